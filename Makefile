@@ -1,0 +1,100 @@
+# madoguchi -- build, run and test.
+#
+#   make run     install what is missing, build, create the demo ward, serve it
+#   make test    install what is missing, run the whole suite (tests/run.sh)
+#   make         build ./build/madoguchi and the unit test binaries
+#   make SAN=1   the same with ASan+UBSan into ./build-san/
+#   make fuzz    libFuzzer targets (clang) into ./build-fuzz/
+#
+# Sources are found by wildcard: a new module is a new folder under src/,
+# a new unit test is tests/unit/<module>/test_<name>.c.  Nothing to register.
+
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC      := cc
+endif
+
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     := -O1 -g
+else
+BUILD   := build
+SANFLAGS :=
+OPT     := -O2 -g
+endif
+
+PKGS    := libh2o-evloop openssl jansson sqlite3 libpq libsodium liboath \
+           libqrencode libcurl libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  += -std=gnu17 $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla \
+           -Wformat=2 -Wno-format-nonliteral -D_GNU_SOURCE \
+           -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDLIBS  += $(PKG_LIBS) -lglpk -lpthread -lm
+LDFLAGS += $(SANFLAGS)
+
+LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(BUILD)/src/cli/main.o
+TEST_SRC  := $(wildcard tests/unit/*/test_*.c)
+TEST_BIN  := $(TEST_SRC:%.c=$(BUILD)/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all run test deps bench fuzz clean check-src
+all: $(BUILD)/madoguchi $(TEST_BIN) $(BENCH_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libmadoguchi.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/madoguchi: $(CLI_OBJ) $(BUILD)/libmadoguchi.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libmadoguchi.a tests/unit/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libmadoguchi.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libmadoguchi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libmadoguchi.a $(LDFLAGS) $(LDLIBS)
+
+# The two commands of the README.
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo.sh
+
+test:
+	@scripts/deps.sh --test
+	@tests/run.sh
+
+deps:
+	@scripts/deps.sh --test
+
+bench: all
+	@bench/run-all.sh
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_SRC := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+fuzz: $(FUZZ_BIN)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	clang -std=gnu17 -O1 -g -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lglpk -lpthread -lm
+
+check-src:
+	@scripts/checksrc.sh
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

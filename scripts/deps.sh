@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# deps.sh -- install what madoguchi needs on Debian 12, only what is missing.
+#
+#   scripts/deps.sh          build and run dependencies (make run)
+#   scripts/deps.sh --test   also what the test suite needs (make test):
+#                            PostgreSQL server, Chromium, clang for fuzzing,
+#                            and the npm packages of tests/ (playwright-core,
+#                            axe-core, design tokens, holiday oracle)
+#
+# Safe to run again: it asks dpkg what is there and installs the rest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_PKGS=(build-essential pkg-config make
+  libh2o-evloop-dev libssl-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
+  libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libutf8proc-dev
+  libglpk-dev nodejs npm)
+TEST_PKGS=(postgresql chromium clang libclang-rt-14-dev wrk oathtool curl
+  procps psmisc)
+
+want=("${RUN_PKGS[@]}")
+[ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  # node may come from outside Debian (a newer release): accept any working one
+  if [ "$p" = nodejs ] && command -v node >/dev/null; then continue; fi
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: これらのパッケージが必要です。root で実行してください / these packages are needed; run as root: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages: the design tokens and vendor assets are needed to run,
+# the browser test tools only to test.
+if [ ! -d node_modules/@digital-go-jp/design-tokens ] || \
+   { [ "${1:-}" = "--test" ] && [ ! -d node_modules/playwright-core ]; } || \
+   [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "deps: npm install"
+  npm install --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,38 @@
+/*
+ * cli.h -- the subcommands of the `madoguchi` command.
+ *
+ * Each subcommand lives in its own file src/cli/cli_<name>.c and has the
+ * signature below: argv[0] is the subcommand's name, the rest its arguments.
+ * It returns the process exit status: 0 success, 1 the work failed (the
+ * message says why), 2 the command line was wrong (usage printed).
+ * Messages to the user go to stderr in Japanese and English
+ * (cli_error()); results go to stdout.
+ */
+#ifndef MADOGUCHI_CLI_CLI_H
+#define MADOGUCHI_CLI_CLI_H
+
+#include "base/err.h"
+
+#define CLI_OK 0
+#define CLI_FAILED 1
+#define CLI_USAGE 2
+
+int cli_serve(int argc, char **argv);
+int cli_init(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_restore(int argc, char **argv);
+int cli_audit(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_job(int argc, char **argv);
+int cli_nursery(int argc, char **argv);
+
+/* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
+ * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */
+int cli_error(const struct err *e, const char *ja, const char *en);
+
+/* cli_is_help -- true if arg is -h or --help. */
+int cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * main.c -- entry point of the `madoguchi` command: dispatch to a subcommand.
+ *
+ * The table below is the list of subcommands; each is implemented in
+ * src/cli/cli_<name>.c (see cli.h for the contract).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cli_command commands[] = {
+	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: madoguchi <command> [options]\n"
+		     "       madoguchi <command> --help\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "madoguchi: 不明なコマンドです / unknown command: %s\n",
+		argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}
