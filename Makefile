@@ -26,7 +26,7 @@ OPT     := -O2 -g
 endif
 
 PKGS    := libh2o-evloop openssl jansson sqlite3 libpq libsodium liboath \
-           libqrencode libcurl libutf8proc
+           libqrencode libcurl libutf8proc zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -44,8 +44,16 @@ TEST_BIN  := $(TEST_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all run test deps bench fuzz clean check-src
-all: $(BUILD)/madoguchi $(TEST_BIN) $(BENCH_BIN)
+.PHONY: all run test deps bench fuzz clean check-src assets
+all: $(BUILD)/madoguchi $(TEST_BIN) $(BENCH_BIN) assets
+
+# Static assets served under /assets/: ours, and the design tokens from npm.
+TOKENS_CSS := node_modules/@digital-go-jp/design-tokens/dist/tokens.css
+assets: $(wildcard assets/*)
+	@mkdir -p $(BUILD)/assets
+	@cp -r assets/. $(BUILD)/assets/
+	@if [ -f $(TOKENS_CSS) ]; then cp $(TOKENS_CSS) $(BUILD)/assets/tokens.css; \
+	 else echo "warning: $(TOKENS_CSS) missing (run scripts/deps.sh)" >&2; fi
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -16,6 +16,13 @@ struct cli_command {
 };
 
 static const struct cli_command commands[] = {
+	{ "serve", cli_serve, "run the server (--db URL --listen ADDR:PORT)" },
+	{ "init", cli_init, "create keys and schema, add a municipality" },
+	{ "demo", cli_demo, "create the fictional demo ward デモ区 (--db URL)" },
+	{ "migrate", cli_migrate, "bring the database schema up to date" },
+	{ "routes", cli_routes, "print the route table (--json)" },
+	{ "user", cli_user, "staff accounts: add, list, disable" },
+	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 };
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# run-demo.sh -- the second half of `make run`: create the demo ward in an
+# embedded SQLite database (once) and serve it on 127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${MADOGUCHI_DB:-sqlite:var/demo.db}
+LISTEN=${MADOGUCHI_LISTEN:-127.0.0.1:8080}
+mkdir -p var
+./build/madoguchi demo --db "$DB" --key-dir var/keys
+cat <<MSG
+
+  madoguchi デモ区 (Demo Ward, fictional) — http://$LISTEN/
+
+  職員ログイン / staff login: http://$LISTEN/login
+    demo-admin   / Hinode-Koban-2026   (管理者 admin: 初回ログイン時に二要素認証を設定 / sets up 2FA at first login)
+    demo-staff   / Ajisai-Mado-2026   (職員 staff: 同上 / same)
+    demo-viewer  / Momiji-Etsuran-2026  (閲覧 viewer: 個人情報なし / no personal data)
+
+  停止 / stop: Ctrl+C
+MSG
+exec ./build/madoguchi serve --db "$DB" --listen "$LISTEN" --key-dir var/keys --default-tenant 139998

@@ -1,0 +1,410 @@
+/*
+ * app.c -- start-up (keys, schema, HTTP workers) and the hooks the HTTP
+ * layer calls for every request: tenant resolution, session and permission
+ * checks, CSRF, the login redirect and the error page.
+ *
+ * Invariant: the HTTP layer checks a route's permission before its handler
+ * runs, through app_authorize(); a handler never decides on its own whether
+ * the caller is logged in.  Failure to check is a refusal (fail closed).
+ */
+#include "app/app.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static struct store_module_schema schemas[4];
+static int nschemas;
+
+static void schemas_init(void)
+{
+	if (nschemas)
+		return;
+	schemas[nschemas++] = tenant_schema;
+	schemas[nschemas++] = auth_schema;
+	schemas[nschemas++] = audit_schema;
+}
+
+int app_migrate(struct store *s, int *applied, struct err *e)
+{
+	schemas_init();
+	return store_migrate(s, schemas, nschemas, applied, e);
+}
+
+int64_t app_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- keys ---- */
+
+static int path_in(char *out, size_t cap, const char *dir, const char *name)
+{
+	return (size_t)snprintf(out, cap, "%s/%s", dir, name) < cap ? 0 : ERR_LIMIT;
+}
+
+int app_keys_create(const char *dir, struct err *e)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return err_set(e, ERR_IO, "cannot create key directory %s: %s", dir,
+			       strerror(errno));
+	char p[4096];
+	struct stat st;
+	if (path_in(p, sizeof p, dir, "auth.key"))
+		return err_set(e, ERR_LIMIT, "key directory path too long");
+	if (stat(p, &st) != 0) {
+		char hex[AUTH_KEY_HEX_LEN + 1];
+		int rc = auth_key_generate(hex, e);
+		if (rc)
+			return rc;
+		FILE *f = fopen(p, "wx");
+		if (!f)
+			return err_set(e, ERR_IO, "cannot write %s: %s", p, strerror(errno));
+		chmod(p, 0600);
+		fprintf(f, "# madoguchi: key that encrypts TOTP secrets at rest. Keep it secret; back it up apart from the database.\n%s\n", hex);
+		if (fclose(f) != 0)
+			return err_set(e, ERR_IO, "cannot write %s", p);
+	}
+	path_in(p, sizeof p, dir, "audit.key");
+	if (stat(p, &st) != 0) {
+		struct audit_key k;
+		int rc = audit_key_generate(&k, e);
+		if (rc == 0)
+			rc = audit_key_save(&k, p, e);
+		audit_key_wipe(&k);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_hex_line(char *out, size_t cap, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return err_set(e, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
+			       "cannot read key file %s: %s", path, strerror(errno));
+	char line[512];
+	int rc = err_set(e, ERR_INVALID, "no key in %s", path);
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strlen(line) >= cap)
+			break;
+		memcpy(out, line, strlen(line) + 1);
+		rc = 0;
+		break;
+	}
+	explicit_bzero(line, sizeof line);
+	fclose(f);
+	return rc;
+}
+
+int app_keys_load(struct app *a, const char *dir, struct err *e)
+{
+	char p[4096], hex[256];
+	if (path_in(p, sizeof p, dir, "auth.key"))
+		return err_set(e, ERR_LIMIT, "key directory path too long");
+	int rc = read_hex_line(hex, sizeof hex, p, e);
+	if (rc == 0)
+		rc = auth_config_set_key(&a->auth, hex, e);
+	explicit_bzero(hex, sizeof hex);
+	if (rc)
+		return rc;
+	path_in(p, sizeof p, dir, "audit.key");
+	rc = audit_key_load(&a->audit_key, p, e);
+	if (rc)
+		return rc;
+	a->audit.key = &a->audit_key;
+	a->audit.checkpoint_every = AUDIT_CHECKPOINT_DEFAULT;
+	return 0;
+}
+
+/* ---- helpers for handlers ---- */
+
+struct store *app_store(struct http_req *r)
+{
+	return ((struct app_thread *)r->thread_ctx)->store;
+}
+
+struct app *app_of(struct http_req *r)
+{
+	return r->app;
+}
+
+struct app_req *app_req(struct http_req *r)
+{
+	return r->ctx;
+}
+
+void app_page(struct http_req *r, struct html_page *p, const char *title)
+{
+	struct app_req *q = app_req(r);
+	memset(p, 0, sizeof *p);
+	p->lang = q ? q->lang : HTML_JA;
+	p->title = title;
+	p->site_name = q && q->has_tenant ?
+		(p->lang == HTML_EN ? q->tenant.name_en : q->tenant.name_ja) : "madoguchi";
+	p->path = r->path;
+	if (q && q->has_session && q->ses.stage == AUTH_STAGE_FULL &&
+	    q->ses.kind == AUTH_KIND_STAFF) {
+		p->user_name = q->staff.display_name;
+		p->csrf = q->csrf;
+		p->idle_seconds = (int)q->ses.idle_left;
+		p->staff = 1;
+	} else if (q && q->has_session) {
+		p->csrf = q->csrf;
+	}
+}
+
+int app_audit(struct http_req *r, const char *action, const char *object_type,
+	      const char *object_id, const char *result)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct audit_record rec = {
+		.actor_id = q->has_session ? q->ses.account_id : 0,
+		.actor_login = q->has_session && q->staff.login[0] ? q->staff.login : NULL,
+		.role = q->has_session && q->staff.roles[0] ? q->staff.roles : NULL,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.tenant = q->has_tenant ? q->tenant.code : NULL,
+		.source = r->remote_addr,
+		.result = result,
+	};
+	struct err e;
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, &e) : 0;
+	if (rc == 0)
+		rc = audit_append(NULL, s, &app_of(r)->audit, &rec, &e);
+	if (own) {
+		if (rc == 0)
+			rc = store_commit(s, &e);
+		else
+			store_rollback(s);
+	}
+	if (rc)
+		log_error("audit append failed", "action", action, "detail", e.detail);
+	return rc;
+}
+
+/* ---- hooks ---- */
+
+static void *thread_init(void *app, int index)
+{
+	struct app *a = app;
+	struct app_thread *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	struct err e;
+	if (store_open(&t->store, a->cfg.db_url, &e)) {
+		log_error("worker cannot open the database", "detail", e.detail);
+		free(t);
+		return NULL;
+	}
+	t->app = a;
+	t->index = index;
+	return t;
+}
+
+static void thread_done(void *ctx)
+{
+	struct app_thread *t = ctx;
+	store_close(t->store);
+	free(t);
+}
+
+static enum html_lang pick_lang(struct http_req *r)
+{
+	int l = html_lang_parse(http_cookie(r, APP_LANG_COOKIE));
+	if (l >= 0)
+		return (enum html_lang)l;
+	static const char *const langs[] = { "ja", "en" };
+	return strcmp(http_accept_lang(r, langs, 2), "en") == 0 ? HTML_EN : HTML_JA;
+}
+
+static int app_prepare(struct http_req *r)
+{
+	struct app *a = r->app;
+	struct app_req *q = arena_alloc(r->arena, sizeof *q);
+	if (!q)
+		return ERR_NOMEM;
+	r->ctx = q;
+	q->lang = pick_lang(r);
+	struct store *s = app_store(r);
+	struct err e;
+	int rc = tenant_by_host(&q->tenant, s, r->host, &e);
+	if (rc == ERR_NOTFOUND && a->cfg.default_tenant)
+		rc = tenant_get(&q->tenant, s, a->cfg.default_tenant, &e);
+	if (rc == 0) {
+		q->has_tenant = 1;
+		return 0;
+	}
+	if (rc == ERR_NOTFOUND)
+		return http_send_error(r, ERR_NOTFOUND,
+			"この住所（ホスト名）に対応する自治体がありません。",
+			"No municipality is served at this address.", "unknown host"),
+		       ERR_NOTFOUND;
+	http_send_error(r, rc, NULL, NULL, e.detail);
+	return rc;
+}
+
+/* load the session from the cookie (once per request) */
+static int load_session(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	if (q->has_session)
+		return 0;
+	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	if (!token)
+		return ERR_AUTH;
+	struct err e;
+	int rc = auth_session_check(&q->ses, app_store(r), &app_of(r)->auth, token,
+				    app_now(), &e);
+	if (rc)
+		return rc;
+	if (strcmp(q->ses.tenant, q->tenant.code) != 0)
+		return ERR_AUTH; /* a session of another municipality */
+	if (q->ses.kind == AUTH_KIND_STAFF &&
+	    (rc = auth_staff_get(&q->staff, app_store(r), q->tenant.code,
+				 q->ses.account_id, &e)) != 0)
+		return rc == ERR_NOTFOUND ? ERR_AUTH : rc;
+	if (auth_csrf_token(q->csrf, &q->ses, NULL, &e))
+		return ERR_INTERNAL;
+	q->has_session = 1;
+	return 0;
+}
+
+static int app_authorize(struct http_req *r, const char *perm)
+{
+	struct app_req *q = app_req(r);
+	if (!q || !q->has_tenant)
+		return ERR_DENIED;
+	int rc = load_session(r);
+	if (rc == ERR_AUTH || rc == ERR_NOTFOUND)
+		return ERR_AUTH;
+	if (rc)
+		return rc;
+	if (strcmp(perm, "pending") == 0)      /* password given, code awaited */
+		return q->ses.stage == AUTH_STAGE_TOTP ? 0 : ERR_AUTH;
+	if (strcmp(perm, "enrol") == 0)        /* enrolment, or a full session */
+		return q->ses.stage == AUTH_STAGE_ENROL ||
+		       q->ses.stage == AUTH_STAGE_FULL ? 0 : ERR_AUTH;
+	if (q->ses.stage != AUTH_STAGE_FULL)
+		return ERR_AUTH;
+	if (strcmp(perm, HTTP_PERM_SESSION) == 0)
+		return 0;
+	struct err e;
+	int has = auth_has_permission(app_store(r), &q->ses, perm, &e);
+	if (has == 1)
+		return 0;
+	if (has < 0)
+		return has;
+	app_audit(r, "auth.denied", "route", r->route->name, AUDIT_R_DENIED);
+	return ERR_DENIED;
+}
+
+static int app_csrf_ok(struct http_req *r, const char *token)
+{
+	struct app_req *q = app_req(r);
+	if (!q || !q->has_session) {
+		if (!q || load_session(r) != 0)
+			return 0;
+	}
+	return auth_csrf_check(&q->ses, NULL, token, NULL) == 0;
+}
+
+static const char *app_login_url(struct http_req *r)
+{
+	(void)r;
+	return "/login";
+}
+
+static void app_error_page(struct http_req *r, int status, const char *ja,
+			   const char *en, struct buf *out)
+{
+	struct html_page p;
+	app_page(r, &p, html_t(r->ctx ? app_req(r)->lang : HTML_JA, "error.title"));
+	html_page_begin(out, &p);
+	(void)status;
+	if (p.lang == HTML_EN)
+		html_printf(out, "<p>%s</p><p lang=\"ja\">%s</p>", en, ja);
+	else
+		html_printf(out, "<p>%s</p><p lang=\"en\">%s</p>", ja, en);
+	html_printf(out, "<p>%s: <code>%s</code></p><p><a href=\"/\">%s</a></p>",
+		    html_t(p.lang, "error.ref"), r->request_id,
+		    html_t(p.lang, "error.home"));
+	html_page_end(out, &p);
+}
+
+static const struct http_hooks hooks = {
+	.thread_init = thread_init,
+	.thread_done = thread_done,
+	.prepare = app_prepare,
+	.authorize = app_authorize,
+	.csrf_ok = app_csrf_ok,
+	.login_url = app_login_url,
+	.error_page = app_error_page,
+};
+
+int app_init(struct app *a, const struct app_config *cfg, struct err *e)
+{
+	memset(a, 0, sizeof *a);
+	a->cfg = *cfg;
+	int rc = auth_config_init(&a->auth, cfg->hash_cost ? (enum auth_hash_cost)cfg->hash_cost
+						    : AUTH_HASH_INTERACTIVE, e);
+	if (rc)
+		return rc;
+	if (cfg->staff_idle_secs > 0)
+		a->auth.staff_idle_secs = cfg->staff_idle_secs;
+	rc = app_keys_load(a, cfg->key_dir ? cfg->key_dir : "var/keys", e);
+	if (rc)
+		return rc;
+	struct store *s;
+	rc = store_open(&s, cfg->db_url, e);
+	if (rc)
+		return rc;
+	int applied = 0;
+	rc = app_migrate(s, &applied, e);
+	store_close(s);
+	if (rc == 0 && applied) {
+		char n[12];
+		snprintf(n, sizeof n, "%d", applied);
+		log_info("database migrated", "migrations", n);
+	}
+	return rc;
+}
+
+int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
+	      void *arg, struct err *e)
+{
+	struct http_config hc = {
+		.listen = a->cfg.listen ? a->cfg.listen : "127.0.0.1:8080",
+		.threads = a->cfg.threads,
+		.static_dir = a->cfg.static_dir,
+		.tls_cert = a->cfg.tls_cert,
+		.tls_key = a->cfg.tls_key,
+		.max_body = a->cfg.max_body,
+		.access_log_off = a->cfg.access_log_off,
+	};
+	struct http_server *srv;
+	int rc = http_server_new(&srv, &hc, app_routes, app_nroutes, &hooks, a, e);
+	if (rc)
+		return rc;
+	rc = http_server_run(srv, ready, arg, e);
+	http_server_free(srv);
+	return rc;
+}
+
+void app_done(struct app *a)
+{
+	audit_key_wipe(&a->audit_key);
+	auth_config_done(&a->auth);
+}

@@ -1,0 +1,113 @@
+/*
+ * app.h -- the madoguchi server: configuration, start order, the route
+ * table and the hooks that tie the HTTP layer to the domain modules.
+ *
+ * Start order: open the database and migrate it (every module's schema, in
+ * dependency order: app_schemas), load the keys (auth secret-box key,
+ * audit signing key), start the HTTP workers, each with its own database
+ * connection.  Everything a request needs lives in its arena and in
+ * `struct app_req` (r->ctx).
+ */
+#ifndef MADOGUCHI_APP_APP_H
+#define MADOGUCHI_APP_APP_H
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "html/html.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "tenant/tenant.h"
+
+#define APP_SESSION_COOKIE "mg_session"
+#define APP_LANG_COOKIE "mg_lang"
+#define APP_PRELOGIN_COOKIE "mg_pre"
+
+struct app_config {
+	const char *db_url;          /* sqlite:PATH or postgresql://...        */
+	const char *listen;          /* 127.0.0.1:8080                         */
+	int threads;                 /* 0: one per core                        */
+	const char *static_dir;      /* build/assets                           */
+	const char *key_dir;         /* auth.key, audit.key                    */
+	const char *default_tenant;  /* used when the host names no tenant     */
+	const char *tls_cert, *tls_key;
+	size_t max_body;
+	int access_log_off;
+	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
+	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
+};
+
+struct app {
+	struct app_config cfg;
+	struct auth_config auth;
+	struct audit_key audit_key;
+	struct audit_config audit;
+};
+
+/* per worker thread */
+struct app_thread {
+	struct app *app;
+	struct store *store;
+	int index;
+	struct app_page_cache *cache;   /* rendered public pages (page_public.c) */
+};
+
+/* per request (r->ctx) */
+struct app_req {
+	struct tenant tenant;
+	int has_tenant;
+	struct auth_session ses;
+	int has_session;             /* a valid session of any stage          */
+	struct auth_staff staff;     /* when has_session and staff            */
+	enum html_lang lang;
+	char csrf[AUTH_CSRF_LEN + 1];
+};
+
+/* app_migrate -- apply every module's schema, in dependency order (core,
+ * auth, audit, jobs ...). */
+int app_migrate(struct store *s, int *applied, struct err *e);
+
+/* app_keys_create -- write new auth.key and audit.key into dir (0600),
+ * leaving existing ones alone.  app_keys_load reads them into a. */
+int app_keys_create(const char *dir, struct err *e);
+int app_keys_load(struct app *a, const char *dir, struct err *e);
+
+int app_init(struct app *a, const struct app_config *cfg, struct err *e);
+int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
+	      void *arg, struct err *e);
+void app_done(struct app *a);
+
+/* the route table (routes.c) */
+extern const struct http_route app_routes[];
+extern const int app_nroutes;
+
+/* helpers shared by the page files */
+struct store *app_store(struct http_req *r);
+struct app *app_of(struct http_req *r);
+struct app_req *app_req(struct http_req *r);
+void app_page(struct http_req *r, struct html_page *p, const char *title);
+int app_audit(struct http_req *r, const char *action, const char *object_type,
+	      const char *object_id, const char *result);
+int64_t app_now(void);
+
+/* handlers (page_*.c) */
+int page_home(struct http_req *r);
+int page_lang(struct http_req *r);
+int page_healthz(struct http_req *r);
+int page_readyz(struct http_req *r);
+int page_metrics(struct http_req *r);
+int api_municipality(struct http_req *r);
+int page_login_form(struct http_req *r);
+int page_login_post(struct http_req *r);
+int page_totp_form(struct http_req *r);
+int page_totp_post(struct http_req *r);
+int page_enrol_form(struct http_req *r);
+int page_enrol_post(struct http_req *r);
+int page_logout(struct http_req *r);
+int page_staff_home(struct http_req *r);
+int page_users(struct http_req *r);
+int page_users_add(struct http_req *r);
+int page_users_disable(struct http_req *r);
+int page_account(struct http_req *r);
+int api_me(struct http_req *r);
+
+#endif

@@ -1,0 +1,526 @@
+/*
+ * page_staff.c -- staff login (password, then TOTP or enrolment), logout,
+ * the staff home, account page and staff administration.
+ *
+ * Login CSRF: the login form is protected by a double-submit token (a
+ * random cookie repeated in the form), since there is no session yet.
+ * Every login attempt, success or failure, is written to the audit trail;
+ * what the user sees never tells which check failed.
+ */
+#include "app/app.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int set_session_cookie(struct http_req *r, const char *token)
+{
+	http_set_cookie(r, APP_SESSION_COOKIE, token, -1);
+	return 0;
+}
+
+static int render_login(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	char pre[33];
+	if (random_token(pre, 16))
+		return ERR_IO;
+	http_set_cookie(r, APP_PRELOGIN_COOKIE, pre, 1800);
+	struct html_page p;
+	app_page(r, &p, html_t(l, "login.title"));
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	if (error) {
+		const char *ids[] = { "login" }, *msgs[] = { error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
+	if (http_param(r, "expired"))
+		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+			    l == HTML_EN ? "You were logged out after a period of inactivity."
+					 : "一定時間操作がなかったため、ログアウトしました。");
+	html_printf(&b, "<form method=\"post\" action=\"/login\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"login\">%s</label>"
+		    "<input id=\"login\" name=\"login\" type=\"text\" autocomplete=\"username\" "
+		    "autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"64\"%S></div>"
+		    "<div class=\"field\"><label for=\"password\">%s</label>"
+		    "<input id=\"password\" name=\"password\" type=\"password\" "
+		    "autocomplete=\"current-password\" required maxlength=\"128\"></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    pre, html_t(l, "login.user"),
+		    error ? " aria-invalid=\"true\" aria-describedby=\"error-summary-title\"" : "",
+		    html_t(l, "login.password"), html_t(l, "login.submit"));
+	html_page_end(&b, &p);
+	http_send_html(r, status, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_login_form(struct http_req *r)
+{
+	return render_login(r, 200, NULL);
+}
+
+static const char *outcome_name(enum auth_outcome o)
+{
+	switch (o) {
+	case AUTH_OUT_OK: return "ok";
+	case AUTH_OUT_TOTP_NEEDED: return "totp_needed";
+	case AUTH_OUT_ENROL_NEEDED: return "enrol_needed";
+	case AUTH_OUT_BAD_CREDENTIALS: return "bad_credentials";
+	case AUTH_OUT_LOCKED: return "locked";
+	case AUTH_OUT_THROTTLED: return "throttled";
+	case AUTH_OUT_DISABLED: return "disabled";
+	case AUTH_OUT_BAD_CODE: return "bad_code";
+	case AUTH_OUT_CODE_REUSED: return "code_reused";
+	default: return "none";
+	}
+}
+
+/* the audit record of a login step; actor_id is known even on failure
+ * when the account exists */
+static void audit_login(struct http_req *r, const struct auth_login *lg,
+			const char *login, int ok)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct audit_record rec = {
+		.actor_id = lg->account_id,
+		.actor_login = login,
+		.action = ok ? AUDIT_A_LOGIN : AUDIT_A_LOGIN_FAILED,
+		.object_type = "login_step",
+		.object_id = outcome_name(lg->outcome),
+		.tenant = q->tenant.code,
+		.source = r->remote_addr,
+		.result = ok ? AUDIT_R_OK : AUDIT_R_FAILED,
+	};
+	struct err e;
+	if (store_begin(s, &e) == 0) {
+		if (audit_append(NULL, s, &app_of(r)->audit, &rec, &e) == 0)
+			store_commit(s, &e);
+		else
+			store_rollback(s);
+	}
+	log_info(ok ? "login step ok" : "login step failed", "outcome",
+		 outcome_name(lg->outcome));
+}
+
+int page_login_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *pre = http_param(r, "pre"), *cookie = http_cookie(r, APP_PRELOGIN_COOKIE);
+	if (!pre || !cookie || strlen(pre) != strlen(cookie) ||
+	    !ct_equal(pre, cookie, strlen(pre)))
+		return http_send_error(r, ERR_DENIED,
+			"画面の有効期限が切れました。もう一度ログインしてください。",
+			"This form has expired. Please log in again.", "login csrf mismatch");
+	const char *login = http_param(r, "login"), *password = http_param(r, "password");
+	if (!login || !*login || !password || !*password)
+		return render_login(r, 400, html_t(l, "login.required"));
+	struct auth_login lg;
+	struct err e;
+	int rc = auth_staff_login(&lg, app_store(r), &app_of(r)->auth, q->tenant.code,
+				  login, password, r->remote_addr, app_now(), &e);
+	if (rc == ERR_AUTH) {
+		audit_login(r, &lg, login, 0);
+		return render_login(r, 401, html_t(l, lg.outcome == AUTH_OUT_LOCKED ||
+						       lg.locked_now ? "login.locked" : "login.failed"));
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	audit_login(r, &lg, login, lg.outcome == AUTH_OUT_OK);
+	set_session_cookie(r, lg.token);
+	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
+	if (lg.outcome == AUTH_OUT_TOTP_NEEDED)
+		return http_redirect(r, 303, "/login/code");
+	if (lg.outcome == AUTH_OUT_ENROL_NEEDED)
+		return http_redirect(r, 303, "/account/totp");
+	return http_redirect(r, 303, "/staff");
+}
+
+static int render_code_form(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "totp.title"));
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	if (error) {
+		const char *ids[] = { "code" }, *msgs[] = { error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
+	html_printf(&b, "<form method=\"post\" action=\"/login/code\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"code\">%s</label>"
+		    "<p id=\"code-hint\" class=\"hint\">%s</p>"
+		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"32\" "
+		    "aria-describedby=\"code-hint\"%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    q->csrf, html_t(l, "totp.code"), html_t(l, "totp.hint"),
+		    error ? " aria-invalid=\"true\"" : "", html_t(l, "totp.submit"));
+	html_page_end(&b, &p);
+	http_send_html(r, status, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_totp_form(struct http_req *r)
+{
+	return render_code_form(r, 200, NULL);
+}
+
+int page_totp_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	const char *code = http_param(r, "code");
+	struct auth_login lg;
+	struct err e;
+	int rc = auth_staff_login_code(&lg, app_store(r), &app_of(r)->auth, &q->ses,
+				       code ? code : "", r->remote_addr, app_now(), &e);
+	if (rc == ERR_AUTH) {
+		audit_login(r, &lg, q->staff.login, 0);
+		if (lg.outcome == AUTH_OUT_LOCKED || lg.locked_now) {
+			http_set_cookie(r, APP_SESSION_COOKIE, "", 0);
+			return render_login(r, 401, html_t(q->lang, "login.locked"));
+		}
+		return render_code_form(r, 401, html_t(q->lang, "totp.failed"));
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	audit_login(r, &lg, q->staff.login, 1);
+	set_session_cookie(r, lg.token);
+	return http_redirect(r, 303, "/staff");
+}
+
+static int render_enrol(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct auth_totp_enrolment en = { 0 };
+	struct err e;
+	int rc = auth_totp_enrol_begin(&en, app_store(r), &app_of(r)->auth, &q->ses,
+				       app_now(), &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct html_page p;
+	app_page(r, &p, html_t(l, "enrol.title"));
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	if (error) {
+		const char *ids[] = { "code" }, *msgs[] = { error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
+	html_printf(&b, "<p>%s</p><div class=\"qr\">", html_t(l, "enrol.lead"));
+	/* the SVG is generated by auth_qr_svg from our own data; its XML
+	 * prolog is skipped so that it can sit inline */
+	const char *svg = strstr(en.svg, "<svg");
+	buf_puts(&b, svg ? svg : "");
+	html_printf(&b, "</div><p>%s: <code class=\"secret\" id=\"totp-secret\">%s</code></p>",
+		    html_t(l, "enrol.secret"), en.secret_b32);
+	html_printf(&b, "<form method=\"post\" action=\"/account/totp\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"code\">%s</label>"
+		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"6\"%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    q->csrf, html_t(l, "totp.code"), error ? " aria-invalid=\"true\"" : "",
+		    html_t(l, "totp.submit"));
+	html_page_end(&b, &p);
+	auth_totp_enrolment_done(&en);
+	http_send_html(r, status, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_enrol_form(struct http_req *r)
+{
+	return render_enrol(r, 200, NULL);
+}
+
+int page_enrol_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *code = http_param(r, "code");
+	struct auth_login lg;
+	struct auth_recovery_codes codes;
+	struct auth_events ev = { 0 };
+	struct err e;
+	struct store *s = app_store(r);
+	int rc = auth_totp_enrol_confirm(&lg, &codes, s, &app_of(r)->auth, &q->ses,
+					 code ? code : "", app_now(), &ev, &e);
+	if (rc == ERR_AUTH)
+		return render_enrol(r, 401, html_t(l, "totp.failed"));
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
+	app_audit(r, AUDIT_A_PERMISSION, "staff.totp", id, AUDIT_R_OK);
+	set_session_cookie(r, lg.token);
+	struct html_page p;
+	app_page(r, &p, html_t(l, "enrol.title"));
+	p.user_name = NULL;
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	html_printf(&b, "<p role=\"status\">%s</p><ul class=\"recovery-codes\">",
+		    html_t(l, "enrol.done"));
+	for (int i = 0; i < AUTH_RECOVERY_CODES; i++)
+		html_printf(&b, "<li><code>%s</code></li>", codes.code[i]);
+	html_printf(&b, "</ul><p><a class=\"button\" href=\"/staff\">%s</a></p>",
+		    html_t(l, "enrol.continue"));
+	html_page_end(&b, &p);
+	explicit_bzero(&codes, sizeof codes);
+	http_send_html(r, 200, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_logout(struct http_req *r)
+{
+	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	struct err e;
+	if (token)
+		auth_session_logout(app_store(r), token, &e);
+	app_audit(r, AUDIT_A_LOGOUT, NULL, NULL, AUDIT_R_OK);
+	http_set_cookie(r, APP_SESSION_COOKIE, "", 0);
+	return http_redirect(r, 303, "/login");
+}
+
+int page_staff_home(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	if (q->ses.kind != AUTH_KIND_STAFF)
+		return http_send_error(r, ERR_DENIED, NULL, NULL, "not staff");
+	enum html_lang l = q->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "staff.home"));
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	html_printf(&b, "<p>%s</p>", html_t(l, "staff.home.lead"));
+	if (!q->staff.totp_enrolled)
+		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
+			    html_t(l, "enrol.title"));
+	html_page_end(&b, &p);
+	http_send_html(r, 200, &b);
+	buf_done(&b);
+	return 0;
+}
+
+struct users_ctx {
+	struct buf *b;
+	enum html_lang l;
+	const char *csrf;
+	int64_t self;
+};
+
+static void user_row(const struct auth_staff *st, void *arg)
+{
+	struct users_ctx *c = arg;
+	html_printf(c->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		    st->login, st->display_name, st->roles,
+		    st->active ? (c->l == HTML_EN ? "active" : "有効")
+			       : (c->l == HTML_EN ? "disabled" : "無効"),
+		    html_t(c->l, st->totp_enrolled ? "yes" : "no"));
+	if (st->active && st->id != c->self)
+		html_printf(c->b, "<form method=\"post\" action=\"/staff/users/%ld/disable\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-secondary\" "
+			    "aria-label=\"%s %s\">%s</button></form>",
+			    (long)st->id, c->csrf, html_t(c->l, "users.disable"),
+			    st->login, html_t(c->l, "users.disable"));
+	buf_puts(c->b, "</td></tr>\n");
+}
+
+static int render_users(struct http_req *r, int status, const char *notice,
+			const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "staff.users"));
+	struct buf b;
+	buf_init(&b, 4u << 20);
+	html_page_begin(&b, &p);
+	if (error) {
+		const char *ids[] = { "new-login" }, *msgs[] = { error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
+	if (notice)
+		html_printf(&b, "<div class=\"notice\" role=\"status\">%S</div>", notice);
+	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\"><span class=\"visually-hidden\">%s</span></th>"
+		    "</tr></thead><tbody>\n",
+		    html_t(l, "staff.users"), html_t(l, "users.login"), html_t(l, "users.name"),
+		    html_t(l, "users.roles"), html_t(l, "users.status"), html_t(l, "users.mfa"),
+		    html_t(l, "users.disable"));
+	struct users_ctx c = { &b, l, q->csrf, q->ses.account_id };
+	struct err e;
+	int rc = auth_staff_list(app_store(r), q->tenant.code, user_row, &c, &e);
+	if (rc < 0) {
+		buf_done(&b);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	buf_puts(&b, "</tbody></table>\n");
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/users\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"new-login\">%s</label>"
+		    "<input id=\"new-login\" name=\"login\" type=\"text\" required maxlength=\"64\" "
+		    "autocomplete=\"off\" pattern=\"[A-Za-z0-9._\\-]+\"></div>"
+		    "<div class=\"field\"><label for=\"new-name\">%s</label>"
+		    "<input id=\"new-name\" name=\"display_name\" type=\"text\" required maxlength=\"100\" "
+		    "autocomplete=\"off\"></div>"
+		    "<div class=\"field\"><label for=\"new-role\">%s</label>"
+		    "<select id=\"new-role\" name=\"role\"><option value=\"staff\">staff</option>"
+		    "<option value=\"viewer\">viewer</option><option value=\"auditor\">auditor</option>"
+		    "<option value=\"admin\">admin</option></select></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "users.add"), q->csrf, html_t(l, "users.login"),
+		    html_t(l, "users.name"), html_t(l, "users.role"), html_t(l, "users.add"));
+	html_page_end(&b, &p);
+	app_audit(r, AUDIT_A_READ, "staff_list", q->tenant.code, AUDIT_R_OK);
+	http_send_html(r, status, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_users(struct http_req *r)
+{
+	return render_users(r, 200, NULL, NULL);
+}
+
+/* the audit records of auth events, in the caller's transaction */
+static int audit_events(struct http_req *r, const struct auth_events *ev)
+{
+	for (int i = 0; i < ev->n; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)ev->ev[i].account_id);
+		int rc = app_audit(r, AUDIT_A_PERMISSION, auth_event_name(ev->ev[i].kind),
+				   id, AUDIT_R_OK);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int page_users_add(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct store *s = app_store(r);
+	char password[AUTH_GEN_PASSWORD_LEN + 1];
+	struct err e;
+	int rc = auth_password_generate(password, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	const char *role = http_param(r, "role");
+	struct auth_events ev = { 0 };
+	int64_t id;
+	rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = auth_staff_add(&id, s, &app_of(r)->auth, q->tenant.code,
+				    http_param(r, "login"), http_param(r, "display_name"),
+				    password, &role, 1, app_now(), &ev, &e);
+	if (rc == 0)
+		rc = audit_events(r, &ev);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
+		explicit_bzero(password, sizeof password);
+		return render_users(r, rc == ERR_CONFLICT ? 409 : 400, NULL,
+				    rc == ERR_CONFLICT ?
+				    (l == HTML_EN ? "That user name is taken." : "そのユーザー名は使われています。") :
+				    (l == HTML_EN ? "Check the user name, name and role." :
+						    "ユーザー名・氏名・役割を確認してください。"));
+	}
+	if (rc) {
+		explicit_bzero(password, sizeof password);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	struct buf n;
+	buf_init(&n, 4096);
+	html_printf(&n, "<p>%s</p><p><code id=\"initial-password\">%s</code></p>",
+		    html_t(l, "users.added"), password);
+	explicit_bzero(password, sizeof password);
+	rc = render_users(r, 201, buf_cstr(&n), NULL);
+	explicit_bzero(n.data, n.len);
+	buf_done(&n);
+	return rc;
+}
+
+int page_users_disable(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t id;
+	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
+		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
+	if (id == q->ses.account_id)
+		return http_send_error(r, ERR_INVALID, "自分のアカウントは無効にできません。",
+				       "You cannot disable your own account.", NULL);
+	struct store *s = app_store(r);
+	struct auth_events ev = { 0 };
+	struct err e;
+	int rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = auth_staff_set_active(s, q->tenant.code, id, 0, app_now(), &ev, &e);
+	if (rc == 0)
+		rc = audit_events(r, &ev);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, "/staff/users");
+}
+
+int page_account(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "account"));
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
+		    html_t(l, "users.login"), q->staff.login, html_t(l, "users.roles"),
+		    q->staff.roles);
+	html_printf(&b, "<p>%s</p>", html_t(l, q->staff.totp_enrolled ? "account.mfa.on"
+								      : "account.mfa.off"));
+	if (!q->staff.totp_enrolled)
+		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>", html_t(l, "enrol.title"));
+	html_page_end(&b, &p);
+	http_send_html(r, 200, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int api_me(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:b,s:I}", "login", q->staff.login,
+			      "display_name", q->staff.display_name, "roles", q->staff.roles,
+			      "mfa", q->ses.mfa_ok, "idle_left", (json_int_t)q->ses.idle_left);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!s)
+		return ERR_NOMEM;
+	http_send_json(r, 200, s);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,112 @@
+/*
+ * routes.c -- every URL of the server, in one table: method, pattern,
+ * permission, kind, declared parameters.  The HTTP layer enforces all of
+ * it before a handler runs (see src/http/http.h).  `madoguchi routes
+ * --json` prints this table; tests/http builds its "every route as every
+ * role and tenant" checks from that output.
+ */
+#include "app/app.h"
+
+#include <string.h>
+
+static int v_login(const char *v, size_t n)
+{
+	if (n == 0 || n > AUTH_LOGIN_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return ERR_INVALID;
+	}
+	return 0;
+}
+
+static int v_digits(const char *v, size_t n)
+{
+	if (n == 0 || n > 18)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return ERR_INVALID;
+	return 0;
+}
+
+static int v_lang(const char *v, size_t n)
+{
+	(void)n;
+	return html_lang_parse(v) >= 0 ? 0 : ERR_INVALID;
+}
+
+/* a local path only: "/..." but not "//host" */
+static int v_local_path(const char *v, size_t n)
+{
+	if (n == 0 || v[0] != '/' || (n > 1 && (v[1] == '/' || v[1] == '\\')))
+		return ERR_INVALID;
+	return 0;
+}
+
+static int v_role(const char *v, size_t n)
+{
+	if (n == 0 || n > AUTH_ROLE_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '_' || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+
+static const struct http_param_spec p_lang[] = {
+	{ "to", HTTP_QUERY, 16, v_lang, 1 },
+	{ "next", HTTP_QUERY, 512, v_local_path, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_login[] = {
+	{ "login", HTTP_FORM, AUTH_LOGIN_MAX, v_login, 0 },
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 0 },
+	{ "pre", HTTP_FORM, 64, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_login_form[] = {
+	{ "expired", HTTP_QUERY, 1, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_code[] = {
+	{ "code", HTTP_FORM, 32, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_user_add[] = {
+	{ "login", HTTP_FORM, AUTH_LOGIN_MAX, v_login, 1 },
+	{ "display_name", HTTP_FORM, AUTH_NAME_MAX, NULL, 1 },
+	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_id[] = {
+	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+const struct http_route app_routes[] = {
+	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
+	{ "GET", "/lang", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_lang, page_lang, "lang" },
+	{ "GET", "/healthz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_healthz, "healthz" },
+	{ "GET", "/readyz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_readyz, "readyz" },
+	{ "GET", "/metrics", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_metrics, "metrics" },
+	{ "GET", "/api/v1/municipality", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, NULL, api_municipality, "api.municipality" },
+	{ "GET", "/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_login_form, page_login_form, "login" },
+	{ "POST", "/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_login, page_login_post, "login.post" },
+	{ "GET", "/login/code", "pending", HTTP_KIND_HTML, 0, NULL, page_totp_form, "login.code" },
+	{ "POST", "/login/code", "pending", HTTP_KIND_HTML, 0, p_code, page_totp_post, "login.code.post" },
+	{ "GET", "/account/totp", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_form, "enrol" },
+	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_code, page_enrol_post, "enrol.post" },
+	{ "POST", "/logout", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_logout, "logout" },
+	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
+	{ "GET", "/staff", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_staff_home, "staff" },
+	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
+	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },
+	{ "POST", "/staff/users/{id}/disable", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_id, page_users_disable, "staff.users.disable" },
+	{ "GET", "/api/v1/me", HTTP_PERM_SESSION, HTTP_KIND_JSON, 0, NULL, api_me, "api.me" },
+};
+
+const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

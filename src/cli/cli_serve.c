@@ -1,0 +1,105 @@
+/*
+ * cli_serve.c -- `madoguchi serve`: run the server until SIGTERM.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: madoguchi serve --db URL [options]\n"
+		"  --db URL              sqlite:PATH or postgresql://... (or MADOGUCHI_DB)\n"
+		"  --listen ADDR:PORT    default 127.0.0.1:8080\n"
+		"  --threads N           worker threads (default: one per core)\n"
+		"  --static DIR          assets served under /assets/ (default build/assets)\n"
+		"  --key-dir DIR         auth.key and audit.key (default var/keys)\n"
+		"  --default-tenant CODE municipality for hosts that name none\n"
+		"  --tls-cert PEM --tls-key PEM   serve HTTPS (HTTP/2 via ALPN)\n"
+		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
+		"  --max-body BYTES      request body limit (default 1 MiB)\n"
+		"  --no-access-log       for benchmarks\n"
+		"  --log FILE            operator log (default stderr)\n");
+}
+
+static void ready(const char *addr, void *arg)
+{
+	(void)arg;
+	printf("madoguchi: %s で待ち受けています / listening on %s\n", addr, addr);
+	fflush(stdout);
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct opt o[] = {
+		{ "db", 1, NULL }, { "listen", 1, NULL }, { "threads", 1, NULL },
+		{ "static", 1, NULL }, { "key-dir", 1, NULL }, { "default-tenant", 1, NULL },
+		{ "tls-cert", 1, NULL }, { "tls-key", 1, NULL }, { "idle-timeout", 1, NULL },
+		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
+		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
+	};
+	int n = (int)(sizeof o / sizeof o[0]);
+	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (opts_get(o, n, "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	struct app_config cfg = {
+		.db_url = opts_db(o, n),
+		.listen = opts_get(o, n, "listen"),
+		.static_dir = opts_get(o, n, "static") ? opts_get(o, n, "static") : "build/assets",
+		.key_dir = opts_get(o, n, "key-dir"),
+		.default_tenant = opts_get(o, n, "default-tenant"),
+		.tls_cert = opts_get(o, n, "tls-cert"),
+		.tls_key = opts_get(o, n, "tls-key"),
+		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
+	};
+	if (!cfg.db_url) {
+		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	int64_t v;
+	const char *s;
+	if ((s = opts_get(o, n, "threads"))) {
+		if (parse_i64(&v, s, 1, 256))
+			return cli_error(NULL, "--threads は 1〜256 です", "--threads must be 1 to 256");
+		cfg.threads = (int)v;
+	}
+	if ((s = opts_get(o, n, "idle-timeout"))) {
+		if (parse_i64(&v, s, 10, 86400))
+			return cli_error(NULL, "--idle-timeout は 10〜86400 秒です",
+					 "--idle-timeout must be 10 to 86400 seconds");
+		cfg.staff_idle_secs = v;
+	}
+	if ((s = opts_get(o, n, "max-body"))) {
+		if (parse_i64(&v, s, 1024, 1LL << 30))
+			return cli_error(NULL, "--max-body が範囲外です", "--max-body out of range");
+		cfg.max_body = (size_t)v;
+	}
+	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
+		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
+	if ((s = opts_get(o, n, "log")) && log_open(s))
+		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
+	struct app a;
+	struct err e;
+	err_clear(&e);
+	if (app_init(&a, &cfg, &e)) {
+		return cli_error(&e, "起動できませんでした（データベースまたは鍵）",
+				 "could not start (database or keys)");
+	}
+	int rc = app_serve(&a, ready, NULL, &e);
+	app_done(&a);
+	if (rc)
+		return cli_error(&e, "サーバーを起動できませんでした", "the server could not start");
+	return CLI_OK;
+}

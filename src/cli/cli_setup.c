@@ -1,0 +1,191 @@
+/*
+ * cli_setup.c -- `madoguchi init`, `madoguchi demo` and `madoguchi
+ * migrate`: create keys, bring a database's schema up to date, add a
+ * municipality, or create the fictional demo ward デモ区 with demo staff.
+ *
+ * The demo ward's code 139998 has a valid check digit (13 Tokyo, 999 is
+ * assigned to no municipality).  Its staff are fictional; their passwords
+ * are printed and documented because the demo is for trying things out,
+ * never for real data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "cli/cli.h"
+#include "cli/opts.h"
+
+#define DEMO_CODE "139998"
+
+static const struct { const char *login, *name, *role, *password; } demo_staff[] = {
+	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026" },
+	{ "demo-staff", "デモ 職員", "staff", "Ajisai-Mado-2026" },
+	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026" },
+};
+
+static int open_and_migrate(struct store **s, const char *db, const char *key_dir,
+			    struct err *e)
+{
+	int rc = app_keys_create(key_dir, e);
+	if (rc)
+		return rc;
+	rc = store_open(s, db, e);
+	if (rc)
+		return rc;
+	int applied = 0;
+	rc = app_migrate(*s, &applied, e);
+	if (rc) {
+		store_close(*s);
+		return rc;
+	}
+	if (applied)
+		printf("madoguchi: %d 件の移行を適用しました / applied %d migrations\n",
+		       applied, applied);
+	return 0;
+}
+
+static int add_tenant(struct store *s, const struct tenant *t, struct err *e)
+{
+	struct auth_events ev = { 0 };
+	int rc = store_begin(s, e);
+	if (rc)
+		return rc;
+	rc = tenant_add(s, t, e);
+	if (rc == 0)
+		rc = auth_tenant_seed(s, t->code, &ev, e);
+	if (rc == 0)
+		return store_commit(s, e);
+	store_rollback(s);
+	return rc;
+}
+
+static void usage_init(FILE *f)
+{
+	fprintf(f, "usage: madoguchi init --db URL --code CODE --name-ja NAME --name-en NAME\n"
+		   "                      [--host HOST] [--key-dir DIR]\n"
+		   "  creates the key files (if missing), the schema, and the municipality\n");
+}
+
+int cli_init(int argc, char **argv)
+{
+	struct opt o[] = { { "db", 1, NULL }, { "code", 1, NULL }, { "name-ja", 1, NULL },
+			   { "name-en", 1, NULL }, { "host", 1, NULL }, { "key-dir", 1, NULL },
+			   { "help", 0, NULL } };
+	int n = (int)(sizeof o / sizeof o[0]);
+	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
+		usage_init(stderr);
+		return CLI_USAGE;
+	}
+	if (opts_get(o, n, "help")) {
+		usage_init(stdout);
+		return CLI_OK;
+	}
+	const char *db = opts_db(o, n), *code = opts_get(o, n, "code");
+	if (!db || !code || !opts_get(o, n, "name-ja") || !opts_get(o, n, "name-en")) {
+		usage_init(stderr);
+		return CLI_USAGE;
+	}
+	struct tenant t = { 0 };
+	snprintf(t.code, sizeof t.code, "%s", code);
+	if (strlen(code) != 6)
+		return cli_error(NULL, "団体コードは6桁です", "the municipality code has six digits");
+	snprintf(t.name_ja, sizeof t.name_ja, "%s", opts_get(o, n, "name-ja"));
+	snprintf(t.name_en, sizeof t.name_en, "%s", opts_get(o, n, "name-en"));
+	if (opts_get(o, n, "host"))
+		snprintf(t.host, sizeof t.host, "%s", opts_get(o, n, "host"));
+	struct store *s;
+	struct err e;
+	err_clear(&e);
+	const char *kd = opts_get(o, n, "key-dir") ? opts_get(o, n, "key-dir") : "var/keys";
+	if (open_and_migrate(&s, db, kd, &e))
+		return cli_error(&e, "データベースを準備できませんでした", "could not prepare the database");
+	int rc = add_tenant(s, &t, &e);
+	store_close(s);
+	if (rc == ERR_INVALID)
+		return cli_error(&e, "団体コードまたは名称が正しくありません（検査数字を確認してください）",
+				 "the municipality code or name is not valid (check the check digit)");
+	if (rc)
+		return cli_error(&e, "自治体を登録できませんでした", "could not add the municipality");
+	printf("madoguchi: %s を登録しました / added municipality %s\n", t.code, t.code);
+	return CLI_OK;
+}
+
+int cli_demo(int argc, char **argv)
+{
+	struct opt o[] = { { "db", 1, NULL }, { "key-dir", 1, NULL }, { "help", 0, NULL } };
+	int n = (int)(sizeof o / sizeof o[0]);
+	if (opts_parse(o, n, argc, argv, NULL, 0) < 0 || opts_get(o, n, "help")) {
+		fprintf(opts_get(o, n, "help") ? stdout : stderr,
+			"usage: madoguchi demo --db URL [--key-dir DIR]\n"
+			"  creates the fictional demo ward デモ区 (code " DEMO_CODE ") and its demo staff;\n"
+			"  running it again changes nothing\n");
+		return opts_get(o, n, "help") ? CLI_OK : CLI_USAGE;
+	}
+	const char *db = opts_db(o, n);
+	if (!db)
+		return cli_error(NULL, "--db が必要です", "--db is required");
+	struct store *s;
+	struct err e;
+	err_clear(&e);
+	const char *kd = opts_get(o, n, "key-dir") ? opts_get(o, n, "key-dir") : "var/keys";
+	if (open_and_migrate(&s, db, kd, &e))
+		return cli_error(&e, "データベースを準備できませんでした", "could not prepare the database");
+	struct tenant t = { .code = DEMO_CODE, .name_ja = "デモ区", .name_en = "Demo Ward", .demo = 1 };
+	int rc = add_tenant(s, &t, &e);
+	if (rc && rc != ERR_CONFLICT) {
+		store_close(s);
+		return cli_error(&e, "デモ区を作成できませんでした", "could not create the demo ward");
+	}
+	struct auth_config ac;
+	if (auth_config_init(&ac, AUTH_HASH_INTERACTIVE, &e)) {
+		store_close(s);
+		return cli_error(&e, "初期化に失敗しました", "initialisation failed");
+	}
+	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++) {
+		struct auth_staff st;
+		if (auth_staff_get_by_login(&st, s, DEMO_CODE, demo_staff[i].login, &e) == 0)
+			continue;
+		int64_t id;
+		struct auth_events ev = { 0 };
+		const char *role = demo_staff[i].role;
+		rc = auth_staff_add(&id, s, &ac, DEMO_CODE, demo_staff[i].login,
+				    demo_staff[i].name, demo_staff[i].password, &role, 1,
+				    app_now(), &ev, &e);
+		if (rc) {
+			auth_config_done(&ac);
+			store_close(s);
+			return cli_error(&e, "デモ職員を作成できませんでした", "could not create demo staff");
+		}
+	}
+	auth_config_done(&ac);
+	store_close(s);
+	printf("madoguchi: デモ区 (" DEMO_CODE ") を用意しました / demo ward ready\n");
+	return CLI_OK;
+}
+
+int cli_migrate(int argc, char **argv)
+{
+	struct opt o[] = { { "db", 1, NULL }, { "help", 0, NULL } };
+	int n = (int)(sizeof o / sizeof o[0]);
+	if (opts_parse(o, n, argc, argv, NULL, 0) < 0 || opts_get(o, n, "help")) {
+		fprintf(opts_get(o, n, "help") ? stdout : stderr,
+			"usage: madoguchi migrate --db URL\n  brings the schema up to date\n");
+		return opts_get(o, n, "help") ? CLI_OK : CLI_USAGE;
+	}
+	const char *db = opts_db(o, n);
+	if (!db)
+		return cli_error(NULL, "--db が必要です", "--db is required");
+	struct store *s;
+	struct err e;
+	err_clear(&e);
+	if (store_open(&s, db, &e))
+		return cli_error(&e, "データベースに接続できませんでした", "could not open the database");
+	int applied = 0;
+	int rc = app_migrate(s, &applied, &e);
+	store_close(s);
+	if (rc)
+		return cli_error(&e, "移行に失敗しました", "the migration failed");
+	printf("madoguchi: %d 件の移行を適用しました / applied %d migrations\n", applied, applied);
+	return CLI_OK;
+}

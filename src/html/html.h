@@ -1,0 +1,57 @@
+/*
+ * html.h -- the page writer: escaping by default, the accessible base
+ * layout, and the bilingual message catalog.
+ *
+ * Every piece of text that is not a fixed literal of ours goes through
+ * html_text() (element content) or html_attr() (attribute values), which
+ * escape & < > " ' .  The layout gives every page: lang attribute, a skip
+ * link, header/nav/main/footer landmarks, a language switch (日本語,
+ * English, やさしい日本語), the Digital Agency design tokens and our style
+ * sheet, and no inline script (the Content-Security-Policy forbids it).
+ *
+ * Languages: "ja", "en", "ja-easy" (やさしい日本語: plain Japanese with
+ * short sentences and furigana-friendly words; its lang attribute is "ja").
+ */
+#ifndef MADOGUCHI_HTML_HTML_H
+#define MADOGUCHI_HTML_HTML_H
+
+#include "base/buf.h"
+
+enum html_lang { HTML_JA = 0, HTML_EN = 1, HTML_JA_EASY = 2 };
+
+/* html_lang_parse -- "ja", "en", "ja-easy" (anything else: -1). */
+int html_lang_parse(const char *s);
+const char *html_lang_code(enum html_lang l);     /* "ja", "en", "ja-easy" */
+const char *html_lang_attr(enum html_lang l);     /* "ja", "en", "ja"      */
+
+/* html_text / html_attr -- append s escaped. */
+void html_text(struct buf *b, const char *s);
+void html_attr(struct buf *b, const char *s);
+/* html_printf -- printf where every %s argument is escaped; use %S for a
+ * string that is already HTML (our own fragments only). */
+void html_printf(struct buf *b, const char *fmt, ...);
+
+/* html_t -- a catalog message in the given language; falls back to ja
+ * for ja-easy and never returns NULL. */
+const char *html_t(enum html_lang l, const char *id);
+
+struct html_page {
+	enum html_lang lang;
+	const char *title;         /* page title (text)                      */
+	const char *site_name;     /* municipality name in this language     */
+	const char *user_name;     /* logged-in display name or NULL          */
+	const char *csrf;          /* for the logout form; NULL when not logged in */
+	const char *path;          /* current path, for the language links    */
+	int idle_seconds;          /* >0: warn before the idle timeout        */
+	int staff;                 /* back-office navigation                  */
+};
+
+void html_page_begin(struct buf *b, const struct html_page *p);
+void html_page_end(struct buf *b, const struct html_page *p);
+
+/* html_error_summary -- the accessible error summary (role=alert, a link
+ * to each field by id).  ids[i]/msgs[i], n entries. */
+void html_error_summary(struct buf *b, enum html_lang l, const char *const *ids,
+			const char *const *msgs, int n);
+
+#endif

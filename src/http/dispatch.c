@@ -1,0 +1,362 @@
+/*
+ * dispatch.c -- the request pipeline (see server.c for the overview): it
+ * turns an h2o request into a `struct http_req`, finds the route, lets only
+ * declared and valid parameters through, asks the application's hooks for
+ * the tenant, the permission and the CSRF check, runs the handler, and
+ * writes the access log line and the metrics.
+ */
+#include "http/http_int.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static void arena_dispose(void *p)
+{
+	arena_free(*(struct arena **)p);
+}
+
+static int is_state_changing(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
+	       strcmp(m, "OPTIONS") != 0;
+}
+
+/* default validator: no control characters but tab, CR, LF */
+static int default_validator(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
+			return ERR_INVALID;
+	}
+	return 0;
+}
+
+int http_route_table_check(const struct http_route *routes, int n,
+			   struct err *e)
+{
+	for (int i = 0; i < n; i++) {
+		const struct http_route *rt = &routes[i];
+		if (!rt->method || !rt->pattern || rt->pattern[0] != '/' || !rt->handler)
+			return err_set(e, ERR_INTERNAL, "route %d is incomplete", i);
+		int open = 0;
+		for (const char *p = rt->pattern; *p; p++) {
+			if (*p == '{') open++;
+			if (*p == '}') open--;
+			if (open < 0 || open > 1)
+				return err_set(e, ERR_INTERNAL, "route %s: bad pattern",
+					       rt->pattern);
+		}
+		int np = 0;
+		for (const struct http_param_spec *ps = rt->params; ps && ps->name; ps++)
+			if (++np > HTTP_MAX_PARAMS || !ps->where)
+				return err_set(e, ERR_INTERNAL,
+					       "route %s: bad parameter list", rt->pattern);
+		for (int j = 0; j < i; j++)
+			if (strcmp(routes[j].pattern, rt->pattern) == 0 &&
+			    strcmp(routes[j].method, rt->method) == 0)
+				return err_set(e, ERR_INTERNAL, "route %s %s declared twice",
+					       rt->method, rt->pattern);
+	}
+	return 0;
+}
+
+static const struct http_param_spec *find_spec(const struct http_route *rt,
+					       const char *name, int where)
+{
+	for (const struct http_param_spec *ps = rt->params; ps && ps->name; ps++)
+		if ((ps->where & where) && strcmp(ps->name, name) == 0)
+			return ps;
+	return NULL;
+}
+
+/* add one raw input value if the route declares it; 0, or ERR_INVALID
+ * with *bad naming the parameter */
+static int take_param(struct http_req *r, const char *name, const char *value,
+		      int where, const char **bad)
+{
+	const struct http_param_spec *ps = find_spec(r->route, name, where);
+	if (!ps)
+		return 0; /* undeclared: dropped */
+	for (int i = 0; i < r->nparams; i++) {
+		if (strcmp(r->param_names[i], name) == 0) {
+			*bad = ps->name;
+			return ERR_INVALID; /* given twice: ambiguous */
+		}
+	}
+	size_t len = strlen(value);
+	size_t max = ps->max_len ? ps->max_len : HTTP_MAX_PARAM_LEN;
+	if (len > max || default_validator(value, len) ||
+	    (ps->validate && ps->validate(value, len))) {
+		*bad = ps->name;
+		return ERR_INVALID;
+	}
+	if (r->nparams >= HTTP_MAX_PARAMS) {
+		*bad = ps->name;
+		return ERR_LIMIT;
+	}
+	r->param_names[r->nparams] = ps->name;
+	r->param_values[r->nparams] = value;
+	r->nparams++;
+	return 0;
+}
+
+static int header_starts(const struct http_req *r, const char *name,
+			 const char *prefix)
+{
+	const char *v = http_header(r, name);
+	return v && strncasecmp(v, prefix, strlen(prefix)) == 0;
+}
+
+/* gather path captures, query and form values; 0 or ERR_* */
+static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
+			 const char **pv, int npath, const char **csrf,
+			 const char **bad)
+{
+	int rc;
+	for (int i = 0; i < npath; i++)
+		if ((rc = take_param(r, pn[i], pv[i], HTTP_PATH, bad)))
+			return rc;
+	const char *names[HTTP_MAX_PARAMS], *values[HTTP_MAX_PARAMS];
+	if (req->query_at != SIZE_MAX) {
+		int n = http_parse_urlencoded(req->path.base + req->query_at + 1,
+					      req->path.len - req->query_at - 1,
+					      r->arena, names, values, HTTP_MAX_PARAMS);
+		if (n < 0) {
+			*bad = "query";
+			return n;
+		}
+		for (int i = 0; i < n; i++)
+			if ((rc = take_param(r, names[i], values[i], HTTP_QUERY, bad)))
+				return rc;
+	}
+	if (req->entity.base && req->entity.len &&
+	    header_starts(r, "content-type", "application/x-www-form-urlencoded")) {
+		int n = http_parse_urlencoded(req->entity.base, req->entity.len,
+					      r->arena, names, values, HTTP_MAX_PARAMS);
+		if (n < 0) {
+			*bad = "form";
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			if (strcmp(names[i], "csrf") == 0) {
+				*csrf = values[i];
+				continue;
+			}
+			if ((rc = take_param(r, names[i], values[i], HTTP_FORM, bad)))
+				return rc;
+		}
+	}
+	for (const struct http_param_spec *ps = r->route->params; ps && ps->name; ps++) {
+		if (ps->required && !http_param(r, ps->name)) {
+			*bad = ps->name;
+			return ERR_INVALID;
+		}
+	}
+	return 0;
+}
+
+static void fill_request(struct http_req *r, h2o_req_t *req)
+{
+	static _Thread_local unsigned long long seq;
+	static _Thread_local unsigned prefix;
+	if (!prefix) {
+		random_bytes(&prefix, sizeof prefix);
+		prefix |= 1;
+	}
+	snprintf(r->request_id, sizeof r->request_id, "%08x%08llx", prefix,
+		 ++seq & 0xffffffffULL);
+	r->method = arena_strndup(r->arena, req->method.base, req->method.len);
+	/* host: lower case, without the port */
+	size_t hl = req->authority.len;
+	const char *hb = req->authority.base;
+	if (hl && hb[0] == '[') {
+		const char *close = memchr(hb, ']', hl);
+		hl = close ? (size_t)(close - hb + 1) : hl;
+	} else {
+		const char *colon = memchr(hb, ':', hl);
+		if (colon)
+			hl = (size_t)(colon - hb);
+	}
+	char *host = arena_strndup(r->arena, hb, hl > 253 ? 253 : hl);
+	for (char *c = host; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	r->host = host ? host : "";
+	struct sockaddr_storage ss;
+	char addr[INET6_ADDRSTRLEN] = "-";
+	socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+	if (sl && ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof addr);
+	else if (sl && ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof addr);
+	r->remote_addr = arena_strdup(r->arena, addr);
+	r->tls = req->scheme == &H2O_URL_SCHEME_HTTPS;
+}
+
+static int respond_auth_failure(struct http_req *r, const struct http_hooks *hooks,
+				int rc)
+{
+	if (rc == ERR_AUTH && r->route->kind == HTTP_KIND_HTML && hooks->login_url) {
+		const char *login = hooks->login_url(r);
+		if (login)
+			return http_redirect(r, 303, login);
+	}
+	if (rc == ERR_AUTH)
+		return http_send_error(r, ERR_AUTH, "ログインしてください。",
+				       "Please log in.", NULL);
+	if (rc == ERR_DENIED)
+		return http_send_error(r, ERR_DENIED,
+				       "この操作を行う権限がありません。",
+				       "You do not have permission to do this.", NULL);
+	return http_send_error(r, rc, NULL, NULL, "authorize hook failed");
+}
+
+static void run_pipeline(struct http_server *srv, struct http_req *r,
+			 h2o_req_t *req)
+{
+	const struct http_hooks *hooks = http_server_hooks(srv);
+	int rc;
+	char *path = arena_alloc(r->arena, req->path.len + 1);
+	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	if (!path || http_urldecode(path, req->path.base, plen, 0) < 0 ||
+	    path[0] != '/') {
+		r->path = "/";
+		http_send_error(r, ERR_INVALID, "URL が正しくありません。",
+				"The address (URL) is not valid.", "bad path encoding");
+		return;
+	}
+	r->path = path;
+
+	if (strncmp(path, "/assets/", 8) == 0 &&
+	    http_assets_serve(http_server_assets(srv), r))
+		return;
+
+	int nroutes;
+	const struct http_route *routes = http_server_routes(srv, &nroutes);
+	const char *pn[16], *pv[16];
+	int npath = 0, path_matched = 0;
+	char allow[128] = "";
+	for (int i = 0; i < nroutes; i++) {
+		int n = 0;
+		if (!http_route_match(routes[i].pattern, path, r->arena, pn, pv, &n, 16))
+			continue;
+		path_matched = 1;
+		if (strcmp(routes[i].method, r->method) == 0 ||
+		    (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+			r->route = &routes[i];
+			npath = n;
+			break;
+		}
+		if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof allow) {
+			if (allow[0])
+				strcat(allow, ", ");
+			strcat(allow, routes[i].method);
+		}
+	}
+	if (!r->route) {
+		if (path_matched) {
+			http_set_header(r, "allow", arena_strdup(r->arena, allow));
+			http_send(r, 405, "text/plain; charset=utf-8",
+				  "405 この方法は使えません / method not allowed\n", 0);
+		} else {
+			http_send_error(r, ERR_NOTFOUND, "ページが見つかりません。",
+					"The page was not found.", NULL);
+		}
+		return;
+	}
+	if (!(r->route->flags & HTTP_ROUTE_NO_TENANT) && hooks->prepare &&
+	    (rc = hooks->prepare(r)) != 0) {
+		if (r->status == 0)
+			http_send_error(r, rc, NULL, NULL, "prepare hook failed");
+		return;
+	}
+	/* who may use the route is decided before anything of the input is
+	 * looked at: a stranger learns nothing from validation errors */
+	if (r->route->permission && hooks->authorize &&
+	    (rc = hooks->authorize(r, r->route->permission)) != 0) {
+		if (r->status == 0)
+			respond_auth_failure(r, hooks, rc);
+		return;
+	}
+	if (r->route->permission && !hooks->authorize) {
+		http_send_error(r, ERR_DENIED, NULL, NULL, "no authorize hook");
+		return;
+	}
+	const char *csrf = http_header(r, "x-csrf-token"), *bad = NULL;
+	if (r->route->kind == HTTP_KIND_JSON && is_state_changing(r->method) &&
+	    req->entity.len && !header_starts(r, "content-type", "application/json")) {
+		http_send(r, 415, "application/json",
+			  "{\"error\":{\"code\":\"unsupported_media_type\",\"status\":415,"
+			  "\"message\":{\"ja\":\"JSON で送ってください。\","
+			  "\"en\":\"Send the body as application/json.\"}}}", 0);
+		return;
+	}
+	rc = gather_params(r, req, pn, pv, npath, &csrf, &bad);
+	if (rc) {
+		const char *en = arena_printf(r->arena,
+			"A value is missing or not valid: %s.", bad ? bad : "?");
+		const char *ja = arena_printf(r->arena,
+			"入力内容に不足または誤りがあります（%s）。", bad ? bad : "?");
+		http_send_error(r, rc == ERR_LIMIT ? ERR_LIMIT : ERR_INVALID, ja, en,
+				bad);
+		return;
+	}
+	if (is_state_changing(r->method) && !(r->route->flags & HTTP_ROUTE_NO_CSRF) &&
+	    (!csrf || !hooks->csrf_ok || !hooks->csrf_ok(r, csrf))) {
+		http_send_error(r, ERR_DENIED,
+				"画面の有効期限が切れました。もう一度操作してください。",
+				"This form has expired. Please go back and try again.",
+				"csrf token missing or invalid");
+		return;
+	}
+	rc = r->route->handler(r);
+	if (r->status == 0) {
+		if (rc == 0)
+			rc = ERR_INTERNAL;
+		http_send_error(r, rc, NULL, NULL, "handler returned without a response");
+	}
+}
+
+int http_dispatch(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct http_server *srv = http_server_of(self);
+	const struct http_config *cfg = http_server_config(srv);
+	int64_t t0 = mono_us();
+	struct arena **slot = h2o_mem_alloc_shared(&req->pool, sizeof *slot, arena_dispose);
+	size_t max_body = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+	*slot = arena_new(max_body * 3 + (4u << 20));
+	if (!*slot) {
+		h2o_send_error_generic(req, 503, "Service Unavailable", "out of memory\n", 0);
+		return 0;
+	}
+	struct http_req *r = arena_alloc(*slot, sizeof *r);
+	r->arena = *slot;
+	r->h2o_req = req;
+	r->app = http_server_app(srv);
+	struct worker_view wv = http_worker_of(srv, req->conn->ctx);
+	r->thread_ctx = wv.thread_ctx;
+	r->error_page = http_server_hooks(srv)->error_page;
+	metrics_in_flight(1);
+	fill_request(r, req);
+	log_set_request_id(r->request_id);
+
+	run_pipeline(srv, r, req);
+
+	int64_t us = mono_us() - t0;
+	metrics_request_done(r->status, us);
+	metrics_in_flight(-1);
+	if (!cfg->access_log_off) {
+		char st[16], dur[24];
+		snprintf(st, sizeof st, "%d", r->status);
+		snprintf(dur, sizeof dur, "%lld", (long long)us);
+		log_info("request", "method", r->method, "path", r->path ? r->path : "-",
+			 "route", r->route && r->route->name ? r->route->name : "-",
+			 "status", st, "us", dur, "peer", r->remote_addr);
+	}
+	log_set_request_id(NULL);
+	return 0;
+}

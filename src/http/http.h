@@ -1,0 +1,218 @@
+/*
+ * http.h -- the HTTP layer: libh2o listeners and event loops, the router,
+ * request and response helpers.  It knows nothing of the domain: the
+ * application (src/app) gives it a route table and a few hooks.
+ *
+ * Threads: one event loop per worker thread (default: one per core), each
+ * with its own listening socket (SO_REUSEPORT) and its own application
+ * context (e.g. a database connection) made by hooks.thread_init.  A handler
+ * runs on its thread's loop and must not block for long: slow work goes to
+ * the job queue.
+ *
+ * Routes: each route declares its method, its path pattern (literal
+ * segments and {name} captures), the parameters it accepts (from the path,
+ * the query string or an urlencoded form body) with a maximum length, a
+ * validator and whether they are required, and the permission it needs.
+ * The router enforces all of it before the handler runs: undeclared
+ * parameters never reach a handler, a missing or invalid one is answered
+ * 400, a permission the session lacks 401/403 (via hooks.authorize), a
+ * state-changing form without a valid CSRF token 403 (via hooks.csrf_ok).
+ *
+ * Responses: every response carries the security headers (CSP without
+ * inline script, frame-ancestors 'none', nosniff, Referrer-Policy,
+ * Permissions-Policy, HSTS under TLS) and X-Request-Id.  Errors have one
+ * JSON body format and one HTML page, chosen by the route's kind; the user
+ * reads a bilingual message, the log gets the detail.
+ *
+ * Limits: header block H2O_MAX_REQLEN (h2o), body HTTP_DEFAULT_MAX_BODY
+ * unless configured, HTTP_MAX_PARAMS parameters of HTTP_MAX_PARAM_LEN bytes
+ * at most each (less where a route says so), request receive timeout
+ * (config.request_timeout_ms).
+ */
+#ifndef MADOGUCHI_HTTP_HTTP_H
+#define MADOGUCHI_HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#define HTTP_MAX_PARAMS 64
+#define HTTP_MAX_PARAM_LEN 65536
+#define HTTP_DEFAULT_MAX_BODY (1u << 20)
+#define HTTP_MAX_COOKIES 32
+
+struct http_req;
+
+enum http_param_where { HTTP_PATH = 1, HTTP_QUERY = 2, HTTP_FORM = 4 };
+
+/* A validator returns 0 when the value is acceptable. */
+typedef int (*http_validator)(const char *value, size_t len);
+
+struct http_param_spec {
+	const char *name;
+	int where;                /* bit set of enum http_param_where      */
+	size_t max_len;           /* 0: HTTP_MAX_PARAM_LEN                 */
+	http_validator validate;  /* NULL: any UTF-8 without control chars */
+	int required;
+};
+
+enum http_route_kind { HTTP_KIND_HTML = 0, HTTP_KIND_JSON = 1, HTTP_KIND_TEXT = 2 };
+
+/* Route flags. */
+#define HTTP_ROUTE_NO_CSRF 0x1   /* a POST that needs no CSRF token (login form: it has its own) */
+#define HTTP_ROUTE_NO_TENANT 0x2 /* deployment-level route (health, metrics) */
+#define HTTP_ROUTE_CACHEABLE 0x4 /* public, may be cached (no Cache-Control: no-store) */
+
+/* Permissions a route may require besides the application's own strings. */
+#define HTTP_PERM_PUBLIC NULL          /* anyone                         */
+#define HTTP_PERM_SESSION "session"    /* any logged-in account          */
+
+struct http_route {
+	const char *method;               /* "GET", "POST", ...             */
+	const char *pattern;              /* "/staff/users/{id}"            */
+	const char *permission;           /* see above                      */
+	enum http_route_kind kind;
+	int flags;
+	const struct http_param_spec *params;  /* ended by a NULL name     */
+	int (*handler)(struct http_req *r);    /* returns 0 or ERR_*      */
+	const char *name;                 /* for metrics and logs           */
+};
+
+/* Hooks the application gives the server. */
+struct http_hooks {
+	/* per-thread context (e.g. a database connection); NULL on failure */
+	void *(*thread_init)(void *app, int thread_index);
+	void (*thread_done)(void *thread_ctx);
+	/* resolve the tenant etc. before routing; 0 or ERR_* (e.g. NOTFOUND:
+	 * unknown municipality, UNAVAILABLE: database down) */
+	int (*prepare)(struct http_req *r);
+	/* 0 when the request may use a route needing `permission`; ERR_AUTH
+	 * when not logged in (HTML routes redirect to the login page),
+	 * ERR_DENIED when logged in without the permission. */
+	int (*authorize)(struct http_req *r, const char *permission);
+	/* non-zero when the request's CSRF token is valid */
+	int (*csrf_ok)(struct http_req *r, const char *token);
+	/* where an HTML route sends a request that is not logged in */
+	const char *(*login_url)(struct http_req *r);
+	/* write the HTML error page body for status and message */
+	void (*error_page)(struct http_req *r, int status, const char *ja,
+			   const char *en, struct buf *out);
+};
+
+struct http_config {
+	const char *listen;          /* "127.0.0.1:8080"                     */
+	int threads;                 /* 0: one per core                      */
+	size_t max_body;             /* 0: HTTP_DEFAULT_MAX_BODY             */
+	uint64_t request_timeout_ms; /* receiving a request; 0: 10000        */
+	uint64_t idle_timeout_ms;    /* keep-alive / HTTP/2 idle; 0: 60000   */
+	uint64_t shutdown_grace_ms;  /* SIGTERM: wait for in-flight; 0: 10000 */
+	const char *static_dir;      /* served under /assets/                */
+	const char *tls_cert;        /* PEM; NULL for plain HTTP             */
+	const char *tls_key;
+	const char *access_log;      /* NULL: stderr                         */
+	int access_log_off;          /* benchmarks                           */
+};
+
+struct http_server;
+
+int http_server_new(struct http_server **out, const struct http_config *cfg,
+		    const struct http_route *routes, int nroutes,
+		    const struct http_hooks *hooks, void *app, struct err *e);
+/* http_server_run -- serve until SIGTERM/SIGINT or http_server_stop();
+ * then stop accepting, let in-flight requests finish (up to the grace
+ * period) and return 0.  ready_cb (may be NULL) is called once every
+ * listener is open, with the bound address. */
+int http_server_run(struct http_server *srv,
+		    void (*ready_cb)(const char *addr, void *arg), void *arg,
+		    struct err *e);
+void http_server_stop(struct http_server *srv);
+void http_server_free(struct http_server *srv);
+
+/* ---- inside a handler ---- */
+
+/* The request as a handler sees it.  Everything is allocated from
+ * r->arena and lives until the response is sent. */
+struct http_req {
+	struct arena *arena;
+	const struct http_route *route;
+	void *app;                 /* the `app` given to http_server_new     */
+	void *thread_ctx;          /* from hooks.thread_init                 */
+	void *ctx;                 /* the application's per-request state    */
+	const char *method;
+	const char *path;          /* decoded, without the query string      */
+	const char *host;          /* Host / :authority, lower case, no port */
+	const char *remote_addr;   /* peer address as text                   */
+	char request_id[17];
+	int tls;
+	int status;                /* set by the response helpers            */
+	void *h2o_req;             /* internal                               */
+	void (*error_page)(struct http_req *r, int status, const char *ja,
+			   const char *en, struct buf *out); /* internal */
+	/* parsed input (declared parameters only) */
+	int nparams;
+	const char *param_names[HTTP_MAX_PARAMS];
+	const char *param_values[HTTP_MAX_PARAMS];
+};
+
+/* http_param -- a declared parameter's value, or NULL when absent. */
+const char *http_param(const struct http_req *r, const char *name);
+/* http_header -- a request header (case-insensitive name) or NULL. */
+const char *http_header(const struct http_req *r, const char *name);
+/* http_cookie -- a cookie's value or NULL. */
+const char *http_cookie(const struct http_req *r, const char *name);
+/* http_body -- the raw body (for JSON routes). */
+const char *http_body(const struct http_req *r, size_t *len);
+/* http_accepts_lang -- the best of the given languages from
+ * Accept-Language, or the first. */
+const char *http_accept_lang(const struct http_req *r, const char *const *langs,
+			     int n);
+
+void http_set_header(struct http_req *r, const char *name, const char *value);
+/* http_set_cookie -- HttpOnly; SameSite=Lax; Path=/; Secure under TLS.
+ * max_age < 0: session cookie; 0: delete. */
+void http_set_cookie(struct http_req *r, const char *name, const char *value,
+		     long max_age);
+
+/* Responses.  Each returns 0 so a handler can `return http_send_...`. */
+int http_send(struct http_req *r, int status, const char *content_type,
+	      const char *body, size_t len);
+int http_send_html(struct http_req *r, int status, const struct buf *body);
+int http_send_json(struct http_req *r, int status, const char *json);
+int http_redirect(struct http_req *r, int status, const char *location);
+/* http_send_error -- the one error response: JSON
+ * {"error":{"code":"not_found","status":404,"message":{"ja":...,"en":...},
+ * "request_id":...}} for JSON routes, the HTML error page otherwise.
+ * The detail (if any) is logged, never sent. */
+int http_send_error(struct http_req *r, int err_code, const char *ja,
+		    const char *en, const char *detail);
+
+/* http_status_of -- the one mapping from ERR_* to an HTTP status. */
+int http_status_of(int err_code);
+
+/* ---- pieces exposed for tests and fuzzing ---- */
+
+/* http_route_match -- 1 when path matches pattern; captures go to
+ * names/values (arena-allocated), at most max. */
+int http_route_match(const char *pattern, const char *path, struct arena *a,
+		     const char **names, const char **values, int *n, int max);
+/* http_urldecode -- decode %XX and (when plus_space) '+'; rejects bad
+ * escapes, NUL and invalid UTF-8.  Returns the decoded length or
+ * ERR_INVALID. */
+int http_urldecode(char *out, const char *in, size_t len, int plus_space);
+/* http_parse_urlencoded -- split a=b&c=d into decoded pairs (arena). 
+ * Returns the count or ERR_INVALID / ERR_LIMIT. */
+int http_parse_urlencoded(const char *s, size_t len, struct arena *a,
+			  const char **names, const char **values, int max);
+/* http_parse_cookies -- split a Cookie header into pairs (arena). */
+int http_parse_cookies(const char *s, size_t len, struct arena *a,
+		       const char **names, const char **values, int max);
+/* http_utf8_valid -- 1 when s[0..len) is valid UTF-8 without NUL. */
+int http_utf8_valid(const char *s, size_t len);
+
+/* Metrics (Prometheus text format) of this process. */
+void http_metrics_write(struct buf *out);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * server.c -- listeners, worker threads with one libh2o event loop each,
+ * graceful stop, and the request pipeline:
+ *
+ *   accept -> h2o parses -> on_req: request id, arena, decode path ->
+ *   static asset? -> route lookup (404/405) -> hooks.prepare (tenant) ->
+ *   declared parameters only, validated (400) -> hooks.authorize (401/403)
+ *   -> CSRF on state-changing methods (403) -> handler -> access log line,
+ *   metrics.
+ *
+ * Invariants: a handler runs on the loop of the thread that accepted the
+ * connection, with that thread's context; the request arena is released
+ * with h2o's request pool (a shared allocation whose dispose frees it), so
+ * anything handed to h2o from the arena outlives the response.  The main
+ * thread only waits for signals; SIGTERM and SIGINT are blocked in the
+ * workers.
+ */
+#include "http/http.h"
+#include "http/http_int.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+struct worker {
+	struct http_server *srv;
+	int index;
+	pthread_t thread;
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept_ctx;
+	h2o_socket_t *listener;
+	void *thread_ctx;
+	int started, failed;
+};
+
+struct http_server {
+	struct http_config cfg;
+	const struct http_route *routes;
+	int nroutes;
+	struct http_hooks hooks;
+	void *app;
+	h2o_globalconf_t gconf;
+	SSL_CTX *ssl_ctx;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char addr_text[80];
+	int nthreads;
+	struct worker *workers;
+	atomic_int stopping;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready_count;
+	struct http_assets *assets;
+};
+
+struct dispatch_handler {
+	h2o_handler_t super;
+	struct http_server *srv;
+};
+
+static int resolve_listen(struct http_server *srv, const char *listen,
+			  struct err *e)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return err_set(e, ERR_INVALID, "listen address must be HOST:PORT");
+	int64_t port;
+	if (parse_i64(&port, colon + 1, 0, 65535))
+		return err_set(e, ERR_INVALID, "bad port in listen address");
+	size_t hl = (size_t)(colon - listen);
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		memmove(host, host + 1, hl - 2);
+		host[hl - 2] = '\0';
+	}
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV | AI_PASSIVE,
+				  .ai_socktype = SOCK_STREAM }, *res;
+	char portstr[8];
+	snprintf(portstr, sizeof portstr, "%d", (int)port);
+	int rc = getaddrinfo(host[0] ? host : NULL, portstr, &hints, &res);
+	if (rc)
+		return err_set(e, ERR_INVALID, "cannot resolve %s: %s", host,
+			       gai_strerror(rc));
+	memcpy(&srv->addr, res->ai_addr, res->ai_addrlen);
+	srv->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int open_listener(struct http_server *srv, struct err *e)
+{
+	int fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(e, ERR_IO, "socket: %s", strerror(errno));
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+	if (bind(fd, (struct sockaddr *)&srv->addr, srv->addrlen) != 0) {
+		int saved = errno;
+		close(fd);
+		return err_set(e, ERR_IO, "cannot listen on %s: %s",
+			       srv->cfg.listen, strerror(saved));
+	}
+	if (listen(fd, 4096) != 0) {
+		int saved = errno;
+		close(fd);
+		return err_set(e, ERR_IO, "listen: %s", strerror(saved));
+	}
+	return fd;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct worker *w = listener->data;
+	if (err)
+		return;
+	/* take what is pending, a few at a time, so one loop turn stays short */
+	for (int i = 0; i < 16; i++) {
+		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+		if (!sock)
+			break;
+		metrics_connection_opened();
+		h2o_accept(&w->accept_ctx, sock);
+	}
+}
+
+static int conns_left(struct worker *w)
+{
+	return !h2o_linklist_is_empty(&w->ctx.http1._conns) ||
+	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct http_server *srv = w->srv;
+	struct err e;
+	char idx[12];
+	snprintf(idx, sizeof idx, "%d", w->index);
+
+	if (srv->hooks.thread_init) {
+		w->thread_ctx = srv->hooks.thread_init(srv->app, w->index);
+		if (!w->thread_ctx)
+			w->failed = 1;
+	}
+	h2o_context_init(&w->ctx, h2o_evloop_create(), &srv->gconf);
+	w->accept_ctx.ctx = &w->ctx;
+	w->accept_ctx.hosts = srv->gconf.hosts;
+	w->accept_ctx.ssl_ctx = srv->ssl_ctx;
+	int fd = w->failed ? -1 : open_listener(srv, &e);
+	if (fd < 0) {
+		if (!w->failed)
+			log_error("cannot open listener", "thread", idx,
+				  "detail", e.detail);
+		w->failed = 1;
+	} else {
+		w->listener = h2o_evloop_socket_create(w->ctx.loop, fd,
+						       H2O_SOCKET_FLAG_DONT_READ);
+		w->listener->data = w;
+		h2o_socket_read_start(w->listener, on_accept);
+	}
+	pthread_mutex_lock(&srv->lock);
+	srv->ready_count++;
+	w->started = 1;
+	pthread_cond_broadcast(&srv->cond);
+	pthread_mutex_unlock(&srv->lock);
+	if (w->failed)
+		goto done;
+
+	while (!atomic_load(&srv->stopping))
+		h2o_evloop_run(w->ctx.loop, 100);
+
+	/* graceful stop: no new connections, finish what is in flight */
+	h2o_socket_read_stop(w->listener);
+	h2o_socket_close(w->listener);
+	w->listener = NULL;
+	h2o_context_request_shutdown(&w->ctx);
+	/* libh2o 2.2 leaves idle HTTP/1 keep-alive connections open on
+	 * shutdown; a short request timeout closes them within a second of
+	 * their last activity, while a connection still sending its request
+	 * keeps its timer fresh and is served */
+	if (w->ctx.http1.req_timeout.timeout > 1000)
+		w->ctx.http1.req_timeout.timeout = 1000;
+	uint64_t grace = srv->cfg.shutdown_grace_ms ? srv->cfg.shutdown_grace_ms : 10000;
+	int64_t deadline = mono_ms() + (int64_t)grace;
+	/* asked again each turn: a connection that finishes its request
+	 * after the first call becomes idle and is closed by the next */
+	while (conns_left(w) && mono_ms() < deadline) {
+		h2o_evloop_run(w->ctx.loop, 50);
+		h2o_context_request_shutdown(&w->ctx);
+	}
+	if (conns_left(w))
+		log_warn("connections still open at the end of the grace period",
+			 "thread", idx);
+done:
+	if (srv->hooks.thread_done && w->thread_ctx)
+		srv->hooks.thread_done(w->thread_ctx);
+	return NULL;
+}
+
+static int setup_tls(struct http_server *srv, struct err *e)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	if (!ctx)
+		return err_set(e, ERR_INTERNAL, "SSL_CTX_new failed");
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+	if (SSL_CTX_use_certificate_chain_file(ctx, srv->cfg.tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, srv->cfg.tls_key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		char buf[200];
+		ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+		SSL_CTX_free(ctx);
+		return err_set(e, ERR_INVALID, "TLS certificate or key: %s", buf);
+	}
+	h2o_ssl_register_alpn_protocols(ctx, h2o_http2_alpn_protocols);
+	srv->ssl_ctx = ctx;
+	return 0;
+}
+
+int http_server_new(struct http_server **out, const struct http_config *cfg,
+		    const struct http_route *routes, int nroutes,
+		    const struct http_hooks *hooks, void *app, struct err *e)
+{
+	*out = NULL;
+	struct http_server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	srv->cfg = *cfg;
+	srv->routes = routes;
+	srv->nroutes = nroutes;
+	srv->hooks = *hooks;
+	srv->app = app;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->cond, NULL);
+	int rc = http_route_table_check(routes, nroutes, e);
+	if (rc == 0)
+		rc = resolve_listen(srv, cfg->listen ? cfg->listen : "127.0.0.1:8080", e);
+	if (rc == 0 && cfg->tls_cert)
+		rc = setup_tls(srv, e);
+	if (rc == 0 && cfg->static_dir)
+		rc = http_assets_load(&srv->assets, cfg->static_dir, e);
+	if (rc) {
+		http_server_free(srv);
+		return rc;
+	}
+	srv->nthreads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (srv->nthreads < 1)
+		srv->nthreads = 1;
+	if (srv->nthreads > 256)
+		srv->nthreads = 256;
+
+	h2o_config_init(&srv->gconf);
+	srv->gconf.server_name = h2o_iovec_init(H2O_STRLIT("madoguchi"));
+	srv->gconf.max_request_entity_size = cfg->max_body ? cfg->max_body : HTTP_DEFAULT_MAX_BODY;
+	srv->gconf.http1.req_timeout = cfg->request_timeout_ms ? cfg->request_timeout_ms : 30000;
+	srv->gconf.http2.idle_timeout = cfg->idle_timeout_ms ? cfg->idle_timeout_ms : 60000;
+	srv->gconf.http2.graceful_shutdown_timeout = cfg->shutdown_grace_ms ? cfg->shutdown_grace_ms : 10000;
+	h2o_hostconf_t *host = h2o_config_register_host(&srv->gconf,
+		h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+	struct dispatch_handler *h = (struct dispatch_handler *)
+		h2o_create_handler(path, sizeof *h);
+	h->super.on_req = http_dispatch;
+	h->srv = srv;
+	*out = srv;
+	return 0;
+}
+
+/* the server that owns a request's handler */
+struct http_server *http_server_of(h2o_handler_t *self)
+{
+	return ((struct dispatch_handler *)self)->srv;
+}
+
+struct worker_view http_worker_of(struct http_server *srv, h2o_context_t *ctx)
+{
+	for (int i = 0; i < srv->nthreads; i++)
+		if (&srv->workers[i].ctx == ctx)
+			return (struct worker_view){ srv->workers[i].thread_ctx, i };
+	return (struct worker_view){ NULL, -1 };
+}
+
+const struct http_route *http_server_routes(struct http_server *srv, int *n)
+{
+	*n = srv->nroutes;
+	return srv->routes;
+}
+
+const struct http_hooks *http_server_hooks(struct http_server *srv)
+{
+	return &srv->hooks;
+}
+
+void *http_server_app(struct http_server *srv)
+{
+	return srv->app;
+}
+
+struct http_assets *http_server_assets(struct http_server *srv)
+{
+	return srv->assets;
+}
+
+const struct http_config *http_server_config(struct http_server *srv)
+{
+	return &srv->cfg;
+}
+
+int http_server_run(struct http_server *srv,
+		    void (*ready_cb)(const char *addr, void *arg), void *arg,
+		    struct err *e)
+{
+	sigset_t sigs, old;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	signal(SIGPIPE, SIG_IGN);
+
+	srv->workers = calloc((size_t)srv->nthreads, sizeof *srv->workers);
+	if (!srv->workers)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	int created = 0;
+	for (int i = 0; i < srv->nthreads; i++) {
+		srv->workers[i].srv = srv;
+		srv->workers[i].index = i;
+		if (pthread_create(&srv->workers[i].thread, NULL, worker_main,
+				   &srv->workers[i]) != 0)
+			break;
+		created++;
+	}
+	pthread_mutex_lock(&srv->lock);
+	while (srv->ready_count < created)
+		pthread_cond_wait(&srv->cond, &srv->lock);
+	pthread_mutex_unlock(&srv->lock);
+
+	int failed = created < srv->nthreads;
+	for (int i = 0; i < created; i++)
+		failed |= srv->workers[i].failed;
+	int rc = 0;
+	if (failed) {
+		rc = err_set(e, ERR_IO, "could not start every worker on %s "
+			     "(address in use, or the database unreachable)",
+			     srv->cfg.listen);
+		atomic_store(&srv->stopping, 1);
+	} else {
+		snprintf(srv->addr_text, sizeof srv->addr_text, "%s://%s",
+			 srv->ssl_ctx ? "https" : "http", srv->cfg.listen);
+		char n[12];
+		snprintf(n, sizeof n, "%d", srv->nthreads);
+		log_info("listening", "addr", srv->addr_text, "threads", n);
+		if (ready_cb)
+			ready_cb(srv->addr_text, arg);
+		while (!atomic_load(&srv->stopping)) {
+			struct timespec ts = { 0, 200 * 1000 * 1000 };
+			int sig = sigtimedwait(&sigs, NULL, &ts);
+			if (sig == SIGTERM || sig == SIGINT) {
+				log_info("stopping: finishing requests in flight",
+					 "signal", sig == SIGTERM ? "TERM" : "INT");
+				atomic_store(&srv->stopping, 1);
+			}
+		}
+	}
+	for (int i = 0; i < created; i++)
+		pthread_join(srv->workers[i].thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!failed)
+		log_info("stopped");
+	return rc;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	atomic_store(&srv->stopping, 1);
+}
+
+void http_server_free(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	/* the h2o contexts are not disposed: the process is ending, and
+	 * h2o_context_dispose asserts on connections cut by the grace limit */
+	free(srv->workers);
+	if (srv->ssl_ctx)
+		SSL_CTX_free(srv->ssl_ctx);
+	http_assets_free(srv->assets);
+	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->cond);
+	free(srv);
+}
