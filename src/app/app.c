@@ -8,6 +8,7 @@
  * the caller is logged in.  Failure to check is a refusal (fail closed).
  */
 #include "app/app.h"
+#include "jobs/jobs.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -28,6 +29,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = tenant_schema;
 	schemas[nschemas++] = auth_schema;
 	schemas[nschemas++] = audit_schema;
+	schemas[nschemas++] = jobs_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)

@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
 	{ "routes", cli_routes, "print the route table (--json)" },
 	{ "user", cli_user, "staff accounts: add, list, disable" },
 	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
+	{ "job", cli_job, "the job queue: list, cancel" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 };
 
