@@ -14,7 +14,9 @@
 #include "t.h"
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -376,6 +378,52 @@ static void test_dead_worker_lease_expires(void)
 	store_close(s);
 }
 
+static int h_hang(struct jobs_ctx *ctx, void *arg, struct err *e)
+{
+	(void)ctx;
+	(void)arg;
+	(void)e;
+	sleep(60);
+	return 0;
+}
+
+/* the real thing: a process running the job is killed with SIGKILL */
+static void test_killed_process(void)
+{
+	struct store *s = open_clean();
+	T_REQUIRE(s);
+	struct err e;
+	int64_t id;
+	T_REQUIRE(jobs_enqueue(&id, s, NULL, "hang", "{}", &e) == 0);
+	fflush(stdout);
+	pid_t pid = fork();
+	T_REQUIRE(pid >= 0);
+	if (pid == 0) {
+		struct jobs_registry reg;
+		jobs_registry_init(&reg);
+		jobs_register(&reg, "hang", h_hang, NULL, NULL);
+		if (start(&reg, 1, 500))
+			sleep(60);
+		_exit(0);
+	}
+	T_EQ_INT(wait_for(s, "SELECT count(*) FROM jobs WHERE status = 'running'",
+			  1, 10000), 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	atomic_store(&finished, 0);
+	int ms = 10;
+	struct jobs_registry reg;
+	jobs_registry_init(&reg);
+	jobs_register(&reg, "hang", h_slow, &ms, &e);
+	struct jobs_runner *r = start(&reg, 1, 500);
+	T_REQUIRE(r);
+	T_EQ_INT(wait_for(s, "SELECT attempts FROM jobs WHERE status = 'done'", 2,
+			  10000), 2);
+	jobs_runner_stop(r);
+	T_EQ_INT(atomic_load(&finished), 1);
+	store_close(s);
+}
+
 static void test_lease_renewed_while_running(void)
 {
 	struct store *s = open_clean();
@@ -384,11 +432,11 @@ static void test_lease_renewed_while_running(void)
 	T_REQUIRE(jobs_enqueue(NULL, s, NULL, "slow", "{}", &e) == 0);
 	atomic_store(&started, 0);
 	atomic_store(&finished, 0);
-	int ms = 1500;   /* five times the lease */
+	int ms = 2000;   /* more than three times the lease */
 	struct jobs_registry reg;
 	jobs_registry_init(&reg);
 	jobs_register(&reg, "slow", h_slow, &ms, &e);
-	struct jobs_runner *a = start(&reg, 1, 300), *b = start(&reg, 1, 300);
+	struct jobs_runner *a = start(&reg, 1, 600), *b = start(&reg, 1, 600);
 	T_REQUIRE(a && b);
 	T_EQ_INT(wait_for(s, "SELECT count(*) FROM jobs WHERE status = 'done'", 1,
 			  10000), 1);
@@ -515,6 +563,7 @@ int main(void)
 	T_RUN(test_retry_and_fail);
 	T_RUN(test_two_runners_exactly_once);
 	T_RUN(test_dead_worker_lease_expires);
+	T_RUN(test_killed_process);
 	T_RUN(test_lease_renewed_while_running);
 	T_RUN(test_progress_visible);
 	T_RUN(test_stop_waits_for_handler);
