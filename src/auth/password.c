@@ -100,9 +100,18 @@ int auth_config_set_key(struct auth_config *c, const char *hex, struct err *e)
 	return 0;
 }
 
+/* sodium_init is thread-safe and idempotent; oath_init is left to
+ * auth_config_init (start-up), so these may run on worker threads. */
+static int sodium_ready(struct err *e)
+{
+	if (sodium_init() < 0)
+		return err_set(e, ERR_INTERNAL, "sodium_init failed");
+	return 0;
+}
+
 int auth_key_generate(char out[AUTH_KEY_HEX_LEN + 1], struct err *e)
 {
-	int rc = auth_lib_init(e);
+	int rc = sodium_ready(e);
 	if (rc)
 		return rc;
 	unsigned char k[AUTH_KEY_LEN];
@@ -311,7 +320,7 @@ int auth_password_generate(char out[AUTH_GEN_PASSWORD_LEN + 1], struct err *e)
 	/* 56 symbols: no 0/O/o, 1/l/I, and no quoting trouble in shells */
 	static const char alphabet[] =
 		"23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
-	int rc = auth_lib_init(e);
+	int rc = sodium_ready(e);
 	if (rc)
 		return rc;
 	for (int i = 0; i < AUTH_GEN_PASSWORD_LEN; i++)

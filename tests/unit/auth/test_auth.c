@@ -961,6 +961,44 @@ static void test_residents(void)
 	store_close(s);
 }
 
+/* two servers (connections) race with the same code: exactly one wins */
+static void test_two_servers_single_use(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct store *s2;
+	struct err e;
+	T_REQUIRE(store_open(&s2, url, &e) == 0);
+	const char *pw = "futatsu-no-mado 77";
+	T_REQUIRE(add_staff(s, T1, "twin", pw, "staff") > 0);
+	unsigned char secret[20];
+	struct auth_recovery_codes codes;
+	char token[AUTH_TOKEN_LEN + 1];
+	T_REQUIRE(enrol(s, "twin", pw, T0, secret, &codes, token) == 0);
+	struct auth_login a, b, ca, cb;
+	struct auth_session pa, pb;
+	T_REQUIRE(auth_staff_login(&a, s, &cfg, T1, "twin", pw, "192.0.2.91", T0 + 60, &e) == 0);
+	T_REQUIRE(auth_staff_login(&b, s2, &cfg, T1, "twin", pw, "192.0.2.92", T0 + 60, &e) == 0);
+	T_REQUIRE(auth_session_check(&pa, s2, &cfg, a.token, T0 + 60, &e) == 0);
+	T_REQUIRE(auth_session_check(&pb, s, &cfg, b.token, T0 + 60, &e) == 0);
+	char code[7];
+	totp_at(code, secret, T0 + 60);
+	int ra = auth_staff_login_code(&ca, s, &cfg, &pa, code, "192.0.2.91", T0 + 60, &e);
+	int rb = auth_staff_login_code(&cb, s2, &cfg, &pb, code, "192.0.2.92", T0 + 60, &e);
+	T_CHECK((ra == 0) != (rb == 0));
+	T_EQ_INT(ra == 0 ? cb.outcome : ca.outcome, AUTH_OUT_CODE_REUSED);
+	/* the same recovery code on two pending sessions */
+	T_REQUIRE(auth_staff_login(&a, s, &cfg, T1, "twin", pw, "192.0.2.91", T0 + 70, &e) == 0);
+	T_REQUIRE(auth_staff_login(&b, s2, &cfg, T1, "twin", pw, "192.0.2.92", T0 + 70, &e) == 0);
+	T_REQUIRE(auth_session_check(&pa, s, &cfg, a.token, T0 + 70, &e) == 0);
+	T_REQUIRE(auth_session_check(&pb, s2, &cfg, b.token, T0 + 70, &e) == 0);
+	ra = auth_staff_login_code(&ca, s, &cfg, &pa, codes.code[3], "192.0.2.91", T0 + 70, &e);
+	rb = auth_staff_login_code(&cb, s2, &cfg, &pb, codes.code[3], "192.0.2.92", T0 + 70, &e);
+	T_CHECK((ra == 0) != (rb == 0));
+	store_close(s2);
+	store_close(s);
+}
+
 static void test_qr_svg(void)
 {
 	struct err e;
@@ -1094,6 +1132,7 @@ int main(void)
 	T_RUN(test_roles_and_permissions);
 	T_RUN(test_sessions_list_kill_disable);
 	T_RUN(test_residents);
+	T_RUN(test_two_servers_single_use);
 	T_RUN(test_qr_svg);
 	T_RUN(test_config_and_keys);
 	auth_config_done(&cfg);
