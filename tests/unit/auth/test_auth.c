@@ -1136,6 +1136,17 @@ int main(void)
 	T_RUN(test_qr_svg);
 	T_RUN(test_config_and_keys);
 	auth_config_done(&cfg);
+	/* leave a shared database as found: no auth tables, no test tenants */
+	struct store *s;
+	if (store_open(&s, url, &e) == 0) {
+		for (size_t i = 0; i < sizeof drop_sql / sizeof drop_sql[0]; i++)
+			store_script(s, drop_sql[i], NULL);
+		store_exec(s, "DELETE FROM schema_migrations WHERE module = 'auth'",
+			   NULL, 0, NULL);
+		struct store_val v[] = { sv_text(T1), sv_text(T2) };
+		store_exec(s, "DELETE FROM tenants WHERE code IN ($1, $2)", v, 2, NULL);
+		store_close(s);
+	}
 	if (sqlite_path[0]) {
 		unlink(sqlite_path + 7);
 		char p[160];
