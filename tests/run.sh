@@ -69,7 +69,7 @@ run_units build unit ""
 say "PostgreSQL"
 PGDIR=$(mktemp -d /tmp/madoguchi-pg.XXXXXX)
 chmod 755 "$PGDIR"
-PGPORT=${MADOGUCHI_PG_PORT:-55432}
+PGPORT=${MADOGUCHI_PG_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
 PGURL=$(tests/pg.sh start "$PGDIR/data" "$PGPORT") || { echo "could not start PostgreSQL"; cat "$PGDIR/data/log" 2>/dev/null | tail -20; echo "0 passed, 1 failed"; exit 1; }
 export MADOGUCHI_PG_URL=$PGURL MADOGUCHI_PG_DIR=$PGDIR/data
 trap 'tests/pg.sh stop "$PGDIR/data"; rm -rf "$PGDIR"' EXIT
@@ -94,6 +94,7 @@ if [ "${MADOGUCHI_SKIP_SAN:-0}" != 1 ]; then
   say "sanitizer build (ASan+UBSan)"
   if make -j2 SAN=1 all > "$OUT/build-san.log" 2>&1; then
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
     run_units build-san san ""
     run_units build-san san-pg "$PGURL"
     if ls tests/http/*.test.mjs >/dev/null 2>&1; then

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct store_module_schema schemas[4];
 static int nschemas;
@@ -219,6 +220,7 @@ static void *thread_init(void *app, int index)
 static void thread_done(void *ctx)
 {
 	struct app_thread *t = ctx;
+	app_page_cache_free(t->cache);
 	store_close(t->store);
 	free(t);
 }
@@ -366,6 +368,11 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 		return rc;
 	if (cfg->staff_idle_secs > 0)
 		a->auth.staff_idle_secs = cfg->staff_idle_secs;
+	/* the shipped list of common passwords, when run from the source tree
+	 * or an installation that has it; the built-in list applies anyway */
+	if (access("data/auth/common-passwords.txt", R_OK) == 0 &&
+	    (rc = auth_config_load_common_passwords(&a->auth, "data/auth/common-passwords.txt", e)))
+		return rc;
 	rc = app_keys_load(a, cfg->key_dir ? cfg->key_dir : "var/keys", e);
 	if (rc)
 		return rc;

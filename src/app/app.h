@@ -88,6 +88,7 @@ void app_page(struct http_req *r, struct html_page *p, const char *title);
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result);
 int64_t app_now(void);
+void app_page_cache_free(struct app_page_cache *c);
 
 /* handlers (page_*.c) */
 int page_home(struct http_req *r);

@@ -44,6 +44,15 @@ static void render_home(struct http_req *r, struct buf *b)
 	html_page_end(b, &p);
 }
 
+void app_page_cache_free(struct app_page_cache *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < APP_PAGE_CACHE_SLOTS; i++)
+		free(c->slot[i].html);
+	free(c);
+}
+
 int page_home(struct http_req *r)
 {
 	struct app_thread *t = r->thread_ctx;

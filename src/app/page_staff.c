@@ -84,14 +84,16 @@ static const char *outcome_name(enum auth_outcome o)
 
 /* the audit record of a login step; actor_id is known even on failure
  * when the account exists */
-static void audit_login(struct http_req *r, const struct auth_login *lg,
-			const char *login, int ok)
+static int audit_login(struct http_req *r, const struct auth_login *lg,
+		       const char *login, int ok)
 {
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
 	struct audit_record rec = {
 		.actor_id = lg->account_id,
-		.actor_login = login,
+		/* a login name that matches no account may be a password typed
+		 * into the wrong box: it is not recorded */
+		.actor_login = lg->account_id ? login : NULL,
 		.action = ok ? AUDIT_A_LOGIN : AUDIT_A_LOGIN_FAILED,
 		.object_type = "login_step",
 		.object_id = outcome_name(lg->outcome),
@@ -100,14 +102,27 @@ static void audit_login(struct http_req *r, const struct auth_login *lg,
 		.result = ok ? AUDIT_R_OK : AUDIT_R_FAILED,
 	};
 	struct err e;
-	if (store_begin(s, &e) == 0) {
-		if (audit_append(NULL, s, &app_of(r)->audit, &rec, &e) == 0)
-			store_commit(s, &e);
+	int rc = store_begin(s, &e);
+	if (rc == 0) {
+		rc = audit_append(NULL, s, &app_of(r)->audit, &rec, &e);
+		if (rc == 0)
+			rc = store_commit(s, &e);
 		else
 			store_rollback(s);
 	}
 	log_info(ok ? "login step ok" : "login step failed", "outcome",
 		 outcome_name(lg->outcome));
+	if (rc)
+		log_error("audit of a login step failed", "detail", e.detail);
+	return rc;
+}
+
+/* a login that cannot be audited does not happen: its session is ended */
+static int refuse_unaudited(struct http_req *r, const struct auth_login *lg)
+{
+	struct err e;
+	auth_session_logout(app_store(r), lg->token, &e);
+	return http_send_error(r, ERR_UNAVAILABLE, NULL, NULL, "login not audited");
 }
 
 int page_login_post(struct http_req *r)
@@ -134,7 +149,8 @@ int page_login_post(struct http_req *r)
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	audit_login(r, &lg, login, lg.outcome == AUTH_OUT_OK);
+	if (audit_login(r, &lg, login, lg.outcome == AUTH_OUT_OK))
+		return refuse_unaudited(r, &lg);
 	set_session_cookie(r, lg.token);
 	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
 	if (lg.outcome == AUTH_OUT_TOTP_NEEDED)
@@ -196,7 +212,8 @@ int page_totp_post(struct http_req *r)
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	audit_login(r, &lg, q->staff.login, 1);
+	if (audit_login(r, &lg, q->staff.login, 1))
+		return refuse_unaudited(r, &lg);
 	set_session_cookie(r, lg.token);
 	return http_redirect(r, 303, "/staff");
 }

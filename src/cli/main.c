@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
 	{ "demo", cli_demo, "create the fictional demo ward デモ区 (--db URL)" },
 	{ "migrate", cli_migrate, "bring the database schema up to date" },
 	{ "routes", cli_routes, "print the route table (--json)" },
+	{ "backup", cli_backup, "online, consistent backup to a file" },
+	{ "restore", cli_restore, "restore a backup into an empty database" },
 	{ "user", cli_user, "staff accounts: add, list, disable" },
 	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
 	{ "job", cli_job, "the job queue: list, cancel" },

@@ -121,6 +121,16 @@ const void *store_col_blob(const struct store_rows *r, int col, size_t *len)
 	return r->s->ops->blob(r, col, len);
 }
 
+enum store_type store_col_type(const struct store_rows *r, int col)
+{
+	return r->s->ops->type(r, col);
+}
+
+const char *store_col_name(const struct store_rows *r, int col)
+{
+	return r->s->ops->name(r, col);
+}
+
 int store_query_int(int64_t *out, struct store *s, const char *sql,
 		    const struct store_val *p, int np, struct err *e)
 {

@@ -28,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/err.h"
 
@@ -102,6 +103,12 @@ const char *store_col_text(const struct store_rows *r, int col);
 /* store_col_blob -- bytes and length of a blob (or text) column. */
 const void *store_col_blob(const struct store_rows *r, int col, size_t *len);
 
+/* store_col_type -- the type of the current row's value (NULL, INT,
+ * TEXT, BLOB); PostgreSQL reports its column's type. */
+enum store_type store_col_type(const struct store_rows *r, int col);
+/* store_col_name -- the column's name in the result. */
+const char *store_col_name(const struct store_rows *r, int col);
+
 /* store_query_int -- the first column of the one row a query returns.
  * ERR_NOTFOUND when it returns no row. */
 int store_query_int(int64_t *out, struct store *s, const char *sql,
@@ -156,5 +163,24 @@ int store_migrate(struct store *s, const struct store_module_schema *mods,
  * written to names (each malloc'd; free with store_tables_free). */
 int store_tables(char ***names, struct store *s, struct err *e);
 void store_tables_free(char **names, int n);
+
+/* Backup and restore: a logical dump, portable between the two engines
+ * (a SQLite backup restores into PostgreSQL and back).  Format: JSON lines,
+ * a header {"madoguchi_backup":1,...}, then per table a line
+ * {"table":NAME,"columns":[...]} followed by one JSON array per row (text as
+ * strings, integers as numbers, blobs as {"hex":...}, SQL NULL as null), and
+ * a closing {"end":true,"rows":N} so that a truncated file is detected.
+ * The dump is taken in a snapshot transaction: consistent while the server
+ * keeps writing.  Restore goes into a database whose tables are empty
+ * (after store_migrate); it runs in one transaction, so it happens whole or
+ * not at all. */
+struct store_progress {
+	void (*fn)(const char *table, long long rows, void *arg);
+	void *arg;
+};
+int store_backup(struct store *s, FILE *out, const struct store_progress *pr,
+		 long long *rows, struct err *e);
+int store_restore(struct store *s, FILE *in, const struct store_progress *pr,
+		  long long *rows, struct err *e);
 
 #endif

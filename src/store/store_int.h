@@ -21,6 +21,8 @@ struct store_ops {
 	int (*isnull)(const struct store_rows *r, int col);
 	const char *(*text)(const struct store_rows *r, int col);
 	const void *(*blob)(const struct store_rows *r, int col, size_t *len);
+	enum store_type (*type)(const struct store_rows *r, int col);
+	const char *(*name)(const struct store_rows *r, int col);
 	int (*script)(struct store *s, const char *sql, struct err *e);
 	void (*close)(struct store *s);
 	const char *begin_write_sql;

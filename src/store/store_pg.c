@@ -253,6 +253,23 @@ static const void *pg_blob(const struct store_rows *rows, int col, size_t *len)
 	return r->blob;
 }
 
+static enum store_type pg_type(const struct store_rows *rows, int col)
+{
+	const struct pg_rows *r = (const struct pg_rows *)rows;
+	if (PQgetisnull(r->res, r->row, col))
+		return STORE_T_NULL;
+	switch (PQftype(r->res, col)) {
+	case BYTEAOID: return STORE_T_BLOB;
+	case 20: case 21: case 23: return STORE_T_INT;   /* int8, int2, int4 */
+	default: return STORE_T_TEXT;
+	}
+}
+
+static const char *pg_name(const struct store_rows *rows, int col)
+{
+	return PQfname(((const struct pg_rows *)rows)->res, col);
+}
+
 static int pg_script(struct store *s, const char *sql, struct err *e)
 {
 	struct pg_store *ps = (struct pg_store *)s;
@@ -285,6 +302,8 @@ static const struct store_ops pg_ops = {
 	.isnull = pg_isnull,
 	.text = pg_text,
 	.blob = pg_blob,
+	.type = pg_type,
+	.name = pg_name,
 	.script = pg_script,
 	.close = pg_close,
 	.begin_write_sql = "BEGIN",

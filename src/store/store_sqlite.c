@@ -254,6 +254,21 @@ static const void *sq_blob(const struct store_rows *rows, int col, size_t *len)
 	return p;
 }
 
+static enum store_type sq_type(const struct store_rows *rows, int col)
+{
+	switch (sqlite3_column_type(((const struct sqlite_rows *)rows)->st, col)) {
+	case SQLITE_NULL: return STORE_T_NULL;
+	case SQLITE_INTEGER: return STORE_T_INT;
+	case SQLITE_BLOB: return STORE_T_BLOB;
+	default: return STORE_T_TEXT;
+	}
+}
+
+static const char *sq_name(const struct store_rows *rows, int col)
+{
+	return sqlite3_column_name(((const struct sqlite_rows *)rows)->st, col);
+}
+
 static int sq_script(struct store *s, const char *sql, struct err *e)
 {
 	struct sqlite_store *ss = (struct sqlite_store *)s;
@@ -283,6 +298,8 @@ static const struct store_ops sqlite_ops = {
 	.isnull = sq_isnull,
 	.text = sq_text,
 	.blob = sq_blob,
+	.type = sq_type,
+	.name = sq_name,
 	.script = sq_script,
 	.close = sq_close,
 	.begin_write_sql = "BEGIN IMMEDIATE",
