@@ -213,8 +213,9 @@ static int cmd_allocate(int argc, char **argv)
 			r.restarts, r.cycles, r.blocking_left);
 	if (r.algo == NURSERY_ALGO_EXACT)
 		fprintf(stderr, " gap=%.6f components=%d bc_bound=%ld "
-				"placed_bound=%ld",
-			r.gap, r.components, r.bc_bound, r.placed_bound);
+				"placed_bound=%ld undecided=%ld",
+			r.gap, r.components, r.bc_bound, r.placed_bound,
+			r.reduced_units);
 	fputc('\n', stderr);
 	if (r.status == NURSERY_STATUS_UNSTABLE)
 		fputs("madoguchi: 安定な割り当てが見つかりませんでした（結果は"

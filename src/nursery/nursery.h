@@ -253,6 +253,7 @@ struct nursery_result {
 	long bc_bound;       /* lower bound on blocking coalitions            */
 	long placed_bound;   /* upper bound on children placed               */
 	int components;      /* independent parts solved                     */
+	long reduced_units;  /* largest part left undecided by propagation  */
 };
 
 void nursery_alloc_opts_init(struct nursery_alloc_opts *o);
