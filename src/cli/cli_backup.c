@@ -74,7 +74,9 @@ static int run(int argc, char **argv, int is_backup)
 				rc = err_set(&e, ERR_IO, "cannot open %s", file);
 		}
 		if (rc == 0) {
-			rc = store_restore(s, f, &pr, &rows, &e);
+			/* tables the migrations seed with rows of their own */
+			static const char *const seeded[] = { "audit_head", NULL };
+			rc = store_restore(s, f, seeded, &pr, &rows, &e);
 			if (f != stdin)
 				fclose(f);
 		}

@@ -209,8 +209,17 @@ static int fix_sequences(struct store *s, char **tables, int nt, struct err *e)
 	return 0;
 }
 
-int store_restore(struct store *s, FILE *in, const struct store_progress *pr,
-		  long long *rows, struct err *e)
+static int is_seeded(const char *const *seeded, const char *name)
+{
+	for (; seeded && *seeded; seeded++)
+		if (strcmp(*seeded, name) == 0)
+			return 1;
+	return 0;
+}
+
+int store_restore(struct store *s, FILE *in, const char *const *seeded,
+		  const struct store_progress *pr, long long *rows,
+		  struct err *e)
 {
 	*rows = 0;
 	char **tables = NULL;
@@ -219,7 +228,7 @@ int store_restore(struct store *s, FILE *in, const struct store_progress *pr,
 		return nt;
 	int rc = 0;
 	for (int i = 0; i < nt && rc == 0; i++) {
-		if (strcmp(tables[i], "schema_migrations") == 0)
+		if (strcmp(tables[i], "schema_migrations") == 0 || is_seeded(seeded, tables[i]))
 			continue;
 		char sql[300];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", tables[i]);
@@ -275,6 +284,13 @@ int store_restore(struct store *s, FILE *in, const struct store_progress *pr,
 				rc = err_set_line(e, ERR_INVALID, lineno, "table %s does not exist here", table);
 			else if (ncols <= 0 || ncols > BACKUP_MAX_COLUMNS)
 				rc = err_set_line(e, ERR_INVALID, lineno, "bad column list");
+			if (rc == 0 && !skip && is_seeded(seeded, table)) {
+				char del[200];
+				snprintf(del, sizeof del, "DELETE FROM \"%s\"", table);
+				rc = store_exec(s, del, NULL, 0, e);
+				if (rc > 0)
+					rc = 0;
+			}
 			struct buf q;
 			buf_init(&q, 1u << 16);
 			buf_printf(&q, "INSERT INTO \"%s\" (", table);
@@ -293,8 +309,10 @@ int store_restore(struct store *s, FILE *in, const struct store_progress *pr,
 			insert = buf_steal(&q);
 		} else if (!table) {
 			rc = err_set_line(e, ERR_INVALID, lineno, "row before any table line");
-		} else if (!skip) {
-			rc = restore_row(s, insert, j, ncols, lineno, e);
+		} else {
+			/* rows of skipped tables count too: the end line counts all */
+			if (!skip)
+				rc = restore_row(s, insert, j, ncols, lineno, e);
 			table_rows++;
 		}
 		json_decref(j);

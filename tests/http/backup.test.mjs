@@ -26,12 +26,14 @@ test('backup during writes, restore into empty databases, same content', async (
   const srv = await startServer();
   try {
     const c = new Client(srv.base);
+    await passwordLogin(c, 'demo-viewer', 'Wrong-Password-first');
     const writes = (async () => { for (let i = 0; i < 15; i++) await passwordLogin(c, 'demo-viewer', `Wrong-Password-${i}x`); })();
     const file = join(srv.dir, 'b1.jsonl');
     assert.match(cli(['backup', '--db', srv.db, '--out', file]), /rows backed up/);
     await writes;
     const original = content(file);
-    for (const t of ['tenants', 'staff', 'audit_log']) assert.ok(original[t], `table ${t} in the backup`);
+    for (const t of ['tenants', 'staff', 'audit_records', 'audit_head']) assert.ok(original[t], `table ${t} in the backup`);
+    assert.ok(original.audit_records.rows.length >= 1, 'login attempts are audited');
     assert.ok(original.staff.rows.length >= 3);
     assert.throws(() => cli(['backup', '--db', srv.db, '--out', file]), /exists|作れません/);
 
