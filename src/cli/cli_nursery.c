@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	      "baseline|da|sibling|exact [--time-limit S] [-o FILE] INPUT\n"
 	      "       madoguchi nursery verify INPUT RESULT\n"
 	      "       madoguchi nursery explain INPUT RESULT [--cutoffs | "
-	      "--letter FAMILY_OR_CHILD] [-o FILE]\n"
+	      "--letter FAMILY_OR_CHILD [--pdf FILE]] [-o FILE]\n"
 	      "presets: tiny small medium suginami saitama tokyo stress\n"
 	      "input format: docs/nursery.md\n",
 	      f);
@@ -286,9 +286,20 @@ static int cmd_verify(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* a family id, or a child id standing for its family */
+static int find_family(const struct nursery_instance *in, const char *id)
+{
+	for (int i = 0; i < in->nfam; i++)
+		if (in->fam[i].id && !strcmp(in->fam[i].id, id))
+			return i;
+	int c = nursery_instance_find_child(in, id);
+	return c >= 0 ? in->child[c].family : -1;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	const char *input = NULL, *result = NULL, *out = NULL, *letter = NULL;
+	const char *pdf = NULL;
 	int cutoffs = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -298,11 +309,14 @@ static int cmd_explain(int argc, char **argv)
 		}
 		if (!strcmp(a, "--cutoffs")) {
 			cutoffs = 1;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--letter")) {
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--letter") ||
+			   !strcmp(a, "--pdf")) {
 			if (!need_arg(i, argc))
 				return CLI_USAGE;
 			if (!strcmp(a, "-o"))
 				out = argv[++i];
+			else if (!strcmp(a, "--pdf"))
+				pdf = argv[++i];
 			else
 				letter = argv[++i];
 		} else if (!input) {
@@ -314,7 +328,7 @@ static int cmd_explain(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if (!input || !result) {
+	if (!input || !result || (pdf && !letter)) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
@@ -325,6 +339,16 @@ static int cmd_explain(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	int rc = 0;
+	if (pdf) {
+		int fam = find_family(in, letter);
+		if (fam < 0)
+			rc = cli_error(NULL, "世帯または児童が見つかりません",
+				       "no such family or child");
+		else if (nursery_letter_pdf_write(in, r.assign, fam, pdf, &e))
+			rc = cli_error(&e, "PDFを作成できません",
+				       "cannot write the PDF letter");
+		goto done;
+	}
 	FILE *f = open_out(out);
 	if (!f) {
 		rc = cli_error(NULL, "出力ファイルを開けません",
@@ -332,15 +356,7 @@ static int cmd_explain(int argc, char **argv)
 		goto done;
 	}
 	if (letter) {
-		int fam = -1;
-		for (int i = 0; i < in->nfam && fam < 0; i++)
-			if (in->fam[i].id && !strcmp(in->fam[i].id, letter))
-				fam = i;
-		if (fam < 0) {
-			int c = nursery_instance_find_child(in, letter);
-			if (c >= 0)
-				fam = in->child[c].family;
-		}
+		int fam = find_family(in, letter);
 		if (fam < 0) {
 			rc = cli_error(NULL, "世帯または児童が見つかりません",
 				       "no such family or child");
