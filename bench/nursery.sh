@@ -23,7 +23,7 @@ if [ ! -x "$BIN" ] || [ bench/nursery_bench.c -nt "$BIN" ]; then
 		BIN=build/bench-nursery/nursery_bench
 		cc -std=gnu17 -O2 -Wall -Wextra -D_GNU_SOURCE -Isrc -o "$BIN" \
 			bench/nursery_bench.c src/nursery/*.c src/base/err.c \
-			-lglpk -lm
+			src/jp/cp932.c src/jp/jp_int.c -lglpk -lutf8proc -lm
 	fi
 fi
 presets="suginami saitama tokyo stress"

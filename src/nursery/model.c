@@ -9,11 +9,11 @@
  * unique key (child id), never on memory addresses.
  */
 #include <errno.h>
-#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "jp/cp932.h"
 #include "nursery/nursery_int.h"
 
 /* ---- utilities ---------------------------------------------------------- */
@@ -171,11 +171,9 @@ static long line_of(const char *buf, size_t off)
 }
 
 /*
- * CP932 detection: until src/jp/ provides jp_cp932_to_utf8(), a buffer
- * that is not valid UTF-8 is converted with iconv("UTF-8", "CP932"); if
- * that fails too, the error names the line of the first byte that is valid
- * in neither encoding.  Switching to the jp module means replacing the
- * body of this function only.
+ * Encoding: UTF-8 (BOM stripped) is used as is; anything else is decoded
+ * as CP932 by the jp module (jp_cp932_to_utf8, glibc iconv "CP932"), and a
+ * buffer valid in neither is refused with the line of the first bad byte.
  */
 int nursery_text_to_utf8(const char **out, size_t *outlen, char **owned,
 			 const char *buf, size_t len, struct err *e)
@@ -192,31 +190,24 @@ int nursery_text_to_utf8(const char **out, size_t *outlen, char **owned,
 		*outlen = len;
 		return 0;
 	}
-	iconv_t cd = iconv_open("UTF-8", "CP932");
-	if (cd == (iconv_t)-1)
-		return err_set_line(e, ERR_INVALID, line_of(buf, bad),
-				    "input is not UTF-8 and CP932 is not "
-				    "available");
-	size_t cap = len * 3 + 16;
-	char *o = malloc(cap + 1);
-	if (!o) {
-		iconv_close(cd);
-		return err_set(e, ERR_NOMEM, "out of memory");
-	}
-	char *ip = (char *)buf, *op = o;
-	size_t il = len, ol = cap;
-	size_t r = iconv(cd, &ip, &il, &op, &ol);
-	iconv_close(cd);
-	if (r == (size_t)-1) {
-		long ln = line_of(buf, (size_t)(ip - buf));
-		free(o);
+	char *o = NULL;
+	size_t olen = 0;
+	struct jp_textpos pos = { 0 };
+	int rc = jp_cp932_to_utf8(&o, &olen, &pos, buf, len, NULL);
+	if (rc == ERR_LIMIT)
+		return err_set(e, ERR_LIMIT,
+			       "input is not UTF-8 and larger than the CP932 "
+			       "limit (%u bytes): convert it to UTF-8",
+			       JP_CP932_MAX);
+	if (rc) {
+		long ln = pos.line > 0 ? pos.line : line_of(buf, bad);
 		return err_set_line(e, ERR_INVALID, ln,
-				    "input is neither UTF-8 nor CP932 (byte "
-				    "offset %zu)", bad);
+				    "input is neither UTF-8 nor CP932 "
+				    "(column %ld)",
+				    pos.column);
 	}
-	*op = '\0';
 	*out = o;
-	*outlen = (size_t)(op - o);
+	*outlen = olen;
 	*owned = o;
 	return 0;
 }

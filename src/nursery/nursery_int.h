@@ -183,9 +183,9 @@ int nursery_alloc_exact(struct nursery_result *r, struct nsolve *s,
 int nursery_file_read(char **buf, size_t *len, const char *path,
 		      struct err *e);
 
-/* nursery_text_to_utf8 -- UTF-8 (BOM stripped) as is; otherwise try CP932
- * through iconv.  *out is either buf+offset (no copy, *owned = NULL) or a
- * new buffer (*owned = it).  Private until src/jp/ provides CP932. */
+/* nursery_text_to_utf8 -- UTF-8 (BOM stripped) as is; otherwise CP932
+ * through jp_cp932_to_utf8.  *out is either buf+offset (no copy, *owned =
+ * NULL) or a new buffer (*owned = it, free()). */
 int nursery_text_to_utf8(const char **out, size_t *outlen, char **owned,
 			 const char *buf, size_t len, struct err *e);
 
