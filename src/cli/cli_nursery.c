@@ -26,10 +26,14 @@ static void usage(FILE *f)
 	      "           [--share RATE] [--adversarial N] [--rules FILE] "
 	      "[-o FILE]\n"
 	      "       madoguchi nursery allocate --algo "
-	      "baseline|da|sibling|exact [--time-limit S] [-o FILE] INPUT\n"
-	      "       madoguchi nursery verify INPUT RESULT\n"
+	      "baseline|da|sibling|exact [--time-limit S] [--rules FILE]\n"
+	      "           [-o FILE] INPUT\n"
+	      "       madoguchi nursery verify [--rules FILE] INPUT RESULT\n"
 	      "       madoguchi nursery explain INPUT RESULT [--cutoffs | "
-	      "--letter FAMILY_OR_CHILD [--pdf FILE]] [-o FILE]\n"
+	      "--letter FAMILY_OR_CHILD [--pdf FILE]]\n"
+	      "           [--rules FILE] [-o FILE]\n"
+	      "--rules FILE: score H lines (household data) with a ward's rule "
+	      "table (data/nursery/*.rules)\n"
 	      "presets: tiny small medium suginami saitama tokyo stress\n"
 	      "input format: docs/nursery.md\n",
 	      f);
@@ -133,11 +137,21 @@ static void show_progress(void *arg, const char *phase, double done)
 	fflush(stderr);
 }
 
-static int load_instance(struct nursery_instance **in, const char *path)
+/* the instance, its H lines scored with the rule table if one is given */
+static int load_instance(struct nursery_instance **in, const char *path,
+			 const char *rules_path)
 {
 	struct err e;
 	err_clear(&e);
-	if (nursery_instance_load(in, path, &e)) {
+	struct nursery_rules *rules = NULL;
+	if (rules_path && nursery_rules_load(&rules, rules_path, &e)) {
+		cli_error(&e, "選考基準表を読めません",
+			  "cannot read the rule table");
+		return 0;
+	}
+	int rc = nursery_instance_load_rules(in, path, rules, &e);
+	nursery_rules_free(rules);
+	if (rc) {
 		cli_error(&e, "入力を受け付けられません",
 			  "the input was refused");
 		return 0;
@@ -149,14 +163,18 @@ static int cmd_allocate(int argc, char **argv)
 {
 	struct nursery_alloc_opts o;
 	nursery_alloc_opts_init(&o);
-	const char *out = NULL, *input = NULL;
+	const char *out = NULL, *input = NULL, *rules = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (cli_is_help(a)) {
 			usage(stdout);
 			return CLI_OK;
 		}
-		if (!strcmp(a, "--algo") || !strcmp(a, "--time-limit") ||
+		if (!strcmp(a, "--rules")) {
+			if (!need_arg(i, argc))
+				return CLI_USAGE;
+			rules = argv[++i];
+		} else if (!strcmp(a, "--algo") || !strcmp(a, "--time-limit") ||
 		    !strcmp(a, "-o") || !strcmp(a, "--restarts")) {
 			if (!need_arg(i, argc))
 				return CLI_USAGE;
@@ -193,7 +211,7 @@ static int cmd_allocate(int argc, char **argv)
 	if (isatty(2))
 		o.progress = &pr;
 	struct nursery_instance *in;
-	if (!load_instance(&in, input))
+	if (!load_instance(&in, input, rules))
 		return CLI_FAILED;
 	struct err e;
 	err_clear(&e);
@@ -237,9 +255,9 @@ static int cmd_allocate(int argc, char **argv)
 }
 
 static int load_pair(struct nursery_instance **in, struct nursery_result *r,
-		     const char *input, const char *result)
+		     const char *input, const char *result, const char *rules)
 {
-	if (!load_instance(in, input))
+	if (!load_instance(in, input, rules))
 		return 0;
 	struct err e;
 	err_clear(&e);
@@ -254,17 +272,31 @@ static int load_pair(struct nursery_instance **in, struct nursery_result *r,
 
 static int cmd_verify(int argc, char **argv)
 {
-	if (argc == 2 && cli_is_help(argv[1])) {
-		usage(stdout);
-		return CLI_OK;
+	const char *pos[2] = { NULL, NULL }, *rules = NULL;
+	int np = 0;
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			usage(stdout);
+			return CLI_OK;
+		}
+		if (!strcmp(argv[i], "--rules")) {
+			if (!need_arg(i, argc))
+				return CLI_USAGE;
+			rules = argv[++i];
+		} else if (np < 2 && (argv[i][0] != '-' || !argv[i][1])) {
+			pos[np++] = argv[i];
+		} else {
+			usage(stderr);
+			return CLI_USAGE;
+		}
 	}
-	if (argc != 3) {
+	if (np != 2) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
 	struct nursery_instance *in;
 	struct nursery_result r;
-	if (!load_pair(&in, &r, argv[1], argv[2]))
+	if (!load_pair(&in, &r, pos[0], pos[1], rules))
 		return CLI_FAILED;
 	struct nursery_metrics m;
 	struct err e;
@@ -299,7 +331,7 @@ static int find_family(const struct nursery_instance *in, const char *id)
 static int cmd_explain(int argc, char **argv)
 {
 	const char *input = NULL, *result = NULL, *out = NULL, *letter = NULL;
-	const char *pdf = NULL;
+	const char *pdf = NULL, *rules = NULL;
 	int cutoffs = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -310,10 +342,12 @@ static int cmd_explain(int argc, char **argv)
 		if (!strcmp(a, "--cutoffs")) {
 			cutoffs = 1;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--letter") ||
-			   !strcmp(a, "--pdf")) {
+			   !strcmp(a, "--pdf") || !strcmp(a, "--rules")) {
 			if (!need_arg(i, argc))
 				return CLI_USAGE;
-			if (!strcmp(a, "-o"))
+			if (!strcmp(a, "--rules"))
+				rules = argv[++i];
+			else if (!strcmp(a, "-o"))
 				out = argv[++i];
 			else if (!strcmp(a, "--pdf"))
 				pdf = argv[++i];
@@ -334,7 +368,7 @@ static int cmd_explain(int argc, char **argv)
 	}
 	struct nursery_instance *in;
 	struct nursery_result r;
-	if (!load_pair(&in, &r, input, result))
+	if (!load_pair(&in, &r, input, result, rules))
 		return CLI_FAILED;
 	struct err e;
 	err_clear(&e);

@@ -134,6 +134,19 @@ int nursery_instance_parse(struct nursery_instance **out, const char *buf,
 int nursery_instance_load(struct nursery_instance **out, const char *path,
 			  struct err *e);
 
+struct nursery_rules;
+
+/* _rules variants: H lines (household data) are scored with the ward's
+ * rule table for children whose score or reason rank is "*". */
+int nursery_instance_parse_rules(struct nursery_instance **out,
+				 const char *buf, size_t len,
+				 const struct nursery_rules *rules,
+				 struct err *e);
+int nursery_instance_load_rules(struct nursery_instance **out,
+				const char *path,
+				const struct nursery_rules *rules,
+				struct err *e);
+
 /* nursery_instance_write -- write the instance in the line format (UTF-8,
  * comma-separated).  Parsing the output gives the same instance. */
 int nursery_instance_write(const struct nursery_instance *in, FILE *f,

@@ -12,6 +12,8 @@
  *     <current nursery|->,<pref 1>,...,<pref K>
  *   B,<child>,<nursery>,<bonus>
  *   J,<family>,<nursery or - per child, in the order of the C lines>
+ *   H,<family or child>,<reason>,<days>,<hours>[,<reason>,<days>,<hours>]
+ *     [,<adjustment;adjustment>]   (with a rule table: scores "*" fields)
  *
  * Passes: (1) N and F lines define ids, C lines are counted; (2) C lines;
  * (3) B and J lines; then nursery_instance_finish validates the whole.
@@ -231,8 +233,82 @@ static int parse_share(struct nursery_facility *fa, const char *s, long line,
 	return 0;
 }
 
+/*
+ * H,<family or child>,<reason>,<days/month>,<hours/day>[,<reason>,<days>,
+ *   <hours>][,<adjustment>;<adjustment>...]
+ * Household data scored with the ward's rule table: sets the score and
+ * reason rank of the children whose C line has "*" there.  A second
+ * guardian "-" (or none) is scored as absent.
+ */
+static int parse_household(struct nursery_instance *in,
+			   const struct fields *fl, long ln,
+			   const struct nursery_rules *rules, struct err *e)
+{
+	if (!rules)
+		return err_set_line(e, ERR_INVALID, ln,
+				    "H line but no rule table given (--rules)");
+	if (fl->n < 5 || fl->n > 9)
+		return err_set_line(e, ERR_INVALID, ln,
+				    "H needs an id, one or two guardians "
+				    "(reason, days, hours) and adjustments");
+	if (fl->n == 7)
+		return err_set_line(e, ERR_INVALID, ln,
+				    "guardian 2 needs reason, days and hours");
+	struct nursery_guardian g[2];
+	int ng = fl->n >= 8 ? 2 : 1;
+	if (ng == 2 && (!strcmp(fl->f[5], "-") || fl->len[5] == 0))
+		ng = 1;
+	memset(g, 0, sizeof g);
+	for (int k = 0; k < ng; k++) {
+		int b = 2 + 3 * k;
+		snprintf(g[k].reason, sizeof g[k].reason, "%s", fl->f[b]);
+		char *end;
+		long d = strtol(fl->f[b + 1], &end, 10);
+		if (*end || !fl->len[b + 1] || d < 0 || d > 31)
+			return err_set_line(e, ERR_INVALID, ln,
+					    "guardian %d: days per month", k + 1);
+		double h = strtod(fl->f[b + 2], &end);
+		if (*end || !fl->len[b + 2] || h < 0 || h > 24)
+			return err_set_line(e, ERR_INVALID, ln,
+					    "guardian %d: hours per day", k + 1);
+		g[k].days_month = (int)d;
+		g[k].hours_day = h;
+	}
+	const char *adj[16];
+	int na = 0;
+	char abuf[512];
+	if (fl->n == 9 || fl->n == 6) {
+		snprintf(abuf, sizeof abuf, "%s", fl->f[fl->n - 1]);
+		char *save = NULL;
+		for (char *t = strtok_r(abuf, ";", &save); t && na < 16;
+		     t = strtok_r(NULL, ";", &save))
+			adj[na++] = t;
+	}
+	int score, rank;
+	struct err e2;
+	err_clear(&e2);
+	if (nursery_rules_score(&score, &rank, rules, g, ng, adj, na, &e2))
+		return err_set_line(e, ERR_INVALID, ln, "%s", e2.detail);
+	int f = nursery_index_find(in, 2, fl->f[1], fl->len[1]);
+	int c = f < 0 ? nursery_index_find(in, 1, fl->f[1], fl->len[1]) : -1;
+	if (f < 0 && c < 0)
+		return err_set_line(e, ERR_NOTFOUND, ln,
+				    "unknown family or child %.64s", fl->f[1]);
+	for (int i = 0; i < in->nchild; i++) {
+		struct nursery_child *ch = &in->child[i];
+		if (f >= 0 ? ch->family != f : i != c)
+			continue;
+		if (ch->score < 0)
+			ch->score = score;
+		if (ch->tb[0] < 0)
+			ch->tb[0] = rank;
+	}
+	return 0;
+}
+
 static int parse_body(struct nursery_instance *in, const char *buf,
-		      size_t len, struct err *e)
+		      size_t len, const struct nursery_rules *rules,
+		      struct err *e)
 {
 	struct fields *fl = malloc(sizeof *fl);
 	if (!fl)
@@ -262,7 +338,8 @@ static int parse_body(struct nursery_instance *in, const char *buf,
 				npref += (size_t)(fl->n - 9);
 		} else if (!strcmp(fl->f[0], "J"))
 			nJ++;
-		else if (strcmp(fl->f[0], "B") && strcmp(fl->f[0], "V")) {
+		else if (strcmp(fl->f[0], "B") && strcmp(fl->f[0], "V") &&
+			 strcmp(fl->f[0], "H")) {
 			rc = err_set_line(e, ERR_INVALID, L.line,
 					  "unknown record type \"%.8s\"",
 					  fl->f[0]);
@@ -435,15 +512,21 @@ static int parse_body(struct nursery_instance *in, const char *buf,
 		}
 		if ((rc = parse_int(&ch->age, fl->f[3], 0, NURSERY_AGES - 1, ln,
 				    "age", e)) ||
-		    (rc = parse_int(&ch->score, fl->f[4], 0, NURSERY_SCORE_MAX,
-				    ln, "score", e)) ||
-		    (rc = parse_int(&ch->tb[0], fl->f[5], 0, NURSERY_TB_MAX, ln,
-				    "reason rank", e)) ||
+		    (strcmp(fl->f[4], "*") &&
+		     (rc = parse_int(&ch->score, fl->f[4], 0, NURSERY_SCORE_MAX,
+				     ln, "score", e))) ||
+		    (strcmp(fl->f[5], "*") &&
+		     (rc = parse_int(&ch->tb[0], fl->f[5], 0, NURSERY_TB_MAX, ln,
+				     "reason rank", e))) ||
 		    (rc = parse_int(&ch->tb[1], fl->f[6], 0, NURSERY_TB_MAX, ln,
 				    "income", e)) ||
 		    (rc = parse_int(&ch->tb[2], fl->f[7], 0, NURSERY_TB_MAX, ln,
 				    "lottery", e)))
 			goto out;
+		if (!strcmp(fl->f[4], "*"))
+			ch->score = -1;   /* from an H line and the rule table */
+		if (!strcmp(fl->f[5], "*"))
+			ch->tb[0] = -1;
 		ch->cur = -1;
 		if (fl->len[8] && strcmp(fl->f[8], "-")) {
 			ch->cur = nursery_index_find(in, 0, fl->f[8],
@@ -532,6 +615,9 @@ static int parse_body(struct nursery_instance *in, const char *buf,
 				goto out;
 			}
 			in->pref_bonus[ch->pref_off + (size_t)k] += b;
+		} else if (!strcmp(fl->f[0], "H")) {
+			if ((rc = parse_household(in, fl, ln, rules, e)))
+				goto out;
 		} else if (!strcmp(fl->f[0], "J")) {
 			if (fl->n < 2) {
 				rc = err_set_line(e, ERR_INVALID, ln,
@@ -578,6 +664,14 @@ static int parse_body(struct nursery_instance *in, const char *buf,
 			njoint++;
 		}
 	}
+	for (int c = 0; c < in->nchild; c++)
+		if (in->child[c].score < 0 || in->child[c].tb[0] < 0) {
+			rc = err_set_line(e, ERR_INVALID, in->child[c].line,
+					  "child %s: score or reason rank \"*\" "
+					  "but no H line",
+					  in->child[c].id);
+			goto out;
+		}
 	rc = nursery_instance_finish(in, joint, njoint, e);
 out:
 	free(joint);
@@ -588,6 +682,14 @@ out:
 
 int nursery_instance_parse(struct nursery_instance **out, const char *buf,
 			   size_t len, struct err *e)
+{
+	return nursery_instance_parse_rules(out, buf, len, NULL, e);
+}
+
+int nursery_instance_parse_rules(struct nursery_instance **out,
+				 const char *buf, size_t len,
+				 const struct nursery_rules *rules,
+				 struct err *e)
 {
 	*out = NULL;
 	if (len > NURSERY_INPUT_MAX)
@@ -604,7 +706,7 @@ int nursery_instance_parse(struct nursery_instance **out, const char *buf,
 		free(owned);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
-	rc = parse_body(in, u, ulen, e);
+	rc = parse_body(in, u, ulen, rules, e);
 	free(owned);
 	if (rc) {
 		nursery_instance_free(in);
@@ -617,13 +719,21 @@ int nursery_instance_parse(struct nursery_instance **out, const char *buf,
 int nursery_instance_load(struct nursery_instance **out, const char *path,
 			  struct err *e)
 {
+	return nursery_instance_load_rules(out, path, NULL, e);
+}
+
+int nursery_instance_load_rules(struct nursery_instance **out,
+				const char *path,
+				const struct nursery_rules *rules,
+				struct err *e)
+{
 	char *buf;
 	size_t len;
 	*out = NULL;
 	int rc = nursery_file_read(&buf, &len, path, e);
 	if (rc)
 		return rc;
-	rc = nursery_instance_parse(out, buf, len, e);
+	rc = nursery_instance_parse_rules(out, buf, len, rules, e);
 	free(buf);
 	return rc;
 }

@@ -200,8 +200,54 @@ static void test_generator_rules(void)
 	nursery_rules_free(r);
 }
 
+/* H lines: household data scored with the rule table */
+static void test_households(void)
+{
+	struct nursery_rules *r = NULL;
+	T_REQUIRE(nursery_rules_load(&r, "data/nursery/suginami.rules", NULL) == 0);
+	const char *txt =
+		"N,N1,1,1,1,1,1,1\n"
+		"F,H1,same,2\n"
+		"C,A,H1,1,*,*,3,7,-,N1\n"
+		"C,B,H1,2,*,*,3,7,-,N1\n"
+		"C,S,-,1,*,*,2,9,-,N1\n"
+		"C,T,-,1,33,1,2,9,-,N1\n"
+		"H,H1,work,20,8,care,0,0,reentry_leave\n"
+		"H,S,work,20,8\n";
+	struct nursery_instance *in = NULL;
+	struct err e;
+	err_clear(&e);
+	T_REQUIRE(nursery_instance_parse_rules(&in, txt, strlen(txt), r, &e) == 0);
+	T_EQ_INT(in->child[0].score, 20 + 18 + 10);
+	T_EQ_INT(in->child[0].tb[0], 3);        /* care is rank 3 */
+	T_EQ_INT(in->child[1].score, 48);
+	T_EQ_INT(in->child[2].score, 40);       /* one guardian + absent */
+	T_EQ_INT(in->child[3].score, 33);       /* given, untouched */
+	nursery_instance_free(in);
+	/* without a rule table, H lines are refused with their line */
+	err_clear(&e);
+	in = NULL;
+	T_EQ_INT(nursery_instance_parse(&in, txt, strlen(txt), &e), ERR_INVALID);
+	T_EQ_INT(e.line, 7);
+	/* "*" without an H line */
+	const char *miss = "N,N1,1,1,1,1,1,1\nC,A,-,1,*,1,3,7,-,N1\n";
+	err_clear(&e);
+	T_EQ_INT(nursery_instance_parse_rules(&in, miss, strlen(miss), r, &e),
+		 ERR_INVALID);
+	T_EQ_INT(e.line, 2);
+	/* unknown adjustment code */
+	const char *adj = "N,N1,1,1,1,1,1,1\nC,A,-,1,*,*,3,7,-,N1\n"
+			  "H,A,work,20,8,-,,,lottery_win\n";
+	err_clear(&e);
+	T_EQ_INT(nursery_instance_parse_rules(&in, adj, strlen(adj), r, &e),
+		 ERR_INVALID);
+	T_EQ_INT(e.line, 3);
+	nursery_rules_free(r);
+}
+
 int main(void)
 {
+	T_RUN(test_households);
 	T_RUN(test_good);
 	T_RUN(test_refusals);
 	T_RUN(test_encodings);
