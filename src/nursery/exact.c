@@ -824,7 +824,7 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 	P.room_off = calloc((size_t)in->nslot + 2, sizeof(size_t));
 	P.cert = calloc((size_t)in->nslot + 1, sizeof(int));
 	int *warmop = malloc(sizeof(int) * ((size_t)nu + 1));
-	int *xcol = NULL;
+	int *xcol = NULL, *rcomp = NULL, *ucomp = NULL, *comps = NULL;
 	if (!P.nop || !P.hasfb || !P.off || !P.lim || !P.must || !P.decided ||
 	    !P.room_n || !P.room_off || !P.cert || !warmop)
 		goto nomem;
@@ -954,13 +954,68 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 		res->placed_bound += placed_fixed;
 		goto out;
 	}
-	/* ---- the reduced model ---- */
+	/* independent parts of what is left: rooms joined by the options of
+	 * undecided units and by the rows that still involve variables */
+	rcomp = malloc(sizeof(int) * ((size_t)in->nslot + 1));
+	ucomp = malloc(sizeof(int) * ((size_t)nu + 1));
+	comps = malloc(sizeof(int) * ((size_t)nu + 1));
+	if (!rcomp || !ucomp || !comps)
+		goto nomem;
+	for (int r = 0; r < in->nslot; r++)
+		rcomp[r] = r;
+	for (int i = 0; i < nu; i++) {
+		int first = -1;
+		if (P.decided[i] == -2)
+			for (int op = 0; op <= P.lim[i] && op < P.nop[i]; op++) {
+				if (!p_alive(&P, i, op))
+					continue;
+				const struct popt *po = &P.opt[P.off[i] + (size_t)op];
+				for (int j = 0; j < po->nr; j++) {
+					int x = uf_find(rcomp, po->room[j]);
+					if (first < 0)
+						first = x;
+					else if (x != uf_find(rcomp, first))
+						rcomp[x] = uf_find(rcomp, first);
+				}
+			}
+		int nreal = P.nop[i] - P.hasfb[i];
+		for (int p = 0; p < nreal; p++) {
+			const struct popt *po = &P.opt[P.off[i] + (size_t)p];
+			if (!po->ok || po->nr == 0)
+				continue;
+			if (po->nr == 1 && first < 0)
+				continue;
+			int base = first >= 0 ? first : po->room[0];
+			for (int j = 0; j < po->nr; j++) {
+				int x = uf_find(rcomp, po->room[j]);
+				if (x != uf_find(rcomp, base))
+					rcomp[x] = uf_find(rcomp, base);
+			}
+		}
+	}
+	int ncomp = 0;
+	for (int i = 0; i < nu; i++) {
+		ucomp[i] = -1;
+		if (P.decided[i] != -2)
+			continue;
+		for (int op = 0; op < P.nop[i] && ucomp[i] < 0; op++)
+			if (p_alive(&P, i, op) && P.opt[P.off[i] + (size_t)op].nr)
+				ucomp[i] = uf_find(rcomp, P.opt[P.off[i] + (size_t)op].room[0]);
+		int k;
+		for (k = 0; k < ncomp && comps[k] != ucomp[i]; k++)
+			;
+		if (k == ncomp && ucomp[i] >= 0)
+			comps[ncomp++] = ucomp[i];
+	}
+	res->components += ncomp;
+	for (int ci = 0; ci < ncomp && !rc; ci++) {
+	int comp = comps[ci];
 	m.P = glp_create_prob();
 	double warm_placed = 0;
 	for (size_t k = 0; k <= tot; k++)
 		xcol[k] = 0;
 	for (int i = 0; i < nu; i++) {
-		if (P.decided[i] != -2)
+		if (P.decided[i] != -2 || ucomp[i] != comp)
 			continue;
 		row.n = 0;
 		for (int op = 0; op <= P.lim[i] && op < P.nop[i]; op++) {
@@ -990,6 +1045,8 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 		goto nomem;
 	}
 	for (int r = 0; r < in->nslot; r++) {
+		if (uf_find(rcomp, r) != comp)
+			continue;
 		const struct pent *E = P.ent + P.room_off[r];
 		int last = 0, cconst = 0;
 		double acc = 0;
@@ -1045,7 +1102,8 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 			upto = P.decided[i];
 		for (int p = 0; p < upto; p++) {
 			const struct popt *po = &P.opt[P.off[i] + (size_t)p];
-			if (!po->ok || po->nr == 0)
+			if (!po->ok || po->nr == 0 ||
+			    uf_find(rcomp, po->room[0]) != comp)
 				continue;
 			/* this unit's own variables at options <= p */
 			int gam[NURSERY_FAMILY_MAX], ng = 0, trivial = 0;
@@ -1197,7 +1255,7 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 		}
 		if (improved) {
 			for (int i = 0; i < nu; i++) {
-				if (P.decided[i] != -2)
+				if (P.decided[i] != -2 || ucomp[i] != comp)
 					continue;
 				int chosen = s->unit[units[i]].nopt;
 				for (int op = 0; op < P.nop[i]; op++) {
@@ -1220,8 +1278,16 @@ static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
 		} else {
 			res->placed_bound += (long)bound;
 		}
-		res->placed_bound += placed_fixed;
 	}
+	glp_delete_prob(m.P);
+	m.P = NULL;
+	free(m.col_unit);
+	free(m.col_opt);
+	free(m.warm);
+	free(m.ycol);
+	memset(&m, 0, sizeof m);
+	}
+	res->placed_bound += placed_fixed;
 	goto out;
 nomem2:
 nomem:
@@ -1237,6 +1303,9 @@ out:
 	free(row.val);
 	free(warmop);
 	free(xcol);
+	free(rcomp);
+	free(ucomp);
+	free(comps);
 	pstate_done(&P);
 	return rc;
 }
@@ -1365,12 +1434,13 @@ int nursery_alloc_exact(struct nursery_result *r, struct nsolve *s,
 		} else {
 			rc = solve_part(s, order + i, j - i, assign, o, deadline,
 					r, &bc, e);
+			r->components++;
 		}
 		bc_total += bc;
 		parts++;
 		i = j;
 	}
-	r->components = parts;
+	(void)parts;
 	r->restarts = warm.restarts;
 	r->cycles = warm.cycles;
 	r->blocking_left = bc_total;
