@@ -245,8 +245,42 @@ static void test_households(void)
 	nursery_rules_free(r);
 }
 
+/* the shipped examples: the CP932 copy reads as the UTF-8 original */
+static void test_example_files(void)
+{
+	struct nursery_instance *a = NULL, *b = NULL;
+	struct err e;
+	err_clear(&e);
+	T_REQUIRE(nursery_instance_load(&a, "tests/data/nursery/example.csv",
+					&e) == 0);
+	T_REQUIRE(nursery_instance_load(&b,
+					"tests/data/nursery/example-cp932.csv",
+					&e) == 0);
+	char *sa = NULL, *sb = NULL;
+	size_t la = 0, lb = 0;
+	FILE *f = open_memstream(&sa, &la);
+	nursery_instance_write(a, f, NULL);
+	fclose(f);
+	f = open_memstream(&sb, &lb);
+	nursery_instance_write(b, f, NULL);
+	fclose(f);
+	T_CHECK(la == lb && memcmp(sa, sb, la) == 0);
+	T_CHECK(strstr(sa, "N,さくら保育園,2,1,0,0,0,0,0-1\n") != NULL);
+	T_EQ_INT(a->nchild, 7);
+	T_EQ_INT(a->nfac, 3);
+	free(sa);
+	free(sb);
+	nursery_instance_free(a);
+	nursery_instance_free(b);
+	T_REQUIRE(nursery_instance_load(&a, "tests/data/nursery/nostable.csv",
+					&e) == 0);
+	T_EQ_INT(a->nchild, 3);
+	nursery_instance_free(a);
+}
+
 int main(void)
 {
+	T_RUN(test_example_files);
 	T_RUN(test_households);
 	T_RUN(test_good);
 	T_RUN(test_refusals);
