@@ -30,8 +30,9 @@ static void usage(FILE *f)
 	      "           [-o FILE] INPUT\n"
 	      "       madoguchi nursery verify [--rules FILE] INPUT RESULT\n"
 	      "       madoguchi nursery explain INPUT RESULT [--cutoffs | "
-	      "--letter FAMILY_OR_CHILD [--pdf FILE]]\n"
-	      "           [--rules FILE] [-o FILE]\n"
+	      "--letter FAMILY_OR_CHILD [--pdf FILE]\n"
+	      "           | --letters DIR [--letters-pdf]] [--rules FILE] "
+	      "[-o FILE]\n"
 	      "--rules FILE: score H lines (household data) with a ward's rule "
 	      "table (data/nursery/*.rules)\n"
 	      "presets: tiny small medium suginami saitama tokyo stress\n"
@@ -328,10 +329,49 @@ static int find_family(const struct nursery_instance *in, const char *id)
 	return c >= 0 ? in->child[c].family : -1;
 }
 
+/* one letter per family (a single child is its own family) into dir:
+ * <id>.txt, and <id>.pdf when asked; '/' in ids becomes '_' */
+static int write_letters(const struct nursery_instance *in, const int *assign,
+			 const char *dir, int pdf)
+{
+	struct err e;
+	err_clear(&e);
+	char path[4096];
+	for (int f = 0; f < in->nfam; f++) {
+		const struct nursery_family *fm = &in->fam[f];
+		if (fm->nchild == 0)
+			continue;
+		const char *id = fm->id ? fm->id
+					: in->child[in->fam_child[fm->child_off]].id;
+		char safe[NURSERY_ID_MAX];
+		snprintf(safe, sizeof safe, "%s", id);
+		for (char *p = safe; *p; p++)
+			if (*p == '/')
+				*p = '_';
+		snprintf(path, sizeof path, "%s/%s.txt", dir, safe);
+		FILE *out = fopen(path, "wb");
+		if (!out)
+			return cli_error(NULL, "出力ファイルを開けません",
+					 "cannot open the output file");
+		int rc = nursery_explain_write_letter_text(in, assign, f, out, &e);
+		if (fclose(out) || rc)
+			return cli_error(&e, "書き込みに失敗しました",
+					 "write failed");
+		if (pdf) {
+			snprintf(path, sizeof path, "%s/%s.pdf", dir, safe);
+			if (nursery_letter_pdf_write(in, assign, f, path, &e))
+				return cli_error(&e, "PDFを作成できません",
+						 "cannot write the PDF letter");
+		}
+	}
+	return CLI_OK;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	const char *input = NULL, *result = NULL, *out = NULL, *letter = NULL;
-	const char *pdf = NULL, *rules = NULL;
+	const char *pdf = NULL, *rules = NULL, *letters = NULL;
+	int letters_pdf = 0;
 	int cutoffs = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -341,6 +381,12 @@ static int cmd_explain(int argc, char **argv)
 		}
 		if (!strcmp(a, "--cutoffs")) {
 			cutoffs = 1;
+		} else if (!strcmp(a, "--letters-pdf")) {
+			letters_pdf = 1;
+		} else if (!strcmp(a, "--letters")) {
+			if (!need_arg(i, argc))
+				return CLI_USAGE;
+			letters = argv[++i];
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--letter") ||
 			   !strcmp(a, "--pdf") || !strcmp(a, "--rules")) {
 			if (!need_arg(i, argc))
@@ -373,6 +419,10 @@ static int cmd_explain(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	int rc = 0;
+	if (letters) {
+		rc = write_letters(in, r.assign, letters, letters_pdf);
+		goto done;
+	}
 	if (pdf) {
 		int fam = find_family(in, letter);
 		if (fam < 0)
