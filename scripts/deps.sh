@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 RUN_PKGS=(build-essential pkg-config make
   libh2o-evloop-dev libssl-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libutf8proc-dev
-  libglpk-dev zlib1g-dev nodejs npm)
-TEST_PKGS=(postgresql chromium clang libclang-rt-14-dev wrk oathtool curl
+  libglpk-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
+  nodejs npm)
+TEST_PKGS=(postgresql poppler-utils chromium clang libclang-rt-14-dev wrk oathtool curl
   procps psmisc)
 
 want=("${RUN_PKGS[@]}")

@@ -2,9 +2,8 @@
  * letter_pdf.c -- the family's notification letter as an A4 PDF, Japanese
  * text laid out by Pango over Cairo (Noto Sans CJK JP).
  *
- * Built only with -DMADOGUCHI_WITH_PANGO and `pkg-config pangocairo`;
- * otherwise nursery_letter_pdf_write returns ERR_UNAVAILABLE, so this file
- * compiles everywhere.  The text is exactly that of
+ * Always built (the Makefile links pangocairo; fonts-noto-cjk is a
+ * dependency).  The text is exactly that of
  * nursery_explain_write_letter_text (one source of wording).  The PDF's
  * creation date is fixed so that the same input gives the same bytes.
  */
@@ -13,7 +12,6 @@
 
 #include "nursery/nursery_int.h"
 
-#ifdef MADOGUCHI_WITH_PANGO
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
@@ -100,19 +98,3 @@ int nursery_letter_pdf_write(const struct nursery_instance *in,
 			       cairo_status_to_string(st));
 	return 0;
 }
-
-#else
-
-int nursery_letter_pdf_write(const struct nursery_instance *in,
-			     const int *assign, int fam, const char *path,
-			     struct err *e)
-{
-	(void)in;
-	(void)assign;
-	(void)fam;
-	(void)path;
-	return err_set(e, ERR_UNAVAILABLE,
-		       "built without cairo/pango (MADOGUCHI_WITH_PANGO)");
-}
-
-#endif

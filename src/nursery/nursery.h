@@ -357,8 +357,7 @@ int nursery_explain_write_letter_text(const struct nursery_instance *in,
 				      struct err *e);
 
 /* nursery_letter_pdf_write -- the same letter as an A4 PDF at path
- * (Pango/Cairo, Noto Sans CJK JP).  ERR_UNAVAILABLE when built without
- * MADOGUCHI_WITH_PANGO. */
+ * (Pango/Cairo, Noto Sans CJK JP). */
 int nursery_letter_pdf_write(const struct nursery_instance *in,
 			     const int *assign, int fam, const char *path,
 			     struct err *e);

@@ -4,6 +4,8 @@
  */
 #include "t.h"
 
+#include <unistd.h>
+
 #include "nursery/nursery.h"
 
 /* N1 age 1: one seat; N2 age 1: none; N3 age 1: one seat.
@@ -74,6 +76,26 @@ static void test_reasons(void)
 	T_CHECK(strstr(letter, "世帯番号 H の保護者様") != NULL);
 	T_CHECK(strstr(letter, "きょうだい") != NULL);
 	free(letter);
+	/* the same letter as a PDF: real Japanese text in it (pdftotext reads
+	 * it back through the embedded font's ToUnicode map) */
+	char pdf[64], cmd[160];
+	snprintf(pdf, sizeof pdf, "/tmp/madoguchi-letter-%d.pdf", (int)getpid());
+	T_EQ_INT(nursery_letter_pdf_write(in, r.assign, h, pdf, NULL), 0);
+	FILE *pf = fopen(pdf, "rb");
+	char head[5] = { 0 };
+	T_CHECK(pf && fread(head, 1, 5, pf) == 5 && memcmp(head, "%PDF-", 5) == 0);
+	if (pf)
+		fclose(pf);
+	snprintf(cmd, sizeof cmd, "pdftotext -q %s - 2>/dev/null", pdf);
+	FILE *pt = popen(cmd, "r");
+	char text[8192] = "";
+	size_t got = pt ? fread(text, 1, sizeof text - 1, pt) : 0;
+	text[got] = '\0';
+	if (pt)
+		pclose(pt);
+	T_CHECK(strstr(text, "保護者様") != NULL);
+	T_CHECK(strstr(text, "きょうだい") != NULL);
+	unlink(pdf);
 	/* an unstable outcome is flagged, not explained away */
 	int bad[8];
 	memcpy(bad, r.assign, sizeof(int) * (size_t)in->nchild);
