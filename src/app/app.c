@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct store_module_schema schemas[4];
+/* every module's schema, in dependency order: add a module's line at the
+ * end of schemas_init() (core first: the other tables reference tenants) */
+static struct store_module_schema schemas[16];
 static int nschemas;
 
 static void schemas_init(void)
