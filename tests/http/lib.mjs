@@ -31,39 +31,46 @@ export function cli(args, opts = {}) {
   return execFileSync(BIN, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
 }
 
-// start a server with a fresh demo ward; db: 'sqlite' (default) or a URL
-export async function startServer({ db, extraArgs = [], setup } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-http-'));
-  const url = db || `sqlite:${join(dir, 'db.sqlite')}`;
-  const keys = join(dir, 'keys');
-  cli(['demo', '--db', url, '--key-dir', keys]);
-  if (setup) setup({ db: url, keys, dir });
-  const port = await freePort();
-  const proc = spawn(BIN, ['serve', '--db', url, '--listen', `127.0.0.1:${port}`, '--key-dir', keys,
+// spawn `madoguchi serve` on db and wait until it answers /healthz
+export async function spawnServe({ db, keys, port, extraArgs = [] }) {
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--key-dir', keys,
     '--static', join(ROOT, 'build/assets'), '--default-tenant', DEMO, '--threads', '2', ...extraArgs],
   { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, sig) => resolve({ code, sig })));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited: ${log}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited: ${log}`);
     try { const r = await fetch(`${base}/healthz`); if (r.ok) break; } catch { /* not yet */ }
     if (Date.now() > deadline) throw new Error(`server did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const exited = new Promise((resolve) => proc.on('exit', (code, sig) => resolve({ code, sig })));
-  return {
-    base, port, proc, dir, db: url, keys, exited,
-    log: () => log,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      const r = await exited;
-      rmSync(dir, { recursive: true, force: true });
-      return r;
-    },
+  return { proc, exited, base, log: () => log };
+}
+
+// start a server with a fresh demo ward; db: 'sqlite' (default) or a URL
+export async function startServer({ db, extraArgs = [], setup, dir: given } = {}) {
+  const dir = given || mkdtempSync(join(tmpdir(), 'madoguchi-http-'));
+  const url = db || `sqlite:${join(dir, 'db.sqlite')}`;
+  const keys = join(dir, 'keys');
+  cli(['demo', '--db', url, '--key-dir', keys]);
+  if (setup) setup({ db: url, keys, dir });
+  const port = await freePort();
+  const srv = { port, dir, db: url, keys };
+  Object.assign(srv, await spawnServe({ db: url, keys, port, extraArgs }));
+  srv.restart = async () => {
+    Object.assign(srv, await spawnServe({ db: url, keys, port, extraArgs }));
   };
+  srv.stop = async () => {
+    if (srv.proc.exitCode === null && srv.proc.signalCode === null) srv.proc.kill('SIGTERM');
+    const r = await srv.exited;
+    if (!given) rmSync(dir, { recursive: true, force: true });
+    return r;
+  };
+  return srv;
 }
 
 // a client with a cookie jar; never follows redirects
