@@ -1,0 +1,165 @@
+/*
+ * search.h -- Japanese full-text search, shared by open data, procedures,
+ * FAQs and documents.
+ *
+ * Model.  A document is (tenant, collection, id) -> title, body and up to
+ * SEARCH_MAX_FIELDS facet fields (name=value, e.g. "tag"="子育て",
+ * "format"="CSV").  Modules call search_put()/search_delete() in the same
+ * transaction as the change to their own data (the call joins the caller's
+ * transaction when one is open, otherwise it opens its own).  The
+ * projection lives in the main database (tables search_docs and the change
+ * log search_log, schema module "search", search_schema), so it is shared by
+ * every server and portable between SQLite and PostgreSQL.
+ *
+ * The index is derived data: an SQLite FTS5 file per server (index_path),
+ * tokenized by our own tokenizer (jp_text_fold, then character bigrams for
+ * Japanese runs plus the last character of each run as a unigram, words for
+ * Latin/digit runs).  Before answering, a search handle catches up from
+ * search_log (at most every `catchup_ms`), so with several servers each
+ * index stays current without talking to the others.  search_reindex()
+ * (CLI: `madoguchi search reindex`) rebuilds the file from search_docs.
+ * Measured choice (FTS5 over Groonga) and figures: docs/search.md.
+ *
+ * Matching.  Query text and documents go through jp_text_fold (NFKC, case
+ * folding, hiragana to katakana, dash and space look-alikes), so ＡＢＣ =
+ * abc, ほいく = ホイク, ｶﾞｲﾄﾞ = ガイド.  Folding is orthographic: 犬 does
+ * not find いぬ (no readings).  A query is words separated by spaces, all
+ * required (AND).  A Japanese word matches as a substring: 保育 finds
+ * 保育園, 犬 (one character) finds every 犬.  A Latin/digit word matches a
+ * whole word or, for the last word of the query, a word prefix.  Every
+ * other character (FTS syntax such as " * ( ) : ^ NEAR AND OR NOT) is plain
+ * text: a query can never inject an FTS expression.
+ *
+ * Ranking: BM25 with the title weighted 10, facet values 3, body 1; ties
+ * by (collection, id).
+ *
+ * Snippets are PLAIN TEXT (not escaped) with highlight ranges given as byte
+ * offsets into the snippet; search_snippet_html() writes the HTML-escaped
+ * form with <mark>...</mark>.
+ *
+ * Threads: a `struct search` is one index connection plus the caller's
+ * store; one thread at a time (like struct store).  Several handles (and
+ * processes) may share one index_path.
+ *
+ * Limits (ERR_LIMIT beyond, ERR_INVALID for malformed input):
+ */
+#ifndef MADOGUCHI_SEARCH_SEARCH_H
+#define MADOGUCHI_SEARCH_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+
+#define SEARCH_MAX_ID 200           /* bytes of tenant, collection, id     */
+#define SEARCH_MAX_TITLE 2048       /* bytes                               */
+#define SEARCH_MAX_BODY (1u << 20)  /* bytes of body per document (1 MiB)  */
+#define SEARCH_MAX_FIELDS 32        /* facet fields per document           */
+#define SEARCH_MAX_FIELD 512        /* bytes of a field name or value      */
+#define SEARCH_MAX_QUERY 256        /* bytes of query text                 */
+#define SEARCH_MAX_TERMS 16         /* words in a query                    */
+#define SEARCH_MAX_FILTERS 8        /* field filters in a query            */
+#define SEARCH_MAX_LIMIT 100        /* hits per page                       */
+#define SEARCH_MAX_WINDOW 10000     /* offset + limit                      */
+#define SEARCH_MAX_MARKS 16         /* highlight ranges per snippet        */
+
+/* the schema module "search" (tables search_docs, search_log); add it to the
+ * application's list after the core schema */
+extern const struct store_module_schema search_schema;
+
+struct search_field {
+	const char *name;   /* [a-z0-9_.-]{1,64}                */
+	const char *value;  /* UTF-8, 1..SEARCH_MAX_FIELD bytes */
+};
+
+struct search_doc {
+	const char *tenant;      /* 全国地方公共団体コード, or "" for shared */
+	const char *collection;  /* "opendata", "procedure", "faq", ...    */
+	const char *id;          /* the owner's id, unique in collection   */
+	const char *title;       /* UTF-8                                  */
+	const char *body;        /* UTF-8, may be NULL                     */
+	const struct search_field *fields;
+	int nfields;
+};
+
+struct search_query {
+	const char *text;        /* words; NULL or "" only with filters     */
+	const char *tenant;      /* NULL: any tenant                        */
+	const char *collection;  /* NULL: any collection                    */
+	const struct search_field *filters; /* each must match exactly     */
+	int nfilters;
+	int offset;              /* 0..                                     */
+	int limit;               /* 1..SEARCH_MAX_LIMIT (0 means 10)        */
+	int with_snippets;       /* fill hit.snippet                        */
+};
+
+struct search_mark {
+	size_t off, len;         /* byte range in the snippet               */
+};
+
+struct search_hit {
+	char *tenant, *collection, *id, *title;
+	double score;            /* higher is better                        */
+	char *snippet;           /* plain text or NULL                      */
+	struct search_mark marks[SEARCH_MAX_MARKS];
+	int nmarks;
+};
+
+struct search_result {
+	int64_t total;           /* number of matching documents            */
+	struct search_hit *hits;
+	int nhits;
+};
+
+struct search_opts {
+	int catchup_ms;          /* min interval between log checks; 0: every query */
+};
+
+struct search;
+
+/* search_open -- open (creating if missing) the index file index_path
+ * (":memory:" for a private in-memory index) for the store s, which must be
+ * migrated with search_schema and must outlive the handle.  The index
+ * catches up with the log at the first query.  opts may be NULL. */
+int search_open(struct search **out, struct store *s, const char *index_path,
+		const struct search_opts *opts, struct err *e);
+void search_close(struct search *sr);
+
+/* search_put -- insert or replace the document (tenant, collection, id). */
+int search_put(struct search *sr, const struct search_doc *doc, struct err *e);
+/* search_delete -- remove it; deleting what is not there is 0. */
+int search_delete(struct search *sr, const char *tenant, const char *collection,
+		  const char *id, struct err *e);
+/* search_delete_collection -- remove every document of a collection (of
+ * one tenant, or of all when tenant is NULL); returns how many (>= 0). */
+int search_delete_collection(struct search *sr, const char *tenant,
+			     const char *collection, struct err *e);
+
+/* search_query -- run q; *out is filled (release with search_result_done,
+ * also after an error).  ERR_INVALID: bad UTF-8, bad field name, limit out
+ * of range, no text and no filter; ERR_LIMIT: query too long, too many
+ * words or filters, window too deep. */
+int search_query(struct search_result *out, struct search *sr,
+		 const struct search_query *q, struct err *e);
+void search_result_done(struct search_result *r);
+
+/* search_catchup -- apply what the log holds beyond this index now (done
+ * by search_query by itself); *applied (if non-NULL) counts log entries. */
+int search_catchup(struct search *sr, int64_t *applied, struct err *e);
+
+/* search_reindex -- rebuild the index file from search_docs; *ndocs (if
+ * non-NULL) counts the documents indexed. */
+int search_reindex(struct search *sr, int64_t *ndocs, struct err *e);
+
+/* search_snippet_html -- the hit's snippet HTML-escaped with each mark in
+ * <mark>...</mark>, appended to b.  Nothing when the hit has no snippet. */
+int search_snippet_html(struct buf *b, const struct search_hit *h);
+
+/* search_parse -- the query compiler, exposed for tests and the fuzzer:
+ * the FTS5 MATCH expression for q (malloc'd in *out, "" when q has no
+ * text or filter terms).  Never produces an expression that FTS5 rejects. */
+int search_parse(char **out, const struct search_query *q, struct err *e);
+
+#endif
