@@ -313,11 +313,28 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 				"csrf token missing or invalid");
 		return;
 	}
-	rc = r->route->handler(r);
+	r->handler_rc = r->route->handler(r);
+	if (r->handler_rc)
+		r->deferred = 0; /* a failed handler answers now */
+}
+
+void http_finish_request(struct http_req *r, int rc)
+{
 	if (r->status == 0) {
 		if (rc == 0)
 			rc = ERR_INTERNAL;
 		http_send_error(r, rc, NULL, NULL, "handler returned without a response");
+	}
+	int64_t us = mono_us() - r->start_us;
+	metrics_request_done(r->status, us);
+	metrics_in_flight(-1);
+	if (!r->access_log_off) {
+		char st[16], dur[24];
+		snprintf(st, sizeof st, "%d", r->status);
+		snprintf(dur, sizeof dur, "%lld", (long long)us);
+		log_info("request", "method", r->method, "path", r->path ? r->path : "-",
+			 "route", r->route && r->route->name ? r->route->name : "-",
+			 "status", st, "us", dur, "peer", r->remote_addr);
 	}
 }
 
@@ -336,27 +353,19 @@ int http_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	struct http_req *r = arena_alloc(*slot, sizeof *r);
 	r->arena = *slot;
 	r->h2o_req = req;
+	r->start_us = t0;
+	r->access_log_off = cfg->access_log_off;
 	r->app = http_server_app(srv);
 	struct worker_view wv = http_worker_of(srv, req->conn->ctx);
 	r->thread_ctx = wv.thread_ctx;
+	r->worker = wv.worker;
 	r->error_page = http_server_hooks(srv)->error_page;
 	metrics_in_flight(1);
 	fill_request(r, req);
 	log_set_request_id(r->request_id);
-
 	run_pipeline(srv, r, req);
-
-	int64_t us = mono_us() - t0;
-	metrics_request_done(r->status, us);
-	metrics_in_flight(-1);
-	if (!cfg->access_log_off) {
-		char st[16], dur[24];
-		snprintf(st, sizeof st, "%d", r->status);
-		snprintf(dur, sizeof dur, "%lld", (long long)us);
-		log_info("request", "method", r->method, "path", r->path ? r->path : "-",
-			 "route", r->route && r->route->name ? r->route->name : "-",
-			 "status", st, "us", dur, "peer", r->remote_addr);
-	}
+	if (!r->deferred) /* else http_defer's completion finishes it */
+		http_finish_request(r, r->handler_rc);
 	log_set_request_id(NULL);
 	return 0;
 }

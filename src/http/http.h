@@ -114,6 +114,7 @@ struct http_config {
 	const char *tls_key;
 	const char *access_log;      /* NULL: stderr                         */
 	int access_log_off;          /* benchmarks                           */
+	int blocking_threads;        /* pool for http_defer; 0: 2            */
 };
 
 struct http_server;
@@ -151,6 +152,11 @@ struct http_req {
 	void *h2o_req;             /* internal                               */
 	void (*error_page)(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out); /* internal */
+	int64_t start_us;          /* internal: when the request arrived     */
+	int deferred;              /* internal: waiting for http_defer work  */
+	int handler_rc;            /* internal                               */
+	int access_log_off;        /* internal                               */
+	void *worker;              /* internal: the loop that owns it        */
 	/* parsed input (declared parameters only) */
 	int nparams;
 	const char *param_names[HTTP_MAX_PARAMS];
@@ -188,6 +194,20 @@ int http_redirect(struct http_req *r, int status, const char *location);
  * The detail (if any) is logged, never sent. */
 int http_send_error(struct http_req *r, int err_code, const char *ja,
 		    const char *en, const char *detail);
+
+/* http_defer -- run slow, blocking work (password hashing, a long
+ * database transaction) off the event loop.  work(arg, pool_ctx) runs on a
+ * thread of the blocking pool, with that thread's context from
+ * hooks.thread_init (called with index >= HTTP_POOL_INDEX); then done(r,
+ * arg) runs back on the request's own loop thread and responds.  The
+ * handler returns 0 right after calling it.  arg is copied (arg_size
+ * bytes) into memory the deferral owns: it must not point into the
+ * request's arena, which may be gone when the client disconnects (done is
+ * then not called).  Returns 0 or ERR_NOMEM / ERR_UNAVAILABLE. */
+#define HTTP_POOL_INDEX 1000
+int http_defer(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
+	       int (*done)(struct http_req *r, void *arg), const void *arg,
+	       size_t arg_size);
 
 /* http_status_of -- the one mapping from ERR_* to an HTTP status. */
 int http_status_of(int err_code);

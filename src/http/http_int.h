@@ -12,6 +12,7 @@
 struct worker_view {
 	void *thread_ctx;
 	int index;
+	void *worker;
 };
 
 /* server.c */
@@ -25,6 +26,9 @@ struct http_assets *http_server_assets(struct http_server *srv);
 
 /* dispatch.c */
 int http_dispatch(h2o_handler_t *self, h2o_req_t *req);
+/* the end of every request: a missing response becomes an error, then
+ * the access log line and metrics */
+void http_finish_request(struct http_req *r, int rc);
 /* check patterns and parameter specs once at start-up */
 int http_route_table_check(const struct http_route *routes, int n,
 			   struct err *e);

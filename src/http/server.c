@@ -45,6 +45,28 @@ struct worker {
 	h2o_socket_t *listener;
 	void *thread_ctx;
 	int started, failed;
+	h2o_multithread_receiver_t deferred_rx;   /* completed http_defer work */
+};
+
+/* One deferred piece of work (http_defer).  Two references: the pool's
+ * completion, and the request's arena (which goes away early when the
+ * client disconnects).  Both are released on the loop thread. */
+struct deferral {
+	h2o_multithread_message_t msg;   /* first: the message is the deferral */
+	struct deferral *next;           /* pool queue                          */
+	struct worker *w;
+	struct http_req *r;              /* NULL once the request is gone       */
+	void (*work)(void *arg, void *pool_ctx);
+	int (*done)(struct http_req *r, void *arg);
+	void *arg;
+	int refs;
+};
+
+struct pool_thread {
+	struct http_server *srv;
+	pthread_t thread;
+	void *ctx;
+	int index;
 };
 
 struct http_server {
@@ -65,6 +87,13 @@ struct http_server {
 	pthread_cond_t cond;
 	int ready_count;
 	struct http_assets *assets;
+	/* the blocking pool of http_defer */
+	int npool;
+	struct pool_thread *pool;
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
+	struct deferral *pool_head, *pool_tail;
+	int pool_stop;
 };
 
 struct dispatch_handler {
@@ -147,6 +176,107 @@ static int conns_left(struct worker *w)
 	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
 }
 
+static void deferral_release(struct deferral *d)
+{
+	if (--d->refs == 0) {
+		free(d->arg);
+		free(d);
+	}
+}
+
+/* the request's arena is going away (response sent, or client gone) */
+static void deferral_request_gone(void *p)
+{
+	struct deferral *d = p;
+	d->r = NULL;
+	deferral_release(d);
+}
+
+/* on the loop thread: work finished in the pool */
+static void on_deferred_done(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
+{
+	(void)rx;
+	while (!h2o_linklist_is_empty(messages)) {
+		struct deferral *d = H2O_STRUCT_FROM_MEMBER(struct deferral, msg.link, messages->next);
+		h2o_linklist_unlink(&d->msg.link);
+		struct http_req *r = d->r;
+		if (r) {
+			log_set_request_id(r->request_id);
+			r->deferred = 0;
+			int rc = d->done(r, d->arg);
+			http_finish_request(r, rc);
+			log_set_request_id(NULL);
+		}
+		deferral_release(d);
+	}
+}
+
+static void *pool_main(void *arg)
+{
+	struct pool_thread *pt = arg;
+	struct http_server *srv = pt->srv;
+	if (srv->hooks.thread_init)
+		pt->ctx = srv->hooks.thread_init(srv->app, HTTP_POOL_INDEX + pt->index);
+	for (;;) {
+		pthread_mutex_lock(&srv->pool_lock);
+		while (!srv->pool_head && !srv->pool_stop)
+			pthread_cond_wait(&srv->pool_cond, &srv->pool_lock);
+		struct deferral *d = srv->pool_head;
+		if (d) {
+			srv->pool_head = d->next;
+			if (!srv->pool_head)
+				srv->pool_tail = NULL;
+		}
+		pthread_mutex_unlock(&srv->pool_lock);
+		if (!d)
+			break; /* stopping and nothing queued */
+		d->work(d->arg, pt->ctx);
+		h2o_multithread_send_message(&d->w->deferred_rx, &d->msg);
+	}
+	if (srv->hooks.thread_done && pt->ctx)
+		srv->hooks.thread_done(pt->ctx);
+	return NULL;
+}
+
+int http_defer(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
+	       int (*done)(struct http_req *r, void *arg), const void *arg,
+	       size_t arg_size)
+{
+	struct worker *w = r->worker;
+	struct http_server *srv = w ? w->srv : NULL;
+	if (!srv || srv->npool == 0)
+		return ERR_UNAVAILABLE;
+	struct deferral *d = calloc(1, sizeof *d);
+	if (!d)
+		return ERR_NOMEM;
+	d->arg = malloc(arg_size ? arg_size : 1);
+	if (!d->arg) {
+		free(d);
+		return ERR_NOMEM;
+	}
+	memcpy(d->arg, arg, arg_size);
+	d->w = w;
+	d->r = r;
+	d->work = work;
+	d->done = done;
+	d->refs = 2;
+	if (arena_cleanup_add(r->arena, deferral_request_gone, d) != 0) {
+		/* the cleanup ran at once and dropped one reference */
+		deferral_release(d);
+		return ERR_NOMEM;
+	}
+	r->deferred = 1;
+	pthread_mutex_lock(&srv->pool_lock);
+	if (srv->pool_tail)
+		srv->pool_tail->next = d;
+	else
+		srv->pool_head = d;
+	srv->pool_tail = d;
+	pthread_cond_signal(&srv->pool_cond);
+	pthread_mutex_unlock(&srv->pool_lock);
+	return 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -164,6 +294,7 @@ static void *worker_main(void *arg)
 	w->accept_ctx.ctx = &w->ctx;
 	w->accept_ctx.hosts = srv->gconf.hosts;
 	w->accept_ctx.ssl_ctx = srv->ssl_ctx;
+	h2o_multithread_register_receiver(w->ctx.queue, &w->deferred_rx, on_deferred_done);
 	int fd = w->failed ? -1 : open_listener(srv, &e);
 	if (fd < 0) {
 		if (!w->failed)
@@ -250,6 +381,8 @@ int http_server_new(struct http_server **out, const struct http_config *cfg,
 	srv->app = app;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->cond, NULL);
+	pthread_mutex_init(&srv->pool_lock, NULL);
+	pthread_cond_init(&srv->pool_cond, NULL);
 	int rc = http_route_table_check(routes, nroutes, e);
 	if (rc == 0)
 		rc = resolve_listen(srv, cfg->listen ? cfg->listen : "127.0.0.1:8080", e);
@@ -294,8 +427,9 @@ struct worker_view http_worker_of(struct http_server *srv, h2o_context_t *ctx)
 {
 	for (int i = 0; i < srv->nthreads; i++)
 		if (&srv->workers[i].ctx == ctx)
-			return (struct worker_view){ srv->workers[i].thread_ctx, i };
-	return (struct worker_view){ NULL, -1 };
+			return (struct worker_view){ srv->workers[i].thread_ctx, i,
+						     &srv->workers[i] };
+	return (struct worker_view){ NULL, -1, NULL };
 }
 
 const struct http_route *http_server_routes(struct http_server *srv, int *n)
@@ -338,6 +472,15 @@ int http_server_run(struct http_server *srv,
 	srv->workers = calloc((size_t)srv->nthreads, sizeof *srv->workers);
 	if (!srv->workers)
 		return err_set(e, ERR_NOMEM, "out of memory");
+	srv->npool = srv->cfg.blocking_threads > 0 ? srv->cfg.blocking_threads : 2;
+	srv->pool = calloc((size_t)srv->npool, sizeof *srv->pool);
+	if (!srv->pool)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (int i = 0; i < srv->npool; i++) {
+		srv->pool[i].srv = srv;
+		srv->pool[i].index = i;
+		pthread_create(&srv->pool[i].thread, NULL, pool_main, &srv->pool[i]);
+	}
 	int created = 0;
 	for (int i = 0; i < srv->nthreads; i++) {
 		srv->workers[i].srv = srv;
@@ -381,6 +524,14 @@ int http_server_run(struct http_server *srv,
 	}
 	for (int i = 0; i < created; i++)
 		pthread_join(srv->workers[i].thread, NULL);
+	/* the pool stops after the loops: a request in flight may still have
+	 * needed it during the grace period */
+	pthread_mutex_lock(&srv->pool_lock);
+	srv->pool_stop = 1;
+	pthread_cond_broadcast(&srv->pool_cond);
+	pthread_mutex_unlock(&srv->pool_lock);
+	for (int i = 0; i < srv->npool; i++)
+		pthread_join(srv->pool[i].thread, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!failed)
 		log_info("stopped");
@@ -399,6 +550,9 @@ void http_server_free(struct http_server *srv)
 	/* the h2o contexts are not disposed: the process is ending, and
 	 * h2o_context_dispose asserts on connections cut by the grace limit */
 	free(srv->workers);
+	free(srv->pool);
+	pthread_mutex_destroy(&srv->pool_lock);
+	pthread_cond_destroy(&srv->pool_cond);
 	if (srv->ssl_ctx)
 		SSL_CTX_free(srv->ssl_ctx);
 	http_assets_free(srv->assets);

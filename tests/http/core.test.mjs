@@ -292,3 +292,26 @@ test('SIGTERM: a request in flight completes, then the server exits 0', async ()
   assert.match(s2.log(), /stopped/);
   await s2.stop();
 });
+
+test('password checks run off the event loop: a one-thread server answers while logins hash', async () => {
+  const s1 = await startServer({ extraArgs: ['--threads', '1'] });
+  try {
+    const clients = Array.from({ length: 6 }, () => new Client(s1.base));
+    const forms = await Promise.all(clients.map((c) => c.get('/login')));
+    const order = [];
+    const logins = clients.map((c, i) => {
+      const pre = forms[i].text_.match(/name="pre" value="([^"]+)"/)[1];
+      return c.post('/login', { form: { pre, login: 'demo-viewer', password: 'Momiji-Etsuran-2026' } })
+        .then((r) => { order.push(`login ${r.status}`); });
+    });
+    // sent after every login: with Argon2id on the loop it would wait
+    // behind at least one of them
+    await new Promise((r) => setTimeout(r, 5));
+    const health = fetch(`${s1.base}/healthz`).then((r) => { order.push(`healthz ${r.status}`); });
+    await Promise.all([...logins, health]);
+    assert.equal(order[0], 'healthz 200', order.join(', '));
+    assert.equal(order.filter((o) => o === 'login 303').length, 6);
+  } finally {
+    await s1.stop();
+  }
+});
