@@ -168,33 +168,57 @@ void app_page(struct http_req *r, struct html_page *p, const char *title)
 	}
 }
 
-int app_audit(struct http_req *r, const char *action, const char *object_type,
-	      const char *object_id, const char *result)
+void app_actor_of(struct app_actor *out, struct http_req *r)
 {
 	struct app_req *q = app_req(r);
-	struct store *s = app_store(r);
+	memset(out, 0, sizeof *out);
+	if (q && q->has_session) {
+		out->id = q->ses.account_id;
+		snprintf(out->login, sizeof out->login, "%s", q->staff.login);
+		snprintf(out->roles, sizeof out->roles, "%s", q->staff.roles);
+	}
+	if (q && q->has_tenant)
+		snprintf(out->tenant, sizeof out->tenant, "%s", q->tenant.code);
+	snprintf(out->source, sizeof out->source, "%s", r->remote_addr ? r->remote_addr : "");
+}
+
+int app_audit_as(struct store *s, const struct audit_config *c,
+		 const struct app_actor *a, const char *action,
+		 const char *object_type, const char *object_id,
+		 const char *result, struct err *e)
+{
 	struct audit_record rec = {
-		.actor_id = q->has_session ? q->ses.account_id : 0,
-		.actor_login = q->has_session && q->staff.login[0] ? q->staff.login : NULL,
-		.role = q->has_session && q->staff.roles[0] ? q->staff.roles : NULL,
+		.actor_id = a->id,
+		.actor_login = a->login[0] ? a->login : NULL,
+		.role = a->roles[0] ? a->roles : NULL,
 		.action = action,
 		.object_type = object_type,
 		.object_id = object_id,
-		.tenant = q->has_tenant ? q->tenant.code : NULL,
-		.source = r->remote_addr,
+		.tenant = a->tenant[0] ? a->tenant : NULL,
+		.source = a->source[0] ? a->source : NULL,
 		.result = result,
 	};
-	struct err e;
 	int own = !store_in_tx(s);
-	int rc = own ? store_begin(s, &e) : 0;
+	int rc = own ? store_begin(s, e) : 0;
 	if (rc == 0)
-		rc = audit_append(NULL, s, &app_of(r)->audit, &rec, &e);
+		rc = audit_append(NULL, s, c, &rec, e);
 	if (own) {
 		if (rc == 0)
-			rc = store_commit(s, &e);
+			rc = store_commit(s, e);
 		else
 			store_rollback(s);
 	}
+	return rc;
+}
+
+int app_audit(struct http_req *r, const char *action, const char *object_type,
+	      const char *object_id, const char *result)
+{
+	struct app_actor a;
+	struct err e;
+	app_actor_of(&a, r);
+	int rc = app_audit_as(app_store(r), &app_of(r)->audit, &a, action, object_type,
+			      object_id, result, &e);
 	if (rc)
 		log_error("audit append failed", "action", action, "detail", e.detail);
 	return rc;

@@ -87,6 +87,23 @@ struct app_req *app_req(struct http_req *r);
 void app_page(struct http_req *r, struct html_page *p, const char *title);
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result);
+
+/* Who acts, copied out of a request so that work on the blocking pool
+ * (http_defer) can write audit records without touching the request. */
+struct app_actor {
+	int64_t id;                           /* 0: nobody logged in  */
+	char login[AUTH_LOGIN_MAX + 1];
+	char roles[AUTH_ROLES_TEXT_MAX];
+	char tenant[TENANT_CODE_LEN + 1];     /* "" : deployment level */
+	char source[AUTH_SOURCE_MAX + 1];
+};
+void app_actor_of(struct app_actor *out, struct http_req *r);
+/* app_audit_as -- append one record in s's open transaction, or in one
+ * of its own when none is open. */
+int app_audit_as(struct store *s, const struct audit_config *c,
+		 const struct app_actor *a, const char *action,
+		 const char *object_type, const char *object_id,
+		 const char *result, struct err *e);
 int64_t app_now(void);
 void app_page_cache_free(struct app_page_cache *c);
 

@@ -456,64 +456,102 @@ int page_users(struct http_req *r)
 }
 
 /* the audit records of auth events, in the caller's transaction */
-static int audit_events(struct http_req *r, const struct auth_events *ev)
+static int audit_events(struct store *s, const struct audit_config *c,
+			const struct app_actor *a, const struct auth_events *ev,
+			struct err *e)
 {
 	for (int i = 0; i < ev->n; i++) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", (long long)ev->ev[i].account_id);
-		int rc = app_audit(r, AUDIT_A_PERMISSION, auth_event_name(ev->ev[i].kind),
-				   id, AUDIT_R_OK);
+		int rc = app_audit_as(s, c, a, AUDIT_A_PERMISSION,
+				      auth_event_name(ev->ev[i].kind), id, AUDIT_R_OK, e);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-int page_users_add(struct http_req *r)
-{
-	struct app_req *q = app_req(r);
-	enum html_lang l = q->lang;
-	struct store *s = app_store(r);
-	char password[AUTH_GEN_PASSWORD_LEN + 1];
+/* adding a staff member hashes the initial password (Argon2id): it runs
+ * on the blocking pool, the staff row and its audit records in one
+ * transaction there */
+struct user_add_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	char login[AUTH_LOGIN_MAX + 1];
+	char display_name[AUTH_NAME_MAX + 1];
+	char role[AUTH_ROLE_MAX + 1];
+	int64_t now;
+	int rc;
 	struct err e;
-	int rc = auth_password_generate(password, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	const char *role = http_param(r, "role");
+	char password[AUTH_GEN_PASSWORD_LEN + 1];
+};
+
+static void user_add_work(void *arg, void *pool_ctx)
+{
+	struct user_add_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	if (!t) {
+		j->rc = err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+		return;
+	}
+	struct store *s = t->store;
 	struct auth_events ev = { 0 };
+	const char *role = j->role;
 	int64_t id;
-	rc = store_begin(s, &e);
+	int rc = auth_password_generate(j->password, &j->e);
 	if (rc == 0)
-		rc = auth_staff_add(&id, s, &app_of(r)->auth, q->tenant.code,
-				    http_param(r, "login"), http_param(r, "display_name"),
-				    password, &role, 1, app_now(), &ev, &e);
+		rc = store_begin(s, &j->e);
+	else
+		goto out;
 	if (rc == 0)
-		rc = audit_events(r, &ev);
+		rc = auth_staff_add(&id, s, j->auth, j->actor.tenant, j->login, j->display_name,
+				    j->password, &role, 1, j->now, &ev, &j->e);
 	if (rc == 0)
-		rc = store_commit(s, &e);
+		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
+	if (rc == 0)
+		rc = store_commit(s, &j->e);
 	else
 		store_rollback(s);
-	if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
-		explicit_bzero(password, sizeof password);
+out:
+	if (rc)
+		explicit_bzero(j->password, sizeof j->password);
+	j->rc = rc;
+}
+
+static int user_add_done(struct http_req *r, void *arg)
+{
+	struct user_add_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	int rc = j->rc;
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
 		return render_users(r, rc == ERR_CONFLICT ? 409 : 400, NULL,
 				    rc == ERR_CONFLICT ?
 				    (l == HTML_EN ? "That user name is taken." : "そのユーザー名は使われています。") :
 				    (l == HTML_EN ? "Check the user name, name and role." :
 						    "ユーザー名・氏名・役割を確認してください。"));
-	}
-	if (rc) {
-		explicit_bzero(password, sizeof password);
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, j->e.detail);
 	struct buf n;
 	buf_init(&n, 4096);
 	html_printf(&n, "<p>%s</p><p><code id=\"initial-password\">%s</code></p>",
-		    html_t(l, "users.added"), password);
-	explicit_bzero(password, sizeof password);
+		    html_t(l, "users.added"), j->password);
+	explicit_bzero(j->password, sizeof j->password);
 	rc = render_users(r, 201, buf_cstr(&n), NULL);
 	explicit_bzero(n.data, n.len);
 	buf_done(&n);
 	return rc;
+}
+
+int page_users_add(struct http_req *r)
+{
+	struct user_add_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+				  .now = app_now() };
+	app_actor_of(&j.actor, r);
+	snprintf(j.login, sizeof j.login, "%s", http_param(r, "login"));
+	snprintf(j.display_name, sizeof j.display_name, "%s", http_param(r, "display_name"));
+	snprintf(j.role, sizeof j.role, "%s", http_param(r, "role"));
+	return http_defer(r, user_add_work, user_add_done, &j, sizeof j);
 }
 
 int page_users_disable(struct http_req *r)
@@ -529,10 +567,12 @@ int page_users_disable(struct http_req *r)
 	struct auth_events ev = { 0 };
 	struct err e;
 	int rc = store_begin(s, &e);
+	struct app_actor a;
+	app_actor_of(&a, r);
 	if (rc == 0)
 		rc = auth_staff_set_active(s, q->tenant.code, id, 0, app_now(), &ev, &e);
 	if (rc == 0)
-		rc = audit_events(r, &ev);
+		rc = audit_events(s, &app_of(r)->audit, &a, &ev, &e);
 	if (rc == 0)
 		rc = store_commit(s, &e);
 	else
