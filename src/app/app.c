@@ -408,6 +408,8 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 		return rc;
 	int applied = 0;
 	rc = app_migrate(s, &applied, e);
+	if (rc == 0)
+		rc = app_jobs_ensure_scheduled(s, e);
 	store_close(s);
 	if (rc == 0 && applied) {
 		char n[12];
@@ -433,7 +435,12 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 	int rc = http_server_new(&srv, &hc, app_routes, app_nroutes, &hooks, a, e);
 	if (rc)
 		return rc;
-	rc = http_server_run(srv, ready, arg, e);
+	struct jobs_runner *jr = NULL;
+	rc = app_jobs_start(&jr, a, e);
+	if (rc == 0)
+		rc = http_server_run(srv, ready, arg, e);
+	/* after the HTTP workers: requests in flight may have enqueued work */
+	jobs_runner_stop(jr);
 	http_server_free(srv);
 	return rc;
 }

@@ -76,6 +76,11 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 	      void *arg, struct err *e);
 void app_done(struct app *a);
 
+/* the job runner (app_jobs.c) */
+struct jobs_runner;
+int app_jobs_start(struct jobs_runner **out, struct app *a, struct err *e);
+int app_jobs_ensure_scheduled(struct store *s, struct err *e);
+
 /* the route table (routes.c) */
 extern const struct http_route app_routes[];
 extern const int app_nroutes;
@@ -127,5 +132,6 @@ int page_users_add(struct http_req *r);
 int page_users_disable(struct http_req *r);
 int page_account(struct http_req *r);
 int api_me(struct http_req *r);
+int page_jobs(struct http_req *r);
 
 #endif

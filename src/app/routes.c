@@ -106,6 +106,7 @@ const struct http_route app_routes[] = {
 	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
 	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },
 	{ "POST", "/staff/users/{id}/disable", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_id, page_users_disable, "staff.users.disable" },
+	{ "GET", "/staff/jobs", AUTH_PERM_JOBS_READ, HTTP_KIND_HTML, 0, NULL, page_jobs, "staff.jobs" },
 	{ "GET", "/api/v1/me", HTTP_PERM_SESSION, HTTP_KIND_JSON, 0, NULL, api_me, "api.me" },
 };
 

@@ -74,6 +74,8 @@ static const struct msg catalog[] = {
 	{ "jobs.kind", "種類", "Kind", NULL },
 	{ "jobs.status", "状態", "Status", NULL },
 	{ "jobs.progress", "進み具合", "Progress", NULL },
+	{ "jobs.created", "登録日時", "Created", NULL },
+	{ "jobs.updated", "更新日時", "Updated", NULL },
 	{ "jobs.none", "処理中の仕事はありません。", "There are no background jobs.", NULL },
 	{ "error.title", "エラー", "Error", "エラー" },
 	{ "error.ref", "受付番号", "Reference", "うけつけ ばんごう" },

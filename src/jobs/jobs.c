@@ -153,6 +153,8 @@ int jobs_list(struct store *s, const struct jobs_filter *f,
 	COND(f && f->status, "status =", sv_text(jobs_status_name(f->status)));
 	COND(f && f->before_id, "id <", sv_int(f->before_id));
 #undef COND
+	if (rc == 0 && f && f->deployment_only)
+		rc = buf_puts(&sql, " AND tenant IS NULL");
 	int limit = f && f->limit > 0 && f->limit <= JOBS_LIST_MAX ? f->limit :
 		    JOBS_LIST_MAX;
 	if (rc == 0)

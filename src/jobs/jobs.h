@@ -134,6 +134,7 @@ struct jobs_filter {
 	const char *kind;        /* NULL: any */
 	enum jobs_status status; /* 0: any */
 	int64_t before_id;       /* paging (newest first): id < before_id */
+	int deployment_only;     /* 1: only jobs without a tenant        */
 	int limit;               /* 0 or > JOBS_LIST_MAX: JOBS_LIST_MAX */
 };
 

@@ -216,6 +216,10 @@ test('admin: enrol TOTP at first login, then administer staff with CSRF', async 
   const right = await c2.post('/login/code', { form: { csrf: Client.csrf(page.text_), code: totp(state.secret, Date.now() / 1000 + 30) } });
   assert.equal(right.status, 303);
   assert.equal((await c2.get('/staff/users')).status, 200);
+  // the job queue page shows the session purge the server scheduled itself
+  const jobs = await c2.get('/staff/jobs');
+  assert.equal(jobs.status, 200);
+  assert.match(jobs.text_, /<td>auth\.purge<\/td><td>(queued|running|done)<\/td>/);
 });
 
 test('lockout after repeated failures, even with the right password', async () => {
