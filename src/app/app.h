@@ -133,5 +133,11 @@ int page_users_disable(struct http_req *r);
 int page_account(struct http_req *r);
 int api_me(struct http_req *r);
 int page_jobs(struct http_req *r);
+int page_roles(struct http_req *r);
+int page_roles_create(struct http_req *r);
+int page_roles_perm_add(struct http_req *r);
+int page_roles_perm_remove(struct http_req *r);
+int page_users_grant(struct http_req *r);
+int page_users_revoke(struct http_req *r);
 
 #endif

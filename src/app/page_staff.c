@@ -377,13 +377,52 @@ struct users_ctx {
 	enum html_lang l;
 	const char *csrf;
 	int64_t self;
+	int can_roles;                  /* roles.manage: grant/revoke forms */
+	int nroles;
+	char roles[16][AUTH_ROLE_MAX + 1];
 };
+
+static void collect_role(const struct auth_role *ro, void *arg)
+{
+	struct users_ctx *c = arg;
+	if (c->nroles < 16)
+		snprintf(c->roles[c->nroles++], sizeof c->roles[0], "%s", ro->name);
+}
+
+/* the roles cell: each role with a revoke button, and a grant form */
+static void role_cell(struct users_ctx *c, const struct auth_staff *st)
+{
+	if (!c->can_roles) {
+		html_printf(c->b, "%s", st->roles);
+		return;
+	}
+	buf_puts(c->b, "<ul class=\"plain\">");
+	char roles[AUTH_ROLES_TEXT_MAX];
+	snprintf(roles, sizeof roles, "%s", st->roles);
+	char *save = NULL;
+	for (char *ro = strtok_r(roles, ",", &save); ro; ro = strtok_r(NULL, ",", &save))
+		html_printf(c->b, "<li>%s <form method=\"post\" class=\"inline\" action=\"/staff/users/%ld/roles/revoke\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"role\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-link\" aria-label=\"%s %s: %s\">%s</button></form></li>",
+			    ro, (long)st->id, c->csrf, ro, st->login, ro, html_t(c->l, "roles.remove"),
+			    html_t(c->l, "roles.remove"));
+	buf_puts(c->b, "</ul>");
+	html_printf(c->b, "<form method=\"post\" class=\"inline\" action=\"/staff/users/%ld/roles\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<select name=\"role\" aria-label=\"%s %s\">", (long)st->id, c->csrf,
+		    st->login, html_t(c->l, "roles.grant"));
+	for (int i = 0; i < c->nroles; i++)
+		html_printf(c->b, "<option value=\"%s\">%s</option>", c->roles[i], c->roles[i]);
+	html_printf(c->b, "</select> <button type=\"submit\" class=\"button-secondary\" aria-label=\"%s %s\">%s</button></form>",
+		    st->login, html_t(c->l, "roles.grant"), html_t(c->l, "roles.grant"));
+}
 
 static void user_row(const struct auth_staff *st, void *arg)
 {
 	struct users_ctx *c = arg;
-	html_printf(c->b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		    st->login, st->display_name, st->roles,
+	html_printf(c->b, "<tr><td>%s</td><td>%s</td><td>", st->login, st->display_name);
+	role_cell(c, st);
+	html_printf(c->b, "</td><td>%s</td><td>%s</td><td>",
 		    st->active ? (c->l == HTML_EN ? "active" : "有効")
 			       : (c->l == HTML_EN ? "disabled" : "無効"),
 		    html_t(c->l, st->totp_enrolled ? "yes" : "no"));
@@ -420,8 +459,11 @@ static int render_users(struct http_req *r, int status, const char *notice,
 		    html_t(l, "staff.users"), html_t(l, "users.login"), html_t(l, "users.name"),
 		    html_t(l, "users.roles"), html_t(l, "users.status"), html_t(l, "users.mfa"),
 		    html_t(l, "users.disable"));
-	struct users_ctx c = { &b, l, q->csrf, q->ses.account_id };
+	struct users_ctx c = { .b = &b, .l = l, .csrf = q->csrf, .self = q->ses.account_id };
 	struct err e;
+	c.can_roles = auth_has_permission(app_store(r), &q->ses, AUTH_PERM_ROLES_MANAGE, &e) == 1;
+	if (c.can_roles)
+		auth_role_list(app_store(r), q->tenant.code, collect_role, &c, &e);
 	int rc = auth_staff_list(app_store(r), q->tenant.code, user_row, &c, &e);
 	if (rc < 0) {
 		buf_done(&b);

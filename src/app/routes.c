@@ -82,6 +82,38 @@ static const struct http_param_spec p_user_add[] = {
 	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static int v_perm(const char *v, size_t n)
+{
+	if (n == 0 || n > AUTH_PERM_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '_' || v[i] == '.'))
+			return ERR_INVALID;
+	return 0;
+}
+
+static const struct http_param_spec p_role_create[] = {
+	{ "name", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
+	{ "description", HTTP_FORM, AUTH_ROLE_DESC_MAX, NULL, 0 },
+	{ "needs_mfa", HTTP_FORM, 1, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_perm_add[] = {
+	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
+	{ "permission", HTTP_FORM, AUTH_PERM_MAX, v_perm, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_perm_remove[] = {
+	{ "name", HTTP_PATH, AUTH_ROLE_MAX, v_role, 1 },
+	{ "permission", HTTP_FORM, AUTH_PERM_MAX, v_perm, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_grant[] = {
+	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_id[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -106,6 +138,12 @@ const struct http_route app_routes[] = {
 	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
 	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },
 	{ "POST", "/staff/users/{id}/disable", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_id, page_users_disable, "staff.users.disable" },
+	{ "GET", "/staff/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_roles, "staff.roles" },
+	{ "POST", "/staff/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_role_create, page_roles_create, "staff.roles.create" },
+	{ "POST", "/staff/roles/permissions", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_perm_add, page_roles_perm_add, "staff.roles.perm.add" },
+	{ "POST", "/staff/roles/{name}/permissions/remove", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_perm_remove, page_roles_perm_remove, "staff.roles.perm.remove" },
+	{ "POST", "/staff/users/{id}/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_grant, page_users_grant, "staff.users.grant" },
+	{ "POST", "/staff/users/{id}/roles/revoke", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_grant, page_users_revoke, "staff.users.revoke" },
 	{ "GET", "/staff/jobs", AUTH_PERM_JOBS_READ, HTTP_KIND_HTML, 0, NULL, page_jobs, "staff.jobs" },
 	{ "GET", "/api/v1/me", HTTP_PERM_SESSION, HTTP_KIND_JSON, 0, NULL, api_me, "api.me" },
 };

@@ -113,6 +113,8 @@ test('admin: enrol two-factor at first login, then log in with password and TOTP
   await axe(page, 'staff home');
   await page.getByRole('link', { name: '職員アカウント管理' }).click();
   await axe(page, 'staff administration');
+  await page.getByRole('link', { name: '役割と権限' }).click();
+  await axe(page, 'roles');
   await page.getByRole('link', { name: '処理状況' }).click();
   await axe(page, 'jobs');
   await page.getByRole('link', { name: 'アカウント', exact: true }).click();

@@ -220,6 +220,35 @@ test('admin: enrol TOTP at first login, then administer staff with CSRF', async 
   const jobs = await c2.get('/staff/jobs');
   assert.equal(jobs.status, 200);
   assert.match(jobs.text_, /<td>auth\.purge<\/td><td>(queued|running|done)<\/td>/);
+
+  // roles and permissions as data: create a role, give it a permission,
+  // refuse a personal-data permission on a role without two-factor login
+  const roles = await c2.get('/staff/roles');
+  assert.equal(roles.status, 200);
+  const csrf2 = Client.csrf(roles.text_);
+  let res = await c2.post('/staff/roles', { form: { csrf: csrf2, name: 'clerk', description: '窓口補助' } });
+  assert.equal(res.status, 303);
+  res = await c2.post('/staff/roles/permissions', { form: { csrf: csrf2, role: 'clerk', permission: 'opendata.publish' } });
+  assert.equal(res.status, 303);
+  res = await c2.post('/staff/roles/permissions', { form: { csrf: csrf2, role: 'clerk', permission: 'personal.read' } });
+  assert.equal(res.status, 400);
+  assert.match(res.text_, /二要素認証が必要な役割にだけ/);
+  res = await c2.post('/staff/roles', { form: { csrf: csrf2, name: 'clerk', description: 'again' } });
+  assert.equal(res.status, 409);
+  const after = await c2.get('/staff/roles');
+  assert.match(after.text_, /<th scope="row">clerk<\/th><td>窓口補助<\/td><td>いいえ<\/td><td><ul class="plain"><li><code>opendata\.publish<\/code>/);
+  // grant it to yamada, then revoke
+  const list = await c2.get('/staff/users');
+  const id = list.text_.match(/<tr><td>yamada<\/td>[\s\S]*?action="\/staff\/users\/(\d+)\/roles"/)[1];
+  res = await c2.post(`/staff/users/${id}/roles`, { form: { csrf: csrf2, role: 'clerk' } });
+  assert.equal(res.status, 303);
+  assert.match((await c2.get('/staff/users')).text_, /<td>yamada<\/td><td>[^<]*<\/td><td><ul class="plain"><li>clerk /);
+  res = await c2.post(`/staff/users/${id}/roles/revoke`, { form: { csrf: csrf2, role: 'clerk' } });
+  assert.equal(res.status, 303);
+  assert.doesNotMatch((await c2.get('/staff/users')).text_, /<li>clerk /);
+  // each change is in the audit trail
+  const q = cli(['audit', 'query', '--db', srv.db, '--actor', 'demo-admin']);
+  for (const ev of ['role.created', 'role.permission_added', 'role.granted', 'role.revoked']) assert.match(q, new RegExp(ev.replace('.', '\\.')));
 });
 
 test('lockout after repeated failures, even with the right password', async () => {
