@@ -33,6 +33,7 @@ export function cli(args, opts = {}) {
 
 // spawn `madoguchi serve` on db and wait until it answers /healthz
 export async function spawnServe({ db, keys, port, extraArgs = [] }) {
+  const tls = extraArgs.includes('--tls-cert');
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--key-dir', keys,
     '--static', join(ROOT, 'build/assets'), '--default-tenant', DEMO, '--threads', '2', ...extraArgs],
   { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -44,7 +45,16 @@ export async function spawnServe({ db, keys, port, extraArgs = [] }) {
   const deadline = Date.now() + 20000;
   for (;;) {
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited: ${log}`);
-    try { const r = await fetch(`${base}/healthz`); if (r.ok) break; } catch { /* not yet */ }
+    if (tls) {
+      // readiness over TLS: the port accepts a handshake
+      const ok = await new Promise((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+        c.on('error', () => resolve(false));
+      });
+      if (ok) break;
+    } else {
+      try { const r = await fetch(`${base}/healthz`); if (r.ok) break; } catch { /* not yet */ }
+    }
     if (Date.now() > deadline) throw new Error(`server did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -52,12 +62,13 @@ export async function spawnServe({ db, keys, port, extraArgs = [] }) {
 }
 
 // start a server with a fresh demo ward; db: 'sqlite' (default) or a URL
-export async function startServer({ db, extraArgs = [], setup, dir: given } = {}) {
+export async function startServer({ db, extraArgs = [], setup, dir: given, tls = false } = {}) {
   const dir = given || mkdtempSync(join(tmpdir(), 'madoguchi-http-'));
   const url = db || `sqlite:${join(dir, 'db.sqlite')}`;
   const keys = join(dir, 'keys');
   cli(['demo', '--db', url, '--key-dir', keys]);
   if (setup) setup({ db: url, keys, dir });
+  if (tls) extraArgs = [...extraArgs, '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')];
   const port = await freePort();
   const srv = { port, dir, db: url, keys };
   Object.assign(srv, await spawnServe({ db: url, keys, port, extraArgs }));
