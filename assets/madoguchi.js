@@ -17,7 +17,7 @@
       }
     }, warnAt);
     setTimeout(function () {
-      window.location.assign('/login?expired=1');
+      window.location.assign(body.getAttribute('data-login-href') || '/login?expired=1');
     }, idle * 1000 + 1000);
   }
   var summary = document.querySelector('.error-summary');

@@ -9,6 +9,7 @@
  */
 #include "app/app.h"
 #include "jobs/jobs.h"
+#include "opendata/opendata.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -33,6 +34,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = auth_schema;
 	schemas[nschemas++] = audit_schema;
 	schemas[nschemas++] = jobs_schema;
+	schemas[nschemas++] = opendata_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
@@ -270,8 +272,9 @@ static int app_prepare(struct http_req *r)
 	q->lang = pick_lang(r);
 	struct store *s = app_store(r);
 	struct err e;
-	int rc = tenant_by_host(&q->tenant, s, r->host, &e);
-	if (rc == ERR_NOTFOUND && a->cfg.default_tenant)
+	int rc = r->tenant_prefix ? tenant_by_prefix(&q->tenant, s, r->tenant_prefix, &e)
+				  : tenant_by_host(&q->tenant, s, r->host, &e);
+	if (rc == ERR_NOTFOUND && a->cfg.default_tenant && !r->tenant_prefix)
 		rc = tenant_get(&q->tenant, s, a->cfg.default_tenant, &e);
 	if (rc == 0) {
 		q->has_tenant = 1;
@@ -430,6 +433,7 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 		.tls_key = a->cfg.tls_key,
 		.max_body = a->cfg.max_body,
 		.access_log_off = a->cfg.access_log_off,
+		.tenant_path_prefix = a->cfg.tenant_path_prefix,
 	};
 	struct http_server *srv;
 	int rc = http_server_new(&srv, &hc, app_routes, app_nroutes, &hooks, a, e);

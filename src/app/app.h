@@ -34,6 +34,7 @@ struct app_config {
 	int access_log_off;
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
+	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
 };
 
 struct app {

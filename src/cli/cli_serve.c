@@ -21,6 +21,7 @@ static void usage(FILE *f)
 		"  --static DIR          assets served under /assets/ (default build/assets)\n"
 		"  --key-dir DIR         auth.key and audit.key (default var/keys)\n"
 		"  --default-tenant CODE municipality for hosts that name none\n"
+		"  --tenant-path-prefix  /t/<prefix>/... selects the municipality (init --path-prefix)\n"
 		"  --tls-cert PEM --tls-key PEM   serve HTTPS (HTTP/2 via ALPN)\n"
 		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
 		"  --max-body BYTES      request body limit (default 1 MiB)\n"
@@ -43,6 +44,7 @@ int cli_serve(int argc, char **argv)
 		{ "tls-cert", 1, NULL }, { "tls-key", 1, NULL }, { "idle-timeout", 1, NULL },
 		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
+		{ "tenant-path-prefix", 0, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -62,6 +64,7 @@ int cli_serve(int argc, char **argv)
 		.tls_cert = opts_get(o, n, "tls-cert"),
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
+		.tenant_path_prefix = opts_get(o, n, "tenant-path-prefix") != NULL,
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");

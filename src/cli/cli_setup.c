@@ -63,7 +63,7 @@ static int add_tenant(struct store *s, const struct tenant *t, struct err *e)
 static void usage_init(FILE *f)
 {
 	fprintf(f, "usage: madoguchi init --db URL --code CODE --name-ja NAME --name-en NAME\n"
-		   "                      [--host HOST] [--key-dir DIR]\n"
+		   "                      [--host HOST] [--path-prefix NAME] [--key-dir DIR]\n"
 		   "  creates the key files (if missing), the schema, and the municipality\n");
 }
 
@@ -71,6 +71,7 @@ int cli_init(int argc, char **argv)
 {
 	struct opt o[] = { { "db", 1, NULL }, { "code", 1, NULL }, { "name-ja", 1, NULL },
 			   { "name-en", 1, NULL }, { "host", 1, NULL }, { "key-dir", 1, NULL },
+			   { "path-prefix", 1, NULL },
 			   { "help", 0, NULL } };
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -94,6 +95,8 @@ int cli_init(int argc, char **argv)
 	snprintf(t.name_en, sizeof t.name_en, "%s", opts_get(o, n, "name-en"));
 	if (opts_get(o, n, "host"))
 		snprintf(t.host, sizeof t.host, "%s", opts_get(o, n, "host"));
+	if (opts_get(o, n, "path-prefix"))
+		snprintf(t.path_prefix, sizeof t.path_prefix, "%s", opts_get(o, n, "path-prefix"));
 	struct store *s;
 	struct err e;
 	err_clear(&e);

@@ -102,7 +102,8 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 		    "<script src=\"/assets/madoguchi.js\" defer></script>\n</head>\n",
 		    html_lang_attr(l), p->title, p->site_name);
 	if (p->idle_seconds > 0)
-		html_printf(b, "<body data-idle-seconds=\"%d\" data-idle-warning=\"%s\">\n",
+		html_printf(b, "<body data-idle-seconds=\"%d\" data-idle-warning=\"%s\" "
+			    "data-login-href=\"/login?expired=1\">\n",
 			    p->idle_seconds, html_t(l, "idle.warning"));
 	else
 		buf_puts(b, "<body>\n");

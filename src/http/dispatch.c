@@ -230,8 +230,21 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 		return;
 	}
 	r->path = path;
+	r->base = "";
+	if (http_server_config(srv)->tenant_path_prefix && strncmp(path, "/t/", 3) == 0) {
+		const char *seg = path + 3, *end = strchr(seg, '/');
+		size_t sl = end ? (size_t)(end - seg) : strlen(seg);
+		if (sl == 0 || sl > 63) {
+			http_send_error(r, ERR_NOTFOUND, "ページが見つかりません。",
+					"The page was not found.", "bad tenant prefix");
+			return;
+		}
+		r->tenant_prefix = arena_strndup(r->arena, seg, sl);
+		r->base = arena_strndup(r->arena, path, sl + 3);
+		r->path = end ? end : "/";
+	}
 
-	if (strncmp(path, "/assets/", 8) == 0 &&
+	if (strncmp(r->path, "/assets/", 8) == 0 &&
 	    http_assets_serve(http_server_assets(srv), r))
 		return;
 
@@ -242,7 +255,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 	char allow[128] = "";
 	for (int i = 0; i < nroutes; i++) {
 		int n = 0;
-		if (!http_route_match(routes[i].pattern, path, r->arena, pn, pv, &n, 16))
+		if (!http_route_match(routes[i].pattern, r->path, r->arena, pn, pv, &n, 16))
 			continue;
 		path_matched = 1;
 		if (strcmp(routes[i].method, r->method) == 0 ||

@@ -115,6 +115,7 @@ struct http_config {
 	const char *access_log;      /* NULL: stderr                         */
 	int access_log_off;          /* benchmarks                           */
 	int blocking_threads;        /* pool for http_defer; 0: 2            */
+	int tenant_path_prefix;      /* 1: /t/<prefix>/... selects a tenant  */
 };
 
 struct http_server;
@@ -146,6 +147,12 @@ struct http_req {
 	const char *path;          /* decoded, without the query string      */
 	const char *host;          /* Host / :authority, lower case, no port */
 	const char *remote_addr;   /* peer address as text                   */
+	/* with config.tenant_path_prefix, a request for /t/<prefix>/x is
+	 * routed as /x with tenant_prefix = "<prefix>" and base = "/t/<prefix>";
+	 * links in HTML answers, redirects and cookie paths get the base back
+	 * (http_send rewrites href/action/src that start with "/") */
+	const char *tenant_prefix; /* NULL when none                         */
+	const char *base;          /* "" or "/t/<prefix>"                    */
 	char request_id[17];
 	int tls;
 	int status;                /* set by the response helpers            */

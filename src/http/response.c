@@ -108,8 +108,9 @@ void http_set_cookie(struct http_req *r, const char *name, const char *value,
 	char age[48] = "";
 	if (max_age >= 0)
 		snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
-	const char *c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-				     name, value, r->tls ? "; Secure" : "", age);
+	const char *c = arena_printf(r->arena, "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s",
+				     name, value, r->base && r->base[0] ? r->base : "/",
+				     r->tls ? "; Secure" : "", age);
 	if (!c)
 		return;
 	h2o_iovec_t v = h2o_strdup(&req->pool, c, strlen(c));
@@ -174,6 +175,40 @@ static const char *reason_of(int status)
 	}
 }
 
+/* under a tenant path prefix: href="/x", action="/x" and src="/x" become
+ * "/t/<prefix>/x" (our own templates write every local link that way) */
+static const char *rebase_html(struct http_req *r, const char *body, size_t *len)
+{
+	static const char *const attrs[] = { "href=\"/", "action=\"/", "src=\"/" };
+	size_t bl = strlen(r->base), n = 0;
+	for (const char *p = body; (p = strstr(p, "=\"/")); p++)
+		n++;
+	char *out = arena_alloc(r->arena, *len + n * bl + 1);
+	if (!out)
+		return body;
+	size_t o = 0;
+	for (size_t i = 0; i < *len;) {
+		int hit = 0;
+		for (size_t a = 0; a < 3 && !hit; a++) {
+			size_t al = strlen(attrs[a]);
+			if (*len - i >= al && memcmp(body + i, attrs[a], al) == 0 &&
+			    !(*len - i > al && body[i + al] == '/')) {
+				memcpy(out + o, body + i, al - 1);
+				o += al - 1;
+				memcpy(out + o, r->base, bl);
+				o += bl;
+				i += al - 1;
+				hit = 1;
+			}
+		}
+		if (!hit)
+			out[o++] = body[i++];
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
 int http_send(struct http_req *r, int status, const char *content_type,
 	      const char *body, size_t len)
 {
@@ -182,6 +217,9 @@ int http_send(struct http_req *r, int status, const char *content_type,
 		return 0; /* already answered */
 	if (body && len == 0)
 		len = strlen(body);
+	if (body && r->base && r->base[0] && content_type &&
+	    strncmp(content_type, "text/html", 9) == 0)
+		body = rebase_html(r, body, &len);
 	r->status = status;
 	req->res.status = status;
 	req->res.reason = reason_of(status);
@@ -206,6 +244,8 @@ int http_send_json(struct http_req *r, int status, const char *json)
 
 int http_redirect(struct http_req *r, int status, const char *location)
 {
+	if (r->base && r->base[0] && location[0] == '/' && location[1] != '/')
+		location = arena_printf(r->arena, "%s%s", r->base, location);
 	http_set_header(r, "location", location);
 	return http_send(r, status, "text/plain; charset=utf-8", "", 0);
 }
