@@ -26,6 +26,7 @@ static const struct cli_command commands[] = {
 	{ "user", cli_user, "staff accounts: add, list, disable" },
 	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
 	{ "job", cli_job, "the job queue: list, cancel" },
+	{ "opendata", cli_opendata, "open data catalog: import a directory, validate a CSV" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 };
 
