@@ -153,6 +153,11 @@ int search_catchup(struct search *sr, int64_t *applied, struct err *e);
  * non-NULL) counts the documents indexed. */
 int search_reindex(struct search *sr, int64_t *ndocs, struct err *e);
 
+/* search_prune -- delete log rows older than keep_ms (an index that had
+ * not applied them rebuilds by itself); *pruned counts them. */
+int search_prune(struct search *sr, int64_t keep_ms, int64_t *pruned,
+		 struct err *e);
+
 /* search_snippet_html -- the hit's snippet HTML-escaped with each mark in
  * <mark>...</mark>, appended to b.  Nothing when the hit has no snippet. */
 int search_snippet_html(struct buf *b, const struct search_hit *h);

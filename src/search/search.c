@@ -1,0 +1,904 @@
+/*
+ * search.c -- documents in, hits out: the projection in the main database
+ * (search_docs + search_log, through store.h) and the per-server FTS5 index
+ * file that follows it (through sqlite3 directly: the file is a cache of
+ * derived data, never the database of record).
+ *
+ * Invariants:
+ * - the index file holds docs(rowid, tenant, collection, id), the FTS5
+ *   table fts(title, body, fvals, meta) with the same rowids, and
+ *   state(last_seq, version); fts and docs change together in one index
+ *   transaction, with last_seq;
+ * - applying a log row reads the document's CURRENT state from search_docs
+ *   (absent = deleted), so re-applying is harmless and order does not
+ *   matter;
+ * - seqs missing below last_seq (a PostgreSQL transaction that took its
+ *   seq earlier and committed later, or one that rolled back) are kept as
+ *   holes and read again until they appear or are HOLE_MS old;
+ * - an index behind search_state.pruned_upto, or built by another
+ *   tokenizer version, is rebuilt.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/util.h"
+#include "jp/text.h"
+#include "search/search.h"
+#include "search/search_int.h"
+
+#define INDEX_VERSION 1          /* bump when the tokenizer changes */
+#define CATCHUP_BATCH 256
+#define MAX_HOLES 64
+#define HOLE_MS 30000
+
+struct hole {
+	int64_t seq, seen_ms;
+};
+
+struct search {
+	struct store *st;
+	sqlite3 *db;
+	int catchup_ms;
+	int64_t last_check_ms;
+	int64_t last_seq;
+	struct hole holes[MAX_HOLES];
+	int nholes;
+	sqlite3_stmt *q_docid, *q_docins, *q_docdel, *q_ftsins, *q_ftsdel,
+		*q_setseq;
+};
+
+/* ---- small helpers ---- */
+
+static int dberr(struct search *sr, struct err *e, const char *what)
+{
+	int code = sqlite3_errcode(sr->db);
+	return err_set(e, code == SQLITE_FULL ? ERR_FULL : ERR_DB,
+		       "search index: %s: %s", what, sqlite3_errmsg(sr->db));
+}
+
+static int xexec(struct search *sr, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(sr->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int rc = err_set(e, ERR_DB, "search index: %.40s: %s", sql,
+				 msg ? msg : "?");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return 0;
+}
+
+static int prep(struct search *sr, sqlite3_stmt **st, const char *sql,
+		struct err *e)
+{
+	if (sqlite3_prepare_v3(sr->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+			       NULL) != SQLITE_OK)
+		return dberr(sr, e, "prepare");
+	return 0;
+}
+
+static void finalize_all(struct search *sr)
+{
+	sqlite3_stmt **all[] = { &sr->q_docid, &sr->q_docins, &sr->q_docdel,
+				 &sr->q_ftsins, &sr->q_ftsdel, &sr->q_setseq };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static const char *schema_sql =
+	"CREATE TABLE IF NOT EXISTS state (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS docs (rowid INTEGER PRIMARY KEY,"
+	" tenant TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL,"
+	" UNIQUE (tenant, collection, id));"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, fvals,"
+	" meta, tokenize = 'mg');"
+	"INSERT OR IGNORE INTO state (k, v) VALUES ('last_seq', 0);";
+
+static int prepare_all(struct search *sr, struct err *e)
+{
+	int rc;
+	if ((rc = prep(sr, &sr->q_docid, "SELECT rowid FROM docs WHERE tenant = ?1"
+				       " AND collection = ?2 AND id = ?3", e)) ||
+	    (rc = prep(sr, &sr->q_docins, "INSERT INTO docs (tenant, collection, id)"
+					" VALUES (?1, ?2, ?3)", e)) ||
+	    (rc = prep(sr, &sr->q_docdel, "DELETE FROM docs WHERE rowid = ?1", e)) ||
+	    (rc = prep(sr, &sr->q_ftsins, "INSERT INTO fts (rowid, title, body,"
+					" fvals, meta) VALUES (?1, ?2, ?3, ?4, ?5)", e)) ||
+	    (rc = prep(sr, &sr->q_ftsdel, "DELETE FROM fts WHERE rowid = ?1", e)) ||
+	    (rc = prep(sr, &sr->q_setseq, "UPDATE state SET v = ?1 WHERE k = 'last_seq'", e)))
+		return rc;
+	return 0;
+}
+
+static int get_state(int64_t *out, struct search *sr, const char *k)
+{
+	sqlite3_stmt *st;
+	*out = 0;
+	if (sqlite3_prepare_v2(sr->db, "SELECT v FROM state WHERE k = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ERR_DB;
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return found ? 0 : ERR_NOTFOUND;
+}
+
+/* ---- validation ---- */
+
+static int valid_utf8(const char *s, size_t n, const char *what, struct err *e)
+{
+	size_t bad;
+	if (jp_text_utf8_validate(&bad, s, n, NULL))
+		return err_set(e, ERR_INVALID, "search: %s is not UTF-8 (byte %zu)",
+			       what, bad);
+	return 0;
+}
+
+static int has_ctl(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int check_key(const char *s, int allow_empty, const char *what,
+		     struct err *e)
+{
+	if (!s || (!*s && !allow_empty))
+		return err_set(e, ERR_INVALID, "search: %s is missing", what);
+	size_t n = strlen(s);
+	if (n > SEARCH_MAX_ID)
+		return err_set(e, ERR_LIMIT, "search: %s longer than %d bytes", what,
+			       SEARCH_MAX_ID);
+	if (has_ctl(s))
+		return err_set(e, ERR_INVALID, "search: control character in %s", what);
+	return valid_utf8(s, n, what, e);
+}
+
+static int check_field_name(const char *s, struct err *e)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 64)
+		return err_set(e, ERR_INVALID, "search: field name must be 1..64 bytes");
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c == '.' || c == '-'))
+			return err_set(e, ERR_INVALID,
+				       "search: field name has a character outside [a-z0-9_.-]");
+	}
+	return 0;
+}
+
+static int check_field_value(const char *s, struct err *e)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > SEARCH_MAX_FIELD)
+		return err_set(e, ERR_LIMIT, "search: field value must be 1..%d bytes",
+			       SEARCH_MAX_FIELD);
+	if (has_ctl(s))
+		return err_set(e, ERR_INVALID, "search: control character in a field value");
+	return valid_utf8(s, n, "field value", e);
+}
+
+/* copy with C0 controls other than tab and newline made spaces (the
+ * snippet markers 0x02/0x03 and the meta marks can never be in text) */
+static char *clean_text(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		o[i] = ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) ? ' ' : (char)c;
+	}
+	o[n] = 0;
+	return o;
+}
+
+/* ---- fields: stored as name 0x1f value 0x1e ... ---- */
+
+static int fields_encode(struct buf *b, const struct search_field *f, int n)
+{
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		rc = buf_puts(b, f[i].name);
+		if (!rc)
+			rc = buf_putc(b, '\x1f');
+		if (!rc)
+			rc = buf_puts(b, f[i].value);
+		if (!rc)
+			rc = buf_putc(b, '\x1e');
+	}
+	return rc;
+}
+
+/* meta text and field values from the stored fields */
+static int build_meta(struct buf *meta, struct buf *fvals, const char *tenant,
+		      const char *coll, const char *fields)
+{
+	int rc = buf_putc(meta, SEARCH_META_MARK);
+	if (!rc)
+		rc = buf_printf(meta, "c:%s%ct:%s%c", coll, SEARCH_META_SEP, tenant,
+				SEARCH_META_SEP);
+	const char *p = fields;
+	while (!rc && *p) {
+		const char *us = strchr(p, '\x1f');
+		if (!us)
+			break;
+		const char *rs = strchr(us + 1, '\x1e');
+		if (!rs)
+			rs = us + 1 + strlen(us + 1);
+		rc = buf_printf(meta, "f:%.*s=%.*s%c", (int)(us - p), p,
+				(int)(rs - us - 1), us + 1, SEARCH_META_SEP);
+		if (!rc)
+			rc = buf_printf(fvals, "%.*s\n", (int)(rs - us - 1), us + 1);
+		p = *rs ? rs + 1 : rs;
+	}
+	return rc;
+}
+
+/* ---- the index ---- */
+
+static int index_apply(struct search *sr, const char *tenant, const char *coll,
+		       const char *id, int present, const char *title,
+		       const char *body, const char *fields, struct err *e)
+{
+	sqlite3_stmt *q = sr->q_docid;
+	sqlite3_reset(q);
+	sqlite3_bind_text(q, 1, tenant, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, coll, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+	int64_t rowid = 0;
+	int step = sqlite3_step(q);
+	if (step == SQLITE_ROW)
+		rowid = sqlite3_column_int64(q, 0);
+	else if (step != SQLITE_DONE)
+		return dberr(sr, e, "doc lookup");
+	sqlite3_reset(q);
+	if (rowid) {
+		sqlite3_reset(sr->q_ftsdel);
+		sqlite3_bind_int64(sr->q_ftsdel, 1, rowid);
+		if (sqlite3_step(sr->q_ftsdel) != SQLITE_DONE)
+			return dberr(sr, e, "fts delete");
+		if (!present) {
+			sqlite3_reset(sr->q_docdel);
+			sqlite3_bind_int64(sr->q_docdel, 1, rowid);
+			if (sqlite3_step(sr->q_docdel) != SQLITE_DONE)
+				return dberr(sr, e, "doc delete");
+			return 0;
+		}
+	}
+	if (!present)
+		return 0;
+	if (!rowid) {
+		q = sr->q_docins;
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, tenant, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, coll, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			return dberr(sr, e, "doc insert");
+		rowid = sqlite3_last_insert_rowid(sr->db);
+	}
+	struct buf meta, fvals;
+	buf_init(&meta, 64u << 10);
+	buf_init(&fvals, 64u << 10);
+	int rc = build_meta(&meta, &fvals, tenant, coll, fields);
+	if (rc) {
+		buf_done(&meta);
+		buf_done(&fvals);
+		return err_set(e, rc, "search: fields too large");
+	}
+	q = sr->q_ftsins;
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, rowid);
+	sqlite3_bind_text(q, 2, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, buf_cstr(&fvals), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, buf_cstr(&meta), -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = dberr(sr, e, "fts insert");
+	sqlite3_reset(q);
+	buf_done(&meta);
+	buf_done(&fvals);
+	return rc;
+}
+
+static int set_last_seq(struct search *sr, int64_t seq, struct err *e)
+{
+	sqlite3_reset(sr->q_setseq);
+	sqlite3_bind_int64(sr->q_setseq, 1, seq);
+	if (sqlite3_step(sr->q_setseq) != SQLITE_DONE)
+		return dberr(sr, e, "state");
+	sqlite3_reset(sr->q_setseq);
+	return 0;
+}
+
+static int create_index(struct search *sr, int drop, struct err *e)
+{
+	int rc;
+	finalize_all(sr);
+	if (drop && (rc = xexec(sr, "DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs;"
+				    " DROP TABLE IF EXISTS state", e)))
+		return rc;
+	if ((rc = xexec(sr, schema_sql, e)))
+		return rc;
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO state (k, v) VALUES"
+		 " ('version', %d)", INDEX_VERSION);
+	if ((rc = xexec(sr, sql, e)) ||
+	    (rc = xexec(sr, "INSERT INTO fts (fts, rank) VALUES"
+			    " ('rank', 'bm25(10.0, 1.0, 3.0, 0.0)')", e)))
+		return rc;
+	return prepare_all(sr, e);
+}
+
+int search_open(struct search **out, struct store *s, const char *index_path,
+		const struct search_opts *opts, struct err *e)
+{
+	*out = NULL;
+	if (!s || !index_path || !*index_path)
+		return err_set(e, ERR_INVALID, "search: store and index path are required");
+	struct search *sr = calloc(1, sizeof *sr);
+	if (!sr)
+		return err_set(e, ERR_NOMEM, "search: out of memory");
+	sr->st = s;
+	sr->catchup_ms = opts ? opts->catchup_ms : 0;
+	int rc;
+	if (sqlite3_open_v2(index_path, &sr->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = err_set(e, ERR_IO, "search index: cannot open: %s",
+			     sr->db ? sqlite3_errmsg(sr->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(sr->db, 10000);
+	if ((rc = search_fts5_register(sr->db, e)) ||
+	    (rc = xexec(sr, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", e)) ||
+	    (rc = xexec(sr, "BEGIN IMMEDIATE", e)))
+		goto fail;
+	int64_t version = 0;
+	int have = get_state(&version, sr, "version") == 0;
+	rc = create_index(sr, have && version != INDEX_VERSION, e);
+	if (rc) {
+		xexec(sr, "ROLLBACK", NULL);
+		goto fail;
+	}
+	if ((rc = xexec(sr, "COMMIT", e)))
+		goto fail;
+	get_state(&sr->last_seq, sr, "last_seq");
+	*out = sr;
+	return 0;
+fail:
+	search_close(sr);
+	return rc;
+}
+
+void search_close(struct search *sr)
+{
+	if (!sr)
+		return;
+	finalize_all(sr);
+	sqlite3_close(sr->db);
+	free(sr);
+}
+
+/* ---- writes to the projection ---- */
+
+static int in_tx(struct search *sr, int *own, struct err *e)
+{
+	*own = !store_in_tx(sr->st);
+	return *own ? store_begin(sr->st, e) : 0;
+}
+
+static int end_tx(struct search *sr, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		store_rollback(sr->st);
+		return rc;
+	}
+	return store_commit(sr->st, e);
+}
+
+static int log_change(struct search *sr, const char *tenant, const char *coll,
+		      const char *id, struct err *e)
+{
+	struct store_val v[] = { sv_text(tenant), sv_text(coll), sv_text(id),
+				 sv_int(now_ms()) };
+	int rc = store_exec(sr->st, "INSERT INTO search_log (tenant, collection,"
+			    " doc_id, at) VALUES ($1, $2, $3, $4)", v, SV_N(v), e);
+	return rc < 0 ? rc : 0;
+}
+
+int search_put(struct search *sr, const struct search_doc *d, struct err *e)
+{
+	int rc;
+	if (!sr || !d)
+		return err_set(e, ERR_INVALID, "search: no document");
+	if ((rc = check_key(d->tenant, 1, "tenant", e)) ||
+	    (rc = check_key(d->collection, 0, "collection", e)) ||
+	    (rc = check_key(d->id, 0, "id", e)))
+		return rc;
+	const char *title = d->title ? d->title : "", *body = d->body ? d->body : "";
+	size_t tl = strlen(title), bl = strlen(body);
+	if (tl > SEARCH_MAX_TITLE)
+		return err_set(e, ERR_LIMIT, "search: title longer than %d bytes",
+			       SEARCH_MAX_TITLE);
+	if (bl > SEARCH_MAX_BODY)
+		return err_set(e, ERR_LIMIT, "search: body longer than %u bytes",
+			       SEARCH_MAX_BODY);
+	if ((rc = valid_utf8(title, tl, "title", e)) ||
+	    (rc = valid_utf8(body, bl, "body", e)))
+		return rc;
+	if (d->nfields < 0 || d->nfields > SEARCH_MAX_FIELDS ||
+	    (d->nfields && !d->fields))
+		return err_set(e, ERR_LIMIT, "search: at most %d fields",
+			       SEARCH_MAX_FIELDS);
+	for (int i = 0; i < d->nfields; i++)
+		if ((rc = check_field_name(d->fields[i].name, e)) ||
+		    (rc = check_field_value(d->fields[i].value, e)))
+			return rc;
+	struct buf fb;
+	buf_init(&fb, 64u << 10);
+	char *ct = clean_text(title), *cb = clean_text(body);
+	if (!ct || !cb || fields_encode(&fb, d->fields, d->nfields)) {
+		rc = err_set(e, ERR_NOMEM, "search: out of memory");
+		goto out;
+	}
+	int own;
+	if ((rc = in_tx(sr, &own, e)))
+		goto out;
+	struct store_val v[] = { sv_text(d->tenant), sv_text(d->collection),
+				 sv_text(d->id), sv_text(ct), sv_text(cb),
+				 sv_text(buf_cstr(&fb)), sv_int(now_ms()) };
+	rc = store_exec(sr->st,
+			"INSERT INTO search_docs (tenant, collection, doc_id, title,"
+			" body, fields, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+			" ON CONFLICT (tenant, collection, doc_id) DO UPDATE SET"
+			" title = excluded.title, body = excluded.body,"
+			" fields = excluded.fields, updated_at = excluded.updated_at",
+			v, SV_N(v), e);
+	if (rc >= 0)
+		rc = log_change(sr, d->tenant, d->collection, d->id, e);
+	rc = end_tx(sr, own, rc < 0 ? rc : 0, e);
+out:
+	free(ct);
+	free(cb);
+	buf_done(&fb);
+	return rc;
+}
+
+int search_delete(struct search *sr, const char *tenant, const char *collection,
+		  const char *id, struct err *e)
+{
+	int rc;
+	if (!sr)
+		return err_set(e, ERR_INVALID, "search: no handle");
+	if ((rc = check_key(tenant, 1, "tenant", e)) ||
+	    (rc = check_key(collection, 0, "collection", e)) ||
+	    (rc = check_key(id, 0, "id", e)))
+		return rc;
+	int own;
+	if ((rc = in_tx(sr, &own, e)))
+		return rc;
+	struct store_val v[] = { sv_text(tenant), sv_text(collection), sv_text(id) };
+	rc = store_exec(sr->st, "DELETE FROM search_docs WHERE tenant = $1 AND"
+			" collection = $2 AND doc_id = $3", v, SV_N(v), e);
+	if (rc > 0)
+		rc = log_change(sr, tenant, collection, id, e);
+	return end_tx(sr, own, rc < 0 ? rc : 0, e);
+}
+
+int search_delete_collection(struct search *sr, const char *tenant,
+			     const char *collection, struct err *e)
+{
+	int rc;
+	if (!sr)
+		return err_set(e, ERR_INVALID, "search: no handle");
+	if ((tenant && (rc = check_key(tenant, 1, "tenant", e))) ||
+	    (rc = check_key(collection, 0, "collection", e)))
+		return rc;
+	int own;
+	if ((rc = in_tx(sr, &own, e)))
+		return rc;
+	struct store_val v[] = { sv_text(collection), sv_int(now_ms()),
+				 sv_text(tenant ? tenant : "") };
+	int np = tenant ? 3 : 2;
+	rc = store_exec(sr->st, tenant
+			? "INSERT INTO search_log (tenant, collection, doc_id, at)"
+			  " SELECT tenant, collection, doc_id, $2 FROM search_docs"
+			  " WHERE collection = $1 AND tenant = $3"
+			: "INSERT INTO search_log (tenant, collection, doc_id, at)"
+			  " SELECT tenant, collection, doc_id, $2 FROM search_docs"
+			  " WHERE collection = $1", v, np, e);
+	int n = rc;
+	if (rc >= 0) {
+		struct store_val w[] = { sv_text(collection), sv_text(tenant) };
+		rc = store_exec(sr->st, tenant
+				? "DELETE FROM search_docs WHERE collection = $1 AND tenant = $2"
+				: "DELETE FROM search_docs WHERE collection = $1",
+				w, tenant ? 2 : 1, e);
+	}
+	rc = end_tx(sr, own, rc < 0 ? rc : 0, e);
+	return rc ? rc : n;
+}
+
+/* ---- catching up ---- */
+
+struct logrow {
+	int64_t seq;
+	char *tenant, *coll, *id;
+};
+
+static void logrows_free(struct logrow *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(r[i].tenant);
+		free(r[i].coll);
+		free(r[i].id);
+	}
+}
+
+static int is_hole(struct search *sr, int64_t seq)
+{
+	for (int i = 0; i < sr->nholes; i++)
+		if (sr->holes[i].seq == seq) {
+			sr->holes[i] = sr->holes[--sr->nholes];
+			return 1;
+		}
+	return 0;
+}
+
+static void add_holes(struct search *sr, int64_t from, int64_t to, int64_t now)
+{
+	if (to - from >= MAX_HOLES)
+		from = to - MAX_HOLES + 1;
+	for (int64_t s = from; s <= to; s++) {
+		if (sr->nholes == MAX_HOLES) {
+			int old = 0;
+			for (int i = 1; i < sr->nholes; i++)
+				if (sr->holes[i].seq < sr->holes[old].seq)
+					old = i;
+			sr->holes[old] = sr->holes[--sr->nholes];
+		}
+		sr->holes[sr->nholes++] = (struct hole){ s, now };
+	}
+}
+
+/* apply one log row: read the document's current state */
+static int apply_row(struct search *sr, const struct logrow *l, struct err *e)
+{
+	struct store_rows *r;
+	struct store_val v[] = { sv_text(l->tenant), sv_text(l->coll), sv_text(l->id) };
+	int rc = store_query(&r, sr->st, "SELECT title, body, fields FROM search_docs"
+			     " WHERE tenant = $1 AND collection = $2 AND doc_id = $3",
+			     v, SV_N(v), e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc >= 0)
+		rc = index_apply(sr, l->tenant, l->coll, l->id, rc == 1,
+				 rc == 1 ? store_col_text(r, 0) : NULL,
+				 rc == 1 ? store_col_text(r, 1) : NULL,
+				 rc == 1 ? store_col_text(r, 2) : NULL, e);
+	store_rows_free(r);
+	return rc;
+}
+
+static int catchup_batch(struct search *sr, int64_t *applied, int *more,
+			 int *rebuild, struct err *e)
+{
+	int64_t now = mono_ms(), low = sr->last_seq;
+	*more = 0;
+	for (int i = 0; i < sr->nholes;) {
+		if (now - sr->holes[i].seen_ms > HOLE_MS) {
+			sr->holes[i] = sr->holes[--sr->nholes];
+			continue;
+		}
+		if (sr->holes[i].seq - 1 < low)
+			low = sr->holes[i].seq - 1;
+		i++;
+	}
+	struct logrow rows[CATCHUP_BATCH];
+	int n = 0;
+	struct store_rows *r;
+	struct store_val v[] = { sv_int(low), sv_int(CATCHUP_BATCH) };
+	int rc = store_query(&r, sr->st, "SELECT seq, tenant, collection, doc_id"
+			     " FROM search_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+			     v, SV_N(v), e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		rows[n].seq = store_col_int(r, 0);
+		rows[n].tenant = strdup(store_col_text(r, 1));
+		rows[n].coll = strdup(store_col_text(r, 2));
+		rows[n].id = strdup(store_col_text(r, 3));
+		n++;
+		if (!rows[n - 1].tenant || !rows[n - 1].coll || !rows[n - 1].id) {
+			rc = err_set(e, ERR_NOMEM, "search: out of memory");
+			break;
+		}
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		goto out;
+	*more = n == CATCHUP_BATCH;
+	/* a gap right after what we have: pruned away, or a hole */
+	if (n && rows[0].seq > sr->last_seq + 1 && sr->last_seq > 0) {
+		int64_t pruned = 0;
+		if ((rc = store_query_int(&pruned, sr->st, "SELECT pruned_upto FROM"
+					  " search_state WHERE id = 1", NULL, 0, e)))
+			goto out;
+		if (pruned > sr->last_seq) {
+			*rebuild = 1;
+			goto out;
+		}
+	}
+	int any = 0;
+	int64_t last = sr->last_seq;
+	for (int i = 0; i < n; i++) {
+		int hole = rows[i].seq <= last && is_hole(sr, rows[i].seq);
+		if (rows[i].seq <= last && !hole)
+			continue;
+		if (!any) {
+			if ((rc = xexec(sr, "BEGIN IMMEDIATE", e)))
+				goto out;
+			any = 1;
+		}
+		if ((rc = apply_row(sr, &rows[i], e)))
+			break;
+		if (rows[i].seq > last) {
+			if (rows[i].seq > last + 1 && last > 0)
+				add_holes(sr, last + 1, rows[i].seq - 1, now);
+			last = rows[i].seq;
+		}
+		if (applied)
+			(*applied)++;
+	}
+	if (any) {
+		if (!rc && last > sr->last_seq)
+			rc = set_last_seq(sr, last, e);
+		if (rc) {
+			xexec(sr, "ROLLBACK", NULL);
+			goto out;
+		}
+		if ((rc = xexec(sr, "COMMIT", e)))
+			goto out;
+		sr->last_seq = last;
+	}
+out:
+	logrows_free(rows, n);
+	return rc < 0 ? rc : 0;
+}
+
+int search_catchup(struct search *sr, int64_t *applied, struct err *e)
+{
+	if (applied)
+		*applied = 0;
+	int more = 1, rebuild = 0, rc = 0;
+	while (more && !rc && !rebuild)
+		rc = catchup_batch(sr, applied, &more, &rebuild, e);
+	if (!rc && rebuild)
+		rc = search_reindex(sr, applied, e);
+	if (!rc)
+		sr->last_check_ms = mono_ms();
+	return rc;
+}
+
+int search_reindex(struct search *sr, int64_t *ndocs, struct err *e)
+{
+	int rc;
+	int64_t maxseq = 0, n = 0;
+	if ((rc = store_query_int(&maxseq, sr->st, "SELECT COALESCE(MAX(seq), 0)"
+				  " FROM search_log", NULL, 0, e)))
+		return rc;
+	if ((rc = xexec(sr, "BEGIN IMMEDIATE", e)))
+		return rc;
+	if ((rc = create_index(sr, 1, e)))
+		goto fail;
+	struct store_rows *r;
+	if ((rc = store_query(&r, sr->st, "SELECT tenant, collection, doc_id, title,"
+			      " body, fields FROM search_docs", NULL, 0, e)))
+		goto fail;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		rc = index_apply(sr, store_col_text(r, 0), store_col_text(r, 1),
+				 store_col_text(r, 2), 1, store_col_text(r, 3),
+				 store_col_text(r, 4), store_col_text(r, 5), e);
+		if (rc)
+			break;
+		n++;
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		goto fail;
+	if ((rc = set_last_seq(sr, maxseq, e)) ||
+	    (rc = xexec(sr, "INSERT INTO fts (fts) VALUES ('optimize')", e)) ||
+	    (rc = xexec(sr, "COMMIT", e)))
+		goto fail;
+	sr->last_seq = maxseq;
+	sr->nholes = 0;
+	sr->last_check_ms = mono_ms();
+	if (ndocs)
+		*ndocs = n;
+	return 0;
+fail:
+	xexec(sr, "ROLLBACK", NULL);
+	/* the statements were finalized by create_index: make them again */
+	finalize_all(sr);
+	prepare_all(sr, NULL);
+	return rc;
+}
+
+int search_prune(struct search *sr, int64_t keep_ms, int64_t *pruned,
+		 struct err *e)
+{
+	int rc, own;
+	if (pruned)
+		*pruned = 0;
+	if ((rc = in_tx(sr, &own, e)))
+		return rc;
+	int64_t upto = 0;
+	struct store_val v[] = { sv_int(now_ms() - keep_ms) };
+	rc = store_query_int(&upto, sr->st, "SELECT COALESCE(MAX(seq), 0) FROM"
+			     " search_log WHERE at < $1", v, 1, e);
+	if (!rc && upto > 0) {
+		struct store_val w[] = { sv_int(upto) };
+		rc = store_exec(sr->st, "UPDATE search_state SET pruned_upto = $1"
+				" WHERE id = 1 AND pruned_upto < $1", w, 1, e);
+		if (rc >= 0)
+			rc = store_exec(sr->st, "DELETE FROM search_log WHERE seq <= $1",
+					w, 1, e);
+		if (rc >= 0 && pruned)
+			*pruned = rc;
+	}
+	return end_tx(sr, own, rc < 0 ? rc : 0, e);
+}
+
+/* ---- queries ---- */
+
+void search_result_done(struct search_result *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->nhits; i++) {
+		struct search_hit *h = &r->hits[i];
+		free(h->tenant);
+		free(h->collection);
+		free(h->id);
+		free(h->title);
+		free(h->snippet);
+	}
+	free(r->hits);
+	memset(r, 0, sizeof *r);
+}
+
+static int hit_fill(struct search *sr, struct search_hit *h, int64_t rowid,
+		    const char *expr, const char *text, int snippets, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+	if (sqlite3_prepare_v2(sr->db, "SELECT tenant, collection, id FROM docs"
+			       " WHERE rowid = ?1", -1, &st, NULL) != SQLITE_OK)
+		return dberr(sr, e, "prepare");
+	sqlite3_bind_int64(st, 1, rowid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		h->tenant = strdup((const char *)sqlite3_column_text(st, 0));
+		h->collection = strdup((const char *)sqlite3_column_text(st, 1));
+		h->id = strdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(sr->db, snippets
+			       ? "SELECT title, snippet(fts, 1, '', '', '…', 40)"
+				 " FROM fts WHERE fts MATCH ?2 AND rowid = ?1"
+			       : "SELECT title FROM fts WHERE rowid = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return dberr(sr, e, "prepare");
+	sqlite3_bind_int64(st, 1, rowid);
+	if (snippets)
+		sqlite3_bind_text(st, 2, expr, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		h->title = strdup((const char *)sqlite3_column_text(st, 0));
+		if (snippets)
+			rc = search_highlight(h, (const char *)sqlite3_column_text(st, 1),
+					      text);
+	}
+	sqlite3_finalize(st);
+	if (rc || !h->tenant || !h->collection || !h->id || !h->title)
+		return err_set(e, ERR_INTERNAL, "search: index row %" PRId64 " incomplete",
+			       rowid);
+	return 0;
+}
+
+int search_query(struct search_result *out, struct search *sr,
+		 const struct search_query *q, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!sr || !q)
+		return err_set(e, ERR_INVALID, "search: no query");
+	int limit = q->limit ? q->limit : 10;
+	if (limit < 1 || limit > SEARCH_MAX_LIMIT || q->offset < 0)
+		return err_set(e, ERR_INVALID, "search: limit must be 1..%d, offset >= 0",
+			       SEARCH_MAX_LIMIT);
+	if ((int64_t)q->offset + limit > SEARCH_MAX_WINDOW)
+		return err_set(e, ERR_LIMIT, "search: offset + limit over %d",
+			       SEARCH_MAX_WINDOW);
+	char *expr = NULL;
+	int rc = search_parse(&expr, q, e);
+	if (rc)
+		return rc;
+	if (!*expr)
+		goto done;
+	if (sr->catchup_ms <= 0 || mono_ms() - sr->last_check_ms >= sr->catchup_ms)
+		if ((rc = search_catchup(sr, NULL, e)))
+			goto done;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(sr->db, "SELECT rowid, rank FROM fts WHERE fts MATCH ?1"
+			       " ORDER BY rank LIMIT ?2 OFFSET ?3", -1, &st, NULL)
+	    != SQLITE_OK) {
+		rc = dberr(sr, e, "prepare");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 3, q->offset);
+	int64_t rowids[SEARCH_MAX_LIMIT];
+	double scores[SEARCH_MAX_LIMIT];
+	int n = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
+		rowids[n] = sqlite3_column_int64(st, 0);
+		scores[n] = -sqlite3_column_double(st, 1);
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = dberr(sr, e, "query");
+	sqlite3_finalize(st);
+	if (rc)
+		goto done;
+	if (n < limit && (n > 0 || q->offset == 0)) {
+		out->total = (int64_t)q->offset + n;
+	} else {
+		if (sqlite3_prepare_v2(sr->db, "SELECT count(*) FROM fts WHERE fts MATCH ?1",
+				       -1, &st, NULL) != SQLITE_OK) {
+			rc = dberr(sr, e, "prepare");
+			goto done;
+		}
+		sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			out->total = sqlite3_column_int64(st, 0);
+		else
+			rc = dberr(sr, e, "count");
+		sqlite3_finalize(st);
+		if (rc)
+			goto done;
+	}
+	if (n) {
+		out->hits = calloc((size_t)n, sizeof *out->hits);
+		if (!out->hits) {
+			rc = err_set(e, ERR_NOMEM, "search: out of memory");
+			goto done;
+		}
+	}
+	for (int i = 0; i < n && !rc; i++) {
+		out->nhits++;
+		out->hits[i].score = scores[i];
+		rc = hit_fill(sr, &out->hits[i], rowids[i], expr, q->text,
+			      q->with_snippets, e);
+	}
+done:
+	free(expr);
+	if (rc)
+		search_result_done(out);
+	return rc;
+}
