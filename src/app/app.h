@@ -132,6 +132,8 @@ int page_users(struct http_req *r);
 int page_users_add(struct http_req *r);
 int page_users_disable(struct http_req *r);
 int page_account(struct http_req *r);
+int page_account_session_end(struct http_req *r);
+int page_account_password(struct http_req *r);
 int api_me(struct http_req *r);
 int page_jobs(struct http_req *r);
 int page_roles(struct http_req *r);

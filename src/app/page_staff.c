@@ -624,28 +624,6 @@ int page_users_disable(struct http_req *r)
 	return http_redirect(r, 303, "/staff/users");
 }
 
-int page_account(struct http_req *r)
-{
-	struct app_req *q = app_req(r);
-	enum html_lang l = q->lang;
-	struct html_page p;
-	app_page(r, &p, html_t(l, "account"));
-	struct buf b;
-	buf_init(&b, 1u << 20);
-	html_page_begin(&b, &p);
-	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
-		    html_t(l, "users.login"), q->staff.login, html_t(l, "users.roles"),
-		    q->staff.roles);
-	html_printf(&b, "<p>%s</p>", html_t(l, q->staff.totp_enrolled ? "account.mfa.on"
-								      : "account.mfa.off"));
-	if (!q->staff.totp_enrolled)
-		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>", html_t(l, "enrol.title"));
-	html_page_end(&b, &p);
-	http_send_html(r, 200, &b);
-	buf_done(&b);
-	return 0;
-}
-
 int api_me(struct http_req *r)
 {
 	struct app_req *q = app_req(r);

@@ -114,6 +114,11 @@ static const struct http_param_spec p_grant[] = {
 	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_password[] = {
+	{ "current", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ "new", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_id[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -134,6 +139,8 @@ const struct http_route app_routes[] = {
 	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_code, page_enrol_post, "enrol.post" },
 	{ "POST", "/logout", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_logout, "logout" },
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
+	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_id, page_account_session_end, "account.session.end" },
+	{ "POST", "/account/password", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_password, page_account_password, "account.password" },
 	{ "GET", "/staff", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_staff_home, "staff" },
 	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
 	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },

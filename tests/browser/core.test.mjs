@@ -118,7 +118,7 @@ test('admin: enrol two-factor at first login, then log in with password and TOTP
   await page.getByRole('link', { name: '処理状況' }).click();
   await axe(page, 'jobs');
   await page.getByRole('link', { name: 'アカウント', exact: true }).click();
-  await axe(page, 'account');
+  await axe(page, 'account (sessions, password change)');
   assert.match(await page.locator('main').innerText(), /二要素認証: 設定済み/);
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await page.waitForURL(/\/login$/);
