@@ -197,6 +197,26 @@ int page_login_post(struct http_req *r)
 	return rc;
 }
 
+/* the one code-entry form (login step two and two-factor enrolment):
+ * a verification code field, with the hint when one is given */
+static void code_form(struct buf *b, struct http_req *r, const char *action,
+		      const char *hint, int maxlen, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"code\">%s</label>", action, q->csrf,
+		    html_t(l, "totp.code"));
+	if (hint)
+		html_printf(b, "<p id=\"code-hint\" class=\"hint\">%s</p>", hint);
+	html_printf(b, "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"%d\"%S%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    maxlen, hint ? " aria-describedby=\"code-hint\"" : "",
+		    error ? " aria-invalid=\"true\"" : "", html_t(l, "totp.submit"));
+}
+
 static int render_code_form(struct http_req *r, int status, const char *error)
 {
 	struct app_req *q = app_req(r);
@@ -210,16 +230,7 @@ static int render_code_form(struct http_req *r, int status, const char *error)
 		const char *ids[] = { "code" }, *msgs[] = { error };
 		html_error_summary(&b, l, ids, msgs, 1);
 	}
-	html_printf(&b, "<form method=\"post\" action=\"/login/code\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"code\">%s</label>"
-		    "<p id=\"code-hint\" class=\"hint\">%s</p>"
-		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"32\" "
-		    "aria-describedby=\"code-hint\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    q->csrf, html_t(l, "totp.code"), html_t(l, "totp.hint"),
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "totp.submit"));
+	code_form(&b, r, "/login/code", html_t(l, "totp.hint"), 32, error);
 	html_page_end(&b, &p);
 	http_send_html(r, status, &b);
 	buf_done(&b);
@@ -281,14 +292,7 @@ static int render_enrol(struct http_req *r, int status, const char *error)
 	buf_puts(&b, svg ? svg : "");
 	html_printf(&b, "</div><p>%s: <code class=\"secret\" id=\"totp-secret\">%s</code></p>",
 		    html_t(l, "enrol.secret"), en.secret_b32);
-	html_printf(&b, "<form method=\"post\" action=\"/account/totp\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"code\">%s</label>"
-		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"6\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    q->csrf, html_t(l, "totp.code"), error ? " aria-invalid=\"true\"" : "",
-		    html_t(l, "totp.submit"));
+	code_form(&b, r, "/account/totp", NULL, 6, error);
 	html_page_end(&b, &p);
 	auth_totp_enrolment_done(&en);
 	http_send_html(r, status, &b);
