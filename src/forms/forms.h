@@ -1,0 +1,382 @@
+/*
+ * forms.h -- online application procedures (電子申請) as data: the
+ * definition format and its schema check, the condition language, answer
+ * validation and normalisation, next-page routing, the canonical form of a
+ * submission (RFC 8785 JCS) and versioned storage of definitions.
+ *
+ * Invariants:
+ * - A `struct forms_def` exists only for a definition that passed the
+ *   schema check (forms_def_parse); everything that reads one may rely on
+ *   unique ids, known field types, conditions that parse and refer only to
+ *   fields they may see, and acyclic page routes.
+ * - Conditions are evaluated here, by the server: the browser never
+ *   decides what is shown, required or where a route goes.
+ * - Answer errors carry the field path, a code and a bilingual message,
+ *   never the value (a 個人番号 in particular never appears in an error,
+ *   a detail or a log line).
+ * - A published version is immutable: forms_publish only ever inserts a
+ *   new version; nothing in this module updates or deletes a version row.
+ * - No HTTP here (the module knows nothing of h2o); no logging, no exit.
+ *
+ * Memory: parsed definitions, conditions and validation results live in
+ * the caller's arena (src/base/arena.h); jansson values they hold are
+ * released by arena cleanup handlers.
+ *
+ * Limits (each input has one):
+ *   definition JSON           FORMS_DEF_MAX_BYTES bytes
+ *   pages / fields / options  FORMS_MAX_PAGES / FORMS_MAX_FIELDS / FORMS_MAX_OPTIONS
+ *   group nesting             FORMS_MAX_GROUP_DEPTH
+ *   condition text            FORMS_COND_MAX_LEN bytes, FORMS_COND_MAX_DEPTH nesting
+ *   answers JSON              FORMS_ANSWERS_MAX_BYTES bytes, FORMS_MAX_ERRORS errors
+ *   identifiers               FORMS_ID_MAX bytes, [a-z][a-z0-9_]* (procedure ids
+ *                             also allow '-')
+ */
+#ifndef MADOGUCHI_FORMS_FORMS_H
+#define MADOGUCHI_FORMS_FORMS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "jp/date.h"
+#include "store/store.h"
+
+#define FORMS_FORMAT "madoguchi-procedure/1"
+#define FORMS_DEF_MAX_BYTES (1u << 20)
+#define FORMS_ANSWERS_MAX_BYTES (1u << 20)
+#define FORMS_MAX_PAGES 100
+#define FORMS_MAX_FIELDS 500
+#define FORMS_MAX_OPTIONS 200
+#define FORMS_MAX_ROUTES 200
+#define FORMS_MAX_CHECKS 100
+#define FORMS_MAX_GROUP_DEPTH 2
+#define FORMS_MAX_GROUP_ITEMS 100
+#define FORMS_MAX_ERRORS 200
+#define FORMS_ID_MAX 64
+#define FORMS_TEXT_MAX 2000          /* a title, label, hint or message  */
+#define FORMS_PATTERN_MAX 256
+#define FORMS_COND_MAX_LEN 1024
+#define FORMS_COND_MAX_DEPTH 32
+#define FORMS_COND_MAX_LIST 64
+#define FORMS_PATH_MAX 160
+#define FORMS_MSG_MAX 256
+
+/* ------------------------------------------------------------------ */
+/* The condition language (cond.c).  Grammar in src/forms/README.md.   */
+
+struct forms_cond;
+
+enum forms_val_kind {
+	FORMS_V_NULL = 0, FORMS_V_BOOL, FORMS_V_INT, FORMS_V_STR, FORMS_V_LIST,
+	FORMS_V_OBJ
+};
+
+/* A value during evaluation.  Strings and lists point into the answers or
+ * the parsed expression (valid while those are). */
+struct forms_val {
+	enum forms_val_kind kind;
+	int64_t i;                 /* BOOL (0/1) and INT                    */
+	const char *s;             /* STR                                   */
+	const json_t *list;        /* LIST: a JSON array; OBJ: an object    */
+};
+
+/* What names refer to: `item` (a group item, may be NULL) first, then
+ * `root` (the normalised answers).  Names are dotted paths into objects
+ * ("bank.kind").  `today` is what today() returns (given, so that
+ * evaluation is reproducible). */
+struct forms_env {
+	const json_t *root;
+	const json_t *item;
+	struct jp_date today;
+};
+
+/*
+ * forms_cond_parse -- parse a condition.  ERR_INVALID with "column N: ..."
+ * in the detail for a syntax error, an unknown function or a wrong number
+ * of arguments; ERR_LIMIT beyond FORMS_COND_MAX_LEN bytes or
+ * FORMS_COND_MAX_DEPTH nesting; ERR_NOMEM when the arena is full.
+ */
+int forms_cond_parse(struct forms_cond **out, struct arena *a,
+		     const char *src, struct err *e);
+
+/* forms_cond_eval -- 1 if the condition holds, 0 if not.  Never fails:
+ * comparing values of different kinds, a missing answer or a bad date
+ * makes the comparison false (see README.md for the exact rules). */
+int forms_cond_eval(const struct forms_cond *c, const struct forms_env *env);
+
+/* forms_cond_value -- evaluate to a value rather than a truth. */
+struct forms_val forms_cond_value(const struct forms_cond *c,
+				  const struct forms_env *env);
+
+/*
+ * forms_cond_refs -- call fn for every field name the condition reads
+ * (with `scoped` = 1 for names inside the second argument of any()/all(),
+ * which are looked up in the group's items first).  Stops and returns
+ * fn's value when it is non-zero; else 0.
+ */
+int forms_cond_refs(const struct forms_cond *c,
+		    int (*fn)(const char *name, int scoped, const char *group,
+			      void *arg),
+		    void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Definitions (def.c).                                                */
+
+enum forms_type {
+	FORMS_T_TEXT = 1, FORMS_T_TEXTAREA, FORMS_T_KANA, FORMS_T_NAME_JP,
+	FORMS_T_DATE, FORMS_T_POSTAL_CODE, FORMS_T_ADDRESS_JP, FORMS_T_PHONE,
+	FORMS_T_EMAIL, FORMS_T_MY_NUMBER, FORMS_T_INTEGER, FORMS_T_YEN,
+	FORMS_T_RADIO, FORMS_T_SELECT, FORMS_T_CHECKBOXES, FORMS_T_YES_NO,
+	FORMS_T_BANK_ACCOUNT, FORMS_T_FILE, FORMS_T_GROUP, FORMS_T_INFO,
+	FORMS_T_DECLARATION,
+};
+
+/* forms_type_name -- "text", "name_jp", ...; NULL for an unknown value. */
+const char *forms_type_name(enum forms_type t);
+
+/* Bilingual text: ja and en always, ja_easy (やさしい日本語) optional. */
+struct forms_text {
+	const char *ja, *en, *ja_easy;
+};
+
+struct forms_option {
+	const char *value;
+	struct forms_text label;
+};
+
+struct forms_field {
+	const char *id;
+	enum forms_type type;
+	struct forms_text label, hint;
+	int required;                        /* 1: must be answered        */
+	struct forms_cond *show_if;          /* NULL: always shown         */
+	struct forms_cond *required_if;      /* NULL: `required` decides   */
+	const char *show_if_src, *required_if_src;
+	int64_t min_length, max_length;      /* characters; -1 none        */
+	const char *pattern;                 /* POSIX ERE, NULL none       */
+	void *pattern_re;                    /* compiled regex_t           */
+	int has_min, has_max;
+	int64_t min, max;                    /* integer / yen              */
+	struct jp_date min_date, max_date;   /* {0} none                   */
+	int not_future;                      /* date: not after today      */
+	int date_wareki;                     /* date shown in 和暦 (1) or 西暦 */
+	struct forms_option *options;
+	int noptions;
+	int64_t min_selected, max_selected;  /* checkboxes; -1 none        */
+	const char **accept;                 /* file: MIME types           */
+	int naccept;
+	int64_t max_bytes;                   /* file                       */
+	struct forms_field *fields;          /* group: item fields         */
+	int nfields;
+	int64_t min_items, max_items;        /* group                      */
+	struct forms_text text;              /* info / declaration text    */
+	int page;                            /* index of its page          */
+	int order;                           /* definition order, global   */
+};
+
+struct forms_page {
+	const char *id;
+	struct forms_text title;
+	struct forms_cond *show_if;
+	const char *show_if_src;
+	struct forms_field *fields;
+	int nfields;
+};
+
+/* goto: a page index >= 0, or FORMS_GOTO_END, or an exit (FORMS_GOTO_EXIT
+ * with exit index in `exit`). */
+#define FORMS_GOTO_END (-1)
+#define FORMS_GOTO_EXIT (-2)
+
+struct forms_route {
+	int from;                            /* page index                 */
+	struct forms_cond *cond;             /* NULL: always               */
+	const char *cond_src;
+	int to;                              /* page, END or EXIT          */
+	int exit;                            /* exit index when to == EXIT */
+};
+
+struct forms_exit {
+	const char *id;
+	struct forms_text title, body;
+};
+
+/* A cross-field check: when `when` holds (or is absent), `assert` must
+ * hold, else the message is reported on `field`. */
+struct forms_check {
+	const char *field;
+	struct forms_cond *when, *assert_;
+	struct forms_text message;
+};
+
+struct forms_def {
+	const char *id;                      /* procedure code              */
+	struct forms_text title, description;
+	const char *department;
+	int64_t fee_yen;                     /* 0: free                     */
+	const char *fee_timing;              /* "none", "before_submit", "after_review" */
+	const char *signature;               /* "none", "optional", "required" */
+	const char **staff_states;
+	int nstates;
+	int64_t retention_years;
+	int64_t target_days;
+	struct forms_page *pages;
+	int npages;
+	struct forms_route *routes;
+	int nroutes;
+	struct forms_exit *exits;
+	int nexits;
+	struct forms_check *checks;
+	int nchecks;
+	struct forms_text declaration;
+	const json_t *json;                  /* the source document          */
+};
+
+/*
+ * forms_def_parse -- parse and schema-check a definition.  ERR_INVALID
+ * with a precise detail naming the JSON path ("pages[1].fields[3].type:
+ * unknown field type \"txt\"") for the first problem found: unknown or
+ * missing keys, bad ids, duplicate ids, unknown field types, options on a
+ * type without them, conditions that do not parse or read unknown or later
+ * fields, routes from or to unknown pages or exits, cycles in page routes.
+ * ERR_LIMIT past a limit.  The result lives in arena a.
+ */
+int forms_def_parse(struct forms_def **out, struct arena *a,
+		    const char *json_text, size_t len, struct err *e);
+/* forms_def_from_json -- the same for a parsed document (borrowed: the
+ * definition takes its own reference). */
+int forms_def_from_json(struct forms_def **out, struct arena *a,
+			json_t *doc, struct err *e);
+
+/* forms_def_field -- a top-level field by id (NULL if none). */
+const struct forms_field *forms_def_field(const struct forms_def *d,
+					  const char *id);
+/* forms_def_page_index -- index of a page id, or -1. */
+int forms_def_page_index(const struct forms_def *d, const char *id);
+
+/* ------------------------------------------------------------------ */
+/* Answers (answers.c).                                                */
+
+struct forms_error {
+	char path[FORMS_PATH_MAX];           /* "children[1].birth", "" = whole */
+	const char *code;                    /* "required", "too_long", ...    */
+	char ja[FORMS_MSG_MAX];
+	char en[FORMS_MSG_MAX];
+};
+
+struct forms_result {
+	json_t *answers;          /* normalised answers of the shown fields
+				     (owned by the arena)                  */
+	struct forms_error *errors;
+	int nerrors;
+	int truncated;            /* more than FORMS_MAX_ERRORS errors      */
+	int exit;                 /* index of the exit page reached, or -1  */
+	int *path;                /* pages visited, in order                */
+	int npath;
+};
+
+/*
+ * forms_validate -- validate answers (a JSON object keyed by field id)
+ * against a definition, walking pages from the first along the routes:
+ * fields on pages not visited, and fields whose show_if is false, are
+ * dropped; the rest are checked and normalised (全角 digits, postal code,
+ * phone, dates in 和暦 or 西暦 to ISO, kana, My Number digits).  Answers
+ * for unknown fields are errors.  Returns 0 when the answers could be
+ * examined (even with errors: see r->nerrors), ERR_INVALID when `answers`
+ * is not a JSON object, ERR_LIMIT past FORMS_ANSWERS_MAX_BYTES.
+ */
+int forms_validate(struct forms_result *r, struct arena *a,
+		   const struct forms_def *d, const json_t *answers,
+		   struct jp_date today, struct err *e);
+
+/* forms_validate_text -- the same from JSON text (duplicate keys refused). */
+int forms_validate_text(struct forms_result *r, struct arena *a,
+			const struct forms_def *d, const char *json_text,
+			size_t len, struct jp_date today, struct err *e);
+
+/*
+ * forms_next_page -- the page after `from` for these (normalised) answers:
+ * the first route from `from` whose condition holds, else the next page in
+ * order whose show_if holds.  *to is a page index, FORMS_GOTO_END or
+ * FORMS_GOTO_EXIT (then *exit is the exit index).  ERR_INVALID for a bad
+ * page index.
+ */
+int forms_next_page(int *to, int *exit, const struct forms_def *d, int from,
+		    const json_t *answers, struct jp_date today, struct err *e);
+
+/* forms_first_page -- the first page whose show_if holds (or END). */
+int forms_first_page(const struct forms_def *d, const json_t *answers,
+		     struct jp_date today);
+
+/* ------------------------------------------------------------------ */
+/* Canonical JSON, RFC 8785 (jcs.c).                                   */
+
+/*
+ * forms_jcs -- append the JCS serialisation of v to b: object keys sorted
+ * by UTF-16 code units, no white space, strings with the minimal escapes,
+ * numbers as ECMAScript formats doubles (integers beyond 2^53 are first
+ * rounded to a double, as JCS requires).  ERR_INVALID for a NaN or an
+ * infinity, ERR_LIMIT when b is full, ERR_LIMIT beyond 64 levels.
+ */
+int forms_jcs(struct buf *b, const json_t *v, struct err *e);
+
+/* forms_jcs_number -- ECMAScript Number.prototype.toString of d into buf
+ * (32 bytes suffice).  ERR_INVALID for NaN / infinity. */
+int forms_jcs_number(char *buf, size_t size, double d, struct err *e);
+
+/*
+ * forms_canonical -- the signed form of a submission:
+ *   {"answers":{...},"procedure":ID,"tenant":CODE,"version":N}
+ * in JCS, where answers are forms_validate's normalised answers (files
+ * appear as their metadata with "sha256": the attachment by hash).
+ * *out is malloc'd (caller frees).
+ */
+int forms_canonical(char **out, size_t *len, const char *tenant,
+		    const char *procedure, int version, const json_t *answers,
+		    struct err *e);
+
+/* forms_sha256_hex -- SHA-256 of p[0..n) as 64 hex digits and a NUL. */
+void forms_sha256_hex(char out[65], const void *p, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Versioned storage (forms_store.c).                                  */
+
+extern const struct store_module_schema forms_schema;
+
+/*
+ * forms_publish -- publish a definition (already checked) for a tenant:
+ * a new version when its canonical JSON differs from the latest version's,
+ * nothing otherwise.  *version gets the version now current, *created
+ * (if not NULL) 1 when a version was added.  ERR_NOTFOUND for an unknown
+ * tenant (foreign key: ERR_CONFLICT from the store is mapped).
+ */
+int forms_publish(int *version, int *created, struct store *s,
+		  const char *tenant, const struct forms_def *d,
+		  struct err *e);
+
+struct forms_published {
+	char tenant[8];
+	char id[FORMS_ID_MAX + 1];
+	int version;
+	int64_t published_at;          /* Unix seconds                    */
+	char sha256[65];               /* of the canonical definition     */
+	const char *title_ja, *title_en;  /* valid during the callback    */
+};
+
+/* forms_list -- the latest version of each procedure, by tenant then id;
+ * tenant NULL = every tenant.  Calls fn per row; returns the count. */
+int forms_list(struct store *s, const char *tenant,
+	       void (*fn)(const struct forms_published *p, void *arg),
+	       void *arg, struct err *e);
+
+/* forms_load_version -- the definition of (tenant, id, version); version
+ * 0 = the latest.  *version_out (if not NULL) gets its number.
+ * ERR_NOTFOUND when absent. */
+int forms_load_version(struct forms_def **out, int *version_out,
+		       struct arena *a, struct store *s, const char *tenant,
+		       const char *id, int version, struct err *e);
+
+#endif
