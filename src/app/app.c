@@ -332,6 +332,12 @@ static int app_authorize(struct http_req *r, const char *perm)
 		       q->ses.stage == AUTH_STAGE_FULL ? 0 : ERR_AUTH;
 	if (q->ses.stage != AUTH_STAGE_FULL)
 		return ERR_AUTH;
+	/* residents and staff never share a page: "resident" is the
+	 * residents' own pages, everything else needs a staff session */
+	if (strcmp(perm, "resident") == 0)
+		return q->ses.kind == AUTH_KIND_RESIDENT ? 0 : ERR_AUTH;
+	if (q->ses.kind != AUTH_KIND_STAFF)
+		return ERR_AUTH;
 	if (strcmp(perm, HTTP_PERM_SESSION) == 0)
 		return 0;
 	struct err e;
@@ -356,8 +362,8 @@ static int app_csrf_ok(struct http_req *r, const char *token)
 
 static const char *app_login_url(struct http_req *r)
 {
-	(void)r;
-	return "/login";
+	return r->route && r->route->permission &&
+	       strcmp(r->route->permission, "resident") == 0 ? "/resident/login" : "/login";
 }
 
 static void app_error_page(struct http_req *r, int status, const char *ja,

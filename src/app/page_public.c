@@ -39,8 +39,9 @@ static void render_home(struct http_req *r, struct buf *b)
 	p.staff = 0;
 	html_page_begin(b, &p);
 	html_printf(b, "<p class=\"lead\">%s</p>\n", html_t(q->lang, "home.lead"));
-	html_printf(b, "<p><a class=\"button\" href=\"/login\">%s</a></p>\n",
-		    html_t(q->lang, "home.staff"));
+	html_printf(b, "<p><a class=\"button\" href=\"/resident/login\">%s</a></p>\n",
+		    html_t(q->lang, "resident.login"));
+	html_printf(b, "<p><a href=\"/login\">%s</a></p>\n", html_t(q->lang, "home.staff"));
 	html_page_end(b, &p);
 }
 

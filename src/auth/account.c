@@ -324,6 +324,30 @@ out:
 	return rc;
 }
 
+int auth_resident_get(char *email, int *active, struct store *s,
+		      const char *tenant, int64_t resident_id, struct err *e)
+{
+	int rc = auth_valid_tenant(tenant, e);
+	if (rc)
+		return rc;
+	struct store_rows *r;
+	struct store_val v[] = { sv_text(tenant), sv_int(resident_id) };
+	rc = store_query(&r, s, "SELECT email, status FROM residents"
+			 " WHERE tenant = $1 AND id = $2", v, 2, e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 1) {
+		snprintf(email, AUTH_EMAIL_MAX + 1, "%s", store_col_text(r, 0));
+		*active = strcmp(store_col_text(r, 1), "active") == 0;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = err_set(e, ERR_NOTFOUND, "resident %lld not found", (long long)resident_id);
+	}
+	store_rows_free(r);
+	return rc;
+}
+
 int auth_resident_set_active(struct store *s, const char *tenant,
 			     int64_t resident_id, int active,
 			     struct auth_events *ev, struct err *e)

@@ -259,6 +259,10 @@ int auth_resident_add(int64_t *id_out, struct store *s,
 		      const struct auth_config *c, const char *tenant,
 		      const char *email, const char *password, int64_t now,
 		      struct auth_events *ev, struct err *e);
+/* auth_resident_get -- a resident's e-mail address (into email, at least
+ * AUTH_EMAIL_MAX + 1 bytes) and whether the account is active. */
+int auth_resident_get(char *email, int *active, struct store *s,
+		      const char *tenant, int64_t resident_id, struct err *e);
 int auth_resident_set_active(struct store *s, const char *tenant,
 			     int64_t resident_id, int active,
 			     struct auth_events *ev, struct err *e);

@@ -65,6 +65,24 @@ test('home, login and error pages: no axe violations, on a phone too', async () 
   }
 });
 
+test('resident pages: register, my page, log in; no axe violations', async () => {
+  const page = await newPage(360);
+  await page.goto(`${srv.base}/`);
+  await page.getByRole('link', { name: '区民ログイン' }).click();
+  await axe(page, 'resident login');
+  await page.getByRole('link', { name: 'アカウントを作成する' }).click();
+  await axe(page, 'resident registration');
+  await page.getByLabel('メールアドレス').fill('hanako.browser@example.jp');
+  await page.getByLabel('パスワード').fill('Suisen-no-Oka-2026');
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.waitForURL(/\/mypage$/);
+  await axe(page, 'my page');
+  assert.match(await page.locator('main').innerText(), /hanako\.browser@example\.jp/);
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await page.waitForURL(/\/resident\/login$/);
+  await page.context().close();
+});
+
 test('the skip link is the first focus and moves to the main content', async () => {
   const page = await newPage();
   await page.goto(`${srv.base}/login`);

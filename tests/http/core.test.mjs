@@ -286,8 +286,48 @@ test('every non-public route refuses a request without a session', async () => {
     const c = new Client(srv.base);
     const r = await c.req(rt.method, path, rt.method === 'GET' ? {} : { form: { x: '1' } });
     assert.ok([303, 401, 403].includes(r.status), `${rt.method} ${rt.pattern} gave ${r.status}`);
-    if (r.status === 303) assert.equal(r.headers.get('location'), '/login');
+    if (r.status === 303) assert.equal(r.headers.get('location'), rt.permission === 'resident' ? '/resident/login' : '/login');
   }
+});
+
+test('residents: register, log in, my page; staff pages stay closed to them', async () => {
+  const c = new Client(srv.base);
+  const form = async (path) => (await c.get(path)).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const email = 'Taro.Kumin@Example.jp';
+  let r = await c.post('/resident/register', { form: { pre: await form('/resident/register'), email, password: 'short' } });
+  assert.equal(r.status, 400);
+  r = await c.post('/resident/register', { form: { pre: await form('/resident/register'), email, password: 'Hoshizora-Kouen-88' } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/mypage');
+  const my = await c.get('/mypage');
+  assert.equal(my.status, 200);
+  assert.match(my.text_, /taro\.kumin@example\.jp/);
+  // a resident session opens no staff page and no staff API
+  assert.equal((await c.get('/staff')).status, 303);
+  assert.equal((await c.get('/account')).status, 303);
+  assert.equal((await c.get('/api/v1/me')).status, 401);
+  // registering the same address again says the same as a bad address
+  const d = new Client(srv.base);
+  const reg = async (em, pw) => {
+    const pre = (await d.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
+    return d.post('/resident/register', { form: { pre, email: em, password: pw } });
+  };
+  const dup = await reg('taro.kumin@example.jp', 'Hoshizora-Kouen-99');
+  const bad = await reg('x@y', 'Hoshizora-Kouen-99');
+  assert.equal(dup.status, 400);
+  assert.equal(bad.status, 400);
+  const msg = (t) => t.match(/<div class="error-summary"[\s\S]*?<\/div>/)[0];
+  assert.equal(msg(dup.text_), msg(bad.text_));
+  // log out, then log in again
+  const out = await c.post('/resident/logout', { form: { csrf: Client.csrf(my.text_) } });
+  assert.equal(out.status, 303);
+  assert.equal((await c.get('/mypage')).status, 303);
+  const pre3 = await form('/resident/login');
+  assert.equal((await c.post('/resident/login', { form: { pre: pre3, email, password: 'Wrong-Password-00' } })).status, 401);
+  const ok = await c.post('/resident/login', { form: { pre: await form('/resident/login'), email, password: 'Hoshizora-Kouen-88' } });
+  assert.equal(ok.status, 303);
+  assert.equal((await c.get('/mypage')).status, 200);
+  assert.doesNotMatch(srv.log(), /taro|Hoshizora/i, 'no e-mail address or password in the log');
 });
 
 test('HTTP/2 (prior knowledge) serves the same routes', async () => {

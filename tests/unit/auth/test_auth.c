@@ -921,6 +921,12 @@ static void test_residents(void)
 	int64_t id = 0, dup = 0;
 	T_EQ_INT(auth_resident_add(&id, s, &cfg, T1, email, pw, T0, NULL, &e), 0);
 	T_CHECK(id > 0);
+	char stored[AUTH_EMAIL_MAX + 1];
+	int active = -1;
+	T_EQ_INT(auth_resident_get(stored, &active, s, T1, id, &e), 0);
+	T_EQ_STR(stored, "hanako.kumin@example.jp");   /* kept case-folded */
+	T_EQ_INT(active, 1);
+	T_EQ_INT(auth_resident_get(stored, &active, s, T2, id, &e), ERR_NOTFOUND);
 	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "hanako.kumin@example.jp", pw, T0,
 				   NULL, &e), ERR_CONFLICT);
 	T_NO_SECRET(e, "hanako");
