@@ -572,6 +572,10 @@ static int to_int(struct vctx *x, int64_t *out, const json_t *v, int yen)
 		*yenp = 0;
 	if (yen && s[0] == '\\')
 		s++;
+	else if (yen && strncmp(s, "\xef\xbf\xa5", 3) == 0)    /* ￥ */
+		s += 3;
+	else if (yen && strncmp(s, "\xc2\xa5", 2) == 0)        /* ¥ */
+		s += 2;
 	return parse_i64(out, s, -999999999999LL, 999999999999LL) == 0 ? 0 : -1;
 }
 

@@ -109,14 +109,15 @@ int forms_list(struct store *s, const char *tenant,
 {
 	struct store_rows *r;
 	struct store_val v[] = { sv_text(tenant) };
-	int rc = store_query(&r, s,
-		"SELECT p.tenant, p.code, v.version, v.published_at, v.sha256,"
-		" v.title_ja, v.title_en FROM procedures p"
-		" JOIN procedure_versions v ON v.procedure_id = p.id"
-		" WHERE v.version = (SELECT max(version) FROM procedure_versions"
-		"  WHERE procedure_id = p.id)"
-		" AND ($1 IS NULL OR p.tenant = $1)"
-		" ORDER BY p.tenant, p.code", v, 1, e);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "SELECT p.tenant, p.code, v.version, v.published_at, v.sha256,"
+		 " v.title_ja, v.title_en FROM procedures p"
+		 " JOIN procedure_versions v ON v.procedure_id = p.id"
+		 " WHERE v.version = (SELECT max(version) FROM procedure_versions"
+		 "  WHERE procedure_id = p.id)%s"
+		 " ORDER BY p.tenant, p.code", tenant ? " AND p.tenant = $1" : "");
+	int rc = store_query(&r, s, sql, v, tenant ? 1 : 0, e);
 	if (rc)
 		return rc;
 	int n = 0;
