@@ -16,6 +16,8 @@ cat <<MSG
     demo-staff   / Ajisai-Mado-2026   (職員 staff: 同上 / same)
     demo-viewer  / Momiji-Etsuran-2026  (閲覧 viewer: 個人情報なし / no personal data)
 
+  区民 / residents: http://$LISTEN/resident/register (メールアドレスで登録 / register with an e-mail address)
+
   停止 / stop: Ctrl+C
 MSG
 exec ./build/madoguchi serve --db "$DB" --listen "$LISTEN" --key-dir var/keys --default-tenant 139998
