@@ -4,9 +4,14 @@
  * its restore into an empty database, of either engine.  Progress goes to
  * stderr when it is a terminal.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/util.h"
 
 #include "app/app.h"
 #include "cli/cli.h"
@@ -22,28 +27,96 @@ static void progress(const char *table, long long rows, void *arg)
 static int usage(FILE *f, const char *cmd, int rc)
 {
 	if (strcmp(cmd, "backup") == 0)
-		fprintf(f, "usage: madoguchi backup --db URL --out FILE\n"
-			   "  writes a consistent backup (JSON lines) while the server runs;\n"
-			   "  the file holds personal data: keep it encrypted and access-controlled\n");
+		fprintf(f, "usage: madoguchi backup --db URL --out FILE --key-file KEY\n"
+			   "       madoguchi backup --db URL --out FILE --plaintext\n"
+			   "       madoguchi backup keygen --out KEY\n"
+			   "  writes a consistent backup while the server runs, encrypted with the\n"
+			   "  key (XChaCha20-Poly1305); it holds personal data, so a plain file\n"
+			   "  needs --plaintext.  Keep the key apart from the backups.\n");
 	else
-		fprintf(f, "usage: madoguchi restore --db URL --in FILE\n"
+		fprintf(f, "usage: madoguchi restore --db URL --in FILE [--key-file KEY]\n"
 			   "  restores into an empty database (the schema is created first);\n"
 			   "  all or nothing: one transaction\n");
 	return rc;
 }
 
+/* a key file: comment lines, then 64 hex digits; private to its owner */
+static int load_key(unsigned char key[STORE_CRYPT_KEY], const char *path, struct err *e)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return err_set(e, ERR_NOTFOUND, "cannot read key file %s", path);
+	if (st.st_mode & 077)
+		return err_set(e, ERR_DENIED, "key file %s is readable by others (chmod 600)", path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return err_set(e, ERR_IO, "cannot read key file %s", path);
+	char line[256];
+	int rc = err_set(e, ERR_INVALID, "no key in %s", path);
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		rc = hex_decode(key, STORE_CRYPT_KEY, line) ?
+			err_set(e, ERR_INVALID, "the key in %s is not 64 hex digits", path) : 0;
+		break;
+	}
+	explicit_bzero(line, sizeof line);
+	fclose(f);
+	return rc;
+}
+
+static int keygen(const char *path)
+{
+	unsigned char key[STORE_CRYPT_KEY];
+	char hex[2 * STORE_CRYPT_KEY + 1];
+	if (random_bytes(key, sizeof key))
+		return cli_error(NULL, "乱数を得られませんでした", "no random bytes");
+	hex_encode(hex, key, sizeof key);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f)
+		return cli_error(NULL, "鍵ファイルを作れません（既にあるか書き込めません）",
+				 "cannot create the key file (it exists, or is not writable)");
+	fprintf(f, "# madoguchi backup key: keep it apart from the backups; without it they cannot be read\n%s\n", hex);
+	explicit_bzero(key, sizeof key);
+	explicit_bzero(hex, sizeof hex);
+	if (fclose(f) != 0)
+		return cli_error(NULL, "鍵ファイルを書けません", "cannot write the key file");
+	printf("madoguchi: バックアップ用の鍵を作りました / backup key written: %s\n", path);
+	return CLI_OK;
+}
+
 static int run(int argc, char **argv, int is_backup)
 {
 	const char *cmd = is_backup ? "backup" : "restore";
-	struct opt o[] = { { "db", 1, NULL }, { "out", 1, NULL }, { "in", 1, NULL }, { "help", 0, NULL } };
+	struct opt o[] = { { "db", 1, NULL }, { "out", 1, NULL }, { "in", 1, NULL }, { "help", 0, NULL },
+			   { "key-file", 1, NULL }, { "plaintext", 0, NULL } };
 	int n = (int)(sizeof o / sizeof o[0]);
-	if (opts_parse(o, n, argc, argv, NULL, 0) < 0)
+	const char *pos[1];
+	int npos = opts_parse(o, n, argc, argv, pos, 1);
+	if (npos < 0)
 		return usage(stderr, cmd, CLI_USAGE);
 	if (opts_get(o, n, "help"))
 		return usage(stdout, cmd, CLI_OK);
+	if (npos == 1) {
+		if (!is_backup || strcmp(pos[0], "keygen") != 0 || !opts_get(o, n, "out"))
+			return usage(stderr, cmd, CLI_USAGE);
+		return keygen(opts_get(o, n, "out"));
+	}
 	const char *db = opts_db(o, n), *file = opts_get(o, n, is_backup ? "out" : "in");
+	const char *keyfile = opts_get(o, n, "key-file");
 	if (!db || !file)
 		return usage(stderr, cmd, CLI_USAGE);
+	if (is_backup && !keyfile && !opts_get(o, n, "plaintext"))
+		return cli_error(NULL, "バックアップには個人情報が含まれます。--key-file で暗号化するか、--plaintext を指定してください",
+				 "a backup holds personal data: encrypt it with --key-file, or say --plaintext");
+	unsigned char key[STORE_CRYPT_KEY];
+	struct err ke;
+	err_clear(&ke);
+	if (keyfile && load_key(key, keyfile, &ke))
+		return cli_error(&ke, "鍵ファイルを読めません", "cannot use the key file");
+	struct store_crypt *crypt = NULL;
 	struct store *s;
 	struct err e;
 	err_clear(&e);
@@ -60,9 +133,21 @@ static int run(int argc, char **argv, int is_backup)
 			return cli_error(NULL, "バックアップファイルを作れません（既にあるか書き込めません）",
 					 "cannot create the backup file (it exists, or is not writable)");
 		}
-		rc = store_backup(s, f, &pr, &rows, &e);
+		if (f != stdout)
+			fchmod(fileno(f), 0600);
+		rc = 0;
+		if (keyfile) {
+			FILE *cf;
+			rc = store_crypt_open(&cf, &crypt, f, 1, key, &e);
+			if (rc == 0)
+				f = cf;
+		}
+		if (rc == 0)
+			rc = store_backup(s, f, &pr, &rows, &e);
 		if (f != stdout && fclose(f) != 0 && rc == 0)
 			rc = err_set(&e, ERR_IO, "cannot close the backup file");
+		if (crypt && store_crypt_failed(crypt, NULL) && rc == 0)
+			rc = err_set(&e, ERR_IO, "cannot write the encrypted backup");
 		if (rc && f != stdout)
 			unlink(file);
 	} else {
@@ -73,16 +158,32 @@ static int run(int argc, char **argv, int is_backup)
 			if (!f)
 				rc = err_set(&e, ERR_IO, "cannot open %s", file);
 		}
+		if (rc == 0 && f != stdin && store_is_encrypted_backup(f)) {
+			FILE *cf;
+			if (!keyfile)
+				rc = err_set(&e, ERR_INVALID, "the backup is encrypted: give its --key-file");
+			else if ((rc = store_crypt_open(&cf, &crypt, f, 0, key, &e)) == 0)
+				f = cf;
+			if (rc) {
+				fclose(f);
+				f = NULL;
+			}
+		}
 		if (rc == 0) {
 			/* tables the migrations seed with rows of their own */
 			static const char *const seeded[] = { "audit_head", NULL };
 			rc = store_restore(s, f, seeded, &pr, &rows, &e);
 			if (f != stdin)
 				fclose(f);
+			const char *why;
+			if (crypt && store_crypt_failed(crypt, &why) && rc)
+				err_set(&e, ERR_INVALID, "%s", why);
 		}
 	}
 	if (isatty(2))
 		fprintf(stderr, "\n");
+	explicit_bzero(key, sizeof key);
+	store_crypt_free(crypt);
 	store_close(s);
 	if (rc)
 		return cli_error(&e, is_backup ? "バックアップに失敗しました" : "復元に失敗しました（何も変更していません）",

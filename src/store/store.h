@@ -187,4 +187,19 @@ int store_restore(struct store *s, FILE *in, const char *const *seeded,
 		  const struct store_progress *pr, long long *rows,
 		  struct err *e);
 
+/* Encrypted backups (crypt.c): store_crypt_open wraps `under` (which it
+ * then owns: fclose of *out closes it) in a stream that encrypts on write
+ * or decrypts on read, with a 32-byte key (XChaCha20-Poly1305
+ * secretstream).  After reading, store_crypt_failed tells whether the file
+ * was complete and authentic (*why: an English reason).  The crypt state
+ * outlives the FILE: free it with store_crypt_free after fclose. */
+#define STORE_CRYPT_KEY 32
+struct store_crypt;
+int store_crypt_open(FILE **out, struct store_crypt **c, FILE *under, int writing,
+		     const unsigned char key[STORE_CRYPT_KEY], struct err *e);
+int store_crypt_failed(const struct store_crypt *c, const char **why);
+void store_crypt_free(struct store_crypt *c);
+/* store_is_encrypted_backup -- peeks at the magic, then rewinds f. */
+int store_is_encrypted_backup(FILE *f);
+
 #endif
