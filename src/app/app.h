@@ -132,12 +132,6 @@ int page_users(struct http_req *r);
 int page_users_add(struct http_req *r);
 int page_users_disable(struct http_req *r);
 int page_account(struct http_req *r);
-int page_resident_login_form(struct http_req *r);
-int page_resident_register_form(struct http_req *r);
-int page_resident_login(struct http_req *r);
-int page_resident_register(struct http_req *r);
-int page_resident_logout(struct http_req *r);
-int page_mypage(struct http_req *r);
 int page_account_session_end(struct http_req *r);
 int page_account_password(struct http_req *r);
 int api_me(struct http_req *r);
@@ -148,5 +142,15 @@ int page_roles_perm_add(struct http_req *r);
 int page_roles_perm_remove(struct http_req *r);
 int page_users_grant(struct http_req *r);
 int page_users_revoke(struct http_req *r);
+
+/* open data (page_opendata.c) */
+int api_ckan(struct http_req *r);
+int api_ckan_version(struct http_req *r);
+int page_opendata_search(struct http_req *r);
+int page_opendata_atom(struct http_req *r);
+int page_dataset(struct http_req *r);
+int page_opendata_download(struct http_req *r);
+int page_catalog_ttl(struct http_req *r);
+int page_catalog_jsonld(struct http_req *r);
 
 #endif

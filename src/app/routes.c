@@ -119,18 +119,65 @@ static const struct http_param_spec p_password[] = {
 	{ "new", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
-static int v_email(const char *v, size_t n)
-{
-	return n >= 3 && n <= AUTH_EMAIL_MAX && memchr(v, '@', n) ? 0 : ERR_INVALID;
-}
-static const struct http_param_spec p_resident[] = {
-	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email, 1 },
-	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
-	{ "pre", HTTP_FORM, 64, NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 },
-};
 static const struct http_param_spec p_id[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+/* open data (page_opendata.c): CKAN's parameters are checked by the
+ * handlers, which answer in CKAN's error format; here only lengths */
+static int v_od_name(const char *v, size_t n)
+{
+	if (n == 0 || n > 120)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '-' || v[i] == '_' || v[i] == '.'))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_ckan[] = {
+	{ "action", HTTP_PATH, 100, NULL, 1 },
+	{ "id", HTTP_QUERY, 200, NULL, 0 },
+	{ "q", HTTP_QUERY, 1000, NULL, 0 },
+	{ "fq", HTTP_QUERY, 1000, NULL, 0 },
+	{ "rows", HTTP_QUERY, 20, NULL, 0 },
+	{ "start", HTTP_QUERY, 20, NULL, 0 },
+	{ "sort", HTTP_QUERY, 200, NULL, 0 },
+	{ "facet", HTTP_QUERY, 10, NULL, 0 },
+	{ "facet.field", HTTP_QUERY, 1000, NULL, 0 },
+	{ "facet.limit", HTTP_QUERY, 20, NULL, 0 },
+	{ "limit", HTTP_QUERY, 20, NULL, 0 },
+	{ "offset", HTTP_QUERY, 20, NULL, 0 },
+	{ "all_fields", HTTP_QUERY, 10, NULL, 0 },
+	{ "include_datasets", HTTP_QUERY, 10, NULL, 0 },
+	{ "include_dataset_count", HTTP_QUERY, 10, NULL, 0 },
+	{ "use_default_schema", HTTP_QUERY, 10, NULL, 0 },
+	{ "include_plugin_data", HTTP_QUERY, 10, NULL, 0 },
+	{ "query", HTTP_QUERY, 200, NULL, 0 },
+	{ "name", HTTP_QUERY, 100, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_od_search[] = {
+	{ "q", HTTP_QUERY, 400, NULL, 0 },
+	{ "organization", HTTP_QUERY, 100, NULL, 0 },
+	{ "groups", HTTP_QUERY, 100, NULL, 0 },
+	{ "tags", HTTP_QUERY, 200, NULL, 0 },
+	{ "res_format", HTTP_QUERY, 20, NULL, 0 },
+	{ "license_id", HTTP_QUERY, 50, NULL, 0 },
+	{ "page", HTTP_QUERY, 3, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_od_dataset[] = {
+	{ "name", HTTP_PATH, 120, v_od_name, 1 },
+	{ "resource", HTTP_QUERY, 36, NULL, 0 },
+	{ "page", HTTP_QUERY, 6, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_od_download[] = {
+	{ "name", HTTP_PATH, 100, v_od_name, 1 },
+	{ "rid", HTTP_PATH, 36, NULL, 1 },
+	{ "version", HTTP_QUERY, 9, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 
@@ -147,12 +194,6 @@ const struct http_route app_routes[] = {
 	{ "POST", "/login/code", "pending", HTTP_KIND_HTML, 0, p_code, page_totp_post, "login.code.post" },
 	{ "GET", "/account/totp", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_form, "enrol" },
 	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_code, page_enrol_post, "enrol.post" },
-	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_login_form, "resident.login" },
-	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_login, "resident.login.post" },
-	{ "GET", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_register_form, "resident.register" },
-	{ "POST", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_register, "resident.register.post" },
-	{ "GET", "/mypage", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage, "mypage" },
-	{ "POST", "/resident/logout", "resident", HTTP_KIND_HTML, 0, NULL, page_resident_logout, "resident.logout" },
 	{ "POST", "/logout", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_logout, "logout" },
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
 	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_id, page_account_session_end, "account.session.end" },
@@ -169,6 +210,14 @@ const struct http_route app_routes[] = {
 	{ "POST", "/staff/users/{id}/roles/revoke", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_grant, page_users_revoke, "staff.users.revoke" },
 	{ "GET", "/staff/jobs", AUTH_PERM_JOBS_READ, HTTP_KIND_HTML, 0, NULL, page_jobs, "staff.jobs" },
 	{ "GET", "/api/v1/me", HTTP_PERM_SESSION, HTTP_KIND_JSON, 0, NULL, api_me, "api.me" },
+	{ "GET", "/api/3", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, NULL, api_ckan_version, "ckan.version" },
+	{ "GET", "/api/3/action/{action}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_ckan, api_ckan, "ckan.action" },
+	{ "GET", "/opendata", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, p_od_search, page_opendata_search, "opendata" },
+	{ "GET", "/opendata/changes.atom", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_opendata_atom, "opendata.atom" },
+	{ "GET", "/dataset/{name}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, p_od_dataset, page_dataset, "opendata.dataset" },
+	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
+	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_catalog_ttl, "opendata.catalog.ttl" },
+	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, NULL, page_catalog_jsonld, "opendata.catalog.jsonld" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -330,7 +330,7 @@ int opendata_resource_put(char *id_out, int *version, int *changed,
 					" VALUES ($1,$2,$3,$4,$5,$6,$7)", vp, SV_N(vp), e)) < 0)
 			return rc;
 		struct store_val up[] = { sv_text(id), sv_int(latest), sv_int((int64_t)in->len), sv_text(hex),
-					  sv_text(in->report), sv_int(now), sv_text(dataset_id) };
+					  sv_text(in->report), sv_int(now) };
 		if ((rc = store_exec(s, "UPDATE opendata_resources SET latest=$2, size=$3, hash=$4, report=$5, modified=$6"
 					" WHERE id=$1", up, SV_N(up), e)) < 0)
 			return rc;
