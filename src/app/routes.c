@@ -119,6 +119,16 @@ static const struct http_param_spec p_password[] = {
 	{ "new", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static int v_email(const char *v, size_t n)
+{
+	return n >= 3 && n <= AUTH_EMAIL_MAX && memchr(v, '@', n) ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_resident[] = {
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email, 1 },
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ "pre", HTTP_FORM, 64, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_id[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -194,6 +204,12 @@ const struct http_route app_routes[] = {
 	{ "POST", "/login/code", "pending", HTTP_KIND_HTML, 0, p_code, page_totp_post, "login.code.post" },
 	{ "GET", "/account/totp", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_form, "enrol" },
 	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_code, page_enrol_post, "enrol.post" },
+	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_login_form, "resident.login" },
+	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_login, "resident.login.post" },
+	{ "GET", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_register_form, "resident.register" },
+	{ "POST", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_register, "resident.register.post" },
+	{ "GET", "/mypage", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage, "mypage" },
+	{ "POST", "/resident/logout", "resident", HTTP_KIND_HTML, 0, NULL, page_resident_logout, "resident.logout" },
 	{ "POST", "/logout", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_logout, "logout" },
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
 	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_id, page_account_session_end, "account.session.end" },
