@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "jobs/jobs.h"
 #include "opendata/opendata.h"
+#include "forms/forms.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -35,6 +36,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = audit_schema;
 	schemas[nschemas++] = jobs_schema;
 	schemas[nschemas++] = opendata_schema;
+	schemas[nschemas++] = forms_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
