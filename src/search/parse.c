@@ -95,7 +95,15 @@ static int field_name_ok(const char *s)
 
 int search_parse(char **out, const struct search_query *q, struct err *e)
 {
+	int ntext;
+	return search_parse_n(out, &ntext, q, e);
+}
+
+int search_parse_n(char **out, int *ntext, const struct search_query *q,
+		   struct err *e)
+{
 	*out = NULL;
+	*ntext = 0;
 	if (!q)
 		return err_set(e, ERR_INVALID, "search: no query");
 	const char *text = q->text ? q->text : "";
@@ -184,6 +192,7 @@ int search_parse(char **out, const struct search_query *q, struct err *e)
 		nterms++;
 	}
 	free(folded);
+	*ntext = nwords;
 	if (!rc && nwords == 0 && !nfilter_terms) {
 		/* text with nothing searchable (only punctuation): no match */
 		buf_done(&b);

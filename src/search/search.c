@@ -47,7 +47,7 @@ struct search {
 	struct hole holes[MAX_HOLES];
 	int nholes;
 	sqlite3_stmt *q_docid, *q_docins, *q_docdel, *q_ftsins, *q_ftsdel,
-		*q_setseq;
+		*q_setseq, *q_hitdoc, *q_hitsnip, *q_hittitle;
 };
 
 /* ---- small helpers ---- */
@@ -83,7 +83,8 @@ static int prep(struct search *sr, sqlite3_stmt **st, const char *sql,
 static void finalize_all(struct search *sr)
 {
 	sqlite3_stmt **all[] = { &sr->q_docid, &sr->q_docins, &sr->q_docdel,
-				 &sr->q_ftsins, &sr->q_ftsdel, &sr->q_setseq };
+				 &sr->q_ftsins, &sr->q_ftsdel, &sr->q_setseq,
+				 &sr->q_hitdoc, &sr->q_hitsnip, &sr->q_hittitle };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		sqlite3_finalize(*all[i]);
 		*all[i] = NULL;
@@ -110,7 +111,12 @@ static int prepare_all(struct search *sr, struct err *e)
 	    (rc = prep(sr, &sr->q_ftsins, "INSERT INTO fts (rowid, title, body,"
 					" fvals, meta) VALUES (?1, ?2, ?3, ?4, ?5)", e)) ||
 	    (rc = prep(sr, &sr->q_ftsdel, "DELETE FROM fts WHERE rowid = ?1", e)) ||
-	    (rc = prep(sr, &sr->q_setseq, "UPDATE state SET v = ?1 WHERE k = 'last_seq'", e)))
+	    (rc = prep(sr, &sr->q_setseq, "UPDATE state SET v = ?1 WHERE k = 'last_seq'", e)) ||
+	    (rc = prep(sr, &sr->q_hitdoc, "SELECT tenant, collection, id FROM docs"
+					" WHERE rowid = ?1", e)) ||
+	    (rc = prep(sr, &sr->q_hitsnip, "SELECT title, snippet(fts, 1, '', '', '…', 40)"
+					 " FROM fts WHERE fts MATCH ?2 AND rowid = ?1", e)) ||
+	    (rc = prep(sr, &sr->q_hittitle, "SELECT title FROM fts WHERE rowid = ?1", e)))
 		return rc;
 	return 0;
 }
@@ -336,9 +342,7 @@ static int create_index(struct search *sr, int drop, struct err *e)
 	char sql[128];
 	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO state (k, v) VALUES"
 		 " ('version', %d)", INDEX_VERSION);
-	if ((rc = xexec(sr, sql, e)) ||
-	    (rc = xexec(sr, "INSERT INTO fts (fts, rank) VALUES"
-			    " ('rank', 'bm25(10.0, 1.0, 3.0, 0.0)')", e)))
+	if ((rc = xexec(sr, sql, e)))
 		return rc;
 	return prepare_all(sr, e);
 }
@@ -364,7 +368,8 @@ int search_open(struct search **out, struct store *s, const char *index_path,
 	}
 	sqlite3_busy_timeout(sr->db, 10000);
 	if ((rc = search_fts5_register(sr->db, e)) ||
-	    (rc = xexec(sr, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", e)) ||
+	    (rc = xexec(sr, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			    " PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384", e)) ||
 	    (rc = xexec(sr, "BEGIN IMMEDIATE", e)))
 		goto fail;
 	int64_t version = 0;
@@ -768,6 +773,62 @@ int search_prune(struct search *sr, int64_t keep_ms, int64_t *pruned,
 
 /* ---- queries ---- */
 
+struct ranked {
+	int64_t rowid;
+	double score;
+};
+
+/* a ranks before b: higher score, then lower rowid (older in the index) */
+static int better(struct ranked a, struct ranked b)
+{
+	return a.score > b.score || (a.score == b.score && a.rowid < b.rowid);
+}
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	return better(*a, *b) ? -1 : better(*b, *a) ? 1 : 0;
+}
+
+/* min-heap on "better": heap[0] is the worst kept */
+static void heap_down(struct ranked *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && better(h[w], h[l]))
+			w = l;
+		if (r < n && better(h[w], h[r]))
+			w = r;
+		if (w == i)
+			return;
+		struct ranked t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static void heap_push(struct ranked *h, int *n, struct ranked r)
+{
+	int i = (*n)++;
+	h[i] = r;
+	while (i > 0) {
+		int p = (i - 1) / 2;
+		if (!better(h[p], h[i]))
+			break;
+		struct ranked t = h[i];
+		h[i] = h[p];
+		h[p] = t;
+		i = p;
+	}
+}
+
+static void heap_replace_top(struct ranked *h, int n, struct ranked r)
+{
+	h[0] = r;
+	heap_down(h, n, 0);
+}
+
 void search_result_done(struct search_result *r)
 {
 	if (!r)
@@ -787,24 +848,18 @@ void search_result_done(struct search_result *r)
 static int hit_fill(struct search *sr, struct search_hit *h, int64_t rowid,
 		    const char *expr, const char *text, int snippets, struct err *e)
 {
-	sqlite3_stmt *st;
 	int rc = 0;
-	if (sqlite3_prepare_v2(sr->db, "SELECT tenant, collection, id FROM docs"
-			       " WHERE rowid = ?1", -1, &st, NULL) != SQLITE_OK)
-		return dberr(sr, e, "prepare");
+	sqlite3_stmt *st = sr->q_hitdoc;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, rowid);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		h->tenant = strdup((const char *)sqlite3_column_text(st, 0));
 		h->collection = strdup((const char *)sqlite3_column_text(st, 1));
 		h->id = strdup((const char *)sqlite3_column_text(st, 2));
 	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(sr->db, snippets
-			       ? "SELECT title, snippet(fts, 1, '', '', '…', 40)"
-				 " FROM fts WHERE fts MATCH ?2 AND rowid = ?1"
-			       : "SELECT title FROM fts WHERE rowid = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
-		return dberr(sr, e, "prepare");
+	sqlite3_reset(st);
+	st = snippets ? sr->q_hitsnip : sr->q_hittitle;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, rowid);
 	if (snippets)
 		sqlite3_bind_text(st, 2, expr, -1, SQLITE_STATIC);
@@ -814,7 +869,8 @@ static int hit_fill(struct search *sr, struct search_hit *h, int64_t rowid,
 			rc = search_highlight(h, (const char *)sqlite3_column_text(st, 1),
 					      text);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (rc || !h->tenant || !h->collection || !h->id || !h->title)
 		return err_set(e, ERR_INTERNAL, "search: index row %" PRId64 " incomplete",
 			       rowid);
@@ -835,7 +891,8 @@ int search_query(struct search_result *out, struct search *sr,
 		return err_set(e, ERR_LIMIT, "search: offset + limit over %d",
 			       SEARCH_MAX_WINDOW);
 	char *expr = NULL;
-	int rc = search_parse(&expr, q, e);
+	int ntext = 0, intx = 0;
+	int rc = search_parse_n(&expr, &ntext, q, e);
 	if (rc)
 		return rc;
 	if (!*expr)
@@ -843,46 +900,56 @@ int search_query(struct search_result *out, struct search *sr,
 	if (sr->catchup_ms <= 0 || mono_ms() - sr->last_check_ms >= sr->catchup_ms)
 		if ((rc = search_catchup(sr, NULL, e)))
 			goto done;
+	/* one read transaction for the ranking and the hits: one
+	 * consistent view, one lock */
+	if ((rc = xexec(sr, "BEGIN", e)))
+		goto done;
+	intx = 1;
+	/* one pass over the matches: count them and keep the best
+	 * offset + limit in a min-heap (worst on top) */
+	int want = q->offset + limit, nheap = 0, n = 0;
+	struct ranked *heap = malloc((size_t)want * sizeof *heap);
+	if (!heap) {
+		rc = err_set(e, ERR_NOMEM, "search: out of memory");
+		goto done;
+	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(sr->db, "SELECT rowid, rank FROM fts WHERE fts MATCH ?1"
-			       " ORDER BY rank LIMIT ?2 OFFSET ?3", -1, &st, NULL)
-	    != SQLITE_OK) {
+	if (sqlite3_prepare_v2(sr->db, "SELECT rowid, mg_rank(fts, ?2) FROM fts"
+			       " WHERE fts MATCH ?1", -1, &st, NULL) != SQLITE_OK) {
 		rc = dberr(sr, e, "prepare");
+		free(heap);
 		goto done;
 	}
 	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, q->offset);
-	int64_t rowids[SEARCH_MAX_LIMIT];
-	double scores[SEARCH_MAX_LIMIT];
-	int n = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && n < limit) {
-		rowids[n] = sqlite3_column_int64(st, 0);
-		scores[n] = -sqlite3_column_double(st, 1);
-		n++;
+	sqlite3_bind_int(st, 2, ntext);
+	int step;
+	int64_t total = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ranked r = { sqlite3_column_int64(st, 0),
+				    sqlite3_column_double(st, 1) };
+		total++;
+		if (nheap < want)
+			heap_push(heap, &nheap, r);
+		else if (better(r, heap[0]))
+			heap_replace_top(heap, nheap, r);
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SQLITE_DONE)
 		rc = dberr(sr, e, "query");
 	sqlite3_finalize(st);
-	if (rc)
+	if (rc) {
+		free(heap);
 		goto done;
-	if (n < limit && (n > 0 || q->offset == 0)) {
-		out->total = (int64_t)q->offset + n;
-	} else {
-		if (sqlite3_prepare_v2(sr->db, "SELECT count(*) FROM fts WHERE fts MATCH ?1",
-				       -1, &st, NULL) != SQLITE_OK) {
-			rc = dberr(sr, e, "prepare");
-			goto done;
-		}
-		sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			out->total = sqlite3_column_int64(st, 0);
-		else
-			rc = dberr(sr, e, "count");
-		sqlite3_finalize(st);
-		if (rc)
-			goto done;
 	}
+	out->total = total;
+	qsort(heap, (size_t)nheap, sizeof *heap, cmp_ranked);
+	int64_t rowids[SEARCH_MAX_LIMIT];
+	double scores[SEARCH_MAX_LIMIT];
+	for (int i = q->offset; i < nheap && n < limit; i++) {
+		rowids[n] = heap[i].rowid;
+		scores[n] = heap[i].score;
+		n++;
+	}
+	free(heap);
 	if (n) {
 		out->hits = calloc((size_t)n, sizeof *out->hits);
 		if (!out->hits) {
@@ -897,6 +964,8 @@ int search_query(struct search_result *out, struct search *sr,
 			      q->with_snippets, e);
 	}
 done:
+	if (intx)
+		xexec(sr, "COMMIT", NULL);
 	free(expr);
 	if (rc)
 		search_result_done(out);

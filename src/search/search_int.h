@@ -50,12 +50,21 @@ int search_tokenize(const char *s, int n, int query,
 			      int start, int end, int cls),
 		    void *ctx);
 
+/* search_parse_n -- search_parse, and the number of the user's words in
+ * *ntext (they are the first phrases of the expression). */
+struct search_query;
+int search_parse_n(char **out, int *ntext, const struct search_query *q,
+		   struct err *e);
+
 /* search_highlight -- h->snippet = a copy of text, h->marks = where the
  * words of query (the user's text) occur in it (highlight.c). */
 struct search_hit;
 int search_highlight(struct search_hit *h, const char *text, const char *query);
 
-/* search_fts5_register -- register the tokenizer "mg" on db. */
+/* search_rank_register -- the ranking function mg_rank (rank.c). */
+int search_rank_register(fts5_api *api);
+
+/* search_fts5_register -- register the tokenizer "mg" and mg_rank on db. */
 int search_fts5_register(sqlite3 *db, struct err *e);
 
 #endif

@@ -398,7 +398,8 @@ int search_fts5_register(sqlite3 *db, struct err *e)
 	if (!api || api->iVersion < 2)
 		return err_set(e, ERR_DB, "search: FTS5 API not available");
 	static fts5_tokenizer tok = { mg_create, mg_delete, mg_tokenize };
-	if (api->xCreateTokenizer(api, "mg", NULL, &tok, NULL) != SQLITE_OK)
+	if (api->xCreateTokenizer(api, "mg", NULL, &tok, NULL) != SQLITE_OK ||
+	    search_rank_register(api) != SQLITE_OK)
 		return err_set(e, ERR_DB, "search: cannot register tokenizer: %s",
 			       sqlite3_errmsg(db));
 	return 0;
