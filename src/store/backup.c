@@ -183,27 +183,35 @@ static int restore_row(struct store *s, const char *insert, json_t *row, int nco
 	return rc;
 }
 
-/* after explicit ids were inserted, move PostgreSQL's sequences past them */
+/* after explicit ids were inserted, move PostgreSQL's sequences past them
+ * (tables whose id is not a serial column have no sequence: skipped) */
 static int fix_sequences(struct store *s, char **tables, int nt, struct err *e)
 {
 	if (s->kind != STORE_PG)
 		return 0;
 	for (int i = 0; i < nt; i++) {
-		char sql[600];
-		snprintf(sql, sizeof sql,
-			 "SELECT setval(pg_get_serial_sequence('\"%s\"', 'id'),"
-			 " (SELECT COALESCE(max(id), 0) + 1 FROM \"%s\"), false)"
-			 " WHERE pg_get_serial_sequence('\"%s\"', 'id') IS NOT NULL",
-			 tables[i], tables[i], tables[i]);
-		/* tables without an id column: the function raises; skip them */
-		int64_t has = 0;
-		struct store_val v[] = { sv_text(tables[i]) };
-		int rc = store_query_int(&has, s, "SELECT count(*) FROM information_schema.columns"
-					 " WHERE table_schema = current_schema() AND table_name = $1"
-					 " AND column_name = 'id'", v, 1, e);
+		char qualified[160];
+		snprintf(qualified, sizeof qualified, "\"%s\"", tables[i]);
+		struct store_val v[] = { sv_text(qualified) };
+		char *seq = NULL;
+		int rc = store_query_text(&seq, s, "SELECT pg_get_serial_sequence($1, 'id')"
+					  " WHERE EXISTS (SELECT 1 FROM information_schema.columns"
+					  " WHERE table_schema = current_schema() AND table_name = $2"
+					  " AND column_name = 'id')", (struct store_val[]){ v[0], sv_text(tables[i]) },
+					  2, e);
+		if (rc == ERR_NOTFOUND)
+			continue; /* no id column */
 		if (rc)
 			return rc;
-		if (has && (rc = store_exec(s, sql, NULL, 0, e)) < 0)
+		if (!seq)
+			continue; /* an id that is not serial */
+		char sql[400];
+		snprintf(sql, sizeof sql, "SELECT setval($1, (SELECT COALESCE(max(id), 0) + 1 FROM \"%s\"), false)",
+			 tables[i]);
+		struct store_val sv[] = { sv_text(seq) };
+		rc = store_exec(s, sql, sv, 1, e);
+		free(seq);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;

@@ -8,7 +8,7 @@
 // MADOGUCHI_LONG=1 runs many more kill rounds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,9 @@ test('PostgreSQL restarted under load: 503 meanwhile, then recovery', { skip: !p
       }
     })();
     await sleep(300);
-    execFileSync(join(ROOT, 'tests/pg.sh'), ['restart', process.env.MADOGUCHI_PG_DIR]);
+    // asynchronously, so that the load goes on while the database is away
+    await new Promise((resolve, reject) => execFile(join(ROOT, 'tests/pg.sh'),
+      ['restart', process.env.MADOGUCHI_PG_DIR], (err) => (err ? reject(err) : resolve())));
     // recovery by itself: 200 again within 15 s, with no help
     const t0 = Date.now();
     let ok = false;
