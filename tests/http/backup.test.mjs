@@ -41,8 +41,9 @@ test('backup during writes, restore into empty databases, same content', async (
 
     const targets = [`sqlite:${join(srv.dir, 'restored.sqlite')}`];
     if (process.env.MADOGUCHI_PG_URL) {
-      execFileSync('psql', [process.env.MADOGUCHI_PG_URL, '-qc', 'DROP SCHEMA IF EXISTS mg_restore CASCADE; CREATE SCHEMA mg_restore']);
-      targets.push(`${process.env.MADOGUCHI_PG_URL}?options=-csearch_path%3Dmg_restore`);
+      const schema = `mg_restore_${process.pid}_${Date.now()}`;
+      execFileSync('psql', [process.env.MADOGUCHI_PG_URL, '-qc', `CREATE SCHEMA ${schema}`]);
+      targets.push(`${process.env.MADOGUCHI_PG_URL}?options=-csearch_path%3D${schema}`);
     }
     for (const [i, target] of targets.entries()) {
       assert.match(cli(['restore', '--db', target, '--in', file]), /rows restored/);

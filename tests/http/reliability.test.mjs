@@ -61,8 +61,9 @@ test('SIGKILL during writes loses no acknowledged write', async () => {
 
 test('PostgreSQL restarted under load: 503 meanwhile, then recovery', { skip: !process.env.MADOGUCHI_PG_DIR && 'needs the suite PostgreSQL' }, async () => {
   const base = process.env.MADOGUCHI_PG_URL;
-  execFileSync('psql', [base, '-qc', 'DROP SCHEMA IF EXISTS mg_reliab CASCADE; CREATE SCHEMA mg_reliab']);
-  const srv = await startServer({ db: `${base}?options=-csearch_path%3Dmg_reliab` });
+  const schema = `mg_reliab_${process.pid}_${Date.now()}`;
+  execFileSync('psql', [base, '-qc', `CREATE SCHEMA ${schema}`]);
+  const srv = await startServer({ db: `${base}?options=-csearch_path%3D${schema}` });
   try {
     const statuses = [];
     let stop = false;
