@@ -1,0 +1,283 @@
+/*
+ * test_catalog.c -- the catalog on both backends (MADOGUCHI_TEST_DB;
+ * default a fresh SQLite file; on PostgreSQL in the schema mg_od_test):
+ * licences seeded per tenant, organisations and groups, dataset insert and
+ * update (new/changed in the history), tags and groups replaced, resource
+ * versions only when the bytes change, the blob limit, package dicts,
+ * search (words, 1-character and kana-folded queries, fq, sort, paging,
+ * facets), tenant isolation, and DCAT Turtle.
+ */
+#include "t.h"
+
+#include <jansson.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "opendata/opendata.h"
+
+static const char *base_url;
+static char url[STORE_URL_MAX], sqlite_path[128];
+static struct store *s;
+
+#define T1 "139998"
+#define T2 "131059" /* 文京区 */
+
+static void setup(void)
+{
+	struct err e;
+	if (strncmp(base_url, "sqlite:", 7) != 0) {
+		struct store *a;
+		if (store_open(&a, base_url, &e) == 0) {
+			store_script(a, "DROP SCHEMA IF EXISTS mg_od_test CASCADE; CREATE SCHEMA mg_od_test", NULL);
+			store_close(a);
+		}
+	}
+	if (store_open(&s, url, &e) != 0) {
+		printf("# cannot open %s: %s\n", url, e.detail);
+		exit(1);
+	}
+	int applied = 0;
+	if (app_migrate(s, &applied, &e) != 0) {
+		printf("# migrate: %s\n", e.detail);
+		exit(1);
+	}
+	struct tenant t1 = { .code = T1, .name_ja = "デモ区", .name_en = "Demo Ward" };
+	struct tenant t2 = { .code = T2, .name_ja = "文京区", .name_en = "Bunkyo" };
+	tenant_add(s, &t1, &e);
+	tenant_add(s, &t2, &e);
+}
+
+static struct opendata_ctx ctx(const char *tenant)
+{
+	return (struct opendata_ctx){ .s = s, .tenant = tenant, .base = "https://demo.example" };
+}
+
+static int put_ds(const char *tenant, const char *name, const char *title, const char *org,
+		  const char *const *tags, int ntags, const char *const *groups, int ngroups,
+		  int *created)
+{
+	struct opendata_dataset d = { .name = name, .title = title, .notes = "説明です。", .org_name = org,
+				      .license_id = "cc-by-4.0", .tags = tags, .ntags = ntags,
+				      .groups = groups, .ngroups = ngroups, .spatial = "デモ区",
+				      .frequency = "毎月" };
+	struct err e;
+	char id[OPENDATA_ID_LEN + 1];
+	int rc = opendata_dataset_put(id, created, s, tenant, &d, 1700000000, &e);
+	if (rc)
+		printf("# dataset_put %s: %s\n", name, e.detail);
+	return rc;
+}
+
+static void test_write(void)
+{
+	struct err e;
+	T_EQ_INT(opendata_licenses_seed(s, T1, &e), 0);
+	T_EQ_INT(opendata_licenses_seed(s, T1, &e), 0); /* twice: no-op */
+	T_EQ_INT(opendata_licenses_seed(s, T2, &e), 0);
+	struct opendata_org o = { "bosai", "防災課", "Disaster Prevention", "説明" };
+	struct opendata_org g = { "bosai-g", "防災", NULL, NULL };
+	T_EQ_INT(opendata_org_put(NULL, s, T1, &o, 1700000000, &e), 0);
+	T_EQ_INT(opendata_org_put(NULL, s, T1, &o, 1700000000, &e), 0);
+	T_EQ_INT(opendata_group_put(NULL, s, T1, &g, 1700000000, &e), 0);
+	struct opendata_org o2 = { "kumin", "区民課", NULL, NULL };
+	T_EQ_INT(opendata_org_put(NULL, s, T1, &o2, 1700000000, &e), 0);
+	T_EQ_INT(opendata_org_put(NULL, s, T2, &o, 1700000000, &e), 0);
+	struct opendata_org badname = { "Bad Name", "x", NULL, NULL };
+	T_EQ_INT(opendata_org_put(NULL, s, T1, &badname, 1700000000, &e), ERR_INVALID);
+
+	const char *tags1[] = { "AED", "防災" }, *tags2[] = { "人口", "統計" }, *grp[] = { "bosai-g" };
+	int created = -1;
+	T_EQ_INT(put_ds(T1, "aed", "AED設置箇所一覧", "bosai", tags1, 2, grp, 1, &created), 0);
+	T_EQ_INT(created, 1);
+	T_EQ_INT(put_ds(T1, "population", "地域・年齢別人口", "kumin", tags2, 2, NULL, 0, &created), 0);
+	T_EQ_INT(put_ds(T1, "dog", "犬の登録数", "kumin", tags2, 1, NULL, 0, &created), 0);
+	T_EQ_INT(put_ds(T1, "aed", "AED設置箇所一覧（改訂）", "bosai", tags1, 1, grp, 1, &created), 0);
+	T_EQ_INT(created, 0);
+	T_EQ_INT(put_ds(T2, "aed", "文京区 AED", "bosai", tags1, 2, NULL, 0, &created), 0);
+	T_EQ_INT(put_ds(T1, "x", "bad name", "bosai", NULL, 0, NULL, 0, &created), ERR_INVALID);
+	T_EQ_INT(put_ds(T1, "noorg", "no org", "nosuch", NULL, 0, NULL, 0, &created), ERR_NOTFOUND);
+	struct opendata_dataset badlic = { .name = "lic", .title = "t", .org_name = "bosai", .license_id = "gpl" };
+	T_EQ_INT(opendata_dataset_put(NULL, NULL, s, T1, &badlic, 1, &e), ERR_INVALID);
+
+	struct opendata_ctx c = ctx(T1);
+	json_t *p = NULL;
+	T_REQUIRE(opendata_package(&p, &c, "aed", &e) == 0);
+	const char *dsid = json_string_value(json_object_get(p, "id"));
+	char did[OPENDATA_ID_LEN + 1];
+	snprintf(did, sizeof did, "%s", dsid);
+	T_EQ_STR(json_string_value(json_object_get(p, "title")), "AED設置箇所一覧（改訂）");
+	T_EQ_INT(json_array_size(json_object_get(p, "tags")), 1); /* replaced */
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(p, "organization"), "name")), "bosai");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(p, "groups"), 0), "name")), "bosai-g");
+	T_EQ_STR(json_string_value(json_object_get(p, "license_title")), "クリエイティブ・コモンズ 表示 4.0 国際");
+	json_decref(p);
+
+	/* versions */
+	struct opendata_resource_in in = { .name = "aed.csv", .format = "CSV", .mimetype = "text/csv",
+					   .data = "a,b\n1,2\n", .len = 8 };
+	int ver = 0, changed = 0;
+	char rid[OPENDATA_ID_LEN + 1];
+	T_EQ_INT(opendata_resource_put(rid, &ver, &changed, s, T1, did, &in, 1700000100, &e), 0);
+	T_EQ_INT(ver, 1);
+	T_EQ_INT(changed, 1);
+	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1700000200, &e), 0);
+	T_EQ_INT(ver, 1);
+	T_EQ_INT(changed, 0);
+	in.data = "a,b\n1,3\n";
+	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1700000300, &e), 0);
+	T_EQ_INT(ver, 2);
+	T_EQ_INT(changed, 1);
+	in.len = OPENDATA_BLOB_MAX + 1;
+	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1, &e), ERR_LIMIT);
+	int64_t nv = 0;
+	struct store_val q[] = { sv_text(rid) };
+	T_EQ_INT(store_query_int(&nv, s, "SELECT COUNT(*) FROM opendata_versions WHERE resource_id=$1", q, 1, &e), 0);
+	T_EQ_INT(nv, 2);
+	json_t *r = NULL;
+	T_REQUIRE(opendata_resource(&r, &c, rid, &e) == 0);
+	T_EQ_INT(json_integer_value(json_object_get(r, "version")), 2);
+	T_EQ_INT(json_array_size(json_object_get(r, "versions")), 2);
+	char want[256];
+	snprintf(want, sizeof want, "https://demo.example/dataset/aed/resource/%s/download", rid);
+	T_EQ_STR(json_string_value(json_object_get(r, "url")), want);
+	json_decref(r);
+	/* another tenant cannot see the resource */
+	struct opendata_ctx c2 = ctx(T2);
+	T_EQ_INT(opendata_resource(&r, &c2, rid, &e), ERR_NOTFOUND);
+
+	json_t *ch = NULL;
+	T_EQ_INT(opendata_changes(&ch, &c, 100, &e), 0);
+	int news = 0, changes = 0;
+	for (size_t i = 0; i < json_array_size(ch); i++) {
+		const char *a = json_string_value(json_object_get(json_array_get(ch, i), "activity_type"));
+		news += strcmp(a, "new package") == 0;
+		changes += strcmp(a, "changed package") == 0;
+	}
+	T_EQ_INT(news, 3);
+	T_EQ_INT(changes, 1);
+	json_decref(ch);
+}
+
+static long search_count(const char *tenant, const char *qtext, char *fq)
+{
+	struct opendata_ctx c = ctx(tenant);
+	struct opendata_query q = { .q = qtext, .rows = 10 };
+	struct err e;
+	if (fq && opendata_query_parse_fq(&q, fq, &e))
+		return -1;
+	json_t *res = NULL;
+	if (opendata_search(&res, &c, &q, &e))
+		return -2;
+	long n = (long)json_integer_value(json_object_get(res, "count"));
+	json_decref(res);
+	return n;
+}
+
+static void test_search(void)
+{
+	T_EQ_INT(search_count(T1, NULL, NULL), 3);
+	T_EQ_INT(search_count(T2, NULL, NULL), 1);
+	T_EQ_INT(search_count(T1, "犬", NULL), 1);           /* one character */
+	T_EQ_INT(search_count(T1, "人口", NULL), 2);          /* a title and a tag */
+	T_EQ_INT(search_count(T1, "ＡＥＤ", NULL), 1);        /* full-width folds */
+	T_EQ_INT(search_count(T1, "aed 改訂", NULL), 1);      /* words AND-ed, case folded */
+	T_EQ_INT(search_count(T1, "aed 人口", NULL), 0);
+	T_EQ_INT(search_count(T1, "とうけい", NULL), 0);      /* no readings: 統計 is not とうけい */
+	T_EQ_INT(search_count(T1, "100%", NULL), 0);         /* LIKE characters are literal */
+	char fq1[] = "tags:統計", fq2[] = "organization:bosai", fq3[] = "groups:bosai-g tags:AED",
+	     fq4[] = "bogus:x", fq5[] = "license_id:\"cc-by-4.0\"";
+	T_EQ_INT(search_count(T1, NULL, fq1), 1);
+	T_EQ_INT(search_count(T1, NULL, fq2), 1);
+	T_EQ_INT(search_count(T1, NULL, fq3), 1);
+	T_EQ_INT(search_count(T1, NULL, fq4), -1);
+	T_EQ_INT(search_count(T1, NULL, fq5), 3);
+
+	struct opendata_ctx c = ctx(T1);
+	struct opendata_query q = { .rows = 2, .start = 1, .sort = "name asc",
+				    .facets = { "tags", "organization", "license_id" }, .nfacets = 3 };
+	json_t *res = NULL;
+	struct err e;
+	T_REQUIRE(opendata_search(&res, &c, &q, &e) == 0);
+	json_t *rs = json_object_get(res, "results");
+	T_EQ_INT(json_array_size(rs), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(rs, 0), "name")), "dog");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(rs, 1), "name")), "population");
+	json_t *tf = json_object_get(json_object_get(res, "facets"), "tags");
+	T_EQ_INT(json_integer_value(json_object_get(tf, "人口")), 2);
+	T_EQ_INT(json_integer_value(json_object_get(tf, "AED")), 1);
+	json_t *of = json_object_get(json_object_get(res, "search_facets"), "organization");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(of, "items"), 0), "display_name")), "区民課");
+	json_decref(res);
+	T_EQ_INT(opendata_query_sort_valid("metadata_modified desc, name asc"), 0);
+	T_CHECK(opendata_query_sort_valid("name; DROP TABLE x") != 0);
+	T_CHECK(opendata_query_sort_valid("name sideways") != 0);
+
+	json_t *l = NULL;
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "package_count desc", 100, 0, &e), 0);
+	T_EQ_INT(json_array_size(l), 2);
+	T_EQ_INT(json_integer_value(json_object_get(json_array_get(l, 0), "package_count")), 2);
+	json_decref(l);
+	T_EQ_INT(opendata_tag_list(&l, &c, "統", &e), 0);
+	T_EQ_INT(json_array_size(l), 1);
+	json_decref(l);
+	T_EQ_INT(opendata_license_list(&l, &c, &e), 0);
+	T_CHECK(json_array_size(l) >= 2);
+	json_decref(l);
+	T_EQ_INT(opendata_package_list(&l, &c, 2, 0, &e), 0);
+	T_EQ_INT(json_array_size(l), 2);
+	T_EQ_STR(json_string_value(json_array_get(l, 0)), "aed");
+	json_decref(l);
+}
+
+static void test_dcat(void)
+{
+	struct opendata_ctx c = ctx(T1);
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	struct err e;
+	T_EQ_INT(opendata_dcat_catalog_ttl(&b, &c, "カタログ \"引用\"", "デモ区", &e), 0);
+	T_CHECK(strstr(buf_cstr(&b), "a dcat:Catalog") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "\"カタログ \\\"引用\\\"\"@ja") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "<https://demo.example/dataset/aed> a dcat:Dataset") != NULL);
+	buf_done(&b);
+	json_t *j = NULL;
+	T_EQ_INT(opendata_dcat_catalog_jsonld(&j, &c, "t", "p", &e), 0);
+	T_CHECK(json_array_size(json_object_get(j, "@graph")) >= 5);
+	json_decref(j);
+}
+
+int main(void)
+{
+	base_url = getenv("MADOGUCHI_TEST_DB");
+	if (!base_url || !*base_url) {
+		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-od-%d.db", (int)getpid());
+		base_url = sqlite_path;
+	}
+	if (strncmp(base_url, "sqlite:", 7) == 0)
+		snprintf(url, sizeof url, "%s", base_url);
+	else
+		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_od_test", base_url,
+			 strchr(base_url, '?') ? '&' : '?');
+	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	setup();
+	T_RUN(test_write);
+	T_RUN(test_search);
+	T_RUN(test_dcat);
+	store_close(s);
+	if (strncmp(base_url, "sqlite:", 7) != 0) {
+		struct err e;
+		if (store_open(&s, base_url, &e) == 0) {
+			store_script(s, "DROP SCHEMA IF EXISTS mg_od_test CASCADE", NULL);
+			store_close(s);
+		}
+	}
+	if (sqlite_path[0]) {
+		unlink(sqlite_path + 7);
+		char p[160];
+		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
+		unlink(p);
+	}
+	return t_done();
+}
