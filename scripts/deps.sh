@@ -16,7 +16,7 @@ RUN_PKGS=(build-essential pkg-config make
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libutf8proc-dev
   libglpk-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   nodejs npm)
-TEST_PKGS=(postgresql poppler-utils openssl chromium clang libclang-rt-14-dev wrk oathtool curl
+TEST_PKGS=(postgresql raptor2-utils poppler-utils openssl chromium clang libclang-rt-14-dev wrk oathtool curl
   procps psmisc)
 
 want=("${RUN_PKGS[@]}")

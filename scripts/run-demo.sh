@@ -7,9 +7,17 @@ DB=${MADOGUCHI_DB:-sqlite:var/demo.db}
 LISTEN=${MADOGUCHI_LISTEN:-127.0.0.1:8080}
 mkdir -p var
 ./build/madoguchi demo --db "$DB" --key-dir var/keys
+# the demo ward's open data catalog: fictional デモ区 data, and the real
+# sample files of ../shared/data (not shipped here; see their SOURCES.md)
+./build/madoguchi opendata import --db "$DB" --tenant 139998 data/opendata/demo > var/opendata-import.log
+if [ -d ../shared/data/opendata ]; then
+  ./build/madoguchi opendata import --db "$DB" --tenant 139998 --manifest data/opendata/shared-data.json ../shared/data >> var/opendata-import.log
+fi
 cat <<MSG
 
   madoguchi デモ区 (Demo Ward, fictional) — http://$LISTEN/
+
+  オープンデータ / open data: http://$LISTEN/opendata (CKAN API: /api/3/action/package_search)
 
   職員ログイン / staff login: http://$LISTEN/login
     demo-admin   / Hinode-Koban-2026   (管理者 admin: 初回ログイン時に二要素認証を設定 / sets up 2FA at first login)
