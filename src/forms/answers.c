@@ -81,6 +81,7 @@ static char *adopt(struct vctx *x, char *m)
 		return NULL;
 	}
 	char *s = arena_strdup(x->a, m);
+	explicit_bzero(m, strlen(m));   /* it may have held a 個人番号 */
 	free(m);
 	if (!s)
 		x->nomem = 1;
