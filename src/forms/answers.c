@@ -1005,12 +1005,13 @@ static void free_json(void *p)
 	json_decref(p);
 }
 
-int forms_validate(struct forms_result *r, struct arena *a,
-		   const struct forms_def *d, const json_t *answers,
-		   struct jp_date today, struct err *e)
+static int validate(struct forms_result *r, struct arena *a,
+		    const struct forms_def *d, const json_t *answers,
+		    int stop_page, struct jp_date today, struct err *e)
 {
 	memset(r, 0, sizeof *r);
 	r->exit = -1;
+	r->next = FORMS_GOTO_END;
 	if (!json_is_object(answers))
 		return err_set(e, ERR_INVALID, "answers: must be a JSON object");
 	r->errors = arena_alloc(a, sizeof *r->errors * FORMS_MAX_ERRORS);
@@ -1031,6 +1032,7 @@ int forms_validate(struct forms_result *r, struct arena *a,
 			do_field(&x, &pg->fields[i], answers, shown);
 		int to, ex;
 		forms_next_page(&to, &ex, d, page, out, today, NULL);
+		r->next = to;
 		if (to == FORMS_GOTO_EXIT) {
 			r->exit = ex;
 			ERR_FMT(&x, "", "exit",
@@ -1038,6 +1040,8 @@ int forms_validate(struct forms_result *r, struct arena *a,
 				"With these answers this procedure cannot be completed online.");
 			break;
 		}
+		if (page == stop_page)
+			break;
 		page = to;
 	}
 	/* answers to fields that do not exist */
@@ -1075,6 +1079,48 @@ int forms_validate(struct forms_result *r, struct arena *a,
 	if (x.nomem)
 		return err_set(e, ERR_NOMEM, "answers: out of memory");
 	return 0;
+}
+
+int forms_validate(struct forms_result *r, struct arena *a,
+		   const struct forms_def *d, const json_t *answers,
+		   struct jp_date today, struct err *e)
+{
+	return validate(r, a, d, answers, -1, today, e);
+}
+
+int forms_validate_upto(struct forms_result *r, struct arena *a,
+			const struct forms_def *d, const json_t *answers,
+			int last_page, struct jp_date today, struct err *e)
+{
+	if (last_page < 0 || last_page >= d->npages)
+		return err_set(e, ERR_INVALID, "validate: no page %d", last_page);
+	return validate(r, a, d, answers, last_page, today, e);
+}
+
+int forms_field_shown(const struct forms_field *f, const json_t *answers,
+		      const json_t *item, struct jp_date today)
+{
+	struct forms_env env = { .root = answers, .item = item, .today = today };
+	return !f->show_if || forms_cond_eval(f->show_if, &env);
+}
+
+int forms_field_required(const struct forms_field *f, const json_t *answers,
+			 const json_t *item, struct jp_date today)
+{
+	struct forms_env env = { .root = answers, .item = item, .today = today };
+	if (!forms_field_is_answerable(f))
+		return 0;
+	return f->required || (f->type == FORMS_T_GROUP && f->min_items > 0) ||
+	       (f->required_if && forms_cond_eval(f->required_if, &env));
+}
+
+const char *forms_text_get(const struct forms_text *t, const char *lang)
+{
+	if (lang && strcmp(lang, "en") == 0 && t->en)
+		return t->en;
+	if (lang && strcmp(lang, "ja-easy") == 0 && t->ja_easy)
+		return t->ja_easy;
+	return t->ja ? t->ja : "";
 }
 
 int forms_validate_text(struct forms_result *r, struct arena *a,

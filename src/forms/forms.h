@@ -276,6 +276,8 @@ struct forms_result {
 	int exit;                 /* index of the exit page reached, or -1  */
 	int *path;                /* pages visited, in order                */
 	int npath;
+	int next;                 /* page after the last one visited: an
+				     index, FORMS_GOTO_END or FORMS_GOTO_EXIT */
 };
 
 /*
@@ -291,6 +293,29 @@ struct forms_result {
 int forms_validate(struct forms_result *r, struct arena *a,
 		   const struct forms_def *d, const json_t *answers,
 		   struct jp_date today, struct err *e);
+
+/*
+ * forms_validate_upto -- the same, walking no further than `last_page`
+ * (a page-by-page runner validates what the resident has seen so far):
+ * pages after it are not examined and their answers are left out of
+ * r->answers without errors; r->next is the page to show next.  Unknown
+ * keys are still errors.  ERR_INVALID for a bad page index.
+ */
+int forms_validate_upto(struct forms_result *r, struct arena *a,
+			const struct forms_def *d, const json_t *answers,
+			int last_page, struct jp_date today, struct err *e);
+
+/* forms_field_shown / forms_field_required -- for rendering a page: is f
+ * shown, is it required, given the (normalised) answers so far and, for a
+ * group's sub-field, the item being rendered (else NULL)? */
+int forms_field_shown(const struct forms_field *f, const json_t *answers,
+		      const json_t *item, struct jp_date today);
+int forms_field_required(const struct forms_field *f, const json_t *answers,
+			 const json_t *item, struct jp_date today);
+
+/* forms_text_get -- the text in "ja", "en" or "ja-easy"; falls back to
+ * Japanese (never NULL). */
+const char *forms_text_get(const struct forms_text *t, const char *lang);
 
 /* forms_validate_text -- the same from JSON text (duplicate keys refused). */
 int forms_validate_text(struct forms_result *r, struct arena *a,

@@ -409,6 +409,51 @@ static void test_routes_and_exit(void)
 	json_decref(ans);
 }
 
+static void test_page_by_page(void)
+{
+	struct err e;
+	json_error_t je;
+	json_t *ans = json_loads("{\"lives_here\":true,\"note\":\"abc\"}", 0, &je);
+	T_REQUIRE(ans);
+	/* only the first page so far: the later page's missing name is no error */
+	T_EQ_INT(forms_validate_upto(&R, A, D, ans, 0, TODAY, &e), 0);
+	T_EQ_INT(R.nerrors, 0);
+	T_EQ_INT(R.next, 1);
+	T_EQ_INT(R.npath, 1);
+	T_CHECK(!json_object_get(R.answers, "note"));
+	/* up to the main page: now the name is required */
+	T_EQ_INT(forms_validate_upto(&R, A, D, ans, 1, TODAY, &e), 0);
+	T_CHECK(R.nerrors > 0);
+	T_EQ_INT(R.next, FORMS_GOTO_END);
+	T_EQ_STR(json_string_value(json_object_get(R.answers, "note")), "abc");
+	T_EQ_INT(forms_validate_upto(&R, A, D, ans, 5, TODAY, &e), ERR_INVALID);
+	/* exit on the first page */
+	json_object_set_new(ans, "lives_here", json_false());
+	T_EQ_INT(forms_validate_upto(&R, A, D, ans, 0, TODAY, &e), 0);
+	T_EQ_INT(R.next, FORMS_GOTO_EXIT);
+	T_EQ_INT(R.exit, 0);
+	json_decref(ans);
+	/* rendering helpers */
+	const struct forms_field *sp = forms_def_field(D, "spouse_name");
+	const struct forms_field *ct = forms_def_field(D, "contact_tel");
+	json_t *a2 = json_pack("{s:b,s:s}", "has_spouse", 1, "contact", "phone");
+	T_EQ_INT(forms_field_shown(sp, a2, NULL, TODAY), 1);
+	T_EQ_INT(forms_field_required(sp, a2, NULL, TODAY), 1);
+	T_EQ_INT(forms_field_required(ct, a2, NULL, TODAY), 1);
+	json_object_set_new(a2, "has_spouse", json_false());
+	json_object_set_new(a2, "contact", json_string("mail"));
+	T_EQ_INT(forms_field_shown(sp, a2, NULL, TODAY), 0);
+	T_EQ_INT(forms_field_required(ct, a2, NULL, TODAY), 0);
+	const struct forms_field *g = forms_def_field(D, "children");
+	json_t *item = json_pack("{s:b}", "c_apart", 1);
+	T_EQ_INT(forms_field_required(&g->fields[2], a2, item, TODAY), 1);
+	json_decref(item);
+	json_decref(a2);
+	T_EQ_STR(forms_text_get(&D->title, "en"), "All types");
+	T_EQ_STR(forms_text_get(&D->title, "ja-easy"), "全種類");   /* falls back */
+	T_EQ_STR(forms_text_get(&D->title, NULL), "全種類");
+}
+
 static void test_checks(void)
 {
 	run(BASE ",\"n\":3,\"fee\":500");
@@ -475,6 +520,7 @@ int main(void)
 	T_RUN(test_hidden_and_required_if);
 	T_RUN(test_groups);
 	T_RUN(test_routes_and_exit);
+	T_RUN(test_page_by_page);
 	T_RUN(test_checks);
 	T_RUN(test_bad_input);
 	T_RUN(test_canonical_of_answers);
