@@ -522,8 +522,8 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 	app_page(r, &pg, js_s(pkg, "title"));
 	html_page_begin(b, &pg);
 	const char *name = js_s(pkg, "name");
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
 	html_printf(b, "<p class=\"breadcrumb\"><a href=\"/opendata\">%s</a></p>\n", L(r, "オープンデータ", "Open data"));
-	html_printf(b, "<h1>%s</h1>\n", js_s(pkg, "title"));
 	if (app_req(r)->lang == HTML_EN && *js_s(pkg, "title_en"))
 		html_printf(b, "<p lang=\"en\">%s</p>\n", js_s(pkg, "title_en"));
 	html_printf(b, "<p class=\"notes\">%s</p>\n", js_s(pkg, "notes"));
@@ -564,7 +564,7 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 		buf_puts(b, "</ul>\n");
 	}
 	json_t *res = json_object_get(pkg, "resources");
-	html_printf(b, "<h2 id=\"files\">%s</h2>\n<table class=\"resources\"><caption>%s</caption><thead><tr>"
+	html_printf(b, "<h2 id=\"files\">%s</h2>\n<div class=\"table-scroll\"><table class=\"resources\"><caption>%s</caption><thead><tr>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 		    L(r, "ファイル", "Files"), L(r, "ダウンロードできるファイル", "Files to download"),
@@ -592,7 +592,7 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 		    (!csv || (want && strcmp(want, js_s(x, "id")) == 0)))
 			csv = x;
 	}
-	buf_puts(b, "</tbody></table>\n");
+	buf_puts(b, "</tbody></table></div>\n");
 	if (csv) {
 		long page = 1;
 		if (nat(&page, http_param(r, "page"), 1) || page < 1)
@@ -729,11 +729,10 @@ int page_opendata_search(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	struct html_page pg;
-	app_page(r, &pg, L(r, "オープンデータ", "Open data"));
 	struct buf b;
-	buf_init(&b, 8u << 20);
-	html_page_begin(&b, &pg);
-	html_printf(&b, "<h1>%s</h1>\n<p>%s</p>\n", L(r, "オープンデータ", "Open data"),
+	app_page_open(&b, &pg, r, L(r, "オープンデータ", "Open data"), NULL, NULL);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
+	html_printf(&b, "<p>%s</p>\n",
 		    L(r, "区が公開しているデータを、誰でも自由に使えます。ライセンスと出典の表示は各データをご覧ください。",
 		      "Data published by the ward, free for anyone to use. See each dataset for its licence and attribution."));
 	html_printf(&b, "<form class=\"search\" method=\"get\" action=\"/opendata\" role=\"search\">"

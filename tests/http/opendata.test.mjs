@@ -307,6 +307,7 @@ test('public pages: search with facets, dataset page with preview, JSON-LD and d
   assert.equal(s.status, 200);
   const html = await s.text();
   assert.match(html, /<h1>オープンデータ<\/h1>/);
+  assert.equal((html.match(/<h1>/g) || []).length, 1);
   assert.match(html, /href="\/dataset\/demo-evacuation-space"/);
   assert.match(html, /<nav class="facets"/);
   const f = await (await fetch(`${srv.base}/opendata?tags=${encodeURIComponent('防災')}&res_format=GeoJSON`)).text();
