@@ -729,8 +729,10 @@ int page_opendata_search(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	struct html_page pg;
+	app_page(r, &pg, L(r, "オープンデータ", "Open data"));
 	struct buf b;
-	app_page_open(&b, &pg, r, L(r, "オープンデータ", "Open data"), NULL, NULL);
+	buf_init(&b, 8u << 20);
+	html_page_begin(&b, &pg);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
 	html_printf(&b, "<p>%s</p>\n",
 		    L(r, "区が公開しているデータを、誰でも自由に使えます。ライセンスと出典の表示は各データをご覧ください。",
