@@ -828,6 +828,42 @@ static int refs(const struct forms_cond *c, int scoped, const char *group,
 	return 0;
 }
 
+static int lits(const struct forms_cond *c, int scoped, const char *group,
+		int (*fn)(const char *, int, const char *, const struct forms_val *, void *),
+		void *arg)
+{
+	int rc;
+	if (c->kind == N_CALL && (c->fn == F_ANY || c->fn == F_ALL))
+		return lits(c->kids[1], 1, c->kids[0]->name, fn, arg);
+	if (c->kind == N_CMP ||
+	    c->kind == N_IN || c->kind == N_NOTIN) {
+		const struct forms_cond *l = c->kids[0], *r = c->kids[1];
+		if (l->kind == N_NAME && r->kind == N_LIT)
+			return fn(l->name, scoped, group, &r->lit, arg);
+		if (r->kind == N_NAME && l->kind == N_LIT)
+			return fn(r->name, scoped, group, &l->lit, arg);
+		if (c->kind != N_CMP && l->kind == N_NAME && r->kind == N_LIST) {
+			for (int i = 0; i < r->nkids; i++)
+				if (r->kids[i]->kind == N_LIT &&
+				    (rc = fn(l->name, scoped, group, &r->kids[i]->lit, arg)))
+					return rc;
+			return 0;
+		}
+	}
+	for (int i = 0; i < c->nkids; i++)
+		if ((rc = lits(c->kids[i], scoped, group, fn, arg)))
+			return rc;
+	return 0;
+}
+
+int forms_cond_literals(const struct forms_cond *c,
+			int (*fn)(const char *name, int scoped, const char *group,
+				  const struct forms_val *lit, void *arg),
+			void *arg)
+{
+	return lits(c, 0, NULL, fn, arg);
+}
+
 int forms_cond_refs(const struct forms_cond *c,
 		    int (*fn)(const char *name, int scoped, const char *group,
 			      void *arg),

@@ -383,6 +383,86 @@ static int ref_fn(const char *name, int scoped, const char *group, void *arg)
 	return inval(b, b->cpath, "unknown field \"%s\"", cut(name));
 }
 
+/* resolve a name to its field, as ref_fn does (NULL when not a field) */
+static const struct forms_field *resolve(struct bld *b, const char *name,
+					 int scoped, const char *group)
+{
+	size_t n = strcspn(name, ".");
+	if (scoped && group)
+		for (int i = 0; i < b->nall; i++)
+			if (strcmp(b->all[i]->id, group) == 0 && b->all[i]->type == FORMS_T_GROUP) {
+				const struct forms_field *f =
+					find_field(b->all[i]->fields, b->all[i]->nfields, name, n);
+				if (f)
+					return f;
+			}
+	if (b->group) {
+		const struct forms_field *f = find_field(b->group->fields, b->group_limit, name, n);
+		if (f)
+			return f;
+	}
+	for (int i = 0; i < b->nall; i++)
+		if (strlen(b->all[i]->id) == n && memcmp(b->all[i]->id, name, n) == 0)
+			return b->all[i];
+	return NULL;
+}
+
+static const char *kind_name(enum forms_val_kind k)
+{
+	switch (k) {
+	case FORMS_V_BOOL: return "true/false";
+	case FORMS_V_INT: return "an integer";
+	case FORMS_V_STR: return "a string";
+	case FORMS_V_NULL: return "null";
+	default: return "a list";
+	}
+}
+
+/* lit_fn -- a literal compared with a field must be able to match it */
+static int lit_fn(const char *name, int scoped, const char *group,
+		  const struct forms_val *lit, void *arg)
+{
+	struct bld *b = arg;
+	const struct forms_field *f = resolve(b, name, scoped, group);
+	if (!f || strchr(name, '.') || lit->kind == FORMS_V_NULL)
+		return 0;
+	enum forms_val_kind want;
+	switch (f->type) {
+	case FORMS_T_YES_NO:
+	case FORMS_T_DECLARATION:
+		want = FORMS_V_BOOL;
+		break;
+	case FORMS_T_INTEGER:
+	case FORMS_T_YEN:
+		want = FORMS_V_INT;
+		break;
+	case FORMS_T_NAME_JP:
+	case FORMS_T_ADDRESS_JP:
+	case FORMS_T_BANK_ACCOUNT:
+	case FORMS_T_FILE:
+	case FORMS_T_GROUP:
+		return inval(b, b->cpath, "\"%s\" is a %s answer: compare one of its parts or use is_empty()/count()",
+			     cut(name), forms_type_name(f->type));
+	default:
+		want = FORMS_V_STR;
+	}
+	if (lit->kind != want)
+		return inval(b, b->cpath, "\"%s\" (%s) is compared with %s, which it can never equal",
+			     cut(name), forms_type_name(f->type), kind_name(lit->kind));
+	if (f->noptions > 0) {
+		for (int i = 0; i < f->noptions; i++)
+			if (strcmp(f->options[i].value, lit->s) == 0)
+				return 0;
+		return inval(b, b->cpath, "\"%s\" has no option \"%s\"", cut(name), cut(lit->s));
+	}
+	if (f->type == FORMS_T_DATE) {
+		struct jp_date d;
+		if (jp_date_parse_iso(&d, lit->s, NULL) != 0)
+			return inval(b, b->cpath, "\"%s\" is a date: compare it with 'YYYY-MM-DD'", cut(name));
+	}
+	return 0;
+}
+
 static int get_cond(struct forms_cond **out, const char **src, struct bld *b,
 		    const json_t *o, const char *key, const char *path)
 {
@@ -404,6 +484,8 @@ static int get_cond(struct forms_cond **out, const char **src, struct bld *b,
 		*src = json_string_value(v);
 	b->cpath = p;
 	rc = forms_cond_refs(*out, ref_fn, b);
+	if (rc == 0)
+		rc = forms_cond_literals(*out, lit_fn, b);
 	b->cpath = NULL;
 	return rc;
 }

@@ -122,6 +122,17 @@ int forms_cond_refs(const struct forms_cond *c,
 			      void *arg),
 		    void *arg);
 
+/*
+ * forms_cond_literals -- call fn for every comparison of a field name
+ * with a literal (`name == lit`, `lit < name`, `name in [lit, ...]`,
+ * `lit in name`), so that the schema check can compare literals with the
+ * field's type and options.  Stops at fn's first non-zero value.
+ */
+int forms_cond_literals(const struct forms_cond *c,
+			int (*fn)(const char *name, int scoped, const char *group,
+				  const struct forms_val *lit, void *arg),
+			void *arg);
+
 /* ------------------------------------------------------------------ */
 /* Definitions (def.c).                                                */
 

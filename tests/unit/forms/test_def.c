@@ -198,6 +198,34 @@ static void test_conditions(void)
 		       "\"message\":{\"ja\":\"同じ\",\"en\":\"Same\"}}]}", d, sizeof d), 0);
 	BAD(HEAD "\"pages\":[" P1 TX("a") "]}],\"checks\":[{\"field\":\"zz\",\"assert\":\"true\","
 	    "\"message\":{\"ja\":\"a\",\"en\":\"b\"}}]}", "checks[0]: \"field\": unknown field \"zz\"");
+	/* literals must be able to match the field they are compared with */
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"r\",\"type\":\"radio\"" L ",\"options\":["
+	    "{\"value\":\"work\",\"label\":{\"ja\":\"a\",\"en\":\"b\"}}]},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"r == 'wrk'\"}]}]}",
+	    "\"r\" has no option \"wrk\"");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"r\",\"type\":\"checkboxes\"" L ",\"options\":["
+	    "{\"value\":\"sofa\",\"label\":{\"ja\":\"a\",\"en\":\"b\"}}]},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"'bed' in r\"}]}]}",
+	    "\"r\" has no option \"bed\"");
+	BAD(HEAD "\"pages\":[" P1 YN("a") ",{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"a == 'yes'\"}]}]}",
+	    "\"a\" (yes_no) is compared with a string, which it can never equal");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"n\",\"type\":\"integer\"" L "},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"n > '3'\"}]}]}",
+	    "\"n\" (integer) is compared with a string");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"d\",\"type\":\"date\"" L "},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"d < '2026/4/1'\"}]}]}",
+	    "\"d\" is a date: compare it with 'YYYY-MM-DD'");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"nm\",\"type\":\"name_jp\"" L "},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"nm == 'x'\"}]}]}",
+	    "\"nm\" is a name_jp answer: compare one of its parts");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"g\",\"type\":\"group\"" L ",\"fields\":[" YN("y") "]},"
+	    "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"any(g, y == 1)\"}]}]}",
+	    "\"y\" (yes_no) is compared with an integer");
+	T_EQ_INT(parse(HEAD "\"pages\":[" P1 "{\"id\":\"r\",\"type\":\"select\"" L ",\"options\":["
+		       "{\"value\":\"a\",\"label\":{\"ja\":\"a\",\"en\":\"b\"}},"
+		       "{\"value\":\"b\",\"label\":{\"ja\":\"a\",\"en\":\"b\"}}]},"
+		       "{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"r in ['a', 'b'] and r != null\"}]}]}",
+		       d, sizeof d), 0);
 	/* a condition too long */
 	char big[FORMS_COND_MAX_LEN + 600];
 	int n = snprintf(big, sizeof big, HEAD "\"pages\":[" P1 YN("a") ",{\"id\":\"b\",\"type\":\"text\"" L
