@@ -215,6 +215,27 @@ int app_audit_as(struct store *s, const struct audit_config *c,
 	return rc;
 }
 
+void app_page_open(struct buf *b, struct html_page *p, struct http_req *r,
+		   const char *title, const char *error_id, const char *error)
+{
+	app_page(r, p, title);
+	buf_init(b, 4u << 20);
+	html_page_begin(b, p);
+	if (error) {
+		const char *ids[] = { error_id ? error_id : "main" }, *msgs[] = { error };
+		html_error_summary(b, p->lang, ids, msgs, 1);
+	}
+}
+
+int app_page_send(struct http_req *r, int status, struct buf *b,
+		  const struct html_page *p)
+{
+	html_page_end(b, p);
+	http_send_html(r, status, b);
+	buf_done(b);
+	return 0;
+}
+
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result)
 {

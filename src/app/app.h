@@ -91,6 +91,14 @@ struct store *app_store(struct http_req *r);
 struct app *app_of(struct http_req *r);
 struct app_req *app_req(struct http_req *r);
 void app_page(struct http_req *r, struct html_page *p, const char *title);
+/* app_page_open -- start an HTML answer in b: the layout for r with the
+ * title, and the accessible error summary when error is given (linking to
+ * the field error_id).  app_page_send closes the layout, answers with
+ * status and releases b: `return app_page_send(r, 200, &b, &p);` */
+void app_page_open(struct buf *b, struct html_page *p, struct http_req *r,
+		   const char *title, const char *error_id, const char *error);
+int app_page_send(struct http_req *r, int status, struct buf *b,
+		  const struct html_page *p);
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result);
 

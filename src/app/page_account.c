@@ -50,14 +50,8 @@ static int render_account(struct http_req *r, int status, const char *notice,
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	struct html_page p;
-	app_page(r, &p, html_t(l, "account"));
 	struct buf b;
-	buf_init(&b, 1u << 20);
-	html_page_begin(&b, &p);
-	if (error) {
-		const char *ids[] = { "current-password" }, *msgs[] = { error };
-		html_error_summary(&b, l, ids, msgs, 1);
-	}
+	app_page_open(&b, &p, r, html_t(l, "account"), "current-password", error);
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\">%s</div>", notice);
 	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
@@ -92,10 +86,7 @@ static int render_account(struct http_req *r, int status, const char *notice,
 		    html_t(l, "account.password"), q->csrf, html_t(l, "account.current_password"),
 		    error ? " aria-invalid=\"true\"" : "", html_t(l, "account.new_password"),
 		    html_t(l, "account.password_hint"), html_t(l, "account.password_change"));
-	html_page_end(&b, &p);
-	http_send_html(r, status, &b);
-	buf_done(&b);
-	return 0;
+	return app_page_send(r, status, &b, &p);
 }
 
 int page_account(struct http_req *r)

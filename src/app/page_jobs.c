@@ -43,10 +43,8 @@ int page_jobs(struct http_req *r)
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	struct html_page pg;
-	app_page(r, &pg, html_t(l, "staff.jobs"));
 	struct buf b;
-	buf_init(&b, 4u << 20);
-	html_page_begin(&b, &pg);
+	app_page_open(&b, &pg, r, html_t(l, "staff.jobs"), NULL, NULL);
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">ID</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
@@ -67,8 +65,5 @@ int page_jobs(struct http_req *r)
 	buf_puts(&b, "</tbody></table>\n");
 	if (p.n == 0)
 		html_printf(&b, "<p>%s</p>", html_t(l, "jobs.none"));
-	html_page_end(&b, &pg);
-	http_send_html(r, 200, &b);
-	buf_done(&b);
-	return 0;
+	return app_page_send(r, 200, &b, &pg);
 }

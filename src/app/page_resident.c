@@ -23,14 +23,8 @@ static int render_form(struct http_req *r, int status, int reg, const char *erro
 		return ERR_IO;
 	http_set_cookie(r, APP_PRELOGIN_COOKIE, pre, 1800);
 	struct html_page p;
-	app_page(r, &p, html_t(l, reg ? "resident.register" : "resident.login"));
 	struct buf b;
-	buf_init(&b, 1u << 20);
-	html_page_begin(&b, &p);
-	if (error) {
-		const char *ids[] = { "email" }, *msgs[] = { error };
-		html_error_summary(&b, l, ids, msgs, 1);
-	}
+	app_page_open(&b, &p, r, html_t(l, reg ? "resident.register" : "resident.login"), "email", error);
 	html_printf(&b, "<form method=\"post\" action=\"%s\" class=\"form\">"
 		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
 		    "<div class=\"field\"><label for=\"email\">%s</label>"
@@ -52,10 +46,7 @@ static int render_form(struct http_req *r, int status, int reg, const char *erro
 		html_printf(&b, "<p><a href=\"/resident/login\">%s</a></p>", html_t(l, "resident.have_account"));
 	else
 		html_printf(&b, "<p><a href=\"/resident/register\">%s</a></p>", html_t(l, "resident.no_account"));
-	html_page_end(&b, &p);
-	http_send_html(r, status, &b);
-	buf_done(&b);
-	return 0;
+	return app_page_send(r, status, &b, &p);
 }
 
 int page_resident_login_form(struct http_req *r)
@@ -194,10 +185,7 @@ int page_mypage(struct http_req *r)
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 		    q->csrf, html_t(l, "logout"));
-	html_page_end(&b, &p);
-	http_send_html(r, 200, &b);
-	buf_done(&b);
-	return 0;
+	return app_page_send(r, 200, &b, &p);
 }
 
 int page_resident_logout(struct http_req *r)

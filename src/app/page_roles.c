@@ -48,14 +48,8 @@ static int render_roles(struct http_req *r, int status, const char *error)
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	struct html_page pg;
-	app_page(r, &pg, html_t(l, "staff.roles"));
 	struct buf b;
-	buf_init(&b, 4u << 20);
-	html_page_begin(&b, &pg);
-	if (error) {
-		const char *ids[] = { "perm-name" }, *msgs[] = { error };
-		html_error_summary(&b, l, ids, msgs, 1);
-	}
+	app_page_open(&b, &pg, r, html_t(l, "staff.roles"), "perm-name", error);
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "</tr></thead><tbody>\n", html_t(l, "staff.roles"), html_t(l, "roles.name"),
@@ -91,10 +85,7 @@ static int render_roles(struct http_req *r, int status, const char *error)
 		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "roles.create"), q->csrf, html_t(l, "roles.name"),
 		    html_t(l, "roles.description"), html_t(l, "roles.mfa"), html_t(l, "roles.create"));
-	html_page_end(&b, &pg);
-	http_send_html(r, status, &b);
-	buf_done(&b);
-	return 0;
+	return app_page_send(r, status, &b, &pg);
 }
 
 int page_roles(struct http_req *r)
