@@ -348,6 +348,27 @@ int forms_first_page(const struct forms_def *d, const json_t *answers,
 		     struct jp_date today);
 
 /* ------------------------------------------------------------------ */
+/* Attachments (attach.c).                                             */
+
+/* forms_file_sniff -- the MIME type the first bytes show (PDF, JPEG,
+ * PNG, GIF, WebP, HEIC, zip), or NULL when unrecognised. */
+const char *forms_file_sniff(const void *data, size_t n);
+
+/*
+ * forms_file_accept -- check an uploaded file against a file field: not
+ * empty, at most max_bytes (ERR_LIMIT), its content of an accepted type
+ * (decided by forms_file_sniff, never by the name; an office document is
+ * accepted as zip content when the field accepts that document type;
+ * unrecognised content only when the field accepts
+ * application/octet-stream).  *meta gets the answer to store,
+ * {"name","type","size","sha256"}, with the name reduced to a clean base
+ * name (at most 255 bytes).  The detail never contains the file name.
+ */
+int forms_file_accept(json_t **meta, const struct forms_field *f,
+		      const char *name, const void *data, size_t n,
+		      struct err *e);
+
+/* ------------------------------------------------------------------ */
 /* Canonical JSON, RFC 8785 (jcs.c).                                   */
 
 /*
