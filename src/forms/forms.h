@@ -414,6 +414,19 @@ int forms_publish(int *version, int *created, struct store *s,
 		  const char *tenant, const struct forms_def *d,
 		  struct err *e);
 
+/* A hook run inside forms_publish's transaction right after a new version
+ * row is written (not when nothing changed): the caller appends its audit
+ * record there, so that a version without its record never commits.  A
+ * non-zero return rolls the publication back and is returned. */
+struct forms_publish_hook {
+	int (*fn)(struct store *s, const char *tenant, const char *id,
+		  int version, void *arg, struct err *e);
+	void *arg;
+};
+int forms_publish_with(int *version, int *created, struct store *s,
+		       const char *tenant, const struct forms_def *d,
+		       const struct forms_publish_hook *hook, struct err *e);
+
 struct forms_published {
 	char tenant[8];
 	char id[FORMS_ID_MAX + 1];

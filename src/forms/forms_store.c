@@ -20,6 +20,13 @@ int forms_publish(int *version, int *created, struct store *s,
 		  const char *tenant, const struct forms_def *d,
 		  struct err *e)
 {
+	return forms_publish_with(version, created, s, tenant, d, NULL, e);
+}
+
+int forms_publish_with(int *version, int *created, struct store *s,
+		       const char *tenant, const struct forms_def *d,
+		       const struct forms_publish_hook *hook, struct err *e)
+{
 	*version = 0;
 	if (created)
 		*created = 0;
@@ -88,6 +95,9 @@ int forms_publish(int *version, int *created, struct store *s,
 	if ((rc = store_exec(s, "INSERT INTO procedure_versions (procedure_id, tenant,"
 			     " version, definition, sha256, title_ja, title_en, published_at)"
 			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", iv, SV_N(iv), e)) < 0)
+		goto fail;
+	if (hook && hook->fn &&
+	    (rc = hook->fn(s, tenant, d->id, (int)latest + 1, hook->arg, e)) != 0)
 		goto fail;
 	if ((rc = store_commit(s, e)))
 		goto out;

@@ -181,6 +181,52 @@ static void test_tenants_and_list(void)
 	store_close(s);
 }
 
+struct hook_log {
+	int calls, fail;
+	char last[64];
+};
+
+static int hook(struct store *s, const char *tenant, const char *id, int version,
+		void *arg, struct err *e)
+{
+	struct hook_log *h = arg;
+	(void)s;
+	h->calls++;
+	snprintf(h->last, sizeof h->last, "%s %s v%d", tenant, id, version);
+	return h->fail ? err_set(e, ERR_DB, "hook refused") : 0;
+}
+
+static void test_hook(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct hook_log h = { 0 };
+	struct forms_publish_hook hk = { hook, &h };
+	int v = 0, created = 0;
+	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V1), &hk, &e), 0);
+	T_EQ_INT(h.calls, 1);
+	T_EQ_STR(h.last, "139998 inu-touroku v1");
+	/* unchanged: no version, no hook */
+	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V1), &hk, &e), 0);
+	T_EQ_INT(h.calls, 1);
+	/* a failing hook rolls the new version back */
+	h.fail = 1;
+	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V2), &hk, &e), ERR_DB);
+	T_EQ_INT(h.calls, 2);
+	int64_t n = 0;
+	T_EQ_INT(store_query_int(&n, s, "SELECT count(*) FROM procedure_versions", NULL, 0, &e), 0);
+	T_EQ_INT(n, 1);
+	T_CHECK(!store_in_tx(s));
+	h.fail = 0;
+	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V2), &hk, &e), 0);
+	T_EQ_INT(v, 2);
+	arena_free(a);
+	cleanup(s);
+	store_close(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -192,6 +238,7 @@ int main(void)
 	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
 	T_RUN(test_versions);
 	T_RUN(test_tenants_and_list);
+	T_RUN(test_hook);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];
