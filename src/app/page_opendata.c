@@ -216,9 +216,24 @@ int api_ckan(struct http_req *r)
 	    strcmp(a, "organization_show") == 0 || strcmp(a, "group_show") == 0) {
 		if (!id || !*id)
 			return ckan_validation(r, &c, "id", "Missing value");
-		if (a[0] == 'p')
-			rc = opendata_package(&res, &c, id, &e);
-		else if (a[0] == 'r')
+		if (a[0] == 'p') {
+			/* the cached text of the dict, in the envelope as text */
+			char *txt = NULL;
+			if ((rc = opendata_package_text(&txt, &c, id, &e)))
+				return ckan_fail(r, &c, rc, &e);
+			struct buf b;
+			buf_init(&b, 64u << 20);
+			buf_printf(&b, "{\"help\":\"%s/api/3/action/help_show?name=package_show\",\"success\":true,\"result\":",
+				   c.base);
+			buf_puts(&b, txt);
+			buf_putc(&b, '}');
+			free(txt);
+			http_set_header(r, "access-control-allow-origin", "*");
+			http_set_header(r, "cache-control", "no-cache");
+			http_send_json(r, 200, buf_cstr(&b));
+			buf_done(&b);
+			return 0;
+		} else if (a[0] == 'r')
 			rc = opendata_resource(&res, &c, id, &e);
 		else
 			rc = opendata_org_show(&res, &c, a[0] == 'o', id,
@@ -729,10 +744,8 @@ int page_opendata_search(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	struct html_page pg;
-	app_page(r, &pg, L(r, "オープンデータ", "Open data"));
 	struct buf b;
-	buf_init(&b, 8u << 20);
-	html_page_begin(&b, &pg);
+	app_page_open(&b, &pg, r, L(r, "オープンデータ", "Open data"), NULL, NULL);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
 	html_printf(&b, "<p>%s</p>\n",
 		    L(r, "区が公開しているデータを、誰でも自由に使えます。ライセンスと出典の表示は各データをご覧ください。",

@@ -337,6 +337,16 @@ int opendata_resource_put(char *id_out, int *version, int *changed,
 		struct store_val dp[] = { sv_text(dataset_id), sv_int(now) };
 		if ((rc = store_exec(s, "UPDATE opendata_datasets SET modified=$2 WHERE id=$1", dp, SV_N(dp), e)) < 0)
 			return rc;
+		char *dsname = NULL;
+		struct store_val nq[] = { sv_text(dataset_id) };
+		if ((rc = store_query_text(&dsname, s, "SELECT name FROM opendata_datasets WHERE id=$1", nq, 1, e)))
+			return rc;
+		char sum[OPENDATA_TITLE_MAX + 64];
+		snprintf(sum, sizeof sum, "%s: 版 %d / version %d", in->name, latest, latest);
+		rc = opendata_change_add(s, tenant, dataset_id, dsname, "changed package", sum, now, e);
+		free(dsname);
+		if (rc)
+			return rc;
 		if (changed)
 			*changed = 1;
 	}

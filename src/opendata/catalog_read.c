@@ -9,6 +9,10 @@
  * URL; each resource dict also lists its versions with their own URLs.
  */
 #include "opendata/opendata.h"
+#include "opendata/opendata_int.h"
+#include "base/util.h"
+
+#include <pthread.h>
 
 #include <jansson.h>
 #include <stdio.h>
@@ -108,8 +112,8 @@ static json_t *res_dict(const struct opendata_ctx *c, const struct store_rows *r
 	return o;
 }
 
-int opendata_package(json_t **out, const struct opendata_ctx *c, const char *idn,
-		     struct err *e)
+static int package_build(json_t **out, const struct opendata_ctx *c, const char *idn,
+			 struct err *e)
 {
 	*out = NULL;
 	struct store_rows *r;
@@ -437,4 +441,159 @@ int opendata_changes(json_t **out, const struct opendata_ctx *c, long limit, str
 	}
 	*out = a;
 	return 0;
+}
+
+/* ---- the per-thread package cache ----
+ * A package dict is rebuilt when its dataset's `modified` or its last change
+ * id differ from the cached ones (every write bumps one of them), when the
+ * base URL differs, or after PKG_CACHE_SECS.  One cache per thread (pthread
+ * key with a destructor), PKG_CACHE_SLOTS entries, direct-mapped by id. */
+
+#define PKG_CACHE_SLOTS 512
+#define PKG_CACHE_SECS 60
+
+struct pkg_slot {
+	char tenant[8];
+	char id[OPENDATA_ID_LEN + 1];
+	char *base;
+	int64_t modified, change, at;
+	json_t *j;
+	char *dump;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+	struct pkg_slot *s = p;
+	for (int i = 0; s && i < PKG_CACHE_SLOTS; i++) {
+		json_decref(s[i].j);
+		free(s[i].dump);
+		free(s[i].base);
+	}
+	free(s);
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static struct pkg_slot *slot_for(const char *id)
+{
+	pthread_once(&cache_once, cache_init);
+	struct pkg_slot *s = pthread_getspecific(cache_key);
+	if (!s) {
+		s = calloc(PKG_CACHE_SLOTS, sizeof *s);
+		if (!s || pthread_setspecific(cache_key, s)) {
+			free(s);
+			return NULL;
+		}
+	}
+	unsigned h = 2166136261u;
+	for (const char *p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &s[h % PKG_CACHE_SLOTS];
+}
+
+int opendata_package_cached(json_t **out, const char **dump, const struct opendata_ctx *c,
+			    const char *id, int64_t modified, int64_t change, struct err *e)
+{
+	*out = NULL;
+	struct pkg_slot *sl = slot_for(id);
+	int64_t now = mono_ms() / 1000;
+	if (sl && sl->j && strcmp(sl->id, id) == 0 && strcmp(sl->tenant, c->tenant) == 0 &&
+	    sl->modified == modified && sl->change == change && sl->base &&
+	    strcmp(sl->base, c->base) == 0 && now - sl->at < PKG_CACHE_SECS) {
+		*out = json_incref(sl->j);
+		if (dump)
+			*dump = sl->dump;
+		return 0;
+	}
+	json_t *j = NULL;
+	int rc = package_build(&j, c, id, e);
+	if (rc)
+		return rc;
+	if (sl) {
+		char *d = json_dumps(j, JSON_COMPACT);
+		char *b = strdup(c->base);
+		if (d && b) {
+			json_decref(sl->j);
+			free(sl->dump);
+			free(sl->base);
+			snprintf(sl->tenant, sizeof sl->tenant, "%s", c->tenant);
+			snprintf(sl->id, sizeof sl->id, "%s", id);
+			sl->base = b;
+			sl->modified = modified;
+			sl->change = change;
+			sl->at = now;
+			sl->j = json_incref(j);
+			sl->dump = d;
+			if (dump)
+				*dump = sl->dump;
+		} else {
+			free(d);
+			free(b);
+			if (dump)
+				*dump = NULL;
+		}
+	} else if (dump) {
+		*dump = NULL;
+	}
+	*out = j;
+	return 0;
+}
+
+/* the dataset's id and validity keys, by id or name */
+static int package_key(char *id, int64_t *modified, int64_t *change, const struct opendata_ctx *c,
+		       const char *idn, struct err *e)
+{
+	struct store_rows *r;
+	struct store_val p[] = { sv_text(c->tenant), sv_text(idn) };
+	int rc = store_query(&r, c->s, "SELECT d.id, d.modified, (SELECT MAX(h.id) FROM opendata_changes h"
+				       " WHERE h.dataset_id=d.id) FROM opendata_datasets d WHERE d.tenant=$1"
+				       " AND (d.id=$2 OR d.name=$2) AND d.state='active'", p, SV_N(p), e);
+	if (rc)
+		return rc;
+	if ((rc = store_rows_next(r, e)) == 1) {
+		snprintf(id, OPENDATA_ID_LEN + 1, "%s", store_col_text(r, 0));
+		*modified = store_col_int(r, 1);
+		*change = store_col_int(r, 2);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = err_set(e, ERR_NOTFOUND, "no such dataset");
+	}
+	store_rows_free(r);
+	return rc;
+}
+
+int opendata_package(json_t **out, const struct opendata_ctx *c, const char *idn,
+		     struct err *e)
+{
+	*out = NULL;
+	char id[OPENDATA_ID_LEN + 1];
+	int64_t m, ch;
+	int rc = package_key(id, &m, &ch, c, idn, e);
+	if (rc)
+		return rc;
+	return opendata_package_cached(out, NULL, c, id, m, ch, e);
+}
+
+int opendata_package_text(char **out, const struct opendata_ctx *c, const char *idn,
+			  struct err *e)
+{
+	*out = NULL;
+	char id[OPENDATA_ID_LEN + 1];
+	int64_t m, ch;
+	int rc = package_key(id, &m, &ch, c, idn, e);
+	if (rc)
+		return rc;
+	json_t *j = NULL;
+	const char *d = NULL;
+	if ((rc = opendata_package_cached(&j, &d, c, id, m, ch, e)))
+		return rc;
+	*out = d ? strdup(d) : json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return *out ? 0 : ERR_NOMEM;
 }

@@ -288,6 +288,10 @@ struct opendata_ctx {
 /* opendata_package -- package_show's dict by id or name; ERR_NOTFOUND */
 int opendata_package(struct json_t **out, const struct opendata_ctx *c,
 		     const char *id_or_name, struct err *e);
+/* opendata_package_text -- the same as compact JSON text (malloc'd), from
+ * the per-thread cache when the dataset has not changed */
+int opendata_package_text(char **out, const struct opendata_ctx *c,
+			  const char *id_or_name, struct err *e);
 int opendata_resource(struct json_t **out, const struct opendata_ctx *c,
 		      const char *id, struct err *e);
 /* organisations (is_org = 1) or groups (0): list names or dicts */

@@ -83,6 +83,8 @@ static const struct store_migration od_migrations[] = {
 	  " activity TEXT NOT NULL,"              /* CKAN activity_type */
 	  " summary TEXT NOT NULL);"
 	  "CREATE INDEX opendata_changes_at ON opendata_changes (tenant, at);" },
+	{ 2, "opendata changes by dataset (package cache validity)",
+	  "CREATE INDEX opendata_changes_ds ON opendata_changes (dataset_id, id);" },
 };
 
 const struct store_module_schema opendata_schema = {

@@ -5,7 +5,7 @@
  * Text matching is behind opendata_search_key() and the `search_key`
  * column: the folded text (jp_text_fold: NFKC, case, hiragana to
  * katakana, dash and space look-alikes) of title, English title,
- * description, tags and organisation, matched with LIKE '%word%' for each
+ * description, tags and organisation, matched as a plain substring (instr / strpos) for each
  * word (so 1- and 2-character Japanese queries work).  When the shared
  * search module (src/search) lands, these two functions switch to it.
  *
@@ -13,6 +13,7 @@
  * terms, rows at most OPENDATA_ROWS_API_MAX, facet.limit 50.
  */
 #include "opendata/opendata.h"
+#include "opendata/opendata_int.h"
 #include "jp/text.h"
 
 #include <jansson.h>
@@ -198,23 +199,16 @@ static int where_build(struct where *w, const struct opendata_ctx *c,
 				free(key);
 				return err_set(e, ERR_LIMIT, "more than %d words", OPENDATA_Q_WORDS);
 			}
-			/* %word% with LIKE's own characters escaped */
-			struct buf lk;
-			buf_init(&lk, 1024);
-			buf_putc(&lk, '%');
-			for (const char *x = t; *x; x++) {
-				if (*x == '%' || *x == '_' || *x == '\\')
-					buf_putc(&lk, '\\');
-				buf_putc(&lk, *x);
-			}
-			buf_putc(&lk, '%');
-			w->words[w->nwords] = buf_steal(&lk);
+			/* a plain substring of the folded key: instr() in SQLite,
+			 * strpos() in PostgreSQL (no LIKE pattern characters) */
+			w->words[w->nwords] = strdup(t);
 			if (!w->words[w->nwords]) {
 				free(key);
 				return ERR_NOMEM;
 			}
 			w->p[w->np++] = sv_text(w->words[w->nwords++]);
-			buf_printf(&w->sql, " AND d.search_key LIKE $%d ESCAPE '\\'", w->np);
+			buf_printf(&w->sql, store_kind(c->s) == STORE_PG ? " AND strpos(d.search_key, $%d) > 0"
+									 : " AND instr(d.search_key, $%d) > 0", w->np);
 		}
 		free(key);
 	}
@@ -295,7 +289,8 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 	if ((rc = store_query_int(&count, c->s, buf_cstr(&sql), w.p, w.np, e)))
 		goto out;
 	buf_reset(&sql);
-	buf_printf(&sql, "SELECT d.id FROM opendata_datasets d%s", buf_cstr(&w.sql));
+	buf_printf(&sql, "SELECT d.id, d.modified, (SELECT MAX(h.id) FROM opendata_changes h WHERE h.dataset_id=d.id)"
+			 " FROM opendata_datasets d%s", buf_cstr(&w.sql));
 	if (order_by(&sql, q->sort)) {
 		rc = err_set(e, ERR_INVALID, "sort not supported");
 		goto out;
@@ -303,26 +298,33 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 	buf_printf(&sql, " LIMIT %ld OFFSET %ld", q->rows, q->start);
 	/* ids first: package dicts need their own queries on this connection */
 	char **ids = calloc((size_t)(q->rows > 0 ? q->rows : 1), sizeof *ids);
+	int64_t *mod = calloc((size_t)(q->rows > 0 ? q->rows : 1), 2 * sizeof *mod);
 	int nids = 0;
 	struct store_rows *r;
-	if (!ids) {
+	if (!ids || !mod) {
+		free(ids);
+		free(mod);
 		rc = ERR_NOMEM;
 		goto out;
 	}
 	if ((rc = store_query(&r, c->s, buf_cstr(&sql), w.p, w.np, e)) == 0) {
-		while ((rc = store_rows_next(r, e)) == 1 && nids < q->rows)
+		while ((rc = store_rows_next(r, e)) == 1 && nids < q->rows) {
+			mod[2 * nids] = store_col_int(r, 1);
+			mod[2 * nids + 1] = store_col_int(r, 2);
 			ids[nids++] = strdup(store_col_text(r, 0));
+		}
 		store_rows_free(r);
 	}
 	json_t *results = json_array();
 	for (int i = 0; rc >= 0 && i < nids; i++) {
 		json_t *pkg = NULL;
-		if (ids[i] && (rc = opendata_package(&pkg, c, ids[i], e)) == 0)
+		if (ids[i] && (rc = opendata_package_cached(&pkg, NULL, c, ids[i], mod[2 * i], mod[2 * i + 1], e)) == 0)
 			json_array_append_new(results, pkg);
 	}
 	for (int i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
+	free(mod);
 	if (rc < 0) {
 		json_decref(results);
 		goto out;

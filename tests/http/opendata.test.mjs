@@ -299,7 +299,8 @@ test('Atom feed of changes', async () => {
   const x = await r.text();
   assert.match(x, /^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
   assert.ok((x.match(/<entry>/g) || []).length >= 7);
-  assert.match(x, /新規公開 \/ new: デモ区 AED設置箇所一覧/);
+  assert.match(x, /<entry><title>(新規公開 \/ new|更新 \/ updated): [^<]+<\/title>/);
+  assert.match(x, /版 1 \/ version 1/);
 });
 
 test('public pages: search with facets, dataset page with preview, JSON-LD and downloads', async () => {
