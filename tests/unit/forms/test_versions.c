@@ -109,6 +109,12 @@ static void test_versions(void)
 	T_EQ_INT(forms_publish(&v, &created, s, T1, def(a, V1), &e), 0);
 	T_EQ_INT(v, 1);
 	T_EQ_INT(created, 1);
+	char *v1_before = NULL;
+	const char *row_sql = "SELECT definition || '|' || sha256 || '|' || title_ja || '|' ||"
+			      " CAST(published_at AS TEXT) FROM procedure_versions"
+			      " WHERE tenant = $1 AND version = 1";
+	struct store_val tv[] = { sv_text(T1) };
+	T_EQ_INT(store_query_text(&v1_before, s, row_sql, tv, 1, &e), 0);
 	/* unchanged: no new version, even with keys reordered */
 	T_EQ_INT(forms_publish(&v, &created, s, T1, def(a, V1), &e), 0);
 	T_EQ_INT(v, 1);
@@ -123,6 +129,12 @@ static void test_versions(void)
 	/* going back to the first text is a change too: version 3 */
 	T_EQ_INT(forms_publish(&v, &created, s, T1, def(a, V1), &e), 0);
 	T_EQ_INT(v, 3);
+	/* the first version's row is exactly as it was written */
+	char *v1_after = NULL;
+	T_EQ_INT(store_query_text(&v1_after, s, row_sql, tv, 1, &e), 0);
+	T_EQ_STR(v1_after, v1_before);
+	free(v1_before);
+	free(v1_after);
 	/* every version loads as it was published */
 	struct forms_def *d;
 	int got = 0;
