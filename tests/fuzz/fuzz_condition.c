@@ -25,6 +25,16 @@ static int count_ref(const char *name, int scoped, const char *group, void *arg)
 	return 0;
 }
 
+static int count_lit(const char *name, int scoped, const char *group,
+		     const struct forms_val *lit, void *arg)
+{
+	(void)scoped;
+	(void)group;
+	assert(name && *name && lit);
+	(*(int *)arg)++;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > FORMS_COND_MAX_LEN + 16)
@@ -55,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)forms_cond_value(c, &env);
 		int n = 0;
 		forms_cond_refs(c, count_ref, &n);
+		forms_cond_literals(c, count_lit, &n);
 	} else {
 		assert(rc == ERR_INVALID || rc == ERR_LIMIT || rc == ERR_NOMEM);
 		assert(e.detail[0]);
