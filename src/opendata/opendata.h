@@ -65,7 +65,7 @@ struct opendata_csv {
 	opendata_csv_fn fn;
 	void *arg;
 	struct buf rec;        /* field bytes, each NUL-terminated        */
-	size_t start[OPENDATA_CSV_FIELDS_MAX];
+	size_t start[OPENDATA_CSV_FIELDS_MAX + 1]; /* field i is start[i]..start[i+1] */
 	int nf;
 	int state;             /* internal                                */
 	long line;             /* current physical line                   */
