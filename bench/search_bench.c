@@ -5,7 +5,9 @@
  *
  *   build/bench/search_bench CORPUS.tsv WORKDIR [QUERIES_PER_CLASS]
  *
- * WORKDIR gets bench.db (the main database, SQLite), bench.idx (the index)
+ * WORKDIR gets bench.db (the main database, SQLite; BENCH_DB=URL uses
+ * that database instead, e.g. PostgreSQL, and drops its search tables
+ * first), bench.idx (the index)
  * and queries.txt / quality.txt (the queries, for the Groonga run).
  * Prints "figure NAME VALUE UNIT" lines and per-class detail lines.
  * Queries run one after another on one thread, limit 10, with snippets,
@@ -52,6 +54,22 @@ int main(int argc, char **argv)
 	struct err e;
 	struct store *st;
 	struct search *sr;
+	const char *bdb = getenv("BENCH_DB");
+	if (bdb && *bdb) {
+		/* another database (PostgreSQL): start from empty search tables */
+		snprintf(url, sizeof url, "%s", bdb);
+		if (store_open(&st, url, &e)) {
+			fprintf(stderr, "search_bench: %s\n", e.detail);
+			return 1;
+		}
+		store_script(st, "DROP TABLE IF EXISTS search_docs;"
+			     " DROP TABLE IF EXISTS search_log; DROP TABLE IF EXISTS search_state",
+			     NULL);
+		store_exec(st, "DELETE FROM schema_migrations WHERE module = 'search'", NULL,
+			   0, NULL);
+		store_close(st);
+	}
+	printf("database %s\n", bdb && *bdb ? "postgresql" : "sqlite");
 	if (store_open(&st, url, &e) || store_migrate(st, &search_schema, 1, NULL, &e) ||
 	    search_open(&sr, st, idx, NULL, &e)) {
 		fprintf(stderr, "search_bench: %s\n", e.detail);

@@ -29,6 +29,7 @@ int cli_job(int argc, char **argv);
 int cli_nursery(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_opendata(int argc, char **argv);
+int cli_search(int argc, char **argv);
 int cli_procedure(int argc, char **argv);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,

@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
 	{ "job", cli_job, "the job queue: list, cancel" },
 	{ "opendata", cli_opendata, "open data catalog: import a directory, validate a CSV" },
+	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 };

@@ -30,18 +30,34 @@
  * other character (FTS syntax such as " * ( ) : ^ NEAR AND OR NOT) is plain
  * text: a query can never inject an FTS expression.
  *
- * Ranking: BM25 with the title weighted 10, facet values 3, body 1; ties
- * by (collection, id).
+ * Ranking: mg_rank (rank.c): BM25's idf and term-frequency saturation with
+ * the title weighted 10, facet values 3, body 1, but no length
+ * normalisation (that per-row lookup was 80% of query time); ties by index
+ * order (older first).  A document with a query word in its title always
+ * ranks above one that has it only in the body.
  *
- * Snippets are PLAIN TEXT (not escaped) with highlight ranges given as byte
- * offsets into the snippet; search_snippet_html() writes the HTML-escaped
- * form with <mark>...</mark>.
+ * total is exact: one pass counts every match and keeps the best
+ * offset + limit, so the cost of a query grows with its number of matches
+ * (docs/search.md has the measured figures).
+ *
+ * PostgreSQL: the same design.  The projection and the log are ordinary
+ * tables in PostgreSQL, each server keeps its own FTS5 file and catches up
+ * from the log; seqs taken by transactions that commit late are re-read
+ * (holes, see search.c), for up to 30 s.
+ *
+ * Snippets are PLAIN TEXT (not escaped), about 40 tokens of the body around
+ * the best match, "…" where cut, with highlight ranges given as byte
+ * offsets into the snippet (sorted, disjoint, on character boundaries, on
+ * the original characters: ｶﾞｲﾄﾞ is marked when ガイド was asked);
+ * search_snippet_html() writes the HTML-escaped form with <mark>...</mark>.
  *
  * Threads: a `struct search` is one index connection plus the caller's
  * store; one thread at a time (like struct store).  Several handles (and
  * processes) may share one index_path.
  *
- * Limits (ERR_LIMIT beyond, ERR_INVALID for malformed input):
+ * Limits (ERR_LIMIT beyond, ERR_INVALID for malformed input): below.
+ * Control characters in titles and bodies are stored as spaces; ids,
+ * tenants, collections and field values must not contain any.
  */
 #ifndef MADOGUCHI_SEARCH_SEARCH_H
 #define MADOGUCHI_SEARCH_SEARCH_H
