@@ -7,6 +7,7 @@
  */
 #include "t.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -410,6 +411,79 @@ static void test_two_servers_and_reindex(void)
 	fx_close(&f);
 }
 
+/* the worker threads of one server: one store connection and one search
+ * handle each, one index file; a writer thread puts while readers search */
+struct worker {
+	int id, errors, queries;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct store *st;
+	struct search *sr;
+	struct err e;
+	if (store_open(&st, url, &e)) {
+		w->errors++;
+		return NULL;
+	}
+	if (search_open(&sr, st, index_path, NULL, &e)) {
+		printf("# worker %d: %s\n", w->id, e.detail);
+		w->errors++;
+		store_close(st);
+		return NULL;
+	}
+	for (int i = 0; i < 40; i++) {
+		if (w->id == 0) {
+			char id[32], title[64];
+			snprintf(id, sizeof id, "w%d", i);
+			snprintf(title, sizeof title, "並行%d 保育", i);
+			struct search_doc d = { "131059", "faq", id, title, "本文", NULL, 0 };
+			if (search_put(sr, &d, &e)) {
+				printf("# put: %s\n", e.detail);
+				w->errors++;
+			}
+		} else {
+			struct search_query q = { .text = "保育", .limit = 5, .with_snippets = 1 };
+			struct search_result r;
+			if (search_query(&r, sr, &q, &e)) {
+				printf("# query: %s\n", e.detail);
+				w->errors++;
+			}
+			search_result_done(&r);
+			w->queries++;
+		}
+	}
+	search_close(sr);
+	store_close(st);
+	return NULL;
+}
+
+static void test_threads_share_one_index(void)
+{
+	struct fixture f;
+	T_REQUIRE(fx_open(&f) == 0);
+	load_corpus(f.sr);
+	T_EQ_STR(idset(f.sr, "保育"), "nursery");
+	pthread_t th[4];
+	struct worker w[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ i, 0, 0 };
+		T_REQUIRE(pthread_create(&th[i], NULL, worker_main, &w[i]) == 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		T_EQ_INT(w[i].errors, 0);
+	}
+	struct search_query q = { .text = "保育", .limit = 100 };
+	struct search_result r;
+	struct err e;
+	T_REQUIRE(search_query(&r, f.sr, &q, &e) == 0);
+	T_EQ_INT(r.total, 41);
+	search_result_done(&r);
+	fx_close(&f);
+}
+
 static void test_limits_and_bad_queries(void)
 {
 	struct fixture f;
@@ -528,6 +602,7 @@ int main(void)
 	T_RUN(test_delete_and_update);
 	T_RUN(test_two_servers_and_reindex);
 	T_RUN(test_limits_and_bad_queries);
+	T_RUN(test_threads_share_one_index);
 	struct store *s;
 	if (store_open(&s, url, NULL) == 0) {
 		drop_all(s);
