@@ -549,6 +549,45 @@ static int parse_date_opt(struct jp_date *d, struct bld *b, const json_t *o,
 	return 0;
 }
 
+/* prefill: where a once-only answer comes from (the runner fills it; a
+ * registry answer is read-only unless "editable") */
+static int parse_prefill(struct forms_field *f, struct bld *b, const json_t *o,
+			 const char *path)
+{
+	const json_t *pf = json_object_get(o, "prefill");
+	if (!pf)
+		return 0;
+	char p[FORMS_PATH_MAX + 16];
+	forms_pathf(p, sizeof p, "%s.prefill", path);
+	int rc;
+	if (!json_is_object(pf))
+		return inval(b, p, "must be an object {\"source\", \"path\", \"editable\"}");
+	if (f->type == FORMS_T_INFO || f->type == FORMS_T_DECLARATION || f->type == FORMS_T_FILE)
+		return inval(b, p, "a %s field cannot be prefilled", forms_type_name(f->type));
+	if ((rc = check_keys(b, pf, p, " source path editable ")) ||
+	    (rc = get_enum(&f->prefill_source, b, pf, "source", p,
+			   " juki jpki_cert previous_submission staff ", NULL)))
+		return rc;
+	if (!f->prefill_source)
+		return inval(b, p, "missing \"source\"");
+	if ((rc = get_str(&f->prefill_path, b, pf, "path", p,
+			  strcmp(f->prefill_source, "previous_submission") != 0)))
+		return rc;
+	if (f->prefill_path) {
+		const char *s = f->prefill_path;
+		int ok = strlen(s) <= FORMS_ID_MAX * 2 && s[0] >= 'a' && s[0] <= 'z';
+		for (; ok && *s; s++)
+			ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			     *s == '_' || (*s == '.' && s[1] && s[1] != '.');
+		if (!ok)
+			return inval(b, p, "\"path\" must be a dotted name of [a-z0-9_]");
+	}
+	/* registry and certificate data are read-only unless said otherwise */
+	f->prefill_editable = strcmp(f->prefill_source, "juki") != 0 &&
+			      strcmp(f->prefill_source, "jpki_cert") != 0;
+	return get_bool(&f->prefill_editable, b, pf, "editable", p);
+}
+
 static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		       const char *path, int page,
 		       const struct forms_field *group, int depth)
@@ -569,7 +608,7 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 			     cut(json_string_value(tv)), f->id);
 	char allowed[256];
 	snprintf(allowed, sizeof allowed,
-		 " id type label hint required required_if show_if%s",
+		 " id type label hint required required_if show_if prefill%s",
 		 type_keys[f->type]);
 	if ((rc = check_keys(b, o, path, allowed)))
 		return rc;
@@ -598,6 +637,8 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		return rc;
 	if (f->required_if && f->required)
 		return inval(b, path, "\"required\": true and \"required_if\" together (drop one)");
+	if ((rc = parse_prefill(f, b, o, path)))
+		return rc;
 	f->min_length = f->max_length = -1;
 	f->min_selected = f->max_selected = -1;
 	f->min_items = 0;
@@ -849,7 +890,7 @@ static void decref_cb(void *p)
 
 #define TOP_KEYS " format id title description department fee signature " \
 		 "staff_states retention_years target_days pages routes exits " \
-		 "checks declaration "
+		 "checks declaration life_events "
 
 static const char *const default_states[] = {
 	"received", "in_review", "returned", "approved", "rejected",
@@ -931,6 +972,25 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 	} else {
 		d->staff_states = (const char **)default_states;
 		d->nstates = (int)(sizeof default_states / sizeof default_states[0]);
+	}
+	const json_t *le = json_object_get(doc, "life_events");
+	if (le) {
+		if (!json_is_array(le) || json_array_size(le) > 20)
+			return inval(b, "life_events", "must be an array of at most 20 event ids");
+		d->nlife_events = (int)json_array_size(le);
+		d->life_events = arena_alloc(a, sizeof *d->life_events * (size_t)(d->nlife_events + 1));
+		if (!d->life_events)
+			return err_set(e, ERR_NOMEM, "arena full");
+		for (int i = 0; i < d->nlife_events; i++) {
+			const json_t *x = json_array_get(le, (size_t)i);
+			if (!json_is_string(x) || !valid_id(json_string_value(x), 0))
+				return inval(b, "life_events", "[%d] must be an id of [a-z0-9_]", i);
+			d->life_events[i] = json_string_value(x);
+			for (int j = 0; j < i; j++)
+				if (strcmp(d->life_events[j], d->life_events[i]) == 0)
+					return inval(b, "life_events", "duplicate event \"%s\"",
+						     cut(d->life_events[i]));
+		}
 	}
 	int present;
 	if ((rc = get_int(&d->retention_years, &present, b, doc, "retention_years",

@@ -184,6 +184,9 @@ struct forms_field {
 	int nfields;
 	int64_t min_items, max_items;        /* group                      */
 	struct forms_text text;              /* info / declaration text    */
+	const char *prefill_source;          /* "juki", ...; NULL: none    */
+	const char *prefill_path;            /* where in the source        */
+	int prefill_editable;                /* the resident may change it */
 	int page;                            /* index of its page          */
 	int order;                           /* definition order, global   */
 };
@@ -243,6 +246,8 @@ struct forms_def {
 	struct forms_check *checks;
 	int nchecks;
 	struct forms_text declaration;
+	const char **life_events;            /* "move_in", "birth", ...      */
+	int nlife_events;
 	const json_t *json;                  /* the source document          */
 };
 

@@ -159,6 +159,41 @@ static void test_fields(void)
 	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"1a\",\"type\":\"text\"" L "}]}]}", "\"id\" must be");
 }
 
+static void test_prefill_and_events(void)
+{
+	const char *j = HEAD "\"life_events\":[\"move_in\",\"birth\"],\"pages\":[" P1
+		"{\"id\":\"n\",\"type\":\"name_jp\"" L ",\"prefill\":{\"source\":\"juki\",\"path\":\"name\"}},"
+		"{\"id\":\"t\",\"type\":\"phone\"" L ",\"prefill\":{\"source\":\"previous_submission\"}},"
+		"{\"id\":\"a\",\"type\":\"address_jp\"" L ",\"prefill\":{\"source\":\"juki\",\"path\":\"household.address\",\"editable\":true}}"
+		"]}]}";
+	struct forms_def *d;
+	struct err e;
+	int rc = forms_def_parse(&d, A, j, strlen(j), &e);
+	if (rc)
+		printf("# %s\n", e.detail);
+	T_REQUIRE(rc == 0);
+	T_EQ_INT(d->nlife_events, 2);
+	T_EQ_STR(d->life_events[1], "birth");
+	const struct forms_field *n = forms_def_field(d, "n"), *t = forms_def_field(d, "t"),
+				 *a = forms_def_field(d, "a");
+	T_EQ_STR(n->prefill_source, "juki");
+	T_EQ_STR(n->prefill_path, "name");
+	T_EQ_INT(n->prefill_editable, 0);          /* registry data is read-only */
+	T_EQ_INT(t->prefill_editable, 1);
+	T_CHECK(t->prefill_path == NULL);
+	T_EQ_INT(a->prefill_editable, 1);
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"n\",\"type\":\"text\"" L ",\"prefill\":{\"source\":\"facebook\",\"path\":\"x\"}}]}]}",
+	    "pages[0].fields[0].prefill: \"source\" must be one of");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"n\",\"type\":\"text\"" L ",\"prefill\":{\"source\":\"juki\"}}]}]}",
+	    "prefill: missing \"path\"");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"n\",\"type\":\"text\"" L ",\"prefill\":{\"source\":\"juki\",\"path\":\"a..b\"}}]}]}",
+	    "\"path\" must be a dotted name");
+	BAD(HEAD "\"pages\":[" P1 "{\"id\":\"f\",\"type\":\"file\"" L ",\"accept\":[\"image/png\"],"
+	    "\"prefill\":{\"source\":\"staff\",\"path\":\"x\"}}]}]}", "a file field cannot be prefilled");
+	BAD(HEAD "\"life_events\":[\"birth\",\"birth\"],\"pages\":[" P1 "]}]}", "duplicate event \"birth\"");
+	BAD(HEAD "\"life_events\":\"birth\",\"pages\":[" P1 "]}]}", "life_events: must be an array");
+}
+
 static void test_conditions(void)
 {
 	BAD(HEAD "\"pages\":[" P1 YN("a") ",{\"id\":\"b\",\"type\":\"text\"" L ",\"show_if\":\"c == 1\"}]}]}",
@@ -293,6 +328,7 @@ int main(void)
 	T_RUN(test_good);
 	T_RUN(test_json_and_top);
 	T_RUN(test_fields);
+	T_RUN(test_prefill_and_events);
 	T_RUN(test_conditions);
 	T_RUN(test_routes);
 	T_RUN(test_limits);
