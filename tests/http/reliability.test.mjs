@@ -39,8 +39,12 @@ test('SIGKILL during writes loses no acknowledged write', async () => {
           } catch { return; /* the connection died with the server */ }
         }
       };
+      const before = acked.length;
       const writers = [0, 1, 2].map(writer);
-      await sleep(700 + 200 * (round % 3));
+      // kill only once this round has an acknowledged write (a sanitizer
+      // build hashes slowly), then at a varying moment during the load
+      for (let t = 0; acked.length === before && t < 600; t++) await sleep(50);
+      await sleep(150 + 200 * (round % 3));
       srv.proc.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);
