@@ -199,6 +199,32 @@ static void test_limits(void)
 	T_EQ_INT(perr(list, d, sizeof d), ERR_LIMIT);
 }
 
+static void test_value(void)
+{
+	struct forms_cond *c;
+	struct err e;
+	struct forms_env env = { .root = answers, .today = { 2026, 11, 22 } };
+	T_REQUIRE(forms_cond_parse(&c, A, "add_days(today(), 10)", &e) == 0);
+	struct forms_val v = forms_cond_value(c, &env);
+	T_EQ_INT(v.kind, FORMS_V_STR);
+	T_EQ_STR(v.s, "2026-12-02");
+	T_REQUIRE(forms_cond_parse(&c, A, "count(children)", &e) == 0);
+	v = forms_cond_value(c, &env);
+	T_EQ_INT(v.kind, FORMS_V_INT);
+	T_EQ_INT(v.i, 2);
+	T_REQUIRE(forms_cond_parse(&c, A, "bank", &e) == 0);
+	T_EQ_INT(forms_cond_value(c, &env).kind, FORMS_V_OBJ);
+	/* a non-boolean value is not true */
+	T_EQ_INT(ev("children_count"), 0);
+	T_EQ_INT(ev("'yes'"), 0);
+	/* inside a group item, item fields shadow nothing at the root */
+	json_t *item = json_pack("{s:s}", "relation", "父");
+	env.item = item;
+	T_REQUIRE(forms_cond_parse(&c, A, "relation == '父' and has_spouse", &e) == 0);
+	T_EQ_INT(forms_cond_eval(c, &env), 1);
+	json_decref(item);
+}
+
 static int collect(const char *name, int scoped, const char *group, void *arg)
 {
 	char *acc = arg;
@@ -237,6 +263,7 @@ int main(void)
 	T_RUN(test_functions);
 	T_RUN(test_errors);
 	T_RUN(test_limits);
+	T_RUN(test_value);
 	T_RUN(test_refs);
 	json_decref(answers);
 	arena_free(A);
