@@ -85,6 +85,8 @@ static const struct store_migration od_migrations[] = {
 	  "CREATE INDEX opendata_changes_at ON opendata_changes (tenant, at);" },
 	{ 2, "opendata changes by dataset (package cache validity)",
 	  "CREATE INDEX opendata_changes_ds ON opendata_changes (dataset_id, id);" },
+	{ 3, "opendata search key index (substring scans read the index only)",
+	  "CREATE INDEX opendata_datasets_key ON opendata_datasets (tenant, state, search_key);" },
 };
 
 const struct store_module_schema opendata_schema = {

@@ -23,6 +23,7 @@
 
 #define OPENDATA_Q_WORDS 8
 #define FACET_LIMIT 50
+#define OPENDATA_KEY_MAX 2000 /* bytes of the indexed search key */
 
 int opendata_search_key(char **out, const char *text, struct err *e)
 {
@@ -36,31 +37,46 @@ int opendata_search_reindex(struct store *s, const char *tenant, const char *dat
 	buf_init(&b, 4 * OPENDATA_TEXT_MAX);
 	struct store_rows *r;
 	struct store_val p[] = { sv_text(dataset_id), sv_text(tenant) };
-	int rc = store_query(&r, s, "SELECT d.title, COALESCE(d.title_en,''), COALESCE(d.notes,''), o.title,"
-				    " COALESCE(o.title_en,''), d.name FROM opendata_datasets d"
+	int rc = store_query(&r, s, "SELECT d.title, COALESCE(d.title_en,''), o.title, COALESCE(o.title_en,''),"
+				    " d.name, COALESCE(d.notes,'') FROM opendata_datasets d"
 				    " JOIN opendata_orgs o ON o.id=d.org_id WHERE d.id=$1 AND d.tenant=$2",
 			     p, SV_N(p), e);
 	if (rc)
 		return rc;
-	if ((rc = store_rows_next(r, e)) == 1)
-		for (int i = 0; i < 6; i++)
+	char *notes = NULL;
+	if ((rc = store_rows_next(r, e)) == 1) {
+		for (int i = 0; i < 5; i++)
 			buf_printf(&b, "%s\n", store_col_text(r, i));
+		notes = strdup(store_col_text(r, 5));
+	}
 	store_rows_free(r);
 	if (rc <= 0) {
 		buf_done(&b);
+		free(notes);
 		return rc < 0 ? rc : err_set(e, ERR_NOTFOUND, "dataset %s", dataset_id);
 	}
 	if ((rc = store_query(&r, s, "SELECT tag FROM opendata_tags WHERE dataset_id=$1", p, 1, e))) {
 		buf_done(&b);
+		free(notes);
 		return rc;
 	}
 	while ((rc = store_rows_next(r, e)) == 1)
 		buf_printf(&b, "%s\n", store_col_text(r, 0));
 	store_rows_free(r);
+	buf_puts(&b, notes ? notes : "");
+	free(notes);
 	char *key = NULL;
 	if (rc == 0)
 		rc = opendata_search_key(&key, buf_cstr(&b), e);
 	buf_done(&b);
+	/* the key is indexed: at most OPENDATA_KEY_MAX bytes (titles, tags
+	 * and organisation come first; a long description's tail is cut) */
+	if (key && strlen(key) > OPENDATA_KEY_MAX) {
+		size_t k = OPENDATA_KEY_MAX;
+		while (k > 0 && ((unsigned char)key[k] & 0xC0) == 0x80)
+			k--;
+		key[k] = '\0';
+	}
 	if (rc)
 		return rc;
 	struct store_val u[] = { sv_text(dataset_id), sv_text(key) };
@@ -217,13 +233,13 @@ static int where_build(struct where *w, const struct opendata_ctx *c,
 		w->p[w->np++] = sv_text(q->fq_value[i]);
 		int k = w->np;
 		if (strcmp(f, "tags") == 0)
-			buf_printf(&w->sql, " AND EXISTS (SELECT 1 FROM opendata_tags t WHERE t.dataset_id=d.id AND t.tag=$%d)", k);
+			buf_printf(&w->sql, " AND d.id IN (SELECT t.dataset_id FROM opendata_tags t WHERE t.tenant=$1 AND t.tag=$%d)", k);
 		else if (strcmp(f, "organization") == 0 || strcmp(f, "owner_org") == 0)
 			buf_printf(&w->sql, " AND d.org_id IN (SELECT o.id FROM opendata_orgs o WHERE o.tenant=$1 AND o.is_org=1 AND (o.name=$%d OR o.id=$%d))", k, k);
 		else if (strcmp(f, "groups") == 0)
-			buf_printf(&w->sql, " AND EXISTS (SELECT 1 FROM opendata_members m JOIN opendata_orgs g ON g.id=m.group_id WHERE m.dataset_id=d.id AND (g.name=$%d OR g.id=$%d))", k, k);
+			buf_printf(&w->sql, " AND d.id IN (SELECT m.dataset_id FROM opendata_members m JOIN opendata_orgs g ON g.id=m.group_id WHERE g.tenant=$1 AND g.is_org=0 AND (g.name=$%d OR g.id=$%d))", k, k);
 		else if (strcmp(f, "res_format") == 0)
-			buf_printf(&w->sql, " AND EXISTS (SELECT 1 FROM opendata_resources r WHERE r.dataset_id=d.id AND r.format=$%d)", k);
+			buf_printf(&w->sql, " AND d.id IN (SELECT r.dataset_id FROM opendata_resources r WHERE r.tenant=$1 AND r.format=$%d)", k);
 		else if (strcmp(f, "license_id") == 0)
 			buf_printf(&w->sql, " AND d.license_id=$%d", k);
 		else if (strcmp(f, "name") == 0)
