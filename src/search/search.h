@@ -138,7 +138,10 @@ struct search;
 /* search_open -- open (creating if missing) the index file index_path
  * (":memory:" for a private in-memory index) for the store s, which must be
  * migrated with search_schema and must outlive the handle.  The index
- * catches up with the log at the first query.  opts may be NULL. */
+ * catches up with the log at the first query; a new index over more than a
+ * few hundred documents is rebuilt instead (seconds for 100,000), so a
+ * server calls search_catchup() once at start-up, before it listens.
+ * opts may be NULL. */
 int search_open(struct search **out, struct store *s, const char *index_path,
 		const struct search_opts *opts, struct err *e);
 void search_close(struct search *sr);

@@ -484,6 +484,42 @@ static void test_threads_share_one_index(void)
 	fx_close(&f);
 }
 
+/* a new index over many documents is rebuilt, not replayed, and then
+ * follows the log */
+static void test_new_index_over_many_documents(void)
+{
+	struct fixture f;
+	T_REQUIRE(fx_open(&f) == 0);
+	struct err e;
+	T_REQUIRE(store_begin(f.st, &e) == 0);
+	for (int i = 0; i < 300; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "d%03d", i);
+		T_REQUIRE(put(f.sr, "doc", id, "文書", i % 2 ? "奇数の本文" : "偶数の本文") == 0);
+	}
+	T_REQUIRE(store_commit(f.st, &e) == 0);
+	char path2[160];
+	snprintf(path2, sizeof path2, "%s.new", index_path);
+	unlink(path2);
+	struct search *sr2;
+	T_REQUIRE(search_open(&sr2, f.st, path2, NULL, &e) == 0);
+	int64_t n = -1;
+	T_EQ_INT(search_catchup(sr2, &n, &e), 0);
+	T_EQ_INT(n, 300);
+	struct search_query q = { .text = "奇数", .limit = 5 };
+	struct search_result r;
+	T_REQUIRE(search_query(&r, sr2, &q, &e) == 0);
+	T_EQ_INT(r.total, 150);
+	search_result_done(&r);
+	T_EQ_INT(search_delete(f.sr, "131059", "doc", "d001", &e), 0);
+	T_REQUIRE(search_query(&r, sr2, &q, &e) == 0);
+	T_EQ_INT(r.total, 149);
+	search_result_done(&r);
+	search_close(sr2);
+	unlink(path2);
+	fx_close(&f);
+}
+
 static void test_limits_and_bad_queries(void)
 {
 	struct fixture f;
@@ -603,6 +639,7 @@ int main(void)
 	T_RUN(test_two_servers_and_reindex);
 	T_RUN(test_limits_and_bad_queries);
 	T_RUN(test_threads_share_one_index);
+	T_RUN(test_new_index_over_many_documents);
 	struct store *s;
 	if (store_open(&s, url, NULL) == 0) {
 		drop_all(s);
