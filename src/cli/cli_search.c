@@ -16,7 +16,8 @@
  * log rows older than N days (default 7; an index further behind rebuilds
  * itself).  The search schema is migrated first (idempotent).  Output of
  * `query`: one hit a line (score, collection, id, title, snippet with the
- * highlights in [[ ]]), or JSON lines with --json.  Exit status: 0 done,
+ * highlights in [[ ]]), or JSON lines with --json (marks as [byte offset,
+ * length] pairs into snippet and title).  Exit status: 0 done,
  * 1 failed, 2 usage.
  */
 #include <inttypes.h>
@@ -137,6 +138,11 @@ static void print_json_hit(const struct search_hit *h)
 	json_object_set_new(o, "collection", json_string(h->collection));
 	json_object_set_new(o, "id", json_string(h->id));
 	json_object_set_new(o, "title", json_string(h->title));
+	json_t *tm = json_array();
+	for (int i = 0; i < h->ntitle_marks; i++)
+		json_array_append_new(tm, json_pack("[I,I]", (json_int_t)h->title_marks[i].off,
+						    (json_int_t)h->title_marks[i].len));
+	json_object_set_new(o, "title_marks", tm);
 	if (h->snippet) {
 		json_object_set_new(o, "snippet", json_string(h->snippet));
 		json_t *m = json_array();
@@ -145,7 +151,7 @@ static void print_json_hit(const struct search_hit *h)
 							   (json_int_t)h->marks[i].len));
 		json_object_set_new(o, "marks", m);
 	}
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = json_dumps(o, JSON_COMPACT);
 	if (s)
 		puts(s);
 	free(s);

@@ -102,7 +102,14 @@ int search_highlight(struct search_hit *h, const char *text, const char *query)
 	h->snippet = strdup(text ? text : "");
 	if (!h->snippet)
 		return ERR_NOMEM;
-	if (!query || !*query)
+	return search_marks(h->marks, &h->nmarks, h->snippet, query);
+}
+
+int search_marks(struct search_mark *marks, int *nmarks, const char *text,
+		 const char *query)
+{
+	*nmarks = 0;
+	if (!text || !query || !*query)
 		return 0;
 	size_t ql = strlen(query);
 	char *clean = malloc(ql + 1), *folded = NULL;
@@ -121,7 +128,7 @@ int search_highlight(struct search_hit *h, const char *text, const char *query)
 	int *first = NULL;
 	struct search_mark m[4 * SEARCH_MAX_MARKS];
 	int nm = 0;
-	if ((rc = search_tokenize(h->snippet, (int)strlen(h->snippet), 0, collect, &d)))
+	if ((rc = search_tokenize(text, (int)strlen(text), 0, collect, &d)))
 		goto out;
 	int maxpos = d.n ? d.v[d.n - 1].pos : -1;
 	first = malloc(((size_t)maxpos + 2) * sizeof *first);
@@ -166,8 +173,8 @@ int search_highlight(struct search_hit *h, const char *text, const char *query)
 	}
 	qsort(m, (size_t)nm, sizeof m[0], cmp_mark);
 	for (int i = 0; i < nm; i++) {
-		if (h->nmarks) {
-			struct search_mark *l = &h->marks[h->nmarks - 1];
+		if (*nmarks) {
+			struct search_mark *l = &marks[*nmarks - 1];
 			if (m[i].off <= l->off + l->len) {
 				size_t end = m[i].off + m[i].len;
 				if (end > l->off + l->len)
@@ -175,9 +182,9 @@ int search_highlight(struct search_hit *h, const char *text, const char *query)
 				continue;
 			}
 		}
-		if (h->nmarks == SEARCH_MAX_MARKS)
+		if (*nmarks == SEARCH_MAX_MARKS)
 			break;
-		h->marks[h->nmarks++] = m[i];
+		marks[(*nmarks)++] = m[i];
 	}
 out:
 	free(first);

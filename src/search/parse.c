@@ -233,15 +233,13 @@ static int put_escaped(struct buf *b, const char *s, size_t n)
 	return rc;
 }
 
-int search_snippet_html(struct buf *b, const struct search_hit *h)
+static int marked_html(struct buf *b, const char *s, const struct search_mark *marks,
+		       int nmarks)
 {
-	if (!h || !h->snippet)
-		return 0;
-	const char *s = h->snippet;
 	size_t n = strlen(s), at = 0;
 	int rc = 0;
-	for (int i = 0; i < h->nmarks && !rc; i++) {
-		size_t off = h->marks[i].off, len = h->marks[i].len;
+	for (int i = 0; i < nmarks && !rc; i++) {
+		size_t off = marks[i].off, len = marks[i].len;
 		if (off < at || off + len > n)
 			break;
 		rc = put_escaped(b, s + at, off - at);
@@ -256,4 +254,18 @@ int search_snippet_html(struct buf *b, const struct search_hit *h)
 	if (!rc)
 		rc = put_escaped(b, s + at, n - at);
 	return rc;
+}
+
+int search_snippet_html(struct buf *b, const struct search_hit *h)
+{
+	if (!h || !h->snippet)
+		return 0;
+	return marked_html(b, h->snippet, h->marks, h->nmarks);
+}
+
+int search_title_html(struct buf *b, const struct search_hit *h)
+{
+	if (!h || !h->title)
+		return 0;
+	return marked_html(b, h->title, h->title_marks, h->ntitle_marks);
 }

@@ -878,6 +878,8 @@ static int hit_fill(struct search *sr, struct search_hit *h, int64_t rowid,
 		if (snippets)
 			rc = search_highlight(h, (const char *)sqlite3_column_text(st, 1),
 					      text);
+		if (snippets && !rc && h->title)
+			rc = search_marks(h->title_marks, &h->ntitle_marks, h->title, text);
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

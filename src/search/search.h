@@ -121,6 +121,9 @@ struct search_hit {
 	char *snippet;           /* plain text or NULL                      */
 	struct search_mark marks[SEARCH_MAX_MARKS];
 	int nmarks;
+	/* where the query's words are in title (with_snippets only) */
+	struct search_mark title_marks[SEARCH_MAX_MARKS];
+	int ntitle_marks;
 };
 
 struct search_result {
@@ -180,6 +183,8 @@ int search_prune(struct search *sr, int64_t keep_ms, int64_t *pruned,
 /* search_snippet_html -- the hit's snippet HTML-escaped with each mark in
  * <mark>...</mark>, appended to b.  Nothing when the hit has no snippet. */
 int search_snippet_html(struct buf *b, const struct search_hit *h);
+/* search_title_html -- the same for the hit's title (title_marks). */
+int search_title_html(struct buf *b, const struct search_hit *h);
 
 /* search_parse -- the query compiler, exposed for tests and the fuzzer:
  * the FTS5 MATCH expression for q (malloc'd in *out, "" when q has no

@@ -60,6 +60,11 @@ int search_parse_n(char **out, int *ntext, const struct search_query *q,
  * words of query (the user's text) occur in it (highlight.c). */
 struct search_hit;
 int search_highlight(struct search_hit *h, const char *text, const char *query);
+/* search_marks -- the same ranges for any text (a title), at most
+ * SEARCH_MAX_MARKS into marks. */
+struct search_mark;
+int search_marks(struct search_mark *marks, int *nmarks, const char *text,
+		 const char *query);
 
 /* search_rank_register -- the ranking function mg_rank (rank.c). */
 int search_rank_register(fts5_api *api);

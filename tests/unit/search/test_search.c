@@ -267,6 +267,14 @@ static void test_snippets(void)
 	T_REQUIRE(search_query(&r, f.sr, &q, &e) == 0);
 	int seen = 0;
 	for (int i = 0; i < r.nhits; i++) {
+		if (strcmp(r.hits[i].id, "nursery") == 0) {
+			/* the title is marked too */
+			struct buf b;
+			buf_init(&b, 1 << 16);
+			T_EQ_INT(search_title_html(&b, &r.hits[i]), 0);
+			T_EQ_STR(buf_cstr(&b), "<mark>保育</mark>園の入園申込み");
+			buf_done(&b);
+		}
 		if (strcmp(r.hits[i].id, "html") != 0)
 			continue;
 		seen = 1;
