@@ -47,7 +47,7 @@ struct search {
 	struct hole holes[MAX_HOLES];
 	int nholes;
 	sqlite3_stmt *q_docid, *q_docins, *q_docdel, *q_ftsins, *q_ftsdel,
-		*q_setseq, *q_hitdoc, *q_hitsnip, *q_hittitle;
+		*q_setseq, *q_getseq, *q_hitdoc, *q_hitsnip, *q_hittitle;
 };
 
 /* ---- small helpers ---- */
@@ -83,7 +83,7 @@ static int prep(struct search *sr, sqlite3_stmt **st, const char *sql,
 static void finalize_all(struct search *sr)
 {
 	sqlite3_stmt **all[] = { &sr->q_docid, &sr->q_docins, &sr->q_docdel,
-				 &sr->q_ftsins, &sr->q_ftsdel, &sr->q_setseq,
+				 &sr->q_ftsins, &sr->q_ftsdel, &sr->q_setseq, &sr->q_getseq,
 				 &sr->q_hitdoc, &sr->q_hitsnip, &sr->q_hittitle };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		sqlite3_finalize(*all[i]);
@@ -111,7 +111,8 @@ static int prepare_all(struct search *sr, struct err *e)
 	    (rc = prep(sr, &sr->q_ftsins, "INSERT INTO fts (rowid, title, body,"
 					" fvals, meta) VALUES (?1, ?2, ?3, ?4, ?5)", e)) ||
 	    (rc = prep(sr, &sr->q_ftsdel, "DELETE FROM fts WHERE rowid = ?1", e)) ||
-	    (rc = prep(sr, &sr->q_setseq, "UPDATE state SET v = ?1 WHERE k = 'last_seq'", e)) ||
+	    (rc = prep(sr, &sr->q_setseq, "UPDATE state SET v = max(v, ?1) WHERE k = 'last_seq'", e)) ||
+	    (rc = prep(sr, &sr->q_getseq, "SELECT v FROM state WHERE k = 'last_seq'", e)) ||
 	    (rc = prep(sr, &sr->q_hitdoc, "SELECT tenant, collection, id FROM docs"
 					" WHERE rowid = ?1", e)) ||
 	    (rc = prep(sr, &sr->q_hitsnip, "SELECT title, snippet(fts, 1, '', '', '…', 40)"
@@ -605,6 +606,15 @@ static int apply_row(struct search *sr, const struct logrow *l, struct err *e)
 static int catchup_batch(struct search *sr, int64_t *applied, int *more,
 			 int *rebuild, struct err *e)
 {
+	/* another handle on the same file (another worker thread) may have
+	 * applied more: start from the file's last_seq */
+	sqlite3_reset(sr->q_getseq);
+	if (sqlite3_step(sr->q_getseq) == SQLITE_ROW) {
+		int64_t stored = sqlite3_column_int64(sr->q_getseq, 0);
+		if (stored > sr->last_seq)
+			sr->last_seq = stored;
+	}
+	sqlite3_reset(sr->q_getseq);
 	int64_t now = mono_ms(), low = sr->last_seq;
 	*more = 0;
 	for (int i = 0; i < sr->nholes;) {
