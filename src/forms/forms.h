@@ -374,6 +374,37 @@ int forms_file_accept(json_t **meta, const struct forms_field *f,
 		      struct err *e);
 
 /* ------------------------------------------------------------------ */
+/* Export columns (export.c).                                          */
+
+#define FORMS_MAX_COLUMNS 4000
+
+/* One export column: a leaf of a field's answer.  key is stable per
+ * version ("applicant_name.family_kana", "items.sofa",
+ * "children[2].child_birth"); labels are for a CSV header. */
+struct forms_column {
+	const char *key, *label_ja, *label_en;
+	const struct forms_field *top;   /* the top-level field           */
+	const struct forms_field *sub;   /* a group's sub-field, or NULL  */
+	int item;                        /* group item (0-based), or -1   */
+	const char *part;                /* part of a compound, or NULL   */
+	int option;                      /* checkboxes option, or -1      */
+};
+
+/* forms_columns -- the columns of a version, in definition order; every
+ * group contributes max_items blocks.  Returns the count (*out in the
+ * arena) or ERR_LIMIT beyond FORMS_MAX_COLUMNS. */
+int forms_columns(struct forms_column **out, struct arena *a,
+		  const struct forms_def *d, struct err *e);
+
+/* forms_export_row -- the cells of normalised answers in those columns:
+ * "" when absent, "1"/"0" for yes/no, "1" for a chosen checkbox, integers
+ * in decimal, a 個人番号 masked ("********1234").  Cells live in the arena
+ * or in `answers`. */
+int forms_export_row(const char ***cells, struct arena *a,
+		     const struct forms_column *cols, int ncols,
+		     const json_t *answers, struct err *e);
+
+/* ------------------------------------------------------------------ */
 /* Canonical JSON, RFC 8785 (jcs.c).                                   */
 
 /*

@@ -65,6 +65,11 @@ static void test_all_valid(void)
 			T_FAIL_("%s: id %s does not match the file name", de->d_name, d->id);
 		ok++;
 		easy += d->title.ja_easy != NULL;
+		struct forms_column *cols;
+		struct err ce;
+		int nc = forms_columns(&cols, A, d, &ce);
+		if (nc <= 0)
+			T_FAIL_("%s: no export columns (%s)", de->d_name, ce.detail);
 		for (int p = 0; p < d->npages; p++)
 			fields += d->pages[p].nfields;
 	}
