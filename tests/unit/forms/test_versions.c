@@ -15,7 +15,8 @@
 
 static const char *url;
 static char sqlite_path[128];
-static const char *T1 = "139998", *T2 = "131016";
+/* fictional codes (valid check digits) no other suite uses */
+static const char *T1 = "479918", *T2 = "479926";
 
 static const char *V1 =
 	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"inu-touroku\","
@@ -179,11 +180,11 @@ static void test_tenants_and_list(void)
 	T_EQ_INT(forms_publish(&v, NULL, s, "999999", def(a, V1), &e), ERR_NOTFOUND);
 	struct listed l = { 0 };
 	T_EQ_INT(forms_list(s, NULL, on_row, &l, &e), 2);
-	T_EQ_STR(l.line[0], "131016 inu-touroku v1 犬の登録");
-	T_EQ_STR(l.line[1], "139998 inu-touroku v2 犬の登録申請");
+	T_EQ_STR(l.line[0], "479918 inu-touroku v2 犬の登録申請");
+	T_EQ_STR(l.line[1], "479926 inu-touroku v1 犬の登録");
 	memset(&l, 0, sizeof l);
 	T_EQ_INT(forms_list(s, T1, on_row, &l, &e), 1);
-	T_EQ_STR(l.line[0], "139998 inu-touroku v2 犬の登録申請");
+	T_EQ_STR(l.line[0], "479918 inu-touroku v2 犬の登録申請");
 	/* the module has no way to change a version: its rows stay as written */
 	int64_t n = 0;
 	T_EQ_INT(store_query_int(&n, s, "SELECT count(*) FROM procedure_versions", NULL, 0, &e), 0);
@@ -219,7 +220,7 @@ static void test_hook(void)
 	int v = 0, created = 0;
 	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V1), &hk, &e), 0);
 	T_EQ_INT(h.calls, 1);
-	T_EQ_STR(h.last, "139998 inu-touroku v1");
+	T_EQ_STR(h.last, "479918 inu-touroku v1");
 	/* unchanged: no version, no hook */
 	T_EQ_INT(forms_publish_with(&v, &created, s, T1, def(a, V1), &hk, &e), 0);
 	T_EQ_INT(h.calls, 1);
