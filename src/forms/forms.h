@@ -30,6 +30,8 @@
  *   answers JSON              FORMS_ANSWERS_MAX_BYTES bytes, FORMS_MAX_ERRORS errors
  *   identifiers               FORMS_ID_MAX bytes, [a-z][a-z0-9_]* (procedure ids
  *                             also allow '-')
+ *   attachments               the field's max_bytes (at most 50 MiB)
+ *   export columns            FORMS_MAX_COLUMNS per version
  */
 #ifndef MADOGUCHI_FORMS_FORMS_H
 #define MADOGUCHI_FORMS_FORMS_H
