@@ -4,7 +4,8 @@
 // the permanent "latest" URL and per-version URLs, derived GeoJSON, DCAT
 // parsed by rapper (raptor2-utils), the Atom feed and the public pages.
 // The demo ward's catalog is imported as `make run` does: the fictional
-// data/opendata/demo and the real files of ../shared/data.
+// data/opendata/demo and the real files of ../shared/data.  MADOGUCHI_HTTP_DB
+// (a fresh PostgreSQL database URL) runs the same tests on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ const HAVE_SHARED = existsSync(join(SHARED, 'opendata'));
 let srv;
 before(async () => {
   srv = await startServer({
+    db: process.env.MADOGUCHI_HTTP_DB || undefined,
     setup: ({ db }) => {
       cli(['opendata', 'import', '--db', db, '--tenant', '139998', 'data/opendata/demo']);
       if (HAVE_SHARED) cli(['opendata', 'import', '--db', db, '--tenant', '139998', '--manifest', 'data/opendata/shared-data.json', SHARED]);
