@@ -92,12 +92,16 @@ bench: all
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_LIB_SRC := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_CFLAGS := -std=gnu17 -O1 -g -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS)
 fuzz: $(FUZZ_BIN)
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+# the library once, instrumented for coverage; each target links it
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p build-fuzz
-	clang -std=gnu17 -O1 -g -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS) \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) -lglpk -lpthread -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lglpk -lpthread -lm
 
 check-src:
 	@scripts/checksrc.sh
