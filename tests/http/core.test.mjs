@@ -277,6 +277,32 @@ test('tenant isolation: a session of one municipality is nothing in another', as
   assert.equal((await passwordLogin(other, ...DEMO_USERS.viewer)).status, 401);
 });
 
+test('every route refuses a session of another municipality', async () => {
+  // sessions of デモ区: a staff member with every staff permission that
+  // needs no second factor, and a resident
+  const staff = new Client(srv.base);
+  await passwordLogin(staff, ...DEMO_USERS.viewer);
+  const resident = new Client(srv.base);
+  const pre = (await resident.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
+  assert.equal((await resident.post('/resident/register', { form: { pre, email: 'cross.tenant@example.jp', password: 'Tsubame-Kaeru-2026' } })).status, 303);
+  const routes = JSON.parse(cli(['routes', '--json']));
+  let checked = 0;
+  for (const rt of routes) {
+    if (rt.permission === 'public' || !rt.tenant) continue;
+    const path = rt.pattern.replace(/\{[^}]+\}/g, '1');
+    for (const from of [staff, resident]) {
+      // the same cookies, sent to テスト町's host
+      const other = new Client(srv.base, 'other.localhost');
+      other.jar = new Map(from.jar);
+      const csrf = Client.csrf((await from.get(from === staff ? '/staff' : '/mypage')).text_);
+      const r = await other.req(rt.method, path, rt.method === 'GET' ? {} : { form: { csrf, x: '1' } });
+      assert.ok([303, 401, 403].includes(r.status), `${rt.method} ${rt.pattern} at another municipality gave ${r.status}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 20, `checked ${checked} route and session pairs`);
+});
+
 test('every non-public route refuses a request without a session', async () => {
   const routes = JSON.parse(cli(['routes', '--json']));
   assert.ok(routes.length >= 10);
