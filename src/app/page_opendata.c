@@ -19,6 +19,7 @@
 
 #include <h2o.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,6 +532,97 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 	buf_puts(b, "</ul></nav></section>\n");
 }
 
+
+/* the location preview: the points of the dataset's first GeoJSON as an
+ * inline SVG (no tiles, no script; works without JavaScript) */
+#define MAP_POINTS_MAX 5000
+#define MAP_W 640
+#define MAP_H 400
+
+static const char *feature_name(json_t *props)
+{
+	static const char *const keys[] = { "名称", "施設・場所名", "name", "title", "施設名" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *v = json_string_value(json_object_get(props, keys[i]));
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
+static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
+{
+	json_t *res = json_object_get(pkg, "resources"), *gj = NULL;
+	for (size_t i = 0; i < json_array_size(res) && !gj; i++)
+		if (strcmp(js_s(json_array_get(res, i), "format"), "GeoJSON") == 0)
+			gj = json_array_get(res, i);
+	if (!gj)
+		return;
+	struct store_rows *rows;
+	struct err e;
+	struct store_val p[] = { sv_text(js_s(gj, "id")), sv_text(app_req(r)->tenant.code) };
+	if (store_query(&rows, app_store(r), "SELECT v.data FROM opendata_versions v JOIN opendata_resources r"
+					     " ON r.id=v.resource_id AND v.version=r.latest WHERE r.id=$1 AND r.tenant=$2",
+			p, SV_N(p), &e))
+		return;
+	json_t *doc = NULL;
+	if (store_rows_next(rows, &e) == 1) {
+		size_t len = 0;
+		const char *data = store_col_blob(rows, 0, &len);
+		doc = json_loadb(data, len, 0, NULL);
+	}
+	store_rows_free(rows);
+	json_t *feats = json_object_get(doc, "features");
+	double (*pt)[2] = calloc(MAP_POINTS_MAX, sizeof *pt);
+	const char **nm = calloc(MAP_POINTS_MAX, sizeof *nm);
+	int n = 0;
+	double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
+	for (size_t i = 0; pt && nm && i < json_array_size(feats) && n < MAP_POINTS_MAX; i++) {
+		json_t *f = json_array_get(feats, i), *g = json_object_get(f, "geometry");
+		json_t *c = json_object_get(g, "coordinates");
+		if (strcmp(js_s(g, "type"), "Point") != 0 || !json_is_number(json_array_get(c, 0)) ||
+		    !json_is_number(json_array_get(c, 1)))
+			continue;
+		double lon = json_number_value(json_array_get(c, 0)), lat = json_number_value(json_array_get(c, 1));
+		if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+			continue;
+		pt[n][0] = lon;
+		pt[n][1] = lat;
+		nm[n] = feature_name(json_object_get(f, "properties"));
+		x0 = lon < x0 ? lon : x0;
+		x1 = lon > x1 ? lon : x1;
+		y0 = lat < y0 ? lat : y0;
+		y1 = lat > y1 ? lat : y1;
+		n++;
+	}
+	if (n > 0) {
+		double k = cos((y0 + y1) / 2 * 3.14159265358979 / 180);
+		double w = (x1 - x0) * k, h = y1 - y0;
+		if (w < 0.002)
+			w = 0.002;
+		if (h < 0.002)
+			h = 0.002;
+		double sc = (MAP_W - 40) / w < (MAP_H - 40) / h ? (MAP_W - 40) / w : (MAP_H - 40) / h;
+		html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n<figure class=\"od-map\">"
+			       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"map-t\">"
+			       "<title id=\"map-t\">%s</title><rect width=\"%d\" height=\"%d\" fill=\"#f1f1f4\"/>",
+			    L(r, "位置", "Locations"), MAP_W, MAP_H,
+			    arena_printf(r->arena, "%s: %d %s", js_s(gj, "name"), n, L(r, "地点", "points")), MAP_W, MAP_H);
+		for (int i = 0; i < n; i++) {
+			double x = 20 + (pt[i][0] - x0) * k * sc, y = MAP_H - 20 - (pt[i][1] - y0) * sc;
+			buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#0055ad\" stroke=\"#fff\" stroke-width=\"1\">", x, y);
+			html_printf(b, "<title>%s</title></circle>", nm[i]);
+		}
+		html_printf(b, "</svg><figcaption>%s %s (%.4f–%.4f, %.4f–%.4f)</figcaption></figure></section>\n",
+			    L(r, "地図の背景なしで地点の位置関係を示しています。GeoJSON を地図アプリで開くと地図の上に表示できます。",
+			      "Points shown without a background map; open the GeoJSON in a map application to see them on a map."),
+			    L(r, "緯度・経度の範囲", "latitude, longitude range"), y0, y1, x0, x1);
+	}
+	free(pt);
+	free(nm);
+	json_decref(doc);
+}
+
 static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ctx *c, json_t *pkg)
 {
 	struct html_page pg;
@@ -614,6 +706,7 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 			page = 1;
 		render_preview(r, b, pkg, csv, page);
 	}
+	render_map(r, b, pkg);
 	html_printf(b, "<h2>%s</h2><ul class=\"api-links\">"
 		       "<li><a href=\"/api/3/action/package_show?id=%s\">CKAN API (package_show)</a></li>"
 		       "<li><a href=\"/dataset/%s.ttl\">DCAT Turtle</a></li>"

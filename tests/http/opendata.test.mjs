@@ -321,6 +321,10 @@ test('public pages: search with facets, dataset page with preview, JSON-LD and d
   assert.match(page, /<table class="preview">/);
   assert.match(page, /<th scope="col">名称<\/th>/);
   assert.match(page, /デモ区役所 本庁舎/);
+  // the location preview: an inline SVG, one circle per point, no script
+  assert.match(page, /<svg [^>]*role="img" aria-labelledby="map-t">/);
+  assert.equal((page.match(/<circle /g) || []).length, 8);
+  assert.match(page, /<title>デモ区役所 本庁舎<\/title><\/circle>/);
   const ld = page.match(/<script type="application\/ld\+json">(.*?)<\/script>/s);
   assert.ok(ld, 'schema.org JSON-LD present');
   const so = JSON.parse(ld[1]);
