@@ -190,6 +190,25 @@ test('a re-import of changed bytes adds version 2 behind the same latest URL', a
   assert.match(feed, /更新 \/ updated: デモ区 イベント一覧/);
 });
 
+test('a directory without a manifest: one dataset per file; a CP932 CSV is detected, validated and served as it came', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const dir = mkdtempSync(join(srv.dir, 'sjis-'));
+  const sjis = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'CP932', join(ROOT, 'data/opendata/demo/demo_139998_aed.csv')]);
+  writeFileSync(join(dir, 'AED_SJIS.csv'), sjis);
+  const out = cli(['opendata', 'import', '--db', srv.db, '--tenant', '139998', dir]);
+  assert.match(out, /AED_SJIS\.csv: CP932 \(Shift_JIS\), 8 行 rows, 22 列 columns, 形式 format: suisho-01-aed/);
+  const d = okEnvelope(await api('package_show', { id: 'aed_sjis' }), 'package_show');
+  assert.equal(d.license_id, 'notspecified');
+  const csv = d.resources.find((x) => x.format === 'CSV');
+  assert.equal(csv.validation.encoding, 'CP932 (Shift_JIS)');
+  const dl = await fetch(csv.url);
+  assert.match(dl.headers.get('content-type'), /charset=Shift_JIS/);
+  assert.deepEqual(Buffer.from(await dl.arrayBuffer()), sjis);
+  // the derived JSON is UTF-8
+  const j = await (await fetch(d.resources.find((x) => x.format === 'JSON').url)).json();
+  assert.equal(j[0]['名称'], 'デモ区役所 本庁舎');
+});
+
 test('organization_list / organization_show, group_list / group_show', async () => {
   const orgs = okEnvelope(await api('organization_list'), 'organization_list');
   assert.ok(orgs.includes('bosai') && orgs.includes('somu'));
