@@ -393,7 +393,12 @@ int page_catalog_ttl(struct http_req *r)
 	struct buf b;
 	buf_init(&b, 64u << 20);
 	struct err e;
-	int rc = opendata_dcat_catalog_ttl(&b, &c, catalog_title(r), app_req(r)->tenant.name_ja, &e);
+	long page = 1;
+	if (nat(&page, http_param(r, "page"), 1) || page < 1) {
+		buf_done(&b);
+		return http_send_error(r, ERR_INVALID, "ページの指定が正しくありません。", "The page is not valid.", "bad page");
+	}
+	int rc = opendata_dcat_catalog_ttl(&b, &c, catalog_title(r), app_req(r)->tenant.name_ja, page, &e);
 	if (rc) {
 		buf_done(&b);
 		return http_send_error(r, rc, NULL, NULL, e.detail);
@@ -407,7 +412,10 @@ int page_catalog_jsonld(struct http_req *r)
 	ctx_of(r, &c);
 	json_t *j = NULL;
 	struct err e;
-	int rc = opendata_dcat_catalog_jsonld(&j, &c, catalog_title(r), app_req(r)->tenant.name_ja, &e);
+	long page = 1;
+	if (nat(&page, http_param(r, "page"), 1) || page < 1)
+		return http_send_error(r, ERR_INVALID, "ページの指定が正しくありません。", "The page is not valid.", "bad page");
+	int rc = opendata_dcat_catalog_jsonld(&j, &c, catalog_title(r), app_req(r)->tenant.name_ja, page, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	return send_jsonld(r, j);

@@ -184,6 +184,10 @@ static const struct http_param_spec p_od_dataset[] = {
 	{ "page", HTTP_QUERY, 6, v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_od_catalog[] = {
+	{ "page", HTTP_QUERY, 6, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_od_download[] = {
 	{ "name", HTTP_PATH, 100, v_od_name, 1 },
 	{ "rid", HTTP_PATH, 36, NULL, 1 },
@@ -232,8 +236,8 @@ const struct http_route app_routes[] = {
 	{ "GET", "/opendata/changes.atom", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_opendata_atom, "opendata.atom" },
 	{ "GET", "/dataset/{name}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, p_od_dataset, page_dataset, "opendata.dataset" },
 	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
-	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_catalog_ttl, "opendata.catalog.ttl" },
-	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, NULL, page_catalog_jsonld, "opendata.catalog.jsonld" },
+	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_ttl, "opendata.catalog.ttl" },
+	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -10,7 +10,9 @@
  * description; distribution accessURL).  Literals are escaped for Turtle
  * (\\ \" \n \r \t and other control characters as \uXXXX); IRIs taken from
  * data have the characters Turtle forbids percent-encoded.
- * Limit: the catalog lists at most OPENDATA_DCAT_MAX datasets.
+ * Paging: OPENDATA_DCAT_PAGE datasets a page, with Hydra paging terms
+ * (as ckanext-dcat: hydra:PagedCollection, first/last/next/previous as
+ * strings, totalItems).
  */
 #include "opendata/opendata.h"
 
@@ -19,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OPENDATA_DCAT_MAX 10000
 
 static const char *js(json_t *o, const char *k)
 {
@@ -65,7 +66,8 @@ static const char prefixes[] =
 	"@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
 	"@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n"
 	"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-	"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n";
+	"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+	"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n\n";
 
 static char *uri_of(const struct opendata_ctx *c, const char *kind, const char *name)
 {
@@ -225,14 +227,42 @@ int opendata_dcat_dataset_ttl(struct buf *b, const struct opendata_ctx *c, json_
 	return 0;
 }
 
+/* total datasets and the last page */
+static int paging(long *total, long *last, const struct opendata_ctx *c, struct err *e)
+{
+	struct opendata_query q = { .rows = 0 };
+	json_t *res = NULL;
+	int rc = opendata_search(&res, c, &q, e);
+	if (rc)
+		return rc;
+	*total = (long)json_integer_value(json_object_get(res, "count"));
+	*last = *total ? (*total + OPENDATA_DCAT_PAGE - 1) / OPENDATA_DCAT_PAGE : 1;
+	json_decref(res);
+	return 0;
+}
+
 int opendata_dcat_catalog_ttl(struct buf *b, const struct opendata_ctx *c, const char *title,
-			      const char *publisher, struct err *e)
+			      const char *publisher, long page, struct err *e)
 {
 	json_t *names = NULL;
-	int rc = opendata_package_list(&names, c, OPENDATA_DCAT_MAX, 0, e);
+	long total, last;
+	if (page < 1)
+		page = 1;
+	int rc = paging(&total, &last, c, e);
+	if (rc == 0)
+		rc = opendata_package_list(&names, c, OPENDATA_DCAT_PAGE, (page - 1) * OPENDATA_DCAT_PAGE, e);
 	if (rc)
 		return rc;
 	buf_puts(b, prefixes);
+	buf_printf(b, "<%s/catalog.ttl?page=%ld> a hydra:PagedCollection ;\n  hydra:totalItems \"%ld\"^^xsd:integer ;\n"
+		      "  hydra:itemsPerPage \"%d\"^^xsd:integer ;\n  hydra:firstPage \"%s/catalog.ttl?page=1\" ;\n"
+		      "  hydra:lastPage \"%s/catalog.ttl?page=%ld\"",
+		   c->base, page, total, OPENDATA_DCAT_PAGE, c->base, c->base, last);
+	if (page < last)
+		buf_printf(b, " ;\n  hydra:nextPage \"%s/catalog.ttl?page=%ld\"", c->base, page + 1);
+	if (page > 1)
+		buf_printf(b, " ;\n  hydra:previousPage \"%s/catalog.ttl?page=%ld\"", c->base, page - 1);
+	buf_puts(b, " .\n\n");
 	buf_printf(b, "<%s/catalog> a dcat:Catalog ;\n  dct:title ", c->base);
 	lit(b, title);
 	buf_puts(b, "@ja ;\n  dct:description ");
@@ -344,7 +374,8 @@ static void dataset_nodes(json_t *graph, const struct opendata_ctx *c, json_t *p
 
 static json_t *context(void)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "dcat", "http://www.w3.org/ns/dcat#",
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "hydra", "http://www.w3.org/ns/hydra/core#",
+			 "dcat", "http://www.w3.org/ns/dcat#",
 			 "dct", "http://purl.org/dc/terms/", "foaf", "http://xmlns.com/foaf/0.1/",
 			 "vcard", "http://www.w3.org/2006/vcard/ns#", "xsd", "http://www.w3.org/2001/XMLSchema#",
 			 "rdfs", "http://www.w3.org/2000/01/rdf-schema#");
@@ -358,14 +389,34 @@ json_t *opendata_dcat_dataset_jsonld(const struct opendata_ctx *c, json_t *pkg)
 }
 
 int opendata_dcat_catalog_jsonld(json_t **out, const struct opendata_ctx *c, const char *title,
-				 const char *publisher, struct err *e)
+				 const char *publisher, long page, struct err *e)
 {
 	*out = NULL;
 	json_t *names = NULL;
-	int rc = opendata_package_list(&names, c, OPENDATA_DCAT_MAX, 0, e);
+	long total, last;
+	if (page < 1)
+		page = 1;
+	int rc = paging(&total, &last, c, e);
+	if (rc == 0)
+		rc = opendata_package_list(&names, c, OPENDATA_DCAT_PAGE, (page - 1) * OPENDATA_DCAT_PAGE, e);
 	if (rc)
 		return rc;
 	json_t *graph = json_array();
+	char pg[1300];
+	snprintf(pg, sizeof pg, "%s/catalog.jsonld?page=%ld", c->base, page);
+	char first[1300], lastp[1300], next[1300], prev[1300];
+	snprintf(first, sizeof first, "%s/catalog.jsonld?page=1", c->base);
+	snprintf(lastp, sizeof lastp, "%s/catalog.jsonld?page=%ld", c->base, last);
+	snprintf(next, sizeof next, "%s/catalog.jsonld?page=%ld", c->base, page + 1);
+	snprintf(prev, sizeof prev, "%s/catalog.jsonld?page=%ld", c->base, page - 1);
+	json_t *hp = json_pack("{s:s,s:s,s:I,s:i,s:s,s:s}", "@id", pg, "@type", "hydra:PagedCollection",
+			       "hydra:totalItems", (json_int_t)total, "hydra:itemsPerPage", OPENDATA_DCAT_PAGE,
+			       "hydra:firstPage", first, "hydra:lastPage", lastp);
+	if (hp && page < last)
+		json_object_set_new(hp, "hydra:nextPage", json_string(next));
+	if (hp && page > 1)
+		json_object_set_new(hp, "hydra:previousPage", json_string(prev));
+	json_array_append_new(graph, hp);
 	char cat[1200], pub[1200], home[1200];
 	snprintf(cat, sizeof cat, "%s/catalog", c->base);
 	snprintf(pub, sizeof pub, "%s/#publisher", c->base);

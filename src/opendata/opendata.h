@@ -351,14 +351,18 @@ int opendata_search_reindex(struct store *s, const char *tenant,
 
 /* append Turtle / JSON-LD of the catalog (all datasets, paged) or of one
  * package dict (from opendata_package) */
+/* the catalog is paged as ckanext-dcat pages it: OPENDATA_DCAT_PAGE
+ * datasets a page (sorted by name), page >= 1, described with Hydra
+ * (hydra:PagedCollection, totalItems, first/last/next/previous pages) */
+#define OPENDATA_DCAT_PAGE 100
 int opendata_dcat_catalog_ttl(struct buf *out, const struct opendata_ctx *c,
 			      const char *title, const char *publisher,
-			      struct err *e);
+			      long page, struct err *e);
 int opendata_dcat_dataset_ttl(struct buf *out, const struct opendata_ctx *c,
 			      struct json_t *pkg, int with_prefixes);
 int opendata_dcat_catalog_jsonld(struct json_t **out,
 				 const struct opendata_ctx *c, const char *title,
-				 const char *publisher, struct err *e);
+				 const char *publisher, long page, struct err *e);
 struct json_t *opendata_dcat_dataset_jsonld(const struct opendata_ctx *c,
 					    struct json_t *pkg);
 /* schema.org Dataset for the dataset page */

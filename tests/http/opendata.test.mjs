@@ -311,6 +311,14 @@ test('DCAT: catalog and dataset Turtle parse with rapper; JSON-LD has the DCAT-A
   assert.ok(c['dct:title'] && c['dct:description'] && c['dct:publisher']);
   assert.ok(c['dcat:dataset'].length >= 7);
   assert.equal((await fetch(`${srv.base}/dataset/nope.ttl`)).status, 404);
+  // paging as ckanext-dcat: Hydra terms; a page past the end has no datasets
+  const ttl = await (await fetch(`${srv.base}/catalog.ttl?page=1`)).text();
+  assert.match(ttl, /a hydra:PagedCollection/);
+  assert.match(ttl, /hydra:totalItems "\d+"\^\^xsd:integer/);
+  const empty = await (await fetch(`${srv.base}/catalog.jsonld?page=99`)).json();
+  assert.equal(empty['@graph'].filter((n) => n['@type'] === 'dcat:Dataset').length, 0);
+  assert.ok(empty['@graph'].find((n) => n['@type'] === 'hydra:PagedCollection')['hydra:previousPage']);
+  assert.equal((await fetch(`${srv.base}/catalog.ttl?page=x`)).status, 400);
 });
 
 test('Atom feed of changes', async () => {

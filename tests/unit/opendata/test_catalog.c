@@ -235,13 +235,15 @@ static void test_dcat(void)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	struct err e;
-	T_EQ_INT(opendata_dcat_catalog_ttl(&b, &c, "カタログ \"引用\"", "デモ区", &e), 0);
+	T_EQ_INT(opendata_dcat_catalog_ttl(&b, &c, "カタログ \"引用\"", "デモ区", 1, &e), 0);
 	T_CHECK(strstr(buf_cstr(&b), "a dcat:Catalog") != NULL);
 	T_CHECK(strstr(buf_cstr(&b), "\"カタログ \\\"引用\\\"\"@ja") != NULL);
 	T_CHECK(strstr(buf_cstr(&b), "<https://demo.example/dataset/aed> a dcat:Dataset") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "hydra:totalItems \"3\"^^xsd:integer") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "hydra:nextPage") == NULL);
 	buf_done(&b);
 	json_t *j = NULL;
-	T_EQ_INT(opendata_dcat_catalog_jsonld(&j, &c, "t", "p", &e), 0);
+	T_EQ_INT(opendata_dcat_catalog_jsonld(&j, &c, "t", "p", 1, &e), 0);
 	T_CHECK(json_array_size(json_object_get(j, "@graph")) >= 5);
 	json_decref(j);
 }
