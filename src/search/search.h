@@ -33,8 +33,11 @@
  * Ranking: mg_rank (rank.c): BM25's idf and term-frequency saturation with
  * the title weighted 10, facet values 3, body 1, but no length
  * normalisation (that per-row lookup was 80% of query time); ties by index
- * order (older first).  A document with a query word in its title always
- * ranks above one that has it only in the body.
+ * order (older first).  For a one-word query a document with the word in
+ * its title always ranks above one that has it only in the body or fields.
+ *
+ * Filters (collection, tenant, fields) match exactly, byte for byte (no
+ * folding); tenant "" selects the deployment-wide documents.
  *
  * total is exact: one pass counts every match and keeps the best
  * offset + limit, so the cost of a query grows with its number of matches
@@ -56,7 +59,8 @@
  * processes) may share one index_path.
  *
  * Limits (ERR_LIMIT beyond, ERR_INVALID for malformed input): below.
- * Control characters in titles and bodies are stored as spaces; ids,
+ * Control characters other than tab and newline in titles and bodies are
+ * stored as spaces; ids,
  * tenants, collections and field values must not contain any.
  */
 #ifndef MADOGUCHI_SEARCH_SEARCH_H
