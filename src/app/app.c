@@ -9,6 +9,7 @@
  */
 #include "app/app.h"
 #include "jobs/jobs.h"
+#include "search/search.h"
 #include "opendata/opendata.h"
 #include "forms/forms.h"
 #include "base/log.h"
@@ -35,6 +36,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = auth_schema;
 	schemas[nschemas++] = audit_schema;
 	schemas[nschemas++] = jobs_schema;
+	schemas[nschemas++] = search_schema;
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
 }
