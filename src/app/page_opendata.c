@@ -340,18 +340,30 @@ int page_opendata_download(struct http_req *r)
 							      : "text/csv; charset=utf-8";
 	else if (strcmp(mime, "application/json") == 0 || strcmp(mime, "application/geo+json") == 0)
 		ct = arena_printf(r->arena, "%s; charset=utf-8", mime);
-	content_disposition(r, store_col_text(rows, 2));
+	/* ?excel=1: the same UTF-8 CSV with a byte order mark, which Excel
+	 * needs to read it as UTF-8 (the canonical file stays untouched) */
+	int excel = http_param(r, "excel") && strcmp(ct, "text/csv; charset=utf-8") == 0;
+	if (excel)
+		content_disposition(r, arena_printf(r->arena, "excel_%s", store_col_text(rows, 2)));
+	else
+		content_disposition(r, store_col_text(rows, 2));
 	http_set_header(r, "etag", arena_printf(r->arena, "\"%s\"", store_col_text(rows, 3)));
 	http_set_header(r, "x-resource-version", arena_printf(r->arena, "%lld", (long long)store_col_int(rows, 4)));
 	http_set_header(r, "access-control-allow-origin", "*");
 	http_set_header(r, "cache-control", vs ? "public, max-age=31536000, immutable" : "public, max-age=60");
 	/* copy: the row is released before the response is sent */
-	char *copy = arena_alloc(r->arena, len + 1);
+	char *copy = arena_alloc(r->arena, len + 4);
 	if (!copy) {
 		store_rows_free(rows);
 		return ERR_NOMEM;
 	}
-	memcpy(copy, data, len);
+	size_t off = 0;
+	if (excel && !(len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)) {
+		memcpy(copy, "\xEF\xBB\xBF", 3);
+		off = 3;
+	}
+	memcpy(copy + off, data, len);
+	len += off;
 	ct = arena_strdup(r->arena, ct);
 	store_rows_free(rows);
 	if (len == 0)
@@ -693,6 +705,13 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 		fmt_size(sz, sizeof sz, json_integer_value(json_object_get(x, "size")));
 		const char *path = strstr(js_s(x, "url"), "/dataset/");
 		html_printf(b, "<tr><td><a href=\"%s\">%s</a>", path ? path : js_s(x, "url"), js_s(x, "name"));
+		json_t *val = json_object_get(x, "validation");
+		if (strcmp(js_s(x, "format"), "CSV") == 0 && val &&
+		    strncmp(json_string_value(json_object_get(val, "encoding")) ? json_string_value(json_object_get(val, "encoding")) : "", "UTF-8", 5) == 0 &&
+		    strcmp(json_string_value(json_object_get(val, "encoding")), "UTF-8 (BOM)") != 0)
+			html_printf(b, " <small>(<a href=\"%s?excel=1\" aria-label=\"%s %s\">%s</a>)</small>",
+				    path ? path : js_s(x, "url"), js_s(x, "name"), L(r, "Excel 用", "for Excel"),
+				    L(r, "Excel 用", "for Excel"));
 		if (*js_s(x, "description"))
 			html_printf(b, "<br><small>%s</small>", js_s(x, "description"));
 		html_printf(b, "</td><td>%s</td><td>%s</td><td>%ld</td><td>", js_s(x, "format"), sz,

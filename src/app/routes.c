@@ -192,6 +192,7 @@ static const struct http_param_spec p_od_download[] = {
 	{ "name", HTTP_PATH, 100, v_od_name, 1 },
 	{ "rid", HTTP_PATH, 36, NULL, 1 },
 	{ "version", HTTP_QUERY, 9, NULL, 0 },
+	{ "excel", HTTP_QUERY, 1, v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 

@@ -68,7 +68,7 @@ test('search, facet, dataset page with preview, download: no axe violations', as
     // download the latest CSV
     const [dl] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'demo_139998_aed.csv' }).click(),
+      page.getByRole('link', { name: 'demo_139998_aed.csv', exact: true }).click(),
     ]);
     assert.equal(dl.suggestedFilename(), 'demo_139998_aed.csv');
     const path = await dl.path();

@@ -160,6 +160,10 @@ test('resource_show and the permanent latest URL; versions keep their own URL', 
   const bytes = Buffer.from(await dl.arrayBuffer());
   assert.deepEqual(bytes, readFileSync(join(ROOT, 'data/opendata/demo/demo_139998_aed.csv')));
   assert.equal(r.hash, `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+  // the Excel variant: the same bytes after a UTF-8 byte order mark
+  const xl = await fetch(`${r.url}?excel=1`);
+  assert.match(xl.headers.get('content-disposition'), /filename\*=UTF-8''excel_demo_139998_aed\.csv/);
+  assert.deepEqual(Buffer.from(await xl.arrayBuffer()), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]));
   const v1 = await fetch(`${r.url}?version=1`);
   assert.equal(v1.status, 200);
   assert.match(v1.headers.get('cache-control'), /immutable/);
@@ -242,6 +246,10 @@ test('tag_list, license_list, status_show, unknown action', async () => {
   const st = okEnvelope(await api('status_show'), 'status_show');
   assert.match(st.site_title, /デモ区/);
   assert.ok(st.ckan_version);
+  const act = okEnvelope(await api('recently_changed_packages_activity_list', { limit: 5 }), 'recently_changed_packages_activity_list');
+  assert.equal(act.length, 5);
+  assert.ok(act.every((a) => ['new package', 'changed package'].includes(a.activity_type) && a.object_id && a.timestamp));
+  assert.equal((await api('recently_changed_packages_activity_list', { limit: 101 })).status, 409);
   const un = await api('no_such_action');
   assert.equal(un.status, 400);
   assert.equal(un.body, 'Bad request - Action name not known: no_such_action');
