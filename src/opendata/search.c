@@ -301,10 +301,6 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 	if (rc)
 		goto out;
 	int64_t count = 0;
-	buf_printf(&sql, "SELECT COUNT(*) FROM opendata_datasets d%s", buf_cstr(&w.sql));
-	if ((rc = store_query_int(&count, c->s, buf_cstr(&sql), w.p, w.np, e)))
-		goto out;
-	buf_reset(&sql);
 	buf_printf(&sql, "SELECT d.id, d.modified, (SELECT MAX(h.id) FROM opendata_changes h WHERE h.dataset_id=d.id)"
 			 " FROM opendata_datasets d%s", buf_cstr(&w.sql));
 	if (order_by(&sql, q->sort)) {
@@ -344,6 +340,17 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 	if (rc < 0) {
 		json_decref(results);
 		goto out;
+	}
+	/* the count: known without another scan when this page is the last */
+	if (q->rows > 0 && nids < q->rows && (nids > 0 || q->start == 0)) {
+		count = q->start + nids;
+	} else {
+		buf_reset(&sql);
+		buf_printf(&sql, "SELECT COUNT(*) FROM opendata_datasets d%s", buf_cstr(&w.sql));
+		if ((rc = store_query_int(&count, c->s, buf_cstr(&sql), w.p, w.np, e))) {
+			json_decref(results);
+			goto out;
+		}
 	}
 	json_t *facets = json_object(), *sf = json_object();
 	res = json_pack("{s:I,s:s,s:o,s:o,s:o}", "count", (json_int_t)count, "sort",
