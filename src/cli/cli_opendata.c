@@ -16,6 +16,9 @@
  * problems are printed as FILE:LINE:COLUMN; a CSV with 緯度/経度 gets
  * derived GeoJSON and JSON resources.  Files are stored as they came (the
  * canonical bytes are never transcoded) when at most OPENDATA_BLOB_MAX.
+ * Each dataset is also put into the shared full-text projection
+ * (src/search, collection "opendata", id = the dataset's name, fields
+ * organization, license_id, tag, group) in its own transaction.
  * Exit status: 0 all files stored; 1 a file could not be read or stored
  * (or, with --strict, had validation errors); 2 usage.
  */
@@ -34,6 +37,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "opendata/opendata.h"
+#include "search/search.h"
 
 #define MANIFEST_MAX (1u << 20)
 #define FILES_MAX 1000
@@ -198,6 +202,7 @@ static int cli_opendata_validate(int argc, char **argv)
 
 struct imp {
 	struct store *s;
+	struct search *sr;     /* the shared search projection (collection "opendata") */
 	const char *tenant;
 	const char *dir;
 	struct opendata_formats fs;
@@ -376,6 +381,24 @@ static int import_dataset(struct imp *im, json_t *d, struct err *e)
 		}
 		bad += k;
 	}
+	/* the dataset in the shared full-text projection, in the same
+	 * transaction: title, description, and its facets as fields */
+	if (im->sr) {
+		struct search_field f[SEARCH_MAX_FIELDS];
+		int nf = 0;
+		f[nf++] = (struct search_field){ "organization", ds.org_name };
+		f[nf++] = (struct search_field){ "license_id", ds.license_id };
+		for (int i = 0; i < ds.ntags && nf < SEARCH_MAX_FIELDS - 8; i++)
+			f[nf++] = (struct search_field){ "tag", tags[i] };
+		for (int i = 0; i < ds.ngroups && nf < SEARCH_MAX_FIELDS - 4; i++)
+			f[nf++] = (struct search_field){ "group", groups[i] };
+		struct search_doc doc = { .tenant = im->tenant, .collection = "opendata", .id = ds.name,
+					  .title = ds.title, .body = ds.notes, .fields = f, .nfields = nf };
+		if ((rc = search_put(im->sr, &doc, e))) {
+			store_rollback(im->s);
+			return rc;
+		}
+	}
 	if ((rc = store_commit(im->s, e)))
 		return rc;
 	im->datasets++;
@@ -496,9 +519,16 @@ static int cli_opendata_import(int argc, char **argv)
 		else
 			store_rollback(im.s);
 	}
+	/* writes to the search projection only: a private in-memory index; the
+	 * servers' indexes catch up from the change log */
+	if (rc == 0 && search_open(&im.sr, im.s, ":memory:", NULL, &e) != 0) {
+		im.sr = NULL;
+		err_clear(&e);
+	}
 	json_t *dsa = json_object_get(man, "datasets");
 	for (size_t i = 0; rc == 0 && i < json_array_size(dsa); i++)
 		rc = import_dataset(&im, json_array_get(dsa, i), &e);
+	search_close(im.sr);
 	store_close(im.s);
 	json_decref(man);
 	opendata_formats_done(&im.fs);

@@ -329,6 +329,15 @@ test('DCAT: catalog and dataset Turtle parse with rapper; JSON-LD has the DCAT-A
   assert.equal((await fetch(`${srv.base}/catalog.ttl?page=x`)).status, 400);
 });
 
+test('the import puts every dataset into the shared full-text search (collection opendata)', async () => {
+  // one JSON object a line per hit
+  const hits = (args) => cli(['search', 'query', '--db', srv.db, '--collection', 'opendata', '--json', ...args])
+    .split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const ids = hits(['--tenant', '139998', '避難']).map((h) => h.id);
+  assert.ok(ids.includes('demo-evacuation-space'), ids.join(','));
+  assert.deepEqual(hits(['--field', 'tag=AED', 'デモ']).map((h) => h.id), ['demo-aed']);
+});
+
 test('Atom feed of changes', async () => {
   const r = await fetch(`${srv.base}/opendata/changes.atom`);
   assert.equal(r.status, 200);
