@@ -331,7 +331,7 @@ test('DCAT: catalog and dataset Turtle parse with rapper; JSON-LD has the DCAT-A
 
 test('the import puts every dataset into the shared full-text search (collection opendata)', async () => {
   // one JSON object a line per hit
-  const hits = (args) => cli(['search', 'query', '--db', srv.db, '--collection', 'opendata', '--json', ...args])
+  const hits = (args) => cli(['search', 'query', '--db', srv.db, '--index', join(srv.dir, 'search.idx'), '--collection', 'opendata', '--json', ...args])
     .split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   const ids = hits(['--tenant', '139998', '避難']).map((h) => h.id);
   assert.ok(ids.includes('demo-evacuation-space'), ids.join(','));
