@@ -27,7 +27,7 @@ static void usage(FILE *f)
 	      "[-o FILE]\n"
 	      "       madoguchi nursery allocate --algo "
 	      "baseline|da|sibling|exact [--time-limit S] [--rules FILE]\n"
-	      "           [-o FILE] INPUT\n"
+	      "           [--allow-fewer] [-o FILE] INPUT\n"
 	      "       madoguchi nursery verify [--rules FILE] INPUT RESULT\n"
 	      "       madoguchi nursery explain INPUT RESULT [--cutoffs | "
 	      "--letter FAMILY_OR_CHILD [--pdf FILE]\n"
@@ -194,6 +194,8 @@ static int cmd_allocate(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--no-decompose")) {
 			o.no_decompose = 1;
+		} else if (!strcmp(a, "--allow-fewer")) {
+			o.allow_fewer = 1;
 		} else if (a[0] == '-' && a[1]) {
 			usage(stderr);
 			return CLI_USAGE;

@@ -479,6 +479,28 @@ static int solve_part(const struct nsolve *s, const int *units, int nu,
 	ip.cb_info = &cb;
 	ip.presolve = GLP_OFF;
 	ip.fp_heur = GLP_OFF;
+	if (warm_bc > 0 && !o->allow_fewer) {
+		/* never worse than the warm start: this part places at least as
+		 * many children as sibling placed in it (sibling's own outcome
+		 * satisfies the row, so stage 1 stays feasible and its minimum
+		 * is at most sibling's blocking coalitions) */
+		double warm_placed1 = 0;
+		row.n = 0;
+		for (int c = 1; c <= ncols; c++) {
+			if (m.col_unit[c] < 0 || saved_obj[c] == 0)
+				continue;
+			warm_placed1 += m.warm[c] * saved_obj[c];
+			if ((rc = row_add(&row, c, saved_obj[c]))) {
+				free(saved_obj);
+				goto nomem;
+			}
+		}
+		if (row.n > 0) {
+			int r = glp_add_rows(m.P, 1);
+			glp_set_row_bnds(m.P, r, GLP_LO, warm_placed1, 0);
+			glp_set_mat_row(m.P, r, row.n, row.ind, row.val);
+		}
+	}
 	if (warm_bc > 0) {
 		for (int c = 1; c <= ncols; c++)
 			glp_set_obj_coef(m.P, c, 0);

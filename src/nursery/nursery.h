@@ -249,6 +249,13 @@ struct nursery_alloc_opts {
 	double time_limit;   /* exact: seconds (0 = 60)                       */
 	int max_restarts;    /* sibling: restarts after a cycle (0 = 8)       */
 	int no_decompose;    /* exact: solve as one model                     */
+	int allow_fewer;     /* exact: may place fewer children than the
+				`sibling` warm start to remove more blocking
+				coalitions (pure lexicographic order).  By
+				default exact keeps at least sibling's
+				placements in every part, so it never places
+				fewer children nor leaves more blocking
+				coalitions than sibling                       */
 	const struct nursery_progress *progress; /* may be NULL               */
 };
 
