@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +86,41 @@ static int keygen(const char *path)
 		return cli_error(NULL, "鍵ファイルを書けません", "cannot write the key file");
 	printf("madoguchi: バックアップ用の鍵を作りました / backup key written: %s\n", path);
 	return CLI_OK;
+}
+
+/* The tables a fresh migration fills with rows of its own (a chain head,
+ * an index state): found by migrating a throw-away in-memory database, so
+ * that a module adding such a table needs no list kept here.  NULL-ended;
+ * free with seeded_free. */
+static char **seeded_tables(struct err *e)
+{
+	struct store *mem;
+	if (store_open(&mem, "sqlite::memory:", e))
+		return NULL;
+	char **names = NULL, **out = NULL;
+	int n = 0, k = 0;
+	if (app_migrate(mem, NULL, e) == 0 && (n = store_tables(&names, mem, e)) >= 0 &&
+	    (out = calloc((size_t)n + 1, sizeof *out))) {
+		for (int i = 0; i < n; i++) {
+			char sql[200];
+			int64_t rows = 0;
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", names[i]);
+			if (strcmp(names[i], "schema_migrations") != 0 &&
+			    store_query_int(&rows, mem, sql, NULL, 0, e) == 0 && rows > 0)
+				out[k++] = strdup(names[i]);
+		}
+	}
+	if (n > 0)
+		store_tables_free(names, n);
+	store_close(mem);
+	return out;
+}
+
+static void seeded_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
 
 static int run(int argc, char **argv, int is_backup)
@@ -170,9 +206,12 @@ static int run(int argc, char **argv, int is_backup)
 			}
 		}
 		if (rc == 0) {
-			/* tables the migrations seed with rows of their own */
-			static const char *const seeded[] = { "audit_head", NULL };
-			rc = store_restore(s, f, seeded, &pr, &rows, &e);
+			char **seeded = seeded_tables(&e);
+			if (!seeded)
+				rc = err_set(&e, ERR_INTERNAL, "cannot tell which tables migrations seed");
+			else
+				rc = store_restore(s, f, (const char *const *)seeded, &pr, &rows, &e);
+			seeded_free(seeded);
 			if (f != stdin)
 				fclose(f);
 			const char *why;
