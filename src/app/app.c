@@ -94,35 +94,12 @@ int app_keys_create(const char *dir, struct err *e)
 	return 0;
 }
 
-static int read_hex_line(char *out, size_t cap, const char *path, struct err *e)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return err_set(e, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
-			       "cannot read key file %s: %s", path, strerror(errno));
-	char line[512];
-	int rc = err_set(e, ERR_INVALID, "no key in %s", path);
-	while (fgets(line, sizeof line, f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (strlen(line) >= cap)
-			break;
-		memcpy(out, line, strlen(line) + 1);
-		rc = 0;
-		break;
-	}
-	explicit_bzero(line, sizeof line);
-	fclose(f);
-	return rc;
-}
-
 int app_keys_load(struct app *a, const char *dir, struct err *e)
 {
 	char p[4096], hex[256];
 	if (path_in(p, sizeof p, dir, "auth.key"))
 		return err_set(e, ERR_LIMIT, "key directory path too long");
-	int rc = read_hex_line(hex, sizeof hex, p, e);
+	int rc = keyfile_read_line(hex, sizeof hex, p, e);
 	if (rc == 0)
 		rc = auth_config_set_key(&a->auth, hex, e);
 	explicit_bzero(hex, sizeof hex);

@@ -6,6 +6,8 @@
 #include "base/err.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -116,4 +118,35 @@ int parse_i64(int64_t *out, const char *s, int64_t min, int64_t max)
 		return ERR_INVALID;
 	*out = v;
 	return 0;
+}
+
+int keyfile_read_line(char *out, size_t cap, const char *path, struct err *e)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return err_set(e, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
+			       "cannot read key file %s: %s", path, strerror(errno));
+	if (st.st_mode & 077)
+		return err_set(e, ERR_DENIED, "key file %s is readable by others (chmod 600)", path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return err_set(e, ERR_IO, "cannot read key file %s: %s", path, strerror(errno));
+	char line[512];
+	int rc = err_set(e, ERR_INVALID, "no key in %s", path);
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		size_t n = strlen(line);
+		if (n < cap) {
+			memcpy(out, line, n + 1);
+			rc = 0;
+		} else {
+			rc = err_set(e, ERR_INVALID, "the key in %s is too long", path);
+		}
+		break;
+	}
+	explicit_bzero(line, sizeof line);
+	fclose(f);
+	return rc;
 }

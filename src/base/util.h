@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct err;
+
 /* now_ms -- wall clock, milliseconds since the Unix epoch (UTC). */
 int64_t now_ms(void);
 /* mono_ms -- monotonic clock in milliseconds, for durations. */
@@ -35,5 +37,12 @@ int ct_equal(const void *a, const void *b, size_t n);
 /* parse_i64 -- the whole of s as a decimal integer within [min, max].
  * No leading '+', spaces or trailing garbage.  0 or ERR_INVALID. */
 int parse_i64(int64_t *out, const char *s, int64_t min, int64_t max);
+
+/* keyfile_read_line -- the first line of a key file that is not blank or
+ * a '#' comment, without its newline, into out[cap].  The file must not be
+ * readable or writable by group or others (ERR_DENIED: chmod 600).
+ * ERR_NOTFOUND, ERR_IO, ERR_INVALID (no key line, or longer than cap-1).
+ * The line buffer is wiped. */
+int keyfile_read_line(char *out, size_t cap, const char *path, struct err *e);
 
 #endif

@@ -44,26 +44,11 @@ static int usage(FILE *f, const char *cmd, int rc)
 /* a key file: comment lines, then 64 hex digits; private to its owner */
 static int load_key(unsigned char key[STORE_CRYPT_KEY], const char *path, struct err *e)
 {
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return err_set(e, ERR_NOTFOUND, "cannot read key file %s", path);
-	if (st.st_mode & 077)
-		return err_set(e, ERR_DENIED, "key file %s is readable by others (chmod 600)", path);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return err_set(e, ERR_IO, "cannot read key file %s", path);
-	char line[256];
-	int rc = err_set(e, ERR_INVALID, "no key in %s", path);
-	while (fgets(line, sizeof line, f)) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		line[strcspn(line, "\r\n")] = '\0';
-		rc = hex_decode(key, STORE_CRYPT_KEY, line) ?
-			err_set(e, ERR_INVALID, "the key in %s is not 64 hex digits", path) : 0;
-		break;
-	}
-	explicit_bzero(line, sizeof line);
-	fclose(f);
+	char hex[2 * STORE_CRYPT_KEY + 2];
+	int rc = keyfile_read_line(hex, sizeof hex, path, e);
+	if (rc == 0 && hex_decode(key, STORE_CRYPT_KEY, hex))
+		rc = err_set(e, ERR_INVALID, "the key in %s is not 64 hex digits", path);
+	explicit_bzero(hex, sizeof hex);
 	return rc;
 }
 

@@ -3,6 +3,9 @@
  */
 #include "t.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -110,6 +113,34 @@ static void test_err_set(void)
 	T_EQ_INT(err_set(NULL, ERR_LIMIT, "ignored"), ERR_LIMIT);
 }
 
+static void write_file(const char *path, const char *text, int mode)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	chmod(path, (mode_t)mode);
+}
+
+static void test_keyfile_read_line(void)
+{
+	char path[64], out[16];
+	struct err e;
+	snprintf(path, sizeof path, "/tmp/madoguchi-key-%d", (int)getpid());
+	write_file(path, "# comment\n\nabcdef0123\nsecond\n", 0600);
+	T_EQ_INT(keyfile_read_line(out, sizeof out, path, &e), 0);
+	T_EQ_STR(out, "abcdef0123");
+	chmod(path, 0644);
+	T_EQ_INT(keyfile_read_line(out, sizeof out, path, &e), ERR_DENIED);
+	write_file(path, "# only a comment\n", 0600);
+	T_EQ_INT(keyfile_read_line(out, sizeof out, path, &e), ERR_INVALID);
+	write_file(path, "0123456789abcdef0123\n", 0600);
+	T_EQ_INT(keyfile_read_line(out, sizeof out, path, &e), ERR_INVALID);
+	unlink(path);
+	T_EQ_INT(keyfile_read_line(out, sizeof out, path, &e), ERR_NOTFOUND);
+}
+
 int main(void)
 {
 	T_RUN(test_arena_alloc_and_cleanup_order);
@@ -119,5 +150,6 @@ int main(void)
 	T_RUN(test_parse_i64);
 	T_RUN(test_random_tokens_differ);
 	T_RUN(test_err_set);
+	T_RUN(test_keyfile_read_line);
 	return t_done();
 }
