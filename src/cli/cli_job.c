@@ -19,6 +19,7 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "jobs/jobs.h"
 
 #define JST_MS (9 * 3600 * 1000LL)
@@ -41,44 +42,24 @@ struct opts {
 	int json;
 };
 
+/* the shared option parser (cli/opts.h); at most one positional: the id */
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
+	struct opt op[] = { { "db", 1, NULL }, { "status", 1, NULL }, { "tenant", 1, NULL },
+			    { "kind", 1, NULL }, { "limit", 1, NULL }, { "json", 0, NULL } };
+	int n = (int)(sizeof op / sizeof op[0]);
+	const char *pos[1] = { NULL };
 	memset(o, 0, sizeof *o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], **dst = NULL;
-		if (strcmp(a, "--json") == 0) {
-			o->json = 1;
-			continue;
-		}
-		if (strcmp(a, "--db") == 0)
-			dst = &o->db;
-		else if (strcmp(a, "--status") == 0)
-			dst = &o->status;
-		else if (strcmp(a, "--tenant") == 0)
-			dst = &o->tenant;
-		else if (strcmp(a, "--kind") == 0)
-			dst = &o->kind;
-		else if (strcmp(a, "--limit") == 0)
-			dst = &o->limit;
-		if (dst) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "madoguchi: 引数が足りません /"
-					" missing value for %s\n", a);
-				return CLI_USAGE;
-			}
-			*dst = argv[++i];
-			continue;
-		}
-		if (a[0] == '-' || o->id) {
-			fprintf(stderr, "madoguchi: 不明な引数です /"
-				" unknown argument: %s\n", a);
-			return CLI_USAGE;
-		}
-		o->id = a;
-	}
-	if (!o->db)
-		o->db = getenv("MADOGUCHI_DB");
-	if (!o->db || !*o->db) {
+	if (opts_parse(op, n, argc, argv, pos, 1) < 0)
+		return CLI_USAGE;
+	o->db = opts_db(op, n);
+	o->status = opts_get(op, n, "status");
+	o->tenant = opts_get(op, n, "tenant");
+	o->kind = opts_get(op, n, "kind");
+	o->limit = opts_get(op, n, "limit");
+	o->json = opts_get(op, n, "json") != NULL;
+	o->id = pos[0];
+	if (!o->db) {
 		fputs("madoguchi: --db か MADOGUCHI_DB が必要です /"
 		      " --db or MADOGUCHI_DB is required\n", stderr);
 		return CLI_USAGE;

@@ -220,6 +220,9 @@ test('admin: enrol TOTP at first login, then administer staff with CSRF', async 
   const jobs = await c2.get('/staff/jobs');
   assert.equal(jobs.status, 200);
   assert.match(jobs.text_, /<td>auth\.purge<\/td><td>(queued|running|done)<\/td>/);
+  const listed = cli(['job', 'list', '--db', srv.db, '--kind', 'auth.purge', '--json']).trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(listed.length >= 1 && listed.every((j) => j.kind === 'auth.purge'));
+  assert.throws(() => cli(['job', 'list', '--db', srv.db, '--bogus']), /unknown option/);
 
   // roles and permissions as data: create a role, give it a permission,
   // refuse a personal-data permission on a role without two-factor login
