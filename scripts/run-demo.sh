@@ -7,6 +7,8 @@ DB=${MADOGUCHI_DB:-sqlite:var/demo.db}
 LISTEN=${MADOGUCHI_LISTEN:-127.0.0.1:8080}
 mkdir -p var
 ./build/madoguchi demo --db "$DB" --key-dir var/keys
+# the demo ward's procedures (電子申請): a new version only when one changed
+./build/madoguchi procedure load --db "$DB" --tenant 139998 data/procedures > var/procedure-load.log
 # the demo ward's open data catalog: fictional デモ区 data, and the real
 # sample files of ../shared/data (not shipped here; see their SOURCES.md)
 ./build/madoguchi opendata import --db "$DB" --tenant 139998 data/opendata/demo > var/opendata-import.log

@@ -1,0 +1,353 @@
+/*
+ * apply.h -- online applications after the definition: a resident's
+ * drafts (save and resume), submissions with a receipt number, their
+ * attachments, the staff workflow (states, assignment, internal comments,
+ * messages to the resident), the inbox queries (per department, filters,
+ * overdue, likely duplicates) and life-event bundles (one interview, one
+ * submission, several applications each routed to its department).
+ *
+ * The definitions themselves (format, validation, canonical form) belong
+ * to src/forms; this module stores what residents and staff do with them.
+ *
+ * Invariants:
+ *   - A submission is written in one transaction with its attachments
+ *     links and its first event: when apply_submit returns a receipt
+ *     number, everything it refers to is durable (store commit).
+ *   - Answers are stored normalised (forms_validate) and as their RFC 8785
+ *     canonical form with its SHA-256 (forms_canonical); a signature, when
+ *     given, is over exactly those bytes.
+ *   - Every state change goes through apply_transition, which checks the
+ *     transition table below and appends an event row; the caller appends
+ *     the audit record and queues the resident's notification in the same
+ *     transaction (apply_transition's `ev` out-parameter says what).
+ *   - Ownership is checked here, not only by the caller: every resident
+ *     function takes the resident id and answers ERR_NOTFOUND for a draft,
+ *     submission or attachment of somebody else (never "forbidden": the
+ *     existence of another resident's record is not revealed); every
+ *     staff function takes the departments the caller may see and answers
+ *     ERR_NOTFOUND outside them.
+ *   - Personal data (answers, names, file names) never appear in err
+ *     details: they name ids, receipt numbers and rules.
+ *   - Time is a parameter `now` (Unix seconds, UTC); nothing reads the
+ *     clock.  No HTTP, no logging, no exit.
+ *
+ * States (struct forms_def's staff_states may leave some out; `received`
+ * and `withdrawn` always exist):
+ *
+ *   received  --> in_review, returned, approved, rejected, withdrawn
+ *   in_review --> returned, approved, rejected, withdrawn
+ *   returned  --> received (resident resubmits: revision + 1), withdrawn
+ *   approved  --> completed
+ *   rejected, completed, withdrawn: final
+ *
+ * `withdrawn` is only reached by the resident (apply_withdraw); staff
+ * reach the others (apply_transition).
+ *
+ * Receipt numbers: "<tenant>-<year>-<7-digit sequence><check digit>",
+ * e.g. 139998-2026-00000123 (a mod-10 weighted check digit over the 13
+ * digits before it, see apply_receipt_check).  The sequence restarts each
+ * calendar year (JST) per tenant; numbers are never reused.
+ *
+ * Limits: answers APPLY_ANSWERS_MAX bytes (forms' limit), attachments
+ * FORMS field max_bytes (at most APPLY_FILE_MAX), APPLY_MAX_FILES per
+ * submission, comments APPLY_COMMENT_MAX bytes, inbox pages at most
+ * APPLY_PAGE_MAX rows, a resident's open drafts APPLY_MAX_DRAFTS.
+ */
+#ifndef MADOGUCHI_APPLY_APPLY_H
+#define MADOGUCHI_APPLY_APPLY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "forms/forms.h"
+#include "store/store.h"
+
+#define APPLY_ANSWERS_MAX FORMS_ANSWERS_MAX_BYTES
+#define APPLY_FILE_MAX (50u << 20)
+#define APPLY_MAX_FILES 50
+#define APPLY_COMMENT_MAX 4000
+#define APPLY_PAGE_MAX 200
+#define APPLY_MAX_DRAFTS 100
+#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000123" */
+#define APPLY_STATE_MAX 32
+#define APPLY_DEPT_MAX 64
+#define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
+
+extern const struct store_module_schema apply_schema;
+
+/* ------------------------------------------------------------------ */
+/* Receipt numbers (receipt.c).                                        */
+
+/* apply_receipt_check -- 0 when s is a well-formed receipt number with
+ * a correct check digit, ERR_INVALID otherwise. */
+int apply_receipt_check(const char *s);
+
+/* ------------------------------------------------------------------ */
+/* Who acts.                                                           */
+
+/* A resident (kind RESIDENT, id = resident account id), a member of
+ * staff (kind STAFF, with the departments whose inboxes they may see;
+ * depts == NULL with ndepts == -1 means every department), or the
+ * system (jobs). */
+enum apply_actor_kind { APPLY_RESIDENT = 1, APPLY_STAFF = 2, APPLY_SYSTEM = 3 };
+struct apply_actor {
+	enum apply_actor_kind kind;
+	int64_t id;
+	const char *tenant;
+	const char *const *depts;
+	int ndepts;
+};
+
+/* ------------------------------------------------------------------ */
+/* Drafts (draft.c).                                                   */
+
+struct apply_draft {
+	int64_t id;
+	char procedure[FORMS_ID_MAX + 1];
+	int version;                 /* the version the draft was started on */
+	int page;                    /* the page to resume on               */
+	json_t *answers;             /* as entered (owned by the arena)     */
+	json_t *sources;             /* field id -> "juki" / "previous_submission" / "staff" */
+	int64_t bundle_id;           /* 0: not part of a bundle             */
+	int64_t submission_id;       /* a correction of this submission, or 0 */
+	int64_t created_at, updated_at;
+};
+
+/* apply_draft_create -- a new draft for the latest version of procedure
+ * (ERR_NOTFOUND if none is published; ERR_LIMIT past APPLY_MAX_DRAFTS
+ * open drafts).  prefill/sources may be NULL. */
+int apply_draft_create(int64_t *id, struct store *s,
+		       const struct apply_actor *who, const char *procedure,
+		       const json_t *prefill, const json_t *sources,
+		       int64_t bundle_id, int64_t now, struct err *e);
+/* apply_draft_get -- the resident's own draft (ERR_NOTFOUND otherwise). */
+int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t id, struct err *e);
+/* apply_draft_save -- replace the answers and the resume page.  Answers
+ * are stored as given (a draft may be incomplete or wrong); ERR_LIMIT
+ * past APPLY_ANSWERS_MAX. */
+int apply_draft_save(struct store *s, const struct apply_actor *who,
+		     int64_t id, const json_t *answers, int page, int64_t now,
+		     struct err *e);
+int apply_draft_delete(struct store *s, const struct apply_actor *who,
+		       int64_t id, struct err *e);
+/* apply_drafts_list -- the actor's open drafts, newest first. */
+int apply_drafts_list(struct apply_draft **out, int *n, struct arena *a,
+		      struct store *s, const struct apply_actor *who,
+		      struct err *e);
+/* apply_drafts_purge -- delete drafts untouched for APPLY_DRAFT_DAYS (a
+ * job); returns the number deleted. */
+int apply_drafts_purge(struct store *s, int64_t now, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Attachments (files.c).  Content is stored in the database (so that a
+ * backup holds everything and a receipt implies the file is durable),
+ * keyed by (tenant, owner, sha256): an upload of the same bytes twice is
+ * stored once.                                                         */
+
+struct apply_file {
+	int64_t id;
+	char sha256[65];
+	char type[80];
+	int64_t size;
+	char *name;                  /* clean base name (arena)            */
+	const void *data;            /* apply_file_get only (arena)        */
+};
+
+/* apply_file_put -- check data against field f (forms_file_accept) and
+ * store it for the actor; *meta gets the answer value
+ * {"name","type","size","sha256"}.  ERR_LIMIT past the field's max_bytes
+ * or APPLY_FILE_MAX, ERR_INVALID for a refused type. */
+int apply_file_put(json_t **meta, struct store *s,
+		   const struct apply_actor *who, const struct forms_field *f,
+		   const char *name, const void *data, size_t n, int64_t now,
+		   struct err *e);
+/* apply_file_get -- a file the actor may read: a resident their own
+ * uploads, staff the files of submissions in their departments.
+ * ERR_NOTFOUND otherwise. */
+int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
+		   const struct apply_actor *who, const char *sha256,
+		   struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Submissions (submit.c).                                             */
+
+/* A signature the caller has verified (src/sign) over the canonical
+ * bytes; recorded with the submission. */
+struct apply_signature {
+	const char *serial;          /* certificate serial, hex            */
+	const char *subject;         /* RFC 2253                           */
+	const char *issuer;
+	int64_t not_after;
+	const void *cms;             /* the DER signature as received      */
+	size_t cms_len;
+};
+
+struct apply_submission {
+	int64_t id;
+	char receipt[APPLY_RECEIPT_LEN + 1];
+	char procedure[FORMS_ID_MAX + 1];
+	int version;
+	char department[APPLY_DEPT_MAX + 1];
+	char status[APPLY_STATE_MAX + 1];
+	int revision;                /* 1, +1 per resubmission             */
+	int64_t resident_id;         /* 0: entered by staff (counter)      */
+	int64_t assignee;            /* staff id, 0: unassigned            */
+	int64_t bundle_id;
+	json_t *answers;             /* normalised (arena)                 */
+	json_t *sources;             /* prefill sources (arena)            */
+	char sha256[65];             /* of the canonical form              */
+	char sig_serial[80];         /* "" when unsigned                   */
+	char sig_subject[256];
+	int64_t submitted_at, updated_at;
+	int64_t due_at;              /* submitted_at + target_days, 0: none */
+	int64_t duplicate_of;        /* likely duplicate of, 0: none        */
+	char return_note[APPLY_COMMENT_MAX + 1]; /* last message to the resident */
+};
+
+/*
+ * apply_submit -- validate the draft's answers against its version
+ * (forms_validate: any error gives ERR_INVALID with the result in *r so
+ * the caller can show the error summary), require a signature when the
+ * procedure does (ERR_AUTH with "signature required"), check every file
+ * answer refers to an upload of the actor, then in one transaction:
+ * number, insert the submission and its first event, link its files,
+ * flag a likely duplicate, delete the draft.  A draft that corrects a
+ * returned submission resubmits it instead (same receipt, revision + 1,
+ * state received).  *out gets the stored submission.
+ */
+int apply_submit(struct apply_submission *out, struct forms_result *r,
+		 struct arena *a, struct store *s,
+		 const struct apply_actor *who, int64_t draft_id,
+		 const struct apply_signature *sig, int64_t now,
+		 struct err *e);
+
+/* apply_canonical -- the bytes a resident signs for this draft (the
+ * canonical form of its normalised answers, forms_canonical), for the
+ * signing step before apply_submit.  ERR_INVALID when the answers do not
+ * validate. */
+int apply_canonical(char **text, size_t *len, struct forms_result *r,
+		    struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id,
+		    int64_t now, struct err *e);
+
+/* apply_get / apply_get_by_receipt -- a submission the actor may see. */
+int apply_get(struct apply_submission *out, struct arena *a, struct store *s,
+	      const struct apply_actor *who, int64_t id, struct err *e);
+int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
+			 struct store *s, const struct apply_actor *who,
+			 const char *receipt, struct err *e);
+
+/* apply_withdraw -- the resident withdraws their own submission (from
+ * received, in_review or returned; ERR_CONFLICT otherwise). */
+int apply_withdraw(struct store *s, const struct apply_actor *who,
+		   int64_t id, int64_t now, struct err *e);
+
+/* apply_correct -- start a correction draft of a returned submission
+ * (answers copied); *draft_id gets it.  ERR_CONFLICT unless returned. */
+int apply_correct(int64_t *draft_id, struct store *s,
+		  const struct apply_actor *who, int64_t id, int64_t now,
+		  struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Staff workflow (workflow.c).                                        */
+
+/* What a transition did, for the caller's audit record and the
+ * resident's notification. */
+struct apply_event {
+	int64_t submission_id;
+	char receipt[APPLY_RECEIPT_LEN + 1];
+	char from[APPLY_STATE_MAX + 1], to[APPLY_STATE_MAX + 1];
+	int64_t resident_id;         /* whom to notify, 0: nobody          */
+};
+
+/* apply_transition -- staff move a submission to `to` (table above;
+ * ERR_CONFLICT for a transition the table or the procedure's
+ * staff_states do not allow, or when `expect_from` is given and the
+ * state has changed meanwhile).  `note` is the message to the resident
+ * (required for returned and rejected: ERR_INVALID without). */
+int apply_transition(struct apply_event *ev, struct store *s,
+		     const struct apply_actor *who, int64_t id,
+		     const char *expect_from, const char *to,
+		     const char *note, int64_t now, struct err *e);
+/* apply_assign -- set the assignee (0: none); the assignee must be staff
+ * of the tenant (ERR_NOTFOUND). */
+int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
+		 int64_t staff_id, int64_t now, struct err *e);
+/* apply_comment -- an internal comment, never shown to the resident. */
+int apply_comment(struct store *s, const struct apply_actor *who, int64_t id,
+		  const char *text, int64_t now, struct err *e);
+
+/* The history of a submission: transitions, assignments, comments. */
+struct apply_history_item {
+	int64_t at;
+	enum apply_actor_kind actor_kind;
+	int64_t actor_id;
+	char kind[16];               /* "submitted", "transition", "assign", "comment", "resubmitted", "withdrawn" */
+	char from[APPLY_STATE_MAX + 1], to[APPLY_STATE_MAX + 1];
+	char *text;                  /* comment or note (arena), may be NULL */
+	int internal;                /* 1: staff only                      */
+};
+/* apply_history -- oldest first; a resident sees only the non-internal
+ * items of their own submission. */
+int apply_history(struct apply_history_item **out, int *n, struct arena *a,
+		  struct store *s, const struct apply_actor *who, int64_t id,
+		  struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Lists (inbox.c).                                                    */
+
+struct apply_filter {
+	const char *department;      /* NULL: every department the actor sees */
+	const char *procedure;       /* NULL: all                          */
+	const char *status;          /* NULL: all                          */
+	int64_t from, to;            /* submitted_at range, 0: open        */
+	int64_t assignee;            /* -1: any, 0: unassigned, else staff id */
+	int overdue;                 /* 1: due_at < now and not final      */
+	int duplicates;              /* 1: only likely duplicates          */
+	int64_t now;
+	int limit;                   /* at most APPLY_PAGE_MAX             */
+	int64_t after_id;            /* keyset paging: ids below this one  */
+};
+
+/* apply_list -- submissions the actor may see (a resident: their own;
+ * staff: their departments), newest first, at most filter->limit.
+ * Answers are not loaded (answers == NULL) to keep lists cheap. */
+int apply_list(struct apply_submission **out, int *n, struct arena *a,
+	       struct store *s, const struct apply_actor *who,
+	       const struct apply_filter *f, struct err *e);
+
+/* apply_count -- per-state counts for the filter (for inbox tabs). */
+struct apply_count { char status[APPLY_STATE_MAX + 1]; int64_t n; };
+int apply_counts(struct apply_count **out, int *n, struct arena *a,
+		 struct store *s, const struct apply_actor *who,
+		 const struct apply_filter *f, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Life-event bundles (bundle.c).                                      */
+
+/* apply_bundle_create -- record an interview for a life event ("move_in",
+ * "birth", "death", ...): the procedures chosen (each published and
+ * listing the event: ERR_INVALID otherwise) get one draft each, sharing
+ * the answers in `shared` (field ids common to several procedures get
+ * the same value).  *bundle_id gets the bundle; the drafts list the
+ * bundle. */
+int apply_bundle_create(int64_t *bundle_id, struct store *s,
+			const struct apply_actor *who, const char *event,
+			const char *const *procedures, int nprocedures,
+			const json_t *shared, const json_t *sources,
+			int64_t now, struct err *e);
+/* apply_bundle_submit -- submit every draft of the bundle in one
+ * transaction (all or none: the first invalid draft's errors are in *r
+ * and its id in *bad_draft).  out gets the submissions in procedure
+ * order. */
+int apply_bundle_submit(struct apply_submission **out, int *n,
+			int64_t *bad_draft, struct forms_result *r,
+			struct arena *a, struct store *s,
+			const struct apply_actor *who, int64_t bundle_id,
+			int64_t now, struct err *e);
+
+#endif
