@@ -480,9 +480,20 @@ int auth_totp_check_code(int64_t *step, const unsigned char *secret,
 #define AUTH_PERM_AUDIT_READ "audit.read"
 #define AUTH_PERM_JOBS_READ "jobs.read"
 #define AUTH_PERM_OPENDATA_PUBLISH "opendata.publish"
+/* Online applications: read submissions (personal data) and act on them
+ * (states, assignment, comments); which departments' inboxes a member of
+ * staff sees is given by permissions "dept.<department>" (the
+ * procedure's department id with '-' written '_') or "dept.all". */
+#define AUTH_PERM_APPLICATIONS_READ "applications.read"
+#define AUTH_PERM_APPLICATIONS_WRITE "applications.write"
+#define AUTH_PERM_DEPT_PREFIX "dept."
+#define AUTH_PERM_DEPT_ALL "dept.all"
+/* Create, preview, version and publish procedure definitions. */
+#define AUTH_PERM_PROCEDURES_MANAGE "procedures.manage"
 
 /* auth_permission_sensitive -- 1 for permissions that only roles with
- * needs_mfa may hold: personal.*, audit.read, staff.manage, roles.manage. */
+ * needs_mfa may hold: personal.*, applications.*, audit.read,
+ * staff.manage, roles.manage. */
 int auth_permission_sensitive(const char *perm);
 
 /* auth_tenant_seed -- create the built-in roles admin, staff, viewer,

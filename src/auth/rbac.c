@@ -45,6 +45,7 @@ int auth_permission_sensitive(const char *perm)
 	if (!perm)
 		return 0;
 	return strncmp(perm, "personal.", 9) == 0 ||
+	       strncmp(perm, "applications.", 13) == 0 ||
 	       strcmp(perm, AUTH_PERM_AUDIT_READ) == 0 ||
 	       strcmp(perm, AUTH_PERM_STAFF_MANAGE) == 0 ||
 	       strcmp(perm, AUTH_PERM_ROLES_MANAGE) == 0;
