@@ -21,7 +21,8 @@
  *   - No HTTP, no logging, no exit.
  *
  * Limits (each input has one):
- *   CMS signature     SIGN_CMS_MAX bytes (64 KiB), DER or PEM; one signer
+ *   CMS signature     SIGN_CMS_MAX bytes (64 KiB), DER, PEM or bare
+ *                     base64 of the DER (line breaks allowed); one signer
  *   signed data       SIGN_DATA_MAX bytes (2 MiB: forms_canonical's limit,
  *                     FORMS_ANSWERS_MAX_BYTES * 2)
  *   trust directory   SIGN_TRUST_MAX_FILES files (*.pem *.crt *.cer *.crl),
@@ -91,7 +92,8 @@ struct sign_result {
 
 /*
  * sign_verify -- verify the detached CMS signature cms[0..cms_len) (DER,
- * or PEM "CMS"/"PKCS7") over data[0..n) at time now, against t:
+ * PEM "CMS"/"PKCS7", or the DER in bare base64 as signing apps and text
+ * fields carry it) over data[0..n) at time now, against t:
  *   1. parse: SignedData, detached, exactly one SignerInfo, the signer's
  *      certificate included (SIGN_BAD_FORMAT);
  *   2. the signature (and the messageDigest attribute when signed

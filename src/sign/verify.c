@@ -13,6 +13,7 @@
  * OpenSSL object is freed on every path; out->reason is always set.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,6 +21,7 @@
 #include <openssl/pem.h>   /* before cms.h: its PEM_*_CMS declarations */
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
 #include "sign/sign_int.h"
@@ -110,6 +112,43 @@ static enum sign_reason chain_reason(int err)
 	}
 }
 
+static CMS_ContentInfo *parse_der(const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p;
+	CMS_ContentInfo *c = d2i_CMS_ContentInfo(NULL, &q, (long)n);
+	if (c && q != p + n) {             /* trailing bytes: not one DER value */
+		CMS_ContentInfo_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* bare base64 of the DER (what apps and text fields carry), line breaks
+ * allowed; anything outside the alphabet is a bad format */
+static CMS_ContentInfo *parse_base64(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = p[i];
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		      (ch >= '0' && ch <= '9') || ch == '+' || ch == '/' || ch == '=' ||
+		      ch == '\r' || ch == '\n' || ch == ' ' || ch == '\t'))
+			return NULL;
+	}
+	unsigned char *der = malloc(n / 4 * 3 + 3);
+	EVP_ENCODE_CTX *x = EVP_ENCODE_CTX_new();
+	CMS_ContentInfo *c = NULL;
+	int a = 0, b = 0;
+	if (der && x) {
+		EVP_DecodeInit(x);
+		if (EVP_DecodeUpdate(x, der, &a, p, (int)n) >= 0 &&
+		    EVP_DecodeFinal(x, der + a, &b) == 1)
+			c = parse_der(der, (size_t)(a + b));
+	}
+	EVP_ENCODE_CTX_free(x);
+	free(der);
+	return c;
+}
+
 static CMS_ContentInfo *parse(const unsigned char *p, size_t n)
 {
 	size_t i = 0;
@@ -121,13 +160,9 @@ static CMS_ContentInfo *parse(const unsigned char *p, size_t n)
 		BIO_free(b);
 		return c;
 	}
-	const unsigned char *q = p;
-	CMS_ContentInfo *c = d2i_CMS_ContentInfo(NULL, &q, (long)n);
-	if (c && q != p + n) {             /* trailing bytes: not one DER value */
-		CMS_ContentInfo_free(c);
-		c = NULL;
-	}
-	return c;
+	if (n - i >= 4 && p[i] == 'M')      /* base64 of DER: 0x30 0x8x ... */
+		return parse_base64(p + i, n - i);
+	return parse_der(p, n);
 }
 
 int sign_verify(struct sign_result *out, const struct sign_trust *t,

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -288,6 +289,37 @@ static void test_pem_input(void)
 	struct sign_result r;
 	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), s.data, s.len, NOW), SIGN_OK);
 	T_EQ_STR(r.serial, "1001");
+	buf_done(&s);
+}
+
+static void test_base64_input(void)
+{
+	struct buf s;
+	T_REQUIRE(make_sig(&s, "resident", NULL, DATA, strlen(DATA), 0) == 0);
+	/* base64 with line breaks every 64 characters, as apps print it */
+	size_t cap = s.len * 2 + 64;
+	unsigned char *b64 = malloc(cap), *lines = malloc(cap);
+	T_REQUIRE(b64 && lines);
+	int n = EVP_EncodeBlock(b64, (const unsigned char *)s.data, (int)s.len);
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		lines[k++] = b64[i];
+		if (i % 64 == 63)
+			lines[k++] = '\n';
+	}
+	lines[k++] = '\n';
+	struct sign_result r;
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), b64, (size_t)n, NOW), SIGN_OK);
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), lines, k, NOW), SIGN_OK);
+	T_EQ_STR(r.serial, "1001");
+	T_EQ_INT(check(&r, trust, "{}", 2, lines, k, NOW), SIGN_TAMPERED);
+	/* cut short, a stray character, base64 of junk */
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), b64, (size_t)n - 8, NOW), SIGN_BAD_FORMAT);
+	b64[20] = '*';
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), b64, (size_t)n, NOW), SIGN_BAD_FORMAT);
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), "MIIBaGVsbG8gd29ybGQ=", 20, NOW), SIGN_BAD_FORMAT);
+	free(b64);
+	free(lines);
 	buf_done(&s);
 }
 
@@ -579,6 +611,7 @@ int main(void)
 	T_RUN(test_bad_format);
 	T_RUN(test_truncated_der);
 	T_RUN(test_pem_input);
+	T_RUN(test_base64_input);
 	T_RUN(test_oversized);
 	T_RUN(test_not_configured);
 	T_RUN(test_openssl_cli);
