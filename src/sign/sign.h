@@ -117,6 +117,15 @@ int sign_verify(struct sign_result *out, const struct sign_trust *t,
 		const void *data, size_t n, const void *cms, size_t cms_len,
 		int64_t now, struct err *e);
 
+/*
+ * sign_cms_der -- the signature in DER, whatever form it came in (DER,
+ * PEM, base64), appended to out: what to store with the submission
+ * (struct apply_signature's cms).  ERR_INVALID when it does not parse
+ * (sign_verify says SIGN_BAD_FORMAT then), ERR_LIMIT past SIGN_CMS_MAX
+ * input or out's limit.
+ */
+int sign_cms_der(struct buf *out, const void *cms, size_t cms_len, struct err *e);
+
 /* sign_reason_message -- a clear message for the resident, lang "ja",
  * "en" or "ja-easy" (やさしい日本語); anything else gives "ja". */
 const char *sign_reason_message(enum sign_reason r, const char *lang);

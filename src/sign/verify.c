@@ -285,6 +285,29 @@ done:
 	return rc;
 }
 
+int sign_cms_der(struct buf *out, const void *cms, size_t cms_len, struct err *e)
+{
+	if (!cms || cms_len == 0)
+		return err_set(e, ERR_INVALID, "sign: empty signature");
+	if (cms_len > SIGN_CMS_MAX)
+		return err_set(e, ERR_LIMIT, "sign: signature larger than 64 KiB");
+	CMS_ContentInfo *c = parse(cms, cms_len);
+	ERR_clear_error();
+	if (!c)
+		return err_set(e, ERR_INVALID, "sign: not a CMS/PKCS#7 structure");
+	unsigned char *der = NULL;
+	int n = i2d_CMS_ContentInfo(c, &der);
+	CMS_ContentInfo_free(c);
+	ERR_clear_error();
+	if (n <= 0)
+		return err_set(e, ERR_NOMEM, "sign: cannot encode the signature");
+	int rc = buf_append(out, der, (size_t)n);
+	OPENSSL_free(der);
+	if (rc)
+		return err_set(e, rc, "sign: output buffer full");
+	return 0;
+}
+
 /* ---- messages ---- */
 
 struct msg {

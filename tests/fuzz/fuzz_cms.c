@@ -6,7 +6,8 @@
  * (run from the source root, as tests/run.sh does).
  * Invariants: sign_verify returns 0 exactly when the reason is SIGN_OK,
  * never anything but ERR_AUTH for a refusal; the reason is in range and
- * has a message in every language; the recorded strings are
+ * has a message in every language; sign_cms_der gives DER or refuses;
+ * the recorded strings are
  * NUL-terminated within their arrays; nothing leaks or crashes.  Random
  * bytes never verify (a valid signature needs the test CA's key).
  */
@@ -65,5 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	assert(memchr(r.issuer, 0, sizeof r.issuer));
 	assert(sign_reason_message(r.reason, "en")[0]);
 	assert(sign_reason_message(r.reason, "ja-easy")[0]);
+	/* what gets stored: DER, or a refusal */
+	struct buf der;
+	buf_init(&der, SIGN_CMS_MAX * 2);
+	if (sign_cms_der(&der, p + 1, n - 1, NULL) == 0)
+		assert(der.len > 0 && (unsigned char)der.data[0] == 0x30);
+	buf_done(&der);
 	return 0;
 }

@@ -323,6 +323,29 @@ static void test_base64_input(void)
 	buf_done(&s);
 }
 
+/* what is stored: the same DER whatever form arrived */
+static void test_cms_der(void)
+{
+	struct buf der, pem, out;
+	T_REQUIRE(make_sig(&der, "resident", NULL, DATA, strlen(DATA), 0) == 0);
+	T_REQUIRE(make_sig(&pem, "resident", NULL, DATA, strlen(DATA), 1) == 0);
+	buf_init(&out, SIGN_CMS_MAX);
+	T_EQ_INT(sign_cms_der(&out, pem.data, pem.len, NULL), 0);
+	struct sign_result r;
+	T_EQ_INT(check(&r, trust, DATA, strlen(DATA), out.data, out.len, NOW), SIGN_OK);
+	T_CHECK((unsigned char)out.data[0] == 0x30);
+	buf_reset(&out);
+	T_EQ_INT(sign_cms_der(&out, der.data, der.len, NULL), 0);
+	T_EQ_INT(out.len, der.len);
+	T_CHECK(memcmp(out.data, der.data, der.len) == 0);
+	buf_reset(&out);
+	T_EQ_INT(sign_cms_der(&out, "hello", 5, NULL), ERR_INVALID);
+	T_EQ_INT(sign_cms_der(&out, der.data, SIGN_CMS_MAX + 1, NULL), ERR_LIMIT);
+	buf_done(&out);
+	buf_done(&der);
+	buf_done(&pem);
+}
+
 static void test_oversized(void)
 {
 	struct buf s;
@@ -612,6 +635,7 @@ int main(void)
 	T_RUN(test_truncated_der);
 	T_RUN(test_pem_input);
 	T_RUN(test_base64_input);
+	T_RUN(test_cms_der);
 	T_RUN(test_oversized);
 	T_RUN(test_not_configured);
 	T_RUN(test_openssl_cli);
