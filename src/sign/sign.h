@@ -108,6 +108,9 @@ struct sign_result {
  *   5. the signer's key usage (SIGN_BAD_USAGE).
  * The signer's serial, subject, issuer and validity are filled in as soon
  * as the certificate is known (also when a later check refuses it).
+ * Cost: about 1.4 ms of CPU (RSA-2048 signer, one CRL; measured on the
+ * shared 2-core build machine): call it on the blocking pool (http_defer),
+ * not on an event loop.
  * Returns 0 when reason == SIGN_OK; otherwise ERR_AUTH (the signature is
  * refused), ERR_UNAVAILABLE (t is NULL: SIGN_NOT_CONFIGURED) or ERR_NOMEM /
  * ERR_INTERNAL (SIGN_ERROR), with out->reason set and e->detail naming
