@@ -64,6 +64,10 @@ void sign_trust_free(struct sign_trust *t);
 /* sign_trust_counts -- how many CA certificates and CRLs were loaded (for
  * the start-up log line). */
 void sign_trust_counts(const struct sign_trust *t, int *certs, int *crls);
+/* sign_trust_crl_expiry -- the earliest nextUpdate of the loaded CRLs
+ * (Unix seconds; 0 when there is none): from then on signatures whose
+ * chain needs that CRL are refused with SIGN_NO_CRL until it is renewed. */
+int64_t sign_trust_crl_expiry(const struct sign_trust *t);
 
 enum sign_reason {
 	SIGN_OK = 0,

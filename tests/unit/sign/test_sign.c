@@ -230,6 +230,9 @@ static void test_no_crl(void)
 	T_REQUIRE(t);
 	T_EQ_INT(verify_as("resident", NULL, t, NOW, NULL), SIGN_NO_CRL);
 	T_EQ_INT(verify_as("resident", NULL, t, 1740000000, NULL), SIGN_OK);  /* 2025-02 */
+	T_EQ_INT(sign_trust_crl_expiry(t), 1748736000);   /* 2025-06-01T00:00:00Z */
+	T_EQ_INT(sign_trust_crl_expiry(trust), RES_NOT_AFTER);
+	T_EQ_INT(sign_trust_crl_expiry(NULL), 0);
 	sign_trust_free(t);
 }
 
