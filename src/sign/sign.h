@@ -89,8 +89,8 @@ enum sign_reason {
 struct sign_result {
 	enum sign_reason reason;
 	char serial[80];             /* signer certificate serial, uppercase hex */
-	char subject[256];           /* RFC 2253, UTF-8                          */
-	char issuer[256];            /* RFC 2253, UTF-8                          */
+	char subject[256];           /* RFC 2253, valid UTF-8 (bad bytes: '?')   */
+	char issuer[256];            /* RFC 2253, valid UTF-8                    */
 	int64_t not_before, not_after;   /* Unix seconds                         */
 };
 

@@ -603,6 +603,14 @@ static void test_cli(void)
 	path(okey, sizeof okey, "other-resident.key");
 	const char *mismatch[] = { "sign", "--key", okey, "--cert", cert, dp };
 	T_EQ_INT(run_cli(out, sizeof out, 6, mismatch), 1);
+	/* an encrypted key is refused, never prompted for */
+	char ekey[256], cmd[1024];
+	path(ekey, sizeof ekey, "resident-enc.key");
+	snprintf(cmd, sizeof cmd, "openssl pkey -in %s -aes256 -passout pass:demo-pass -out %s", key, ekey);
+	T_REQUIRE(system(cmd) == 0);
+	const char *enc[] = { "sign", "--key", ekey, "--cert", cert, dp };
+	T_EQ_INT(run_cli(out, sizeof out, 6, enc), 1);
+	T_CHECK(strstr(out, "encrypted") != NULL);
 	/* usage */
 	const char *nokey[] = { "sign", dp };
 	T_EQ_INT(run_cli(out, sizeof out, 2, nokey), 2);
