@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "apply/apply.h"
+#include "apply/apply_int.h"
 #include "base/util.h"
 #include "tenant/tenant.h"
 
@@ -243,6 +244,8 @@ int main(int argc, char **argv)
 	double ceiling = (double)cn / 3.0;
 	printf("figure commit_ceiling %.0f per_s\n", ceiling);
 	/* uploads */
+	int64_t c0, w0, c1, w1;
+	apply_group_stats(&c0, &w0);
 	int64_t t0 = mono_us();
 	start(w, nt, 1);
 	double put_s = (double)(mono_us() - t0) / 1e6;
@@ -253,6 +256,8 @@ int main(int argc, char **argv)
 			all[nput++] = w[i].put_us[k];
 	printf("figure apply_file_put_store %.0f per_s\n", nput / put_s);
 	printf("figure apply_file_put_p99 %.1f ms\n", pct(all, nput, 99));
+	apply_group_stats(&c1, &w1);
+	printf("uploads: %lld commits carried %lld writes\n", (long long)(c1 - c0), (long long)(w1 - w0));
 	/* drafts (untimed) */
 	for (int i = 0; i < nt; i++)
 		for (int k = 0; k < w[i].ok_put; k++) {
@@ -263,6 +268,7 @@ int main(int argc, char **argv)
 			json_decref(ans);
 			json_decref(w[i].metas[k]);
 		}
+	apply_group_stats(&c0, &w0);
 	t0 = mono_us();
 	start(w, nt, 2);
 	double sub_s = (double)(mono_us() - t0) / 1e6;
@@ -273,6 +279,8 @@ int main(int argc, char **argv)
 	printf("figure apply_submit_store %.0f per_s\n", nsub / sub_s);
 	printf("figure apply_submit_p50 %.1f ms\n", pct(all, nsub, 50));
 	printf("figure apply_submit_p99 %.1f ms\n", pct(all, nsub, 99));
+	apply_group_stats(&c1, &w1);
+	printf("submissions: %lld commits carried %lld writes\n", (long long)(c1 - c0), (long long)(w1 - w0));
 	printf("apply_submit_store / commit_ceiling = %.2f (%d submissions, %d threads)\n",
 	       nsub / sub_s / ceiling, nsub, nt);
 	for (int i = 0; i < nt; i++) {
