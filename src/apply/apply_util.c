@@ -192,6 +192,7 @@ int apply_json_text(char **out, const json_t *j, size_t max, struct err *e)
 struct def_entry {
 	char sha[65];
 	const struct forms_def *def;
+	struct arena *arena;          /* holds def, for the process */
 };
 static struct def_entry def_cache[DEF_CACHE_MAX];
 static int def_n;
@@ -256,6 +257,7 @@ int apply_load_def(const struct forms_def **d, int *version,
 	if (!have && def_n < DEF_CACHE_MAX) {
 		snprintf(def_cache[def_n].sha, sizeof def_cache[def_n].sha, "%s", sha);
 		def_cache[def_n].def = def;
+		def_cache[def_n].arena = keep;
 		def_n++;
 		stored = 1;
 	}
