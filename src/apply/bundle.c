@@ -207,6 +207,11 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 			return rc;
 		}
 	}
+	/* PostgreSQL: numbers first, each in its own statement (receipt.c) */
+	for (int i = 0; i < nd && store_kind(s) == STORE_PG; i++)
+		if (preps[i].draft.d.submission_id == 0 &&
+		    (rc = apply_receipt_take(preps[i].receipt, s, who->tenant, now, e)))
+			return rc;
 	if ((rc = store_begin(s, e)))
 		return rc;
 	for (int i = 0; i < nd && rc == 0; i++)

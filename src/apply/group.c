@@ -25,12 +25,19 @@
  * none of the batch is written.  A caller that already has a transaction
  * open on its connection is not grouped: its function runs in that
  * transaction.  Databases are told apart by their redacted URL.
+ *
+ * SQLite only: on PostgreSQL each write runs in its own transaction on
+ * its own connection, and the server groups the WAL flushes of
+ * concurrent commits (its ceiling here: ~4,000 one-row commits/s from 64
+ * connections against ~200 from one).
  */
 #include "apply/apply_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/util.h"
 
 #define APPLY_GROUP_MAX 64
 #define GROUPS_MAX 8
@@ -47,7 +54,7 @@ struct group {
 	char key[STORE_URL_MAX + 8];
 	struct gitem *head, *tail;
 	int leader;
-	int64_t commits, writes;
+	int64_t commits, writes, busy_us;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -112,6 +119,15 @@ int apply_group_write(struct store *s,
 {
 	if (store_in_tx(s))
 		return fn(s, arg, e);
+	if (store_kind(s) == STORE_PG) {
+		/* PostgreSQL flushes the WAL of concurrent commits together
+		 * itself; funnelling them through one connection would only
+		 * add a round trip per statement (measured: 20x slower) */
+		int own, rc = apply_tx_begin(&own, s, e);
+		if (rc == 0)
+			rc = apply_tx_end(own, fn(s, arg, e), s, e);
+		return rc;
+	}
 	struct gitem me = { .fn = fn, .arg = arg };
 	pthread_mutex_lock(&lock);
 	struct group *g = group_of(s);
@@ -142,8 +158,11 @@ int apply_group_write(struct store *s,
 		if (!g->head)
 			g->tail = NULL;
 		pthread_mutex_unlock(&lock);
+		int64_t t0 = mono_us();
 		run_batch(s, batch, n);
+		int64_t took = mono_us() - t0;
 		pthread_mutex_lock(&lock);
+		g->busy_us += took;
 		for (int i = 0; i < n; i++)
 			batch[i]->done = 1;
 		g->commits++;
@@ -157,13 +176,14 @@ int apply_group_write(struct store *s,
 	return me.rc;
 }
 
-void apply_group_stats(int64_t *commits, int64_t *writes)
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us)
 {
 	pthread_mutex_lock(&lock);
-	*commits = *writes = 0;
+	*commits = *writes = *busy_us = 0;
 	for (int i = 0; i < ngroups; i++) {
 		*commits += groups[i].commits;
 		*writes += groups[i].writes;
+		*busy_us += groups[i].busy_us;
 	}
 	pthread_mutex_unlock(&lock);
 }

@@ -383,7 +383,9 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	int64_t due = apply_due_at(now, p->def->target_days), dup = 0;
 	int64_t id = d->submission_id;
 	if (id == 0) {
-		if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
+		if (p->receipt[0])
+			snprintf(out->receipt, sizeof out->receipt, "%s", p->receipt);
+		else if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
 			goto out;
 		if ((rc = dup_find(&dup, s, who->tenant, p, 0, now, e)))
 			goto out;
@@ -513,6 +515,9 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 	struct apply_prep p;
 	int rc = apply_prepare(&p, r, a, s, who, draft_id, sig, now, e);
 	if (rc)
+		return rc;
+	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
+	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
 	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .now = now };
 	return apply_group_write(s, submit_fn, &j, e);

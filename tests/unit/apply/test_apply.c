@@ -1172,10 +1172,15 @@ static void test_concurrent_numbering(void)
 	}
 	T_EQ_INT(dups, 0);
 	T_EQ_INT(bad, 0);
-	/* numbers are dense: the counter equals the number of receipts */
+	/* SQLite numbers inside the submission's transaction: dense, the
+	 * counter equals the number of receipts; PostgreSQL takes numbers
+	 * first (receipt.c), so a failed submission may leave a gap */
 	int64_t subs = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	int64_t seq = count("SELECT max(n) FROM apply_receipt_seq WHERE tenant = $1");
-	T_EQ_INT(seq, subs);
+	if (store_kind(S) == STORE_SQLITE)
+		T_EQ_INT(seq, subs);
+	else
+		T_CHECK(seq >= subs);
 }
 
 /* ---- group commit: four connections race to submit the same drafts ---- */
@@ -1227,8 +1232,8 @@ static void test_group_commit(void)
 		T_EQ_INT(apply_draft_create(&drafts[i], S, &me, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
 		json_decref(ans);
 	}
-	int64_t c0, w0, c1, w1;
-	apply_group_stats(&c0, &w0);
+	int64_t c0, w0, c1, w1, b0, b1;
+	apply_group_stats(&c0, &w0, &b0);
 	struct racer w[4];
 	pthread_t th[4];
 	for (int i = 0; i < 4; i++) {
@@ -1242,7 +1247,7 @@ static void test_group_commit(void)
 		lost += w[i].notfound + w[i].conflict;
 		other += w[i].other;
 	}
-	apply_group_stats(&c1, &w1);
+	apply_group_stats(&c1, &w1, &b1);
 	/* every draft became exactly one submission; the losers got a clean
 	 * refusal and left nothing behind */
 	T_EQ_INT(ok, RACE_DRAFTS);
@@ -1259,8 +1264,12 @@ static void test_group_commit(void)
 	store_query_int(&n, S, "SELECT count(*) FROM apply_events ev JOIN apply_submissions s"
 			" ON s.id = ev.submission_id WHERE s.tenant = $1 AND s.resident_id = $2", v, 2, NULL);
 	T_EQ_INT(n, RACE_DRAFTS);
-	/* some commits may have carried several writes, never the reverse */
-	T_CHECK(c1 - c0 >= 1 && c1 - c0 <= w1 - w0);
+	/* SQLite: some commits may have carried several writes, never the
+	 * reverse (PostgreSQL groups commits itself: no group here) */
+	if (store_kind(S) == STORE_SQLITE)
+		T_CHECK(c1 - c0 >= 1 && c1 - c0 <= w1 - w0);
+	else
+		T_EQ_INT(c1 - c0, 0);
 }
 
 /* ---- backup and restore keep submissions, blobs and counters ---------- */
