@@ -15,6 +15,9 @@
  *     moment (group commit, group.c): one fsync for many submissions.
  *     A draft deleted meanwhile (submitted twice at once) makes the second
  *     transaction roll back with ERR_CONFLICT: one draft, one submission.
+ *   - Every function here joins a transaction the caller has open (so that
+ *     the caller's audit record and notification commit with it), or
+ *     opens and commits its own.
  *   - What is stored is forms_canonical's bytes (answers are read back out
  *     of them) and their SHA-256; a signature is over exactly those bytes.
  *   - Likely duplicates (see README.md): same tenant and procedure, not
@@ -302,8 +305,6 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	if (r->nerrors > 0)
 		return err_set(e, ERR_INVALID, "draft %lld: an attachment is missing",
 			       (long long)draft_id);
-	if (strcmp(p->def->signature, "required") == 0 && !sig)
-		return err_set(e, ERR_AUTH, "signature required");
 	if (sig && (!sig->serial || !sig->subject))
 		return err_set(e, ERR_INVALID, "apply: incomplete signature record");
 	p->sig = sig;
@@ -323,6 +324,9 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	free(text);
 	forms_sha256_hex(p->sha256, p->canonical, p->clen);
 	identity_of(p->identity, p->def, r->answers);
+	/* last, so that apply_canonical has the bytes to sign */
+	if (strcmp(p->def->signature, "required") == 0 && !sig)
+		return err_set(e, ERR_AUTH, "signature required");
 	return 0;
 }
 
@@ -552,7 +556,8 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
@@ -578,10 +583,10 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	if ((rc = store_exec(s, "DELETE FROM apply_drafts WHERE submission_id = $1 AND tenant = $2",
 			     dv, 2, e)) < 0)
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
@@ -600,7 +605,8 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	struct arena *a = arena_new(8u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 1, 1, e)))
@@ -621,7 +627,7 @@ int apply_correct(int64_t *draft_id, struct store *s,
 			     " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4"
 			     " ORDER BY id LIMIT 1", q, 4, e);
 	if (rc == 0) {
-		rc = store_commit(s, e);
+		rc = apply_tx_end(own, 0, s, e);
 		goto out;
 	}
 	if (rc != ERR_NOTFOUND)
@@ -629,11 +635,11 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	if ((rc = apply_draft_insert(draft_id, s, who, cur.procedure, cur.version, cur.answers,
 				     cur.sources, cur.bundle_id, id, now, e)))
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
 	*draft_id = 0;
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;

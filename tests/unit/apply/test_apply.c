@@ -129,7 +129,8 @@ static int setup(void)
 	snprintf(t.name_ja, sizeof t.name_ja, "第二区");
 	snprintf(t.name_en, sizeof t.name_en, "Second Ward");
 	tenant_add(S, &t, &e);
-	const char *procs[] = { "inu-touroku", "gairotou-koshou", "jitensha-chushajo", "kumin-nouen" };
+	const char *procs[] = { "inu-touroku", "gairotou-koshou", "jitensha-chushajo", "kumin-nouen",
+				"nenkin-menjo" };
 	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
 		if (publish(S, T1, procs[i]))
 			return -1;
@@ -1349,6 +1350,109 @@ static void test_backup_roundtrip(void)
 	unlink(w);
 }
 
+/* ---- the caller's transaction: joined, so its rollback undoes ours ---- */
+
+static void test_caller_tx(void)
+{
+	struct apply_actor a1 = resident(96001), x = staff_of(SEIKATSU, 1);
+	int64_t id = at_state("received", 96001);
+	T_REQUIRE(id > 0);
+	struct err e;
+	struct apply_event ev;
+	struct arena *a = arena_new(0);
+	struct apply_submission got;
+	/* a transition and the caller's own write roll back together */
+	T_EQ_INT(store_begin(S, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
+	T_CHECK(store_in_tx(S));
+	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW, &e), 0);
+	T_EQ_INT(apply_comment(S, &x, id, "確認中", NOW, &e), 0);
+	store_rollback(S);
+	T_EQ_INT(apply_get(&got, a, S, &x, id, &e), 0);
+	T_EQ_STR(got.status, "received");
+	T_EQ_INT(got.assignee, 0);
+	struct apply_history_item *h;
+	int n = 0;
+	T_EQ_INT(apply_history(&h, &n, a, S, &x, id, &e), 0);
+	T_EQ_INT(n, 1);
+	/* and commit together */
+	T_EQ_INT(store_begin(S, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "returned", "不足", NOW, &e), 0);
+	T_EQ_INT(store_commit(S, &e), 0);
+	/* the resident's side joins too */
+	int64_t did = 0;
+	T_EQ_INT(store_begin(S, &e), 0);
+	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW, &e), 0);
+	T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), 0);
+	store_rollback(S);
+	T_EQ_INT(apply_get(&got, a, S, &a1, id, &e), 0);
+	T_EQ_STR(got.status, "returned");
+	struct apply_draft *drafts;
+	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &a1, &e), 0);
+	T_EQ_INT(n, 0);
+	/* a submission inside the caller's transaction commits with it */
+	int64_t d2 = 0;
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "tx");
+	json_t *ans = inu_answers("ワダ", "1999-09-09", "ゴン", cert);
+	T_EQ_INT(apply_draft_create(&d2, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	struct forms_result r;
+	T_EQ_INT(store_begin(S, &e), 0);
+	T_EQ_INT(apply_submit(&got, &r, a, S, &a1, d2, NULL, NOW, &e), 0);
+	store_rollback(S);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, d2, &e), 0);
+	arena_free(a);
+}
+
+/* ---- a procedure that requires a signature ---------------------------- */
+
+static void test_signature_required(void)
+{
+	struct apply_actor a1 = resident(97001);
+	struct err e;
+	json_t *ans = json_pack("{s:{s:s,s:s,s:s,s:s},s:s,s:{s:s,s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:b}",
+		"applicant_name", "family", "区民", "given", "花子", "family_kana", "クミン",
+		"given_kana", "ハナコ", "applicant_birth", "1990-04-01",
+		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
+		"street", "中央一丁目2番3号", "applicant_phone", "090-1234-5678",
+		"applicant_my_number", "123456789018", "kind", "exemption",
+		"period_from", "2026-04-01", "lost_job", 0);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1, "nenkin-menjo", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	struct arena *a = arena_new(0);
+	struct forms_result r;
+	char *text = NULL;
+	size_t len = 0;
+	/* the bytes to sign exist before there is a signature */
+	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	T_CHECK(text && len > 0);
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_AUTH);
+	T_CHECK(strstr(e.detail, "signature required") != NULL);
+	T_CHECK(strstr(e.detail, "123456789018") == NULL);
+	static const unsigned char cms[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	struct apply_signature sig = { .serial = "0a1b", .subject = "CN=Kumin Hanako",
+				       .issuer = "CN=Test CA", .not_after = NOW + 86400,
+				       .cms = cms, .cms_len = sizeof cms };
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, &sig, NOW, &e), 0);
+	T_EQ_STR(sub.sig_serial, "0a1b");
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_STR(got.sig_subject, "CN=Kumin Hanako");
+	char csha[65];
+	forms_sha256_hex(csha, text, len);
+	T_EQ_STR(got.sha256, csha);                 /* signed bytes = stored bytes */
+	struct store_val v[] = { sv_int(sub.id) };
+	int64_t n = -1;
+	store_query_int(&n, S, "SELECT length(sig_cms) FROM apply_submissions WHERE id = $1", v, 1, NULL);
+	T_EQ_INT(n, (int64_t)sizeof cms);
+	arena_free(a);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -1383,6 +1487,8 @@ int main(void)
 	T_RUN(test_session_depts);
 	T_RUN(test_concurrent_numbering);
 	T_RUN(test_group_commit);
+	T_RUN(test_caller_tx);
+	T_RUN(test_signature_required);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
 	store_close(S);
