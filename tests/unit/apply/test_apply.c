@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "apply/apply.h"
 #include "apply/apply_int.h"
 #include "auth/auth.h"
@@ -1453,6 +1454,65 @@ static void test_signature_required(void)
 	arena_free(a);
 }
 
+/* ---- app_apply_actor: the actor from a request's session -------------- */
+
+static void test_app_actor(void)
+{
+	/* test_session_depts gave STAFF_ID dept.seikatsu_eisei and dept.doboku */
+	struct app_thread th = { .store = S };
+	struct app_req q;
+	memset(&q, 0, sizeof q);
+	struct http_req req;
+	memset(&req, 0, sizeof req);
+	req.thread_ctx = &th;
+	req.ctx = &q;
+	struct arena *a = arena_new(0);
+	struct apply_actor who;
+	/* anonymous */
+	T_EQ_INT(app_apply_actor(&who, a, &req), ERR_AUTH);
+	q.has_tenant = 1;
+	snprintf(q.tenant.code, sizeof q.tenant.code, "%s", T1);
+	T_EQ_INT(app_apply_actor(&who, a, &req), ERR_AUTH);
+	/* a resident */
+	q.has_session = 1;
+	q.ses = (struct auth_session){ .id = 1, .kind = AUTH_KIND_RESIDENT, .account_id = 4242,
+				       .stage = AUTH_STAGE_FULL };
+	snprintf(q.ses.tenant, sizeof q.ses.tenant, "%s", T1);
+	T_EQ_INT(app_apply_actor(&who, a, &req), 0);
+	T_EQ_INT(who.kind, APPLY_RESIDENT);
+	T_EQ_INT(who.id, 4242);
+	T_EQ_STR(who.tenant, T1);
+	/* not logged in yet (TOTP awaited) */
+	q.ses.stage = AUTH_STAGE_TOTP;
+	T_EQ_INT(app_apply_actor(&who, a, &req), ERR_AUTH);
+	/* staff: departments from dept.* with '_' read back as '-' */
+	q.ses = (struct auth_session){ .id = 2, .kind = AUTH_KIND_STAFF, .account_id = STAFF_ID,
+				       .stage = AUTH_STAGE_FULL, .mfa_ok = 1 };
+	snprintf(q.ses.tenant, sizeof q.ses.tenant, "%s", T1);
+	T_EQ_INT(app_apply_actor(&who, a, &req), 0);
+	T_EQ_INT(who.kind, APPLY_STAFF);
+	T_EQ_INT(who.ndepts, 2);
+	if (who.ndepts == 2) {
+		T_EQ_STR(who.depts[0], "doboku");
+		T_EQ_STR(who.depts[1], "seikatsu-eisei");
+	}
+	/* without the second factor the needs_mfa role does not count */
+	q.ses.mfa_ok = 0;
+	T_EQ_INT(app_apply_actor(&who, a, &req), 0);
+	T_EQ_INT(who.ndepts, 0);
+	q.ses.mfa_ok = 1;
+	/* dept.all: every department */
+	struct err e;
+	T_EQ_INT(auth_role_permission_add(S, T1, "inu-kakari", "dept.all", NULL, &e), 0);
+	T_EQ_INT(app_apply_actor(&who, a, &req), 0);
+	T_EQ_INT(who.ndepts, -1);
+	T_CHECK(who.depts == NULL);
+	/* a session of another municipality is nobody here */
+	snprintf(q.ses.tenant, sizeof q.ses.tenant, "%s", T2);
+	T_EQ_INT(app_apply_actor(&who, a, &req), ERR_AUTH);
+	arena_free(a);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -1485,6 +1545,7 @@ int main(void)
 	T_RUN(test_bundle);
 	T_RUN(test_purge);
 	T_RUN(test_session_depts);
+	T_RUN(test_app_actor);
 	T_RUN(test_concurrent_numbering);
 	T_RUN(test_group_commit);
 	T_RUN(test_caller_tx);
