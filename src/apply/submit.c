@@ -324,7 +324,8 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	free(text);
 	forms_sha256_hex(p->sha256, p->canonical, p->clen);
 	identity_of(p->identity, p->def, r->answers);
-	/* last, so that apply_canonical has the bytes to sign */
+	/* after the canonical form: apply_canonical gives the bytes to sign
+	 * (ERR_AUTH with them) for a procedure that requires a signature */
 	if (strcmp(p->def->signature, "required") == 0 && !sig)
 		return err_set(e, ERR_AUTH, "signature required");
 	return 0;
