@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+	/* --- mail (cli_mail.c) --- */
+	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 };
 
 static void usage(FILE *out)
