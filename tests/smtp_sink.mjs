@@ -13,7 +13,8 @@
 //
 // Options: tempFail N answers "451" to the first N recipients (at RCPT, or
 // at the end of DATA with tempFailAt: 'data'); reject(addr) answers "550"
-// to a recipient for good.  Nothing here trusts the client: lines are
+// to a recipient for good; auth { user, pass } advertises AUTH PLAIN and
+// answers 530 to MAIL until the client authenticated (535 for wrong ones).  Nothing here trusts the client: lines are
 // limited (1000 bytes, RFC 5321) and a message to 10 MiB.
 //
 // The message is also parsed here, independently of madoguchi's C code:
@@ -86,12 +87,12 @@ export function parseMail(raw) {
   return { headers, headerLines, subject, text, bodyRaw: body };
 }
 
-export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', reject = () => false } = {}) {
+export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', reject = () => false, auth = null } = {}) {
   const own = !dir;
   dir ||= mkdtempSync(join(tmpdir(), 'madoguchi-smtp-'));
   const msgs = [];
   const waiters = [];
-  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [] };
+  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [], authOk: 0, authFailed: 0 };
   let tempLeft = tempFail;
   const sockets = new Set();
 
@@ -108,6 +109,7 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
     let buf = Buffer.alloc(0);
     let st = { from: null, to: [] };
     let inData = false, data = [], dataLen = 0, tooBig = false;
+    let authed = !auth, authWait = false;
     const say = (s) => { if (!sock.destroyed) sock.write(`${s}\r\n`); };
     say('220 sink.test ESMTP madoguchi test sink');
     sock.on('data', (chunk) => {
@@ -121,6 +123,7 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
         const line = buf.subarray(0, i).toString('latin1');
         buf = buf.subarray(i + 2);
         if (inData) { onDataLine(line); continue; }
+        if (authWait) { authWait = false; checkPlain(line); continue; }
         onCommand(line);
       }
     });
@@ -130,10 +133,16 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
       if (verb === 'EHLO') {
         say('250-sink.test greets you');
         say('250-8BITMIME');
+        if (auth) say('250-AUTH PLAIN');
         say('250 SIZE 10485760');
       } else if (verb === 'HELO') {
         say('250 sink.test');
+      } else if (verb === 'AUTH') {
+        const m = line.match(/^AUTH PLAIN(?: (\S+))?$/i);
+        if (!auth || !m) return say('504 5.5.4 mechanism not supported');
+        if (m[1]) checkPlain(m[1]); else { authWait = true; say('334 '); }
       } else if (verb === 'MAIL') {
+        if (!authed) return say('530 5.7.0 authentication required');
         const m = line.match(/^MAIL FROM:\s*<([^>]*)>/i);
         if (!m) return say('501 5.5.4 syntax: MAIL FROM:<address>');
         st = { from: m[1], to: [] };
@@ -161,6 +170,12 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
       } else {
         say('502 5.5.2 command not recognised');
       }
+    }
+    function checkPlain(b64) {
+      // RFC 4616: authzid NUL authcid NUL passwd
+      const [, user, pass] = Buffer.from(b64, 'base64').toString('utf8').split('\0');
+      if (user === auth.user && pass === auth.pass) { authed = true; stats.authOk++; say('235 2.7.0 authenticated'); }
+      else { stats.authFailed++; say('535 5.7.8 authentication credentials invalid'); }
     }
     function onDataLine(line) {
       if (line === '.') {

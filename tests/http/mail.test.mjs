@@ -8,7 +8,7 @@
 // allowed; and the server's log never holds an address or a subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -194,6 +194,43 @@ test('send-pending: STARTTLS is required by default, clear text only when allowe
     assert.equal(listed(id, a.db).attempts, 2);
   } finally {
     await a.stop();
+  }
+});
+
+test('send-pending: SMTP AUTH with the credentials of the key file; wrong ones defer', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-mail-'));
+  const authSink = await startSmtpSink({ auth: { user: 'madoguchi', pass: 'S3cret:with-colon' } });
+  const a = await startServer({ dir });
+  try {
+    const good = join(dir, 'smtp-good.auth'), bad = join(dir, 'smtp-bad.auth'), open = join(dir, 'smtp-open.auth');
+    writeFileSync(good, '# relay account\nmadoguchi:S3cret:with-colon\n', { mode: 0o600 });
+    writeFileSync(bad, 'madoguchi:wrong\n', { mode: 0o600 });
+    writeFileSync(open, 'madoguchi:S3cret:with-colon\n', { mode: 0o644 });
+    const to = 'auth.demo@example.jp';
+    const id = queue(to, ['--db', a.db]);
+    const base = ['mail', 'send-pending', '--db', a.db, '--smtp-url', authSink.url, '--mail-from', FROM,
+      '--smtp-starttls', 'none', '--mail-retry-base', '1'];
+    // a key file others can read is refused before anything is sent
+    await assert.rejects(cliAsync([...base, '--smtp-auth-file', open]), /chmod|600|read/);
+    assert.match(await cliAsync([...base, '--smtp-auth-file', bad]), /sent 0, retry later 1, failed 0/);
+    assert.equal(authSink.stats.authFailed, 1);
+    assert.match(listed(id, a.db).last_error, /^smtp 535\b/);
+    let out = '';
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      out = await cliAsync([...base, '--smtp-auth-file', good]);
+      if (/sent 1/.test(out)) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.match(out, /sent 1, retry later 0, failed 0/);
+    assert.equal(authSink.stats.authOk, 1);
+    const m = await authSink.waitFor((x) => x.to.includes(to));
+    assert.match(m.text, /テストメールです/);
+    assert.equal(listed(id, a.db).state, 'sent');
+  } finally {
+    await a.stop();
+    await authSink.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
