@@ -41,6 +41,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
 	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
+	schemas[nschemas++] = auth_email_schema; /* --- mail: resident e-mail tokens --- */
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startServer, spawnServe, freePort, cli, DEMO, startSmtpSink, BIN, ROOT } from './lib.mjs';
+import { startServer, spawnServe, freePort, cli, DEMO, startSmtpSink, BIN, ROOT, Client } from './lib.mjs';
 
 // the sink runs in this process: a command that talks to it must not block
 // the event loop (cli() is synchronous)
@@ -25,7 +25,8 @@ const BODY = 'デモ区 花子 様\n\n児童手当の認定請求を受け付け
 
 let sink, srv;
 const relayArgs = () => ['--smtp-url', sink.url, '--mail-from', FROM, '--mail-from-name', 'デモ区役所',
-  '--smtp-starttls', 'none', '--mail-retry-base', '1', '--mail-max-attempts', '3'];
+  '--smtp-starttls', 'none', '--mail-retry-base', '1', '--mail-max-attempts', '3',
+  '--public-url', 'https://demo-ku.example.jp/'];
 
 before(async () => {
   sink = await startSmtpSink({ reject: (a) => a.startsWith('bounce') });
@@ -234,13 +235,122 @@ test('send-pending: SMTP AUTH with the credentials of the key file; wrong ones d
   }
 });
 
+// the path and query of the one link in a mail, checked to use the public URL
+function linkIn(m, path) {
+  const re = new RegExp(`https://demo-ku\\.example\\.jp(${path}\\?token=[0-9a-f]{64})\\r\\n`);
+  const x = m.text.match(re);
+  assert.ok(x, `no ${path} link in: ${m.text}`);
+  return x[1];
+}
+
+async function preOf(c, path) {
+  return (await c.get(path)).text_.match(/name="pre" value="([^"]+)"/)[1];
+}
+
+test('registration mails a confirmation link; following it only shows a form, the button confirms once', async () => {
+  const email = 'kakunin.taro@example.jp';
+  const c = new Client(srv.base);
+  const r = await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: 'Kakunin-Mado-2026' } });
+  assert.equal(r.status, 303);
+  let my = await c.get('/mypage');
+  assert.match(my.text_, /id="email-status">未確認/);
+  const m = await sink.waitFor((x) => x.to.includes(email));
+  assert.equal(m.subject, '【デモ区】メールアドレスの確認 / Confirm your e-mail address');
+  assert.match(m.text, /48時間有効/);
+  const link = linkIn(m, '/resident/verify');
+  // a link scanner's GET changes nothing
+  const anon = new Client(srv.base);
+  const page = await anon.get(link);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /action="\/resident\/verify"/);
+  my = await c.get('/mypage');
+  assert.match(my.text_, /id="email-status">未確認/);
+  const token = link.split('token=')[1];
+  const done = await anon.post('/resident/verify', { form: { token } });
+  assert.equal(done.status, 200);
+  assert.match(done.text_, /メールアドレスを確認しました/);
+  my = await c.get('/mypage');
+  assert.match(my.text_, /id="email-status">確認済み/);
+  assert.ok(!my.text_.includes('/resident/verify/resend'));
+  // single use; a wrong or malformed token is refused the same way
+  assert.equal((await anon.post('/resident/verify', { form: { token } })).status, 404);
+  assert.equal((await anon.get(link)).status, 404);
+  assert.equal((await anon.post('/resident/verify', { form: { token: 'f'.repeat(64) } })).status, 404);
+  assert.equal((await anon.get('/resident/verify?token=xyz')).status, 400);
+});
+
+test('an unconfirmed resident can have the link sent again from my page', async () => {
+  const email = 'saisou.hanako@example.jp';
+  const c = new Client(srv.base);
+  assert.equal((await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: 'Saisou-Mado-2026' } })).status, 303);
+  const first = await sink.waitFor((x) => x.to.includes(email));
+  const my = await c.get('/mypage');
+  const csrf = my.text_.match(/action="\/resident\/verify\/resend">\s*<input type="hidden" name="csrf" value="([^"]+)"/)[1];
+  const r = await c.post('/resident/verify/resend', { form: { csrf } });
+  assert.equal(r.status, 200);
+  const second = await sink.waitFor((x) => x.to.includes(email) && x.id !== first.id);
+  assert.notEqual(linkIn(first, '/resident/verify'), linkIn(second, '/resident/verify'));
+  // without the CSRF token, or without a session, nothing is sent
+  assert.notEqual((await c.post('/resident/verify/resend', { form: {} })).status, 200);
+  assert.equal((await new Client(srv.base).post('/resident/verify/resend', { form: { csrf } })).status, 303);
+});
+
+test('password reset by e-mail: same answer for unknown addresses, one mail per interval, single-use link, sessions ended', async () => {
+  const email = 'wasureta.jiro@example.jp', oldPw = 'Wasureta-Mado-2026', newPw = 'Atarashii-Kagi-2027';
+  const c = new Client(srv.base);
+  assert.equal((await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: oldPw } })).status, 303);
+  assert.equal((await c.get('/mypage')).status, 200);
+  const login = await new Client(srv.base).get('/resident/login');
+  assert.match(login.text_, /href="\/resident\/reset"/);
+
+  const ask = async (addr) => {
+    const x = new Client(srv.base);
+    const form = await x.get('/resident/reset');
+    assert.equal(form.status, 200);
+    return x.post('/resident/reset', { form: { pre: form.text_.match(/name="pre" value="([^"]+)"/)[1], email: addr } });
+  };
+  const known = await ask(email);
+  const unknown = await ask('nobody.here@example.jp');
+  assert.equal(known.status, 200);
+  assert.equal(unknown.status, known.status);
+  assert.equal(unknown.text_.replace(/<input[^>]*>/g, ''), known.text_.replace(/<input[^>]*>/g, ''), 'no account enumeration');
+  await ask(email);   // again at once: no second mail
+  const resets = () => cli(['mail', 'list', '--db', srv.db, '--json', '--show-recipient']).trim().split('\n')
+    .map((l) => JSON.parse(l)).filter((r) => r.subject.includes('パスワードの再設定'));
+  assert.deepEqual(resets().map((r) => r.to), [email], 'one reset mail, none for the unknown address');
+
+  const m = await sink.waitFor((x) => x.to.includes(email) && x.subject.includes('パスワードの再設定'));
+  assert.match(m.text, /1時間有効/);
+  const link = linkIn(m, '/resident/reset/confirm');
+  const token = link.split('token=')[1];
+  const x = new Client(srv.base);
+  const form = await x.get(link);
+  assert.equal(form.status, 200);
+  assert.match(form.text_, /autocomplete="new-password"/);
+  // a weak password is refused and the link stays usable
+  const weak = await x.post('/resident/reset/confirm', { form: { token, password: 'password' } });
+  assert.equal(weak.status, 400);
+  assert.match(weak.text_, /このパスワードは使えません/);
+  const ok = await x.post('/resident/reset/confirm', { form: { token, password: newPw } });
+  assert.equal(ok.status, 200);
+  assert.match(ok.text_, /パスワードを再設定しました/);
+  assert.equal((await x.post('/resident/reset/confirm', { form: { token, password: 'Mou-Ichido-2028' } })).status, 404, 'single use');
+  // the session from before the reset is gone; the old password no longer works, the new one does
+  assert.equal((await c.get('/mypage')).status, 303);
+  const l1 = new Client(srv.base);
+  assert.equal((await l1.post('/resident/login', { form: { pre: await preOf(l1, '/resident/login'), email, password: oldPw } })).status, 401);
+  const l2 = new Client(srv.base);
+  assert.equal((await l2.post('/resident/login', { form: { pre: await preOf(l2, '/resident/login'), email, password: newPw } })).status, 303);
+});
+
 test('the server log holds ids and codes, never an address or a subject', async () => {
   const log = srv.log();
   assert.match(log, /mail sent/);
   assert.match(log, /mail_id="\d+"/);
   assert.match(log, /smtp="451"/);
   assert.match(log, /smtp="550"/);
-  for (const s of ['hanako.demo', 'retry.demo', 'retry.data', 'bounce.demo', 'after.bounce', '@example.jp', 'テストメール', '児童手当'])
+  for (const s of ['hanako.demo', 'retry.demo', 'retry.data', 'bounce.demo', 'after.bounce', 'kakunin.taro', 'saisou.hanako',
+    'wasureta.jiro', 'nobody.here', '@example.jp', 'テストメール', '児童手当', 'token='])
     assert.ok(!log.includes(s), `log contains ${s}`);
   // nor does the job queue (payloads are stored in clear)
   const jobs = cli(['job', 'list', '--db', srv.db, '--kind', 'mail.send', '--json']);
