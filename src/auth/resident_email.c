@@ -55,7 +55,14 @@ int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
 	int own;
 	if ((rc = auth_tx_begin(&own, s, e)))
 		return rc;
-	if (p == AUTH_EMAIL_RESET) {
+	/* the resident must be of this tenant */
+	int64_t mine = 0;
+	struct store_val w[] = { sv_text(tenant), sv_int(resident_id) };
+	rc = store_query_int(&mine, s, "SELECT COUNT(*) FROM residents WHERE tenant = $1 AND id = $2",
+			     w, SV_N(w), e);
+	if (rc == 0 && mine == 0)
+		rc = err_set(e, ERR_NOTFOUND, "resident %lld not in tenant %s", (long long)resident_id, tenant);
+	if (rc == 0 && p == AUTH_EMAIL_RESET) {
 		int64_t recent = 0;
 		struct store_val q[] = { sv_text(tenant), sv_int(resident_id),
 					 sv_int(now - AUTH_RESET_INTERVAL) };
