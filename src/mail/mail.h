@@ -165,6 +165,13 @@ int mail_list(struct store *s, const struct mail_filter *f,
  * none is queued).  Own transaction unless one is open. */
 int mail_schedule_pending(struct store *s, struct err *e);
 
+/* mail_prune -- empty the body of sent and failed messages older than
+ * MAIL_BODY_KEEP_SECS (the row stays: who was told what, when, is a
+ * record; what the body said is not kept longer than needed).  Returns the
+ * number of messages pruned. */
+#define MAIL_BODY_KEEP_SECS (30 * 24 * 3600)
+int mail_prune(struct store *s, int64_t now, struct err *e);
+
 /* ---- delivery ------------------------------------------------------------ */
 
 enum mail_tls {

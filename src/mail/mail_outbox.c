@@ -218,3 +218,10 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	store_rows_free(r);
 	return rc < 0 ? rc : n;
 }
+
+int mail_prune(struct store *s, int64_t now, struct err *e)
+{
+	struct store_val v[] = { sv_int(now - MAIL_BODY_KEEP_SECS) };
+	return store_exec(s, "UPDATE mail_outbox SET body = '' WHERE state IN ('sent', 'failed')"
+			  " AND body <> '' AND COALESCE(sent_at, created_at) < $1", v, SV_N(v), e);
+}

@@ -531,6 +531,12 @@ static void test_send_unreachable(void)
 	T_EQ_INT(mail_schedule_pending(s, &e), 0);
 	T_CHECK(count(s, QUEUED_JOBS) >= 1);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE last_error LIKE '%example%'"), 0);
+	/* pruning empties the bodies of old finished messages only */
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS - 1, &e), 0);
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS + 1, &e), 1);
+	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE body = ''"), 1);
+	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE body = '' AND state = 'failed'"), 1);
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS + 1, &e), 0);
 	mail_sender_free(m);
 	store_close(s);
 }
