@@ -92,7 +92,7 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
   dir ||= mkdtempSync(join(tmpdir(), 'madoguchi-smtp-'));
   const msgs = [];
   const waiters = [];
-  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [], authOk: 0, authFailed: 0 };
+  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [], authOk: 0, authFailed: 0, ehlo: [] };
   let tempLeft = tempFail;
   const sockets = new Set();
 
@@ -131,6 +131,7 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
       const verb = line.slice(0, 4).toUpperCase();
       stats.commands.push(verb);
       if (verb === 'EHLO') {
+        stats.ehlo.push(line.slice(5).trim());
         say('250-sink.test greets you');
         say('250-8BITMIME');
         if (auth) say('250-AUTH PLAIN');

@@ -90,8 +90,7 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 				 "If you did not ask for this, ignore this message: your password stays as it is.\n",
 				 base, token, t->name_en);
 		}
-		int id = mail_enqueue(s, t->code, email, subject, body, now, e);
-		rc = id < 0 ? id : 0;
+		rc = mail_enqueue(s, t->code, email, subject, body, now, e);
 	}
 	explicit_bzero(token, sizeof token);
 	if (rc) {

@@ -73,7 +73,16 @@ int mail_sender_new(struct mail_sender **out, const struct mail_config *c,
 	struct mail_sender *m = calloc(1, sizeof *m);
 	if (!m)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	snprintf(m->url, sizeof m->url, "%s", c->smtp_url);
+	/* curl says EHLO with the URL's path: without one, our own domain
+	 * (relays may refuse a bare "localhost") */
+	const char *hostpart = strstr(c->smtp_url, "://") + 3;
+	int n = strchr(hostpart, '/') ? snprintf(m->url, sizeof m->url, "%s", c->smtp_url)
+				      : snprintf(m->url, sizeof m->url, "%s/%s", c->smtp_url,
+						 mail_domain_of(c->from));
+	if (n < 0 || (size_t)n >= sizeof m->url) {
+		free(m);
+		return err_set(e, ERR_INVALID, "SMTP URL too long");
+	}
 	snprintf(m->from, sizeof m->from, "%s", c->from);
 	snprintf(m->from_name, sizeof m->from_name, "%s", c->from_name ? c->from_name : "");
 	m->tls = c->tls;

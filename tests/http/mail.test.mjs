@@ -92,6 +92,7 @@ test('a queued message reaches the relay with RFC 5322 headers and decodes to th
   const row = await until(id, (r) => r.state === 'sent');
   assert.equal(row.attempts, 1);
   assert.equal(row.last_error, null);
+  assert.ok(sink.stats.ehlo.length > 0 && sink.stats.ehlo.every((d) => d === 'demo-ku.example.jp'), 'EHLO with the sender domain');
 });
 
 function decodeName(v) {

@@ -412,7 +412,8 @@ static void test_enqueue_tx(void)
 	int64_t now = 1795000000;
 	/* in the caller's transaction, rolled back: no message, no job */
 	T_REQUIRE(store_begin(s, &e) == 0);
-	int id = mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e);
+	int64_t id = 0;
+	T_EQ_INT(mail_enqueue_id(&id, s, "139998", "taro@example.jp", "受付", "本文", now, &e), 0);
 	T_CHECK(id > 0);
 	T_CHECK(store_in_tx(s));          /* the caller's transaction is still open */
 	store_rollback(s);
@@ -421,14 +422,15 @@ static void test_enqueue_tx(void)
 	/* committed with the caller's own write */
 	T_REQUIRE(store_begin(s, &e) == 0);
 	store_exec(s, "UPDATE tenants SET name_en = 'Demo' WHERE code = '139998'", NULL, 0, &e);
-	id = mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e);
-	T_CHECK(id > 0);
+	T_EQ_INT(mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e), 0);
 	T_REQUIRE(store_commit(s, &e) == 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE state = 'queued'"), 1);
 	T_EQ_INT(count(s, QUEUED_JOBS), 1);
 	/* on its own, twice more: still one wake-up job */
-	T_CHECK(mail_enqueue(s, NULL, "hanako@example.jp", "s2", "b2", now, &e) > id);
-	T_CHECK(mail_enqueue(s, "139998", "jiro@example.jp", "s3", "", now, &e) > id);
+	int64_t id2 = 0, id3 = 0;
+	T_EQ_INT(mail_enqueue_id(&id2, s, NULL, "hanako@example.jp", "s2", "b2", now, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&id3, s, "139998", "jiro@example.jp", "s3", "", now, &e), 0);
+	T_CHECK(id3 > id2 && id2 > 0);
 	T_CHECK(!store_in_tx(s));
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox"), 3);
 	T_EQ_INT(count(s, QUEUED_JOBS), 1);
