@@ -201,6 +201,57 @@ static void test_subject_japanese(void)
 	free(h);
 }
 
+/* random subjects of mixed scripts: every one decodes back exactly, every
+ * line stays within 76 and every word holds whole characters */
+static void test_subject_random(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	static const uint32_t ranges[][2] = {
+		{ 0x20, 0x7e }, { 0xa0, 0x7ff }, { 0x3041, 0x30ff }, { 0x4e00, 0x9fff },
+		{ 0xff01, 0xff9f }, { 0x1f300, 0x1faff }, { 0x20000, 0x2a6df },
+	};
+	for (int it = 0; it < 3000; it++) {
+		char subj[MAIL_SUBJECT_MAX + 1];
+		size_t n = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t want = 1 + x % MAIL_SUBJECT_MAX;
+		while (n < want) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			const uint32_t *r = ranges[x % (sizeof ranges / sizeof ranges[0])];
+			uint32_t cp = r[0] + (uint32_t)((x >> 8) % (r[1] - r[0] + 1));
+			unsigned char u[4];
+			size_t l = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			if (l == 1) u[0] = (unsigned char)cp;
+			else if (l == 2) u[0] = 0xc0 | (cp >> 6), u[1] = 0x80 | (cp & 0x3f);
+			else if (l == 3) u[0] = 0xe0 | (cp >> 12), u[1] = 0x80 | ((cp >> 6) & 0x3f), u[2] = 0x80 | (cp & 0x3f);
+			else u[0] = 0xf0 | (cp >> 18), u[1] = 0x80 | ((cp >> 12) & 0x3f), u[2] = 0x80 | ((cp >> 6) & 0x3f), u[3] = 0x80 | (cp & 0x3f);
+			if (n + l > want)
+				break;
+			memcpy(subj + n, u, l);
+			n += l;
+		}
+		subj[n] = '\0';
+		if (n == 0)
+			continue;
+		char *h = NULL;
+		struct err e;
+		if (mail_subject_encode(&h, subj, &e) != 0) {
+			T_FAIL_("iteration %d: encode failed: %s", it, e.detail);
+			return;
+		}
+		char out[MAIL_SUBJECT_MAX + 1];
+		int words, maxline;
+		int rc = decode_subject(h, out, sizeof out, &words, &maxline);
+		if (rc != 0 || strcmp(out, subj) != 0 || maxline > 76) {
+			T_FAIL_("iteration %d: rc %d, maxline %d, roundtrip %s", it, rc, maxline,
+				rc == 0 && strcmp(out, subj) == 0 ? "ok" : "differs");
+			free(h);
+			return;
+		}
+		free(h);
+	}
+}
+
 static void test_injection(void)
 {
 	struct err e;
@@ -580,6 +631,7 @@ int main(void)
 	T_RUN(test_addr);
 	T_RUN(test_subject_ascii);
 	T_RUN(test_subject_japanese);
+	T_RUN(test_subject_random);
 	T_RUN(test_injection);
 	T_RUN(test_compose);
 	T_RUN(test_limits);
