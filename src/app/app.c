@@ -12,6 +12,7 @@
 #include "search/search.h"
 #include "opendata/opendata.h"
 #include "forms/forms.h"
+#include "mail/mail.h" /* --- mail (src/mail) --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -42,6 +43,8 @@ static void schemas_init(void)
 	/* --- apply (src/apply): after forms --- */
 	extern const struct store_module_schema apply_schema;
 	schemas[nschemas++] = apply_schema;
+	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
+	schemas[nschemas++] = auth_email_schema; /* --- mail: resident e-mail tokens --- */
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)

@@ -37,6 +37,9 @@ struct app_config {
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
 	/* --- sign (app_sign.c) --- */
 	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
+	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
+	const struct mail_config *mail;
+	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
 };
 
 struct app {

@@ -5,6 +5,7 @@
  *                then schedule the next run (APP_PURGE_EVERY_MS later).
  *   apply.drafts_purge  delete drafts untouched for APPLY_DRAFT_DAYS and
  *                unreferenced uploads, daily (src/apply).
+ *   mail.send    deliver due e-mail of the outbox (app_mail.c).
  *
  * The runner starts with the server (its own worker threads and database
  * connections, src/jobs) and stops after the HTTP workers.  At start the
@@ -18,6 +19,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "jobs/jobs.h"
+#include "app/app_mail.h" /* --- mail (app_mail.c) --- */
 
 #include <stdio.h>
 #include <string.h>
@@ -129,6 +131,9 @@ int app_jobs_start(struct jobs_runner **out, struct app *a, struct err *e)
 	if (rc)
 		return rc;
 	if ((rc = jobs_register(&reg, "apply.drafts_purge", apply_purge_job, a, e)))   /* --- apply --- */
+		return rc;
+	/* --- mail (app_mail.c): mail.send, when an SMTP relay is configured --- */
+	if ((rc = app_mail_jobs_register(&reg, a, e)))
 		return rc;
 	struct jobs_runner_opts o = { .workers = 1 };
 	return jobs_runner_start(out, a->cfg.db_url, &reg, &o, e);

@@ -32,6 +32,8 @@ static const struct cli_command commands[] = {
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 	/* --- sign (cli_sign.c) --- */
 	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
+	/* --- mail (cli_mail.c) --- */
+	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 };
 
 static void usage(FILE *out)
