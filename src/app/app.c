@@ -12,6 +12,7 @@
 #include "search/search.h"
 #include "opendata/opendata.h"
 #include "forms/forms.h"
+#include "registry/registry.h"   /* --- registry --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -39,6 +40,8 @@ static void schemas_init(void)
 	schemas[nschemas++] = search_schema;
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
+	/* --- registry (src/registry) --- */
+	schemas[nschemas++] = registry_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
