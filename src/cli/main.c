@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+	/* --- registry (cli_registry.c) --- */
+	{ "registry", cli_registry, "the demo ward's resident registry: list, show, link, unlink" },
 };
 
 static void usage(FILE *out)
