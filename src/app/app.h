@@ -167,4 +167,15 @@ int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
 
+/* --- procedure editor (page_procedures.c) --- */
+extern const struct http_param_spec app_p_proc_code[];
+extern const struct http_param_spec app_p_proc_version[];
+extern const struct http_param_spec app_p_proc_def[];
+int page_procedures(struct http_req *r);
+int page_procedure_new(struct http_req *r);
+int page_procedure_edit(struct http_req *r);
+int page_procedure_check(struct http_req *r);
+int page_procedure_publish(struct http_req *r);
+int page_procedure_version(struct http_req *r);
+
 #endif

@@ -239,6 +239,13 @@ const struct http_route app_routes[] = {
 	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
 	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_ttl, "opendata.catalog.ttl" },
 	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
+	/* --- procedure editor (page_procedures.c) --- */
+	{ "GET", "/staff/procedures", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_procedures, "staff.procedures" },
+	{ "GET", "/staff/procedures/new", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_procedure_new, "staff.procedures.new" },
+	{ "GET", "/staff/procedures/{code}/edit", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_code, page_procedure_edit, "staff.procedures.edit" },
+	{ "POST", "/staff/procedures/check", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_procedure_check, "staff.procedures.check" },
+	{ "POST", "/staff/procedures/publish", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_procedure_publish, "staff.procedures.publish" },
+	{ "GET", "/staff/procedures/{code}/versions/{n}", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_version, page_procedure_version, "staff.procedures.version" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

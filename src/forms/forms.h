@@ -540,6 +540,16 @@ int forms_prefill_sources_update(json_t *sources, const struct forms_def *d,
 				 const json_t *answers, const json_t *juki,
 				 const json_t *previous);
 
+/* forms_versions -- the published versions of (tenant, id), newest
+ * first, at most max (versions.c).  Returns the count (0: none). */
+struct forms_version_info {
+	int version;
+	int64_t published_at;          /* Unix seconds                    */
+	char sha256[65];
+};
+int forms_versions(struct forms_version_info *out, int max, struct store *s,
+		   const char *tenant, const char *id, struct err *e);
+
 /* forms_json_path -- the value at a dotted path ("address.city") in v,
  * or NULL. */
 const json_t *forms_json_path(const json_t *v, const char *path);
