@@ -167,4 +167,22 @@ int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
 
+/* --- resident applications (page_apply.c) --- */
+int page_procedures(struct http_req *r);
+int page_procedure(struct http_req *r);
+int page_apply_start(struct http_req *r);
+int page_draft_page(struct http_req *r);
+int page_draft_page_post(struct http_req *r);
+int page_draft_delete(struct http_req *r);
+int page_draft_confirm(struct http_req *r);
+int page_draft_canonical(struct http_req *r);
+int page_draft_submit(struct http_req *r);
+int page_submission(struct http_req *r);
+int page_submission_withdraw_form(struct http_req *r);
+int page_submission_withdraw(struct http_req *r);
+int page_submission_correct(struct http_req *r);
+int page_submission_pdf(struct http_req *r);
+int page_apply_file(struct http_req *r);
+int page_my_applications(struct http_req *r);
+
 #endif
