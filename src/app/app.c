@@ -13,6 +13,7 @@
 #include "opendata/opendata.h"
 #include "forms/forms.h"
 #include "mail/mail.h" /* --- mail (src/mail) --- */
+#include "registry/registry.h"   /* --- registry --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -41,6 +42,8 @@ static void schemas_init(void)
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
 	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
+	/* --- registry (src/registry) --- */
+	schemas[nschemas++] = registry_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
