@@ -35,6 +35,10 @@ struct app_config {
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
+	/* --- open data / search (page_opendata.c, app.c) --- */
+	const char *search_index;    /* full-text index file; NULL: default (see app_search_index_path) */
+	const char *map_tiles;       /* tile URL template for map previews, NULL: no tiles */
+	const char *map_attribution; /* text shown with the tiles               */
 };
 
 struct app {
@@ -50,6 +54,8 @@ struct app_thread {
 	struct store *store;
 	int index;
 	struct app_page_cache *cache;   /* rendered public pages (page_public.c) */
+	/* --- search (app.c) --- */
+	struct search *search;          /* this worker's full-text index handle, NULL if it could not open */
 };
 
 /* per request (r->ctx) */
@@ -166,6 +172,23 @@ int page_dataset(struct http_req *r);
 int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
+
+/* --- open data / search (app.c, page_opendata.c, page_staff_opendata.c) --- */
+struct search;
+/* app_search -- the worker's full-text search handle (src/search), caught
+ * up from the change log by each search_query (catchup_ms 0: one indexed
+ * read of search_log per query); NULL when the index could not be opened
+ * (the caller answers without full-text search or with an error). */
+struct search *app_search(struct http_req *r);
+/* app_search_index_path -- the index file for cfg: --search-index, else
+ * $MADOGUCHI_SEARCH_INDEX, else "<database file>.search" for SQLite, else
+ * ":memory:" (PostgreSQL without a path: a private index per worker, built
+ * from the database at its first query). */
+const char *app_search_index_path(char *buf, size_t cap, const struct app_config *cfg);
+int page_staff_opendata(struct http_req *r);
+int page_staff_opendata_edit(struct http_req *r);
+int page_staff_opendata_save(struct http_req *r);
+int page_staff_opendata_upload(struct http_req *r);
 
 /* --- resident applications (page_apply.c) --- */
 int page_procedures(struct http_req *r);
