@@ -134,8 +134,10 @@ static void page_begin(struct buf *b, struct html_page *p, struct http_req *r,
 	link_css(b);
 }
 
-/* the submitted pairs of a page: urlencoded (multipart when the HTTP layer
- * offers it, see page_apply_multipart below) */
+/* the submitted pairs of a page: urlencoded, or multipart/form-data when
+ * the page has a file input or the signature step.  The HTTP layer has
+ * checked the CSRF token and the body limit; the page's fields are the
+ * definition's own, so they are read here rather than declared. */
 struct pairs {
 	const char **names, **values;
 	int n;
@@ -143,9 +145,12 @@ struct pairs {
 	int nuploads;
 	const void *sig;             /* an uploaded .p7s, if any            */
 	size_t sig_len;
+	int upload_rc;               /* the first refused upload, 0: none   */
+	char upload_path[FORMS_PATH_MAX];
 };
 
-static int read_pairs(struct pairs *p, struct http_req *r, struct err *e)
+static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_def *d,
+		      const struct apply_actor *who, struct err *e)
 {
 	memset(p, 0, sizeof *p);
 	p->names = arena_alloc(r->arena, FORM_MAX_PAIRS * sizeof *p->names);
@@ -157,12 +162,63 @@ static int read_pairs(struct pairs *p, struct http_req *r, struct err *e)
 	const char *body = http_body(r, &len);
 	if (len == 0)
 		return 0;
-	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+	if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+		int n = http_parse_urlencoded(body, len, r->arena, p->names, p->values, FORM_MAX_PAIRS);
+		if (n < 0)
+			return err_set(e, n, "form body not parsed");
+		p->n = n;
+		return 0;
+	}
+	char boundary[HTTP_MULTIPART_BOUNDARY_MAX + 1];
+	if (!ct || http_multipart_boundary(boundary, sizeof boundary, ct) != 0)
 		return err_set(e, ERR_INVALID, "unsupported form encoding");
-	int n = http_parse_urlencoded(body, len, r->arena, p->names, p->values, FORM_MAX_PAIRS);
+	struct http_part *parts = arena_alloc(r->arena, FORM_MAX_PAIRS * sizeof *parts);
+	p->uploads = arena_alloc(r->arena, HTTP_MAX_FILES * sizeof *p->uploads);
+	if (!parts || !p->uploads)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	int n = http_parse_multipart(parts, FORM_MAX_PAIRS, body, len, boundary, r->arena);
 	if (n < 0)
-		return err_set(e, n, "form body not parsed");
-	p->n = n;
+		return err_set(e, n, "multipart body not parsed");
+	for (int i = 0; i < n; i++) {
+		const struct http_part *pt = &parts[i];
+		if (!pt->filename) {
+			char *v = arena_strndup(r->arena, pt->data, pt->len);
+			if (!v || !http_utf8_valid(pt->data, pt->len))
+				return err_set(e, ERR_INVALID, "form part is not text");
+			p->names[p->n] = pt->name;
+			p->values[p->n++] = v;
+			continue;
+		}
+		if (pt->len == 0)
+			continue;                 /* a file input left empty */
+		if (strcmp(pt->name, "signature") == 0) {
+			p->sig = pt->data;
+			p->sig_len = pt->len;
+			continue;
+		}
+		if (!d || strncmp(pt->name, "f.", 2) != 0 || p->nuploads >= HTTP_MAX_FILES)
+			continue;
+		int part = 0;
+		const struct forms_field *f = form_field_at(d, pt->name + 2, &part);
+		if (!f || part || f->type != FORMS_T_FILE)
+			continue;
+		json_t *meta = NULL;
+		struct err fe;
+		int rc = apply_file_put(&meta, app_store(r), who, f, pt->filename, pt->data, pt->len,
+					app_now(), &fe);
+		if (rc) {
+			if (!p->upload_rc) {
+				p->upload_rc = rc;
+				snprintf(p->upload_path, sizeof p->upload_path, "%s", pt->name + 2);
+			}
+			if (rc != ERR_INVALID && rc != ERR_LIMIT)
+				return err_set(e, rc, "upload not stored: %s", fe.detail);
+			continue;
+		}
+		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, meta);
+		p->uploads[p->nuploads].path = arena_strdup(r->arena, pt->name + 2);
+		p->uploads[p->nuploads++].meta = meta;
+	}
 	return 0;
 }
 
@@ -353,9 +409,10 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
 			previous = full.answers;
 	}
-#if defined(HAVE_REGISTRY) && defined(REGISTRY_HAS_PREFILL)
+#ifdef HAVE_REGISTRY
 	json_t *juki = NULL;
-	registry_person_json(&juki, app_store(r), who->tenant, who->id, &e);
+	if (registry_person_json(&juki, app_store(r), who->tenant, who->id, &e) != 0)
+		juki = NULL;       /* no linked record: nothing from the register */
 	if (forms_prefill(answers, sources, r->arena, d, juki, previous, &e) != 0) {
 		*answers = NULL;
 		*sources = NULL;
@@ -379,6 +436,8 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 			json_object_set_new(s, fl->id, json_string("previous_submission"));
 		}
 	}
+	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, a);
+	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, s);
 	*answers = a;
 	*sources = s;
 #endif
@@ -398,8 +457,6 @@ int page_apply_start(struct http_req *r)
 	prefill(&answers, &sources, r, d, &who);
 	int64_t id;
 	rc = apply_draft_create(&id, app_store(r), &who, d->id, answers, sources, 0, app_now(), &e);
-	json_decref(answers);
-	json_decref(sources);
 	if (rc == ERR_LIMIT)
 		return http_send_error(r, rc, "下書きが多すぎます。使わない下書きを削除してください。",
 				       "You have too many drafts. Delete the ones you do not need.", e.detail);
@@ -523,6 +580,25 @@ static int render_exit(struct http_req *r, struct draft_ctx *c, int exit, int fr
 	return app_page_send(r, 200, &b, &p);
 }
 
+/* an error of ours (a refused upload) next to src/forms' errors */
+static void add_error(struct forms_result *res, struct arena *a, const char *path,
+		      const char *code, const char *ja, const char *en)
+{
+	struct forms_error *ne = arena_alloc(a, (size_t)(res->nerrors + 1) * sizeof *ne);
+	if (!ne)
+		return;
+	if (res->nerrors)
+		memcpy(ne, res->errors, (size_t)res->nerrors * sizeof *ne);
+	struct forms_error *x = &ne[res->nerrors];
+	memset(x, 0, sizeof *x);
+	snprintf(x->path, sizeof x->path, "%s", path);
+	x->code = code;
+	snprintf(x->ja, sizeof x->ja, "%s", ja);
+	snprintf(x->en, sizeof x->en, "%s", en);
+	res->errors = ne;
+	res->nerrors++;
+}
+
 int page_draft_page_post(struct http_req *r)
 {
 	enum html_lang l = app_req(r)->lang;
@@ -535,7 +611,7 @@ int page_draft_page_post(struct http_req *r)
 	if (page < 0)
 		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "no such page");
 	struct pairs pr;
-	if ((rc = read_pairs(&pr, r, &e)))
+	if ((rc = read_pairs(&pr, r, c.d, &c.who, &e)))
 		return fail(r, rc, &e);
 	json_t *answers;
 	struct form_action act;
@@ -576,6 +652,10 @@ int page_draft_page_post(struct http_req *r)
 				prev = res.path[i - 1];
 		return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d", base, prev));
 	}
+	if (pr.upload_rc)
+		add_error(&res, r->arena, pr.upload_path, pr.upload_rc == ERR_LIMIT ? "file_size" : "file_type",
+			  pr.upload_rc == ERR_LIMIT ? "ファイルが大きすぎます。" : "この種類のファイルは受け付けられません。",
+			  pr.upload_rc == ERR_LIMIT ? "The file is too large." : "This type of file is not accepted.");
 	int errpage = form_error_page(c.d, &res);
 	if (errpage >= 0 && errpage <= page) {
 		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, errpage, now, &e);
@@ -754,6 +834,41 @@ int page_draft_canonical(struct http_req *r)
 	return http_send(r, 200, "application/json", text, len);
 }
 
+#ifdef HAVE_SIGN
+/* the trust store of the server (serve --trust-dir), from src/app's sign
+ * glue when it is there; NULL: signatures are not configured */
+#ifndef RESIDENT_TRUST
+#define RESIDENT_TRUST(r) ((const struct sign_trust *)NULL)
+#endif
+
+/* verify an uploaded detached signature over the draft's canonical bytes;
+ * 0 with *sig filled (arena strings), else ERR_AUTH / ERR_UNAVAILABLE
+ * with res->reason saying why */
+static int page_apply_verify(struct apply_signature *sig, struct sign_result *res,
+			     struct http_req *r, struct draft_ctx *c, const void *cms,
+			     size_t n, int64_t now, struct err *e)
+{
+	char *text;
+	size_t len;
+	struct forms_result fr;
+	memset(res, 0, sizeof *res);
+	res->reason = SIGN_ERROR;
+	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	if (rc)
+		return rc;
+	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);
+	if (rc)
+		return rc;
+	sig->serial = arena_strdup(r->arena, res->serial);
+	sig->subject = arena_strdup(r->arena, res->subject);
+	sig->issuer = arena_strdup(r->arena, res->issuer);
+	sig->not_after = res->not_after;
+	sig->cms = cms;
+	sig->cms_len = n;
+	return 0;
+}
+#endif
+
 /* the receipt e-mail: receipt number, title and link only */
 static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 			 const struct forms_def *d)
@@ -793,22 +908,28 @@ int page_draft_submit(struct http_req *r)
 	if (rc)
 		return fail(r, rc, &e);
 	struct pairs pr;
-	if ((rc = read_pairs(&pr, r, &e)))
+	if ((rc = read_pairs(&pr, r, NULL, &c.who, &e)))
 		return fail(r, rc, &e);
 	struct apply_signature sig, *sigp = NULL;
 	memset(&sig, 0, sizeof sig);
 	int64_t now = app_now();
 	if (pr.sig && pr.sig_len) {
+		const char *why = html_t(l, "apply.sig_unavailable");
 #ifdef HAVE_SIGN
-		rc = page_apply_verify(&sig, r, &c, pr.sig, pr.sig_len, now, &e);
+		struct sign_result sres;
+		rc = page_apply_verify(&sig, &sres, r, &c, pr.sig, pr.sig_len, now, &e);
+		if (rc && sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
+			why = arena_printf(r->arena, "%s %s", html_t(l, "apply.sig_refused"),
+					   sign_reason_message(sres.reason, lang_code(r)));
+		if (rc)
+			log_info("signature refused", "draft", arena_printf(r->arena, "%lld", (long long)c.dr.id),
+				 "reason", sign_reason_name(sres.reason), "detail", e.detail);
 #else
 		rc = ERR_UNAVAILABLE;
 #endif
 		if (rc) {
 			struct forms_result res;
 			forms_validate(&res, r->arena, c.d, c.dr.answers, c.today, &e);
-			const char *why = rc == ERR_UNAVAILABLE ? html_t(l, "apply.sig_unavailable")
-							  : html_t(l, "apply.sig_refused");
 			return render_confirm(r, 400, &c, &res, why);
 		}
 		sigp = &sig;

@@ -154,6 +154,13 @@ static const struct forms_field *resolve(const struct forms_def *d,
 	return f;
 }
 
+const struct forms_field *form_field_at(const struct forms_def *d,
+					const char *path, int *part)
+{
+	const struct forms_field *top;
+	return resolve(d, path, &top, part);
+}
+
 void form_dom_id(char *out, size_t n, const struct forms_def *d,
 		 const char *path)
 {
@@ -433,6 +440,10 @@ void form_value_text(struct buf *b, const struct forms_field *f,
 		buf_puts(b, html_t(l, json_is_true(v) || json_is_string(v) ? "form.agreed" : "form.unanswered"));
 		return;
 	case FORMS_T_FILE: {
+		if (part(v, "waived")) {
+			buf_puts(b, html_t(l, "form.waived"));
+			return;
+		}
 		const char *n = part(v, "name");
 		const json_t *sz = json_is_object(v) ? json_object_get(v, "size") : NULL;
 		buf_puts(b, n ? n : "");
@@ -823,7 +834,9 @@ static void file_el(struct rctx *x, const struct forms_field *f, const char *pat
 	buf_puts(x->b, "</label>");
 	int hint = hint_block(x, f, id, NULL, 0);
 	error_line(x, id, er);
-	if (json_is_object(val) && part(val, "name")) {
+	if (json_is_object(val) && part(val, "waived")) {
+		html_printf(x->b, "<p class=\"uploaded\">%s</p>", html_t(x->l, "form.waived"));
+	} else if (json_is_object(val) && part(val, "name")) {
 		struct buf t;
 		buf_init(&t, 4096);
 		form_value_text(&t, f, val, x->v->lang, 0);

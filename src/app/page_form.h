@@ -78,6 +78,12 @@ int form_page_errors(const struct forms_def *d, const struct forms_result *r,
  * error of the whole submission). */
 int form_error_page(const struct forms_def *d, const struct forms_result *r);
 
+/* form_field_at -- the field an input path names ("children[1].proof":
+ * the group's sub-field), or NULL; *part is 1 when the path names a part
+ * of a compound answer ("applicant_name.family"). */
+const struct forms_field *form_field_at(const struct forms_def *d,
+					const char *path, int *part);
+
 /* form_page_has_file -- 1 when the page has a file field (at any depth). */
 int form_page_has_file(const struct forms_def *d, int page);
 

@@ -147,6 +147,7 @@ static const struct msg catalog[] = {
 	{ "form.postal_hint", "例：166-8570", "For example 166-8570", NULL },
 	{ "form.file_hint", "PDF または画像ファイルを選んでください。", "Choose a PDF or image file.", NULL },
 	{ "form.file_max", "ファイルの大きさの上限:", "Largest file size:", NULL },
+	{ "form.waived", "住民基本台帳で確認できるため提出不要です", "Not needed: confirmed from the resident register", "いりません" },
 	{ "form.uploaded", "アップロード済み", "Uploaded", "おくった ファイル" },
 	{ "form.family", "姓（氏）", "Family name", "みょうじ" },
 	{ "form.given", "名", "Given name", "なまえ" },
