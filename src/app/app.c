@@ -44,6 +44,9 @@ static void schemas_init(void)
 	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
 	/* --- registry (src/registry) --- */
 	schemas[nschemas++] = registry_schema;
+	/* --- apply (src/apply): after forms --- */
+	extern const struct store_module_schema apply_schema;
+	schemas[nschemas++] = apply_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
