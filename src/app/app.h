@@ -39,6 +39,8 @@ struct app_config {
 	const char *search_index;    /* full-text index file; NULL: default (see app_search_index_path) */
 	const char *map_tiles;       /* tile URL template for map previews, NULL: no tiles */
 	const char *map_attribution; /* text shown with the tiles               */
+	/* --- sign (app_sign.c) --- */
+	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
 };
 
 struct app {
@@ -46,6 +48,8 @@ struct app {
 	struct auth_config auth;
 	struct audit_key audit_key;
 	struct audit_config audit;
+	/* --- sign (app_sign.c) --- */
+	struct sign_trust *trust;    /* NULL: signatures not configured        */
 };
 
 /* per worker thread */
@@ -218,5 +222,16 @@ int page_my_applications(struct http_req *r);
 struct apply_actor;
 int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
 /* --- end apply --- */
+
+/* --- sign (app_sign.c) --- */
+/* The trust store for signed submissions (src/sign), loaded by app_init
+ * from cfg.trust_dir (serve --trust-dir).  app_trust is NULL when none is
+ * configured: pass it to sign_verify as is, which then answers
+ * SIGN_NOT_CONFIGURED ("not set up at this office").  Shared read-only by
+ * every worker thread. */
+struct sign_trust;
+int app_trust_init(struct app *a, struct err *e);
+void app_trust_done(struct app *a);
+const struct sign_trust *app_trust(struct http_req *r);
 
 #endif

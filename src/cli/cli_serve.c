@@ -33,6 +33,10 @@ static void usage(FILE *f)
 		"  --map-tiles URL       map tile URL template for dataset maps, e.g.\n"
 		"                        https://tile.example.jp/{z}/{x}/{y}.png (default: no tiles)\n"
 		"  --map-attribution TEXT  attribution shown with the tiles\n");
+	/* --- sign (app_sign.c) --- */
+	fprintf(f,
+		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
+		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -53,6 +57,7 @@ int cli_serve(int argc, char **argv)
 		{ "tenant-path-prefix", 0, NULL },
 		/* --- open data / search --- */
 		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
+		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -76,6 +81,9 @@ int cli_serve(int argc, char **argv)
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
 		.tenant_path_prefix = opts_get(o, n, "tenant-path-prefix") != NULL,
+		/* --- sign (app_sign.c) --- */
+		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
+							 : getenv("MADOGUCHI_TRUST_DIR"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");

@@ -96,10 +96,14 @@ struct sign_result {
  *      certificate included (SIGN_BAD_FORMAT);
  *   2. the signature (and the messageDigest attribute when signed
  *      attributes are present) over data (SIGN_TAMPERED);
- *   3. the signer certificate's chain to an anchor of t with the CMS's
- *      other certificates as intermediates, validity periods at now,
+ *   3. the signer certificate's validity period at now (SIGN_EXPIRED,
+ *      SIGN_NOT_YET_VALID: said first, whatever the CRL says);
+ *   4. its chain to an anchor of t with the CMS's other certificates (and
+ *      those of t) as intermediates, every validity period at now, the
  *      CRL of every issuer in the chain (X509_V_FLAG_CRL_CHECK |
- *      X509_V_FLAG_CRL_CHECK_ALL), then the signer's key usage.
+ *      X509_V_FLAG_CRL_CHECK_ALL: a missing or outdated CRL for any of
+ *      them is SIGN_NO_CRL);
+ *   5. the signer's key usage (SIGN_BAD_USAGE).
  * The signer's serial, subject, issuer and validity are filled in as soon
  * as the certificate is known (also when a later check refuses it).
  * Returns 0 when reason == SIGN_OK; otherwise ERR_AUTH (the signature is

@@ -4,7 +4,8 @@
  * resident-facing messages for each reason.
  *
  * Order of the checks (the first failing one is the reason): format,
- * signature over the data, chain + validity + CRLs, key usage.  The
+ * signature over the data, the signer's validity period, chain + validity
+ * + CRLs, key usage.  The
  * signature is checked before the chain so that "the data changed" is
  * said whenever it is true, whatever the certificate.
  *
@@ -201,7 +202,19 @@ int sign_verify(struct sign_result *out, const struct sign_trust *t,
 		goto done;
 	}
 
-	/* 3. chain, validity at now, CRLs of every issuer */
+	/* 3. the signer's own validity first: "expired" is the clearest
+	 * message for an expired certificate, whatever its CRL says */
+	time_t at = (time_t)now;
+	if (X509_cmp_time(X509_get0_notBefore(signer), &at) >= 0) {
+		rc = refuse(out, SIGN_NOT_YET_VALID, e, "sign: signer certificate not valid yet%s", NULL);
+		goto done;
+	}
+	if (X509_cmp_time(X509_get0_notAfter(signer), &at) <= 0) {
+		rc = refuse(out, SIGN_EXPIRED, e, "sign: signer certificate expired%s", NULL);
+		goto done;
+	}
+
+	/* 4. chain, validity at now, CRLs of every issuer */
 	ctx = X509_STORE_CTX_new();
 	if (!ctx || !X509_STORE_CTX_init(ctx, t->store, signer, certs)) {
 		rc = refuse(out, SIGN_ERROR, e, "sign: out of memory%s", NULL);
@@ -219,7 +232,7 @@ int sign_verify(struct sign_result *out, const struct sign_trust *t,
 		goto done;
 	}
 
-	/* 4. a signing certificate: key usage present with digitalSignature
+	/* 5. a signing certificate: key usage present with digitalSignature
 	 * or nonRepudiation */
 	if (!(X509_get_extension_flags(signer) & EXFLAG_KUSAGE) ||
 	    !(X509_get_key_usage(signer) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
