@@ -656,19 +656,21 @@ int page_draft_page_post(struct http_req *r)
 		add_error(&res, r->arena, pr.upload_path, pr.upload_rc == ERR_LIMIT ? "file_size" : "file_type",
 			  pr.upload_rc == ERR_LIMIT ? "ファイルが大きすぎます。" : "この種類のファイルは受け付けられません。",
 			  pr.upload_rc == ERR_LIMIT ? "The file is too large." : "This type of file is not accepted.");
+	if (form_page_unseen(c.d, page, res.answers, pr.names, pr.values, pr.n, c.today)) {
+		/* an answer brought up a question on this page: ask it first */
+		form_errors_drop_unseen(&res, c.d, pr.names, pr.values, pr.n);
+		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, page, now, &e);
+		if (rc)
+			return fail(r, rc, &e);
+		return render_draft_page(r, form_page_errors(c.d, &res, page) ? 400 : 200, &c, page,
+					 answers, &res, res.answers, html_t(l, "apply.more_questions"));
+	}
 	int errpage = form_error_page(c.d, &res);
 	if (errpage >= 0 && errpage <= page) {
 		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, errpage, now, &e);
 		if (rc)
 			return fail(r, rc, &e);
 		return render_draft_page(r, 400, &c, errpage, answers, &res, res.answers, NULL);
-	}
-	if (form_page_unseen(c.d, page, res.answers, pr.names, pr.values, pr.n, c.today)) {
-		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, page, now, &e);
-		if (rc)
-			return fail(r, rc, &e);
-		return render_draft_page(r, 200, &c, page, answers, NULL, res.answers,
-					 html_t(l, "apply.more_questions"));
 	}
 	int to, exit = -1;
 	rc = forms_next_page(&to, &exit, c.d, page, res.answers, c.today, &e);
@@ -835,11 +837,9 @@ int page_draft_canonical(struct http_req *r)
 }
 
 #ifdef HAVE_SIGN
-/* the trust store of the server (serve --trust-dir), from src/app's sign
- * glue when it is there; NULL: signatures are not configured */
-#ifndef RESIDENT_TRUST
-#define RESIDENT_TRUST(r) ((const struct sign_trust *)NULL)
-#endif
+/* the trust store of the server (serve --trust-dir, app_sign.c); NULL:
+ * signatures are not configured and sign_verify says so */
+#define RESIDENT_TRUST(r) app_trust(r)
 
 /* verify an uploaded detached signature over the draft's canonical bytes;
  * 0 with *sig filled (arena strings), else ERR_AUTH / ERR_UNAVAILABLE

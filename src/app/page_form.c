@@ -1292,6 +1292,28 @@ int form_page_unseen(const struct forms_def *d, int page, const json_t *norm,
 	return 0;
 }
 
+void form_errors_drop_unseen(struct forms_result *r, const struct forms_def *d,
+			     const char *const *names, const char *const *values,
+			     int n)
+{
+	const char *shown = NULL;
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], "_shown") == 0)
+			shown = values[i];
+	int k = 0;
+	for (int i = 0; i < r->nerrors; i++) {
+		const struct forms_field *top;
+		int part;
+		resolve(d, r->errors[i].path, &top, &part);
+		if (top && !in_list(shown, top->id))
+			continue;
+		if (k != i)
+			r->errors[k] = r->errors[i];
+		k++;
+	}
+	r->nerrors = k;
+}
+
 struct jp_date form_today(int64_t now)
 {
 	long days = (long)((now + 9 * 3600) / 86400);

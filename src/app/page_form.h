@@ -137,6 +137,13 @@ int form_page_unseen(const struct forms_def *d, int page, const json_t *norm,
 		     const char *const *names, const char *const *values,
 		     int n, struct jp_date today);
 
+/* form_errors_drop_unseen -- remove from r the errors of top-level fields
+ * that were not on the submitted page ("_shown"), so that a question an
+ * answer just brought up is asked before it is reported missing. */
+void form_errors_drop_unseen(struct forms_result *r, const struct forms_def *d,
+			     const char *const *names, const char *const *values,
+			     int n);
+
 /* form_value_text -- an answer as one line of text for the confirmation
  * page and the receipt ("ヤマダ タロウ" style compounds, options by their
  * label, yes/no, dates as entered or normalised, files by name, a 個人番号

@@ -9,14 +9,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startServer, ROOT } from '../http/lib.mjs';
+import { startServer, ROOT, cli } from '../http/lib.mjs';
 
 const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 let srv, browser;
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

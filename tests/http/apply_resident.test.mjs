@@ -15,6 +15,8 @@ import { startServer, Client, cli } from './lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
+// the demo ward with its procedures published (as scripts/run-demo.sh does)
+const withProcedures = { setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) };
 
 export async function residentLogin(c, email, password) {
   const form = await c.get('/resident/login');
@@ -66,7 +68,7 @@ const BABY = () => ({
 });
 
 test('procedure list and overview are public', async () => {
-  const srv = await startServer();
+  const srv = await startServer(withProcedures);
   try {
     const c = new Client(srv.base);
     const list = await c.get('/procedures');
@@ -92,7 +94,7 @@ test('procedure list and overview are public', async () => {
 });
 
 test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, withdraw; another resident sees none of it', async () => {
-  const srv = await startServer();
+  const srv = await startServer(withProcedures);
   try {
     const a = new Client(srv.base);
     await residentLogin(a, ...TARO);
@@ -199,7 +201,8 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
     assert.equal((await b.get(`/drafts/${other.id}/confirm`)).status, 404);
     assert.equal((await b.get(`/drafts/${other.id}/canonical`)).status, 404);
     const bpage = await b.get('/mypage/applications');
-    const bcsrf = Client.csrf(bpage.text_);
+    const bcsrf = Client.csrf((await b.get('/mypage')).text_);
+    assert.ok(bcsrf);
     assert.equal((await b.post(`/drafts/${other.id}/page/0`, { form: { csrf: bcsrf, ...BABY() } })).status, 404);
     assert.equal((await b.post(`/drafts/${other.id}/delete`, { form: { csrf: bcsrf } })).status, 404);
     assert.equal((await b.get(`/submissions/${receipt}`)).status, 404);
@@ -227,7 +230,7 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
 });
 
 test('answers from the resident register are shown read-only with their source', async () => {
-  const srv = await startServer();
+  const srv = await startServer(withProcedures);
   try {
     const a = new Client(srv.base);
     await residentLogin(a, ...TARO);
@@ -247,7 +250,7 @@ test('answers from the resident register are shown read-only with their source',
 });
 
 test('a file upload is stored and shown, a refused type is explained', async () => {
-  const srv = await startServer();
+  const srv = await startServer(withProcedures);
   try {
     const a = new Client(srv.base);
     await residentLogin(a, ...TARO);
