@@ -36,7 +36,9 @@ async function axe(page, label) {
   if (page.__nojs) {
     tmp = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 } });
     target = await tmp.newPage();
-    await target.setContent(await page.content(), { waitUntil: 'load' });
+    // the same HTML, with its style sheets (a <base> for the relative URLs)
+    const html = (await page.content()).replace('<head>', `<head><base href="${page.url()}">`);
+    await target.setContent(html, { waitUntil: 'load' });
   }
   await target.evaluate(AXE);
   const res = await target.evaluate(async () => {
