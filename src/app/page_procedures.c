@@ -3,8 +3,9 @@
  * procedures.manage): the published procedures with their versions, an
  * editor (a textarea with the latest definition JSON, or a template),
  * "check": the schema check (forms_def_parse) with the problem's JSON path
- * shown next to the textarea, or on success a preview outline of every
- * page; "publish": forms_publish, a new immutable version only when the
+ * shown next to the textarea, or on success a preview of every page (an
+ * outline with conditions, options and prefill, and the page as the
+ * resident pages render it, src/app/page_form.h); "publish": forms_publish, a new immutable version only when the
  * definition changed, its audit record written in the same transaction;
  * and a read-only view of any published version.
  *
@@ -17,6 +18,7 @@
  * PROC_MAX_VERSIONS versions.
  */
 #include "app/app.h"
+#include "app/page_form.h"
 #include "base/util.h"
 #include "forms/forms.h"
 
@@ -238,6 +240,16 @@ static void preview(struct buf *b, enum html_lang l, const struct forms_def *d)
 			html_printf(b, "<p>%s: <code>%s</code></p>", html_t(l, "proc.shown_if"),
 				    pg->show_if_src);
 		preview_fields(b, l, pg->fields, pg->nfields, 0);
+		/* the page as a resident first sees it (the resident pages'
+		 * renderer, page_form.c): fields shown by default only */
+		struct form_view v = { .d = d, .page = i, .lang = html_lang_code(l),
+				       .today = form_today(app_now()), .preview = 1 };
+		html_printf(b, "<details class=\"preview-render\" open><summary>%s</summary>"
+			    "<div class=\"preview-form\">", html_t(l, "proc.as_seen"));
+		struct err e;
+		if (form_render_page(b, &v, &e) != 0)
+			html_printf(b, "<p>%s</p>", html_t(l, "proc.no_render"));
+		buf_puts(b, "</div></details>\n");
 	}
 	if (d->nroutes > 0) {
 		html_printf(b, "<h3>%s</h3><ul>", html_t(l, "proc.routes"));
@@ -278,7 +290,8 @@ static void preview(struct buf *b, enum html_lang l, const struct forms_def *d)
 
 static void assets(struct buf *b)
 {
-	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n"
+		 "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
 		 "<script src=\"/assets/procedures.js\" defer></script>\n");
 }
 
@@ -303,7 +316,7 @@ static void list_row(const struct forms_published *p, void *arg)
 	c->n++;
 }
 
-int page_procedures(struct http_req *r)
+int page_staff_procedures(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
@@ -392,7 +405,7 @@ static int render_editor(struct http_req *r, int status, const char *title,
 	return app_page_send(r, status, &b, &pg);
 }
 
-int page_procedure_new(struct http_req *r)
+int page_staff_procedure_new(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	json_t *doc = json_loads(TEMPLATE, 0, NULL);
@@ -405,7 +418,7 @@ int page_procedure_new(struct http_req *r)
 	return rc;
 }
 
-int page_procedure_edit(struct http_req *r)
+int page_staff_procedure_edit(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	const char *code = http_param(r, "code");
@@ -429,7 +442,7 @@ static int posted_def(struct forms_def **d, struct http_req *r, struct err *e)
 	return forms_def_parse(d, r->arena, text, strlen(text), e);
 }
 
-int page_procedure_check(struct http_req *r)
+int page_staff_procedure_check(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	struct forms_def *d = NULL;
@@ -461,7 +474,7 @@ static int publish_hook(struct store *s, const char *tenant, const char *id,
 			    obj, AUDIT_R_OK, e);
 }
 
-int page_procedure_publish(struct http_req *r)
+int page_staff_procedure_publish(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
@@ -500,7 +513,7 @@ int page_procedure_publish(struct http_req *r)
 	return app_page_send(r, 200, &b, &pg);
 }
 
-int page_procedure_version(struct http_req *r)
+int page_staff_procedure_version(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
