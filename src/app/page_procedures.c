@@ -295,31 +295,50 @@ static void assets(struct buf *b)
 		 "<script src=\"/assets/procedures.js\" defer></script>\n");
 }
 
+#define PROC_MAX_LISTED 1000
+#define PROC_VERSIONS_LISTED 10
+
+struct list_row {
+	char id[FORMS_ID_MAX + 1];
+	const char *title_ja, *title_en;
+	int version;
+	int64_t published_at;
+};
+
 struct list_ctx {
-	struct http_req *r;
-	struct buf *b;
-	enum html_lang l;
+	struct arena *a;
+	struct list_row *rows;
 	int n;
 };
 
+/* copy the rows out: versions are read after the listing's result set
+ * is closed (one result set per connection at a time) */
 static void list_row(const struct forms_published *p, void *arg)
 {
 	struct list_ctx *c = arg;
-	char when[32];
-	when_jst(when, sizeof when, p->published_at);
-	html_printf(c->b, "<tr><th scope=\"row\"><code>%s</code></th><td>"
-		    "<span lang=\"ja\">%s</span><br><span lang=\"en\">%s</span></td>"
-		    "<td>%d</td><td>%s</td><td><a href=\"/staff/procedures/%s/edit\">%s</a>"
-		    "<br><a href=\"/staff/procedures/%s/versions/%d\">%s</a></td></tr>\n",
-		    p->id, p->title_ja, p->title_en, p->version, when, p->id,
-		    html_t(c->l, "proc.edit"), p->id, p->version, html_t(c->l, "proc.versions"));
-	c->n++;
+	if (c->n >= PROC_MAX_LISTED)
+		return;
+	struct list_row *w = &c->rows[c->n];
+	snprintf(w->id, sizeof w->id, "%s", p->id);
+	w->title_ja = arena_strdup(c->a, p->title_ja);
+	w->title_en = arena_strdup(c->a, p->title_en);
+	w->version = p->version;
+	w->published_at = p->published_at;
+	if (w->title_ja && w->title_en)
+		c->n++;
 }
 
 int page_staff_procedures(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
+	struct list_ctx c = { r->arena, arena_alloc(r->arena, sizeof *c.rows * PROC_MAX_LISTED), 0 };
+	if (!c.rows)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "arena full");
+	struct err e;
+	int rc = forms_list(app_store(r), q->tenant.code, list_row, &c, &e);
+	if (rc < 0)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct html_page pg;
 	struct buf b;
 	app_page_open(&b, &pg, r, html_t(l, "proc.title"), NULL, NULL);
@@ -330,13 +349,24 @@ int page_staff_procedures(struct http_req *r)
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\"><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>\n",
 		    html_t(l, "proc.title"), html_t(l, "proc.code"), html_t(l, "proc.name"),
-		    html_t(l, "proc.version"), html_t(l, "proc.published"), html_t(l, "proc.actions"));
-	struct list_ctx c = { r, &b, l, 0 };
-	struct err e;
-	int rc = forms_list(app_store(r), q->tenant.code, list_row, &c, &e);
-	if (rc < 0) {
-		buf_done(&b);
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+		    html_t(l, "proc.versions"), html_t(l, "proc.published"), html_t(l, "proc.actions"));
+	for (int i = 0; i < c.n; i++) {
+		const struct list_row *w = &c.rows[i];
+		char when[32];
+		when_jst(when, sizeof when, w->published_at);
+		html_printf(&b, "<tr><th scope=\"row\"><code>%s</code></th><td>"
+			    "<span lang=\"ja\">%s</span><br><span lang=\"en\">%s</span></td><td>",
+			    w->id, w->title_ja, w->title_en);
+		struct forms_version_info v[PROC_VERSIONS_LISTED];
+		int nv = forms_versions(v, PROC_VERSIONS_LISTED, app_store(r), q->tenant.code, w->id, &e);
+		for (int k = 0; k < nv; k++)
+			html_printf(&b, "%S<a href=\"/staff/procedures/%s/versions/%d\">v%d</a>",
+				    k ? ", " : "", w->id, v[k].version, v[k].version);
+		if (nv == PROC_VERSIONS_LISTED)
+			buf_puts(&b, ", …");
+		html_printf(&b, "</td><td>%s</td><td><a href=\"/staff/procedures/%s/edit\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></a></td></tr>\n",
+			    when, w->id, html_t(l, "proc.edit"), w->id);
 	}
 	buf_puts(&b, "</tbody></table>\n");
 	if (c.n == 0)

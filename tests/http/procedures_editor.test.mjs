@@ -142,7 +142,8 @@ test('publish: a new version only when changed, readable, audited', async () => 
 
   // listed with the new version, and the CLI sees it too
   const list = await admin.get('/staff/procedures');
-  assert.match(list.text_, new RegExp(`inu-touroku/versions/${v0 + 1}"`));
+  assert.match(list.text_, new RegExp(`inu-touroku/versions/${v0 + 1}">v${v0 + 1}</a>, <a href="/staff/procedures/inu-touroku/versions/${v0}">v${v0}</a>`),
+    'every version is listed, newest first');
   assert.match(cli(['procedure', 'list', '--db', srv.db, '--tenant', '139998']), new RegExp(`inu-touroku\\tv${v0 + 1}\\t`));
 
   // exactly one audit record for the new version, by the admin
