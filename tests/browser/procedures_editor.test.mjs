@@ -2,7 +2,8 @@
 // (Chromium via playwright-core): the list, the editor, a check with an
 // error (error summary linking to the textarea, the JSON path shown), the
 // preview of a valid definition, the live JSON check of procedures.js,
-// publishing and the read-only version view; axe-core (WCAG 2.0 A and AA)
+// the live check and preview of procedures.js, publishing and the
+// read-only version view; axe-core (WCAG 2.0 A and AA)
 // on every page, on a 360 px phone viewport too, without horizontal
 // scrolling.
 import { test, before, after } from 'node:test';
@@ -61,9 +62,20 @@ test('procedure editor: list, check, preview, publish, version; no axe violation
   const box = page.getByLabel('手続定義（JSON）');
   const original = await box.inputValue();
 
-  // the live check (procedures.js) while typing
+  // the live check and preview (procedures.js) while typing: JSON syntax
+  // at once, then the server's schema check and the preview of the pages
   await box.fill(original.replace('"format"', '"format'));
   await page.locator('#definition-live').filter({ hasText: 'JSONの書式に誤りがあります' }).waitFor();
+  const typo = JSON.parse(original);
+  typo.pages[0].fields[1].type = 'daet';
+  await box.fill(JSON.stringify(typo, null, 2));
+  await page.locator('#definition-live').filter({ hasText: 'pages[0].fields[1]' }).waitFor();
+  assert.equal(await page.locator('section.preview').count(), 0);
+  await box.fill(original);
+  await page.locator('#definition-live').filter({ hasText: '誤りはありません' }).waitFor();
+  await page.locator('section.preview').waitFor();
+  assert.match(await page.locator('section.preview').innerText(), /本人確認書類の写し/);
+  await axe(page, 'editor with the live preview');
 
   // a schema error: the summary links to the textarea, the path is shown
   const bad = JSON.parse(original);
