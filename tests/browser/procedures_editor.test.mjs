@@ -1,11 +1,10 @@
 // procedures_editor.test.mjs -- the procedure editor in a real browser
 // (Chromium via playwright-core): the list, the editor, a check with an
 // error (error summary linking to the textarea, the JSON path shown), the
-// preview of a valid definition, the live JSON check of procedures.js,
-// the live check and preview of procedures.js, publishing and the
-// read-only version view; axe-core (WCAG 2.0 A and AA)
-// on every page, on a 360 px phone viewport too, without horizontal
-// scrolling.
+// preview of a valid definition, the live check and preview of
+// procedures.js, publishing and the read-only version view; axe-core
+// (WCAG 2.0 A and AA) on every page, on a 360 px phone viewport, without
+// horizontal scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
