@@ -11,6 +11,7 @@
  */
 #include "t.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include "auth/auth.h"
@@ -195,6 +196,74 @@ out:
 	done(s);
 }
 
+/* every shipped definition: what the registry and the previous answers
+ * prefill validates as it is (errors may only concern other fields) */
+static void test_shipped_prefills_validate(void)
+{
+	struct store *s;
+	json_t *juki = demo_record(&s);
+	DIR *dir = opendir("data/procedures");
+	if (!juki || !dir) {
+		T_CHECK(juki && dir);
+		goto out;
+	}
+	json_t *prev = json_pack("{s:s,s:s}", "applicant_phone", "090-1234-5678",
+				 "applicant_email", "taro@example.jp");
+	struct dirent *de;
+	int files = 0, prefilled = 0, waived = 0;
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "data/procedures/%s", de->d_name);
+		struct arena *a = arena_new(0);
+		struct forms_def *d = load_def(a, path);
+		T_CHECK(d != NULL);
+		json_t *ans = NULL, *src = NULL;
+		struct err e;
+		if (d && forms_prefill(&ans, &src, a, d, juki, prev, &e) == 0) {
+			files++;
+			prefilled += (int)json_object_size(src);
+			struct forms_result r;
+			T_EQ_INT(forms_validate(&r, a, d, ans, TODAY, &e), 0);
+			for (int i = 0; i < r.nerrors; i++) {
+				char id[FORMS_PATH_MAX];
+				snprintf(id, sizeof id, "%s", r.errors[i].path);
+				id[strcspn(id, ".[")] = 0;
+				if (json_object_get(src, id))
+					T_FAIL_("%s: prefilled %s: %s", de->d_name, r.errors[i].path,
+						r.errors[i].code);
+			}
+			/* normalising a prefilled answer leaves it as it was, so the
+			 * read-only comparison at submit holds */
+			const char *k;
+			json_t *v;
+			json_object_foreach(ans, k, v) {
+				waived += forms_answer_waived(v);
+				const json_t *nv = json_object_get(r.answers, k);
+				if (nv && !json_equal(nv, v))
+					T_FAIL_("%s: %s changes when normalised", de->d_name, k);
+			}
+			/* at submit the unchanged prefill passes the check */
+			r.nerrors = 0;
+			T_EQ_INT(forms_prefill_check(&r, a, d, ans, src, juki, &e), 0);
+			T_EQ_INT(r.nerrors, 0);
+		}
+		arena_free(a);
+	}
+	printf("# %d definitions, %d prefilled answers, %d waived files\n", files, prefilled, waived);
+	T_CHECK(files >= 30);
+	T_CHECK(prefilled >= 130);
+	T_EQ_INT(waived, 3);
+	json_decref(prev);
+out:
+	if (dir)
+		closedir(dir);
+	json_decref(juki);
+	done(s);
+}
+
 /* a definition where the address is editable, so the waiver must match */
 static const char *WAIVE_DEF =
 	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"t-waive\","
@@ -308,6 +377,7 @@ int main(void)
 	}
 	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
 	T_RUN(test_prefill_from_registry);
+	T_RUN(test_shipped_prefills_validate);
 	T_RUN(test_waiver_matches);
 	T_RUN(test_waive_if_schema);
 	T_RUN(test_json_path);
