@@ -49,6 +49,17 @@ static struct forms_def *load_def(struct arena *a, const char *path)
 	return d;
 }
 
+/* data/procedures, from the repository root or a build directory */
+static const char *procedures_dir(void)
+{
+	static const char *const c[] = { "data/procedures", "../data/procedures",
+					 "../../data/procedures", "../../../data/procedures" };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		if (access(c[i], R_OK) == 0)
+			return c[i];
+	return "data/procedures";
+}
+
 static void cleanup(struct store *s)
 {
 	store_script(s, "DROP TABLE IF EXISTS registry_links", NULL);
@@ -126,7 +137,9 @@ static void test_prefill_from_registry(void)
 	struct store *s;
 	json_t *juki = demo_record(&s);
 	struct arena *a = arena_new(0);
-	struct forms_def *d = load_def(a, "data/procedures/juminhyo-yuso.json");
+	char jpath[300];
+	snprintf(jpath, sizeof jpath, "%s/juminhyo-yuso.json", procedures_dir());
+	struct forms_def *d = load_def(a, jpath);
 	if (!juki || !d) {
 		T_CHECK(juki && d);
 		goto out;
@@ -202,7 +215,7 @@ static void test_shipped_prefills_validate(void)
 {
 	struct store *s;
 	json_t *juki = demo_record(&s);
-	DIR *dir = opendir("data/procedures");
+	DIR *dir = opendir(procedures_dir());
 	if (!juki || !dir) {
 		T_CHECK(juki && dir);
 		goto out;
@@ -216,7 +229,7 @@ static void test_shipped_prefills_validate(void)
 		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
 			continue;
 		char path[300];
-		snprintf(path, sizeof path, "data/procedures/%s", de->d_name);
+		snprintf(path, sizeof path, "%s/%s", procedures_dir(), de->d_name);
 		struct arena *a = arena_new(0);
 		struct forms_def *d = load_def(a, path);
 		T_CHECK(d != NULL);
