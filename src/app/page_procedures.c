@@ -12,7 +12,8 @@
  * Invariants: nothing here changes a published version (forms_publish
  * only ever inserts); the definition text is only ever shown escaped;
  * pages work without JavaScript (check and publish are two submit buttons
- * of one form).  Limits: a definition sent from the editor is at most
+ * of one form); assets/procedures.js only adds a live check and preview
+ * while typing, through the same check route.  Limits: a definition sent from the editor is at most
  * HTTP_MAX_PARAM_LEN bytes (64 KiB; larger ones are loaded with
  * `madoguchi procedure load`); the version history shows the newest
  * PROC_MAX_VERSIONS versions.
