@@ -32,6 +32,29 @@ static void cleanup(struct store *s)
 	store_exec(s, "DELETE FROM tenants WHERE code IN ($1, $2)", v, 2, NULL);
 }
 
+/* whatever an earlier suite left: tables whose migrations are not
+ * recorded are dropped, so that migrating recreates them (as test_auth) */
+static void reset_unrecorded(struct store *s)
+{
+	int64_t n = 0;
+	int pg = store_kind(s) == STORE_PG;
+	if (store_query_int(&n, s, "SELECT count(*) FROM schema_migrations WHERE module = 'auth'",
+			    NULL, 0, NULL) != 0 || n == 0) {
+		static const char *const t[] = { "sessions", "login_failures", "recovery_codes",
+						 "staff_roles", "role_permissions", "roles", "staff",
+						 "residents" };
+		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+			char sql[96];
+			snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s%s", t[i], pg ? " CASCADE" : "");
+			store_script(s, sql, NULL);
+		}
+	}
+	if (store_query_int(&n, s, "SELECT count(*) FROM schema_migrations WHERE module = 'core'",
+			    NULL, 0, NULL) != 0 || n == 0)
+		store_script(s, pg ? "DROP TABLE IF EXISTS tenants CASCADE" : "DROP TABLE IF EXISTS tenants",
+			     NULL);
+}
+
 static struct store *open_fresh(void)
 {
 	struct store *s;
@@ -41,6 +64,9 @@ static struct store *open_fresh(void)
 		return NULL;
 	}
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, registry_schema };
+	store_script(s, store_kind(s) == STORE_PG ? "DROP TABLE IF EXISTS registry_links CASCADE"
+		     : "DROP TABLE IF EXISTS registry_links", NULL);
+	reset_unrecorded(s);
 	if (store_migrate(s, mods, 2, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		store_close(s);
