@@ -14,7 +14,8 @@
  * 個人番号 masked ("********1234").  `link` links a resident account (by
  * e-mail) to a person; `link` and `unlink` are recorded in the audit trail
  * in the same transaction (actor "(cli)", action registry.link /
- * registry.unlink, object the account id; never a name).
+ * registry.unlink, object the account id; never a name; checkpoints
+ * signed with $MADOGUCHI_AUDIT_KEY when set).
  * Also here: cli_registry_demo, the demo residents `madoguchi demo` adds.
  * Exit status: 0 done, 1 failed, 2 usage.
  */
@@ -94,7 +95,17 @@ static int resident_by_email(int64_t *id, struct store *s, const char *tenant,
 static int audit_link(struct store *s, const char *tenant, const char *action,
 		      int64_t resident_id, struct err *e)
 {
-	static struct audit_config ac;
+	/* checkpoints signed with $MADOGUCHI_AUDIT_KEY when set, as
+	 * `madoguchi procedure load` does */
+	struct audit_key key;
+	struct audit_config ac = { 0 };
+	const char *hex = getenv("MADOGUCHI_AUDIT_KEY");
+	if (hex && *hex) {
+		int rc = audit_key_from_hex(&key, hex, e);
+		if (rc)
+			return rc;
+		ac.key = &key;
+	}
 	char obj[32];
 	snprintf(obj, sizeof obj, "%lld", (long long)resident_id);
 	struct audit_record r = {
