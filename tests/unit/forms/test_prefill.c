@@ -332,6 +332,22 @@ static void test_waiver_matches(void)
 	T_EQ_INT(r.nerrors, 0);
 	T_EQ_INT(forms_prefill_check(&r, a, d, r.answers, src, juki, &e), 0);
 	T_EQ_INT(r.nerrors, 0);
+	/* the staff export says the file was waived, and by what */
+	struct forms_column *cols;
+	int nc = forms_columns(&cols, a, d, &e);
+	const char **cells;
+	T_REQUIRE(nc > 0);
+	T_EQ_INT(forms_export_row(&cells, a, cols, nc, r.answers, &e), 0);
+	int seen = 0;
+	for (int i = 0; i < nc; i++) {
+		if (strcmp(cols[i].key, "proof.name") == 0) {
+			T_EQ_STR(cells[i], "waived:juki");
+			seen = 1;
+		} else if (strncmp(cols[i].key, "proof.", 6) == 0) {
+			T_EQ_STR(cells[i], "");
+		}
+	}
+	T_CHECK(seen);
 	/* the resident moves the address elsewhere: the waiver no longer holds,
 	 * and "from the registry" no longer holds for the address either */
 	json_t *edited = json_deep_copy(ans);
