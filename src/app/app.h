@@ -243,5 +243,22 @@ int page_staff_procedure_edit(struct http_req *r);
 int page_staff_procedure_check(struct http_req *r);
 int page_staff_procedure_publish(struct http_req *r);
 int page_staff_procedure_version(struct http_req *r);
+/* once only (app_prefill.c): the resident's registry record joined to
+ * forms_prefill / forms_prefill_check (see src/forms/forms.h); a resident
+ * without a linked record gets no registry answers and no waivers.  Call
+ * app_prefill_check with forms_validate's r->answers before apply_submit:
+ * it adds errors to r (read-only registry answers changed, a waiver the
+ * registry no longer proves).  Errors from the store are returned. */
+struct forms_def;
+struct forms_result;
+struct json_t;
+int app_prefill_start(struct json_t **answers, struct json_t **sources, struct arena *a,
+		      struct store *s, const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const struct json_t *previous,
+		      struct err *e);
+int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
+		      const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const struct json_t *norm,
+		      const struct json_t *sources, struct err *e);
 
 #endif

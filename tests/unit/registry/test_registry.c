@@ -3,7 +3,8 @@
  * (katakana, dates, postal code, My Number check digit), the demo seed
  * (idempotent, 20 persons), links between accounts and persons (one each
  * way, tenants separate), the JSON record (shapes the prefill reads, the
- * household head first) and that listings never carry the 個人番号.
+ * household head first), that listings never carry the 個人番号, and the
+ * application layer's join with the forms prefill (app_prefill.c).
  * Runs on the database MADOGUCHI_TEST_DB names (default: a fresh SQLite
  * file) and leaves a shared database as it found it.
  */
@@ -11,7 +12,9 @@
 
 #include <unistd.h>
 
+#include "app/app.h"
 #include "auth/auth.h"
+#include "forms/forms.h"
 #include "jp/checkdigit.h"
 #include "registry/registry.h"
 #include "tenant/tenant.h"
@@ -236,6 +239,55 @@ static void test_demo_and_links(void)
 	store_close(s);
 }
 
+/* the application-layer join (app_prefill.c): a linked resident gets the
+ * registry answers and the waiver, an unlinked one neither; a forged
+ * waiver is refused at submit for the unlinked one */
+static const char *DEF =
+	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"t-reg\","
+	"\"title\":{\"ja\":\"試験\",\"en\":\"Test\"},\"department\":\"shimin\","
+	"\"retention_years\":5,\"target_days\":7,\"pages\":[{\"id\":\"p1\","
+	"\"title\":{\"ja\":\"申請者\",\"en\":\"Applicant\"},\"fields\":["
+	"{\"id\":\"who\",\"type\":\"name_jp\",\"label\":{\"ja\":\"氏名\",\"en\":\"Name\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"juki\",\"path\":\"name\"}},"
+	"{\"id\":\"proof\",\"type\":\"file\",\"label\":{\"ja\":\"書類\",\"en\":\"Document\"},"
+	"\"required\":true,\"accept\":[\"application/pdf\"],"
+	"\"waive_if\":{\"source\":\"juki\",\"path\":\"address\"}}]}]}";
+
+static void test_app_prefill(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	T_EQ_INT(registry_demo_seed(NULL, s, T1, &e), 0);
+	int64_t taro = add_resident(s, T1, "taro@example.jp");
+	int64_t nobody = add_resident(s, T1, "nobody@example.jp");
+	T_EQ_INT(registry_link(s, T1, taro, "P0001", 1, &e), 0);
+	struct arena *a = arena_new(0);
+	struct forms_def *d = NULL;
+	T_EQ_INT(forms_def_parse(&d, a, DEF, strlen(DEF), &e), 0);
+	T_REQUIRE(d);
+	json_t *ans, *src;
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s, T1, taro, d, NULL, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(ans, "who"), "family")), "日之出");
+	T_CHECK(forms_answer_waived(json_object_get(ans, "proof")));
+	struct forms_result r;
+	struct jp_date today = { 2026, 11, 23 };
+	T_EQ_INT(forms_validate(&r, a, d, ans, today, &e), 0);
+	T_EQ_INT(r.nerrors, 0);
+	T_EQ_INT(app_prefill_check(&r, a, s, T1, taro, d, r.answers, src, &e), 0);
+	T_EQ_INT(r.nerrors, 0);
+	/* the same answers from an account without a registry record */
+	json_t *a2, *s2;
+	T_EQ_INT(app_prefill_start(&a2, &s2, a, s, T1, nobody, d, NULL, &e), 0);
+	T_EQ_INT(json_object_size(a2), 0);
+	T_EQ_INT(forms_validate(&r, a, d, ans, today, &e), 0);
+	T_EQ_INT(app_prefill_check(&r, a, s, T1, nobody, d, r.answers, src, &e), 0);
+	T_EQ_INT(r.nerrors, 2);   /* the waiver and the "from the registry" name */
+	arena_free(a);
+	cleanup(s);
+	store_close(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -247,6 +299,7 @@ int main(void)
 	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
 	T_RUN(test_checks);
 	T_RUN(test_demo_and_links);
+	T_RUN(test_app_prefill);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];
