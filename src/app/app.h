@@ -233,7 +233,7 @@ struct sign_trust;
 int app_trust_init(struct app *a, struct err *e);
 void app_trust_done(struct app *a);
 const struct sign_trust *app_trust(struct http_req *r);
-/* --- procedure editor (page_procedures.c) --- */
+/* --- registry: procedure editor (page_procedures.c), once only (app_prefill.c) --- */
 extern const struct http_param_spec app_p_proc_code[];
 extern const struct http_param_spec app_p_proc_version[];
 extern const struct http_param_spec app_p_proc_def[];
