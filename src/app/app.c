@@ -13,6 +13,7 @@
 #include "opendata/opendata.h"
 #include "forms/forms.h"
 #include "mail/mail.h" /* --- mail (src/mail) --- */
+#include "registry/registry.h"   /* --- registry --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -45,6 +46,8 @@ static void schemas_init(void)
 	schemas[nschemas++] = apply_schema;
 	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
 	schemas[nschemas++] = auth_email_schema; /* --- mail: resident e-mail tokens --- */
+	/* --- registry (src/registry) --- */
+	schemas[nschemas++] = registry_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
@@ -250,6 +253,15 @@ static void *thread_init(void *app, int index)
 	}
 	t->app = a;
 	t->index = index;
+	/* --- search (app_search) --- */
+	{
+		char ip[4200];
+		if (search_open(&t->search, t->store, app_search_index_path(ip, sizeof ip, &a->cfg),
+				NULL, &e)) {
+			log_error("worker cannot open the search index", "detail", e.detail);
+			t->search = NULL;
+		}
+	}
 	return t;
 }
 
@@ -257,8 +269,29 @@ static void thread_done(void *ctx)
 {
 	struct app_thread *t = ctx;
 	app_page_cache_free(t->cache);
+	search_close(t->search); /* --- search (app_search) --- */
 	store_close(t->store);
 	free(t);
+}
+
+/* --- search (app_search) --- */
+struct search *app_search(struct http_req *r)
+{
+	return ((struct app_thread *)r->thread_ctx)->search;
+}
+
+const char *app_search_index_path(char *buf, size_t cap, const struct app_config *cfg)
+{
+	const char *env = getenv("MADOGUCHI_SEARCH_INDEX");
+	if (cfg->search_index && *cfg->search_index)
+		return cfg->search_index;
+	if (env && *env)
+		return env;
+	if (cfg->db_url && strncmp(cfg->db_url, "sqlite:", 7) == 0 && cfg->db_url[7] &&
+	    strcmp(cfg->db_url + 7, ":memory:") != 0 &&
+	    (size_t)snprintf(buf, cap, "%s.search", cfg->db_url + 7) < cap)
+		return buf;
+	return ":memory:";
 }
 
 static enum html_lang pick_lang(struct http_req *r)
@@ -427,6 +460,18 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 	rc = app_migrate(s, &applied, e);
 	if (rc == 0)
 		rc = app_jobs_ensure_scheduled(s, e);
+	/* --- search: bring this server's index up to date before it listens --- */
+	if (rc == 0) {
+		char ip[4200];
+		const char *path = app_search_index_path(ip, sizeof ip, cfg);
+		struct search *sr = NULL;
+		if (strcmp(path, ":memory:") != 0 && search_open(&sr, s, path, NULL, e) == 0) {
+			if (search_catchup(sr, NULL, e))
+				log_error("search index catch-up failed", "detail", e->detail);
+			search_close(sr);
+		}
+		err_clear(e);
+	}
 	store_close(s);
 	if (rc == 0 && applied) {
 		char n[12];

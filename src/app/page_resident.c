@@ -199,6 +199,11 @@ int page_mypage(struct http_req *r)
 				    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 				    q->csrf, html_t(l, "mailv.resend"));
 	}
+	/* --- resident applications (page_apply.c) --- */
+	html_printf(&b, "<section><h2>%s</h2><ul><li><a href=\"/mypage/applications\">%s</a></li>"
+		    "<li><a href=\"/procedures\">%s</a></li></ul></section>",
+		    html_t(l, "resident.applications"), html_t(l, "resident.applications_link"),
+		    html_t(l, "resident.procedures_link"));
 	html_printf(&b, "<form method=\"post\" action=\"/resident/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",

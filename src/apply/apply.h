@@ -351,4 +351,28 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 			const struct apply_actor *who, int64_t bundle_id,
 			int64_t now, struct err *e);
 
+/* --- receipt PDF (receipt_pdf.c, resident pages) --- */
+
+/* One line of the answers summary on the receipt, already formatted by
+ * the caller (a 個人番号 masked: "********1234"); depth > 0 for the
+ * fields of a group item. */
+struct apply_receipt_line {
+	const char *label, *value;
+	int depth;
+};
+struct apply_receipt_doc {
+	const char *municipality_ja, *municipality_en;
+	const char *title_ja, *title_en;        /* the procedure's title   */
+	const struct apply_submission *sub;     /* receipt, dates, revision */
+	const struct apply_receipt_line *lines;
+	int nlines;
+};
+/* apply_receipt_pdf -- the resident's receipt (受付票) as an A4 PDF:
+ * municipality, receipt number, procedure title, submission date in 和暦
+ * and 西暦 (JST), revision, status and the answers summary, in Japanese
+ * with English headings (Pango over Cairo, Noto Sans CJK JP).  *pdf is
+ * malloc'd (caller frees).  The same input gives the same bytes. */
+int apply_receipt_pdf(char **pdf, size_t *len, const struct apply_receipt_doc *doc,
+		      struct err *e);
+
 #endif

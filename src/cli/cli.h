@@ -42,6 +42,14 @@ struct opt;
  * into o); out->smtp_url NULL when none is given.  0, or CLI_USAGE after
  * a bilingual message. */
 int cli_mail_options(struct mail_config *out, const struct opt *o, int n);
+/* --- registry (cli_registry.c) --- */
+int cli_registry(int argc, char **argv);
+struct store;
+struct auth_config;
+/* cli_registry_demo -- the demo ward's registry households and the demo
+ * resident accounts linked to persons (idempotent; `madoguchi demo`). */
+int cli_registry_demo(struct store *s, const struct auth_config *ac,
+		      const char *tenant, struct err *e);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

@@ -165,6 +165,13 @@ static const char *cell(struct arena *a, const struct forms_column *col,
 				return "1";
 		return "";
 	}
+	/* a waived attachment (prefill.c): "waived:juki" in its name column */
+	if (f->type == FORMS_T_FILE && forms_answer_waived(v)) {
+		const json_t *w = json_object_get(v, "waived");
+		if (!col->part || strcmp(col->part, "name") != 0 || !json_is_string(w))
+			return "";
+		return arena_printf(a, "waived:%s", json_string_value(w));
+	}
 	if (col->part)
 		v = json_object_get(v, col->part);
 	if (!v)

@@ -1,0 +1,69 @@
+// procedures.js -- live check and preview for the procedure editor
+// (page_procedures.c).  Progressive enhancement only: the "check and
+// preview" button does the same without this file.  While typing, this
+// says whether the text is well-formed JSON, then (after a pause) sends it
+// to the server's own check (the form's action, with its CSRF token) and
+// shows the result: the problem with its JSON path, or the preview of the
+// pages, replacing the previous one.  Nothing is published from here.
+(function () {
+  'use strict';
+  var ta = document.getElementById('definition');
+  if (!ta || !ta.form || !window.fetch || !window.DOMParser) return;
+  var form = ta.form;
+  var out = document.createElement('p');
+  out.className = 'live-status';
+  out.id = 'definition-live';
+  out.setAttribute('aria-live', 'polite');
+  ta.parentNode.insertBefore(out, ta.nextSibling);
+  var ja = document.documentElement.lang !== 'en';
+  var timer = null, seq = 0;
+
+  function say(t) { out.textContent = t; }
+
+  function showPreview(doc) {
+    var fresh = doc.querySelector('section.preview');
+    var old = document.querySelector('section.preview');
+    if (!fresh) return;
+    var node = document.importNode(fresh, true);
+    if (old) old.parentNode.replaceChild(node, old);
+    else form.parentNode.insertBefore(node, form.nextSibling);
+  }
+
+  function serverCheck() {
+    var mine = ++seq;
+    var body = new URLSearchParams();
+    body.set('csrf', form.elements.csrf.value);
+    body.set('definition', ta.value);
+    fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (r) { return r.text().then(function (t) { return { status: r.status, text: t }; }); })
+      .then(function (res) {
+        if (mine !== seq) return;          // a newer check is on its way
+        var doc = new DOMParser().parseFromString(res.text, 'text/html');
+        if (res.status === 200) {
+          showPreview(doc);
+          say(ja ? '誤りはありません。プレビューを更新しました。' : 'Valid: the preview is up to date.');
+        } else {
+          var err = doc.querySelector('.field-error');
+          say((ja ? '誤り: ' : 'Problem: ') + (err ? err.textContent.replace(/\s+/g, ' ').trim() : res.status));
+        }
+      })
+      .catch(function () { /* offline: the buttons still work */ });
+  }
+
+  function check() {
+    try {
+      JSON.parse(ta.value);
+    } catch (err) {
+      seq++;
+      say((ja ? 'JSONの書式に誤りがあります: ' : 'Not well-formed JSON: ') + err.message);
+      return;
+    }
+    say(ja ? '検査しています…' : 'Checking…');
+    serverCheck();
+  }
+
+  ta.addEventListener('input', function () {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(check, 700);
+  });
+})();

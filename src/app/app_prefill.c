@@ -1,0 +1,41 @@
+/*
+ * app_prefill.c -- once only at the application layer: the resident's
+ * registry record (src/registry) joined to the forms prefill (src/forms),
+ * so that a page handler starts a draft and checks a submission with one
+ * call each.  The two domain modules do not know each other; this file is
+ * where they meet.
+ *
+ * Invariant: a resident without a linked registry record gets no registry
+ * answers and no waivers (juki NULL), never an error; nothing is logged.
+ */
+#include "app/app.h"
+#include "forms/forms.h"
+#include "registry/registry.h"
+
+int app_prefill_start(json_t **answers, json_t **sources, struct arena *a,
+		      struct store *s, const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const json_t *previous,
+		      struct err *e)
+{
+	json_t *juki = NULL;
+	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	rc = forms_prefill(answers, sources, a, d, juki, previous, e);
+	json_decref(juki);
+	return rc;
+}
+
+int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
+		      const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const json_t *norm,
+		      const json_t *sources, struct err *e)
+{
+	json_t *juki = NULL;
+	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	rc = forms_prefill_check(r, a, d, norm, sources, juki, e);
+	json_decref(juki);
+	return rc;
+}
