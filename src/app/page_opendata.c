@@ -123,6 +123,38 @@ static int ckan_fail(struct http_req *r, const struct opendata_ctx *c, int rc,
 	return 0;
 }
 
+/* ---- parameters: the query string, or a POST's JSON object ---- */
+
+/* the JSON object of the POST being answered on this worker thread (a
+ * CKAN action runs start to end on its thread, never deferred) */
+static _Thread_local json_t *ck_body;
+
+#define CKAN_VALUE_MAX 1000 /* bytes of one parameter, as the GET route's limit */
+
+/* a parameter of a CKAN action: from the POST body (strings as they are,
+ * numbers and booleans as text, lists as JSON), else the query string */
+static const char *ckp(struct http_req *r, const char *k)
+{
+	if (ck_body) {
+		json_t *v = json_object_get(ck_body, k);
+		if (!v || json_is_null(v))
+			return NULL;
+		if (json_is_string(v))
+			return json_string_value(v);
+		if (json_is_integer(v))
+			return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
+		if (json_is_real(v))
+			return arena_printf(r->arena, "%g", json_real_value(v));
+		if (json_is_boolean(v))
+			return json_is_true(v) ? "true" : "false";
+		char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		const char *out = d ? arena_strdup(r->arena, d) : NULL;
+		free(d);
+		return out;
+	}
+	return http_param(r, k);
+}
+
 /* a natural number parameter: *out stays def when absent; -1 when bad */
 static int nat(long *out, const char *v, long def)
 {
@@ -143,27 +175,46 @@ static int truthy(const char *v)
 
 static int api_package_search(struct http_req *r, struct opendata_ctx *c)
 {
-	struct opendata_query q = { .q = http_param(r, "q"), .sort = http_param(r, "sort") };
+	struct opendata_query q = { .q = ckp(r, "q"), .sort = ckp(r, "sort") };
 	struct err e;
 	err_clear(&e);
-	if (nat(&q.rows, http_param(r, "rows"), 10))
+	if (nat(&q.rows, ckp(r, "rows"), 10))
 		return ckan_validation(r, c, "rows", "Must be a natural number");
 	if (q.rows > OPENDATA_ROWS_API_MAX)
 		return ckan_validation(r, c, "rows",
 				       arena_printf(r->arena, "Must be less than or equal to %d", OPENDATA_ROWS_API_MAX));
-	if (nat(&q.start, http_param(r, "start"), 0))
+	if (nat(&q.start, ckp(r, "start"), 0))
 		return ckan_validation(r, c, "start", "Must be a natural number");
-	const char *fq = http_param(r, "fq");
-	if (fq && opendata_query_parse_fq(&q, arena_strdup(r->arena, fq), &e))
-		return ckan_err(r, c, 400, "Search Query Error",
-				arena_printf(r->arena, "Search Query is invalid: %s", e.detail), NULL);
+	/* fq, and fq_list (a list of fq strings, AND-ed) */
+	const char *fqs[1 + OPENDATA_FQ_MAX];
+	int nfqs = 0;
+	if (ckp(r, "fq"))
+		fqs[nfqs++] = ckp(r, "fq");
+	json_t *fql = ck_body ? json_object_get(ck_body, "fq_list") : NULL;
+	if (fql && !json_is_array(fql))
+		return ckan_validation(r, c, "fq_list", "Not a list");
+	for (size_t i = 0; i < json_array_size(fql); i++) {
+		const char *x = json_string_value(json_array_get(fql, i));
+		if (!x || nfqs >= 1 + OPENDATA_FQ_MAX)
+			return ckan_validation(r, c, "fq_list", "A list of at most 8 strings");
+		fqs[nfqs++] = x;
+	}
+	for (int i = 0; i < nfqs; i++) {
+		int rc = opendata_query_parse_fq(&q, arena_strdup(r->arena, fqs[i]), &e);
+		if (rc == ERR_NOTFOUND) /* Solr: "undefined field"; CKAN: SearchError, 409 */
+			return ckan_err(r, c, 409, "Search Error",
+					arena_printf(r->arena, "Search error: ('%s',)", e.detail), NULL);
+		if (rc)
+			return ckan_err(r, c, 400, "Search Query Error",
+					arena_printf(r->arena, "Search Query is invalid: %s", e.detail), NULL);
+	}
 	if (q.sort && opendata_query_sort_valid(q.sort))
 		return ckan_err(r, c, 409, "Search Error",
 				"Search error: sort must be one of score, metadata_modified, metadata_created, title_string, name, id with asc or desc", NULL);
-	const char *ff = http_param(r, "facet.field");
+	const char *ff = ckp(r, "facet.field");
 	json_t *ffj = NULL;
-	if (ff && !truthy(http_param(r, "facet")) && http_param(r, "facet") &&
-	    strcmp(http_param(r, "facet"), "false") == 0)
+	if (ff && !truthy(ckp(r, "facet")) && ckp(r, "facet") &&
+	    strcmp(ckp(r, "facet"), "false") == 0)
 		ff = NULL;
 	if (ff) {
 		ffj = json_loads(ff, JSON_DECODE_ANY, NULL);
@@ -201,7 +252,68 @@ static int api_status(struct http_req *r, struct opendata_ctx *c)
 		"madoguchi", "CKAN Action API v3 read subset"));
 }
 
+static int api_ckan_action(struct http_req *r);
+
+/* the package_search parameters CKAN accepts (others: "Invalid search
+ * parameters", as CKAN answers) */
+static int search_param_known(const char *k)
+{
+	static const char *const known[] = {
+		"q", "fq", "fq_list", "rows", "start", "sort", "facet", "facet.field", "facet.limit",
+		"facet.mincount", "include_private", "include_drafts", "include_deleted",
+		"use_default_schema", "fl", "qf", "wt", "bf", "boost", "tie", "defType", "mm",
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(k, known[i]) == 0)
+			return 1;
+	return strncmp(k, "ext_", 4) == 0;
+}
+
+/* every action by GET (query string) or POST (a JSON object, as CKAN's
+ * clients send; CKAN accepts POST for every action) */
 int api_ckan(struct http_req *r)
+{
+	if (strcmp(r->method, "POST") != 0)
+		return api_ckan_action(r);
+	size_t len = 0;
+	const char *body = http_body(r, &len);
+	json_error_t je;
+	json_t *j = len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &je) : json_object();
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_set_header(r, "access-control-allow-origin", "*");
+		return http_send(r, 400, "text/plain; charset=utf-8",
+				 "Bad request - JSON Error: the request body must be a JSON object", 0);
+	}
+	const char *k;
+	json_t *v;
+	struct opendata_ctx c;
+	ctx_of(r, &c);
+	json_object_foreach(j, k, v) {
+		const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
+		char *d = sv ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		size_t n = sv ? strlen(sv) : d ? strlen(d) : 0;
+		free(d);
+		if (n > CKAN_VALUE_MAX || strlen(k) > 100) {
+			json_decref(j);
+			return ckan_validation(r, &c, strlen(k) > 100 ? "key" : arena_strdup(r->arena, k),
+					       "Too long");
+		}
+		if (strcmp(action_of(r), "package_search") == 0 && !search_param_known(k)) {
+			json_decref(j);
+			return ckan_err(r, &c, 400, "Search Query Error",
+					arena_printf(r->arena, "Search Query is invalid: \"Invalid search parameters: ['%s']\"",
+						     k), NULL);
+		}
+	}
+	ck_body = j;
+	int rc = api_ckan_action(r);
+	ck_body = NULL;
+	json_decref(j);
+	return rc;
+}
+
+static int api_ckan_action(struct http_req *r)
 {
 	struct opendata_ctx c;
 	ctx_of(r, &c);
@@ -210,7 +322,7 @@ int api_ckan(struct http_req *r)
 	err_clear(&e);
 	json_t *res = NULL;
 	int rc;
-	const char *id = http_param(r, "id");
+	const char *id = ckp(r, "id");
 	if (strcmp(a, "package_search") == 0)
 		return api_package_search(r, &c);
 	if (strcmp(a, "status_show") == 0)
@@ -240,28 +352,28 @@ int api_ckan(struct http_req *r)
 			rc = opendata_resource(&res, &c, id, &e);
 		else
 			rc = opendata_org_show(&res, &c, a[0] == 'o', id,
-					       truthy(http_param(r, "include_datasets")), &e);
+					       truthy(ckp(r, "include_datasets")), &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	long limit, offset;
 	if (strcmp(a, "package_list") == 0 || strcmp(a, "organization_list") == 0 ||
 	    strcmp(a, "group_list") == 0) {
 		int lists = a[0] == 'p';
-		if (nat(&limit, http_param(r, "limit"), lists ? 100000 : 1000))
+		if (nat(&limit, ckp(r, "limit"), lists ? 100000 : 1000))
 			return ckan_validation(r, &c, "limit", "Must be a natural number");
-		if (nat(&offset, http_param(r, "offset"), 0))
+		if (nat(&offset, ckp(r, "offset"), 0))
 			return ckan_validation(r, &c, "offset", "Must be a natural number");
 		if (lists)
 			rc = opendata_package_list(&res, &c, limit, offset, &e);
 		else
-			rc = opendata_orgs_list(&res, &c, a[0] == 'o', truthy(http_param(r, "all_fields")),
-						http_param(r, "sort"), limit, offset, &e);
+			rc = opendata_orgs_list(&res, &c, a[0] == 'o', truthy(ckp(r, "all_fields")),
+						ckp(r, "sort"), limit, offset, &e);
 		if (rc == ERR_INVALID)
 			return ckan_validation(r, &c, "sort", "Cannot sort by this field");
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	if (strcmp(a, "tag_list") == 0) {
-		const char *tq = http_param(r, "query") ? http_param(r, "query") : http_param(r, "q");
+		const char *tq = ckp(r, "query") ? ckp(r, "query") : ckp(r, "q");
 		rc = opendata_tag_list(&res, &c, tq, &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
@@ -270,7 +382,7 @@ int api_ckan(struct http_req *r)
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	if (strcmp(a, "recently_changed_packages_activity_list") == 0) {
-		if (nat(&limit, http_param(r, "limit"), 31) || limit > 100)
+		if (nat(&limit, ckp(r, "limit"), 31) || limit > 100)
 			return ckan_validation(r, &c, "limit", "Must be a natural number, at most 100");
 		rc = opendata_changes(&res, &c, limit, &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);

@@ -239,6 +239,8 @@ const struct http_route app_routes[] = {
 	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
 	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_ttl, "opendata.catalog.ttl" },
 	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
+	/* --- open data: CKAN POST, staff publishing (page_opendata.c, page_staff_opendata.c) --- */
+	{ "POST", "/api/3/action/{action}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_ckan, api_ckan, "ckan.action.post" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

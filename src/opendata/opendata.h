@@ -328,10 +328,20 @@ struct opendata_query {
 	const char *facets[OPENDATA_FACETS_MAX];
 	int nfacets;
 	int full;                        /* results as full package dicts  */
+	int none;                        /* fq asked for what no dataset is */
 };
 
-/* opendata_query_parse_fq -- 'tags:防災 organization:"somu"' into q;
- * ERR_INVALID (detail names the term) for an unknown field or syntax. */
+/* opendata_query_parse_fq -- CKAN's Solr filter syntax as harvesters send
+ * it, into q: clauses `field:value`, `field:"quoted value"` (\" and \\
+ * escapes), `+field:value`, separated by spaces or AND, all required;
+ * fields tags organization owner_org groups res_format license_id name id,
+ * and the constants CKAN adds itself (dataset_type:dataset,
+ * capacity:public, state:active, site_id:*, private:false; another value
+ * matches nothing).  fq is modified in place (values point into it).
+ * ERR_NOTFOUND "undefined field X" for another field (Solr's error, which
+ * CKAN answers with 409 Search Error); ERR_INVALID "Cannot parse ..." for
+ * syntax we do not take (OR, NOT/-, groups, ranges, wildcards, an open
+ * quote); ERR_LIMIT beyond OPENDATA_FQ_MAX clauses. */
 int opendata_query_parse_fq(struct opendata_query *q, char *fq,
 			    struct err *e);
 /* opendata_query_sort_valid -- 0 when sort is one we support */
