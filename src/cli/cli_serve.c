@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"  --tenant-path-prefix  /t/<prefix>/... selects the municipality (init --path-prefix)\n"
 		"  --tls-cert PEM --tls-key PEM   serve HTTPS (HTTP/2 via ALPN)\n"
 		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
-		"  --max-body BYTES      request body limit (default 1 MiB)\n"
+		"  --max-body BYTES      request body limit (default 24 MiB: attachments)\n"
 		"  --no-access-log       for benchmarks\n"
 		"  --log FILE            operator log (default stderr)\n"
 		/* --- open data / search --- */
@@ -69,6 +69,9 @@ int cli_serve(int argc, char **argv)
 		.static_dir = opts_get(o, n, "static") ? opts_get(o, n, "static") : "build/assets",
 		.key_dir = opts_get(o, n, "key-dir"),
 		.default_tenant = opts_get(o, n, "default-tenant"),
+		/* a procedure's attachments (10 MiB each by default) arrive in
+		 * one multipart body */
+		.max_body = 24u << 20,
 		.tls_cert = opts_get(o, n, "tls-cert"),
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
