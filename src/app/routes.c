@@ -241,6 +241,10 @@ const struct http_route app_routes[] = {
 	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
 	/* --- open data: CKAN POST, staff publishing (page_opendata.c, page_staff_opendata.c) --- */
 	{ "POST", "/api/3/action/{action}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_ckan, api_ckan, "ckan.action.post" },
+	{ "GET", "/staff/opendata", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, NULL, page_staff_opendata, "staff.opendata" },
+	{ "GET", "/staff/opendata/dataset", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_edit, page_staff_opendata_edit, "staff.opendata.edit" },
+	{ "POST", "/staff/opendata/dataset", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_save, page_staff_opendata_save, "staff.opendata.save" },
+	{ "POST", "/staff/opendata/upload", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_upload, page_staff_opendata_upload, "staff.opendata.upload" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -261,6 +261,27 @@ int opendata_resource_put(char *id_out, int *version, int *changed,
 			  const char *dataset_id,
 			  const struct opendata_resource_in *in, int64_t now,
 			  struct err *e);
+/* ---- publishing a CSV (publish.c), shared by the import and the staff
+ * page; the caller holds the transaction ---- */
+struct opendata_published {
+	char id[OPENDATA_ID_LEN + 1];   /* the CSV resource                  */
+	int version;                     /* its latest version now            */
+	int changed;                     /* 1: a new version was stored       */
+	int derived;                     /* derived resources written (0 or 2) */
+	int derived_changed;             /* of which new versions             */
+};
+/* opendata_csv_publish -- the CSV's bytes as the resource `name` of the
+ * dataset, with rep's report (may be NULL) and, when rep has usable points,
+ * NAME.geojson and NAME.json derived from it.  ERR_LIMIT beyond
+ * OPENDATA_BLOB_MAX. */
+int opendata_csv_publish(struct opendata_published *out, struct store *s,
+			 const char *tenant, const char *dataset_id, const char *name,
+			 const void *data, size_t len, const struct opendata_report *rep,
+			 int64_t now, struct err *e);
+/* opendata_report_json -- the report as compact JSON (counts, encoding,
+ * format, the first maxp problems); malloc'd, NULL when out of memory */
+char *opendata_report_json(const struct opendata_report *r, int maxp);
+
 /* opendata_change_add -- one line of the change history */
 int opendata_change_add(struct store *s, const char *tenant,
 			const char *dataset_id, const char *dataset_name,
