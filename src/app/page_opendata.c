@@ -667,11 +667,15 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 }
 
 
-/* the location preview: the points of the dataset's first GeoJSON as an
- * inline SVG (no tiles, no script; works without JavaScript) */
-#define MAP_POINTS_MAX 5000
-#define MAP_W 640
-#define MAP_H 400
+/* the location preview of the dataset's first GeoJSON: a Leaflet map
+ * drawn by /assets/opendata-map.js (an external script: the CSP stays
+ * strict; with --map-tiles their origin is added to img-src only), and,
+ * for every reader, a table of the points and a link to the GeoJSON.  The
+ * map container is hidden until the script has the points, so without
+ * JavaScript the table and the link are the content; the table is also
+ * the accessible alternative to the map (whose markers are keyboard
+ * buttons named after the place). */
+#define MAP_TABLE_MAX 500
 
 static const char *feature_name(json_t *props)
 {
@@ -682,6 +686,18 @@ static const char *feature_name(json_t *props)
 			return v;
 	}
 	return "";
+}
+
+/* "https://host" of a tile URL template ({s} subdomains as *) into the arena */
+static const char *tile_origin(struct http_req *r, const char *tpl)
+{
+	if (!tpl || strncmp(tpl, "https://", 8) != 0)
+		return NULL;
+	const char *h = tpl + 8, *end = h + strcspn(h, "/?#");
+	const char *o = arena_strndup(r->arena, tpl, (size_t)(end - tpl));
+	if (strncmp(h, "{s}.", 4) == 0)
+		o = arena_printf(r->arena, "https://*.%.*s", (int)(end - h - 4), h + 4);
+	return o;
 }
 
 static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
@@ -707,11 +723,10 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 	}
 	store_rows_free(rows);
 	json_t *feats = json_object_get(doc, "features");
-	double (*pt)[2] = calloc(MAP_POINTS_MAX, sizeof *pt);
-	const char **nm = calloc(MAP_POINTS_MAX, sizeof *nm);
-	int n = 0;
-	double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
-	for (size_t i = 0; pt && nm && i < json_array_size(feats) && n < MAP_POINTS_MAX; i++) {
+	struct buf t;
+	buf_init(&t, 4u << 20);
+	long n = 0;
+	for (size_t i = 0; i < json_array_size(feats); i++) {
 		json_t *f = json_array_get(feats, i), *g = json_object_get(f, "geometry");
 		json_t *c = json_object_get(g, "coordinates");
 		if (strcmp(js_s(g, "type"), "Point") != 0 || !json_is_number(json_array_get(c, 0)) ||
@@ -720,41 +735,48 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 		double lon = json_number_value(json_array_get(c, 0)), lat = json_number_value(json_array_get(c, 1));
 		if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
 			continue;
-		pt[n][0] = lon;
-		pt[n][1] = lat;
-		nm[n] = feature_name(json_object_get(f, "properties"));
-		x0 = lon < x0 ? lon : x0;
-		x1 = lon > x1 ? lon : x1;
-		y0 = lat < y0 ? lat : y0;
-		y1 = lat > y1 ? lat : y1;
 		n++;
-	}
-	if (n > 0) {
-		double k = cos((y0 + y1) / 2 * 3.14159265358979 / 180);
-		double w = (x1 - x0) * k, h = y1 - y0;
-		if (w < 0.002)
-			w = 0.002;
-		if (h < 0.002)
-			h = 0.002;
-		double sc = (MAP_W - 40) / w < (MAP_H - 40) / h ? (MAP_W - 40) / w : (MAP_H - 40) / h;
-		html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n<figure class=\"od-map\">"
-			       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"map-t\">"
-			       "<title id=\"map-t\">%s</title><rect width=\"%d\" height=\"%d\" fill=\"#f1f1f4\"/>",
-			    L(r, "位置", "Locations"), MAP_W, MAP_H,
-			    arena_printf(r->arena, "%s: %d %s", js_s(gj, "name"), n, L(r, "地点", "points")), MAP_W, MAP_H);
-		for (int i = 0; i < n; i++) {
-			double x = 20 + (pt[i][0] - x0) * k * sc, y = MAP_H - 20 - (pt[i][1] - y0) * sc;
-			buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#0055ad\" stroke=\"#fff\" stroke-width=\"1\">", x, y);
-			html_printf(b, "<title>%s</title></circle>", nm[i]);
+		if (n <= MAP_TABLE_MAX) {
+			char la[32], lo[32];
+			snprintf(la, sizeof la, "%.6f", lat);
+			snprintf(lo, sizeof lo, "%.6f", lon);
+			html_printf(&t, "<tr><th scope=\"row\">%ld</th><td>%s</td><td>%s</td><td>%s</td></tr>", n,
+				    feature_name(json_object_get(f, "properties")), la, lo);
 		}
-		html_printf(b, "</svg><figcaption>%s %s (%.4f–%.4f, %.4f–%.4f)</figcaption></figure></section>\n",
-			    L(r, "地図の背景なしで地点の位置関係を示しています。GeoJSON を地図アプリで開くと地図の上に表示できます。",
-			      "Points shown without a background map; open the GeoJSON in a map application to see them on a map."),
-			    L(r, "緯度・経度の範囲", "latitude, longitude range"), y0, y1, x0, x1);
 	}
-	free(pt);
-	free(nm);
 	json_decref(doc);
+	if (n == 0) {
+		buf_done(&t);
+		return;
+	}
+	const struct app_config *cfg = &app_of(r)->cfg;
+	const char *url = js_s(gj, "url");
+	html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n", L(r, "位置", "Locations"));
+	html_printf(b, "<div id=\"od-map\" class=\"od-map-box\" role=\"region\" aria-label=\"%s\" data-geojson=\"%s\"",
+		    arena_printf(r->arena, "%s: %s（%ld %s）", L(r, "地図", "Map"), js_s(gj, "name"), n,
+				 L(r, "地点", "points")), url);
+	if (cfg->map_tiles) {
+		html_printf(b, " data-tiles=\"%s\" data-attribution=\"%s\"", cfg->map_tiles,
+			    cfg->map_attribution ? cfg->map_attribution : "");
+		r->csp_img_src = tile_origin(r, cfg->map_tiles);
+	}
+	buf_puts(b, " hidden></div>\n");
+	html_printf(b, "<p class=\"map-note\">%s <a href=\"%s\">%s（GeoJSON、%ld %s）</a></p>\n",
+		    L(r, "地図の印はキーボードでも選べます。同じ地点を下の表でも読めます。",
+		      "The markers can be reached with the keyboard; the table below lists the same points."),
+		    url, js_s(gj, "name"), n, L(r, "地点", "points"));
+	html_printf(b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"points-cap\" tabindex=\"0\">"
+		       "<table class=\"points\"><caption id=\"points-cap\">%s%s</caption><thead><tr><th scope=\"col\">#</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    L(r, "地点の一覧", "Points"),
+		    n > MAP_TABLE_MAX ? arena_printf(r->arena, L(r, "（最初の %d 地点）", " (the first %d)"), MAP_TABLE_MAX) : "",
+		    L(r, "名称", "Name"), L(r, "緯度", "Latitude"), L(r, "経度", "Longitude"));
+	buf_puts(b, buf_cstr(&t));
+	buf_puts(b, "</tbody></table></div>\n"
+		    "<link rel=\"stylesheet\" href=\"/assets/leaflet/leaflet.css\">\n"
+		    "<script src=\"/assets/leaflet/leaflet.js\" defer></script>\n"
+		    "<script src=\"/assets/opendata-map.js\" defer></script></section>\n");
+	buf_done(&t);
 }
 
 static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ctx *c, json_t *pkg)
