@@ -394,7 +394,10 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 				 "results", "facets", f, "search_facets", sf);
 		return *out ? 0 : ERR_NOMEM;
 	}
-	if (c->sr && has_words(q->q))
+	/* words or filters: the index finds the matches, counts them and
+	 * their facet values (filters are exact tokens there, cheaper than
+	 * SQL's IN over the tenant's datasets) */
+	if (c->sr && (has_words(q->q) || q->nfq > 0))
 		return search_fts(out, c, q, e);
 	struct where w;
 	int rc = where_build(&w, c, q, e);
@@ -521,7 +524,9 @@ int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
 	int nv = 0;
 	static const char *const sql[] = {
 		"SELECT DISTINCT format FROM opendata_resources WHERE dataset_id=$1 AND tenant=$2 AND format<>'' ORDER BY 1",
-		"SELECT tag FROM opendata_tags WHERE dataset_id=$1 AND tenant=$2 ORDER BY tag",
+		/* by the primary key (dataset_id, tag): a tenant term would make
+		 * SQLite walk the tenant's tag index instead */
+		"SELECT tag FROM opendata_tags WHERE dataset_id=$1 AND (tenant=$2 OR $2 IS NULL) ORDER BY tag",
 		"SELECT g.name FROM opendata_members m JOIN opendata_orgs g ON g.id=m.group_id"
 		" WHERE m.dataset_id=$1 AND g.tenant=$2 ORDER BY g.name",
 	};
@@ -647,8 +652,10 @@ static int search_fts(json_t **out, const struct opendata_ctx *c,
 		if (!(fnames[i] = fts_field(q->facets[i])) || strcmp(fnames[i], "name") == 0 ||
 		    strcmp(fnames[i], "dataset_id") == 0)
 			return err_set(e, ERR_INVALID, "facet field %.40s is not supported", q->facets[i]);
-	int by_score = sort_is_score(q->sort);
-	struct search_query sq = { .text = q->q, .tenant = c->tenant, .collection = "opendata",
+	/* without words every match scores the same: CKAN's order is then
+	 * metadata_modified (order_by maps score to it), done in SQL */
+	int by_score = has_words(q->q) && sort_is_score(q->sort);
+	struct search_query sq = { .text = has_words(q->q) ? q->q : NULL, .tenant = c->tenant, .collection = "opendata",
 				   .filters = filters, .nfilters = nfilters };
 	long want = q->start + q->rows;
 	struct search_ids_opts so = {
