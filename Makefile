@@ -109,4 +109,15 @@ check-src:
 clean:
 	rm -rf build build-san build-fuzz
 
+# --- open data map (page_opendata.c): Leaflet from npm, served by madoguchi ---
+LEAFLET_DIST := node_modules/leaflet/dist
+.PHONY: leaflet-assets
+assets: leaflet-assets
+leaflet-assets:
+	@mkdir -p $(BUILD)/assets/leaflet/images
+	@if [ -f $(LEAFLET_DIST)/leaflet.js ]; then \
+	  cp $(LEAFLET_DIST)/leaflet.js $(LEAFLET_DIST)/leaflet.css $(BUILD)/assets/leaflet/ && \
+	  cp $(LEAFLET_DIST)/images/*.png $(BUILD)/assets/leaflet/images/; \
+	 else echo "warning: $(LEAFLET_DIST) missing (npm ci): dataset maps fall back to the table" >&2; fi
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

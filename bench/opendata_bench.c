@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "opendata/opendata.h"
+#include "search/search.h"
 
 static const char *const words[] = {
 	"防災", "避難所", "保育園", "人口", "統計", "ごみ", "公園", "図書館", "道路", "子育て",
@@ -46,6 +47,13 @@ static int gen(const char *db, const char *tenant, long n)
 		return 1;
 	}
 	int64_t now = (int64_t)time(NULL);
+	/* the full-text projection, as the import writes it (the server's
+	 * index builds itself from it at start-up) */
+	struct search *sr = NULL;
+	if (search_open(&sr, s, ":memory:", NULL, &e)) {
+		fprintf(stderr, "opendata_bench: %s\n", e.detail);
+		return 1;
+	}
 	int rc = store_begin(s, &e);
 	if (rc == 0)
 		rc = opendata_licenses_seed(s, tenant, &e);
@@ -84,11 +92,14 @@ static int gen(const char *db, const char *tenant, long n)
 						   .mimetype = "text/csv", .data = csv, .len = (size_t)len };
 		if (rc == 0)
 			rc = opendata_resource_put(NULL, NULL, NULL, s, tenant, id, &in, now - (n - i), &e);
+		if (rc == 0)
+			rc = opendata_search_put(sr, s, tenant, id, &e);
 		if (rc == 0 && (i % 500 == 499 || i == n - 1))
 			rc = store_commit(s, &e);
 	}
 	if (rc)
 		fprintf(stderr, "opendata_bench: %s\n", e.detail);
+	search_close(sr);
 	store_close(s);
 	return rc ? 1 : 0;
 }

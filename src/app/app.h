@@ -196,6 +196,7 @@ int page_staff_opendata(struct http_req *r);
 int page_staff_opendata_edit(struct http_req *r);
 int page_staff_opendata_save(struct http_req *r);
 int page_staff_opendata_upload(struct http_req *r);
+extern const struct http_param_spec p_staff_od_edit[], p_staff_od_save[], p_staff_od_upload[];
 
 /* --- resident applications (page_apply.c) --- */
 int page_procedures(struct http_req *r);

@@ -123,6 +123,38 @@ static int ckan_fail(struct http_req *r, const struct opendata_ctx *c, int rc,
 	return 0;
 }
 
+/* ---- parameters: the query string, or a POST's JSON object ---- */
+
+/* the JSON object of the POST being answered on this worker thread (a
+ * CKAN action runs start to end on its thread, never deferred) */
+static _Thread_local json_t *ck_body;
+
+#define CKAN_VALUE_MAX 1000 /* bytes of one parameter, as the GET route's limit */
+
+/* a parameter of a CKAN action: from the POST body (strings as they are,
+ * numbers and booleans as text, lists as JSON), else the query string */
+static const char *ckp(struct http_req *r, const char *k)
+{
+	if (ck_body) {
+		json_t *v = json_object_get(ck_body, k);
+		if (!v || json_is_null(v))
+			return NULL;
+		if (json_is_string(v))
+			return json_string_value(v);
+		if (json_is_integer(v))
+			return arena_printf(r->arena, "%lld", (long long)json_integer_value(v));
+		if (json_is_real(v))
+			return arena_printf(r->arena, "%g", json_real_value(v));
+		if (json_is_boolean(v))
+			return json_is_true(v) ? "true" : "false";
+		char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		const char *out = d ? arena_strdup(r->arena, d) : NULL;
+		free(d);
+		return out;
+	}
+	return http_param(r, k);
+}
+
 /* a natural number parameter: *out stays def when absent; -1 when bad */
 static int nat(long *out, const char *v, long def)
 {
@@ -143,27 +175,46 @@ static int truthy(const char *v)
 
 static int api_package_search(struct http_req *r, struct opendata_ctx *c)
 {
-	struct opendata_query q = { .q = http_param(r, "q"), .sort = http_param(r, "sort") };
+	struct opendata_query q = { .q = ckp(r, "q"), .sort = ckp(r, "sort") };
 	struct err e;
 	err_clear(&e);
-	if (nat(&q.rows, http_param(r, "rows"), 10))
+	if (nat(&q.rows, ckp(r, "rows"), 10))
 		return ckan_validation(r, c, "rows", "Must be a natural number");
 	if (q.rows > OPENDATA_ROWS_API_MAX)
 		return ckan_validation(r, c, "rows",
 				       arena_printf(r->arena, "Must be less than or equal to %d", OPENDATA_ROWS_API_MAX));
-	if (nat(&q.start, http_param(r, "start"), 0))
+	if (nat(&q.start, ckp(r, "start"), 0))
 		return ckan_validation(r, c, "start", "Must be a natural number");
-	const char *fq = http_param(r, "fq");
-	if (fq && opendata_query_parse_fq(&q, arena_strdup(r->arena, fq), &e))
-		return ckan_err(r, c, 400, "Search Query Error",
-				arena_printf(r->arena, "Search Query is invalid: %s", e.detail), NULL);
+	/* fq, and fq_list (a list of fq strings, AND-ed) */
+	const char *fqs[1 + OPENDATA_FQ_MAX];
+	int nfqs = 0;
+	if (ckp(r, "fq"))
+		fqs[nfqs++] = ckp(r, "fq");
+	json_t *fql = ck_body ? json_object_get(ck_body, "fq_list") : NULL;
+	if (fql && !json_is_array(fql))
+		return ckan_validation(r, c, "fq_list", "Not a list");
+	for (size_t i = 0; i < json_array_size(fql); i++) {
+		const char *x = json_string_value(json_array_get(fql, i));
+		if (!x || nfqs >= 1 + OPENDATA_FQ_MAX)
+			return ckan_validation(r, c, "fq_list", "A list of at most 8 strings");
+		fqs[nfqs++] = x;
+	}
+	for (int i = 0; i < nfqs; i++) {
+		int rc = opendata_query_parse_fq(&q, arena_strdup(r->arena, fqs[i]), &e);
+		if (rc == ERR_NOTFOUND) /* Solr: "undefined field"; CKAN: SearchError, 409 */
+			return ckan_err(r, c, 409, "Search Error",
+					arena_printf(r->arena, "Search error: ('%s',)", e.detail), NULL);
+		if (rc)
+			return ckan_err(r, c, 400, "Search Query Error",
+					arena_printf(r->arena, "Search Query is invalid: %s", e.detail), NULL);
+	}
 	if (q.sort && opendata_query_sort_valid(q.sort))
 		return ckan_err(r, c, 409, "Search Error",
 				"Search error: sort must be one of score, metadata_modified, metadata_created, title_string, name, id with asc or desc", NULL);
-	const char *ff = http_param(r, "facet.field");
+	const char *ff = ckp(r, "facet.field");
 	json_t *ffj = NULL;
-	if (ff && !truthy(http_param(r, "facet")) && http_param(r, "facet") &&
-	    strcmp(http_param(r, "facet"), "false") == 0)
+	if (ff && !truthy(ckp(r, "facet")) && ckp(r, "facet") &&
+	    strcmp(ckp(r, "facet"), "false") == 0)
 		ff = NULL;
 	if (ff) {
 		ffj = json_loads(ff, JSON_DECODE_ANY, NULL);
@@ -201,7 +252,68 @@ static int api_status(struct http_req *r, struct opendata_ctx *c)
 		"madoguchi", "CKAN Action API v3 read subset"));
 }
 
+static int api_ckan_action(struct http_req *r);
+
+/* the package_search parameters CKAN accepts (others: "Invalid search
+ * parameters", as CKAN answers) */
+static int search_param_known(const char *k)
+{
+	static const char *const known[] = {
+		"q", "fq", "fq_list", "rows", "start", "sort", "facet", "facet.field", "facet.limit",
+		"facet.mincount", "include_private", "include_drafts", "include_deleted",
+		"use_default_schema", "fl", "qf", "wt", "bf", "boost", "tie", "defType", "mm",
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(k, known[i]) == 0)
+			return 1;
+	return strncmp(k, "ext_", 4) == 0;
+}
+
+/* every action by GET (query string) or POST (a JSON object, as CKAN's
+ * clients send; CKAN accepts POST for every action) */
 int api_ckan(struct http_req *r)
+{
+	if (strcmp(r->method, "POST") != 0)
+		return api_ckan_action(r);
+	size_t len = 0;
+	const char *body = http_body(r, &len);
+	json_error_t je;
+	json_t *j = len ? json_loadb(body, len, JSON_REJECT_DUPLICATES, &je) : json_object();
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_set_header(r, "access-control-allow-origin", "*");
+		return http_send(r, 400, "text/plain; charset=utf-8",
+				 "Bad request - JSON Error: the request body must be a JSON object", 0);
+	}
+	const char *k;
+	json_t *v;
+	struct opendata_ctx c;
+	ctx_of(r, &c);
+	json_object_foreach(j, k, v) {
+		const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
+		char *d = sv ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		size_t n = sv ? strlen(sv) : d ? strlen(d) : 0;
+		free(d);
+		if (n > CKAN_VALUE_MAX || strlen(k) > 100) {
+			json_decref(j);
+			return ckan_validation(r, &c, strlen(k) > 100 ? "key" : arena_strdup(r->arena, k),
+					       "Too long");
+		}
+		if (strcmp(action_of(r), "package_search") == 0 && !search_param_known(k)) {
+			json_decref(j);
+			return ckan_err(r, &c, 400, "Search Query Error",
+					arena_printf(r->arena, "Search Query is invalid: \"Invalid search parameters: ['%s']\"",
+						     k), NULL);
+		}
+	}
+	ck_body = j;
+	int rc = api_ckan_action(r);
+	ck_body = NULL;
+	json_decref(j);
+	return rc;
+}
+
+static int api_ckan_action(struct http_req *r)
 {
 	struct opendata_ctx c;
 	ctx_of(r, &c);
@@ -210,7 +322,7 @@ int api_ckan(struct http_req *r)
 	err_clear(&e);
 	json_t *res = NULL;
 	int rc;
-	const char *id = http_param(r, "id");
+	const char *id = ckp(r, "id");
 	if (strcmp(a, "package_search") == 0)
 		return api_package_search(r, &c);
 	if (strcmp(a, "status_show") == 0)
@@ -240,28 +352,28 @@ int api_ckan(struct http_req *r)
 			rc = opendata_resource(&res, &c, id, &e);
 		else
 			rc = opendata_org_show(&res, &c, a[0] == 'o', id,
-					       truthy(http_param(r, "include_datasets")), &e);
+					       truthy(ckp(r, "include_datasets")), &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	long limit, offset;
 	if (strcmp(a, "package_list") == 0 || strcmp(a, "organization_list") == 0 ||
 	    strcmp(a, "group_list") == 0) {
 		int lists = a[0] == 'p';
-		if (nat(&limit, http_param(r, "limit"), lists ? 100000 : 1000))
+		if (nat(&limit, ckp(r, "limit"), lists ? 100000 : 1000))
 			return ckan_validation(r, &c, "limit", "Must be a natural number");
-		if (nat(&offset, http_param(r, "offset"), 0))
+		if (nat(&offset, ckp(r, "offset"), 0))
 			return ckan_validation(r, &c, "offset", "Must be a natural number");
 		if (lists)
 			rc = opendata_package_list(&res, &c, limit, offset, &e);
 		else
-			rc = opendata_orgs_list(&res, &c, a[0] == 'o', truthy(http_param(r, "all_fields")),
-						http_param(r, "sort"), limit, offset, &e);
+			rc = opendata_orgs_list(&res, &c, a[0] == 'o', truthy(ckp(r, "all_fields")),
+						ckp(r, "sort"), limit, offset, &e);
 		if (rc == ERR_INVALID)
 			return ckan_validation(r, &c, "sort", "Cannot sort by this field");
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	if (strcmp(a, "tag_list") == 0) {
-		const char *tq = http_param(r, "query") ? http_param(r, "query") : http_param(r, "q");
+		const char *tq = ckp(r, "query") ? ckp(r, "query") : ckp(r, "q");
 		rc = opendata_tag_list(&res, &c, tq, &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
@@ -270,7 +382,7 @@ int api_ckan(struct http_req *r)
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
 	}
 	if (strcmp(a, "recently_changed_packages_activity_list") == 0) {
-		if (nat(&limit, http_param(r, "limit"), 31) || limit > 100)
+		if (nat(&limit, ckp(r, "limit"), 31) || limit > 100)
 			return ckan_validation(r, &c, "limit", "Must be a natural number, at most 100");
 		rc = opendata_changes(&res, &c, limit, &e);
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);
@@ -555,11 +667,15 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 }
 
 
-/* the location preview: the points of the dataset's first GeoJSON as an
- * inline SVG (no tiles, no script; works without JavaScript) */
-#define MAP_POINTS_MAX 5000
-#define MAP_W 640
-#define MAP_H 400
+/* the location preview of the dataset's first GeoJSON: a Leaflet map
+ * drawn by /assets/opendata-map.js (an external script: the CSP stays
+ * strict; with --map-tiles their origin is added to img-src only), and,
+ * for every reader, a table of the points and a link to the GeoJSON.  The
+ * map container is hidden until the script has the points, so without
+ * JavaScript the table and the link are the content; the table is also
+ * the accessible alternative to the map (whose markers are keyboard
+ * buttons named after the place). */
+#define MAP_TABLE_MAX 500
 
 static const char *feature_name(json_t *props)
 {
@@ -570,6 +686,18 @@ static const char *feature_name(json_t *props)
 			return v;
 	}
 	return "";
+}
+
+/* "https://host" of a tile URL template ({s} subdomains as *) into the arena */
+static const char *tile_origin(struct http_req *r, const char *tpl)
+{
+	if (!tpl || strncmp(tpl, "https://", 8) != 0)
+		return NULL;
+	const char *h = tpl + 8, *end = h + strcspn(h, "/?#");
+	const char *o = arena_strndup(r->arena, tpl, (size_t)(end - tpl));
+	if (strncmp(h, "{s}.", 4) == 0)
+		o = arena_printf(r->arena, "https://*.%.*s", (int)(end - h - 4), h + 4);
+	return o;
 }
 
 static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
@@ -595,11 +723,10 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 	}
 	store_rows_free(rows);
 	json_t *feats = json_object_get(doc, "features");
-	double (*pt)[2] = calloc(MAP_POINTS_MAX, sizeof *pt);
-	const char **nm = calloc(MAP_POINTS_MAX, sizeof *nm);
-	int n = 0;
-	double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
-	for (size_t i = 0; pt && nm && i < json_array_size(feats) && n < MAP_POINTS_MAX; i++) {
+	struct buf t;
+	buf_init(&t, 4u << 20);
+	long n = 0;
+	for (size_t i = 0; i < json_array_size(feats); i++) {
 		json_t *f = json_array_get(feats, i), *g = json_object_get(f, "geometry");
 		json_t *c = json_object_get(g, "coordinates");
 		if (strcmp(js_s(g, "type"), "Point") != 0 || !json_is_number(json_array_get(c, 0)) ||
@@ -608,41 +735,48 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 		double lon = json_number_value(json_array_get(c, 0)), lat = json_number_value(json_array_get(c, 1));
 		if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
 			continue;
-		pt[n][0] = lon;
-		pt[n][1] = lat;
-		nm[n] = feature_name(json_object_get(f, "properties"));
-		x0 = lon < x0 ? lon : x0;
-		x1 = lon > x1 ? lon : x1;
-		y0 = lat < y0 ? lat : y0;
-		y1 = lat > y1 ? lat : y1;
 		n++;
-	}
-	if (n > 0) {
-		double k = cos((y0 + y1) / 2 * 3.14159265358979 / 180);
-		double w = (x1 - x0) * k, h = y1 - y0;
-		if (w < 0.002)
-			w = 0.002;
-		if (h < 0.002)
-			h = 0.002;
-		double sc = (MAP_W - 40) / w < (MAP_H - 40) / h ? (MAP_W - 40) / w : (MAP_H - 40) / h;
-		html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n<figure class=\"od-map\">"
-			       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"map-t\">"
-			       "<title id=\"map-t\">%s</title><rect width=\"%d\" height=\"%d\" fill=\"#f1f1f4\"/>",
-			    L(r, "位置", "Locations"), MAP_W, MAP_H,
-			    arena_printf(r->arena, "%s: %d %s", js_s(gj, "name"), n, L(r, "地点", "points")), MAP_W, MAP_H);
-		for (int i = 0; i < n; i++) {
-			double x = 20 + (pt[i][0] - x0) * k * sc, y = MAP_H - 20 - (pt[i][1] - y0) * sc;
-			buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#0055ad\" stroke=\"#fff\" stroke-width=\"1\">", x, y);
-			html_printf(b, "<title>%s</title></circle>", nm[i]);
+		if (n <= MAP_TABLE_MAX) {
+			char la[32], lo[32];
+			snprintf(la, sizeof la, "%.6f", lat);
+			snprintf(lo, sizeof lo, "%.6f", lon);
+			html_printf(&t, "<tr><th scope=\"row\">%ld</th><td>%s</td><td>%s</td><td>%s</td></tr>", n,
+				    feature_name(json_object_get(f, "properties")), la, lo);
 		}
-		html_printf(b, "</svg><figcaption>%s %s (%.4f–%.4f, %.4f–%.4f)</figcaption></figure></section>\n",
-			    L(r, "地図の背景なしで地点の位置関係を示しています。GeoJSON を地図アプリで開くと地図の上に表示できます。",
-			      "Points shown without a background map; open the GeoJSON in a map application to see them on a map."),
-			    L(r, "緯度・経度の範囲", "latitude, longitude range"), y0, y1, x0, x1);
 	}
-	free(pt);
-	free(nm);
 	json_decref(doc);
+	if (n == 0) {
+		buf_done(&t);
+		return;
+	}
+	const struct app_config *cfg = &app_of(r)->cfg;
+	const char *url = js_s(gj, "url");
+	html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n", L(r, "位置", "Locations"));
+	html_printf(b, "<div id=\"od-map\" class=\"od-map-box\" role=\"region\" aria-label=\"%s\" data-geojson=\"%s\"",
+		    arena_printf(r->arena, "%s: %s（%ld %s）", L(r, "地図", "Map"), js_s(gj, "name"), n,
+				 L(r, "地点", "points")), url);
+	if (cfg->map_tiles) {
+		html_printf(b, " data-tiles=\"%s\" data-attribution=\"%s\"", cfg->map_tiles,
+			    cfg->map_attribution ? cfg->map_attribution : "");
+		r->csp_img_src = tile_origin(r, cfg->map_tiles);
+	}
+	buf_puts(b, " hidden></div>\n");
+	html_printf(b, "<p class=\"map-note\">%s <a href=\"%s\">%s（GeoJSON、%ld %s）</a></p>\n",
+		    L(r, "地図の印はキーボードでも選べます。同じ地点を下の表でも読めます。",
+		      "The markers can be reached with the keyboard; the table below lists the same points."),
+		    url, js_s(gj, "name"), n, L(r, "地点", "points"));
+	html_printf(b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"points-cap\" tabindex=\"0\">"
+		       "<table class=\"points\"><caption id=\"points-cap\">%s%s</caption><thead><tr><th scope=\"col\">#</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    L(r, "地点の一覧", "Points"),
+		    n > MAP_TABLE_MAX ? arena_printf(r->arena, L(r, "（最初の %d 地点）", " (the first %d)"), MAP_TABLE_MAX) : "",
+		    L(r, "名称", "Name"), L(r, "緯度", "Latitude"), L(r, "経度", "Longitude"));
+	buf_puts(b, buf_cstr(&t));
+	buf_puts(b, "</tbody></table></div>\n"
+		    "<link rel=\"stylesheet\" href=\"/assets/leaflet/leaflet.css\">\n"
+		    "<script src=\"/assets/leaflet/leaflet.js\" defer></script>\n"
+		    "<script src=\"/assets/opendata-map.js\" defer></script></section>\n");
+	buf_done(&t);
 }
 
 static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ctx *c, json_t *pkg)

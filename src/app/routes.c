@@ -362,6 +362,12 @@ const struct http_route app_routes[] = {
 	{ "POST", "/staff/procedures/check", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_staff_procedure_check, "staff.procedures.check" },
 	{ "POST", "/staff/procedures/publish", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_staff_procedure_publish, "staff.procedures.publish" },
 	{ "GET", "/staff/procedures/{code}/versions/{n}", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_version, page_staff_procedure_version, "staff.procedures.version" },
+	/* --- open data: CKAN POST, staff publishing (page_opendata.c, page_staff_opendata.c) --- */
+	{ "POST", "/api/3/action/{action}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_ckan, api_ckan, "ckan.action.post" },
+	{ "GET", "/staff/opendata", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, NULL, page_staff_opendata, "staff.opendata" },
+	{ "GET", "/staff/opendata/dataset", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_edit, page_staff_opendata_edit, "staff.opendata.edit" },
+	{ "POST", "/staff/opendata/dataset", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_save, page_staff_opendata_save, "staff.opendata.save" },
+	{ "POST", "/staff/opendata/upload", AUTH_PERM_OPENDATA_PUBLISH, HTTP_KIND_HTML, 0, p_staff_od_upload, page_staff_opendata_upload, "staff.opendata.upload" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

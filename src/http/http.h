@@ -188,6 +188,10 @@ struct http_req {
 	const char *param_values[HTTP_MAX_PARAMS];
 	int nfiles;
 	struct http_part files[HTTP_MAX_FILES];
+	/* one more img-src origin for this response's CSP ("https://host" or
+	 * a wildcard subdomain, "https://" then "*.host", e.g. map tiles), NULL: none; anything else is
+	 * ignored */
+	const char *csp_img_src;
 };
 
 /* http_param -- a declared parameter's value, or NULL when absent. */

@@ -131,6 +131,22 @@ static void set_token(h2o_req_t *req, const h2o_token_t *t, const char *v)
 	h2o_set_header(&req->pool, &req->res.headers, t, v, strlen(v), 1);
 }
 
+/* "https://host[:port]", or a wildcard subdomain ("https://" then "*.host"):
+ * letters, digits, . - : only */
+static int csp_origin_ok(const char *o)
+{
+	if (strncmp(o, "https://", 8) != 0 || strlen(o) > 200 || !o[8])
+		return 0;
+	const char *p = o + 8;
+	if (p[0] == '*' && p[1] == '.')
+		p += 2;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '-' || *p == ':'))
+			return 0;
+	return 1;
+}
+
 void http_common_headers(struct http_req *r)
 {
 	h2o_req_t *req = H2O(r);
@@ -142,9 +158,24 @@ void http_common_headers(struct http_req *r)
 			      H2O_STRLIT("nosniff"), 1);
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("x-frame-options"), 0, H2O_STRLIT("DENY"), 1);
-	h2o_set_header_by_str(&req->pool, &req->res.headers,
-			      H2O_STRLIT("content-security-policy"), 0,
-			      csp, sizeof csp - 1, 1);
+	if (r->csp_img_src && csp_origin_ok(r->csp_img_src)) {
+		/* the same policy with one more image origin (map tiles) */
+		const char *at = strstr(csp, "img-src 'self' data:");
+		size_t head = (size_t)(at - csp) + strlen("img-src 'self' data:");
+		size_t ol = strlen(r->csp_img_src), n = sizeof csp - 1 + 1 + ol;
+		char *v = h2o_mem_alloc_pool(&req->pool, n + 1);
+		memcpy(v, csp, head);
+		v[head] = ' ';
+		memcpy(v + head + 1, r->csp_img_src, ol);
+		memcpy(v + head + 1 + ol, csp + head, sizeof csp - 1 - head);
+		v[n] = '\0';
+		h2o_set_header_by_str(&req->pool, &req->res.headers,
+				      H2O_STRLIT("content-security-policy"), 0, v, n, 1);
+	} else {
+		h2o_set_header_by_str(&req->pool, &req->res.headers,
+				      H2O_STRLIT("content-security-policy"), 0,
+				      csp, sizeof csp - 1, 1);
+	}
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("referrer-policy"), 0,
 			      H2O_STRLIT("same-origin"), 1);

@@ -261,6 +261,27 @@ int opendata_resource_put(char *id_out, int *version, int *changed,
 			  const char *dataset_id,
 			  const struct opendata_resource_in *in, int64_t now,
 			  struct err *e);
+/* ---- publishing a CSV (publish.c), shared by the import and the staff
+ * page; the caller holds the transaction ---- */
+struct opendata_published {
+	char id[OPENDATA_ID_LEN + 1];   /* the CSV resource                  */
+	int version;                     /* its latest version now            */
+	int changed;                     /* 1: a new version was stored       */
+	int derived;                     /* derived resources written (0 or 2) */
+	int derived_changed;             /* of which new versions             */
+};
+/* opendata_csv_publish -- the CSV's bytes as the resource `name` of the
+ * dataset, with rep's report (may be NULL) and, when rep has usable points,
+ * NAME.geojson and NAME.json derived from it.  ERR_LIMIT beyond
+ * OPENDATA_BLOB_MAX. */
+int opendata_csv_publish(struct opendata_published *out, struct store *s,
+			 const char *tenant, const char *dataset_id, const char *name,
+			 const void *data, size_t len, const struct opendata_report *rep,
+			 int64_t now, struct err *e);
+/* opendata_report_json -- the report as compact JSON (counts, encoding,
+ * format, the first maxp problems); malloc'd, NULL when out of memory */
+char *opendata_report_json(const struct opendata_report *r, int maxp);
+
 /* opendata_change_add -- one line of the change history */
 int opendata_change_add(struct store *s, const char *tenant,
 			const char *dataset_id, const char *dataset_name,
@@ -328,10 +349,20 @@ struct opendata_query {
 	const char *facets[OPENDATA_FACETS_MAX];
 	int nfacets;
 	int full;                        /* results as full package dicts  */
+	int none;                        /* fq asked for what no dataset is */
 };
 
-/* opendata_query_parse_fq -- 'tags:防災 organization:"somu"' into q;
- * ERR_INVALID (detail names the term) for an unknown field or syntax. */
+/* opendata_query_parse_fq -- CKAN's Solr filter syntax as harvesters send
+ * it, into q: clauses `field:value`, `field:"quoted value"` (\" and \\
+ * escapes), `+field:value`, separated by spaces or AND, all required;
+ * fields tags organization owner_org groups res_format license_id name id,
+ * and the constants CKAN adds itself (dataset_type:dataset,
+ * capacity:public, state:active, site_id:*, private:false; another value
+ * matches nothing).  fq is modified in place (values point into it).
+ * ERR_NOTFOUND "undefined field X" for another field (Solr's error, which
+ * CKAN answers with 409 Search Error); ERR_INVALID "Cannot parse ..." for
+ * syntax we do not take (OR, NOT/-, groups, ranges, wildcards, an open
+ * quote); ERR_LIMIT beyond OPENDATA_FQ_MAX clauses. */
 int opendata_query_parse_fq(struct opendata_query *q, char *fq,
 			    struct err *e);
 /* opendata_query_sort_valid -- 0 when sort is one we support */

@@ -94,40 +94,105 @@ static const char *const fq_fields[] = {
 	"tags", "organization", "owner_org", "groups", "res_format", "license_id", "name", "id",
 };
 
+/* fields every dataset of ours has one value of (CKAN adds them to fq
+ * itself; harvesters copy them): the value we hold, or NULL for any */
+static const struct { const char *field, *value; } fq_constant[] = {
+	{ "dataset_type", "dataset" }, { "type", "dataset" }, { "capacity", "public" },
+	{ "state", "active" }, { "site_id", NULL }, { "private", "false" },
+};
+
+/* one value: "quoted with \" escapes" or bare with \-escapes, up to a
+ * space; unescaped in place; *pp moves past it */
+static int fq_value(char **out, char **pp, struct err *e)
+{
+	char *p = *pp, *w = p;
+	*out = w;
+	if (*p == '"') {
+		p++;
+		for (;;) {
+			if (!*p)
+				return err_set(e, ERR_INVALID, "Cannot parse fq: an opening quote is not closed");
+			if (*p == '\\' && p[1]) {
+				*w++ = p[1];
+				p += 2;
+				continue;
+			}
+			if (*p == '"')
+				break;
+			*w++ = *p++;
+		}
+		p++;
+		if (*p && *p != ' ' && *p != '\t')
+			return err_set(e, ERR_INVALID, "Cannot parse fq: text after a closing quote");
+	} else {
+		while (*p && *p != ' ' && *p != '\t') {
+			if (*p == '\\' && p[1]) {
+				*w++ = p[1];
+				p += 2;
+				continue;
+			}
+			if (*p == '(' || *p == ')' || *p == '[' || *p == ']' || *p == '{' || *p == '}' ||
+			    *p == '"')
+				return err_set(e, ERR_INVALID, "Cannot parse fq: '%c' (groups and ranges are not supported)", *p);
+			if ((*p == '*' || *p == '?') && w == *out && (!p[1] || p[1] == ' '))
+				return err_set(e, ERR_INVALID, "Cannot parse fq: wildcards are not supported");
+			*w++ = *p++;
+		}
+	}
+	char *end = p;
+	*pp = *end ? end + 1 : end;
+	*w = '\0';
+	if (!**out)
+		return err_set(e, ERR_INVALID, "Cannot parse fq: an empty value");
+	return 0;
+}
+
 int opendata_query_parse_fq(struct opendata_query *q, char *fq, struct err *e)
 {
 	char *p = fq;
-	while (*p) {
-		while (*p == ' ' || *p == '+')
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 			p++;
 		if (!*p)
 			break;
-		if (strncmp(p, "AND ", 4) == 0) {
-			p += 4;
+		/* AND between clauses, and the required mark + in front of one,
+		 * change nothing: every clause is required */
+		if ((strncmp(p, "AND", 3) == 0 || strncmp(p, "&&", 2) == 0) &&
+		    (p[p[0] == '&' ? 2 : 3] == ' ' || p[p[0] == '&' ? 2 : 3] == '\t')) {
+			p += p[0] == '&' ? 2 : 3;
 			continue;
 		}
-		char *colon = strchr(p, ':');
-		if (!colon)
-			return err_set(e, ERR_INVALID, "fq term without field:value");
+		if (strncmp(p, "OR ", 3) == 0 || strncmp(p, "|| ", 3) == 0 || strncmp(p, "NOT ", 4) == 0 ||
+		    *p == '-' || *p == '!')
+			return err_set(e, ERR_INVALID, "Cannot parse fq: OR and NOT are not supported");
+		if (*p == '+')
+			p++;
+		char *colon = p + strcspn(p, ": \t");
+		if (*colon != ':')
+			return err_set(e, ERR_INVALID, "Cannot parse fq: a clause is not field:value");
 		*colon = '\0';
 		const char *field = p;
+		if (!*field)
+			return err_set(e, ERR_INVALID, "Cannot parse fq: a clause without a field");
+		p = colon + 1;
+		char *v;
+		int rc = fq_value(&v, &p, e);
+		if (rc)
+			return rc;
 		int known = 0;
 		for (size_t i = 0; i < sizeof fq_fields / sizeof fq_fields[0]; i++)
 			known |= strcmp(field, fq_fields[i]) == 0;
-		if (!known)
-			return err_set(e, ERR_INVALID, "fq field %.40s is not supported", field);
-		char *v = colon + 1, *end;
-		if (*v == '"') {
-			v++;
-			end = strchr(v, '"');
-			if (!end)
-				return err_set(e, ERR_INVALID, "fq value with an open quote");
-			*end = '\0';
-			p = end + 1;
-		} else {
-			end = v + strcspn(v, " ");
-			p = *end ? end + 1 : end;
-			*end = '\0';
+		if (!known) {
+			size_t i;
+			for (i = 0; i < sizeof fq_constant / sizeof fq_constant[0]; i++)
+				if (strcmp(field, fq_constant[i].field) == 0)
+					break;
+			if (i == sizeof fq_constant / sizeof fq_constant[0])
+				return err_set(e, ERR_NOTFOUND, "undefined field %.40s", field);
+			if (fq_constant[i].value && strcmp(v, fq_constant[i].value) != 0 &&
+			    !(strcmp(v, "*") == 0))
+				q->none = 1;
+			continue;
 		}
 		if (q->nfq >= OPENDATA_FQ_MAX)
 			return err_set(e, ERR_LIMIT, "more than %d fq terms", OPENDATA_FQ_MAX);
@@ -317,7 +382,22 @@ int opendata_search(json_t **out, const struct opendata_ctx *c,
 		    const struct opendata_query *q, struct err *e)
 {
 	*out = NULL;
-	if (c->sr && has_words(q->q))
+	if (q->none) {
+		/* a constant field asked for another value: nothing matches */
+		json_t *f = json_object(), *sf = json_object();
+		for (int i = 0; i < q->nfacets; i++) {
+			json_object_set_new(f, q->facets[i], json_object());
+			json_object_set_new(sf, q->facets[i], json_pack("{s:s,s:[]}", "title", q->facets[i], "items"));
+		}
+		*out = json_pack("{s:i,s:s,s:[],s:o,s:o}", "count", 0, "sort",
+				 q->sort && *q->sort ? q->sort : "score desc, metadata_modified desc",
+				 "results", "facets", f, "search_facets", sf);
+		return *out ? 0 : ERR_NOMEM;
+	}
+	/* words or filters: the index finds the matches, counts them and
+	 * their facet values (filters are exact tokens there, cheaper than
+	 * SQL's IN over the tenant's datasets) */
+	if (c->sr && (has_words(q->q) || q->nfq > 0))
 		return search_fts(out, c, q, e);
 	struct where w;
 	int rc = where_build(&w, c, q, e);
@@ -444,7 +524,9 @@ int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
 	int nv = 0;
 	static const char *const sql[] = {
 		"SELECT DISTINCT format FROM opendata_resources WHERE dataset_id=$1 AND tenant=$2 AND format<>'' ORDER BY 1",
-		"SELECT tag FROM opendata_tags WHERE dataset_id=$1 AND tenant=$2 ORDER BY tag",
+		/* by the primary key (dataset_id, tag): a tenant term would make
+		 * SQLite walk the tenant's tag index instead */
+		"SELECT tag FROM opendata_tags WHERE dataset_id=$1 AND (tenant=$2 OR $2 IS NULL) ORDER BY tag",
 		"SELECT g.name FROM opendata_members m JOIN opendata_orgs g ON g.id=m.group_id"
 		" WHERE m.dataset_id=$1 AND g.tenant=$2 ORDER BY g.name",
 	};
@@ -570,8 +652,10 @@ static int search_fts(json_t **out, const struct opendata_ctx *c,
 		if (!(fnames[i] = fts_field(q->facets[i])) || strcmp(fnames[i], "name") == 0 ||
 		    strcmp(fnames[i], "dataset_id") == 0)
 			return err_set(e, ERR_INVALID, "facet field %.40s is not supported", q->facets[i]);
-	int by_score = sort_is_score(q->sort);
-	struct search_query sq = { .text = q->q, .tenant = c->tenant, .collection = "opendata",
+	/* without words every match scores the same: CKAN's order is then
+	 * metadata_modified (order_by maps score to it), done in SQL */
+	int by_score = has_words(q->q) && sort_is_score(q->sort);
+	struct search_query sq = { .text = has_words(q->q) ? q->q : NULL, .tenant = c->tenant, .collection = "opendata",
 				   .filters = filters, .nfilters = nfilters };
 	long want = q->start + q->rows;
 	struct search_ids_opts so = {

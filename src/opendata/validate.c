@@ -620,7 +620,7 @@ static void derive_row(struct vstate *v, int nf, const char *const *f,
 		rc = buf_putc(j, '}');
 	if (rc == 0 && has_point) {
 		struct buf *g = &r->geojson;
-		rc = buf_printf(g, "%s{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.8g,%.8g]},\"properties\":{",
+		rc = buf_printf(g, "%s{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.10g,%.10g]},\"properties\":{",
 				v->first_geo ? "\n" : ",\n", lon, lat);
 		v->first_geo = 0;
 		int first = 1;

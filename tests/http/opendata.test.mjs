@@ -131,10 +131,15 @@ test('package_search errors: rows over the limit, bad numbers, bad fq, bad sort,
     assert.equal(r.status, 409, `${k}=${v}`);
     assert.ok(r.body.error[k], `${k} named`);
   }
+  // an unknown field is Solr's "undefined field": CKAN answers 409 Search Error
   const fq = await api('package_search', { fq: 'nosuchfield:x' });
-  assert.equal(fq.status, 400);
-  assert.equal(fq.body.error.__type, 'Search Query Error');
-  assert.match(fq.body.error.message, /^Search Query is invalid/);
+  assert.equal(fq.status, 409);
+  assert.equal(fq.body.error.__type, 'Search Error');
+  assert.match(fq.body.error.message, /^Search error: .*undefined field nosuchfield/);
+  const fq2 = await api('package_search', { fq: 'tags:"open' });
+  assert.equal(fq2.status, 400);
+  assert.equal(fq2.body.error.__type, 'Search Query Error');
+  assert.match(fq2.body.error.message, /^Search Query is invalid/);
   const sort = await api('package_search', { sort: 'bogus desc' });
   assert.equal(sort.status, 409);
   assert.equal(sort.body.error.__type, 'Search Error');
@@ -365,10 +370,20 @@ test('public pages: search with facets, dataset page with preview, JSON-LD and d
   assert.match(page, /<table class="preview">/);
   assert.match(page, /<th scope="col">名称<\/th>/);
   assert.match(page, /デモ区役所 本庁舎/);
-  // the location preview: an inline SVG, one circle per point, no script
-  assert.match(page, /<svg [^>]*role="img" aria-labelledby="map-t">/);
-  assert.equal((page.match(/<circle /g) || []).length, 8);
-  assert.match(page, /<title>デモ区役所 本庁舎<\/title><\/circle>/);
+  // the location preview: a hidden Leaflet container naming the GeoJSON,
+  // external scripts only, a table of the 8 points and a link to the GeoJSON
+  assert.match(page, /<div id="od-map" class="od-map-box" role="region" aria-label="地図: demo_139998_aed\.geojson（8 地点）" data-geojson="http:\/\/[^"]+\/dataset\/demo-aed\/resource\/[0-9a-f-]+\/download" hidden><\/div>/);
+  assert.match(page, /<script src="\/assets\/leaflet\/leaflet\.js" defer><\/script>/);
+  assert.match(page, /<script src="\/assets\/opendata-map\.js" defer><\/script>/);
+  assert.equal((page.match(/<script(?! src=| type="application\/ld\+json")/g) || []).length, 0, 'no inline script');
+  assert.equal((page.match(/<table class="points">[\s\S]*?<\/table>/)[0].match(/<tr><th scope="row">/g) || []).length, 8);
+  assert.match(page, /<td>デモ区役所 本庁舎<\/td><td>35\.690552<\/td><td>139\.732565<\/td>/);
+  assert.match(page, /<a href="http:\/\/[^"]+\/download">demo_139998_aed\.geojson（GeoJSON、8 地点）<\/a>/);
+  // no tiles configured: the CSP keeps img-src to 'self' and data:
+  assert.match(d.headers.get('content-security-policy'), /img-src 'self' data:;/);
+  for (const a of ['/assets/leaflet/leaflet.js', '/assets/leaflet/leaflet.css', '/assets/leaflet/images/marker-icon.png', '/assets/opendata-map.js']) {
+    assert.equal((await fetch(`${srv.base}${a}`)).status, 200, a);
+  }
   const ld = page.match(/<script type="application\/ld\+json">(.*?)<\/script>/s);
   assert.ok(ld, 'schema.org JSON-LD present');
   const so = JSON.parse(ld[1]);

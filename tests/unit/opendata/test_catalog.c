@@ -5,7 +5,9 @@
  * update (new/changed in the history), tags and groups replaced, resource
  * versions only when the bytes change, the blob limit, package dicts,
  * search (words, 1-character and kana-folded queries, fq, sort, paging,
- * facets), tenant isolation, and DCAT Turtle.
+ * facets), tenant isolation, and DCAT Turtle; the same searches through the
+ * full-text index (opendata_search_put + a search handle) give the same
+ * counts and facets; CKAN's fq syntax as harvesters send it.
  */
 #include "t.h"
 
@@ -14,6 +16,7 @@
 
 #include "app/app.h"
 #include "opendata/opendata.h"
+#include "search/search.h"
 
 static const char *base_url;
 static char url[STORE_URL_MAX], sqlite_path[128];
@@ -229,6 +232,127 @@ static void test_search(void)
 	json_decref(l);
 }
 
+/* count and facets of one search, with (sr) or without the index */
+static json_t *search_json(struct search *sr, const char *tenant, const char *qtext, const char *fq_in,
+			   const char *sort)
+{
+	struct opendata_ctx c = ctx(tenant);
+	c.sr = sr;
+	struct opendata_query q = { .q = qtext, .rows = 10, .sort = sort,
+				    .facets = { "tags", "organization", "groups", "res_format", "license_id" },
+				    .nfacets = 5 };
+	char fq[256];
+	struct err e;
+	snprintf(fq, sizeof fq, "%s", fq_in ? fq_in : "");
+	if (fq_in && opendata_query_parse_fq(&q, fq, &e))
+		return NULL;
+	json_t *res = NULL;
+	if (opendata_search(&res, &c, &q, &e)) {
+		printf("# search %s: %s\n", qtext ? qtext : "-", e.detail);
+		return NULL;
+	}
+	json_t *names = json_array();
+	json_t *rs = json_object_get(res, "results");
+	for (size_t i = 0; i < json_array_size(rs); i++)
+		json_array_append(names, json_object_get(json_array_get(rs, i), "name"));
+	json_t *out = json_pack("{s:O,s:O,s:o}", "count", json_object_get(res, "count"), "facets",
+				json_object_get(res, "facets"), "names", names);
+	json_decref(res);
+	return out;
+}
+
+static void test_search_fts(void)
+{
+	struct err e;
+	struct search *sr = NULL;
+	T_REQUIRE(search_open(&sr, s, ":memory:", NULL, &e) == 0);
+	/* every dataset of both tenants into the projection */
+	struct store_rows *r;
+	T_REQUIRE(store_query(&r, s, "SELECT id, tenant FROM opendata_datasets", NULL, 0, &e) == 0);
+	char ids[16][2][40];
+	int n = 0;
+	while (store_rows_next(r, &e) == 1 && n < 16) {
+		snprintf(ids[n][0], 40, "%s", store_col_text(r, 0));
+		snprintf(ids[n][1], 40, "%s", store_col_text(r, 1));
+		n++;
+	}
+	store_rows_free(r);
+	for (int i = 0; i < n; i++)
+		T_EQ_INT(opendata_search_put(sr, s, ids[i][1], ids[i][0], &e), 0);
+	/* the index and the SQL substring path agree on count and facets */
+	static const struct { const char *q, *fq; } cases[] = {
+		{ "犬", NULL }, { "人口", NULL }, { "ＡＥＤ", NULL }, { "aed 改訂", NULL }, { "aed 人口", NULL },
+		{ "とうけい", NULL }, { "防災", "organization:bosai" }, { "人口", "tags:統計" },
+		{ "一覧", "+groups:bosai-g AND license_id:\"cc-by-4.0\"" }, { "課", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *a = search_json(NULL, T1, cases[i].q, cases[i].fq, "name asc");
+		json_t *b = search_json(sr, T1, cases[i].q, cases[i].fq, "name asc");
+		T_REQUIRE(a && b);
+		char *sa = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT), *sb = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT);
+		if (strcmp(sa, sb) != 0)
+			printf("# %s / %s:\n#  sql %s\n#  fts %s\n", cases[i].q, cases[i].fq ? cases[i].fq : "-", sa, sb);
+		T_EQ_STR(sa, sb);
+		free(sa);
+		free(sb);
+		json_decref(a);
+		json_decref(b);
+	}
+	/* one character finds the dataset; the other tenant's is not seen */
+	json_t *d = search_json(sr, T1, "犬", NULL, NULL);
+	T_EQ_INT(json_integer_value(json_object_get(d, "count")), 1);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(d, "names"), 0)), "dog");
+	json_decref(d);
+	d = search_json(sr, T2, "AED", NULL, NULL);
+	T_EQ_INT(json_integer_value(json_object_get(d, "count")), 1);
+	json_decref(d);
+	/* ranking: the title match first */
+	d = search_json(sr, T1, "人口", NULL, NULL);
+	T_EQ_STR(json_string_value(json_array_get(json_object_get(d, "names"), 0)), "population");
+	json_decref(d);
+	search_close(sr);
+}
+
+static void test_fq_syntax(void)
+{
+	static const struct { const char *fq; int rc, nfq, none; const char *f0, *v0; } cases[] = {
+		{ "tags:AED", 0, 1, 0, "tags", "AED" },
+		{ "+tags:\"子育て 支援\" +organization:bosai", 0, 2, 0, "tags", "子育て 支援" },
+		{ "tags:a\\ b AND res_format:CSV", 0, 2, 0, "tags", "a b" },
+		{ "tags:\"say \\\"hi\\\"\"", 0, 1, 0, "tags", "say \"hi\"" },
+		{ "dataset_type:dataset +capacity:public +state:active site_id:default", 0, 0, 0, NULL, NULL },
+		{ "capacity:private", 0, 0, 1, NULL, NULL },
+		{ "license_id:cc-by-4.0 groups:bosai-g owner_org:x name:y id:z", 0, 5, 0, "license_id", "cc-by-4.0" },
+		{ "author:someone", ERR_NOTFOUND, 0, 0, NULL, NULL },
+		{ "tags:(a OR b)", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "tags:a OR tags:b", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "-tags:a", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "metadata_modified:[2024-01-01T00:00:00Z TO *]", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "tags:\"open", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "tags:", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "justaword", ERR_INVALID, 0, 0, NULL, NULL },
+		{ "tags:a tags:b tags:c tags:d tags:e tags:f tags:g tags:h tags:i", ERR_LIMIT, 0, 0, NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct opendata_query q = { 0 };
+		char buf[256];
+		struct err e;
+		snprintf(buf, sizeof buf, "%s", cases[i].fq);
+		int rc = opendata_query_parse_fq(&q, buf, &e);
+		if (rc != cases[i].rc)
+			printf("# fq %s: %d (%s)\n", cases[i].fq, rc, e.detail);
+		T_EQ_INT(rc, cases[i].rc);
+		if (rc)
+			continue;
+		T_EQ_INT(q.nfq, cases[i].nfq);
+		T_EQ_INT(q.none, cases[i].none);
+		if (cases[i].f0) {
+			T_EQ_STR(q.fq_field[0], cases[i].f0);
+			T_EQ_STR(q.fq_value[0], cases[i].v0);
+		}
+	}
+}
+
 static void test_dcat(void)
 {
 	struct opendata_ctx c = ctx(T1);
@@ -264,6 +388,8 @@ int main(void)
 	setup();
 	T_RUN(test_write);
 	T_RUN(test_search);
+	T_RUN(test_search_fts);
+	T_RUN(test_fq_syntax);
 	T_RUN(test_dcat);
 	store_close(s);
 	if (strncmp(base_url, "sqlite:", 7) != 0) {

@@ -346,6 +346,74 @@ static void test_filters(void)
 	fx_close(&f);
 }
 
+/* search_ids: every match best first, facet values counted over all of
+ * them; search_hit_get: one document's snippet and marks */
+static void test_ids_and_facets(void)
+{
+	struct fixture f;
+	T_REQUIRE(fx_open(&f) == 0);
+	struct err e;
+	struct search_field f1[] = { { "res_format", "CSV" }, { "tag", "子育て" }, { "tag", "保育" } };
+	struct search_field f2[] = { { "res_format", "PDF" }, { "tag", "子育て" } };
+	struct search_field f3[] = { { "res_format", "CSV" }, { "tag", "防災" } };
+	struct search_doc docs[] = {
+		{ "131059", "opendata", "d1", "保育所一覧", "区内の保育所の所在地", f1, 3 },
+		{ "131059", "opendata", "d2", "子育てガイド", "保育所の案内の冊子", f2, 2 },
+		{ "131059", "opendata", "d3", "避難所一覧", "指定避難所", f3, 2 },
+		{ "131156", "opendata", "d4", "保育所一覧", "他区", f1, 3 },
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+		T_EQ_INT(search_put(f.sr, &docs[i], &e), 0);
+	const char *facets[] = { "tag", "res_format" };
+	struct search_ids_opts o = { .max = 10, .facets = facets, .nfacets = 2 };
+	struct search_query q = { .text = "保育所", .tenant = "131059", .collection = "opendata" };
+	struct search_ids r;
+	T_REQUIRE(search_ids(&r, f.sr, &q, &o, &e) == 0);
+	T_EQ_INT(r.total, 2);
+	T_EQ_INT(r.n, 2);
+	T_EQ_STR(r.ids[0], "d1"); /* in the title ranks first */
+	T_EQ_STR(r.ids[1], "d2");
+	T_EQ_INT(r.nfacets, 2);
+	T_EQ_STR(r.facets[0].name, "tag");
+	T_EQ_INT(r.facets[0].nvalues, 2);
+	T_EQ_STR(r.facets[0].values[0].value, "子育て");
+	T_EQ_INT(r.facets[0].values[0].count, 2);
+	T_EQ_STR(r.facets[0].values[1].value, "保育");
+	T_EQ_INT(r.facets[0].values[1].count, 1);
+	T_EQ_INT(r.facets[1].nvalues, 2); /* CSV 1, PDF 1: by value */
+	T_EQ_STR(r.facets[1].values[0].value, "CSV");
+	search_ids_done(&r);
+	/* max cuts the ids, not the total or the facets; filters apply */
+	struct search_field flt[] = { { "res_format", "CSV" } };
+	q.text = "所";
+	q.filters = flt;
+	q.nfilters = 1;
+	o.max = 1;
+	T_REQUIRE(search_ids(&r, f.sr, &q, &o, &e) == 0);
+	T_EQ_INT(r.total, 2);
+	T_EQ_INT(r.n, 1);
+	T_EQ_INT(r.facets[1].nvalues, 1);
+	T_EQ_INT(r.facets[1].values[0].count, 2);
+	search_ids_done(&r);
+	o.max = 0;
+	T_EQ_INT(search_ids(&r, f.sr, &q, &o, &e), ERR_INVALID);
+	search_ids_done(&r);
+	/* one document's snippet with the words marked */
+	struct search_hit h;
+	T_REQUIRE(search_hit_get(&h, f.sr, "131059", "opendata", "d2", "保育", &e) == 0);
+	T_EQ_STR(h.title, "子育てガイド");
+	T_CHECK(h.snippet && strstr(h.snippet, "保育所") != NULL);
+	T_EQ_INT(h.nmarks, 1);
+	struct buf b;
+	buf_init(&b, 4096);
+	search_snippet_html(&b, &h);
+	T_CHECK(strstr(buf_cstr(&b), "<mark>保育</mark>") != NULL);
+	buf_done(&b);
+	search_hit_done(&h);
+	T_EQ_INT(search_hit_get(&h, f.sr, "131059", "opendata", "nosuch", "保育", &e), ERR_NOTFOUND);
+	fx_close(&f);
+}
+
 static void test_delete_and_update(void)
 {
 	struct fixture f;
@@ -643,6 +711,7 @@ int main(void)
 	T_RUN(test_ranking);
 	T_RUN(test_snippets);
 	T_RUN(test_filters);
+	T_RUN(test_ids_and_facets);
 	T_RUN(test_delete_and_update);
 	T_RUN(test_two_servers_and_reindex);
 	T_RUN(test_limits_and_bad_queries);
