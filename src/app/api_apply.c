@@ -211,9 +211,6 @@ static int64_t parse_id(const char *s)
 	return *end || v <= 0 ? 0 : (int64_t)v;
 }
 
-/* from src/app/app_apply.c (branch apply) */
-int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
-
 /* the actor of the request (resident or staff with departments) */
 static int actor_of(struct apply_actor *who, struct http_req *r)
 {
@@ -334,6 +331,16 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 	app_actor_of(&a, r);
 	return app_audit_as(app_store(r), &app_of(r)->audit, &a, action, type, id,
 			    AUDIT_R_OK, e);
+}
+
+/* apply_submit, _withdraw, _transition and _assign commit in a
+ * transaction of their own (apply.h says they join the caller's): until
+ * they do, their audit record follows in its own transaction, and a
+ * failure to write it is logged (the change is already durable) */
+static void audit_after(struct http_req *r, const char *action, const char *type,
+			const char *id)
+{
+	app_audit(r, action, type, id, AUDIT_R_OK);
 }
 
 static int tx_begin(struct http_req *r, struct err *e)
@@ -691,12 +698,9 @@ int api_draft_submit(struct http_req *r)
 	struct apply_submission s;
 	struct forms_result fr;
 	memset(&fr, 0, sizeof fr);
-	if ((rc = tx_begin(r, &e)) == 0) {
-		rc = apply_submit(&s, &fr, r->arena, app_store(r), &who, id, NULL, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.submit", "submission", s.receipt, &e);
-		rc = tx_end(r, rc, &e);
-	}
+	rc = apply_submit(&s, &fr, r->arena, app_store(r), &who, id, NULL, app_now(), &e);
+	if (rc == 0)
+		audit_after(r, "apply.submit", "submission", s.receipt);
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == ERR_INVALID)
@@ -841,13 +845,9 @@ int api_submission_withdraw(struct http_req *r)
 	if (load_submission(&s, r, &who))
 		return 0;
 	struct err e;
-	int rc = tx_begin(r, &e);
-	if (rc == 0) {
-		rc = apply_withdraw(app_store(r), &who, s.id, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.withdraw", "submission", s.receipt, &e);
-		rc = tx_end(r, rc, &e);
-	}
+	int rc = apply_withdraw(app_store(r), &who, s.id, app_now(), &e);
+	if (rc == 0)
+		audit_after(r, "apply.withdraw", "submission", s.receipt);
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -899,14 +899,10 @@ int api_submission_transition(struct http_req *r)
 	struct apply_event ev;
 	memset(&ev, 0, sizeof ev);
 	struct err e;
-	int rc = tx_begin(r, &e);
-	if (rc == 0) {
-		rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
-				      note && *note ? note : NULL, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.transition", "submission", s.receipt, &e);
-		rc = tx_end(r, rc, &e);
-	}
+	int rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
+				  note && *note ? note : NULL, app_now(), &e);
+	if (rc == 0)
+		audit_after(r, "apply.transition", "submission", s.receipt);
 	json_decref(body);
 	if (rc == ERR_INVALID)
 		return send_one_problem(r, "note", "required",
@@ -955,12 +951,9 @@ int api_submission_assign(struct http_req *r)
 	struct apply_submission s;
 	if (load_submission(&s, r, &who))
 		return 0;
-	if ((rc = tx_begin(r, &e)) == 0) {
-		rc = apply_assign(app_store(r), &who, s.id, staff_id, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.assign", "submission", s.receipt, &e);
-		rc = tx_end(r, rc, &e);
-	}
+	rc = apply_assign(app_store(r), &who, s.id, staff_id, app_now(), &e);
+	if (rc == 0)
+		audit_after(r, "apply.assign", "submission", s.receipt);
 	if (rc == ERR_NOTFOUND && staff_id > 0)
 		return send_one_problem(r, "staff_id", "unknown", "その職員はいません。",
 					"There is no such member of staff.");
@@ -1070,9 +1063,12 @@ int app_api_authorize(struct http_req *r, const char *alts,
 	}
 	if (rc == ERR_AUTH && denied)
 		rc = ERR_DENIED;
-	api_json_errors(r);
-	if (rc)
+	if (rc) {
+		/* refused before the handler: answer in JSON on the raw routes
+		 * too (only now: a JSON route would refuse a raw body) */
+		api_json_errors(r);
 		return rc;
+	}
 	/* a session from the cookie is ambient: writes carry the session's
 	 * CSRF token in X-CSRF-Token; a Bearer token is not ambient */
 	struct app_req *q = app_req(r);
@@ -1084,6 +1080,7 @@ int app_api_authorize(struct http_req *r, const char *alts,
 		return 0;
 	const char *tok = http_header(r, "x-csrf-token");
 	if (!tok || auth_csrf_check(&q->ses, NULL, tok, NULL) != 0) {
+		api_json_errors(r);
 		http_send_error(r, ERR_DENIED,
 				"画面の有効期限が切れました。もう一度操作してください。",
 				"This form has expired. Please go back and try again.",

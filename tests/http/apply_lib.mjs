@@ -90,7 +90,7 @@ export async function makeRole(admin, name, perms) {
 
 // a member of staff with that role, logged in with two factors
 export async function makeStaff(srv, login, role) {
-  const password = `Tsukimi-${login}-2026x`;
+  const password = `Tsukimi-Hanabi-${login.length}${login.charCodeAt(0)}-2026x`;
   execFileSync(BIN, ['user', 'add', '--db', srv.db, '--tenant', DEMO, '--login', login, '--name', `職員 ${login}`,
     '--role', role, '--password-stdin'], { cwd: ROOT, input: `${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
   const c = new Client(srv.base);
