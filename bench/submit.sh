@@ -23,7 +23,10 @@
 # server share one core as on SQLite.  Residents are registered before the
 # measurement with the cheap test password hash (--hash-cost-for-tests;
 # no password is checked during the measurement, which uses tokens).
-# BENCH_SECONDS (default 10) per measurement; SUBMIT_PG=0 skips PostgreSQL.
+# BENCH_SECONDS (default 10) per measurement; SUBMIT_PG=0 skips PostgreSQL;
+# SUBMIT_DB_DIR puts the SQLite file elsewhere (e.g. /dev/shm, where a sync
+# costs nothing: a diagnostic that separates the disk's sync time from the
+# rest, never a figure of record).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s all >/dev/null
@@ -63,7 +66,7 @@ register() { # base
 run() { # name db-url
   local name=$1 db=$2
   ./build/madoguchi demo --db "$db" --key-dir "$T/keys" >/dev/null
-  ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null
+  ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null 2>&1
   taskset -c 0 ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
     --threads 1 --no-access-log --default-tenant 139998 --static build/assets \
     --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
@@ -71,6 +74,7 @@ run() { # name db-url
   register "http://127.0.0.1:$PORT"
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
     bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
+  cat "$T/out-$name" >&2
   local dbread
   dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
   kill "$mg"; wait "$mg" 2>/dev/null || true
@@ -86,7 +90,9 @@ run() { # name db-url
     }' "$T/out-$name"
 }
 
-run sqlite "sqlite:$T/db.sqlite"
+DBDIR=${SUBMIT_DB_DIR:-$T}
+run sqlite "sqlite:$DBDIR/submit-bench-$$.sqlite"
+rm -f "$DBDIR/submit-bench-$$.sqlite"*
 
 if [ "${SUBMIT_PG:-1}" != 0 ]; then
   mkdir -p "$T/pg"

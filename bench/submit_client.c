@@ -13,7 +13,9 @@
  * tokens file).  Every attachment differs (a counter is written into the
  * bytes after the PNG header), so that no upload is deduplicated.
  *
- * Output, after a warm-up second and `seconds` of measurement:
+ * Output: the submissions completed in `seconds` after a warm-up second
+ * (each counted when its last answer arrives in the window, whenever it
+ * started), and their latencies:
  *   submissions N / rate PER_S / p50 MS / p99 MS / submit_p50 MS /
  *   submit_p99 MS / errors N
  * where p50/p99 are of the whole flow (four requests) and submit_* of the
@@ -178,7 +180,7 @@ static void *run(void *arg)
 			fail(sh, "submit", st, b);
 			continue;
 		}
-		if (t0 >= sh->warm_at && t1 <= sh->end_at) {
+		if (t1 >= sh->warm_at && t1 <= sh->end_at) {
 			pthread_mutex_lock(&sh->mu);
 			if (sh->n < MAX_SAMPLES) {
 				sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
