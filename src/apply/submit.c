@@ -11,6 +11,8 @@
  *     (apply_write), so the write lock is held briefly.
  *   - When apply_submit returns 0 the submission, its receipt number, its
  *     file links and its first event are committed, and the draft is gone.
+ *     The transaction is shared with other threads submitting at the same
+ *     moment (group commit, group.c): one fsync for many submissions.
  *     A draft deleted meanwhile (submitted twice at once) makes the second
  *     transaction roll back with ERR_CONFLICT: one draft, one submission.
  *   - What is stored is forms_canonical's bytes (answers are read back out
@@ -486,6 +488,21 @@ out:
 
 /* ---- the public functions -------------------------------------------- */
 
+struct submit_job {
+	struct apply_submission *out;
+	struct arena *a;
+	const struct apply_actor *who;
+	const struct apply_prep *p;
+	int64_t now;
+};
+
+/* the write, on the connection of whichever thread leads the group */
+static int submit_fn(struct store *s, void *arg, struct err *e)
+{
+	struct submit_job *j = arg;
+	return apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+}
+
 int apply_submit(struct apply_submission *out, struct forms_result *r,
 		 struct arena *a, struct store *s,
 		 const struct apply_actor *who, int64_t draft_id,
@@ -497,14 +514,8 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 	int rc = apply_prepare(&p, r, a, s, who, draft_id, sig, now, e);
 	if (rc)
 		return rc;
-	if ((rc = store_begin(s, e)))
-		return rc;
-	rc = apply_write(out, a, s, who, &p, now, e);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, e);
+	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .now = now };
+	return apply_group_write(s, submit_fn, &j, e);
 }
 
 int apply_canonical(char **text, size_t *len, struct forms_result *r,
