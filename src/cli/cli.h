@@ -31,6 +31,8 @@ int cli_routes(int argc, char **argv);
 int cli_opendata(int argc, char **argv);
 int cli_search(int argc, char **argv);
 int cli_procedure(int argc, char **argv);
+/* --- sign (cli_sign.c) --- */
+int cli_sign(int argc, char **argv);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

@@ -27,6 +27,10 @@ static void usage(FILE *f)
 		"  --max-body BYTES      request body limit (default 1 MiB)\n"
 		"  --no-access-log       for benchmarks\n"
 		"  --log FILE            operator log (default stderr)\n");
+	/* --- sign (app_sign.c) --- */
+	fprintf(f,
+		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
+		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -45,6 +49,7 @@ int cli_serve(int argc, char **argv)
 		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
 		{ "tenant-path-prefix", 0, NULL },
+		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -65,6 +70,9 @@ int cli_serve(int argc, char **argv)
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
 		.tenant_path_prefix = opts_get(o, n, "tenant-path-prefix") != NULL,
+		/* --- sign (app_sign.c) --- */
+		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
+							 : getenv("MADOGUCHI_TRUST_DIR"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");
