@@ -302,8 +302,6 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	if (r->nerrors > 0)
 		return err_set(e, ERR_INVALID, "draft %lld: an attachment is missing",
 			       (long long)draft_id);
-	if (strcmp(p->def->signature, "required") == 0 && !sig)
-		return err_set(e, ERR_AUTH, "signature required");
 	if (sig && (!sig->serial || !sig->subject))
 		return err_set(e, ERR_INVALID, "apply: incomplete signature record");
 	p->sig = sig;
@@ -323,6 +321,10 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	free(text);
 	forms_sha256_hex(p->sha256, p->canonical, p->clen);
 	identity_of(p->identity, p->def, r->answers);
+	/* after the canonical form: apply_canonical gives the bytes to sign
+	 * (ERR_AUTH with them) for a procedure that requires a signature */
+	if (strcmp(p->def->signature, "required") == 0 && !sig)
+		return err_set(e, ERR_AUTH, "signature required");
 	return 0;
 }
 

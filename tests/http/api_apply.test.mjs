@@ -7,17 +7,20 @@
 // unknown procedure, bodies past the limits, a wrong file type, another
 // resident's draft and another department's submission (404), a
 // transition the table refuses (409), a missing note (422), a bad token
-// (401), a cookie write without its CSRF header (403).
+// (401), a cookie write without its CSRF header (403); signed submissions
+// verified against a test PKI (tests/sign/pki.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer, Client, DEMO_USERS, passwordLogin, cli } from './lib.mjs';
+import { testPki, signBytes } from '../sign/pki.mjs';
 import { Api, loadProcedures, registerResident, adminClient, makeRole, makeStaff, png, sha256, submitKazei } from './apply_lib.mjs';
 
-let srv, alice, bob, kazei, kuminka;
+let srv, pki, alice, bob, kazei, kuminka;
 
 before(async () => {
-  srv = await startServer({ setup: loadProcedures });
+  pki = testPki();
+  srv = await startServer({ setup: loadProcedures, extraArgs: ['--trust-dir', pki.trust] });
   const admin = await adminClient(srv.base);
   await makeRole(admin, 'kazei-clerk', ['applications.read', 'applications.write', 'dept.kazei']);
   await makeRole(admin, 'kuminka-clerk', ['applications.read', 'applications.write', 'dept.kuminka']);
@@ -40,7 +43,7 @@ function overLimit(port, api) {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1', () => {
       s.write(`PUT /api/v1/drafts/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n`
-        + `Cookie: ${api.c.cookieHeader()}\r\nX-CSRF-Token: ${api.csrf}\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n{"answers":{"x":"`);
+        + `Cookie: ${api.c.cookieHeader()}\r\nX-CSRF-Token: ${api.csrf}\r\nContent-Length: ${200 * 1024 * 1024}\r\n\r\n{"answers":{"x":"`);
     });
     let d = '';
     s.on('data', (x) => { d += x; const m = d.match(/^HTTP\/1\.1 (\d{3})/); if (m) { s.destroy(); resolve(Number(m[1])); } });
@@ -132,7 +135,7 @@ test('resident errors: bad JSON, unknown procedure, wrong media type, limits, wr
   isError(miss, 422, 'invalid');
   assert.equal(miss.json.error.errors[0].path, 'procedure');
   assert.equal((await alice.post('/api/v1/drafts', { body: 'procedure=api-kazei', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 415);
-  // over the server's body limit (1 MiB): refused from the announced length
+  // over the server's body limit: refused from the announced length
   assert.equal(await overLimit(srv.port, alice), 413);
   const d = await alice.post('/api/v1/drafts', { json: { procedure: 'api-kazei' } });
   const id = d.json.id;
@@ -176,12 +179,47 @@ test('another resident: drafts, submissions and files of others are 404', async 
   isError(await bob.post(`/api/v1/submissions/${receipt}/transitions`, { json: { to: 'in_review' } }), 401);
 });
 
-test('a signed procedure answers 501 until signatures can be verified', async () => {
+test('signed submissions: verified against the trust store, refused with the reason', async () => {
   const d = await alice.post('/api/v1/drafts', { json: { procedure: 'api-signed' } });
   await alice.put(`/api/v1/drafts/${d.json.id}`, { json: { answers: { reason: '転居のため' } } });
-  isError(await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} }), 501, 'not_implemented');
-  isError(await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: 'MIIB' } }), 501);
+  // required: none given
+  const none = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
+  isError(none, 422);
+  assert.deepEqual([none.json.error.errors[0].path, none.json.error.errors[0].code], ['signature', 'required']);
   isError(await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: '***' } }), 422);
+  const can = await alice.get(`/api/v1/drafts/${d.json.id}/canonical`);
+  assert.equal(can.status, 200);
+  const bytes = Buffer.from(can.text_);
+  // signed over other bytes, by a revoked certificate, by an unknown CA
+  for (const [who, data, code] of [['resident', Buffer.concat([bytes, Buffer.from(' ')]), 'tampered'],
+    ['revoked', bytes, 'revoked'], ['other-resident', bytes, 'untrusted']]) {
+    const r = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: signBytes(pki, who, data).toString('base64') } });
+    isError(r, 422);
+    assert.equal(r.json.error.errors[0].path, 'signature');
+    assert.equal(r.json.error.errors[0].code, code, who);
+  }
+  // the resident's own signature over exactly the canonical bytes
+  const ok = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: signBytes(pki, 'resident', bytes).toString('base64') } });
+  assert.equal(ok.status, 201, ok.text_);
+  assert.equal(ok.json.signed, true);
+  assert.ok(ok.json.signature.serial.length > 0);
+  assert.match(ok.json.signature.subject, /CN=/);
+  assert.equal(ok.json.sha256, sha256(bytes), `${bytes.length} ${can.text_.length}`);
+  assert.ok(cli(['audit', 'query', '--db', srv.db, '--action', 'apply.submit.signed', '--json']).includes(ok.json.receipt));
+});
+
+test('signed submissions without a trust store answer 501', async () => {
+  const s2 = await startServer({ setup: loadProcedures });
+  try {
+    const r = await registerResident(s2.base, 'nosign@example.jp');
+    const d = await r.post('/api/v1/drafts', { json: { procedure: 'api-signed' } });
+    await r.put(`/api/v1/drafts/${d.json.id}`, { json: { answers: { reason: '転居のため' } } });
+    const can = await r.get(`/api/v1/drafts/${d.json.id}/canonical`);
+    const x = await r.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: signBytes(pki, 'resident', Buffer.from(can.text_)).toString('base64') } });
+    isError(x, 501, 'not_implemented');
+  } finally {
+    await s2.stop();
+  }
 });
 
 test('staff of two departments: lists, detail, transitions, assignment, comments', async () => {
