@@ -35,6 +35,7 @@ S=${BENCH_SECONDS:-10}
 CLIENTS=${CLIENTS:-64}
 FILE_BYTES=${FILE_BYTES:-204800}
 PORT=${SUBMIT_PORT:-18093}
+SERVER_THREADS=${SERVER_THREADS:-16}
 PGPORT=${SUBMIT_PGPORT:-55493}
 T=$(mktemp -d)
 chmod 755 "$T"
@@ -68,7 +69,7 @@ run() { # name db-url
   ./build/madoguchi demo --db "$db" --key-dir "$T/keys" >/dev/null
   ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null 2>&1
   taskset -c 0 ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
-    --threads 1 --no-access-log --default-tenant 139998 --static build/assets \
+    --threads "$SERVER_THREADS" --no-access-log --default-tenant 139998 --static build/assets \
     --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   register "http://127.0.0.1:$PORT"

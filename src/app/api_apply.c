@@ -18,9 +18,13 @@
  *     {"error":{"code","status","message":{"ja","en"},"request_id"}};
  *     validation errors are 422 with "errors":[{path, code, message_ja,
  *     message_en}] and never echo a value.
- *   - Every write appends an audit record in the same transaction as the
- *     change (app_audit_as); nothing personal goes into a detail or a log
- *     line (ids, receipt numbers and rule names only).
+ *   - Every change to a submission (submit, withdraw, transition,
+ *     assignment, comment) appends an audit record; a resident's own
+ *     drafts and uploads are not audited (nobody else sees them before
+ *     they are submitted, and their writes go through src/apply's group
+ *     commit, which a record of their own would serialise).  Nothing
+ *     personal goes into a detail or a log line (ids, receipt numbers and
+ *     rule names only).
  *
  * Limits: JSON bodies at most the server's body limit and APPLY_ANSWERS_MAX
  * (answers), API_NOTE_MAX bytes for a note, APPLY_COMMENT_MAX for a
@@ -334,10 +338,10 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 			    AUDIT_R_OK, e);
 }
 
-/* apply_submit, _withdraw, _transition and _assign commit in a
- * transaction of their own (apply.h says they join the caller's): until
- * they do, their audit record follows in its own transaction, and a
- * failure to write it is logged (the change is already durable) */
+/* apply_submit (group commit), _withdraw, _transition and _assign commit
+ * in a transaction of their own (apply.h says they join the caller's):
+ * their audit record follows in its own transaction, and a failure to
+ * write it is logged (the change is already durable) */
 static void audit_after(struct http_req *r, const char *action, const char *type,
 			const char *id)
 {
@@ -373,15 +377,7 @@ int api_draft_create(struct http_req *r)
 	}
 	struct err e;
 	int64_t id = 0;
-	int rc = tx_begin(r, &e);
-	if (rc == 0) {
-		rc = apply_draft_create(&id, app_store(r), &who, proc, NULL, NULL, 0, app_now(), &e);
-		char ids[24];
-		snprintf(ids, sizeof ids, "%lld", (long long)id);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.draft.create", "draft", ids, &e);
-		rc = tx_end(r, rc, &e);
-	}
+	int rc = apply_draft_create(&id, app_store(r), &who, proc, NULL, NULL, 0, app_now(), &e);
 	json_decref(body);
 	if (rc == ERR_NOTFOUND)
 		return http_send_error(r, rc, "この手続はありません。",
@@ -437,14 +433,8 @@ int api_draft_put(struct http_req *r)
 	json_decref(p.list);
 	int64_t id = parse_id(http_param(r, "id"));
 	struct err e;
-	int rc = tx_begin(r, &e);
-	if (rc == 0) {
-		rc = apply_draft_save(app_store(r), &who, id, answers,
-				      page ? (int)json_integer_value(page) : 0, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.draft.save", "draft", http_param(r, "id"), &e);
-		rc = tx_end(r, rc, &e);
-	}
+	int rc = apply_draft_save(app_store(r), &who, id, answers,
+				  page ? (int)json_integer_value(page) : 0, app_now(), &e);
 	json_decref(body);
 	if (rc)
 		return fail(r, rc, &e);
@@ -460,13 +450,7 @@ int api_draft_delete(struct http_req *r)
 	if (actor_of(&who, r))
 		return 0;
 	struct err e;
-	int rc = tx_begin(r, &e);
-	if (rc == 0) {
-		rc = apply_draft_delete(app_store(r), &who, parse_id(http_param(r, "id")), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.draft.delete", "draft", http_param(r, "id"), &e);
-		rc = tx_end(r, rc, &e);
-	}
+	int rc = apply_draft_delete(app_store(r), &who, parse_id(http_param(r, "id")), &e);
 	if (rc)
 		return fail(r, rc, &e);
 	return send_json(r, 200, json_pack("{s:b}", "deleted", 1));
@@ -500,13 +484,8 @@ int api_draft_file_put(struct http_req *r)
 		return send_one_problem(r, field, "empty", "ファイルが空です。",
 					"The file is empty.");
 	json_t *meta = NULL;
-	if ((rc = tx_begin(r, &e)) == 0) {
-		rc = apply_file_put(&meta, app_store(r), &who, f, name ? name : "file",
-				    data, n, app_now(), &e);
-		if (rc == 0)
-			rc = audit_in_tx(r, "apply.file.put", "draft", http_param(r, "id"), &e);
-		rc = tx_end(r, rc, &e);
-	}
+	rc = apply_file_put(&meta, app_store(r), &who, f, name ? name : "file",
+			    data, n, app_now(), &e);
 	if (rc == ERR_INVALID) {
 		json_decref(meta);
 		return send_one_problem(r, field, "type",
