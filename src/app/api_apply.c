@@ -1018,8 +1018,9 @@ int api_submission_comment(struct http_req *r)
 		return 0;
 	const char *text = json_string_value(json_object_get(body, "text"));
 	if (!text || !*text || strlen(text) > APPLY_COMMENT_MAX) {
+		const char *code = text && *text ? "too_long" : "required";
 		json_decref(body);
-		return send_one_problem(r, "text", text && *text ? "too_long" : "required",
+		return send_one_problem(r, "text", code,
 			"コメントは 1〜4000 バイトで入力してください。",
 			"A comment is 1 to 4000 bytes.");
 	}
