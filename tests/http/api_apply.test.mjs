@@ -170,6 +170,10 @@ test('another resident: drafts, submissions and files of others are 404', async 
   isError(await bob.put(`/api/v1/drafts/${d.json.id}`, { json: { answers: {} } }), 404);
   isError(await bob.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} }), 404);
   isError(await bob.put(`/api/v1/drafts/${d.json.id}/files/x`, { body: png(100), headers: { 'content-type': 'image/png' } }), 404);
+  isError(await bob.req('DELETE', `/api/v1/drafts/${d.json.id}`), 404);
+  assert.equal((await alice.get(`/api/v1/drafts/${d.json.id}`)).status, 200, 'still there');
+  assert.equal((await alice.req('DELETE', `/api/v1/drafts/${d.json.id}`)).status, 200);
+  isError(await alice.get(`/api/v1/drafts/${d.json.id}`), 404);
   isError(await bob.get(`/api/v1/submissions/${receipt}`), 404);
   isError(await bob.post(`/api/v1/submissions/${receipt}/withdraw`, { json: {} }), 404);
   assert.equal((await bob.c.req('GET', `/api/v1/files/${sha256(file)}`)).status, 404);
