@@ -122,6 +122,8 @@ struct apply_prep {
 	int nfiles;
 	const struct apply_signature *sig;
 	json_t *answers;             /* normalised (arena)                  */
+	char receipt[APPLY_RECEIPT_LEN + 1]; /* taken before the transaction
+					      (PostgreSQL), else ""          */
 };
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
  * when it does not validate). */
@@ -141,6 +143,10 @@ int apply_write(struct apply_submission *out, struct arena *a,
  * year (JST) of now, inside the caller's transaction. */
 int apply_receipt_next(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
 		       const char *tenant, int64_t now, struct err *e);
+/* apply_receipt_take -- the same in a transaction of its own (PostgreSQL:
+ * called before the submission's transaction; see receipt.c). */
+int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
+		       const char *tenant, int64_t now, struct err *e);
 /* apply_receipt_digit -- the check digit of the 17 digits d (Luhn). */
 int apply_receipt_digit(const char *digits17);
 
@@ -158,8 +164,9 @@ int apply_event_add(struct store *s, const struct apply_actor *who,
 int apply_group_write(struct store *s,
 		      int (*fn)(struct store *s, void *arg, struct err *e),
 		      void *arg, struct err *e);
-/* apply_group_stats -- commits made and writes they carried, so far. */
-void apply_group_stats(int64_t *commits, int64_t *writes);
+/* apply_group_stats -- commits made, writes they carried and the time
+ * leaders spent writing and committing (microseconds), so far. */
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
 
 /* apply_state_final -- rejected, completed, withdrawn. */
 int apply_state_final(const char *st);

@@ -13,8 +13,9 @@
  * puts its item on the queue of its database.  If no leader is writing,
  * it becomes the leader: it takes every queued item (at most
  * APPLY_GROUP_MAX), opens a transaction on its own connection, runs each
- * item's function inside a SAVEPOINT (an item that fails is rolled back
- * alone and gets its own error), commits once, and wakes the others.  A
+ * item's function, commits once, and wakes the others.  An item that
+ * fails is taken out and the rest run again (run_batch), so it gets its
+ * own error and the others are not affected.  A
  * writer whose item was carried by another leader returns that result.
  * Items queued while a leader writes form the next batch.
  *
@@ -25,12 +26,19 @@
  * none of the batch is written.  A caller that already has a transaction
  * open on its connection is not grouped: its function runs in that
  * transaction.  Databases are told apart by their redacted URL.
+ *
+ * SQLite only: on PostgreSQL each write runs in its own transaction on
+ * its own connection, and the server groups the WAL flushes of
+ * concurrent commits (its ceiling here: ~4,000 one-row commits/s from 64
+ * connections against ~200 from one).
  */
 #include "apply/apply_int.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/util.h"
 
 #define APPLY_GROUP_MAX 64
 #define GROUPS_MAX 8
@@ -47,7 +55,7 @@ struct group {
 	char key[STORE_URL_MAX + 8];
 	struct gitem *head, *tail;
 	int leader;
-	int64_t commits, writes;
+	int64_t commits, writes, busy_us;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -69,41 +77,46 @@ static struct group *group_of(struct store *s)
 	return g;
 }
 
-static void run_batch(struct store *s, struct gitem **items, int n)
+/* Run the items in one transaction, in queue order, without savepoints
+ * (failures are rare: validation happened before).  When an item fails,
+ * roll back, give that item its own error, and run the others again from
+ * the same starting state: the items before it succeed again the same
+ * way, so its failure stands (e.g. the second submission of one draft);
+ * the items after it were never judged on a partial write.  A failed
+ * BEGIN or COMMIT fails every item still in the batch. */
+static void run_batch(struct store *s, struct gitem *const *batch, int n)
 {
-	struct err e = { 0 };
-	int rc = store_begin(s, &e);
-	int failed_all = rc;
-	for (int i = 0; i < n && !failed_all; i++) {
-		struct gitem *it = items[i];
-		err_clear(&it->err);
-		if (n > 1 && (rc = store_exec(s, "SAVEPOINT apply_group", NULL, 0, &e)) < 0) {
-			failed_all = rc;
-			break;
+	struct gitem *items[APPLY_GROUP_MAX];   /* the ones still to write */
+	memcpy(items, batch, sizeof *items * (size_t)n);
+	for (;;) {
+		if (n == 0)
+			return;
+		struct err e = { 0 };
+		int rc = store_begin(s, &e), bad = -1;
+		for (int i = 0; rc == 0 && i < n; i++) {
+			err_clear(&items[i]->err);
+			items[i]->rc = items[i]->fn(s, items[i]->arg, &items[i]->err);
+			if (items[i]->rc) {
+				bad = i;
+				break;
+			}
 		}
-		it->rc = it->fn(s, it->arg, &it->err);
-		if (n == 1)
-			break;
-		if (it->rc)
-			rc = store_exec(s, "ROLLBACK TO SAVEPOINT apply_group", NULL, 0, &e);
-		if (rc >= 0)
-			rc = store_exec(s, "RELEASE SAVEPOINT apply_group", NULL, 0, &e);
-		if (rc < 0)
-			failed_all = rc;
-	}
-	if (!failed_all && n == 1 && items[0]->rc) {
-		store_rollback(s);
-		return;
-	}
-	if (!failed_all && (rc = store_commit(s, &e)) != 0)
-		failed_all = rc;        /* a failed commit has rolled back */
-	else if (failed_all && store_in_tx(s))
-		store_rollback(s);
-	if (failed_all)
-		for (int i = 0; i < n; i++) {
-			items[i]->rc = failed_all;
+		if (rc == 0 && bad >= 0) {
+			store_rollback(s);
+			memmove(&items[bad], &items[bad + 1], sizeof *items * (size_t)(n - bad - 1));
+			n--;
+			continue;
+		}
+		if (rc == 0 && (rc = store_commit(s, &e)) == 0)
+			return;
+		if (store_in_tx(s))
+			store_rollback(s);
+		for (int i = 0; i < n; i++) {   /* nothing of the batch is written */
+			items[i]->rc = rc;
 			items[i]->err = e;
 		}
+		return;
+	}
 }
 
 int apply_group_write(struct store *s,
@@ -112,6 +125,15 @@ int apply_group_write(struct store *s,
 {
 	if (store_in_tx(s))
 		return fn(s, arg, e);
+	if (store_kind(s) == STORE_PG) {
+		/* PostgreSQL flushes the WAL of concurrent commits together
+		 * itself; funnelling them through one connection would only
+		 * add a round trip per statement (measured: 20x slower) */
+		int own, rc = apply_tx_begin(&own, s, e);
+		if (rc == 0)
+			rc = apply_tx_end(own, fn(s, arg, e), s, e);
+		return rc;
+	}
 	struct gitem me = { .fn = fn, .arg = arg };
 	pthread_mutex_lock(&lock);
 	struct group *g = group_of(s);
@@ -142,8 +164,11 @@ int apply_group_write(struct store *s,
 		if (!g->head)
 			g->tail = NULL;
 		pthread_mutex_unlock(&lock);
+		int64_t t0 = mono_us();
 		run_batch(s, batch, n);
+		int64_t took = mono_us() - t0;
 		pthread_mutex_lock(&lock);
+		g->busy_us += took;
 		for (int i = 0; i < n; i++)
 			batch[i]->done = 1;
 		g->commits++;
@@ -157,13 +182,14 @@ int apply_group_write(struct store *s,
 	return me.rc;
 }
 
-void apply_group_stats(int64_t *commits, int64_t *writes)
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us)
 {
 	pthread_mutex_lock(&lock);
-	*commits = *writes = 0;
+	*commits = *writes = *busy_us = 0;
 	for (int i = 0; i < ngroups; i++) {
 		*commits += groups[i].commits;
 		*writes += groups[i].writes;
+		*busy_us += groups[i].busy_us;
 	}
 	pthread_mutex_unlock(&lock);
 }

@@ -15,6 +15,9 @@
  *     moment (group commit, group.c): one fsync for many submissions.
  *     A draft deleted meanwhile (submitted twice at once) makes the second
  *     transaction roll back with ERR_CONFLICT: one draft, one submission.
+ *   - Every function here joins a transaction the caller has open (so that
+ *     the caller's audit record and notification commit with it), or
+ *     opens and commits its own.
  *   - What is stored is forms_canonical's bytes (answers are read back out
  *     of them) and their SHA-256; a signature is over exactly those bytes.
  *   - Likely duplicates (see README.md): same tenant and procedure, not
@@ -385,7 +388,9 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	int64_t due = apply_due_at(now, p->def->target_days), dup = 0;
 	int64_t id = d->submission_id;
 	if (id == 0) {
-		if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
+		if (p->receipt[0])
+			snprintf(out->receipt, sizeof out->receipt, "%s", p->receipt);
+		else if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
 			goto out;
 		if ((rc = dup_find(&dup, s, who->tenant, p, 0, now, e)))
 			goto out;
@@ -516,6 +521,9 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 	int rc = apply_prepare(&p, r, a, s, who, draft_id, sig, now, e);
 	if (rc)
 		return rc;
+	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
+	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
+		return rc;
 	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .now = now };
 	return apply_group_write(s, submit_fn, &j, e);
 }
@@ -549,7 +557,8 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
@@ -575,10 +584,10 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	if ((rc = store_exec(s, "DELETE FROM apply_drafts WHERE submission_id = $1 AND tenant = $2",
 			     dv, 2, e)) < 0)
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
@@ -597,7 +606,8 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	struct arena *a = arena_new(8u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 1, 1, e)))
@@ -618,7 +628,7 @@ int apply_correct(int64_t *draft_id, struct store *s,
 			     " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4"
 			     " ORDER BY id LIMIT 1", q, 4, e);
 	if (rc == 0) {
-		rc = store_commit(s, e);
+		rc = apply_tx_end(own, 0, s, e);
 		goto out;
 	}
 	if (rc != ERR_NOTFOUND)
@@ -626,11 +636,11 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	if ((rc = apply_draft_insert(draft_id, s, who, cur.procedure, cur.version, cur.answers,
 				     cur.sources, cur.bundle_id, id, now, e)))
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
 	*draft_id = 0;
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
