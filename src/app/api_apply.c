@@ -19,7 +19,9 @@
  *     validation errors are 422 with "errors":[{path, code, message_ja,
  *     message_en}] and never echo a value.
  *   - Every change to a submission (submit, withdraw, transition,
- *     assignment, comment) appends an audit record; a resident's own
+ *     assignment, comment) appends an audit record, in the change's
+ *     transaction except for the submission itself (see audit_after);
+ *     a resident's own
  *     drafts and uploads are not audited (nobody else sees them before
  *     they are submitted, and their writes go through src/apply's group
  *     commit, which a record of their own would serialise).  Nothing
@@ -338,10 +340,11 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 			    AUDIT_R_OK, e);
 }
 
-/* apply_submit (group commit), _withdraw, _transition and _assign commit
- * in a transaction of their own (apply.h says they join the caller's):
- * their audit record follows in its own transaction, and a failure to
- * write it is logged (the change is already durable) */
+/* a submission is written by src/apply's group commit (one fsync for the
+ * submissions of several threads), which a transaction of the handler's
+ * own would bypass: its audit record follows in a transaction of its own,
+ * and a failure to write it is logged (the submission is already
+ * durable).  Staff writes and withdrawals commit with their record. */
 static void audit_after(struct http_req *r, const char *action, const char *type,
 			const char *id)
 {
@@ -889,9 +892,13 @@ int api_submission_withdraw(struct http_req *r)
 	if (load_submission(&s, r, &who))
 		return 0;
 	struct err e;
-	int rc = apply_withdraw(app_store(r), &who, s.id, app_now(), &e);
-	if (rc == 0)
-		audit_after(r, "apply.withdraw", "submission", s.receipt);
+	int rc = tx_begin(r, &e);
+	if (rc == 0) {
+		rc = apply_withdraw(app_store(r), &who, s.id, app_now(), &e);
+		if (rc == 0)
+			rc = audit_in_tx(r, "apply.withdraw", "submission", s.receipt, &e);
+		rc = tx_end(r, rc, &e);
+	}
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -943,10 +950,14 @@ int api_submission_transition(struct http_req *r)
 	struct apply_event ev;
 	memset(&ev, 0, sizeof ev);
 	struct err e;
-	int rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
-				  note && *note ? note : NULL, app_now(), &e);
-	if (rc == 0)
-		audit_after(r, "apply.transition", "submission", s.receipt);
+	int rc = tx_begin(r, &e);
+	if (rc == 0) {
+		rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
+				      note && *note ? note : NULL, app_now(), &e);
+		if (rc == 0)
+			rc = audit_in_tx(r, "apply.transition", "submission", s.receipt, &e);
+		rc = tx_end(r, rc, &e);
+	}
 	json_decref(body);
 	if (rc == ERR_INVALID)
 		return send_one_problem(r, "note", "required",
@@ -995,9 +1006,12 @@ int api_submission_assign(struct http_req *r)
 	struct apply_submission s;
 	if (load_submission(&s, r, &who))
 		return 0;
-	rc = apply_assign(app_store(r), &who, s.id, staff_id, app_now(), &e);
-	if (rc == 0)
-		audit_after(r, "apply.assign", "submission", s.receipt);
+	if ((rc = tx_begin(r, &e)) == 0) {
+		rc = apply_assign(app_store(r), &who, s.id, staff_id, app_now(), &e);
+		if (rc == 0)
+			rc = audit_in_tx(r, "apply.assign", "submission", s.receipt, &e);
+		rc = tx_end(r, rc, &e);
+	}
 	if (rc == ERR_NOTFOUND && staff_id > 0)
 		return send_one_problem(r, "staff_id", "unknown", "その職員はいません。",
 					"There is no such member of staff.");
