@@ -10,6 +10,7 @@
  * refreshed CRL needs a restart (docs/signatures.md).
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "app/app.h"
 #include "base/log.h"
@@ -27,10 +28,22 @@ int app_trust_init(struct app *a, struct err *e)
 		return rc;
 	int certs, crls;
 	sign_trust_counts(a->trust, &certs, &crls);
-	char c1[12], c2[12];
+	char c1[12], c2[12], next[32] = "none";
 	snprintf(c1, sizeof c1, "%d", certs);
 	snprintf(c2, sizeof c2, "%d", crls);
-	log_info("signature trust store loaded", "ca_certs", c1, "crls", c2);
+	int64_t nu = sign_trust_crl_expiry(a->trust);
+	time_t tt = (time_t)nu;
+	struct tm tm;
+	if (nu && gmtime_r(&tt, &tm))
+		strftime(next, sizeof next, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	log_info("signature trust store loaded", "ca_certs", c1, "crls", c2,
+		 "crl_next_update", next);
+	if (crls == 0)
+		log_warn("the trust directory has no CRL: every signature is refused (no_crl)");
+	else if (nu <= app_now())
+		log_warn("a CRL of the trust directory is past its nextUpdate: signatures "
+			 "that need it are refused (no_crl) until it is renewed",
+			 "crl_next_update", next);
 	return 0;
 }
 

@@ -64,6 +64,10 @@ void sign_trust_free(struct sign_trust *t);
 /* sign_trust_counts -- how many CA certificates and CRLs were loaded (for
  * the start-up log line). */
 void sign_trust_counts(const struct sign_trust *t, int *certs, int *crls);
+/* sign_trust_crl_expiry -- the earliest nextUpdate of the loaded CRLs
+ * (Unix seconds; 0 when there is none): from then on signatures whose
+ * chain needs that CRL are refused with SIGN_NO_CRL until it is renewed. */
+int64_t sign_trust_crl_expiry(const struct sign_trust *t);
 
 enum sign_reason {
 	SIGN_OK = 0,
@@ -85,8 +89,8 @@ enum sign_reason {
 struct sign_result {
 	enum sign_reason reason;
 	char serial[80];             /* signer certificate serial, uppercase hex */
-	char subject[256];           /* RFC 2253, UTF-8                          */
-	char issuer[256];            /* RFC 2253, UTF-8                          */
+	char subject[256];           /* RFC 2253, valid UTF-8 (bad bytes: '?')   */
+	char issuer[256];            /* RFC 2253, valid UTF-8                    */
 	int64_t not_before, not_after;   /* Unix seconds                         */
 };
 

@@ -13,6 +13,7 @@
 struct sign_trust {
 	X509_STORE *store;       /* anchors + CRLs, shared read-only        */
 	int ncerts, ncrls;
+	int64_t crl_next_update;     /* earliest nextUpdate, Unix s; 0: none */
 };
 
 /* sign_openssl_reason -- the reason text of the last OpenSSL error (or

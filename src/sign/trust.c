@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -138,6 +139,14 @@ static int finish(struct loading *l, struct err *e)
 		if (!X509_STORE_add_crl(l->t->store, c))
 			return err_set(e, ERR_NOMEM, "trust: %s", sign_openssl_reason());
 		l->t->ncrls++;
+		const ASN1_TIME *nu = X509_CRL_get0_nextUpdate(c);
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		if (nu && ASN1_TIME_to_tm(nu, &tm)) {
+			int64_t at = (int64_t)timegm(&tm);
+			if (!l->t->crl_next_update || at < l->t->crl_next_update)
+				l->t->crl_next_update = at;
+		}
 	}
 	return 0;
 }
@@ -296,4 +305,9 @@ void sign_trust_counts(const struct sign_trust *t, int *certs, int *crls)
 		*certs = t ? t->ncerts : 0;
 	if (crls)
 		*crls = t ? t->ncrls : 0;
+}
+
+int64_t sign_trust_crl_expiry(const struct sign_trust *t)
+{
+	return t ? t->crl_next_update : 0;
 }

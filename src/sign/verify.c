@@ -48,6 +48,36 @@ static void copy_utf8(char *out, size_t cap, const char *s, size_t n)
 	out[n] = 0;
 }
 
+/* replace every byte that is not part of valid UTF-8 (overlongs,
+ * surrogates and code points past U+10FFFF included) by '?': a
+ * certificate's strings go into the database and onto pages */
+static void utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		unsigned c = p[0];
+		int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			  (c & 0xf8) == 0xf0 ? 4 : 0;
+		int ok = len > 0;
+		unsigned cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+		for (int k = 1; ok && k < len; k++) {
+			if ((p[k] & 0xc0) != 0x80)
+				ok = 0;
+			else
+				cp = (cp << 6) | (p[k] & 0x3fu);
+		}
+		if (ok && len > 1)
+			ok = !((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+			       (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+			       (cp >= 0xd800 && cp <= 0xdfff));
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += len;
+	}
+}
+
 static void name_text(char *out, size_t cap, const X509_NAME *nm)
 {
 	out[0] = 0;
@@ -61,6 +91,7 @@ static void name_text(char *out, size_t cap, const X509_NAME *nm)
 			copy_utf8(out, cap, p, (size_t)n);
 	}
 	BIO_free(b);
+	utf8_clean(out);
 }
 
 static int64_t asn1_unix(const ASN1_TIME *t)

@@ -8,7 +8,7 @@
  * never anything but ERR_AUTH for a refusal; the reason is in range and
  * has a message in every language; sign_cms_der gives DER or refuses;
  * the recorded strings are
- * NUL-terminated within their arrays; nothing leaks or crashes.  Random
+ * NUL-terminated within their arrays and valid UTF-8; nothing leaks or crashes.  Random
  * bytes never verify (a valid signature needs the test CA's key).
  */
 #include <assert.h>
@@ -21,6 +21,28 @@
 
 static struct sign_trust *trust;
 static const char DATA[] = "{\"answers\":{},\"procedure\":\"p\",\"tenant\":\"139998\",\"version\":1}";
+
+/* an independent check: strict UTF-8 (no overlongs, no surrogates) */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (p[0] < 0x80) { p++; continue; }
+		int len = (p[0] >= 0xc2 && p[0] <= 0xdf) ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 :
+			  (p[0] >= 0xf0 && p[0] <= 0xf4) ? 4 : 0;
+		if (!len)
+			return 0;
+		for (int k = 1; k < len; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return 0;
+		if (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+			return 0;
+		if (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+			return 0;
+		p += len;
+	}
+	return 1;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -64,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	assert(memchr(r.serial, 0, sizeof r.serial));
 	assert(memchr(r.subject, 0, sizeof r.subject));
 	assert(memchr(r.issuer, 0, sizeof r.issuer));
+	assert(utf8_valid(r.subject) && utf8_valid(r.issuer));
 	assert(sign_reason_message(r.reason, "en")[0]);
 	assert(sign_reason_message(r.reason, "ja-easy")[0]);
 	/* what gets stored: DER, or a refusal */

@@ -24,9 +24,25 @@ test('serve --trust-dir loads the CA and CRL and says so', async () => {
   const srv = await startServer({ extraArgs: ['--trust-dir', pki.trust] });
   try {
     assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
-    assert.match(srv.log(), /signature trust store loaded" ca_certs="1" crls="1"/);
+    assert.match(srv.log(), /signature trust store loaded" ca_certs="1" crls="1" crl_next_update="2044-12-31T23:59:59Z"/);
+    assert.doesNotMatch(srv.log(), /level=warn/);
   } finally {
     await srv.stop();
+  }
+});
+
+test('serve warns when the CRL is outdated or missing', async () => {
+  const srv = await startServer({ extraArgs: ['--trust-dir', join(pki.dir, 'trust-stale')] });
+  try {
+    assert.match(srv.log(), /level=warn msg="a CRL of the trust directory is past its nextUpdate/);
+  } finally {
+    await srv.stop();
+  }
+  const srv2 = await startServer({ extraArgs: ['--trust-dir', join(pki.dir, 'trust-nocrl')] });
+  try {
+    assert.match(srv2.log(), /level=warn msg="the trust directory has no CRL/);
+  } finally {
+    await srv2.stop();
   }
 });
 

@@ -230,6 +230,9 @@ static void test_no_crl(void)
 	T_REQUIRE(t);
 	T_EQ_INT(verify_as("resident", NULL, t, NOW, NULL), SIGN_NO_CRL);
 	T_EQ_INT(verify_as("resident", NULL, t, 1740000000, NULL), SIGN_OK);  /* 2025-02 */
+	T_EQ_INT(sign_trust_crl_expiry(t), 1748736000);   /* 2025-06-01T00:00:00Z */
+	T_EQ_INT(sign_trust_crl_expiry(trust), RES_NOT_AFTER);
+	T_EQ_INT(sign_trust_crl_expiry(NULL), 0);
 	sign_trust_free(t);
 }
 
@@ -600,6 +603,14 @@ static void test_cli(void)
 	path(okey, sizeof okey, "other-resident.key");
 	const char *mismatch[] = { "sign", "--key", okey, "--cert", cert, dp };
 	T_EQ_INT(run_cli(out, sizeof out, 6, mismatch), 1);
+	/* an encrypted key is refused, never prompted for */
+	char ekey[256], cmd[1024];
+	path(ekey, sizeof ekey, "resident-enc.key");
+	snprintf(cmd, sizeof cmd, "openssl pkey -in %s -aes256 -passout pass:demo-pass -out %s", key, ekey);
+	T_REQUIRE(system(cmd) == 0);
+	const char *enc[] = { "sign", "--key", ekey, "--cert", cert, dp };
+	T_EQ_INT(run_cli(out, sizeof out, 6, enc), 1);
+	T_CHECK(strstr(out, "encrypted") != NULL);
 	/* usage */
 	const char *nokey[] = { "sign", dp };
 	T_EQ_INT(run_cli(out, sizeof out, 2, nokey), 2);
