@@ -134,9 +134,21 @@ void http_common_headers(struct http_req *r)
 			      H2O_STRLIT("nosniff"), 1);
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("x-frame-options"), 0, H2O_STRLIT("DENY"), 1);
-	h2o_set_header_by_str(&req->pool, &req->res.headers,
-			      H2O_STRLIT("content-security-policy"), 0,
-			      csp, sizeof csp - 1, 1);
+	/* a handler may add a policy of its own (an attachment served with
+	 * "sandbox"): both apply, as two policies joined by a comma; it can
+	 * only tighten the default, never loosen it */
+	ssize_t ci = h2o_find_header_by_str(&req->res.headers,
+					    H2O_STRLIT("content-security-policy"), -1);
+	if (ci >= 0) {
+		h2o_iovec_t own = req->res.headers.entries[ci].value;
+		h2o_iovec_t both = h2o_concat(&req->pool, own, h2o_iovec_init(H2O_STRLIT(", ")),
+					      h2o_iovec_init(csp, sizeof csp - 1));
+		req->res.headers.entries[ci].value = both;
+	} else {
+		h2o_set_header_by_str(&req->pool, &req->res.headers,
+				      H2O_STRLIT("content-security-policy"), 0,
+				      csp, sizeof csp - 1, 1);
+	}
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("referrer-policy"), 0,
 			      H2O_STRLIT("same-origin"), 1);
