@@ -12,6 +12,7 @@
 #include "search/search.h"
 #include "opendata/opendata.h"
 #include "forms/forms.h"
+#include "mail/mail.h" /* --- mail (src/mail) --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -39,6 +40,7 @@ static void schemas_init(void)
 	schemas[nschemas++] = search_schema;
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
+	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
