@@ -41,6 +41,9 @@ static void schemas_init(void)
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
 	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
+	/* --- apply (src/apply): after forms --- */
+	extern const struct store_module_schema apply_schema;
+	schemas[nschemas++] = apply_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)

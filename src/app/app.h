@@ -167,4 +167,15 @@ int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
 
+/* --- apply (app_apply.c) --- */
+/* app_apply_actor -- who acts on applications, from the request's session
+ * (the route must declare a permission, so that the session is loaded):
+ * a resident's full session gives APPLY_RESIDENT; a staff member's gives
+ * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
+ * read back as '-'; "dept.all": ndepts -1); anything else ERR_AUTH.  The
+ * strings live in a. */
+struct apply_actor;
+int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
+/* --- end apply --- */
+
 #endif

@@ -44,9 +44,9 @@
  * reach the others (apply_transition).
  *
  * Receipt numbers: "<tenant>-<year>-<7-digit sequence><check digit>",
- * e.g. 139998-2026-00000123 (a mod-10 weighted check digit over the 13
- * digits before it, see apply_receipt_check).  The sequence restarts each
- * calendar year (JST) per tenant; numbers are never reused.
+ * e.g. 139998-2026-00000121 (a mod-10 weighted check digit -- Luhn's --
+ * over the 17 digits before it, see apply_receipt_check).  The sequence
+ * restarts each calendar year (JST) per tenant; numbers are never reused.
  *
  * Limits: answers APPLY_ANSWERS_MAX bytes (forms' limit), attachments
  * FORMS field max_bytes (at most APPLY_FILE_MAX), APPLY_MAX_FILES per
@@ -71,7 +71,7 @@
 #define APPLY_COMMENT_MAX 4000
 #define APPLY_PAGE_MAX 200
 #define APPLY_MAX_DRAFTS 100
-#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000123" */
+#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000121" */
 #define APPLY_STATE_MAX 32
 #define APPLY_DEPT_MAX 64
 #define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
