@@ -31,6 +31,9 @@ int cli_routes(int argc, char **argv);
 int cli_opendata(int argc, char **argv);
 int cli_search(int argc, char **argv);
 int cli_procedure(int argc, char **argv);
+/* --- inbox (cli_submission.c) --- */
+int cli_submission(int argc, char **argv);
+/* --- end inbox --- */
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

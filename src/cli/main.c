@@ -30,6 +30,9 @@ static const struct cli_command commands[] = {
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+	/* --- inbox (cli_submission.c) --- */
+	{ "submission", cli_submission, "online applications: submit for a resident, list" },
+	/* --- end inbox --- */
 };
 
 static void usage(FILE *out)
