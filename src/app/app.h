@@ -35,6 +35,8 @@ struct app_config {
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
+	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
+	const struct mail_config *mail;
 };
 
 struct app {

@@ -34,6 +34,15 @@ int cli_procedure(int argc, char **argv);
 /* --- inbox (cli_submission.c) --- */
 int cli_submission(int argc, char **argv);
 /* --- end inbox --- */
+/* --- mail (cli_mail.c) --- */
+int cli_mail(int argc, char **argv);
+struct mail_config;
+struct opt;
+/* cli_mail_options -- the relay options shared by `serve` and `mail
+ * send-pending` (--smtp-url, --mail-from, ...) into *out (strings point
+ * into o); out->smtp_url NULL when none is given.  0, or CLI_USAGE after
+ * a bilingual message. */
+int cli_mail_options(struct mail_config *out, const struct opt *o, int n);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

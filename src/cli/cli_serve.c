@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "mail/mail.h" /* --- mail (src/mail) --- */
 
 static void usage(FILE *f)
 {
@@ -26,7 +27,18 @@ static void usage(FILE *f)
 		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
 		"  --max-body BYTES      request body limit (default 1 MiB)\n"
 		"  --no-access-log       for benchmarks\n"
-		"  --log FILE            operator log (default stderr)\n");
+		"  --log FILE            operator log (default stderr)\n"
+		/* --- mail (src/mail) --- */
+		"  --smtp-url URL        relay for e-mail: smtp://host[:port] or smtps://...;\n"
+		"                        without it e-mail stays queued (madoguchi mail list)\n"
+		"  --mail-from ADDR      sender address (required with --smtp-url)\n"
+		"  --mail-from-name NAME sender display name (UTF-8)\n"
+		"  --smtp-starttls P     smtp://: require (default), try or none\n"
+		"  --smtp-auth-file F    key file (mode 600) with one line user:password\n"
+		"  --smtp-ca-file PEM    CA bundle for the relay (default: the system's)\n"
+		"  --smtp-timeout SECS   one SMTP transaction (default 30)\n"
+		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
+		"  --mail-max-attempts N attempts before a message fails (default 8)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -45,6 +57,11 @@ int cli_serve(int argc, char **argv)
 		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
 		{ "tenant-path-prefix", 0, NULL },
+		/* --- mail (src/mail) --- */
+		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
+		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
+		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
+		{ "mail-max-attempts", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -91,6 +108,13 @@ int cli_serve(int argc, char **argv)
 	}
 	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
 		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
+	/* --- mail (src/mail) --- */
+	static struct mail_config mail;
+	int mrc = cli_mail_options(&mail, o, n);
+	if (mrc)
+		return mrc;
+	if (mail.smtp_url)
+		cfg.mail = &mail;
 	if ((s = opts_get(o, n, "log")) && log_open(s))
 		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
 	struct app a;

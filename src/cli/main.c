@@ -33,6 +33,8 @@ static const struct cli_command commands[] = {
 	/* --- inbox (cli_submission.c) --- */
 	{ "submission", cli_submission, "online applications: submit for a resident, list" },
 	/* --- end inbox --- */
+	/* --- mail (cli_mail.c) --- */
+	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 };
 
 static void usage(FILE *out)
