@@ -518,7 +518,6 @@ int page_inbox(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &pg, r, title, NULL, NULL);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/inbox.css\">\n");
-	html_printf(&b, "<h1>%s</h1>\n", title);
 
 	/* views */
 	html_printf(&b, "<nav aria-label=\"%s\" class=\"inbox-views\"><ul class=\"plain\">", html_t(l, "inbox.views"));
@@ -898,7 +897,7 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	struct buf b;
 	app_page_open(&b, &pg, r, title, error_id, error);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/inbox.css\">\n");
-	html_printf(&b, "<p><a href=\"/staff/inbox\">%s</a></p><h1>%s</h1>\n", html_t(l, "inbox.back"), title);
+	html_printf(&b, "<p><a href=\"/staff/inbox\">%s</a></p>\n", html_t(l, "inbox.back"));
 	const struct staff_ent *as = sb.assignee ? staff_find(&sl, sb.assignee) : NULL;
 	int overdue = sb.due_at && sb.due_at < now && !state_final(sb.status);
 	html_printf(&b, "<dl class=\"summary\"><dt>%s</dt><dd>%s (%s %d)</dd>"
@@ -1049,8 +1048,8 @@ int page_submission_history(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &pg, r, title, NULL, NULL);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/inbox.css\">\n");
-	html_printf(&b, "<p><a href=\"/staff/submissions/%ld\">%s</a></p><h1>%s</h1>\n", (long)id,
-		    html_t(l, "sub.back"), title);
+	html_printf(&b, "<p><a href=\"/staff/submissions/%ld\">%s</a></p>\n", (long)id,
+		    html_t(l, "sub.back"));
 	rc = render_history(&b, r, &act, &sb, &sl);
 	if (rc) {
 		buf_done(&b);
@@ -1062,21 +1061,26 @@ int page_submission_history(struct http_req *r)
 /* ---- acting on a submission ---- */
 
 /* the link a resident follows from the notification: the tenant's own
- * host when it has one, else the Host of this request if it looks like a
- * host name (never anything else from the request) */
+ * host when it has one, else the host this request came to (validated:
+ * letters, digits, dots, dashes) with the port the server listens on
+ * when that is not the scheme's default; never anything else from the
+ * request */
 static const char *resident_link(struct http_req *r, const char *receipt)
 {
 	struct app_req *q = app_req(r);
-	const char *host = q->tenant.host[0] ? q->tenant.host : http_header(r, "host");
-	if (!host || !*host || strlen(host) > 255)
+	const char *host = q->tenant.host[0] ? q->tenant.host : r->host;
+	if (!host || !*host || strlen(host) > 253)
 		return NULL;
 	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == ':' ||
-		      *p == '[' || *p == ']'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
 			return NULL;
-	return arena_printf(r->arena, "%s://%s%s/submissions/%s", r->tls ? "https" : "http",
-			    host, r->base ? r->base : "", receipt);
+	const char *port = "";
+	const char *listen = app_of(r)->cfg.listen;
+	const char *colon = !q->tenant.host[0] && listen ? strrchr(listen, ':') : NULL;
+	if (colon && strcmp(colon, r->tls ? ":443" : ":80") != 0)
+		port = colon;
+	return arena_printf(r->arena, "%s://%s%s%s/submissions/%s", r->tls ? "https" : "http",
+			    host, port, r->base ? r->base : "", receipt);
 }
 
 /* queue the resident's notice of a transition (in the caller's
@@ -1146,7 +1150,6 @@ static int conflict_page(struct http_req *r, int64_t id, const char *current)
 	struct html_page pg;
 	struct buf b;
 	app_page_open(&b, &pg, r, html_t(l, "sub.conflict_title"), NULL, NULL);
-	html_printf(&b, "<h1>%s</h1>", html_t(l, "sub.conflict_title"));
 	const char *ja = "この申請は、あなたが画面を開いた後にほかの職員が更新したため、操作を行いませんでした。最新の内容を確認してから、もう一度操作してください。";
 	const char *en = "Nothing was changed: another member of staff updated this application after you opened it. Check the latest state, then try again.";
 	if (l == HTML_EN)

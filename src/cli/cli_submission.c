@@ -286,8 +286,8 @@ static int do_list(int argc, char **argv)
 	struct store *s;
 	if (store_open(&s, db, &e))
 		return cli_error(&e, "データベースに接続できません", "cannot open the database");
-	/* the operator sees every department: an all-departments staff actor */
-	struct apply_actor who = { .kind = APPLY_STAFF, .id = 0, .tenant = tenant,
+	/* the operator sees every department of the tenant: the system actor */
+	struct apply_actor who = { .kind = APPLY_SYSTEM, .id = 0, .tenant = tenant,
 				   .depts = NULL, .ndepts = -1 };
 	struct apply_filter f = { .procedure = opts_get(o, no, "procedure"),
 				  .status = opts_get(o, no, "status"), .assignee = -1,

@@ -67,8 +67,9 @@ export function addStaff(srv, tenant, login, role, password) {
 }
 
 // the whole fixture; every staff session is logged in once
-export async function inboxFixture() {
+export async function inboxFixture({ extraArgs = [] } = {}) {
   const srv = await startServer({
+    extraArgs,
     setup: ({ db, keys }) => {
       cli(['procedure', 'load', '--db', db, '--tenant', DEMO, 'data/procedures']);
       cli(['init', '--db', db, '--key-dir', keys, '--code', OTHER, '--name-ja', 'テスト町',
