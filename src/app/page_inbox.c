@@ -1428,61 +1428,78 @@ static int to_cp932(char **out, size_t *out_len, long *replaced, const char *in,
 	return *out ? 0 : ERR_NOMEM;
 }
 
-int page_inbox_csv(struct http_req *r)
-{
-	struct app_req *q = app_req(r);
-	struct store *s = app_store(r);
-	struct apply_actor who;
+/* The export runs on the blocking pool (http_defer): it reads every row
+ * of a procedure version.  Everything it needs is copied into the job;
+ * the body it builds is malloc'd and handed to csv_done, which sends and
+ * frees it (a client that disconnected meanwhile leaves it unfreed: the
+ * HTTP layer calls no clean-up then; bounded by INBOX_CSV_MAX_ROWS). */
+#define CSV_DEPTS_MAX 48
+struct csv_job {
+	const struct audit_config *audit;
+	struct app_actor aa;
+	char tenant[TENANT_CODE_LEN + 1];
+	char depts[CSV_DEPTS_MAX][APPLY_DEPT_MAX + 1];
+	int ndepts;                          /* -1: every department        */
+	char proc[FORMS_ID_MAX + 1];
+	int version;                         /* 0: latest; then the one used */
+	char department[APPLY_DEPT_MAX + 1], status[APPLY_STATE_MAX + 1];
+	int64_t from, to, assignee, now;
+	int overdue, duplicates, keys, cp932;
+	/* results */
+	int rc;
 	struct err e;
-	err_clear(&e);
-	int rc = actor_of(&who, r);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, "actor");
-	const char *proc = http_param(r, "procedure");
-	if (!proc)
-		return http_send_error(r, ERR_INVALID, "手続を選んでください。",
-				       "Choose a procedure.", "procedure required");
-	int64_t ver = 0;
-	if (http_param(r, "version"))
-		parse_i64(&ver, http_param(r, "version"), 1, 999999);
+	char *body;
+	size_t len;
+	long rows, replaced;
+};
+
+static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
+{
+	const char *dv[CSV_DEPTS_MAX];
+	for (int i = 0; i < j->ndepts; i++)
+		dv[i] = j->depts[i];
+	struct apply_actor who = { .kind = APPLY_STAFF, .id = j->aa.id, .tenant = j->tenant,
+				   .depts = j->ndepts >= 0 ? dv : NULL, .ndepts = j->ndepts };
+	struct err *e = &j->e;
 	struct forms_def *d;
 	int version = 0;
-	rc = forms_load_version(&d, &version, r->arena, s, q->tenant.code, proc, (int)ver, &e);
+	j->rc = forms_load_version(&d, &version, a, s, j->tenant, j->proc, j->version, e);
 	/* a procedure of a department the caller does not see is as absent
 	 * as one that does not exist */
-	if (rc == ERR_NOTFOUND || (rc == 0 && !actor_sees_dept(&who, d->department)))
-		return send_notfound(r);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (j->rc == 0 && !actor_sees_dept(&who, d->department))
+		j->rc = err_set(e, ERR_NOTFOUND, "procedure outside the departments");
+	if (j->rc)
+		return;
+	j->version = version;
 	struct forms_column *cols;
-	int ncols = forms_columns(&cols, r->arena, d, &e);
-	if (ncols < 0)
-		return http_send_error(r, ncols, NULL, NULL, e.detail);
-	struct staff_list sl;
-	staff_load(&sl, r);
-	int keys = http_param(r, "header") && strcmp(http_param(r, "header"), "keys") == 0;
-	const char *enc = http_param(r, "encoding") ? http_param(r, "encoding") : "utf8bom";
-	int cp932 = strcmp(enc, "cp932") == 0;
+	int ncols = forms_columns(&cols, a, d, e);
+	if (ncols < 0) {
+		j->rc = ncols;
+		return;
+	}
+	struct staff_list sl = { .a = a };
+	auth_staff_list(s, j->tenant, staff_add, &sl, NULL);
 
 	struct buf b;
 	buf_init(&b, JP_CP932_MAX);
-	if (!cp932)
+	if (!j->cp932)
 		buf_puts(&b, "\xef\xbb\xbf");
-	csv_cell(&b, keys ? "receipt" : "受付番号", 1);
-	csv_cell(&b, keys ? "status" : "状態", 0);
-	csv_cell(&b, keys ? "submitted_at" : "申請日時", 0);
-	csv_cell(&b, keys ? "assignee" : "担当者", 0);
+	csv_cell(&b, j->keys ? "receipt" : "受付番号", 1);
+	csv_cell(&b, j->keys ? "status" : "状態", 0);
+	csv_cell(&b, j->keys ? "submitted_at" : "申請日時", 0);
+	csv_cell(&b, j->keys ? "assignee" : "担当者", 0);
 	for (int c = 0; c < ncols; c++)
-		csv_cell(&b, keys ? cols[c].key : cols[c].label_ja, 0);
+		csv_cell(&b, j->keys ? cols[c].key : cols[c].label_ja, 0);
 	buf_puts(&b, "\r\n");
 
-	int64_t now = app_now();
-	struct apply_filter f;
-	filter_from(&f, r, now);
-	f.procedure = proc;
-	f.limit = APPLY_PAGE_MAX;
-	f.after_id = 0;
-	long nrows = 0;
+	struct apply_filter f = {
+		.department = j->department[0] ? j->department : NULL,
+		.procedure = j->proc, .status = j->status[0] ? j->status : NULL,
+		.from = j->from, .to = j->to, .assignee = j->assignee,
+		.overdue = j->overdue, .duplicates = j->duplicates, .now = j->now,
+		.limit = APPLY_PAGE_MAX,
+	};
+	int rc = 0;
 	for (;;) {
 		struct apply_submission *rows = NULL;
 		int n = 0;
@@ -1491,16 +1508,16 @@ int page_inbox_csv(struct http_req *r)
 			rc = ERR_NOMEM;
 			break;
 		}
-		rc = apply_list(&rows, &n, pa, s, &who, &f, &e);
+		rc = apply_list(&rows, &n, pa, s, &who, &f, e);
 		for (int i = 0; rc == 0 && i < n; i++) {
 			if (rows[i].version != version)
 				continue;
 			struct apply_submission full;
-			rc = apply_get(&full, pa, s, &who, rows[i].id, &e);
+			rc = apply_get(&full, pa, s, &who, rows[i].id, e);
 			if (rc)
 				break;
 			const char **cells;
-			rc = forms_export_row(&cells, pa, cols, ncols, full.answers, &e);
+			rc = forms_export_row(&cells, pa, cols, ncols, full.answers, e);
 			if (rc)
 				break;
 			const struct staff_ent *as = full.assignee ? staff_find(&sl, full.assignee) : NULL;
@@ -1511,42 +1528,103 @@ int page_inbox_csv(struct http_req *r)
 			for (int c = 0; c < ncols; c++)
 				csv_cell(&b, cells[c], 0);
 			buf_puts(&b, "\r\n");
-			if (++nrows >= INBOX_CSV_MAX_ROWS)
+			if (++j->rows >= INBOX_CSV_MAX_ROWS)
 				break;
 		}
 		int64_t last = n ? rows[n - 1].id : 0;
 		arena_free(pa);
-		if (rc || n < f.limit || nrows >= INBOX_CSV_MAX_ROWS)
+		if (rc || n < f.limit || j->rows >= INBOX_CSV_MAX_ROWS)
 			break;
 		f.after_id = last;
 	}
 	if (rc == 0 && b.len >= JP_CP932_MAX - 1)
-		rc = ERR_LIMIT;
-	if (rc) {
+		rc = err_set(e, ERR_LIMIT, "csv larger than %u bytes", JP_CP932_MAX);
+	if (rc == 0 && j->cp932) {
+		rc = to_cp932(&j->body, &j->len, &j->replaced, buf_cstr(&b), b.len, e);
 		buf_done(&b);
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	}
-	char *body = NULL;
-	size_t body_len = b.len;
-	long replaced = 0;
-	if (cp932) {
-		rc = to_cp932(&body, &body_len, &replaced, buf_cstr(&b), b.len, &e);
-		buf_done(&b);
-		if (rc)
-			return http_send_error(r, rc, NULL, NULL, e.detail);
+	} else if (rc == 0) {
+		j->len = b.len;
+		j->body = buf_steal(&b);
+		if (!j->body)
+			rc = ERR_NOMEM;
 	} else {
-		body = buf_steal(&b);
-		if (!body)
-			return http_send_error(r, ERR_NOMEM, NULL, NULL, "csv");
+		buf_done(&b);
 	}
-	arena_cleanup_add(r->arena, free, body);
-	app_audit(r, AUDIT_A_EXPORT, "submissions.csv",
-		  arena_printf(r->arena, "%s/%d/%ld", proc, version, nrows), AUDIT_R_OK);
+	if (rc == 0)
+		rc = app_audit_as(s, j->audit, &j->aa, AUDIT_A_EXPORT, "submissions.csv",
+				  arena_printf(a, "%s/%d/%ld", j->proc, version, j->rows), AUDIT_R_OK, e);
+	if (rc) {
+		free(j->body);
+		j->body = NULL;
+	}
+	j->rc = rc;
+}
+
+static void csv_work(void *arg, void *pool_ctx)
+{
+	struct csv_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct arena *a = arena_new(64u << 20);
+	if (!t || !a)
+		j->rc = err_set(&j->e, !t ? ERR_UNAVAILABLE : ERR_NOMEM, "csv export: no pool context");
+	else
+		csv_build(j, t->store, a);
+	arena_free(a);
+}
+
+static int csv_done(struct http_req *r, void *arg)
+{
+	struct csv_job *j = arg;
+	if (j->rc == ERR_NOTFOUND)
+		return send_notfound(r);
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	arena_cleanup_add(r->arena, free, j->body);
 	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "attachment; filename=\"%s-v%d-%s.csv\"", proc, version,
-				     cp932 ? "sjis" : "utf8"));
-	http_set_header(r, "x-rows", arena_printf(r->arena, "%ld", nrows));
-	http_set_header(r, "x-replaced-characters", arena_printf(r->arena, "%ld", replaced));
-	return http_send(r, 200, cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
-			 body, body_len);
+			arena_printf(r->arena, "attachment; filename=\"%s-v%d-%s.csv\"", j->proc,
+				     j->version, j->cp932 ? "sjis" : "utf8"));
+	http_set_header(r, "x-rows", arena_printf(r->arena, "%ld", j->rows));
+	http_set_header(r, "x-replaced-characters", arena_printf(r->arena, "%ld", j->replaced));
+	return http_send(r, 200, j->cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
+			 j->body, j->len);
+}
+
+int page_inbox_csv(struct http_req *r)
+{
+	struct apply_actor who;
+	int rc = actor_of(&who, r);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, "actor");
+	const char *proc = http_param(r, "procedure");
+	if (!proc)
+		return http_send_error(r, ERR_INVALID, "手続を選んでください。",
+				       "Choose a procedure.", "procedure required");
+	struct csv_job *j = arena_alloc(r->arena, sizeof *j);
+	if (!j)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "csv job");
+	memset(j, 0, sizeof *j);
+	j->audit = &app_of(r)->audit;
+	app_actor_of(&j->aa, r);
+	snprintf(j->tenant, sizeof j->tenant, "%s", who.tenant);
+	j->ndepts = who.ndepts < 0 ? -1 : who.ndepts > CSV_DEPTS_MAX ? CSV_DEPTS_MAX : who.ndepts;
+	for (int i = 0; i < j->ndepts; i++)
+		snprintf(j->depts[i], sizeof j->depts[i], "%s", who.depts[i]);
+	snprintf(j->proc, sizeof j->proc, "%s", proc);
+	int64_t ver = 0;
+	if (http_param(r, "version"))
+		parse_i64(&ver, http_param(r, "version"), 1, 999999);
+	j->version = (int)ver;
+	struct apply_filter f;
+	j->now = app_now();
+	filter_from(&f, r, j->now);
+	snprintf(j->department, sizeof j->department, "%s", f.department ? f.department : "");
+	snprintf(j->status, sizeof j->status, "%s", f.status ? f.status : "");
+	j->from = f.from;
+	j->to = f.to;
+	j->assignee = f.assignee;
+	j->overdue = f.overdue;
+	j->duplicates = f.duplicates;
+	j->keys = http_param(r, "header") && strcmp(http_param(r, "header"), "keys") == 0;
+	j->cp932 = http_param(r, "encoding") && strcmp(http_param(r, "encoding"), "cp932") == 0;
+	return http_defer(r, csv_work, csv_done, j, sizeof *j);
 }
