@@ -359,9 +359,14 @@ test('keyset paging: fifty a page, every submission once', async () => {
   const all = cli(['submission', 'list', '--db', fx.srv.db, '--tenant', DEMO, '--procedure', 'inkan-shomei', '--json'])
     .trim().split('\n').map((l) => JSON.parse(l).receipt);
   const seen = [];
+  // the 52 command runs may outlast the server's keep-alive idle timeout:
+  // a pooled connection it closed meanwhile is retried once, on a new one
+  const get = async (p) => {
+    try { return await c.get(p); } catch (e) { if (e.code !== 'ECONNRESET') throw e; return c.get(p); }
+  };
   let path = '/staff/inbox?procedure=inkan-shomei';
   for (let pages = 0; path && pages < 5; pages++) {
-    const r = await c.get(path);
+    const r = await get(path);
     const rows = [...r.text_.matchAll(/<tr data-receipt="([^"]+)"/g)].map((m) => m[1]);
     assert.ok(rows.length <= 50);
     seen.push(...rows);
