@@ -8,6 +8,7 @@
 // entered with `madoguchi submission submit` (the CLI calls src/apply as
 // the resident pages do).
 import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, Client, DEMO, DEMO_USERS, cli, loginWithTotp, passwordLogin } from './lib.mjs';
 
@@ -67,8 +68,19 @@ export function addStaff(srv, tenant, login, role, password) {
 }
 
 // the whole fixture; every staff session is logged in once
+// MADOGUCHI_INBOX_PG=1 with the suite's MADOGUCHI_PG_URL runs on a fresh
+// PostgreSQL schema instead of SQLite
+function database() {
+  const url = process.env.MADOGUCHI_PG_URL;
+  if (process.env.MADOGUCHI_INBOX_PG !== '1' || !url) return undefined;
+  const schema = `mg_inbox_${process.pid}_${Date.now()}`;
+  execFileSync('psql', [url, '-qc', `CREATE SCHEMA ${schema}`]);
+  return `${url}${url.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+}
+
 export async function inboxFixture({ extraArgs = [] } = {}) {
   const srv = await startServer({
+    db: database(),
     extraArgs,
     setup: ({ db, keys }) => {
       cli(['procedure', 'load', '--db', db, '--tenant', DEMO, 'data/procedures']);
