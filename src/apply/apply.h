@@ -203,7 +203,8 @@ struct apply_submission {
 	char sig_serial[80];         /* "" when unsigned                   */
 	char sig_subject[256];
 	int64_t submitted_at, updated_at;
-	int64_t due_at;              /* submitted_at + target_days, 0: none */
+	int64_t due_at;              /* last second (JST) of the target_days-th
+						business day after submission, 0: none */
 	int64_t duplicate_of;        /* likely duplicate of, 0: none        */
 	char return_note[APPLY_COMMENT_MAX + 1]; /* last message to the resident */
 };
