@@ -44,6 +44,7 @@ static void schemas_init(void)
 	/* --- apply (src/apply): after forms --- */
 	extern const struct store_module_schema apply_schema;
 	schemas[nschemas++] = apply_schema;
+	schemas[nschemas++] = auth_email_schema; /* --- mail: resident e-mail tokens --- */
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)

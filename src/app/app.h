@@ -37,6 +37,7 @@ struct app_config {
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
 	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
 	const struct mail_config *mail;
+	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
 };
 
 struct app {

@@ -56,6 +56,10 @@ int app_mail_send_all(struct mail_sender *m, struct store *s,
 	}
 	if (rc == 0)
 		rc = mail_schedule_pending(s, e);
+	if (rc == 0) {
+		int n = mail_prune(s, app_now(), e);
+		rc = n < 0 ? n : 0;
+	}
 	return rc;
 }
 

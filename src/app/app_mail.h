@@ -26,4 +26,16 @@ int app_mail_send_all(struct mail_sender *m, struct store *s,
 		      int (*stopping)(void *arg), void *arg, int *sent,
 		      int *retried, int *failed, struct err *e);
 
+/* resident e-mail (page_resident_email.c) */
+/* app_resident_verify_send -- mail the resident a new confirmation link
+ * (token and mail in one transaction); logs the outcome (ids only). */
+int app_resident_verify_send(struct http_req *r, int64_t resident_id);
+int page_resident_verify_form(struct http_req *r);
+int page_resident_verify(struct http_req *r);
+int page_resident_verify_resend(struct http_req *r);
+int page_resident_reset_form(struct http_req *r);
+int page_resident_reset_request(struct http_req *r);
+int page_resident_reset_confirm_form(struct http_req *r);
+int page_resident_reset_confirm(struct http_req *r);
+
 #endif

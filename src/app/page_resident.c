@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "app/app_mail.h" /* --- mail: e-mail verification --- */
 
 #include <stdio.h>
 #include <string.h>
@@ -45,7 +46,10 @@ static int render_form(struct http_req *r, int status, int reg, const char *erro
 	if (reg)
 		html_printf(&b, "<p><a href=\"/resident/login\">%s</a></p>", html_t(l, "resident.have_account"));
 	else
-		html_printf(&b, "<p><a href=\"/resident/register\">%s</a></p>", html_t(l, "resident.no_account"));
+		html_printf(&b, "<p><a href=\"/resident/register\">%s</a></p>"
+			    /* --- mail: password reset by e-mail --- */
+			    "<p><a href=\"/resident/reset\">%s</a></p>",
+			    html_t(l, "resident.no_account"), html_t(l, "reset.forgot"));
 	return app_page_send(r, status, &b, &p);
 }
 
@@ -128,6 +132,9 @@ static int resident_done(struct http_req *r, void *arg)
 		return render_form(r, 401, 0, html_t(l, "resident.login_failed"));
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	/* --- mail: a link to confirm the address (a failure is logged; my page offers a resend) --- */
+	if (j->reg)
+		app_resident_verify_send(r, j->out.account_id);
 	http_set_cookie(r, APP_SESSION_COOKIE, j->out.token, -1);
 	explicit_bzero(j->out.token, sizeof j->out.token);
 	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
@@ -181,6 +188,17 @@ int page_mypage(struct http_req *r)
 	buf_init(&b, 1u << 20);
 	html_page_begin(&b, &p);
 	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd></dl>", html_t(l, "resident.email"), email);
+	/* --- mail: whether the address is confirmed, and a resend --- */
+	int verified = 0;
+	if (auth_resident_email_verified(&verified, app_store(r), q->tenant.code, q->ses.account_id, &e) == 0) {
+		html_printf(&b, "<dl><dt>%s</dt><dd id=\"email-status\">%s</dd></dl>", html_t(l, "mailv.status"),
+			    html_t(l, verified ? "mailv.verified" : "mailv.unverified"));
+		if (!verified)
+			html_printf(&b, "<form method=\"post\" action=\"/resident/verify/resend\">"
+				    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
+				    q->csrf, html_t(l, "mailv.resend"));
+	}
 	html_printf(&b, "<form method=\"post\" action=\"/resident/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",

@@ -195,6 +195,36 @@ static const struct http_param_spec p_od_download[] = {
 	{ "excel", HTTP_QUERY, 1, v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* --- mail: resident e-mail verification and password reset (page_resident_email.c) --- */
+#include "app/app_mail.h"
+static int v_email_token(const char *v, size_t n)
+{
+	if (n != AUTH_EMAIL_TOKEN_HEX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_token_q[] = {
+	{ "token", HTTP_QUERY, AUTH_EMAIL_TOKEN_HEX, v_email_token, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_token_f[] = {
+	{ "token", HTTP_FORM, AUTH_EMAIL_TOKEN_HEX, v_email_token, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_reset_request[] = {
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email, 1 },
+	{ "pre", HTTP_FORM, 64, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_reset_confirm[] = {
+	{ "token", HTTP_FORM, AUTH_EMAIL_TOKEN_HEX, v_email_token, 1 },
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* --- end mail --- */
 
 const struct http_route app_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
@@ -249,6 +279,14 @@ const struct http_route app_routes[] = {
 	{ "POST", "/staff/submissions/{id}/comment", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_comment, page_submission_comment, "staff.submission.comment" },
 	{ "POST", "/staff/submissions/{id}/transition", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_transition, page_submission_transition, "staff.submission.transition" },
 	/* --- end inbox --- */
+	/* --- mail: resident e-mail verification and password reset --- */
+	{ "GET", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_token_q, page_resident_verify_form, "resident.verify" },
+	{ "POST", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_token_f, page_resident_verify, "resident.verify.post" },
+	{ "POST", "/resident/verify/resend", "resident", HTTP_KIND_HTML, 0, NULL, page_resident_verify_resend, "resident.verify.resend" },
+	{ "GET", "/resident/reset", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_reset_form, "resident.reset" },
+	{ "POST", "/resident/reset", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_reset_request, page_resident_reset_request, "resident.reset.post" },
+	{ "GET", "/resident/reset/confirm", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_token_q, page_resident_reset_confirm_form, "resident.reset.confirm" },
+	{ "POST", "/resident/reset/confirm", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_reset_confirm, page_resident_reset_confirm, "resident.reset.confirm.post" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -576,4 +576,50 @@ int auth_session_permissions(struct store *s, const struct auth_session *ses,
 
 extern const struct store_module_schema auth_schema;
 
+/* --- mail: resident e-mail verification and password reset (resident_email.c) ---
+ *
+ * Single-use tokens sent by e-mail: 32 random bytes as 64 hex digits in
+ * the link, only their SHA-256 stored (table auth_email_tokens, schema
+ * module "auth_email", after "auth").  A verify token lives 48 hours, a
+ * reset token 1 hour; using one marks it used, and using a reset token
+ * also retires the resident's other reset tokens.  At most one reset token
+ * per resident per AUTH_RESET_INTERVAL (no mail bombing through the reset
+ * form).  A resident's address counts as verified once a verify token of
+ * theirs was used. */
+#define AUTH_EMAIL_TOKEN_HEX 64
+#define AUTH_VERIFY_TTL (48 * 3600)
+#define AUTH_RESET_TTL 3600
+#define AUTH_RESET_INTERVAL 300
+enum auth_email_purpose { AUTH_EMAIL_VERIFY = 1, AUTH_EMAIL_RESET = 2 };
+extern const struct store_module_schema auth_email_schema;
+/* auth_email_token_new -- a new token into token (65 bytes); works inside
+ * the caller's transaction.  ERR_NOTFOUND: no such resident in tenant;
+ * ERR_LIMIT: a reset token was made for this resident less than
+ * AUTH_RESET_INTERVAL ago. */
+int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
+			 const char *tenant, int64_t resident_id,
+			 enum auth_email_purpose p, int64_t now, struct err *e);
+/* auth_email_token_check -- the resident a valid (unused, unexpired)
+ * token of purpose p belongs to; use != 0 marks it used (single use).
+ * ERR_NOTFOUND for anything else (unknown, used, expired, other tenant,
+ * malformed). */
+int auth_email_token_check(int64_t *resident_id, struct store *s,
+			   const char *tenant, enum auth_email_purpose p,
+			   const char *token, int use, int64_t now,
+			   struct err *e);
+/* auth_resident_find -- the id of the active resident with this address
+ * (case-folded) in tenant; ERR_NOTFOUND. */
+int auth_resident_find(int64_t *id, struct store *s, const char *tenant,
+		       const char *email, struct err *e);
+/* auth_resident_email_verified -- *verified 1 or 0. */
+int auth_resident_email_verified(int *verified, struct store *s,
+				 const char *tenant, int64_t resident_id,
+				 struct err *e);
+/* auth_resident_set_password -- the password policy, a new hash, failed
+ * logins cleared, every session of the resident ended. */
+int auth_resident_set_password(struct store *s, const struct auth_config *c,
+			       const char *tenant, int64_t resident_id,
+			       const char *password, int64_t now, struct err *e);
+/* --- end mail --- */
+
 #endif

@@ -307,17 +307,18 @@ static int cmd_test(int argc, char **argv)
 	if (rc)
 		return rc;
 	struct err e = { 0 };
-	int id = mail_enqueue(s, opts_get(op, n, "tenant"), to, subject, body,
-			      (int64_t)time(NULL), &e);
+	int64_t id = 0;
+	int rc2 = mail_enqueue_id(&id, s, opts_get(op, n, "tenant"), to, subject, body,
+				  (int64_t)time(NULL), &e);
 	store_close(s);
-	if (id == ERR_INVALID || id == ERR_LIMIT)
+	if (rc2 == ERR_INVALID || rc2 == ERR_LIMIT)
 		return cli_error(&e, "宛先・件名・本文のいずれかが正しくありません",
 				 "the address, subject or body is not valid");
-	if (id == ERR_CONFLICT)
+	if (rc2 == ERR_CONFLICT)
 		return cli_error(&e, "その自治体はありません", "no such municipality");
-	if (id < 0)
+	if (rc2)
 		return cli_error(&e, "メールを送信待ちにできませんでした", "could not queue the e-mail");
-	printf("queued %d\n", id);
+	printf("queued %" PRId64 "\n", id);
 	return CLI_OK;
 }
 

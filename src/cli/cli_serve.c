@@ -38,7 +38,8 @@ static void usage(FILE *f)
 		"  --smtp-ca-file PEM    CA bundle for the relay (default: the system's)\n"
 		"  --smtp-timeout SECS   one SMTP transaction (default 30)\n"
 		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
-		"  --mail-max-attempts N attempts before a message fails (default 8)\n");
+		"  --mail-max-attempts N attempts before a message fails (default 8)\n"
+		"  --public-url URL      base of links in e-mail (default https://<municipality host>)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -61,7 +62,7 @@ int cli_serve(int argc, char **argv)
 		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
-		{ "mail-max-attempts", 1, NULL },
+		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -115,6 +116,10 @@ int cli_serve(int argc, char **argv)
 		return mrc;
 	if (mail.smtp_url)
 		cfg.mail = &mail;
+	if ((cfg.public_url = opts_get(o, n, "public-url")) &&
+	    strncmp(cfg.public_url, "https://", 8) != 0 && strncmp(cfg.public_url, "http://", 7) != 0)
+		return cli_error(NULL, "--public-url は https:// で始まる URL です",
+				 "--public-url must be an https:// URL");
 	if ((s = opts_get(o, n, "log")) && log_open(s))
 		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
 	struct app a;

@@ -211,6 +211,27 @@ static const struct msg catalog[] = {
 	{ "hist.resubmitted", "再申請", "Resubmitted", NULL },
 	{ "hist.withdrawn", "取下げ", "Withdrawn", NULL },
 	/* --- end inbox --- */
+	/* --- mail: resident e-mail verification and password reset --- */
+	{ "mailv.title", "メールアドレスの確認", "Confirm your e-mail address", "メールアドレスの かくにん" },
+	{ "mailv.lead", "下のボタンを押すと、メールアドレスの確認が完了します。", "Press the button to confirm your e-mail address.", "したの ボタンを おすと、メールアドレスの かくにんが おわります。" },
+	{ "mailv.submit", "確認する", "Confirm", "かくにんする" },
+	{ "mailv.done", "メールアドレスを確認しました。", "Your e-mail address is confirmed.", "メールアドレスを かくにんしました。" },
+	{ "mailv.resent", "確認用のメールを送りました。メールのリンクを開いてください。", "We have sent the confirmation e-mail. Open the link in it.", "かくにんの メールを おくりました。メールの リンクを ひらいて ください。" },
+	{ "mailv.status", "メールアドレスの確認", "E-mail address", "メールアドレスの かくにん" },
+	{ "mailv.verified", "確認済み", "Confirmed", "かくにん ずみ" },
+	{ "mailv.unverified", "未確認です。登録時にお送りしたメールのリンクを開いてください。", "Not confirmed yet. Open the link in the e-mail we sent when you registered.", "まだ かくにん していません。とうろくの ときに おくった メールの リンクを ひらいて ください。" },
+	{ "mailv.resend", "確認用のメールをもう一度送る", "Send the confirmation e-mail again", "かくにんの メールを もう いちど おくる" },
+	{ "mailv.bad_link_title", "リンクが使えません", "This link cannot be used", "この リンクは つかえません" },
+	{ "mailv.bad_link", "このリンクは無効か、有効期限が切れているか、既に使われています。もう一度お手続きください。", "This link is not valid, has expired or has already been used. Please start again.", "この リンクは つかえません。もう いちど やりなおして ください。" },
+	{ "reset.title", "パスワードの再設定", "Reset your password", "パスワードを つくりなおす" },
+	{ "reset.forgot", "パスワードを忘れた方", "Forgot your password?", "パスワードを わすれた ひと" },
+	{ "reset.lead", "登録したメールアドレスを入力してください。パスワードを再設定するためのリンクをお送りします（1時間有効）。", "Enter the e-mail address of your account. We will send you a link to choose a new password (valid for one hour).", "とうろくした メールアドレスを いれて ください。パスワードを つくりなおす ための リンクを おくります（1じかん つかえます）。" },
+	{ "reset.submit", "リンクを送る", "Send the link", "リンクを おくる" },
+	{ "reset.sent", "入力されたメールアドレスが登録されていれば、再設定用のリンクを送りました。メールをご確認ください。", "If an account exists for that address, we have sent it a link to reset the password. Please check your e-mail.", "その メールアドレスが とうろく されて いれば、リンクを おくりました。メールを みて ください。" },
+	{ "reset.new_password", "新しいパスワード", "New password", "あたらしい パスワード" },
+	{ "reset.confirm_submit", "パスワードを再設定する", "Set the new password", "パスワードを つくりなおす" },
+	{ "reset.done", "パスワードを再設定しました。新しいパスワードでログインしてください。", "Your password has been reset. Log in with the new password.", "パスワードを つくりなおしました。あたらしい パスワードで ログイン して ください。" },
+	{ "reset.weak", "このパスワードは使えません。12文字以上で、よく使われる言葉やメールアドレスを含まないものにしてください。", "This password cannot be used. Use 12 characters or more, not a common word and not your e-mail address.", "この パスワードは つかえません。12もじ いじょうで、よく つかわれる ことばでは ない ものに して ください。" },
 };
 
 const char *html_t(enum html_lang l, const char *id)

@@ -126,13 +126,18 @@ int mail_subject_encode(char **out, const char *subject, struct err *e);
 
 /* mail_enqueue -- queue one message for `to` (tenant code, or NULL for a
  * deployment-level message); now is seconds since the epoch (app_now()).
- * Works inside the caller's open transaction or in its own.  Returns the
- * new message id (> 0) or a negative ERR_*: ERR_INVALID (bad address,
- * control character in the subject, invalid UTF-8), ERR_LIMIT (a limit
- * above), ERR_CONFLICT (unknown tenant), ERR_DB. */
+ * Works inside the caller's open transaction or in its own.  Returns 0 or
+ * a negative ERR_*: ERR_INVALID (bad address, control character in the
+ * subject, invalid UTF-8, empty subject), ERR_LIMIT (a limit above),
+ * ERR_CONFLICT (unknown tenant), ERR_DB.  A failure inside the caller's
+ * transaction leaves it open (the caller decides). */
 int mail_enqueue(struct store *s, const char *tenant, const char *to,
 		 const char *subject, const char *body, int64_t now,
 		 struct err *e);
+/* mail_enqueue_id -- the same, with the new message's id in *id. */
+int mail_enqueue_id(int64_t *id, struct store *s, const char *tenant,
+		    const char *to, const char *subject, const char *body,
+		    int64_t now, struct err *e);
 
 struct mail_info {
 	int64_t id;
@@ -165,6 +170,13 @@ int mail_list(struct store *s, const struct mail_filter *f,
  * none is queued).  Own transaction unless one is open. */
 int mail_schedule_pending(struct store *s, struct err *e);
 
+/* mail_prune -- empty the body of sent and failed messages older than
+ * MAIL_BODY_KEEP_SECS (the row stays: who was told what, when, is a
+ * record; what the body said is not kept longer than needed).  Returns the
+ * number of messages pruned. */
+#define MAIL_BODY_KEEP_SECS (30 * 24 * 3600)
+int mail_prune(struct store *s, int64_t now, struct err *e);
+
 /* ---- delivery ------------------------------------------------------------ */
 
 enum mail_tls {
@@ -174,7 +186,8 @@ enum mail_tls {
 };
 
 struct mail_config {
-	const char *smtp_url;    /* smtp://host[:port] or smtps://...; NULL: keep queued */
+	const char *smtp_url;    /* smtp://host[:port][/ehlo-domain] or smtps://...;
+				    no path: EHLO with the from domain; NULL: keep queued */
 	const char *from;        /* envelope and header From address       */
 	const char *from_name;   /* display name (UTF-8) or NULL           */
 	enum mail_tls tls;       /* smtps:// is always TLS                 */

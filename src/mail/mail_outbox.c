@@ -128,10 +128,11 @@ int mail_schedule_pending(struct store *s, struct err *e)
 
 /* ---- enqueue ------------------------------------------------------------- */
 
-int mail_enqueue(struct store *s, const char *tenant, const char *to,
-		 const char *subject, const char *body, int64_t now,
-		 struct err *e)
+int mail_enqueue_id(int64_t *id, struct store *s, const char *tenant,
+		    const char *to, const char *subject, const char *body,
+		    int64_t now, struct err *e)
 {
+	*id = 0;
 	if (!mail_addr_valid(to))
 		return err_set(e, to && strlen(to) > MAIL_ADDR_MAX ? ERR_LIMIT : ERR_INVALID,
 			       "recipient address invalid");
@@ -148,10 +149,9 @@ int mail_enqueue(struct store *s, const char *tenant, const char *to,
 	int own;
 	if ((rc = in_own_tx(s, &own, e)))
 		return rc;
-	int64_t id = 0;
 	struct store_val v[] = { sv_text(tenant), sv_text(to), sv_text(subject),
 				 sv_text(body), sv_text(token), sv_int(now) };
-	rc = store_query_int(&id, s,
+	rc = store_query_int(id, s,
 			     "INSERT INTO mail_outbox (tenant, recipient, subject, body,"
 			     " msg_token, state, attempts, next_attempt_at, created_at)"
 			     " VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) RETURNING id",
@@ -159,7 +159,17 @@ int mail_enqueue(struct store *s, const char *tenant, const char *to,
 	if (rc == 0)
 		rc = wake_at(s, now_ms(), e);
 	rc = end_own_tx(s, own, rc, e);
-	return rc < 0 ? rc : (int)id;
+	if (rc)
+		*id = 0;
+	return rc;
+}
+
+int mail_enqueue(struct store *s, const char *tenant, const char *to,
+		 const char *subject, const char *body, int64_t now,
+		 struct err *e)
+{
+	int64_t id;
+	return mail_enqueue_id(&id, s, tenant, to, subject, body, now, e);
 }
 
 /* ---- list ------------------------------------------------------------------ */
@@ -217,4 +227,11 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	}
 	store_rows_free(r);
 	return rc < 0 ? rc : n;
+}
+
+int mail_prune(struct store *s, int64_t now, struct err *e)
+{
+	struct store_val v[] = { sv_int(now - MAIL_BODY_KEEP_SECS) };
+	return store_exec(s, "UPDATE mail_outbox SET body = '' WHERE state IN ('sent', 'failed')"
+			  " AND body <> '' AND COALESCE(sent_at, created_at) < $1", v, SV_N(v), e);
 }

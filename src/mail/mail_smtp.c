@@ -73,7 +73,16 @@ int mail_sender_new(struct mail_sender **out, const struct mail_config *c,
 	struct mail_sender *m = calloc(1, sizeof *m);
 	if (!m)
 		return err_set(e, ERR_NOMEM, "out of memory");
-	snprintf(m->url, sizeof m->url, "%s", c->smtp_url);
+	/* curl says EHLO with the URL's path: without one, our own domain
+	 * (relays may refuse a bare "localhost") */
+	const char *hostpart = strstr(c->smtp_url, "://") + 3;
+	int n = strchr(hostpart, '/') ? snprintf(m->url, sizeof m->url, "%s", c->smtp_url)
+				      : snprintf(m->url, sizeof m->url, "%s/%s", c->smtp_url,
+						 mail_domain_of(c->from));
+	if (n < 0 || (size_t)n >= sizeof m->url) {
+		free(m);
+		return err_set(e, ERR_INVALID, "SMTP URL too long");
+	}
 	snprintf(m->from, sizeof m->from, "%s", c->from);
 	snprintf(m->from_name, sizeof m->from_name, "%s", c->from_name ? c->from_name : "");
 	m->tls = c->tls;
@@ -96,18 +105,17 @@ int mail_sender_new(struct mail_sender **out, const struct mail_config *c,
 			return rc;
 		}
 		char *colon = strchr(line, ':');
-		if (!colon || colon == line || strlen(line) - (size_t)(colon - line) > sizeof m->pass ||
-		    (size_t)(colon - line) >= sizeof m->user) {
-			bad_auth:
+		size_t ulen = colon ? (size_t)(colon - line) : 0;
+		size_t plen = colon ? strlen(colon + 1) : 0;
+		if (ulen == 0 || ulen >= sizeof m->user || plen == 0 || plen >= sizeof m->pass) {
 			memset(line, 0, sizeof line);
 			mail_sender_free(m);
 			return err_set(e, ERR_INVALID, "SMTP auth file: want one line user:password");
 		}
-		*colon = '\0';
-		snprintf(m->user, sizeof m->user, "%s", line);
-		snprintf(m->pass, sizeof m->pass, "%s", colon + 1);
-		if (!m->pass[0])
-			goto bad_auth;
+		memcpy(m->user, line, ulen);
+		m->user[ulen] = '\0';
+		memcpy(m->pass, colon + 1, plen);
+		m->pass[plen] = '\0';
 		memset(line, 0, sizeof line);
 		m->has_auth = 1;
 	}
@@ -160,7 +168,8 @@ static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
 	snprintf(sql, sizeof sql,
 		 "UPDATE mail_outbox SET next_attempt_at = $1, claimed_by = $2"
 		 " WHERE id IN (SELECT id FROM mail_outbox WHERE state = 'queued'"
-		 " AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT %d%s)",
+		 " AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT %d%s)"
+		 " AND state = 'queued' AND next_attempt_at <= $3",
 		 batch, store_kind(s) == STORE_PG ? " FOR UPDATE SKIP LOCKED" : "");
 	struct store_val v[] = { sv_int(now + MAIL_CLAIM_SECS), sv_text(tok), sv_int(now) };
 	rc = store_exec(s, sql, v, SV_N(v), e);
@@ -339,6 +348,10 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			CURLcode cc = to ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
 			long code = 0;
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+			/* the last reply may be an earlier step's success (250 to
+			 * EHLO before STARTTLS failed): only a refusal is news */
+			if (cc != CURLE_OK && code < 400)
+				code = 0;
 			curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
 			curl_slist_free_all(to);
 			res.smtp_code = (int)code;

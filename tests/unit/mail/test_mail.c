@@ -201,6 +201,57 @@ static void test_subject_japanese(void)
 	free(h);
 }
 
+/* random subjects of mixed scripts: every one decodes back exactly, every
+ * line stays within 76 and every word holds whole characters */
+static void test_subject_random(void)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	static const uint32_t ranges[][2] = {
+		{ 0x20, 0x7e }, { 0xa0, 0x7ff }, { 0x3041, 0x30ff }, { 0x4e00, 0x9fff },
+		{ 0xff01, 0xff9f }, { 0x1f300, 0x1faff }, { 0x20000, 0x2a6df },
+	};
+	for (int it = 0; it < 3000; it++) {
+		char subj[MAIL_SUBJECT_MAX + 1];
+		size_t n = 0;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t want = 1 + x % MAIL_SUBJECT_MAX;
+		while (n < want) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			const uint32_t *r = ranges[x % (sizeof ranges / sizeof ranges[0])];
+			uint32_t cp = r[0] + (uint32_t)((x >> 8) % (r[1] - r[0] + 1));
+			unsigned char u[4];
+			size_t l = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			if (l == 1) u[0] = (unsigned char)cp;
+			else if (l == 2) u[0] = 0xc0 | (cp >> 6), u[1] = 0x80 | (cp & 0x3f);
+			else if (l == 3) u[0] = 0xe0 | (cp >> 12), u[1] = 0x80 | ((cp >> 6) & 0x3f), u[2] = 0x80 | (cp & 0x3f);
+			else u[0] = 0xf0 | (cp >> 18), u[1] = 0x80 | ((cp >> 12) & 0x3f), u[2] = 0x80 | ((cp >> 6) & 0x3f), u[3] = 0x80 | (cp & 0x3f);
+			if (n + l > want)
+				break;
+			memcpy(subj + n, u, l);
+			n += l;
+		}
+		subj[n] = '\0';
+		if (n == 0)
+			continue;
+		char *h = NULL;
+		struct err e;
+		if (mail_subject_encode(&h, subj, &e) != 0) {
+			T_FAIL_("iteration %d: encode failed: %s", it, e.detail);
+			return;
+		}
+		char out[MAIL_SUBJECT_MAX + 1];
+		int words, maxline;
+		int rc = decode_subject(h, out, sizeof out, &words, &maxline);
+		if (rc != 0 || strcmp(out, subj) != 0 || maxline > 76) {
+			T_FAIL_("iteration %d: rc %d, maxline %d, roundtrip %s", it, rc, maxline,
+				rc == 0 && strcmp(out, subj) == 0 ? "ok" : "differs");
+			free(h);
+			return;
+		}
+		free(h);
+	}
+}
+
 static void test_injection(void)
 {
 	struct err e;
@@ -412,7 +463,8 @@ static void test_enqueue_tx(void)
 	int64_t now = 1795000000;
 	/* in the caller's transaction, rolled back: no message, no job */
 	T_REQUIRE(store_begin(s, &e) == 0);
-	int id = mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e);
+	int64_t id = 0;
+	T_EQ_INT(mail_enqueue_id(&id, s, "139998", "taro@example.jp", "受付", "本文", now, &e), 0);
 	T_CHECK(id > 0);
 	T_CHECK(store_in_tx(s));          /* the caller's transaction is still open */
 	store_rollback(s);
@@ -421,14 +473,15 @@ static void test_enqueue_tx(void)
 	/* committed with the caller's own write */
 	T_REQUIRE(store_begin(s, &e) == 0);
 	store_exec(s, "UPDATE tenants SET name_en = 'Demo' WHERE code = '139998'", NULL, 0, &e);
-	id = mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e);
-	T_CHECK(id > 0);
+	T_EQ_INT(mail_enqueue(s, "139998", "taro@example.jp", "受付", "本文", now, &e), 0);
 	T_REQUIRE(store_commit(s, &e) == 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE state = 'queued'"), 1);
 	T_EQ_INT(count(s, QUEUED_JOBS), 1);
 	/* on its own, twice more: still one wake-up job */
-	T_CHECK(mail_enqueue(s, NULL, "hanako@example.jp", "s2", "b2", now, &e) > id);
-	T_CHECK(mail_enqueue(s, "139998", "jiro@example.jp", "s3", "", now, &e) > id);
+	int64_t id2 = 0, id3 = 0;
+	T_EQ_INT(mail_enqueue_id(&id2, s, NULL, "hanako@example.jp", "s2", "b2", now, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&id3, s, "139998", "jiro@example.jp", "s3", "", now, &e), 0);
+	T_CHECK(id3 > id2 && id2 > 0);
 	T_CHECK(!store_in_tx(s));
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox"), 3);
 	T_EQ_INT(count(s, QUEUED_JOBS), 1);
@@ -531,6 +584,12 @@ static void test_send_unreachable(void)
 	T_EQ_INT(mail_schedule_pending(s, &e), 0);
 	T_CHECK(count(s, QUEUED_JOBS) >= 1);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE last_error LIKE '%example%'"), 0);
+	/* pruning empties the bodies of old finished messages only */
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS - 1, &e), 0);
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS + 1, &e), 1);
+	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE body = ''"), 1);
+	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE body = '' AND state = 'failed'"), 1);
+	T_EQ_INT(mail_prune(s, now + MAIL_BODY_KEEP_SECS + 1, &e), 0);
 	mail_sender_free(m);
 	store_close(s);
 }
@@ -572,6 +631,7 @@ int main(void)
 	T_RUN(test_addr);
 	T_RUN(test_subject_ascii);
 	T_RUN(test_subject_japanese);
+	T_RUN(test_subject_random);
 	T_RUN(test_injection);
 	T_RUN(test_compose);
 	T_RUN(test_limits);
