@@ -1060,27 +1060,26 @@ int page_submission_history(struct http_req *r)
 
 /* ---- acting on a submission ---- */
 
-/* the link a resident follows from the notification: the tenant's own
- * host when it has one, else the host this request came to (validated:
- * letters, digits, dots, dashes) with the port the server listens on
- * when that is not the scheme's default; never anything else from the
- * request */
+/* the link a resident follows from the notification, built as the
+ * resident e-mail pages build theirs: serve --public-url, else
+ * https://<the tenant's host>[/t/<prefix>]; never from the request's Host
+ * header.  NULL when neither is configured (the mail then has no link). */
 static const char *resident_link(struct http_req *r, const char *receipt)
 {
 	struct app_req *q = app_req(r);
-	const char *host = q->tenant.host[0] ? q->tenant.host : r->host;
-	if (!host || !*host || strlen(host) > 253)
+	const char *pub = app_of(r)->cfg.public_url;
+	if (pub && *pub) {
+		size_t n = strlen(pub);
+		while (n > 0 && pub[n - 1] == '/')
+			n--;
+		return arena_printf(r->arena, "%.*s/submissions/%s", (int)n, pub, receipt);
+	}
+	if (!q->tenant.host[0])
 		return NULL;
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
-			return NULL;
-	const char *port = "";
-	const char *listen = app_of(r)->cfg.listen;
-	const char *colon = !q->tenant.host[0] && listen ? strrchr(listen, ':') : NULL;
-	if (colon && strcmp(colon, r->tls ? ":443" : ":80") != 0)
-		port = colon;
-	return arena_printf(r->arena, "%s://%s%s%s/submissions/%s", r->tls ? "https" : "http",
-			    host, port, r->base ? r->base : "", receipt);
+	if (q->tenant.path_prefix[0])
+		return arena_printf(r->arena, "https://%s/t/%s/submissions/%s", q->tenant.host,
+				    q->tenant.path_prefix, receipt);
+	return arena_printf(r->arena, "https://%s/submissions/%s", q->tenant.host, receipt);
 }
 
 /* queue the resident's notice of a transition (in the caller's
@@ -1108,20 +1107,20 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 		"受付番号: %s\n"
 		"新しい状態: %s\n"
 		"%s"
-		"詳しくは次のページでご確認ください（ログインが必要です）。\n%s\n\n"
+		"詳しくは%sでご確認ください（ログインが必要です）。\n%s\n\n"
 		"----\n\n"
 		"This is a notice from the online services of %s.\n\n"
 		"Receipt number: %s\n"
 		"New status: %s\n"
 		"%s"
-		"Please see the details on this page (log-in required):\n%s\n\n"
+		"Please see the details %s (log-in required).\n%s\n\n"
 		"このメールは送信専用です。/ This message was sent automatically; please do not reply.\n",
 		q->tenant.name_ja, ev->receipt, state_label_in(ev->to, 0),
 		note && *note ? "担当者からのお知らせがあります。\n" : "",
-		link ? link : "",
+		link ? "次のページ" : "区のサイトのマイページ", link ? link : "",
 		q->tenant.name_en, ev->receipt, state_label_in(ev->to, 1),
 		note && *note ? "There is a message from the staff for you.\n" : "",
-		link ? link : "");
+		link ? "on this page" : "on My page of the ward's site", link ? link : "");
 	if (!subject || !body)
 		return ERR_NOMEM;
 	rc = mail_enqueue(s, q->tenant.code, email, subject, body, app_now(), e);
