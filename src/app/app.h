@@ -184,12 +184,12 @@ int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r
 /* --- inbox (page_inbox.c): the staff back office of online applications --- */
 int page_inbox(struct http_req *r);
 int page_inbox_csv(struct http_req *r);
-int page_submission(struct http_req *r);
-int page_submission_history(struct http_req *r);
-int page_submission_file(struct http_req *r);
-int page_submission_assign(struct http_req *r);
-int page_submission_comment(struct http_req *r);
-int page_submission_transition(struct http_req *r);
+int page_staff_submission(struct http_req *r);
+int page_staff_submission_history(struct http_req *r);
+int page_staff_submission_file(struct http_req *r);
+int page_staff_submission_assign(struct http_req *r);
+int page_staff_submission_comment(struct http_req *r);
+int page_staff_submission_transition(struct http_req *r);
 /* their declared parameters (defined in page_inbox.c) */
 extern const struct http_param_spec inbox_p_list[], inbox_p_csv[], inbox_p_submission[],
 	inbox_p_history[], inbox_p_file[], inbox_p_assign[], inbox_p_comment[],

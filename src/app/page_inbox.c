@@ -1022,12 +1022,12 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	return app_page_send(r, status, &b, &pg);
 }
 
-int page_submission(struct http_req *r)
+int page_staff_submission(struct http_req *r)
 {
 	return render_submission(r, 200, NULL, NULL);
 }
 
-int page_submission_history(struct http_req *r)
+int page_staff_submission_history(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
@@ -1254,17 +1254,17 @@ static int act(struct http_req *r, enum act_kind k)
 	return http_redirect(r, 303, arena_printf(r->arena, "/staff/submissions/%ld", (long)id));
 }
 
-int page_submission_transition(struct http_req *r)
+int page_staff_submission_transition(struct http_req *r)
 {
 	return act(r, ACT_TRANSITION);
 }
 
-int page_submission_assign(struct http_req *r)
+int page_staff_submission_assign(struct http_req *r)
 {
 	return act(r, ACT_ASSIGN);
 }
 
-int page_submission_comment(struct http_req *r)
+int page_staff_submission_comment(struct http_req *r)
 {
 	return act(r, ACT_COMMENT);
 }
@@ -1328,7 +1328,7 @@ static const char *disp_name(struct arena *a, const char *name)
 	return out;
 }
 
-int page_submission_file(struct http_req *r)
+int page_staff_submission_file(struct http_req *r)
 {
 	struct apply_submission sb;
 	struct apply_actor who;

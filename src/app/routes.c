@@ -272,12 +272,12 @@ const struct http_route app_routes[] = {
 	/* --- inbox (page_inbox.c): staff back office of online applications --- */
 	{ "GET", "/staff/inbox", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_list, page_inbox, "staff.inbox" },
 	{ "GET", "/staff/inbox/export.csv", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_csv, page_inbox_csv, "staff.inbox.csv" },
-	{ "GET", "/staff/submissions/{id}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_submission, page_submission, "staff.submission" },
-	{ "GET", "/staff/submissions/{id}/history", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_history, page_submission_history, "staff.submission.history" },
-	{ "GET", "/staff/submissions/{id}/files/{sha256}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_file, page_submission_file, "staff.submission.file" },
-	{ "POST", "/staff/submissions/{id}/assign", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_assign, page_submission_assign, "staff.submission.assign" },
-	{ "POST", "/staff/submissions/{id}/comment", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_comment, page_submission_comment, "staff.submission.comment" },
-	{ "POST", "/staff/submissions/{id}/transition", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_transition, page_submission_transition, "staff.submission.transition" },
+	{ "GET", "/staff/submissions/{id}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_submission, page_staff_submission, "staff.submission" },
+	{ "GET", "/staff/submissions/{id}/history", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_history, page_staff_submission_history, "staff.submission.history" },
+	{ "GET", "/staff/submissions/{id}/files/{sha256}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_file, page_staff_submission_file, "staff.submission.file" },
+	{ "POST", "/staff/submissions/{id}/assign", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_assign, page_staff_submission_assign, "staff.submission.assign" },
+	{ "POST", "/staff/submissions/{id}/comment", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_comment, page_staff_submission_comment, "staff.submission.comment" },
+	{ "POST", "/staff/submissions/{id}/transition", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_transition, page_staff_submission_transition, "staff.submission.transition" },
 	/* --- end inbox --- */
 	/* --- mail: resident e-mail verification and password reset --- */
 	{ "GET", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_token_q, page_resident_verify_form, "resident.verify" },
