@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import http from 'node:http';
 import { Client, cli, DEMO, ROOT } from './lib.mjs';
 import { inboxFixture, submit, iryoshoAnswers, inkanAnswers, PNG } from './inbox_fixture.mjs';
-import { smtpSink } from './smtp_sink.mjs';
+import { startSmtpSink } from '../smtp_sink.mjs';
 
 let fx, sink, s;
 const R2 = 'kumin.jiro@example.jp';
@@ -47,8 +47,8 @@ const audit = (action) => cli(['audit', 'query', '--db', fx.srv.db, '--action', 
   .trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 before(async () => {
-  sink = await smtpSink();
-  fx = await inboxFixture({ extraArgs: ['--smtp-url', `smtp://127.0.0.1:${sink.port}`,
+  sink = await startSmtpSink();
+  fx = await inboxFixture({ extraArgs: ['--smtp-url', sink.url,
     '--mail-from', 'noreply@demo.example', '--smtp-starttls', 'none', '--public-url', 'https://demo.example.jp/'] });
   s = fx.subs;
   // a test procedure whose file field takes any content
@@ -231,14 +231,14 @@ test('the resident is told of each transition by e-mail: receipt, state, link, n
     assert.match(m.text, new RegExp(`\nhttps://demo\\.example\\.jp/submissions/${sub.receipt}\r?\n`), 'link to the resident page');
     mails.push(m);
   }
-  for (const m of sink.messages) {
+  for (const m of sink.messages()) {
     for (const secret of ['花子', '次郎', '123456789018', 'お子さんの生年月日', '内部メモ', '重複した申請のため', 'デモ保育園'])
       assert.ok(!m.text.includes(secret) && !m.subject.includes(secret), `no "${secret}" in a mail`);
   }
   const returned = mails[2];
   assert.match(returned.text, /担当者からのお知らせがあります/);
   // assignment and comments send nothing
-  assert.equal(sink.messages.filter((m) => /申請の状態が変わりました/.test(m.subject)).length, 5,
+  assert.equal(sink.messages().filter((m) => /申請の状態が変わりました/.test(m.subject)).length, 5,
     'one mail per transition');
 });
 
