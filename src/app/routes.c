@@ -410,6 +410,16 @@ const struct http_route app_routes[] = {
 	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
 	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_ttl, "opendata.catalog.ttl" },
 	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
+	/* --- inbox (page_inbox.c): staff back office of online applications --- */
+	{ "GET", "/staff/inbox", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_list, page_inbox, "staff.inbox" },
+	{ "GET", "/staff/inbox/export.csv", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_csv, page_inbox_csv, "staff.inbox.csv" },
+	{ "GET", "/staff/submissions/{id}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_submission, page_staff_submission, "staff.submission" },
+	{ "GET", "/staff/submissions/{id}/history", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_history, page_staff_submission_history, "staff.submission.history" },
+	{ "GET", "/staff/submissions/{id}/files/{sha256}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_file, page_staff_submission_file, "staff.submission.file" },
+	{ "POST", "/staff/submissions/{id}/assign", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_assign, page_staff_submission_assign, "staff.submission.assign" },
+	{ "POST", "/staff/submissions/{id}/comment", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_comment, page_staff_submission_comment, "staff.submission.comment" },
+	{ "POST", "/staff/submissions/{id}/transition", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_transition, page_staff_submission_transition, "staff.submission.transition" },
+	/* --- end inbox --- */
 	/* --- mail: resident e-mail verification and password reset --- */
 	{ "GET", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_token_q, page_resident_verify_form, "resident.verify" },
 	{ "POST", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_token_f, page_resident_verify, "resident.verify.post" },

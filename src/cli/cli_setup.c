@@ -175,6 +175,48 @@ int cli_demo(int argc, char **argv)
 					 "could not create the demo residents");
 		}
 	}
+	/* --- inbox (page_inbox.c): department roles of the demo ward --- */
+	/* applications are read per department (permission dept.<department>,
+	 * '-' written '_'); both roles need two-factor login, as every role
+	 * holding applications.* must.  demo-staff works in 子育て支援 */
+	{
+		static const struct {
+			const char *role, *desc, *perms[5];
+		} dept_roles[] = {
+			{ "kosodate", "子育て支援（児童手当・医療証・保育）/ child and family support",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.kosodate_teate", "dept.hoiku", NULL } },
+			{ "kuminka", "区民課（証明書・転入転出）/ residents' registration",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.kuminka", NULL } },
+		};
+		struct auth_events dev = { 0 };
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < sizeof dept_roles / sizeof dept_roles[0]; i++) {
+			dev.n = 0;
+			rc = auth_role_create(s, DEMO_CODE, dept_roles[i].role, dept_roles[i].desc, 1,
+					      &dev, &e);
+			if (rc == ERR_CONFLICT)
+				rc = 0;
+			for (int k = 0; rc == 0 && dept_roles[i].perms[k]; k++) {
+				dev.n = 0;
+				rc = auth_role_permission_add(s, DEMO_CODE, dept_roles[i].role,
+							      dept_roles[i].perms[k], &dev, &e);
+			}
+		}
+		struct auth_staff ds;
+		if (rc == 0 && (rc = auth_staff_get_by_login(&ds, s, DEMO_CODE, "demo-staff", &e)) == 0) {
+			dev.n = 0;
+			rc = auth_staff_role_grant(s, DEMO_CODE, ds.id, "kosodate", &dev, &e);
+		}
+		if (rc) {
+			auth_config_done(&ac);
+			store_close(s);
+			return cli_error(&e, "デモ区の部署ロールを作成できませんでした",
+					 "could not create the demo ward's department roles");
+		}
+	}
+	/* --- end inbox --- */
 	auth_config_done(&ac);
 	store_close(s);
 	printf("madoguchi: デモ区 (" DEMO_CODE ") を用意しました / demo ward ready\n");

@@ -32,6 +32,9 @@ static const struct cli_command commands[] = {
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 	/* --- sign (cli_sign.c) --- */
 	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
+	/* --- inbox (cli_submission.c) --- */
+	{ "submission", cli_submission, "online applications: submit for a resident, list" },
+	/* --- end inbox --- */
 	/* --- mail (cli_mail.c) --- */
 	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 	/* --- registry (cli_registry.c) --- */

@@ -20,7 +20,10 @@
  *
  * Responses: every response carries the security headers (CSP without
  * inline script, frame-ancestors 'none', nosniff, Referrer-Policy,
- * Permissions-Policy, HSTS under TLS) and X-Request-Id.  Errors have one
+ * Permissions-Policy, HSTS under TLS) and X-Request-Id.  A handler may
+ * add a Content-Security-Policy of its own with http_set_header (e.g.
+ * "sandbox" for an uploaded file): it is sent joined to the default one,
+ * so both policies apply and a handler can only tighten.  Errors have one
  * JSON body format and one HTML page, chosen by the route's kind; the user
  * reads a bilingual message, the log gets the detail.
  *

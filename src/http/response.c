@@ -158,8 +158,10 @@ void http_common_headers(struct http_req *r)
 			      H2O_STRLIT("nosniff"), 1);
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("x-frame-options"), 0, H2O_STRLIT("DENY"), 1);
+	/* the default policy, with one more image origin when the page asks
+	 * (map tiles) */
+	h2o_iovec_t pol = h2o_iovec_init(csp, sizeof csp - 1);
 	if (r->csp_img_src && csp_origin_ok(r->csp_img_src)) {
-		/* the same policy with one more image origin (map tiles) */
 		const char *at = strstr(csp, "img-src 'self' data:");
 		size_t head = (size_t)(at - csp) + strlen("img-src 'self' data:");
 		size_t ol = strlen(r->csp_img_src), n = sizeof csp - 1 + 1 + ol;
@@ -169,12 +171,21 @@ void http_common_headers(struct http_req *r)
 		memcpy(v + head + 1, r->csp_img_src, ol);
 		memcpy(v + head + 1 + ol, csp + head, sizeof csp - 1 - head);
 		v[n] = '\0';
-		h2o_set_header_by_str(&req->pool, &req->res.headers,
-				      H2O_STRLIT("content-security-policy"), 0, v, n, 1);
+		pol = h2o_iovec_init(v, n);
+	}
+	/* a handler may add a policy of its own (an attachment served with
+	 * "sandbox"): both apply, as two policies joined by a comma; it can
+	 * only tighten the default, never loosen it */
+	ssize_t ci = h2o_find_header_by_str(&req->res.headers,
+					    H2O_STRLIT("content-security-policy"), -1);
+	if (ci >= 0) {
+		h2o_iovec_t own = req->res.headers.entries[ci].value;
+		req->res.headers.entries[ci].value =
+			h2o_concat(&req->pool, own, h2o_iovec_init(H2O_STRLIT(", ")), pol);
 	} else {
 		h2o_set_header_by_str(&req->pool, &req->res.headers,
 				      H2O_STRLIT("content-security-policy"), 0,
-				      csp, sizeof csp - 1, 1);
+				      pol.base, pol.len, 1);
 	}
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("referrer-policy"), 0,
