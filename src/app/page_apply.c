@@ -819,20 +819,47 @@ int page_draft_confirm(struct http_req *r)
 	return render_confirm(r, 200, &c, &res, NULL);
 }
 
+/* the bytes the resident signs: apply_canonical; for a procedure that
+ * requires a signature, apply's implementation (at the time of writing)
+ * stops before the canonical form when no signature is given, so the same
+ * bytes are made here from the same inputs (forms_validate's answers of
+ * the draft's version, forms_canonical) */
+static int draft_canonical(char **text, size_t *len, struct http_req *r,
+			   struct draft_ctx *c, int64_t now, struct err *e)
+{
+	struct forms_result fr;
+	int rc = apply_canonical(text, len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	if (rc || (*text && *len))
+		return rc;
+	rc = forms_validate(&fr, r->arena, c->d, c->dr.answers ? c->dr.answers : json_object(),
+			    form_today(now), e);
+	if (rc)
+		return rc;
+	if (fr.nerrors || fr.exit >= 0)
+		return err_set(e, ERR_INVALID, "draft %lld does not validate", (long long)c->dr.id);
+	char *m = NULL;
+	rc = forms_canonical(&m, len, c->who.tenant, c->d->id, c->dr.version, fr.answers, e);
+	if (rc)
+		return rc;
+	*text = arena_strndup(r->arena, m, *len);
+	free(m);
+	return *text ? 0 : err_set(e, ERR_NOMEM, "out of memory");
+}
+
 int page_draft_canonical(struct http_req *r)
 {
-	struct apply_actor who;
-	who_of(&who, r);
+	struct draft_ctx c;
+	struct err e;
+	int rc = draft_load(&c, r, &e);
+	if (rc)
+		return fail(r, rc, &e);
 	char *text;
 	size_t len;
-	struct forms_result res;
-	struct err e;
-	int64_t id = param_id(r, "id");
-	int rc = apply_canonical(&text, &len, &res, r->arena, app_store(r), &who, id, app_now(), &e);
+	rc = draft_canonical(&text, &len, r, &c, app_now(), &e);
 	if (rc)
 		return fail(r, rc, &e);
 	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "attachment; filename=\"application-%lld.json\"", (long long)id));
+			arena_printf(r->arena, "attachment; filename=\"application-%lld.json\"", (long long)c.dr.id));
 	return http_send(r, 200, "application/json", text, len);
 }
 
@@ -850,10 +877,9 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 {
 	char *text;
 	size_t len;
-	struct forms_result fr;
 	memset(res, 0, sizeof *res);
 	res->reason = SIGN_ERROR;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	int rc = draft_canonical(&text, &len, r, c, now, e);
 	if (rc)
 		return rc;
 	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);

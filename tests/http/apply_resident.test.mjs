@@ -9,9 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli } from './lib.mjs';
+import { startServer, Client, cli, ROOT } from './lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -282,5 +283,76 @@ test('a file upload is stored and shown, a refused type is explained', async () 
     assert.match(shown.text_, /アップロード済み: photo\.png/);
   } finally {
     await srv.stop();
+  }
+});
+
+test('signature step: canonical bytes, a detached signature checked against the trust store, refusals explained', async () => {
+  const pkiDir = mkdtempSync(join(tmpdir(), 'madoguchi-pki-'));
+  const pki = join(pkiDir, 'pki');
+  execFileSync('bash', [join(ROOT, 'tests/sign/make-test-pki.sh'), pki], { stdio: 'ignore' });
+  const srv = await startServer({ ...withProcedures, extraArgs: ['--trust-dir', join(pki, 'trust')] });
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const { id, page } = await startDraft(a, 'nenkin-menjo');
+    const p = await a.get(`/drafts/${id}/page/${page}`);
+    const shown = p.text_.match(/name="_shown" value="([^"]*)"/)[1];
+    const r = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_), '_shown': shown,
+      'f.applicant_phone': '090-1234-5678', 'f.kind': 'exemption', 'f.period_from': jstDate(-30),
+      'f.lost_job': 'no', '_action': 'next' } });
+    assert.equal(r.status, 303, 'the page is complete');
+    assert.equal(r.headers.get('location'), `/drafts/${id}/confirm`);
+    const confirm = await a.get(`/drafts/${id}/confirm`);
+    assert.match(confirm.text_, /enctype="multipart\/form-data"/);
+    assert.match(confirm.text_, new RegExp(`href="/drafts/${id}/canonical"`));
+    assert.match(confirm.text_, /\*\*\*\*\*\*\*\*\d{4}/, 'My Number masked on the check page');
+    const csrf = Client.csrf(confirm.text_);
+    const canon = await getBytes(srv, a, `/drafts/${id}/canonical`);
+    assert.equal(canon.status, 200);
+    const doc = JSON.parse(canon.bytes.toString());
+    assert.equal(doc.procedure, 'nenkin-menjo');
+    assert.equal(doc.tenant, '139998');
+    const file = join(pkiDir, 'canonical.json');
+    writeFileSync(file, canon.bytes);
+    const sign = (who) => {
+      const out = join(pkiDir, `${who}.p7s`);
+      cli(['sign', '--key', join(pki, `${who}.key`), '--cert', join(pki, `${who}.pem`), '--out', out, file]);
+      return readFileSync(out);
+    };
+    const send = (sig) => {
+      const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
+      const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`)];
+      if (sig) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="signature"; filename="a.p7s"\r\nContent-Type: application/pkcs7-signature\r\n\r\n`), sig, Buffer.from('\r\n'));
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return a.post(`/drafts/${id}/submit`, { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    };
+    // no signature: refused, the step explained
+    const none = await send(null);
+    assert.equal(none.status, 400);
+    assert.match(none.text_, /電子署名が必要です/);
+    assert.match(none.text_, /href="#signature"/);
+    // an expired certificate: refused with the reason
+    const expired = await send(sign('expired'));
+    assert.equal(expired.status, 400);
+    assert.match(expired.text_, /電子署名を確認できませんでした/);
+    assert.match(expired.text_, /期限/);
+    // a signature of other bytes: refused
+    const tampered = join(pkiDir, 'other.json');
+    writeFileSync(tampered, canon.bytes.toString().replace('nenkin-menjo', 'nenkin-menjx'));
+    cli(['sign', '--key', join(pki, 'resident.key'), '--cert', join(pki, 'resident.pem'), '--out', join(pkiDir, 't.p7s'), tampered]);
+    const bad = await send(readFileSync(join(pkiDir, 't.p7s')));
+    assert.equal(bad.status, 400);
+    // the resident's valid signature: accepted and recorded
+    const ok = await send(sign('resident'));
+    assert.equal(ok.status, 303);
+    const receipt = ok.headers.get('location').match(/submissions\/([0-9-]+)/)[1];
+    const pdf = await getBytes(srv, a, `/submissions/${receipt}/receipt.pdf`);
+    const text = pdfText(srv, pdf.bytes);
+    assert.match(text, /電子署名あり/);
+    assert.match(text, /\*\*\*\*\*\*\*\*\d{4}/, 'My Number masked in the PDF');
+    assert.doesNotMatch(text, /\d{12}/, 'no full My Number in the PDF');
+  } finally {
+    await srv.stop();
+    rmSync(pkiDir, { recursive: true, force: true });
   }
 });
