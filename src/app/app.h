@@ -41,6 +41,8 @@ struct app_config {
 	const char *map_attribution; /* text shown with the tiles               */
 	/* --- sign (app_sign.c) --- */
 	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
+	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
+	const struct mail_config *mail;
 };
 
 struct app {

@@ -3,6 +3,7 @@
  *
  *   auth.purge   delete expired sessions and stale login-failure records,
  *                then schedule the next run (APP_PURGE_EVERY_MS later).
+ *   mail.send    deliver due e-mail of the outbox (app_mail.c).
  *
  * The runner starts with the server (its own worker threads and database
  * connections, src/jobs) and stops after the HTTP workers.  At start the
@@ -16,6 +17,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "jobs/jobs.h"
+#include "app/app_mail.h" /* --- mail (app_mail.c) --- */
 
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +75,9 @@ int app_jobs_start(struct jobs_runner **out, struct app *a, struct err *e)
 	jobs_registry_init(&reg);
 	int rc = jobs_register(&reg, "auth.purge", purge_job, a, e);
 	if (rc)
+		return rc;
+	/* --- mail (app_mail.c): mail.send, when an SMTP relay is configured --- */
+	if ((rc = app_mail_jobs_register(&reg, a, e)))
 		return rc;
 	struct jobs_runner_opts o = { .workers = 1 };
 	return jobs_runner_start(out, a->cfg.db_url, &reg, &o, e);

@@ -41,6 +41,15 @@ struct auth_config;
  * resident accounts linked to persons (idempotent; `madoguchi demo`). */
 int cli_registry_demo(struct store *s, const struct auth_config *ac,
 		      const char *tenant, struct err *e);
+/* --- mail (cli_mail.c) --- */
+int cli_mail(int argc, char **argv);
+struct mail_config;
+struct opt;
+/* cli_mail_options -- the relay options shared by `serve` and `mail
+ * send-pending` (--smtp-url, --mail-from, ...) into *out (strings point
+ * into o); out->smtp_url NULL when none is given.  0, or CLI_USAGE after
+ * a bilingual message. */
+int cli_mail_options(struct mail_config *out, const struct opt *o, int n);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "mail/mail.h" /* --- mail (src/mail) --- */
 
 static void usage(FILE *f)
 {
@@ -37,6 +38,18 @@ static void usage(FILE *f)
 	fprintf(f,
 		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
 		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
+	fprintf(f,
+		/* --- mail (src/mail) --- */
+		"  --smtp-url URL        relay for e-mail: smtp://host[:port] or smtps://...;\n"
+		"                        without it e-mail stays queued (madoguchi mail list)\n"
+		"  --mail-from ADDR      sender address (required with --smtp-url)\n"
+		"  --mail-from-name NAME sender display name (UTF-8)\n"
+		"  --smtp-starttls P     smtp://: require (default), try or none\n"
+		"  --smtp-auth-file F    key file (mode 600) with one line user:password\n"
+		"  --smtp-ca-file PEM    CA bundle for the relay (default: the system's)\n"
+		"  --smtp-timeout SECS   one SMTP transaction (default 30)\n"
+		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
+		"  --mail-max-attempts N attempts before a message fails (default 8)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -58,6 +71,11 @@ int cli_serve(int argc, char **argv)
 		/* --- open data / search --- */
 		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
 		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
+		/* --- mail (src/mail) --- */
+		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
+		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
+		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
+		{ "mail-max-attempts", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -122,6 +140,13 @@ int cli_serve(int argc, char **argv)
 				 "--map-attribution is at most 300 bytes");
 	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
 		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
+	/* --- mail (src/mail) --- */
+	static struct mail_config mail;
+	int mrc = cli_mail_options(&mail, o, n);
+	if (mrc)
+		return mrc;
+	if (mail.smtp_url)
+		cfg.mail = &mail;
 	if ((s = opts_get(o, n, "log")) && log_open(s))
 		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
 	struct app a;

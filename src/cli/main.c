@@ -34,6 +34,8 @@ static const struct cli_command commands[] = {
 	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
 	/* --- registry (cli_registry.c) --- */
 	{ "registry", cli_registry, "the demo ward's resident registry: list, show, link, unlink" },
+	/* --- mail (cli_mail.c) --- */
+	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 };
 
 static void usage(FILE *out)

@@ -339,6 +339,10 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			CURLcode cc = to ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
 			long code = 0;
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+			/* the last reply may be an earlier step's success (250 to
+			 * EHLO before STARTTLS failed): only a refusal is news */
+			if (cc != CURLE_OK && code < 400)
+				code = 0;
 			curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
 			curl_slist_free_all(to);
 			res.smtp_code = (int)code;

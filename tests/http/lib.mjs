@@ -178,3 +178,6 @@ export async function loginWithTotp(c, login, password, state = {}) {
   }
   return r;
 }
+
+// --- mail (tests/smtp_sink.mjs): a local SMTP sink for e-mail tests ---
+export { startSmtpSink, parseMail, decodeWords } from '../smtp_sink.mjs';
