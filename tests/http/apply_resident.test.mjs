@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, ROOT } from './lib.mjs';
+import { startServer, Client, cli, ROOT, startSmtpSink } from './lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -94,8 +94,10 @@ test('procedure list and overview are public', async () => {
   }
 });
 
-test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, withdraw; another resident sees none of it', async () => {
-  const srv = await startServer(withProcedures);
+test('multi-page flow: errors, save and resume, submit, receipt, e-mail, PDF, status, withdraw; another resident sees none of it', async () => {
+  const sink = await startSmtpSink();
+  const srv = await startServer({ ...withProcedures, extraArgs: ['--smtp-url', sink.url,
+    '--mail-from', 'noreply@demo-ku.example.jp', '--smtp-starttls', 'none'] });
   try {
     const a = new Client(srv.base);
     await residentLogin(a, ...TARO);
@@ -191,6 +193,18 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
     assert.match(text, /出生通知票/);
     assert.match(text, /令和\d+年/);
 
+    // the receipt e-mail: number, title and link, no answers
+    const deadline = Date.now() + 20000;
+    let mail;
+    while (!(mail = sink.messages().find((m) => m.to.includes(TARO[0])))) {
+      if (Date.now() > deadline) throw new Error('no receipt e-mail');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.match(mail.subject, new RegExp(receipt));
+    assert.match(mail.text, new RegExp(`/submissions/${receipt}`));
+    assert.match(mail.text, /出生通知票/);
+    assert.doesNotMatch(mail.text + mail.subject, /花子|ハナコ|1234-5678|3000|デモ区 1-2-3/);
+
     const mine2 = await a.get('/mypage/applications');
     assert.match(mine2.text_, new RegExp(`href="/submissions/${receipt}"`));
 
@@ -227,6 +241,7 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
     assert.doesNotMatch(srv.log(), /花子|ハナコ|1234-5678/);
   } finally {
     await srv.stop();
+    await sink.close();
   }
 });
 
