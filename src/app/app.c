@@ -336,6 +336,9 @@ static int load_session(struct http_req *r)
 	if (q->has_session)
 		return 0;
 	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	/* --- api (api_apply.c): on /api/, a Bearer token wins over the cookie --- */
+	if (app_api_bearer(r))
+		token = app_api_bearer(r);
 	if (!token)
 		return ERR_AUTH;
 	struct err e;
@@ -357,6 +360,9 @@ static int load_session(struct http_req *r)
 
 static int app_authorize(struct http_req *r, const char *perm)
 {
+	/* --- api (api_apply.c): "api:a|b" permissions, Bearer and CSRF rules --- */
+	if (strncmp(perm, "api:", 4) == 0)
+		return app_api_authorize(r, perm + 4, app_authorize);
 	struct app_req *q = app_req(r);
 	if (!q || !q->has_tenant)
 		return ERR_DENIED;

@@ -236,4 +236,34 @@ int app_trust_init(struct app *a, struct err *e);
 void app_trust_done(struct app *a);
 const struct sign_trust *app_trust(struct http_req *r);
 
+/* --- api (api_apply.c): the applications JSON API --- */
+int api_procedures_list(struct http_req *r);
+int api_procedure_get(struct http_req *r);
+int api_draft_create(struct http_req *r);
+int api_draft_get(struct http_req *r);
+int api_draft_put(struct http_req *r);
+int api_draft_delete(struct http_req *r);
+int api_draft_file_put(struct http_req *r);
+int api_draft_canonical(struct http_req *r);
+int api_draft_submit(struct http_req *r);
+int api_my_submissions(struct http_req *r);
+int api_submissions_list(struct http_req *r);
+int api_submission_get(struct http_req *r);
+int api_submission_withdraw(struct http_req *r);
+int api_submission_transition(struct http_req *r);
+int api_submission_assign(struct http_req *r);
+int api_submission_comment(struct http_req *r);
+int api_file_get(struct http_req *r);
+/* API authentication (used by app.c's hooks).  A route permission
+ * "api:<p>|<q>..." admits a request that any alternative admits (each
+ * checked by `one`, the ordinary permission check); on success a cookie
+ * session must carry its CSRF token in X-CSRF-Token on a write, a Bearer
+ * token need not.  app_api_bearer -- the token of `Authorization: Bearer`
+ * on /api/ paths (at most 256 bytes), or NULL.  api_json_errors -- answer
+ * the request's errors in the JSON shape whatever its route kind. */
+int app_api_authorize(struct http_req *r, const char *alts,
+		      int (*one)(struct http_req *r, const char *perm));
+const char *app_api_bearer(struct http_req *r);
+void api_json_errors(struct http_req *r);
+
 #endif

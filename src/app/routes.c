@@ -256,6 +256,85 @@ static const struct http_param_spec p_my_apps[] = {
 	{ "saved", HTTP_QUERY, 1, v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* --- api (api_apply.c): parameters of the applications API --- */
+static int v_api_code(const char *v, size_t n)
+{
+	if (n == 0 || n > 64)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '-' || v[i] == '_'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_api_receipt(const char *v, size_t n)
+{
+	if (n != 20)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_api_date(const char *v, size_t n)
+{
+	if (n != 10 || v[4] != '-' || v[7] != '-')
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_api_01(const char *v, size_t n)
+{
+	return n == 1 && (v[0] == '0' || v[0] == '1') ? 0 : ERR_INVALID;
+}
+static int v_api_assignee(const char *v, size_t n)
+{
+	if ((n == 4 && memcmp(v, "none", 4) == 0) || (n == 2 && memcmp(v, "me", 2) == 0))
+		return 0;
+	return v_digits(v, n);
+}
+static const struct http_param_spec p_api_proc[] = {
+	{ "code", HTTP_PATH, 64, v_api_code, 1 },
+	{ "version", HTTP_QUERY, 9, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the upload answers every error in JSON from its handler: its
+ * parameters are checked there (a router 400 would be an HTML page) */
+static const struct http_param_spec p_api_upload[] = {
+	{ "id", HTTP_PATH, 64, NULL, 1 },
+	{ "field", HTTP_PATH, 128, NULL, 1 },
+	{ "name", HTTP_QUERY, 1024, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_api_my[] = {
+	{ "limit", HTTP_QUERY, 3, v_digits, 0 },
+	{ "cursor", HTTP_QUERY, 18, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_api_list[] = {
+	{ "department", HTTP_QUERY, 64, v_api_code, 0 },
+	{ "procedure", HTTP_QUERY, 64, v_api_code, 0 },
+	{ "status", HTTP_QUERY, 32, v_api_code, 0 },
+	{ "from", HTTP_QUERY, 10, v_api_date, 0 },
+	{ "to", HTTP_QUERY, 10, v_api_date, 0 },
+	{ "assignee", HTTP_QUERY, 18, v_api_assignee, 0 },
+	{ "overdue", HTTP_QUERY, 1, v_api_01, 0 },
+	{ "duplicates", HTTP_QUERY, 1, v_api_01, 0 },
+	{ "limit", HTTP_QUERY, 3, v_digits, 0 },
+	{ "cursor", HTTP_QUERY, 18, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_api_receipt[] = {
+	{ "receipt", HTTP_PATH, 20, v_api_receipt, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_api_file[] = {
+	{ "sha256", HTTP_PATH, 64, NULL, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* --- end api --- */
 
 const struct http_route app_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
@@ -317,6 +396,25 @@ const struct http_route app_routes[] = {
 	{ "POST", "/submissions/{receipt}/correct", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission_correct, "apply.submission.correct" },
 	{ "GET", "/files/{sha256}", "resident", HTTP_KIND_TEXT, 0, p_file, page_apply_file, "apply.file" },
 	{ "GET", "/mypage/applications", "resident", HTTP_KIND_HTML, 0, p_my_apps, page_my_applications, "apply.mine" },
+	/* --- api (api_apply.c): online applications; see docs/openapi.yaml --- */
+	{ "GET", "/api/v1/procedures", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, NULL, api_procedures_list, "api.procedures" },
+	{ "GET", "/api/v1/procedures/{code}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api_proc, api_procedure_get, "api.procedure" },
+	{ "POST", "/api/v1/drafts", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, NULL, api_draft_create, "api.drafts.create" },
+	{ "GET", "/api/v1/drafts/{id}", "api:resident", HTTP_KIND_JSON, 0, p_id, api_draft_get, "api.drafts.get" },
+	{ "PUT", "/api/v1/drafts/{id}", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_id, api_draft_put, "api.drafts.put" },
+	{ "DELETE", "/api/v1/drafts/{id}", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_id, api_draft_delete, "api.drafts.delete" },
+	{ "PUT", "/api/v1/drafts/{id}/files/{field}", "api:resident", HTTP_KIND_TEXT, HTTP_ROUTE_NO_CSRF, p_api_upload, api_draft_file_put, "api.drafts.file" },
+	{ "GET", "/api/v1/drafts/{id}/canonical", "api:resident", HTTP_KIND_JSON, 0, p_id, api_draft_canonical, "api.drafts.canonical" },
+	{ "POST", "/api/v1/drafts/{id}/submit", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_id, api_draft_submit, "api.drafts.submit" },
+	{ "GET", "/api/v1/my/submissions", "api:resident", HTTP_KIND_JSON, 0, p_api_my, api_my_submissions, "api.my.submissions" },
+	{ "GET", "/api/v1/submissions", "api:" AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_JSON, 0, p_api_list, api_submissions_list, "api.submissions" },
+	{ "GET", "/api/v1/submissions/{receipt}", "api:resident|" AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_JSON, 0, p_api_receipt, api_submission_get, "api.submission" },
+	{ "POST", "/api/v1/submissions/{receipt}/withdraw", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_api_receipt, api_submission_withdraw, "api.submission.withdraw" },
+	{ "POST", "/api/v1/submissions/{receipt}/transitions", "api:" AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_api_receipt, api_submission_transition, "api.submission.transition" },
+	{ "POST", "/api/v1/submissions/{receipt}/assignee", "api:" AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_api_receipt, api_submission_assign, "api.submission.assign" },
+	{ "POST", "/api/v1/submissions/{receipt}/comments", "api:" AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_api_receipt, api_submission_comment, "api.submission.comment" },
+	{ "GET", "/api/v1/files/{sha256}", "api:resident|" AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, p_api_file, api_file_get, "api.file" },
+	/* --- end api --- */
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# submit.sh -- online applications submitted through the JSON API under a
+# concurrent load, on SQLite and on PostgreSQL.  One line per figure:
+#   figure submit_sqlite VALUE per_s        whole submissions per second
+#   figure submit_sqlite_p50 / _p99 VALUE ms  latency of a whole submission
+#   figure submit_sqlite_post_p99 VALUE ms  latency of the final POST .../submit
+#   figure db_read_sqlite_rps VALUE per_s   the core's database-backed read
+#                                           (/api/v1/municipality), same run
+#   figure submit_sqlite_vs_db_read VALUE ratio  submissions/s ÷ reads/s
+#   ... and the same with _pg for PostgreSQL.
+#
+# A submission is the whole resident flow, four requests: create a draft,
+# upload a 200 KB attachment (PUT, raw body), save the answers of a
+# 30-field procedure (bench/submit-procedure.json, schema-checked by
+# `procedure load`), submit (201 with a receipt number: durable).
+# 64 clients (CLIENTS), each its own resident (Bearer token), one
+# keep-alive connection each, as fast as the server answers: the load
+# client is C (bench/submit_client.c, libcurl, one thread per client).
+#
+# Pinning as bench/http.sh: the server (one worker thread) on core 0, the
+# load (submit_client, wrk) on core 1; the private PostgreSQL (tests/pg.sh)
+# is pinned to core 0 with the server, so that the database and the
+# server share one core as on SQLite.  Residents are registered before the
+# measurement with the cheap test password hash (--hash-cost-for-tests;
+# no password is checked during the measurement, which uses tokens).
+# BENCH_SECONDS (default 10) per measurement; SUBMIT_PG=0 skips PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+make -s all >/dev/null
+command -v wrk >/dev/null || { echo "bench/submit.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+S=${BENCH_SECONDS:-10}
+CLIENTS=${CLIENTS:-64}
+FILE_BYTES=${FILE_BYTES:-204800}
+PORT=${SUBMIT_PORT:-18093}
+PGPORT=${SUBMIT_PGPORT:-55493}
+T=$(mktemp -d)
+chmod 755 "$T"
+cleanup() {
+  kill $(jobs -p) 2>/dev/null || true
+  [ -d "$T/pg" ] && tests/pg.sh stop "$T/pg" || true
+  rm -rf "$T"
+}
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || true
+mkdir -p "$T/proc"
+cp bench/submit-procedure.json "$T/proc/"
+
+# register n residents, their session tokens one a line in $T/tokens
+register() { # base
+  : > "$T/tokens"
+  for i in $(seq "$CLIENTS"); do
+    jar="$T/jar$i"
+    pre=$(curl -fs -c "$jar" -b "$jar" "$1/resident/register" | sed -n 's/.*name="pre" value="\([^"]*\)".*/\1/p' | head -1)
+    curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "pre=$pre" \
+      --data-urlencode "email=bench$i@example.jp" --data-urlencode "password=Bench-Kinmokusei-$i-2026" \
+      "$1/resident/register"
+    awk '$6 == "mg_session" { print $7 }' "$jar" >> "$T/tokens"
+    rm -f "$jar"
+  done
+  [ "$(wc -l < "$T/tokens")" -eq "$CLIENTS" ] || { echo "registration failed" >&2; exit 1; }
+}
+
+run() { # name db-url
+  local name=$1 db=$2
+  ./build/madoguchi demo --db "$db" --key-dir "$T/keys" >/dev/null
+  ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null
+  taskset -c 0 ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
+    --threads 1 --no-access-log --default-tenant 139998 --static build/assets \
+    --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  register "http://127.0.0.1:$PORT"
+  taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
+    bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
+  local dbread
+  dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
+  kill "$mg"; wait "$mg" 2>/dev/null || true
+  awk -v n="$name" -v r="$dbread" '
+    { v[$1] = $2 }
+    END {
+      printf "figure submit_%s %.1f per_s\n", n, v["rate"]
+      printf "figure submit_%s_p50 %.1f ms\n", n, v["p50"]
+      printf "figure submit_%s_p99 %.1f ms\n", n, v["p99"]
+      printf "figure submit_%s_post_p99 %.1f ms\n", n, v["submit_p99"]
+      printf "figure db_read_%s_rps %.0f per_s\n", n, r
+      printf "figure submit_%s_vs_db_read %.4f ratio\n", n, v["rate"] / r
+    }' "$T/out-$name"
+}
+
+run sqlite "sqlite:$T/db.sqlite"
+
+if [ "${SUBMIT_PG:-1}" != 0 ]; then
+  mkdir -p "$T/pg"
+  url=$(taskset -c 0 tests/pg.sh start "$T/pg" "$PGPORT")
+  rm -rf "$T/keys"
+  run pg "$url"
+fi
