@@ -13,6 +13,7 @@ import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, Client, cli, ROOT, startSmtpSink } from './lib.mjs';
+import { adminClient, makeRole, makeStaff } from './apply_lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -369,5 +370,68 @@ test('signature step: canonical bytes, a detached signature checked against the 
   } finally {
     await srv.stop();
     rmSync(pkiDir, { recursive: true, force: true });
+  }
+});
+
+// fill in and submit 出生通知票 in one go; the receipt number
+async function submitShinseiji(a) {
+  const { id } = await startDraft(a, 'shinseiji-houmon');
+  const p0 = await a.get(`/drafts/${id}/page/0`);
+  const csrf = Client.csrf(p0.text_);
+  assert.equal((await a.post(`/drafts/${id}/page/0`, { form: { csrf, ...BABY() } })).status, 303);
+  const r1 = await a.post(`/drafts/${id}/page/1`, { form: { csrf, '_shown': 'mother_name visit_address phone wish_period',
+    'f.mother_name.family': '区民', 'f.mother_name.family_kana': 'クミン',
+    'f.visit_address.pref': '東京都', 'f.visit_address.city': 'デモ区', 'f.visit_address.street': '1-2-3',
+    'f.phone': '03-1234-5678', 'f.wish_period': 'asap', '_action': 'next' } });
+  assert.equal(r1.headers.get('location'), `/drafts/${id}/confirm`);
+  const sub = await a.post(`/drafts/${id}/submit`, { form: { csrf } });
+  assert.equal(sub.status, 303);
+  return sub.headers.get('location').match(/submissions\/([0-9-]+)/)[1];
+}
+
+test('correction: staff return the submission with a note, the resident edits and resubmits (same receipt, revision 2)', async () => {
+  const srv = await startServer(withProcedures);
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const receipt = await submitShinseiji(a);
+    // staff of the department return it through the JSON API
+    const admin = await adminClient(srv.base);
+    await makeRole(admin, 'boshi-clerk', ['applications.read', 'applications.write', 'dept.boshi_hoken']);
+    const staff = await makeStaff(srv, 'boshi1', 'boshi-clerk');
+    const listed = await staff.get('/api/v1/submissions');   /* also gives the CSRF header */
+    assert.equal(listed.status, 200);
+    assert.ok(listed.json.submissions.some((x) => x.receipt === receipt), 'the department sees it');
+    const t = await staff.post(`/api/v1/submissions/${receipt}/transitions`,
+      { json: { to: 'returned', note: '在胎週数をご確認ください。' } });
+    assert.equal(t.status, 200, t.text_);
+
+    const page = await a.get(`/submissions/${receipt}`);
+    assert.match(page.text_, /修正のお願い（差し戻し）/);
+    assert.match(page.text_, /在胎週数をご確認ください。/);
+    const fix = await a.post(`/submissions/${receipt}/correct`, { form: { csrf: Client.csrf(page.text_) } });
+    assert.equal(fix.status, 303);
+    const m = fix.headers.get('location').match(/^\/drafts\/(\d+)\/page\/0$/);
+    assert.ok(m, fix.headers.get('location'));
+    const draft = m[1];
+    const p0 = await a.get(`/drafts/${draft}/page/0`);
+    assert.match(p0.text_, /value="区民"/, 'the answers are copied into the correction');
+    const csrf = Client.csrf(p0.text_);
+    const r0 = await a.post(`/drafts/${draft}/page/0`, { form: { csrf, ...BABY(), 'f.weeks': '38' } });
+    assert.equal(r0.status, 303);
+    const conf = await a.get(`/drafts/${draft}/confirm`);
+    assert.equal(conf.status, 200);
+    assert.match(conf.text_, />38</);
+    const sub = await a.post(`/drafts/${draft}/submit`, { form: { csrf } });
+    assert.equal(sub.status, 303);
+    assert.match(sub.headers.get('location'), new RegExp(`^/submissions/${receipt}\\?new=1$`), 'the same receipt');
+    const after = await a.get(`/submissions/${receipt}`);
+    assert.match(after.text_, /再提出の回数<\/dt><dd>2</);
+    assert.match(after.text_, /受付済み/);
+    assert.match(after.text_, /再提出/);
+    const seen = await staff.get(`/api/v1/submissions/${receipt}`);
+    assert.equal(seen.json.revision, 2);
+  } finally {
+    await srv.stop();
   }
 });
