@@ -522,6 +522,15 @@ static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
 		    (long)c->dr.id, page, multipart ? " enctype=\"multipart/form-data\"" : "",
 		    app_req(r)->csrf);
+	/* Enter in a text input submits with the form's first submit button:
+	 * on a page with group add/remove buttons, make that "continue" */
+	for (int i = 0; i < pg->nfields; i++)
+		if (pg->fields[i].type == FORMS_T_GROUP) {
+			html_printf(&b, "<button type=\"submit\" name=\"_action\" value=\"next\" "
+				    "class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">%s</button>",
+				    html_t(l, "apply.next"));
+			break;
+		}
 	struct err e;
 	if (form_render_page(&b, &v, &e) != 0) {
 		buf_done(&b);

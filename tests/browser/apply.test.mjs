@@ -191,3 +191,36 @@ test('a signed application: download the data, sign it, upload the signature', a
   await axe(page, 'signed receipt');
   await ctx.close();
 });
+
+test('repeatable group: add and remove items without JavaScript; Enter continues', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, javaScriptEnabled: false,
+    viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  page.__nojs = true;
+  await login(page);
+  await page.goto(`${srv.base}/procedures/sodai-gomi`);
+  await page.getByRole('button', { name: '申請を始める' }).click();
+  await page.waitForURL(/\/drafts\/\d+\/page\/0$/);
+  const url = page.url().replace(/\/page\/0$/, '/page/1');
+  await page.goto(url);
+  await axe(page, 'group page');
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  await page.locator('#f-items-0-count').fill('2');
+  await page.getByRole('button', { name: /^追加する/ }).click();
+  await page.waitForURL(/\/page\/1#f-items$/);
+  assert.equal(await page.locator('fieldset.group-item').count(), 2);
+  assert.equal(await page.locator('#f-items-0-count').inputValue(), '2');
+  await axe(page, 'group page, two items');
+  await page.getByRole('button', { name: /この項目を削除.*1\)/ }).click();
+  await page.waitForURL(/\/page\/1#f-items$/);
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  // Enter in a field submits "continue", not a group button
+  await page.locator('#f-items-0-count').press('Enter');
+  await page.locator('.error-summary').waitFor();
+  await axe(page, 'errors after Enter');
+  // (page 1 was reached by its address: the first page's questions are
+  // the ones reported); the group kept its one item
+  await page.goto(url);
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  await ctx.close();
+});
