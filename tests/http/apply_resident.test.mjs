@@ -435,3 +435,31 @@ test('correction: staff return the submission with a note, the resident edits an
     await srv.stop();
   }
 });
+
+test('an exit page explains why the procedure cannot be used, and the answer can be changed', async () => {
+  const srv = await startServer(withProcedures);
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const { id, page } = await startDraft(a, 'jidou-teate-nintei');
+    const p = await a.get(`/drafts/${id}/page/${page}`);
+    assert.match(p.text_, /1 \/ 5 ページ/);
+    const r = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_),
+      '_shown': 'is_public_servant', 'f.is_public_servant': 'yes', '_action': 'next' } });
+    assert.equal(r.status, 200);
+    assert.match(r.text_, /<h1>勤務先で申請してください<\/h1>/);
+    assert.match(r.text_, new RegExp(`href="/drafts/${id}/page/${page}"`));
+    // the check page says the same: nothing to submit
+    const c = await a.get(`/drafts/${id}/confirm`);
+    assert.match(c.text_, /<h1>勤務先で申請してください<\/h1>/);
+    const sub = await a.post(`/drafts/${id}/submit`, { form: { csrf: Client.csrf(p.text_) } });
+    assert.equal(sub.status, 400, 'an exit cannot be submitted');
+    // answering no goes on to the next page
+    const r2 = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_),
+      '_shown': 'is_public_servant', 'f.is_public_servant': 'no', '_action': 'next' } });
+    assert.equal(r2.status, 303);
+    assert.equal(r2.headers.get('location'), `/drafts/${id}/page/1`);
+  } finally {
+    await srv.stop();
+  }
+});
