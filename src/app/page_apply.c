@@ -517,6 +517,16 @@ static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c
 	progress(&b, l, c->d, page, lang);
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", notice);
+	if (c->dr.submission_id) {
+		/* a correction: staff's note stays in sight while editing */
+		struct apply_submission sub;
+		struct err se;
+		if (apply_get(&sub, r->arena, app_store(r), &c->who, c->dr.submission_id, &se) == 0 &&
+		    sub.return_note[0])
+			html_printf(&b, "<div class=\"notice notice-warning\"><p><strong>%s</strong>（%s）</p>"
+				    "<p class=\"staff-note\">%s</p></div>", html_t(l, "apply.returned_title"),
+				    sub.receipt, sub.return_note);
+	}
 	int multipart = form_page_has_file(c->d, page);
 	html_printf(&b, "<form method=\"post\" action=\"/drafts/%ld/page/%d\" novalidate%S>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",

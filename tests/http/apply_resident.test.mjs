@@ -416,6 +416,7 @@ test('correction: staff return the submission with a note, the resident edits an
     const draft = m[1];
     const p0 = await a.get(`/drafts/${draft}/page/0`);
     assert.match(p0.text_, /value="区民"/, 'the answers are copied into the correction');
+    assert.match(p0.text_, /在胎週数をご確認ください。/, "staff's note is shown while editing");
     const csrf = Client.csrf(p0.text_);
     const r0 = await a.post(`/drafts/${draft}/page/0`, { form: { csrf, ...BABY(), 'f.weeks': '38' } });
     assert.equal(r0.status, 303);
