@@ -70,7 +70,7 @@ int apply_json_text(char **out, const json_t *j, size_t max, struct err *e);
 
 /* apply_load_def -- the definition of (tenant, procedure, version) (0:
  * the latest), parsed into a.  Versions are immutable, so the parse is
- * cached per thread (see submit.c) and shared read-only. */
+ * cached for the process (apply_util.c) and shared read-only. */
 int apply_load_def(const struct forms_def **d, int *version,
 		   struct arena *a, struct store *s, const char *tenant,
 		   const char *procedure, int version_in, struct err *e);
@@ -122,6 +122,8 @@ struct apply_prep {
 	int nfiles;
 	const struct apply_signature *sig;
 	json_t *answers;             /* normalised (arena)                  */
+	char receipt[APPLY_RECEIPT_LEN + 1]; /* taken before the transaction
+					      (PostgreSQL), else ""          */
 };
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
  * when it does not validate). */
@@ -141,6 +143,10 @@ int apply_write(struct apply_submission *out, struct arena *a,
  * year (JST) of now, inside the caller's transaction. */
 int apply_receipt_next(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
 		       const char *tenant, int64_t now, struct err *e);
+/* apply_receipt_take -- the same in a transaction of its own (PostgreSQL:
+ * called before the submission's transaction; see receipt.c). */
+int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
+		       const char *tenant, int64_t now, struct err *e);
 /* apply_receipt_digit -- the check digit of the 17 digits d (Luhn). */
 int apply_receipt_digit(const char *digits17);
 
@@ -150,6 +156,17 @@ int apply_event_add(struct store *s, const struct apply_actor *who,
 		    const char *kind, const char *from, const char *to,
 		    const char *text, int internal, int64_t now,
 		    struct err *e);
+
+/* apply_group_write -- run fn in a write transaction shared with the
+ * other threads of this process writing to the same database (group
+ * commit, group.c); returns fn's result once the commit is durable, or
+ * the commit's error.  Inside an open transaction fn just runs in it. */
+int apply_group_write(struct store *s,
+		      int (*fn)(struct store *s, void *arg, struct err *e),
+		      void *arg, struct err *e);
+/* apply_group_stats -- commits made, writes they carried and the time
+ * leaders spent writing and committing (microseconds), so far. */
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
 
 /* apply_state_final -- rejected, completed, withdrawn. */
 int apply_state_final(const char *st);

@@ -10,6 +10,7 @@
  */
 #include "apply/apply_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,18 +182,97 @@ int apply_json_text(char **out, const json_t *j, size_t max, struct err *e)
 	return 0;
 }
 
+/* Parsed definitions, shared by every thread of the process: a version is
+ * immutable, and the cache is keyed by the SHA-256 of its canonical text
+ * (so that two databases reusing a version number cannot mix them up).
+ * Entries are never freed (at most DEF_CACHE_MAX; past that, definitions
+ * are parsed into the caller's arena); a parsed definition is read-only
+ * and safe to share (forms README). */
+#define DEF_CACHE_MAX 512
+struct def_entry {
+	char sha[65];
+	const struct forms_def *def;
+	struct arena *arena;          /* holds def, for the process */
+};
+static struct def_entry def_cache[DEF_CACHE_MAX];
+static int def_n;
+static pthread_mutex_t def_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct forms_def *def_find(const char *sha)
+{
+	const struct forms_def *d = NULL;
+	pthread_mutex_lock(&def_lock);
+	for (int i = 0; i < def_n && !d; i++)
+		if (strcmp(def_cache[i].sha, sha) == 0)
+			d = def_cache[i].def;
+	pthread_mutex_unlock(&def_lock);
+	return d;
+}
+
 int apply_load_def(const struct forms_def **d, int *version,
 		   struct arena *a, struct store *s, const char *tenant,
 		   const char *procedure, int version_in, struct err *e)
 {
-	struct forms_def *def = NULL;
-	int v = 0;
-	int rc = forms_load_version(&def, &v, a, s, tenant, procedure, version_in, e);
+	*d = NULL;
+	struct store_val v[] = { sv_text(tenant), sv_text(procedure), sv_int(version_in) };
+	struct store_rows *r;
+	int rc = store_query(&r, s, "SELECT v.version, v.sha256 FROM procedure_versions v"
+			     " JOIN procedures p ON p.id = v.procedure_id"
+			     " WHERE p.tenant = $1 AND p.code = $2 AND ($3 = 0 OR v.version = $3)"
+			     " ORDER BY v.version DESC LIMIT 1", v, 3, e);
 	if (rc)
 		return rc;
-	*d = def;
+	rc = store_rows_next(r, e);
+	char sha[65] = "";
+	int ver = 0;
+	if (rc == 1) {
+		ver = (int)store_col_int(r, 0);
+		snprintf(sha, sizeof sha, "%s", store_col_text(r, 1));
+	}
+	store_rows_free(r);
+	if (rc == 0)
+		return err_set(e, ERR_NOTFOUND, "procedure %.64s version %d not found",
+			       procedure, version_in);
+	if (rc < 0)
+		return rc;
 	if (version)
-		*version = v;
+		*version = ver;
+	if ((*d = def_find(sha)))
+		return 0;
+	/* parse into an arena of its own, kept for the process */
+	struct arena *keep = arena_new(0);
+	struct forms_def *def = NULL;
+	if (!keep)
+		return err_set(e, ERR_NOMEM, "apply: no memory");
+	if ((rc = forms_load_version(&def, NULL, keep, s, tenant, procedure, ver, e))) {
+		arena_free(keep);
+		return rc;
+	}
+	pthread_mutex_lock(&def_lock);
+	const struct forms_def *have = NULL;
+	for (int i = 0; i < def_n && !have; i++)
+		if (strcmp(def_cache[i].sha, sha) == 0)
+			have = def_cache[i].def;
+	int stored = 0;
+	if (!have && def_n < DEF_CACHE_MAX) {
+		snprintf(def_cache[def_n].sha, sizeof def_cache[def_n].sha, "%s", sha);
+		def_cache[def_n].def = def;
+		def_cache[def_n].arena = keep;
+		def_n++;
+		stored = 1;
+	}
+	pthread_mutex_unlock(&def_lock);
+	if (have) {                   /* another thread was quicker */
+		arena_free(keep);
+		*d = have;
+		return 0;
+	}
+	if (!stored) {                /* cache full: parse for this caller only */
+		arena_free(keep);
+		if ((rc = forms_load_version(&def, NULL, a, s, tenant, procedure, ver, e)))
+			return rc;
+	}
+	*d = def;
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  * are created in one transaction; apply_bundle_submit validates every
  * draft first (nothing is written when one fails: its id in *bad_draft,
  * its errors in *r) and then writes every submission in one transaction,
- * so either all receipts exist or none.  A shared answer goes to a draft
+ * so either all receipts exist or none.  Both join a transaction the
+ * caller has open.  A shared answer goes to a draft
  * only when the procedure has a top-level field of that id.
  */
 #include "apply/apply_int.h"
@@ -88,7 +89,8 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 	char *ptext = NULL;
 	if ((rc = apply_json_text(&ptext, list, 64 * 1024, e)))
 		goto out;
-	if ((rc = store_begin(s, e))) {
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e))) {
 		free(ptext);
 		goto out;
 	}
@@ -120,12 +122,8 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 		rc = apply_draft_insert(&did, s, who, procedures[i], versions[i], ans, src,
 					*bundle_id, 0, now, e);
 	}
-	if (rc) {
-		store_rollback(s);
+	if ((rc = apply_tx_end(own, rc, s, e)))
 		*bundle_id = 0;
-	} else if ((rc = store_commit(s, e))) {
-		*bundle_id = 0;
-	}
 out:
 	arena_free(a);
 	return rc;
@@ -207,7 +205,13 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 			return rc;
 		}
 	}
-	if ((rc = store_begin(s, e)))
+	/* PostgreSQL: numbers first, each in its own statement (receipt.c) */
+	for (int i = 0; i < nd && store_kind(s) == STORE_PG && !store_in_tx(s); i++)
+		if (preps[i].draft.d.submission_id == 0 &&
+		    (rc = apply_receipt_take(preps[i].receipt, s, who->tenant, now, e)))
+			return rc;
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		return rc;
 	for (int i = 0; i < nd && rc == 0; i++)
 		rc = apply_write(&subs[i], a, s, who, &preps[i], now, e);
@@ -216,11 +220,7 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 		rc = store_exec(s, "UPDATE apply_bundles SET submitted_at = $1 WHERE id = $2", uv, 2, e);
 		rc = rc < 0 ? rc : 0;
 	}
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	if ((rc = store_commit(s, e)))
+	if ((rc = apply_tx_end(own, rc, s, e)))
 		return rc;
 	*out = subs;
 	*n = nd;

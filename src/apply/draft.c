@@ -6,7 +6,8 @@
  * ERR_NOTFOUND.  A draft keeps the version it was started on, so the
  * questions do not change under a resident half-way through.  Answers are
  * stored as given (at most APPLY_ANSWERS_MAX bytes of JSON); validation
- * happens on submit.  A draft untouched for APPLY_DRAFT_DAYS is deleted by
+ * happens on submit.  Creating and saving share their commit with other
+ * threads writing at the same moment (group commit, group.c).  A draft untouched for APPLY_DRAFT_DAYS is deleted by
  * apply_drafts_purge, with the uploads nothing refers to any more.
  */
 #include "apply/apply_int.h"
@@ -112,6 +113,33 @@ int apply_draft_insert(int64_t *id, struct store *s,
 	return rc;
 }
 
+struct create_job {
+	int64_t *id;
+	const struct apply_actor *who;
+	const char *procedure;
+	int version;
+	const json_t *prefill, *sources;
+	int64_t bundle_id, now;
+};
+
+static int create_fn(struct store *s, void *arg, struct err *e)
+{
+	struct create_job *j = arg;
+	return apply_draft_insert(j->id, s, j->who, j->procedure, j->version, j->prefill,
+				  j->sources, j->bundle_id, 0, j->now, e);
+}
+
+static int save_fn(struct store *s, void *arg, struct err *e)
+{
+	int rc = store_exec(s, "UPDATE apply_drafts SET answers = $1, page = $2, updated_at = $3"
+			    " WHERE id = $4 AND tenant = $5 AND owner_kind = $6 AND owner_id = $7",
+			    arg, 7, e);
+	if (rc == 0)
+		return err_set(e, ERR_NOTFOUND, "draft %lld not found",
+			       (long long)((const struct store_val *)arg)[3].i);
+	return rc < 0 ? rc : 0;
+}
+
 int apply_draft_create(int64_t *id, struct store *s,
 		       const struct apply_actor *who, const char *procedure,
 		       const json_t *prefill, const json_t *sources,
@@ -151,12 +179,10 @@ int apply_draft_create(int64_t *id, struct store *s,
 		if (n == 0)
 			return err_set(e, ERR_NOTFOUND, "bundle %lld not found", (long long)bundle_id);
 	}
-	int own;
-	if ((rc = apply_tx_begin(&own, s, e)))
-		return rc;
-	rc = apply_draft_insert(id, s, who, procedure, (int)version, prefill, sources,
-				bundle_id, 0, now, e);
-	return apply_tx_end(own, rc, s, e);
+	struct create_job j = { .id = id, .who = who, .procedure = procedure,
+				.version = (int)version, .prefill = prefill, .sources = sources,
+				.bundle_id = bundle_id, .now = now };
+	return apply_group_write(s, create_fn, &j, e);
 }
 
 int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
@@ -187,13 +213,9 @@ int apply_draft_save(struct store *s, const struct apply_actor *who,
 		return rc;
 	struct store_val v[] = { sv_text(text), sv_int(page), sv_int(now), sv_int(id),
 				 sv_text(who->tenant), sv_int(kind), sv_int(oid) };
-	rc = store_exec(s, "UPDATE apply_drafts SET answers = $1, page = $2, updated_at = $3"
-			" WHERE id = $4 AND tenant = $5 AND owner_kind = $6 AND owner_id = $7",
-			v, SV_N(v), e);
+	rc = apply_group_write(s, save_fn, v, e);
 	free(text);
-	if (rc == 0)
-		return err_set(e, ERR_NOTFOUND, "draft %lld not found", (long long)id);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int apply_draft_delete(struct store *s, const struct apply_actor *who,

@@ -16,6 +16,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* the insert, on the connection of whichever thread leads the group
+ * commit (an upload is durable when apply_file_put returns) */
+static int put_fn(struct store *s, void *arg, struct err *e)
+{
+	int rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
+			    " size, name, data, created_at, touched_at)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+			    " ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
+			    " DO UPDATE SET touched_at = excluded.touched_at", arg, 9, e);
+	return rc < 0 ? rc : 0;
+}
+
 int apply_file_put(json_t **meta, struct store *s,
 		   const struct apply_actor *who, const struct forms_field *f,
 		   const char *name, const void *data, size_t n, int64_t now,
@@ -45,11 +57,7 @@ int apply_file_put(json_t **meta, struct store *s,
 		sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(sha), sv_text(type),
 		sv_int((int64_t)n), sv_text(clean), sv_blob(data, n), sv_int(now),
 	};
-	rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
-			" size, name, data, created_at, touched_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-			" ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
-			" DO UPDATE SET touched_at = excluded.touched_at", v, SV_N(v), e);
+	rc = apply_group_write(s, put_fn, v, e);
 	if (rc < 0) {
 		json_decref(m);
 		return rc;

@@ -18,7 +18,14 @@
  * transactions get the same number (UNIQUE (receipt) checks it again).
  * On SQLite the write transaction is exclusive.  A rolled-back
  * transaction gives its number back (it was never issued); a committed
- * number is never reused.  Limit: 9,999,999 numbers per tenant and year
+ * number is never reused.
+ *
+ * On PostgreSQL, holding the counter's row lock until the submission
+ * commits would serialise every commit (and its WAL flush) of a tenant;
+ * apply_submit there takes the number first, in a transaction of its own
+ * (apply_receipt_take), so the lock lasts one statement.  A submission
+ * that then fails leaves a gap: numbers stay unique and increasing, and
+ * are never reused, but are not dense.  Limit: 9,999,999 numbers per tenant and year
  * (ERR_LIMIT after).
  */
 #include "apply/apply_int.h"
@@ -80,4 +87,26 @@ int apply_receipt_next(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
 	snprintf(out, APPLY_RECEIPT_LEN + 1, "%.6s-%04d-%07lld%d", tenant, year,
 		 (long long)n, apply_receipt_digit(d));
 	return 0;
+}
+
+int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
+		       const char *tenant, int64_t now, struct err *e)
+{
+	if (store_in_tx(s))
+		return err_set(e, ERR_INTERNAL, "receipt: take outside a transaction only");
+	if (store_kind(s) != STORE_PG)
+		return apply_receipt_next(out, s, tenant, now, e);
+	/* The counter's commit need not wait for its WAL flush: the WAL is
+	 * flushed in order, so when the submission that carries number N
+	 * commits durably, the counter's step to N is durable too; if the
+	 * submission never commits and a crash loses the step, N was never
+	 * issued. */
+	int rc = store_begin(s, e);
+	if (rc)
+		return rc;
+	if ((rc = store_exec(s, "SET LOCAL synchronous_commit = off", NULL, 0, e)) >= 0 &&
+	    (rc = apply_receipt_next(out, s, tenant, now, e)) == 0)
+		return store_commit(s, e);
+	store_rollback(s);
+	return rc;
 }

@@ -11,8 +11,13 @@
  *     (apply_write), so the write lock is held briefly.
  *   - When apply_submit returns 0 the submission, its receipt number, its
  *     file links and its first event are committed, and the draft is gone.
+ *     The transaction is shared with other threads submitting at the same
+ *     moment (group commit, group.c): one fsync for many submissions.
  *     A draft deleted meanwhile (submitted twice at once) makes the second
  *     transaction roll back with ERR_CONFLICT: one draft, one submission.
+ *   - Every function here joins a transaction the caller has open (so that
+ *     the caller's audit record and notification commit with it), or
+ *     opens and commits its own.
  *   - What is stored is forms_canonical's bytes (answers are read back out
  *     of them) and their SHA-256; a signature is over exactly those bytes.
  *   - Likely duplicates (see README.md): same tenant and procedure, not
@@ -300,8 +305,6 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	if (r->nerrors > 0)
 		return err_set(e, ERR_INVALID, "draft %lld: an attachment is missing",
 			       (long long)draft_id);
-	if (strcmp(p->def->signature, "required") == 0 && !sig)
-		return err_set(e, ERR_AUTH, "signature required");
 	if (sig && (!sig->serial || !sig->subject))
 		return err_set(e, ERR_INVALID, "apply: incomplete signature record");
 	p->sig = sig;
@@ -321,6 +324,9 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	free(text);
 	forms_sha256_hex(p->sha256, p->canonical, p->clen);
 	identity_of(p->identity, p->def, r->answers);
+	/* last, so that apply_canonical has the bytes to sign */
+	if (strcmp(p->def->signature, "required") == 0 && !sig)
+		return err_set(e, ERR_AUTH, "signature required");
 	return 0;
 }
 
@@ -381,7 +387,9 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	int64_t due = apply_due_at(now, p->def->target_days), dup = 0;
 	int64_t id = d->submission_id;
 	if (id == 0) {
-		if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
+		if (p->receipt[0])
+			snprintf(out->receipt, sizeof out->receipt, "%s", p->receipt);
+		else if ((rc = apply_receipt_next(out->receipt, s, who->tenant, now, e)))
 			goto out;
 		if ((rc = dup_find(&dup, s, who->tenant, p, 0, now, e)))
 			goto out;
@@ -486,6 +494,21 @@ out:
 
 /* ---- the public functions -------------------------------------------- */
 
+struct submit_job {
+	struct apply_submission *out;
+	struct arena *a;
+	const struct apply_actor *who;
+	const struct apply_prep *p;
+	int64_t now;
+};
+
+/* the write, on the connection of whichever thread leads the group */
+static int submit_fn(struct store *s, void *arg, struct err *e)
+{
+	struct submit_job *j = arg;
+	return apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+}
+
 int apply_submit(struct apply_submission *out, struct forms_result *r,
 		 struct arena *a, struct store *s,
 		 const struct apply_actor *who, int64_t draft_id,
@@ -497,14 +520,11 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 	int rc = apply_prepare(&p, r, a, s, who, draft_id, sig, now, e);
 	if (rc)
 		return rc;
-	if ((rc = store_begin(s, e)))
+	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
+	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
-	rc = apply_write(out, a, s, who, &p, now, e);
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, e);
+	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .now = now };
+	return apply_group_write(s, submit_fn, &j, e);
 }
 
 int apply_canonical(char **text, size_t *len, struct forms_result *r,
@@ -536,7 +556,8 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
@@ -562,10 +583,10 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	if ((rc = store_exec(s, "DELETE FROM apply_drafts WHERE submission_id = $1 AND tenant = $2",
 			     dv, 2, e)) < 0)
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
@@ -584,7 +605,8 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	struct arena *a = arena_new(8u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 1, 1, e)))
@@ -605,7 +627,7 @@ int apply_correct(int64_t *draft_id, struct store *s,
 			     " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4"
 			     " ORDER BY id LIMIT 1", q, 4, e);
 	if (rc == 0) {
-		rc = store_commit(s, e);
+		rc = apply_tx_end(own, 0, s, e);
 		goto out;
 	}
 	if (rc != ERR_NOTFOUND)
@@ -613,11 +635,11 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	if ((rc = apply_draft_insert(draft_id, s, who, cur.procedure, cur.version, cur.answers,
 				     cur.sources, cur.bundle_id, id, now, e)))
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
 	*draft_id = 0;
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;

@@ -79,7 +79,8 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	struct arena *a = arena_new(8u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
@@ -123,7 +124,7 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	if ((rc = apply_event_add(s, who, id, who->tenant, "transition", cur.status, to, note,
 				  0, now, e)))
 		goto fail;
-	if ((rc = store_commit(s, e)))
+	if ((rc = apply_tx_end(own, 0, s, e)))
 		goto out;
 	ev->submission_id = id;
 	snprintf(ev->receipt, sizeof ev->receipt, "%s", cur.receipt);
@@ -132,7 +133,7 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	ev->resident_id = cur.resident_id;
 	goto out;
 fail:
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
@@ -155,7 +156,8 @@ int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = store_begin(s, e)))
+	int own;
+	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
@@ -168,10 +170,10 @@ int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 	snprintf(txt, sizeof txt, "%lld", (long long)staff_id);
 	if ((rc = apply_event_add(s, who, id, who->tenant, "assign", "", "", txt, 1, now, e)))
 		goto fail;
-	rc = store_commit(s, e);
+	rc = apply_tx_end(own, 0, s, e);
 	goto out;
 fail:
-	store_rollback(s);
+	apply_tx_end(own, rc, s, NULL);
 out:
 	arena_free(a);
 	return rc;
