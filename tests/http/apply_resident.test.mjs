@@ -69,7 +69,7 @@ const BABY = () => ({
   '_action': 'next',
 });
 
-test('procedure list and overview are public', async () => {
+test('procedure list and overview are public, in ja, en and やさしい日本語', async () => {
   const srv = await startServer(withProcedures);
   try {
     const c = new Client(srv.base);
@@ -84,6 +84,14 @@ test('procedure list and overview are public', async () => {
     assert.equal(ov.status, 200);
     assert.match(ov.text_, /<h1>出生通知票/);
     assert.match(ov.text_, /href="\/resident\/login"/, 'a visitor is asked to log in first');
+    await c.get('/lang?to=ja-easy&next=/');
+    const easy = await c.get('/procedures/shinseiji-houmon');
+    assert.match(easy.text_, /<h1>あかちゃん の ほうもん の もうしこみ<\/h1>/, "the definition's own やさしい日本語");
+    await c.get('/lang?to=en&next=/');
+    const en = await c.get('/procedures/shinseiji-houmon');
+    assert.match(en.text_, /<h1>Birth notice and newborn home visit request<\/h1>/);
+    assert.match(en.text_, /What you need/);
+    await c.get('/lang?to=ja&next=/');
     assert.equal((await c.get('/procedures/no-such-thing')).status, 404);
     assert.equal((await c.get('/procedures/BAD%20CODE')).status, 400);
     // the resident pages need a resident login
@@ -296,7 +304,15 @@ test('a file upload is stored and shown, a refused type is explained', async () 
     const up = await a.post(`/drafts/${id}/page/0`, multipart(`f.${field[2]}`, 'photo.png', 'image/png', png));
     assert.equal(up.status, 303);
     const shown = await a.get(`/drafts/${id}/page/0`);
-    assert.match(shown.text_, /アップロード済み: photo\.png/);
+    const link = shown.text_.match(/アップロード済み: <a href="\/files\/([0-9a-f]{64})">photo\.png/);
+    assert.ok(link, 'the upload is shown with a link to it');
+    const mine = await getBytes(srv, a, `/files/${link[1]}`);
+    assert.equal(mine.status, 200);
+    assert.ok(mine.bytes.equals(png), 'the same bytes come back');
+    // another resident: 404 for the file
+    const b = new Client(srv.base);
+    await residentLogin(b, ...SAKURA);
+    assert.equal((await getBytes(srv, b, `/files/${link[1]}`)).status, 404);
   } finally {
     await srv.stop();
   }
