@@ -576,10 +576,13 @@ int page_draft_page(struct http_req *r)
 		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "no such page");
 	struct forms_result res;
 	const json_t *norm = NULL;
+	int checked = 0;
 	if (forms_validate_upto(&res, r->arena, c.d, c.dr.answers ? c.dr.answers : json_object(),
-				page, c.today, &e) == 0)
+				page, c.today, &e) == 0) {
 		norm = res.answers;
-	return render_draft_page(r, 200, &c, page, c.dr.answers, NULL, norm, NULL);
+		checked = http_param(r, "check") != NULL;   /* sent here to put errors right */
+	}
+	return render_draft_page(r, 200, &c, page, c.dr.answers, checked ? &res : NULL, norm, NULL);
 }
 
 static int render_exit(struct http_req *r, struct draft_ctx *c, int exit, int from)
@@ -689,6 +692,8 @@ int page_draft_page_post(struct http_req *r)
 		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, errpage, now, &e);
 		if (rc)
 			return fail(r, rc, &e);
+		if (errpage < page)   /* an earlier page needs putting right: go there */
+			return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d?check=1", base, errpage));
 		return render_draft_page(r, 400, &c, errpage, answers, &res, res.answers, NULL);
 	}
 	int to, exit = -1;
@@ -834,7 +839,8 @@ int page_draft_confirm(struct http_req *r)
 		return render_exit(r, &c, res.exit, res.npath ? res.path[res.npath - 1] : 0);
 	int errpage = form_error_page(c.d, &res);
 	if (errpage >= 0)
-		return render_draft_page(r, 200, &c, errpage, c.dr.answers, &res, res.answers, NULL);
+		return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/page/%d?check=1",
+							   (long long)c.dr.id, errpage));
 	return render_confirm(r, 200, &c, &res, NULL);
 }
 
@@ -970,7 +976,8 @@ int page_draft_submit(struct http_req *r)
 	if (rc == ERR_INVALID) {
 		int errpage = form_error_page(c.d, &res);
 		if (errpage >= 0)
-			return render_draft_page(r, 400, &c, errpage, c.dr.answers, &res, res.answers, NULL);
+			return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/page/%d?check=1",
+								   (long long)c.dr.id, errpage));
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	if (rc == ERR_AUTH) {

@@ -144,6 +144,14 @@ test('multi-page flow: errors, save and resume, submit, receipt, e-mail, PDF, st
       'f.phone': '03-1234-5678', '_action': 'save' } });
     assert.equal(save.status, 303);
     assert.equal(save.headers.get('location'), '/mypage/applications?saved=1');
+    // checking the answers of an unfinished draft leads to what is missing
+    const early = await a.get(`/drafts/${id}/confirm`);
+    assert.equal(early.status, 303);
+    assert.equal(early.headers.get('location'), `/drafts/${id}/page/1?check=1`);
+    const check = await a.get(`/drafts/${id}/page/1?check=1`);
+    assert.match(check.text_, /class="error-summary"/);
+    assert.match(check.text_, /href="#f-wish_period"/);
+    assert.doesNotMatch(check.text_, /href="#f-return_date"/, 'a hidden question is not reported');
     const mine = await a.get('/mypage/applications?saved=1');
     assert.match(mine.text_, /保存しました/);
     assert.match(mine.text_, new RegExp(`href="/drafts/${id}/page/1"`));
