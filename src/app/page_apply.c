@@ -517,11 +517,30 @@ static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c
 	progress(&b, l, c->d, page, lang);
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", notice);
+	if (c->dr.submission_id) {
+		/* a correction: staff's note stays in sight while editing */
+		struct apply_submission sub;
+		struct err se;
+		if (apply_get(&sub, r->arena, app_store(r), &c->who, c->dr.submission_id, &se) == 0 &&
+		    sub.return_note[0])
+			html_printf(&b, "<div class=\"notice notice-warning\"><p><strong>%s</strong>（%s）</p>"
+				    "<p class=\"staff-note\">%s</p></div>", html_t(l, "apply.returned_title"),
+				    sub.receipt, sub.return_note);
+	}
 	int multipart = form_page_has_file(c->d, page);
 	html_printf(&b, "<form method=\"post\" action=\"/drafts/%ld/page/%d\" novalidate%S>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
 		    (long)c->dr.id, page, multipart ? " enctype=\"multipart/form-data\"" : "",
 		    app_req(r)->csrf);
+	/* Enter in a text input submits with the form's first submit button:
+	 * on a page with group add/remove buttons, make that "continue" */
+	for (int i = 0; i < pg->nfields; i++)
+		if (pg->fields[i].type == FORMS_T_GROUP) {
+			html_printf(&b, "<button type=\"submit\" name=\"_action\" value=\"next\" "
+				    "class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">%s</button>",
+				    html_t(l, "apply.next"));
+			break;
+		}
 	struct err e;
 	if (form_render_page(&b, &v, &e) != 0) {
 		buf_done(&b);
@@ -557,10 +576,13 @@ int page_draft_page(struct http_req *r)
 		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "no such page");
 	struct forms_result res;
 	const json_t *norm = NULL;
+	int checked = 0;
 	if (forms_validate_upto(&res, r->arena, c.d, c.dr.answers ? c.dr.answers : json_object(),
-				page, c.today, &e) == 0)
+				page, c.today, &e) == 0) {
 		norm = res.answers;
-	return render_draft_page(r, 200, &c, page, c.dr.answers, NULL, norm, NULL);
+		checked = http_param(r, "check") != NULL;   /* sent here to put errors right */
+	}
+	return render_draft_page(r, 200, &c, page, c.dr.answers, checked ? &res : NULL, norm, NULL);
 }
 
 static int render_exit(struct http_req *r, struct draft_ctx *c, int exit, int from)
@@ -670,6 +692,8 @@ int page_draft_page_post(struct http_req *r)
 		rc = apply_draft_save(app_store(r), &c.who, c.dr.id, answers, errpage, now, &e);
 		if (rc)
 			return fail(r, rc, &e);
+		if (errpage < page)   /* an earlier page needs putting right: go there */
+			return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d?check=1", base, errpage));
 		return render_draft_page(r, 400, &c, errpage, answers, &res, res.answers, NULL);
 	}
 	int to, exit = -1;
@@ -815,24 +839,37 @@ int page_draft_confirm(struct http_req *r)
 		return render_exit(r, &c, res.exit, res.npath ? res.path[res.npath - 1] : 0);
 	int errpage = form_error_page(c.d, &res);
 	if (errpage >= 0)
-		return render_draft_page(r, 200, &c, errpage, c.dr.answers, &res, res.answers, NULL);
+		return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/page/%d?check=1",
+							   (long long)c.dr.id, errpage));
 	return render_confirm(r, 200, &c, &res, NULL);
+}
+
+/* the bytes the resident signs (apply_canonical: RFC 8785 form of the
+ * normalised answers; also for a procedure that requires a signature) */
+static int draft_canonical(char **text, size_t *len, struct http_req *r,
+			   struct draft_ctx *c, int64_t now, struct err *e)
+{
+	struct forms_result fr;
+	int rc = apply_canonical(text, len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	if (rc == 0 && (!*text || !*len))
+		rc = err_set(e, ERR_INTERNAL, "draft %lld: no canonical form", (long long)c->dr.id);
+	return rc;
 }
 
 int page_draft_canonical(struct http_req *r)
 {
-	struct apply_actor who;
-	who_of(&who, r);
+	struct draft_ctx c;
+	struct err e;
+	int rc = draft_load(&c, r, &e);
+	if (rc)
+		return fail(r, rc, &e);
 	char *text;
 	size_t len;
-	struct forms_result res;
-	struct err e;
-	int64_t id = param_id(r, "id");
-	int rc = apply_canonical(&text, &len, &res, r->arena, app_store(r), &who, id, app_now(), &e);
+	rc = draft_canonical(&text, &len, r, &c, app_now(), &e);
 	if (rc)
 		return fail(r, rc, &e);
 	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "attachment; filename=\"application-%lld.json\"", (long long)id));
+			arena_printf(r->arena, "attachment; filename=\"application-%lld.json\"", (long long)c.dr.id));
 	return http_send(r, 200, "application/json", text, len);
 }
 
@@ -850,10 +887,9 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 {
 	char *text;
 	size_t len;
-	struct forms_result fr;
 	memset(res, 0, sizeof *res);
 	res->reason = SIGN_ERROR;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	int rc = draft_canonical(&text, &len, r, c, now, e);
 	if (rc)
 		return rc;
 	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);
@@ -940,7 +976,8 @@ int page_draft_submit(struct http_req *r)
 	if (rc == ERR_INVALID) {
 		int errpage = form_error_page(c.d, &res);
 		if (errpage >= 0)
-			return render_draft_page(r, 400, &c, errpage, c.dr.answers, &res, res.answers, NULL);
+			return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/page/%d?check=1",
+								   (long long)c.dr.id, errpage));
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	if (rc == ERR_AUTH) {

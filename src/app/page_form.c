@@ -840,8 +840,14 @@ static void file_el(struct rctx *x, const struct forms_field *f, const char *pat
 		struct buf t;
 		buf_init(&t, 4096);
 		form_value_text(&t, f, val, x->v->lang, 0);
-		html_printf(x->b, "<p class=\"uploaded\">%s: %s</p>", html_t(x->l, "form.uploaded"),
-			    buf_cstr(&t));
+		const char *sha = part(val, "sha256");
+		int link = !x->v->preview && sha && strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64;
+		html_printf(x->b, "<p class=\"uploaded\">%s: ", html_t(x->l, "form.uploaded"));
+		if (link)
+			html_printf(x->b, "<a href=\"/files/%s\">%s</a>", sha, buf_cstr(&t));
+		else
+			html_printf(x->b, "%s", buf_cstr(&t));
+		buf_puts(x->b, "</p>");
 		buf_done(&t);
 	}
 	html_printf(x->b, "<input class=\"file-upload\" type=\"file\" id=\"%s\" name=\"f.%s\"", id, path);

@@ -266,6 +266,7 @@ static const struct http_param_spec p_proc_code[] = {
 static const struct http_param_spec p_draft_page[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
 	{ "n", HTTP_PATH, 3, v_digits, 1 },
+	{ "check", HTTP_QUERY, 1, v_digits, 0 },   /* show the page's errors */
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_receipt[] = {

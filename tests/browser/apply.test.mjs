@@ -7,16 +7,22 @@
 // flow again with JavaScript disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer, ROOT, cli } from '../http/lib.mjs';
 
 const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
-let srv, browser;
+let srv, browser, pkiDir;
 
 before(async () => {
-  srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) });
+  pkiDir = mkdtempSync(join(tmpdir(), 'madoguchi-pki-'));
+  execFileSync('bash', [join(ROOT, 'tests/sign/make-test-pki.sh'), join(pkiDir, 'pki')], { stdio: 'ignore' });
+  srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']),
+    extraArgs: ['--trust-dir', join(pkiDir, 'pki', 'trust')] });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -26,6 +32,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
+  if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
 });
 
 // axe-core through the DevTools protocol (bypassCSP); with JavaScript
@@ -144,4 +151,78 @@ test('a resident applies on a phone, with JavaScript', async () => {
 
 test('the same without JavaScript', async () => {
   await flow(false);
+});
+
+test('a signed application: download the data, sign it, upload the signature', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, acceptDownloads: true,
+    viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  await login(page);
+  await page.goto(`${srv.base}/procedures/nenkin-menjo`);
+  await page.getByRole('button', { name: '申請を始める' }).click();
+  await page.waitForURL(/\/drafts\/\d+\/page\/0$/);
+  await axe(page, 'nenkin-menjo page');
+  assert.match(await page.locator('main').innerText(), /住民基本台帳より/);
+  await page.locator('#f-applicant_phone').fill('090-1234-5678');
+  await page.locator('#f-kind').check();
+  await page.locator('#f-period_from').fill(jstDate(-30));
+  await page.locator('#f-lost_job--o1').check();
+  await page.getByRole('button', { name: '次へ進む' }).click();
+  await page.waitForURL(/\/confirm$/);
+  await axe(page, 'confirm with the signature step');
+  const dl = page.waitForEvent('download');
+  await page.getByRole('link', { name: /ダウンロード/ }).first().click();
+  const file = join(pkiDir, 'canonical.json');
+  await (await dl).saveAs(file);
+  const sign = (who) => {
+    const out = join(pkiDir, `${who}.p7s`);
+    cli(['sign', '--key', join(pkiDir, 'pki', `${who}.key`), '--cert', join(pkiDir, 'pki', `${who}.pem`), '--out', out, file]);
+    return out;
+  };
+  // a revoked certificate: refused, the reason shown next to the input
+  await page.locator('#signature').setInputFiles(sign('revoked'));
+  await page.getByRole('button', { name: '申請する' }).click();
+  await page.locator('.error-summary').waitFor();
+  await axe(page, 'refused signature');
+  assert.match(await page.locator('#signature-error').innerText(), /電子署名を確認できませんでした/);
+  await page.locator('#signature').setInputFiles(sign('resident'));
+  await page.getByRole('button', { name: '申請する' }).click();
+  await page.waitForURL(/\/submissions\/139998-\d{4}-\d{8}\?new=1$/);
+  await axe(page, 'signed receipt');
+  await ctx.close();
+});
+
+test('repeatable group: add and remove items without JavaScript; Enter continues', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, javaScriptEnabled: false,
+    viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
+  const page = await ctx.newPage();
+  page.__nojs = true;
+  await login(page);
+  await page.goto(`${srv.base}/procedures/sodai-gomi`);
+  await page.getByRole('button', { name: '申請を始める' }).click();
+  await page.waitForURL(/\/drafts\/\d+\/page\/0$/);
+  const url = page.url().replace(/\/page\/0$/, '/page/1');
+  await page.goto(url);
+  await axe(page, 'group page');
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  await page.locator('#f-items-0-count').fill('2');
+  await page.getByRole('button', { name: /^追加する/ }).click();
+  await page.waitForURL(/\/page\/1#f-items$/);
+  assert.equal(await page.locator('fieldset.group-item').count(), 2);
+  assert.equal(await page.locator('#f-items-0-count').inputValue(), '2');
+  await axe(page, 'group page, two items');
+  await page.getByRole('button', { name: /この項目を削除.*1\)/ }).click();
+  await page.waitForURL(/\/page\/1#f-items$/);
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  // Enter in a field submits "continue", not a group button
+  await page.locator('#f-items-0-count').press('Enter');
+  // page 1 was reached by its address: the first page's questions are
+  // missing, so the resident is sent there with its errors shown
+  await page.waitForURL(/\/page\/0\?check=1$/);
+  await page.locator('.error-summary').waitFor();
+  await axe(page, 'errors after Enter');
+  // the group kept its one item
+  await page.goto(url);
+  assert.equal(await page.locator('fieldset.group-item').count(), 1);
+  await ctx.close();
 });

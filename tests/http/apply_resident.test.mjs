@@ -9,9 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli } from './lib.mjs';
+import { startServer, Client, cli, ROOT, startSmtpSink } from './lib.mjs';
+import { adminClient, makeRole, makeStaff } from './apply_lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -67,7 +69,7 @@ const BABY = () => ({
   '_action': 'next',
 });
 
-test('procedure list and overview are public', async () => {
+test('procedure list and overview are public, in ja, en and やさしい日本語', async () => {
   const srv = await startServer(withProcedures);
   try {
     const c = new Client(srv.base);
@@ -82,6 +84,14 @@ test('procedure list and overview are public', async () => {
     assert.equal(ov.status, 200);
     assert.match(ov.text_, /<h1>出生通知票/);
     assert.match(ov.text_, /href="\/resident\/login"/, 'a visitor is asked to log in first');
+    await c.get('/lang?to=ja-easy&next=/');
+    const easy = await c.get('/procedures/shinseiji-houmon');
+    assert.match(easy.text_, /<h1>あかちゃん の ほうもん の もうしこみ<\/h1>/, "the definition's own やさしい日本語");
+    await c.get('/lang?to=en&next=/');
+    const en = await c.get('/procedures/shinseiji-houmon');
+    assert.match(en.text_, /<h1>Birth notice and newborn home visit request<\/h1>/);
+    assert.match(en.text_, /What you need/);
+    await c.get('/lang?to=ja&next=/');
     assert.equal((await c.get('/procedures/no-such-thing')).status, 404);
     assert.equal((await c.get('/procedures/BAD%20CODE')).status, 400);
     // the resident pages need a resident login
@@ -93,8 +103,10 @@ test('procedure list and overview are public', async () => {
   }
 });
 
-test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, withdraw; another resident sees none of it', async () => {
-  const srv = await startServer(withProcedures);
+test('multi-page flow: errors, save and resume, submit, receipt, e-mail, PDF, status, withdraw; another resident sees none of it', async () => {
+  const sink = await startSmtpSink();
+  const srv = await startServer({ ...withProcedures, extraArgs: ['--smtp-url', sink.url,
+    '--mail-from', 'noreply@demo-ku.example.jp', '--smtp-starttls', 'none'] });
   try {
     const a = new Client(srv.base);
     await residentLogin(a, ...TARO);
@@ -132,6 +144,14 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
       'f.phone': '03-1234-5678', '_action': 'save' } });
     assert.equal(save.status, 303);
     assert.equal(save.headers.get('location'), '/mypage/applications?saved=1');
+    // checking the answers of an unfinished draft leads to what is missing
+    const early = await a.get(`/drafts/${id}/confirm`);
+    assert.equal(early.status, 303);
+    assert.equal(early.headers.get('location'), `/drafts/${id}/page/1?check=1`);
+    const check = await a.get(`/drafts/${id}/page/1?check=1`);
+    assert.match(check.text_, /class="error-summary"/);
+    assert.match(check.text_, /href="#f-wish_period"/);
+    assert.doesNotMatch(check.text_, /href="#f-return_date"/, 'a hidden question is not reported');
     const mine = await a.get('/mypage/applications?saved=1');
     assert.match(mine.text_, /保存しました/);
     assert.match(mine.text_, new RegExp(`href="/drafts/${id}/page/1"`));
@@ -190,6 +210,18 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
     assert.match(text, /出生通知票/);
     assert.match(text, /令和\d+年/);
 
+    // the receipt e-mail: number, title and link, no answers
+    const deadline = Date.now() + 20000;
+    let mail;
+    while (!(mail = sink.messages().find((m) => m.to.includes(TARO[0])))) {
+      if (Date.now() > deadline) throw new Error('no receipt e-mail');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.match(mail.subject, new RegExp(receipt));
+    assert.match(mail.text, new RegExp(`/submissions/${receipt}`));
+    assert.match(mail.text, /出生通知票/);
+    assert.doesNotMatch(mail.text + mail.subject, /花子|ハナコ|1234-5678|3000|デモ区 1-2-3/);
+
     const mine2 = await a.get('/mypage/applications');
     assert.match(mine2.text_, new RegExp(`href="/submissions/${receipt}"`));
 
@@ -226,6 +258,7 @@ test('multi-page flow: errors, save and resume, submit, receipt, PDF, status, wi
     assert.doesNotMatch(srv.log(), /花子|ハナコ|1234-5678/);
   } finally {
     await srv.stop();
+    await sink.close();
   }
 });
 
@@ -279,7 +312,178 @@ test('a file upload is stored and shown, a refused type is explained', async () 
     const up = await a.post(`/drafts/${id}/page/0`, multipart(`f.${field[2]}`, 'photo.png', 'image/png', png));
     assert.equal(up.status, 303);
     const shown = await a.get(`/drafts/${id}/page/0`);
-    assert.match(shown.text_, /アップロード済み: photo\.png/);
+    const link = shown.text_.match(/アップロード済み: <a href="\/files\/([0-9a-f]{64})">photo\.png/);
+    assert.ok(link, 'the upload is shown with a link to it');
+    const mine = await getBytes(srv, a, `/files/${link[1]}`);
+    assert.equal(mine.status, 200);
+    assert.ok(mine.bytes.equals(png), 'the same bytes come back');
+    // another resident: 404 for the file
+    const b = new Client(srv.base);
+    await residentLogin(b, ...SAKURA);
+    assert.equal((await getBytes(srv, b, `/files/${link[1]}`)).status, 404);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('signature step: canonical bytes, a detached signature checked against the trust store, refusals explained', async () => {
+  const pkiDir = mkdtempSync(join(tmpdir(), 'madoguchi-pki-'));
+  const pki = join(pkiDir, 'pki');
+  execFileSync('bash', [join(ROOT, 'tests/sign/make-test-pki.sh'), pki], { stdio: 'ignore' });
+  const srv = await startServer({ ...withProcedures, extraArgs: ['--trust-dir', join(pki, 'trust')] });
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const { id, page } = await startDraft(a, 'nenkin-menjo');
+    const p = await a.get(`/drafts/${id}/page/${page}`);
+    const shown = p.text_.match(/name="_shown" value="([^"]*)"/)[1];
+    const r = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_), '_shown': shown,
+      'f.applicant_phone': '090-1234-5678', 'f.kind': 'exemption', 'f.period_from': jstDate(-30),
+      'f.lost_job': 'no', '_action': 'next' } });
+    assert.equal(r.status, 303, 'the page is complete');
+    assert.equal(r.headers.get('location'), `/drafts/${id}/confirm`);
+    const confirm = await a.get(`/drafts/${id}/confirm`);
+    assert.match(confirm.text_, /enctype="multipart\/form-data"/);
+    assert.match(confirm.text_, new RegExp(`href="/drafts/${id}/canonical"`));
+    assert.match(confirm.text_, /\*\*\*\*\*\*\*\*\d{4}/, 'My Number masked on the check page');
+    const csrf = Client.csrf(confirm.text_);
+    const canon = await getBytes(srv, a, `/drafts/${id}/canonical`);
+    assert.equal(canon.status, 200);
+    const doc = JSON.parse(canon.bytes.toString());
+    assert.equal(doc.procedure, 'nenkin-menjo');
+    assert.equal(doc.tenant, '139998');
+    const file = join(pkiDir, 'canonical.json');
+    writeFileSync(file, canon.bytes);
+    const sign = (who) => {
+      const out = join(pkiDir, `${who}.p7s`);
+      cli(['sign', '--key', join(pki, `${who}.key`), '--cert', join(pki, `${who}.pem`), '--out', out, file]);
+      return readFileSync(out);
+    };
+    const send = (sig) => {
+      const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
+      const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`)];
+      if (sig) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="signature"; filename="a.p7s"\r\nContent-Type: application/pkcs7-signature\r\n\r\n`), sig, Buffer.from('\r\n'));
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return a.post(`/drafts/${id}/submit`, { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    };
+    // no signature: refused, the step explained
+    const none = await send(null);
+    assert.equal(none.status, 400);
+    assert.match(none.text_, /電子署名が必要です/);
+    assert.match(none.text_, /href="#signature"/);
+    // an expired certificate: refused with the reason
+    const expired = await send(sign('expired'));
+    assert.equal(expired.status, 400);
+    assert.match(expired.text_, /電子署名を確認できませんでした/);
+    assert.match(expired.text_, /期限/);
+    // a signature of other bytes: refused
+    const tampered = join(pkiDir, 'other.json');
+    writeFileSync(tampered, canon.bytes.toString().replace('nenkin-menjo', 'nenkin-menjx'));
+    cli(['sign', '--key', join(pki, 'resident.key'), '--cert', join(pki, 'resident.pem'), '--out', join(pkiDir, 't.p7s'), tampered]);
+    const bad = await send(readFileSync(join(pkiDir, 't.p7s')));
+    assert.equal(bad.status, 400);
+    // the resident's valid signature: accepted and recorded
+    const ok = await send(sign('resident'));
+    assert.equal(ok.status, 303);
+    const receipt = ok.headers.get('location').match(/submissions\/([0-9-]+)/)[1];
+    const pdf = await getBytes(srv, a, `/submissions/${receipt}/receipt.pdf`);
+    const text = pdfText(srv, pdf.bytes);
+    assert.match(text, /電子署名あり/);
+    assert.match(text, /\*\*\*\*\*\*\*\*\d{4}/, 'My Number masked in the PDF');
+    assert.doesNotMatch(text, /\d{12}/, 'no full My Number in the PDF');
+  } finally {
+    await srv.stop();
+    rmSync(pkiDir, { recursive: true, force: true });
+  }
+});
+
+// fill in and submit 出生通知票 in one go; the receipt number
+async function submitShinseiji(a) {
+  const { id } = await startDraft(a, 'shinseiji-houmon');
+  const p0 = await a.get(`/drafts/${id}/page/0`);
+  const csrf = Client.csrf(p0.text_);
+  assert.equal((await a.post(`/drafts/${id}/page/0`, { form: { csrf, ...BABY() } })).status, 303);
+  const r1 = await a.post(`/drafts/${id}/page/1`, { form: { csrf, '_shown': 'mother_name visit_address phone wish_period',
+    'f.mother_name.family': '区民', 'f.mother_name.family_kana': 'クミン',
+    'f.visit_address.pref': '東京都', 'f.visit_address.city': 'デモ区', 'f.visit_address.street': '1-2-3',
+    'f.phone': '03-1234-5678', 'f.wish_period': 'asap', '_action': 'next' } });
+  assert.equal(r1.headers.get('location'), `/drafts/${id}/confirm`);
+  const sub = await a.post(`/drafts/${id}/submit`, { form: { csrf } });
+  assert.equal(sub.status, 303);
+  return sub.headers.get('location').match(/submissions\/([0-9-]+)/)[1];
+}
+
+test('correction: staff return the submission with a note, the resident edits and resubmits (same receipt, revision 2)', async () => {
+  const srv = await startServer(withProcedures);
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const receipt = await submitShinseiji(a);
+    // staff of the department return it through the JSON API
+    const admin = await adminClient(srv.base);
+    await makeRole(admin, 'boshi-clerk', ['applications.read', 'applications.write', 'dept.boshi_hoken']);
+    const staff = await makeStaff(srv, 'boshi1', 'boshi-clerk');
+    const listed = await staff.get('/api/v1/submissions');   /* also gives the CSRF header */
+    assert.equal(listed.status, 200);
+    assert.ok(listed.json.submissions.some((x) => x.receipt === receipt), 'the department sees it');
+    const t = await staff.post(`/api/v1/submissions/${receipt}/transitions`,
+      { json: { to: 'returned', note: '在胎週数をご確認ください。' } });
+    assert.equal(t.status, 200, t.text_);
+
+    const page = await a.get(`/submissions/${receipt}`);
+    assert.match(page.text_, /修正のお願い（差し戻し）/);
+    assert.match(page.text_, /在胎週数をご確認ください。/);
+    const fix = await a.post(`/submissions/${receipt}/correct`, { form: { csrf: Client.csrf(page.text_) } });
+    assert.equal(fix.status, 303);
+    const m = fix.headers.get('location').match(/^\/drafts\/(\d+)\/page\/0$/);
+    assert.ok(m, fix.headers.get('location'));
+    const draft = m[1];
+    const p0 = await a.get(`/drafts/${draft}/page/0`);
+    assert.match(p0.text_, /value="区民"/, 'the answers are copied into the correction');
+    assert.match(p0.text_, /在胎週数をご確認ください。/, "staff's note is shown while editing");
+    const csrf = Client.csrf(p0.text_);
+    const r0 = await a.post(`/drafts/${draft}/page/0`, { form: { csrf, ...BABY(), 'f.weeks': '38' } });
+    assert.equal(r0.status, 303);
+    const conf = await a.get(`/drafts/${draft}/confirm`);
+    assert.equal(conf.status, 200);
+    assert.match(conf.text_, />38</);
+    const sub = await a.post(`/drafts/${draft}/submit`, { form: { csrf } });
+    assert.equal(sub.status, 303);
+    assert.match(sub.headers.get('location'), new RegExp(`^/submissions/${receipt}\\?new=1$`), 'the same receipt');
+    const after = await a.get(`/submissions/${receipt}`);
+    assert.match(after.text_, /再提出の回数<\/dt><dd>2</);
+    assert.match(after.text_, /受付済み/);
+    assert.match(after.text_, /再提出/);
+    const seen = await staff.get(`/api/v1/submissions/${receipt}`);
+    assert.equal(seen.json.revision, 2);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('an exit page explains why the procedure cannot be used, and the answer can be changed', async () => {
+  const srv = await startServer(withProcedures);
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const { id, page } = await startDraft(a, 'jidou-teate-nintei');
+    const p = await a.get(`/drafts/${id}/page/${page}`);
+    assert.match(p.text_, /1 \/ 5 ページ/);
+    const r = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_),
+      '_shown': 'is_public_servant', 'f.is_public_servant': 'yes', '_action': 'next' } });
+    assert.equal(r.status, 200);
+    assert.match(r.text_, /<h1>勤務先で申請してください<\/h1>/);
+    assert.match(r.text_, new RegExp(`href="/drafts/${id}/page/${page}"`));
+    // the check page says the same: nothing to submit
+    const c = await a.get(`/drafts/${id}/confirm`);
+    assert.match(c.text_, /<h1>勤務先で申請してください<\/h1>/);
+    const sub = await a.post(`/drafts/${id}/submit`, { form: { csrf: Client.csrf(p.text_) } });
+    assert.equal(sub.status, 400, 'an exit cannot be submitted');
+    // answering no goes on to the next page
+    const r2 = await a.post(`/drafts/${id}/page/${page}`, { form: { csrf: Client.csrf(p.text_),
+      '_shown': 'is_public_servant', 'f.is_public_servant': 'no', '_action': 'next' } });
+    assert.equal(r2.status, 303);
+    assert.equal(r2.headers.get('location'), `/drafts/${id}/page/1`);
   } finally {
     await srv.stop();
   }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/page_form.h"
+#include "html/html.h"
 
 static const char *dir;
 static struct arena *A;
@@ -319,6 +320,62 @@ static void test_today(void)
 	T_EQ_INT(t.d, 23);
 }
 
+/* every catalog id the resident pages use exists in ja, en and ja-easy
+ * (html_t answers the id itself for a missing one); audit action names,
+ * which share the "apply." prefix, are not messages */
+static void test_messages(void)
+{
+	static const char *const audit_names[] = {
+		"apply.draft.created", "apply.draft.deleted", "apply.submitted",
+		"apply.withdrawn", "apply.correction.started",
+	};
+	const char *files[] = { "src/app/page_form.c", "src/app/page_apply.c" };
+	const char *prefixes[] = { "\"form.", "\"apply.", "\"resident." };
+	int n = 0, missing = 0;
+	for (int k = 0; k < 2; k++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/../../%s", dir, files[k]);
+		FILE *f = fopen(path, "rb");
+		T_REQUIRE(f);
+		static char src[1 << 20];
+		size_t len = fread(src, 1, sizeof src - 1, f);
+		fclose(f);
+		src[len] = 0;
+		for (int q = 0; q < 3; q++) {
+			for (char *p = src; (p = strstr(p, prefixes[q])); p++) {
+				char id[64];
+				size_t l = strcspn(p + 1, "\"");
+				if (l >= sizeof id || p[l] == '.' || memchr(p + 1, '%', l))
+					continue;       /* a prefix completed at run time */
+				memcpy(id, p + 1, l);
+				id[l] = 0;
+				int audit = 0;
+				for (size_t i = 0; i < sizeof audit_names / sizeof audit_names[0]; i++)
+					audit |= strcmp(id, audit_names[i]) == 0;
+				if (audit)
+					continue;
+				n++;
+				for (int lang = 0; lang < 3; lang++) {
+					if (strcmp(html_t((enum html_lang)lang, id), id) == 0) {
+						printf("# message %s missing (%d)\n", id, lang);
+						missing++;
+					}
+				}
+			}
+		}
+	}
+	const char *states[] = { "received", "in_review", "returned", "approved", "rejected",
+				 "completed", "withdrawn" };
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+		char id[64];
+		snprintf(id, sizeof id, "apply.st.%s", states[i]);
+		if (strcmp(html_t(HTML_EN, id), id) == 0)
+			missing++;
+	}
+	T_CHECK(n > 80);
+	T_EQ_INT(missing, 0);
+}
+
 int main(void)
 {
 	dir = find_dir();
@@ -332,6 +389,7 @@ int main(void)
 	T_RUN(test_prefill_readonly);
 	T_RUN(test_group_add_remove);
 	T_RUN(test_today);
+	T_RUN(test_messages);
 	arena_free(A);
 	return t_done();
 }
