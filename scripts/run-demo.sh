@@ -30,4 +30,12 @@ cat <<MSG
 
   停止 / stop: Ctrl+C
 MSG
+# --- registry: demo residents linked to the fictional resident registry ---
+cat <<MSG
+  デモ区民 / demo residents (住民基本台帳と紐付け済み / linked to the resident registry): http://$LISTEN/resident/login
+    demo-taro@example.jp    / Hinode-Kumin-2026   (日之出 太郎: 3歳未満の子あり / a child under 3)
+    demo-sakura@example.jp  / Minato-Kumin-2026   (港 さくら: ひとり親・乳児 / single parent, a baby)
+  手続の編集 / procedure editor: http://$LISTEN/staff/procedures (demo-admin)
+
+MSG
 exec ./build/madoguchi serve --db "$DB" --listen "$LISTEN" --key-dir var/keys --default-tenant 139998

@@ -12,6 +12,8 @@
 #include "search/search.h"
 #include "opendata/opendata.h"
 #include "forms/forms.h"
+#include "mail/mail.h" /* --- mail (src/mail) --- */
+#include "registry/registry.h"   /* --- registry --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -39,6 +41,12 @@ static void schemas_init(void)
 	schemas[nschemas++] = search_schema;
 	schemas[nschemas++] = opendata_schema;
 	schemas[nschemas++] = forms_schema;
+	schemas[nschemas++] = mail_schema; /* --- mail (src/mail) --- */
+	/* --- registry (src/registry) --- */
+	schemas[nschemas++] = registry_schema;
+	/* --- apply (src/apply): after forms --- */
+	extern const struct store_module_schema apply_schema;
+	schemas[nschemas++] = apply_schema;
 }
 
 int app_migrate(struct store *s, int *applied, struct err *e)
@@ -244,6 +252,15 @@ static void *thread_init(void *app, int index)
 	}
 	t->app = a;
 	t->index = index;
+	/* --- search (app_search) --- */
+	{
+		char ip[4200];
+		if (search_open(&t->search, t->store, app_search_index_path(ip, sizeof ip, &a->cfg),
+				NULL, &e)) {
+			log_error("worker cannot open the search index", "detail", e.detail);
+			t->search = NULL;
+		}
+	}
 	return t;
 }
 
@@ -251,8 +268,29 @@ static void thread_done(void *ctx)
 {
 	struct app_thread *t = ctx;
 	app_page_cache_free(t->cache);
+	search_close(t->search); /* --- search (app_search) --- */
 	store_close(t->store);
 	free(t);
+}
+
+/* --- search (app_search) --- */
+struct search *app_search(struct http_req *r)
+{
+	return ((struct app_thread *)r->thread_ctx)->search;
+}
+
+const char *app_search_index_path(char *buf, size_t cap, const struct app_config *cfg)
+{
+	const char *env = getenv("MADOGUCHI_SEARCH_INDEX");
+	if (cfg->search_index && *cfg->search_index)
+		return cfg->search_index;
+	if (env && *env)
+		return env;
+	if (cfg->db_url && strncmp(cfg->db_url, "sqlite:", 7) == 0 && cfg->db_url[7] &&
+	    strcmp(cfg->db_url + 7, ":memory:") != 0 &&
+	    (size_t)snprintf(buf, cap, "%s.search", cfg->db_url + 7) < cap)
+		return buf;
+	return ":memory:";
 }
 
 static enum html_lang pick_lang(struct http_req *r)
@@ -421,12 +459,27 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 	rc = app_migrate(s, &applied, e);
 	if (rc == 0)
 		rc = app_jobs_ensure_scheduled(s, e);
+	/* --- search: bring this server's index up to date before it listens --- */
+	if (rc == 0) {
+		char ip[4200];
+		const char *path = app_search_index_path(ip, sizeof ip, cfg);
+		struct search *sr = NULL;
+		if (strcmp(path, ":memory:") != 0 && search_open(&sr, s, path, NULL, e) == 0) {
+			if (search_catchup(sr, NULL, e))
+				log_error("search index catch-up failed", "detail", e->detail);
+			search_close(sr);
+		}
+		err_clear(e);
+	}
 	store_close(s);
 	if (rc == 0 && applied) {
 		char n[12];
 		snprintf(n, sizeof n, "%d", applied);
 		log_info("database migrated", "migrations", n);
 	}
+	/* --- sign (app_sign.c) --- */
+	if (rc == 0)
+		rc = app_trust_init(a, e);
 	return rc;
 }
 
@@ -459,6 +512,7 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 
 void app_done(struct app *a)
 {
+	app_trust_done(a);   /* --- sign (app_sign.c) --- */
 	audit_key_wipe(&a->audit_key);
 	auth_config_done(&a->auth);
 }

@@ -35,6 +35,12 @@ struct app_config {
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
+	/* --- open data / search (page_opendata.c, app.c) --- */
+	const char *search_index;    /* full-text index file; NULL: default (see app_search_index_path) */
+	const char *map_tiles;       /* tile URL template for map previews, NULL: no tiles */
+	const char *map_attribution; /* text shown with the tiles               */
+	/* --- sign (app_sign.c) --- */
+	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
 };
 
 struct app {
@@ -42,6 +48,8 @@ struct app {
 	struct auth_config auth;
 	struct audit_key audit_key;
 	struct audit_config audit;
+	/* --- sign (app_sign.c) --- */
+	struct sign_trust *trust;    /* NULL: signatures not configured        */
 };
 
 /* per worker thread */
@@ -50,6 +58,8 @@ struct app_thread {
 	struct store *store;
 	int index;
 	struct app_page_cache *cache;   /* rendered public pages (page_public.c) */
+	/* --- search (app.c) --- */
+	struct search *search;          /* this worker's full-text index handle, NULL if it could not open */
 };
 
 /* per request (r->ctx) */
@@ -166,5 +176,62 @@ int page_dataset(struct http_req *r);
 int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
+
+/* --- open data / search (app.c, page_opendata.c, page_staff_opendata.c) --- */
+struct search;
+/* app_search -- the worker's full-text search handle (src/search), caught
+ * up from the change log by each search_query (catchup_ms 0: one indexed
+ * read of search_log per query); NULL when the index could not be opened
+ * (the caller answers without full-text search or with an error). */
+struct search *app_search(struct http_req *r);
+/* app_search_index_path -- the index file for cfg: --search-index, else
+ * $MADOGUCHI_SEARCH_INDEX, else "<database file>.search" for SQLite, else
+ * ":memory:" (PostgreSQL without a path: a private index per worker, built
+ * from the database at its first query). */
+const char *app_search_index_path(char *buf, size_t cap, const struct app_config *cfg);
+int page_staff_opendata(struct http_req *r);
+int page_staff_opendata_edit(struct http_req *r);
+int page_staff_opendata_save(struct http_req *r);
+int page_staff_opendata_upload(struct http_req *r);
+
+/* --- resident applications (page_apply.c) --- */
+int page_procedures(struct http_req *r);
+int page_procedure(struct http_req *r);
+int page_apply_start(struct http_req *r);
+int page_draft_page(struct http_req *r);
+int page_draft_page_post(struct http_req *r);
+int page_draft_delete(struct http_req *r);
+int page_draft_confirm(struct http_req *r);
+int page_draft_canonical(struct http_req *r);
+int page_draft_submit(struct http_req *r);
+int page_submission(struct http_req *r);
+int page_submission_withdraw_form(struct http_req *r);
+int page_submission_withdraw(struct http_req *r);
+int page_submission_correct(struct http_req *r);
+int page_submission_pdf(struct http_req *r);
+int page_apply_file(struct http_req *r);
+int page_my_applications(struct http_req *r);
+
+/* --- apply (app_apply.c) --- */
+/* app_apply_actor -- who acts on applications, from the request's session
+ * (the route must declare a permission, so that the session is loaded):
+ * a resident's full session gives APPLY_RESIDENT; a staff member's gives
+ * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
+ * read back as '-'; "dept.all": ndepts -1); anything else ERR_AUTH.  The
+ * strings live in a. */
+struct apply_actor;
+int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
+/* --- end apply --- */
+
+/* --- sign (app_sign.c) --- */
+/* The trust store for signed submissions (src/sign), loaded by app_init
+ * from cfg.trust_dir (serve --trust-dir).  app_trust is NULL when none is
+ * configured: pass it to sign_verify as is, which then answers
+ * SIGN_NOT_CONFIGURED ("not set up at this office").  Shared read-only by
+ * every worker thread. */
+struct sign_trust;
+int app_trust_init(struct app *a, struct err *e);
+void app_trust_done(struct app *a);
+const struct sign_trust *app_trust(struct http_req *r);
 
 #endif

@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "base/util.h"
 #include "opendata/opendata.h"
+#include "search/search.h"
 
 #include <h2o.h>
 #include <jansson.h>
@@ -54,6 +55,7 @@ static void ctx_of(struct http_req *r, struct opendata_ctx *c)
 	const char *host = authority(r);
 	c->s = app_store(r);
 	c->tenant = app_req(r)->tenant.code;
+	c->sr = app_search(r);
 	c->base = arena_printf(r->arena, "%s://%s%s", r->tls ? "https" : "http",
 			       host && *host ? host : "localhost", r->base ? r->base : "");
 }
@@ -840,8 +842,12 @@ int page_opendata_search(struct http_req *r)
 	long page = 1;
 	if (nat(&page, http_param(r, "page"), 1) || page < 1 || page > 500)
 		page = 1;
-	struct opendata_query q = { .q = http_param(r, "q"), .rows = SEARCH_PAGE_ROWS,
-				    .start = (page - 1) * SEARCH_PAGE_ROWS, .sort = "metadata_modified desc" };
+	const char *qtext = http_param(r, "q");
+	int words = qtext && qtext[strspn(qtext, " \t")];
+	/* with words: the full-text ranking; without: newest first */
+	struct opendata_query q = { .q = qtext, .rows = SEARCH_PAGE_ROWS,
+				    .start = (page - 1) * SEARCH_PAGE_ROWS,
+				    .sort = words ? "score desc, metadata_modified desc" : "metadata_modified desc" };
 	struct buf self;
 	buf_init(&self, 8192);
 	buf_puts(&self, "/opendata");
@@ -898,6 +904,26 @@ int page_opendata_search(struct http_req *r)
 	json_t *list = json_object_get(res, "results");
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *d = json_array_get(list, i);
+		struct search_hit hit;
+		struct err he;
+		if (words && c.sr &&
+		    search_hit_get(&hit, c.sr, c.tenant, "opendata", js_s(d, "name"), qtext, &he) == 0) {
+			/* the title and a snippet of the description with the
+			 * words marked (<mark>), from the full-text index */
+			html_printf(&b, "<li><h3><a href=\"/dataset/%s\">", js_s(d, "name"));
+			search_title_html(&b, &hit);
+			html_printf(&b, "</a></h3><p class=\"org\">%s</p>", js_s(json_object_get(d, "organization"), "title"));
+			if (hit.snippet && *hit.snippet) {
+				buf_puts(&b, "<p class=\"snippet\">");
+				search_snippet_html(&b, &hit);
+				buf_puts(&b, "</p>");
+			} else {
+				html_printf(&b, "<p>%s</p>", js_s(d, "notes"));
+			}
+			search_hit_done(&hit);
+			buf_puts(&b, "<ul class=\"formats\">");
+			goto formats;
+		}
 		html_printf(&b, "<li><h3><a href=\"/dataset/%s\">%s</a></h3><p class=\"org\">%s</p>",
 			    js_s(d, "name"), js_s(d, "title"), js_s(json_object_get(d, "organization"), "title"));
 		char notes[400];
@@ -907,6 +933,7 @@ int page_opendata_search(struct http_req *r)
 			k--;
 		snprintf(notes, sizeof notes, "%.*s%s", (int)k, n, k < strlen(n) ? "…" : "");
 		html_printf(&b, "<p>%s</p><ul class=\"formats\">", notes);
+	formats:;
 		json_t *rs = json_object_get(d, "resources");
 		const char *seen[16];
 		int ns = 0;

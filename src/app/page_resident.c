@@ -181,6 +181,11 @@ int page_mypage(struct http_req *r)
 	buf_init(&b, 1u << 20);
 	html_page_begin(&b, &p);
 	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd></dl>", html_t(l, "resident.email"), email);
+	/* --- resident applications (page_apply.c) --- */
+	html_printf(&b, "<section><h2>%s</h2><ul><li><a href=\"/mypage/applications\">%s</a></li>"
+		    "<li><a href=\"/procedures\">%s</a></li></ul></section>",
+		    html_t(l, "resident.applications"), html_t(l, "resident.applications_link"),
+		    html_t(l, "resident.procedures_link"));
 	html_printf(&b, "<form method=\"post\" action=\"/resident/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",

@@ -196,6 +196,67 @@ static const struct http_param_spec p_od_download[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+/* --- resident applications (page_apply.c) --- */
+int apply_receipt_check(const char *s);  /* apply/apply.h */
+#define ROUTES_PROC_MAX 64               /* FORMS_ID_MAX    */
+#define ROUTES_RECEIPT_LEN 20            /* APPLY_RECEIPT_LEN */
+static int v_proc_code(const char *v, size_t n)
+{
+	if (n == 0 || n > ROUTES_PROC_MAX || !(v[0] >= 'a' && v[0] <= 'z'))
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '_' || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_receipt(const char *v, size_t n)
+{
+	return n == ROUTES_RECEIPT_LEN && apply_receipt_check(v) == 0 ? 0 : ERR_INVALID;
+}
+static int v_sha256(const char *v, size_t n)
+{
+	if (n != 64)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_procedures[] = {
+	{ "q", HTTP_QUERY, 200, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_proc_code[] = {
+	{ "code", HTTP_PATH, ROUTES_PROC_MAX, v_proc_code, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* a draft's page: the answers are the definition's own fields, read by
+ * the handler from the body (page_form.h states their limits) */
+static const struct http_param_spec p_draft_page[] = {
+	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ "n", HTTP_PATH, 3, v_digits, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_receipt[] = {
+	{ "receipt", HTTP_PATH, ROUTES_RECEIPT_LEN, v_receipt, 1 },
+	{ "new", HTTP_QUERY, 1, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_withdraw[] = {
+	{ "receipt", HTTP_PATH, ROUTES_RECEIPT_LEN, v_receipt, 1 },
+	{ "confirm", HTTP_FORM, 1, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_file[] = {
+	{ "sha256", HTTP_PATH, 64, v_sha256, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_my_apps[] = {
+	{ "saved", HTTP_QUERY, 1, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route app_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
 	{ "GET", "/lang", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_lang, page_lang, "lang" },
@@ -239,6 +300,23 @@ const struct http_route app_routes[] = {
 	{ "GET", "/dataset/{name}/resource/{rid}/download", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_download, page_opendata_download, "opendata.download" },
 	{ "GET", "/catalog.ttl", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_ttl, "opendata.catalog.ttl" },
 	{ "GET", "/catalog.jsonld", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_CACHEABLE, p_od_catalog, page_catalog_jsonld, "opendata.catalog.jsonld" },
+	/* --- resident applications (page_apply.c) --- */
+	{ "GET", "/procedures", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_procedures, page_procedures, "apply.procedures" },
+	{ "GET", "/procedures/{code}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_proc_code, page_procedure, "apply.procedure" },
+	{ "POST", "/procedures/{code}/start", "resident", HTTP_KIND_HTML, 0, p_proc_code, page_apply_start, "apply.start" },
+	{ "GET", "/drafts/{id}/page/{n}", "resident", HTTP_KIND_HTML, 0, p_draft_page, page_draft_page, "apply.draft.page" },
+	{ "POST", "/drafts/{id}/page/{n}", "resident", HTTP_KIND_HTML, 0, p_draft_page, page_draft_page_post, "apply.draft.page.post" },
+	{ "POST", "/drafts/{id}/delete", "resident", HTTP_KIND_HTML, 0, p_id, page_draft_delete, "apply.draft.delete" },
+	{ "GET", "/drafts/{id}/confirm", "resident", HTTP_KIND_HTML, 0, p_id, page_draft_confirm, "apply.draft.confirm" },
+	{ "GET", "/drafts/{id}/canonical", "resident", HTTP_KIND_TEXT, 0, p_id, page_draft_canonical, "apply.draft.canonical" },
+	{ "POST", "/drafts/{id}/submit", "resident", HTTP_KIND_HTML, 0, p_id, page_draft_submit, "apply.draft.submit" },
+	{ "GET", "/submissions/{receipt}", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission, "apply.submission" },
+	{ "GET", "/submissions/{receipt}/receipt.pdf", "resident", HTTP_KIND_TEXT, 0, p_receipt, page_submission_pdf, "apply.submission.pdf" },
+	{ "GET", "/submissions/{receipt}/withdraw", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission_withdraw_form, "apply.submission.withdraw.form" },
+	{ "POST", "/submissions/{receipt}/withdraw", "resident", HTTP_KIND_HTML, 0, p_withdraw, page_submission_withdraw, "apply.submission.withdraw" },
+	{ "POST", "/submissions/{receipt}/correct", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission_correct, "apply.submission.correct" },
+	{ "GET", "/files/{sha256}", "resident", HTTP_KIND_TEXT, 0, p_file, page_apply_file, "apply.file" },
+	{ "GET", "/mypage/applications", "resident", HTTP_KIND_HTML, 0, p_my_apps, page_my_applications, "apply.mine" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -44,9 +44,9 @@
  * reach the others (apply_transition).
  *
  * Receipt numbers: "<tenant>-<year>-<7-digit sequence><check digit>",
- * e.g. 139998-2026-00000123 (a mod-10 weighted check digit over the 13
- * digits before it, see apply_receipt_check).  The sequence restarts each
- * calendar year (JST) per tenant; numbers are never reused.
+ * e.g. 139998-2026-00000121 (a mod-10 weighted check digit -- Luhn's --
+ * over the 17 digits before it, see apply_receipt_check).  The sequence
+ * restarts each calendar year (JST) per tenant; numbers are never reused.
  *
  * Limits: answers APPLY_ANSWERS_MAX bytes (forms' limit), attachments
  * FORMS field max_bytes (at most APPLY_FILE_MAX), APPLY_MAX_FILES per
@@ -71,7 +71,7 @@
 #define APPLY_COMMENT_MAX 4000
 #define APPLY_PAGE_MAX 200
 #define APPLY_MAX_DRAFTS 100
-#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000123" */
+#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000121" */
 #define APPLY_STATE_MAX 32
 #define APPLY_DEPT_MAX 64
 #define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
@@ -349,5 +349,29 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 			struct arena *a, struct store *s,
 			const struct apply_actor *who, int64_t bundle_id,
 			int64_t now, struct err *e);
+
+/* --- receipt PDF (receipt_pdf.c, resident pages) --- */
+
+/* One line of the answers summary on the receipt, already formatted by
+ * the caller (a 個人番号 masked: "********1234"); depth > 0 for the
+ * fields of a group item. */
+struct apply_receipt_line {
+	const char *label, *value;
+	int depth;
+};
+struct apply_receipt_doc {
+	const char *municipality_ja, *municipality_en;
+	const char *title_ja, *title_en;        /* the procedure's title   */
+	const struct apply_submission *sub;     /* receipt, dates, revision */
+	const struct apply_receipt_line *lines;
+	int nlines;
+};
+/* apply_receipt_pdf -- the resident's receipt (受付票) as an A4 PDF:
+ * municipality, receipt number, procedure title, submission date in 和暦
+ * and 西暦 (JST), revision, status and the answers summary, in Japanese
+ * with English headings (Pango over Cairo, Noto Sans CJK JP).  *pdf is
+ * malloc'd (caller frees).  The same input gives the same bytes. */
+int apply_receipt_pdf(char **pdf, size_t *len, const struct apply_receipt_doc *doc,
+		      struct err *e);
 
 #endif

@@ -558,6 +558,19 @@ int auth_staff_has_permission(struct store *s, const char *tenant,
 			      int64_t staff_id, const char *perm, int mfa_ok,
 			      struct err *e);
 
+/* --- apply (app_apply.c): the departments a staff member sees --- */
+/* auth_session_permissions -- call fn for each permission starting with
+ * prefix (at most AUTH_PERM_MAX bytes) that the session holds, under the
+ * rules of auth_has_permission (FULL staff session of an active account;
+ * needs_mfa roles only with mfa_ok); sorted, each once.  fn returns
+ * non-zero to stop.  Returns the number of permissions passed to fn, or a
+ * negative ERR_* (callers fail closed).  Limit: 1000 permissions. */
+int auth_session_permissions(struct store *s, const struct auth_session *ses,
+			     const char *prefix,
+			     int (*fn)(const char *perm, void *arg), void *arg,
+			     struct err *e);
+/* --- end apply --- */
+
 /* ------------------------------------------------------------------ */
 /* Schema                                                             */
 

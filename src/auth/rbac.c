@@ -439,3 +439,45 @@ int auth_staff_needs_mfa(struct store *s, const char *tenant, int64_t staff_id,
 		return rc;
 	return n > 0;
 }
+
+/* --- apply (app_apply.c): the departments a staff member sees --- */
+int auth_session_permissions(struct store *s, const struct auth_session *ses,
+			     const char *prefix,
+			     int (*fn)(const char *perm, void *arg), void *arg,
+			     struct err *e)
+{
+	if (!ses || ses->id <= 0 || ses->kind != AUTH_KIND_STAFF ||
+	    ses->stage != AUTH_STAGE_FULL)
+		return 0;
+	if (!prefix || strlen(prefix) > AUTH_PERM_MAX)
+		return err_set(e, ERR_INVALID, "permission prefix too long");
+	int rc = auth_valid_tenant(ses->tenant, e);
+	if (rc)
+		return rc;
+	struct store_val v[] = { sv_text(ses->tenant), sv_int(ses->account_id),
+				 sv_int(ses->mfa_ok ? 1 : 0) };
+	struct store_rows *r;
+	rc = store_query(&r, s,
+		"SELECT DISTINCT p.permission FROM staff st"
+		" JOIN staff_roles sr ON sr.staff_id = st.id"
+		" JOIN roles r ON r.id = sr.role_id"
+		" JOIN role_permissions p ON p.role_id = r.id"
+		" WHERE st.tenant = $1 AND st.id = $2 AND st.status = 'active'"
+		" AND r.tenant = $1 AND (r.needs_mfa = 0 OR CAST($3 AS INTEGER) = 1)"
+		" ORDER BY p.permission LIMIT 1000", v, 3, e);
+	if (rc)
+		return rc;
+	size_t plen = strlen(prefix);
+	int n = 0;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		const char *perm = store_col_text(r, 0);
+		if (strncmp(perm, prefix, plen) != 0)
+			continue;
+		n++;
+		if (fn(perm, arg))
+			break;
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : n;
+}
+/* --- end apply --- */

@@ -31,6 +31,16 @@ int cli_routes(int argc, char **argv);
 int cli_opendata(int argc, char **argv);
 int cli_search(int argc, char **argv);
 int cli_procedure(int argc, char **argv);
+/* --- sign (cli_sign.c) --- */
+int cli_sign(int argc, char **argv);
+/* --- registry (cli_registry.c) --- */
+int cli_registry(int argc, char **argv);
+struct store;
+struct auth_config;
+/* cli_registry_demo -- the demo ward's registry households and the demo
+ * resident accounts linked to persons (idempotent; `madoguchi demo`). */
+int cli_registry_demo(struct store *s, const struct auth_config *ac,
+		      const char *tenant, struct err *e);
 
 /* cli_error -- print "madoguchi: <ja> / <en>" and, if e has a detail,
  * "  詳細 detail: ..." to stderr.  Returns CLI_FAILED. */

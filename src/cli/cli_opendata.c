@@ -383,21 +383,9 @@ static int import_dataset(struct imp *im, json_t *d, struct err *e)
 	}
 	/* the dataset in the shared full-text projection, in the same
 	 * transaction: title, description, and its facets as fields */
-	if (im->sr) {
-		struct search_field f[SEARCH_MAX_FIELDS];
-		int nf = 0;
-		f[nf++] = (struct search_field){ "organization", ds.org_name };
-		f[nf++] = (struct search_field){ "license_id", ds.license_id };
-		for (int i = 0; i < ds.ntags && nf < SEARCH_MAX_FIELDS - 8; i++)
-			f[nf++] = (struct search_field){ "tag", tags[i] };
-		for (int i = 0; i < ds.ngroups && nf < SEARCH_MAX_FIELDS - 4; i++)
-			f[nf++] = (struct search_field){ "group", groups[i] };
-		struct search_doc doc = { .tenant = im->tenant, .collection = "opendata", .id = ds.name,
-					  .title = ds.title, .body = ds.notes, .fields = f, .nfields = nf };
-		if ((rc = search_put(im->sr, &doc, e))) {
-			store_rollback(im->s);
-			return rc;
-		}
+	if ((rc = opendata_search_put(im->sr, im->s, im->tenant, id, e))) {
+		store_rollback(im->s);
+		return rc;
 	}
 	if ((rc = store_commit(im->s, e)))
 		return rc;

@@ -26,7 +26,17 @@ static void usage(FILE *f)
 		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
 		"  --max-body BYTES      request body limit (default 24 MiB: attachments)\n"
 		"  --no-access-log       for benchmarks\n"
-		"  --log FILE            operator log (default stderr)\n");
+		"  --log FILE            operator log (default stderr)\n"
+		/* --- open data / search --- */
+		"  --search-index PATH   full-text index file (default: <sqlite file>.search,\n"
+		"                        $MADOGUCHI_SEARCH_INDEX; PostgreSQL: in memory per worker)\n"
+		"  --map-tiles URL       map tile URL template for dataset maps, e.g.\n"
+		"                        https://tile.example.jp/{z}/{x}/{y}.png (default: no tiles)\n"
+		"  --map-attribution TEXT  attribution shown with the tiles\n");
+	/* --- sign (app_sign.c) --- */
+	fprintf(f,
+		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
+		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -45,6 +55,9 @@ int cli_serve(int argc, char **argv)
 		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
 		{ "tenant-path-prefix", 0, NULL },
+		/* --- open data / search --- */
+		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
+		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -68,6 +81,9 @@ int cli_serve(int argc, char **argv)
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
 		.tenant_path_prefix = opts_get(o, n, "tenant-path-prefix") != NULL,
+		/* --- sign (app_sign.c) --- */
+		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
+							 : getenv("MADOGUCHI_TRUST_DIR"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");
@@ -92,6 +108,18 @@ int cli_serve(int argc, char **argv)
 			return cli_error(NULL, "--max-body が範囲外です", "--max-body out of range");
 		cfg.max_body = (size_t)v;
 	}
+	/* --- open data / search --- */
+	cfg.search_index = opts_get(o, n, "search-index");
+	cfg.map_tiles = opts_get(o, n, "map-tiles");
+	cfg.map_attribution = opts_get(o, n, "map-attribution");
+	if (cfg.map_tiles && (strncmp(cfg.map_tiles, "https://", 8) != 0 || strlen(cfg.map_tiles) > 500 ||
+			      !strstr(cfg.map_tiles, "{z}") || !strstr(cfg.map_tiles, "{x}") ||
+			      !strstr(cfg.map_tiles, "{y}") || strpbrk(cfg.map_tiles, "\"'<> ;")))
+		return cli_error(NULL, "--map-tiles は https://…/{z}/{x}/{y}.png の形の URL です",
+				 "--map-tiles must be an https URL template with {z}, {x} and {y}");
+	if (cfg.map_attribution && strlen(cfg.map_attribution) > 300)
+		return cli_error(NULL, "--map-attribution は 300 バイトまでです",
+				 "--map-attribution is at most 300 bytes");
 	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
 		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
 	if ((s = opts_get(o, n, "log")) && log_open(s))

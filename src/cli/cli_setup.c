@@ -161,6 +161,20 @@ int cli_demo(int argc, char **argv)
 			return cli_error(&e, "デモ職員を作成できませんでした", "could not create demo staff");
 		}
 	}
+	/* --- registry: the registry households, demo residents, procedure editor --- */
+	{
+		struct auth_events ev = { 0 };
+		rc = cli_registry_demo(s, &ac, DEMO_CODE, &e);
+		if (rc == 0)
+			rc = auth_role_permission_add(s, DEMO_CODE, "admin",
+						      AUTH_PERM_PROCEDURES_MANAGE, &ev, &e);
+		if (rc) {
+			auth_config_done(&ac);
+			store_close(s);
+			return cli_error(&e, "デモ住民を作成できませんでした",
+					 "could not create the demo residents");
+		}
+	}
 	auth_config_done(&ac);
 	store_close(s);
 	printf("madoguchi: デモ区 (" DEMO_CODE ") を用意しました / demo ward ready\n");

@@ -30,6 +30,10 @@ static const struct cli_command commands[] = {
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+	/* --- sign (cli_sign.c) --- */
+	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
+	/* --- registry (cli_registry.c) --- */
+	{ "registry", cli_registry, "the demo ward's resident registry: list, show, link, unlink" },
 };
 
 static void usage(FILE *out)

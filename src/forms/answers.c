@@ -753,6 +753,16 @@ static int mime_ok(const struct forms_field *f, const char *t)
 static json_t *v_file(struct vctx *x, const struct forms_field *f,
 		      const json_t *v, const char *path)
 {
+	/* a waiver forms_prefill made: kept as it is (forms_prefill_check
+	 * re-proves it against the registry at submit) */
+	if (f->waive_source && forms_answer_waived(v)) {
+		const json_t *w = json_object_get(v, "waived");
+		if (!json_is_string(w) || strcmp(json_string_value(w), f->waive_source) != 0) {
+			err_type(x, path);
+			return NULL;
+		}
+		return json_pack("{s:s}", "waived", f->waive_source);
+	}
 	if (!json_is_object(v) || !only_keys(v, " name type size sha256 ")) {
 		err_type(x, path);
 		return NULL;

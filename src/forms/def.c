@@ -59,7 +59,7 @@ static const char *const type_keys[] = {
 	[FORMS_T_CHECKBOXES] = " options min_selected max_selected ",
 	[FORMS_T_YES_NO] = " ",
 	[FORMS_T_BANK_ACCOUNT] = " ",
-	[FORMS_T_FILE] = " accept max_bytes ",
+	[FORMS_T_FILE] = " accept max_bytes waive_if ",
 	[FORMS_T_GROUP] = " fields min_items max_items ",
 	[FORMS_T_INFO] = " text ",
 	[FORMS_T_DECLARATION] = " text ",
@@ -588,6 +588,53 @@ static int parse_prefill(struct forms_field *f, struct bld *b, const json_t *o,
 	return get_bool(&f->prefill_editable, b, pf, "editable", p);
 }
 
+/* waive_if (file fields): the registry proves the fact the attachment
+ * would, so the file is not asked for (see prefill.c) */
+static int parse_waive(struct forms_field *f, struct bld *b, const json_t *o,
+		       const char *path, const struct forms_field *group)
+{
+	const json_t *w = json_object_get(o, "waive_if");
+	if (!w)
+		return 0;
+	char p[FORMS_PATH_MAX + 16];
+	forms_pathf(p, sizeof p, "%s.waive_if", path);
+	int rc;
+	if (!json_is_object(w))
+		return inval(b, p, "must be an object {\"source\", \"path\", \"matches\"}");
+	if (group)
+		return inval(b, p, "a file inside a group cannot be waived");
+	if ((rc = check_keys(b, w, p, " source path matches ")) ||
+	    (rc = get_enum(&f->waive_source, b, w, "source", p, " juki ", NULL)))
+		return rc;
+	if (!f->waive_source)
+		return inval(b, p, "missing \"source\"");
+	if ((rc = get_str(&f->waive_path, b, w, "path", p, 1)))
+		return rc;
+	const char *s = f->waive_path;
+	int ok = strlen(s) <= FORMS_ID_MAX * 2 && s[0] >= 'a' && s[0] <= 'z';
+	for (; ok && *s; s++)
+		ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		     *s == '_' || (*s == '.' && s[1] && s[1] != '.');
+	if (!ok)
+		return inval(b, p, "\"path\" must be a dotted name of [a-z0-9_]");
+	if ((rc = get_str(&f->waive_matches, b, w, "matches", p, 0)))
+		return rc;
+	if (f->waive_matches) {
+		const struct forms_field *m = NULL;
+		for (int i = 0; i < b->nall; i++)
+			if (b->all[i]->order >= 0 && strcmp(b->all[i]->id, f->waive_matches) == 0)
+				m = b->all[i];
+		if (!m)
+			return inval(b, p, "\"matches\": \"%s\" is not a field before this one",
+				     cut(f->waive_matches));
+		if (!forms_field_is_answerable(m) || m->type == FORMS_T_FILE ||
+		    m->type == FORMS_T_GROUP || m->type == FORMS_T_DECLARATION)
+			return inval(b, p, "\"matches\": a %s field cannot match a registry value",
+				     forms_type_name(m->type));
+	}
+	return 0;
+}
+
 static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		       const char *path, int page,
 		       const struct forms_field *group, int depth)
@@ -637,7 +684,8 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		return rc;
 	if (f->required_if && f->required)
 		return inval(b, path, "\"required\": true and \"required_if\" together (drop one)");
-	if ((rc = parse_prefill(f, b, o, path)))
+	if ((rc = parse_prefill(f, b, o, path)) ||
+	    (rc = parse_waive(f, b, o, path, group)))
 		return rc;
 	f->min_length = f->max_length = -1;
 	f->min_selected = f->max_selected = -1;

@@ -191,6 +191,11 @@ struct forms_field {
 	int prefill_editable;                /* the resident may change it */
 	int page;                            /* index of its page          */
 	int order;                           /* definition order, global   */
+	/* --- prefill (prefill.c): a file field's waiver --- */
+	const char *waive_source;            /* "juki"; NULL: no waiver    */
+	const char *waive_path;              /* what in the source proves it */
+	const char *waive_matches;           /* a field whose answer must equal
+						the source value, or NULL   */
 };
 
 struct forms_page {
@@ -486,5 +491,62 @@ int forms_list(struct store *s, const char *tenant,
 int forms_load_version(struct forms_def **out, int *version_out,
 		       struct arena *a, struct store *s, const char *tenant,
 		       const char *id, int version, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* --- prefill (prefill.c): once only ---                              */
+
+/*
+ * forms_prefill -- the answers the runner starts a draft with, from the
+ * sources the definition's top-level fields declare:
+ *   "juki": the value at the field's dotted `path` in `juki` (the
+ *           resident's registry record, registry_person_json; may be NULL);
+ *   "previous_submission": previous[path or the field id] (the caller
+ *           passes the resident's last answers, keyed by field id; may be
+ *           NULL).
+ * A file field with `waive_if` whose fact the registry proves (the value
+ * at waive_if.path is present and, with `matches`, equals the prefilled
+ * answer of that field) gets the answer {"waived": "juki"}.
+ * *answers and *sources are new objects owned by the arena: sources maps
+ * field id -> "juki" / "previous_submission".  Fields of other sources
+ * (jpki_cert, staff) and group sub-fields are left to the caller.  Values
+ * are copied as they are (the registry keeps them in normalised form).
+ */
+int forms_prefill(json_t **answers, json_t **sources, struct arena *a,
+		  const struct forms_def *d, const json_t *juki,
+		  const json_t *previous, struct err *e);
+
+/*
+ * forms_prefill_check -- at submit, with the normalised answers
+ * (forms_validate's r->answers) and the draft's sources: every answered
+ * field that is read-only from the registry (source juki, not editable)
+ * still equals the registry's value; every answer marked as coming from
+ * "juki" still does; every waived file is still proven (as forms_prefill
+ * decides it, against the answers).  Problems are added to r (path = the
+ * field id, codes "prefill_readonly", "prefill_source", "waiver") like
+ * forms_validate's errors, never quoting a value.  juki NULL: nothing is
+ * proven (a waiver is an error).  Returns 0 or ERR_NOMEM / ERR_INVALID
+ * (answers not an object).
+ */
+int forms_prefill_check(struct forms_result *r, struct arena *a,
+			const struct forms_def *d, const json_t *answers,
+			const json_t *sources, const json_t *juki,
+			struct err *e);
+
+/* forms_prefill_sources_update -- drop from sources the fields whose
+ * (raw or normalised) answer no longer equals its source's value, so that
+ * an edited editable answer stops claiming its source.  Returns the
+ * number of entries dropped. */
+int forms_prefill_sources_update(json_t *sources, const struct forms_def *d,
+				 const json_t *answers, const json_t *juki,
+				 const json_t *previous);
+
+/* forms_json_path -- the value at a dotted path ("address.city") in v,
+ * or NULL. */
+const json_t *forms_json_path(const json_t *v, const char *path);
+
+/* forms_answer_waived -- 1 if a file answer is a waiver ({"waived": ...})
+ * rather than an upload's metadata (so that callers checking uploads
+ * skip it). */
+int forms_answer_waived(const json_t *answer);
 
 #endif

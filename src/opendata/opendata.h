@@ -279,10 +279,13 @@ int opendata_uuid(char *buf, struct err *e);
 struct json_t;
 
 /* ctx for URLs: base = "https://host" (no trailing slash) */
+struct search;
 struct opendata_ctx {
 	struct store *s;
 	const char *tenant;
 	const char *base;
+	struct search *sr;   /* full-text index (src/search); NULL: q is
+			      * matched as folded substrings in SQL */
 };
 
 /* opendata_package -- package_show's dict by id or name; ERR_NOTFOUND */
@@ -335,7 +338,11 @@ int opendata_query_parse_fq(struct opendata_query *q, char *fq,
 int opendata_query_sort_valid(const char *sort);
 
 /* opendata_search -- package_search's result object {count, sort,
- * results, facets, search_facets}. */
+ * results, facets, search_facets}.  With c->sr and words in q, the words
+ * go through the full-text index (collection "opendata"): fq terms become
+ * its exact field filters, count and facets are counted over every match
+ * by the index, the default sort is its ranking; another sort orders the
+ * matches (at most SEARCH_MAX_IDS) in SQL.  Without words, SQL alone. */
 int opendata_search(struct json_t **out, const struct opendata_ctx *c,
 		    const struct opendata_query *q, struct err *e);
 
@@ -343,6 +350,15 @@ int opendata_search(struct json_t **out, const struct opendata_ctx *c,
  * folding: jp_text_fold); malloc'd.  One function so the search module
  * can replace it. */
 int opendata_search_key(char **out, const char *text, struct err *e);
+/* opendata_search_put -- put the dataset (by id) into the full-text
+ * projection (src/search, collection "opendata", id = the dataset's name,
+ * title, description as body, and fields organization, owner_org,
+ * org_title, license_id, name, dataset_id, title_en, tag, group,
+ * res_format: the names fq and the facets use).  Call it in the
+ * transaction that changed the dataset or its resources, so the index
+ * never disagrees with the catalog. */
+int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
+			const char *dataset_id, struct err *e);
 /* opendata_search_reindex -- recompute one dataset's search key */
 int opendata_search_reindex(struct store *s, const char *tenant,
 			    const char *dataset_id, struct err *e);

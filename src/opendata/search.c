@@ -2,12 +2,16 @@
  * search.c -- package_search: words (q), filters (fq), sort, paging and
  * facets over the tenant's active datasets.
  *
- * Text matching is behind opendata_search_key() and the `search_key`
- * column: the folded text (jp_text_fold: NFKC, case, hiragana to
- * katakana, dash and space look-alikes) of title, English title,
- * description, tags and organisation, matched as a plain substring (instr / strpos) for each
- * word (so 1- and 2-character Japanese queries work).  When the shared
- * search module (src/search) lands, these two functions switch to it.
+ * Words (q) go through the shared full-text index (src/search) when the
+ * context has one (the server: one handle per worker, caught up from the
+ * change log before each query): fq terms become the index's exact field
+ * filters, the index counts every match and the facet values among them,
+ * and its ranking is the default order; the page's package dicts then come
+ * from SQL by name.  opendata_search_put() keeps the projection in step
+ * with the catalog (same transaction).  Without an index (or without
+ * words) SQL does everything: words are then plain substrings (instr /
+ * strpos) of the folded `search_key` (jp_text_fold of title, English
+ * title, description, tags and organisation).
  *
  * Limits: q at most 8 words (OPENDATA_Q_WORDS), fq at most OPENDATA_FQ_MAX
  * terms, rows at most OPENDATA_ROWS_API_MAX, facet.limit 50.
@@ -15,6 +19,7 @@
 #include "opendata/opendata.h"
 #include "opendata/opendata_int.h"
 #include "jp/text.h"
+#include "search/search.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -289,10 +294,31 @@ static int facet(json_t *facets, json_t *sfacets, struct store *s, const struct 
 	return rc < 0 ? rc : 0;
 }
 
+static int search_fts(json_t **out, const struct opendata_ctx *c,
+		      const struct opendata_query *q, struct err *e);
+
+/* q has a word other than CKAN's match-all "*:*" */
+static int has_words(const char *q)
+{
+	if (!q)
+		return 0;
+	for (const char *p = q; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " \t");
+		if (n && !(n == 3 && strncmp(p, "*:*", 3) == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 int opendata_search(json_t **out, const struct opendata_ctx *c,
 		    const struct opendata_query *q, struct err *e)
 {
 	*out = NULL;
+	if (c->sr && has_words(q->q))
+		return search_fts(out, c, q, e);
 	struct where w;
 	int rc = where_build(&w, c, q, e);
 	struct buf sql;
@@ -367,4 +393,261 @@ out:
 	else
 		*out = res;
 	return rc;
+}
+
+/* ---- the full-text projection and the index path ---- */
+
+int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
+			const char *dataset_id, struct err *e)
+{
+	if (!sr)
+		return 0;
+	struct store_val p[] = { sv_text(dataset_id), sv_text(tenant) };
+	struct store_rows *r;
+	int rc = store_query(&r, s, "SELECT d.name, d.title, COALESCE(d.notes,''), COALESCE(d.title_en,''),"
+				    " o.name, o.id, o.title, COALESCE(d.license_id,''), d.state"
+				    " FROM opendata_datasets d JOIN opendata_orgs o ON o.id=d.org_id"
+				    " WHERE d.id=$1 AND d.tenant=$2", p, SV_N(p), e);
+	if (rc)
+		return rc;
+	char *v[9] = { 0 };
+	if ((rc = store_rows_next(r, e)) == 1)
+		for (int i = 0; i < 9; i++)
+			if (!(v[i] = strdup(store_col_text(r, i))))
+				rc = ERR_NOMEM;
+	store_rows_free(r);
+	if (rc != 1) {
+		for (int i = 0; i < 9; i++)
+			free(v[i]);
+		return rc < 0 ? rc : err_set(e, ERR_NOTFOUND, "dataset %s", dataset_id);
+	}
+	if (strcmp(v[8], "active") != 0) {
+		rc = search_delete(sr, tenant, "opendata", v[0], e);
+		for (int i = 0; i < 9; i++)
+			free(v[i]);
+		return rc;
+	}
+	struct search_field f[SEARCH_MAX_FIELDS];
+	int nf = 0;
+	f[nf++] = (struct search_field){ "organization", v[4] };
+	f[nf++] = (struct search_field){ "owner_org", v[5] };
+	if (*v[6])
+		f[nf++] = (struct search_field){ "org_title", v[6] };
+	if (*v[7])
+		f[nf++] = (struct search_field){ "license_id", v[7] };
+	f[nf++] = (struct search_field){ "name", v[0] };
+	f[nf++] = (struct search_field){ "dataset_id", dataset_id };
+	if (*v[3])
+		f[nf++] = (struct search_field){ "title_en", v[3] };
+	/* formats, tags, groups: their values live until the put */
+	char *vals[SEARCH_MAX_FIELDS];
+	int nv = 0;
+	static const char *const sql[] = {
+		"SELECT DISTINCT format FROM opendata_resources WHERE dataset_id=$1 AND tenant=$2 AND format<>'' ORDER BY 1",
+		"SELECT tag FROM opendata_tags WHERE dataset_id=$1 AND tenant=$2 ORDER BY tag",
+		"SELECT g.name FROM opendata_members m JOIN opendata_orgs g ON g.id=m.group_id"
+		" WHERE m.dataset_id=$1 AND g.tenant=$2 ORDER BY g.name",
+	};
+	static const char *const names[] = { "res_format", "tag", "group" };
+	for (int k = 0; k < 3 && rc >= 0; k++) {
+		if ((rc = store_query(&r, s, sql[k], p, SV_N(p), e)))
+			break;
+		while ((rc = store_rows_next(r, e)) == 1)
+			if (nf < SEARCH_MAX_FIELDS && nv < SEARCH_MAX_FIELDS) {
+				const char *t = store_col_text(r, 0);
+				if (!*t || strlen(t) > SEARCH_MAX_FIELD)
+					continue;
+				if (!(vals[nv] = strdup(t))) {
+					rc = ERR_NOMEM;
+					break;
+				}
+				f[nf++] = (struct search_field){ names[k], vals[nv++] };
+			}
+		store_rows_free(r);
+	}
+	if (rc >= 0) {
+		struct search_doc doc = { .tenant = tenant, .collection = "opendata", .id = v[0],
+					  .title = v[1], .body = v[2], .fields = f, .nfields = nf };
+		rc = search_put(sr, &doc, e);
+	}
+	for (int i = 0; i < nv; i++)
+		free(vals[i]);
+	for (int i = 0; i < 9; i++)
+		free(v[i]);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- package_search through the full-text index ---- */
+
+/* CKAN's fq and facet names -> the projection's field names */
+static const char *fts_field(const char *ckan)
+{
+	if (strcmp(ckan, "tags") == 0) return "tag";
+	if (strcmp(ckan, "groups") == 0) return "group";
+	if (strcmp(ckan, "id") == 0) return "dataset_id";
+	if (strcmp(ckan, "organization") == 0 || strcmp(ckan, "owner_org") == 0 ||
+	    strcmp(ckan, "res_format") == 0 || strcmp(ckan, "license_id") == 0 ||
+	    strcmp(ckan, "name") == 0)
+		return ckan;
+	return NULL;
+}
+
+/* a page's dataset by name: id, modified, last change */
+static int page_pkg(json_t *results, const struct opendata_ctx *c, const char *name, struct err *e)
+{
+	struct store_val p[] = { sv_text(c->tenant), sv_text(name) };
+	struct store_rows *r;
+	int rc = store_query(&r, c->s, "SELECT d.id, d.modified, (SELECT MAX(h.id) FROM opendata_changes h"
+				       " WHERE h.dataset_id=d.id) FROM opendata_datasets d"
+				       " WHERE d.tenant=$1 AND d.name=$2 AND d.state='active'", p, SV_N(p), e);
+	if (rc)
+		return rc;
+	char *id = NULL;
+	int64_t mod = 0, chg = 0;
+	if ((rc = store_rows_next(r, e)) == 1) {
+		id = strdup(store_col_text(r, 0));
+		mod = store_col_int(r, 1);
+		chg = store_col_int(r, 2);
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return rc == 1 ? ERR_NOMEM : 0; /* not active: left out */
+	json_t *pkg = NULL;
+	rc = opendata_package_cached(&pkg, NULL, c, id, mod, chg, e);
+	free(id);
+	if (rc == 0)
+		json_array_append_new(results, pkg);
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+/* display names of organisations, groups or licences: name -> title */
+static json_t *titles(const struct opendata_ctx *c, const char *facet, struct err *e)
+{
+	const char *sql = strcmp(facet, "license_id") == 0
+		? "SELECT id, COALESCE(title_ja, id) FROM opendata_licenses WHERE tenant=$1"
+		: strcmp(facet, "organization") == 0
+		? "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=1"
+		: strcmp(facet, "groups") == 0
+		? "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=0" : NULL;
+	json_t *o = json_object();
+	if (!sql)
+		return o;
+	struct store_val p[] = { sv_text(c->tenant) };
+	struct store_rows *r;
+	if (store_query(&r, c->s, sql, p, 1, e))
+		return o;
+	while (store_rows_next(r, e) == 1)
+		json_object_set_new(o, store_col_text(r, 0), json_string(store_col_text(r, 1)));
+	store_rows_free(r);
+	return o;
+}
+
+static int sort_is_score(const char *sort)
+{
+	if (!sort || !*sort)
+		return 1;
+	while (*sort == ' ')
+		sort++;
+	return strncmp(sort, "score", 5) == 0 && (sort[5] == ' ' || sort[5] == ',' || !sort[5]) &&
+	       !strstr(sort, "score asc");
+}
+
+static int search_fts(json_t **out, const struct opendata_ctx *c,
+		      const struct opendata_query *q, struct err *e)
+{
+	struct search_field filters[OPENDATA_FQ_MAX];
+	int nfilters = 0;
+	for (int i = 0; i < q->nfq; i++) {
+		const char *f = fts_field(q->fq_field[i]);
+		if (!f)
+			return err_set(e, ERR_INVALID, "fq field %.40s is not supported", q->fq_field[i]);
+		filters[nfilters++] = (struct search_field){ f, q->fq_value[i] };
+	}
+	const char *fnames[OPENDATA_FACETS_MAX];
+	for (int i = 0; i < q->nfacets; i++)
+		if (!(fnames[i] = fts_field(q->facets[i])) || strcmp(fnames[i], "name") == 0 ||
+		    strcmp(fnames[i], "dataset_id") == 0)
+			return err_set(e, ERR_INVALID, "facet field %.40s is not supported", q->facets[i]);
+	int by_score = sort_is_score(q->sort);
+	struct search_query sq = { .text = q->q, .tenant = c->tenant, .collection = "opendata",
+				   .filters = filters, .nfilters = nfilters };
+	long want = q->start + q->rows;
+	struct search_ids_opts so = {
+		.max = by_score ? (int)(want < 1 ? 1 : want > SEARCH_MAX_IDS ? SEARCH_MAX_IDS : want)
+				: SEARCH_MAX_IDS,
+		.facets = fnames, .nfacets = q->nfacets, .facet_limit = FACET_LIMIT,
+	};
+	struct search_ids ids;
+	int rc = search_ids(&ids, c->sr, &sq, &so, e);
+	if (rc) {
+		search_ids_done(&ids);
+		return rc;
+	}
+	json_t *results = json_array();
+	if (by_score) {
+		for (long i = q->start; rc == 0 && i < ids.n && i < want; i++)
+			rc = page_pkg(results, c, ids.ids[i], e);
+	} else if (ids.n > 0) {
+		/* another order: the matches sorted in SQL */
+		json_t *names = json_array();
+		for (int i = 0; i < ids.n; i++)
+			json_array_append_new(names, json_string(ids.ids[i]));
+		char *js = json_dumps(names, JSON_COMPACT);
+		json_decref(names);
+		struct buf sql;
+		buf_init(&sql, 8192);
+		buf_printf(&sql, "SELECT d.name FROM opendata_datasets d WHERE d.tenant=$1 AND d.state='active'"
+				 " AND d.name IN (%s)", store_kind(c->s) == STORE_PG
+				 ? "SELECT jsonb_array_elements_text($2::jsonb)" : "SELECT value FROM json_each($2)");
+		if (!js || order_by(&sql, q->sort)) {
+			rc = js ? err_set(e, ERR_INVALID, "sort not supported") : ERR_NOMEM;
+		} else {
+			buf_printf(&sql, " LIMIT %ld OFFSET %ld", q->rows, q->start);
+			struct store_val p[] = { sv_text(c->tenant), sv_text(js) };
+			struct store_rows *r;
+			char **page = calloc((size_t)(q->rows > 0 ? q->rows : 1), sizeof *page);
+			long np = 0;
+			if (!page)
+				rc = ERR_NOMEM;
+			else if ((rc = store_query(&r, c->s, buf_cstr(&sql), p, SV_N(p), e)) == 0) {
+				while ((rc = store_rows_next(r, e)) == 1 && np < q->rows)
+					page[np++] = strdup(store_col_text(r, 0));
+				store_rows_free(r);
+			}
+			for (long i = 0; rc >= 0 && i < np; i++)
+				rc = page[i] ? page_pkg(results, c, page[i], e) : ERR_NOMEM;
+			for (long i = 0; page && i < np; i++)
+				free(page[i]);
+			free(page);
+			rc = rc < 0 ? rc : 0;
+		}
+		buf_done(&sql);
+		free(js);
+	}
+	if (rc) {
+		json_decref(results);
+		search_ids_done(&ids);
+		return rc;
+	}
+	json_t *facets = json_object(), *sf = json_object();
+	for (int i = 0; i < ids.nfacets; i++) {
+		json_t *fo = json_object(), *items = json_array(), *tt = titles(c, q->facets[i], e);
+		for (int k = 0; k < ids.facets[i].nvalues; k++) {
+			const struct search_facet_value *v = &ids.facets[i].values[k];
+			const char *dn = json_string_value(json_object_get(tt, v->value));
+			json_object_set_new(fo, v->value, json_integer(v->count));
+			json_array_append_new(items, json_pack("{s:s,s:s,s:I}", "name", v->value, "display_name",
+							       dn ? dn : v->value, "count", (json_int_t)v->count));
+		}
+		json_decref(tt);
+		json_object_set_new(facets, q->facets[i], fo);
+		json_object_set_new(sf, q->facets[i], json_pack("{s:s,s:o}", "title", q->facets[i], "items", items));
+	}
+	*out = json_pack("{s:I,s:s,s:o,s:o,s:o}", "count", (json_int_t)ids.total, "sort",
+			 q->sort && *q->sort ? q->sort : "score desc, metadata_modified desc",
+			 "results", results, "facets", facets, "search_facets", sf);
+	search_ids_done(&ids);
+	return *out ? 0 : ERR_NOMEM;
 }

@@ -993,3 +993,310 @@ done:
 		search_result_done(out);
 	return rc;
 }
+
+/* ---- every match (search_ids) and one document's hit ---- */
+
+/* facet counting: an open-addressing table of (facet, value) -> count */
+struct fcell {
+	char *value;             /* NULL: empty                             */
+	size_t len;
+	int facet;
+	uint64_t hash;
+	int64_t count;
+};
+struct ftab {
+	struct fcell *c;
+	size_t cap, used;
+};
+
+static uint64_t fnv(int facet, const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)facet;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int ftab_add(struct ftab *t, int facet, const char *v, size_t n)
+{
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 256;
+		struct fcell *c = calloc(nc, sizeof *c);
+		if (!c)
+			return ERR_NOMEM;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->c[i].value) {
+				size_t j = t->c[i].hash & (nc - 1);
+				while (c[j].value)
+					j = (j + 1) & (nc - 1);
+				c[j] = t->c[i];
+			}
+		free(t->c);
+		t->c = c;
+		t->cap = nc;
+	}
+	uint64_t h = fnv(facet, v, n);
+	size_t j = h & (t->cap - 1);
+	while (t->c[j].value) {
+		struct fcell *x = &t->c[j];
+		if (x->hash == h && x->facet == facet && x->len == n && memcmp(x->value, v, n) == 0) {
+			x->count++;
+			return 0;
+		}
+		j = (j + 1) & (t->cap - 1);
+	}
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return ERR_NOMEM;
+	memcpy(copy, v, n);
+	copy[n] = 0;
+	t->c[j] = (struct fcell){ copy, n, facet, h, 1 };
+	t->used++;
+	return 0;
+}
+
+/* count the fields of one match's meta text ("\x1f" "c:..\x1et:..\x1ef:name=value\x1e...") */
+static int ftab_meta(struct ftab *t, const char *meta, const struct search_ids_opts *o)
+{
+	const char *p = meta;
+	while (p && *p) {
+		const char *end = strchr(p, SEARCH_META_SEP);
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (*p == SEARCH_META_MARK) {
+			p++;
+			n--;
+		}
+		if (n > 2 && p[0] == 'f' && p[1] == ':') {
+			const char *eq = memchr(p + 2, '=', n - 2);
+			if (eq) {
+				size_t nl = (size_t)(eq - p - 2);
+				for (int f = 0; f < o->nfacets; f++)
+					if (strlen(o->facets[f]) == nl && memcmp(o->facets[f], p + 2, nl) == 0) {
+						int rc = ftab_add(t, f, eq + 1, n - 2 - nl - 1);
+						if (rc)
+							return rc;
+					}
+			}
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int cmp_fvalue(const void *x, const void *y)
+{
+	const struct search_facet_value *a = x, *b = y;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+/* the table into out->facets: sorted, cut to limit; frees the table */
+static int ftab_emit(struct search_ids *out, struct ftab *t, const struct search_ids_opts *o)
+{
+	int limit = o->facet_limit > 0 ? o->facet_limit : 50;
+	int rc = 0;
+	for (int f = 0; f < o->nfacets; f++) {
+		out->facets[f].name = o->facets[f];
+		size_t n = 0;
+		for (size_t i = 0; i < t->cap; i++)
+			n += t->c[i].value && t->c[i].facet == f;
+		struct search_facet_value *v = n ? calloc(n, sizeof *v) : NULL;
+		if (n && !v)
+			rc = ERR_NOMEM;
+		size_t k = 0;
+		for (size_t i = 0; v && i < t->cap; i++)
+			if (t->c[i].value && t->c[i].facet == f) {
+				v[k].value = t->c[i].value;
+				v[k++].count = t->c[i].count;
+				t->c[i].value = NULL;
+			}
+		if (k)
+			qsort(v, k, sizeof *v, cmp_fvalue);
+		for (size_t i = (size_t)limit; i < k; i++)
+			free(v[i].value);
+		out->facets[f].values = v;
+		out->facets[f].nvalues = (int)(k < (size_t)limit ? k : (size_t)limit);
+		out->nfacets = f + 1;
+	}
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->c[i].value);
+	free(t->c);
+	memset(t, 0, sizeof *t);
+	return rc;
+}
+
+void search_ids_done(struct search_ids *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	free(r->ids);
+	free(r->scores);
+	for (int f = 0; f < r->nfacets; f++) {
+		for (int i = 0; i < r->facets[f].nvalues; i++)
+			free(r->facets[f].values[i].value);
+		free(r->facets[f].values);
+	}
+	memset(r, 0, sizeof *r);
+}
+
+int search_ids(struct search_ids *out, struct search *sr,
+	       const struct search_query *q, const struct search_ids_opts *o,
+	       struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!sr || !q || !o || o->max < 1 || o->max > SEARCH_MAX_IDS)
+		return err_set(e, ERR_INVALID, "search: max must be 1..%d", SEARCH_MAX_IDS);
+	if (o->nfacets < 0 || o->nfacets > SEARCH_MAX_FACETS || (o->nfacets && !o->facets) ||
+	    o->facet_limit < 0 || o->facet_limit > 1000)
+		return err_set(e, ERR_LIMIT, "search: at most %d facets of 1000 values",
+			       SEARCH_MAX_FACETS);
+	for (int f = 0; f < o->nfacets; f++)
+		if (!o->facets[f] || !*o->facets[f] || strlen(o->facets[f]) > 64)
+			return err_set(e, ERR_INVALID, "search: bad facet name");
+	char *expr = NULL;
+	int ntext = 0, intx = 0, rc = search_parse_n(&expr, &ntext, q, e);
+	struct ranked *all = NULL;
+	size_t nall = 0, cap = 0;
+	sqlite3_stmt *st = NULL;
+	struct ftab ft = { 0 };
+	if (rc || !*expr)
+		goto done;
+	if (sr->catchup_ms <= 0 || mono_ms() - sr->last_check_ms >= sr->catchup_ms)
+		if ((rc = search_catchup(sr, NULL, e)))
+			goto done;
+	if ((rc = xexec(sr, "BEGIN", e)))
+		goto done;
+	intx = 1;
+	if (sqlite3_prepare_v2(sr->db, o->nfacets ? "SELECT rowid, mg_rank(fts, ?2), meta FROM fts"
+						    " WHERE fts MATCH ?1"
+						  : "SELECT rowid, mg_rank(fts, ?2) FROM fts"
+						    " WHERE fts MATCH ?1", -1, &st, NULL) != SQLITE_OK) {
+		rc = dberr(sr, e, "prepare");
+		goto done;
+	}
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, ntext);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nall == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			struct ranked *t = realloc(all, nc * sizeof *all);
+			if (!t) {
+				rc = err_set(e, ERR_NOMEM, "search: out of memory");
+				goto done;
+			}
+			all = t;
+			cap = nc;
+		}
+		all[nall++] = (struct ranked){ sqlite3_column_int64(st, 0),
+					       sqlite3_column_double(st, 1) };
+		if (o->nfacets && (rc = ftab_meta(&ft, (const char *)sqlite3_column_text(st, 2), o))) {
+			rc = err_set(e, rc, "search: out of memory");
+			goto done;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = dberr(sr, e, "query");
+		goto done;
+	}
+	out->total = (int64_t)nall;
+	if ((rc = ftab_emit(out, &ft, o))) {
+		rc = err_set(e, rc, "search: out of memory");
+		goto done;
+	}
+	/* the best o->max: a full sort is fine at these sizes */
+	qsort(all, nall, sizeof *all, cmp_ranked);
+	int n = nall < (size_t)o->max ? (int)nall : o->max;
+	if (n) {
+		out->ids = calloc((size_t)n, sizeof *out->ids);
+		out->scores = calloc((size_t)n, sizeof *out->scores);
+		if (!out->ids || !out->scores) {
+			rc = err_set(e, ERR_NOMEM, "search: out of memory");
+			goto done;
+		}
+	}
+	for (int i = 0; i < n && !rc; i++) {
+		sqlite3_stmt *d = sr->q_hitdoc;
+		sqlite3_reset(d);
+		sqlite3_bind_int64(d, 1, all[i].rowid);
+		if (sqlite3_step(d) == SQLITE_ROW) {
+			out->ids[out->n] = strdup((const char *)sqlite3_column_text(d, 2));
+			out->scores[out->n] = all[i].score;
+			if (!out->ids[out->n++])
+				rc = err_set(e, ERR_NOMEM, "search: out of memory");
+		}
+		sqlite3_reset(d);
+	}
+done:
+	sqlite3_finalize(st);
+	if (intx)
+		xexec(sr, "COMMIT", NULL);
+	for (size_t i = 0; i < ft.cap; i++)
+		free(ft.c[i].value);
+	free(ft.c);
+	free(all);
+	free(expr);
+	if (rc)
+		search_ids_done(out);
+	return rc;
+}
+
+void search_hit_done(struct search_hit *h)
+{
+	if (!h)
+		return;
+	free(h->tenant);
+	free(h->collection);
+	free(h->id);
+	free(h->title);
+	free(h->snippet);
+	memset(h, 0, sizeof *h);
+}
+
+int search_hit_get(struct search_hit *out, struct search *sr,
+		   const char *tenant, const char *collection, const char *id,
+		   const char *text, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!sr || !tenant || !collection || !id)
+		return err_set(e, ERR_INVALID, "search: document key required");
+	int has_text = text && *text;
+	char *expr = NULL;
+	int ntext = 0, rc = 0;
+	if (has_text) {
+		struct search_query q = { .text = text, .tenant = tenant, .collection = collection };
+		if ((rc = search_parse_n(&expr, &ntext, &q, e)))
+			return rc;
+	}
+	sqlite3_stmt *d = sr->q_docid;
+	sqlite3_reset(d);
+	sqlite3_bind_text(d, 1, tenant, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d, 2, collection, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d, 3, id, -1, SQLITE_STATIC);
+	int64_t rowid = 0;
+	if (sqlite3_step(d) == SQLITE_ROW)
+		rowid = sqlite3_column_int64(d, 0);
+	sqlite3_reset(d);
+	sqlite3_clear_bindings(d);
+	if (!rowid) {
+		free(expr);
+		return err_set(e, ERR_NOTFOUND, "search: document not indexed");
+	}
+	/* the snippet needs the document to match the text; otherwise the
+	 * title alone */
+	rc = hit_fill(sr, out, rowid, expr, text, has_text && expr && *expr, e);
+	if (rc && has_text) {
+		search_hit_done(out);
+		err_clear(e);
+		rc = hit_fill(sr, out, rowid, NULL, text, 0, e);
+		if (!rc && out->title)
+			rc = search_marks(out->title_marks, &out->ntitle_marks, out->title, text);
+	}
+	free(expr);
+	if (rc)
+		search_hit_done(out);
+	return rc;
+}

@@ -171,6 +171,53 @@ int search_query(struct search_result *out, struct search *sr,
 		 const struct search_query *q, struct err *e);
 void search_result_done(struct search_result *r);
 
+/* search_ids -- every match of q, best first, for modules that page, sort
+ * and show facets themselves (open data's package_search): total counts
+ * all matches, ids holds at most o->max (1..SEARCH_MAX_IDS) of them, and
+ * for each name in o->facets (at most SEARCH_MAX_FACETS) the values of
+ * that field among ALL the matches with their counts (most frequent
+ * first, then by value; at most o->facet_limit values, 0 means 50, at
+ * most 1000).  q->offset, q->limit and q->with_snippets are ignored.
+ * Release with search_ids_done (also after an error). */
+#define SEARCH_MAX_IDS 100000
+#define SEARCH_MAX_FACETS 8
+struct search_ids_opts {
+	int max;
+	const char *const *facets;
+	int nfacets;
+	int facet_limit;
+};
+struct search_facet_value {
+	char *value;
+	int64_t count;
+};
+struct search_facet {
+	const char *name;        /* as given in opts                        */
+	struct search_facet_value *values;
+	int nvalues;
+};
+struct search_ids {
+	int64_t total;           /* number of matching documents            */
+	char **ids;              /* the documents' ids, best first          */
+	double *scores;
+	int n;
+	struct search_facet facets[SEARCH_MAX_FACETS];
+	int nfacets;
+};
+int search_ids(struct search_ids *out, struct search *sr,
+	       const struct search_query *q, const struct search_ids_opts *o,
+	       struct err *e);
+void search_ids_done(struct search_ids *r);
+
+/* search_hit_get -- one document's hit: its title, and with text its
+ * snippet and the marks of text's words in snippet and title (as
+ * search_query with_snippets gives them).  ERR_NOTFOUND when the document
+ * is not in the index.  Release with search_hit_done. */
+int search_hit_get(struct search_hit *out, struct search *sr,
+		   const char *tenant, const char *collection, const char *id,
+		   const char *text, struct err *e);
+void search_hit_done(struct search_hit *h);
+
 /* search_catchup -- apply what the log holds beyond this index now (done
  * by search_query by itself); *applied (if non-NULL) counts log entries. */
 int search_catchup(struct search *sr, int64_t *applied, struct err *e);

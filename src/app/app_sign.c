@@ -1,0 +1,47 @@
+/*
+ * app_sign.c -- the server's trust store for signed submissions: loaded
+ * once by app_init from `serve --trust-dir DIR` (src/sign), shared
+ * read-only by every worker thread, freed by app_done.
+ *
+ * Invariant: a configured directory that does not load stops the server
+ * (fail closed: a typo must not silently turn signatures off); no
+ * directory leaves app_trust() NULL, and sign_verify then refuses every
+ * signature with SIGN_NOT_CONFIGURED.  CRLs are read at start-up only: a
+ * refreshed CRL needs a restart (docs/signatures.md).
+ */
+#include <stdio.h>
+
+#include "app/app.h"
+#include "base/log.h"
+#include "sign/sign.h"
+
+int app_trust_init(struct app *a, struct err *e)
+{
+	a->trust = NULL;
+	if (!a->cfg.trust_dir || !a->cfg.trust_dir[0]) {
+		log_info("signatures not configured (no --trust-dir): signed submissions are refused");
+		return 0;
+	}
+	int rc = sign_trust_load(&a->trust, a->cfg.trust_dir, e);
+	if (rc)
+		return rc;
+	int certs, crls;
+	sign_trust_counts(a->trust, &certs, &crls);
+	char c1[12], c2[12];
+	snprintf(c1, sizeof c1, "%d", certs);
+	snprintf(c2, sizeof c2, "%d", crls);
+	log_info("signature trust store loaded", "ca_certs", c1, "crls", c2);
+	return 0;
+}
+
+void app_trust_done(struct app *a)
+{
+	sign_trust_free(a->trust);
+	a->trust = NULL;
+}
+
+const struct sign_trust *app_trust(struct http_req *r)
+{
+	struct app *a = app_of(r);
+	return a ? a->trust : NULL;
+}

@@ -1,0 +1,1225 @@
+/*
+ * test_apply.c -- the applications module on a real database: receipt
+ * numbers, drafts, attachments, submission (validation errors, receipt,
+ * draft gone, history), ownership (another resident and another
+ * department see nothing), every transition of the table, notes,
+ * expect_from, correction and resubmission, withdrawal, overdue by
+ * business days, likely duplicates, paging and counts, bundles all or
+ * none, the drafts purge, the departments of a staff session, and
+ * numbering from two connections at once.
+ *
+ * Runs on the database MADOGUCHI_TEST_DB names (default: a fresh SQLite
+ * file); on a shared database it drops the apply tables and removes its
+ * own tenants first and last.  Procedures are the shipped definitions in
+ * data/procedures/, published with forms_publish.
+ */
+#include "t.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include "apply/apply.h"
+#include "apply/apply_int.h"
+#include "auth/auth.h"
+#include "tenant/tenant.h"
+
+static const char *url;
+static char sqlite_path[128];
+/* fictional codes (valid check digits) no other suite uses */
+static const char *T1 = "469815", *T2 = "469823";
+/* Friday 2026-11-20 10:00 JST; Monday 11-23 is a holiday */
+static const int64_t NOW = 1795136400;
+static struct store *S;
+static int64_t STAFF_ID;
+
+static void cleanup(struct store *s)
+{
+	store_script(s, "DROP TABLE IF EXISTS apply_submission_files;"
+			"DROP TABLE IF EXISTS apply_events;"
+			"DROP TABLE IF EXISTS apply_submissions;"
+			"DROP TABLE IF EXISTS apply_files;"
+			"DROP TABLE IF EXISTS apply_drafts;"
+			"DROP TABLE IF EXISTS apply_bundles;"
+			"DROP TABLE IF EXISTS apply_receipt_seq", NULL);
+	store_exec(s, "DELETE FROM schema_migrations WHERE module = 'apply'", NULL, 0, NULL);
+	struct store_val v[] = { sv_text(T1), sv_text(T2) };
+	store_exec(s, "DELETE FROM procedure_versions WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM procedures WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM staff_roles WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM role_permissions WHERE role_id IN"
+		      " (SELECT id FROM roles WHERE tenant IN ($1, $2))", v, 2, NULL);
+	store_exec(s, "DELETE FROM roles WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM staff WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM tenants WHERE code IN ($1, $2)", v, 2, NULL);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	static char buf[1 << 20];
+	*n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[*n] = 0;
+	return buf;
+}
+
+static int publish(struct store *s, const char *tenant, const char *id)
+{
+	char path[256];
+	snprintf(path, sizeof path, "data/procedures/%s.json", id);
+	size_t n = 0;
+	char *text = slurp(path, &n);
+	if (!text) {
+		printf("# cannot read %s (run from the source tree)\n", path);
+		return -1;
+	}
+	struct arena *a = arena_new(0);
+	struct forms_def *d = NULL;
+	struct err e;
+	int v = 0, rc = forms_def_parse(&d, a, text, n, &e);
+	if (rc == 0)
+		rc = forms_publish(&v, NULL, s, tenant, d, &e);
+	if (rc)
+		printf("# publish %s: %s\n", id, e.detail);
+	arena_free(a);
+	return rc;
+}
+
+static struct store *open_db(void)
+{
+	struct store *s;
+	struct err e;
+	if (store_open(&s, url, &e)) {
+		printf("# open: %s\n", e.detail);
+		return NULL;
+	}
+	return s;
+}
+
+static int setup(void)
+{
+	S = open_db();
+	if (!S)
+		return -1;
+	/* the tables of the modules apply needs, then a clean apply */
+	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema };
+	struct err e;
+	if (store_migrate(S, base, 3, NULL, &e)) {
+		printf("# migrate: %s\n", e.detail);
+		return -1;
+	}
+	cleanup(S);
+	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
+						    apply_schema };
+	if (store_migrate(S, mods, 4, NULL, &e)) {
+		printf("# migrate: %s\n", e.detail);
+		return -1;
+	}
+	struct tenant t = { .demo = 1 };
+	snprintf(t.code, sizeof t.code, "%s", T1);
+	snprintf(t.name_ja, sizeof t.name_ja, "試験区");
+	snprintf(t.name_en, sizeof t.name_en, "Test Ward");
+	if (tenant_add(S, &t, &e)) {
+		printf("# tenant: %s\n", e.detail);
+		return -1;
+	}
+	snprintf(t.code, sizeof t.code, "%s", T2);
+	snprintf(t.name_ja, sizeof t.name_ja, "第二区");
+	snprintf(t.name_en, sizeof t.name_en, "Second Ward");
+	tenant_add(S, &t, &e);
+	const char *procs[] = { "inu-touroku", "gairotou-koshou", "jitensha-chushajo", "kumin-nouen" };
+	for (size_t i = 0; i < sizeof procs / sizeof procs[0]; i++)
+		if (publish(S, T1, procs[i]))
+			return -1;
+	static struct auth_config cfg;
+	if (auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e)) {
+		printf("# auth config: %s\n", e.detail);
+		return -1;
+	}
+	if (auth_staff_add(&STAFF_ID, S, &cfg, T1, "apply-tester", "試験 職員",
+			   "correct horse battery staple 42", NULL, 0, NOW, NULL, &e)) {
+		printf("# staff: %s\n", e.detail);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- actors ---------------------------------------------------------- */
+
+static struct apply_actor resident(int64_t id)
+{
+	return (struct apply_actor){ .kind = APPLY_RESIDENT, .id = id, .tenant = T1 };
+}
+
+static const char *const SEIKATSU[] = { "seikatsu-eisei" };
+static const char *const DOBOKU[] = { "doboku" };
+
+static struct apply_actor staff_of(const char *const *depts, int n)
+{
+	return (struct apply_actor){ .kind = APPLY_STAFF, .id = STAFF_ID, .tenant = T1,
+				     .depts = depts, .ndepts = n };
+}
+
+/* ---- answers --------------------------------------------------------- */
+
+static json_t *upload(const struct apply_actor *who, const char *field_proc,
+		      const char *field, const char *salt)
+{
+	struct arena *a = arena_new(0);
+	const struct forms_def *d = NULL;
+	struct err e;
+	json_t *meta = NULL;
+	if (apply_load_def(&d, NULL, a, S, T1, field_proc, 0, &e) == 0) {
+		char pdf[256];
+		int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% test %s\n1 0 obj <<>> endobj\n%%%%EOF\n", salt);
+		if (apply_file_put(&meta, S, who, forms_def_field(d, field), "証明書.pdf", pdf,
+				   (size_t)n, NOW, &e))
+			printf("# upload: %s\n", e.detail);
+	}
+	arena_free(a);
+	return meta;
+}
+
+/* complete answers of inu-touroku for an owner (kana, birth) and a dog */
+static json_t *inu_answers(const char *family_kana, const char *birth, const char *dog,
+			   json_t *cert)
+{
+	json_error_t je;
+	json_t *j = json_pack_ex(&je, 0,
+		"{s:{s:s,s:s,s:s,s:s},s:s,s:{s:s,s:s,s:s,s:s},s:s,"
+		"s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:o}",
+		"applicant_name", "family", "区民", "given", "花子", "family_kana", family_kana,
+		"given_kana", "ハナコ",
+		"applicant_birth", birth,
+		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
+		"street", "中央一丁目2番3号",
+		"applicant_phone", "090-1234-5678",
+		"dog_name", dog, "breed", "柴", "sex", "male", "coat", "茶",
+		"dog_birth", "2024-01-10", "microchip", 0, "rabies_date", "2024-06-01",
+		"rabies_cert", cert ? cert : json_null());
+	if (!j)
+		printf("# pack: %s\n", je.text);
+	return j;
+}
+
+/* a complete submission of inu-touroku by who; 0 on failure */
+static int64_t submit_inu(const struct apply_actor *who, const char *kana, const char *birth,
+			  const char *dog, int64_t now, struct apply_submission *out)
+{
+	struct err e;
+	int64_t did = 0;
+	json_t *cert = upload(who, "inu-touroku", "rabies_cert", dog);
+	json_t *ans = inu_answers(kana, birth, dog, cert);
+	int rc = apply_draft_create(&did, S, who, "inu-touroku", ans, NULL, 0, now, &e);
+	json_decref(ans);
+	if (rc) {
+		printf("# draft: %s\n", e.detail);
+		return 0;
+	}
+	struct arena *a = arena_new(0);
+	struct forms_result r;
+	struct apply_submission sub;
+	rc = apply_submit(&sub, &r, a, S, who, did, NULL, now, &e);
+	if (rc) {
+		printf("# submit: %d %s (%d errors%s%s)\n", rc, e.detail, r.nerrors,
+		       r.nerrors ? ": " : "", r.nerrors ? r.errors[0].path : "");
+		arena_free(a);
+		return 0;
+	}
+	if (out) {
+		*out = sub;
+		out->answers = NULL;
+		out->sources = NULL;
+	}
+	arena_free(a);
+	return sub.id;
+}
+
+static int64_t count(const char *sql)
+{
+	int64_t n = -1;
+	struct store_val v[] = { sv_text(T1) };
+	store_query_int(&n, S, sql, v, 1, NULL);
+	return n;
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_receipt_check(void)
+{
+	/* Luhn over 17 digits, pinned by an independent computation */
+	T_EQ_INT(apply_receipt_check("139998-2026-00000121"), 0);
+	T_EQ_INT(apply_receipt_check("469815-2026-00000016"), 0);
+	T_EQ_INT(apply_receipt_check("139998-2026-00000123"), ERR_INVALID);   /* digit */
+	T_EQ_INT(apply_receipt_check("139998-2026-00000211"), ERR_INVALID);   /* transposed */
+	T_EQ_INT(apply_receipt_check("139989-2026-00000121"), ERR_INVALID);   /* tenant */
+	T_EQ_INT(apply_receipt_check("139998-2027-00000121"), ERR_INVALID);   /* year */
+	T_EQ_INT(apply_receipt_check("139998-2026-0000121"), ERR_INVALID);    /* short */
+	T_EQ_INT(apply_receipt_check("139998-2026-000001210"), ERR_INVALID);  /* long */
+	T_EQ_INT(apply_receipt_check("139998 2026-00000121"), ERR_INVALID);
+	T_EQ_INT(apply_receipt_check("13999a-2026-00000121"), ERR_INVALID);
+	T_EQ_INT(apply_receipt_check(""), ERR_INVALID);
+	T_EQ_INT(apply_receipt_check(NULL), ERR_INVALID);
+	/* every single-digit change of a good number is caught */
+	char good[] = "469815-2026-00000016";
+	int missed = 0;
+	for (int i = 0; i < APPLY_RECEIPT_LEN; i++) {
+		if (good[i] == '-')
+			continue;
+		char keep = good[i];
+		for (char c = '0'; c <= '9'; c++) {
+			if (c == keep)
+				continue;
+			good[i] = c;
+			missed += apply_receipt_check(good) == 0;
+		}
+		good[i] = keep;
+	}
+	T_EQ_INT(missed, 0);
+}
+
+static void test_draft(void)
+{
+	struct apply_actor a1 = resident(101), b1 = resident(102);
+	struct err e;
+	int64_t id = 0;
+	json_t *pre = json_pack("{s:s}", "dog_name", "ポチ");
+	json_t *src = json_pack("{s:s}", "dog_name", "previous_submission");
+	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", pre, src, 0, NOW, &e), 0);
+	T_CHECK(id > 0);
+	json_decref(pre);
+	json_decref(src);
+	T_EQ_INT(apply_draft_create(&id, S, &a1, "no-such-procedure", NULL, NULL, 0, NOW, &e),
+		 ERR_NOTFOUND);
+	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	int64_t second = id;
+	struct arena *a = arena_new(0);
+	struct apply_draft d;
+	/* resume */
+	json_t *ans = json_pack("{s:s,s:s}", "dog_name", "ハチ", "breed", "秋田");
+	T_EQ_INT(apply_draft_save(S, &a1, second, ans, 1, NOW + 60, &e), 0);
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, second, &e), 0);
+	T_EQ_INT(d.page, 1);
+	T_EQ_STR(json_string_value(json_object_get(d.answers, "breed")), "秋田");
+	T_EQ_STR(d.procedure, "inu-touroku");
+	T_EQ_INT(d.version, 1);
+	T_EQ_INT(d.updated_at, NOW + 60);
+	/* somebody else's draft does not exist for them */
+	T_EQ_INT(apply_draft_get(&d, a, S, &b1, second, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_draft_save(S, &b1, second, ans, 0, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_draft_delete(S, &b1, second, &e), ERR_NOTFOUND);
+	struct apply_actor other_tenant = { .kind = APPLY_RESIDENT, .id = 101, .tenant = T2 };
+	T_EQ_INT(apply_draft_get(&d, a, S, &other_tenant, second, &e), ERR_NOTFOUND);
+	json_decref(ans);
+	struct apply_draft *list;
+	int n = 0;
+	T_EQ_INT(apply_drafts_list(&list, &n, a, S, &a1, &e), 0);
+	T_EQ_INT(n, 2);
+	if (n == 2) {
+		T_EQ_INT(list[0].id, second);   /* newest first */
+		T_EQ_STR(json_string_value(json_object_get(list[1].sources, "dog_name")),
+			 "previous_submission");
+	}
+	T_EQ_INT(apply_drafts_list(&list, &n, a, S, &b1, &e), 0);
+	T_EQ_INT(n, 0);
+	/* too big */
+	json_t *big = json_object();
+	char *s = malloc(APPLY_ANSWERS_MAX + 10);
+	memset(s, 'x', APPLY_ANSWERS_MAX + 9);
+	s[APPLY_ANSWERS_MAX + 9] = 0;
+	json_object_set_new(big, "dog_name", json_string(s));
+	free(s);
+	T_EQ_INT(apply_draft_save(S, &a1, second, big, 0, NOW, &e), ERR_LIMIT);
+	json_decref(big);
+	T_EQ_INT(apply_draft_delete(S, &a1, second, &e), 0);
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, second, &e), ERR_NOTFOUND);
+	/* the open-drafts limit */
+	struct apply_actor c1 = resident(103);
+	int rc = 0, k;
+	for (k = 0; k < APPLY_MAX_DRAFTS && rc == 0; k++)
+		rc = apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e);
+	T_EQ_INT(rc, 0);
+	T_EQ_INT(apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e), ERR_LIMIT);
+	arena_free(a);
+}
+
+static void test_submit_invalid(void)
+{
+	struct apply_actor a1 = resident(111);
+	struct err e;
+	int64_t did = 0;
+	json_t *ans = json_pack("{s:s}", "dog_name", "ポチ");
+	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	struct arena *a = arena_new(0);
+	struct forms_result r;
+	struct apply_submission sub;
+	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
+	T_CHECK(r.nerrors > 0);
+	/* no value in the detail, nothing written, the draft kept */
+	T_CHECK(strstr(e.detail, "ポチ") == NULL);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), 0);
+	/* a file answer that is not an upload of this resident */
+	json_t *fake = json_pack("{s:s,s:s,s:i,s:s}", "name", "x.pdf", "type", "application/pdf",
+				 "size", 100, "sha256",
+				 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	ans = inu_answers("クミン", "1985-04-01", "タロ", fake);
+	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
+	json_decref(ans);
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
+	T_EQ_INT(r.nerrors, 1);
+	if (r.nerrors == 1) {
+		T_EQ_STR(r.errors[0].path, "rabies_cert");
+		T_EQ_STR(r.errors[0].code, "file_missing");
+	}
+	/* another resident's upload is not theirs either */
+	struct apply_actor b1 = resident(112);
+	json_t *bcert = upload(&b1, "inu-touroku", "rabies_cert", "b-own");
+	T_REQUIRE(bcert);
+	ans = inu_answers("クミン", "1985-04-01", "タロ", bcert);
+	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
+	json_decref(ans);
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
+	T_EQ_INT(r.nerrors, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	arena_free(a);
+}
+
+static void test_submit_ok(void)
+{
+	struct apply_actor a1 = resident(121);
+	struct err e;
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "ok");
+	T_REQUIRE(cert);
+	char sha[65];
+	snprintf(sha, sizeof sha, "%s", json_string_value(json_object_get(cert, "sha256")));
+	/* the same bytes twice: stored once */
+	json_t *again = upload(&a1, "inu-touroku", "rabies_cert", "ok");
+	json_decref(again);
+	struct store_val sv[] = { sv_text(T1), sv_text(sha) };
+	int64_t nf = -1;
+	store_query_int(&nf, S, "SELECT count(*) FROM apply_files WHERE tenant = $1 AND sha256 = $2",
+			sv, 2, NULL);
+	T_EQ_INT(nf, 1);
+	json_t *ans = inu_answers("クミン", "1985-04-01", "ポチ", cert);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	struct arena *a = arena_new(0);
+	/* the bytes to sign are the canonical form */
+	char *text = NULL;
+	size_t len = 0;
+	struct forms_result r;
+	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	T_CHECK(text && strncmp(text, "{\"answers\":{", 12) == 0);
+	char csha[65] = "";
+	if (text)
+		forms_sha256_hex(csha, text, len);
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), 0);
+	T_EQ_INT(r.nerrors, 0);
+	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
+	T_CHECK(strncmp(sub.receipt, "469815-2026-", 12) == 0);
+	T_EQ_STR(sub.status, "received");
+	T_EQ_INT(sub.revision, 1);
+	T_EQ_STR(sub.department, "seikatsu-eisei");
+	T_EQ_STR(sub.sha256, csha);
+	T_EQ_INT(sub.resident_id, 121);
+	T_CHECK(sub.due_at > NOW);
+	/* the draft is gone */
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), ERR_NOTFOUND);
+	/* read back */
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_STR(got.receipt, sub.receipt);
+	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "ポチ");
+	/* normalised: the phone as digits with hyphens, kana kept */
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(got.answers, "applicant_name"),
+						  "family_kana")), "クミン");
+	T_EQ_STR(got.sha256, csha);
+	T_EQ_INT(apply_get_by_receipt(&got, a, S, &a1, sub.receipt, &e), 0);
+	T_EQ_INT(got.id, sub.id);
+	/* history: one "submitted" event */
+	struct apply_history_item *h;
+	int n = 0;
+	T_EQ_INT(apply_history(&h, &n, a, S, &a1, sub.id, &e), 0);
+	T_EQ_INT(n, 1);
+	if (n == 1) {
+		T_EQ_STR(h[0].kind, "submitted");
+		T_EQ_STR(h[0].to, "received");
+		T_EQ_INT(h[0].actor_id, 121);
+	}
+	/* the file is linked and readable by its owner */
+	struct apply_file f;
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_CHECK(f.size > 0 && memcmp(f.data, "%PDF-", 5) == 0);
+	T_EQ_STR(f.type, "application/pdf");
+	struct store_val lv[] = { sv_int(sub.id) };
+	int64_t links = -1;
+	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files WHERE submission_id = $1",
+			lv, 1, NULL);
+	T_EQ_INT(links, 1);
+	/* the draft cannot be submitted twice */
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_NOTFOUND);
+	/* consecutive receipts */
+	struct apply_submission s2;
+	T_CHECK(submit_inu(&a1, "クミン", "1985-04-01", "ハチ", NOW, &s2) > 0);
+	T_CHECK(strcmp(s2.receipt, sub.receipt) > 0);
+	arena_free(a);
+}
+
+static void test_ownership(void)
+{
+	struct apply_actor a1 = resident(131), b1 = resident(132);
+	struct apply_submission sub;
+	int64_t id = submit_inu(&a1, "アオキ", "1970-01-02", "シロ", NOW, &sub);
+	T_REQUIRE(id > 0);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &b1, id, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_get_by_receipt(&got, a, S, &b1, sub.receipt, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_withdraw(S, &b1, id, NOW, &e), ERR_NOTFOUND);
+	int64_t did = 0;
+	T_EQ_INT(apply_correct(&did, S, &b1, id, NOW, &e), ERR_NOTFOUND);
+	struct apply_history_item *h;
+	int n;
+	T_EQ_INT(apply_history(&h, &n, a, S, &b1, id, &e), ERR_NOTFOUND);
+	/* A's file: B cannot read it, A can */
+	struct apply_file f;
+	char sha[65];
+	struct store_val v[] = { sv_int(id) };
+	char *x = NULL;
+	store_query_text(&x, S, "SELECT f.sha256 FROM apply_files f JOIN apply_submission_files l"
+			 " ON l.file_id = f.id WHERE l.submission_id = $1", v, 1, NULL);
+	T_REQUIRE(x);
+	snprintf(sha, sizeof sha, "%s", x);
+	free(x);
+	T_EQ_INT(apply_file_get(&f, a, S, &b1, sha, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	/* B's list does not show it; A's does */
+	struct apply_filter fl = { .assignee = -1 };
+	struct apply_submission *list;
+	T_EQ_INT(apply_list(&list, &n, a, S, &b1, &fl, &e), 0);
+	T_EQ_INT(n, 0);
+	T_EQ_INT(apply_list(&list, &n, a, S, &a1, &fl, &e), 0);
+	T_EQ_INT(n, 1);
+	/* the same resident id in another tenant is somebody else */
+	struct apply_actor t2 = { .kind = APPLY_RESIDENT, .id = 131, .tenant = T2 };
+	T_EQ_INT(apply_get(&got, a, S, &t2, id, &e), ERR_NOTFOUND);
+	arena_free(a);
+}
+
+static void test_staff_scope(void)
+{
+	struct apply_actor a1 = resident(141);
+	struct apply_submission sub;
+	int64_t id = submit_inu(&a1, "イシイ", "1960-03-03", "クロ", NOW, &sub);
+	T_REQUIRE(id > 0);
+	struct apply_actor x = staff_of(SEIKATSU, 1), y = staff_of(DOBOKU, 1),
+			   all = staff_of(NULL, -1), none = staff_of(NULL, 0);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &x, id, &e), 0);
+	T_CHECK(got.answers != NULL);
+	T_EQ_INT(apply_get(&got, a, S, &all, id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &y, id, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_get(&got, a, S, &none, id, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_get_by_receipt(&got, a, S, &y, sub.receipt, &e), ERR_NOTFOUND);
+	struct apply_event ev;
+	T_EQ_INT(apply_transition(&ev, S, &y, id, NULL, "in_review", NULL, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_assign(S, &y, id, STAFF_ID, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_comment(S, &y, id, "見ました", NOW, &e), ERR_NOTFOUND);
+	struct apply_history_item *h;
+	int n;
+	T_EQ_INT(apply_history(&h, &n, a, S, &y, id, &e), ERR_NOTFOUND);
+	char *sha = NULL;
+	struct store_val v[] = { sv_int(id) };
+	store_query_text(&sha, S, "SELECT f.sha256 FROM apply_files f JOIN apply_submission_files l"
+			 " ON l.file_id = f.id WHERE l.submission_id = $1", v, 1, NULL);
+	T_REQUIRE(sha);
+	struct apply_file f;
+	T_EQ_INT(apply_file_get(&f, a, S, &x, sha, &e), 0);
+	T_EQ_INT(apply_file_get(&f, a, S, &y, sha, &e), ERR_NOTFOUND);
+	free(sha);
+	/* lists: X sees it, Y does not, a department filter cannot widen */
+	struct apply_filter fl = { .assignee = -1 };
+	struct apply_submission *list;
+	T_EQ_INT(apply_list(&list, &n, a, S, &y, &fl, &e), 0);
+	T_EQ_INT(n, 0);
+	fl.department = "seikatsu-eisei";
+	T_EQ_INT(apply_list(&list, &n, a, S, &y, &fl, &e), 0);
+	T_EQ_INT(n, 0);
+	T_EQ_INT(apply_list(&list, &n, a, S, &x, &fl, &e), 0);
+	T_CHECK(n >= 1);
+	int seen = 0;
+	for (int i = 0; i < n; i++) {
+		seen |= list[i].id == id;
+		T_EQ_STR(list[i].department, "seikatsu-eisei");
+		T_CHECK(list[i].answers == NULL);
+	}
+	T_CHECK(seen);
+	struct apply_count *c;
+	T_EQ_INT(apply_counts(&c, &n, a, S, &y, NULL, &e), 0);
+	T_EQ_INT(n, 0);
+	/* a resident is not staff */
+	T_EQ_INT(apply_transition(&ev, S, &a1, id, NULL, "in_review", NULL, NOW, &e), ERR_DENIED);
+	arena_free(a);
+}
+
+/* drive a new submission to state st; its id, or 0 */
+static int64_t at_state(const char *st, int64_t rid)
+{
+	struct apply_actor a1 = resident(rid);
+	struct apply_actor x = staff_of(SEIKATSU, 1);
+	char dog[32];
+	snprintf(dog, sizeof dog, "犬%lld", (long long)rid);
+	int64_t id = submit_inu(&a1, "ウエダ", "1990-09-09", dog, NOW, NULL);
+	if (!id)
+		return 0;
+	struct apply_event ev;
+	struct err e;
+	int rc = 0;
+	if (strcmp(st, "in_review") == 0 || strcmp(st, "returned") == 0 ||
+	    strcmp(st, "approved") == 0 || strcmp(st, "rejected") == 0)
+		rc = apply_transition(&ev, S, &x, id, "received", st, "理由", NOW, &e);
+	else if (strcmp(st, "completed") == 0) {
+		rc = apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e);
+		if (rc == 0)
+			rc = apply_transition(&ev, S, &x, id, "approved", "completed", NULL, NOW, &e);
+	} else if (strcmp(st, "withdrawn") == 0)
+		rc = apply_withdraw(S, &a1, id, NOW, &e);
+	if (rc) {
+		printf("# to %s: %s\n", st, e.detail);
+		return 0;
+	}
+	return id;
+}
+
+static void test_transitions(void)
+{
+	static const char *const st[] = { "received", "in_review", "returned", "approved",
+					  "rejected", "completed", "withdrawn" };
+	/* staff's moves, exactly the table of apply.h */
+	static const char *const allowed[] = {
+		"received>in_review", "received>returned", "received>approved", "received>rejected",
+		"in_review>returned", "in_review>approved", "in_review>rejected",
+		"approved>completed",
+	};
+	struct apply_actor x = staff_of(SEIKATSU, 1);
+	int64_t rid = 10000;
+	for (size_t i = 0; i < 7; i++)
+		for (size_t j = 0; j < 7; j++) {
+			int64_t id = at_state(st[i], ++rid);
+			T_REQUIRE(id > 0);
+			char key[64];
+			snprintf(key, sizeof key, "%s>%s", st[i], st[j]);
+			int want = 0;
+			for (size_t k = 0; k < sizeof allowed / sizeof allowed[0]; k++)
+				want |= strcmp(allowed[k], key) == 0;
+			struct apply_event ev;
+			struct err e;
+			int rc = apply_transition(&ev, S, &x, id, NULL, st[j], "お知らせ", NOW + 1, &e);
+			if (rc != (want ? 0 : ERR_CONFLICT))
+				T_FAIL_("%s: got %d, want %d", key, rc, want ? 0 : ERR_CONFLICT);
+			if (want && rc == 0) {
+				T_EQ_STR(ev.from, st[i]);
+				T_EQ_STR(ev.to, st[j]);
+				T_EQ_INT(ev.resident_id, rid);
+				T_EQ_INT(ev.submission_id, id);
+				T_EQ_INT(apply_receipt_check(ev.receipt), 0);
+			}
+		}
+}
+
+static void test_notes_and_expect(void)
+{
+	struct apply_actor x = staff_of(SEIKATSU, 1);
+	int64_t id = at_state("received", 20001);
+	T_REQUIRE(id > 0);
+	struct apply_event ev;
+	struct err e;
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", NULL, NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "", NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "rejected", NULL, NOW, &e), ERR_INVALID);
+	char big[APPLY_COMMENT_MAX + 2];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", big, NOW, &e), ERR_LIMIT);
+	/* the state changed meanwhile */
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "approved", NULL, NOW, &e),
+		 ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e),
+		 ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "returned",
+				  "写真が読めません。", NOW + 5, &e), 0);
+	struct arena *a = arena_new(0);
+	struct apply_actor a1 = resident(20001);
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, id, &e), 0);
+	T_EQ_STR(got.status, "returned");
+	T_EQ_STR(got.return_note, "写真が読めません。");
+	arena_free(a);
+	/* an unknown state is refused */
+	int64_t id2 = at_state("received", 20002);
+	T_EQ_INT(apply_transition(&ev, S, &x, id2, NULL, "lost", NULL, NOW, &e), ERR_CONFLICT);
+}
+
+static void test_staff_states(void)
+{
+	/* gairotou-koshou lists received, in_review, completed, rejected */
+	struct apply_actor a1 = resident(30001);
+	struct err e;
+	json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "中央一丁目の公園前",
+				"state", "off", "wants_reply", 0);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	struct arena *a = arena_new(0);
+	struct forms_result r;
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), 0);
+	T_EQ_STR(sub.department, "doboku");
+	struct apply_actor y = staff_of(DOBOKU, 1);
+	struct apply_event ev;
+	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "approved", NULL, NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "returned", "x", NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "in_review", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "rejected", "重複", NOW, &e), 0);
+	arena_free(a);
+}
+
+static void test_resubmit(void)
+{
+	struct apply_actor a1 = resident(40001), x = staff_of(SEIKATSU, 1);
+	struct apply_submission sub;
+	int64_t id = submit_inu(&a1, "エンドウ", "1975-07-07", "モモ", NOW, &sub);
+	T_REQUIRE(id > 0);
+	struct err e;
+	int64_t did = 0;
+	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW, &e), ERR_CONFLICT);   /* not returned */
+	struct apply_event ev;
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "犬の名前を確認してください。",
+				  NOW + 10, &e), 0);
+	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW + 20, &e), 0);
+	T_CHECK(did > 0);
+	int64_t again = 0;
+	T_EQ_INT(apply_correct(&again, S, &a1, id, NOW + 21, &e), 0);
+	T_EQ_INT(again, did);                                  /* one correction draft */
+	struct arena *a = arena_new(0);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), 0);
+	T_EQ_INT(d.submission_id, id);
+	T_EQ_STR(json_string_value(json_object_get(d.answers, "dog_name")), "モモ");
+	json_t *ans = json_deep_copy(d.answers);
+	json_object_set_new(ans, "dog_name", json_string("モモコ"));
+	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW + 30, &e), 0);
+	json_decref(ans);
+	struct forms_result r;
+	struct apply_submission re;
+	T_EQ_INT(apply_submit(&re, &r, a, S, &a1, did, NULL, NOW + 40, &e), 0);
+	T_EQ_INT(re.id, id);
+	T_EQ_STR(re.receipt, sub.receipt);
+	T_EQ_INT(re.revision, 2);
+	T_EQ_STR(re.status, "received");
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, id, &e), 0);
+	T_EQ_INT(got.revision, 2);
+	T_EQ_STR(got.status, "received");
+	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモコ");
+	T_EQ_INT(got.submitted_at, NOW);
+	T_EQ_INT(got.updated_at, NOW + 40);
+	struct apply_history_item *h;
+	int n = 0;
+	T_EQ_INT(apply_history(&h, &n, a, S, &a1, id, &e), 0);
+	T_EQ_INT(n, 3);
+	if (n == 3) {
+		T_EQ_STR(h[1].kind, "transition");
+		T_EQ_STR(h[1].text, "犬の名前を確認してください。");
+		T_EQ_STR(h[2].kind, "resubmitted");
+		T_EQ_STR(h[2].from, "returned");
+		T_EQ_STR(h[2].to, "received");
+	}
+	/* only one submission row for the receipt */
+	struct store_val v[] = { sv_text(sub.receipt) };
+	int64_t rows = -1;
+	store_query_int(&rows, S, "SELECT count(*) FROM apply_submissions WHERE receipt = $1", v, 1, NULL);
+	T_EQ_INT(rows, 1);
+	arena_free(a);
+}
+
+static void test_withdraw(void)
+{
+	struct err e;
+	int64_t id = at_state("received", 50001);
+	struct apply_actor a1 = resident(50001), x = staff_of(SEIKATSU, 1);
+	T_EQ_INT(apply_withdraw(S, &x, id, NOW, &e), ERR_DENIED);
+	T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), 0);
+	T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), ERR_CONFLICT);
+	id = at_state("in_review", 50002);
+	a1 = resident(50002);
+	T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), 0);
+	id = at_state("returned", 50003);
+	a1 = resident(50003);
+	int64_t did = 0;
+	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW, &e), 0);
+	T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), 0);
+	struct arena *a = arena_new(0);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), ERR_NOTFOUND);  /* correction gone */
+	struct apply_history_item *h;
+	int n = 0;
+	T_EQ_INT(apply_history(&h, &n, a, S, &a1, id, &e), 0);
+	T_CHECK(n >= 1 && strcmp(h[n - 1].kind, "withdrawn") == 0);
+	arena_free(a);
+	const char *finals[] = { "approved", "rejected", "completed" };
+	for (int i = 0; i < 3; i++) {
+		id = at_state(finals[i], 50010 + i);
+		a1 = resident(50010 + i);
+		T_EQ_INT(apply_withdraw(S, &a1, id, NOW, &e), ERR_CONFLICT);
+	}
+}
+
+/* 1 when submission id is in the actor's list for f, 0 when not, -1 on error */
+static int in_list(struct arena *a, const struct apply_actor *who,
+		   const struct apply_filter *f, int64_t id)
+{
+	struct apply_submission *list;
+	int n = 0, found = 0;
+	struct err e;
+	if (apply_list(&list, &n, a, S, who, f, &e) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		found |= list[i].id == id;
+	return found;
+}
+
+static void test_overdue(void)
+{
+	struct apply_actor a1 = resident(60001), x = staff_of(SEIKATSU, 1);
+	struct apply_submission sub;
+	int64_t id = submit_inu(&a1, "オオタ", "1950-05-05", "リク", NOW, &sub);
+	T_REQUIRE(id > 0);
+	/* inu-touroku: 10 business days from Friday 2026-11-20 (11-23 a
+	 * holiday) is Monday 12-07; due at its last second in Japan */
+	int64_t due = 1796655599;   /* 2026-12-07T23:59:59+09:00 */
+	T_EQ_INT(sub.due_at, due);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct apply_filter f = { .assignee = -1, .overdue = 1, .now = due };
+T_EQ_INT(in_list(a, &x, &f, id), 0);
+	f.now = due + 1;
+	T_EQ_INT(in_list(a, &x, &f, id), 1);
+	/* in review it is still overdue; completed it is not */
+	struct apply_event ev;
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "approved", NULL, NOW, &e), 0);
+	T_EQ_INT(in_list(a, &x, &f, id), 1);
+	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "completed", NULL, NOW, &e), 0);
+	T_EQ_INT(in_list(a, &x, &f, id), 0);
+	/* calendar days outside the holiday table, 0 without a target */
+	T_EQ_INT(apply_due_at(NOW, 0), 0);
+	arena_free(a);
+}
+
+static void test_duplicates(void)
+{
+	struct apply_actor a1 = resident(70001), b1 = resident(70002), x = staff_of(SEIKATSU, 1);
+	struct apply_submission s1, s2, s3, s4, s5;
+	int64_t t0 = NOW + 100000;
+	T_REQUIRE(submit_inu(&a1, "ツジ", "1981-01-01", "コロ", t0, &s1));
+	T_EQ_INT(s1.duplicate_of, 0);
+	/* the same answers again: same canonical form */
+	T_REQUIRE(submit_inu(&a1, "ツジ", "1981-01-01", "コロ", t0 + 60, &s2));
+	T_EQ_INT(s2.duplicate_of, s1.id);
+	/* another dog, same applicant (kana in hiragana and spaced: folded) */
+	T_REQUIRE(submit_inu(&a1, "つじ", "1981-01-01", "マル", t0 + 120, &s3));
+	T_EQ_INT(s3.duplicate_of, s2.id);
+	/* another applicant: not a duplicate */
+	T_REQUIRE(submit_inu(&b1, "ツジ", "1982-02-02", "コロ", t0 + 180, &s4));
+	T_EQ_INT(s4.duplicate_of, 0);
+	/* withdrawn ones and ones older than 30 days do not count */
+	struct err e;
+	T_EQ_INT(apply_withdraw(S, &b1, s4.id, t0 + 200, &e), 0);
+	struct apply_submission s6;
+	T_REQUIRE(submit_inu(&b1, "ツジ", "1982-02-02", "ポン", t0 + 240, &s6));
+	T_EQ_INT(s6.duplicate_of, 0);
+	T_REQUIRE(submit_inu(&a1, "ツジ", "1981-01-01", "コロ", t0 + 31 * 86400, &s5));
+	T_EQ_INT(s5.duplicate_of, 0);
+	/* the inbox filter */
+	struct arena *a = arena_new(0);
+	struct apply_filter f = { .assignee = -1, .duplicates = 1 };
+	struct apply_submission *list;
+	int n = 0, seen2 = 0, seen1 = 0;
+	T_EQ_INT(apply_list(&list, &n, a, S, &x, &f, &e), 0);
+	for (int i = 0; i < n; i++) {
+		T_CHECK(list[i].duplicate_of != 0);
+		seen2 |= list[i].id == s2.id;
+		seen1 |= list[i].id == s1.id;
+	}
+	T_CHECK(seen2 && !seen1);
+	arena_free(a);
+}
+
+static void test_assign_comment_history(void)
+{
+	struct apply_actor a1 = resident(80001), x = staff_of(SEIKATSU, 1);
+	int64_t id = at_state("received", 80001);
+	T_REQUIRE(id > 0);
+	struct err e;
+	T_EQ_INT(apply_assign(S, &x, id, 999999, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW + 1, &e), 0);
+	T_EQ_INT(apply_comment(S, &x, id, "電話で確認済み", NOW + 2, &e), 0);
+	T_EQ_INT(apply_comment(S, &x, id, "", NOW + 2, &e), ERR_INVALID);
+	T_EQ_INT(apply_comment(S, &a1, id, "私のコメント", NOW + 2, &e), ERR_DENIED);
+	struct arena *a = arena_new(0);
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &x, id, &e), 0);
+	T_EQ_INT(got.assignee, STAFF_ID);
+	struct apply_history_item *h;
+	int n = 0;
+	T_EQ_INT(apply_history(&h, &n, a, S, &x, id, &e), 0);
+	T_EQ_INT(n, 3);
+	if (n == 3) {
+		T_EQ_STR(h[1].kind, "assign");
+		T_EQ_INT(h[1].internal, 1);
+		T_EQ_STR(h[2].kind, "comment");
+		T_EQ_STR(h[2].text, "電話で確認済み");
+		T_EQ_INT(h[2].internal, 1);
+		T_EQ_INT(h[2].actor_kind, APPLY_STAFF);
+	}
+	/* the resident sees no internal item */
+	T_EQ_INT(apply_history(&h, &n, a, S, &a1, id, &e), 0);
+	T_EQ_INT(n, 1);
+	/* assignee filter */
+	struct apply_filter f = { .assignee = STAFF_ID };
+	struct apply_submission *list;
+	T_EQ_INT(apply_list(&list, &n, a, S, &x, &f, &e), 0);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(apply_assign(S, &x, id, 0, NOW + 3, &e), 0);
+	T_EQ_INT(apply_list(&list, &n, a, S, &x, &f, &e), 0);
+	T_EQ_INT(n, 0);
+	arena_free(a);
+}
+
+static void test_paging_counts(void)
+{
+	struct apply_actor x = staff_of(SEIKATSU, 1);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct apply_filter f = { .assignee = -1, .limit = 3 };
+	struct apply_submission *page;
+	int n = 0, total = 0;
+	int64_t last = 0, prev = INT64_MAX;
+	int ordered = 1;
+	for (;;) {
+		f.after_id = last;
+		T_EQ_INT(apply_list(&page, &n, a, S, &x, &f, &e), 0);
+		T_CHECK(n <= 3);
+		for (int i = 0; i < n; i++) {
+			ordered &= page[i].id < prev;
+			prev = page[i].id;
+		}
+		total += n;
+		if (n < 3)
+			break;
+		last = page[n - 1].id;
+	}
+	T_CHECK(ordered);
+	int64_t want = -1;
+	struct store_val v[] = { sv_text(T1) };
+	store_query_int(&want, S, "SELECT count(*) FROM apply_submissions WHERE tenant = $1"
+			" AND department = 'seikatsu-eisei'", v, 1, NULL);
+	T_EQ_INT(total, want);
+	struct apply_count *c;
+	T_EQ_INT(apply_counts(&c, &n, a, S, &x, NULL, &e), 0);
+	int64_t sum = 0, received = -1;
+	for (int i = 0; i < n; i++) {
+		sum += c[i].n;
+		if (strcmp(c[i].status, "received") == 0)
+			received = c[i].n;
+	}
+	T_EQ_INT(sum, want);
+	int64_t wr = -2;
+	store_query_int(&wr, S, "SELECT count(*) FROM apply_submissions WHERE tenant = $1"
+			" AND department = 'seikatsu-eisei' AND status = 'received'", v, 1, NULL);
+	T_EQ_INT(received, wr);
+	arena_free(a);
+}
+
+static void test_bundle(void)
+{
+	struct apply_actor a1 = resident(90001);
+	struct err e;
+	json_t *shared = json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
+		"applicant_name", "family", "区民", "given", "花子", "family_kana", "クミン",
+		"given_kana", "ハナコ",
+		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
+		"street", "中央一丁目2番3号",
+		"applicant_phone", "090-1234-5678");
+	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
+	int64_t bid = 0;
+	/* gairotou-koshou lists no life event */
+	const char *bad[] = { "inu-touroku", "gairotou-koshou" };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", bad, 2, shared, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "birth", procs, 2, shared, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	json_decref(shared);
+	T_REQUIRE(bid > 0);
+	struct arena *a = arena_new(0);
+	struct apply_draft *drafts;
+	int n = 0;
+	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &a1, &e), 0);
+	T_EQ_INT(n, 2);
+	int64_t inu = 0, jit = 0;
+	for (int i = 0; i < n; i++) {
+		T_EQ_INT(drafts[i].bundle_id, bid);
+		T_EQ_STR(json_string_value(json_object_get(json_object_get(drafts[i].answers,
+			 "applicant_name"), "family_kana")), "クミン");
+		if (strcmp(drafts[i].procedure, "inu-touroku") == 0)
+			inu = drafts[i].id;
+		else
+			jit = drafts[i].id;
+	}
+	T_CHECK(inu && jit);
+	/* the shared answers a procedure does not ask for are left out */
+	for (int i = 0; i < n; i++)
+		T_CHECK(json_object_size(drafts[i].answers) == 3);
+	/* complete the dog's draft only: nothing is submitted */
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "bundle");
+	json_t *ans = inu_answers("クミン", "1985-04-01", "ソラ", cert);
+	T_EQ_INT(apply_draft_save(S, &a1, inu, ans, 1, NOW, &e), 0);
+	json_decref(ans);
+	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	int64_t seq_before = count("SELECT coalesce(max(n), 0) FROM apply_receipt_seq WHERE tenant = $1");
+	struct apply_submission *subs;
+	int64_t bad_draft = 0;
+	struct forms_result r;
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NOW, &e), ERR_INVALID);
+	T_EQ_INT(bad_draft, jit);
+	T_CHECK(r.nerrors > 0);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	T_EQ_INT(count("SELECT coalesce(max(n), 0) FROM apply_receipt_seq WHERE tenant = $1"),
+		 seq_before);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, inu, &e), 0);
+	/* complete the other one: both submitted, in the bundle's order */
+	struct apply_draft jd;
+	T_EQ_INT(apply_draft_get(&jd, a, S, &a1, jit, &e), 0);
+	json_t *ja = json_deep_copy(jd.answers);
+	json_object_set_new(ja, "parking", json_string("station_north"));
+	json_object_set_new(ja, "vehicle", json_string("bicycle"));
+	json_object_set_new(ja, "months", json_string("3"));
+	json_object_set_new(ja, "student", json_false());
+	json_object_set_new(ja, "start_date", json_string("2026-12-01"));
+	json_object_set_new(ja, "registration_no", json_string("東京A123"));
+	T_EQ_INT(apply_draft_save(S, &a1, jit, ja, 0, NOW, &e), 0);
+	json_decref(ja);
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NOW, &e), 0);
+	T_EQ_INT(n, 2);
+	if (n == 2) {
+		T_EQ_STR(subs[0].procedure, "jitensha-chushajo");
+		T_EQ_STR(subs[1].procedure, "inu-touroku");
+		T_EQ_STR(subs[0].department, "doboku");
+		T_EQ_INT(subs[0].bundle_id, bid);
+		T_EQ_INT(apply_receipt_check(subs[0].receipt), 0);
+		T_EQ_INT(apply_receipt_check(subs[1].receipt), 0);
+		T_CHECK(strcmp(subs[0].receipt, subs[1].receipt) != 0);
+	}
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before + 2);
+	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &a1, &e), 0);
+	T_EQ_INT(n, 0);
+	/* another resident cannot submit it */
+	struct apply_actor b1 = resident(90002);
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &b1, bid, NOW, &e), ERR_NOTFOUND);
+	arena_free(a);
+}
+
+static void test_purge(void)
+{
+	struct apply_actor a1 = resident(95001), b1 = resident(95002);
+	struct err e;
+	int64_t old = 0, fresh = 0;
+	int64_t long_ago = NOW - (APPLY_DRAFT_DAYS + 1) * 86400LL;
+	T_EQ_INT(apply_draft_create(&old, S, &a1, "inu-touroku", NULL, NULL, 0, long_ago, &e), 0);
+	T_EQ_INT(apply_draft_create(&fresh, S, &b1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	/* an old upload of a1's, linked to nothing */
+	struct arena *a = arena_new(0);
+	const struct forms_def *d;
+	T_EQ_INT(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e), 0);
+	json_t *meta = NULL;
+	const char pdf[] = "%PDF-1.4\n% purge me\n%%EOF\n";
+	T_EQ_INT(apply_file_put(&meta, S, &a1, forms_def_field(d, "rabies_cert"), "a.pdf", pdf,
+				sizeof pdf - 1, long_ago, &e), 0);
+	int n = apply_drafts_purge(S, NOW, &e);
+	T_CHECK(n >= 1);
+	struct apply_draft dr;
+	T_EQ_INT(apply_draft_get(&dr, a, S, &a1, old, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_draft_get(&dr, a, S, &b1, fresh, &e), 0);
+	struct apply_file f;
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, json_string_value(json_object_get(meta, "sha256")), &e),
+		 ERR_NOTFOUND);
+	json_decref(meta);
+	/* linked files survive: every submission's files are still there */
+	int64_t orphans = count("SELECT count(*) FROM apply_submission_files l JOIN apply_submissions s"
+				" ON s.id = l.submission_id WHERE s.tenant = $1 AND NOT EXISTS"
+				" (SELECT 1 FROM apply_files f WHERE f.id = l.file_id)");
+	T_EQ_INT(orphans, 0);
+	arena_free(a);
+}
+
+static int on_perm(const char *perm, void *arg)
+{
+	char *out = arg;
+	strncat(out, perm, 200);
+	strncat(out, " ", 2);
+	return 0;
+}
+
+static void test_session_depts(void)
+{
+	struct err e;
+	T_EQ_INT(auth_role_create(S, T1, "inu-kakari", "犬の登録係", 1, NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "inu-kakari", "applications.read", NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "inu-kakari", "dept.seikatsu_eisei", NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "inu-kakari", "dept.doboku", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_grant(S, T1, STAFF_ID, "inu-kakari", NULL, &e), 0);
+	struct auth_session ses = { .id = 1, .kind = AUTH_KIND_STAFF, .account_id = STAFF_ID,
+				    .stage = AUTH_STAGE_FULL, .mfa_ok = 1 };
+	snprintf(ses.tenant, sizeof ses.tenant, "%s", T1);
+	char got[512] = "";
+	T_EQ_INT(auth_session_permissions(S, &ses, "dept.", on_perm, got, &e), 2);
+	T_EQ_STR(got, "dept.doboku dept.seikatsu_eisei ");
+	/* a needs_mfa role counts only after the second factor */
+	ses.mfa_ok = 0;
+	got[0] = 0;
+	T_EQ_INT(auth_session_permissions(S, &ses, "dept.", on_perm, got, &e), 0);
+	ses.mfa_ok = 1;
+	ses.kind = AUTH_KIND_RESIDENT;
+	T_EQ_INT(auth_session_permissions(S, &ses, "dept.", on_perm, got, &e), 0);
+}
+
+/* ---- two connections numbering at once ------------------------------- */
+
+#define PER_THREAD 12
+
+struct worker {
+	int64_t rid;
+	char receipts[PER_THREAD][APPLY_RECEIPT_LEN + 1];
+	int ok;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct store *s = open_db();
+	if (!s)
+		return NULL;
+	struct apply_actor me = resident(w->rid);
+	struct arena *a = arena_new(0);
+	struct err e;
+	for (int i = 0; i < PER_THREAD; i++) {
+		json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "駅前", "state", "flicker",
+					"wants_reply", 0);
+		int64_t did = 0;
+		int rc = apply_draft_create(&did, s, &me, "gairotou-koshou", ans, NULL, 0, NOW + i, &e);
+		json_decref(ans);
+		struct forms_result r;
+		struct apply_submission sub;
+		for (int tries = 0; rc == 0 && tries < 50; tries++) {
+			rc = apply_submit(&sub, &r, a, s, &me, did, NULL, NOW + i, &e);
+			if (rc != ERR_CONFLICT && rc != ERR_UNAVAILABLE && rc != ERR_DB)
+				break;
+			usleep(1000);   /* PostgreSQL serialisation: try again */
+		}
+		if (rc) {
+			printf("# worker %lld: %d %s\n", (long long)w->rid, rc, e.detail);
+			break;
+		}
+		snprintf(w->receipts[i], sizeof w->receipts[i], "%s", sub.receipt);
+		w->ok++;
+	}
+	arena_free(a);
+	store_close(s);
+	return NULL;
+}
+
+static void test_concurrent_numbering(void)
+{
+	struct worker w[2] = { { .rid = 99001 }, { .rid = 99002 } };
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, work, &w[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	T_EQ_INT(w[0].ok, PER_THREAD);
+	T_EQ_INT(w[1].ok, PER_THREAD);
+	int dups = 0, bad = 0;
+	for (int i = 0; i < 2 * PER_THREAD; i++) {
+		const char *x = w[i / PER_THREAD].receipts[i % PER_THREAD];
+		bad += apply_receipt_check(x) != 0;
+		for (int j = i + 1; j < 2 * PER_THREAD; j++)
+			dups += strcmp(x, w[j / PER_THREAD].receipts[j % PER_THREAD]) == 0;
+	}
+	T_EQ_INT(dups, 0);
+	T_EQ_INT(bad, 0);
+	/* numbers are dense: the counter equals the number of receipts */
+	int64_t subs = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	int64_t seq = count("SELECT max(n) FROM apply_receipt_seq WHERE tenant = $1");
+	T_EQ_INT(seq, subs);
+}
+
+int main(void)
+{
+	url = getenv("MADOGUCHI_TEST_DB");
+	if (!url || !*url) {
+		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-apply-%d.db",
+			 (int)getpid());
+		url = sqlite_path;
+	}
+	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	int ok = setup() == 0;
+	if (!ok) {
+		printf("not ok 1 - setup\n1..1\n");
+		return 1;
+	}
+	T_RUN(test_receipt_check);
+	T_RUN(test_draft);
+	T_RUN(test_submit_invalid);
+	T_RUN(test_submit_ok);
+	T_RUN(test_ownership);
+	T_RUN(test_staff_scope);
+	T_RUN(test_transitions);
+	T_RUN(test_notes_and_expect);
+	T_RUN(test_staff_states);
+	T_RUN(test_resubmit);
+	T_RUN(test_withdraw);
+	T_RUN(test_overdue);
+	T_RUN(test_duplicates);
+	T_RUN(test_assign_comment_history);
+	T_RUN(test_paging_counts);
+	T_RUN(test_bundle);
+	T_RUN(test_purge);
+	T_RUN(test_session_depts);
+	T_RUN(test_concurrent_numbering);
+	cleanup(S);
+	store_close(S);
+	if (url == sqlite_path) {
+		unlink(sqlite_path + 7);
+		char w[160];
+		snprintf(w, sizeof w, "%s-wal", sqlite_path + 7);
+		unlink(w);
+		snprintf(w, sizeof w, "%s-shm", sqlite_path + 7);
+		unlink(w);
+	}
+	return t_done();
+}

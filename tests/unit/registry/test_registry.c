@@ -1,0 +1,233 @@
+/*
+ * test_registry.c -- the resident registry subset: checks on the way in
+ * (katakana, dates, postal code, My Number check digit), the demo seed
+ * (idempotent, 20 persons), links between accounts and persons (one each
+ * way, tenants separate), the JSON record (shapes the prefill reads, the
+ * household head first) and that listings never carry the 個人番号.
+ * Runs on the database MADOGUCHI_TEST_DB names (default: a fresh SQLite
+ * file) and leaves a shared database as it found it.
+ */
+#include "t.h"
+
+#include <unistd.h>
+
+#include "auth/auth.h"
+#include "jp/checkdigit.h"
+#include "registry/registry.h"
+#include "tenant/tenant.h"
+
+static const char *url;
+static char sqlite_path[128];
+/* fictional codes (valid check digits) no other suite uses */
+static const char *T1 = "139718", *T2 = "139726";
+
+static void cleanup(struct store *s)
+{
+	store_script(s, "DROP TABLE IF EXISTS registry_links", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_my_numbers", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_persons", NULL);
+	store_exec(s, "DELETE FROM schema_migrations WHERE module = 'registry'", NULL, 0, NULL);
+	struct store_val v[] = { sv_text(T1), sv_text(T2) };
+	store_exec(s, "DELETE FROM residents WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM tenants WHERE code IN ($1, $2)", v, 2, NULL);
+}
+
+static struct store *open_fresh(void)
+{
+	struct store *s;
+	struct err e;
+	if (store_open(&s, url, &e)) {
+		printf("# open: %s\n", e.detail);
+		return NULL;
+	}
+	const struct store_module_schema mods[] = { tenant_schema, auth_schema, registry_schema };
+	if (store_migrate(s, mods, 2, NULL, &e)) {
+		printf("# migrate: %s\n", e.detail);
+		store_close(s);
+		return NULL;
+	}
+	cleanup(s);
+	if (store_migrate(s, mods, 3, NULL, &e)) {
+		printf("# migrate: %s\n", e.detail);
+		store_close(s);
+		return NULL;
+	}
+	struct tenant t = { .demo = 1 };
+	snprintf(t.code, sizeof t.code, "%s", T1);
+	snprintf(t.name_ja, sizeof t.name_ja, "試験区");
+	snprintf(t.name_en, sizeof t.name_en, "Test Ward");
+	if (tenant_add(s, &t, &e))
+		printf("# tenant: %s\n", e.detail);
+	snprintf(t.code, sizeof t.code, "%s", T2);
+	snprintf(t.name_ja, sizeof t.name_ja, "第二区");
+	snprintf(t.name_en, sizeof t.name_en, "Second Ward");
+	tenant_add(s, &t, &e);
+	return s;
+}
+
+static int64_t add_resident(struct store *s, const char *tenant, const char *email)
+{
+	struct store_val v[] = { sv_text(tenant), sv_text(email) };
+	store_exec(s, "INSERT INTO residents (tenant, email, password_hash, password_changed_at,"
+		   " created_at) VALUES ($1, $2, 'x', 0, 0)", v, 2, NULL);
+	int64_t id = 0;
+	store_query_int(&id, s, "SELECT id FROM residents WHERE tenant = $1 AND email = $2",
+			v, 2, NULL);
+	return id;
+}
+
+static struct registry_person good(void)
+{
+	return (struct registry_person){
+		.code = "X1", .household = "HX", .seq = 1, .relationship = "世帯主",
+		.family = "試験", .given = "一郎", .family_kana = "シケン", .given_kana = "イチロウ",
+		.birth_date = "1980-02-29", .sex = "male", .postal_code = "139-9999",
+		.pref = "東京都", .city = "試験区", .street = "本町一丁目２－３", .building = NULL,
+		.moved_in = "2020-04-01", .my_number = NULL,
+	};
+}
+
+static void test_checks(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	struct registry_person p = good();
+	p.given_kana = "いちろう";      /* hiragana: refused */
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_INVALID);
+	p = good();
+	p.birth_date = "1981-02-29";
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_INVALID);
+	p = good();
+	p.postal_code = "1399999";      /* must be written 139-9999 */
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_INVALID);
+	p = good();
+	p.sex = "m";
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_INVALID);
+	p = good();
+	p.my_number = "123456789012";   /* wrong check digit (it is 8) */
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_INVALID);
+	T_CHECK(strstr(e.detail, "123456789012") == NULL);
+	p.my_number = "123456789018";
+	int64_t id = 0;
+	T_EQ_INT(registry_person_add(&id, s, T1, &p, &e), 0);
+	T_CHECK(id > 0);
+	T_EQ_INT(registry_person_add(NULL, s, T1, &p, &e), ERR_CONFLICT);
+	T_EQ_INT(registry_person_add(NULL, s, "139998x", &p, &e) < 0, 1);
+	/* the street is kept in the form forms_validate normalises to */
+	json_t *j = NULL;
+	T_EQ_INT(registry_person_json_by_code(&j, s, T1, "X1", &e), 0);
+	T_REQUIRE(j);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(j, "address"), "street")),
+		 "本町1丁目2-3");
+	T_EQ_STR(json_string_value(json_object_get(j, "my_number")), "123456789018");
+	T_CHECK(json_object_get(json_object_get(j, "address"), "building") == NULL);
+	json_decref(j);
+	cleanup(s);
+	store_close(s);
+}
+
+struct listing {
+	int n, linked;
+	char households[8][8];
+	int nh;
+};
+
+static void list_fn(const struct registry_person *p, void *arg)
+{
+	struct listing *l = arg;
+	l->n++;
+	l->linked += p->resident_id != 0;
+	T_CHECK(p->my_number == NULL);
+	if (l->nh == 0 || strcmp(l->households[l->nh - 1], p->household) != 0) {
+		if (l->nh < 8)
+			snprintf(l->households[l->nh++], 8, "%s", p->household);
+	}
+}
+
+static void test_demo_and_links(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	int added = -1;
+	T_EQ_INT(registry_demo_seed(&added, s, T1, &e), 0);
+	T_EQ_INT(added, 20);
+	T_EQ_INT(registry_demo_seed(&added, s, T1, &e), 0);
+	T_EQ_INT(added, 0);               /* idempotent */
+	struct listing l = { 0 };
+	T_EQ_INT(registry_list(s, T1, list_fn, &l, &e), 20);
+	T_EQ_INT(l.nh, 6);                /* grouped by household */
+	T_EQ_INT(l.linked, 0);
+	T_EQ_INT(registry_list(s, T2, NULL, NULL, &e), 0);   /* tenants apart */
+
+	int64_t taro = add_resident(s, T1, "taro@example.jp");
+	int64_t other = add_resident(s, T1, "other@example.jp");
+	int64_t foreign = add_resident(s, T2, "taro@example.jp");
+	T_REQUIRE(taro > 0 && other > 0 && foreign > 0);
+	json_t *j = NULL;
+	T_EQ_INT(registry_person_json(&j, s, T1, taro, &e), ERR_NOTFOUND);
+	T_CHECK(j == NULL);
+	T_EQ_INT(registry_link(s, T1, taro, "P0001", 100, &e), 0);
+	T_EQ_INT(registry_link(s, T1, other, "P0001", 100, &e), ERR_CONFLICT);
+	T_EQ_INT(registry_link(s, T1, other, "P9999", 100, &e), ERR_NOTFOUND);
+	T_EQ_INT(registry_link(s, T1, foreign, "P0002", 100, &e), ERR_NOTFOUND);
+	T_EQ_INT(registry_link(s, T2, foreign, "P0002", 100, &e), ERR_NOTFOUND);
+	T_EQ_INT(registry_person_json(&j, s, T2, foreign, &e), ERR_NOTFOUND);
+	T_EQ_INT(registry_link(s, T1, taro, "P0001", 101, &e), 0);  /* again: fine */
+
+	T_EQ_INT(registry_person_json(&j, s, T1, taro, &e), 0);
+	T_REQUIRE(j);
+	json_t *name = json_object_get(j, "name");
+	T_EQ_STR(json_string_value(json_object_get(name, "family")), "日之出");
+	T_EQ_STR(json_string_value(json_object_get(name, "given_kana")), "タロウ");
+	T_EQ_INT(json_object_size(name), 4);
+	T_EQ_STR(json_string_value(json_object_get(j, "birth_date")), "1988-05-12");
+	T_EQ_STR(json_string_value(json_object_get(j, "sex")), "male");
+	json_t *ad = json_object_get(j, "address");
+	T_EQ_STR(json_string_value(json_object_get(ad, "postal_code")), "139-9981");
+	T_EQ_STR(json_string_value(json_object_get(ad, "pref")), "東京都");
+	T_EQ_STR(json_string_value(json_object_get(ad, "city")), "デモ区");
+	const char *mn = json_string_value(json_object_get(j, "my_number"));
+	T_CHECK(mn && jp_mynumber_validate(mn, NULL) == 0);
+	json_t *hh = json_object_get(j, "household");
+	T_EQ_INT(json_array_size(hh), 4);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(hh, 0), "relationship")), "世帯主");
+	T_CHECK(json_is_true(json_object_get(json_array_get(hh, 0), "self")));
+	T_CHECK(json_is_false(json_object_get(json_array_get(hh, 3), "self")));
+	/* the youngest child is under 3 on 2026-11-23 (birth and nursery flows) */
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(hh, 3), "birth_date")), "2024-06-20");
+	T_CHECK(json_object_get(json_array_get(hh, 1), "my_number") == NULL);
+	json_decref(j);
+
+	struct listing l2 = { 0 };
+	registry_list(s, T1, list_fn, &l2, &e);
+	T_EQ_INT(l2.linked, 1);
+	T_EQ_INT(registry_unlink(s, T1, taro, &e), 0);
+	T_EQ_INT(registry_person_json(&j, s, T1, taro, &e), ERR_NOTFOUND);
+	T_EQ_INT(registry_link(s, T1, other, "P0001", 102, &e), 0);   /* now free */
+	cleanup(s);
+	store_close(s);
+}
+
+int main(void)
+{
+	url = getenv("MADOGUCHI_TEST_DB");
+	if (!url || !*url) {
+		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-registry-%d.db",
+			 (int)getpid());
+		url = sqlite_path;
+	}
+	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	T_RUN(test_checks);
+	T_RUN(test_demo_and_links);
+	if (url == sqlite_path) {
+		unlink(sqlite_path + 7);
+		char w[160];
+		snprintf(w, sizeof w, "%s-wal", sqlite_path + 7);
+		unlink(w);
+		snprintf(w, sizeof w, "%s-shm", sqlite_path + 7);
+		unlink(w);
+	}
+	return t_done();
+}
