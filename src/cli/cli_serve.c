@@ -37,6 +37,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
 		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
+	/* --- life events (page_lifeevent.c) --- */
+	fprintf(f,
+		"  --life-events DIR     life-event interviews (default data/life-events)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -58,6 +61,7 @@ int cli_serve(int argc, char **argv)
 		/* --- open data / search --- */
 		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
 		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
+		{ "life-events", 1, NULL }, /* --- life events --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -84,6 +88,8 @@ int cli_serve(int argc, char **argv)
 		/* --- sign (app_sign.c) --- */
 		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
 							 : getenv("MADOGUCHI_TRUST_DIR"),
+		/* --- life events (page_lifeevent.c) --- */
+		.life_events_dir = opts_get(o, n, "life-events"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");
