@@ -72,7 +72,11 @@ test('the interview decides which procedures apply', async () => {
     const st = state(p1.text_);
     assert.ok(st && JSON.parse(st).has_dog === true, 'earlier answers are carried');
 
-    const result = await c.post('/life-events/move_in', { form: { _page: '1', _state: st, _shown: 'applicant_phone applicant_email',
+    const me = { 'f.applicant_name.family': '転居', 'f.applicant_name.given': '一郎', 'f.applicant_name.family_kana': 'てんきょ',
+      'f.applicant_name.given_kana': 'いちろう', 'f.applicant_birth': '平成2年4月1日', 'f.applicant_address.postal_code': '166-8570',
+      'f.applicant_address.pref': '東京都', 'f.applicant_address.city': 'デモ区', 'f.applicant_address.street': '1-2-3' };
+    const shown1 = 'applicant_name applicant_birth applicant_address applicant_phone applicant_email';
+    const result = await c.post('/life-events/move_in', { form: { _page: '1', _state: st, _shown: shown1, ...me,
       'f.applicant_phone': '０３－１２３４－５６７８' } });
     assert.equal(result.status, 200);
     assert.ok(checked(result.text_, 'tennyu-yoyaku'), '転入届 always');
@@ -88,13 +92,13 @@ test('the interview decides which procedures apply', async () => {
     // a tampered state is validated: an answer the interview does not
     // allow is an error, not a decision
     const bad = JSON.parse(st); bad.health_insurance = 'nonsense';
-    const t = await c.post('/life-events/move_in', { form: { _page: '1', _state: JSON.stringify(bad), _shown: 'applicant_phone applicant_email', 'f.applicant_phone': '0312345678' } });
+    const t = await c.post('/life-events/move_in', { form: { _page: '1', _state: JSON.stringify(bad), _shown: shown1, ...me, 'f.applicant_phone': '0312345678' } });
     assert.equal(t.status, 400);
     assert.match(t.text_, /href="#f-health_insurance/);
 
     // without children, a nursery answer smuggled in is hidden and ignored
     const nokids = { ...JSON.parse(st), with_children: false, wants_nursery: true };
-    const r2 = await c.post('/life-events/move_in', { form: { _page: '1', _state: JSON.stringify(nokids), _shown: 'applicant_phone applicant_email', 'f.applicant_phone': '0312345678' } });
+    const r2 = await c.post('/life-events/move_in', { form: { _page: '1', _state: JSON.stringify(nokids), _shown: shown1, ...me, 'f.applicant_phone': '0312345678' } });
     assert.equal(r2.status, 200);
     assert.ok(!checked(r2.text_, 'hoikusho-riyou') && !checked(r2.text_, 'jidou-teate-nintei'));
 
