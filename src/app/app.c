@@ -487,6 +487,9 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 	/* --- sign (app_sign.c) --- */
 	if (rc == 0)
 		rc = app_trust_init(a, e);
+	/* --- life events (page_lifeevent.c) --- */
+	if (rc == 0)
+		rc = app_life_events_init(a, e);
 	return rc;
 }
 
@@ -520,6 +523,7 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 void app_done(struct app *a)
 {
 	app_trust_done(a);   /* --- sign (app_sign.c) --- */
+	app_life_events_done(a);   /* --- life events (page_lifeevent.c) --- */
 	audit_key_wipe(&a->audit_key);
 	auth_config_done(&a->auth);
 }

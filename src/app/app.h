@@ -44,6 +44,8 @@ struct app_config {
 	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
 	const struct mail_config *mail;
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
+	/* --- life events (page_lifeevent.c) --- */
+	const char *life_events_dir; /* NULL: data/life-events (none if absent) */
 };
 
 struct app {
@@ -53,7 +55,26 @@ struct app {
 	struct audit_config audit;
 	/* --- sign (app_sign.c) --- */
 	struct sign_trust *trust;    /* NULL: signatures not configured        */
+	/* --- life events (page_lifeevent.c) --- */
+	struct lifeevent **life_events;
+	int nlife_events;
+	struct arena *life_events_arena;
 };
+
+/* --- life events (page_lifeevent.c) --- */
+struct lifeevent;
+int app_life_events_init(struct app *a, struct err *e);
+void app_life_events_done(struct app *a);
+int page_life_events(struct http_req *r);
+int page_life_event(struct http_req *r);
+int page_life_event_post(struct http_req *r);
+int page_life_event_start(struct http_req *r);
+int page_bundle(struct http_req *r);
+int page_bundle_submit(struct http_req *r);
+int page_counter(struct http_req *r);
+int page_counter_event(struct http_req *r);
+int page_counter_event_post(struct http_req *r);
+int page_counter_pdf(struct http_req *r);
 
 /* per worker thread */
 struct app_thread {

@@ -367,6 +367,39 @@ static const struct http_param_spec p_api_file[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 /* --- end api --- */
+/* --- life events (page_lifeevent.c) --- */
+static int v_event(const char *v, size_t n)
+{
+	if (n == 0 || n > 64 || v[0] < 'a' || v[0] > 'z')
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_person_code(const char *v, size_t n)
+{
+	if (n > 32)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
+		      (v[i] >= 'A' && v[i] <= 'Z') || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_event[] = {
+	{ "event", HTTP_PATH, 64, v_event, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_counter_event[] = {
+	{ "event", HTTP_PATH, 64, v_event, 1 },
+	{ "person", HTTP_QUERY, 32, v_person_code, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_bundle[] = {
+	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 
 const struct http_route app_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
@@ -478,6 +511,17 @@ const struct http_route app_routes[] = {
 	{ "POST", "/api/v1/submissions/{receipt}/comments", "api:" AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_api_receipt, api_submission_comment, "api.submission.comment" },
 	{ "GET", "/api/v1/files/{sha256}", "api:resident|" AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, p_api_file, api_file_get, "api.file" },
 	/* --- end api --- */
+	/* --- life events (page_lifeevent.c) --- */
+	{ "GET", "/life-events", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_life_events, "lifeevent.list" },
+	{ "GET", "/life-events/{event}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_event, page_life_event, "lifeevent.interview" },
+	{ "POST", "/life-events/{event}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_event, page_life_event_post, "lifeevent.interview.post" },
+	{ "POST", "/life-events/{event}/start", "resident", HTTP_KIND_HTML, 0, p_event, page_life_event_start, "lifeevent.start" },
+	{ "GET", "/bundles/{id}", "resident", HTTP_KIND_HTML, 0, p_bundle, page_bundle, "lifeevent.bundle" },
+	{ "POST", "/bundles/{id}/submit", "resident", HTTP_KIND_HTML, 0, p_bundle, page_bundle_submit, "lifeevent.bundle.submit" },
+	{ "GET", "/staff/counter", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, NULL, page_counter, "counter" },
+	{ "GET", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_counter_event, page_counter_event, "counter.interview" },
+	{ "POST", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_event_post, "counter.interview.post" },
+	{ "POST", "/staff/counter/{event}/pdf", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_TEXT, 0, p_event, page_counter_pdf, "counter.pdf" },
 };
 
 const int app_nroutes = (int)(sizeof app_routes / sizeof app_routes[0]);

@@ -51,6 +51,9 @@ static void usage(FILE *f)
 		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
 		"  --mail-max-attempts N attempts before a message fails (default 8)\n"
 		"  --public-url URL      base of links in e-mail (default https://<municipality host>)\n");
+	/* --- life events (page_lifeevent.c) --- */
+	fprintf(f,
+		"  --life-events DIR     life-event interviews (default data/life-events)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -77,6 +80,7 @@ int cli_serve(int argc, char **argv)
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
 		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
+		{ "life-events", 1, NULL }, /* --- life events --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -103,6 +107,8 @@ int cli_serve(int argc, char **argv)
 		/* --- sign (app_sign.c) --- */
 		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
 							 : getenv("MADOGUCHI_TRUST_DIR"),
+		/* --- life events (page_lifeevent.c) --- */
+		.life_events_dir = opts_get(o, n, "life-events"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");

@@ -104,4 +104,35 @@ int lifeevent_decide(struct lifeevent_choice **out, struct forms_result *r,
 json_t *lifeevent_shared(struct arena *a, const struct lifeevent *le,
 			 const json_t *answers, const struct forms_def *d);
 
+/* ------------------------------------------------------------------ */
+/* The counter's filled forms as one PDF (counter_pdf.c).              */
+
+/* One line of a form: an answer formatted by the caller (a 個人番号
+ * masked); blank = 1 prints a line to write on instead. */
+struct lifeevent_pdf_line {
+	const char *label, *value;
+	int depth;                        /* > 0: a group item's field      */
+	int blank;
+};
+struct lifeevent_pdf_form {
+	const char *title_ja, *title_en, *department;
+	struct lifeevent_pdf_line *lines;
+	int nlines;
+};
+struct lifeevent_pdf_doc {
+	const char *municipality_ja, *municipality_en;
+	const char *event_ja, *event_en;
+	const struct lifeevent_pdf_form *forms;
+	int nforms;
+};
+
+/* lifeevent_forms_pdf -- every form on its own pages (A4, Japanese with
+ * English headings, Pango over Cairo with Noto Sans CJK JP), each ending
+ * with a place for the applicant's signature and the date, for the
+ * resident to check and sign at the counter (書かない窓口).  *pdf is
+ * malloc'd.  ERR_INVALID without forms; ERR_LIMIT past 32 MiB.  The same
+ * input gives the same bytes (fixed creation date). */
+int lifeevent_forms_pdf(char **pdf, size_t *len, const struct lifeevent_pdf_doc *doc,
+			struct err *e);
+
 #endif

@@ -58,6 +58,19 @@ static int applies(struct lifeevent_choice *c, int n, const char *code)
 	return -1;
 }
 
+/* the "about you" page of the move-in interview */
+static json_t *with_applicant(json_t *ans)
+{
+	json_object_set_new(ans, "applicant_name",
+			    json_pack("{s:s,s:s,s:s,s:s}", "family", "転居", "given", "一郎",
+				      "family_kana", "テンキョ", "given_kana", "イチロウ"));
+	json_object_set_new(ans, "applicant_birth", json_string("1990-04-01"));
+	json_object_set_new(ans, "applicant_address",
+			    json_pack("{s:s,s:s,s:s,s:s}", "postal_code", "1668570", "pref", "東京都",
+				      "city", "デモ区", "street", "1-2-3"));
+	return ans;
+}
+
 static void test_shipped_files(void)
 {
 	int n;
@@ -83,11 +96,11 @@ static void test_move_in_decision(void)
 	struct lifeevent **evs = load(&n);
 	T_REQUIRE(n == 3);
 	const struct lifeevent *le = lifeevent_find(evs, n, "move_in");
-	json_t *ans = json_pack("{s:b, s:b, s:b, s:s, s:b, s:b, s:s}",
+	json_t *ans = with_applicant(json_pack("{s:b, s:b, s:b, s:s, s:b, s:b, s:s}",
 				"with_children", 1, "wants_nursery", 0,
 				"wants_school_aid", 0, "health_insurance", "employee",
 				"has_dog", 1, "parks_bicycle", 0,
-				"applicant_phone", "０３－１２３４－５６７８");
+				"applicant_phone", "０３－１２３４－５６７８"));
 	struct lifeevent_choice *c;
 	struct forms_result r;
 	struct err e;
@@ -107,15 +120,17 @@ static void test_move_in_decision(void)
 	json_t *sh = lifeevent_shared(A, le, r.answers, d);
 	T_REQUIRE(sh != NULL);
 	T_EQ_STR(json_string_value(json_object_get(sh, "applicant_phone")), "03-1234-5678");
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(sh, "applicant_name"), "family_kana")),
+		 "テンキョ");
 	T_CHECK(json_object_get(sh, "has_dog") == NULL);
 	T_CHECK(json_object_get(sh, "with_children") == NULL);
 	json_decref(ans);
 
 	/* not sure about insurance: National Health Insurance is offered;
 	 * no children: a nursery answer given anyway is hidden, so ignored */
-	ans = json_pack("{s:b, s:b, s:s, s:b, s:b, s:s}", "with_children", 0,
+	ans = with_applicant(json_pack("{s:b, s:b, s:s, s:b, s:b, s:s}", "with_children", 0,
 			"wants_nursery", 1, "health_insurance", "unknown",
-			"has_dog", 0, "parks_bicycle", 1, "applicant_phone", "0312345678");
+			"has_dog", 0, "parks_bicycle", 1, "applicant_phone", "0312345678"));
 	T_REQUIRE(lifeevent_decide(&c, &r, A, le, ans, today(), &e) == 0);
 	T_EQ_INT(applies(c, le->nprocedures, "kokuho-kanyu-dattai"), 1);
 	T_EQ_INT(applies(c, le->nprocedures, "hoikusho-riyou"), 0);
@@ -124,8 +139,8 @@ static void test_move_in_decision(void)
 	json_decref(ans);
 
 	/* a missing required answer: errors for the summary, no decision */
-	ans = json_pack("{s:b, s:b, s:b, s:s}", "with_children", 0, "has_dog", 0,
-			"parks_bicycle", 0, "applicant_phone", "0312345678");
+	ans = with_applicant(json_pack("{s:b, s:b, s:b, s:s}", "with_children", 0, "has_dog", 0,
+			"parks_bicycle", 0, "applicant_phone", "0312345678"));
 	T_EQ_INT(lifeevent_decide(&c, &r, A, le, ans, today(), &e), ERR_INVALID);
 	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].path, "health_insurance") == 0);
 	json_decref(ans);
