@@ -119,8 +119,10 @@ static int gather_multipart(struct http_req *r, h2o_req_t *req,
 			    const char **csrf, const char **bad)
 {
 	char boundary[HTTP_MULTIPART_BOUNDARY_MAX + 1];
-	struct http_part parts[HTTP_MAX_PARTS];
+	struct http_part *parts = arena_alloc(r->arena, HTTP_MAX_PARTS * sizeof *parts);
 	*bad = "form";
+	if (!parts)
+		return ERR_LIMIT;
 	if (http_multipart_boundary(boundary, sizeof boundary,
 				    http_header(r, "content-type")))
 		return ERR_INVALID;
@@ -173,11 +175,18 @@ static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 	for (int i = 0; i < npath; i++)
 		if ((rc = take_param(r, pn[i], pv[i], HTTP_PATH, bad)))
 			return rc;
-	const char *names[HTTP_MAX_PARAMS], *values[HTTP_MAX_PARAMS];
+	/* room for the pairs, only when there is a query or a body */
+	const char **names = NULL, **values = NULL;
+	if (req->query_at != SIZE_MAX || (req->entity.base && req->entity.len)) {
+		names = arena_alloc(r->arena, HTTP_MAX_FORM_PAIRS * sizeof *names);
+		values = arena_alloc(r->arena, HTTP_MAX_FORM_PAIRS * sizeof *values);
+		if (!names || !values)
+			return ERR_LIMIT;
+	}
 	if (req->query_at != SIZE_MAX) {
 		int n = http_parse_urlencoded(req->path.base + req->query_at + 1,
 					      req->path.len - req->query_at - 1,
-					      r->arena, names, values, HTTP_MAX_PARAMS);
+					      r->arena, names, values, HTTP_MAX_FORM_PAIRS);
 		if (n < 0) {
 			*bad = "query";
 			return n;
@@ -189,7 +198,7 @@ static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 	if (req->entity.base && req->entity.len &&
 	    header_starts(r, "content-type", "application/x-www-form-urlencoded")) {
 		int n = http_parse_urlencoded(req->entity.base, req->entity.len,
-					      r->arena, names, values, HTTP_MAX_PARAMS);
+					      r->arena, names, values, HTTP_MAX_FORM_PAIRS);
 		if (n < 0) {
 			*bad = "form";
 			return n;

@@ -28,8 +28,11 @@
  * reads a bilingual message, the log gets the detail.
  *
  * Limits: header block H2O_MAX_REQLEN (h2o), body HTTP_DEFAULT_MAX_BODY
- * unless configured, HTTP_MAX_PARAMS parameters of HTTP_MAX_PARAM_LEN bytes
- * at most each (less where a route says so), request receive timeout
+ * unless configured, HTTP_MAX_PARAMS declared parameters of
+ * HTTP_MAX_PARAM_LEN bytes at most each (less where a route says so) out
+ * of at most HTTP_MAX_FORM_PAIRS pairs in a query or form body (a
+ * procedure's page posts many undeclared fields its handler reads from the
+ * body), request receive timeout
  * (config.request_timeout_ms).
  */
 #ifndef MADOGUCHI_HTTP_HTTP_H
@@ -43,6 +46,7 @@
 #include "base/err.h"
 
 #define HTTP_MAX_PARAMS 64
+#define HTTP_MAX_FORM_PAIRS 1000
 #define HTTP_MAX_PARAM_LEN 65536
 #define HTTP_DEFAULT_MAX_BODY (1u << 20)
 #define HTTP_MAX_COOKIES 32
@@ -55,7 +59,7 @@ struct http_req;
 enum http_param_where { HTTP_PATH = 1, HTTP_QUERY = 2, HTTP_FORM = 4, HTTP_FILE = 8 };
 
 #define HTTP_MAX_FILES 16                 /* file parts per request        */
-#define HTTP_MAX_PARTS (HTTP_MAX_PARAMS + HTTP_MAX_FILES + 1)
+#define HTTP_MAX_PARTS (HTTP_MAX_FORM_PAIRS + HTTP_MAX_FILES + 1)
 #define HTTP_MULTIPART_BOUNDARY_MAX 70    /* RFC 2046                      */
 #define HTTP_MULTIPART_HEADERS_MAX 8192   /* one part's header block       */
 
