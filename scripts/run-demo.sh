@@ -30,4 +30,14 @@ cat <<MSG
 
   停止 / stop: Ctrl+C
 MSG
+# --- sign (docs/signatures.md) ---
+# a fictional test PKI for signed applications (made once, when openssl is
+# installed): the server trusts its CA; sign as デモ 太郎 with its keys
+if [ ! -d var/demo-pki ] && command -v openssl >/dev/null; then
+  tests/sign/make-test-pki.sh var/demo-pki > /dev/null || rm -rf var/demo-pki
+fi
+if [ -d var/demo-pki/trust ]; then
+  export MADOGUCHI_TRUST_DIR=${MADOGUCHI_TRUST_DIR:-var/demo-pki/trust}
+  echo "  電子署名 / signatures: var/demo-pki (架空 fictional; docs/signatures.md)"
+fi
 exec ./build/madoguchi serve --db "$DB" --listen "$LISTEN" --key-dir var/keys --default-tenant 139998

@@ -430,6 +430,9 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 		snprintf(n, sizeof n, "%d", applied);
 		log_info("database migrated", "migrations", n);
 	}
+	/* --- sign (app_sign.c) --- */
+	if (rc == 0)
+		rc = app_trust_init(a, e);
 	return rc;
 }
 
@@ -462,6 +465,7 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 
 void app_done(struct app *a)
 {
+	app_trust_done(a);   /* --- sign (app_sign.c) --- */
 	audit_key_wipe(&a->audit_key);
 	auth_config_done(&a->auth);
 }

@@ -35,6 +35,8 @@ struct app_config {
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
+	/* --- sign (app_sign.c) --- */
+	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
 	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
 	const struct mail_config *mail;
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
@@ -45,6 +47,8 @@ struct app {
 	struct auth_config auth;
 	struct audit_key audit_key;
 	struct audit_config audit;
+	/* --- sign (app_sign.c) --- */
+	struct sign_trust *trust;    /* NULL: signatures not configured        */
 };
 
 /* per worker thread */
@@ -169,5 +173,16 @@ int page_dataset(struct http_req *r);
 int page_opendata_download(struct http_req *r);
 int page_catalog_ttl(struct http_req *r);
 int page_catalog_jsonld(struct http_req *r);
+
+/* --- sign (app_sign.c) --- */
+/* The trust store for signed submissions (src/sign), loaded by app_init
+ * from cfg.trust_dir (serve --trust-dir).  app_trust is NULL when none is
+ * configured: pass it to sign_verify as is, which then answers
+ * SIGN_NOT_CONFIGURED ("not set up at this office").  Shared read-only by
+ * every worker thread. */
+struct sign_trust;
+int app_trust_init(struct app *a, struct err *e);
+void app_trust_done(struct app *a);
+const struct sign_trust *app_trust(struct http_req *r);
 
 #endif

@@ -31,6 +31,8 @@ int cli_routes(int argc, char **argv);
 int cli_opendata(int argc, char **argv);
 int cli_search(int argc, char **argv);
 int cli_procedure(int argc, char **argv);
+/* --- sign (cli_sign.c) --- */
+int cli_sign(int argc, char **argv);
 /* --- mail (cli_mail.c) --- */
 int cli_mail(int argc, char **argv);
 struct mail_config;

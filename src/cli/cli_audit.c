@@ -34,6 +34,7 @@
 #include "audit/audit.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "jp/date.h"
 
 #define JST_MS (9 * 3600 * 1000LL)
@@ -64,7 +65,7 @@ static void usage(FILE *f)
 	      "$MADOGUCHI_AUDIT_KEY (seed hex, checkpoint only).\n", f);
 }
 
-/* options: "--name VALUE" or "--name=VALUE" */
+/* options (cli/opts.h): "--name VALUE" or "--name=VALUE" */
 struct opts {
 	const char *db, *key_file, *public_key, *anchor, *actor, *actor_id,
 		*from, *to, *tenant, *action, *object, *after, *limit, *out;
@@ -73,59 +74,38 @@ struct opts {
 
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} table[] = {
-		{ "--db", offsetof(struct opts, db) },
-		{ "--key-file", offsetof(struct opts, key_file) },
-		{ "--public-key", offsetof(struct opts, public_key) },
-		{ "--anchor", offsetof(struct opts, anchor) },
-		{ "--actor", offsetof(struct opts, actor) },
-		{ "--actor-id", offsetof(struct opts, actor_id) },
-		{ "--from", offsetof(struct opts, from) },
-		{ "--to", offsetof(struct opts, to) },
-		{ "--tenant", offsetof(struct opts, tenant) },
-		{ "--action", offsetof(struct opts, action) },
-		{ "--object", offsetof(struct opts, object) },
-		{ "--after", offsetof(struct opts, after) },
-		{ "--limit", offsetof(struct opts, limit) },
-		{ "--out", offsetof(struct opts, out) },
+	struct opt t[] = {
+		{ "db", 1, NULL }, { "key-file", 1, NULL }, { "public-key", 1, NULL },
+		{ "anchor", 1, NULL }, { "actor", 1, NULL }, { "actor-id", 1, NULL },
+		{ "from", 1, NULL }, { "to", 1, NULL }, { "tenant", 1, NULL },
+		{ "action", 1, NULL }, { "object", 1, NULL }, { "after", 1, NULL },
+		{ "limit", 1, NULL }, { "out", 1, NULL }, { "json", 0, NULL },
 	};
-	memset(o, 0, sizeof *o);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--json") == 0) {
-			o->json = 1;
-			continue;
-		}
-		size_t k;
-		for (k = 0; k < sizeof table / sizeof table[0]; k++) {
-			size_t n = strlen(table[k].name);
-			const char *v = NULL;
-			if (strcmp(a, table[k].name) == 0) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "madoguchi: 引数が足りません /"
-						" missing value for %s\n", a);
-					return CLI_USAGE;
-				}
-				v = argv[++i];
-			} else if (strncmp(a, table[k].name, n) == 0 && a[n] == '=') {
-				v = a + n + 1;
-			} else {
-				continue;
-			}
-			*(const char **)((char *)o + table[k].off) = v;
-			break;
-		}
-		if (k == sizeof table / sizeof table[0]) {
-			fprintf(stderr, "madoguchi: 不明なオプションです /"
-				" unknown option: %s\n", a);
-			return CLI_USAGE;
-		}
+	int n = (int)(sizeof t / sizeof t[0]);
+	const char *pos[1];
+	int np = opts_parse(t, n, argc, argv, pos, 1);
+	if (np < 0)
+		return CLI_USAGE;
+	if (np > 0) {
+		fprintf(stderr, "madoguchi: 余分な引数です / unexpected argument: %s\n", pos[0]);
+		return CLI_USAGE;
 	}
-	if (!o->db)
-		o->db = getenv("MADOGUCHI_DB");
+	memset(o, 0, sizeof *o);
+	o->db = opts_db(t, n);
+	o->key_file = opts_get(t, n, "key-file");
+	o->public_key = opts_get(t, n, "public-key");
+	o->anchor = opts_get(t, n, "anchor");
+	o->actor = opts_get(t, n, "actor");
+	o->actor_id = opts_get(t, n, "actor-id");
+	o->from = opts_get(t, n, "from");
+	o->to = opts_get(t, n, "to");
+	o->tenant = opts_get(t, n, "tenant");
+	o->action = opts_get(t, n, "action");
+	o->object = opts_get(t, n, "object");
+	o->after = opts_get(t, n, "after");
+	o->limit = opts_get(t, n, "limit");
+	o->out = opts_get(t, n, "out");
+	o->json = opts_get(t, n, "json") != NULL;
 	return 0;
 }
 

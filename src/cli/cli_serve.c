@@ -25,10 +25,15 @@ static void usage(FILE *f)
 		"  --tenant-path-prefix  /t/<prefix>/... selects the municipality (init --path-prefix)\n"
 		"  --tls-cert PEM --tls-key PEM   serve HTTPS (HTTP/2 via ALPN)\n"
 		"  --idle-timeout SECS   staff session idle timeout (default 900)\n"
-		"  --max-body BYTES      request body limit (default 1 MiB)\n"
+		"  --max-body BYTES      request body limit (default 24 MiB: attachments)\n"
 		"  --no-access-log       for benchmarks\n"
-		"  --log FILE            operator log (default stderr)\n"
-		/* --- mail (src/mail) --- */
+		"  --log FILE            operator log (default stderr)\n");
+	/* --- sign (app_sign.c) --- */
+	fprintf(f,
+		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
+		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
+	/* --- mail (src/mail) --- */
+	fprintf(f,
 		"  --smtp-url URL        relay for e-mail: smtp://host[:port] or smtps://...;\n"
 		"                        without it e-mail stays queued (madoguchi mail list)\n"
 		"  --mail-from ADDR      sender address (required with --smtp-url)\n"
@@ -58,6 +63,7 @@ int cli_serve(int argc, char **argv)
 		{ "max-body", 1, NULL }, { "no-access-log", 0, NULL }, { "log", 1, NULL },
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
 		{ "tenant-path-prefix", 0, NULL },
+		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
 		/* --- mail (src/mail) --- */
 		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
@@ -79,10 +85,16 @@ int cli_serve(int argc, char **argv)
 		.static_dir = opts_get(o, n, "static") ? opts_get(o, n, "static") : "build/assets",
 		.key_dir = opts_get(o, n, "key-dir"),
 		.default_tenant = opts_get(o, n, "default-tenant"),
+		/* a procedure's attachments (10 MiB each by default) arrive in
+		 * one multipart body */
+		.max_body = 24u << 20,
 		.tls_cert = opts_get(o, n, "tls-cert"),
 		.tls_key = opts_get(o, n, "tls-key"),
 		.access_log_off = opts_get(o, n, "no-access-log") != NULL,
 		.tenant_path_prefix = opts_get(o, n, "tenant-path-prefix") != NULL,
+		/* --- sign (app_sign.c) --- */
+		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
+							 : getenv("MADOGUCHI_TRUST_DIR"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");

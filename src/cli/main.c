@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
+	/* --- sign (cli_sign.c) --- */
+	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
 	/* --- mail (cli_mail.c) --- */
 	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 };

@@ -112,6 +112,58 @@ static int header_starts(const struct http_req *r, const char *name,
 	return v && strncasecmp(v, prefix, strlen(prefix)) == 0;
 }
 
+/* the parts of a multipart/form-data body: text parts are form values
+ * (and the CSRF token), file parts declared HTTP_FILE are kept; 0 or
+ * ERR_* with *bad naming the parameter or "form" */
+static int gather_multipart(struct http_req *r, h2o_req_t *req,
+			    const char **csrf, const char **bad)
+{
+	char boundary[HTTP_MULTIPART_BOUNDARY_MAX + 1];
+	struct http_part parts[HTTP_MAX_PARTS];
+	*bad = "form";
+	if (http_multipart_boundary(boundary, sizeof boundary,
+				    http_header(r, "content-type")))
+		return ERR_INVALID;
+	int n = http_parse_multipart(parts, HTTP_MAX_PARTS, req->entity.base,
+				     req->entity.len, boundary, r->arena);
+	if (n < 0)
+		return n;
+	int rc;
+	for (int i = 0; i < n; i++) {
+		const struct http_part *pt = &parts[i];
+		if (!pt->filename) {
+			if (pt->len > HTTP_MAX_PARAM_LEN ||
+			    !http_utf8_valid(pt->data, pt->len))
+				return ERR_INVALID;
+			char *v = arena_strndup(r->arena, pt->data, pt->len);
+			if (!v)
+				return ERR_LIMIT;
+			if (strcmp(pt->name, "csrf") == 0) {
+				*csrf = v;
+				continue;
+			}
+			if ((rc = take_param(r, pt->name, v, HTTP_FORM, bad)))
+				return rc;
+			continue;
+		}
+		const struct http_param_spec *ps = find_spec(r->route, pt->name, HTTP_FILE);
+		if (!ps)
+			continue; /* undeclared: dropped */
+		*bad = ps->name;
+		if (!pt->filename[0] && pt->len == 0)
+			continue; /* a file input left empty */
+		if (http_file(r, ps->name))
+			return ERR_INVALID; /* given twice */
+		if ((ps->max_len && pt->len > ps->max_len) || r->nfiles >= HTTP_MAX_FILES)
+			return ERR_LIMIT;
+		r->files[r->nfiles] = *pt;
+		r->files[r->nfiles].name = ps->name;
+		r->nfiles++;
+	}
+	*bad = NULL;
+	return 0;
+}
+
 /* gather path captures, query and form values; 0 or ERR_* */
 static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 			 const char **pv, int npath, const char **csrf,
@@ -151,8 +203,13 @@ static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 				return rc;
 		}
 	}
+	if (req->entity.base && req->entity.len &&
+	    header_starts(r, "content-type", "multipart/form-data") &&
+	    (rc = gather_multipart(r, req, csrf, bad)))
+		return rc;
 	for (const struct http_param_spec *ps = r->route->params; ps && ps->name; ps++) {
-		if (ps->required && !http_param(r, ps->name)) {
+		if (ps->required && !((ps->where & HTTP_FILE) ? http_file(r, ps->name) != NULL
+				      : http_param(r, ps->name) != NULL)) {
 			*bad = ps->name;
 			return ERR_INVALID;
 		}

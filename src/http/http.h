@@ -46,7 +46,25 @@
 
 struct http_req;
 
-enum http_param_where { HTTP_PATH = 1, HTTP_QUERY = 2, HTTP_FORM = 4 };
+/* HTTP_FILE: a file part of a multipart/form-data body (max_len limits
+ * its bytes; the validator is not used).  Text parts of such a body are
+ * HTTP_FORM values like urlencoded ones. */
+enum http_param_where { HTTP_PATH = 1, HTTP_QUERY = 2, HTTP_FORM = 4, HTTP_FILE = 8 };
+
+#define HTTP_MAX_FILES 16                 /* file parts per request        */
+#define HTTP_MAX_PARTS (HTTP_MAX_PARAMS + HTTP_MAX_FILES + 1)
+#define HTTP_MULTIPART_BOUNDARY_MAX 70    /* RFC 2046                      */
+#define HTTP_MULTIPART_HEADERS_MAX 8192   /* one part's header block       */
+
+/* One part of a multipart/form-data body.  name, filename and type are
+ * NUL-terminated (arena); data points into the request body. */
+struct http_part {
+	const char *name;
+	const char *filename;      /* NULL: a text field, not a file        */
+	const char *type;          /* lower case, NULL when not given       */
+	const char *data;
+	size_t len;
+};
 
 /* A validator returns 0 when the value is acceptable. */
 typedef int (*http_validator)(const char *value, size_t len);
@@ -168,10 +186,16 @@ struct http_req {
 	int nparams;
 	const char *param_names[HTTP_MAX_PARAMS];
 	const char *param_values[HTTP_MAX_PARAMS];
+	int nfiles;
+	struct http_part files[HTTP_MAX_FILES];
 };
 
 /* http_param -- a declared parameter's value, or NULL when absent. */
 const char *http_param(const struct http_req *r, const char *name);
+/* http_file -- a declared file parameter (HTTP_FILE) of a
+ * multipart/form-data request, or NULL when absent (a file input left
+ * empty, with filename "" and no bytes, counts as absent). */
+const struct http_part *http_file(const struct http_req *r, const char *name);
 /* http_header -- a request header (case-insensitive name) or NULL. */
 const char *http_header(const struct http_req *r, const char *name);
 /* http_cookie -- a cookie's value or NULL. */
@@ -236,6 +260,17 @@ int http_parse_urlencoded(const char *s, size_t len, struct arena *a,
 /* http_parse_cookies -- split a Cookie header into pairs (arena). */
 int http_parse_cookies(const char *s, size_t len, struct arena *a,
 		       const char **names, const char **values, int max);
+/* http_multipart_boundary -- the boundary parameter of a
+ * multipart/form-data Content-Type into out; ERR_INVALID when the type is
+ * not multipart/form-data or the boundary is missing or too long. */
+int http_multipart_boundary(char *out, size_t out_size, const char *content_type);
+/* http_parse_multipart -- split a multipart/form-data body into parts
+ * (at most max: ERR_LIMIT beyond; ERR_LIMIT for a part's headers over
+ * HTTP_MULTIPART_HEADERS_MAX; ERR_INVALID for bad framing, a part without
+ * a form-data name, names or filenames that are not UTF-8 text).
+ * Returns the number of parts. */
+int http_parse_multipart(struct http_part *parts, int max, const char *body,
+			 size_t len, const char *boundary, struct arena *a);
 /* http_utf8_valid -- 1 when s[0..len) is valid UTF-8 without NUL. */
 int http_utf8_valid(const char *s, size_t len);
 

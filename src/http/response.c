@@ -28,6 +28,14 @@ const char *http_param(const struct http_req *r, const char *name)
 	return NULL;
 }
 
+const struct http_part *http_file(const struct http_req *r, const char *name)
+{
+	for (int i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, name) == 0)
+			return &r->files[i];
+	return NULL;
+}
+
 const char *http_header(const struct http_req *r, const char *name)
 {
 	h2o_req_t *req = H2O(r);

@@ -1,7 +1,7 @@
 /*
  * fuzz_http_input.c -- libFuzzer target for the HTTP layer's input parsers:
  * percent-decoding, query strings and forms, Cookie headers, route
- * matching.  The first byte chooses the parser; the rest is its input.
+ * matching, multipart/form-data bodies.  The first byte chooses the parser; the rest is its input.
  * Properties checked besides "no crash": a decoded value is valid UTF-8
  * without NUL; counts stay within the limits given.
  */
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	struct arena *a = arena_new(1u << 24);
 	const char *names[HTTP_MAX_PARAMS], *values[HTTP_MAX_PARAMS];
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: {
 		char *out = malloc(n + 1);
 		int len = http_urldecode(out, in, n, data[0] & 4);
@@ -56,6 +56,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(cnt >= 0 && cnt <= 16);
 		free(pat);
 		free(path);
+		break;
+	}
+	case 4: {
+		/* a multipart body with the boundary "b": parts stay inside
+		 * the body, names and file names are UTF-8 text */
+		struct http_part parts[8];
+		int k = http_parse_multipart(parts, 8, in, n, "b", a);
+		assert(k <= 8);
+		for (int i = 0; i < k; i++) {
+			assert(parts[i].data >= in && parts[i].data + parts[i].len <= in + n);
+			assert(http_utf8_valid(parts[i].name, strlen(parts[i].name)));
+			if (parts[i].filename)
+				assert(http_utf8_valid(parts[i].filename, strlen(parts[i].filename)));
+		}
 		break;
 	}
 	}
