@@ -186,6 +186,8 @@ int page_resident_verify_resend(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	int rc = app_resident_verify_send(r, q->ses.account_id);
+	if (rc == ERR_LIMIT)
+		return message_page(r, 429, "mailv.title", "mailv.wait", "/mypage", "resident.mypage");
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, "verification mail not queued");
 	return message_page(r, 200, "mailv.title", "mailv.resent", "/mypage", "resident.mypage");

@@ -291,6 +291,11 @@ test('an unconfirmed resident can have the link sent again from my page', async 
   assert.equal(r.status, 200);
   const second = await sink.waitFor((x) => x.to.includes(email) && x.id !== first.id);
   assert.notEqual(linkIn(first, '/resident/verify'), linkIn(second, '/resident/verify'));
+  // a stranger's address registered by someone else cannot be flooded: five an hour
+  for (let i = 0; i < 3; i++) assert.equal((await c.post('/resident/verify/resend', { form: { csrf } })).status, 200);
+  const limited = await c.post('/resident/verify/resend', { form: { csrf } });
+  assert.equal(limited.status, 429);
+  assert.match(limited.text_, /しばらくしてから/);
   // without the CSRF token, or without a session, nothing is sent
   assert.notEqual((await c.post('/resident/verify/resend', { form: {} })).status, 200);
   assert.equal((await new Client(srv.base).post('/resident/verify/resend', { form: { csrf } })).status, 303);
