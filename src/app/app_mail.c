@@ -56,8 +56,12 @@ int app_mail_send_all(struct mail_sender *m, struct store *s,
 	}
 	if (rc == 0)
 		rc = mail_schedule_pending(s, e);
-	if (rc == 0) {
-		int n = mail_prune(s, app_now(), e);
+	/* pruning scans the finished messages: once an hour is enough */
+	static _Atomic int64_t last_prune;
+	int64_t now = app_now();
+	if (rc == 0 && now - last_prune >= 3600) {
+		last_prune = now;
+		int n = mail_prune(s, now, e);
 		rc = n < 0 ? n : 0;
 	}
 	return rc;

@@ -186,6 +186,8 @@ int page_resident_verify_resend(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	int rc = app_resident_verify_send(r, q->ses.account_id);
+	if (rc == ERR_LIMIT)
+		return message_page(r, 429, "mailv.title", "mailv.wait", "/mypage", "resident.mypage");
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, "verification mail not queued");
 	return message_page(r, 200, "mailv.title", "mailv.resent", "/mypage", "resident.mypage");
@@ -231,8 +233,13 @@ int page_resident_reset_request(struct http_req *r)
 	err_clear(&e);
 	int rc = auth_resident_find(&id, app_store(r), q->tenant.code, http_param(r, "email"), &e);
 	if (rc == 0) {
-		rc = send_link(app_store(r), app_of(r), &q->tenant, id, http_param(r, "email"),
-			       AUTH_EMAIL_RESET, &e);
+		/* to the address on the account, as stored, not as typed */
+		char email[AUTH_EMAIL_MAX + 1];
+		int active = 0;
+		rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, id, &e);
+		if (rc == 0)
+			rc = send_link(app_store(r), app_of(r), &q->tenant, id, email, AUTH_EMAIL_RESET, &e);
+		explicit_bzero(email, sizeof email);
 		char obj[24];
 		snprintf(obj, sizeof obj, "%lld", (long long)id);
 		if (rc == ERR_LIMIT)

@@ -590,12 +590,14 @@ extern const struct store_module_schema auth_schema;
 #define AUTH_VERIFY_TTL (48 * 3600)
 #define AUTH_RESET_TTL 3600
 #define AUTH_RESET_INTERVAL 300
+#define AUTH_VERIFY_PER_HOUR 5
 enum auth_email_purpose { AUTH_EMAIL_VERIFY = 1, AUTH_EMAIL_RESET = 2 };
 extern const struct store_module_schema auth_email_schema;
 /* auth_email_token_new -- a new token into token (65 bytes); works inside
  * the caller's transaction.  ERR_NOTFOUND: no such resident in tenant;
  * ERR_LIMIT: a reset token was made for this resident less than
- * AUTH_RESET_INTERVAL ago. */
+ * AUTH_RESET_INTERVAL ago, or AUTH_VERIFY_PER_HOUR verify tokens in the
+ * last hour (someone registering a stranger's address cannot flood it). */
 int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
 			 const char *tenant, int64_t resident_id,
 			 enum auth_email_purpose p, int64_t now, struct err *e);

@@ -73,6 +73,16 @@ int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
 		if (rc == 0 && recent > 0)
 			rc = err_set(e, ERR_LIMIT, "a reset token was made for resident %lld moments ago",
 				     (long long)resident_id);
+	} else if (rc == 0) {
+		int64_t recent = 0;
+		struct store_val q[] = { sv_text(tenant), sv_int(resident_id), sv_int(now - 3600) };
+		rc = store_query_int(&recent, s,
+				     "SELECT COUNT(*) FROM auth_email_tokens WHERE tenant = $1"
+				     " AND resident_id = $2 AND purpose = 'verify' AND created_at > $3",
+				     q, SV_N(q), e);
+		if (rc == 0 && recent >= AUTH_VERIFY_PER_HOUR)
+			rc = err_set(e, ERR_LIMIT, "resident %lld was sent %d confirmation links this hour",
+				     (long long)resident_id, AUTH_VERIFY_PER_HOUR);
 	}
 	char hash[65];
 	if (rc == 0 && random_token(token, AUTH_EMAIL_TOKEN_HEX / 2))

@@ -221,6 +221,7 @@ static const struct msg catalog[] = {
 	{ "mailv.submit", "確認する", "Confirm", "かくにんする" },
 	{ "mailv.done", "メールアドレスを確認しました。", "Your e-mail address is confirmed.", "メールアドレスを かくにんしました。" },
 	{ "mailv.resent", "確認用のメールを送りました。メールのリンクを開いてください。", "We have sent the confirmation e-mail. Open the link in it.", "かくにんの メールを おくりました。メールの リンクを ひらいて ください。" },
+	{ "mailv.wait", "確認用のメールは先ほど何度かお送りしました。しばらくしてからもう一度お試しください。", "We have sent the confirmation e-mail several times just now. Please try again later.", "かくにんの メールは さっき なんかいか おくりました。しばらく してから もう いちど ためして ください。" },
 	{ "mailv.status", "メールアドレスの確認", "E-mail address", "メールアドレスの かくにん" },
 	{ "mailv.verified", "確認済み", "Confirmed", "かくにん ずみ" },
 	{ "mailv.unverified", "未確認です。登録時にお送りしたメールのリンクを開いてください。", "Not confirmed yet. Open the link in the e-mail we sent when you registered.", "まだ かくにん していません。とうろくの ときに おくった メールの リンクを ひらいて ください。" },

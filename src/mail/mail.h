@@ -16,8 +16,9 @@
  * becomes due again: delivery is AT LEAST ONCE, the Message-ID stays the
  * same across attempts so that a duplicate can be recognised), composes
  * each message and sends it over one SMTP connection.  Outcome per
- * message: 2xx -> sent; 5xx -> failed at once (permanent); 4xx or a
- * connection, TLS, login or timeout error -> queued again after
+ * message: 2xx -> sent; 5xx to MAIL FROM, RCPT or DATA -> failed at once
+ * (permanent); 4xx, 421/454/530/534/535/538 (the relay or our credentials,
+ * not the message), or a connection, TLS or timeout error -> queued again after
  * retry_base * 2^(attempts-1) seconds (capped at MAIL_RETRY_CAP_SECS),
  * failed once max_attempts are used.  A connection-level error ends the
  * batch (the rest would fail the same way; they are not charged an
@@ -32,7 +33,8 @@
  * auto-responders stay quiet).  A Subject that is not short printable ASCII
  * is written as RFC 2047 "B" encoded-words of at most MAIL_EW_BYTES bytes
  * of UTF-8 each, split only between characters, one per folded line (every
- * header line <= 76 characters).  Bare LF in the body becomes CRLF.
+ * Subject line <= 76 characters; lines holding an address stay within
+ * RFC 5322's 998).  Bare LF in the body becomes CRLF.
  *
  * Header injection is impossible by construction: addresses are checked
  * against a strict grammar (mail_addr_valid), the subject and display name

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startServer, spawnServe, freePort, cli, DEMO, startSmtpSink, BIN, ROOT, Client } from './lib.mjs';
 
@@ -291,6 +291,11 @@ test('an unconfirmed resident can have the link sent again from my page', async 
   assert.equal(r.status, 200);
   const second = await sink.waitFor((x) => x.to.includes(email) && x.id !== first.id);
   assert.notEqual(linkIn(first, '/resident/verify'), linkIn(second, '/resident/verify'));
+  // a stranger's address registered by someone else cannot be flooded: five an hour
+  for (let i = 0; i < 3; i++) assert.equal((await c.post('/resident/verify/resend', { form: { csrf } })).status, 200);
+  const limited = await c.post('/resident/verify/resend', { form: { csrf } });
+  assert.equal(limited.status, 429);
+  assert.match(limited.text_, /しばらくしてから/);
   // without the CSRF token, or without a session, nothing is sent
   assert.notEqual((await c.post('/resident/verify/resend', { form: {} })).status, 200);
   assert.equal((await new Client(srv.base).post('/resident/verify/resend', { form: { csrf } })).status, 303);
@@ -342,6 +347,30 @@ test('password reset by e-mail: same answer for unknown addresses, one mail per 
   assert.equal((await l1.post('/resident/login', { form: { pre: await preOf(l1, '/resident/login'), email, password: oldPw } })).status, 401);
   const l2 = new Client(srv.base);
   assert.equal((await l2.post('/resident/login', { form: { pre: await preOf(l2, '/resident/login'), email, password: newPw } })).status, 303);
+});
+
+test('on PostgreSQL too: delivery, a retry after 451, a 550', { skip: !process.env.MADOGUCHI_PG_URL && 'needs the suite PostgreSQL (MADOGUCHI_PG_URL)' }, async () => {
+  const base = process.env.MADOGUCHI_PG_URL;
+  const schema = `mg_mail_http_${process.pid}_${Date.now()}`;
+  execFileSync('psql', [base, '-qc', `CREATE SCHEMA ${schema}`]);
+  const a = await startServer({ db: `${base}?options=-csearch_path%3D${schema}`, extraArgs: relayArgs() });
+  try {
+    const ok = 'pg.demo@example.jp', retry = 'pg.retry@example.jp', bounce = 'bounce.pg@example.jp';
+    const id1 = queue(ok, ['--db', a.db]);
+    const m = await sink.waitFor((x) => x.to.includes(ok));
+    assert.match(m.subject, /テストメール/);
+    await until(id1, (r) => r.state === 'sent', a.db);
+    sink.setTempFail(1, 'rcpt');
+    const id2 = queue(retry, ['--db', a.db]);
+    await sink.waitFor((x) => x.to.includes(retry));
+    assert.equal((await until(id2, (r) => r.state === 'sent', a.db)).attempts, 2);
+    const id3 = queue(bounce, ['--db', a.db]);
+    assert.match((await until(id3, (r) => r.state === 'failed', a.db)).last_error, /^smtp 550\b/);
+    assert.ok(!a.log().includes('@example.jp'));
+  } finally {
+    await a.stop();
+    execFileSync('psql', [base, '-qc', `DROP SCHEMA ${schema} CASCADE`]);
+  }
 });
 
 test('the server log holds ids and codes, never an address or a subject', async () => {

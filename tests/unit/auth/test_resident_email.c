@@ -4,7 +4,8 @@
  * (MADOGUCHI_TEST_DB; default a fresh SQLite file; on PostgreSQL in the
  * schema mg_authmail_test): only the hash is stored; a token is good once,
  * for its tenant and purpose, before it expires; a checked-but-unused
- * token stays good; one reset mail per interval; using a reset token
+ * token stays good; one reset mail per interval, five confirmation mails
+ * an hour; using a reset token
  * retires the others; confirmation is remembered; a new password ends the
  * resident's sessions and the old password stops working.
  */
@@ -106,6 +107,11 @@ static void test_tokens(void)
 	T_EQ_INT(auth_resident_email_verified(&verified, s, T1, r2, &e), 0);
 	T_EQ_INT(verified, 0);
 
+	/* confirmation links: at most AUTH_VERIFY_PER_HOUR an hour */
+	for (int i = 0; i < AUTH_VERIFY_PER_HOUR; i++)
+		T_EQ_INT(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_VERIFY, now + i, &e), 0);
+	T_EQ_INT(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_VERIFY, now + 10, &e), ERR_LIMIT);
+	T_EQ_INT(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_VERIFY, now + 3601, &e), 0);
 	/* reset: one per interval; using one retires the others */
 	T_REQUIRE(auth_email_token_new(tok, s, T1, r2, AUTH_EMAIL_RESET, now, &e) == 0);
 	T_EQ_INT(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_RESET, now + AUTH_RESET_INTERVAL - 1, &e), ERR_LIMIT);
