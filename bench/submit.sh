@@ -17,8 +17,10 @@
 # keep-alive connection each, as fast as the server answers: the load
 # client is C (bench/submit_client.c, libcurl, one thread per client).
 #
-# Pinning as bench/http.sh: the server (one worker thread) on core 0, the
-# load (submit_client, wrk) on core 1; the private PostgreSQL (tests/pg.sh)
+# Pinning as bench/http.sh: the server on core 0 (SERVER_THREADS worker
+# threads, default 16, so that concurrent writes can share one commit in
+# src/apply's group commit; 64 exceed SQLite's busy timeout), the load
+# (submit_client, wrk) on core 1; the private PostgreSQL (tests/pg.sh)
 # is pinned to core 0 with the server, so that the database and the
 # server share one core as on SQLite.  Residents are registered before the
 # measurement with the cheap test password hash (--hash-cost-for-tests;
@@ -75,7 +77,6 @@ run() { # name db-url
   register "http://127.0.0.1:$PORT"
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
     bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
-  cat "$T/out-$name" >&2
   local dbread
   dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
   kill "$mg"; wait "$mg" 2>/dev/null || true

@@ -20,13 +20,12 @@
  *     message_en}] and never echo a value.
  *   - Every change to a submission (submit, withdraw, transition,
  *     assignment, comment) appends an audit record, in the change's
- *     transaction except for the submission itself (see audit_after);
- *     a resident's own
- *     drafts and uploads are not audited (nobody else sees them before
- *     they are submitted, and their writes go through src/apply's group
- *     commit, which a record of their own would serialise).  Nothing
- *     personal goes into a detail or a log line (ids, receipt numbers and
- *     rule names only).
+ *     transaction except for the submission itself (see audit_after); a
+ *     resident's own drafts and uploads are not audited (nobody else sees
+ *     them before they are submitted, and their writes go through
+ *     src/apply's group commit, which a record of their own would
+ *     serialise).  Nothing personal goes into a detail or a log line
+ *     (ids, receipt numbers and rule names only).
  *
  * Limits: JSON bodies at most the server's body limit and APPLY_ANSWERS_MAX
  * (answers), API_NOTE_MAX bytes for a note, APPLY_COMMENT_MAX for a
