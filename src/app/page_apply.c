@@ -970,6 +970,30 @@ int page_draft_submit(struct http_req *r)
 		}
 		sigp = &sig;
 	}
+#ifdef HAVE_REGISTRY
+	/* answers taken from the resident register still say what it says
+	 * (the pages never read them back from the browser; this also holds
+	 * for a draft made elsewhere, e.g. through the API) */
+	if (c.dr.sources && json_object_size(c.dr.sources)) {
+		json_t *juki = NULL;
+		struct forms_result pc;
+		if (registry_person_json(&juki, app_store(r), c.who.tenant, c.who.id, &e) != 0)
+			juki = NULL;
+		rc = forms_validate(&pc, r->arena, c.d, c.dr.answers ? c.dr.answers : json_object(),
+				    c.today, &e);
+		int clean = rc == 0 && pc.nerrors == 0 && pc.exit < 0;
+		if (clean)
+			rc = forms_prefill_check(&pc, r->arena, c.d, pc.answers, c.dr.sources, juki, &e);
+		json_decref(juki);
+		if (rc)
+			return fail(r, rc, &e);
+		if (clean && pc.nerrors)
+			return http_send_error(r, ERR_CONFLICT,
+				"住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。お手数ですが、もう一度申請を始めてください。",
+				"The answers taken from the resident register no longer match it. Please start the application again.",
+				arena_printf(r->arena, "draft %lld: prefill check failed", (long long)c.dr.id));
+	}
+#endif
 	struct apply_submission sub;
 	struct forms_result res;
 	rc = apply_submit(&sub, &res, r->arena, app_store(r), &c.who, c.dr.id, sigp, now, &e);
