@@ -294,16 +294,17 @@ int api_ckan(struct http_req *r)
 		char *d = sv ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		size_t n = sv ? strlen(sv) : d ? strlen(d) : 0;
 		free(d);
+		/* k lives in j: copied before j is released */
+		const char *key = strlen(k) > 100 ? "key" : arena_strdup(r->arena, k);
 		if (n > CKAN_VALUE_MAX || strlen(k) > 100) {
 			json_decref(j);
-			return ckan_validation(r, &c, strlen(k) > 100 ? "key" : arena_strdup(r->arena, k),
-					       "Too long");
+			return ckan_validation(r, &c, key, "Too long");
 		}
 		if (strcmp(action_of(r), "package_search") == 0 && !search_param_known(k)) {
 			json_decref(j);
 			return ckan_err(r, &c, 400, "Search Query Error",
 					arena_printf(r->arena, "Search Query is invalid: \"Invalid search parameters: ['%s']\"",
-						     k), NULL);
+						     key), NULL);
 		}
 	}
 	ck_body = j;

@@ -419,8 +419,8 @@ int page_staff_opendata_save(struct http_req *r)
 	struct buf gb;
 	buf_init(&gb, 4096);
 	for (int i = 0; i < OPENDATA_GROUPS_MAX; i++) {
-		char k[16];
-		snprintf(k, sizeof k, "group_%d", i);
+		char k[24];
+		snprintf(k, sizeof k, "group_%u", (unsigned)i & 31u);
 		const char *g = http_param(r, k);
 		if (g && *g) {
 			groups[ngroups++] = g;

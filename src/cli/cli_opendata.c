@@ -100,26 +100,6 @@ static void print_report(FILE *f, const char *file, const struct opendata_report
 		r->geo_rows ? "; 位置情報あり / has points" : "");
 }
 
-static char *report_json(const struct opendata_report *r, int maxp)
-{
-	json_t *a = json_array();
-	for (int i = 0; i < r->nproblems && i < maxp; i++) {
-		const struct opendata_problem *p = &r->problems[i];
-		json_array_append_new(a, json_pack("{s:I,s:I,s:i,s:s,s:s,s:s,s:s,s:s}",
-			"row", (json_int_t)p->row, "line", (json_int_t)p->line, "col", p->col,
-			"severity", p->sev == OD_ERROR ? "error" : "warning", "code", p->code,
-			"column", p->column, "ja", p->ja, "en", p->en));
-	}
-	json_t *o = json_pack("{s:s,s:s?,s:I,s:I,s:I,s:I,s:I,s:b,s:o}",
-		"encoding", r->encoding ? r->encoding : "", "format", r->format ? r->format->id : NULL,
-		"rows", (json_int_t)r->rows, "columns", (json_int_t)r->cols,
-		"errors", (json_int_t)r->nerrors, "warnings", (json_int_t)r->nwarnings,
-		"points", (json_int_t)r->geo_rows, "complete", !r->fatal, "problems", a);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	return s;
-}
-
 static int load_formats(struct opendata_formats *fs, const char *dir, struct err *e)
 {
 	return opendata_formats_load(fs, dir ? dir : DEFAULT_FORMATS, e);
@@ -186,7 +166,7 @@ static int cli_opendata_validate(int argc, char **argv)
 	int rc = opendata_validate_fd(&r, &fs, fd, &vo, &e);
 	close(fd);
 	if (opts_get(o, n, "json")) {
-		char *s = report_json(&r, OPENDATA_PROBLEMS_KEPT);
+		char *s = opendata_report_json(&r, OPENDATA_PROBLEMS_KEPT);
 		printf("%s\n", s ? s : "{}");
 		free(s);
 	} else {
@@ -255,7 +235,6 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 		return 1;
 	}
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-	char *report = NULL;
 	struct opendata_report rep;
 	int have_rep = 0;
 	if (strcmp(fmt, "CSV") == 0) {
@@ -275,7 +254,6 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 			opendata_report_done(&rep);
 			return 1;
 		}
-		report = report_json(&rep, 50);
 	} else if (strcmp(fmt, "JSON") == 0 || strcmp(fmt, "GeoJSON") == 0) {
 		json_error_t je;
 		json_t *j = NULL;
@@ -295,7 +273,6 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 	if (rc) {
 		if (have_rep)
 			opendata_report_done(&rep);
-		free(report);
 		if (rc == ERR_LIMIT)
 			fprintf(stderr, "madoguchi: %s: %u MiB を超えるファイルはデータベースに保存できません。分割してください / files over %u MiB are not stored: split the file\n",
 				file, OPENDATA_BLOB_MAX >> 20, OPENDATA_BLOB_MAX >> 20);
@@ -303,37 +280,26 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 			cli_error(e, "ファイルを読めませんでした", "could not read the file");
 		return 1;
 	}
-	struct opendata_resource_in in = { .name = base, .format = fmt, .mimetype = mime,
-					   .report = report, .data = data, .len = len };
-	int ver = 0, changed = 0;
-	rc = opendata_resource_put(NULL, &ver, &changed, im->s, im->tenant, dsid, &in, im->now, e);
+	int changed = 0;
+	if (have_rep) {
+		/* the CSV with its report and, when it has points, the GeoJSON
+		 * and JSON derived from it (shared with the staff upload) */
+		struct opendata_published pub;
+		rc = opendata_csv_publish(&pub, im->s, im->tenant, dsid, base, data, len, &rep, im->now, e);
+		if (rc == 0) {
+			im->resources += 1 + pub.derived;
+			im->versions += pub.changed + pub.derived_changed;
+		}
+	} else {
+		struct opendata_resource_in in = { .name = base, .format = fmt, .mimetype = mime,
+						   .data = data, .len = len };
+		rc = opendata_resource_put(NULL, NULL, &changed, im->s, im->tenant, dsid, &in, im->now, e);
+		if (rc == 0) {
+			im->resources++;
+			im->versions += changed;
+		}
+	}
 	free(data);
-	free(report);
-	if (rc == 0) {
-		im->resources++;
-		im->versions += changed;
-	}
-	if (rc == 0 && have_rep && rep.geo_rows > 0 && rep.derived_ok) {
-		char stem[512], gj[600], jn[600];
-		snprintf(stem, sizeof stem, "%s", base);
-		char *dot = strrchr(stem, '.');
-		if (dot)
-			*dot = '\0';
-		snprintf(gj, sizeof gj, "%s.geojson", stem);
-		snprintf(jn, sizeof jn, "%s.json", stem);
-		struct opendata_resource_in g = { .name = gj, .format = "GeoJSON", .mimetype = "application/geo+json",
-						  .derived_from = base, .data = rep.geojson.data, .len = rep.geojson.len,
-						  .description = "CSV の緯度・経度から自動生成 / derived from the CSV's 緯度/経度" };
-		struct opendata_resource_in jj = { .name = jn, .format = "JSON", .mimetype = "application/json",
-						   .derived_from = base, .data = rep.json.data, .len = rep.json.len,
-						   .description = "CSV から自動生成 / derived from the CSV" };
-		rc = opendata_resource_put(NULL, NULL, &changed, im->s, im->tenant, dsid, &g, im->now, e);
-		im->versions += changed;
-		if (rc == 0)
-			rc = opendata_resource_put(NULL, NULL, &changed, im->s, im->tenant, dsid, &jj, im->now, e);
-		im->versions += changed;
-		im->resources += 2;
-	}
 	if (have_rep)
 		opendata_report_done(&rep);
 	if (rc) {

@@ -1208,7 +1208,8 @@ int search_ids(struct search_ids *out, struct search *sr,
 		goto done;
 	}
 	/* the best o->max: a full sort is fine at these sizes */
-	qsort(all, nall, sizeof *all, cmp_ranked);
+	if (nall)
+		qsort(all, nall, sizeof *all, cmp_ranked);
 	int n = nall < (size_t)o->max ? (int)nall : o->max;
 	if (n) {
 		out->ids = calloc((size_t)n, sizeof *out->ids);

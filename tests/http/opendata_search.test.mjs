@@ -218,3 +218,27 @@ test('two servers on one database: a dataset changed by import is found by both 
     await b.exited;
   }
 });
+
+test('map tiles: configured with serve --map-tiles, their origin is added to img-src only', async () => {
+  const port = await freePort();
+  const tiles = 'https://{s}.tile.example.jp/xyz/{z}/{x}/{y}.png';
+  const b = await spawnServe({ db: srv.db, keys: srv.keys, port,
+    extraArgs: ['--search-index', join(srv.dir, 'c.search'), '--map-tiles', tiles, '--map-attribution', '地図: 例示タイル'] });
+  try {
+    const r = await fetch(`${b.base}/dataset/demo-aed`);
+    const csp = r.headers.get('content-security-policy');
+    assert.match(csp, /img-src 'self' data: https:\/\/\*\.tile\.example\.jp;/);
+    assert.match(csp, /script-src 'self';/);
+    assert.match(csp, /connect-src 'self';/);
+    const html = await r.text();
+    assert.match(html, /data-tiles="https:\/\/\{s\}\.tile\.example\.jp\/xyz\/\{z\}\/\{x\}\/\{y\}\.png" data-attribution="地図: 例示タイル"/);
+    // other pages keep the plain policy
+    const other = await fetch(`${b.base}/opendata`);
+    assert.match(other.headers.get('content-security-policy'), /img-src 'self' data:;/);
+  } finally {
+    b.proc.kill('SIGTERM');
+    await b.exited;
+  }
+  // a template that is not https with {z}/{x}/{y} is refused at start
+  assert.throws(() => cli(['serve', '--db', srv.db, '--key-dir', srv.keys, '--map-tiles', 'http://tiles.example.jp/{z}/{x}/{y}.png']), /--map-tiles/);
+});
