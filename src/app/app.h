@@ -61,6 +61,15 @@ struct app {
 	struct arena *life_events_arena;
 };
 
+/* --- procedure search (app_procsearch.c) --- */
+/* app_procedure_index -- put procedure d of tenant into the full-text
+ * search (collection "procedure", id = its code), on sr's store: call it
+ * inside the publication's transaction, or after it (idempotent). */
+struct search;
+struct forms_def;
+int app_procedure_index(struct search *sr, const char *tenant, const struct forms_def *d,
+			struct err *e);
+
 /* --- life events (page_lifeevent.c) --- */
 struct lifeevent;
 int app_life_events_init(struct app *a, struct err *e);

@@ -25,6 +25,7 @@
  */
 #include "app/app.h"
 #include "app/page_form.h"
+#include "search/search.h"
 #include "apply/apply.h"
 #include "base/log.h"
 #include "forms/forms.h"
@@ -280,17 +281,50 @@ int page_procedures(struct http_req *r)
 		    "</div><button type=\"submit\" class=\"button\">%s</button></form>",
 		    html_t(l, "apply.search"), q ? q : "", html_t(l, "apply.search_submit"));
 	int shown = 0;
-	buf_puts(&b, "<ul class=\"procedure-list\">");
-	for (int i = 0; i < pl.n; i++) {
-		const struct proc_row *row = &pl.rows[i];
-		if (q && q[0] && !matches(row->title_ja, q) && !matches(row->title_en, q) &&
-		    !matches(row->id, q))
-			continue;
-		html_printf(&b, "<li><a href=\"/procedures/%s\">%s</a></li>", row->id,
-			    l == HTML_EN ? row->title_en : row->title_ja);
-		shown++;
+	/* words: the Japanese full-text search (titles, description, field
+	 * labels; ranked, with the matched words marked); without an index,
+	 * or for a query it refuses, a substring match on the titles */
+	struct search *sr = app_search(r);
+	struct search_result res = { 0 };
+	struct search_query sq = { .text = q, .tenant = app_req(r)->tenant.code,
+				   .collection = "procedure", .limit = SEARCH_MAX_LIMIT,
+				   .with_snippets = 1 };
+	if (q && q[0] && sr && search_query(&res, sr, &sq, &e) == 0) {
+		buf_puts(&b, "<ul class=\"procedure-list\">");
+		for (int i = 0; i < res.nhits; i++) {
+			const struct search_hit *h = &res.hits[i];
+			const struct proc_row *row = NULL;
+			for (int k = 0; k < pl.n && !row; k++)
+				if (strcmp(pl.rows[k].id, h->id) == 0)
+					row = &pl.rows[k];
+			if (!row)
+				continue;          /* indexed but no longer published */
+			html_printf(&b, "<li><a href=\"/procedures/%s\">%s</a>", row->id,
+				    l == HTML_EN ? row->title_en : row->title_ja);
+			if (h->snippet) {
+				buf_puts(&b, "<p class=\"hint\">");
+				search_snippet_html(&b, h);
+				buf_puts(&b, "</p>");
+			}
+			buf_puts(&b, "</li>");
+			shown++;
+		}
+		buf_puts(&b, "</ul>");
+		search_result_done(&res);
+	} else {
+		search_result_done(&res);
+		buf_puts(&b, "<ul class=\"procedure-list\">");
+		for (int i = 0; i < pl.n; i++) {
+			const struct proc_row *row = &pl.rows[i];
+			if (q && q[0] && !matches(row->title_ja, q) && !matches(row->title_en, q) &&
+			    !matches(row->id, q))
+				continue;
+			html_printf(&b, "<li><a href=\"/procedures/%s\">%s</a></li>", row->id,
+				    l == HTML_EN ? row->title_en : row->title_ja);
+			shown++;
+		}
+		buf_puts(&b, "</ul>");
 	}
-	buf_puts(&b, "</ul>");
 	if (!shown)
 		html_printf(&b, "<p>%s</p>", html_t(l, "apply.no_procedures"));
 	return app_page_send(r, 200, &b, &p);

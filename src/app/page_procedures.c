@@ -19,6 +19,7 @@
  * PROC_MAX_VERSIONS versions.
  */
 #include "app/app.h"
+#include "base/log.h"
 #include "app/page_form.h"
 #include "base/util.h"
 #include "forms/forms.h"
@@ -528,6 +529,10 @@ int page_staff_procedure_publish(struct http_req *r)
 				     "publish: another version was published at the same time; check again", NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
+	/* the procedure search finds the new version's texts */
+	if (app_search(r) && app_procedure_index(app_search(r), q->tenant.code, d, &e) != 0)
+		log_error("procedure not put into the search index", "procedure", d->id,
+			  "detail", e.detail);
 	struct html_page pg;
 	struct buf b;
 	app_page_open(&b, &pg, r, html_t(l, created ? "proc.published_new" : "proc.unchanged_title"),

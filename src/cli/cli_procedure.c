@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "forms/forms.h"
+#include "search/search.h"
 
 #define MAX_FILES 1000
 
@@ -213,6 +214,11 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 			ac.key = &key;
 	}
 	struct forms_publish_hook hook = { audit_publish, &ac };
+	/* each procedure also goes into the full-text search (the projection
+	 * in the database; every server's index catches up from its log) */
+	struct search *sr = NULL;
+	if (rc == CLI_OK && search_open(&sr, s, ":memory:", NULL, &e) != 0)
+		rc = cli_error(&e, "検索索引を開けません", "cannot open the search index");
 	int added = 0;
 	for (int i = 0; rc == CLI_OK && i < n; i++) {
 		int v, created;
@@ -223,9 +229,15 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 							      : "cannot publish the procedure");
 			break;
 		}
+		if (app_procedure_index(sr, tenant, defs[i], &e) != 0) {
+			rc = cli_error(&e, "手続を検索索引に登録できません",
+				       "cannot put the procedure into the search index");
+			break;
+		}
 		printf("%s\tv%d\t%s\n", defs[i]->id, v, created ? "new" : "unchanged");
 		added += created;
 	}
+	search_close(sr);
 	if (ac.key)
 		audit_key_wipe(&key);
 	if (rc == CLI_OK)
