@@ -1035,8 +1035,18 @@ int form_render_error_summary(struct buf *b, const struct form_view *v)
 				    "<h2 id=\"error-summary-title\">%s</h2><ul>", html_t(l, "errors.title"));
 		char id[FORM_ID_MAX + 24];
 		form_dom_id(id, sizeof id, v->d, r->errors[i].path);
-		html_printf(b, "<li><a href=\"#%s\">%s</a></li>", id,
-			    l == HTML_EN ? r->errors[i].en : r->errors[i].ja);
+		/* the question the error is about, then what to do: a screen
+		 * reader user hears "健康保険：選択してください" rather than a bare
+		 * "選択してください" four times */
+		int part = 0;
+		const struct forms_field *f = form_field_at(v->d, r->errors[i].path, &part);
+		const char *label = f ? forms_text_get(&f->label, v->lang) : NULL;
+		const char *msg = l == HTML_EN ? r->errors[i].en : r->errors[i].ja;
+		if (label && label[0])
+			html_printf(b, "<li><a href=\"#%s\">%s%s%s</a></li>", id, label,
+				    l == HTML_EN ? ": " : "：", msg);
+		else
+			html_printf(b, "<li><a href=\"#%s\">%s</a></li>", id, msg);
 		n++;
 	}
 	if (n)
