@@ -71,7 +71,7 @@ static json_t *answers(int k, json_t *doc)
 		"street", "中央一丁目2番3号", "applicant_phone", "090-1234-5678",
 		"applicant_email", "hanako@example.jp");
 	for (int i = 1; i <= 25; i++) {
-		char id[8], v[64];
+		char id[16], v[64];
 		snprintf(id, sizeof id, "q%02d", i);
 		snprintf(v, sizeof v, "回答%d-%d　テキスト", i, k);
 		json_object_set_new(a, id, json_string(v));

@@ -312,10 +312,11 @@ static int do_list(int argc, char **argv)
 			if (opts_get(o, no, "json"))
 				printf("{\"id\":%lld,\"receipt\":\"%s\",\"procedure\":\"%s\",\"version\":%d,"
 				       "\"department\":\"%s\",\"status\":\"%s\",\"submitted_at\":\"%s\","
-				       "\"assignee\":%lld,\"duplicate_of\":%lld}\n",
+				       "\"assignee\":%lld,\"duplicate_of\":%lld,\"revision\":%d}\n",
 				       (long long)rows[i].id, rows[i].receipt, rows[i].procedure,
 				       rows[i].version, rows[i].department, rows[i].status, when,
-				       (long long)rows[i].assignee, (long long)rows[i].duplicate_of);
+				       (long long)rows[i].assignee, (long long)rows[i].duplicate_of,
+				       rows[i].revision);
 			else
 				printf("%lld\t%s\t%s\t%d\t%s\t%s\t%s\n", (long long)rows[i].id,
 				       rows[i].receipt, rows[i].procedure, rows[i].version,

@@ -55,7 +55,7 @@ function jstDate(n = 0) {
   return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 }
 
-const next = (page) => page.locator('button[name="_action"][value="next"]').click();
+const next = (page) => page.locator('button.button[name="_action"][value="next"]').click();
 
 async function moveIn(js, email, password) {
   const ctx = await browser.newContext({ bypassCSP: true, javaScriptEnabled: js, viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
