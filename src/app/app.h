@@ -61,6 +61,11 @@ struct app {
 	struct arena *life_events_arena;
 };
 
+/* app_resident_csrf (page_apply.c) -- on a public page, the CSRF token of
+ * the request's resident session (for a button that starts something);
+ * 0 when the request has none. */
+int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r);
+
 /* --- procedure search (app_procsearch.c) --- */
 /* app_procedure_index -- put procedure d of tenant into the full-text
  * search (collection "procedure", id = its code), on sr's store: call it

@@ -330,8 +330,9 @@ int page_procedures(struct http_req *r)
 	return app_page_send(r, 200, &b, &p);
 }
 
-/* a resident session on a public page (the overview's start button) */
-static int resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r)
+/* a resident session on a public page (the overview's start button, the
+ * life-event result's): its CSRF token, 0 when there is none */
+int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r)
 {
 	const char *token = http_cookie(r, APP_SESSION_COOKIE);
 	if (!token)
@@ -410,7 +411,7 @@ int page_procedure(struct http_req *r)
 		html_printf(&b, "<li>%s</li>", html_t(l, "apply.prepare_nothing"));
 	buf_puts(&b, "</ul>");
 	char csrf[AUTH_CSRF_LEN + 1];
-	if (resident_csrf(csrf, r))
+	if (app_resident_csrf(csrf, r))
 		html_printf(&b, "<form method=\"post\" action=\"/procedures/%s/start\">"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<button type=\"submit\" class=\"button button-start\">%s</button></form>",

@@ -160,23 +160,6 @@ static void hidden_state(struct buf *b, const json_t *answers)
 	free(s);
 }
 
-/* a resident session on a public page: its CSRF token, for the start
- * button of the result page */
-static int resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r)
-{
-	const char *token = http_cookie(r, APP_SESSION_COOKIE);
-	if (!token)
-		return 0;
-	struct auth_session ses;
-	struct err e;
-	if (auth_session_check(&ses, app_store(r), &app_of(r)->auth, token, app_now(), &e) != 0)
-		return 0;
-	if (ses.kind != AUTH_KIND_RESIDENT || ses.stage != AUTH_STAGE_FULL ||
-	    strcmp(ses.tenant, app_req(r)->tenant.code) != 0)
-		return 0;
-	return auth_csrf_token(out, &ses, NULL, &e) == 0;
-}
-
 /* a register person code: letters, digits, '-' */
 static int v_person(const char *v, size_t n)
 {
@@ -329,7 +312,7 @@ static int render_result(struct http_req *r, const struct interview *iv,
 	app_page_open(&b, &p, r, arena_printf(r->arena, "%s — %s", forms_text_get(&le->title, lang),
 					      L(r, "必要な手続", "Procedures that apply")), NULL, NULL);
 	char csrf[AUTH_CSRF_LEN + 1] = "";
-	int can_start = iv->staff ? 1 : resident_csrf(csrf, r);
+	int can_start = iv->staff ? 1 : app_resident_csrf(csrf, r);
 	html_printf(&b, "<p>%s</p>", L(r, "回答から、次の手続が必要と考えられます。チェックを外すと、その手続は行いません。",
 				       "From your answers, these procedures apply. Untick one to leave it out."));
 	html_printf(&b, "<form method=\"post\" action=\"%s\">",

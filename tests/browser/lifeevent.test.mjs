@@ -6,50 +6,22 @@
 // database).  axe-core (WCAG 2.0 A and AA) on every page of the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
-import { startServer, cli, ROOT } from '../http/lib.mjs';
+import { launch, axe as axeCheck } from './lib.mjs';
+import { startServer, cli } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser;
 
 before(async () => {
   srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
 });
 
-// axe-core through the DevTools protocol (bypassCSP); with JavaScript off
-// in the page, evaluate() never returns there, so the check runs in a
-// second, scripted context on the same HTML (its style sheets through a
-// <base>), as in apply.test.mjs
-async function axe(page, label) {
-  let target = page, tmp = null;
-  if (page.__nojs) {
-    tmp = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 } });
-    target = await tmp.newPage();
-    const html = (await page.content()).replace('<head>', `<head><base href="${page.url()}">`);
-    await target.setContent(html, { waitUntil: 'load' });
-  }
-  await target.evaluate(AXE);
-  const res = await target.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  const overflow = await target.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (tmp) await tmp.close();
-  assert.deepEqual(res, [], `axe violations on ${label}`);
-  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px on ${label}`);
-}
+const axe = (page, label) => axeCheck(browser, page, label);
 
 function jstDate(n = 0) {
   return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);

@@ -8,46 +8,22 @@
 // with `madoguchi submission submit`, as a counter clerk would.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, Client, ROOT, cli, loginWithTotp } from '../http/lib.mjs';
+import { launch, axe as axeCheck } from './lib.mjs';
+import { startServer, Client, cli, loginWithTotp } from '../http/lib.mjs';
 import { submit, addStaff, inkanAnswers } from '../http/inbox_fixture.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser;
 
 before(async () => {
   srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
 });
 
-// axe in the page, or for a page without JavaScript in a scripted copy of
-// its HTML (evaluate() never returns in a page with JavaScript off)
-async function axe(page, label) {
-  let target = page, tmp = null;
-  if (page.__nojs) {
-    tmp = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 } });
-    target = await tmp.newPage();
-    const html = (await page.content()).replace('<head>', `<head><base href="${page.url()}">`);
-    await target.setContent(html, { waitUntil: 'load' });
-  }
-  await target.evaluate(AXE);
-  const res = await target.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  if (tmp) await tmp.close();
-  assert.deepEqual(res, [], `axe violations on ${label}`);
-}
+const axe = (page, label) => axeCheck(browser, page, label, { overflow: false });
 
 async function staffPage(client) {
   const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
