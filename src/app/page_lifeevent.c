@@ -846,6 +846,8 @@ int page_counter_pdf(struct http_req *r)
 			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", le->id));
 	rc = http_send(r, 200, "application/pdf", pdf, len);
 	free(pdf);
-	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf", le->id, AUDIT_R_OK);
+	/* whose register record was read, by its code (not the person's data) */
+	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf",
+		  juki ? arena_printf(r->arena, "%s:%s", le->id, person) : le->id, AUDIT_R_OK);
 	return rc;
 }

@@ -266,6 +266,10 @@ test('the counter prints the register person\'s filled forms as one PDF', async 
     assert.match(text, /03-5555-0202/);
     const pages = execFileSync('pdfinfo', [p], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)[1];
     assert.ok(Number(pages) >= 2, 'each form on its own page');
+    // the audit trail names whose register record staff printed
+    const audit = cli(['audit', 'query', '--db', srv.db, '--json']);
+    assert.ok(audit.split('\n').some((l) => l.includes('lifeevent.counter.pdf') && l.includes(`death:${code}`)),
+      'the counter print is audited with the register code');
     // an unknown register code is refused
     const bad = await fetch(srv.base + '/staff/counter/death/pdf', { method: 'POST',
       body: body.replace(`person=${code}`, 'person=NOPE-0000'),
