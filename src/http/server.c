@@ -155,6 +155,34 @@ static int open_listener(struct http_server *srv, struct err *e)
 	return fd;
 }
 
+/* every worker listens on its own SO_REUSEPORT socket, and the kernel
+ * would as gladly share the port with another process of the same user
+ * (an old server still running, a second one started by mistake), each
+ * then answering a share of the connections from its own database.  So
+ * before the workers bind, one socket without SO_REUSEPORT must get the
+ * port alone: if anything listens there, the start fails clearly. */
+static int check_port_alone(struct http_server *srv, struct err *e)
+{
+	const struct sockaddr_storage *a = &srv->addr;
+	int port = a->ss_family == AF_INET6
+		? ntohs(((const struct sockaddr_in6 *)a)->sin6_port)
+		: ntohs(((const struct sockaddr_in *)a)->sin_port);
+	if (port == 0)
+		return 0;
+	int fd = socket(a->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(e, ERR_IO, "socket: %s", strerror(errno));
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	int rc = 0;
+	if (bind(fd, (const struct sockaddr *)a, srv->addrlen) != 0)
+		rc = err_set(e, ERR_IO, "cannot listen on %s: %s%s", srv->cfg.listen,
+			     strerror(errno), errno == EADDRINUSE
+			     ? " (another server is listening there)" : "");
+	close(fd);
+	return rc;
+}
+
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
 	struct worker *w = listener->data;
@@ -468,6 +496,11 @@ int http_server_run(struct http_server *srv,
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 	signal(SIGPIPE, SIG_IGN);
+	int alone = check_port_alone(srv, e);
+	if (alone) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return alone;
+	}
 
 	srv->workers = calloc((size_t)srv->nthreads, sizeof *srv->workers);
 	if (!srv->workers)

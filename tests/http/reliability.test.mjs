@@ -12,7 +12,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, cli, ROOT } from './lib.mjs';
+import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, cli, ROOT, BIN } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -140,4 +140,27 @@ test('a full disk: 507 with a clear message, database intact, service back', asy
     execFileSync('umount', [mnt]);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a second server on a port already served refuses to start (no silent sharing of connections)', async () => {
+  // every worker listens with SO_REUSEPORT; without the check a second
+  // process of the same user would take a share of the connections and
+  // answer them from its own database
+  const srv = await startServer();
+  try {
+    const other = mkdtempSync(join(tmpdir(), 'madoguchi-second-'));
+    try {
+      const db = `sqlite:${join(other, 'db.sqlite')}`;
+      cli(['demo', '--db', db, '--key-dir', join(other, 'keys')]);
+      const r = await new Promise((resolve) => {
+        execFile(BIN, ['serve', '--db', db, '--key-dir', join(other, 'keys'), '--listen', `127.0.0.1:${srv.port}`],
+          { timeout: 20000 }, (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stderr }));
+      });
+      assert.notEqual(r.code, 0, 'the second server must exit with an error');
+      assert.match(r.stderr, /サーバーを起動できませんでした/);
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${srv.port}: .*another server is listening there`));
+      // the first server still answers every connection
+      for (let i = 0; i < 20; i++) assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
+    } finally { rmSync(other, { recursive: true, force: true }); }
+  } finally { await srv.stop(); }
 });
