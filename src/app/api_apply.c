@@ -19,8 +19,9 @@
  *     validation errors are 422 with "errors":[{path, code, message_ja,
  *     message_en}] and never echo a value.
  *   - Every change to a submission (submit, withdraw, transition,
- *     assignment, comment) appends an audit record, in the change's
- *     transaction except for the submission itself (see audit_after); a
+ *     assignment, comment) appends an audit record in the change's
+ *     transaction (a submission's through apply_submit_with's in_tx, so
+ *     that the group commit carries it); a
  *     resident's own drafts and uploads are not audited (nobody else sees
  *     them before they are submitted, and their writes go through
  *     src/apply's group commit, which a record of their own would
@@ -339,17 +340,6 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 			    AUDIT_R_OK, e);
 }
 
-/* a submission is written by src/apply's group commit (one fsync for the
- * submissions of several threads), which a transaction of the handler's
- * own would bypass: its audit record follows in a transaction of its own,
- * and a failure to write it is logged (the submission is already
- * durable).  Staff writes and withdrawals commit with their record. */
-static void audit_after(struct http_req *r, const char *action, const char *type,
-			const char *id)
-{
-	app_audit(r, action, type, id, AUDIT_R_OK);
-}
-
 static int tx_begin(struct http_req *r, struct err *e)
 {
 	return store_begin(app_store(r), e);
@@ -609,13 +599,18 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	struct forms_result fr;
 	memset(&fr, 0, sizeof fr);
 	struct err e;
-	int rc = apply_submit(&s, &fr, r->arena, app_store(r), who, id, sig, app_now(), &e);
-	if (rc == 0)
-		audit_after(r, sig ? "apply.submit.signed" : "apply.submit", "submission", s.receipt);
-	if (rc == 0 && signed_sha && strcmp(signed_sha, s.sha256) != 0)
-		/* the draft changed between verification and submission (the
-		 * resident's own concurrent save): the record says so */
-		log_error("signed submission stored over other bytes", "receipt", s.receipt);
+	/* the audit record commits with the submission (one group commit);
+	 * a signed submission is stored only over the bytes verified */
+	struct app_submit_audit au;
+	app_submit_audit_init(&au, r, sig ? "apply.submit.signed" : "apply.submit", "submission");
+	struct apply_submit_opts o = { .sig = sig, .expect_sha256 = signed_sha,
+				       .in_tx = app_submit_audit, .in_tx_arg = &au };
+	int rc = apply_submit_with(&s, &fr, r->arena, app_store(r), who, id, &o, app_now(), &e);
+	if (rc == ERR_CONFLICT && o.stale)
+		return http_send_error(r, rc,
+			"署名の後に申請内容が変更されました。もう一度署名してください。",
+			"The application changed after it was signed. Please sign it again.",
+			e.detail);
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == ERR_INVALID)

@@ -260,6 +260,22 @@ int page_my_applications(struct http_req *r);
  * strings live in a. */
 struct apply_actor;
 int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
+/* app_submit_audit -- an apply_submit_opts.in_tx hook (arg: struct
+ * app_submit_audit): the submission's audit record (action,
+ * object_type, object_id its receipt), written in the submission's own
+ * transaction.  Fill it with
+ * app_submit_audit_init on the request's thread: the hook may run on
+ * another thread (the group commit's leader) and never reads r. */
+struct app_submit_audit {
+	const struct audit_config *c;
+	struct app_actor actor;
+	const char *action, *object_type;
+};
+struct apply_submission;
+void app_submit_audit_init(struct app_submit_audit *out, struct http_req *r,
+			   const char *action, const char *object_type);
+int app_submit_audit(struct store *s, const struct apply_submission *sub, void *arg,
+		     struct err *e);
 /* --- end apply --- */
 
 /* --- api (api_apply.c): the applications JSON API --- */
@@ -302,16 +318,6 @@ struct sign_trust;
 int app_trust_init(struct app *a, struct err *e);
 void app_trust_done(struct app *a);
 const struct sign_trust *app_trust(struct http_req *r);
-/* --- apply (app_apply.c) --- */
-/* app_apply_actor -- who acts on applications, from the request's session
- * (the route must declare a permission, so that the session is loaded):
- * a resident's full session gives APPLY_RESIDENT; a staff member's gives
- * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
- * read back as '-'; "dept.all": ndepts -1); anything else ERR_AUTH.  The
- * strings live in a. */
-struct apply_actor;
-int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
-/* --- end apply --- */
 /* --- registry: procedure editor (page_procedures.c), once only (app_prefill.c) --- */
 extern const struct http_param_spec app_p_proc_code[];
 extern const struct http_param_spec app_p_proc_version[];

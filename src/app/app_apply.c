@@ -80,3 +80,22 @@ int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r
 	}
 	return 0;
 }
+
+/* ---- the audit record of a submission, in its own transaction ---- */
+
+void app_submit_audit_init(struct app_submit_audit *out, struct http_req *r,
+			   const char *action, const char *object_type)
+{
+	out->c = &app_of(r)->audit;
+	app_actor_of(&out->actor, r);
+	out->action = action;
+	out->object_type = object_type;
+}
+
+int app_submit_audit(struct store *s, const struct apply_submission *sub, void *arg,
+		     struct err *e)
+{
+	const struct app_submit_audit *a = arg;
+	return app_audit_as(s, a->c, &a->actor, a->action, a->object_type, sub->receipt,
+			    AUDIT_R_OK, e);
+}

@@ -917,8 +917,8 @@ int page_draft_canonical(struct http_req *r)
  * 0 with *sig filled (arena strings), else ERR_AUTH / ERR_UNAVAILABLE
  * with res->reason saying why */
 static int page_apply_verify(struct apply_signature *sig, struct sign_result *res,
-			     struct http_req *r, struct draft_ctx *c, const void *cms,
-			     size_t n, int64_t now, struct err *e)
+			     char signed_sha[65], struct http_req *r, struct draft_ctx *c,
+			     const void *cms, size_t n, int64_t now, struct err *e)
 {
 	char *text;
 	size_t len;
@@ -927,6 +927,7 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 	int rc = draft_canonical(&text, &len, r, c, now, e);
 	if (rc)
 		return rc;
+	forms_sha256_hex(signed_sha, text, len);
 	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);
 	if (rc)
 		return rc;
@@ -983,12 +984,13 @@ int page_draft_submit(struct http_req *r)
 		return fail(r, rc, &e);
 	struct apply_signature sig, *sigp = NULL;
 	memset(&sig, 0, sizeof sig);
+	char signed_sha[65] = "";
 	int64_t now = app_now();
 	if (pr.sig && pr.sig_len) {
 		const char *why = html_t(l, "apply.sig_unavailable");
 #ifdef HAVE_SIGN
 		struct sign_result sres;
-		rc = page_apply_verify(&sig, &sres, r, &c, pr.sig, pr.sig_len, now, &e);
+		rc = page_apply_verify(&sig, &sres, signed_sha, r, &c, pr.sig, pr.sig_len, now, &e);
 		if (rc && sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
 			why = arena_printf(r->arena, "%s %s", html_t(l, "apply.sig_refused"),
 					   sign_reason_message(sres.reason, lang_code(r)));
@@ -1031,7 +1033,18 @@ int page_draft_submit(struct http_req *r)
 #endif
 	struct apply_submission sub;
 	struct forms_result res;
-	rc = apply_submit(&sub, &res, r->arena, app_store(r), &c.who, c.dr.id, sigp, now, &e);
+	/* the audit record commits with the submission (one group commit);
+	 * a signed submission is stored only over the bytes verified */
+	struct app_submit_audit au;
+	app_submit_audit_init(&au, r, AUDIT_A_WRITE, "apply.submitted");
+	struct apply_submit_opts so = { .sig = sigp, .expect_sha256 = sigp ? signed_sha : NULL,
+					.in_tx = app_submit_audit, .in_tx_arg = &au };
+	rc = apply_submit_with(&sub, &res, r->arena, app_store(r), &c.who, c.dr.id, &so, now, &e);
+	if (rc == ERR_CONFLICT && so.stale) {
+		struct forms_result r2;
+		forms_validate(&r2, r->arena, c.d, c.dr.answers, c.today, &e);
+		return render_confirm(r, 409, &c, &r2, html_t(l, "apply.sig_stale"));
+	}
 	if (rc == ERR_INVALID) {
 		int errpage = form_error_page(c.d, &res);
 		if (errpage >= 0)
@@ -1046,7 +1059,6 @@ int page_draft_submit(struct http_req *r)
 	}
 	if (rc)
 		return fail(r, rc, &e);
-	app_audit(r, AUDIT_A_WRITE, "apply.submitted", sub.receipt, AUDIT_R_OK);
 	receipt_mail(r, &sub, c.d);
 	return http_redirect(r, 303, arena_printf(r->arena, "/submissions/%s?new=1", sub.receipt));
 }

@@ -226,6 +226,31 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 		 const struct apply_signature *sig, int64_t now,
 		 struct err *e);
 
+/* apply_submit_with -- apply_submit with options:
+ * - sig: the verified signature, or NULL;
+ * - expect_sha256: when set, ERR_CONFLICT with stale = 1 unless the
+ *   canonical form about to be stored hashes to it (the bytes the
+ *   resident signed: a save of the draft after signing must not be
+ *   stored under that signature);
+ * - in_tx: run in the submission's own transaction once it is written
+ *   (the caller's audit record), so that one commit makes both durable;
+ *   its error fails the submission.  It may run on another thread's
+ *   connection (the group commit's leader): it uses only s, sub and arg,
+ *   and the caller waits meanwhile. */
+struct apply_submit_opts {
+	const struct apply_signature *sig;
+	const char *expect_sha256;
+	int (*in_tx)(struct store *s, const struct apply_submission *sub, void *arg,
+		     struct err *e);
+	void *in_tx_arg;
+	int stale;                   /* out: expect_sha256 did not match   */
+};
+int apply_submit_with(struct apply_submission *out, struct forms_result *r,
+		      struct arena *a, struct store *s,
+		      const struct apply_actor *who, int64_t draft_id,
+		      struct apply_submit_opts *o, int64_t now,
+		      struct err *e);
+
 /* apply_canonical -- the bytes a resident signs for this draft (the
  * canonical form of its normalised answers, forms_canonical), for the
  * signing step before apply_submit.  ERR_INVALID when the answers do not

@@ -500,14 +500,44 @@ struct submit_job {
 	struct arena *a;
 	const struct apply_actor *who;
 	const struct apply_prep *p;
+	const struct apply_submit_opts *o;
 	int64_t now;
 };
 
-/* the write, on the connection of whichever thread leads the group */
+/* the write, on the connection of whichever thread leads the group, and
+ * the caller's own record of it in the same transaction */
 static int submit_fn(struct store *s, void *arg, struct err *e)
 {
 	struct submit_job *j = arg;
-	return apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+	int rc = apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+	if (rc == 0 && j->o && j->o->in_tx)
+		rc = j->o->in_tx(s, j->out, j->o->in_tx_arg, e);
+	return rc;
+}
+
+int apply_submit_with(struct apply_submission *out, struct forms_result *r,
+		      struct arena *a, struct store *s,
+		      const struct apply_actor *who, int64_t draft_id,
+		      struct apply_submit_opts *o, int64_t now,
+		      struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	struct apply_prep p;
+	int rc = apply_prepare(&p, r, a, s, who, draft_id, o ? o->sig : NULL, now, e);
+	if (rc)
+		return rc;
+	/* what was signed must be what is stored: a save of the draft
+	 * between the signing and now changed the bytes */
+	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		o->stale = 1;
+		return err_set(e, ERR_CONFLICT, "apply: draft %lld changed after it was signed",
+			       (long long)draft_id);
+	}
+	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
+	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
+		return rc;
+	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o, .now = now };
+	return apply_group_write(s, submit_fn, &j, e);
 }
 
 int apply_submit(struct apply_submission *out, struct forms_result *r,
@@ -516,16 +546,8 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 		 const struct apply_signature *sig, int64_t now,
 		 struct err *e)
 {
-	memset(out, 0, sizeof *out);
-	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, draft_id, sig, now, e);
-	if (rc)
-		return rc;
-	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
-	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
-		return rc;
-	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .now = now };
-	return apply_group_write(s, submit_fn, &j, e);
+	struct apply_submit_opts o = { .sig = sig };
+	return apply_submit_with(out, r, a, s, who, draft_id, &o, now, e);
 }
 
 int apply_canonical(char **text, size_t *len, struct forms_result *r,

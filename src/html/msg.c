@@ -329,6 +329,8 @@ static const struct msg catalog[] = {
 	{ "apply.sig_missing", "この手続には電子署名が必要です。署名ファイルを選んでください。",
 	  "This procedure needs an electronic signature. Choose the signature file.", NULL },
 	{ "apply.sig_refused", "電子署名を確認できませんでした。", "The signature could not be verified.", NULL },
+	{ "apply.sig_stale", "署名の後に申請内容が変更されました。もう一度データをダウンロードして署名してください。",
+	  "The application changed after it was signed. Download the data again and sign it.", NULL },
 	{ "apply.sig_unavailable", "現在、電子署名を確認できません。時間をおいてお試しください。",
 	  "Signatures cannot be checked at the moment. Please try again later.", NULL },
 	{ "apply.received", "申請を受け付けました", "Application received", "もうしこみを うけつけました" },

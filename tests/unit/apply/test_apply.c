@@ -1462,6 +1462,97 @@ static void test_signature_required(void)
 	arena_free(a);
 }
 
+/* ---- apply_submit_with: the caller's write in the same transaction, and
+ * the bytes that were signed ---------------------------------------------- */
+
+struct hook_arg {
+	int calls, fail;
+	char receipt[APPLY_RECEIPT_LEN + 1];
+};
+
+/* a row of the caller's in the submission's transaction (a table of the
+ * test's own, as the server writes its audit record) */
+static int hook_write(struct store *s, const struct apply_submission *sub, void *arg,
+		      struct err *e)
+{
+	struct hook_arg *h = arg;
+	h->calls++;
+	snprintf(h->receipt, sizeof h->receipt, "%s", sub->receipt);
+	if (h->fail)
+		return err_set(e, ERR_DB, "hook failed on purpose");
+	struct store_val v[] = { sv_text(sub->receipt) };
+	int rc = store_exec(s, "INSERT INTO test_submit_hook (receipt) VALUES ($1)", v, 1, e);
+	return rc < 0 ? rc : 0;
+}
+
+static void test_submit_with(void)
+{
+	struct apply_actor a1 = resident(97101);
+	struct err e;
+	struct arena *a = arena_new(0);
+	T_EQ_INT(store_script(S, "DROP TABLE IF EXISTS test_submit_hook;"
+				 "CREATE TABLE test_submit_hook (receipt TEXT NOT NULL)", &e), 0);
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "with");
+	T_REQUIRE(cert);
+	json_incref(cert);          /* inu_answers takes a reference; used twice */
+	json_t *ans = inu_answers("クミン", "1985-04-01", "タロ", cert);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	json_decref(ans);
+	char *text = NULL;
+	size_t len = 0;
+	struct forms_result r;
+	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	char signed_sha[65] = "";
+	forms_sha256_hex(signed_sha, text, len);
+	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+
+	/* the hook fails: nothing of the submission is written */
+	struct hook_arg h = { .fail = 1 };
+	struct apply_submit_opts o = { .in_tx = hook_write, .in_tx_arg = &h };
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o, NOW, &e), ERR_DB);
+	T_EQ_INT(h.calls, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), 0);   /* the draft is still there */
+
+	/* the draft is saved again after "signing": refused as stale, nothing written */
+	json_t *changed = inu_answers("クミン", "1985-04-01", "ジロ", cert);
+	T_EQ_INT(apply_draft_save(S, &a1, did, changed, 1, NOW + 1, &e), 0);
+	json_decref(changed);
+	struct apply_submit_opts o2 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
+					.in_tx_arg = &h };
+	h = (struct hook_arg){ 0 };
+	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o2, NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(o2.stale, 1);
+	T_EQ_INT(h.calls, 0);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+
+	/* the bytes now in the draft: written, the hook's row with it */
+	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	forms_sha256_hex(signed_sha, text, len);
+	struct apply_submit_opts o3 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
+					.in_tx_arg = &h };
+	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o3, NOW, &e), 0);
+	T_EQ_INT(o3.stale, 0);
+	T_EQ_INT(h.calls, 1);
+	T_EQ_STR(h.receipt, sub.receipt);
+	T_EQ_STR(sub.sha256, signed_sha);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before + 1);
+	/* the hook's rows: only the one of the written submission (the
+	 * failed attempt's was rolled back with it) */
+	int64_t n = -1;
+	store_query_int(&n, S, "SELECT count(*) FROM test_submit_hook", NULL, 0, NULL);
+	T_EQ_INT(n, 1);
+	char *got = NULL;
+	store_query_text(&got, S, "SELECT receipt FROM test_submit_hook", NULL, 0, NULL);
+	T_EQ_STR(got ? got : "", sub.receipt);
+	free(got);
+	store_script(S, "DROP TABLE test_submit_hook", NULL);
+	arena_free(a);
+}
+
 /* ---- app_apply_actor: the actor from a request's session -------------- */
 
 static void test_app_actor(void)
@@ -1558,6 +1649,7 @@ int main(void)
 	T_RUN(test_group_commit);
 	T_RUN(test_caller_tx);
 	T_RUN(test_signature_required);
+	T_RUN(test_submit_with);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
 	store_close(S);
