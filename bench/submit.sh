@@ -7,6 +7,10 @@
 #   figure db_read_sqlite_rps VALUE per_s   the core's database-backed read
 #                                           (/api/v1/municipality), same run
 #   figure submit_sqlite_vs_db_read VALUE ratio  submissions/s ÷ reads/s
+#   figure submit_sqlite_writes_per_commit VALUE ratio  writes one group
+#                                           commit (one fsync) carried
+#   figure submit_sqlite_commit_ms VALUE ms  a group commit's leader time
+#                                           (its writes, COMMIT, fsync)
 #   ... and the same with _pg for PostgreSQL.
 #
 # A submission is the whole resident flow, four requests: create a draft,
@@ -75,12 +79,15 @@ run() { # name db-url
     --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   register "http://127.0.0.1:$PORT"
+  local m0 m1
+  m0=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' ')
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
     bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
+  m1=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' ')
   local dbread
   dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
   kill "$mg"; wait "$mg" 2>/dev/null || true
-  awk -v n="$name" -v r="$dbread" '
+  awk -v n="$name" -v r="$dbread" -v m0="$m0" -v m1="$m1" '
     { v[$1] = $2 }
     END {
       printf "figure submit_%s %.1f per_s\n", n, v["rate"]
@@ -89,6 +96,10 @@ run() { # name db-url
       printf "figure submit_%s_post_p99 %.1f ms\n", n, v["submit_p99"]
       printf "figure db_read_%s_rps %.0f per_s\n", n, r
       printf "figure submit_%s_vs_db_read %.4f ratio\n", n, v["rate"] / r
+      # SQLite only: writes (draft, upload, answers, submission) per commit
+      split(m0, a, " "); split(m1, b, " ")
+      if (b[1] > a[1]) printf "figure submit_%s_writes_per_commit %.1f ratio\n", n, (b[2] - a[2]) / (b[1] - a[1])
+      if (b[1] > a[1]) printf "figure submit_%s_commit_ms %.2f ms\n", n, 1000 * (b[3] - a[3]) / (b[1] - a[1])
     }' "$T/out-$name"
 }
 

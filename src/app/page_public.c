@@ -5,6 +5,7 @@
  * and the public municipality JSON (read from the database every time).
  */
 #include "app/app.h"
+#include "apply/apply.h"
 #include "base/util.h"
 
 #include <jansson.h>
@@ -116,6 +117,20 @@ int page_metrics(struct http_req *r)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	http_metrics_write(&b);
+	/* the group commit of online applications: writes per commit shows
+	 * how many submissions one fsync carries */
+	int64_t commits, writes, busy_us;
+	apply_group_stats(&commits, &writes, &busy_us);
+	buf_printf(&b, "# HELP madoguchi_apply_group_commits_total Commits of src/apply's group commit (SQLite).\n"
+		   "# TYPE madoguchi_apply_group_commits_total counter\n"
+		   "madoguchi_apply_group_commits_total %lld\n"
+		   "# HELP madoguchi_apply_group_writes_total Writes those commits carried.\n"
+		   "# TYPE madoguchi_apply_group_writes_total counter\n"
+		   "madoguchi_apply_group_writes_total %lld\n"
+		   "# HELP madoguchi_apply_group_busy_seconds_total Time the commits' leaders spent writing.\n"
+		   "# TYPE madoguchi_apply_group_busy_seconds_total counter\n"
+		   "madoguchi_apply_group_busy_seconds_total %.6f\n",
+		   (long long)commits, (long long)writes, (double)busy_us / 1e6);
 	http_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&b), b.len);
 	buf_done(&b);
 	return 0;

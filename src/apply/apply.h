@@ -251,6 +251,11 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct apply_submit_opts *o, int64_t now,
 		      struct err *e);
 
+/* apply_group_stats -- of the SQLite group commit in this process, so
+ * far: commits made, the writes they carried, and the time their leaders
+ * spent writing and committing (microseconds).  For /metrics. */
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
+
 /* apply_canonical -- the bytes a resident signs for this draft (the
  * canonical form of its normalised answers, forms_canonical), for the
  * signing step before apply_submit.  ERR_INVALID when the answers do not

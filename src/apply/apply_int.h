@@ -164,9 +164,6 @@ int apply_event_add(struct store *s, const struct apply_actor *who,
 int apply_group_write(struct store *s,
 		      int (*fn)(struct store *s, void *arg, struct err *e),
 		      void *arg, struct err *e);
-/* apply_group_stats -- commits made, writes they carried and the time
- * leaders spent writing and committing (microseconds), so far. */
-void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
 
 /* apply_state_final -- rejected, completed, withdrawn. */
 int apply_state_final(const char *st);
