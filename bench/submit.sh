@@ -105,7 +105,7 @@ run() { # name db-url
 
 DBDIR=${SUBMIT_DB_DIR:-$T}
 run sqlite "sqlite:$DBDIR/submit-bench-$$.sqlite"
-rm -f "$DBDIR/submit-bench-$$.sqlite"*
+rm -rf "$DBDIR/submit-bench-$$.sqlite"*
 
 if [ "${SUBMIT_PG:-1}" != 0 ]; then
   mkdir -p "$T/pg"

@@ -72,8 +72,12 @@ static int apply_purge_job(struct jobs_ctx *ctx, void *arg, struct err *e)
 	}
 	if ((rc = store_commit(ctx->store, e)))
 		return rc;
-	char msg[64];
-	snprintf(msg, sizeof msg, "deleted %d drafts", n);
+	/* then the attachment files (SQLite) that no row names any more */
+	int64_t files = 0;
+	if ((rc = apply_files_collect(&files, ctx->store, app_now(), e)))
+		return rc;
+	char msg[96];
+	snprintf(msg, sizeof msg, "deleted %d drafts, %lld attachment files", n, (long long)files);
 	jobs_progress(ctx, 100, msg);
 	jobs_set_result(ctx, msg);
 	return 0;

@@ -256,6 +256,20 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
  * spent writing and committing (microseconds).  For /metrics. */
 void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
 
+/* apply_files_collect -- on SQLite, remove the attachment files beside
+ * the database that no apply_files row names any more (after
+ * apply_drafts_purge) and that are over an hour old; *removed counts
+ * them.  Nothing to do on PostgreSQL (the bytes are in the table). */
+int apply_files_collect(int64_t *removed, struct store *s, int64_t now, struct err *e);
+
+/* apply_backup_blob -- a store_progress.blob hook for store_backup (arg:
+ * the store being backed up): the bytes of an attachment kept as a file
+ * beside a SQLite database, so that the dump holds them (and restores
+ * into either engine).  ERR_DB when a file is missing or damaged. */
+struct store_rows;
+int apply_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
+		      void **p, size_t *n, struct err *e);
+
 /* apply_canonical -- the bytes a resident signs for this draft (the
  * canonical form of its normalised answers, forms_canonical), for the
  * signing step before apply_submit.  ERR_INVALID when the answers do not

@@ -165,6 +165,22 @@ int apply_group_write(struct store *s,
 		      int (*fn)(struct store *s, void *arg, struct err *e),
 		      void *arg, struct err *e);
 
+/* ---- blobs.c: attachment bytes as files beside a SQLite database ---- */
+#define APPLY_BLOB_PATH_MAX 4200
+/* apply_blob_dir -- 1 and the directory (<database>.files) when s keeps
+ * attachment bytes in files (SQLite on a file), else 0 (in the table). */
+int apply_blob_dir(char *out, size_t cap, const struct store *s);
+/* apply_blob_exists -- 1 when the file of sha is there with n bytes. */
+int apply_blob_exists(const char *dir, const char *sha, size_t n);
+/* apply_blob_write -- make the file of sha durable (nothing to do when it
+ * exists): temporary file, fdatasync, rename, fsync of the directory. */
+int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
+		     struct err *e);
+/* apply_blob_read -- the n bytes of sha into the arena, checked against
+ * the hash (ERR_DB when missing or damaged). */
+int apply_blob_read(const void **out, struct arena *a, const char *dir, const char *sha,
+		    size_t n, struct err *e);
+
 /* apply_state_final -- rejected, completed, withdrawn. */
 int apply_state_final(const char *st);
 

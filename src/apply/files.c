@@ -1,6 +1,8 @@
 /*
- * files.c -- attachments, stored in the database (so that a backup holds
- * everything and a receipt number implies a durable file).
+ * files.c -- attachments: their rows in the database, their bytes in the
+ * table (PostgreSQL) or in files beside a SQLite database (blobs.c); a
+ * backup holds the bytes either way, and a receipt number implies a
+ * durable file.
  *
  * Invariants: a file row belongs to one owner (a resident, or staff at
  * the counter) and is keyed by (tenant, owner, sha256): the same bytes
@@ -17,14 +19,30 @@
 #include <string.h>
 
 /* the insert, on the connection of whichever thread leads the group
- * commit (an upload is durable when apply_file_put returns) */
+ * commit (an upload is durable when apply_file_put returns).  With the
+ * bytes in a file (blobs.c), the file was made durable before, outside
+ * the writer's lock; here, under the lock, it is checked to be still
+ * there (the files' garbage collection removes only under that lock) and
+ * written again in the rare case it was removed meanwhile. */
+struct put_job {
+	struct store_val v[9];
+	const char *dir;             /* NULL: the bytes go in the table     */
+	const void *data;
+	size_t n;
+};
+
 static int put_fn(struct store *s, void *arg, struct err *e)
 {
-	int rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
-			    " size, name, data, created_at, touched_at)"
-			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-			    " ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
-			    " DO UPDATE SET touched_at = excluded.touched_at", arg, 9, e);
+	struct put_job *j = arg;
+	int rc;
+	if (j->dir && !apply_blob_exists(j->dir, j->v[3].p, j->n) &&
+	    (rc = apply_blob_write(j->dir, j->v[3].p, j->data, j->n, e)))
+		return rc;
+	rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
+			" size, name, data, created_at, touched_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+			" ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
+			" DO UPDATE SET touched_at = excluded.touched_at", j->v, 9, e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -53,11 +71,22 @@ int apply_file_put(json_t **meta, struct store *s,
 		json_decref(m);
 		return err_set(e, ERR_INTERNAL, "apply: file metadata incomplete");
 	}
-	struct store_val v[] = {
-		sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(sha), sv_text(type),
-		sv_int((int64_t)n), sv_text(clean), sv_blob(data, n), sv_int(now),
+	char dir[APPLY_BLOB_PATH_MAX];
+	struct put_job j = {
+		.v = { sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(sha), sv_text(type),
+		       sv_int((int64_t)n), sv_text(clean), sv_blob(data, n), sv_int(now) },
+		.data = data, .n = n,
 	};
-	rc = apply_group_write(s, put_fn, v, e);
+	if (apply_blob_dir(dir, sizeof dir, s)) {
+		/* the bytes become durable here, outside the one writer's lock */
+		if ((rc = apply_blob_write(dir, sha, data, n, e))) {
+			json_decref(m);
+			return rc;
+		}
+		j.dir = dir;
+		j.v[7] = sv_blob("", 0);
+	}
+	rc = apply_group_write(s, put_fn, &j, e);
 	if (rc < 0) {
 		json_decref(m);
 		return rc;
@@ -66,8 +95,8 @@ int apply_file_put(json_t **meta, struct store *s,
 	return 0;
 }
 
-static int file_row(struct apply_file *out, struct arena *a, struct store_rows *r,
-		    struct err *e)
+static int file_row(struct apply_file *out, struct arena *a, struct store *s,
+		    struct store_rows *r, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	out->id = store_col_int(r, 0);
@@ -77,11 +106,22 @@ static int file_row(struct apply_file *out, struct arena *a, struct store_rows *
 	out->name = arena_strdup(a, store_col_text(r, 4));
 	size_t n = 0;
 	const void *p = store_col_blob(r, 5, &n);
-	void *copy = arena_alloc(a, n ? n : 1);
-	if (!out->name || !copy)
+	char dir[APPLY_BLOB_PATH_MAX];
+	if (!out->name)
 		return err_set(e, ERR_NOMEM, "apply: arena full");
-	memcpy(copy, p, n);
-	out->data = copy;
+	if (n == 0 && out->size > 0 && apply_blob_dir(dir, sizeof dir, s)) {
+		/* the bytes are in the attachment store (blobs.c) */
+		int rc = apply_blob_read(&out->data, a, dir, out->sha256, (size_t)out->size, e);
+		if (rc)
+			return rc;
+		n = (size_t)out->size;
+	} else {
+		void *copy = arena_alloc(a, n ? n : 1);
+		if (!copy)
+			return err_set(e, ERR_NOMEM, "apply: arena full");
+		memcpy(copy, p, n);
+		out->data = copy;
+	}
 	if ((int64_t)n != out->size)
 		return err_set(e, ERR_INTERNAL, "apply: file %lld size mismatch", (long long)out->id);
 	return 0;
@@ -111,7 +151,7 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 			return rc;
 		rc = store_rows_next(r, e);
 		if (rc == 1)
-			rc = file_row(out, a, r, e);
+			rc = file_row(out, a, s, r, e);
 		else if (rc == 0)
 			rc = ERR_NOTFOUND;
 		store_rows_free(r);
@@ -135,7 +175,7 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 		return rc;
 	rc = store_rows_next(r, e);
 	if (rc == 1)
-		rc = file_row(out, a, r, e);
+		rc = file_row(out, a, s, r, e);
 	else if (rc == 0)
 		rc = err_set(e, ERR_NOTFOUND, "apply: file not found");
 	store_rows_free(r);

@@ -15,6 +15,7 @@
 #include "base/util.h"
 
 #include "app/app.h"
+#include "apply/apply.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -146,7 +147,8 @@ static int run(int argc, char **argv, int is_backup)
 	FILE *f = NULL;
 	int rc;
 	long long rows = 0;
-	struct store_progress pr = { progress, NULL };
+	/* attachments kept as files beside a SQLite database go into the dump */
+	struct store_progress pr = { progress, NULL, apply_backup_blob, s };
 	if (is_backup) {
 		f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wx");
 		if (!f) {

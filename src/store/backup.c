@@ -72,14 +72,44 @@ static int backup_table(struct store *s, FILE *out, const char *table,
 	long long n = 0;
 	while (rc == 0 && (rc = store_rows_next(r, e)) == 1) {
 		json_t *row = json_array();
+		int hrc = 0;
 		for (int i = 0; i < ncols && row; i++) {
-			json_t *v = value_json(r, i);
+			json_t *v = NULL;
+			size_t len = 1;
+			if (pr && pr->blob && store_col_type(r, i) == STORE_T_BLOB &&
+			    (store_col_blob(r, i, &len), len == 0)) {
+				void *ext = NULL;
+				size_t extn = 0;
+				if ((hrc = pr->blob(pr->blob_arg, table, r, i, &ext, &extn, e)))
+					break;
+				if (ext) {
+					char *hex = malloc(2 * extn + 1);
+					if (hex) {
+						hex_encode(hex, ext, extn);
+						v = json_pack("{s:s}", "hex", hex);
+						free(hex);
+					}
+					free(ext);
+					if (!v) {
+						json_decref(row);
+						row = NULL;
+						break;
+					}
+				}
+			}
+			if (!v)
+				v = value_json(r, i);
 			if (!v) {
 				json_decref(row);
 				row = NULL;
 				break;
 			}
 			json_array_append_new(row, v);
+		}
+		if (hrc) {
+			json_decref(row);
+			rc = hrc;
+			break;
 		}
 		rc = row ? write_line(out, row, e) : err_set(e, ERR_NOMEM, "out of memory");
 		if (++n % 1000 == 0 && pr && pr->fn)

@@ -177,6 +177,15 @@ void store_tables_free(char **names, int n);
 struct store_progress {
 	void (*fn)(const char *table, long long rows, void *arg);
 	void *arg;
+	/* blob (backup only, may be NULL): bytes a module keeps outside the
+	 * database for a row (src/apply's attachment files).  Called for
+	 * every zero-length blob cell; 0 with *p NULL keeps it empty, 0 with
+	 * *p set (malloc'd, freed by the backup) writes those bytes instead,
+	 * an error stops the backup (a backup without the bytes is no
+	 * backup). */
+	int (*blob)(void *arg, const char *table, struct store_rows *r, int col,
+		    void **p, size_t *n, struct err *e);
+	void *blob_arg;
 };
 int store_backup(struct store *s, FILE *out, const struct store_progress *pr,
 		 long long *rows, struct err *e);

@@ -15,7 +15,11 @@
  */
 #include "t.h"
 
+#include <ftw.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -1296,7 +1300,9 @@ static void test_backup_roundtrip(void)
 	FILE *out = open_memstream(&dump, &len);
 	T_REQUIRE(out);
 	long long rows = 0;
-	T_EQ_INT(store_backup(S, out, NULL, &rows, &e), 0);
+	/* as `madoguchi backup` does: attachment files go into the dump */
+	struct store_progress pr = { NULL, NULL, apply_backup_blob, S };
+	T_EQ_INT(store_backup(S, out, &pr, &rows, &e), 0);
 	fclose(out);
 	char path[160];
 	snprintf(path, sizeof path, "sqlite:%s-restored", sqlite_path + 7);
@@ -1315,7 +1321,7 @@ static void test_backup_roundtrip(void)
 	const char *checks[] = {
 		"SELECT count(*) FROM apply_submissions",
 		"SELECT count(*) FROM apply_files",
-		"SELECT sum(length(data)) FROM apply_files",
+		"SELECT sum(size) FROM apply_files",
 		"SELECT max(n) FROM apply_receipt_seq",
 		"SELECT count(*) FROM apply_events",
 		"SELECT count(*) FROM apply_submission_files",
@@ -1327,6 +1333,12 @@ static void test_backup_roundtrip(void)
 		if (a != b || a <= 0)
 			T_FAIL_("%s: %lld before, %lld after", checks[i], (long long)a, (long long)b);
 	}
+	/* the bytes came along: in the restored table (restored rows hold
+	 * their bytes inline, which the reading side takes as they are) */
+	int64_t bytes = -1, inline_after = -2;
+	store_query_int(&bytes, S, "SELECT sum(size) FROM apply_files", NULL, 0, NULL);
+	store_query_int(&inline_after, r, "SELECT sum(length(data)) FROM apply_files", NULL, 0, NULL);
+	T_EQ_INT(inline_after, bytes);
 	/* a restored submission reads back whole, its file byte for byte */
 	struct arena *a = arena_new(0);
 	char *sha = NULL;
@@ -1357,6 +1369,121 @@ static void test_backup_roundtrip(void)
 	unlink(w);
 	snprintf(w, sizeof w, "%s-shm", path + 7);
 	unlink(w);
+}
+
+/* ---- attachment bytes as files beside a SQLite database (blobs.c) ---- */
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static void age_file(const char *path, time_t secs)
+{
+	struct timeval tv[2];
+	gettimeofday(&tv[0], NULL);
+	tv[0].tv_sec -= secs;
+	tv[1] = tv[0];
+	utimes(path, tv);
+}
+
+/* the attachment directory of a test database (<db>.files/xx/...) */
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void remove_tree_files(const char *db)
+{
+	char dir[300];
+	snprintf(dir, sizeof dir, "%s.files", db);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_blob_files(void)
+{
+	if (strncmp(url, "sqlite:", 7) != 0) {
+		printf("# attachment files: SQLite only (PostgreSQL keeps the bytes in the table)\n");
+		return;
+	}
+	struct apply_actor a1 = resident(97201);
+	struct err e;
+	json_t *m = upload(&a1, "inu-touroku", "rabies_cert", "blob-file");
+	T_REQUIRE(m);
+	char sha[65];
+	snprintf(sha, sizeof sha, "%s", json_string_value(json_object_get(m, "sha256")));
+	json_decref(m);
+	/* the bytes are in <database>.files/<2 hex>/<sha256>, the row holds none */
+	char dir[300], path[400];
+	snprintf(dir, sizeof dir, "%s.files", url + 7);
+	snprintf(path, sizeof path, "%s/%.2s/%s", dir, sha, sha);
+	struct stat st;
+	T_EQ_INT(stat(path, &st), 0);
+	struct store_val v[] = { sv_text(T1), sv_text(sha) };
+	int64_t inline_len = -1, size = -1;
+	store_query_int(&inline_len, S, "SELECT length(data) FROM apply_files WHERE tenant = $1"
+			" AND sha256 = $2", v, 2, NULL);
+	store_query_int(&size, S, "SELECT size FROM apply_files WHERE tenant = $1 AND sha256 = $2",
+			v, 2, NULL);
+	T_EQ_INT(inline_len, 0);
+	T_EQ_INT((int64_t)st.st_size, size);
+	struct arena *a = arena_new(0);
+	struct apply_file f;
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_CHECK(f.size == size && memcmp(f.data, "%PDF-1.4", 8) == 0);
+	/* damaged: an error, never other bytes */
+	char *good = malloc((size_t)size + 1);
+	memcpy(good, f.data, (size_t)size);
+	good[size] = 0;
+	char bad[512];
+	snprintf(bad, sizeof bad, "%s", good);
+	bad[10] ^= 1;
+	T_EQ_INT(write_file(path, bad), 0);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
+	T_CHECK(strstr(e.detail, "damaged") != NULL);
+	/* missing: an error naming the store */
+	unlink(path);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
+	T_CHECK(strstr(e.detail, "missing") != NULL);
+	/* the same bytes uploaded again put the file back */
+	m = upload(&a1, "inu-touroku", "rabies_cert", "blob-file");
+	json_decref(m);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_CHECK(f.size == size && memcmp(f.data, good, (size_t)size) == 0);
+	free(good);
+
+	/* collection: an old file no row names goes, as does an old
+	 * temporary file; a young stray file and an old named one stay */
+	char stray_old[480], stray_young[480], tmp_old[480], sub[340];
+	const char *s1 = "00aa000000000000000000000000000000000000000000000000000000000001";
+	const char *s2 = "00aa000000000000000000000000000000000000000000000000000000000002";
+	snprintf(sub, sizeof sub, "%s/00", dir);
+	mkdir(sub, 0700);
+	snprintf(stray_old, sizeof stray_old, "%s/%s", sub, s1);
+	snprintf(stray_young, sizeof stray_young, "%s/%s", sub, s2);
+	snprintf(tmp_old, sizeof tmp_old, "%s/.tmp-00aa-XXXXXX", sub);
+	T_EQ_INT(write_file(stray_old, "x"), 0);
+	T_EQ_INT(write_file(stray_young, "y"), 0);
+	T_EQ_INT(write_file(tmp_old, "partial"), 0);
+	age_file(stray_old, 7200);
+	age_file(tmp_old, 7200);
+	age_file(path, 7200);
+	int64_t removed = -1;
+	T_EQ_INT(apply_files_collect(&removed, S, (int64_t)time(NULL), &e), 0);
+	T_EQ_INT(removed, 2);
+	T_CHECK(access(stray_old, F_OK) != 0);
+	T_CHECK(access(tmp_old, F_OK) != 0);
+	T_EQ_INT(access(stray_young, F_OK), 0);
+	T_EQ_INT(access(path, F_OK), 0);
+	unlink(stray_young);
+	arena_free(a);
 }
 
 /* ---- the caller's transaction: joined, so its rollback undoes ours ---- */
@@ -1650,6 +1777,7 @@ int main(void)
 	T_RUN(test_caller_tx);
 	T_RUN(test_signature_required);
 	T_RUN(test_submit_with);
+	T_RUN(test_blob_files);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
 	store_close(S);
@@ -1660,6 +1788,10 @@ int main(void)
 		unlink(w);
 		snprintf(w, sizeof w, "%s-shm", sqlite_path + 7);
 		unlink(w);
+		remove_tree_files(sqlite_path + 7);
+		char restored[160];
+		snprintf(restored, sizeof restored, "%s-restored", sqlite_path + 7);
+		remove_tree_files(restored);
 	}
 	return t_done();
 }
