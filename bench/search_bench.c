@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 		if ((i % 1000 == 0 || i == 1) && store_begin(st, &e))
 			goto fail;
 		struct search_field f[] = { { "section", strchr(c.docs[i].id, '.') ?
-						  strchr(c.docs[i].id, '.') + 1 : "x" } };
+						  strchr(c.docs[i].id, '.') + 1 : "x", 0 } };
 		char sect[8];
 		snprintf(sect, sizeof sect, "%.1s", f[0].value);
 		f[0].value = sect;

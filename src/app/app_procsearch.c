@@ -57,9 +57,9 @@ int app_procedure_index(struct search *sr, const char *tenant, const struct form
 	}
 	struct search_field f[1 + 20];
 	int nf = 0;
-	f[nf++] = (struct search_field){ "department", d->department };
+	f[nf++] = (struct search_field){ .name = "department", .value = d->department };
 	for (int i = 0; i < d->nlife_events && nf < (int)(sizeof f / sizeof f[0]); i++)
-		f[nf++] = (struct search_field){ "life_event", d->life_events[i] };
+		f[nf++] = (struct search_field){ .name = "life_event", .value = d->life_events[i] };
 	struct search_doc doc = {
 		.tenant = tenant, .collection = "procedure", .id = d->id,
 		.title = buf_cstr(&title), .body = buf_cstr(&body), .fields = f, .nfields = nf,

@@ -97,7 +97,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			char *eq = strchr(copy, '=');
 			*eq = 0;
 			o->field_buf[o->nfields] = copy;
-			o->fields[o->nfields++] = (struct search_field){ copy, eq + 1 };
+			o->fields[o->nfields++] = (struct search_field){ .name = copy, .value = eq + 1 };
 			continue;
 		}
 		if (dst) {

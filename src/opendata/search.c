@@ -509,16 +509,16 @@ int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
 	}
 	struct search_field f[SEARCH_MAX_FIELDS];
 	int nf = 0;
-	f[nf++] = (struct search_field){ "organization", v[4] };
-	f[nf++] = (struct search_field){ "owner_org", v[5] };
+	f[nf++] = (struct search_field){ .name = "organization", .value = v[4] };
+	f[nf++] = (struct search_field){ .name = "owner_org", .value = v[5], .filter_only = 1 };
 	if (*v[6])
-		f[nf++] = (struct search_field){ "org_title", v[6] };
+		f[nf++] = (struct search_field){ .name = "org_title", .value = v[6] };
 	if (*v[7])
-		f[nf++] = (struct search_field){ "license_id", v[7] };
-	f[nf++] = (struct search_field){ "name", v[0] };
-	f[nf++] = (struct search_field){ "dataset_id", dataset_id };
+		f[nf++] = (struct search_field){ .name = "license_id", .value = v[7] };
+	f[nf++] = (struct search_field){ .name = "name", .value = v[0] };
+	f[nf++] = (struct search_field){ .name = "dataset_id", .value = dataset_id, .filter_only = 1 };
 	if (*v[3])
-		f[nf++] = (struct search_field){ "title_en", v[3] };
+		f[nf++] = (struct search_field){ .name = "title_en", .value = v[3] };
 	/* formats, tags, groups: their values live until the put */
 	char *vals[SEARCH_MAX_FIELDS];
 	int nv = 0;
@@ -543,7 +543,7 @@ int opendata_search_put(struct search *sr, struct store *s, const char *tenant,
 					rc = ERR_NOMEM;
 					break;
 				}
-				f[nf++] = (struct search_field){ names[k], vals[nv++] };
+				f[nf++] = (struct search_field){ .name = names[k], .value = vals[nv++] };
 			}
 		store_rows_free(r);
 	}
@@ -645,7 +645,7 @@ static int search_fts(json_t **out, const struct opendata_ctx *c,
 		const char *f = fts_field(q->fq_field[i]);
 		if (!f)
 			return err_set(e, ERR_INVALID, "fq field %.40s is not supported", q->fq_field[i]);
-		filters[nfilters++] = (struct search_field){ f, q->fq_value[i] };
+		filters[nfilters++] = (struct search_field){ .name = f, .value = q->fq_value[i] };
 	}
 	const char *fnames[OPENDATA_FACETS_MAX];
 	for (int i = 0; i < q->nfacets; i++)

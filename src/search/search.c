@@ -29,7 +29,8 @@
 #include "search/search.h"
 #include "search/search_int.h"
 
-#define INDEX_VERSION 1          /* bump when the tokenizer changes */
+#define INDEX_VERSION 2          /* bump when the tokenizer or what is indexed changes
+                                    (2: filter-only fields left out of fvals) */
 #define CATCHUP_BATCH 256
 #define MAX_HOLES 64
 #define HOLE_MS 30000
@@ -212,13 +213,17 @@ static char *clean_text(const char *s)
 	return o;
 }
 
-/* ---- fields: stored as name 0x1f value 0x1e ... ---- */
+/* ---- fields: stored as name 0x1f value 0x1e ...; a filter-only field's
+ * name is stored with a leading '!' (never a name character) ---- */
 
 static int fields_encode(struct buf *b, const struct search_field *f, int n)
 {
 	int rc = 0;
 	for (int i = 0; i < n && !rc; i++) {
-		rc = buf_puts(b, f[i].name);
+		if (f[i].filter_only)
+			rc = buf_putc(b, '!');
+		if (!rc)
+			rc = buf_puts(b, f[i].name);
 		if (!rc)
 			rc = buf_putc(b, '\x1f');
 		if (!rc)
@@ -245,9 +250,12 @@ static int build_meta(struct buf *meta, struct buf *fvals, const char *tenant,
 		const char *rs = strchr(us + 1, '\x1e');
 		if (!rs)
 			rs = us + 1 + strlen(us + 1);
+		int filter_only = *p == '!';
+		if (filter_only)
+			p++;
 		rc = buf_printf(meta, "f:%.*s=%.*s%c", (int)(us - p), p,
 				(int)(rs - us - 1), us + 1, SEARCH_META_SEP);
-		if (!rc)
+		if (!rc && !filter_only)
 			rc = buf_printf(fvals, "%.*s\n", (int)(rs - us - 1), us + 1);
 		p = *rs ? rs + 1 : rs;
 	}

@@ -89,9 +89,14 @@
  * application's list after the core schema */
 extern const struct store_module_schema search_schema;
 
+/* A field's value is a filter and a facet; it is also found by words
+ * (the fvals column) unless filter_only: an id or a code (a UUID, an
+ * organisation's id) must not answer a search for the letters it
+ * happens to begin with (the last word of a query is a prefix). */
 struct search_field {
 	const char *name;   /* [a-z0-9_.-]{1,64}                */
 	const char *value;  /* UTF-8, 1..SEARCH_MAX_FIELD bytes */
+	int filter_only;    /* 1: not found by words            */
 };
 
 struct search_doc {

@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		search_tokenize(s, (int)size, mode, check_cb, &sp);
 	}
 
-	struct search_field flt = { "tag", "子育て" };
+	struct search_field flt = { "tag", "子育て", 0 };
 	struct search_query q = { .text = s };
 	if (size && (unsigned char)s[0] < 0x08) {
 		if (s[0] & 1)

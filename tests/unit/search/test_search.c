@@ -304,8 +304,8 @@ static void test_filters(void)
 	struct fixture f;
 	T_REQUIRE(fx_open(&f) == 0);
 	struct err e;
-	struct search_field f1[] = { { "format", "CSV" }, { "tag", "子育て" } };
-	struct search_field f2[] = { { "format", "PDF" }, { "tag", "子育て" } };
+	struct search_field f1[] = { { "format", "CSV", 0 }, { "tag", "子育て", 0 } };
+	struct search_field f2[] = { { "format", "PDF", 0 }, { "tag", "子育て", 0 } };
 	struct search_doc a = { "131059", "opendata", "d1", "保育所一覧", "文京区の保育所", f1, 2 };
 	struct search_doc b = { "131059", "opendata", "d2", "保育所の案内", "案内の冊子", f2, 2 };
 	struct search_doc c = { "131156", "opendata", "d3", "保育所一覧", "杉並区の保育所", f1, 2 };
@@ -323,7 +323,7 @@ static void test_filters(void)
 	T_REQUIRE(search_query(&r, f.sr, &q, &e) == 0);
 	T_EQ_INT(r.total, 2);
 	search_result_done(&r);
-	struct search_field flt[] = { { "format", "CSV" } };
+	struct search_field flt[] = { { "format", "CSV", 0 } };
 	q.filters = flt;
 	q.nfilters = 1;
 	T_REQUIRE(search_query(&r, f.sr, &q, &e) == 0);
@@ -338,7 +338,7 @@ static void test_filters(void)
 	/* a field value is searchable text too */
 	T_EQ_STR(idset(f.sr, "子育て"), "d1,d2,d3");
 	/* a filter value with FTS syntax is data */
-	struct search_field odd[] = { { "tag", "\" OR meta : \"c:faq" } };
+	struct search_field odd[] = { { "tag", "\" OR meta : \"c:faq", 0 } };
 	q2.filters = odd;
 	T_REQUIRE(search_query(&r, f.sr, &q2, &e) == 0);
 	T_EQ_INT(r.total, 0);
@@ -348,14 +348,48 @@ static void test_filters(void)
 
 /* search_ids: every match best first, facet values counted over all of
  * them; search_hit_get: one document's snippet and marks */
+/* an id kept as a filter-only field answers its filter, never a word:
+ * the last word of a query is a prefix, and a UUID that happens to begin
+ * with "aed" must not make a dataset match 「AED」 (seen in CI: a second
+ * dataset of the same organisation counted in the facets) */
+static void test_filter_only_fields(void)
+{
+	struct fixture f;
+	T_REQUIRE(fx_open(&f) == 0);
+	struct err e;
+	struct search_field fa[] = { { "organization", "bosai", 0 },
+				     { "dataset_id", "0f1e2d3c-4b5a-4968-8776-655443322110", 1 },
+				     { "tag", "AED", 0 } };
+	struct search_field fb[] = { { "organization", "bosai", 0 },
+				     { "dataset_id", "aed3f0c2-1b2a-4c3d-8e4f-5a6b7c8d9e0f", 1 },
+				     { "tag", "避難場所", 0 } };
+	struct search_doc a = { "139998", "opendata", "demo-aed", "AED設置箇所一覧", "", fa, 3 };
+	struct search_doc b = { "139998", "opendata", "demo-evac", "指定緊急避難場所", "", fb, 3 };
+	T_EQ_INT(search_put(f.sr, &a, &e), 0);
+	T_EQ_INT(search_put(f.sr, &b, &e), 0);
+	T_EQ_STR(idset(f.sr, "AED"), "demo-aed");
+	T_EQ_STR(idset(f.sr, "aed3"), "");
+	/* the filter still finds it */
+	struct search_field flt[] = { { "dataset_id", "aed3f0c2-1b2a-4c3d-8e4f-5a6b7c8d9e0f", 0 } };
+	struct search_query q = { .tenant = "139998", .filters = flt, .nfilters = 1 };
+	struct search_result r;
+	T_REQUIRE(search_query(&r, f.sr, &q, &e) == 0);
+	T_EQ_INT(r.total, 1);
+	T_CHECK(r.nhits == 1 && strcmp(r.hits[0].id, "demo-evac") == 0);
+	search_result_done(&r);
+	/* and a searchable field's value is still found by words */
+	T_EQ_STR(idset(f.sr, "避難"), "demo-evac");
+	fx_close(&f);
+}
+
 static void test_ids_and_facets(void)
 {
 	struct fixture f;
 	T_REQUIRE(fx_open(&f) == 0);
 	struct err e;
-	struct search_field f1[] = { { "res_format", "CSV" }, { "tag", "子育て" }, { "tag", "保育" } };
-	struct search_field f2[] = { { "res_format", "PDF" }, { "tag", "子育て" } };
-	struct search_field f3[] = { { "res_format", "CSV" }, { "tag", "防災" } };
+	struct search_field f1[] = { { "res_format", "CSV", 0 }, { "tag", "子育て", 0 }, { "tag", "保育", 0 } };
+	struct search_field f2[] = { { "res_format", "PDF", 0 }, { "tag", "子育て", 0 } };
+	struct search_field f3[] = { { "res_format", "CSV", 0 }, { "tag", "防災", 0 } };
 	struct search_doc docs[] = {
 		{ "131059", "opendata", "d1", "保育所一覧", "区内の保育所の所在地", f1, 3 },
 		{ "131059", "opendata", "d2", "子育てガイド", "保育所の案内の冊子", f2, 2 },
@@ -384,7 +418,7 @@ static void test_ids_and_facets(void)
 	T_EQ_STR(r.facets[1].values[0].value, "CSV");
 	search_ids_done(&r);
 	/* max cuts the ids, not the total or the facets; filters apply */
-	struct search_field flt[] = { { "res_format", "CSV" } };
+	struct search_field flt[] = { { "res_format", "CSV", 0 } };
 	q.text = "所";
 	q.filters = flt;
 	q.nfilters = 1;
@@ -653,7 +687,7 @@ static void test_limits_and_bad_queries(void)
 	d.title = "\xc3";
 	T_EQ_INT(search_put(f.sr, &d, &e), ERR_INVALID);
 	d.title = "t";
-	struct search_field bad[] = { { "Bad Name", "v" } };
+	struct search_field bad[] = { { "Bad Name", "v", 0 } };
 	d.fields = bad;
 	d.nfields = 1;
 	T_EQ_INT(search_put(f.sr, &d, &e), ERR_INVALID);
@@ -711,6 +745,7 @@ int main(void)
 	T_RUN(test_ranking);
 	T_RUN(test_snippets);
 	T_RUN(test_filters);
+	T_RUN(test_filter_only_fields);
 	T_RUN(test_ids_and_facets);
 	T_RUN(test_delete_and_update);
 	T_RUN(test_two_servers_and_reindex);
