@@ -462,9 +462,9 @@ int api_draft_file_put(struct http_req *r)
 	int rc = apply_draft_get(&d, r->arena, app_store(r), &who, id, &e);
 	if (rc)
 		return fail(r, rc, &e);
-	struct forms_def *def;
-	if ((rc = forms_load_version(&def, NULL, r->arena, app_store(r), who.tenant,
-				     d.procedure, d.version, &e)))
+	const struct forms_def *def;
+	if ((rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant,
+				 d.procedure, d.version, &e)))
 		return fail(r, rc, &e);
 	const struct forms_field *f = forms_def_field(def, field);
 	if (!f || f->type != FORMS_T_FILE)

@@ -251,6 +251,14 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct apply_submit_opts *o, int64_t now,
 		      struct err *e);
 
+/* apply_load_def -- the definition of (tenant, procedure, version) (0:
+ * the latest).  Versions are immutable, so the parse is cached for the
+ * process (apply_util.c) and shared read-only: use it rather than
+ * forms_load_version on a request's path (which parses every time). */
+int apply_load_def(const struct forms_def **d, int *version,
+		   struct arena *a, struct store *s, const char *tenant,
+		   const char *procedure, int version_in, struct err *e);
+
 /* apply_group_stats -- of the SQLite group commit in this process, so
  * far: commits made, the writes they carried, and the time their leaders
  * spent writing and committing (microseconds).  For /metrics. */

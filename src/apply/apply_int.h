@@ -68,12 +68,6 @@ int apply_json_parse(json_t **out, struct arena *a, const void *text,
 /* apply_json_text -- compact JSON of j, malloc'd; ERR_LIMIT past max. */
 int apply_json_text(char **out, const json_t *j, size_t max, struct err *e);
 
-/* apply_load_def -- the definition of (tenant, procedure, version) (0:
- * the latest), parsed into a.  Versions are immutable, so the parse is
- * cached for the process (apply_util.c) and shared read-only. */
-int apply_load_def(const struct forms_def **d, int *version,
-		   struct arena *a, struct store *s, const char *tenant,
-		   const char *procedure, int version_in, struct err *e);
 
 /* The draft row as stored, with its owner. */
 struct apply_draft_row {
