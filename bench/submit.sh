@@ -21,7 +21,8 @@
 # keep-alive connection each, as fast as the server answers: the load
 # client is C (bench/submit_client.c, libcurl, one thread per client).
 #
-# Pinning as bench/http.sh: the server on core 0 (SERVER_THREADS worker
+# Pinning as bench/http.sh (SERVER_CPUS=0,1 lets the server use both
+# cores, the load client sharing one of them): the server on core 0 (SERVER_THREADS worker
 # threads, default 16, so that concurrent writes can share one commit in
 # src/apply's group commit; 64 exceed SQLite's busy timeout), the load
 # (submit_client, wrk) on core 1; the private PostgreSQL (tests/pg.sh)
@@ -42,6 +43,7 @@ CLIENTS=${CLIENTS:-64}
 FILE_BYTES=${FILE_BYTES:-204800}
 PORT=${SUBMIT_PORT:-18093}
 SERVER_THREADS=${SERVER_THREADS:-16}
+SERVER_CPUS=${SERVER_CPUS:-0}   # 0,1: the server may use both cores (the client shares one)
 PGPORT=${SUBMIT_PGPORT:-55493}
 T=$(mktemp -d)
 chmod 755 "$T"
@@ -74,7 +76,7 @@ run() { # name db-url
   local name=$1 db=$2
   ./build/madoguchi demo --db "$db" --key-dir "$T/keys" >/dev/null
   ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null 2>&1
-  taskset -c 0 ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
+  taskset -c "$SERVER_CPUS" ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
     --threads "$SERVER_THREADS" --no-access-log --default-tenant 139998 --static build/assets \
     --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

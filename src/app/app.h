@@ -41,6 +41,7 @@ struct app_config {
 	const char *map_attribution; /* text shown with the tiles               */
 	/* --- sign (app_sign.c) --- */
 	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
+	int trust_reload_s;          /* check the directory every N s; 0: never  */
 	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
 	const struct mail_config *mail;
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
@@ -48,13 +49,16 @@ struct app_config {
 	const char *life_events_dir; /* NULL: data/life-events (none if absent) */
 };
 
+struct app_trust_state;
 struct app {
 	struct app_config cfg;
 	struct auth_config auth;
 	struct audit_key audit_key;
 	struct audit_config audit;
 	/* --- sign (app_sign.c) --- */
-	struct sign_trust *trust;    /* NULL: signatures not configured        */
+	struct sign_trust *trust;    /* NULL: signatures not configured; read
+					with app_trust (swapped on reload) */
+	struct app_trust_state *trust_state; /* reload bookkeeping (app_sign.c) */
 	/* --- life events (page_lifeevent.c) --- */
 	struct lifeevent **life_events;
 	int nlife_events;
@@ -317,7 +321,14 @@ void api_json_errors(struct http_req *r);
 struct sign_trust;
 int app_trust_init(struct app *a, struct err *e);
 void app_trust_done(struct app *a);
+/* app_trust -- the store in use (checking the directory first when
+ * cfg.trust_reload_s has passed: see app_sign.c).  The pointer stays valid
+ * for at least a minute after a reload replaced it. */
 const struct sign_trust *app_trust(struct http_req *r);
+/* app_trust_refresh -- check the trust directory now if due (force: even
+ * if not, waiting for a check in progress); 1 when a changed directory
+ * was loaded and is now in use. */
+int app_trust_refresh(struct app *a, int force);
 /* --- registry: procedure editor (page_procedures.c), once only (app_prefill.c) --- */
 extern const struct http_param_spec app_p_proc_code[];
 extern const struct http_param_spec app_p_proc_version[];

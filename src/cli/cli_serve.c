@@ -37,7 +37,10 @@ static void usage(FILE *f)
 	/* --- sign (app_sign.c) --- */
 	fprintf(f,
 		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
-		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n");
+		"                        (or MADOGUCHI_TRUST_DIR; none: signatures refused)\n"
+		"  --trust-reload SECONDS  how often the directory is checked for changed\n"
+		"                        files (a renewed CRL) and loaded again (default 300,\n"
+		"                        0: only at start-up)\n");
 	/* --- mail (src/mail) --- */
 	fprintf(f,
 		"  --smtp-url URL        relay for e-mail: smtp://host[:port] or smtps://...;\n"
@@ -74,7 +77,7 @@ int cli_serve(int argc, char **argv)
 		{ "tenant-path-prefix", 0, NULL },
 		/* --- open data / search --- */
 		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
-		{ "trust-dir", 1, NULL },   /* --- sign (app_sign.c) --- */
+		{ "trust-dir", 1, NULL }, { "trust-reload", 1, NULL }, /* --- sign (app_sign.c) --- */
 		/* --- mail (src/mail) --- */
 		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
@@ -121,6 +124,13 @@ int cli_serve(int argc, char **argv)
 		if (parse_i64(&v, s, 1, 256))
 			return cli_error(NULL, "--threads は 1〜256 です", "--threads must be 1 to 256");
 		cfg.threads = (int)v;
+	}
+	cfg.trust_reload_s = 300;
+	if ((s = opts_get(o, n, "trust-reload"))) {
+		if (parse_i64(&v, s, 0, 86400))
+			return cli_error(NULL, "--trust-reload は 0〜86400 秒です",
+					 "--trust-reload must be 0 to 86400 seconds");
+		cfg.trust_reload_s = (int)v;
 	}
 	if ((s = opts_get(o, n, "idle-timeout"))) {
 		if (parse_i64(&v, s, 10, 86400))

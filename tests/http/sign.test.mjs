@@ -1,7 +1,7 @@
 // sign.test.mjs -- signatures end to end outside the application pages:
 // the server loads a trust directory at start (and refuses to start on a
 // broken one rather than silently accepting no signatures), says so when
-// none is configured, and `madoguchi sign` / `sign verify` (the binary,
+// none is configured, loads a renewed CRL without a restart, and `madoguchi sign` / `sign verify` (the binary,
 // as a ward's operator runs it) agree with the openssl command that
 // docs/cli.md documents, with the exit codes and bilingual reasons.
 import { test } from 'node:test';
@@ -10,7 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, BIN, ROOT } from './lib.mjs';
-import { testPki, signFile } from '../sign/pki.mjs';
+import { testPki, signFile, signBytes } from '../sign/pki.mjs';
+import { loadProcedures, registerResident } from './apply_lib.mjs';
 
 const pki = testPki();
 const DATA = '{"answers":{"name":"デモ 太郎"},"procedure":"p","tenant":"139998","version":1}';
@@ -102,4 +103,59 @@ test('the documented openssl command makes a signature the server accepts', () =
   const r = verify(f, sig, pki.trust, ['--time', '1893456000']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^serial: 1001$/m);
+});
+
+test('a renewed CRL in the trust directory is used without a restart (serve --trust-reload)', async () => {
+  // the directory starts without a CRL: every signature is refused
+  // (no_crl); the CA then publishes its CRL into the directory, and the
+  // next check (every second here) loads it: the same signature passes
+  const dir = join(pki.dir, `trust-reload-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(pki.path('ca.pem'), join(dir, 'ca.pem'));
+  const srv = await startServer({ setup: loadProcedures, extraArgs: ['--trust-dir', dir, '--trust-reload', '1'] });
+  try {
+    const alice = await registerResident(srv.base, 'reload.sign@example.jp');
+    const d = await alice.post('/api/v1/drafts', { json: { procedure: 'api-signed' } });
+    assert.equal(d.status, 201, d.text_);
+    await alice.put(`/api/v1/drafts/${d.json.id}`, { json: { answers: { reason: '転居のため' } } });
+    const bytes = Buffer.from((await alice.get(`/api/v1/drafts/${d.json.id}/canonical`)).text_);
+    const sig = signBytes(pki, 'resident', bytes).toString('base64');
+    const before = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: sig } });
+    assert.equal(before.status, 422, before.text_);
+    assert.equal(before.json.error.errors[0].code, 'no_crl');
+    // a revoked certificate is refused for no CRL too, not yet for revocation
+    const rev = await alice.post(`/api/v1/drafts/${d.json.id}/submit`,
+      { json: { signature: signBytes(pki, 'revoked', bytes).toString('base64') } });
+    assert.equal(rev.json.error.errors[0].code, 'no_crl');
+    copyFileSync(pki.path('ca.crl'), join(dir, 'ca.crl'));
+    let after;
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await alice.post(`/api/v1/drafts/${d.json.id}/submit`,
+        { json: { signature: signBytes(pki, 'revoked', bytes).toString('base64') } });
+      if (after.json.error.errors[0].code !== 'no_crl') break;
+    }
+    // the CRL is in use: the revoked certificate is now refused as revoked
+    assert.equal(after.json.error.errors[0].code, 'revoked');
+    const ok = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: { signature: sig } });
+    assert.equal(ok.status, 201, ok.text_);
+    assert.match(srv.log(), /signature trust store loaded again \(the directory changed\)" ca_certs="1" crls="1"/);
+    // a file that breaks the directory: the loaded store stays in use,
+    // with an error logged (the check runs when a signature is verified)
+    const d2 = await alice.post('/api/v1/drafts', { json: { procedure: 'api-signed' } });
+    await alice.put(`/api/v1/drafts/${d2.json.id}`, { json: { answers: { reason: '転居のため' } } });
+    const b2 = Buffer.from((await alice.get(`/api/v1/drafts/${d2.json.id}/canonical`)).text_);
+    writeFileSync(join(dir, 'broken.pem'), '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n');
+    const tampered = signBytes(pki, 'resident', Buffer.concat([b2, Buffer.from(' ')])).toString('base64');
+    for (let i = 0; i < 40 && !/does not load/.test(srv.log()); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const t = await alice.post(`/api/v1/drafts/${d2.json.id}/submit`, { json: { signature: tampered } });
+      assert.equal(t.json.error.errors[0].code, 'tampered');
+    }
+    assert.match(srv.log(), /level=error (req=\S+ )?msg="the trust directory changed but does not load[^\n]*broken\.pem/);
+    const ok2 = await alice.post(`/api/v1/drafts/${d2.json.id}/submit`, { json: { signature: signBytes(pki, 'resident', b2).toString('base64') } });
+    assert.equal(ok2.status, 201, ok2.text_);
+  } finally {
+    await srv.stop();
+  }
 });
