@@ -625,6 +625,135 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	return send_submission(r, 201, &s, who);
 }
 
+/* POST /api/v1/procedures/{code}/submissions -- a whole submission in one
+ * request, for automation (a staff system, an OCR intake, a client that
+ * keeps its own draft): multipart/form-data with a part "answers" (the
+ * JSON object of answers) and one part per attachment named by its file
+ * field (filename given), or an application/json body {"answers": {...}}
+ * when there is no attachment.  Each attachment is stored as an upload of
+ * the actor (the same checks as PUT .../files/{field}) and becomes that
+ * field's answer; then the answers are submitted as a draft's would be
+ * (apply_submit_answers), audited in the same commit.  A procedure that
+ * requires a signature is refused here: its bytes are signed through a
+ * draft (GET .../canonical). */
+int api_procedure_submit(struct http_req *r)
+{
+	struct apply_actor who;
+	if (actor_of(&who, r))
+		return 0;
+	const char *code = http_param(r, "code");
+	struct err e;
+	const struct forms_def *def;
+	int rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant, code, 0, &e);
+	if (rc == ERR_NOTFOUND)
+		return http_send_error(r, rc, "この手続はありません。",
+				       "There is no such procedure.", e.detail);
+	if (rc)
+		return fail(r, rc, &e);
+	const char *ct = http_header(r, "content-type");
+	size_t len = 0;
+	const char *body = http_body(r, &len);
+	json_t *answers = NULL;
+	struct http_part *parts = NULL;
+	int nparts = 0;
+	char boundary[HTTP_MULTIPART_BOUNDARY_MAX + 1];
+	if (ct && http_multipart_boundary(boundary, sizeof boundary, ct) == 0) {
+		parts = arena_alloc(r->arena, HTTP_MAX_PARTS * sizeof *parts);
+		if (!parts)
+			return fail(r, ERR_NOMEM, NULL);
+		nparts = http_parse_multipart(parts, HTTP_MAX_PARTS, body, len, boundary, r->arena);
+		if (nparts < 0)
+			return http_send_error(r, ERR_INVALID, "マルチパートの形式が正しくありません。",
+					       "The multipart body is not valid.", "multipart not parsed");
+		for (int i = 0; i < nparts; i++)
+			if (!parts[i].filename && strcmp(parts[i].name, "answers") == 0 && !answers) {
+				json_error_t je;
+				answers = json_loadb(parts[i].data, parts[i].len, JSON_REJECT_DUPLICATES, &je);
+				if (!answers || !json_is_object(answers)) {
+					json_decref(answers);
+					return send_one_problem(r, "answers", "invalid",
+						"回答（answers）が JSON のオブジェクトではありません。",
+						"The answers part is not a JSON object.");
+				}
+			}
+	} else {
+		json_t *b = body_object(r, 0);
+		if (!b)
+			return 0;
+		answers = json_incref(json_object_get(b, "answers"));
+		json_decref(b);
+		if (!answers || !json_is_object(answers)) {
+			json_decref(answers);
+			return send_one_problem(r, "answers", "invalid",
+				"回答（answers）が JSON のオブジェクトではありません。",
+				"The answers are not a JSON object.");
+		}
+	}
+	if (!answers)
+		return send_one_problem(r, "answers", "required", "回答（answers）がありません。",
+					"The answers are missing.");
+	/* the attachments: uploads of the actor, then their fields' answers */
+	for (int i = 0; i < nparts; i++) {
+		if (!parts[i].filename)
+			continue;
+		const char *field = parts[i].name;
+		const struct forms_field *f = forms_def_field(def, field);
+		if (!f || f->type != FORMS_T_FILE) {
+			json_decref(answers);
+			return send_one_problem(r, field, "unknown_field", "この添付欄はありません。",
+						"There is no such attachment field.");
+		}
+		for (int k = 0; k < i; k++)
+			if (parts[k].filename && strcmp(parts[k].name, field) == 0) {
+				json_decref(answers);
+				return send_one_problem(r, field, "duplicate",
+					"同じ添付欄にファイルが二つあります。",
+					"Two files for the same attachment field.");
+			}
+		if (parts[i].len == 0) {
+			json_decref(answers);
+			return send_one_problem(r, field, "empty", "ファイルが空です。", "The file is empty.");
+		}
+		json_t *meta = NULL;
+		rc = apply_file_put(&meta, app_store(r), &who, f, parts[i].filename, parts[i].data,
+				    parts[i].len, app_now(), &e);
+		if (rc) {
+			json_decref(meta);
+			json_decref(answers);
+			if (rc == ERR_INVALID)
+				return send_one_problem(r, field, "type",
+					"このファイルの種類は受け付けていません。",
+					"This type of file is not accepted.");
+			if (rc == ERR_LIMIT)
+				return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
+						       "The file is too large.", e.detail);
+			return fail(r, rc, &e);
+		}
+		json_object_set_new(answers, field, meta);
+	}
+	struct app_submit_audit au;
+	app_submit_audit_init(&au, r, "apply.submit", "submission");
+	struct apply_submit_opts o = { .in_tx = app_submit_audit, .in_tx_arg = &au };
+	struct apply_submission sub;
+	struct forms_result fr;
+	memset(&fr, 0, sizeof fr);
+	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers, &o,
+				  app_now(), &e);
+	json_decref(answers);
+	if (rc == ERR_INVALID && fr.nerrors)
+		return send_result_errors(r, &fr);
+	if (rc == ERR_INVALID)
+		return send_one_problem(r, "", "invalid", "申請内容に誤りがあります。",
+					"The application is not valid.");
+	if (rc == ERR_AUTH)
+		return send_one_problem(r, "signature", "required",
+			"この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
+			"This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
+	if (rc)
+		return fail(r, rc, &e);
+	return send_submission(r, 201, &sub, &who);
+}
+
 /* signature verification on the blocking pool (about 1.4 ms of CPU):
  * the deferral's copy holds the header, the signed bytes, the signature
  * as received and room for its DER */

@@ -292,6 +292,7 @@ int api_draft_delete(struct http_req *r);
 int api_draft_file_put(struct http_req *r);
 int api_draft_canonical(struct http_req *r);
 int api_draft_submit(struct http_req *r);
+int api_procedure_submit(struct http_req *r);
 int api_my_submissions(struct http_req *r);
 int api_submissions_list(struct http_req *r);
 int api_submission_get(struct http_req *r);

@@ -332,6 +332,14 @@ static const struct http_param_spec p_api_proc[] = {
 	{ "version", HTTP_QUERY, 9, v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* a whole submission in one request: the code only (the body, multipart
+ * or JSON, is read by the handler, which answers every error in JSON;
+ * HTTP_KIND_TEXT as the upload, since a JSON route takes JSON bodies
+ * only) */
+static const struct http_param_spec p_api_proc_submit[] = {
+	{ "code", HTTP_PATH, 64, v_api_code, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 /* the upload answers every error in JSON from its handler: its
  * parameters are checked there (a router 400 would be an HTML page) */
 static const struct http_param_spec p_api_upload[] = {
@@ -495,6 +503,7 @@ const struct http_route app_routes[] = {
 	/* --- api (api_apply.c): online applications; see docs/openapi.yaml --- */
 	{ "GET", "/api/v1/procedures", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, NULL, api_procedures_list, "api.procedures" },
 	{ "GET", "/api/v1/procedures/{code}", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api_proc, api_procedure_get, "api.procedure" },
+	{ "POST", "/api/v1/procedures/{code}/submissions", "api:resident", HTTP_KIND_TEXT, HTTP_ROUTE_NO_CSRF, p_api_proc_submit, api_procedure_submit, "api.procedure.submit" },
 	{ "POST", "/api/v1/drafts", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, NULL, api_draft_create, "api.drafts.create" },
 	{ "GET", "/api/v1/drafts/{id}", "api:resident", HTTP_KIND_JSON, 0, p_id, api_draft_get, "api.drafts.get" },
 	{ "PUT", "/api/v1/drafts/{id}", "api:resident", HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, p_id, api_draft_put, "api.drafts.put" },

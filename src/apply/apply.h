@@ -251,6 +251,19 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct apply_submit_opts *o, int64_t now,
 		      struct err *e);
 
+/* apply_submit_answers -- a submission without a draft (automation, the
+ * one-request API): the answers are validated against the latest
+ * published version of procedure exactly as a draft's would be (file
+ * answers name uploads of the actor, apply_file_put), then written in one
+ * group commit.  The same results and errors as apply_submit_with; a
+ * procedure that requires a signature needs o->sig over the canonical
+ * form (forms_canonical of these answers).  answers is not taken over. */
+int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
+			 struct arena *a, struct store *s,
+			 const struct apply_actor *who, const char *procedure,
+			 json_t *answers, struct apply_submit_opts *o, int64_t now,
+			 struct err *e);
+
 /* apply_load_def -- the definition of (tenant, procedure, version) (0:
  * the latest).  Versions are immutable, so the parse is cached for the
  * process (apply_util.c) and shared read-only: use it rather than

@@ -274,6 +274,12 @@ static void identity_of(char out[65], const struct forms_def *d,
 		forms_sha256_hex(out, key, (size_t)n);
 }
 
+static int prepare_answers(struct apply_prep *p, struct forms_result *r,
+			   struct arena *a, struct store *s,
+			   const struct apply_actor *who, int64_t draft_id,
+			   const struct apply_signature *sig, int64_t now,
+			   struct err *e);
+
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
 		  const struct apply_actor *who, int64_t draft_id,
@@ -290,6 +296,18 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	if ((rc = apply_load_def(&p->def, &ver, a, s, who->tenant, p->draft.d.procedure,
 				 p->draft.d.version, e)))
 		return rc;
+	return prepare_answers(p, r, a, s, who, draft_id, sig, now, e);
+}
+
+/* the part of apply_prepare after the draft (p->draft.d) and its
+ * definition (p->def) are known: validation, files, canonical form */
+static int prepare_answers(struct apply_prep *p, struct forms_result *r,
+			   struct arena *a, struct store *s,
+			   const struct apply_actor *who, int64_t draft_id,
+			   const struct apply_signature *sig, int64_t now,
+			   struct err *e)
+{
+	int rc;
 	if ((rc = forms_validate(r, a, p->def, p->draft.d.answers, apply_today(now), e)))
 		return rc;
 	if (r->nerrors > 0)
@@ -466,8 +484,9 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	int64_t oid;
 	apply_owner(&kind, &oid, who, NULL);
 	struct store_val dv[] = { sv_int(d->id), sv_text(who->tenant), sv_int(kind), sv_int(oid) };
-	rc = store_exec(s, "DELETE FROM apply_drafts WHERE id = $1 AND tenant = $2"
-			" AND owner_kind = $3 AND owner_id = $4", dv, 4, e);
+	/* d->id 0: answers submitted directly (apply_submit_answers), no draft */
+	rc = d->id == 0 ? 1 : store_exec(s, "DELETE FROM apply_drafts WHERE id = $1 AND tenant = $2"
+					 " AND owner_kind = $3 AND owner_id = $4", dv, 4, e);
 	if (rc == 0)
 		rc = err_set(e, ERR_CONFLICT, "draft %lld already submitted", (long long)d->id);
 	if (rc < 0)
@@ -548,6 +567,50 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 {
 	struct apply_submit_opts o = { .sig = sig };
 	return apply_submit_with(out, r, a, s, who, draft_id, &o, now, e);
+}
+
+int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
+			 struct arena *a, struct store *s,
+			 const struct apply_actor *who, const char *procedure,
+			 json_t *answers, struct apply_submit_opts *o, int64_t now,
+			 struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	memset(r, 0, sizeof *r);
+	r->exit = -1;
+	int rc = apply_actor_check(who, e);
+	if (rc)
+		return rc;
+	if (!procedure || !*procedure || strlen(procedure) > FORMS_ID_MAX)
+		return err_set(e, ERR_INVALID, "apply: procedure required");
+	if (!answers || !json_is_object(answers))
+		return err_set(e, ERR_INVALID, "apply: answers must be an object");
+	char *text = NULL;
+	if ((rc = apply_json_text(&text, answers, APPLY_ANSWERS_MAX, e)))
+		return rc;   /* the same size limit as a draft's */
+	free(text);
+	struct apply_prep p;
+	memset(&p, 0, sizeof p);
+	int ver = 0;
+	if ((rc = apply_load_def(&p.def, &ver, a, s, who->tenant, procedure, 0, e)))
+		return rc;
+	struct apply_draft *d = &p.draft.d;
+	snprintf(d->procedure, sizeof d->procedure, "%s", p.def->id);
+	d->version = ver;
+	d->answers = answers;
+	d->created_at = d->updated_at = now;
+	apply_owner(&p.draft.owner_kind, &p.draft.owner_id, who, NULL);
+	if ((rc = prepare_answers(&p, r, a, s, who, 0, o ? o->sig : NULL, now, e)))
+		return rc;
+	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		o->stale = 1;
+		return err_set(e, ERR_CONFLICT, "apply: answers differ from what was signed");
+	}
+	if (store_kind(s) == STORE_PG && !store_in_tx(s) &&
+	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
+		return rc;
+	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o, .now = now };
+	return apply_group_write(s, submit_fn, &j, e);
 }
 
 int apply_canonical(char **text, size_t *len, struct forms_result *r,

@@ -360,3 +360,63 @@ test('staff without applications permissions are refused', async () => {
   isError(await v.get('/api/v1/submissions/139998-2026-00000019'), 403);
   isError(await v.get('/api/v1/my/submissions'), 401);
 });
+
+test('a whole submission in one request: answers and attachments in one multipart body', async () => {
+  const file = png(5000);
+  const form = new FormData();
+  form.append('answers', JSON.stringify({ purpose: '一度に申請', copies: 1 }));
+  form.append('id_document', new Blob([file], { type: 'image/png' }), 'menkyo.png');
+  const post = (body, headers = {}) => fetch(`${srv.base}/api/v1/procedures/api-kazei/submissions`,
+    { method: 'POST', body, headers: { authorization: `Bearer ${alice.token()}`, ...headers } })
+    .then(async (r) => { const text = await r.text(); let json; try { json = JSON.parse(text); } catch { /* not JSON */ } return { status: r.status, json, text }; });
+  const r = await post(form);
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.receipt, /^139998-\d{4}-\d{8}$/);
+  assert.equal(r.json.status, 'received');
+  assert.equal(r.json.answers.purpose, '一度に申請');
+  assert.equal(r.json.answers.id_document.sha256, sha256(file));
+  // the same submission as through a draft: readable, with its file, audited
+  const got = await alice.get(`/api/v1/submissions/${r.json.receipt}`);
+  assert.equal(got.status, 200);
+  const f = await alice.bytes(`/api/v1/files/${sha256(file)}`);
+  assert.equal(f.status, 200);
+  assert.ok(f.body.equals(file));
+  assert.ok(cli(['audit', 'query', '--db', srv.db, '--action', 'apply.submit', '--json']).includes(r.json.receipt));
+  // answers checked as a draft's: the missing file is a field error
+  const noFile = new FormData();
+  noFile.append('answers', JSON.stringify({ purpose: '添付なし', copies: 1 }));
+  const nf = await post(noFile);
+  assert.equal(nf.status, 422, nf.text);
+  assert.ok(nf.json.error.errors.some((x) => x.path === 'id_document'));
+  // a file for a field that is not an attachment field, two files for one field
+  const wrong = new FormData();
+  wrong.append('answers', JSON.stringify({ purpose: 'x', copies: 1 }));
+  wrong.append('purpose', new Blob([file], { type: 'image/png' }), 'a.png');
+  const w = await post(wrong);
+  assert.equal(w.status, 422);
+  assert.deepEqual([w.json.error.errors[0].path, w.json.error.errors[0].code], ['purpose', 'unknown_field']);
+  const twice = new FormData();
+  twice.append('answers', JSON.stringify({ purpose: 'x', copies: 1 }));
+  twice.append('id_document', new Blob([file], { type: 'image/png' }), 'a.png');
+  twice.append('id_document', new Blob([png(100)], { type: 'image/png' }), 'b.png');
+  const t = await post(twice);
+  assert.equal(t.json.error.errors[0].code, 'duplicate');
+  // a JSON body for answers without attachments; bad answers part; unknown procedure
+  const j = await post(JSON.stringify({ answers: { purpose: 'x' } }), { 'content-type': 'application/json' });
+  assert.equal(j.status, 422);
+  const badAnswers = new FormData();
+  badAnswers.append('answers', '[1,2]');
+  assert.equal((await post(badAnswers)).json.error.errors[0].code, 'invalid');
+  const none = await fetch(`${srv.base}/api/v1/procedures/no-such/submissions`,
+    { method: 'POST', body: JSON.stringify({ answers: {} }), headers: { authorization: `Bearer ${alice.token()}`, 'content-type': 'application/json' } });
+  assert.equal(none.status, 404);
+  // a procedure that needs a signature goes through a draft
+  const sg = await post(JSON.stringify({ answers: { reason: '転居のため' } }), { 'content-type': 'application/json' })
+    .then(() => fetch(`${srv.base}/api/v1/procedures/api-signed/submissions`,
+      { method: 'POST', body: JSON.stringify({ answers: { reason: '転居のため' } }), headers: { authorization: `Bearer ${alice.token()}`, 'content-type': 'application/json' } }))
+    .then((x) => x.json());
+  assert.deepEqual([sg.error.errors[0].path, sg.error.errors[0].code], ['signature', 'required']);
+  // without a session: 401
+  const anon = await fetch(`${srv.base}/api/v1/procedures/api-kazei/submissions`, { method: 'POST', body: form });
+  assert.equal(anon.status, 401);
+});

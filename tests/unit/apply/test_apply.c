@@ -1371,6 +1371,55 @@ static void test_backup_roundtrip(void)
 	unlink(w);
 }
 
+/* ---- apply_submit_answers: a submission without a draft ---- */
+
+static void test_submit_answers(void)
+{
+	struct apply_actor a1 = resident(97301), a2 = resident(97302);
+	struct err e;
+	struct arena *a = arena_new(0);
+	int64_t drafts0 = count("SELECT count(*) FROM apply_drafts WHERE tenant = $1");
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "direct");
+	T_REQUIRE(cert);
+	json_incref(cert);
+	json_t *ans = inu_answers("クミン", "1985-04-01", "モモ", cert);
+	struct forms_result r;
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans, NULL, NOW, &e), 0);
+	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
+	T_EQ_STR(sub.status, "received");
+	T_EQ_STR(sub.department, "seikatsu-eisei");
+	/* no draft was made, the file is linked, the history has its event */
+	T_EQ_INT(count("SELECT count(*) FROM apply_drafts WHERE tenant = $1"), drafts0);
+	struct store_val lv[] = { sv_int(sub.id) };
+	int64_t links = -1;
+	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files WHERE submission_id = $1",
+			lv, 1, NULL);
+	T_EQ_INT(links, 1);
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモ");
+	/* the same validation as a draft's: a bad answer is a field error */
+	json_t *bad = inu_answers("kumin", "1985-04-01", "モモ", cert);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", bad, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_CHECK(r.nerrors > 0);
+	json_decref(bad);
+	/* another resident cannot name a's upload */
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2, "inu-touroku", ans, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_CHECK(r.nerrors > 0 && strcmp(r.errors[0].code, "file_missing") == 0);
+	/* an unknown procedure, answers that are not an object */
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "no-such-procedure", ans, NULL, NOW, &e),
+		 ERR_NOTFOUND);
+	json_t *arr = json_array();
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", arr, NULL, NOW, &e),
+		 ERR_INVALID);
+	json_decref(arr);
+	json_decref(ans);
+	arena_free(a);
+}
+
 /* ---- attachment bytes as files beside a SQLite database (blobs.c) ---- */
 
 static int write_file(const char *path, const char *text)
@@ -1778,6 +1827,7 @@ int main(void)
 	T_RUN(test_signature_required);
 	T_RUN(test_submit_with);
 	T_RUN(test_blob_files);
+	T_RUN(test_submit_answers);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
 	store_close(S);
