@@ -11,6 +11,10 @@
 #                                           commit (one fsync) carried
 #   figure submit_sqlite_commit_ms VALUE ms  a group commit's leader time
 #                                           (its writes, COMMIT, fsync)
+#   figure submit_sqlite_oneshot VALUE per_s  the same submissions, each in
+#                                           one request (POST /api/v1/procedures/
+#                                           CODE/submissions, multipart), and
+#                                           its _oneshot_p50 / _oneshot_p99
 #   ... and the same with _pg for PostgreSQL.
 #
 # A submission is the whole resident flow, four requests: create a draft,
@@ -86,6 +90,9 @@ run() { # name db-url
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
     bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
   m1=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' ')
+  # the same submissions in one request each (answers + attachment)
+  taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
+    bench/submit-answers.json bench-submit id_document "$FILE_BYTES" oneshot > "$T/one-$name"
   local dbread
   dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
   kill "$mg"; wait "$mg" 2>/dev/null || true
@@ -103,6 +110,13 @@ run() { # name db-url
       if (b[1] > a[1]) printf "figure submit_%s_writes_per_commit %.1f ratio\n", n, (b[2] - a[2]) / (b[1] - a[1])
       if (b[1] > a[1]) printf "figure submit_%s_commit_ms %.2f ms\n", n, 1000 * (b[3] - a[3]) / (b[1] - a[1])
     }' "$T/out-$name"
+  awk -v n="$name" '
+    { v[$1] = $2 }
+    END {
+      printf "figure submit_%s_oneshot %.1f per_s\n", n, v["rate"]
+      printf "figure submit_%s_oneshot_p50 %.1f ms\n", n, v["p50"]
+      printf "figure submit_%s_oneshot_p99 %.1f ms\n", n, v["p99"]
+    }' "$T/one-$name"
 }
 
 DBDIR=${SUBMIT_DB_DIR:-$T}

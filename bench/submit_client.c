@@ -9,6 +9,10 @@
  *   PUT  /api/v1/drafts/ID {answers, page}   (the answers + the file's metadata)
  *   POST /api/v1/drafts/ID/submit            -> 201 and a receipt number
  *
+ * or, with the mode "oneshot" (8th argument), one request per submission:
+ *
+ *   POST /api/v1/procedures/CODE/submissions  (multipart: answers + file) -> 201
+ *
  * Each client uses its own resident's Bearer token (one line each in the
  * tokens file).  Every attachment differs (a counter is written into the
  * bytes after the PNG header), so that no upload is deduplicated.
@@ -37,6 +41,7 @@
 
 struct shared {
 	const char *base, *procedure, *field;
+	int oneshot;
 	json_t *answers;
 	size_t file_size;
 	double warm_at, end_at;
@@ -135,10 +140,53 @@ static void *run(void *arg)
 	memcpy(file, head, sizeof head);
 	char draft_body[200];
 	snprintf(draft_body, sizeof draft_body, "{\"procedure\":\"%s\"}", sh->procedure);
+	/* oneshot: one multipart body, the file's counter rewritten in place */
+	static const char B[] = "mgbench7d1f0c";
+	struct curl_slist *hm = curl_slist_append(NULL, auth);
+	hm = curl_slist_append(hm, "Content-Type: multipart/form-data; boundary=mgbench7d1f0c");
+	hm = curl_slist_append(hm, "Expect:");
+	char *mp = NULL, *mp_file = NULL;
+	size_t mp_len = 0;
+	if (sh->oneshot) {
+		char *ans = json_dumps(sh->answers, JSON_COMPACT);
+		size_t cap = strlen(ans) + sh->file_size + 1024;
+		mp = malloc(cap);
+		int h = snprintf(mp, cap, "--%s\r\nContent-Disposition: form-data; name=\"answers\"\r\n"
+				 "Content-Type: application/json\r\n\r\n%s\r\n--%s\r\n"
+				 "Content-Disposition: form-data; name=\"%s\"; filename=\"doc.png\"\r\n"
+				 "Content-Type: image/png\r\n\r\n", B, ans, B, sh->field);
+		free(ans);
+		mp_file = mp + h;
+		memcpy(mp_file, file, sh->file_size);
+		mp_len = (size_t)h + sh->file_size;
+		mp_len += (size_t)snprintf(mp + mp_len, cap - mp_len, "\r\n--%s--\r\n", B);
+	}
 	for (uint64_t k = 0;; k++) {
 		double t0 = now_s();
 		if (t0 >= sh->end_at)
 			break;
+		if (sh->oneshot) {
+			uint64_t tag = ((uint64_t)cl->index << 40) ^ k;
+			memcpy(mp_file + sizeof head, &tag, sizeof tag);
+			snprintf(url, sizeof url, "%s/api/v1/procedures/%s/submissions", sh->base,
+				 sh->procedure);
+			long st1 = request(c, hm, "POST", url, mp, mp_len, b);
+			double t1 = now_s();
+			if (st1 != 201) {
+				fail(sh, "oneshot", st1, b);
+				continue;
+			}
+			if (t1 >= sh->warm_at && t1 <= sh->end_at) {
+				pthread_mutex_lock(&sh->mu);
+				if (sh->n < MAX_SAMPLES) {
+					sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
+					sh->submit_ms[sh->n] = (t1 - t0) * 1e3;
+					sh->n++;
+				}
+				pthread_mutex_unlock(&sh->mu);
+			}
+			continue;
+		}
 		snprintf(url, sizeof url, "%s/api/v1/drafts", sh->base);
 		long st = request(c, hj, "POST", url, draft_body, strlen(draft_body), b);
 		if (st != 201) {
@@ -192,6 +240,8 @@ static void *run(void *arg)
 	}
 	curl_slist_free_all(hj);
 	curl_slist_free_all(hf);
+	curl_slist_free_all(hm);
+	free(mp);
 	curl_easy_cleanup(c);
 	free(file);
 	free(b);
@@ -214,12 +264,12 @@ static double pct(double *v, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-	if (argc != 8) {
-		fprintf(stderr, "usage: submit_client BASE TOKENS_FILE SECONDS ANSWERS_JSON PROCEDURE FILE_FIELD FILE_BYTES\n");
+	if (argc != 8 && !(argc == 9 && strcmp(argv[8], "oneshot") == 0)) {
+		fprintf(stderr, "usage: submit_client BASE TOKENS_FILE SECONDS ANSWERS_JSON PROCEDURE FILE_FIELD FILE_BYTES [oneshot]\n");
 		return 2;
 	}
 	struct shared sh = { .base = argv[1], .procedure = argv[5], .field = argv[6],
-			     .file_size = (size_t)strtoul(argv[7], NULL, 10) };
+			     .file_size = (size_t)strtoul(argv[7], NULL, 10), .oneshot = argc == 9 };
 	pthread_mutex_init(&sh.mu, NULL);
 	json_error_t je;
 	sh.answers = json_load_file(argv[4], 0, &je);
