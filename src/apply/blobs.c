@@ -21,7 +21,8 @@
  *   row with the bytes in the column (an older database, a restored
  *   backup) is read from the column;
  * - bytes are checked against their SHA-256 when read: a damaged file is
- *   an error, never other bytes;
+ *   an error, never other bytes; an upload of bytes whose file exists
+ *   checks that file too and writes it again when damaged;
  * - a file is removed only inside a write transaction that found no row
  *   naming it, and only when older than APPLY_BLOB_GRACE_S (an upload
  *   writes its file before its row); the upload checks again inside its
@@ -100,12 +101,25 @@ int apply_blob_exists(const char *dir, const char *sha, size_t n)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == n;
 }
 
+/* the file of sha holds exactly its bytes (a damaged file of the right
+ * size is written again by the next upload of the same bytes) */
+static int blob_intact(const char *dir, const char *sha, size_t n)
+{
+	struct arena *a = arena_new(n + 4096);
+	if (!a)
+		return 0;
+	const void *bytes;
+	int ok = apply_blob_read(&bytes, a, dir, sha, n, NULL) == 0;
+	arena_free(a);
+	return ok;
+}
+
 int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
 		     struct err *e)
 {
 	if (!valid_sha(sha))
 		return err_set(e, ERR_INVALID, "apply: bad attachment hash");
-	if (apply_blob_exists(dir, sha, n))
+	if (apply_blob_exists(dir, sha, n) && blob_intact(dir, sha, n))
 		return 0;    /* the same bytes, written whole earlier */
 	char sub[APPLY_BLOB_PATH_MAX], path[APPLY_BLOB_PATH_MAX], tmp[APPLY_BLOB_PATH_MAX];
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, sha);

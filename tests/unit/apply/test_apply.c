@@ -1497,6 +1497,12 @@ static void test_blob_files(void)
 	T_EQ_INT(write_file(path, bad), 0);
 	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
 	T_CHECK(strstr(e.detail, "damaged") != NULL);
+	/* the next upload of the same bytes writes them again (same size,
+	 * other content: checked, not trusted) */
+	m = upload(&a1, "inu-touroku", "rabies_cert", "blob-file");
+	json_decref(m);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_CHECK(f.size == size && memcmp(f.data, good, (size_t)size) == 0);
 	/* missing: an error naming the store */
 	unlink(path);
 	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
