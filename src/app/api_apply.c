@@ -630,10 +630,11 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
  * keeps its own draft): multipart/form-data with a part "answers" (the
  * JSON object of answers) and one part per attachment named by its file
  * field (filename given), or an application/json body {"answers": {...}}
- * when there is no attachment.  Each attachment is stored as an upload of
- * the actor (the same checks as PUT .../files/{field}) and becomes that
- * field's answer; then the answers are submitted as a draft's would be
- * (apply_submit_answers), audited in the same commit.  A procedure that
+ * when there is no attachment.  Each attachment is checked as PUT
+ * .../files/{field} checks it and becomes that field's answer; the
+ * answers are submitted as a draft's would be, the uploads' rows, the
+ * submission and its audit record in one group commit
+ * (apply_submit_answers).  A procedure that
  * requires a signature is refused here: its bytes are signed through a
  * draft (GET .../canonical). */
 int api_procedure_submit(struct http_req *r)
@@ -692,19 +693,16 @@ int api_procedure_submit(struct http_req *r)
 	if (!answers)
 		return send_one_problem(r, "answers", "required", "回答（answers）がありません。",
 					"The answers are missing.");
-	/* the attachments: uploads of the actor, then their fields' answers */
+	/* the attachments: one part per file field, written with the
+	 * submission (apply_submit_answers) */
+	struct apply_upload ups[HTTP_MAX_FILES];
+	int nups = 0;
 	for (int i = 0; i < nparts; i++) {
 		if (!parts[i].filename)
 			continue;
 		const char *field = parts[i].name;
-		const struct forms_field *f = forms_def_field(def, field);
-		if (!f || f->type != FORMS_T_FILE) {
-			json_decref(answers);
-			return send_one_problem(r, field, "unknown_field", "この添付欄はありません。",
-						"There is no such attachment field.");
-		}
-		for (int k = 0; k < i; k++)
-			if (parts[k].filename && strcmp(parts[k].name, field) == 0) {
+		for (int k = 0; k < nups; k++)
+			if (strcmp(ups[k].field, field) == 0) {
 				json_decref(answers);
 				return send_one_problem(r, field, "duplicate",
 					"同じ添付欄にファイルが二つあります。",
@@ -714,22 +712,13 @@ int api_procedure_submit(struct http_req *r)
 			json_decref(answers);
 			return send_one_problem(r, field, "empty", "ファイルが空です。", "The file is empty.");
 		}
-		json_t *meta = NULL;
-		rc = apply_file_put(&meta, app_store(r), &who, f, parts[i].filename, parts[i].data,
-				    parts[i].len, app_now(), &e);
-		if (rc) {
-			json_decref(meta);
+		if (nups == HTTP_MAX_FILES) {
 			json_decref(answers);
-			if (rc == ERR_INVALID)
-				return send_one_problem(r, field, "type",
-					"このファイルの種類は受け付けていません。",
-					"This type of file is not accepted.");
-			if (rc == ERR_LIMIT)
-				return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
-						       "The file is too large.", e.detail);
-			return fail(r, rc, &e);
+			return http_send_error(r, ERR_LIMIT, "添付ファイルが多すぎます。",
+					       "Too many attachments.", "too many file parts");
 		}
-		json_object_set_new(answers, field, meta);
+		ups[nups++] = (struct apply_upload){ field, parts[i].filename, parts[i].data,
+						     parts[i].len };
 	}
 	struct app_submit_audit au;
 	app_submit_audit_init(&au, r, "apply.submit", "submission");
@@ -737,9 +726,12 @@ int api_procedure_submit(struct http_req *r)
 	struct apply_submission sub;
 	struct forms_result fr;
 	memset(&fr, 0, sizeof fr);
-	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers, &o,
-				  app_now(), &e);
+	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
+				  ups, nups, &o, app_now(), &e);
 	json_decref(answers);
+	if (rc == ERR_LIMIT)
+		return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
+				       "The file is too large.", e.detail);
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == ERR_INVALID)

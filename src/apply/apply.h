@@ -252,17 +252,27 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct err *e);
 
 /* apply_submit_answers -- a submission without a draft (automation, the
- * one-request API): the answers are validated against the latest
- * published version of procedure exactly as a draft's would be (file
- * answers name uploads of the actor, apply_file_put), then written in one
- * group commit.  The same results and errors as apply_submit_with; a
- * procedure that requires a signature needs o->sig over the canonical
- * form (forms_canonical of these answers).  answers is not taken over. */
+ * one-request API): the uploads (ups: file field, name, bytes; may be
+ * none) are checked by content as apply_file_put does and become their
+ * fields' answers (their metadata is set into answers); the answers are
+ * then validated against the latest published version of procedure
+ * exactly as a draft's would be (a file answer may also name an earlier
+ * upload of the actor), and the uploads' rows and the submission are
+ * written in one group commit (the bytes made durable before it).  An
+ * upload for a field that is not a file field, or of a refused type, is
+ * ERR_INVALID with the error in *r (codes unknown_field, type).  The same
+ * results and errors as apply_submit_with otherwise; a procedure that
+ * requires a signature needs o->sig.  answers is not taken over. */
+struct apply_upload {
+	const char *field, *name;
+	const void *data;
+	size_t n;
+};
 int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			 struct arena *a, struct store *s,
 			 const struct apply_actor *who, const char *procedure,
-			 json_t *answers, struct apply_submit_opts *o, int64_t now,
-			 struct err *e);
+			 json_t *answers, const struct apply_upload *ups, int nups,
+			 struct apply_submit_opts *o, int64_t now, struct err *e);
 
 /* apply_load_def -- the definition of (tenant, procedure, version) (0:
  * the latest).  Versions are immutable, so the parse is cached for the

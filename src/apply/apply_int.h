@@ -118,6 +118,16 @@ struct apply_prep {
 	json_t *answers;             /* normalised (arena)                  */
 	char receipt[APPLY_RECEIPT_LEN + 1]; /* taken before the transaction
 					      (PostgreSQL), else ""          */
+	/* uploads that arrive with the submission (apply_submit_answers):
+	 * their rows are inserted in the submission's own write; a file_ids
+	 * entry -(i + 1) stands for pending[i] until then */
+	const struct apply_pending_file *pending;
+	int npending;
+};
+struct apply_pending_file {
+	const char *sha256, *type, *name;
+	const void *data;
+	size_t n;
 };
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
  * when it does not validate). */

@@ -176,6 +176,15 @@ static int file_one(struct file_walk *w, const json_t *v, const char *path,
 	struct store_val q[] = { sv_text(w->who->tenant), sv_int(kind), sv_int(oid), sv_text(sha) };
 	rc = store_query_int(&id, w->s, "SELECT id FROM apply_files WHERE tenant = $1"
 			     " AND owner_kind = $2 AND owner_id = $3 AND sha256 = $4", q, 4, e);
+	if (rc == ERR_NOTFOUND) {
+		/* or one of the uploads that came with the submission */
+		for (int i = 0; i < w->p->npending; i++)
+			if (strcmp(w->p->pending[i].sha256, sha) == 0) {
+				id = -(int64_t)(i + 1);
+				rc = 0;
+				break;
+			}
+	}
 	if (rc == ERR_NOTFOUND)
 		return add_error(w->r, w->a, path, "file_missing",
 				 "添付ファイルが見つかりません。もう一度添付してください。",
@@ -518,17 +527,61 @@ struct submit_job {
 	struct apply_submission *out;
 	struct arena *a;
 	const struct apply_actor *who;
-	const struct apply_prep *p;
+	struct apply_prep *p;
 	const struct apply_submit_opts *o;
+	const char *blob_dir;        /* the attachment files' directory, or NULL */
+	const int64_t *placeholders; /* p->file_ids as prepared (a batch that is
+					run again starts from them)          */
 	int64_t now;
 };
+
+/* the rows of the uploads that came with the submission, and their ids
+ * in place of the placeholders */
+static int pending_rows(struct store *s, struct submit_job *j, struct err *e)
+{
+	struct apply_prep *p = j->p;
+	memcpy(p->file_ids, j->placeholders, sizeof *p->file_ids * (size_t)p->nfiles);
+	int kind;
+	int64_t oid;
+	int rc = apply_owner(&kind, &oid, j->who, e);
+	for (int i = 0; rc == 0 && i < p->npending; i++) {
+		const struct apply_pending_file *f = &p->pending[i];
+		/* the file was made durable before; under the writer's lock it
+		 * is checked to be still there (see files.c) */
+		if (j->blob_dir && !apply_blob_exists(j->blob_dir, f->sha256, f->n) &&
+		    (rc = apply_blob_write(j->blob_dir, f->sha256, f->data, f->n, e)))
+			break;
+		struct store_val v[] = {
+			sv_text(j->who->tenant), sv_int(kind), sv_int(oid), sv_text(f->sha256),
+			sv_text(f->type), sv_int((int64_t)f->n), sv_text(f->name),
+			j->blob_dir ? sv_blob("", 0) : sv_blob(f->data, f->n), sv_int(j->now),
+		};
+		rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
+				" size, name, data, created_at, touched_at)"
+				" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+				" ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
+				" DO UPDATE SET touched_at = excluded.touched_at", v, 9, e);
+		if (rc < 0)
+			break;
+		int64_t id = 0;
+		rc = store_query_int(&id, s, "SELECT id FROM apply_files WHERE tenant = $1"
+				     " AND owner_kind = $2 AND owner_id = $3 AND sha256 = $4", v, 4, e);
+		for (int k = 0; rc == 0 && k < p->nfiles; k++)
+			if (p->file_ids[k] == -(int64_t)(i + 1))
+				p->file_ids[k] = id;
+	}
+	return rc < 0 ? rc : 0;
+}
 
 /* the write, on the connection of whichever thread leads the group, and
  * the caller's own record of it in the same transaction */
 static int submit_fn(struct store *s, void *arg, struct err *e)
 {
 	struct submit_job *j = arg;
-	int rc = apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+	int rc = j->p->npending ? pending_rows(s, j, e) : 0;
+	if (rc)
+		return rc;
+	rc = apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
 	if (rc == 0 && j->o && j->o->in_tx)
 		rc = j->o->in_tx(s, j->out, j->o->in_tx_arg, e);
 	return rc;
@@ -572,8 +625,8 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			 struct arena *a, struct store *s,
 			 const struct apply_actor *who, const char *procedure,
-			 json_t *answers, struct apply_submit_opts *o, int64_t now,
-			 struct err *e)
+			 json_t *answers, const struct apply_upload *ups, int nups,
+			 struct apply_submit_opts *o, int64_t now, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	memset(r, 0, sizeof *r);
@@ -585,15 +638,59 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 		return err_set(e, ERR_INVALID, "apply: procedure required");
 	if (!answers || !json_is_object(answers))
 		return err_set(e, ERR_INVALID, "apply: answers must be an object");
-	char *text = NULL;
-	if ((rc = apply_json_text(&text, answers, APPLY_ANSWERS_MAX, e)))
-		return rc;   /* the same size limit as a draft's */
-	free(text);
+	if (nups < 0 || nups > APPLY_MAX_FILES || (nups && !ups))
+		return err_set(e, ERR_LIMIT, "apply: at most %d files", APPLY_MAX_FILES);
 	struct apply_prep p;
 	memset(&p, 0, sizeof p);
 	int ver = 0;
 	if ((rc = apply_load_def(&p.def, &ver, a, s, who->tenant, procedure, 0, e)))
 		return rc;
+	/* the uploads: checked by content, made durable as files (SQLite)
+	 * outside the writer's lock, their rows written with the submission */
+	char dir[APPLY_BLOB_PATH_MAX];
+	int external = apply_blob_dir(dir, sizeof dir, s);
+	struct apply_pending_file *pend = nups ? arena_alloc(a, sizeof *pend * (size_t)nups) : NULL;
+	if (nups && !pend)
+		return err_set(e, ERR_NOMEM, "apply: arena full");
+	for (int i = 0; i < nups; i++) {
+		const struct forms_field *f = forms_def_field(p.def, ups[i].field);
+		if (!f || f->type != FORMS_T_FILE)
+			return add_error(r, a, ups[i].field, "unknown_field", "この添付欄はありません。",
+					 "There is no such attachment field.") ? ERR_NOMEM
+			       : err_set(e, ERR_INVALID, "apply: no file field %.64s", ups[i].field);
+		if (ups[i].n > APPLY_FILE_MAX)
+			return err_set(e, ERR_LIMIT, "apply: file larger than %u bytes", APPLY_FILE_MAX);
+		json_t *m = NULL;
+		rc = forms_file_accept(&m, f, ups[i].name ? ups[i].name : "file", ups[i].data,
+				       ups[i].n, e);
+		if (rc == ERR_INVALID) {
+			json_decref(m);
+			return add_error(r, a, ups[i].field, "type",
+					 "このファイルの種類は受け付けていません。",
+					 "This type of file is not accepted.") ? ERR_NOMEM : ERR_INVALID;
+		}
+		if (rc) {
+			json_decref(m);
+			return rc;
+		}
+		pend[i] = (struct apply_pending_file){
+			.sha256 = arena_strdup(a, json_string_value(json_object_get(m, "sha256"))),
+			.type = arena_strdup(a, json_string_value(json_object_get(m, "type"))),
+			.name = arena_strdup(a, json_string_value(json_object_get(m, "name"))),
+			.data = ups[i].data, .n = ups[i].n,
+		};
+		json_object_set_new(answers, ups[i].field, m);
+		if (!pend[i].sha256 || !pend[i].type || !pend[i].name)
+			return err_set(e, ERR_NOMEM, "apply: arena full");
+		if (external && (rc = apply_blob_write(dir, pend[i].sha256, ups[i].data, ups[i].n, e)))
+			return rc;
+	}
+	p.pending = pend;
+	p.npending = nups;
+	char *text = NULL;
+	if ((rc = apply_json_text(&text, answers, APPLY_ANSWERS_MAX, e)))
+		return rc;   /* the same size limit as a draft's */
+	free(text);
 	struct apply_draft *d = &p.draft.d;
 	snprintf(d->procedure, sizeof d->procedure, "%s", p.def->id);
 	d->version = ver;
@@ -606,10 +703,17 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 		o->stale = 1;
 		return err_set(e, ERR_CONFLICT, "apply: answers differ from what was signed");
 	}
+	int64_t *orig = NULL;
+	if (p.nfiles) {
+		if (!(orig = arena_alloc(a, sizeof *orig * (size_t)p.nfiles)))
+			return err_set(e, ERR_NOMEM, "apply: arena full");
+		memcpy(orig, p.file_ids, sizeof *orig * (size_t)p.nfiles);
+	}
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
-	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o, .now = now };
+	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o,
+				.blob_dir = external ? dir : NULL, .placeholders = orig, .now = now };
 	return apply_group_write(s, submit_fn, &j, e);
 }
 

@@ -1385,7 +1385,7 @@ static void test_submit_answers(void)
 	json_t *ans = inu_answers("クミン", "1985-04-01", "モモ", cert);
 	struct forms_result r;
 	struct apply_submission sub;
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans, NULL, NOW, &e), 0);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans, NULL, 0, NULL, NOW, &e), 0);
 	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
 	T_EQ_STR(sub.status, "received");
 	T_EQ_STR(sub.department, "seikatsu-eisei");
@@ -1401,22 +1401,55 @@ static void test_submit_answers(void)
 	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモ");
 	/* the same validation as a draft's: a bad answer is a field error */
 	json_t *bad = inu_answers("kumin", "1985-04-01", "モモ", cert);
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", bad, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", bad, NULL, 0, NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors > 0);
 	json_decref(bad);
 	/* another resident cannot name a's upload */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2, "inu-touroku", ans, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2, "inu-touroku", ans, NULL, 0, NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors > 0 && strcmp(r.errors[0].code, "file_missing") == 0);
 	/* an unknown procedure, answers that are not an object */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "no-such-procedure", ans, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "no-such-procedure", ans, NULL, 0, NULL, NOW, &e),
 		 ERR_NOTFOUND);
 	json_t *arr = json_array();
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", arr, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", arr, NULL, 0, NULL, NOW, &e),
 		 ERR_INVALID);
 	json_decref(arr);
 	json_decref(ans);
+	/* the attachment sent with the submission: its row is written with
+	 * it, linked, and becomes the field's answer */
+	char pdf[128];
+	int pn = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% direct upload\n1 0 obj <<>> endobj\n%%%%EOF\n");
+	struct apply_upload up = { "rabies_cert", "証明書.pdf", pdf, (size_t)pn };
+	json_t *ans2 = inu_answers("クミン", "1985-04-01", "ソラ", NULL);
+	int64_t files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &up, 1, NULL, NOW, &e), 0);
+	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0 + 1);
+	struct store_val lv2[] = { sv_int(sub.id) };
+	links = -1;
+	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files l JOIN apply_files f"
+			" ON f.id = l.file_id WHERE l.submission_id = $1", lv2, 1, NULL);
+	T_EQ_INT(links, 1);
+	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	const char *sha = json_string_value(json_object_get(json_object_get(got.answers, "rabies_cert"),
+							     "sha256"));
+	T_REQUIRE(sha);
+	struct apply_file f;
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_CHECK(f.size == pn && memcmp(f.data, pdf, (size_t)pn) == 0);
+	/* a refused type and a field that takes no file: errors, nothing written */
+	int64_t subs0 = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	struct apply_upload txt = { "rabies_cert", "a.txt", "plain text", 10 };
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &txt, 1, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "type") == 0);
+	struct apply_upload notfile = { "dog_name", "a.pdf", pdf, (size_t)pn };
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &notfile, 1, NULL, NOW,
+				      &e), ERR_INVALID);
+	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "unknown_field") == 0);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs0);
+	json_decref(ans2);
 	arena_free(a);
 }
 
