@@ -540,7 +540,8 @@ struct submit_job {
 static int pending_rows(struct store *s, struct submit_job *j, struct err *e)
 {
 	struct apply_prep *p = j->p;
-	memcpy(p->file_ids, j->placeholders, sizeof *p->file_ids * (size_t)p->nfiles);
+	if (p->nfiles)
+		memcpy(p->file_ids, j->placeholders, sizeof *p->file_ids * (size_t)p->nfiles);
 	int kind;
 	int64_t oid;
 	int rc = apply_owner(&kind, &oid, j->who, e);
