@@ -729,9 +729,6 @@ int api_procedure_submit(struct http_req *r)
 	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
 				  ups, nups, &o, app_now(), &e);
 	json_decref(answers);
-	if (rc == ERR_LIMIT)
-		return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
-				       "The file is too large.", e.detail);
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == ERR_INVALID)
