@@ -114,6 +114,21 @@ static void fail(struct shared *sh, const char *what, long st, const struct body
 	pthread_mutex_unlock(&sh->mu);
 }
 
+/* a submission that ended at t1 (started t0, its last request at ts),
+ * counted when it ends inside the measured window */
+static void record(struct shared *sh, double t0, double ts, double t1)
+{
+	if (t1 < sh->warm_at || t1 > sh->end_at)
+		return;
+	pthread_mutex_lock(&sh->mu);
+	if (sh->n < MAX_SAMPLES) {
+		sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
+		sh->submit_ms[sh->n] = (t1 - ts) * 1e3;
+		sh->n++;
+	}
+	pthread_mutex_unlock(&sh->mu);
+}
+
 static void *run(void *arg)
 {
 	struct client *cl = arg;
@@ -176,15 +191,7 @@ static void *run(void *arg)
 				fail(sh, "oneshot", st1, b);
 				continue;
 			}
-			if (t1 >= sh->warm_at && t1 <= sh->end_at) {
-				pthread_mutex_lock(&sh->mu);
-				if (sh->n < MAX_SAMPLES) {
-					sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
-					sh->submit_ms[sh->n] = (t1 - t0) * 1e3;
-					sh->n++;
-				}
-				pthread_mutex_unlock(&sh->mu);
-			}
+			record(sh, t0, t0, t1);
 			continue;
 		}
 		snprintf(url, sizeof url, "%s/api/v1/drafts", sh->base);
@@ -228,15 +235,7 @@ static void *run(void *arg)
 			fail(sh, "submit", st, b);
 			continue;
 		}
-		if (t1 >= sh->warm_at && t1 <= sh->end_at) {
-			pthread_mutex_lock(&sh->mu);
-			if (sh->n < MAX_SAMPLES) {
-				sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
-				sh->submit_ms[sh->n] = (t1 - ts) * 1e3;
-				sh->n++;
-			}
-			pthread_mutex_unlock(&sh->mu);
-		}
+		record(sh, t0, ts, t1);
 	}
 	curl_slist_free_all(hj);
 	curl_slist_free_all(hf);

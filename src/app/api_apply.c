@@ -591,6 +591,25 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 	return send_json(r, status, j);
 }
 
+/* the answer to a submission attempt: 201 with it, or the problems (the
+ * answers' errors, a missing signature with the caller's words, any
+ * other error) */
+static int submit_answer(struct http_req *r, int rc, const struct forms_result *fr,
+			 const struct err *e, const struct apply_submission *s,
+			 const struct apply_actor *who, const char *sig_ja, const char *sig_en)
+{
+	if (rc == ERR_INVALID && fr->nerrors)
+		return send_result_errors(r, fr);
+	if (rc == ERR_INVALID)
+		return send_one_problem(r, "", "invalid", "申請内容に誤りがあります。",
+					"The application is not valid.");
+	if (rc == ERR_AUTH)
+		return send_one_problem(r, "signature", "required", sig_ja, sig_en);
+	if (rc)
+		return fail(r, rc, e);
+	return send_submission(r, 201, s, who);
+}
+
 /* the submission itself, once any signature is verified (sig may be NULL) */
 static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t id,
 		      const struct apply_signature *sig, const char *signed_sha)
@@ -611,18 +630,9 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 			"署名の後に申請内容が変更されました。もう一度署名してください。",
 			"The application changed after it was signed. Please sign it again.",
 			e.detail);
-	if (rc == ERR_INVALID && fr.nerrors)
-		return send_result_errors(r, &fr);
-	if (rc == ERR_INVALID)
-		return send_one_problem(r, "", "invalid", "申請内容に誤りがあります。",
-					"The application is not valid.");
-	if (rc == ERR_AUTH)
-		return send_one_problem(r, "signature", "required",
-			"この手続には電子署名が必要です。",
-			"This procedure needs an electronic signature.");
-	if (rc)
-		return fail(r, rc, &e);
-	return send_submission(r, 201, &s, who);
+	return submit_answer(r, rc, &fr, &e, &s, who,
+			     "この手続には電子署名が必要です。",
+			     "This procedure needs an electronic signature.");
 }
 
 /* POST /api/v1/procedures/{code}/submissions -- a whole submission in one
@@ -729,18 +739,9 @@ int api_procedure_submit(struct http_req *r)
 	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
 				  ups, nups, &o, app_now(), &e);
 	json_decref(answers);
-	if (rc == ERR_INVALID && fr.nerrors)
-		return send_result_errors(r, &fr);
-	if (rc == ERR_INVALID)
-		return send_one_problem(r, "", "invalid", "申請内容に誤りがあります。",
-					"The application is not valid.");
-	if (rc == ERR_AUTH)
-		return send_one_problem(r, "signature", "required",
-			"この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
-			"This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
-	if (rc)
-		return fail(r, rc, &e);
-	return send_submission(r, 201, &sub, &who);
+	return submit_answer(r, rc, &fr, &e, &sub, &who,
+			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
+			     "This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
 }
 
 /* signature verification on the blocking pool (about 1.4 ms of CPU):

@@ -169,6 +169,11 @@ int apply_group_write(struct store *s,
 		      int (*fn)(struct store *s, void *arg, struct err *e),
 		      void *arg, struct err *e);
 
+/* apply_file_row (files.c) -- insert an upload's row, or touch it when
+ * the owner has these bytes already: v = tenant, owner_kind, owner_id,
+ * sha256, type, size, name, data (empty when in a file), now. */
+int apply_file_row(struct store *s, const struct store_val v[9], struct err *e);
+
 /* ---- blobs.c: attachment bytes as files beside a SQLite database ---- */
 #define APPLY_BLOB_PATH_MAX 4200
 /* apply_blob_dir -- 1 and the directory (<database>.files) when s keeps

@@ -18,6 +18,16 @@
 #include <stdio.h>
 #include <string.h>
 
+int apply_file_row(struct store *s, const struct store_val v[9], struct err *e)
+{
+	int rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
+			    " size, name, data, created_at, touched_at)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+			    " ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
+			    " DO UPDATE SET touched_at = excluded.touched_at", v, 9, e);
+	return rc < 0 ? rc : 0;
+}
+
 /* the insert, on the connection of whichever thread leads the group
  * commit (an upload is durable when apply_file_put returns).  With the
  * bytes in a file (blobs.c), the file was made durable before, outside
@@ -38,12 +48,7 @@ static int put_fn(struct store *s, void *arg, struct err *e)
 	if (j->dir && !apply_blob_exists(j->dir, j->v[3].p, j->n) &&
 	    (rc = apply_blob_write(j->dir, j->v[3].p, j->data, j->n, e)))
 		return rc;
-	rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
-			" size, name, data, created_at, touched_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-			" ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
-			" DO UPDATE SET touched_at = excluded.touched_at", j->v, 9, e);
-	return rc < 0 ? rc : 0;
+	return apply_file_row(s, j->v, e);
 }
 
 int apply_file_put(json_t **meta, struct store *s,

@@ -557,12 +557,7 @@ static int pending_rows(struct store *s, struct submit_job *j, struct err *e)
 			sv_text(f->type), sv_int((int64_t)f->n), sv_text(f->name),
 			j->blob_dir ? sv_blob("", 0) : sv_blob(f->data, f->n), sv_int(j->now),
 		};
-		rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
-				" size, name, data, created_at, touched_at)"
-				" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
-				" ON CONFLICT (tenant, owner_kind, owner_id, sha256)"
-				" DO UPDATE SET touched_at = excluded.touched_at", v, 9, e);
-		if (rc < 0)
+		if ((rc = apply_file_row(s, v, e)))
 			break;
 		int64_t id = 0;
 		rc = store_query_int(&id, s, "SELECT id FROM apply_files WHERE tenant = $1"
