@@ -1187,6 +1187,8 @@ int api_file_get(struct http_req *r)
 	struct apply_file f;
 	struct err e;
 	int rc = apply_file_get(&f, r->arena, app_store(r), &who, sha, &e);
+	if (rc == ERR_IO)
+		return app_file_unreadable(r, &e);
 	if (rc)
 		return fail(r, rc, &e);
 	http_set_header(r, "content-disposition", "attachment");

@@ -275,6 +275,10 @@ struct app_submit_audit {
 	struct app_actor actor;
 	const char *action, *object_type;
 };
+/* app_file_unreadable -- the answer when an attachment's stored copy is
+ * missing or damaged (apply_file_get's ERR_IO): what to do next, in both
+ * languages; the detail (which file, where) goes to the log only. */
+int app_file_unreadable(struct http_req *r, const struct err *e);
 struct apply_submission;
 void app_submit_audit_init(struct app_submit_audit *out, struct http_req *r,
 			   const char *action, const char *object_type);

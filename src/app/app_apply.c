@@ -99,3 +99,14 @@ int app_submit_audit(struct store *s, const struct apply_submission *sub, void *
 	return app_audit_as(s, a->c, &a->actor, a->action, a->object_type, sub->receipt,
 			    AUDIT_R_OK, e);
 }
+
+int app_file_unreadable(struct http_req *r, const struct err *e)
+{
+	return http_send_error(r, ERR_IO,
+		"添付ファイルを読み出せませんでした（保管されている写しがないか、壊れています）。"
+		"受付番号を添えて担当課に連絡してください（職員の方はシステム管理者へ。"
+		"バックアップから復旧できます）。",
+		"The attachment could not be read: its stored copy is missing or damaged. "
+		"Contact the department with the receipt number (staff: the system "
+		"administrator, who can restore it from the backup).", e ? e->detail : NULL);
+}

@@ -1344,6 +1344,8 @@ int page_staff_submission_file(struct http_req *r)
 		rc = apply_file_get(&f, r->arena, app_store(r), &who, sha, &e);
 	if (rc == ERR_NOTFOUND)
 		return send_notfound(r);
+	if (rc == ERR_IO)
+		return app_file_unreadable(r, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	const char *type = safe_inline(forms_file_sniff(f.data, (size_t)f.size));

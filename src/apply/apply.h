@@ -296,7 +296,7 @@ int apply_files_collect(int64_t *removed, struct store *s, int64_t now, struct e
 /* apply_backup_blob -- a store_progress.blob hook for store_backup (arg:
  * the store being backed up): the bytes of an attachment kept as a file
  * beside a SQLite database, so that the dump holds them (and restores
- * into either engine).  ERR_DB when a file is missing or damaged. */
+ * into either engine).  ERR_IO when a file is missing or damaged. */
 struct store_rows;
 int apply_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
 		      void **p, size_t *n, struct err *e);

@@ -186,7 +186,8 @@ int apply_blob_exists(const char *dir, const char *sha, size_t n);
 int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
 		     struct err *e);
 /* apply_blob_read -- the n bytes of sha into the arena, checked against
- * the hash (ERR_DB when missing or damaged). */
+ * the hash (ERR_IO when missing or damaged: callers tell staff plainly,
+ * app_file_unreadable). */
 int apply_blob_read(const void **out, struct arena *a, const char *dir, const char *sha,
 		    size_t n, struct err *e);
 

@@ -181,7 +181,7 @@ int apply_blob_read(const void **out, struct arena *a, const char *dir, const ch
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT
-			? err_set(e, ERR_DB, "apply: attachment %.12s… is missing from %s", sha, dir)
+			? err_set(e, ERR_IO, "apply: attachment %.12s… is missing from %s", sha, dir)
 			: io_err(e, "cannot open");
 	unsigned char *buf = arena_alloc(a, n ? n : 1);
 	if (!buf) {
@@ -201,7 +201,7 @@ int apply_blob_read(const void **out, struct arena *a, const char *dir, const ch
 	char check[65];
 	forms_sha256_hex(check, buf, got);
 	if (got != n || strcmp(check, sha) != 0)
-		return err_set(e, ERR_DB, "apply: attachment %.12s… is damaged (%zu of %zu bytes,"
+		return err_set(e, ERR_IO, "apply: attachment %.12s… is damaged (%zu of %zu bytes,"
 			       " other content)", sha, got, n);
 	*out = buf;
 	return 0;

@@ -12,6 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { existsSync, unlinkSync } from 'node:fs';
 import { startServer, Client, DEMO_USERS, passwordLogin, cli } from './lib.mjs';
 import { testPki, signBytes } from '../sign/pki.mjs';
 import { Api, loadProcedures, registerResident, adminClient, makeRole, makeStaff, png, sha256, submitKazei } from './apply_lib.mjs';
@@ -419,4 +420,20 @@ test('a whole submission in one request: answers and attachments in one multipar
   // without a session: 401
   const anon = await fetch(`${srv.base}/api/v1/procedures/api-kazei/submissions`, { method: 'POST', body: form });
   assert.equal(anon.status, 401);
+});
+
+test('an attachment whose stored copy is gone: a clear answer saying what to do, not a bare error', { skip: !!process.env.MADOGUCHI_HTTP_DB && 'attachment files are SQLite only' }, async () => {
+  const { receipt, file } = await submitKazei(alice, png(3000));
+  const sha = sha256(file);
+  // the file beside the database (SQLite: <db>.files/<2 hex>/<sha256>)
+  const path = `${srv.db.replace(/^sqlite:/, '')}.files/${sha.slice(0, 2)}/${sha}`;
+  assert.ok(existsSync(path), path);
+  unlinkSync(path);
+  const r = await alice.bytes(`/api/v1/files/${sha}`);
+  assert.equal(r.status, 500);
+  const body = JSON.parse(r.body.toString());
+  assert.match(body.error.message.ja, /受付番号を添えて担当課に連絡/);
+  assert.match(body.error.message.en, /stored copy is missing or damaged/);
+  assert.ok(!JSON.stringify(body).includes(sha), 'the file name stays in the log');
+  assert.ok(receipt);
 });

@@ -1528,7 +1528,7 @@ static void test_blob_files(void)
 	snprintf(bad, sizeof bad, "%s", good);
 	bad[10] ^= 1;
 	T_EQ_INT(write_file(path, bad), 0);
-	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_IO);
 	T_CHECK(strstr(e.detail, "damaged") != NULL);
 	/* the next upload of the same bytes writes them again (same size,
 	 * other content: checked, not trusted) */
@@ -1538,7 +1538,7 @@ static void test_blob_files(void)
 	T_CHECK(f.size == size && memcmp(f.data, good, (size_t)size) == 0);
 	/* missing: an error naming the store */
 	unlink(path);
-	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_DB);
+	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), ERR_IO);
 	T_CHECK(strstr(e.detail, "missing") != NULL);
 	/* the same bytes uploaded again put the file back */
 	m = upload(&a1, "inu-touroku", "rabies_cert", "blob-file");
