@@ -21,9 +21,11 @@
  * (each counted when its last answer arrives in the window, whenever it
  * started), and their latencies:
  *   submissions N / rate PER_S / p50 MS / p99 MS / submit_p50 MS /
- *   submit_p99 MS / errors N
+ *   submit_p99 MS / errors N / client_min N / client_max N
  * where p50/p99 are of the whole flow (four requests) and submit_* of the
- * last request alone.  Exit status 1 when any request failed.
+ * last request alone; client_min/max are the fewest and most submissions
+ * one client completed (fairness: the server's threads share the
+ * connections evenly when they are close).  Exit status 1 when any request failed.
  *
  * Limits: at most 256 clients; a response body of at most 64 KiB is kept.
  */
@@ -55,6 +57,7 @@ struct client {
 	struct shared *sh;
 	char token[300];
 	int index;
+	long done;               /* submissions it completed in the window */
 	pthread_t th;
 };
 
@@ -116,11 +119,13 @@ static void fail(struct shared *sh, const char *what, long st, const struct body
 
 /* a submission that ended at t1 (started t0, its last request at ts),
  * counted when it ends inside the measured window */
-static void record(struct shared *sh, double t0, double ts, double t1)
+static void record(struct client *cl, double t0, double ts, double t1)
 {
+	struct shared *sh = cl->sh;
 	if (t1 < sh->warm_at || t1 > sh->end_at)
 		return;
 	pthread_mutex_lock(&sh->mu);
+	cl->done++;
 	if (sh->n < MAX_SAMPLES) {
 		sh->flow_ms[sh->n] = (t1 - t0) * 1e3;
 		sh->submit_ms[sh->n] = (t1 - ts) * 1e3;
@@ -191,7 +196,7 @@ static void *run(void *arg)
 				fail(sh, "oneshot", st1, b);
 				continue;
 			}
-			record(sh, t0, t0, t1);
+			record(cl, t0, t0, t1);
 			continue;
 		}
 		snprintf(url, sizeof url, "%s/api/v1/drafts", sh->base);
@@ -235,7 +240,7 @@ static void *run(void *arg)
 			fail(sh, "submit", st, b);
 			continue;
 		}
-		record(sh, t0, ts, t1);
+		record(cl, t0, ts, t1);
 	}
 	curl_slist_free_all(hj);
 	curl_slist_free_all(hf);
@@ -315,6 +320,12 @@ int main(int argc, char **argv)
 	printf("submit_p50 %.2f\n", pct(sh.submit_ms, sh.n, 0.50));
 	printf("submit_p99 %.2f\n", pct(sh.submit_ms, sh.n, 0.99));
 	printf("errors %ld\n", sh.errors);
+	long lo = n ? cl[0].done : 0, hi = lo;
+	for (int i = 1; i < n; i++) {
+		lo = cl[i].done < lo ? cl[i].done : lo;
+		hi = cl[i].done > hi ? cl[i].done : hi;
+	}
+	printf("client_min %ld\nclient_max %ld\n", lo, hi);
 	json_decref(sh.answers);
 	curl_global_cleanup();
 	return sh.errors ? 1 : 0;

@@ -116,7 +116,7 @@ int page_metrics(struct http_req *r)
 {
 	struct buf b;
 	buf_init(&b, 1u << 20);
-	http_metrics_write(&b);
+	http_metrics_write(&b, r);
 	/* the group commit of online applications: writes per commit shows
 	 * how many submissions one fsync carries */
 	int64_t commits, writes, busy_us;

@@ -285,7 +285,8 @@ int http_parse_multipart(struct http_part *parts, int max, const char *body,
 /* http_utf8_valid -- 1 when s[0..len) is valid UTF-8 without NUL. */
 int http_utf8_valid(const char *s, size_t len);
 
-/* Metrics (Prometheus text format) of this process. */
-void http_metrics_write(struct buf *out);
+/* Metrics (Prometheus text format) of this process; r is the /metrics
+ * request (its server's workers give the connection gauges). */
+void http_metrics_write(struct buf *out, const struct http_req *r);
 
 #endif

@@ -46,6 +46,9 @@ void http_common_headers(struct http_req *r);
 
 /* metrics.c */
 void metrics_connection_opened(void);
+/* server.c: the open connections of r's server, in all and on the
+ * workers with the fewest and the most (the acceptor's balance) */
+void http_worker_connections(const struct http_req *r, int *open, int *min, int *max);
 void metrics_request_done(int status, int64_t micros);
 void metrics_in_flight(int delta);
 

@@ -1,7 +1,8 @@
 /*
  * metrics.c -- process-wide counters in the Prometheus text format:
  * requests by status class, a latency histogram, requests in flight,
- * connections accepted.  Atomics, so every worker thread updates them
+ * connections accepted, connections open (in all, and the fewest and
+ * most on one worker thread).  Atomics, so every worker thread updates them
  * without locks.
  */
 #include "http/http_int.h"
@@ -39,7 +40,7 @@ void metrics_request_done(int status, int64_t micros)
 	atomic_fetch_add(&sum_us, micros);
 }
 
-void http_metrics_write(struct buf *out)
+void http_metrics_write(struct buf *out, const struct http_req *r)
 {
 	static const char *cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
 	buf_puts(out, "# HELP madoguchi_http_requests_total Requests answered, by status class.\n"
@@ -69,5 +70,18 @@ void http_metrics_write(struct buf *out)
 	buf_printf(out, "# HELP madoguchi_http_connections_total Connections accepted.\n"
 		   "# TYPE madoguchi_http_connections_total counter\n"
 		   "madoguchi_http_connections_total %lld\n", atomic_load(&connections));
+	int open = 0, lo = 0, hi = 0;
+	http_worker_connections(r, &open, &lo, &hi);
+	buf_printf(out, "# HELP madoguchi_http_open_connections Connections open now.\n"
+		   "# TYPE madoguchi_http_open_connections gauge\n"
+		   "madoguchi_http_open_connections %d\n"
+		   "# HELP madoguchi_http_worker_connections_min Open connections of the worker"
+		   " thread that has the fewest.\n"
+		   "# TYPE madoguchi_http_worker_connections_min gauge\n"
+		   "madoguchi_http_worker_connections_min %d\n"
+		   "# HELP madoguchi_http_worker_connections_max Open connections of the worker"
+		   " thread that has the most.\n"
+		   "# TYPE madoguchi_http_worker_connections_max gauge\n"
+		   "madoguchi_http_worker_connections_max %d\n", open, lo, hi);
 	(void)total;
 }

@@ -1,15 +1,27 @@
 /*
- * server.c -- listeners, worker threads with one libh2o event loop each,
- * graceful stop, and the request pipeline:
+ * server.c -- the listener and its acceptor thread, worker threads with
+ * one libh2o event loop each, graceful stop, and the request pipeline:
  *
- *   accept -> h2o parses -> on_req: request id, arena, decode path ->
+ *   accept (acceptor thread: to the worker with the fewest connections)
+ *   -> h2o parses -> on_req: request id, arena, decode path ->
  *   static asset? -> route lookup (404/405) -> hooks.prepare (tenant) ->
  *   declared parameters only, validated (400) -> hooks.authorize (401/403)
  *   -> CSRF on state-changing methods (403) -> handler -> access log line,
  *   metrics.
  *
- * Invariants: a handler runs on the loop of the thread that accepted the
- * connection, with that thread's context; the request arena is released
+ * Why one acceptor: a handler may block its loop (a group commit waits a
+ * few milliseconds for the disk), so the connections must be spread
+ * evenly over the loops.  With one SO_REUSEPORT socket per loop the
+ * kernel hashes connections to loops, and 64 keep-alive connections on
+ * 64 loops left some loops with three or four and others with none
+ * (bench/submit.sh: the slowest client completed a third of the fastest
+ * one's submissions, and the p99 was three times the p50).  The acceptor
+ * hands each new connection to the loop that has the fewest open
+ * (counted up on hand-off, down when h2o closes the socket), as the
+ * least-connections balancing of nginx and h2o's own server.
+ *
+ * Invariants: a handler runs on the loop of the thread the connection was
+ * handed to, with that thread's context; the request arena is released
  * with h2o's request pool (a shared allocation whose dispose frees it), so
  * anything handed to h2o from the arena outlives the response.  The main
  * thread only waits for signals; SIGTERM and SIGINT are blocked in the
@@ -24,6 +36,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
@@ -33,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
@@ -42,10 +56,19 @@ struct worker {
 	pthread_t thread;
 	h2o_context_t ctx;
 	h2o_accept_ctx_t accept_ctx;
-	h2o_socket_t *listener;
 	void *thread_ctx;
 	int started, failed;
 	h2o_multithread_receiver_t deferred_rx;   /* completed http_defer work */
+	h2o_multithread_receiver_t accept_rx;     /* connections from the acceptor */
+	atomic_int conns;                         /* open connections handed here */
+};
+
+/* a connection on its way from the acceptor to a worker */
+struct handoff {
+	h2o_multithread_message_t msg;   /* first: the message is the hand-off */
+	int fd;
+	socklen_t addrlen;
+	struct sockaddr_storage addr;
 };
 
 /* One deferred piece of work (http_defer).  Two references: the pool's
@@ -82,6 +105,11 @@ struct http_server {
 	char addr_text[80];
 	int nthreads;
 	struct worker *workers;
+	int listen_fd;                   /* -1 until http_server_run */
+	pthread_t acceptor;
+	int acceptor_started;
+	atomic_int acceptor_done;        /* no hand-off comes after this */
+	unsigned next_worker;            /* acceptor only: where ties start */
 	atomic_int stopping;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -134,18 +162,22 @@ static int resolve_listen(struct http_server *srv, const char *listen,
 
 static int open_listener(struct http_server *srv, struct err *e)
 {
-	int fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(srv->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return err_set(e, ERR_IO, "socket: %s", strerror(errno));
 	int on = 1;
+	/* SO_REUSEADDR only (a restart binds while old connections are in
+	 * TIME_WAIT); without SO_REUSEPORT a second server of the same user
+	 * cannot share the port and answer a part of the connections from
+	 * its own database: its start fails here */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	if (bind(fd, (struct sockaddr *)&srv->addr, srv->addrlen) != 0) {
 		int saved = errno;
 		close(fd);
-		return err_set(e, ERR_IO, "cannot listen on %s: %s",
-			       srv->cfg.listen, strerror(saved));
+		return err_set(e, ERR_IO, "cannot listen on %s: %s%s", srv->cfg.listen,
+			       strerror(saved), saved == EADDRINUSE
+			       ? " (another server is listening there)" : "");
 	}
 	if (listen(fd, 4096) != 0) {
 		int saved = errno;
@@ -155,47 +187,107 @@ static int open_listener(struct http_server *srv, struct err *e)
 	return fd;
 }
 
-/* every worker listens on its own SO_REUSEPORT socket, and the kernel
- * would as gladly share the port with another process of the same user
- * (an old server still running, a second one started by mistake), each
- * then answering a share of the connections from its own database.  So
- * before the workers bind, one socket without SO_REUSEPORT must get the
- * port alone: if anything listens there, the start fails clearly. */
-static int check_port_alone(struct http_server *srv, struct err *e)
+/* on the worker's loop (h2o's on_close): a connection handed here closed */
+static void on_conn_closed(void *p)
 {
-	const struct sockaddr_storage *a = &srv->addr;
-	int port = a->ss_family == AF_INET6
-		? ntohs(((const struct sockaddr_in6 *)a)->sin6_port)
-		: ntohs(((const struct sockaddr_in *)a)->sin_port);
-	if (port == 0)
-		return 0;
-	int fd = socket(a->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_set(e, ERR_IO, "socket: %s", strerror(errno));
-	int on = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	int rc = 0;
-	if (bind(fd, (const struct sockaddr *)a, srv->addrlen) != 0)
-		rc = err_set(e, ERR_IO, "cannot listen on %s: %s%s", srv->cfg.listen,
-			     strerror(errno), errno == EADDRINUSE
-			     ? " (another server is listening there)" : "");
-	close(fd);
-	return rc;
+	struct worker *w = p;
+	atomic_fetch_sub(&w->conns, 1);
 }
 
-static void on_accept(h2o_socket_t *listener, const char *err)
+/* on the worker's loop: the connections the acceptor handed over */
+static void on_handoff(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 {
-	struct worker *w = listener->data;
-	if (err)
-		return;
-	/* take what is pending, a few at a time, so one loop turn stays short */
-	for (int i = 0; i < 16; i++) {
-		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-		if (!sock)
-			break;
+	struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, accept_rx, rx);
+	while (!h2o_linklist_is_empty(messages)) {
+		struct handoff *h = H2O_STRUCT_FROM_MEMBER(struct handoff, msg.link, messages->next);
+		h2o_linklist_unlink(&h->msg.link);
+		int on = 1;
+		setsockopt(h->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+		h2o_socket_t *sock = h2o_evloop_socket_create(w->ctx.loop, h->fd,
+							      H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+		h2o_socket_setpeername(sock, (struct sockaddr *)&h->addr, h->addrlen);
+		sock->on_close.cb = on_conn_closed;
+		sock->on_close.data = w;
 		metrics_connection_opened();
 		h2o_accept(&w->accept_ctx, sock);
+		free(h);
 	}
+}
+
+void http_worker_connections(const struct http_req *r, int *open, int *min, int *max)
+{
+	*open = *min = *max = 0;
+	const struct worker *me = r ? r->worker : NULL;
+	if (!me)
+		return;
+	const struct http_server *srv = me->srv;
+	for (int i = 0; i < srv->nthreads; i++) {
+		int n = atomic_load(&srv->workers[i].conns);
+		*open += n;
+		*min = i == 0 || n < *min ? n : *min;
+		*max = i == 0 || n > *max ? n : *max;
+	}
+}
+
+/* the worker with the fewest open connections; ties go round the
+ * workers, so that an idle server spreads its first connections too */
+static struct worker *least_loaded(struct http_server *srv)
+{
+	struct worker *best = NULL;
+	int best_n = 0;
+	unsigned start = srv->next_worker++;
+	for (int k = 0; k < srv->nthreads; k++) {
+		struct worker *w = &srv->workers[(start + (unsigned)k) % (unsigned)srv->nthreads];
+		int n = atomic_load(&w->conns);
+		if (!best || n < best_n) {
+			best = w;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+/* the acceptor thread: accepts on the one listening socket and hands
+ * each connection to a worker, until the server stops */
+static void *acceptor_main(void *arg)
+{
+	struct http_server *srv = arg;
+	int64_t warned_at = 0;
+	while (!atomic_load(&srv->stopping)) {
+		struct pollfd p = { .fd = srv->listen_fd, .events = POLLIN };
+		if (poll(&p, 1, 100) <= 0)
+			continue;     /* the stop flag is looked at every 100 ms */
+		for (int i = 0; i < 64 && !atomic_load(&srv->stopping); i++) {
+			struct handoff *h = calloc(1, sizeof *h);   /* the link unlinked */
+			if (!h)
+				break;
+			h->addrlen = sizeof h->addr;
+			h->fd = accept4(srv->listen_fd, (struct sockaddr *)&h->addr, &h->addrlen,
+					SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (h->fd < 0) {
+				int saved = errno;
+				free(h);
+				if (saved == EMFILE || saved == ENFILE || saved == ENOBUFS ||
+				    saved == ENOMEM) {
+					/* out of descriptors: the connection waits in
+					 * the backlog; say so at most once a second */
+					if (mono_ms() - warned_at >= 1000) {
+						warned_at = mono_ms();
+						log_warn("cannot accept a connection", "detail",
+							 strerror(saved));
+					}
+					struct timespec ts = { 0, 10 * 1000 * 1000 };
+					nanosleep(&ts, NULL);
+				}
+				break;   /* EAGAIN: nothing more pending */
+			}
+			struct worker *w = least_loaded(srv);
+			atomic_fetch_add(&w->conns, 1);
+			h2o_multithread_send_message(&w->accept_rx, &h->msg);
+		}
+	}
+	atomic_store(&srv->acceptor_done, 1);
+	return NULL;
 }
 
 static int conns_left(struct worker *w)
@@ -309,7 +401,6 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct http_server *srv = w->srv;
-	struct err e;
 	char idx[12];
 	snprintf(idx, sizeof idx, "%d", w->index);
 
@@ -323,18 +414,7 @@ static void *worker_main(void *arg)
 	w->accept_ctx.hosts = srv->gconf.hosts;
 	w->accept_ctx.ssl_ctx = srv->ssl_ctx;
 	h2o_multithread_register_receiver(w->ctx.queue, &w->deferred_rx, on_deferred_done);
-	int fd = w->failed ? -1 : open_listener(srv, &e);
-	if (fd < 0) {
-		if (!w->failed)
-			log_error("cannot open listener", "thread", idx,
-				  "detail", e.detail);
-		w->failed = 1;
-	} else {
-		w->listener = h2o_evloop_socket_create(w->ctx.loop, fd,
-						       H2O_SOCKET_FLAG_DONT_READ);
-		w->listener->data = w;
-		h2o_socket_read_start(w->listener, on_accept);
-	}
+	h2o_multithread_register_receiver(w->ctx.queue, &w->accept_rx, on_handoff);
 	pthread_mutex_lock(&srv->lock);
 	srv->ready_count++;
 	w->started = 1;
@@ -346,10 +426,12 @@ static void *worker_main(void *arg)
 	while (!atomic_load(&srv->stopping))
 		h2o_evloop_run(w->ctx.loop, 100);
 
-	/* graceful stop: no new connections, finish what is in flight */
-	h2o_socket_read_stop(w->listener);
-	h2o_socket_close(w->listener);
-	w->listener = NULL;
+	/* graceful stop: no new connections (the acceptor ends within
+	 * 100 ms; what it handed over before is taken), finish what is in
+	 * flight */
+	while (!atomic_load(&srv->acceptor_done))
+		h2o_evloop_run(w->ctx.loop, 10);
+	h2o_evloop_run(w->ctx.loop, 0);
 	h2o_context_request_shutdown(&w->ctx);
 	/* libh2o 2.2 leaves idle HTTP/1 keep-alive connections open on
 	 * shutdown; a short request timeout closes them within a second of
@@ -407,6 +489,7 @@ int http_server_new(struct http_server **out, const struct http_config *cfg,
 	srv->nroutes = nroutes;
 	srv->hooks = *hooks;
 	srv->app = app;
+	srv->listen_fd = -1;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->cond, NULL);
 	pthread_mutex_init(&srv->pool_lock, NULL);
@@ -496,19 +579,22 @@ int http_server_run(struct http_server *srv,
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
 	signal(SIGPIPE, SIG_IGN);
-	int alone = check_port_alone(srv, e);
-	if (alone) {
+	int fd = open_listener(srv, e);
+	if (fd < 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return alone;
+		return fd;     /* the error code, with its message in *e */
 	}
+	srv->listen_fd = fd;
 
 	srv->workers = calloc((size_t)srv->nthreads, sizeof *srv->workers);
-	if (!srv->workers)
-		return err_set(e, ERR_NOMEM, "out of memory");
 	srv->npool = srv->cfg.blocking_threads > 0 ? srv->cfg.blocking_threads : 2;
 	srv->pool = calloc((size_t)srv->npool, sizeof *srv->pool);
-	if (!srv->pool)
+	if (!srv->workers || !srv->pool) {
+		close(srv->listen_fd);
+		srv->listen_fd = -1;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return err_set(e, ERR_NOMEM, "out of memory");
+	}
 	for (int i = 0; i < srv->npool; i++) {
 		srv->pool[i].srv = srv;
 		srv->pool[i].index = i;
@@ -534,10 +620,16 @@ int http_server_run(struct http_server *srv,
 	int rc = 0;
 	if (failed) {
 		rc = err_set(e, ERR_IO, "could not start every worker on %s "
-			     "(address in use, or the database unreachable)",
-			     srv->cfg.listen);
+			     "(is the database reachable?)", srv->cfg.listen);
 		atomic_store(&srv->stopping, 1);
+		atomic_store(&srv->acceptor_done, 1);
+	} else if (pthread_create(&srv->acceptor, NULL, acceptor_main, srv) != 0) {
+		rc = err_set(e, ERR_NOMEM, "cannot start the acceptor thread");
+		atomic_store(&srv->stopping, 1);
+		atomic_store(&srv->acceptor_done, 1);
+		failed = 1;
 	} else {
+		srv->acceptor_started = 1;
 		snprintf(srv->addr_text, sizeof srv->addr_text, "%s://%s",
 			 srv->ssl_ctx ? "https" : "http", srv->cfg.listen);
 		char n[12];
@@ -555,8 +647,12 @@ int http_server_run(struct http_server *srv,
 			}
 		}
 	}
+	if (srv->acceptor_started)
+		pthread_join(srv->acceptor, NULL);
 	for (int i = 0; i < created; i++)
 		pthread_join(srv->workers[i].thread, NULL);
+	close(srv->listen_fd);
+	srv->listen_fd = -1;
 	/* the pool stops after the loops: a request in flight may still have
 	 * needed it during the grace period */
 	pthread_mutex_lock(&srv->pool_lock);

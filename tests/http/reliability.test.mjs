@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,9 +144,9 @@ test('a full disk: 507 with a clear message, database intact, service back', asy
 });
 
 test('a second server on a port already served refuses to start (no silent sharing of connections)', async () => {
-  // every worker listens with SO_REUSEPORT; without the check a second
-  // process of the same user would take a share of the connections and
-  // answer them from its own database
+  // with SO_REUSEPORT a second process of the same user would take a
+  // share of the connections and answer them from its own database; the
+  // one listening socket has no SO_REUSEPORT, so its bind fails
   const srv = await startServer();
   try {
     const other = mkdtempSync(join(tmpdir(), 'madoguchi-second-'));
@@ -163,4 +164,45 @@ test('a second server on a port already served refuses to start (no silent shari
       for (let i = 0; i < 20; i++) assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);
     } finally { rmSync(other, { recursive: true, force: true }); }
   } finally { await srv.stop(); }
+});
+
+test('connections are spread evenly over the worker threads (least connections first)', async () => {
+  // a handler may block its loop (a group commit waits for the disk), so
+  // a loop holding several connections makes all of them wait; the
+  // kernel's SO_REUSEPORT hashing used to leave some loops with three
+  // or four of 64 connections and others with none
+  const srv = await startServer({ extraArgs: ['--threads', '4'] });
+  const socks = [];
+  try {
+    for (let i = 0; i < 8; i++) {
+      socks.push(await new Promise((resolve, reject) => {
+        const s = connect(srv.port, '127.0.0.1', () => resolve(s));
+        s.on('error', reject);
+      }));
+    }
+    const gauge = (text, name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)[1]);
+    // the 8 idle connections and the one asking (a new one each time;
+    // the earlier askers are closed and counted down within moments)
+    let m = '';
+    for (let tries = 0; tries < 100; tries++) {
+      m = await (await fetch(`${srv.base}/metrics`, { headers: { connection: 'close' } })).text();
+      if (gauge(m, 'madoguchi_http_open_connections') === 9) break;
+      await sleep(50);
+    }
+    assert.equal(gauge(m, 'madoguchi_http_open_connections'), 9, m);
+    assert.equal(gauge(m, 'madoguchi_http_worker_connections_min'), 2);
+    assert.equal(gauge(m, 'madoguchi_http_worker_connections_max'), 3);
+    // closed connections are counted down
+    for (const s of socks) s.destroy();
+    for (let tries = 0; tries < 100; tries++) {
+      m = await (await fetch(`${srv.base}/metrics`, { headers: { connection: 'close' } })).text();
+      if (gauge(m, 'madoguchi_http_open_connections') === 1) break;
+      await sleep(50);
+    }
+    assert.equal(gauge(m, 'madoguchi_http_open_connections'), 1);
+    assert.equal(gauge(m, 'madoguchi_http_worker_connections_max'), 1);
+  } finally {
+    for (const s of socks) s.destroy();
+    await srv.stop();
+  }
 });
