@@ -20,7 +20,8 @@
  * Output: the submissions completed in `seconds` after a warm-up second
  * (each counted when its last answer arrives in the window, whenever it
  * started), and their latencies:
- *   submissions N / rate PER_S / p50 MS / p99 MS / submit_p50 MS /
+ *   submissions N / rate PER_S / p50 MS / p99 MS / p90 / p999 / max / min MS /
+ *   submit_p50 MS /
  *   submit_p99 MS / errors N / client_min N / client_max N
  * where p50/p99 are of the whole flow (four requests) and submit_* of the
  * last request alone; client_min/max are the fewest and most submissions
@@ -317,6 +318,10 @@ int main(int argc, char **argv)
 	printf("rate %.1f\n", (double)sh.n / secs);
 	printf("p50 %.2f\n", pct(sh.flow_ms, sh.n, 0.50));
 	printf("p99 %.2f\n", pct(sh.flow_ms, sh.n, 0.99));
+	printf("p90 %.2f\n", pct(sh.flow_ms, sh.n, 0.90));
+	printf("p999 %.2f\n", pct(sh.flow_ms, sh.n, 0.999));
+	printf("max %.2f\n", sh.n ? sh.flow_ms[sh.n - 1] : 0.0);
+	printf("min %.2f\n", sh.n ? sh.flow_ms[0] : 0.0);
 	printf("submit_p50 %.2f\n", pct(sh.submit_ms, sh.n, 0.50));
 	printf("submit_p99 %.2f\n", pct(sh.submit_ms, sh.n, 0.99));
 	printf("errors %ld\n", sh.errors);
