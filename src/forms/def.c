@@ -549,10 +549,24 @@ static int parse_date_opt(struct jp_date *d, struct bld *b, const json_t *o,
 	return 0;
 }
 
+/* a prefill path: a dotted name of [a-z0-9_] ("address.city") */
+static int dotted_name(const char *s)
+{
+	int ok = strlen(s) <= FORMS_ID_MAX * 2 && s[0] >= 'a' && s[0] <= 'z';
+	for (; ok && *s; s++)
+		ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		     *s == '_' || (*s == '.' && s[1] && s[1] != '.');
+	return ok;
+}
+
 /* prefill: where a once-only answer comes from (the runner fills it; a
- * registry answer is read-only unless "editable") */
+ * registry answer is read-only unless "editable").  A group prefilled
+ * from "juki" takes the array at its path (e.g. "household"), one item
+ * per element ("except_self": without the resident's own), and each of
+ * its sub-fields says with its own {"source": "juki", "path"} which key
+ * of the element it takes; sub-fields of other groups are not prefilled. */
 static int parse_prefill(struct forms_field *f, struct bld *b, const json_t *o,
-			 const char *path)
+			 const char *path, const struct forms_field *group)
 {
 	const json_t *pf = json_object_get(o, "prefill");
 	if (!pf)
@@ -564,7 +578,26 @@ static int parse_prefill(struct forms_field *f, struct bld *b, const json_t *o,
 		return inval(b, p, "must be an object {\"source\", \"path\", \"editable\"}");
 	if (f->type == FORMS_T_INFO || f->type == FORMS_T_DECLARATION || f->type == FORMS_T_FILE)
 		return inval(b, p, "a %s field cannot be prefilled", forms_type_name(f->type));
-	if ((rc = check_keys(b, pf, p, " source path editable ")) ||
+	if (group) {
+		/* an element's key, read when the group is prefilled */
+		if (!group->prefill_source || strcmp(group->prefill_source, "juki") != 0)
+			return inval(b, p, "a field of a group is prefilled only when its group is"
+				     " (\"prefill\": {\"source\": \"juki\", \"path\": ...} on the group)");
+		if ((rc = check_keys(b, pf, p, " source path ")) ||
+		    (rc = get_enum(&f->prefill_source, b, pf, "source", p, " juki ", NULL)) ||
+		    (rc = get_str(&f->prefill_path, b, pf, "path", p, 1)))
+			return rc;
+		if (!f->prefill_source)
+			return inval(b, p, "missing \"source\"");
+		if (!dotted_name(f->prefill_path))
+			return inval(b, p, "\"path\" must be a dotted name of [a-z0-9_]");
+		if (f->type == FORMS_T_GROUP)
+			return inval(b, p, "a group inside a group cannot be prefilled");
+		f->prefill_editable = group->prefill_editable;
+		return 0;
+	}
+	if ((rc = check_keys(b, pf, p, f->type == FORMS_T_GROUP ? " source path editable except_self "
+			      : " source path editable ")) ||
 	    (rc = get_enum(&f->prefill_source, b, pf, "source", p,
 			   " juki jpki_cert previous_submission staff ", NULL)))
 		return rc;
@@ -573,19 +606,20 @@ static int parse_prefill(struct forms_field *f, struct bld *b, const json_t *o,
 	if ((rc = get_str(&f->prefill_path, b, pf, "path", p,
 			  strcmp(f->prefill_source, "previous_submission") != 0)))
 		return rc;
-	if (f->prefill_path) {
-		const char *s = f->prefill_path;
-		int ok = strlen(s) <= FORMS_ID_MAX * 2 && s[0] >= 'a' && s[0] <= 'z';
-		for (; ok && *s; s++)
-			ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-			     *s == '_' || (*s == '.' && s[1] && s[1] != '.');
-		if (!ok)
-			return inval(b, p, "\"path\" must be a dotted name of [a-z0-9_]");
-	}
+	if (f->prefill_path && !dotted_name(f->prefill_path))
+		return inval(b, p, "\"path\" must be a dotted name of [a-z0-9_]");
 	/* registry and certificate data are read-only unless said otherwise */
 	f->prefill_editable = strcmp(f->prefill_source, "juki") != 0 &&
 			      strcmp(f->prefill_source, "jpki_cert") != 0;
-	return get_bool(&f->prefill_editable, b, pf, "editable", p);
+	if ((rc = get_bool(&f->prefill_editable, b, pf, "editable", p)) ||
+	    (rc = get_bool(&f->prefill_except_self, b, pf, "except_self", p)))
+		return rc;
+	if (f->type == FORMS_T_GROUP && strcmp(f->prefill_source, "juki") != 0 &&
+	    strcmp(f->prefill_source, "previous_submission") != 0)
+		return inval(b, p, "a group is prefilled from \"juki\" or \"previous_submission\"");
+	if (f->prefill_except_self && strcmp(f->prefill_source, "juki") != 0)
+		return inval(b, p, "\"except_self\" is for a group prefilled from \"juki\"");
+	return 0;
 }
 
 /* waive_if (file fields): the registry proves the fact the attachment
@@ -684,7 +718,7 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		return rc;
 	if (f->required_if && f->required)
 		return inval(b, path, "\"required\": true and \"required_if\" together (drop one)");
-	if ((rc = parse_prefill(f, b, o, path)) ||
+	if ((rc = parse_prefill(f, b, o, path, group)) ||
 	    (rc = parse_waive(f, b, o, path, group)))
 		return rc;
 	f->min_length = f->max_length = -1;
@@ -797,6 +831,14 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 			return rc;
 		if (f->nfields == 0)
 			return inval(b, p, "a group needs at least one field");
+		if (f->prefill_source && strcmp(f->prefill_source, "juki") == 0) {
+			int mapped = 0;
+			for (int i = 0; i < f->nfields; i++)
+				mapped += f->fields[i].prefill_path != NULL;
+			if (!mapped)
+				return inval(b, path, "a group prefilled from \"juki\" needs a field with"
+					     " \"prefill\" naming the key it takes from each element");
+		}
 		break;
 	}
 	case FORMS_T_INFO:

@@ -189,6 +189,8 @@ struct forms_field {
 	const char *prefill_source;          /* "juki", ...; NULL: none    */
 	const char *prefill_path;            /* where in the source        */
 	int prefill_editable;                /* the resident may change it */
+	int prefill_except_self;             /* group from "juki": leave out
+						the item with "self": true */
 	int page;                            /* index of its page          */
 	int order;                           /* definition order, global   */
 	/* --- prefill (prefill.c): a file field's waiver --- */
@@ -500,6 +502,9 @@ int forms_load_version(struct forms_def **out, int *version_out,
  * sources the definition's top-level fields declare:
  *   "juki": the value at the field's dotted `path` in `juki` (the
  *           resident's registry record, registry_person_json; may be NULL);
+ *           for a group, one item per element of the array there (the
+ *           resident's own left out with "except_self"), each sub-field
+ *           taking the key its own prefill path names;
  *   "previous_submission": previous[path or the field id] (the caller
  *           passes the resident's last answers, keyed by field id; may be
  *           NULL).
@@ -508,7 +513,7 @@ int forms_load_version(struct forms_def **out, int *version_out,
  * answer of that field) gets the answer {"waived": "juki"}.
  * *answers and *sources are new objects owned by the arena: sources maps
  * field id -> "juki" / "previous_submission".  Fields of other sources
- * (jpki_cert, staff) and group sub-fields are left to the caller.  Values
+ * (jpki_cert, staff) are left to the caller.  Values
  * are copied as they are (the registry keeps them in normalised form).
  */
 int forms_prefill(json_t **answers, json_t **sources, struct arena *a,

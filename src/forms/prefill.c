@@ -13,9 +13,14 @@
  * was waived; forms_prefill_check proves it again against the registry at
  * submit, so a waiver typed in by hand does not pass.
  *
+ * A group may be prefilled from a registry array (e.g. the household):
+ * one item per element, its sub-fields taking the keys they name
+ * (group_items).
+ *
  * Invariants: nothing here writes a value into an error (registry values
  * are personal data: names, addresses, 個人番号); answers and sources
- * live in the caller's arena; only top-level fields are prefilled.
+ * live in the caller's arena; the answers and sources are keyed by
+ * top-level field (a group's source is the group's).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -83,18 +88,58 @@ static int waiver_proven(const struct forms_field *f, const json_t *answers,
 	return a && json_equal(a, v);
 }
 
-/* the value of f's prefill source, or NULL */
-static const json_t *source_value(const struct forms_field *f, const json_t *juki,
-				  const json_t *previous)
+/* a group's items from the registry array v: one per element (the
+ * resident's own left out with except_self), each with the sub-fields
+ * that name a key of the element; at most max_items; NULL when none */
+static json_t *group_items(const struct forms_field *g, const json_t *v)
+{
+	if (!json_is_array(v))
+		return NULL;
+	json_t *items = json_array();
+	size_t i;
+	const json_t *el;
+	json_array_foreach(v, i, el) {
+		if (!items || (int64_t)json_array_size(items) >= g->max_items)
+			break;
+		if (!json_is_object(el) ||
+		    (g->prefill_except_self && json_is_true(json_object_get(el, "self"))))
+			continue;
+		json_t *item = json_object();
+		for (int k = 0; item && k < g->nfields; k++) {
+			const struct forms_field *sf = &g->fields[k];
+			const json_t *sv = sf->prefill_path ? forms_json_path(el, sf->prefill_path)
+				       : NULL;
+			if (!absent(sv))
+				json_object_set_new(item, sf->id, json_deep_copy(sv));
+		}
+		if (item && json_object_size(item))
+			json_array_append_new(items, item);
+		else
+			json_decref(item);
+	}
+	if (items && json_array_size(items) == 0) {
+		json_decref(items);
+		items = NULL;
+	}
+	return items;
+}
+
+/* the value of f's prefill source (a new reference), or NULL */
+static json_t *source_value(const struct forms_field *f, const json_t *juki,
+			    const json_t *previous)
 {
 	if (!f->prefill_source)
 		return NULL;
-	if (strcmp(f->prefill_source, "juki") == 0)
-		return juki ? forms_json_path(juki, f->prefill_path) : NULL;
-	if (strcmp(f->prefill_source, "previous_submission") == 0)
-		return previous ? forms_json_path(previous, f->prefill_path ? f->prefill_path
-						  : f->id) : NULL;
-	return NULL;
+	const json_t *v = NULL;
+	if (strcmp(f->prefill_source, "juki") == 0) {
+		v = juki ? forms_json_path(juki, f->prefill_path) : NULL;
+		if (f->type == FORMS_T_GROUP)
+			return group_items(f, v);
+	} else if (strcmp(f->prefill_source, "previous_submission") == 0) {
+		v = previous ? forms_json_path(previous, f->prefill_path ? f->prefill_path
+					       : f->id) : NULL;
+	}
+	return v ? json_incref((json_t *)v) : NULL;
 }
 
 int forms_prefill(json_t **answers, json_t **sources, struct arena *a,
@@ -115,10 +160,13 @@ int forms_prefill(json_t **answers, json_t **sources, struct arena *a,
 	for (int p = 0; p < d->npages; p++)
 		for (int i = 0; i < d->pages[p].nfields; i++) {
 			const struct forms_field *f = &d->pages[p].fields[i];
-			const json_t *v = source_value(f, juki, previous);
-			if (absent(v))
+			json_t *v = source_value(f, juki, previous);
+			if (absent(v)) {
+				json_decref(v);
 				continue;
+			}
 			json_t *c = json_deep_copy(v);
+			json_decref(v);
 			if (!c)
 				return err_set(e, ERR_NOMEM, "prefill: out of memory");
 			json_object_set_new(ans, f->id, c);
@@ -180,19 +228,17 @@ int forms_prefill_check(struct forms_result *r, struct arena *a,
 				continue;
 			}
 			int from_juki = f->prefill_source && strcmp(f->prefill_source, "juki") == 0;
-			const json_t *jv = from_juki && juki ? forms_json_path(juki, f->prefill_path)
-				       : NULL;
-			if (from_juki && !f->prefill_editable && !absent(jv) && !json_equal(ans, jv)) {
+			json_t *jv = from_juki ? source_value(f, juki, NULL) : NULL;
+			if (from_juki && !f->prefill_editable && !absent(jv) && !json_equal(ans, jv))
 				add(r, f->id, "prefill_readonly",
 				    "住民基本台帳の内容と異なります。この項目は変更できません。",
 				    "This answer comes from the resident registry and cannot be changed.");
-				continue;
-			}
-			if (src && strcmp(src, "juki") == 0 &&
-			    (!from_juki || absent(jv) || !json_equal(ans, jv)))
+			else if (src && strcmp(src, "juki") == 0 &&
+				 (!from_juki || absent(jv) || !json_equal(ans, jv)))
 				add(r, f->id, "prefill_source",
 				    "登録情報から入力した内容が変わっています。もう一度確認してください。",
 				    "An answer taken from the registry has changed: check it again.");
+			json_decref(jv);
 		}
 	return 0;
 }
@@ -215,8 +261,9 @@ int forms_prefill_sources_update(json_t *sources, const struct forms_def *d,
 			keep = forms_answer_waived(ans) && waiver_proven(f, answers, juki);
 		else if (f && ans && json_is_string(v) && f->prefill_source &&
 			 strcmp(json_string_value(v), f->prefill_source) == 0) {
-			const json_t *sv = source_value(f, juki, previous);
+			json_t *sv = source_value(f, juki, previous);
 			keep = sv && json_equal(ans, sv);
+			json_decref(sv);
 		}
 		if (!keep) {
 			json_object_del(sources, k);

@@ -488,3 +488,26 @@ test('an exit page explains why the procedure cannot be used, and the answer can
     await srv.stop();
   }
 });
+
+test('a group is prefilled from the household: the 転出届 lists the others who move, editable', async () => {
+  const srv = await startServer(withProcedures);
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...TARO);
+    const { id } = await startDraft(a, 'tenshutsu');
+    const p = await a.get(`/drafts/${id}/page/1`);
+    assert.equal(p.status, 200);
+    // the demo register's household of 日之出太郎, without himself, in its order
+    const given = [...p.text_.matchAll(/name="f\.movers\[(\d+)\]\.mover_name\.given" value="([^"]*)"/g)]
+      .map((m) => [Number(m[1]), m[2]]);
+    assert.deepEqual(given, [[0, '花子'], [1, '蒼'], [2, '陽葵']]);
+    assert.match(p.text_, /name="f\.movers\[2\]\.mover_birth" value="2024-06-20"/);
+    assert.match(p.text_, /name="f\.movers\[0\]\.mover_relation" value="妻"/);
+    assert.match(p.text_, /name="_n\.movers" value="3"/);
+    // editable: each item can be removed, and the hint says so
+    assert.match(p.text_, /一緒に転出しない方は削除してください/);
+    assert.match(p.text_, /name="_action" value="remove:movers\[0\]"/);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -6,8 +6,11 @@
  * (住民票の写しの郵送請求); each keeps its source; a changed read-only
  * answer, a changed "from the registry" answer and a waiver the registry
  * does not prove are refused at submit (forms_prefill_check) without
- * quoting a value; the waive_if key is schema-checked; and
- * forms_prefill_sources_update drops sources of edited answers.
+ * quoting a value; the waive_if key is schema-checked;
+ * forms_prefill_sources_update drops sources of edited answers; and a
+ * repeatable group is prefilled from the household (the shipped 転出届's
+ * "movers"), one item per other member, read-only or editable as the
+ * definition says, with its schema rules.
  */
 #include "t.h"
 
@@ -422,6 +425,132 @@ static void test_json_path(void)
 	json_decref(v);
 }
 
+/* a group prefilled from the household, the resident's own entry left out */
+static const char *GROUP_DEF_HEAD =
+	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"t-group\","
+	"\"title\":{\"ja\":\"試験\",\"en\":\"Test\"},\"department\":\"shimin\","
+	"\"retention_years\":5,\"target_days\":7,\"pages\":[{\"id\":\"p1\","
+	"\"title\":{\"ja\":\"世帯\",\"en\":\"Household\"},\"fields\":[";
+static const char *GROUP_DEF_TAIL = "]}]}";
+
+static struct forms_def *group_def(struct arena *a, const char *field, struct err *e)
+{
+	char text[4096];
+	snprintf(text, sizeof text, "%s%s%s", GROUP_DEF_HEAD, field, GROUP_DEF_TAIL);
+	struct forms_def *d = NULL;
+	return forms_def_parse(&d, a, text, strlen(text), e) == 0 ? d : NULL;
+}
+
+static void test_group_from_household(void)
+{
+	struct store *s;
+	json_t *juki = demo_record(&s);
+	struct arena *a = arena_new(0);
+	char jpath[300];
+	snprintf(jpath, sizeof jpath, "%s/tenshutsu.json", procedures_dir());
+	struct forms_def *d = load_def(a, jpath);
+	if (!juki || !d) {
+		T_CHECK(juki && d);
+		goto out;
+	}
+	json_t *ans = NULL, *src = NULL;
+	struct err e;
+	T_EQ_INT(forms_prefill(&ans, &src, a, d, juki, NULL, &e), 0);
+	/* 日之出太郎's household: his wife and two children, in registry order */
+	const json_t *movers = json_object_get(ans, "movers");
+	T_REQUIRE(json_is_array(movers));
+	T_EQ_INT((int)json_array_size(movers), 3);
+	T_EQ_STR(json_string_value(json_object_get(src, "movers")), "juki");
+	const json_t *wife = json_array_get(movers, 0), *hh = json_object_get(juki, "household");
+	T_EQ_INT((int)json_object_size(wife), 3);
+	T_CHECK(json_equal(json_object_get(wife, "mover_name"),
+			   json_object_get(json_array_get(hh, 1), "name")));
+	T_EQ_STR(json_string_value(json_object_get(wife, "mover_birth")), "1990-09-03");
+	T_EQ_STR(json_string_value(json_object_get(wife, "mover_relation")), "妻");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(movers, 2), "mover_birth")),
+		 "2024-06-20");
+	/* valid as prefilled; unchanged after normalising; passes the check */
+	struct forms_result r;
+	T_EQ_INT(forms_validate(&r, a, d, ans, TODAY, &e), 0);
+	for (int i = 0; i < r.nerrors; i++)
+		if (strncmp(r.errors[i].path, "movers", 6) == 0)
+			T_FAIL_("prefilled movers: %s %s", r.errors[i].path, r.errors[i].code);
+	T_CHECK(json_equal(json_object_get(r.answers, "movers"), movers));
+	r.nerrors = 0;
+	T_EQ_INT(forms_prefill_check(&r, a, d, ans, src, juki, &e), 0);
+	T_EQ_INT(r.nerrors, 0);
+	/* editable: a member who stays is removed, and the answer is no
+	 * longer "from the registry" */
+	json_t *edited = json_deep_copy(ans);
+	json_array_remove(json_object_get(edited, "movers"), 0);
+	json_t *src2 = json_deep_copy(src);
+	T_CHECK(forms_prefill_sources_update(src2, d, edited, juki, NULL) >= 1);
+	T_CHECK(json_object_get(src2, "movers") == NULL);
+	r.nerrors = 0;
+	T_EQ_INT(forms_prefill_check(&r, a, d, edited, src2, juki, &e), 0);
+	T_EQ_INT(r.nerrors, 0);
+	/* but kept marked as from the registry, it must be looked at again */
+	r.nerrors = 0;
+	T_EQ_INT(forms_prefill_check(&r, a, d, edited, src, juki, &e), 0);
+	T_CHECK(has_error(&r, "movers", "prefill_source"));
+	json_decref(src2);
+
+	/* read-only (no "editable"): the household as the registry has it,
+	 * the resident's own entry included without except_self */
+	struct forms_def *ro = group_def(a,
+		"{\"id\":\"members\",\"type\":\"group\",\"label\":{\"ja\":\"世帯員\",\"en\":\"Members\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"household\"},\"fields\":["
+		"{\"id\":\"who\",\"type\":\"name_jp\",\"label\":{\"ja\":\"氏名\",\"en\":\"Name\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"name\"}},"
+		"{\"id\":\"born\",\"type\":\"date\",\"label\":{\"ja\":\"生年月日\",\"en\":\"Born\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"birth_date\"}}]}", &e);
+	T_REQUIRE(ro != NULL);
+	json_t *a2 = NULL, *s2 = NULL;
+	T_EQ_INT(forms_prefill(&a2, &s2, a, ro, juki, NULL, &e), 0);
+	T_EQ_INT((int)json_array_size(json_object_get(a2, "members")), 4);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(a2, "members"), 0),
+						   "born")), "1988-05-12");
+	json_t *forged = json_deep_copy(a2);
+	json_object_set_new(json_array_get(json_object_get(forged, "members"), 3), "born",
+			    json_string("2023-06-20"));
+	r.nerrors = 0;
+	T_EQ_INT(forms_prefill_check(&r, a, ro, forged, s2, juki, &e), 0);
+	T_CHECK(has_error(&r, "members", "prefill_readonly"));
+	for (int i = 0; i < r.nerrors; i++)
+		T_CHECK(strstr(r.errors[i].ja, "2023") == NULL && strstr(r.errors[i].en, "2023") == NULL);
+	json_decref(forged);
+	/* no registry record: no items */
+	T_EQ_INT(forms_prefill(&a2, &s2, a, ro, NULL, NULL, &e), 0);
+	T_CHECK(json_object_get(a2, "members") == NULL);
+
+	/* the schema: a sub-field is prefilled only in a prefilled group; a
+	 * group from the registry names what each item takes; except_self
+	 * is for a group from the registry */
+	T_CHECK(group_def(a,
+		"{\"id\":\"g\",\"type\":\"group\",\"label\":{\"ja\":\"g\",\"en\":\"g\"},\"fields\":["
+		"{\"id\":\"x\",\"type\":\"text\",\"label\":{\"ja\":\"x\",\"en\":\"x\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"name\"}}]}", &e) == NULL);
+	T_CHECK(strstr(e.detail, "only when its group is") != NULL);
+	T_CHECK(group_def(a,
+		"{\"id\":\"g\",\"type\":\"group\",\"label\":{\"ja\":\"g\",\"en\":\"g\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"household\"},\"fields\":["
+		"{\"id\":\"x\",\"type\":\"text\",\"label\":{\"ja\":\"x\",\"en\":\"x\"}}]}", &e) == NULL);
+	T_CHECK(strstr(e.detail, "naming the key") != NULL);
+	T_CHECK(group_def(a,
+		"{\"id\":\"x\",\"type\":\"text\",\"label\":{\"ja\":\"x\",\"en\":\"x\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"name\",\"except_self\":true}}", &e) == NULL);
+	T_CHECK(group_def(a,
+		"{\"id\":\"g\",\"type\":\"group\",\"label\":{\"ja\":\"g\",\"en\":\"g\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"household\"},\"fields\":["
+		"{\"id\":\"x\",\"type\":\"text\",\"label\":{\"ja\":\"x\",\"en\":\"x\"},"
+		"\"prefill\":{\"source\":\"juki\",\"path\":\"Name!\"}}]}", &e) == NULL);
+	json_decref(edited);
+out:
+	json_decref(juki);
+	arena_free(a);
+	done(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -436,6 +565,7 @@ int main(void)
 	T_RUN(test_waiver_matches);
 	T_RUN(test_waive_if_schema);
 	T_RUN(test_json_path);
+	T_RUN(test_group_from_household);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];
