@@ -1268,6 +1268,50 @@ static void receipt_lines(struct apply_receipt_line **out, int *n, struct arena 
 	}
 }
 
+/* The receipt PDF is rendered on the blocking pool (Pango and Cairo take
+ * 25-370 ms, which would hold up every connection of the event loop):
+ * the handler loads and checks on the loop, and the job carries the
+ * document in an arena of its own (the request's may be gone when the
+ * rendering ends). */
+struct receipt_job {
+	struct arena *a;                 /* the document's text            */
+	struct apply_receipt_doc doc;
+	struct apply_submission sub;     /* answers and sources not kept   */
+	char *pdf;
+	size_t len;
+	int rc;
+	struct err e;
+};
+
+static void receipt_work(void *arg, void *pool_ctx)
+{
+	(void)pool_ctx;
+	struct receipt_job *j = arg;
+	j->doc.sub = &j->sub;            /* the job was copied by http_defer */
+	j->rc = apply_receipt_pdf(&j->pdf, &j->len, &j->doc, &j->e);
+}
+
+static void receipt_discard(void *arg)
+{
+	struct receipt_job *j = arg;
+	arena_free(j->a);
+	free(j->pdf);
+}
+
+static int receipt_done(struct http_req *r, void *arg)
+{
+	struct receipt_job *j = arg;
+	arena_free(j->a);
+	if (j->rc)
+		return fail(r, j->rc, &j->e);
+	arena_cleanup_add(r->arena, free, j->pdf);
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "inline; filename=\"receipt-%s.pdf\"", j->sub.receipt));
+	int rc = http_send(r, 200, "application/pdf", j->pdf, j->len);
+	app_audit(r, AUDIT_A_READ, "apply.receipt_pdf", j->sub.receipt, AUDIT_R_OK);
+	return rc;
+}
+
 int page_submission_pdf(struct http_req *r)
 {
 	struct sub_ctx c;
@@ -1275,28 +1319,27 @@ int page_submission_pdf(struct http_req *r)
 	int rc = sub_load(&c, r, &e);
 	if (rc)
 		return fail(r, rc, &e);
+	struct receipt_job j = { .a = arena_new(1u << 16), .sub = c.sub };
+	if (!j.a)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "receipt pdf: out of memory");
+	j.sub.answers = j.sub.sources = NULL;
 	struct apply_receipt_line *lines = NULL;
 	int n = 0, cap = 0;
 	for (int pg = 0; pg < c.d->npages; pg++)
-		receipt_lines(&lines, &n, r->arena, c.d->pages[pg].fields, c.d->pages[pg].nfields,
+		receipt_lines(&lines, &n, j.a, c.d->pages[pg].fields, c.d->pages[pg].nfields,
 			      c.sub.answers, 0, &cap);
-	struct apply_receipt_doc doc = {
-		.municipality_ja = app_req(r)->tenant.name_ja,
-		.municipality_en = app_req(r)->tenant.name_en,
-		.title_ja = c.d->title.ja, .title_en = c.d->title.en,
-		.sub = &c.sub, .lines = lines, .nlines = n,
+	j.doc = (struct apply_receipt_doc){
+		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
+		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
+		.title_ja = c.d->title.ja ? arena_strdup(j.a, c.d->title.ja) : NULL,
+		.title_en = c.d->title.en ? arena_strdup(j.a, c.d->title.en) : NULL,
+		.lines = lines, .nlines = n,
 	};
-	char *pdf;
-	size_t len;
-	rc = apply_receipt_pdf(&pdf, &len, &doc, &e);
-	if (rc)
-		return fail(r, rc, &e);
-	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "inline; filename=\"receipt-%s.pdf\"", c.sub.receipt));
-	rc = http_send(r, 200, "application/pdf", pdf, len);
-	free(pdf);
-	app_audit(r, AUDIT_A_READ, "apply.receipt_pdf", c.sub.receipt, AUDIT_R_OK);
-	return rc;
+	if ((rc = http_defer_owned(r, receipt_work, receipt_done, receipt_discard, &j, sizeof j))) {
+		arena_free(j.a);
+		return http_send_error(r, rc, NULL, NULL, "receipt pdf: cannot defer");
+	}
+	return 0;
 }
 
 int page_apply_file(struct http_req *r)

@@ -1573,6 +1573,13 @@ static void csv_work(void *arg, void *pool_ctx)
 	arena_free(a);
 }
 
+/* the request went away while the export ran */
+static void csv_discard(void *arg)
+{
+	struct csv_job *j = arg;
+	free(j->body);
+}
+
 static int csv_done(struct http_req *r, void *arg)
 {
 	struct csv_job *j = arg;
@@ -1627,5 +1634,5 @@ int page_inbox_csv(struct http_req *r)
 	j->duplicates = f.duplicates;
 	j->keys = http_param(r, "header") && strcmp(http_param(r, "header"), "keys") == 0;
 	j->cp932 = http_param(r, "encoding") && strcmp(http_param(r, "encoding"), "cp932") == 0;
-	return http_defer(r, csv_work, csv_done, j, sizeof *j);
+	return http_defer_owned(r, csv_work, csv_done, csv_discard, j, sizeof *j);
 }

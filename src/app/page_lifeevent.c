@@ -777,6 +777,50 @@ static void answer_lines(struct lifeevent_pdf_line **out, int *n, int *cap, stru
 	}
 }
 
+/* The forms PDF is rendered on the blocking pool (Pango and Cairo take
+ * tens to hundreds of milliseconds, which would hold up every connection
+ * of the event loop); the job carries the document in an arena of its
+ * own, since the request's may be gone when the rendering ends. */
+struct counter_job {
+	struct arena *a;                 /* the document                   */
+	struct lifeevent_pdf_doc doc;
+	char event[64];                  /* for the file name              */
+	char audit_detail[160];          /* the event and the register code */
+	char *pdf;
+	size_t len;
+	int rc;
+	struct err e;
+};
+
+static void counter_work(void *arg, void *pool_ctx)
+{
+	(void)pool_ctx;
+	struct counter_job *j = arg;
+	j->rc = lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
+}
+
+static void counter_discard(void *arg)
+{
+	struct counter_job *j = arg;
+	arena_free(j->a);
+	free(j->pdf);
+}
+
+static int counter_done(struct http_req *r, void *arg)
+{
+	struct counter_job *j = arg;
+	arena_free(j->a);
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	arena_cleanup_add(r->arena, free, j->pdf);
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", j->event));
+	int rc = http_send(r, 200, "application/pdf", j->pdf, j->len);
+	/* whose register record was read, by its code (not the person's data) */
+	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf", j->audit_detail, AUDIT_R_OK);
+	return rc;
+}
+
 int page_counter_pdf(struct http_req *r)
 {
 	const struct lifeevent *le = event_of(r);
@@ -803,14 +847,19 @@ int page_counter_pdf(struct http_req *r)
 					       "register code not found");
 		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, juki);
 	}
-	struct lifeevent_pdf_form *forms = arena_alloc(r->arena, (size_t)ch.n * sizeof *forms);
-	if (!forms)
+	struct counter_job j = { .a = arena_new(1u << 16) };
+	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)ch.n * sizeof *forms) : NULL;
+	if (!forms) {
+		arena_free(j.a);
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
 	for (int i = 0; i < ch.n; i++) {
 		const struct forms_def *d = ch.defs[i];
 		json_t *ans = NULL, *src = NULL;
-		if (juki && (rc = forms_prefill(&ans, &src, r->arena, d, juki, NULL, &e)))
+		if (juki && (rc = forms_prefill(&ans, &src, r->arena, d, juki, NULL, &e))) {
+			arena_free(j.a);
 			return http_send_error(r, rc, NULL, NULL, e.detail);
+		}
 		if (!ans) {
 			ans = json_object();
 			arena_cleanup_add(r->arena, (void (*)(void *))json_decref, ans);
@@ -824,30 +873,29 @@ int page_counter_pdf(struct http_req *r)
 		}
 		struct lifeevent_pdf_form *pf = &forms[i];
 		memset(pf, 0, sizeof *pf);
-		pf->title_ja = d->title.ja;
-		pf->title_en = d->title.en;
-		pf->department = d->department;
+		pf->title_ja = d->title.ja ? arena_strdup(j.a, d->title.ja) : NULL;
+		pf->title_en = d->title.en ? arena_strdup(j.a, d->title.en) : NULL;
+		pf->department = d->department ? arena_strdup(j.a, d->department) : NULL;
 		int cap = 0;
 		for (int pg = 0; pg < d->npages; pg++)
-			answer_lines(&pf->lines, &pf->nlines, &cap, r->arena, d->pages[pg].fields,
+			answer_lines(&pf->lines, &pf->nlines, &cap, j.a, d->pages[pg].fields,
 				     d->pages[pg].nfields, ans, 0);
 	}
-	struct lifeevent_pdf_doc doc = {
-		.municipality_ja = app_req(r)->tenant.name_ja,
-		.municipality_en = app_req(r)->tenant.name_en,
-		.event_ja = le->title.ja, .event_en = le->title.en,
+	j.doc = (struct lifeevent_pdf_doc){
+		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
+		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
+		.event_ja = le->title.ja ? arena_strdup(j.a, le->title.ja) : NULL,
+		.event_en = le->title.en ? arena_strdup(j.a, le->title.en) : NULL,
 		.forms = forms, .nforms = ch.n,
 	};
-	char *pdf;
-	size_t len;
-	if ((rc = lifeevent_forms_pdf(&pdf, &len, &doc, &e)))
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", le->id));
-	rc = http_send(r, 200, "application/pdf", pdf, len);
-	free(pdf);
-	/* whose register record was read, by its code (not the person's data) */
-	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf",
-		  juki ? arena_printf(r->arena, "%s:%s", le->id, person) : le->id, AUDIT_R_OK);
-	return rc;
+	snprintf(j.event, sizeof j.event, "%s", le->id);
+	if (juki)
+		snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, person);
+	else
+		snprintf(j.audit_detail, sizeof j.audit_detail, "%s", le->id);
+	if ((rc = http_defer_owned(r, counter_work, counter_done, counter_discard, &j, sizeof j))) {
+		arena_free(j.a);
+		return http_send_error(r, rc, NULL, NULL, "counter pdf: cannot defer");
+	}
+	return 0;
 }

@@ -250,6 +250,13 @@ int http_send_error(struct http_req *r, int err_code, const char *ja,
 int http_defer(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
 	       int (*done)(struct http_req *r, void *arg), const void *arg,
 	       size_t arg_size);
+/* http_defer_owned -- http_defer for work that makes something to free
+ * (a PDF, a CSV body): when the request went away before the work ended,
+ * discard(arg) runs on the loop thread instead of done, so that it is
+ * freed either way.  discard may be NULL (then as http_defer). */
+int http_defer_owned(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
+		     int (*done)(struct http_req *r, void *arg),
+		     void (*discard)(void *arg), const void *arg, size_t arg_size);
 
 /* http_status_of -- the one mapping from ERR_* to an HTTP status. */
 int http_status_of(int err_code);

@@ -81,6 +81,7 @@ struct deferral {
 	struct http_req *r;              /* NULL once the request is gone       */
 	void (*work)(void *arg, void *pool_ctx);
 	int (*done)(struct http_req *r, void *arg);
+	void (*discard)(void *arg);      /* instead of done: request gone  */
 	void *arg;
 	int refs;
 };
@@ -326,6 +327,8 @@ static void on_deferred_done(h2o_multithread_receiver_t *rx, h2o_linklist_t *mes
 			int rc = d->done(r, d->arg);
 			http_finish_request(r, rc);
 			log_set_request_id(NULL);
+		} else if (d->discard) {
+			d->discard(d->arg);
 		}
 		deferral_release(d);
 	}
@@ -362,6 +365,13 @@ int http_defer(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
 	       int (*done)(struct http_req *r, void *arg), const void *arg,
 	       size_t arg_size)
 {
+	return http_defer_owned(r, work, done, NULL, arg, arg_size);
+}
+
+int http_defer_owned(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
+		     int (*done)(struct http_req *r, void *arg),
+		     void (*discard)(void *arg), const void *arg, size_t arg_size)
+{
 	struct worker *w = r->worker;
 	struct http_server *srv = w ? w->srv : NULL;
 	if (!srv || srv->npool == 0)
@@ -379,6 +389,7 @@ int http_defer(struct http_req *r, void (*work)(void *arg, void *pool_ctx),
 	d->r = r;
 	d->work = work;
 	d->done = done;
+	d->discard = discard;
 	d->refs = 2;
 	if (arena_cleanup_add(r->arena, deferral_request_gone, d) != 0) {
 		/* the cleanup ran at once and dropped one reference */

@@ -437,3 +437,55 @@ test('an attachment whose stored copy is gone: a clear answer saying what to do,
   assert.ok(!JSON.stringify(body).includes(sha), 'the file name stays in the log');
   assert.ok(receipt);
 });
+
+test('a receipt PDF is rendered off the event loop; one abandoned mid-rendering is freed, the server stays whole', async () => {
+  // one worker thread: were the PDF rendered on its loop, /healthz would
+  // wait for every rendering in flight
+  const srv = await startServer({ setup: loadProcedures, extraArgs: ['--threads', '1'] });
+  let stopped = false;
+  try {
+    const api = await registerResident(srv.base, 'pdf-abandon@example.jp');
+    const { receipt } = await submitKazei(api);
+    const path = `/submissions/${receipt}/receipt.pdf`;
+    const cookie = api.c.cookieHeader();
+    // clients that ask and hang up at once: the rendering ends after them
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => {
+        const s = net.connect(srv.port, '127.0.0.1', () => {
+          s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\n\r\n`);
+          setTimeout(() => { s.destroy(); resolve(); }, 2);
+        });
+        s.on('error', resolve);
+      });
+    }
+    const t0 = performance.now();
+    let fastest = Infinity;
+    const renders = [0, 1, 2].map(() => api.bytes(path).then((r) => {
+      fastest = Math.min(fastest, performance.now() - t0);
+      return r;
+    }));
+    await new Promise((r) => setTimeout(r, 5));   // the renders are asked first
+    const h0 = performance.now();
+    const health = await fetch(`${srv.base}/healthz`);
+    const healthMs = performance.now() - h0;
+    assert.equal(health.status, 200);
+    const done = await Promise.all(renders);
+    // rendered on the loop, /healthz would wait for a whole rendering
+    assert.ok(healthMs < fastest / 2, `healthz ${healthMs} ms while a PDF took ${fastest} ms`);
+    for (const r of done) {
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), 'application/pdf');
+      assert.equal(r.body.subarray(0, 5).toString(), '%PDF-');
+    }
+    // another resident still gets nothing
+    const other = await registerResident(srv.base, 'pdf-other@example.jp');
+    assert.equal((await other.bytes(path)).status, 404);
+    // a clean exit: with the sanitizers, a leaked PDF of an abandoned
+    // request would make the exit status non-zero
+    const exit = await srv.stop();
+    stopped = true;
+    assert.deepEqual(exit, { code: 0, sig: null });
+  } finally {
+    if (!stopped) await srv.stop();
+  }
+});
