@@ -89,6 +89,7 @@ int page_life_event_post(struct http_req *r);
 int page_life_event_start(struct http_req *r);
 int page_bundle(struct http_req *r);
 int page_bundle_submit(struct http_req *r);
+int page_bundle_canonical(struct http_req *r);
 int page_counter(struct http_req *r);
 int page_counter_event(struct http_req *r);
 int page_counter_event_post(struct http_req *r);

@@ -42,6 +42,7 @@
 #include "lifeevent/lifeevent.h"
 #include "mail/mail.h"
 #include "registry/registry.h"
+#include "sign/sign.h"
 
 #define STATE_MAX (64u << 10)     /* the hidden interview answers        */
 #define PERSON_CODE_MAX REGISTRY_CODE_MAX
@@ -593,9 +594,11 @@ static int64_t id_param(struct http_req *r)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+/* the bundle page; sig_error: why the signature was not accepted */
 static int render_bundle(struct http_req *r, int status, int64_t bid, const char *notice,
-			 int64_t bad_draft)
+			 int64_t bad_draft, const char *sig_error)
 {
+	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_of(r);
 	struct apply_actor who;
 	resident_of(&who, r);
@@ -623,10 +626,17 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "bundle not found");
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, L(r, "まとめて申請", "Apply together"), NULL, NULL);
+	const char *page_title = L(r, "まとめて申請", "Apply together");
+	if (sig_error)
+		page_title = arena_printf(r->arena, "%s: %s", html_t(l, "form.error"), page_title);
+	app_page_open(&b, &p, r, page_title, NULL, NULL);
+	if (sig_error) {
+		const char *ids[] = { "signature" }, *msgs[] = { sig_error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"alert\"><p>%s</p></div>", notice);
-	int open = 0, ready = 0;
+	int open = 0, ready = 0, need_sig = 0, may_sig = 0;
 	struct jp_date today = form_today(app_now());
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -645,6 +655,8 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		int ok = forms_validate(&vr, r->arena, d, dr->answers, today, &e) == 0 &&
 			 vr.nerrors == 0 && vr.exit < 0;
 		ready += ok;
+		need_sig |= d->signature && strcmp(d->signature, "required") == 0;
+		may_sig |= d->signature && strcmp(d->signature, "none") != 0;
 		int first = forms_first_page(d, dr->answers, today);
 		html_printf(&b, "<tr%S><th scope=\"row\">%s</th><td>%s</td>"
 			    "<td><a href=\"/drafts/%ld/page/%d\">%s</a></td></tr>",
@@ -669,9 +681,32 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 	}
 	buf_puts(&b, "</tbody></table>");
 	if (open) {
-		html_printf(&b, "<form method=\"post\" action=\"/bundles/%ld/submit\">"
+		html_printf(&b, "<form method=\"post\" action=\"/bundles/%ld/submit\" novalidate%S>"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)bid,
-			    app_req(r)->csrf);
+			    may_sig ? " enctype=\"multipart/form-data\"" : "", app_req(r)->csrf);
+		if (may_sig) {
+			/* one signature over the whole bundle (its manifest names
+			 * every application's own canonical form) */
+			html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><p>%s</p><ol>"
+				    "<li><a href=\"/bundles/%ld/canonical\" download>%s</a></li>"
+				    "<li>%s</li><li>%s</li></ol>"
+				    "<div class=\"field%S\"><label for=\"signature\">%s%S</label>",
+				    html_t(l, "apply.sig_title"),
+				    L(r, "署名は1回で、この申請に含まれるすべての手続に対するものになります。",
+				      "One signature covers every procedure in this application."),
+				    (long)bid, html_t(l, "apply.sig_download"), html_t(l, "apply.sig_sign"),
+				    html_t(l, "apply.sig_upload"), sig_error ? " field-error" : "",
+				    html_t(l, "apply.sig_file"),
+				    need_sig ? arena_printf(r->arena, " <span class=\"required\">%s</span>",
+							    html_t(l, "form.required")) : "");
+			if (sig_error)
+				html_printf(&b, "<p id=\"signature-error\" class=\"error-message\">%s</p>",
+					    sig_error);
+			html_printf(&b, "<input class=\"file-upload\" type=\"file\" id=\"signature\" "
+				    "name=\"signature\" accept=\".p7s,application/pkcs7-signature\"%S>"
+				    "</div></section>",
+				    sig_error ? " aria-describedby=\"signature-error\" aria-invalid=\"true\"" : "");
+		}
 		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
 			    ready == open ? L(r, "すべての手続の入力が済みました。まとめて申請できます。",
 					      "Every procedure is ready: apply for them together.")
@@ -684,7 +719,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 
 int page_bundle(struct http_req *r)
 {
-	return render_bundle(r, 200, id_param(r), NULL, 0);
+	return render_bundle(r, 200, id_param(r), NULL, 0, NULL);
 }
 
 static void bundle_mail(struct http_req *r, const struct apply_submission *subs, int n)
@@ -709,22 +744,117 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 	buf_done(&body);
 }
 
+/* the signature file of a bundle checked over its manifest as it is now:
+ * 0 with *sig and msha filled; else the page to answer with (its status
+ * in *rc_page) */
+static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_page,
+			 struct http_req *r, const struct apply_actor *who, int64_t bid,
+			 const struct http_part *sp, int64_t now)
+{
+	enum html_lang l = app_req(r)->lang;
+	char *m;
+	size_t mlen;
+	int64_t bad = 0;
+	struct forms_result fr;
+	struct err e;
+	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), who, bid,
+					now, &e);
+	if (rc == ERR_INVALID && bad) {
+		*rc_page = render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
+							"A procedure still needs your answers (marked). Nothing has been sent yet."),
+					 bad, NULL);
+		return rc;
+	}
+	if (rc) {
+		*rc_page = http_send_error(r, rc, NULL, NULL, e.detail);
+		return rc;
+	}
+	forms_sha256_hex(msha, m, mlen);
+	struct sign_result sres;
+	memset(&sres, 0, sizeof sres);
+	rc = sign_verify(&sres, app_trust(r), m, mlen, sp->data, sp->len, now, &e);
+	struct buf der;
+	buf_init(&der, SIGN_CMS_MAX);
+	if (rc == 0 && (rc = sign_cms_der(&der, sp->data, sp->len, &e)) == 0) {
+		void *copy = arena_alloc(r->arena, der.len ? der.len : 1);
+		if (copy)
+			memcpy(copy, der.data, der.len);
+		*sig = (struct apply_signature){
+			.serial = arena_strdup(r->arena, sres.serial),
+			.subject = arena_strdup(r->arena, sres.subject),
+			.issuer = arena_strdup(r->arena, sres.issuer),
+			.not_after = sres.not_after, .cms = copy, .cms_len = der.len,
+		};
+		if (!copy)
+			rc = err_set(&e, ERR_NOMEM, "out of memory");
+	}
+	buf_done(&der);
+	if (rc == 0)
+		return 0;
+	log_info("signature refused", "bundle", arena_printf(r->arena, "%lld", (long long)bid),
+		 "reason", sign_reason_name(sres.reason), "detail", e.detail);
+	const char *why = html_t(l, "apply.sig_unavailable");
+	if (sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
+		why = arena_printf(r->arena, "%s %s", html_t(l, "apply.sig_refused"),
+				   sign_reason_message(sres.reason, lang_of(r)));
+	*rc_page = render_bundle(r, 400, bid, NULL, 0, why);
+	return rc;
+}
+
+int page_bundle_canonical(struct http_req *r)
+{
+	int64_t bid = id_param(r);
+	struct apply_actor who;
+	resident_of(&who, r);
+	char *m;
+	size_t mlen;
+	int64_t bad = 0;
+	struct forms_result fr;
+	struct err e;
+	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), &who, bid,
+					app_now(), &e);
+	if (rc == ERR_INVALID && bad)
+		return render_bundle(r, 422, bid, L(r, "署名する前に、印の付いた手続を入力してください。",
+						   "Fill in the marked procedure before signing."), bad, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "attachment; filename=\"bundle-%lld.json\"", (long long)bid));
+	return http_send(r, 200, "application/json", m, mlen);
+}
+
 int page_bundle_submit(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	int64_t bid = id_param(r);
 	struct apply_actor who;
 	resident_of(&who, r);
 	struct apply_submission *subs;
 	int n = 0;
-	int64_t bad = 0;
+	int64_t bad = 0, now = app_now();
 	struct forms_result res;
 	struct err e;
+	struct apply_signature sig;
+	struct apply_bundle_sig bs = { 0 };
+	char msha[65];
+	const struct http_part *sp = http_file(r, "signature");
+	if (sp && sp->len) {
+		int page_rc = 0;
+		if (bundle_verify(&sig, msha, &page_rc, r, &who, bid, sp, now))
+			return page_rc;
+		bs.sig = &sig;
+		bs.manifest_sha256 = msha;
+	}
 	int rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, app_store(r), &who, bid,
-				     app_now(), &e);
+				     bs.sig ? &bs : NULL, now, &e);
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
 						   "A procedure still needs your answers (marked). Nothing has been sent yet."),
-				     bad);
+				     bad, NULL);
+	if (rc == ERR_CONFLICT && bs.stale)
+		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));
+	if (rc == ERR_AUTH && bad)
+		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	for (int i = 0; i < n; i++)

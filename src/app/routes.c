@@ -408,6 +408,13 @@ static const struct http_param_spec p_bundle[] = {
 	{ "id", HTTP_PATH, 18, v_digits, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* the bundle's one signature (a .p7s: DER, PEM or base64 of at most
+ * SIGN_CMS_MAX bytes of DER) */
+static const struct http_param_spec p_bundle_submit[] = {
+	{ "id", HTTP_PATH, 18, v_digits, 1 },
+	{ "signature", HTTP_FILE, 96 * 1024, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 
 const struct http_route app_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
@@ -526,7 +533,8 @@ const struct http_route app_routes[] = {
 	{ "POST", "/life-events/{event}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_event, page_life_event_post, "lifeevent.interview.post" },
 	{ "POST", "/life-events/{event}/start", "resident", HTTP_KIND_HTML, 0, p_event, page_life_event_start, "lifeevent.start" },
 	{ "GET", "/bundles/{id}", "resident", HTTP_KIND_HTML, 0, p_bundle, page_bundle, "lifeevent.bundle" },
-	{ "POST", "/bundles/{id}/submit", "resident", HTTP_KIND_HTML, 0, p_bundle, page_bundle_submit, "lifeevent.bundle.submit" },
+	{ "GET", "/bundles/{id}/canonical", "resident", HTTP_KIND_TEXT, 0, p_bundle, page_bundle_canonical, "lifeevent.bundle.canonical" },
+	{ "POST", "/bundles/{id}/submit", "resident", HTTP_KIND_HTML, 0, p_bundle_submit, page_bundle_submit, "lifeevent.bundle.submit" },
 	{ "GET", "/staff/counter", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, NULL, page_counter, "counter" },
 	{ "GET", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_counter_event, page_counter_event, "counter.interview" },
 	{ "POST", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_event_post, "counter.interview.post" },

@@ -184,6 +184,12 @@ struct apply_signature {
 	int64_t not_after;
 	const void *cms;             /* the DER signature as received      */
 	size_t cms_len;
+	/* the bytes signed when they are not the submission's own canonical
+	 * form: a bundle's manifest (apply_bundle_canonical), which names
+	 * the submission's SHA-256; NULL otherwise.  Kept (sig_data) so
+	 * that the signature can be checked again later.  NUL-terminated. */
+	const char *signed_data;
+	size_t signed_len;
 };
 
 struct apply_submission {
@@ -416,15 +422,39 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 			const char *const *procedures, int nprocedures,
 			const json_t *shared, const json_t *sources,
 			int64_t now, struct err *e);
+/* apply_bundle_canonical -- what a resident signs for a whole bundle
+ * (one signature, one PIN entry, for every application in it): the
+ * RFC 8785 form of
+ *   {"applications":[{"procedure","sha256","version"}, ...],
+ *    "bundle":ID,"event":E,"format":"madoguchi-bundle/1","tenant":CODE}
+ * in the bundle's order, each sha256 that of the application's own
+ * canonical form (forms_canonical).  NUL-terminated in the arena.  A
+ * draft that does not validate: ERR_INVALID, its id in *bad_draft and
+ * its errors in *r (a missing signature is no error here). */
+int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
+			   struct forms_result *r, struct arena *a, struct store *s,
+			   const struct apply_actor *who, int64_t bundle_id, int64_t now,
+			   struct err *e);
+/* a bundle's signature: verified by the caller over the bytes whose
+ * SHA-256 is manifest_sha256 */
+struct apply_bundle_sig {
+	const struct apply_signature *sig;
+	const char *manifest_sha256;
+	int stale;        /* out: the drafts changed after signing (ERR_CONFLICT) */
+};
 /* apply_bundle_submit -- submit every draft of the bundle in one
  * transaction (all or none: the first invalid draft's errors are in *r
  * and its id in *bad_draft).  out gets the submissions in procedure
- * order. */
+ * order.  Without bs (or bs->sig), a draft whose procedure requires a
+ * signature gives ERR_AUTH with its id in *bad_draft.  With bs, the
+ * manifest of the drafts as they are now (apply_bundle_canonical) must
+ * have bs->manifest_sha256 (else ERR_CONFLICT and bs->stale), and every
+ * submission records the signature with the manifest (sig_data). */
 int apply_bundle_submit(struct apply_submission **out, int *n,
 			int64_t *bad_draft, struct forms_result *r,
 			struct arena *a, struct store *s,
 			const struct apply_actor *who, int64_t bundle_id,
-			int64_t now, struct err *e);
+			struct apply_bundle_sig *bs, int64_t now, struct err *e);
 
 /* --- receipt PDF (receipt_pdf.c, resident pages) --- */
 

@@ -117,6 +117,8 @@ static const struct store_migration apply_migrations[] = {
 	  " year INTEGER NOT NULL,"
 	  " n BIGINT NOT NULL,"
 	  " PRIMARY KEY (tenant, year))" },
+	{ 2, "the bytes a bundle's signature is over (its manifest)",
+	  "ALTER TABLE apply_submissions ADD COLUMN sig_data TEXT" },
 };
 
 const struct store_module_schema apply_schema = {

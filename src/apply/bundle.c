@@ -129,40 +129,36 @@ out:
 	return rc;
 }
 
-int apply_bundle_submit(struct apply_submission **out, int *n,
-			int64_t *bad_draft, struct forms_result *r,
-			struct arena *a, struct store *s,
-			const struct apply_actor *who, int64_t bundle_id,
-			int64_t now, struct err *e)
+/* the bundle's open drafts in the bundle's procedure order (drafts of
+ * procedures not listed last), and its event */
+static int bundle_drafts(int64_t ids[BUNDLE_MAX], int *nd_out, char event[EVENT_MAX + 1],
+			 struct arena *a, struct store *s, const struct apply_actor *who,
+			 int64_t bundle_id, struct err *e)
 {
-	*out = NULL;
-	*n = 0;
-	*bad_draft = 0;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
+	*nd_out = 0;
 	int kind;
 	int64_t oid;
 	int rc = apply_actor_check(who, e);
 	if (rc || (rc = apply_owner(&kind, &oid, who, e)))
 		return rc;
-	/* the bundle's drafts, in the bundle's procedure order */
-	char *plist = NULL;
 	struct store_val bv[] = { sv_int(bundle_id), sv_text(who->tenant), sv_int(kind), sv_int(oid) };
-	rc = store_query_text(&plist, s, "SELECT procedures FROM apply_bundles WHERE id = $1"
-			      " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4", bv, 4, e);
-	if (rc == ERR_NOTFOUND)
-		return err_set(e, ERR_NOTFOUND, "bundle %lld not found", (long long)bundle_id);
-	if (rc)
+	struct store_rows *rows;
+	if ((rc = store_query(&rows, s, "SELECT procedures, event FROM apply_bundles WHERE id = $1"
+			      " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4", bv, 4, e)))
 		return rc;
 	json_t *order = NULL;
-	rc = apply_json_parse(&order, a, plist ? plist : "[]", plist ? strlen(plist) : 2, e);
-	free(plist);
+	if ((rc = store_rows_next(rows, e)) == 1) {
+		const char *plist = store_col_text(rows, 0);
+		snprintf(event, EVENT_MAX + 1, "%s", store_col_text(rows, 1));
+		rc = apply_json_parse(&order, a, plist, strlen(plist), e);
+	} else if (rc == 0) {
+		rc = err_set(e, ERR_NOTFOUND, "bundle %lld not found", (long long)bundle_id);
+	}
+	store_rows_free(rows);
 	if (rc)
 		return rc;
-	int64_t ids[BUNDLE_MAX];
 	char procs[BUNDLE_MAX][FORMS_ID_MAX + 1];
 	int nd = 0;
-	struct store_rows *rows;
 	if ((rc = store_query(&rows, s, "SELECT id, procedure FROM apply_drafts WHERE bundle_id = $1"
 			      " AND tenant = $2 AND owner_kind = $3 AND owner_id = $4"
 			      " AND submission_id = 0 ORDER BY id", bv, 4, e)))
@@ -177,7 +173,6 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 		return rc;
 	if (nd == 0)
 		return err_set(e, ERR_NOTFOUND, "bundle %lld has no drafts left", (long long)bundle_id);
-	/* sort by the bundle's order (drafts of procedures not listed last) */
 	int pos[BUNDLE_MAX];
 	for (int i = 0; i < nd; i++) {
 		pos[i] = BUNDLE_MAX;
@@ -192,18 +187,138 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 			int tp = pos[j]; pos[j] = pos[j - 1]; pos[j - 1] = tp;
 			int64_t ti = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = ti;
 		}
-	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
-	struct apply_submission *subs = arena_alloc(a, sizeof *subs * (size_t)nd);
-	if (!preps || !subs)
-		return err_set(e, ERR_NOMEM, "bundle: arena full");
+	*nd_out = nd;
+	return 0;
+}
+
+/* every draft prepared (validated, canonical form); sig goes to each.
+ * Without sig, a draft whose procedure requires one gives ERR_AUTH,
+ * unless for_manifest (the signature is what the caller is about to
+ * make).  The first draft that fails is *bad_draft, its errors in *r. */
+static int bundle_prepare(struct apply_prep *preps, const int64_t *ids, int nd,
+			  int64_t *bad_draft, struct forms_result *r, struct arena *a,
+			  struct store *s, const struct apply_actor *who,
+			  const struct apply_signature *sig, int for_manifest, int64_t now,
+			  struct err *e)
+{
 	for (int i = 0; i < nd; i++) {
 		struct forms_result ri;
-		rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], NULL, now, e);
+		int rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], sig, now, e);
+		if (rc == ERR_AUTH && for_manifest)
+			rc = 0;
 		if (rc) {
 			*bad_draft = ids[i];
 			*r = ri;
 			return rc;
 		}
+	}
+	return 0;
+}
+
+/* the manifest a resident signs for a whole bundle, in RFC 8785 form:
+ *   {"applications":[{"procedure","sha256","version"}...],"bundle":ID,
+ *    "event":E,"format":"madoguchi-bundle/1","tenant":CODE}
+ * each sha256 that of the application's own canonical form, in the
+ * bundle's order; NUL-terminated in the arena */
+static int bundle_manifest(char **text, size_t *len, struct arena *a, const char *tenant,
+			   const char *event, int64_t bundle_id, const struct apply_prep *preps,
+			   int nd, struct err *e)
+{
+	json_t *apps = json_array();
+	for (int i = 0; apps && i < nd; i++)
+		json_array_append_new(apps, json_pack("{s:s,s:s,s:i}", "procedure", preps[i].def->id,
+						      "sha256", preps[i].sha256,
+						      "version", preps[i].draft.d.version));
+	json_t *m = json_pack("{s:s,s:s,s:s,s:I,s:o}", "format", "madoguchi-bundle/1",
+			      "tenant", tenant, "event", event, "bundle", (json_int_t)bundle_id,
+			      "applications", apps);
+	if (!m)
+		return err_set(e, ERR_NOMEM, "bundle: out of memory");
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	int rc = forms_jcs(&b, m, e);
+	json_decref(m);
+	if (rc == 0 && !(*text = arena_alloc(a, b.len + 1)))
+		rc = err_set(e, ERR_NOMEM, "bundle: arena full");
+	if (rc == 0) {
+		memcpy(*text, b.data, b.len);
+		(*text)[b.len] = 0;
+		*len = b.len;
+	}
+	buf_done(&b);
+	return rc;
+}
+
+int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
+			   struct forms_result *r, struct arena *a, struct store *s,
+			   const struct apply_actor *who, int64_t bundle_id, int64_t now,
+			   struct err *e)
+{
+	*text = NULL;
+	*len = 0;
+	*bad_draft = 0;
+	memset(r, 0, sizeof *r);
+	r->exit = -1;
+	int64_t ids[BUNDLE_MAX];
+	int nd = 0;
+	char event[EVENT_MAX + 1];
+	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
+	if (rc)
+		return rc;
+	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
+	if (!preps)
+		return err_set(e, ERR_NOMEM, "bundle: arena full");
+	if ((rc = bundle_prepare(preps, ids, nd, bad_draft, r, a, s, who, NULL, 1, now, e)))
+		return rc;
+	return bundle_manifest(text, len, a, who->tenant, event, bundle_id, preps, nd, e);
+}
+
+int apply_bundle_submit(struct apply_submission **out, int *n,
+			int64_t *bad_draft, struct forms_result *r,
+			struct arena *a, struct store *s,
+			const struct apply_actor *who, int64_t bundle_id,
+			struct apply_bundle_sig *bs, int64_t now, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	*bad_draft = 0;
+	memset(r, 0, sizeof *r);
+	r->exit = -1;
+	if (bs)
+		bs->stale = 0;
+	int64_t ids[BUNDLE_MAX];
+	int nd = 0;
+	char event[EVENT_MAX + 1];
+	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
+	if (rc)
+		return rc;
+	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
+	struct apply_submission *subs = arena_alloc(a, sizeof *subs * (size_t)nd);
+	if (!preps || !subs)
+		return err_set(e, ERR_NOMEM, "bundle: arena full");
+	struct apply_signature *sig = NULL;
+	if (bs && bs->sig) {
+		if (!(sig = arena_alloc(a, sizeof *sig)))
+			return err_set(e, ERR_NOMEM, "bundle: arena full");
+		*sig = *bs->sig;
+	}
+	if ((rc = bundle_prepare(preps, ids, nd, bad_draft, r, a, s, who, sig, 0, now, e)))
+		return rc;
+	if (sig) {
+		/* the signature is over the manifest of exactly these drafts */
+		char *m;
+		size_t mlen;
+		char sha[65];
+		if ((rc = bundle_manifest(&m, &mlen, a, who->tenant, event, bundle_id, preps, nd, e)))
+			return rc;
+		forms_sha256_hex(sha, m, mlen);
+		if (!bs->manifest_sha256 || strcmp(sha, bs->manifest_sha256) != 0) {
+			bs->stale = 1;
+			return err_set(e, ERR_CONFLICT, "bundle %lld changed after it was signed",
+				       (long long)bundle_id);
+		}
+		sig->signed_data = m;
+		sig->signed_len = mlen;
 	}
 	/* PostgreSQL: numbers first, each in its own statement (receipt.c) */
 	for (int i = 0; i < nd && store_kind(s) == STORE_PG && !store_in_tx(s); i++)

@@ -433,14 +433,15 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			sv_int(sig ? sig->not_after : 0),
 			sig && sig->cms ? sv_blob(sig->cms, sig->cms_len) : sv_null(),
 			sv_int(now), sv_int(due), sv_int(dup),
+			sig && sig->signed_data ? sv_text(sig->signed_data) : sv_null(),
 		};
 		if ((rc = store_query_int(&id, s, "INSERT INTO apply_submissions (tenant, receipt,"
 					  " procedure, version, department, status, revision, resident_id,"
 					  " entered_by, bundle_id, canonical, sha256, identity, sources,"
 					  " sig_serial, sig_subject, sig_issuer, sig_not_after, sig_cms,"
-					  " submitted_at, updated_at, due_at, duplicate_of) VALUES ($1, $2,"
-					  " $3, $4, $5, 'received', 1, $6, $7, $8, $9, $10, $11, $12, $13,"
-					  " $14, $15, $16, $17, $18, $18, $19, $20) RETURNING id",
+					  " submitted_at, updated_at, due_at, duplicate_of, sig_data) VALUES"
+					  " ($1, $2, $3, $4, $5, 'received', 1, $6, $7, $8, $9, $10, $11, $12,"
+					  " $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id",
 					  v, SV_N(v), e)))
 			goto out;
 		if ((rc = apply_event_add(s, who, id, who->tenant, "submitted", "", "received",
@@ -467,12 +468,13 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			sv_int(sig ? sig->not_after : 0),
 			sig && sig->cms ? sv_blob(sig->cms, sig->cms_len) : sv_null(),
 			sv_int(now), sv_int(due), sv_int(dup), sv_int(id), sv_text(who->tenant),
+			sig && sig->signed_data ? sv_text(sig->signed_data) : sv_null(),
 		};
 		rc = store_exec(s, "UPDATE apply_submissions SET canonical = $1, sha256 = $2,"
 				" identity = $3, sig_serial = $4, sig_subject = $5, sig_issuer = $6,"
 				" sig_not_after = $7, sig_cms = $8, updated_at = $9, due_at = $10,"
-				" duplicate_of = $11, revision = revision + 1, status = 'received'"
-				" WHERE id = $12 AND tenant = $13 AND status = 'returned'",
+				" duplicate_of = $11, revision = revision + 1, status = 'received',"
+				" sig_data = $14 WHERE id = $12 AND tenant = $13 AND status = 'returned'",
 				v, SV_N(v), e);
 		if (rc == 0)
 			rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);

@@ -6,13 +6,18 @@
 // answers, cannot submit it half done (all or none), fills it in and gets
 // one receipt per procedure, each in its own department's list; another
 // resident gets 404; staff at the counter (書かない窓口) print the filled
-// forms of the register person as one PDF (text read back with pdftotext).
+// forms of the register person as one PDF (text read back with pdftotext);
+// a bundle with a procedure that needs a signature is signed once, over
+// its manifest (every application's canonical SHA-256), and refused
+// unsigned or with a signature over other bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, loginWithTotp, DEMO_USERS } from './lib.mjs';
+import { startServer, Client, cli, loginWithTotp, DEMO_USERS, ROOT } from './lib.mjs';
 
 const withProcedures = { setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) };
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -281,5 +286,120 @@ test('the counter prints the register person\'s filled forms as one PDF', async 
     assert.ok([403, 303].includes((await a.get('/staff/counter')).status));
   } finally {
     await srv.stop();
+  }
+});
+
+test('a bundle with a procedure that needs a signature: one signature over its manifest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-bundle-sig-'));
+  const pki = join(dir, 'pki');
+  execFileSync('bash', [join(ROOT, 'tests/sign/make-test-pki.sh'), pki], { stdio: 'ignore' });
+  // 新生児訪問 as a ward that wants it signed: a new version of it
+  const signed = join(dir, 'procedures');
+  mkdirSync(signed);
+  const def = JSON.parse(readFileSync(join(ROOT, 'data/procedures/shinseiji-houmon.json'), 'utf8'));
+  def.signature = 'required';
+  writeFileSync(join(signed, 'shinseiji-houmon.json'), JSON.stringify(def));
+  const srv = await startServer({
+    setup: ({ db }) => {
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']);
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', signed]);
+    },
+    extraArgs: ['--trust-dir', join(pki, 'trust')],
+  });
+  try {
+    const a = new Client(srv.base);
+    await residentLogin(a, ...SAKURA);
+    const result = await birthResult(a);
+    const start = await a.req('POST', '/life-events/birth/start', {
+      body: new URLSearchParams([['csrf', Client.csrf(result.text_)], ['_state', state(result.text_)],
+        ['procedure', 'shinseiji-houmon']]).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(start.status, 303);
+    const bid = start.headers.get('location').match(/^\/bundles\/(\d+)$/)[1];
+    const b = await a.get(`/bundles/${bid}`);
+    const draft = b.text_.match(/href="\/drafts\/(\d+)\/page\/\d+"/)[1];
+    const vc = Client.csrf(b.text_);
+    let r = await a.post(`/drafts/${draft}/page/0`, { form: { csrf: vc, '_shown': 'baby_name baby_birth birth_weight weeks',
+      'f.baby_name.family': '港', 'f.baby_name.given': 'みらい', 'f.baby_name.family_kana': 'ミナト',
+      'f.baby_name.given_kana': 'ミライ', 'f.baby_birth': jstDate(-5), 'f.birth_weight': '3100', 'f.weeks': '39', '_action': 'next' } });
+    assert.equal(r.status, 303);
+    r = await a.post(`/drafts/${draft}/page/1`, { form: { csrf: vc, '_shown': 'mother_name visit_address phone wish_period',
+      'f.mother_name.family': '港', 'f.mother_name.family_kana': 'ミナト',
+      'f.visit_address.postal_code': '1668570', 'f.visit_address.pref': '東京都', 'f.visit_address.city': 'デモ区',
+      'f.visit_address.street': '１－２－３', 'f.phone': '03-5555-0101', 'f.wish_period': 'asap', '_action': 'next' } });
+    assert.equal(r.status, 303);
+
+    // the bundle page asks for one signature over the whole bundle
+    const ready = await a.get(`/bundles/${bid}`);
+    assert.match(ready.text_, /enctype="multipart\/form-data"/);
+    assert.match(ready.text_, new RegExp(`href="/bundles/${bid}/canonical"`));
+    assert.match(ready.text_, /すべての手続に対するもの/);
+    const csrf = Client.csrf(ready.text_);
+    const send = (sig) => {
+      const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
+      const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`)];
+      if (sig) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="signature"; filename="b.p7s"\r\nContent-Type: application/pkcs7-signature\r\n\r\n`), sig, Buffer.from('\r\n'));
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return a.post(`/bundles/${bid}/submit`, { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    };
+    const receipts = async () => [...(await a.get('/mypage/applications')).text_.matchAll(/139998-\d{4}-\d{8}/g)].length;
+    const before = await receipts();
+
+    // unsigned: refused, the field pointed at, nothing sent
+    const none = await send(null);
+    assert.equal(none.status, 400);
+    assert.match(none.text_, /電子署名が必要です/);
+    assert.match(none.text_, /href="#signature"/);
+    assert.match(none.text_, /needs-attention/);
+    assert.equal(await receipts(), before);
+
+    // the manifest: every application's own canonical form by its hash
+    const mres = await fetch(`${srv.base}/bundles/${bid}/canonical`, { headers: { cookie: a.cookieHeader() } });
+    assert.equal(mres.status, 200);
+    const manifest = Buffer.from(await mres.arrayBuffer());
+    const m = JSON.parse(manifest.toString());
+    assert.equal(m.format, 'madoguchi-bundle/1');
+    assert.equal(m.event, 'birth');
+    assert.equal(m.bundle, Number(bid));
+    assert.equal(m.tenant, '139998');
+    assert.equal(m.applications.length, 1);
+    assert.equal(m.applications[0].procedure, 'shinseiji-houmon');
+    const canon = await fetch(`${srv.base}/drafts/${draft}/canonical`, { headers: { cookie: a.cookieHeader() } });
+    const own = createHash('sha256').update(Buffer.from(await canon.arrayBuffer())).digest('hex');
+    assert.equal(m.applications[0].sha256, own, 'the manifest names the application\'s canonical bytes');
+    assert.equal(manifest.toString(), JSON.stringify(JSON.parse(manifest.toString())), 'RFC 8785: no whitespace');
+    // another resident gets nothing
+    const t = new Client(srv.base);
+    await residentLogin(t, ...TARO);
+    assert.equal((await t.get(`/bundles/${bid}/canonical`)).status, 404);
+
+    const sign = (bytes, who = 'resident') => {
+      const f = join(dir, `m-${Math.random().toString(16).slice(2)}.json`);
+      writeFileSync(f, bytes);
+      cli(['sign', '--key', join(pki, `${who}.key`), '--cert', join(pki, `${who}.pem`), '--out', `${f}.p7s`, f]);
+      return readFileSync(`${f}.p7s`);
+    };
+    // a signature over other bytes, and an expired certificate: refused
+    const other = await send(sign(Buffer.from(manifest.toString().replace('"birth"', '"death"'))));
+    assert.equal(other.status, 400);
+    assert.match(other.text_, /電子署名を確認できませんでした/);
+    const expired = await send(sign(manifest, 'expired'));
+    assert.equal(expired.status, 400);
+    assert.match(expired.text_, /期限/);
+    assert.equal(await receipts(), before);
+
+    // signed: submitted, the signature recorded on the application
+    const ok = await send(sign(manifest));
+    assert.equal(ok.status, 303, ok.text_.slice(0, 300));
+    const done = await a.get(`/bundles/${bid}`);
+    const receipt = done.text_.match(/href="\/submissions\/(139998-\d{4}-\d{8})"/)[1];
+    const api = await a.req('GET', `/api/v1/submissions/${receipt}`);
+    const sub = JSON.parse(api.text_);
+    assert.equal(sub.signed, true);
+    assert.match(sub.signature.subject, /CN=/);
+    assert.equal(sub.procedure, 'shinseiji-houmon');
+  } finally {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

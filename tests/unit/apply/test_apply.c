@@ -1018,7 +1018,7 @@ static void test_bundle(void)
 	struct apply_submission *subs;
 	int64_t bad_draft = 0;
 	struct forms_result r;
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NULL, NOW, &e), ERR_INVALID);
 	T_EQ_INT(bad_draft, jit);
 	T_CHECK(r.nerrors > 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
@@ -1038,7 +1038,7 @@ static void test_bundle(void)
 	json_object_set_new(ja, "registration_no", json_string("東京A123"));
 	T_EQ_INT(apply_draft_save(S, &a1, jit, ja, 0, NOW, &e), 0);
 	json_decref(ja);
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NOW, &e), 0);
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NULL, NOW, &e), 0);
 	T_EQ_INT(n, 2);
 	if (n == 2) {
 		T_EQ_STR(subs[0].procedure, "jitensha-chushajo");
@@ -1054,7 +1054,121 @@ static void test_bundle(void)
 	T_EQ_INT(n, 0);
 	/* another resident cannot submit it */
 	struct apply_actor b1 = resident(90002);
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &b1, bid, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &b1, bid, NULL, NOW, &e), ERR_NOTFOUND);
+	arena_free(a);
+}
+
+/* a bundle signed once: the manifest names each application's canonical
+ * form; a signature over another manifest is refused as stale; the
+ * signature and the manifest it is over are kept with every application */
+static void test_bundle_signed(void)
+{
+	struct apply_actor a1 = resident(90011);
+	struct err e;
+	json_t *shared = json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
+		"applicant_name", "family", "区民", "given", "花子", "family_kana", "クミン",
+		"given_kana", "ハナコ",
+		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
+		"street", "中央一丁目2番3号",
+		"applicant_phone", "090-1234-5678");
+	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
+	int64_t bid = 0;
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	json_decref(shared);
+	T_REQUIRE(bid > 0);
+	struct arena *a = arena_new(0);
+	struct apply_draft *drafts;
+	int n = 0;
+	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &a1, &e), 0);
+	int64_t inu = 0, jit = 0;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(drafts[i].procedure, "inu-touroku") == 0)
+			inu = drafts[i].id;
+		else
+			jit = drafts[i].id;
+	}
+	T_REQUIRE(inu && jit);
+	char *text;
+	size_t len;
+	int64_t bad = 0;
+	struct forms_result r;
+	/* not ready: the draft that needs answers is named */
+	T_EQ_INT(apply_bundle_canonical(&text, &len, &bad, &r, a, S, &a1, bid, NOW, &e), ERR_INVALID);
+	T_CHECK(bad == inu || bad == jit);
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "bundle-signed");
+	json_t *ans = inu_answers("クミン", "1985-04-01", "ハナ", cert);
+	T_EQ_INT(apply_draft_save(S, &a1, inu, ans, 1, NOW, &e), 0);
+	json_decref(ans);
+	struct apply_draft jd;
+	T_EQ_INT(apply_draft_get(&jd, a, S, &a1, jit, &e), 0);
+	json_t *ja = json_deep_copy(jd.answers);
+	json_object_set_new(ja, "parking", json_string("station_north"));
+	json_object_set_new(ja, "vehicle", json_string("bicycle"));
+	json_object_set_new(ja, "months", json_string("3"));
+	json_object_set_new(ja, "student", json_false());
+	json_object_set_new(ja, "start_date", json_string("2026-12-01"));
+	json_object_set_new(ja, "registration_no", json_string("東京A124"));
+	T_EQ_INT(apply_draft_save(S, &a1, jit, ja, 0, NOW, &e), 0);
+	json_decref(ja);
+
+	T_EQ_INT(apply_bundle_canonical(&text, &len, &bad, &r, a, S, &a1, bid, NOW, &e), 0);
+	T_REQUIRE(text && len == strlen(text));
+	json_t *m = json_loads(text, 0, NULL);
+	T_REQUIRE(m != NULL);
+	T_EQ_STR(json_string_value(json_object_get(m, "format")), "madoguchi-bundle/1");
+	T_EQ_STR(json_string_value(json_object_get(m, "event")), "move_in");
+	T_EQ_INT(json_integer_value(json_object_get(m, "bundle")), bid);
+	const json_t *apps = json_object_get(m, "applications");
+	T_EQ_INT((int)json_array_size(apps), 2);
+	/* in the bundle's order, each the SHA-256 of its own canonical form */
+	const int64_t order[2] = { jit, inu };
+	for (int i = 0; i < 2 && json_array_size(apps) == 2; i++) {
+		char *c;
+		size_t cl;
+		struct forms_result cr;
+		char sha[65];
+		T_EQ_INT(apply_canonical(&c, &cl, &cr, a, S, &a1, order[i], NOW, &e), 0);
+		forms_sha256_hex(sha, c, cl);
+		T_EQ_STR(json_string_value(json_object_get(json_array_get(apps, (size_t)i), "sha256")), sha);
+	}
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(apps, 0), "procedure")),
+		 "jitensha-chushajo");
+	json_decref(m);
+	/* RFC 8785: the same bytes again */
+	char *again;
+	size_t alen;
+	T_EQ_INT(apply_bundle_canonical(&again, &alen, &bad, &r, a, S, &a1, bid, NOW, &e), 0);
+	T_CHECK(alen == len && memcmp(again, text, len) == 0);
+
+	static const unsigned char cms[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	struct apply_signature sig = { .serial = "1A2B", .subject = "CN=区民 花子",
+				       .issuer = "CN=Test CA", .not_after = NOW + 86400,
+				       .cms = cms, .cms_len = sizeof cms };
+	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	/* signed over another manifest: stale, nothing written */
+	struct apply_bundle_sig bs = { .sig = &sig, .manifest_sha256 =
+		"0000000000000000000000000000000000000000000000000000000000000000" };
+	struct apply_submission *subs;
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad, &r, a, S, &a1, bid, &bs, NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(bs.stale, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	/* over this manifest: both submitted, each with the signature and
+	 * the manifest it is over */
+	char msha[65];
+	forms_sha256_hex(msha, text, len);
+	bs.manifest_sha256 = msha;
+	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad, &r, a, S, &a1, bid, &bs, NOW, &e), 0);
+	T_EQ_INT(bs.stale, 0);
+	T_EQ_INT(n, 2);
+	for (int i = 0; i < n; i++) {
+		T_EQ_STR(subs[i].sig_serial, "1A2B");
+		struct store_val v[] = { sv_text(subs[i].receipt) };
+		char *data = NULL;
+		T_EQ_INT(store_query_text(&data, S, "SELECT sig_data FROM apply_submissions"
+					  " WHERE receipt = $1", v, 1, &e), 0);
+		T_CHECK(data && strcmp(data, text) == 0);
+		free(data);
+	}
 	arena_free(a);
 }
 
@@ -1857,6 +1971,7 @@ int main(void)
 	T_RUN(test_assign_comment_history);
 	T_RUN(test_paging_counts);
 	T_RUN(test_bundle);
+	T_RUN(test_bundle_signed);
 	T_RUN(test_purge);
 	T_RUN(test_session_depts);
 	T_RUN(test_app_actor);
