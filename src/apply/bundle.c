@@ -191,19 +191,33 @@ static int bundle_drafts(int64_t ids[BUNDLE_MAX], int *nd_out, char event[EVENT_
 	return 0;
 }
 
-/* every draft prepared (validated, canonical form); sig goes to each.
- * Without sig, a draft whose procedure requires one gives ERR_AUTH,
- * unless for_manifest (the signature is what the caller is about to
- * make).  The first draft that fails is *bad_draft, its errors in *r. */
-static int bundle_prepare(struct apply_prep *preps, const int64_t *ids, int nd,
+/* the bundle's open drafts (bundle_drafts), each prepared (validated,
+ * canonical form) into *out (arena); sig goes to each.  Without sig, a
+ * draft whose procedure requires one gives ERR_AUTH, unless for_manifest
+ * (the signature is what the caller is about to make).  The first draft
+ * that fails is *bad_draft, its errors in *r. */
+static int bundle_prepare(struct apply_prep **out, int *nd_out, char event[EVENT_MAX + 1],
 			  int64_t *bad_draft, struct forms_result *r, struct arena *a,
-			  struct store *s, const struct apply_actor *who,
+			  struct store *s, const struct apply_actor *who, int64_t bundle_id,
 			  const struct apply_signature *sig, int for_manifest, int64_t now,
 			  struct err *e)
 {
+	*out = NULL;
+	*nd_out = 0;
+	*bad_draft = 0;
+	memset(r, 0, sizeof *r);
+	r->exit = -1;
+	int64_t ids[BUNDLE_MAX];
+	int nd = 0;
+	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
+	if (rc)
+		return rc;
+	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
+	if (!preps)
+		return err_set(e, ERR_NOMEM, "bundle: arena full");
 	for (int i = 0; i < nd; i++) {
 		struct forms_result ri;
-		int rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], sig, now, e);
+		rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], sig, now, e);
 		if (rc == ERR_AUTH && for_manifest)
 			rc = 0;
 		if (rc) {
@@ -212,6 +226,8 @@ static int bundle_prepare(struct apply_prep *preps, const int64_t *ids, int nd,
 			return rc;
 		}
 	}
+	*out = preps;
+	*nd_out = nd;
 	return 0;
 }
 
@@ -256,19 +272,12 @@ int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
 {
 	*text = NULL;
 	*len = 0;
-	*bad_draft = 0;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
-	int64_t ids[BUNDLE_MAX];
-	int nd = 0;
+	struct apply_prep *preps;
+	int nd;
 	char event[EVENT_MAX + 1];
-	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
+	int rc = bundle_prepare(&preps, &nd, event, bad_draft, r, a, s, who, bundle_id, NULL, 1,
+				now, e);
 	if (rc)
-		return rc;
-	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
-	if (!preps)
-		return err_set(e, ERR_NOMEM, "bundle: arena full");
-	if ((rc = bundle_prepare(preps, ids, nd, bad_draft, r, a, s, who, NULL, 1, now, e)))
 		return rc;
 	return bundle_manifest(text, len, a, who->tenant, event, bundle_id, preps, nd, e);
 }
@@ -281,29 +290,26 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 {
 	*out = NULL;
 	*n = 0;
-	*bad_draft = 0;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
 	if (bs)
 		bs->stale = 0;
-	int64_t ids[BUNDLE_MAX];
-	int nd = 0;
-	char event[EVENT_MAX + 1];
-	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
-	if (rc)
-		return rc;
-	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
-	struct apply_submission *subs = arena_alloc(a, sizeof *subs * (size_t)nd);
-	if (!preps || !subs)
-		return err_set(e, ERR_NOMEM, "bundle: arena full");
+	/* the copy each prepared draft points to; the manifest is added to it
+	 * once the drafts are known */
 	struct apply_signature *sig = NULL;
 	if (bs && bs->sig) {
 		if (!(sig = arena_alloc(a, sizeof *sig)))
 			return err_set(e, ERR_NOMEM, "bundle: arena full");
 		*sig = *bs->sig;
 	}
-	if ((rc = bundle_prepare(preps, ids, nd, bad_draft, r, a, s, who, sig, 0, now, e)))
+	struct apply_prep *preps;
+	int nd;
+	char event[EVENT_MAX + 1];
+	int rc = bundle_prepare(&preps, &nd, event, bad_draft, r, a, s, who, bundle_id, sig, 0,
+				now, e);
+	if (rc)
 		return rc;
+	struct apply_submission *subs = arena_alloc(a, sizeof *subs * (size_t)nd);
+	if (!subs)
+		return err_set(e, ERR_NOMEM, "bundle: arena full");
 	if (sig) {
 		/* the signature is over the manifest of exactly these drafts */
 		char *m;

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, ROOT, startSmtpSink } from './lib.mjs';
+import { startServer, Client, cli, ROOT, startSmtpSink, multipartBody } from './lib.mjs';
 import { adminClient, makeRole, makeStaff } from './apply_lib.mjs';
 
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
@@ -359,13 +359,8 @@ test('signature step: canonical bytes, a detached signature checked against the 
       cli(['sign', '--key', join(pki, `${who}.key`), '--cert', join(pki, `${who}.pem`), '--out', out, file]);
       return readFileSync(out);
     };
-    const send = (sig) => {
-      const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
-      const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`)];
-      if (sig) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="signature"; filename="a.p7s"\r\nContent-Type: application/pkcs7-signature\r\n\r\n`), sig, Buffer.from('\r\n'));
-      parts.push(Buffer.from(`--${boundary}--\r\n`));
-      return a.post(`/drafts/${id}/submit`, { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
-    };
+    const send = (sig) => a.post(`/drafts/${id}/submit`, multipartBody({ csrf },
+      sig && { name: 'signature', filename: 'a.p7s', type: 'application/pkcs7-signature', data: sig }));
     // no signature: refused, the step explained
     const none = await send(null);
     assert.equal(none.status, 400);

@@ -179,5 +179,19 @@ export async function loginWithTotp(c, login, password, state = {}) {
   return r;
 }
 
+// a multipart/form-data request: text fields, and at most one file part
+// ({ name, filename, type, data }); { body, headers } for Client.req
+export function multipartBody(fields, file) {
+  const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
+  const parts = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; ` +
+      `filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
 // --- mail (tests/smtp_sink.mjs): a local SMTP sink for e-mail tests ---
 export { startSmtpSink, parseMail, decodeWords } from '../smtp_sink.mjs';

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, loginWithTotp, DEMO_USERS, ROOT } from './lib.mjs';
+import { startServer, Client, cli, loginWithTotp, DEMO_USERS, ROOT, multipartBody } from './lib.mjs';
 
 const withProcedures = { setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']) };
 const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
@@ -335,13 +335,8 @@ test('a bundle with a procedure that needs a signature: one signature over its m
     assert.match(ready.text_, new RegExp(`href="/bundles/${bid}/canonical"`));
     assert.match(ready.text_, /すべての手続に対するもの/);
     const csrf = Client.csrf(ready.text_);
-    const send = (sig) => {
-      const boundary = '----madoguchi' + Math.random().toString(16).slice(2);
-      const parts = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`)];
-      if (sig) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="signature"; filename="b.p7s"\r\nContent-Type: application/pkcs7-signature\r\n\r\n`), sig, Buffer.from('\r\n'));
-      parts.push(Buffer.from(`--${boundary}--\r\n`));
-      return a.post(`/bundles/${bid}/submit`, { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
-    };
+    const send = (sig) => a.post(`/bundles/${bid}/submit`, multipartBody({ csrf },
+      sig && { name: 'signature', filename: 'b.p7s', type: 'application/pkcs7-signature', data: sig }));
     const receipts = async () => [...(await a.get('/mypage/applications')).text_.matchAll(/139998-\d{4}-\d{8}/g)].length;
     const before = await receipts();
 

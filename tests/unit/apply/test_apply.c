@@ -968,16 +968,40 @@ static void test_paging_counts(void)
 	arena_free(a);
 }
 
-static void test_bundle(void)
+/* the answers a 転入 interview shares with the bundle's drafts */
+static json_t *bundle_shared(void)
 {
-	struct apply_actor a1 = resident(90001);
-	struct err e;
-	json_t *shared = json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
+	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
 		"applicant_name", "family", "区民", "given", "花子", "family_kana", "クミン",
 		"given_kana", "ハナコ",
 		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
 		"street", "中央一丁目2番3号",
 		"applicant_phone", "090-1234-5678");
+}
+
+/* the rest of a bundle's 自転車駐車場 draft, as the resident would answer */
+static void jitensha_complete(struct arena *a, const struct apply_actor *who, int64_t jit,
+			      const char *registration_no)
+{
+	struct err e;
+	struct apply_draft jd;
+	T_EQ_INT(apply_draft_get(&jd, a, S, who, jit, &e), 0);
+	json_t *ja = json_deep_copy(jd.answers);
+	json_object_set_new(ja, "parking", json_string("station_north"));
+	json_object_set_new(ja, "vehicle", json_string("bicycle"));
+	json_object_set_new(ja, "months", json_string("3"));
+	json_object_set_new(ja, "student", json_false());
+	json_object_set_new(ja, "start_date", json_string("2026-12-01"));
+	json_object_set_new(ja, "registration_no", json_string(registration_no));
+	T_EQ_INT(apply_draft_save(S, who, jit, ja, 0, NOW, &e), 0);
+	json_decref(ja);
+}
+
+static void test_bundle(void)
+{
+	struct apply_actor a1 = resident(90001);
+	struct err e;
+	json_t *shared = bundle_shared();
 	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
 	int64_t bid = 0;
 	/* gairotou-koshou lists no life event */
@@ -1027,17 +1051,7 @@ static void test_bundle(void)
 	struct apply_draft d;
 	T_EQ_INT(apply_draft_get(&d, a, S, &a1, inu, &e), 0);
 	/* complete the other one: both submitted, in the bundle's order */
-	struct apply_draft jd;
-	T_EQ_INT(apply_draft_get(&jd, a, S, &a1, jit, &e), 0);
-	json_t *ja = json_deep_copy(jd.answers);
-	json_object_set_new(ja, "parking", json_string("station_north"));
-	json_object_set_new(ja, "vehicle", json_string("bicycle"));
-	json_object_set_new(ja, "months", json_string("3"));
-	json_object_set_new(ja, "student", json_false());
-	json_object_set_new(ja, "start_date", json_string("2026-12-01"));
-	json_object_set_new(ja, "registration_no", json_string("東京A123"));
-	T_EQ_INT(apply_draft_save(S, &a1, jit, ja, 0, NOW, &e), 0);
-	json_decref(ja);
+	jitensha_complete(a, &a1, jit, "東京A123");
 	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NULL, NOW, &e), 0);
 	T_EQ_INT(n, 2);
 	if (n == 2) {
@@ -1065,12 +1079,7 @@ static void test_bundle_signed(void)
 {
 	struct apply_actor a1 = resident(90011);
 	struct err e;
-	json_t *shared = json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
-		"applicant_name", "family", "区民", "given", "花子", "family_kana", "クミン",
-		"given_kana", "ハナコ",
-		"applicant_address", "postal_code", "1660001", "pref", "東京都", "city", "デモ区",
-		"street", "中央一丁目2番3号",
-		"applicant_phone", "090-1234-5678");
+	json_t *shared = bundle_shared();
 	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
 	int64_t bid = 0;
 	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
@@ -1099,17 +1108,7 @@ static void test_bundle_signed(void)
 	json_t *ans = inu_answers("クミン", "1985-04-01", "ハナ", cert);
 	T_EQ_INT(apply_draft_save(S, &a1, inu, ans, 1, NOW, &e), 0);
 	json_decref(ans);
-	struct apply_draft jd;
-	T_EQ_INT(apply_draft_get(&jd, a, S, &a1, jit, &e), 0);
-	json_t *ja = json_deep_copy(jd.answers);
-	json_object_set_new(ja, "parking", json_string("station_north"));
-	json_object_set_new(ja, "vehicle", json_string("bicycle"));
-	json_object_set_new(ja, "months", json_string("3"));
-	json_object_set_new(ja, "student", json_false());
-	json_object_set_new(ja, "start_date", json_string("2026-12-01"));
-	json_object_set_new(ja, "registration_no", json_string("東京A124"));
-	T_EQ_INT(apply_draft_save(S, &a1, jit, ja, 0, NOW, &e), 0);
-	json_decref(ja);
+	jitensha_complete(a, &a1, jit, "東京A124");
 
 	T_EQ_INT(apply_bundle_canonical(&text, &len, &bad, &r, a, S, &a1, bid, NOW, &e), 0);
 	T_REQUIRE(text && len == strlen(text));
