@@ -643,8 +643,9 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	int ver = 0;
 	if ((rc = apply_load_def(&p.def, &ver, a, s, who->tenant, procedure, 0, e)))
 		return rc;
-	/* the uploads: checked by content, made durable as files (SQLite)
-	 * outside the writer's lock, their rows written with the submission */
+	/* the uploads: checked by content here; made durable as files
+	 * (SQLite) outside the writer's lock once the answers validate; their
+	 * rows written with the submission */
 	char dir[APPLY_BLOB_PATH_MAX];
 	int external = apply_blob_dir(dir, sizeof dir, s);
 	struct apply_pending_file *pend = nups ? arena_alloc(a, sizeof *pend * (size_t)nups) : NULL;
@@ -680,8 +681,6 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 		json_object_set_new(answers, ups[i].field, m);
 		if (!pend[i].sha256 || !pend[i].type || !pend[i].name)
 			return err_set(e, ERR_NOMEM, "apply: arena full");
-		if (external && (rc = apply_blob_write(dir, pend[i].sha256, ups[i].data, ups[i].n, e)))
-			return rc;
 	}
 	p.pending = pend;
 	p.npending = nups;
@@ -707,6 +706,11 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			return err_set(e, ERR_NOMEM, "apply: arena full");
 		memcpy(orig, p.file_ids, sizeof *orig * (size_t)p.nfiles);
 	}
+	/* only answers that will be written cost a durable file: the bytes
+	 * go to disk once the submission is known to be valid */
+	for (int i = 0; external && i < nups; i++)
+		if ((rc = apply_blob_write(dir, pend[i].sha256, pend[i].data, pend[i].n, e)))
+			return rc;
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;

@@ -1561,6 +1561,23 @@ static void test_submit_answers(void)
 	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &notfile, 1, NULL, NOW,
 				      &e), ERR_INVALID);
 	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "unknown_field") == 0);
+	/* answers that do not validate: the attachment's bytes are not
+	 * written at all (no file beside the database, no row) */
+	char other[128];
+	int on = snprintf(other, sizeof other, "%%PDF-1.4\n%% never stored\n%%%%EOF\n");
+	struct apply_upload up2 = { "rabies_cert", "b.pdf", other, (size_t)on };
+	json_t *incomplete = json_deep_copy(ans2);
+	json_object_del(incomplete, "dog_name");
+	files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", incomplete, &up2, 1, NULL,
+				      NOW, &e), ERR_INVALID);
+	T_CHECK(r.nerrors >= 1);
+	json_decref(incomplete);
+	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0);
+	char bdir[APPLY_BLOB_PATH_MAX], osha[65];
+	forms_sha256_hex(osha, other, (size_t)on);
+	if (apply_blob_dir(bdir, sizeof bdir, S))
+		T_CHECK(!apply_blob_exists(bdir, osha, (size_t)on));
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs0);
 	json_decref(ans2);
 	arena_free(a);
