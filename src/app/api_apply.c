@@ -649,6 +649,7 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
  * draft (GET .../canonical). */
 int api_procedure_submit(struct http_req *r)
 {
+	api_json_errors(r);   /* a multipart route, answering as the JSON API */
 	struct apply_actor who;
 	if (actor_of(&who, r))
 		return 0;
@@ -724,8 +725,10 @@ int api_procedure_submit(struct http_req *r)
 		}
 		if (nups == HTTP_MAX_FILES) {
 			json_decref(answers);
-			return http_send_error(r, ERR_LIMIT, "添付ファイルが多すぎます。",
-					       "Too many attachments.", "too many file parts");
+			return http_send_error(r, ERR_LIMIT,
+				arena_printf(r->arena, "添付ファイルは1回の申請につき%d件までです。", HTTP_MAX_FILES),
+				arena_printf(r->arena, "At most %d attachments per submission.", HTTP_MAX_FILES),
+				"too many file parts");
 		}
 		ups[nups++] = (struct apply_upload){ field, parts[i].filename, parts[i].data,
 						     parts[i].len };

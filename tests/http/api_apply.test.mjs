@@ -402,6 +402,15 @@ test('a whole submission in one request: answers and attachments in one multipar
   twice.append('id_document', new Blob([png(100)], { type: 'image/png' }), 'b.png');
   const t = await post(twice);
   assert.equal(t.json.error.errors[0].code, 'duplicate');
+  // more file parts than one request takes: the limit is said
+  const many = new FormData();
+  many.append('answers', JSON.stringify({ purpose: 'x', copies: 1 }));
+  for (let i = 0; i < 17; i++) many.append(`f${i}`, new Blob([png(80)], { type: 'image/png' }), `${i}.png`);
+  const m = await post(many);
+  assert.equal(m.status, 413);
+  assert.equal(m.json.error.code, 'limit', m.text);
+  assert.match(JSON.stringify(m.json.error), /16件まで/);
+  assert.match(JSON.stringify(m.json.error), /At most 16 attachments/);
   // a JSON body for answers without attachments; bad answers part; unknown procedure
   const j = await post(JSON.stringify({ answers: { purpose: 'x' } }), { 'content-type': 'application/json' });
   assert.equal(j.status, 422);
@@ -411,6 +420,7 @@ test('a whole submission in one request: answers and attachments in one multipar
   const none = await fetch(`${srv.base}/api/v1/procedures/no-such/submissions`,
     { method: 'POST', body: JSON.stringify({ answers: {} }), headers: { authorization: `Bearer ${alice.token()}`, 'content-type': 'application/json' } });
   assert.equal(none.status, 404);
+  assert.equal((await none.json()).error.code, 'not_found', 'errors of this API route are JSON too');
   // a procedure that needs a signature goes through a draft
   const sg = await post(JSON.stringify({ answers: { reason: '転居のため' } }), { 'content-type': 'application/json' })
     .then(() => fetch(`${srv.base}/api/v1/procedures/api-signed/submissions`,
