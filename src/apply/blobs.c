@@ -10,6 +10,8 @@
  * as a file, an upload costs one write and one fdatasync outside that
  * lock, and the row in apply_files holds the metadata only.  PostgreSQL
  * keeps the bytes in its table (several servers share no directory).
+ * The bytes bypass the page cache (direct I/O, see write_direct) where
+ * the file system allows it.
  *
  * Invariants:
  * - a file is named by the SHA-256 of its bytes and written whole before
@@ -34,6 +36,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +117,84 @@ static int blob_intact(const char *dir, const char *sha, size_t n)
 	return ok;
 }
 
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *q = p;
+	while (n) {
+		ssize_t w = write(fd, q, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		q += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* from the start of an empty file, through the page cache */
+static int write_buffered(int fd, const void *p, size_t n)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || (fl & O_DIRECT && fcntl(fd, F_SETFL, fl & ~O_DIRECT) < 0))
+		return -1;
+	if (lseek(fd, 0, SEEK_SET) != 0 || ftruncate(fd, 0) != 0)
+		return -1;
+	return write_all(fd, p, n);
+}
+
+/* Direct I/O, around the page cache: an attachment is written once and
+ * read rarely, so copying it into the page cache only evicts the
+ * database's pages (and, on the development machine's VM, where the host
+ * takes back freed memory, each new cache page costs a host fault: the
+ * copy was a third of the server's CPU; see docs/performance.md).  The
+ * bytes go through this thread's aligned bounce buffer in
+ * BLOB_DIRECT_CHUNK pieces, the last block padded with zeros and the
+ * file cut back to its size.  -1 (the file then holds nothing certain)
+ * where the file system refuses direct I/O: the caller writes
+ * through the page cache instead. */
+#define BLOB_DIRECT_ALIGN 4096
+#define BLOB_DIRECT_CHUNK (1u << 20)
+
+static _Thread_local unsigned char *bounce;
+static pthread_key_t bounce_key;
+static pthread_once_t bounce_once = PTHREAD_ONCE_INIT;
+
+static void bounce_key_init(void)
+{
+	(void)pthread_key_create(&bounce_key, free);   /* at the thread's end */
+}
+
+static int write_direct(int fd, const void *p, size_t n)
+{
+	if (n < BLOB_DIRECT_ALIGN)
+		return -1;      /* one block: not worth a second open mode */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_DIRECT) < 0)
+		return -1;
+	if (!bounce) {
+		void *b;
+		if (pthread_once(&bounce_once, bounce_key_init) != 0 ||
+		    posix_memalign(&b, BLOB_DIRECT_ALIGN, BLOB_DIRECT_CHUNK) != 0)
+			return -1;
+		bounce = b;
+		(void)pthread_setspecific(bounce_key, b);
+	}
+	const unsigned char *q = p;
+	size_t left = n;
+	while (left) {
+		size_t take = left < BLOB_DIRECT_CHUNK ? left : BLOB_DIRECT_CHUNK;
+		size_t whole = (take + BLOB_DIRECT_ALIGN - 1) & ~(size_t)(BLOB_DIRECT_ALIGN - 1);
+		memcpy(bounce, q, take);
+		memset(bounce + take, 0, whole - take);
+		if (write_all(fd, bounce, whole) != 0)
+			return -1;
+		q += take;
+		left -= take;
+	}
+	return ftruncate(fd, (off_t)n);
+}
+
 int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
 		     struct err *e)
 {
@@ -138,20 +219,11 @@ int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return io_err(e, "cannot create a file");
-	const char *q = p;
-	size_t left = n;
-	while (left) {
-		ssize_t w = write(fd, q, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int rc = io_err(e, "cannot write");
-			close(fd);
-			unlink(tmp);
-			return rc;
-		}
-		q += w;
-		left -= (size_t)w;
+	if (write_direct(fd, p, n) != 0 && write_buffered(fd, p, n) != 0) {
+		int rc = io_err(e, "cannot write");
+		close(fd);
+		unlink(tmp);
+		return rc;
 	}
 	if (fdatasync(fd) != 0) {
 		int rc = io_err(e, "cannot sync");
