@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # submit.sh -- online applications submitted through the JSON API under a
 # concurrent load, on SQLite and on PostgreSQL.  One line per figure:
-#   figure submit_sqlite VALUE per_s        whole submissions per second
-#   figure submit_sqlite_p50 / _p99 VALUE ms  latency of a whole submission
-#   figure submit_sqlite_post_p99 VALUE ms  latency of the final POST .../submit
+#   figure submit_sqlite VALUE per_s        submissions per second: each a
+#                                           30-field procedure and its 200 KB
+#                                           attachment in one request (POST
+#                                           /api/v1/procedures/CODE/submissions,
+#                                           multipart), answered 201 with a
+#                                           receipt number once durable
+#   figure submit_sqlite_p50 / _p99 / _p999 VALUE ms  their latency
+#   figure submit_sqlite_fairness VALUE ratio  the fewest submissions one
+#                                           client completed ÷ the most (1:
+#                                           every client served alike)
 #   figure db_read_sqlite_rps VALUE per_s   the core's database-backed read
 #                                           (/api/v1/municipality), same run
 #   figure submit_sqlite_vs_db_read VALUE ratio  submissions/s ÷ reads/s
@@ -11,20 +18,20 @@
 #                                           commit (one fsync) carried
 #   figure submit_sqlite_commit_ms VALUE ms  a group commit's leader time
 #                                           (its writes, COMMIT, fsync)
-#   figure submit_sqlite_oneshot VALUE per_s  the same submissions, each in
-#                                           one request (POST /api/v1/procedures/
-#                                           CODE/submissions, multipart), and
-#                                           its _oneshot_p50 / _oneshot_p99 /
-#                                           _oneshot_p999
-#   figure submit_sqlite_oneshot_fairness VALUE ratio  the fewest submissions
-#                                           one client completed ÷ the most
-#                                           (1: every client served alike)
+#   figure submit_sqlite_flow VALUE per_s   the same submissions as a
+#                                           resident's client makes them, four
+#                                           requests each: create a draft,
+#                                           upload the attachment (PUT, raw
+#                                           body), save the answers, submit --
+#                                           four durable writes -- and its
+#                                           _flow_p50 / _flow_p99, _flow_post_p99
+#                                           (the final POST .../submit alone),
+#                                           _flow_vs_db_read,
+#                                           _flow_writes_per_commit, _flow_commit_ms
 #   ... and the same with _pg for PostgreSQL.
 #
-# A submission is the whole resident flow, four requests: create a draft,
-# upload a 200 KB attachment (PUT, raw body), save the answers of a
-# 30-field procedure (bench/submit-procedure.json, schema-checked by
-# `procedure load`), submit (201 with a receipt number: durable).
+# The procedure is bench/submit-procedure.json (30 fields, schema-checked
+# by `procedure load`), the answers bench/submit-answers.json.
 # 64 clients (CLIENTS), each its own resident (Bearer token), one
 # keep-alive connection each, as fast as the server answers: the load
 # client is C (bench/submit_client.c, libcurl, one thread per client).
@@ -94,41 +101,56 @@ run() { # name db-url
     --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   register "http://127.0.0.1:$PORT"
-  local m0 m1
-  m0=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' ')
+  local m0 m1 m2
+  group_metrics() {
+    curl -fs "http://127.0.0.1:$PORT/metrics" |
+      awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' '
+  }
+  m0=$(group_metrics)
+  # the resident's flow: four requests a submission
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
-    bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/out-$name"
-  m1=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^madoguchi_apply_group_(commits|writes)_total|^madoguchi_apply_group_busy/ {print $2}' | tr '\n' ' ')
-  # the same submissions in one request each (answers + attachment)
+    bench/submit-answers.json bench-submit id_document "$FILE_BYTES" > "$T/flow-$name"
+  m1=$(group_metrics)
+  # one request a submission (answers + attachment)
   taskset -c 1 ./build/bench/submit_client "http://127.0.0.1:$PORT" "$T/tokens" "$S" \
     bench/submit-answers.json bench-submit id_document "$FILE_BYTES" oneshot > "$T/one-$name"
+  m2=$(group_metrics)
   local dbread
   dbread=$(taskset -c 1 wrk -t1 -c50 -d"${S}s" "http://127.0.0.1:$PORT/api/v1/municipality" | awk '/Requests\/sec/ {print $2}')
   kill "$mg"; wait "$mg" 2>/dev/null || true
-  awk -v n="$name" -v r="$dbread" -v m0="$m0" -v m1="$m1" '
+  # group commit (SQLite only): writes per commit and the leader's time
+  group_figures() { # figure-prefix metrics-before metrics-after
+    awk -v n="$1" -v m0="$2" -v m1="$3" 'BEGIN {
+      split(m0, a, " "); split(m1, b, " ")
+      if (b[1] > a[1]) {
+        printf "figure %s_writes_per_commit %.1f ratio\n", n, (b[2] - a[2]) / (b[1] - a[1])
+        printf "figure %s_commit_ms %.2f ms\n", n, 1000 * (b[3] - a[3]) / (b[1] - a[1])
+      }
+    }'
+  }
+  awk -v n="$name" -v r="$dbread" '
     { v[$1] = $2 }
     END {
       printf "figure submit_%s %.1f per_s\n", n, v["rate"]
       printf "figure submit_%s_p50 %.1f ms\n", n, v["p50"]
       printf "figure submit_%s_p99 %.1f ms\n", n, v["p99"]
-      printf "figure submit_%s_post_p99 %.1f ms\n", n, v["submit_p99"]
+      printf "figure submit_%s_p999 %.1f ms\n", n, v["p999"]
+      if (v["client_max"] > 0)
+        printf "figure submit_%s_fairness %.2f ratio\n", n, v["client_min"] / v["client_max"]
       printf "figure db_read_%s_rps %.0f per_s\n", n, r
       printf "figure submit_%s_vs_db_read %.4f ratio\n", n, v["rate"] / r
-      # SQLite only: writes (draft, upload, answers, submission) per commit
-      split(m0, a, " "); split(m1, b, " ")
-      if (b[1] > a[1]) printf "figure submit_%s_writes_per_commit %.1f ratio\n", n, (b[2] - a[2]) / (b[1] - a[1])
-      if (b[1] > a[1]) printf "figure submit_%s_commit_ms %.2f ms\n", n, 1000 * (b[3] - a[3]) / (b[1] - a[1])
-    }' "$T/out-$name"
-  awk -v n="$name" '
+    }' "$T/one-$name"
+  group_figures "submit_$name" "$m1" "$m2"
+  awk -v n="$name" -v r="$dbread" '
     { v[$1] = $2 }
     END {
-      printf "figure submit_%s_oneshot %.1f per_s\n", n, v["rate"]
-      printf "figure submit_%s_oneshot_p50 %.1f ms\n", n, v["p50"]
-      printf "figure submit_%s_oneshot_p99 %.1f ms\n", n, v["p99"]
-      printf "figure submit_%s_oneshot_p999 %.1f ms\n", n, v["p999"]
-      if (v["client_max"] > 0)
-        printf "figure submit_%s_oneshot_fairness %.2f ratio\n", n, v["client_min"] / v["client_max"]
-    }' "$T/one-$name"
+      printf "figure submit_%s_flow %.1f per_s\n", n, v["rate"]
+      printf "figure submit_%s_flow_p50 %.1f ms\n", n, v["p50"]
+      printf "figure submit_%s_flow_p99 %.1f ms\n", n, v["p99"]
+      printf "figure submit_%s_flow_post_p99 %.1f ms\n", n, v["submit_p99"]
+      printf "figure submit_%s_flow_vs_db_read %.4f ratio\n", n, v["rate"] / r
+    }' "$T/flow-$name"
+  group_figures "submit_${name}_flow" "$m0" "$m1"
 }
 
 DBDIR=${SUBMIT_DB_DIR:-$T}
