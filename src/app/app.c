@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -505,7 +506,21 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 		.max_body = a->cfg.max_body,
 		.access_log_off = a->cfg.access_log_off,
 		.tenant_path_prefix = a->cfg.tenant_path_prefix,
+		.trusted_proxies = a->cfg.trusted_proxies,
 	};
+	/* requests for the public URL's host, when it is https, reached us
+	 * through HTTPS (a TLS-terminating proxy in front) */
+	char public_host[256] = "";
+	if (a->cfg.public_url && strncmp(a->cfg.public_url, "https://", 8) == 0) {
+		const char *h = a->cfg.public_url + 8;
+		size_t hl = strcspn(h, ":/");
+		if (hl && hl < sizeof public_host) {
+			for (size_t i = 0; i < hl; i++)
+				public_host[i] = (char)tolower((unsigned char)h[i]);
+			public_host[hl] = 0;
+			hc.public_https_host = public_host;
+		}
+	}
 	struct http_server *srv;
 	int rc = http_server_new(&srv, &hc, app_routes, app_nroutes, &hooks, a, e);
 	if (rc)

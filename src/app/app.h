@@ -47,7 +47,11 @@ struct app_config {
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
 	/* --- life events (page_lifeevent.c) --- */
 	const char *life_events_dir; /* NULL: data/life-events (none if absent) */
+	/* --- deployment: proxies and metrics (app.c, page_public.c) --- */
+	const char *trusted_proxies; /* see http_config.trusted_proxies     */
+	const char *metrics_token;   /* Bearer token for /metrics; NULL: loopback only */
 };
+#define APP_METRICS_TOKEN_MAX 256
 
 struct app_trust_state;
 struct app {

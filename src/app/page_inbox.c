@@ -185,14 +185,14 @@ const struct http_param_spec inbox_p_assign[] = {
 };
 const struct http_param_spec inbox_p_comment[] = {
 	{ "id", HTTP_PATH, 18, v_num, 1 },
-	{ "text", HTTP_FORM, APPLY_COMMENT_MAX, NULL, 1 },
+	{ "text", HTTP_FORM, APPLY_COMMENT_MAX, NULL, HTTP_PARAM_REQUIRED | HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
 const struct http_param_spec inbox_p_transition[] = {
 	{ "id", HTTP_PATH, 18, v_num, 1 },
 	{ "to", HTTP_FORM, APPLY_STATE_MAX, v_state, 1 },
 	{ "expect_from", HTTP_FORM, APPLY_STATE_MAX, v_state, 1 },
-	{ "note", HTTP_FORM, APPLY_COMMENT_MAX, NULL, 0 },
+	{ "note", HTTP_FORM, APPLY_COMMENT_MAX, NULL, HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
 

@@ -63,9 +63,9 @@ const struct http_param_spec app_p_proc_version[] = {
 	{ "n", HTTP_PATH, 6, v_proc_version, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
-/* the default validator: UTF-8, no control characters but tab, CR, LF */
+/* the router's check: UTF-8, no control characters but tab, CR, LF */
 const struct http_param_spec app_p_proc_def[] = {
-	{ "definition", HTTP_FORM, HTTP_MAX_PARAM_LEN, NULL, 1 },
+	{ "definition", HTTP_FORM, HTTP_MAX_PARAM_LEN, NULL, HTTP_PARAM_REQUIRED | HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
 

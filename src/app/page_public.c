@@ -11,7 +11,9 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #define APP_PAGE_CACHE_SECS 60
 #define APP_PAGE_CACHE_SLOTS 16
@@ -112,8 +114,35 @@ int page_readyz(struct http_req *r)
 	return http_send(r, 200, "text/plain; charset=utf-8", "ready\n", 0);
 }
 
+/* who may read /metrics (every tenant's request counts, the server's
+ * inner figures): a direct request from loopback (the operator's own
+ * scraper on the machine; not one that came through a proxy, whose peer
+ * address is loopback too), or anyone with the configured Bearer token */
+static int metrics_allowed(struct http_req *r)
+{
+	const char *token = app_of(r)->cfg.metrics_token;
+	const char *auth = http_header(r, "authorization");
+	if (token && auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		const char *given = auth + 7;
+		size_t tl = strlen(token);
+		if (strlen(given) == tl && sodium_memcmp(given, token, tl) == 0)
+			return 1;
+		return 0; /* a wrong token is refused, wherever it comes from */
+	}
+	if (r->proxied)
+		return 0;
+	return strcmp(r->remote_addr, "127.0.0.1") == 0 || strcmp(r->remote_addr, "::1") == 0 ||
+	       strncmp(r->remote_addr, "127.", 4) == 0 ||
+	       strncmp(r->remote_addr, "::ffff:127.", 11) == 0;
+}
+
 int page_metrics(struct http_req *r)
 {
+	if (!metrics_allowed(r))
+		return http_send_error(r, ERR_DENIED,
+				       "この情報は運用者だけが見られます。",
+				       "Only the operator can read this.",
+				       "metrics: not loopback and no valid token");
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	http_metrics_write(&b, r);

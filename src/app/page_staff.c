@@ -16,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a staff session's cookie is SameSite=Strict: no request started from
+ * another site (a link in a mail, a form elsewhere) carries it, so the
+ * back office is never entered from outside with the staff's session */
 static int set_session_cookie(struct http_req *r, const char *token)
 {
-	http_set_cookie(r, APP_SESSION_COOKIE, token, -1);
+	http_set_cookie_ex(r, APP_SESSION_COOKIE, token, -1, HTTP_COOKIE_STRICT);
 	return 0;
 }
 

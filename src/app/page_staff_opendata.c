@@ -57,7 +57,7 @@ const struct http_param_spec p_staff_od_save[] = {
 	{ "name", HTTP_FORM, OPENDATA_NAME_MAX, NULL, 0 },
 	{ "title", HTTP_FORM, OPENDATA_TITLE_MAX, NULL, 0 },
 	{ "title_en", HTTP_FORM, OPENDATA_TITLE_MAX, NULL, 0 },
-	{ "notes", HTTP_FORM, OPENDATA_TEXT_MAX, NULL, 0 },
+	{ "notes", HTTP_FORM, OPENDATA_TEXT_MAX, NULL, HTTP_PARAM_MULTILINE },
 	{ "organization", HTTP_FORM, OPENDATA_NAME_MAX, NULL, 0 },
 	{ "license_id", HTTP_FORM, 64, NULL, 0 },
 	{ "tags", HTTP_FORM, 4000, NULL, 0 },

@@ -38,12 +38,11 @@ static int v_lang(const char *v, size_t n)
 	return html_lang_parse(v) >= 0 ? 0 : ERR_INVALID;
 }
 
-/* a local path only: "/..." but not "//host" */
+/* a local path only: nothing a browser could read as another origin
+ * (see http_local_path_ok) */
 static int v_local_path(const char *v, size_t n)
 {
-	if (n == 0 || v[0] != '/' || (n > 1 && (v[1] == '/' || v[1] == '\\')))
-		return ERR_INVALID;
-	return 0;
+	return http_local_path_ok(v, n);
 }
 
 static int v_role(const char *v, size_t n)

@@ -53,7 +53,17 @@ static void usage(FILE *f)
 		"  --smtp-timeout SECS   one SMTP transaction (default 30)\n"
 		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
 		"  --mail-max-attempts N attempts before a message fails (default 8)\n"
-		"  --public-url URL      base of links in e-mail (default https://<municipality host>)\n");
+		"  --public-url URL      base of links in e-mail (default https://<municipality host>);\n"
+		"                        when https, requests for its host count as HTTPS (cookies\n"
+		"                        Secure and __Host-, HSTS): for a TLS-terminating proxy\n");
+	/* --- deployment behind a proxy, metrics --- */
+	fprintf(f,
+		"  --trusted-proxy ADDRS comma-separated addresses of reverse proxies whose\n"
+		"                        X-Forwarded-For and X-Forwarded-Proto are believed\n"
+		"  --metrics-token-file F  file (mode 600) with a token: /metrics answers a\n"
+		"                        request with 'Authorization: Bearer <token>' (or\n"
+		"                        MADOGUCHI_METRICS_TOKEN); without one, /metrics\n"
+		"                        answers only direct requests from loopback\n");
 	/* --- life events (page_lifeevent.c) --- */
 	fprintf(f,
 		"  --life-events DIR     life-event interviews (default data/life-events)\n");
@@ -84,6 +94,7 @@ int cli_serve(int argc, char **argv)
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
 		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
 		{ "life-events", 1, NULL }, /* --- life events --- */
+		{ "trusted-proxy", 1, NULL }, { "metrics-token-file", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -168,6 +179,30 @@ int cli_serve(int argc, char **argv)
 	    strncmp(cfg.public_url, "https://", 8) != 0 && strncmp(cfg.public_url, "http://", 7) != 0)
 		return cli_error(NULL, "--public-url は https:// で始まる URL です",
 				 "--public-url must be an https:// URL");
+	if ((s = opts_get(o, n, "trusted-proxy"))) {
+		if (strlen(s) > 1000 || strspn(s, "0123456789abcdefABCDEF.:, ") != strlen(s))
+			return cli_error(NULL, "--trusted-proxy はカンマ区切りの IP アドレスです",
+					 "--trusted-proxy is a comma-separated list of IP addresses");
+		cfg.trusted_proxies = s;
+	}
+	static char metrics_token[APP_METRICS_TOKEN_MAX + 1];
+	if ((s = opts_get(o, n, "metrics-token-file"))) {
+		FILE *tf = fopen(s, "r");
+		size_t tl = tf ? fread(metrics_token, 1, sizeof metrics_token - 1, tf) : 0;
+		if (tf)
+			fclose(tf);
+		metrics_token[tl] = 0;
+		metrics_token[strcspn(metrics_token, "\r\n")] = 0;
+		if (!tf || strlen(metrics_token) < 16)
+			return cli_error(NULL, "--metrics-token-file を読めないか、トークンが 16 文字未満です",
+					 "--metrics-token-file cannot be read or its token is under 16 characters");
+		cfg.metrics_token = metrics_token;
+	} else if ((s = getenv("MADOGUCHI_METRICS_TOKEN")) && *s) {
+		if (strlen(s) < 16 || strlen(s) > APP_METRICS_TOKEN_MAX)
+			return cli_error(NULL, "MADOGUCHI_METRICS_TOKEN は 16〜256 文字です",
+					 "MADOGUCHI_METRICS_TOKEN must be 16 to 256 characters");
+		cfg.metrics_token = s;
+	}
 	if ((s = opts_get(o, n, "log")) && log_open(s))
 		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
 	struct app a;

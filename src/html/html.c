@@ -3,6 +3,7 @@
  */
 #include "html/html.h"
 
+#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -83,11 +84,40 @@ void html_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* the current path as a query value: percent-encoded but for unreserved
+ * characters and '/', so that "&", "#", "%" or "?" in a path cannot end
+ * the value or add another parameter (at most 512 bytes encoded, the
+ * /lang route's limit; a longer path sends the language switch home) */
+static void path_query_value(char *out, size_t cap, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (const unsigned char *c = (const unsigned char *)(path ? path : "/"); *c; c++) {
+		int keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			   (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_' ||
+			   *c == '~' || *c == '/';
+		if (o + (keep ? 1 : 3) >= cap) {
+			snprintf(out, cap, "/");
+			return;
+		}
+		if (keep) {
+			out[o++] = (char)*c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*c >> 4];
+			out[o++] = hex[*c & 15];
+		}
+	}
+	out[o] = 0;
+}
+
 static void lang_link(struct buf *b, const struct html_page *p, enum html_lang l,
 		      const char *label)
 {
+	char next[513];
+	path_query_value(next, sizeof next, p->path);
 	html_printf(b, "<li><a href=\"/lang?to=%s&amp;next=%s\" lang=\"%s\"%S>%s</a></li>",
-		    html_lang_code(l), p->path ? p->path : "/", html_lang_attr(l),
+		    html_lang_code(l), next, html_lang_attr(l),
 		    p->lang == l ? " aria-current=\"true\"" : "", label);
 }
 

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static void arena_dispose(void *p)
 {
@@ -25,12 +26,40 @@ static int is_state_changing(const char *m)
 	       strcmp(m, "OPTIONS") != 0;
 }
 
-/* default validator: no control characters but tab, CR, LF */
-static int default_validator(const char *v, size_t len)
+/* the validator every parameter passes first: no control characters
+ * (C0, DEL, and the C1 range U+0080..U+009F), and tab, CR and LF only in
+ * a parameter declared HTTP_PARAM_MULTILINE (a textarea).  A value that
+ * reaches a header (a redirect's Location) or a log line can then never
+ * split it, whatever the handler does with it. */
+static int default_validator(const char *v, size_t len, int flags)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)v[i];
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
+		if (c == '\t' || c == '\r' || c == '\n') {
+			if (!(flags & HTTP_PARAM_MULTILINE))
+				return ERR_INVALID;
+		} else if (c < 0x20 || c == 0x7f) {
+			return ERR_INVALID;
+		} else if (c == 0xc2 && i + 1 < len && (unsigned char)v[i + 1] >= 0x80 &&
+			   (unsigned char)v[i + 1] <= 0x9f) {
+			return ERR_INVALID; /* U+0080..U+009F */
+		}
+	}
+	return 0;
+}
+
+int http_local_path_ok(const char *v, size_t n)
+{
+	/* "/" then a path of this origin: not "//host" or "/\\host" (browsers
+	 * read a backslash as a slash), and no byte a browser strips before
+	 * resolving (tab, CR, LF and other controls: "/\t/evil.example" is
+	 * read as "//evil.example"), no space, no backslash anywhere.  Bytes
+	 * of UTF-8 text are let through: http_redirect percent-encodes them. */
+	if (n == 0 || v[0] != '/' || (n > 1 && (v[1] == '/' || v[1] == '\\')))
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c <= 0x20 || c == 0x7f || c == '\\')
 			return ERR_INVALID;
 	}
 	return 0;
@@ -90,7 +119,7 @@ static int take_param(struct http_req *r, const char *name, const char *value,
 	}
 	size_t len = strlen(value);
 	size_t max = ps->max_len ? ps->max_len : HTTP_MAX_PARAM_LEN;
-	if (len > max || default_validator(value, len) ||
+	if (len > max || default_validator(value, len, ps->flags) ||
 	    (ps->validate && ps->validate(value, len))) {
 		*bad = ps->name;
 		return ERR_INVALID;
@@ -217,7 +246,7 @@ static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 	    (rc = gather_multipart(r, req, csrf, bad)))
 		return rc;
 	for (const struct http_param_spec *ps = r->route->params; ps && ps->name; ps++) {
-		if (ps->required && !((ps->where & HTTP_FILE) ? http_file(r, ps->name) != NULL
+		if ((ps->flags & HTTP_PARAM_REQUIRED) && !((ps->where & HTTP_FILE) ? http_file(r, ps->name) != NULL
 				      : http_param(r, ps->name) != NULL)) {
 			*bad = ps->name;
 			return ERR_INVALID;
@@ -226,7 +255,71 @@ static int gather_params(struct http_req *r, h2o_req_t *req, const char **pn,
 	return 0;
 }
 
-static void fill_request(struct http_req *r, h2o_req_t *req)
+/* 1 when the textual address addr is one of the comma-separated
+ * addresses in list (compared as binary addresses, so "::1" and
+ * "0:0::1" are the same) */
+static int addr_in_list(const char *addr, const char *list)
+{
+	unsigned char a[16], b[16];
+	int fam = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, addr, a) != 1)
+		return 0;
+	size_t alen = fam == AF_INET6 ? 16 : 4;
+	for (const char *p = list; *p;) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		size_t n = strcspn(p, ", ");
+		char one[INET6_ADDRSTRLEN + 1];
+		if (n && n < sizeof one) {
+			memcpy(one, p, n);
+			one[n] = 0;
+			int f2 = strchr(one, ':') ? AF_INET6 : AF_INET;
+			if (f2 == fam && inet_pton(f2, one, b) == 1 && memcmp(a, b, alen) == 0)
+				return 1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
+/* the client's address from X-Forwarded-For as a trusted proxy gives it:
+ * the rightmost entry that is not itself a trusted proxy (entries left of
+ * it were written by the client and prove nothing); NULL when none is a
+ * valid address */
+static const char *forwarded_client(struct http_req *r, const char *trusted)
+{
+	const char *xff = http_header(r, "x-forwarded-for");
+	if (!xff)
+		return NULL;
+	const char *end = xff + strlen(xff);
+	while (end > xff) {
+		const char *start = end;
+		while (start > xff && start[-1] != ',')
+			start--;
+		const char *s = start, *e = end;
+		while (s < e && *s == ' ')
+			s++;
+		while (e > s && e[-1] == ' ')
+			e--;
+		char one[INET6_ADDRSTRLEN + 1];
+		unsigned char bin[16];
+		size_t n = (size_t)(e - s);
+		if (n == 0 || n >= sizeof one)
+			return NULL;
+		memcpy(one, s, n);
+		one[n] = 0;
+		int fam = strchr(one, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(fam, one, bin) != 1)
+			return NULL;
+		if (!addr_in_list(one, trusted))
+			return arena_strdup(r->arena, one);
+		end = start > xff ? start - 1 : xff;
+	}
+	return NULL;
+}
+
+static void fill_request(struct http_req *r, h2o_req_t *req,
+			 const struct http_config *cfg)
 {
 	static _Thread_local unsigned long long seq;
 	static _Thread_local unsigned prefix;
@@ -261,6 +354,26 @@ static void fill_request(struct http_req *r, h2o_req_t *req)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof addr);
 	r->remote_addr = arena_strdup(r->arena, addr);
 	r->tls = req->scheme == &H2O_URL_SCHEME_HTTPS;
+	r->secure = r->tls || (cfg->public_https_host && r->host &&
+				strcmp(r->host, cfg->public_https_host) == 0);
+	r->proxied = http_header(r, "x-forwarded-for") != NULL ||
+		     http_header(r, "forwarded") != NULL;
+	if (cfg->trusted_proxies && addr_in_list(addr, cfg->trusted_proxies)) {
+		r->proxied = 1;
+		const char *proto = http_header(r, "x-forwarded-proto");
+		if (proto) {
+			/* the value the nearest proxy appended: after the last comma */
+			const char *last = strrchr(proto, ',');
+			last = last ? last + 1 : proto;
+			while (*last == ' ')
+				last++;
+			if (strncasecmp(last, "https", 5) == 0 && (!last[5] || last[5] == ' '))
+				r->secure = 1;
+		}
+		const char *client = forwarded_client(r, cfg->trusted_proxies);
+		if (client)
+			r->remote_addr = client;
+	}
 }
 
 static int respond_auth_failure(struct http_req *r, const struct http_hooks *hooks,
@@ -281,11 +394,92 @@ static int respond_auth_failure(struct http_req *r, const struct http_hooks *hoo
 	return http_send_error(r, rc, NULL, NULL, "authorize hook failed");
 }
 
+/* RFC 9112 framing that a server must refuse (400, then close the
+ * connection) but libh2o 2.2 lets through: more than one Host field (it
+ * keeps the last, a proxy in front may have used the first), no Host in
+ * HTTP/1.1, Content-Length fields that disagree or are not a number (it
+ * uses the first), Content-Length with Transfer-Encoding.  These are the
+ * request-smuggling shapes.  h2o takes Host, Content-Length and
+ * Transfer-Encoding out of req->headers, so the check reads the request's
+ * header block itself: for HTTP/1 it is still at the start of the
+ * connection's input buffer while the request is handled (h2o consumes it
+ * after the response; picohttpparser has validated it and lower-cased the
+ * names).  NULL when the framing is sound, else what is wrong (for the
+ * log). */
+static const char *framing_problem(h2o_req_t *req)
+{
+	if (req->version >= 0x200 || !req->conn->callbacks->get_socket)
+		return NULL; /* HTTP/2 frames its own body and has :authority */
+	h2o_socket_t *sock = req->conn->callbacks->get_socket(req->conn);
+	if (!sock || !sock->input)
+		return NULL;
+	const char *b = sock->input->bytes;
+	size_t n = sock->input->size < H2O_MAX_REQLEN ? sock->input->size : H2O_MAX_REQLEN;
+	if (n < req->method.len || memcmp(b, req->method.base, req->method.len) != 0)
+		return NULL; /* not this request's bytes: nothing to check against */
+	int hosts = 0, te = 0;
+	const char *cl = NULL;
+	size_t cll = 0;
+	const char *line = memchr(b, '\n', n);
+	while (line && (size_t)(line + 1 - b) < n) {
+		const char *ls = line + 1;
+		const char *le = memchr(ls, '\n', n - (size_t)(ls - b));
+		if (!le)
+			break;
+		size_t len = (size_t)(le - ls);
+		if (len && ls[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			break; /* the end of the header block */
+		const char *colon = memchr(ls, ':', len);
+		if (colon) {
+			size_t nl = (size_t)(colon - ls);
+			const char *v = colon + 1, *ve = ls + len;
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			size_t vl = (size_t)(ve - v);
+			if (nl == 4 && strncasecmp(ls, "host", 4) == 0) {
+				hosts++;
+			} else if (nl == 17 && strncasecmp(ls, "transfer-encoding", 17) == 0) {
+				te = 1;
+			} else if (nl == 14 && strncasecmp(ls, "content-length", 14) == 0) {
+				if (vl == 0 || vl > 19)
+					return "bad content-length";
+				for (size_t k = 0; k < vl; k++)
+					if (v[k] < '0' || v[k] > '9')
+						return "bad content-length";
+				if (cl && (cll != vl || memcmp(cl, v, vl) != 0))
+					return "content-length given twice with different values";
+				cl = v;
+				cll = vl;
+			}
+		}
+		line = le;
+	}
+	if (hosts > 1)
+		return "host given twice";
+	if (hosts == 0 && req->version >= 0x101)
+		return "no host in HTTP/1.1";
+	if (te && cl)
+		return "content-length with transfer-encoding";
+	return NULL;
+}
+
 static void run_pipeline(struct http_server *srv, struct http_req *r,
 			 h2o_req_t *req)
 {
 	const struct http_hooks *hooks = http_server_hooks(srv);
 	int rc;
+	const char *framing = framing_problem(req);
+	if (framing) {
+		r->path = "/";
+		req->http1_is_persistent = 0;
+		http_send_error(r, ERR_INVALID, "リクエストの形式が正しくありません。",
+				"The request is malformed.", framing);
+		return;
+	}
 	char *path = arena_alloc(r->arena, req->path.len + 1);
 	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
 	if (!path || http_urldecode(path, req->path.base, plen, 0) < 0 ||
@@ -440,7 +634,7 @@ int http_dispatch(h2o_handler_t *self, h2o_req_t *req)
 	r->worker = wv.worker;
 	r->error_page = http_server_hooks(srv)->error_page;
 	metrics_in_flight(1);
-	fill_request(r, req);
+	fill_request(r, req, cfg);
 	log_set_request_id(r->request_id);
 	run_pipeline(srv, r, req);
 	if (!r->deferred) /* else http_defer's completion finishes it */

@@ -4,8 +4,9 @@
  * application (src/app) gives it a route table and a few hooks.
  *
  * Threads: one event loop per worker thread (default: one per core), each
- * with its own listening socket (SO_REUSEPORT) and its own application
- * context (e.g. a database connection) made by hooks.thread_init.  A handler
+ * with its own application context (e.g. a database connection) made by
+ * hooks.thread_init; one acceptor thread hands each new connection to the
+ * worker with the fewest open.  A handler
  * runs on its thread's loop and must not block for long: slow work goes to
  * the job queue.
  *
@@ -76,13 +77,25 @@ struct http_part {
 /* A validator returns 0 when the value is acceptable. */
 typedef int (*http_validator)(const char *value, size_t len);
 
+/* Every parameter first passes the router's own check: UTF-8 without
+ * control characters (C0, DEL, C1); tab, CR and LF only when the spec
+ * says HTTP_PARAM_MULTILINE (a textarea).  Then its validator, if any. */
+#define HTTP_PARAM_REQUIRED 0x1   /* missing: 400 (a table may write 1)   */
+#define HTTP_PARAM_MULTILINE 0x2
+
 struct http_param_spec {
 	const char *name;
 	int where;                /* bit set of enum http_param_where      */
 	size_t max_len;           /* 0: HTTP_MAX_PARAM_LEN                 */
-	http_validator validate;  /* NULL: any UTF-8 without control chars */
-	int required;
+	http_validator validate;  /* NULL: the router's check only         */
+	int flags;                /* HTTP_PARAM_*                          */
 };
+
+/* http_local_path_ok -- the validator for a redirect target given by the
+ * client ("next"): 0 for a path of this origin, ERR_INVALID for anything
+ * a browser could read as another origin ("//host", "/\\host", a path
+ * with a tab, CR, LF or other control byte a browser strips, a space). */
+int http_local_path_ok(const char *v, size_t n);
 
 enum http_route_kind { HTTP_KIND_HTML = 0, HTTP_KIND_JSON = 1, HTTP_KIND_TEXT = 2 };
 
@@ -141,6 +154,13 @@ struct http_config {
 	int access_log_off;          /* benchmarks                           */
 	int blocking_threads;        /* pool for http_defer; 0: 2            */
 	int tenant_path_prefix;      /* 1: /t/<prefix>/... selects a tenant  */
+	/* behind a TLS-terminating proxy: the proxies' addresses (comma
+	 * separated IPv4/IPv6 addresses); from them X-Forwarded-Proto and
+	 * X-Forwarded-For are believed (remote_addr, secure).  NULL: none. */
+	const char *trusted_proxies;
+	/* the host of an https public URL (lower case, no port): a request
+	 * for it reached the deployment over HTTPS.  NULL: none. */
+	const char *public_https_host;
 };
 
 struct http_server;
@@ -179,7 +199,15 @@ struct http_req {
 	const char *tenant_prefix; /* NULL when none                         */
 	const char *base;          /* "" or "/t/<prefix>"                    */
 	char request_id[17];
-	int tls;
+	int tls;                   /* TLS on this connection                 */
+	/* the client reached us over HTTPS: TLS here, X-Forwarded-Proto https
+	 * from a trusted proxy, or a public URL that is https.  Cookies are
+	 * then Secure with a __Host- (or __Secure-) name, HSTS is sent. */
+	int secure;
+	/* the request came through a proxy (from a trusted proxy, or it
+	 * carries Forwarded / X-Forwarded-For): the peer's address is not the
+	 * client's, so a loopback peer says nothing of where the client is */
+	int proxied;
 	int status;                /* set by the response helpers            */
 	void *h2o_req;             /* internal                               */
 	void (*error_page)(struct http_req *r, int status, const char *ja,
@@ -218,11 +246,20 @@ const char *http_body(const struct http_req *r, size_t *len);
 const char *http_accept_lang(const struct http_req *r, const char *const *langs,
 			     int n);
 
-void http_set_header(struct http_req *r, const char *name, const char *value);
-/* http_set_cookie -- HttpOnly; SameSite=Lax; Path=/; Secure under TLS.
- * max_age < 0: session cookie; 0: delete. */
+/* http_set_header -- set a response header; ERR_INVALID (nothing set,
+ * logged) when the name is not a token or the value holds CR, LF, NUL or
+ * another control byte, whoever the caller: no response splitting. */
+int http_set_header(struct http_req *r, const char *name, const char *value);
+/* http_set_cookie -- HttpOnly; SameSite=Lax; Path=/ (or the tenant
+ * prefix); when r->secure also Secure and the name prefixed "__Host-"
+ * ("__Secure-" under a tenant prefix), which http_cookie reads back.
+ * max_age < 0: session cookie; 0: delete.  http_set_cookie_ex with
+ * HTTP_COOKIE_STRICT: SameSite=Strict (staff sessions). */
+#define HTTP_COOKIE_STRICT 0x1
 void http_set_cookie(struct http_req *r, const char *name, const char *value,
 		     long max_age);
+void http_set_cookie_ex(struct http_req *r, const char *name, const char *value,
+			long max_age, int flags);
 
 /* Responses.  Each returns 0 so a handler can `return http_send_...`. */
 int http_send(struct http_req *r, int status, const char *content_type,

@@ -20,6 +20,8 @@ static const char csp[] =
 	"object-src 'none'; base-uri 'none'; form-action 'self'; "
 	"frame-ancestors 'none'";
 
+static const char *cookie_wire_name(const struct http_req *r, const char *name);
+
 const char *http_param(const struct http_req *r, const char *name)
 {
 	for (int i = 0; i < r->nparams; i++)
@@ -51,6 +53,12 @@ const char *http_header(const struct http_req *r, const char *name)
 const char *http_cookie(const struct http_req *r, const char *name)
 {
 	h2o_req_t *req = H2O(r);
+	/* over a secure connection only the prefixed cookie counts: an
+	 * unprefixed one may have been planted by a sibling host or over
+	 * plain HTTP */
+	name = cookie_wire_name(r, name);
+	if (!name)
+		return NULL;
 	for (size_t i = 0; i < req->headers.size; i++) {
 		h2o_header_t *h = &req->headers.entries[i];
 		if (h->name->len != 6 || strncasecmp(h->name->base, "cookie", 6) != 0)
@@ -98,32 +106,96 @@ const char *http_accept_lang(const struct http_req *r, const char *const *langs,
 	return langs[0];
 }
 
-void http_set_header(struct http_req *r, const char *name, const char *value)
+/* a header value may not carry CR, LF, NUL or another control byte
+ * (tab aside): one would end the header and start another (a response
+ * split).  Refused here whatever the caller, so that no handler can be
+ * the one that forgot. */
+static int header_value_ok(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int header_name_ok(const char *n)
+{
+	if (!*n)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)n; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+			return 0;
+	return 1;
+}
+
+int http_set_header(struct http_req *r, const char *name, const char *value)
 {
 	h2o_req_t *req = H2O(r);
+	if (!name || !value || !header_name_ok(name) || !header_value_ok(value)) {
+		log_error("http", "what", "header refused: control character in a value",
+			  "header", name && header_name_ok(name) ? name : "-");
+		return ERR_INVALID;
+	}
 	size_t nl = strlen(name);
 	char *n = h2o_mem_alloc_pool(&req->pool, nl + 1);
 	memcpy(n, name, nl + 1);
 	h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
 	h2o_set_header_by_str(&req->pool, &req->res.headers, n, nl, 1, v.base,
 			      v.len, 1);
+	return 0;
 }
 
-void http_set_cookie(struct http_req *r, const char *name, const char *value,
-		     long max_age)
+/* a cookie's name as it travels: over a secure connection (TLS here or at
+ * a trusted proxy, see http_req.secure) "__Host-" + name when its path is
+ * "/" (the browser then refuses it without Secure, from another host or
+ * with a Domain: a sibling subdomain cannot plant it), "__Secure-" + name
+ * under a tenant path prefix (a __Host- cookie must have Path=/) */
+static const char *cookie_wire_name(const struct http_req *r, const char *name)
+{
+	if (!r->secure)
+		return name;
+	int rooted = !(r->base && r->base[0]);
+	return arena_printf(r->arena, "%s%s", rooted ? "__Host-" : "__Secure-", name);
+}
+
+static int cookie_token_ok(const char *s)
+{
+	/* RFC 6265 cookie-octets (no CTLs, whitespace, DQUOTE, comma,
+	 * semicolon, backslash) */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == ',' || *p == ';' ||
+		    *p == '\\')
+			return 0;
+	return 1;
+}
+
+void http_set_cookie_ex(struct http_req *r, const char *name, const char *value,
+			long max_age, int flags)
 {
 	h2o_req_t *req = H2O(r);
+	if (!cookie_token_ok(name) || !*name || !cookie_token_ok(value)) {
+		log_error("http", "what", "cookie refused: a character not allowed in a cookie");
+		return;
+	}
 	char age[48] = "";
 	if (max_age >= 0)
 		snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
-	const char *c = arena_printf(r->arena, "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s",
-				     name, value, r->base && r->base[0] ? r->base : "/",
-				     r->tls ? "; Secure" : "", age);
+	const char *c = arena_printf(r->arena, "%s=%s; Path=%s; HttpOnly; SameSite=%s%s%s",
+				     cookie_wire_name(r, name), value,
+				     r->base && r->base[0] ? r->base : "/",
+				     (flags & HTTP_COOKIE_STRICT) ? "Strict" : "Lax",
+				     r->secure ? "; Secure" : "", age);
 	if (!c)
 		return;
 	h2o_iovec_t v = h2o_strdup(&req->pool, c, strlen(c));
 	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_SET_COOKIE, NULL,
 		       v.base, v.len);
+}
+
+void http_set_cookie(struct http_req *r, const char *name, const char *value,
+		     long max_age)
+{
+	http_set_cookie_ex(r, name, value, max_age, 0);
 }
 
 static void set_token(h2o_req_t *req, const h2o_token_t *t, const char *v)
@@ -193,7 +265,7 @@ void http_common_headers(struct http_req *r)
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("permissions-policy"), 0,
 			      H2O_STRLIT("camera=(), microphone=(), geolocation=(self)"), 1);
-	if (r->tls)
+	if (r->secure)
 		set_token(req, H2O_TOKEN_STRICT_TRANSPORT_SECURITY,
 			  "max-age=63072000; includeSubDomains");
 	if (!(r->route && (r->route->flags & HTTP_ROUTE_CACHEABLE)))
@@ -296,7 +368,30 @@ int http_redirect(struct http_req *r, int status, const char *location)
 {
 	if (r->base && r->base[0] && location[0] == '/' && location[1] != '/')
 		location = arena_printf(r->arena, "%s%s", r->base, location);
-	http_set_header(r, "location", location);
+	/* a Location is ASCII: bytes of UTF-8 text (a local path with
+	 * Japanese in it) are percent-encoded; a control byte is refused by
+	 * http_set_header */
+	size_t n = location ? strlen(location) : 0, extra = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)location[i] >= 0x80 || location[i] == ' ')
+			extra += 2;
+	if (extra) {
+		char *enc = arena_alloc(r->arena, n + extra + 1), *o = enc;
+		if (!enc)
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "redirect: out of memory");
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)location[i];
+			if (c >= 0x80 || c == ' ')
+				o += sprintf(o, "%%%02X", c);
+			else
+				*o++ = (char)c;
+		}
+		*o = 0;
+		location = enc;
+	}
+	if (!location || http_set_header(r, "location", location))
+		return http_send_error(r, ERR_INTERNAL, NULL, NULL,
+				       "redirect target refused (control character)");
 	return http_send(r, status, "text/plain; charset=utf-8", "", 0);
 }
 

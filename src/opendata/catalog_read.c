@@ -356,12 +356,23 @@ int opendata_tag_list(json_t **out, const struct opendata_ctx *c, const char *qu
 {
 	*out = NULL;
 	struct store_rows *r;
+	/* the query is text, not a pattern: % _ and the escape itself are
+	 * escaped (a query longer than the buffer is cut, never split inside
+	 * an escape) */
 	char like[512];
-	snprintf(like, sizeof like, "%%%s%%", query ? query : "");
+	size_t o = 0;
+	like[o++] = '%';
+	for (const char *q = query ? query : ""; *q && o + 3 < sizeof like; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			like[o++] = '\\';
+		like[o++] = *q;
+	}
+	like[o++] = '%';
+	like[o] = 0;
 	struct store_val p[] = { sv_text(c->tenant), sv_text(like) };
 	int rc = store_query(&r, c->s, "SELECT DISTINCT t.tag FROM opendata_tags t JOIN opendata_datasets d"
 				       " ON d.id=t.dataset_id WHERE t.tenant=$1 AND d.state='active'"
-				       " AND t.tag LIKE $2 ORDER BY t.tag LIMIT 10000", p, SV_N(p), e);
+				       " AND t.tag LIKE $2 ESCAPE '\\' ORDER BY t.tag LIMIT 10000", p, SV_N(p), e);
 	if (rc)
 		return rc;
 	json_t *a = json_array();

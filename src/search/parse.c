@@ -148,6 +148,7 @@ int search_parse_n(char **out, int *ntext, const struct search_query *q,
 	free(clean);
 	if (rc)
 		return rc;
+	int has_text = folded[strspn(folded, " ")] != 0;
 	if (!*folded && !nfilter_terms) {
 		free(folded);
 		return err_set(e, ERR_INVALID, "search: empty query");
@@ -193,8 +194,10 @@ int search_parse_n(char **out, int *ntext, const struct search_query *q,
 	}
 	free(folded);
 	*ntext = nwords;
-	if (!rc && nwords == 0 && !nfilter_terms) {
-		/* text with nothing searchable (only punctuation): no match */
+	if (!rc && nwords == 0 && (has_text || !nfilter_terms)) {
+		/* text with nothing searchable (only punctuation such as "%" or
+		 * "_"): no match, also with filters -- the text is a condition,
+		 * not a wildcard that lists everything the filters allow */
 		buf_done(&b);
 		*out = strdup("");
 		return *out ? 0 : err_set(e, ERR_NOMEM, "search: out of memory");

@@ -34,8 +34,13 @@ test('HTTPS with HTTP/2, HSTS and Secure cookies', async () => {
     const r = await get(srv.port, '/login');
     assert.equal(r.status, 200);
     assert.match(r.headers['strict-transport-security'], /max-age=\d+/);
-    const cookie = r.headers['set-cookie'].find((c) => c.startsWith('mg_pre='));
+    // over HTTPS a cookie is Secure and __Host- prefixed (the browser
+    // refuses it without Secure, from another host or with a Domain)
+    const cookie = r.headers['set-cookie'].find((c) => c.startsWith('__Host-mg_pre='));
+    assert.ok(cookie, `a __Host- cookie: ${r.headers['set-cookie']}`);
     assert.match(cookie, /; Secure/);
+    assert.match(cookie, /; Path=\/;/);
+    assert.doesNotMatch(cookie, /Domain=/i);
     // HTTP/2 negotiated by ALPN
     const s = http2.connect(srv.base.replace('http:', 'https:'), { rejectUnauthorized: false });
     const h = await new Promise((resolve, reject) => {
