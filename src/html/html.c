@@ -74,7 +74,27 @@ void html_printf(struct buf *b, const char *fmt, ...)
 		case 's': html_text(b, va_arg(ap, const char *)); break;
 		case 'S': buf_puts(b, va_arg(ap, const char *)); break;
 		case 'd': buf_printf(b, "%d", va_arg(ap, int)); break;
-		case 'l': buf_printf(b, "%ld", va_arg(ap, long)); p++; break;
+		case 'l':
+			if (p[1] == 'l' && p[2] == 'd') {          /* %lld */
+				buf_printf(b, "%lld", va_arg(ap, long long));
+				p += 2;
+			} else if (p[1] == 'd') {                  /* %ld  */
+				buf_printf(b, "%ld", va_arg(ap, long));
+				p++;
+			} else {
+				p--;
+				buf_putc(b, '%');
+			}
+			break;
+		case 'z':                                          /* %zu  */
+			if (p[1] == 'u') {
+				buf_printf(b, "%zu", va_arg(ap, size_t));
+				p++;
+			} else {
+				p--;
+				buf_putc(b, '%');
+			}
+			break;
 		case '%': buf_putc(b, '%'); break;
 		default: p--; buf_putc(b, '%');
 		}

@@ -28,7 +28,9 @@ const char *html_lang_attr(enum html_lang l);     /* "ja", "en", "ja"      */
 void html_text(struct buf *b, const char *s);
 void html_attr(struct buf *b, const char *s);
 /* html_printf -- printf where every %s argument is escaped; use %S for a
- * string that is already HTML (our own fragments only). */
+ * string that is already HTML (our own fragments only).  Integers: %d,
+ * %ld, %lld, %zu; %% is a percent sign; anything else is copied as
+ * text and takes no argument. */
 void html_printf(struct buf *b, const char *fmt, ...);
 
 /* html_t -- a catalog message in the given language; falls back to ja
