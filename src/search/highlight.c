@@ -140,9 +140,10 @@ int search_marks(struct search_mark *marks, int *nmarks, const char *text,
 		first[d.v[i].pos] = i;
 	/* the words; the last Latin word of the query is a prefix */
 	char *words[SEARCH_MAX_TERMS];
+	char *save = NULL; /* strtok_r: this runs on every worker thread */
 	int nw = 0;
-	for (char *p = strtok(folded, " "); p && nw < SEARCH_MAX_TERMS;
-	     p = strtok(NULL, " "))
+	for (char *p = strtok_r(folded, " ", &save); p && nw < SEARCH_MAX_TERMS;
+	     p = strtok_r(NULL, " ", &save))
 		words[nw++] = p;
 	int last_with_tokens = -1, last_cls = 0;
 	for (int w = 0; w < nw; w++) {
