@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "nursery/nursery_int.h"
+#include "base/csv.h"
 
 static const char *const reason_names[] = { "CUTOFF", "TIEBREAK", "NO_CLASS",
 					    "SIBLING", "UNRESOLVED" };
@@ -179,19 +180,11 @@ static int pos_of(const struct nursery_instance *in, int c, int d)
 	return ch->npref;
 }
 
+/* every cell through the one CSV writer, with the spreadsheet formula
+ * guard: ids come from the ward's input files */
 static void csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	csv_cell_file(f, s);
 }
 
 int nursery_explain_write_csv(const struct nursery_instance *in,

@@ -107,8 +107,39 @@ static void test_reasons(void)
 	nursery_instance_free(in);
 }
 
+/* ids come from the ward's files: one that a spreadsheet reads as a
+ * formula is written with the guard (the staff open this CSV in Excel) */
+static void test_csv_formula_guard(void)
+{
+	static const char inst[] =
+		"N,@N1,0,1,0,0,0,0\n"
+		"C,=1+2,-,1,30,1,0,1,-,@N1\n"
+		"C,-2+3,-,1,20,1,0,2,-,@N1\n";
+	struct nursery_instance *in = NULL;
+	T_REQUIRE(nursery_instance_parse(&in, inst, strlen(inst), NULL) == 0);
+	struct nursery_alloc_opts o;
+	nursery_alloc_opts_init(&o);
+	struct nursery_result r;
+	T_REQUIRE(nursery_alloc_run(&r, in, &o, NULL) == 0);
+	char *csv = explain(in, r.assign, 0, 0);
+	T_REQUIRE(csv);
+	T_CHECK(strstr(csv, "\n\"'=1+2\",-,1,30,\"'@N1\",") != NULL);
+	T_CHECK(strstr(csv, "\n\"'-2+3\",-,1,20,") != NULL);
+	/* no line starts with a bare formula character */
+	T_CHECK(strstr(csv, "\n=") == NULL && strstr(csv, "\n@") == NULL &&
+		strstr(csv, ",@") == NULL && strstr(csv, ",=") == NULL);
+	free(csv);
+	csv = explain(in, r.assign, 1, 0);
+	T_REQUIRE(csv);
+	T_CHECK(strstr(csv, "\n\"'@N1\",") != NULL);
+	free(csv);
+	nursery_result_done(&r);
+	nursery_instance_free(in);
+}
+
 int main(void)
 {
 	T_RUN(test_reasons);
+	T_RUN(test_csv_formula_guard);
 	return t_done();
 }
