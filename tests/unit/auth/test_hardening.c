@@ -289,33 +289,41 @@ static void test_code_failures_count_across_passwords(void)
 	char token[AUTH_TOKEN_LEN + 1];
 	T_REQUIRE(enrol(s, "madoka", pw, T0, secret, &codes, token) == 0);
 	char code[7], wrong[7];
-	/* password right, then wrong codes; again and again (4 + 1 = 5) */
-	int64_t t = T0 + 100;
 	struct auth_login lg, lc;
-	struct auth_session pend;
-	int locked = 0, failures = 0;
-	for (int round = 0; round < 3 && !locked; round++) {
-		T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t, &e), 0);
-		T_EQ_INT(lg.outcome, AUTH_OUT_TOTP_NEEDED);
-		T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, t, &e) == 0);
-		for (int i = 0; i < 4 && !locked; i++) {
-			totp_at(code, secret, t);
-			wrong_of(wrong, code);
-			T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, wrong, "192.0.2.60", t, &e),
-				 ERR_AUTH);
-			failures++;
-			locked = lc.locked_now;
-			t++;
-		}
+	struct auth_session p1, p2, p3, pend;
+	int64_t t = T0 + 100;
+	/* round 1: right password, three wrong codes */
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t, &e), 0);
+	T_EQ_INT(lg.outcome, AUTH_OUT_TOTP_NEEDED);
+	T_REQUIRE(auth_session_check(&p1, s, &cfg, lg.token, t, &e) == 0);
+	totp_at(code, secret, t);
+	wrong_of(wrong, code);
+	for (int i = 0; i < 3; i++) {
+		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p1, wrong, "192.0.2.60", t, &e), ERR_AUTH);
+		T_EQ_INT(lc.locked_now, 0);
 	}
-	T_EQ_INT(locked, 1);
-	T_EQ_INT(failures, cfg.max_failures);
-	/* locked: the right password and code do not log in */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.61", t + 40, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
+	/* round 2: the right password again does not clear them; one more wrong */
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 1, &e), 0);
+	T_REQUIRE(auth_session_check(&p2, s, &cfg, lg.token, t + 1, &e) == 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
-	T_CHECK(st.locked_until > t);
+	T_EQ_INT(st.failed_count, 3);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 1, &e), ERR_AUTH);
+	T_EQ_INT(lc.locked_now, 0);
+	/* round 3: a third pending session; the fifth wrong code locks */
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 2, &e), 0);
+	T_REQUIRE(auth_session_check(&p3, s, &cfg, lg.token, t + 2, &e) == 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 2, &e), ERR_AUTH);
+	T_EQ_INT(lc.locked_now, 1);
+	/* locked: the right code on the other pending session, and the right
+	 * password, get nowhere until the lockout ends */
+	totp_at(code, secret, t + 40);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p3, code, "192.0.2.60", t + 40, &e), ERR_AUTH);
+	T_EQ_INT(lc.outcome, AUTH_OUT_LOCKED);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.61", t + 41, &e), ERR_AUTH);
+	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
+	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
+	T_CHECK(st.locked_until > t + 41);
 	/* after the lockout: a right password alone leaves the count, a full
 	 * login (password and code) clears it */
 	int64_t after = st.locked_until + 1;
