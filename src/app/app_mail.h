@@ -30,6 +30,10 @@ int app_mail_send_all(struct mail_sender *m, struct store *s,
 /* app_resident_verify_send -- mail the resident a new confirmation link
  * (token and mail in one transaction); logs the outcome (ids only). */
 int app_resident_verify_send(struct http_req *r, int64_t resident_id);
+/* app_resident_register_taken_send -- someone registered an address that
+ * has an account: mail the account's address (a reset link; at most one
+ * per AUTH_RESET_INTERVAL, ERR_LIMIT otherwise); logs the outcome. */
+int app_resident_register_taken_send(struct http_req *r, int64_t resident_id);
 int page_resident_verify_form(struct http_req *r);
 int page_resident_verify(struct http_req *r);
 int page_resident_verify_resend(struct http_req *r);

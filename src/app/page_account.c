@@ -1,6 +1,7 @@
 /*
  * page_account.c -- a staff member's own account: login and roles,
- * two-factor status, the sessions logged in now (each can be ended), and
+ * two-factor status (with when it was last replaced: staff have no e-mail
+ * to be told by), the sessions logged in now (each can be ended), and
  * the password change (the current password is checked; every other
  * session ends; Argon2id runs on the blocking pool).
  */
@@ -59,6 +60,22 @@ static int render_account(struct http_req *r, int status, const char *notice,
 		    q->staff.roles);
 	html_printf(&b, "<p>%s</p>", html_t(l, q->staff.totp_enrolled ? "account.mfa.on"
 								      : "account.mfa.off"));
+	/* staff have no e-mail address: a replaced second factor is told here */
+	if (q->staff.totp_changed_at) {
+		char changed[32];
+		fmt_time(changed, sizeof changed, q->staff.totp_changed_at);
+		if (l == HTML_EN)
+			html_printf(&b, "<p class=\"notice\" id=\"totp-changed\">Your second factor was last "
+				    "replaced at %s (Japan time). If this was not you, tell your "
+				    "administrator at once.</p>", changed);
+		else
+			html_printf(&b, "<p class=\"notice\" id=\"totp-changed\">二要素認証の設定を%s（日本時間）"
+				    "に切り替えました。心当たりがない場合は、すぐに管理者に連絡してください。</p>",
+				    changed);
+	}
+	if (q->staff.totp_enrolled)
+		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>",
+			    l == HTML_EN ? "Replace your second factor" : "二要素認証を別の端末に切り替える");
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>", html_t(l, "enrol.title"));
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"

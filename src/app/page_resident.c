@@ -5,7 +5,13 @@
  *
  * Password hashing (registration, login) runs on the blocking pool.  A
  * failed login or registration says the same whatever the cause, so the
- * pages never tell whether an address has an account.
+ * pages never tell whether an address has an account.  A registration
+ * answers "check your e-mail" whether the address is new (the account is
+ * made and a confirmation link mailed) or taken (nothing is made; the
+ * address is told someone tried, app_resident_register_taken_send); it
+ * logs nobody in, so neither status, cookie nor page tells the two apart.
+ * Registrations are throttled per source address (auth_register_attempt:
+ * 429 past the limit), before any password hash.
  */
 #include "app/app.h"
 #include "base/log.h"
@@ -73,6 +79,8 @@ struct resident_job {
 	char source[AUTH_SOURCE_MAX + 1];
 	int64_t now;
 	int rc;                  /* of the registration (reg) or the login   */
+	int64_t created;         /* reg: the new account, or 0               */
+	int64_t taken;           /* reg: the account that has the address    */
 	struct auth_login out;
 	struct err e;
 };
@@ -86,20 +94,38 @@ static void resident_work(void *arg, void *pool_ctx)
 		goto out;
 	}
 	if (j->reg) {
+		/* throttled per source address before any password hash */
+		j->rc = auth_register_attempt(t->store, j->auth, j->tenant, j->source, j->now,
+					      &j->e);
+		if (j->rc)
+			goto out;
 		int64_t id;
 		j->rc = auth_resident_add(&id, t->store, j->auth, j->tenant, j->email, j->password,
 					  j->now, NULL, &j->e);
-		if (j->rc)
+		const char *what = "resident.created";
+		if (j->rc == ERR_CONFLICT) {
+			/* taken: nothing is made, the owner is told by mail */
+			struct err fe;
+			id = 0;
+			if (auth_resident_find(&id, t->store, j->tenant, j->email, &fe) != 0)
+				id = 0;   /* disabled: no mail */
+			j->taken = id;
+			what = "resident.register_existing";
+			j->rc = 0;
+		} else if (j->rc) {
 			goto out;
-		struct app_actor a = { .id = id };
+		} else {
+			j->created = id;
+		}
+		struct app_actor a = { .id = j->created };
 		snprintf(a.tenant, sizeof a.tenant, "%s", j->tenant);
 		snprintf(a.source, sizeof a.source, "%s", j->source);
 		char obj[24];
 		snprintf(obj, sizeof obj, "%lld", (long long)id);
-		j->rc = app_audit_as(t->store, j->audit, &a, AUDIT_A_WRITE, "resident.created", obj,
+		j->rc = app_audit_as(t->store, j->audit, &a, AUDIT_A_WRITE, what, obj,
 				     AUDIT_R_OK, &j->e);
-		if (j->rc)
-			goto out;
+		/* no login: a session only for new addresses would tell them apart */
+		goto out;
 	}
 	j->rc = auth_resident_login(&j->out, t->store, j->auth, j->tenant, j->email, j->password,
 				    j->source, j->now, &j->e);
@@ -121,20 +147,49 @@ out:
 	explicit_bzero(j->password, sizeof j->password);
 }
 
+/* the one answer to a registration, new or taken address alike */
+static int render_registered(struct http_req *r)
+{
+	enum html_lang l = app_req(r)->lang;
+	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "resident.register"), NULL, NULL);
+	html_printf(&b, "<p id=\"register-sent\" role=\"status\">%s</p><p><a href=\"/resident/login\">%s</a></p>",
+		    l == HTML_EN ? "Thank you. We have sent an e-mail to the address you entered. "
+				   "Open the link in it to confirm your address, then log in."
+				 : "お申し込みを受け付けました。入力したメールアドレスにメールを送りました。"
+				   "メールのリンクを開いてアドレスを確認してから、ログインしてください。",
+		    html_t(l, "resident.login"));
+	return app_page_send(r, 200, &b, &p);
+}
+
 static int resident_done(struct http_req *r, void *arg)
 {
 	struct resident_job *j = arg;
 	enum html_lang l = app_req(r)->lang;
-	if (j->reg && (j->rc == ERR_INVALID || j->rc == ERR_CONFLICT))
-		/* the same answer for a taken address as for a bad one */
+	if (j->reg && j->rc == ERR_LIMIT) {
+		/* 429 Too Many Requests, with the form again */
+		log_info("registration throttled", "detail", j->e.detail);
+		return render_form(r, 429, 1, l == HTML_EN
+			? "Too many registrations from your network. Please wait a while (about 10 minutes) and try again."
+			: "この接続元からの登録のお申し込みが多すぎます。しばらく（10分ほど）待ってから、もう一度お試しください。");
+	}
+	if (j->reg && j->rc == ERR_INVALID)
 		return render_form(r, 400, 1, html_t(l, "resident.register_failed"));
 	if (!j->reg && j->rc == ERR_AUTH)
 		return render_form(r, 401, 0, html_t(l, "resident.login_failed"));
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
-	/* --- mail: a link to confirm the address (a failure is logged; my page offers a resend) --- */
-	if (j->reg)
-		app_resident_verify_send(r, j->out.account_id);
+	if (j->reg) {
+		/* --- mail: a link to confirm a new address, or word to the owner
+		 * of a taken one (failures are logged; my page offers a resend) --- */
+		if (j->created)
+			app_resident_verify_send(r, j->created);
+		else if (j->taken)
+			app_resident_register_taken_send(r, j->taken);
+		return render_registered(r);
+	}
 	http_set_cookie(r, APP_SESSION_COOKIE, j->out.token, -1);
 	explicit_bzero(j->out.token, sizeof j->out.token);
 	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);

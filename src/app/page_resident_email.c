@@ -11,6 +11,11 @@
  *   GET  /resident/reset/confirm?token=T  the form for a new password
  *   POST /resident/reset/confirm          token + password: set it
  *
+ * A registration of an address that has an account already mails that
+ * address (app_resident_register_taken_send: someone tried to register;
+ * a reset link), so the registration page can answer the same for a
+ * taken address as for a new one.
+ *
  * Invariants: following a link never changes anything (mail scanners
  * fetch links): a GET only shows a form, the POST acts.  The token in the
  * form is the proof (a forged cross-site POST cannot know it).  The reset
@@ -47,11 +52,19 @@ static int link_base(char *out, size_t cap, const struct app *a, const struct te
 	return n > 0 && (size_t)n < cap ? 0 : ERR_LIMIT;
 }
 
+/* what a mailed link is for: the address's confirmation, a password
+ * reset asked for, or a registration of an address that has an account
+ * already (a reset link, so its owner can get in; the reset token's limit,
+ * one per AUTH_RESET_INTERVAL, keeps repeated registrations from flooding
+ * the address) */
+enum link_kind { LINK_VERIFY, LINK_RESET, LINK_TAKEN };
+
 /* token and mail in one transaction: both or neither */
 static int send_link(struct store *s, const struct app *a, const struct tenant *t,
-		     int64_t resident_id, const char *email, enum auth_email_purpose p,
+		     int64_t resident_id, const char *email, enum link_kind k,
 		     struct err *e)
 {
+	enum auth_email_purpose p = k == LINK_VERIFY ? AUTH_EMAIL_VERIFY : AUTH_EMAIL_RESET;
 	char base[600];
 	int rc = link_base(base, sizeof base, a, t);
 	if (rc == ERR_NOTFOUND)
@@ -65,7 +78,23 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 	rc = auth_email_token_new(token, s, t->code, resident_id, p, now, e);
 	if (rc == 0) {
 		char subject[MAIL_SUBJECT_MAX + 1], body[4096];
-		if (p == AUTH_EMAIL_VERIFY) {
+		if (k == LINK_TAKEN) {
+			snprintf(subject, sizeof subject, "【%s】アカウント登録のお申し込みについて / About a registration with your address",
+				 t->name_ja);
+			snprintf(body, sizeof body,
+				 "%s の電子申請サービスで、このメールアドレスによる新規登録のお申し込みがありましたが、"
+				 "このアドレスのアカウントはすでにあります。新しいアカウントは作っていません。\n\n"
+				 "ご本人のお申し込みでしたら、いまのアカウントでログインしてください。"
+				 "パスワードを忘れた場合は、次のリンクから再設定できます（1時間有効）。\n\n"
+				 "%s/resident/reset/confirm?token=%s\n\n"
+				 "お心当たりがない場合は、このメールを無視してください。アカウントは変わりません。\n\n"
+				 "Someone asked to register with this e-mail address for the online services of %s,\n"
+				 "but an account with this address exists already: no new account was made.\n"
+				 "If it was you, log in with your account; if you forgot your password, the link above\n"
+				 "lets you choose a new one (valid for 1 hour).\n"
+				 "If it was not you, ignore this message: your account stays as it is.\n",
+				 t->name_ja, base, token, t->name_en);
+		} else if (p == AUTH_EMAIL_VERIFY) {
 			snprintf(subject, sizeof subject, "【%s】メールアドレスの確認 / Confirm your e-mail address",
 				 t->name_ja);
 			snprintf(body, sizeof body,
@@ -110,7 +139,7 @@ int app_resident_verify_send(struct http_req *r, int64_t resident_id)
 	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, resident_id, &e);
 	if (rc == 0)
 		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email,
-			       AUTH_EMAIL_VERIFY, &e);
+			       LINK_VERIFY, &e);
 	explicit_bzero(email, sizeof email);
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)resident_id);
@@ -118,6 +147,31 @@ int app_resident_verify_send(struct http_req *r, int64_t resident_id)
 		log_warn("verification mail not queued", "resident", id, "detail", e.detail);
 	else
 		log_info("verification mail queued", "resident", id);
+	return rc;
+}
+
+int app_resident_register_taken_send(struct http_req *r, int64_t resident_id)
+{
+	struct app_req *q = app_req(r);
+	char email[AUTH_EMAIL_MAX + 1];
+	int active = 0;
+	struct err e;
+	err_clear(&e);
+	/* to the address on the account, as stored */
+	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, resident_id, &e);
+	if (rc == 0 && !active)
+		rc = err_set(&e, ERR_NOTFOUND, "resident disabled");
+	if (rc == 0)
+		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, LINK_TAKEN, &e);
+	explicit_bzero(email, sizeof email);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)resident_id);
+	if (rc == ERR_LIMIT)
+		log_info("registration-attempt mail not sent: one was sent moments ago", "resident", id);
+	else if (rc)
+		log_warn("registration-attempt mail not queued", "resident", id, "detail", e.detail);
+	else
+		log_info("registration-attempt mail queued", "resident", id);
 	return rc;
 }
 
@@ -238,7 +292,7 @@ int page_resident_reset_request(struct http_req *r)
 		int active = 0;
 		rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, id, &e);
 		if (rc == 0)
-			rc = send_link(app_store(r), app_of(r), &q->tenant, id, email, AUTH_EMAIL_RESET, &e);
+			rc = send_link(app_store(r), app_of(r), &q->tenant, id, email, LINK_RESET, &e);
 		explicit_bzero(email, sizeof email);
 		char obj[24];
 		snprintf(obj, sizeof obj, "%lld", (long long)id);

@@ -3,8 +3,12 @@
  * (RBAC as data, per municipality): list roles with their permissions,
  * create a role, add or remove a permission, grant or revoke a role to a
  * staff member.  Every change is checked by src/auth (a sensitive
- * permission needs a role that requires two-factor login) and written to
- * the audit trail in the same transaction.
+ * permission needs a role that requires two-factor login; a grant needs
+ * a caller that may give the role, auth_staff_role_grant_by; a staff id
+ * of another municipality is not found) and written to the audit trail
+ * in the same transaction, its object in auth_event_object's format
+ * ("12:admin", "admin:jobs.read").  A refused grant is a 403 and an
+ * audit record.
  */
 #include "app/app.h"
 #include "base/util.h"
@@ -120,7 +124,7 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 			rc = auth_role_permission_remove(s, q->tenant.code, role, perm, &ev, &e);
 			break;
 		case OP_GRANT:
-			rc = auth_staff_role_grant(s, q->tenant.code, staff_id, role, &ev, &e);
+			rc = auth_staff_role_grant_by(s, &q->ses, staff_id, role, &ev, &e);
 			break;
 		case OP_REVOKE:
 			rc = auth_staff_role_revoke(s, q->tenant.code, staff_id, role, &ev, &e);
@@ -128,9 +132,8 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 		}
 	}
 	for (int i = 0; rc == 0 && i < ev.n; i++) {
-		char obj[AUTH_ROLE_MAX + AUTH_PERM_MAX + 48];
-		snprintf(obj, sizeof obj, "%s/%s/%lld", ev.ev[i].role, ev.ev[i].permission,
-			 (long long)ev.ev[i].account_id);
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		auth_event_object(obj, sizeof obj, &ev.ev[i]);
 		rc = app_audit_as(s, &app_of(r)->audit, &a, AUDIT_A_PERMISSION,
 				  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &e);
 	}
@@ -139,6 +142,18 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 	else
 		store_rollback(s);
 	enum html_lang l = q->lang;
+	if (op == OP_GRANT && rc == ERR_DENIED) {
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		snprintf(obj, sizeof obj, "%lld:%s", (long long)staff_id, role ? role : "");
+		struct err ae;
+		if (app_audit_as(s, &app_of(r)->audit, &a, "auth.grant_denied", "role", obj,
+				 AUDIT_R_DENIED, &ae))
+			return http_send_error(r, ae.code, NULL, NULL, ae.detail);
+		return http_send_error(r, ERR_DENIED,
+			"その役割は付与できません。ご自身が持っていない権限を含んでいます。",
+			"You cannot give that role: it has permissions you do not hold yourself.",
+			e.detail);
+	}
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_NOTFOUND || rc == ERR_DENIED) {
 		const char *msg = rc == ERR_CONFLICT ? html_t(l, "roles.exists") :
 				  rc == ERR_NOTFOUND ? html_t(l, "roles.notfound") :

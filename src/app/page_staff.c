@@ -5,7 +5,17 @@
  * Login CSRF: the login form is protected by a double-submit token (a
  * random cookie repeated in the form), since there is no session yet.
  * Every login attempt, success or failure, is written to the audit trail;
- * what the user sees never tells which check failed.
+ * what the user sees never tells which check failed.  Audit actions: a
+ * failed step auth.login_failed; a right password with a second factor
+ * still owed auth.password_ok; a full login auth.login, or
+ * auth.login_recovery_code when a recovery code was the second factor.
+ *
+ * Staff administration gives only the roles the caller may give
+ * (auth_role_grantable: every permission of the role held, or
+ * roles.manage); a refusal is a 403 and an audit record.  Replacing an
+ * existing second factor asks for the password and a current code
+ * (auth_totp_replace_confirm), ends the account's other sessions and is
+ * audited as auth.totp_replaced.
  */
 #include "app/app.h"
 #include "base/log.h"
@@ -76,10 +86,24 @@ static const char *outcome_name(enum auth_outcome o)
 	}
 }
 
+#define AUDIT_A_PASSWORD_OK "auth.password_ok"
+#define AUDIT_A_LOGIN_RECOVERY "auth.login_recovery_code"
+
+/* the audit action of a login step: failed; password right but a second
+ * factor owed (never "failed"); a full login, by TOTP or recovery code */
+static const char *login_action(const struct auth_login *lg, int failed)
+{
+	if (failed)
+		return AUDIT_A_LOGIN_FAILED;
+	if (lg->outcome != AUTH_OUT_OK)
+		return AUDIT_A_PASSWORD_OK;
+	return lg->used_recovery_code ? AUDIT_A_LOGIN_RECOVERY : AUDIT_A_LOGIN;
+}
+
 /* the audit record of a login step; actor_id is known even on failure
  * when the account exists */
 static int audit_login(struct http_req *r, const struct auth_login *lg,
-		       const char *login, int ok)
+		       const char *login, int failed)
 {
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
@@ -88,12 +112,12 @@ static int audit_login(struct http_req *r, const struct auth_login *lg,
 		/* a login name that matches no account may be a password typed
 		 * into the wrong box: it is not recorded */
 		.actor_login = lg->account_id ? login : NULL,
-		.action = ok ? AUDIT_A_LOGIN : AUDIT_A_LOGIN_FAILED,
+		.action = login_action(lg, failed),
 		.object_type = "login_step",
 		.object_id = outcome_name(lg->outcome),
 		.tenant = q->tenant.code,
 		.source = r->remote_addr,
-		.result = ok ? AUDIT_R_OK : AUDIT_R_FAILED,
+		.result = failed ? AUDIT_R_FAILED : AUDIT_R_OK,
 	};
 	struct err e;
 	int rc = store_begin(s, &e);
@@ -104,7 +128,7 @@ static int audit_login(struct http_req *r, const struct auth_login *lg,
 		else
 			store_rollback(s);
 	}
-	log_info(ok ? "login step ok" : "login step failed", "outcome",
+	log_info(failed ? "login step failed" : "login step ok", "outcome",
 		 outcome_name(lg->outcome));
 	if (rc)
 		log_error("audit of a login step failed", "detail", e.detail);
@@ -150,13 +174,13 @@ static int login_done(struct http_req *r, void *arg)
 	struct auth_login *lg = &j->out;
 	int rc = j->rc;
 	if (rc == ERR_AUTH) {
-		audit_login(r, lg, j->login, 0);
+		audit_login(r, lg, j->login, 1);
 		return render_login(r, 401, html_t(l, lg->outcome == AUTH_OUT_LOCKED ||
 						       lg->locked_now ? "login.locked" : "login.failed"));
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, j->e.detail);
-	if (audit_login(r, lg, j->login, lg->outcome == AUTH_OUT_OK))
+	if (audit_login(r, lg, j->login, 0))
 		return refuse_unaudited(r, lg);
 	set_session_cookie(r, lg->token);
 	explicit_bzero(lg->token, sizeof lg->token);
@@ -236,7 +260,7 @@ int page_totp_post(struct http_req *r)
 	int rc = auth_staff_login_code(&lg, app_store(r), &app_of(r)->auth, &q->ses,
 				       code ? code : "", r->remote_addr, app_now(), &e);
 	if (rc == ERR_AUTH) {
-		audit_login(r, &lg, q->staff.login, 0);
+		audit_login(r, &lg, q->staff.login, 1);
 		if (lg.outcome == AUTH_OUT_LOCKED || lg.locked_now) {
 			http_set_cookie(r, APP_SESSION_COOKIE, "", 0);
 			return render_login(r, 401, html_t(q->lang, "login.locked"));
@@ -245,10 +269,44 @@ int page_totp_post(struct http_req *r)
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	if (audit_login(r, &lg, q->staff.login, 1))
+	if (audit_login(r, &lg, q->staff.login, 0))
 		return refuse_unaudited(r, &lg);
 	set_session_cookie(r, lg.token);
 	return http_redirect(r, 303, "/staff");
+}
+
+/* replacing a second factor the account already has: the password and a
+ * code of the current factor (or a recovery code) prove it is the owner,
+ * then the first code of the new one */
+static void replace_form(struct buf *b, struct http_req *r, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *inv = error ? " aria-invalid=\"true\"" : "";
+	html_printf(b, "<p id=\"replace-lead\">%s</p>"
+		    "<form method=\"post\" action=\"/account/totp\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"current-password\">%s</label>"
+		    "<input id=\"current-password\" name=\"password\" type=\"password\" "
+		    "autocomplete=\"current-password\" required maxlength=\"128\"%S></div>"
+		    "<div class=\"field\"><label for=\"current-code\">%s</label>"
+		    "<input id=\"current-code\" name=\"current\" type=\"text\" "
+		    "autocomplete=\"off\" required maxlength=\"32\"%S></div>"
+		    "<div class=\"field\"><label for=\"code\">%s</label>"
+		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"6\"%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    l == HTML_EN ? "You already use two-factor login. To replace it, confirm it is you "
+				   "with your password and a code from your current authenticator app "
+				   "(or a recovery code). Your other sessions will be ended."
+				 : "すでに二要素認証を使っています。切り替えるには、本人確認のため、パスワードと"
+				   "現在の認証アプリの確認コード（またはリカバリーコード）を入力してください。"
+				   "ほかの端末のログインはすべて終了します。",
+		    q->csrf, html_t(l, "account.current_password"), inv,
+		    l == HTML_EN ? "Code from your current app, or a recovery code"
+				 : "現在の認証アプリの確認コード、またはリカバリーコード", inv,
+		    l == HTML_EN ? "Code from the new app" : "新しい認証アプリの確認コード", inv,
+		    html_t(l, "totp.submit"));
 }
 
 static int render_enrol(struct http_req *r, int status, const char *error)
@@ -271,7 +329,10 @@ static int render_enrol(struct http_req *r, int status, const char *error)
 	buf_puts(&b, svg ? svg : "");
 	html_printf(&b, "</div><p>%s: <code class=\"secret\" id=\"totp-secret\">%s</code></p>",
 		    html_t(l, "enrol.secret"), en.secret_b32);
-	code_form(&b, r, "/account/totp", NULL, 6, error);
+	if (q->staff.totp_enrolled)
+		replace_form(&b, r, error);
+	else
+		code_form(&b, r, "/account/totp", NULL, 6, error);
 	auth_totp_enrolment_done(&en);
 	return app_page_send(r, status, &b, &p);
 }
@@ -281,11 +342,145 @@ int page_enrol_form(struct http_req *r)
 	return render_enrol(r, 200, NULL);
 }
 
+/* the recovery codes page after an enrolment or a replacement */
+static int render_recovery_codes(struct http_req *r, const struct auth_recovery_codes *codes,
+				 const char *extra)
+{
+	enum html_lang l = app_req(r)->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "enrol.title"));
+	p.user_name = NULL;
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	html_printf(&b, "<p role=\"status\">%s</p>", html_t(l, "enrol.done"));
+	if (extra)
+		html_printf(&b, "<p class=\"notice\" id=\"totp-replaced\">%s</p>", extra);
+	buf_puts(&b, "<ul class=\"recovery-codes\">");
+	for (int i = 0; i < AUTH_RECOVERY_CODES; i++)
+		html_printf(&b, "<li><code>%s</code></li>", codes->code[i]);
+	html_printf(&b, "</ul><p><a class=\"button\" href=\"/staff\">%s</a></p>",
+		    html_t(l, "enrol.continue"));
+	html_page_end(&b, &p);
+	http_send_html(r, 200, &b);
+	explicit_bzero(b.data, b.len);
+	buf_done(&b);
+	return 0;
+}
+
+/* Replacing a second factor checks the password (Argon2id): on the
+ * blocking pool.  The replacement and its audit records commit together;
+ * a failed re-authentication commits its failure count and its record. */
+struct replace_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	struct auth_session ses;
+	char password[AUTH_PASSWORD_MAX_BYTES + 1];
+	char current[40];
+	char code[40];
+	int64_t now;
+	int rc;
+	struct auth_login out;
+	struct auth_recovery_codes codes;
+	struct err e;
+};
+
+static void replace_work(void *arg, void *pool_ctx)
+{
+	struct replace_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct auth_events ev = { 0 };
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)j->ses.account_id);
+	if (!t) {
+		j->rc = err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+		goto out;
+	}
+	struct store *s = t->store;
+	int rc = store_begin(s, &j->e);
+	if (rc) {
+		j->rc = rc;
+		goto out;
+	}
+	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses, j->password,
+				       j->current, j->code, j->now, &ev, &j->e);
+	if (rc == 0) {
+		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
+				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
+				  id, AUDIT_R_OK, &j->e);
+		for (int i = 0; rc == 0 && i < ev.n; i++) {
+			if (ev.ev[i].kind == AUTH_EV_TOTP_REPLACED)
+				continue;
+			char obj[AUTH_EVENT_OBJECT_MAX];
+			auth_event_object(obj, sizeof obj, &ev.ev[i]);
+			rc = app_audit_as(s, j->audit, &j->actor, AUDIT_A_PERMISSION,
+					  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &j->e);
+		}
+	} else if (rc == ERR_AUTH) {
+		/* the failure counter stays counted, with its record */
+		struct err ae;
+		if (app_audit_as(s, j->audit, &j->actor, "auth.totp_replace_failed",
+				 outcome_name(j->out.outcome), id, AUDIT_R_FAILED, &ae) == 0) {
+			j->rc = store_commit(s, &ae) ? ae.code : ERR_AUTH;
+			goto out;
+		}
+	}
+	if (rc == 0)
+		rc = store_commit(s, &j->e);
+	else
+		store_rollback(s);
+	j->rc = rc;
+out:
+	if (j->rc) {
+		explicit_bzero(&j->codes, sizeof j->codes);
+		explicit_bzero(j->out.token, sizeof j->out.token);
+	}
+	explicit_bzero(j->password, sizeof j->password);
+	explicit_bzero(j->current, sizeof j->current);
+	explicit_bzero(j->code, sizeof j->code);
+}
+
+static int replace_done(struct http_req *r, void *arg)
+{
+	struct replace_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	if (j->rc == ERR_AUTH) {
+		if (j->out.outcome == AUTH_OUT_LOCKED || j->out.locked_now)
+			return render_enrol(r, 401, html_t(l, "login.locked"));
+		return render_enrol(r, 401, j->out.outcome == AUTH_OUT_BAD_CODE
+			? html_t(l, "totp.failed")
+			: (l == HTML_EN ? "The password or the current code is not correct."
+					: "パスワードまたは現在の確認コードが違います。"));
+	}
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	set_session_cookie(r, j->out.token);
+	explicit_bzero(j->out.token, sizeof j->out.token);
+	int rc = render_recovery_codes(r, &j->codes,
+		l == HTML_EN ? "Your second factor was replaced. Your other sessions were ended."
+			     : "二要素認証を切り替えました。ほかの端末のログインは終了しました。");
+	explicit_bzero(&j->codes, sizeof j->codes);
+	return rc;
+}
+
 int page_enrol_post(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	const char *code = http_param(r, "code");
+	if (q->staff.totp_enrolled) {
+		struct replace_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+					 .ses = q->ses, .now = app_now() };
+		app_actor_of(&j.actor, r);
+		const char *pw = http_param(r, "password"), *cur = http_param(r, "current");
+		snprintf(j.password, sizeof j.password, "%s", pw ? pw : "");
+		snprintf(j.current, sizeof j.current, "%s", cur ? cur : "");
+		snprintf(j.code, sizeof j.code, "%s", code ? code : "");
+		int rc = http_defer(r, replace_work, replace_done, &j, sizeof j);
+		explicit_bzero(&j, sizeof j);
+		return rc;
+	}
 	struct auth_login lg;
 	struct auth_recovery_codes codes;
 	struct auth_events ev = { 0 };
@@ -301,23 +496,9 @@ int page_enrol_post(struct http_req *r)
 	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
 	app_audit(r, AUDIT_A_PERMISSION, "staff.totp", id, AUDIT_R_OK);
 	set_session_cookie(r, lg.token);
-	struct html_page p;
-	app_page(r, &p, html_t(l, "enrol.title"));
-	p.user_name = NULL;
-	struct buf b;
-	buf_init(&b, 1u << 20);
-	html_page_begin(&b, &p);
-	html_printf(&b, "<p role=\"status\">%s</p><ul class=\"recovery-codes\">",
-		    html_t(l, "enrol.done"));
-	for (int i = 0; i < AUTH_RECOVERY_CODES; i++)
-		html_printf(&b, "<li><code>%s</code></li>", codes.code[i]);
-	html_printf(&b, "</ul><p><a class=\"button\" href=\"/staff\">%s</a></p>",
-		    html_t(l, "enrol.continue"));
-	html_page_end(&b, &p);
+	rc = render_recovery_codes(r, &codes, NULL);
 	explicit_bzero(&codes, sizeof codes);
-	http_send_html(r, 200, &b);
-	buf_done(&b);
-	return 0;
+	return rc;
 }
 
 int page_logout(struct http_req *r)
@@ -347,21 +528,39 @@ int page_staff_home(struct http_req *r)
 	return app_page_send(r, 200, &b, &p);
 }
 
+#define USERS_ROLES_MAX 64        /* roles offered on the users page */
+
 struct users_ctx {
 	struct buf *b;
 	enum html_lang l;
 	const char *csrf;
 	int64_t self;
 	int can_roles;                  /* roles.manage: grant/revoke forms */
-	int nroles;
-	char roles[16][AUTH_ROLE_MAX + 1];
+	int nroles;                     /* the roles the caller may give    */
+	char roles[USERS_ROLES_MAX][AUTH_ROLE_MAX + 1];
 };
 
 static void collect_role(const struct auth_role *ro, void *arg)
 {
 	struct users_ctx *c = arg;
-	if (c->nroles < 16)
+	if (c->nroles < USERS_ROLES_MAX)
 		snprintf(c->roles[c->nroles++], sizeof c->roles[0], "%s", ro->name);
+}
+
+/* keep only the roles the session may give (auth_role_grantable); the
+ * checks run after the role list's result set is closed */
+static void keep_grantable(struct users_ctx *c, struct store *s, const struct auth_session *ses)
+{
+	int n = 0;
+	for (int i = 0; i < c->nroles; i++) {
+		struct err e;
+		if (auth_role_grantable(s, ses, c->roles[i], &e) == 1) {
+			if (n != i)
+				memcpy(c->roles[n], c->roles[i], sizeof c->roles[0]);
+			n++;
+		}
+	}
+	c->nroles = n;
 }
 
 /* the roles cell: each role with a revoke button, and a grant form */
@@ -431,8 +630,8 @@ static int render_users(struct http_req *r, int status, const char *notice,
 	struct users_ctx c = { .b = &b, .l = l, .csrf = q->csrf, .self = q->ses.account_id };
 	struct err e;
 	c.can_roles = auth_has_permission(app_store(r), &q->ses, AUTH_PERM_ROLES_MANAGE, &e) == 1;
-	if (c.can_roles)
-		auth_role_list(app_store(r), q->tenant.code, collect_role, &c, &e);
+	auth_role_list(app_store(r), q->tenant.code, collect_role, &c, &e);
+	keep_grantable(&c, app_store(r), &q->ses);
 	int rc = auth_staff_list(app_store(r), q->tenant.code, user_row, &c, &e);
 	if (rc < 0) {
 		buf_done(&b);
@@ -448,12 +647,16 @@ static int render_users(struct http_req *r, int status, const char *notice,
 		    "<input id=\"new-name\" name=\"display_name\" type=\"text\" required maxlength=\"100\" "
 		    "autocomplete=\"off\"></div>"
 		    "<div class=\"field\"><label for=\"new-role\">%s</label>"
-		    "<select id=\"new-role\" name=\"role\"><option value=\"staff\">staff</option>"
-		    "<option value=\"viewer\">viewer</option><option value=\"auditor\">auditor</option>"
-		    "<option value=\"admin\">admin</option></select></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    "<select id=\"new-role\" name=\"role\">",
 		    html_t(l, "users.add"), q->csrf, html_t(l, "users.login"),
-		    html_t(l, "users.name"), html_t(l, "users.role"), html_t(l, "users.add"));
+		    html_t(l, "users.name"), html_t(l, "users.role"));
+	/* only the roles this caller may give */
+	for (int i = 0; i < c.nroles; i++)
+		html_printf(&b, "<option value=\"%s\"%s>%s</option>", c.roles[i],
+			    strcmp(c.roles[i], "staff") == 0 ? " selected" : "", c.roles[i]);
+	html_printf(&b, "</select></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "users.add"));
 	html_page_end(&b, &p);
 	app_audit(r, AUDIT_A_READ, "staff_list", q->tenant.code, AUDIT_R_OK);
 	http_send_html(r, status, &b);
@@ -466,16 +669,17 @@ int page_users(struct http_req *r)
 	return render_users(r, 200, NULL, NULL);
 }
 
-/* the audit records of auth events, in the caller's transaction */
+/* the audit records of auth events, in the caller's transaction; the
+ * object names the role where there is one ("12:admin") */
 static int audit_events(struct store *s, const struct audit_config *c,
 			const struct app_actor *a, const struct auth_events *ev,
 			struct err *e)
 {
 	for (int i = 0; i < ev->n; i++) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)ev->ev[i].account_id);
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		auth_event_object(obj, sizeof obj, &ev->ev[i]);
 		int rc = app_audit_as(s, c, a, AUDIT_A_PERMISSION,
-				      auth_event_name(ev->ev[i].kind), id, AUDIT_R_OK, e);
+				      auth_event_name(ev->ev[i].kind), obj, AUDIT_R_OK, e);
 		if (rc)
 			return rc;
 	}
@@ -489,6 +693,7 @@ struct user_add_job {
 	const struct auth_config *auth;
 	const struct audit_config *audit;
 	struct app_actor actor;
+	struct auth_session ses;        /* the caller: which roles it may give */
 	char login[AUTH_LOGIN_MAX + 1];
 	char display_name[AUTH_NAME_MAX + 1];
 	char role[AUTH_ROLE_MAX + 1];
@@ -516,14 +721,21 @@ static void user_add_work(void *arg, void *pool_ctx)
 	else
 		goto out;
 	if (rc == 0)
-		rc = auth_staff_add(&id, s, j->auth, j->actor.tenant, j->login, j->display_name,
-				    j->password, &role, 1, j->now, &ev, &j->e);
+		rc = auth_staff_add_by(&id, s, j->auth, &j->ses, j->login, j->display_name,
+				       j->password, &role, 1, j->now, &ev, &j->e);
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
 	if (rc == 0)
 		rc = store_commit(s, &j->e);
 	else
 		store_rollback(s);
+	if (rc == ERR_DENIED) {
+		/* the refusal is on the record too */
+		struct err ae;
+		if (app_audit_as(s, j->audit, &j->actor, "auth.grant_denied", "role", j->role,
+				 AUDIT_R_DENIED, &ae))
+			rc = err_set(&j->e, ae.code, "audit of a refused grant: %s", ae.detail);
+	}
 out:
 	if (rc)
 		explicit_bzero(j->password, sizeof j->password);
@@ -541,6 +753,10 @@ static int user_add_done(struct http_req *r, void *arg)
 				    (l == HTML_EN ? "That user name is taken." : "そのユーザー名は使われています。") :
 				    (l == HTML_EN ? "Check the user name, name and role." :
 						    "ユーザー名・氏名・役割を確認してください。"));
+	if (rc == ERR_DENIED)
+		return render_users(r, 403, NULL, l == HTML_EN
+			? "You cannot give that role: it has permissions you do not hold yourself."
+			: "その役割は付与できません。ご自身が持っていない権限を含んでいます。");
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, j->e.detail);
 	struct buf n;
@@ -557,7 +773,7 @@ static int user_add_done(struct http_req *r, void *arg)
 int page_users_add(struct http_req *r)
 {
 	struct user_add_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
-				  .now = app_now() };
+				  .ses = app_req(r)->ses, .now = app_now() };
 	app_actor_of(&j.actor, r);
 	snprintf(j.login, sizeof j.login, "%s", http_param(r, "login"));
 	snprintf(j.display_name, sizeof j.display_name, "%s", http_param(r, "display_name"));

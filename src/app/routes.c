@@ -75,6 +75,14 @@ static const struct http_param_spec p_code[] = {
 	{ "code", HTTP_FORM, 32, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* enrolment; replacing a second factor also asks for the password and a
+ * current code (TOTP or recovery code) */
+static const struct http_param_spec p_enrol[] = {
+	{ "code", HTTP_FORM, 32, NULL, 0 },
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 0 },
+	{ "current", HTTP_FORM, 32, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_user_add[] = {
 	{ "login", HTTP_FORM, AUTH_LOGIN_MAX, v_login, 1 },
 	{ "display_name", HTTP_FORM, AUTH_NAME_MAX, NULL, 1 },
@@ -427,7 +435,7 @@ const struct http_route app_routes[] = {
 	{ "GET", "/login/code", "pending", HTTP_KIND_HTML, 0, NULL, page_totp_form, "login.code" },
 	{ "POST", "/login/code", "pending", HTTP_KIND_HTML, 0, p_code, page_totp_post, "login.code.post" },
 	{ "GET", "/account/totp", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_form, "enrol" },
-	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_code, page_enrol_post, "enrol.post" },
+	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_enrol, page_enrol_post, "enrol.post" },
 	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_login_form, "resident.login" },
 	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_login, "resident.login.post" },
 	{ "GET", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_register_form, "resident.register" },

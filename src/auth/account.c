@@ -85,7 +85,7 @@ int auth_staff_add(int64_t *id_out, struct store *s,
 	" st.failed_count, st.locked_until, st.created_at," \
 	" st.password_changed_at," \
 	" CASE WHEN st.totp_secret IS NULL THEN 0 ELSE 1 END," \
-	" r.name, r.needs_mfa" \
+	" r.name, r.needs_mfa, st.totp_changed_at" \
 	" FROM staff st LEFT JOIN staff_roles sr ON sr.staff_id = st.id" \
 	" LEFT JOIN roles r ON r.id = sr.role_id"
 
@@ -124,6 +124,7 @@ static int staff_rows(struct store *s, const char *sql,
 			cur.created_at = store_col_int(r, 7);
 			cur.password_changed_at = store_col_int(r, 8);
 			cur.totp_enrolled = store_col_int(r, 9) != 0;
+			cur.totp_changed_at = store_col_int(r, 12);
 		}
 		if (!store_col_isnull(r, 10)) {
 			size_t len = strlen(cur.roles);

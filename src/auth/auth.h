@@ -94,6 +94,8 @@ struct auth_config {
 	int64_t lockout_secs;              /* 900                              */
 	int source_max_failures;           /* per source address: 20 ...       */
 	int64_t source_window_secs;        /* ... per 600 s                    */
+	int register_max_per_source;       /* resident registrations: 10 per
+					      source address per window above */
 	int64_t staff_idle_secs;           /* 900                              */
 	int64_t staff_absolute_secs;       /* 43200                            */
 	int64_t resident_idle_secs;        /* 1800                             */
@@ -179,6 +181,7 @@ enum auth_event_kind {
 	AUTH_EV_ROLE_GRANTED,
 	AUTH_EV_ROLE_REVOKED,
 	AUTH_EV_RESIDENT_CREATED,
+	AUTH_EV_TOTP_REPLACED,             /* second factor replaced (re-authenticated) */
 };
 
 struct auth_event {
@@ -199,6 +202,13 @@ struct auth_events {
 
 /* auth_event_name -- "staff.created", "role.granted", ... (stable). */
 const char *auth_event_name(enum auth_event_kind k);
+/* auth_event_object -- the audit object of an event, the one format every
+ * caller writes: "<account id>" or "<account id>:<role>" for events about
+ * an account, "<role>" or "<role>:<permission>" for events about a role
+ * (so a role.granted record always names the role).  out gets at most
+ * cap - 1 bytes (AUTH_EVENT_OBJECT_MAX is enough). */
+#define AUTH_EVENT_OBJECT_MAX (24 + AUTH_ROLE_MAX + AUTH_PERM_MAX + 4)
+void auth_event_object(char *out, size_t cap, const struct auth_event *ev);
 
 /* ------------------------------------------------------------------ */
 /* Accounts                                                           */
@@ -217,6 +227,8 @@ struct auth_staff {
 	int64_t locked_until;              /* 0 or Unix seconds               */
 	int64_t created_at;
 	int64_t password_changed_at;
+	int64_t totp_changed_at;           /* 0, or when the second factor was
+					      last replaced (shown to the user) */
 	char roles[AUTH_ROLES_TEXT_MAX];   /* "admin,staff" (sorted)          */
 };
 
@@ -387,13 +399,24 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 		     const char *login, const char *password,
 		     const char *source, int64_t now, struct err *e);
 /* auth_staff_login_code -- step 2, on a session in AUTH_STAGE_TOTP: a
- * 6-digit TOTP code or a recovery code.  On success the pending session
- * is replaced by a new full one with mfa_ok (new token in out->token).
- * Failures count towards the account's lockout. */
+ * 6-digit TOTP code or a recovery code (out->used_recovery_code says
+ * which).  On success the pending session is replaced by a new full one
+ * with mfa_ok (new token in out->token), and only then is the account's
+ * failure counter cleared: a right password alone does not clear it, so
+ * "password, wrong codes, password again" still locks the account. */
 int auth_staff_login_code(struct auth_login *out, struct store *s,
 			  const struct auth_config *c,
 			  const struct auth_session *pending,
 			  const char *code, const char *source, int64_t now,
+			  struct err *e);
+/* auth_register_attempt -- count one resident registration from source
+ * (hashed, with a key other than the login failures', in the same table:
+ * registrations and login failures are counted apart, and purged with
+ * them).  0: go ahead (the attempt is recorded); ERR_LIMIT: the source made
+ * cfg->register_max_per_source attempts in the last source_window_secs
+ * (nothing recorded).  Call it before the registration's password hash. */
+int auth_register_attempt(struct store *s, const struct auth_config *c,
+			  const char *tenant, const char *source, int64_t now,
 			  struct err *e);
 /* auth_resident_login -- e-mail and password; a full session. */
 int auth_resident_login(struct auth_login *out, struct store *s,
@@ -431,8 +454,9 @@ struct auth_recovery_codes {
 	char code[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1];
 };
 
-/* auth_totp_enrol_confirm -- the first valid code of the pending secret
- * makes it the account's secret; 10 new recovery codes (show once) replace
+/* auth_totp_enrol_confirm -- first enrolment only (ERR_DENIED when the
+ * account already has a second factor: see auth_totp_replace_confirm):
+ * the first valid code of the pending secret makes it the account's secret; 10 new recovery codes (show once) replace
  * any old ones; the session is replaced by a full one with mfa_ok (new
  * token in out->token).  ERR_AUTH (outcome BAD_CODE) for a wrong code. */
 int auth_totp_enrol_confirm(struct auth_login *out,
@@ -441,6 +465,26 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 			    const struct auth_session *ses, const char *code,
 			    int64_t now, struct auth_events *ev,
 			    struct err *e);
+/* auth_totp_replace_confirm -- replace the second factor of an account
+ * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
+ * the pending secret (auth_totp_enrol_begin) becomes the account's once
+ * new_code is valid for it AND the user re-authenticates with the
+ * password and a code of the current factor (a TOTP code, its step spent,
+ * or a recovery code, spent).  ERR_AUTH with out->outcome BAD_CODE (new
+ * code wrong: not counted), BAD_CREDENTIALS (password or current code
+ * wrong: counted towards the lockout, out->locked_now) or LOCKED.  On
+ * success: 10 new recovery codes, totp_changed_at = now, failures
+ * cleared, every other session of the account ended, this session
+ * replaced (new token in out->token); events totp.replaced (value 1 when
+ * a recovery code was used), recovery.regenerated, sessions.killed.
+ * Argon2id runs here: call it off the event loop. */
+int auth_totp_replace_confirm(struct auth_login *out,
+			      struct auth_recovery_codes *codes,
+			      struct store *s, const struct auth_config *c,
+			      const struct auth_session *ses,
+			      const char *password, const char *current_code,
+			      const char *new_code, int64_t now,
+			      struct auth_events *ev, struct err *e);
 /* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */
 int auth_recovery_codes_regenerate(struct auth_recovery_codes *codes,
 				   struct store *s,
@@ -541,9 +585,38 @@ int auth_role_list(struct store *s, const char *tenant,
 int auth_staff_role_grant(struct store *s, const char *tenant,
 			  int64_t staff_id, const char *role,
 			  struct auth_events *ev, struct err *e);
+/* auth_staff_role_revoke -- ERR_NOTFOUND when staff_id is not a staff
+ * member of tenant (nothing changes), as for a grant. */
 int auth_staff_role_revoke(struct store *s, const char *tenant,
 			   int64_t staff_id, const char *role,
 			   struct auth_events *ev, struct err *e);
+
+/* Who may give a role.  The rule, for every path where a member of staff
+ * gives roles (the users page, grants): a caller may give a role only if
+ * it holds every permission of that role itself (under the rules of
+ * auth_has_permission: FULL session, needs_mfa roles only with mfa_ok), or
+ * if it holds roles.manage.  So staff.manage alone cannot mint an
+ * administrator.  The unchecked auth_staff_add / auth_staff_role_grant
+ * are for the operator (CLI, set-up) only.
+ *
+ * auth_role_grantable -- 1 when the session may give role, 0 when not,
+ * ERR_NOTFOUND for an unknown role, < 0 on error (callers fail closed). */
+int auth_role_grantable(struct store *s, const struct auth_session *by,
+			const char *role, struct err *e);
+/* auth_staff_add_by -- auth_staff_add for a caller: ERR_DENIED (nothing
+ * created) when `by` may not give one of the roles. */
+int auth_staff_add_by(int64_t *id_out, struct store *s,
+		      const struct auth_config *c,
+		      const struct auth_session *by, const char *login,
+		      const char *display_name, const char *password,
+		      const char *const *roles, int nroles, int64_t now,
+		      struct auth_events *ev, struct err *e);
+/* auth_staff_role_grant_by -- auth_staff_role_grant in the caller's own
+ * tenant: ERR_NOTFOUND for a staff id not in that tenant, ERR_DENIED
+ * when `by` may not give the role. */
+int auth_staff_role_grant_by(struct store *s, const struct auth_session *by,
+			     int64_t staff_id, const char *role,
+			     struct auth_events *ev, struct err *e);
 
 /* auth_has_permission -- 1 when the session may use perm, 0 when not,
  * < 0 on error (callers must treat errors as "no": fail closed).  Only a

@@ -66,6 +66,18 @@ int auth_fail_source(struct store *s, const char *tenant, const char *source,
 		     int64_t now, struct err *e);
 int auth_source_throttled(struct store *s, const struct auth_config *c,
 			  const char *source, int64_t now, struct err *e);
+/* The second factor of a staff member: a 6-digit TOTP code of the sealed
+ * secret (its step spent: totp_last_step grows) or an unused recovery code
+ * (spent).  1 accepted, 0 not (*bad: BAD_CODE or CODE_REUSED), < 0 error.
+ * Counts nothing: the caller counts the failure. */
+int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
+			   int *recovery_left, struct store *s,
+			   const struct auth_config *c, int64_t staff_id,
+			   const unsigned char *sealed, size_t sealed_len,
+			   const char *code, int64_t now, struct err *e);
+/* failed_count and locked_until back to 0: only after a full login */
+int auth_reset_failures(struct store *s, enum auth_kind kind, int64_t id,
+			struct err *e);
 
 /* Roles (rbac.c): 1 if some role of the staff member needs 2FA. */
 int auth_staff_needs_mfa(struct store *s, const char *tenant,

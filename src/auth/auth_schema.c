@@ -6,7 +6,9 @@
  * columns are Unix seconds (BIGINT); booleans are INTEGER 0/1; nothing
  * secret is stored in the clear: password_hash is Argon2id, totp_secret
  * and totp_pending are sealed (crypto_secretbox), recovery code and
- * session token columns hold SHA-256 hex, source addresses are hashed.
+ * session token columns hold SHA-256 hex, source addresses are hashed
+ * (login_failures also holds resident registrations, hashed with another
+ * key, for their per-address throttle).
  * Requires the "core" schema (tenant_schema) to be migrated first.
  */
 #include "auth/auth.h"
@@ -88,6 +90,10 @@ static const struct store_migration auth_migrations[] = {
 	  " source_hash TEXT NOT NULL,"           /* BLAKE2b hex of the address */
 	  " at BIGINT NOT NULL);"
 	  "CREATE INDEX login_failures_source ON login_failures (source_hash, at);" },
+	{ 2, "when the second factor was last replaced",
+	  /* shown on the account page: staff have no e-mail address to be
+	   * told by */
+	  "ALTER TABLE staff ADD COLUMN totp_changed_at BIGINT NOT NULL DEFAULT 0;" },
 };
 
 const struct store_module_schema auth_schema = {

@@ -230,8 +230,21 @@ const char *auth_event_name(enum auth_event_kind k)
 	case AUTH_EV_ROLE_GRANTED: return "role.granted";
 	case AUTH_EV_ROLE_REVOKED: return "role.revoked";
 	case AUTH_EV_RESIDENT_CREATED: return "resident.created";
+	case AUTH_EV_TOTP_REPLACED: return "totp.replaced";
 	}
 	return "unknown";
+}
+
+void auth_event_object(char *out, size_t cap, const struct auth_event *x)
+{
+	if (!out || cap == 0)
+		return;
+	if (x->account_id)
+		snprintf(out, cap, "%lld%s%s", (long long)x->account_id,
+			 x->role[0] ? ":" : "", x->role);
+	else
+		snprintf(out, cap, "%s%s%s", x->role, x->permission[0] ? ":" : "",
+			 x->permission);
 }
 
 void auth_sha256_hex(char out[65], const void *p, size_t n)

@@ -15,8 +15,11 @@
  *     concurrent failures are all counted.  max_failures consecutive
  *     failures lock the account for lockout_secs; while locked, the
  *     password is not even compared, and the answer is ERR_AUTH whatever
- *     was typed.  A success resets the counter.  Wrong TOTP / recovery
- *     codes count as failures too.
+ *     was typed.  Only a full login resets the counter: the password of
+ *     an account without a second factor, or the password AND the code
+ *     (TOTP or recovery) of one with it.  A right password before the
+ *     code resets nothing, so wrong codes keep counting across logins.
+ *     Wrong TOTP / recovery codes count as failures too.
  *   - Per source address: every failure adds a row to login_failures
  *     (source hashed); source_max_failures in source_window_secs throttle
  *     every login from that address across all tenants.  Successes do not
@@ -39,15 +42,47 @@ static const char *table_of(enum auth_kind k)
 	return k == AUTH_KIND_RESIDENT ? "residents" : "staff";
 }
 
-static void source_hash(char out[33], const char *source)
+/* the address hashed with a 16-byte key: "madoguchi-source" for login
+ * failures, another for registrations, so each counts apart in one table */
+static void keyed_source_hash(char out[33], const char *source, const char *key)
 {
 	unsigned char h[16];
 	if (!source || !*source)
 		source = "-";
 	size_t n = strnlen(source, AUTH_SOURCE_MAX);
 	crypto_generichash(h, sizeof h, (const unsigned char *)source, n,
-			   (const unsigned char *)"madoguchi-source", 16);
+			   (const unsigned char *)key, 16);
 	sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+static void source_hash(char out[33], const char *source)
+{
+	keyed_source_hash(out, source, "madoguchi-source");
+}
+
+int auth_register_attempt(struct store *s, const struct auth_config *c,
+			  const char *tenant, const char *source, int64_t now,
+			  struct err *e)
+{
+	int rc = auth_valid_tenant(tenant, e);
+	if (rc)
+		return rc;
+	char h[33];
+	keyed_source_hash(h, source, "madoguchi-regist");
+	int64_t n = 0;
+	struct store_val v[] = { sv_text(h), sv_int(now - c->source_window_secs) };
+	rc = store_query_int(&n, s, "SELECT count(*) FROM login_failures"
+			     " WHERE source_hash = $1 AND at > $2", v, 2, e);
+	if (rc)
+		return rc;
+	if (n >= c->register_max_per_source)
+		return err_set(e, ERR_LIMIT, "%lld registrations from one source"
+			       " address in %lld s", (long long)n,
+			       (long long)c->source_window_secs);
+	struct store_val w[] = { sv_text(tenant), sv_text(h), sv_int(now) };
+	rc = store_exec(s, "INSERT INTO login_failures (tenant, source_hash, at)"
+			" VALUES ($1, $2, $3)", w, 3, e);
+	return rc < 0 ? rc : 0;
 }
 
 int auth_source_throttled(struct store *s, const struct auth_config *c,
@@ -94,8 +129,8 @@ int auth_fail_account(int *locked_now, struct store *s,
 	return rc;
 }
 
-static int reset_failures(struct store *s, enum auth_kind kind, int64_t id,
-			  struct err *e)
+int auth_reset_failures(struct store *s, enum auth_kind kind, int64_t id,
+			struct err *e)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "UPDATE %s SET failed_count = 0,"
@@ -206,7 +241,7 @@ static int password_step(struct acct *a, struct auth_login *out,
 	out->account_id = a->id;
 	if (a->locked_until != 0) {
 		/* the lockout is over: start counting afresh */
-		rc = reset_failures(s, kind, a->id, e);
+		rc = auth_reset_failures(s, kind, a->id, e);
 		if (rc)
 			return rc;
 		a->failed = 0;
@@ -220,11 +255,8 @@ static int password_step(struct acct *a, struct auth_login *out,
 			return rc;
 		return fail(out, AUTH_OUT_BAD_CREDENTIALS, e, "wrong password");
 	}
-	if (a->failed) {
-		rc = reset_failures(s, kind, a->id, e);
-		if (rc)
-			return rc;
-	}
+	/* the counter is cleared by the caller once the login is full, not
+	 * here: a second factor may still be owed */
 	if (crypto_pwhash_str_needs_rehash(a->hash, c->opslimit, c->memlimit) != 0) {
 		/* the configured cost changed: upgrade the stored hash */
 		char h[AUTH_HASH_MAX];
@@ -274,6 +306,12 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 			out->outcome = AUTH_OUT_ENROL_NEEDED;
 		}
 	}
+	if (stage == AUTH_STAGE_FULL && a.failed) {
+		/* no second factor: the password was the whole login */
+		rc = auth_reset_failures(s, AUTH_KIND_STAFF, a.id, e);
+		if (rc)
+			return rc;
+	}
 	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF, a.id, stage,
 				 0, now, e);
 	if (rc)
@@ -301,6 +339,11 @@ int auth_resident_login(struct auth_login *out, struct store *s,
 	if (rc)
 		return rc;
 	out->outcome = AUTH_OUT_OK;
+	if (a.failed) {
+		rc = auth_reset_failures(s, AUTH_KIND_RESIDENT, a.id, e);
+		if (rc)
+			return rc;
+	}
 	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_RESIDENT, a.id,
 				 AUTH_STAGE_FULL, 0, now, e);
 	if (rc)
@@ -323,6 +366,47 @@ static int as_totp(char digits[AUTH_TOTP_DIGITS + 1], const char *code)
 	return n == AUTH_TOTP_DIGITS;
 }
 
+int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
+			   int *recovery_left, struct store *s,
+			   const struct auth_config *c, int64_t staff_id,
+			   const unsigned char *sealed, size_t sealed_len,
+			   const char *code, int64_t now, struct err *e)
+{
+	*bad = AUTH_OUT_BAD_CODE;
+	*used_recovery = 0;
+	int ok = 0, rc;
+	char digits[AUTH_TOTP_DIGITS + 1];
+	if (code && as_totp(digits, code)) {
+		unsigned char secret[AUTH_TOTP_SECRET_LEN];
+		rc = auth_unseal(secret, c, sealed, sealed_len, e);
+		if (rc)
+			return rc;
+		int64_t step = 0;
+		ok = auth_totp_check_code(&step, secret, sizeof secret, digits, now,
+					  c->totp_window, NULL) == 0;
+		sodium_memzero(secret, sizeof secret);
+		sodium_memzero(digits, sizeof digits);
+		if (ok) {
+			struct store_val u[] = { sv_int(step), sv_int(staff_id) };
+			rc = store_exec(s, "UPDATE staff SET totp_last_step = $1"
+					" WHERE id = $2 AND totp_last_step < $1", u, 2, e);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				ok = 0;
+				*bad = AUTH_OUT_CODE_REUSED;
+			}
+		}
+	} else if (code) {
+		rc = auth_recovery_use(recovery_left, s, staff_id, code, now, e);
+		if (rc < 0)
+			return rc;
+		ok = rc == 1;
+		*used_recovery = ok;
+	}
+	return ok;
+}
+
 /* Replace the session `old_id` by a new FULL one with mfa_ok. */
 static int upgrade_session(struct auth_login *out, struct store *s,
 			   const struct auth_config *c, const char *tenant,
@@ -337,7 +421,7 @@ static int upgrade_session(struct auth_login *out, struct store *s,
 	if (rc == 0)
 		rc = err_set(e, ERR_AUTH, "session %lld vanished", (long long)old_id);
 	if (rc > 0)
-		rc = reset_failures(s, AUTH_KIND_STAFF, staff_id, e);
+		rc = auth_reset_failures(s, AUTH_KIND_STAFF, staff_id, e);
 	if (rc == 0)
 		rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF,
 					 staff_id, AUTH_STAGE_FULL, 1, now, e);
@@ -402,37 +486,12 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 		return fail(out, AUTH_OUT_BAD_CODE, e, "no TOTP secret");
 	}
 	enum auth_outcome bad = AUTH_OUT_BAD_CODE;
-	int ok = 0;
-	char digits[AUTH_TOTP_DIGITS + 1];
-	if (code && as_totp(digits, code)) {
-		unsigned char secret[AUTH_TOTP_SECRET_LEN];
-		rc = auth_unseal(secret, c, sealed, sealed_len, e);
-		if (rc)
-			return rc;
-		int64_t step = 0;
-		ok = auth_totp_check_code(&step, secret, sizeof secret, digits, now,
-					  c->totp_window, NULL) == 0;
-		sodium_memzero(secret, sizeof secret);
-		sodium_memzero(digits, sizeof digits);
-		if (ok) {
-			struct store_val u[] = { sv_int(step), sv_int(pending->account_id) };
-			rc = store_exec(s, "UPDATE staff SET totp_last_step = $1"
-					" WHERE id = $2 AND totp_last_step < $1", u, 2, e);
-			if (rc < 0)
-				return rc;
-			if (rc == 0) {
-				ok = 0;
-				bad = AUTH_OUT_CODE_REUSED;
-			}
-		}
-	} else if (code) {
-		rc = auth_recovery_use(&out->recovery_codes_left, s,
-				       pending->account_id, code, now, e);
-		if (rc < 0)
-			return rc;
-		ok = rc == 1;
-		out->used_recovery_code = ok;
-	}
+	int ok = auth_second_factor_use(&bad, &out->used_recovery_code,
+					&out->recovery_codes_left, s, c,
+					pending->account_id, sealed, sealed_len,
+					code, now, e);
+	if (ok < 0)
+		return ok;
 	if (!ok) {
 		rc = auth_fail_account(&out->locked_now, s, c, AUTH_KIND_STAFF,
 				       pending->account_id, now, e);

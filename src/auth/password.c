@@ -68,6 +68,7 @@ int auth_config_init(struct auth_config *c, enum auth_hash_cost cost,
 	c->lockout_secs = 15 * 60;
 	c->source_max_failures = 20;
 	c->source_window_secs = 10 * 60;
+	c->register_max_per_source = 10;
 	c->staff_idle_secs = 15 * 60;
 	c->staff_absolute_secs = 12 * 3600;
 	c->resident_idle_secs = 30 * 60;

@@ -15,6 +15,11 @@
  *     every call, so a revoked role is revoked at once.
  *   - Built-in roles cannot be deleted (their permissions can be edited).
  *   - Every change is reported as an auth_event; no-ops report nothing.
+ *   - A member of staff gives a role (auth_staff_add_by,
+ *     auth_staff_role_grant_by) only when holding every permission of it,
+ *     or roles.manage: staff.manage alone cannot mint an administrator.
+ *   - Grants and revokes name a staff id of the tenant: another tenant's
+ *     id is ERR_NOTFOUND and changes nothing.
  */
 #include "auth/auth_int.h"
 
@@ -330,23 +335,33 @@ int auth_role_list(struct store *s, const char *tenant,
 	return rc < 0 ? rc : count;
 }
 
+/* 0 when staff_id is a staff member of tenant, else ERR_NOTFOUND */
+static int staff_in_tenant(struct store *s, const char *tenant,
+			   int64_t staff_id, struct err *e)
+{
+	int64_t have = 0;
+	struct store_val st[] = { sv_text(tenant), sv_int(staff_id) };
+	int rc = store_query_int(&have, s, "SELECT count(*) FROM staff"
+				 " WHERE tenant = $1 AND id = $2", st, 2, e);
+	if (rc)
+		return rc;
+	if (!have)
+		return err_set(e, ERR_NOTFOUND, "staff %lld not found in tenant %s",
+			       (long long)staff_id, tenant);
+	return 0;
+}
+
 int auth_staff_role_grant(struct store *s, const char *tenant, int64_t staff_id,
 			  const char *role, struct auth_events *ev, struct err *e)
 {
 	int rc;
 	if ((rc = auth_valid_tenant(tenant, e)) || (rc = auth_valid_role(role, e)))
 		return rc;
-	int64_t id = 0, have = 0, nroles = 0;
+	int64_t id = 0, nroles = 0;
 	if ((rc = role_find(&id, NULL, NULL, s, tenant, role, e)))
 		return rc;
-	struct store_val st[] = { sv_text(tenant), sv_int(staff_id) };
-	rc = store_query_int(&have, s, "SELECT count(*) FROM staff"
-			     " WHERE tenant = $1 AND id = $2", st, 2, e);
-	if (rc)
+	if ((rc = staff_in_tenant(s, tenant, staff_id, e)))
 		return rc;
-	if (!have)
-		return err_set(e, ERR_NOTFOUND, "staff %lld not found in tenant %s",
-			       (long long)staff_id, tenant);
 	struct store_val cnt[] = { sv_int(staff_id) };
 	rc = store_query_int(&nroles, s, "SELECT count(*) FROM staff_roles"
 			     " WHERE staff_id = $1", cnt, 1, e);
@@ -382,6 +397,10 @@ int auth_staff_role_revoke(struct store *s, const char *tenant, int64_t staff_id
 		return rc;
 	int64_t id = 0;
 	if ((rc = role_find(&id, NULL, NULL, s, tenant, role, e)))
+		return rc;
+	/* another tenant's id (or none) is not found, as for a grant: the
+	 * DELETE below would match nothing and report success */
+	if ((rc = staff_in_tenant(s, tenant, staff_id, e)))
 		return rc;
 	struct store_val v[] = { sv_text(tenant), sv_int(staff_id), sv_int(id) };
 	rc = store_exec(s, "DELETE FROM staff_roles WHERE tenant = $1"
@@ -481,3 +500,88 @@ int auth_session_permissions(struct store *s, const struct auth_session *ses,
 	return rc < 0 ? rc : n;
 }
 /* --- end apply --- */
+
+/* --- who may give a role (auth.h: auth_role_grantable) --- */
+int auth_role_grantable(struct store *s, const struct auth_session *by,
+			const char *role, struct err *e)
+{
+	if (!by || by->id <= 0 || by->kind != AUTH_KIND_STAFF ||
+	    by->stage != AUTH_STAGE_FULL)
+		return 0;
+	int rc;
+	if ((rc = auth_valid_tenant(by->tenant, e)) || (rc = auth_valid_role(role, e)))
+		return rc;
+	int64_t id = 0;
+	if ((rc = role_find(&id, NULL, NULL, s, by->tenant, role, e)))
+		return rc;
+	rc = auth_has_permission(s, by, AUTH_PERM_ROLES_MANAGE, e);
+	if (rc != 0)
+		return rc;      /* 1: roles.manage gives any role; < 0: error */
+	/* the role's permissions the caller does not hold itself */
+	int64_t missing = 0;
+	struct store_val v[] = { sv_int(id), sv_text(by->tenant),
+				 sv_int(by->account_id), sv_int(by->mfa_ok ? 1 : 0) };
+	rc = store_query_int(&missing, s,
+		"SELECT count(*) FROM role_permissions p WHERE p.role_id = $1"
+		" AND p.permission NOT IN (SELECT hp.permission FROM staff st"
+		"  JOIN staff_roles sr ON sr.staff_id = st.id"
+		"  JOIN roles r ON r.id = sr.role_id"
+		"  JOIN role_permissions hp ON hp.role_id = r.id"
+		"  WHERE st.tenant = $2 AND st.id = $3 AND st.status = 'active'"
+		"  AND r.tenant = $2 AND (r.needs_mfa = 0 OR CAST($4 AS INTEGER) = 1))",
+		v, 4, e);
+	if (rc)
+		return rc;
+	return missing == 0;
+}
+
+/* ERR_DENIED unless `by` may give every one of roles */
+static int check_grantable(struct store *s, const struct auth_session *by,
+			   const char *const *roles, int nroles, struct err *e)
+{
+	for (int i = 0; i < nroles; i++) {
+		int rc = auth_role_grantable(s, by, roles[i], e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return err_set(e, ERR_DENIED, "session %lld may not give role %s:"
+				       " it lacks a permission of that role",
+				       (long long)(by ? by->id : 0), roles[i]);
+	}
+	return 0;
+}
+
+int auth_staff_add_by(int64_t *id_out, struct store *s,
+		      const struct auth_config *c,
+		      const struct auth_session *by, const char *login,
+		      const char *display_name, const char *password,
+		      const char *const *roles, int nroles, int64_t now,
+		      struct auth_events *ev, struct err *e)
+{
+	*id_out = 0;
+	if (!by)
+		return err_set(e, ERR_DENIED, "no caller session");
+	if (nroles < 0 || nroles > AUTH_ROLES_PER_STAFF)
+		return err_set(e, ERR_LIMIT, "at most %d roles", AUTH_ROLES_PER_STAFF);
+	int rc = check_grantable(s, by, roles, nroles, e);
+	if (rc)
+		return rc;
+	return auth_staff_add(id_out, s, c, by->tenant, login, display_name, password,
+			      roles, nroles, now, ev, e);
+}
+
+int auth_staff_role_grant_by(struct store *s, const struct auth_session *by,
+			     int64_t staff_id, const char *role,
+			     struct auth_events *ev, struct err *e)
+{
+	if (!by)
+		return err_set(e, ERR_DENIED, "no caller session");
+	int rc;
+	if ((rc = auth_valid_tenant(by->tenant, e)) || (rc = auth_valid_role(role, e)))
+		return rc;
+	if ((rc = staff_in_tenant(s, by->tenant, staff_id, e)))
+		return rc;
+	if ((rc = check_grantable(s, by, &role, 1, e)))
+		return rc;
+	return auth_staff_role_grant(s, by->tenant, staff_id, role, ev, e);
+}

@@ -10,6 +10,12 @@
  *   - A secret becomes the account's only after a first valid code
  *     (confirmation); until then it is `totp_pending`, valid for
  *     cfg->enrol_pending_secs.
+ *   - A first enrolment (no second factor yet) needs only the session.
+ *     Replacing an existing second factor needs re-authentication: the
+ *     password and a code of the current factor (TOTP or a recovery
+ *     code), checked by auth_totp_replace_confirm; auth_totp_enrol_confirm
+ *     refuses an account that has one.  A replacement ends every other
+ *     session of the account and records totp_changed_at.
  *   - Codes are compared in constant time (validate callback).
  *   - Recovery codes: 10 per account, 16 symbols of Crockford base32 (80
  *     bits) each; only SHA-256 of the normalised code is stored (80 bits
@@ -328,6 +334,10 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 			       (long long)ses->account_id);
 	if ((rc = may_enrol(ses, enrolled, e)))
 		return rc;
+	if (enrolled)
+		return err_set(e, ERR_DENIED, "staff %lld has a second factor: replacing"
+			       " it needs re-authentication (auth_totp_replace_confirm)",
+			       (long long)ses->account_id);
 	if (!have || at + c->enrol_pending_secs <= now) {
 		out->outcome = AUTH_OUT_BAD_CODE;
 		return err_set(e, ERR_AUTH, "no pending TOTP enrolment for staff %lld",
@@ -358,6 +368,9 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 		rc = err_set(e, ERR_CONFLICT, "TOTP enrolment changed meanwhile");
 	if (rc > 0)
 		rc = auth_recovery_store_new(codes, s, ses->tenant, ses->account_id, e);
+	/* the first code of the new factor completes a full login */
+	if (rc == 0)
+		rc = auth_reset_failures(s, AUTH_KIND_STAFF, ses->account_id, e);
 	struct store_val d[] = { sv_int(ses->id) };
 	if (rc == 0)
 		rc = store_exec(s, "DELETE FROM sessions WHERE id = $1", d, 1, e);
@@ -379,6 +392,157 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 	auth_ev_add(ev, AUTH_EV_RECOVERY_REGENERATED, ses->tenant, ses->account_id,
 		    NULL, NULL, AUTH_RECOVERY_CODES);
 	return 0;
+}
+
+int auth_totp_replace_confirm(struct auth_login *out,
+			      struct auth_recovery_codes *codes,
+			      struct store *s, const struct auth_config *c,
+			      const struct auth_session *ses,
+			      const char *password, const char *current_code,
+			      const char *new_code, int64_t now,
+			      struct auth_events *ev, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	memset(codes, 0, sizeof *codes);
+	out->kind = AUTH_KIND_STAFF;
+	out->account_id = ses->account_id;
+	struct store_rows *r;
+	struct store_val v[] = { sv_text(ses->tenant), sv_int(ses->account_id) };
+	int rc = store_query(&r, s, "SELECT totp_pending, totp_pending_at,"
+			     " totp_secret, status, locked_until, password_hash"
+			     " FROM staff WHERE tenant = $1 AND id = $2", v, 2, e);
+	if (rc)
+		return rc;
+	unsigned char pending[AUTH_SEALED_LEN], current[AUTH_SEALED_LEN];
+	char hash[AUTH_HASH_MAX] = "";
+	size_t n = 0;
+	int have = 0, enrolled = 0, active = 0;
+	int64_t at = 0, locked_until = 0;
+	rc = store_rows_next(r, e);
+	if (rc == 1) {
+		const void *b = store_col_isnull(r, 0) ? NULL : store_col_blob(r, 0, &n);
+		if (b && n == AUTH_SEALED_LEN) {
+			memcpy(pending, b, n);
+			have = 1;
+		}
+		at = store_col_int(r, 1);
+		b = store_col_isnull(r, 2) ? NULL : store_col_blob(r, 2, &n);
+		if (b && n == AUTH_SEALED_LEN) {
+			memcpy(current, b, n);
+			enrolled = 1;
+		}
+		active = strcmp(store_col_text(r, 3), "active") == 0;
+		locked_until = store_col_int(r, 4);
+		snprintf(hash, sizeof hash, "%s", store_col_text(r, 5));
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !active)
+		rc = err_set(e, ERR_DENIED, "staff %lld not found or disabled",
+			     (long long)ses->account_id);
+	else if (!enrolled)
+		rc = err_set(e, ERR_DENIED, "staff %lld has no second factor to replace",
+			     (long long)ses->account_id);
+	else
+		rc = may_enrol(ses, enrolled, e);
+	if (rc)
+		goto out;
+	if (locked_until > now) {
+		(void)auth_password_verify(c->dummy_hash, password ? password : "", NULL);
+		out->outcome = AUTH_OUT_LOCKED;
+		rc = err_set(e, ERR_AUTH, "staff %lld locked", (long long)ses->account_id);
+		goto out;
+	}
+	/* the new factor's first code: a typing slip, not a guess at a
+	 * secret, so it is not counted */
+	int64_t step = 0;
+	if (!have || at + c->enrol_pending_secs <= now) {
+		out->outcome = AUTH_OUT_BAD_CODE;
+		rc = err_set(e, ERR_AUTH, "no pending TOTP enrolment for staff %lld",
+			     (long long)ses->account_id);
+		goto out;
+	}
+	unsigned char secret[AUTH_TOTP_SECRET_LEN];
+	if ((rc = auth_unseal(secret, c, pending, sizeof pending, e)))
+		goto out;
+	rc = auth_totp_check_code(&step, secret, sizeof secret, new_code ? new_code : "",
+				  now, c->totp_window, NULL);
+	sodium_memzero(secret, sizeof secret);
+	if (rc) {
+		out->outcome = AUTH_OUT_BAD_CODE;
+		rc = err_set(e, ERR_AUTH, "new TOTP confirmation code wrong (staff %lld)",
+			     (long long)ses->account_id);
+		goto out;
+	}
+	/* re-authentication: the password, then the current factor; each
+	 * failure counts towards the lockout like a failed login */
+	int ok = auth_password_verify(hash, password ? password : "", NULL) == 0;
+	if (ok) {
+		enum auth_outcome bad;
+		ok = auth_second_factor_use(&bad, &out->used_recovery_code,
+					    &out->recovery_codes_left, s, c,
+					    ses->account_id, current, sizeof current,
+					    current_code, now, e);
+		if (ok < 0) {
+			rc = ok;
+			goto out;
+		}
+	}
+	if (!ok) {
+		rc = auth_fail_account(&out->locked_now, s, c, AUTH_KIND_STAFF,
+				       ses->account_id, now, e);
+		if (rc)
+			goto out;
+		out->outcome = AUTH_OUT_BAD_CREDENTIALS;
+		rc = err_set(e, ERR_AUTH, "staff %lld: re-authentication for a new second"
+			     " factor failed", (long long)ses->account_id);
+		goto out;
+	}
+	int own;
+	if ((rc = auth_tx_begin(&own, s, e)))
+		goto out;
+	struct store_val u[] = { sv_int(step), sv_int(now), sv_int(ses->account_id),
+				 sv_blob(pending, sizeof pending) };
+	rc = store_exec(s, "UPDATE staff SET totp_secret = totp_pending,"
+			" totp_pending = NULL, totp_pending_at = 0,"
+			" totp_last_step = $1, totp_changed_at = $2,"
+			" failed_count = 0, locked_until = 0"
+			" WHERE id = $3 AND totp_pending = $4", u, 4, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_CONFLICT, "TOTP enrolment changed meanwhile");
+	if (rc > 0)
+		rc = auth_recovery_store_new(codes, s, ses->tenant, ses->account_id, e);
+	int killed = 0;
+	if (rc == 0)
+		rc = killed = auth_sessions_kill_account(s, ses->tenant, AUTH_KIND_STAFF,
+							 ses->account_id, ses->id, e);
+	struct store_val d[] = { sv_int(ses->id) };
+	if (rc >= 0)
+		rc = store_exec(s, "DELETE FROM sessions WHERE id = $1", d, 1, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
+	if (rc > 0)
+		rc = auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
+					 ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+	rc = auth_tx_end(own, rc, s, e);
+	if (rc) {
+		sodium_memzero(codes, sizeof *codes);
+		sodium_memzero(out->token, sizeof out->token);
+		out->outcome = AUTH_OUT_NONE;
+		goto out;
+	}
+	out->outcome = AUTH_OUT_OK;
+	auth_ev_add(ev, AUTH_EV_TOTP_REPLACED, ses->tenant, ses->account_id, NULL,
+		    NULL, out->used_recovery_code);
+	auth_ev_add(ev, AUTH_EV_RECOVERY_REGENERATED, ses->tenant, ses->account_id,
+		    NULL, NULL, AUTH_RECOVERY_CODES);
+	if (killed)
+		auth_ev_add(ev, AUTH_EV_SESSIONS_KILLED, ses->tenant, ses->account_id,
+			    NULL, NULL, killed);
+out:
+	sodium_memzero(hash, sizeof hash);
+	return rc;
 }
 
 int auth_totp_reset(struct store *s, const char *tenant, int64_t staff_id,

@@ -144,15 +144,11 @@ static int audit_events(struct store *s, const struct auth_events *ev,
 	}
 	int rc = 0;
 	for (int i = 0; i < ev->n && rc == 0; i++) {
-		/* object: "staff id", "staff id:role", "role" or "role:permission" */
+		/* object: "staff id", "staff id:role", "role" or "role:permission",
+		 * the format the server's pages write too */
 		const struct auth_event *x = &ev->ev[i];
-		char id[24 + AUTH_ROLE_MAX + AUTH_PERM_MAX + 4];
-		if (x->account_id)
-			snprintf(id, sizeof id, "%" PRId64 "%s%s", x->account_id,
-				 x->role[0] ? ":" : "", x->role);
-		else
-			snprintf(id, sizeof id, "%s%s%s", x->role,
-				 x->permission[0] ? ":" : "", x->permission);
+		char id[AUTH_EVENT_OBJECT_MAX];
+		auth_event_object(id, sizeof id, x);
 		struct audit_record r = {
 			.actor_login = "(cli)",
 			.action = AUDIT_A_PERMISSION,

@@ -55,6 +55,12 @@ for (const width of [1280, 360]) {
     await page.getByLabel('メールアドレス').fill(email);
     await page.getByLabel('パスワード').fill('Burauza-Mado-2026');
     await page.getByRole('button', { name: '登録する' }).click();
+    // registering logs nobody in (a taken address must look the same): log in
+    await page.locator('#register-sent').waitFor();
+    await page.goto(`${srv.base}/resident/login`);
+    await page.getByLabel('メールアドレス').fill(email);
+    await page.getByLabel('パスワード').fill('Burauza-Mado-2026');
+    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
     await page.waitForURL(/\/mypage$/);
     assert.match(await page.locator('#email-status').innerText(), /未確認/);
     assert.ok(await page.getByRole('button', { name: '確認用のメールをもう一度送る' }).isVisible());

@@ -248,10 +248,18 @@ async function preOf(c, path) {
   return (await c.get(path)).text_.match(/name="pre" value="([^"]+)"/)[1];
 }
 
+// register (which logs nobody in: a taken address must look the same as a
+// new one), then log in; the login's answer
+async function registerAndLogIn(c, email, password) {
+  const r = await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password } });
+  assert.equal(r.status, 200);
+  return c.post('/resident/login', { form: { pre: await preOf(c, '/resident/login'), email, password } });
+}
+
 test('registration mails a confirmation link; following it only shows a form, the button confirms once', async () => {
   const email = 'kakunin.taro@example.jp';
   const c = new Client(srv.base);
-  const r = await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: 'Kakunin-Mado-2026' } });
+  const r = await registerAndLogIn(c, email, 'Kakunin-Mado-2026');
   assert.equal(r.status, 303);
   let my = await c.get('/mypage');
   assert.match(my.text_, /id="email-status">未確認/);
@@ -283,7 +291,7 @@ test('registration mails a confirmation link; following it only shows a form, th
 test('an unconfirmed resident can have the link sent again from my page', async () => {
   const email = 'saisou.hanako@example.jp';
   const c = new Client(srv.base);
-  assert.equal((await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: 'Saisou-Mado-2026' } })).status, 303);
+  assert.equal((await registerAndLogIn(c, email, 'Saisou-Mado-2026')).status, 303);
   const first = await sink.waitFor((x) => x.to.includes(email));
   const my = await c.get('/mypage');
   const csrf = my.text_.match(/action="\/resident\/verify\/resend">\s*<input type="hidden" name="csrf" value="([^"]+)"/)[1];
@@ -304,7 +312,7 @@ test('an unconfirmed resident can have the link sent again from my page', async 
 test('password reset by e-mail: same answer for unknown addresses, one mail per interval, single-use link, sessions ended', async () => {
   const email = 'wasureta.jiro@example.jp', oldPw = 'Wasureta-Mado-2026', newPw = 'Atarashii-Kagi-2027';
   const c = new Client(srv.base);
-  assert.equal((await c.post('/resident/register', { form: { pre: await preOf(c, '/resident/register'), email, password: oldPw } })).status, 303);
+  assert.equal((await registerAndLogIn(c, email, oldPw)).status, 303);
   assert.equal((await c.get('/mypage')).status, 200);
   const login = await new Client(srv.base).get('/resident/login');
   assert.match(login.text_, /href="\/resident\/reset"/);
