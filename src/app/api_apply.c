@@ -35,6 +35,7 @@
  * max_bytes (and the server's body limit).
  */
 #include "app/app.h"
+#include "app/app_apply.h"
 #include "apply/apply.h"
 #include "forms/forms.h"
 #include "sign/sign.h"
@@ -486,6 +487,8 @@ int api_draft_file_put(struct http_req *r)
 	}
 	if (rc == ERR_LIMIT) {
 		json_decref(meta);
+		if (app_upload_refused(r, &e))   /* the account's quota or rate */
+			return 0;
 		return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
 				       "The file is too large.", e.detail);
 	}
@@ -546,9 +549,27 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 			   const struct apply_actor *who)
 {
 	int staff = who->kind == APPLY_STAFF;
+	/* what the caller may see of the answers and what to audit: src/apply
+	 * decides (apply_view), as for the pages; the API has no "reveal"
+	 * step, so staff holding personal.read get the 個人番号 in clear and
+	 * that read is audited as such */
+	struct apply_view av;
+	memset(&av, 0, sizeof av);
+	struct err ve;
+	if (s->answers) {
+		const struct forms_def *d = NULL;
+		int rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
+					s->version, &ve);
+		if (rc == 0)
+			rc = apply_view(&av, r->arena, who, d, s->answers, APPLY_REVEAL_IF_ALLOWED, &ve);
+		if (rc)
+			return fail(r, rc, &ve);
+	} else {
+		av.audit_read = apply_read_audited(who);
+	}
 	json_t *j = submission_json(r, s, staff);
-	if (s->answers)
-		json_object_set(j, "answers", s->answers);
+	if (av.answers)
+		json_object_set(j, "answers", av.answers);
 	json_object_set_new(j, "sha256", json_string(s->sha256));
 	if (s->return_note[0])
 		json_object_set_new(j, "return_note", json_string(s->return_note));
@@ -588,6 +609,10 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 		snprintf(loc, sizeof loc, "/api/v1/submissions/%s", s->receipt);
 		http_set_header(r, "location", arena_strdup(r->arena, loc));
 	}
+	if (av.audit_read)
+		app_audit(r, AUDIT_A_READ, "submission", s->receipt, AUDIT_R_OK);
+	if (av.audit_reveal)
+		app_audit(r, AUDIT_A_READ, "submission.my_number", s->receipt, AUDIT_R_OK);
 	return send_json(r, status, j);
 }
 
@@ -605,6 +630,8 @@ static int submit_answer(struct http_req *r, int rc, const struct forms_result *
 					"The application is not valid.");
 	if (rc == ERR_AUTH)
 		return send_one_problem(r, "signature", "required", sig_ja, sig_en);
+	if (rc == ERR_LIMIT && app_upload_refused(r, e))
+		return 0;
 	if (rc)
 		return fail(r, rc, e);
 	return send_submission(r, 201, s, who);
@@ -1131,6 +1158,12 @@ int api_submission_assign(struct http_req *r)
 	if (rc == ERR_NOTFOUND && staff_id > 0)
 		return send_one_problem(r, "staff_id", "unknown", "その職員はいません。",
 					"There is no such member of staff.");
+	if (rc == ERR_DENIED && staff_id > 0)   /* apply_assign: not in their inbox */
+		return send_one_problem(r, "staff_id", "cannot_see",
+			"この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
+			"担当にできません。",
+			"That member of staff cannot see this department's applications "
+			"(applications.read and this department are needed), so it cannot be assigned to them.");
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -1197,6 +1230,10 @@ int api_file_get(struct http_req *r)
 	http_set_header(r, "content-disposition", "attachment");
 	http_set_header(r, "cache-control", "no-store");
 	http_set_header(r, "x-content-sha256", arena_strdup(r->arena, f.sha256));
+	/* an attachment is personal data: staff reads are audited (a
+	 * resident's read of their own upload is not: apply_read_audited) */
+	if (apply_read_audited(&who))
+		app_audit(r, AUDIT_A_READ, "submission.file", f.sha256, AUDIT_R_OK);
 	return http_send(r, 200, f.type[0] ? f.type : "application/octet-stream",
 			 f.data, (size_t)f.size);
 }

@@ -47,6 +47,9 @@ struct app_config {
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
 	/* --- life events (page_lifeevent.c) --- */
 	const char *life_events_dir; /* NULL: data/life-events (none if absent) */
+	/* --- apply (app_apply.c, src/apply/README.md): per account --- */
+	int64_t upload_quota_bytes;  /* attachment bytes kept; <= 0: unlimited */
+	int uploads_per_min;         /* new attachments a minute; <= 0: unlimited */
 };
 
 struct app_trust_state;

@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "app/app.h"
+#include "app/app_apply.h"
 #include "app/page_form.h"
 #include "apply/apply.h"
 #include "audit/audit.h"
@@ -847,6 +848,9 @@ int page_bundle_submit(struct http_req *r)
 	}
 	int rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, app_store(r), &who, bid,
 				     bs.sig ? &bs : NULL, now, &e);
+	/* once only, checked by src/apply for every path */
+	if (rc == ERR_INVALID && apply_registry_problem(&res))
+		return app_registry_refused(r, &res, &e);
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
 						   "A procedure still needs your answers (marked). Nothing has been sent yet."),
