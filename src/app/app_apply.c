@@ -193,12 +193,15 @@ int app_upload_refused(struct http_req *r, const struct err *e)
 	const struct app_config *c = &app_of(r)->cfg;
 	switch (apply_limit_hit(e)) {
 	case APPLY_LIMIT_QUOTA: {
-		long long mib = (long long)(c->upload_quota_bytes >> 20);
+		long long q = (long long)c->upload_quota_bytes;
+		const char *lim = q % (1LL << 20) == 0 ? arena_printf(r->arena, "%lld MiB", q >> 20)
+				: q % 1024 == 0 ? arena_printf(r->arena, "%lld KiB", q >> 10)
+				: arena_printf(r->arena, "%lld bytes", q);
 		http_send_error(r, ERR_LIMIT,
-			arena_printf(r->arena, "添付ファイルの保存容量の上限（1人あたり %lld MiB）を超えるため、"
-				     "受け付けられません。使わない下書きを削除してからお試しください。", mib),
+			arena_printf(r->arena, "添付ファイルの保存容量の上限（1人あたり %s）を超えるため、"
+				     "受け付けられません。使わない下書きを削除してからお試しください。", lim),
 			arena_printf(r->arena, "This would exceed the attachment storage limit "
-				     "(%lld MiB per account). Delete drafts you do not need and try again.", mib),
+				     "(%s per account). Delete drafts you do not need and try again.", lim),
 			e->detail);
 		return 1;
 	}
