@@ -67,8 +67,8 @@ int apply_limits_check(struct store *s, const struct apply_actor *who,
 	struct store_val v[] = { sv_text(who->tenant), sv_int(kind), sv_int(oid),
 				 sv_int(now - 60) };
 	struct store_rows *r;
-	if ((rc = store_query(&r, s, "SELECT COALESCE(SUM(size), 0),"
-			      " COALESCE(SUM(CASE WHEN created_at > $4 THEN 1 ELSE 0 END), 0)"
+	if ((rc = store_query(&r, s, "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT),"
+			      " CAST(COALESCE(SUM(CASE WHEN created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT)"
 			      " FROM apply_files WHERE tenant = $1 AND owner_kind = $2"
 			      " AND owner_id = $3", v, 4, e)))
 		return rc;

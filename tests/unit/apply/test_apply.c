@@ -51,6 +51,11 @@ static void cleanup(struct store *s)
 	struct store_val v[] = { sv_text(T1), sv_text(T2) };
 	store_exec(s, "DELETE FROM procedure_versions WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM procedures WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_links WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_my_numbers WHERE person_id IN"
+		      " (SELECT id FROM registry_persons WHERE tenant IN ($1, $2))", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_persons WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM residents WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM staff_roles WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM role_permissions WHERE role_id IN"
 		      " (SELECT id FROM roles WHERE tenant IN ($1, $2))", v, 2, NULL);
@@ -2140,6 +2145,98 @@ static void test_upload_limits(void)
 	arena_free(a);
 }
 
+/* once only (issue #12): a waiver or a read-only registry answer is proven
+ * against the submitter's own registry record inside src/apply, whatever
+ * the entry point: a draft, the one-request submission, a bundle */
+static const char WAIVER_DEF[] =
+	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"once-only\","
+	"\"title\":{\"ja\":\"添付省略\",\"en\":\"Waiver\"},\"department\":\"kuminka\","
+	"\"life_events\":[\"move_in\"],\"retention_years\":1,\"target_days\":7,"
+	"\"pages\":[{\"id\":\"who\",\"title\":{\"ja\":\"申請者\",\"en\":\"Applicant\"},\"fields\":["
+	"{\"id\":\"applicant_address\",\"type\":\"address_jp\",\"label\":{\"ja\":\"住所\",\"en\":\"Address\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"juki\",\"path\":\"address\"}},"
+	"{\"id\":\"id_document\",\"type\":\"file\",\"label\":{\"ja\":\"本人確認書類\",\"en\":\"ID\"},"
+	"\"required\":true,\"accept\":[\"image/png\",\"application/pdf\"],"
+	"\"waive_if\":{\"source\":\"juki\",\"path\":\"address\",\"matches\":\"applicant_address\"}}]}]}";
+
+static int once_submit(int how, const struct apply_actor *who, const json_t *answers,
+		       struct forms_result *r, struct arena *a, struct err *e)
+{
+	struct apply_submission sub;
+	int64_t id = 0;
+	int rc;
+	switch (how) {
+	case 0:   /* a draft */
+		if ((rc = apply_draft_create(&id, S, who, "once-only", answers, NULL, 0, NOW, e)))
+			return rc;
+		return apply_submit(&sub, r, a, S, who, id, NULL, NOW, e);
+	case 1: { /* one request */
+		json_t *c = json_deep_copy(answers);
+		rc = apply_submit_answers(&sub, r, a, S, who, "once-only", c, NULL, 0, NULL, NOW, e);
+		json_decref(c);
+		return rc;
+	}
+	default: { /* a life-event bundle */
+		const char *procs[] = { "once-only" };
+		if ((rc = apply_bundle_create(&id, S, who, "move_in", procs, 1, answers, NULL, NOW, e)))
+			return rc;
+		struct apply_submission *subs;
+		int n = 0;
+		int64_t bad = 0;
+		return apply_bundle_submit(&subs, &n, &bad, r, a, S, who, id, NULL, NOW, e);
+	}
+	}
+}
+
+static void test_registry_once_only(void)
+{
+	struct err e;
+	struct arena *a = arena_new(0);
+	struct forms_def *d = NULL;
+	int v = 0;
+	T_REQUIRE(forms_def_parse(&d, a, WAIVER_DEF, sizeof WAIVER_DEF - 1, &e) == 0);
+	T_REQUIRE(forms_publish(&v, NULL, S, T1, d, &e) == 0);
+	T_EQ_INT(forms_def_uses_registry(d), 1);
+	T_REQUIRE(registry_demo_seed(NULL, S, T1, &e) == 0);
+	static struct auth_config cfg;
+	T_REQUIRE(auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) == 0);
+	int64_t taro = 0, nobody = 0;
+	T_REQUIRE(auth_resident_add(&taro, S, &cfg, T1, "once-taro@example.jp", "Kinmokusei-2026-x", NOW,
+				    NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&nobody, S, &cfg, T1, "once-nobody@example.jp", "Kinmokusei-2026-y",
+				    NOW, NULL, &e) == 0);
+	T_REQUIRE(registry_link(S, T1, taro, "P0001", NOW, &e) == 0);
+	json_t *juki = NULL;
+	T_REQUIRE(registry_person_json(&juki, S, T1, taro, &e) == 0);
+	json_t *ans = json_pack("{s:O,s:{s:s}}", "applicant_address", json_object_get(juki, "address"),
+				"id_document", "waived", "juki");
+	json_t *moved = json_deep_copy(ans);
+	json_object_set_new(json_object_get(moved, "applicant_address"), "street",
+			    json_string("月見町9丁目9番9号"));
+	struct apply_actor t = resident(taro), n = resident(nobody);
+	struct forms_result r;
+	for (int how = 0; how < 3; how++) {
+		/* nobody's record proves the waiver: refused, the reason said */
+		T_EQ_INT(once_submit(how, &n, ans, &r, a, &e), ERR_INVALID);
+		const struct forms_error *pe = apply_registry_problem(&r);
+		T_CHECK(pe && strcmp(pe->code, "waiver") == 0 && strcmp(pe->path, "id_document") == 0);
+		/* a read-only registry answer changed: refused too */
+		T_EQ_INT(once_submit(how, &t, moved, &r, a, &e), ERR_INVALID);
+		pe = apply_registry_problem(&r);
+		T_CHECK(pe && strcmp(pe->code, "prefill_readonly") == 0);
+		/* 日之出 太郎's record proves it */
+		T_EQ_INT(once_submit(how, &t, ans, &r, a, &e), 0);
+	}
+	/* staff (the counter) have no record: nothing is proven for them */
+	struct apply_actor st = staff_of(NULL, -1);
+	T_EQ_INT(once_submit(1, &st, ans, &r, a, &e), ERR_INVALID);
+	T_CHECK(apply_registry_problem(&r) != NULL);
+	json_decref(moved);
+	json_decref(ans);
+	json_decref(juki);
+	arena_free(a);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -2183,6 +2280,7 @@ int main(void)
 	T_RUN(test_blob_sizes);
 	T_RUN(test_submit_answers);
 	T_RUN(test_view);
+	T_RUN(test_registry_once_only);
 	T_RUN(test_upload_limits);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
