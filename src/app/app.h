@@ -264,8 +264,10 @@ int page_my_applications(struct http_req *r);
  * (the route must declare a permission, so that the session is loaded):
  * a resident's full session gives APPLY_RESIDENT; a staff member's gives
  * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
- * read back as '-'; "dept.all": ndepts -1); anything else ERR_AUTH.  The
- * strings live in a. */
+ * read back as '-'; "dept.all": ndepts -1) and personal_read from
+ * "personal.read" (apply_view); both carry the server's upload limits
+ * (app_apply_limits, app_apply.h); anything else ERR_AUTH.  The strings
+ * live in a. */
 struct apply_actor;
 int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
 /* app_submit_audit -- an apply_submit_opts.in_tx hook (arg: struct

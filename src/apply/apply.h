@@ -309,8 +309,9 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
  * exactly as a draft's would be (a file answer may also name an earlier
  * upload of the actor), and the uploads' rows and the submission are
  * written in one group commit (the bytes made durable before it).  An
- * upload for a field that is not a file field, or of a refused type, is
- * ERR_INVALID with the error in *r (codes unknown_field, type).  The same
+ * upload for a field that is not a file field, of a refused type, or a
+ * second one for the same field is ERR_INVALID with the error in *r
+ * (codes unknown_field, type, duplicate); nothing is stored then.  The same
  * results and errors as apply_submit_with otherwise; a procedure that
  * requires a signature needs o->sig.  answers is not taken over. */
 struct apply_upload {

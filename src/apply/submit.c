@@ -718,6 +718,15 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			       : err_set(e, ERR_INVALID, "apply: no file field %.64s", ups[i].field);
 		if (ups[i].n > APPLY_FILE_MAX)
 			return err_set(e, ERR_LIMIT, "apply: file larger than %u bytes", APPLY_FILE_MAX);
+		/* a file field holds one file: a second upload for it would be
+		 * stored without any answer naming it */
+		for (int k = 0; k < i; k++)
+			if (strcmp(ups[k].field, ups[i].field) == 0)
+				return add_error(r, a, ups[i].field, "duplicate",
+						 "同じ添付欄にファイルが二つあります。",
+						 "Two files for the same attachment field.") ? ERR_NOMEM
+				       : err_set(e, ERR_INVALID, "apply: two files for field %.64s",
+						 ups[i].field);
 		json_t *m = NULL;
 		rc = forms_file_accept(&m, f, ups[i].name ? ups[i].name : "file", ups[i].data,
 				       ups[i].n, e);

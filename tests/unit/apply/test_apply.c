@@ -2118,6 +2118,15 @@ static void test_upload_limits(void)
 		 ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
 	T_EQ_INT(files_of(90201), 1);
+	/* two uploads for one file field: refused, neither stored */
+	struct apply_upload two[2] = { up, up };
+	two[1].data = pdf[2];
+	two[1].n = (size_t)len[2];
+	struct apply_actor un = resident(90203);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &un, "inu-touroku", ans, two, 2, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "duplicate") == 0);
+	T_EQ_INT(files_of(90203), 0);
 	json_decref(ans);
 	/* without limits (the CLI, jobs) the same upload is stored */
 	struct apply_actor free_a = resident(90201);
