@@ -27,6 +27,11 @@
  *     src/apply's group commit, which a record of their own would
  *     serialise).  Nothing personal goes into a detail or a log line
  *     (ids, receipt numbers and rule names only).
+ *   - Answers leave through apply_view: a 個人番号 in clear only to staff
+ *     holding personal.read; every staff read of a submission or an
+ *     attachment appends a data.read record (a clear 個人番号 one more).
+ *     The account's attachment quota and upload rate answer 413 / 429
+ *     (app_upload_refused).
  *
  * Limits: JSON bodies at most the server's body limit and APPLY_ANSWERS_MAX
  * (answers), API_NOTE_MAX bytes for a note, APPLY_COMMENT_MAX for a

@@ -24,6 +24,8 @@
  *   - My Number (個人番号) is shown masked ("********1234").  A member of
  *     staff who also holds personal.read may reveal it for one page view
  *     (?show=my_number), which is audited; others get 403 for that.
+ *     The rule and which reads are audited are src/apply's (apply_view),
+ *     shared with the CSV export, the JSON API and the resident's pages.
  *   - Attachments are served with the type sniffed from their content
  *     (never the stored name or claimed type); only PDF and raster images
  *     (JPEG, PNG, GIF, WebP) inline, everything else as a download; always
