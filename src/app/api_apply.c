@@ -550,8 +550,10 @@ static json_t *submission_json(struct http_req *r, const struct apply_submission
 	return j;
 }
 
-static int send_submission(struct http_req *r, int status, const struct apply_submission *s,
-			   const struct apply_actor *who)
+/* d: the definition of s's version when the caller has it (version dv),
+ * else NULL: loaded here */
+static int send_submission_def(struct http_req *r, int status, const struct apply_submission *s,
+			       const struct apply_actor *who, const struct forms_def *d, int dv)
 {
 	int staff = who->kind == APPLY_STAFF;
 	/* what the caller may see of the answers and what to audit: src/apply
@@ -562,9 +564,10 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 	memset(&av, 0, sizeof av);
 	struct err ve;
 	if (s->answers) {
-		const struct forms_def *d = NULL;
-		int rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
-					s->version, &ve);
+		int rc = 0;
+		if (!d || dv != s->version)
+			rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
+					    s->version, &ve);
 		if (rc == 0)
 			rc = apply_view(&av, r->arena, who, d, s->answers, APPLY_REVEAL_IF_ALLOWED, &ve);
 		if (rc)
@@ -621,12 +624,19 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 	return send_json(r, status, j);
 }
 
+static int send_submission(struct http_req *r, int status, const struct apply_submission *s,
+			   const struct apply_actor *who)
+{
+	return send_submission_def(r, status, s, who, NULL, 0);
+}
+
 /* the answer to a submission attempt: 201 with it, or the problems (the
  * answers' errors, a missing signature with the caller's words, any
  * other error) */
 static int submit_answer(struct http_req *r, int rc, const struct forms_result *fr,
 			 const struct err *e, const struct apply_submission *s,
-			 const struct apply_actor *who, const char *sig_ja, const char *sig_en)
+			 const struct apply_actor *who, const struct forms_def *d, int dv,
+			 const char *sig_ja, const char *sig_en)
 {
 	if (rc == ERR_INVALID && fr->nerrors)
 		return send_result_errors(r, fr);
@@ -639,7 +649,7 @@ static int submit_answer(struct http_req *r, int rc, const struct forms_result *
 		return 0;
 	if (rc)
 		return fail(r, rc, e);
-	return send_submission(r, 201, s, who);
+	return send_submission_def(r, 201, s, who, d, dv);
 }
 
 /* the submission itself, once any signature is verified (sig may be NULL) */
@@ -662,7 +672,7 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 			"署名の後に申請内容が変更されました。もう一度署名してください。",
 			"The application changed after it was signed. Please sign it again.",
 			e.detail);
-	return submit_answer(r, rc, &fr, &e, &s, who,
+	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
 			     "この手続には電子署名が必要です。",
 			     "This procedure needs an electronic signature.");
 }
@@ -688,7 +698,8 @@ int api_procedure_submit(struct http_req *r)
 	const char *code = http_param(r, "code");
 	struct err e;
 	const struct forms_def *def;
-	int rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant, code, 0, &e);
+	int dver = 0;
+	int rc = apply_load_def(&def, &dver, r->arena, app_store(r), who.tenant, code, 0, &e);
 	if (rc == ERR_NOTFOUND)
 		return http_send_error(r, rc, "この手続はありません。",
 				       "There is no such procedure.", e.detail);
@@ -774,7 +785,7 @@ int api_procedure_submit(struct http_req *r)
 	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
 				  ups, nups, &o, app_now(), &e);
 	json_decref(answers);
-	return submit_answer(r, rc, &fr, &e, &sub, &who,
+	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
 			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
 			     "This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
 }
