@@ -45,7 +45,11 @@
 # client); on PostgreSQL SERVER_THREADS_PG (default 16: each thread is
 # a database connection, and 64 backends on two cores measured 84/s
 # against 140/s with 16); the private PostgreSQL (tests/pg.sh) is
-# pinned to core 0.  Residents are registered before the
+# pinned to core 0.  Each client submits ~16 different 200 KB attachments
+# a second, far past a resident's default attachment quota (100 MiB) and
+# upload rate (60 a minute; src/apply/README.md): the server runs with
+# both off (--upload-quota 0 --upload-rate 0), as a ward would for a
+# trusted bulk client.  Residents are registered before the
 # measurement with the cheap test password hash (--hash-cost-for-tests;
 # no password is checked during the measurement, which uses tokens).
 # BENCH_SECONDS (default 10) per measurement; SUBMIT_PG=0 skips PostgreSQL;
@@ -98,7 +102,7 @@ run() { # name db-url
   ./build/madoguchi procedure load --db "$db" --tenant 139998 "$T/proc" >/dev/null 2>&1
   taskset -c "$SERVER_CPUS" ./build/madoguchi serve --db "$db" --key-dir "$T/keys" --listen "127.0.0.1:$PORT" \
     --threads "$threads" --no-access-log --default-tenant 139998 --static build/assets \
-    --hash-cost-for-tests test >"$T/log-$name" 2>&1 & local mg=$!
+    --hash-cost-for-tests test --upload-quota 0 --upload-rate 0 >"$T/log-$name" 2>&1 & local mg=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   register "http://127.0.0.1:$PORT"
   local m0 m1 m2

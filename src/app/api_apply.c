@@ -27,6 +27,11 @@
  *     src/apply's group commit, which a record of their own would
  *     serialise).  Nothing personal goes into a detail or a log line
  *     (ids, receipt numbers and rule names only).
+ *   - Answers leave through apply_view: a 個人番号 in clear only to staff
+ *     holding personal.read; every staff read of a submission or an
+ *     attachment appends a data.read record (a clear 個人番号 one more).
+ *     The account's attachment quota and upload rate answer 413 / 429
+ *     (app_upload_refused).
  *
  * Limits: JSON bodies at most the server's body limit and APPLY_ANSWERS_MAX
  * (answers), API_NOTE_MAX bytes for a note, APPLY_COMMENT_MAX for a
@@ -35,6 +40,7 @@
  * max_bytes (and the server's body limit).
  */
 #include "app/app.h"
+#include "app/app_apply.h"
 #include "apply/apply.h"
 #include "forms/forms.h"
 #include "sign/sign.h"
@@ -486,6 +492,8 @@ int api_draft_file_put(struct http_req *r)
 	}
 	if (rc == ERR_LIMIT) {
 		json_decref(meta);
+		if (app_upload_refused(r, &e))   /* the account's quota or rate */
+			return 0;
 		return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
 				       "The file is too large.", e.detail);
 	}
@@ -542,13 +550,34 @@ static json_t *submission_json(struct http_req *r, const struct apply_submission
 	return j;
 }
 
-static int send_submission(struct http_req *r, int status, const struct apply_submission *s,
-			   const struct apply_actor *who)
+/* d: the definition of s's version when the caller has it (version dv),
+ * else NULL: loaded here */
+static int send_submission_def(struct http_req *r, int status, const struct apply_submission *s,
+			       const struct apply_actor *who, const struct forms_def *d, int dv)
 {
 	int staff = who->kind == APPLY_STAFF;
+	/* what the caller may see of the answers and what to audit: src/apply
+	 * decides (apply_view), as for the pages; the API has no "reveal"
+	 * step, so staff holding personal.read get the 個人番号 in clear and
+	 * that read is audited as such */
+	struct apply_view av;
+	memset(&av, 0, sizeof av);
+	struct err ve;
+	if (s->answers) {
+		int rc = 0;
+		if (!d || dv != s->version)
+			rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
+					    s->version, &ve);
+		if (rc == 0)
+			rc = apply_view(&av, r->arena, who, d, s->answers, APPLY_REVEAL_IF_ALLOWED, &ve);
+		if (rc)
+			return fail(r, rc, &ve);
+	} else {
+		av.audit_read = apply_read_audited(who);
+	}
 	json_t *j = submission_json(r, s, staff);
-	if (s->answers)
-		json_object_set(j, "answers", s->answers);
+	if (av.answers)
+		json_object_set(j, "answers", av.answers);
 	json_object_set_new(j, "sha256", json_string(s->sha256));
 	if (s->return_note[0])
 		json_object_set_new(j, "return_note", json_string(s->return_note));
@@ -588,7 +617,17 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 		snprintf(loc, sizeof loc, "/api/v1/submissions/%s", s->receipt);
 		http_set_header(r, "location", arena_strdup(r->arena, loc));
 	}
+	if (av.audit_read)
+		app_audit(r, AUDIT_A_READ, "submission", s->receipt, AUDIT_R_OK);
+	if (av.audit_reveal)
+		app_audit(r, AUDIT_A_READ, "submission.my_number", s->receipt, AUDIT_R_OK);
 	return send_json(r, status, j);
+}
+
+static int send_submission(struct http_req *r, int status, const struct apply_submission *s,
+			   const struct apply_actor *who)
+{
+	return send_submission_def(r, status, s, who, NULL, 0);
 }
 
 /* the answer to a submission attempt: 201 with it, or the problems (the
@@ -596,7 +635,8 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
  * other error) */
 static int submit_answer(struct http_req *r, int rc, const struct forms_result *fr,
 			 const struct err *e, const struct apply_submission *s,
-			 const struct apply_actor *who, const char *sig_ja, const char *sig_en)
+			 const struct apply_actor *who, const struct forms_def *d, int dv,
+			 const char *sig_ja, const char *sig_en)
 {
 	if (rc == ERR_INVALID && fr->nerrors)
 		return send_result_errors(r, fr);
@@ -605,9 +645,11 @@ static int submit_answer(struct http_req *r, int rc, const struct forms_result *
 					"The application is not valid.");
 	if (rc == ERR_AUTH)
 		return send_one_problem(r, "signature", "required", sig_ja, sig_en);
+	if (rc == ERR_LIMIT && app_upload_refused(r, e))
+		return 0;
 	if (rc)
 		return fail(r, rc, e);
-	return send_submission(r, 201, s, who);
+	return send_submission_def(r, 201, s, who, d, dv);
 }
 
 /* the submission itself, once any signature is verified (sig may be NULL) */
@@ -630,7 +672,7 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 			"署名の後に申請内容が変更されました。もう一度署名してください。",
 			"The application changed after it was signed. Please sign it again.",
 			e.detail);
-	return submit_answer(r, rc, &fr, &e, &s, who,
+	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
 			     "この手続には電子署名が必要です。",
 			     "This procedure needs an electronic signature.");
 }
@@ -656,7 +698,8 @@ int api_procedure_submit(struct http_req *r)
 	const char *code = http_param(r, "code");
 	struct err e;
 	const struct forms_def *def;
-	int rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant, code, 0, &e);
+	int dver = 0;
+	int rc = apply_load_def(&def, &dver, r->arena, app_store(r), who.tenant, code, 0, &e);
 	if (rc == ERR_NOTFOUND)
 		return http_send_error(r, rc, "この手続はありません。",
 				       "There is no such procedure.", e.detail);
@@ -742,7 +785,7 @@ int api_procedure_submit(struct http_req *r)
 	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
 				  ups, nups, &o, app_now(), &e);
 	json_decref(answers);
-	return submit_answer(r, rc, &fr, &e, &sub, &who,
+	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
 			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
 			     "This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
 }
@@ -1131,6 +1174,12 @@ int api_submission_assign(struct http_req *r)
 	if (rc == ERR_NOTFOUND && staff_id > 0)
 		return send_one_problem(r, "staff_id", "unknown", "その職員はいません。",
 					"There is no such member of staff.");
+	if (rc == ERR_DENIED && staff_id > 0)   /* apply_assign: not in their inbox */
+		return send_one_problem(r, "staff_id", "cannot_see",
+			"この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
+			"担当にできません。",
+			"That member of staff cannot see this department's applications "
+			"(applications.read and this department are needed), so it cannot be assigned to them.");
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -1197,6 +1246,10 @@ int api_file_get(struct http_req *r)
 	http_set_header(r, "content-disposition", "attachment");
 	http_set_header(r, "cache-control", "no-store");
 	http_set_header(r, "x-content-sha256", arena_strdup(r->arena, f.sha256));
+	/* an attachment is personal data: staff reads are audited (a
+	 * resident's read of their own upload is not: apply_read_audited) */
+	if (apply_read_audited(&who))
+		app_audit(r, AUDIT_A_READ, "submission.file", f.sha256, AUDIT_R_OK);
 	return http_send(r, 200, f.type[0] ? f.type : "application/octet-stream",
 			 f.data, (size_t)f.size);
 }

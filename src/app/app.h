@@ -50,6 +50,9 @@ struct app_config {
 	/* --- deployment: proxies and metrics (app.c, page_public.c) --- */
 	const char *trusted_proxies; /* see http_config.trusted_proxies     */
 	const char *metrics_token;   /* Bearer token for /metrics; NULL: loopback only */
+	/* --- apply (app_apply.c, src/apply/README.md): per account --- */
+	int64_t upload_quota_bytes;  /* attachment bytes kept; <= 0: unlimited */
+	int uploads_per_min;         /* new attachments a minute; <= 0: unlimited */
 };
 #define APP_METRICS_TOKEN_MAX 256
 
@@ -265,8 +268,10 @@ int page_my_applications(struct http_req *r);
  * (the route must declare a permission, so that the session is loaded):
  * a resident's full session gives APPLY_RESIDENT; a staff member's gives
  * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
- * read back as '-'; "dept.all": ndepts -1); anything else ERR_AUTH.  The
- * strings live in a. */
+ * read back as '-'; "dept.all": ndepts -1) and personal_read from
+ * "personal.read" (apply_view); both carry the server's upload limits
+ * (app_apply_limits, app_apply.h); anything else ERR_AUTH.  The strings
+ * live in a. */
 struct apply_actor;
 int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
 /* app_submit_audit -- an apply_submit_opts.in_tx hook (arg: struct

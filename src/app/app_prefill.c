@@ -1,9 +1,11 @@
 /*
  * app_prefill.c -- once only at the application layer: the resident's
  * registry record (src/registry) joined to the forms prefill (src/forms),
- * so that a page handler starts a draft and checks a submission with one
- * call each.  The two domain modules do not know each other; this file is
- * where they meet.
+ * so that a page handler starts a draft with one call.  The check at
+ * submission is not here: src/apply's submit runs forms_prefill_check
+ * against the submitter's record itself, on every path (pages, API,
+ * bundles, CLI); app_prefill_check remains for checking answers outside
+ * a submission.
  *
  * Invariant: a resident without a linked registry record gets no registry
  * answers and no waivers (juki NULL), never an error; nothing is logged.

@@ -24,6 +24,7 @@
  * PROC_LIST_MAX procedures; the resident's lists APPLY_PAGE_MAX rows.
  */
 #include "app/app.h"
+#include "app/app_apply.h"
 #include "app/page_form.h"
 #include "search/search.h"
 #include "apply/apply.h"
@@ -65,6 +66,7 @@ static void who_of(struct apply_actor *w, struct http_req *r)
 	w->kind = APPLY_RESIDENT;
 	w->id = q->ses.account_id;
 	w->tenant = q->tenant.code;
+	w->limits = app_apply_limits(r, r->arena);
 }
 
 static int64_t param_id(struct http_req *r, const char *name)
@@ -148,6 +150,7 @@ struct pairs {
 	size_t sig_len;
 	int upload_rc;               /* the first refused upload, 0: none   */
 	char upload_path[FORMS_PATH_MAX];
+	struct err upload_err;       /* its error (apply_limit_hit)         */
 };
 
 static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_def *d,
@@ -180,6 +183,8 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 	int n = http_parse_multipart(parts, FORM_MAX_PAIRS, body, len, boundary, r->arena);
 	if (n < 0)
 		return err_set(e, n, "multipart body not parsed");
+	const char *seen[HTTP_MAX_FILES];   /* file inputs already taken */
+	int nseen = 0;
 	for (int i = 0; i < n; i++) {
 		const struct http_part *pt = &parts[i];
 		if (!pt->filename) {
@@ -203,6 +208,14 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 		const struct forms_field *f = form_field_at(d, pt->name + 2, &part);
 		if (!f || part || f->type != FORMS_T_FILE)
 			continue;
+		/* a file field holds one file: only the first part of a name is
+		 * the answer; more parts of the same name are never stored */
+		int dup = 0;
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = strcmp(seen[k], pt->name) == 0;
+		if (dup || nseen >= HTTP_MAX_FILES)
+			continue;
+		seen[nseen++] = pt->name;
 		json_t *meta = NULL;
 		struct err fe;
 		int rc = apply_file_put(&meta, app_store(r), who, f, pt->filename, pt->data, pt->len,
@@ -210,6 +223,7 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 		if (rc) {
 			if (!p->upload_rc) {
 				p->upload_rc = rc;
+				p->upload_err = fe;
 				snprintf(p->upload_path, sizeof p->upload_path, "%s", pt->name + 2);
 			}
 			if (rc != ERR_INVALID && rc != ERR_LIMIT)
@@ -709,6 +723,9 @@ int page_draft_page_post(struct http_req *r)
 				prev = res.path[i - 1];
 		return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d", base, prev));
 	}
+	/* the account's attachment quota or upload rate: 413 / 429 */
+	if (pr.upload_rc == ERR_LIMIT && app_upload_refused(r, &pr.upload_err))
+		return 0;
 	if (pr.upload_rc)
 		add_error(&res, r->arena, pr.upload_path, pr.upload_rc == ERR_LIMIT ? "file_size" : "file_type",
 			  pr.upload_rc == ERR_LIMIT ? "ファイルが大きすぎます。" : "この種類のファイルは受け付けられません。",
@@ -1007,30 +1024,6 @@ int page_draft_submit(struct http_req *r)
 		}
 		sigp = &sig;
 	}
-#ifdef HAVE_REGISTRY
-	/* answers taken from the resident register still say what it says
-	 * (the pages never read them back from the browser; this also holds
-	 * for a draft made elsewhere, e.g. through the API) */
-	if (c.dr.sources && json_object_size(c.dr.sources)) {
-		json_t *juki = NULL;
-		struct forms_result pc;
-		if (registry_person_json(&juki, app_store(r), c.who.tenant, c.who.id, &e) != 0)
-			juki = NULL;
-		rc = forms_validate(&pc, r->arena, c.d, c.dr.answers ? c.dr.answers : json_object(),
-				    c.today, &e);
-		int clean = rc == 0 && pc.nerrors == 0 && pc.exit < 0;
-		if (clean)
-			rc = forms_prefill_check(&pc, r->arena, c.d, pc.answers, c.dr.sources, juki, &e);
-		json_decref(juki);
-		if (rc)
-			return fail(r, rc, &e);
-		if (clean && pc.nerrors)
-			return http_send_error(r, ERR_CONFLICT,
-				"住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。お手数ですが、もう一度申請を始めてください。",
-				"The answers taken from the resident register no longer match it. Please start the application again.",
-				arena_printf(r->arena, "draft %lld: prefill check failed", (long long)c.dr.id));
-	}
-#endif
 	struct apply_submission sub;
 	struct forms_result res;
 	/* the audit record commits with the submission (one group commit);
@@ -1045,6 +1038,8 @@ int page_draft_submit(struct http_req *r)
 		forms_validate(&r2, r->arena, c.d, c.dr.answers, c.today, &e);
 		return render_confirm(r, 409, &c, &r2, html_t(l, "apply.sig_stale"));
 	}
+	if (rc == ERR_INVALID && apply_registry_problem(&res))
+		return app_registry_refused(r, &res, &e);
 	if (rc == ERR_INVALID) {
 		int errpage = form_error_page(c.d, &res);
 		if (errpage >= 0)
@@ -1078,7 +1073,15 @@ static int sub_load(struct sub_ctx *c, struct http_req *r, struct err *e)
 				      http_param(r, "receipt"), e);
 	if (rc)
 		return rc;
-	return load_def(&c->d, NULL, r, c->sub.procedure, c->sub.version, e);
+	if ((rc = load_def(&c->d, NULL, r, c->sub.procedure, c->sub.version, e)))
+		return rc;
+	/* the answers as the resident may see them (status page, receipt
+	 * PDF): src/apply masks (apply_view), as on every other path */
+	struct apply_view av;
+	if ((rc = apply_view(&av, r->arena, &c->who, c->d, c->sub.answers, APPLY_REVEAL_NO, e)))
+		return rc;
+	c->sub.answers = av.answers;
+	return 0;
 }
 
 static int final_state(const char *st)
@@ -1196,13 +1199,27 @@ int page_submission_withdraw(struct http_req *r)
 		return fail(r, rc, &e);
 	if (!http_param(r, "confirm"))
 		return http_redirect(r, 303, arena_printf(r->arena, "/submissions/%s/withdraw", c.sub.receipt));
-	rc = apply_withdraw(app_store(r), &c.who, c.sub.id, app_now(), &e);
+	/* the audit record commits with the withdrawal or not at all
+	 * (apply_withdraw joins the transaction open here) */
+	struct store *st = app_store(r);
+	struct app_actor aa;
+	app_actor_of(&aa, r);
+	rc = store_begin(st, &e);
+	if (rc == 0) {
+		rc = apply_withdraw(st, &c.who, c.sub.id, app_now(), &e);
+		if (rc == 0)
+			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.withdrawn",
+					  c.sub.receipt, AUDIT_R_OK, &e);
+		if (rc == 0)
+			rc = store_commit(st, &e);
+		else
+			store_rollback(st);
+	}
 	if (rc == ERR_CONFLICT)
 		return http_send_error(r, rc, "この申請は取り下げできない状態です。",
 				       "This application can no longer be withdrawn.", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
-	app_audit(r, AUDIT_A_WRITE, "apply.withdrawn", c.sub.receipt, AUDIT_R_OK);
 	return http_redirect(r, 303, arena_printf(r->arena, "/submissions/%s", c.sub.receipt));
 }
 

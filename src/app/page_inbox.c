@@ -24,6 +24,8 @@
  *   - My Number (個人番号) is shown masked ("********1234").  A member of
  *     staff who also holds personal.read may reveal it for one page view
  *     (?show=my_number), which is audited; others get 403 for that.
+ *     The rule and which reads are audited are src/apply's (apply_view),
+ *     shared with the CSV export, the JSON API and the resident's pages.
  *   - Attachments are served with the type sniffed from their content
  *     (never the stored name or claimed type); only PDF and raster images
  *     (JPEG, PNG, GIF, WebP) inline, everything else as a download; always
@@ -715,6 +717,7 @@ static void render_value(struct view *v, const struct forms_field *f, const json
 		const char *s = json_is_string(val) ? json_string_value(val) : "";
 		size_t n = strlen(s);
 		v->has_my_number = 1;
+		/* masked by apply_view unless revealed: "********1234" */
 		if (v->reveal)
 			html_printf(b, "<span class=\"my-number\" data-masked=\"0\">%s</span>", s);
 		else
@@ -879,14 +882,18 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 		return send_notfound(r);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	int reveal = http_param(r, "show") != NULL;
-	int personal = has_perm(r, AUTH_PERM_PERSONAL_READ);
-	if (reveal && !personal)
-		return http_send_error(r, ERR_DENIED, NULL, NULL, "my number without personal.read");
 	struct forms_def *d = NULL;
 	rc = forms_load_version(&d, NULL, r->arena, s, q->tenant.code, sb.procedure, sb.version, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
+	/* masking and auditing: src/apply decides (apply_view), as for the
+	 * API, the CSV export and the resident's pages */
+	struct apply_view av;
+	rc = apply_view(&av, r->arena, &act, d, sb.answers,
+			http_param(r, "show") ? APPLY_REVEAL_ASKED : APPLY_REVEAL_NO, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int reveal = av.revealed;
 	struct staff_list sl;
 	staff_load(&sl, r);
 	int can_write = has_perm(r, AUTH_PERM_APPLICATIONS_WRITE);
@@ -931,6 +938,7 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 
 	/* answers in page order */
 	struct view v = { r, &b, l, lang_code(l), reveal, 0, id, sb.sources, json_array() };
+	sb.answers = av.answers;
 	if (v.files)
 		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, v.files);
 	html_printf(&b, "<h2>%s</h2>\n", html_t(l, "sub.answers"));
@@ -943,7 +951,7 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 		html_printf(&b, "<h3>%s</h3>", forms_text_get(&d->pages[p].title, v.lang));
 		render_fields(&v, d->pages[p].fields, d->pages[p].nfields, sb.answers, 1);
 	}
-	if (v.has_my_number && personal && !reveal)
+	if (av.has_my_number && av.may_reveal && !reveal)
 		html_printf(&b, "<p><a href=\"/staff/submissions/%ld?show=my_number\">%s</a></p>",
 			    (long)id, html_t(l, "sub.reveal"));
 
@@ -1015,8 +1023,9 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 		}
 	}
 	if (status == 200) {
-		app_audit(r, AUDIT_A_READ, "submission", sb.receipt, AUDIT_R_OK);
-		if (reveal)
+		if (av.audit_read)
+			app_audit(r, AUDIT_A_READ, "submission", sb.receipt, AUDIT_R_OK);
+		if (av.audit_reveal)
 			app_audit(r, AUDIT_A_READ, "submission.my_number", sb.receipt, AUDIT_R_OK);
 	}
 	return app_page_send(r, status, &b, &pg);
@@ -1232,6 +1241,12 @@ static int act(struct http_req *r, enum act_kind k)
 		rc = store_commit(s, &e);
 	else if (store_in_tx(s))
 		store_rollback(s);
+	if (rc == ERR_DENIED && k == ACT_ASSIGN)   /* apply_assign: not in their inbox */
+		return render_submission(r, 400, "assignee", l == HTML_EN ?
+			"That member of staff cannot see this department's applications "
+			"(applications.read and this department are needed), so it cannot be assigned to them." :
+			"この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
+			"担当にできません。");
 	if (rc == ERR_NOTFOUND && k == ACT_ASSIGN && sb.receipt[0] && apply_get(&sb, r->arena, s, &who, id, &e) == 0)
 		return render_submission(r, 400, "assignee", html_t(l, "sub.assign_invalid"));
 	if (rc == ERR_NOTFOUND)
@@ -1517,8 +1532,13 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 			rc = apply_get(&full, pa, s, &who, rows[i].id, e);
 			if (rc)
 				break;
+			/* masked as apply_view decides for every path (the export
+			 * itself is audited once, below) */
+			struct apply_view av;
+			if ((rc = apply_view(&av, pa, &who, d, full.answers, APPLY_REVEAL_NO, e)))
+				break;
 			const char **cells;
-			rc = forms_export_row(&cells, pa, cols, ncols, full.answers, e);
+			rc = forms_export_row(&cells, pa, cols, ncols, av.answers, e);
 			if (rc)
 				break;
 			const struct staff_ent *as = full.assignee ? staff_find(&sl, full.assignee) : NULL;

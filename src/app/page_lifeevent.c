@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "app/app.h"
+#include "app/app_apply.h"
 #include "app/page_form.h"
 #include "apply/apply.h"
 #include "audit/audit.h"
@@ -845,8 +846,26 @@ int page_bundle_submit(struct http_req *r)
 		bs.sig = &sig;
 		bs.manifest_sha256 = msha;
 	}
-	int rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, app_store(r), &who, bid,
-				     bs.sig ? &bs : NULL, now, &e);
+	/* the submissions and their audit records commit together or not at
+	 * all (apply_bundle_submit joins the transaction open here) */
+	struct store *st = app_store(r);
+	struct app_actor aa;
+	app_actor_of(&aa, r);
+	int rc = store_begin(st, &e);
+	if (rc == 0) {
+		rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, st, &who, bid,
+					 bs.sig ? &bs : NULL, now, &e);
+		for (int i = 0; rc == 0 && i < n; i++)
+			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.submitted",
+					  subs[i].receipt, AUDIT_R_OK, &e);
+		if (rc == 0)
+			rc = store_commit(st, &e);
+		else
+			store_rollback(st);
+	}
+	/* once only, checked by src/apply for every path */
+	if (rc == ERR_INVALID && apply_registry_problem(&res))
+		return app_registry_refused(r, &res, &e);
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
 						   "A procedure still needs your answers (marked). Nothing has been sent yet."),
@@ -857,8 +876,6 @@ int page_bundle_submit(struct http_req *r)
 		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	for (int i = 0; i < n; i++)
-		app_audit(r, AUDIT_A_WRITE, "apply.submitted", subs[i].receipt, AUDIT_R_OK);
 	bundle_mail(r, subs, n);
 	return http_redirect(r, 303, arena_printf(r->arena, "/bundles/%lld", (long long)bid));
 }

@@ -75,6 +75,10 @@
 #define APPLY_STATE_MAX 32
 #define APPLY_DEPT_MAX 64
 #define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
+/* the server's defaults for struct apply_limits (serve --upload-quota,
+ * --upload-rate; README.md) */
+#define APPLY_UPLOAD_QUOTA_DEFAULT (100LL << 20)
+#define APPLY_UPLOAD_RATE_DEFAULT 60
 
 extern const struct store_module_schema apply_schema;
 
@@ -99,6 +103,17 @@ struct apply_actor {
 	const char *tenant;
 	const char *const *depts;
 	int ndepts;
+	int personal_read;           /* staff holding personal.read: may see a
+					個人番号 in clear (apply_view)         */
+	const struct apply_limits *limits; /* uploads (files.c); NULL: none */
+};
+
+/* Limits on what an actor stores (app_apply_actor sets the server's
+ * configuration; NULL or 0: unlimited, as for the CLI and jobs). */
+struct apply_limits {
+	int64_t quota_bytes;         /* attachment bytes kept per account:
+					drafts and submissions not yet purged */
+	int uploads_per_min;         /* new attachments per account a minute */
 };
 
 /* ------------------------------------------------------------------ */
@@ -160,11 +175,20 @@ struct apply_file {
 /* apply_file_put -- check data against field f (forms_file_accept) and
  * store it for the actor; *meta gets the answer value
  * {"name","type","size","sha256"}.  ERR_LIMIT past the field's max_bytes
- * or APPLY_FILE_MAX, ERR_INVALID for a refused type. */
+ * or APPLY_FILE_MAX, or past who->limits (apply_limit_hit says which),
+ * ERR_INVALID for a refused type. */
 int apply_file_put(json_t **meta, struct store *s,
 		   const struct apply_actor *who, const struct forms_field *f,
 		   const char *name, const void *data, size_t n, int64_t now,
 		   struct err *e);
+/* apply_limit_hit -- which of the actor's limits (struct apply_limits)
+ * refused an upload (apply_file_put, apply_submit_answers: ERR_LIMIT):
+ * APPLY_LIMIT_QUOTA (the bytes an account may keep; answer 413),
+ * APPLY_LIMIT_RATE (new attachments a minute; answer 429), or
+ * APPLY_LIMIT_NONE for any other error. */
+enum { APPLY_LIMIT_NONE = 0, APPLY_LIMIT_QUOTA, APPLY_LIMIT_RATE };
+int apply_limit_hit(const struct err *e);
+
 /* apply_file_get -- a file the actor may read: a resident their own
  * uploads, staff the files of submissions in their departments.
  * ERR_NOTFOUND otherwise. */
@@ -219,7 +243,12 @@ struct apply_submission {
  * apply_submit -- validate the draft's answers against its version
  * (forms_validate: any error gives ERR_INVALID with the result in *r so
  * the caller can show the error summary), require a signature when the
- * procedure does (ERR_AUTH with "signature required"), check every file
+ * procedure does (ERR_AUTH with "signature required"), check the
+ * answers against the submitter's registry record when the procedure
+ * takes answers or waivers from it (forms_prefill_check: a waiver or a
+ * read-only answer the record does not prove is ERR_INVALID with the
+ * problem in *r; a resident without a record, staff and the system
+ * prove nothing), check every file
  * answer refers to an upload of the actor, then in one transaction:
  * number, insert the submission and its first event, link its files,
  * flag a likely duplicate, delete the draft.  A draft that corrects a
@@ -231,6 +260,15 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 		 const struct apply_actor *who, int64_t draft_id,
 		 const struct apply_signature *sig, int64_t now,
 		 struct err *e);
+
+/* apply_registry_problem -- the first problem of a refused submission
+ * that is about the registry (once only, checked by every submit path:
+ * an answer taken from the resident register that no longer matches it,
+ * codes "prefill_readonly" / "prefill_source", or a waived attachment
+ * the submitter's own registry record does not prove, code "waiver"),
+ * or NULL.  Pages answer such a refusal with its bilingual message
+ * rather than sending the resident back to a page. */
+const struct forms_error *apply_registry_problem(const struct forms_result *r);
 
 /* apply_submit_with -- apply_submit with options:
  * - sig: the verified signature, or NULL;
@@ -250,6 +288,12 @@ struct apply_submit_opts {
 		     struct err *e);
 	void *in_tx_arg;
 	int stale;                   /* out: expect_sha256 did not match   */
+	/* the draft's sources were stated by an operator entering a paper
+	 * form (`madoguchi submission submit`, who holds the database): they
+	 * are recorded, not checked against the registry; read-only registry
+	 * answers and waivers are checked all the same.  Never set from a
+	 * request. */
+	int operator_sources;
 };
 int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct arena *a, struct store *s,
@@ -265,8 +309,9 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
  * exactly as a draft's would be (a file answer may also name an earlier
  * upload of the actor), and the uploads' rows and the submission are
  * written in one group commit (the bytes made durable before it).  An
- * upload for a field that is not a file field, or of a refused type, is
- * ERR_INVALID with the error in *r (codes unknown_field, type).  The same
+ * upload for a field that is not a file field, of a refused type, or a
+ * second one for the same field is ERR_INVALID with the error in *r
+ * (codes unknown_field, type, duplicate); nothing is stored then.  The same
  * results and errors as apply_submit_with otherwise; a procedure that
  * requires a signature needs o->sig.  answers is not taken over. */
 struct apply_upload {
@@ -335,6 +380,38 @@ int apply_correct(int64_t *draft_id, struct store *s,
 		  struct err *e);
 
 /* ------------------------------------------------------------------ */
+/* Reading answers (view.c): masking and what to audit, for every path. */
+
+/* APPLY_REVEAL_NO: masked; ASKED: the reader asked for the clear
+ * 個人番号 (ERR_DENIED without personal.read); IF_ALLOWED: clear when
+ * the reader holds personal.read (the JSON API), masked otherwise. */
+enum apply_reveal { APPLY_REVEAL_NO = 0, APPLY_REVEAL_ASKED, APPLY_REVEAL_IF_ALLOWED };
+struct apply_view {
+	json_t *answers;             /* to show: the stored answers, or a
+					masked copy (arena); NULL for none  */
+	int has_my_number;           /* the answers hold a 個人番号          */
+	int revealed;                /* ... and it is in clear               */
+	int may_reveal;              /* the reader could ask for it          */
+	int audit_read;              /* the caller must audit the read
+					(action read, object "submission")   */
+	int audit_reveal;            /* and the clear 個人番号
+					("submission.my_number")             */
+};
+/* apply_view -- the answers of a submission (of definition d) as `who`
+ * may see them: every my_number answer (top level and inside group
+ * items) masked "********1234" unless who is staff with personal_read
+ * and reveal asks for it; which reads the caller audits: any by staff or
+ * the system, never a resident's read of their own.  The one rule for
+ * the staff pages, the CSV export, the API, the resident's pages and
+ * receipt PDF. */
+int apply_view(struct apply_view *out, struct arena *a, const struct apply_actor *who,
+	       const struct forms_def *d, const json_t *answers,
+	       enum apply_reveal reveal, struct err *e);
+/* apply_read_audited -- 1 when a read of personal data by who (a
+ * submission, an attachment) must be audited: staff and the system. */
+int apply_read_audited(const struct apply_actor *who);
+
+/* ------------------------------------------------------------------ */
 /* Staff workflow (workflow.c).                                        */
 
 /* What a transition did, for the caller's audit record and the
@@ -356,7 +433,9 @@ int apply_transition(struct apply_event *ev, struct store *s,
 		     const char *expect_from, const char *to,
 		     const char *note, int64_t now, struct err *e);
 /* apply_assign -- set the assignee (0: none); the assignee must be staff
- * of the tenant (ERR_NOTFOUND). */
+ * of the tenant (ERR_NOTFOUND) who can see the submission in their inbox
+ * (applications.read and dept.<its department> or dept.all; ERR_DENIED
+ * otherwise). */
 int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 		 int64_t staff_id, int64_t now, struct err *e);
 /* apply_comment -- an internal comment, never shown to the resident. */

@@ -123,18 +123,31 @@ struct apply_prep {
 	 * entry -(i + 1) stands for pending[i] until then */
 	const struct apply_pending_file *pending;
 	int npending;
+	int operator_sources;        /* apply_submit_opts.operator_sources  */
 };
 struct apply_pending_file {
 	const char *sha256, *type, *name;
 	const void *data;
 	size_t n;
 };
+/* apply_limits_check -- would storing the n files f (sha256, n used)
+ * keep who within who->limits (struct apply_limits)?  Files the owner
+ * holds already cost nothing.  ERR_LIMIT with APPLY_RATE_DETAIL or
+ * APPLY_QUOTA_DETAIL (apply_limit_hit) otherwise.  Called before any
+ * byte is written and again inside the write transaction. */
+int apply_limits_check(struct store *s, const struct apply_actor *who,
+		       const struct apply_pending_file *f, int n, int64_t now,
+		       struct err *e);
+#define APPLY_QUOTA_DETAIL "apply: attachment quota"
+#define APPLY_RATE_DETAIL "apply: upload rate"
+
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
- * when it does not validate). */
+ * when it does not validate), the registry check included (sources not
+ * checked with operator_sources). */
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
 		  const struct apply_actor *who, int64_t draft_id,
-		  const struct apply_signature *sig, int64_t now,
+		  const struct apply_signature *sig, int operator_sources, int64_t now,
 		  struct err *e);
 /* apply_write -- inside the caller's transaction: number, insert (or
  * resubmit), events, file links, duplicate flag, delete the draft; out

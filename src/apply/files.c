@@ -18,6 +18,79 @@
 #include <stdio.h>
 #include <string.h>
 
+int apply_limit_hit(const struct err *e)
+{
+	if (!e || e->code != ERR_LIMIT)
+		return APPLY_LIMIT_NONE;
+	if (strncmp(e->detail, APPLY_QUOTA_DETAIL, strlen(APPLY_QUOTA_DETAIL)) == 0)
+		return APPLY_LIMIT_QUOTA;
+	if (strncmp(e->detail, APPLY_RATE_DETAIL, strlen(APPLY_RATE_DETAIL)) == 0)
+		return APPLY_LIMIT_RATE;
+	return APPLY_LIMIT_NONE;
+}
+
+int apply_limits_check(struct store *s, const struct apply_actor *who,
+		       const struct apply_pending_file *f, int n, int64_t now,
+		       struct err *e)
+{
+	const struct apply_limits *l = who->limits;
+	if (!l || (l->quota_bytes <= 0 && l->uploads_per_min <= 0) || n <= 0)
+		return 0;
+	int kind;
+	int64_t oid;
+	int rc = apply_owner(&kind, &oid, who, e);
+	if (rc)
+		return rc;
+	/* only bytes not stored yet count: the same bytes again are kept once */
+	int64_t add = 0;
+	int files = 0;
+	for (int i = 0; i < n; i++) {
+		int dup = 0;
+		for (int k = 0; k < i && !dup; k++)
+			dup = strcmp(f[k].sha256, f[i].sha256) == 0;
+		if (dup)
+			continue;
+		int64_t id = 0;
+		struct store_val q[] = { sv_text(who->tenant), sv_int(kind), sv_int(oid),
+					 sv_text(f[i].sha256) };
+		rc = store_query_int(&id, s, "SELECT id FROM apply_files WHERE tenant = $1"
+				     " AND owner_kind = $2 AND owner_id = $3 AND sha256 = $4", q, 4, e);
+		if (rc == 0)
+			continue;
+		if (rc != ERR_NOTFOUND)
+			return rc;
+		add += (int64_t)f[i].n;
+		files++;
+	}
+	if (files == 0)
+		return 0;
+	struct store_val v[] = { sv_text(who->tenant), sv_int(kind), sv_int(oid),
+				 sv_int(now - 60) };
+	struct store_rows *r;
+	if ((rc = store_query(&r, s, "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT),"
+			      " CAST(COALESCE(SUM(CASE WHEN created_at > $4 THEN 1 ELSE 0 END), 0) AS BIGINT)"
+			      " FROM apply_files WHERE tenant = $1 AND owner_kind = $2"
+			      " AND owner_id = $3", v, 4, e)))
+		return rc;
+	int64_t used = 0, recent = 0;
+	rc = store_rows_next(r, e);
+	if (rc == 1) {
+		used = store_col_int(r, 0);
+		recent = store_col_int(r, 1);
+		rc = 0;
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	if (l->uploads_per_min > 0 && recent + files > l->uploads_per_min)
+		return err_set(e, ERR_LIMIT, APPLY_RATE_DETAIL " of %d a minute reached",
+			       l->uploads_per_min);
+	if (l->quota_bytes > 0 && used + add > l->quota_bytes)
+		return err_set(e, ERR_LIMIT, APPLY_QUOTA_DETAIL " of %lld bytes reached",
+			       (long long)l->quota_bytes);
+	return 0;
+}
+
 int apply_file_row(struct store *s, const struct store_val v[9], struct err *e)
 {
 	int rc = store_exec(s, "INSERT INTO apply_files (tenant, owner_kind, owner_id, sha256, type,"
@@ -36,6 +109,9 @@ int apply_file_row(struct store *s, const struct store_val v[9], struct err *e)
  * written again in the rare case it was removed meanwhile. */
 struct put_job {
 	struct store_val v[9];
+	const struct apply_actor *who;
+	struct apply_pending_file pf;  /* for the limits, under the lock */
+	int64_t now;
 	const char *dir;             /* NULL: the bytes go in the table     */
 	const void *data;
 	size_t n;
@@ -45,6 +121,10 @@ static int put_fn(struct store *s, void *arg, struct err *e)
 {
 	struct put_job *j = arg;
 	int rc;
+	/* the limits again under the writer's lock: concurrent uploads of
+	 * one account cannot all pass on the same count */
+	if ((rc = apply_limits_check(s, j->who, &j->pf, 1, j->now, e)))
+		return rc;
 	if (j->dir && !apply_blob_exists(j->dir, j->v[3].p, j->n) &&
 	    (rc = apply_blob_write(j->dir, j->v[3].p, j->data, j->n, e)))
 		return rc;
@@ -80,8 +160,14 @@ int apply_file_put(json_t **meta, struct store *s,
 	struct put_job j = {
 		.v = { sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(sha), sv_text(type),
 		       sv_int((int64_t)n), sv_text(clean), sv_blob(data, n), sv_int(now) },
-		.data = data, .n = n,
+		.data = data, .n = n, .who = who, .now = now,
+		.pf = { .sha256 = sha, .type = type, .name = clean, .data = data, .n = n },
 	};
+	/* refused before any byte is written (and again in put_fn) */
+	if ((rc = apply_limits_check(s, who, &j.pf, 1, now, e))) {
+		json_decref(m);
+		return rc;
+	}
 	if (apply_blob_dir(dir, sizeof dir, s)) {
 		/* the bytes become durable here, outside the one writer's lock */
 		if ((rc = apply_blob_write(dir, sha, data, n, e))) {

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "jp/text.h"
+#include "registry/registry.h"
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -130,6 +131,15 @@ int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
 }
 
 /* ---- preparing -------------------------------------------------------- */
+
+const struct forms_error *apply_registry_problem(const struct forms_result *r)
+{
+	for (int i = 0; r && i < r->nerrors; i++)
+		if (r->errors[i].code && (strcmp(r->errors[i].code, "waiver") == 0 ||
+					  strncmp(r->errors[i].code, "prefill_", 8) == 0))
+			return &r->errors[i];
+	return NULL;
+}
 
 static int add_error(struct forms_result *r, struct arena *a, const char *path,
 		     const char *code, const char *ja, const char *en)
@@ -289,13 +299,52 @@ static int prepare_answers(struct apply_prep *p, struct forms_result *r,
 			   const struct apply_signature *sig, int64_t now,
 			   struct err *e);
 
+/* forms_prefill_check against the record of the resident who submits
+ * (registry_person_json; staff and the system have none, so nothing is
+ * proven for them).  The record is read only when the procedure takes
+ * answers or waivers from the registry; sources claiming the registry
+ * are checked in any case.  ERR_INVALID with the problems in r (codes
+ * "prefill_readonly", "prefill_source", "waiver"). */
+static int registry_check(struct forms_result *r, struct arena *a, struct store *s,
+			  const struct apply_actor *who, const struct forms_def *d,
+			  const json_t *sources, int operator_sources, int64_t draft_id,
+			  struct err *e)
+{
+	/* sources stated by an operator (the CLI, which holds the database)
+	 * are not a claim to check; read-only answers and waivers still are */
+	if (operator_sources)
+		sources = NULL;
+	int uses = forms_def_uses_registry(d);
+	if (!uses && !(json_is_object(sources) && json_object_size(sources)))
+		return 0;
+	json_t *juki = NULL;
+	int rc = 0;
+	if (uses && who->kind == APPLY_RESIDENT) {
+		rc = registry_person_json(&juki, s, who->tenant, who->id, e);
+		if (rc == ERR_NOTFOUND)
+			rc = 0;
+		if (rc)
+			return rc;
+	}
+	rc = forms_prefill_check(r, a, d, r->answers, json_is_object(sources) ? sources : NULL,
+				 juki, e);
+	json_decref(juki);
+	if (rc)
+		return rc;
+	if (r->nerrors > 0)
+		return err_set(e, ERR_INVALID, "draft %lld: %d answers not proven by the registry",
+			       (long long)draft_id, r->nerrors);
+	return 0;
+}
+
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
 		  const struct apply_actor *who, int64_t draft_id,
-		  const struct apply_signature *sig, int64_t now,
+		  const struct apply_signature *sig, int operator_sources, int64_t now,
 		  struct err *e)
 {
 	memset(p, 0, sizeof *p);
+	p->operator_sources = operator_sources;
 	memset(r, 0, sizeof *r);
 	r->exit = -1;
 	int rc = apply_draft_load(&p->draft, a, s, who, draft_id, e);
@@ -325,6 +374,12 @@ static int prepare_answers(struct apply_prep *p, struct forms_result *r,
 	if (r->exit >= 0)
 		return err_set(e, ERR_INVALID, "draft %lld: the answers lead to an exit page",
 			       (long long)draft_id);
+	/* once only: answers from the registry still say what it says, and a
+	 * waived attachment is proven by the submitter's own record -- on
+	 * every path (pages, API, bundles, CLI), never left to the caller */
+	if ((rc = registry_check(r, a, s, who, p->def, p->draft.d.sources, p->operator_sources,
+				 draft_id, e)))
+		return rc;
 	p->answers = r->answers;
 	struct file_walk w = { .p = p, .r = r, .a = a, .s = s, .who = who };
 	if ((rc = files_find(&w, p->def, r->answers, e)))
@@ -547,6 +602,9 @@ static int pending_rows(struct store *s, struct submit_job *j, struct err *e)
 	int kind;
 	int64_t oid;
 	int rc = apply_owner(&kind, &oid, j->who, e);
+	/* the account's limits again, under the writer's lock */
+	if (rc == 0)
+		rc = apply_limits_check(s, j->who, p->pending, p->npending, j->now, e);
 	for (int i = 0; rc == 0 && i < p->npending; i++) {
 		const struct apply_pending_file *f = &p->pending[i];
 		/* the file was made durable before; under the writer's lock it
@@ -593,7 +651,8 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 {
 	memset(out, 0, sizeof *out);
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, draft_id, o ? o->sig : NULL, now, e);
+	int rc = apply_prepare(&p, r, a, s, who, draft_id, o ? o->sig : NULL,
+			       o ? o->operator_sources : 0, now, e);
 	if (rc)
 		return rc;
 	/* what was signed must be what is stored: a save of the draft
@@ -659,6 +718,15 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			       : err_set(e, ERR_INVALID, "apply: no file field %.64s", ups[i].field);
 		if (ups[i].n > APPLY_FILE_MAX)
 			return err_set(e, ERR_LIMIT, "apply: file larger than %u bytes", APPLY_FILE_MAX);
+		/* a file field holds one file: a second upload for it would be
+		 * stored without any answer naming it */
+		for (int k = 0; k < i; k++)
+			if (strcmp(ups[k].field, ups[i].field) == 0)
+				return add_error(r, a, ups[i].field, "duplicate",
+						 "同じ添付欄にファイルが二つあります。",
+						 "Two files for the same attachment field.") ? ERR_NOMEM
+				       : err_set(e, ERR_INVALID, "apply: two files for field %.64s",
+						 ups[i].field);
 		json_t *m = NULL;
 		rc = forms_file_accept(&m, f, ups[i].name ? ups[i].name : "file", ups[i].data,
 				       ups[i].n, e);
@@ -706,6 +774,9 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			return err_set(e, ERR_NOMEM, "apply: arena full");
 		memcpy(orig, p.file_ids, sizeof *orig * (size_t)p.nfiles);
 	}
+	/* the account's quota and upload rate, before any byte is written */
+	if ((rc = apply_limits_check(s, who, pend, nups, now, e)))
+		return rc;
 	/* only answers that will be written cost a durable file: the bytes
 	 * go to disk once the submission is known to be valid */
 	for (int i = 0; external && i < nups; i++)
@@ -727,7 +798,7 @@ int apply_canonical(char **text, size_t *len, struct forms_result *r,
 	*text = NULL;
 	*len = 0;
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, draft_id, NULL, now, e);
+	int rc = apply_prepare(&p, r, a, s, who, draft_id, NULL, 0, now, e);
 	if (rc == ERR_AUTH)   /* the signature is what the caller is about to make */
 		rc = 0;
 	if (rc)

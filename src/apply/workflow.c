@@ -139,6 +139,37 @@ out:
 	return rc;
 }
 
+/* may staff_id see submissions of dept in their inbox?  The inbox's own
+ * rule (app_apply_actor, apply_sql_scope): applications.read and the
+ * permission dept.<dept> ('-' written '_') or dept.all.  Roles that need
+ * a second factor count (the assignee will sign in with it).  ERR_DENIED
+ * otherwise; any error is a refusal (fail closed). */
+static int assignee_sees(struct store *s, const char *tenant, int64_t staff_id,
+			 const char *dept, struct err *e)
+{
+	int ok = auth_staff_has_permission(s, tenant, staff_id, AUTH_PERM_APPLICATIONS_READ, 1, e);
+	if (ok < 0)
+		return ok;
+	if (ok == 1) {
+		char perm[AUTH_PERM_MAX + 1];
+		int n = snprintf(perm, sizeof perm, "%s%s", AUTH_PERM_DEPT_PREFIX, dept);
+		if (n < 0 || (size_t)n >= sizeof perm)
+			return err_set(e, ERR_DENIED, "apply: department id too long");
+		for (char *c = perm; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		ok = auth_staff_has_permission(s, tenant, staff_id, perm, 1, e);
+		if (ok == 0)
+			ok = auth_staff_has_permission(s, tenant, staff_id, AUTH_PERM_DEPT_ALL, 1, e);
+		if (ok < 0)
+			return ok;
+	}
+	if (ok != 1)
+		return err_set(e, ERR_DENIED, "apply: staff %lld cannot see department %.64s",
+			       (long long)staff_id, dept);
+	return 0;
+}
+
 int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 		 int64_t staff_id, int64_t now, struct err *e)
 {
@@ -161,6 +192,8 @@ int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 		goto out;
 	struct apply_submission cur;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+		goto fail;
+	if (staff_id > 0 && (rc = assignee_sees(s, who->tenant, staff_id, cur.department, e)))
 		goto fail;
 	struct store_val v[] = { sv_int(staff_id), sv_int(now), sv_int(id) };
 	if ((rc = store_exec(s, "UPDATE apply_submissions SET assignee = $1, updated_at = $2"

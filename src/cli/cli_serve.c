@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "apply/apply.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/cli.h"
@@ -67,6 +68,10 @@ static void usage(FILE *f)
 	/* --- life events (page_lifeevent.c) --- */
 	fprintf(f,
 		"  --life-events DIR     life-event interviews (default data/life-events)\n");
+	/* --- apply (src/apply/README.md) --- */
+	fprintf(f,
+		"  --upload-quota BYTES  attachment bytes kept per account (default 100 MiB; 0: no limit)\n"
+		"  --upload-rate N       new attachments per account a minute (default 60; 0: no limit)\n");
 }
 
 static void ready(const char *addr, void *arg)
@@ -95,6 +100,7 @@ int cli_serve(int argc, char **argv)
 		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
 		{ "life-events", 1, NULL }, /* --- life events --- */
 		{ "trusted-proxy", 1, NULL }, { "metrics-token-file", 1, NULL },
+		{ "upload-quota", 1, NULL }, { "upload-rate", 1, NULL }, /* --- apply --- */
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
@@ -153,6 +159,21 @@ int cli_serve(int argc, char **argv)
 		if (parse_i64(&v, s, 1024, 1LL << 30))
 			return cli_error(NULL, "--max-body が範囲外です", "--max-body out of range");
 		cfg.max_body = (size_t)v;
+	}
+	/* --- apply: per-account attachment quota and upload rate --- */
+	cfg.upload_quota_bytes = APPLY_UPLOAD_QUOTA_DEFAULT;
+	cfg.uploads_per_min = APPLY_UPLOAD_RATE_DEFAULT;
+	if ((s = opts_get(o, n, "upload-quota"))) {
+		if (parse_i64(&v, s, 0, 1LL << 40))
+			return cli_error(NULL, "--upload-quota は 0〜2^40 バイトです",
+					 "--upload-quota must be 0 to 2^40 bytes");
+		cfg.upload_quota_bytes = v;
+	}
+	if ((s = opts_get(o, n, "upload-rate"))) {
+		if (parse_i64(&v, s, 0, 100000))
+			return cli_error(NULL, "--upload-rate は 0〜100000 件です",
+					 "--upload-rate must be 0 to 100000");
+		cfg.uploads_per_min = (int)v;
 	}
 	/* --- open data / search --- */
 	cfg.search_index = opts_get(o, n, "search-index");

@@ -225,7 +225,11 @@ static int do_submit(int argc, char **argv)
 	struct forms_result res;
 	memset(&res, 0, sizeof res);
 	if (rc == CLI_OK) {
-		int src = apply_submit(&sub, &res, a, s, &who, draft, NULL, now, &e);
+		/* the sources are the operator's statement (a paper form typed
+		 * in); waivers and read-only registry answers are still checked
+		 * against the resident's record by src/apply */
+		struct apply_submit_opts so = { .operator_sources = 1 };
+		int src = apply_submit_with(&sub, &res, a, s, &who, draft, &so, now, &e);
 		if (src == ERR_INVALID && res.nerrors > 0) {
 			for (int i = 0; i < res.nerrors; i++)
 				fprintf(stderr, "  %s: %s (%s)\n", res.errors[i].path[0] ? res.errors[i].path : "-",

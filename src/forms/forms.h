@@ -537,6 +537,12 @@ int forms_prefill_check(struct forms_result *r, struct arena *a,
 			const json_t *sources, const json_t *juki,
 			struct err *e);
 
+/* forms_def_uses_registry -- 1 when a top-level field of d is prefilled
+ * from the registry ("juki") or may be waived by it: only then does a
+ * submission need the resident's registry record for
+ * forms_prefill_check (so that other procedures cost no look-up). */
+int forms_def_uses_registry(const struct forms_def *d);
+
 /* forms_prefill_sources_update -- drop from sources the fields whose
  * (raw or normalised) answer no longer equals its source's value, so that
  * an edited editable answer stops claiming its source.  Returns the

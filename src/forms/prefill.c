@@ -243,6 +243,18 @@ int forms_prefill_check(struct forms_result *r, struct arena *a,
 	return 0;
 }
 
+int forms_def_uses_registry(const struct forms_def *d)
+{
+	for (int p = 0; p < d->npages; p++)
+		for (int i = 0; i < d->pages[p].nfields; i++) {
+			const struct forms_field *f = &d->pages[p].fields[i];
+			if ((f->prefill_source && strcmp(f->prefill_source, "juki") == 0) ||
+			    f->waive_source)
+				return 1;
+		}
+	return 0;
+}
+
 int forms_prefill_sources_update(json_t *sources, const struct forms_def *d,
 				 const json_t *answers, const json_t *juki,
 				 const json_t *previous)

@@ -26,6 +26,7 @@
 #include "apply/apply.h"
 #include "apply/apply_int.h"
 #include "auth/auth.h"
+#include "registry/registry.h"
 #include "tenant/tenant.h"
 
 static const char *url;
@@ -50,6 +51,11 @@ static void cleanup(struct store *s)
 	struct store_val v[] = { sv_text(T1), sv_text(T2) };
 	store_exec(s, "DELETE FROM procedure_versions WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM procedures WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_links WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_my_numbers WHERE person_id IN"
+		      " (SELECT id FROM registry_persons WHERE tenant IN ($1, $2))", v, 2, NULL);
+	store_exec(s, "DELETE FROM registry_persons WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM residents WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM staff_roles WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM role_permissions WHERE role_id IN"
 		      " (SELECT id FROM roles WHERE tenant IN ($1, $2))", v, 2, NULL);
@@ -117,16 +123,17 @@ static int setup(void)
 		return -1;
 	}
 	/* the tables of the modules apply needs, then a clean apply */
-	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema };
+	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema,
+						    registry_schema };
 	struct err e;
-	if (store_migrate(S, base, 3, NULL, &e)) {
+	if (store_migrate(S, base, 4, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
 	cleanup(S);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
-						    apply_schema };
-	if (store_migrate(S, mods, 4, NULL, &e)) {
+						    registry_schema, apply_schema };
+	if (store_migrate(S, mods, 5, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
@@ -889,6 +896,17 @@ static void test_assign_comment_history(void)
 	T_REQUIRE(id > 0);
 	struct err e;
 	T_EQ_INT(apply_assign(S, &x, id, 999999, NOW, &e), ERR_NOTFOUND);
+	/* the assignee must see the submission in their own inbox (issue
+	 * #12): no applications.read, or another department, is refused */
+	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW + 1, &e), ERR_DENIED);
+	T_EQ_INT(auth_role_create(S, T1, "assign-other", "他課", 1, NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "assign-other", "applications.read", NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "assign-other", "dept.doboku", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_grant(S, T1, STAFF_ID, "assign-other", NULL, &e), 0);
+	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW + 1, &e), ERR_DENIED);
+	T_EQ_INT(auth_role_create(S, T1, "assign-dept", "生活衛生の部署だけ", 1, NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "assign-dept", "dept.seikatsu_eisei", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_grant(S, T1, STAFF_ID, "assign-dept", NULL, &e), 0);
 	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW + 1, &e), 0);
 	T_EQ_INT(apply_comment(S, &x, id, "電話で確認済み", NOW + 2, &e), 0);
 	T_EQ_INT(apply_comment(S, &x, id, "", NOW + 2, &e), ERR_INVALID);
@@ -921,6 +939,9 @@ static void test_assign_comment_history(void)
 	T_EQ_INT(apply_list(&list, &n, a, S, &x, &f, &e), 0);
 	T_EQ_INT(n, 0);
 	arena_free(a);
+	/* the tests after this one start from a member of staff without roles */
+	T_EQ_INT(auth_staff_role_revoke(S, T1, STAFF_ID, "assign-other", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_revoke(S, T1, STAFF_ID, "assign-dept", NULL, &e), 0);
 }
 
 static void test_paging_counts(void)
@@ -1423,8 +1444,8 @@ static void test_backup_roundtrip(void)
 	struct store *r;
 	T_REQUIRE(store_open(&r, path, &e) == 0);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
-						    apply_schema };
-	T_EQ_INT(store_migrate(r, mods, 4, NULL, &e), 0);
+						    registry_schema, apply_schema };
+	T_EQ_INT(store_migrate(r, mods, 5, NULL, &e), 0);
 	FILE *in = fmemopen(dump, len, "r");
 	T_REQUIRE(in);
 	if (store_restore(r, in, NULL, NULL, &rows, &e))
@@ -1999,6 +2020,232 @@ static void test_app_actor(void)
 	arena_free(a);
 }
 
+/* apply_view (issue #12): one rule for masking the 個人番号 and for what
+ * the caller audits, whatever the path */
+static void test_view(void)
+{
+	struct arena *a = arena_new(0);
+	const struct forms_def *d = NULL;
+	struct err e;
+	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "nenkin-menjo", 0, &e) == 0);
+	json_t *ans = json_pack("{s:s,s:s}", "applicant_my_number", "123456789018",
+				"applicant_phone", "03-1234-5678");
+	T_REQUIRE(apply_json_keep(a, ans));
+	struct apply_actor st = staff_of(NULL, -1), pr = staff_of(NULL, -1), res = resident(90001);
+	pr.personal_read = 1;
+	struct apply_view v;
+	/* staff without personal.read: masked, the read audited, no reveal */
+	T_EQ_INT(apply_view(&v, a, &st, d, ans, APPLY_REVEAL_IF_ALLOWED, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(v.answers, "applicant_my_number")), "********9018");
+	T_EQ_STR(json_string_value(json_object_get(v.answers, "applicant_phone")), "03-1234-5678");
+	T_EQ_INT(v.has_my_number, 1);
+	T_EQ_INT(v.revealed, 0);
+	T_EQ_INT(v.may_reveal, 0);
+	T_EQ_INT(v.audit_read, 1);
+	T_EQ_INT(v.audit_reveal, 0);
+	T_EQ_INT(apply_view(&v, a, &st, d, ans, APPLY_REVEAL_ASKED, &e), ERR_DENIED);
+	/* the stored answers are never changed */
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_my_number")), "123456789018");
+	/* with personal.read: masked unless asked (pages) or allowed (API) */
+	T_EQ_INT(apply_view(&v, a, &pr, d, ans, APPLY_REVEAL_NO, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(v.answers, "applicant_my_number")), "********9018");
+	T_EQ_INT(v.may_reveal, 1);
+	T_EQ_INT(v.audit_reveal, 0);
+	T_EQ_INT(apply_view(&v, a, &pr, d, ans, APPLY_REVEAL_IF_ALLOWED, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(v.answers, "applicant_my_number")), "123456789018");
+	T_EQ_INT(v.revealed, 1);
+	T_EQ_INT(v.audit_read, 1);
+	T_EQ_INT(v.audit_reveal, 1);
+	T_EQ_INT(apply_view(&v, a, &pr, d, ans, APPLY_REVEAL_ASKED, &e), 0);
+	T_EQ_INT(v.revealed, 1);
+	/* a resident reads their own: masked, not audited, no reveal */
+	T_EQ_INT(apply_view(&v, a, &res, d, ans, APPLY_REVEAL_IF_ALLOWED, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(v.answers, "applicant_my_number")), "********9018");
+	T_EQ_INT(v.audit_read, 0);
+	T_EQ_INT(apply_view(&v, a, &res, d, ans, APPLY_REVEAL_ASKED, &e), ERR_DENIED);
+	/* attachments: staff and system reads audited, a resident's own not */
+	T_EQ_INT(apply_read_audited(&st), 1);
+	T_EQ_INT(apply_read_audited(&res), 0);
+	arena_free(a);
+}
+
+static int64_t files_of(int64_t resident_id)
+{
+	int64_t n = -1;
+	struct store_val v[] = { sv_text(T1), sv_int(resident_id) };
+	store_query_int(&n, S, "SELECT count(*) FROM apply_files WHERE tenant = $1"
+			" AND owner_kind = 1 AND owner_id = $2", v, 2, NULL);
+	return n;
+}
+
+/* per-account attachment quota and upload rate (issue #12): refused
+ * before anything is stored, by every way in (apply_file_put and the
+ * one-request submission) */
+static void test_upload_limits(void)
+{
+	struct arena *a = arena_new(0);
+	const struct forms_def *d = NULL;
+	struct err e;
+	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e) == 0);
+	const struct forms_field *f = forms_def_field(d, "rabies_cert");
+	T_REQUIRE(f);
+	char pdf[3][128];
+	int len[3];
+	for (int i = 0; i < 3; i++)
+		len[i] = snprintf(pdf[i], sizeof pdf[i], "%%PDF-1.4\n%% limits %d ..............\n"
+				  "1 0 obj <<>> endobj\n%%%%EOF\n", i);
+	json_t *m = NULL;
+	/* the quota: two files do not fit, the same bytes again cost nothing */
+	struct apply_limits q = { .quota_bytes = len[0] + len[1] - 1 };
+	struct apply_actor qa = resident(90201);
+	qa.limits = &q;
+	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	json_decref(m);
+	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	json_decref(m);
+	m = NULL;
+	T_EQ_INT(apply_file_put(&m, S, &qa, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
+	T_CHECK(m == NULL);
+	T_EQ_INT(files_of(90201), 1);
+	/* the one-request submission counts its uploads against the same quota */
+	json_t *ans = inu_answers("クミン", "1985-04-01", "リミ", NULL);
+	struct apply_upload up = { .field = "rabies_cert", .name = "b.pdf", .data = pdf[1],
+				   .n = (size_t)len[1] };
+	struct forms_result r;
+	struct apply_submission sub;
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &qa, "inu-touroku", ans, &up, 1, NULL, NOW, &e),
+		 ERR_LIMIT);
+	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
+	T_EQ_INT(files_of(90201), 1);
+	/* two uploads for one file field: refused, neither stored */
+	struct apply_upload two[2] = { up, up };
+	two[1].data = pdf[2];
+	two[1].n = (size_t)len[2];
+	struct apply_actor un = resident(90203);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &un, "inu-touroku", ans, two, 2, NULL, NOW, &e),
+		 ERR_INVALID);
+	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "duplicate") == 0);
+	T_EQ_INT(files_of(90203), 0);
+	json_decref(ans);
+	/* without limits (the CLI, jobs) the same upload is stored */
+	struct apply_actor free_a = resident(90201);
+	T_EQ_INT(apply_file_put(&m, S, &free_a, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), 0);
+	json_decref(m);
+	/* the rate: two new attachments a minute, the third waits */
+	struct apply_limits rl = { .uploads_per_min = 2 };
+	struct apply_actor ra = resident(90202);
+	ra.limits = &rl;
+	for (int i = 0; i < 2; i++) {
+		T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[i], (size_t)len[i], NOW, &e), 0);
+		json_decref(m);
+	}
+	m = NULL;
+	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 10, &e), ERR_LIMIT);
+	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_RATE);
+	T_EQ_INT(files_of(90202), 2);
+	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 61, &e), 0);
+	json_decref(m);
+	T_EQ_INT(files_of(90202), 3);
+	/* another error is no limit */
+	struct err other;
+	err_set(&other, ERR_LIMIT, "apply: file larger than 1 bytes");
+	T_EQ_INT(apply_limit_hit(&other), APPLY_LIMIT_NONE);
+	arena_free(a);
+}
+
+/* once only (issue #12): a waiver or a read-only registry answer is proven
+ * against the submitter's own registry record inside src/apply, whatever
+ * the entry point: a draft, the one-request submission, a bundle */
+static const char WAIVER_DEF[] =
+	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"once-only\","
+	"\"title\":{\"ja\":\"添付省略\",\"en\":\"Waiver\"},\"department\":\"kuminka\","
+	"\"life_events\":[\"move_in\"],\"retention_years\":1,\"target_days\":7,"
+	"\"pages\":[{\"id\":\"who\",\"title\":{\"ja\":\"申請者\",\"en\":\"Applicant\"},\"fields\":["
+	"{\"id\":\"applicant_address\",\"type\":\"address_jp\",\"label\":{\"ja\":\"住所\",\"en\":\"Address\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"juki\",\"path\":\"address\"}},"
+	"{\"id\":\"id_document\",\"type\":\"file\",\"label\":{\"ja\":\"本人確認書類\",\"en\":\"ID\"},"
+	"\"required\":true,\"accept\":[\"image/png\",\"application/pdf\"],"
+	"\"waive_if\":{\"source\":\"juki\",\"path\":\"address\",\"matches\":\"applicant_address\"}}]}]}";
+
+static int once_submit(int how, const struct apply_actor *who, const json_t *answers,
+		       struct forms_result *r, struct arena *a, struct err *e)
+{
+	struct apply_submission sub;
+	int64_t id = 0;
+	int rc;
+	switch (how) {
+	case 0:   /* a draft */
+		if ((rc = apply_draft_create(&id, S, who, "once-only", answers, NULL, 0, NOW, e)))
+			return rc;
+		return apply_submit(&sub, r, a, S, who, id, NULL, NOW, e);
+	case 1: { /* one request */
+		json_t *c = json_deep_copy(answers);
+		rc = apply_submit_answers(&sub, r, a, S, who, "once-only", c, NULL, 0, NULL, NOW, e);
+		json_decref(c);
+		return rc;
+	}
+	default: { /* a life-event bundle */
+		const char *procs[] = { "once-only" };
+		if ((rc = apply_bundle_create(&id, S, who, "move_in", procs, 1, answers, NULL, NOW, e)))
+			return rc;
+		struct apply_submission *subs;
+		int n = 0;
+		int64_t bad = 0;
+		return apply_bundle_submit(&subs, &n, &bad, r, a, S, who, id, NULL, NOW, e);
+	}
+	}
+}
+
+static void test_registry_once_only(void)
+{
+	struct err e;
+	struct arena *a = arena_new(0);
+	struct forms_def *d = NULL;
+	int v = 0;
+	T_REQUIRE(forms_def_parse(&d, a, WAIVER_DEF, sizeof WAIVER_DEF - 1, &e) == 0);
+	T_REQUIRE(forms_publish(&v, NULL, S, T1, d, &e) == 0);
+	T_EQ_INT(forms_def_uses_registry(d), 1);
+	T_REQUIRE(registry_demo_seed(NULL, S, T1, &e) == 0);
+	static struct auth_config cfg;
+	T_REQUIRE(auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) == 0);
+	int64_t taro = 0, nobody = 0;
+	T_REQUIRE(auth_resident_add(&taro, S, &cfg, T1, "once-taro@example.jp", "Kinmokusei-2026-x", NOW,
+				    NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&nobody, S, &cfg, T1, "once-nobody@example.jp", "Kinmokusei-2026-y",
+				    NOW, NULL, &e) == 0);
+	T_REQUIRE(registry_link(S, T1, taro, "P0001", NOW, &e) == 0);
+	json_t *juki = NULL;
+	T_REQUIRE(registry_person_json(&juki, S, T1, taro, &e) == 0);
+	json_t *ans = json_pack("{s:O,s:{s:s}}", "applicant_address", json_object_get(juki, "address"),
+				"id_document", "waived", "juki");
+	json_t *moved = json_deep_copy(ans);
+	json_object_set_new(json_object_get(moved, "applicant_address"), "street",
+			    json_string("月見町9丁目9番9号"));
+	struct apply_actor t = resident(taro), n = resident(nobody);
+	struct forms_result r;
+	for (int how = 0; how < 3; how++) {
+		/* nobody's record proves the waiver: refused, the reason said */
+		T_EQ_INT(once_submit(how, &n, ans, &r, a, &e), ERR_INVALID);
+		const struct forms_error *pe = apply_registry_problem(&r);
+		T_CHECK(pe && strcmp(pe->code, "waiver") == 0 && strcmp(pe->path, "id_document") == 0);
+		/* a read-only registry answer changed: refused too */
+		T_EQ_INT(once_submit(how, &t, moved, &r, a, &e), ERR_INVALID);
+		pe = apply_registry_problem(&r);
+		T_CHECK(pe && strcmp(pe->code, "prefill_readonly") == 0);
+		/* 日之出 太郎's record proves it */
+		T_EQ_INT(once_submit(how, &t, ans, &r, a, &e), 0);
+	}
+	/* staff (the counter) have no record: nothing is proven for them */
+	struct apply_actor st = staff_of(NULL, -1);
+	T_EQ_INT(once_submit(1, &st, ans, &r, a, &e), ERR_INVALID);
+	T_CHECK(apply_registry_problem(&r) != NULL);
+	json_decref(moved);
+	json_decref(ans);
+	json_decref(juki);
+	arena_free(a);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -2041,6 +2288,9 @@ int main(void)
 	T_RUN(test_blob_files);
 	T_RUN(test_blob_sizes);
 	T_RUN(test_submit_answers);
+	T_RUN(test_view);
+	T_RUN(test_registry_once_only);
+	T_RUN(test_upload_limits);
 	T_RUN(test_backup_roundtrip);
 	cleanup(S);
 	store_close(S);
