@@ -161,6 +161,12 @@ export function buildRequest(rt, samples, { override = {}, only = null, fill = '
     else if (where === 'form') form.push(`${enc(p.name)}=${e}`);
     else if (where === 'file') files.push({ name: p.name, enc: e });
   }
+  // a table without parameters: a write gets every sample value as a form
+  // field (the router drops what the route does not declare), so that its
+  // required fields are likely there and the CSRF check is what decides
+  if (!Array.isArray(rt.params) && isStateChanging(rt.method) && rt.kind === 'html' && !only)
+    for (const k of Object.keys(samples.byName))
+      if (!captures(rt.pattern).includes(k) && !(k in override)) form.push(`${enc(k)}=${enc(valueFor(rt, k, samples).value)}`);
   if (query.length) path += `?${query.join('&')}`;
   return { method: rt.method, path, form: form.length || isStateChanging(rt.method) ? form : null, files, objects };
 }

@@ -188,12 +188,13 @@ export async function world({ extraArgs = [] } = {}) {
       code: 'kodomo-iryosho', n: '1', event, action: 'package_list', field: 'insurance_card',
       rid: '00000000-0000-0000-0000-000000000000',
       login: 'sec-probe', display_name: 'probe', role: 'viewer', permission: 'jobs.read',
-      description: 'probe', needs_mfa: '1', current: 'Wrong-Password-2026', new: 'Another-Probe-2026',
+      description: 'probe', needs_mfa: '1', current: 'Wrong-Password-2026', new: '1', name: 'sec-probe',
       email: 'probe@example.jp', password: 'Wrong-Password-2026', pre: 'x', token: 'a'.repeat(64),
       to: 'in_review', expect_from: 'submitted', note: 'probe', text: 'probe', assignee: '0', confirm: '1',
       q: 'probe', page: '1', version: '1', check: '1', saved: '1', show: 'my_number',
       expired: '1', next: '/', limit: '10', cursor: '1', status: 'submitted', department: 'kuminka',
       procedure: 'kodomo-iryosho', from: '2026-01-01', person: 'p1', id: '999999999',
+      definition: '{}', title: 'probe', target: 'probe', encoding: 'utf8bom', header: 'labels',
     },
     byRoute(rt, name) {
       const p = rt.pattern;
@@ -204,7 +205,7 @@ export async function world({ extraArgs = [] } = {}) {
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       if (name === 'to' && p === '/lang') return 'en';
       if (name === 'to' && p.startsWith('/api/')) return '2026-12-31';
-      if (name === 'new' && p.startsWith('/submissions/')) return '1';
+      if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
       if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
