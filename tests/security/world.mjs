@@ -34,7 +34,7 @@ export function sendRaw(base, { method, path, headers = {}, body }) {
   });
 }
 
-// one request; { status, headers, rawHeaders, body } or { error } (with
+// one request; { status, headers, rawHeaders, body, bytes } or { error } (with
 // the raw answer when the parser refused it)
 export async function send(base, req) {
   const res = await send1(base, req);
@@ -54,8 +54,10 @@ function send1(base, { method, path, headers = {}, body }) {
     const q = http.request({ host: u.hostname, port: u.port, path, method, headers: h, agent }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders,
-        body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, body: bytes.toString(), bytes });
+      });
       res.on('error', (e) => resolve({ error: e.code || e.message }));
     });
     q.on('error', (e) => resolve({ error: e.code || e.message }));
