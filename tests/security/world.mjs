@@ -89,7 +89,7 @@ export function asCaller(c, req, { csrf = null, csrfHeader = false } = {}) {
     const bytes = (x) => Buffer.from(unescape(x), 'latin1');
     const parts = [];
     if (csrf !== null) parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`));
-    for (const kv of req.form || []) {
+    for (const kv of (req.form || []).flatMap((x) => x.split('&'))) {
       const i = kv.indexOf('=');
       parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="`), bytes(kv.slice(0, i)),
         Buffer.from('"\r\n\r\n'), bytes(kv.slice(i + 1)), Buffer.from('\r\n'));
