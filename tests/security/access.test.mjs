@@ -7,7 +7,8 @@
 // refusal the rules say; admitted ones get a record they may not see as
 // 404, a page they may see as a page, and a state-changing request without
 // a CSRF token stopped at the token (never run).  No answer is a 5xx,
-// splits a header, leaves the origin or lacks the security headers.
+// splits a header, leaves the origin or lacks the security headers, and
+// nothing behind a login may be cached.
 //
 // Also here: the role-grant rule (staff.manage alone cannot make an
 // administrator).
@@ -88,6 +89,10 @@ for (const rt of routes) {
       const res = await send(w.base, asCaller(c, req));
       const e = expectation(rt, c, req);
       const why = [judge(e, res), ...invariantProblems(res, w.base)].filter(Boolean);
+      // a page behind a login is never kept by a cache
+      if (rt.permission !== 'public' && res.headers?.['x-request-id'] !== undefined &&
+          !/no-store/.test(res.headers['cache-control'] || ''))
+        why.push(`no Cache-Control: no-store (${res.headers['cache-control']})`);
       if (why.length) problems.push(`${say(req, c.name)}: ${why.join('; ')}`);
     });
     total += cases.length;
