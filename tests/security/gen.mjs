@@ -160,7 +160,7 @@ export function buildRequest(rt, samples, { override = {}, only = null, fill = '
     if (p.name in override) e = override[p.name];
     else if (only && !only.includes(p.name)) continue;
     else if (fill === 'required' && !p.required) continue;
-    else e = enc(valueFor(rt, p.name, samples).value);
+    else { const s = valueFor(rt, p.name, samples); if (s.visible) objects.push(s); e = enc(s.value); }
     if (where === 'query') query.push(`${enc(p.name)}=${e}`);
     else if (where === 'form') form.push(`${enc(p.name)}=${e}`);
     else if (where === 'file') files.push({ name: p.name, enc: e });

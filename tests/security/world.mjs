@@ -43,6 +43,26 @@ export async function send(base, req) {
     res.raw = raw.slice(0, raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : 600);
     res.status = Number((raw.match(/^HTTP\/1\.\d (\d{3})/) || [])[1]) || 0;
   }
+  // an oversize request the server answered and closed while node:http was
+  // still writing it: node reports the reset, not the answer; read the
+  // answer over a socket that does not stop reading when writing fails
+  const size = req.path.length + (req.body ? Buffer.byteLength(req.body) : 0);
+  if (res.error && /ECONNRESET|EPIPE/.test(res.error) && size > 65536) {
+    const raw = await sendRaw(base, req);
+    const head = raw.indexOf('\r\n\r\n');
+    const status = Number((raw.match(/^HTTP\/1\.\d (\d{3})/) || [])[1]) || 0;
+    if (status && head > 0) {
+      const headers = {}, rawHeaders = [];
+      for (const line of raw.slice(0, head).split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        const k = line.slice(0, i).trim().toLowerCase(), v = line.slice(i + 1).trim();
+        rawHeaders.push(k, v);
+        if (k === 'set-cookie') (headers[k] ||= []).push(v); else headers[k] = v;
+      }
+      const body = Buffer.from(raw.slice(head + 4), 'latin1');
+      return { status, headers, rawHeaders, body: body.toString(), bytes: body, viaRaw: true };
+    }
+  }
   return res;
 }
 
@@ -231,7 +251,7 @@ export async function world({ extraArgs = [] } = {}) {
       rid: '00000000-0000-0000-0000-000000000000',
       login: 'sec-probe', display_name: 'probe', role: 'viewer', permission: 'jobs.read',
       description: 'probe', needs_mfa: '1', current: 'Wrong-Password-2026', new: '1', name: 'sec-probe',
-      email: 'probe@example.jp', password: 'Wrong-Password-2026', pre, token: 'a'.repeat(64),
+      email: 'probe@example.jp', password: 'Wrong-Password-2026', pre,
       to: 'in_review', expect_from: 'submitted', note: 'probe', text: 'probe', assignee: '0', confirm: '1',
       q: 'probe', page: '1', version: '1', check: '1', saved: '1', show: 'my_number',
       expired: '1', next: '/', limit: '10', cursor: '1', status: 'submitted', department: 'kuminka',
@@ -242,6 +262,8 @@ export async function world({ extraArgs = [] } = {}) {
       const p = rt.pattern;
       // this municipality's procedures: not found at another's host
       if (name === 'code') return { value: 'kodomo-iryosho', visible: (c) => !c.host };
+      // an e-mail token no one was sent: a record nobody may see
+      if (name === 'token') return { value: 'a'.repeat(64), visible: () => false };
       if (name === 'receipt') return { value: fx.subs.a.receipt, visible: seesSubA };
       if (name === 'sha256') return { value: sha, visible: seesSubA };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
