@@ -1,0 +1,287 @@
+// world.mjs -- the world the attack suite runs in: one server per test
+// file with tests/http/inbox_fixture.mjs (the demo ward with two
+// departments, residents with submissions, a second municipality), every
+// kind of caller logged in, the fixture's records as sample values for
+// route parameters, and a sender that never follows a redirect nor
+// changes a caller's cookies (an injected Set-Cookie must not rewrite the
+// jar), run in concurrent batches over keep-alive connections.
+import http from 'node:http';
+import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { Client, cli, DEMO, passwordLogin, loginWithTotp } from '../http/lib.mjs';
+import { inboxFixture, OTHER, OTHER_HOST, addStaff } from '../http/inbox_fixture.mjs';
+
+export const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+export const BATCH = 16;
+
+// the raw answer to a request a parser refused (a split header): its
+// status line and header block, for the report
+export function sendRaw(base, { method, path, headers = {}, body }) {
+  const u = new URL(base);
+  return new Promise((resolve) => {
+    const s = net.connect(Number(u.port), u.hostname, () => {
+      let head = `${method} ${path} HTTP/1.1\r\nhost: ${headers.host || u.host}\r\nconnection: close\r\n`;
+      for (const [k, v] of Object.entries(headers)) if (k !== 'host') head += `${k}: ${v}\r\n`;
+      if (body !== undefined && body !== null) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+      s.write(`${head}\r\n`);
+      if (body !== undefined && body !== null) s.write(body);
+    });
+    const chunks = [];
+    s.on('data', (d) => chunks.push(d));
+    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    s.on('error', (e) => resolve(`(${e.code})`));
+    s.setTimeout(5000, () => s.destroy());
+  });
+}
+
+// one request; { status, headers, rawHeaders, body, bytes } or { error } (with
+// the raw answer when the parser refused it)
+export async function send(base, req) {
+  const res = await send1(base, req);
+  if (res.error && /^HPE_/.test(res.error)) {
+    const raw = await sendRaw(base, req);
+    res.raw = raw.slice(0, raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : 600);
+    res.status = Number((raw.match(/^HTTP\/1\.\d (\d{3})/) || [])[1]) || 0;
+  }
+  // an oversize request the server answered and closed while node:http was
+  // still writing it: node reports the reset, not the answer; read the
+  // answer over a socket that does not stop reading when writing fails
+  const size = req.path.length + (req.body ? Buffer.byteLength(req.body) : 0);
+  if (res.error && /ECONNRESET|EPIPE/.test(res.error) && size > 65536) {
+    const raw = await sendRaw(base, req);
+    const head = raw.indexOf('\r\n\r\n');
+    const status = Number((raw.match(/^HTTP\/1\.\d (\d{3})/) || [])[1]) || 0;
+    if (status && head > 0) {
+      const headers = {}, rawHeaders = [];
+      for (const line of raw.slice(0, head).split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        const k = line.slice(0, i).trim().toLowerCase(), v = line.slice(i + 1).trim();
+        rawHeaders.push(k, v);
+        if (k === 'set-cookie') (headers[k] ||= []).push(v); else headers[k] = v;
+      }
+      const body = Buffer.from(raw.slice(head + 4), 'latin1');
+      return { status, headers, rawHeaders, body: body.toString(), bytes: body, viaRaw: true };
+    }
+  }
+  return res;
+}
+
+function send1(base, { method, path, headers = {}, body }) {
+  const u = new URL(base);
+  const h = { ...headers };
+  if (body !== undefined && body !== null) h['content-length'] = Buffer.byteLength(body);
+  return new Promise((resolve) => {
+    const q = http.request({ host: u.hostname, port: u.port, path, method, headers: h, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, body: bytes.toString(), bytes });
+      });
+      res.on('error', (e) => resolve({ error: e.code || e.message }));
+    });
+    q.on('error', (e) => resolve({ error: e.code || e.message }));
+    if (body !== undefined && body !== null) q.write(body);
+    q.end();
+  });
+}
+
+// run fn over items, `n` at a time
+export async function batches(items, fn, n = BATCH) {
+  const out = new Array(items.length);
+  for (let i = 0; i < items.length; i += n) {
+    const part = items.slice(i, i + n);
+    const rs = await Promise.all(part.map((x, j) => fn(x, i + j)));
+    rs.forEach((r, j) => { out[i + j] = r; });
+  }
+  return out;
+}
+
+// a request as a caller: its cookies, its host, its CSRF token when asked
+export function asCaller(c, req, { csrf = null, csrfHeader = false } = {}) {
+  const headers = {};
+  if (c.cookies) headers.cookie = c.cookies;
+  if (c.host) headers.host = c.host;
+  let body = null;
+  if (req.files && req.files.length) {
+    const b = `----mgsec${Math.random().toString(16).slice(2)}`;
+    // the urlencoded values' bytes as they are (an overlong sequence too)
+    const bytes = (x) => Buffer.from(unescape(x), 'latin1');
+    const parts = [];
+    if (csrf !== null) parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`));
+    for (const kv of (req.form || []).flatMap((x) => x.split('&'))) {
+      const i = kv.indexOf('=');
+      parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="`), bytes(kv.slice(0, i)),
+        Buffer.from('"\r\n\r\n'), bytes(kv.slice(i + 1)), Buffer.from('\r\n'));
+    }
+    for (const f of req.files) {
+      const raw = Buffer.from(unescape(f.enc), 'latin1');  // the payload's bytes
+      parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${f.name}"; filename="x.bin"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n'), raw, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${b}--\r\n`));
+    body = Buffer.concat(parts);
+    headers['content-type'] = `multipart/form-data; boundary=${b}`;
+  } else if (req.form) {
+    const pairs = [...req.form];
+    if (csrf !== null && !csrfHeader) pairs.unshift(`csrf=${encodeURIComponent(csrf)}`);
+    body = pairs.join('&');
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  if (csrf !== null && csrfHeader) headers['x-csrf-token'] = csrf;
+  if (req.json !== undefined) { body = req.json; headers['content-type'] = 'application/json'; }
+  return { method: req.method, path: req.path, headers, body };
+}
+
+// the effective permissions of every member of staff, read from the
+// database (not from the server under test): login@tenant -> [[perm, needs_mfa]]
+function staffPermissions(db) {
+  const sql = 'SELECT s.tenant, s.login, p.permission, r.needs_mfa FROM staff s ' +
+    'JOIN staff_roles sr ON sr.staff_id = s.id JOIN roles r ON r.id = sr.role_id ' +
+    'JOIN role_permissions p ON p.role_id = r.id;';
+  const out = db.startsWith('sqlite:')
+    ? execFileSync('sqlite3', ['-separator', '|', db.slice(7), sql], { encoding: 'utf8' })
+    : execFileSync('psql', [db, '-At', '-F', '|', '-c', sql], { encoding: 'utf8' });
+  const m = new Map();
+  for (const line of out.trim().split('\n').filter(Boolean)) {
+    const [tenant, login, perm, mfa] = line.split('|');
+    const k = `${login}@${tenant}`;
+    if (!m.has(k)) m.set(k, []);
+    m.get(k).push([perm, mfa === '1' || mfa === 't']);
+  }
+  return m;
+}
+
+export function staffId(db, tenant, login) {
+  const sql = `SELECT id FROM staff WHERE tenant = '${tenant}' AND login = '${login}';`;
+  const out = db.startsWith('sqlite:')
+    ? execFileSync('sqlite3', [db.slice(7), sql], { encoding: 'utf8' })
+    : execFileSync('psql', [db, '-At', '-c', sql], { encoding: 'utf8' });
+  return out.trim();
+}
+
+async function register(base, host, email, password = 'Tsubame-Kaeru-2026') {
+  const c = new Client(base, host);
+  const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const r = await c.post('/resident/register', { form: { pre, email, password } });
+  if (r.status !== 303) throw new Error(`register ${email}: ${r.status}`);
+  return c;
+}
+
+// the server, its callers and its sample values
+export async function world({ extraArgs = [] } = {}) {
+  const fx = await inboxFixture({ extraArgs });
+  const { srv } = fx;
+  const base = srv.base;
+  // a member of staff at the code step (password given, code awaited): a
+  // second account of the kosodate role, enrolled, then logged in with its
+  // password only
+  addStaff(srv, DEMO, 'pending-1', 'kosodate', fx.pw);
+  const pst = {};
+  await loginWithTotp(new Client(base), 'pending-1', fx.pw, pst);
+  const pendingClient = new Client(base);
+  const pr = await passwordLogin(pendingClient, 'pending-1', fx.pw);
+  if (pr.headers.get('location') !== '/login/code') throw new Error(`pending-1: ${pr.status} ${pr.headers.get('location')}`);
+  // a throwaway member of staff, the target of user-management routes
+  addStaff(srv, DEMO, 'scratch-1', 'viewer', fx.pw);
+  const scratchId = staffId(srv.db, DEMO, 'scratch-1');
+  // a resident of the other municipality
+  const otherResident = await register(base, OTHER_HOST, 'tanin@example.jp');
+
+  // the anonymous caller holds a pre-login token (the login forms'
+  // double-submit cookie), so that a login form's other fields are read
+  const anonClient = new Client(base);
+  const loginPage = await anonClient.get('/login');
+  const pre = loginPage.text_.match(/name="pre" value="([^"]+)"/)[1];
+
+  const perms = staffPermissions(srv.db);
+  const effective = (login, tenant, mfa) => new Set((perms.get(`${login}@${tenant}`) || [])
+    .filter(([, needs]) => !needs || mfa).map(([p]) => p));
+  const cookieOf = (cl) => cl.cookieHeader();
+  const staff = (name, cl, login, tenant, mfa, host) => ({
+    name, kind: 'staff', session: true, stage: 'full', login, home: tenant, host,
+    cookies: cookieOf(cl), perms: effective(login, tenant, mfa), client: cl,
+  });
+  const C = fx.clients;
+  const callers = [
+    { name: 'anonymous', kind: 'anon', session: false, stage: null, perms: new Set(), home: DEMO, cookies: cookieOf(anonClient) },
+    { name: 'resident A', kind: 'resident', session: true, stage: 'full', perms: new Set(), home: DEMO, cookies: cookieOf(C.resident), client: C.resident, owner: true },
+    { name: 'resident B', kind: 'resident', session: true, stage: 'full', perms: new Set(), home: DEMO, cookies: cookieOf(C.resident2), client: C.resident2 },
+    staff('admin', C.admin, 'demo-admin', DEMO, true),
+    staff('staff (dept A, personal.read)', C.deptA, 'demo-staff', DEMO, true),
+    staff('viewer', C.noapps, 'demo-viewer', DEMO, false),
+    staff('dept A staff (kosodate-2)', C.deptA2, 'kosodate-2', DEMO, true),
+    staff('dept B staff (kumin-b)', C.deptB, 'kumin-b', DEMO, true),
+    { name: 'pending (code step)', kind: 'staff', session: true, stage: 'pending', perms: new Set(), home: DEMO, cookies: cookieOf(pendingClient), client: pendingClient },
+    staff('other municipality staff', C.otherAll, 'other-admin', OTHER, true, OTHER_HOST),
+    { name: 'other municipality resident', kind: 'resident', session: true, stage: 'full', perms: new Set(), home: OTHER, host: OTHER_HOST, cookies: cookieOf(otherResident), client: otherResident },
+    // sessions of the other municipality sent to this one: nobody here
+    { name: 'other staff session at this host', kind: 'staff', session: false, stage: null, perms: new Set(), home: DEMO, cookies: cookieOf(C.otherAll) },
+    { name: 'other resident session at this host', kind: 'resident', session: false, stage: null, perms: new Set(), home: DEMO, cookies: cookieOf(otherResident) },
+  ];
+  // the CSRF token of every session (the API sends the same one in
+  // X-CSRF-Token)
+  for (const c of callers) {
+    if (!c.session || !c.client) continue;
+    const page = c.stage === 'pending' ? '/login/code' : c.kind === 'resident' ? '/mypage' : '/staff';
+    const r = await send(base, asCaller(c, { method: 'GET', path: page }));
+    c.csrf = (r.body.match(/name="csrf" value="([^"]+)"/) || [])[1] || null;
+    if (!c.csrf) throw new Error(`no CSRF token for ${c.name}: ${r.status}`);
+  }
+
+  // resident A's records: a draft (and the submissions entered by the
+  // fixture, one with an attachment)
+  const A = callers[1];
+  const start = await send(base, asCaller(A, { method: 'POST', path: '/procedures/kodomo-iryosho/start', form: [] }, { csrf: A.csrf }));
+  const draftId = (start.headers.location || '').match(/\/drafts\/(\d+)\//)?.[1];
+  if (!draftId) throw new Error(`no draft: ${start.status} ${start.headers.location}`);
+  const staffPage = (await fx.clients.deptA.get(`/staff/submissions/${fx.subs.a.id}`)).text_;
+  const sha = staffPage.match(/\/files\/([0-9a-f]{64})/)[1];
+  const deptPerm = `dept.${fx.subs.a.department.replace(/-/g, '_')}`;
+  // who may see submission A: resident A, and this municipality's staff
+  // reading applications of its department
+  const seesSubA = (c) => (c.kind === 'resident' && c.owner === true) ||
+    (c.kind === 'staff' && c.home === DEMO && c.perms.has('applications.read') &&
+     (c.perms.has('dept.all') || c.perms.has(deptPerm)));
+  const ownsDraft = (c) => c.kind === 'resident' && c.owner === true;
+  const event = 'move_in';
+  const samples = {
+    byName: {
+      code: 'kodomo-iryosho', n: '1', event, action: 'package_list', field: 'insurance_card',
+      rid: '00000000-0000-0000-0000-000000000000',
+      login: 'sec-probe', display_name: 'probe', role: 'viewer', permission: 'jobs.read',
+      description: 'probe', needs_mfa: '1', current: 'Wrong-Password-2026', new: '1', name: 'sec-probe',
+      email: 'probe@example.jp', password: 'Wrong-Password-2026', pre,
+      to: 'in_review', expect_from: 'submitted', note: 'probe', text: 'probe', assignee: '0', confirm: '1',
+      q: 'probe', page: '1', version: '1', check: '1', saved: '1', show: 'my_number',
+      expired: '1', next: '/', limit: '10', cursor: '1', status: 'submitted', department: 'kuminka',
+      procedure: 'kodomo-iryosho', from: '2026-01-01', person: 'p1', id: '999999999',
+      definition: '{}', title: 'probe', target: 'probe', encoding: 'utf8bom', header: 'labels',
+    },
+    byRoute(rt, name) {
+      const p = rt.pattern;
+      // this municipality's procedures: not found at another's host
+      if (name === 'code') return { value: 'kodomo-iryosho', visible: (c) => !c.host };
+      // an e-mail token no one was sent: a record nobody may see
+      if (name === 'token') return { value: 'a'.repeat(64), visible: () => false };
+      if (name === 'receipt') return { value: fx.subs.a.receipt, visible: seesSubA };
+      if (name === 'sha256') return { value: sha, visible: seesSubA };
+      if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
+      if (name === 'to' && p === '/lang') return 'en';
+      if (name === 'to' && p.startsWith('/api/')) return '2026-12-31';
+      if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
+      if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
+      if (name !== 'id') return undefined;
+      if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
+      if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };
+      if (p.startsWith('/staff/users/')) return { value: scratchId, visible: null };
+      if (p.startsWith('/bundles/')) return { value: '999999999', visible: () => false };
+      if (p.startsWith('/account/sessions/')) return { value: '999999999', visible: () => false };
+      return undefined;
+    },
+  };
+  return { fx, srv, base, callers, samples, draftId, sha, deptPerm, seesSubA,
+    stop: async () => { agent.destroy(); await srv.stop(); } };
+}
+
+export { DEMO, OTHER, OTHER_HOST, cli };
