@@ -18,6 +18,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <ctype.h>
@@ -223,6 +224,18 @@ int app_page_send(struct http_req *r, int status, struct buf *b,
 	http_send_html(r, status, b);
 	buf_done(b);
 	return 0;
+}
+
+static void json_release(void *j)
+{
+	json_decref(j);
+}
+
+json_t *app_json_own(struct http_req *r, json_t *j)
+{
+	if (!j)
+		return NULL;
+	return arena_cleanup_add(r->arena, json_release, j) == 0 ? j : NULL;
 }
 
 int app_audit(struct http_req *r, const char *action, const char *object_type,

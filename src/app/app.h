@@ -159,6 +159,12 @@ void app_page_open(struct buf *b, struct html_page *p, struct http_req *r,
 		   const char *title, const char *error_id, const char *error);
 int app_page_send(struct http_req *r, int status, struct buf *b,
 		  const struct html_page *p);
+/* app_json_own -- hand a jansson value to the request: it is released
+ * with the request's arena.  Returns j, or NULL when j was NULL or the
+ * arena had no room for the cleanup, in which case j has been released
+ * already and must not be used (answer ERR_NOMEM). */
+struct json_t;
+struct json_t *app_json_own(struct http_req *r, struct json_t *j);
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result);
 

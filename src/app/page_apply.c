@@ -230,7 +230,8 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 				return err_set(e, rc, "upload not stored: %s", fe.detail);
 			continue;
 		}
-		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, meta);
+		if (!app_json_own(r, meta))
+			return err_set(e, ERR_NOMEM, "out of memory");
 		p->uploads[p->nuploads].path = arena_strdup(r->arena, pt->name + 2);
 		p->uploads[p->nuploads++].meta = meta;
 	}
@@ -485,8 +486,10 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 			json_object_set_new(s, fl->id, json_string("previous_submission"));
 		}
 	}
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, a);
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, s);
+	a = app_json_own(r, a);
+	s = app_json_own(r, s);
+	if (!a || !s)
+		return;
 	*answers = a;
 	*sources = s;
 #endif

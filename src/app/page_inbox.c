@@ -40,6 +40,7 @@
  * and comment APPLY_COMMENT_MAX bytes (route parameters).
  */
 #include "app/app.h"
+#include "base/csv.h"
 #include "apply/apply.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -939,8 +940,13 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	/* answers in page order */
 	struct view v = { r, &b, l, lang_code(l), reveal, 0, id, sb.sources, json_array() };
 	sb.answers = av.answers;
-	if (v.files)
-		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, v.files);
+	/* the page reads v.files below: when the arena cannot hold its
+	 * cleanup the array is already released, so answer now (using it
+	 * would read freed memory) */
+	if (!app_json_own(r, v.files)) {
+		buf_done(&b);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
 	html_printf(&b, "<h2>%s</h2>\n", html_t(l, "sub.answers"));
 	for (int p = 0; p < d->npages; p++) {
 		int any = 0;
@@ -1376,29 +1382,8 @@ int page_staff_submission_file(struct http_req *r)
 
 /* ---- CSV export ---- */
 
-/* one RFC 4180 cell; a cell that a spreadsheet would read as a formula
- * (= + - @, or TAB / CR first) gets a leading apostrophe */
-static void csv_cell(struct buf *b, const char *v, int first)
-{
-	if (!first)
-		buf_putc(b, ',');
-	if (!v)
-		v = "";
-	int guard = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' ||
-		    v[0] == '\t' || v[0] == '\r';
-	int quote = guard || strpbrk(v, ",\"\r\n") != NULL;
-	if (quote)
-		buf_putc(b, '"');
-	if (guard)
-		buf_putc(b, '\'');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *p);
-	}
-	if (quote)
-		buf_putc(b, '"');
-}
+/* cells: csv_cell (src/base/csv.h), the one CSV writer, with the
+ * spreadsheet formula guard */
 
 /* UTF-8 to CP932, each character CP932 lacks replaced by 〓 (0x81AC);
  * *replaced counts them.  *out is malloc'd. */

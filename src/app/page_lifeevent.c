@@ -151,8 +151,7 @@ static json_t *state_of(struct http_req *r, const struct pairs *p)
 	}
 	if (!j)
 		j = json_object();
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, j);
-	return j;
+	return app_json_own(r, j); /* NULL: out of memory */
 }
 
 static void hidden_state(struct buf *b, const json_t *answers)
@@ -372,8 +371,9 @@ static int interview_get(struct http_req *r, int staff)
 	if (iv.person && !iv.person[0])
 		iv.person = NULL;
 	int first = forms_first_page(iv.le->interview, NULL, form_today(app_now()));
-	json_t *empty = json_object();
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, empty);
+	json_t *empty = app_json_own(r, json_object());
+	if (!empty)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	return render_question_page(r, 200, &iv, first < 0 ? 0 : first, empty, NULL, NULL, NULL);
 }
 
@@ -399,6 +399,8 @@ static int interview_post(struct http_req *r, int staff)
 	if (page < 0 || page >= d->npages)
 		page = 0;
 	json_t *prev = state_of(r, &pr);
+	if (!prev)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	json_t *answers = NULL;
 	struct form_action act;
 	rc = form_parse_page(&answers, &act, r->arena, d, page, prev, NULL, pr.names, pr.values,
@@ -478,6 +480,8 @@ static int choose(struct chosen *ch, struct http_req *r, const struct lifeevent 
 {
 	memset(ch, 0, sizeof *ch);
 	json_t *answers = state_of(r, pr);
+	if (!answers)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	struct lifeevent_choice *c;
 	int rc = lifeevent_decide(&c, res, r->arena, le, answers, form_today(app_now()), e);
 	if (rc)
@@ -511,9 +515,9 @@ static int choose(struct chosen *ch, struct http_req *r, const struct lifeevent 
 static int merge_prefill(json_t **answers, json_t **sources, struct http_req *r,
 			 const struct chosen *ch, const json_t *juki, struct err *e)
 {
-	json_t *ans = json_object(), *src = json_object();
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, ans);
-	arena_cleanup_add(r->arena, (void (*)(void *))json_decref, src);
+	json_t *ans = app_json_own(r, json_object()), *src = app_json_own(r, json_object());
+	if (!ans || !src)
+		return err_set(e, ERR_NOMEM, "out of memory");
 	for (int i = 0; juki && i < ch->n; i++) {
 		json_t *pa = NULL, *ps = NULL;
 		int rc = forms_prefill(&pa, &ps, r->arena, ch->defs[i], juki, NULL, e);
@@ -569,11 +573,13 @@ int page_life_event_start(struct http_req *r)
 	struct apply_actor who;
 	resident_of(&who, r);
 	json_t *juki = NULL;
-	if (registry_person_json(&juki, app_store(r), who.tenant, who.id, &e) == 0)
-		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, juki);
-	else
+	if (registry_person_json(&juki, app_store(r), who.tenant, who.id, &e) == 0) {
+		if (!app_json_own(r, juki))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	} else {
 		juki = NULL;
-	json_t *answers, *sources;
+	}
+	json_t *answers = NULL, *sources = NULL;
 	if ((rc = merge_prefill(&answers, &sources, r, &ch, juki, &e)))
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	int64_t bid;
@@ -992,7 +998,8 @@ int page_counter_pdf(struct http_req *r)
 			return http_send_error(r, ERR_NOTFOUND, "その住民コードは住民基本台帳にありません。",
 					       "That register code is not in the resident register.",
 					       "register code not found");
-		arena_cleanup_add(r->arena, (void (*)(void *))json_decref, juki);
+		if (!app_json_own(r, juki))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	}
 	struct counter_job j = { .a = arena_new(1u << 16) };
 	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)ch.n * sizeof *forms) : NULL;
@@ -1007,9 +1014,9 @@ int page_counter_pdf(struct http_req *r)
 			arena_free(j.a);
 			return http_send_error(r, rc, NULL, NULL, e.detail);
 		}
-		if (!ans) {
-			ans = json_object();
-			arena_cleanup_add(r->arena, (void (*)(void *))json_decref, ans);
+		if (!ans && !(ans = app_json_own(r, json_object()))) {
+			arena_free(j.a);
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 		}
 		json_t *sh = lifeevent_shared(r->arena, le, ch.shared, d);
 		const char *k;
