@@ -115,19 +115,21 @@ int page_readyz(struct http_req *r)
 }
 
 /* who may read /metrics (every tenant's request counts, the server's
- * inner figures): a direct request from loopback (the operator's own
- * scraper on the machine; not one that came through a proxy, whose peer
- * address is loopback too), or anyone with the configured Bearer token */
+ * inner figures): with a token configured, a request carrying it as a
+ * Bearer token and no other (a proxy on the machine that adds no
+ * X-Forwarded-For would make every request look local); without one, a
+ * direct request from loopback (the operator's own scraper; not one that
+ * came through a proxy, whose peer address is loopback too) */
 static int metrics_allowed(struct http_req *r)
 {
 	const char *token = app_of(r)->cfg.metrics_token;
-	const char *auth = http_header(r, "authorization");
-	if (token && auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+	if (token) {
+		const char *auth = http_header(r, "authorization");
+		if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+			return 0;
 		const char *given = auth + 7;
 		size_t tl = strlen(token);
-		if (strlen(given) == tl && sodium_memcmp(given, token, tl) == 0)
-			return 1;
-		return 0; /* a wrong token is refused, wherever it comes from */
+		return strlen(given) == tl && sodium_memcmp(given, token, tl) == 0;
 	}
 	if (r->proxied)
 		return 0;

@@ -61,7 +61,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"  --trusted-proxy ADDRS comma-separated addresses of reverse proxies whose\n"
 		"                        X-Forwarded-For and X-Forwarded-Proto are believed\n"
-		"  --metrics-token-file F  file (mode 600) with a token: /metrics answers a\n"
+		"  --metrics-token-file F  file (mode 600) with a token: /metrics answers only a\n"
 		"                        request with 'Authorization: Bearer <token>' (or\n"
 		"                        MADOGUCHI_METRICS_TOKEN); without one, /metrics\n"
 		"                        answers only direct requests from loopback\n");

@@ -7,6 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, passwordLogin, Client, cli } from '../http/lib.mjs';
 
 let srv;
@@ -120,20 +123,21 @@ test('behind TLS (--public-url https://...) the session cookie is __Host- and Se
   } finally { await tls.stop(); }
 });
 
-// /metrics: public on loopback today; a server that has a --metrics-token
-// option refuses a request without it or with a wrong one (the case exists
-// only when the option does: loopback cannot stand for a remote address)
-const hasToken = /--metrics-token/.test(cli(['serve', '--help']));
-if (hasToken) {
-  test('/metrics with --metrics-token: refused without the token and with a wrong one', async () => {
-    const m = await startServer({ extraArgs: ['--metrics-token', 'mg-metrics-secret-0123456789'] });
-    try {
-      const none = await fetch(`${m.base}/metrics`);
-      assert.ok([401, 403, 404].includes(none.status), `no token: ${none.status}`);
-      const wrong = await fetch(`${m.base}/metrics`, { headers: { authorization: 'Bearer wrong-token' } });
-      assert.ok([401, 403, 404].includes(wrong.status), `wrong token: ${wrong.status}`);
-      const right = await fetch(`${m.base}/metrics`, { headers: { authorization: 'Bearer mg-metrics-secret-0123456789' } });
-      assert.equal(right.status, 200);
-    } finally { await m.stop(); }
-  });
-}
+// /metrics: with --metrics-token-file, only the token opens it (also from
+// loopback, which a proxy on the same machine would make every request)
+test('/metrics with --metrics-token-file: refused without the token and with a wrong one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'madoguchi-sec-metrics-'));
+  writeFileSync(join(dir, 'token'), 'mg-metrics-secret-0123456789\n', { mode: 0o600 });
+  const m = await startServer({ extraArgs: ['--metrics-token-file', join(dir, 'token')] });
+  try {
+    const none = await fetch(`${m.base}/metrics`);
+    assert.equal(none.status, 403, `no token: ${none.status}`);
+    for (const bad of ['Bearer wrong-token', 'Bearer mg-metrics-secret-012345678', 'Bearer mg-metrics-secret-01234567890',
+      'Basic mg-metrics-secret-0123456789', 'Bearer  mg-metrics-secret-0123456789']) {
+      const wrong = await fetch(`${m.base}/metrics`, { headers: { authorization: bad } });
+      assert.equal(wrong.status, 403, `${bad}: ${wrong.status}`);
+    }
+    const right = await fetch(`${m.base}/metrics`, { headers: { authorization: 'Bearer mg-metrics-secret-0123456789' } });
+    assert.equal(right.status, 200);
+  } finally { await m.stop(); rmSync(dir, { recursive: true, force: true }); }
+});
