@@ -1247,9 +1247,11 @@ int api_file_get(struct http_req *r)
 	http_set_header(r, "cache-control", "no-store");
 	http_set_header(r, "x-content-sha256", arena_strdup(r->arena, f.sha256));
 	/* an attachment is personal data: staff reads are audited (a
-	 * resident's read of their own upload is not: apply_read_audited) */
+	 * resident's read of their own upload is not: apply_read_audited),
+	 * naming the submission as the staff page's record does */
 	if (apply_read_audited(&who))
-		app_audit(r, AUDIT_A_READ, "submission.file", f.sha256, AUDIT_R_OK);
+		app_audit(r, AUDIT_A_READ, "submission.file", f.receipt[0] ? f.receipt : f.sha256,
+			  AUDIT_R_OK);
 	return http_send(r, 200, f.type[0] ? f.type : "application/octet-stream",
 			 f.data, (size_t)f.size);
 }

@@ -170,6 +170,10 @@ struct apply_file {
 	int64_t size;
 	char *name;                  /* clean base name (arena)            */
 	const void *data;            /* apply_file_get only (arena)        */
+	/* apply_file_get for staff or the system: the receipt of a submission
+	 * through which the reader may see the file (what a read's audit
+	 * record names); "" for an account's own upload */
+	char receipt[APPLY_RECEIPT_LEN + 1];
 };
 
 /* apply_file_put -- check data against field f (forms_file_accept) and

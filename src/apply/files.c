@@ -250,7 +250,7 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 			return rc == ERR_NOTFOUND ? err_set(e, rc, "apply: file not found") : rc;
 	}
 	/* staff and the system: files of submissions they may see */
-	char sql[2048] = "SELECT f.id, f.sha256, f.type, f.size, f.name, f.data FROM apply_files f"
+	char sql[2048] = "SELECT f.id, f.sha256, f.type, f.size, f.name, f.data, sub.receipt FROM apply_files f"
 			 " JOIN apply_submission_files l ON l.file_id = f.id"
 			 " JOIN apply_submissions sub ON sub.id = l.submission_id"
 			 " WHERE f.tenant = $1 AND f.sha256 = $2 AND sub.tenant = $1";
@@ -265,10 +265,12 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 	if ((rc = store_query(&r, s, sql, v, np, e)))
 		return rc;
 	rc = store_rows_next(r, e);
-	if (rc == 1)
+	if (rc == 1) {
 		rc = file_row(out, a, s, r, e);
-	else if (rc == 0)
+		snprintf(out->receipt, sizeof out->receipt, "%s", store_col_text(r, 6));
+	} else if (rc == 0) {
 		rc = err_set(e, ERR_NOTFOUND, "apply: file not found");
+	}
 	store_rows_free(r);
 	return rc;
 }

@@ -27,8 +27,8 @@ static int is_state_changing(const char *m)
 }
 
 /* the validator every parameter passes first: no control characters
- * (C0, DEL, and the C1 range U+0080..U+009F), and tab, CR and LF only in
- * a parameter declared HTTP_PARAM_MULTILINE (a textarea).  A value that
+ * (C0, DEL, and the C1 range U+0080..U+009F), and tab, LF and CRLF only
+ * in a parameter declared HTTP_PARAM_MULTILINE (a textarea).  A value that
  * reaches a header (a redirect's Location) or a log line can then never
  * split it, whatever the handler does with it. */
 static int default_validator(const char *v, size_t len, int flags)
@@ -36,7 +36,10 @@ static int default_validator(const char *v, size_t len, int flags)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)v[i];
 		if (c == '\t' || c == '\r' || c == '\n') {
-			if (!(flags & HTTP_PARAM_MULTILINE))
+			/* a textarea's line ends are LF or CRLF (what browsers
+			 * send); a CR alone is no line end of any browser */
+			if (!(flags & HTTP_PARAM_MULTILINE) ||
+			    (c == '\r' && (i + 1 >= len || v[i + 1] != '\n')))
 				return ERR_INVALID;
 		} else if (c < 0x20 || c == 0x7f) {
 			return ERR_INVALID;

@@ -78,7 +78,7 @@ struct http_part {
 typedef int (*http_validator)(const char *value, size_t len);
 
 /* Every parameter first passes the router's own check: UTF-8 without
- * control characters (C0, DEL, C1); tab, CR and LF only when the spec
+ * control characters (C0, DEL, C1); tab, LF and CRLF only when the spec
  * says HTTP_PARAM_MULTILINE (a textarea).  Then its validator, if any. */
 #define HTTP_PARAM_REQUIRED 0x1   /* missing: 400 (a table may write 1)   */
 #define HTTP_PARAM_MULTILINE 0x2

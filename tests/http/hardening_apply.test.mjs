@@ -97,13 +97,14 @@ test('API: My Number masked without personal.read, clear and audited with it; fi
   assert.ok(reads2.some((x) => x.object_type === 'submission.my_number' && x.object_id === receipt &&
     x.actor_login !== 'kosodate-2'), 'the clear My Number is audited');
 
-  // an attachment read through the API writes its audit record
+  // an attachment read through the API writes its audit record, naming
+  // the submission as the staff page's record does
   const sha = g2.json.answers.insurance_card.sha256;
   assert.match(sha, /^[0-9a-f]{64}$/);
-  const before = auditOf(fx.srv, 'data.read').filter((x) => x.object_type === 'submission.file' && x.object_id === sha).length;
+  const before = auditOf(fx.srv, 'data.read').filter((x) => x.object_type === 'submission.file' && x.object_id === receipt).length;
   const f = await without.bytes(`/api/v1/files/${sha}`);
   assert.equal(f.status, 200);
-  const afterReads = auditOf(fx.srv, 'data.read').filter((x) => x.object_type === 'submission.file' && x.object_id === sha);
+  const afterReads = auditOf(fx.srv, 'data.read').filter((x) => x.object_type === 'submission.file' && x.object_id === receipt);
   assert.equal(afterReads.length, before + 1, 'one record for the read');
   assert.equal(afterReads.at(-1).actor_login, 'kosodate-2');
 

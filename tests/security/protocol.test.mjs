@@ -111,7 +111,12 @@ test('the staff session cookie is HttpOnly and SameSite=Strict', async () => {
 test('behind TLS (--public-url https://...) the session cookie is __Host- and Secure', async () => {
   const tls = await startServer({ extraArgs: ['--public-url', 'https://demo.example.jp/'] });
   try {
-    const c = new Client(tls.base);
+    // a request for the public URL's host came through the TLS proxy;
+    // one for another name (127.0.0.1 here) did not, and gets no Secure
+    // cookie (a browser would not keep it over plain HTTP)
+    const plain = await passwordLogin(new Client(tls.base), 'demo-viewer', 'Momiji-Etsuran-2026');
+    assert.match(sessionCookie(plain.headers.getSetCookie()) || '', /^mg_session=/);
+    const c = new Client(tls.base, 'demo.example.jp');
     const r = await passwordLogin(c, 'demo-viewer', 'Momiji-Etsuran-2026');
     assert.equal(r.status, 303);
     const ck = sessionCookie(r.headers.getSetCookie());

@@ -164,7 +164,11 @@ async function register(base, host, email, password = 'Tsubame-Kaeru-2026') {
   const c = new Client(base, host);
   const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
   const r = await c.post('/resident/register', { form: { pre, email, password } });
-  if (r.status !== 303) throw new Error(`register ${email}: ${r.status}`);
+  if (r.status !== 200) throw new Error(`register ${email}: ${r.status}`);
+  // registering logs nobody in (a taken address must look like a new one)
+  const pre2 = (await c.get('/resident/login')).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const l = await c.post('/resident/login', { form: { pre: pre2, email, password } });
+  if (l.status !== 303) throw new Error(`log in ${email}: ${l.status}`);
   return c;
 }
 
@@ -268,7 +272,8 @@ export async function world({ extraArgs = [] } = {}) {
       if (name === 'sha256') return { value: sha, visible: seesSubA };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       if (name === 'to' && p === '/lang') return 'en';
-      if (name === 'to' && p.startsWith('/api/')) return '2026-12-31';
+      if (name === 'to' && (p.startsWith('/api/') || p.startsWith('/staff/inbox'))) return '2026-12-31';
+      if (name === 'view' && p.startsWith('/staff/inbox')) return 'overdue';
       if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
       if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
       if (name !== 'id') return undefined;
