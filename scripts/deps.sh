@@ -4,8 +4,11 @@
 #   scripts/deps.sh          build and run dependencies (make run)
 #   scripts/deps.sh --test   also what the test suite needs (make test):
 #                            PostgreSQL server, Chromium, clang for fuzzing,
-#                            and the npm packages of tests/ (playwright-core,
-#                            axe-core, design tokens, holiday oracle)
+#                            the tools tests call (pdftotext, rapper, ...:
+#                            checked afterwards, since a test without its
+#                            tool fails), and the npm packages of tests/
+#                            (playwright-core, axe-core, design tokens,
+#                            holiday oracle)
 #
 # Safe to run again: it asks dpkg what is there and installs the rest.
 set -euo pipefail
@@ -39,6 +42,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# the commands the test suite calls (unit tests through popen, the Node
+# tests through execFile): a missing one makes its tests fail, never skip,
+# so say it here first
+if [ "${1:-}" = "--test" ]; then
+  gone=()
+  for c in pdftotext pdfinfo rapper psql openssl oathtool sqlite3 iconv clang chromium curl; do
+    command -v "$c" >/dev/null || gone+=("$c")
+  done
+  ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || gone+=(initdb)
+  if [ ${#gone[@]} -gt 0 ]; then
+    echo "deps: コマンドが見つかりません / commands not found after installing: ${gone[*]}" >&2
+    exit 1
+  fi
 fi
 
 # npm packages: the design tokens and vendor assets are needed to run,

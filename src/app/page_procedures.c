@@ -347,7 +347,10 @@ int page_staff_procedures(struct http_req *r)
 	assets(&b);
 	html_printf(&b, "<p><a class=\"button\" href=\"/staff/procedures/new\">%s</a></p>\n",
 		    html_t(l, "proc.new"));
-	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+	/* the table scrolls inside its own box (a focusable region), never
+	 * the page: at 360 px its narrowest layout depends on the fonts */
+	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"proc-list-cap\" tabindex=\"0\">"
+		    "<table class=\"proc-list\"><caption id=\"proc-list-cap\">%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\"><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>\n",
 		    html_t(l, "proc.title"), html_t(l, "proc.code"), html_t(l, "proc.name"),
@@ -370,7 +373,7 @@ int page_staff_procedures(struct http_req *r)
 			    "<span class=\"visually-hidden\"> %s</span></a></td></tr>\n",
 			    when, w->id, html_t(l, "proc.edit"), w->id);
 	}
-	buf_puts(&b, "</tbody></table>\n");
+	buf_puts(&b, "</tbody></table></div>\n");
 	if (c.n == 0)
 		html_printf(&b, "<p>%s</p>", html_t(l, "proc.none"));
 	return app_page_send(r, 200, &b, &pg);

@@ -7,14 +7,13 @@
 // flow again with JavaScript disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launch, axe as axeCheck } from './lib.mjs';
 import { startServer, ROOT, cli } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 const TARO = ['demo-taro@example.jp', 'Hinode-Kumin-2026'];
 let srv, browser, pkiDir;
 
@@ -23,11 +22,7 @@ before(async () => {
   execFileSync('bash', [join(ROOT, 'tests/sign/make-test-pki.sh'), join(pkiDir, 'pki')], { stdio: 'ignore' });
   srv = await startServer({ setup: ({ db }) => cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']),
     extraArgs: ['--trust-dir', join(pkiDir, 'pki', 'trust')] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -38,26 +33,10 @@ after(async () => {
 // axe-core through the DevTools protocol (bypassCSP); with JavaScript
 // disabled in the page, the check runs in a second, scripted context on
 // the same HTML
+// axe-core and no horizontal scrolling (tests/browser/lib.mjs: a page
+// without JavaScript is checked as a scripted copy of its HTML)
 async function axe(page, label) {
-  let target = page, tmp = null;
-  if (page.__nojs) {
-    tmp = await browser.newContext({ bypassCSP: true, viewport: { width: 360, height: 800 } });
-    target = await tmp.newPage();
-    // the same HTML, with its style sheets (a <base> for the relative URLs)
-    const html = (await page.content()).replace('<head>', `<head><base href="${page.url()}">`);
-    await target.setContent(html, { waitUntil: 'load' });
-  }
-  await target.evaluate(AXE);
-  const res = await target.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  if (tmp) await tmp.close();
-  assert.deepEqual(res, [], `axe violations on ${label}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    .catch(() => 0);
-  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px on ${label}`);
+  await axeCheck(browser, page, label);
 }
 
 function jstDate(n = 0) {

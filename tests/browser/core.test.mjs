@@ -4,20 +4,14 @@
 // AA rules) on every page visited, on a 360 px phone viewport too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, DEMO_USERS, totp, ROOT } from '../http/lib.mjs';
+import { launch, axeViolations, overflowPx } from './lib.mjs';
+import { startServer, DEMO_USERS, totp } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser;
 
 before(async () => {
   srv = await startServer({ extraArgs: ['--idle-timeout', '12'] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -27,13 +21,7 @@ after(async () => {
 // axe-core is injected through the DevTools protocol (bypassCSP), since the
 // pages' own CSP rightly forbids inline script
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  assert.deepEqual(res, [], `axe violations on ${label}`);
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${label}`);
 }
 
 async function newPage(width = 1280) {
@@ -59,7 +47,7 @@ test('home, login and error pages: no axe violations, on a phone too', async () 
     await page.goto(`${srv.base}/no-such-page`);
     await axe(page, `404 @${width}`);
     // the phone layout has no horizontal scrolling
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await overflowPx(page);
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px at ${width}`);
     await page.context().close();
   }

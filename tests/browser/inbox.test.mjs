@@ -5,12 +5,9 @@
 // resident and approves another, by keyboard-reachable forms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { ROOT } from '../http/lib.mjs';
+import { launch, axeViolations, overflowPx } from './lib.mjs';
 import { inboxFixture, submit, inkanAnswers } from '../http/inbox_fixture.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let fx, browser;
 
 before(async () => {
@@ -26,11 +23,7 @@ before(async () => {
     wishes: [{ facility: 'デモ保育園' }], start_date: '2027-04-01', sibling_enrolled: false, declaration: true,
   }, 'kumin.jiro@example.jp');
   submit(fx.srv, 'inkan-shomei', inkanAnswers(), 'kumin.jiro@example.jp');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -38,13 +31,7 @@ after(async () => {
 });
 
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  assert.deepEqual(res, [], `axe violations on ${label}`);
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${label}`);
 }
 
 // a browser page logged in as the staff member of the HTTP fixture (the
@@ -79,7 +66,7 @@ test('inbox, submission and history pages: no axe violations, JavaScript on and 
       if (width === 360) {
         for (const p of ['/staff/inbox', `/staff/submissions/${fx.subs.a.id}`]) {
           await page.goto(fx.srv.base + p);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await overflowPx(page);
           assert.ok(overflow <= 0, `horizontal overflow ${overflow}px on ${p} at 360`);
         }
       }

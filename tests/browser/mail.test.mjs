@@ -6,22 +6,16 @@
 // and the final pages.  Mail goes through the local SMTP sink.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, startSmtpSink, ROOT } from '../http/lib.mjs';
+import { launch, axeViolations } from './lib.mjs';
+import { startServer, startSmtpSink } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser, sink;
 
 before(async () => {
   sink = await startSmtpSink();
   srv = await startServer({ extraArgs: ['--smtp-url', sink.url, '--mail-from', 'noreply@demo-ku.example.jp',
     '--smtp-starttls', 'none', '--public-url', 'https://demo-ku.example.jp'] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -30,13 +24,7 @@ after(async () => {
 });
 
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  assert.deepEqual(res, [], `axe violations on ${label}`);
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${label}`);
 }
 
 // the mailed link, moved onto the test server

@@ -10,21 +10,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch, axeViolations, overflowPx } from './lib.mjs';
 import { startServer, cli, ROOT, Client, DEMO_USERS, loginWithTotp } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser;
 
 before(async () => {
   srv = await startServer({
     setup: ({ db }) => cli(['opendata', 'import', '--db', db, '--tenant', '139998', 'data/opendata/demo']),
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -32,13 +27,7 @@ after(async () => {
 });
 
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  assert.deepEqual(res, [], `axe violations on ${label}`);
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${label}`);
 }
 
 async function newPage(width, js = true, bypassCSP = true) {
@@ -78,7 +67,7 @@ test('search, facet, dataset page with preview, download: no axe violations', as
     const path = await dl.path();
     assert.deepEqual(readFileSync(path), readFileSync(`${ROOT}/data/opendata/demo/demo_139998_aed.csv`));
     if (width === 360) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await overflowPx(page);
       assert.ok(overflow <= 0, `horizontal overflow ${overflow}px at ${width}`);
     }
     await page.context().close();
@@ -129,6 +118,10 @@ test('map preview: Leaflet under the real CSP, one keyboard-reachable marker per
     await m.focus();
     await page.keyboard.press('Enter');
     await map.locator('.leaflet-popup-content').waitFor();
+    // readable the moment it opens: no fade from transparent (measured
+    // before axe, which waits for the page's animations to end)
+    assert.equal(await map.locator('.leaflet-popup').evaluate((e) => getComputedStyle(e).opacity), '1',
+      'the popup is opaque as it opens');
     assert.match(await map.locator('.leaflet-popup-content').innerText(), /デモ区役所 本庁舎\s+35\.690552, 139\.732565/);
     await axe(page, `dataset map @${width}`);
     assert.deepEqual(refused, [], 'no CSP refusals');

@@ -7,21 +7,15 @@
 // horizontal scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, DEMO_USERS, totp, ROOT, cli } from '../http/lib.mjs';
+import { launch, axeViolations, overflowPx } from './lib.mjs';
+import { startServer, DEMO_USERS, totp, cli } from '../http/lib.mjs';
 
-const AXE = readFileSync(`${ROOT}/node_modules/axe-core/axe.min.js`, 'utf8');
 let srv, browser;
 
 before(async () => {
   srv = await startServer();
   cli(['procedure', 'load', '--db', srv.db, '--tenant', '139998', 'data/procedures']);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
@@ -29,14 +23,8 @@ after(async () => {
 });
 
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  assert.deepEqual(res, [], `axe violations on ${label}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${label}`);
+  const overflow = await overflowPx(page);
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px on ${label}`);
 }
 
