@@ -1960,11 +1960,14 @@ static void test_submit_with(void)
 static void test_app_actor(void)
 {
 	/* test_session_depts gave STAFF_ID dept.seikatsu_eisei and dept.doboku */
-	struct app_thread th = { .store = S };
+	/* a server with the default configuration (no upload limits) */
+	static struct app srv_app;
+	struct app_thread th = { .app = &srv_app, .store = S };
 	struct app_req q;
 	memset(&q, 0, sizeof q);
 	struct http_req req;
 	memset(&req, 0, sizeof req);
+	req.app = &srv_app;
 	req.thread_ctx = &th;
 	req.ctx = &q;
 	struct arena *a = arena_new(0);

@@ -40,8 +40,14 @@ static struct store *open_fresh(void)
 		printf("# open: %s\n", e.detail);
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof drop_sql / sizeof drop_sql[0]; i++)
-		store_script(s, drop_sql[i], NULL);
+	/* on PostgreSQL with CASCADE: other modules' tables (the registry's
+	 * account links) may refer to these */
+	for (size_t i = 0; i < sizeof drop_sql / sizeof drop_sql[0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "%s%s", drop_sql[i],
+			 store_kind(s) == STORE_PG ? " CASCADE" : "");
+		store_script(s, sql, NULL);
+	}
 	int64_t core = 0;
 	if (store_query_int(&core, s, "SELECT count(*) FROM schema_migrations"
 			    " WHERE module = 'core'", NULL, 0, NULL) != 0 || core == 0)
