@@ -132,6 +132,7 @@ int app_migrate(struct store *s, int *applied, struct err *e);
 int app_keys_create(const char *dir, struct err *e);
 int app_keys_load(struct app *a, const char *dir, struct err *e);
 
+/* app_init -- on failure, app_done(a) releases what it had made. */
 int app_init(struct app *a, const struct app_config *cfg, struct err *e);
 int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 	      void *arg, struct err *e);

@@ -230,6 +230,7 @@ int cli_serve(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	if (app_init(&a, &cfg, &e)) {
+		app_done(&a); /* what app_init made before it failed */
 		return cli_error(&e, "起動できませんでした（データベースまたは鍵）",
 				 "could not start (database or keys)");
 	}
