@@ -10,8 +10,8 @@
  *
  * What the *user* sees is not the detail: the HTTP and CLI layers turn the
  * code (and, where given, the message id) into a bilingual message from the
- * catalog in src/base/msg.h.  Library code never logs and never exits; the
- * caller logs once (systemd's log-and-return rule).
+ * catalog in src/html/msg.c (html_t).  Library code never logs and never
+ * exits; the caller logs once (systemd's log-and-return rule).
  */
 #ifndef MADOGUCHI_BASE_ERR_H
 #define MADOGUCHI_BASE_ERR_H
