@@ -18,7 +18,6 @@
 #include "opendata/opendata.h"
 #include "search/search.h"
 
-#include <h2o.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,28 +34,16 @@ static const char *L(const struct http_req *r, const char *ja, const char *en)
 	return q && q->lang == HTML_EN ? en : ja;
 }
 
-/* the request's authority (host and port), for absolute URLs */
-static const char *authority(struct http_req *r)
-{
-	h2o_req_t *req = r->h2o_req;
-	if (!req || req->authority.len == 0 || req->authority.len > 300)
-		return r->host && *r->host ? r->host : "localhost";
-	for (size_t i = 0; i < req->authority.len; i++) {
-		char ch = req->authority.base[i];
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']'))
-			return r->host && *r->host ? r->host : "localhost";
-	}
-	return arena_strndup(r->arena, req->authority.base, req->authority.len);
-}
-
+/* absolute URLs (CKAN, DCAT) start with the request's own scheme and
+ * authority: https when the client reached us over HTTPS (also through a
+ * trusted TLS proxy) */
 static void ctx_of(struct http_req *r, struct opendata_ctx *c)
 {
-	const char *host = authority(r);
+	const char *host = http_authority(r);
 	c->s = app_store(r);
 	c->tenant = app_req(r)->tenant.code;
 	c->sr = app_search(r);
-	c->base = arena_printf(r->arena, "%s://%s%s", r->tls ? "https" : "http",
+	c->base = arena_printf(r->arena, "%s://%s%s", r->secure ? "https" : "http",
 			       host && *host ? host : "localhost", r->base ? r->base : "");
 }
 

@@ -235,6 +235,11 @@ const char *http_param(const struct http_req *r, const char *name);
  * multipart/form-data request, or NULL when absent (a file input left
  * empty, with filename "" and no bytes, counts as absent). */
 const struct http_part *http_file(const struct http_req *r, const char *name);
+/* http_authority -- the request's Host (or :authority) with its port, as
+ * the client wrote it, when it is a plain host name or address (letters,
+ * digits . - : [ ], at most 300 bytes); else r->host; never NULL.  For
+ * absolute URLs that point back at this server. */
+const char *http_authority(const struct http_req *r);
 /* http_header -- a request header (case-insensitive name) or NULL. */
 const char *http_header(const struct http_req *r, const char *name);
 /* http_cookie -- a cookie's value or NULL. */

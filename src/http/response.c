@@ -38,6 +38,22 @@ const struct http_part *http_file(const struct http_req *r, const char *name)
 	return NULL;
 }
 
+const char *http_authority(const struct http_req *r)
+{
+	h2o_req_t *req = H2O(r);
+	const char *fallback = r->host && *r->host ? r->host : "localhost";
+	if (!req || req->authority.len == 0 || req->authority.len > 300)
+		return fallback;
+	for (size_t i = 0; i < req->authority.len; i++) {
+		char ch = req->authority.base[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']'))
+			return fallback;
+	}
+	const char *a = arena_strndup(r->arena, req->authority.base, req->authority.len);
+	return a ? a : fallback;
+}
+
 const char *http_header(const struct http_req *r, const char *name)
 {
 	h2o_req_t *req = H2O(r);
