@@ -111,11 +111,20 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 		const char *key;
 		json_t *val;
 		json_object_foreach((json_t *)shared, key, val) {
-			if (!forms_def_field(defs[i], key))
+			const struct forms_field *f = forms_def_field(defs[i], key);
+			if (!f)
 				continue;
 			json_object_set(ans, key, val);
+			/* "from the registry" only where this procedure's field
+			 * takes the registry: another procedure of the bundle may
+			 * prefill the same field id from it while this one asks
+			 * the resident (its answer is then the resident's own,
+			 * and claiming the registry for it would be refused at
+			 * submission) */
 			json_t *sv = sources ? json_object_get(sources, key) : NULL;
-			if (sv)
+			const char *svs = json_string_value(sv);
+			if (sv && !(svs && strcmp(svs, "juki") == 0 &&
+				    !(f->prefill_source && strcmp(f->prefill_source, "juki") == 0)))
 				json_object_set(src, key, sv);
 		}
 		int64_t did;

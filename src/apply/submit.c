@@ -332,8 +332,12 @@ static int registry_check(struct forms_result *r, struct arena *a, struct store 
 	if (rc)
 		return rc;
 	if (r->nerrors > 0)
-		return err_set(e, ERR_INVALID, "draft %lld: %d answers not proven by the registry",
-			       (long long)draft_id, r->nerrors);
+		/* the log names the fields and why (ids, not answers) */
+		return err_set(e, ERR_INVALID, "draft %lld: %d answers not proven by the registry"
+			       " (%s %s%s%s%s%s)", (long long)draft_id, r->nerrors,
+			       r->errors[0].path, r->errors[0].code, r->nerrors > 1 ? ", " : "",
+			       r->nerrors > 1 ? r->errors[1].path : "", r->nerrors > 1 ? " " : "",
+			       r->nerrors > 1 ? r->errors[1].code : "");
 	return 0;
 }
 

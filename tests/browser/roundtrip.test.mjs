@@ -39,8 +39,11 @@ test('returned, corrected without JavaScript, approved', async () => {
   addStaff(srv, '139998', 'kumin-clerk', 'kuminka', 'Kawasemi-Hashi-2026');
   const clerk = new Client(srv.base);
   await loginWithTotp(clerk, 'kumin-clerk', 'Kawasemi-Hashi-2026');
-  // 印鑑登録証明書 for デモ 太郎, one copy
-  const sub = submit(srv, 'inkan-shomei', inkanAnswers(), 'demo-taro@example.jp');
+  // 印鑑登録証明書 for 日之出 太郎, one copy: his name, birth date and
+  // address are the resident register's (read-only there: once only)
+  const juki = JSON.parse(cli(['registry', 'show', '--db', srv.db, '--tenant', '139998', '--person', 'P0001']));
+  const sub = submit(srv, 'inkan-shomei', inkanAnswers({ applicant_name: juki.name,
+    applicant_birth: juki.birth_date, applicant_address: juki.address }), 'demo-taro@example.jp');
   assert.match(sub.receipt, /^139998-\d{4}-\d{8}$/);
 
   // staff return it with a message

@@ -1053,6 +1053,30 @@ static void test_bundle(void)
 	/* the shared answers a procedure does not ask for are left out */
 	for (int i = 0; i < n; i++)
 		T_CHECK(json_object_size(drafts[i].answers) == 3);
+	/* a registry source goes only to the procedure whose field takes the
+	 * registry: 犬の登録 prefills applicant_name from it, 自転車駐車場
+	 * asks the resident (it was refused at submission when the bundle
+	 * claimed the registry for it) */
+	{
+		struct apply_actor a2 = resident(90002);
+		json_t *sh = bundle_shared(), *src = json_object();
+		json_object_set_new(src, "applicant_name", json_string("juki"));
+		int64_t bid2 = 0;
+		T_EQ_INT(apply_bundle_create(&bid2, S, &a2, "move_in", procs, 2, sh, src, NOW, &e), 0);
+		json_decref(sh);
+		json_decref(src);
+		struct apply_draft *d2;
+		int n2 = 0;
+		T_EQ_INT(apply_drafts_list(&d2, &n2, a, S, &a2, &e), 0);
+		T_EQ_INT(n2, 2);
+		for (int i = 0; i < n2; i++) {
+			const char *sv = json_string_value(json_object_get(d2[i].sources, "applicant_name"));
+			if (strcmp(d2[i].procedure, "inu-touroku") == 0)
+				T_CHECK(sv && strcmp(sv, "juki") == 0);
+			else
+				T_CHECK(sv == NULL);
+		}
+	}
 	/* complete the dog's draft only: nothing is submitted */
 	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "bundle");
 	json_t *ans = inu_answers("クミン", "1985-04-01", "ソラ", cert);
