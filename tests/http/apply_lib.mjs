@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Client, DEMO, DEMO_USERS, loginWithTotp, cli, BIN, ROOT } from './lib.mjs';
+import { Client, DEMO, DEMO_USERS, loginWithTotp, cli, BIN, ROOT, registerAndLogin } from './lib.mjs';
 
 export const FIXTURES = join(ROOT, 'tests/http/fixtures/api');
 
@@ -60,14 +60,7 @@ export class Api {
 }
 
 export async function registerResident(base, email, password = 'Kinmokusei-Sora-2026') {
-  const c = new Client(base);
-  const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const r = await c.post('/resident/register', { form: { pre, email, password } });
-  if (r.status !== 200) throw new Error(`register ${email}: ${r.status}`);
-  // registering logs nobody in (a taken address must look the same as a new one)
-  const pre2 = (await c.get('/resident/login')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const l = await c.post('/resident/login', { form: { pre: pre2, email, password } });
-  if (l.status !== 303) throw new Error(`log in ${email}: ${l.status}`);
+  const c = await registerAndLogin(base, email, password);
   const api = new Api(base, { client: c });
   await api.get('/api/v1/my/submissions');
   return api;

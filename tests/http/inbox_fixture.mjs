@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, Client, DEMO, DEMO_USERS, cli, loginWithTotp, passwordLogin } from './lib.mjs';
+import { startServer, Client, DEMO, DEMO_USERS, cli, loginWithTotp, passwordLogin, registerAndLogin } from './lib.mjs';
 
 export const OTHER = '139980';
 export const OTHER_HOST = 'other.localhost';
@@ -38,16 +38,8 @@ export function iryoshoAnswers(extra = {}) {
   };
 }
 
-export async function registerResident(base, email, password = 'Tsubame-Kaeru-2026') {
-  const c = new Client(base);
-  const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const r = await c.post('/resident/register', { form: { pre, email, password } });
-  if (r.status !== 200) throw new Error(`register ${email}: ${r.status}`);
-  // registering logs nobody in (a taken address must look the same as a new one)
-  const pre2 = (await c.get('/resident/login')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const l = await c.post('/resident/login', { form: { pre: pre2, email, password } });
-  if (l.status !== 303) throw new Error(`log in ${email}: ${l.status}`);
-  return c;
+export function registerResident(base, email, password = 'Tsubame-Kaeru-2026') {
+  return registerAndLogin(base, email, password);
 }
 
 // submit through the CLI; returns {id, receipt, status, department, duplicate_of}

@@ -147,6 +147,20 @@ export class Client {
   static csrf(html) { const m = html.match(/name="csrf" value="([^"]+)"/); return m && m[1]; }
 }
 
+// register a resident account and log it in (registering logs nobody in:
+// a taken address must look the same as a new one); host: the
+// municipality's host name, when not the default one
+export async function registerAndLogin(base, email, password, host) {
+  const c = new Client(base, host);
+  const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const r = await c.post('/resident/register', { form: { pre, email, password } });
+  if (r.status !== 200) throw new Error(`register ${email}: ${r.status}`);
+  const pre2 = (await c.get('/resident/login')).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const l = await c.post('/resident/login', { form: { pre: pre2, email, password } });
+  if (l.status !== 303) throw new Error(`log in ${email}: ${l.status}`);
+  return c;
+}
+
 export function base32Decode(s) {
   const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0, val = 0; const out = [];

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { Client, cli, DEMO, passwordLogin, loginWithTotp } from '../http/lib.mjs';
+import { Client, cli, DEMO, passwordLogin, loginWithTotp, registerAndLogin } from '../http/lib.mjs';
 import { inboxFixture, OTHER, OTHER_HOST, addStaff } from '../http/inbox_fixture.mjs';
 
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -160,16 +160,8 @@ export function staffId(db, tenant, login) {
   return out.trim();
 }
 
-async function register(base, host, email, password = 'Tsubame-Kaeru-2026') {
-  const c = new Client(base, host);
-  const pre = (await c.get('/resident/register')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const r = await c.post('/resident/register', { form: { pre, email, password } });
-  if (r.status !== 200) throw new Error(`register ${email}: ${r.status}`);
-  // registering logs nobody in (a taken address must look like a new one)
-  const pre2 = (await c.get('/resident/login')).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const l = await c.post('/resident/login', { form: { pre: pre2, email, password } });
-  if (l.status !== 303) throw new Error(`log in ${email}: ${l.status}`);
-  return c;
+function register(base, host, email, password = 'Tsubame-Kaeru-2026') {
+  return registerAndLogin(base, email, password, host);
 }
 
 // the server, its callers and its sample values
