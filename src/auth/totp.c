@@ -292,6 +292,31 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 	return rc;
 }
 
+/* the end of installing a second factor, in the caller's transaction:
+ * the session that confirmed it is replaced by a new, full one (its
+ * token, known at a weaker stage, never becomes a full session's) */
+static int full_session_instead(struct auth_login *out, struct store *s,
+				const struct auth_config *c, const struct auth_session *ses,
+				int64_t now, struct err *e)
+{
+	struct store_val d[] = { sv_int(ses->id) };
+	int rc = store_exec(s, "DELETE FROM sessions WHERE id = $1", d, 1, e);
+	if (rc == 0)
+		return err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
+	if (rc < 0)
+		return rc;
+	return auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
+				   ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+}
+
+/* an installation rolled back: nothing it made may leave */
+static void install_failed(struct auth_login *out, struct auth_recovery_codes *codes)
+{
+	sodium_memzero(codes, sizeof *codes);
+	sodium_memzero(out->token, sizeof out->token);
+	out->outcome = AUTH_OUT_NONE;
+}
+
 int auth_totp_enrol_confirm(struct auth_login *out,
 			    struct auth_recovery_codes *codes,
 			    struct store *s, const struct auth_config *c,
@@ -371,19 +396,11 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 	/* the first code of the new factor completes a full login */
 	if (rc == 0)
 		rc = auth_reset_failures(s, AUTH_KIND_STAFF, ses->account_id, e);
-	struct store_val d[] = { sv_int(ses->id) };
 	if (rc == 0)
-		rc = store_exec(s, "DELETE FROM sessions WHERE id = $1", d, 1, e);
-	if (rc == 0)
-		rc = err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
-	if (rc > 0)
-		rc = auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
-					 ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+		rc = full_session_instead(out, s, c, ses, now, e);
 	rc = auth_tx_end(own, rc, s, e);
 	if (rc) {
-		sodium_memzero(codes, sizeof *codes);
-		sodium_memzero(out->token, sizeof out->token);
-		out->outcome = AUTH_OUT_NONE;
+		install_failed(out, codes);
 		return rc;
 	}
 	out->outcome = AUTH_OUT_OK;
@@ -517,19 +534,11 @@ int auth_totp_replace_confirm(struct auth_login *out,
 	if (rc == 0)
 		rc = killed = auth_sessions_kill_account(s, ses->tenant, AUTH_KIND_STAFF,
 							 ses->account_id, ses->id, e);
-	struct store_val d[] = { sv_int(ses->id) };
 	if (rc >= 0)
-		rc = store_exec(s, "DELETE FROM sessions WHERE id = $1", d, 1, e);
-	if (rc == 0)
-		rc = err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
-	if (rc > 0)
-		rc = auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
-					 ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+		rc = full_session_instead(out, s, c, ses, now, e);
 	rc = auth_tx_end(own, rc, s, e);
 	if (rc) {
-		sodium_memzero(codes, sizeof *codes);
-		sodium_memzero(out->token, sizeof out->token);
-		out->outcome = AUTH_OUT_NONE;
+		install_failed(out, codes);
 		goto out;
 	}
 	out->outcome = AUTH_OUT_OK;
