@@ -129,18 +129,28 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 	return store_commit(s, e);
 }
 
-int app_resident_verify_send(struct http_req *r, int64_t resident_id)
+/* a link of kind k to the address on the account, as stored (not as
+ * typed); only_active: not to a disabled account */
+static int send_to_account(struct http_req *r, int64_t resident_id, enum link_kind k,
+			   int only_active, struct err *e)
 {
 	struct app_req *q = app_req(r);
 	char email[AUTH_EMAIL_MAX + 1];
 	int active = 0;
+	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, resident_id, e);
+	if (rc == 0 && only_active && !active)
+		rc = err_set(e, ERR_NOTFOUND, "resident disabled");
+	if (rc == 0)
+		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, k, e);
+	explicit_bzero(email, sizeof email);
+	return rc;
+}
+
+int app_resident_verify_send(struct http_req *r, int64_t resident_id)
+{
 	struct err e;
 	err_clear(&e);
-	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, resident_id, &e);
-	if (rc == 0)
-		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email,
-			       LINK_VERIFY, &e);
-	explicit_bzero(email, sizeof email);
+	int rc = send_to_account(r, resident_id, LINK_VERIFY, 0, &e);
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)resident_id);
 	if (rc)
@@ -152,18 +162,9 @@ int app_resident_verify_send(struct http_req *r, int64_t resident_id)
 
 int app_resident_register_taken_send(struct http_req *r, int64_t resident_id)
 {
-	struct app_req *q = app_req(r);
-	char email[AUTH_EMAIL_MAX + 1];
-	int active = 0;
 	struct err e;
 	err_clear(&e);
-	/* to the address on the account, as stored */
-	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, resident_id, &e);
-	if (rc == 0 && !active)
-		rc = err_set(&e, ERR_NOTFOUND, "resident disabled");
-	if (rc == 0)
-		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, LINK_TAKEN, &e);
-	explicit_bzero(email, sizeof email);
+	int rc = send_to_account(r, resident_id, LINK_TAKEN, 1, &e);
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)resident_id);
 	if (rc == ERR_LIMIT)
@@ -287,13 +288,7 @@ int page_resident_reset_request(struct http_req *r)
 	err_clear(&e);
 	int rc = auth_resident_find(&id, app_store(r), q->tenant.code, http_param(r, "email"), &e);
 	if (rc == 0) {
-		/* to the address on the account, as stored, not as typed */
-		char email[AUTH_EMAIL_MAX + 1];
-		int active = 0;
-		rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, id, &e);
-		if (rc == 0)
-			rc = send_link(app_store(r), app_of(r), &q->tenant, id, email, LINK_RESET, &e);
-		explicit_bzero(email, sizeof email);
+		rc = send_to_account(r, id, LINK_RESET, 0, &e);
 		char obj[24];
 		snprintf(obj, sizeof obj, "%lld", (long long)id);
 		if (rc == ERR_LIMIT)
