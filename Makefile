@@ -36,7 +36,10 @@ CFLAGS  += -std=gnu17 $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla \
 LDLIBS  += $(PKG_LIBS) -lglpk -lpthread -lm
 LDFLAGS += $(SANFLAGS)
 
-LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+# foundations and the shell (src/<m>/), shared domain modules
+# (src/core/<m>/), services (src/svc/<name>/ and their web/ pages)
+LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c src/core/*/*.c \
+             src/svc/*/*.c src/svc/*/web/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(BUILD)/src/cli/main.o
 TEST_SRC  := $(wildcard tests/unit/*/test_*.c)

@@ -1,5 +1,5 @@
 /*
- * apply_bench.c -- durable submissions per second through src/apply, on
+ * apply_bench.c -- durable submissions per second through src/svc/apply, on
  * the real store (no HTTP): THREADS threads, each with its own
  * connection, as the server's workers have.
  *
@@ -27,10 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apply/apply.h"
-#include "apply/apply_int.h"
+#include "svc/apply/apply.h"
+#include "svc/apply/apply_int.h"
 #include "base/util.h"
-#include "tenant/tenant.h"
+#include "core/tenant/tenant.h"
 
 #define FILE_BYTES (200 * 1024)
 static const char *TENANT = "139998";

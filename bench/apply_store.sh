@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# apply_store.sh -- durable submissions per second through src/apply on the
+# apply_store.sh -- durable submissions per second through src/svc/apply on the
 # real store, without HTTP (build/bench/apply_bench, bench/apply_bench.c).
 #
 #   bench/apply_store.sh [THREADS [PER_THREAD]]      (default 64 x 10)
@@ -11,7 +11,7 @@
 #   figure commit_ceiling N per_s        one-row durable transactions
 #   figure apply_file_put_store N per_s  + apply_file_put_p99 ms
 #   figure apply_submit_store N per_s    + apply_submit_p50 / _p99 ms
-# and how many writes each commit carried (group commit, src/apply/group.c).
+# and how many writes each commit carried (group commit, src/svc/apply/group.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${1:-64}"

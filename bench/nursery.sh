@@ -22,7 +22,7 @@ if [ ! -x "$BIN" ] || [ bench/nursery_bench.c -nt "$BIN" ]; then
 		mkdir -p build/bench-nursery
 		BIN=build/bench-nursery/nursery_bench
 		cc -std=gnu17 -O2 -Wall -Wextra -D_GNU_SOURCE -Isrc -o "$BIN" \
-			bench/nursery_bench.c src/nursery/*.c src/base/err.c \
+			bench/nursery_bench.c src/svc/nursery/*.c src/base/err.c \
 			src/jp/cp932.c src/jp/jp_int.c -lglpk -lutf8proc -lm
 	fi
 fi

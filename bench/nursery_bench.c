@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "nursery/nursery.h"
+#include "svc/nursery/nursery.h"
 
 static double now(void)
 {

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/app.h"
-#include "opendata/opendata.h"
-#include "search/search.h"
+#include "web/app.h"
+#include "svc/opendata/opendata.h"
+#include "core/search/search.h"
 
 static const char *const words[] = {
 	"防災", "避難所", "保育園", "人口", "統計", "ごみ", "公園", "図書館", "道路", "子育て",

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "jp/text.h"
-#include "search/search.h"
+#include "core/search/search.h"
 #include "search_bench.h"
 
 static void rm(const char *dir, const char *name)

@@ -47,7 +47,7 @@
 # against 140/s with 16); the private PostgreSQL (tests/pg.sh) is
 # pinned to core 0.  Each client submits ~16 different 200 KB attachments
 # a second, far past a resident's default attachment quota (100 MiB) and
-# upload rate (60 a minute; src/apply/README.md): the server runs with
+# upload rate (60 a minute; src/svc/apply/README.md): the server runs with
 # both off (--upload-quota 0 --upload-rate 0), as a ward would for a
 # trusted bulk client.  Residents are registered before the
 # measurement with the cheap test password hash (--hash-cost-for-tests;

@@ -1,6 +1,6 @@
 /*
  * cli_audit.c -- `madoguchi audit`: verify the chain, query it, make a key,
- * checkpoint on demand (src/audit/).
+ * checkpoint on demand (src/core/audit/).
  *
  *   madoguchi audit verify --db URL [--key-file F | --public-key HEX]
  *                          [--anchor SEQ:HASH]
@@ -31,7 +31,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit/audit.h"
+#include "core/audit/audit.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"

@@ -14,8 +14,8 @@
 
 #include "base/util.h"
 
-#include "app/app.h"
-#include "apply/apply.h"
+#include "web/app.h"
+#include "svc/apply/apply.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 

@@ -1,5 +1,5 @@
 /*
- * cli_job.c -- `madoguchi job`: look at and cancel queued jobs (src/jobs/).
+ * cli_job.c -- `madoguchi job`: look at and cancel queued jobs (src/core/jobs/).
  *
  *   madoguchi job list --db URL [--status S] [--tenant CODE] [--kind K]
  *                      [--limit N] [--json]
@@ -20,7 +20,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
-#include "jobs/jobs.h"
+#include "core/jobs/jobs.h"
 
 #define JST_MS (9 * 3600 * 1000LL)
 

@@ -1,5 +1,5 @@
 /*
- * cli_mail.c -- `madoguchi mail`: the e-mail outbox (src/mail).
+ * cli_mail.c -- `madoguchi mail`: the e-mail outbox (src/core/mail).
  *
  *   madoguchi mail list --db URL [--state S] [--tenant CODE] [--limit N] [--json]
  *   madoguchi mail send-pending --db URL --smtp-url URL --mail-from ADDR [smtp options]
@@ -20,11 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/app_mail.h"
+#include "web/app_mail.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
-#include "mail/mail.h"
+#include "core/mail/mail.h"
 
 static void usage(FILE *f)
 {

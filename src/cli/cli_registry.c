@@ -1,6 +1,6 @@
 /*
  * cli_registry.c -- `madoguchi registry`: the demo ward's resident
- * registry (src/registry/).
+ * registry (src/core/registry/).
  *
  *   madoguchi registry list --db URL --tenant CODE
  *   madoguchi registry show --db URL --tenant CODE --person CODE
@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
-#include "audit/audit.h"
+#include "web/app.h"
+#include "core/audit/audit.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "jp/checkdigit.h"
-#include "registry/registry.h"
+#include "core/registry/registry.h"
 
 static void usage(FILE *f)
 {
@@ -216,7 +216,7 @@ int cli_registry(int argc, char **argv)
 }
 
 /* the demo residents of デモ区: accounts linked to persons of the seeded
- * households (see src/registry/README.md and scripts/run-demo.sh) */
+ * households (see src/core/registry/README.md and scripts/run-demo.sh) */
 static const struct { const char *email, *password, *person; } demo_residents[] = {
 	{ "demo-taro@example.jp", "Hinode-Kumin-2026", "P0001" },     /* child under 3 */
 	{ "demo-sakura@example.jp", "Minato-Kumin-2026", "P0019" },   /* baby, 1 parent */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/app.h"
+#include "web/app.h"
 #include "cli/cli.h"
 
 static void print_params(const struct http_route *r)

@@ -1,6 +1,6 @@
 /*
  * cli_search.c -- `madoguchi search`: the full-text index of this server
- * (src/search/).
+ * (src/core/search/).
  *
  *   madoguchi search reindex [--db URL] [--index PATH]
  *   madoguchi search catchup [--db URL] [--index PATH]
@@ -28,7 +28,7 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
-#include "search/search.h"
+#include "core/search/search.h"
 
 static void usage(FILE *f)
 {

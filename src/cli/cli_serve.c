@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
-#include "apply/apply.h"
+#include "web/app.h"
+#include "svc/apply/apply.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
-#include "mail/mail.h" /* --- mail (src/mail) --- */
+#include "core/mail/mail.h" /* --- mail (src/core/mail) --- */
 
 static void usage(FILE *f)
 {
@@ -42,7 +42,7 @@ static void usage(FILE *f)
 		"  --trust-reload SECONDS  how often the directory is checked for changed\n"
 		"                        files (a renewed CRL) and loaded again (default 300,\n"
 		"                        0: only at start-up)\n");
-	/* --- mail (src/mail) --- */
+	/* --- mail (src/core/mail) --- */
 	fprintf(f,
 		"  --smtp-url URL        relay for e-mail: smtp://host[:port] or smtps://...;\n"
 		"                        without it e-mail stays queued (madoguchi mail list)\n"
@@ -68,7 +68,7 @@ static void usage(FILE *f)
 	/* --- life events (page_lifeevent.c) --- */
 	fprintf(f,
 		"  --life-events DIR     life-event interviews (default data/life-events)\n");
-	/* --- apply (src/apply/README.md) --- */
+	/* --- apply (src/svc/apply/README.md) --- */
 	fprintf(f,
 		"  --upload-quota BYTES  attachment bytes kept per account (default 100 MiB; 0: no limit)\n"
 		"  --upload-rate N       new attachments per account a minute (default 60; 0: no limit)\n");
@@ -93,7 +93,7 @@ int cli_serve(int argc, char **argv)
 		/* --- open data / search --- */
 		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
 		{ "trust-dir", 1, NULL }, { "trust-reload", 1, NULL }, /* --- sign (app_sign.c) --- */
-		/* --- mail (src/mail) --- */
+		/* --- mail (src/core/mail) --- */
 		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
@@ -189,7 +189,7 @@ int cli_serve(int argc, char **argv)
 				 "--map-attribution is at most 300 bytes");
 	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
 		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
-	/* --- mail (src/mail) --- */
+	/* --- mail (src/core/mail) --- */
 	static struct mail_config mail;
 	int mrc = cli_mail_options(&mail, o, n);
 	if (mrc)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
+#include "web/app.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 

@@ -1,6 +1,6 @@
 /*
  * cli_sign.c -- `madoguchi sign`: make and check detached CMS signatures
- * the way a resident's signing app and the server do (src/sign/).
+ * the way a resident's signing app and the server do (src/core/sign/).
  *
  *   madoguchi sign --key KEY.pem --cert CERT.pem [--chain CHAIN.pem]
  *                  [--out FILE.p7s] [--pem] FILE
@@ -27,7 +27,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
-#include "sign/sign.h"
+#include "core/sign/sign.h"
 
 static void usage(FILE *f)
 {

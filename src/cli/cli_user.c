@@ -1,6 +1,6 @@
 /*
  * cli_user.c -- `madoguchi user`: staff accounts from the command line
- * (src/auth/).
+ * (src/core/auth/).
  *
  *   madoguchi user add --db URL --tenant CODE --login NAME --name "表示名"
  *                      --role ROLE [--role ROLE ...] [--password-stdin]
@@ -30,8 +30,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
-#include "auth/auth.h"
+#include "core/audit/audit.h"
+#include "core/auth/auth.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"

@@ -1,7 +1,7 @@
 /*
  * http.h -- the HTTP layer: libh2o listeners and event loops, the router,
  * request and response helpers.  It knows nothing of the domain: the
- * application (src/app) gives it a route table and a few hooks.
+ * application (src/web) gives it a route table and a few hooks.
  *
  * Threads: one event loop per worker thread (default: one per core), each
  * with its own application context (e.g. a database connection) made by

@@ -178,7 +178,7 @@ struct store_progress {
 	void (*fn)(const char *table, long long rows, void *arg);
 	void *arg;
 	/* blob (backup only, may be NULL): bytes a module keeps outside the
-	 * database for a row (src/apply's attachment files).  Called for
+	 * database for a row (src/svc/apply's attachment files).  Called for
 	 * every zero-length blob cell; 0 with *p NULL keeps it empty, 0 with
 	 * *p set (malloc'd, freed by the backup) writes those bytes instead,
 	 * an error stops the backup (a backup without the bytes is no

@@ -1,5 +1,5 @@
 /*
- * fuzz_cms.c -- libFuzzer target for src/sign: arbitrary bytes as the
+ * fuzz_cms.c -- libFuzzer target for src/core/sign: arbitrary bytes as the
  * detached CMS signature of a fixed canonical text (first byte odd), or
  * as a PEM trust bundle (first byte even, modulo 4 == 0).  The trust
  * store is a fresh test PKI made once by tests/sign/make-test-pki.sh
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sign/sign.h"
+#include "core/sign/sign.h"
 
 static struct sign_trust *trust;
 static const char DATA[] = "{\"answers\":{},\"procedure\":\"p\",\"tenant\":\"139998\",\"version\":1}";

@@ -1,6 +1,6 @@
 /*
  * fuzz_condition.c -- libFuzzer target for the condition language of
- * procedure definitions (src/forms/cond.c): any byte string is either
+ * procedure definitions (src/core/forms/cond.c): any byte string is either
  * refused with ERR_INVALID / ERR_LIMIT and a detail, or parsed into a
  * tree that evaluates (twice, to the same truth) against a fixed set of
  * answers, group items included, and whose names can all be visited.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 static json_t *answers;
 

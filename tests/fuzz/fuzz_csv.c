@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "opendata/opendata.h"
+#include "svc/opendata/opendata.h"
 
 struct st {
 	long last_line;

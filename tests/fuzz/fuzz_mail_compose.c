@@ -1,6 +1,6 @@
 /*
  * fuzz_mail_compose.c -- libFuzzer target for message composition
- * (src/mail/mail_compose.c): the input is split at NUL bytes into
+ * (src/core/mail/mail_compose.c): the input is split at NUL bytes into
  * recipient, subject, body and display name.  Either composition refuses
  * it, or the message it writes has exactly our nine header fields (no
  * caller's byte started a line of its own), CRLF line ends only, folded
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/mail.h"
+#include "core/mail/mail.h"
 
 static const char *const fields[] = {
 	"Date: ", "From: ", "To: ", "Subject: ", "Message-ID: ", "MIME-Version: ",

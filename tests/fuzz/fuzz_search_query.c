@@ -1,6 +1,6 @@
 /*
  * fuzz_search_query.c -- libFuzzer target for the search query compiler
- * and tokenizer (src/search/parse.c, tokenize.c, highlight.c): any byte
+ * and tokenizer (src/core/search/parse.c, tokenize.c, highlight.c): any byte
  * string as query text is either refused (ERR_INVALID / ERR_LIMIT) or
  * compiled into an FTS5 expression that FTS5 accepts, run against a small
  * in-memory index without an error, and whose result never exceeds the
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search/search.h"
-#include "search/search_int.h"
+#include "core/search/search.h"
+#include "core/search/search_int.h"
 
 static sqlite3 *db;
 

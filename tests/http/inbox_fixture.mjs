@@ -5,7 +5,7 @@
 //
 // Departments (madoguchi demo): role kosodate = dept.kosodate_teate +
 // dept.hoiku (demo-staff), role kuminka = dept.kuminka.  Submissions are
-// entered with `madoguchi submission submit` (the CLI calls src/apply as
+// entered with `madoguchi submission submit` (the CLI calls src/svc/apply as
 // the resident pages do).
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 // opendata_search.test.mjs -- package_search and the /opendata page
-// through the shared full-text index (src/search) against the real server:
+// through the shared full-text index (src/core/search) against the real server:
 // 1- and 2-character Japanese words (「犬」「保育」), ranking, snippets with
 // <mark>, facets counted over every match; CKAN's fq syntax as harvesters
 // send it (requests and error answers as CKAN documents them: an unknown

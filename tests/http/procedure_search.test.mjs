@@ -1,5 +1,5 @@
 // procedure_search.test.mjs -- residents find procedures with the Japanese
-// full-text search (src/search, collection "procedure", filled by
+// full-text search (src/core/search, collection "procedure", filled by
 // `madoguchi procedure load`): one kanji finds its procedure, a word that
 // is only in a description or a field label finds it too (a title match
 // could not), English and やさしい日本語 titles work, matches are marked,

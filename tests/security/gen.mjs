@@ -4,13 +4,13 @@
 // a route by name: a route added tomorrow is covered by the same rules
 // (its permission, kind, CSRF flag and declared parameters).
 //
-// The rules (derived from src/app/app.c's hooks and src/http/dispatch.c):
+// The rules (derived from src/web/app.c's hooks and src/http/dispatch.c):
 //   - "public": everyone is let in.
 //   - "pending" / "enrol": the two-factor login steps (a session at that
 //     stage; "enrol" also admits a full staff session).
 //   - "resident": a resident's full session of this municipality.
 //   - "session": any full staff session of this municipality.
-//   - anything else is an src/auth permission held by the staff member
+//   - anything else is an src/core/auth permission held by the staff member
 //     (roles with needs_mfa count only with two-factor login).
 //   - "api:a|b": any alternative admits; a member of staff refused by an
 //     alternative (lacking its permission) gets 403, otherwise 401.

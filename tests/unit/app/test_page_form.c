@@ -1,9 +1,9 @@
 /*
  * test_page_form.c -- the procedure page renderer and parser
- * (src/app/page_form.c) on the shipped definitions: every page of every
+ * (src/web/page_form.c) on the shipped definitions: every page of every
  * definition renders, every label and aria-describedby points at an
  * element of the page and no id is used twice; a submitted page parses
- * into answers that src/forms validates; errors are shown next to their
+ * into answers that src/core/forms validates; errors are shown next to their
  * fields and the summary links land on inputs; read-only prefilled
  * answers are shown with their source and cannot be changed by a forged
  * form; group items are added and removed without JavaScript; a 個人番号
@@ -14,7 +14,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "app/page_form.h"
+#include "web/page_form.h"
 #include "html/html.h"
 
 static const char *dir;
@@ -329,7 +329,7 @@ static void test_messages(void)
 		"apply.draft.created", "apply.draft.deleted", "apply.submitted",
 		"apply.withdrawn", "apply.correction.started",
 	};
-	const char *files[] = { "src/app/page_form.c", "src/app/page_apply.c" };
+	const char *files[] = { "src/web/page_form.c", "src/svc/apply/web/page_apply.c" };
 	const char *prefixes[] = { "\"form.", "\"apply.", "\"resident." };
 	int n = 0, missing = 0;
 	for (int k = 0; k < 2; k++) {

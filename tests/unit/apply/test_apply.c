@@ -22,12 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/app.h"
-#include "apply/apply.h"
-#include "apply/apply_int.h"
-#include "auth/auth.h"
-#include "registry/registry.h"
-#include "tenant/tenant.h"
+#include "web/app.h"
+#include "svc/apply/apply.h"
+#include "svc/apply/apply_int.h"
+#include "core/auth/auth.h"
+#include "core/registry/registry.h"
+#include "core/tenant/tenant.h"
 
 static const char *url;
 static char sqlite_path[128];
@@ -2176,7 +2176,7 @@ static void test_upload_limits(void)
 }
 
 /* once only (issue #12): a waiver or a read-only registry answer is proven
- * against the submitter's own registry record inside src/apply, whatever
+ * against the submitter's own registry record inside src/svc/apply, whatever
  * the entry point: a draft, the one-request submission, a bundle */
 static const char WAIVER_DEF[] =
 	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"once-only\","

@@ -1,5 +1,5 @@
 /*
- * test_receipt_pdf.c -- the receipt PDF (src/apply/receipt_pdf.c): a PDF
+ * test_receipt_pdf.c -- the receipt PDF (src/svc/apply/receipt_pdf.c): a PDF
  * whose text (read back with pdftotext, poppler-utils: without it the test
  * fails) holds the receipt number, the
  * Japanese title, the 和暦 and 西暦 dates and the masked My Number given,
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "apply/apply.h"
+#include "svc/apply/apply.h"
 
 static char *pdf_text(const char *pdf, size_t len)
 {

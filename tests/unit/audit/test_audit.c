@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit/audit.h"
-#include "tenant/tenant.h"
+#include "core/audit/audit.h"
+#include "core/tenant/tenant.h"
 
 static const char *base_url;
 static char url[STORE_URL_MAX];

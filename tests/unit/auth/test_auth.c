@@ -1,5 +1,5 @@
 /*
- * test_auth.c -- src/auth on the database MADOGUCHI_TEST_DB names (default:
+ * test_auth.c -- src/core/auth on the database MADOGUCHI_TEST_DB names (default:
  * a fresh SQLite file); tests/run.sh runs it on SQLite and PostgreSQL.
  *
  * Time is injected (`now` parameters), so lockouts, TOTP steps and session
@@ -14,8 +14,8 @@
 #include <qrencode.h>
 #include <unistd.h>
 
-#include "auth/auth.h"
-#include "tenant/tenant.h"
+#include "core/auth/auth.h"
+#include "core/tenant/tenant.h"
 
 #define T1 "139904"
 #define T2 "139912"

@@ -1,5 +1,5 @@
 /*
- * test_hardening.c -- issue #12 in src/auth, on the database
+ * test_hardening.c -- issue #12 in src/core/auth, on the database
  * MADOGUCHI_TEST_DB names (default a fresh SQLite file; on PostgreSQL in
  * the schema mg_authhard_test):
  *   - who may give a role: every permission of it held, or roles.manage;
@@ -21,8 +21,8 @@
 #include <liboath/oath.h>
 #include <unistd.h>
 
-#include "auth/auth.h"
-#include "tenant/tenant.h"
+#include "core/auth/auth.h"
+#include "core/tenant/tenant.h"
 
 #define T1 "139904"
 #define T2 "139912"

@@ -1,6 +1,6 @@
 /*
  * test_resident_email.c -- the tokens behind resident e-mail confirmation
- * and password reset (src/auth/resident_email.c) on both backends
+ * and password reset (src/core/auth/resident_email.c) on both backends
  * (MADOGUCHI_TEST_DB; default a fresh SQLite file; on PostgreSQL in the
  * schema mg_authmail_test): only the hash is stored; a token is good once,
  * for its tenant and purpose, before it expires; a checked-but-unused
@@ -13,8 +13,8 @@
 
 #include <unistd.h>
 
-#include "auth/auth.h"
-#include "tenant/tenant.h"
+#include "core/auth/auth.h"
+#include "core/tenant/tenant.h"
 
 #define T1 "139998"
 #define T2 "131059"

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/app.h"
+#include "web/app.h"
 #include "cli/cli.h"
-#include "forms/forms.h"
-#include "tenant/tenant.h"
+#include "core/forms/forms.h"
+#include "core/tenant/tenant.h"
 
 static char dbpath[128], url[160], dir[128], outpath[128];
 

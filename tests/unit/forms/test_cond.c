@@ -4,7 +4,7 @@
  */
 #include "t.h"
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 static struct arena *A;
 static json_t *answers;

@@ -6,7 +6,7 @@
  */
 #include "t.h"
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 #define HEAD "{\"format\":\"madoguchi-procedure/1\",\"id\":\"test-proc\"," \
 	     "\"title\":{\"ja\":\"試験\",\"en\":\"Test\"},\"department\":\"kuminka\"," \

@@ -5,7 +5,7 @@
  */
 #include "t.h"
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 static struct arena *A;
 static struct forms_def *D;

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 static char *canon(const char *json)
 {

@@ -13,7 +13,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 #define MUTANTS_PER_FILE 400
 

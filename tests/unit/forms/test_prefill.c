@@ -17,10 +17,10 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "auth/auth.h"
-#include "forms/forms.h"
-#include "registry/registry.h"
-#include "tenant/tenant.h"
+#include "core/auth/auth.h"
+#include "core/forms/forms.h"
+#include "core/registry/registry.h"
+#include "core/tenant/tenant.h"
 
 static const struct jp_date TODAY = { 2026, 11, 23 };
 static const char *url;

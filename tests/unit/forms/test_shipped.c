@@ -10,7 +10,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "forms/forms.h"
+#include "core/forms/forms.h"
 
 static const char *dir;
 static struct arena *A;

@@ -10,8 +10,8 @@
 
 #include <unistd.h>
 
-#include "forms/forms.h"
-#include "tenant/tenant.h"
+#include "core/forms/forms.h"
+#include "core/tenant/tenant.h"
 
 static const char *url;
 static char sqlite_path[128];

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "jobs/jobs.h"
-#include "tenant/tenant.h"
+#include "core/jobs/jobs.h"
+#include "core/tenant/tenant.h"
 
 static const char *base_url;
 static char url[STORE_URL_MAX];

@@ -1,5 +1,5 @@
 /*
- * test_lifeevent.c -- life-event interviews (src/lifeevent): the three
+ * test_lifeevent.c -- life-event interviews (src/svc/lifeevent): the three
  * shipped files load and agree with the shipped procedure definitions;
  * the decision follows the interview answers (hidden answers do not
  * count); shared answers go only to fields of the same id and type; bad
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../t.h"
-#include "lifeevent/lifeevent.h"
+#include "svc/lifeevent/lifeevent.h"
 
 static struct arena *A;
 

@@ -1,5 +1,5 @@
 /*
- * test_mail.c -- src/mail: composition (address grammar, RFC 2047 subject
+ * test_mail.c -- src/core/mail: composition (address grammar, RFC 2047 subject
  * that decodes back exactly and splits only between characters, base64
  * body lines, header injection refused, limits) and the outbox on both
  * backends (MADOGUCHI_TEST_DB; default a fresh SQLite file; on PostgreSQL
@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "jobs/jobs.h"
-#include "mail/mail.h"
-#include "mail/mail_int.h"
-#include "tenant/tenant.h"
+#include "core/jobs/jobs.h"
+#include "core/mail/mail.h"
+#include "core/mail/mail_int.h"
+#include "core/tenant/tenant.h"
 
 static const char *base_url;
 static char url[STORE_URL_MAX], sqlite_path[128];

@@ -6,7 +6,7 @@
  */
 #include "t.h"
 
-#include "nursery/nursery.h"
+#include "svc/nursery/nursery.h"
 
 static const char *const NO_STABLE =
 	"N,A,0,1,0,0,0,0\nN,B,0,1,0,0,0,0\n"

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "nursery/nursery.h"
+#include "svc/nursery/nursery.h"
 
 /* N1 age 1: one seat; N2 age 1: none; N3 age 1: one seat.
  * A (30) wins N1.  B (20, lottery 5) and C (20, lottery 2) tie for N3:

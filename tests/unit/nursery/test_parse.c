@@ -5,7 +5,7 @@
  */
 #include "t.h"
 
-#include "nursery/nursery.h"
+#include "svc/nursery/nursery.h"
 
 static const char *const HEAD =
 	"# comment\n"

@@ -6,7 +6,7 @@
  */
 #include "t.h"
 
-#include "nursery/nursery.h"
+#include "svc/nursery/nursery.h"
 
 static struct nursery_instance *load(const char *s)
 {

@@ -14,9 +14,9 @@
 #include <jansson.h>
 #include <unistd.h>
 
-#include "app/app.h"
-#include "opendata/opendata.h"
-#include "search/search.h"
+#include "web/app.h"
+#include "svc/opendata/opendata.h"
+#include "core/search/search.h"
 
 static const char *base_url;
 static char url[STORE_URL_MAX], sqlite_path[128];

@@ -8,7 +8,7 @@
 #include "t.h"
 
 #include "jp/cp932.h"
-#include "opendata/opendata.h"
+#include "svc/opendata/opendata.h"
 
 struct rec {
 	int n;

@@ -21,7 +21,7 @@
 
 #include "jp/checkdigit.h"
 #include "jp/cp932.h"
-#include "opendata/opendata.h"
+#include "svc/opendata/opendata.h"
 
 static struct opendata_formats fs;
 static char shared[512];

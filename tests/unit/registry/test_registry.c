@@ -12,12 +12,12 @@
 
 #include <unistd.h>
 
-#include "app/app.h"
-#include "auth/auth.h"
-#include "forms/forms.h"
+#include "web/app.h"
+#include "core/auth/auth.h"
+#include "core/forms/forms.h"
 #include "jp/checkdigit.h"
-#include "registry/registry.h"
-#include "tenant/tenant.h"
+#include "core/registry/registry.h"
+#include "core/tenant/tenant.h"
 
 static const char *url;
 static char sqlite_path[128];

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "search/search.h"
+#include "core/search/search.h"
 #include "store/store.h"
 
 static const char *url;

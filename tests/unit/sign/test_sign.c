@@ -1,5 +1,5 @@
 /*
- * test_sign.c -- src/sign against a fresh test PKI made by
+ * test_sign.c -- src/core/sign against a fresh test PKI made by
  * tests/sign/make-test-pki.sh (run from the source tree's root, as the
  * suite does): for every case the exact reason, the signer recorded, the
  * trust directory's refusals, signatures made by the openssl command that
@@ -19,8 +19,8 @@
 #endif
 
 #include "cli/cli.h"
-#include "forms/forms.h"
-#include "sign/sign.h"
+#include "core/forms/forms.h"
+#include "core/sign/sign.h"
 
 #define NOW 1893456000LL          /* 2030-01-01T00:00:00Z            */
 #define RES_NOT_BEFORE 1735689600LL  /* 2025-01-01T00:00:00Z         */

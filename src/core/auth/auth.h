@@ -1,0 +1,700 @@
+/*
+ * auth.h -- identity and access: staff and resident accounts, Argon2id
+ * passwords, TOTP two-factor with recovery codes, database sessions, CSRF
+ * tokens, roles and permissions, login throttling.  No HTTP knowledge: the
+ * HTTP layer calls this API and maps the results to pages and cookies.
+ *
+ * Invariants (see src/core/auth/README.md for the state machine and the
+ * threat notes):
+ *   - Every function returns 0 (or a documented count / boolean) or a
+ *     negative ERR_*.  err details name ids and rules, never a password,
+ *     TOTP or recovery code, session token, login name or e-mail address.
+ *   - Time is always a parameter `now`: Unix seconds (UTC).  Nothing here
+ *     reads the clock, so tests need no sleeping.
+ *   - A session token is 256 random bits given to the client; only its
+ *     SHA-256 is stored.  TOTP secrets are stored encrypted
+ *     (crypto_secretbox, key from struct auth_config); recovery codes and
+ *     passwords are stored hashed.
+ *   - Functions taking a `struct store *` work whether or not the caller
+ *     has a transaction open: when none is open and they write several
+ *     rows, they open and commit their own.  Administrative functions
+ *     report what they changed as `struct auth_event`s so that the caller
+ *     can append the audit record in the same transaction.
+ *   - Login functions write the failure counters that make throttling
+ *     work even when they return ERR_AUTH: call them outside a
+ *     transaction, or commit it on ERR_AUTH as well.
+ *   - Who may call the administrative functions (roles.manage,
+ *     staff.manage) is checked by the caller with auth_has_permission().
+ *
+ * Limits (inputs past them are rejected with ERR_INVALID, or ERR_AUTH on
+ * login paths): tenant code 6 ASCII digits; staff login 1..64 bytes of
+ * [a-z0-9._-] (ASCII upper case is folded to lower); e-mail 3..254 bytes;
+ * display name 1..100 characters (400 bytes) of UTF-8 without control
+ * characters; password 12..128 characters and at most 512 bytes of valid
+ * UTF-8; TOTP code 6 digits; recovery code 16 letters/digits with
+ * optional '-' or ' ' (at most 32 bytes); session token 43 bytes; role
+ * name 1..32 bytes of [a-z0-9_-]; role description 200 bytes; permission
+ * 1..64 bytes of [a-z0-9_.]; source address 1..64 bytes; CSRF form id
+ * 0..64 bytes; at most 16 roles per staff member.
+ */
+#ifndef MADOGUCHI_AUTH_AUTH_H
+#define MADOGUCHI_AUTH_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+#define AUTH_TENANT_LEN 6
+#define AUTH_LOGIN_MAX 64
+#define AUTH_EMAIL_MAX 254
+#define AUTH_NAME_MAX_CHARS 100
+#define AUTH_NAME_MAX 400                /* bytes */
+#define AUTH_PASSWORD_MIN 12             /* characters, staff and residents */
+#define AUTH_PASSWORD_MAX 128            /* characters */
+#define AUTH_PASSWORD_MAX_BYTES 512
+#define AUTH_GEN_PASSWORD_LEN 20
+#define AUTH_TOKEN_LEN 43                /* base64url of 32 random bytes */
+#define AUTH_CSRF_LEN 43                 /* base64url of a 32-byte HMAC  */
+#define AUTH_FORM_ID_MAX 64
+#define AUTH_SOURCE_MAX 64
+#define AUTH_ROLE_MAX 32
+#define AUTH_ROLE_DESC_MAX 200
+#define AUTH_PERM_MAX 64
+#define AUTH_ROLES_PER_STAFF 16
+#define AUTH_ROLES_TEXT_MAX (AUTH_ROLES_PER_STAFF * (AUTH_ROLE_MAX + 1))
+#define AUTH_KEY_LEN 32                  /* crypto_secretbox key bytes  */
+#define AUTH_KEY_HEX_LEN 64
+#define AUTH_HASH_MAX 128                /* crypto_pwhash_STRBYTES      */
+#define AUTH_TOTP_SECRET_LEN 20
+#define AUTH_TOTP_B32_LEN 32
+#define AUTH_TOTP_DIGITS 6
+#define AUTH_TOTP_STEP 30
+#define AUTH_RECOVERY_CODES 10
+#define AUTH_RECOVERY_CODE_LEN 19        /* "xxxx-xxxx-xxxx-xxxx"        */
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                      */
+
+enum auth_hash_cost {
+	AUTH_HASH_INTERACTIVE = 1, /* Argon2id t=2, m=64 MiB: ~85 ms here (default) */
+	AUTH_HASH_MODERATE = 2,    /* Argon2id t=3, m=256 MiB: ~0.49 s here         */
+	AUTH_HASH_TEST_ONLY = 3,   /* t=1, m=8 KiB: for unit tests ONLY             */
+};
+
+struct auth_config {
+	unsigned char key[AUTH_KEY_LEN];   /* encrypts TOTP secrets at rest    */
+	int have_key;                      /* set by auth_config_set_key()     */
+	unsigned long long opslimit;       /* Argon2id                         */
+	size_t memlimit;
+	char dummy_hash[AUTH_HASH_MAX];    /* verified for unknown logins, so
+					      timing does not tell them apart */
+	int max_failures;                  /* per account: 5 → locked          */
+	int64_t lockout_secs;              /* 900                              */
+	int source_max_failures;           /* per source address: 20 ...       */
+	int64_t source_window_secs;        /* ... per 600 s                    */
+	int register_max_per_source;       /* resident registrations: 10 per
+					      source address per window above */
+	int64_t staff_idle_secs;           /* 900                              */
+	int64_t staff_absolute_secs;       /* 43200                            */
+	int64_t resident_idle_secs;        /* 1800                             */
+	int64_t resident_absolute_secs;    /* 43200                            */
+	int64_t pending_secs;              /* 300: password done, TOTP awaited */
+	int64_t enrol_pending_secs;        /* 600: enrolment begun, unconfirmed */
+	int64_t last_seen_write_secs;      /* 30: rate limit of last_seen writes */
+	int totp_window;                   /* 1: accept steps -1, 0, +1        */
+	char **common;                     /* sorted, lower case; NULL = the  */
+	size_t ncommon;                    /* built-in list only              */
+};
+
+/* auth_config_init -- defaults (above), the Argon2id cost, and the dummy
+ * hash (one hash computation: ~85 ms at INTERACTIVE).  Initialises
+ * libsodium and liboath; call at start-up, before threads.  No key yet:
+ * TOTP functions fail with ERR_INVALID until auth_config_set_key(). */
+int auth_config_init(struct auth_config *c, enum auth_hash_cost cost,
+		     struct err *e);
+/* auth_config_set_key -- the 32-byte secret-box key as 64 hex digits
+ * (from configuration; `madoguchi` generates one with auth_key_generate). */
+int auth_config_set_key(struct auth_config *c, const char *hex,
+			struct err *e);
+/* auth_key_generate -- a new random key as 64 hex digits + NUL. */
+int auth_key_generate(char out[AUTH_KEY_HEX_LEN + 1], struct err *e);
+/* auth_config_load_common_passwords -- one password per line, '#'
+ * comments (data/auth/common-passwords.txt).  Limits: 1 MiB, 100000
+ * lines.  Replaces the built-in list (which stays in force as well). */
+int auth_config_load_common_passwords(struct auth_config *c,
+				      const char *path, struct err *e);
+/* auth_config_done -- wipe the key, free the list. */
+void auth_config_done(struct auth_config *c);
+
+/* ------------------------------------------------------------------ */
+/* Passwords                                                          */
+
+enum auth_pw_rule {
+	AUTH_PW_OK = 0,
+	AUTH_PW_TOO_SHORT,      /* fewer than 12 characters              */
+	AUTH_PW_TOO_LONG,       /* more than 128 characters / 512 bytes   */
+	AUTH_PW_BAD_UTF8,       /* not valid UTF-8 or has control chars   */
+	AUTH_PW_COMMON,         /* on the common-password list            */
+	AUTH_PW_CONTAINS_NAME,  /* contains the login or e-mail local part */
+	AUTH_PW_REPEATED,       /* a single character repeated            */
+};
+
+/* auth_password_check -- the policy (ASVS v4.0.3 2.1.1/2.1.2/2.1.7).
+ * ident (login or e-mail, may be NULL) must not appear in the password.
+ * Returns 0 or ERR_INVALID; *why (if non-NULL) says which rule. */
+int auth_password_check(enum auth_pw_rule *why, const struct auth_config *c,
+			const char *password, const char *ident,
+			struct err *e);
+/* auth_password_rule_name -- "too_short", ... (stable, for messages). */
+const char *auth_password_rule_name(enum auth_pw_rule r);
+/* auth_password_hash -- Argon2id string into out (AUTH_HASH_MAX bytes). */
+int auth_password_hash(char out[AUTH_HASH_MAX], const struct auth_config *c,
+		       const char *password, struct err *e);
+/* auth_password_verify -- 0 when it matches, ERR_AUTH when not. */
+int auth_password_verify(const char *hash, const char *password,
+			 struct err *e);
+/* auth_password_generate -- 20 characters from a 56-symbol alphabet
+ * without look-alikes (~116 bits), for `madoguchi user add`. */
+int auth_password_generate(char out[AUTH_GEN_PASSWORD_LEN + 1],
+			   struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Events returned to the caller for its audit record                 */
+
+enum auth_event_kind {
+	AUTH_EV_STAFF_CREATED = 1,
+	AUTH_EV_STAFF_DISABLED,
+	AUTH_EV_STAFF_ENABLED,
+	AUTH_EV_PASSWORD_CHANGED,
+	AUTH_EV_ACCOUNT_UNLOCKED,
+	AUTH_EV_TOTP_ENROLLED,
+	AUTH_EV_TOTP_RESET,
+	AUTH_EV_RECOVERY_REGENERATED,
+	AUTH_EV_SESSIONS_KILLED,
+	AUTH_EV_ROLE_CREATED,
+	AUTH_EV_ROLE_DELETED,
+	AUTH_EV_ROLE_MFA_CHANGED,
+	AUTH_EV_PERMISSION_ADDED,
+	AUTH_EV_PERMISSION_REMOVED,
+	AUTH_EV_ROLE_GRANTED,
+	AUTH_EV_ROLE_REVOKED,
+	AUTH_EV_RESIDENT_CREATED,
+	AUTH_EV_TOTP_REPLACED,             /* second factor replaced (re-authenticated) */
+};
+
+struct auth_event {
+	enum auth_event_kind kind;
+	char tenant[AUTH_TENANT_LEN + 1];
+	int64_t account_id;                /* staff/resident id, or 0 */
+	char role[AUTH_ROLE_MAX + 1];      /* "" when not about a role */
+	char permission[AUTH_PERM_MAX + 1];
+	int64_t value;                     /* needs_mfa, sessions killed ... */
+};
+
+#define AUTH_EVENTS_MAX 32
+struct auth_events {
+	int n;                             /* events recorded          */
+	int dropped;                       /* past AUTH_EVENTS_MAX     */
+	struct auth_event ev[AUTH_EVENTS_MAX];
+};
+
+/* auth_event_name -- "staff.created", "role.granted", ... (stable). */
+const char *auth_event_name(enum auth_event_kind k);
+/* auth_event_object -- the audit object of an event, the one format every
+ * caller writes: "<account id>" or "<account id>:<role>" for events about
+ * an account, "<role>" or "<role>:<permission>" for events about a role
+ * (so a role.granted record always names the role).  out gets at most
+ * cap - 1 bytes (AUTH_EVENT_OBJECT_MAX is enough). */
+#define AUTH_EVENT_OBJECT_MAX (24 + AUTH_ROLE_MAX + AUTH_PERM_MAX + 4)
+void auth_event_object(char *out, size_t cap, const struct auth_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Accounts                                                           */
+
+enum auth_kind { AUTH_KIND_STAFF = 1, AUTH_KIND_RESIDENT = 2 };
+
+struct auth_staff {
+	int64_t id;
+	char tenant[AUTH_TENANT_LEN + 1];
+	char login[AUTH_LOGIN_MAX + 1];
+	char display_name[AUTH_NAME_MAX + 1];
+	int active;                        /* status active (1) / disabled (0) */
+	int totp_enrolled;
+	int needs_mfa;                     /* some role of theirs needs 2FA   */
+	int failed_count;
+	int64_t locked_until;              /* 0 or Unix seconds               */
+	int64_t created_at;
+	int64_t password_changed_at;
+	int64_t totp_changed_at;           /* 0, or when the second factor was
+					      last replaced (shown to the user) */
+	char roles[AUTH_ROLES_TEXT_MAX];   /* "admin,staff" (sorted)          */
+};
+
+/* auth_staff_add -- create an active staff account (login unique within
+ * the tenant; ERR_CONFLICT if taken) and grant it the named roles (nroles
+ * may be 0).  Checks the password policy.  *id_out gets the new id. */
+int auth_staff_add(int64_t *id_out, struct store *s,
+		   const struct auth_config *c, const char *tenant,
+		   const char *login, const char *display_name,
+		   const char *password, const char *const *roles, int nroles,
+		   int64_t now, struct auth_events *ev, struct err *e);
+int auth_staff_get(struct auth_staff *out, struct store *s,
+		   const char *tenant, int64_t staff_id, struct err *e);
+int auth_staff_get_by_login(struct auth_staff *out, struct store *s,
+			    const char *tenant, const char *login,
+			    struct err *e);
+/* auth_staff_list -- fn for each staff member of the tenant, by login.
+ * Returns the count or a negative ERR_*.  Limit: 100000 rows. */
+int auth_staff_list(struct store *s, const char *tenant,
+		    void (*fn)(const struct auth_staff *st, void *arg),
+		    void *arg, struct err *e);
+/* auth_staff_set_active -- disable (active=0) kills every session of the
+ * account; enable (active=1) also clears a lockout. */
+int auth_staff_set_active(struct store *s, const char *tenant,
+			  int64_t staff_id, int active, int64_t now,
+			  struct auth_events *ev, struct err *e);
+/* auth_staff_unlock -- clear the failure counter and lockout. */
+int auth_staff_unlock(struct store *s, const char *tenant, int64_t staff_id,
+		      struct auth_events *ev, struct err *e);
+/* auth_staff_set_password -- administrative reset: policy, new hash, all
+ * sessions of the account killed. */
+int auth_staff_set_password(struct store *s, const struct auth_config *c,
+			    const char *tenant, int64_t staff_id,
+			    const char *password, int64_t now,
+			    struct auth_events *ev, struct err *e);
+
+/* auth_resident_add -- a resident account keyed by e-mail (case-folded;
+ * unique within the tenant). */
+int auth_resident_add(int64_t *id_out, struct store *s,
+		      const struct auth_config *c, const char *tenant,
+		      const char *email, const char *password, int64_t now,
+		      struct auth_events *ev, struct err *e);
+/* auth_resident_get -- a resident's e-mail address (into email, at least
+ * AUTH_EMAIL_MAX + 1 bytes) and whether the account is active. */
+int auth_resident_get(char *email, int *active, struct store *s,
+		      const char *tenant, int64_t resident_id, struct err *e);
+int auth_resident_set_active(struct store *s, const char *tenant,
+			     int64_t resident_id, int active,
+			     struct auth_events *ev, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Sessions                                                           */
+
+enum auth_stage {
+	AUTH_STAGE_FULL = 1,    /* logged in                                 */
+	AUTH_STAGE_TOTP = 2,    /* password accepted, TOTP code awaited      */
+	AUTH_STAGE_ENROL = 3,   /* 2FA required but not enrolled: enrolment only */
+};
+
+enum auth_session_reason {
+	AUTH_SES_OK = 0,
+	AUTH_SES_UNKNOWN,       /* no such token (or malformed, or logged out) */
+	AUTH_SES_IDLE,          /* idle timeout passed                        */
+	AUTH_SES_ABSOLUTE,      /* absolute timeout passed                    */
+};
+
+struct auth_session {
+	int64_t id;                        /* for listing and killing; not secret */
+	char tenant[AUTH_TENANT_LEN + 1];
+	enum auth_kind kind;
+	int64_t account_id;
+	enum auth_stage stage;
+	int mfa_ok;                        /* TOTP or recovery code given     */
+	int64_t created_at;
+	int64_t last_seen;                 /* as stored (writes rate-limited) */
+	int64_t idle_timeout;              /* seconds                         */
+	int64_t absolute_timeout;          /* seconds after created_at        */
+	int64_t idle_left;                 /* seconds before the idle expiry, */
+	int64_t absolute_left;             /* and before the absolute one     */
+	enum auth_session_reason reason;   /* why auth_session_check failed   */
+	unsigned char csrf_secret[32];
+};
+
+/* auth_session_check -- the session of a client's token.  ERR_AUTH with
+ * out->reason UNKNOWN / IDLE / ABSOLUTE when there is none (an expired
+ * row is deleted).  Counts this request as activity: last_seen is written
+ * only when the stored value is at least cfg->last_seen_write_secs old,
+ * and idle_left is computed from the stored value (what the next check
+ * will enforce).  Callers must also look at out->stage: only
+ * AUTH_STAGE_FULL is logged in. */
+int auth_session_check(struct auth_session *out, struct store *s,
+		       const struct auth_config *c, const char *token,
+		       int64_t now, struct err *e);
+/* auth_session_logout -- delete the token's session (0 also when it was
+ * already gone). */
+int auth_session_logout(struct store *s, const char *token, struct err *e);
+/* auth_session_list -- fn for each live session of the session's own
+ * account (newest first).  Returns the count. */
+int auth_session_list(struct store *s, const struct auth_session *own,
+		      int64_t now,
+		      void (*fn)(const struct auth_session *ses, int current,
+				 void *arg),
+		      void *arg, struct err *e);
+/* auth_session_kill -- delete one session of the *same* account (another
+ * account's id gives ERR_NOTFOUND). */
+int auth_session_kill(struct store *s, const struct auth_session *own,
+		      int64_t session_id, struct err *e);
+/* auth_sessions_kill_account -- delete every session of an account except
+ * keep_id (0: none kept).  Returns the number deleted. */
+int auth_sessions_kill_account(struct store *s, const char *tenant,
+			       enum auth_kind kind, int64_t account_id,
+			       int64_t keep_id, struct err *e);
+/* auth_sessions_purge -- delete expired sessions and stale failure
+ * records (a periodic job).  Returns the number of rows deleted. */
+int auth_sessions_purge(struct store *s, const struct auth_config *c,
+			int64_t now, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* CSRF                                                               */
+
+/* auth_csrf_token -- base64url(HMAC(session CSRF secret, form_id)).
+ * form_id may be NULL (one token for every form of the session). */
+int auth_csrf_token(char out[AUTH_CSRF_LEN + 1],
+		    const struct auth_session *ses, const char *form_id,
+		    struct err *e);
+/* auth_csrf_check -- 0 when token is the session's token for form_id
+ * (constant-time comparison), else ERR_DENIED. */
+int auth_csrf_check(const struct auth_session *ses, const char *form_id,
+		    const char *token, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Login: password → (if enrolled) TOTP → session                      */
+
+enum auth_outcome {
+	AUTH_OUT_NONE = 0,
+	AUTH_OUT_OK,              /* full session created                 */
+	AUTH_OUT_TOTP_NEEDED,     /* pending session: ask for a code      */
+	AUTH_OUT_ENROL_NEEDED,    /* session limited to TOTP enrolment    */
+	AUTH_OUT_BAD_CREDENTIALS, /* unknown account or wrong password    */
+	AUTH_OUT_LOCKED,          /* account locked (password not checked) */
+	AUTH_OUT_THROTTLED,       /* too many failures from this source   */
+	AUTH_OUT_DISABLED,        /* account disabled                     */
+	AUTH_OUT_BAD_CODE,        /* wrong TOTP / recovery code           */
+	AUTH_OUT_CODE_REUSED,     /* valid TOTP of an already used step   */
+};
+
+/* What the user sees must NOT depend on the failure outcome: show one
+ * message for every ERR_AUTH ("ログインできませんでした" / "could not log
+ * in"); the outcome is for the operator's log and the audit record. */
+struct auth_login {
+	enum auth_outcome outcome;
+	enum auth_kind kind;
+	int64_t account_id;                /* 0 when the account is unknown   */
+	enum auth_stage stage;             /* of the new session              */
+	int64_t session_id;
+	char token[AUTH_TOKEN_LEN + 1];    /* new session token (set cookie)  */
+	int locked_now;                    /* this failure locked the account */
+	int used_recovery_code;
+	int recovery_codes_left;
+};
+
+/* auth_staff_login -- step 1.  0 with outcome OK / TOTP_NEEDED /
+ * ENROL_NEEDED and a new session token; ERR_AUTH with a failure outcome;
+ * other ERR_* for real errors.  source is the client address (hashed
+ * before storage). */
+int auth_staff_login(struct auth_login *out, struct store *s,
+		     const struct auth_config *c, const char *tenant,
+		     const char *login, const char *password,
+		     const char *source, int64_t now, struct err *e);
+/* auth_staff_login_code -- step 2, on a session in AUTH_STAGE_TOTP: a
+ * 6-digit TOTP code or a recovery code (out->used_recovery_code says
+ * which).  On success the pending session is replaced by a new full one
+ * with mfa_ok (new token in out->token), and only then is the account's
+ * failure counter cleared: a right password alone does not clear it, so
+ * "password, wrong codes, password again" still locks the account. */
+int auth_staff_login_code(struct auth_login *out, struct store *s,
+			  const struct auth_config *c,
+			  const struct auth_session *pending,
+			  const char *code, const char *source, int64_t now,
+			  struct err *e);
+/* auth_register_attempt -- count one resident registration from source
+ * (hashed, with a key other than the login failures', in the same table:
+ * registrations and login failures are counted apart, and purged with
+ * them).  0: go ahead (the attempt is recorded); ERR_LIMIT: the source made
+ * cfg->register_max_per_source attempts in the last source_window_secs
+ * (nothing recorded).  Call it before the registration's password hash. */
+int auth_register_attempt(struct store *s, const struct auth_config *c,
+			  const char *tenant, const char *source, int64_t now,
+			  struct err *e);
+/* auth_resident_login -- e-mail and password; a full session. */
+int auth_resident_login(struct auth_login *out, struct store *s,
+			const struct auth_config *c, const char *tenant,
+			const char *email, const char *password,
+			const char *source, int64_t now, struct err *e);
+/* auth_password_change -- the session's own account: the current password
+ * is verified (a wrong one counts as a login failure), the new one checked
+ * against the policy; every other session of the account is killed. */
+int auth_password_change(struct store *s, const struct auth_config *c,
+			 const struct auth_session *ses, const char *current,
+			 const char *new_password, int64_t now,
+			 struct auth_events *ev, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* TOTP enrolment and recovery codes                                  */
+
+struct auth_totp_enrolment {
+	char secret_b32[AUTH_TOTP_B32_LEN + 1]; /* for manual entry      */
+	char *uri;      /* otpauth://totp/... (malloc'd)                  */
+	char *svg;      /* QR code of uri as SVG text (malloc'd)          */
+};
+
+/* auth_totp_enrol_begin -- for a staff session in AUTH_STAGE_ENROL, or
+ * FULL with mfa_ok, or FULL when not enrolled: a new secret (stored
+ * encrypted as pending until confirmed), its URI and QR code.  Release
+ * with auth_totp_enrolment_done(). */
+int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
+			  const struct auth_config *c,
+			  const struct auth_session *ses, int64_t now,
+			  struct err *e);
+void auth_totp_enrolment_done(struct auth_totp_enrolment *en);
+
+struct auth_recovery_codes {
+	char code[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1];
+};
+
+/* auth_totp_enrol_confirm -- first enrolment only (ERR_DENIED when the
+ * account already has a second factor: see auth_totp_replace_confirm):
+ * the first valid code of the pending secret makes it the account's secret; 10 new recovery codes (show once) replace
+ * any old ones; the session is replaced by a full one with mfa_ok (new
+ * token in out->token).  ERR_AUTH (outcome BAD_CODE) for a wrong code. */
+int auth_totp_enrol_confirm(struct auth_login *out,
+			    struct auth_recovery_codes *codes,
+			    struct store *s, const struct auth_config *c,
+			    const struct auth_session *ses, const char *code,
+			    int64_t now, struct auth_events *ev,
+			    struct err *e);
+/* auth_totp_replace_confirm -- replace the second factor of an account
+ * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
+ * the pending secret (auth_totp_enrol_begin) becomes the account's once
+ * new_code is valid for it AND the user re-authenticates with the
+ * password and a code of the current factor (a TOTP code, its step spent,
+ * or a recovery code, spent).  ERR_AUTH with out->outcome BAD_CODE (new
+ * code wrong: not counted), BAD_CREDENTIALS (password or current code
+ * wrong: counted towards the lockout, out->locked_now) or LOCKED.  On
+ * success: 10 new recovery codes, totp_changed_at = now, failures
+ * cleared, every other session of the account ended, this session
+ * replaced (new token in out->token); events totp.replaced (value 1 when
+ * a recovery code was used), recovery.regenerated, sessions.killed.
+ * Argon2id runs here: call it off the event loop. */
+int auth_totp_replace_confirm(struct auth_login *out,
+			      struct auth_recovery_codes *codes,
+			      struct store *s, const struct auth_config *c,
+			      const struct auth_session *ses,
+			      const char *password, const char *current_code,
+			      const char *new_code, int64_t now,
+			      struct auth_events *ev, struct err *e);
+/* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */
+int auth_recovery_codes_regenerate(struct auth_recovery_codes *codes,
+				   struct store *s,
+				   const struct auth_session *ses,
+				   struct auth_events *ev, struct err *e);
+/* auth_totp_reset -- administrative (lost phone): remove the secret and
+ * recovery codes, kill the account's sessions. */
+int auth_totp_reset(struct store *s, const char *tenant, int64_t staff_id,
+		    struct auth_events *ev, struct err *e);
+
+/* auth_totp_uri -- otpauth://totp/<issuer>:<login>?secret=..&issuer=..
+ * with issuer "madoguchi (<tenant name>)", percent-encoded; malloc'd. */
+int auth_totp_uri(char **out, const char *secret_b32, const char *tenant_name,
+		  const char *login, struct err *e);
+/* auth_qr_svg -- the QR code (ECC level M) of text as an SVG document
+ * with a <title>; one <path> whose subpaths "M x yh1v1h-1z" are the dark
+ * modules; malloc'd.  *dark (if non-NULL) counts them.  Limit: 1024
+ * bytes of text. */
+int auth_qr_svg(char **out, int *dark, const char *text, const char *title,
+		struct err *e);
+/* auth_totp_check_code -- RFC 6238 (HMAC-SHA-1, 30 s, 6 digits) with a
+ * window of ±window steps: 0 and *step (the matching time step) when code
+ * is valid at now.  Stateless: single use is enforced by the login and
+ * enrolment functions.  ERR_AUTH when not valid. */
+int auth_totp_check_code(int64_t *step, const unsigned char *secret,
+			 size_t secret_len, const char *code, int64_t now,
+			 int window, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Roles and permissions                                              */
+
+/* Permissions known to the application (roles may name others). */
+#define AUTH_PERM_STAFF_MANAGE "staff.manage"
+#define AUTH_PERM_ROLES_MANAGE "roles.manage"
+#define AUTH_PERM_PERSONAL_READ "personal.read"
+#define AUTH_PERM_PERSONAL_WRITE "personal.write"
+#define AUTH_PERM_AUDIT_READ "audit.read"
+#define AUTH_PERM_JOBS_READ "jobs.read"
+#define AUTH_PERM_OPENDATA_PUBLISH "opendata.publish"
+/* Online applications: read submissions (personal data) and act on them
+ * (states, assignment, comments); which departments' inboxes a member of
+ * staff sees is given by permissions "dept.<department>" (the
+ * procedure's department id with '-' written '_') or "dept.all". */
+#define AUTH_PERM_APPLICATIONS_READ "applications.read"
+#define AUTH_PERM_APPLICATIONS_WRITE "applications.write"
+#define AUTH_PERM_DEPT_PREFIX "dept."
+#define AUTH_PERM_DEPT_ALL "dept.all"
+/* Create, preview, version and publish procedure definitions. */
+#define AUTH_PERM_PROCEDURES_MANAGE "procedures.manage"
+
+/* auth_permission_sensitive -- 1 for permissions that only roles with
+ * needs_mfa may hold: personal.*, applications.*, audit.read,
+ * staff.manage, roles.manage. */
+int auth_permission_sensitive(const char *perm);
+
+/* auth_tenant_seed -- create the built-in roles admin, staff, viewer,
+ * auditor of a tenant with their permissions; idempotent (existing roles
+ * are left as they are).  Call when a tenant is created. */
+int auth_tenant_seed(struct store *s, const char *tenant,
+		     struct auth_events *ev, struct err *e);
+
+struct auth_role {
+	int64_t id;
+	char name[AUTH_ROLE_MAX + 1];
+	char description[AUTH_ROLE_DESC_MAX + 1];
+	int needs_mfa;
+	int builtin;
+	int npermissions;
+	char permissions[16][AUTH_PERM_MAX + 1]; /* the first 16, sorted */
+};
+
+int auth_role_create(struct store *s, const char *tenant, const char *name,
+		     const char *description, int needs_mfa,
+		     struct auth_events *ev, struct err *e);
+/* auth_role_delete -- not for built-in roles (ERR_DENIED); revokes it
+ * from every staff member. */
+int auth_role_delete(struct store *s, const char *tenant, const char *name,
+		     struct auth_events *ev, struct err *e);
+/* auth_role_set_needs_mfa -- ERR_INVALID when clearing it on a role that
+ * holds a sensitive permission. */
+int auth_role_set_needs_mfa(struct store *s, const char *tenant,
+			    const char *name, int needs_mfa,
+			    struct auth_events *ev, struct err *e);
+/* auth_role_permission_add -- ERR_INVALID for a sensitive permission on
+ * a role without needs_mfa.  Adding one it has is a no-op (no event). */
+int auth_role_permission_add(struct store *s, const char *tenant,
+			     const char *role, const char *perm,
+			     struct auth_events *ev, struct err *e);
+int auth_role_permission_remove(struct store *s, const char *tenant,
+				const char *role, const char *perm,
+				struct auth_events *ev, struct err *e);
+/* auth_role_list -- fn for each role of the tenant, by name. */
+int auth_role_list(struct store *s, const char *tenant,
+		   void (*fn)(const struct auth_role *r, void *arg),
+		   void *arg, struct err *e);
+/* auth_staff_role_grant / _revoke -- granting a held role or revoking one
+ * not held is a no-op (no event). */
+int auth_staff_role_grant(struct store *s, const char *tenant,
+			  int64_t staff_id, const char *role,
+			  struct auth_events *ev, struct err *e);
+/* auth_staff_role_revoke -- ERR_NOTFOUND when staff_id is not a staff
+ * member of tenant (nothing changes), as for a grant. */
+int auth_staff_role_revoke(struct store *s, const char *tenant,
+			   int64_t staff_id, const char *role,
+			   struct auth_events *ev, struct err *e);
+
+/* Who may give a role.  The rule, for every path where a member of staff
+ * gives roles (the users page, grants): a caller may give a role only if
+ * it holds every permission of that role itself (under the rules of
+ * auth_has_permission: FULL session, needs_mfa roles only with mfa_ok), or
+ * if it holds roles.manage.  So staff.manage alone cannot mint an
+ * administrator.  The unchecked auth_staff_add / auth_staff_role_grant
+ * are for the operator (CLI, set-up) only.
+ *
+ * auth_role_grantable -- 1 when the session may give role, 0 when not,
+ * ERR_NOTFOUND for an unknown role, < 0 on error (callers fail closed). */
+int auth_role_grantable(struct store *s, const struct auth_session *by,
+			const char *role, struct err *e);
+/* auth_staff_add_by -- auth_staff_add for a caller: ERR_DENIED (nothing
+ * created) when `by` may not give one of the roles. */
+int auth_staff_add_by(int64_t *id_out, struct store *s,
+		      const struct auth_config *c,
+		      const struct auth_session *by, const char *login,
+		      const char *display_name, const char *password,
+		      const char *const *roles, int nroles, int64_t now,
+		      struct auth_events *ev, struct err *e);
+/* auth_staff_role_grant_by -- auth_staff_role_grant in the caller's own
+ * tenant: ERR_NOTFOUND for a staff id not in that tenant, ERR_DENIED
+ * when `by` may not give the role. */
+int auth_staff_role_grant_by(struct store *s, const struct auth_session *by,
+			     int64_t staff_id, const char *role,
+			     struct auth_events *ev, struct err *e);
+
+/* auth_has_permission -- 1 when the session may use perm, 0 when not,
+ * < 0 on error (callers must treat errors as "no": fail closed).  Only a
+ * FULL staff session of an active account has permissions; a permission
+ * coming from a role with needs_mfa counts only when the session has
+ * mfa_ok.  Read live from the database: role changes apply at once. */
+int auth_has_permission(struct store *s, const struct auth_session *ses,
+			const char *perm, struct err *e);
+/* auth_staff_has_permission -- the same for an account (jobs, CLI):
+ * mfa_ok says whether the needs_mfa roles count. */
+int auth_staff_has_permission(struct store *s, const char *tenant,
+			      int64_t staff_id, const char *perm, int mfa_ok,
+			      struct err *e);
+
+/* --- apply (app_apply.c): the departments a staff member sees --- */
+/* auth_session_permissions -- call fn for each permission starting with
+ * prefix (at most AUTH_PERM_MAX bytes) that the session holds, under the
+ * rules of auth_has_permission (FULL staff session of an active account;
+ * needs_mfa roles only with mfa_ok); sorted, each once.  fn returns
+ * non-zero to stop.  Returns the number of permissions passed to fn, or a
+ * negative ERR_* (callers fail closed).  Limit: 1000 permissions. */
+int auth_session_permissions(struct store *s, const struct auth_session *ses,
+			     const char *prefix,
+			     int (*fn)(const char *perm, void *arg), void *arg,
+			     struct err *e);
+/* --- end apply --- */
+
+/* ------------------------------------------------------------------ */
+/* Schema                                                             */
+
+extern const struct store_module_schema auth_schema;
+
+/* --- mail: resident e-mail verification and password reset (resident_email.c) ---
+ *
+ * Single-use tokens sent by e-mail: 32 random bytes as 64 hex digits in
+ * the link, only their SHA-256 stored (table auth_email_tokens, schema
+ * module "auth_email", after "auth").  A verify token lives 48 hours, a
+ * reset token 1 hour; using one marks it used, and using a reset token
+ * also retires the resident's other reset tokens.  At most one reset token
+ * per resident per AUTH_RESET_INTERVAL (no mail bombing through the reset
+ * form).  A resident's address counts as verified once a verify token of
+ * theirs was used. */
+#define AUTH_EMAIL_TOKEN_HEX 64
+#define AUTH_VERIFY_TTL (48 * 3600)
+#define AUTH_RESET_TTL 3600
+#define AUTH_RESET_INTERVAL 300
+#define AUTH_VERIFY_PER_HOUR 5
+enum auth_email_purpose { AUTH_EMAIL_VERIFY = 1, AUTH_EMAIL_RESET = 2 };
+extern const struct store_module_schema auth_email_schema;
+/* auth_email_token_new -- a new token into token (65 bytes); works inside
+ * the caller's transaction.  ERR_NOTFOUND: no such resident in tenant;
+ * ERR_LIMIT: a reset token was made for this resident less than
+ * AUTH_RESET_INTERVAL ago, or AUTH_VERIFY_PER_HOUR verify tokens in the
+ * last hour (someone registering a stranger's address cannot flood it). */
+int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
+			 const char *tenant, int64_t resident_id,
+			 enum auth_email_purpose p, int64_t now, struct err *e);
+/* auth_email_token_check -- the resident a valid (unused, unexpired)
+ * token of purpose p belongs to; use != 0 marks it used (single use).
+ * ERR_NOTFOUND for anything else (unknown, used, expired, other tenant,
+ * malformed). */
+int auth_email_token_check(int64_t *resident_id, struct store *s,
+			   const char *tenant, enum auth_email_purpose p,
+			   const char *token, int use, int64_t now,
+			   struct err *e);
+/* auth_resident_find -- the id of the active resident with this address
+ * (case-folded) in tenant; ERR_NOTFOUND. */
+int auth_resident_find(int64_t *id, struct store *s, const char *tenant,
+		       const char *email, struct err *e);
+/* auth_resident_email_verified -- *verified 1 or 0. */
+int auth_resident_email_verified(int *verified, struct store *s,
+				 const char *tenant, int64_t resident_id,
+				 struct err *e);
+/* auth_resident_set_password -- the password policy, a new hash, failed
+ * logins cleared, every session of the resident ended. */
+int auth_resident_set_password(struct store *s, const struct auth_config *c,
+			       const char *tenant, int64_t resident_id,
+			       const char *password, int64_t now, struct err *e);
+/* --- end mail --- */
+
+#endif

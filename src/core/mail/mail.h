@@ -1,0 +1,238 @@
+/*
+ * mail.h -- e-mail to residents and staff: a durable outbox in the
+ * database, RFC 5322 + MIME composition, delivery over SMTP with libcurl.
+ *
+ * Enqueue.  mail_enqueue() writes one row of the table `mail_outbox`
+ * (schema module "mail", after "core" and "jobs") and, in the same
+ * transaction, makes sure a `mail.send` job is due (src/core/jobs), so that a
+ * state change and its notification commit together or not at all.  It
+ * works inside the caller's open transaction (the message exists only if
+ * that commits) or, when none is open, in one of its own.
+ *
+ * Deliver.  The `mail.send` job (wired in src/web/app_jobs.c) calls
+ * mail_send_due(): it claims up to a batch of due queued messages (the
+ * claim pushes their next_attempt_at MAIL_CLAIM_SECS ahead, so that two
+ * runners never send the same message at once and a crashed runner's batch
+ * becomes due again: delivery is AT LEAST ONCE, the Message-ID stays the
+ * same across attempts so that a duplicate can be recognised), composes
+ * each message and sends it over one SMTP connection.  Outcome per
+ * message: 2xx -> sent; 5xx to MAIL FROM, RCPT or DATA -> failed at once
+ * (permanent); 4xx, 421/454/530/534/535/538 (the relay or our credentials,
+ * not the message), or a connection, TLS or timeout error -> queued again after
+ * retry_base * 2^(attempts-1) seconds (capped at MAIL_RETRY_CAP_SECS),
+ * failed once max_attempts are used.  A connection-level error ends the
+ * batch (the rest would fail the same way; they are not charged an
+ * attempt).  Afterwards mail_schedule_pending() makes sure a job is due at
+ * the earliest next attempt.  With no SMTP URL nothing is sent: the
+ * messages stay queued (`madoguchi mail list` shows them).
+ *
+ * Composition (mail_compose): CRLF lines; headers Date (the message's
+ * creation, +0900), From, To, Subject, Message-ID, MIME-Version,
+ * Content-Type text/plain; charset=UTF-8, Content-Transfer-Encoding base64
+ * (76-character lines), Auto-Submitted: auto-generated (RFC 3834, so that
+ * auto-responders stay quiet).  A Subject that is not short printable ASCII
+ * is written as RFC 2047 "B" encoded-words of at most MAIL_EW_BYTES bytes
+ * of UTF-8 each, split only between characters, one per folded line (every
+ * Subject line <= 76 characters; lines holding an address stay within
+ * RFC 5322's 998).  Bare LF in the body becomes CRLF.
+ *
+ * Header injection is impossible by construction: addresses are checked
+ * against a strict grammar (mail_addr_valid), the subject and display name
+ * refuse every control character (CR and LF included) and are always
+ * encoded when not plain ASCII, and the body travels base64-encoded.
+ *
+ * Privacy: err details, stored last_error and the log never carry an
+ * address, a subject or a body: ids, SMTP codes and curl codes only.
+ *
+ * Library code: never logs (mail_send_due reports each outcome through a
+ * callback for the caller to log), never exits.
+ */
+#ifndef MADOGUCHI_MAIL_MAIL_H
+#define MADOGUCHI_MAIL_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+/* ---- limits ---------------------------------------------------------- */
+
+/* An address is an RFC 5321 path: local@domain, at most 254 bytes, the
+ * local part dot-atom (RFC 5322 atext and single inner dots, <= 64 bytes),
+ * the domain LDH labels of 1..63 bytes separated by dots with at least one
+ * dot (or a bracketed IPv4 literal is NOT accepted).  No quoted local
+ * parts, no internationalised addresses (SMTPUTF8). */
+#define MAIL_ADDR_MAX 254
+#define MAIL_LOCAL_MAX 64
+/* Subject: UTF-8, no control characters, <= 300 bytes (100 kanji). */
+#define MAIL_SUBJECT_MAX 300
+/* From display name: UTF-8, no control characters, <= 100 bytes. */
+#define MAIL_NAME_MAX 100
+/* Body: UTF-8 text, <= 64 KiB; tab and LF (and CR of CRLF) are the only
+ * control characters allowed. */
+#define MAIL_BODY_MAX (64 * 1024)
+/* A composed message: headers + the base64 body (the body in canonical
+ * form, CRLF for LF, is at most twice MAIL_BODY_MAX) stay within this. */
+#define MAIL_MESSAGE_MAX (MAIL_BODY_MAX * 3 + 8192)
+/* Bytes of UTF-8 per encoded-word (39 bytes -> 52 base64 characters, a
+ * 64-character encoded-word). */
+#define MAIL_EW_BYTES 39
+/* Messages claimed per mail_send_due batch (1..MAIL_BATCH_MAX). */
+#define MAIL_BATCH_MAX 50
+#define MAIL_BATCH_DEFAULT 20
+#define MAIL_ATTEMPTS_MAX 30
+#define MAIL_ATTEMPTS_DEFAULT 8
+#define MAIL_RETRY_BASE_DEFAULT 60
+#define MAIL_RETRY_CAP_SECS (6 * 3600)
+#define MAIL_CLAIM_SECS 900
+/* mail_list returns at most this many rows. */
+#define MAIL_LIST_MAX 1000
+/* last_error text: "smtp 451" / "curl 7 (Couldn't connect to server)". */
+#define MAIL_ERROR_MAX 200
+#define MAIL_URL_MAX 1024
+
+extern const struct store_module_schema mail_schema;
+
+enum mail_state { MAIL_QUEUED = 1, MAIL_SENT, MAIL_FAILED };
+const char *mail_state_name(enum mail_state s);    /* "queued" ... */
+enum mail_state mail_state_parse(const char *name);  /* 0: unknown   */
+
+/* ---- checks and composition (no database) ---------------------------- */
+
+/* mail_addr_valid -- 1 when a is an address by the grammar above. */
+int mail_addr_valid(const char *a);
+
+struct mail_msg {
+	const char *from;        /* address                                */
+	const char *from_name;   /* display name or NULL                   */
+	const char *to;          /* address                                */
+	const char *subject;
+	const char *body;
+	int64_t date;            /* seconds since the epoch                */
+	const char *message_id;  /* "<...@...>" or NULL: made from from's domain */
+};
+
+/* mail_compose -- the message as it goes on the wire (CRLF lines, no
+ * dot-stuffing: libcurl does that), malloc'd into *out (NUL-terminated,
+ * *len bytes).  ERR_INVALID (bad address, control character in a header
+ * value, invalid UTF-8), ERR_LIMIT, ERR_NOMEM. */
+int mail_compose(char **out, size_t *len, const struct mail_msg *m,
+		 struct err *e);
+
+/* mail_subject_encode -- the Subject header field (name, value and folds,
+ * CRLF between lines, no final CRLF) into a malloc'd *out. */
+int mail_subject_encode(char **out, const char *subject, struct err *e);
+
+/* ---- the outbox -------------------------------------------------------- */
+
+/* mail_enqueue -- queue one message for `to` (tenant code, or NULL for a
+ * deployment-level message); now is seconds since the epoch (app_now()).
+ * Works inside the caller's open transaction or in its own.  Returns 0 or
+ * a negative ERR_*: ERR_INVALID (bad address, control character in the
+ * subject, invalid UTF-8, empty subject), ERR_LIMIT (a limit above),
+ * ERR_CONFLICT (unknown tenant), ERR_DB.  A failure inside the caller's
+ * transaction leaves it open (the caller decides). */
+int mail_enqueue(struct store *s, const char *tenant, const char *to,
+		 const char *subject, const char *body, int64_t now,
+		 struct err *e);
+/* mail_enqueue_id -- the same, with the new message's id in *id. */
+int mail_enqueue_id(int64_t *id, struct store *s, const char *tenant,
+		    const char *to, const char *subject, const char *body,
+		    int64_t now, struct err *e);
+
+struct mail_info {
+	int64_t id;
+	const char *tenant;      /* NULL: deployment-level */
+	const char *to;
+	const char *subject;
+	enum mail_state state;
+	int attempts;
+	int64_t next_attempt_at; /* seconds; 0 when sent or failed */
+	const char *last_error;  /* NULL or "smtp 451" ... */
+	int64_t created_at, sent_at;
+};
+
+struct mail_filter {
+	int64_t id;              /* 0: any   */
+	const char *tenant;      /* NULL: any */
+	enum mail_state state;   /* 0: any   */
+	int limit;               /* 0 or > MAIL_LIST_MAX: MAIL_LIST_MAX */
+};
+
+/* mail_list -- newest first; fn returns non-zero to stop and must not use
+ * s; the strings are valid during the call only.  Returns the number of
+ * rows passed to fn or a negative ERR_*. */
+int mail_list(struct store *s, const struct mail_filter *f,
+	      int (*fn)(const struct mail_info *m, void *arg), void *arg,
+	      struct err *e);
+
+/* mail_schedule_pending -- make sure a `mail.send` job is queued to run no
+ * later than the earliest next attempt of a queued message (nothing when
+ * none is queued).  Own transaction unless one is open. */
+int mail_schedule_pending(struct store *s, struct err *e);
+
+/* mail_prune -- empty the body of sent and failed messages older than
+ * MAIL_BODY_KEEP_SECS (the row stays: who was told what, when, is a
+ * record; what the body said is not kept longer than needed).  Returns the
+ * number of messages pruned. */
+#define MAIL_BODY_KEEP_SECS (30 * 24 * 3600)
+int mail_prune(struct store *s, int64_t now, struct err *e);
+
+/* ---- delivery ------------------------------------------------------------ */
+
+enum mail_tls {
+	MAIL_TLS_REQUIRE = 0,    /* smtp://: STARTTLS or fail (default)    */
+	MAIL_TLS_TRY,            /* smtp://: STARTTLS when offered         */
+	MAIL_TLS_NONE,           /* smtp://: clear text (loopback relays)  */
+};
+
+struct mail_config {
+	const char *smtp_url;    /* smtp://host[:port][/ehlo-domain] or smtps://...;
+				    no path: EHLO with the from domain; NULL: keep queued */
+	const char *from;        /* envelope and header From address       */
+	const char *from_name;   /* display name (UTF-8) or NULL           */
+	enum mail_tls tls;       /* smtps:// is always TLS                 */
+	const char *auth_file;   /* key file (0600) with one line user:password, or NULL */
+	const char *ca_file;     /* CA bundle for the relay, NULL: system  */
+	int timeout_secs;        /* whole SMTP transaction; 0: 30          */
+	int connect_timeout_secs;/* 0: 10                                  */
+	int retry_base_secs;     /* 0: MAIL_RETRY_BASE_DEFAULT             */
+	int max_attempts;        /* 0: MAIL_ATTEMPTS_DEFAULT               */
+	int batch;               /* 0: MAIL_BATCH_DEFAULT                  */
+};
+
+struct mail_sender;
+
+/* mail_sender_new -- check the configuration (URL scheme, from address,
+ * ranges) and read the auth file; ERR_INVALID, ERR_DENIED (auth file
+ * readable by others), ERR_NOTFOUND, ERR_IO. */
+int mail_sender_new(struct mail_sender **out, const struct mail_config *c,
+		    struct err *e);
+void mail_sender_free(struct mail_sender *m);
+
+/* One outcome: state after the attempt, the SMTP reply code (0: none) and
+ * the curl code (0: none). */
+struct mail_result {
+	int64_t id;
+	enum mail_state state;
+	int attempts;
+	int smtp_code;
+	int curl_code;
+};
+
+struct mail_send_stats {
+	int claimed, sent, retried, failed;
+	int stopped_early;       /* a connection-level error ended the batch */
+};
+
+/* mail_send_due -- claim and send one batch of messages due at `now`
+ * (seconds).  fn (may be NULL) sees each outcome.  Returns 0, or a
+ * negative ERR_* for a database error (delivery errors are outcomes, not
+ * errors).  Call again while stats.claimed == batch to drain the queue. */
+int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
+		  struct store *s, int64_t now,
+		  void (*fn)(const struct mail_result *r, void *arg), void *arg,
+		  struct err *e);
+
+#endif

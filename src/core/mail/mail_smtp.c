@@ -1,0 +1,412 @@
+/*
+ * mail_smtp.c -- delivery: the sender's configuration, the claim of a
+ * batch, one SMTP transaction per message over libcurl (one connection
+ * reused across the batch), and the record of each outcome.  See mail.h
+ * for the policy (what is permanent, what is retried, backoff).
+ *
+ * Invariants: a message is written back only while this batch's claim
+ * (claimed_by = the batch's random token) is still on it, so a batch that
+ * overran its claim never overwrites another's outcome; libcurl's error
+ * buffer is never used (a server's reply text may quote an address): the
+ * stored error is the reply code and curl's fixed text for its code.
+ */
+#include "core/mail/mail.h"
+#include "core/mail/mail_int.h"
+#include "base/util.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mail_sender {
+	char url[MAIL_URL_MAX + 1];
+	char from[MAIL_ADDR_MAX + 1];
+	char from_name[MAIL_NAME_MAX + 1];
+	char *ca_file;
+	char user[256], pass[256];
+	int has_auth;
+	enum mail_tls tls;
+	int timeout, connect_timeout, retry_base, max_attempts, batch;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_ok;
+
+static void curl_init_once(void)
+{
+	curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static int range(int v, int def, int lo, int hi, int *out)
+{
+	if (v == 0)
+		v = def;
+	if (v < lo || v > hi)
+		return ERR_INVALID;
+	*out = v;
+	return 0;
+}
+
+int mail_sender_new(struct mail_sender **out, const struct mail_config *c,
+		    struct err *e)
+{
+	*out = NULL;
+	if (!c->smtp_url)
+		return err_set(e, ERR_INVALID, "no SMTP URL");
+	size_t ul = strlen(c->smtp_url);
+	if (ul > MAIL_URL_MAX || (strncmp(c->smtp_url, "smtp://", 7) != 0 &&
+				  strncmp(c->smtp_url, "smtps://", 8) != 0))
+		return err_set(e, ERR_INVALID, "SMTP URL must start with smtp:// or smtps://");
+	for (size_t i = 0; i < ul; i++)
+		if ((unsigned char)c->smtp_url[i] <= 0x20 || c->smtp_url[i] == 0x7f)
+			return err_set(e, ERR_INVALID, "SMTP URL has a space or control character");
+	if (!mail_addr_valid(c->from))
+		return err_set(e, ERR_INVALID, "mail from address invalid");
+	int rc;
+	if (c->from_name && *c->from_name &&
+	    (rc = mail_text_check(c->from_name, MAIL_NAME_MAX, 0, "from name", e)))
+		return rc;
+	if (c->tls < MAIL_TLS_REQUIRE || c->tls > MAIL_TLS_NONE)
+		return err_set(e, ERR_INVALID, "unknown TLS policy");
+	struct mail_sender *m = calloc(1, sizeof *m);
+	if (!m)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	/* curl says EHLO with the URL's path: without one, our own domain
+	 * (relays may refuse a bare "localhost") */
+	const char *hostpart = strstr(c->smtp_url, "://") + 3;
+	int n = strchr(hostpart, '/') ? snprintf(m->url, sizeof m->url, "%s", c->smtp_url)
+				      : snprintf(m->url, sizeof m->url, "%s/%s", c->smtp_url,
+						 mail_domain_of(c->from));
+	if (n < 0 || (size_t)n >= sizeof m->url) {
+		free(m);
+		return err_set(e, ERR_INVALID, "SMTP URL too long");
+	}
+	snprintf(m->from, sizeof m->from, "%s", c->from);
+	snprintf(m->from_name, sizeof m->from_name, "%s", c->from_name ? c->from_name : "");
+	m->tls = c->tls;
+	if (range(c->timeout_secs, 30, 1, 600, &m->timeout) ||
+	    range(c->connect_timeout_secs, 10, 1, 300, &m->connect_timeout) ||
+	    range(c->retry_base_secs, MAIL_RETRY_BASE_DEFAULT, 1, MAIL_RETRY_CAP_SECS, &m->retry_base) ||
+	    range(c->max_attempts, MAIL_ATTEMPTS_DEFAULT, 1, MAIL_ATTEMPTS_MAX, &m->max_attempts) ||
+	    range(c->batch, MAIL_BATCH_DEFAULT, 1, MAIL_BATCH_MAX, &m->batch)) {
+		free(m);
+		return err_set(e, ERR_INVALID, "mail timeout, retry, attempts or batch out of range");
+	}
+	if (c->ca_file && !(m->ca_file = strdup(c->ca_file))) {
+		free(m);
+		return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	if (c->auth_file) {
+		char line[512];
+		if ((rc = keyfile_read_line(line, sizeof line, c->auth_file, e))) {
+			mail_sender_free(m);
+			return rc;
+		}
+		char *colon = strchr(line, ':');
+		size_t ulen = colon ? (size_t)(colon - line) : 0;
+		size_t plen = colon ? strlen(colon + 1) : 0;
+		if (ulen == 0 || ulen >= sizeof m->user || plen == 0 || plen >= sizeof m->pass) {
+			memset(line, 0, sizeof line);
+			mail_sender_free(m);
+			return err_set(e, ERR_INVALID, "SMTP auth file: want one line user:password");
+		}
+		memcpy(m->user, line, ulen);
+		m->user[ulen] = '\0';
+		memcpy(m->pass, colon + 1, plen);
+		m->pass[plen] = '\0';
+		memset(line, 0, sizeof line);
+		m->has_auth = 1;
+	}
+	pthread_once(&curl_once, curl_init_once);
+	if (!curl_ok) {
+		mail_sender_free(m);
+		return err_set(e, ERR_INTERNAL, "curl_global_init failed");
+	}
+	*out = m;
+	return 0;
+}
+
+void mail_sender_free(struct mail_sender *m)
+{
+	if (!m)
+		return;
+	free(m->ca_file);
+	volatile char *p = (volatile char *)m->pass;
+	for (size_t i = 0; i < sizeof m->pass; i++)
+		p[i] = 0;
+	free(m);
+}
+
+/* ---- one batch -------------------------------------------------------------- */
+
+struct claimed {
+	int64_t id, created_at;
+	int attempts;
+	char *to, *subject, *body, *token;
+};
+
+static void claimed_free(struct claimed *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(c[i].to);
+		free(c[i].subject);
+		free(c[i].body);
+		free(c[i].token);
+	}
+}
+
+static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
+		 int64_t now, int batch, struct err *e)
+{
+	*n = 0;
+	int rc = store_begin(s, e);
+	if (rc)
+		return rc;
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "UPDATE mail_outbox SET next_attempt_at = $1, claimed_by = $2"
+		 " WHERE id IN (SELECT id FROM mail_outbox WHERE state = 'queued'"
+		 " AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT %d%s)"
+		 " AND state = 'queued' AND next_attempt_at <= $3",
+		 batch, store_kind(s) == STORE_PG ? " FOR UPDATE SKIP LOCKED" : "");
+	struct store_val v[] = { sv_int(now + MAIL_CLAIM_SECS), sv_text(tok), sv_int(now) };
+	rc = store_exec(s, sql, v, SV_N(v), e);
+	if (rc < 0) {
+		store_rollback(s);
+		return rc;
+	}
+	if (rc == 0) {
+		store_rollback(s);
+		return 0;
+	}
+	if ((rc = store_commit(s, e)))
+		return rc;
+	struct store_rows *r;
+	struct store_val q[] = { sv_text(tok) };
+	rc = store_query(&r, s,
+			 "SELECT id, recipient, subject, body, msg_token, created_at, attempts"
+			 " FROM mail_outbox WHERE claimed_by = $1 ORDER BY next_attempt_at, id",
+			 q, SV_N(q), e);
+	if (rc)
+		return rc;
+	while (*n < batch && (rc = store_rows_next(r, e)) == 1) {
+		struct claimed *c = &out[*n];
+		c->id = store_col_int(r, 0);
+		c->to = strdup(store_col_text(r, 1));
+		c->subject = strdup(store_col_text(r, 2));
+		c->body = strdup(store_col_text(r, 3));
+		c->token = strdup(store_col_text(r, 4));
+		c->created_at = store_col_int(r, 5);
+		c->attempts = (int)store_col_int(r, 6);
+		(*n)++;
+		if (!c->to || !c->subject || !c->body || !c->token) {
+			rc = err_set(e, ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t nitems, void *arg)
+{
+	struct reader *rd = arg;
+	size_t n = size * nitems;
+	if (n > rd->left)
+		n = rd->left;
+	memcpy(dst, rd->p, n);
+	rd->p += n;
+	rd->left -= n;
+	return n;
+}
+
+/* the connection or the relay's configuration failed rather than this
+ * message: ends the batch */
+static int connection_level(CURLcode cc, long smtp)
+{
+	if (smtp == 421 || smtp == 530 || smtp == 534 || smtp == 535 || smtp == 538 ||
+	    smtp == 454)
+		return 1;
+	if (smtp >= 200)
+		return 0;   /* the relay answered about this message */
+	return cc != CURLE_OK;
+}
+
+static int64_t backoff(int base, int attempts)
+{
+	int64_t d = base;
+	for (int i = 1; i < attempts && d < MAIL_RETRY_CAP_SECS; i++)
+		d *= 2;
+	return d < MAIL_RETRY_CAP_SECS ? d : MAIL_RETRY_CAP_SECS;
+}
+
+static int record(struct store *s, const struct claimed *c, const char *tok,
+		  enum mail_state st, int attempts, int64_t next, int64_t now,
+		  const char *error, struct err *e)
+{
+	struct store_val v[] = {
+		sv_text(mail_state_name(st)), sv_int(attempts),
+		st == MAIL_QUEUED ? sv_int(next) : sv_null(),
+		sv_text(error), st == MAIL_SENT ? sv_int(now) : sv_null(),
+		sv_int(c->id), sv_text(tok),
+	};
+	int rc = store_exec(s,
+			    "UPDATE mail_outbox SET state = $1, attempts = $2,"
+			    " next_attempt_at = $3, last_error = $4, sent_at = $5,"
+			    " claimed_by = NULL WHERE id = $6 AND claimed_by = $7",
+			    v, SV_N(v), e);
+	return rc < 0 ? rc : 0;
+}
+
+static CURL *easy_new(struct mail_sender *m)
+{
+	CURL *h = curl_easy_init();
+	if (!h)
+		return NULL;
+	char from[MAIL_ADDR_MAX + 3];
+	snprintf(from, sizeof from, "<%s>", m->from);
+	curl_easy_setopt(h, CURLOPT_URL, m->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)m->connect_timeout);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)m->timeout);
+	curl_easy_setopt(h, CURLOPT_USE_SSL,
+			 m->tls == MAIL_TLS_REQUIRE ? (long)CURLUSESSL_ALL :
+			 m->tls == MAIL_TLS_TRY ? (long)CURLUSESSL_TRY : (long)CURLUSESSL_NONE);
+	if (m->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, m->ca_file);
+	if (m->has_auth) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, m->user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, m->pass);
+	}
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	return h;
+}
+
+int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
+		  struct store *s, int64_t now,
+		  void (*fn)(const struct mail_result *r, void *arg), void *arg,
+		  struct err *e)
+{
+	memset(stats, 0, sizeof *stats);
+	char tok[33];
+	if (random_token(tok, 16))
+		return err_set(e, ERR_IO, "no random bytes");
+	struct claimed batch[MAIL_BATCH_MAX];
+	memset(batch, 0, sizeof batch);
+	int n = 0;
+	int rc = claim(batch, &n, s, tok, now, m->batch, e);
+	stats->claimed = n;
+	if (rc || n == 0) {
+		claimed_free(batch, n);
+		return rc;
+	}
+	CURL *h = easy_new(m);
+	if (!h) {
+		rc = err_set(e, ERR_NOMEM, "curl_easy_init failed");
+		goto release;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct claimed *c = &batch[i];
+		char mid[MAIL_ADDR_MAX + 80];
+		snprintf(mid, sizeof mid, "<%s.%lld@%s>", c->token, (long long)c->id,
+			 mail_domain_of(m->from));
+		struct mail_msg msg = { .from = m->from, .from_name = m->from_name,
+					.to = c->to, .subject = c->subject, .body = c->body,
+					.date = c->created_at, .message_id = mid };
+		char *text = NULL;
+		size_t len = 0;
+		struct err ce;
+		err_clear(&ce);
+		int attempts = c->attempts + 1;
+		struct mail_result res = { .id = c->id, .attempts = attempts };
+		char error[MAIL_ERROR_MAX];
+		int64_t next = 0;
+		int stop = 0;
+		if (mail_compose(&text, &len, &msg, &ce)) {
+			/* cannot ever be sent (checked at enqueue; only a
+			 * changed configuration gets here) */
+			res.state = MAIL_FAILED;
+			snprintf(error, sizeof error, "compose: %s", err_code_name(ce.code));
+		} else {
+			char rcpt[MAIL_ADDR_MAX + 3];
+			snprintf(rcpt, sizeof rcpt, "<%s>", c->to);
+			struct curl_slist *to = curl_slist_append(NULL, rcpt);
+			struct reader rd = { text, len };
+			curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
+			curl_easy_setopt(h, CURLOPT_READDATA, &rd);
+			curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+			CURLcode cc = to ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
+			long code = 0;
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+			/* the last reply may be an earlier step's success (250 to
+			 * EHLO before STARTTLS failed): only a refusal is news */
+			if (cc != CURLE_OK && code < 400)
+				code = 0;
+			curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
+			curl_slist_free_all(to);
+			res.smtp_code = (int)code;
+			res.curl_code = (int)cc;
+			if (cc == CURLE_OK) {
+				res.state = MAIL_SENT;
+				error[0] = '\0';
+			} else {
+				if (code > 0)
+					snprintf(error, sizeof error, "smtp %ld (curl %d)", code, (int)cc);
+				else
+					snprintf(error, sizeof error, "curl %d (%s)", (int)cc,
+						 curl_easy_strerror(cc));
+				stop = connection_level(cc, code);
+				if (code >= 500 && code <= 599 && !stop)
+					res.state = MAIL_FAILED;
+				else if (attempts >= m->max_attempts)
+					res.state = MAIL_FAILED;
+				else {
+					res.state = MAIL_QUEUED;
+					next = now + backoff(m->retry_base, attempts);
+				}
+			}
+		}
+		free(text);
+		rc = record(s, c, tok, res.state, attempts, next, now,
+			    error[0] ? error : NULL, e);
+		if (rc == 0) {
+			if (res.state == MAIL_SENT)
+				stats->sent++;
+			else if (res.state == MAIL_FAILED)
+				stats->failed++;
+			else
+				stats->retried++;
+			if (fn)
+				fn(&res, arg);
+		}
+		if (stop) {
+			stats->stopped_early = 1;
+			break;
+		}
+	}
+	curl_easy_cleanup(h);
+release:
+	{
+		/* what this batch did not try: due again after retry_base when
+		 * the connection failed, at once otherwise, uncharged */
+		struct store_val v[] = { sv_int(stats->stopped_early ? now + m->retry_base : now),
+					 sv_text(tok) };
+		int r2 = store_exec(s, "UPDATE mail_outbox SET next_attempt_at = $1,"
+				    " claimed_by = NULL WHERE claimed_by = $2", v, SV_N(v),
+				    rc ? NULL : e);
+		if (rc == 0 && r2 < 0)
+			rc = r2;
+	}
+	claimed_free(batch, n);
+	return rc;
+}

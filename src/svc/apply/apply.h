@@ -1,0 +1,566 @@
+/*
+ * apply.h -- online applications after the definition: a resident's
+ * drafts (save and resume), submissions with a receipt number, their
+ * attachments, the staff workflow (states, assignment, internal comments,
+ * messages to the resident), the inbox queries (per department, filters,
+ * overdue, likely duplicates) and life-event bundles (one interview, one
+ * submission, several applications each routed to its department).
+ *
+ * The definitions themselves (format, validation, canonical form) belong
+ * to src/core/forms; this module stores what residents and staff do with them.
+ *
+ * Invariants:
+ *   - A submission is written in one transaction with its attachments
+ *     links and its first event: when apply_submit returns a receipt
+ *     number, everything it refers to is durable (store commit).
+ *   - Answers are stored normalised (forms_validate) and as their RFC 8785
+ *     canonical form with its SHA-256 (forms_canonical); a signature, when
+ *     given, is over exactly those bytes.
+ *   - Every state change goes through apply_transition, which checks the
+ *     transition table below and appends an event row; the caller appends
+ *     the audit record and queues the resident's notification in the same
+ *     transaction (apply_transition's `ev` out-parameter says what).
+ *   - Ownership is checked here, not only by the caller: every resident
+ *     function takes the resident id and answers ERR_NOTFOUND for a draft,
+ *     submission or attachment of somebody else (never "forbidden": the
+ *     existence of another resident's record is not revealed); every
+ *     staff function takes the departments the caller may see and answers
+ *     ERR_NOTFOUND outside them.
+ *   - Personal data (answers, names, file names) never appear in err
+ *     details: they name ids, receipt numbers and rules.
+ *   - Time is a parameter `now` (Unix seconds, UTC); nothing reads the
+ *     clock.  No HTTP, no logging, no exit.
+ *
+ * States (struct forms_def's staff_states may leave some out; `received`
+ * and `withdrawn` always exist):
+ *
+ *   received  --> in_review, returned, approved, rejected, withdrawn
+ *   in_review --> returned, approved, rejected, withdrawn
+ *   returned  --> received (resident resubmits: revision + 1), withdrawn
+ *   approved  --> completed
+ *   rejected, completed, withdrawn: final
+ *
+ * `withdrawn` is only reached by the resident (apply_withdraw); staff
+ * reach the others (apply_transition).
+ *
+ * Receipt numbers: "<tenant>-<year>-<7-digit sequence><check digit>",
+ * e.g. 139998-2026-00000121 (a mod-10 weighted check digit -- Luhn's --
+ * over the 17 digits before it, see apply_receipt_check).  The sequence
+ * restarts each calendar year (JST) per tenant; numbers are never reused.
+ *
+ * Limits: answers APPLY_ANSWERS_MAX bytes (forms' limit), attachments
+ * FORMS field max_bytes (at most APPLY_FILE_MAX), APPLY_MAX_FILES per
+ * submission, comments APPLY_COMMENT_MAX bytes, inbox pages at most
+ * APPLY_PAGE_MAX rows, a resident's open drafts APPLY_MAX_DRAFTS.
+ */
+#ifndef MADOGUCHI_APPLY_APPLY_H
+#define MADOGUCHI_APPLY_APPLY_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "core/forms/forms.h"
+#include "store/store.h"
+
+#define APPLY_ANSWERS_MAX FORMS_ANSWERS_MAX_BYTES
+#define APPLY_FILE_MAX (50u << 20)
+#define APPLY_MAX_FILES 50
+#define APPLY_COMMENT_MAX 4000
+#define APPLY_PAGE_MAX 200
+#define APPLY_MAX_DRAFTS 100
+#define APPLY_RECEIPT_LEN 20          /* "139998-2026-00000121" */
+#define APPLY_STATE_MAX 32
+#define APPLY_DEPT_MAX 64
+#define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
+/* the server's defaults for struct apply_limits (serve --upload-quota,
+ * --upload-rate; README.md) */
+#define APPLY_UPLOAD_QUOTA_DEFAULT (100LL << 20)
+#define APPLY_UPLOAD_RATE_DEFAULT 60
+
+extern const struct store_module_schema apply_schema;
+
+/* ------------------------------------------------------------------ */
+/* Receipt numbers (receipt.c).                                        */
+
+/* apply_receipt_check -- 0 when s is a well-formed receipt number with
+ * a correct check digit, ERR_INVALID otherwise. */
+int apply_receipt_check(const char *s);
+
+/* ------------------------------------------------------------------ */
+/* Who acts.                                                           */
+
+/* A resident (kind RESIDENT, id = resident account id), a member of
+ * staff (kind STAFF, with the departments whose inboxes they may see;
+ * depts == NULL with ndepts == -1 means every department), or the
+ * system (jobs). */
+enum apply_actor_kind { APPLY_RESIDENT = 1, APPLY_STAFF = 2, APPLY_SYSTEM = 3 };
+struct apply_actor {
+	enum apply_actor_kind kind;
+	int64_t id;
+	const char *tenant;
+	const char *const *depts;
+	int ndepts;
+	int personal_read;           /* staff holding personal.read: may see a
+					個人番号 in clear (apply_view)         */
+	const struct apply_limits *limits; /* uploads (files.c); NULL: none */
+};
+
+/* Limits on what an actor stores (app_apply_actor sets the server's
+ * configuration; NULL or 0: unlimited, as for the CLI and jobs). */
+struct apply_limits {
+	int64_t quota_bytes;         /* attachment bytes kept per account:
+					drafts and submissions not yet purged */
+	int uploads_per_min;         /* new attachments per account a minute */
+};
+
+/* ------------------------------------------------------------------ */
+/* Drafts (draft.c).                                                   */
+
+struct apply_draft {
+	int64_t id;
+	char procedure[FORMS_ID_MAX + 1];
+	int version;                 /* the version the draft was started on */
+	int page;                    /* the page to resume on               */
+	json_t *answers;             /* as entered (owned by the arena)     */
+	json_t *sources;             /* field id -> "juki" / "previous_submission" / "staff" */
+	int64_t bundle_id;           /* 0: not part of a bundle             */
+	int64_t submission_id;       /* a correction of this submission, or 0 */
+	int64_t created_at, updated_at;
+};
+
+/* apply_draft_create -- a new draft for the latest version of procedure
+ * (ERR_NOTFOUND if none is published; ERR_LIMIT past APPLY_MAX_DRAFTS
+ * open drafts).  prefill/sources may be NULL. */
+int apply_draft_create(int64_t *id, struct store *s,
+		       const struct apply_actor *who, const char *procedure,
+		       const json_t *prefill, const json_t *sources,
+		       int64_t bundle_id, int64_t now, struct err *e);
+/* apply_draft_get -- the resident's own draft (ERR_NOTFOUND otherwise). */
+int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t id, struct err *e);
+/* apply_draft_save -- replace the answers and the resume page.  Answers
+ * are stored as given (a draft may be incomplete or wrong); ERR_LIMIT
+ * past APPLY_ANSWERS_MAX. */
+int apply_draft_save(struct store *s, const struct apply_actor *who,
+		     int64_t id, const json_t *answers, int page, int64_t now,
+		     struct err *e);
+int apply_draft_delete(struct store *s, const struct apply_actor *who,
+		       int64_t id, struct err *e);
+/* apply_drafts_list -- the actor's open drafts, newest first. */
+int apply_drafts_list(struct apply_draft **out, int *n, struct arena *a,
+		      struct store *s, const struct apply_actor *who,
+		      struct err *e);
+/* apply_drafts_purge -- delete drafts untouched for APPLY_DRAFT_DAYS (a
+ * job); returns the number deleted. */
+int apply_drafts_purge(struct store *s, int64_t now, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Attachments (files.c).  Content is stored in the database (so that a
+ * backup holds everything and a receipt implies the file is durable),
+ * keyed by (tenant, owner, sha256): an upload of the same bytes twice is
+ * stored once.                                                         */
+
+struct apply_file {
+	int64_t id;
+	char sha256[65];
+	char type[80];
+	int64_t size;
+	char *name;                  /* clean base name (arena)            */
+	const void *data;            /* apply_file_get only (arena)        */
+	/* apply_file_get for staff or the system: the receipt of a submission
+	 * through which the reader may see the file (what a read's audit
+	 * record names); "" for an account's own upload */
+	char receipt[APPLY_RECEIPT_LEN + 1];
+};
+
+/* apply_file_put -- check data against field f (forms_file_accept) and
+ * store it for the actor; *meta gets the answer value
+ * {"name","type","size","sha256"}.  ERR_LIMIT past the field's max_bytes
+ * or APPLY_FILE_MAX, or past who->limits (apply_limit_hit says which),
+ * ERR_INVALID for a refused type. */
+int apply_file_put(json_t **meta, struct store *s,
+		   const struct apply_actor *who, const struct forms_field *f,
+		   const char *name, const void *data, size_t n, int64_t now,
+		   struct err *e);
+/* apply_limit_hit -- which of the actor's limits (struct apply_limits)
+ * refused an upload (apply_file_put, apply_submit_answers: ERR_LIMIT):
+ * APPLY_LIMIT_QUOTA (the bytes an account may keep; answer 413),
+ * APPLY_LIMIT_RATE (new attachments a minute; answer 429), or
+ * APPLY_LIMIT_NONE for any other error. */
+enum { APPLY_LIMIT_NONE = 0, APPLY_LIMIT_QUOTA, APPLY_LIMIT_RATE };
+int apply_limit_hit(const struct err *e);
+
+/* apply_file_get -- a file the actor may read: a resident their own
+ * uploads, staff the files of submissions in their departments.
+ * ERR_NOTFOUND otherwise. */
+int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
+		   const struct apply_actor *who, const char *sha256,
+		   struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Submissions (submit.c).                                             */
+
+/* A signature the caller has verified (src/core/sign) over the canonical
+ * bytes; recorded with the submission. */
+struct apply_signature {
+	const char *serial;          /* certificate serial, hex            */
+	const char *subject;         /* RFC 2253                           */
+	const char *issuer;
+	int64_t not_after;
+	const void *cms;             /* the DER signature as received      */
+	size_t cms_len;
+	/* the bytes signed when they are not the submission's own canonical
+	 * form: a bundle's manifest (apply_bundle_canonical), which names
+	 * the submission's SHA-256; NULL otherwise.  Kept (sig_data) so
+	 * that the signature can be checked again later.  NUL-terminated. */
+	const char *signed_data;
+	size_t signed_len;
+};
+
+struct apply_submission {
+	int64_t id;
+	char receipt[APPLY_RECEIPT_LEN + 1];
+	char procedure[FORMS_ID_MAX + 1];
+	int version;
+	char department[APPLY_DEPT_MAX + 1];
+	char status[APPLY_STATE_MAX + 1];
+	int revision;                /* 1, +1 per resubmission             */
+	int64_t resident_id;         /* 0: entered by staff (counter)      */
+	int64_t assignee;            /* staff id, 0: unassigned            */
+	int64_t bundle_id;
+	json_t *answers;             /* normalised (arena)                 */
+	json_t *sources;             /* prefill sources (arena)            */
+	char sha256[65];             /* of the canonical form              */
+	char sig_serial[80];         /* "" when unsigned                   */
+	char sig_subject[256];
+	int64_t submitted_at, updated_at;
+	int64_t due_at;              /* last second (JST) of the target_days-th
+						business day after submission, 0: none */
+	int64_t duplicate_of;        /* likely duplicate of, 0: none        */
+	char return_note[APPLY_COMMENT_MAX + 1]; /* last message to the resident */
+};
+
+/*
+ * apply_submit -- validate the draft's answers against its version
+ * (forms_validate: any error gives ERR_INVALID with the result in *r so
+ * the caller can show the error summary), require a signature when the
+ * procedure does (ERR_AUTH with "signature required"), check the
+ * answers against the submitter's registry record when the procedure
+ * takes answers or waivers from it (forms_prefill_check: a waiver or a
+ * read-only answer the record does not prove is ERR_INVALID with the
+ * problem in *r; a resident without a record, staff and the system
+ * prove nothing), check every file
+ * answer refers to an upload of the actor, then in one transaction:
+ * number, insert the submission and its first event, link its files,
+ * flag a likely duplicate, delete the draft.  A draft that corrects a
+ * returned submission resubmits it instead (same receipt, revision + 1,
+ * state received).  *out gets the stored submission.
+ */
+int apply_submit(struct apply_submission *out, struct forms_result *r,
+		 struct arena *a, struct store *s,
+		 const struct apply_actor *who, int64_t draft_id,
+		 const struct apply_signature *sig, int64_t now,
+		 struct err *e);
+
+/* apply_registry_problem -- the first problem of a refused submission
+ * that is about the registry (once only, checked by every submit path:
+ * an answer taken from the resident register that no longer matches it,
+ * codes "prefill_readonly" / "prefill_source", or a waived attachment
+ * the submitter's own registry record does not prove, code "waiver"),
+ * or NULL.  Pages answer such a refusal with its bilingual message
+ * rather than sending the resident back to a page. */
+const struct forms_error *apply_registry_problem(const struct forms_result *r);
+
+/* apply_submit_with -- apply_submit with options:
+ * - sig: the verified signature, or NULL;
+ * - expect_sha256: when set, ERR_CONFLICT with stale = 1 unless the
+ *   canonical form about to be stored hashes to it (the bytes the
+ *   resident signed: a save of the draft after signing must not be
+ *   stored under that signature);
+ * - in_tx: run in the submission's own transaction once it is written
+ *   (the caller's audit record), so that one commit makes both durable;
+ *   its error fails the submission.  It may run on another thread's
+ *   connection (the group commit's leader): it uses only s, sub and arg,
+ *   and the caller waits meanwhile. */
+struct apply_submit_opts {
+	const struct apply_signature *sig;
+	const char *expect_sha256;
+	int (*in_tx)(struct store *s, const struct apply_submission *sub, void *arg,
+		     struct err *e);
+	void *in_tx_arg;
+	int stale;                   /* out: expect_sha256 did not match   */
+	/* the draft's sources were stated by an operator entering a paper
+	 * form (`madoguchi submission submit`, who holds the database): they
+	 * are recorded, not checked against the registry; read-only registry
+	 * answers and waivers are checked all the same.  Never set from a
+	 * request. */
+	int operator_sources;
+};
+int apply_submit_with(struct apply_submission *out, struct forms_result *r,
+		      struct arena *a, struct store *s,
+		      const struct apply_actor *who, int64_t draft_id,
+		      struct apply_submit_opts *o, int64_t now,
+		      struct err *e);
+
+/* apply_submit_answers -- a submission without a draft (automation, the
+ * one-request API): the uploads (ups: file field, name, bytes; may be
+ * none) are checked by content as apply_file_put does and become their
+ * fields' answers (their metadata is set into answers); the answers are
+ * then validated against the latest published version of procedure
+ * exactly as a draft's would be (a file answer may also name an earlier
+ * upload of the actor), and the uploads' rows and the submission are
+ * written in one group commit (the bytes made durable before it).  An
+ * upload for a field that is not a file field, of a refused type, or a
+ * second one for the same field is ERR_INVALID with the error in *r
+ * (codes unknown_field, type, duplicate); nothing is stored then.  The same
+ * results and errors as apply_submit_with otherwise; a procedure that
+ * requires a signature needs o->sig.  answers is not taken over. */
+struct apply_upload {
+	const char *field, *name;
+	const void *data;
+	size_t n;
+};
+int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
+			 struct arena *a, struct store *s,
+			 const struct apply_actor *who, const char *procedure,
+			 json_t *answers, const struct apply_upload *ups, int nups,
+			 struct apply_submit_opts *o, int64_t now, struct err *e);
+
+/* apply_load_def -- the definition of (tenant, procedure, version) (0:
+ * the latest).  Versions are immutable, so the parse is cached for the
+ * process (apply_util.c) and shared read-only: use it rather than
+ * forms_load_version on a request's path (which parses every time). */
+int apply_load_def(const struct forms_def **d, int *version,
+		   struct arena *a, struct store *s, const char *tenant,
+		   const char *procedure, int version_in, struct err *e);
+
+/* apply_group_stats -- of the SQLite group commit in this process, so
+ * far: commits made, the writes they carried, and the time their leaders
+ * spent writing and committing (microseconds).  For /metrics. */
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
+
+/* apply_files_collect -- on SQLite, remove the attachment files beside
+ * the database that no apply_files row names any more (after
+ * apply_drafts_purge) and that are over an hour old; *removed counts
+ * them.  Nothing to do on PostgreSQL (the bytes are in the table). */
+int apply_files_collect(int64_t *removed, struct store *s, int64_t now, struct err *e);
+
+/* apply_backup_blob -- a store_progress.blob hook for store_backup (arg:
+ * the store being backed up): the bytes of an attachment kept as a file
+ * beside a SQLite database, so that the dump holds them (and restores
+ * into either engine).  ERR_IO when a file is missing or damaged. */
+struct store_rows;
+int apply_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
+		      void **p, size_t *n, struct err *e);
+
+/* apply_canonical -- the bytes a resident signs for this draft (the
+ * canonical form of its normalised answers, forms_canonical), for the
+ * signing step before apply_submit.  ERR_INVALID when the answers do not
+ * validate. */
+int apply_canonical(char **text, size_t *len, struct forms_result *r,
+		    struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id,
+		    int64_t now, struct err *e);
+
+/* apply_get / apply_get_by_receipt -- a submission the actor may see. */
+int apply_get(struct apply_submission *out, struct arena *a, struct store *s,
+	      const struct apply_actor *who, int64_t id, struct err *e);
+int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
+			 struct store *s, const struct apply_actor *who,
+			 const char *receipt, struct err *e);
+
+/* apply_withdraw -- the resident withdraws their own submission (from
+ * received, in_review or returned; ERR_CONFLICT otherwise). */
+int apply_withdraw(struct store *s, const struct apply_actor *who,
+		   int64_t id, int64_t now, struct err *e);
+
+/* apply_correct -- start a correction draft of a returned submission
+ * (answers copied); *draft_id gets it.  ERR_CONFLICT unless returned. */
+int apply_correct(int64_t *draft_id, struct store *s,
+		  const struct apply_actor *who, int64_t id, int64_t now,
+		  struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Reading answers (view.c): masking and what to audit, for every path. */
+
+/* APPLY_REVEAL_NO: masked; ASKED: the reader asked for the clear
+ * 個人番号 (ERR_DENIED without personal.read); IF_ALLOWED: clear when
+ * the reader holds personal.read (the JSON API), masked otherwise. */
+enum apply_reveal { APPLY_REVEAL_NO = 0, APPLY_REVEAL_ASKED, APPLY_REVEAL_IF_ALLOWED };
+struct apply_view {
+	json_t *answers;             /* to show: the stored answers, or a
+					masked copy (arena); NULL for none  */
+	int has_my_number;           /* the answers hold a 個人番号          */
+	int revealed;                /* ... and it is in clear               */
+	int may_reveal;              /* the reader could ask for it          */
+	int audit_read;              /* the caller must audit the read
+					(action read, object "submission")   */
+	int audit_reveal;            /* and the clear 個人番号
+					("submission.my_number")             */
+};
+/* apply_view -- the answers of a submission (of definition d) as `who`
+ * may see them: every my_number answer (top level and inside group
+ * items) masked "********1234" unless who is staff with personal_read
+ * and reveal asks for it; which reads the caller audits: any by staff or
+ * the system, never a resident's read of their own.  The one rule for
+ * the staff pages, the CSV export, the API, the resident's pages and
+ * receipt PDF. */
+int apply_view(struct apply_view *out, struct arena *a, const struct apply_actor *who,
+	       const struct forms_def *d, const json_t *answers,
+	       enum apply_reveal reveal, struct err *e);
+/* apply_read_audited -- 1 when a read of personal data by who (a
+ * submission, an attachment) must be audited: staff and the system. */
+int apply_read_audited(const struct apply_actor *who);
+
+/* ------------------------------------------------------------------ */
+/* Staff workflow (workflow.c).                                        */
+
+/* What a transition did, for the caller's audit record and the
+ * resident's notification. */
+struct apply_event {
+	int64_t submission_id;
+	char receipt[APPLY_RECEIPT_LEN + 1];
+	char from[APPLY_STATE_MAX + 1], to[APPLY_STATE_MAX + 1];
+	int64_t resident_id;         /* whom to notify, 0: nobody          */
+};
+
+/* apply_transition -- staff move a submission to `to` (table above;
+ * ERR_CONFLICT for a transition the table or the procedure's
+ * staff_states do not allow, or when `expect_from` is given and the
+ * state has changed meanwhile).  `note` is the message to the resident
+ * (required for returned and rejected: ERR_INVALID without). */
+int apply_transition(struct apply_event *ev, struct store *s,
+		     const struct apply_actor *who, int64_t id,
+		     const char *expect_from, const char *to,
+		     const char *note, int64_t now, struct err *e);
+/* apply_assign -- set the assignee (0: none); the assignee must be staff
+ * of the tenant (ERR_NOTFOUND) who can see the submission in their inbox
+ * (applications.read and dept.<its department> or dept.all; ERR_DENIED
+ * otherwise). */
+int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
+		 int64_t staff_id, int64_t now, struct err *e);
+/* apply_comment -- an internal comment, never shown to the resident. */
+int apply_comment(struct store *s, const struct apply_actor *who, int64_t id,
+		  const char *text, int64_t now, struct err *e);
+
+/* The history of a submission: transitions, assignments, comments. */
+struct apply_history_item {
+	int64_t at;
+	enum apply_actor_kind actor_kind;
+	int64_t actor_id;
+	char kind[16];               /* "submitted", "transition", "assign", "comment", "resubmitted", "withdrawn" */
+	char from[APPLY_STATE_MAX + 1], to[APPLY_STATE_MAX + 1];
+	char *text;                  /* comment or note (arena), may be NULL */
+	int internal;                /* 1: staff only                      */
+};
+/* apply_history -- oldest first; a resident sees only the non-internal
+ * items of their own submission. */
+int apply_history(struct apply_history_item **out, int *n, struct arena *a,
+		  struct store *s, const struct apply_actor *who, int64_t id,
+		  struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Lists (inbox.c).                                                    */
+
+struct apply_filter {
+	const char *department;      /* NULL: every department the actor sees */
+	const char *procedure;       /* NULL: all                          */
+	const char *status;          /* NULL: all                          */
+	int64_t from, to;            /* submitted_at range, 0: open        */
+	int64_t assignee;            /* -1: any, 0: unassigned, else staff id */
+	int overdue;                 /* 1: due_at < now and not final      */
+	int duplicates;              /* 1: only likely duplicates          */
+	int64_t now;
+	int limit;                   /* at most APPLY_PAGE_MAX             */
+	int64_t after_id;            /* keyset paging: ids below this one  */
+};
+
+/* apply_list -- submissions the actor may see (a resident: their own;
+ * staff: their departments), newest first, at most filter->limit.
+ * Answers are not loaded (answers == NULL) to keep lists cheap. */
+int apply_list(struct apply_submission **out, int *n, struct arena *a,
+	       struct store *s, const struct apply_actor *who,
+	       const struct apply_filter *f, struct err *e);
+
+/* apply_count -- per-state counts for the filter (for inbox tabs). */
+struct apply_count { char status[APPLY_STATE_MAX + 1]; int64_t n; };
+int apply_counts(struct apply_count **out, int *n, struct arena *a,
+		 struct store *s, const struct apply_actor *who,
+		 const struct apply_filter *f, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Life-event bundles (bundle.c).                                      */
+
+/* apply_bundle_create -- record an interview for a life event ("move_in",
+ * "birth", "death", ...): the procedures chosen (each published and
+ * listing the event: ERR_INVALID otherwise) get one draft each, sharing
+ * the answers in `shared` (field ids common to several procedures get
+ * the same value).  *bundle_id gets the bundle; the drafts list the
+ * bundle. */
+int apply_bundle_create(int64_t *bundle_id, struct store *s,
+			const struct apply_actor *who, const char *event,
+			const char *const *procedures, int nprocedures,
+			const json_t *shared, const json_t *sources,
+			int64_t now, struct err *e);
+/* apply_bundle_canonical -- what a resident signs for a whole bundle
+ * (one signature, one PIN entry, for every application in it): the
+ * RFC 8785 form of
+ *   {"applications":[{"procedure","sha256","version"}, ...],
+ *    "bundle":ID,"event":E,"format":"madoguchi-bundle/1","tenant":CODE}
+ * in the bundle's order, each sha256 that of the application's own
+ * canonical form (forms_canonical).  NUL-terminated in the arena.  A
+ * draft that does not validate: ERR_INVALID, its id in *bad_draft and
+ * its errors in *r (a missing signature is no error here). */
+int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
+			   struct forms_result *r, struct arena *a, struct store *s,
+			   const struct apply_actor *who, int64_t bundle_id, int64_t now,
+			   struct err *e);
+/* a bundle's signature: verified by the caller over the bytes whose
+ * SHA-256 is manifest_sha256 */
+struct apply_bundle_sig {
+	const struct apply_signature *sig;
+	const char *manifest_sha256;
+	int stale;        /* out: the drafts changed after signing (ERR_CONFLICT) */
+};
+/* apply_bundle_submit -- submit every draft of the bundle in one
+ * transaction (all or none: the first invalid draft's errors are in *r
+ * and its id in *bad_draft).  out gets the submissions in procedure
+ * order.  Without bs (or bs->sig), a draft whose procedure requires a
+ * signature gives ERR_AUTH with its id in *bad_draft.  With bs, the
+ * manifest of the drafts as they are now (apply_bundle_canonical) must
+ * have bs->manifest_sha256 (else ERR_CONFLICT and bs->stale), and every
+ * submission records the signature with the manifest (sig_data). */
+int apply_bundle_submit(struct apply_submission **out, int *n,
+			int64_t *bad_draft, struct forms_result *r,
+			struct arena *a, struct store *s,
+			const struct apply_actor *who, int64_t bundle_id,
+			struct apply_bundle_sig *bs, int64_t now, struct err *e);
+
+/* --- receipt PDF (receipt_pdf.c, resident pages) --- */
+
+/* One line of the answers summary on the receipt, already formatted by
+ * the caller (a 個人番号 masked: "********1234"); depth > 0 for the
+ * fields of a group item. */
+struct apply_receipt_line {
+	const char *label, *value;
+	int depth;
+};
+struct apply_receipt_doc {
+	const char *municipality_ja, *municipality_en;
+	const char *title_ja, *title_en;        /* the procedure's title   */
+	const struct apply_submission *sub;     /* receipt, dates, revision */
+	const struct apply_receipt_line *lines;
+	int nlines;
+};
+/* apply_receipt_pdf -- the resident's receipt (受付票) as an A4 PDF:
+ * municipality, receipt number, procedure title, submission date in 和暦
+ * and 西暦 (JST), revision, status and the answers summary, in Japanese
+ * with English headings (Pango over Cairo, Noto Sans CJK JP).  *pdf is
+ * malloc'd (caller frees).  The same input gives the same bytes. */
+int apply_receipt_pdf(char **pdf, size_t *len, const struct apply_receipt_doc *doc,
+		      struct err *e);
+
+#endif

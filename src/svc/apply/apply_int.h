@@ -1,0 +1,210 @@
+/*
+ * apply_int.h -- helpers shared by the files of src/svc/apply/ (not public).
+ *
+ * Invariants: nothing here puts an answer, a name or a file name into an
+ * error detail; ownership helpers answer "not visible" for anything the
+ * actor may not see, and callers turn that into ERR_NOTFOUND.
+ */
+#ifndef MADOGUCHI_APPLY_INT_H
+#define MADOGUCHI_APPLY_INT_H
+
+#include "svc/apply/apply.h"
+#include "jp/date.h"
+
+/* Owner kinds stored with drafts, files and bundles. */
+#define APPLY_OWNER_RESIDENT 1
+#define APPLY_OWNER_STAFF 2
+
+/* At most this many departments in one actor's list (they become SQL
+ * parameters; a ward has some 30-40 departments). */
+#define APPLY_DEPTS_MAX 48
+
+/* Likely duplicates are looked for this far back. */
+#define APPLY_DUP_WINDOW (30 * 86400)
+
+#define APPLY_JST (9 * 3600)
+
+/* apply_actor_check -- a usable actor: a tenant code of 6 digits, a kind,
+ * an id > 0 for residents and staff, depts within APPLY_DEPTS_MAX.
+ * ERR_INVALID otherwise (ERR_LIMIT for too many departments). */
+int apply_actor_check(const struct apply_actor *who, struct err *e);
+/* apply_owner -- the (kind, id) stored as owner of what the actor makes;
+ * ERR_DENIED for the system actor. */
+int apply_owner(int *kind, int64_t *id, const struct apply_actor *who,
+		struct err *e);
+/* apply_dept_visible -- 1 when staff may see department dept (residents
+ * and the system: 1; residents are scoped by ownership instead). */
+int apply_dept_visible(const struct apply_actor *who, const char *dept);
+/* apply_sql_scope -- append to sql " AND <col> IN ($k, ...)" for a staff
+ * actor with a department list (nothing for ndepts -1), " AND 1 = 0" for
+ * an empty list, and for a resident " AND resident_col = $k"; pushes the
+ * values into p (np updated).  ERR_LIMIT when sql or p is full. */
+int apply_sql_scope(char *sql, size_t cap, struct store_val *p, int *np,
+		    int pcap, const struct apply_actor *who,
+		    const char *dept_col, const char *resident_col,
+		    struct err *e);
+
+/* apply_today -- the calendar date in Japan at now. */
+struct jp_date apply_today(int64_t now);
+/* apply_due_at -- the end (23:59:59 JST) of the target_days-th business
+ * day (src/jp: Monday to Friday, not a holiday, not 12/29-1/3) after the
+ * day of now in Japan; calendar days outside the holiday table's range;
+ * 0 for target_days <= 0. */
+int64_t apply_due_at(int64_t now, int64_t target_days);
+
+/* Own-or-joined transactions: when the caller has one open, join it. */
+int apply_tx_begin(int *own, struct store *s, struct err *e);
+/* apply_tx_end -- commit (rc == 0) or roll back an own transaction;
+ * returns rc or the commit's error. */
+int apply_tx_end(int own, int rc, struct store *s, struct err *e);
+
+/* apply_json_keep -- hand j to the arena (json_decref at arena_free);
+ * returns j, or NULL (j released) when the arena cannot register it. */
+json_t *apply_json_keep(struct arena *a, json_t *j);
+/* apply_json_parse -- parse text (n bytes) into the arena; ERR_INVALID
+ * for bad JSON (the detail gives no content). */
+int apply_json_parse(json_t **out, struct arena *a, const void *text,
+		     size_t n, struct err *e);
+/* apply_json_text -- compact JSON of j, malloc'd; ERR_LIMIT past max. */
+int apply_json_text(char **out, const json_t *j, size_t max, struct err *e);
+
+
+/* The draft row as stored, with its owner. */
+struct apply_draft_row {
+	struct apply_draft d;
+	int owner_kind;
+	int64_t owner_id;
+};
+/* apply_draft_load -- the actor's own draft (ERR_NOTFOUND otherwise). */
+int apply_draft_load(struct apply_draft_row *out, struct arena *a,
+		     struct store *s, const struct apply_actor *who,
+		     int64_t id, struct err *e);
+/* apply_draft_insert -- in the caller's transaction. */
+int apply_draft_insert(int64_t *id, struct store *s,
+		       const struct apply_actor *who, const char *procedure,
+		       int version, const json_t *answers,
+		       const json_t *sources, int64_t bundle_id,
+		       int64_t submission_id, int64_t now, struct err *e);
+
+/* Submissions: the columns every loader selects, in this order. */
+#define APPLY_SUB_COLS \
+	"id, receipt, procedure, version, department, status, revision," \
+	" resident_id, assignee, bundle_id, sha256, sig_serial, sig_subject," \
+	" submitted_at, updated_at, due_at, duplicate_of, return_note, sources"
+#define APPLY_SUB_NCOLS 19
+/* apply_sub_row -- fill out from a row of APPLY_SUB_COLS (then, when
+ * with_canonical, the canonical text at column APPLY_SUB_NCOLS). */
+int apply_sub_row(struct apply_submission *out, struct arena *a,
+		  struct store_rows *r, int with_canonical, struct err *e);
+/* apply_sub_load -- a submission the actor may see, by id (answers
+ * loaded); ERR_NOTFOUND otherwise.  for_update locks the row on
+ * PostgreSQL (inside a transaction). */
+int apply_sub_load(struct apply_submission *out, struct arena *a,
+		   struct store *s, const struct apply_actor *who, int64_t id,
+		   int with_answers, int for_update, struct err *e);
+
+/* A submission prepared outside the transaction (validated, canonical
+ * form computed, files found), then written inside it. */
+struct apply_prep {
+	struct apply_draft_row draft;
+	const struct forms_def *def;
+	char *canonical;             /* arena                               */
+	size_t clen;
+	char sha256[65];
+	char identity[65];           /* "" when the procedure names nobody  */
+	int64_t *file_ids;           /* arena                               */
+	int nfiles;
+	const struct apply_signature *sig;
+	json_t *answers;             /* normalised (arena)                  */
+	char receipt[APPLY_RECEIPT_LEN + 1]; /* taken before the transaction
+					      (PostgreSQL), else ""          */
+	/* uploads that arrive with the submission (apply_submit_answers):
+	 * their rows are inserted in the submission's own write; a file_ids
+	 * entry -(i + 1) stands for pending[i] until then */
+	const struct apply_pending_file *pending;
+	int npending;
+	int operator_sources;        /* apply_submit_opts.operator_sources  */
+};
+struct apply_pending_file {
+	const char *sha256, *type, *name;
+	const void *data;
+	size_t n;
+};
+/* apply_limits_check -- would storing the n files f (sha256, n used)
+ * keep who within who->limits (struct apply_limits)?  Files the owner
+ * holds already cost nothing.  ERR_LIMIT with APPLY_RATE_DETAIL or
+ * APPLY_QUOTA_DETAIL (apply_limit_hit) otherwise.  Called before any
+ * byte is written and again inside the write transaction. */
+int apply_limits_check(struct store *s, const struct apply_actor *who,
+		       const struct apply_pending_file *f, int n, int64_t now,
+		       struct err *e);
+#define APPLY_QUOTA_DETAIL "apply: attachment quota"
+#define APPLY_RATE_DETAIL "apply: upload rate"
+
+/* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
+ * when it does not validate), the registry check included (sources not
+ * checked with operator_sources). */
+int apply_prepare(struct apply_prep *p, struct forms_result *r,
+		  struct arena *a, struct store *s,
+		  const struct apply_actor *who, int64_t draft_id,
+		  const struct apply_signature *sig, int operator_sources, int64_t now,
+		  struct err *e);
+/* apply_write -- inside the caller's transaction: number, insert (or
+ * resubmit), events, file links, duplicate flag, delete the draft; out
+ * gets the stored submission (without re-reading). */
+int apply_write(struct apply_submission *out, struct arena *a,
+		struct store *s, const struct apply_actor *who,
+		const struct apply_prep *p, int64_t now, struct err *e);
+
+/* apply_receipt_next -- the next receipt number of the tenant for the
+ * year (JST) of now, inside the caller's transaction. */
+int apply_receipt_next(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
+		       const char *tenant, int64_t now, struct err *e);
+/* apply_receipt_take -- the same in a transaction of its own (PostgreSQL:
+ * called before the submission's transaction; see receipt.c). */
+int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
+		       const char *tenant, int64_t now, struct err *e);
+/* apply_receipt_digit -- the check digit of the 17 digits d (Luhn). */
+int apply_receipt_digit(const char *digits17);
+
+/* apply_event_add -- append a history row, in the caller's transaction. */
+int apply_event_add(struct store *s, const struct apply_actor *who,
+		    int64_t submission_id, const char *tenant,
+		    const char *kind, const char *from, const char *to,
+		    const char *text, int internal, int64_t now,
+		    struct err *e);
+
+/* apply_group_write -- run fn in a write transaction shared with the
+ * other threads of this process writing to the same database (group
+ * commit, group.c); returns fn's result once the commit is durable, or
+ * the commit's error.  Inside an open transaction fn just runs in it. */
+int apply_group_write(struct store *s,
+		      int (*fn)(struct store *s, void *arg, struct err *e),
+		      void *arg, struct err *e);
+
+/* apply_file_row (files.c) -- insert an upload's row, or touch it when
+ * the owner has these bytes already: v = tenant, owner_kind, owner_id,
+ * sha256, type, size, name, data (empty when in a file), now. */
+int apply_file_row(struct store *s, const struct store_val v[9], struct err *e);
+
+/* ---- blobs.c: attachment bytes as files beside a SQLite database ---- */
+#define APPLY_BLOB_PATH_MAX 4200
+/* apply_blob_dir -- 1 and the directory (<database>.files) when s keeps
+ * attachment bytes in files (SQLite on a file), else 0 (in the table). */
+int apply_blob_dir(char *out, size_t cap, const struct store *s);
+/* apply_blob_exists -- 1 when the file of sha is there with n bytes. */
+int apply_blob_exists(const char *dir, const char *sha, size_t n);
+/* apply_blob_write -- make the file of sha durable (nothing to do when it
+ * exists): temporary file, fdatasync, rename, fsync of the directory. */
+int apply_blob_write(const char *dir, const char *sha, const void *p, size_t n,
+		     struct err *e);
+/* apply_blob_read -- the n bytes of sha into the arena, checked against
+ * the hash (ERR_IO when missing or damaged: callers tell staff plainly,
+ * app_file_unreadable). */
+int apply_blob_read(const void **out, struct arena *a, const char *dir, const char *sha,
+		    size_t n, struct err *e);
+
+/* apply_state_final -- rejected, completed, withdrawn. */
+int apply_state_final(const char *st);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * app_apply.c -- the bridge between a request and src/svc/apply: who acts.
+ *
+ * Invariants: the actor comes only from the request's session (loaded by
+ * the route's permission check), never from a parameter; a staff
+ * member's departments are their "dept.<department>" permissions read
+ * live (a revoked role narrows the inbox at once), "dept.all" giving
+ * every department; a member of staff without any such permission sees
+ * no department (ndepts 0).  Fails closed: any error is an error, never
+ * a wider scope.
+ */
+#include "web/app.h"
+#include "base/log.h"
+#include "svc/apply/web/app_apply.h"
+#include "svc/apply/apply.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct depts {
+	struct arena *a;
+	const char **v;
+	int n, all, nomem, personal;
+};
+
+static int on_perm(const char *perm, void *arg)
+{
+	struct depts *d = arg;
+	if (strcmp(perm, AUTH_PERM_PERSONAL_READ) == 0) {
+		d->personal = 1;
+		return 0;
+	}
+	if (strncmp(perm, AUTH_PERM_DEPT_PREFIX, strlen(AUTH_PERM_DEPT_PREFIX)) != 0)
+		return 0;
+	if (strcmp(perm, AUTH_PERM_DEPT_ALL) == 0) {
+		d->all = 1;
+		return 0;
+	}
+	const char *id = perm + strlen(AUTH_PERM_DEPT_PREFIX);
+	if (!*id || strlen(id) > APPLY_DEPT_MAX || d->n >= 48)
+		return 0;
+	char *x = arena_strdup(d->a, id);
+	if (!x) {
+		d->nomem = 1;
+		return 1;
+	}
+	for (char *p = x; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	d->v[d->n++] = x;
+	return 0;
+}
+
+const struct apply_limits *app_apply_limits(struct http_req *r, struct arena *a)
+{
+	const struct app_config *cfg = &app_of(r)->cfg;
+	if (cfg->upload_quota_bytes <= 0 && cfg->uploads_per_min <= 0)
+		return NULL;
+	struct apply_limits *lim = arena_alloc(a, sizeof *lim);
+	if (!lim) {
+		/* fail closed: no memory for the limits, no room for uploads */
+		static const struct apply_limits none = { .quota_bytes = 1, .uploads_per_min = 1 };
+		return &none;
+	}
+	lim->quota_bytes = cfg->upload_quota_bytes > 0 ? cfg->upload_quota_bytes : 0;
+	lim->uploads_per_min = cfg->uploads_per_min > 0 ? cfg->uploads_per_min : 0;
+	return lim;
+}
+
+int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r)
+{
+	memset(out, 0, sizeof *out);
+	struct app_req *q = app_req(r);
+	if (!q || !q->has_tenant || !q->has_session || q->ses.stage != AUTH_STAGE_FULL ||
+	    strcmp(q->ses.tenant, q->tenant.code) != 0)
+		return ERR_AUTH;
+	char *tenant = arena_strdup(a, q->tenant.code);
+	if (!tenant)
+		return ERR_NOMEM;
+	out->tenant = tenant;
+	out->id = q->ses.account_id;
+	out->limits = app_apply_limits(r, a);
+	if (q->ses.kind == AUTH_KIND_RESIDENT) {
+		out->kind = APPLY_RESIDENT;
+		return 0;
+	}
+	if (q->ses.kind != AUTH_KIND_STAFF)
+		return ERR_AUTH;
+	struct depts d = { .a = a, .v = arena_alloc(a, sizeof(char *) * 48) };
+	if (!d.v)
+		return ERR_NOMEM;
+	struct err e;
+	/* one query: the departments and personal.read (apply_view) */
+	int rc = auth_session_permissions(app_store(r), &q->ses, "", on_perm, &d, &e);
+	if (rc < 0)
+		return rc;
+	if (d.nomem)
+		return ERR_NOMEM;
+	out->kind = APPLY_STAFF;
+	out->personal_read = d.personal;
+	if (d.all) {
+		out->depts = NULL;
+		out->ndepts = -1;
+	} else {
+		out->depts = d.v;
+		out->ndepts = d.n;
+	}
+	return 0;
+}
+
+/* ---- the audit record of a submission, in its own transaction ---- */
+
+void app_submit_audit_init(struct app_submit_audit *out, struct http_req *r,
+			   const char *action, const char *object_type)
+{
+	out->c = &app_of(r)->audit;
+	app_actor_of(&out->actor, r);
+	out->action = action;
+	out->object_type = object_type;
+}
+
+int app_submit_audit(struct store *s, const struct apply_submission *sub, void *arg,
+		     struct err *e)
+{
+	const struct app_submit_audit *a = arg;
+	return app_audit_as(s, a->c, &a->actor, a->action, a->object_type, sub->receipt,
+			    AUDIT_R_OK, e);
+}
+
+int app_file_unreadable(struct http_req *r, const struct err *e)
+{
+	return http_send_error(r, ERR_IO,
+		"添付ファイルを読み出せませんでした（保管されている写しがないか、壊れています）。"
+		"受付番号を添えて担当課に連絡してください（職員の方はシステム管理者へ。"
+		"バックアップから復旧できます）。",
+		"The attachment could not be read: its stored copy is missing or damaged. "
+		"Contact the department with the receipt number (staff: the system "
+		"administrator, who can restore it from the backup).", e ? e->detail : NULL);
+}
+
+/* ---- refusals of src/svc/apply's own rules, the same on every path ---- */
+
+int app_registry_refused(struct http_req *r, const struct forms_result *res,
+			 const struct err *e)
+{
+	const struct forms_error *pe = apply_registry_problem(res);
+	if (pe && strcmp(pe->code, "waiver") == 0)
+		return http_send_error(r, ERR_INVALID,
+			"添付を省略できるのは、住民基本台帳の記録で確認できる場合だけです。"
+			"あなたの記録では確認できないため、書類を添付してください。",
+			"An attachment may be left out only when the resident register proves "
+			"what it shows. Your register record does not prove it: attach the document.",
+			e ? e->detail : NULL);
+	return http_send_error(r, ERR_INVALID,
+		"住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。"
+		"お手数ですが、もう一度申請を始めてください。",
+		"The answers taken from the resident register no longer match it. "
+		"Please start the application again.", e ? e->detail : NULL);
+}
+
+/* http_send_error has no error code for 429: the same page or JSON shape */
+static int send_429(struct http_req *r, const char *ja, const char *en, const char *detail)
+{
+	log_info("request refused", "status", "429", "code", "limit", "detail", detail ? detail : "");
+	http_set_header(r, "retry-after", "60");
+	if (r->route && r->route->kind == HTTP_KIND_JSON) {
+		json_t *j = json_pack("{s:{s:s,s:i,s:{s:s,s:s},s:s}}", "error",
+				      "code", "rate_limited", "status", 429,
+				      "message", "ja", ja, "en", en, "request_id", r->request_id);
+		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		int rc = http_send_json(r, 429, s ? s : "{\"error\":{\"code\":\"rate_limited\"}}");
+		free(s);
+		json_decref(j);
+		return rc;
+	}
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	if (r->error_page)
+		r->error_page(r, 429, ja, en, &b);
+	else
+		buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+			   "<title>429</title></head><body><main><h1>%s</h1><p lang=\"en\">%s</p>"
+			   "</main></body></html>\n", ja, en);
+	int rc = http_send_html(r, 429, &b);
+	buf_done(&b);
+	return rc;
+}
+
+int app_upload_refused(struct http_req *r, const struct err *e)
+{
+	const struct app_config *c = &app_of(r)->cfg;
+	switch (apply_limit_hit(e)) {
+	case APPLY_LIMIT_QUOTA: {
+		long long q = (long long)c->upload_quota_bytes;
+		const char *lim = q % (1LL << 20) == 0 ? arena_printf(r->arena, "%lld MiB", q >> 20)
+				: q % 1024 == 0 ? arena_printf(r->arena, "%lld KiB", q >> 10)
+				: arena_printf(r->arena, "%lld bytes", q);
+		http_send_error(r, ERR_LIMIT,
+			arena_printf(r->arena, "添付ファイルの保存容量の上限（1人あたり %s）を超えるため、"
+				     "受け付けられません。使わない下書きを削除してからお試しください。", lim),
+			arena_printf(r->arena, "This would exceed the attachment storage limit "
+				     "(%s per account). Delete drafts you do not need and try again.", lim),
+			e->detail);
+		return 1;
+	}
+	case APPLY_LIMIT_RATE:
+		send_429(r,
+			arena_printf(r->arena, "添付ファイルの送信が多すぎます（1分あたり %d 件まで）。"
+				     "1分ほど待ってからもう一度お試しください。", c->uploads_per_min),
+			arena_printf(r->arena, "Too many attachments sent (at most %d a minute). "
+				     "Please wait a minute and try again.", c->uploads_per_min),
+			e->detail);
+		return 1;
+	default:
+		return 0;
+	}
+}

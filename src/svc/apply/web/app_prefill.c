@@ -1,0 +1,43 @@
+/*
+ * app_prefill.c -- once only at the application layer: the resident's
+ * registry record (src/core/registry) joined to the forms prefill (src/core/forms),
+ * so that a page handler starts a draft with one call.  The check at
+ * submission is not here: src/svc/apply's submit runs forms_prefill_check
+ * against the submitter's record itself, on every path (pages, API,
+ * bundles, CLI); app_prefill_check remains for checking answers outside
+ * a submission.
+ *
+ * Invariant: a resident without a linked registry record gets no registry
+ * answers and no waivers (juki NULL), never an error; nothing is logged.
+ */
+#include "web/app.h"
+#include "core/forms/forms.h"
+#include "core/registry/registry.h"
+
+int app_prefill_start(json_t **answers, json_t **sources, struct arena *a,
+		      struct store *s, const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const json_t *previous,
+		      struct err *e)
+{
+	json_t *juki = NULL;
+	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	rc = forms_prefill(answers, sources, a, d, juki, previous, e);
+	json_decref(juki);
+	return rc;
+}
+
+int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
+		      const char *tenant, int64_t resident_id,
+		      const struct forms_def *d, const json_t *norm,
+		      const json_t *sources, struct err *e)
+{
+	json_t *juki = NULL;
+	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	rc = forms_prefill_check(r, a, d, norm, sources, juki, e);
+	json_decref(juki);
+	return rc;
+}

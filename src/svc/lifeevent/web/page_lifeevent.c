@@ -1,0 +1,1055 @@
+/*
+ * page_lifeevent.c -- connected one-stop: life events (転入, 出生, おくやみ).
+ *
+ * Resident side:
+ *   GET  /life-events                 the events
+ *   GET  /life-events/{event}         the interview, first page
+ *   POST /life-events/{event}         next page (answers carried in a
+ *                                     hidden "_state"); after the last
+ *                                     page, which procedures apply and why
+ *   POST /life-events/{event}/start   (resident) one draft per chosen
+ *                                     procedure: a bundle (apply_bundle_create),
+ *                                     shared answers + the register's prefill
+ *   GET  /bundles/{id}                the bundle's drafts, what each still needs
+ *   POST /bundles/{id}/submit         every draft at once (all or none)
+ * Staff side (書かない窓口, applications.write):
+ *   GET  /staff/counter               events, and the resident's register code
+ *   GET/POST /staff/counter/{event}   the same interview, run by staff
+ *   POST /staff/counter/{event}/pdf   every chosen procedure's form, filled
+ *                                     from the register and the interview,
+ *                                     as one PDF for the resident to check
+ *                                     and sign
+ *
+ * Invariants: the server decides everything (lifeevent_decide validates
+ * the whole interview again on every POST: "_state" is only a carrier and
+ * a tampered one is simply validated like typed answers); the procedures
+ * started are the intersection of what was ticked, what the event lists
+ * and what the municipality publishes; no answer is logged or audited,
+ * only ids (event, bundle, receipts).  Interview posts change nothing on
+ * the server, so the public interview needs no session (nor CSRF); every
+ * post that writes does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "web/app.h"
+#include "svc/apply/web/app_apply.h"
+#include "web/page_form.h"
+#include "svc/apply/apply.h"
+#include "core/audit/audit.h"
+#include "base/log.h"
+#include "svc/lifeevent/lifeevent.h"
+#include "core/mail/mail.h"
+#include "core/registry/registry.h"
+#include "core/sign/sign.h"
+
+#define STATE_MAX (64u << 10)     /* the hidden interview answers        */
+#define PERSON_CODE_MAX REGISTRY_CODE_MAX
+
+/* ---- start-up ---- */
+
+int app_life_events_init(struct app *a, struct err *e)
+{
+	const char *dir = a->cfg.life_events_dir ? a->cfg.life_events_dir : "data/life-events";
+	a->life_events_arena = arena_new(64u << 20);
+	if (!a->life_events_arena)
+		return err_set(e, ERR_NOMEM, "life events: no memory");
+	struct err le;
+	err_clear(&le);
+	int n = lifeevent_load_dir(&a->life_events, a->life_events_arena, dir, &le);
+	if (n == ERR_NOTFOUND && !a->cfg.life_events_dir) {
+		log_info("no life events", "dir", dir);
+		a->nlife_events = 0;
+		return 0;
+	}
+	if (n < 0)
+		return err_set(e, n, "life events: %s", le.detail);
+	a->nlife_events = n;
+	return 0;
+}
+
+void app_life_events_done(struct app *a)
+{
+	arena_free(a->life_events_arena);
+	a->life_events_arena = NULL;
+	a->life_events = NULL;
+	a->nlife_events = 0;
+}
+
+/* ---- helpers ---- */
+
+static const char *L(struct http_req *r, const char *ja, const char *en)
+{
+	return app_req(r)->lang == HTML_EN ? en : ja;
+}
+
+static const char *lang_of(struct http_req *r)
+{
+	return html_lang_code(app_req(r)->lang);
+}
+
+static const struct lifeevent *event_of(struct http_req *r)
+{
+	const char *id = http_param(r, "event");
+	struct app *a = app_of(r);
+	return id ? lifeevent_find(a->life_events, a->nlife_events, id) : NULL;
+}
+
+static int not_found(struct http_req *r)
+{
+	return http_send_error(r, ERR_NOTFOUND, "このライフイベントはありません。",
+			       "There is no such life event.", "unknown life event");
+}
+
+/* the urlencoded pairs of the body (interview pages have no files) */
+struct pairs {
+	const char **names, **values;
+	int n;
+};
+
+static int read_pairs(struct pairs *p, struct http_req *r, struct err *e)
+{
+	memset(p, 0, sizeof *p);
+	p->names = arena_alloc(r->arena, FORM_MAX_PAIRS * sizeof *p->names);
+	p->values = arena_alloc(r->arena, FORM_MAX_PAIRS * sizeof *p->values);
+	if (!p->names || !p->values)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	size_t len;
+	const char *body = http_body(r, &len);
+	const char *ct = http_header(r, "content-type");
+	if (len == 0)
+		return 0;
+	if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return err_set(e, ERR_INVALID, "interview: unsupported form encoding");
+	int n = http_parse_urlencoded(body, len, r->arena, p->names, p->values, FORM_MAX_PAIRS);
+	if (n < 0)
+		return err_set(e, n, "interview: form body not parsed");
+	p->n = n;
+	return 0;
+}
+
+static const char *pair(const struct pairs *p, const char *name)
+{
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->names[i], name) == 0)
+			return p->values[i];
+	return NULL;
+}
+
+/* the answers carried in "_state" (an object; anything else: none) */
+static json_t *state_of(struct http_req *r, const struct pairs *p)
+{
+	const char *s = pair(p, "_state");
+	json_t *j = NULL;
+	if (s && strlen(s) <= STATE_MAX)
+		j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (!j)
+		j = json_object();
+	return app_json_own(r, j); /* NULL: out of memory */
+}
+
+static void hidden_state(struct buf *b, const json_t *answers)
+{
+	char *s = json_dumps(answers, JSON_COMPACT);
+	html_printf(b, "<input type=\"hidden\" name=\"_state\" value=\"%s\">", s ? s : "{}");
+	free(s);
+}
+
+/* a register person code: letters, digits, '-' */
+static int v_person(const char *v, size_t n)
+{
+	if (n == 0 || n > PERSON_CODE_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'z') ||
+		      (v[i] >= 'A' && v[i] <= 'Z') || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+
+/* ---- the list of events ---- */
+
+static int events_list(struct http_req *r, int staff)
+{
+	struct app *a = app_of(r);
+	const char *lang = lang_of(r);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, staff ? L(r, "書かない窓口", "Counter service (no forms to write)")
+				       : L(r, "ライフイベントから探す", "Procedures by life event"),
+		      NULL, NULL);
+	if (staff)
+		html_printf(&b, "<p>%s</p>", L(r, "来庁した方に質問し、該当する手続の申請書を記入済みで印刷します。"
+					       "住民基本台帳の住民コードを入れると、氏名・住所などが転記されます。",
+					       "Ask the resident the questions; the forms of every procedure that "
+					       "applies are printed already filled in. With the resident's register "
+					       "code, name, address and the like are copied from the register."));
+	else
+		html_printf(&b, "<p>%s</p>", L(r, "いくつかの質問に答えると、必要な手続がまとめて分かり、まとめて申請できます。",
+					       "Answer a few questions to see every procedure that applies to "
+					       "you, and apply for them together."));
+	if (a->nlife_events == 0)
+		html_printf(&b, "<p>%s</p>", L(r, "現在、案内できるライフイベントはありません。",
+					       "No life events are available."));
+	buf_puts(&b, "<ul class=\"life-events\">");
+	for (int i = 0; i < a->nlife_events; i++) {
+		const struct lifeevent *le = a->life_events[i];
+		if (staff) {
+			html_printf(&b, "<li><h2>%s</h2><form method=\"get\" action=\"/staff/counter/%s\">"
+				    "<label for=\"person-%s\">%s</label>"
+				    "<input id=\"person-%s\" name=\"person\" autocomplete=\"off\" maxlength=\"%d\">"
+				    "<button type=\"submit\" class=\"button\">%s</button></form></li>",
+				    forms_text_get(&le->title, lang), le->id, le->id,
+				    L(r, "住民コード（任意）", "Register code (optional)"), le->id,
+				    PERSON_CODE_MAX, L(r, "質問を始める", "Start the questions"));
+		} else {
+			html_printf(&b, "<li><h2><a href=\"/life-events/%s\">%s</a></h2>",
+				    le->id, forms_text_get(&le->title, lang));
+			if (le->description.ja)
+				html_printf(&b, "<p>%s</p>", forms_text_get(&le->description, lang));
+			buf_puts(&b, "</li>");
+		}
+	}
+	buf_puts(&b, "</ul>");
+	return app_page_send(r, 200, &b, &p);
+}
+
+int page_life_events(struct http_req *r)
+{
+	return events_list(r, 0);
+}
+
+int page_counter(struct http_req *r)
+{
+	return events_list(r, 1);
+}
+
+/* ---- the interview ---- */
+
+struct interview {
+	const struct lifeevent *le;
+	int staff;
+	const char *person;          /* staff: the register code, or NULL */
+	const char *action;          /* where the pages post to            */
+};
+
+static void interview_open(struct interview *iv, struct http_req *r, int staff)
+{
+	memset(iv, 0, sizeof *iv);
+	iv->le = event_of(r);
+	iv->staff = staff;
+	if (iv->le)
+		iv->action = arena_printf(r->arena, staff ? "/staff/counter/%s" : "/life-events/%s",
+					  iv->le->id);
+}
+
+static int render_question_page(struct http_req *r, int status, const struct interview *iv,
+				int page, const json_t *answers, const struct forms_result *errs,
+				const json_t *norm, const char *notice)
+{
+	const struct forms_def *d = iv->le->interview;
+	const char *lang = lang_of(r);
+	struct form_view v = { .d = d, .page = page, .answers = answers, .norm = norm,
+			       .errors = errs, .lang = lang, .today = form_today(app_now()) };
+	const char *title = arena_printf(r->arena, "%s — %s (%d/%d)",
+					 forms_text_get(&iv->le->title, lang),
+					 forms_text_get(&d->pages[page].title, lang), page + 1, d->npages);
+	if (errs && form_page_errors(d, errs, page))
+		title = arena_printf(r->arena, "%s: %s", L(r, "入力内容を確認してください",
+							   "Check your answers"), title);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, title, NULL, NULL);
+	form_render_error_summary(&b, &v);
+	if (notice)
+		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", notice);
+	if (page == 0 && iv->le->description.ja)
+		html_printf(&b, "<p>%s</p>", forms_text_get(&iv->le->description, lang));
+	html_printf(&b, "<form method=\"post\" action=\"%s\" novalidate>"
+		    "<input type=\"hidden\" name=\"_page\" value=\"%d\">", iv->action, page);
+	if (iv->staff)
+		html_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", app_req(r)->csrf);
+	if (iv->person)
+		html_printf(&b, "<input type=\"hidden\" name=\"person\" value=\"%s\">", iv->person);
+	hidden_state(&b, answers);
+	struct err e;
+	if (form_render_page(&b, &v, &e) != 0) {
+		buf_done(&b);
+		return http_send_error(r, ERR_INTERNAL, NULL, NULL, e.detail);
+	}
+	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\""
+		    " name=\"_action\" value=\"next\">%s</button>", L(r, "次へ", "Continue"));
+	if (page > 0)
+		html_printf(&b, "<button type=\"submit\" class=\"button-secondary\" name=\"_action\""
+			    " value=\"back\">%s</button>", L(r, "戻る", "Back"));
+	buf_puts(&b, "</div></form>");
+	return app_page_send(r, status, &b, &p);
+}
+
+/* the latest published definition of a code for this tenant, or NULL */
+static const struct forms_def *published(struct http_req *r, const char *code)
+{
+	struct forms_def *d = NULL;
+	struct err e;
+	if (forms_load_version(&d, NULL, r->arena, app_store(r), app_req(r)->tenant.code,
+			       code, 0, &e) != 0)
+		return NULL;
+	return d;
+}
+
+static int render_result(struct http_req *r, const struct interview *iv,
+			 const json_t *answers, const struct lifeevent_choice *c)
+{
+	const char *lang = lang_of(r);
+	const struct lifeevent *le = iv->le;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, arena_printf(r->arena, "%s — %s", forms_text_get(&le->title, lang),
+					      L(r, "必要な手続", "Procedures that apply")), NULL, NULL);
+	char csrf[AUTH_CSRF_LEN + 1] = "";
+	int can_start = iv->staff ? 1 : app_resident_csrf(csrf, r);
+	html_printf(&b, "<p>%s</p>", L(r, "回答から、次の手続が必要と考えられます。チェックを外すと、その手続は行いません。",
+				       "From your answers, these procedures apply. Untick one to leave it out."));
+	html_printf(&b, "<form method=\"post\" action=\"%s\">",
+		    iv->staff ? arena_printf(r->arena, "/staff/counter/%s/pdf", le->id)
+			      : arena_printf(r->arena, "/life-events/%s/start", le->id));
+	html_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    iv->staff ? app_req(r)->csrf : csrf);
+	if (iv->person)
+		html_printf(&b, "<input type=\"hidden\" name=\"person\" value=\"%s\">", iv->person);
+	hidden_state(&b, answers);
+	html_printf(&b, "<fieldset><legend>%s</legend><ul class=\"procedure-choices\">",
+		    L(r, "申請する手続", "Procedures to apply for"));
+	int shown = 0;
+	for (int i = 0; i < le->nprocedures; i++) {
+		const struct lifeevent_procedure *lp = c[i].procedure;
+		const struct forms_def *d = published(r, lp->code);
+		if (!d)
+			continue;                  /* not offered by this ward */
+		shown++;
+		html_printf(&b, "<li><input type=\"checkbox\" id=\"proc-%s\" name=\"procedure\""
+			    " value=\"%s\"%S aria-describedby=\"why-%s\"> <label for=\"proc-%s\">%s</label>"
+			    "<p id=\"why-%s\" class=\"hint\">%s%s</p></li>",
+			    lp->code, lp->code, c[i].applies ? " checked" : "", lp->code, lp->code,
+			    forms_text_get(&d->title, lang), lp->code,
+			    c[i].applies ? "" : L(r, "（回答からは不要と考えられます）",
+						  "(your answers suggest it does not apply) "),
+			    forms_text_get(&lp->why, lang));
+	}
+	buf_puts(&b, "</ul></fieldset>");
+	if (shown == 0)
+		html_printf(&b, "<p>%s</p>", L(r, "この区では該当する手続をオンラインで受け付けていません。",
+					       "None of these procedures is offered online here."));
+	else if (iv->staff)
+		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
+			    L(r, "記入済みの申請書を印刷（PDF）", "Print the filled-in forms (PDF)"));
+	else if (can_start)
+		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
+			    L(r, "これらの申請を始める", "Start these applications"));
+	buf_puts(&b, "</form>");
+	if (!iv->staff && !can_start && shown)
+		html_printf(&b, "<p>%s <a href=\"/resident/login?next=/life-events/%s\">%s</a></p>",
+			    L(r, "申請するにはログインしてください（ログイン後にもう一度質問に答えます）。",
+			      "Log in to apply (you answer the questions again after logging in)."),
+			    le->id, L(r, "ログイン", "Log in"));
+	return app_page_send(r, 200, &b, &p);
+}
+
+static int interview_get(struct http_req *r, int staff)
+{
+	struct interview iv;
+	interview_open(&iv, r, staff);
+	if (!iv.le)
+		return not_found(r);
+	iv.person = staff ? http_param(r, "person") : NULL;
+	if (iv.person && !iv.person[0])
+		iv.person = NULL;
+	int first = forms_first_page(iv.le->interview, NULL, form_today(app_now()));
+	json_t *empty = app_json_own(r, json_object());
+	if (!empty)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	return render_question_page(r, 200, &iv, first < 0 ? 0 : first, empty, NULL, NULL, NULL);
+}
+
+static int interview_post(struct http_req *r, int staff)
+{
+	struct interview iv;
+	interview_open(&iv, r, staff);
+	if (!iv.le)
+		return not_found(r);
+	struct pairs pr;
+	struct err e;
+	int rc = read_pairs(&pr, r, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (staff) {
+		iv.person = pair(&pr, "person");
+		if (iv.person && (!iv.person[0] || v_person(iv.person, strlen(iv.person))))
+			iv.person = NULL;
+	}
+	const struct forms_def *d = iv.le->interview;
+	const char *pg = pair(&pr, "_page");
+	int page = pg ? atoi(pg) : 0;
+	if (page < 0 || page >= d->npages)
+		page = 0;
+	json_t *prev = state_of(r, &pr);
+	if (!prev)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	json_t *answers = NULL;
+	struct form_action act;
+	rc = form_parse_page(&answers, &act, r->arena, d, page, prev, NULL, pr.names, pr.values,
+			     pr.n, NULL, 0, &e);
+	if (rc)
+		return http_send_error(r, rc, "回答を読み取れませんでした。",
+				       "The answers could not be read.", e.detail);
+	struct jp_date today = form_today(app_now());
+	struct forms_result res;
+	if ((rc = forms_validate_upto(&res, r->arena, d, answers, page, today, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (act.kind == FORM_ACT_ADD || act.kind == FORM_ACT_REMOVE)
+		return render_question_page(r, 200, &iv, page, answers, NULL, res.answers, NULL);
+	if (act.kind == FORM_ACT_BACK) {
+		/* the page shown before this one on the route so far */
+		int back = 0;
+		for (int i = 0; i < res.npath; i++)
+			if (res.path[i] == page && i > 0)
+				back = res.path[i - 1];
+		return render_question_page(r, 200, &iv, back, answers, NULL, res.answers, NULL);
+	}
+	/* a question that this page's answers brought up: ask it first,
+	 * without calling it an error */
+	if (form_page_unseen(d, page, res.answers, pr.names, pr.values, pr.n, today))
+		return render_question_page(r, 200, &iv, page, answers, NULL, res.answers,
+					    L(r, "回答に応じて質問が追加されました。", "More questions follow from your answers."));
+	int ep = form_error_page(d, &res);
+	if (ep >= 0 && ep <= page)
+		return render_question_page(r, 400, &iv, ep, answers, &res, res.answers, NULL);
+	if (res.next >= 0)
+		return render_question_page(r, 200, &iv, res.next, answers, NULL, res.answers, NULL);
+	/* the end: the whole interview decides */
+	struct lifeevent_choice *c;
+	rc = lifeevent_decide(&c, &res, r->arena, iv.le, answers, today, &e);
+	if (rc == ERR_INVALID && res.nerrors) {
+		ep = form_error_page(d, &res);
+		return render_question_page(r, 400, &iv, ep >= 0 ? ep : 0, answers, &res, res.answers,
+					    NULL);
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return render_result(r, &iv, answers, c);
+}
+
+int page_life_event(struct http_req *r)
+{
+	return interview_get(r, 0);
+}
+
+int page_life_event_post(struct http_req *r)
+{
+	return interview_post(r, 0);
+}
+
+int page_counter_event(struct http_req *r)
+{
+	return interview_get(r, 1);
+}
+
+int page_counter_event_post(struct http_req *r)
+{
+	return interview_post(r, 1);
+}
+
+/* The chosen procedures after the interview: validated again, and only
+ * those ticked, listed by the event and published.  *shared gets the
+ * normalised interview answers. */
+struct chosen {
+	const char **codes;
+	const struct forms_def **defs;
+	int n;
+	json_t *shared;
+};
+
+static int choose(struct chosen *ch, struct http_req *r, const struct lifeevent *le,
+		  const struct pairs *pr, struct forms_result *res, struct err *e)
+{
+	memset(ch, 0, sizeof *ch);
+	json_t *answers = state_of(r, pr);
+	if (!answers)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	struct lifeevent_choice *c;
+	int rc = lifeevent_decide(&c, res, r->arena, le, answers, form_today(app_now()), e);
+	if (rc)
+		return rc;
+	ch->codes = arena_alloc(r->arena, (size_t)le->nprocedures * sizeof *ch->codes);
+	ch->defs = arena_alloc(r->arena, (size_t)le->nprocedures * sizeof *ch->defs);
+	if (!ch->codes || !ch->defs)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (int i = 0; i < le->nprocedures; i++) {
+		const char *code = le->procedures[i].code;
+		int ticked = 0;
+		for (int k = 0; k < pr->n; k++)
+			if (strcmp(pr->names[k], "procedure") == 0 && strcmp(pr->values[k], code) == 0)
+				ticked = 1;
+		if (!ticked)
+			continue;
+		const struct forms_def *d = published(r, code);
+		if (!d)
+			continue;
+		ch->codes[ch->n] = code;
+		ch->defs[ch->n++] = d;
+	}
+	ch->shared = res->answers;
+	if (ch->n == 0)
+		return err_set(e, ERR_INVALID, "no procedure chosen");
+	return 0;
+}
+
+/* the register's prefill for every chosen procedure, merged (the first
+ * procedure asking a field decides), then the interview's answers */
+static int merge_prefill(json_t **answers, json_t **sources, struct http_req *r,
+			 const struct chosen *ch, const json_t *juki, struct err *e)
+{
+	json_t *ans = app_json_own(r, json_object()), *src = app_json_own(r, json_object());
+	if (!ans || !src)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	for (int i = 0; juki && i < ch->n; i++) {
+		json_t *pa = NULL, *ps = NULL;
+		int rc = forms_prefill(&pa, &ps, r->arena, ch->defs[i], juki, NULL, e);
+		if (rc)
+			return rc;
+		const char *k;
+		json_t *v;
+		json_object_foreach(pa, k, v) {
+			if (!json_object_get(ans, k)) {
+				json_object_set(ans, k, v);
+				json_t *s = json_object_get(ps, k);
+				if (s)
+					json_object_set(src, k, s);
+			}
+		}
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(ch->shared, k, v) {
+		if (!json_object_get(src, k))
+			json_object_set(ans, k, v);
+	}
+	*answers = ans;
+	*sources = src;
+	return 0;
+}
+
+static void resident_of(struct apply_actor *w, struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	memset(w, 0, sizeof *w);
+	w->kind = APPLY_RESIDENT;
+	w->id = q->ses.account_id;
+	w->tenant = q->tenant.code;
+}
+
+int page_life_event_start(struct http_req *r)
+{
+	const struct lifeevent *le = event_of(r);
+	if (!le)
+		return not_found(r);
+	struct pairs pr;
+	struct err e;
+	int rc = read_pairs(&pr, r, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct chosen ch;
+	struct forms_result res;
+	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
+		return http_send_error(r, rc, "申請する手続を選んでください（質問の回答も確認してください）。",
+				       "Choose the procedures to apply for (and check the answers).",
+				       e.detail);
+	struct apply_actor who;
+	resident_of(&who, r);
+	json_t *juki = NULL;
+	if (registry_person_json(&juki, app_store(r), who.tenant, who.id, &e) == 0) {
+		if (!app_json_own(r, juki))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	} else {
+		juki = NULL;
+	}
+	json_t *answers = NULL, *sources = NULL;
+	if ((rc = merge_prefill(&answers, &sources, r, &ch, juki, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int64_t bid;
+	rc = apply_bundle_create(&bid, app_store(r), &who, le->id, ch.codes, ch.n, answers, sources,
+				 app_now(), &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)bid);
+	app_audit(r, AUDIT_A_WRITE, "apply.bundle.created", id, AUDIT_R_OK);
+	return http_redirect(r, 303, arena_printf(r->arena, "/bundles/%lld", (long long)bid));
+}
+
+/* ---- a resident's bundle ---- */
+
+static int64_t id_param(struct http_req *r)
+{
+	const char *v = http_param(r, "id");
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* the bundle page; sig_error: why the signature was not accepted */
+static int render_bundle(struct http_req *r, int status, int64_t bid, const char *notice,
+			 int64_t bad_draft, const char *sig_error)
+{
+	enum html_lang l = app_req(r)->lang;
+	const char *lang = lang_of(r);
+	struct apply_actor who;
+	resident_of(&who, r);
+	struct err e;
+	struct apply_draft *drafts;
+	int nd;
+	int rc = apply_drafts_list(&drafts, &nd, r->arena, app_store(r), &who, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct apply_filter f;
+	memset(&f, 0, sizeof f);
+	f.assignee = -1;
+	f.limit = APPLY_PAGE_MAX;
+	f.now = app_now();
+	struct apply_submission *subs;
+	int ns;
+	if ((rc = apply_list(&subs, &ns, r->arena, app_store(r), &who, &f, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int mine = 0;
+	for (int i = 0; i < nd; i++)
+		mine += drafts[i].bundle_id == bid;
+	for (int i = 0; i < ns; i++)
+		mine += subs[i].bundle_id == bid;
+	if (!mine)
+		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "bundle not found");
+	struct html_page p;
+	struct buf b;
+	const char *page_title = L(r, "まとめて申請", "Apply together");
+	if (sig_error)
+		page_title = arena_printf(r->arena, "%s: %s", html_t(l, "form.error"), page_title);
+	app_page_open(&b, &p, r, page_title, NULL, NULL);
+	if (sig_error) {
+		const char *ids[] = { "signature" }, *msgs[] = { sig_error };
+		html_error_summary(&b, l, ids, msgs, 1);
+	}
+	if (notice)
+		html_printf(&b, "<div class=\"notice\" role=\"alert\"><p>%s</p></div>", notice);
+	int open = 0, ready = 0, need_sig = 0, may_sig = 0;
+	struct jp_date today = form_today(app_now());
+	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    L(r, "この申請に含まれる手続", "The procedures in this application"),
+		    L(r, "手続", "Procedure"), L(r, "状況", "Status"), L(r, "操作", "Action"));
+	for (int i = 0; i < nd; i++) {
+		const struct apply_draft *dr = &drafts[i];
+		if (dr->bundle_id != bid)
+			continue;
+		open++;
+		struct forms_def *d = NULL;
+		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant, dr->procedure,
+				       dr->version, &e) != 0)
+			continue;
+		struct forms_result vr;
+		int ok = forms_validate(&vr, r->arena, d, dr->answers, today, &e) == 0 &&
+			 vr.nerrors == 0 && vr.exit < 0;
+		ready += ok;
+		need_sig |= d->signature && strcmp(d->signature, "required") == 0;
+		may_sig |= d->signature && strcmp(d->signature, "none") != 0;
+		int first = forms_first_page(d, dr->answers, today);
+		html_printf(&b, "<tr%S><th scope=\"row\">%s</th><td>%s</td>"
+			    "<td><a href=\"/drafts/%ld/page/%d\">%s</a></td></tr>",
+			    dr->id == bad_draft ? " class=\"needs-attention\"" : "",
+			    forms_text_get(&d->title, lang),
+			    ok ? L(r, "入力済み", "Ready") : L(r, "入力が必要です", "Needs your answers"),
+			    (long)dr->id, first < 0 ? 0 : first,
+			    ok ? L(r, "確認・修正する", "Check or change") : L(r, "入力する", "Fill in"));
+	}
+	for (int i = 0; i < ns; i++) {
+		if (subs[i].bundle_id != bid)
+			continue;
+		struct forms_def *d = NULL;
+		const char *title = subs[i].procedure;
+		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant,
+				       subs[i].procedure, subs[i].version, &e) == 0)
+			title = forms_text_get(&d->title, lang);
+		html_printf(&b, "<tr><th scope=\"row\">%s</th><td>%s %s</td>"
+			    "<td><a href=\"/submissions/%s\">%s</a></td></tr>", title,
+			    L(r, "申請済み 受付番号", "Submitted, receipt"), subs[i].receipt,
+			    subs[i].receipt, L(r, "状況を見る", "See its status"));
+	}
+	buf_puts(&b, "</tbody></table>");
+	if (open) {
+		html_printf(&b, "<form method=\"post\" action=\"/bundles/%ld/submit\" novalidate%S>"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)bid,
+			    may_sig ? " enctype=\"multipart/form-data\"" : "", app_req(r)->csrf);
+		if (may_sig) {
+			/* one signature over the whole bundle (its manifest names
+			 * every application's own canonical form) */
+			html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><p>%s</p><ol>"
+				    "<li><a href=\"/bundles/%ld/canonical\" download>%s</a></li>"
+				    "<li>%s</li><li>%s</li></ol>"
+				    "<div class=\"field%S\"><label for=\"signature\">%s%S</label>",
+				    html_t(l, "apply.sig_title"),
+				    L(r, "署名は1回で、この申請に含まれるすべての手続に対するものになります。",
+				      "One signature covers every procedure in this application."),
+				    (long)bid, html_t(l, "apply.sig_download"), html_t(l, "apply.sig_sign"),
+				    html_t(l, "apply.sig_upload"), sig_error ? " field-error" : "",
+				    html_t(l, "apply.sig_file"),
+				    need_sig ? arena_printf(r->arena, " <span class=\"required\">%s</span>",
+							    html_t(l, "form.required")) : "");
+			if (sig_error)
+				html_printf(&b, "<p id=\"signature-error\" class=\"error-message\">%s</p>",
+					    sig_error);
+			html_printf(&b, "<input class=\"file-upload\" type=\"file\" id=\"signature\" "
+				    "name=\"signature\" accept=\".p7s,application/pkcs7-signature\"%S>"
+				    "</div></section>",
+				    sig_error ? " aria-describedby=\"signature-error\" aria-invalid=\"true\"" : "");
+		}
+		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
+			    ready == open ? L(r, "すべての手続の入力が済みました。まとめて申請できます。",
+					      "Every procedure is ready: apply for them together.")
+					  : L(r, "「入力が必要です」の手続に入力してから申請してください。",
+					      "Fill in the procedures that need your answers, then apply."),
+			    L(r, "まとめて申請する", "Apply for all of them"));
+	}
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_bundle(struct http_req *r)
+{
+	return render_bundle(r, 200, id_param(r), NULL, 0, NULL);
+}
+
+static void bundle_mail(struct http_req *r, const struct apply_submission *subs, int n)
+{
+	struct app_req *q = app_req(r);
+	char email[AUTH_EMAIL_MAX + 1];
+	int active = 0;
+	struct err e;
+	if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
+		return;
+	struct buf body;
+	buf_init(&body, 16384);
+	buf_printf(&body, "%s\n\nまとめて申請した %d 件の手続を受け付けました。受付番号:\n", q->tenant.name_ja, n);
+	for (int i = 0; i < n; i++)
+		buf_printf(&body, "  %s\n", subs[i].receipt);
+	buf_printf(&body, "\nWe received your %d applications. Receipt numbers are listed above.\n"
+		   "状況はマイページで確認できます。 Check their status on My page.\n", n);
+	if (mail_enqueue(app_store(r), q->tenant.code, email,
+			 "申請を受け付けました / Applications received", buf_cstr(&body),
+			 app_now(), &e) != 0)
+		log_error("bundle mail not queued", "detail", e.detail);
+	buf_done(&body);
+}
+
+/* the signature file of a bundle checked over its manifest as it is now:
+ * 0 with *sig and msha filled; else the page to answer with (its status
+ * in *rc_page) */
+static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_page,
+			 struct http_req *r, const struct apply_actor *who, int64_t bid,
+			 const struct http_part *sp, int64_t now)
+{
+	enum html_lang l = app_req(r)->lang;
+	char *m;
+	size_t mlen;
+	int64_t bad = 0;
+	struct forms_result fr;
+	struct err e;
+	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), who, bid,
+					now, &e);
+	if (rc == ERR_INVALID && bad) {
+		*rc_page = render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
+							"A procedure still needs your answers (marked). Nothing has been sent yet."),
+					 bad, NULL);
+		return rc;
+	}
+	if (rc) {
+		*rc_page = http_send_error(r, rc, NULL, NULL, e.detail);
+		return rc;
+	}
+	forms_sha256_hex(msha, m, mlen);
+	struct sign_result sres;
+	memset(&sres, 0, sizeof sres);
+	rc = sign_verify(&sres, app_trust(r), m, mlen, sp->data, sp->len, now, &e);
+	struct buf der;
+	buf_init(&der, SIGN_CMS_MAX);
+	if (rc == 0 && (rc = sign_cms_der(&der, sp->data, sp->len, &e)) == 0) {
+		void *copy = arena_alloc(r->arena, der.len ? der.len : 1);
+		if (copy)
+			memcpy(copy, der.data, der.len);
+		*sig = (struct apply_signature){
+			.serial = arena_strdup(r->arena, sres.serial),
+			.subject = arena_strdup(r->arena, sres.subject),
+			.issuer = arena_strdup(r->arena, sres.issuer),
+			.not_after = sres.not_after, .cms = copy, .cms_len = der.len,
+		};
+		if (!copy)
+			rc = err_set(&e, ERR_NOMEM, "out of memory");
+	}
+	buf_done(&der);
+	if (rc == 0)
+		return 0;
+	log_info("signature refused", "bundle", arena_printf(r->arena, "%lld", (long long)bid),
+		 "reason", sign_reason_name(sres.reason), "detail", e.detail);
+	const char *why = html_t(l, "apply.sig_unavailable");
+	if (sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
+		why = arena_printf(r->arena, "%s %s", html_t(l, "apply.sig_refused"),
+				   sign_reason_message(sres.reason, lang_of(r)));
+	*rc_page = render_bundle(r, 400, bid, NULL, 0, why);
+	return rc;
+}
+
+int page_bundle_canonical(struct http_req *r)
+{
+	int64_t bid = id_param(r);
+	struct apply_actor who;
+	resident_of(&who, r);
+	char *m;
+	size_t mlen;
+	int64_t bad = 0;
+	struct forms_result fr;
+	struct err e;
+	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), &who, bid,
+					app_now(), &e);
+	if (rc == ERR_INVALID && bad)
+		return render_bundle(r, 422, bid, L(r, "署名する前に、印の付いた手続を入力してください。",
+						   "Fill in the marked procedure before signing."), bad, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "attachment; filename=\"bundle-%lld.json\"", (long long)bid));
+	return http_send(r, 200, "application/json", m, mlen);
+}
+
+int page_bundle_submit(struct http_req *r)
+{
+	enum html_lang l = app_req(r)->lang;
+	int64_t bid = id_param(r);
+	struct apply_actor who;
+	resident_of(&who, r);
+	struct apply_submission *subs;
+	int n = 0;
+	int64_t bad = 0, now = app_now();
+	struct forms_result res;
+	struct err e;
+	struct apply_signature sig;
+	struct apply_bundle_sig bs = { 0 };
+	char msha[65];
+	const struct http_part *sp = http_file(r, "signature");
+	if (sp && sp->len) {
+		int page_rc = 0;
+		if (bundle_verify(&sig, msha, &page_rc, r, &who, bid, sp, now))
+			return page_rc;
+		bs.sig = &sig;
+		bs.manifest_sha256 = msha;
+	}
+	/* the submissions and their audit records commit together or not at
+	 * all (apply_bundle_submit joins the transaction open here) */
+	struct store *st = app_store(r);
+	struct app_actor aa;
+	app_actor_of(&aa, r);
+	int rc = store_begin(st, &e);
+	if (rc == 0) {
+		rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, st, &who, bid,
+					 bs.sig ? &bs : NULL, now, &e);
+		for (int i = 0; rc == 0 && i < n; i++)
+			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.submitted",
+					  subs[i].receipt, AUDIT_R_OK, &e);
+		if (rc == 0)
+			rc = store_commit(st, &e);
+		else
+			store_rollback(st);
+	}
+	/* once only, checked by src/svc/apply for every path */
+	if (rc == ERR_INVALID && apply_registry_problem(&res))
+		return app_registry_refused(r, &res, &e);
+	if (rc == ERR_INVALID && bad)
+		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
+						   "A procedure still needs your answers (marked). Nothing has been sent yet."),
+				     bad, NULL);
+	if (rc == ERR_CONFLICT && bs.stale)
+		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));
+	if (rc == ERR_AUTH && bad)
+		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	bundle_mail(r, subs, n);
+	return http_redirect(r, 303, arena_printf(r->arena, "/bundles/%lld", (long long)bid));
+}
+
+/* ---- 書かない窓口: the filled forms as one PDF ---- */
+
+static void answer_lines(struct lifeevent_pdf_line **out, int *n, int *cap, struct arena *a,
+			 const struct forms_field *fs, int nf, const json_t *vals, int depth)
+{
+	for (int i = 0; i < nf; i++) {
+		const struct forms_field *f = &fs[i];
+		if (f->type == FORMS_T_INFO || f->type == FORMS_T_DECLARATION)
+			continue;
+		const json_t *v = json_is_object(vals) ? json_object_get(vals, f->id) : NULL;
+		if (*n >= *cap) {
+			int nc = *cap ? *cap * 2 : 64;
+			struct lifeevent_pdf_line *nl = arena_alloc(a, (size_t)nc * sizeof *nl);
+			if (!nl)
+				return;
+			if (*n)
+				memcpy(nl, *out, (size_t)*n * sizeof *nl);
+			*out = nl;
+			*cap = nc;
+		}
+		struct lifeevent_pdf_line *ln = &(*out)[(*n)++];
+		ln->label = arena_printf(a, "%s / %s", f->label.ja, f->label.en);
+		ln->depth = depth;
+		ln->blank = v == NULL;
+		if (!v) {
+			ln->value = "";
+			continue;
+		}
+		if (f->type == FORMS_T_GROUP) {
+			ln->value = arena_printf(a, "%d", (int)json_array_size(v));
+			size_t k;
+			const json_t *it;
+			json_array_foreach(v, k, it)
+				answer_lines(out, n, cap, a, f->fields, f->nfields, it, depth + 1);
+			continue;
+		}
+		struct buf t;
+		buf_init(&t, 1u << 16);
+		form_value_text(&t, f, v, "ja", 1);
+		ln->value = arena_strdup(a, buf_cstr(&t));
+		buf_done(&t);
+	}
+}
+
+/* The forms PDF is rendered on the blocking pool (Pango and Cairo take
+ * tens to hundreds of milliseconds, which would hold up every connection
+ * of the event loop); the job carries the document in an arena of its
+ * own, since the request's may be gone when the rendering ends. */
+struct counter_job {
+	struct arena *a;                 /* the document                   */
+	struct lifeevent_pdf_doc doc;
+	char event[64];                  /* for the file name              */
+	char audit_detail[160];          /* the event and the register code */
+	char *pdf;
+	size_t len;
+	int rc;
+	struct err e;
+};
+
+static void counter_work(void *arg, void *pool_ctx)
+{
+	(void)pool_ctx;
+	struct counter_job *j = arg;
+	j->rc = lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
+}
+
+static void counter_discard(void *arg)
+{
+	struct counter_job *j = arg;
+	arena_free(j->a);
+	free(j->pdf);
+}
+
+static int counter_done(struct http_req *r, void *arg)
+{
+	struct counter_job *j = arg;
+	arena_free(j->a);
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	arena_cleanup_add(r->arena, free, j->pdf);
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", j->event));
+	int rc = http_send(r, 200, "application/pdf", j->pdf, j->len);
+	/* whose register record was read, by its code (not the person's data) */
+	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf", j->audit_detail, AUDIT_R_OK);
+	return rc;
+}
+
+int page_counter_pdf(struct http_req *r)
+{
+	const struct lifeevent *le = event_of(r);
+	if (!le)
+		return not_found(r);
+	struct pairs pr;
+	struct err e;
+	int rc = read_pairs(&pr, r, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct chosen ch;
+	struct forms_result res;
+	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
+		return http_send_error(r, rc, "印刷する手続を選んでください（質問の回答も確認してください）。",
+				       "Choose the procedures to print (and check the answers).", e.detail);
+	const char *person = pair(&pr, "person");
+	json_t *juki = NULL;
+	if (person && person[0]) {
+		if (v_person(person, strlen(person)) ||
+		    registry_person_json_by_code(&juki, app_store(r), app_req(r)->tenant.code,
+						 person, &e) != 0)
+			return http_send_error(r, ERR_NOTFOUND, "その住民コードは住民基本台帳にありません。",
+					       "That register code is not in the resident register.",
+					       "register code not found");
+		if (!app_json_own(r, juki))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
+	struct counter_job j = { .a = arena_new(1u << 16) };
+	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)ch.n * sizeof *forms) : NULL;
+	if (!forms) {
+		arena_free(j.a);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
+	for (int i = 0; i < ch.n; i++) {
+		const struct forms_def *d = ch.defs[i];
+		json_t *ans = NULL, *src = NULL;
+		if (juki && (rc = forms_prefill(&ans, &src, r->arena, d, juki, NULL, &e))) {
+			arena_free(j.a);
+			return http_send_error(r, rc, NULL, NULL, e.detail);
+		}
+		if (!ans && !(ans = app_json_own(r, json_object()))) {
+			arena_free(j.a);
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+		}
+		json_t *sh = lifeevent_shared(r->arena, le, ch.shared, d);
+		const char *k;
+		json_t *v;
+		json_object_foreach(sh, k, v) {
+			if (!json_object_get(ans, k))
+				json_object_set(ans, k, v);
+		}
+		struct lifeevent_pdf_form *pf = &forms[i];
+		memset(pf, 0, sizeof *pf);
+		pf->title_ja = d->title.ja ? arena_strdup(j.a, d->title.ja) : NULL;
+		pf->title_en = d->title.en ? arena_strdup(j.a, d->title.en) : NULL;
+		pf->department = d->department ? arena_strdup(j.a, d->department) : NULL;
+		int cap = 0;
+		for (int pg = 0; pg < d->npages; pg++)
+			answer_lines(&pf->lines, &pf->nlines, &cap, j.a, d->pages[pg].fields,
+				     d->pages[pg].nfields, ans, 0);
+	}
+	j.doc = (struct lifeevent_pdf_doc){
+		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
+		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
+		.event_ja = le->title.ja ? arena_strdup(j.a, le->title.ja) : NULL,
+		.event_en = le->title.en ? arena_strdup(j.a, le->title.en) : NULL,
+		.forms = forms, .nforms = ch.n,
+	};
+	snprintf(j.event, sizeof j.event, "%s", le->id);
+	if (juki)
+		snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, person);
+	else
+		snprintf(j.audit_detail, sizeof j.audit_detail, "%s", le->id);
+	if ((rc = http_defer_owned(r, counter_work, counter_done, counter_discard, &j, sizeof j))) {
+		arena_free(j.a);
+		return http_send_error(r, rc, NULL, NULL, "counter pdf: cannot defer");
+	}
+	return 0;
+}

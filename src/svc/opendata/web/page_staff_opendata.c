@@ -1,0 +1,736 @@
+/*
+ * page_staff_opendata.c -- open data publishing in the back office
+ * (permission opendata.publish, checked by the router before any of this
+ * runs): the list of the municipality's datasets, a form to create or
+ * edit a dataset's metadata (title, description, tags, licence, update
+ * frequency, coverage, contact, organisation, groups), and the upload of a
+ * CSV as a new version of a resource.
+ *
+ * Invariants:
+ * - every change (metadata, upload) is one transaction with its audit
+ *   record and the dataset's full-text projection (opendata_search_put),
+ *   so the public search, the CKAN API and the audit trail never disagree;
+ * - an uploaded CSV is validated against the standard formats while it is
+ *   read; a file with errors is NOT published: the page shows every kept
+ *   problem by row, line and column, and the publisher fixes the file and
+ *   uploads again (warnings are published with the file, and shown);
+ * - validation and storage run on the blocking pool (http_defer), never on
+ *   the event loop.
+ *
+ * Limits: an upload is at most OPENDATA_BLOB_MAX bytes (the route's file
+ * limit); tags at most OPENDATA_TAGS_MAX of 100 bytes; the list shows the
+ * STAFF_OD_LIST newest datasets.
+ */
+#include "web/app.h"
+#include "base/util.h"
+#include "svc/opendata/opendata.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STAFF_OD_LIST 500
+#define STAFF_OD_FORMATS "data/opendata/schemas"
+
+static const char *L(const struct http_req *r, const char *ja, const char *en)
+{
+	const struct app_req *q = r->ctx;
+	return q && q->lang == HTML_EN ? en : ja;
+}
+
+static int v_name(const char *v, size_t n)
+{
+	(void)n;
+	return opendata_name_valid(v) ? 0 : ERR_INVALID;
+}
+
+/* the routes' parameters (routes.c) */
+const struct http_param_spec p_staff_od_edit[] = {
+	{ "name", HTTP_QUERY, OPENDATA_NAME_MAX, v_name, 0 },
+	{ "saved", HTTP_QUERY, 1, NULL, 0 },
+	{ "uploaded", HTTP_QUERY, 12, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+const struct http_param_spec p_staff_od_save[] = {
+	{ "new", HTTP_FORM, 1, NULL, 0 },
+	{ "name", HTTP_FORM, OPENDATA_NAME_MAX, NULL, 0 },
+	{ "title", HTTP_FORM, OPENDATA_TITLE_MAX, NULL, 0 },
+	{ "title_en", HTTP_FORM, OPENDATA_TITLE_MAX, NULL, 0 },
+	{ "notes", HTTP_FORM, OPENDATA_TEXT_MAX, NULL, HTTP_PARAM_MULTILINE },
+	{ "organization", HTTP_FORM, OPENDATA_NAME_MAX, NULL, 0 },
+	{ "license_id", HTTP_FORM, 64, NULL, 0 },
+	{ "tags", HTTP_FORM, 4000, NULL, 0 },
+	/* one checkbox per group: group_0 .. group_15 (a name may not repeat) */
+	{ "group_0", HTTP_FORM, 100, NULL, 0 }, { "group_1", HTTP_FORM, 100, NULL, 0 },
+	{ "group_2", HTTP_FORM, 100, NULL, 0 }, { "group_3", HTTP_FORM, 100, NULL, 0 },
+	{ "group_4", HTTP_FORM, 100, NULL, 0 }, { "group_5", HTTP_FORM, 100, NULL, 0 },
+	{ "group_6", HTTP_FORM, 100, NULL, 0 }, { "group_7", HTTP_FORM, 100, NULL, 0 },
+	{ "group_8", HTTP_FORM, 100, NULL, 0 }, { "group_9", HTTP_FORM, 100, NULL, 0 },
+	{ "group_10", HTTP_FORM, 100, NULL, 0 }, { "group_11", HTTP_FORM, 100, NULL, 0 },
+	{ "group_12", HTTP_FORM, 100, NULL, 0 }, { "group_13", HTTP_FORM, 100, NULL, 0 },
+	{ "group_14", HTTP_FORM, 100, NULL, 0 }, { "group_15", HTTP_FORM, 100, NULL, 0 },
+	{ "frequency", HTTP_FORM, 100, NULL, 0 },
+	{ "spatial", HTTP_FORM, 200, NULL, 0 },
+	{ "temporal_start", HTTP_FORM, 10, NULL, 0 },
+	{ "temporal_end", HTTP_FORM, 10, NULL, 0 },
+	{ "contact_name", HTTP_FORM, 200, NULL, 0 },
+	{ "contact_email", HTTP_FORM, 200, NULL, 0 },
+	{ "source_url", HTTP_FORM, 1000, NULL, 0 },
+	{ "attribution", HTTP_FORM, 500, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+const struct http_param_spec p_staff_od_upload[] = {
+	{ "name", HTTP_FORM, OPENDATA_NAME_MAX, v_name, 1 },
+	{ "target", HTTP_FORM, OPENDATA_TITLE_MAX, NULL, 0 },
+	{ "csv", HTTP_FILE, OPENDATA_BLOB_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+static const char *js(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* ---- the list ---- */
+
+int page_staff_opendata(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, L(r, "オープンデータの公開", "Open data publishing"), NULL, NULL);
+	html_printf(&b, "<p><a class=\"button\" href=\"/staff/opendata/dataset\">%s</a> "
+		    "<a href=\"/opendata\">%s</a></p>\n",
+		    L(r, "データセットを新しく作る", "Create a dataset"), L(r, "公開ページを見る", "See the public catalog"));
+	struct store_rows *rows;
+	struct err e;
+	struct store_val p[] = { sv_text(q->tenant.code) };
+	int rc = store_query(&rows, app_store(r),
+		"SELECT d.name, d.title, o.title, d.modified,"
+		" (SELECT COUNT(*) FROM opendata_resources x WHERE x.dataset_id=d.id)"
+		" FROM opendata_datasets d JOIN opendata_orgs o ON o.id=d.org_id"
+		" WHERE d.tenant=$1 AND d.state='active' ORDER BY d.modified DESC, d.name LIMIT 500", p, 1, &e);
+	if (rc) {
+		buf_done(&b);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	html_printf(&b, "<div class=\"table-scroll\"><table><caption>%s</caption><thead><tr>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
+		    L(r, "データセット（新しい順）", "Datasets (newest first)"), L(r, "タイトル", "Title"),
+		    L(r, "担当", "Publisher"), L(r, "最終更新", "Last updated"), L(r, "ファイル数", "Files"));
+	while ((rc = store_rows_next(rows, &e)) == 1) {
+		char when[24];
+		opendata_iso_time(when, store_col_int(rows, 3));
+		html_printf(&b, "<tr><td><a href=\"/staff/opendata/dataset?name=%s\">%s</a><br><small><code>%s</code></small></td>"
+			       "<td>%s</td><td>%s</td><td>%lld</td></tr>\n",
+			    store_col_text(rows, 0), store_col_text(rows, 1), store_col_text(rows, 0),
+			    store_col_text(rows, 2), when, (long long)store_col_int(rows, 4));
+	}
+	store_rows_free(rows);
+	buf_puts(&b, "</tbody></table></div>\n");
+	return app_page_send(r, 200, &b, &pg);
+}
+
+/* ---- the metadata form ---- */
+
+struct form_vals {
+	const char *name, *title, *title_en, *notes, *organization, *license_id, *tags, *groups,
+		*frequency, *spatial, *temporal_start, *temporal_end, *contact_name, *contact_email,
+		*source_url, *attribution;
+};
+
+/* values of an existing dataset (its CKAN dict) for the form */
+static void vals_of_pkg(struct http_req *r, struct form_vals *v, json_t *pkg)
+{
+	v->name = arena_strdup(r->arena, js(pkg, "name"));
+	v->title = arena_strdup(r->arena, js(pkg, "title"));
+	v->title_en = arena_strdup(r->arena, js(pkg, "title_en"));
+	v->notes = arena_strdup(r->arena, js(pkg, "notes"));
+	v->organization = arena_strdup(r->arena, js(json_object_get(pkg, "organization"), "name"));
+	v->license_id = arena_strdup(r->arena, js(pkg, "license_id"));
+	v->frequency = arena_strdup(r->arena, js(pkg, "frequency"));
+	v->spatial = arena_strdup(r->arena, js(pkg, "spatial"));
+	v->temporal_start = arena_strdup(r->arena, js(pkg, "temporal_start"));
+	v->temporal_end = arena_strdup(r->arena, js(pkg, "temporal_end"));
+	v->contact_name = arena_strdup(r->arena, js(pkg, "maintainer"));
+	v->contact_email = arena_strdup(r->arena, js(pkg, "maintainer_email"));
+	v->source_url = arena_strdup(r->arena, js(pkg, "url"));
+	v->attribution = arena_strdup(r->arena, js(pkg, "attribution"));
+	struct buf t;
+	buf_init(&t, 8192);
+	json_t *tags = json_object_get(pkg, "tags");
+	for (size_t i = 0; i < json_array_size(tags); i++)
+		buf_printf(&t, "%s%s", i ? ", " : "", js(json_array_get(tags, i), "name"));
+	v->tags = arena_strdup(r->arena, buf_cstr(&t));
+	buf_reset(&t);
+	json_t *groups = json_object_get(pkg, "groups");
+	for (size_t i = 0; i < json_array_size(groups); i++)
+		buf_printf(&t, "%s,", js(json_array_get(groups, i), "name"));
+	v->groups = arena_strdup(r->arena, buf_cstr(&t));
+	buf_done(&t);
+}
+
+static void text_field(struct buf *b, const char *id, const char *label, const char *hint,
+		       const char *type, const char *value, int maxlen, int required, const char *err_id)
+{
+	int bad = err_id && strcmp(err_id, id) == 0;
+	html_printf(b, "<div class=\"field\"><label for=\"%s\">%s%s</label>", id, label,
+		    required ? " <span class=\"required\">（必須 / required）</span>" : "");
+	if (hint)
+		html_printf(b, "<p class=\"hint\" id=\"%s-hint\">%s</p>", id, hint);
+	html_printf(b, "<input id=\"%s\" name=\"%s\" type=\"%s\" maxlength=\"%d\" value=\"%s\"%S%S",
+		    id, id + 3, type, maxlen, value ? value : "", required ? " required" : "",
+		    bad ? " aria-invalid=\"true\"" : "");
+	if (hint)
+		html_printf(b, " aria-describedby=\"%s-hint\"", id);
+	buf_puts(b, " autocomplete=\"off\"></div>\n");
+}
+
+/* the list form: organisations, licences and groups of the tenant */
+static int render_form(struct http_req *r, int status, const struct form_vals *v, int is_new,
+		       const char *err_id, const char *error, const char *notice, json_t *pkg)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, is_new ? L(r, "データセットの作成", "New dataset")
+					 : arena_printf(r->arena, "%s: %s", L(r, "データセットの編集", "Edit dataset"), v->title),
+		      err_id, error);
+	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a>%s</p>\n",
+		    L(r, "オープンデータの公開", "Open data publishing"),
+		    is_new ? "" : arena_printf(r->arena, " · <a href=\"/dataset/%s\">%s</a>", v->name,
+					       L(r, "公開ページ", "Public page")));
+	if (notice)
+		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>\n", notice);
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/opendata/dataset\" class=\"form\">"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    L(r, "説明（メタデータ）", "Metadata"), q->csrf);
+	if (is_new) {
+		buf_puts(&b, "<input type=\"hidden\" name=\"new\" value=\"1\">");
+		int bad = err_id && strcmp(err_id, "od-name") == 0;
+		html_printf(&b, "<div class=\"field\"><label for=\"od-name\">%s <span class=\"required\">（必須 / required）</span></label>"
+			       "<p class=\"hint\" id=\"od-name-hint\">%s</p>"
+			       "<input id=\"od-name\" name=\"name\" type=\"text\" maxlength=\"100\" required pattern=\"[a-z0-9_\\-]{2,100}\""
+			       " aria-describedby=\"od-name-hint\" value=\"%s\" autocomplete=\"off\"%S></div>\n",
+			    L(r, "URL 名", "URL name"),
+			    L(r, "半角英小文字・数字・-・_ の 2〜100 文字。後から変えられません。", "2-100 of a-z, 0-9, - and _; cannot be changed later."),
+			    v->name ? v->name : "", bad ? " aria-invalid=\"true\"" : "");
+	} else {
+		html_printf(&b, "<input type=\"hidden\" name=\"name\" value=\"%s\">", v->name);
+	}
+	text_field(&b, "od-title", L(r, "タイトル", "Title"), NULL, "text", v->title, OPENDATA_TITLE_MAX, 1, err_id);
+	text_field(&b, "od-title_en", L(r, "タイトル（英語）", "Title in English"), NULL, "text", v->title_en, OPENDATA_TITLE_MAX, 0, err_id);
+	html_printf(&b, "<div class=\"field\"><label for=\"od-notes\">%s</label>"
+		       "<textarea id=\"od-notes\" name=\"notes\" rows=\"5\" maxlength=\"%d\">%s</textarea></div>\n",
+		    L(r, "説明", "Description"), OPENDATA_TEXT_MAX, v->notes ? v->notes : "");
+	/* organisation */
+	struct store_rows *rows;
+	struct err e;
+	struct store_val tp[] = { sv_text(q->tenant.code) };
+	html_printf(&b, "<div class=\"field\"><label for=\"od-organization\">%s <span class=\"required\">（必須 / required）</span></label>"
+		       "<select id=\"od-organization\" name=\"organization\" required%S>",
+		    L(r, "担当（組織）", "Publisher (organisation)"),
+		    err_id && strcmp(err_id, "od-organization") == 0 ? " aria-invalid=\"true\"" : "");
+	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=1 ORDER BY title", tp, 1, &e) == 0) {
+		while (store_rows_next(rows, &e) == 1)
+			html_printf(&b, "<option value=\"%s\"%S>%s</option>", store_col_text(rows, 0),
+				    v->organization && strcmp(v->organization, store_col_text(rows, 0)) == 0 ? " selected" : "",
+				    store_col_text(rows, 1));
+		store_rows_free(rows);
+	}
+	buf_puts(&b, "</select></div>\n");
+	/* licence: the built-in table (seeded for the tenant on save) */
+	html_printf(&b, "<div class=\"field\"><label for=\"od-license_id\">%s <span class=\"required\">（必須 / required）</span></label>"
+		       "<select id=\"od-license_id\" name=\"license_id\" required>",
+		    L(r, "ライセンス", "Licence"));
+	int nl = 0;
+	const struct opendata_license *lic = opendata_licenses_builtin(&nl);
+	for (int i = 0; i < nl; i++)
+		html_printf(&b, "<option value=\"%s\"%S>%s</option>", lic[i].id,
+			    (v->license_id && strcmp(v->license_id, lic[i].id) == 0) ||
+			    ((!v->license_id || !*v->license_id) && strcmp(lic[i].id, "cc-by-4.0") == 0) ? " selected" : "",
+			    q->lang == HTML_EN ? lic[i].title_en : lic[i].title_ja);
+	buf_puts(&b, "</select></div>\n");
+	text_field(&b, "od-tags", L(r, "タグ（「,」または「、」で区切る）", "Tags (separated by commas)"), NULL, "text",
+		   v->tags, 4000, 0, err_id);
+	/* groups */
+	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=0 ORDER BY title", tp, 1, &e) == 0) {
+		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", L(r, "分野（グループ）", "Groups"));
+		int k = 0;
+		while (store_rows_next(rows, &e) == 1) {
+			const char *g = store_col_text(rows, 0);
+			char needle[128];
+			snprintf(needle, sizeof needle, "%s,", g);
+			int on = v->groups && (strncmp(v->groups, needle, strlen(needle)) == 0 ||
+					       strstr(v->groups, arena_printf(r->arena, ",%s", needle)));
+			if (k < OPENDATA_GROUPS_MAX)
+				html_printf(&b, "<div><input type=\"checkbox\" id=\"od-group-%d\" name=\"group_%d\" value=\"%s\"%S> "
+					       "<label class=\"inline\" for=\"od-group-%d\">%s</label></div>",
+					    k, k, g, on ? " checked" : "", k, store_col_text(rows, 1));
+			k++;
+		}
+		store_rows_free(rows);
+		buf_puts(&b, "</fieldset>\n");
+	}
+	text_field(&b, "od-frequency", L(r, "更新頻度", "Update frequency"), NULL, "text", v->frequency, 100, 0, err_id);
+	text_field(&b, "od-spatial", L(r, "対象地域", "Spatial coverage"), NULL, "text", v->spatial, 200, 0, err_id);
+	text_field(&b, "od-temporal_start", L(r, "対象期間（開始）", "Temporal coverage from"), NULL, "date", v->temporal_start, 10, 0, err_id);
+	text_field(&b, "od-temporal_end", L(r, "対象期間（終了）", "Temporal coverage to"), NULL, "date", v->temporal_end, 10, 0, err_id);
+	text_field(&b, "od-contact_name", L(r, "問い合わせ先", "Contact"), NULL, "text", v->contact_name, 200, 0, err_id);
+	text_field(&b, "od-contact_email", L(r, "問い合わせ先のメール", "Contact e-mail"), NULL, "email", v->contact_email, 200, 0, err_id);
+	text_field(&b, "od-source_url", L(r, "原典の URL", "Source URL"), NULL, "url", v->source_url, 1000, 0, err_id);
+	text_field(&b, "od-attribution", L(r, "出典の表示", "Attribution"), NULL, "text", v->attribution, 500, 0, err_id);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    is_new ? L(r, "作成する", "Create") : L(r, "保存する", "Save"));
+
+	if (!is_new && pkg) {
+		/* the files, each with its versions and last report */
+		json_t *res = json_object_get(pkg, "resources");
+		html_printf(&b, "<h2 id=\"files-h\">%s</h2><div class=\"table-scroll\"><table><caption>%s</caption><thead><tr>"
+			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			    L(r, "ファイル", "Files"), L(r, "公開中のファイル", "Published files"), L(r, "名前", "Name"),
+			    L(r, "形式", "Format"), L(r, "版", "Version"), L(r, "検査結果", "Validation"));
+		for (size_t i = 0; i < json_array_size(res); i++) {
+			json_t *x = json_array_get(res, i), *val = json_object_get(x, "validation");
+			const char *path = strstr(js(x, "url"), "/dataset/");
+			html_printf(&b, "<tr><td><a href=\"%s\">%s</a></td><td>%s</td><td>%ld</td><td>", path ? path : js(x, "url"),
+				    js(x, "name"), js(x, "format"), (long)json_integer_value(json_object_get(x, "version")));
+			if (val)
+				html_printf(&b, "%s %ld / %s %ld", L(r, "エラー", "errors"),
+					    (long)json_integer_value(json_object_get(val, "errors")), L(r, "警告", "warnings"),
+					    (long)json_integer_value(json_object_get(val, "warnings")));
+			buf_puts(&b, "</td></tr>");
+		}
+		buf_puts(&b, "</tbody></table></div>\n");
+		/* the upload form */
+		html_printf(&b, "<h2 id=\"upload-h\">%s</h2><p>%s</p>"
+			       "<form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
+			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
+			       "<div class=\"field\"><label for=\"od-target\">%s</label><select id=\"od-target\" name=\"target\">",
+			    L(r, "CSV のアップロード", "Upload a CSV"),
+			    L(r, "同じ名前のファイルの新しい版になります。誤りがあると公開せず、行と列を示します。",
+			      "It becomes a new version of the file of that name. A file with errors is not published: the rows and columns are shown."),
+			    q->csrf, v->name, L(r, "どのファイルの新しい版か", "New version of"));
+		for (size_t i = 0; i < json_array_size(res); i++) {
+			json_t *x = json_array_get(res, i);
+			if (strcmp(js(x, "format"), "CSV") == 0)
+				html_printf(&b, "<option value=\"%s\">%s</option>", js(x, "name"), js(x, "name"));
+		}
+		html_printf(&b, "<option value=\"\">%s</option></select></div>"
+			       "<div class=\"field\"><label for=\"od-csv\">%s <span class=\"required\">（必須 / required）</span></label>"
+			       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required%S></div>"
+			       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+			    L(r, "新しいファイル（アップロードするファイルの名前）", "A new file (the uploaded file's name)"),
+			    L(r, "CSV ファイル", "CSV file"), err_id && strcmp(err_id, "od-csv") == 0 ? " aria-invalid=\"true\"" : "",
+			    L(r, "アップロードして公開", "Upload and publish"));
+	}
+	return app_page_send(r, status, &b, &pg);
+}
+
+int page_staff_opendata_edit(struct http_req *r)
+{
+	const char *name = http_param(r, "name");
+	struct form_vals v = { 0 };
+	if (!name)
+		return render_form(r, 200, &v, 1, NULL, NULL, NULL, NULL);
+	struct opendata_ctx c = { .s = app_store(r), .tenant = app_req(r)->tenant.code, .base = "" };
+	json_t *pkg = NULL;
+	struct err e;
+	int rc = opendata_package(&pkg, &c, name, &e);
+	if (rc == ERR_NOTFOUND)
+		return http_send_error(r, rc, "データセットが見つかりません。", "The dataset was not found.", NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	vals_of_pkg(r, &v, pkg);
+	const char *notice = NULL, *up = http_param(r, "uploaded");
+	if (http_param(r, "saved"))
+		notice = L(r, "保存しました。", "Saved.");
+	if (up)
+		notice = arena_printf(r->arena, "%s %s", L(r, "CSV を公開しました。版:", "The CSV is published. Version:"), up);
+	rc = render_form(r, 200, &v, 0, NULL, NULL, notice, pkg);
+	json_decref(pkg);
+	return rc;
+}
+
+/* tags "a, b、c" -> array (in the arena); -1 when too many or too long */
+static int split_tags(struct http_req *r, const char **out, const char *s)
+{
+	int n = 0;
+	char *copy = arena_strdup(r->arena, s ? s : "");
+	/* 「、」 and 「，」 separate too */
+	for (char *p = copy; *p; p++) {
+		if ((unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x81)
+			p[0] = ',', p[1] = ' ', p[2] = ' ';
+		else if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBC && (unsigned char)p[2] == 0x8C)
+			p[0] = ',', p[1] = ' ', p[2] = ' ';
+	}
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t k = strlen(t);
+		while (k > 0 && t[k - 1] == ' ')
+			t[--k] = '\0';
+		if (!*t)
+			continue;
+		if (n >= OPENDATA_TAGS_MAX || k > 100)
+			return -1;
+		int dup = 0;
+		for (int i = 0; i < n; i++)
+			dup |= strcmp(out[i], t) == 0;
+		if (!dup)
+			out[n++] = t;
+	}
+	return n;
+}
+
+static int valid_date(const char *s)
+{
+	if (!s || !*s)
+		return 1;
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' && strspn(s, "0123456789-") == 10;
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int page_staff_opendata_save(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	int is_new = http_param(r, "new") != NULL;
+	struct form_vals v = {
+		.name = http_param(r, "name"), .title = http_param(r, "title"), .title_en = http_param(r, "title_en"),
+		.notes = http_param(r, "notes"), .organization = http_param(r, "organization"),
+		.license_id = http_param(r, "license_id"), .tags = http_param(r, "tags"),
+		.frequency = http_param(r, "frequency"), .spatial = http_param(r, "spatial"),
+		.temporal_start = http_param(r, "temporal_start"), .temporal_end = http_param(r, "temporal_end"),
+		.contact_name = http_param(r, "contact_name"), .contact_email = http_param(r, "contact_email"),
+		.source_url = http_param(r, "source_url"), .attribution = http_param(r, "attribution"),
+	};
+	const char *groups[OPENDATA_GROUPS_MAX];
+	int ngroups = 0;
+	struct buf gb;
+	buf_init(&gb, 4096);
+	for (int i = 0; i < OPENDATA_GROUPS_MAX; i++) {
+		char k[24];
+		snprintf(k, sizeof k, "group_%u", (unsigned)i & 31u);
+		const char *g = http_param(r, k);
+		if (g && *g) {
+			groups[ngroups++] = g;
+			buf_printf(&gb, "%s,", g);
+		}
+	}
+	v.groups = arena_strdup(r->arena, buf_cstr(&gb));
+	buf_done(&gb);
+	const char *tags[OPENDATA_TAGS_MAX];
+	int ntags = split_tags(r, tags, v.tags);
+	const char *err_id = NULL, *msg = NULL;
+	if (!v.name || !opendata_name_valid(v.name))
+		err_id = "od-name", msg = L(r, "URL 名は半角英小文字・数字・-・_ の 2〜100 文字で入力してください。",
+					      "Enter a URL name of 2-100 characters: a-z, 0-9, - and _.");
+	else if (!v.title || !*v.title)
+		err_id = "od-title", msg = L(r, "タイトルを入力してください。", "Enter a title.");
+	else if (!v.organization || !*v.organization)
+		err_id = "od-organization", msg = L(r, "担当の組織を選んでください。", "Choose the publishing organisation.");
+	else if (ntags < 0)
+		err_id = "od-tags", msg = L(r, "タグは 64 個まで、それぞれ 100 バイトまでです。", "At most 64 tags of 100 bytes each.");
+	else if (!valid_date(v.temporal_start))
+		err_id = "od-temporal_start", msg = L(r, "日付は YYYY-MM-DD で入力してください。", "Enter dates as YYYY-MM-DD.");
+	else if (!valid_date(v.temporal_end))
+		err_id = "od-temporal_end", msg = L(r, "日付は YYYY-MM-DD で入力してください。", "Enter dates as YYYY-MM-DD.");
+	else if (v.contact_email && *v.contact_email && !strchr(v.contact_email, '@'))
+		err_id = "od-contact_email", msg = L(r, "メールアドレスの形が正しくありません。", "The e-mail address is not valid.");
+	else if (v.source_url && *v.source_url && strncmp(v.source_url, "https://", 8) && strncmp(v.source_url, "http://", 7))
+		err_id = "od-source_url", msg = L(r, "URL は http:// か https:// で始めてください。", "The URL must start with http:// or https://.");
+	int nl = 0, lic_ok = 0;
+	const struct opendata_license *lic = opendata_licenses_builtin(&nl);
+	for (int i = 0; v.license_id && i < nl; i++)
+		lic_ok |= strcmp(lic[i].id, v.license_id) == 0;
+	if (!err_id && !lic_ok)
+		err_id = "od-license_id", msg = L(r, "ライセンスを選んでください。", "Choose a licence.");
+	if (err_id)
+		return render_form(r, 400, &v, is_new, err_id, msg, NULL, NULL);
+
+	struct err e;
+	err_clear(&e);
+	/* the standard format a dataset conforms to is kept (set by import) */
+	char *format_id = NULL;
+	struct store_val fq[] = { sv_text(q->tenant.code), sv_text(v.name) };
+	int rc = store_query_text(&format_id, s, "SELECT COALESCE(format_id,'') FROM opendata_datasets WHERE tenant=$1 AND name=$2",
+				  fq, SV_N(fq), &e);
+	int exists = rc == 0;
+	if (rc && rc != ERR_NOTFOUND)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (is_new && exists) {
+		free(format_id);
+		return render_form(r, 409, &v, 1, "od-name",
+				   L(r, "この URL 名のデータセットはすでにあります。別の名前にしてください。",
+				     "A dataset with this URL name exists already. Choose another name."), NULL, NULL);
+	}
+	if (!is_new && !exists)
+		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+	struct opendata_dataset d = {
+		.name = v.name, .title = v.title, .title_en = nz(v.title_en), .notes = nz(v.notes),
+		.org_name = v.organization, .license_id = v.license_id, .frequency = nz(v.frequency),
+		.spatial = nz(v.spatial), .temporal_start = nz(v.temporal_start), .temporal_end = nz(v.temporal_end),
+		.contact_name = nz(v.contact_name), .contact_email = nz(v.contact_email),
+		.source_url = nz(v.source_url), .attribution = nz(v.attribution),
+		.format_id = nz(format_id), .tags = tags, .ntags = ntags, .groups = groups, .ngroups = ngroups,
+	};
+	struct app_actor a;
+	app_actor_of(&a, r);
+	char id[OPENDATA_ID_LEN + 1];
+	int created = 0;
+	if ((rc = store_begin(s, &e)) == 0) {
+		rc = opendata_licenses_seed(s, q->tenant.code, &e);
+		if (rc == 0)
+			rc = opendata_dataset_put(id, &created, s, q->tenant.code, &d, app_now(), &e);
+		if (rc == 0)
+			rc = opendata_search_put(app_search(r), s, q->tenant.code, id, &e);
+		if (rc == 0)
+			rc = app_audit_as(s, &app_of(r)->audit, &a, created ? "opendata.dataset_created" : "opendata.dataset_updated",
+					  "dataset", v.name, AUDIT_R_OK, &e);
+		if (rc == 0)
+			rc = store_commit(s, &e);
+		else
+			store_rollback(s);
+	}
+	free(format_id);
+	if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
+		return render_form(r, 400, &v, is_new, "od-title",
+				   L(r, "保存できませんでした。組織・分野・ライセンスと各項目の長さを確かめてください。",
+				     "Could not save: check the organisation, groups, licence and the length of each field."), NULL, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, arena_printf(r->arena, "/staff/opendata/dataset?name=%s&saved=1", v.name));
+}
+
+/* ---- the CSV upload (validation and storage on the blocking pool) ---- */
+
+#define UPLOAD_REPORT_MAX (96u << 10)
+
+struct upload_job {
+	char tenant[TENANT_CODE_LEN + 1];
+	char name[OPENDATA_NAME_MAX + 1];
+	char target[OPENDATA_TITLE_MAX + 1];
+	struct app_actor actor;
+	enum html_lang lang;
+	char *data;                 /* malloc'd copy of the file, freed by work */
+	size_t len;
+	/* results */
+	int rc;
+	int refused;                /* the CSV has errors: not published */
+	int version;
+	long nerrors, nwarnings, rows;
+	char detail[256];
+	char report[UPLOAD_REPORT_MAX]; /* the problems as HTML rows */
+};
+
+static const char *LJ(const struct upload_job *j, const char *ja, const char *en)
+{
+	return j->lang == HTML_EN ? en : ja;
+}
+
+/* the problems as table rows (escaped) */
+static void report_rows(struct upload_job *j, const struct opendata_report *rep)
+{
+	struct buf b;
+	buf_init(&b, UPLOAD_REPORT_MAX - 1);
+	for (int i = 0; i < rep->nproblems; i++) {
+		const struct opendata_problem *p = &rep->problems[i];
+		size_t before = b.len;
+		if (p->row)
+			html_printf(&b, "<tr><td>%ld</td>", p->row);
+		else
+			html_printf(&b, "<tr><td>%s</td>", LJ(j, "見出し", "header"));
+		html_printf(&b, "<td>%ld</td><td>%d%s%s</td><td>%s</td><td><code>%s</code></td><td>%s<br><span lang=\"%s\">%s</span></td></tr>",
+			    p->line, p->col, p->column[0] ? " " : "", p->column,
+			    p->sev == OD_ERROR ? LJ(j, "エラー", "error") : LJ(j, "警告", "warning"), p->code,
+			    j->lang == HTML_EN ? p->en : p->ja, j->lang == HTML_EN ? "ja" : "en",
+			    j->lang == HTML_EN ? p->ja : p->en);
+		if (b.len >= UPLOAD_REPORT_MAX - 2048) {
+			b.len = before;
+			break;
+		}
+	}
+	snprintf(j->report, sizeof j->report, "%s", buf_cstr(&b));
+	buf_done(&b);
+}
+
+static void upload_work(void *arg, void *pool_ctx)
+{
+	struct upload_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct store *s = t->store;
+	struct err e;
+	err_clear(&e);
+	struct opendata_formats fs = { 0 };
+	if (opendata_formats_load(&fs, STAFF_OD_FORMATS, &e))
+		memset(&fs, 0, sizeof fs); /* no formats: checked as plain CSV */
+	err_clear(&e);
+	char *dsid = NULL, *format_id = NULL;
+	struct store_val p[] = { sv_text(j->tenant), sv_text(j->name) };
+	j->rc = store_query_text(&dsid, s, "SELECT id FROM opendata_datasets WHERE tenant=$1 AND name=$2 AND state='active'",
+				 p, SV_N(p), &e);
+	if (j->rc == 0)
+		store_query_text(&format_id, s, "SELECT COALESCE(format_id,'') FROM opendata_datasets WHERE id=$1",
+				 (struct store_val[]){ sv_text(dsid) }, 1, NULL);
+	struct opendata_report rep;
+	memset(&rep, 0, sizeof rep);
+	int have_rep = 0;
+	if (j->rc == 0) {
+		struct opendata_validate_opts vo = { .format_id = format_id && *format_id ? format_id : NULL, .derive = 1 };
+		int vr = opendata_validate_buf(&rep, &fs, j->data, j->len, &vo, &e);
+		have_rep = 1;
+		j->nerrors = rep.nerrors;
+		j->nwarnings = rep.nwarnings;
+		j->rows = rep.rows;
+		report_rows(j, &rep);
+		if (vr || rep.nerrors) {
+			j->refused = 1;
+			if (vr && rep.nerrors == 0)
+				j->nerrors = 1;
+		}
+	}
+	if (j->rc == 0) {
+		struct opendata_published pub;
+		int rc = store_begin(s, &e);
+		if (rc == 0 && !j->refused)
+			rc = opendata_csv_publish(&pub, s, j->tenant, dsid, j->target, j->data, j->len, &rep, app_now(), &e);
+		if (rc == 0 && !j->refused)
+			rc = opendata_search_put(t->search, s, j->tenant, dsid, &e);
+		if (rc == 0)
+			rc = app_audit_as(s, &t->app->audit, &j->actor,
+					  j->refused ? "opendata.upload_refused" : "opendata.resource_uploaded", "dataset",
+					  j->name, j->refused ? AUDIT_R_FAILED : AUDIT_R_OK, &e);
+		if (rc == 0)
+			rc = store_commit(s, &e);
+		else
+			store_rollback(s);
+		if (rc == 0 && !j->refused)
+			j->version = pub.version;
+		j->rc = rc;
+	}
+	if (j->rc)
+		snprintf(j->detail, sizeof j->detail, "%s", e.detail);
+	if (have_rep)
+		opendata_report_done(&rep);
+	opendata_formats_done(&fs);
+	free(dsid);
+	free(format_id);
+	free(j->data);
+	j->data = NULL;
+}
+
+static int upload_done(struct http_req *r, void *arg)
+{
+	struct upload_job *j = arg;
+	if (j->rc == ERR_NOTFOUND)
+		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+	if (j->rc == ERR_LIMIT || j->rc == ERR_INVALID)
+		return http_send_error(r, j->rc, "ファイルを保存できませんでした（大きすぎるか、名前が正しくありません）。",
+				       "The file could not be stored (too large, or its name is not valid).", j->detail);
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->detail);
+	if (!j->refused)
+		return http_redirect(r, 303, arena_printf(r->arena, "/staff/opendata/dataset?name=%s&uploaded=%d#files-h",
+							  j->name, j->version));
+	/* refused: the report by row and column, then the form again */
+	struct opendata_ctx c = { .s = app_store(r), .tenant = app_req(r)->tenant.code, .base = "" };
+	json_t *pkg = NULL;
+	struct err e;
+	if (opendata_package(&pkg, &c, j->name, &e))
+		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+	struct form_vals v = { 0 };
+	vals_of_pkg(r, &v, pkg);
+	/* render the form page with the error summary, then splice the
+	 * report in front of the upload form */
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, arena_printf(r->arena, "%s: %s", L(r, "アップロードの検査結果", "Upload check"), v.title),
+		      "od-csv",
+		      arena_printf(r->arena, L(r, "CSV に %ld 件の誤りがあるため公開していません。表の行と列を直して、もう一度アップロードしてください。",
+					       "The CSV has %ld errors and was not published. Fix the rows and columns in the table and upload it again."),
+				   j->nerrors));
+	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a> · <a href=\"/staff/opendata/dataset?name=%s\">%s</a></p>\n",
+		    L(r, "オープンデータの公開", "Open data publishing"), j->name, v.title);
+	html_printf(&b, "<h2 id=\"report-h\">%s</h2><p>%s %ld / %s %ld / %s %ld</p>"
+		       "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"report-cap\" tabindex=\"0\"><table class=\"report\">"
+		       "<caption id=\"report-cap\">%s %s</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    L(r, "検査結果", "Validation report"), L(r, "データ行", "data rows"), j->rows, L(r, "エラー", "errors"),
+		    j->nerrors, L(r, "警告", "warnings"), j->nwarnings, j->target, L(r, "の問題", "problems"),
+		    L(r, "データ行", "Data row"), L(r, "ファイルの行", "Line"), L(r, "列", "Column"),
+		    L(r, "種類", "Kind"), L(r, "コード", "Code"), L(r, "内容", "What is wrong"));
+	buf_puts(&b, j->report);
+	buf_puts(&b, "</tbody></table></div>\n");
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
+		       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
+		       "<input type=\"hidden\" name=\"target\" value=\"%s\">"
+		       "<div class=\"field\"><label for=\"od-csv\">%s (%s)</label>"
+		       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required aria-invalid=\"true\"></div>"
+		       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    L(r, "直したファイルをアップロード", "Upload the corrected file"), app_req(r)->csrf, j->name, j->target,
+		    L(r, "CSV ファイル", "CSV file"), j->target, L(r, "アップロードして公開", "Upload and publish"));
+	json_decref(pkg);
+	return app_page_send(r, 422, &b, &pg);
+}
+
+int page_staff_opendata_upload(struct http_req *r)
+{
+	const struct http_part *f = http_file(r, "csv");
+	const char *name = http_param(r, "name"), *target = http_param(r, "target");
+	if (!f || f->len == 0) {
+		struct opendata_ctx c = { .s = app_store(r), .tenant = app_req(r)->tenant.code, .base = "" };
+		json_t *pkg = NULL;
+		struct err e;
+		if (opendata_package(&pkg, &c, name, &e))
+			return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		struct form_vals v = { 0 };
+		vals_of_pkg(r, &v, pkg);
+		int rc = render_form(r, 400, &v, 0, "od-csv", L(r, "CSV ファイルを選んでください。", "Choose a CSV file."), NULL, pkg);
+		json_decref(pkg);
+		return rc;
+	}
+	/* the resource's name: the chosen file, else the uploaded file's name
+	 * (its last path part, control characters refused) */
+	const char *rn = target && *target ? target : f->filename;
+	const char *slash = rn ? strrchr(rn, '/') : NULL;
+	if (slash)
+		rn = slash + 1;
+	slash = rn ? strrchr(rn, '\\') : NULL;
+	if (slash)
+		rn = slash + 1;
+	int ok = rn && *rn && strlen(rn) <= 200;
+	for (const unsigned char *p = (const unsigned char *)(rn ? rn : ""); ok && *p; p++)
+		ok = *p >= 0x20 && *p != 0x7f;
+	if (!ok)
+		return http_send_error(r, ERR_INVALID, "ファイル名が正しくありません。", "The file name is not valid.", "bad file name");
+	struct upload_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return ERR_NOMEM;
+	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
+	snprintf(j->name, sizeof j->name, "%s", name);
+	snprintf(j->target, sizeof j->target, "%s", rn);
+	app_actor_of(&j->actor, r);
+	j->lang = app_req(r)->lang;
+	j->data = malloc(f->len + 1);
+	if (!j->data) {
+		free(j);
+		return ERR_NOMEM;
+	}
+	memcpy(j->data, f->data, f->len);
+	j->len = f->len;
+	int rc = http_defer(r, upload_work, upload_done, j, sizeof *j);
+	if (rc)
+		free(j->data);
+	free(j);
+	return rc;
+}

@@ -1,0 +1,606 @@
+/*
+ * page_procedures.c -- the procedure editor of the back office (staff with
+ * procedures.manage): the published procedures with their versions, an
+ * editor (a textarea with the latest definition JSON, or a template),
+ * "check": the schema check (forms_def_parse) with the problem's JSON path
+ * shown next to the textarea, or on success a preview of every page (an
+ * outline with conditions, options and prefill, and the page as the
+ * resident pages render it, src/web/page_form.h); "publish": forms_publish, a new immutable version only when the
+ * definition changed, its audit record written in the same transaction;
+ * and a read-only view of any published version.
+ *
+ * Invariants: nothing here changes a published version (forms_publish
+ * only ever inserts); the definition text is only ever shown escaped;
+ * pages work without JavaScript (check and publish are two submit buttons
+ * of one form); assets/procedures.js only adds a live check and preview
+ * while typing, through the same check route.  Limits: a definition sent from the editor is at most
+ * HTTP_MAX_PARAM_LEN bytes (64 KiB; larger ones are loaded with
+ * `madoguchi procedure load`); the version history shows the newest
+ * PROC_MAX_VERSIONS versions.
+ */
+#include "web/app.h"
+#include "base/log.h"
+#include "web/page_form.h"
+#include "base/util.h"
+#include "core/forms/forms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROC_MAX_VERSIONS 50
+
+/* ---- declared parameters (routes.c) ---- */
+
+static int v_proc_code(const char *v, size_t n)
+{
+	if (n == 0 || n > FORMS_ID_MAX || !(v[0] >= 'a' && v[0] <= 'z'))
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '_' || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+
+static int v_proc_version(const char *v, size_t n)
+{
+	if (n == 0 || n > 6 || v[0] == '0')
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return ERR_INVALID;
+	return 0;
+}
+
+const struct http_param_spec app_p_proc_code[] = {
+	{ "code", HTTP_PATH, FORMS_ID_MAX, v_proc_code, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+const struct http_param_spec app_p_proc_version[] = {
+	{ "code", HTTP_PATH, FORMS_ID_MAX, v_proc_code, 1 },
+	{ "n", HTTP_PATH, 6, v_proc_version, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the router's check: UTF-8, no control characters but tab, CR, LF */
+const struct http_param_spec app_p_proc_def[] = {
+	{ "definition", HTTP_FORM, HTTP_MAX_PARAM_LEN, NULL, HTTP_PARAM_REQUIRED | HTTP_PARAM_MULTILINE },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+/* ---- JSON for the textarea: keys in a reading order ---- */
+
+static const char *const key_order[] = {
+	"format", "id", "type", "title", "label", "description", "hint", "department",
+	"fee", "amount_yen", "timing", "signature", "staff_states", "retention_years",
+	"target_days", "life_events", "required", "required_if", "show_if", "prefill",
+	"waive_if", "source", "path", "editable", "matches", "display", "min", "max",
+	"not_future", "min_length", "max_length", "pattern", "min_selected", "max_selected",
+	"min_items", "max_items", "accept", "max_bytes", "text", "options", "value", "fields",
+	"pages", "routes", "from", "if", "goto", "exits", "body", "checks", "field", "when",
+	"assert", "message", "declaration", "ja", "en", "ja-easy",
+};
+
+static json_t *ordered(const json_t *v, int depth)
+{
+	if (depth > 16)
+		return json_deep_copy(v);
+	if (json_is_array(v)) {
+		json_t *o = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			json_array_append_new(o, ordered(x, depth + 1));
+		return o;
+	}
+	if (!json_is_object(v))
+		return json_deep_copy(v);
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof key_order / sizeof key_order[0]; i++) {
+		const json_t *x = json_object_get(v, key_order[i]);
+		if (x)
+			json_object_set_new(o, key_order[i], ordered(x, depth + 1));
+	}
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)v, k, x)
+		if (!json_object_get(o, k))
+			json_object_set_new(o, k, ordered(x, depth + 1));
+	return o;
+}
+
+/* pretty JSON text of a definition (malloc'd) */
+static char *pretty(const json_t *doc)
+{
+	json_t *o = ordered(doc, 0);
+	char *t = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	return t;
+}
+
+static const char TEMPLATE[] =
+	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"new-procedure\","
+	"\"title\":{\"ja\":\"新しい手続\",\"en\":\"New procedure\"},"
+	"\"department\":\"shimin\",\"retention_years\":5,\"target_days\":14,"
+	"\"pages\":[{\"id\":\"applicant\",\"title\":{\"ja\":\"申請者\",\"en\":\"Applicant\"},"
+	"\"fields\":["
+	"{\"id\":\"applicant_name\",\"type\":\"name_jp\",\"label\":{\"ja\":\"氏名\",\"en\":\"Name\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"juki\",\"path\":\"name\"}},"
+	"{\"id\":\"applicant_address\",\"type\":\"address_jp\",\"label\":{\"ja\":\"住所\",\"en\":\"Address\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"juki\",\"path\":\"address\"}},"
+	"{\"id\":\"applicant_phone\",\"type\":\"phone\",\"label\":{\"ja\":\"電話番号\",\"en\":\"Phone number\"},"
+	"\"required\":true,\"prefill\":{\"source\":\"previous_submission\"}}]}]}";
+
+/* ---- the preview outline ---- */
+
+static void when_jst(char *out, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t + 9 * 3600;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void both(struct buf *b, const struct forms_text *t)
+{
+	html_printf(b, "<span lang=\"ja\">%s</span> / <span lang=\"en\">%s</span>",
+		    t->ja ? t->ja : "", t->en ? t->en : "");
+}
+
+static void preview_fields(struct buf *b, enum html_lang l,
+			   const struct forms_field *fs, int n, int depth)
+{
+	buf_puts(b, "<ol class=\"preview-fields\">\n");
+	for (int i = 0; i < n; i++) {
+		const struct forms_field *f = &fs[i];
+		buf_puts(b, "<li>");
+		if (f->type == FORMS_T_INFO) {
+			html_printf(b, "<span class=\"tag\">info</span> ");
+			both(b, &f->text);
+			buf_puts(b, "</li>\n");
+			continue;
+		}
+		if (f->label.ja) {
+			buf_puts(b, "<strong>");
+			both(b, &f->label);
+			buf_puts(b, "</strong> ");
+		}
+		html_printf(b, "<span class=\"tag\">%s</span> <code>%s</code>",
+			    forms_type_name(f->type), f->id);
+		buf_puts(b, "<ul class=\"preview-props\">");
+		if (f->required)
+			html_printf(b, "<li>%s</li>", html_t(l, "proc.required"));
+		if (f->required_if_src)
+			html_printf(b, "<li>%s: <code>%s</code></li>", html_t(l, "proc.required_if"),
+				    f->required_if_src);
+		if (f->show_if_src)
+			html_printf(b, "<li>%s: <code>%s</code></li>", html_t(l, "proc.shown_if"),
+				    f->show_if_src);
+		if (f->prefill_source)
+			html_printf(b, "<li>%s: <code>%s%S%s</code>%S</li>", html_t(l, "proc.prefill"),
+				    f->prefill_source, f->prefill_path ? "." : "",
+				    f->prefill_path ? f->prefill_path : "",
+				    f->prefill_editable ? "" : " (read-only / 変更不可)");
+		if (f->waive_source)
+			html_printf(b, "<li>%s: <code>%s.%s</code>%S%s</li>", html_t(l, "proc.waive"),
+				    f->waive_source, f->waive_path,
+				    f->waive_matches ? " = " : "",
+				    f->waive_matches ? f->waive_matches : "");
+		if (f->hint.ja) {
+			html_printf(b, "<li>%s: ", html_t(l, "proc.hint"));
+			both(b, &f->hint);
+			buf_puts(b, "</li>");
+		}
+		if (f->type == FORMS_T_DECLARATION && f->text.ja) {
+			buf_puts(b, "<li>");
+			both(b, &f->text);
+			buf_puts(b, "</li>");
+		}
+		if (f->type == FORMS_T_FILE) {
+			html_printf(b, "<li>%s: ", html_t(l, "proc.accept"));
+			for (int j = 0; j < f->naccept; j++)
+				html_printf(b, "%S<code>%s</code>", j ? ", " : "", f->accept[j]);
+			html_printf(b, " (%ld MiB)</li>", (long)((f->max_bytes + (1 << 20) - 1) >> 20));
+		}
+		buf_puts(b, "</ul>");
+		if (f->noptions > 0) {
+			html_printf(b, "<p class=\"preview-sub\">%s</p><ul>", html_t(l, "proc.options"));
+			for (int j = 0; j < f->noptions; j++) {
+				html_printf(b, "<li><code>%s</code> ", f->options[j].value);
+				both(b, &f->options[j].label);
+				buf_puts(b, "</li>");
+			}
+			buf_puts(b, "</ul>");
+		}
+		if (f->type == FORMS_T_GROUP && depth < FORMS_MAX_GROUP_DEPTH)
+			preview_fields(b, l, f->fields, f->nfields, depth + 1);
+		buf_puts(b, "</li>\n");
+	}
+	buf_puts(b, "</ol>\n");
+}
+
+static void preview(struct buf *b, enum html_lang l, const struct forms_def *d)
+{
+	html_printf(b, "<section class=\"preview\" aria-labelledby=\"preview-title\">"
+		    "<h2 id=\"preview-title\">%s</h2><p><strong>", html_t(l, "proc.preview"));
+	both(b, &d->title);
+	html_printf(b, "</strong> <code>%s</code></p><ul class=\"preview-props\">"
+		    "<li>%s: <code>%s</code></li><li>%s: %ld</li><li>%s: %ld</li>"
+		    "<li>%s: %ld</li><li>%s: <code>%s</code></li></ul>\n",
+		    d->id, html_t(l, "proc.department"), d->department,
+		    html_t(l, "proc.fee"), (long)d->fee_yen,
+		    html_t(l, "proc.target_days"), (long)d->target_days,
+		    html_t(l, "proc.retention"), (long)d->retention_years,
+		    html_t(l, "proc.signature"), d->signature ? d->signature : "none");
+	for (int i = 0; i < d->npages; i++) {
+		const struct forms_page *pg = &d->pages[i];
+		html_printf(b, "<h3>%s %d: ", html_t(l, "proc.page"), i + 1);
+		both(b, &pg->title);
+		html_printf(b, " <code>%s</code></h3>\n", pg->id);
+		if (pg->show_if_src)
+			html_printf(b, "<p>%s: <code>%s</code></p>", html_t(l, "proc.shown_if"),
+				    pg->show_if_src);
+		preview_fields(b, l, pg->fields, pg->nfields, 0);
+		/* the page as a resident first sees it (the resident pages'
+		 * renderer, page_form.c): fields shown by default only */
+		struct form_view v = { .d = d, .page = i, .lang = html_lang_code(l),
+				       .today = form_today(app_now()), .preview = 1 };
+		html_printf(b, "<details class=\"preview-render\" open><summary>%s</summary>"
+			    "<div class=\"preview-form\">", html_t(l, "proc.as_seen"));
+		struct err e;
+		if (form_render_page(b, &v, &e) != 0)
+			html_printf(b, "<p>%s</p>", html_t(l, "proc.no_render"));
+		buf_puts(b, "</div></details>\n");
+	}
+	if (d->nroutes > 0) {
+		html_printf(b, "<h3>%s</h3><ul>", html_t(l, "proc.routes"));
+		for (int i = 0; i < d->nroutes; i++) {
+			const struct forms_route *r = &d->routes[i];
+			const char *to = r->to >= 0 ? d->pages[r->to].id
+					 : r->to == FORMS_GOTO_EXIT ? d->exits[r->exit].id : "end";
+			html_printf(b, "<li><code>%s</code> → <code>%S%s</code>",
+				    d->pages[r->from].id, r->to == FORMS_GOTO_EXIT ? "exit:" : "", to);
+			if (r->cond_src)
+				html_printf(b, " (<code>%s</code>)", r->cond_src);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>\n");
+	}
+	if (d->nexits > 0) {
+		html_printf(b, "<h3>%s</h3><ul>", html_t(l, "proc.exits"));
+		for (int i = 0; i < d->nexits; i++) {
+			html_printf(b, "<li><code>%s</code> ", d->exits[i].id);
+			both(b, &d->exits[i].title);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>\n");
+	}
+	if (d->nchecks > 0) {
+		html_printf(b, "<h3>%s</h3><ul>", html_t(l, "proc.checks"));
+		for (int i = 0; i < d->nchecks; i++) {
+			html_printf(b, "<li><code>%s</code>: ", d->checks[i].field);
+			both(b, &d->checks[i].message);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>\n");
+	}
+	buf_puts(b, "</section>\n");
+}
+
+/* ---- pages ---- */
+
+static void assets(struct buf *b)
+{
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n"
+		 "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
+		 "<script src=\"/assets/procedures.js\" defer></script>\n");
+}
+
+#define PROC_MAX_LISTED 1000
+#define PROC_VERSIONS_LISTED 10
+
+struct list_row {
+	char id[FORMS_ID_MAX + 1];
+	const char *title_ja, *title_en;
+	int version;
+	int64_t published_at;
+};
+
+struct list_ctx {
+	struct arena *a;
+	struct list_row *rows;
+	int n;
+};
+
+/* copy the rows out: versions are read after the listing's result set
+ * is closed (one result set per connection at a time) */
+static void list_row(const struct forms_published *p, void *arg)
+{
+	struct list_ctx *c = arg;
+	if (c->n >= PROC_MAX_LISTED)
+		return;
+	struct list_row *w = &c->rows[c->n];
+	snprintf(w->id, sizeof w->id, "%s", p->id);
+	w->title_ja = arena_strdup(c->a, p->title_ja);
+	w->title_en = arena_strdup(c->a, p->title_en);
+	w->version = p->version;
+	w->published_at = p->published_at;
+	if (w->title_ja && w->title_en)
+		c->n++;
+}
+
+int page_staff_procedures(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct list_ctx c = { r->arena, arena_alloc(r->arena, sizeof *c.rows * PROC_MAX_LISTED), 0 };
+	if (!c.rows)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "arena full");
+	struct err e;
+	int rc = forms_list(app_store(r), q->tenant.code, list_row, &c, &e);
+	if (rc < 0)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, "proc.title"), NULL, NULL);
+	assets(&b);
+	html_printf(&b, "<p><a class=\"button\" href=\"/staff/procedures/new\">%s</a></p>\n",
+		    html_t(l, "proc.new"));
+	/* the table scrolls inside its own box (a focusable region), never
+	 * the page: at 360 px its narrowest layout depends on the fonts */
+	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"proc-list-cap\" tabindex=\"0\">"
+		    "<table class=\"proc-list\"><caption id=\"proc-list-cap\">%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\"><span class=\"visually-hidden\">%s</span></th></tr></thead><tbody>\n",
+		    html_t(l, "proc.title"), html_t(l, "proc.code"), html_t(l, "proc.name"),
+		    html_t(l, "proc.versions"), html_t(l, "proc.published"), html_t(l, "proc.actions"));
+	for (int i = 0; i < c.n; i++) {
+		const struct list_row *w = &c.rows[i];
+		char when[32];
+		when_jst(when, sizeof when, w->published_at);
+		html_printf(&b, "<tr><th scope=\"row\"><code>%s</code></th><td>"
+			    "<span lang=\"ja\">%s</span><br><span lang=\"en\">%s</span></td><td>",
+			    w->id, w->title_ja, w->title_en);
+		struct forms_version_info v[PROC_VERSIONS_LISTED];
+		int nv = forms_versions(v, PROC_VERSIONS_LISTED, app_store(r), q->tenant.code, w->id, &e);
+		for (int k = 0; k < nv; k++)
+			html_printf(&b, "%S<a href=\"/staff/procedures/%s/versions/%d\">v%d</a>",
+				    k ? ", " : "", w->id, v[k].version, v[k].version);
+		if (nv == PROC_VERSIONS_LISTED)
+			buf_puts(&b, ", …");
+		html_printf(&b, "</td><td>%s</td><td><a href=\"/staff/procedures/%s/edit\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></a></td></tr>\n",
+			    when, w->id, html_t(l, "proc.edit"), w->id);
+	}
+	buf_puts(&b, "</tbody></table></div>\n");
+	if (c.n == 0)
+		html_printf(&b, "<p>%s</p>", html_t(l, "proc.none"));
+	return app_page_send(r, 200, &b, &pg);
+}
+
+/* the editor: text in the textarea, an optional problem (path + detail)
+ * next to it, and an optional preview of a valid definition */
+static int render_editor(struct http_req *r, int status, const char *title,
+			 const char *text, const char *problem,
+			 const struct forms_def *valid, const char *code)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, title, "definition", problem ? html_t(l, "proc.invalid") : NULL);
+	assets(&b);
+	if (valid)
+		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>\n", html_t(l, "proc.valid"));
+	if (code) {
+		struct forms_version_info v[PROC_MAX_VERSIONS];
+		struct err e;
+		int n = forms_versions(v, PROC_MAX_VERSIONS, app_store(r), q->tenant.code, code, &e);
+		if (n > 0) {
+			html_printf(&b, "<p>%s: ", html_t(l, "proc.versions"));
+			for (int i = 0; i < n; i++)
+				html_printf(&b, "%S<a href=\"/staff/procedures/%s/versions/%d\">v%d</a>",
+					    i ? ", " : "", code, v[i].version, v[i].version);
+			buf_puts(&b, "</p>\n");
+		}
+	}
+	html_printf(&b, "<form method=\"post\" action=\"/staff/procedures/check\" class=\"editor\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"definition\">%s</label>"
+		    "<p class=\"hint\" id=\"definition-hint\">%s</p>",
+		    q->csrf, html_t(l, "proc.definition"), html_t(l, "proc.definition_hint"));
+	if (problem) {
+		/* the schema check's detail is "JSON.path: what is wrong" */
+		const char *colon = strstr(problem, ": ");
+		html_printf(&b, "<p class=\"field-error\" id=\"definition-error\"><strong>%s</strong>",
+			    html_t(l, "proc.invalid"));
+		if (colon) {
+			char path[FORMS_PATH_MAX + 64];
+			snprintf(path, sizeof path, "%.*s", (int)(colon - problem), problem);
+			html_printf(&b, "<br>%s: <code class=\"error-path\">%s</code><br><span lang=\"en\">%s</span>",
+				    html_t(l, "proc.error_at"), path, colon + 2);
+		} else {
+			html_printf(&b, "<br><span lang=\"en\">%s</span>", problem);
+		}
+		buf_puts(&b, "</p>");
+	}
+	html_printf(&b, "<textarea id=\"definition\" name=\"definition\" rows=\"28\" "
+		    "spellcheck=\"false\" autocomplete=\"off\" autocapitalize=\"off\" "
+		    "aria-describedby=\"definition-hint%S\"%S>%s</textarea></div>"
+		    "<div class=\"editor-buttons\">"
+		    "<button type=\"submit\" class=\"button-secondary\">%s</button> "
+		    "<button type=\"submit\" class=\"button\" formaction=\"/staff/procedures/publish\">%s</button>"
+		    "</div></form>\n",
+		    problem ? " definition-error" : "", problem ? " aria-invalid=\"true\"" : "",
+		    text, html_t(l, "proc.check"), html_t(l, "proc.publish"));
+	if (valid)
+		preview(&b, l, valid);
+	html_printf(&b, "<p><a href=\"/staff/procedures\">%s</a></p>", html_t(l, "proc.back"));
+	return app_page_send(r, status, &b, &pg);
+}
+
+int page_staff_procedure_new(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	json_t *doc = json_loads(TEMPLATE, 0, NULL);
+	char *text = doc ? pretty(doc) : NULL;
+	json_decref(doc);
+	if (!text)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "template");
+	int rc = render_editor(r, 200, html_t(q->lang, "proc.new"), text, NULL, NULL, NULL);
+	free(text);
+	return rc;
+}
+
+int page_staff_procedure_edit(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	const char *code = http_param(r, "code");
+	struct forms_def *d = NULL;
+	struct err e;
+	int rc = forms_load_version(&d, NULL, r->arena, app_store(r), q->tenant.code, code, 0, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char *text = pretty(d->json);
+	if (!text)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "pretty");
+	rc = render_editor(r, 200, html_t(q->lang, "proc.edit"), text, NULL, NULL, code);
+	free(text);
+	return rc;
+}
+
+/* parse the posted definition; on a problem the editor is shown again */
+static int posted_def(struct forms_def **d, struct http_req *r, struct err *e)
+{
+	const char *text = http_param(r, "definition");
+	return forms_def_parse(d, r->arena, text, strlen(text), e);
+}
+
+int page_staff_procedure_check(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct forms_def *d = NULL;
+	struct err e;
+	err_clear(&e);
+	int rc = posted_def(&d, r, &e);
+	const char *title = html_t(q->lang, "proc.edit");
+	if (rc == ERR_INVALID || rc == ERR_LIMIT)
+		return render_editor(r, 422, title, http_param(r, "definition"), e.detail, NULL, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return render_editor(r, 200, title, http_param(r, "definition"), NULL, d, d->id);
+}
+
+struct publish_hook_arg {
+	struct app_actor actor;
+	const struct audit_config *audit;
+};
+
+/* the audit record, in forms_publish's transaction */
+static int publish_hook(struct store *s, const char *tenant, const char *id,
+			int version, void *arg, struct err *e)
+{
+	(void)tenant;
+	struct publish_hook_arg *h = arg;
+	char obj[FORMS_ID_MAX + 16];
+	snprintf(obj, sizeof obj, "%s:v%d", id, version);
+	return app_audit_as(s, h->audit, &h->actor, "procedure.publish", "procedure_version",
+			    obj, AUDIT_R_OK, e);
+}
+
+int page_staff_procedure_publish(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct forms_def *d = NULL;
+	struct err e;
+	err_clear(&e);
+	int rc = posted_def(&d, r, &e);
+	if (rc == ERR_INVALID || rc == ERR_LIMIT)
+		return render_editor(r, 422, html_t(l, "proc.edit"), http_param(r, "definition"),
+				     e.detail, NULL, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct publish_hook_arg h = { .audit = &app_of(r)->audit };
+	app_actor_of(&h.actor, r);
+	struct forms_publish_hook hook = { publish_hook, &h };
+	int version = 0, created = 0;
+	rc = forms_publish_with(&version, &created, app_store(r), q->tenant.code, d, &hook, &e);
+	if (rc == ERR_CONFLICT)
+		return render_editor(r, 409, html_t(l, "proc.edit"), http_param(r, "definition"),
+				     "publish: another version was published at the same time; check again", NULL, NULL);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	/* the procedure search finds the new version's texts */
+	if (app_search(r) && app_procedure_index(app_search(r), q->tenant.code, d, &e) != 0)
+		log_error("procedure not put into the search index", "procedure", d->id,
+			  "detail", e.detail);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, created ? "proc.published_new" : "proc.unchanged_title"),
+		      NULL, NULL);
+	html_printf(&b, "<p class=\"notice\" role=\"status\">%s <span class=\"published-version\">"
+		    "%s: <strong>%d</strong></span></p>\n",
+		    html_t(l, created ? "proc.published_lead" : "proc.unchanged"),
+		    html_t(l, "proc.version"), version);
+	html_printf(&b, "<ul><li><a href=\"/staff/procedures/%s/versions/%d\">%s</a></li>"
+		    "<li><a href=\"/staff/procedures/%s/edit\">%s</a></li>"
+		    "<li><a href=\"/staff/procedures\">%s</a></li></ul>\n",
+		    d->id, version, html_t(l, "proc.view_version"), d->id, html_t(l, "proc.edit"),
+		    html_t(l, "proc.back"));
+	return app_page_send(r, 200, &b, &pg);
+}
+
+int page_staff_procedure_version(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *code = http_param(r, "code");
+	int64_t n = 0;
+	if (parse_i64(&n, http_param(r, "n"), 1, 999999))
+		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "bad version");
+	struct forms_def *d = NULL;
+	struct err e;
+	int got = 0;
+	int rc = forms_load_version(&d, &got, r->arena, app_store(r), q->tenant.code, code,
+				    (int)n, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char *text = pretty(d->json);
+	if (!text)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "pretty");
+	struct forms_version_info v[PROC_MAX_VERSIONS];
+	int nv = forms_versions(v, PROC_MAX_VERSIONS, app_store(r), q->tenant.code, code, &e);
+	struct html_page pg;
+	struct buf b;
+	char title[160];
+	snprintf(title, sizeof title, "%s v%d", code, got);
+	app_page_open(&b, &pg, r, title, NULL, NULL);
+	assets(&b);
+	html_printf(&b, "<p class=\"notice\">%s</p>\n", html_t(l, "proc.readonly"));
+	for (int i = 0; i < nv; i++)
+		if (v[i].version == got) {
+			char when[32];
+			when_jst(when, sizeof when, v[i].published_at);
+			html_printf(&b, "<p>%s: %s (JST)<br>SHA-256: <code class=\"hash\">%s</code></p>\n",
+				    html_t(l, "proc.published"), when, v[i].sha256);
+		}
+	if (nv > 1) {
+		html_printf(&b, "<p>%s: ", html_t(l, "proc.versions"));
+		for (int i = 0; i < nv; i++)
+			html_printf(&b, "%S<a href=\"/staff/procedures/%s/versions/%d\"%S>v%d</a>",
+				    i ? ", " : "", code, v[i].version,
+				    v[i].version == got ? " aria-current=\"page\"" : "", v[i].version);
+		buf_puts(&b, "</p>\n");
+	}
+	preview(&b, l, d);
+	html_printf(&b, "<h2 id=\"json-title\">%s</h2><pre class=\"definition\" tabindex=\"0\" "
+		    "aria-labelledby=\"json-title\"><code>%s</code></pre>\n",
+		    html_t(l, "proc.definition"), text);
+	free(text);
+	html_printf(&b, "<p><a href=\"/staff/procedures/%s/edit\">%s</a> · "
+		    "<a href=\"/staff/procedures\">%s</a></p>", code, html_t(l, "proc.edit"),
+		    html_t(l, "proc.back"));
+	return app_page_send(r, 200, &b, &pg);
+}

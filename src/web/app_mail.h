@@ -1,0 +1,45 @@
+/*
+ * app_mail.h -- the server's side of e-mail (app_mail.c): the `mail.send`
+ * job and its start-up.  The outbox itself is src/core/mail.
+ */
+#ifndef MADOGUCHI_APP_APP_MAIL_H
+#define MADOGUCHI_APP_APP_MAIL_H
+
+#include "web/app.h"
+#include "core/jobs/jobs.h"
+#include "core/mail/mail.h"
+
+/* app_mail_jobs_register -- when a->cfg.mail names an SMTP URL: check the
+ * configuration (mail_sender_new: a bad URL, address or auth file stops
+ * the server from starting), register the `mail.send` handler in reg and
+ * make sure a job is due for messages queued while no server sent them.
+ * Without an SMTP URL nothing is registered: messages stay queued. */
+int app_mail_jobs_register(struct jobs_registry *reg, struct app *a,
+			   struct err *e);
+
+/* app_mail_send_all -- what the job does, also used by `madoguchi mail
+ * send-pending`: send batches while messages are due (at most
+ * APP_MAIL_ROUNDS batches), logging each outcome (ids and codes only), and
+ * schedule the next attempt.  sent, retried and failed count the outcomes. */
+#define APP_MAIL_ROUNDS 20
+int app_mail_send_all(struct mail_sender *m, struct store *s,
+		      int (*stopping)(void *arg), void *arg, int *sent,
+		      int *retried, int *failed, struct err *e);
+
+/* resident e-mail (page_resident_email.c) */
+/* app_resident_verify_send -- mail the resident a new confirmation link
+ * (token and mail in one transaction); logs the outcome (ids only). */
+int app_resident_verify_send(struct http_req *r, int64_t resident_id);
+/* app_resident_register_taken_send -- someone registered an address that
+ * has an account: mail the account's address (a reset link; at most one
+ * per AUTH_RESET_INTERVAL, ERR_LIMIT otherwise); logs the outcome. */
+int app_resident_register_taken_send(struct http_req *r, int64_t resident_id);
+int page_resident_verify_form(struct http_req *r);
+int page_resident_verify(struct http_req *r);
+int page_resident_verify_resend(struct http_req *r);
+int page_resident_reset_form(struct http_req *r);
+int page_resident_reset_request(struct http_req *r);
+int page_resident_reset_confirm_form(struct http_req *r);
+int page_resident_reset_confirm(struct http_req *r);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * page_roles.c -- roles and permissions administered in the back office
+ * (RBAC as data, per municipality): list roles with their permissions,
+ * create a role, add or remove a permission, grant or revoke a role to a
+ * staff member.  Every change is checked by src/core/auth (a sensitive
+ * permission needs a role that requires two-factor login; a grant needs
+ * a caller that may give the role, auth_staff_role_grant_by; a staff id
+ * of another municipality is not found) and written to the audit trail
+ * in the same transaction, its object in auth_event_object's format
+ * ("12:admin", "admin:jobs.read").  A refused grant is a 403 and an
+ * audit record.
+ */
+#include "web/app.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct roles_page {
+	struct buf *b;
+	enum html_lang l;
+	const char *csrf;
+};
+
+static void role_row(const struct auth_role *ro, void *arg)
+{
+	struct roles_page *p = arg;
+	html_printf(p->b, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td><ul class=\"plain\">",
+		    ro->name, ro->description, html_t(p->l, ro->needs_mfa ? "yes" : "no"));
+	for (int i = 0; i < ro->npermissions && i < 16; i++) {
+		html_printf(p->b, "<li><code>%s</code> <form method=\"post\" class=\"inline\" "
+			    "action=\"/staff/roles/%s/permissions/remove\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"permission\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-link\" aria-label=\"%s: %s %s\">%s</button>"
+			    "</form></li>",
+			    ro->permissions[i], ro->name, p->csrf, ro->permissions[i],
+			    ro->name, ro->permissions[i], html_t(p->l, "roles.remove"),
+			    html_t(p->l, "roles.remove"));
+	}
+	buf_puts(p->b, "</ul></td></tr>\n");
+}
+
+static void role_option(const struct auth_role *ro, void *arg)
+{
+	html_printf(((struct roles_page *)arg)->b, "<option value=\"%s\">%s</option>",
+		    ro->name, ro->name);
+}
+
+static int render_roles(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, "staff.roles"), "perm-name", error);
+	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "</tr></thead><tbody>\n", html_t(l, "staff.roles"), html_t(l, "roles.name"),
+		    html_t(l, "roles.description"), html_t(l, "roles.mfa"),
+		    html_t(l, "roles.permissions"));
+	struct roles_page p = { &b, l, q->csrf };
+	struct err e;
+	int rc = auth_role_list(app_store(r), q->tenant.code, role_row, &p, &e);
+	if (rc < 0) {
+		buf_done(&b);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	buf_puts(&b, "</tbody></table>\n");
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/roles/permissions\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"perm-role\">%s</label><select id=\"perm-role\" name=\"role\">",
+		    html_t(l, "roles.add_permission"), q->csrf, html_t(l, "roles.name"));
+	auth_role_list(app_store(r), q->tenant.code, role_option, &p, &e);
+	html_printf(&b, "</select></div><div class=\"field\"><label for=\"perm-name\">%s</label>"
+		    "<input id=\"perm-name\" name=\"permission\" type=\"text\" required maxlength=\"64\" "
+		    "autocomplete=\"off\"%S></div><button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "roles.permission"), error ? " aria-invalid=\"true\"" : "",
+		    html_t(l, "roles.add_permission"));
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/roles\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"role-name\">%s</label>"
+		    "<input id=\"role-name\" name=\"name\" type=\"text\" required maxlength=\"32\" "
+		    "pattern=\"[a-z0-9_\\-]+\" autocomplete=\"off\"></div>"
+		    "<div class=\"field\"><label for=\"role-desc\">%s</label>"
+		    "<input id=\"role-desc\" name=\"description\" type=\"text\" maxlength=\"200\" autocomplete=\"off\"></div>"
+		    "<div class=\"field\"><input id=\"role-mfa\" name=\"needs_mfa\" type=\"checkbox\" value=\"1\" checked> "
+		    "<label for=\"role-mfa\" class=\"inline\">%s</label></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "roles.create"), q->csrf, html_t(l, "roles.name"),
+		    html_t(l, "roles.description"), html_t(l, "roles.mfa"), html_t(l, "roles.create"));
+	return app_page_send(r, status, &b, &pg);
+}
+
+int page_roles(struct http_req *r)
+{
+	return render_roles(r, 200, NULL);
+}
+
+/* run one auth change and its audit records in one transaction; on
+ * ERR_INVALID the page is shown again with the message */
+enum role_op { OP_CREATE, OP_PERM_ADD, OP_PERM_REMOVE, OP_GRANT, OP_REVOKE };
+
+static int role_change(struct http_req *r, enum role_op op, const char *role,
+		       const char *perm, int64_t staff_id, int needs_mfa,
+		       const char *description, const char *back)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct auth_events ev = { 0 };
+	struct app_actor a;
+	struct err e;
+	app_actor_of(&a, r);
+	int rc = store_begin(s, &e);
+	if (rc == 0) {
+		switch (op) {
+		case OP_CREATE:
+			rc = auth_role_create(s, q->tenant.code, role, description, needs_mfa, &ev, &e);
+			break;
+		case OP_PERM_ADD:
+			rc = auth_role_permission_add(s, q->tenant.code, role, perm, &ev, &e);
+			break;
+		case OP_PERM_REMOVE:
+			rc = auth_role_permission_remove(s, q->tenant.code, role, perm, &ev, &e);
+			break;
+		case OP_GRANT:
+			rc = auth_staff_role_grant_by(s, &q->ses, staff_id, role, &ev, &e);
+			break;
+		case OP_REVOKE:
+			rc = auth_staff_role_revoke(s, q->tenant.code, staff_id, role, &ev, &e);
+			break;
+		}
+	}
+	for (int i = 0; rc == 0 && i < ev.n; i++) {
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		auth_event_object(obj, sizeof obj, &ev.ev[i]);
+		rc = app_audit_as(s, &app_of(r)->audit, &a, AUDIT_A_PERMISSION,
+				  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &e);
+	}
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	enum html_lang l = q->lang;
+	if (op == OP_GRANT && rc == ERR_DENIED) {
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		snprintf(obj, sizeof obj, "%lld:%s", (long long)staff_id, role ? role : "");
+		struct err ae;
+		if (app_audit_as(s, &app_of(r)->audit, &a, "auth.grant_denied", "role", obj,
+				 AUDIT_R_DENIED, &ae))
+			return http_send_error(r, ae.code, NULL, NULL, ae.detail);
+		return http_send_error(r, ERR_DENIED,
+			"その役割は付与できません。ご自身が持っていない権限を含んでいます。",
+			"You cannot give that role: it has permissions you do not hold yourself.",
+			e.detail);
+	}
+	if (rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_NOTFOUND || rc == ERR_DENIED) {
+		const char *msg = rc == ERR_CONFLICT ? html_t(l, "roles.exists") :
+				  rc == ERR_NOTFOUND ? html_t(l, "roles.notfound") :
+				  rc == ERR_DENIED ? html_t(l, "roles.builtin") :
+				  op == OP_PERM_ADD && auth_permission_sensitive(perm) ?
+				  html_t(l, "roles.needs_mfa") : html_t(l, "roles.invalid");
+		return render_roles(r, rc == ERR_CONFLICT ? 409 : rc == ERR_NOTFOUND ? 404 : 400, msg);
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, back);
+}
+
+int page_roles_create(struct http_req *r)
+{
+	return role_change(r, OP_CREATE, http_param(r, "name"), NULL, 0,
+			   http_param(r, "needs_mfa") != NULL,
+			   http_param(r, "description") ? http_param(r, "description") : "",
+			   "/staff/roles");
+}
+
+int page_roles_perm_add(struct http_req *r)
+{
+	return role_change(r, OP_PERM_ADD, http_param(r, "role"), http_param(r, "permission"),
+			   0, 0, NULL, "/staff/roles");
+}
+
+int page_roles_perm_remove(struct http_req *r)
+{
+	return role_change(r, OP_PERM_REMOVE, http_param(r, "name"), http_param(r, "permission"),
+			   0, 0, NULL, "/staff/roles");
+}
+
+static int staff_role_change(struct http_req *r, enum role_op op)
+{
+	int64_t id;
+	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
+		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
+	return role_change(r, op, http_param(r, "role"), NULL, id, 0, NULL, "/staff/users");
+}
+
+int page_users_grant(struct http_req *r)
+{
+	return staff_role_change(r, OP_GRANT);
+}
+
+int page_users_revoke(struct http_req *r)
+{
+	return staff_role_change(r, OP_REVOKE);
+}

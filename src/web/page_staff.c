@@ -1,0 +1,825 @@
+/*
+ * page_staff.c -- staff login (password, then TOTP or enrolment), logout,
+ * the staff home, account page and staff administration.
+ *
+ * Login CSRF: the login form is protected by a double-submit token (a
+ * random cookie repeated in the form), since there is no session yet.
+ * Every login attempt, success or failure, is written to the audit trail;
+ * what the user sees never tells which check failed.  Audit actions: a
+ * failed step auth.login_failed; a right password with a second factor
+ * still owed auth.password_ok; a full login auth.login, or
+ * auth.login_recovery_code when a recovery code was the second factor.
+ *
+ * Staff administration gives only the roles the caller may give
+ * (auth_role_grantable: every permission of the role held, or
+ * roles.manage); a refusal is a 403 and an audit record.  Replacing an
+ * existing second factor asks for the password and a current code
+ * (auth_totp_replace_confirm), ends the account's other sessions and is
+ * audited as auth.totp_replaced.
+ */
+#include "web/app.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* a staff session's cookie is SameSite=Strict: no request started from
+ * another site (a link in a mail, a form elsewhere) carries it, so the
+ * back office is never entered from outside with the staff's session */
+static int set_session_cookie(struct http_req *r, const char *token)
+{
+	http_set_cookie_ex(r, APP_SESSION_COOKIE, token, -1, HTTP_COOKIE_STRICT);
+	return 0;
+}
+
+static int render_login(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	char pre[33];
+	if (random_token(pre, 16))
+		return ERR_IO;
+	http_set_cookie(r, APP_PRELOGIN_COOKIE, pre, 1800);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "login.title"), "login", error);
+	if (http_param(r, "expired"))
+		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+			    l == HTML_EN ? "You were logged out after a period of inactivity."
+					 : "一定時間操作がなかったため、ログアウトしました。");
+	html_printf(&b, "<form method=\"post\" action=\"/login\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"login\">%s</label>"
+		    "<input id=\"login\" name=\"login\" type=\"text\" autocomplete=\"username\" "
+		    "autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"64\"%S></div>"
+		    "<div class=\"field\"><label for=\"password\">%s</label>"
+		    "<input id=\"password\" name=\"password\" type=\"password\" "
+		    "autocomplete=\"current-password\" required maxlength=\"128\"></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    pre, html_t(l, "login.user"),
+		    error ? " aria-invalid=\"true\" aria-describedby=\"error-summary-title\"" : "",
+		    html_t(l, "login.password"), html_t(l, "login.submit"));
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_login_form(struct http_req *r)
+{
+	return render_login(r, 200, NULL);
+}
+
+static const char *outcome_name(enum auth_outcome o)
+{
+	switch (o) {
+	case AUTH_OUT_OK: return "ok";
+	case AUTH_OUT_TOTP_NEEDED: return "totp_needed";
+	case AUTH_OUT_ENROL_NEEDED: return "enrol_needed";
+	case AUTH_OUT_BAD_CREDENTIALS: return "bad_credentials";
+	case AUTH_OUT_LOCKED: return "locked";
+	case AUTH_OUT_THROTTLED: return "throttled";
+	case AUTH_OUT_DISABLED: return "disabled";
+	case AUTH_OUT_BAD_CODE: return "bad_code";
+	case AUTH_OUT_CODE_REUSED: return "code_reused";
+	default: return "none";
+	}
+}
+
+#define AUDIT_A_PASSWORD_OK "auth.password_ok"
+#define AUDIT_A_LOGIN_RECOVERY "auth.login_recovery_code"
+
+/* the audit action of a login step: failed; password right but a second
+ * factor owed (never "failed"); a full login, by TOTP or recovery code */
+static const char *login_action(const struct auth_login *lg, int failed)
+{
+	if (failed)
+		return AUDIT_A_LOGIN_FAILED;
+	if (lg->outcome != AUTH_OUT_OK)
+		return AUDIT_A_PASSWORD_OK;
+	return lg->used_recovery_code ? AUDIT_A_LOGIN_RECOVERY : AUDIT_A_LOGIN;
+}
+
+/* the audit record of a login step; actor_id is known even on failure
+ * when the account exists */
+static int audit_login(struct http_req *r, const struct auth_login *lg,
+		       const char *login, int failed)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct audit_record rec = {
+		.actor_id = lg->account_id,
+		/* a login name that matches no account may be a password typed
+		 * into the wrong box: it is not recorded */
+		.actor_login = lg->account_id ? login : NULL,
+		.action = login_action(lg, failed),
+		.object_type = "login_step",
+		.object_id = outcome_name(lg->outcome),
+		.tenant = q->tenant.code,
+		.source = r->remote_addr,
+		.result = failed ? AUDIT_R_FAILED : AUDIT_R_OK,
+	};
+	struct err e;
+	int rc = store_begin(s, &e);
+	if (rc == 0) {
+		rc = audit_append(NULL, s, &app_of(r)->audit, &rec, &e);
+		if (rc == 0)
+			rc = store_commit(s, &e);
+		else
+			store_rollback(s);
+	}
+	log_info(failed ? "login step failed" : "login step ok", "outcome",
+		 outcome_name(lg->outcome));
+	if (rc)
+		log_error("audit of a login step failed", "detail", e.detail);
+	return rc;
+}
+
+/* a login that cannot be audited does not happen: its session is ended */
+static int refuse_unaudited(struct http_req *r, const struct auth_login *lg)
+{
+	struct err e;
+	auth_session_logout(app_store(r), lg->token, &e);
+	return http_send_error(r, ERR_UNAVAILABLE, NULL, NULL, "login not audited");
+}
+
+/* A password check costs ~85 ms of Argon2id: it runs on the blocking
+ * pool (http_defer), never on the event loop. */
+struct login_job {
+	const struct auth_config *cfg;
+	char tenant[AUTH_TENANT_LEN + 1];
+	char login[AUTH_LOGIN_MAX + 1];
+	char password[AUTH_PASSWORD_MAX_BYTES + 1];
+	char source[AUTH_SOURCE_MAX + 1];
+	int64_t now;
+	int rc;
+	struct auth_login out;
+	struct err e;
+};
+
+static void login_work(void *arg, void *pool_ctx)
+{
+	struct login_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	j->rc = t ? auth_staff_login(&j->out, t->store, j->cfg, j->tenant, j->login,
+				     j->password, j->source, j->now, &j->e)
+		  : err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+	explicit_bzero(j->password, sizeof j->password);
+}
+
+static int login_done(struct http_req *r, void *arg)
+{
+	struct login_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	struct auth_login *lg = &j->out;
+	int rc = j->rc;
+	if (rc == ERR_AUTH) {
+		audit_login(r, lg, j->login, 1);
+		return render_login(r, 401, html_t(l, lg->outcome == AUTH_OUT_LOCKED ||
+						       lg->locked_now ? "login.locked" : "login.failed"));
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, j->e.detail);
+	if (audit_login(r, lg, j->login, 0))
+		return refuse_unaudited(r, lg);
+	set_session_cookie(r, lg->token);
+	explicit_bzero(lg->token, sizeof lg->token);
+	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
+	if (lg->outcome == AUTH_OUT_TOTP_NEEDED)
+		return http_redirect(r, 303, "/login/code");
+	if (lg->outcome == AUTH_OUT_ENROL_NEEDED)
+		return http_redirect(r, 303, "/account/totp");
+	return http_redirect(r, 303, "/staff");
+}
+
+int page_login_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *pre = http_param(r, "pre"), *cookie = http_cookie(r, APP_PRELOGIN_COOKIE);
+	if (!pre || !cookie || strlen(pre) != strlen(cookie) ||
+	    !ct_equal(pre, cookie, strlen(pre)))
+		return http_send_error(r, ERR_DENIED,
+			"画面の有効期限が切れました。もう一度ログインしてください。",
+			"This form has expired. Please log in again.", "login csrf mismatch");
+	const char *login = http_param(r, "login"), *password = http_param(r, "password");
+	if (!login || !*login || !password || !*password)
+		return render_login(r, 400, html_t(l, "login.required"));
+	struct login_job j = { .cfg = &app_of(r)->auth, .now = app_now() };
+	snprintf(j.tenant, sizeof j.tenant, "%s", q->tenant.code);
+	snprintf(j.login, sizeof j.login, "%s", login);
+	snprintf(j.password, sizeof j.password, "%s", password);
+	snprintf(j.source, sizeof j.source, "%s", r->remote_addr);
+	int rc = http_defer(r, login_work, login_done, &j, sizeof j);
+	explicit_bzero(j.password, sizeof j.password);
+	return rc;
+}
+
+/* the one code-entry form (login step two and two-factor enrolment):
+ * a verification code field, with the hint when one is given */
+static void code_form(struct buf *b, struct http_req *r, const char *action,
+		      const char *hint, int maxlen, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"code\">%s</label>", action, q->csrf,
+		    html_t(l, "totp.code"));
+	if (hint)
+		html_printf(b, "<p id=\"code-hint\" class=\"hint\">%s</p>", hint);
+	html_printf(b, "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"%d\"%S%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    maxlen, hint ? " aria-describedby=\"code-hint\"" : "",
+		    error ? " aria-invalid=\"true\"" : "", html_t(l, "totp.submit"));
+}
+
+static int render_code_form(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "totp.title"), "code", error);
+	code_form(&b, r, "/login/code", html_t(l, "totp.hint"), 32, error);
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_totp_form(struct http_req *r)
+{
+	return render_code_form(r, 200, NULL);
+}
+
+int page_totp_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	const char *code = http_param(r, "code");
+	struct auth_login lg;
+	struct err e;
+	int rc = auth_staff_login_code(&lg, app_store(r), &app_of(r)->auth, &q->ses,
+				       code ? code : "", r->remote_addr, app_now(), &e);
+	if (rc == ERR_AUTH) {
+		audit_login(r, &lg, q->staff.login, 1);
+		if (lg.outcome == AUTH_OUT_LOCKED || lg.locked_now) {
+			http_set_cookie(r, APP_SESSION_COOKIE, "", 0);
+			return render_login(r, 401, html_t(q->lang, "login.locked"));
+		}
+		return render_code_form(r, 401, html_t(q->lang, "totp.failed"));
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (audit_login(r, &lg, q->staff.login, 0))
+		return refuse_unaudited(r, &lg);
+	set_session_cookie(r, lg.token);
+	return http_redirect(r, 303, "/staff");
+}
+
+/* replacing a second factor the account already has: the password and a
+ * code of the current factor (or a recovery code) prove it is the owner,
+ * then the first code of the new one */
+static void replace_form(struct buf *b, struct http_req *r, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *inv = error ? " aria-invalid=\"true\"" : "";
+	html_printf(b, "<p id=\"replace-lead\">%s</p>"
+		    "<form method=\"post\" action=\"/account/totp\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"current-password\">%s</label>"
+		    "<input id=\"current-password\" name=\"password\" type=\"password\" "
+		    "autocomplete=\"current-password\" required maxlength=\"128\"%S></div>"
+		    "<div class=\"field\"><label for=\"current-code\">%s</label>"
+		    "<input id=\"current-code\" name=\"current\" type=\"text\" "
+		    "autocomplete=\"off\" required maxlength=\"32\"%S></div>"
+		    "<div class=\"field\"><label for=\"code\">%s</label>"
+		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" required maxlength=\"6\"%S></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    l == HTML_EN ? "You already use two-factor login. To replace it, confirm it is you "
+				   "with your password and a code from your current authenticator app "
+				   "(or a recovery code). Your other sessions will be ended."
+				 : "すでに二要素認証を使っています。切り替えるには、本人確認のため、パスワードと"
+				   "現在の認証アプリの確認コード（またはリカバリーコード）を入力してください。"
+				   "ほかの端末のログインはすべて終了します。",
+		    q->csrf, html_t(l, "account.current_password"), inv,
+		    l == HTML_EN ? "Code from your current app, or a recovery code"
+				 : "現在の認証アプリの確認コード、またはリカバリーコード", inv,
+		    l == HTML_EN ? "Code from the new app" : "新しい認証アプリの確認コード", inv,
+		    html_t(l, "totp.submit"));
+}
+
+static int render_enrol(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct auth_totp_enrolment en = { 0 };
+	struct err e;
+	int rc = auth_totp_enrol_begin(&en, app_store(r), &app_of(r)->auth, &q->ses,
+				       app_now(), &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "enrol.title"), "code", error);
+	html_printf(&b, "<p>%s</p><div class=\"qr\">", html_t(l, "enrol.lead"));
+	/* the SVG is generated by auth_qr_svg from our own data; its XML
+	 * prolog is skipped so that it can sit inline */
+	const char *svg = strstr(en.svg, "<svg");
+	buf_puts(&b, svg ? svg : "");
+	html_printf(&b, "</div><p>%s: <code class=\"secret\" id=\"totp-secret\">%s</code></p>",
+		    html_t(l, "enrol.secret"), en.secret_b32);
+	if (q->staff.totp_enrolled)
+		replace_form(&b, r, error);
+	else
+		code_form(&b, r, "/account/totp", NULL, 6, error);
+	auth_totp_enrolment_done(&en);
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_enrol_form(struct http_req *r)
+{
+	return render_enrol(r, 200, NULL);
+}
+
+/* the recovery codes page after an enrolment or a replacement */
+static int render_recovery_codes(struct http_req *r, const struct auth_recovery_codes *codes,
+				 const char *extra)
+{
+	enum html_lang l = app_req(r)->lang;
+	struct html_page p;
+	app_page(r, &p, html_t(l, "enrol.title"));
+	p.user_name = NULL;
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	html_page_begin(&b, &p);
+	html_printf(&b, "<p role=\"status\">%s</p>", html_t(l, "enrol.done"));
+	if (extra)
+		html_printf(&b, "<p class=\"notice\" id=\"totp-replaced\">%s</p>", extra);
+	buf_puts(&b, "<ul class=\"recovery-codes\">");
+	for (int i = 0; i < AUTH_RECOVERY_CODES; i++)
+		html_printf(&b, "<li><code>%s</code></li>", codes->code[i]);
+	html_printf(&b, "</ul><p><a class=\"button\" href=\"/staff\">%s</a></p>",
+		    html_t(l, "enrol.continue"));
+	html_page_end(&b, &p);
+	http_send_html(r, 200, &b);
+	explicit_bzero(b.data, b.len);
+	buf_done(&b);
+	return 0;
+}
+
+/* Replacing a second factor checks the password (Argon2id): on the
+ * blocking pool.  The replacement and its audit records commit together;
+ * a failed re-authentication commits its failure count and its record. */
+struct replace_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	struct auth_session ses;
+	char password[AUTH_PASSWORD_MAX_BYTES + 1];
+	char current[40];
+	char code[40];
+	int64_t now;
+	int rc;
+	struct auth_login out;
+	struct auth_recovery_codes codes;
+	struct err e;
+};
+
+static void replace_work(void *arg, void *pool_ctx)
+{
+	struct replace_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct auth_events ev = { 0 };
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)j->ses.account_id);
+	if (!t) {
+		j->rc = err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+		goto out;
+	}
+	struct store *s = t->store;
+	int rc = store_begin(s, &j->e);
+	if (rc) {
+		j->rc = rc;
+		goto out;
+	}
+	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses, j->password,
+				       j->current, j->code, j->now, &ev, &j->e);
+	if (rc == 0) {
+		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
+				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
+				  id, AUDIT_R_OK, &j->e);
+		for (int i = 0; rc == 0 && i < ev.n; i++) {
+			if (ev.ev[i].kind == AUTH_EV_TOTP_REPLACED)
+				continue;
+			char obj[AUTH_EVENT_OBJECT_MAX];
+			auth_event_object(obj, sizeof obj, &ev.ev[i]);
+			rc = app_audit_as(s, j->audit, &j->actor, AUDIT_A_PERMISSION,
+					  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &j->e);
+		}
+	} else if (rc == ERR_AUTH) {
+		/* the failure counter stays counted, with its record */
+		struct err ae;
+		if (app_audit_as(s, j->audit, &j->actor, "auth.totp_replace_failed",
+				 outcome_name(j->out.outcome), id, AUDIT_R_FAILED, &ae) == 0) {
+			j->rc = store_commit(s, &ae) ? ae.code : ERR_AUTH;
+			goto out;
+		}
+	}
+	if (rc == 0)
+		rc = store_commit(s, &j->e);
+	else
+		store_rollback(s);
+	j->rc = rc;
+out:
+	if (j->rc) {
+		explicit_bzero(&j->codes, sizeof j->codes);
+		explicit_bzero(j->out.token, sizeof j->out.token);
+	}
+	explicit_bzero(j->password, sizeof j->password);
+	explicit_bzero(j->current, sizeof j->current);
+	explicit_bzero(j->code, sizeof j->code);
+}
+
+static int replace_done(struct http_req *r, void *arg)
+{
+	struct replace_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	if (j->rc == ERR_AUTH) {
+		if (j->out.outcome == AUTH_OUT_LOCKED || j->out.locked_now)
+			return render_enrol(r, 401, html_t(l, "login.locked"));
+		return render_enrol(r, 401, j->out.outcome == AUTH_OUT_BAD_CODE
+			? html_t(l, "totp.failed")
+			: (l == HTML_EN ? "The password or the current code is not correct."
+					: "パスワードまたは現在の確認コードが違います。"));
+	}
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	set_session_cookie(r, j->out.token);
+	explicit_bzero(j->out.token, sizeof j->out.token);
+	int rc = render_recovery_codes(r, &j->codes,
+		l == HTML_EN ? "Your second factor was replaced. Your other sessions were ended."
+			     : "二要素認証を切り替えました。ほかの端末のログインは終了しました。");
+	explicit_bzero(&j->codes, sizeof j->codes);
+	return rc;
+}
+
+int page_enrol_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	const char *code = http_param(r, "code");
+	if (q->staff.totp_enrolled) {
+		struct replace_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+					 .ses = q->ses, .now = app_now() };
+		app_actor_of(&j.actor, r);
+		const char *pw = http_param(r, "password"), *cur = http_param(r, "current");
+		snprintf(j.password, sizeof j.password, "%s", pw ? pw : "");
+		snprintf(j.current, sizeof j.current, "%s", cur ? cur : "");
+		snprintf(j.code, sizeof j.code, "%s", code ? code : "");
+		int rc = http_defer(r, replace_work, replace_done, &j, sizeof j);
+		explicit_bzero(&j, sizeof j);
+		return rc;
+	}
+	struct auth_login lg;
+	struct auth_recovery_codes codes;
+	struct auth_events ev = { 0 };
+	struct err e;
+	struct store *s = app_store(r);
+	int rc = auth_totp_enrol_confirm(&lg, &codes, s, &app_of(r)->auth, &q->ses,
+					 code ? code : "", app_now(), &ev, &e);
+	if (rc == ERR_AUTH)
+		return render_enrol(r, 401, html_t(l, "totp.failed"));
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
+	app_audit(r, AUDIT_A_PERMISSION, "staff.totp", id, AUDIT_R_OK);
+	set_session_cookie(r, lg.token);
+	rc = render_recovery_codes(r, &codes, NULL);
+	explicit_bzero(&codes, sizeof codes);
+	return rc;
+}
+
+int page_logout(struct http_req *r)
+{
+	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	struct err e;
+	if (token)
+		auth_session_logout(app_store(r), token, &e);
+	app_audit(r, AUDIT_A_LOGOUT, NULL, NULL, AUDIT_R_OK);
+	http_set_cookie(r, APP_SESSION_COOKIE, "", 0);
+	return http_redirect(r, 303, "/login");
+}
+
+int page_staff_home(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	if (q->ses.kind != AUTH_KIND_STAFF)
+		return http_send_error(r, ERR_DENIED, NULL, NULL, "not staff");
+	enum html_lang l = q->lang;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "staff.home"), NULL, NULL);
+	html_printf(&b, "<p>%s</p>", html_t(l, "staff.home.lead"));
+	if (!q->staff.totp_enrolled)
+		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
+			    html_t(l, "enrol.title"));
+	return app_page_send(r, 200, &b, &p);
+}
+
+#define USERS_ROLES_MAX 64        /* roles offered on the users page */
+
+struct users_ctx {
+	struct buf *b;
+	enum html_lang l;
+	const char *csrf;
+	int64_t self;
+	int can_roles;                  /* roles.manage: grant/revoke forms */
+	int nroles;                     /* the roles the caller may give    */
+	char roles[USERS_ROLES_MAX][AUTH_ROLE_MAX + 1];
+};
+
+static void collect_role(const struct auth_role *ro, void *arg)
+{
+	struct users_ctx *c = arg;
+	if (c->nroles < USERS_ROLES_MAX)
+		snprintf(c->roles[c->nroles++], sizeof c->roles[0], "%s", ro->name);
+}
+
+/* keep only the roles the session may give (auth_role_grantable); the
+ * checks run after the role list's result set is closed */
+static void keep_grantable(struct users_ctx *c, struct store *s, const struct auth_session *ses)
+{
+	int n = 0;
+	for (int i = 0; i < c->nroles; i++) {
+		struct err e;
+		if (auth_role_grantable(s, ses, c->roles[i], &e) == 1) {
+			if (n != i)
+				memcpy(c->roles[n], c->roles[i], sizeof c->roles[0]);
+			n++;
+		}
+	}
+	c->nroles = n;
+}
+
+/* the roles cell: each role with a revoke button, and a grant form */
+static void role_cell(struct users_ctx *c, const struct auth_staff *st)
+{
+	if (!c->can_roles) {
+		html_printf(c->b, "%s", st->roles);
+		return;
+	}
+	buf_puts(c->b, "<ul class=\"plain\">");
+	char roles[AUTH_ROLES_TEXT_MAX];
+	snprintf(roles, sizeof roles, "%s", st->roles);
+	char *save = NULL;
+	for (char *ro = strtok_r(roles, ",", &save); ro; ro = strtok_r(NULL, ",", &save))
+		html_printf(c->b, "<li>%s <form method=\"post\" class=\"inline\" action=\"/staff/users/%ld/roles/revoke\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"role\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-link\" aria-label=\"%s %s: %s\">%s</button></form></li>",
+			    ro, (long)st->id, c->csrf, ro, st->login, ro, html_t(c->l, "roles.remove"),
+			    html_t(c->l, "roles.remove"));
+	buf_puts(c->b, "</ul>");
+	html_printf(c->b, "<form method=\"post\" class=\"inline\" action=\"/staff/users/%ld/roles\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<select name=\"role\" aria-label=\"%s %s\">", (long)st->id, c->csrf,
+		    st->login, html_t(c->l, "roles.grant"));
+	for (int i = 0; i < c->nroles; i++)
+		html_printf(c->b, "<option value=\"%s\">%s</option>", c->roles[i], c->roles[i]);
+	html_printf(c->b, "</select> <button type=\"submit\" class=\"button-secondary\" aria-label=\"%s %s\">%s</button></form>",
+		    st->login, html_t(c->l, "roles.grant"), html_t(c->l, "roles.grant"));
+}
+
+static void user_row(const struct auth_staff *st, void *arg)
+{
+	struct users_ctx *c = arg;
+	html_printf(c->b, "<tr><td>%s</td><td>%s</td><td>", st->login, st->display_name);
+	role_cell(c, st);
+	html_printf(c->b, "</td><td>%s</td><td>%s</td><td>",
+		    st->active ? (c->l == HTML_EN ? "active" : "有効")
+			       : (c->l == HTML_EN ? "disabled" : "無効"),
+		    html_t(c->l, st->totp_enrolled ? "yes" : "no"));
+	if (st->active && st->id != c->self)
+		html_printf(c->b, "<form method=\"post\" action=\"/staff/users/%ld/disable\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-secondary\" "
+			    "aria-label=\"%s %s\">%s</button></form>",
+			    (long)st->id, c->csrf, html_t(c->l, "users.disable"),
+			    st->login, html_t(c->l, "users.disable"));
+	buf_puts(c->b, "</td></tr>\n");
+}
+
+static int render_users(struct http_req *r, int status, const char *notice,
+			const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "staff.users"), "new-login", error);
+	if (notice)
+		html_printf(&b, "<div class=\"notice\" role=\"status\">%S</div>", notice);
+	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\"><span class=\"visually-hidden\">%s</span></th>"
+		    "</tr></thead><tbody>\n",
+		    html_t(l, "staff.users"), html_t(l, "users.login"), html_t(l, "users.name"),
+		    html_t(l, "users.roles"), html_t(l, "users.status"), html_t(l, "users.mfa"),
+		    html_t(l, "users.disable"));
+	struct users_ctx c = { .b = &b, .l = l, .csrf = q->csrf, .self = q->ses.account_id };
+	struct err e;
+	c.can_roles = auth_has_permission(app_store(r), &q->ses, AUTH_PERM_ROLES_MANAGE, &e) == 1;
+	auth_role_list(app_store(r), q->tenant.code, collect_role, &c, &e);
+	keep_grantable(&c, app_store(r), &q->ses);
+	int rc = auth_staff_list(app_store(r), q->tenant.code, user_row, &c, &e);
+	if (rc < 0) {
+		buf_done(&b);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	buf_puts(&b, "</tbody></table>\n");
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/users\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<div class=\"field\"><label for=\"new-login\">%s</label>"
+		    "<input id=\"new-login\" name=\"login\" type=\"text\" required maxlength=\"64\" "
+		    "autocomplete=\"off\" pattern=\"[A-Za-z0-9._\\-]+\"></div>"
+		    "<div class=\"field\"><label for=\"new-name\">%s</label>"
+		    "<input id=\"new-name\" name=\"display_name\" type=\"text\" required maxlength=\"100\" "
+		    "autocomplete=\"off\"></div>"
+		    "<div class=\"field\"><label for=\"new-role\">%s</label>"
+		    "<select id=\"new-role\" name=\"role\">",
+		    html_t(l, "users.add"), q->csrf, html_t(l, "users.login"),
+		    html_t(l, "users.name"), html_t(l, "users.role"));
+	/* only the roles this caller may give */
+	for (int i = 0; i < c.nroles; i++)
+		html_printf(&b, "<option value=\"%s\"%s>%s</option>", c.roles[i],
+			    strcmp(c.roles[i], "staff") == 0 ? " selected" : "", c.roles[i]);
+	html_printf(&b, "</select></div>"
+		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "users.add"));
+	html_page_end(&b, &p);
+	app_audit(r, AUDIT_A_READ, "staff_list", q->tenant.code, AUDIT_R_OK);
+	http_send_html(r, status, &b);
+	buf_done(&b);
+	return 0;
+}
+
+int page_users(struct http_req *r)
+{
+	return render_users(r, 200, NULL, NULL);
+}
+
+/* the audit records of auth events, in the caller's transaction; the
+ * object names the role where there is one ("12:admin") */
+static int audit_events(struct store *s, const struct audit_config *c,
+			const struct app_actor *a, const struct auth_events *ev,
+			struct err *e)
+{
+	for (int i = 0; i < ev->n; i++) {
+		char obj[AUTH_EVENT_OBJECT_MAX];
+		auth_event_object(obj, sizeof obj, &ev->ev[i]);
+		int rc = app_audit_as(s, c, a, AUDIT_A_PERMISSION,
+				      auth_event_name(ev->ev[i].kind), obj, AUDIT_R_OK, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* adding a staff member hashes the initial password (Argon2id): it runs
+ * on the blocking pool, the staff row and its audit records in one
+ * transaction there */
+struct user_add_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	struct auth_session ses;        /* the caller: which roles it may give */
+	char login[AUTH_LOGIN_MAX + 1];
+	char display_name[AUTH_NAME_MAX + 1];
+	char role[AUTH_ROLE_MAX + 1];
+	int64_t now;
+	int rc;
+	struct err e;
+	char password[AUTH_GEN_PASSWORD_LEN + 1];
+};
+
+static void user_add_work(void *arg, void *pool_ctx)
+{
+	struct user_add_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	if (!t) {
+		j->rc = err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+		return;
+	}
+	struct store *s = t->store;
+	struct auth_events ev = { 0 };
+	const char *role = j->role;
+	int64_t id;
+	int rc = auth_password_generate(j->password, &j->e);
+	if (rc == 0)
+		rc = store_begin(s, &j->e);
+	else
+		goto out;
+	if (rc == 0)
+		rc = auth_staff_add_by(&id, s, j->auth, &j->ses, j->login, j->display_name,
+				       j->password, &role, 1, j->now, &ev, &j->e);
+	if (rc == 0)
+		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
+	if (rc == 0)
+		rc = store_commit(s, &j->e);
+	else
+		store_rollback(s);
+	if (rc == ERR_DENIED) {
+		/* the refusal is on the record too */
+		struct err ae;
+		if (app_audit_as(s, j->audit, &j->actor, "auth.grant_denied", "role", j->role,
+				 AUDIT_R_DENIED, &ae))
+			rc = err_set(&j->e, ae.code, "audit of a refused grant: %s", ae.detail);
+	}
+out:
+	if (rc)
+		explicit_bzero(j->password, sizeof j->password);
+	j->rc = rc;
+}
+
+static int user_add_done(struct http_req *r, void *arg)
+{
+	struct user_add_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	int rc = j->rc;
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
+		return render_users(r, rc == ERR_CONFLICT ? 409 : 400, NULL,
+				    rc == ERR_CONFLICT ?
+				    (l == HTML_EN ? "That user name is taken." : "そのユーザー名は使われています。") :
+				    (l == HTML_EN ? "Check the user name, name and role." :
+						    "ユーザー名・氏名・役割を確認してください。"));
+	if (rc == ERR_DENIED)
+		return render_users(r, 403, NULL, l == HTML_EN
+			? "You cannot give that role: it has permissions you do not hold yourself."
+			: "その役割は付与できません。ご自身が持っていない権限を含んでいます。");
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, j->e.detail);
+	struct buf n;
+	buf_init(&n, 4096);
+	html_printf(&n, "<p>%s</p><p><code id=\"initial-password\">%s</code></p>",
+		    html_t(l, "users.added"), j->password);
+	explicit_bzero(j->password, sizeof j->password);
+	rc = render_users(r, 201, buf_cstr(&n), NULL);
+	explicit_bzero(n.data, n.len);
+	buf_done(&n);
+	return rc;
+}
+
+int page_users_add(struct http_req *r)
+{
+	struct user_add_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+				  .ses = app_req(r)->ses, .now = app_now() };
+	app_actor_of(&j.actor, r);
+	snprintf(j.login, sizeof j.login, "%s", http_param(r, "login"));
+	snprintf(j.display_name, sizeof j.display_name, "%s", http_param(r, "display_name"));
+	snprintf(j.role, sizeof j.role, "%s", http_param(r, "role"));
+	return http_defer(r, user_add_work, user_add_done, &j, sizeof j);
+}
+
+int page_users_disable(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t id;
+	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
+		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
+	if (id == q->ses.account_id)
+		return http_send_error(r, ERR_INVALID, "自分のアカウントは無効にできません。",
+				       "You cannot disable your own account.", NULL);
+	struct store *s = app_store(r);
+	struct auth_events ev = { 0 };
+	struct err e;
+	int rc = store_begin(s, &e);
+	struct app_actor a;
+	app_actor_of(&a, r);
+	if (rc == 0)
+		rc = auth_staff_set_active(s, q->tenant.code, id, 0, app_now(), &ev, &e);
+	if (rc == 0)
+		rc = audit_events(s, &app_of(r)->audit, &a, &ev, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, "/staff/users");
+}
+
+int api_me(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:b,s:I}", "login", q->staff.login,
+			      "display_name", q->staff.display_name, "roles", q->staff.roles,
+			      "mfa", q->ses.mfa_ok, "idle_left", (json_int_t)q->ses.idle_left);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!s)
+		return ERR_NOMEM;
+	http_send_json(r, 200, s);
+	free(s);
+	return 0;
+}
