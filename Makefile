@@ -40,7 +40,7 @@ LDFLAGS += $(SANFLAGS)
 # (src/core/<m>/), services (src/svc/<name>/ and their web/ pages)
 LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c src/core/*/*.c \
              src/svc/*/*.c src/svc/*/web/*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/services.o
 CLI_OBJ   := $(BUILD)/src/cli/main.o
 TEST_SRC  := $(wildcard tests/unit/*/test_*.c)
 TEST_BIN  := $(TEST_SRC:%.c=$(BUILD)/%)
@@ -60,6 +60,14 @@ assets: $(wildcard assets/*)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The list of services, generated from the folders (src/web/svc.h).  The
+# script runs every time and rewrites the file only when the list changed.
+.PHONY: FORCE
+$(BUILD)/gen/services.c: FORCE
+	@scripts/gen-services.sh $@
+$(BUILD)/gen/services.o: $(BUILD)/gen/services.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libmadoguchi.a: $(LIB_OBJ)
@@ -95,11 +103,16 @@ bench: all
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/gen/services.o
 FUZZ_CFLAGS := -std=gnu17 -O1 -g -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS)
 fuzz: $(FUZZ_BIN)
 # the library once, instrumented for coverage; each target links it
 build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build-fuzz/gen/services.c: FORCE
+	@scripts/gen-services.sh $@
+build-fuzz/obj/gen/services.o: build-fuzz/gen/services.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)

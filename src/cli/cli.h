@@ -26,16 +26,10 @@ int cli_restore(int argc, char **argv);
 int cli_audit(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_job(int argc, char **argv);
-int cli_nursery(int argc, char **argv);
 int cli_routes(int argc, char **argv);
-int cli_opendata(int argc, char **argv);
 int cli_search(int argc, char **argv);
-int cli_procedure(int argc, char **argv);
 /* --- sign (cli_sign.c) --- */
 int cli_sign(int argc, char **argv);
-/* --- inbox (cli_submission.c) --- */
-int cli_submission(int argc, char **argv);
-/* --- end inbox --- */
 /* --- mail (cli_mail.c) --- */
 int cli_mail(int argc, char **argv);
 struct mail_config;

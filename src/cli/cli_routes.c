@@ -45,10 +45,15 @@ int cli_routes(int argc, char **argv)
 			"usage: madoguchi routes [--json]\n");
 		return cli_is_help(argv[1]) ? CLI_OK : CLI_USAGE;
 	}
+	const struct http_route *routes;
+	struct err e;
+	int nroutes = app_routes(&routes, &e);
+	if (nroutes < 0)
+		return cli_error(&e, "ルート表を作れませんでした", "could not build the route table");
 	if (json)
 		printf("[");
-	for (int i = 0; i < app_nroutes; i++) {
-		const struct http_route *r = &app_routes[i];
+	for (int i = 0; i < nroutes; i++) {
+		const struct http_route *r = &routes[i];
 		const char *perm = r->permission ? r->permission : "public";
 		if (json) {
 			printf("%s\n{\"method\":\"%s\",\"pattern\":\"%s\",\"permission\":\"%s\","

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "web/app.h"
-#include "svc/apply/apply.h"
+#include "web/svc.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/mail/mail.h" /* --- mail (src/core/mail) --- */
+
+#define SERVE_OPTS_MAX 96   /* the shell's options and every service's */
 
 static void usage(FILE *f)
 {
@@ -32,9 +34,7 @@ static void usage(FILE *f)
 		/* --- open data / search --- */
 		"  --search-index PATH   full-text index file (default: <sqlite file>.search,\n"
 		"                        $MADOGUCHI_SEARCH_INDEX; PostgreSQL: in memory per worker)\n"
-		"  --map-tiles URL       map tile URL template for dataset maps, e.g.\n"
-		"                        https://tile.example.jp/{z}/{x}/{y}.png (default: no tiles)\n"
-		"  --map-attribution TEXT  attribution shown with the tiles\n");
+		);
 	/* --- sign (app_sign.c) --- */
 	fprintf(f,
 		"  --trust-dir DIR       CA certificates and CRLs for signed submissions\n"
@@ -65,13 +65,10 @@ static void usage(FILE *f)
 		"                        request with 'Authorization: Bearer <token>' (or\n"
 		"                        MADOGUCHI_METRICS_TOKEN); without one, /metrics\n"
 		"                        answers only direct requests from loopback\n");
-	/* --- life events (page_lifeevent.c) --- */
-	fprintf(f,
-		"  --life-events DIR     life-event interviews (default data/life-events)\n");
-	/* --- apply (src/svc/apply/README.md) --- */
-	fprintf(f,
-		"  --upload-quota BYTES  attachment bytes kept per account (default 100 MiB; 0: no limit)\n"
-		"  --upload-rate N       new attachments per account a minute (default 60; 0: no limit)\n");
+	/* the services' own (src/web/svc.h) */
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->noptions; j++)
+			fprintf(f, "  --%s %s\n", svc_all[i]->options[j].name, svc_all[i]->options[j].help);
 }
 
 static void ready(const char *addr, void *arg)
@@ -83,7 +80,7 @@ static void ready(const char *addr, void *arg)
 
 int cli_serve(int argc, char **argv)
 {
-	struct opt o[] = {
+	struct opt o[SERVE_OPTS_MAX] = {
 		{ "db", 1, NULL }, { "listen", 1, NULL }, { "threads", 1, NULL },
 		{ "static", 1, NULL }, { "key-dir", 1, NULL }, { "default-tenant", 1, NULL },
 		{ "tls-cert", 1, NULL }, { "tls-key", 1, NULL }, { "idle-timeout", 1, NULL },
@@ -91,18 +88,26 @@ int cli_serve(int argc, char **argv)
 		{ "help", 0, NULL }, { "hash-cost-for-tests", 1, NULL },
 		{ "tenant-path-prefix", 0, NULL },
 		/* --- open data / search --- */
-		{ "search-index", 1, NULL }, { "map-tiles", 1, NULL }, { "map-attribution", 1, NULL },
+		{ "search-index", 1, NULL },
 		{ "trust-dir", 1, NULL }, { "trust-reload", 1, NULL }, /* --- sign (app_sign.c) --- */
 		/* --- mail (src/core/mail) --- */
 		{ "smtp-url", 1, NULL }, { "mail-from", 1, NULL }, { "mail-from-name", 1, NULL },
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
 		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
-		{ "life-events", 1, NULL }, /* --- life events --- */
 		{ "trusted-proxy", 1, NULL }, { "metrics-token-file", 1, NULL },
-		{ "upload-quota", 1, NULL }, { "upload-rate", 1, NULL }, /* --- apply --- */
 	};
-	int n = (int)(sizeof o / sizeof o[0]);
+	int n = 0;
+	while (n < SERVE_OPTS_MAX && o[n].name)
+		n++;
+	int nshell = n;
+	/* then every service's options */
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->noptions; j++) {
+			if (n == SERVE_OPTS_MAX)
+				return cli_error(NULL, "オプションが多すぎます", "too many options");
+			o[n++] = (struct opt){ svc_all[i]->options[j].name, 1, NULL };
+		}
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {
 		usage(stderr);
 		return CLI_USAGE;
@@ -127,8 +132,6 @@ int cli_serve(int argc, char **argv)
 		/* --- sign (app_sign.c) --- */
 		.trust_dir = opts_get(o, n, "trust-dir") ? opts_get(o, n, "trust-dir")
 							 : getenv("MADOGUCHI_TRUST_DIR"),
-		/* --- life events (page_lifeevent.c) --- */
-		.life_events_dir = opts_get(o, n, "life-events"),
 	};
 	if (!cfg.db_url) {
 		fprintf(stderr, "madoguchi: --db が必要です / --db is required\n");
@@ -160,33 +163,23 @@ int cli_serve(int argc, char **argv)
 			return cli_error(NULL, "--max-body が範囲外です", "--max-body out of range");
 		cfg.max_body = (size_t)v;
 	}
-	/* --- apply: per-account attachment quota and upload rate --- */
-	cfg.upload_quota_bytes = APPLY_UPLOAD_QUOTA_DEFAULT;
-	cfg.uploads_per_min = APPLY_UPLOAD_RATE_DEFAULT;
-	if ((s = opts_get(o, n, "upload-quota"))) {
-		if (parse_i64(&v, s, 0, 1LL << 40))
-			return cli_error(NULL, "--upload-quota は 0〜2^40 バイトです",
-					 "--upload-quota must be 0 to 2^40 bytes");
-		cfg.upload_quota_bytes = v;
-	}
-	if ((s = opts_get(o, n, "upload-rate"))) {
-		if (parse_i64(&v, s, 0, 100000))
-			return cli_error(NULL, "--upload-rate は 0〜100000 件です",
-					 "--upload-rate must be 0 to 100000");
-		cfg.uploads_per_min = (int)v;
-	}
 	/* --- open data / search --- */
 	cfg.search_index = opts_get(o, n, "search-index");
-	cfg.map_tiles = opts_get(o, n, "map-tiles");
-	cfg.map_attribution = opts_get(o, n, "map-attribution");
-	if (cfg.map_tiles && (strncmp(cfg.map_tiles, "https://", 8) != 0 || strlen(cfg.map_tiles) > 500 ||
-			      !strstr(cfg.map_tiles, "{z}") || !strstr(cfg.map_tiles, "{x}") ||
-			      !strstr(cfg.map_tiles, "{y}") || strpbrk(cfg.map_tiles, "\"'<> ;")))
-		return cli_error(NULL, "--map-tiles は https://…/{z}/{x}/{y}.png の形の URL です",
-				 "--map-tiles must be an https URL template with {z}, {x} and {y}");
-	if (cfg.map_attribution && strlen(cfg.map_attribution) > 300)
-		return cli_error(NULL, "--map-attribution は 300 バイトまでです",
-				 "--map-attribution is at most 300 bytes");
+	/* the services' options: checked here, read by each service's init */
+	static struct app_option svc_opts[SERVE_OPTS_MAX];
+	int nsvc_opts = 0;
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->noptions; j++) {
+			const struct svc_option *so = &svc_all[i]->options[j];
+			const char *val = opts_get(o + nshell, n - nshell, so->name);
+			if (!val)
+				continue;
+			if (so->check && so->check(val) != 0)
+				return cli_error(NULL, so->bad_ja, so->bad_en);
+			svc_opts[nsvc_opts++] = (struct app_option){ so->name, val };
+		}
+	cfg.options = svc_opts;
+	cfg.noptions = nsvc_opts;
 	if ((s = opts_get(o, n, "hash-cost-for-tests")) && strcmp(s, "test") == 0)
 		cfg.hash_cost = AUTH_HASH_TEST_ONLY;
 	/* --- mail (src/core/mail) --- */

@@ -175,6 +175,18 @@ int cli_demo(int argc, char **argv)
 					 "could not create the demo residents");
 		}
 	}
+	/* what each service adds for the demo ward (svc.h: demo) */
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->demo)
+			continue;
+		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
+			auth_config_done(&ac);
+			store_close(s);
+			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
+			return cli_error(&e, "デモ区のデータを作成できませんでした",
+					 "could not create the demo ward's data");
+		}
+	}
 	/* --- inbox (page_inbox.c): department roles of the demo ward --- */
 	/* applications are read per department (permission dept.<department>,
 	 * '-' written '_'); both roles need two-factor login, as every role

@@ -1,13 +1,15 @@
 /*
  * main.c -- entry point of the `madoguchi` command: dispatch to a subcommand.
  *
- * The table below is the list of subcommands; each is implemented in
- * src/cli/cli_<name>.c (see cli.h for the contract).
+ * The table below is the list of the shell's subcommands, each
+ * implemented in src/cli/cli_<name>.c (see cli.h for the contract); the
+ * services add theirs through their descriptors (src/web/svc.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "web/svc.h"
 
 struct cli_command {
 	const char *name;
@@ -26,15 +28,9 @@ static const struct cli_command commands[] = {
 	{ "user", cli_user, "staff accounts: add, list, disable" },
 	{ "audit", cli_audit, "audit trail: verify, query, keygen" },
 	{ "job", cli_job, "the job queue: list, cancel" },
-	{ "opendata", cli_opendata, "open data catalog: import a directory, validate a CSV" },
 	{ "search", cli_search, "full-text index: reindex, catchup, query, prune" },
-	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
-	{ "nursery", cli_nursery, "nursery admission allocation: generate, allocate, verify, explain" },
 	/* --- sign (cli_sign.c) --- */
 	{ "sign", cli_sign, "electronic signatures: sign a file, verify a signature" },
-	/* --- inbox (cli_submission.c) --- */
-	{ "submission", cli_submission, "online applications: submit for a resident, list" },
-	/* --- end inbox --- */
 	/* --- mail (cli_mail.c) --- */
 	{ "mail", cli_mail, "e-mail outbox: list, send-pending, test --to ADDR" },
 	/* --- registry (cli_registry.c) --- */
@@ -47,6 +43,9 @@ static void usage(FILE *out)
 		     "       madoguchi <command> --help\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->ncli; j++)
+			fprintf(out, "  %-10s %s\n", svc_all[i]->cli[j].name, svc_all[i]->cli[j].summary);
 }
 
 int main(int argc, char **argv)
@@ -62,6 +61,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
+	const struct svc_cli *sc = svc_cli_find(argv[1]);
+	if (sc)
+		return sc->run(argc - 1, argv + 1);
 	fprintf(stderr, "madoguchi: 不明なコマンドです / unknown command: %s\n",
 		argv[1]);
 	usage(stderr);

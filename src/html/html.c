@@ -178,16 +178,13 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 			    "<li><a href=\"/staff\">%s</a></li>"
 			    "<li><a href=\"/staff/users\">%s</a></li>"
 			    "<li><a href=\"/staff/roles\">%s</a></li>"
-			    "<li><a href=\"/staff/jobs\">%s</a></li>"
-			    "<li><a href=\"/staff/inbox\">%s</a></li>"
-			    "<li><a href=\"/staff/counter\">%s</a></li>"
-			    "<li><a href=\"/staff/procedures\">%s</a></li>"
-			    "<li><a href=\"/staff/opendata\">%s</a></li>"
-			    "<li><a href=\"/account\">%s</a></li></ul></nav>\n",
+			    "<li><a href=\"/staff/jobs\">%s</a></li>",
 			    html_t(l, "nav.staff"), html_t(l, "staff.home"),
-			    html_t(l, "staff.users"), html_t(l, "staff.roles"), html_t(l, "staff.jobs"),
-			    html_t(l, "staff.nav.inbox"), html_t(l, "staff.nav.counter"),
-			    html_t(l, "staff.nav.procedures"), html_t(l, "staff.nav.opendata"),
+			    html_t(l, "staff.users"), html_t(l, "staff.roles"), html_t(l, "staff.jobs"));
+		for (int i = 0; i < p->nstaff_links; i++)
+			html_printf(b, "<li><a href=\"%s\">%s</a></li>", p->staff_links[i].href,
+				    p->staff_links[i].label);
+		html_printf(b, "<li><a href=\"/account\">%s</a></li></ul></nav>\n",
 			    html_t(l, "account"));
 	}
 	html_printf(b, "<main id=\"main\" tabindex=\"-1\">\n<h1>%s</h1>\n", p->title);

@@ -34,8 +34,28 @@ void html_attr(struct buf *b, const char *s);
 void html_printf(struct buf *b, const char *fmt, ...);
 
 /* html_t -- a catalog message in the given language; falls back to ja
- * for ja-easy and never returns NULL. */
+ * for ja-easy and never returns NULL (an unknown id returns the id). */
 const char *html_t(enum html_lang l, const char *id);
+
+/* One row of a message catalog: Japanese, English and やさしい日本語
+ * (easy NULL: the Japanese text). */
+struct html_msg {
+	const char *id, *ja, *en, *easy;
+};
+/* html_catalog_add -- add a service's catalog (m stays owned by the
+ * caller and must live as long as the process).  Call at start, before
+ * other threads look messages up.  0; ERR_CONFLICT when an id is in the
+ * catalog already (nothing added); ERR_LIMIT past 64 catalogs. */
+int html_catalog_add(const struct html_msg *m, int n);
+/* html_msg_find -- the row of id, or NULL (binary search). */
+const struct html_msg *html_msg_find(const char *id);
+/* html_catalog_rows -- every row, sorted by id; returns the count. */
+size_t html_catalog_rows(const struct html_msg *const **rows);
+
+/* a link of a menu: its label is text (escaped) */
+struct html_link {
+	const char *href, *label;
+};
 
 struct html_page {
 	enum html_lang lang;
@@ -46,6 +66,8 @@ struct html_page {
 	const char *path;          /* current path, for the language links    */
 	int idle_seconds;          /* >0: warn before the idle timeout        */
 	int staff;                 /* back-office navigation                  */
+	const struct html_link *staff_links; /* the services' staff menu entries */
+	int nstaff_links;
 };
 
 void html_page_begin(struct buf *b, const struct html_page *p);

@@ -3,16 +3,20 @@
  * Japanese, English and やさしい日本語 (NULL: use the Japanese text).
  * Ids are stable strings; a missing id returns the id itself, which the
  * tests catch (test_html checks that every id used by the app exists).
+ *
+ * Services add their own catalogs at start (html_catalog_add, from their
+ * descriptors); lookups go through one index of every row sorted by id
+ * and are a binary search.  The index is built before the server's
+ * threads start and only read after that.
  */
 #include "html/html.h"
+#include "base/err.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-struct msg {
-	const char *id, *ja, *en, *easy;
-};
-
-static const struct msg catalog[] = {
+static const struct html_msg catalog[] = {
 	{ "skip", "本文へ移動", "Skip to main content", "ほんぶんへ いどう" },
 	{ "nav.lang", "言語", "Language", "ことば" },
 	{ "nav.staff", "職員メニュー", "Staff menu", NULL },
@@ -37,6 +41,7 @@ static const struct msg catalog[] = {
 	{ "home.lead", "区役所に来なくても、手続きや相談ができます。",
 	  "Apply and get help online without visiting the ward office.",
 	  "区役所に こなくても、てつづきが できます。" },
+	{ "home.services", "手続とサービス", "Services", "てつづきと サービス" },
 	{ "home.staff", "職員の方はこちら", "Staff login", "しょくいんの ひと" },
 	{ "login.title", "職員ログイン", "Staff login", NULL },
 	{ "login.user", "ユーザー名", "User name", NULL },
@@ -429,16 +434,105 @@ static const struct msg catalog[] = {
 	{ "proc.no_render", "この画面は表示できません。", "This page cannot be shown.", NULL },
 };
 
+#define HTML_CATALOGS_MAX 64
+
+static const struct html_msg *parts[HTML_CATALOGS_MAX];
+static int part_n[HTML_CATALOGS_MAX];
+static int nparts;
+static const struct html_msg **index_rows;   /* sorted by id */
+static size_t index_n;
+static pthread_once_t base_once = PTHREAD_ONCE_INIT;
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp((*(const struct html_msg *const *)a)->id,
+		      (*(const struct html_msg *const *)b)->id);
+}
+
+/* rebuild the sorted index from every part; ERR_CONFLICT when two rows
+ * share an id (the index is then left as it was) */
+static int reindex(void)
+{
+	size_t n = 0;
+	for (int i = 0; i < nparts; i++)
+		n += (size_t)part_n[i];
+	const struct html_msg **rows = malloc((n ? n : 1) * sizeof *rows);
+	if (!rows)
+		return ERR_NOMEM;
+	size_t k = 0;
+	for (int i = 0; i < nparts; i++)
+		for (int j = 0; j < part_n[i]; j++)
+			rows[k++] = &parts[i][j];
+	qsort(rows, n, sizeof *rows, by_id);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(rows[i - 1]->id, rows[i]->id) == 0) {
+			free(rows);
+			return ERR_CONFLICT;
+		}
+	free(index_rows);
+	index_rows = rows;
+	index_n = n;
+	return 0;
+}
+
+static void base_init(void)
+{
+	parts[0] = catalog;
+	part_n[0] = (int)(sizeof catalog / sizeof catalog[0]);
+	nparts = 1;
+	reindex();
+}
+
+int html_catalog_add(const struct html_msg *m, int n)
+{
+	pthread_once(&base_once, base_init);
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < nparts; i++)
+		if (parts[i] == m)
+			return 0;            /* added already */
+	if (nparts == HTML_CATALOGS_MAX)
+		return ERR_LIMIT;
+	parts[nparts] = m;
+	part_n[nparts++] = n;
+	int rc = reindex();
+	if (rc)
+		nparts--;
+	return rc;
+}
+
+const struct html_msg *html_msg_find(const char *id)
+{
+	pthread_once(&base_once, base_init);
+	size_t lo = 0, hi = index_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(index_rows[mid]->id, id);
+		if (c == 0)
+			return index_rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t html_catalog_rows(const struct html_msg *const **rows)
+{
+	pthread_once(&base_once, base_init);
+	*rows = index_rows;
+	return index_n;
+}
+
 const char *html_t(enum html_lang l, const char *id)
 {
-	for (size_t i = 0; i < sizeof catalog / sizeof catalog[0]; i++) {
-		if (strcmp(catalog[i].id, id) != 0)
-			continue;
-		if (l == HTML_EN)
-			return catalog[i].en;
-		if (l == HTML_JA_EASY && catalog[i].easy)
-			return catalog[i].easy;
-		return catalog[i].ja;
-	}
-	return id;
+	const struct html_msg *m = html_msg_find(id);
+	if (!m)
+		return id;
+	if (l == HTML_EN)
+		return m->en;
+	if (l == HTML_JA_EASY && m->easy)
+		return m->easy;
+	return m->ja;
 }

@@ -134,3 +134,35 @@ int jp_date_format_iso(char *buf, size_t size, struct jp_date d,
 	snprintf(buf, size, "%04d-%02d-%02d", d.y, d.m, d.d);
 	return 0;
 }
+
+/* ---- Japan time ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+struct jp_date jp_jst_date(int64_t t)
+{
+	return jp_date_from_days((long)floor_div(t + JP_JST_OFFSET_S, 86400));
+}
+
+int64_t jp_jst_midnight(struct jp_date d)
+{
+	return (int64_t)jp_date_to_days(d) * 86400 - JP_JST_OFFSET_S;
+}
+
+void jp_jst_tm(struct tm *out, int64_t t)
+{
+	time_t x = (time_t)(t + JP_JST_OFFSET_S);
+	gmtime_r(&x, out);
+}
+
+char *jp_jst_format(char *buf, size_t size, int64_t t)
+{
+	struct tm tm;
+	jp_jst_tm(&tm, t);
+	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min);
+	return buf;
+}

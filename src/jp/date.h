@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "base/err.h"
 
@@ -63,5 +65,22 @@ int jp_date_parse_iso(struct jp_date *out, const char *s, struct err *e);
  */
 int jp_date_format_iso(char *buf, size_t size, struct jp_date d,
 		       struct err *e);
+
+/* ---- Japan time ----
+ * Japan Standard Time is UTC+9 all year (no daylight saving since 1952).
+ * Times in madoguchi are seconds since the epoch (UTC) in int64_t unless
+ * a name ends in _ms; these are the one place the offset is written. */
+#define JP_JST_OFFSET_S (9 * 3600)
+#define JP_JST_OFFSET_MS (JP_JST_OFFSET_S * 1000LL)
+/* jp_jst_date -- the calendar date in Japan at t */
+struct jp_date jp_jst_date(int64_t t);
+/* jp_jst_midnight -- t of 00:00 in Japan on d */
+int64_t jp_jst_midnight(struct jp_date d);
+/* jp_jst_tm -- t as broken-down time in Japan (tm_gmtoff not set) */
+void jp_jst_tm(struct tm *out, int64_t t);
+/* jp_jst_format -- "YYYY-MM-DD HH:MM" in Japan into buf (at least
+ * JP_JST_FORMAT_SIZE bytes); returns buf */
+#define JP_JST_FORMAT_SIZE 24
+char *jp_jst_format(char *buf, size_t size, int64_t t);
 
 #endif

@@ -10,10 +10,6 @@
 #include "web/app.h"
 #include "core/jobs/jobs.h"
 #include "core/search/search.h"
-#include "svc/opendata/opendata.h"
-#include "core/forms/forms.h"
-#include "core/mail/mail.h" /* --- mail (src/core/mail) --- */
-#include "core/registry/registry.h"   /* --- registry --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -26,37 +22,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* every module's schema, in dependency order: add a module's line at the
- * end of schemas_init() (core first: the other tables reference tenants) */
-static struct store_module_schema schemas[16];
-static int nschemas;
-
-static void schemas_init(void)
-{
-	if (nschemas)
-		return;
-	schemas[nschemas++] = tenant_schema;
-	schemas[nschemas++] = auth_schema;
-	schemas[nschemas++] = audit_schema;
-	schemas[nschemas++] = jobs_schema;
-	schemas[nschemas++] = search_schema;
-	schemas[nschemas++] = opendata_schema;
-	schemas[nschemas++] = forms_schema;
-	/* --- apply (src/svc/apply): after forms --- */
-	extern const struct store_module_schema apply_schema;
-	schemas[nschemas++] = apply_schema;
-	schemas[nschemas++] = mail_schema; /* --- mail (src/core/mail) --- */
-	schemas[nschemas++] = auth_email_schema; /* --- mail: resident e-mail tokens --- */
-	/* --- registry (src/core/registry) --- */
-	schemas[nschemas++] = registry_schema;
-}
-
-int app_migrate(struct store *s, int *applied, struct err *e)
-{
-	schemas_init();
-	return store_migrate(s, schemas, nschemas, applied, e);
-}
 
 int64_t app_now(void)
 {
@@ -142,6 +107,22 @@ struct app_req *app_req(struct http_req *r)
 	return r->ctx;
 }
 
+/* the services' staff menu entries, as links in r's language */
+struct nav_collect {
+	struct html_link *links;
+	int n, cap;
+	enum html_lang lang;
+};
+
+static void collect_link(const struct svc_nav *n, void *arg)
+{
+	struct nav_collect *c = arg;
+	if (c->n < c->cap)
+		c->links[c->n++] = (struct html_link){ n->href, html_t(c->lang, n->label) };
+}
+
+#define APP_STAFF_LINKS_MAX 64
+
 void app_page(struct http_req *r, struct html_page *p, const char *title)
 {
 	struct app_req *q = app_req(r);
@@ -157,6 +138,13 @@ void app_page(struct http_req *r, struct html_page *p, const char *title)
 		p->csrf = q->csrf;
 		p->idle_seconds = (int)q->ses.idle_left;
 		p->staff = 1;
+		struct nav_collect c = { arena_alloc(r->arena, APP_STAFF_LINKS_MAX * sizeof *c.links),
+					 0, APP_STAFF_LINKS_MAX, p->lang };
+		if (c.links) {
+			app_nav_each(SVC_NAV_STAFF, collect_link, &c);
+			p->staff_links = c.links;
+			p->nstaff_links = c.n;
+		}
 	} else if (q && q->has_session) {
 		p->csrf = q->csrf;
 	}
@@ -501,9 +489,9 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 	/* --- sign (app_sign.c) --- */
 	if (rc == 0)
 		rc = app_trust_init(a, e);
-	/* --- life events (page_lifeevent.c) --- */
+	/* the services: their messages, then each one's init (svc.h) */
 	if (rc == 0)
-		rc = app_life_events_init(a, e);
+		rc = app_services_init(a, e);
 	return rc;
 }
 
@@ -534,8 +522,12 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 			hc.public_https_host = public_host;
 		}
 	}
+	const struct http_route *routes;
+	int nroutes = app_routes(&routes, e);
+	if (nroutes < 0)
+		return nroutes;
 	struct http_server *srv;
-	int rc = http_server_new(&srv, &hc, app_routes, app_nroutes, &hooks, a, e);
+	int rc = http_server_new(&srv, &hc, routes, nroutes, &hooks, a, e);
 	if (rc)
 		return rc;
 	struct jobs_runner *jr = NULL;
@@ -551,7 +543,7 @@ int app_serve(struct app *a, void (*ready)(const char *addr, void *arg),
 void app_done(struct app *a)
 {
 	app_trust_done(a);   /* --- sign (app_sign.c) --- */
-	app_life_events_done(a);   /* --- life events (page_lifeevent.c) --- */
+	app_services_done(a);
 	audit_key_wipe(&a->audit_key);
 	auth_config_done(&a->auth);
 }

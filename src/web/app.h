@@ -37,24 +37,25 @@ struct app_config {
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
 	/* --- open data / search (page_opendata.c, app.c) --- */
 	const char *search_index;    /* full-text index file; NULL: default (see app_search_index_path) */
-	const char *map_tiles;       /* tile URL template for map previews, NULL: no tiles */
-	const char *map_attribution; /* text shown with the tiles               */
 	/* --- sign (app_sign.c) --- */
 	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
 	int trust_reload_s;          /* check the directory every N s; 0: never  */
 	/* --- mail (app_mail.c): SMTP relay and sender; NULL or no URL: keep queued --- */
 	const struct mail_config *mail;
 	const char *public_url;      /* base of links in mail (https://...); NULL: tenant host */
-	/* --- life events (page_lifeevent.c) --- */
-	const char *life_events_dir; /* NULL: data/life-events (none if absent) */
 	/* --- deployment: proxies and metrics (app.c, page_public.c) --- */
 	const char *trusted_proxies; /* see http_config.trusted_proxies     */
 	const char *metrics_token;   /* Bearer token for /metrics; NULL: loopback only */
-	/* --- apply (app_apply.c, src/svc/apply/README.md): per account --- */
-	int64_t upload_quota_bytes;  /* attachment bytes kept; <= 0: unlimited */
-	int uploads_per_min;         /* new attachments a minute; <= 0: unlimited */
+	/* --- the services' own options (`serve --<name> VALUE`, svc_option) --- */
+	const struct app_option *options;
+	int noptions;
+};
+struct app_option {
+	const char *name, *value;
 };
 #define APP_METRICS_TOKEN_MAX 256
+
+#define APP_SVC_MAX 32              /* services a build may have */
 
 struct app_trust_state;
 struct app {
@@ -66,41 +67,13 @@ struct app {
 	struct sign_trust *trust;    /* NULL: signatures not configured; read
 					with app_trust (swapped on reload) */
 	struct app_trust_state *trust_state; /* reload bookkeeping (app_sign.c) */
-	/* --- life events (page_lifeevent.c) --- */
-	struct lifeevent **life_events;
-	int nlife_events;
-	struct arena *life_events_arena;
+	/* --- the services' slots (svc.h: svc_state), by their index in svc_all --- */
+	void *svc_state[APP_SVC_MAX];
+	unsigned char svc_inited[APP_SVC_MAX];
 };
 
-/* app_resident_csrf (page_apply.c) -- on a public page, the CSRF token of
- * the request's resident session (for a button that starts something);
- * 0 when the request has none. */
-int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r);
 
-/* --- procedure search (app_procsearch.c) --- */
-/* app_procedure_index -- put procedure d of tenant into the full-text
- * search (collection "procedure", id = its code), on sr's store: call it
- * inside the publication's transaction, or after it (idempotent). */
-struct search;
-struct forms_def;
-int app_procedure_index(struct search *sr, const char *tenant, const struct forms_def *d,
-			struct err *e);
 
-/* --- life events (page_lifeevent.c) --- */
-struct lifeevent;
-int app_life_events_init(struct app *a, struct err *e);
-void app_life_events_done(struct app *a);
-int page_life_events(struct http_req *r);
-int page_life_event(struct http_req *r);
-int page_life_event_post(struct http_req *r);
-int page_life_event_start(struct http_req *r);
-int page_bundle(struct http_req *r);
-int page_bundle_submit(struct http_req *r);
-int page_bundle_canonical(struct http_req *r);
-int page_counter(struct http_req *r);
-int page_counter_event(struct http_req *r);
-int page_counter_event_post(struct http_req *r);
-int page_counter_pdf(struct http_req *r);
 
 /* per worker thread */
 struct app_thread {
@@ -143,9 +116,9 @@ struct jobs_runner;
 int app_jobs_start(struct jobs_runner **out, struct app *a, struct err *e);
 int app_jobs_ensure_scheduled(struct store *s, struct err *e);
 
-/* the route table (routes.c) */
-extern const struct http_route app_routes[];
-extern const int app_nroutes;
+/* the shell's routes (routes.c); app_routes (svc.c) joins the services' */
+extern const struct http_route app_shell_routes[];
+extern const int app_shell_nroutes;
 
 /* helpers shared by the page files */
 struct store *app_store(struct http_req *r);
@@ -224,15 +197,6 @@ int page_roles_perm_remove(struct http_req *r);
 int page_users_grant(struct http_req *r);
 int page_users_revoke(struct http_req *r);
 
-/* open data (page_opendata.c) */
-int api_ckan(struct http_req *r);
-int api_ckan_version(struct http_req *r);
-int page_opendata_search(struct http_req *r);
-int page_opendata_atom(struct http_req *r);
-int page_dataset(struct http_req *r);
-int page_opendata_download(struct http_req *r);
-int page_catalog_ttl(struct http_req *r);
-int page_catalog_jsonld(struct http_req *r);
 
 /* --- open data / search (app.c, page_opendata.c, page_staff_opendata.c) --- */
 struct search;
@@ -246,82 +210,9 @@ struct search *app_search(struct http_req *r);
  * ":memory:" (PostgreSQL without a path: a private index per worker, built
  * from the database at its first query). */
 const char *app_search_index_path(char *buf, size_t cap, const struct app_config *cfg);
-int page_staff_opendata(struct http_req *r);
-int page_staff_opendata_edit(struct http_req *r);
-int page_staff_opendata_save(struct http_req *r);
-int page_staff_opendata_upload(struct http_req *r);
-extern const struct http_param_spec p_staff_od_edit[], p_staff_od_save[], p_staff_od_upload[];
 
-/* --- resident applications (page_apply.c) --- */
-int page_procedures(struct http_req *r);
-int page_procedure(struct http_req *r);
-int page_apply_start(struct http_req *r);
-int page_draft_page(struct http_req *r);
-int page_draft_page_post(struct http_req *r);
-int page_draft_delete(struct http_req *r);
-int page_draft_confirm(struct http_req *r);
-int page_draft_canonical(struct http_req *r);
-int page_draft_submit(struct http_req *r);
-int page_submission(struct http_req *r);
-int page_submission_withdraw_form(struct http_req *r);
-int page_submission_withdraw(struct http_req *r);
-int page_submission_correct(struct http_req *r);
-int page_submission_pdf(struct http_req *r);
-int page_apply_file(struct http_req *r);
-int page_my_applications(struct http_req *r);
 
-/* --- apply (app_apply.c) --- */
-/* app_apply_actor -- who acts on applications, from the request's session
- * (the route must declare a permission, so that the session is loaded):
- * a resident's full session gives APPLY_RESIDENT; a staff member's gives
- * APPLY_STAFF with the departments of their "dept.<x>" permissions ('_'
- * read back as '-'; "dept.all": ndepts -1) and personal_read from
- * "personal.read" (apply_view); both carry the server's upload limits
- * (app_apply_limits, app_apply.h); anything else ERR_AUTH.  The strings
- * live in a. */
-struct apply_actor;
-int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
-/* app_submit_audit -- an apply_submit_opts.in_tx hook (arg: struct
- * app_submit_audit): the submission's audit record (action,
- * object_type, object_id its receipt), written in the submission's own
- * transaction.  Fill it with
- * app_submit_audit_init on the request's thread: the hook may run on
- * another thread (the group commit's leader) and never reads r. */
-struct app_submit_audit {
-	const struct audit_config *c;
-	struct app_actor actor;
-	const char *action, *object_type;
-};
-/* app_file_unreadable -- the answer when an attachment's stored copy is
- * missing or damaged (apply_file_get's ERR_IO): what to do next, in both
- * languages; the detail (which file, where) goes to the log only. */
-int app_file_unreadable(struct http_req *r, const struct err *e);
-struct apply_submission;
-void app_submit_audit_init(struct app_submit_audit *out, struct http_req *r,
-			   const char *action, const char *object_type);
-int app_submit_audit(struct store *s, const struct apply_submission *sub, void *arg,
-		     struct err *e);
-/* --- end apply --- */
 
-/* --- api (api_apply.c): the applications JSON API --- */
-int api_procedures_list(struct http_req *r);
-int api_procedure_get(struct http_req *r);
-int api_draft_create(struct http_req *r);
-int api_draft_get(struct http_req *r);
-int api_draft_put(struct http_req *r);
-int api_draft_delete(struct http_req *r);
-int api_draft_file_put(struct http_req *r);
-int api_draft_canonical(struct http_req *r);
-int api_draft_submit(struct http_req *r);
-int api_procedure_submit(struct http_req *r);
-int api_my_submissions(struct http_req *r);
-int api_submissions_list(struct http_req *r);
-int api_submission_get(struct http_req *r);
-int api_submission_withdraw(struct http_req *r);
-int api_submission_transition(struct http_req *r);
-int api_submission_assign(struct http_req *r);
-int api_submission_comment(struct http_req *r);
-int api_file_get(struct http_req *r);
 /* API authentication (used by app.c's hooks).  A route permission
  * "api:<p>|<q>..." admits a request that any alternative admits (each
  * checked by `one`, the ordinary permission check); on success a cookie
@@ -351,46 +242,24 @@ const struct sign_trust *app_trust(struct http_req *r);
  * if not, waiting for a check in progress); 1 when a changed directory
  * was loaded and is now in use. */
 int app_trust_refresh(struct app *a, int force);
-/* --- registry: procedure editor (page_procedures.c), once only (app_prefill.c) --- */
-extern const struct http_param_spec app_p_proc_code[];
-extern const struct http_param_spec app_p_proc_version[];
-extern const struct http_param_spec app_p_proc_def[];
-int page_staff_procedures(struct http_req *r);
-int page_staff_procedure_new(struct http_req *r);
-int page_staff_procedure_edit(struct http_req *r);
-int page_staff_procedure_check(struct http_req *r);
-int page_staff_procedure_publish(struct http_req *r);
-int page_staff_procedure_version(struct http_req *r);
-/* once only (app_prefill.c): the resident's registry record joined to
- * forms_prefill / forms_prefill_check (see src/core/forms/forms.h); a resident
- * without a linked record gets no registry answers and no waivers.  Call
- * app_prefill_check with forms_validate's r->answers before apply_submit:
- * it adds errors to r (read-only registry answers changed, a waiver the
- * registry no longer proves).  Errors from the store are returned. */
-struct forms_def;
-struct forms_result;
-struct json_t;
-int app_prefill_start(struct json_t **answers, struct json_t **sources, struct arena *a,
-		      struct store *s, const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const struct json_t *previous,
-		      struct err *e);
-int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
-		      const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const struct json_t *norm,
-		      const struct json_t *sources, struct err *e);
-/* --- inbox (page_inbox.c): the staff back office of online applications --- */
-int page_inbox(struct http_req *r);
-int page_inbox_csv(struct http_req *r);
-int page_staff_submission(struct http_req *r);
-int page_staff_submission_history(struct http_req *r);
-int page_staff_submission_file(struct http_req *r);
-int page_staff_submission_assign(struct http_req *r);
-int page_staff_submission_comment(struct http_req *r);
-int page_staff_submission_transition(struct http_req *r);
-/* their declared parameters (defined in page_inbox.c) */
-extern const struct http_param_spec inbox_p_list[], inbox_p_csv[], inbox_p_submission[],
-	inbox_p_history[], inbox_p_file[], inbox_p_assign[], inbox_p_comment[],
-	inbox_p_transition[];
-/* --- end inbox --- */
+
+/* ---- the services (svc.h, svc.c) ---- */
+#include "web/svc.h"
+/* app_routes -- the shell's routes then every service's, joined once;
+ * returns the count (or ERR_NOMEM). */
+int app_routes(const struct http_route **out, struct err *e);
+/* app_catalogs_load -- every service's messages into html_t (at start). */
+int app_catalogs_load(struct err *e);
+/* app_nav_each -- fn for every navigation entry of the services at where */
+void app_nav_each(enum svc_nav_where where,
+		  void (*fn)(const struct svc_nav *n, void *arg), void *arg);
+int app_services_init(struct app *a, struct err *e);
+void app_services_done(struct app *a);
+struct jobs_registry;
+int app_job_ensure(struct store *s, const char *kind, struct err *e);
+int app_services_jobs_ensure(struct store *s, struct err *e);
+int app_services_jobs_register(struct jobs_registry *reg, struct app *a, struct err *e);
+void app_services_metrics(struct buf *b);
+void app_services_home(struct buf *b, struct http_req *r);
 
 #endif

@@ -3,9 +3,10 @@
  *
  *   auth.purge   delete expired sessions and stale login-failure records,
  *                then schedule the next run (APP_PURGE_EVERY_MS later).
- *   apply.drafts_purge  delete drafts untouched for APPLY_DRAFT_DAYS and
- *                unreferenced uploads, daily (src/svc/apply).
  *   mail.send    deliver due e-mail of the outbox (app_mail.c).
+ *
+ * and every service's jobs (src/web/svc.h: struct svc_job), each one of
+ * those with every_ms kept pending the same way as auth.purge.
  *
  * The runner starts with the server (its own worker threads and database
  * connections, src/core/jobs) and stops after the HTTP workers.  At start the
@@ -36,91 +37,18 @@ static int purge_job(struct jobs_ctx *ctx, void *arg, struct err *e)
 	snprintf(msg, sizeof msg, "deleted %d rows", n);
 	jobs_progress(ctx, 100, msg);
 	jobs_set_result(ctx, msg);
-	struct jobs_spec next = { .kind = "auth.purge", .run_after_ms = now_ms() + APP_PURGE_EVERY_MS };
-	int64_t id;
-	return jobs_submit(&id, ctx->store, &next, e);
+	return app_job_again(ctx, "auth.purge", APP_PURGE_EVERY_MS, e);
 }
 
-static int pending_cb(const struct jobs_info *j, void *arg)
-{
-	(void)j;
-	(*(int *)arg)++;
-	return 0;
-}
-
-/* --- apply (src/svc/apply): apply.drafts_purge, daily --- */
-#include "svc/apply/apply.h"
-#define APP_APPLY_PURGE_EVERY_MS (24LL * 60 * 60 * 1000)
-
-/* delete drafts untouched for APPLY_DRAFT_DAYS and the uploads nothing
- * refers to any more, then schedule the next run a day later (in the same
- * transaction as the deletion, so the chain never breaks nor doubles) */
-static int apply_purge_job(struct jobs_ctx *ctx, void *arg, struct err *e)
-{
-	(void)arg;
-	int rc = store_begin(ctx->store, e);
-	if (rc)
-		return rc;
-	int n = apply_drafts_purge(ctx->store, app_now(), e);
-	struct jobs_spec next = { .kind = "apply.drafts_purge",
-				  .run_after_ms = now_ms() + APP_APPLY_PURGE_EVERY_MS };
-	int64_t id;
-	rc = n < 0 ? n : jobs_submit(&id, ctx->store, &next, e);
-	if (rc) {
-		store_rollback(ctx->store);
-		return rc;
-	}
-	if ((rc = store_commit(ctx->store, e)))
-		return rc;
-	/* then the attachment files (SQLite) that no row names any more */
-	int64_t files = 0;
-	if ((rc = apply_files_collect(&files, ctx->store, app_now(), e)))
-		return rc;
-	char msg[96];
-	snprintf(msg, sizeof msg, "deleted %d drafts, %lld attachment files", n, (long long)files);
-	jobs_progress(ctx, 100, msg);
-	jobs_set_result(ctx, msg);
-	return 0;
-}
-
-/* one queued or running apply.drafts_purge, inside the caller's transaction */
-static int apply_purge_ensure(struct store *s, struct err *e)
-{
-	int pending = 0;
-	struct jobs_filter f = { .kind = "apply.drafts_purge", .status = JOBS_QUEUED, .limit = 1 };
-	int rc = jobs_list(s, &f, pending_cb, &pending, e);
-	if (rc >= 0) {
-		f.status = JOBS_RUNNING;
-		rc = jobs_list(s, &f, pending_cb, &pending, e);
-	}
-	if (rc >= 0 && pending == 0) {
-		struct jobs_spec spec = { .kind = "apply.drafts_purge" };
-		int64_t id;
-		rc = jobs_submit(&id, s, &spec, e);
-	}
-	return rc < 0 ? rc : 0;
-}
-/* --- end apply --- */
 
 int app_jobs_ensure_scheduled(struct store *s, struct err *e)
 {
 	int rc = store_begin(s, e);
 	if (rc)
 		return rc;
-	int pending = 0;
-	struct jobs_filter f = { .kind = "auth.purge", .status = JOBS_QUEUED, .limit = 1 };
-	rc = jobs_list(s, &f, pending_cb, &pending, e);
-	if (rc >= 0) {
-		f.status = JOBS_RUNNING;
-		rc = jobs_list(s, &f, pending_cb, &pending, e);
-	}
-	if (rc >= 0 && pending == 0) {
-		struct jobs_spec spec = { .kind = "auth.purge" };
-		int64_t id;
-		rc = jobs_submit(&id, s, &spec, e);
-	}
-	if (rc >= 0)   /* --- apply --- */
-		rc = apply_purge_ensure(s, e);
+	rc = app_job_ensure(s, "auth.purge", e);
+	if (rc >= 0)   /* the services' periodic jobs (svc.h) */
+		rc = app_services_jobs_ensure(s, e);
 	if (rc >= 0)
 		return store_commit(s, e);
 	store_rollback(s);
@@ -134,7 +62,7 @@ int app_jobs_start(struct jobs_runner **out, struct app *a, struct err *e)
 	int rc = jobs_register(&reg, "auth.purge", purge_job, a, e);
 	if (rc)
 		return rc;
-	if ((rc = jobs_register(&reg, "apply.drafts_purge", apply_purge_job, a, e)))   /* --- apply --- */
+	if ((rc = app_services_jobs_register(&reg, a, e)))
 		return rc;
 	/* --- mail (app_mail.c): mail.send, when an SMTP relay is configured --- */
 	if ((rc = app_mail_jobs_register(&reg, a, e)))

@@ -5,7 +5,6 @@
  * and the public municipality JSON (read from the database every time).
  */
 #include "web/app.h"
-#include "svc/apply/apply.h"
 #include "base/util.h"
 
 #include <jansson.h>
@@ -31,6 +30,25 @@ struct app_page_cache {
 	int next;
 };
 
+/* a tile of the home page: a service's SVC_NAV_HOME entry */
+struct tile_ctx {
+	struct buf *b;
+	enum html_lang lang;
+	int n;
+};
+
+static void home_tile(const struct svc_nav *n, void *arg)
+{
+	struct tile_ctx *c = arg;
+	if (c->n++ == 0)
+		html_printf(c->b, "<nav aria-labelledby=\"services-h\"><h2 id=\"services-h\">%s</h2>"
+			    "<ul class=\"service-tiles\">", html_t(c->lang, "home.services"));
+	html_printf(c->b, "<li><a href=\"%s\">%s</a>", n->href, html_t(c->lang, n->label));
+	if (n->summary)
+		html_printf(c->b, "<p>%s</p>", html_t(c->lang, n->summary));
+	buf_puts(c->b, "</li>");
+}
+
 static void render_home(struct http_req *r, struct buf *b)
 {
 	struct html_page p;
@@ -42,6 +60,11 @@ static void render_home(struct http_req *r, struct buf *b)
 	p.staff = 0;
 	html_page_begin(b, &p);
 	html_printf(b, "<p class=\"lead\">%s</p>\n", html_t(q->lang, "home.lead"));
+	struct tile_ctx tc = { b, q->lang, 0 };
+	app_nav_each(SVC_NAV_HOME, home_tile, &tc);
+	if (tc.n)
+		buf_puts(b, "</ul></nav>\n");
+	app_services_home(b, r);   /* the services' own sections (svc.h) */
 	html_printf(b, "<p><a class=\"button\" href=\"/resident/login\">%s</a></p>\n",
 		    html_t(q->lang, "resident.login"));
 	html_printf(b, "<p><a href=\"/login\">%s</a></p>\n", html_t(q->lang, "home.staff"));
@@ -148,20 +171,7 @@ int page_metrics(struct http_req *r)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	http_metrics_write(&b, r);
-	/* the group commit of online applications: writes per commit shows
-	 * how many submissions one fsync carries */
-	int64_t commits, writes, busy_us;
-	apply_group_stats(&commits, &writes, &busy_us);
-	buf_printf(&b, "# HELP madoguchi_apply_group_commits_total Commits of src/svc/apply's group commit (SQLite).\n"
-		   "# TYPE madoguchi_apply_group_commits_total counter\n"
-		   "madoguchi_apply_group_commits_total %lld\n"
-		   "# HELP madoguchi_apply_group_writes_total Writes those commits carried.\n"
-		   "# TYPE madoguchi_apply_group_writes_total counter\n"
-		   "madoguchi_apply_group_writes_total %lld\n"
-		   "# HELP madoguchi_apply_group_busy_seconds_total Time the commits' leaders spent writing.\n"
-		   "# TYPE madoguchi_apply_group_busy_seconds_total counter\n"
-		   "madoguchi_apply_group_busy_seconds_total %.6f\n",
-		   (long long)commits, (long long)writes, (double)busy_us / 1e6);
+	app_services_metrics(&b);   /* each service's own lines (svc.h) */
 	http_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&b), b.len);
 	buf_done(&b);
 	return 0;

@@ -225,6 +225,20 @@ int page_resident_register(struct http_req *r)
 	return resident_post(r, 1);
 }
 
+struct mypage_ctx {
+	struct buf *b;
+	enum html_lang l;
+	int n;
+};
+
+static void mypage_link(const struct svc_nav *n, void *arg)
+{
+	struct mypage_ctx *c = arg;
+	if (c->n++ == 0)
+		html_printf(c->b, "<section><h2>%s</h2><ul>", html_t(c->l, "resident.applications"));
+	html_printf(c->b, "<li><a href=\"%s\">%s</a></li>", n->href, html_t(c->l, n->label));
+}
+
 int page_mypage(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
@@ -254,11 +268,11 @@ int page_mypage(struct http_req *r)
 				    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 				    q->csrf, html_t(l, "mailv.resend"));
 	}
-	/* --- resident applications (page_apply.c) --- */
-	html_printf(&b, "<section><h2>%s</h2><ul><li><a href=\"/mypage/applications\">%s</a></li>"
-		    "<li><a href=\"/procedures\">%s</a></li></ul></section>",
-		    html_t(l, "resident.applications"), html_t(l, "resident.applications_link"),
-		    html_t(l, "resident.procedures_link"));
+	/* the services' entries of My page (svc.h: SVC_NAV_RESIDENT) */
+	struct mypage_ctx mc = { &b, l, 0 };
+	app_nav_each(SVC_NAV_RESIDENT, mypage_link, &mc);
+	if (mc.n)
+		buf_puts(&b, "</ul></section>");
 	html_printf(&b, "<form method=\"post\" action=\"/resident/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",

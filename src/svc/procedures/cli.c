@@ -31,6 +31,7 @@
 #include "cli/opts.h"
 #include "core/forms/forms.h"
 #include "core/search/search.h"
+#include "svc/procedures/procedures.h"
 
 #define MAX_FILES 1000
 
@@ -229,7 +230,7 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 							      : "cannot publish the procedure");
 			break;
 		}
-		if (app_procedure_index(sr, tenant, defs[i], &e) != 0) {
+		if (procedures_index(sr, tenant, defs[i], &e) != 0) {
 			rc = cli_error(&e, "手続を検索索引に登録できません",
 				       "cannot put the procedure into the search index");
 			break;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "web/app.h"
+#include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
 #include "svc/apply/apply_int.h"
 #include "core/auth/auth.h"

@@ -47,7 +47,7 @@ static int run(char *out, size_t n, int argc, const char **argv)
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
-	int rc = cli_procedure(argc, (char **)argv);
+	int rc = svc_cli_find("procedure")->run(argc, (char **)argv);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(so, 1);

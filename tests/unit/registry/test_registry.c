@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "web/app.h"
+#include "svc/apply/web/app_apply.h"
 #include "core/auth/auth.h"
 #include "core/forms/forms.h"
 #include "jp/checkdigit.h"

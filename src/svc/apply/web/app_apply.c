@@ -11,6 +11,7 @@
  */
 #include "web/app.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
 
@@ -53,9 +54,55 @@ static int on_perm(const char *perm, void *arg)
 	return 0;
 }
 
+/* ---- the service's options and slot (svc.h) ---- */
+
+int app_apply_check_quota(const char *v)
+{
+	int64_t x;
+	return parse_i64(&x, v, 0, 1LL << 40);
+}
+
+int app_apply_check_rate(const char *v)
+{
+	int64_t x;
+	return parse_i64(&x, v, 0, 100000);
+}
+
+int app_apply_init(void **state, struct app *a, struct err *e)
+{
+	struct app_apply_config *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(e, ERR_NOMEM, "apply: no memory");
+	c->upload_quota_bytes = APPLY_UPLOAD_QUOTA_DEFAULT;
+	c->uploads_per_min = APPLY_UPLOAD_RATE_DEFAULT;
+	int64_t v;
+	const char *s;
+	if ((s = svc_option(a, "upload-quota")) && parse_i64(&v, s, 0, 1LL << 40) == 0)
+		c->upload_quota_bytes = v;
+	if ((s = svc_option(a, "upload-rate")) && parse_i64(&v, s, 0, 100000) == 0)
+		c->uploads_per_min = (int)v;
+	*state = c;
+	return 0;
+}
+
+void app_apply_done(void *state)
+{
+	free(state);
+}
+
+static const struct app_apply_config *config_of(struct http_req *r)
+{
+	static const struct app_apply_config defaults = {
+		.upload_quota_bytes = APPLY_UPLOAD_QUOTA_DEFAULT,
+		.uploads_per_min = APPLY_UPLOAD_RATE_DEFAULT,
+	};
+	const struct app_apply_config *c = svc_state(r, &svc_apply);
+	return c ? c : &defaults;
+}
+
 const struct apply_limits *app_apply_limits(struct http_req *r, struct arena *a)
 {
-	const struct app_config *cfg = &app_of(r)->cfg;
+	const struct app_apply_config *cfg = config_of(r);
 	if (cfg->upload_quota_bytes <= 0 && cfg->uploads_per_min <= 0)
 		return NULL;
 	struct apply_limits *lim = arena_alloc(a, sizeof *lim);
@@ -190,7 +237,7 @@ static int send_429(struct http_req *r, const char *ja, const char *en, const ch
 
 int app_upload_refused(struct http_req *r, const struct err *e)
 {
-	const struct app_config *c = &app_of(r)->cfg;
+	const struct app_apply_config *c = config_of(r);
 	switch (apply_limit_hit(e)) {
 	case APPLY_LIMIT_QUOTA: {
 		long long q = (long long)c->upload_quota_bytes;

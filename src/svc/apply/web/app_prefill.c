@@ -11,6 +11,7 @@
  * answers and no waivers (juki NULL), never an error; nothing is logged.
  */
 #include "web/app.h"
+#include "svc/apply/web/app_apply.h"
 #include "core/forms/forms.h"
 #include "core/registry/registry.h"
 

@@ -32,18 +32,9 @@
 #include "core/forms/forms.h"
 #include "jp/wareki.h"
 
-#if __has_include("mail/mail.h")
 #include "core/mail/mail.h"
-#define HAVE_MAIL 1
-#endif
-#if __has_include("sign/sign.h")
 #include "core/sign/sign.h"
-#define HAVE_SIGN 1
-#endif
-#if __has_include("registry/registry.h")
 #include "core/registry/registry.h"
-#define HAVE_REGISTRY 1
-#endif
 
 #include <ctype.h>
 #include <stdio.h>
@@ -459,7 +450,6 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
 			previous = full.answers;
 	}
-#ifdef HAVE_REGISTRY
 	json_t *juki = NULL;
 	if (registry_person_json(&juki, app_store(r), who->tenant, who->id, &e) != 0)
 		juki = NULL;       /* no linked record: nothing from the register */
@@ -468,31 +458,6 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 		*sources = NULL;
 	}
 	json_decref(juki);
-#else
-	/* without the registry: the previous submission's answers for the
-	 * fields that declare previous_submission */
-	if (!previous)
-		return;
-	json_t *a = json_object(), *s = json_object();
-	for (int p = 0; p < d->npages; p++) {
-		for (int i = 0; i < d->pages[p].nfields; i++) {
-			const struct forms_field *fl = &d->pages[p].fields[i];
-			if (!fl->prefill_source || strcmp(fl->prefill_source, "previous_submission") != 0)
-				continue;
-			json_t *v = json_object_get(previous, fl->id);
-			if (!v)
-				continue;
-			json_object_set(a, fl->id, v);
-			json_object_set_new(s, fl->id, json_string("previous_submission"));
-		}
-	}
-	a = app_json_own(r, a);
-	s = app_json_own(r, s);
-	if (!a || !s)
-		return;
-	*answers = a;
-	*sources = s;
-#endif
 }
 
 int page_apply_start(struct http_req *r)
@@ -928,7 +893,6 @@ int page_draft_canonical(struct http_req *r)
 	return http_send(r, 200, "application/json", text, len);
 }
 
-#ifdef HAVE_SIGN
 /* the trust store of the server (serve --trust-dir, app_sign.c); NULL:
  * signatures are not configured and sign_verify says so */
 #define RESIDENT_TRUST(r) app_trust(r)
@@ -959,13 +923,11 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 	sig->cms_len = n;
 	return 0;
 }
-#endif
 
 /* the receipt e-mail: receipt number, title and link only */
 static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 			 const struct forms_def *d)
 {
-#ifdef HAVE_MAIL
 	struct app_req *q = app_req(r);
 	char email[AUTH_EMAIL_MAX + 1];
 	int active = 0;
@@ -984,11 +946,6 @@ static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 		q->tenant.name_en, sub->receipt, d->title.en, scheme, r->host, r->base, sub->receipt);
 	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, body, app_now(), &e) != 0)
 		log_error("receipt mail not queued", "receipt", sub->receipt, "detail", e.detail);
-#else
-	(void)r;
-	(void)sub;
-	(void)d;
-#endif
 }
 
 int page_draft_submit(struct http_req *r)
@@ -1008,7 +965,6 @@ int page_draft_submit(struct http_req *r)
 	int64_t now = app_now();
 	if (pr.sig && pr.sig_len) {
 		const char *why = html_t(l, "apply.sig_unavailable");
-#ifdef HAVE_SIGN
 		struct sign_result sres;
 		rc = page_apply_verify(&sig, &sres, signed_sha, r, &c, pr.sig, pr.sig_len, now, &e);
 		if (rc && sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
@@ -1017,9 +973,6 @@ int page_draft_submit(struct http_req *r)
 		if (rc)
 			log_info("signature refused", "draft", arena_printf(r->arena, "%lld", (long long)c.dr.id),
 				 "reason", sign_reason_name(sres.reason), "detail", e.detail);
-#else
-		rc = ERR_UNAVAILABLE;
-#endif
 		if (rc) {
 			struct forms_result res;
 			forms_validate(&res, r->arena, c.d, c.dr.answers, c.today, &e);

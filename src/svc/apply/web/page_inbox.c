@@ -40,6 +40,7 @@
  * and comment APPLY_COMMENT_MAX bytes (route parameters).
  */
 #include "web/app.h"
+#include "svc/apply/web/app_apply.h"
 #include "base/csv.h"
 #include "svc/apply/apply.h"
 #include "base/log.h"

@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "web/app.h"
+#include "svc/lifeevent/web/lifeevent_web.h"
 #include "svc/apply/web/app_apply.h"
 #include "web/page_form.h"
 #include "svc/apply/apply.h"
@@ -50,32 +51,52 @@
 
 /* ---- start-up ---- */
 
-int app_life_events_init(struct app *a, struct err *e)
+/* the service's slot (svc_state): the interviews loaded at start, read
+ * only after that */
+struct life_events {
+	struct lifeevent **events;
+	int n;
+	struct arena *arena;
+};
+
+int app_life_events_init(void **state, struct app *a, struct err *e)
 {
-	const char *dir = a->cfg.life_events_dir ? a->cfg.life_events_dir : "data/life-events";
-	a->life_events_arena = arena_new(64u << 20);
-	if (!a->life_events_arena)
+	const char *given = svc_option(a, "life-events");
+	const char *dir = given ? given : "data/life-events";
+	struct life_events *st = calloc(1, sizeof *st);
+	if (!st || !(st->arena = arena_new(64u << 20))) {
+		free(st);
 		return err_set(e, ERR_NOMEM, "life events: no memory");
+	}
+	*state = st;
 	struct err le;
 	err_clear(&le);
-	int n = lifeevent_load_dir(&a->life_events, a->life_events_arena, dir, &le);
-	if (n == ERR_NOTFOUND && !a->cfg.life_events_dir) {
+	int n = lifeevent_load_dir(&st->events, st->arena, dir, &le);
+	if (n == ERR_NOTFOUND && !given) {
 		log_info("no life events", "dir", dir);
-		a->nlife_events = 0;
+		st->n = 0;
 		return 0;
 	}
 	if (n < 0)
 		return err_set(e, n, "life events: %s", le.detail);
-	a->nlife_events = n;
+	st->n = n;
 	return 0;
 }
 
-void app_life_events_done(struct app *a)
+void app_life_events_done(void *state)
 {
-	arena_free(a->life_events_arena);
-	a->life_events_arena = NULL;
-	a->life_events = NULL;
-	a->nlife_events = 0;
+	struct life_events *st = state;
+	if (!st)
+		return;
+	arena_free(st->arena);
+	free(st);
+}
+
+static const struct life_events *events_of(struct http_req *r)
+{
+	static const struct life_events none;
+	const struct life_events *st = svc_state(r, &svc_lifeevent);
+	return st ? st : &none;
 }
 
 /* ---- helpers ---- */
@@ -93,8 +114,8 @@ static const char *lang_of(struct http_req *r)
 static const struct lifeevent *event_of(struct http_req *r)
 {
 	const char *id = http_param(r, "event");
-	struct app *a = app_of(r);
-	return id ? lifeevent_find(a->life_events, a->nlife_events, id) : NULL;
+	const struct life_events *st = events_of(r);
+	return id ? lifeevent_find(st->events, st->n, id) : NULL;
 }
 
 static int not_found(struct http_req *r)
@@ -177,7 +198,6 @@ static int v_person(const char *v, size_t n)
 
 static int events_list(struct http_req *r, int staff)
 {
-	struct app *a = app_of(r);
 	const char *lang = lang_of(r);
 	struct html_page p;
 	struct buf b;
@@ -194,12 +214,13 @@ static int events_list(struct http_req *r, int staff)
 		html_printf(&b, "<p>%s</p>", L(r, "いくつかの質問に答えると、必要な手続がまとめて分かり、まとめて申請できます。",
 					       "Answer a few questions to see every procedure that applies to "
 					       "you, and apply for them together."));
-	if (a->nlife_events == 0)
+	const struct life_events *st = events_of(r);
+	if (st->n == 0)
 		html_printf(&b, "<p>%s</p>", L(r, "現在、案内できるライフイベントはありません。",
 					       "No life events are available."));
 	buf_puts(&b, "<ul class=\"life-events\">");
-	for (int i = 0; i < a->nlife_events; i++) {
-		const struct lifeevent *le = a->life_events[i];
+	for (int i = 0; i < st->n; i++) {
+		const struct lifeevent *le = st->events[i];
 		if (staff) {
 			html_printf(&b, "<li><h2>%s</h2><form method=\"get\" action=\"/staff/counter/%s\">"
 				    "<label for=\"person-%s\">%s</label>"

@@ -16,6 +16,7 @@
 #include "web/app.h"
 #include "base/util.h"
 #include "svc/opendata/opendata.h"
+#include "svc/opendata/web/opendata_web.h"
 #include "core/search/search.h"
 
 #include <jansson.h>
@@ -737,7 +738,7 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 		buf_done(&t);
 		return;
 	}
-	const struct app_config *cfg = &app_of(r)->cfg;
+	const struct opendata_web_config *cfg = opendata_web_config(r);
 	const char *url = js_s(gj, "url");
 	html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n", L(r, "位置", "Locations"));
 	html_printf(b, "<div id=\"od-map\" class=\"od-map-box\" role=\"region\" aria-label=\"%s\" data-geojson=\"%s\"",
@@ -1131,4 +1132,44 @@ int page_opendata_atom(struct http_req *r)
 	http_send(r, 200, "application/atom+xml; charset=utf-8", buf_cstr(&b), b.len);
 	buf_done(&b);
 	return 0;
+}
+
+/* ---- the service's options and slot (svc.h) ---- */
+
+int opendata_check_tiles(const char *v)
+{
+	return strncmp(v, "https://", 8) == 0 && strlen(v) <= 500 && strstr(v, "{z}") &&
+	       strstr(v, "{x}") && strstr(v, "{y}") && !strpbrk(v, "\"'<> ;") ? 0 : ERR_INVALID;
+}
+
+int opendata_check_attribution(const char *v)
+{
+	return strlen(v) <= 300 ? 0 : ERR_INVALID;
+}
+
+int opendata_web_init(void **state, struct app *a, struct err *e)
+{
+	struct opendata_web_config *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(e, ERR_NOMEM, "opendata: no memory");
+	c->map_tiles = svc_option(a, "map-tiles");
+	c->map_attribution = svc_option(a, "map-attribution");
+	if (c->map_tiles && opendata_check_tiles(c->map_tiles)) {
+		free(c);
+		return err_set(e, ERR_INVALID, "--map-tiles is not an https URL template");
+	}
+	*state = c;
+	return 0;
+}
+
+void opendata_web_done(void *state)
+{
+	free(state);
+}
+
+const struct opendata_web_config *opendata_web_config(struct http_req *r)
+{
+	static const struct opendata_web_config none;
+	const struct opendata_web_config *c = svc_state(r, &svc_opendata);
+	return c ? c : &none;
 }

@@ -23,6 +23,8 @@
 #include "web/page_form.h"
 #include "base/util.h"
 #include "core/forms/forms.h"
+#include "svc/procedures/procedures.h"
+#include "svc/procedures/web/procedures_web.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -533,7 +535,7 @@ int page_staff_procedure_publish(struct http_req *r)
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	/* the procedure search finds the new version's texts */
-	if (app_search(r) && app_procedure_index(app_search(r), q->tenant.code, d, &e) != 0)
+	if (app_search(r) && procedures_index(app_search(r), q->tenant.code, d, &e) != 0)
 		log_error("procedure not put into the search index", "procedure", d->id,
 			  "detail", e.detail);
 	struct html_page pg;

@@ -1,5 +1,5 @@
 /*
- * app_procsearch.c -- procedures in the Japanese full-text search
+ * index.c -- procedures in the Japanese full-text search
  * (src/core/search, collection "procedure"): what a resident types into the
  * procedure search finds a procedure by its titles (ja, en, やさしい日本語),
  * its description, and the labels of its pages and fields, with 1- and
@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "web/app.h"
+#include "svc/procedures/procedures.h"
 #include "base/buf.h"
 #include "core/forms/forms.h"
 #include "core/search/search.h"
@@ -37,7 +37,7 @@ static void add_fields(struct buf *b, const struct forms_field *fs, int n)
 	}
 }
 
-int app_procedure_index(struct search *sr, const char *tenant, const struct forms_def *d,
+int procedures_index(struct search *sr, const char *tenant, const struct forms_def *d,
 			struct err *e)
 {
 	struct buf title, body;

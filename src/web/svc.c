@@ -1,0 +1,261 @@
+/*
+ * svc.c -- the shell's side of the service descriptors (svc.h): finding a
+ * service, its state slot and options, and putting the services' parts
+ * together with the shell's own: the schema list, the route table, the
+ * message catalogs, the navigation, the jobs and the metrics.
+ *
+ * Invariant: everything assembled here is built once, before the server's
+ * threads start (app_init, or a CLI command), and only read after that.
+ */
+#include "web/app.h"
+#include "web/svc.h"
+#include "core/audit/audit.h"
+#include "core/auth/auth.h"
+#include "core/forms/forms.h"
+#include "core/jobs/jobs.h"
+#include "core/mail/mail.h"
+#include "core/registry/registry.h"
+#include "core/search/search.h"
+#include "core/tenant/tenant.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct svc *svc_find(const char *name)
+{
+	for (int i = 0; i < svc_count; i++)
+		if (strcmp(svc_all[i]->name, name) == 0)
+			return svc_all[i];
+	return NULL;
+}
+
+const struct svc_cli *svc_cli_find(const char *name)
+{
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->ncli; j++)
+			if (strcmp(svc_all[i]->cli[j].name, name) == 0)
+				return &svc_all[i]->cli[j];
+	return NULL;
+}
+
+static int svc_index(const struct svc *s)
+{
+	for (int i = 0; i < svc_count && i < APP_SVC_MAX; i++)
+		if (svc_all[i] == s)
+			return i;
+	return -1;
+}
+
+void *svc_state_of(struct app *a, const struct svc *s)
+{
+	int i = svc_index(s);
+	return i < 0 ? NULL : a->svc_state[i];
+}
+
+void *svc_state(struct http_req *r, const struct svc *s)
+{
+	return svc_state_of(app_of(r), s);
+}
+
+const char *svc_option(struct app *a, const char *name)
+{
+	for (int i = 0; i < a->cfg.noptions; i++)
+		if (strcmp(a->cfg.options[i].name, name) == 0)
+			return a->cfg.options[i].value;
+	return NULL;
+}
+
+int app_job_again(struct jobs_ctx *ctx, const char *kind, int64_t every_ms, struct err *e)
+{
+	struct jobs_spec next = { .kind = kind, .run_after_ms = now_ms() + every_ms };
+	int64_t id;
+	return jobs_submit(&id, ctx->store, &next, e);
+}
+
+/* ---- schemas: the core modules', then each service's ---- */
+
+#define APP_SCHEMAS_MAX (16 + APP_SVC_MAX)
+
+int app_migrate(struct store *s, int *applied, struct err *e)
+{
+	struct store_module_schema mods[APP_SCHEMAS_MAX];
+	int n = 0;
+	/* core first, in dependency order: the other tables reference tenants */
+	mods[n++] = tenant_schema;
+	mods[n++] = auth_schema;
+	mods[n++] = audit_schema;
+	mods[n++] = jobs_schema;
+	mods[n++] = search_schema;
+	mods[n++] = forms_schema;
+	mods[n++] = mail_schema;
+	mods[n++] = auth_email_schema;
+	mods[n++] = registry_schema;
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->schema)
+			continue;
+		if (n == APP_SCHEMAS_MAX)
+			return err_set(e, ERR_LIMIT, "more than %d schemas", APP_SCHEMAS_MAX);
+		mods[n++] = *svc_all[i]->schema;
+	}
+	return store_migrate(s, mods, n, applied, e);
+}
+
+/* ---- routes: the shell's, then each service's ---- */
+
+int svc_nroutes(const struct svc *s)
+{
+	int n = 0;
+	while (s->routes && s->routes[n].method)
+		n++;
+	return n;
+}
+
+static struct http_route *all_routes;
+static int nall_routes;
+
+int app_routes(const struct http_route **out, struct err *e)
+{
+	if (!all_routes) {
+		int n = app_shell_nroutes;
+		for (int i = 0; i < svc_count; i++)
+			n += svc_nroutes(svc_all[i]);
+		struct http_route *rt = calloc((size_t)n, sizeof *rt);
+		if (!rt)
+			return err_set(e, ERR_NOMEM, "route table");
+		memcpy(rt, app_shell_routes, (size_t)app_shell_nroutes * sizeof *rt);
+		int k = app_shell_nroutes;
+		for (int i = 0; i < svc_count; i++) {
+			int m = svc_nroutes(svc_all[i]);
+			if (m)
+				memcpy(rt + k, svc_all[i]->routes, (size_t)m * sizeof *rt);
+			k += m;
+		}
+		all_routes = rt;
+		nall_routes = n;
+	}
+	*out = all_routes;
+	return nall_routes;
+}
+
+/* ---- message catalogs ---- */
+
+int app_catalogs_load(struct err *e)
+{
+	for (int i = 0; i < svc_count; i++) {
+		int rc = html_catalog_add(svc_all[i]->msgs, svc_all[i]->nmsgs);
+		if (rc)
+			return err_set(e, rc, "service %s: its message catalog %s",
+				       svc_all[i]->name,
+				       rc == ERR_CONFLICT ? "repeats an id already in the catalog"
+							  : "cannot be added");
+	}
+	return 0;
+}
+
+/* ---- navigation ---- */
+
+void app_nav_each(enum svc_nav_where where,
+		  void (*fn)(const struct svc_nav *n, void *arg), void *arg)
+{
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->nnav; j++)
+			if (svc_all[i]->nav[j].where == where)
+				fn(&svc_all[i]->nav[j], arg);
+}
+
+/* ---- start and stop ---- */
+
+int app_services_init(struct app *a, struct err *e)
+{
+	if (svc_count > APP_SVC_MAX)
+		return err_set(e, ERR_LIMIT, "more than %d services", APP_SVC_MAX);
+	int rc = app_catalogs_load(e);
+	for (int i = 0; rc == 0 && i < svc_count; i++) {
+		if (!svc_all[i]->init)
+			continue;
+		rc = svc_all[i]->init(&a->svc_state[i], a, e);
+		if (rc == 0)
+			a->svc_inited[i] = 1;
+	}
+	return rc;
+}
+
+void app_services_done(struct app *a)
+{
+	for (int i = svc_count - 1; i >= 0; i--) {
+		if (i < APP_SVC_MAX && a->svc_inited[i] && svc_all[i]->done)
+			svc_all[i]->done(a->svc_state[i]);
+		if (i < APP_SVC_MAX) {
+			a->svc_state[i] = NULL;
+			a->svc_inited[i] = 0;
+		}
+	}
+}
+
+/* ---- jobs ---- */
+
+static int pending_cb(const struct jobs_info *j, void *arg)
+{
+	(void)j;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* one queued or running job of kind, inside the caller's transaction */
+int app_job_ensure(struct store *s, const char *kind, struct err *e)
+{
+	int pending = 0;
+	struct jobs_filter f = { .kind = kind, .status = JOBS_QUEUED, .limit = 1 };
+	int rc = jobs_list(s, &f, pending_cb, &pending, e);
+	if (rc >= 0) {
+		f.status = JOBS_RUNNING;
+		rc = jobs_list(s, &f, pending_cb, &pending, e);
+	}
+	if (rc >= 0 && pending == 0) {
+		struct jobs_spec spec = { .kind = kind };
+		int64_t id;
+		rc = jobs_submit(&id, s, &spec, e);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int app_services_jobs_ensure(struct store *s, struct err *e)
+{
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->njobs; j++) {
+			if (svc_all[i]->jobs[j].every_ms <= 0)
+				continue;
+			int rc = app_job_ensure(s, svc_all[i]->jobs[j].kind, e);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+int app_services_jobs_register(struct jobs_registry *reg, struct app *a, struct err *e)
+{
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->njobs; j++) {
+			int rc = jobs_register(reg, svc_all[i]->jobs[j].kind, svc_all[i]->jobs[j].run,
+					       a, e);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+void app_services_metrics(struct buf *b)
+{
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->metrics)
+			svc_all[i]->metrics(b);
+}
+
+void app_services_home(struct buf *b, struct http_req *r)
+{
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->home)
+			svc_all[i]->home(b, r);
+}
