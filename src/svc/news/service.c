@@ -1,0 +1,153 @@
+/*
+ * service.c -- the descriptor of the news service (お知らせ), the example
+ * of docs/adding-a-service.md: every part of struct svc (src/web/svc.h)
+ * is used once here.
+ *
+ *   schema   news_items (news_schema.c)
+ *   routes   /news, /news/{id}, /staff/news... (web/routes.c)
+ *   msgs     the pages' texts in Japanese, English and やさしい日本語
+ *   nav      a home page tile and the staff menu entry
+ *   cli      `madoguchi news list|add|withdraw` (cli.c)
+ *   jobs     news.archive, daily: notices past their end day archived
+ *   options  `serve --news-home-count N` (0 to 20; default 3)
+ *   init     reads the option into the service's slot
+ *   demo     the permission for the demo ward's admin, two notices
+ *   home     the newest notices on the home page
+ */
+#include "web/app.h"
+#include "web/svc.h"
+#include "core/auth/auth.h"
+#include "core/jobs/jobs.h"
+#include "jp/date.h"
+#include "svc/news/news.h"
+#include "svc/news/web/news_web.h"
+
+#include <stdio.h>
+
+int cli_news(int argc, char **argv);   /* cli.c */
+
+#define NEWS_ARCHIVE_EVERY_MS (24LL * 60 * 60 * 1000)
+
+static int archive_job(struct jobs_ctx *ctx, void *app, struct err *e)
+{
+	(void)app;
+	int n = news_archive_due(ctx->store, app_now(), e);
+	if (n < 0)
+		return n;
+	char msg[48];
+	snprintf(msg, sizeof msg, "archived %d notices", n);
+	jobs_progress(ctx, 100, msg);
+	jobs_set_result(ctx, msg);
+	return app_job_again(ctx, "news.archive", NEWS_ARCHIVE_EVERY_MS, e);
+}
+
+/* the demo ward: its admin may publish, and two fictional notices */
+static int demo(struct store *s, const char *tenant, struct err *e)
+{
+	struct auth_events ev = { 0 };
+	int rc = auth_role_permission_add(s, tenant, "admin", NEWS_PERM_PUBLISH, &ev, e);
+	if (rc && rc != ERR_CONFLICT)
+		return rc;
+	int64_t n;
+	struct store_val v[] = { sv_text(tenant) };
+	if ((rc = store_query_int(&n, s, "SELECT count(*) FROM news_items WHERE tenant = $1", v, 1, e)))
+		return rc;
+	if (n > 0)
+		return 0;   /* ran before: nothing changes */
+	int64_t today = jp_jst_midnight(jp_jst_date(app_now()));
+	const struct news_item items[] = {
+		{ .title_ja = "年末年始の窓口業務について（デモ）",
+		  .title_en = "Counter hours over the New Year holidays (demo)",
+		  .body_ja = "デモ区役所の窓口は12月29日から1月3日まで休みます。\n"
+			     "オンライン申請はこの間も受け付けます。\n\nこれは架空のデモ区のお知らせです。",
+		  .body_en = "The counters of the Demo Ward office close from 29 December to "
+			     "3 January. Online applications are open all the time.\n\n"
+			     "This is a notice of the fictional Demo Ward.",
+		  .important = 1, .publish_at = today, .state = NEWS_PUBLISHED },
+		{ .title_ja = "オンラインで申請できる手続が増えました（デモ）",
+		  .body_ja = "児童手当や各種証明書の申請が、区役所に来なくてもできます。\n\n"
+			     "これは架空のデモ区のお知らせです。",
+		  .publish_at = today - 86400, .state = NEWS_PUBLISHED },
+	};
+	for (size_t i = 0; rc == 0 && i < sizeof items / sizeof items[0]; i++) {
+		int64_t id;
+		rc = news_save(&id, s, tenant, &items[i], app_now(), e);
+	}
+	return rc;
+}
+
+static const struct svc_nav nav[] = {
+	{ SVC_NAV_HOME, "/news", "news.title", "news.nav.summary" },
+	{ SVC_NAV_STAFF, "/staff/news", "news.title", "news.nav.staff.summary" },
+};
+
+static const struct html_msg msgs[] = {
+	{ "news.title", "お知らせ", "News and notices", "おしらせ" },
+	{ "news.nav.summary", "区からのお知らせです。", "Notices from the ward.",
+	  "区からの おしらせです。" },
+	{ "news.nav.staff.summary", "お知らせの作成、公開、取り下げ。",
+	  "Write, publish and withdraw notices.", NULL },
+	{ "news.important", "重要", "Important", "だいじ" },
+	{ "news.none", "現在お知らせはありません。", "There are no notices now.",
+	  "いまは おしらせは ありません。" },
+	{ "news.all", "お知らせの一覧", "All notices", "おしらせの いちらん" },
+	{ "news.pages", "ページ", "Pages", "ページ" },
+	{ "news.newer", "新しいお知らせ", "Newer notices", "あたらしい おしらせ" },
+	{ "news.older", "以前のお知らせ", "Older notices", "まえの おしらせ" },
+	{ "news.required", "必須", "Required", NULL },
+	{ "news.staff.title", "お知らせの管理", "Manage notices", NULL },
+	{ "news.new", "新しいお知らせ", "New notice", NULL },
+	{ "news.edit", "お知らせの編集", "Edit the notice", NULL },
+	{ "news.saved", "お知らせを保存しました。", "The notice was saved.", NULL },
+	{ "news.publish", "公開する", "Publish", NULL },
+	{ "news.draft", "下書きとして保存", "Save as a draft", NULL },
+	{ "news.withdraw", "取り下げる", "Withdraw", NULL },
+	{ "news.back", "お知らせの管理へ戻る", "Back to the notices", NULL },
+	{ "news.field.title_ja", "件名（日本語）", "Title (Japanese)", NULL },
+	{ "news.field.title_en", "件名（英語）", "Title (English)", NULL },
+	{ "news.field.body_ja", "本文（日本語）", "Text (Japanese)", NULL },
+	{ "news.field.body_en", "本文（英語）", "Text (English)", NULL },
+	{ "news.field.publish", "掲載開始日", "Start date", NULL },
+	{ "news.field.until", "掲載終了日（任意）", "End date (optional)", NULL },
+	{ "news.field.important", "重要なお知らせとして先頭に表示する",
+	  "Show first, marked important", NULL },
+	{ "news.field.state", "状態", "State", NULL },
+	{ "news.hint.publish", "この日の0時（日本時間）から表示します。空欄なら今日です。",
+	  "Shown from 00:00 (Japan time) on this day; empty means today.", NULL },
+	{ "news.hint.until", "この日の0時（日本時間）に表示を終えます。",
+	  "No longer shown from 00:00 (Japan time) on this day.", NULL },
+	{ "news.state.draft", "下書き", "Draft", NULL },
+	{ "news.state.published", "公開", "Published", NULL },
+	{ "news.state.withdrawn", "取り下げ", "Withdrawn", NULL },
+	{ "news.state.archived", "掲載終了", "Ended", NULL },
+};
+
+static const struct svc_cli cli[] = {
+	{ "news", cli_news, "notices on the home page: list, add, withdraw" },
+};
+
+static const struct svc_job jobs[] = {
+	{ "news.archive", archive_job, NEWS_ARCHIVE_EVERY_MS },
+};
+
+static const struct svc_option options[] = {
+	{ "news-home-count", "N  notices on the home page (0 to 20; default 3)",
+	  news_check_home_count, "--news-home-count は 0〜20 です",
+	  "--news-home-count must be 0 to 20" },
+};
+
+const struct svc svc_news = {
+	.name = "news",
+	.summary = "news and notices: the home page's list and its staff editor",
+	.schema = &news_schema,
+	.routes = news_routes,
+	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
+	.nav = nav, .nnav = SVC_COUNT(nav),
+	.cli = cli, .ncli = SVC_COUNT(cli),
+	.jobs = jobs, .njobs = SVC_COUNT(jobs),
+	.options = options, .noptions = SVC_COUNT(options),
+	.init = news_web_init,
+	.done = news_web_done,
+	.demo = demo,
+	.home = news_home,
+};

@@ -1,0 +1,544 @@
+/*
+ * page_news.c -- the pages of the news service (お知らせ).
+ *
+ * Residents:
+ *   GET  /news                    the public notices, newest first (20 a page)
+ *   GET  /news/{id}               one notice (404 unless it is public now)
+ *   the home page's section       the newest few (news_home, svc.h home)
+ * Staff (permission news.publish):
+ *   GET  /staff/news              every notice with its state
+ *   GET  /staff/news/new          the editor, empty
+ *   POST /staff/news              create (as a draft, or published)
+ *   GET  /staff/news/{id}/edit    the editor
+ *   POST /staff/news/{id}         save
+ *   POST /staff/news/{id}/withdraw  take it off the site
+ *
+ * Invariants: whether a resident may see a notice is decided by the
+ * domain (news_is_public / NEWS_PUBLIC), never here; every staff write
+ * is audited (news.create, news.update, news.withdraw: the notice's id,
+ * nothing of its text); a refused form comes back with what was typed
+ * and an error summary linking to the field.  Notices hold no personal
+ * data, so reading them is not audited.  Dates are days in Japan: a
+ * notice appears at 00:00 JST of its start day and leaves at 00:00 JST of
+ * its end day.
+ */
+#include "web/app.h"
+#include "svc/news/news.h"
+#include "svc/news/web/news_web.h"
+#include "jp/date.h"
+#include "jp/wareki.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NEWS_PER_PAGE 20
+
+static const char *T(struct http_req *r, const char *id)
+{
+	return html_t(app_req(r)->lang, id);
+}
+
+/* a notice's title and body in the reader's language: English when asked
+ * for and written, else Japanese (marked lang="ja" on an English page) */
+static const char *title_of(struct http_req *r, const struct news_item *it)
+{
+	return app_req(r)->lang == HTML_EN && it->title_en ? it->title_en : it->title_ja;
+}
+
+static int shown_in_japanese(struct http_req *r, const struct news_item *it)
+{
+	return app_req(r)->lang == HTML_EN && !it->title_en;
+}
+
+/* "令和8年12月6日" (ja) or "6 Dec 2026"-like ISO (en) of the JST day of t */
+static const char *day_text(struct http_req *r, int64_t t)
+{
+	struct jp_date d = jp_jst_date(t);
+	char buf[64];
+	if (app_req(r)->lang == HTML_EN || jp_wareki_format(buf, sizeof buf, d, JP_WAREKI_KANJI, 0, NULL))
+		jp_date_format_iso(buf, sizeof buf, d, NULL);
+	return arena_strdup(r->arena, buf);
+}
+
+static const char *day_iso(struct http_req *r, int64_t t)
+{
+	char buf[JP_DATE_ISO_SIZE];
+	jp_date_format_iso(buf, sizeof buf, jp_jst_date(t), NULL);
+	return arena_strdup(r->arena, buf);
+}
+
+/* the body: paragraphs at blank lines, line breaks kept, all escaped */
+static void body_html(struct buf *b, const char *s)
+{
+	buf_puts(b, "<p>");
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "\r\n");
+		char *line = strndup(p, n);
+		if (line)
+			html_text(b, line);
+		free(line);
+		p += n;
+		int breaks = 0;
+		while (*p == '\r' || *p == '\n') {
+			if (*p == '\n')
+				breaks++;
+			p++;
+		}
+		if (*p)
+			buf_puts(b, breaks >= 2 ? "</p><p>" : "<br>");
+	}
+	buf_puts(b, "</p>");
+}
+
+/* ---- residents ---- */
+
+struct list_ctx {
+	struct http_req *r;
+	struct buf *b;
+	int n;
+};
+
+static void list_item(const struct news_item *it, void *arg)
+{
+	struct list_ctx *c = arg;
+	struct http_req *r = c->r;
+	html_printf(c->b, "<li><a href=\"/news/%lld\"%S>%s</a> <time datetime=\"%s\">%s</time>",
+		    (long long)it->id, shown_in_japanese(r, it) ? " lang=\"ja\"" : "",
+		    title_of(r, it), day_iso(r, it->publish_at), day_text(r, it->publish_at));
+	if (it->important)
+		html_printf(c->b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	buf_puts(c->b, "</li>");
+	c->n++;
+}
+
+int page_news_list(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t page = 1;
+	const char *ps = http_param(r, "page");
+	if (ps && parse_i64(&page, ps, 1, 10000))
+		return http_send_error(r, ERR_INVALID, "ページ番号が正しくありません。",
+				       "The page number is not valid.", "news: page");
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, T(r, "news.title"), NULL, NULL);
+	buf_puts(&b, "<ul class=\"news-list\">");
+	struct list_ctx c = { r, &b, 0 };
+	struct err e;
+	int total = news_list(app_store(r), q->tenant.code, NEWS_PUBLIC, app_now(), NEWS_PER_PAGE,
+			      (int)(page - 1) * NEWS_PER_PAGE, list_item, &c, &e);
+	if (total < 0) {
+		buf_done(&b);
+		return http_send_error(r, total, NULL, NULL, e.detail);
+	}
+	buf_puts(&b, "</ul>");
+	if (total == 0)
+		html_printf(&b, "<p>%s</p>", T(r, "news.none"));
+	if (page > 1 || (int64_t)page * NEWS_PER_PAGE < total) {
+		html_printf(&b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", T(r, "news.pages"));
+		if (page > 1)
+			html_printf(&b, "<li><a href=\"/news?page=%lld\" rel=\"prev\">%s</a></li>",
+				    (long long)(page - 1), T(r, "news.newer"));
+		if ((int64_t)page * NEWS_PER_PAGE < total)
+			html_printf(&b, "<li><a href=\"/news?page=%lld\" rel=\"next\">%s</a></li>",
+				    (long long)(page + 1), T(r, "news.older"));
+		buf_puts(&b, "</ul></nav>");
+	}
+	return app_page_send(r, 200, &b, &p);
+}
+
+static int id_param(int64_t *id, struct http_req *r)
+{
+	const char *s = http_param(r, "id");
+	return s && parse_i64(id, s, 1, INT64_MAX) == 0 ? 0 : ERR_NOTFOUND;
+}
+
+static int not_found(struct http_req *r)
+{
+	return http_send_error(r, ERR_NOTFOUND, "このお知らせはありません。",
+			       "There is no such notice.", "news: not found or not public");
+}
+
+int page_news_item(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t id;
+	struct news_item it;
+	struct err e;
+	if (id_param(&id, r))
+		return not_found(r);
+	int rc = news_get(&it, r->arena, app_store(r), q->tenant.code, id, &e);
+	if (rc == ERR_NOTFOUND || (rc == 0 && !news_is_public(&it, app_now())))
+		return not_found(r);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, title_of(r, &it), NULL, NULL);
+	html_printf(&b, "<p><time datetime=\"%s\">%s</time>", day_iso(r, it.publish_at),
+		    day_text(r, it.publish_at));
+	if (it.important)
+		html_printf(&b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	buf_puts(&b, "</p>");
+	int en = q->lang == HTML_EN && it.body_en;
+	buf_puts(&b, en || q->lang != HTML_EN ? "<div class=\"news-body\">"
+					     : "<div class=\"news-body\" lang=\"ja\">");
+	body_html(&b, en ? it.body_en : it.body_ja);
+	html_printf(&b, "</div><p><a href=\"/news\">%s</a></p>", T(r, "news.all"));
+	return app_page_send(r, 200, &b, &p);
+}
+
+/* the home page's section (the page is cached per language for a minute,
+ * so a notice published now shows there within a minute) */
+void news_home(struct buf *b, struct http_req *r)
+{
+	const struct news_web_config *cfg = news_web_config(r);
+	if (cfg->home_count <= 0)
+		return;
+	struct buf items;
+	buf_init(&items, 1u << 18);
+	struct list_ctx c = { r, &items, 0 };
+	struct err e;
+	int total = news_list(app_store(r), app_req(r)->tenant.code, NEWS_PUBLIC, app_now(),
+			      cfg->home_count, 0, list_item, &c, &e);
+	if (total > 0) {
+		html_printf(b, "<section aria-labelledby=\"news-h\"><h2 id=\"news-h\">%s</h2>"
+			    "<ul class=\"news-list\">", T(r, "news.title"));
+		buf_append(b, items.data, items.len);
+		html_printf(b, "</ul><p><a href=\"/news\">%s</a></p></section>\n", T(r, "news.all"));
+	}
+	buf_done(&items);
+}
+
+/* ---- staff ---- */
+
+static const char *state_text(struct http_req *r, enum news_state s)
+{
+	static const char *const ids[] = { "news.state.draft", "news.state.published",
+					   "news.state.withdrawn", "news.state.archived" };
+	return T(r, ids[(unsigned)s < 4 ? s : 0]);
+}
+
+struct staff_ctx {
+	struct http_req *r;
+	struct buf *b;
+};
+
+static void staff_row(const struct news_item *it, void *arg)
+{
+	struct staff_ctx *c = arg;
+	struct http_req *r = c->r;
+	html_printf(c->b, "<tr><td><a href=\"/staff/news/%lld/edit\">%s</a>", (long long)it->id,
+		    it->title_ja);
+	if (it->important)
+		html_printf(c->b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	html_printf(c->b, "</td><td>%s</td><td><time datetime=\"%s\">%s</time></td><td>%s</td></tr>",
+		    state_text(r, it->state), day_iso(r, it->publish_at), day_text(r, it->publish_at),
+		    it->until_at ? day_text(r, it->until_at) : "—");
+}
+
+int page_staff_news(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t page = 1;
+	const char *ps = http_param(r, "page");
+	if (ps && parse_i64(&page, ps, 1, 10000))
+		page = 1;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, T(r, "news.staff.title"), NULL, NULL);
+	const char *saved = http_param(r, "saved");
+	if (saved)
+		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>",
+			    T(r, "news.saved"));
+	html_printf(&b, "<p><a class=\"button\" href=\"/staff/news/new\">%s</a></p>", T(r, "news.new"));
+	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "</tr></thead><tbody>", T(r, "news.staff.title"), T(r, "news.field.title_ja"),
+		    T(r, "news.field.state"), T(r, "news.field.publish"), T(r, "news.field.until"));
+	struct staff_ctx c = { r, &b };
+	struct err e;
+	int total = news_list(app_store(r), q->tenant.code, NEWS_ALL, app_now(), NEWS_PAGE_MAX,
+			      (int)(page - 1) * NEWS_PAGE_MAX, staff_row, &c, &e);
+	if (total < 0) {
+		buf_done(&b);
+		return http_send_error(r, total, NULL, NULL, e.detail);
+	}
+	buf_puts(&b, "</tbody></table>");
+	if (total == 0)
+		html_printf(&b, "<p>%s</p>", T(r, "news.none"));
+	if ((int64_t)page * NEWS_PAGE_MAX < total)
+		html_printf(&b, "<p><a href=\"/staff/news?page=%lld\">%s</a></p>",
+			    (long long)(page + 1), T(r, "news.older"));
+	return app_page_send(r, 200, &b, &p);
+}
+
+/* what the editor shows: a stored notice, or what was typed */
+struct form_values {
+	int64_t id;
+	const char *title_ja, *title_en, *body_ja, *body_en, *publish, *until;
+	int important;
+	enum news_state state;
+};
+
+static const char *required_mark(struct http_req *r)
+{
+	return arena_printf(r->arena, " <span class=\"required\">%s</span>", T(r, "news.required"));
+}
+
+static void text_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
+		       const char *value, int required, int max, const char *bad)
+{
+	int invalid = bad && strcmp(bad, name) == 0;
+	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s%S</label>"
+		    "<input class=\"input\" type=\"text\" id=\"news-%s\" name=\"%s\" value=\"%s\" "
+		    "maxlength=\"%d\"%S%S></div>",
+		    name, T(r, label_id), required ? required_mark(r) : "",
+		    name, name, value ? value : "", max, required ? " aria-required=\"true\"" : "",
+		    invalid ? " aria-invalid=\"true\"" : "");
+}
+
+static void area_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
+		       const char *value, int required, const char *bad)
+{
+	int invalid = bad && strcmp(bad, name) == 0;
+	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s%S</label>"
+		    "<textarea class=\"textarea\" id=\"news-%s\" name=\"%s\" rows=\"8\" maxlength=\"%d\"%S%S>"
+		    "%s</textarea></div>",
+		    name, T(r, label_id), required ? required_mark(r) : "",
+		    name, name, NEWS_BODY_MAX, required ? " aria-required=\"true\"" : "",
+		    invalid ? " aria-invalid=\"true\"" : "", value ? value : "");
+}
+
+static void date_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
+		       const char *hint_id, const char *value, const char *bad)
+{
+	int invalid = bad && strcmp(bad, name) == 0;
+	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s</label>"
+		    "<div id=\"news-%s-hint\" class=\"hint\"><p>%s</p></div>"
+		    "<input class=\"input input-date\" type=\"date\" id=\"news-%s\" name=\"%s\" "
+		    "value=\"%s\" aria-describedby=\"news-%s-hint\"%S></div>",
+		    name, T(r, label_id), name, T(r, hint_id), name, name, value ? value : "",
+		    name, invalid ? " aria-invalid=\"true\"" : "");
+}
+
+static int render_editor(struct http_req *r, int status, const struct form_values *v,
+			 const struct news_problem *prob)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	struct buf b;
+	char field_id[32] = "";
+	if (prob)
+		snprintf(field_id, sizeof field_id, "news-%s", prob->field);
+	app_page_open(&b, &p, r, T(r, v->id ? "news.edit" : "news.new"), prob ? field_id : NULL,
+		      prob ? (l == HTML_EN ? prob->en : prob->ja) : NULL);
+	if (v->id)
+		html_printf(&b, "<p>%s: <strong>%s</strong></p>", T(r, "news.field.state"),
+			    state_text(r, v->state));
+	if (v->id)
+		html_printf(&b, "<form method=\"post\" action=\"/staff/news/%lld\" class=\"form\" novalidate>",
+			    (long long)v->id);
+	else
+		buf_puts(&b, "<form method=\"post\" action=\"/staff/news\" class=\"form\" novalidate>");
+	html_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
+	const char *bad = prob ? prob->field : NULL;
+	text_field(&b, r, "title_ja", "news.field.title_ja", v->title_ja, 1, NEWS_TITLE_MAX, bad);
+	area_field(&b, r, "body_ja", "news.field.body_ja", v->body_ja, 1, bad);
+	text_field(&b, r, "title_en", "news.field.title_en", v->title_en, 0, NEWS_TITLE_MAX, bad);
+	area_field(&b, r, "body_en", "news.field.body_en", v->body_en, 0, bad);
+	date_field(&b, r, "publish", "news.field.publish", "news.hint.publish", v->publish, bad);
+	date_field(&b, r, "until", "news.field.until", "news.hint.until", v->until, bad);
+	html_printf(&b, "<div class=\"field\"><input type=\"checkbox\" id=\"news-important\" "
+		    "name=\"important\" value=\"1\"%S> <label for=\"news-important\" class=\"inline\">%s"
+		    "</label></div>", v->important ? " checked" : "", T(r, "news.field.important"));
+	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\" "
+		    "name=\"action\" value=\"publish\">%s</button><button type=\"submit\" "
+		    "class=\"button-secondary\" name=\"action\" value=\"draft\">%s</button></div></form>",
+		    T(r, "news.publish"), T(r, "news.draft"));
+	if (v->id && v->state == NEWS_PUBLISHED)
+		html_printf(&b, "<form method=\"post\" action=\"/staff/news/%lld/withdraw\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
+			    (long long)v->id, q->csrf, T(r, "news.withdraw"));
+	html_printf(&b, "<p><a href=\"/staff/news\">%s</a></p>", T(r, "news.back"));
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_staff_news_new(struct http_req *r)
+{
+	struct form_values v = { .publish = day_iso(r, app_now()) };
+	return render_editor(r, 200, &v, NULL);
+}
+
+int page_staff_news_edit(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	int64_t id;
+	struct news_item it;
+	struct err e;
+	if (id_param(&id, r))
+		return not_found(r);
+	int rc = news_get(&it, r->arena, app_store(r), q->tenant.code, id, &e);
+	if (rc == ERR_NOTFOUND)
+		return not_found(r);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct form_values v = {
+		.id = id, .title_ja = it.title_ja, .title_en = it.title_en, .body_ja = it.body_ja,
+		.body_en = it.body_en, .publish = day_iso(r, it.publish_at),
+		.until = it.until_at ? day_iso(r, it.until_at) : NULL,
+		.important = it.important, .state = it.state,
+	};
+	return render_editor(r, 200, &v, NULL);
+}
+
+/* a date field: "" is none (*t = 0); else YYYY-MM-DD, 00:00 JST */
+static int parse_day(int64_t *t, const char *s)
+{
+	*t = 0;
+	if (!s || !*s)
+		return 0;
+	struct jp_date d;
+	if (jp_date_parse_iso(&d, s, NULL))
+		return ERR_INVALID;
+	*t = jp_jst_midnight(d);
+	return 0;
+}
+
+static int save(struct http_req *r, int64_t id)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	struct err e;
+	struct news_item old;
+	if (id) {
+		int rc = news_get(&old, r->arena, s, q->tenant.code, id, &e);
+		if (rc == ERR_NOTFOUND)
+			return not_found(r);
+		if (rc)
+			return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	const char *action = http_param(r, "action");
+	struct form_values v = {
+		.id = id, .title_ja = http_param(r, "title_ja"), .title_en = http_param(r, "title_en"),
+		.body_ja = http_param(r, "body_ja"), .body_en = http_param(r, "body_en"),
+		.publish = http_param(r, "publish"), .until = http_param(r, "until"),
+		.important = http_param(r, "important") != NULL,
+		.state = id ? old.state : NEWS_DRAFT,
+	};
+	struct news_item it = {
+		.id = id, .title_ja = v.title_ja, .title_en = v.title_en, .body_ja = v.body_ja,
+		.body_en = v.body_en, .important = v.important,
+		.state = action && strcmp(action, "publish") == 0 ? NEWS_PUBLISHED : NEWS_DRAFT,
+	};
+	struct news_problem prob;
+	if (!v.publish || !*v.publish) {
+		it.publish_at = jp_jst_midnight(jp_jst_date(app_now()));
+		v.publish = day_iso(r, it.publish_at);
+	} else if (parse_day(&it.publish_at, v.publish)) {
+		prob = (struct news_problem){ "publish", "掲載開始日は 2026-12-06 の形で入力してください。",
+					      "Enter the start date as 2026-12-06." };
+		return render_editor(r, 422, &v, &prob);
+	}
+	if (parse_day(&it.until_at, v.until)) {
+		prob = (struct news_problem){ "until", "掲載終了日は 2026-12-31 の形で入力してください。",
+					      "Enter the end date as 2026-12-31." };
+		return render_editor(r, 422, &v, &prob);
+	}
+	if (news_check(&it, &prob))
+		return render_editor(r, 422, &v, &prob);
+	int64_t nid = 0;
+	int rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = news_save(&nid, s, q->tenant.code, &it, app_now(), &e);
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", (long long)(rc == 0 ? nid : id));
+	if (rc == 0) {
+		struct app_actor a;
+		app_actor_of(&a, r);
+		rc = app_audit_as(s, &app_of(r)->audit, &a, id ? "news.update" : "news.create", "news",
+				  ids, AUDIT_R_OK, &e);
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc == ERR_NOTFOUND ? not_found(r) : http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	if ((rc = store_commit(s, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, arena_printf(r->arena, "/staff/news?saved=%s", ids));
+}
+
+int page_staff_news_create(struct http_req *r)
+{
+	return save(r, 0);
+}
+
+int page_staff_news_save(struct http_req *r)
+{
+	int64_t id;
+	return id_param(&id, r) ? not_found(r) : save(r, id);
+}
+
+int page_staff_news_withdraw(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	int64_t id;
+	struct err e;
+	if (id_param(&id, r))
+		return not_found(r);
+	int rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = news_set_state(s, q->tenant.code, id, NEWS_WITHDRAWN, app_now(), &e);
+	if (rc == 0) {
+		struct app_actor a;
+		app_actor_of(&a, r);
+		rc = app_audit_as(s, &app_of(r)->audit, &a, "news.withdraw", "news",
+				  http_param(r, "id"), AUDIT_R_OK, &e);
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc == ERR_NOTFOUND ? not_found(r) : http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	if ((rc = store_commit(s, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return http_redirect(r, 303, arena_printf(r->arena, "/staff/news?saved=%lld", (long long)id));
+}
+
+/* ---- the service's option and slot (svc.h) ---- */
+
+int news_check_home_count(const char *v)
+{
+	int64_t n;
+	return parse_i64(&n, v, 0, 20);
+}
+
+int news_web_init(void **state, struct app *a, struct err *e)
+{
+	struct news_web_config *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(e, ERR_NOMEM, "news: no memory");
+	c->home_count = NEWS_HOME_COUNT_DEFAULT;
+	int64_t n;
+	const char *s = svc_option(a, "news-home-count");
+	if (s && parse_i64(&n, s, 0, 20) == 0)
+		c->home_count = (int)n;
+	*state = c;
+	return 0;
+}
+
+void news_web_done(void *state)
+{
+	free(state);
+}
+
+const struct news_web_config *news_web_config(struct http_req *r)
+{
+	static const struct news_web_config defaults = { .home_count = NEWS_HOME_COUNT_DEFAULT };
+	const struct news_web_config *c = svc_state(r, &svc_news);
+	return c ? c : &defaults;
+}

@@ -1,0 +1,52 @@
+/*
+ * routes.c -- the URLs of the news service: method, pattern, permission,
+ * kind and declared parameters, next to the handlers (page_news.c); the
+ * descriptor (../service.c) hands them to the server.  The HTTP layer
+ * enforces all of it before a handler runs (src/http/http.h).
+ */
+#include "web/app.h"
+#include "web/params.h"
+#include "svc/news/news.h"
+#include "svc/news/web/news_web.h"
+
+static const struct http_param_spec p_page[] = {
+	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_list[] = {
+	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
+	{ "saved", HTTP_QUERY, 18, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the editor's fields; news_check states the text limits again (the
+ * domain's rule), these only bound what is read */
+#define NEWS_EDITOR_FIELDS \
+	{ "title_ja", HTTP_FORM, NEWS_TITLE_MAX, NULL, 0 }, \
+	{ "title_en", HTTP_FORM, NEWS_TITLE_MAX, NULL, 0 }, \
+	{ "body_ja", HTTP_FORM, NEWS_BODY_MAX, NULL, HTTP_PARAM_MULTILINE }, \
+	{ "body_en", HTTP_FORM, NEWS_BODY_MAX, NULL, HTTP_PARAM_MULTILINE }, \
+	{ "publish", HTTP_FORM, 10, NULL, 0 }, \
+	{ "until", HTTP_FORM, 10, NULL, 0 }, \
+	{ "important", HTTP_FORM, 1, app_v_01, 0 }, \
+	{ "action", HTTP_FORM, 10, NULL, 0 }
+static const struct http_param_spec p_create[] = {
+	NEWS_EDITOR_FIELDS,
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_save[] = {
+	{ "id", HTTP_PATH, 18, app_v_digits, HTTP_PARAM_REQUIRED },
+	NEWS_EDITOR_FIELDS,
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+const struct http_route news_routes[] = {
+	{ "GET", "/news", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_page, page_news_list, "news.list" },
+	{ "GET", "/news/{id}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, app_p_id, page_news_item, "news.item" },
+	{ "GET", "/staff/news", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, p_staff_list, page_staff_news, "staff.news" },
+	{ "GET", "/staff/news/new", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, NULL, page_staff_news_new, "staff.news.new" },
+	{ "POST", "/staff/news", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, p_create, page_staff_news_create, "staff.news.create" },
+	{ "GET", "/staff/news/{id}/edit", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, app_p_id, page_staff_news_edit, "staff.news.edit" },
+	{ "POST", "/staff/news/{id}", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, p_save, page_staff_news_save, "staff.news.save" },
+	{ "POST", "/staff/news/{id}/withdraw", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, app_p_id, page_staff_news_withdraw, "staff.news.withdraw" },
+	SVC_ROUTES_END,
+};
