@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # run.sh -- the whole test suite (make test):
 #
+#   0. check-src: the module rules of src/ (scripts/checksrc.sh) and the
+#      checker's tests (tests/checksrc/)
 #   1. build (normal) and the unit tests, on SQLite
 #   2. a private PostgreSQL: the storage-backed unit tests again on it
 #   3. HTTP tests against the real server on loopback (Node's test runner);
@@ -115,6 +117,16 @@ run_node() { # label tap-file files...
   "${NODE_TEST[@]}" "$@" > "$tap" 2>&1
   count_node "$tap" "$label" $?
 }
+
+# the module rules of src/ (scripts/checksrc.mjs; one result), then the
+# checker's own tests on its fixture trees
+stage "check-src"
+if scripts/checksrc.sh > "$OUT/check-src.log" 2>&1; then
+  PASSED=$((PASSED + 1)); printf '  %-40s ok (%s)\n' check-src "$(tail -1 "$OUT/check-src.log")"
+else
+  FAILED=$((FAILED + 1)); fail_suite check-src; grep -v '^check-src: ' "$OUT/check-src.log" | head -40; tail -1 "$OUT/check-src.log"
+fi
+run_node checksrc-tests "$OUT/checksrc.tap" tests/checksrc/
 
 stage "build"
 make -j2 all > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; echo "0 passed, 1 failed"; exit 1; }
