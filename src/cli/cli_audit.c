@@ -37,7 +37,7 @@
 #include "cli/opts.h"
 #include "jp/date.h"
 
-#define JST_MS (9 * 3600 * 1000LL)
+#define JST_MS JP_JST_OFFSET_MS
 #define WHEN_MAX 40
 
 static void usage(FILE *f)

@@ -18,11 +18,12 @@
 #include <time.h>
 
 #include "base/util.h"
+#include "jp/date.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/jobs/jobs.h"
 
-#define JST_MS (9 * 3600 * 1000LL)
+#define JST_MS JP_JST_OFFSET_MS
 
 static void usage(FILE *f)
 {

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "web/app_mail.h"
+#include "jp/date.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -103,9 +104,8 @@ int cli_mail_options(struct mail_config *out, const struct opt *o, int n)
 
 static void format_jst(char out[40], int64_t secs)
 {
-	time_t t = (time_t)(secs + 9 * 3600);
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	jp_jst_tm(&tm, secs);
 	strftime(out, 40, "%Y-%m-%dT%H:%M:%S+09:00", &tm);
 }
 

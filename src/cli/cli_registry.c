@@ -78,18 +78,7 @@ static void print_person(const struct registry_person *p, void *arg)
 static int resident_by_email(int64_t *id, struct store *s, const char *tenant,
 			     const char *email, struct err *e)
 {
-	char low[AUTH_EMAIL_MAX + 1];
-	size_t n = strlen(email);
-	if (n == 0 || n > AUTH_EMAIL_MAX)
-		return err_set(e, ERR_INVALID, "bad e-mail address");
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (char)tolower((unsigned char)email[i]);
-	struct store_val v[] = { sv_text(tenant), sv_text(low) };
-	int rc = store_query_int(id, s, "SELECT id FROM residents WHERE tenant = $1 AND email = $2",
-				 v, 2, e);
-	if (rc == ERR_NOTFOUND)
-		err_set(e, ERR_NOTFOUND, "no resident account with that e-mail address");
-	return rc;
+	return auth_resident_find(id, s, tenant, email, e);
 }
 
 static int audit_link(struct store *s, const char *tenant, const char *action,

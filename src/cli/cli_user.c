@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/tenant/tenant.h"
 #include "core/audit/audit.h"
 #include "core/auth/auth.h"
 #include "base/util.h"
@@ -115,10 +116,8 @@ static int open_db(struct store **s, const struct opt *o, int no)
 static int check_tenant(struct store *s, const char *tenant)
 {
 	struct err e;
-	int64_t n = 0;
-	struct store_val v[] = { sv_text(tenant) };
-	if (store_query_int(&n, s, "SELECT count(*) FROM tenants WHERE code = $1",
-			    v, 1, &e))
+	int n = tenant_exists(s, tenant, &e);
+	if (n < 0)
 		return cli_error(&e, "団体の確認に失敗しました（migrate 済みですか）",
 				 "cannot look up the tenant (is the database migrated?)");
 	if (n == 0) {

@@ -239,6 +239,21 @@ int app_audit(struct http_req *r, const char *action, const char *object_type,
 	return rc;
 }
 
+int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r)
+{
+	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	if (!token)
+		return 0;
+	struct auth_session ses;
+	struct err e;
+	if (auth_session_check(&ses, app_store(r), &app_of(r)->auth, token, app_now(), &e) != 0)
+		return 0;
+	if (ses.kind != AUTH_KIND_RESIDENT || ses.stage != AUTH_STAGE_FULL ||
+	    strcmp(ses.tenant, app_req(r)->tenant.code) != 0)
+		return 0;
+	return auth_csrf_token(out, &ses, NULL, &e) == 0;
+}
+
 /* ---- hooks ---- */
 
 static void *thread_init(void *app, int index)

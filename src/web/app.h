@@ -120,6 +120,11 @@ int app_jobs_ensure_scheduled(struct store *s, struct err *e);
 extern const struct http_route app_shell_routes[];
 extern const int app_shell_nroutes;
 
+/* app_resident_csrf -- on a public page, the CSRF token of the request's
+ * resident session (for a button that starts something); 0 when the
+ * request has none. */
+int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r);
+
 /* helpers shared by the page files */
 struct store *app_store(struct http_req *r);
 struct app *app_of(struct http_req *r);

@@ -6,6 +6,7 @@
  * session ends; Argon2id runs on the blocking pool).
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -21,9 +22,8 @@ struct sessions_page {
 
 static void fmt_time(char *out, size_t cap, int64_t secs)
 {
-	time_t t = (time_t)secs + 9 * 3600; /* Japan time */
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	jp_jst_tm(&tm, secs);
 	strftime(out, cap, "%Y-%m-%d %H:%M", &tm);
 }
 

@@ -10,6 +10,7 @@
  * from the previous answers.
  */
 #include "web/page_form.h"
+#include "jp/date.h"
 
 #include "html/html.h"
 #include "jp/wareki.h"
@@ -1332,8 +1333,5 @@ void form_errors_drop_unseen(struct forms_result *r, const struct forms_def *d,
 
 struct jp_date form_today(int64_t now)
 {
-	long days = (long)((now + 9 * 3600) / 86400);
-	if (now + 9 * 3600 < 0 && (now + 9 * 3600) % 86400)
-		days--;
-	return jp_date_from_days(days);
+	return jp_jst_date(now);
 }

@@ -3,6 +3,7 @@
  * municipality and of the deployment, with status and progress.
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "core/jobs/jobs.h"
 
 #include <stdio.h>
@@ -16,9 +17,8 @@ struct jobs_page {
 
 static void when(char *out, size_t cap, int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000) + 9 * 3600; /* shown in Japan time */
-	struct tm tm;
-	gmtime_r(&t, &tm);
+	struct tm tm;   /* shown in Japan time */
+	jp_jst_tm(&tm, ms / 1000);
 	strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm);
 }
 

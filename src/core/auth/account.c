@@ -7,23 +7,19 @@
  * disabling an account or resetting its password deletes all of its
  * sessions in the same transaction; every change is reported as an event.
  */
+#include "core/tenant/tenant.h"
 #include "core/auth/auth_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-static int tenant_exists(struct store *s, const char *tenant, struct err *e)
+static int tenant_known(struct store *s, const char *tenant, struct err *e)
 {
-	int64_t n = 0;
-	struct store_val v[] = { sv_text(tenant) };
-	int rc = store_query_int(&n, s, "SELECT count(*) FROM tenants WHERE code = $1",
-				 v, 1, e);
-	if (rc)
+	int rc = tenant_exists(s, tenant, e);
+	if (rc < 0)
 		return rc;
-	if (n == 0)
-		return err_set(e, ERR_NOTFOUND, "tenant %s not found", tenant);
-	return 0;
+	return rc ? 0 : err_set(e, ERR_NOTFOUND, "tenant %s not found", tenant);
 }
 
 int auth_staff_add(int64_t *id_out, struct store *s,
@@ -51,7 +47,7 @@ int auth_staff_add(int64_t *id_out, struct store *s,
 	int own;
 	if ((rc = auth_tx_begin(&own, s, e)))
 		return rc;
-	rc = tenant_exists(s, tenant, e);
+	rc = tenant_known(s, tenant, e);
 	int64_t id = 0;
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(tenant), sv_text(norm),
@@ -306,7 +302,7 @@ int auth_resident_add(int64_t *id_out, struct store *s,
 	char h[AUTH_HASH_MAX];
 	if ((rc = auth_password_hash(h, c, password, e)))
 		goto out;
-	if ((rc = tenant_exists(s, tenant, e)))
+	if ((rc = tenant_known(s, tenant, e)))
 		goto out;
 	struct store_val v[] = { sv_text(tenant), sv_text(norm), sv_text(h),
 				 sv_int(now) };

@@ -23,6 +23,7 @@
  *     is spent by one conditional UPDATE, so it works at most once even
  *     with concurrent servers.
  */
+#include "core/tenant/tenant.h"
 #include "core/auth/auth_int.h"
 
 #include <liboath/oath.h>
@@ -229,11 +230,9 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 	memset(out, 0, sizeof *out);
 	struct store_rows *r;
 	struct store_val v[] = { sv_text(ses->tenant), sv_int(ses->account_id) };
-	int rc = store_query(&r, s, "SELECT st.login, t.name_ja,"
-			     " CASE WHEN st.totp_secret IS NULL THEN 0 ELSE 1 END,"
-			     " st.status FROM staff st JOIN tenants t"
-			     " ON t.code = st.tenant"
-			     " WHERE st.tenant = $1 AND st.id = $2", v, 2, e);
+	int rc = store_query(&r, s, "SELECT login,"
+			     " CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END,"
+			     " status FROM staff WHERE tenant = $1 AND id = $2", v, 2, e);
 	if (rc)
 		return rc;
 	char login[AUTH_LOGIN_MAX + 1] = "", tname[401] = "";
@@ -241,13 +240,23 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 	rc = store_rows_next(r, e);
 	if (rc == 1) {
 		snprintf(login, sizeof login, "%s", store_col_text(r, 0));
-		snprintf(tname, sizeof tname, "%s", store_col_text(r, 1));
-		enrolled = store_col_int(r, 2) != 0;
-		active = strcmp(store_col_text(r, 3), "active") == 0;
+		enrolled = store_col_int(r, 1) != 0;
+		active = strcmp(store_col_text(r, 2), "active") == 0;
 	}
 	store_rows_free(r);
 	if (rc < 0)
 		return rc;
+	/* the municipality's name, for the label the authenticator app shows */
+	struct tenant t;
+	if (rc == 1) {
+		int trc = tenant_get(&t, s, ses->tenant, e);
+		if (trc == ERR_NOTFOUND)
+			rc = 0;
+		else if (trc)
+			return trc;
+		else
+			snprintf(tname, sizeof tname, "%s", t.name_ja);
+	}
 	if (rc == 0 || !active)
 		return err_set(e, ERR_DENIED, "staff %lld not found or disabled",
 			       (long long)ses->account_id);

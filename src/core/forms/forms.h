@@ -558,6 +558,10 @@ struct forms_version_info {
 	int64_t published_at;          /* Unix seconds                    */
 	char sha256[65];
 };
+/* forms_version_find -- one published version of (tenant, id): version
+ * 0 = the latest.  ERR_NOTFOUND when there is none such. */
+int forms_version_find(struct forms_version_info *out, struct store *s, const char *tenant,
+		       const char *id, int version, struct err *e);
 int forms_versions(struct forms_version_info *out, int max, struct store *s,
 		   const char *tenant, const char *id, struct err *e);
 

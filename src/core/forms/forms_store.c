@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/tenant/tenant.h"
 #include "base/util.h"
 #include "core/forms/forms.h"
 
@@ -39,14 +40,12 @@ int forms_publish_with(int *version, int *created, struct store *s,
 	}
 	char sha[65];
 	forms_sha256_hex(sha, b.data, b.len);
-	int64_t n = 0, pid = 0, latest = 0;
-	struct store_val t[] = { sv_text(tenant) };
+	int64_t pid = 0, latest = 0;
 	if ((rc = store_begin(s, e)))
 		goto out;
-	if ((rc = store_query_int(&n, s, "SELECT count(*) FROM tenants WHERE code = $1",
-				  t, 1, e)))
+	if ((rc = tenant_exists(s, tenant, e)) < 0)
 		goto fail;
-	if (n == 0) {
+	if (rc == 0) {
 		rc = err_set(e, ERR_NOTFOUND, "publish: no tenant %.8s", tenant);
 		goto fail;
 	}

@@ -10,6 +10,7 @@
  * (encoded-words or the body), so no caller's byte can end a header line.
  */
 #include "core/mail/mail.h"
+#include "jp/date.h"
 #include "core/mail/mail_int.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -269,9 +270,8 @@ int mail_compose(char **out, size_t *len, const struct mail_msg *m,
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t t = (time_t)(m->date + 9 * 3600);
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	jp_jst_tm(&tm, m->date);
 	rc = buf_printf(&b, "Date: %s, %d %s %04d %02d:%02d:%02d +0900\r\n",
 			wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon], tm.tm_year + 1900,
 			tm.tm_hour, tm.tm_min, tm.tm_sec);

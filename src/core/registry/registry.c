@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth/auth.h"
+#include "core/tenant/tenant.h"
 #include "base/util.h"
 #include "jp/address.h"
 #include "jp/checkdigit.h"
@@ -167,13 +169,12 @@ int registry_person_add(int64_t *id, struct store *s, const char *tenant,
 		return err_set(e, ERR_INVALID, "person: bad address");
 	}
 	int own = !store_in_tx(s);
-	int64_t n = 0, pid = 0;
-	struct store_val t[] = { sv_text(tenant) };
+	int64_t pid = 0;
 	if (own && (rc = store_begin(s, e)))
 		goto out;
-	if ((rc = store_query_int(&n, s, "SELECT count(*) FROM tenants WHERE code = $1", t, 1, e)))
+	if ((rc = tenant_exists(s, tenant, e)) < 0)
 		goto fail;
-	if (n == 0) {
+	if (rc == 0) {
 		rc = err_set(e, ERR_NOTFOUND, "person: no tenant %.8s", tenant);
 		goto fail;
 	}
@@ -282,7 +283,7 @@ int registry_list(struct store *s, const char *tenant,
 int registry_link(struct store *s, const char *tenant, int64_t resident_id,
 		  const char *person_code, int64_t now, struct err *e)
 {
-	int64_t pid = 0, n = 0, other = 0;
+	int64_t pid = 0, other = 0;
 	int own = !store_in_tx(s);
 	int rc;
 	if (own && (rc = store_begin(s, e)))
@@ -294,14 +295,13 @@ int registry_link(struct store *s, const char *tenant, int64_t resident_id,
 		err_set(e, ERR_NOTFOUND, "link: no such person");
 	if (rc)
 		goto fail;
-	struct store_val a[] = { sv_text(tenant), sv_int(resident_id) };
-	if ((rc = store_query_int(&n, s, "SELECT count(*) FROM residents WHERE tenant = $1"
-				  " AND id = $2", a, 2, e)))
+	char email[AUTH_EMAIL_MAX + 1];
+	int active;
+	if ((rc = auth_resident_get(email, &active, s, tenant, resident_id, e)) == ERR_NOTFOUND)
+		err_set(e, ERR_NOTFOUND, "link: no such resident account");
+	explicit_bzero(email, sizeof email);
+	if (rc)
 		goto fail;
-	if (n == 0) {
-		rc = err_set(e, ERR_NOTFOUND, "link: no such resident account");
-		goto fail;
-	}
 	struct store_val pv[] = { sv_int(pid) };
 	rc = store_query_int(&other, s, "SELECT resident_id FROM registry_links"
 			     " WHERE person_id = $1", pv, 1, e);

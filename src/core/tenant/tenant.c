@@ -106,3 +106,11 @@ int tenant_list(struct store *s,
 	store_rows_free(r);
 	return rc < 0 ? rc : n;
 }
+
+int tenant_exists(struct store *s, const char *code, struct err *e)
+{
+	int64_t n = 0;
+	struct store_val v[] = { sv_text(code) };
+	int rc = store_query_int(&n, s, "SELECT count(*) FROM tenants WHERE code = $1", v, 1, e);
+	return rc ? rc : n > 0;
+}

@@ -34,6 +34,9 @@ extern const struct store_module_schema tenant_schema;
  * when the code, host or prefix is taken. */
 int tenant_add(struct store *s, const struct tenant *t, struct err *e);
 
+/* tenant_exists -- 1 when a municipality has code, 0 when none has, or
+ * a negative ERR_* */
+int tenant_exists(struct store *s, const char *code, struct err *e);
 /* tenant_get -- by code.  ERR_NOTFOUND when absent. */
 int tenant_get(struct tenant *out, struct store *s, const char *code,
 	       struct err *e);

@@ -22,7 +22,7 @@
 /* Likely duplicates are looked for this far back. */
 #define APPLY_DUP_WINDOW (30 * 86400)
 
-#define APPLY_JST (9 * 3600)
+#define APPLY_JST JP_JST_OFFSET_S
 
 /* apply_actor_check -- a usable actor: a tenant code of 6 digits, a kind,
  * an id > 0 for residents and staff, depts within APPLY_DEPTS_MAX.

@@ -119,6 +119,8 @@ static const struct store_migration apply_migrations[] = {
 	  " PRIMARY KEY (tenant, year))" },
 	{ 2, "the bytes a bundle's signature is over (its manifest)",
 	  "ALTER TABLE apply_submissions ADD COLUMN sig_data TEXT" },
+	{ 3, "attachment rows by content alone (the file collector asks across tenants)",
+	  "CREATE INDEX apply_files_sha_any ON apply_files (sha256)" },
 };
 
 const struct store_module_schema apply_schema = {

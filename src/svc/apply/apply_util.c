@@ -214,27 +214,12 @@ int apply_load_def(const struct forms_def **d, int *version,
 		   const char *procedure, int version_in, struct err *e)
 {
 	*d = NULL;
-	struct store_val v[] = { sv_text(tenant), sv_text(procedure), sv_int(version_in) };
-	struct store_rows *r;
-	int rc = store_query(&r, s, "SELECT v.version, v.sha256 FROM procedure_versions v"
-			     " JOIN procedures p ON p.id = v.procedure_id"
-			     " WHERE p.tenant = $1 AND p.code = $2 AND ($3 = 0 OR v.version = $3)"
-			     " ORDER BY v.version DESC LIMIT 1", v, 3, e);
+	struct forms_version_info fv;
+	int rc = forms_version_find(&fv, s, tenant, procedure, version_in, e);
 	if (rc)
 		return rc;
-	rc = store_rows_next(r, e);
-	char sha[65] = "";
-	int ver = 0;
-	if (rc == 1) {
-		ver = (int)store_col_int(r, 0);
-		snprintf(sha, sizeof sha, "%s", store_col_text(r, 1));
-	}
-	store_rows_free(r);
-	if (rc == 0)
-		return err_set(e, ERR_NOTFOUND, "procedure %.64s version %d not found",
-			       procedure, version_in);
-	if (rc < 0)
-		return rc;
+	const char *sha = fv.sha256;
+	int ver = fv.version;
 	if (version)
 		*version = ver;
 	if ((*d = def_find(sha)))

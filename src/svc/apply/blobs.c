@@ -307,8 +307,7 @@ static int gc_subdir(int64_t *removed, struct store *s, const char *dir, const c
 			int64_t n = 0;
 			struct store_val v[] = { sv_text(de->d_name) };
 			if ((rc = store_query_int(&n, s, "SELECT count(*) FROM apply_files"
-						  " WHERE tenant IN (SELECT code FROM tenants)"
-						  " AND sha256 = $1", v, 1, e)))
+						  " WHERE sha256 = $1", v, 1, e)))
 				break;
 			if (n)
 				continue;

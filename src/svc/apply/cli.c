@@ -97,15 +97,7 @@ static int slurp(char **out, size_t *n, const char *path, size_t max, struct err
 static int resident_by_email(int64_t *id, struct store *s, const char *tenant,
 			     const char *email, struct err *e)
 {
-	char low[AUTH_EMAIL_MAX + 1];
-	size_t n = strlen(email);
-	if (n > AUTH_EMAIL_MAX)
-		return err_set(e, ERR_INVALID, "e-mail address too long");
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (email[i] >= 'A' && email[i] <= 'Z') ? (char)(email[i] + 32) : email[i];
-	struct store_val v[] = { sv_text(tenant), sv_text(low) };
-	return store_query_int(id, s, "SELECT id FROM residents WHERE tenant = $1 AND email = $2",
-			       v, 2, e);
+	return auth_resident_find(id, s, tenant, email, e);
 }
 
 static struct audit_key audit_key_buf;
@@ -308,10 +300,9 @@ static int do_list(int argc, char **argv)
 			break;
 		}
 		for (int i = 0; i < n && total < LIST_MAX; i++, total++) {
-			time_t t = (time_t)rows[i].submitted_at + 9 * 3600;
 			struct tm tm;
 			char when[32];
-			gmtime_r(&t, &tm);
+			jp_jst_tm(&tm, rows[i].submitted_at);
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 			if (opts_get(o, no, "json"))
 				printf("{\"id\":%lld,\"receipt\":\"%s\",\"procedure\":\"%s\",\"version\":%d,"

@@ -156,15 +156,13 @@ int apply_draft_create(int64_t *id, struct store *s,
 	if (sources && !json_is_object(sources))
 		return err_set(e, ERR_INVALID, "apply: sources must be an object");
 	/* the latest published version: its number only */
-	int64_t version = 0;
-	struct store_val v[] = { sv_text(who->tenant), sv_text(procedure) };
-	rc = store_query_int(&version, s, "SELECT max(v.version) FROM procedure_versions v"
-			     " JOIN procedures p ON p.id = v.procedure_id"
-			     " WHERE p.tenant = $1 AND p.code = $2", v, 2, e);
+	struct forms_version_info fv;
+	rc = forms_version_find(&fv, s, who->tenant, procedure, 0, e);
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "apply: procedure not published");
 	if (rc)
 		return rc;
-	if (version <= 0)
-		return err_set(e, ERR_NOTFOUND, "apply: procedure not published");
+	int64_t version = fv.version;
 	if (bundle_id) {
 		int kind;
 		int64_t oid, n = 0;

@@ -9,6 +9,7 @@
  * same input gives the same bytes.  No logging.
  */
 #include "svc/apply/apply.h"
+#include "jp/date.h"
 
 #include "base/buf.h"
 #include "jp/wareki.h"
@@ -56,7 +57,7 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data,
 /* the date in Japan of a Unix time, in 和暦 and 西暦 */
 static void jst_dates(char *out, size_t n, int64_t t)
 {
-	int64_t j = t + 9 * 3600;
+	int64_t j = t + JP_JST_OFFSET_S;
 	long days = (long)(j / 86400);
 	if (j < 0 && j % 86400)
 		days--;

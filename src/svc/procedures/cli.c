@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "web/app.h"
+#include "jp/date.h"
 #include "core/audit/audit.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -58,10 +59,9 @@ static void put_clean(const char *v)
 static void print_row(const struct forms_published *p, void *arg)
 {
 	(void)arg;
-	time_t t = (time_t)p->published_at + 9 * 3600;
 	struct tm tm;
 	char when[32];
-	gmtime_r(&t, &tm);
+	jp_jst_tm(&tm, p->published_at);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M+09:00", &tm);
 	printf("%s\t%s\tv%d\t%s\t", p->tenant, p->id, p->version, when);
 	put_clean(p->title_ja);

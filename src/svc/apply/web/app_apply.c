@@ -192,19 +192,9 @@ int app_file_unreadable(struct http_req *r, const struct err *e)
 int app_registry_refused(struct http_req *r, const struct forms_result *res,
 			 const struct err *e)
 {
-	const struct forms_error *pe = apply_registry_problem(res);
-	if (pe && strcmp(pe->code, "waiver") == 0)
-		return http_send_error(r, ERR_INVALID,
-			"添付を省略できるのは、住民基本台帳の記録で確認できる場合だけです。"
-			"あなたの記録では確認できないため、書類を添付してください。",
-			"An attachment may be left out only when the resident register proves "
-			"what it shows. Your register record does not prove it: attach the document.",
-			e ? e->detail : NULL);
-	return http_send_error(r, ERR_INVALID,
-		"住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。"
-		"お手数ですが、もう一度申請を始めてください。",
-		"The answers taken from the resident register no longer match it. "
-		"Please start the application again.", e ? e->detail : NULL);
+	const char *ja, *en;
+	apply_registry_message(apply_registry_problem(res), &ja, &en);
+	return http_send_error(r, ERR_INVALID, ja, en, e ? e->detail : NULL);
 }
 
 /* http_send_error has no error code for 429: the same page or JSON shape */

@@ -37,10 +37,6 @@ int app_registry_refused(struct http_req *r, const struct forms_result *res,
  * else (nothing sent). */
 int app_upload_refused(struct http_req *r, const struct err *e);
 
-/* app_resident_csrf (page_apply.c) -- on a public page, the CSRF token of
- * the request's resident session (for a button that starts something);
- * 0 when the request has none. */
-int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r);
 
 /* --- resident applications (page_apply.c) --- */
 int page_procedures(struct http_req *r);

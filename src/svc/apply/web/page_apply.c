@@ -24,6 +24,7 @@
  * PROC_LIST_MAX procedures; the resident's lists APPLY_PAGE_MAX rows.
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "svc/apply/web/app_apply.h"
 #include "web/page_form.h"
 #include "core/search/search.h"
@@ -74,7 +75,7 @@ static int fail(struct http_req *r, int rc, struct err *e)
 /* when, in Japan: 令和8年11月23日（2026年11月23日）10:05 */
 static void when_text(struct buf *b, int64_t t, enum html_lang l)
 {
-	int64_t j = t + 9 * 3600;
+	int64_t j = t + JP_JST_OFFSET_S;
 	struct jp_date d = form_today(t);
 	int hh = (int)((j % 86400 + 86400) % 86400 / 3600), mm = (int)((j % 3600 + 3600) % 3600 / 60);
 	char w[64];
@@ -338,20 +339,6 @@ int page_procedures(struct http_req *r)
 
 /* a resident session on a public page (the overview's start button, the
  * life-event result's): its CSRF token, 0 when there is none */
-int app_resident_csrf(char out[AUTH_CSRF_LEN + 1], struct http_req *r)
-{
-	const char *token = http_cookie(r, APP_SESSION_COOKIE);
-	if (!token)
-		return 0;
-	struct auth_session ses;
-	struct err e;
-	if (auth_session_check(&ses, app_store(r), &app_of(r)->auth, token, app_now(), &e) != 0)
-		return 0;
-	if (ses.kind != AUTH_KIND_RESIDENT || ses.stage != AUTH_STAGE_FULL ||
-	    strcmp(ses.tenant, app_req(r)->tenant.code) != 0)
-		return 0;
-	return auth_csrf_token(out, &ses, NULL, &e) == 0;
-}
 
 static void prepare_list(struct buf *b, const struct forms_field *fs, int n,
 			 const char *lang, int *count)

@@ -212,9 +212,8 @@ static const char *fmt_jst(struct arena *a, int64_t t, int with_time)
 {
 	if (t <= 0)
 		return "";
-	time_t x = (time_t)(t + 9 * 3600);
 	struct tm tm;
-	gmtime_r(&x, &tm);
+	jp_jst_tm(&tm, t);
 	char s[32];
 	if (with_time == 2)
 		strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
@@ -229,7 +228,7 @@ static int64_t jst_midnight(const char *iso)
 	struct jp_date d;
 	if (jp_date_parse_iso(&d, iso, NULL))
 		return 0;
-	return (int64_t)jp_date_to_days(d) * 86400 - 9 * 3600;
+	return jp_jst_midnight(d);
 }
 
 static const struct { const char *id, *ja, *en; } state_names[] = {

@@ -36,7 +36,6 @@
 
 #include "web/app.h"
 #include "svc/lifeevent/web/lifeevent_web.h"
-#include "svc/apply/web/app_apply.h"
 #include "web/page_form.h"
 #include "svc/apply/apply.h"
 #include "core/audit/audit.h"
@@ -891,8 +890,11 @@ int page_bundle_submit(struct http_req *r)
 			store_rollback(st);
 	}
 	/* once only, checked by src/svc/apply for every path */
-	if (rc == ERR_INVALID && apply_registry_problem(&res))
-		return app_registry_refused(r, &res, &e);
+	if (rc == ERR_INVALID && apply_registry_problem(&res)) {
+		const char *ja, *en;
+		apply_registry_message(apply_registry_problem(&res), &ja, &en);
+		return http_send_error(r, ERR_INVALID, ja, en, e.detail);
+	}
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
 						   "A procedure still needs your answers (marked). Nothing has been sent yet."),

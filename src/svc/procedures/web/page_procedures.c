@@ -19,6 +19,7 @@
  * PROC_MAX_VERSIONS versions.
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "base/log.h"
 #include "web/page_form.h"
 #include "base/util.h"
@@ -138,9 +139,8 @@ static const char TEMPLATE[] =
 
 static void when_jst(char *out, size_t n, int64_t t)
 {
-	time_t tt = (time_t)t + 9 * 3600;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	jp_jst_tm(&tm, t);
 	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }
 
