@@ -432,6 +432,25 @@ struct apply_event {
 	int64_t resident_id;         /* whom to notify, 0: nobody          */
 };
 
+/* The states of a submission, defined once (workflow.c, in the order
+ * above) with the names staff see; residents see the catalog's
+ * "apply.st.<id>" texts (test_apply checks that each state has one, and
+ * that a definition's default staff_states, src/core/forms, are these). */
+struct apply_state {
+	const char *id;
+	const char *ja, *en;         /* the staff's name of the state        */
+	int final;                   /* nothing follows it                   */
+};
+extern const struct apply_state apply_states[];
+extern const int apply_nstates;
+/* apply_state_find -- the state called id, or NULL */
+const struct apply_state *apply_state_find(const char *id);
+/* apply_next_states -- the states staff may move a submission in state
+ * `from` to (the transition table above, in its order), at most max;
+ * returns how many */
+int apply_next_states(const char **out, int max, const char *from);
+#define APPLY_STATES_NEXT_MAX 8      /* more than any state has          */
+
 /* apply_transition -- staff move a submission to `to` (table above;
  * ERR_CONFLICT for a transition the table or the procedure's
  * staff_states do not allow, or when `expect_from` is given and the

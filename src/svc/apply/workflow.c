@@ -35,6 +35,34 @@ static const struct {
 	{ "approved", "completed" },
 };
 
+const struct apply_state apply_states[] = {
+	{ "received", "受付", "Received", 0 },
+	{ "in_review", "審査中", "In review", 0 },
+	{ "returned", "差戻し", "Returned", 0 },
+	{ "approved", "承認", "Approved", 0 },
+	{ "rejected", "却下", "Rejected", 1 },
+	{ "completed", "完了", "Completed", 1 },
+	{ "withdrawn", "取下げ", "Withdrawn", 1 },
+};
+const int apply_nstates = (int)(sizeof apply_states / sizeof apply_states[0]);
+
+const struct apply_state *apply_state_find(const char *id)
+{
+	for (int i = 0; id && i < apply_nstates; i++)
+		if (strcmp(apply_states[i].id, id) == 0)
+			return &apply_states[i];
+	return NULL;
+}
+
+int apply_next_states(const char **out, int max, const char *from)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof table / sizeof table[0] && n < max; i++)
+		if (strcmp(table[i].from, from) == 0)
+			out[n++] = table[i].to;
+	return n;
+}
+
 static int staff_only(const struct apply_actor *who, struct err *e)
 {
 	int rc = apply_actor_check(who, e);

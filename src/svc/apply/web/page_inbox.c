@@ -231,24 +231,11 @@ static int64_t jst_midnight(const char *iso)
 	return jp_jst_midnight(d);
 }
 
-static const struct { const char *id, *ja, *en; } state_names[] = {
-	{ "received", "受付", "Received" },
-	{ "in_review", "審査中", "In review" },
-	{ "returned", "差戻し", "Returned" },
-	{ "approved", "承認", "Approved" },
-	{ "rejected", "却下", "Rejected" },
-	{ "completed", "完了", "Completed" },
-	{ "withdrawn", "取下げ", "Withdrawn" },
-	{ "lottery_won", "当選", "Won the lottery" },
-	{ "lottery_lost", "落選", "Lost the lottery" },
-};
-
+/* the staff's names of the states (apply_states, defined once) */
 static const char *state_label_in(const char *st, int en)
 {
-	for (size_t i = 0; i < sizeof state_names / sizeof state_names[0]; i++)
-		if (strcmp(state_names[i].id, st) == 0)
-			return en ? state_names[i].en : state_names[i].ja;
-	return st;
+	const struct apply_state *s = apply_state_find(st);
+	return s ? (en ? s->en : s->ja) : st;
 }
 
 static const char *state_label(enum html_lang l, const char *st)
@@ -258,31 +245,24 @@ static const char *state_label(enum html_lang l, const char *st)
 
 static int state_final(const char *st)
 {
-	return strcmp(st, "rejected") == 0 || strcmp(st, "completed") == 0 ||
-	       strcmp(st, "withdrawn") == 0;
+	const struct apply_state *s = apply_state_find(st);
+	return s && s->final;
 }
 
-/* the states staff may move a submission to from `from` (apply.h's
- * table), limited to the procedure's staff_states when it lists them */
+/* the states staff may move a submission to from `from` (apply's
+ * transition table), limited to the procedure's staff_states when it
+ * lists them */
 static int next_states(const char **out, int max, const char *from,
 		       const struct forms_def *d)
 {
-	static const struct { const char *from, *to[5]; } table[] = {
-		{ "received", { "in_review", "returned", "approved", "rejected", NULL } },
-		{ "in_review", { "returned", "approved", "rejected", NULL } },
-		{ "approved", { "completed", NULL } },
-	};
-	int n = 0;
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-		if (strcmp(table[i].from, from) != 0)
-			continue;
-		for (int k = 0; table[i].to[k] && n < max; k++) {
-			int ok = !d || d->nstates == 0;
-			for (int j = 0; d && j < d->nstates && !ok; j++)
-				ok = strcmp(d->staff_states[j], table[i].to[k]) == 0;
-			if (ok)
-				out[n++] = table[i].to[k];
-		}
+	const char *all[APPLY_STATES_NEXT_MAX];
+	int m = apply_next_states(all, APPLY_STATES_NEXT_MAX, from), n = 0;
+	for (int k = 0; k < m && n < max; k++) {
+		int ok = !d || d->nstates == 0;
+		for (int j = 0; d && j < d->nstates && !ok; j++)
+			ok = strcmp(d->staff_states[j], all[k]) == 0;
+		if (ok)
+			out[n++] = all[k];
 	}
 	return n;
 }
@@ -552,8 +532,8 @@ int page_inbox(struct http_req *r)
 	html_printf(&b, "</select></div><div class=\"field\"><label for=\"f-status\">%s</label>"
 		    "<select id=\"f-status\" name=\"status\"><option value=\"\">%s</option>",
 		    html_t(l, "inbox.status"), html_t(l, "inbox.any"));
-	for (size_t i = 0; i < sizeof state_names / sizeof state_names[0]; i++)
-		option(&b, state_names[i].id, state_label(l, state_names[i].id), http_param(r, "status"));
+	for (int i = 0; i < apply_nstates; i++)
+		option(&b, apply_states[i].id, state_label(l, apply_states[i].id), http_param(r, "status"));
 	html_printf(&b, "</select></div><div class=\"field\"><label for=\"f-from\">%s</label>"
 		    "<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div>"
 		    "<div class=\"field\"><label for=\"f-to\">%s</label>"
