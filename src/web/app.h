@@ -3,13 +3,13 @@
  * table and the hooks that tie the HTTP layer to the domain modules.
  *
  * Start order: open the database and migrate it (every module's schema, in
- * dependency order: app_schemas), load the keys (auth secret-box key,
+ * dependency order: app_migrate in svc.c), load the keys (auth secret-box key,
  * audit signing key), start the HTTP workers, each with its own database
  * connection.  Everything a request needs lives in its arena and in
  * `struct app_req` (r->ctx).
  */
-#ifndef MADOGUCHI_APP_APP_H
-#define MADOGUCHI_APP_APP_H
+#ifndef MADOGUCHI_WEB_APP_H
+#define MADOGUCHI_WEB_APP_H
 
 #include "core/audit/audit.h"
 #include "core/auth/auth.h"
@@ -35,7 +35,7 @@ struct app_config {
 	int hash_cost;               /* enum auth_hash_cost; 0: interactive    */
 	int64_t staff_idle_secs;     /* 0: auth default (900)                  */
 	int tenant_path_prefix;      /* /t/<prefix>/ selects the municipality  */
-	/* --- open data / search (page_opendata.c, app.c) --- */
+	/* --- search (app.c: app_search) --- */
 	const char *search_index;    /* full-text index file; NULL: default (see app_search_index_path) */
 	/* --- sign (app_sign.c) --- */
 	const char *trust_dir;       /* CA certs + CRLs for signatures; NULL: none */
@@ -203,7 +203,7 @@ int page_users_grant(struct http_req *r);
 int page_users_revoke(struct http_req *r);
 
 
-/* --- open data / search (app.c, page_opendata.c, page_staff_opendata.c) --- */
+/* --- search: the worker's full-text index (app.c) --- */
 struct search;
 /* app_search -- the worker's full-text search handle (src/core/search), caught
  * up from the change log by each search_query (catchup_ms 0: one indexed

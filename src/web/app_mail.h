@@ -2,8 +2,8 @@
  * app_mail.h -- the server's side of e-mail (app_mail.c): the `mail.send`
  * job and its start-up.  The outbox itself is src/core/mail.
  */
-#ifndef MADOGUCHI_APP_APP_MAIL_H
-#define MADOGUCHI_APP_APP_MAIL_H
+#ifndef MADOGUCHI_WEB_APP_MAIL_H
+#define MADOGUCHI_WEB_APP_MAIL_H
 
 #include "web/app.h"
 #include "core/jobs/jobs.h"

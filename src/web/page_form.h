@@ -30,8 +30,8 @@
  * a value longer than FORM_MAX_VALUE bytes is refused (ERR_LIMIT).
  * Nothing here logs or reads the clock.
  */
-#ifndef MADOGUCHI_APP_PAGE_FORM_H
-#define MADOGUCHI_APP_PAGE_FORM_H
+#ifndef MADOGUCHI_WEB_PAGE_FORM_H
+#define MADOGUCHI_WEB_PAGE_FORM_H
 
 #include <jansson.h>
 

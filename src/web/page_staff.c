@@ -512,6 +512,23 @@ int page_logout(struct http_req *r)
 	return http_redirect(r, 303, "/login");
 }
 
+struct staff_tiles {
+	struct buf *b;
+	enum html_lang l;
+	int n;
+};
+
+static void staff_tile(const struct svc_nav *n, void *arg)
+{
+	struct staff_tiles *t = arg;
+	if (t->n++ == 0)
+		buf_puts(t->b, "<ul class=\"service-tiles\">");
+	html_printf(t->b, "<li><a href=\"%s\">%s</a>", n->href, html_t(t->l, n->label));
+	if (n->summary)
+		html_printf(t->b, "<p>%s</p>", html_t(t->l, n->summary));
+	buf_puts(t->b, "</li>");
+}
+
 int page_staff_home(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
@@ -525,6 +542,11 @@ int page_staff_home(struct http_req *r)
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
 			    html_t(l, "enrol.title"));
+	/* the services' work, each with what it is for (svc.h: SVC_NAV_STAFF) */
+	struct staff_tiles t = { &b, l, 0 };
+	app_nav_each(SVC_NAV_STAFF, staff_tile, &t);
+	if (t.n)
+		buf_puts(&b, "</ul>");
 	return app_page_send(r, 200, &b, &p);
 }
 

@@ -105,8 +105,11 @@ int cli_news(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if (!db || !tenant)
-		return cli_error(NULL, "--db と --tenant が必要です", "--db and --tenant are required");
+	if (!db || !tenant) {
+		fprintf(stderr, "madoguchi: --db と --tenant が必要です / --db and --tenant are required\n");
+		usage(stderr);
+		return CLI_USAGE;
+	}
 	struct news_item it = {
 		.title_ja = opts_get(o, n, "title-ja"), .title_en = opts_get(o, n, "title-en"),
 		.body_ja = opts_get(o, n, "body-ja"), .body_en = opts_get(o, n, "body-en"),
@@ -123,13 +126,17 @@ int cli_news(int argc, char **argv)
 		if ((s = opts_get(o, n, "until")) && (rc = day(&it.until_at, s, "--until")))
 			return rc;
 		struct news_problem p;
-		if (news_check(&it, &p))
-			return cli_error(NULL, p.ja, p.en);
+		if (news_check(&it, &p)) {
+			fprintf(stderr, "madoguchi: %s / %s\n", p.ja, p.en);
+			return CLI_USAGE;
+		}
 	}
 	if (strcmp(cmd, "withdraw") == 0 &&
-	    (!(s = opts_get(o, n, "id")) || parse_i64(&id, s, 1, INT64_MAX)))
-		return cli_error(NULL, "--id にお知らせの番号を指定してください",
-				 "--id must be the notice's number");
+	    (!(s = opts_get(o, n, "id")) || parse_i64(&id, s, 1, INT64_MAX))) {
+		fprintf(stderr, "madoguchi: --id にお知らせの番号を指定してください /"
+			" --id must be the notice's number\n");
+		return CLI_USAGE;
+	}
 	struct store *st;
 	struct err e;
 	err_clear(&e);

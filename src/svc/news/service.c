@@ -1,7 +1,7 @@
 /*
  * service.c -- the descriptor of the news service (お知らせ), the example
  * of docs/adding-a-service.md: every part of struct svc (src/web/svc.h)
- * is used once here.
+ * but metrics is used once here (for metrics see src/svc/apply/service.c).
  *
  *   schema   news_items (news_schema.c)
  *   routes   /news, /news/{id}, /staff/news... (web/routes.c)
@@ -31,14 +31,24 @@ int cli_news(int argc, char **argv);   /* cli.c */
 static int archive_job(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	(void)app;
+	/* the archiving and the next run commit together: a crash between
+	 * them can neither lose the chain nor start a second one */
+	int rc = store_begin(ctx->store, e);
+	if (rc)
+		return rc;
 	int n = news_archive_due(ctx->store, app_now(), e);
-	if (n < 0)
-		return n;
+	rc = n < 0 ? n : app_job_again(ctx, "news.archive", NEWS_ARCHIVE_EVERY_MS, e);
+	if (rc) {
+		store_rollback(ctx->store);
+		return rc;
+	}
+	if ((rc = store_commit(ctx->store, e)))
+		return rc;
 	char msg[48];
 	snprintf(msg, sizeof msg, "archived %d notices", n);
 	jobs_progress(ctx, 100, msg);
 	jobs_set_result(ctx, msg);
-	return app_job_again(ctx, "news.archive", NEWS_ARCHIVE_EVERY_MS, e);
+	return 0;
 }
 
 /* the demo ward: its admin may publish, and two fictional notices */

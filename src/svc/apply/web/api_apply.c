@@ -4,12 +4,12 @@
  * attachments, canonical bytes, submission and withdrawal, and the staff
  * side (lists with filters and keyset paging, one submission with its
  * history, transitions, assignment, internal comments).  Described in
- * docs/openapi.yaml; every route is in src/web/routes.c.
+ * docs/openapi.yaml; every route is declared in web/routes.c beside it.
  *
  * Invariants:
  *   - Who may call a route is decided by the route table before a handler
  *     runs (permissions "api:resident", "api:applications.read", ...: see
- *     app.c's API block, which also accepts `Authorization: Bearer` and
+ *     src/web/api_auth.c, which also accepts `Authorization: Bearer` and
  *     checks the X-CSRF-Token header of cookie sessions on writes).  Which
  *     records a caller sees is decided by src/svc/apply (the actor from
  *     app_apply_actor): another resident's draft or a submission outside
