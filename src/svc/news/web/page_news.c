@@ -495,10 +495,14 @@ int page_staff_news_withdraw(struct http_req *r)
 	if (rc == 0)
 		rc = news_set_state(s, q->tenant.code, id, NEWS_WITHDRAWN, app_now(), &e);
 	if (rc == 0) {
+		/* the notice's number, as news.create and news.update name it
+		 * (the path may spell it "007") */
+		char ids[24];
+		snprintf(ids, sizeof ids, "%lld", (long long)id);
 		struct app_actor a;
 		app_actor_of(&a, r);
-		rc = app_audit_as(s, &app_of(r)->audit, &a, "news.withdraw", "news",
-				  http_param(r, "id"), AUDIT_R_OK, &e);
+		rc = app_audit_as(s, &app_of(r)->audit, &a, "news.withdraw", "news", ids,
+				  AUDIT_R_OK, &e);
 	}
 	if (rc) {
 		store_rollback(s);
