@@ -39,9 +39,27 @@ static int problem(struct news_problem *p, const char *field, const char *ja, co
 	return ERR_INVALID;
 }
 
+/* only spaces (ASCII space, tab, line breaks, the ideographic space
+ * U+3000) or nothing: a text that says nothing */
+static int blank(const char *s)
+{
+	if (!s)
+		return 1;
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		else if ((unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 &&
+			 (unsigned char)s[2] == 0x80)
+			s += 3;
+		else
+			return 0;
+	}
+	return 1;
+}
+
 int news_check(const struct news_item *it, struct news_problem *p)
 {
-	if (!it->title_ja || !*it->title_ja)
+	if (blank(it->title_ja))
 		return problem(p, "title_ja", "件名（日本語）を入力してください。",
 			       "Enter a title in Japanese.");
 	if (!text_ok(it->title_ja, NEWS_TITLE_MAX))
@@ -50,7 +68,7 @@ int news_check(const struct news_item *it, struct news_problem *p)
 	if (it->title_en && !text_ok(it->title_en, NEWS_TITLE_MAX))
 		return problem(p, "title_en", "件名（英語）は200バイトまでです。",
 			       "The English title is at most 200 bytes.");
-	if (!it->body_ja || !*it->body_ja)
+	if (blank(it->body_ja))
 		return problem(p, "body_ja", "本文（日本語）を入力してください。",
 			       "Enter the text in Japanese.");
 	if (!text_ok(it->body_ja, NEWS_BODY_MAX))

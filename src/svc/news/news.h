@@ -60,7 +60,8 @@ struct news_problem {
 };
 
 /* news_check -- 0, or ERR_INVALID with *p naming the first problem:
- * a Japanese title and body are required; every text within its limit
+ * a Japanese title and body are required (spaces alone, 全角 too, are
+ * not a title); every text within its limit
  * and well-formed UTF-8; until_at, when set, after publish_at. */
 int news_check(const struct news_item *it, struct news_problem *p);
 

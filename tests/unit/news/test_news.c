@@ -241,6 +241,13 @@ static void test_check(void)
 	T_EQ_STR(field_of(&it), "body_ja");
 	it = valid(); it.body_ja = "";
 	T_EQ_STR(field_of(&it), "body_ja");
+	/* spaces alone say nothing: ASCII, tab, line breaks, 全角 (U+3000) */
+	it = valid(); it.title_ja = " \t\u3000 ";
+	T_EQ_STR(field_of(&it), "title_ja");
+	it = valid(); it.body_ja = "\r\n\u3000\n";
+	T_EQ_STR(field_of(&it), "body_ja");
+	it = valid(); it.title_ja = "\u3000お知らせ";
+	T_EQ_STR(field_of(&it), "(ok)");
 	it = valid(); it.title_en = ""; it.body_en = "";
 	T_EQ_STR(field_of(&it), "(ok)");
 	it = valid(); it.title_en = "Counters"; it.body_en = "Closed.";
