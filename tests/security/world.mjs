@@ -274,7 +274,10 @@ export async function world({ extraArgs = [] } = {}) {
       if (p.startsWith('/staff/users/')) return { value: scratchId, visible: null };
       if (p.startsWith('/bundles/')) return { value: '999999999', visible: () => false };
       if (p.startsWith('/account/sessions/')) return { value: '999999999', visible: () => false };
-      return undefined;
+      // any other record id (a service added later): one that names no
+      // record, so an admitted caller gets 404 and a refused one its
+      // refusal -- the route is covered the day it is added
+      return { value: '999999999', visible: () => false };
     },
   };
   return { fx, srv, base, callers, samples, draftId, sha, deptPerm, seesSubA,
