@@ -100,11 +100,6 @@ static const struct life_events *events_of(struct http_req *r)
 
 /* ---- helpers ---- */
 
-static const char *L(struct http_req *r, const char *ja, const char *en)
-{
-	return app_req(r)->lang == HTML_EN ? en : ja;
-}
-
 static const char *lang_of(struct http_req *r)
 {
 	return html_lang_code(app_req(r)->lang);
@@ -197,26 +192,19 @@ static int v_person(const char *v, size_t n)
 
 static int events_list(struct http_req *r, int staff)
 {
+	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_of(r);
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, staff ? L(r, "書かない窓口", "Counter service (no forms to write)")
-				       : L(r, "ライフイベントから探す", "Procedures by life event"),
+	app_page_open(&b, &p, r, html_t(l, staff ? "lifeevent.counter.title" : "lifeevent.list.title"),
 		      NULL, NULL);
 	if (staff)
-		html_printf(&b, "<p>%s</p>", L(r, "来庁した方に質問し、該当する手続の申請書を記入済みで印刷します。"
-					       "住民基本台帳の住民コードを入れると、氏名・住所などが転記されます。",
-					       "Ask the resident the questions; the forms of every procedure that "
-					       "applies are printed already filled in. With the resident's register "
-					       "code, name, address and the like are copied from the register."));
+		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.lead"));
 	else
-		html_printf(&b, "<p>%s</p>", L(r, "いくつかの質問に答えると、必要な手続がまとめて分かり、まとめて申請できます。",
-					       "Answer a few questions to see every procedure that applies to "
-					       "you, and apply for them together."));
+		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.list.lead"));
 	const struct life_events *st = events_of(r);
 	if (st->n == 0)
-		html_printf(&b, "<p>%s</p>", L(r, "現在、案内できるライフイベントはありません。",
-					       "No life events are available."));
+		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.list.none"));
 	buf_puts(&b, "<ul class=\"life-events\">");
 	for (int i = 0; i < st->n; i++) {
 		const struct lifeevent *le = st->events[i];
@@ -226,8 +214,8 @@ static int events_list(struct http_req *r, int staff)
 				    "<input id=\"person-%s\" name=\"person\" autocomplete=\"off\" maxlength=\"%d\">"
 				    "<button type=\"submit\" class=\"button\">%s</button></form></li>",
 				    forms_text_get(&le->title, lang), le->id, le->id,
-				    L(r, "住民コード（任意）", "Register code (optional)"), le->id,
-				    PERSON_CODE_MAX, L(r, "質問を始める", "Start the questions"));
+				    html_t(l, "lifeevent.counter.person"), le->id,
+				    PERSON_CODE_MAX, html_t(l, "lifeevent.counter.start"));
 		} else {
 			html_printf(&b, "<li><h2><a href=\"/life-events/%s\">%s</a></h2>",
 				    le->id, forms_text_get(&le->title, lang));
@@ -273,6 +261,7 @@ static int render_question_page(struct http_req *r, int status, const struct int
 				int page, const json_t *answers, const struct forms_result *errs,
 				const json_t *norm, const char *notice)
 {
+	enum html_lang l = app_req(r)->lang;
 	const struct forms_def *d = iv->le->interview;
 	const char *lang = lang_of(r);
 	struct form_view v = { .d = d, .page = page, .answers = answers, .norm = norm,
@@ -281,8 +270,7 @@ static int render_question_page(struct http_req *r, int status, const struct int
 					 forms_text_get(&iv->le->title, lang),
 					 forms_text_get(&d->pages[page].title, lang), page + 1, d->npages);
 	if (errs && form_page_errors(d, errs, page))
-		title = arena_printf(r->arena, "%s: %s", L(r, "入力内容を確認してください",
-							   "Check your answers"), title);
+		title = arena_printf(r->arena, "%s: %s", html_t(l, "lifeevent.interview.check"), title);
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, title, NULL, NULL);
@@ -304,10 +292,10 @@ static int render_question_page(struct http_req *r, int status, const struct int
 		return http_send_error(r, ERR_INTERNAL, NULL, NULL, e.detail);
 	}
 	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\""
-		    " name=\"_action\" value=\"next\">%s</button>", L(r, "次へ", "Continue"));
+		    " name=\"_action\" value=\"next\">%s</button>", html_t(l, "lifeevent.interview.next"));
 	if (page > 0)
 		html_printf(&b, "<button type=\"submit\" class=\"button-secondary\" name=\"_action\""
-			    " value=\"back\">%s</button>", L(r, "戻る", "Back"));
+			    " value=\"back\">%s</button>", html_t(l, "lifeevent.interview.back"));
 	buf_puts(&b, "</div></form>");
 	return app_page_send(r, status, &b, &p);
 }
@@ -326,16 +314,16 @@ static const struct forms_def *published(struct http_req *r, const char *code)
 static int render_result(struct http_req *r, const struct interview *iv,
 			 const json_t *answers, const struct lifeevent_choice *c)
 {
+	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_of(r);
 	const struct lifeevent *le = iv->le;
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, arena_printf(r->arena, "%s — %s", forms_text_get(&le->title, lang),
-					      L(r, "必要な手続", "Procedures that apply")), NULL, NULL);
+					      html_t(l, "lifeevent.result.title")), NULL, NULL);
 	char csrf[AUTH_CSRF_LEN + 1] = "";
 	int can_start = iv->staff ? 1 : app_resident_csrf(csrf, r);
-	html_printf(&b, "<p>%s</p>", L(r, "回答から、次の手続が必要と考えられます。チェックを外すと、その手続は行いません。",
-				       "From your answers, these procedures apply. Untick one to leave it out."));
+	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.result.lead"));
 	html_printf(&b, "<form method=\"post\" action=\"%s\">",
 		    iv->staff ? arena_printf(r->arena, "/staff/counter/%s/pdf", le->id)
 			      : arena_printf(r->arena, "/life-events/%s/start", le->id));
@@ -345,7 +333,7 @@ static int render_result(struct http_req *r, const struct interview *iv,
 		html_printf(&b, "<input type=\"hidden\" name=\"person\" value=\"%s\">", iv->person);
 	hidden_state(&b, answers);
 	html_printf(&b, "<fieldset><legend>%s</legend><ul class=\"procedure-choices\">",
-		    L(r, "申請する手続", "Procedures to apply for"));
+		    html_t(l, "lifeevent.result.legend"));
 	int shown = 0;
 	for (int i = 0; i < le->nprocedures; i++) {
 		const struct lifeevent_procedure *lp = c[i].procedure;
@@ -358,26 +346,23 @@ static int render_result(struct http_req *r, const struct interview *iv,
 			    "<p id=\"why-%s\" class=\"hint\">%s%s</p></li>",
 			    lp->code, lp->code, c[i].applies ? " checked" : "", lp->code, lp->code,
 			    forms_text_get(&d->title, lang), lp->code,
-			    c[i].applies ? "" : L(r, "（回答からは不要と考えられます）",
-						  "(your answers suggest it does not apply) "),
+			    c[i].applies ? "" : html_t(l, "lifeevent.result.not_suggested"),
 			    forms_text_get(&lp->why, lang));
 	}
 	buf_puts(&b, "</ul></fieldset>");
 	if (shown == 0)
-		html_printf(&b, "<p>%s</p>", L(r, "この区では該当する手続をオンラインで受け付けていません。",
-					       "None of these procedures is offered online here."));
+		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.result.none_online"));
 	else if (iv->staff)
 		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
-			    L(r, "記入済みの申請書を印刷（PDF）", "Print the filled-in forms (PDF)"));
+			    html_t(l, "lifeevent.counter.print"));
 	else if (can_start)
 		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
-			    L(r, "これらの申請を始める", "Start these applications"));
+			    html_t(l, "lifeevent.result.start"));
 	buf_puts(&b, "</form>");
 	if (!iv->staff && !can_start && shown)
 		html_printf(&b, "<p>%s <a href=\"/resident/login?next=/life-events/%s\">%s</a></p>",
-			    L(r, "申請するにはログインしてください（ログイン後にもう一度質問に答えます）。",
-			      "Log in to apply (you answer the questions again after logging in)."),
-			    le->id, L(r, "ログイン", "Log in"));
+			    html_t(l, "lifeevent.result.login_needed"),
+			    le->id, html_t(l, "lifeevent.result.login"));
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -399,6 +384,7 @@ static int interview_get(struct http_req *r, int staff)
 
 static int interview_post(struct http_req *r, int staff)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct interview iv;
 	interview_open(&iv, r, staff);
 	if (!iv.le)
@@ -446,7 +432,7 @@ static int interview_post(struct http_req *r, int staff)
 	 * without calling it an error */
 	if (form_page_unseen(d, page, res.answers, pr.names, pr.values, pr.n, today))
 		return render_question_page(r, 200, &iv, page, answers, NULL, res.answers,
-					    L(r, "回答に応じて質問が追加されました。", "More questions follow from your answers."));
+					    html_t(l, "lifeevent.interview.more_questions"));
 	int ep = form_error_page(d, &res);
 	if (ep >= 0 && ep <= page)
 		return render_question_page(r, 400, &iv, ep, answers, &res, res.answers, NULL);
@@ -653,7 +639,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		return http_send_error(r, ERR_NOTFOUND, NULL, NULL, "bundle not found");
 	struct html_page p;
 	struct buf b;
-	const char *page_title = L(r, "まとめて申請", "Apply together");
+	const char *page_title = html_t(l, "lifeevent.bundle.title");
 	if (sig_error)
 		page_title = arena_printf(r->arena, "%s: %s", html_t(l, "form.error"), page_title);
 	app_page_open(&b, &p, r, page_title, NULL, NULL);
@@ -667,8 +653,10 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 	struct jp_date today = form_today(app_now());
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    L(r, "この申請に含まれる手続", "The procedures in this application"),
-		    L(r, "手続", "Procedure"), L(r, "状況", "Status"), L(r, "操作", "Action"));
+		    html_t(l, "lifeevent.bundle.caption"),
+		    html_t(l, "lifeevent.bundle.col.procedure"),
+		    html_t(l, "lifeevent.bundle.col.status"),
+		    html_t(l, "lifeevent.bundle.col.action"));
 	for (int i = 0; i < nd; i++) {
 		const struct apply_draft *dr = &drafts[i];
 		if (dr->bundle_id != bid)
@@ -689,9 +677,9 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			    "<td><a href=\"/drafts/%ld/page/%d\">%s</a></td></tr>",
 			    dr->id == bad_draft ? " class=\"needs-attention\"" : "",
 			    forms_text_get(&d->title, lang),
-			    ok ? L(r, "入力済み", "Ready") : L(r, "入力が必要です", "Needs your answers"),
+			    ok ? html_t(l, "lifeevent.bundle.ready") : html_t(l, "lifeevent.bundle.needs_input"),
 			    (long)dr->id, first < 0 ? 0 : first,
-			    ok ? L(r, "確認・修正する", "Check or change") : L(r, "入力する", "Fill in"));
+			    ok ? html_t(l, "lifeevent.bundle.check") : html_t(l, "lifeevent.bundle.fill_in"));
 	}
 	for (int i = 0; i < ns; i++) {
 		if (subs[i].bundle_id != bid)
@@ -703,8 +691,8 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			title = forms_text_get(&d->title, lang);
 		html_printf(&b, "<tr><th scope=\"row\">%s</th><td>%s %s</td>"
 			    "<td><a href=\"/submissions/%s\">%s</a></td></tr>", title,
-			    L(r, "申請済み 受付番号", "Submitted, receipt"), subs[i].receipt,
-			    subs[i].receipt, L(r, "状況を見る", "See its status"));
+			    html_t(l, "lifeevent.bundle.submitted"), subs[i].receipt,
+			    subs[i].receipt, html_t(l, "lifeevent.bundle.see_status"));
 	}
 	buf_puts(&b, "</tbody></table>");
 	if (open) {
@@ -719,8 +707,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 				    "<li>%s</li><li>%s</li></ol>"
 				    "<div class=\"field%S\"><label for=\"signature\">%s%S</label>",
 				    html_t(l, "apply.sig_title"),
-				    L(r, "署名は1回で、この申請に含まれるすべての手続に対するものになります。",
-				      "One signature covers every procedure in this application."),
+				    html_t(l, "lifeevent.bundle.one_signature"),
 				    (long)bid, html_t(l, "apply.sig_download"), html_t(l, "apply.sig_sign"),
 				    html_t(l, "apply.sig_upload"), sig_error ? " field-error" : "",
 				    html_t(l, "apply.sig_file"),
@@ -735,11 +722,9 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 				    sig_error ? " aria-describedby=\"signature-error\" aria-invalid=\"true\"" : "");
 		}
 		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
-			    ready == open ? L(r, "すべての手続の入力が済みました。まとめて申請できます。",
-					      "Every procedure is ready: apply for them together.")
-					  : L(r, "「入力が必要です」の手続に入力してから申請してください。",
-					      "Fill in the procedures that need your answers, then apply."),
-			    L(r, "まとめて申請する", "Apply for all of them"));
+			    ready == open ? html_t(l, "lifeevent.bundle.all_ready")
+					  : html_t(l, "lifeevent.bundle.fill_first"),
+			    html_t(l, "lifeevent.bundle.submit"));
 	}
 	return app_page_send(r, status, &b, &p);
 }
@@ -787,8 +772,7 @@ static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_pag
 	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), who, bid,
 					now, &e);
 	if (rc == ERR_INVALID && bad) {
-		*rc_page = render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
-							"A procedure still needs your answers (marked). Nothing has been sent yet."),
+		*rc_page = render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.needs_answers"),
 					 bad, NULL);
 		return rc;
 	}
@@ -830,6 +814,7 @@ static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_pag
 
 int page_bundle_canonical(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	int64_t bid = id_param(r);
 	struct apply_actor who;
 	resident_of(&who, r);
@@ -841,8 +826,7 @@ int page_bundle_canonical(struct http_req *r)
 	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), &who, bid,
 					app_now(), &e);
 	if (rc == ERR_INVALID && bad)
-		return render_bundle(r, 422, bid, L(r, "署名する前に、印の付いた手続を入力してください。",
-						   "Fill in the marked procedure before signing."), bad, NULL);
+		return render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.sign_first"), bad, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	http_set_header(r, "content-disposition",
@@ -896,8 +880,7 @@ int page_bundle_submit(struct http_req *r)
 		return http_send_error(r, ERR_INVALID, ja, en, e.detail);
 	}
 	if (rc == ERR_INVALID && bad)
-		return render_bundle(r, 422, bid, L(r, "入力が必要な手続があります。印の付いた手続を入力してください。申請はまだ送信されていません。",
-						   "A procedure still needs your answers (marked). Nothing has been sent yet."),
+		return render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.needs_answers"),
 				     bad, NULL);
 	if (rc == ERR_CONFLICT && bs.stale)
 		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));

@@ -29,12 +29,6 @@
 #define PREVIEW_ROWS 20
 #define PREVIEW_CELL_MAX 200
 
-static const char *L(const struct http_req *r, const char *ja, const char *en)
-{
-	const struct app_req *q = r->ctx;
-	return q && q->lang == HTML_EN ? en : ja;
-}
-
 /* absolute URLs (CKAN, DCAT) start with the request's own scheme and
  * authority: https when the client reached us over HTTPS (also through a
  * trusted TLS proxy) */
@@ -608,6 +602,7 @@ static int preview_row(void *arg, long line, int nf, const char *const *f, const
 
 static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_t *res, long page)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct store_rows *rows;
 	struct err e;
 	struct store_val p[] = { sv_text(js_s(res, "id")), sv_text(app_req(r)->tenant.code) };
@@ -632,26 +627,26 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 	opendata_reader_done(&rd);
 	store_rows_free(rows);
 	html_printf(b, "<section aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">%s</h2>\n",
-		    L(r, "表のプレビュー", "Table preview"));
+		    html_t(l, "opendata.preview.title"));
 	if (rc < 0) {
-		html_printf(b, "<p>%s</p></section>\n", L(r, "このファイルは表として表示できません。", "This file cannot be shown as a table."));
+		html_printf(b, "<p>%s</p></section>\n", html_t(l, "opendata.preview.not_table"));
 		buf_done(&t);
 		return;
 	}
 	html_printf(b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"preview-cap\" tabindex=\"0\">"
 		       "<table class=\"preview\"><caption id=\"preview-cap\">%s — %s %ld</caption>",
-		    js_s(res, "name"), L(r, "ページ", "page"), page);
+		    js_s(res, "name"), html_t(l, "opendata.preview.page"), page);
 	buf_puts(b, buf_cstr(&t));
 	buf_puts(b, "</tbody></table></div>\n");
 	buf_done(&t);
 	const char *name = js_s(pkg, "name"), *rid = js_s(res, "id");
-	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", L(r, "プレビューのページ", "Preview pages"));
+	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", html_t(l, "opendata.preview.pages"));
 	if (page > 1)
 		html_printf(b, "<li><a href=\"/dataset/%s?resource=%s&amp;page=%ld#preview-h\">%s</a></li>", name, rid,
-			    page - 1, L(r, "前の20行", "Previous 20 rows"));
+			    page - 1, html_t(l, "opendata.preview.previous"));
 	if (pv.more)
 		html_printf(b, "<li><a href=\"/dataset/%s?resource=%s&amp;page=%ld#preview-h\">%s</a></li>", name, rid,
-			    page + 1, L(r, "次の20行", "Next 20 rows"));
+			    page + 1, html_t(l, "opendata.preview.next"));
 	buf_puts(b, "</ul></nav></section>\n");
 }
 
@@ -691,6 +686,7 @@ static const char *tile_origin(struct http_req *r, const char *tpl)
 
 static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 {
+	enum html_lang l = app_req(r)->lang;
 	json_t *res = json_object_get(pkg, "resources"), *gj = NULL;
 	for (size_t i = 0; i < json_array_size(res) && !gj; i++)
 		if (strcmp(js_s(json_array_get(res, i), "format"), "GeoJSON") == 0)
@@ -740,10 +736,11 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 	}
 	const struct opendata_web_config *cfg = opendata_web_config(r);
 	const char *url = js_s(gj, "url");
-	html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n", L(r, "位置", "Locations"));
+	html_printf(b, "<section aria-labelledby=\"map-h\"><h2 id=\"map-h\">%s</h2>\n",
+		    html_t(l, "opendata.map.title"));
 	html_printf(b, "<div id=\"od-map\" class=\"od-map-box\" role=\"region\" aria-label=\"%s\" data-geojson=\"%s\"",
-		    arena_printf(r->arena, "%s: %s（%ld %s）", L(r, "地図", "Map"), js_s(gj, "name"), n,
-				 L(r, "地点", "points")), url);
+		    arena_printf(r->arena, "%s: %s（%ld %s）", html_t(l, "opendata.map.map"), js_s(gj, "name"), n,
+				 html_t(l, "opendata.map.points")), url);
 	if (cfg->map_tiles) {
 		html_printf(b, " data-tiles=\"%s\" data-attribution=\"%s\"", cfg->map_tiles,
 			    cfg->map_attribution ? cfg->map_attribution : "");
@@ -751,15 +748,15 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 	}
 	buf_puts(b, " hidden></div>\n");
 	html_printf(b, "<p class=\"map-note\">%s <a href=\"%s\">%s（GeoJSON、%ld %s）</a></p>\n",
-		    L(r, "地図の印はキーボードでも選べます。同じ地点を下の表でも読めます。",
-		      "The markers can be reached with the keyboard; the table below lists the same points."),
-		    url, js_s(gj, "name"), n, L(r, "地点", "points"));
+		    html_t(l, "opendata.map.note"),
+		    url, js_s(gj, "name"), n, html_t(l, "opendata.map.points"));
 	html_printf(b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"points-cap\" tabindex=\"0\">"
 		       "<table class=\"points\"><caption id=\"points-cap\">%s%s</caption><thead><tr><th scope=\"col\">#</th>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    L(r, "地点の一覧", "Points"),
-		    n > MAP_TABLE_MAX ? arena_printf(r->arena, L(r, "（最初の %d 地点）", " (the first %d)"), MAP_TABLE_MAX) : "",
-		    L(r, "名称", "Name"), L(r, "緯度", "Latitude"), L(r, "経度", "Longitude"));
+		    html_t(l, "opendata.map.table"),
+		    n > MAP_TABLE_MAX ? arena_printf(r->arena, html_t(l, "opendata.map.first_n"), MAP_TABLE_MAX) : "",
+		    html_t(l, "opendata.map.name"), html_t(l, "opendata.map.latitude"),
+		    html_t(l, "opendata.map.longitude"));
 	buf_puts(b, buf_cstr(&t));
 	buf_puts(b, "</tbody></table></div>\n"
 		    "<link rel=\"stylesheet\" href=\"/assets/leaflet/leaflet.css\">\n"
@@ -770,41 +767,49 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 
 static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ctx *c, json_t *pkg)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct html_page pg;
 	app_page(r, &pg, js_s(pkg, "title"));
 	html_page_begin(b, &pg);
 	const char *name = js_s(pkg, "name");
 	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
-	html_printf(b, "<p class=\"breadcrumb\"><a href=\"/opendata\">%s</a></p>\n", L(r, "オープンデータ", "Open data"));
-	if (app_req(r)->lang == HTML_EN && *js_s(pkg, "title_en"))
+	html_printf(b, "<p class=\"breadcrumb\"><a href=\"/opendata\">%s</a></p>\n",
+		    html_t(l, "opendata.search.title"));
+	if (l == HTML_EN && *js_s(pkg, "title_en"))
 		html_printf(b, "<p lang=\"en\">%s</p>\n", js_s(pkg, "title_en"));
 	html_printf(b, "<p class=\"notes\">%s</p>\n", js_s(pkg, "notes"));
 	json_t *org = json_object_get(pkg, "organization");
-	html_printf(b, "<h2>%s</h2>\n<dl class=\"meta\">", L(r, "データについて", "About this data"));
+	html_printf(b, "<h2>%s</h2>\n<dl class=\"meta\">", html_t(l, "opendata.dataset.about"));
 	html_printf(b, "<dt>%s</dt><dd><a href=\"/opendata?organization=%s\">%s</a></dd>",
-		    L(r, "担当", "Publisher"), js_s(org, "name"), js_s(org, "title"));
+		    html_t(l, "opendata.dataset.publisher"), js_s(org, "name"), js_s(org, "title"));
 	if (*js_s(pkg, "license_url"))
-		html_printf(b, "<dt>%s</dt><dd><a href=\"%s\">%s</a></dd>", L(r, "ライセンス", "Licence"),
+		html_printf(b, "<dt>%s</dt><dd><a href=\"%s\">%s</a></dd>", html_t(l, "opendata.dataset.licence"),
 			    js_s(pkg, "license_url"), js_s(pkg, "license_title"));
 	else
-		html_printf(b, "<dt>%s</dt><dd>%s</dd>", L(r, "ライセンス", "Licence"), js_s(pkg, "license_title"));
-	static const struct { const char *k, *ja, *en; } f[] = {
-		{ "attribution", "出典の表示", "Attribution" }, { "frequency", "更新頻度", "Update frequency" },
-		{ "spatial", "対象地域", "Spatial coverage" }, { "temporal_start", "対象期間（開始）", "Temporal coverage from" },
-		{ "temporal_end", "対象期間（終了）", "Temporal coverage to" }, { "maintainer", "問い合わせ先", "Contact" },
-		{ "maintainer_email", "メール", "E-mail" }, { "conforms_to", "準拠する形式", "Conforms to" },
-		{ "metadata_created", "公開日", "Published" }, { "metadata_modified", "最終更新", "Last updated" },
+		html_printf(b, "<dt>%s</dt><dd>%s</dd>", html_t(l, "opendata.dataset.licence"), js_s(pkg, "license_title"));
+	/* the dict's key and the catalog id of its label */
+	static const struct { const char *k, *id; } f[] = {
+		{ "attribution", "opendata.dataset.meta.attribution" },
+		{ "frequency", "opendata.dataset.meta.frequency" },
+		{ "spatial", "opendata.dataset.meta.spatial" },
+		{ "temporal_start", "opendata.dataset.meta.temporal_start" },
+		{ "temporal_end", "opendata.dataset.meta.temporal_end" },
+		{ "maintainer", "opendata.dataset.meta.maintainer" },
+		{ "maintainer_email", "opendata.dataset.meta.maintainer_email" },
+		{ "conforms_to", "opendata.dataset.meta.conforms_to" },
+		{ "metadata_created", "opendata.dataset.meta.metadata_created" },
+		{ "metadata_modified", "opendata.dataset.meta.metadata_modified" },
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (*js_s(pkg, f[i].k))
-			html_printf(b, "<dt>%s</dt><dd>%s</dd>", L(r, f[i].ja, f[i].en), js_s(pkg, f[i].k));
+			html_printf(b, "<dt>%s</dt><dd>%s</dd>", html_t(l, f[i].id), js_s(pkg, f[i].k));
 	if (*js_s(pkg, "url"))
-		html_printf(b, "<dt>%s</dt><dd><a href=\"%s\">%s</a></dd>", L(r, "原典", "Source"), js_s(pkg, "url"),
+		html_printf(b, "<dt>%s</dt><dd><a href=\"%s\">%s</a></dd>", html_t(l, "opendata.dataset.source"), js_s(pkg, "url"),
 			    js_s(pkg, "url"));
 	buf_puts(b, "</dl>\n");
 	json_t *tags = json_object_get(pkg, "tags");
 	if (json_array_size(tags)) {
-		html_printf(b, "<h2>%s</h2><ul class=\"tags\">", L(r, "タグ", "Tags"));
+		html_printf(b, "<h2>%s</h2><ul class=\"tags\">", html_t(l, "opendata.dataset.tags"));
 		for (size_t i = 0; i < json_array_size(tags); i++) {
 			const char *t = js_s(json_array_get(tags, i), "name");
 			char *enc = arena_alloc(r->arena, strlen(t) * 3 + 1), *o = enc;
@@ -819,9 +824,13 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 	html_printf(b, "<h2 id=\"files\">%s</h2>\n<div class=\"table-scroll\"><table class=\"resources\"><caption>%s</caption><thead><tr>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    L(r, "ファイル", "Files"), L(r, "ダウンロードできるファイル", "Files to download"),
-		    L(r, "名前", "Name"), L(r, "形式", "Format"), L(r, "大きさ", "Size"), L(r, "版", "Version"),
-		    L(r, "検査結果", "Validation"));
+		    html_t(l, "opendata.dataset.files"),
+		    html_t(l, "opendata.dataset.files.caption"),
+		    html_t(l, "opendata.dataset.files.name"),
+		    html_t(l, "opendata.dataset.files.format"),
+		    html_t(l, "opendata.dataset.files.size"),
+		    html_t(l, "opendata.dataset.files.version"),
+		    html_t(l, "opendata.dataset.files.validation"));
 	json_t *csv = NULL;
 	const char *want = http_param(r, "resource");
 	for (size_t i = 0; i < json_array_size(res); i++) {
@@ -835,16 +844,16 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 		    strncmp(json_string_value(json_object_get(val, "encoding")) ? json_string_value(json_object_get(val, "encoding")) : "", "UTF-8", 5) == 0 &&
 		    strcmp(json_string_value(json_object_get(val, "encoding")), "UTF-8 (BOM)") != 0)
 			html_printf(b, " <small>(<a href=\"%s?excel=1\" aria-label=\"%s %s\">%s</a>)</small>",
-				    path ? path : js_s(x, "url"), js_s(x, "name"), L(r, "Excel 用", "for Excel"),
-				    L(r, "Excel 用", "for Excel"));
+				    path ? path : js_s(x, "url"), js_s(x, "name"), html_t(l, "opendata.dataset.files.excel"),
+				    html_t(l, "opendata.dataset.files.excel"));
 		if (*js_s(x, "description"))
 			html_printf(b, "<br><small>%s</small>", js_s(x, "description"));
 		html_printf(b, "</td><td>%s</td><td>%s</td><td>%ld</td><td>", js_s(x, "format"), sz,
 			    (long)json_integer_value(json_object_get(x, "version")));
 		json_t *v = json_object_get(x, "validation");
 		if (v)
-			html_printf(b, "%s %ld / %s %ld", L(r, "エラー", "errors"),
-				    (long)json_integer_value(json_object_get(v, "errors")), L(r, "警告", "warnings"),
+			html_printf(b, "%s %ld / %s %ld", html_t(l, "opendata.dataset.files.errors"),
+				    (long)json_integer_value(json_object_get(v, "errors")), html_t(l, "opendata.dataset.files.warnings"),
 				    (long)json_integer_value(json_object_get(v, "warnings")));
 		buf_puts(b, "</td></tr>");
 		if (strcmp(js_s(x, "format"), "CSV") == 0 &&
@@ -863,7 +872,7 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 		       "<li><a href=\"/api/3/action/package_show?id=%s\">CKAN API (package_show)</a></li>"
 		       "<li><a href=\"/dataset/%s.ttl\">DCAT Turtle</a></li>"
 		       "<li><a href=\"/dataset/%s.jsonld\">DCAT JSON-LD</a></li></ul>\n",
-		    L(r, "機械から読むには", "For machines"), name, name, name);
+		    html_t(l, "opendata.dataset.machines"), name, name, name);
 	/* schema.org Dataset (not executed: allowed by the CSP) */
 	json_t *so = opendata_schemaorg(c, pkg);
 	char *s = so ? json_dumps(so, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
@@ -960,6 +969,7 @@ static const char *const facet_fields[] = { "organization", "groups", "tags", "r
 
 int page_opendata_search(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct opendata_ctx c;
 	ctx_of(r, &c);
 	long page = 1;
@@ -994,36 +1004,37 @@ int page_opendata_search(struct http_req *r)
 	}
 	struct html_page pg;
 	struct buf b;
-	app_page_open(&b, &pg, r, L(r, "オープンデータ", "Open data"), NULL, NULL);
+	app_page_open(&b, &pg, r, html_t(l, "opendata.search.title"), NULL, NULL);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/opendata.css\">\n");
 	html_printf(&b, "<p>%s</p>\n",
-		    L(r, "区が公開しているデータを、誰でも自由に使えます。ライセンスと出典の表示は各データをご覧ください。",
-		      "Data published by the ward, free for anyone to use. See each dataset for its licence and attribution."));
+		    html_t(l, "opendata.search.lead"));
 	html_printf(&b, "<form class=\"search\" method=\"get\" action=\"/opendata\" role=\"search\">"
 		       "<label for=\"od-q\">%s</label> <input type=\"search\" id=\"od-q\" name=\"q\" value=\"%s\" maxlength=\"200\"> "
 		       "<button type=\"submit\">%s</button></form>\n",
-		    L(r, "キーワード", "Keywords"), q.q ? q.q : "", L(r, "検索", "Search"));
+		    html_t(l, "opendata.search.keywords"), q.q ? q.q : "",
+		    html_t(l, "opendata.search.submit"));
 	if (q.nfq) {
-		html_printf(&b, "<p class=\"filters\">%s: ", L(r, "絞り込み", "Filters"));
+		html_printf(&b, "<p class=\"filters\">%s: ", html_t(l, "opendata.search.filters"));
 		for (int i = 0; i < q.nfq; i++)
 			html_printf(&b, "<span class=\"filter\">%s = %s</span> ", q.fq_field[i], q.fq_value[i]);
 		html_printf(&b, "<a href=\"/opendata%s%s\">%s</a></p>\n", q.q ? "?q=" : "", "",
-			    L(r, "絞り込みを解除", "Clear filters"));
+			    html_t(l, "opendata.search.clear"));
 	}
 	long count = (long)json_integer_value(json_object_get(res, "count"));
-	html_printf(&b, "<p class=\"count\" role=\"status\">%ld %s</p>\n", count, L(r, "件", "datasets"));
+	html_printf(&b, "<p class=\"count\" role=\"status\">%ld %s</p>\n", count,
+		    html_t(l, "opendata.search.count"));
 	buf_puts(&b, "<div class=\"od-layout\">");
-	html_printf(&b, "<nav class=\"facets\" aria-label=\"%s\"><h2>%s</h2>", L(r, "絞り込み", "Filters"),
-		    L(r, "絞り込み", "Filter by"));
+	html_printf(&b, "<nav class=\"facets\" aria-label=\"%s\"><h2>%s</h2>", html_t(l, "opendata.search.filters"),
+		    html_t(l, "opendata.search.filter_by"));
 	json_t *sf = json_object_get(res, "search_facets");
-	facet_block(r, &b, sf, "organization", L(r, "担当", "Publisher"), buf_cstr(&self));
-	facet_block(r, &b, sf, "groups", L(r, "分野", "Groups"), buf_cstr(&self));
-	facet_block(r, &b, sf, "tags", L(r, "タグ", "Tags"), buf_cstr(&self));
-	facet_block(r, &b, sf, "res_format", L(r, "形式", "Formats"), buf_cstr(&self));
-	facet_block(r, &b, sf, "license_id", L(r, "ライセンス", "Licences"), buf_cstr(&self));
+	facet_block(r, &b, sf, "organization", html_t(l, "opendata.search.facet.organization"), buf_cstr(&self));
+	facet_block(r, &b, sf, "groups", html_t(l, "opendata.search.facet.groups"), buf_cstr(&self));
+	facet_block(r, &b, sf, "tags", html_t(l, "opendata.search.facet.tags"), buf_cstr(&self));
+	facet_block(r, &b, sf, "res_format", html_t(l, "opendata.search.facet.res_format"), buf_cstr(&self));
+	facet_block(r, &b, sf, "license_id", html_t(l, "opendata.search.facet.license_id"), buf_cstr(&self));
 	buf_puts(&b, "</nav>\n");
 	html_printf(&b, "<section class=\"results\" aria-labelledby=\"res-h\"><h2 id=\"res-h\">%s</h2><ol class=\"datasets\">",
-		    L(r, "データセット", "Datasets"));
+		    html_t(l, "opendata.search.results"));
 	json_t *list = json_object_get(res, "results");
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *d = json_array_get(list, i);
@@ -1073,19 +1084,19 @@ int page_opendata_search(struct http_req *r)
 		buf_puts(&b, "</ul></li>\n");
 	}
 	buf_puts(&b, "</ol>");
-	html_printf(&b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", L(r, "検索結果のページ", "Result pages"));
+	html_printf(&b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", html_t(l, "opendata.search.pages"));
 	if (page > 1)
 		html_printf(&b, "<li><a href=\"%s%Spage=%ld\">%s</a></li>", buf_cstr(&self),
-			    strchr(buf_cstr(&self), '?') ? "&amp;" : "?", page - 1, L(r, "前へ", "Previous"));
+			    strchr(buf_cstr(&self), '?') ? "&amp;" : "?", page - 1, html_t(l, "opendata.search.previous"));
 	if (page * SEARCH_PAGE_ROWS < count)
 		html_printf(&b, "<li><a href=\"%s%Spage=%ld\">%s</a></li>", buf_cstr(&self),
-			    strchr(buf_cstr(&self), '?') ? "&amp;" : "?", page + 1, L(r, "次へ", "Next"));
+			    strchr(buf_cstr(&self), '?') ? "&amp;" : "?", page + 1, html_t(l, "opendata.search.next"));
 	buf_puts(&b, "</ul></nav></section></div>\n");
 	html_printf(&b, "<h2>%s</h2><ul class=\"api-links\">"
 		       "<li><a href=\"/opendata/changes.atom\">%s (Atom)</a></li>"
 		       "<li><a href=\"/api/3/action/package_search\">CKAN API (package_search)</a></li>"
 		       "<li><a href=\"/catalog.ttl\">DCAT Turtle</a></li><li><a href=\"/catalog.jsonld\">DCAT JSON-LD</a></li></ul>\n",
-		    L(r, "更新情報と API", "Updates and API"), L(r, "更新情報", "What's new"));
+		    html_t(l, "opendata.search.api"), html_t(l, "opendata.search.changes"));
 	html_page_end(&b, &pg);
 	json_decref(res);
 	buf_done(&self);

@@ -33,12 +33,6 @@
 #define STAFF_OD_LIST 500
 #define STAFF_OD_FORMATS "data/opendata/schemas"
 
-static const char *L(const struct http_req *r, const char *ja, const char *en)
-{
-	const struct app_req *q = r->ctx;
-	return q && q->lang == HTML_EN ? en : ja;
-}
-
 static int v_name(const char *v, size_t n)
 {
 	(void)n;
@@ -97,13 +91,14 @@ static const char *js(json_t *o, const char *k)
 
 int page_staff_opendata(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct app_req *q = app_req(r);
 	struct html_page pg;
 	struct buf b;
-	app_page_open(&b, &pg, r, L(r, "オープンデータの公開", "Open data publishing"), NULL, NULL);
+	app_page_open(&b, &pg, r, html_t(l, "opendata.staff.title"), NULL, NULL);
 	html_printf(&b, "<p><a class=\"button\" href=\"/staff/opendata/dataset\">%s</a> "
 		    "<a href=\"/opendata\">%s</a></p>\n",
-		    L(r, "データセットを新しく作る", "Create a dataset"), L(r, "公開ページを見る", "See the public catalog"));
+		    html_t(l, "opendata.staff.create"), html_t(l, "opendata.staff.public_catalog"));
 	struct store_rows *rows;
 	struct err e;
 	struct store_val p[] = { sv_text(q->tenant.code) };
@@ -119,8 +114,11 @@ int page_staff_opendata(struct http_req *r)
 	html_printf(&b, "<div class=\"table-scroll\"><table><caption>%s</caption><thead><tr>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
-		    L(r, "データセット（新しい順）", "Datasets (newest first)"), L(r, "タイトル", "Title"),
-		    L(r, "担当", "Publisher"), L(r, "最終更新", "Last updated"), L(r, "ファイル数", "Files"));
+		    html_t(l, "opendata.staff.list.caption"),
+		    html_t(l, "opendata.staff.list.title"),
+		    html_t(l, "opendata.staff.list.publisher"),
+		    html_t(l, "opendata.staff.list.modified"),
+		    html_t(l, "opendata.staff.list.files"));
 	while ((rc = store_rows_next(rows, &e)) == 1) {
 		char when[24];
 		opendata_iso_time(when, store_col_int(rows, 3));
@@ -193,22 +191,23 @@ static void text_field(struct buf *b, const char *id, const char *label, const c
 static int render_form(struct http_req *r, int status, const struct form_vals *v, int is_new,
 		       const char *err_id, const char *error, const char *notice, json_t *pkg)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
 	struct html_page pg;
 	struct buf b;
-	app_page_open(&b, &pg, r, is_new ? L(r, "データセットの作成", "New dataset")
-					 : arena_printf(r->arena, "%s: %s", L(r, "データセットの編集", "Edit dataset"), v->title),
+	app_page_open(&b, &pg, r, is_new ? html_t(l, "opendata.staff.form.new")
+					 : arena_printf(r->arena, "%s: %s", html_t(l, "opendata.staff.form.edit"), v->title),
 		      err_id, error);
 	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a>%s</p>\n",
-		    L(r, "オープンデータの公開", "Open data publishing"),
+		    html_t(l, "opendata.staff.title"),
 		    is_new ? "" : arena_printf(r->arena, " · <a href=\"/dataset/%s\">%s</a>", v->name,
-					       L(r, "公開ページ", "Public page")));
+					       html_t(l, "opendata.staff.form.public_page")));
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>\n", notice);
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/opendata/dataset\" class=\"form\">"
 		       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
-		    L(r, "説明（メタデータ）", "Metadata"), q->csrf);
+		    html_t(l, "opendata.staff.form.metadata"), q->csrf);
 	if (is_new) {
 		buf_puts(&b, "<input type=\"hidden\" name=\"new\" value=\"1\">");
 		int bad = err_id && strcmp(err_id, "od-name") == 0;
@@ -216,24 +215,24 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			       "<p class=\"hint\" id=\"od-name-hint\">%s</p>"
 			       "<input id=\"od-name\" name=\"name\" type=\"text\" maxlength=\"100\" required pattern=\"[a-z0-9_\\-]{2,100}\""
 			       " aria-describedby=\"od-name-hint\" value=\"%s\" autocomplete=\"off\"%S></div>\n",
-			    L(r, "URL 名", "URL name"),
-			    L(r, "半角英小文字・数字・-・_ の 2〜100 文字。後から変えられません。", "2-100 of a-z, 0-9, - and _; cannot be changed later."),
+			    html_t(l, "opendata.staff.field.name"),
+			    html_t(l, "opendata.staff.field.name_hint"),
 			    v->name ? v->name : "", bad ? " aria-invalid=\"true\"" : "");
 	} else {
 		html_printf(&b, "<input type=\"hidden\" name=\"name\" value=\"%s\">", v->name);
 	}
-	text_field(&b, "od-title", L(r, "タイトル", "Title"), NULL, "text", v->title, OPENDATA_TITLE_MAX, 1, err_id);
-	text_field(&b, "od-title_en", L(r, "タイトル（英語）", "Title in English"), NULL, "text", v->title_en, OPENDATA_TITLE_MAX, 0, err_id);
+	text_field(&b, "od-title", html_t(l, "opendata.staff.field.title"), NULL, "text", v->title, OPENDATA_TITLE_MAX, 1, err_id);
+	text_field(&b, "od-title_en", html_t(l, "opendata.staff.field.title_en"), NULL, "text", v->title_en, OPENDATA_TITLE_MAX, 0, err_id);
 	html_printf(&b, "<div class=\"field\"><label for=\"od-notes\">%s</label>"
 		       "<textarea id=\"od-notes\" name=\"notes\" rows=\"5\" maxlength=\"%d\">%s</textarea></div>\n",
-		    L(r, "説明", "Description"), OPENDATA_TEXT_MAX, v->notes ? v->notes : "");
+		    html_t(l, "opendata.staff.field.notes"), OPENDATA_TEXT_MAX, v->notes ? v->notes : "");
 	/* organisation */
 	struct store_rows *rows;
 	struct err e;
 	struct store_val tp[] = { sv_text(q->tenant.code) };
 	html_printf(&b, "<div class=\"field\"><label for=\"od-organization\">%s <span class=\"required\">（必須 / required）</span></label>"
 		       "<select id=\"od-organization\" name=\"organization\" required%S>",
-		    L(r, "担当（組織）", "Publisher (organisation)"),
+		    html_t(l, "opendata.staff.field.organization"),
 		    err_id && strcmp(err_id, "od-organization") == 0 ? " aria-invalid=\"true\"" : "");
 	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=1 ORDER BY title", tp, 1, &e) == 0) {
 		while (store_rows_next(rows, &e) == 1)
@@ -246,7 +245,7 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	/* licence: the built-in table (seeded for the tenant on save) */
 	html_printf(&b, "<div class=\"field\"><label for=\"od-license_id\">%s <span class=\"required\">（必須 / required）</span></label>"
 		       "<select id=\"od-license_id\" name=\"license_id\" required>",
-		    L(r, "ライセンス", "Licence"));
+		    html_t(l, "opendata.staff.field.license"));
 	int nl = 0;
 	const struct opendata_license *lic = opendata_licenses_builtin(&nl);
 	for (int i = 0; i < nl; i++)
@@ -255,11 +254,11 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			    ((!v->license_id || !*v->license_id) && strcmp(lic[i].id, "cc-by-4.0") == 0) ? " selected" : "",
 			    q->lang == HTML_EN ? lic[i].title_en : lic[i].title_ja);
 	buf_puts(&b, "</select></div>\n");
-	text_field(&b, "od-tags", L(r, "タグ（「,」または「、」で区切る）", "Tags (separated by commas)"), NULL, "text",
+	text_field(&b, "od-tags", html_t(l, "opendata.staff.field.tags"), NULL, "text",
 		   v->tags, 4000, 0, err_id);
 	/* groups */
 	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=0 ORDER BY title", tp, 1, &e) == 0) {
-		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", L(r, "分野（グループ）", "Groups"));
+		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", html_t(l, "opendata.staff.field.groups"));
 		int k = 0;
 		while (store_rows_next(rows, &e) == 1) {
 			const char *g = store_col_text(rows, 0);
@@ -276,32 +275,36 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		store_rows_free(rows);
 		buf_puts(&b, "</fieldset>\n");
 	}
-	text_field(&b, "od-frequency", L(r, "更新頻度", "Update frequency"), NULL, "text", v->frequency, 100, 0, err_id);
-	text_field(&b, "od-spatial", L(r, "対象地域", "Spatial coverage"), NULL, "text", v->spatial, 200, 0, err_id);
-	text_field(&b, "od-temporal_start", L(r, "対象期間（開始）", "Temporal coverage from"), NULL, "date", v->temporal_start, 10, 0, err_id);
-	text_field(&b, "od-temporal_end", L(r, "対象期間（終了）", "Temporal coverage to"), NULL, "date", v->temporal_end, 10, 0, err_id);
-	text_field(&b, "od-contact_name", L(r, "問い合わせ先", "Contact"), NULL, "text", v->contact_name, 200, 0, err_id);
-	text_field(&b, "od-contact_email", L(r, "問い合わせ先のメール", "Contact e-mail"), NULL, "email", v->contact_email, 200, 0, err_id);
-	text_field(&b, "od-source_url", L(r, "原典の URL", "Source URL"), NULL, "url", v->source_url, 1000, 0, err_id);
-	text_field(&b, "od-attribution", L(r, "出典の表示", "Attribution"), NULL, "text", v->attribution, 500, 0, err_id);
+	text_field(&b, "od-frequency", html_t(l, "opendata.staff.field.frequency"), NULL, "text", v->frequency, 100, 0, err_id);
+	text_field(&b, "od-spatial", html_t(l, "opendata.staff.field.spatial"), NULL, "text", v->spatial, 200, 0, err_id);
+	text_field(&b, "od-temporal_start", html_t(l, "opendata.staff.field.temporal_start"), NULL, "date", v->temporal_start, 10, 0, err_id);
+	text_field(&b, "od-temporal_end", html_t(l, "opendata.staff.field.temporal_end"), NULL, "date", v->temporal_end, 10, 0, err_id);
+	text_field(&b, "od-contact_name", html_t(l, "opendata.staff.field.contact_name"), NULL, "text", v->contact_name, 200, 0, err_id);
+	text_field(&b, "od-contact_email", html_t(l, "opendata.staff.field.contact_email"), NULL, "email", v->contact_email, 200, 0, err_id);
+	text_field(&b, "od-source_url", html_t(l, "opendata.staff.field.source_url"), NULL, "url", v->source_url, 1000, 0, err_id);
+	text_field(&b, "od-attribution", html_t(l, "opendata.staff.field.attribution"), NULL, "text", v->attribution, 500, 0, err_id);
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    is_new ? L(r, "作成する", "Create") : L(r, "保存する", "Save"));
+		    is_new ? html_t(l, "opendata.staff.form.create") : html_t(l, "opendata.staff.form.save"));
 
 	if (!is_new && pkg) {
 		/* the files, each with its versions and last report */
 		json_t *res = json_object_get(pkg, "resources");
 		html_printf(&b, "<h2 id=\"files-h\">%s</h2><div class=\"table-scroll\"><table><caption>%s</caption><thead><tr>"
 			       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-			    L(r, "ファイル", "Files"), L(r, "公開中のファイル", "Published files"), L(r, "名前", "Name"),
-			    L(r, "形式", "Format"), L(r, "版", "Version"), L(r, "検査結果", "Validation"));
+			    html_t(l, "opendata.staff.files.title"),
+			    html_t(l, "opendata.staff.files.caption"),
+			    html_t(l, "opendata.staff.files.name"),
+			    html_t(l, "opendata.staff.files.format"),
+			    html_t(l, "opendata.staff.files.version"),
+			    html_t(l, "opendata.staff.files.validation"));
 		for (size_t i = 0; i < json_array_size(res); i++) {
 			json_t *x = json_array_get(res, i), *val = json_object_get(x, "validation");
 			const char *path = strstr(js(x, "url"), "/dataset/");
 			html_printf(&b, "<tr><td><a href=\"%s\">%s</a></td><td>%s</td><td>%ld</td><td>", path ? path : js(x, "url"),
 				    js(x, "name"), js(x, "format"), (long)json_integer_value(json_object_get(x, "version")));
 			if (val)
-				html_printf(&b, "%s %ld / %s %ld", L(r, "エラー", "errors"),
-					    (long)json_integer_value(json_object_get(val, "errors")), L(r, "警告", "warnings"),
+				html_printf(&b, "%s %ld / %s %ld", html_t(l, "opendata.staff.errors"),
+					    (long)json_integer_value(json_object_get(val, "errors")), html_t(l, "opendata.staff.warnings"),
 					    (long)json_integer_value(json_object_get(val, "warnings")));
 			buf_puts(&b, "</td></tr>");
 		}
@@ -311,10 +314,9 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			       "<form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
 			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
 			       "<div class=\"field\"><label for=\"od-target\">%s</label><select id=\"od-target\" name=\"target\">",
-			    L(r, "CSV のアップロード", "Upload a CSV"),
-			    L(r, "同じ名前のファイルの新しい版になります。誤りがあると公開せず、行と列を示します。",
-			      "It becomes a new version of the file of that name. A file with errors is not published: the rows and columns are shown."),
-			    q->csrf, v->name, L(r, "どのファイルの新しい版か", "New version of"));
+			    html_t(l, "opendata.staff.upload.title"),
+			    html_t(l, "opendata.staff.upload.lead"),
+			    q->csrf, v->name, html_t(l, "opendata.staff.upload.target"));
 		for (size_t i = 0; i < json_array_size(res); i++) {
 			json_t *x = json_array_get(res, i);
 			if (strcmp(js(x, "format"), "CSV") == 0)
@@ -324,15 +326,16 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			       "<div class=\"field\"><label for=\"od-csv\">%s <span class=\"required\">（必須 / required）</span></label>"
 			       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required%S></div>"
 			       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-			    L(r, "新しいファイル（アップロードするファイルの名前）", "A new file (the uploaded file's name)"),
-			    L(r, "CSV ファイル", "CSV file"), err_id && strcmp(err_id, "od-csv") == 0 ? " aria-invalid=\"true\"" : "",
-			    L(r, "アップロードして公開", "Upload and publish"));
+			    html_t(l, "opendata.staff.upload.new_file"),
+			    html_t(l, "opendata.staff.upload.csv"), err_id && strcmp(err_id, "od-csv") == 0 ? " aria-invalid=\"true\"" : "",
+			    html_t(l, "opendata.staff.upload.submit"));
 	}
 	return app_page_send(r, status, &b, &pg);
 }
 
 int page_staff_opendata_edit(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	const char *name = http_param(r, "name");
 	struct form_vals v = { 0 };
 	if (!name)
@@ -348,9 +351,9 @@ int page_staff_opendata_edit(struct http_req *r)
 	vals_of_pkg(r, &v, pkg);
 	const char *notice = NULL, *up = http_param(r, "uploaded");
 	if (http_param(r, "saved"))
-		notice = L(r, "保存しました。", "Saved.");
+		notice = html_t(l, "opendata.staff.saved");
 	if (up)
-		notice = arena_printf(r->arena, "%s %s", L(r, "CSV を公開しました。版:", "The CSV is published. Version:"), up);
+		notice = arena_printf(r->arena, "%s %s", html_t(l, "opendata.staff.published"), up);
 	rc = render_form(r, 200, &v, 0, NULL, NULL, notice, pkg);
 	json_decref(pkg);
 	return rc;
@@ -402,6 +405,7 @@ static const char *nz(const char *s)
 
 int page_staff_opendata_save(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
 	int is_new = http_param(r, "new") != NULL;
@@ -433,28 +437,27 @@ int page_staff_opendata_save(struct http_req *r)
 	int ntags = split_tags(r, tags, v.tags);
 	const char *err_id = NULL, *msg = NULL;
 	if (!v.name || !opendata_name_valid(v.name))
-		err_id = "od-name", msg = L(r, "URL 名は半角英小文字・数字・-・_ の 2〜100 文字で入力してください。",
-					      "Enter a URL name of 2-100 characters: a-z, 0-9, - and _.");
+		err_id = "od-name", msg = html_t(l, "opendata.staff.error.name");
 	else if (!v.title || !*v.title)
-		err_id = "od-title", msg = L(r, "タイトルを入力してください。", "Enter a title.");
+		err_id = "od-title", msg = html_t(l, "opendata.staff.error.title");
 	else if (!v.organization || !*v.organization)
-		err_id = "od-organization", msg = L(r, "担当の組織を選んでください。", "Choose the publishing organisation.");
+		err_id = "od-organization", msg = html_t(l, "opendata.staff.error.organization");
 	else if (ntags < 0)
-		err_id = "od-tags", msg = L(r, "タグは 64 個まで、それぞれ 100 バイトまでです。", "At most 64 tags of 100 bytes each.");
+		err_id = "od-tags", msg = html_t(l, "opendata.staff.error.tags");
 	else if (!valid_date(v.temporal_start))
-		err_id = "od-temporal_start", msg = L(r, "日付は YYYY-MM-DD で入力してください。", "Enter dates as YYYY-MM-DD.");
+		err_id = "od-temporal_start", msg = html_t(l, "opendata.staff.error.date");
 	else if (!valid_date(v.temporal_end))
-		err_id = "od-temporal_end", msg = L(r, "日付は YYYY-MM-DD で入力してください。", "Enter dates as YYYY-MM-DD.");
+		err_id = "od-temporal_end", msg = html_t(l, "opendata.staff.error.date");
 	else if (v.contact_email && *v.contact_email && !strchr(v.contact_email, '@'))
-		err_id = "od-contact_email", msg = L(r, "メールアドレスの形が正しくありません。", "The e-mail address is not valid.");
+		err_id = "od-contact_email", msg = html_t(l, "opendata.staff.error.email");
 	else if (v.source_url && *v.source_url && strncmp(v.source_url, "https://", 8) && strncmp(v.source_url, "http://", 7))
-		err_id = "od-source_url", msg = L(r, "URL は http:// か https:// で始めてください。", "The URL must start with http:// or https://.");
+		err_id = "od-source_url", msg = html_t(l, "opendata.staff.error.source_url");
 	int nl = 0, lic_ok = 0;
 	const struct opendata_license *lic = opendata_licenses_builtin(&nl);
 	for (int i = 0; v.license_id && i < nl; i++)
 		lic_ok |= strcmp(lic[i].id, v.license_id) == 0;
 	if (!err_id && !lic_ok)
-		err_id = "od-license_id", msg = L(r, "ライセンスを選んでください。", "Choose a licence.");
+		err_id = "od-license_id", msg = html_t(l, "opendata.staff.error.license");
 	if (err_id)
 		return render_form(r, 400, &v, is_new, err_id, msg, NULL, NULL);
 
@@ -471,8 +474,7 @@ int page_staff_opendata_save(struct http_req *r)
 	if (is_new && exists) {
 		free(format_id);
 		return render_form(r, 409, &v, 1, "od-name",
-				   L(r, "この URL 名のデータセットはすでにあります。別の名前にしてください。",
-				     "A dataset with this URL name exists already. Choose another name."), NULL, NULL);
+				   html_t(l, "opendata.staff.error.name_taken"), NULL, NULL);
 	}
 	if (!is_new && !exists)
 		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
@@ -505,8 +507,7 @@ int page_staff_opendata_save(struct http_req *r)
 	free(format_id);
 	if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
 		return render_form(r, 400, &v, is_new, "od-title",
-				   L(r, "保存できませんでした。組織・分野・ライセンスと各項目の長さを確かめてください。",
-				     "Could not save: check the organisation, groups, licence and the length of each field."), NULL, NULL);
+				   html_t(l, "opendata.staff.error.not_saved"), NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	return http_redirect(r, 303, arena_printf(r->arena, "/staff/opendata/dataset?name=%s&saved=1", v.name));
@@ -533,11 +534,6 @@ struct upload_job {
 	char report[UPLOAD_REPORT_MAX]; /* the problems as HTML rows */
 };
 
-static const char *LJ(const struct upload_job *j, const char *ja, const char *en)
-{
-	return j->lang == HTML_EN ? en : ja;
-}
-
 /* the problems as table rows (escaped) */
 static void report_rows(struct upload_job *j, const struct opendata_report *rep)
 {
@@ -549,10 +545,11 @@ static void report_rows(struct upload_job *j, const struct opendata_report *rep)
 		if (p->row)
 			html_printf(&b, "<tr><td>%ld</td>", p->row);
 		else
-			html_printf(&b, "<tr><td>%s</td>", LJ(j, "見出し", "header"));
+			html_printf(&b, "<tr><td>%s</td>", html_t(j->lang, "opendata.staff.report.header"));
 		html_printf(&b, "<td>%ld</td><td>%d%s%s</td><td>%s</td><td><code>%s</code></td><td>%s<br><span lang=\"%s\">%s</span></td></tr>",
 			    p->line, p->col, p->column[0] ? " " : "", p->column,
-			    p->sev == OD_ERROR ? LJ(j, "エラー", "error") : LJ(j, "警告", "warning"), p->code,
+			    html_t(j->lang, p->sev == OD_ERROR ? "opendata.staff.report.error"
+							       : "opendata.staff.report.warning"), p->code,
 			    j->lang == HTML_EN ? p->en : p->ja, j->lang == HTML_EN ? "ja" : "en",
 			    j->lang == HTML_EN ? p->ja : p->en);
 		if (b.len >= UPLOAD_REPORT_MAX - 2048) {
@@ -631,6 +628,7 @@ static void upload_work(void *arg, void *pool_ctx)
 
 static int upload_done(struct http_req *r, void *arg)
 {
+	enum html_lang l = app_req(r)->lang;
 	struct upload_job *j = arg;
 	if (j->rc == ERR_NOTFOUND)
 		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
@@ -654,21 +652,25 @@ static int upload_done(struct http_req *r, void *arg)
 	 * report in front of the upload form */
 	struct html_page pg;
 	struct buf b;
-	app_page_open(&b, &pg, r, arena_printf(r->arena, "%s: %s", L(r, "アップロードの検査結果", "Upload check"), v.title),
+	app_page_open(&b, &pg, r, arena_printf(r->arena, "%s: %s", html_t(l, "opendata.staff.report.page_title"), v.title),
 		      "od-csv",
-		      arena_printf(r->arena, L(r, "CSV に %ld 件の誤りがあるため公開していません。表の行と列を直して、もう一度アップロードしてください。",
-					       "The CSV has %ld errors and was not published. Fix the rows and columns in the table and upload it again."),
+		      arena_printf(r->arena, html_t(l, "opendata.staff.report.refused"),
 				   j->nerrors));
 	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a> · <a href=\"/staff/opendata/dataset?name=%s\">%s</a></p>\n",
-		    L(r, "オープンデータの公開", "Open data publishing"), j->name, v.title);
+		    html_t(l, "opendata.staff.title"), j->name, v.title);
 	html_printf(&b, "<h2 id=\"report-h\">%s</h2><p>%s %ld / %s %ld / %s %ld</p>"
 		       "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"report-cap\" tabindex=\"0\"><table class=\"report\">"
 		       "<caption id=\"report-cap\">%s %s</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    L(r, "検査結果", "Validation report"), L(r, "データ行", "data rows"), j->rows, L(r, "エラー", "errors"),
-		    j->nerrors, L(r, "警告", "warnings"), j->nwarnings, j->target, L(r, "の問題", "problems"),
-		    L(r, "データ行", "Data row"), L(r, "ファイルの行", "Line"), L(r, "列", "Column"),
-		    L(r, "種類", "Kind"), L(r, "コード", "Code"), L(r, "内容", "What is wrong"));
+		    html_t(l, "opendata.staff.report.title"),
+		    html_t(l, "opendata.staff.report.rows"), j->rows,
+		    html_t(l, "opendata.staff.errors"),
+		    j->nerrors, html_t(l, "opendata.staff.warnings"), j->nwarnings, j->target, html_t(l, "opendata.staff.report.problems"),
+		    html_t(l, "opendata.staff.report.row"), html_t(l, "opendata.staff.report.line"),
+		    html_t(l, "opendata.staff.report.column"),
+		    html_t(l, "opendata.staff.report.kind"),
+		    html_t(l, "opendata.staff.report.code"),
+		    html_t(l, "opendata.staff.report.what"));
 	buf_puts(&b, j->report);
 	buf_puts(&b, "</tbody></table></div>\n");
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
@@ -677,14 +679,16 @@ static int upload_done(struct http_req *r, void *arg)
 		       "<div class=\"field\"><label for=\"od-csv\">%s (%s)</label>"
 		       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required aria-invalid=\"true\"></div>"
 		       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    L(r, "直したファイルをアップロード", "Upload the corrected file"), app_req(r)->csrf, j->name, j->target,
-		    L(r, "CSV ファイル", "CSV file"), j->target, L(r, "アップロードして公開", "Upload and publish"));
+		    html_t(l, "opendata.staff.report.upload_again"), app_req(r)->csrf, j->name, j->target,
+		    html_t(l, "opendata.staff.upload.csv"), j->target,
+		    html_t(l, "opendata.staff.upload.submit"));
 	json_decref(pkg);
 	return app_page_send(r, 422, &b, &pg);
 }
 
 int page_staff_opendata_upload(struct http_req *r)
 {
+	enum html_lang l = app_req(r)->lang;
 	const struct http_part *f = http_file(r, "csv");
 	const char *name = http_param(r, "name"), *target = http_param(r, "target");
 	if (!f || f->len == 0) {
@@ -695,7 +699,7 @@ int page_staff_opendata_upload(struct http_req *r)
 			return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
 		struct form_vals v = { 0 };
 		vals_of_pkg(r, &v, pkg);
-		int rc = render_form(r, 400, &v, 0, "od-csv", L(r, "CSV ファイルを選んでください。", "Choose a CSV file."), NULL, pkg);
+		int rc = render_form(r, 400, &v, 0, "od-csv", html_t(l, "opendata.staff.error.no_file"), NULL, pkg);
 		json_decref(pkg);
 		return rc;
 	}
