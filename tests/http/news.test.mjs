@@ -498,16 +498,16 @@ test('CLI: list --all shows the states; bad input is refused in both languages',
   assert.match(rp.stderr, /--publish は YYYY-MM-DD .* \/ --publish must be YYYY-MM-DD/);
   // an end not after the start, and no title: refused by news_check
   const ru = run([...base, '--publish', jstDay(5), '--until', jstDay(5)]);
-  assert.equal(ru.status, 1);
+  assert.equal(ru.status, 2, 'a notice news_check refuses is a wrong command line (cli.h: 2)');
   assert.match(ru.stderr, /掲載終了日は掲載開始日より後にしてください。 \/ The end date must be after the start date\./);
   const rt = run(['add', '--db', srv.db, '--tenant', DEMO, '--body-ja', '本文']);
-  assert.equal(rt.status, 1);
+  assert.equal(rt.status, 2);
   assert.match(rt.stderr, /件名（日本語）を入力してください。 \/ Enter a title in Japanese\./);
   // withdraw: a number nobody has, no number, another municipality
   const rw = run(['withdraw', '--db', srv.db, '--tenant', DEMO, '--id', '999999']);
   assert.equal(rw.status, 1);
   assert.match(rw.stderr, /そのお知らせはありません \/ no such notice/);
-  assert.equal(run(['withdraw', '--db', srv.db, '--tenant', DEMO]).status, 1);
+  assert.equal(run(['withdraw', '--db', srv.db, '--tenant', DEMO]).status, 2, 'no --id: usage');
   const ro = run(['list', '--db', srv.db, '--tenant', '131016']);
   assert.equal(ro.status, 1);
   assert.match(ro.stderr, /その自治体コードの自治体はありません \/ no municipality has that code/);

@@ -23,6 +23,7 @@
  * its end day.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "svc/news/news.h"
 #include "svc/news/web/news_web.h"
 #include "jp/date.h"
@@ -136,16 +137,10 @@ int page_news_list(struct http_req *r)
 	buf_puts(&b, "</ul>");
 	if (total == 0)
 		html_printf(&b, "<p>%s</p>", T(r, "news.none"));
-	if (page > 1 || (int64_t)page * NEWS_PER_PAGE < total) {
-		html_printf(&b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", T(r, "news.pages"));
-		if (page > 1)
-			html_printf(&b, "<li><a href=\"/news?page=%lld\" rel=\"prev\">%s</a></li>",
-				    (long long)(page - 1), T(r, "news.newer"));
-		if ((int64_t)page * NEWS_PER_PAGE < total)
-			html_printf(&b, "<li><a href=\"/news?page=%lld\" rel=\"next\">%s</a></li>",
-				    (long long)(page + 1), T(r, "news.older"));
-		buf_puts(&b, "</ul></nav>");
-	}
+	struct ui_pager pg = { .path = "/news", .page = page, .total = total,
+			       .per_page = NEWS_PER_PAGE, .prev = T(r, "news.newer"),
+			       .next = T(r, "news.older") };
+	ui_pager(&b, r->arena, q->lang, &pg);
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -283,45 +278,17 @@ struct form_values {
 	enum news_state state;
 };
 
-static const char *required_mark(struct http_req *r)
+/* one field of the editor: ids "news-<name>", the problem's message next
+ * to the field it names */
+static struct ui_field field(struct http_req *r, const char *name, const char *label_id,
+			     const char *value, const struct news_problem *prob)
 {
-	return arena_printf(r->arena, " <span class=\"required\">%s</span>", T(r, "news.required"));
-}
-
-static void text_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
-		       const char *value, int required, int max, const char *bad)
-{
-	int invalid = bad && strcmp(bad, name) == 0;
-	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s%S</label>"
-		    "<input class=\"input\" type=\"text\" id=\"news-%s\" name=\"%s\" value=\"%s\" "
-		    "maxlength=\"%d\"%S%S></div>",
-		    name, T(r, label_id), required ? required_mark(r) : "",
-		    name, name, value ? value : "", max, required ? " aria-required=\"true\"" : "",
-		    invalid ? " aria-invalid=\"true\"" : "");
-}
-
-static void area_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
-		       const char *value, int required, const char *bad)
-{
-	int invalid = bad && strcmp(bad, name) == 0;
-	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s%S</label>"
-		    "<textarea class=\"textarea\" id=\"news-%s\" name=\"%s\" rows=\"8\" maxlength=\"%d\"%S%S>"
-		    "%s</textarea></div>",
-		    name, T(r, label_id), required ? required_mark(r) : "",
-		    name, name, NEWS_BODY_MAX, required ? " aria-required=\"true\"" : "",
-		    invalid ? " aria-invalid=\"true\"" : "", value ? value : "");
-}
-
-static void date_field(struct buf *b, struct http_req *r, const char *name, const char *label_id,
-		       const char *hint_id, const char *value, const char *bad)
-{
-	int invalid = bad && strcmp(bad, name) == 0;
-	html_printf(b, "<div class=\"field\"><label for=\"news-%s\">%s</label>"
-		    "<div id=\"news-%s-hint\" class=\"hint\"><p>%s</p></div>"
-		    "<input class=\"input input-date\" type=\"date\" id=\"news-%s\" name=\"%s\" "
-		    "value=\"%s\" aria-describedby=\"news-%s-hint\"%S></div>",
-		    name, T(r, label_id), name, T(r, hint_id), name, name, value ? value : "",
-		    name, invalid ? " aria-invalid=\"true\"" : "");
+	int bad = prob && strcmp(prob->field, name) == 0;
+	return (struct ui_field){
+		.name = name, .id = arena_printf(r->arena, "news-%s", name),
+		.label = T(r, label_id), .value = value, .lang = app_req(r)->lang,
+		.error = bad ? (app_req(r)->lang == HTML_EN ? prob->en : prob->ja) : NULL,
+	};
 }
 
 static int render_editor(struct http_req *r, int status, const struct form_values *v,
@@ -345,16 +312,30 @@ static int render_editor(struct http_req *r, int status, const struct form_value
 	else
 		buf_puts(&b, "<form method=\"post\" action=\"/staff/news\" class=\"form\" novalidate>");
 	html_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
-	const char *bad = prob ? prob->field : NULL;
-	text_field(&b, r, "title_ja", "news.field.title_ja", v->title_ja, 1, NEWS_TITLE_MAX, bad);
-	area_field(&b, r, "body_ja", "news.field.body_ja", v->body_ja, 1, bad);
-	text_field(&b, r, "title_en", "news.field.title_en", v->title_en, 0, NEWS_TITLE_MAX, bad);
-	area_field(&b, r, "body_en", "news.field.body_en", v->body_en, 0, bad);
-	date_field(&b, r, "publish", "news.field.publish", "news.hint.publish", v->publish, bad);
-	date_field(&b, r, "until", "news.field.until", "news.hint.until", v->until, bad);
-	html_printf(&b, "<div class=\"field\"><input type=\"checkbox\" id=\"news-important\" "
-		    "name=\"important\" value=\"1\"%S> <label for=\"news-important\" class=\"inline\">%s"
-		    "</label></div>", v->important ? " checked" : "", T(r, "news.field.important"));
+	struct ui_field f = field(r, "title_ja", "news.field.title_ja", v->title_ja, prob);
+	f.required = 1;
+	f.maxlength = NEWS_TITLE_MAX;
+	ui_input(&b, &f);
+	f = field(r, "body_ja", "news.field.body_ja", v->body_ja, prob);
+	f.required = 1;
+	f.maxlength = NEWS_BODY_MAX;
+	ui_textarea(&b, &f, 8);
+	f = field(r, "title_en", "news.field.title_en", v->title_en, prob);
+	f.maxlength = NEWS_TITLE_MAX;
+	ui_input(&b, &f);
+	f = field(r, "body_en", "news.field.body_en", v->body_en, prob);
+	f.maxlength = NEWS_BODY_MAX;
+	ui_textarea(&b, &f, 8);
+	f = field(r, "publish", "news.field.publish", v->publish, prob);
+	f.type = "date";
+	f.hint = T(r, "news.hint.publish");
+	ui_input(&b, &f);
+	f = field(r, "until", "news.field.until", v->until, prob);
+	f.type = "date";
+	f.hint = T(r, "news.hint.until");
+	ui_input(&b, &f);
+	f = field(r, "important", "news.field.important", NULL, NULL);
+	ui_checkbox(&b, &f, v->important);
 	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\" "
 		    "name=\"action\" value=\"publish\">%s</button><button type=\"submit\" "
 		    "class=\"button-secondary\" name=\"action\" value=\"draft\">%s</button></div></form>",
