@@ -15,7 +15,7 @@
 #include "base/util.h"
 
 #include "web/app.h"
-#include "svc/apply/apply.h"
+#include "web/svc.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 
@@ -147,8 +147,9 @@ static int run(int argc, char **argv, int is_backup)
 	FILE *f = NULL;
 	int rc;
 	long long rows = 0;
-	/* attachments kept as files beside a SQLite database go into the dump */
-	struct store_progress pr = { progress, NULL, apply_backup_blob, s };
+	/* what services keep outside the database (attachments as files
+	 * beside SQLite) goes into the dump: svc.h backup_blob */
+	struct store_progress pr = { progress, NULL, svc_backup_blob, s };
 	if (is_backup) {
 		f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wx");
 		if (!f) {

@@ -67,6 +67,21 @@ const char *svc_option(struct app *a, const char *name)
 	return NULL;
 }
 
+int svc_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
+		    void **p, size_t *n, struct err *e)
+{
+	*p = NULL;
+	*n = 0;
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->backup_blob)
+			continue;
+		int rc = svc_all[i]->backup_blob(arg, table, r, col, p, n, e);
+		if (rc || *p)
+			return rc;
+	}
+	return 0;
+}
+
 int app_job_again(struct jobs_ctx *ctx, const char *kind, int64_t every_ms, struct err *e)
 {
 	struct jobs_spec next = { .kind = kind, .run_after_ms = now_ms() + every_ms };

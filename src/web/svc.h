@@ -28,6 +28,8 @@
  *   demo       what `madoguchi demo` adds for the fictional ward
  *   home       a section of the (cached) home page
  *   metrics    lines appended to /metrics (Prometheus text format)
+ *   backup_blob  bytes `madoguchi backup` must take from outside the
+ *              database (attachments kept as files beside SQLite)
  * Every member but name and summary may be NULL/0.
  */
 #ifndef MADOGUCHI_WEB_SVC_H
@@ -44,6 +46,7 @@ struct app;
 struct store;
 struct jobs_ctx;
 struct store_module_schema;
+struct store_rows;
 
 enum svc_nav_where {
 	SVC_NAV_HOME = 1,     /* a tile on the public home page            */
@@ -99,6 +102,11 @@ struct svc {
 	int (*demo)(struct store *s, const char *tenant, struct err *e);
 	void (*home)(struct buf *b, struct http_req *r);
 	void (*metrics)(struct buf *b);
+	/* backup of a row's column the database does not hold itself (a
+	 * store_progress.blob hook, arg: the store): 0 and *p NULL when the
+	 * (table, column) is not the service's */
+	int (*backup_blob)(void *arg, const char *table, struct store_rows *r, int col,
+			   void **p, size_t *n, struct err *e);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */
@@ -124,6 +132,11 @@ void *svc_state_of(struct app *a, const struct svc *s);
 
 /* svc_option -- the value given to `serve --<name>`, or NULL. */
 const char *svc_option(struct app *a, const char *name);
+
+/* svc_backup_blob -- a store_progress.blob hook asking each service's
+ * backup_blob in turn (arg: the store) */
+int svc_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
+		    void **p, size_t *n, struct err *e);
 
 /* app_job_again -- submit the next run of the job kind every_ms from
  * now (a periodic job calls it before it returns). */

@@ -107,4 +107,5 @@ const struct svc svc_apply = {
 	.init = app_apply_init,
 	.done = app_apply_done,
 	.metrics = metrics,
+	.backup_blob = apply_backup_blob,
 };
