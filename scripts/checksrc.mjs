@@ -23,6 +23,11 @@
  *                 strings do not count).  libh2o stays behind one glue
  *                 layer, so that it can be upgraded or replaced in one
  *                 folder and the rest never depends on its request struct.
+ *  pdf            Only src/pdf includes Cairo or Pango (<cairo.h>,
+ *                 <cairo-pdf.h>, <pango/...>): every PDF is written
+ *                 through pdf/pdf.h, so there is one writer, with one set
+ *                 of limits and one page flow, and not a copy per service
+ *                 (issue 13: there were three).
  *  web-only       Only web folders (src/web, src/svc/<m>/web), src/http,
  *                 src/html and src/cli include "http/..." or "html/...".
  *                 Domain code knows no HTTP: it is tested, reused by the
@@ -374,6 +379,8 @@ for (const f of files) {
 		const shownInc = inc.angle ? `<${p}>` : `"${p}"`;
 		if ((p === 'h2o.h' || c0 === 'h2o') && t !== 'http')
 			report(rel, inc.line, 'h2o', `includes ${shownInc}: only src/http knows libh2o`);
+		if (inc.angle && (/^cairo[\w-]*\.h$/.test(p) || c0 === 'pango') && t !== 'pdf')
+			report(rel, inc.line, 'pdf', `includes ${shownInc}: only src/pdf knows Cairo and Pango (write PDFs through pdf/pdf.h)`);
 		if (inc.angle) continue;
 		if ((c0 === 'http' || c0 === 'html') && p.includes('/') && !(isWeb(rel) || ['http', 'html', 'cli'].includes(t)))
 			report(rel, inc.line, 'web-only', `includes ${shownInc}: domain code knows no HTTP or HTML (only web folders, src/http, src/html, src/cli)`);

@@ -23,6 +23,7 @@ const violationLines = (out) => out.split('\n').filter((l) => /^[^\s:]+:\d+: [a-
 const planted = {
 	'bad-h2o': 'src/svc/news/web/pages.c:3: h2o',
 	'bad-h2o-ident': 'src/core/jobs/jobs.c:7: h2o',
+	'bad-pdf': 'src/svc/nursery/letter.c:3: pdf',
 	'bad-web-only': 'src/svc/news/news.c:4: web-only',
 	'bad-service-deps': 'src/svc/apply/apply.c:4: service-deps',
 	'bad-service-deps-mayuse': 'src/svc/apply/web/pages.c:4: service-deps',

@@ -582,8 +582,10 @@ struct apply_receipt_doc {
 /* apply_receipt_pdf -- the resident's receipt (受付票) as an A4 PDF:
  * municipality, receipt number, procedure title, submission date in 和暦
  * and 西暦 (JST), revision, status and the answers summary, in Japanese
- * with English headings (Pango over Cairo, Noto Sans CJK JP).  *pdf is
- * malloc'd (caller frees).  The same input gives the same bytes. */
+ * with English headings (the PDF writer, pdf/pdf.h).  *pdf is malloc'd
+ * (caller frees).  ERR_INVALID without a submission; the writer's limits
+ * (ERR_LIMIT past PDF_MAX_BYTES or PDF_MAX_PAGES).  The same input gives
+ * the same bytes. */
 int apply_receipt_pdf(char **pdf, size_t *len, const struct apply_receipt_doc *doc,
 		      struct err *e);
 

@@ -127,11 +127,11 @@ struct lifeevent_pdf_doc {
 };
 
 /* lifeevent_forms_pdf -- every form on its own pages (A4, Japanese with
- * English headings, Pango over Cairo with Noto Sans CJK JP), each ending
- * with a place for the applicant's signature and the date, for the
- * resident to check and sign at the counter (書かない窓口).  *pdf is
- * malloc'd.  ERR_INVALID without forms; ERR_LIMIT past 32 MiB.  The same
- * input gives the same bytes (fixed creation date). */
+ * English headings, the PDF writer pdf/pdf.h), each ending with a place
+ * for the applicant's signature and the date, for the resident to check
+ * and sign at the counter (書かない窓口).  *pdf is malloc'd.  ERR_INVALID
+ * without forms; ERR_LIMIT past PDF_MAX_BYTES (32 MiB) or PDF_MAX_PAGES.
+ * The same input gives the same bytes (fixed creation date). */
 int lifeevent_forms_pdf(char **pdf, size_t *len, const struct lifeevent_pdf_doc *doc,
 			struct err *e);
 

@@ -1,44 +1,19 @@
 /*
- * letter_pdf.c -- the family's notification letter as an A4 PDF, Japanese
- * text laid out by Pango over Cairo (Noto Sans CJK JP).
+ * letter_pdf.c -- the family's notification letter as an A4 PDF: the
+ * letter's text, its first line as the heading and every further line a
+ * paragraph; the page, fonts and page breaks are the PDF writer's
+ * (src/pdf/pdf.h).
  *
- * Always built (the Makefile links pangocairo; fonts-noto-cjk is a
- * dependency).  The text is exactly that of
- * nursery_explain_write_letter_text (one source of wording).  The PDF's
- * creation date is fixed so that the same input gives the same bytes.
+ * The text is exactly that of nursery_explain_write_letter_text (one
+ * source of wording).  The writer fixes the creation date, so the same
+ * input gives the same bytes.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc/nursery/nursery_int.h"
-
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
-
-#define PAGE_W 595.276
-#define PAGE_H 841.89
-#define MARGIN 56.0
-
-static double para(cairo_t *cr, const char *text, size_t n, double y,
-		   const char *font, int draw)
-{
-	PangoLayout *lay = pango_cairo_create_layout(cr);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
-	pango_layout_set_font_description(lay, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(lay, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
-	pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_text(lay, n ? text : " ", n ? (int)n : 1);
-	int w, h;
-	pango_layout_get_size(lay, &w, &h);
-	if (draw) {
-		cairo_move_to(cr, MARGIN, y);
-		pango_cairo_show_layout(cr, lay);
-	}
-	g_object_unref(lay);
-	return (double)h / PANGO_SCALE;
-}
+#include "pdf/pdf.h"
+#include "svc/nursery/nursery.h"
 
 int nursery_letter_pdf_write(const struct nursery_instance *in,
 			     const int *assign, int fam, const char *path,
@@ -50,51 +25,31 @@ int nursery_letter_pdf_write(const struct nursery_instance *in,
 	if (!mf)
 		return err_set(e, ERR_NOMEM, "out of memory");
 	int rc = nursery_explain_write_letter_text(in, assign, fam, mf, e);
-	fclose(mf);
+	if (fclose(mf) && !rc)
+		rc = err_set(e, ERR_NOMEM, "out of memory");
 	if (rc) {
 		free(text);
 		return rc;
 	}
-	cairo_surface_t *sf = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
-	if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(sf);
+	struct pdf *d;
+	rc = pdf_new_file(&d, path, e);
+	if (rc) {
 		free(text);
-		return err_set(e, ERR_IO, "cannot create %s", path);
+		return rc;
 	}
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE,
-				       "保育所等利用調整結果のお知らせ");
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR,
-				       "madoguchi");
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATE_DATE,
-				       "2000-01-01T00:00:00Z");
-	cairo_t *cr = cairo_create(sf);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	double y = MARGIN;
-	const char *p = text;
-	int first = 1;
-	while (p < text + len) {
-		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
-		const char *font = first ? "Noto Sans CJK JP Bold 16"
-					 : "Noto Sans CJK JP 10.5";
-		double h = para(cr, p, n, y, font, 0);
-		if (y + h > PAGE_H - MARGIN && y > MARGIN) {
-			cairo_show_page(cr);
-			y = MARGIN;
-		}
-		para(cr, p, n, y, font, 1);
-		y += h + (first ? 12 : 2);
-		first = 0;
-		p += n + 1;
+	pdf_set_title(d, "保育所等利用調整結果のお知らせ");
+	for (char *p = text, *end = text + len; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl)
+			*nl = '\0';
+		if (p == text)
+			pdf_heading(d, p);
+		else
+			pdf_paragraph(d, p);
+		p = nl ? nl + 1 : end;
 	}
-	cairo_show_page(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(sf);
-	cairo_status_t st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
+	rc = pdf_finish(d, NULL, NULL, e);
+	pdf_free(d);
 	free(text);
-	if (st != CAIRO_STATUS_SUCCESS)
-		return err_set(e, ERR_IO, "PDF rendering failed: %s",
-			       cairo_status_to_string(st));
-	return 0;
+	return rc;
 }

@@ -363,8 +363,8 @@ int nursery_explain_write_letter_text(const struct nursery_instance *in,
 				      const int *assign, int fam, FILE *f,
 				      struct err *e);
 
-/* nursery_letter_pdf_write -- the same letter as an A4 PDF at path
- * (Pango/Cairo, Noto Sans CJK JP). */
+/* nursery_letter_pdf_write -- the same letter as an A4 PDF at path (the
+ * PDF writer, pdf/pdf.h); on a failure no file is left at path. */
 int nursery_letter_pdf_write(const struct nursery_instance *in,
 			     const int *assign, int fam, const char *path,
 			     struct err *e);
