@@ -45,6 +45,12 @@
  *  web-no-svc     Nothing in src/web includes "svc/...": the shell knows
  *                 the services only through the generated descriptor list,
  *                 so adding a service does not touch the shell.
+ *  web-no-sql     No file of a web folder (src/web, src/svc/<m>/web)
+ *                 calls store_query, store_query_int, store_query_text or
+ *                 store_exec (in code: comments and strings do not count).
+ *                 A page goes through its domain's functions, which own the
+ *                 SQL, its limits and its tests; the page keeps HTTP only.
+ *                 (Transactions, store_begin/commit, stay with the page.)
  *  table-owner    A table (CREATE TABLE in a module's .c) is touched by
  *                 SQL only in that module: a C string literal (adjacent
  *                 literals joined) elsewhere with FROM (and each table of
@@ -401,6 +407,12 @@ for (const f of files) {
 			if (mu && !mu.has(dep) && !mu.has(pp[1]))
 				report(rel, inc.line, 'service-deps', `${mod} uses ${dep}, but ${shown(mod)}/README.md's "May use:" line does not name it`);
 		}
+	}
+
+	/* web-no-sql: a page runs no SQL of its own */
+	if (isWeb(rel)) {
+		for (const m of f.s.code.matchAll(/\b(store_query|store_query_int|store_query_text|store_exec)\s*\(/g))
+			report(rel, lineAt(f.starts, m.index), 'web-no-sql', `calls ${m[1]}: a page runs no SQL of its own; call ${/^svc\//.test(mod) ? `a function of its domain (${shown(mod)}/)` : 'the header of the module that owns the table'}`);
 	}
 
 	/* h2o identifiers in code */

@@ -33,6 +33,7 @@ const planted = {
 	'bad-core-no-svc': 'src/core/auth/auth.c:5: core-no-svc',
 	'bad-core-no-svc-web': 'src/store/store.c:2: core-no-svc',
 	'bad-web-no-svc': 'src/web/app.c:4: web-no-svc',
+	'bad-web-no-sql': 'src/svc/news/web/pages.c:13: web-no-sql',
 	'bad-table-owner': 'src/svc/news/news.c:8: table-owner',
 	'bad-table-owner-twice': 'src/cli/cli_db.c:4: table-owner',
 	'bad-table-owner-list': 'src/svc/news/news.c:5: table-owner',

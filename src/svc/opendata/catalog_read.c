@@ -1,7 +1,10 @@
 /*
  * catalog_read.c -- reading the catalog as CKAN-shaped JSON (jansson):
  * package (dataset) and resource dicts, organisation and group dicts and
- * lists, package_list, tag_list, license_list, the change history.
+ * lists, package_list, tag_list, license_list, the change history; and,
+ * for the pages, plain C reads: the staff list of datasets, a dataset's id
+ * and standard format by name, a resource version's bytes for a download
+ * or a preview.  The pages run no SQL of their own (check-src web-no-sql).
  *
  * Shapes follow CKAN 2.10's package_show / organization_show output
  * (research notes §1.4): the keys harvesters read are all present, with
@@ -10,6 +13,7 @@
  */
 #include "svc/opendata/opendata.h"
 #include "svc/opendata/opendata_int.h"
+#include "base/arena.h"
 #include "base/util.h"
 
 #include <pthread.h>
@@ -253,13 +257,18 @@ int opendata_orgs_list(json_t **out, const struct opendata_ctx *c, int is_org,
 		else
 			return err_set(e, ERR_INVALID, "sort not supported");
 	}
+	if (limit < 0 && offset != 0)
+		return err_set(e, ERR_INVALID, "an offset needs a limit");
+	char page[64] = "";
+	if (limit >= 0)
+		snprintf(page, sizeof page, " LIMIT %ld OFFSET %ld", limit, offset);
 	char sql[1024];
 	snprintf(sql, sizeof sql,
 		 "SELECT o.id, o.name, o.title, o.title_en, o.description, o.created, o.modified,"
 		 " (SELECT COUNT(*) FROM opendata_datasets d WHERE d.state='active' AND %s)"
-		 " FROM opendata_orgs o WHERE o.tenant=$1 AND o.is_org=$2 ORDER BY %s, o.name LIMIT %ld OFFSET %ld",
+		 " FROM opendata_orgs o WHERE o.tenant=$1 AND o.is_org=$2 ORDER BY %s, o.name%s",
 		 is_org ? "d.org_id=o.id" : "d.id IN (SELECT dataset_id FROM opendata_members m WHERE m.group_id=o.id)",
-		 ord, limit, offset);
+		 ord, page);
 	struct store_rows *r;
 	struct store_val p[] = { sv_text(c->tenant), sv_int(is_org) };
 	int rc = store_query(&r, c->s, sql, p, SV_N(p), e);
@@ -607,4 +616,166 @@ int opendata_package_text(char **out, const struct opendata_ctx *c, const char *
 	*out = d ? strdup(d) : json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return *out ? 0 : ERR_NOMEM;
+}
+
+/* ---- reading for the pages: plain C ---- */
+
+int opendata_datasets_recent(struct opendata_dataset_brief **out, int *n, struct arena *a,
+			     struct store *s, const char *tenant, int limit, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	if (limit < 1 || limit > OPENDATA_ROWS_API_MAX)
+		return err_set(e, ERR_INVALID, "limit must be 1 to %d", OPENDATA_ROWS_API_MAX);
+	struct store_rows *r;
+	struct store_val p[] = { sv_text(tenant), sv_int(limit) };
+	int rc = store_query(&r, s,
+		"SELECT d.name, d.title, o.title, d.modified,"
+		" (SELECT COUNT(*) FROM opendata_resources x WHERE x.dataset_id=d.id)"
+		" FROM opendata_datasets d JOIN opendata_orgs o ON o.id=d.org_id"
+		" WHERE d.tenant=$1 AND d.state='active' ORDER BY d.modified DESC, d.name LIMIT $2",
+		p, SV_N(p), e);
+	if (rc)
+		return rc;
+	struct opendata_dataset_brief *v = NULL;
+	int k = 0;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		if (!v && !(v = arena_alloc(a, (size_t)limit * sizeof *v))) {
+			rc = err_set(e, ERR_NOMEM, "no memory for the list of datasets");
+			break;
+		}
+		struct opendata_dataset_brief *d = &v[k];
+		d->name = arena_strdup(a, store_col_text(r, 0));
+		d->title = arena_strdup(a, store_col_text(r, 1));
+		d->org_title = arena_strdup(a, store_col_text(r, 2));
+		d->modified = store_col_int(r, 3);
+		d->nresources = (long)store_col_int(r, 4);
+		if (!d->name || !d->title || !d->org_title) {
+			rc = err_set(e, ERR_NOMEM, "no memory for the list of datasets");
+			break;
+		}
+		if (++k == limit) {
+			rc = 0;
+			break;
+		}
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int opendata_dataset_find(char *id_out, char **format_id, struct store *s, const char *tenant,
+			  const char *name, int active_only, struct err *e)
+{
+	if (format_id)
+		*format_id = NULL;
+	struct store_rows *r;
+	struct store_val p[] = { sv_text(tenant), sv_text(name) };
+	int rc = store_query(&r, s, active_only
+		? "SELECT id, COALESCE(format_id,'') FROM opendata_datasets WHERE tenant=$1 AND name=$2 AND state='active'"
+		: "SELECT id, COALESCE(format_id,'') FROM opendata_datasets WHERE tenant=$1 AND name=$2",
+		p, SV_N(p), e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_NOTFOUND, "no such dataset");
+	else if (rc == 1) {
+		rc = 0;
+		if (id_out && strlen(store_col_text(r, 0)) > OPENDATA_ID_LEN)
+			rc = err_set(e, ERR_INTERNAL, "a dataset id longer than %d bytes", OPENDATA_ID_LEN);
+		else if (id_out)
+			snprintf(id_out, OPENDATA_ID_LEN + 1, "%s", store_col_text(r, 0));
+		if (rc == 0 && format_id && !(*format_id = strdup(store_col_text(r, 1))))
+			rc = err_set(e, ERR_NOMEM, "no memory");
+	}
+	store_rows_free(r);
+	return rc;
+}
+
+/* a copy of a blob column with a NUL after it; NULL when out of memory */
+static void *blob_copy(const struct store_rows *r, int col, size_t *len)
+{
+	size_t n = 0;
+	const void *d = store_col_blob(r, col, &n);
+	char *c = malloc(n + 1);
+	if (!c)
+		return NULL;
+	if (n)
+		memcpy(c, d, n);
+	c[n] = '\0';
+	*len = n;
+	return c;
+}
+
+void opendata_file_done(struct opendata_file *f)
+{
+	if (!f)
+		return;
+	free(f->data);
+	free(f->name);
+	free(f->mimetype);
+	free(f->report);
+	free(f->hash);
+	memset(f, 0, sizeof *f);
+}
+
+int opendata_file_get(struct opendata_file *out, struct store *s, const char *tenant,
+		      const char *dataset_name, const char *resource_id, long version, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (version < 0)
+		return err_set(e, ERR_INVALID, "a version is 0 (the latest) or more");
+	struct store_rows *r;
+	struct store_val p[] = { sv_text(tenant), sv_text(resource_id), sv_text(dataset_name), sv_int(version) };
+	int rc = store_query(&r, s,
+		"SELECT v.data, r.mimetype, r.name, v.hash, v.version, COALESCE(r.report,'')"
+		" FROM opendata_resources r JOIN opendata_datasets d ON d.id=r.dataset_id"
+		" JOIN opendata_versions v ON v.resource_id=r.id"
+		" WHERE r.tenant=$1 AND r.id=$2 AND d.name=$3 AND d.state='active'"
+		" AND v.version = CASE WHEN $4=0 THEN r.latest ELSE $4 END", p, SV_N(p), e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_NOTFOUND, "no such file");
+	else if (rc == 1) {
+		out->data = blob_copy(r, 0, &out->len);
+		out->mimetype = strdup(store_col_text(r, 1));
+		out->name = strdup(store_col_text(r, 2));
+		out->hash = strdup(store_col_text(r, 3));
+		out->version = (int)store_col_int(r, 4);
+		out->report = strdup(store_col_text(r, 5));
+		rc = out->data && out->mimetype && out->name && out->hash && out->report
+			? 0 : err_set(e, ERR_NOMEM, "no memory for a file");
+	}
+	store_rows_free(r);
+	if (rc)
+		opendata_file_done(out);
+	return rc;
+}
+
+int opendata_resource_data(void **data, size_t *len, struct store *s, const char *tenant,
+			   const char *resource_id, struct err *e)
+{
+	*data = NULL;
+	*len = 0;
+	struct store_rows *r;
+	struct store_val p[] = { sv_text(resource_id), sv_text(tenant) };
+	int rc = store_query(&r, s,
+		"SELECT v.data FROM opendata_versions v JOIN opendata_resources r"
+		" ON r.id=v.resource_id AND v.version=r.latest WHERE r.id=$1 AND r.tenant=$2",
+		p, SV_N(p), e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_NOTFOUND, "no such resource");
+	else if (rc == 1)
+		rc = (*data = blob_copy(r, 0, len)) ? 0 : err_set(e, ERR_NOMEM, "no memory for a file");
+	store_rows_free(r);
+	return rc;
 }

@@ -318,7 +318,12 @@ int opendata_package_text(char **out, const struct opendata_ctx *c,
 			  const char *id_or_name, struct err *e);
 int opendata_resource(struct json_t **out, const struct opendata_ctx *c,
 		      const char *id, struct err *e);
-/* organisations (is_org = 1) or groups (0): list names or dicts */
+/* organisations (is_org = 1) or groups (0): list names or dicts
+ * (all_fields: organization_show's dict with package_count), ordered by
+ * sort ("title" when NULL or "": title then name; "name [asc|desc]",
+ * "title [asc|desc]", "package_count [asc|desc]"), at most limit from
+ * offset; limit < 0: every one (offset must then be 0).  ERR_INVALID for
+ * another sort, or an offset with limit < 0. */
 int opendata_orgs_list(struct json_t **out, const struct opendata_ctx *c,
 		       int is_org, int all_fields, const char *sort,
 		       long limit, long offset, struct err *e);
@@ -334,6 +339,70 @@ int opendata_license_list(struct json_t **out, const struct opendata_ctx *c,
 /* the change history, newest first (Atom feed, what's new) */
 int opendata_changes(struct json_t **out, const struct opendata_ctx *c,
 		     long limit, struct err *e);
+
+/* ---- reading for the pages (catalog_read.c): plain C, no JSON ---- */
+
+/* one line of the staff list of datasets */
+struct opendata_dataset_brief {
+	const char *name, *title;
+	const char *org_title;           /* its organisation's title      */
+	int64_t modified;                /* Unix seconds                  */
+	long nresources;                 /* its files, derived ones too   */
+};
+
+struct arena;
+
+/* opendata_datasets_recent -- the tenant's active datasets, most recently
+ * modified first (then by name), at most limit (1 to
+ * OPENDATA_ROWS_API_MAX, else ERR_INVALID) into *out, *n of them (0: an
+ * empty catalog, *out then NULL).  The array and its strings come from a
+ * (the caller's arena; ERR_NOMEM when it is full). */
+int opendata_datasets_recent(struct opendata_dataset_brief **out, int *n,
+			     struct arena *a, struct store *s,
+			     const char *tenant, int limit, struct err *e);
+
+/* opendata_dataset_find -- the dataset named name in the tenant, in any
+ * state (active_only 0: a withdrawn one too, as a name stays taken) or only
+ * when active: its id into id_out (OPENDATA_ID_LEN + 1 bytes; may be NULL)
+ * and the standard format it conforms to into *format_id (malloc'd, the
+ * caller frees; "" when none; format_id may be NULL).  ERR_NOTFOUND when
+ * there is no such dataset (nothing is then allocated). */
+int opendata_dataset_find(char *id_out, char **format_id, struct store *s,
+			  const char *tenant, const char *name,
+			  int active_only, struct err *e);
+
+/* a stored version of a resource, as served for download */
+struct opendata_file {
+	void *data;          /* its bytes, malloc'd, len of them then a NUL */
+	size_t len;
+	char *name;          /* the resource's name (the file name)         */
+	char *mimetype;      /* as stored: "text/csv", "application/json" ...*/
+	char *report;        /* the resource's last validation report (JSON,
+			      * opendata_report_json), "" when none         */
+	char *hash;          /* the version's SHA-256, hex                  */
+	int version;         /* the version these bytes are                 */
+};
+
+/* opendata_file_get -- version `version` (0: the latest) of the resource
+ * resource_id of the active dataset dataset_name in the tenant, bytes and
+ * all (at most OPENDATA_BLOB_MAX).  ERR_NOTFOUND when there is no such
+ * resource in that dataset, no such version, or the dataset is not
+ * active; ERR_INVALID for a negative version.  On success release *out
+ * with opendata_file_done; on an error there is nothing to release. */
+int opendata_file_get(struct opendata_file *out, struct store *s,
+		      const char *tenant, const char *dataset_name,
+		      const char *resource_id, long version, struct err *e);
+/* opendata_file_done -- frees what *f holds (a zeroed one: nothing) */
+void opendata_file_done(struct opendata_file *f);
+
+/* opendata_resource_data -- the bytes of the latest version of the
+ * resource resource_id in the tenant (whatever its dataset's state), for
+ * the dataset page's previews: *data malloc'd (the caller frees), *len
+ * bytes followed by a NUL, at most OPENDATA_BLOB_MAX.  ERR_NOTFOUND when
+ * there is no such resource or it has no version yet. */
+int opendata_resource_data(void **data, size_t *len, struct store *s,
+			   const char *tenant, const char *resource_id,
+			   struct err *e);
 
 /* ---- search (search.c) ---- */
 

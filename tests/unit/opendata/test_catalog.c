@@ -7,13 +7,16 @@
  * search (words, 1-character and kana-folded queries, fq, sort, paging,
  * facets), tenant isolation, and DCAT Turtle; the same searches through the
  * full-text index (opendata_search_put + a search handle) give the same
- * counts and facets; CKAN's fq syntax as harvesters send it.
+ * counts and facets; CKAN's fq syntax as harvesters send it; the plain C
+ * reads the pages use (the staff list, a dataset by name, a file's
+ * version, a resource's latest bytes, every organisation by title).
  */
 #include "t.h"
 
 #include <jansson.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "web/app.h"
 #include "svc/opendata/opendata.h"
 #include "core/search/search.h"
@@ -372,6 +375,115 @@ static void test_dcat(void)
 	json_decref(j);
 }
 
+/* the reads of the pages (they run no SQL of their own) */
+static void test_pages_read(void)
+{
+	struct err e;
+	struct arena *a = arena_new(0);
+	T_REQUIRE(a != NULL);
+
+	/* the staff list: most recently modified first, then by name */
+	struct opendata_dataset_brief *ds = NULL;
+	int n = -1;
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, T1, 500, &e), 0);
+	T_CHECK(n >= 3);
+	int aed = -1;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(ds[i].name, "aed") == 0)
+			aed = i;
+		if (i > 0)
+			T_CHECK(ds[i - 1].modified > ds[i].modified ||
+				(ds[i - 1].modified == ds[i].modified && strcmp(ds[i - 1].name, ds[i].name) < 0));
+	}
+	T_REQUIRE(aed >= 0);
+	T_EQ_STR(ds[aed].title, "AED設置箇所一覧（改訂）");
+	T_EQ_STR(ds[aed].org_title, "防災課");
+	T_CHECK(ds[aed].nresources >= 1);
+	const char *first = ds[0].name;
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, T1, 1, &e), 0);
+	T_EQ_INT(n, 1);
+	T_EQ_STR(ds[0].name, first);
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, T1, 0, &e), ERR_INVALID);
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, T1, OPENDATA_ROWS_API_MAX + 1, &e), ERR_INVALID);
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, "999999", 10, &e), 0);
+	T_EQ_INT(n, 0);
+	T_CHECK(ds == NULL);
+
+	/* a dataset by name: its id and format, in any state or active only */
+	struct opendata_ctx c = ctx(T1);
+	json_t *p = NULL;
+	T_REQUIRE(opendata_package(&p, &c, "aed", &e) == 0);
+	char id[OPENDATA_ID_LEN + 1], rid[OPENDATA_ID_LEN + 1];
+	snprintf(rid, sizeof rid, "%s",
+		 json_string_value(json_object_get(json_array_get(json_object_get(p, "resources"), 0), "id")));
+	char *fmt = NULL;
+	T_EQ_INT(opendata_dataset_find(id, &fmt, s, T1, "aed", 1, &e), 0);
+	T_EQ_STR(id, json_string_value(json_object_get(p, "id")));
+	T_EQ_STR(fmt, "");
+	free(fmt);
+	json_decref(p);
+	T_EQ_INT(opendata_dataset_find(NULL, NULL, s, T1, "aed", 0, &e), 0);
+	fmt = (char *)"untouched";
+	T_EQ_INT(opendata_dataset_find(id, &fmt, s, T1, "nosuch", 0, &e), ERR_NOTFOUND);
+	T_CHECK(fmt == NULL);
+
+	/* a file's version, bytes and all */
+	struct opendata_file f;
+	T_EQ_INT(opendata_file_get(&f, s, T1, "aed", rid, 0, &e), 0);
+	T_EQ_INT(f.version, 2);
+	T_EQ_INT((long)f.len, 8);
+	T_EQ_STR((const char *)f.data, "a,b\n1,3\n");
+	T_EQ_STR(f.name, "aed.csv");
+	T_EQ_STR(f.mimetype, "text/csv");
+	T_EQ_STR(f.report, "");
+	T_EQ_INT((long)strlen(f.hash), 64);
+	opendata_file_done(&f);
+	opendata_file_done(&f); /* twice: nothing left */
+	T_EQ_INT(opendata_file_get(&f, s, T1, "aed", rid, 1, &e), 0);
+	T_EQ_INT(f.version, 1);
+	T_EQ_STR((const char *)f.data, "a,b\n1,2\n");
+	opendata_file_done(&f);
+	T_EQ_INT(opendata_file_get(&f, s, T1, "aed", rid, 3, &e), ERR_NOTFOUND);
+	T_EQ_INT(opendata_file_get(&f, s, T1, "dog", rid, 0, &e), ERR_NOTFOUND);
+	T_EQ_INT(opendata_file_get(&f, s, T2, "aed", rid, 0, &e), ERR_NOTFOUND);
+	T_EQ_INT(opendata_file_get(&f, s, T1, "aed", rid, -1, &e), ERR_INVALID);
+	T_CHECK(f.data == NULL);
+
+	/* the latest bytes, for the previews */
+	void *data = NULL;
+	size_t len = 0;
+	T_EQ_INT(opendata_resource_data(&data, &len, s, T1, rid, &e), 0);
+	T_EQ_INT((long)len, 8);
+	T_EQ_STR((const char *)data, "a,b\n1,3\n");
+	free(data);
+	T_EQ_INT(opendata_resource_data(&data, &len, s, T2, rid, &e), ERR_NOTFOUND);
+	T_CHECK(data == NULL);
+
+	/* a dataset that is no longer active: its name is still taken, its
+	 * files are not served, the previews' read does not ask */
+	struct store_val w[] = { sv_text(T1), sv_text("aed") };
+	T_EQ_INT(store_exec(s, "UPDATE opendata_datasets SET state='withdrawn' WHERE tenant=$1 AND name=$2", w, 2, &e), 1);
+	T_EQ_INT(opendata_dataset_find(id, NULL, s, T1, "aed", 0, &e), 0);
+	T_EQ_INT(opendata_dataset_find(id, NULL, s, T1, "aed", 1, &e), ERR_NOTFOUND);
+	T_EQ_INT(opendata_file_get(&f, s, T1, "aed", rid, 0, &e), ERR_NOTFOUND);
+	T_EQ_INT(opendata_resource_data(&data, &len, s, T1, rid, &e), 0);
+	free(data);
+	T_EQ_INT(opendata_datasets_recent(&ds, &n, a, s, T1, 500, &e), 0);
+	for (int i = 0; i < n; i++)
+		T_CHECK(strcmp(ds[i].name, "aed") != 0);
+	T_EQ_INT(store_exec(s, "UPDATE opendata_datasets SET state='active' WHERE tenant=$1 AND name=$2", w, 2, &e), 1);
+
+	/* every organisation, by title (limit < 0), for the staff form */
+	json_t *l = NULL;
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "title", -1, 0, &e), 0);
+	T_EQ_INT(json_array_size(l), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(l, 0), "name")), "kumin"); /* 区民課 < 防災課 */
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(l, 1), "title")), "防災課");
+	json_decref(l);
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "title", -1, 1, &e), ERR_INVALID);
+	arena_free(a);
+}
+
 int main(void)
 {
 	base_url = getenv("MADOGUCHI_TEST_DB");
@@ -391,6 +503,7 @@ int main(void)
 	T_RUN(test_search_fts);
 	T_RUN(test_fq_syntax);
 	T_RUN(test_dcat);
+	T_RUN(test_pages_read);
 	store_close(s);
 	if (strncmp(base_url, "sqlite:", 7) != 0) {
 		struct err e;

@@ -410,48 +410,36 @@ int page_opendata_download(struct http_req *r)
 	if (vs && (nat(&ver, vs, 0) || ver < 1))
 		return http_send_error(r, ERR_INVALID, "版の指定が正しくありません。",
 				       "The version is not valid.", "bad version");
-	struct store_rows *rows;
+	struct opendata_file f;
 	struct err e;
-	struct store_val p[] = { sv_text(c.tenant), sv_text(http_param(r, "rid")),
-				 sv_text(http_param(r, "name")), sv_int(ver) };
-	int rc = store_query(&rows, c.s,
-		"SELECT v.data, r.mimetype, r.name, v.hash, v.version, r.latest, COALESCE(r.report,'')"
-		" FROM opendata_resources r JOIN opendata_datasets d ON d.id=r.dataset_id"
-		" JOIN opendata_versions v ON v.resource_id=r.id"
-		" WHERE r.tenant=$1 AND r.id=$2 AND d.name=$3 AND d.state='active'"
-		" AND v.version = CASE WHEN $4=0 THEN r.latest ELSE $4 END", p, SV_N(p), &e);
+	int rc = opendata_file_get(&f, c.s, c.tenant, http_param(r, "name"), http_param(r, "rid"), ver, &e);
+	if (rc == ERR_NOTFOUND)
+		return http_send_error(r, ERR_NOTFOUND, "ファイルが見つかりません。", "The file was not found.", NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	if ((rc = store_rows_next(rows, &e)) != 1) {
-		store_rows_free(rows);
-		if (rc < 0)
-			return http_send_error(r, rc, NULL, NULL, e.detail);
-		return http_send_error(r, ERR_NOTFOUND, "ファイルが見つかりません。", "The file was not found.", NULL);
-	}
-	size_t len = 0;
-	const void *data = store_col_blob(rows, 0, &len);
-	const char *mime = store_col_text(rows, 1);
+	size_t len = f.len;
+	const void *data = f.data;
+	const char *mime = f.mimetype;
 	const char *ct = mime;
 	if (strcmp(mime, "text/csv") == 0)
-		ct = strstr(store_col_text(rows, 6), "CP932") ? "text/csv; charset=Shift_JIS"
-							      : "text/csv; charset=utf-8";
+		ct = strstr(f.report, "CP932") ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8";
 	else if (strcmp(mime, "application/json") == 0 || strcmp(mime, "application/geo+json") == 0)
 		ct = arena_printf(r->arena, "%s; charset=utf-8", mime);
 	/* ?excel=1: the same UTF-8 CSV with a byte order mark, which Excel
 	 * needs to read it as UTF-8 (the canonical file stays untouched) */
 	int excel = http_param(r, "excel") && strcmp(ct, "text/csv; charset=utf-8") == 0;
 	if (excel)
-		content_disposition(r, arena_printf(r->arena, "excel_%s", store_col_text(rows, 2)));
+		content_disposition(r, arena_printf(r->arena, "excel_%s", f.name));
 	else
-		content_disposition(r, store_col_text(rows, 2));
-	http_set_header(r, "etag", arena_printf(r->arena, "\"%s\"", store_col_text(rows, 3)));
-	http_set_header(r, "x-resource-version", arena_printf(r->arena, "%lld", (long long)store_col_int(rows, 4)));
+		content_disposition(r, f.name);
+	http_set_header(r, "etag", arena_printf(r->arena, "\"%s\"", f.hash));
+	http_set_header(r, "x-resource-version", arena_printf(r->arena, "%lld", (long long)f.version));
 	http_set_header(r, "access-control-allow-origin", "*");
 	http_set_header(r, "cache-control", vs ? "public, max-age=31536000, immutable" : "public, max-age=60");
-	/* copy: the row is released before the response is sent */
+	/* copy: the file is released before the response is sent */
 	char *copy = arena_alloc(r->arena, len + 4);
 	if (!copy) {
-		store_rows_free(rows);
+		opendata_file_done(&f);
 		return ERR_NOMEM;
 	}
 	size_t off = 0;
@@ -462,7 +450,7 @@ int page_opendata_download(struct http_req *r)
 	memcpy(copy + off, data, len);
 	len += off;
 	ct = arena_strdup(r->arena, ct);
-	store_rows_free(rows);
+	opendata_file_done(&f);
 	if (len == 0)
 		return http_send(r, 200, ct, "", 0);
 	return http_send(r, 200, ct, copy, len);
@@ -603,19 +591,11 @@ static int preview_row(void *arg, long line, int nf, const char *const *f, const
 static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_t *res, long page)
 {
 	enum html_lang l = app_req(r)->lang;
-	struct store_rows *rows;
 	struct err e;
-	struct store_val p[] = { sv_text(js_s(res, "id")), sv_text(app_req(r)->tenant.code) };
-	if (store_query(&rows, app_store(r), "SELECT v.data FROM opendata_versions v JOIN opendata_resources r"
-					     " ON r.id=v.resource_id AND v.version=r.latest WHERE r.id=$1 AND r.tenant=$2",
-			p, SV_N(p), &e))
-		return;
-	if (store_rows_next(rows, &e) != 1) {
-		store_rows_free(rows);
-		return;
-	}
+	void *data = NULL;
 	size_t len = 0;
-	const char *data = store_col_blob(rows, 0, &len);
+	if (opendata_resource_data(&data, &len, app_store(r), app_req(r)->tenant.code, js_s(res, "id"), &e))
+		return;
 	struct buf t;
 	buf_init(&t, 8u << 20);
 	struct preview pv = { .b = &t, .from = (page - 1) * PREVIEW_ROWS };
@@ -625,7 +605,7 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 	if (rc == 0)
 		rc = opendata_reader_finish(&rd, &e);
 	opendata_reader_done(&rd);
-	store_rows_free(rows);
+	free(data);
 	html_printf(b, "<section aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">%s</h2>\n",
 		    html_t(l, "opendata.preview.title"));
 	if (rc < 0) {
@@ -693,20 +673,14 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 			gj = json_array_get(res, i);
 	if (!gj)
 		return;
-	struct store_rows *rows;
 	struct err e;
-	struct store_val p[] = { sv_text(js_s(gj, "id")), sv_text(app_req(r)->tenant.code) };
-	if (store_query(&rows, app_store(r), "SELECT v.data FROM opendata_versions v JOIN opendata_resources r"
-					     " ON r.id=v.resource_id AND v.version=r.latest WHERE r.id=$1 AND r.tenant=$2",
-			p, SV_N(p), &e))
+	void *data = NULL;
+	size_t len = 0;
+	int rc = opendata_resource_data(&data, &len, app_store(r), app_req(r)->tenant.code, js_s(gj, "id"), &e);
+	if (rc && rc != ERR_NOTFOUND)
 		return;
-	json_t *doc = NULL;
-	if (store_rows_next(rows, &e) == 1) {
-		size_t len = 0;
-		const char *data = store_col_blob(rows, 0, &len);
-		doc = json_loadb(data, len, 0, NULL);
-	}
-	store_rows_free(rows);
+	json_t *doc = rc == 0 ? json_loadb(data, len, 0, NULL) : NULL;
+	free(data);
 	json_t *feats = json_object_get(doc, "features");
 	struct buf t;
 	buf_init(&t, 4u << 20);

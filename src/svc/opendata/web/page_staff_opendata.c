@@ -99,14 +99,10 @@ int page_staff_opendata(struct http_req *r)
 	html_printf(&b, "<p><a class=\"button\" href=\"/staff/opendata/dataset\">%s</a> "
 		    "<a href=\"/opendata\">%s</a></p>\n",
 		    html_t(l, "opendata.staff.create"), html_t(l, "opendata.staff.public_catalog"));
-	struct store_rows *rows;
+	struct opendata_dataset_brief *ds;
+	int nds;
 	struct err e;
-	struct store_val p[] = { sv_text(q->tenant.code) };
-	int rc = store_query(&rows, app_store(r),
-		"SELECT d.name, d.title, o.title, d.modified,"
-		" (SELECT COUNT(*) FROM opendata_resources x WHERE x.dataset_id=d.id)"
-		" FROM opendata_datasets d JOIN opendata_orgs o ON o.id=d.org_id"
-		" WHERE d.tenant=$1 AND d.state='active' ORDER BY d.modified DESC, d.name LIMIT 500", p, 1, &e);
+	int rc = opendata_datasets_recent(&ds, &nds, r->arena, app_store(r), q->tenant.code, STAFF_OD_LIST, &e);
 	if (rc) {
 		buf_done(&b);
 		return http_send_error(r, rc, NULL, NULL, e.detail);
@@ -119,15 +115,13 @@ int page_staff_opendata(struct http_req *r)
 		    html_t(l, "opendata.staff.list.publisher"),
 		    html_t(l, "opendata.staff.list.modified"),
 		    html_t(l, "opendata.staff.list.files"));
-	while ((rc = store_rows_next(rows, &e)) == 1) {
+	for (int i = 0; i < nds; i++) {
 		char when[24];
-		opendata_iso_time(when, store_col_int(rows, 3));
+		opendata_iso_time(when, ds[i].modified);
 		html_printf(&b, "<tr><td><a href=\"/staff/opendata/dataset?name=%s\">%s</a><br><small><code>%s</code></small></td>"
 			       "<td>%s</td><td>%s</td><td>%lld</td></tr>\n",
-			    store_col_text(rows, 0), store_col_text(rows, 1), store_col_text(rows, 0),
-			    store_col_text(rows, 2), when, (long long)store_col_int(rows, 4));
+			    ds[i].name, ds[i].title, ds[i].name, ds[i].org_title, when, (long long)ds[i].nresources);
 	}
-	store_rows_free(rows);
 	buf_puts(&b, "</tbody></table></div>\n");
 	return app_page_send(r, 200, &b, &pg);
 }
@@ -193,7 +187,7 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 {
 	enum html_lang l = app_req(r)->lang;
 	struct app_req *q = app_req(r);
-	struct store *s = app_store(r);
+	struct opendata_ctx c = { .s = app_store(r), .tenant = q->tenant.code, .base = "" };
 	struct html_page pg;
 	struct buf b;
 	app_page_open(&b, &pg, r, is_new ? html_t(l, "opendata.staff.form.new")
@@ -226,20 +220,21 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	html_printf(&b, "<div class=\"field\"><label for=\"od-notes\">%s</label>"
 		       "<textarea id=\"od-notes\" name=\"notes\" rows=\"5\" maxlength=\"%d\">%s</textarea></div>\n",
 		    html_t(l, "opendata.staff.field.notes"), OPENDATA_TEXT_MAX, v->notes ? v->notes : "");
-	/* organisation */
-	struct store_rows *rows;
+	/* organisation: every one, by title */
+	json_t *list = NULL;
 	struct err e;
-	struct store_val tp[] = { sv_text(q->tenant.code) };
 	html_printf(&b, "<div class=\"field\"><label for=\"od-organization\">%s <span class=\"required\">（必須 / required）</span></label>"
 		       "<select id=\"od-organization\" name=\"organization\" required%S>",
 		    html_t(l, "opendata.staff.field.organization"),
 		    err_id && strcmp(err_id, "od-organization") == 0 ? " aria-invalid=\"true\"" : "");
-	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=1 ORDER BY title", tp, 1, &e) == 0) {
-		while (store_rows_next(rows, &e) == 1)
-			html_printf(&b, "<option value=\"%s\"%S>%s</option>", store_col_text(rows, 0),
-				    v->organization && strcmp(v->organization, store_col_text(rows, 0)) == 0 ? " selected" : "",
-				    store_col_text(rows, 1));
-		store_rows_free(rows);
+	if (opendata_orgs_list(&list, &c, 1, 1, "title", -1, 0, &e) == 0) {
+		for (size_t i = 0; i < json_array_size(list); i++) {
+			json_t *o = json_array_get(list, i);
+			html_printf(&b, "<option value=\"%s\"%S>%s</option>", js(o, "name"),
+				    v->organization && strcmp(v->organization, js(o, "name")) == 0 ? " selected" : "",
+				    js(o, "title"));
+		}
+		json_decref(list);
 	}
 	buf_puts(&b, "</select></div>\n");
 	/* licence: the built-in table (seeded for the tenant on save) */
@@ -256,12 +251,13 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	buf_puts(&b, "</select></div>\n");
 	text_field(&b, "od-tags", html_t(l, "opendata.staff.field.tags"), NULL, "text",
 		   v->tags, 4000, 0, err_id);
-	/* groups */
-	if (store_query(&rows, s, "SELECT name, title FROM opendata_orgs WHERE tenant=$1 AND is_org=0 ORDER BY title", tp, 1, &e) == 0) {
+	/* groups: every one, by title (the first OPENDATA_GROUPS_MAX shown) */
+	if (opendata_orgs_list(&list, &c, 0, 1, "title", -1, 0, &e) == 0) {
 		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", html_t(l, "opendata.staff.field.groups"));
 		int k = 0;
-		while (store_rows_next(rows, &e) == 1) {
-			const char *g = store_col_text(rows, 0);
+		for (size_t i = 0; i < json_array_size(list); i++) {
+			json_t *o = json_array_get(list, i);
+			const char *g = js(o, "name");
 			char needle[128];
 			snprintf(needle, sizeof needle, "%s,", g);
 			int on = v->groups && (strncmp(v->groups, needle, strlen(needle)) == 0 ||
@@ -269,10 +265,10 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			if (k < OPENDATA_GROUPS_MAX)
 				html_printf(&b, "<div><input type=\"checkbox\" id=\"od-group-%d\" name=\"group_%d\" value=\"%s\"%S> "
 					       "<label class=\"inline\" for=\"od-group-%d\">%s</label></div>",
-					    k, k, g, on ? " checked" : "", k, store_col_text(rows, 1));
+					    k, k, g, on ? " checked" : "", k, js(o, "title"));
 			k++;
 		}
-		store_rows_free(rows);
+		json_decref(list);
 		buf_puts(&b, "</fieldset>\n");
 	}
 	text_field(&b, "od-frequency", html_t(l, "opendata.staff.field.frequency"), NULL, "text", v->frequency, 100, 0, err_id);
@@ -465,9 +461,7 @@ int page_staff_opendata_save(struct http_req *r)
 	err_clear(&e);
 	/* the standard format a dataset conforms to is kept (set by import) */
 	char *format_id = NULL;
-	struct store_val fq[] = { sv_text(q->tenant.code), sv_text(v.name) };
-	int rc = store_query_text(&format_id, s, "SELECT COALESCE(format_id,'') FROM opendata_datasets WHERE tenant=$1 AND name=$2",
-				  fq, SV_N(fq), &e);
+	int rc = opendata_dataset_find(NULL, &format_id, s, q->tenant.code, v.name, 0, &e);
 	int exists = rc == 0;
 	if (rc && rc != ERR_NOTFOUND)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
@@ -572,13 +566,8 @@ static void upload_work(void *arg, void *pool_ctx)
 	if (opendata_formats_load(&fs, STAFF_OD_FORMATS, &e))
 		memset(&fs, 0, sizeof fs); /* no formats: checked as plain CSV */
 	err_clear(&e);
-	char *dsid = NULL, *format_id = NULL;
-	struct store_val p[] = { sv_text(j->tenant), sv_text(j->name) };
-	j->rc = store_query_text(&dsid, s, "SELECT id FROM opendata_datasets WHERE tenant=$1 AND name=$2 AND state='active'",
-				 p, SV_N(p), &e);
-	if (j->rc == 0)
-		store_query_text(&format_id, s, "SELECT COALESCE(format_id,'') FROM opendata_datasets WHERE id=$1",
-				 (struct store_val[]){ sv_text(dsid) }, 1, NULL);
+	char dsid[OPENDATA_ID_LEN + 1] = "", *format_id = NULL;
+	j->rc = opendata_dataset_find(dsid, &format_id, s, j->tenant, j->name, 1, &e);
 	struct opendata_report rep;
 	memset(&rep, 0, sizeof rep);
 	int have_rep = 0;
@@ -620,7 +609,6 @@ static void upload_work(void *arg, void *pool_ctx)
 	if (have_rep)
 		opendata_report_done(&rep);
 	opendata_formats_done(&fs);
-	free(dsid);
 	free(format_id);
 	free(j->data);
 	j->data = NULL;
