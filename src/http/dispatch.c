@@ -511,31 +511,15 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 	    http_assets_serve(http_server_assets(srv), r))
 		return;
 
-	int nroutes;
-	const struct http_route *routes = http_server_routes(srv, &nroutes);
-	const char *pn[16], *pv[16];
-	int npath = 0, path_matched = 0;
-	char allow[128] = "";
-	for (int i = 0; i < nroutes; i++) {
-		int n = 0;
-		if (!http_route_match(routes[i].pattern, r->path, r->arena, pn, pv, &n, 16))
-			continue;
-		path_matched = 1;
-		if (strcmp(routes[i].method, r->method) == 0 ||
-		    (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-			r->route = &routes[i];
-			npath = n;
-			break;
-		}
-		if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof allow) {
-			if (allow[0])
-				strcat(allow, ", ");
-			strcat(allow, routes[i].method);
-		}
+	struct http_route_found found;
+	if (http_router_find(http_server_router(srv), r->method, r->path, r->arena,
+			     &found)) {
+		http_send_error(r, ERR_NOMEM, NULL, NULL, "routing: out of memory");
+		return;
 	}
-	if (!r->route) {
-		if (path_matched) {
-			http_set_header(r, "allow", arena_strdup(r->arena, allow));
+	if (!found.route) {
+		if (found.path_matched) {
+			http_set_header(r, "allow", arena_strdup(r->arena, found.allow));
 			http_send(r, 405, "text/plain; charset=utf-8",
 				  "405 この方法は使えません / method not allowed\n", 0);
 		} else {
@@ -544,6 +528,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 		}
 		return;
 	}
+	r->route = found.route;
 	if (!(r->route->flags & HTTP_ROUTE_NO_TENANT) && hooks->prepare &&
 	    (rc = hooks->prepare(r)) != 0) {
 		if (r->status == 0)
@@ -571,7 +556,8 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 			  "\"en\":\"Send the body as application/json.\"}}}", 0);
 		return;
 	}
-	rc = gather_params(r, req, pn, pv, npath, &csrf, &bad);
+	rc = gather_params(r, req, found.names, found.values, found.nparams,
+			   &csrf, &bad);
 	if (rc) {
 		const char *en = arena_printf(r->arena,
 			"A value is missing or not valid: %s.", bad ? bad : "?");
