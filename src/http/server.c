@@ -42,6 +42,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,11 +552,16 @@ struct http_server *http_server_of(h2o_handler_t *self)
 
 struct worker_view http_worker_of(struct http_server *srv, h2o_context_t *ctx)
 {
-	for (int i = 0; i < srv->nthreads; i++)
-		if (&srv->workers[i].ctx == ctx)
-			return (struct worker_view){ srv->workers[i].thread_ctx, i,
-						     &srv->workers[i] };
-	return (struct worker_view){ NULL, -1, NULL };
+	/* every context of this server's handler is a worker's own (one
+	 * request on a 64-thread server used to look through them all) */
+	uintptr_t p = (uintptr_t)ctx - offsetof(struct worker, ctx);
+	uintptr_t first = (uintptr_t)srv->workers;
+	if (!srv->workers || p < first ||
+	    p >= first + (size_t)srv->nthreads * sizeof *srv->workers ||
+	    (p - first) % sizeof *srv->workers)
+		return (struct worker_view){ NULL, -1, NULL };
+	struct worker *w = &srv->workers[(p - first) / sizeof *srv->workers];
+	return (struct worker_view){ w->thread_ctx, w->index, w };
 }
 
 const struct http_router *http_server_router(struct http_server *srv)
