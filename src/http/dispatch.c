@@ -321,18 +321,69 @@ static const char *forwarded_client(struct http_req *r, const char *trusted)
 	return NULL;
 }
 
+/* "%08x%08x" of the thread's random prefix and its request counter,
+ * without snprintf's format parsing on every request */
+static void put_hex32(char *out, uint32_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 0xf];
+}
+
+/* the method as a constant string when it is a common one (no copy) */
+static const char *method_of(struct http_req *r, h2o_iovec_t m)
+{
+	static const char *const common[] = { "GET", "HEAD", "POST", "PUT",
+					      "DELETE", "PATCH", "OPTIONS" };
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (h2o_memis(m.base, m.len, common[i], strlen(common[i])))
+			return common[i];
+	return arena_strndup(r->arena, m.base, m.len);
+}
+
+/* the peer's address as text; the last address formatted on this thread
+ * is kept with its text (the connections of one client, or of a proxy in
+ * front, come from one address) */
+static void peer_text(char *out, const struct sockaddr_storage *ss, socklen_t sl)
+{
+	static _Thread_local int last_family;
+	static _Thread_local unsigned char last[16];
+	static _Thread_local char last_text[INET6_ADDRSTRLEN];
+	int family = sl ? ss->ss_family : 0;
+	const void *bin = family == AF_INET ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
+			: family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+			: NULL;
+	size_t blen = family == AF_INET ? 4 : 16;
+	if (!bin) {
+		strcpy(out, "-");
+		return;
+	}
+	if (family == last_family && memcmp(bin, last, blen) == 0) {
+		memcpy(out, last_text, sizeof last_text);
+		return;
+	}
+	if (!inet_ntop(family, bin, out, INET6_ADDRSTRLEN)) {
+		strcpy(out, "-");
+		return;
+	}
+	last_family = family;
+	memcpy(last, bin, blen);
+	memcpy(last_text, out, sizeof last_text);
+}
+
 static void fill_request(struct http_req *r, h2o_req_t *req,
 			 const struct http_config *cfg)
 {
 	static _Thread_local unsigned long long seq;
-	static _Thread_local unsigned prefix;
+	static _Thread_local uint32_t prefix;
 	if (!prefix) {
 		random_bytes(&prefix, sizeof prefix);
 		prefix |= 1;
 	}
-	snprintf(r->request_id, sizeof r->request_id, "%08x%08llx", prefix,
-		 ++seq & 0xffffffffULL);
-	r->method = arena_strndup(r->arena, req->method.base, req->method.len);
+	put_hex32(r->request_id, prefix);
+	put_hex32(r->request_id + 8, (uint32_t)++seq);
+	r->request_id[16] = '\0';
+	r->method = method_of(r, req->method);
 	/* host: lower case, without the port */
 	size_t hl = req->authority.len;
 	const char *hb = req->authority.base;
@@ -349,12 +400,9 @@ static void fill_request(struct http_req *r, h2o_req_t *req,
 		*c = (char)tolower((unsigned char)*c);
 	r->host = host ? host : "";
 	struct sockaddr_storage ss;
-	char addr[INET6_ADDRSTRLEN] = "-";
+	char addr[INET6_ADDRSTRLEN];
 	socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-	if (sl && ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof addr);
-	else if (sl && ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof addr);
+	peer_text(addr, &ss, sl);
 	r->remote_addr = arena_strdup(r->arena, addr);
 	r->tls = req->scheme == &H2O_URL_SCHEME_HTTPS;
 	r->secure = r->tls || (cfg->public_https_host && r->host &&
@@ -511,31 +559,15 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 	    http_assets_serve(http_server_assets(srv), r))
 		return;
 
-	int nroutes;
-	const struct http_route *routes = http_server_routes(srv, &nroutes);
-	const char *pn[16], *pv[16];
-	int npath = 0, path_matched = 0;
-	char allow[128] = "";
-	for (int i = 0; i < nroutes; i++) {
-		int n = 0;
-		if (!http_route_match(routes[i].pattern, r->path, r->arena, pn, pv, &n, 16))
-			continue;
-		path_matched = 1;
-		if (strcmp(routes[i].method, r->method) == 0 ||
-		    (strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
-			r->route = &routes[i];
-			npath = n;
-			break;
-		}
-		if (strlen(allow) + strlen(routes[i].method) + 3 < sizeof allow) {
-			if (allow[0])
-				strcat(allow, ", ");
-			strcat(allow, routes[i].method);
-		}
+	struct http_route_found found;
+	if (http_router_find(http_server_router(srv), r->method, r->path, r->arena,
+			     &found)) {
+		http_send_error(r, ERR_NOMEM, NULL, NULL, "routing: out of memory");
+		return;
 	}
-	if (!r->route) {
-		if (path_matched) {
-			http_set_header(r, "allow", arena_strdup(r->arena, allow));
+	if (!found.route) {
+		if (found.path_matched) {
+			http_set_header(r, "allow", arena_strdup(r->arena, found.allow));
 			http_send(r, 405, "text/plain; charset=utf-8",
 				  "405 この方法は使えません / method not allowed\n", 0);
 		} else {
@@ -544,6 +576,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 		}
 		return;
 	}
+	r->route = found.route;
 	if (!(r->route->flags & HTTP_ROUTE_NO_TENANT) && hooks->prepare &&
 	    (rc = hooks->prepare(r)) != 0) {
 		if (r->status == 0)
@@ -571,7 +604,8 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 			  "\"en\":\"Send the body as application/json.\"}}}", 0);
 		return;
 	}
-	rc = gather_params(r, req, pn, pv, npath, &csrf, &bad);
+	rc = gather_params(r, req, found.names, found.values, found.nparams,
+			   &csrf, &bad);
 	if (rc) {
 		const char *en = arena_printf(r->arena,
 			"A value is missing or not valid: %s.", bad ? bad : "?");

@@ -309,6 +309,40 @@ int http_status_of(int err_code);
  * names/values (arena-allocated), at most max. */
 int http_route_match(const char *pattern, const char *path, struct arena *a,
 		     const char **names, const char **values, int *n, int max);
+
+/* The router (router.c): the route table's patterns in a trie built once
+ * at start, so that finding a request's route does not depend on the
+ * table's size.  What it finds for a method and a (decoded) path: */
+#define HTTP_MAX_PATH_PARAMS 16   /* captures in one pattern; more: never matches */
+#define HTTP_ALLOW_MAX 128        /* the 405's Allow value, NUL included */
+struct http_route_found {
+	const struct http_route *route; /* NULL: none serves the method      */
+	int path_matched;     /* some pattern matched: 405 when route is NULL */
+	/* the methods of the routes that matched before the one found (all of
+	 * them when none was), table order, as many as fit */
+	char allow[HTTP_ALLOW_MAX];
+	int nparams;          /* the route's captures: name, value (arena)   */
+	const char *names[HTTP_MAX_PATH_PARAMS];
+	const char *values[HTTP_MAX_PATH_PARAMS];
+};
+struct http_router;
+/* http_router_new -- the trie of routes[0..n) (which must outlive it);
+ * 0 or ERR_NOMEM.  Read-only afterwards: shared by every thread. */
+int http_router_new(struct http_router **out, const struct http_route *routes,
+		    int n, struct err *e);
+void http_router_free(struct http_router *rt);
+/* http_router_find -- the route for method and path: of the routes whose
+ * pattern matches (http_route_match), the first in table order whose
+ * method is method (HEAD: GET routes too).  0, or ERR_NOMEM when the
+ * captures cannot be copied into a. */
+int http_router_find(const struct http_router *rt, const char *method,
+		     const char *path, struct arena *a, struct http_route_found *out);
+/* http_route_find_linear -- the same answer by trying every pattern in
+ * turn (the router before the trie): the reference the tests and fuzzing
+ * compare http_router_find with. */
+int http_route_find_linear(const struct http_route *routes, int n,
+			   const char *method, const char *path, struct arena *a,
+			   struct http_route_found *out);
 /* http_urldecode -- decode %XX and (when plus_space) '+'; rejects bad
  * escapes, NUL and invalid UTF-8.  Returns the decoded length or
  * ERR_INVALID. */

@@ -18,7 +18,7 @@ struct worker_view {
 /* server.c */
 struct http_server *http_server_of(h2o_handler_t *self);
 struct worker_view http_worker_of(struct http_server *srv, h2o_context_t *ctx);
-const struct http_route *http_server_routes(struct http_server *srv, int *n);
+const struct http_router *http_server_router(struct http_server *srv);
 const struct http_hooks *http_server_hooks(struct http_server *srv);
 const struct http_config *http_server_config(struct http_server *srv);
 void *http_server_app(struct http_server *srv);

@@ -238,9 +238,10 @@ static int csp_origin_ok(const char *o)
 void http_common_headers(struct http_req *r)
 {
 	h2o_req_t *req = H2O(r);
-	h2o_iovec_t id = h2o_strdup(&req->pool, r->request_id, strlen(r->request_id));
+	/* r lives in the request's arena, which goes with h2o's request
+	 * pool: the id needs no copy */
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"),
-			      0, id.base, id.len, 1);
+			      0, r->request_id, strlen(r->request_id), 1);
 	h2o_set_header_by_str(&req->pool, &req->res.headers,
 			      H2O_STRLIT("x-content-type-options"), 0,
 			      H2O_STRLIT("nosniff"), 1);

@@ -42,6 +42,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +99,7 @@ struct http_server {
 	struct http_config cfg;
 	const struct http_route *routes;
 	int nroutes;
+	struct http_router *router;      /* routes' trie, built once at start */
 	struct http_hooks hooks;
 	void *app;
 	h2o_globalconf_t gconf;
@@ -507,6 +510,8 @@ int http_server_new(struct http_server **out, const struct http_config *cfg,
 	pthread_cond_init(&srv->pool_cond, NULL);
 	int rc = http_route_table_check(routes, nroutes, e);
 	if (rc == 0)
+		rc = http_router_new(&srv->router, routes, nroutes, e);
+	if (rc == 0)
 		rc = resolve_listen(srv, cfg->listen ? cfg->listen : "127.0.0.1:8080", e);
 	if (rc == 0 && cfg->tls_cert)
 		rc = setup_tls(srv, e);
@@ -547,17 +552,21 @@ struct http_server *http_server_of(h2o_handler_t *self)
 
 struct worker_view http_worker_of(struct http_server *srv, h2o_context_t *ctx)
 {
-	for (int i = 0; i < srv->nthreads; i++)
-		if (&srv->workers[i].ctx == ctx)
-			return (struct worker_view){ srv->workers[i].thread_ctx, i,
-						     &srv->workers[i] };
-	return (struct worker_view){ NULL, -1, NULL };
+	/* every context of this server's handler is a worker's own (one
+	 * request on a 64-thread server used to look through them all) */
+	uintptr_t p = (uintptr_t)ctx - offsetof(struct worker, ctx);
+	uintptr_t first = (uintptr_t)srv->workers;
+	if (!srv->workers || p < first ||
+	    p >= first + (size_t)srv->nthreads * sizeof *srv->workers ||
+	    (p - first) % sizeof *srv->workers)
+		return (struct worker_view){ NULL, -1, NULL };
+	struct worker *w = &srv->workers[(p - first) / sizeof *srv->workers];
+	return (struct worker_view){ w->thread_ctx, w->index, w };
 }
 
-const struct http_route *http_server_routes(struct http_server *srv, int *n)
+const struct http_router *http_server_router(struct http_server *srv)
 {
-	*n = srv->nroutes;
-	return srv->routes;
+	return srv->router;
 }
 
 const struct http_hooks *http_server_hooks(struct http_server *srv)
@@ -696,6 +705,7 @@ void http_server_free(struct http_server *srv)
 	if (srv->ssl_ctx)
 		SSL_CTX_free(srv->ssl_ctx);
 	http_assets_free(srv->assets);
+	http_router_free(srv->router);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->cond);
 	free(srv);
