@@ -330,12 +330,37 @@ static int app_prepare(struct http_req *r)
 	q->lang = pick_lang(r);
 	struct store *s = app_store(r);
 	struct err e;
+	/* the worker's recent answer for this host or prefix (app.h) */
+	struct app_thread *t = r->thread_ctx;
+	const char *what = r->tenant_prefix ? r->tenant_prefix : r->host;
+	char key[APP_TENANT_KEY_MAX + 2] = "";
+	int64_t now = mono_ms();
+	if (what && strlen(what) <= APP_TENANT_KEY_MAX) {
+		key[0] = r->tenant_prefix ? 'p' : 'h';
+		memcpy(key + 1, what, strlen(what) + 1);
+		for (int i = 0; i < APP_TENANT_SLOTS; i++) {
+			struct app_tenant_slot *c = &t->tenants[i];
+			if (c->at_ms && now - c->at_ms < APP_TENANT_CACHE_MS &&
+			    strcmp(c->key, key) == 0) {
+				q->tenant = c->tenant;
+				q->has_tenant = 1;
+				return 0;
+			}
+		}
+	}
 	int rc = r->tenant_prefix ? tenant_by_prefix(&q->tenant, s, r->tenant_prefix, &e)
 				  : tenant_by_host(&q->tenant, s, r->host, &e);
 	if (rc == ERR_NOTFOUND && a->cfg.default_tenant && !r->tenant_prefix)
 		rc = tenant_get(&q->tenant, s, a->cfg.default_tenant, &e);
 	if (rc == 0) {
 		q->has_tenant = 1;
+		if (key[0]) {
+			struct app_tenant_slot *c = &t->tenants[t->tenants_next];
+			t->tenants_next = (t->tenants_next + 1) % APP_TENANT_SLOTS;
+			memcpy(c->key, key, sizeof c->key);
+			c->tenant = q->tenant;
+			c->at_ms = now > 0 ? now : 1;
+		}
 		return 0;
 	}
 	if (rc == ERR_NOTFOUND)

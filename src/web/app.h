@@ -75,12 +75,28 @@ struct app {
 
 
 
+/* A worker keeps the municipality it resolved for a host (or a /t/<prefix>)
+ * for APP_TENANT_CACHE_MS: the lookup was two database reads on every
+ * request, most of a cached page's cost (docs/performance.md).  Only
+ * successes are kept, so a municipality added now is found at once; a
+ * changed name or host shows within the interval. */
+#define APP_TENANT_SLOTS 8
+#define APP_TENANT_KEY_MAX 255
+#define APP_TENANT_CACHE_MS 1000
+
 /* per worker thread */
 struct app_thread {
 	struct app *app;
 	struct store *store;
 	int index;
 	struct app_page_cache *cache;   /* rendered public pages (page_public.c) */
+	/* the municipalities this worker resolved lately (app.c: app_prepare) */
+	struct app_tenant_slot {
+		char key[APP_TENANT_KEY_MAX + 2]; /* 'h' or 'p', then host or prefix */
+		struct tenant tenant;
+		int64_t at_ms;                    /* mono_ms() when resolved; 0: empty */
+	} tenants[APP_TENANT_SLOTS];
+	int tenants_next;
 	/* --- search (app.c) --- */
 	struct search *search;          /* this worker's full-text index handle, NULL if it could not open */
 };
