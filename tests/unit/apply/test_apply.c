@@ -160,8 +160,10 @@ static int setup(void)
 		printf("# auth config: %s\n", e.detail);
 		return -1;
 	}
-	if (auth_staff_add(&STAFF_ID, S, &cfg, T1, "apply-tester", "試験 職員",
-			   "correct horse battery staple 42", NULL, 0, NOW, NULL, &e)) {
+	struct auth_staff_new st = { .tenant = T1, .login = "apply-tester",
+				     .display_name = "試験 職員",
+				     .password = "correct horse battery staple 42" };
+	if (auth_staff_add(&STAFF_ID, S, &cfg, &st, NOW, NULL, &e)) {
 		printf("# staff: %s\n", e.detail);
 		return -1;
 	}

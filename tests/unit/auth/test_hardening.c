@@ -74,8 +74,9 @@ static int64_t add_staff(struct store *s, const char *tenant, const char *login,
 	struct err e;
 	int64_t id = 0;
 	const char *roles[1] = { role };
-	if (auth_staff_add(&id, s, &cfg, tenant, login, "試験 花子", pw, roles,
-			   role ? 1 : 0, T0, NULL, &e)) {
+	struct auth_staff_new st = { .tenant = tenant, .login = login, .display_name = "試験 花子",
+				     .password = pw, .roles = roles, .nroles = role ? 1 : 0 };
+	if (auth_staff_add(&id, s, &cfg, &st, T0, NULL, &e)) {
 		printf("# add_staff: %s\n", e.detail);
 		return 0;
 	}
@@ -210,17 +211,20 @@ static void test_who_may_give_a_role(void)
 	int64_t id = 0;
 	const char *admin_role[1] = { "admin" }, *viewer_role[1] = { "viewer" };
 	struct auth_events ev = { 0 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, "minted", "作成 不可", pw, admin_role, 1,
-				   T0, &ev, &e), ERR_DENIED);
+	struct auth_staff_new minted = { .login = "minted", .display_name = "作成 不可",
+					 .password = pw, .roles = admin_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &minted, T0, &ev, &e), ERR_DENIED);
 	T_EQ_INT(ev.n, 0);
 	T_EQ_INT(id, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "minted", &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, "new-viewer", "閲覧 新", pw, viewer_role, 1,
-				   T0, &ev, &e), 0);
+	struct auth_staff_new new_viewer = { .login = "new-viewer", .display_name = "閲覧 新",
+					     .password = pw, .roles = viewer_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &new_viewer, T0, &ev, &e), 0);
 	T_CHECK(id > 0);
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, "new-admin", "管理 新", pw, admin_role, 1,
-				   T0, &ev, &e), 0);
+	struct auth_staff_new new_admin = { .login = "new-admin", .display_name = "管理 新",
+					    .password = pw, .roles = admin_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, &new_admin, T0, &ev, &e), 0);
 	/* granting: the same rule */
 	ev.n = 0;
 	T_EQ_INT(auth_staff_role_grant_by(s, &hr, target, "admin", &ev, &e), ERR_DENIED);
@@ -483,8 +487,9 @@ static void test_event_object(void)
 	struct auth_events evs = { 0 };
 	int64_t id = 0;
 	const char *roles[1] = { "auditor" };
-	T_EQ_INT(auth_staff_add(&id, s, &cfg, T1, "kansa", "監査 一郎", "mizu-no-oto 1357", roles, 1,
-				T0, &evs, &e), 0);
+	struct auth_staff_new kansa = { .tenant = T1, .login = "kansa", .display_name = "監査 一郎",
+					.password = "mizu-no-oto 1357", .roles = roles, .nroles = 1 };
+	T_EQ_INT(auth_staff_add(&id, s, &cfg, &kansa, T0, &evs, &e), 0);
 	T_EQ_INT(evs.n, 2);
 	auth_event_object(obj, sizeof obj, &evs.ev[1]);
 	char want[64];
