@@ -486,22 +486,33 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 /* auth_totp_replace_confirm -- replace the second factor of an account
  * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
  * the pending secret (auth_totp_enrol_begin) becomes the account's once
- * new_code is valid for it AND the user re-authenticates with the
- * password and a code of the current factor (a TOTP code, its step spent,
- * or a recovery code, spent).  ERR_AUTH with out->outcome BAD_CODE (new
- * code wrong: not counted), BAD_CREDENTIALS (password or current code
- * wrong: counted towards the lockout, out->locked_now) or LOCKED.  On
- * success: 10 new recovery codes, totp_changed_at = now, failures
- * cleared, every other session of the account ended, this session
- * replaced (new token in out->token); events totp.replaced (value 1 when
- * a recovery code was used), recovery.regenerated, sessions.killed.
+ * in->new_code is valid for it AND the user re-authenticates with
+ * in->password and in->current_code, a code of the current factor (a
+ * TOTP code, its step spent, or a recovery code, spent).  ERR_AUTH with
+ * out->outcome BAD_CODE (new code wrong: not counted), BAD_CREDENTIALS
+ * (password or current code wrong: counted towards the lockout,
+ * out->locked_now) or LOCKED.  On success: 10 new recovery codes,
+ * totp_changed_at = now, failures cleared, every other session of the
+ * account ended, this session replaced (new token in out->token); events
+ * totp.replaced (value 1 when a recovery code was used),
+ * recovery.regenerated, sessions.killed.
  * Argon2id runs here: call it off the event loop. */
+struct auth_totp_replace_in {
+	/* what the user typed, the caller's strings, read during the call
+	 * only (wipe them after); NULL counts as "" (wrong) */
+	const char *password;              /* the account's password         */
+	const char *current_code;          /* a 6-digit TOTP code of the
+					      current factor (spaces between
+					      digit groups allowed) or a
+					      recovery code, 32 bytes at most */
+	const char *new_code;              /* a 6-digit code of the pending
+					      secret                         */
+};
 int auth_totp_replace_confirm(struct auth_login *out,
 			      struct auth_recovery_codes *codes,
 			      struct store *s, const struct auth_config *c,
 			      const struct auth_session *ses,
-			      const char *password, const char *current_code,
-			      const char *new_code, int64_t now,
+			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e);
 /* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */
 int auth_recovery_codes_regenerate(struct auth_recovery_codes *codes,

@@ -66,15 +66,26 @@ int auth_fail_source(struct store *s, const char *tenant, const char *source,
 		     int64_t now, struct err *e);
 int auth_source_throttled(struct store *s, const struct auth_config *c,
 			  const char *source, int64_t now, struct err *e);
+/* The second factor a staff member gives, for auth_second_factor_use. */
+struct auth_second_factor_in {
+	int64_t staff_id;
+	const unsigned char *sealed;       /* the account's TOTP secret as
+					      stored (auth_seal)             */
+	size_t sealed_len;                 /* AUTH_SEALED_LEN                */
+	const char *code;                  /* as typed: 6 digits (spaces
+					      between groups allowed) or a
+					      recovery code; NULL: none      */
+};
 /* The second factor of a staff member: a 6-digit TOTP code of the sealed
  * secret (its step spent: totp_last_step grows) or an unused recovery code
  * (spent).  1 accepted, 0 not (*bad: BAD_CODE or CODE_REUSED), < 0 error.
+ * Sets out->used_recovery_code (1: a recovery code was spent) and, when a
+ * recovery code was tried, out->recovery_codes_left; nothing else of out.
  * Counts nothing: the caller counts the failure. */
-int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
-			   int *recovery_left, struct store *s,
-			   const struct auth_config *c, int64_t staff_id,
-			   const unsigned char *sealed, size_t sealed_len,
-			   const char *code, int64_t now, struct err *e);
+int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
+			   struct store *s, const struct auth_config *c,
+			   const struct auth_second_factor_in *in, int64_t now,
+			   struct err *e);
 /* failed_count and locked_until back to 0: only after a full login */
 int auth_reset_failures(struct store *s, enum auth_kind kind, int64_t id,
 			struct err *e);

@@ -366,19 +366,20 @@ static int as_totp(char digits[AUTH_TOTP_DIGITS + 1], const char *code)
 	return n == AUTH_TOTP_DIGITS;
 }
 
-int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
-			   int *recovery_left, struct store *s,
-			   const struct auth_config *c, int64_t staff_id,
-			   const unsigned char *sealed, size_t sealed_len,
-			   const char *code, int64_t now, struct err *e)
+int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
+			   struct store *s, const struct auth_config *c,
+			   const struct auth_second_factor_in *in, int64_t now,
+			   struct err *e)
 {
+	const char *code = in->code;
+	int64_t staff_id = in->staff_id;
 	*bad = AUTH_OUT_BAD_CODE;
-	*used_recovery = 0;
+	out->used_recovery_code = 0;
 	int ok = 0, rc;
 	char digits[AUTH_TOTP_DIGITS + 1];
 	if (code && as_totp(digits, code)) {
 		unsigned char secret[AUTH_TOTP_SECRET_LEN];
-		rc = auth_unseal(secret, c, sealed, sealed_len, e);
+		rc = auth_unseal(secret, c, in->sealed, in->sealed_len, e);
 		if (rc)
 			return rc;
 		int64_t step = 0;
@@ -398,11 +399,11 @@ int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
 			}
 		}
 	} else if (code) {
-		rc = auth_recovery_use(recovery_left, s, staff_id, code, now, e);
+		rc = auth_recovery_use(&out->recovery_codes_left, s, staff_id, code, now, e);
 		if (rc < 0)
 			return rc;
 		ok = rc == 1;
-		*used_recovery = ok;
+		out->used_recovery_code = ok;
 	}
 	return ok;
 }
@@ -486,10 +487,12 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 		return fail(out, AUTH_OUT_BAD_CODE, e, "no TOTP secret");
 	}
 	enum auth_outcome bad = AUTH_OUT_BAD_CODE;
-	int ok = auth_second_factor_use(&bad, &out->used_recovery_code,
-					&out->recovery_codes_left, s, c,
-					pending->account_id, sealed, sealed_len,
-					code, now, e);
+	int ok = auth_second_factor_use(&bad, out, s, c,
+					&(struct auth_second_factor_in){
+						.staff_id = pending->account_id,
+						.sealed = sealed, .sealed_len = sealed_len,
+						.code = code },
+					now, e);
 	if (ok < 0)
 		return ok;
 	if (!ok) {

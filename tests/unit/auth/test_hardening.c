@@ -380,31 +380,36 @@ static void test_replace_second_factor(void)
 	/* the session alone is not enough any more */
 	T_EQ_INT(auth_totp_enrol_confirm(&lg, &newcodes, s, &cfg, &a, newcode, t, &ev, &e),
 		 ERR_DENIED);
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, "", "", newcode, t, &ev, &e),
-		 ERR_AUTH);
+	struct auth_totp_replace_in rin = { .password = "", .current_code = "",
+					    .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 	/* a wrong password with the right current code; the right password
 	 * with a wrong code: refused, counted, the current code not spent */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, "sora-no-iro 0000", cur,
-					   newcode, t, &ev, &e), ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = "sora-no-iro 0000", .current_code = cur,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, wrong, newcode, t,
-					   &ev, &e), ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = wrong,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(ev.n, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_EQ_INT(st.totp_changed_at, 0);
 	/* a wrong new code: not counted */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, cur, wrong, t, &ev, &e),
-		 ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+					     .new_code = wrong };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_CHECK(strstr(e.detail, pw) == NULL && strstr(e.detail, cur) == NULL);
 	/* password and the current TOTP code: replaced */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, cur, newcode, t, &ev, &e),
-		 0);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
 	T_EQ_INT(lg.used_recovery_code, 0);
 	T_EQ_INT(ev.n, 3);
@@ -431,8 +436,9 @@ static void test_replace_second_factor(void)
 	T_REQUIRE(begin(third, s, &x, t) == 0);
 	totp_at(newcode, third, t);
 	ev.n = 0;
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, pw, newcodes.code[4], newcode, t,
-					   &ev, &e), 0);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = newcodes.code[4],
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, &rin, t, &ev, &e), 0);
 	T_EQ_INT(lg.used_recovery_code, 1);
 	T_EQ_INT(ev.ev[0].value, 1);
 	T_EQ_INT(count(s, "SELECT count(*) FROM recovery_codes WHERE staff_id = $1 AND used_at = 0",
