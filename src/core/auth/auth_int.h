@@ -52,10 +52,22 @@ int auth_unseal(unsigned char secret[AUTH_TOTP_SECRET_LEN],
 		struct err *e);
 
 /* Sessions (session.c). */
+/* A session to create: whose, and how far its login got.  Its timeouts
+ * come from the config: pending_secs for AUTH_STAGE_TOTP, else the idle
+ * and absolute timeouts of the kind. */
+struct auth_session_new {
+	const char *tenant;                /* 6 digits (not checked here)    */
+	enum auth_kind kind;
+	int64_t account_id;                /* staff or resident id           */
+	enum auth_stage stage;
+	int mfa_ok;                        /* 1: a second factor was given   */
+};
+/* auth_session_create -- a new session row; its token into out->token
+ * (only its hash is stored; wiped on error), out->session_id, stage, kind
+ * and account_id set; nothing else of out is touched. */
 int auth_session_create(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			enum auth_kind kind, int64_t account_id,
-			enum auth_stage stage, int mfa_ok, int64_t now,
+			const struct auth_config *c,
+			const struct auth_session_new *in, int64_t now,
 			struct err *e);
 
 /* Throttling and failure counting (login.c). */

@@ -312,8 +312,11 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 		if (rc)
 			return rc;
 	}
-	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF, a.id, stage,
-				 0, now, e);
+	rc = auth_session_create(out, s, c,
+				 &(struct auth_session_new){ .tenant = tenant,
+							     .kind = AUTH_KIND_STAFF,
+							     .account_id = a.id, .stage = stage },
+				 now, e);
 	if (rc)
 		out->outcome = AUTH_OUT_NONE;
 	return rc;
@@ -344,8 +347,12 @@ int auth_resident_login(struct auth_login *out, struct store *s,
 		if (rc)
 			return rc;
 	}
-	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_RESIDENT, a.id,
-				 AUTH_STAGE_FULL, 0, now, e);
+	rc = auth_session_create(out, s, c,
+				 &(struct auth_session_new){ .tenant = tenant,
+							     .kind = AUTH_KIND_RESIDENT,
+							     .account_id = a.id,
+							     .stage = AUTH_STAGE_FULL },
+				 now, e);
 	if (rc)
 		out->outcome = AUTH_OUT_NONE;
 	return rc;
@@ -424,8 +431,13 @@ static int upgrade_session(struct auth_login *out, struct store *s,
 	if (rc > 0)
 		rc = auth_reset_failures(s, AUTH_KIND_STAFF, staff_id, e);
 	if (rc == 0)
-		rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF,
-					 staff_id, AUTH_STAGE_FULL, 1, now, e);
+		rc = auth_session_create(out, s, c,
+					 &(struct auth_session_new){ .tenant = tenant,
+								     .kind = AUTH_KIND_STAFF,
+								     .account_id = staff_id,
+								     .stage = AUTH_STAGE_FULL,
+								     .mfa_ok = 1 },
+					 now, e);
 	return auth_tx_end(own, rc, s, e);
 }
 

@@ -314,8 +314,13 @@ static int full_session_instead(struct auth_login *out, struct store *s,
 		return err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
 	if (rc < 0)
 		return rc;
-	return auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
-				   ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+	return auth_session_create(out, s, c,
+				   &(struct auth_session_new){ .tenant = ses->tenant,
+							       .kind = AUTH_KIND_STAFF,
+							       .account_id = ses->account_id,
+							       .stage = AUTH_STAGE_FULL,
+							       .mfa_ok = 1 },
+				   now, e);
 }
 
 /* an installation rolled back: nothing it made may leave */
