@@ -167,12 +167,24 @@ int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
 /* apply_receipt_digit -- the check digit of the 17 digits d (Luhn). */
 int apply_receipt_digit(const char *digits17);
 
-/* apply_event_add -- append a history row, in the caller's transaction. */
+/* A row of a submission's history (apply_events), as apply_history
+ * reads it back (struct apply_history_item).  The strings are the
+ * caller's, copied into the row. */
+struct apply_event_new {
+	int64_t submission_id;
+	const char *kind;            /* "submitted", "resubmitted", "transition",
+					"assign", "comment", "withdrawn" (at most
+					15 bytes: apply_history_item.kind)  */
+	const char *from, *to;       /* states; NULL is ""                 */
+	const char *text;            /* the note or comment (the assignee's
+					id for "assign"); NULL or "": none  */
+	int internal;                /* 1: staff only, never shown to the
+					resident                            */
+};
+/* apply_event_add -- append a history row of who's tenant, acted by who,
+ * at now, in the caller's transaction. */
 int apply_event_add(struct store *s, const struct apply_actor *who,
-		    int64_t submission_id, const char *tenant,
-		    const char *kind, const char *from, const char *to,
-		    const char *text, int internal, int64_t now,
-		    struct err *e);
+		    const struct apply_event_new *in, int64_t now, struct err *e);
 
 /* apply_group_write -- run fn in a write transaction shared with the
  * other threads of this process writing to the same database (group

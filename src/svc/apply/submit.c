@@ -518,8 +518,11 @@ int apply_write(struct apply_submission *out, struct arena *a,
 					  " $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id",
 					  v, SV_N(v), e)))
 			goto out;
-		if ((rc = apply_event_add(s, who, id, who->tenant, "submitted", "", "received",
-					  NULL, 0, now, e)))
+		if ((rc = apply_event_add(s, who,
+					  &(struct apply_event_new){ .submission_id = id,
+								     .kind = "submitted",
+								     .to = "received" },
+					  now, e)))
 			goto out;
 		out->revision = 1;
 		out->submitted_at = now;
@@ -554,8 +557,12 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);
 		if (rc < 0)
 			goto out;
-		if ((rc = apply_event_add(s, who, id, who->tenant, "resubmitted", "returned",
-					  "received", NULL, 0, now, e)))
+		if ((rc = apply_event_add(s, who,
+					  &(struct apply_event_new){ .submission_id = id,
+								     .kind = "resubmitted",
+								     .from = "returned",
+								     .to = "received" },
+					  now, e)))
 			goto out;
 		snprintf(out->receipt, sizeof out->receipt, "%s", cur.receipt);
 		out->revision = cur.revision + 1;
@@ -857,8 +864,10 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 		rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);
 	if (rc < 0)
 		goto fail;
-	if ((rc = apply_event_add(s, who, id, who->tenant, "withdrawn", cur.status, "withdrawn",
-				  NULL, 0, now, e)))
+	if ((rc = apply_event_add(s, who,
+				  &(struct apply_event_new){ .submission_id = id, .kind = "withdrawn",
+							     .from = cur.status, .to = "withdrawn" },
+				  now, e)))
 		goto fail;
 	/* a correction under way is moot now */
 	struct store_val dv[] = { sv_int(id), sv_text(who->tenant) };
