@@ -79,12 +79,26 @@ struct apply_draft_row {
 int apply_draft_load(struct apply_draft_row *out, struct arena *a,
 		     struct store *s, const struct apply_actor *who,
 		     int64_t id, struct err *e);
-/* apply_draft_insert -- in the caller's transaction. */
+/* A draft to insert (apply_draft_insert).  Nothing is taken over: the
+ * JSON is serialised into the row. */
+struct apply_draft_new {
+	const char *procedure;       /* its id, not checked here           */
+	int version;                 /* the version the draft keeps        */
+	const json_t *answers;       /* NULL: {}; at most APPLY_ANSWERS_MAX
+					bytes as JSON text (ERR_LIMIT)      */
+	const json_t *sources;       /* field id -> source; NULL: none;
+					the same limit                      */
+	int64_t bundle_id;           /* 0: not part of a bundle            */
+	int64_t submission_id;       /* the returned submission this draft
+					corrects, 0: a new application      */
+};
+/* apply_draft_insert -- a new draft owned by who, in the caller's
+ * transaction; *id gets it.  ERR_LIMIT past APPLY_MAX_DRAFTS open
+ * drafts of the owner. */
 int apply_draft_insert(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       int version, const json_t *answers,
-		       const json_t *sources, int64_t bundle_id,
-		       int64_t submission_id, int64_t now, struct err *e);
+		       const struct apply_actor *who,
+		       const struct apply_draft_new *in, int64_t now,
+		       struct err *e);
 
 /* Submissions: the columns every loader selects, in this order. */
 #define APPLY_SUB_COLS \

@@ -128,8 +128,12 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 				json_object_set(src, key, sv);
 		}
 		int64_t did;
-		rc = apply_draft_insert(&did, s, who, procedures[i], versions[i], ans, src,
-					*bundle_id, 0, now, e);
+		rc = apply_draft_insert(&did, s, who,
+					&(struct apply_draft_new){ .procedure = procedures[i],
+								   .version = versions[i],
+								   .answers = ans, .sources = src,
+								   .bundle_id = *bundle_id },
+					now, e);
 	}
 	if ((rc = apply_tx_end(own, rc, s, e)))
 		*bundle_id = 0;

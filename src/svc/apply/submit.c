@@ -923,8 +923,14 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	}
 	if (rc != ERR_NOTFOUND)
 		goto fail;
-	if ((rc = apply_draft_insert(draft_id, s, who, cur.procedure, cur.version, cur.answers,
-				     cur.sources, cur.bundle_id, id, now, e)))
+	if ((rc = apply_draft_insert(draft_id, s, who,
+				     &(struct apply_draft_new){ .procedure = cur.procedure,
+								.version = cur.version,
+								.answers = cur.answers,
+								.sources = cur.sources,
+								.bundle_id = cur.bundle_id,
+								.submission_id = id },
+				     now, e)))
 		goto fail;
 	rc = apply_tx_end(own, 0, s, e);
 	goto out;
