@@ -518,17 +518,31 @@ int apply_counts(struct apply_count **out, int *n, struct arena *a,
 /* ------------------------------------------------------------------ */
 /* Life-event bundles (bundle.c).                                      */
 
-/* apply_bundle_create -- record an interview for a life event ("move_in",
- * "birth", "death", ...): the procedures chosen (each published and
- * listing the event: ERR_INVALID otherwise) get one draft each, sharing
- * the answers in `shared` (field ids common to several procedures get
- * the same value).  *bundle_id gets the bundle; the drafts list the
- * bundle. */
+/* A life-event interview's outcome to record (apply_bundle_create).
+ * Nothing is taken over: the caller keeps its strings and JSON. */
+struct apply_bundle_new {
+	const char *event;           /* "move_in", "birth", "death", ...:
+					[a-z][a-z0-9_]*, at most 64 bytes   */
+	const char *const *procedures; /* the procedure ids chosen, each
+					once, in the order they are shown
+					and submitted                       */
+	int nprocedures;             /* 1..32                              */
+	const json_t *shared;        /* the interview's answers (an object,
+					or NULL): each draft gets those of
+					its own top-level fields            */
+	const json_t *sources;       /* field id -> source of a shared
+					answer ("juki" ...), or NULL        */
+};
+/* apply_bundle_create -- record an interview for a life event: the
+ * procedures chosen (each published and listing the event: ERR_INVALID
+ * otherwise; ERR_LIMIT past 32) get one draft each, sharing the answers
+ * in in->shared (field ids common to several procedures get the same
+ * value; a "juki" source only where the procedure's own field takes the
+ * registry).  *bundle_id gets the bundle; the drafts list the bundle. */
 int apply_bundle_create(int64_t *bundle_id, struct store *s,
-			const struct apply_actor *who, const char *event,
-			const char *const *procedures, int nprocedures,
-			const json_t *shared, const json_t *sources,
-			int64_t now, struct err *e);
+			const struct apply_actor *who,
+			const struct apply_bundle_new *in, int64_t now,
+			struct err *e);
 /* apply_bundle_canonical -- what a resident signs for a whole bundle
  * (one signature, one PIN entry, for every application in it): the
  * RFC 8785 form of

@@ -30,11 +30,14 @@ static int valid_event(const char *ev)
 }
 
 int apply_bundle_create(int64_t *bundle_id, struct store *s,
-			const struct apply_actor *who, const char *event,
-			const char *const *procedures, int nprocedures,
-			const json_t *shared, const json_t *sources,
-			int64_t now, struct err *e)
+			const struct apply_actor *who,
+			const struct apply_bundle_new *in, int64_t now,
+			struct err *e)
 {
+	const char *event = in->event;
+	const char *const *procedures = in->procedures;
+	int nprocedures = in->nprocedures;
+	const json_t *shared = in->shared, *sources = in->sources;
 	*bundle_id = 0;
 	int kind;
 	int64_t oid;

@@ -1030,11 +1030,14 @@ static void test_bundle(void)
 	int64_t bid = 0;
 	/* gairotou-koshou lists no life event */
 	const char *bad[] = { "inu-touroku", "gairotou-koshou" };
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", bad, 2, shared, NULL, NOW, &e),
-		 ERR_INVALID);
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "birth", procs, 2, shared, NULL, NOW, &e),
-		 ERR_INVALID);
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	struct apply_bundle_new bn = { .event = "move_in", .procedures = bad, .nprocedures = 2,
+				       .shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), ERR_INVALID);
+	bn = (struct apply_bundle_new){ .event = "birth", .procedures = procs, .nprocedures = 2,
+					.shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), ERR_INVALID);
+	bn.event = "move_in";
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), 0);
 	json_decref(shared);
 	T_REQUIRE(bid > 0);
 	struct arena *a = arena_new(0);
@@ -1065,7 +1068,9 @@ static void test_bundle(void)
 		json_t *sh = bundle_shared(), *src = json_object();
 		json_object_set_new(src, "applicant_name", json_string("juki"));
 		int64_t bid2 = 0;
-		T_EQ_INT(apply_bundle_create(&bid2, S, &a2, "move_in", procs, 2, sh, src, NOW, &e), 0);
+		struct apply_bundle_new bn2 = { .event = "move_in", .procedures = procs,
+						.nprocedures = 2, .shared = sh, .sources = src };
+		T_EQ_INT(apply_bundle_create(&bid2, S, &a2, &bn2, NOW, &e), 0);
 		json_decref(sh);
 		json_decref(src);
 		struct apply_draft *d2;
@@ -1130,7 +1135,9 @@ static void test_bundle_signed(void)
 	json_t *shared = bundle_shared();
 	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
 	int64_t bid = 0;
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	struct apply_bundle_new bn = { .event = "move_in", .procedures = procs, .nprocedures = 2,
+				       .shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), 0);
 	json_decref(shared);
 	T_REQUIRE(bid > 0);
 	struct arena *a = arena_new(0);
@@ -2211,7 +2218,9 @@ static int once_submit(int how, const struct apply_actor *who, const json_t *ans
 	}
 	default: { /* a life-event bundle */
 		const char *procs[] = { "once-only" };
-		if ((rc = apply_bundle_create(&id, S, who, "move_in", procs, 1, answers, NULL, NOW, e)))
+		struct apply_bundle_new bn = { .event = "move_in", .procedures = procs,
+					       .nprocedures = 1, .shared = answers };
+		if ((rc = apply_bundle_create(&id, S, who, &bn, NOW, e)))
 			return rc;
 		struct apply_submission *subs;
 		int n = 0;

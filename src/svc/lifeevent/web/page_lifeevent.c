@@ -606,7 +606,11 @@ int page_life_event_start(struct http_req *r)
 	if ((rc = merge_prefill(&answers, &sources, r, &ch, juki, &e)))
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	int64_t bid;
-	rc = apply_bundle_create(&bid, app_store(r), &who, le->id, ch.codes, ch.n, answers, sources,
+	rc = apply_bundle_create(&bid, app_store(r), &who,
+				 &(struct apply_bundle_new){ .event = le->id,
+							     .procedures = ch.codes,
+							     .nprocedures = ch.n,
+							     .shared = answers, .sources = sources },
 				 app_now(), &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
