@@ -155,14 +155,25 @@ int apply_limits_check(struct store *s, const struct apply_actor *who,
 #define APPLY_QUOTA_DETAIL "apply: attachment quota"
 #define APPLY_RATE_DETAIL "apply: upload rate"
 
+/* What apply_prepare prepares: a draft of the actor's, and how it is to
+ * be submitted. */
+struct apply_prep_in {
+	int64_t draft_id;
+	const struct apply_signature *sig; /* verified by the caller, kept
+					   in p->sig (must outlive p); NULL:
+					   unsigned (ERR_AUTH when the
+					   procedure requires a signature) */
+	int operator_sources;        /* apply_submit_opts.operator_sources:
+					the draft's sources are recorded, not
+					checked against the registry        */
+};
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
  * when it does not validate), the registry check included (sources not
- * checked with operator_sources). */
+ * checked with in->operator_sources). */
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
-		  const struct apply_actor *who, int64_t draft_id,
-		  const struct apply_signature *sig, int operator_sources, int64_t now,
-		  struct err *e);
+		  const struct apply_actor *who, const struct apply_prep_in *in,
+		  int64_t now, struct err *e);
 /* apply_write -- inside the caller's transaction: number, insert (or
  * resubmit), events, file links, duplicate flag, delete the draft; out
  * gets the stored submission (without re-reading). */

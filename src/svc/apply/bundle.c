@@ -233,7 +233,8 @@ static int bundle_prepare(struct apply_prep **out, int *nd_out, char event[EVENT
 		return err_set(e, ERR_NOMEM, "bundle: arena full");
 	for (int i = 0; i < nd; i++) {
 		struct forms_result ri;
-		rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], sig, 0, now, e);
+		rc = apply_prepare(&preps[i], &ri, a, s, who,
+				   &(struct apply_prep_in){ .draft_id = ids[i], .sig = sig }, now, e);
 		if (rc == ERR_AUTH && for_manifest)
 			rc = 0;
 		if (rc) {
