@@ -152,8 +152,12 @@ int cli_demo(int argc, char **argv)
 		int64_t id;
 		struct auth_events ev = { 0 };
 		const char *role = demo_staff[i].role;
-		rc = auth_staff_add(&id, s, &ac, DEMO_CODE, demo_staff[i].login,
-				    demo_staff[i].name, demo_staff[i].password, &role, 1,
+		rc = auth_staff_add(&id, s, &ac,
+				    &(struct auth_staff_new){ .tenant = DEMO_CODE,
+							      .login = demo_staff[i].login,
+							      .display_name = demo_staff[i].name,
+							      .password = demo_staff[i].password,
+							      .roles = &role, .nroles = 1 },
 				    app_now(), &ev, &e);
 		if (rc) {
 			auth_config_done(&ac);

@@ -296,8 +296,14 @@ static int cmd_add(int argc, char **argv)
 		if (r == 0)
 			r = auth_tenant_seed(s, tenant, &ev, &e);
 		if (r == 0)
-			r = auth_staff_add(&id, s, &ac, tenant, login, name, password,
-					   roles, nroles, now_ms() / 1000, &ev, &e);
+			r = auth_staff_add(&id, s, &ac,
+					   &(struct auth_staff_new){ .tenant = tenant,
+								     .login = login,
+								     .display_name = name,
+								     .password = password,
+								     .roles = roles,
+								     .nroles = nroles },
+					   now_ms() / 1000, &ev, &e);
 		if (r == 0)
 			r = audit_events(s, &ev, tenant, &e);
 		if (r == 0)

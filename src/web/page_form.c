@@ -1229,20 +1229,18 @@ static int in_list(const char *list, const char *id)
 }
 
 int form_parse_page(json_t **out, struct form_action *act, struct arena *a,
-		    const struct forms_def *d, int page,
-		    const json_t *previous, const json_t *sources,
-		    const char *const *names, const char *const *values, int n,
-		    const struct form_upload *uploads, int nuploads,
-		    struct err *e)
+		    const struct form_page_in *in, struct err *e)
 {
+	const struct forms_def *d = in->d;
+	int page = in->page;
 	*out = NULL;
 	memset(act, 0, sizeof *act);
 	if (page < 0 || page >= d->npages)
 		return err_set(e, ERR_INVALID, "page %d out of range", page);
-	if (n > FORM_MAX_PAIRS)
+	if (in->npairs > FORM_MAX_PAIRS)
 		return err_set(e, ERR_LIMIT, "more than %d form pairs", FORM_MAX_PAIRS);
-	struct pctx p = { .a = a, .names = names, .values = values, .n = n,
-			  .uploads = uploads, .nuploads = nuploads, .act = act, .e = e };
+	struct pctx p = { .a = a, .names = in->names, .values = in->values, .n = in->npairs,
+			  .uploads = in->uploads, .nuploads = in->nuploads, .act = act, .e = e };
 	const char *ac = pair(&p, "_action");
 	if (ac) {
 		if (strcmp(ac, "save") == 0)
@@ -1259,14 +1257,15 @@ int form_parse_page(json_t **out, struct form_action *act, struct arena *a,
 			return err_set(e, ERR_INVALID, "unknown form action");
 		}
 	}
-	json_t *o = json_is_object(previous) ? json_deep_copy(previous) : json_object();
+	json_t *o = json_is_object(in->previous) ? json_deep_copy(in->previous)
+						 : json_object();
 	if (!o || arena_cleanup_add(a, release_json, o)) {
 		json_decref(o);
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	const char *shown = pair(&p, "_shown");
 	const struct forms_page *pg = &d->pages[page];
-	struct form_view rv = { .d = d, .sources = sources };
+	struct form_view rv = { .d = d, .sources = in->sources };
 	for (int i = 0; i < pg->nfields; i++) {
 		const struct forms_field *f = &pg->fields[i];
 		if (!shown || !in_list(shown, f->id))

@@ -114,20 +114,35 @@ struct form_upload {
 	const json_t *meta;
 };
 
+/* A submitted page of the resident's form, for form_parse_page.  All of
+ * it is the caller's (the request's pairs and uploads) and is read during
+ * the call only: the answers made hold copies. */
+struct form_page_in {
+	const struct forms_def *d;
+	int page;                           /* index into d->pages          */
+	const json_t *previous;             /* the answers before this page
+					       (NULL: none); not changed    */
+	const json_t *sources;              /* field id -> "juki", ... of the
+					       read-only prefills (NULL)    */
+	const char *const *names;           /* the submitted pairs:         */
+	const char *const *values;          /* names[i] = values[i]; a value
+					       over FORM_MAX_VALUE bytes is
+					       ERR_LIMIT                    */
+	int npairs;                         /* at most FORM_MAX_PAIRS       */
+	const struct form_upload *uploads;  /* the page's uploads (NULL)    */
+	int nuploads;
+};
+
 /*
- * form_parse_page -- the answers after a submission of page `page`:
- * previous answers (NULL: none) with this page's rendered fields replaced
- * by the submitted pairs (names[i]=values[i], n pairs; "csrf" and other
- * pairs not starting with "f.", "_n." or "_" are ignored), uploads applied,
- * and the group add/remove action applied.  *out is a new object owned by
- * the arena.  ERR_INVALID for a malformed pair, ERR_LIMIT past a limit.
+ * form_parse_page -- the answers after a submission of page in->page:
+ * in->previous with this page's rendered fields replaced by the submitted
+ * pairs ("csrf" and other pairs not starting with "f.", "_n." or "_" are
+ * ignored), uploads applied, and the group add/remove action (into *act)
+ * applied.  *out is a new object owned by the arena a.  ERR_INVALID for a
+ * malformed pair or a page index out of range, ERR_LIMIT past a limit.
  */
 int form_parse_page(json_t **out, struct form_action *act, struct arena *a,
-		    const struct forms_def *d, int page,
-		    const json_t *previous, const json_t *sources,
-		    const char *const *names, const char *const *values, int n,
-		    const struct form_upload *uploads, int nuploads,
-		    struct err *e);
+		    const struct form_page_in *in, struct err *e);
 
 /* form_page_unseen -- 1 when a field of `page` is shown for these
  * normalised answers but was not on the page the resident submitted (a

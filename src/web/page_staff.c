@@ -403,8 +403,11 @@ static void replace_work(void *arg, void *pool_ctx)
 		j->rc = rc;
 		goto out;
 	}
-	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses, j->password,
-				       j->current, j->code, j->now, &ev, &j->e);
+	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses,
+				       &(struct auth_totp_replace_in){ .password = j->password,
+								       .current_code = j->current,
+								       .new_code = j->code },
+				       j->now, &ev, &j->e);
 	if (rc == 0) {
 		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
 				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
@@ -743,8 +746,12 @@ static void user_add_work(void *arg, void *pool_ctx)
 	else
 		goto out;
 	if (rc == 0)
-		rc = auth_staff_add_by(&id, s, j->auth, &j->ses, j->login, j->display_name,
-				       j->password, &role, 1, j->now, &ev, &j->e);
+		rc = auth_staff_add_by(&id, s, j->auth, &j->ses,
+				       &(struct auth_staff_new){ .login = j->login,
+								 .display_name = j->display_name,
+								 .password = j->password,
+								 .roles = &role, .nroles = 1 },
+				       j->now, &ev, &j->e);
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
 	if (rc == 0)

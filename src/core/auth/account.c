@@ -23,15 +23,16 @@ static int tenant_known(struct store *s, const char *tenant, struct err *e)
 }
 
 int auth_staff_add(int64_t *id_out, struct store *s,
-		   const struct auth_config *c, const char *tenant,
-		   const char *login, const char *display_name,
-		   const char *password, const char *const *roles, int nroles,
+		   const struct auth_config *c, const struct auth_staff_new *in,
 		   int64_t now, struct auth_events *ev, struct err *e)
 {
+	const char *tenant = in->tenant, *display_name = in->display_name;
+	const char *const *roles = in->roles;
+	int nroles = in->nroles;
 	char norm[AUTH_LOGIN_MAX + 1];
 	int rc;
 	*id_out = 0;
-	if ((rc = auth_valid_tenant(tenant, e)) || (rc = auth_norm_login(norm, login, e)) ||
+	if ((rc = auth_valid_tenant(tenant, e)) || (rc = auth_norm_login(norm, in->login, e)) ||
 	    (rc = auth_valid_name(display_name, e)))
 		return rc;
 	if (nroles < 0 || nroles > AUTH_ROLES_PER_STAFF)
@@ -39,10 +40,10 @@ int auth_staff_add(int64_t *id_out, struct store *s,
 	for (int i = 0; i < nroles; i++)
 		if ((rc = auth_valid_role(roles[i], e)))
 			return rc;
-	if ((rc = auth_password_check(NULL, c, password, norm, e)))
+	if ((rc = auth_password_check(NULL, c, in->password, norm, e)))
 		return rc;
 	char h[AUTH_HASH_MAX];
-	if ((rc = auth_password_hash(h, c, password, e)))
+	if ((rc = auth_password_hash(h, c, in->password, e)))
 		return rc;
 	int own;
 	if ((rc = auth_tx_begin(&own, s, e)))

@@ -232,13 +232,31 @@ struct auth_staff {
 	char roles[AUTH_ROLES_TEXT_MAX];   /* "admin,staff" (sorted)          */
 };
 
+/* A staff account to create (auth_staff_add, auth_staff_add_by).  The
+ * strings and the roles array are the caller's, read during the call
+ * only: nothing keeps a pointer, and the password is stored only as its
+ * hash (the caller wipes its own copy). */
+struct auth_staff_new {
+	const char *tenant;                /* 6 digits; auth_staff_add_by does
+					      not read it: by->tenant        */
+	const char *login;                 /* 1..64 bytes of [a-z0-9._-]
+					      (upper case folded to lower)   */
+	const char *display_name;          /* 1..100 characters, 400 bytes of
+					      UTF-8 without controls         */
+	const char *password;              /* the policy: auth_password_check
+					      with the login as ident        */
+	const char *const *roles;          /* role names to grant, each
+					      [a-z0-9_-] 1..32 bytes; NULL
+					      when nroles is 0               */
+	int nroles;                        /* 0..AUTH_ROLES_PER_STAFF        */
+};
+
 /* auth_staff_add -- create an active staff account (login unique within
- * the tenant; ERR_CONFLICT if taken) and grant it the named roles (nroles
- * may be 0).  Checks the password policy.  *id_out gets the new id. */
+ * the tenant; ERR_CONFLICT if taken) and grant it the roles in->roles
+ * (in->nroles may be 0).  Checks the password policy.  *id_out gets the
+ * new id. */
 int auth_staff_add(int64_t *id_out, struct store *s,
-		   const struct auth_config *c, const char *tenant,
-		   const char *login, const char *display_name,
-		   const char *password, const char *const *roles, int nroles,
+		   const struct auth_config *c, const struct auth_staff_new *in,
 		   int64_t now, struct auth_events *ev, struct err *e);
 int auth_staff_get(struct auth_staff *out, struct store *s,
 		   const char *tenant, int64_t staff_id, struct err *e);
@@ -468,22 +486,33 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 /* auth_totp_replace_confirm -- replace the second factor of an account
  * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
  * the pending secret (auth_totp_enrol_begin) becomes the account's once
- * new_code is valid for it AND the user re-authenticates with the
- * password and a code of the current factor (a TOTP code, its step spent,
- * or a recovery code, spent).  ERR_AUTH with out->outcome BAD_CODE (new
- * code wrong: not counted), BAD_CREDENTIALS (password or current code
- * wrong: counted towards the lockout, out->locked_now) or LOCKED.  On
- * success: 10 new recovery codes, totp_changed_at = now, failures
- * cleared, every other session of the account ended, this session
- * replaced (new token in out->token); events totp.replaced (value 1 when
- * a recovery code was used), recovery.regenerated, sessions.killed.
+ * in->new_code is valid for it AND the user re-authenticates with
+ * in->password and in->current_code, a code of the current factor (a
+ * TOTP code, its step spent, or a recovery code, spent).  ERR_AUTH with
+ * out->outcome BAD_CODE (new code wrong: not counted), BAD_CREDENTIALS
+ * (password or current code wrong: counted towards the lockout,
+ * out->locked_now) or LOCKED.  On success: 10 new recovery codes,
+ * totp_changed_at = now, failures cleared, every other session of the
+ * account ended, this session replaced (new token in out->token); events
+ * totp.replaced (value 1 when a recovery code was used),
+ * recovery.regenerated, sessions.killed.
  * Argon2id runs here: call it off the event loop. */
+struct auth_totp_replace_in {
+	/* what the user typed, the caller's strings, read during the call
+	 * only (wipe them after); NULL counts as "" (wrong) */
+	const char *password;              /* the account's password         */
+	const char *current_code;          /* a 6-digit TOTP code of the
+					      current factor (spaces between
+					      digit groups allowed) or a
+					      recovery code, 32 bytes at most */
+	const char *new_code;              /* a 6-digit code of the pending
+					      secret                         */
+};
 int auth_totp_replace_confirm(struct auth_login *out,
 			      struct auth_recovery_codes *codes,
 			      struct store *s, const struct auth_config *c,
 			      const struct auth_session *ses,
-			      const char *password, const char *current_code,
-			      const char *new_code, int64_t now,
+			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e);
 /* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */
 int auth_recovery_codes_regenerate(struct auth_recovery_codes *codes,
@@ -603,13 +632,13 @@ int auth_staff_role_revoke(struct store *s, const char *tenant,
  * ERR_NOTFOUND for an unknown role, < 0 on error (callers fail closed). */
 int auth_role_grantable(struct store *s, const struct auth_session *by,
 			const char *role, struct err *e);
-/* auth_staff_add_by -- auth_staff_add for a caller: ERR_DENIED (nothing
+/* auth_staff_add_by -- auth_staff_add for a caller, in the caller's own
+ * tenant (by->tenant; in->tenant is not read): ERR_DENIED (nothing
  * created) when `by` may not give one of the roles. */
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by, const char *login,
-		      const char *display_name, const char *password,
-		      const char *const *roles, int nroles, int64_t now,
+		      const struct auth_session *by,
+		      const struct auth_staff_new *in, int64_t now,
 		      struct auth_events *ev, struct err *e);
 /* auth_staff_role_grant_by -- auth_staff_role_grant in the caller's own
  * tenant: ERR_NOTFOUND for a staff id not in that tenant, ERR_DENIED

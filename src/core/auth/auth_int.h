@@ -52,10 +52,22 @@ int auth_unseal(unsigned char secret[AUTH_TOTP_SECRET_LEN],
 		struct err *e);
 
 /* Sessions (session.c). */
+/* A session to create: whose, and how far its login got.  Its timeouts
+ * come from the config: pending_secs for AUTH_STAGE_TOTP, else the idle
+ * and absolute timeouts of the kind. */
+struct auth_session_new {
+	const char *tenant;                /* 6 digits (not checked here)    */
+	enum auth_kind kind;
+	int64_t account_id;                /* staff or resident id           */
+	enum auth_stage stage;
+	int mfa_ok;                        /* 1: a second factor was given   */
+};
+/* auth_session_create -- a new session row; its token into out->token
+ * (only its hash is stored; wiped on error), out->session_id, stage, kind
+ * and account_id set; nothing else of out is touched. */
 int auth_session_create(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			enum auth_kind kind, int64_t account_id,
-			enum auth_stage stage, int mfa_ok, int64_t now,
+			const struct auth_config *c,
+			const struct auth_session_new *in, int64_t now,
 			struct err *e);
 
 /* Throttling and failure counting (login.c). */
@@ -66,15 +78,26 @@ int auth_fail_source(struct store *s, const char *tenant, const char *source,
 		     int64_t now, struct err *e);
 int auth_source_throttled(struct store *s, const struct auth_config *c,
 			  const char *source, int64_t now, struct err *e);
+/* The second factor a staff member gives, for auth_second_factor_use. */
+struct auth_second_factor_in {
+	int64_t staff_id;
+	const unsigned char *sealed;       /* the account's TOTP secret as
+					      stored (auth_seal)             */
+	size_t sealed_len;                 /* AUTH_SEALED_LEN                */
+	const char *code;                  /* as typed: 6 digits (spaces
+					      between groups allowed) or a
+					      recovery code; NULL: none      */
+};
 /* The second factor of a staff member: a 6-digit TOTP code of the sealed
  * secret (its step spent: totp_last_step grows) or an unused recovery code
  * (spent).  1 accepted, 0 not (*bad: BAD_CODE or CODE_REUSED), < 0 error.
+ * Sets out->used_recovery_code (1: a recovery code was spent) and, when a
+ * recovery code was tried, out->recovery_codes_left; nothing else of out.
  * Counts nothing: the caller counts the failure. */
-int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
-			   int *recovery_left, struct store *s,
-			   const struct auth_config *c, int64_t staff_id,
-			   const unsigned char *sealed, size_t sealed_len,
-			   const char *code, int64_t now, struct err *e);
+int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
+			   struct store *s, const struct auth_config *c,
+			   const struct auth_second_factor_in *in, int64_t now,
+			   struct err *e);
 /* failed_count and locked_until back to 0: only after a full login */
 int auth_reset_failures(struct store *s, enum auth_kind kind, int64_t id,
 			struct err *e);

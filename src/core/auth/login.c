@@ -312,8 +312,11 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 		if (rc)
 			return rc;
 	}
-	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF, a.id, stage,
-				 0, now, e);
+	rc = auth_session_create(out, s, c,
+				 &(struct auth_session_new){ .tenant = tenant,
+							     .kind = AUTH_KIND_STAFF,
+							     .account_id = a.id, .stage = stage },
+				 now, e);
 	if (rc)
 		out->outcome = AUTH_OUT_NONE;
 	return rc;
@@ -344,8 +347,12 @@ int auth_resident_login(struct auth_login *out, struct store *s,
 		if (rc)
 			return rc;
 	}
-	rc = auth_session_create(out, s, c, tenant, AUTH_KIND_RESIDENT, a.id,
-				 AUTH_STAGE_FULL, 0, now, e);
+	rc = auth_session_create(out, s, c,
+				 &(struct auth_session_new){ .tenant = tenant,
+							     .kind = AUTH_KIND_RESIDENT,
+							     .account_id = a.id,
+							     .stage = AUTH_STAGE_FULL },
+				 now, e);
 	if (rc)
 		out->outcome = AUTH_OUT_NONE;
 	return rc;
@@ -366,19 +373,20 @@ static int as_totp(char digits[AUTH_TOTP_DIGITS + 1], const char *code)
 	return n == AUTH_TOTP_DIGITS;
 }
 
-int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
-			   int *recovery_left, struct store *s,
-			   const struct auth_config *c, int64_t staff_id,
-			   const unsigned char *sealed, size_t sealed_len,
-			   const char *code, int64_t now, struct err *e)
+int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
+			   struct store *s, const struct auth_config *c,
+			   const struct auth_second_factor_in *in, int64_t now,
+			   struct err *e)
 {
+	const char *code = in->code;
+	int64_t staff_id = in->staff_id;
 	*bad = AUTH_OUT_BAD_CODE;
-	*used_recovery = 0;
+	out->used_recovery_code = 0;
 	int ok = 0, rc;
 	char digits[AUTH_TOTP_DIGITS + 1];
 	if (code && as_totp(digits, code)) {
 		unsigned char secret[AUTH_TOTP_SECRET_LEN];
-		rc = auth_unseal(secret, c, sealed, sealed_len, e);
+		rc = auth_unseal(secret, c, in->sealed, in->sealed_len, e);
 		if (rc)
 			return rc;
 		int64_t step = 0;
@@ -398,11 +406,11 @@ int auth_second_factor_use(enum auth_outcome *bad, int *used_recovery,
 			}
 		}
 	} else if (code) {
-		rc = auth_recovery_use(recovery_left, s, staff_id, code, now, e);
+		rc = auth_recovery_use(&out->recovery_codes_left, s, staff_id, code, now, e);
 		if (rc < 0)
 			return rc;
 		ok = rc == 1;
-		*used_recovery = ok;
+		out->used_recovery_code = ok;
 	}
 	return ok;
 }
@@ -423,8 +431,13 @@ static int upgrade_session(struct auth_login *out, struct store *s,
 	if (rc > 0)
 		rc = auth_reset_failures(s, AUTH_KIND_STAFF, staff_id, e);
 	if (rc == 0)
-		rc = auth_session_create(out, s, c, tenant, AUTH_KIND_STAFF,
-					 staff_id, AUTH_STAGE_FULL, 1, now, e);
+		rc = auth_session_create(out, s, c,
+					 &(struct auth_session_new){ .tenant = tenant,
+								     .kind = AUTH_KIND_STAFF,
+								     .account_id = staff_id,
+								     .stage = AUTH_STAGE_FULL,
+								     .mfa_ok = 1 },
+					 now, e);
 	return auth_tx_end(own, rc, s, e);
 }
 
@@ -486,10 +499,12 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 		return fail(out, AUTH_OUT_BAD_CODE, e, "no TOTP secret");
 	}
 	enum auth_outcome bad = AUTH_OUT_BAD_CODE;
-	int ok = auth_second_factor_use(&bad, &out->used_recovery_code,
-					&out->recovery_codes_left, s, c,
-					pending->account_id, sealed, sealed_len,
-					code, now, e);
+	int ok = auth_second_factor_use(&bad, out, s, c,
+					&(struct auth_second_factor_in){
+						.staff_id = pending->account_id,
+						.sealed = sealed, .sealed_len = sealed_len,
+						.code = code },
+					now, e);
 	if (ok < 0)
 		return ok;
 	if (!ok) {

@@ -553,21 +553,21 @@ static int check_grantable(struct store *s, const struct auth_session *by,
 
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by, const char *login,
-		      const char *display_name, const char *password,
-		      const char *const *roles, int nroles, int64_t now,
+		      const struct auth_session *by,
+		      const struct auth_staff_new *in, int64_t now,
 		      struct auth_events *ev, struct err *e)
 {
 	*id_out = 0;
 	if (!by)
 		return err_set(e, ERR_DENIED, "no caller session");
-	if (nroles < 0 || nroles > AUTH_ROLES_PER_STAFF)
+	if (in->nroles < 0 || in->nroles > AUTH_ROLES_PER_STAFF)
 		return err_set(e, ERR_LIMIT, "at most %d roles", AUTH_ROLES_PER_STAFF);
-	int rc = check_grantable(s, by, roles, nroles, e);
+	int rc = check_grantable(s, by, in->roles, in->nroles, e);
 	if (rc)
 		return rc;
-	return auth_staff_add(id_out, s, c, by->tenant, login, display_name, password,
-			      roles, nroles, now, ev, e);
+	struct auth_staff_new own = *in;
+	own.tenant = by->tenant;      /* the caller's tenant, whatever in says */
+	return auth_staff_add(id_out, s, c, &own, now, ev, e);
 }
 
 int auth_staff_role_grant_by(struct store *s, const struct auth_session *by,

@@ -37,11 +37,12 @@ static int token_hash(char out[65], const char *token)
 }
 
 int auth_session_create(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			enum auth_kind kind, int64_t account_id,
-			enum auth_stage stage, int mfa_ok, int64_t now,
+			const struct auth_config *c,
+			const struct auth_session_new *in, int64_t now,
 			struct err *e)
 {
+	enum auth_kind kind = in->kind;
+	enum auth_stage stage = in->stage;
 	unsigned char raw[32], csrf[32];
 	char hash[65];
 	randombytes_buf(raw, sizeof raw);
@@ -60,8 +61,8 @@ int auth_session_create(struct auth_login *out, struct store *s,
 		absolute = c->staff_absolute_secs;
 	}
 	struct store_val v[] = {
-		sv_text(tenant), sv_text(hash), sv_text(kind_name(kind)),
-		sv_int(account_id), sv_int(stage), sv_int(mfa_ok ? 1 : 0),
+		sv_text(in->tenant), sv_text(hash), sv_text(kind_name(kind)),
+		sv_int(in->account_id), sv_int(stage), sv_int(in->mfa_ok ? 1 : 0),
 		sv_int(now), sv_int(idle), sv_int(absolute),
 		sv_blob(csrf, sizeof csrf),
 	};
@@ -80,7 +81,7 @@ int auth_session_create(struct auth_login *out, struct store *s,
 	out->session_id = id;
 	out->stage = stage;
 	out->kind = kind;
-	out->account_id = account_id;
+	out->account_id = in->account_id;
 	return 0;
 }
 

@@ -314,8 +314,13 @@ static int full_session_instead(struct auth_login *out, struct store *s,
 		return err_set(e, ERR_AUTH, "session %lld vanished", (long long)ses->id);
 	if (rc < 0)
 		return rc;
-	return auth_session_create(out, s, c, ses->tenant, AUTH_KIND_STAFF,
-				   ses->account_id, AUTH_STAGE_FULL, 1, now, e);
+	return auth_session_create(out, s, c,
+				   &(struct auth_session_new){ .tenant = ses->tenant,
+							       .kind = AUTH_KIND_STAFF,
+							       .account_id = ses->account_id,
+							       .stage = AUTH_STAGE_FULL,
+							       .mfa_ok = 1 },
+				   now, e);
 }
 
 /* an installation rolled back: nothing it made may leave */
@@ -424,10 +429,10 @@ int auth_totp_replace_confirm(struct auth_login *out,
 			      struct auth_recovery_codes *codes,
 			      struct store *s, const struct auth_config *c,
 			      const struct auth_session *ses,
-			      const char *password, const char *current_code,
-			      const char *new_code, int64_t now,
+			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e)
 {
+	const char *password = in->password;
 	memset(out, 0, sizeof *out);
 	memset(codes, 0, sizeof *codes);
 	out->kind = AUTH_KIND_STAFF;
@@ -492,8 +497,8 @@ int auth_totp_replace_confirm(struct auth_login *out,
 	unsigned char secret[AUTH_TOTP_SECRET_LEN];
 	if ((rc = auth_unseal(secret, c, pending, sizeof pending, e)))
 		goto out;
-	rc = auth_totp_check_code(&step, secret, sizeof secret, new_code ? new_code : "",
-				  now, c->totp_window, NULL);
+	rc = auth_totp_check_code(&step, secret, sizeof secret,
+				  in->new_code ? in->new_code : "", now, c->totp_window, NULL);
 	sodium_memzero(secret, sizeof secret);
 	if (rc) {
 		out->outcome = AUTH_OUT_BAD_CODE;
@@ -506,10 +511,12 @@ int auth_totp_replace_confirm(struct auth_login *out,
 	int ok = auth_password_verify(hash, password ? password : "", NULL) == 0;
 	if (ok) {
 		enum auth_outcome bad;
-		ok = auth_second_factor_use(&bad, &out->used_recovery_code,
-					    &out->recovery_codes_left, s, c,
-					    ses->account_id, current, sizeof current,
-					    current_code, now, e);
+		ok = auth_second_factor_use(&bad, out, s, c,
+					    &(struct auth_second_factor_in){
+						    .staff_id = ses->account_id,
+						    .sealed = current, .sealed_len = sizeof current,
+						    .code = in->current_code },
+					    now, e);
 		if (ok < 0) {
 			rc = ok;
 			goto out;

@@ -311,27 +311,39 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 		      struct err *e);
 
 /* apply_submit_answers -- a submission without a draft (automation, the
- * one-request API): the uploads (ups: file field, name, bytes; may be
- * none) are checked by content as apply_file_put does and become their
- * fields' answers (their metadata is set into answers); the answers are
- * then validated against the latest published version of procedure
- * exactly as a draft's would be (a file answer may also name an earlier
- * upload of the actor), and the uploads' rows and the submission are
- * written in one group commit (the bytes made durable before it).  An
- * upload for a field that is not a file field, of a refused type, or a
- * second one for the same field is ERR_INVALID with the error in *r
- * (codes unknown_field, type, duplicate); nothing is stored then.  The same
- * results and errors as apply_submit_with otherwise; a procedure that
- * requires a signature needs o->sig.  answers is not taken over. */
+ * one-request API): the uploads (in->uploads: file field, name, bytes;
+ * may be none) are checked by content as apply_file_put does and become
+ * their fields' answers (their metadata is set into in->answers); the
+ * answers are then validated against the latest published version of
+ * in->procedure exactly as a draft's would be (a file answer may also
+ * name an earlier upload of the actor), and the uploads' rows and the
+ * submission are written in one group commit (the bytes made durable
+ * before it).  An upload for a field that is not a file field, of a
+ * refused type, or a second one for the same field is ERR_INVALID with
+ * the error in *r (codes unknown_field, type, duplicate); nothing is
+ * stored then.  The same results and errors as apply_submit_with
+ * otherwise; a procedure that requires a signature needs o->sig (o may
+ * be NULL). */
 struct apply_upload {
-	const char *field, *name;
+	const char *field, *name;    /* the file field's id; the file name as
+					sent (NULL: "file")                 */
 	const void *data;
-	size_t n;
+	size_t n;                    /* at most APPLY_FILE_MAX (ERR_LIMIT) */
+};
+/* A submission without a draft.  Nothing is taken over; answers is
+ * changed (the uploads' metadata set into it) and the uploads' bytes are
+ * read until the call returns. */
+struct apply_answers_in {
+	const char *procedure;       /* its id (1..FORMS_ID_MAX bytes): the
+					latest published version is used   */
+	json_t *answers;             /* an object (ERR_INVALID otherwise), at
+					most APPLY_ANSWERS_MAX bytes as JSON */
+	const struct apply_upload *uploads; /* NULL when nuploads is 0     */
+	int nuploads;                /* 0..APPLY_MAX_FILES (ERR_LIMIT)     */
 };
 int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			 struct arena *a, struct store *s,
-			 const struct apply_actor *who, const char *procedure,
-			 json_t *answers, const struct apply_upload *ups, int nups,
+			 const struct apply_actor *who, const struct apply_answers_in *in,
 			 struct apply_submit_opts *o, int64_t now, struct err *e);
 
 /* apply_load_def -- the definition of (tenant, procedure, version) (0:
@@ -518,17 +530,31 @@ int apply_counts(struct apply_count **out, int *n, struct arena *a,
 /* ------------------------------------------------------------------ */
 /* Life-event bundles (bundle.c).                                      */
 
-/* apply_bundle_create -- record an interview for a life event ("move_in",
- * "birth", "death", ...): the procedures chosen (each published and
- * listing the event: ERR_INVALID otherwise) get one draft each, sharing
- * the answers in `shared` (field ids common to several procedures get
- * the same value).  *bundle_id gets the bundle; the drafts list the
- * bundle. */
+/* A life-event interview's outcome to record (apply_bundle_create).
+ * Nothing is taken over: the caller keeps its strings and JSON. */
+struct apply_bundle_new {
+	const char *event;           /* "move_in", "birth", "death", ...:
+					[a-z][a-z0-9_]*, at most 64 bytes   */
+	const char *const *procedures; /* the procedure ids chosen, each
+					once, in the order they are shown
+					and submitted                       */
+	int nprocedures;             /* 1..32                              */
+	const json_t *shared;        /* the interview's answers (an object,
+					or NULL): each draft gets those of
+					its own top-level fields            */
+	const json_t *sources;       /* field id -> source of a shared
+					answer ("juki" ...), or NULL        */
+};
+/* apply_bundle_create -- record an interview for a life event: the
+ * procedures chosen (each published and listing the event: ERR_INVALID
+ * otherwise; ERR_LIMIT past 32) get one draft each, sharing the answers
+ * in in->shared (field ids common to several procedures get the same
+ * value; a "juki" source only where the procedure's own field takes the
+ * registry).  *bundle_id gets the bundle; the drafts list the bundle. */
 int apply_bundle_create(int64_t *bundle_id, struct store *s,
-			const struct apply_actor *who, const char *event,
-			const char *const *procedures, int nprocedures,
-			const json_t *shared, const json_t *sources,
-			int64_t now, struct err *e);
+			const struct apply_actor *who,
+			const struct apply_bundle_new *in, int64_t now,
+			struct err *e);
 /* apply_bundle_canonical -- what a resident signs for a whole bundle
  * (one signature, one PIN entry, for every application in it): the
  * RFC 8785 form of

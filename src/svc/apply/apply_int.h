@@ -79,12 +79,26 @@ struct apply_draft_row {
 int apply_draft_load(struct apply_draft_row *out, struct arena *a,
 		     struct store *s, const struct apply_actor *who,
 		     int64_t id, struct err *e);
-/* apply_draft_insert -- in the caller's transaction. */
+/* A draft to insert (apply_draft_insert).  Nothing is taken over: the
+ * JSON is serialised into the row. */
+struct apply_draft_new {
+	const char *procedure;       /* its id, not checked here           */
+	int version;                 /* the version the draft keeps        */
+	const json_t *answers;       /* NULL: {}; at most APPLY_ANSWERS_MAX
+					bytes as JSON text (ERR_LIMIT)      */
+	const json_t *sources;       /* field id -> source; NULL: none;
+					the same limit                      */
+	int64_t bundle_id;           /* 0: not part of a bundle            */
+	int64_t submission_id;       /* the returned submission this draft
+					corrects, 0: a new application      */
+};
+/* apply_draft_insert -- a new draft owned by who, in the caller's
+ * transaction; *id gets it.  ERR_LIMIT past APPLY_MAX_DRAFTS open
+ * drafts of the owner. */
 int apply_draft_insert(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       int version, const json_t *answers,
-		       const json_t *sources, int64_t bundle_id,
-		       int64_t submission_id, int64_t now, struct err *e);
+		       const struct apply_actor *who,
+		       const struct apply_draft_new *in, int64_t now,
+		       struct err *e);
 
 /* Submissions: the columns every loader selects, in this order. */
 #define APPLY_SUB_COLS \
@@ -141,14 +155,25 @@ int apply_limits_check(struct store *s, const struct apply_actor *who,
 #define APPLY_QUOTA_DETAIL "apply: attachment quota"
 #define APPLY_RATE_DETAIL "apply: upload rate"
 
+/* What apply_prepare prepares: a draft of the actor's, and how it is to
+ * be submitted. */
+struct apply_prep_in {
+	int64_t draft_id;
+	const struct apply_signature *sig; /* verified by the caller, kept
+					   in p->sig (must outlive p); NULL:
+					   unsigned (ERR_AUTH when the
+					   procedure requires a signature) */
+	int operator_sources;        /* apply_submit_opts.operator_sources:
+					the draft's sources are recorded, not
+					checked against the registry        */
+};
 /* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
  * when it does not validate), the registry check included (sources not
- * checked with operator_sources). */
+ * checked with in->operator_sources). */
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
-		  const struct apply_actor *who, int64_t draft_id,
-		  const struct apply_signature *sig, int operator_sources, int64_t now,
-		  struct err *e);
+		  const struct apply_actor *who, const struct apply_prep_in *in,
+		  int64_t now, struct err *e);
 /* apply_write -- inside the caller's transaction: number, insert (or
  * resubmit), events, file links, duplicate flag, delete the draft; out
  * gets the stored submission (without re-reading). */
@@ -167,12 +192,24 @@ int apply_receipt_take(char out[APPLY_RECEIPT_LEN + 1], struct store *s,
 /* apply_receipt_digit -- the check digit of the 17 digits d (Luhn). */
 int apply_receipt_digit(const char *digits17);
 
-/* apply_event_add -- append a history row, in the caller's transaction. */
+/* A row of a submission's history (apply_events), as apply_history
+ * reads it back (struct apply_history_item).  The strings are the
+ * caller's, copied into the row. */
+struct apply_event_new {
+	int64_t submission_id;
+	const char *kind;            /* "submitted", "resubmitted", "transition",
+					"assign", "comment", "withdrawn" (at most
+					15 bytes: apply_history_item.kind)  */
+	const char *from, *to;       /* states; NULL is ""                 */
+	const char *text;            /* the note or comment (the assignee's
+					id for "assign"); NULL or "": none  */
+	int internal;                /* 1: staff only, never shown to the
+					resident                            */
+};
+/* apply_event_add -- append a history row of who's tenant, acted by who,
+ * at now, in the caller's transaction. */
 int apply_event_add(struct store *s, const struct apply_actor *who,
-		    int64_t submission_id, const char *tenant,
-		    const char *kind, const char *from, const char *to,
-		    const char *text, int internal, int64_t now,
-		    struct err *e);
+		    const struct apply_event_new *in, int64_t now, struct err *e);
 
 /* apply_group_write -- run fn in a write transaction shared with the
  * other threads of this process writing to the same database (group

@@ -262,16 +262,13 @@ int apply_load_def(const struct forms_def **d, int *version,
 }
 
 int apply_event_add(struct store *s, const struct apply_actor *who,
-		    int64_t submission_id, const char *tenant,
-		    const char *kind, const char *from, const char *to,
-		    const char *text, int internal, int64_t now,
-		    struct err *e)
+		    const struct apply_event_new *in, int64_t now, struct err *e)
 {
 	struct store_val v[] = {
-		sv_int(submission_id), sv_text(tenant), sv_int(now), sv_int(who->kind),
-		sv_int(who->kind == APPLY_SYSTEM ? 0 : who->id), sv_text(kind),
-		sv_text(from ? from : ""), sv_text(to ? to : ""),
-		sv_text(text && *text ? text : NULL), sv_int(internal ? 1 : 0),
+		sv_int(in->submission_id), sv_text(who->tenant), sv_int(now), sv_int(who->kind),
+		sv_int(who->kind == APPLY_SYSTEM ? 0 : who->id), sv_text(in->kind),
+		sv_text(in->from ? in->from : ""), sv_text(in->to ? in->to : ""),
+		sv_text(in->text && *in->text ? in->text : NULL), sv_int(in->internal ? 1 : 0),
 	};
 	int rc = store_exec(s, "INSERT INTO apply_events (submission_id, tenant, at,"
 			    " actor_kind, actor_id, kind, from_state, to_state, text, internal)"

@@ -30,11 +30,14 @@ static int valid_event(const char *ev)
 }
 
 int apply_bundle_create(int64_t *bundle_id, struct store *s,
-			const struct apply_actor *who, const char *event,
-			const char *const *procedures, int nprocedures,
-			const json_t *shared, const json_t *sources,
-			int64_t now, struct err *e)
+			const struct apply_actor *who,
+			const struct apply_bundle_new *in, int64_t now,
+			struct err *e)
 {
+	const char *event = in->event;
+	const char *const *procedures = in->procedures;
+	int nprocedures = in->nprocedures;
+	const json_t *shared = in->shared, *sources = in->sources;
 	*bundle_id = 0;
 	int kind;
 	int64_t oid;
@@ -128,8 +131,12 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 				json_object_set(src, key, sv);
 		}
 		int64_t did;
-		rc = apply_draft_insert(&did, s, who, procedures[i], versions[i], ans, src,
-					*bundle_id, 0, now, e);
+		rc = apply_draft_insert(&did, s, who,
+					&(struct apply_draft_new){ .procedure = procedures[i],
+								   .version = versions[i],
+								   .answers = ans, .sources = src,
+								   .bundle_id = *bundle_id },
+					now, e);
 	}
 	if ((rc = apply_tx_end(own, rc, s, e)))
 		*bundle_id = 0;
@@ -226,7 +233,8 @@ static int bundle_prepare(struct apply_prep **out, int *nd_out, char event[EVENT
 		return err_set(e, ERR_NOMEM, "bundle: arena full");
 	for (int i = 0; i < nd; i++) {
 		struct forms_result ri;
-		rc = apply_prepare(&preps[i], &ri, a, s, who, ids[i], sig, 0, now, e);
+		rc = apply_prepare(&preps[i], &ri, a, s, who,
+				   &(struct apply_prep_in){ .draft_id = ids[i], .sig = sig }, now, e);
 		if (rc == ERR_AUTH && for_manifest)
 			rc = 0;
 		if (rc) {

@@ -71,11 +71,11 @@ int apply_draft_load(struct apply_draft_row *out, struct arena *a,
 }
 
 int apply_draft_insert(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       int version, const json_t *answers,
-		       const json_t *sources, int64_t bundle_id,
-		       int64_t submission_id, int64_t now, struct err *e)
+		       const struct apply_actor *who,
+		       const struct apply_draft_new *in, int64_t now,
+		       struct err *e)
 {
+	const json_t *answers = in->answers;
 	int kind;
 	int64_t oid;
 	int rc = apply_owner(&kind, &oid, who, e);
@@ -94,14 +94,14 @@ int apply_draft_insert(int64_t *id, struct store *s,
 	if (!answers)
 		answers = empty = json_object();
 	rc = apply_json_text(&atext, answers, APPLY_ANSWERS_MAX, e);
-	if (rc == 0 && sources)
-		rc = apply_json_text(&stext, sources, APPLY_ANSWERS_MAX, e);
+	if (rc == 0 && in->sources)
+		rc = apply_json_text(&stext, in->sources, APPLY_ANSWERS_MAX, e);
 	json_decref(empty);
 	if (rc == 0) {
 		struct store_val v[] = {
-			sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(procedure),
-			sv_int(version), sv_text(atext), sv_text(stext), sv_int(bundle_id),
-			sv_int(submission_id), sv_int(now),
+			sv_text(who->tenant), sv_int(kind), sv_int(oid), sv_text(in->procedure),
+			sv_int(in->version), sv_text(atext), sv_text(stext), sv_int(in->bundle_id),
+			sv_int(in->submission_id), sv_int(now),
 		};
 		rc = store_query_int(id, s, "INSERT INTO apply_drafts (tenant, owner_kind,"
 				     " owner_id, procedure, version, page, answers, sources, bundle_id,"
@@ -116,17 +116,14 @@ int apply_draft_insert(int64_t *id, struct store *s,
 struct create_job {
 	int64_t *id;
 	const struct apply_actor *who;
-	const char *procedure;
-	int version;
-	const json_t *prefill, *sources;
-	int64_t bundle_id, now;
+	struct apply_draft_new draft;
+	int64_t now;
 };
 
 static int create_fn(struct store *s, void *arg, struct err *e)
 {
 	struct create_job *j = arg;
-	return apply_draft_insert(j->id, s, j->who, j->procedure, j->version, j->prefill,
-				  j->sources, j->bundle_id, 0, j->now, e);
+	return apply_draft_insert(j->id, s, j->who, &j->draft, j->now, e);
 }
 
 static int save_fn(struct store *s, void *arg, struct err *e)
@@ -177,9 +174,11 @@ int apply_draft_create(int64_t *id, struct store *s,
 		if (n == 0)
 			return err_set(e, ERR_NOTFOUND, "bundle %lld not found", (long long)bundle_id);
 	}
-	struct create_job j = { .id = id, .who = who, .procedure = procedure,
-				.version = (int)version, .prefill = prefill, .sources = sources,
-				.bundle_id = bundle_id, .now = now };
+	struct create_job j = { .id = id, .who = who,
+				.draft = { .procedure = procedure, .version = (int)version,
+					   .answers = prefill, .sources = sources,
+					   .bundle_id = bundle_id },
+				.now = now };
 	return apply_group_write(s, create_fn, &j, e);
 }
 

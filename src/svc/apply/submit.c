@@ -358,22 +358,21 @@ static int registry_check(struct forms_result *r, struct arena *a, struct store 
 
 int apply_prepare(struct apply_prep *p, struct forms_result *r,
 		  struct arena *a, struct store *s,
-		  const struct apply_actor *who, int64_t draft_id,
-		  const struct apply_signature *sig, int operator_sources, int64_t now,
-		  struct err *e)
+		  const struct apply_actor *who, const struct apply_prep_in *in,
+		  int64_t now, struct err *e)
 {
 	memset(p, 0, sizeof *p);
-	p->operator_sources = operator_sources;
+	p->operator_sources = in->operator_sources;
 	memset(r, 0, sizeof *r);
 	r->exit = -1;
-	int rc = apply_draft_load(&p->draft, a, s, who, draft_id, e);
+	int rc = apply_draft_load(&p->draft, a, s, who, in->draft_id, e);
 	if (rc)
 		return rc;
 	int ver = 0;
 	if ((rc = apply_load_def(&p->def, &ver, a, s, who->tenant, p->draft.d.procedure,
 				 p->draft.d.version, e)))
 		return rc;
-	return prepare_answers(p, r, a, s, who, draft_id, sig, now, e);
+	return prepare_answers(p, r, a, s, who, in->draft_id, in->sig, now, e);
 }
 
 /* the part of apply_prepare after the draft (p->draft.d) and its
@@ -518,8 +517,11 @@ int apply_write(struct apply_submission *out, struct arena *a,
 					  " $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id",
 					  v, SV_N(v), e)))
 			goto out;
-		if ((rc = apply_event_add(s, who, id, who->tenant, "submitted", "", "received",
-					  NULL, 0, now, e)))
+		if ((rc = apply_event_add(s, who,
+					  &(struct apply_event_new){ .submission_id = id,
+								     .kind = "submitted",
+								     .to = "received" },
+					  now, e)))
 			goto out;
 		out->revision = 1;
 		out->submitted_at = now;
@@ -554,8 +556,12 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);
 		if (rc < 0)
 			goto out;
-		if ((rc = apply_event_add(s, who, id, who->tenant, "resubmitted", "returned",
-					  "received", NULL, 0, now, e)))
+		if ((rc = apply_event_add(s, who,
+					  &(struct apply_event_new){ .submission_id = id,
+								     .kind = "resubmitted",
+								     .from = "returned",
+								     .to = "received" },
+					  now, e)))
 			goto out;
 		snprintf(out->receipt, sizeof out->receipt, "%s", cur.receipt);
 		out->revision = cur.revision + 1;
@@ -670,8 +676,12 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
 {
 	memset(out, 0, sizeof *out);
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, draft_id, o ? o->sig : NULL,
-			       o ? o->operator_sources : 0, now, e);
+	struct apply_prep_in in = { .draft_id = draft_id };
+	if (o) {
+		in.sig = o->sig;
+		in.operator_sources = o->operator_sources;
+	}
+	int rc = apply_prepare(&p, r, a, s, who, &in, now, e);
 	if (rc)
 		return rc;
 	/* what was signed must be what is stored: a save of the draft
@@ -700,10 +710,13 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
 
 int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			 struct arena *a, struct store *s,
-			 const struct apply_actor *who, const char *procedure,
-			 json_t *answers, const struct apply_upload *ups, int nups,
+			 const struct apply_actor *who, const struct apply_answers_in *in,
 			 struct apply_submit_opts *o, int64_t now, struct err *e)
 {
+	const char *procedure = in->procedure;
+	json_t *answers = in->answers;
+	const struct apply_upload *ups = in->uploads;
+	int nups = in->nuploads;
 	memset(out, 0, sizeof *out);
 	memset(r, 0, sizeof *r);
 	r->exit = -1;
@@ -817,7 +830,8 @@ int apply_canonical(char **text, size_t *len, struct forms_result *r,
 	*text = NULL;
 	*len = 0;
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, draft_id, NULL, 0, now, e);
+	int rc = apply_prepare(&p, r, a, s, who, &(struct apply_prep_in){ .draft_id = draft_id },
+			       now, e);
 	if (rc == ERR_AUTH)   /* the signature is what the caller is about to make */
 		rc = 0;
 	if (rc)
@@ -857,8 +871,10 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 		rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);
 	if (rc < 0)
 		goto fail;
-	if ((rc = apply_event_add(s, who, id, who->tenant, "withdrawn", cur.status, "withdrawn",
-				  NULL, 0, now, e)))
+	if ((rc = apply_event_add(s, who,
+				  &(struct apply_event_new){ .submission_id = id, .kind = "withdrawn",
+							     .from = cur.status, .to = "withdrawn" },
+				  now, e)))
 		goto fail;
 	/* a correction under way is moot now */
 	struct store_val dv[] = { sv_int(id), sv_text(who->tenant) };
@@ -914,8 +930,14 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	}
 	if (rc != ERR_NOTFOUND)
 		goto fail;
-	if ((rc = apply_draft_insert(draft_id, s, who, cur.procedure, cur.version, cur.answers,
-				     cur.sources, cur.bundle_id, id, now, e)))
+	if ((rc = apply_draft_insert(draft_id, s, who,
+				     &(struct apply_draft_new){ .procedure = cur.procedure,
+								.version = cur.version,
+								.answers = cur.answers,
+								.sources = cur.sources,
+								.bundle_id = cur.bundle_id,
+								.submission_id = id },
+				     now, e)))
 		goto fail;
 	rc = apply_tx_end(own, 0, s, e);
 	goto out;

@@ -149,8 +149,12 @@ int apply_transition(struct apply_event *ev, struct store *s,
 		rc = err_set(e, ERR_CONFLICT, "submission %lld changed meanwhile", (long long)id);
 	if (rc < 0)
 		goto fail;
-	if ((rc = apply_event_add(s, who, id, who->tenant, "transition", cur.status, to, note,
-				  0, now, e)))
+	if ((rc = apply_event_add(s, who,
+				  &(struct apply_event_new){ .submission_id = id,
+							     .kind = "transition",
+							     .from = cur.status, .to = to,
+							     .text = note },
+				  now, e)))
 		goto fail;
 	if ((rc = apply_tx_end(own, 0, s, e)))
 		goto out;
@@ -229,7 +233,10 @@ int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 		goto fail;
 	char txt[24];
 	snprintf(txt, sizeof txt, "%lld", (long long)staff_id);
-	if ((rc = apply_event_add(s, who, id, who->tenant, "assign", "", "", txt, 1, now, e)))
+	if ((rc = apply_event_add(s, who,
+				  &(struct apply_event_new){ .submission_id = id, .kind = "assign",
+							     .text = txt, .internal = 1 },
+				  now, e)))
 		goto fail;
 	rc = apply_tx_end(own, 0, s, e);
 	goto out;
@@ -253,7 +260,10 @@ int apply_comment(struct store *s, const struct apply_actor *who, int64_t id,
 	int own = 0;
 	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 0, e)) == 0 &&
 	    (rc = apply_tx_begin(&own, s, e)) == 0) {
-		rc = apply_event_add(s, who, id, who->tenant, "comment", "", "", text, 1, now, e);
+		rc = apply_event_add(s, who,
+				     &(struct apply_event_new){ .submission_id = id, .kind = "comment",
+								.text = text, .internal = 1 },
+				     now, e);
 		rc = apply_tx_end(own, rc, s, e);
 	}
 	arena_free(a);

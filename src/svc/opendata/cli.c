@@ -285,7 +285,10 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 		/* the CSV with its report and, when it has points, the GeoJSON
 		 * and JSON derived from it (shared with the staff upload) */
 		struct opendata_published pub;
-		rc = opendata_csv_publish(&pub, im->s, im->tenant, dsid, base, data, len, &rep, im->now, e);
+		rc = opendata_csv_publish(&pub, im->s, im->tenant, dsid,
+					  &(struct opendata_csv_in){ .name = base, .data = data,
+								     .len = len, .report = &rep },
+					  im->now, e);
 		if (rc == 0) {
 			im->resources += 1 + pub.derived;
 			im->versions += pub.changed + pub.derived_changed;

@@ -270,14 +270,28 @@ struct opendata_published {
 	int derived;                     /* derived resources written (0 or 2) */
 	int derived_changed;             /* of which new versions             */
 };
-/* opendata_csv_publish -- the CSV's bytes as the resource `name` of the
- * dataset, with rep's report (may be NULL) and, when rep has usable points,
- * NAME.geojson and NAME.json derived from it.  ERR_LIMIT beyond
+/* A CSV to publish (opendata_csv_publish).  Nothing is taken over: the
+ * bytes, the name and the report are read during the call only. */
+struct opendata_csv_in {
+	const char *name;                /* the resource's name, "施設.csv":
+					    1..OPENDATA_TITLE_MAX bytes;
+					    the derived files are named
+					    after it without its extension */
+	const void *data;                /* the file as it came (never
+					    transcoded)                   */
+	size_t len;                      /* at most OPENDATA_BLOB_MAX      */
+	const struct opendata_report *report; /* its validation (the JSON
+					    summary is stored with it, the
+					    derived files come from it);
+					    NULL: none                    */
+};
+/* opendata_csv_publish -- in->data as the resource in->name of the
+ * dataset, with the report's summary and, when the report has usable
+ * points, NAME.geojson and NAME.json derived from it.  ERR_LIMIT beyond
  * OPENDATA_BLOB_MAX. */
 int opendata_csv_publish(struct opendata_published *out, struct store *s,
-			 const char *tenant, const char *dataset_id, const char *name,
-			 const void *data, size_t len, const struct opendata_report *rep,
-			 int64_t now, struct err *e);
+			 const char *tenant, const char *dataset_id,
+			 const struct opendata_csv_in *in, int64_t now, struct err *e);
 /* opendata_report_json -- the report as compact JSON (counts, encoding,
  * format, the first maxp problems); malloc'd, NULL when out of memory */
 char *opendata_report_json(const struct opendata_report *r, int maxp);

@@ -37,16 +37,17 @@ char *opendata_report_json(const struct opendata_report *r, int maxp)
 }
 
 int opendata_csv_publish(struct opendata_published *out, struct store *s,
-			 const char *tenant, const char *dataset_id, const char *name,
-			 const void *data, size_t len, const struct opendata_report *rep,
-			 int64_t now, struct err *e)
+			 const char *tenant, const char *dataset_id,
+			 const struct opendata_csv_in *in, int64_t now, struct err *e)
 {
+	const char *name = in->name;
+	const struct opendata_report *rep = in->report;
 	memset(out, 0, sizeof *out);
 	char *report = rep ? opendata_report_json(rep, 50) : NULL;
-	struct opendata_resource_in in = { .name = name, .format = "CSV", .mimetype = "text/csv",
-					   .report = report, .data = data, .len = len };
+	struct opendata_resource_in csv = { .name = name, .format = "CSV", .mimetype = "text/csv",
+					    .report = report, .data = in->data, .len = in->len };
 	int rc = opendata_resource_put(out->id, &out->version, &out->changed, s, tenant, dataset_id,
-				       &in, now, e);
+				       &csv, now, e);
 	free(report);
 	if (rc || !rep || rep->geo_rows <= 0 || !rep->derived_ok)
 		return rc;

@@ -143,8 +143,9 @@ static json_t *parse(const struct forms_def *d, int page, const json_t *prev,
 	json_t *out;
 	struct err e;
 	struct form_action a2;
-	if (form_parse_page(&out, act ? act : &a2, A, d, page, prev, sources, names, values,
-			    n, NULL, 0, &e) != 0) {
+	struct form_page_in in = { .d = d, .page = page, .previous = prev, .sources = sources,
+				   .names = names, .values = values, .npairs = n };
+	if (form_parse_page(&out, act ? act : &a2, A, &in, &e) != 0) {
 		printf("# parse: %s\n", e.detail);
 		return NULL;
 	}

@@ -160,8 +160,10 @@ static int setup(void)
 		printf("# auth config: %s\n", e.detail);
 		return -1;
 	}
-	if (auth_staff_add(&STAFF_ID, S, &cfg, T1, "apply-tester", "試験 職員",
-			   "correct horse battery staple 42", NULL, 0, NOW, NULL, &e)) {
+	struct auth_staff_new st = { .tenant = T1, .login = "apply-tester",
+				     .display_name = "試験 職員",
+				     .password = "correct horse battery staple 42" };
+	if (auth_staff_add(&STAFF_ID, S, &cfg, &st, NOW, NULL, &e)) {
 		printf("# staff: %s\n", e.detail);
 		return -1;
 	}
@@ -1028,11 +1030,14 @@ static void test_bundle(void)
 	int64_t bid = 0;
 	/* gairotou-koshou lists no life event */
 	const char *bad[] = { "inu-touroku", "gairotou-koshou" };
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", bad, 2, shared, NULL, NOW, &e),
-		 ERR_INVALID);
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "birth", procs, 2, shared, NULL, NOW, &e),
-		 ERR_INVALID);
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	struct apply_bundle_new bn = { .event = "move_in", .procedures = bad, .nprocedures = 2,
+				       .shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), ERR_INVALID);
+	bn = (struct apply_bundle_new){ .event = "birth", .procedures = procs, .nprocedures = 2,
+					.shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), ERR_INVALID);
+	bn.event = "move_in";
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), 0);
 	json_decref(shared);
 	T_REQUIRE(bid > 0);
 	struct arena *a = arena_new(0);
@@ -1063,7 +1068,9 @@ static void test_bundle(void)
 		json_t *sh = bundle_shared(), *src = json_object();
 		json_object_set_new(src, "applicant_name", json_string("juki"));
 		int64_t bid2 = 0;
-		T_EQ_INT(apply_bundle_create(&bid2, S, &a2, "move_in", procs, 2, sh, src, NOW, &e), 0);
+		struct apply_bundle_new bn2 = { .event = "move_in", .procedures = procs,
+						.nprocedures = 2, .shared = sh, .sources = src };
+		T_EQ_INT(apply_bundle_create(&bid2, S, &a2, &bn2, NOW, &e), 0);
 		json_decref(sh);
 		json_decref(src);
 		struct apply_draft *d2;
@@ -1128,7 +1135,9 @@ static void test_bundle_signed(void)
 	json_t *shared = bundle_shared();
 	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
 	int64_t bid = 0;
-	T_EQ_INT(apply_bundle_create(&bid, S, &a1, "move_in", procs, 2, shared, NULL, NOW, &e), 0);
+	struct apply_bundle_new bn = { .event = "move_in", .procedures = procs, .nprocedures = 2,
+				       .shared = shared };
+	T_EQ_INT(apply_bundle_create(&bid, S, &a1, &bn, NOW, &e), 0);
 	json_decref(shared);
 	T_REQUIRE(bid > 0);
 	struct arena *a = arena_new(0);
@@ -1543,7 +1552,10 @@ static void test_submit_answers(void)
 	json_t *ans = inu_answers("クミン", "1985-04-01", "モモ", cert);
 	struct forms_result r;
 	struct apply_submission sub;
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans, NULL, 0, NULL, NOW, &e), 0);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans },
+				      NULL, NOW, &e), 0);
 	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
 	T_EQ_STR(sub.status, "received");
 	T_EQ_STR(sub.department, "seikatsu-eisei");
@@ -1559,19 +1571,31 @@ static void test_submit_answers(void)
 	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモ");
 	/* the same validation as a draft's: a bad answer is a field error */
 	json_t *bad = inu_answers("kumin", "1985-04-01", "モモ", cert);
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", bad, NULL, 0, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = bad },
+				      NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors > 0);
 	json_decref(bad);
 	/* another resident cannot name a's upload */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2, "inu-touroku", ans, NULL, 0, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans },
+				      NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors > 0 && strcmp(r.errors[0].code, "file_missing") == 0);
 	/* an unknown procedure, answers that are not an object */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "no-such-procedure", ans, NULL, 0, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "no-such-procedure",
+								  .answers = ans },
+				      NULL, NOW, &e),
 		 ERR_NOTFOUND);
 	json_t *arr = json_array();
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", arr, NULL, 0, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = arr },
+				      NULL, NOW, &e),
 		 ERR_INVALID);
 	json_decref(arr);
 	json_decref(ans);
@@ -1582,7 +1606,11 @@ static void test_submit_answers(void)
 	struct apply_upload up = { "rabies_cert", "証明書.pdf", pdf, (size_t)pn };
 	json_t *ans2 = inu_answers("クミン", "1985-04-01", "ソラ", NULL);
 	int64_t files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &up, 1, NULL, NOW, &e), 0);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans2,
+								  .uploads = &up, .nuploads = 1 },
+				      NULL, NOW, &e), 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0 + 1);
 	struct store_val lv2[] = { sv_int(sub.id) };
 	links = -1;
@@ -1599,12 +1627,19 @@ static void test_submit_answers(void)
 	/* a refused type and a field that takes no file: errors, nothing written */
 	int64_t subs0 = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	struct apply_upload txt = { "rabies_cert", "a.txt", "plain text", 10 };
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &txt, 1, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans2,
+								  .uploads = &txt, .nuploads = 1 },
+				      NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "type") == 0);
 	struct apply_upload notfile = { "dog_name", "a.pdf", pdf, (size_t)pn };
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", ans2, &notfile, 1, NULL, NOW,
-				      &e), ERR_INVALID);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans2,
+								  .uploads = &notfile, .nuploads = 1 },
+				      NULL, NOW, &e), ERR_INVALID);
 	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "unknown_field") == 0);
 	/* answers that do not validate: the attachment's bytes are not
 	 * written at all (no file beside the database, no row) */
@@ -1614,8 +1649,11 @@ static void test_submit_answers(void)
 	json_t *incomplete = json_deep_copy(ans2);
 	json_object_del(incomplete, "dog_name");
 	files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1, "inu-touroku", incomplete, &up2, 1, NULL,
-				      NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = incomplete,
+								  .uploads = &up2, .nuploads = 1 },
+				      NULL, NOW, &e), ERR_INVALID);
 	T_CHECK(r.nerrors >= 1);
 	json_decref(incomplete);
 	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0);
@@ -2136,7 +2174,11 @@ static void test_upload_limits(void)
 				   .n = (size_t)len[1] };
 	struct forms_result r;
 	struct apply_submission sub;
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &qa, "inu-touroku", ans, &up, 1, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &qa,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans,
+								  .uploads = &up, .nuploads = 1 },
+				      NULL, NOW, &e),
 		 ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
 	T_EQ_INT(files_of(90201), 1);
@@ -2145,7 +2187,11 @@ static void test_upload_limits(void)
 	two[1].data = pdf[2];
 	two[1].n = (size_t)len[2];
 	struct apply_actor un = resident(90203);
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &un, "inu-touroku", ans, two, 2, NULL, NOW, &e),
+	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &un,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans,
+								  .uploads = two, .nuploads = 2 },
+				      NULL, NOW, &e),
 		 ERR_INVALID);
 	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "duplicate") == 0);
 	T_EQ_INT(files_of(90203), 0);
@@ -2203,13 +2249,18 @@ static int once_submit(int how, const struct apply_actor *who, const json_t *ans
 		return apply_submit(&sub, r, a, S, who, id, NULL, NOW, e);
 	case 1: { /* one request */
 		json_t *c = json_deep_copy(answers);
-		rc = apply_submit_answers(&sub, r, a, S, who, "once-only", c, NULL, 0, NULL, NOW, e);
+		rc = apply_submit_answers(&sub, r, a, S, who,
+					  &(struct apply_answers_in){ .procedure = "once-only",
+								      .answers = c },
+					  NULL, NOW, e);
 		json_decref(c);
 		return rc;
 	}
 	default: { /* a life-event bundle */
 		const char *procs[] = { "once-only" };
-		if ((rc = apply_bundle_create(&id, S, who, "move_in", procs, 1, answers, NULL, NOW, e)))
+		struct apply_bundle_new bn = { .event = "move_in", .procedures = procs,
+					       .nprocedures = 1, .shared = answers };
+		if ((rc = apply_bundle_create(&id, S, who, &bn, NOW, e)))
 			return rc;
 		struct apply_submission *subs;
 		int n = 0;

@@ -90,8 +90,9 @@ static int64_t add_staff(struct store *s, const char *tenant, const char *login,
 	struct err e;
 	int64_t id = 0;
 	const char *roles[1] = { role };
-	if (auth_staff_add(&id, s, &cfg, tenant, login, "試験 太郎", pw, roles,
-			   role ? 1 : 0, T0, NULL, &e)) {
+	struct auth_staff_new st = { .tenant = tenant, .login = login, .display_name = "試験 太郎",
+				     .password = pw, .roles = roles, .nroles = role ? 1 : 0 };
+	if (auth_staff_add(&id, s, &cfg, &st, T0, NULL, &e)) {
 		printf("# add_staff: %s\n", e.detail);
 		return 0;
 	}
@@ -274,12 +275,14 @@ static void test_login_success_and_stages(void)
 				  "192.0.2.1", T0, &e), 0);
 	/* duplicate login in the tenant */
 	int64_t dup = 0;
-	T_EQ_INT(auth_staff_add(&dup, s, &cfg, T1, "CLERK", "別人", pw, NULL, 0, T0,
-				NULL, &e), ERR_CONFLICT);
+	struct auth_staff_new someone = { .tenant = T1, .login = "CLERK", .display_name = "別人",
+					  .password = pw };
+	T_EQ_INT(auth_staff_add(&dup, s, &cfg, &someone, T0, NULL, &e), ERR_CONFLICT);
 	T_NO_SECRET(e, "clerk");
 	/* unknown tenant */
-	T_EQ_INT(auth_staff_add(&dup, s, &cfg, "139920", "x1", "別人", pw, NULL, 0, T0,
-				NULL, &e), ERR_NOTFOUND);
+	someone = (struct auth_staff_new){ .tenant = "139920", .login = "x1",
+					   .display_name = "別人", .password = pw };
+	T_EQ_INT(auth_staff_add(&dup, s, &cfg, &someone, T0, NULL, &e), ERR_NOTFOUND);
 	/* listing */
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "clerk", &e), 0);
@@ -832,8 +835,9 @@ static void test_roles_and_permissions(void)
 	T_REQUIRE(store_begin(s, &e) == 0);
 	int64_t tmp = 0;
 	const char *roles[] = { "viewer" };
-	T_EQ_INT(auth_staff_add(&tmp, s, &cfg, T1, "tx-user", "取消", pw, roles, 1, T0,
-				NULL, &e), 0);
+	struct auth_staff_new tx_user = { .tenant = T1, .login = "tx-user", .display_name = "取消",
+					  .password = pw, .roles = roles, .nroles = 1 };
+	T_EQ_INT(auth_staff_add(&tmp, s, &cfg, &tx_user, T0, NULL, &e), 0);
 	T_CHECK(store_in_tx(s));
 	store_rollback(s);
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "tx-user", &e), ERR_NOTFOUND);

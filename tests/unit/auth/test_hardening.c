@@ -74,8 +74,9 @@ static int64_t add_staff(struct store *s, const char *tenant, const char *login,
 	struct err e;
 	int64_t id = 0;
 	const char *roles[1] = { role };
-	if (auth_staff_add(&id, s, &cfg, tenant, login, "試験 花子", pw, roles,
-			   role ? 1 : 0, T0, NULL, &e)) {
+	struct auth_staff_new st = { .tenant = tenant, .login = login, .display_name = "試験 花子",
+				     .password = pw, .roles = roles, .nroles = role ? 1 : 0 };
+	if (auth_staff_add(&id, s, &cfg, &st, T0, NULL, &e)) {
 		printf("# add_staff: %s\n", e.detail);
 		return 0;
 	}
@@ -210,17 +211,20 @@ static void test_who_may_give_a_role(void)
 	int64_t id = 0;
 	const char *admin_role[1] = { "admin" }, *viewer_role[1] = { "viewer" };
 	struct auth_events ev = { 0 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, "minted", "作成 不可", pw, admin_role, 1,
-				   T0, &ev, &e), ERR_DENIED);
+	struct auth_staff_new minted = { .login = "minted", .display_name = "作成 不可",
+					 .password = pw, .roles = admin_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &minted, T0, &ev, &e), ERR_DENIED);
 	T_EQ_INT(ev.n, 0);
 	T_EQ_INT(id, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "minted", &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, "new-viewer", "閲覧 新", pw, viewer_role, 1,
-				   T0, &ev, &e), 0);
+	struct auth_staff_new new_viewer = { .login = "new-viewer", .display_name = "閲覧 新",
+					     .password = pw, .roles = viewer_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &new_viewer, T0, &ev, &e), 0);
 	T_CHECK(id > 0);
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, "new-admin", "管理 新", pw, admin_role, 1,
-				   T0, &ev, &e), 0);
+	struct auth_staff_new new_admin = { .login = "new-admin", .display_name = "管理 新",
+					    .password = pw, .roles = admin_role, .nroles = 1 };
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, &new_admin, T0, &ev, &e), 0);
 	/* granting: the same rule */
 	ev.n = 0;
 	T_EQ_INT(auth_staff_role_grant_by(s, &hr, target, "admin", &ev, &e), ERR_DENIED);
@@ -376,31 +380,36 @@ static void test_replace_second_factor(void)
 	/* the session alone is not enough any more */
 	T_EQ_INT(auth_totp_enrol_confirm(&lg, &newcodes, s, &cfg, &a, newcode, t, &ev, &e),
 		 ERR_DENIED);
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, "", "", newcode, t, &ev, &e),
-		 ERR_AUTH);
+	struct auth_totp_replace_in rin = { .password = "", .current_code = "",
+					    .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 	/* a wrong password with the right current code; the right password
 	 * with a wrong code: refused, counted, the current code not spent */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, "sora-no-iro 0000", cur,
-					   newcode, t, &ev, &e), ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = "sora-no-iro 0000", .current_code = cur,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, wrong, newcode, t,
-					   &ev, &e), ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = wrong,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(ev.n, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_EQ_INT(st.totp_changed_at, 0);
 	/* a wrong new code: not counted */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, cur, wrong, t, &ev, &e),
-		 ERR_AUTH);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+					     .new_code = wrong };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_CHECK(strstr(e.detail, pw) == NULL && strstr(e.detail, cur) == NULL);
 	/* password and the current TOTP code: replaced */
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, pw, cur, newcode, t, &ev, &e),
-		 0);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
 	T_EQ_INT(lg.used_recovery_code, 0);
 	T_EQ_INT(ev.n, 3);
@@ -427,8 +436,9 @@ static void test_replace_second_factor(void)
 	T_REQUIRE(begin(third, s, &x, t) == 0);
 	totp_at(newcode, third, t);
 	ev.n = 0;
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, pw, newcodes.code[4], newcode, t,
-					   &ev, &e), 0);
+	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = newcodes.code[4],
+					     .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, &rin, t, &ev, &e), 0);
 	T_EQ_INT(lg.used_recovery_code, 1);
 	T_EQ_INT(ev.ev[0].value, 1);
 	T_EQ_INT(count(s, "SELECT count(*) FROM recovery_codes WHERE staff_id = $1 AND used_at = 0",
@@ -483,8 +493,9 @@ static void test_event_object(void)
 	struct auth_events evs = { 0 };
 	int64_t id = 0;
 	const char *roles[1] = { "auditor" };
-	T_EQ_INT(auth_staff_add(&id, s, &cfg, T1, "kansa", "監査 一郎", "mizu-no-oto 1357", roles, 1,
-				T0, &evs, &e), 0);
+	struct auth_staff_new kansa = { .tenant = T1, .login = "kansa", .display_name = "監査 一郎",
+					.password = "mizu-no-oto 1357", .roles = roles, .nroles = 1 };
+	T_EQ_INT(auth_staff_add(&id, s, &cfg, &kansa, T0, &evs, &e), 0);
 	T_EQ_INT(evs.n, 2);
 	auth_event_object(obj, sizeof obj, &evs.ev[1]);
 	char want[64];

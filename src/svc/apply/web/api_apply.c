@@ -769,8 +769,12 @@ int api_procedure_submit(struct http_req *r)
 	struct apply_submission sub;
 	struct forms_result fr;
 	memset(&fr, 0, sizeof fr);
-	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who, def->id, answers,
-				  ups, nups, &o, app_now(), &e);
+	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who,
+				  &(struct apply_answers_in){ .procedure = def->id,
+							      .answers = answers,
+							      .uploads = ups,
+							      .nuploads = nups },
+				  &o, app_now(), &e);
 	json_decref(answers);
 	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
 			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",

@@ -641,8 +641,14 @@ int page_draft_page_post(struct http_req *r)
 		return fail(r, rc, &e);
 	json_t *answers;
 	struct form_action act;
-	rc = form_parse_page(&answers, &act, r->arena, c.d, page, c.dr.answers, c.dr.sources,
-			     pr.names, pr.values, pr.n, pr.uploads, pr.nuploads, &e);
+	rc = form_parse_page(&answers, &act, r->arena,
+			     &(struct form_page_in){ .d = c.d, .page = page,
+						     .previous = c.dr.answers,
+						     .sources = c.dr.sources,
+						     .names = pr.names, .values = pr.values,
+						     .npairs = pr.n, .uploads = pr.uploads,
+						     .nuploads = pr.nuploads },
+			     &e);
 	if (rc)
 		return fail(r, rc, &e);
 	int64_t now = app_now();

@@ -409,8 +409,11 @@ static int interview_post(struct http_req *r, int staff)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	json_t *answers = NULL;
 	struct form_action act;
-	rc = form_parse_page(&answers, &act, r->arena, d, page, prev, NULL, pr.names, pr.values,
-			     pr.n, NULL, 0, &e);
+	rc = form_parse_page(&answers, &act, r->arena,
+			     &(struct form_page_in){ .d = d, .page = page, .previous = prev,
+						     .names = pr.names, .values = pr.values,
+						     .npairs = pr.n },
+			     &e);
 	if (rc)
 		return http_send_error(r, rc, "回答を読み取れませんでした。",
 				       "The answers could not be read.", e.detail);
@@ -589,7 +592,11 @@ int page_life_event_start(struct http_req *r)
 	if ((rc = merge_prefill(&answers, &sources, r, &ch, juki, &e)))
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	int64_t bid;
-	rc = apply_bundle_create(&bid, app_store(r), &who, le->id, ch.codes, ch.n, answers, sources,
+	rc = apply_bundle_create(&bid, app_store(r), &who,
+				 &(struct apply_bundle_new){ .event = le->id,
+							     .procedures = ch.codes,
+							     .nprocedures = ch.n,
+							     .shared = answers, .sources = sources },
 				 app_now(), &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);

@@ -589,7 +589,12 @@ static void upload_work(void *arg, void *pool_ctx)
 		struct opendata_published pub;
 		int rc = store_begin(s, &e);
 		if (rc == 0 && !j->refused)
-			rc = opendata_csv_publish(&pub, s, j->tenant, dsid, j->target, j->data, j->len, &rep, app_now(), &e);
+			rc = opendata_csv_publish(&pub, s, j->tenant, dsid,
+						  &(struct opendata_csv_in){ .name = j->target,
+									     .data = j->data,
+									     .len = j->len,
+									     .report = &rep },
+						  app_now(), &e);
 		if (rc == 0 && !j->refused)
 			rc = opendata_search_put(t->search, s, j->tenant, dsid, &e);
 		if (rc == 0)
