@@ -101,11 +101,19 @@ int cli_serve(int argc, char **argv)
 	while (n < SERVE_OPTS_MAX && o[n].name)
 		n++;
 	int nshell = n;
-	/* then every service's options */
+	/* then every service's options; a name declared twice (by the shell
+	 * or another service) would be read by one of them only: refuse */
 	for (int i = 0; i < svc_count; i++)
 		for (int j = 0; j < svc_all[i]->noptions; j++) {
 			if (n == SERVE_OPTS_MAX)
 				return cli_error(NULL, "オプションが多すぎます", "too many options");
+			for (int k = 0; k < n; k++)
+				if (strcmp(o[k].name, svc_all[i]->options[j].name) == 0) {
+					fprintf(stderr, "madoguchi: サービス %s のオプション --%s は他と重複しています /"
+						" service %s: the option --%s is declared twice\n",
+						svc_all[i]->name, o[k].name, svc_all[i]->name, o[k].name);
+					return CLI_FAILED;
+				}
 			o[n++] = (struct opt){ svc_all[i]->options[j].name, 1, NULL };
 		}
 	if (opts_parse(o, n, argc, argv, NULL, 0) < 0) {

@@ -48,8 +48,34 @@ static void usage(FILE *out)
 			fprintf(out, "  %-10s %s\n", svc_all[i]->cli[j].name, svc_all[i]->cli[j].summary);
 }
 
+/* two commands of one name: the second could never run.  A build with
+ * such a service stops here, naming it, before doing anything. */
+static int names_clash(void)
+{
+	size_t nshell = sizeof commands / sizeof commands[0];
+	for (int i = 0; i < svc_count; i++)
+		for (int j = 0; j < svc_all[i]->ncli; j++) {
+			const char *name = svc_all[i]->cli[j].name;
+			int seen = 0;
+			for (size_t k = 0; k < nshell; k++)
+				seen += strcmp(commands[k].name, name) == 0;
+			for (int x = 0; x < svc_count; x++)
+				for (int y = 0; y < svc_all[x]->ncli; y++)
+					seen += strcmp(svc_all[x]->cli[y].name, name) == 0;
+			if (seen > 1) {
+				fprintf(stderr, "madoguchi: サービス %s のコマンド名 %s は他と重複しています /"
+					" service %s: the command %s is declared twice\n",
+					svc_all[i]->name, name, svc_all[i]->name, name);
+				return 1;
+			}
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (names_clash())
+		return CLI_FAILED;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

@@ -187,7 +187,11 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 		html_printf(b, "<li><a href=\"/account\">%s</a></li></ul></nav>\n",
 			    html_t(l, "account"));
 	}
-	html_printf(b, "<main id=\"main\" tabindex=\"-1\">\n<h1>%s</h1>\n", p->title);
+	if (p->title_lang)
+		html_printf(b, "<main id=\"main\" tabindex=\"-1\">\n<h1 lang=\"%s\">%s</h1>\n",
+			    p->title_lang, p->title);
+	else
+		html_printf(b, "<main id=\"main\" tabindex=\"-1\">\n<h1>%s</h1>\n", p->title);
 	if (p->idle_seconds > 0)
 		buf_puts(b, "<div id=\"idle-warning\" class=\"notice\" role=\"alert\" hidden></div>\n");
 }

@@ -60,6 +60,9 @@ struct html_link {
 struct html_page {
 	enum html_lang lang;
 	const char *title;         /* page title (text)                      */
+	const char *title_lang;    /* its language when it is not the page's
+				      ("ja" for a Japanese-only title on an
+				      English page), NULL: the page's        */
 	const char *site_name;     /* municipality name in this language     */
 	const char *user_name;     /* logged-in display name or NULL          */
 	const char *csrf;          /* for the logout form; NULL when not logged in */

@@ -211,6 +211,8 @@ test('English: title_en when written, the Japanese title marked lang="ja" when n
   assert.doesNotMatch(one.text_, /図書館は休みます/);
   const two = await c.get(`/news/${jaOnly}`, en);
   assert.match(main(two.text_), /<div class="news-body" lang="ja"><p>日本語の本文です。<\/p><\/div>/);
+  assert.match(main(two.text_), /<h1 lang="ja">[^<]+<\/h1>/, 'the Japanese-only title is marked as Japanese');
+  assert.match(main(one.text_), /<h1>The library/, 'an English title is not');
   // and in Japanese the Japanese texts, unmarked
   const ja = await c.get(`/news/${both}`);
   assert.match(main(ja.text_), /<h1>図書館の休館<\/h1>/);

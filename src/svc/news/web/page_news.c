@@ -171,7 +171,11 @@ int page_news_item(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, title_of(r, &it), NULL, NULL);
+	/* a Japanese-only title on an English page says so (lang="ja") */
+	app_page(r, &p, title_of(r, &it));
+	p.title_lang = shown_in_japanese(r, &it) ? "ja" : NULL;
+	buf_init(&b, 4u << 20);
+	html_page_begin(&b, &p);
 	html_printf(&b, "<p><time datetime=\"%s\">%s</time>", day_iso(r, it.publish_at),
 		    day_text(r, it.publish_at));
 	if (it.important)
