@@ -232,8 +232,8 @@ int cli_serve(int argc, char **argv)
 	err_clear(&e);
 	if (app_init(&a, &cfg, &e)) {
 		app_done(&a); /* what app_init made before it failed */
-		return cli_error(&e, "起動できませんでした（データベースまたは鍵）",
-				 "could not start (database or keys)");
+		return cli_error(&e, "起動できませんでした（データベース、鍵、またはサービスの設定。詳細を確認してください）",
+				 "could not start (the database, the keys or a service's set-up: see the detail)");
 	}
 	int rc = app_serve(&a, ready, NULL, &e);
 	app_done(&a);

@@ -417,7 +417,8 @@ static const struct html_msg catalog[] = {
 	{ "apply.ev.transition", "状況の変更", "Status changed", "ようすが かわりました" },
 	{ "apply.ev.withdrawn", "取り下げ", "Withdrawn", "やめました" },
 	{ "apply.ev.assign", "担当者の決定", "Assigned", "たんとうの ひとが きまりました" },
-	{ "resident.applications", "申請", "Applications", "もうしこみ" },
+	{ "mypage.services", "手続とサービス", "Your procedures and services",
+	  "てつづきと サービス" },
 	{ "resident.applications_link", "申請の一覧と入力途中の申請", "Your applications and drafts", "わたしの もうしこみ" },
 	{ "resident.procedures_link", "オンラインで申請する", "Apply online", "インターネットで もうしこむ" },
 	/* --- procedure editor (page_procedures.c) --- */

@@ -235,7 +235,7 @@ static void mypage_link(const struct svc_nav *n, void *arg)
 {
 	struct mypage_ctx *c = arg;
 	if (c->n++ == 0)
-		html_printf(c->b, "<section><h2>%s</h2><ul>", html_t(c->l, "resident.applications"));
+		html_printf(c->b, "<section><h2>%s</h2><ul>", html_t(c->l, "mypage.services"));
 	html_printf(c->b, "<li><a href=\"%s\">%s</a></li>", n->href, html_t(c->l, n->label));
 }
 
