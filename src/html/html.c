@@ -175,12 +175,8 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 	buf_puts(b, "</header>\n");
 	if (p->staff) {
 		html_printf(b, "<nav class=\"staff-nav\" aria-label=\"%s\"><ul>"
-			    "<li><a href=\"/staff\">%s</a></li>"
-			    "<li><a href=\"/staff/users\">%s</a></li>"
-			    "<li><a href=\"/staff/roles\">%s</a></li>"
-			    "<li><a href=\"/staff/jobs\">%s</a></li>",
-			    html_t(l, "nav.staff"), html_t(l, "staff.home"),
-			    html_t(l, "staff.users"), html_t(l, "staff.roles"), html_t(l, "staff.jobs"));
+			    "<li><a href=\"/staff\">%s</a></li>",
+			    html_t(l, "nav.staff"), html_t(l, "staff.home"));
 		for (int i = 0; i < p->nstaff_links; i++)
 			html_printf(b, "<li><a href=\"%s\">%s</a></li>", p->staff_links[i].href,
 				    p->staff_links[i].label);

@@ -69,7 +69,10 @@ struct html_page {
 	const char *path;          /* current path, for the language links    */
 	int idle_seconds;          /* >0: warn before the idle timeout        */
 	int staff;                 /* back-office navigation                  */
-	const struct html_link *staff_links; /* the services' staff menu entries */
+	const struct html_link *staff_links; /* the staff menu's sections between
+						"staff home" and "account" (the
+						caller leaves out those the
+						member may not open)          */
 	int nstaff_links;
 };
 

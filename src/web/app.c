@@ -107,8 +107,72 @@ struct app_req *app_req(struct http_req *r)
 	return r->ctx;
 }
 
-/* the services' staff menu entries, as links in r's language */
+/* ---- the staff menu: only the pages the member may open ---- */
+
+#define APP_PERMS_MAX 256         /* permissions of one session kept for the menu */
+
+struct perm_collect {
+	struct arena *a;
+	const char **perms;
+	int n;
+};
+
+static int collect_perm(const char *perm, void *arg)
+{
+	struct perm_collect *c = arg;
+	if (c->n >= APP_PERMS_MAX)
+		return 1;
+	c->perms[c->n] = arena_strdup(c->a, perm);
+	if (c->perms[c->n])
+		c->n++;
+	return 0;
+}
+
+/* the session's permissions, once per request; -1 when they cannot be read */
+static int staff_perms(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	if (q->perms_read)
+		return q->nperms;
+	q->perms_read = 1;
+	q->nperms = -1;
+	struct perm_collect c = { r->arena, arena_alloc(r->arena, APP_PERMS_MAX * sizeof *c.perms), 0 };
+	if (!c.perms)
+		return -1;
+	struct err e;
+	int rc = auth_session_permissions(app_store(r), &q->ses, "", collect_perm, &c, &e);
+	if (rc < 0) {
+		log_warn("staff menu: the permissions could not be read", "error", e.detail);
+		return -1;
+	}
+	q->perms = c.perms;
+	q->nperms = c.n;
+	return c.n;
+}
+
+int app_staff_may_open(struct http_req *r, const char *href)
+{
+	struct app_req *q = app_req(r);
+	if (!q || !q->has_session || q->ses.kind != AUTH_KIND_STAFF ||
+	    q->ses.stage != AUTH_STAGE_FULL)
+		return 0;
+	const char *perm;
+	if (app_route_permission(href, &perm) != 0)
+		return 0;
+	if (!perm || strcmp(perm, HTTP_PERM_SESSION) == 0)
+		return 1;
+	int n = staff_perms(r);
+	for (int i = 0; i < n; i++)
+		if (strcmp(q->perms[i], perm) == 0)
+			return 1;
+	return 0;
+}
+
+/* the staff menu's entries, as links in r's language: the shell's own
+ * sections, then the services' (svc.h: SVC_NAV_STAFF), each only when
+ * the member may open it */
 struct nav_collect {
+	struct http_req *r;
 	struct html_link *links;
 	int n, cap;
 	enum html_lang lang;
@@ -117,9 +181,16 @@ struct nav_collect {
 static void collect_link(const struct svc_nav *n, void *arg)
 {
 	struct nav_collect *c = arg;
-	if (c->n < c->cap)
+	if (c->n < c->cap && app_staff_may_open(c->r, n->href))
 		c->links[c->n++] = (struct html_link){ n->href, html_t(c->lang, n->label) };
 }
+
+/* the shell's sections of the menu, before the services' */
+static const struct svc_nav shell_staff_nav[] = {
+	{ SVC_NAV_STAFF, "/staff/users", "staff.users", NULL },
+	{ SVC_NAV_STAFF, "/staff/roles", "staff.roles", NULL },
+	{ SVC_NAV_STAFF, "/staff/jobs", "staff.jobs", NULL },
+};
 
 #define APP_STAFF_LINKS_MAX 64
 
@@ -138,9 +209,11 @@ void app_page(struct http_req *r, struct html_page *p, const char *title)
 		p->csrf = q->csrf;
 		p->idle_seconds = (int)q->ses.idle_left;
 		p->staff = 1;
-		struct nav_collect c = { arena_alloc(r->arena, APP_STAFF_LINKS_MAX * sizeof *c.links),
+		struct nav_collect c = { r, arena_alloc(r->arena, APP_STAFF_LINKS_MAX * sizeof *c.links),
 					 0, APP_STAFF_LINKS_MAX, p->lang };
 		if (c.links) {
+			for (size_t i = 0; i < sizeof shell_staff_nav / sizeof *shell_staff_nav; i++)
+				collect_link(&shell_staff_nav[i], &c);
 			app_nav_each(SVC_NAV_STAFF, collect_link, &c);
 			p->staff_links = c.links;
 			p->nstaff_links = c.n;

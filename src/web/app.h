@@ -110,6 +110,10 @@ struct app_req {
 	struct auth_staff staff;     /* when has_session and staff            */
 	enum html_lang lang;
 	char csrf[AUTH_CSRF_LEN + 1];
+	/* the staff session's permissions, read once when a page shows the
+	 * menu (app_staff_may_open), when perms_read */
+	const char **perms;
+	int nperms, perms_read;
 };
 
 /* app_migrate -- apply every module's schema, in dependency order (core,
@@ -135,6 +139,14 @@ int app_jobs_ensure_scheduled(struct store *s, struct err *e);
 /* the shell's routes (routes.c); app_routes (svc.c) joins the services' */
 extern const struct http_route app_shell_routes[];
 extern const int app_shell_nroutes;
+
+/* app_staff_may_open -- 1 when the staff member of r may open the page
+ * at href (a fixed path of a GET route): the route is public, needs only
+ * a session, or its permission is one the session holds (read once per
+ * request).  0 otherwise, and also when href is no route or the
+ * permissions cannot be read (a menu fails closed; the page itself still
+ * decides).  The staff menu and the staff home show only these. */
+int app_staff_may_open(struct http_req *r, const char *href);
 
 /* app_resident_csrf -- on a public page, the CSRF token of the request's
  * resident session (for a button that starts something); 0 when the
@@ -271,6 +283,10 @@ int app_trust_refresh(struct app *a, int force);
 int app_routes(const struct http_route **out, struct err *e);
 /* app_catalogs_load -- every service's messages into html_t (at start). */
 int app_catalogs_load(struct err *e);
+/* app_route_permission -- the permission of the GET route whose pattern
+ * is href (a fixed path; the menu's entries): 0 with *perm set (NULL for
+ * a public page), ERR_NOTFOUND when no route has that pattern. */
+int app_route_permission(const char *href, const char **perm);
 /* app_nav_each -- fn for every navigation entry of the services at where */
 void app_nav_each(enum svc_nav_where where,
 		  void (*fn)(const struct svc_nav *n, void *arg), void *arg);

@@ -516,6 +516,7 @@ int page_logout(struct http_req *r)
 }
 
 struct staff_tiles {
+	struct http_req *r;
 	struct buf *b;
 	enum html_lang l;
 	int n;
@@ -524,6 +525,8 @@ struct staff_tiles {
 static void staff_tile(const struct svc_nav *n, void *arg)
 {
 	struct staff_tiles *t = arg;
+	if (!app_staff_may_open(t->r, n->href))
+		return;
 	if (t->n++ == 0)
 		buf_puts(t->b, "<ul class=\"service-tiles\">");
 	html_printf(t->b, "<li><a href=\"%s\">%s</a>", n->href, html_t(t->l, n->label));
@@ -545,8 +548,9 @@ int page_staff_home(struct http_req *r)
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
 			    html_t(l, "enrol.title"));
-	/* the services' work, each with what it is for (svc.h: SVC_NAV_STAFF) */
-	struct staff_tiles t = { &b, l, 0 };
+	/* the services' work the member may open, each with what it is for
+	 * (svc.h: SVC_NAV_STAFF) */
+	struct staff_tiles t = { r, &b, l, 0 };
 	app_nav_each(SVC_NAV_STAFF, staff_tile, &t);
 	if (t.n)
 		buf_puts(&b, "</ul>");

@@ -171,6 +171,19 @@ int app_catalogs_load(struct err *e)
 
 /* ---- navigation ---- */
 
+int app_route_permission(const char *href, const char **perm)
+{
+	const struct http_route *rt;
+	struct err e;
+	int n = app_routes(&rt, &e);
+	for (int i = 0; i < n; i++)
+		if (strcmp(rt[i].method, "GET") == 0 && strcmp(rt[i].pattern, href) == 0) {
+			*perm = rt[i].permission;
+			return 0;
+		}
+	return ERR_NOTFOUND;
+}
+
 void app_nav_each(enum svc_nav_where where,
 		  void (*fn)(const struct svc_nav *n, void *arg), void *arg)
 {
