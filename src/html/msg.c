@@ -467,6 +467,28 @@ static const struct html_msg catalog[] = {
 	{ "proc.signature", "電子署名", "Signature", NULL },
 	{ "proc.as_seen", "申請者に表示される画面（最初の表示）", "The page as the applicant first sees it", NULL },
 	{ "proc.no_render", "この画面は表示できません。", "This page cannot be shown.", NULL },
+	/* error pages and JSON errors (app_send_error) */
+	{ "error.form_expired", "画面の有効期限が切れました。もう一度操作してください。",
+	  "This form has expired. Please go back and try again.",
+	  "がめんの じかんが きれました。もういちど そうさ してください。" },
+	{ "error.no_tenant", "この住所（ホスト名）に対応する自治体がありません。",
+	  "No municipality is served at this address.",
+	  "この アドレスの くやくしょは ありません。" },
+	{ "error.operator_only", "この情報は運用者だけが見られます。",
+	  "Only the operator can read this.",
+	  "この じょうほうは うんようする ひとだけが みられます。" },
+	{ "login.expired", "画面の有効期限が切れました。もう一度ログインしてください。",
+	  "This form has expired. Please log in again.",
+	  NULL },
+	{ "resident.form_expired", "画面の有効期限が切れました。もう一度お試しください。",
+	  "This form has expired. Please try again.",
+	  "がめんの じかんが きれました。もういちど やりなおして ください。" },
+	{ "roles.error.not_grantable", "その役割は付与できません。ご自身が持っていない権限を含んでいます。",
+	  "You cannot give that role: it has permissions you do not hold yourself.",
+	  NULL },
+	{ "users.error.self_disable", "自分のアカウントは無効にできません。",
+	  "You cannot disable your own account.",
+	  NULL },
 };
 
 #define HTML_CATALOGS_MAX 64

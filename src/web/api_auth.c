@@ -80,10 +80,7 @@ int app_api_authorize(struct http_req *r, const char *alts,
 	const char *tok = http_header(r, "x-csrf-token");
 	if (!tok || auth_csrf_check(&q->ses, NULL, tok, NULL) != 0) {
 		api_json_errors(r);
-		http_send_error(r, ERR_DENIED,
-				"画面の有効期限が切れました。もう一度操作してください。",
-				"This form has expired. Please go back and try again.",
-				"csrf token missing or invalid");
+		app_send_error(r, ERR_DENIED, "error.form_expired", "csrf token missing or invalid");
 		return ERR_DENIED;
 	}
 	return 0;

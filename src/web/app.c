@@ -14,6 +14,7 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,9 +438,7 @@ static int app_prepare(struct http_req *r)
 		return 0;
 	}
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, ERR_NOTFOUND,
-			"この住所（ホスト名）に対応する自治体がありません。",
-			"No municipality is served at this address.", "unknown host"),
+		return app_send_error(r, ERR_NOTFOUND, "error.no_tenant", "unknown host"),
 		       ERR_NOTFOUND;
 	http_send_error(r, rc, NULL, NULL, e.detail);
 	return rc;
@@ -528,6 +527,26 @@ static const char *app_login_url(struct http_req *r)
 	       strcmp(r->route->permission, "resident") == 0 ? "/resident/login" : "/login";
 }
 
+int app_send_error(struct http_req *r, int code, const char *id, const char *detail, ...)
+{
+	const char *txt[3] = { html_t(HTML_JA, id), html_t(HTML_EN, id), html_t(HTML_JA_EASY, id) };
+	va_list ap;
+	va_start(ap, detail);
+	for (int i = 0; i < 3; i++) {
+		va_list aq;
+		va_copy(aq, ap);
+		char *s = arena_vprintf(r->arena, txt[i], aq);
+		va_end(aq);
+		if (s)
+			txt[i] = s;
+	}
+	va_end(ap);
+	struct app_req *q = app_req(r);
+	if (q)
+		q->error_easy = txt[2];
+	return http_send_error(r, code, txt[0], txt[1], detail);
+}
+
 static void app_error_page(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out)
 {
@@ -535,8 +554,11 @@ static void app_error_page(struct http_req *r, int status, const char *ja,
 	app_page(r, &p, html_t(r->ctx ? app_req(r)->lang : HTML_JA, "error.title"));
 	html_page_begin(out, &p);
 	(void)status;
+	const char *easy = r->ctx ? app_req(r)->error_easy : NULL;
 	if (p.lang == HTML_EN)
 		html_printf(out, "<p>%s</p><p lang=\"ja\">%s</p>", en, ja);
+	else if (p.lang == HTML_JA_EASY && easy)
+		html_printf(out, "<p>%s</p><p lang=\"en\">%s</p>", easy, en);
 	else
 		html_printf(out, "<p>%s</p><p lang=\"en\">%s</p>", ja, en);
 	html_printf(out, "<p>%s: <code>%s</code></p><p><a href=\"/\">%s</a></p>",

@@ -114,6 +114,9 @@ struct app_req {
 	 * menu (app_staff_may_open), when perms_read */
 	const char **perms;
 	int nperms, perms_read;
+	/* the やさしい日本語 text of the error being answered (app_send_error),
+	 * for the error page; NULL: none */
+	const char *error_easy;
 };
 
 /* app_migrate -- apply every module's schema, in dependency order (core,
@@ -139,6 +142,13 @@ int app_jobs_ensure_scheduled(struct store *s, struct err *e);
 /* the shell's routes (routes.c); app_routes (svc.c) joins the services' */
 extern const struct http_route app_shell_routes[];
 extern const int app_shell_nroutes;
+
+/* app_send_error -- the error response (http_send_error: the HTML page
+ * or the JSON error) with the catalog message id in Japanese and English,
+ * and on a やさしい日本語 page its easy text.  With arguments after detail
+ * the catalog texts are formats (the same conversions in every language,
+ * tests/unit/html/test_catalog.c).  detail goes to the log only. */
+int app_send_error(struct http_req *r, int code, const char *id, const char *detail, ...);
 
 /* app_staff_may_open -- 1 when the staff member of r may open the page
  * at href (a fixed path of a GET route): the route is public, needs only

@@ -164,10 +164,7 @@ static int metrics_allowed(struct http_req *r)
 int page_metrics(struct http_req *r)
 {
 	if (!metrics_allowed(r))
-		return http_send_error(r, ERR_DENIED,
-				       "この情報は運用者だけが見られます。",
-				       "Only the operator can read this.",
-				       "metrics: not loopback and no valid token");
+		return app_send_error(r, ERR_DENIED, "error.operator_only", "metrics: not loopback and no valid token");
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	http_metrics_write(&b, r);

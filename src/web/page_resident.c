@@ -201,9 +201,7 @@ static int resident_post(struct http_req *r, int reg)
 	struct app_req *q = app_req(r);
 	const char *pre = http_param(r, "pre"), *cookie = http_cookie(r, APP_PRELOGIN_COOKIE);
 	if (!pre || !cookie || strlen(pre) != strlen(cookie) || !ct_equal(pre, cookie, strlen(pre)))
-		return http_send_error(r, ERR_DENIED,
-			"画面の有効期限が切れました。もう一度お試しください。",
-			"This form has expired. Please try again.", "resident form csrf mismatch");
+		return app_send_error(r, ERR_DENIED, "resident.form_expired", "resident form csrf mismatch");
 	struct resident_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
 				  .reg = reg, .now = app_now() };
 	snprintf(j.tenant, sizeof j.tenant, "%s", q->tenant.code);

@@ -280,9 +280,7 @@ int page_resident_reset_request(struct http_req *r)
 	struct app_req *q = app_req(r);
 	const char *pre = http_param(r, "pre"), *cookie = http_cookie(r, APP_PRELOGIN_COOKIE);
 	if (!pre || !cookie || strlen(pre) != strlen(cookie) || !ct_equal(pre, cookie, strlen(pre)))
-		return http_send_error(r, ERR_DENIED,
-			"画面の有効期限が切れました。もう一度お試しください。",
-			"This form has expired. Please try again.", "reset form csrf mismatch");
+		return app_send_error(r, ERR_DENIED, "resident.form_expired", "reset form csrf mismatch");
 	int64_t id = 0;
 	struct err e;
 	err_clear(&e);

@@ -149,10 +149,7 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 		if (app_audit_as(s, &app_of(r)->audit, &a, "auth.grant_denied", "role", obj,
 				 AUDIT_R_DENIED, &ae))
 			return http_send_error(r, ae.code, NULL, NULL, ae.detail);
-		return http_send_error(r, ERR_DENIED,
-			"その役割は付与できません。ご自身が持っていない権限を含んでいます。",
-			"You cannot give that role: it has permissions you do not hold yourself.",
-			e.detail);
+		return app_send_error(r, ERR_DENIED, "roles.error.not_grantable", e.detail);
 	}
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT || rc == ERR_NOTFOUND || rc == ERR_DENIED) {
 		const char *msg = rc == ERR_CONFLICT ? html_t(l, "roles.exists") :

@@ -199,9 +199,7 @@ int page_login_post(struct http_req *r)
 	const char *pre = http_param(r, "pre"), *cookie = http_cookie(r, APP_PRELOGIN_COOKIE);
 	if (!pre || !cookie || strlen(pre) != strlen(cookie) ||
 	    !ct_equal(pre, cookie, strlen(pre)))
-		return http_send_error(r, ERR_DENIED,
-			"画面の有効期限が切れました。もう一度ログインしてください。",
-			"This form has expired. Please log in again.", "login csrf mismatch");
+		return app_send_error(r, ERR_DENIED, "login.expired", "login csrf mismatch");
 	const char *login = http_param(r, "login"), *password = http_param(r, "password");
 	if (!login || !*login || !password || !*password)
 		return render_login(r, 400, html_t(l, "login.required"));
@@ -821,8 +819,7 @@ int page_users_disable(struct http_req *r)
 	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
 		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
 	if (id == q->ses.account_id)
-		return http_send_error(r, ERR_INVALID, "自分のアカウントは無効にできません。",
-				       "You cannot disable your own account.", NULL);
+		return app_send_error(r, ERR_INVALID, "users.error.self_disable", NULL);
 	struct store *s = app_store(r);
 	struct auth_events ev = { 0 };
 	struct err e;

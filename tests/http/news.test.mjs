@@ -220,6 +220,27 @@ test('English: title_en when written, the Japanese title marked lang="ja" when n
   assert.equal(listed((await c.get('/news')).text_).find((x) => x.id === both)?.title, '図書館の休館');
 });
 
+test('an unknown notice: the error page in each language from the catalog, やさしい日本語 included', async () => {
+  const c = new Client(srv.base);
+  const text = async (lang) => {
+    await c.get(`/lang?to=${lang}&next=/`);
+    const r = await c.get('/news/999999999');
+    assert.equal(r.status, 404);
+    return main(r.text_);
+  };
+  const ja = await text('ja');
+  assert.match(ja, /<p>このお知らせはありません。<\/p><p lang="en">There is no such notice.<\/p>/);
+  const easy = await text('ja-easy');
+  assert.match(easy, /<p>この おしらせは ありません。<\/p><p lang="en">There is no such notice.<\/p>/);
+  const en = await text('en');
+  assert.match(en, /<p>There is no such notice.<\/p><p lang="ja">このお知らせはありません。<\/p>/);
+  // a bad page number: its own message, not the notice's
+  await c.get('/lang?to=ja-easy&next=/');
+  const bad = await c.get('/news?page=0');
+  assert.equal(bad.status, 400);
+  assert.match(main(bad.text_), /ページの ばんごうが ただしく ありません。/);
+});
+
 test('paging: 20 a page, next and previous; a bad ?page= is 400', async () => {
   // 22 more, one a day back from 30 days ago (older than every other
   // public notice), none important

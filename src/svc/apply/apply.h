@@ -273,11 +273,12 @@ int apply_submit(struct apply_submission *out, struct forms_result *r,
  * or NULL.  Pages answer such a refusal with its bilingual message
  * rather than sending the resident back to a page. */
 const struct forms_error *apply_registry_problem(const struct forms_result *r);
-/* apply_registry_message -- what to tell the submitter about such a
- * refusal (pe from apply_registry_problem), in Japanese and English:
- * attach the document (a waiver not proven), or start again (answers
- * from the register that no longer match it).  Fixed texts. */
-void apply_registry_message(const struct forms_error *pe, const char **ja, const char **en);
+/* apply_registry_message_id -- the catalog id (apply's descriptor) of
+ * what to tell the submitter about such a refusal (pe from
+ * apply_registry_problem): attach the document (a waiver not proven,
+ * "apply.error.registry_waiver"), or start again (answers from the
+ * register that no longer match it, "apply.error.registry_stale"). */
+const char *apply_registry_message_id(const struct forms_error *pe);
 
 /* apply_submit_with -- apply_submit with options:
  * - sig: the verified signature, or NULL;

@@ -75,6 +75,74 @@ static const struct html_msg msgs[] = {
 	  "区役所に こなくても できる てつづきの リストです。" },
 	{ "apply.nav.inbox.summary", "届いた申請の確認、担当の割り当て、審査。",
 	  "Check the applications that arrived, assign them and decide.", NULL },
+	/* error pages and JSON errors (app_send_error) */
+	{ "apply.error.registry_stale", "住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。"
+	  "お手数ですが、もう一度申請を始めてください。",
+	  "The answers taken from the resident register no longer match it. "
+	  "Please start the application again.",
+	  "じゅうみんの きろくから いれた ないようが、いまの きろくと あいません。"
+	  "もういちど はじめから しんせい してください。" },
+	{ "apply.error.registry_waiver", "添付を省略できるのは、住民基本台帳の記録で確認できる場合だけです。"
+	  "あなたの記録では確認できないため、書類を添付してください。",
+	  "An attachment may be left out only when the resident register proves "
+	  "what it shows. Your register record does not prove it: attach the document.",
+	  "じゅうみんの きろくで たしかめられない ため、しょるいを てんぷして ください。" },
+	{ "apply.error.storage_full", "添付ファイルの保存容量の上限（1人あたり %s）を超えるため、"
+	  "受け付けられません。使わない下書きを削除してからお試しください。",
+	  "This would exceed the attachment storage limit "
+	  "(%s per account). Delete drafts you do not need and try again.",
+	  "てんぷ ファイルを ほぞんできる りょう（1にん %s まで）を こえるため、うけつけ できません。"
+	  "つかわない したがきを けしてから やりなおして ください。" },
+	{ "apply.error.upload_rate", "添付ファイルの送信が多すぎます（1分あたり %d 件まで）。"
+	  "1分ほど待ってからもう一度お試しください。",
+	  "Too many attachments sent (at most %d a minute). Please wait a minute and try again.",
+	  "ファイルを おくる かずが おおすぎます（1ぷんに %d こ まで）。"
+	  "1ぷん ほど まってから もういちど やって ください。" },
+	{ "apply.error.too_many_files", "添付ファイルは1回の申請につき%d件までです。",
+	  "At most %d attachments per submission.",
+	  "てんぷできる ファイルは 1かいに %dこ までです。" },
+	{ "apply.error.cannot_correct", "この申請は修正できない状態です。",
+	  "This application cannot be corrected now.",
+	  "この しんせいは いま なおせません。" },
+	{ "apply.error.cannot_withdraw", "この申請は取り下げできない状態です。",
+	  "This application can no longer be withdrawn.",
+	  "この しんせいは もう とりさげ できません。" },
+	{ "apply.error.changed_after_signing", "署名の後に申請内容が変更されました。もう一度署名してください。",
+	  "The application changed after it was signed. Please sign it again.",
+	  "しょめいの あとで ないようが かわりました。もういちど しょめい してください。" },
+	{ "apply.error.file_too_large", "ファイルが大きすぎます。",
+	  "The file is too large.",
+	  "ファイルが おおきすぎます。" },
+	{ "apply.error.file_unreadable", "添付ファイルを読み出せませんでした（保管されている写しがないか、壊れています）。受付番号を添えて担当課に連絡してください（職員の方はシステム管理者へ。バックアップから復旧できます）。",
+	  "The attachment could not be read: its stored copy is missing or damaged. Contact the department with the receipt number (staff: the system administrator, who can restore it from the backup).",
+	  "てんぷした ファイルを よみだせませんでした。うけつけ ばんごうを つたえて、たんとうの かに れんらく してください。" },
+	{ "apply.error.json", "JSON の形式が正しくありません。",
+	  "The body is not a valid JSON object.",
+	  "JSON の かたちが ただしく ありません。" },
+	{ "apply.error.limit", "大きさまたは件数の上限を超えています。",
+	  "A size or count limit was exceeded.",
+	  "おおきさか かずが おおすぎます。" },
+	{ "apply.error.multipart", "マルチパートの形式が正しくありません。",
+	  "The multipart body is not valid.",
+	  "おくられた データの かたちが ただしく ありません。" },
+	{ "apply.error.no_file_field", "この添付欄はありません。",
+	  "There is no such attachment field.",
+	  "この てんぷの らんは ありません。" },
+	{ "apply.error.no_procedure", "この手続はありません。",
+	  "There is no such procedure.",
+	  "この てつづきは ありません。" },
+	{ "apply.error.not_found", "見つかりません。",
+	  "Not found.",
+	  "みつかりません。" },
+	{ "apply.error.state", "現在の状態ではこの操作はできません。画面を更新してください。",
+	  "This is not possible in the current state. Reload and try again.",
+	  "いまは この そうさが できません。がめんを あたらしく してください。" },
+	{ "apply.error.too_many_drafts", "下書きが多すぎます。使わない下書きを削除してください。",
+	  "You have too many drafts. Delete the ones you do not need.",
+	  "したがきが おおすぎます。つかわない したがきを けして ください。" },
+	{ "inbox.error.procedure_required", "手続を選んでください。",
+	  "Choose a procedure.",
+	  NULL },
 };
 
 static const struct svc_cli cli[] = {

@@ -132,19 +132,10 @@ int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
 
 /* ---- preparing -------------------------------------------------------- */
 
-void apply_registry_message(const struct forms_error *pe, const char **ja, const char **en)
+const char *apply_registry_message_id(const struct forms_error *pe)
 {
-	if (pe && strcmp(pe->code, "waiver") == 0) {
-		*ja = "添付を省略できるのは、住民基本台帳の記録で確認できる場合だけです。"
-		      "あなたの記録では確認できないため、書類を添付してください。";
-		*en = "An attachment may be left out only when the resident register proves "
-		      "what it shows. Your register record does not prove it: attach the document.";
-		return;
-	}
-	*ja = "住民基本台帳から入力した内容が、現在の住民基本台帳と一致しません。"
-	      "お手数ですが、もう一度申請を始めてください。";
-	*en = "The answers taken from the resident register no longer match it. "
-	      "Please start the application again.";
+	return pe && strcmp(pe->code, "waiver") == 0 ? "apply.error.registry_waiver"
+						     : "apply.error.registry_stale";
 }
 
 const struct forms_error *apply_registry_problem(const struct forms_result *r)

@@ -99,6 +99,22 @@ static const struct html_msg msgs[] = {
 	{ "lifeevent.counter.start", "質問を始める", "Start the questions", NULL },
 	{ "lifeevent.counter.print", "記入済みの申請書を印刷（PDF）",
 	  "Print the filled-in forms (PDF)", NULL },
+	/* error pages and JSON errors (app_send_error) */
+	{ "lifeevent.counter.error.choose_procedures", "印刷する手続を選んでください（質問の回答も確認してください）。",
+	  "Choose the procedures to print (and check the answers).",
+	  NULL },
+	{ "lifeevent.counter.error.no_register_code", "その住民コードは住民基本台帳にありません。",
+	  "That register code is not in the resident register.",
+	  NULL },
+	{ "lifeevent.error.answers_unreadable", "回答を読み取れませんでした。",
+	  "The answers could not be read.",
+	  "こたえを よみとれませんでした。" },
+	{ "lifeevent.error.choose_procedures", "申請する手続を選んでください（質問の回答も確認してください）。",
+	  "Choose the procedures to apply for (and check the answers).",
+	  "しんせいする てつづきを えらんで ください（しつもんの こたえも たしかめて ください）。" },
+	{ "lifeevent.error.unknown", "このライフイベントはありません。",
+	  "There is no such life event.",
+	  "この ライフイベントは ありません。" },
 };
 
 static const struct svc_option options[] = {

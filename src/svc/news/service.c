@@ -128,6 +128,13 @@ static const struct html_msg msgs[] = {
 	{ "news.state.published", "公開", "Published", NULL },
 	{ "news.state.withdrawn", "取り下げ", "Withdrawn", NULL },
 	{ "news.state.archived", "掲載終了", "Ended", NULL },
+	/* error pages and JSON errors (app_send_error) */
+	{ "news.error.not_found", "このお知らせはありません。",
+	  "There is no such notice.",
+	  "この おしらせは ありません。" },
+	{ "news.error.page", "ページ番号が正しくありません。",
+	  "The page number is not valid.",
+	  "ページの ばんごうが ただしく ありません。" },
 };
 
 static const struct svc_cli cli[] = {

@@ -201,6 +201,25 @@ static const struct html_msg msgs[] = {
 	  "Upload the corrected file", NULL },
 	{ "opendata.staff.error.no_file", "CSV ファイルを選んでください。",
 	  "Choose a CSV file.", NULL },
+	/* error pages and JSON errors (app_send_error) */
+	{ "opendata.error.dataset_not_found", "データセットが見つかりません。",
+	  "The dataset was not found.",
+	  "データセットが みつかりません。" },
+	{ "opendata.error.file_not_found", "ファイルが見つかりません。",
+	  "The file was not found.",
+	  "ファイルが みつかりません。" },
+	{ "opendata.error.page", "ページの指定が正しくありません。",
+	  "The page is not valid.",
+	  "ページの していが ただしく ありません。" },
+	{ "opendata.error.version", "版の指定が正しくありません。",
+	  "The version is not valid.",
+	  "はんの していが ただしく ありません。" },
+	{ "opendata.staff.error.file_name", "ファイル名が正しくありません。",
+	  "The file name is not valid.",
+	  NULL },
+	{ "opendata.staff.error.file_not_stored", "ファイルを保存できませんでした（大きすぎるか、名前が正しくありません）。",
+	  "The file could not be stored (too large, or its name is not valid).",
+	  NULL },
 };
 
 static const struct svc_cli cli[] = {

@@ -16,8 +16,9 @@
  *   - loading the catalogs again changes nothing, and a catalog repeating
  *     an id is refused (the server then stops);
  *   - every id named by a descriptor's menu entries, or written as a
- *     literal in an html_t(l, "...") or T(r, "...") call anywhere under
- *     src/, is in the catalog.
+ *     literal in an html_t(l, "...") or T(r, "...") call, or as the
+ *     message id of an app_send_error(r, code, "...", ...) call, anywhere
+ *     under src/, is in the catalog.
  *
  * Which rows residents read (ja-easy required).  Every row, unless it is
  * staff-only, and a row is staff-only when either
@@ -398,13 +399,13 @@ static const char *call_end(const char *p)
 
 /* the string literals of the second argument of the call at open: each
  * must be a catalog id; returns how many */
-static int check_call(const char *open, const char *rel, int line)
+static int check_call(const char *open, const char *rel, int line, int commas, int first_only)
 {
 	const char *end = call_end(open);
 	if (!end)
 		return 0;
-	/* the first top-level comma */
-	int depth = 0;
+	/* the commas-th top-level comma */
+	int depth = 0, seen = 0;
 	const char *p = open + 1;
 	for (; p < end; p++) {
 		if (*p == '"') {
@@ -415,7 +416,7 @@ static int check_call(const char *open, const char *rel, int line)
 			depth++;
 		} else if (*p == ')') {
 			depth--;
-		} else if (*p == ',' && depth == 0) {
+		} else if (*p == ',' && depth == 0 && ++seen == commas) {
 			break;
 		}
 	}
@@ -448,6 +449,8 @@ static int check_call(const char *open, const char *rel, int line)
 		snprintf(where, sizeof where, "%s:%d", rel, line);
 		need(id, where);
 		n++;
+		if (first_only)
+			break;
 	}
 	return n;
 }
@@ -464,6 +467,7 @@ static int scan_file(const char *path, const char *rel)
 	int n = 0;
 	for (const char *p = src; *p; p++) {
 		const char *open = NULL;
+		int commas = 1, first_only = 0;
 		int ident_before = p > src && (p[-1] == '_' || p[-1] == '>' || p[-1] == '.' ||
 					       (p[-1] >= 'a' && p[-1] <= 'z') ||
 					       (p[-1] >= 'A' && p[-1] <= 'Z') ||
@@ -474,12 +478,19 @@ static int scan_file(const char *path, const char *rel)
 			open = p + 6;
 		else if (strncmp(p, "T(r, ", 5) == 0)   /* news's helper, T(r, id) */
 			open = p + 1;
+		else if (strncmp(p, "app_send_error(", 15) == 0) {
+			/* app_send_error(r, code, "id", detail...): the detail
+			 * and the format's arguments are not ids */
+			open = p + 14;
+			commas = 2;
+			first_only = 1;
+		}
 		if (!open)
 			continue;
 		int line = 1;
 		for (const char *q = src; q < p; q++)
 			line += *q == '\n';
-		n += check_call(open, rel, line);
+		n += check_call(open, rel, line, commas, first_only);
 	}
 	return n;
 }
@@ -525,7 +536,7 @@ static void test_source_ids(void)
 	T_REQUIRE(dir);
 	missing = 0;
 	int n = scan_dir(dir, "src");
-	printf("# %d ids named in html_t and T calls under src/\n", n);
+	printf("# %d ids named in html_t and T calls and app_send_error ids under src/\n", n);
 	/* the services' pages and the shell name hundreds of messages */
 	T_CHECK(n > 400);
 	T_EQ_INT(missing, 0);

@@ -78,17 +78,11 @@ static int fail(struct http_req *r, int rc, const struct err *e)
 {
 	switch (rc) {
 	case ERR_NOTFOUND:
-		return http_send_error(r, rc, "見つかりません。", "Not found.",
-				       e ? e->detail : NULL);
+		return app_send_error(r, rc, "apply.error.not_found", e ? e->detail : NULL);
 	case ERR_CONFLICT:
-		return http_send_error(r, rc,
-			"現在の状態ではこの操作はできません。画面を更新してください。",
-			"This is not possible in the current state. Reload and try again.",
-			e ? e->detail : NULL);
+		return app_send_error(r, rc, "apply.error.state", e ? e->detail : NULL);
 	case ERR_LIMIT:
-		return http_send_error(r, rc, "大きさまたは件数の上限を超えています。",
-				       "A size or count limit was exceeded.",
-				       e ? e->detail : NULL);
+		return app_send_error(r, rc, "apply.error.limit", e ? e->detail : NULL);
 	default:
 		return http_send_error(r, rc, NULL, NULL, e ? e->detail : NULL);
 	}
@@ -195,8 +189,7 @@ static json_t *body_object(struct http_req *r, int empty_ok)
 	json_t *j = b && n ? json_loadb(b, n, JSON_REJECT_DUPLICATES, &je) : NULL;
 	if (!j || !json_is_object(j)) {
 		json_decref(j);
-		http_send_error(r, ERR_INVALID, "JSON の形式が正しくありません。",
-				"The body is not a valid JSON object.", "bad json body");
+		app_send_error(r, ERR_INVALID, "apply.error.json", "bad json body");
 		return NULL;
 	}
 	return j;
@@ -365,8 +358,7 @@ int api_draft_create(struct http_req *r)
 	int rc = apply_draft_create(&id, app_store(r), &who, proc, NULL, NULL, 0, app_now(), &e);
 	json_decref(body);
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, rc, "この手続はありません。",
-				       "There is no such procedure.", e.detail);
+		return app_send_error(r, rc, "apply.error.no_procedure", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
 	struct apply_draft d;
@@ -461,8 +453,7 @@ int api_draft_file_put(struct http_req *r)
 		return fail(r, rc, &e);
 	const struct forms_field *f = forms_def_field(def, field);
 	if (!f || f->type != FORMS_T_FILE)
-		return http_send_error(r, ERR_NOTFOUND, "この添付欄はありません。",
-				       "There is no such attachment field.", "no file field");
+		return app_send_error(r, ERR_NOTFOUND, "apply.error.no_file_field", "no file field");
 	size_t n = 0;
 	const char *data = http_body(r, &n);
 	if (!data || n == 0)
@@ -481,8 +472,7 @@ int api_draft_file_put(struct http_req *r)
 		json_decref(meta);
 		if (app_upload_refused(r, &e))   /* the account's quota or rate */
 			return 0;
-		return http_send_error(r, ERR_LIMIT, "ファイルが大きすぎます。",
-				       "The file is too large.", e.detail);
+		return app_send_error(r, ERR_LIMIT, "apply.error.file_too_large", e.detail);
 	}
 	if (rc) {
 		json_decref(meta);
@@ -655,10 +645,7 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 				       .in_tx = app_submit_audit, .in_tx_arg = &au };
 	int rc = apply_submit_with(&s, &fr, r->arena, app_store(r), who, id, &o, app_now(), &e);
 	if (rc == ERR_CONFLICT && o.stale)
-		return http_send_error(r, rc,
-			"署名の後に申請内容が変更されました。もう一度署名してください。",
-			"The application changed after it was signed. Please sign it again.",
-			e.detail);
+		return app_send_error(r, rc, "apply.error.changed_after_signing", e.detail);
 	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
 			     "この手続には電子署名が必要です。",
 			     "This procedure needs an electronic signature.");
@@ -688,8 +675,7 @@ int api_procedure_submit(struct http_req *r)
 	int dver = 0;
 	int rc = apply_load_def(&def, &dver, r->arena, app_store(r), who.tenant, code, 0, &e);
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, rc, "この手続はありません。",
-				       "There is no such procedure.", e.detail);
+		return app_send_error(r, rc, "apply.error.no_procedure", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
 	const char *ct = http_header(r, "content-type");
@@ -705,8 +691,7 @@ int api_procedure_submit(struct http_req *r)
 			return fail(r, ERR_NOMEM, NULL);
 		nparts = http_parse_multipart(parts, HTTP_MAX_PARTS, body, len, boundary, r->arena);
 		if (nparts < 0)
-			return http_send_error(r, ERR_INVALID, "マルチパートの形式が正しくありません。",
-					       "The multipart body is not valid.", "multipart not parsed");
+			return app_send_error(r, ERR_INVALID, "apply.error.multipart", "multipart not parsed");
 		for (int i = 0; i < nparts; i++)
 			if (!parts[i].filename && strcmp(parts[i].name, "answers") == 0 && !answers) {
 				json_error_t je;
@@ -755,10 +740,8 @@ int api_procedure_submit(struct http_req *r)
 		}
 		if (nups == HTTP_MAX_FILES) {
 			json_decref(answers);
-			return http_send_error(r, ERR_LIMIT,
-				arena_printf(r->arena, "添付ファイルは1回の申請につき%d件までです。", HTTP_MAX_FILES),
-				arena_printf(r->arena, "At most %d attachments per submission.", HTTP_MAX_FILES),
-				"too many file parts");
+			return app_send_error(r, ERR_LIMIT, "apply.error.too_many_files",
+					      "too many file parts", HTTP_MAX_FILES);
 		}
 		ups[nups++] = (struct apply_upload){ field, parts[i].filename, parts[i].data,
 						     parts[i].len };
@@ -1225,8 +1208,7 @@ int api_file_get(struct http_req *r)
 		return 0;
 	const char *sha = http_param(r, "sha256");
 	if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
-		return http_send_error(r, ERR_NOTFOUND, "見つかりません。", "Not found.",
-				       "bad sha256");
+		return app_send_error(r, ERR_NOTFOUND, "apply.error.not_found", "bad sha256");
 	struct apply_file f;
 	struct err e;
 	int rc = apply_file_get(&f, r->arena, app_store(r), &who, sha, &e);

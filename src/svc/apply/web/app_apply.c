@@ -178,13 +178,7 @@ int app_submit_audit(struct store *s, const struct apply_submission *sub, void *
 
 int app_file_unreadable(struct http_req *r, const struct err *e)
 {
-	return http_send_error(r, ERR_IO,
-		"添付ファイルを読み出せませんでした（保管されている写しがないか、壊れています）。"
-		"受付番号を添えて担当課に連絡してください（職員の方はシステム管理者へ。"
-		"バックアップから復旧できます）。",
-		"The attachment could not be read: its stored copy is missing or damaged. "
-		"Contact the department with the receipt number (staff: the system "
-		"administrator, who can restore it from the backup).", e ? e->detail : NULL);
+	return app_send_error(r, ERR_IO, "apply.error.file_unreadable", e ? e->detail : NULL);
 }
 
 /* ---- refusals of src/svc/apply's own rules, the same on every path ---- */
@@ -192,14 +186,20 @@ int app_file_unreadable(struct http_req *r, const struct err *e)
 int app_registry_refused(struct http_req *r, const struct forms_result *res,
 			 const struct err *e)
 {
-	const char *ja, *en;
-	apply_registry_message(apply_registry_problem(res), &ja, &en);
-	return http_send_error(r, ERR_INVALID, ja, en, e ? e->detail : NULL);
+	return app_send_error(r, ERR_INVALID, apply_registry_message_id(apply_registry_problem(res)),
+			      e ? e->detail : NULL);
 }
 
-/* http_send_error has no error code for 429: the same page or JSON shape */
-static int send_429(struct http_req *r, const char *ja, const char *en, const char *detail)
+/* http_send_error has no error code for 429: the same page or JSON shape,
+ * the catalog's message id (a format of one %d, n) in every language */
+static int send_429(struct http_req *r, const char *id, const char *detail, int n)
 {
+	const char *ja = arena_printf(r->arena, html_t(HTML_JA, id), n);
+	const char *en = arena_printf(r->arena, html_t(HTML_EN, id), n);
+	const char *easy = arena_printf(r->arena, html_t(HTML_JA_EASY, id), n);
+	if (!ja || !en || !easy)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "429: out of memory");
+	app_req(r)->error_easy = easy;
 	log_info("request refused", "status", "429", "code", "limit", "detail", detail ? detail : "");
 	http_set_header(r, "retry-after", "60");
 	if (r->route && r->route->kind == HTTP_KIND_JSON) {
@@ -234,21 +234,11 @@ int app_upload_refused(struct http_req *r, const struct err *e)
 		const char *lim = q % (1LL << 20) == 0 ? arena_printf(r->arena, "%lld MiB", q >> 20)
 				: q % 1024 == 0 ? arena_printf(r->arena, "%lld KiB", q >> 10)
 				: arena_printf(r->arena, "%lld bytes", q);
-		http_send_error(r, ERR_LIMIT,
-			arena_printf(r->arena, "添付ファイルの保存容量の上限（1人あたり %s）を超えるため、"
-				     "受け付けられません。使わない下書きを削除してからお試しください。", lim),
-			arena_printf(r->arena, "This would exceed the attachment storage limit "
-				     "(%s per account). Delete drafts you do not need and try again.", lim),
-			e->detail);
+		app_send_error(r, ERR_LIMIT, "apply.error.storage_full", e->detail, lim);
 		return 1;
 	}
 	case APPLY_LIMIT_RATE:
-		send_429(r,
-			arena_printf(r->arena, "添付ファイルの送信が多すぎます（1分あたり %d 件まで）。"
-				     "1分ほど待ってからもう一度お試しください。", c->uploads_per_min),
-			arena_printf(r->arena, "Too many attachments sent (at most %d a minute). "
-				     "Please wait a minute and try again.", c->uploads_per_min),
-			e->detail);
+		send_429(r, "apply.error.upload_rate", e->detail, c->uploads_per_min);
 		return 1;
 	default:
 		return 0;

@@ -462,8 +462,7 @@ int page_apply_start(struct http_req *r)
 	int64_t id;
 	rc = apply_draft_create(&id, app_store(r), &who, d->id, answers, sources, 0, app_now(), &e);
 	if (rc == ERR_LIMIT)
-		return http_send_error(r, rc, "下書きが多すぎます。使わない下書きを削除してください。",
-				       "You have too many drafts. Delete the ones you do not need.", e.detail);
+		return app_send_error(r, rc, "apply.error.too_many_drafts", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
 	char oid[24];
@@ -1165,8 +1164,7 @@ int page_submission_withdraw(struct http_req *r)
 			store_rollback(st);
 	}
 	if (rc == ERR_CONFLICT)
-		return http_send_error(r, rc, "この申請は取り下げできない状態です。",
-				       "This application can no longer be withdrawn.", e.detail);
+		return app_send_error(r, rc, "apply.error.cannot_withdraw", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
 	return http_redirect(r, 303, arena_printf(r->arena, "/submissions/%s", c.sub.receipt));
@@ -1182,8 +1180,7 @@ int page_submission_correct(struct http_req *r)
 	int64_t draft;
 	rc = apply_correct(&draft, app_store(r), &c.who, c.sub.id, app_now(), &e);
 	if (rc == ERR_CONFLICT)
-		return http_send_error(r, rc, "この申請は修正できない状態です。",
-				       "This application cannot be corrected now.", e.detail);
+		return app_send_error(r, rc, "apply.error.cannot_correct", e.detail);
 	if (rc)
 		return fail(r, rc, &e);
 	app_audit(r, AUDIT_A_WRITE, "apply.correction.started", c.sub.receipt, AUDIT_R_OK);

@@ -1590,8 +1590,7 @@ int page_inbox_csv(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, "actor");
 	const char *proc = http_param(r, "procedure");
 	if (!proc)
-		return http_send_error(r, ERR_INVALID, "手続を選んでください。",
-				       "Choose a procedure.", "procedure required");
+		return app_send_error(r, ERR_INVALID, "inbox.error.procedure_required", "procedure required");
 	struct csv_job *j = arena_alloc(r->arena, sizeof *j);
 	if (!j)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "csv job");

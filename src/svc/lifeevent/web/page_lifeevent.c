@@ -114,8 +114,7 @@ static const struct lifeevent *event_of(struct http_req *r)
 
 static int not_found(struct http_req *r)
 {
-	return http_send_error(r, ERR_NOTFOUND, "このライフイベントはありません。",
-			       "There is no such life event.", "unknown life event");
+	return app_send_error(r, ERR_NOTFOUND, "lifeevent.error.unknown", "unknown life event");
 }
 
 /* the urlencoded pairs of the body (interview pages have no files) */
@@ -415,8 +414,7 @@ static int interview_post(struct http_req *r, int staff)
 						     .npairs = pr.n },
 			     &e);
 	if (rc)
-		return http_send_error(r, rc, "回答を読み取れませんでした。",
-				       "The answers could not be read.", e.detail);
+		return app_send_error(r, rc, "lifeevent.error.answers_unreadable", e.detail);
 	struct jp_date today = form_today(app_now());
 	struct forms_result res;
 	if ((rc = forms_validate_upto(&res, r->arena, d, answers, page, today, &e)))
@@ -576,9 +574,7 @@ int page_life_event_start(struct http_req *r)
 	struct chosen ch;
 	struct forms_result res;
 	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
-		return http_send_error(r, rc, "申請する手続を選んでください（質問の回答も確認してください）。",
-				       "Choose the procedures to apply for (and check the answers).",
-				       e.detail);
+		return app_send_error(r, rc, "lifeevent.error.choose_procedures", e.detail);
 	struct apply_actor who;
 	resident_of(&who, r);
 	json_t *juki = NULL;
@@ -882,9 +878,8 @@ int page_bundle_submit(struct http_req *r)
 	}
 	/* once only, checked by src/svc/apply for every path */
 	if (rc == ERR_INVALID && apply_registry_problem(&res)) {
-		const char *ja, *en;
-		apply_registry_message(apply_registry_problem(&res), &ja, &en);
-		return http_send_error(r, ERR_INVALID, ja, en, e.detail);
+		return app_send_error(r, ERR_INVALID,
+				      apply_registry_message_id(apply_registry_problem(&res)), e.detail);
 	}
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.needs_answers"),
@@ -1000,17 +995,14 @@ int page_counter_pdf(struct http_req *r)
 	struct chosen ch;
 	struct forms_result res;
 	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
-		return http_send_error(r, rc, "印刷する手続を選んでください（質問の回答も確認してください）。",
-				       "Choose the procedures to print (and check the answers).", e.detail);
+		return app_send_error(r, rc, "lifeevent.counter.error.choose_procedures", e.detail);
 	const char *person = pair(&pr, "person");
 	json_t *juki = NULL;
 	if (person && person[0]) {
 		if (v_person(person, strlen(person)) ||
 		    registry_person_json_by_code(&juki, app_store(r), app_req(r)->tenant.code,
 						 person, &e) != 0)
-			return http_send_error(r, ERR_NOTFOUND, "その住民コードは住民基本台帳にありません。",
-					       "That register code is not in the resident register.",
-					       "register code not found");
+			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_register_code", "register code not found");
 		if (!app_json_own(r, juki))
 			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	}

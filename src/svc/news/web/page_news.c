@@ -120,8 +120,7 @@ int page_news_list(struct http_req *r)
 	int64_t page = 1;
 	const char *ps = http_param(r, "page");
 	if (ps && parse_i64(&page, ps, 1, 10000))
-		return http_send_error(r, ERR_INVALID, "ページ番号が正しくありません。",
-				       "The page number is not valid.", "news: page");
+		return app_send_error(r, ERR_INVALID, "news.error.page", "news: page");
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, T(r, "news.title"), NULL, NULL);
@@ -152,8 +151,7 @@ static int id_param(int64_t *id, struct http_req *r)
 
 static int not_found(struct http_req *r)
 {
-	return http_send_error(r, ERR_NOTFOUND, "このお知らせはありません。",
-			       "There is no such notice.", "news: not found or not public");
+	return app_send_error(r, ERR_NOTFOUND, "news.error.not_found", "news: not found or not public");
 }
 
 int page_news_item(struct http_req *r)

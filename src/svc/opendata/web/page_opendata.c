@@ -408,13 +408,12 @@ int page_opendata_download(struct http_req *r)
 	const char *vs = http_param(r, "version");
 	long ver = 0;
 	if (vs && (nat(&ver, vs, 0) || ver < 1))
-		return http_send_error(r, ERR_INVALID, "版の指定が正しくありません。",
-				       "The version is not valid.", "bad version");
+		return app_send_error(r, ERR_INVALID, "opendata.error.version", "bad version");
 	struct opendata_file f;
 	struct err e;
 	int rc = opendata_file_get(&f, c.s, c.tenant, http_param(r, "name"), http_param(r, "rid"), ver, &e);
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, ERR_NOTFOUND, "ファイルが見つかりません。", "The file was not found.", NULL);
+		return app_send_error(r, ERR_NOTFOUND, "opendata.error.file_not_found", NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	size_t len = f.len;
@@ -493,7 +492,7 @@ int page_catalog_ttl(struct http_req *r)
 	long page = 1;
 	if (nat(&page, http_param(r, "page"), 1) || page < 1) {
 		buf_done(&b);
-		return http_send_error(r, ERR_INVALID, "ページの指定が正しくありません。", "The page is not valid.", "bad page");
+		return app_send_error(r, ERR_INVALID, "opendata.error.page", "bad page");
 	}
 	int rc = opendata_dcat_catalog_ttl(&b, &c, catalog_title(r), app_req(r)->tenant.name_ja, page, &e);
 	if (rc) {
@@ -511,7 +510,7 @@ int page_catalog_jsonld(struct http_req *r)
 	struct err e;
 	long page = 1;
 	if (nat(&page, http_param(r, "page"), 1) || page < 1)
-		return http_send_error(r, ERR_INVALID, "ページの指定が正しくありません。", "The page is not valid.", "bad page");
+		return app_send_error(r, ERR_INVALID, "opendata.error.page", "bad page");
 	int rc = opendata_dcat_catalog_jsonld(&j, &c, catalog_title(r), app_req(r)->tenant.name_ja, page, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
@@ -876,7 +875,7 @@ int page_dataset(struct http_req *r)
 	err_clear(&e);
 	int rc = opendata_package(&pkg, &c, id, &e);
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, rc, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		return app_send_error(r, rc, "opendata.error.dataset_not_found", NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	if (ttl) {

@@ -341,7 +341,7 @@ int page_staff_opendata_edit(struct http_req *r)
 	struct err e;
 	int rc = opendata_package(&pkg, &c, name, &e);
 	if (rc == ERR_NOTFOUND)
-		return http_send_error(r, rc, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		return app_send_error(r, rc, "opendata.error.dataset_not_found", NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	vals_of_pkg(r, &v, pkg);
@@ -471,7 +471,7 @@ int page_staff_opendata_save(struct http_req *r)
 				   html_t(l, "opendata.staff.error.name_taken"), NULL, NULL);
 	}
 	if (!is_new && !exists)
-		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
 	struct opendata_dataset d = {
 		.name = v.name, .title = v.title, .title_en = nz(v.title_en), .notes = nz(v.notes),
 		.org_name = v.organization, .license_id = v.license_id, .frequency = nz(v.frequency),
@@ -624,10 +624,9 @@ static int upload_done(struct http_req *r, void *arg)
 	enum html_lang l = app_req(r)->lang;
 	struct upload_job *j = arg;
 	if (j->rc == ERR_NOTFOUND)
-		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
 	if (j->rc == ERR_LIMIT || j->rc == ERR_INVALID)
-		return http_send_error(r, j->rc, "ファイルを保存できませんでした（大きすぎるか、名前が正しくありません）。",
-				       "The file could not be stored (too large, or its name is not valid).", j->detail);
+		return app_send_error(r, j->rc, "opendata.staff.error.file_not_stored", j->detail);
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->detail);
 	if (!j->refused)
@@ -638,7 +637,7 @@ static int upload_done(struct http_req *r, void *arg)
 	json_t *pkg = NULL;
 	struct err e;
 	if (opendata_package(&pkg, &c, j->name, &e))
-		return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+		return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
 	struct form_vals v = { 0 };
 	vals_of_pkg(r, &v, pkg);
 	/* render the form page with the error summary, then splice the
@@ -689,7 +688,7 @@ int page_staff_opendata_upload(struct http_req *r)
 		json_t *pkg = NULL;
 		struct err e;
 		if (opendata_package(&pkg, &c, name, &e))
-			return http_send_error(r, ERR_NOTFOUND, "データセットが見つかりません。", "The dataset was not found.", NULL);
+			return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
 		struct form_vals v = { 0 };
 		vals_of_pkg(r, &v, pkg);
 		int rc = render_form(r, 400, &v, 0, "od-csv", html_t(l, "opendata.staff.error.no_file"), NULL, pkg);
@@ -709,7 +708,7 @@ int page_staff_opendata_upload(struct http_req *r)
 	for (const unsigned char *p = (const unsigned char *)(rn ? rn : ""); ok && *p; p++)
 		ok = *p >= 0x20 && *p != 0x7f;
 	if (!ok)
-		return http_send_error(r, ERR_INVALID, "ファイル名が正しくありません。", "The file name is not valid.", "bad file name");
+		return app_send_error(r, ERR_INVALID, "opendata.staff.error.file_name", "bad file name");
 	struct upload_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return ERR_NOMEM;
