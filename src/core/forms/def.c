@@ -982,11 +982,6 @@ static void decref_cb(void *p)
 		 "staff_states retention_years target_days pages routes exits " \
 		 "checks declaration life_events "
 
-static const char *const default_states[] = {
-	"received", "in_review", "returned", "approved", "rejected",
-	"completed", "withdrawn",
-};
-
 int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 			struct err *e)
 {
@@ -1059,10 +1054,9 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 		}
 		if (!has_received)
 			return inval(b, "staff_states", "must include \"received\" (the state of a new submission)");
-	} else {
-		d->staff_states = (const char **)default_states;
-		d->nstates = (int)(sizeof default_states / sizeof default_states[0]);
 	}
+	/* without staff_states: NULL and 0, every state of the workflow that
+	 * handles the procedure (its owner, src/svc/apply, names them) */
 	const json_t *le = json_object_get(doc, "life_events");
 	if (le) {
 		if (!json_is_array(le) || json_array_size(le) > 20)

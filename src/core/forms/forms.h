@@ -242,7 +242,12 @@ struct forms_def {
 	int64_t fee_yen;                     /* 0: free                     */
 	const char *fee_timing;              /* "none", "before_submit", "after_review" */
 	const char *signature;               /* "none", "optional", "required" */
-	const char **staff_states;
+	const char **staff_states;           /* the states staff may use, each
+						an id of [a-z0-9_], "received"
+						among them; NULL (nstates 0)
+						when the definition names none:
+						every state of the workflow
+						(src/svc/apply owns the list) */
 	int nstates;
 	int64_t retention_years;
 	int64_t target_days;

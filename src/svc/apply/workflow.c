@@ -129,7 +129,7 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	const struct forms_def *d;
 	if ((rc = apply_load_def(&d, NULL, a, s, who->tenant, cur.procedure, cur.version, e)))
 		goto fail;
-	int listed = 0;
+	int listed = d->nstates == 0;        /* none named: every state */
 	for (int i = 0; i < d->nstates; i++)
 		if (strcmp(d->staff_states[i], to) == 0)
 			listed = 1;
