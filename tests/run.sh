@@ -102,7 +102,7 @@ run_units() { # build-dir label db-url
     [ -x "$bin" ] || continue
     name=${bin#"$1"/tests/unit/}
     if [ -n "${3:-}" ]; then
-      grep -q MADOGUCHI_TEST_DB "tests/unit/$name.c" 2>/dev/null || continue
+      grep -qE 'MADOGUCHI_TEST_DB|tdb_begin' "tests/unit/$name.c" 2>/dev/null || continue
     fi
     MADOGUCHI_TEST_DB=${3:-} timeout 600 "$bin" > "$OUT/$2-${name//\//_}.tap" 2>&1
     count_tap "$OUT/$2-${name//\//_}.tap" "$2 $name" $?

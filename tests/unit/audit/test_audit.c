@@ -12,6 +12,7 @@
  * gap-free valid chain; queries by actor, time, tenant and object; keys.
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <pthread.h>
 #include <sys/stat.h>
@@ -20,34 +21,18 @@
 #include "core/audit/audit.h"
 #include "core/tenant/tenant.h"
 
-static const char *base_url;
-static char url[STORE_URL_MAX];
-static char sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 static struct audit_key key;
 
 static struct store *open_clean(void)
 {
 	struct store *s;
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		if (store_open(&s, base_url, &e)) {
-			printf("# open: %s\n", e.detail);
-			return NULL;
-		}
-		store_script(s, "DROP SCHEMA IF EXISTS mg_audit_test CASCADE;"
-			     "CREATE SCHEMA mg_audit_test", NULL);
-		store_close(s);
-	}
-	if (store_open(&s, url, &e)) {
-		printf("# open %s: %s\n", url, e.detail);
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e)) {
+		printf("# open: %s\n", e.detail);
 		return NULL;
 	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		store_script(s, "DROP TABLE IF EXISTS audit_records;"
-			     "DROP TABLE IF EXISTS audit_head;"
-			     "DROP TABLE IF EXISTS t_business;"
-			     "DROP TABLE IF EXISTS tenants;"
-			     "DROP TABLE IF EXISTS schema_migrations", NULL);
 	const struct store_module_schema mods[] = { tenant_schema, audit_schema };
 	if (store_migrate(s, mods, 2, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
@@ -381,7 +366,7 @@ static void *appender(void *arg)
 	struct worker *w = arg;
 	struct store *s;
 	struct err e;
-	if (store_open(&s, url, &e)) {
+	if (store_open(&s, db.url, &e)) {
 		printf("# thread open: %s\n", e.detail);
 		return NULL;
 	}
@@ -565,18 +550,7 @@ static void test_keys(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path,
-			 "sqlite:/tmp/madoguchi-audit-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_audit_test",
-			 base_url, strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "audit");
 	struct err e;
 	if (audit_key_generate(&key, &e)) {
 		printf("# keygen: %s\n", e.detail);
@@ -595,18 +569,6 @@ int main(void)
 	T_RUN(test_concurrent_appends);
 	T_RUN(test_query);
 	T_RUN(test_keys);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *s;
-		if (store_open(&s, base_url, &e) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_audit_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		unlink(sqlite_path + 7);
-		char p[160];
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7); unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7); unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

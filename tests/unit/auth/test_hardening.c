@@ -17,6 +17,7 @@
  * Time is injected; TOTP codes come from liboath's oath_totp_generate.
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <liboath/oath.h>
 #include <unistd.h>
@@ -28,26 +29,15 @@
 #define T2 "139912"
 #define T0 1700000010LL
 
-static const char *base_url;
-static char url[STORE_URL_MAX], sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 static struct auth_config cfg;
 
 static struct store *open_clean(void)
 {
 	struct store *s;
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		if (store_open(&s, base_url, &e)) {
-			printf("# open: %s\n", e.detail);
-			return NULL;
-		}
-		store_script(s, "DROP SCHEMA IF EXISTS mg_authhard_test CASCADE;"
-			     "CREATE SCHEMA mg_authhard_test", NULL);
-		store_close(s);
-	} else {
-		unlink(base_url + 7);
-	}
-	if (store_open(&s, url, &e)) {
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e)) {
 		printf("# open: %s\n", e.detail);
 		return NULL;
 	}
@@ -506,17 +496,7 @@ static void test_event_object(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-authhard-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_authhard_test", base_url,
-			 strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "authhard");
 	struct err e;
 	char key[AUTH_KEY_HEX_LEN + 1];
 	if (auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) || auth_key_generate(key, &e) ||
@@ -531,20 +511,6 @@ int main(void)
 	T_RUN(test_register_throttle);
 	T_RUN(test_event_object);
 	auth_config_done(&cfg);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *s;
-		if (store_open(&s, base_url, NULL) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_authhard_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		char p[160];
-		unlink(sqlite_path + 7);
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
-		unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

@@ -10,6 +10,7 @@
  * resident's sessions and the old password stops working.
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <unistd.h>
 
@@ -19,27 +20,16 @@
 #define T1 "139998"
 #define T2 "131059"
 
-static const char *base_url;
-static char url[STORE_URL_MAX], sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 static struct auth_config cfg;
 
 static struct store *open_clean(void)
 {
 	struct store *s;
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		if (store_open(&s, base_url, &e)) {
-			printf("# open: %s\n", e.detail);
-			return NULL;
-		}
-		store_script(s, "DROP SCHEMA IF EXISTS mg_authmail_test CASCADE;"
-			     "CREATE SCHEMA mg_authmail_test", NULL);
-		store_close(s);
-	} else {
-		unlink(base_url + 7);
-	}
-	if (store_open(&s, url, &e)) {
-		printf("# open %s: %s\n", url, e.detail);
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e)) {
+		printf("# open %s: %s\n", db.url, e.detail);
 		return NULL;
 	}
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, auth_email_schema };
@@ -165,17 +155,7 @@ static void test_set_password(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-authmail-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_authmail_test", base_url,
-			 strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "authmail");
 	struct err e;
 	if (auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e)) {
 		printf("# config: %s\n", e.detail);
@@ -184,20 +164,6 @@ int main(void)
 	T_RUN(test_tokens);
 	T_RUN(test_set_password);
 	auth_config_done(&cfg);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *s;
-		if (store_open(&s, base_url, NULL) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_authmail_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		char p[160];
-		unlink(sqlite_path + 7);
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
-		unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

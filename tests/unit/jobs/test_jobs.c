@@ -12,6 +12,7 @@
  * waits for the handler; cancel; list filters.
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -23,31 +24,17 @@
 #include "core/jobs/jobs.h"
 #include "core/tenant/tenant.h"
 
-static const char *base_url;
-static char url[STORE_URL_MAX];
-static char sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 
 static struct store *open_clean(void)
 {
 	struct store *s;
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		if (store_open(&s, base_url, &e)) {
-			printf("# open: %s\n", e.detail);
-			return NULL;
-		}
-		store_script(s, "DROP SCHEMA IF EXISTS mg_jobs_test CASCADE;"
-			     "CREATE SCHEMA mg_jobs_test", NULL);
-		store_close(s);
-	}
-	if (store_open(&s, url, &e)) {
-		printf("# open %s: %s\n", url, e.detail);
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e)) {
+		printf("# open %s: %s\n", db.url, e.detail);
 		return NULL;
 	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		store_script(s, "DROP TABLE IF EXISTS jobs;"
-			     "DROP TABLE IF EXISTS tenants;"
-			     "DROP TABLE IF EXISTS schema_migrations", NULL);
 	const struct store_module_schema mods[] = { tenant_schema, jobs_schema };
 	if (store_migrate(s, mods, 2, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
@@ -99,7 +86,7 @@ static struct jobs_runner *start(struct jobs_registry *reg, int workers,
 				      .backoff_max_ms = 50 };
 	struct jobs_runner *r = NULL;
 	struct err e;
-	if (jobs_runner_start(&r, url, reg, &o, &e))
+	if (jobs_runner_start(&r, db.url, reg, &o, &e))
 		printf("# runner: %s\n", e.detail);
 	return r;
 }
@@ -546,18 +533,7 @@ static void test_cancel_and_list(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path,
-			 "sqlite:/tmp/madoguchi-jobs-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_jobs_test",
-			 base_url, strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "jobs");
 	T_RUN(test_enqueue);
 	T_RUN(test_run_and_complete);
 	T_RUN(test_retry_and_fail);
@@ -568,19 +544,6 @@ int main(void)
 	T_RUN(test_progress_visible);
 	T_RUN(test_stop_waits_for_handler);
 	T_RUN(test_cancel_and_list);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *s;
-		struct err e;
-		if (store_open(&s, base_url, &e) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_jobs_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		unlink(sqlite_path + 7);
-		char p[160];
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7); unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7); unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

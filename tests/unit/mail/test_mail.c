@@ -10,6 +10,7 @@
  * rest of the batch not charged, failed after max_attempts).
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <sodium.h>
 #include <unistd.h>
@@ -20,8 +21,7 @@
 #include "core/mail/mail_int.h"
 #include "core/tenant/tenant.h"
 
-static const char *base_url;
-static char url[STORE_URL_MAX], sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -418,19 +418,9 @@ static struct store *open_clean(void)
 {
 	struct store *s;
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		if (store_open(&s, base_url, &e)) {
-			printf("# open: %s\n", e.detail);
-			return NULL;
-		}
-		store_script(s, "DROP SCHEMA IF EXISTS mg_mail_test CASCADE;"
-			     "CREATE SCHEMA mg_mail_test", NULL);
-		store_close(s);
-	} else {
-		unlink(base_url + 7);
-	}
-	if (store_open(&s, url, &e)) {
-		printf("# open %s: %s\n", url, e.detail);
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e)) {
+		printf("# open %s: %s\n", db.url, e.detail);
 		return NULL;
 	}
 	const struct store_module_schema mods[] = { tenant_schema, jobs_schema, mail_schema };
@@ -617,17 +607,7 @@ static void test_sender_config(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-mail-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_mail_test", base_url,
-			 strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "mail");
 	T_RUN(test_addr);
 	T_RUN(test_subject_ascii);
 	T_RUN(test_subject_japanese);
@@ -639,20 +619,6 @@ int main(void)
 	T_RUN(test_list);
 	T_RUN(test_sender_config);
 	T_RUN(test_send_unreachable);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *s;
-		if (store_open(&s, base_url, NULL) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_mail_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		char p[160];
-		unlink(sqlite_path + 7);
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
-		unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

@@ -22,6 +22,7 @@
  * implementation independent of src/jp/date.c.
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -30,8 +31,7 @@
 #include "jp/date.h"
 #include "svc/news/news.h"
 
-static const char *base_url;
-static char url[STORE_URL_MAX], sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 static struct store *s;
 
 #define T1 "139998"
@@ -50,16 +50,8 @@ static int64_t utc(int y, int mo, int d, int h, int mi, int sec)
 static void setup(void)
 {
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *a;
-		if (store_open(&a, base_url, &e) == 0) {
-			store_script(a, "DROP SCHEMA IF EXISTS mg_news_test CASCADE;"
-				     " CREATE SCHEMA mg_news_test", NULL);
-			store_close(a);
-		}
-	}
-	if (store_open(&s, url, &e) != 0) {
-		printf("# cannot open %s: %s\n", url, e.detail);
+	if (store_open(&s, db.url, &e) != 0) {
+		printf("# cannot open the database: %s\n", e.detail);
 		exit(1);
 	}
 	int applied = 0;
@@ -807,17 +799,7 @@ static void test_archive_due(void)
 int main(void)
 {
 	NOW = utc(2026, 12, 5, 15, 0, 0);
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-news-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_news_test", base_url,
-			 strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "news");
 	T_RUN(test_jst_boundaries);
 	T_RUN(test_jst_against_glibc);
 	T_RUN(test_state_names);
@@ -828,20 +810,6 @@ int main(void)
 	T_RUN(test_public_invariant);
 	T_RUN(test_archive_due);
 	store_close(s);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct err e;
-		if (store_open(&s, base_url, &e) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_news_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		unlink(sqlite_path + 7);
-		char p[160];
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
-		unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }

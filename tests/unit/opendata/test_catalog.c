@@ -12,6 +12,7 @@
  * version, a resource's latest bytes, every organisation by title).
  */
 #include "t.h"
+#include "tdb.h"
 
 #include <jansson.h>
 #include <unistd.h>
@@ -21,8 +22,7 @@
 #include "svc/opendata/opendata.h"
 #include "core/search/search.h"
 
-static const char *base_url;
-static char url[STORE_URL_MAX], sqlite_path[128];
+static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
 static struct store *s;
 
 #define T1 "139998"
@@ -31,15 +31,9 @@ static struct store *s;
 static void setup(void)
 {
 	struct err e;
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct store *a;
-		if (store_open(&a, base_url, &e) == 0) {
-			store_script(a, "DROP SCHEMA IF EXISTS mg_od_test CASCADE; CREATE SCHEMA mg_od_test", NULL);
-			store_close(a);
-		}
-	}
-	if (store_open(&s, url, &e) != 0) {
-		printf("# cannot open %s: %s\n", url, e.detail);
+	tdb_reset(&db);
+	if (store_open(&s, db.url, &e) != 0) {
+		printf("# cannot open %s: %s\n", db.url, e.detail);
 		exit(1);
 	}
 	int applied = 0;
@@ -486,17 +480,7 @@ static void test_pages_read(void)
 
 int main(void)
 {
-	base_url = getenv("MADOGUCHI_TEST_DB");
-	if (!base_url || !*base_url) {
-		snprintf(sqlite_path, sizeof sqlite_path, "sqlite:/tmp/madoguchi-od-%d.db", (int)getpid());
-		base_url = sqlite_path;
-	}
-	if (strncmp(base_url, "sqlite:", 7) == 0)
-		snprintf(url, sizeof url, "%s", base_url);
-	else
-		snprintf(url, sizeof url, "%s%coptions=-csearch_path%%3Dmg_od_test", base_url,
-			 strchr(base_url, '?') ? '&' : '?');
-	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
+	tdb_begin(&db, "od");
 	setup();
 	T_RUN(test_write);
 	T_RUN(test_search);
@@ -505,20 +489,6 @@ int main(void)
 	T_RUN(test_dcat);
 	T_RUN(test_pages_read);
 	store_close(s);
-	if (strncmp(base_url, "sqlite:", 7) != 0) {
-		struct err e;
-		if (store_open(&s, base_url, &e) == 0) {
-			store_script(s, "DROP SCHEMA IF EXISTS mg_od_test CASCADE", NULL);
-			store_close(s);
-		}
-	}
-	if (sqlite_path[0]) {
-		unlink(sqlite_path + 7);
-		char p[160];
-		snprintf(p, sizeof p, "%s-wal", sqlite_path + 7);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", sqlite_path + 7);
-		unlink(p);
-	}
+	tdb_end(&db);
 	return t_done();
 }
