@@ -148,7 +148,11 @@ test('resident errors: bad JSON, unknown procedure, wrong media type, limits, wr
   assert.equal(wrong.json.error.errors[0].code, 'type');
   assert.doesNotMatch(wrong.text_, /fake\.png/, 'the file name is not echoed');
   isError(await alice.put(`/api/v1/drafts/${id}/files/purpose`, { body: png(100), headers: { 'content-type': 'image/png' } }), 404);
-  isError(await alice.put(`/api/v1/drafts/${id}/files/id_document`, { body: Buffer.alloc(0), headers: { 'content-type': 'image/png' } }), 422);
+  const empty = await alice.put(`/api/v1/drafts/${id}/files/id_document`, { body: Buffer.alloc(0), headers: { 'content-type': 'image/png' } });
+  isError(empty, 422);
+  // a problem's texts are the catalog's, not its id
+  assert.deepEqual(empty.json.error.errors, [{ path: 'id_document', code: 'empty',
+    message_ja: 'ファイルが空です。', message_en: 'The file is empty.' }]);
   // answers that do not validate: a list of problems, without the values
   await alice.put(`/api/v1/drafts/${id}`, { json: { answers: { purpose: '', copies: 99, secret_field: 'ひみつの値' } } });
   const bad = await alice.post(`/api/v1/drafts/${id}/submit`, { json: {} });

@@ -17,8 +17,9 @@
  *     an id is refused (the server then stops);
  *   - every id named by a descriptor's menu entries, or written as a
  *     literal in an html_t(l, "...") or T(r, "...") call, or as the
- *     message id of an app_send_error(r, code, "...", ...) call, anywhere
- *     under src/, is in the catalog.
+ *     message id of an app_send_error(r, code, "...", ...) call, or any
+ *     "api.error.<id>" literal (the JSON API's problems), anywhere under src/,
+ *     is in the catalog.
  *
  * Which rows residents read (ja-easy required).  Every row, unless it is
  * staff-only, and a row is staff-only when either
@@ -474,6 +475,24 @@ static int scan_file(const char *path, const char *rel)
 					       (p[-1] >= '0' && p[-1] <= '9'));
 		if (ident_before)
 			continue;
+		/* the JSON API's problem ids (api_apply.c hands them to
+		 * helpers of its own): every "api.error.<id>" literal */
+		if (strncmp(p, "\"api.error.", 11) == 0 && (p == src || p[-1] != '\\')) {
+			const char *q = p + 1, *end = strchr(q, '"');
+			char id[128], where[1100];
+			if (end && (size_t)(end - q) < sizeof id &&
+			    strspn(q, "abcdefghijklmnopqrstuvwxyz0123456789_.") == (size_t)(end - q)) {
+				memcpy(id, q, (size_t)(end - q));
+				id[end - q] = '\0';
+				int line = 1;
+				for (const char *c = src; c < p; c++)
+					line += *c == '\n';
+				snprintf(where, sizeof where, "%s:%d", rel, line);
+				need(id, where);
+				n++;
+			}
+			continue;
+		}
 		if (strncmp(p, "html_t(", 7) == 0)
 			open = p + 6;
 		else if (strncmp(p, "T(r, ", 5) == 0)   /* news's helper, T(r, id) */

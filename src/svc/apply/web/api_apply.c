@@ -98,12 +98,20 @@ static void problems_init(struct api_problems *p)
 	p->list = json_array();
 }
 
-static void problem_add(struct api_problems *p, const char *path, const char *code,
-			const char *ja, const char *en)
+/* a problem in the texts given (a forms error's own) */
+static void problem_add_texts(struct api_problems *p, const char *path, const char *code,
+			      const char *ja, const char *en)
 {
 	json_array_append_new(p->list, json_pack("{s:s,s:s,s:s,s:s}", "path", path,
 						 "code", code, "message_ja", ja,
 						 "message_en", en));
+}
+
+/* a problem with the catalog's message id */
+static void problem_add(struct api_problems *p, const char *path, const char *code,
+			const char *id)
+{
+	problem_add_texts(p, path, code, html_t(HTML_JA, id), html_t(HTML_EN, id));
 }
 
 static int send_problems(struct http_req *r, struct api_problems *p)
@@ -114,16 +122,17 @@ static int send_problems(struct http_req *r, struct api_problems *p)
 		 "validation errors");
 	json_t *j = json_pack("{s:{s:s,s:i,s:{s:s,s:s},s:s,s:o}}", "error",
 			      "code", "invalid", "status", 422, "message",
-			      "ja", "入力内容を確認してください。",
-			      "en", "Please check your answers.",
+			      "ja", html_t(HTML_JA, "api.error.check_answers"),
+			      "en", html_t(HTML_EN, "api.error.check_answers"),
 			      "request_id", r->request_id, "errors", p->list);
 	return send_json(r, 422, j);
 }
 
 /* an error with a status the ERR_* codes do not give (501) */
 static int send_status_error(struct http_req *r, int status, const char *code,
-			     const char *ja, const char *en, const char *detail)
+			     const char *id, const char *detail)
 {
+	const char *ja = html_t(HTML_JA, id), *en = html_t(HTML_EN, id);
 	char st[8];
 	snprintf(st, sizeof st, "%d", status);
 	log_info("request refused", "status", st, "code", code, "detail", detail);
@@ -137,23 +146,33 @@ static int send_result_errors(struct http_req *r, const struct forms_result *fr)
 	struct api_problems p;
 	problems_init(&p);
 	for (int i = 0; fr && i < fr->nerrors; i++)
-		problem_add(&p, fr->errors[i].path, fr->errors[i].code ? fr->errors[i].code : "invalid",
-			    fr->errors[i].ja, fr->errors[i].en);
+		problem_add_texts(&p, fr->errors[i].path,
+				  fr->errors[i].code ? fr->errors[i].code : "invalid",
+				  fr->errors[i].ja, fr->errors[i].en);
 	if (fr && fr->truncated)
-		problem_add(&p, "", "too_many_errors", "ほかにも誤りがあります。",
-			    "There are more errors.");
+		problem_add(&p, "", "too_many_errors", "api.error.more_errors");
 	if (json_array_size(p.list) == 0)
-		problem_add(&p, "", "invalid", "入力内容に誤りがあります。",
-			    "The answers are not valid.");
+		problem_add(&p, "", "invalid", "api.error.answers_invalid");
 	return send_problems(r, &p);
 }
 
 static int send_one_problem(struct http_req *r, const char *path, const char *code,
-			    const char *ja, const char *en)
+			    const char *id)
 {
 	struct api_problems p;
 	problems_init(&p);
-	problem_add(&p, path, code, ja, en);
+	problem_add(&p, path, code, id);
+	return send_problems(r, &p);
+}
+
+/* one problem in texts given by the domain (core/sign's reasons, which
+ * carry their own three languages for the CLI as well) */
+static int send_one_problem_texts(struct http_req *r, const char *path, const char *code,
+				  const char *ja, const char *en)
+{
+	struct api_problems p;
+	problems_init(&p);
+	problem_add_texts(&p, path, code, ja, en);
 	return send_problems(r, &p);
 }
 
@@ -292,8 +311,7 @@ int api_procedure_get(struct http_req *r)
 	const char *vs = http_param(r, "version");
 	int version = vs ? (int)parse_id(vs) : 0;
 	if (vs && version <= 0)
-		return send_one_problem(r, "version", "invalid", "版の番号が正しくありません。",
-					"The version number is not valid.");
+		return send_one_problem(r, "version", "invalid", "api.error.version_invalid");
 	struct forms_def *d;
 	int v;
 	struct err e;
@@ -350,8 +368,7 @@ int api_draft_create(struct http_req *r)
 	const char *proc = json_string_value(json_object_get(body, "procedure"));
 	if (!proc || strlen(proc) > FORMS_ID_MAX) {
 		json_decref(body);
-		return send_one_problem(r, "procedure", "required", "手続を指定してください。",
-					"Name the procedure.");
+		return send_one_problem(r, "procedure", "required", "api.error.procedure_required");
 	}
 	struct err e;
 	int64_t id = 0;
@@ -397,12 +414,10 @@ int api_draft_put(struct http_req *r)
 	struct api_problems p;
 	problems_init(&p);
 	if (!json_is_object(answers))
-		problem_add(&p, "answers", "required", "回答をオブジェクトで送ってください。",
-			    "answers must be an object.");
+		problem_add(&p, "answers", "required", "api.error.answers_object");
 	if (page && (!json_is_integer(page) || json_integer_value(page) < 0 ||
 		     json_integer_value(page) >= FORMS_MAX_PAGES))
-		problem_add(&p, "page", "invalid", "ページの番号が正しくありません。",
-			    "page is not a valid page index.");
+		problem_add(&p, "page", "invalid", "api.error.page_invalid");
 	if (json_array_size(p.list)) {
 		json_decref(body);
 		return send_problems(r, &p);
@@ -457,16 +472,13 @@ int api_draft_file_put(struct http_req *r)
 	size_t n = 0;
 	const char *data = http_body(r, &n);
 	if (!data || n == 0)
-		return send_one_problem(r, field, "empty", "ファイルが空です。",
-					"The file is empty.");
+		return send_one_problem(r, field, "empty", "api.error.file_empty");
 	json_t *meta = NULL;
 	rc = apply_file_put(&meta, app_store(r), &who, f, name ? name : "file",
 			    data, n, app_now(), &e);
 	if (rc == ERR_INVALID) {
 		json_decref(meta);
-		return send_one_problem(r, field, "type",
-			"このファイルの種類は受け付けていません。",
-			"This type of file is not accepted.");
+		return send_one_problem(r, field, "type", "api.error.file_type");
 	}
 	if (rc == ERR_LIMIT) {
 		json_decref(meta);
@@ -608,20 +620,20 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
 }
 
 /* the answer to a submission attempt: 201 with it, or the problems (the
- * answers' errors, a missing signature with the caller's words, any
+ * answers' errors, a missing signature with the caller's words (a
+ * catalog id), any
  * other error) */
 static int submit_answer(struct http_req *r, int rc, const struct forms_result *fr,
 			 const struct err *e, const struct apply_submission *s,
 			 const struct apply_actor *who, const struct forms_def *d, int dv,
-			 const char *sig_ja, const char *sig_en)
+			 const char *sig_id)
 {
 	if (rc == ERR_INVALID && fr->nerrors)
 		return send_result_errors(r, fr);
 	if (rc == ERR_INVALID)
-		return send_one_problem(r, "", "invalid", "申請内容に誤りがあります。",
-					"The application is not valid.");
+		return send_one_problem(r, "", "invalid", "api.error.application_invalid");
 	if (rc == ERR_AUTH)
-		return send_one_problem(r, "signature", "required", sig_ja, sig_en);
+		return send_one_problem(r, "signature", "required", sig_id);
 	if (rc == ERR_LIMIT && app_upload_refused(r, e))
 		return 0;
 	if (rc)
@@ -647,8 +659,7 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	if (rc == ERR_CONFLICT && o.stale)
 		return app_send_error(r, rc, "apply.error.changed_after_signing", e.detail);
 	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
-			     "この手続には電子署名が必要です。",
-			     "This procedure needs an electronic signature.");
+			     "api.error.signature_required");
 }
 
 /* POST /api/v1/procedures/{code}/submissions -- a whole submission in one
@@ -699,8 +710,7 @@ int api_procedure_submit(struct http_req *r)
 				if (!answers || !json_is_object(answers)) {
 					json_decref(answers);
 					return send_one_problem(r, "answers", "invalid",
-						"回答（answers）が JSON のオブジェクトではありません。",
-						"The answers part is not a JSON object.");
+						"api.error.answers_not_object");
 				}
 			}
 	} else {
@@ -712,13 +722,11 @@ int api_procedure_submit(struct http_req *r)
 		if (!answers || !json_is_object(answers)) {
 			json_decref(answers);
 			return send_one_problem(r, "answers", "invalid",
-				"回答（answers）が JSON のオブジェクトではありません。",
-				"The answers are not a JSON object.");
+				"api.error.answers_not_object2");
 		}
 	}
 	if (!answers)
-		return send_one_problem(r, "answers", "required", "回答（answers）がありません。",
-					"The answers are missing.");
+		return send_one_problem(r, "answers", "required", "api.error.answers_missing");
 	/* the attachments: one part per file field, written with the
 	 * submission (apply_submit_answers) */
 	struct apply_upload ups[HTTP_MAX_FILES];
@@ -730,13 +738,11 @@ int api_procedure_submit(struct http_req *r)
 		for (int k = 0; k < nups; k++)
 			if (strcmp(ups[k].field, field) == 0) {
 				json_decref(answers);
-				return send_one_problem(r, field, "duplicate",
-					"同じ添付欄にファイルが二つあります。",
-					"Two files for the same attachment field.");
+				return send_one_problem(r, field, "duplicate", "api.error.file_duplicate");
 			}
 		if (parts[i].len == 0) {
 			json_decref(answers);
-			return send_one_problem(r, field, "empty", "ファイルが空です。", "The file is empty.");
+			return send_one_problem(r, field, "empty", "api.error.file_empty");
 		}
 		if (nups == HTTP_MAX_FILES) {
 			json_decref(answers);
@@ -760,8 +766,7 @@ int api_procedure_submit(struct http_req *r)
 				  &o, app_now(), &e);
 	json_decref(answers);
 	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
-			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
-			     "This procedure needs an electronic signature: submit it through a draft (/api/v1/drafts).");
+			     "api.error.signature_required_draft");
 }
 
 /* signature verification on the blocking pool (about 1.4 ms of CPU):
@@ -806,18 +811,16 @@ static int sig_done(struct http_req *r, void *arg)
 	if (actor_of(&who, r))
 		return 0;
 	if (j->rc == ERR_UNAVAILABLE)
-		return send_status_error(r, 501, "not_implemented",
-			"この窓口では電子署名の確認がまだ設定されていません。",
-			"Electronic signatures are not set up at this office.",
-			"no trust store (serve --trust-dir)");
+		return send_status_error(r, 501, "not_implemented", "api.error.signatures_not_set_up",
+					 "no trust store (serve --trust-dir)");
 	if (j->rc == ERR_AUTH)
-		return send_one_problem(r, "signature", sign_reason_name(j->res.reason),
+		return send_one_problem_texts(r, "signature", sign_reason_name(j->res.reason),
 					sign_reason_message(j->res.reason, "ja"),
 					sign_reason_message(j->res.reason, "en"));
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->detail);
 	if (j->der_rc)
-		return send_one_problem(r, "signature", "bad_format",
+		return send_one_problem_texts(r, "signature", "bad_format",
 					sign_reason_message(SIGN_BAD_FORMAT, "ja"),
 					sign_reason_message(SIGN_BAD_FORMAT, "en"));
 	struct apply_signature sig = {
@@ -847,8 +850,7 @@ int api_draft_submit(struct http_req *r)
 	if (!s64 || cms_len == 0 || cms_len > API_SIG_B64_MAX) {
 		json_decref(body);
 		return send_one_problem(r, "signature", "bad_format",
-			"署名の形式が正しくありません（base64 の CMS 署名）。",
-			"The signature is not a base64 CMS signature.");
+			"api.error.signature_format");
 	}
 	/* the bytes signed: this draft's canonical form, now */
 	char *text = NULL;
@@ -937,8 +939,7 @@ static int limit_of(struct http_req *r, int *limit)
 		return 0;
 	int64_t v = parse_id(l);
 	if (v <= 0 || v > APPLY_PAGE_MAX)
-		return send_one_problem(r, "limit", "out_of_range", "件数は 1〜200 です。",
-					"limit must be 1 to 200."), ERR_INVALID;
+		return send_one_problem(r, "limit", "out_of_range", "api.error.limit_range"), ERR_INVALID;
 	*limit = (int)v;
 	return 0;
 }
@@ -974,8 +975,7 @@ int api_submissions_list(struct http_req *r)
 	f.to = parse_when(http_param(r, "to"));
 	if (f.from < 0 || f.to < 0)
 		return send_one_problem(r, f.from < 0 ? "from" : "to", "invalid_date",
-					"日付は YYYY-MM-DD で指定してください。",
-					"Give dates as YYYY-MM-DD.");
+					"api.error.date_format");
 	if (f.to)
 		f.to += 86400 - 1; /* the whole day */
 	const char *as = http_param(r, "assignee");
@@ -1055,14 +1055,11 @@ int api_submission_transition(struct http_req *r)
 	struct api_problems p;
 	problems_init(&p);
 	if (!to || !*to || strlen(to) > APPLY_STATE_MAX)
-		problem_add(&p, "to", "required", "移す状態を指定してください。",
-			    "Give the state to move to.");
+		problem_add(&p, "to", "required", "api.error.state_required");
 	if (notej && !json_is_null(notej) && (!note || strlen(note) > API_NOTE_MAX))
-		problem_add(&p, "note", "too_long", "連絡文が長すぎるか、文字列ではありません。",
-			    "note must be a string of at most 4000 bytes.");
+		problem_add(&p, "note", "too_long", "api.error.note_too_long");
 	if (expj && !json_is_null(expj) && (!expect || strlen(expect) > APPLY_STATE_MAX))
-		problem_add(&p, "expect_from", "invalid", "expect_from が正しくありません。",
-			    "expect_from is not a state.");
+		problem_add(&p, "expect_from", "invalid", "api.error.expect_from_invalid");
 	if (json_array_size(p.list)) {
 		json_decref(body);
 		return send_problems(r, &p);
@@ -1072,8 +1069,7 @@ int api_submission_transition(struct http_req *r)
 	if (needs_note && (!note || !*note)) {
 		json_decref(body);
 		return send_one_problem(r, "note", "required",
-			"差し戻し・却下には申請者への連絡文が必要です。",
-			"Returning or rejecting needs a note to the applicant.");
+			"api.error.note_required_return");
 	}
 	struct apply_submission s;
 	if (load_submission(&s, r, &who)) {
@@ -1094,8 +1090,7 @@ int api_submission_transition(struct http_req *r)
 	json_decref(body);
 	if (rc == ERR_INVALID)
 		return send_one_problem(r, "note", "required",
-			"この状態に移すには申請者への連絡文が必要です。",
-			"This state needs a note to the applicant.");
+			"api.error.note_required_state");
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -1128,14 +1123,12 @@ int api_submission_assign(struct http_req *r)
 	}
 	json_decref(body);
 	if (rc == ERR_NOTFOUND)
-		return send_one_problem(r, "login", "unknown", "その職員はいません。",
-					"There is no such member of staff.");
+		return send_one_problem(r, "login", "unknown", "api.error.staff_unknown");
 	if (rc)
 		return fail(r, rc, &e);
 	if (staff_id < 0)
 		return send_one_problem(r, "staff_id", "required",
-			"担当者（staff_id または login、外すときは null）を指定してください。",
-			"Give staff_id or login (null to unassign).");
+			"api.error.staff_required");
 	struct apply_submission s;
 	if (load_submission(&s, r, &who))
 		return 0;
@@ -1146,14 +1139,10 @@ int api_submission_assign(struct http_req *r)
 		rc = tx_end(r, rc, &e);
 	}
 	if (rc == ERR_NOTFOUND && staff_id > 0)
-		return send_one_problem(r, "staff_id", "unknown", "その職員はいません。",
-					"There is no such member of staff.");
+		return send_one_problem(r, "staff_id", "unknown", "api.error.staff_unknown");
 	if (rc == ERR_DENIED && staff_id > 0)   /* apply_assign: not in their inbox */
 		return send_one_problem(r, "staff_id", "cannot_see",
-			"この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
-			"担当にできません。",
-			"That member of staff cannot see this department's applications "
-			"(applications.read and this department are needed), so it cannot be assigned to them.");
+			"api.error.staff_cannot_see");
 	if (rc)
 		return fail(r, rc, &e);
 	if (load_submission(&s, r, &who))
@@ -1174,8 +1163,7 @@ int api_submission_comment(struct http_req *r)
 		const char *code = text && *text ? "too_long" : "required";
 		json_decref(body);
 		return send_one_problem(r, "text", code,
-			"コメントは 1〜4000 バイトで入力してください。",
-			"A comment is 1 to 4000 bytes.");
+			"api.error.comment_length");
 	}
 	struct apply_submission s;
 	if (load_submission(&s, r, &who)) {
