@@ -310,6 +310,13 @@ int http_status_of(int err_code);
 int http_route_match(const char *pattern, const char *path, struct arena *a,
 		     const char **names, const char **values, int *n, int max);
 
+/* http_patterns_overlap -- 1 when some path matches both patterns: the
+ * same number of segments, and at each segment the same literal or a
+ * {parameter} on either side ("/news/{id}" and "/news/latest" overlap;
+ * "/news/{id}" and "/news/{id}/edit" do not).  Which route then serves
+ * such a path depends on table order. */
+int http_patterns_overlap(const char *a, const char *b);
+
 /* The router (router.c): the route table's patterns in a trie built once
  * at start, so that finding a request's route does not depend on the
  * table's size.  What it finds for a method and a (decoded) path: */

@@ -413,3 +413,45 @@ int http_route_find_linear(const struct http_route *routes, int n,
 	}
 	return 0;
 }
+
+/* ---- overlapping patterns (http.h) ---- */
+
+/* the next segment of *p (after its '/'), its length; *p moves past it */
+static size_t next_segment(const char **p, const char **seg)
+{
+	const char *s = *p;
+	if (*s == '/')
+		s++;
+	*seg = s;
+	while (*s && *s != '/')
+		s++;
+	size_t n = (size_t)(s - *seg);
+	*p = s;
+	return n;
+}
+
+static int is_param(const char *seg, size_t n)
+{
+	return n >= 2 && seg[0] == '{' && seg[n - 1] == '}';
+}
+
+int http_patterns_overlap(const char *a, const char *b)
+{
+	for (;;) {
+		int enda = *a == '\0', endb = *b == '\0';
+		if (enda || endb)
+			return enda && endb;
+		const char *sa, *sb;
+		size_t na = next_segment(&a, &sa), nb = next_segment(&b, &sb);
+		int pa = is_param(sa, na), pb = is_param(sb, nb);
+		if (pa && pb)
+			continue;
+		if (pa || pb) {         /* a parameter takes a non-empty segment */
+			if ((pa ? nb : na) == 0)
+				return 0;
+			continue;
+		}
+		if (na != nb || memcmp(sa, sb, na) != 0)
+			return 0;
+	}
+}

@@ -291,6 +291,15 @@ int app_trust_refresh(struct app *a, int force);
 /* app_routes -- the shell's routes then every service's, joined once;
  * returns the count (or ERR_NOMEM). */
 int app_routes(const struct http_route **out, struct err *e);
+/* app_routes_check -- ERR_CONFLICT (naming both) when a route of one
+ * service could serve a path another service's or the shell's route
+ * serves (same method, http_patterns_overlap); run at start. */
+int app_routes_check(struct err *e);
+/* svc_routes_overlap -- the check between two owners' tables (na and nb
+ * routes): 0, or ERR_CONFLICT naming owner_b's route and owner_a's. */
+int svc_routes_overlap(const struct http_route *a, int na, const char *owner_a,
+		       const struct http_route *b, int nb, const char *owner_b,
+		       struct err *e);
 /* app_catalogs_load -- every service's messages into html_t (at start). */
 int app_catalogs_load(struct err *e);
 /* app_route_permission -- the permission of the GET route whose pattern

@@ -193,13 +193,55 @@ void app_nav_each(enum svc_nav_where where,
 				fn(&svc_all[i]->nav[j], arg);
 }
 
+/* two owners' routes that one path could reach: which serves it would
+ * depend on the services' order, so the server does not start (a
+ * service keeps to its own prefixes; within one owner the table's order
+ * is the author's choice) */
+static int same_method(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+int svc_routes_overlap(const struct http_route *a, int na, const char *owner_a,
+				 const struct http_route *b, int nb, const char *owner_b,
+				 struct err *e)
+{
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < nb; j++)
+			if (same_method(a[i].method, b[j].method) &&
+			    http_patterns_overlap(a[i].pattern, b[j].pattern))
+				return err_set(e, ERR_CONFLICT,
+					       "service %s: route %s %s overlaps %s's %s %s",
+					       owner_b, b[j].method, b[j].pattern, owner_a,
+					       a[i].method, a[i].pattern);
+	return 0;
+}
+
+int app_routes_check(struct err *e)
+{
+	for (int i = 0; i < svc_count; i++) {
+		const struct svc *b = svc_all[i];
+		int rc = svc_routes_overlap(app_shell_routes, app_shell_nroutes, "the shell",
+					       b->routes, svc_nroutes(b), b->name, e);
+		for (int j = 0; rc == 0 && j < i; j++)
+			rc = svc_routes_overlap(svc_all[j]->routes, svc_nroutes(svc_all[j]),
+						   svc_all[j]->name, b->routes, svc_nroutes(b),
+						   b->name, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- start and stop ---- */
 
 int app_services_init(struct app *a, struct err *e)
 {
 	if (svc_count > APP_SVC_MAX)
 		return err_set(e, ERR_LIMIT, "more than %d services", APP_SVC_MAX);
-	int rc = app_catalogs_load(e);
+	int rc = app_routes_check(e);
+	if (rc == 0)
+		rc = app_catalogs_load(e);
 	for (int i = 0; rc == 0 && i < svc_count; i++) {
 		if (!svc_all[i]->init)
 			continue;

@@ -246,6 +246,23 @@ static void test_rules(void)
 
 /* more matches than the router's stack holds (64), Allow past its 128
  * bytes, and a pattern with more captures than HTTP_MAX_PATH_PARAMS */
+/* http_patterns_overlap: a path both could match */
+static void test_overlap(void)
+{
+	T_EQ_INT(http_patterns_overlap("/news/{id}", "/news/latest"), 1);
+	T_EQ_INT(http_patterns_overlap("/news/latest", "/news/{id}"), 1);
+	T_EQ_INT(http_patterns_overlap("/news/{id}", "/news/{n}"), 1);
+	T_EQ_INT(http_patterns_overlap("/{a}/x", "/b/{c}"), 1);
+	T_EQ_INT(http_patterns_overlap("/", "/"), 1);
+	T_EQ_INT(http_patterns_overlap("/news", "/news"), 1);
+	T_EQ_INT(http_patterns_overlap("/news/{id}", "/news/{id}/edit"), 0);
+	T_EQ_INT(http_patterns_overlap("/news/{id}/edit", "/news/{id}"), 0);
+	T_EQ_INT(http_patterns_overlap("/news", "/newsroom"), 0);
+	T_EQ_INT(http_patterns_overlap("/news/a", "/news/b"), 0);
+	T_EQ_INT(http_patterns_overlap("/", "/news"), 0);
+	T_EQ_INT(http_patterns_overlap("/{x}", "/"), 0);    /* an empty segment is no parameter value */
+}
+
 static void test_limits(void)
 {
 	enum { N = 100 };
@@ -320,6 +337,7 @@ int main(void)
 {
 	T_RUN(test_same_as_linear_scan);
 	T_RUN(test_rules);
+	T_RUN(test_overlap);
 	T_RUN(test_limits);
 	T_RUN(test_empty_table);
 	return t_done();
