@@ -489,6 +489,48 @@ static const struct html_msg catalog[] = {
 	{ "users.error.self_disable", "自分のアカウントは無効にできません。",
 	  "You cannot disable your own account.",
 	  NULL },
+	/* the residents' account mail (page_resident_email.c): the Japanese
+	 * (or やさしい日本語) part, then the English; intro's %s is the
+	 * municipality's name; the link goes between intro and outro */
+	{ "mail.reset.intro", "%s のアカウントのパスワードの再設定を受け付けました。\n"
+	  "次のリンクを開いて、新しいパスワードを設定してください（1時間有効）。",
+	  "We received a request to reset the password of your account with %s.\n"
+	  "Open the link above to choose a new password (valid for 1 hour).",
+	  "%s の アカウントの パスワードを あたらしく する もうしこみを うけつけました。\n"
+	  "つぎの リンクを ひらいて、あたらしい パスワードを きめて ください（1じかん つかえます）。" },
+	{ "mail.reset.outro", "お心当たりがない場合は、このメールを無視してください。パスワードは変わりません。",
+	  "If you did not ask for this, ignore this message: your password stays as it is.",
+	  "こころあたりが ない ときは、この メールを そのままに して ください。パスワードは かわりません。" },
+	{ "mail.reset.subject", "パスワードの再設定", "Reset your password",
+	  "パスワードを あたらしく する" },
+	{ "mail.taken.intro", "%s の電子申請サービスで、このメールアドレスによる新規登録のお申し込みがありましたが、"
+	  "このアドレスのアカウントはすでにあります。新しいアカウントは作っていません。\n\n"
+	  "ご本人のお申し込みでしたら、いまのアカウントでログインしてください。"
+	  "パスワードを忘れた場合は、次のリンクから再設定できます（1時間有効）。",
+	  "Someone asked to register with this e-mail address for the online services of %s,\n"
+	  "but an account with this address exists already: no new account was made.\n"
+	  "If it was you, log in with your account; if you forgot your password, the link above\n"
+	  "lets you choose a new one (valid for 1 hour).",
+	  "%s の インターネットの てつづきで、この メールアドレスで あたらしく とうろくする もうしこみが "
+	  "ありました。でも、この アドレスの アカウントは もう あります。あたらしい アカウントは つくって いません。\n\n"
+	  "あなたが もうしこんだ ときは、いまの アカウントで ログインして ください。"
+	  "パスワードを わすれた ときは、つぎの リンクから あたらしく できます（1じかん つかえます）。" },
+	{ "mail.taken.outro", "お心当たりがない場合は、このメールを無視してください。アカウントは変わりません。",
+	  "If it was not you, ignore this message: your account stays as it is.",
+	  "こころあたりが ない ときは、この メールを そのままに して ください。アカウントは かわりません。" },
+	{ "mail.taken.subject", "アカウント登録のお申し込みについて", "About a registration with your address",
+	  "アカウントの とうろくの もうしこみに ついて" },
+	{ "mail.verify.intro", "%s の電子申請サービスにご登録いただき、ありがとうございます。\n"
+	  "次のリンクを開いて、メールアドレスの確認を完了してください（48時間有効）。",
+	  "Thank you for registering with the online services of %s.\n"
+	  "Open the link above to confirm your e-mail address (valid for 48 hours).",
+	  "%s の インターネットの てつづきに とうろく して くれて、ありがとう ございます。\n"
+	  "つぎの リンクを ひらいて、メールアドレスの かくにんを おわらせて ください（48じかん つかえます）。" },
+	{ "mail.verify.outro", "このメールに心当たりがない場合は、何もしないでください。",
+	  "If you did not register, please ignore this message.",
+	  "こころあたりが ない ときは、なにも しないで ください。" },
+	{ "mail.verify.subject", "メールアドレスの確認", "Confirm your e-mail address",
+	  "メールアドレスの かくにん" },
 };
 
 #define HTML_CATALOGS_MAX 64

@@ -62,8 +62,10 @@ enum link_kind { LINK_VERIFY, LINK_RESET, LINK_TAKEN };
 /* token and mail in one transaction: both or neither */
 static int send_link(struct store *s, const struct app *a, const struct tenant *t,
 		     int64_t resident_id, const char *email, enum link_kind k,
-		     struct err *e)
+		     enum html_lang l, struct err *e)
 {
+	if (l != HTML_JA_EASY)
+		l = HTML_JA;
 	enum auth_email_purpose p = k == LINK_VERIFY ? AUTH_EMAIL_VERIFY : AUTH_EMAIL_RESET;
 	char base[600];
 	int rc = link_base(base, sizeof base, a, t);
@@ -77,48 +79,25 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 	char token[AUTH_EMAIL_TOKEN_HEX + 1];
 	rc = auth_email_token_new(token, s, t->code, resident_id, p, now, e);
 	if (rc == 0) {
-		char subject[MAIL_SUBJECT_MAX + 1], body[4096];
-		if (k == LINK_TAKEN) {
-			snprintf(subject, sizeof subject, "【%s】アカウント登録のお申し込みについて / About a registration with your address",
-				 t->name_ja);
-			snprintf(body, sizeof body,
-				 "%s の電子申請サービスで、このメールアドレスによる新規登録のお申し込みがありましたが、"
-				 "このアドレスのアカウントはすでにあります。新しいアカウントは作っていません。\n\n"
-				 "ご本人のお申し込みでしたら、いまのアカウントでログインしてください。"
-				 "パスワードを忘れた場合は、次のリンクから再設定できます（1時間有効）。\n\n"
-				 "%s/resident/reset/confirm?token=%s\n\n"
-				 "お心当たりがない場合は、このメールを無視してください。アカウントは変わりません。\n\n"
-				 "Someone asked to register with this e-mail address for the online services of %s,\n"
-				 "but an account with this address exists already: no new account was made.\n"
-				 "If it was you, log in with your account; if you forgot your password, the link above\n"
-				 "lets you choose a new one (valid for 1 hour).\n"
-				 "If it was not you, ignore this message: your account stays as it is.\n",
-				 t->name_ja, base, token, t->name_en);
-		} else if (p == AUTH_EMAIL_VERIFY) {
-			snprintf(subject, sizeof subject, "【%s】メールアドレスの確認 / Confirm your e-mail address",
-				 t->name_ja);
-			snprintf(body, sizeof body,
-				 "%s の電子申請サービスにご登録いただき、ありがとうございます。\n"
-				 "次のリンクを開いて、メールアドレスの確認を完了してください（48時間有効）。\n\n"
-				 "%s/resident/verify?token=%s\n\n"
-				 "このメールに心当たりがない場合は、何もしないでください。\n\n"
-				 "Thank you for registering with the online services of %s.\n"
-				 "Open the link above to confirm your e-mail address (valid for 48 hours).\n"
-				 "If you did not register, please ignore this message.\n",
-				 t->name_ja, base, token, t->name_en);
-		} else {
-			snprintf(subject, sizeof subject, "【%s】パスワードの再設定 / Reset your password",
-				 t->name_ja);
-			snprintf(body, sizeof body,
-				 "パスワードの再設定を受け付けました。\n"
-				 "次のリンクを開いて、新しいパスワードを設定してください（1時間有効）。\n\n"
-				 "%s/resident/reset/confirm?token=%s\n\n"
-				 "お心当たりがない場合は、このメールを無視してください。パスワードは変わりません。\n\n"
-				 "We received a request to reset the password of your account with %s.\n"
-				 "Open the link above to choose a new password (valid for 1 hour).\n"
-				 "If you did not ask for this, ignore this message: your password stays as it is.\n",
-				 base, token, t->name_en);
+		/* Japanese (やさしい日本語 when the page was) then English,
+		 * from the catalog's mail.<kind>.* rows */
+		static const char *const kinds[] = { "verify", "reset", "taken" };
+		const char *kind = kinds[k];
+		char id[40], subject[MAIL_SUBJECT_MAX + 1], body[4096];
+		const char *txt[2][3];          /* [ja|en][subject, intro, outro] */
+		static const char *const parts[] = { "subject", "intro", "outro" };
+		for (int i = 0; i < 3; i++) {
+			snprintf(id, sizeof id, "mail.%s.%s", kind, parts[i]);
+			txt[0][i] = html_t(l, id);
+			txt[1][i] = html_t(HTML_EN, id);
 		}
+		char intro_ja[1024], intro_en[1024];
+		snprintf(intro_ja, sizeof intro_ja, txt[0][1], t->name_ja);
+		snprintf(intro_en, sizeof intro_en, txt[1][1], t->name_en);
+		snprintf(subject, sizeof subject, "【%s】%s / %s", t->name_ja, txt[0][0], txt[1][0]);
+		snprintf(body, sizeof body, "%s\n\n%s/resident/%s?token=%s\n\n%s\n\n%s\n%s\n",
+			 intro_ja, base, k == LINK_VERIFY ? "verify" : "reset/confirm", token,
+			 txt[0][2], intro_en, txt[1][2]);
 		rc = mail_enqueue(s, t->code, email, subject, body, now, e);
 	}
 	explicit_bzero(token, sizeof token);
@@ -141,7 +120,7 @@ static int send_to_account(struct http_req *r, int64_t resident_id, enum link_ki
 	if (rc == 0 && only_active && !active)
 		rc = err_set(e, ERR_NOTFOUND, "resident disabled");
 	if (rc == 0)
-		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, k, e);
+		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, k, q->lang, e);
 	explicit_bzero(email, sizeof email);
 	return rc;
 }

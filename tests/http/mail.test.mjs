@@ -256,6 +256,24 @@ async function registerAndLogIn(c, email, password) {
   return c.post('/resident/login', { form: { pre: await preOf(c, '/resident/login'), email, password } });
 }
 
+test('registering on a やさしい日本語 page: the mail speaks it too, then English, with the same link', async () => {
+  const email = 'yasashii.hanako@example.jp';
+  const c = new Client(srv.base);
+  await c.get('/lang?to=ja-easy&next=/');
+  const r = await c.post('/resident/register',
+    { form: { pre: await preOf(c, '/resident/register'), email, password: 'Yasashii-Mado-2026' } });
+  assert.equal(r.status, 200);
+  const m = await sink.waitFor((x) => x.to.includes(email));
+  assert.equal(m.subject, '【デモ区】メールアドレスの かくにん / Confirm your e-mail address');
+  assert.match(m.text, /デモ区 の インターネットの てつづきに とうろく して くれて/);
+  assert.match(m.text, /48じかん つかえます/);
+  assert.doesNotMatch(m.text, /48時間有効/);
+  assert.match(m.text, /Thank you for registering with the online services of Demo Ward\./);
+  linkIn(m, '/resident/verify');
+  // the English part comes after the link
+  assert.ok(m.text.indexOf('/resident/verify?token=') < m.text.indexOf('Thank you'));
+});
+
 test('registration mails a confirmation link; following it only shows a form, the button confirms once', async () => {
   const email = 'kakunin.taro@example.jp';
   const c = new Client(srv.base);
