@@ -135,6 +135,10 @@ static const struct html_msg msgs[] = {
 	{ "news.error.page", "ページ番号が正しくありません。",
 	  "The page number is not valid.",
 	  "ページの ばんごうが ただしく ありません。" },
+	{ "news.staff.error.publish", "掲載開始日は 2026-12-06 の形で入力してください。",
+	  "Enter the start date as 2026-12-06.", NULL },
+	{ "news.staff.error.until", "掲載終了日は 2026-12-31 の形で入力してください。",
+	  "Enter the end date as 2026-12-31.", NULL },
 };
 
 static const struct svc_cli cli[] = {

@@ -220,6 +220,15 @@ static const struct html_msg msgs[] = {
 	{ "opendata.staff.error.file_not_stored", "ファイルを保存できませんでした（大きすぎるか、名前が正しくありません）。",
 	  "The file could not be stored (too large, or its name is not valid).",
 	  NULL },
+	/* the catalog's metadata (CKAN status, DCAT, Atom): %s is the
+	 * municipality's name */
+	{ "opendata.site_title", "%s オープンデータ", "%s Open Data (madoguchi)",
+	  "%s の オープンデータ" },
+	{ "opendata.catalog_title", "%s オープンデータカタログ", "%s open data catalog",
+	  "%s の オープンデータの いちらん" },
+	{ "opendata.atom.new", "新規公開", "new", "あたらしく こうかい" },
+	{ "opendata.atom.deleted", "削除", "deleted", "けしました" },
+	{ "opendata.atom.updated", "更新", "updated", "かわりました" },
 };
 
 static const struct svc_cli cli[] = {

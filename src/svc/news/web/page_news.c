@@ -423,13 +423,13 @@ static int save(struct http_req *r, int64_t id)
 		it.publish_at = jp_jst_midnight(jp_jst_date(app_now()));
 		v.publish = day_iso(r, it.publish_at);
 	} else if (parse_day(&it.publish_at, v.publish)) {
-		prob = (struct news_problem){ "publish", "掲載開始日は 2026-12-06 の形で入力してください。",
-					      "Enter the start date as 2026-12-06." };
+		prob = (struct news_problem){ "publish", html_t(HTML_JA, "news.staff.error.publish"),
+					      html_t(HTML_EN, "news.staff.error.publish") };
 		return render_editor(r, 422, &v, &prob);
 	}
 	if (parse_day(&it.until_at, v.until)) {
-		prob = (struct news_problem){ "until", "掲載終了日は 2026-12-31 の形で入力してください。",
-					      "Enter the end date as 2026-12-31." };
+		prob = (struct news_problem){ "until", html_t(HTML_JA, "news.staff.error.until"),
+					      html_t(HTML_EN, "news.staff.error.until") };
 		return render_editor(r, 422, &v, &prob);
 	}
 	if (news_check(&it, &prob))

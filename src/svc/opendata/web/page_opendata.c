@@ -227,8 +227,9 @@ static int api_status(struct http_req *r, struct opendata_ctx *c)
 {
 	const struct tenant *t = &app_req(r)->tenant;
 	return ckan_ok(r, c, json_pack("{s:s,s:s,s:s,s:s,s:s,s:n,s:[s,s],s:s}",
-		"site_title", arena_printf(r->arena, "%s オープンデータ", t->name_ja),
-		"site_description", arena_printf(r->arena, "%s Open Data (madoguchi)", t->name_en),
+		"site_title", arena_printf(r->arena, html_t(HTML_JA, "opendata.site_title"), t->name_ja),
+		"site_description", arena_printf(r->arena, html_t(HTML_EN, "opendata.site_title"),
+						 t->name_en),
 		"site_url", c->base, "ckan_version", "2.10.0", "locale_default", "ja",
 		"error_emails_to", "extensions", "madoguchi_opendata", "dcat",
 		"madoguchi", "CKAN Action API v3 read subset"));
@@ -477,9 +478,12 @@ static int send_jsonld(struct http_req *r, json_t *j)
 	return 0;
 }
 
+/* the catalog's name in its metadata (DCAT, Atom): Japanese, the
+ * catalog's default language */
 static const char *catalog_title(struct http_req *r)
 {
-	return arena_printf(r->arena, "%s オープンデータカタログ", app_req(r)->tenant.name_ja);
+	return arena_printf(r->arena, html_t(HTML_JA, "opendata.catalog_title"),
+			    app_req(r)->tenant.name_ja);
 }
 
 int page_catalog_ttl(struct http_req *r)
@@ -1102,11 +1106,13 @@ int page_opendata_atom(struct http_req *r)
 	for (size_t i = 0; i < json_array_size(ch); i++) {
 		json_t *x = json_array_get(ch, i);
 		const char *act = js_s(x, "activity_type");
-		const char *what = strcmp(act, "new package") == 0 ? "新規公開 / new" :
-				   strcmp(act, "deleted package") == 0 ? "削除 / deleted" : "更新 / updated";
-		html_printf(&b, "<entry><title>%s: %s</title><id>tag:%s,2026:opendata-change-%ld</id>"
+		const char *what = strcmp(act, "new package") == 0 ? "opendata.atom.new" :
+				   strcmp(act, "deleted package") == 0 ? "opendata.atom.deleted"
+								       : "opendata.atom.updated";
+		html_printf(&b, "<entry><title>%s / %s: %s</title><id>tag:%s,2026:opendata-change-%ld</id>"
 			       "<link href=\"%s/dataset/%s\"/><updated>%sZ</updated><summary>%s (%s)</summary></entry>\n",
-			    what, js_s(x, "summary"), host && *host ? host : "localhost",
+			    html_t(HTML_JA, what), html_t(HTML_EN, what), js_s(x, "summary"),
+			    host && *host ? host : "localhost",
 			    (long)json_integer_value(json_object_get(x, "id")), c.base, js_s(x, "dataset_name"),
 			    js_s(x, "timestamp"), js_s(x, "summary"), js_s(x, "dataset_name"));
 	}
