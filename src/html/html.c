@@ -194,8 +194,11 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 
 void html_page_end(struct buf *b, const struct html_page *p)
 {
-	html_printf(b, "</main>\n<footer class=\"site-footer\"><p>%s</p><p>%s</p></footer>\n"
-		    "</body>\n</html>\n", p->site_name, html_t(p->lang, "footer.note"));
+	html_printf(b, "</main>\n<footer class=\"site-footer\"><p>%s</p><p>%s</p>",
+		    p->site_name, html_t(p->lang, "footer.note"));
+	if (p->demo)
+		html_printf(b, "<p class=\"demo-note\">%s</p>", html_t(p->lang, "footer.demo"));
+	buf_puts(b, "</footer>\n</body>\n</html>\n");
 }
 
 void html_error_summary(struct buf *b, enum html_lang l, const char *const *ids,

@@ -69,6 +69,8 @@ struct html_page {
 	const char *path;          /* current path, for the language links    */
 	int idle_seconds;          /* >0: warn before the idle timeout        */
 	int staff;                 /* back-office navigation                  */
+	int demo;                  /* a demo municipality: the footer says it
+				      is fictional                          */
 	const struct html_link *staff_links; /* the staff menu's sections between
 						"staff home" and "account" (the
 						caller leaves out those the

@@ -204,6 +204,7 @@ void app_page(struct http_req *r, struct html_page *p, const char *title)
 	p->site_name = q && q->has_tenant ?
 		(p->lang == HTML_EN ? q->tenant.name_en : q->tenant.name_ja) : "madoguchi";
 	p->path = r->path;
+	p->demo = q && q->has_tenant && q->tenant.demo;
 	if (q && q->has_session && q->ses.stage == AUTH_STAGE_FULL &&
 	    q->ses.kind == AUTH_KIND_STAFF) {
 		p->user_name = q->staff.display_name;

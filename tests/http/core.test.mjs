@@ -17,6 +17,22 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
+test('only the demo municipality\'s pages say it is fictional', async () => {
+  const footer = (html) => html.match(/<footer class="site-footer">([\s\S]*?)<\/footer>/)[1];
+  const demo = footer((await new Client(srv.base).get('/')).text_);
+  assert.match(demo, /このサイトは madoguchi で運営しています。/);
+  assert.match(demo, /<p class="demo-note">デモ区は架空の自治体です。/);
+  const other = new Client(srv.base, 'other.localhost');
+  const real = footer((await other.get('/')).text_);
+  assert.match(real, /テスト町/);
+  assert.match(real, /このサイトは madoguchi で運営しています。/);
+  assert.doesNotMatch(real, /架空|デモ区|demo-note/);
+  // nor on its error pages
+  const missing = await other.get('/news/999999999');
+  assert.equal(missing.status, 404);
+  assert.doesNotMatch(footer(missing.text_), /架空|demo-note/);
+});
+
 test('health, readiness and metrics answer', async () => {
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
