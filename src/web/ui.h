@@ -23,7 +23,8 @@
  *   required                                   (html_required)
  * aria-describedby lists describedby's ids, then the hint's, then the
  * error's; aria-invalid is written for an error (error or error_html) or
- * for invalid.  A file input has no value attribute.
+ * for invalid.  A file input has no value attribute.  ui_checkbox writes
+ * only its name, id, label, hint and value (none of these attributes).
  */
 #ifndef MADOGUCHI_WEB_UI_H
 #define MADOGUCHI_WEB_UI_H
