@@ -43,7 +43,7 @@
           showPreview(doc);
           say(ja ? '誤りはありません。プレビューを更新しました。' : 'Valid: the preview is up to date.');
         } else {
-          var err = doc.querySelector('.field-error');
+          var err = doc.getElementById('definition-error');
           say((ja ? '誤り: ' : 'Problem: ') + (err ? err.textContent.replace(/\s+/g, ' ').trim() : res.status));
         }
       })

@@ -75,6 +75,15 @@ static const struct html_msg catalog[] = {
 	{ "enrol.done", "二要素認証を設定しました。回復コードを安全な場所に保管してください。各コードは1回だけ使えます。",
 	  "Two-factor authentication is on. Keep these recovery codes somewhere safe; each works once.", NULL },
 	{ "enrol.continue", "続ける", "Continue", NULL },
+	{ "enrol.replace_lead", "すでに二要素認証を使っています。切り替えるには、本人確認のため、パスワードと"
+	  "現在の認証アプリの確認コード（またはリカバリーコード）を入力してください。"
+	  "ほかの端末のログインはすべて終了します。",
+	  "You already use two-factor login. To replace it, confirm it is you "
+	  "with your password and a code from your current authenticator app "
+	  "(or a recovery code). Your other sessions will be ended.", NULL },
+	{ "enrol.current_code", "現在の認証アプリの確認コード、またはリカバリーコード",
+	  "Code from your current app, or a recovery code", NULL },
+	{ "enrol.new_code", "新しい認証アプリの確認コード", "Code from the new app", NULL },
 	{ "staff.home.lead", "職員用の画面です。", "This is the staff back office.", NULL },
 	{ "users.login", "ユーザー名", "User name", NULL },
 	{ "users.name", "氏名", "Name", NULL },

@@ -6,6 +6,7 @@
  * session ends; Argon2id runs on the blocking pool).
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "jp/date.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -91,18 +92,24 @@ static int render_account(struct http_req *r, int status, const char *notice,
 	}
 	buf_puts(&b, "</tbody></table>\n");
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/account/password\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"current-password\">%s</label>"
-		    "<input id=\"current-password\" name=\"current\" type=\"password\" "
-		    "autocomplete=\"current-password\" required maxlength=\"128\"%S></div>"
-		    "<div class=\"field\"><label for=\"new-password\">%s</label>"
-		    "<p id=\"new-password-hint\" class=\"hint\">%s</p>"
-		    "<input id=\"new-password\" name=\"new\" type=\"password\" autocomplete=\"new-password\" "
-		    "required minlength=\"12\" maxlength=\"128\" aria-describedby=\"new-password-hint\"></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    html_t(l, "account.password"), q->csrf, html_t(l, "account.current_password"),
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "account.new_password"),
-		    html_t(l, "account.password_hint"), html_t(l, "account.password_change"));
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "account.password"), q->csrf);
+	/* the error summary says what is wrong and links to the current password */
+	struct ui_field f = {
+		.name = "current", .id = "current-password", .label = html_t(l, "account.current_password"),
+		.type = "password", .autocomplete = "current-password", .maxlength = AUTH_PASSWORD_MAX,
+		.html_required = 1, .invalid = error != NULL, .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){
+		.name = "new", .id = "new-password", .label = html_t(l, "account.new_password"),
+		.hint = html_t(l, "account.password_hint"), .type = "password",
+		.autocomplete = "new-password", .minlength = AUTH_PASSWORD_MIN,
+		.maxlength = AUTH_PASSWORD_MAX, .html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "account.password_change"));
 	return app_page_send(r, status, &b, &p);
 }
 

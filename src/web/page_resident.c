@@ -14,6 +14,7 @@
  * 429 past the limit), before any password hash.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "web/app_mail.h" /* --- mail: e-mail verification --- */
@@ -33,21 +34,25 @@ static int render_form(struct http_req *r, int status, int reg, const char *erro
 	struct buf b;
 	app_page_open(&b, &p, r, html_t(l, reg ? "resident.register" : "resident.login"), "email", error);
 	html_printf(&b, "<form method=\"post\" action=\"%s\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"email\">%s</label>"
-		    "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
-		    "required maxlength=\"254\"%S></div>"
-		    "<div class=\"field\"><label for=\"password\">%s</label>",
-		    reg ? "/resident/register" : "/resident/login", pre, html_t(l, "resident.email"),
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "login.password"));
-	if (reg)
-		html_printf(&b, "<p id=\"password-hint\" class=\"hint\">%s</p>",
-			    html_t(l, "account.password_hint"));
-	html_printf(&b, "<input id=\"password\" name=\"password\" type=\"password\" "
-		    "autocomplete=\"%s\" required maxlength=\"128\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    reg ? "new-password" : "current-password",
-		    reg ? " minlength=\"12\" aria-describedby=\"password-hint\"" : "",
+		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">",
+		    reg ? "/resident/register" : "/resident/login", pre);
+	/* the error summary says what is wrong (never which of the two) and
+	 * links to the address */
+	struct ui_field f = {
+		.name = "email", .id = "email", .label = html_t(l, "resident.email"), .type = "email",
+		.autocomplete = "email", .maxlength = AUTH_EMAIL_MAX, .html_required = 1,
+		.invalid = error != NULL, .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){
+		.name = "password", .id = "password", .label = html_t(l, "login.password"),
+		.hint = reg ? html_t(l, "account.password_hint") : NULL, .type = "password",
+		.autocomplete = reg ? "new-password" : "current-password",
+		.minlength = reg ? AUTH_PASSWORD_MIN : 0, .maxlength = AUTH_PASSWORD_MAX,
+		.html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, reg ? "resident.register_submit" : "login.submit"));
 	if (reg)
 		html_printf(&b, "<p><a href=\"/resident/login\">%s</a></p>", html_t(l, "resident.have_account"));

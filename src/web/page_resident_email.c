@@ -28,6 +28,7 @@
  * audit trail get resident ids, never addresses or tokens.
  */
 #include "web/app_mail.h"
+#include "web/ui.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -239,13 +240,16 @@ static int reset_request_form(struct http_req *r, int status, const char *error)
 	app_page_open(&b, &p, r, html_t(l, "reset.title"), "email", error);
 	html_printf(&b, "<p id=\"reset-lead\">%s</p>"
 		    "<form method=\"post\" action=\"/resident/reset\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"email\">%s</label>"
-		    "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" "
-		    "required maxlength=\"254\" aria-describedby=\"reset-lead\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>",
-		    html_t(l, "reset.lead"), pre, html_t(l, "resident.email"),
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "reset.submit"));
+		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">",
+		    html_t(l, "reset.lead"), pre);
+	struct ui_field f = {
+		.name = "email", .id = "email", .label = html_t(l, "resident.email"), .type = "email",
+		.autocomplete = "email", .maxlength = AUTH_EMAIL_MAX, .html_required = 1,
+		.describedby = "reset-lead", .invalid = error != NULL, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>",
+		    html_t(l, "reset.submit"));
 	return app_page_send(r, status, &b, &p);
 }
 
@@ -290,14 +294,16 @@ static int reset_password_form(struct http_req *r, int status, const char *token
 	struct buf b;
 	app_page_open(&b, &p, r, html_t(l, "reset.title"), "password", error);
 	html_printf(&b, "<form method=\"post\" action=\"/resident/reset/confirm\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"token\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"password\">%s</label>"
-		    "<p id=\"password-hint\" class=\"hint\">%s</p>"
-		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" "
-		    "required minlength=\"12\" maxlength=\"128\" aria-describedby=\"password-hint\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>",
-		    token, html_t(l, "reset.new_password"), html_t(l, "account.password_hint"),
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "reset.confirm_submit"));
+		    "<input type=\"hidden\" name=\"token\" value=\"%s\">", token);
+	struct ui_field f = {
+		.name = "password", .id = "password", .label = html_t(l, "reset.new_password"),
+		.hint = html_t(l, "account.password_hint"), .type = "password",
+		.autocomplete = "new-password", .minlength = AUTH_PASSWORD_MIN,
+		.maxlength = AUTH_PASSWORD_MAX, .html_required = 1, .error = error, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>",
+		    html_t(l, "reset.confirm_submit"));
 	return app_page_send(r, status, &b, &p);
 }
 

@@ -11,6 +11,7 @@
  * audit record.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -20,7 +21,28 @@ struct roles_page {
 	struct buf *b;
 	enum html_lang l;
 	const char *csrf;
+	struct arena *a;
+	struct ui_option *opts;         /* the roles, for the permission form */
+	int nopts, cap;
 };
+
+/* keep a role's name for the permission form's list (from the arena) */
+static void keep_option(struct roles_page *p, const char *name)
+{
+	if (p->nopts == p->cap) {
+		int cap = p->cap ? 2 * p->cap : 32;
+		struct ui_option *o = arena_alloc(p->a, sizeof *o * (size_t)cap);
+		if (!o)
+			return;
+		if (p->nopts)
+			memcpy(o, p->opts, sizeof *o * (size_t)p->nopts);
+		p->opts = o;
+		p->cap = cap;
+	}
+	const char *v = arena_strdup(p->a, name);
+	if (v)
+		p->opts[p->nopts++] = (struct ui_option){ v, v };
+}
 
 static void role_row(const struct auth_role *ro, void *arg)
 {
@@ -39,12 +61,7 @@ static void role_row(const struct auth_role *ro, void *arg)
 			    html_t(p->l, "roles.remove"));
 	}
 	buf_puts(p->b, "</ul></td></tr>\n");
-}
-
-static void role_option(const struct auth_role *ro, void *arg)
-{
-	html_printf(((struct roles_page *)arg)->b, "<option value=\"%s\">%s</option>",
-		    ro->name, ro->name);
+	keep_option(p, ro->name);
 }
 
 static int render_roles(struct http_req *r, int status, const char *error)
@@ -59,7 +76,7 @@ static int render_roles(struct http_req *r, int status, const char *error)
 		    "</tr></thead><tbody>\n", html_t(l, "staff.roles"), html_t(l, "roles.name"),
 		    html_t(l, "roles.description"), html_t(l, "roles.mfa"),
 		    html_t(l, "roles.permissions"));
-	struct roles_page p = { &b, l, q->csrf };
+	struct roles_page p = { .b = &b, .l = l, .csrf = q->csrf, .a = r->arena };
 	struct err e;
 	int rc = auth_role_list(app_store(r), q->tenant.code, role_row, &p, &e);
 	if (rc < 0) {
@@ -68,27 +85,39 @@ static int render_roles(struct http_req *r, int status, const char *error)
 	}
 	buf_puts(&b, "</tbody></table>\n");
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/roles/permissions\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"perm-role\">%s</label><select id=\"perm-role\" name=\"role\">",
-		    html_t(l, "roles.add_permission"), q->csrf, html_t(l, "roles.name"));
-	auth_role_list(app_store(r), q->tenant.code, role_option, &p, &e);
-	html_printf(&b, "</select></div><div class=\"field\"><label for=\"perm-name\">%s</label>"
-		    "<input id=\"perm-name\" name=\"permission\" type=\"text\" required maxlength=\"64\" "
-		    "autocomplete=\"off\"%S></div><button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    html_t(l, "roles.permission"), error ? " aria-invalid=\"true\"" : "",
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "roles.add_permission"), q->csrf);
+	struct ui_field f = { .name = "role", .id = "perm-role", .label = html_t(l, "roles.name"),
+			      .lang = l };
+	ui_select(&b, &f, p.opts, p.nopts, NULL);
+	/* the error summary says what is wrong and links here */
+	f = (struct ui_field){
+		.name = "permission", .id = "perm-name", .label = html_t(l, "roles.permission"),
+		.maxlength = AUTH_PERM_MAX, .autocomplete = "off", .html_required = 1,
+		.invalid = error != NULL, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "roles.add_permission"));
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/roles\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"role-name\">%s</label>"
-		    "<input id=\"role-name\" name=\"name\" type=\"text\" required maxlength=\"32\" "
-		    "pattern=\"[a-z0-9_\\-]+\" autocomplete=\"off\"></div>"
-		    "<div class=\"field\"><label for=\"role-desc\">%s</label>"
-		    "<input id=\"role-desc\" name=\"description\" type=\"text\" maxlength=\"200\" autocomplete=\"off\"></div>"
-		    "<div class=\"field\"><input id=\"role-mfa\" name=\"needs_mfa\" type=\"checkbox\" value=\"1\" checked> "
-		    "<label for=\"role-mfa\" class=\"inline\">%s</label></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    html_t(l, "roles.create"), q->csrf, html_t(l, "roles.name"),
-		    html_t(l, "roles.description"), html_t(l, "roles.mfa"), html_t(l, "roles.create"));
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "roles.create"), q->csrf);
+	f = (struct ui_field){
+		.name = "name", .id = "role-name", .label = html_t(l, "roles.name"),
+		.maxlength = AUTH_ROLE_MAX, .pattern = "[a-z0-9_\\-]+", .autocomplete = "off",
+		.html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){
+		.name = "description", .id = "role-desc", .label = html_t(l, "roles.description"),
+		.maxlength = AUTH_ROLE_DESC_MAX, .autocomplete = "off", .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){ .name = "needs_mfa", .id = "role-mfa", .label = html_t(l, "roles.mfa"),
+			       .lang = l };
+	ui_checkbox(&b, &f, 1);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "roles.create"));
 	return app_page_send(r, status, &b, &pg);
 }
 

@@ -18,6 +18,7 @@
  * audited as auth.totp_replaced.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -51,17 +52,23 @@ static int render_login(struct http_req *r, int status, const char *error)
 			    l == HTML_EN ? "You were logged out after a period of inactivity."
 					 : "一定時間操作がなかったため、ログアウトしました。");
 	html_printf(&b, "<form method=\"post\" action=\"/login\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"login\">%s</label>"
-		    "<input id=\"login\" name=\"login\" type=\"text\" autocomplete=\"username\" "
-		    "autocapitalize=\"none\" spellcheck=\"false\" required maxlength=\"64\"%S></div>"
-		    "<div class=\"field\"><label for=\"password\">%s</label>"
-		    "<input id=\"password\" name=\"password\" type=\"password\" "
-		    "autocomplete=\"current-password\" required maxlength=\"128\"></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    pre, html_t(l, "login.user"),
-		    error ? " aria-invalid=\"true\" aria-describedby=\"error-summary-title\"" : "",
-		    html_t(l, "login.password"), html_t(l, "login.submit"));
+		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">", pre);
+	/* a failure is said in the error summary, never which check failed */
+	struct ui_field f = {
+		.name = "login", .id = "login", .label = html_t(l, "login.user"),
+		.autocomplete = "username", .verbatim = 1, .maxlength = AUTH_LOGIN_MAX,
+		.html_required = 1, .invalid = error != NULL,
+		.describedby = error ? "error-summary-title" : NULL, .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){
+		.name = "password", .id = "password", .label = html_t(l, "login.password"),
+		.type = "password", .autocomplete = "current-password",
+		.maxlength = AUTH_PASSWORD_MAX, .html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "login.submit"));
 	return app_page_send(r, status, &b, &p);
 }
 
@@ -221,16 +228,15 @@ static void code_form(struct buf *b, struct http_req *r, const char *action,
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"code\">%s</label>", action, q->csrf,
-		    html_t(l, "totp.code"));
-	if (hint)
-		html_printf(b, "<p id=\"code-hint\" class=\"hint\">%s</p>", hint);
-	html_printf(b, "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"%d\"%S%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    maxlen, hint ? " aria-describedby=\"code-hint\"" : "",
-		    error ? " aria-invalid=\"true\"" : "", html_t(l, "totp.submit"));
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", action, q->csrf);
+	struct ui_field f = {
+		.name = "code", .id = "code", .label = html_t(l, "totp.code"), .hint = hint,
+		.inputmode = "numeric", .autocomplete = "one-time-code", .maxlength = maxlen,
+		.html_required = 1, .invalid = error != NULL, .lang = l,
+	};
+	ui_input(b, &f);
+	html_printf(b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "totp.submit"));
 }
 
 static int render_code_form(struct http_req *r, int status, const char *error)
@@ -280,30 +286,31 @@ static void replace_form(struct buf *b, struct http_req *r, const char *error)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
-	const char *inv = error ? " aria-invalid=\"true\"" : "";
 	html_printf(b, "<p id=\"replace-lead\">%s</p>"
 		    "<form method=\"post\" action=\"/account/totp\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"current-password\">%s</label>"
-		    "<input id=\"current-password\" name=\"password\" type=\"password\" "
-		    "autocomplete=\"current-password\" required maxlength=\"128\"%S></div>"
-		    "<div class=\"field\"><label for=\"current-code\">%s</label>"
-		    "<input id=\"current-code\" name=\"current\" type=\"text\" "
-		    "autocomplete=\"off\" required maxlength=\"32\"%S></div>"
-		    "<div class=\"field\"><label for=\"code\">%s</label>"
-		    "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"6\"%S></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    l == HTML_EN ? "You already use two-factor login. To replace it, confirm it is you "
-				   "with your password and a code from your current authenticator app "
-				   "(or a recovery code). Your other sessions will be ended."
-				 : "すでに二要素認証を使っています。切り替えるには、本人確認のため、パスワードと"
-				   "現在の認証アプリの確認コード（またはリカバリーコード）を入力してください。"
-				   "ほかの端末のログインはすべて終了します。",
-		    q->csrf, html_t(l, "account.current_password"), inv,
-		    l == HTML_EN ? "Code from your current app, or a recovery code"
-				 : "現在の認証アプリの確認コード、またはリカバリーコード", inv,
-		    l == HTML_EN ? "Code from the new app" : "新しい認証アプリの確認コード", inv,
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "enrol.replace_lead"), q->csrf);
+	/* which of the three was wrong is not told: each is marked */
+	struct ui_field f = {
+		.name = "password", .id = "current-password",
+		.label = html_t(l, "account.current_password"), .type = "password",
+		.autocomplete = "current-password", .maxlength = AUTH_PASSWORD_MAX,
+		.html_required = 1, .invalid = error != NULL, .lang = l,
+	};
+	ui_input(b, &f);
+	f = (struct ui_field){
+		.name = "current", .id = "current-code", .label = html_t(l, "enrol.current_code"),
+		.autocomplete = "off", .maxlength = 32, .html_required = 1,
+		.invalid = error != NULL, .lang = l,
+	};
+	ui_input(b, &f);
+	f = (struct ui_field){
+		.name = "code", .id = "code", .label = html_t(l, "enrol.new_code"),
+		.inputmode = "numeric", .autocomplete = "one-time-code", .maxlength = 6,
+		.html_required = 1, .invalid = error != NULL, .lang = l,
+	};
+	ui_input(b, &f);
+	html_printf(b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "totp.submit"));
 }
 
@@ -666,23 +673,26 @@ static int render_users(struct http_req *r, int status, const char *notice,
 	}
 	buf_puts(&b, "</tbody></table>\n");
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/users\" class=\"form\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"new-login\">%s</label>"
-		    "<input id=\"new-login\" name=\"login\" type=\"text\" required maxlength=\"64\" "
-		    "autocomplete=\"off\" pattern=\"[A-Za-z0-9._\\-]+\"></div>"
-		    "<div class=\"field\"><label for=\"new-name\">%s</label>"
-		    "<input id=\"new-name\" name=\"display_name\" type=\"text\" required maxlength=\"100\" "
-		    "autocomplete=\"off\"></div>"
-		    "<div class=\"field\"><label for=\"new-role\">%s</label>"
-		    "<select id=\"new-role\" name=\"role\">",
-		    html_t(l, "users.add"), q->csrf, html_t(l, "users.login"),
-		    html_t(l, "users.name"), html_t(l, "users.role"));
-	/* only the roles this caller may give */
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", html_t(l, "users.add"), q->csrf);
+	struct ui_field f = {
+		.name = "login", .id = "new-login", .label = html_t(l, "users.login"),
+		.maxlength = AUTH_LOGIN_MAX, .autocomplete = "off", .pattern = "[A-Za-z0-9._\\-]+",
+		.html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	f = (struct ui_field){
+		.name = "display_name", .id = "new-name", .label = html_t(l, "users.name"),
+		.maxlength = AUTH_NAME_MAX_CHARS, .autocomplete = "off", .html_required = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	/* only the roles this caller may give; "staff" first chosen */
+	struct ui_option opts[USERS_ROLES_MAX];
 	for (int i = 0; i < c.nroles; i++)
-		html_printf(&b, "<option value=\"%s\"%s>%s</option>", c.roles[i],
-			    strcmp(c.roles[i], "staff") == 0 ? " selected" : "", c.roles[i]);
-	html_printf(&b, "</select></div>"
-		    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		opts[i] = (struct ui_option){ c.roles[i], c.roles[i] };
+	f = (struct ui_field){ .name = "role", .id = "new-role", .label = html_t(l, "users.role"),
+			       .value = "staff", .lang = l };
+	ui_select(&b, &f, opts, c.nroles, NULL);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "users.add"));
 	html_page_end(&b, &p);
 	app_audit(r, AUDIT_A_READ, "staff_list", q->tenant.code, AUDIT_R_OK);

@@ -17,6 +17,11 @@ static const char *id_of(char out[UI_ID_MAX], const struct ui_field *f)
 	return out;
 }
 
+static int has_error(const struct ui_field *f)
+{
+	return f->error || f->error_html;
+}
+
 /* <div class="field"><label ...>LABEL[ mark]</label>[hint][error] */
 static void field_open(struct buf *b, const struct ui_field *f, const char *id)
 {
@@ -26,26 +31,51 @@ static void field_open(struct buf *b, const struct ui_field *f, const char *id)
 	buf_puts(b, "</label>");
 	if (f->hint)
 		html_printf(b, "<div id=\"%s-hint\" class=\"hint\"><p>%s</p></div>", id, f->hint);
-	if (f->error)
+	if (f->error_html)
+		html_printf(b, "<p id=\"%s-error\" class=\"error-message\">%S</p>", id, f->error_html);
+	else if (f->error)
 		html_printf(b, "<p id=\"%s-error\" class=\"error-message\">%s</p>", id, f->error);
 }
 
-/* the attributes every control shares: its limits, then described by its
- * hint and error, required, invalid (last) */
+/* the attributes every control shares: its limits and the less common
+ * ones (ui.h), then described by other elements, its hint and its error,
+ * required, invalid (last) */
 static void control_attrs(struct buf *b, const struct ui_field *f, const char *id)
 {
 	if (f->maxlength > 0)
 		html_printf(b, " maxlength=\"%d\"", f->maxlength);
 	if (f->autocomplete)
 		html_printf(b, " autocomplete=\"%s\"", f->autocomplete);
-	if (f->hint || f->error) {
-		html_printf(b, " aria-describedby=\"%s%s%s%s%s\"", f->hint ? id : "",
-			    f->hint ? "-hint" : "", f->hint && f->error ? " " : "",
-			    f->error ? id : "", f->error ? "-error" : "");
+	if (f->minlength > 0)
+		html_printf(b, " minlength=\"%d\"", f->minlength);
+	if (f->inputmode)
+		html_printf(b, " inputmode=\"%s\"", f->inputmode);
+	if (f->pattern)
+		html_printf(b, " pattern=\"%s\"", f->pattern);
+	if (f->accept)
+		html_printf(b, " accept=\"%s\"", f->accept);
+	if (f->verbatim)
+		buf_puts(b, " autocapitalize=\"none\" spellcheck=\"false\"");
+	if (f->html_required)
+		buf_puts(b, " required");
+	if (f->describedby || f->hint || has_error(f)) {
+		const char *sep = "";
+		buf_puts(b, " aria-describedby=\"");
+		if (f->describedby) {
+			html_printf(b, "%s", f->describedby);
+			sep = " ";
+		}
+		if (f->hint) {
+			html_printf(b, "%S%s-hint", sep, id);
+			sep = " ";
+		}
+		if (has_error(f))
+			html_printf(b, "%S%s-error", sep, id);
+		buf_putc(b, '"');
 	}
 	if (f->required)
 		buf_puts(b, " aria-required=\"true\"");
-	if (f->error)
+	if (has_error(f) || f->invalid)
 		buf_puts(b, " aria-invalid=\"true\"");
 }
 
@@ -54,8 +84,10 @@ void ui_input(struct buf *b, const struct ui_field *f)
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
 	field_open(b, f, id);
-	html_printf(b, "<input class=\"input\" type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"",
-		    f->type ? f->type : "text", id, f->name, f->value ? f->value : "");
+	const char *type = f->type ? f->type : "text";
+	html_printf(b, "<input class=\"input\" type=\"%s\" id=\"%s\" name=\"%s\"", type, id, f->name);
+	if (strcmp(type, "file") != 0)   /* a file input's value is the browser's */
+		html_printf(b, " value=\"%s\"", f->value ? f->value : "");
 	control_attrs(b, f, id);
 	buf_puts(b, "></div>");
 }
@@ -75,8 +107,8 @@ void ui_checkbox(struct buf *b, const struct ui_field *f, int checked)
 {
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
-	html_printf(b, "<div class=\"field\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"1\"%S",
-		    id, f->name, checked ? " checked" : "");
+	html_printf(b, "<div class=\"field\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"%S",
+		    id, f->name, f->value ? f->value : "1", checked ? " checked" : "");
 	if (f->hint)
 		html_printf(b, " aria-describedby=\"%s-hint\"", id);
 	html_printf(b, "> <label for=\"%s\" class=\"inline\">%s</label>", id, f->label);

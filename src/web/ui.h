@@ -15,6 +15,16 @@
  * An id is "f-" followed by the name unless one is given; the error
  * summary of app_page_open links to it.  Every text is escaped; nothing
  * here allocates except ui_url (from the arena) and nothing logs.
+ *
+ * The less common attributes (the second group of struct ui_field) are
+ * written only when set, after autocomplete and before aria-describedby:
+ *   minlength="N" inputmode="M" pattern="P" accept="A"
+ *   autocapitalize="none" spellcheck="false"   (verbatim)
+ *   required                                   (html_required)
+ * aria-describedby lists describedby's ids, then the hint's, then the
+ * error's; aria-invalid is written for an error (error or error_html) or
+ * for invalid.  A file input has no value attribute.  ui_checkbox writes
+ * only its name, id, label, hint and value (none of these attributes).
  */
 #ifndef MADOGUCHI_WEB_UI_H
 #define MADOGUCHI_WEB_UI_H
@@ -35,13 +45,33 @@ struct ui_field {
 	int required;              /* the 必須 mark and aria-required          */
 	const char *error;         /* the field's error message, or NULL      */
 	enum html_lang lang;       /* of the required mark                    */
+
+	/* less common: each left out when 0 / NULL (markup above) */
+	int html_required;         /* the required attribute: the browser does
+				      not send the form empty (a login); with
+				      or without required's mark            */
+	int minlength;             /* 0: none                                 */
+	const char *inputmode;     /* e.g. "numeric"                          */
+	const char *pattern;       /* the browser's check of the value        */
+	const char *accept;        /* type "file": the types offered          */
+	int verbatim;              /* a code or name, not words: no spelling
+				      check, no capitals added               */
+	int invalid;               /* aria-invalid with no message here: the
+				      error summary says what is wrong        */
+	const char *describedby;   /* ids (space-separated) of other elements
+				      that describe it: a lead paragraph, the
+				      error summary's title                  */
+	const char *error_html;    /* the error as HTML the page wrote (every
+				      part escaped: html_printf), instead of
+				      error: a message with code in it       */
 };
 
 /* ui_input -- an <input> field */
 void ui_input(struct buf *b, const struct ui_field *f);
 /* ui_textarea -- a <textarea> of rows lines */
 void ui_textarea(struct buf *b, const struct ui_field *f, int rows);
-/* ui_checkbox -- one checkbox with value "1", its label after it */
+/* ui_checkbox -- one checkbox with value f->value (NULL: "1"), its label
+ * after it */
 void ui_checkbox(struct buf *b, const struct ui_field *f, int checked);
 
 struct ui_option {

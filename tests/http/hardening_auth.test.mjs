@@ -73,7 +73,7 @@ test('staff.manage alone cannot mint an administrator; the page offers only role
   assert.equal((await loginWithTotp(hr, 'hr-tanaka', password, {})).status, 200);
   const page = await hr.get('/staff/users');
   assert.equal(page.status, 200);
-  const select = page.text_.match(/<select id="new-role" name="role">([\s\S]*?)<\/select>/)[1];
+  const select = page.text_.match(/<select[^>]* id="new-role" name="role"[^>]*>([\s\S]*?)<\/select>/)[1];
   const offered = [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]).sort();
   assert.deepEqual(offered, ['hr', 'viewer'], 'only roles whose permissions the caller holds');
 
@@ -97,7 +97,7 @@ test('staff.manage alone cannot mint an administrator; the page offers only role
   const ok = await hr.post('/staff/users', { form: { csrf: hcsrf, login: 'new-viewer', display_name: '新 閲覧', role: 'viewer' } });
   assert.equal(ok.status, 201);
   // and an administrator (roles.manage) is still offered every role
-  const all = (await admin.get('/staff/users')).text_.match(/<select id="new-role" name="role">([\s\S]*?)<\/select>/)[1];
+  const all = (await admin.get('/staff/users')).text_.match(/<select[^>]* id="new-role" name="role"[^>]*>([\s\S]*?)<\/select>/)[1];
   for (const role of ['admin', 'auditor', 'hr', 'staff', 'viewer']) assert.match(all, new RegExp(`<option value="${role}"`));
 });
 

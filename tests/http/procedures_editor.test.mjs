@@ -23,7 +23,7 @@ before(async () => {
 after(async () => { await srv.stop(); });
 
 const textarea = (html) => {
-  const m = html.match(/<textarea id="definition"[^>]*>([\s\S]*?)<\/textarea>/);
+  const m = html.match(/<textarea[^>]* id="definition"[^>]*>([\s\S]*?)<\/textarea>/);
   assert.ok(m, 'the editor has the definition textarea');
   return m[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -54,6 +54,74 @@ static void test_input_wiring(void)
 	buf_done(&b);
 }
 
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* the less common attributes: written only when set, in ui.h's order;
+ * aria-describedby lists other elements, the hint, the error */
+static void test_input_extras(void)
+{
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	struct ui_field f = { .name = "password", .id = "password", .label = "パスワード",
+			      .type = "password", .autocomplete = "new-password", .maxlength = 128,
+			      .minlength = 12, .html_required = 1, .hint = "12文字以上",
+			      .lang = HTML_JA };
+	const char *s = render_input(&b, &f);
+	T_CHECK(strstr(s, "<label for=\"password\">パスワード</label>") != NULL);  /* no mark */
+	T_CHECK(strstr(s, "type=\"password\" id=\"password\" name=\"password\" value=\"\" "
+			  "maxlength=\"128\" autocomplete=\"new-password\" minlength=\"12\" required "
+			  "aria-describedby=\"password-hint\">") != NULL);
+	T_CHECK(strstr(s, "aria-required") == NULL);
+	T_CHECK(strstr(s, "aria-invalid") == NULL);
+
+	/* invalid: aria-invalid with no message of its own; describedby first */
+	f = (struct ui_field){ .name = "login", .id = "login", .label = "ユーザー名",
+			       .autocomplete = "username", .verbatim = 1, .html_required = 1,
+			       .invalid = 1, .describedby = "error-summary-title", .lang = HTML_JA };
+	s = render_input(&b, &f);
+	T_CHECK(strstr(s, "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" "
+			  "required aria-describedby=\"error-summary-title\" aria-invalid=\"true\">") != NULL);
+	T_CHECK(strstr(s, "error-message") == NULL);
+	f.hint = "h";
+	f.error = "e";
+	s = render_input(&b, &f);
+	T_CHECK(strstr(s, "aria-describedby=\"error-summary-title login-hint login-error\"") != NULL);
+	T_EQ_INT(count(s, "aria-invalid"), 1);
+
+	/* inputmode, pattern (escaped) */
+	f = (struct ui_field){ .name = "code", .id = "code", .label = "コード", .inputmode = "numeric",
+			       .pattern = "[a-z\"<]+", .lang = HTML_JA };
+	s = render_input(&b, &f);
+	T_CHECK(strstr(s, " inputmode=\"numeric\" pattern=\"[a-z&quot;&lt;]+\">") != NULL);
+
+	/* a file: accept, and no value attribute */
+	f = (struct ui_field){ .name = "csv", .id = "od-csv", .label = "CSV", .type = "file",
+			       .value = "x", .accept = ".csv,text/csv", .required = 1,
+			       .html_required = 1, .lang = HTML_JA };
+	s = render_input(&b, &f);
+	T_CHECK(strstr(s, "<input class=\"input\" type=\"file\" id=\"od-csv\" name=\"csv\" "
+			  "accept=\".csv,text/csv\" required aria-required=\"true\">") != NULL);
+	T_CHECK(strstr(s, "value=") == NULL);
+
+	/* error_html: the page's own markup, not escaped again */
+	f = (struct ui_field){ .name = "definition", .id = "definition", .label = "定義",
+			       .error_html = "<strong>誤り</strong> <code>a&lt;b</code>",
+			       .lang = HTML_JA };
+	buf_reset(&b);
+	ui_textarea(&b, &f, 3);
+	s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<p id=\"definition-error\" class=\"error-message\"><strong>誤り</strong> "
+			  "<code>a&lt;b</code></p>") != NULL);
+	T_CHECK(strstr(s, "aria-describedby=\"definition-error\" aria-invalid=\"true\">") != NULL);
+	buf_done(&b);
+}
+
 static void test_textarea_select_checkbox(void)
 {
 	struct buf b;
@@ -81,6 +149,21 @@ static void test_textarea_select_checkbox(void)
 	buf_reset(&b);
 	ui_checkbox(&b, &c, 0);
 	T_CHECK(strstr(buf_cstr(&b), "checked") == NULL);
+	/* a value of its own (one of a group) */
+	buf_reset(&b);
+	c = (struct ui_field){ .name = "group_0", .id = "od-group-0", .label = "子育て",
+			       .value = "kosodate&x", .lang = HTML_JA };
+	ui_checkbox(&b, &c, 0);
+	T_CHECK(strstr(buf_cstr(&b), "id=\"od-group-0\" name=\"group_0\" value=\"kosodate&amp;x\">") != NULL);
+
+	/* a required select: the mark, aria-required and the attribute */
+	buf_reset(&b);
+	s.required = 1;
+	s.html_required = 1;
+	ui_select(&b, &s, opts, 2, NULL);
+	t = buf_cstr(&b);
+	T_CHECK(strstr(t, "<select class=\"select\" id=\"f-pick\" name=\"pick\" required "
+			  "aria-required=\"true\">") != NULL);
 	buf_done(&b);
 }
 
@@ -125,6 +208,7 @@ static void test_pager(void)
 int main(void)
 {
 	T_RUN(test_input_wiring);
+	T_RUN(test_input_extras);
 	T_RUN(test_textarea_select_checkbox);
 	T_RUN(test_url);
 	T_RUN(test_pager);

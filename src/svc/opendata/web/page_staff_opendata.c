@@ -22,6 +22,7 @@
  * STAFF_OD_LIST newest datasets.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "base/util.h"
 #include "svc/opendata/opendata.h"
 
@@ -87,6 +88,16 @@ static const char *js(json_t *o, const char *k)
 	return v ? v : "";
 }
 
+/* the dataset's page in the back office, with more query pairs (k, v,
+ * ..., NULL), percent-encoded; the list when the arena is full */
+static const char *dataset_url(struct http_req *r, const char *name, const char *k,
+			       const char *v)
+{
+	const char *pairs[] = { "name", name, k, v, NULL };   /* k NULL: name only */
+	const char *u = ui_url(r->arena, "/staff/opendata/dataset", pairs);
+	return u ? u : "/staff/opendata";
+}
+
 /* ---- the list ---- */
 
 int page_staff_opendata(struct http_req *r)
@@ -118,9 +129,9 @@ int page_staff_opendata(struct http_req *r)
 	for (int i = 0; i < nds; i++) {
 		char when[24];
 		opendata_iso_time(when, ds[i].modified);
-		html_printf(&b, "<tr><td><a href=\"/staff/opendata/dataset?name=%s\">%s</a><br><small><code>%s</code></small></td>"
+		html_printf(&b, "<tr><td><a href=\"%s\">%s</a><br><small><code>%s</code></small></td>"
 			       "<td>%s</td><td>%s</td><td>%lld</td></tr>\n",
-			    ds[i].name, ds[i].title, ds[i].name, ds[i].org_title, when, (long long)ds[i].nresources);
+			    dataset_url(r, ds[i].name, NULL, NULL), ds[i].title, ds[i].name, ds[i].org_title, when, (long long)ds[i].nresources);
 	}
 	buf_puts(&b, "</tbody></table></div>\n");
 	return app_page_send(r, 200, &b, &pg);
@@ -165,20 +176,31 @@ static void vals_of_pkg(struct http_req *r, struct form_vals *v, json_t *pkg)
 	buf_done(&t);
 }
 
-static void text_field(struct buf *b, const char *id, const char *label, const char *hint,
-		       const char *type, const char *value, int maxlen, int required, const char *err_id)
+/* one field of the metadata form: id "od-<name>", autocomplete off; a
+ * required one has the mark and the browser's check; the error, when it
+ * is this field's (err_id), next to it (the error summary links here) */
+static struct ui_field od_field(struct http_req *r, const char *name, const char *label_id,
+				const char *value, int maxlen, int required, const char *err_id,
+				const char *error)
 {
-	int bad = err_id && strcmp(err_id, id) == 0;
-	html_printf(b, "<div class=\"field\"><label for=\"%s\">%s%s</label>", id, label,
-		    required ? " <span class=\"required\">（必須 / required）</span>" : "");
-	if (hint)
-		html_printf(b, "<p class=\"hint\" id=\"%s-hint\">%s</p>", id, hint);
-	html_printf(b, "<input id=\"%s\" name=\"%s\" type=\"%s\" maxlength=\"%d\" value=\"%s\"%S%S",
-		    id, id + 3, type, maxlen, value ? value : "", required ? " required" : "",
-		    bad ? " aria-invalid=\"true\"" : "");
-	if (hint)
-		html_printf(b, " aria-describedby=\"%s-hint\"", id);
-	buf_puts(b, " autocomplete=\"off\"></div>\n");
+	enum html_lang l = app_req(r)->lang;
+	const char *id = arena_printf(r->arena, "od-%s", name);
+	return (struct ui_field){
+		.name = name, .id = id, .label = html_t(l, label_id), .value = value,
+		.maxlength = maxlen, .required = required, .html_required = required,
+		.autocomplete = "off", .lang = l,
+		.error = err_id && id && strcmp(err_id, id) == 0 ? error : NULL,
+	};
+}
+
+/* a text input of the metadata form (type NULL: text) */
+static void od_input(struct buf *b, struct http_req *r, const char *name, const char *label_id,
+		     const char *type, const char *value, int maxlen, int required,
+		     const char *err_id, const char *error)
+{
+	struct ui_field f = od_field(r, name, label_id, value, maxlen, required, err_id, error);
+	f.type = type;
+	ui_input(b, &f);
 }
 
 /* the list form: organisations, licences and groups of the tenant */
@@ -204,53 +226,53 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		    html_t(l, "opendata.staff.form.metadata"), q->csrf);
 	if (is_new) {
 		buf_puts(&b, "<input type=\"hidden\" name=\"new\" value=\"1\">");
-		int bad = err_id && strcmp(err_id, "od-name") == 0;
-		html_printf(&b, "<div class=\"field\"><label for=\"od-name\">%s <span class=\"required\">（必須 / required）</span></label>"
-			       "<p class=\"hint\" id=\"od-name-hint\">%s</p>"
-			       "<input id=\"od-name\" name=\"name\" type=\"text\" maxlength=\"100\" required pattern=\"[a-z0-9_\\-]{2,100}\""
-			       " aria-describedby=\"od-name-hint\" value=\"%s\" autocomplete=\"off\"%S></div>\n",
-			    html_t(l, "opendata.staff.field.name"),
-			    html_t(l, "opendata.staff.field.name_hint"),
-			    v->name ? v->name : "", bad ? " aria-invalid=\"true\"" : "");
+		struct ui_field f = od_field(r, "name", "opendata.staff.field.name", v->name,
+					     OPENDATA_NAME_MAX, 1, err_id, error);
+		f.hint = html_t(l, "opendata.staff.field.name_hint");
+		f.pattern = "[a-z0-9_\\-]{2,100}";
+		ui_input(&b, &f);
 	} else {
 		html_printf(&b, "<input type=\"hidden\" name=\"name\" value=\"%s\">", v->name);
 	}
-	text_field(&b, "od-title", html_t(l, "opendata.staff.field.title"), NULL, "text", v->title, OPENDATA_TITLE_MAX, 1, err_id);
-	text_field(&b, "od-title_en", html_t(l, "opendata.staff.field.title_en"), NULL, "text", v->title_en, OPENDATA_TITLE_MAX, 0, err_id);
-	html_printf(&b, "<div class=\"field\"><label for=\"od-notes\">%s</label>"
-		       "<textarea id=\"od-notes\" name=\"notes\" rows=\"5\" maxlength=\"%d\">%s</textarea></div>\n",
-		    html_t(l, "opendata.staff.field.notes"), OPENDATA_TEXT_MAX, v->notes ? v->notes : "");
+	od_input(&b, r, "title", "opendata.staff.field.title", NULL, v->title, OPENDATA_TITLE_MAX, 1,
+		 err_id, error);
+	od_input(&b, r, "title_en", "opendata.staff.field.title_en", NULL, v->title_en,
+		 OPENDATA_TITLE_MAX, 0, err_id, error);
+	struct ui_field f = od_field(r, "notes", "opendata.staff.field.notes", v->notes,
+				     OPENDATA_TEXT_MAX, 0, err_id, error);
+	f.autocomplete = NULL;
+	ui_textarea(&b, &f, 5);
 	/* organisation: every one, by title */
 	json_t *list = NULL;
 	struct err e;
-	html_printf(&b, "<div class=\"field\"><label for=\"od-organization\">%s <span class=\"required\">（必須 / required）</span></label>"
-		       "<select id=\"od-organization\" name=\"organization\" required%S>",
-		    html_t(l, "opendata.staff.field.organization"),
-		    err_id && strcmp(err_id, "od-organization") == 0 ? " aria-invalid=\"true\"" : "");
+	f = od_field(r, "organization", "opendata.staff.field.organization", v->organization, 0, 1,
+		     err_id, error);
+	f.autocomplete = NULL;
 	if (opendata_orgs_list(&list, &c, 1, 1, "title", -1, 0, &e) == 0) {
-		for (size_t i = 0; i < json_array_size(list); i++) {
-			json_t *o = json_array_get(list, i);
-			html_printf(&b, "<option value=\"%s\"%S>%s</option>", js(o, "name"),
-				    v->organization && strcmp(v->organization, js(o, "name")) == 0 ? " selected" : "",
-				    js(o, "title"));
+		int n = (int)json_array_size(list);
+		struct ui_option *opts = n ? arena_alloc(r->arena, sizeof *opts * (size_t)n) : NULL;
+		for (int i = 0; opts && i < n; i++) {
+			json_t *o = json_array_get(list, (size_t)i);
+			opts[i] = (struct ui_option){ js(o, "name"), js(o, "title") };
 		}
+		ui_select(&b, &f, opts, opts ? n : 0, NULL);
 		json_decref(list);
+	} else {
+		ui_select(&b, &f, NULL, 0, NULL);
 	}
-	buf_puts(&b, "</select></div>\n");
-	/* licence: the built-in table (seeded for the tenant on save) */
-	html_printf(&b, "<div class=\"field\"><label for=\"od-license_id\">%s <span class=\"required\">（必須 / required）</span></label>"
-		       "<select id=\"od-license_id\" name=\"license_id\" required>",
-		    html_t(l, "opendata.staff.field.license"));
+	/* licence: the built-in table (seeded for the tenant on save), CC BY
+	 * 4.0 unless one is chosen */
 	int nl = 0;
 	const struct opendata_license *lic = opendata_licenses_builtin(&nl);
-	for (int i = 0; i < nl; i++)
-		html_printf(&b, "<option value=\"%s\"%S>%s</option>", lic[i].id,
-			    (v->license_id && strcmp(v->license_id, lic[i].id) == 0) ||
-			    ((!v->license_id || !*v->license_id) && strcmp(lic[i].id, "cc-by-4.0") == 0) ? " selected" : "",
-			    q->lang == HTML_EN ? lic[i].title_en : lic[i].title_ja);
-	buf_puts(&b, "</select></div>\n");
-	text_field(&b, "od-tags", html_t(l, "opendata.staff.field.tags"), NULL, "text",
-		   v->tags, 4000, 0, err_id);
+	struct ui_option *lopts = nl > 0 ? arena_alloc(r->arena, sizeof *lopts * (size_t)nl) : NULL;
+	for (int i = 0; lopts && i < nl; i++)
+		lopts[i] = (struct ui_option){ lic[i].id,
+					       q->lang == HTML_EN ? lic[i].title_en : lic[i].title_ja };
+	f = od_field(r, "license_id", "opendata.staff.field.license",
+		     v->license_id && *v->license_id ? v->license_id : "cc-by-4.0", 0, 1, err_id, error);
+	f.autocomplete = NULL;
+	ui_select(&b, &f, lopts, lopts ? nl : 0, NULL);
+	od_input(&b, r, "tags", "opendata.staff.field.tags", NULL, v->tags, 4000, 0, err_id, error);
 	/* groups: every one, by title (the first OPENDATA_GROUPS_MAX shown) */
 	if (opendata_orgs_list(&list, &c, 0, 1, "title", -1, 0, &e) == 0) {
 		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", html_t(l, "opendata.staff.field.groups"));
@@ -262,23 +284,35 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			snprintf(needle, sizeof needle, "%s,", g);
 			int on = v->groups && (strncmp(v->groups, needle, strlen(needle)) == 0 ||
 					       strstr(v->groups, arena_printf(r->arena, ",%s", needle)));
-			if (k < OPENDATA_GROUPS_MAX)
-				html_printf(&b, "<div><input type=\"checkbox\" id=\"od-group-%d\" name=\"group_%d\" value=\"%s\"%S> "
-					       "<label class=\"inline\" for=\"od-group-%d\">%s</label></div>",
-					    k, k, g, on ? " checked" : "", k, js(o, "title"));
+			if (k < OPENDATA_GROUPS_MAX) {
+				char gname[24], gid[32];
+				snprintf(gname, sizeof gname, "group_%d", k);
+				snprintf(gid, sizeof gid, "od-group-%d", k);
+				struct ui_field gf = { .name = gname, .id = gid, .label = js(o, "title"),
+						       .value = g, .lang = l };
+				ui_checkbox(&b, &gf, on);
+			}
 			k++;
 		}
 		json_decref(list);
 		buf_puts(&b, "</fieldset>\n");
 	}
-	text_field(&b, "od-frequency", html_t(l, "opendata.staff.field.frequency"), NULL, "text", v->frequency, 100, 0, err_id);
-	text_field(&b, "od-spatial", html_t(l, "opendata.staff.field.spatial"), NULL, "text", v->spatial, 200, 0, err_id);
-	text_field(&b, "od-temporal_start", html_t(l, "opendata.staff.field.temporal_start"), NULL, "date", v->temporal_start, 10, 0, err_id);
-	text_field(&b, "od-temporal_end", html_t(l, "opendata.staff.field.temporal_end"), NULL, "date", v->temporal_end, 10, 0, err_id);
-	text_field(&b, "od-contact_name", html_t(l, "opendata.staff.field.contact_name"), NULL, "text", v->contact_name, 200, 0, err_id);
-	text_field(&b, "od-contact_email", html_t(l, "opendata.staff.field.contact_email"), NULL, "email", v->contact_email, 200, 0, err_id);
-	text_field(&b, "od-source_url", html_t(l, "opendata.staff.field.source_url"), NULL, "url", v->source_url, 1000, 0, err_id);
-	text_field(&b, "od-attribution", html_t(l, "opendata.staff.field.attribution"), NULL, "text", v->attribution, 500, 0, err_id);
+	od_input(&b, r, "frequency", "opendata.staff.field.frequency", NULL, v->frequency, 100, 0,
+		 err_id, error);
+	od_input(&b, r, "spatial", "opendata.staff.field.spatial", NULL, v->spatial, 200, 0, err_id,
+		 error);
+	od_input(&b, r, "temporal_start", "opendata.staff.field.temporal_start", "date",
+		 v->temporal_start, 10, 0, err_id, error);
+	od_input(&b, r, "temporal_end", "opendata.staff.field.temporal_end", "date", v->temporal_end,
+		 10, 0, err_id, error);
+	od_input(&b, r, "contact_name", "opendata.staff.field.contact_name", NULL, v->contact_name,
+		 200, 0, err_id, error);
+	od_input(&b, r, "contact_email", "opendata.staff.field.contact_email", "email",
+		 v->contact_email, 200, 0, err_id, error);
+	od_input(&b, r, "source_url", "opendata.staff.field.source_url", "url", v->source_url, 1000,
+		 0, err_id, error);
+	od_input(&b, r, "attribution", "opendata.staff.field.attribution", NULL, v->attribution, 500,
+		 0, err_id, error);
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    is_new ? html_t(l, "opendata.staff.form.create") : html_t(l, "opendata.staff.form.save"));
 
@@ -305,25 +339,33 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 			buf_puts(&b, "</td></tr>");
 		}
 		buf_puts(&b, "</tbody></table></div>\n");
-		/* the upload form */
+		/* the upload form: a new version of a CSV file (the first one
+		 * chosen), or a new file */
 		html_printf(&b, "<h2 id=\"upload-h\">%s</h2><p>%s</p>"
 			       "<form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
-			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
-			       "<div class=\"field\"><label for=\"od-target\">%s</label><select id=\"od-target\" name=\"target\">",
+			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">",
 			    html_t(l, "opendata.staff.upload.title"),
-			    html_t(l, "opendata.staff.upload.lead"),
-			    q->csrf, v->name, html_t(l, "opendata.staff.upload.target"));
-		for (size_t i = 0; i < json_array_size(res); i++) {
+			    html_t(l, "opendata.staff.upload.lead"), q->csrf, v->name);
+		size_t nres = json_array_size(res);
+		struct ui_option *topts = arena_alloc(r->arena, sizeof *topts * (nres + 1));
+		int nt = 0;
+		for (size_t i = 0; topts && i < nres; i++) {
 			json_t *x = json_array_get(res, i);
 			if (strcmp(js(x, "format"), "CSV") == 0)
-				html_printf(&b, "<option value=\"%s\">%s</option>", js(x, "name"), js(x, "name"));
+				topts[nt++] = (struct ui_option){ js(x, "name"), js(x, "name") };
 		}
-		html_printf(&b, "<option value=\"\">%s</option></select></div>"
-			       "<div class=\"field\"><label for=\"od-csv\">%s <span class=\"required\">（必須 / required）</span></label>"
-			       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required%S></div>"
-			       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-			    html_t(l, "opendata.staff.upload.new_file"),
-			    html_t(l, "opendata.staff.upload.csv"), err_id && strcmp(err_id, "od-csv") == 0 ? " aria-invalid=\"true\"" : "",
+		if (topts)
+			topts[nt++] = (struct ui_option){ "", html_t(l, "opendata.staff.upload.new_file") };
+		f = (struct ui_field){ .name = "target", .id = "od-target",
+				       .label = html_t(l, "opendata.staff.upload.target"), .lang = l };
+		ui_select(&b, &f, topts, nt, NULL);
+		f = (struct ui_field){
+			.name = "csv", .id = "od-csv", .label = html_t(l, "opendata.staff.upload.csv"),
+			.type = "file", .accept = ".csv,text/csv", .required = 1, .html_required = 1,
+			.error = err_id && strcmp(err_id, "od-csv") == 0 ? error : NULL, .lang = l,
+		};
+		ui_input(&b, &f);
+		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 			    html_t(l, "opendata.staff.upload.submit"));
 	}
 	return app_page_send(r, status, &b, &pg);
@@ -504,7 +546,7 @@ int page_staff_opendata_save(struct http_req *r)
 				   html_t(l, "opendata.staff.error.not_saved"), NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	return http_redirect(r, 303, arena_printf(r->arena, "/staff/opendata/dataset?name=%s&saved=1", v.name));
+	return http_redirect(r, 303, dataset_url(r, v.name, "saved", "1"));
 }
 
 /* ---- the CSV upload (validation and storage on the blocking pool) ---- */
@@ -629,9 +671,12 @@ static int upload_done(struct http_req *r, void *arg)
 		return app_send_error(r, j->rc, "opendata.staff.error.file_not_stored", j->detail);
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->detail);
-	if (!j->refused)
-		return http_redirect(r, 303, arena_printf(r->arena, "/staff/opendata/dataset?name=%s&uploaded=%d#files-h",
-							  j->name, j->version));
+	if (!j->refused) {
+		char version[16];
+		snprintf(version, sizeof version, "%d", j->version);
+		return http_redirect(r, 303, arena_printf(r->arena, "%s#files-h",
+							  dataset_url(r, j->name, "uploaded", version)));
+	}
 	/* refused: the report by row and column, then the form again */
 	struct opendata_ctx c = { .s = app_store(r), .tenant = app_req(r)->tenant.code, .base = "" };
 	json_t *pkg = NULL;
@@ -648,8 +693,8 @@ static int upload_done(struct http_req *r, void *arg)
 		      "od-csv",
 		      arena_printf(r->arena, html_t(l, "opendata.staff.report.refused"),
 				   j->nerrors));
-	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a> · <a href=\"/staff/opendata/dataset?name=%s\">%s</a></p>\n",
-		    html_t(l, "opendata.staff.title"), j->name, v.title);
+	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/opendata\">%s</a> · <a href=\"%s\">%s</a></p>\n",
+		    html_t(l, "opendata.staff.title"), dataset_url(r, j->name, NULL, NULL), v.title);
 	html_printf(&b, "<h2 id=\"report-h\">%s</h2><p>%s %ld / %s %ld / %s %ld</p>"
 		       "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"report-cap\" tabindex=\"0\"><table class=\"report\">"
 		       "<caption id=\"report-cap\">%s %s</caption><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
@@ -667,12 +712,16 @@ static int upload_done(struct http_req *r, void *arg)
 	buf_puts(&b, "</tbody></table></div>\n");
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/opendata/upload\" enctype=\"multipart/form-data\" class=\"form\">"
 		       "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"%s\">"
-		       "<input type=\"hidden\" name=\"target\" value=\"%s\">"
-		       "<div class=\"field\"><label for=\"od-csv\">%s (%s)</label>"
-		       "<input id=\"od-csv\" name=\"csv\" type=\"file\" accept=\".csv,text/csv\" required aria-invalid=\"true\"></div>"
-		       "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-		    html_t(l, "opendata.staff.report.upload_again"), app_req(r)->csrf, j->name, j->target,
-		    html_t(l, "opendata.staff.upload.csv"), j->target,
+		       "<input type=\"hidden\" name=\"target\" value=\"%s\">",
+		    html_t(l, "opendata.staff.report.upload_again"), app_req(r)->csrf, j->name, j->target);
+	/* the report above and the error summary say what is wrong */
+	struct ui_field f = {
+		.name = "csv", .id = "od-csv",
+		.label = arena_printf(r->arena, "%s (%s)", html_t(l, "opendata.staff.upload.csv"), j->target),
+		.type = "file", .accept = ".csv,text/csv", .html_required = 1, .invalid = 1, .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "opendata.staff.upload.submit"));
 	json_decref(pkg);
 	return app_page_send(r, 422, &b, &pg);

@@ -19,6 +19,7 @@
  * PROC_MAX_VERSIONS versions.
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "jp/date.h"
 #include "base/log.h"
 #include "web/page_form.h"
@@ -408,34 +409,36 @@ static int render_editor(struct http_req *r, int status, const char *title,
 		}
 	}
 	html_printf(&b, "<form method=\"post\" action=\"/staff/procedures/check\" class=\"editor\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"definition\">%s</label>"
-		    "<p class=\"hint\" id=\"definition-hint\">%s</p>",
-		    q->csrf, html_t(l, "proc.definition"), html_t(l, "proc.definition_hint"));
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
+	struct ui_field f = {
+		.name = "definition", .id = "definition", .label = html_t(l, "proc.definition"),
+		.hint = html_t(l, "proc.definition_hint"), .value = text, .autocomplete = "off",
+		.verbatim = 1, .lang = l,
+	};
+	struct buf eb;
+	buf_init(&eb, 1u << 16);
 	if (problem) {
-		/* the schema check's detail is "JSON.path: what is wrong" */
+		/* the schema check's detail is "JSON.path: what is wrong" (in
+		 * English: marked so) */
 		const char *colon = strstr(problem, ": ");
-		html_printf(&b, "<p class=\"field-error\" id=\"definition-error\"><strong>%s</strong>",
-			    html_t(l, "proc.invalid"));
+		html_printf(&eb, "<strong>%s</strong>", html_t(l, "proc.invalid"));
 		if (colon) {
 			char path[FORMS_PATH_MAX + 64];
 			snprintf(path, sizeof path, "%.*s", (int)(colon - problem), problem);
-			html_printf(&b, "<br>%s: <code class=\"error-path\">%s</code><br><span lang=\"en\">%s</span>",
+			html_printf(&eb, "<br>%s: <code class=\"error-path\">%s</code><br><span lang=\"en\">%s</span>",
 				    html_t(l, "proc.error_at"), path, colon + 2);
 		} else {
-			html_printf(&b, "<br><span lang=\"en\">%s</span>", problem);
+			html_printf(&eb, "<br><span lang=\"en\">%s</span>", problem);
 		}
-		buf_puts(&b, "</p>");
+		f.error_html = buf_cstr(&eb);
 	}
-	html_printf(&b, "<textarea id=\"definition\" name=\"definition\" rows=\"28\" "
-		    "spellcheck=\"false\" autocomplete=\"off\" autocapitalize=\"off\" "
-		    "aria-describedby=\"definition-hint%S\"%S>%s</textarea></div>"
-		    "<div class=\"editor-buttons\">"
+	ui_textarea(&b, &f, 28);
+	buf_done(&eb);
+	html_printf(&b, "<div class=\"editor-buttons\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button> "
 		    "<button type=\"submit\" class=\"button\" formaction=\"/staff/procedures/publish\">%s</button>"
 		    "</div></form>\n",
-		    problem ? " definition-error" : "", problem ? " aria-invalid=\"true\"" : "",
-		    text, html_t(l, "proc.check"), html_t(l, "proc.publish"));
+		    html_t(l, "proc.check"), html_t(l, "proc.publish"));
 	if (valid)
 		preview(&b, l, valid);
 	html_printf(&b, "<p><a href=\"/staff/procedures\">%s</a></p>", html_t(l, "proc.back"));
