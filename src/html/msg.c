@@ -544,6 +544,33 @@ static const struct html_msg catalog[] = {
 	  "こころあたりが ない ときは、なにも しないで ください。" },
 	{ "mail.verify.subject", "メールアドレスの確認", "Confirm your e-mail address",
 	  "メールアドレスの かくにん" },
+	/* the shell's pages (src/web/page_staff.c, page_account.c, page_resident.c) */
+	{ "login.expired_idle", "一定時間操作がなかったため、ログアウトしました。",
+	  "You were logged out after a period of inactivity.", NULL },
+	{ "enrol.replace_failed", "パスワードまたは現在の確認コードが違います。",
+	  "The password or the current code is not correct.", NULL },
+	{ "enrol.replaced", "二要素認証を切り替えました。ほかの端末のログインは終了しました。",
+	  "Your second factor was replaced. Your other sessions were ended.", NULL },
+	{ "enrol.replace_link", "二要素認証を別の端末に切り替える", "Replace your second factor", NULL },
+	{ "users.active", "有効", "active", NULL },
+	{ "users.disabled", "無効", "disabled", NULL },
+	{ "users.error.taken", "そのユーザー名は使われています。", "That user name is taken.", NULL },
+	{ "users.error.check", "ユーザー名・氏名・役割を確認してください。",
+	  "Check the user name, name and role.", NULL },
+	{ "account.totp_changed", "二要素認証の設定を%s（日本時間）に切り替えました。"
+	  "心当たりがない場合は、すぐに管理者に連絡してください。",
+	  "Your second factor was last replaced at %s (Japan time). If this was not you, "
+	  "tell your administrator at once.", NULL },
+	{ "resident.register_sent", "お申し込みを受け付けました。入力したメールアドレスにメールを送りました。"
+	  "メールのリンクを開いてアドレスを確認してから、ログインしてください。",
+	  "Thank you. We have sent an e-mail to the address you entered. "
+	  "Open the link in it to confirm your address, then log in.",
+	  "もうしこみを うけつけました。いれた メールアドレスに メールを おくりました。"
+	  "メールの リンクを ひらいて アドレスを たしかめてから、ログインして ください。" },
+	{ "resident.register_throttled", "この接続元からの登録のお申し込みが多すぎます。"
+	  "しばらく（10分ほど）待ってから、もう一度お試しください。",
+	  "Too many registrations from your network. Please wait a while (about 10 minutes) and try again.",
+	  "ここからの とうろくの もうしこみが おおすぎます。10ぷん ほど まってから、もういちど やって ください。" },
 };
 
 #define HTML_CATALOGS_MAX 64

@@ -65,18 +65,12 @@ static int render_account(struct http_req *r, int status, const char *notice,
 	if (q->staff.totp_changed_at) {
 		char changed[32];
 		fmt_time(changed, sizeof changed, q->staff.totp_changed_at);
-		if (l == HTML_EN)
-			html_printf(&b, "<p class=\"notice\" id=\"totp-changed\">Your second factor was last "
-				    "replaced at %s (Japan time). If this was not you, tell your "
-				    "administrator at once.</p>", changed);
-		else
-			html_printf(&b, "<p class=\"notice\" id=\"totp-changed\">二要素認証の設定を%s（日本時間）"
-				    "に切り替えました。心当たりがない場合は、すぐに管理者に連絡してください。</p>",
-				    changed);
+		html_printf(&b, "<p class=\"notice\" id=\"totp-changed\">%s</p>",
+			    arena_printf(r->arena, html_t(l, "account.totp_changed"), changed));
 	}
 	if (q->staff.totp_enrolled)
 		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>",
-			    l == HTML_EN ? "Replace your second factor" : "二要素認証を別の端末に切り替える");
+			    html_t(l, "enrol.replace_link"));
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>", html_t(l, "enrol.title"));
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"

@@ -161,10 +161,7 @@ static int render_registered(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &p, r, html_t(l, "resident.register"), NULL, NULL);
 	html_printf(&b, "<p id=\"register-sent\" role=\"status\">%s</p><p><a href=\"/resident/login\">%s</a></p>",
-		    l == HTML_EN ? "Thank you. We have sent an e-mail to the address you entered. "
-				   "Open the link in it to confirm your address, then log in."
-				 : "お申し込みを受け付けました。入力したメールアドレスにメールを送りました。"
-				   "メールのリンクを開いてアドレスを確認してから、ログインしてください。",
+		    html_t(l, "resident.register_sent"),
 		    html_t(l, "resident.login"));
 	return app_page_send(r, 200, &b, &p);
 }
@@ -176,9 +173,7 @@ static int resident_done(struct http_req *r, void *arg)
 	if (j->reg && j->rc == ERR_LIMIT) {
 		/* 429 Too Many Requests, with the form again */
 		log_info("registration throttled", "detail", j->e.detail);
-		return render_form(r, 429, 1, l == HTML_EN
-			? "Too many registrations from your network. Please wait a while (about 10 minutes) and try again."
-			: "この接続元からの登録のお申し込みが多すぎます。しばらく（10分ほど）待ってから、もう一度お試しください。");
+		return render_form(r, 429, 1, html_t(l, "resident.register_throttled"));
 	}
 	if (j->reg && j->rc == ERR_INVALID)
 		return render_form(r, 400, 1, html_t(l, "resident.register_failed"));

@@ -49,8 +49,7 @@ static int render_login(struct http_req *r, int status, const char *error)
 	app_page_open(&b, &p, r, html_t(l, "login.title"), "login", error);
 	if (http_param(r, "expired"))
 		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
-			    l == HTML_EN ? "You were logged out after a period of inactivity."
-					 : "一定時間操作がなかったため、ログアウトしました。");
+			    html_t(l, "login.expired_idle"));
 	html_printf(&b, "<form method=\"post\" action=\"/login\" class=\"form\">"
 		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">", pre);
 	/* a failure is said in the error summary, never which check failed */
@@ -458,16 +457,14 @@ static int replace_done(struct http_req *r, void *arg)
 			return render_enrol(r, 401, html_t(l, "login.locked"));
 		return render_enrol(r, 401, j->out.outcome == AUTH_OUT_BAD_CODE
 			? html_t(l, "totp.failed")
-			: (l == HTML_EN ? "The password or the current code is not correct."
-					: "パスワードまたは現在の確認コードが違います。"));
+			: html_t(l, "enrol.replace_failed"));
 	}
 	if (j->rc)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
 	set_session_cookie(r, j->out.token);
 	explicit_bzero(j->out.token, sizeof j->out.token);
 	int rc = render_recovery_codes(r, &j->codes,
-		l == HTML_EN ? "Your second factor was replaced. Your other sessions were ended."
-			     : "二要素認証を切り替えました。ほかの端末のログインは終了しました。");
+		html_t(l, "enrol.replaced"));
 	explicit_bzero(&j->codes, sizeof j->codes);
 	return rc;
 }
@@ -631,8 +628,7 @@ static void user_row(const struct auth_staff *st, void *arg)
 	html_printf(c->b, "<tr><td>%s</td><td>%s</td><td>", st->login, st->display_name);
 	role_cell(c, st);
 	html_printf(c->b, "</td><td>%s</td><td>%s</td><td>",
-		    st->active ? (c->l == HTML_EN ? "active" : "有効")
-			       : (c->l == HTML_EN ? "disabled" : "無効"),
+		    html_t(c->l, st->active ? "users.active" : "users.disabled"),
 		    html_t(c->l, st->totp_enrolled ? "yes" : "no"));
 	if (st->active && st->id != c->self)
 		html_printf(c->b, "<form method=\"post\" action=\"/staff/users/%ld/disable\">"
@@ -790,14 +786,9 @@ static int user_add_done(struct http_req *r, void *arg)
 	int rc = j->rc;
 	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
 		return render_users(r, rc == ERR_CONFLICT ? 409 : 400, NULL,
-				    rc == ERR_CONFLICT ?
-				    (l == HTML_EN ? "That user name is taken." : "そのユーザー名は使われています。") :
-				    (l == HTML_EN ? "Check the user name, name and role." :
-						    "ユーザー名・氏名・役割を確認してください。"));
+				    html_t(l, rc == ERR_CONFLICT ? "users.error.taken" : "users.error.check"));
 	if (rc == ERR_DENIED)
-		return render_users(r, 403, NULL, l == HTML_EN
-			? "You cannot give that role: it has permissions you do not hold yourself."
-			: "その役割は付与できません。ご自身が持っていない権限を含んでいます。");
+		return render_users(r, 403, NULL, html_t(l, "roles.error.not_grantable"));
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, j->e.detail);
 	struct buf n;
