@@ -228,6 +228,7 @@ static const struct html_msg msgs[] = {
 	{ "api.error.version_invalid", "版の番号が正しくありません。",
 	  "The version number is not valid.",
 	  "はんの ばんごうが ただしく ありません。" },
+#include "svc/apply/web/catalog.inc"
 };
 
 static const struct svc_cli cli[] = {

@@ -17,6 +17,7 @@ static const struct svc_nav nav[] = {
 static const struct html_msg msgs[] = {
 	{ "procedures.nav.summary", "申請の手続を作り、確かめて、公開します。",
 	  "Write, check and publish the procedures residents apply for.", NULL },
+#include "svc/procedures/web/catalog.inc"
 };
 
 static const struct svc_cli cli[] = {

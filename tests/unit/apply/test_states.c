@@ -16,6 +16,7 @@
 #include "core/forms/forms.h"
 #include "html/html.h"
 #include "svc/apply/apply.h"
+#include "web/app.h"
 
 static void test_definition_without_states_names_none(void)
 {
@@ -82,6 +83,12 @@ static void test_transitions_use_known_states(void)
 
 int main(void)
 {
+	/* apply's rows come with its descriptor, as the server loads them */
+	struct err e;
+	if (app_catalogs_load(&e)) {
+		printf("# catalogs: %s\n", e.detail);
+		return 1;
+	}
 	T_RUN(test_definition_without_states_names_none);
 	T_RUN(test_every_state_has_resident_texts);
 	T_RUN(test_transitions_use_known_states);
