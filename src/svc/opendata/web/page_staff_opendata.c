@@ -227,7 +227,10 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		       "<select id=\"od-organization\" name=\"organization\" required%S>",
 		    html_t(l, "opendata.staff.field.organization"),
 		    err_id && strcmp(err_id, "od-organization") == 0 ? " aria-invalid=\"true\"" : "");
-	if (opendata_orgs_list(&list, &c, 1, 1, "title", -1, 0, &e) == 0) {
+	if (opendata_orgs_list(&list, &c, 1,
+			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+							      .limit = -1 },
+			       &e) == 0) {
 		for (size_t i = 0; i < json_array_size(list); i++) {
 			json_t *o = json_array_get(list, i);
 			html_printf(&b, "<option value=\"%s\"%S>%s</option>", js(o, "name"),
@@ -252,7 +255,10 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	text_field(&b, "od-tags", html_t(l, "opendata.staff.field.tags"), NULL, "text",
 		   v->tags, 4000, 0, err_id);
 	/* groups: every one, by title (the first OPENDATA_GROUPS_MAX shown) */
-	if (opendata_orgs_list(&list, &c, 0, 1, "title", -1, 0, &e) == 0) {
+	if (opendata_orgs_list(&list, &c, 0,
+			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+							      .limit = -1 },
+			       &e) == 0) {
 		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", html_t(l, "opendata.staff.field.groups"));
 		int k = 0;
 		for (size_t i = 0; i < json_array_size(list); i++) {
