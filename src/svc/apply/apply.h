@@ -131,13 +131,28 @@ struct apply_draft {
 	int64_t created_at, updated_at;
 };
 
-/* apply_draft_create -- a new draft for the latest version of procedure
- * (ERR_NOTFOUND if none is published; ERR_LIMIT past APPLY_MAX_DRAFTS
- * open drafts).  prefill/sources may be NULL. */
+/* A draft to start (apply_draft_create).  Nothing is taken over: the
+ * JSON is serialised into the row. */
+struct apply_draft_start {
+	const char *procedure;       /* its id (1..FORMS_ID_MAX bytes, else
+					ERR_NOTFOUND): the latest published
+					version is used                     */
+	const json_t *prefill;       /* the answers to start with: an object
+					(ERR_INVALID otherwise), or NULL;
+					at most APPLY_ANSWERS_MAX bytes as
+					JSON (ERR_LIMIT)                    */
+	const json_t *sources;       /* field id -> "juki" /
+					"previous_submission" / "staff": an
+					object (ERR_INVALID otherwise), or NULL */
+	int64_t bundle_id;           /* a bundle of the actor's
+					(ERR_NOTFOUND otherwise), 0: none    */
+};
+/* apply_draft_create -- a new draft of the actor's for the latest version
+ * of in->procedure (ERR_NOTFOUND if none is published; ERR_LIMIT past
+ * APPLY_MAX_DRAFTS open drafts); *id gets it. */
 int apply_draft_create(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       const json_t *prefill, const json_t *sources,
-		       int64_t bundle_id, int64_t now, struct err *e);
+		       const struct apply_actor *who,
+		       const struct apply_draft_start *in, int64_t now, struct err *e);
 /* apply_draft_get -- the resident's own draft (ERR_NOTFOUND otherwise). */
 int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
 		    const struct apply_actor *who, int64_t id, struct err *e);
@@ -176,15 +191,25 @@ struct apply_file {
 	char receipt[APPLY_RECEIPT_LEN + 1];
 };
 
-/* apply_file_put -- check data against field f (forms_file_accept) and
- * store it for the actor; *meta gets the answer value
+/* An upload to store (apply_file_put); its bytes are read during the
+ * call only. */
+struct apply_file_in {
+	const struct forms_field *field; /* a file field of the definition
+					(ERR_INVALID otherwise)             */
+	const char *name;            /* the file name as sent (NULL: "file");
+					stored cleaned to its base name      */
+	const void *data;
+	size_t n;                    /* at most the field's max_bytes and
+					APPLY_FILE_MAX (ERR_LIMIT)          */
+};
+/* apply_file_put -- check in->data against in->field (forms_file_accept)
+ * and store it for the actor; *meta gets the answer value
  * {"name","type","size","sha256"}.  ERR_LIMIT past the field's max_bytes
  * or APPLY_FILE_MAX, or past who->limits (apply_limit_hit says which),
  * ERR_INVALID for a refused type. */
 int apply_file_put(json_t **meta, struct store *s,
-		   const struct apply_actor *who, const struct forms_field *f,
-		   const char *name, const void *data, size_t n, int64_t now,
-		   struct err *e);
+		   const struct apply_actor *who, const struct apply_file_in *in,
+		   int64_t now, struct err *e);
 /* apply_limit_hit -- which of the actor's limits (struct apply_limits)
  * refused an upload (apply_file_put, apply_submit_answers: ERR_LIMIT):
  * APPLY_LIMIT_QUOTA (the bytes an account may keep; answer 413),

@@ -200,7 +200,11 @@ static int do_submit(int argc, char **argv)
 		}
 		const char *base = strrchr(eq + 1, '/');
 		json_t *meta = NULL;
-		int frc = apply_file_put(&meta, s, &who, f, base ? base + 1 : eq + 1, data, n, now, &e);
+		int frc = apply_file_put(&meta, s, &who,
+					 &(struct apply_file_in){ .field = f,
+								  .name = base ? base + 1 : eq + 1,
+								  .data = data, .n = n },
+					 now, &e);
 		free(data);
 		if (frc) {
 			rc = cli_error(&e, "添付ファイルを受け付けられません", "the attachment was refused");
@@ -209,7 +213,10 @@ static int do_submit(int argc, char **argv)
 		json_object_set_new(answers, field, meta);
 	}
 	int64_t draft = 0;
-	if (rc == CLI_OK && apply_draft_create(&draft, s, &who, proc, NULL, sources, 0, now, &e))
+	if (rc == CLI_OK && apply_draft_create(&draft, s, &who,
+					       &(struct apply_draft_start){ .procedure = proc,
+									    .sources = sources },
+					       now, &e))
 		rc = cli_error(&e, "下書きを作成できません", "cannot create the draft");
 	if (rc == CLI_OK && apply_draft_save(s, &who, draft, answers, 0, now, &e))
 		rc = cli_error(&e, "回答を保存できません", "cannot save the answers");

@@ -132,10 +132,13 @@ static int put_fn(struct store *s, void *arg, struct err *e)
 }
 
 int apply_file_put(json_t **meta, struct store *s,
-		   const struct apply_actor *who, const struct forms_field *f,
-		   const char *name, const void *data, size_t n, int64_t now,
-		   struct err *e)
+		   const struct apply_actor *who, const struct apply_file_in *in,
+		   int64_t now, struct err *e)
 {
+	const struct forms_field *f = in->field;
+	const char *name = in->name;
+	const void *data = in->data;
+	size_t n = in->n;
 	*meta = NULL;
 	int kind;
 	int64_t oid;

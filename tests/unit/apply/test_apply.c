@@ -198,8 +198,11 @@ static json_t *upload(const struct apply_actor *who, const char *field_proc,
 	if (apply_load_def(&d, NULL, a, S, T1, field_proc, 0, &e) == 0) {
 		char pdf[256];
 		int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% test %s\n1 0 obj <<>> endobj\n%%%%EOF\n", salt);
-		if (apply_file_put(&meta, S, who, forms_def_field(d, field), "証明書.pdf", pdf,
-				   (size_t)n, NOW, &e))
+		if (apply_file_put(&meta, S, who,
+				   &(struct apply_file_in){ .field = forms_def_field(d, field),
+							    .name = "証明書.pdf", .data = pdf,
+							    .n = (size_t)n },
+				   NOW, &e))
 			printf("# upload: %s\n", e.detail);
 	}
 	arena_free(a);
@@ -236,7 +239,10 @@ static int64_t submit_inu(const struct apply_actor *who, const char *kana, const
 	int64_t did = 0;
 	json_t *cert = upload(who, "inu-touroku", "rabies_cert", dog);
 	json_t *ans = inu_answers(kana, birth, dog, cert);
-	int rc = apply_draft_create(&did, S, who, "inu-touroku", ans, NULL, 0, now, &e);
+	int rc = apply_draft_create(&did, S, who,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    now, &e);
 	json_decref(ans);
 	if (rc) {
 		printf("# draft: %s\n", e.detail);
@@ -311,13 +317,20 @@ static void test_draft(void)
 	int64_t id = 0;
 	json_t *pre = json_pack("{s:s}", "dog_name", "ポチ");
 	json_t *src = json_pack("{s:s}", "dog_name", "previous_submission");
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", pre, src, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = pre, .sources = src },
+				    NOW, &e), 0);
 	T_CHECK(id > 0);
 	json_decref(pre);
 	json_decref(src);
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "no-such-procedure", NULL, NULL, 0, NOW, &e),
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "no-such-procedure" },
+				    NOW, &e),
 		 ERR_NOTFOUND);
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" }, NOW,
+				    &e), 0);
 	int64_t second = id;
 	struct arena *a = arena_new(0);
 	struct apply_draft d;
@@ -363,9 +376,13 @@ static void test_draft(void)
 	struct apply_actor c1 = resident(103);
 	int rc = 0, k;
 	for (k = 0; k < APPLY_MAX_DRAFTS && rc == 0; k++)
-		rc = apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e);
+		rc = apply_draft_create(&id, S, &c1,
+					&(struct apply_draft_start){ .procedure = "gairotou-koshou" },
+					NOW, &e);
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_draft_create(&id, S, &c1,
+				    &(struct apply_draft_start){ .procedure = "gairotou-koshou" },
+				    NOW, &e), ERR_LIMIT);
 	arena_free(a);
 }
 
@@ -375,7 +392,10 @@ static void test_submit_invalid(void)
 	struct err e;
 	int64_t did = 0;
 	json_t *ans = json_pack("{s:s}", "dog_name", "ポチ");
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	struct forms_result r;
@@ -432,7 +452,10 @@ static void test_submit_ok(void)
 	T_EQ_INT(nf, 1);
 	json_t *ans = inu_answers("クミン", "1985-04-01", "ポチ", cert);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	/* the bytes to sign are the canonical form */
@@ -705,7 +728,10 @@ static void test_staff_states(void)
 	json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "中央一丁目の公園前",
 				"state", "off", "wants_reply", 0);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	struct forms_result r;
@@ -1232,16 +1258,23 @@ static void test_purge(void)
 	struct err e;
 	int64_t old = 0, fresh = 0;
 	int64_t long_ago = NOW - (APPLY_DRAFT_DAYS + 1) * 86400LL;
-	T_EQ_INT(apply_draft_create(&old, S, &a1, "inu-touroku", NULL, NULL, 0, long_ago, &e), 0);
-	T_EQ_INT(apply_draft_create(&fresh, S, &b1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&old, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" },
+				    long_ago, &e), 0);
+	T_EQ_INT(apply_draft_create(&fresh, S, &b1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" }, NOW,
+				    &e), 0);
 	/* an old upload of a1's, linked to nothing */
 	struct arena *a = arena_new(0);
 	const struct forms_def *d;
 	T_EQ_INT(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e), 0);
 	json_t *meta = NULL;
 	const char pdf[] = "%PDF-1.4\n% purge me\n%%EOF\n";
-	T_EQ_INT(apply_file_put(&meta, S, &a1, forms_def_field(d, "rabies_cert"), "a.pdf", pdf,
-				sizeof pdf - 1, long_ago, &e), 0);
+	T_EQ_INT(apply_file_put(&meta, S, &a1,
+				&(struct apply_file_in){ .field = forms_def_field(d, "rabies_cert"),
+							 .name = "a.pdf", .data = pdf,
+							 .n = sizeof pdf - 1 },
+				long_ago, &e), 0);
 	int n = apply_drafts_purge(S, NOW, &e);
 	T_CHECK(n >= 1);
 	struct apply_draft dr;
@@ -1313,7 +1346,10 @@ static void *work(void *arg)
 		json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "駅前", "state", "flicker",
 					"wants_reply", 0);
 		int64_t did = 0;
-		int rc = apply_draft_create(&did, s, &me, "gairotou-koshou", ans, NULL, 0, NOW + i, &e);
+		int rc = apply_draft_create(&did, s, &me,
+					    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+									 .prefill = ans },
+					    NOW + i, &e);
 		json_decref(ans);
 		struct forms_result r;
 		struct apply_submission sub;
@@ -1411,7 +1447,10 @@ static void test_group_commit(void)
 	for (int i = 0; i < RACE_DRAFTS; i++) {
 		json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "橋の下", "state", "damaged",
 					"wants_reply", 0);
-		T_EQ_INT(apply_draft_create(&drafts[i], S, &me, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
+		T_EQ_INT(apply_draft_create(&drafts[i], S, &me,
+					    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+									 .prefill = ans },
+					    NOW, &e), 0);
 		json_decref(ans);
 	}
 	int64_t c0, w0, c1, w1, b0, b1;
@@ -1868,7 +1907,10 @@ static void test_caller_tx(void)
 	int64_t d2 = 0;
 	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "tx");
 	json_t *ans = inu_answers("ワダ", "1999-09-09", "ゴン", cert);
-	T_EQ_INT(apply_draft_create(&d2, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&d2, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	struct forms_result r;
@@ -1895,7 +1937,10 @@ static void test_signature_required(void)
 		"applicant_my_number", "123456789018", "kind", "exemption",
 		"period_from", "2026-04-01", "lost_job", 0);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "nenkin-menjo", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "nenkin-menjo",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	struct forms_result r;
@@ -1962,7 +2007,10 @@ static void test_submit_with(void)
 	json_incref(cert);          /* inu_answers takes a reference; used twice */
 	json_t *ans = inu_answers("クミン", "1985-04-01", "タロ", cert);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	char *text = NULL;
 	size_t len = 0;
@@ -2159,12 +2207,21 @@ static void test_upload_limits(void)
 	struct apply_limits q = { .quota_bytes = len[0] + len[1] - 1 };
 	struct apply_actor qa = resident(90201);
 	qa.limits = &q;
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "a.pdf",
+							 .data = pdf[0], .n = (size_t)len[0] },
+				NOW, &e), 0);
 	json_decref(m);
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "a.pdf",
+							 .data = pdf[0], .n = (size_t)len[0] },
+				NOW, &e), 0);
 	json_decref(m);
 	m = NULL;
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "b.pdf",
+							 .data = pdf[1], .n = (size_t)len[1] },
+				NOW, &e), ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
 	T_CHECK(m == NULL);
 	T_EQ_INT(files_of(90201), 1);
@@ -2198,21 +2255,34 @@ static void test_upload_limits(void)
 	json_decref(ans);
 	/* without limits (the CLI, jobs) the same upload is stored */
 	struct apply_actor free_a = resident(90201);
-	T_EQ_INT(apply_file_put(&m, S, &free_a, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &free_a,
+				&(struct apply_file_in){ .field = f, .name = "b.pdf",
+							 .data = pdf[1], .n = (size_t)len[1] },
+				NOW, &e), 0);
 	json_decref(m);
 	/* the rate: two new attachments a minute, the third waits */
 	struct apply_limits rl = { .uploads_per_min = 2 };
 	struct apply_actor ra = resident(90202);
 	ra.limits = &rl;
 	for (int i = 0; i < 2; i++) {
-		T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[i], (size_t)len[i], NOW, &e), 0);
+		T_EQ_INT(apply_file_put(&m, S, &ra,
+					&(struct apply_file_in){ .field = f, .name = "r.pdf",
+								 .data = pdf[i],
+								 .n = (size_t)len[i] },
+					NOW, &e), 0);
 		json_decref(m);
 	}
 	m = NULL;
-	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 10, &e), ERR_LIMIT);
+	T_EQ_INT(apply_file_put(&m, S, &ra,
+				&(struct apply_file_in){ .field = f, .name = "r.pdf",
+							 .data = pdf[2], .n = (size_t)len[2] },
+				NOW + 10, &e), ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_RATE);
 	T_EQ_INT(files_of(90202), 2);
-	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 61, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &ra,
+				&(struct apply_file_in){ .field = f, .name = "r.pdf",
+							 .data = pdf[2], .n = (size_t)len[2] },
+				NOW + 61, &e), 0);
 	json_decref(m);
 	T_EQ_INT(files_of(90202), 3);
 	/* another error is no limit */
@@ -2244,7 +2314,10 @@ static int once_submit(int how, const struct apply_actor *who, const json_t *ans
 	int rc;
 	switch (how) {
 	case 0:   /* a draft */
-		if ((rc = apply_draft_create(&id, S, who, "once-only", answers, NULL, 0, NOW, e)))
+		if ((rc = apply_draft_create(&id, S, who,
+					     &(struct apply_draft_start){ .procedure = "once-only",
+									  .prefill = answers },
+					     NOW, e)))
 			return rc;
 		return apply_submit(&sub, r, a, S, who, id, NULL, NOW, e);
 	case 1: { /* one request */

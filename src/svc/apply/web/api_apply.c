@@ -362,7 +362,9 @@ int api_draft_create(struct http_req *r)
 	}
 	struct err e;
 	int64_t id = 0;
-	int rc = apply_draft_create(&id, app_store(r), &who, proc, NULL, NULL, 0, app_now(), &e);
+	int rc = apply_draft_create(&id, app_store(r), &who,
+				    &(struct apply_draft_start){ .procedure = proc }, app_now(),
+				    &e);
 	json_decref(body);
 	if (rc == ERR_NOTFOUND)
 		return http_send_error(r, rc, "この手続はありません。",
@@ -469,8 +471,10 @@ int api_draft_file_put(struct http_req *r)
 		return send_one_problem(r, field, "empty", "ファイルが空です。",
 					"The file is empty.");
 	json_t *meta = NULL;
-	rc = apply_file_put(&meta, app_store(r), &who, f, name ? name : "file",
-			    data, n, app_now(), &e);
+	rc = apply_file_put(&meta, app_store(r), &who,
+			    &(struct apply_file_in){ .field = f, .name = name ? name : "file",
+						     .data = data, .n = n },
+			    app_now(), &e);
 	if (rc == ERR_INVALID) {
 		json_decref(meta);
 		return send_one_problem(r, field, "type",

@@ -210,7 +210,9 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 		seen[nseen++] = pt->name;
 		json_t *meta = NULL;
 		struct err fe;
-		int rc = apply_file_put(&meta, app_store(r), who, f, pt->filename, pt->data, pt->len,
+		int rc = apply_file_put(&meta, app_store(r), who,
+					&(struct apply_file_in){ .field = f, .name = pt->filename,
+								 .data = pt->data, .n = pt->len },
 					app_now(), &fe);
 		if (rc) {
 			if (!p->upload_rc) {
@@ -460,7 +462,11 @@ int page_apply_start(struct http_req *r)
 	json_t *answers, *sources;
 	prefill(&answers, &sources, r, d, &who);
 	int64_t id;
-	rc = apply_draft_create(&id, app_store(r), &who, d->id, answers, sources, 0, app_now(), &e);
+	rc = apply_draft_create(&id, app_store(r), &who,
+				&(struct apply_draft_start){ .procedure = d->id,
+							     .prefill = answers,
+							     .sources = sources },
+				app_now(), &e);
 	if (rc == ERR_LIMIT)
 		return http_send_error(r, rc, "下書きが多すぎます。使わない下書きを削除してください。",
 				       "You have too many drafts. Delete the ones you do not need.", e.detail);
