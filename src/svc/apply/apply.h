@@ -371,13 +371,20 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 			 const struct apply_actor *who, const struct apply_answers_in *in,
 			 struct apply_submit_opts *o, int64_t now, struct err *e);
 
-/* apply_load_def -- the definition of (tenant, procedure, version) (0:
- * the latest).  Versions are immutable, so the parse is cached for the
- * process (apply_util.c) and shared read-only: use it rather than
- * forms_load_version on a request's path (which parses every time). */
+/* Which definition (apply_load_def). */
+struct apply_def_ref {
+	const char *tenant;          /* the municipality's code            */
+	const char *procedure;       /* the procedure's id                 */
+	int version;                 /* 0: the latest published            */
+};
+/* apply_load_def -- the definition ref names (ERR_NOTFOUND when absent);
+ * *version (may be NULL) gets its number.  Versions are immutable, so the
+ * parse is cached for the process (apply_util.c) and shared read-only:
+ * use it rather than forms_load_version on a request's path (which
+ * parses every time). */
 int apply_load_def(const struct forms_def **d, int *version,
-		   struct arena *a, struct store *s, const char *tenant,
-		   const char *procedure, int version_in, struct err *e);
+		   struct arena *a, struct store *s, const struct apply_def_ref *ref,
+		   struct err *e);
 
 /* apply_group_stats -- of the SQLite group commit in this process, so
  * far: commits made, the writes they carried, and the time their leaders
@@ -488,15 +495,27 @@ const struct apply_state *apply_state_find(const char *id);
 int apply_next_states(const char **out, int max, const char *from);
 #define APPLY_STATES_NEXT_MAX 8      /* more than any state has          */
 
-/* apply_transition -- staff move a submission to `to` (table above;
- * ERR_CONFLICT for a transition the table or the procedure's
- * staff_states do not allow, or when `expect_from` is given and the
- * state has changed meanwhile).  `note` is the message to the resident
- * (required for returned and rejected: ERR_INVALID without). */
+/* A move of a submission by staff (apply_transition).  The strings are
+ * copied where they are stored. */
+struct apply_move {
+	int64_t id;                  /* the submission: one the actor sees
+					(ERR_NOTFOUND otherwise)            */
+	const char *expect_from;     /* the state the caller saw, or NULL
+					(or ""): no check                   */
+	const char *to;              /* the state to move to (1..
+					APPLY_STATE_MAX bytes)              */
+	const char *note;            /* the message to the resident, or
+					NULL: at most APPLY_COMMENT_MAX bytes
+					(ERR_LIMIT) of UTF-8 text           */
+};
+/* apply_transition -- staff move the submission in->id to in->to (table
+ * above; ERR_CONFLICT for a transition the table or the procedure's
+ * staff_states do not allow, or when in->expect_from is given and the
+ * state has changed meanwhile).  in->note is required for returned and
+ * rejected (ERR_INVALID without).  *ev says what was done. */
 int apply_transition(struct apply_event *ev, struct store *s,
-		     const struct apply_actor *who, int64_t id,
-		     const char *expect_from, const char *to,
-		     const char *note, int64_t now, struct err *e);
+		     const struct apply_actor *who, const struct apply_move *in,
+		     int64_t now, struct err *e);
 /* apply_assign -- set the assignee (0: none); the assignee must be staff
  * of the tenant (ERR_NOTFOUND) who can see the submission in their inbox
  * (applications.read and dept.<its department> or dept.all; ERR_DENIED

@@ -73,7 +73,9 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 				rc = err_set(e, ERR_INVALID, "bundle: procedure %.64s twice", p);
 				goto out;
 			}
-		rc = apply_load_def(&defs[i], &versions[i], a, s, who->tenant, p, 0, e);
+		rc = apply_load_def(&defs[i], &versions[i], a, s,
+				    &(struct apply_def_ref){ .tenant = who->tenant, .procedure = p },
+				    e);
 		if (rc == ERR_NOTFOUND)
 			rc = err_set(e, ERR_INVALID, "bundle: procedure %.64s is not published", p);
 		if (rc)

@@ -258,12 +258,12 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 			 " JOIN apply_submissions sub ON sub.id = l.submission_id"
 			 " WHERE f.tenant = $1 AND f.sha256 = $2 AND sub.tenant = $1";
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
-	v[np++] = sv_text(sha256);
-	if ((rc = apply_sql_scope(sql, sizeof sql, v, &np, STORE_MAX_PARAMS, who,
-				  "sub.department", "sub.resident_id", e)))
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
+	v[q.n++] = sv_text(sha256);
+	if ((rc = apply_sql_scope(&q, who, "sub.department", "sub.resident_id", e)))
 		return rc;
+	int np = q.n;
 	strncat(sql, " LIMIT 1", sizeof sql - strlen(sql) - 1);
 	if ((rc = store_query(&r, s, sql, v, np, e)))
 		return rc;

@@ -76,11 +76,19 @@ int apply_sub_row(struct apply_submission *out, struct arena *a,
 	return 0;
 }
 
+/* which submission sub_query reads: the one whose column col is val */
+struct sub_key {
+	const char *col;             /* "id", "receipt"                    */
+	struct store_val val;
+};
+
 static int sub_query(struct apply_submission *out, struct arena *a,
 		     struct store *s, const struct apply_actor *who,
-		     const char *key_sql, struct store_val key, int with_answers,
-		     int for_update, struct err *e)
+		     const struct sub_key *k, const struct apply_sub_how *how, struct err *e)
 {
+	const char *key_sql = k->col;
+	struct store_val key = k->val;
+	int with_answers = how->with_answers, for_update = how->for_update;
 	int rc = apply_actor_check(who, e);
 	if (rc)
 		return rc;
@@ -88,12 +96,12 @@ static int sub_query(struct apply_submission *out, struct arena *a,
 	snprintf(sql, sizeof sql, "SELECT " APPLY_SUB_COLS "%s FROM apply_submissions"
 		 " WHERE tenant = $1 AND %s = $2", with_answers ? ", canonical" : "", key_sql);
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
-	v[np++] = key;
-	if ((rc = apply_sql_scope(sql, sizeof sql, v, &np, STORE_MAX_PARAMS, who,
-				  "department", "resident_id", e)))
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
+	v[q.n++] = key;
+	if ((rc = apply_sql_scope(&q, who, "department", "resident_id", e)))
 		return rc;
+	int np = q.n;
 	if (for_update && store_kind(s) == STORE_PG)
 		strncat(sql, " FOR UPDATE", sizeof sql - strlen(sql) - 1);
 	struct store_rows *r;
@@ -110,15 +118,16 @@ static int sub_query(struct apply_submission *out, struct arena *a,
 
 int apply_sub_load(struct apply_submission *out, struct arena *a,
 		   struct store *s, const struct apply_actor *who, int64_t id,
-		   int with_answers, int for_update, struct err *e)
+		   const struct apply_sub_how *how, struct err *e)
 {
-	return sub_query(out, a, s, who, "id", sv_int(id), with_answers, for_update, e);
+	return sub_query(out, a, s, who, &(struct sub_key){ .col = "id", .val = sv_int(id) }, how,
+			 e);
 }
 
 int apply_get(struct apply_submission *out, struct arena *a, struct store *s,
 	      const struct apply_actor *who, int64_t id, struct err *e)
 {
-	return apply_sub_load(out, a, s, who, id, 1, 0, e);
+	return apply_sub_load(out, a, s, who, id, &(struct apply_sub_how){ .with_answers = 1 }, e);
 }
 
 int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
@@ -127,7 +136,8 @@ int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
 {
 	if (apply_receipt_check(receipt) != 0)
 		return err_set(e, ERR_NOTFOUND, "submission not found");
-	return sub_query(out, a, s, who, "receipt", sv_text(receipt), 1, 0, e);
+	return sub_query(out, a, s, who, &(struct sub_key){ .col = "receipt", .val = sv_text(receipt) },
+			 &(struct apply_sub_how){ .with_answers = 1 }, e);
 }
 
 /* ---- preparing -------------------------------------------------------- */
@@ -369,8 +379,11 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 	if (rc)
 		return rc;
 	int ver = 0;
-	if ((rc = apply_load_def(&p->def, &ver, a, s, who->tenant, p->draft.d.procedure,
-				 p->draft.d.version, e)))
+	if ((rc = apply_load_def(&p->def, &ver, a, s,
+				 &(struct apply_def_ref){ .tenant = who->tenant,
+							  .procedure = p->draft.d.procedure,
+							  .version = p->draft.d.version },
+				 e)))
 		return rc;
 	return prepare_answers(p, r, a, s, who, in->draft_id, in->sig, now, e);
 }
@@ -528,7 +541,8 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	} else {
 		/* a correction: the returned submission is resubmitted */
 		struct apply_submission cur;
-		if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+		if ((rc = apply_sub_load(&cur, a, s, who, id,
+					 &(struct apply_sub_how){ .for_update = 1 }, e)))
 			goto out;
 		if (strcmp(cur.status, "returned") != 0) {
 			rc = err_set(e, ERR_CONFLICT, "submission %lld is %s, not returned",
@@ -732,7 +746,10 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	struct apply_prep p;
 	memset(&p, 0, sizeof p);
 	int ver = 0;
-	if ((rc = apply_load_def(&p.def, &ver, a, s, who->tenant, procedure, 0, e)))
+	if ((rc = apply_load_def(&p.def, &ver, a, s,
+				 &(struct apply_def_ref){ .tenant = who->tenant,
+							  .procedure = procedure },
+				 e)))
 		return rc;
 	/* the uploads: checked by content here; made durable as files
 	 * (SQLite) outside the writer's lock once the answers validate; their
@@ -856,7 +873,8 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ .for_update = 1 },
+				 e)))
 		goto fail;
 	if (strcmp(cur.status, "received") != 0 && strcmp(cur.status, "in_review") != 0 &&
 	    strcmp(cur.status, "returned") != 0) {
@@ -907,7 +925,8 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 1, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id,
+				 &(struct apply_sub_how){ .with_answers = 1, .for_update = 1 }, e)))
 		goto fail;
 	if (who->kind == APPLY_STAFF && cur.resident_id != 0) {
 		/* staff correct only what they entered at the counter */

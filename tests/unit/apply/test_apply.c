@@ -195,7 +195,9 @@ static json_t *upload(const struct apply_actor *who, const char *field_proc,
 	const struct forms_def *d = NULL;
 	struct err e;
 	json_t *meta = NULL;
-	if (apply_load_def(&d, NULL, a, S, T1, field_proc, 0, &e) == 0) {
+	if (apply_load_def(&d, NULL, a, S,
+			   &(struct apply_def_ref){ .tenant = T1, .procedure = field_proc },
+			   &e) == 0) {
 		char pdf[256];
 		int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% test %s\n1 0 obj <<>> endobj\n%%%%EOF\n", salt);
 		if (apply_file_put(&meta, S, who,
@@ -581,7 +583,8 @@ static void test_staff_scope(void)
 	T_EQ_INT(apply_get(&got, a, S, &none, id, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_get_by_receipt(&got, a, S, &y, sub.receipt, &e), ERR_NOTFOUND);
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &y, id, NULL, "in_review", NULL, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_transition(&ev, S, &y, &(struct apply_move){ .id = id, .to = "in_review" },
+				  NOW, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_assign(S, &y, id, STAFF_ID, NOW, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_comment(S, &y, id, "見ました", NOW, &e), ERR_NOTFOUND);
 	struct apply_history_item *h;
@@ -617,7 +620,8 @@ static void test_staff_scope(void)
 	T_EQ_INT(apply_counts(&c, &n, a, S, &y, NULL, &e), 0);
 	T_EQ_INT(n, 0);
 	/* a resident is not staff */
-	T_EQ_INT(apply_transition(&ev, S, &a1, id, NULL, "in_review", NULL, NOW, &e), ERR_DENIED);
+	T_EQ_INT(apply_transition(&ev, S, &a1, &(struct apply_move){ .id = id, .to = "in_review" },
+				  NOW, &e), ERR_DENIED);
 	arena_free(a);
 }
 
@@ -636,11 +640,21 @@ static int64_t at_state(const char *st, int64_t rid)
 	int rc = 0;
 	if (strcmp(st, "in_review") == 0 || strcmp(st, "returned") == 0 ||
 	    strcmp(st, "approved") == 0 || strcmp(st, "rejected") == 0)
-		rc = apply_transition(&ev, S, &x, id, "received", st, "理由", NOW, &e);
+		rc = apply_transition(&ev, S, &x,
+				      &(struct apply_move){ .id = id, .expect_from = "received",
+							    .to = st, .note = "理由" },
+				      NOW, &e);
 	else if (strcmp(st, "completed") == 0) {
-		rc = apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e);
+		rc = apply_transition(&ev, S, &x,
+				      &(struct apply_move){ .id = id, .expect_from = "received",
+							    .to = "approved" },
+				      NOW, &e);
 		if (rc == 0)
-			rc = apply_transition(&ev, S, &x, id, "approved", "completed", NULL, NOW, &e);
+			rc = apply_transition(&ev, S, &x,
+					      &(struct apply_move){ .id = id,
+								    .expect_from = "approved",
+								    .to = "completed" },
+					      NOW, &e);
 	} else if (strcmp(st, "withdrawn") == 0)
 		rc = apply_withdraw(S, &a1, id, NOW, &e);
 	if (rc) {
@@ -673,7 +687,10 @@ static void test_transitions(void)
 				want |= strcmp(allowed[k], key) == 0;
 			struct apply_event ev;
 			struct err e;
-			int rc = apply_transition(&ev, S, &x, id, NULL, st[j], "お知らせ", NOW + 1, &e);
+			int rc = apply_transition(&ev, S, &x,
+						  &(struct apply_move){ .id = id, .to = st[j],
+									.note = "お知らせ" },
+						  NOW + 1, &e);
 			if (rc != (want ? 0 : ERR_CONFLICT))
 				T_FAIL_("%s: got %d, want %d", key, rc, want ? 0 : ERR_CONFLICT);
 			if (want && rc == 0) {
@@ -693,21 +710,38 @@ static void test_notes_and_expect(void)
 	T_REQUIRE(id > 0);
 	struct apply_event ev;
 	struct err e;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", NULL, NOW, &e), ERR_INVALID);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "", NOW, &e), ERR_INVALID);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "rejected", NULL, NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "returned" },
+				  NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned", .note = "" },
+				  NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "rejected" },
+				  NOW, &e), ERR_INVALID);
 	char big[APPLY_COMMENT_MAX + 2];
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = 0;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", big, NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned", .note = big },
+				  NOW, &e), ERR_LIMIT);
 	/* the state changed meanwhile */
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "approved", NULL, NOW, &e),
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "in_review",
+							.to = "approved" },
+				  NOW, &e),
 		 ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e),
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "in_review" },
+				  NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "approved" },
+				  NOW, &e),
 		 ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "returned",
-				  "写真が読めません。", NOW + 5, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "in_review",
+							.to = "returned", .note = "写真が読めません。" },
+				  NOW + 5, &e), 0);
 	struct arena *a = arena_new(0);
 	struct apply_actor a1 = resident(20001);
 	struct apply_submission got;
@@ -717,7 +751,8 @@ static void test_notes_and_expect(void)
 	arena_free(a);
 	/* an unknown state is refused */
 	int64_t id2 = at_state("received", 20002);
-	T_EQ_INT(apply_transition(&ev, S, &x, id2, NULL, "lost", NULL, NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id2, .to = "lost" }, NOW,
+				  &e), ERR_CONFLICT);
 }
 
 static void test_staff_states(void)
@@ -740,10 +775,20 @@ static void test_staff_states(void)
 	T_EQ_STR(sub.department, "doboku");
 	struct apply_actor y = staff_of(DOBOKU, 1);
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "approved", NULL, NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "returned", "x", NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "in_review", NULL, NOW, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "rejected", "重複", NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = sub.id, .to = "approved" }, NOW,
+				  &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = sub.id, .to = "returned",
+							.note = "x" },
+				  NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = sub.id, .to = "in_review" }, NOW,
+				  &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = sub.id, .to = "rejected",
+							.note = "重複" },
+				  NOW, &e), 0);
 	arena_free(a);
 }
 
@@ -757,7 +802,9 @@ static void test_resubmit(void)
 	int64_t did = 0;
 	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW, &e), ERR_CONFLICT);   /* not returned */
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "犬の名前を確認してください。",
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned",
+							.note = "犬の名前を確認してください。" },
 				  NOW + 10, &e), 0);
 	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW + 20, &e), 0);
 	T_CHECK(did > 0);
@@ -870,9 +917,11 @@ T_EQ_INT(in_list(a, &x, &f, id), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 1);
 	/* in review it is still overdue; completed it is not */
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "approved", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "approved" },
+				  NOW, &e), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 1);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "completed", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "completed" },
+				  NOW, &e), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 0);
 	/* calendar days outside the holiday table, 0 without a target */
 	T_EQ_INT(apply_due_at(NOW, 0), 0);
@@ -1267,7 +1316,9 @@ static void test_purge(void)
 	/* an old upload of a1's, linked to nothing */
 	struct arena *a = arena_new(0);
 	const struct forms_def *d;
-	T_EQ_INT(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e), 0);
+	T_EQ_INT(apply_load_def(&d, NULL, a, S,
+				&(struct apply_def_ref){ .tenant = T1, .procedure = "inu-touroku" },
+				&e), 0);
 	json_t *meta = NULL;
 	const char pdf[] = "%PDF-1.4\n% purge me\n%%EOF\n";
 	T_EQ_INT(apply_file_put(&meta, S, &a1,
@@ -1876,7 +1927,10 @@ static void test_caller_tx(void)
 	struct apply_submission got;
 	/* a transition and the caller's own write roll back together */
 	T_EQ_INT(store_begin(S, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "in_review" },
+				  NOW, &e), 0);
 	T_CHECK(store_in_tx(S));
 	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW, &e), 0);
 	T_EQ_INT(apply_comment(S, &x, id, "確認中", NOW, &e), 0);
@@ -1890,7 +1944,10 @@ static void test_caller_tx(void)
 	T_EQ_INT(n, 1);
 	/* and commit together */
 	T_EQ_INT(store_begin(S, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "returned", "不足", NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "returned", .note = "不足" },
+				  NOW, &e), 0);
 	T_EQ_INT(store_commit(S, &e), 0);
 	/* the resident's side joins too */
 	int64_t did = 0;
@@ -2135,7 +2192,10 @@ static void test_view(void)
 	struct arena *a = arena_new(0);
 	const struct forms_def *d = NULL;
 	struct err e;
-	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "nenkin-menjo", 0, &e) == 0);
+	T_REQUIRE(apply_load_def(&d, NULL, a, S,
+				 &(struct apply_def_ref){ .tenant = T1,
+							  .procedure = "nenkin-menjo" },
+				 &e) == 0);
 	json_t *ans = json_pack("{s:s,s:s}", "applicant_my_number", "123456789018",
 				"applicant_phone", "03-1234-5678");
 	T_REQUIRE(apply_json_keep(a, ans));
@@ -2194,7 +2254,9 @@ static void test_upload_limits(void)
 	struct arena *a = arena_new(0);
 	const struct forms_def *d = NULL;
 	struct err e;
-	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e) == 0);
+	T_REQUIRE(apply_load_def(&d, NULL, a, S,
+				 &(struct apply_def_ref){ .tenant = T1, .procedure = "inu-touroku" },
+				 &e) == 0);
 	const struct forms_field *f = forms_def_field(d, "rabies_cert");
 	T_REQUIRE(f);
 	char pdf[3][128];

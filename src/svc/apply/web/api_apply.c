@@ -458,8 +458,11 @@ int api_draft_file_put(struct http_req *r)
 	if (rc)
 		return fail(r, rc, &e);
 	const struct forms_def *def;
-	if ((rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant,
-				 d.procedure, d.version, &e)))
+	if ((rc = apply_load_def(&def, NULL, r->arena, app_store(r),
+				 &(struct apply_def_ref){ .tenant = who.tenant,
+							  .procedure = d.procedure,
+							  .version = d.version },
+				 &e)))
 		return fail(r, rc, &e);
 	const struct forms_field *f = forms_def_field(def, field);
 	if (!f || f->type != FORMS_T_FILE)
@@ -557,8 +560,11 @@ static int send_submission_def(struct http_req *r, int status, const struct appl
 	if (s->answers) {
 		int rc = 0;
 		if (!d || dv != s->version)
-			rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
-					    s->version, &ve);
+			rc = apply_load_def(&d, NULL, r->arena, app_store(r),
+					    &(struct apply_def_ref){ .tenant = who->tenant,
+								     .procedure = s->procedure,
+								     .version = s->version },
+					    &ve);
 		if (rc == 0)
 			rc = apply_view(&av, r->arena, who, d, s->answers, APPLY_REVEAL_IF_ALLOWED, &ve);
 		if (rc)
@@ -690,7 +696,9 @@ int api_procedure_submit(struct http_req *r)
 	struct err e;
 	const struct forms_def *def;
 	int dver = 0;
-	int rc = apply_load_def(&def, &dver, r->arena, app_store(r), who.tenant, code, 0, &e);
+	int rc = apply_load_def(&def, &dver, r->arena, app_store(r),
+				&(struct apply_def_ref){ .tenant = who.tenant, .procedure = code },
+				&e);
 	if (rc == ERR_NOTFOUND)
 		return http_send_error(r, rc, "この手続はありません。",
 				       "There is no such procedure.", e.detail);
@@ -1106,8 +1114,11 @@ int api_submission_transition(struct http_req *r)
 	struct err e;
 	int rc = tx_begin(r, &e);
 	if (rc == 0) {
-		rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
-				      note && *note ? note : NULL, app_now(), &e);
+		rc = apply_transition(&ev, app_store(r), &who,
+				      &(struct apply_move){ .id = s.id, .expect_from = expect,
+							    .to = to,
+							    .note = note && *note ? note : NULL },
+				      app_now(), &e);
 		if (rc == 0)
 			rc = audit_in_tx(r, "apply.transition", "submission", s.receipt, &e);
 		rc = tx_end(r, rc, &e);
