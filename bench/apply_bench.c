@@ -128,10 +128,11 @@ static void *run(void *arg)
 	} else {                      /* submissions */
 		struct arena *a = arena_new(0);
 		for (int i = 0; i < per; i++) {
-			struct forms_result r;
-			struct apply_submission sub;
+			struct apply_submit_result res;
 			int64_t t0 = mono_us();
-			int rc = apply_submit(&sub, &r, a, w->s, &w->who, w->drafts[i], NULL, NOW, &e);
+			int rc = apply_submit(&res, a, w->s, &w->who,
+					      &(struct apply_draft_submit){ .draft_id = w->drafts[i] },
+					      NOW, &e);
 			w->sub_us[i] = mono_us() - t0;
 			if (rc) {
 				fprintf(stderr, "submit: %d %s\n", rc, e.detail);

@@ -151,6 +151,9 @@ struct apply_prep {
 	const struct apply_pending_file *pending;
 	int npending;
 	int operator_sources;        /* apply_submit_opts.operator_sources  */
+	struct forms_result check;   /* the answers' validation (answers is
+					check.answers); with ERR_INVALID,
+					the errors                          */
 };
 struct apply_pending_file {
 	const char *sha256, *type, *name;
@@ -180,11 +183,10 @@ struct apply_prep_in {
 					the draft's sources are recorded, not
 					checked against the registry        */
 };
-/* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
- * when it does not validate), the registry check included (sources not
- * checked with in->operator_sources). */
-int apply_prepare(struct apply_prep *p, struct forms_result *r,
-		  struct arena *a, struct store *s,
+/* apply_prepare -- load and validate the draft (ERR_INVALID with
+ * p->check filled when it does not validate), the registry check
+ * included (sources not checked with in->operator_sources). */
+int apply_prepare(struct apply_prep *p, struct arena *a, struct store *s,
 		  const struct apply_actor *who, const struct apply_prep_in *in,
 		  int64_t now, struct err *e);
 /* apply_write -- inside the caller's transaction: number, insert (or

@@ -318,23 +318,25 @@ static void identity_of(char out[65], const struct forms_def *d,
 		forms_sha256_hex(out, key, (size_t)n);
 }
 
-static int prepare_answers(struct apply_prep *p, struct forms_result *r,
-			   struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t draft_id,
-			   const struct apply_signature *sig, int64_t now,
-			   struct err *e);
+static int prepare_answers(struct apply_prep *p, struct arena *a, struct store *s,
+			   const struct apply_actor *who, const struct apply_signature *sig,
+			   int64_t now, struct err *e);
 
-/* forms_prefill_check against the record of the resident who submits
- * (registry_person_json; staff and the system have none, so nothing is
- * proven for them).  The record is read only when the procedure takes
- * answers or waivers from the registry; sources claiming the registry
- * are checked in any case.  ERR_INVALID with the problems in r (codes
- * "prefill_readonly", "prefill_source", "waiver"). */
-static int registry_check(struct forms_result *r, struct arena *a, struct store *s,
-			  const struct apply_actor *who, const struct forms_def *d,
-			  const json_t *sources, int operator_sources, int64_t draft_id,
-			  struct err *e)
+/* forms_prefill_check of the prepared answers (p->check.answers, of
+ * p->def, with the draft's sources) against the record of the resident
+ * who submits (registry_person_json; staff and the system have none, so
+ * nothing is proven for them).  The record is read only when the
+ * procedure takes answers or waivers from the registry; sources claiming
+ * the registry are checked in any case.  ERR_INVALID with the problems in
+ * p->check (codes "prefill_readonly", "prefill_source", "waiver"). */
+static int registry_check(struct apply_prep *p, struct arena *a, struct store *s,
+			  const struct apply_actor *who, struct err *e)
 {
+	struct forms_result *r = &p->check;
+	const struct forms_def *d = p->def;
+	const json_t *sources = p->draft.d.sources;
+	int operator_sources = p->operator_sources;
+	int64_t draft_id = p->draft.d.id;
 	/* sources stated by an operator (the CLI, which holds the database)
 	 * are not a claim to check; read-only answers and waivers still are */
 	if (operator_sources)
@@ -366,15 +368,13 @@ static int registry_check(struct forms_result *r, struct arena *a, struct store 
 	return 0;
 }
 
-int apply_prepare(struct apply_prep *p, struct forms_result *r,
-		  struct arena *a, struct store *s,
+int apply_prepare(struct apply_prep *p, struct arena *a, struct store *s,
 		  const struct apply_actor *who, const struct apply_prep_in *in,
 		  int64_t now, struct err *e)
 {
 	memset(p, 0, sizeof *p);
 	p->operator_sources = in->operator_sources;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
+	p->check.exit = -1;
 	int rc = apply_draft_load(&p->draft, a, s, who, in->draft_id, e);
 	if (rc)
 		return rc;
@@ -385,17 +385,18 @@ int apply_prepare(struct apply_prep *p, struct forms_result *r,
 							  .version = p->draft.d.version },
 				 e)))
 		return rc;
-	return prepare_answers(p, r, a, s, who, in->draft_id, in->sig, now, e);
+	return prepare_answers(p, a, s, who, in->sig, now, e);
 }
 
-/* the part of apply_prepare after the draft (p->draft.d) and its
- * definition (p->def) are known: validation, files, canonical form */
-static int prepare_answers(struct apply_prep *p, struct forms_result *r,
-			   struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t draft_id,
-			   const struct apply_signature *sig, int64_t now,
-			   struct err *e)
+/* the part of apply_prepare after the draft (p->draft.d, its id 0 for a
+ * submission without a draft) and its definition (p->def) are known:
+ * validation into p->check, files, canonical form */
+static int prepare_answers(struct apply_prep *p, struct arena *a, struct store *s,
+			   const struct apply_actor *who, const struct apply_signature *sig,
+			   int64_t now, struct err *e)
 {
+	struct forms_result *r = &p->check;
+	int64_t draft_id = p->draft.d.id;
 	int rc;
 	if ((rc = forms_validate(r, a, p->def, p->draft.d.answers, apply_today(now), e)))
 		return rc;
@@ -408,8 +409,7 @@ static int prepare_answers(struct apply_prep *p, struct forms_result *r,
 	/* once only: answers from the registry still say what it says, and a
 	 * waived attachment is proven by the submitter's own record -- on
 	 * every path (pages, API, bundles, CLI), never left to the caller */
-	if ((rc = registry_check(r, a, s, who, p->def, p->draft.d.sources, p->operator_sources,
-				 draft_id, e)))
+	if ((rc = registry_check(p, a, s, who, e)))
 		return rc;
 	p->answers = r->answers;
 	struct file_walk w = { .p = p, .r = r, .a = a, .s = s, .who = who };
@@ -682,51 +682,44 @@ static int submit_fn(struct store *s, void *arg, struct err *e)
 	return rc;
 }
 
-int apply_submit_with(struct apply_submission *out, struct forms_result *r,
-		      struct arena *a, struct store *s,
-		      const struct apply_actor *who, int64_t draft_id,
-		      struct apply_submit_opts *o, int64_t now,
-		      struct err *e)
+int apply_submit(struct apply_submit_result *res, struct arena *a, struct store *s,
+		 const struct apply_actor *who, const struct apply_draft_submit *in,
+		 int64_t now, struct err *e)
 {
-	memset(out, 0, sizeof *out);
+	const struct apply_submit_opts *o = &in->opts;
+	int64_t draft_id = in->draft_id;
+	memset(&res->sub, 0, sizeof res->sub);
+	res->stale = 0;
 	struct apply_prep p;
-	struct apply_prep_in in = { .draft_id = draft_id };
-	if (o) {
-		in.sig = o->sig;
-		in.operator_sources = o->operator_sources;
-	}
-	int rc = apply_prepare(&p, r, a, s, who, &in, now, e);
+	int rc = apply_prepare(&p, a, s, who,
+			       &(struct apply_prep_in){ .draft_id = draft_id, .sig = o->sig,
+							.operator_sources = o->operator_sources },
+			       now, e);
+	res->check = p.check;
 	if (rc)
 		return rc;
 	/* what was signed must be what is stored: a save of the draft
 	 * between the signing and now changed the bytes */
-	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
-		o->stale = 1;
+	if (o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		res->stale = 1;
 		return err_set(e, ERR_CONFLICT, "apply: draft %lld changed after it was signed",
 			       (long long)draft_id);
 	}
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
-	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o, .now = now };
+	struct submit_job j = { .out = &res->sub, .a = a, .who = who, .p = &p, .o = o, .now = now };
 	return apply_group_write(s, submit_fn, &j, e);
 }
 
-int apply_submit(struct apply_submission *out, struct forms_result *r,
-		 struct arena *a, struct store *s,
-		 const struct apply_actor *who, int64_t draft_id,
-		 const struct apply_signature *sig, int64_t now,
-		 struct err *e)
-{
-	struct apply_submit_opts o = { .sig = sig };
-	return apply_submit_with(out, r, a, s, who, draft_id, &o, now, e);
-}
-
-int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
-			 struct arena *a, struct store *s,
+int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struct store *s,
 			 const struct apply_actor *who, const struct apply_answers_in *in,
-			 struct apply_submit_opts *o, int64_t now, struct err *e)
+			 int64_t now, struct err *e)
 {
+	struct apply_submission *out = &res->sub;
+	struct forms_result *r = &res->check;
+	const struct apply_submit_opts *o = &in->opts;
+	res->stale = 0;
 	const char *procedure = in->procedure;
 	json_t *answers = in->answers;
 	const struct apply_upload *ups = in->uploads;
@@ -811,10 +804,13 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	d->answers = answers;
 	d->created_at = d->updated_at = now;
 	apply_owner(&p.draft.owner_kind, &p.draft.owner_id, who, NULL);
-	if ((rc = prepare_answers(&p, r, a, s, who, 0, o ? o->sig : NULL, now, e)))
+	p.check.exit = -1;
+	rc = prepare_answers(&p, a, s, who, o->sig, now, e);
+	*r = p.check;
+	if (rc)
 		return rc;
-	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
-		o->stale = 1;
+	if (o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		res->stale = 1;
 		return err_set(e, ERR_CONFLICT, "apply: answers differ from what was signed");
 	}
 	int64_t *orig = NULL;
@@ -839,22 +835,23 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	return apply_group_write(s, submit_fn, &j, e);
 }
 
-int apply_canonical(char **text, size_t *len, struct forms_result *r,
-		    struct arena *a, struct store *s,
-		    const struct apply_actor *who, int64_t draft_id,
-		    int64_t now, struct err *e)
+int apply_canonical(struct apply_canonical_result *res, struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id, int64_t now,
+		    struct err *e)
 {
-	*text = NULL;
-	*len = 0;
+	res->text = NULL;
+	res->len = 0;
+	res->bad_draft = 0;
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, &(struct apply_prep_in){ .draft_id = draft_id },
+	int rc = apply_prepare(&p, a, s, who, &(struct apply_prep_in){ .draft_id = draft_id },
 			       now, e);
+	res->check = p.check;
 	if (rc == ERR_AUTH)   /* the signature is what the caller is about to make */
 		rc = 0;
 	if (rc)
 		return rc;
-	*text = p.canonical;
-	*len = p.clen;
+	res->text = p.canonical;
+	res->len = p.clen;
 	return 0;
 }
 

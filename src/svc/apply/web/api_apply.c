@@ -20,7 +20,7 @@
  *     message_en}] and never echo a value.
  *   - Every change to a submission (submit, withdraw, transition,
  *     assignment, comment) appends an audit record in the change's
- *     transaction (a submission's through apply_submit_with's in_tx, so
+ *     transaction (a submission's through its options' in_tx, so
  *     that the group commit carries it); a
  *     resident's own drafts and uploads are not audited (nobody else sees
  *     them before they are submitted, and their writes go through
@@ -503,13 +503,13 @@ int api_draft_canonical(struct http_req *r)
 	struct apply_actor who;
 	if (actor_of(&who, r))
 		return 0;
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &who,
-				 parse_id(http_param(r, "id")), app_now(), &e);
+	int rc = apply_canonical(&cr, r->arena, app_store(r), &who, parse_id(http_param(r, "id")),
+				 app_now(), &e);
+	char *text = cr.text;
+	size_t len = cr.len;
+	struct forms_result fr = cr.check;
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == 0 && (!text || len == 0))
@@ -653,9 +653,7 @@ static int submit_answer(struct http_req *r, int rc, const struct forms_result *
 static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t id,
 		      const struct apply_signature *sig, const char *signed_sha)
 {
-	struct apply_submission s;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_submit_result sr;
 	struct err e;
 	/* the audit record commits with the submission (one group commit);
 	 * a signed submission is stored only over the bytes verified */
@@ -663,8 +661,11 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	app_submit_audit_init(&au, r, sig ? "apply.submit.signed" : "apply.submit", "submission");
 	struct apply_submit_opts o = { .sig = sig, .expect_sha256 = signed_sha,
 				       .in_tx = app_submit_audit, .in_tx_arg = &au };
-	int rc = apply_submit_with(&s, &fr, r->arena, app_store(r), who, id, &o, app_now(), &e);
-	if (rc == ERR_CONFLICT && o.stale)
+	int rc = apply_submit(&sr, r->arena, app_store(r), who,
+			      &(struct apply_draft_submit){ .draft_id = id, .opts = o }, app_now(), &e);
+	struct apply_submission s = sr.sub;
+	struct forms_result fr = sr.check;
+	if (rc == ERR_CONFLICT && sr.stale)
 		return http_send_error(r, rc,
 			"署名の後に申請内容が変更されました。もう一度署名してください。",
 			"The application changed after it was signed. Please sign it again.",
@@ -777,16 +778,17 @@ int api_procedure_submit(struct http_req *r)
 	}
 	struct app_submit_audit au;
 	app_submit_audit_init(&au, r, "apply.submit", "submission");
-	struct apply_submit_opts o = { .in_tx = app_submit_audit, .in_tx_arg = &au };
-	struct apply_submission sub;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
-	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who,
+	struct apply_submit_result sr;
+	rc = apply_submit_answers(&sr, r->arena, app_store(r), &who,
 				  &(struct apply_answers_in){ .procedure = def->id,
 							      .answers = answers,
 							      .uploads = ups,
-							      .nuploads = nups },
-				  &o, app_now(), &e);
+							      .nuploads = nups,
+							      .opts.in_tx = app_submit_audit,
+							      .opts.in_tx_arg = &au },
+				  app_now(), &e);
+	struct apply_submission sub = sr.sub;
+	struct forms_result fr = sr.check;
 	json_decref(answers);
 	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
 			     "この手続には電子署名が必要です。下書き（/api/v1/drafts）から署名して申請してください。",
@@ -880,13 +882,12 @@ int api_draft_submit(struct http_req *r)
 			"The signature is not a base64 CMS signature.");
 	}
 	/* the bytes signed: this draft's canonical form, now */
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &who, id,
-				 app_now(), &e);
+	int rc = apply_canonical(&cr, r->arena, app_store(r), &who, id, app_now(), &e);
+	char *text = cr.text;
+	size_t len = cr.len;
+	struct forms_result fr = cr.check;
 	if (rc == ERR_INVALID && fr.nerrors) {
 		json_decref(body);
 		return send_result_errors(r, &fr);
