@@ -112,8 +112,12 @@ static void *run(void *arg)
 			/* a PDF of 200 KB, different for every submission */
 			snprintf((char *)w->file + 9, 40, "%d-%d ", w->index, i);
 			int64_t t0 = mono_us();
-			int rc = apply_file_put(&w->metas[i], w->s, &w->who, doc_field, "doc.pdf",
-						w->file, FILE_BYTES, NOW, &e);
+			int rc = apply_file_put(&w->metas[i], w->s, &w->who,
+						&(struct apply_file_in){ .field = doc_field,
+									 .name = "doc.pdf",
+									 .data = w->file,
+									 .n = FILE_BYTES },
+						NOW, &e);
 			w->put_us[i] = mono_us() - t0;
 			if (rc) {
 				fprintf(stderr, "put: %s\n", e.detail);
@@ -124,10 +128,11 @@ static void *run(void *arg)
 	} else {                      /* submissions */
 		struct arena *a = arena_new(0);
 		for (int i = 0; i < per; i++) {
-			struct forms_result r;
-			struct apply_submission sub;
+			struct apply_submit_result res;
 			int64_t t0 = mono_us();
-			int rc = apply_submit(&sub, &r, a, w->s, &w->who, w->drafts[i], NULL, NOW, &e);
+			int rc = apply_submit(&res, a, w->s, &w->who,
+					      &(struct apply_draft_submit){ .draft_id = w->drafts[i] },
+					      NOW, &e);
 			w->sub_us[i] = mono_us() - t0;
 			if (rc) {
 				fprintf(stderr, "submit: %d %s\n", rc, e.detail);
@@ -263,8 +268,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nt; i++)
 		for (int k = 0; k < w[i].ok_put; k++) {
 			json_t *ans = answers(k, w[i].metas[k]);
-			if (apply_draft_create(&w[i].drafts[k], w[i].s, &w[i].who, "bench-30", ans, NULL,
-					       0, NOW, &e))
+			if (apply_draft_create(&w[i].drafts[k], w[i].s, &w[i].who,
+					       &(struct apply_draft_start){ .procedure = "bench-30",
+									    .prefill = ans },
+					       NOW, &e))
 				fprintf(stderr, "draft: %s\n", e.detail);
 			json_decref(ans);
 			json_decref(w[i].metas[k]);

@@ -91,7 +91,7 @@ static int gen(const char *db, const char *tenant, long n)
 		struct opendata_resource_in in = { .name = "data.csv", .format = i % 7 ? "CSV" : "XLSX",
 						   .mimetype = "text/csv", .data = csv, .len = (size_t)len };
 		if (rc == 0)
-			rc = opendata_resource_put(NULL, NULL, NULL, s, tenant, id, &in, now - (n - i), &e);
+			rc = opendata_resource_put(NULL, s, tenant, id, &in, now - (n - i), &e);
 		if (rc == 0)
 			rc = opendata_search_put(sr, s, tenant, id, &e);
 		if (rc == 0 && (i % 500 == 499 || i == n - 1))

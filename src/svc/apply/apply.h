@@ -131,13 +131,28 @@ struct apply_draft {
 	int64_t created_at, updated_at;
 };
 
-/* apply_draft_create -- a new draft for the latest version of procedure
- * (ERR_NOTFOUND if none is published; ERR_LIMIT past APPLY_MAX_DRAFTS
- * open drafts).  prefill/sources may be NULL. */
+/* A draft to start (apply_draft_create).  Nothing is taken over: the
+ * JSON is serialised into the row. */
+struct apply_draft_start {
+	const char *procedure;       /* its id (1..FORMS_ID_MAX bytes, else
+					ERR_NOTFOUND): the latest published
+					version is used                     */
+	const json_t *prefill;       /* the answers to start with: an object
+					(ERR_INVALID otherwise), or NULL;
+					at most APPLY_ANSWERS_MAX bytes as
+					JSON (ERR_LIMIT)                    */
+	const json_t *sources;       /* field id -> "juki" /
+					"previous_submission" / "staff": an
+					object (ERR_INVALID otherwise), or NULL */
+	int64_t bundle_id;           /* a bundle of the actor's
+					(ERR_NOTFOUND otherwise), 0: none    */
+};
+/* apply_draft_create -- a new draft of the actor's for the latest version
+ * of in->procedure (ERR_NOTFOUND if none is published; ERR_LIMIT past
+ * APPLY_MAX_DRAFTS open drafts); *id gets it. */
 int apply_draft_create(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       const json_t *prefill, const json_t *sources,
-		       int64_t bundle_id, int64_t now, struct err *e);
+		       const struct apply_actor *who,
+		       const struct apply_draft_start *in, int64_t now, struct err *e);
 /* apply_draft_get -- the resident's own draft (ERR_NOTFOUND otherwise). */
 int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
 		    const struct apply_actor *who, int64_t id, struct err *e);
@@ -176,15 +191,25 @@ struct apply_file {
 	char receipt[APPLY_RECEIPT_LEN + 1];
 };
 
-/* apply_file_put -- check data against field f (forms_file_accept) and
- * store it for the actor; *meta gets the answer value
+/* An upload to store (apply_file_put); its bytes are read during the
+ * call only. */
+struct apply_file_in {
+	const struct forms_field *field; /* a file field of the definition
+					(ERR_INVALID otherwise)             */
+	const char *name;            /* the file name as sent (NULL: "file");
+					stored cleaned to its base name      */
+	const void *data;
+	size_t n;                    /* at most the field's max_bytes and
+					APPLY_FILE_MAX (ERR_LIMIT)          */
+};
+/* apply_file_put -- check in->data against in->field (forms_file_accept)
+ * and store it for the actor; *meta gets the answer value
  * {"name","type","size","sha256"}.  ERR_LIMIT past the field's max_bytes
  * or APPLY_FILE_MAX, or past who->limits (apply_limit_hit says which),
  * ERR_INVALID for a refused type. */
 int apply_file_put(json_t **meta, struct store *s,
-		   const struct apply_actor *who, const struct forms_field *f,
-		   const char *name, const void *data, size_t n, int64_t now,
-		   struct err *e);
+		   const struct apply_actor *who, const struct apply_file_in *in,
+		   int64_t now, struct err *e);
 /* apply_limit_hit -- which of the actor's limits (struct apply_limits)
  * refused an upload (apply_file_put, apply_submit_answers: ERR_LIMIT):
  * APPLY_LIMIT_QUOTA (the bytes an account may keep; answer 413),
@@ -243,28 +268,6 @@ struct apply_submission {
 	char return_note[APPLY_COMMENT_MAX + 1]; /* last message to the resident */
 };
 
-/*
- * apply_submit -- validate the draft's answers against its version
- * (forms_validate: any error gives ERR_INVALID with the result in *r so
- * the caller can show the error summary), require a signature when the
- * procedure does (ERR_AUTH with "signature required"), check the
- * answers against the submitter's registry record when the procedure
- * takes answers or waivers from it (forms_prefill_check: a waiver or a
- * read-only answer the record does not prove is ERR_INVALID with the
- * problem in *r; a resident without a record, staff and the system
- * prove nothing), check every file
- * answer refers to an upload of the actor, then in one transaction:
- * number, insert the submission and its first event, link its files,
- * flag a likely duplicate, delete the draft.  A draft that corrects a
- * returned submission resubmits it instead (same receipt, revision + 1,
- * state received).  *out gets the stored submission.
- */
-int apply_submit(struct apply_submission *out, struct forms_result *r,
-		 struct arena *a, struct store *s,
-		 const struct apply_actor *who, int64_t draft_id,
-		 const struct apply_signature *sig, int64_t now,
-		 struct err *e);
-
 /* apply_registry_problem -- the first problem of a refused submission
  * that is about the registry (once only, checked by every submit path:
  * an answer taken from the resident register that no longer matches it,
@@ -280,9 +283,10 @@ const struct forms_error *apply_registry_problem(const struct forms_result *r);
  * register that no longer match it, "apply.error.registry_stale"). */
 const char *apply_registry_message_id(const struct forms_error *pe);
 
-/* apply_submit_with -- apply_submit with options:
+/* How a submission is made (struct apply_draft_submit, struct
+ * apply_answers_in; all zero: unsigned, no options):
  * - sig: the verified signature, or NULL;
- * - expect_sha256: when set, ERR_CONFLICT with stale = 1 unless the
+ * - expect_sha256: when set, ERR_CONFLICT with res->stale = 1 unless the
  *   canonical form about to be stored hashes to it (the bytes the
  *   resident signed: a save of the draft after signing must not be
  *   stored under that signature);
@@ -297,7 +301,6 @@ struct apply_submit_opts {
 	int (*in_tx)(struct store *s, const struct apply_submission *sub, void *arg,
 		     struct err *e);
 	void *in_tx_arg;
-	int stale;                   /* out: expect_sha256 did not match   */
 	/* the draft's sources were stated by an operator entering a paper
 	 * form (`madoguchi submission submit`, who holds the database): they
 	 * are recorded, not checked against the registry; read-only registry
@@ -305,11 +308,43 @@ struct apply_submit_opts {
 	 * request. */
 	int operator_sources;
 };
-int apply_submit_with(struct apply_submission *out, struct forms_result *r,
-		      struct arena *a, struct store *s,
-		      const struct apply_actor *who, int64_t draft_id,
-		      struct apply_submit_opts *o, int64_t now,
-		      struct err *e);
+/* What a submission gives back (apply_submit, apply_submit_answers). */
+struct apply_submit_result {
+	struct apply_submission sub; /* the stored submission when 0 is
+					returned; zeroed otherwise          */
+	struct forms_result check;   /* the answers' validation: with
+					ERR_INVALID, the errors found (see
+					apply_registry_problem)             */
+	int stale;                   /* 1 with ERR_CONFLICT: the canonical
+					form is not opts.expect_sha256      */
+};
+/* A draft to submit (apply_submit). */
+struct apply_draft_submit {
+	int64_t draft_id;            /* a draft of the actor's (ERR_NOTFOUND
+					otherwise)                          */
+	struct apply_submit_opts opts; /* zero: unsigned, no options       */
+};
+
+/*
+ * apply_submit -- validate the draft's answers against its version
+ * (forms_validate: any error gives ERR_INVALID with the result in
+ * res->check so the caller can show the error summary), require a
+ * signature when the procedure does (ERR_AUTH with "signature required"),
+ * check the answers against the submitter's registry record when the
+ * procedure takes answers or waivers from it (forms_prefill_check: a
+ * waiver or a read-only answer the record does not prove is ERR_INVALID
+ * with the problem in res->check; a resident without a record, staff and
+ * the system prove nothing; with in->opts.operator_sources the sources
+ * are recorded, not checked), check every file answer refers to an
+ * upload of the actor, then in one transaction: number, insert the
+ * submission and its first event, link its files, flag a likely
+ * duplicate, delete the draft (and run in->opts.in_tx).  A draft that
+ * corrects a returned submission resubmits it instead (same receipt,
+ * revision + 1, state received).  res->sub gets the stored submission.
+ */
+int apply_submit(struct apply_submit_result *res, struct arena *a, struct store *s,
+		 const struct apply_actor *who, const struct apply_draft_submit *in,
+		 int64_t now, struct err *e);
 
 /* apply_submit_answers -- a submission without a draft (automation, the
  * one-request API): the uploads (in->uploads: file field, name, bytes;
@@ -321,10 +356,9 @@ int apply_submit_with(struct apply_submission *out, struct forms_result *r,
  * submission are written in one group commit (the bytes made durable
  * before it).  An upload for a field that is not a file field, of a
  * refused type, or a second one for the same field is ERR_INVALID with
- * the error in *r (codes unknown_field, type, duplicate); nothing is
- * stored then.  The same results and errors as apply_submit_with
- * otherwise; a procedure that requires a signature needs o->sig (o may
- * be NULL). */
+ * the error in res->check (codes unknown_field, type, duplicate); nothing
+ * is stored then.  The same results and errors as apply_submit otherwise;
+ * a procedure that requires a signature needs in->opts.sig. */
 struct apply_upload {
 	const char *field, *name;    /* the file field's id; the file name as
 					sent (NULL: "file")                 */
@@ -341,19 +375,26 @@ struct apply_answers_in {
 					most APPLY_ANSWERS_MAX bytes as JSON */
 	const struct apply_upload *uploads; /* NULL when nuploads is 0     */
 	int nuploads;                /* 0..APPLY_MAX_FILES (ERR_LIMIT)     */
+	struct apply_submit_opts opts; /* zero: unsigned, no options       */
 };
-int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
-			 struct arena *a, struct store *s,
+int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struct store *s,
 			 const struct apply_actor *who, const struct apply_answers_in *in,
-			 struct apply_submit_opts *o, int64_t now, struct err *e);
+			 int64_t now, struct err *e);
 
-/* apply_load_def -- the definition of (tenant, procedure, version) (0:
- * the latest).  Versions are immutable, so the parse is cached for the
- * process (apply_util.c) and shared read-only: use it rather than
- * forms_load_version on a request's path (which parses every time). */
+/* Which definition (apply_load_def). */
+struct apply_def_ref {
+	const char *tenant;          /* the municipality's code            */
+	const char *procedure;       /* the procedure's id                 */
+	int version;                 /* 0: the latest published            */
+};
+/* apply_load_def -- the definition ref names (ERR_NOTFOUND when absent);
+ * *version (may be NULL) gets its number.  Versions are immutable, so the
+ * parse is cached for the process (apply_util.c) and shared read-only:
+ * use it rather than forms_load_version on a request's path (which
+ * parses every time). */
 int apply_load_def(const struct forms_def **d, int *version,
-		   struct arena *a, struct store *s, const char *tenant,
-		   const char *procedure, int version_in, struct err *e);
+		   struct arena *a, struct store *s, const struct apply_def_ref *ref,
+		   struct err *e);
 
 /* apply_group_stats -- of the SQLite group commit in this process, so
  * far: commits made, the writes they carried, and the time their leaders
@@ -374,14 +415,23 @@ struct store_rows;
 int apply_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
 		      void **p, size_t *n, struct err *e);
 
+/* The bytes a resident signs (apply_canonical, apply_bundle_canonical). */
+struct apply_canonical_result {
+	char *text;                  /* NUL-terminated, in the arena; NULL
+					on error                            */
+	size_t len;
+	int64_t bad_draft;           /* apply_bundle_canonical: the draft
+					that does not validate, else 0      */
+	struct forms_result check;   /* with ERR_INVALID, the errors of the
+					draft's answers                     */
+};
 /* apply_canonical -- the bytes a resident signs for this draft (the
  * canonical form of its normalised answers, forms_canonical), for the
  * signing step before apply_submit.  ERR_INVALID when the answers do not
- * validate. */
-int apply_canonical(char **text, size_t *len, struct forms_result *r,
-		    struct arena *a, struct store *s,
-		    const struct apply_actor *who, int64_t draft_id,
-		    int64_t now, struct err *e);
+ * validate (a missing signature is no error here). */
+int apply_canonical(struct apply_canonical_result *res, struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id, int64_t now,
+		    struct err *e);
 
 /* apply_get / apply_get_by_receipt -- a submission the actor may see. */
 int apply_get(struct apply_submission *out, struct arena *a, struct store *s,
@@ -464,15 +514,27 @@ const struct apply_state *apply_state_find(const char *id);
 int apply_next_states(const char **out, int max, const char *from);
 #define APPLY_STATES_NEXT_MAX 8      /* more than any state has          */
 
-/* apply_transition -- staff move a submission to `to` (table above;
- * ERR_CONFLICT for a transition the table or the procedure's
- * staff_states do not allow, or when `expect_from` is given and the
- * state has changed meanwhile).  `note` is the message to the resident
- * (required for returned and rejected: ERR_INVALID without). */
+/* A move of a submission by staff (apply_transition).  The strings are
+ * copied where they are stored. */
+struct apply_move {
+	int64_t id;                  /* the submission: one the actor sees
+					(ERR_NOTFOUND otherwise)            */
+	const char *expect_from;     /* the state the caller saw, or NULL
+					(or ""): no check                   */
+	const char *to;              /* the state to move to (1..
+					APPLY_STATE_MAX bytes)              */
+	const char *note;            /* the message to the resident, or
+					NULL: at most APPLY_COMMENT_MAX bytes
+					(ERR_LIMIT) of UTF-8 text           */
+};
+/* apply_transition -- staff move the submission in->id to in->to (table
+ * above; ERR_CONFLICT for a transition the table or the procedure's
+ * staff_states do not allow, or when in->expect_from is given and the
+ * state has changed meanwhile).  in->note is required for returned and
+ * rejected (ERR_INVALID without).  *ev says what was done. */
 int apply_transition(struct apply_event *ev, struct store *s,
-		     const struct apply_actor *who, int64_t id,
-		     const char *expect_from, const char *to,
-		     const char *note, int64_t now, struct err *e);
+		     const struct apply_actor *who, const struct apply_move *in,
+		     int64_t now, struct err *e);
 /* apply_assign -- set the assignee (0: none); the assignee must be staff
  * of the tenant (ERR_NOTFOUND) who can see the submission in their inbox
  * (applications.read and dept.<its department> or dept.all; ERR_DENIED
@@ -562,33 +624,48 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
  *   {"applications":[{"procedure","sha256","version"}, ...],
  *    "bundle":ID,"event":E,"format":"madoguchi-bundle/1","tenant":CODE}
  * in the bundle's order, each sha256 that of the application's own
- * canonical form (forms_canonical).  NUL-terminated in the arena.  A
- * draft that does not validate: ERR_INVALID, its id in *bad_draft and
- * its errors in *r (a missing signature is no error here). */
-int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
-			   struct forms_result *r, struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t bundle_id, int64_t now,
-			   struct err *e);
+ * canonical form (forms_canonical), in res->text.  A draft that does not
+ * validate: ERR_INVALID, its id in res->bad_draft and its errors in
+ * res->check (a missing signature is no error here). */
+int apply_bundle_canonical(struct apply_canonical_result *res, struct arena *a,
+			   struct store *s, const struct apply_actor *who, int64_t bundle_id,
+			   int64_t now, struct err *e);
 /* a bundle's signature: verified by the caller over the bytes whose
  * SHA-256 is manifest_sha256 */
 struct apply_bundle_sig {
-	const struct apply_signature *sig;
+	const struct apply_signature *sig; /* NULL: unsigned               */
 	const char *manifest_sha256;
-	int stale;        /* out: the drafts changed after signing (ERR_CONFLICT) */
+};
+/* A bundle to submit (apply_bundle_submit). */
+struct apply_bundle_submit_in {
+	int64_t bundle_id;           /* a bundle of the actor's with drafts
+					left (ERR_NOTFOUND otherwise)       */
+	struct apply_bundle_sig signature; /* zero: unsigned               */
+};
+/* What apply_bundle_submit gives back. */
+struct apply_bundle_result {
+	struct apply_submission *subs; /* when 0 is returned: the
+					submissions in procedure order
+					(arena); NULL otherwise             */
+	int n;
+	int64_t bad_draft;           /* the draft that failed validation (or
+					needs a signature), else 0          */
+	int stale;                   /* 1 with ERR_CONFLICT: the drafts
+					changed after signing               */
+	struct forms_result check;   /* bad_draft's errors                 */
 };
 /* apply_bundle_submit -- submit every draft of the bundle in one
- * transaction (all or none: the first invalid draft's errors are in *r
- * and its id in *bad_draft).  out gets the submissions in procedure
- * order.  Without bs (or bs->sig), a draft whose procedure requires a
- * signature gives ERR_AUTH with its id in *bad_draft.  With bs, the
- * manifest of the drafts as they are now (apply_bundle_canonical) must
- * have bs->manifest_sha256 (else ERR_CONFLICT and bs->stale), and every
- * submission records the signature with the manifest (sig_data). */
-int apply_bundle_submit(struct apply_submission **out, int *n,
-			int64_t *bad_draft, struct forms_result *r,
-			struct arena *a, struct store *s,
-			const struct apply_actor *who, int64_t bundle_id,
-			struct apply_bundle_sig *bs, int64_t now, struct err *e);
+ * transaction (all or none: the first invalid draft's errors are in
+ * res->check and its id in res->bad_draft).  res->subs gets the
+ * submissions in procedure order.  Without in->signature.sig, a draft
+ * whose procedure requires a signature gives ERR_AUTH with its id in
+ * res->bad_draft.  With it, the manifest of the drafts as they are now
+ * (apply_bundle_canonical) must have in->signature.manifest_sha256 (else
+ * ERR_CONFLICT and res->stale), and every submission records the
+ * signature with the manifest (sig_data). */
+int apply_bundle_submit(struct apply_bundle_result *res, struct arena *a, struct store *s,
+			const struct apply_actor *who, const struct apply_bundle_submit_in *in,
+			int64_t now, struct err *e);
 
 /* --- receipt PDF (receipt_pdf.c, resident pages) --- */
 

@@ -35,14 +35,21 @@ int apply_owner(int *kind, int64_t *id, const struct apply_actor *who,
 /* apply_dept_visible -- 1 when staff may see department dept (residents
  * and the system: 1; residents are scoped by ownership instead). */
 int apply_dept_visible(const struct apply_actor *who, const char *dept);
-/* apply_sql_scope -- append to sql " AND <col> IN ($k, ...)" for a staff
- * actor with a department list (nothing for ndepts -1), " AND 1 = 0" for
- * an empty list, and for a resident " AND resident_col = $k"; pushes the
- * values into p (np updated).  ERR_LIMIT when sql or p is full. */
-int apply_sql_scope(char *sql, size_t cap, struct store_val *p, int *np,
-		    int pcap, const struct apply_actor *who,
-		    const char *dept_col, const char *resident_col,
-		    struct err *e);
+/* A query being built: its text and its parameters ($1 .. $n). */
+struct apply_sql {
+	char *text;                  /* NUL-terminated, appended to        */
+	size_t cap;                  /* bytes of text                      */
+	struct store_val *v;         /* the parameters                     */
+	int n;                       /* how many are in v so far           */
+	int max;                     /* how many v may hold                */
+};
+/* apply_sql_scope -- append to q->text " AND <dept_col> IN ($k, ...)" for
+ * a staff actor with a department list (nothing for ndepts -1), " AND 1 =
+ * 0" for an empty list, and for a resident " AND resident_col = $k";
+ * pushes the values into q->v (q->n updated).  ERR_LIMIT when the text
+ * or the parameters (q->max) are full. */
+int apply_sql_scope(struct apply_sql *q, const struct apply_actor *who,
+		    const char *dept_col, const char *resident_col, struct err *e);
 
 /* apply_today -- the calendar date in Japan at now. */
 struct jp_date apply_today(int64_t now);
@@ -110,12 +117,18 @@ int apply_draft_insert(int64_t *id, struct store *s,
  * with_canonical, the canonical text at column APPLY_SUB_NCOLS). */
 int apply_sub_row(struct apply_submission *out, struct arena *a,
 		  struct store_rows *r, int with_canonical, struct err *e);
-/* apply_sub_load -- a submission the actor may see, by id (answers
- * loaded); ERR_NOTFOUND otherwise.  for_update locks the row on
- * PostgreSQL (inside a transaction). */
+/* How apply_sub_load reads a submission. */
+struct apply_sub_how {
+	int with_answers;            /* answers (and the canonical text)
+					loaded; else out->answers is NULL    */
+	int for_update;              /* the row locked on PostgreSQL (inside
+					a transaction)                      */
+};
+/* apply_sub_load -- a submission the actor may see, by id; ERR_NOTFOUND
+ * otherwise. */
 int apply_sub_load(struct apply_submission *out, struct arena *a,
 		   struct store *s, const struct apply_actor *who, int64_t id,
-		   int with_answers, int for_update, struct err *e);
+		   const struct apply_sub_how *how, struct err *e);
 
 /* A submission prepared outside the transaction (validated, canonical
  * form computed, files found), then written inside it. */
@@ -138,6 +151,9 @@ struct apply_prep {
 	const struct apply_pending_file *pending;
 	int npending;
 	int operator_sources;        /* apply_submit_opts.operator_sources  */
+	struct forms_result check;   /* the answers' validation (answers is
+					check.answers); with ERR_INVALID,
+					the errors                          */
 };
 struct apply_pending_file {
 	const char *sha256, *type, *name;
@@ -167,11 +183,10 @@ struct apply_prep_in {
 					the draft's sources are recorded, not
 					checked against the registry        */
 };
-/* apply_prepare -- load and validate the draft (ERR_INVALID with r filled
- * when it does not validate), the registry check included (sources not
- * checked with in->operator_sources). */
-int apply_prepare(struct apply_prep *p, struct forms_result *r,
-		  struct arena *a, struct store *s,
+/* apply_prepare -- load and validate the draft (ERR_INVALID with
+ * p->check filled when it does not validate), the registry check
+ * included (sources not checked with in->operator_sources). */
+int apply_prepare(struct apply_prep *p, struct arena *a, struct store *s,
 		  const struct apply_actor *who, const struct apply_prep_in *in,
 		  int64_t now, struct err *e);
 /* apply_write -- inside the caller's transaction: number, insert (or

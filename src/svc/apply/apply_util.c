@@ -80,11 +80,14 @@ static int cat(char *sql, size_t cap, const char *fmt, ...)
 	return w < 0 || (size_t)w >= cap - n ? ERR_LIMIT : 0;
 }
 
-int apply_sql_scope(char *sql, size_t cap, struct store_val *p, int *np,
-		    int pcap, const struct apply_actor *who,
-		    const char *dept_col, const char *resident_col,
-		    struct err *e)
+int apply_sql_scope(struct apply_sql *q, const struct apply_actor *who,
+		    const char *dept_col, const char *resident_col, struct err *e)
 {
+	char *sql = q->text;
+	size_t cap = q->cap;
+	struct store_val *p = q->v;
+	int *np = &q->n;
+	int pcap = q->max;
 	int rc = 0;
 	if (who->kind == APPLY_RESIDENT) {
 		if (*np >= pcap)
@@ -210,9 +213,11 @@ static const struct forms_def *def_find(const char *sha)
 }
 
 int apply_load_def(const struct forms_def **d, int *version,
-		   struct arena *a, struct store *s, const char *tenant,
-		   const char *procedure, int version_in, struct err *e)
+		   struct arena *a, struct store *s, const struct apply_def_ref *ref,
+		   struct err *e)
 {
+	const char *tenant = ref->tenant, *procedure = ref->procedure;
+	int version_in = ref->version;
 	*d = NULL;
 	struct forms_version_info fv;
 	int rc = forms_version_find(&fv, s, tenant, procedure, version_in, e);

@@ -73,7 +73,9 @@ int apply_bundle_create(int64_t *bundle_id, struct store *s,
 				rc = err_set(e, ERR_INVALID, "bundle: procedure %.64s twice", p);
 				goto out;
 			}
-		rc = apply_load_def(&defs[i], &versions[i], a, s, who->tenant, p, 0, e);
+		rc = apply_load_def(&defs[i], &versions[i], a, s,
+				    &(struct apply_def_ref){ .tenant = who->tenant, .procedure = p },
+				    e);
 		if (rc == ERR_NOTFOUND)
 			rc = err_set(e, ERR_INVALID, "bundle: procedure %.64s is not published", p);
 		if (rc)
@@ -207,44 +209,57 @@ static int bundle_drafts(int64_t ids[BUNDLE_MAX], int *nd_out, char event[EVENT_
 	return 0;
 }
 
+/* What bundle_prepare prepares, and how. */
+struct bundle_how {
+	int64_t bundle_id;
+	const struct apply_signature *sig; /* goes to each draft, or NULL  */
+	int for_manifest;            /* a missing signature is no error    */
+};
+struct bundle_prep {
+	struct apply_prep *preps;    /* one per draft, in order (arena)    */
+	int nd;
+	char event[EVENT_MAX + 1];
+	int64_t bad_draft;           /* the first draft that failed, or 0  */
+	struct forms_result check;   /* its errors                         */
+};
+
 /* the bundle's open drafts (bundle_drafts), each prepared (validated,
- * canonical form) into *out (arena); sig goes to each.  Without sig, a
- * draft whose procedure requires one gives ERR_AUTH, unless for_manifest
- * (the signature is what the caller is about to make).  The first draft
- * that fails is *bad_draft, its errors in *r. */
-static int bundle_prepare(struct apply_prep **out, int *nd_out, char event[EVENT_MAX + 1],
-			  int64_t *bad_draft, struct forms_result *r, struct arena *a,
-			  struct store *s, const struct apply_actor *who, int64_t bundle_id,
-			  const struct apply_signature *sig, int for_manifest, int64_t now,
-			  struct err *e)
+ * canonical form) into bp->preps (arena); in->sig goes to each.  Without
+ * a signature, a draft whose procedure requires one gives ERR_AUTH,
+ * unless in->for_manifest (the signature is what the caller is about to
+ * make).  The first draft that fails is bp->bad_draft, its errors in
+ * bp->check. */
+static int bundle_prepare(struct bundle_prep *bp, struct arena *a, struct store *s,
+			  const struct apply_actor *who, const struct bundle_how *in,
+			  int64_t now, struct err *e)
 {
-	*out = NULL;
-	*nd_out = 0;
-	*bad_draft = 0;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
+	bp->preps = NULL;
+	bp->nd = 0;
+	bp->bad_draft = 0;
+	memset(&bp->check, 0, sizeof bp->check);
+	bp->check.exit = -1;
 	int64_t ids[BUNDLE_MAX];
 	int nd = 0;
-	int rc = bundle_drafts(ids, &nd, event, a, s, who, bundle_id, e);
+	int rc = bundle_drafts(ids, &nd, bp->event, a, s, who, in->bundle_id, e);
 	if (rc)
 		return rc;
 	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
 	if (!preps)
 		return err_set(e, ERR_NOMEM, "bundle: arena full");
 	for (int i = 0; i < nd; i++) {
-		struct forms_result ri;
-		rc = apply_prepare(&preps[i], &ri, a, s, who,
-				   &(struct apply_prep_in){ .draft_id = ids[i], .sig = sig }, now, e);
-		if (rc == ERR_AUTH && for_manifest)
+		rc = apply_prepare(&preps[i], a, s, who,
+				   &(struct apply_prep_in){ .draft_id = ids[i], .sig = in->sig }, now,
+				   e);
+		if (rc == ERR_AUTH && in->for_manifest)
 			rc = 0;
 		if (rc) {
-			*bad_draft = ids[i];
-			*r = ri;
+			bp->bad_draft = ids[i];
+			bp->check = preps[i].check;
 			return rc;
 		}
 	}
-	*out = preps;
-	*nd_out = nd;
+	bp->preps = preps;
+	bp->nd = nd;
 	return 0;
 }
 
@@ -254,9 +269,11 @@ static int bundle_prepare(struct apply_prep **out, int *nd_out, char event[EVENT
  * each sha256 that of the application's own canonical form, in the
  * bundle's order; NUL-terminated in the arena */
 static int bundle_manifest(char **text, size_t *len, struct arena *a, const char *tenant,
-			   const char *event, int64_t bundle_id, const struct apply_prep *preps,
-			   int nd, struct err *e)
+			   int64_t bundle_id, const struct bundle_prep *bp, struct err *e)
 {
+	const char *event = bp->event;
+	const struct apply_prep *preps = bp->preps;
+	int nd = bp->nd;
 	json_t *apps = json_array();
 	for (int i = 0; apps && i < nd; i++)
 		json_array_append_new(apps, json_pack("{s:s,s:s,s:i}", "procedure", preps[i].def->id,
@@ -282,48 +299,48 @@ static int bundle_manifest(char **text, size_t *len, struct arena *a, const char
 	return rc;
 }
 
-int apply_bundle_canonical(char **text, size_t *len, int64_t *bad_draft,
-			   struct forms_result *r, struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t bundle_id, int64_t now,
-			   struct err *e)
+int apply_bundle_canonical(struct apply_canonical_result *res, struct arena *a,
+			   struct store *s, const struct apply_actor *who, int64_t bundle_id,
+			   int64_t now, struct err *e)
 {
-	*text = NULL;
-	*len = 0;
-	struct apply_prep *preps;
-	int nd;
-	char event[EVENT_MAX + 1];
-	int rc = bundle_prepare(&preps, &nd, event, bad_draft, r, a, s, who, bundle_id, NULL, 1,
+	res->text = NULL;
+	res->len = 0;
+	struct bundle_prep bp;
+	int rc = bundle_prepare(&bp, a, s, who,
+				&(struct bundle_how){ .bundle_id = bundle_id, .for_manifest = 1 },
 				now, e);
+	res->bad_draft = bp.bad_draft;
+	res->check = bp.check;
 	if (rc)
 		return rc;
-	return bundle_manifest(text, len, a, who->tenant, event, bundle_id, preps, nd, e);
+	return bundle_manifest(&res->text, &res->len, a, who->tenant, bundle_id, &bp, e);
 }
 
-int apply_bundle_submit(struct apply_submission **out, int *n,
-			int64_t *bad_draft, struct forms_result *r,
-			struct arena *a, struct store *s,
-			const struct apply_actor *who, int64_t bundle_id,
-			struct apply_bundle_sig *bs, int64_t now, struct err *e)
+int apply_bundle_submit(struct apply_bundle_result *res, struct arena *a, struct store *s,
+			const struct apply_actor *who, const struct apply_bundle_submit_in *in,
+			int64_t now, struct err *e)
 {
-	*out = NULL;
-	*n = 0;
-	if (bs)
-		bs->stale = 0;
+	memset(res, 0, sizeof *res);
+	res->check.exit = -1;
+	int64_t bundle_id = in->bundle_id;
+	const struct apply_bundle_sig *bs = &in->signature;
 	/* the copy each prepared draft points to; the manifest is added to it
 	 * once the drafts are known */
 	struct apply_signature *sig = NULL;
-	if (bs && bs->sig) {
+	if (bs->sig) {
 		if (!(sig = arena_alloc(a, sizeof *sig)))
 			return err_set(e, ERR_NOMEM, "bundle: arena full");
 		*sig = *bs->sig;
 	}
-	struct apply_prep *preps;
-	int nd;
-	char event[EVENT_MAX + 1];
-	int rc = bundle_prepare(&preps, &nd, event, bad_draft, r, a, s, who, bundle_id, sig, 0,
-				now, e);
+	struct bundle_prep bp;
+	int rc = bundle_prepare(&bp, a, s, who,
+				&(struct bundle_how){ .bundle_id = bundle_id, .sig = sig }, now, e);
+	res->bad_draft = bp.bad_draft;
+	res->check = bp.check;
 	if (rc)
 		return rc;
+	struct apply_prep *preps = bp.preps;
+	int nd = bp.nd;
 	struct apply_submission *subs = arena_alloc(a, sizeof *subs * (size_t)nd);
 	if (!subs)
 		return err_set(e, ERR_NOMEM, "bundle: arena full");
@@ -332,11 +349,11 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 		char *m;
 		size_t mlen;
 		char sha[65];
-		if ((rc = bundle_manifest(&m, &mlen, a, who->tenant, event, bundle_id, preps, nd, e)))
+		if ((rc = bundle_manifest(&m, &mlen, a, who->tenant, bundle_id, &bp, e)))
 			return rc;
 		forms_sha256_hex(sha, m, mlen);
 		if (!bs->manifest_sha256 || strcmp(sha, bs->manifest_sha256) != 0) {
-			bs->stale = 1;
+			res->stale = 1;
 			return err_set(e, ERR_CONFLICT, "bundle %lld changed after it was signed",
 				       (long long)bundle_id);
 		}
@@ -360,7 +377,7 @@ int apply_bundle_submit(struct apply_submission **out, int *n,
 	}
 	if ((rc = apply_tx_end(own, rc, s, e)))
 		return rc;
-	*out = subs;
-	*n = nd;
+	res->subs = subs;
+	res->n = nd;
 	return 0;
 }

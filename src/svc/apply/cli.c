@@ -200,7 +200,11 @@ static int do_submit(int argc, char **argv)
 		}
 		const char *base = strrchr(eq + 1, '/');
 		json_t *meta = NULL;
-		int frc = apply_file_put(&meta, s, &who, f, base ? base + 1 : eq + 1, data, n, now, &e);
+		int frc = apply_file_put(&meta, s, &who,
+					 &(struct apply_file_in){ .field = f,
+								  .name = base ? base + 1 : eq + 1,
+								  .data = data, .n = n },
+					 now, &e);
 		free(data);
 		if (frc) {
 			rc = cli_error(&e, "添付ファイルを受け付けられません", "the attachment was refused");
@@ -209,23 +213,29 @@ static int do_submit(int argc, char **argv)
 		json_object_set_new(answers, field, meta);
 	}
 	int64_t draft = 0;
-	if (rc == CLI_OK && apply_draft_create(&draft, s, &who, proc, NULL, sources, 0, now, &e))
+	if (rc == CLI_OK && apply_draft_create(&draft, s, &who,
+					       &(struct apply_draft_start){ .procedure = proc,
+									    .sources = sources },
+					       now, &e))
 		rc = cli_error(&e, "下書きを作成できません", "cannot create the draft");
 	if (rc == CLI_OK && apply_draft_save(s, &who, draft, answers, 0, now, &e))
 		rc = cli_error(&e, "回答を保存できません", "cannot save the answers");
-	struct apply_submission sub;
-	struct forms_result res;
-	memset(&res, 0, sizeof res);
+	struct apply_submit_result sr;
+	memset(&sr, 0, sizeof sr);
+	struct apply_submission *sub = &sr.sub;
+	struct forms_result *res = &sr.check;
 	if (rc == CLI_OK) {
 		/* the sources are the operator's statement (a paper form typed
 		 * in); waivers and read-only registry answers are still checked
 		 * against the resident's record by src/svc/apply */
-		struct apply_submit_opts so = { .operator_sources = 1 };
-		int src = apply_submit_with(&sub, &res, a, s, &who, draft, &so, now, &e);
-		if (src == ERR_INVALID && res.nerrors > 0) {
-			for (int i = 0; i < res.nerrors; i++)
-				fprintf(stderr, "  %s: %s (%s)\n", res.errors[i].path[0] ? res.errors[i].path : "-",
-					res.errors[i].code, res.errors[i].en);
+		int src = apply_submit(&sr, a, s, &who,
+				       &(struct apply_draft_submit){ .draft_id = draft,
+								     .opts.operator_sources = 1 },
+				       now, &e);
+		if (src == ERR_INVALID && res->nerrors > 0) {
+			for (int i = 0; i < res->nerrors; i++)
+				fprintf(stderr, "  %s: %s (%s)\n", res->errors[i].path[0] ? res->errors[i].path : "-",
+					res->errors[i].code, res->errors[i].en);
 			apply_draft_delete(s, &who, draft, NULL);
 			rc = cli_error(NULL, "回答に誤りがあります", "the answers do not validate");
 		} else if (src) {
@@ -237,7 +247,7 @@ static int do_submit(int argc, char **argv)
 		struct audit_config ac;
 		struct audit_record ar = {
 			.actor_login = "(cli)", .action = "application.submit",
-			.object_type = "submission", .object_id = sub.receipt,
+			.object_type = "submission", .object_id = sub->receipt,
 			.tenant = tenant, .result = AUDIT_R_OK,
 		};
 		if (audit_config_env(&ac, &e) == 0 && store_begin(s, &e) == 0) {
@@ -251,10 +261,10 @@ static int do_submit(int argc, char **argv)
 				e.detail);
 		if (opts_get(o, no, "json"))
 			printf("{\"id\":%lld,\"receipt\":\"%s\",\"status\":\"%s\",\"department\":\"%s\",\"duplicate_of\":%lld}\n",
-			       (long long)sub.id, sub.receipt, sub.status, sub.department,
-			       (long long)sub.duplicate_of);
+			       (long long)sub->id, sub->receipt, sub->status, sub->department,
+			       (long long)sub->duplicate_of);
 		else
-			printf("%s\t%lld\n", sub.receipt, (long long)sub.id);
+			printf("%s\t%lld\n", sub->receipt, (long long)sub->id);
 	}
 	json_decref(doc);
 	store_close(s);

@@ -138,10 +138,12 @@ static int save_fn(struct store *s, void *arg, struct err *e)
 }
 
 int apply_draft_create(int64_t *id, struct store *s,
-		       const struct apply_actor *who, const char *procedure,
-		       const json_t *prefill, const json_t *sources,
-		       int64_t bundle_id, int64_t now, struct err *e)
+		       const struct apply_actor *who,
+		       const struct apply_draft_start *in, int64_t now, struct err *e)
 {
+	const char *procedure = in->procedure;
+	const json_t *prefill = in->prefill, *sources = in->sources;
+	int64_t bundle_id = in->bundle_id;
 	*id = 0;
 	int rc = apply_actor_check(who, e);
 	if (rc)

@@ -132,10 +132,13 @@ static int put_fn(struct store *s, void *arg, struct err *e)
 }
 
 int apply_file_put(json_t **meta, struct store *s,
-		   const struct apply_actor *who, const struct forms_field *f,
-		   const char *name, const void *data, size_t n, int64_t now,
-		   struct err *e)
+		   const struct apply_actor *who, const struct apply_file_in *in,
+		   int64_t now, struct err *e)
 {
+	const struct forms_field *f = in->field;
+	const char *name = in->name;
+	const void *data = in->data;
+	size_t n = in->n;
 	*meta = NULL;
 	int kind;
 	int64_t oid;
@@ -255,12 +258,12 @@ int apply_file_get(struct apply_file *out, struct arena *a, struct store *s,
 			 " JOIN apply_submissions sub ON sub.id = l.submission_id"
 			 " WHERE f.tenant = $1 AND f.sha256 = $2 AND sub.tenant = $1";
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
-	v[np++] = sv_text(sha256);
-	if ((rc = apply_sql_scope(sql, sizeof sql, v, &np, STORE_MAX_PARAMS, who,
-				  "sub.department", "sub.resident_id", e)))
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
+	v[q.n++] = sv_text(sha256);
+	if ((rc = apply_sql_scope(&q, who, "sub.department", "sub.resident_id", e)))
 		return rc;
+	int np = q.n;
 	strncat(sql, " LIMIT 1", sizeof sql - strlen(sql) - 1);
 	if ((rc = store_query(&r, s, sql, v, np, e)))
 		return rc;

@@ -25,12 +25,19 @@ static int add(char *sql, size_t cap, const char *s)
 }
 
 /* the WHERE clause of a filter, after the scope */
-static int where(char *sql, size_t cap, struct store_val *v, int *np,
-		 const struct apply_actor *who, const struct apply_filter *f,
-		 int with_status, int with_paging, struct err *e)
+static int where(struct apply_sql *q, const struct apply_actor *who,
+		 const struct apply_filter *f, int with_status, int with_paging,
+		 struct err *e)
 {
-	int rc = apply_sql_scope(sql, cap, v, np, STORE_MAX_PARAMS - 8, who,
-				 "department", "resident_id", e);
+	char *sql = q->text;
+	size_t cap = q->cap;
+	struct store_val *v = q->v;
+	int *np = &q->n;
+	/* the departments leave room for the filter's conditions (8 at most) */
+	struct apply_sql scope = *q;
+	scope.max = STORE_MAX_PARAMS - 8;
+	int rc = apply_sql_scope(&scope, who, "department", "resident_id", e);
+	q->n = scope.n;
 	if (rc)
 		return rc;
 	char part[96];
@@ -82,10 +89,11 @@ int apply_list(struct apply_submission **out, int *n, struct arena *a,
 	int limit = f->limit <= 0 || f->limit > APPLY_PAGE_MAX ? APPLY_PAGE_MAX : f->limit;
 	char sql[4096] = "SELECT " APPLY_SUB_COLS " FROM apply_submissions WHERE tenant = $1";
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
-	if ((rc = where(sql, sizeof sql, v, &np, who, f, 1, 1, e)))
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
+	if ((rc = where(&q, who, f, 1, 1, e)))
 		return rc;
+	int np = q.n;
 	char tail[64];
 	snprintf(tail, sizeof tail, " ORDER BY id DESC LIMIT %d", limit);
 	if (add(sql, sizeof sql, tail))
@@ -123,11 +131,12 @@ int apply_counts(struct apply_count **out, int *n, struct arena *a,
 		f = &no_filter;
 	char sql[4096] = "SELECT status, count(*) FROM apply_submissions WHERE tenant = $1";
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
 	/* the counts are the tabs: every state, whatever f->status says */
-	if ((rc = where(sql, sizeof sql, v, &np, who, f, 0, 0, e)))
+	if ((rc = where(&q, who, f, 0, 0, e)))
 		return rc;
+	int np = q.n;
 	if (add(sql, sizeof sql, " GROUP BY status ORDER BY status LIMIT 64"))
 		return err_set(e, ERR_LIMIT, "apply: query too long");
 	struct apply_count *c = arena_alloc(a, sizeof *c * 64);

@@ -76,11 +76,19 @@ int apply_sub_row(struct apply_submission *out, struct arena *a,
 	return 0;
 }
 
+/* which submission sub_query reads: the one whose column col is val */
+struct sub_key {
+	const char *col;             /* "id", "receipt"                    */
+	struct store_val val;
+};
+
 static int sub_query(struct apply_submission *out, struct arena *a,
 		     struct store *s, const struct apply_actor *who,
-		     const char *key_sql, struct store_val key, int with_answers,
-		     int for_update, struct err *e)
+		     const struct sub_key *k, const struct apply_sub_how *how, struct err *e)
 {
+	const char *key_sql = k->col;
+	struct store_val key = k->val;
+	int with_answers = how->with_answers, for_update = how->for_update;
 	int rc = apply_actor_check(who, e);
 	if (rc)
 		return rc;
@@ -88,12 +96,12 @@ static int sub_query(struct apply_submission *out, struct arena *a,
 	snprintf(sql, sizeof sql, "SELECT " APPLY_SUB_COLS "%s FROM apply_submissions"
 		 " WHERE tenant = $1 AND %s = $2", with_answers ? ", canonical" : "", key_sql);
 	struct store_val v[STORE_MAX_PARAMS];
-	int np = 0;
-	v[np++] = sv_text(who->tenant);
-	v[np++] = key;
-	if ((rc = apply_sql_scope(sql, sizeof sql, v, &np, STORE_MAX_PARAMS, who,
-				  "department", "resident_id", e)))
+	struct apply_sql q = { .text = sql, .cap = sizeof sql, .v = v, .max = STORE_MAX_PARAMS };
+	v[q.n++] = sv_text(who->tenant);
+	v[q.n++] = key;
+	if ((rc = apply_sql_scope(&q, who, "department", "resident_id", e)))
 		return rc;
+	int np = q.n;
 	if (for_update && store_kind(s) == STORE_PG)
 		strncat(sql, " FOR UPDATE", sizeof sql - strlen(sql) - 1);
 	struct store_rows *r;
@@ -110,15 +118,16 @@ static int sub_query(struct apply_submission *out, struct arena *a,
 
 int apply_sub_load(struct apply_submission *out, struct arena *a,
 		   struct store *s, const struct apply_actor *who, int64_t id,
-		   int with_answers, int for_update, struct err *e)
+		   const struct apply_sub_how *how, struct err *e)
 {
-	return sub_query(out, a, s, who, "id", sv_int(id), with_answers, for_update, e);
+	return sub_query(out, a, s, who, &(struct sub_key){ .col = "id", .val = sv_int(id) }, how,
+			 e);
 }
 
 int apply_get(struct apply_submission *out, struct arena *a, struct store *s,
 	      const struct apply_actor *who, int64_t id, struct err *e)
 {
-	return apply_sub_load(out, a, s, who, id, 1, 0, e);
+	return apply_sub_load(out, a, s, who, id, &(struct apply_sub_how){ .with_answers = 1 }, e);
 }
 
 int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
@@ -127,7 +136,8 @@ int apply_get_by_receipt(struct apply_submission *out, struct arena *a,
 {
 	if (apply_receipt_check(receipt) != 0)
 		return err_set(e, ERR_NOTFOUND, "submission not found");
-	return sub_query(out, a, s, who, "receipt", sv_text(receipt), 1, 0, e);
+	return sub_query(out, a, s, who, &(struct sub_key){ .col = "receipt", .val = sv_text(receipt) },
+			 &(struct apply_sub_how){ .with_answers = 1 }, e);
 }
 
 /* ---- preparing -------------------------------------------------------- */
@@ -299,23 +309,25 @@ static void identity_of(char out[65], const struct forms_def *d,
 		forms_sha256_hex(out, key, (size_t)n);
 }
 
-static int prepare_answers(struct apply_prep *p, struct forms_result *r,
-			   struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t draft_id,
-			   const struct apply_signature *sig, int64_t now,
-			   struct err *e);
+static int prepare_answers(struct apply_prep *p, struct arena *a, struct store *s,
+			   const struct apply_actor *who, const struct apply_signature *sig,
+			   int64_t now, struct err *e);
 
-/* forms_prefill_check against the record of the resident who submits
- * (registry_person_json; staff and the system have none, so nothing is
- * proven for them).  The record is read only when the procedure takes
- * answers or waivers from the registry; sources claiming the registry
- * are checked in any case.  ERR_INVALID with the problems in r (codes
- * "prefill_readonly", "prefill_source", "waiver"). */
-static int registry_check(struct forms_result *r, struct arena *a, struct store *s,
-			  const struct apply_actor *who, const struct forms_def *d,
-			  const json_t *sources, int operator_sources, int64_t draft_id,
-			  struct err *e)
+/* forms_prefill_check of the prepared answers (p->check.answers, of
+ * p->def, with the draft's sources) against the record of the resident
+ * who submits (registry_person_json; staff and the system have none, so
+ * nothing is proven for them).  The record is read only when the
+ * procedure takes answers or waivers from the registry; sources claiming
+ * the registry are checked in any case.  ERR_INVALID with the problems in
+ * p->check (codes "prefill_readonly", "prefill_source", "waiver"). */
+static int registry_check(struct apply_prep *p, struct arena *a, struct store *s,
+			  const struct apply_actor *who, struct err *e)
 {
+	struct forms_result *r = &p->check;
+	const struct forms_def *d = p->def;
+	const json_t *sources = p->draft.d.sources;
+	int operator_sources = p->operator_sources;
+	int64_t draft_id = p->draft.d.id;
 	/* sources stated by an operator (the CLI, which holds the database)
 	 * are not a claim to check; read-only answers and waivers still are */
 	if (operator_sources)
@@ -347,33 +359,35 @@ static int registry_check(struct forms_result *r, struct arena *a, struct store 
 	return 0;
 }
 
-int apply_prepare(struct apply_prep *p, struct forms_result *r,
-		  struct arena *a, struct store *s,
+int apply_prepare(struct apply_prep *p, struct arena *a, struct store *s,
 		  const struct apply_actor *who, const struct apply_prep_in *in,
 		  int64_t now, struct err *e)
 {
 	memset(p, 0, sizeof *p);
 	p->operator_sources = in->operator_sources;
-	memset(r, 0, sizeof *r);
-	r->exit = -1;
+	p->check.exit = -1;
 	int rc = apply_draft_load(&p->draft, a, s, who, in->draft_id, e);
 	if (rc)
 		return rc;
 	int ver = 0;
-	if ((rc = apply_load_def(&p->def, &ver, a, s, who->tenant, p->draft.d.procedure,
-				 p->draft.d.version, e)))
+	if ((rc = apply_load_def(&p->def, &ver, a, s,
+				 &(struct apply_def_ref){ .tenant = who->tenant,
+							  .procedure = p->draft.d.procedure,
+							  .version = p->draft.d.version },
+				 e)))
 		return rc;
-	return prepare_answers(p, r, a, s, who, in->draft_id, in->sig, now, e);
+	return prepare_answers(p, a, s, who, in->sig, now, e);
 }
 
-/* the part of apply_prepare after the draft (p->draft.d) and its
- * definition (p->def) are known: validation, files, canonical form */
-static int prepare_answers(struct apply_prep *p, struct forms_result *r,
-			   struct arena *a, struct store *s,
-			   const struct apply_actor *who, int64_t draft_id,
-			   const struct apply_signature *sig, int64_t now,
-			   struct err *e)
+/* the part of apply_prepare after the draft (p->draft.d, its id 0 for a
+ * submission without a draft) and its definition (p->def) are known:
+ * validation into p->check, files, canonical form */
+static int prepare_answers(struct apply_prep *p, struct arena *a, struct store *s,
+			   const struct apply_actor *who, const struct apply_signature *sig,
+			   int64_t now, struct err *e)
 {
+	struct forms_result *r = &p->check;
+	int64_t draft_id = p->draft.d.id;
 	int rc;
 	if ((rc = forms_validate(r, a, p->def, p->draft.d.answers, apply_today(now), e)))
 		return rc;
@@ -386,8 +400,7 @@ static int prepare_answers(struct apply_prep *p, struct forms_result *r,
 	/* once only: answers from the registry still say what it says, and a
 	 * waived attachment is proven by the submitter's own record -- on
 	 * every path (pages, API, bundles, CLI), never left to the caller */
-	if ((rc = registry_check(r, a, s, who, p->def, p->draft.d.sources, p->operator_sources,
-				 draft_id, e)))
+	if ((rc = registry_check(p, a, s, who, e)))
 		return rc;
 	p->answers = r->answers;
 	struct file_walk w = { .p = p, .r = r, .a = a, .s = s, .who = who };
@@ -519,7 +532,8 @@ int apply_write(struct apply_submission *out, struct arena *a,
 	} else {
 		/* a correction: the returned submission is resubmitted */
 		struct apply_submission cur;
-		if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+		if ((rc = apply_sub_load(&cur, a, s, who, id,
+					 &(struct apply_sub_how){ .for_update = 1 }, e)))
 			goto out;
 		if (strcmp(cur.status, "returned") != 0) {
 			rc = err_set(e, ERR_CONFLICT, "submission %lld is %s, not returned",
@@ -659,51 +673,44 @@ static int submit_fn(struct store *s, void *arg, struct err *e)
 	return rc;
 }
 
-int apply_submit_with(struct apply_submission *out, struct forms_result *r,
-		      struct arena *a, struct store *s,
-		      const struct apply_actor *who, int64_t draft_id,
-		      struct apply_submit_opts *o, int64_t now,
-		      struct err *e)
+int apply_submit(struct apply_submit_result *res, struct arena *a, struct store *s,
+		 const struct apply_actor *who, const struct apply_draft_submit *in,
+		 int64_t now, struct err *e)
 {
-	memset(out, 0, sizeof *out);
+	const struct apply_submit_opts *o = &in->opts;
+	int64_t draft_id = in->draft_id;
+	memset(&res->sub, 0, sizeof res->sub);
+	res->stale = 0;
 	struct apply_prep p;
-	struct apply_prep_in in = { .draft_id = draft_id };
-	if (o) {
-		in.sig = o->sig;
-		in.operator_sources = o->operator_sources;
-	}
-	int rc = apply_prepare(&p, r, a, s, who, &in, now, e);
+	int rc = apply_prepare(&p, a, s, who,
+			       &(struct apply_prep_in){ .draft_id = draft_id, .sig = o->sig,
+							.operator_sources = o->operator_sources },
+			       now, e);
+	res->check = p.check;
 	if (rc)
 		return rc;
 	/* what was signed must be what is stored: a save of the draft
 	 * between the signing and now changed the bytes */
-	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
-		o->stale = 1;
+	if (o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		res->stale = 1;
 		return err_set(e, ERR_CONFLICT, "apply: draft %lld changed after it was signed",
 			       (long long)draft_id);
 	}
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
-	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o, .now = now };
+	struct submit_job j = { .out = &res->sub, .a = a, .who = who, .p = &p, .o = o, .now = now };
 	return apply_group_write(s, submit_fn, &j, e);
 }
 
-int apply_submit(struct apply_submission *out, struct forms_result *r,
-		 struct arena *a, struct store *s,
-		 const struct apply_actor *who, int64_t draft_id,
-		 const struct apply_signature *sig, int64_t now,
-		 struct err *e)
-{
-	struct apply_submit_opts o = { .sig = sig };
-	return apply_submit_with(out, r, a, s, who, draft_id, &o, now, e);
-}
-
-int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
-			 struct arena *a, struct store *s,
+int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struct store *s,
 			 const struct apply_actor *who, const struct apply_answers_in *in,
-			 struct apply_submit_opts *o, int64_t now, struct err *e)
+			 int64_t now, struct err *e)
 {
+	struct apply_submission *out = &res->sub;
+	struct forms_result *r = &res->check;
+	const struct apply_submit_opts *o = &in->opts;
+	res->stale = 0;
 	const char *procedure = in->procedure;
 	json_t *answers = in->answers;
 	const struct apply_upload *ups = in->uploads;
@@ -723,7 +730,10 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	struct apply_prep p;
 	memset(&p, 0, sizeof p);
 	int ver = 0;
-	if ((rc = apply_load_def(&p.def, &ver, a, s, who->tenant, procedure, 0, e)))
+	if ((rc = apply_load_def(&p.def, &ver, a, s,
+				 &(struct apply_def_ref){ .tenant = who->tenant,
+							  .procedure = procedure },
+				 e)))
 		return rc;
 	/* the uploads: checked by content here; made durable as files
 	 * (SQLite) outside the writer's lock once the answers validate; their
@@ -785,10 +795,13 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	d->answers = answers;
 	d->created_at = d->updated_at = now;
 	apply_owner(&p.draft.owner_kind, &p.draft.owner_id, who, NULL);
-	if ((rc = prepare_answers(&p, r, a, s, who, 0, o ? o->sig : NULL, now, e)))
+	p.check.exit = -1;
+	rc = prepare_answers(&p, a, s, who, o->sig, now, e);
+	*r = p.check;
+	if (rc)
 		return rc;
-	if (o && o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
-		o->stale = 1;
+	if (o->expect_sha256 && strcmp(o->expect_sha256, p.sha256) != 0) {
+		res->stale = 1;
 		return err_set(e, ERR_CONFLICT, "apply: answers differ from what was signed");
 	}
 	int64_t *orig = NULL;
@@ -813,22 +826,23 @@ int apply_submit_answers(struct apply_submission *out, struct forms_result *r,
 	return apply_group_write(s, submit_fn, &j, e);
 }
 
-int apply_canonical(char **text, size_t *len, struct forms_result *r,
-		    struct arena *a, struct store *s,
-		    const struct apply_actor *who, int64_t draft_id,
-		    int64_t now, struct err *e)
+int apply_canonical(struct apply_canonical_result *res, struct arena *a, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id, int64_t now,
+		    struct err *e)
 {
-	*text = NULL;
-	*len = 0;
+	res->text = NULL;
+	res->len = 0;
+	res->bad_draft = 0;
 	struct apply_prep p;
-	int rc = apply_prepare(&p, r, a, s, who, &(struct apply_prep_in){ .draft_id = draft_id },
+	int rc = apply_prepare(&p, a, s, who, &(struct apply_prep_in){ .draft_id = draft_id },
 			       now, e);
+	res->check = p.check;
 	if (rc == ERR_AUTH)   /* the signature is what the caller is about to make */
 		rc = 0;
 	if (rc)
 		return rc;
-	*text = p.canonical;
-	*len = p.clen;
+	res->text = p.canonical;
+	res->len = p.clen;
 	return 0;
 }
 
@@ -847,7 +861,8 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ .for_update = 1 },
+				 e)))
 		goto fail;
 	if (strcmp(cur.status, "received") != 0 && strcmp(cur.status, "in_review") != 0 &&
 	    strcmp(cur.status, "returned") != 0) {
@@ -898,7 +913,8 @@ int apply_correct(int64_t *draft_id, struct store *s,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 1, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id,
+				 &(struct apply_sub_how){ .with_answers = 1, .for_update = 1 }, e)))
 		goto fail;
 	if (who->kind == APPLY_STAFF && cur.resident_id != 0) {
 		/* staff correct only what they entered at the counter */

@@ -91,10 +91,11 @@ static int text_ok(const char *t, int required, struct err *e)
 }
 
 int apply_transition(struct apply_event *ev, struct store *s,
-		     const struct apply_actor *who, int64_t id,
-		     const char *expect_from, const char *to,
-		     const char *note, int64_t now, struct err *e)
+		     const struct apply_actor *who, const struct apply_move *in,
+		     int64_t now, struct err *e)
 {
+	int64_t id = in->id;
+	const char *expect_from = in->expect_from, *to = in->to, *note = in->note;
 	memset(ev, 0, sizeof *ev);
 	int rc = staff_only(who, e);
 	if (rc)
@@ -111,7 +112,8 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ .for_update = 1 },
+				 e)))
 		goto fail;
 	if (expect_from && *expect_from && strcmp(expect_from, cur.status) != 0) {
 		rc = err_set(e, ERR_CONFLICT, "submission %lld is %s, not %.32s", (long long)id,
@@ -127,7 +129,11 @@ int apply_transition(struct apply_event *ev, struct store *s,
 		goto fail;
 	}
 	const struct forms_def *d;
-	if ((rc = apply_load_def(&d, NULL, a, s, who->tenant, cur.procedure, cur.version, e)))
+	if ((rc = apply_load_def(&d, NULL, a, s,
+				 &(struct apply_def_ref){ .tenant = who->tenant,
+							  .procedure = cur.procedure,
+							  .version = cur.version },
+				 e)))
 		goto fail;
 	int listed = d->nstates == 0;        /* none named: every state */
 	for (int i = 0; i < d->nstates; i++)
@@ -223,7 +229,8 @@ int apply_assign(struct store *s, const struct apply_actor *who, int64_t id,
 	if ((rc = apply_tx_begin(&own, s, e)))
 		goto out;
 	struct apply_submission cur;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 1, e)))
+	if ((rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ .for_update = 1 },
+				 e)))
 		goto fail;
 	if (staff_id > 0 && (rc = assignee_sees(s, who->tenant, staff_id, cur.department, e)))
 		goto fail;
@@ -258,7 +265,7 @@ int apply_comment(struct store *s, const struct apply_actor *who, int64_t id,
 		return err_set(e, ERR_NOMEM, "apply: no memory");
 	struct apply_submission cur;
 	int own = 0;
-	if ((rc = apply_sub_load(&cur, a, s, who, id, 0, 0, e)) == 0 &&
+	if ((rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ 0 }, e)) == 0 &&
 	    (rc = apply_tx_begin(&own, s, e)) == 0) {
 		rc = apply_event_add(s, who,
 				     &(struct apply_event_new){ .submission_id = id, .kind = "comment",
@@ -277,7 +284,7 @@ int apply_history(struct apply_history_item **out, int *n, struct arena *a,
 	*out = NULL;
 	*n = 0;
 	struct apply_submission cur;
-	int rc = apply_sub_load(&cur, a, s, who, id, 0, 0, e);
+	int rc = apply_sub_load(&cur, a, s, who, id, &(struct apply_sub_how){ 0 }, e);
 	if (rc)
 		return rc;
 	struct store_val v[] = { sv_int(id), sv_int(who->kind == APPLY_RESIDENT ? 1 : 0) };

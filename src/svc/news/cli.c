@@ -150,8 +150,11 @@ int cli_news(int argc, char **argv)
 				 "no municipality has that code");
 	}
 	if (rc == 0 && strcmp(cmd, "list") == 0) {
-		rc = news_list(st, tenant, opts_get(o, n, "all") ? NEWS_ALL : NEWS_PUBLIC, app_now(),
-			       NEWS_PAGE_MAX, 0, print_item, NULL, &e);
+		rc = news_list(st, tenant,
+			       &(struct news_query){ .filter = opts_get(o, n, "all") ? NEWS_ALL
+								: NEWS_PUBLIC,
+						     .limit = NEWS_PAGE_MAX },
+			       app_now(), print_item, NULL, &e);
 		rc = rc < 0 ? rc : 0;
 	} else if (rc == 0) {
 		rc = store_begin(st, &e);

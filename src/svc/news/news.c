@@ -199,11 +199,12 @@ int news_set_state(struct store *s, const char *tenant, int64_t id,
 	return n ? 0 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
 }
 
-int news_list(struct store *s, const char *tenant, enum news_filter filter,
-	      int64_t now, int limit, int offset,
-	      void (*fn)(const struct news_item *it, void *arg), void *arg,
+int news_list(struct store *s, const char *tenant, const struct news_query *q,
+	      int64_t now, void (*fn)(const struct news_item *it, void *arg), void *arg,
 	      struct err *e)
 {
+	enum news_filter filter = q->filter;
+	int limit = q->limit, offset = q->offset;
 	if (limit < 0 || limit > NEWS_PAGE_MAX || offset < 0)
 		return err_set(e, ERR_INVALID, "news: limit 0..%d, offset >= 0", NEWS_PAGE_MAX);
 	/* public: $1 tenant, $2 now; all: $1 tenant (then limit, offset) */

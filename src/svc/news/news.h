@@ -82,13 +82,18 @@ int news_get(struct news_item *out, struct arena *a, struct store *s,
 int news_set_state(struct store *s, const char *tenant, int64_t id,
 		   enum news_state state, int64_t now, struct err *e);
 
-/* news_list -- the notices of tenant that filter selects, important ones
- * first then the newest publish_at, skipping offset and at most limit
- * (<= NEWS_PAGE_MAX); fn sees each (its texts live until fn returns).
- * Returns how many there are in all (for paging), or a negative ERR_*. */
-int news_list(struct store *s, const char *tenant, enum news_filter filter,
-	      int64_t now, int limit, int offset,
-	      void (*fn)(const struct news_item *it, void *arg), void *arg,
+/* Which page of which notices news_list returns. */
+struct news_query {
+	enum news_filter filter;    /* NEWS_PUBLIC (at now) or NEWS_ALL    */
+	int limit;                  /* 0..NEWS_PAGE_MAX (ERR_INVALID)      */
+	int offset;                 /* notices skipped, >= 0 (ERR_INVALID) */
+};
+/* news_list -- the notices of tenant that q->filter selects, important
+ * ones first then the newest publish_at, skipping q->offset and at most
+ * q->limit; fn sees each (its texts live until fn returns).  Returns how
+ * many there are in all (for paging), or a negative ERR_*. */
+int news_list(struct store *s, const char *tenant, const struct news_query *q,
+	      int64_t now, void (*fn)(const struct news_item *it, void *arg), void *arg,
 	      struct err *e);
 
 /* news_archive_due -- published notices whose until_at has passed become

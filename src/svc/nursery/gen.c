@@ -350,8 +350,11 @@ int nursery_gen_run(struct nursery_instance **out,
 		else if (z < 0.07)
 			adj[na++] = "unlicensed_1y";
 		int score, rrank;
-		if ((rc = nursery_rules_score(&score, &rrank, rules, g, ng, adj,
-					      na, e))) {
+		if ((rc = nursery_rules_score(&score, &rrank, rules,
+					      &(struct nursery_household){
+						      .guardians = g, .nguardians = ng,
+						      .adjust = adj, .nadjust = na },
+					      e))) {
 			free(st);
 			goto fail;
 		}

@@ -183,6 +183,15 @@ int nursery_rules_load(struct nursery_rules **out, const char *path,
 void nursery_rules_free(struct nursery_rules *r);
 const char *nursery_rules_name(const struct nursery_rules *r);
 
+/* A household to score (nursery_rules_score); read during the call only. */
+struct nursery_household {
+	const struct nursery_guardian *guardians;
+	int nguardians;    /* 1 or 2 (ERR_INVALID); with 1, the other
+			      counts as reason "absent"              */
+	const char *const *adjust; /* adjustment codes of the table, each
+			      adding its points; NULL when nadjust is 0 */
+	int nadjust;
+};
 /* nursery_rules_score -- household score: the guardians' base indices
  * combined as the table says (sum, or min x count), plus the points of
  * each named adjustment.  *reason_rank gets the tie-break rank of the
@@ -190,9 +199,7 @@ const char *nursery_rules_name(const struct nursery_rules *r);
  * adjustment codes are ERR_NOTFOUND. */
 int nursery_rules_score(int *score, int *reason_rank,
 			const struct nursery_rules *r,
-			const struct nursery_guardian *g, int ng,
-			const char *const *adjust, int nadjust,
-			struct err *e);
+			const struct nursery_household *hh, struct err *e);
 
 /* nursery_rules_adjust_count / _adjust_name -- the adjustment codes. */
 int nursery_rules_adjust_count(const struct nursery_rules *r);

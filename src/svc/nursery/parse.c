@@ -287,7 +287,10 @@ static int parse_household(struct nursery_instance *in,
 	int score, rank;
 	struct err e2;
 	err_clear(&e2);
-	if (nursery_rules_score(&score, &rank, rules, g, ng, adj, na, &e2))
+	if (nursery_rules_score(&score, &rank, rules,
+				&(struct nursery_household){ .guardians = g, .nguardians = ng,
+							     .adjust = adj, .nadjust = na },
+				&e2))
 		return err_set_line(e, ERR_INVALID, ln, "%s", e2.detail);
 	int f = nursery_index_find(in, 2, fl->f[1], fl->len[1]);
 	int c = f < 0 ? nursery_index_find(in, 1, fl->f[1], fl->len[1]) : -1;

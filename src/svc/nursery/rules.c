@@ -201,10 +201,12 @@ static int guardian_points(const struct nursery_rules *r,
 
 int nursery_rules_score(int *score, int *reason_rank,
 			const struct nursery_rules *r,
-			const struct nursery_guardian *g, int ng,
-			const char *const *adjust, int nadjust,
-			struct err *e)
+			const struct nursery_household *hh, struct err *e)
 {
+	const struct nursery_guardian *g = hh->guardians;
+	int ng = hh->nguardians;
+	const char *const *adjust = hh->adjust;
+	int nadjust = hh->nadjust;
 	int pts[2], rk[2];
 	struct nursery_guardian absent = { .reason = "absent" };
 	if (ng < 1 || ng > 2)

@@ -145,12 +145,12 @@ int opendata_group_put(char *id_out, struct store *s, const char *tenant,
 	return put_org(id_out, s, tenant, 0, g, now, e);
 }
 
-int opendata_change_add(struct store *s, const char *tenant, const char *dataset_id,
-			const char *dataset_name, const char *activity,
-			const char *summary, int64_t now, struct err *e)
+int opendata_change_add(struct store *s, const char *tenant,
+			const struct opendata_change *ch, int64_t now, struct err *e)
 {
-	struct store_val p[] = { sv_text(tenant), sv_int(now), sv_text(dataset_id),
-				 sv_text(dataset_name), sv_text(activity), sv_text(summary) };
+	struct store_val p[] = { sv_text(tenant), sv_int(now), sv_text(ch->dataset_id),
+				 sv_text(ch->dataset_name), sv_text(ch->activity),
+				 sv_text(ch->summary) };
 	int rc = store_exec(s, "INSERT INTO opendata_changes (tenant, at, dataset_id, dataset_name, activity, summary)"
 			       " VALUES ($1,$2,$3,$4,$5,$6)", p, SV_N(p), e);
 	return rc < 0 ? rc : 0;
@@ -252,8 +252,12 @@ int opendata_dataset_put(char *id_out, int *created, struct store *s,
 	}
 	if ((rc = opendata_search_reindex(s, tenant, id, e)))
 		return rc;
-	rc = opendata_change_add(s, tenant, id, d->name, isnew ? "new package" : "changed package",
-				 d->title, now, e);
+	rc = opendata_change_add(s, tenant,
+				 &(struct opendata_change){ .dataset_id = id, .dataset_name = d->name,
+							    .activity = isnew ? "new package"
+									      : "changed package",
+							    .summary = d->title },
+				 now, e);
 	if (rc)
 		return rc;
 	if (id_out)
@@ -263,13 +267,13 @@ int opendata_dataset_put(char *id_out, int *created, struct store *s,
 	return 0;
 }
 
-int opendata_resource_put(char *id_out, int *version, int *changed,
-			  struct store *s, const char *tenant, const char *dataset_id,
+int opendata_resource_put(struct opendata_resource_out *out, struct store *s,
+			  const char *tenant, const char *dataset_id,
 			  const struct opendata_resource_in *in, int64_t now,
 			  struct err *e)
 {
-	if (changed)
-		*changed = 0;
+	if (out)
+		out->changed = 0;
 	if (!in->name || !*in->name || strlen(in->name) > OPENDATA_TITLE_MAX || !in->format ||
 	    !in->mimetype || !text_ok(in->description, OPENDATA_TEXT_MAX))
 		return err_set(e, ERR_INVALID, "resource name, format or type not valid");
@@ -343,16 +347,21 @@ int opendata_resource_put(char *id_out, int *version, int *changed,
 			return rc;
 		char sum[OPENDATA_TITLE_MAX + 64];
 		snprintf(sum, sizeof sum, "%s: 版 %d / version %d", in->name, latest, latest);
-		rc = opendata_change_add(s, tenant, dataset_id, dsname, "changed package", sum, now, e);
+		rc = opendata_change_add(s, tenant,
+					 &(struct opendata_change){ .dataset_id = dataset_id,
+								    .dataset_name = dsname,
+								    .activity = "changed package",
+								    .summary = sum },
+					 now, e);
 		free(dsname);
 		if (rc)
 			return rc;
-		if (changed)
-			*changed = 1;
+		if (out)
+			out->changed = 1;
 	}
-	if (version)
-		*version = latest;
-	if (id_out)
-		memcpy(id_out, id, sizeof id);
+	if (out) {
+		out->version = latest;
+		memcpy(out->id, id, sizeof id);
+	}
 	return 0;
 }

@@ -242,9 +242,11 @@ int opendata_resource(json_t **out, const struct opendata_ctx *c, const char *id
 }
 
 int opendata_orgs_list(json_t **out, const struct opendata_ctx *c, int is_org,
-		       int all_fields, const char *sort, long limit, long offset,
-		       struct err *e)
+		       const struct opendata_orgs_query *q, struct err *e)
 {
+	int all_fields = q->all_fields;
+	const char *sort = q->sort;
+	long limit = q->limit, offset = q->offset;
 	*out = NULL;
 	const char *ord = "o.title ASC";
 	if (sort && *sort) {

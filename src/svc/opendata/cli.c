@@ -280,7 +280,6 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 			cli_error(e, "ファイルを読めませんでした", "could not read the file");
 		return 1;
 	}
-	int changed = 0;
 	if (have_rep) {
 		/* the CSV with its report and, when it has points, the GeoJSON
 		 * and JSON derived from it (shared with the staff upload) */
@@ -296,10 +295,11 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 	} else {
 		struct opendata_resource_in in = { .name = base, .format = fmt, .mimetype = mime,
 						   .data = data, .len = len };
-		rc = opendata_resource_put(NULL, NULL, &changed, im->s, im->tenant, dsid, &in, im->now, e);
+		struct opendata_resource_out put = { .changed = 0 };
+		rc = opendata_resource_put(&put, im->s, im->tenant, dsid, &in, im->now, e);
 		if (rc == 0) {
 			im->resources++;
-			im->versions += changed;
+			im->versions += put.changed;
 		}
 	}
 	free(data);

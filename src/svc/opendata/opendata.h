@@ -253,12 +253,19 @@ int opendata_group_put(char *id_out, struct store *s, const char *tenant,
 int opendata_dataset_put(char *id_out, int *created, struct store *s,
 			 const char *tenant, const struct opendata_dataset *d,
 			 int64_t now, struct err *e);
-/* opendata_resource_put -- *version = the version now latest; *changed = 1
- * when a new version was stored (0: the bytes were already the latest).
- * ERR_LIMIT when len > OPENDATA_BLOB_MAX. */
-int opendata_resource_put(char *id_out, int *version, int *changed,
-			  struct store *s, const char *tenant,
-			  const char *dataset_id,
+/* What opendata_resource_put stored. */
+struct opendata_resource_out {
+	char id[OPENDATA_ID_LEN + 1];    /* the resource's id              */
+	int version;                     /* the version now latest         */
+	int changed;                     /* 1: a new version was stored (0:
+					    the bytes were already the
+					    latest, or an error)           */
+};
+/* opendata_resource_put -- in as the resource in->name of the dataset;
+ * *out (may be NULL) is filled on success, out->changed is 0 on failure.
+ * ERR_LIMIT when in->len > OPENDATA_BLOB_MAX. */
+int opendata_resource_put(struct opendata_resource_out *out, struct store *s,
+			  const char *tenant, const char *dataset_id,
 			  const struct opendata_resource_in *in, int64_t now,
 			  struct err *e);
 /* ---- publishing a CSV (publish.c), shared by the import and the staff
@@ -296,11 +303,18 @@ int opendata_csv_publish(struct opendata_published *out, struct store *s,
  * format, the first maxp problems); malloc'd, NULL when out of memory */
 char *opendata_report_json(const struct opendata_report *r, int maxp);
 
-/* opendata_change_add -- one line of the change history */
+/* One line of the change history (opendata_change_add); the strings are
+ * copied into the row. */
+struct opendata_change {
+	const char *dataset_id;
+	const char *dataset_name;        /* as it is now (the history keeps
+					    it when the dataset is renamed) */
+	const char *activity;            /* "new package", "changed package" */
+	const char *summary;             /* what changed, for people        */
+};
+/* opendata_change_add -- one line of the change history of tenant, at now */
 int opendata_change_add(struct store *s, const char *tenant,
-			const char *dataset_id, const char *dataset_name,
-			const char *activity, const char *summary, int64_t now,
-			struct err *e);
+			const struct opendata_change *ch, int64_t now, struct err *e);
 
 /* opendata_name_valid -- a CKAN name: [a-z0-9_-], 2..100 bytes */
 int opendata_name_valid(const char *s);
@@ -332,15 +346,22 @@ int opendata_package_text(char **out, const struct opendata_ctx *c,
 			  const char *id_or_name, struct err *e);
 int opendata_resource(struct json_t **out, const struct opendata_ctx *c,
 		      const char *id, struct err *e);
-/* organisations (is_org = 1) or groups (0): list names or dicts
- * (all_fields: organization_show's dict with package_count), ordered by
- * sort ("title" when NULL or "": title then name; "name [asc|desc]",
- * "title [asc|desc]", "package_count [asc|desc]"), at most limit from
- * offset; limit < 0: every one (offset must then be 0).  ERR_INVALID for
- * another sort, or an offset with limit < 0. */
+/* opendata_orgs_list -- organisations (is_org = 1) or groups (0): list
+ * names or dicts (q->all_fields: organization_show's dict with
+ * package_count), ordered by q->sort ("title" when NULL or "": title then
+ * name; "name [asc|desc]", "title [asc|desc]", "package_count
+ * [asc|desc]"), at most q->limit from q->offset; limit < 0: every one
+ * (offset must then be 0).  ERR_INVALID for another sort, or an offset
+ * with limit < 0. */
+struct opendata_orgs_query {
+	int all_fields;                  /* dicts (1) or names (0)          */
+	const char *sort;                /* NULL or "": "title"; or one of
+					    the sorts above (ERR_INVALID)   */
+	long limit;                      /* < 0: every one                  */
+	long offset;                     /* 0 when limit < 0 (ERR_INVALID)  */
+};
 int opendata_orgs_list(struct json_t **out, const struct opendata_ctx *c,
-		       int is_org, int all_fields, const char *sort,
-		       long limit, long offset, struct err *e);
+		       int is_org, const struct opendata_orgs_query *q, struct err *e);
 int opendata_org_show(struct json_t **out, const struct opendata_ctx *c,
 		      int is_org, const char *id_or_name, int include_datasets,
 		      struct err *e);

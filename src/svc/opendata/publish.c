@@ -46,9 +46,12 @@ int opendata_csv_publish(struct opendata_published *out, struct store *s,
 	char *report = rep ? opendata_report_json(rep, 50) : NULL;
 	struct opendata_resource_in csv = { .name = name, .format = "CSV", .mimetype = "text/csv",
 					    .report = report, .data = in->data, .len = in->len };
-	int rc = opendata_resource_put(out->id, &out->version, &out->changed, s, tenant, dataset_id,
-				       &csv, now, e);
+	struct opendata_resource_out put = { .changed = 0 };
+	int rc = opendata_resource_put(&put, s, tenant, dataset_id, &csv, now, e);
 	free(report);
+	memcpy(out->id, put.id, sizeof out->id);
+	out->version = put.version;
+	out->changed = put.changed;
 	if (rc || !rep || rep->geo_rows <= 0 || !rep->derived_ok)
 		return rc;
 	char stem[512], gj[600], jn[600];
@@ -64,13 +67,12 @@ int opendata_csv_publish(struct opendata_published *out, struct store *s,
 	struct opendata_resource_in jj = { .name = jn, .format = "JSON", .mimetype = "application/json",
 					   .derived_from = name, .data = rep->json.data, .len = rep->json.len,
 					   .description = "CSV から自動生成 / derived from the CSV" };
-	int changed = 0;
-	if ((rc = opendata_resource_put(NULL, NULL, &changed, s, tenant, dataset_id, &g, now, e)))
+	if ((rc = opendata_resource_put(&put, s, tenant, dataset_id, &g, now, e)))
 		return rc;
-	out->derived_changed += changed;
-	if ((rc = opendata_resource_put(NULL, NULL, &changed, s, tenant, dataset_id, &jj, now, e)))
+	out->derived_changed += put.changed;
+	if ((rc = opendata_resource_put(&put, s, tenant, dataset_id, &jj, now, e)))
 		return rc;
-	out->derived_changed += changed;
+	out->derived_changed += put.changed;
 	out->derived = 2;
 	return 0;
 }

@@ -195,11 +195,16 @@ static json_t *upload(const struct apply_actor *who, const char *field_proc,
 	const struct forms_def *d = NULL;
 	struct err e;
 	json_t *meta = NULL;
-	if (apply_load_def(&d, NULL, a, S, T1, field_proc, 0, &e) == 0) {
+	if (apply_load_def(&d, NULL, a, S,
+			   &(struct apply_def_ref){ .tenant = T1, .procedure = field_proc },
+			   &e) == 0) {
 		char pdf[256];
 		int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% test %s\n1 0 obj <<>> endobj\n%%%%EOF\n", salt);
-		if (apply_file_put(&meta, S, who, forms_def_field(d, field), "証明書.pdf", pdf,
-				   (size_t)n, NOW, &e))
+		if (apply_file_put(&meta, S, who,
+				   &(struct apply_file_in){ .field = forms_def_field(d, field),
+							    .name = "証明書.pdf", .data = pdf,
+							    .n = (size_t)n },
+				   NOW, &e))
 			printf("# upload: %s\n", e.detail);
 	}
 	arena_free(a);
@@ -236,29 +241,32 @@ static int64_t submit_inu(const struct apply_actor *who, const char *kana, const
 	int64_t did = 0;
 	json_t *cert = upload(who, "inu-touroku", "rabies_cert", dog);
 	json_t *ans = inu_answers(kana, birth, dog, cert);
-	int rc = apply_draft_create(&did, S, who, "inu-touroku", ans, NULL, 0, now, &e);
+	int rc = apply_draft_create(&did, S, who,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    now, &e);
 	json_decref(ans);
 	if (rc) {
 		printf("# draft: %s\n", e.detail);
 		return 0;
 	}
 	struct arena *a = arena_new(0);
-	struct forms_result r;
-	struct apply_submission sub;
-	rc = apply_submit(&sub, &r, a, S, who, did, NULL, now, &e);
+	struct apply_submit_result res;
+	rc = apply_submit(&res, a, S, who, &(struct apply_draft_submit){ .draft_id = did }, now,
+			  &e);
 	if (rc) {
-		printf("# submit: %d %s (%d errors%s%s)\n", rc, e.detail, r.nerrors,
-		       r.nerrors ? ": " : "", r.nerrors ? r.errors[0].path : "");
+		printf("# submit: %d %s (%d errors%s%s)\n", rc, e.detail, res.check.nerrors,
+		       res.check.nerrors ? ": " : "", res.check.nerrors ? res.check.errors[0].path : "");
 		arena_free(a);
 		return 0;
 	}
 	if (out) {
-		*out = sub;
+		*out = res.sub;
 		out->answers = NULL;
 		out->sources = NULL;
 	}
 	arena_free(a);
-	return sub.id;
+	return res.sub.id;
 }
 
 static int64_t count(const char *sql)
@@ -311,13 +319,20 @@ static void test_draft(void)
 	int64_t id = 0;
 	json_t *pre = json_pack("{s:s}", "dog_name", "ポチ");
 	json_t *src = json_pack("{s:s}", "dog_name", "previous_submission");
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", pre, src, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = pre, .sources = src },
+				    NOW, &e), 0);
 	T_CHECK(id > 0);
 	json_decref(pre);
 	json_decref(src);
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "no-such-procedure", NULL, NULL, 0, NOW, &e),
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "no-such-procedure" },
+				    NOW, &e),
 		 ERR_NOTFOUND);
-	T_EQ_INT(apply_draft_create(&id, S, &a1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&id, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" }, NOW,
+				    &e), 0);
 	int64_t second = id;
 	struct arena *a = arena_new(0);
 	struct apply_draft d;
@@ -363,9 +378,13 @@ static void test_draft(void)
 	struct apply_actor c1 = resident(103);
 	int rc = 0, k;
 	for (k = 0; k < APPLY_MAX_DRAFTS && rc == 0; k++)
-		rc = apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e);
+		rc = apply_draft_create(&id, S, &c1,
+					&(struct apply_draft_start){ .procedure = "gairotou-koshou" },
+					NOW, &e);
 	T_EQ_INT(rc, 0);
-	T_EQ_INT(apply_draft_create(&id, S, &c1, "gairotou-koshou", NULL, NULL, 0, NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_draft_create(&id, S, &c1,
+				    &(struct apply_draft_start){ .procedure = "gairotou-koshou" },
+				    NOW, &e), ERR_LIMIT);
 	arena_free(a);
 }
 
@@ -375,14 +394,17 @@ static void test_submit_invalid(void)
 	struct err e;
 	int64_t did = 0;
 	json_t *ans = json_pack("{s:s}", "dog_name", "ポチ");
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
-	struct forms_result r;
-	struct apply_submission sub;
+	struct apply_submit_result res;
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
-	T_CHECK(r.nerrors > 0);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_INVALID);
+	T_CHECK(res.check.nerrors > 0);
 	/* no value in the detail, nothing written, the draft kept */
 	T_CHECK(strstr(e.detail, "ポチ") == NULL);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
@@ -395,11 +417,12 @@ static void test_submit_invalid(void)
 	ans = inu_answers("クミン", "1985-04-01", "タロ", fake);
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
 	json_decref(ans);
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
-	T_EQ_INT(r.nerrors, 1);
-	if (r.nerrors == 1) {
-		T_EQ_STR(r.errors[0].path, "rabies_cert");
-		T_EQ_STR(r.errors[0].code, "file_missing");
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_INVALID);
+	T_EQ_INT(res.check.nerrors, 1);
+	if (res.check.nerrors == 1) {
+		T_EQ_STR(res.check.errors[0].path, "rabies_cert");
+		T_EQ_STR(res.check.errors[0].code, "file_missing");
 	}
 	/* another resident's upload is not theirs either */
 	struct apply_actor b1 = resident(112);
@@ -408,8 +431,9 @@ static void test_submit_invalid(void)
 	ans = inu_answers("クミン", "1985-04-01", "タロ", bcert);
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
 	json_decref(ans);
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_INVALID);
-	T_EQ_INT(r.nerrors, 1);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_INVALID);
+	T_EQ_INT(res.check.nerrors, 1);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 	arena_free(a);
 }
@@ -432,47 +456,51 @@ static void test_submit_ok(void)
 	T_EQ_INT(nf, 1);
 	json_t *ans = inu_answers("クミン", "1985-04-01", "ポチ", cert);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	/* the bytes to sign are the canonical form */
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result r;
-	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	struct apply_canonical_result cr;
+	T_EQ_INT(apply_canonical(&cr, a, S, &a1, did, NOW, &e), 0);
+	char *text = cr.text;
+	size_t len = cr.len;
 	T_CHECK(text && strncmp(text, "{\"answers\":{", 12) == 0);
 	char csha[65] = "";
 	if (text)
 		forms_sha256_hex(csha, text, len);
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), 0);
-	T_EQ_INT(r.nerrors, 0);
-	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
-	T_CHECK(strncmp(sub.receipt, "469815-2026-", 12) == 0);
-	T_EQ_STR(sub.status, "received");
-	T_EQ_INT(sub.revision, 1);
-	T_EQ_STR(sub.department, "seikatsu-eisei");
-	T_EQ_STR(sub.sha256, csha);
-	T_EQ_INT(sub.resident_id, 121);
-	T_CHECK(sub.due_at > NOW);
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), 0);
+	T_EQ_INT(res.check.nerrors, 0);
+	T_EQ_INT(apply_receipt_check(res.sub.receipt), 0);
+	T_CHECK(strncmp(res.sub.receipt, "469815-2026-", 12) == 0);
+	T_EQ_STR(res.sub.status, "received");
+	T_EQ_INT(res.sub.revision, 1);
+	T_EQ_STR(res.sub.department, "seikatsu-eisei");
+	T_EQ_STR(res.sub.sha256, csha);
+	T_EQ_INT(res.sub.resident_id, 121);
+	T_CHECK(res.sub.due_at > NOW);
 	/* the draft is gone */
 	struct apply_draft d;
 	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), ERR_NOTFOUND);
 	/* read back */
 	struct apply_submission got;
-	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
-	T_EQ_STR(got.receipt, sub.receipt);
+	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
+	T_EQ_STR(got.receipt, res.sub.receipt);
 	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "ポチ");
 	/* normalised: the phone as digits with hyphens, kana kept */
 	T_EQ_STR(json_string_value(json_object_get(json_object_get(got.answers, "applicant_name"),
 						  "family_kana")), "クミン");
 	T_EQ_STR(got.sha256, csha);
-	T_EQ_INT(apply_get_by_receipt(&got, a, S, &a1, sub.receipt, &e), 0);
-	T_EQ_INT(got.id, sub.id);
+	T_EQ_INT(apply_get_by_receipt(&got, a, S, &a1, res.sub.receipt, &e), 0);
+	T_EQ_INT(got.id, res.sub.id);
 	/* history: one "submitted" event */
 	struct apply_history_item *h;
 	int n = 0;
-	T_EQ_INT(apply_history(&h, &n, a, S, &a1, sub.id, &e), 0);
+	T_EQ_INT(apply_history(&h, &n, a, S, &a1, res.sub.id, &e), 0);
 	T_EQ_INT(n, 1);
 	if (n == 1) {
 		T_EQ_STR(h[0].kind, "submitted");
@@ -484,17 +512,18 @@ static void test_submit_ok(void)
 	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
 	T_CHECK(f.size > 0 && memcmp(f.data, "%PDF-", 5) == 0);
 	T_EQ_STR(f.type, "application/pdf");
-	struct store_val lv[] = { sv_int(sub.id) };
+	struct store_val lv[] = { sv_int(res.sub.id) };
 	int64_t links = -1;
 	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files WHERE submission_id = $1",
 			lv, 1, NULL);
 	T_EQ_INT(links, 1);
 	/* the draft cannot be submitted twice */
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_NOTFOUND);
 	/* consecutive receipts */
 	struct apply_submission s2;
 	T_CHECK(submit_inu(&a1, "クミン", "1985-04-01", "ハチ", NOW, &s2) > 0);
-	T_CHECK(strcmp(s2.receipt, sub.receipt) > 0);
+	T_CHECK(strcmp(s2.receipt, res.sub.receipt) > 0);
 	arena_free(a);
 }
 
@@ -558,7 +587,8 @@ static void test_staff_scope(void)
 	T_EQ_INT(apply_get(&got, a, S, &none, id, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_get_by_receipt(&got, a, S, &y, sub.receipt, &e), ERR_NOTFOUND);
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &y, id, NULL, "in_review", NULL, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_transition(&ev, S, &y, &(struct apply_move){ .id = id, .to = "in_review" },
+				  NOW, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_assign(S, &y, id, STAFF_ID, NOW, &e), ERR_NOTFOUND);
 	T_EQ_INT(apply_comment(S, &y, id, "見ました", NOW, &e), ERR_NOTFOUND);
 	struct apply_history_item *h;
@@ -594,7 +624,8 @@ static void test_staff_scope(void)
 	T_EQ_INT(apply_counts(&c, &n, a, S, &y, NULL, &e), 0);
 	T_EQ_INT(n, 0);
 	/* a resident is not staff */
-	T_EQ_INT(apply_transition(&ev, S, &a1, id, NULL, "in_review", NULL, NOW, &e), ERR_DENIED);
+	T_EQ_INT(apply_transition(&ev, S, &a1, &(struct apply_move){ .id = id, .to = "in_review" },
+				  NOW, &e), ERR_DENIED);
 	arena_free(a);
 }
 
@@ -613,11 +644,21 @@ static int64_t at_state(const char *st, int64_t rid)
 	int rc = 0;
 	if (strcmp(st, "in_review") == 0 || strcmp(st, "returned") == 0 ||
 	    strcmp(st, "approved") == 0 || strcmp(st, "rejected") == 0)
-		rc = apply_transition(&ev, S, &x, id, "received", st, "理由", NOW, &e);
+		rc = apply_transition(&ev, S, &x,
+				      &(struct apply_move){ .id = id, .expect_from = "received",
+							    .to = st, .note = "理由" },
+				      NOW, &e);
 	else if (strcmp(st, "completed") == 0) {
-		rc = apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e);
+		rc = apply_transition(&ev, S, &x,
+				      &(struct apply_move){ .id = id, .expect_from = "received",
+							    .to = "approved" },
+				      NOW, &e);
 		if (rc == 0)
-			rc = apply_transition(&ev, S, &x, id, "approved", "completed", NULL, NOW, &e);
+			rc = apply_transition(&ev, S, &x,
+					      &(struct apply_move){ .id = id,
+								    .expect_from = "approved",
+								    .to = "completed" },
+					      NOW, &e);
 	} else if (strcmp(st, "withdrawn") == 0)
 		rc = apply_withdraw(S, &a1, id, NOW, &e);
 	if (rc) {
@@ -650,7 +691,10 @@ static void test_transitions(void)
 				want |= strcmp(allowed[k], key) == 0;
 			struct apply_event ev;
 			struct err e;
-			int rc = apply_transition(&ev, S, &x, id, NULL, st[j], "お知らせ", NOW + 1, &e);
+			int rc = apply_transition(&ev, S, &x,
+						  &(struct apply_move){ .id = id, .to = st[j],
+									.note = "お知らせ" },
+						  NOW + 1, &e);
 			if (rc != (want ? 0 : ERR_CONFLICT))
 				T_FAIL_("%s: got %d, want %d", key, rc, want ? 0 : ERR_CONFLICT);
 			if (want && rc == 0) {
@@ -670,21 +714,38 @@ static void test_notes_and_expect(void)
 	T_REQUIRE(id > 0);
 	struct apply_event ev;
 	struct err e;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", NULL, NOW, &e), ERR_INVALID);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "", NOW, &e), ERR_INVALID);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "rejected", NULL, NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "returned" },
+				  NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned", .note = "" },
+				  NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "rejected" },
+				  NOW, &e), ERR_INVALID);
 	char big[APPLY_COMMENT_MAX + 2];
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = 0;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", big, NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned", .note = big },
+				  NOW, &e), ERR_LIMIT);
 	/* the state changed meanwhile */
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "approved", NULL, NOW, &e),
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "in_review",
+							.to = "approved" },
+				  NOW, &e),
 		 ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "approved", NULL, NOW, &e),
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "in_review" },
+				  NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "approved" },
+				  NOW, &e),
 		 ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "in_review", "returned",
-				  "写真が読めません。", NOW + 5, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "in_review",
+							.to = "returned", .note = "写真が読めません。" },
+				  NOW + 5, &e), 0);
 	struct arena *a = arena_new(0);
 	struct apply_actor a1 = resident(20001);
 	struct apply_submission got;
@@ -694,7 +755,8 @@ static void test_notes_and_expect(void)
 	arena_free(a);
 	/* an unknown state is refused */
 	int64_t id2 = at_state("received", 20002);
-	T_EQ_INT(apply_transition(&ev, S, &x, id2, NULL, "lost", NULL, NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id2, .to = "lost" }, NOW,
+				  &e), ERR_CONFLICT);
 }
 
 static void test_staff_states(void)
@@ -705,19 +767,32 @@ static void test_staff_states(void)
 	json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "中央一丁目の公園前",
 				"state", "off", "wants_reply", 0);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
-	struct forms_result r;
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), 0);
-	T_EQ_STR(sub.department, "doboku");
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), 0);
+	T_EQ_STR(res.sub.department, "doboku");
 	struct apply_actor y = staff_of(DOBOKU, 1);
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "approved", NULL, NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "returned", "x", NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "in_review", NULL, NOW, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &y, sub.id, NULL, "rejected", "重複", NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = res.sub.id, .to = "approved" }, NOW,
+				  &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = res.sub.id, .to = "returned",
+							.note = "x" },
+				  NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = res.sub.id, .to = "in_review" }, NOW,
+				  &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &y,
+				  &(struct apply_move){ .id = res.sub.id, .to = "rejected",
+							.note = "重複" },
+				  NOW, &e), 0);
 	arena_free(a);
 }
 
@@ -731,7 +806,9 @@ static void test_resubmit(void)
 	int64_t did = 0;
 	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW, &e), ERR_CONFLICT);   /* not returned */
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "returned", "犬の名前を確認してください。",
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .to = "returned",
+							.note = "犬の名前を確認してください。" },
 				  NOW + 10, &e), 0);
 	T_EQ_INT(apply_correct(&did, S, &a1, id, NOW + 20, &e), 0);
 	T_CHECK(did > 0);
@@ -747,13 +824,13 @@ static void test_resubmit(void)
 	json_object_set_new(ans, "dog_name", json_string("モモコ"));
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW + 30, &e), 0);
 	json_decref(ans);
-	struct forms_result r;
-	struct apply_submission re;
-	T_EQ_INT(apply_submit(&re, &r, a, S, &a1, did, NULL, NOW + 40, &e), 0);
-	T_EQ_INT(re.id, id);
-	T_EQ_STR(re.receipt, sub.receipt);
-	T_EQ_INT(re.revision, 2);
-	T_EQ_STR(re.status, "received");
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did },
+			      NOW + 40, &e), 0);
+	T_EQ_INT(res.sub.id, id);
+	T_EQ_STR(res.sub.receipt, sub.receipt);
+	T_EQ_INT(res.sub.revision, 2);
+	T_EQ_STR(res.sub.status, "received");
 	struct apply_submission got;
 	T_EQ_INT(apply_get(&got, a, S, &a1, id, &e), 0);
 	T_EQ_INT(got.revision, 2);
@@ -844,9 +921,11 @@ T_EQ_INT(in_list(a, &x, &f, id), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 1);
 	/* in review it is still overdue; completed it is not */
 	struct apply_event ev;
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "approved", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "approved" },
+				  NOW, &e), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 1);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, NULL, "completed", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x, &(struct apply_move){ .id = id, .to = "completed" },
+				  NOW, &e), 0);
 	T_EQ_INT(in_list(a, &x, &f, id), 0);
 	/* calendar days outside the holiday table, 0 without a target */
 	T_EQ_INT(apply_due_at(NOW, 0), 0);
@@ -1092,12 +1171,12 @@ static void test_bundle(void)
 	json_decref(ans);
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	int64_t seq_before = count("SELECT coalesce(max(n), 0) FROM apply_receipt_seq WHERE tenant = $1");
-	struct apply_submission *subs;
-	int64_t bad_draft = 0;
-	struct forms_result r;
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NULL, NOW, &e), ERR_INVALID);
-	T_EQ_INT(bad_draft, jit);
-	T_CHECK(r.nerrors > 0);
+	struct apply_bundle_result br;
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid }, NOW, &e),
+		 ERR_INVALID);
+	T_EQ_INT(br.bad_draft, jit);
+	T_CHECK(br.check.nerrors > 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 	T_EQ_INT(count("SELECT coalesce(max(n), 0) FROM apply_receipt_seq WHERE tenant = $1"),
 		 seq_before);
@@ -1105,23 +1184,26 @@ static void test_bundle(void)
 	T_EQ_INT(apply_draft_get(&d, a, S, &a1, inu, &e), 0);
 	/* complete the other one: both submitted, in the bundle's order */
 	jitensha_complete(a, &a1, jit, "東京A123");
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &a1, bid, NULL, NOW, &e), 0);
-	T_EQ_INT(n, 2);
-	if (n == 2) {
-		T_EQ_STR(subs[0].procedure, "jitensha-chushajo");
-		T_EQ_STR(subs[1].procedure, "inu-touroku");
-		T_EQ_STR(subs[0].department, "doboku");
-		T_EQ_INT(subs[0].bundle_id, bid);
-		T_EQ_INT(apply_receipt_check(subs[0].receipt), 0);
-		T_EQ_INT(apply_receipt_check(subs[1].receipt), 0);
-		T_CHECK(strcmp(subs[0].receipt, subs[1].receipt) != 0);
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid }, NOW, &e), 0);
+	T_EQ_INT(br.n, 2);
+	if (br.n == 2) {
+		T_EQ_STR(br.subs[0].procedure, "jitensha-chushajo");
+		T_EQ_STR(br.subs[1].procedure, "inu-touroku");
+		T_EQ_STR(br.subs[0].department, "doboku");
+		T_EQ_INT(br.subs[0].bundle_id, bid);
+		T_EQ_INT(apply_receipt_check(br.subs[0].receipt), 0);
+		T_EQ_INT(apply_receipt_check(br.subs[1].receipt), 0);
+		T_CHECK(strcmp(br.subs[0].receipt, br.subs[1].receipt) != 0);
 	}
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before + 2);
 	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &a1, &e), 0);
 	T_EQ_INT(n, 0);
 	/* another resident cannot submit it */
 	struct apply_actor b1 = resident(90002);
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad_draft, &r, a, S, &b1, bid, NULL, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &b1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid }, NOW, &e),
+		 ERR_NOTFOUND);
 	arena_free(a);
 }
 
@@ -1152,20 +1234,19 @@ static void test_bundle_signed(void)
 			jit = drafts[i].id;
 	}
 	T_REQUIRE(inu && jit);
-	char *text;
-	size_t len;
-	int64_t bad = 0;
-	struct forms_result r;
+	struct apply_canonical_result cr;
 	/* not ready: the draft that needs answers is named */
-	T_EQ_INT(apply_bundle_canonical(&text, &len, &bad, &r, a, S, &a1, bid, NOW, &e), ERR_INVALID);
-	T_CHECK(bad == inu || bad == jit);
+	T_EQ_INT(apply_bundle_canonical(&cr, a, S, &a1, bid, NOW, &e), ERR_INVALID);
+	T_CHECK(cr.bad_draft == inu || cr.bad_draft == jit);
 	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "bundle-signed");
 	json_t *ans = inu_answers("クミン", "1985-04-01", "ハナ", cert);
 	T_EQ_INT(apply_draft_save(S, &a1, inu, ans, 1, NOW, &e), 0);
 	json_decref(ans);
 	jitensha_complete(a, &a1, jit, "東京A124");
 
-	T_EQ_INT(apply_bundle_canonical(&text, &len, &bad, &r, a, S, &a1, bid, NOW, &e), 0);
+	T_EQ_INT(apply_bundle_canonical(&cr, a, S, &a1, bid, NOW, &e), 0);
+	char *text = cr.text;
+	size_t len = cr.len;
 	T_REQUIRE(text && len == strlen(text));
 	json_t *m = json_loads(text, 0, NULL);
 	T_REQUIRE(m != NULL);
@@ -1177,22 +1258,19 @@ static void test_bundle_signed(void)
 	/* in the bundle's order, each the SHA-256 of its own canonical form */
 	const int64_t order[2] = { jit, inu };
 	for (int i = 0; i < 2 && json_array_size(apps) == 2; i++) {
-		char *c;
-		size_t cl;
-		struct forms_result cr;
+		struct apply_canonical_result one;
 		char sha[65];
-		T_EQ_INT(apply_canonical(&c, &cl, &cr, a, S, &a1, order[i], NOW, &e), 0);
-		forms_sha256_hex(sha, c, cl);
+		T_EQ_INT(apply_canonical(&one, a, S, &a1, order[i], NOW, &e), 0);
+		forms_sha256_hex(sha, one.text, one.len);
 		T_EQ_STR(json_string_value(json_object_get(json_array_get(apps, (size_t)i), "sha256")), sha);
 	}
 	T_EQ_STR(json_string_value(json_object_get(json_array_get(apps, 0), "procedure")),
 		 "jitensha-chushajo");
 	json_decref(m);
 	/* RFC 8785: the same bytes again */
-	char *again;
-	size_t alen;
-	T_EQ_INT(apply_bundle_canonical(&again, &alen, &bad, &r, a, S, &a1, bid, NOW, &e), 0);
-	T_CHECK(alen == len && memcmp(again, text, len) == 0);
+	struct apply_canonical_result again;
+	T_EQ_INT(apply_bundle_canonical(&again, a, S, &a1, bid, NOW, &e), 0);
+	T_CHECK(again.len == len && memcmp(again.text, text, len) == 0);
 
 	static const unsigned char cms[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
 	struct apply_signature sig = { .serial = "1A2B", .subject = "CN=区民 花子",
@@ -1202,21 +1280,27 @@ static void test_bundle_signed(void)
 	/* signed over another manifest: stale, nothing written */
 	struct apply_bundle_sig bs = { .sig = &sig, .manifest_sha256 =
 		"0000000000000000000000000000000000000000000000000000000000000000" };
-	struct apply_submission *subs;
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad, &r, a, S, &a1, bid, &bs, NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(bs.stale, 1);
+	struct apply_bundle_result br;
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid,
+								       .signature = bs },
+				     NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(br.stale, 1);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 	/* over this manifest: both submitted, each with the signature and
 	 * the manifest it is over */
 	char msha[65];
 	forms_sha256_hex(msha, text, len);
 	bs.manifest_sha256 = msha;
-	T_EQ_INT(apply_bundle_submit(&subs, &n, &bad, &r, a, S, &a1, bid, &bs, NOW, &e), 0);
-	T_EQ_INT(bs.stale, 0);
-	T_EQ_INT(n, 2);
-	for (int i = 0; i < n; i++) {
-		T_EQ_STR(subs[i].sig_serial, "1A2B");
-		struct store_val v[] = { sv_text(subs[i].receipt) };
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid,
+								       .signature = bs },
+				     NOW, &e), 0);
+	T_EQ_INT(br.stale, 0);
+	T_EQ_INT(br.n, 2);
+	for (int i = 0; i < br.n; i++) {
+		T_EQ_STR(br.subs[i].sig_serial, "1A2B");
+		struct store_val v[] = { sv_text(br.subs[i].receipt) };
 		char *data = NULL;
 		T_EQ_INT(store_query_text(&data, S, "SELECT sig_data FROM apply_submissions"
 					  " WHERE receipt = $1", v, 1, &e), 0);
@@ -1232,16 +1316,25 @@ static void test_purge(void)
 	struct err e;
 	int64_t old = 0, fresh = 0;
 	int64_t long_ago = NOW - (APPLY_DRAFT_DAYS + 1) * 86400LL;
-	T_EQ_INT(apply_draft_create(&old, S, &a1, "inu-touroku", NULL, NULL, 0, long_ago, &e), 0);
-	T_EQ_INT(apply_draft_create(&fresh, S, &b1, "inu-touroku", NULL, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&old, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" },
+				    long_ago, &e), 0);
+	T_EQ_INT(apply_draft_create(&fresh, S, &b1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku" }, NOW,
+				    &e), 0);
 	/* an old upload of a1's, linked to nothing */
 	struct arena *a = arena_new(0);
 	const struct forms_def *d;
-	T_EQ_INT(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e), 0);
+	T_EQ_INT(apply_load_def(&d, NULL, a, S,
+				&(struct apply_def_ref){ .tenant = T1, .procedure = "inu-touroku" },
+				&e), 0);
 	json_t *meta = NULL;
 	const char pdf[] = "%PDF-1.4\n% purge me\n%%EOF\n";
-	T_EQ_INT(apply_file_put(&meta, S, &a1, forms_def_field(d, "rabies_cert"), "a.pdf", pdf,
-				sizeof pdf - 1, long_ago, &e), 0);
+	T_EQ_INT(apply_file_put(&meta, S, &a1,
+				&(struct apply_file_in){ .field = forms_def_field(d, "rabies_cert"),
+							 .name = "a.pdf", .data = pdf,
+							 .n = sizeof pdf - 1 },
+				long_ago, &e), 0);
 	int n = apply_drafts_purge(S, NOW, &e);
 	T_CHECK(n >= 1);
 	struct apply_draft dr;
@@ -1313,12 +1406,16 @@ static void *work(void *arg)
 		json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "駅前", "state", "flicker",
 					"wants_reply", 0);
 		int64_t did = 0;
-		int rc = apply_draft_create(&did, s, &me, "gairotou-koshou", ans, NULL, 0, NOW + i, &e);
+		int rc = apply_draft_create(&did, s, &me,
+					    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+									 .prefill = ans },
+					    NOW + i, &e);
 		json_decref(ans);
-		struct forms_result r;
-		struct apply_submission sub;
+		struct apply_submit_result res;
 		for (int tries = 0; rc == 0 && tries < 50; tries++) {
-			rc = apply_submit(&sub, &r, a, s, &me, did, NULL, NOW + i, &e);
+			rc = apply_submit(&res, a, s, &me,
+					  &(struct apply_draft_submit){ .draft_id = did }, NOW + i,
+					  &e);
 			if (rc != ERR_CONFLICT && rc != ERR_UNAVAILABLE && rc != ERR_DB)
 				break;
 			usleep(1000);   /* PostgreSQL serialisation: try again */
@@ -1327,7 +1424,7 @@ static void *work(void *arg)
 			printf("# worker %lld: %d %s\n", (long long)w->rid, rc, e.detail);
 			break;
 		}
-		snprintf(w->receipts[i], sizeof w->receipts[i], "%s", sub.receipt);
+		snprintf(w->receipts[i], sizeof w->receipts[i], "%s", res.sub.receipt);
 		w->ok++;
 	}
 	arena_free(a);
@@ -1384,9 +1481,10 @@ static void *race(void *arg)
 	struct arena *a = arena_new(0);
 	struct err e;
 	for (int i = 0; i < RACE_DRAFTS; i++) {
-		struct forms_result r;
-		struct apply_submission sub;
-		int rc = apply_submit(&sub, &r, a, s, &me, w->drafts[i], NULL, NOW, &e);
+		struct apply_submit_result res;
+		int rc = apply_submit(&res, a, s, &me,
+				      &(struct apply_draft_submit){ .draft_id = w->drafts[i] }, NOW,
+				      &e);
 		if (rc == 0)
 			w->ok++;
 		else if (rc == ERR_NOTFOUND)
@@ -1411,7 +1509,10 @@ static void test_group_commit(void)
 	for (int i = 0; i < RACE_DRAFTS; i++) {
 		json_t *ans = json_pack("{s:s,s:s,s:b}", "location", "橋の下", "state", "damaged",
 					"wants_reply", 0);
-		T_EQ_INT(apply_draft_create(&drafts[i], S, &me, "gairotou-koshou", ans, NULL, 0, NOW, &e), 0);
+		T_EQ_INT(apply_draft_create(&drafts[i], S, &me,
+					    &(struct apply_draft_start){ .procedure = "gairotou-koshou",
+									 .prefill = ans },
+					    NOW, &e), 0);
 		json_decref(ans);
 	}
 	int64_t c0, w0, c1, w1, b0, b1;
@@ -1550,52 +1651,51 @@ static void test_submit_answers(void)
 	T_REQUIRE(cert);
 	json_incref(cert);
 	json_t *ans = inu_answers("クミン", "1985-04-01", "モモ", cert);
-	struct forms_result r;
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans },
-				      NULL, NOW, &e), 0);
-	T_EQ_INT(apply_receipt_check(sub.receipt), 0);
-	T_EQ_STR(sub.status, "received");
-	T_EQ_STR(sub.department, "seikatsu-eisei");
+				      NOW, &e), 0);
+	T_EQ_INT(apply_receipt_check(res.sub.receipt), 0);
+	T_EQ_STR(res.sub.status, "received");
+	T_EQ_STR(res.sub.department, "seikatsu-eisei");
 	/* no draft was made, the file is linked, the history has its event */
 	T_EQ_INT(count("SELECT count(*) FROM apply_drafts WHERE tenant = $1"), drafts0);
-	struct store_val lv[] = { sv_int(sub.id) };
+	struct store_val lv[] = { sv_int(res.sub.id) };
 	int64_t links = -1;
 	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files WHERE submission_id = $1",
 			lv, 1, NULL);
 	T_EQ_INT(links, 1);
 	struct apply_submission got;
-	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
 	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモ");
 	/* the same validation as a draft's: a bad answer is a field error */
 	json_t *bad = inu_answers("kumin", "1985-04-01", "モモ", cert);
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = bad },
-				      NULL, NOW, &e),
+				      NOW, &e),
 		 ERR_INVALID);
-	T_CHECK(r.nerrors > 0);
+	T_CHECK(res.check.nerrors > 0);
 	json_decref(bad);
 	/* another resident cannot name a's upload */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a2,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a2,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans },
-				      NULL, NOW, &e),
+				      NOW, &e),
 		 ERR_INVALID);
-	T_CHECK(r.nerrors > 0 && strcmp(r.errors[0].code, "file_missing") == 0);
+	T_CHECK(res.check.nerrors > 0 && strcmp(res.check.errors[0].code, "file_missing") == 0);
 	/* an unknown procedure, answers that are not an object */
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "no-such-procedure",
 								  .answers = ans },
-				      NULL, NOW, &e),
+				      NOW, &e),
 		 ERR_NOTFOUND);
 	json_t *arr = json_array();
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = arr },
-				      NULL, NOW, &e),
+				      NOW, &e),
 		 ERR_INVALID);
 	json_decref(arr);
 	json_decref(ans);
@@ -1606,18 +1706,18 @@ static void test_submit_answers(void)
 	struct apply_upload up = { "rabies_cert", "証明書.pdf", pdf, (size_t)pn };
 	json_t *ans2 = inu_answers("クミン", "1985-04-01", "ソラ", NULL);
 	int64_t files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
-								  .answers = ans2,
-								  .uploads = &up, .nuploads = 1 },
-				      NULL, NOW, &e), 0);
+								  .answers = ans2, .uploads = &up,
+								  .nuploads = 1 },
+				      NOW, &e), 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0 + 1);
-	struct store_val lv2[] = { sv_int(sub.id) };
+	struct store_val lv2[] = { sv_int(res.sub.id) };
 	links = -1;
 	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files l JOIN apply_files f"
 			" ON f.id = l.file_id WHERE l.submission_id = $1", lv2, 1, NULL);
 	T_EQ_INT(links, 1);
-	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
 	const char *sha = json_string_value(json_object_get(json_object_get(got.answers, "rabies_cert"),
 							     "sha256"));
 	T_REQUIRE(sha);
@@ -1627,20 +1727,21 @@ static void test_submit_answers(void)
 	/* a refused type and a field that takes no file: errors, nothing written */
 	int64_t subs0 = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	struct apply_upload txt = { "rabies_cert", "a.txt", "plain text", 10 };
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans2,
 								  .uploads = &txt, .nuploads = 1 },
-				      NULL, NOW, &e),
+				      NOW, &e),
 		 ERR_INVALID);
-	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "type") == 0);
+	T_CHECK(res.check.nerrors == 1 && strcmp(res.check.errors[0].code, "type") == 0);
 	struct apply_upload notfile = { "dog_name", "a.pdf", pdf, (size_t)pn };
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans2,
-								  .uploads = &notfile, .nuploads = 1 },
-				      NULL, NOW, &e), ERR_INVALID);
-	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "unknown_field") == 0);
+								  .uploads = &notfile,
+								  .nuploads = 1 },
+				      NOW, &e), ERR_INVALID);
+	T_CHECK(res.check.nerrors == 1 && strcmp(res.check.errors[0].code, "unknown_field") == 0);
 	/* answers that do not validate: the attachment's bytes are not
 	 * written at all (no file beside the database, no row) */
 	char other[128];
@@ -1649,12 +1750,12 @@ static void test_submit_answers(void)
 	json_t *incomplete = json_deep_copy(ans2);
 	json_object_del(incomplete, "dog_name");
 	files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = incomplete,
 								  .uploads = &up2, .nuploads = 1 },
-				      NULL, NOW, &e), ERR_INVALID);
-	T_CHECK(r.nerrors >= 1);
+				      NOW, &e), ERR_INVALID);
+	T_CHECK(res.check.nerrors >= 1);
 	json_decref(incomplete);
 	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0);
 	char bdir[APPLY_BLOB_PATH_MAX], osha[65];
@@ -1837,7 +1938,10 @@ static void test_caller_tx(void)
 	struct apply_submission got;
 	/* a transition and the caller's own write roll back together */
 	T_EQ_INT(store_begin(S, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "in_review", NULL, NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "in_review" },
+				  NOW, &e), 0);
 	T_CHECK(store_in_tx(S));
 	T_EQ_INT(apply_assign(S, &x, id, STAFF_ID, NOW, &e), 0);
 	T_EQ_INT(apply_comment(S, &x, id, "確認中", NOW, &e), 0);
@@ -1851,7 +1955,10 @@ static void test_caller_tx(void)
 	T_EQ_INT(n, 1);
 	/* and commit together */
 	T_EQ_INT(store_begin(S, &e), 0);
-	T_EQ_INT(apply_transition(&ev, S, &x, id, "received", "returned", "不足", NOW, &e), 0);
+	T_EQ_INT(apply_transition(&ev, S, &x,
+				  &(struct apply_move){ .id = id, .expect_from = "received",
+							.to = "returned", .note = "不足" },
+				  NOW, &e), 0);
 	T_EQ_INT(store_commit(S, &e), 0);
 	/* the resident's side joins too */
 	int64_t did = 0;
@@ -1868,12 +1975,16 @@ static void test_caller_tx(void)
 	int64_t d2 = 0;
 	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "tx");
 	json_t *ans = inu_answers("ワダ", "1999-09-09", "ゴン", cert);
-	T_EQ_INT(apply_draft_create(&d2, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&d2, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
-	struct forms_result r;
+	struct apply_submit_result res;
 	T_EQ_INT(store_begin(S, &e), 0);
-	T_EQ_INT(apply_submit(&got, &r, a, S, &a1, d2, NULL, NOW, &e), 0);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = d2 }, NOW,
+			      &e), 0);
 	store_rollback(S);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 	struct apply_draft d;
@@ -1895,39 +2006,45 @@ static void test_signature_required(void)
 		"applicant_my_number", "123456789018", "kind", "exemption",
 		"period_from", "2026-04-01", "lost_job", 0);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "nenkin-menjo", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "nenkin-menjo",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
 	struct arena *a = arena_new(0);
-	struct forms_result r;
-	char *text = NULL;
-	size_t len = 0;
 	/* the bytes to sign exist before there is a signature */
-	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	struct apply_canonical_result cr;
+	T_EQ_INT(apply_canonical(&cr, a, S, &a1, did, NOW, &e), 0);
+	char *text = cr.text;
+	size_t len = cr.len;
 	T_CHECK(text && len > 0);
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, NULL, NOW, &e), ERR_AUTH);
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_AUTH);
 	T_CHECK(strstr(e.detail, "signature required") != NULL);
 	T_CHECK(strstr(e.detail, "123456789018") == NULL);
 	static const unsigned char cms[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
 	struct apply_signature sig = { .serial = "0a1b", .subject = "CN=Kumin Hanako",
 				       .issuer = "CN=Test CA", .not_after = NOW + 86400,
 				       .cms = cms, .cms_len = sizeof cms };
-	T_EQ_INT(apply_submit(&sub, &r, a, S, &a1, did, &sig, NOW, &e), 0);
-	T_EQ_STR(sub.sig_serial, "0a1b");
+	T_EQ_INT(apply_submit(&res, a, S, &a1,
+			      &(struct apply_draft_submit){ .draft_id = did, .opts.sig = &sig },
+			      NOW, &e), 0);
+	T_EQ_STR(res.sub.sig_serial, "0a1b");
 	struct apply_submission got;
-	T_EQ_INT(apply_get(&got, a, S, &a1, sub.id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
 	T_EQ_STR(got.sig_subject, "CN=Kumin Hanako");
 	char csha[65];
 	forms_sha256_hex(csha, text, len);
 	T_EQ_STR(got.sha256, csha);                 /* signed bytes = stored bytes */
-	struct store_val v[] = { sv_int(sub.id) };
+	struct store_val v[] = { sv_int(res.sub.id) };
 	int64_t n = -1;
 	store_query_int(&n, S, "SELECT length(sig_cms) FROM apply_submissions WHERE id = $1", v, 1, NULL);
 	T_EQ_INT(n, (int64_t)sizeof cms);
 	arena_free(a);
 }
 
-/* ---- apply_submit_with: the caller's write in the same transaction, and
+/* ---- apply_submit with options: the caller's write in the same transaction, and
  * the bytes that were signed ---------------------------------------------- */
 
 struct hook_arg {
@@ -1962,12 +2079,15 @@ static void test_submit_with(void)
 	json_incref(cert);          /* inu_answers takes a reference; used twice */
 	json_t *ans = inu_answers("クミン", "1985-04-01", "タロ", cert);
 	int64_t did = 0;
-	T_EQ_INT(apply_draft_create(&did, S, &a1, "inu-touroku", ans, NULL, 0, NOW, &e), 0);
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
 	json_decref(ans);
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result r;
-	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	struct apply_canonical_result cr;
+	T_EQ_INT(apply_canonical(&cr, a, S, &a1, did, NOW, &e), 0);
+	char *text = cr.text;
+	size_t len = cr.len;
 	char signed_sha[65] = "";
 	forms_sha256_hex(signed_sha, text, len);
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
@@ -1975,8 +2095,10 @@ static void test_submit_with(void)
 	/* the hook fails: nothing of the submission is written */
 	struct hook_arg h = { .fail = 1 };
 	struct apply_submit_opts o = { .in_tx = hook_write, .in_tx_arg = &h };
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o, NOW, &e), ERR_DB);
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1,
+			      &(struct apply_draft_submit){ .draft_id = did, .opts = o }, NOW,
+			      &e), ERR_DB);
 	T_EQ_INT(h.calls, 1);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 	struct apply_draft d;
@@ -1989,21 +2111,27 @@ static void test_submit_with(void)
 	struct apply_submit_opts o2 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
 					.in_tx_arg = &h };
 	h = (struct hook_arg){ 0 };
-	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o2, NOW, &e), ERR_CONFLICT);
-	T_EQ_INT(o2.stale, 1);
+	T_EQ_INT(apply_submit(&res, a, S, &a1,
+			      &(struct apply_draft_submit){ .draft_id = did, .opts = o2 }, NOW,
+			      &e), ERR_CONFLICT);
+	T_EQ_INT(res.stale, 1);
 	T_EQ_INT(h.calls, 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
 
 	/* the bytes now in the draft: written, the hook's row with it */
-	T_EQ_INT(apply_canonical(&text, &len, &r, a, S, &a1, did, NOW, &e), 0);
+	T_EQ_INT(apply_canonical(&cr, a, S, &a1, did, NOW, &e), 0);
+	text = cr.text;
+	len = cr.len;
 	forms_sha256_hex(signed_sha, text, len);
 	struct apply_submit_opts o3 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
 					.in_tx_arg = &h };
-	T_EQ_INT(apply_submit_with(&sub, &r, a, S, &a1, did, &o3, NOW, &e), 0);
-	T_EQ_INT(o3.stale, 0);
+	T_EQ_INT(apply_submit(&res, a, S, &a1,
+			      &(struct apply_draft_submit){ .draft_id = did, .opts = o3 }, NOW,
+			      &e), 0);
+	T_EQ_INT(res.stale, 0);
 	T_EQ_INT(h.calls, 1);
-	T_EQ_STR(h.receipt, sub.receipt);
-	T_EQ_STR(sub.sha256, signed_sha);
+	T_EQ_STR(h.receipt, res.sub.receipt);
+	T_EQ_STR(res.sub.sha256, signed_sha);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before + 1);
 	/* the hook's rows: only the one of the written submission (the
 	 * failed attempt's was rolled back with it) */
@@ -2012,7 +2140,7 @@ static void test_submit_with(void)
 	T_EQ_INT(n, 1);
 	char *got = NULL;
 	store_query_text(&got, S, "SELECT receipt FROM test_submit_hook", NULL, 0, NULL);
-	T_EQ_STR(got ? got : "", sub.receipt);
+	T_EQ_STR(got ? got : "", res.sub.receipt);
 	free(got);
 	store_script(S, "DROP TABLE test_submit_hook", NULL);
 	arena_free(a);
@@ -2087,7 +2215,10 @@ static void test_view(void)
 	struct arena *a = arena_new(0);
 	const struct forms_def *d = NULL;
 	struct err e;
-	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "nenkin-menjo", 0, &e) == 0);
+	T_REQUIRE(apply_load_def(&d, NULL, a, S,
+				 &(struct apply_def_ref){ .tenant = T1,
+							  .procedure = "nenkin-menjo" },
+				 &e) == 0);
 	json_t *ans = json_pack("{s:s,s:s}", "applicant_my_number", "123456789018",
 				"applicant_phone", "03-1234-5678");
 	T_REQUIRE(apply_json_keep(a, ans));
@@ -2146,7 +2277,9 @@ static void test_upload_limits(void)
 	struct arena *a = arena_new(0);
 	const struct forms_def *d = NULL;
 	struct err e;
-	T_REQUIRE(apply_load_def(&d, NULL, a, S, T1, "inu-touroku", 0, &e) == 0);
+	T_REQUIRE(apply_load_def(&d, NULL, a, S,
+				 &(struct apply_def_ref){ .tenant = T1, .procedure = "inu-touroku" },
+				 &e) == 0);
 	const struct forms_field *f = forms_def_field(d, "rabies_cert");
 	T_REQUIRE(f);
 	char pdf[3][128];
@@ -2159,12 +2292,21 @@ static void test_upload_limits(void)
 	struct apply_limits q = { .quota_bytes = len[0] + len[1] - 1 };
 	struct apply_actor qa = resident(90201);
 	qa.limits = &q;
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "a.pdf",
+							 .data = pdf[0], .n = (size_t)len[0] },
+				NOW, &e), 0);
 	json_decref(m);
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "a.pdf", pdf[0], (size_t)len[0], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "a.pdf",
+							 .data = pdf[0], .n = (size_t)len[0] },
+				NOW, &e), 0);
 	json_decref(m);
 	m = NULL;
-	T_EQ_INT(apply_file_put(&m, S, &qa, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), ERR_LIMIT);
+	T_EQ_INT(apply_file_put(&m, S, &qa,
+				&(struct apply_file_in){ .field = f, .name = "b.pdf",
+							 .data = pdf[1], .n = (size_t)len[1] },
+				NOW, &e), ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
 	T_CHECK(m == NULL);
 	T_EQ_INT(files_of(90201), 1);
@@ -2172,13 +2314,12 @@ static void test_upload_limits(void)
 	json_t *ans = inu_answers("クミン", "1985-04-01", "リミ", NULL);
 	struct apply_upload up = { .field = "rabies_cert", .name = "b.pdf", .data = pdf[1],
 				   .n = (size_t)len[1] };
-	struct forms_result r;
-	struct apply_submission sub;
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &qa,
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit_answers(&res, a, S, &qa,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
-								  .answers = ans,
-								  .uploads = &up, .nuploads = 1 },
-				      NULL, NOW, &e),
+								  .answers = ans, .uploads = &up,
+								  .nuploads = 1 },
+				      NOW, &e),
 		 ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_QUOTA);
 	T_EQ_INT(files_of(90201), 1);
@@ -2187,32 +2328,45 @@ static void test_upload_limits(void)
 	two[1].data = pdf[2];
 	two[1].n = (size_t)len[2];
 	struct apply_actor un = resident(90203);
-	T_EQ_INT(apply_submit_answers(&sub, &r, a, S, &un,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &un,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
-								  .answers = ans,
-								  .uploads = two, .nuploads = 2 },
-				      NULL, NOW, &e),
+								  .answers = ans, .uploads = two,
+								  .nuploads = 2 },
+				      NOW, &e),
 		 ERR_INVALID);
-	T_CHECK(r.nerrors == 1 && strcmp(r.errors[0].code, "duplicate") == 0);
+	T_CHECK(res.check.nerrors == 1 && strcmp(res.check.errors[0].code, "duplicate") == 0);
 	T_EQ_INT(files_of(90203), 0);
 	json_decref(ans);
 	/* without limits (the CLI, jobs) the same upload is stored */
 	struct apply_actor free_a = resident(90201);
-	T_EQ_INT(apply_file_put(&m, S, &free_a, f, "b.pdf", pdf[1], (size_t)len[1], NOW, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &free_a,
+				&(struct apply_file_in){ .field = f, .name = "b.pdf",
+							 .data = pdf[1], .n = (size_t)len[1] },
+				NOW, &e), 0);
 	json_decref(m);
 	/* the rate: two new attachments a minute, the third waits */
 	struct apply_limits rl = { .uploads_per_min = 2 };
 	struct apply_actor ra = resident(90202);
 	ra.limits = &rl;
 	for (int i = 0; i < 2; i++) {
-		T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[i], (size_t)len[i], NOW, &e), 0);
+		T_EQ_INT(apply_file_put(&m, S, &ra,
+					&(struct apply_file_in){ .field = f, .name = "res.check.pdf",
+								 .data = pdf[i],
+								 .n = (size_t)len[i] },
+					NOW, &e), 0);
 		json_decref(m);
 	}
 	m = NULL;
-	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 10, &e), ERR_LIMIT);
+	T_EQ_INT(apply_file_put(&m, S, &ra,
+				&(struct apply_file_in){ .field = f, .name = "res.check.pdf",
+							 .data = pdf[2], .n = (size_t)len[2] },
+				NOW + 10, &e), ERR_LIMIT);
 	T_EQ_INT(apply_limit_hit(&e), APPLY_LIMIT_RATE);
 	T_EQ_INT(files_of(90202), 2);
-	T_EQ_INT(apply_file_put(&m, S, &ra, f, "r.pdf", pdf[2], (size_t)len[2], NOW + 61, &e), 0);
+	T_EQ_INT(apply_file_put(&m, S, &ra,
+				&(struct apply_file_in){ .field = f, .name = "res.check.pdf",
+							 .data = pdf[2], .n = (size_t)len[2] },
+				NOW + 61, &e), 0);
 	json_decref(m);
 	T_EQ_INT(files_of(90202), 3);
 	/* another error is no limit */
@@ -2239,20 +2393,29 @@ static const char WAIVER_DEF[] =
 static int once_submit(int how, const struct apply_actor *who, const json_t *answers,
 		       struct forms_result *r, struct arena *a, struct err *e)
 {
-	struct apply_submission sub;
 	int64_t id = 0;
 	int rc;
 	switch (how) {
-	case 0:   /* a draft */
-		if ((rc = apply_draft_create(&id, S, who, "once-only", answers, NULL, 0, NOW, e)))
+	case 0: { /* a draft */
+		if ((rc = apply_draft_create(&id, S, who,
+					     &(struct apply_draft_start){ .procedure = "once-only",
+									  .prefill = answers },
+					     NOW, e)))
 			return rc;
-		return apply_submit(&sub, r, a, S, who, id, NULL, NOW, e);
+		struct apply_submit_result res;
+		rc = apply_submit(&res, a, S, who, &(struct apply_draft_submit){ .draft_id = id },
+				  NOW, e);
+		*r = res.check;
+		return rc;
+	}
 	case 1: { /* one request */
 		json_t *c = json_deep_copy(answers);
-		rc = apply_submit_answers(&sub, r, a, S, who,
+		struct apply_submit_result res;
+		rc = apply_submit_answers(&res, a, S, who,
 					  &(struct apply_answers_in){ .procedure = "once-only",
 								      .answers = c },
-					  NULL, NOW, e);
+					  NOW, e);
+		*r = res.check;
 		json_decref(c);
 		return rc;
 	}
@@ -2262,10 +2425,11 @@ static int once_submit(int how, const struct apply_actor *who, const json_t *ans
 					       .nprocedures = 1, .shared = answers };
 		if ((rc = apply_bundle_create(&id, S, who, &bn, NOW, e)))
 			return rc;
-		struct apply_submission *subs;
-		int n = 0;
-		int64_t bad = 0;
-		return apply_bundle_submit(&subs, &n, &bad, r, a, S, who, id, NULL, NOW, e);
+		struct apply_bundle_result res;
+		rc = apply_bundle_submit(&res, a, S, who,
+					 &(struct apply_bundle_submit_in){ .bundle_id = id }, NOW, e);
+		*r = res.check;
+		return rc;
 	}
 	}
 }

@@ -484,7 +484,9 @@ static int list_all(struct seen *out, const char *tenant, enum news_filter f, in
 	int total = -1;
 	for (int off = 0;; off += page) {
 		int before = out->n;
-		int t = news_list(s, tenant, f, now, page, off, collect, out, &e);
+		int t = news_list(s, tenant,
+				  &(struct news_query){ .filter = f, .limit = page, .offset = off },
+				  now, collect, out, &e);
 		if (t < 0)
 			return t;
 		if (total >= 0 && t != total)
@@ -548,7 +550,8 @@ static void test_list_order_and_paging(void)
 	}
 	/* the numbers of a listed notice are the stored ones */
 	struct seen got = { 0 };
-	T_EQ_INT(news_list(s, T1, NEWS_ALL, NOW, 1, 0, collect, &got, &e), N);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_ALL, .limit = 1 },
+			   NOW, collect, &got, &e), N);
 	T_EQ_INT(got.n, 1);
 	T_EQ_INT(got.it[0].important, want[0].important);
 	T_EQ_INT(got.it[0].publish_at, want[0].publish_at);
@@ -557,20 +560,26 @@ static void test_list_order_and_paging(void)
 
 	/* an offset past the end: no notice, the total still said */
 	got = (struct seen){ 0 };
-	T_EQ_INT(news_list(s, T1, NEWS_PUBLIC, NOW, 10, N, collect, &got, &e), N);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_PUBLIC, .limit = 10, .offset = N },
+			   NOW, collect, &got, &e), N);
 	T_EQ_INT(got.n, 0);
 	got = (struct seen){ 0 };
-	T_EQ_INT(news_list(s, T1, NEWS_PUBLIC, NOW, 10, N - 2, collect, &got, &e), N);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_PUBLIC, .limit = 10, .offset = N - 2 },
+			   NOW, collect, &got, &e), N);
 	T_EQ_INT(got.n, 2);
 	T_CHECK(got.n == 2 && got.id[0] == want[N - 2].id && got.id[1] == want[N - 1].id);
 	/* limit 0: the count alone */
 	got = (struct seen){ 0 };
-	T_EQ_INT(news_list(s, T1, NEWS_ALL, NOW, 0, 0, collect, &got, &e), N);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_ALL, .limit = 0 },
+			   NOW, collect, &got, &e), N);
 	T_EQ_INT(got.n, 0);
 	/* bounds */
-	T_EQ_INT(news_list(s, T1, NEWS_ALL, NOW, NEWS_PAGE_MAX + 1, 0, collect, &got, &e), ERR_INVALID);
-	T_EQ_INT(news_list(s, T1, NEWS_ALL, NOW, -1, 0, collect, &got, &e), ERR_INVALID);
-	T_EQ_INT(news_list(s, T1, NEWS_ALL, NOW, 10, -1, collect, &got, &e), ERR_INVALID);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_ALL, .limit = NEWS_PAGE_MAX + 1 },
+			   NOW, collect, &got, &e), ERR_INVALID);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_ALL, .limit = -1 },
+			   NOW, collect, &got, &e), ERR_INVALID);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = NEWS_ALL, .limit = 10, .offset = -1 },
+			   NOW, collect, &got, &e), ERR_INVALID);
 	T_EQ_INT(got.n, 0);
 	/* the other municipality sees its own five only */
 	int bad_total = 0;

@@ -147,30 +147,46 @@ static void test_rules(void)
 		{ "work", 20, 8 },
 	};
 	int score, rank;
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 2, NULL, 0, NULL), 0);
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 2 },
+				     NULL), 0);
 	T_EQ_INT(score, 40);
 	T_EQ_INT(rank, 1);
 	g[1] = (struct nursery_guardian){ "work", 16, 5 };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 2, NULL, 0, NULL), 0);
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 2 },
+				     NULL), 0);
 	T_EQ_INT(score, 34);  /* 20 + 14 */
 	/* single parent working full time: + absent guardian + 4 */
 	const char *adj[] = { "single_parent_20d", "reentry_leave" };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 1, adj, 2, NULL), 0);
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 1,
+							     .adjust = adj, .nadjust = 2 },
+				     NULL), 0);
 	T_EQ_INT(score, 20 + 20 + 4 + 10);
 	g[1] = (struct nursery_guardian){ "illness", 0, 0 };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 2, NULL, 0, NULL), 0);
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 2 },
+				     NULL), 0);
 	T_EQ_INT(rank, 2);  /* the weaker reason decides the tie-break */
 	const char *unk[] = { "lottery_win" };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 2, unk, 1, NULL),
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 2,
+							     .adjust = unk, .nadjust = 1 },
+				     NULL),
 		 ERR_NOTFOUND);
 	g[0] = (struct nursery_guardian){ "astronaut", 20, 8 };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, g, 2, NULL, 0, NULL),
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = g, .nguardians = 2 },
+				     NULL),
 		 ERR_NOTFOUND);
 	nursery_rules_free(r);
 	/* the second ward: the lower guardian decides, doubled */
 	T_REQUIRE(nursery_rules_load(&r, "data/nursery/shinagawa.rules", &e) == 0);
 	struct nursery_guardian h[2] = { { "work", 20, 8 }, { "work", 12, 4 } };
-	T_EQ_INT(nursery_rules_score(&score, &rank, r, h, 2, NULL, 0, NULL), 0);
+	T_EQ_INT(nursery_rules_score(&score, &rank, r,
+				     &(struct nursery_household){ .guardians = h, .nguardians = 2 },
+				     NULL), 0);
 	T_EQ_INT(score, 28);  /* 2 x 14 */
 	nursery_rules_free(r);
 	/* malformed table: line number */

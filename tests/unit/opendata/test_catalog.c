@@ -115,20 +115,21 @@ static void test_write(void)
 	/* versions */
 	struct opendata_resource_in in = { .name = "aed.csv", .format = "CSV", .mimetype = "text/csv",
 					   .data = "a,b\n1,2\n", .len = 8 };
-	int ver = 0, changed = 0;
+	struct opendata_resource_out put = { .version = 0 };
 	char rid[OPENDATA_ID_LEN + 1];
-	T_EQ_INT(opendata_resource_put(rid, &ver, &changed, s, T1, did, &in, 1700000100, &e), 0);
-	T_EQ_INT(ver, 1);
-	T_EQ_INT(changed, 1);
-	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1700000200, &e), 0);
-	T_EQ_INT(ver, 1);
-	T_EQ_INT(changed, 0);
+	T_EQ_INT(opendata_resource_put(&put, s, T1, did, &in, 1700000100, &e), 0);
+	memcpy(rid, put.id, sizeof rid);
+	T_EQ_INT(put.version, 1);
+	T_EQ_INT(put.changed, 1);
+	T_EQ_INT(opendata_resource_put(&put, s, T1, did, &in, 1700000200, &e), 0);
+	T_EQ_INT(put.version, 1);
+	T_EQ_INT(put.changed, 0);
 	in.data = "a,b\n1,3\n";
-	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1700000300, &e), 0);
-	T_EQ_INT(ver, 2);
-	T_EQ_INT(changed, 1);
+	T_EQ_INT(opendata_resource_put(&put, s, T1, did, &in, 1700000300, &e), 0);
+	T_EQ_INT(put.version, 2);
+	T_EQ_INT(put.changed, 1);
 	in.len = OPENDATA_BLOB_MAX + 1;
-	T_EQ_INT(opendata_resource_put(NULL, &ver, &changed, s, T1, did, &in, 1, &e), ERR_LIMIT);
+	T_EQ_INT(opendata_resource_put(&put, s, T1, did, &in, 1, &e), ERR_LIMIT);
 	int64_t nv = 0;
 	struct store_val q[] = { sv_text(rid) };
 	T_EQ_INT(store_query_int(&nv, s, "SELECT COUNT(*) FROM opendata_versions WHERE resource_id=$1", q, 1, &e), 0);
@@ -213,7 +214,11 @@ static void test_search(void)
 	T_CHECK(opendata_query_sort_valid("name sideways") != 0);
 
 	json_t *l = NULL;
-	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "package_count desc", 100, 0, &e), 0);
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1,
+				    &(struct opendata_orgs_query){ .all_fields = 1,
+								   .sort = "package_count desc",
+								   .limit = 100 },
+				    &e), 0);
 	T_EQ_INT(json_array_size(l), 2);
 	T_EQ_INT(json_integer_value(json_object_get(json_array_get(l, 0), "package_count")), 2);
 	json_decref(l);
@@ -469,12 +474,18 @@ static void test_pages_read(void)
 
 	/* every organisation, by title (limit < 0), for the staff form */
 	json_t *l = NULL;
-	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "title", -1, 0, &e), 0);
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1,
+				    &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+								   .limit = -1 },
+				    &e), 0);
 	T_EQ_INT(json_array_size(l), 2);
 	T_EQ_STR(json_string_value(json_object_get(json_array_get(l, 0), "name")), "kumin"); /* 区民課 < 防災課 */
 	T_EQ_STR(json_string_value(json_object_get(json_array_get(l, 1), "title")), "防災課");
 	json_decref(l);
-	T_EQ_INT(opendata_orgs_list(&l, &c, 1, 1, "title", -1, 1, &e), ERR_INVALID);
+	T_EQ_INT(opendata_orgs_list(&l, &c, 1,
+				    &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+								   .limit = -1, .offset = 1 },
+				    &e), ERR_INVALID);
 	arena_free(a);
 }
 

@@ -268,21 +268,35 @@ static void test_app_prefill(void)
 	T_EQ_INT(forms_def_parse(&d, a, DEF, strlen(DEF), &e), 0);
 	T_REQUIRE(d);
 	json_t *ans, *src;
-	T_EQ_INT(app_prefill_start(&ans, &src, a, s, T1, taro, d, NULL, &e), 0);
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = d },
+				   &e), 0);
 	T_EQ_STR(json_string_value(json_object_get(json_object_get(ans, "who"), "family")), "日之出");
 	T_CHECK(forms_answer_waived(json_object_get(ans, "proof")));
 	struct forms_result r;
 	struct jp_date today = { 2026, 11, 23 };
 	T_EQ_INT(forms_validate(&r, a, d, ans, today, &e), 0);
 	T_EQ_INT(r.nerrors, 0);
-	T_EQ_INT(app_prefill_check(&r, a, s, T1, taro, d, r.answers, src, &e), 0);
+	T_EQ_INT(app_prefill_check(&r, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = d, .norm = r.answers,
+							     .sources = src },
+				   &e), 0);
 	T_EQ_INT(r.nerrors, 0);
 	/* the same answers from an account without a registry record */
 	json_t *a2, *s2;
-	T_EQ_INT(app_prefill_start(&a2, &s2, a, s, T1, nobody, d, NULL, &e), 0);
+	T_EQ_INT(app_prefill_start(&a2, &s2, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = nobody,
+							     .def = d },
+				   &e), 0);
 	T_EQ_INT(json_object_size(a2), 0);
 	T_EQ_INT(forms_validate(&r, a, d, ans, today, &e), 0);
-	T_EQ_INT(app_prefill_check(&r, a, s, T1, nobody, d, r.answers, src, &e), 0);
+	T_EQ_INT(app_prefill_check(&r, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = nobody,
+							     .def = d, .norm = r.answers,
+							     .sources = src },
+				   &e), 0);
 	T_EQ_INT(r.nerrors, 2);   /* the waiver and the "from the registry" name */
 	arena_free(a);
 	cleanup(s);

@@ -20,7 +20,7 @@
  *     message_en}] and never echo a value.
  *   - Every change to a submission (submit, withdraw, transition,
  *     assignment, comment) appends an audit record in the change's
- *     transaction (a submission's through apply_submit_with's in_tx, so
+ *     transaction (a submission's through its options' in_tx, so
  *     that the group commit carries it); a
  *     resident's own drafts and uploads are not audited (nobody else sees
  *     them before they are submitted, and their writes go through
@@ -372,7 +372,9 @@ int api_draft_create(struct http_req *r)
 	}
 	struct err e;
 	int64_t id = 0;
-	int rc = apply_draft_create(&id, app_store(r), &who, proc, NULL, NULL, 0, app_now(), &e);
+	int rc = apply_draft_create(&id, app_store(r), &who,
+				    &(struct apply_draft_start){ .procedure = proc }, app_now(),
+				    &e);
 	json_decref(body);
 	if (rc == ERR_NOTFOUND)
 		return app_send_error(r, rc, "apply.error.no_procedure", e.detail);
@@ -463,8 +465,11 @@ int api_draft_file_put(struct http_req *r)
 	if (rc)
 		return fail(r, rc, &e);
 	const struct forms_def *def;
-	if ((rc = apply_load_def(&def, NULL, r->arena, app_store(r), who.tenant,
-				 d.procedure, d.version, &e)))
+	if ((rc = apply_load_def(&def, NULL, r->arena, app_store(r),
+				 &(struct apply_def_ref){ .tenant = who.tenant,
+							  .procedure = d.procedure,
+							  .version = d.version },
+				 &e)))
 		return fail(r, rc, &e);
 	const struct forms_field *f = forms_def_field(def, field);
 	if (!f || f->type != FORMS_T_FILE)
@@ -474,8 +479,10 @@ int api_draft_file_put(struct http_req *r)
 	if (!data || n == 0)
 		return send_one_problem(r, field, "empty", "api.error.file_empty");
 	json_t *meta = NULL;
-	rc = apply_file_put(&meta, app_store(r), &who, f, name ? name : "file",
-			    data, n, app_now(), &e);
+	rc = apply_file_put(&meta, app_store(r), &who,
+			    &(struct apply_file_in){ .field = f, .name = name ? name : "file",
+						     .data = data, .n = n },
+			    app_now(), &e);
 	if (rc == ERR_INVALID) {
 		json_decref(meta);
 		return send_one_problem(r, field, "type", "api.error.file_type");
@@ -498,13 +505,13 @@ int api_draft_canonical(struct http_req *r)
 	struct apply_actor who;
 	if (actor_of(&who, r))
 		return 0;
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &who,
-				 parse_id(http_param(r, "id")), app_now(), &e);
+	int rc = apply_canonical(&cr, r->arena, app_store(r), &who, parse_id(http_param(r, "id")),
+				 app_now(), &e);
+	char *text = cr.text;
+	size_t len = cr.len;
+	struct forms_result fr = cr.check;
 	if (rc == ERR_INVALID && fr.nerrors)
 		return send_result_errors(r, &fr);
 	if (rc == 0 && (!text || len == 0))
@@ -555,8 +562,11 @@ static int send_submission_def(struct http_req *r, int status, const struct appl
 	if (s->answers) {
 		int rc = 0;
 		if (!d || dv != s->version)
-			rc = apply_load_def(&d, NULL, r->arena, app_store(r), who->tenant, s->procedure,
-					    s->version, &ve);
+			rc = apply_load_def(&d, NULL, r->arena, app_store(r),
+					    &(struct apply_def_ref){ .tenant = who->tenant,
+								     .procedure = s->procedure,
+								     .version = s->version },
+					    &ve);
 		if (rc == 0)
 			rc = apply_view(&av, r->arena, who, d, s->answers, APPLY_REVEAL_IF_ALLOWED, &ve);
 		if (rc)
@@ -645,9 +655,7 @@ static int submit_answer(struct http_req *r, int rc, const struct forms_result *
 static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t id,
 		      const struct apply_signature *sig, const char *signed_sha)
 {
-	struct apply_submission s;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_submit_result sr;
 	struct err e;
 	/* the audit record commits with the submission (one group commit);
 	 * a signed submission is stored only over the bytes verified */
@@ -655,8 +663,11 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	app_submit_audit_init(&au, r, sig ? "apply.submit.signed" : "apply.submit", "submission");
 	struct apply_submit_opts o = { .sig = sig, .expect_sha256 = signed_sha,
 				       .in_tx = app_submit_audit, .in_tx_arg = &au };
-	int rc = apply_submit_with(&s, &fr, r->arena, app_store(r), who, id, &o, app_now(), &e);
-	if (rc == ERR_CONFLICT && o.stale)
+	int rc = apply_submit(&sr, r->arena, app_store(r), who,
+			      &(struct apply_draft_submit){ .draft_id = id, .opts = o }, app_now(), &e);
+	struct apply_submission s = sr.sub;
+	struct forms_result fr = sr.check;
+	if (rc == ERR_CONFLICT && sr.stale)
 		return app_send_error(r, rc, "apply.error.changed_after_signing", e.detail);
 	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
 			     "api.error.signature_required");
@@ -684,7 +695,9 @@ int api_procedure_submit(struct http_req *r)
 	struct err e;
 	const struct forms_def *def;
 	int dver = 0;
-	int rc = apply_load_def(&def, &dver, r->arena, app_store(r), who.tenant, code, 0, &e);
+	int rc = apply_load_def(&def, &dver, r->arena, app_store(r),
+				&(struct apply_def_ref){ .tenant = who.tenant, .procedure = code },
+				&e);
 	if (rc == ERR_NOTFOUND)
 		return app_send_error(r, rc, "apply.error.no_procedure", e.detail);
 	if (rc)
@@ -754,16 +767,17 @@ int api_procedure_submit(struct http_req *r)
 	}
 	struct app_submit_audit au;
 	app_submit_audit_init(&au, r, "apply.submit", "submission");
-	struct apply_submit_opts o = { .in_tx = app_submit_audit, .in_tx_arg = &au };
-	struct apply_submission sub;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
-	rc = apply_submit_answers(&sub, &fr, r->arena, app_store(r), &who,
+	struct apply_submit_result sr;
+	rc = apply_submit_answers(&sr, r->arena, app_store(r), &who,
 				  &(struct apply_answers_in){ .procedure = def->id,
 							      .answers = answers,
 							      .uploads = ups,
-							      .nuploads = nups },
-				  &o, app_now(), &e);
+							      .nuploads = nups,
+							      .opts.in_tx = app_submit_audit,
+							      .opts.in_tx_arg = &au },
+				  app_now(), &e);
+	struct apply_submission sub = sr.sub;
+	struct forms_result fr = sr.check;
 	json_decref(answers);
 	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
 			     "api.error.signature_required_draft");
@@ -853,13 +867,12 @@ int api_draft_submit(struct http_req *r)
 			"api.error.signature_format");
 	}
 	/* the bytes signed: this draft's canonical form, now */
-	char *text = NULL;
-	size_t len = 0;
-	struct forms_result fr;
-	memset(&fr, 0, sizeof fr);
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_canonical(&text, &len, &fr, r->arena, app_store(r), &who, id,
-				 app_now(), &e);
+	int rc = apply_canonical(&cr, r->arena, app_store(r), &who, id, app_now(), &e);
+	char *text = cr.text;
+	size_t len = cr.len;
+	struct forms_result fr = cr.check;
 	if (rc == ERR_INVALID && fr.nerrors) {
 		json_decref(body);
 		return send_result_errors(r, &fr);
@@ -1081,8 +1094,11 @@ int api_submission_transition(struct http_req *r)
 	struct err e;
 	int rc = tx_begin(r, &e);
 	if (rc == 0) {
-		rc = apply_transition(&ev, app_store(r), &who, s.id, expect, to,
-				      note && *note ? note : NULL, app_now(), &e);
+		rc = apply_transition(&ev, app_store(r), &who,
+				      &(struct apply_move){ .id = s.id, .expect_from = expect,
+							    .to = to,
+							    .note = note && *note ? note : NULL },
+				      app_now(), &e);
 		if (rc == 0)
 			rc = audit_in_tx(r, "apply.transition", "submission", s.receipt, &e);
 		rc = tx_end(r, rc, &e);

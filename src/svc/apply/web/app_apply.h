@@ -112,20 +112,31 @@ int api_file_get(struct http_req *r);
 /* once only (app_prefill.c): the resident's registry record joined to
  * forms_prefill / forms_prefill_check (see src/core/forms/forms.h); a resident
  * without a linked record gets no registry answers and no waivers.  Call
- * app_prefill_check with forms_validate's r->answers before apply_submit:
- * it adds errors to r (read-only registry answers changed, a waiver the
- * registry no longer proves).  Errors from the store are returned. */
+ * app_prefill_check with forms_validate's r->answers (in->norm) before
+ * apply_submit: it adds errors to r (read-only registry answers changed,
+ * a waiver the registry no longer proves).  Errors from the store are
+ * returned. */
 struct forms_def;
 struct forms_result;
 struct json_t;
+/* Whose record, for which definition.  Nothing is taken over. */
+struct app_prefill_in {
+	const char *tenant;                  /* the municipality's code       */
+	int64_t resident_id;                 /* the resident's account        */
+	const struct forms_def *def;
+	const struct json_t *previous;       /* app_prefill_start: the last
+						answers of the resident, keyed
+						by field id, or NULL          */
+	const struct json_t *norm;           /* app_prefill_check: the
+						normalised answers            */
+	const struct json_t *sources;        /* app_prefill_check: the draft's
+						sources (field id -> "juki"
+						...), or NULL                 */
+};
 int app_prefill_start(struct json_t **answers, struct json_t **sources, struct arena *a,
-		      struct store *s, const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const struct json_t *previous,
-		      struct err *e);
+		      struct store *s, const struct app_prefill_in *in, struct err *e);
 int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
-		      const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const struct json_t *norm,
-		      const struct json_t *sources, struct err *e);
+		      const struct app_prefill_in *in, struct err *e);
 
 /* --- inbox (page_inbox.c): the staff back office of online applications --- */
 int page_inbox(struct http_req *r);

@@ -16,29 +16,25 @@
 #include "core/registry/registry.h"
 
 int app_prefill_start(json_t **answers, json_t **sources, struct arena *a,
-		      struct store *s, const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const json_t *previous,
-		      struct err *e)
+		      struct store *s, const struct app_prefill_in *in, struct err *e)
 {
 	json_t *juki = NULL;
-	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	int rc = registry_person_json(&juki, s, in->tenant, in->resident_id, e);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	rc = forms_prefill(answers, sources, a, d, juki, previous, e);
+	rc = forms_prefill(answers, sources, a, in->def, juki, in->previous, e);
 	json_decref(juki);
 	return rc;
 }
 
 int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
-		      const char *tenant, int64_t resident_id,
-		      const struct forms_def *d, const json_t *norm,
-		      const json_t *sources, struct err *e)
+		      const struct app_prefill_in *in, struct err *e)
 {
 	json_t *juki = NULL;
-	int rc = registry_person_json(&juki, s, tenant, resident_id, e);
+	int rc = registry_person_json(&juki, s, in->tenant, in->resident_id, e);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	rc = forms_prefill_check(r, a, d, norm, sources, juki, e);
+	rc = forms_prefill_check(r, a, in->def, in->norm, in->sources, juki, e);
 	json_decref(juki);
 	return rc;
 }

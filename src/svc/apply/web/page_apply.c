@@ -210,7 +210,9 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 		seen[nseen++] = pt->name;
 		json_t *meta = NULL;
 		struct err fe;
-		int rc = apply_file_put(&meta, app_store(r), who, f, pt->filename, pt->data, pt->len,
+		int rc = apply_file_put(&meta, app_store(r), who,
+					&(struct apply_file_in){ .field = f, .name = pt->filename,
+								 .data = pt->data, .n = pt->len },
 					app_now(), &fe);
 		if (rc) {
 			if (!p->upload_rc) {
@@ -460,7 +462,11 @@ int page_apply_start(struct http_req *r)
 	json_t *answers, *sources;
 	prefill(&answers, &sources, r, d, &who);
 	int64_t id;
-	rc = apply_draft_create(&id, app_store(r), &who, d->id, answers, sources, 0, app_now(), &e);
+	rc = apply_draft_create(&id, app_store(r), &who,
+				&(struct apply_draft_start){ .procedure = d->id,
+							     .prefill = answers,
+							     .sources = sources },
+				app_now(), &e);
 	if (rc == ERR_LIMIT)
 		return app_send_error(r, rc, "apply.error.too_many_drafts", e.detail);
 	if (rc)
@@ -861,8 +867,10 @@ int page_draft_confirm(struct http_req *r)
 static int draft_canonical(char **text, size_t *len, struct http_req *r,
 			   struct draft_ctx *c, int64_t now, struct err *e)
 {
-	struct forms_result fr;
-	int rc = apply_canonical(text, len, &fr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	struct apply_canonical_result cr;
+	int rc = apply_canonical(&cr, r->arena, app_store(r), &c->who, c->dr.id, now, e);
+	*text = cr.text;
+	*len = cr.len;
 	if (rc == 0 && (!*text || !*len))
 		rc = err_set(e, ERR_INTERNAL, "draft %lld: no canonical form", (long long)c->dr.id);
 	return rc;
@@ -980,8 +988,12 @@ int page_draft_submit(struct http_req *r)
 	app_submit_audit_init(&au, r, AUDIT_A_WRITE, "apply.submitted");
 	struct apply_submit_opts so = { .sig = sigp, .expect_sha256 = sigp ? signed_sha : NULL,
 					.in_tx = app_submit_audit, .in_tx_arg = &au };
-	rc = apply_submit_with(&sub, &res, r->arena, app_store(r), &c.who, c.dr.id, &so, now, &e);
-	if (rc == ERR_CONFLICT && so.stale) {
+	struct apply_submit_result sr;
+	rc = apply_submit(&sr, r->arena, app_store(r), &c.who,
+			  &(struct apply_draft_submit){ .draft_id = c.dr.id, .opts = so }, now, &e);
+	sub = sr.sub;
+	res = sr.check;
+	if (rc == ERR_CONFLICT && sr.stale) {
 		struct forms_result r2;
 		forms_validate(&r2, r->arena, c.d, c.dr.answers, c.today, &e);
 		return render_confirm(r, 409, &c, &r2, html_t(l, "apply.sig_stale"));

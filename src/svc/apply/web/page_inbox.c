@@ -1200,7 +1200,11 @@ static int act(struct http_req *r, enum act_kind k)
 	if (rc == 0) {
 		switch (k) {
 		case ACT_TRANSITION:
-			rc = apply_transition(&ev, s, &who, id, from, to, blank(note) ? NULL : note, now, &e);
+			rc = apply_transition(&ev, s, &who,
+					      &(struct apply_move){ .id = id, .expect_from = from,
+								    .to = to,
+								    .note = blank(note) ? NULL : note },
+					      now, &e);
 			obj = arena_printf(r->arena, "%s/%s/%s", sb.receipt, ev.from, ev.to);
 			if (rc == 0)
 				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.transition",

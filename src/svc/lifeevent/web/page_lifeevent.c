@@ -767,13 +767,12 @@ static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_pag
 			 const struct http_part *sp, int64_t now)
 {
 	enum html_lang l = app_req(r)->lang;
-	char *m;
-	size_t mlen;
-	int64_t bad = 0;
-	struct forms_result fr;
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), who, bid,
-					now, &e);
+	int rc = apply_bundle_canonical(&cr, r->arena, app_store(r), who, bid, now, &e);
+	char *m = cr.text;
+	size_t mlen = cr.len;
+	int64_t bad = cr.bad_draft;
 	if (rc == ERR_INVALID && bad) {
 		*rc_page = render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.needs_answers"),
 					 bad, NULL);
@@ -821,13 +820,12 @@ int page_bundle_canonical(struct http_req *r)
 	int64_t bid = id_param(r);
 	struct apply_actor who;
 	resident_of(&who, r);
-	char *m;
-	size_t mlen;
-	int64_t bad = 0;
-	struct forms_result fr;
+	struct apply_canonical_result cr;
 	struct err e;
-	int rc = apply_bundle_canonical(&m, &mlen, &bad, &fr, r->arena, app_store(r), &who, bid,
-					app_now(), &e);
+	int rc = apply_bundle_canonical(&cr, r->arena, app_store(r), &who, bid, app_now(), &e);
+	char *m = cr.text;
+	size_t mlen = cr.len;
+	int64_t bad = cr.bad_draft;
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.sign_first"), bad, NULL);
 	if (rc)
@@ -843,8 +841,8 @@ int page_bundle_submit(struct http_req *r)
 	int64_t bid = id_param(r);
 	struct apply_actor who;
 	resident_of(&who, r);
-	struct apply_submission *subs;
-	int n = 0;
+	struct apply_submission *subs = NULL;
+	int n = 0, stale = 0;
 	int64_t bad = 0, now = app_now();
 	struct forms_result res;
 	struct err e;
@@ -866,8 +864,16 @@ int page_bundle_submit(struct http_req *r)
 	app_actor_of(&aa, r);
 	int rc = store_begin(st, &e);
 	if (rc == 0) {
-		rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, st, &who, bid,
-					 bs.sig ? &bs : NULL, now, &e);
+		struct apply_bundle_result br;
+		rc = apply_bundle_submit(&br, r->arena, st, &who,
+					 &(struct apply_bundle_submit_in){ .bundle_id = bid,
+									   .signature = bs },
+					 now, &e);
+		subs = br.subs;
+		n = br.n;
+		bad = br.bad_draft;
+		stale = br.stale;
+		res = br.check;
 		for (int i = 0; rc == 0 && i < n; i++)
 			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.submitted",
 					  subs[i].receipt, AUDIT_R_OK, &e);
@@ -884,7 +890,7 @@ int page_bundle_submit(struct http_req *r)
 	if (rc == ERR_INVALID && bad)
 		return render_bundle(r, 422, bid, html_t(l, "lifeevent.bundle.needs_answers"),
 				     bad, NULL);
-	if (rc == ERR_CONFLICT && bs.stale)
+	if (rc == ERR_CONFLICT && stale)
 		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));
 	if (rc == ERR_AUTH && bad)
 		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));

@@ -127,8 +127,10 @@ int page_news_list(struct http_req *r)
 	buf_puts(&b, "<ul class=\"news-list\">");
 	struct list_ctx c = { r, &b, 0 };
 	struct err e;
-	int total = news_list(app_store(r), q->tenant.code, NEWS_PUBLIC, app_now(), NEWS_PER_PAGE,
-			      (int)(page - 1) * NEWS_PER_PAGE, list_item, &c, &e);
+	int total = news_list(app_store(r), q->tenant.code,
+			      &(struct news_query){ .filter = NEWS_PUBLIC, .limit = NEWS_PER_PAGE,
+						    .offset = (int)(page - 1) * NEWS_PER_PAGE },
+			      app_now(), list_item, &c, &e);
 	if (total < 0) {
 		buf_done(&b);
 		return http_send_error(r, total, NULL, NULL, e.detail);
@@ -198,8 +200,9 @@ void news_home(struct buf *b, struct http_req *r)
 	buf_init(&items, 1u << 18);
 	struct list_ctx c = { r, &items, 0 };
 	struct err e;
-	int total = news_list(app_store(r), app_req(r)->tenant.code, NEWS_PUBLIC, app_now(),
-			      cfg->home_count, 0, list_item, &c, &e);
+	int total = news_list(app_store(r), app_req(r)->tenant.code,
+			      &(struct news_query){ .filter = NEWS_PUBLIC, .limit = cfg->home_count },
+			      app_now(), list_item, &c, &e);
 	if (total > 0) {
 		html_printf(b, "<section aria-labelledby=\"news-h\"><h2 id=\"news-h\">%s</h2>"
 			    "<ul class=\"news-list\">", T(r, "news.title"));
@@ -257,8 +260,10 @@ int page_staff_news(struct http_req *r)
 		    T(r, "news.field.state"), T(r, "news.field.publish"), T(r, "news.field.until"));
 	struct staff_ctx c = { r, &b };
 	struct err e;
-	int total = news_list(app_store(r), q->tenant.code, NEWS_ALL, app_now(), NEWS_PAGE_MAX,
-			      (int)(page - 1) * NEWS_PAGE_MAX, staff_row, &c, &e);
+	int total = news_list(app_store(r), q->tenant.code,
+			      &(struct news_query){ .filter = NEWS_ALL, .limit = NEWS_PAGE_MAX,
+						    .offset = (int)(page - 1) * NEWS_PAGE_MAX },
+			      app_now(), staff_row, &c, &e);
 	if (total < 0) {
 		buf_done(&b);
 		return http_send_error(r, total, NULL, NULL, e.detail);

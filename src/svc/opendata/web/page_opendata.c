@@ -350,8 +350,12 @@ static int api_ckan_action(struct http_req *r)
 		if (lists)
 			rc = opendata_package_list(&res, &c, limit, offset, &e);
 		else
-			rc = opendata_orgs_list(&res, &c, a[0] == 'o', truthy(ckp(r, "all_fields")),
-						ckp(r, "sort"), limit, offset, &e);
+			rc = opendata_orgs_list(&res, &c, a[0] == 'o',
+						&(struct opendata_orgs_query){
+							.all_fields = truthy(ckp(r, "all_fields")),
+							.sort = ckp(r, "sort"), .limit = limit,
+							.offset = offset },
+						&e);
 		if (rc == ERR_INVALID)
 			return ckan_validation(r, &c, "sort", "Cannot sort by this field");
 		return rc ? ckan_fail(r, &c, rc, &e) : ckan_ok(r, &c, res);

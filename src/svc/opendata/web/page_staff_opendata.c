@@ -248,7 +248,10 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	f = od_field(r, "organization", "opendata.staff.field.organization", v->organization, 0, 1,
 		     err_id, error);
 	f.autocomplete = NULL;
-	if (opendata_orgs_list(&list, &c, 1, 1, "title", -1, 0, &e) == 0) {
+	if (opendata_orgs_list(&list, &c, 1,
+			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+							      .limit = -1 },
+			       &e) == 0) {
 		int n = (int)json_array_size(list);
 		struct ui_option *opts = n ? arena_alloc(r->arena, sizeof *opts * (size_t)n) : NULL;
 		for (int i = 0; opts && i < n; i++) {
@@ -274,7 +277,10 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	ui_select(&b, &f, lopts, lopts ? nl : 0, NULL);
 	od_input(&b, r, "tags", "opendata.staff.field.tags", NULL, v->tags, 4000, 0, err_id, error);
 	/* groups: every one, by title (the first OPENDATA_GROUPS_MAX shown) */
-	if (opendata_orgs_list(&list, &c, 0, 1, "title", -1, 0, &e) == 0) {
+	if (opendata_orgs_list(&list, &c, 0,
+			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
+							      .limit = -1 },
+			       &e) == 0) {
 		html_printf(&b, "<fieldset class=\"field\"><legend>%s</legend>", html_t(l, "opendata.staff.field.groups"));
 		int k = 0;
 		for (size_t i = 0; i < json_array_size(list); i++) {
