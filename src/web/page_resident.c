@@ -127,8 +127,12 @@ static void resident_work(void *arg, void *pool_ctx)
 		/* no login: a session only for new addresses would tell them apart */
 		goto out;
 	}
-	j->rc = auth_resident_login(&j->out, t->store, j->auth, j->tenant, j->email, j->password,
-				    j->source, j->now, &j->e);
+	j->rc = auth_resident_login(&j->out, t->store, j->auth,
+				    &(struct auth_resident_login_in){ .tenant = j->tenant,
+								      .email = j->email,
+								      .password = j->password,
+								      .source = j->source },
+				    j->now, &j->e);
 	{
 		struct app_actor a = { .id = j->out.account_id };
 		snprintf(a.tenant, sizeof a.tenant, "%s", j->tenant);

@@ -161,8 +161,12 @@ static void login_work(void *arg, void *pool_ctx)
 {
 	struct login_job *j = arg;
 	struct app_thread *t = pool_ctx;
-	j->rc = t ? auth_staff_login(&j->out, t->store, j->cfg, j->tenant, j->login,
-				     j->password, j->source, j->now, &j->e)
+	j->rc = t ? auth_staff_login(&j->out, t->store, j->cfg,
+				     &(struct auth_staff_login_in){ .tenant = j->tenant,
+								    .login = j->login,
+								    .password = j->password,
+								    .source = j->source },
+				     j->now, &j->e)
 		  : err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
 	explicit_bzero(j->password, sizeof j->password);
 }
@@ -258,7 +262,9 @@ int page_totp_post(struct http_req *r)
 	struct auth_login lg;
 	struct err e;
 	int rc = auth_staff_login_code(&lg, app_store(r), &app_of(r)->auth, &q->ses,
-				       code ? code : "", r->remote_addr, app_now(), &e);
+				       &(struct auth_login_code_in){ .code = code ? code : "",
+								     .source = r->remote_addr },
+				       app_now(), &e);
 	if (rc == ERR_AUTH) {
 		audit_login(r, &lg, q->staff.login, 1);
 		if (lg.outcome == AUTH_OUT_LOCKED || lg.locked_now) {

@@ -408,24 +408,46 @@ struct auth_login {
 	int recovery_codes_left;
 };
 
+/* A staff login attempt (auth_staff_login).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is never stored (the caller wipes its own copy). */
+struct auth_staff_login_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	const char *login;                 /* as typed: upper case folded; one
+					      that is not a valid login is an
+					      unknown account                 */
+	const char *password;              /* as typed                        */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
 /* auth_staff_login -- step 1.  0 with outcome OK / TOTP_NEEDED /
  * ENROL_NEEDED and a new session token; ERR_AUTH with a failure outcome;
- * other ERR_* for real errors.  source is the client address (hashed
- * before storage). */
+ * other ERR_* for real errors. */
 int auth_staff_login(struct auth_login *out, struct store *s,
-		     const struct auth_config *c, const char *tenant,
-		     const char *login, const char *password,
-		     const char *source, int64_t now, struct err *e);
+		     const struct auth_config *c,
+		     const struct auth_staff_login_in *in, int64_t now,
+		     struct err *e);
+/* The second step of a staff login (auth_staff_login_code): what was
+ * typed and where from, the caller's strings, read during the call only. */
+struct auth_login_code_in {
+	const char *code;                  /* a 6-digit TOTP code (spaces
+					      between digit groups allowed) or
+					      a recovery code, 32 bytes at
+					      most; NULL counts as wrong      */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
 /* auth_staff_login_code -- step 2, on a session in AUTH_STAGE_TOTP: a
- * 6-digit TOTP code or a recovery code (out->used_recovery_code says
- * which).  On success the pending session is replaced by a new full one
- * with mfa_ok (new token in out->token), and only then is the account's
- * failure counter cleared: a right password alone does not clear it, so
- * "password, wrong codes, password again" still locks the account. */
+ * 6-digit TOTP code or a recovery code in in->code
+ * (out->used_recovery_code says which).  On success the pending session
+ * is replaced by a new full one with mfa_ok (new token in out->token), and
+ * only then is the account's failure counter cleared: a right password
+ * alone does not clear it, so "password, wrong codes, password again"
+ * still locks the account. */
 int auth_staff_login_code(struct auth_login *out, struct store *s,
 			  const struct auth_config *c,
 			  const struct auth_session *pending,
-			  const char *code, const char *source, int64_t now,
+			  const struct auth_login_code_in *in, int64_t now,
 			  struct err *e);
 /* auth_register_attempt -- count one resident registration from source
  * (hashed, with a key other than the login failures', in the same table:
@@ -436,11 +458,25 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 int auth_register_attempt(struct store *s, const struct auth_config *c,
 			  const char *tenant, const char *source, int64_t now,
 			  struct err *e);
-/* auth_resident_login -- e-mail and password; a full session. */
+/* A resident login attempt (auth_resident_login).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is never stored (the caller wipes its own copy). */
+struct auth_resident_login_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	const char *email;                 /* as typed: case-folded; one that
+					      is not a valid address is an
+					      unknown account                 */
+	const char *password;              /* as typed                        */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
+/* auth_resident_login -- e-mail and password.  0 with outcome OK and a
+ * new full session's token; ERR_AUTH with a failure outcome; other ERR_*
+ * for real errors. */
 int auth_resident_login(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			const char *email, const char *password,
-			const char *source, int64_t now, struct err *e);
+			const struct auth_config *c,
+			const struct auth_resident_login_in *in, int64_t now,
+			struct err *e);
 /* auth_password_change -- the session's own account: the current password
  * is verified (a wrong one counts as a login failure), the new one checked
  * against the policy; every other session of the account is killed. */

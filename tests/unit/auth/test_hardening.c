@@ -125,7 +125,11 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 	struct err e;
 	struct auth_login lg;
 	struct auth_session ses;
-	if (auth_staff_login(&lg, s, &cfg, T1, login, pw, "192.0.2.50", t, &e) ||
+	if (auth_staff_login(&lg, s, &cfg,
+			     &(struct auth_staff_login_in){ .tenant = T1, .login = login,
+							    .password = pw,
+							    .source = "192.0.2.50" },
+			     t, &e) ||
 	    lg.outcome != AUTH_OUT_ENROL_NEEDED ||
 	    auth_session_check(&ses, s, &cfg, lg.token, t, &e) || begin(secret, s, &ses, t))
 		return -1;
@@ -148,9 +152,16 @@ static int full_login(struct auth_session *out, struct store *s, const char *log
 	struct auth_session pend;
 	char code[7];
 	totp_at(code, secret, t);
-	if (auth_staff_login(&lg, s, &cfg, T1, login, pw, "192.0.2.51", t, &e) ||
+	if (auth_staff_login(&lg, s, &cfg,
+			     &(struct auth_staff_login_in){ .tenant = T1, .login = login,
+							    .password = pw,
+							    .source = "192.0.2.51" },
+			     t, &e) ||
 	    auth_session_check(&pend, s, &cfg, lg.token, t, &e) ||
-	    auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.51", t, &e) ||
+	    auth_staff_login_code(&lc, s, &cfg, &pend,
+				  &(struct auth_login_code_in){ .code = code,
+								.source = "192.0.2.51" },
+				  t, &e) ||
 	    auth_session_check(out, s, &cfg, lc.token, t, &e))
 		return -1;
 	return 0;
@@ -297,58 +308,107 @@ static void test_code_failures_count_across_passwords(void)
 	struct auth_session p1, p2, p3, pend;
 	int64_t t = T0 + 100;
 	/* round 1: right password, three wrong codes */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_TOTP_NEEDED);
 	T_REQUIRE(auth_session_check(&p1, s, &cfg, lg.token, t, &e) == 0);
 	totp_at(code, secret, t);
 	wrong_of(wrong, code);
 	for (int i = 0; i < 3; i++) {
-		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p1, wrong, "192.0.2.60", t, &e), ERR_AUTH);
+		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p1,
+					       &(struct auth_login_code_in){ .code = wrong,
+									     .source = "192.0.2.60" },
+					       t, &e), ERR_AUTH);
 		T_EQ_INT(lc.locked_now, 0);
 	}
 	/* round 2: the right password again does not clear them; one more wrong */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 1, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t + 1, &e), 0);
 	T_REQUIRE(auth_session_check(&p2, s, &cfg, lg.token, t + 1, &e) == 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 1, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.60" },
+				       t + 1, &e), ERR_AUTH);
 	T_EQ_INT(lc.locked_now, 0);
 	/* round 3: a third pending session; the fifth wrong code locks */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 2, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t + 2, &e), 0);
 	T_REQUIRE(auth_session_check(&p3, s, &cfg, lg.token, t + 2, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 2, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.60" },
+				       t + 2, &e), ERR_AUTH);
 	T_EQ_INT(lc.locked_now, 1);
 	/* locked: the right code on the other pending session, and the right
 	 * password, get nowhere until the lockout ends */
 	totp_at(code, secret, t + 40);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p3, code, "192.0.2.60", t + 40, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p3,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.60" },
+				       t + 40, &e), ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_LOCKED);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.61", t + 41, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.61" },
+				  t + 41, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_CHECK(st.locked_until > t + 41);
 	/* after the lockout: a right password alone leaves the count, a full
 	 * login (password and code) clears it */
 	int64_t after = st.locked_until + 1;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.62", after, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.62" },
+				  after, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, after, &e) == 0);
 	totp_at(code, secret, after);
 	wrong_of(wrong, code);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, wrong, "192.0.2.62", after, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.62", after + 1, &e), 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.62" },
+				       after, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.62" },
+				  after + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 1);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, after + 1, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.62", after + 1, &e), 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.62" },
+				       after + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 0);
 	/* an account without a second factor: the password is the full login */
 	int64_t v = add_staff(s, T1, "etsuran", pw, "viewer");
 	T_REQUIRE(v > 0);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", "not the password", "192.0.2.63",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = "not the password",
+								 .source = "192.0.2.63" },
 				  T0, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", pw, "192.0.2.63", T0 + 1, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = pw,
+								 .source = "192.0.2.63" },
+				  T0 + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, v, &e), 0);
 	T_EQ_INT(st.failed_count, 0);
 	store_close(s);
@@ -464,7 +524,10 @@ static void test_register_throttle(void)
 	int keep = cfg.source_max_failures;
 	cfg.source_max_failures = 5;
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", "tsuki-no-ura 2468", "198.51.100.7",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = "tsuki-no-ura 2468",
+								 .source = "198.51.100.7" },
 				  T0 + 23, &e), 0);
 	cfg.source_max_failures = keep;
 	T_EQ_INT(auth_register_attempt(s, &cfg, T1, "198.51.100.7",

@@ -144,8 +144,18 @@ static void test_set_password(void)
 	int64_t now = 1795000000, r1 = 0;
 	T_REQUIRE(auth_resident_add(&r1, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", now, NULL, &e) == 0);
 	struct auth_login a, b;
-	T_REQUIRE(auth_resident_login(&a, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now, &e) == 0);
-	T_REQUIRE(auth_resident_login(&b, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now, &e) == 0);
+	T_REQUIRE(auth_resident_login(&a, s, &cfg,
+				      &(struct auth_resident_login_in){ .tenant = T1,
+									.email = "taro@example.jp",
+									.password = "Hoshizora-Kouen-88",
+									.source = "127.0.0.1" },
+				      now, &e) == 0);
+	T_REQUIRE(auth_resident_login(&b, s, &cfg,
+				      &(struct auth_resident_login_in){ .tenant = T1,
+									.email = "taro@example.jp",
+									.password = "Hoshizora-Kouen-88",
+									.source = "127.0.0.1" },
+				      now, &e) == 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM sessions"), 2);
 	/* the policy applies: nothing changes */
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "password", now, &e), ERR_INVALID);
@@ -153,8 +163,18 @@ static void test_set_password(void)
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "Atarashii-Kagi-2027", now + 5, &e), 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM sessions"), 0);
 	struct auth_login c;
-	T_CHECK(auth_resident_login(&c, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now + 6, &e) != 0);
-	T_EQ_INT(auth_resident_login(&c, s, &cfg, T1, "taro@example.jp", "Atarashii-Kagi-2027", "127.0.0.1", now + 7, &e), 0);
+	T_CHECK(auth_resident_login(&c, s, &cfg,
+				    &(struct auth_resident_login_in){ .tenant = T1,
+								      .email = "taro@example.jp",
+								      .password = "Hoshizora-Kouen-88",
+								      .source = "127.0.0.1" },
+				    now + 6, &e) != 0);
+	T_EQ_INT(auth_resident_login(&c, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T1,
+								       .email = "taro@example.jp",
+								       .password = "Atarashii-Kagi-2027",
+								       .source = "127.0.0.1" },
+				     now + 7, &e), 0);
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T2, r1, "Atarashii-Kagi-2028", now, &e), ERR_NOTFOUND);
 	T_REQUIRE(auth_resident_set_active(s, T1, r1, 0, NULL, &e) == 0);
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "Atarashii-Kagi-2029", now, &e), ERR_DENIED);
