@@ -100,7 +100,10 @@ static void resident_work(void *arg, void *pool_ctx)
 		if (j->rc)
 			goto out;
 		int64_t id;
-		j->rc = auth_resident_add(&id, t->store, j->auth, j->tenant, j->email, j->password,
+		j->rc = auth_resident_add(&id, t->store, j->auth,
+					  &(struct auth_resident_new){ .tenant = j->tenant,
+								       .email = j->email,
+								       .password = j->password },
 					  j->now, NULL, &j->e);
 		const char *what = "resident.created";
 		if (j->rc == ERR_CONFLICT) {

@@ -276,18 +276,42 @@ int auth_staff_set_active(struct store *s, const char *tenant,
 /* auth_staff_unlock -- clear the failure counter and lockout. */
 int auth_staff_unlock(struct store *s, const char *tenant, int64_t staff_id,
 		      struct auth_events *ev, struct err *e);
-/* auth_staff_set_password -- administrative reset: policy, new hash, all
- * sessions of the account killed. */
+/* An administrative password reset (auth_staff_set_password): whose
+ * password, and the new one.  The password is the caller's, read during
+ * the call only and stored only as its hash (the caller wipes its copy). */
+struct auth_staff_password_in {
+	const char *tenant;                /* 6 digits                       */
+	int64_t staff_id;                  /* a staff account of tenant
+					      (ERR_NOTFOUND if not)          */
+	const char *password;              /* the policy: auth_password_check
+					      with the account's login as
+					      ident                          */
+};
+/* auth_staff_set_password -- administrative reset: policy, new hash,
+ * failed logins and lockout cleared, all sessions of the account killed. */
 int auth_staff_set_password(struct store *s, const struct auth_config *c,
-			    const char *tenant, int64_t staff_id,
-			    const char *password, int64_t now,
+			    const struct auth_staff_password_in *in, int64_t now,
 			    struct auth_events *ev, struct err *e);
 
+/* A resident account to create (auth_resident_add).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is stored only as its hash (the caller wipes its own copy). */
+struct auth_resident_new {
+	const char *tenant;                /* 6 digits, a known tenant       */
+	const char *email;                 /* local@domain, 3..AUTH_EMAIL_MAX
+					      bytes of UTF-8, one @, a dot in
+					      the domain, no space, control or
+					      <>",;\ (ERR_INVALID); stored
+					      case-folded                    */
+	const char *password;              /* the policy: auth_password_check
+					      with the folded e-mail as ident */
+};
 /* auth_resident_add -- a resident account keyed by e-mail (case-folded;
- * unique within the tenant). */
+ * unique within the tenant: ERR_CONFLICT if taken).  *id_out gets the new
+ * id. */
 int auth_resident_add(int64_t *id_out, struct store *s,
-		      const struct auth_config *c, const char *tenant,
-		      const char *email, const char *password, int64_t now,
+		      const struct auth_config *c,
+		      const struct auth_resident_new *in, int64_t now,
 		      struct auth_events *ev, struct err *e);
 /* auth_resident_get -- a resident's e-mail address (into email, at least
  * AUTH_EMAIL_MAX + 1 bytes) and whether the account is active. */
@@ -477,12 +501,20 @@ int auth_resident_login(struct auth_login *out, struct store *s,
 			const struct auth_config *c,
 			const struct auth_resident_login_in *in, int64_t now,
 			struct err *e);
-/* auth_password_change -- the session's own account: the current password
- * is verified (a wrong one counts as a login failure), the new one checked
- * against the policy; every other session of the account is killed. */
+/* A password change by the account's holder (auth_password_change): two
+ * strings as typed, the caller's, read during the call only (wipe them
+ * after); only the new one's hash is stored. */
+struct auth_password_change_in {
+	const char *current;               /* the password now               */
+	const char *new_password;          /* checked against the policy     */
+};
+/* auth_password_change -- the session's own account: in->current is
+ * verified (a wrong one counts as a login failure), in->new_password
+ * checked against the policy; every other session of the account is
+ * killed. */
 int auth_password_change(struct store *s, const struct auth_config *c,
-			 const struct auth_session *ses, const char *current,
-			 const char *new_password, int64_t now,
+			 const struct auth_session *ses,
+			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e);
 
 /* ------------------------------------------------------------------ */

@@ -559,10 +559,11 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 }
 
 int auth_password_change(struct store *s, const struct auth_config *c,
-			 const struct auth_session *ses, const char *current,
-			 const char *new_password, int64_t now,
+			 const struct auth_session *ses,
+			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e)
 {
+	const char *current = in->current, *new_password = in->new_password;
 	if (ses->stage != AUTH_STAGE_FULL)
 		return err_set(e, ERR_DENIED, "session %lld not fully logged in",
 			       (long long)ses->id);

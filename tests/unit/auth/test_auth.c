@@ -1032,12 +1032,19 @@ static void test_sessions_list_kill_disable(void)
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l2.token, T0 + 4, &e), ERR_AUTH);
 	/* password change keeps this session, kills the others */
 	struct auth_events ev = { 0 };
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, "wrong current pw", "a new passphrase 77",
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = "wrong current pw",
+									 .new_password = "a new passphrase 77" },
 				      T0 + 5, &ev, &e), ERR_AUTH);
 	T_NO_SECRET(e, "wrong current pw");
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, pw, "short", T0 + 5, &ev, &e), ERR_INVALID);
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, pw, "a new passphrase 77", T0 + 5, &ev,
-				      &e), 0);
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "short" },
+				      T0 + 5, &ev, &e), ERR_INVALID);
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "a new passphrase 77" },
+				      T0 + 5, &ev, &e), 0);
 	T_NO_SECRET(e, "a new passphrase");
 	T_EQ_INT(ev.n, 2);
 	T_EQ_STR(auth_event_name(ev.ev[0].kind), "password.changed");
@@ -1077,8 +1084,11 @@ static void test_sessions_list_kill_disable(void)
 								 .source = "192.0.2.70" },
 				  T0 + 12, &e), 0);
 	/* administrative reset kills all */
-	T_EQ_INT(auth_staff_set_password(s, &cfg, T1, id, "reset by admin 42", T0 + 13,
-					 NULL, &e), 0);
+	T_EQ_INT(auth_staff_set_password(s, &cfg,
+					 &(struct auth_staff_password_in){ .tenant = T1,
+									   .staff_id = id,
+									   .password = "reset by admin 42" },
+					 T0 + 13, NULL, &e), 0);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l2.token, T0 + 14, &e), ERR_AUTH);
 	/* logout */
 	T_EQ_INT(auth_session_logout(s, lo.token, &e), 0);
@@ -1095,7 +1105,10 @@ static void test_residents(void)
 	const char *email = "Hanako.Kumin@Example.JP";
 	const char *pw = "ame-nochi-hare 31";
 	int64_t id = 0, dup = 0;
-	T_EQ_INT(auth_resident_add(&id, s, &cfg, T1, email, pw, T0, NULL, &e), 0);
+	T_EQ_INT(auth_resident_add(&id, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1, .email = email,
+								.password = pw },
+				   T0, NULL, &e), 0);
 	T_CHECK(id > 0);
 	char stored[AUTH_EMAIL_MAX + 1];
 	int active = -1;
@@ -1103,17 +1116,31 @@ static void test_residents(void)
 	T_EQ_STR(stored, "hanako.kumin@example.jp");   /* kept case-folded */
 	T_EQ_INT(active, 1);
 	T_EQ_INT(auth_resident_get(stored, &active, s, T2, id, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "hanako.kumin@example.jp", pw, T0,
-				   NULL, &e), ERR_CONFLICT);
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "hanako.kumin@example.jp",
+								.password = pw },
+				   T0, NULL, &e), ERR_CONFLICT);
 	T_NO_SECRET(e, "hanako");
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "not-an-address", pw, T0, NULL, &e),
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "not-an-address",
+								.password = pw },
+				   T0, NULL, &e),
 		 ERR_INVALID);
 	T_NO_SECRET(e, "not-an-address");
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "x@example.jp", "short", T0, NULL, &e),
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "x@example.jp",
+								.password = "short" },
+				   T0, NULL, &e),
 		 ERR_INVALID);
 	/* the e-mail's local part may not be in the password */
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "sakuragi@example.jp",
-				   "sakuragi-no-ie 1", T0, NULL, &e), ERR_INVALID);
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "sakuragi@example.jp",
+								.password = "sakuragi-no-ie 1" },
+				   T0, NULL, &e), ERR_INVALID);
 	struct auth_login lg;
 	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
 				     &(struct auth_resident_login_in){ .tenant = T1,
@@ -1144,8 +1171,10 @@ static void test_residents(void)
 				     T0, &e),
 		 ERR_AUTH);
 	/* password change for residents */
-	T_EQ_INT(auth_password_change(s, &cfg, &ses, pw, "kaze-ga-fuku hi 9", T0 + 2, NULL,
-				      &e), 0);
+	T_EQ_INT(auth_password_change(s, &cfg, &ses,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "kaze-ga-fuku hi 9" },
+				      T0 + 2, NULL, &e), 0);
 	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
 				     &(struct auth_resident_login_in){ .tenant = T1, .email = email,
 								       .password = "kaze-ga-fuku hi 9",

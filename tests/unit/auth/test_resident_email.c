@@ -66,9 +66,21 @@ static void test_tokens(void)
 	T_REQUIRE(s != NULL);
 	struct err e;
 	int64_t now = 1795000000, r1 = 0, r2 = 0, other = 0, id;
-	T_REQUIRE(auth_resident_add(&r1, s, &cfg, T1, "Taro@Example.jp", "Hoshizora-Kouen-88", now, NULL, &e) == 0);
-	T_REQUIRE(auth_resident_add(&r2, s, &cfg, T1, "hanako@example.jp", "Hoshizora-Kouen-99", now, NULL, &e) == 0);
-	T_REQUIRE(auth_resident_add(&other, s, &cfg, T2, "taro@example.jp", "Hoshizora-Kouen-77", now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r1, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "Taro@Example.jp",
+								 .password = "Hoshizora-Kouen-88" },
+				    now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r2, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "hanako@example.jp",
+								 .password = "Hoshizora-Kouen-99" },
+				    now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&other, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T2,
+								 .email = "taro@example.jp",
+								 .password = "Hoshizora-Kouen-77" },
+				    now, NULL, &e) == 0);
 
 	/* find: case-folded, per tenant, active only */
 	T_EQ_INT(auth_resident_find(&id, s, T1, "TARO@example.JP", &e), 0);
@@ -142,7 +154,11 @@ static void test_set_password(void)
 	T_REQUIRE(s != NULL);
 	struct err e;
 	int64_t now = 1795000000, r1 = 0;
-	T_REQUIRE(auth_resident_add(&r1, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r1, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "taro@example.jp",
+								 .password = "Hoshizora-Kouen-88" },
+				    now, NULL, &e) == 0);
 	struct auth_login a, b;
 	T_REQUIRE(auth_resident_login(&a, s, &cfg,
 				      &(struct auth_resident_login_in){ .tenant = T1,
