@@ -409,11 +409,16 @@ static void replace_work(void *arg, void *pool_ctx)
 		j->rc = rc;
 		goto out;
 	}
-	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses,
-				       &(struct auth_totp_replace_in){ .password = j->password,
+	struct auth_totp_confirmed done;
+	rc = auth_totp_replace_confirm(&done, s, j->auth,
+				       &(struct auth_totp_replace_in){ .ses = &j->ses,
+								       .password = j->password,
 								       .current_code = j->current,
 								       .new_code = j->code },
 				       j->now, &ev, &j->e);
+	j->out = done.login;
+	j->codes = done.codes;
+	explicit_bzero(&done, sizeof done);
 	if (rc == 0) {
 		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
 				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
@@ -490,13 +495,14 @@ int page_enrol_post(struct http_req *r)
 		explicit_bzero(&j, sizeof j);
 		return rc;
 	}
-	struct auth_login lg;
-	struct auth_recovery_codes codes;
+	struct auth_totp_confirmed done;
 	struct auth_events ev = { 0 };
 	struct err e;
 	struct store *s = app_store(r);
-	int rc = auth_totp_enrol_confirm(&lg, &codes, s, &app_of(r)->auth, &q->ses,
-					 code ? code : "", app_now(), &ev, &e);
+	int rc = auth_totp_enrol_confirm(&done, s, &app_of(r)->auth,
+					 &(struct auth_totp_enrol_in){ .ses = &q->ses,
+								       .code = code ? code : "" },
+					 app_now(), &ev, &e);
 	if (rc == ERR_AUTH)
 		return render_enrol(r, 401, html_t(l, "totp.failed"));
 	if (rc)
@@ -504,9 +510,9 @@ int page_enrol_post(struct http_req *r)
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
 	app_audit(r, AUDIT_A_PERMISSION, "staff.totp", id, AUDIT_R_OK);
-	set_session_cookie(r, lg.token);
-	rc = render_recovery_codes(r, &codes, NULL);
-	explicit_bzero(&codes, sizeof codes);
+	set_session_cookie(r, done.login.token);
+	rc = render_recovery_codes(r, &done.codes, NULL);
+	explicit_bzero(&done, sizeof done);
 	return rc;
 }
 

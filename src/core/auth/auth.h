@@ -540,32 +540,56 @@ struct auth_recovery_codes {
 	char code[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1];
 };
 
+/* What confirming a second factor gives (auth_totp_enrol_confirm,
+ * auth_totp_replace_confirm): both parts are secrets (set the cookie, show
+ * the codes once, then wipe the struct).  Everything is zeroed at the
+ * start of the call; the token and the codes are set only on success. */
+struct auth_totp_confirmed {
+	struct auth_login login;           /* the outcome; on success the new
+					      full session (login.token)     */
+	struct auth_recovery_codes codes;  /* on success the 10 new recovery
+					      codes, which replace any old   */
+};
+
+/* A first enrolment's confirmation (auth_totp_enrol_confirm). */
+struct auth_totp_enrol_in {
+	const struct auth_session *ses;    /* the staff session that began the
+					      enrolment (auth_totp_enrol_begin):
+					      its account gets the factor, and
+					      it is replaced by a new one    */
+	const char *code;                  /* a 6-digit code of the pending
+					      secret, the caller's string,
+					      read during the call only      */
+};
 /* auth_totp_enrol_confirm -- first enrolment only (ERR_DENIED when the
  * account already has a second factor: see auth_totp_replace_confirm):
- * the first valid code of the pending secret makes it the account's secret; 10 new recovery codes (show once) replace
- * any old ones; the session is replaced by a full one with mfa_ok (new
- * token in out->token).  ERR_AUTH (outcome BAD_CODE) for a wrong code. */
-int auth_totp_enrol_confirm(struct auth_login *out,
-			    struct auth_recovery_codes *codes,
+ * the first valid code of the pending secret makes it the account's
+ * secret; 10 new recovery codes (show once) replace any old ones in
+ * out->codes; the session in->ses is replaced by a full one with mfa_ok
+ * (new token in out->login.token).  ERR_AUTH (out->login.outcome
+ * BAD_CODE) for a wrong code. */
+int auth_totp_enrol_confirm(struct auth_totp_confirmed *out,
 			    struct store *s, const struct auth_config *c,
-			    const struct auth_session *ses, const char *code,
-			    int64_t now, struct auth_events *ev,
-			    struct err *e);
+			    const struct auth_totp_enrol_in *in, int64_t now,
+			    struct auth_events *ev, struct err *e);
 /* auth_totp_replace_confirm -- replace the second factor of an account
  * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
  * the pending secret (auth_totp_enrol_begin) becomes the account's once
  * in->new_code is valid for it AND the user re-authenticates with
  * in->password and in->current_code, a code of the current factor (a
  * TOTP code, its step spent, or a recovery code, spent).  ERR_AUTH with
- * out->outcome BAD_CODE (new code wrong: not counted), BAD_CREDENTIALS
- * (password or current code wrong: counted towards the lockout,
- * out->locked_now) or LOCKED.  On success: 10 new recovery codes,
- * totp_changed_at = now, failures cleared, every other session of the
- * account ended, this session replaced (new token in out->token); events
- * totp.replaced (value 1 when a recovery code was used),
- * recovery.regenerated, sessions.killed.
+ * out->login.outcome BAD_CODE (new code wrong: not counted),
+ * BAD_CREDENTIALS (password or current code wrong: counted towards the
+ * lockout, out->login.locked_now) or LOCKED.  On success: 10 new recovery
+ * codes in out->codes, totp_changed_at = now, failures cleared, every
+ * other session of the account ended, the session in->ses replaced (new
+ * token in out->login.token); events totp.replaced (value 1 when a
+ * recovery code was used), recovery.regenerated, sessions.killed.
  * Argon2id runs here: call it off the event loop. */
 struct auth_totp_replace_in {
+	const struct auth_session *ses;    /* the staff session that began the
+					      replacement (auth_totp_enrol_begin)
+					      and is replaced by a new one   */
 	/* what the user typed, the caller's strings, read during the call
 	 * only (wipe them after); NULL counts as "" (wrong) */
 	const char *password;              /* the account's password         */
@@ -576,10 +600,8 @@ struct auth_totp_replace_in {
 	const char *new_code;              /* a 6-digit code of the pending
 					      secret                         */
 };
-int auth_totp_replace_confirm(struct auth_login *out,
-			      struct auth_recovery_codes *codes,
+int auth_totp_replace_confirm(struct auth_totp_confirmed *out,
 			      struct store *s, const struct auth_config *c,
-			      const struct auth_session *ses,
 			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e);
 /* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */

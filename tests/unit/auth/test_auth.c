@@ -483,13 +483,18 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 	char code[7];
 	totp_at(code, secret, t);
 	struct auth_events ev = { 0 };
-	if (auth_totp_enrol_confirm(&lg, codes, s, &cfg, &ses, code, t, &ev, &e)) {
+	struct auth_totp_confirmed done;
+	int rc = auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 t, &ev, &e);
+	*codes = done.codes;
+	if (rc) {
 		printf("# enrol_confirm: %s\n", e.detail);
 		return -5;
 	}
 	if (ev.n != 2 || ev.ev[0].kind != AUTH_EV_TOTP_ENROLLED)
 		return -6;
-	memcpy(token, lg.token, AUTH_TOKEN_LEN + 1);
+	memcpy(token, done.login.token, AUTH_TOKEN_LEN + 1);
 	return 0;
 }
 
@@ -542,33 +547,37 @@ static void test_totp_enrolment(void)
 	char code[7], wrong[7];
 	totp_at(code, secret, T0);
 	snprintf(wrong, sizeof wrong, "%06u", (unsigned)(atoi(code) + 1) % 1000000u);
-	struct auth_recovery_codes codes;
-	T_EQ_INT(auth_totp_enrol_confirm(&lg, &codes, s, &cfg, &ses, wrong, T0, NULL, &e),
-		 ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
+	struct auth_totp_confirmed bad;
+	T_EQ_INT(auth_totp_enrol_confirm(&bad, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = wrong },
+					 T0, NULL, &e), ERR_AUTH);
+	T_EQ_INT(bad.login.outcome, AUTH_OUT_BAD_CODE);
 	T_NO_SECRET(e, wrong);
 	T_NO_SECRET(e, en.secret_b32);
 	/* the right code confirms and replaces the session */
 	char old_token[AUTH_TOKEN_LEN + 1];
-	memcpy(old_token, lg.token, sizeof old_token);
-	struct auth_login lg2;
-	T_EQ_INT(auth_totp_enrol_confirm(&lg2, &codes, s, &cfg, &ses, code, T0 + 5, NULL,
-					 &e), 0);
-	T_EQ_INT(lg2.outcome, AUTH_OUT_OK);
-	T_CHECK(strcmp(lg2.token, old_token) != 0);
+	memcpy(old_token, bad.login.token, sizeof old_token);
+	struct auth_totp_confirmed done;
+	T_EQ_INT(auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 T0 + 5, NULL, &e), 0);
+	struct auth_login *lg2 = &done.login;
+	struct auth_recovery_codes *codes = &done.codes;
+	T_EQ_INT(lg2->outcome, AUTH_OUT_OK);
+	T_CHECK(strcmp(lg2->token, old_token) != 0);
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, old_token, T0 + 6, &e), ERR_AUTH);
-	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg2.token, T0 + 6, &e), 0);
+	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg2->token, T0 + 6, &e), 0);
 	T_EQ_INT(ses.stage, AUTH_STAGE_FULL);
 	T_EQ_INT(ses.mfa_ok, 1);
 	T_EQ_INT(auth_has_permission(s, &ses, AUTH_PERM_STAFF_MANAGE, &e), 1);
 	for (int i = 0; i < AUTH_RECOVERY_CODES; i++) {
-		T_EQ_INT(strlen(codes.code[i]), AUTH_RECOVERY_CODE_LEN);
+		T_EQ_INT(strlen(codes->code[i]), AUTH_RECOVERY_CODE_LEN);
 		for (int k = 0; k < i; k++)
-			T_CHECK(strcmp(codes.code[i], codes.code[k]) != 0);
+			T_CHECK(strcmp(codes->code[i], codes->code[k]) != 0);
 	}
 	/* not stored in the clear */
 	int64_t n = -1;
-	struct store_val cv[] = { sv_text(codes.code[0]) };
+	struct store_val cv[] = { sv_text(codes->code[0]) };
 	T_EQ_INT(store_query_int(&n, s, "SELECT count(*) FROM recovery_codes"
 				 " WHERE code_hash = $1", cv, 1, &e), 0);
 	T_EQ_INT(n, 0);

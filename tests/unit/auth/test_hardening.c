@@ -135,11 +135,16 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 		return -1;
 	char code[7];
 	totp_at(code, secret, t);
-	if (auth_totp_enrol_confirm(&lg, codes, s, &cfg, &ses, code, t, NULL, &e)) {
+	struct auth_totp_confirmed done;
+	int rc = auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 t, NULL, &e);
+	*codes = done.codes;
+	if (rc) {
 		printf("# enrol_confirm: %s\n", e.detail);
 		return -2;
 	}
-	memcpy(token, lg.token, AUTH_TOKEN_LEN + 1);
+	memcpy(token, done.login.token, AUTH_TOKEN_LEN + 1);
 	return 0;
 }
 
@@ -423,7 +428,7 @@ static void test_replace_second_factor(void)
 	int64_t id = add_staff(s, T1, "kirikae", pw, "staff");
 	T_REQUIRE(id > 0);
 	unsigned char secret[20], fresh[20];
-	struct auth_recovery_codes codes, newcodes;
+	struct auth_recovery_codes codes;
 	char token[AUTH_TOKEN_LEN + 1];
 	T_REQUIRE(enrol(s, "kirikae", pw, T0, secret, &codes, token) == 0);
 	struct auth_session a, b;
@@ -435,43 +440,46 @@ static void test_replace_second_factor(void)
 	totp_at(newcode, fresh, t);
 	totp_at(cur, secret, t);
 	wrong_of(wrong, cur);
-	struct auth_login lg;
+	struct auth_totp_confirmed done, again;
+	struct auth_login *lg = &done.login;
+	struct auth_recovery_codes *newcodes = &done.codes;
 	struct auth_events ev = { 0 };
 	/* the session alone is not enough any more */
-	T_EQ_INT(auth_totp_enrol_confirm(&lg, &newcodes, s, &cfg, &a, newcode, t, &ev, &e),
-		 ERR_DENIED);
-	struct auth_totp_replace_in rin = { .password = "", .current_code = "",
+	T_EQ_INT(auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &a, .code = newcode },
+					 t, &ev, &e), ERR_DENIED);
+	struct auth_totp_replace_in rin = { .ses = &a, .password = "", .current_code = "",
 					    .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CREDENTIALS);
 	/* a wrong password with the right current code; the right password
 	 * with a wrong code: refused, counted, the current code not spent */
-	rin = (struct auth_totp_replace_in){ .password = "sora-no-iro 0000", .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = "sora-no-iro 0000",
+					     .current_code = cur, .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CREDENTIALS);
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = wrong,
 					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = wrong,
-					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(ev.n, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_EQ_INT(st.totp_changed_at, 0);
 	/* a wrong new code: not counted */
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = cur,
 					     .new_code = wrong };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CODE);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_CHECK(strstr(e.detail, pw) == NULL && strstr(e.detail, cur) == NULL);
 	/* password and the current TOTP code: replaced */
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = cur,
 					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), 0);
-	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
-	T_EQ_INT(lg.used_recovery_code, 0);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), 0);
+	T_EQ_INT(lg->outcome, AUTH_OUT_OK);
+	T_EQ_INT(lg->used_recovery_code, 0);
 	T_EQ_INT(ev.n, 3);
 	T_EQ_STR(auth_event_name(ev.ev[0].kind), "totp.replaced");
 	T_EQ_STR(auth_event_name(ev.ev[1].kind), "recovery.regenerated");
@@ -485,7 +493,7 @@ static void test_replace_second_factor(void)
 	T_EQ_INT(auth_session_check(&x, s, &cfg, token, t + 1, &e), ERR_AUTH);
 	T_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE id = $1", b.id), 0);
 	T_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE id = $1", a.id), 0);
-	T_EQ_INT(auth_session_check(&x, s, &cfg, lg.token, t + 1, &e), 0);
+	T_EQ_INT(auth_session_check(&x, s, &cfg, lg->token, t + 1, &e), 0);
 	T_EQ_INT(x.mfa_ok, 1);
 	/* old secret and old recovery codes no longer log in; the new ones do */
 	T_EQ_INT(full_login(&x, s, "kirikae", pw, secret, t + 30), -1);
@@ -496,10 +504,10 @@ static void test_replace_second_factor(void)
 	T_REQUIRE(begin(third, s, &x, t) == 0);
 	totp_at(newcode, third, t);
 	ev.n = 0;
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = newcodes.code[4],
-					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, &rin, t, &ev, &e), 0);
-	T_EQ_INT(lg.used_recovery_code, 1);
+	rin = (struct auth_totp_replace_in){ .ses = &x, .password = pw,
+					     .current_code = newcodes->code[4], .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&again, s, &cfg, &rin, t, &ev, &e), 0);
+	T_EQ_INT(again.login.used_recovery_code, 1);
 	T_EQ_INT(ev.ev[0].value, 1);
 	T_EQ_INT(count(s, "SELECT count(*) FROM recovery_codes WHERE staff_id = $1 AND used_at = 0",
 		       id), AUTH_RECOVERY_CODES);
