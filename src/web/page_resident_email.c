@@ -203,8 +203,11 @@ int page_resident_verify_form(struct http_req *r)
 	const char *token = http_param(r, "token");
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_VERIFY,
-					token, 0, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = token },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -225,8 +228,12 @@ int page_resident_verify(struct http_req *r)
 	struct app_req *q = app_req(r);
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_VERIFY,
-					http_param(r, "token"), 1, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = http_param(r, "token"),
+								       .use = 1 },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -330,8 +337,11 @@ int page_resident_reset_confirm_form(struct http_req *r)
 	const char *token = http_param(r, "token");
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_RESET,
-					token, 0, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = token },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -362,7 +372,10 @@ static void reset_work(void *arg, void *pool_ctx)
 		goto out;
 	}
 	/* the policy first: a refused password leaves the link usable */
-	j->rc = auth_email_token_check(&j->id, t->store, j->tenant, AUTH_EMAIL_RESET, j->token, 0,
+	j->rc = auth_email_token_check(&j->id, t->store,
+				       &(struct auth_email_token_in){ .tenant = j->tenant,
+								      .purpose = AUTH_EMAIL_RESET,
+								      .token = j->token },
 				       j->now, &j->e);
 	if (j->rc == 0)
 		j->rc = auth_resident_get(email, &active, t->store, j->tenant, j->id, &j->e);
@@ -373,7 +386,10 @@ static void reset_work(void *arg, void *pool_ctx)
 	if (j->rc)
 		goto out;
 	int64_t used = 0;
-	j->rc = auth_email_token_check(&used, t->store, j->tenant, AUTH_EMAIL_RESET, j->token, 1,
+	j->rc = auth_email_token_check(&used, t->store,
+				       &(struct auth_email_token_in){ .tenant = j->tenant,
+								      .purpose = AUTH_EMAIL_RESET,
+								      .token = j->token, .use = 1 },
 				       j->now, &j->e);
 	if (j->rc == 0 && used != j->id)
 		j->rc = err_set(&j->e, ERR_INTERNAL, "token changed hands");

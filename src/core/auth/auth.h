@@ -793,13 +793,25 @@ extern const struct store_module_schema auth_email_schema;
 int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
 			 const char *tenant, int64_t resident_id,
 			 enum auth_email_purpose p, int64_t now, struct err *e);
+/* A token to look up (auth_email_token_check): which, and whether to
+ * spend it.  The token is the caller's string, read during the call only
+ * (only its hash is looked up). */
+struct auth_email_token_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	enum auth_email_purpose purpose;   /* what the token must be for     */
+	const char *token;                 /* as in the link: 64 lower-case
+					      hex digits (else ERR_NOTFOUND) */
+	int use;                           /* 1: mark it used (single use; a
+					      reset token also retires the
+					      resident's other reset tokens);
+					      0: only look                   */
+};
 /* auth_email_token_check -- the resident a valid (unused, unexpired)
- * token of purpose p belongs to; use != 0 marks it used (single use).
- * ERR_NOTFOUND for anything else (unknown, used, expired, other tenant,
- * malformed). */
+ * token of purpose in->purpose belongs to, into *resident_id;
+ * in->use != 0 marks it used.  ERR_NOTFOUND for anything else
+ * (unknown, used, expired, other tenant, other purpose, malformed). */
 int auth_email_token_check(int64_t *resident_id, struct store *s,
-			   const char *tenant, enum auth_email_purpose p,
-			   const char *token, int use, int64_t now,
+			   const struct auth_email_token_in *in, int64_t now,
 			   struct err *e);
 /* auth_resident_find -- the id of the active resident with this address
  * (case-folded) in tenant; ERR_NOTFOUND. */
