@@ -758,11 +758,13 @@ static void user_add_work(void *arg, void *pool_ctx)
 	else
 		goto out;
 	if (rc == 0)
-		rc = auth_staff_add_by(&id, s, j->auth, &j->ses,
-				       &(struct auth_staff_new){ .login = j->login,
-								 .display_name = j->display_name,
-								 .password = j->password,
-								 .roles = &role, .nroles = 1 },
+		rc = auth_staff_add_by(&id, s, j->auth,
+				       &(struct auth_staff_add_by_in){
+					       .by = &j->ses,
+					       .account = { .login = j->login,
+							    .display_name = j->display_name,
+							    .password = j->password,
+							    .roles = &role, .nroles = 1 } },
 				       j->now, &ev, &j->e);
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);

@@ -232,7 +232,7 @@ struct auth_staff {
 	char roles[AUTH_ROLES_TEXT_MAX];   /* "admin,staff" (sorted)          */
 };
 
-/* A staff account to create (auth_staff_add, auth_staff_add_by).  The
+/* A staff account to create (auth_staff_add, auth_staff_add_by_in).  The
  * strings and the roles array are the caller's, read during the call
  * only: nothing keeps a pointer, and the password is stored only as its
  * hash (the caller wipes its own copy). */
@@ -722,13 +722,21 @@ int auth_staff_role_revoke(struct store *s, const char *tenant,
  * ERR_NOTFOUND for an unknown role, < 0 on error (callers fail closed). */
 int auth_role_grantable(struct store *s, const struct auth_session *by,
 			const char *role, struct err *e);
+/* A member of staff creating an account (auth_staff_add_by): who, and
+ * the account.  Read during the call only, as struct auth_staff_new. */
+struct auth_staff_add_by_in {
+	const struct auth_session *by;     /* the caller's session: the account
+					      is made in by->tenant, and only
+					      with roles by may give; NULL:
+					      ERR_DENIED                     */
+	struct auth_staff_new account;     /* account.tenant is not read     */
+};
 /* auth_staff_add_by -- auth_staff_add for a caller, in the caller's own
- * tenant (by->tenant; in->tenant is not read): ERR_DENIED (nothing
- * created) when `by` may not give one of the roles. */
+ * tenant (in->by->tenant; in->account.tenant is not read): ERR_DENIED
+ * (nothing created) when in->by may not give one of the roles. */
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by,
-		      const struct auth_staff_new *in, int64_t now,
+		      const struct auth_staff_add_by_in *in, int64_t now,
 		      struct auth_events *ev, struct err *e);
 /* auth_staff_role_grant_by -- auth_staff_role_grant in the caller's own
  * tenant: ERR_NOTFOUND for a staff id not in that tenant, ERR_DENIED

@@ -553,19 +553,19 @@ static int check_grantable(struct store *s, const struct auth_session *by,
 
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by,
-		      const struct auth_staff_new *in, int64_t now,
+		      const struct auth_staff_add_by_in *in, int64_t now,
 		      struct auth_events *ev, struct err *e)
 {
+	const struct auth_session *by = in->by;
 	*id_out = 0;
 	if (!by)
 		return err_set(e, ERR_DENIED, "no caller session");
-	if (in->nroles < 0 || in->nroles > AUTH_ROLES_PER_STAFF)
+	if (in->account.nroles < 0 || in->account.nroles > AUTH_ROLES_PER_STAFF)
 		return err_set(e, ERR_LIMIT, "at most %d roles", AUTH_ROLES_PER_STAFF);
-	int rc = check_grantable(s, by, in->roles, in->nroles, e);
+	int rc = check_grantable(s, by, in->account.roles, in->account.nroles, e);
 	if (rc)
 		return rc;
-	struct auth_staff_new own = *in;
+	struct auth_staff_new own = in->account;
 	own.tenant = by->tenant;      /* the caller's tenant, whatever in says */
 	return auth_staff_add(id_out, s, c, &own, now, ev, e);
 }

@@ -229,18 +229,24 @@ static void test_who_may_give_a_role(void)
 	struct auth_events ev = { 0 };
 	struct auth_staff_new minted = { .login = "minted", .display_name = "作成 不可",
 					 .password = pw, .roles = admin_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &minted, T0, &ev, &e), ERR_DENIED);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &hr, .account = minted },
+				   T0, &ev, &e), ERR_DENIED);
 	T_EQ_INT(ev.n, 0);
 	T_EQ_INT(id, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "minted", &e), ERR_NOTFOUND);
 	struct auth_staff_new new_viewer = { .login = "new-viewer", .display_name = "閲覧 新",
 					     .password = pw, .roles = viewer_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &new_viewer, T0, &ev, &e), 0);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &hr, .account = new_viewer },
+				   T0, &ev, &e), 0);
 	T_CHECK(id > 0);
 	struct auth_staff_new new_admin = { .login = "new-admin", .display_name = "管理 新",
 					    .password = pw, .roles = admin_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, &new_admin, T0, &ev, &e), 0);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &ad, .account = new_admin },
+				   T0, &ev, &e), 0);
 	/* granting: the same rule */
 	ev.n = 0;
 	T_EQ_INT(auth_staff_role_grant_by(s, &hr, target, "admin", &ev, &e), ERR_DENIED);
