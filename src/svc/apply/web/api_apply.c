@@ -802,7 +802,10 @@ static void sig_work(void *arg, void *pool_ctx)
 	struct err e;
 	err_clear(&e);
 	const unsigned char *data = j->bytes, *cms = j->bytes + j->n;
-	j->rc = sign_verify(&j->res, j->trust, data, j->n, cms, j->cms_len, j->now, &e);
+	j->rc = sign_verify(&j->res, j->trust,
+			    &(struct sign_verify_in){ .data = data, .n = j->n, .cms = cms,
+						      .cms_len = j->cms_len },
+			    j->now, &e);
 	snprintf(j->detail, sizeof j->detail, "%s", e.detail);
 	if (j->rc == 0) {
 		struct buf b;

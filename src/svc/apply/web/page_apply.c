@@ -905,7 +905,9 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 	if (rc)
 		return rc;
 	forms_sha256_hex(signed_sha, text, len);
-	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);
+	rc = sign_verify(res, RESIDENT_TRUST(r),
+			 &(struct sign_verify_in){ .data = text, .n = len, .cms = cms,
+						   .cms_len = n }, now, e);
 	if (rc)
 		return rc;
 	sig->serial = arena_strdup(r->arena, res->serial);

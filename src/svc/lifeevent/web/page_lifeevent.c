@@ -790,7 +790,9 @@ static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_pag
 	forms_sha256_hex(msha, m, mlen);
 	struct sign_result sres;
 	memset(&sres, 0, sizeof sres);
-	rc = sign_verify(&sres, app_trust(r), m, mlen, sp->data, sp->len, now, &e);
+	rc = sign_verify(&sres, app_trust(r),
+			 &(struct sign_verify_in){ .data = m, .n = mlen, .cms = sp->data,
+						   .cms_len = sp->len }, now, &e);
 	struct buf der;
 	buf_init(&der, SIGN_CMS_MAX);
 	if (rc == 0 && (rc = sign_cms_der(&der, sp->data, sp->len, &e)) == 0) {
