@@ -308,7 +308,9 @@ static int cmd_test(int argc, char **argv)
 		return rc;
 	struct err e = { 0 };
 	int64_t id = 0;
-	int rc2 = mail_enqueue_id(&id, s, opts_get(op, n, "tenant"), to, subject, body,
+	int rc2 = mail_enqueue_id(&id, s,
+				  &(struct mail_new){ .tenant = opts_get(op, n, "tenant"), .to = to,
+						      .subject = subject, .body = body },
 				  (int64_t)time(NULL), &e);
 	store_close(s);
 	if (rc2 == ERR_INVALID || rc2 == ERR_LIMIT)
