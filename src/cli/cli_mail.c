@@ -271,13 +271,13 @@ static int cmd_send(int argc, char **argv)
 		mail_sender_free(m);
 		return rc;
 	}
-	int sent, retried, failed;
-	rc = app_mail_send_all(m, s, NULL, NULL, &sent, &retried, &failed, &e);
+	struct app_mail_totals tot;
+	rc = app_mail_send_all(&tot, m, s, NULL, NULL, &e);
 	store_close(s);
 	mail_sender_free(m);
 	if (rc)
 		return cli_error(&e, "メールを送信できませんでした", "could not send the e-mail");
-	printf("sent %d, retry later %d, failed %d\n", sent, retried, failed);
+	printf("sent %d, retry later %d, failed %d\n", tot.sent, tot.retried, tot.failed);
 	return CLI_OK;
 }
 
