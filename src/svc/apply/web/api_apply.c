@@ -282,8 +282,11 @@ int api_procedures_list(struct http_req *r)
 	for (int i = 0; i < l.n; i++) {
 		struct forms_def *d;
 		int v;
-		if ((rc = forms_load_version(&d, &v, r->arena, app_store(r), q->tenant.code,
-					     l.rows[i].id, l.rows[i].version, &e))) {
+		if ((rc = forms_load_version(&d, &v, r->arena, app_store(r),
+					     &(struct forms_ref){ .tenant = q->tenant.code,
+								  .id = l.rows[i].id,
+								  .version = l.rows[i].version },
+					     &e))) {
 			json_decref(items);
 			return fail(r, rc, &e);
 		}
@@ -304,8 +307,9 @@ int api_procedure_get(struct http_req *r)
 	struct forms_def *d;
 	int v;
 	struct err e;
-	int rc = forms_load_version(&d, &v, r->arena, app_store(r), q->tenant.code, code,
-				    version, &e);
+	int rc = forms_load_version(&d, &v, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = version }, &e);
 	if (rc)
 		return fail(r, rc, &e);
 	return send_json(r, 200, json_pack("{s:s,s:i,s:O}", "code", d->id, "version", v,

@@ -112,7 +112,8 @@ static int load_def(struct forms_def **d, int *version, struct http_req *r,
 		    const char *proc, int v, struct err *e)
 {
 	return forms_load_version(d, version, r->arena, app_store(r),
-				  app_req(r)->tenant.code, proc, v, e);
+				  &(struct forms_ref){ .tenant = app_req(r)->tenant.code,
+						       .id = proc, .version = v }, e);
 }
 
 static void link_css(struct buf *b)

@@ -445,8 +445,10 @@ static void dept_options(struct buf *b, struct http_req *r, const struct apply_a
 	for (int i = 0; i < pl->n; i++) {
 		struct forms_def *d;
 		struct err e;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), app_req(r)->tenant.code,
-				       pl->v[i].id, 0, &e))
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = app_req(r)->tenant.code,
+							    .id = pl->v[i].id, .version = 0 },
+				       &e))
 			continue;
 		int dup = 0;
 		for (int k = 0; k < nseen && !dup; k++)
@@ -864,7 +866,9 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct forms_def *d = NULL;
-	rc = forms_load_version(&d, NULL, r->arena, s, q->tenant.code, sb.procedure, sb.version, &e);
+	rc = forms_load_version(&d, NULL, r->arena, s,
+				&(struct forms_ref){ .tenant = q->tenant.code, .id = sb.procedure,
+						     .version = sb.version }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	/* masking and auditing: src/svc/apply decides (apply_view), as for the
@@ -1444,7 +1448,9 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 	struct err *e = &j->e;
 	struct forms_def *d;
 	int version = 0;
-	j->rc = forms_load_version(&d, &version, a, s, j->tenant, j->proc, j->version, e);
+	j->rc = forms_load_version(&d, &version, a, s,
+				   &(struct forms_ref){ .tenant = j->tenant, .id = j->proc,
+							.version = j->version }, e);
 	/* a procedure of a department the caller does not see is as absent
 	 * as one that does not exist */
 	if (j->rc == 0 && !actor_sees_dept(&who, d->department))

@@ -305,8 +305,9 @@ static const struct forms_def *published(struct http_req *r, const char *code)
 {
 	struct forms_def *d = NULL;
 	struct err e;
-	if (forms_load_version(&d, NULL, r->arena, app_store(r), app_req(r)->tenant.code,
-			       code, 0, &e) != 0)
+	if (forms_load_version(&d, NULL, r->arena, app_store(r),
+			       &(struct forms_ref){ .tenant = app_req(r)->tenant.code, .id = code,
+						    .version = 0 }, &e) != 0)
 		return NULL;
 	return d;
 }
@@ -670,8 +671,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			continue;
 		open++;
 		struct forms_def *d = NULL;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant, dr->procedure,
-				       dr->version, &e) != 0)
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = who.tenant,
+							    .id = dr->procedure,
+							    .version = dr->version },
+				       &e) != 0)
 			continue;
 		struct forms_result vr;
 		int ok = forms_validate(&vr, r->arena, d, dr->answers, today, &e) == 0 &&
@@ -693,8 +697,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			continue;
 		struct forms_def *d = NULL;
 		const char *title = subs[i].procedure;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant,
-				       subs[i].procedure, subs[i].version, &e) == 0)
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = who.tenant,
+							    .id = subs[i].procedure,
+							    .version = subs[i].version },
+				       &e) == 0)
 			title = forms_text_get(&d->title, lang);
 		html_printf(&b, "<tr><th scope=\"row\">%s</th><td>%s %s</td>"
 			    "<td><a href=\"/submissions/%s\">%s</a></td></tr>", title,

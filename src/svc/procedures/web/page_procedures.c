@@ -461,7 +461,9 @@ int page_staff_procedure_edit(struct http_req *r)
 	const char *code = http_param(r, "code");
 	struct forms_def *d = NULL;
 	struct err e;
-	int rc = forms_load_version(&d, NULL, r->arena, app_store(r), q->tenant.code, code, 0, &e);
+	int rc = forms_load_version(&d, NULL, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = 0 }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char *text = pretty(d->json);
@@ -565,8 +567,9 @@ int page_staff_procedure_version(struct http_req *r)
 	struct forms_def *d = NULL;
 	struct err e;
 	int got = 0;
-	int rc = forms_load_version(&d, &got, r->arena, app_store(r), q->tenant.code, code,
-				    (int)n, &e);
+	int rc = forms_load_version(&d, &got, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = (int)n }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char *text = pretty(d->json);
