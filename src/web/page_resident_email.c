@@ -402,8 +402,12 @@ static void reset_work(void *arg, void *pool_ctx)
 	char obj[24];
 	snprintf(obj, sizeof obj, "%lld", (long long)j->id);
 	struct err ae;
-	app_audit_as(t->store, j->audit, &a, AUDIT_A_WRITE, "resident.password_reset", obj,
-		     j->rc == 0 ? AUDIT_R_OK : AUDIT_R_ERROR, &ae);
+	app_audit_as(t->store, j->audit, &a,
+		     &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+						.object_type = "resident.password_reset",
+						.object_id = obj,
+						.result = j->rc == 0 ? AUDIT_R_OK : AUDIT_R_ERROR },
+		     &ae);
 out:
 	explicit_bzero(email, sizeof email);
 	explicit_bzero(j->password, sizeof j->password);

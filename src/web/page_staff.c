@@ -420,22 +420,34 @@ static void replace_work(void *arg, void *pool_ctx)
 	j->codes = done.codes;
 	explicit_bzero(&done, sizeof done);
 	if (rc == 0) {
-		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
-				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
-				  id, AUDIT_R_OK, &j->e);
+		rc = app_audit_as(s, j->audit, &j->actor,
+				  &(struct app_audit_entry){
+					  .action = "auth.totp_replaced",
+					  .object_type = j->out.used_recovery_code
+						  ? "reauth.recovery_code" : "reauth.totp",
+					  .object_id = id, .result = AUDIT_R_OK },
+				  &j->e);
 		for (int i = 0; rc == 0 && i < ev.n; i++) {
 			if (ev.ev[i].kind == AUTH_EV_TOTP_REPLACED)
 				continue;
 			char obj[AUTH_EVENT_OBJECT_MAX];
 			auth_event_object(obj, sizeof obj, &ev.ev[i]);
-			rc = app_audit_as(s, j->audit, &j->actor, AUDIT_A_PERMISSION,
-					  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &j->e);
+			rc = app_audit_as(s, j->audit, &j->actor,
+					  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+								     .object_type = auth_event_name(ev.ev[i].kind),
+								     .object_id = obj,
+								     .result = AUDIT_R_OK },
+					  &j->e);
 		}
 	} else if (rc == ERR_AUTH) {
 		/* the failure counter stays counted, with its record */
 		struct err ae;
-		if (app_audit_as(s, j->audit, &j->actor, "auth.totp_replace_failed",
-				 outcome_name(j->out.outcome), id, AUDIT_R_FAILED, &ae) == 0) {
+		if (app_audit_as(s, j->audit, &j->actor,
+				 &(struct app_audit_entry){ .action = "auth.totp_replace_failed",
+							    .object_type = outcome_name(j->out.outcome),
+							    .object_id = id,
+							    .result = AUDIT_R_FAILED },
+				 &ae) == 0) {
 			j->rc = store_commit(s, &ae) ? ae.code : ERR_AUTH;
 			goto out;
 		}
@@ -715,8 +727,12 @@ static int audit_events(struct store *s, const struct audit_config *c,
 	for (int i = 0; i < ev->n; i++) {
 		char obj[AUTH_EVENT_OBJECT_MAX];
 		auth_event_object(obj, sizeof obj, &ev->ev[i]);
-		int rc = app_audit_as(s, c, a, AUDIT_A_PERMISSION,
-				      auth_event_name(ev->ev[i].kind), obj, AUDIT_R_OK, e);
+		int rc = app_audit_as(s, c, a,
+				      &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+								 .object_type = auth_event_name(ev->ev[i].kind),
+								 .object_id = obj,
+								 .result = AUDIT_R_OK },
+				      e);
 		if (rc)
 			return rc;
 	}
@@ -775,8 +791,12 @@ static void user_add_work(void *arg, void *pool_ctx)
 	if (rc == ERR_DENIED) {
 		/* the refusal is on the record too */
 		struct err ae;
-		if (app_audit_as(s, j->audit, &j->actor, "auth.grant_denied", "role", j->role,
-				 AUDIT_R_DENIED, &ae))
+		if (app_audit_as(s, j->audit, &j->actor,
+				 &(struct app_audit_entry){ .action = "auth.grant_denied",
+							    .object_type = "role",
+							    .object_id = j->role,
+							    .result = AUDIT_R_DENIED },
+				 &ae))
 			rc = err_set(&j->e, ae.code, "audit of a refused grant: %s", ae.detail);
 	}
 out:

@@ -333,8 +333,10 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 {
 	struct app_actor a;
 	app_actor_of(&a, r);
-	return app_audit_as(app_store(r), &app_of(r)->audit, &a, action, type, id,
-			    AUDIT_R_OK, e);
+	return app_audit_as(app_store(r), &app_of(r)->audit, &a,
+			    &(struct app_audit_entry){ .action = action, .object_type = type,
+						       .object_id = id, .result = AUDIT_R_OK },
+			    e);
 }
 
 static int tx_begin(struct http_req *r, struct err *e)

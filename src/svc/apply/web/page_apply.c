@@ -1160,8 +1160,12 @@ int page_submission_withdraw(struct http_req *r)
 	if (rc == 0) {
 		rc = apply_withdraw(st, &c.who, c.sub.id, app_now(), &e);
 		if (rc == 0)
-			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.withdrawn",
-					  c.sub.receipt, AUDIT_R_OK, &e);
+			rc = app_audit_as(st, &app_of(r)->audit, &aa,
+					  &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+								     .object_type = "apply.withdrawn",
+								     .object_id = c.sub.receipt,
+								     .result = AUDIT_R_OK },
+					  &e);
 		if (rc == 0)
 			rc = store_commit(st, &e);
 		else

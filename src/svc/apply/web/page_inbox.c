@@ -1207,8 +1207,11 @@ static int act(struct http_req *r, enum act_kind k)
 			rc = apply_transition(&ev, s, &who, id, from, to, blank(note) ? NULL : note, now, &e);
 			obj = arena_printf(r->arena, "%s/%s/%s", sb.receipt, ev.from, ev.to);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.transition",
-						  "submission", obj, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.transition",
+							  .object_type = "submission", .object_id = obj,
+							  .result = AUDIT_R_OK }, &e);
 			if (rc == 0)
 				rc = notify_resident(r, s, &ev, note, &e);
 			break;
@@ -1216,14 +1219,21 @@ static int act(struct http_req *r, enum act_kind k)
 			rc = apply_assign(s, &who, id, assignee, now, &e);
 			obj = arena_printf(r->arena, "%s/%ld", sb.receipt, (long)assignee);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.assign",
-						  "submission", obj, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.assign",
+							  .object_type = "submission", .object_id = obj,
+							  .result = AUDIT_R_OK }, &e);
 			break;
 		case ACT_COMMENT:
 			rc = apply_comment(s, &who, id, text, now, &e);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.comment",
-						  "submission", sb.receipt, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.comment",
+							  .object_type = "submission",
+							  .object_id = sb.receipt, .result = AUDIT_R_OK },
+						  &e);
 			break;
 		}
 	}
@@ -1543,8 +1553,12 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 		buf_done(&b);
 	}
 	if (rc == 0)
-		rc = app_audit_as(s, j->audit, &j->aa, AUDIT_A_EXPORT, "submissions.csv",
-				  arena_printf(a, "%s/%d/%ld", j->proc, version, j->rows), AUDIT_R_OK, e);
+		rc = app_audit_as(s, j->audit, &j->aa,
+				  &(struct app_audit_entry){
+					  .action = AUDIT_A_EXPORT, .object_type = "submissions.csv",
+					  .object_id = arena_printf(a, "%s/%d/%ld", j->proc, version,
+								    j->rows),
+					  .result = AUDIT_R_OK }, e);
 	if (rc) {
 		free(j->body);
 		j->body = NULL;

@@ -882,8 +882,12 @@ int page_bundle_submit(struct http_req *r)
 		rc = apply_bundle_submit(&subs, &n, &bad, &res, r->arena, st, &who, bid,
 					 bs.sig ? &bs : NULL, now, &e);
 		for (int i = 0; rc == 0 && i < n; i++)
-			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.submitted",
-					  subs[i].receipt, AUDIT_R_OK, &e);
+			rc = app_audit_as(st, &app_of(r)->audit, &aa,
+					  &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+								     .object_type = "apply.submitted",
+								     .object_id = subs[i].receipt,
+								     .result = AUDIT_R_OK },
+					  &e);
 		if (rc == 0)
 			rc = store_commit(st, &e);
 		else

@@ -509,8 +509,11 @@ static int publish_hook(struct store *s, const char *tenant, const char *id,
 	struct publish_hook_arg *h = arg;
 	char obj[FORMS_ID_MAX + 16];
 	snprintf(obj, sizeof obj, "%s:v%d", id, version);
-	return app_audit_as(s, h->audit, &h->actor, "procedure.publish", "procedure_version",
-			    obj, AUDIT_R_OK, e);
+	return app_audit_as(s, h->audit, &h->actor,
+			    &(struct app_audit_entry){ .action = "procedure.publish",
+						       .object_type = "procedure_version",
+						       .object_id = obj, .result = AUDIT_R_OK },
+			    e);
 }
 
 int page_staff_procedure_publish(struct http_req *r)
