@@ -83,13 +83,22 @@ static int role_find(int64_t *id, int *needs_mfa, int *builtin, struct store *s,
 	return 0;
 }
 
+/* A row of roles to insert: builtin 1 for the roles auth_tenant_seed
+ * makes, 0 for those made with auth_role_create. */
+struct role_row {
+	const char *name;
+	const char *description;           /* NULL: ""                       */
+	int needs_mfa;
+	int builtin;
+};
+
 static int role_insert(int64_t *id, struct store *s, const char *tenant,
-		       const char *name, const char *description, int needs_mfa,
-		       int builtin, struct err *e)
+		       const struct role_row *r, struct err *e)
 {
+	const char *name = r->name;
 	struct store_val v[] = { sv_text(tenant), sv_text(name),
-				 sv_text(description ? description : ""),
-				 sv_int(needs_mfa ? 1 : 0), sv_int(builtin) };
+				 sv_text(r->description ? r->description : ""),
+				 sv_int(r->needs_mfa ? 1 : 0), sv_int(r->builtin) };
 	int rc = store_query_int(id, s,
 		"INSERT INTO roles (tenant, name, description, needs_mfa, builtin)"
 		" VALUES ($1, $2, $3, $4, $5) RETURNING id", v, 5, e);
@@ -127,8 +136,11 @@ int auth_tenant_seed(struct store *s, const char *tenant,
 				     " WHERE tenant = $1 AND name = $2", v, 2, e);
 		if (rc || have)
 			continue;
-		rc = role_insert(&id, s, tenant, b->name, b->description,
-				 b->needs_mfa, 1, e);
+		rc = role_insert(&id, s, tenant,
+				 &(struct role_row){ .name = b->name,
+						     .description = b->description,
+						     .needs_mfa = b->needs_mfa, .builtin = 1 },
+				 e);
 		if (rc)
 			break;
 		auth_ev_add(ev, AUTH_EV_ROLE_CREATED, tenant, 0, b->name, NULL,
@@ -161,7 +173,10 @@ int auth_role_create(struct store *s, const char *tenant, const char *name,
 			       "role description: over %d bytes or not UTF-8 text",
 			       AUTH_ROLE_DESC_MAX);
 	int64_t id;
-	rc = role_insert(&id, s, tenant, name, description, needs_mfa, 0, e);
+	rc = role_insert(&id, s, tenant,
+			 &(struct role_row){ .name = name, .description = description,
+					     .needs_mfa = needs_mfa },
+			 e);
 	if (rc)
 		return rc;
 	auth_ev_add(ev, AUTH_EV_ROLE_CREATED, tenant, 0, name, NULL,
