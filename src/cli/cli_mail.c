@@ -271,13 +271,13 @@ static int cmd_send(int argc, char **argv)
 		mail_sender_free(m);
 		return rc;
 	}
-	int sent, retried, failed;
-	rc = app_mail_send_all(m, s, NULL, NULL, &sent, &retried, &failed, &e);
+	struct app_mail_totals tot;
+	rc = app_mail_send_all(&tot, m, s, NULL, NULL, &e);
 	store_close(s);
 	mail_sender_free(m);
 	if (rc)
 		return cli_error(&e, "メールを送信できませんでした", "could not send the e-mail");
-	printf("sent %d, retry later %d, failed %d\n", sent, retried, failed);
+	printf("sent %d, retry later %d, failed %d\n", tot.sent, tot.retried, tot.failed);
 	return CLI_OK;
 }
 
@@ -308,7 +308,9 @@ static int cmd_test(int argc, char **argv)
 		return rc;
 	struct err e = { 0 };
 	int64_t id = 0;
-	int rc2 = mail_enqueue_id(&id, s, opts_get(op, n, "tenant"), to, subject, body,
+	int rc2 = mail_enqueue_id(&id, s,
+				  &(struct mail_new){ .tenant = opts_get(op, n, "tenant"), .to = to,
+						      .subject = subject, .body = body },
 				  (int64_t)time(NULL), &e);
 	store_close(s);
 	if (rc2 == ERR_INVALID || rc2 == ERR_LIMIT)

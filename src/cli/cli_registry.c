@@ -223,8 +223,12 @@ int cli_registry_demo(struct store *s, const struct auth_config *ac,
 		rc = resident_by_email(&id, s, tenant, demo_residents[i].email, e);
 		if (rc == ERR_NOTFOUND) {
 			struct auth_events ev = { 0 };
-			rc = auth_resident_add(&id, s, ac, tenant, demo_residents[i].email,
-					       demo_residents[i].password, app_now(), &ev, e);
+			rc = auth_resident_add(&id, s, ac,
+					       &(struct auth_resident_new){
+						       .tenant = tenant,
+						       .email = demo_residents[i].email,
+						       .password = demo_residents[i].password },
+					       app_now(), &ev, e);
 		}
 		if (rc)
 			return rc;

@@ -112,7 +112,10 @@ static int run_verify(int argc, char **argv)
 		return cli_error(&e, "ファイルを読み込めません", "cannot read a file");
 	}
 	struct sign_result r;
-	rc = sign_verify(&r, t, data.data, data.len, sig.data, sig.len, now, &e);
+	rc = sign_verify(&r, t,
+			 &(struct sign_verify_in){ .data = data.data, .n = data.len,
+						   .cms = sig.data, .cms_len = sig.len },
+			 now, &e);
 	buf_done(&data);
 	buf_done(&sig);
 	sign_trust_free(t);
@@ -158,9 +161,11 @@ int cli_sign(int argc, char **argv)
 		buf_done(&data);
 		return cli_error(&e, "署名するファイルを読み込めません", "cannot read the file to sign");
 	}
-	rc = sign_create(&out, opts_get(o, n, "key"), opts_get(o, n, "cert"),
-			 opts_get(o, n, "chain"), data.data, data.len,
-			 opts_get(o, n, "pem") != NULL, &e);
+	rc = sign_create(&out,
+			 &(struct sign_signer){ .key_path = opts_get(o, n, "key"),
+						.cert_path = opts_get(o, n, "cert"),
+						.chain_path = opts_get(o, n, "chain") },
+			 data.data, data.len, opts_get(o, n, "pem") != NULL, &e);
 	buf_done(&data);
 	if (rc) {
 		buf_done(&out);

@@ -240,20 +240,19 @@ void app_actor_of(struct app_actor *out, struct http_req *r)
 }
 
 int app_audit_as(struct store *s, const struct audit_config *c,
-		 const struct app_actor *a, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *result, struct err *e)
+		 const struct app_actor *a, const struct app_audit_entry *en,
+		 struct err *e)
 {
 	struct audit_record rec = {
 		.actor_id = a->id,
 		.actor_login = a->login[0] ? a->login : NULL,
 		.role = a->roles[0] ? a->roles : NULL,
-		.action = action,
-		.object_type = object_type,
-		.object_id = object_id,
+		.action = en->action,
+		.object_type = en->object_type,
+		.object_id = en->object_id,
 		.tenant = a->tenant[0] ? a->tenant : NULL,
 		.source = a->source[0] ? a->source : NULL,
-		.result = result,
+		.result = en->result,
 	};
 	int own = !store_in_tx(s);
 	int rc = own ? store_begin(s, e) : 0;
@@ -307,8 +306,11 @@ int app_audit(struct http_req *r, const char *action, const char *object_type,
 	struct app_actor a;
 	struct err e;
 	app_actor_of(&a, r);
-	int rc = app_audit_as(app_store(r), &app_of(r)->audit, &a, action, object_type,
-			      object_id, result, &e);
+	int rc = app_audit_as(app_store(r), &app_of(r)->audit, &a,
+			      &(struct app_audit_entry){ .action = action,
+							 .object_type = object_type,
+							 .object_id = object_id, .result = result },
+			      &e);
 	if (rc)
 		log_error("audit append failed", "action", action, "detail", e.detail);
 	return rc;

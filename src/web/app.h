@@ -195,12 +195,20 @@ struct app_actor {
 	char source[AUTH_SOURCE_MAX + 1];
 };
 void app_actor_of(struct app_actor *out, struct http_req *r);
-/* app_audit_as -- append one record in s's open transaction, or in one
- * of its own when none is open. */
+/* What one audit record says happened (app_audit_as); the actor's
+ * fields come from struct app_actor.  The strings are read during the
+ * call only. */
+struct app_audit_entry {
+	const char *action;        /* required: "auth.login", AUDIT_A_... */
+	const char *object_type;   /* "news", "role", ... or NULL         */
+	const char *object_id;     /* its id (never its content) or NULL  */
+	const char *result;        /* required: AUDIT_R_OK, ...           */
+};
+/* app_audit_as -- append one record of what `a` did in s's open
+ * transaction, or in one of its own when none is open. */
 int app_audit_as(struct store *s, const struct audit_config *c,
-		 const struct app_actor *a, const char *action,
-		 const char *object_type, const char *object_id,
-		 const char *result, struct err *e);
+		 const struct app_actor *a, const struct app_audit_entry *en,
+		 struct err *e);
 int64_t app_now(void);
 void app_page_cache_free(struct app_page_cache *c);
 

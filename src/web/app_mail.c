@@ -37,20 +37,20 @@ static void log_result(const struct mail_result *r, void *arg)
 			 "smtp", smtp, "curl", cc);
 }
 
-int app_mail_send_all(struct mail_sender *m, struct store *s,
-		      int (*stopping)(void *arg), void *arg, int *sent,
-		      int *retried, int *failed, struct err *e)
+int app_mail_send_all(struct app_mail_totals *out, struct mail_sender *m,
+		      struct store *s, int (*stopping)(void *arg), void *arg,
+		      struct err *e)
 {
-	*sent = *retried = *failed = 0;
+	*out = (struct app_mail_totals){ 0 };
 	int rc = 0;
 	for (int round = 0; round < APP_MAIL_ROUNDS; round++) {
 		struct mail_send_stats st;
 		rc = mail_send_due(&st, m, s, app_now(), log_result, NULL, e);
 		if (rc)
 			break;
-		*sent += st.sent;
-		*retried += st.retried;
-		*failed += st.failed;
+		out->sent += st.sent;
+		out->retried += st.retried;
+		out->failed += st.failed;
 		if (st.claimed == 0 || st.stopped_early || (stopping && stopping(arg)))
 			break;
 	}
@@ -75,11 +75,11 @@ static int job_stopping(void *arg)
 static int mail_job(struct jobs_ctx *ctx, void *arg, struct err *e)
 {
 	(void)arg;
-	int sent, retried, failed;
-	int rc = app_mail_send_all(sender, ctx->store, job_stopping, ctx, &sent, &retried,
-				   &failed, e);
+	struct app_mail_totals n;
+	int rc = app_mail_send_all(&n, sender, ctx->store, job_stopping, ctx, e);
 	char msg[96];
-	snprintf(msg, sizeof msg, "sent %d, retry later %d, failed %d", sent, retried, failed);
+	snprintf(msg, sizeof msg, "sent %d, retry later %d, failed %d", n.sent, n.retried,
+		 n.failed);
 	jobs_progress(ctx, 100, msg);
 	if (rc == 0)
 		jobs_set_result(ctx, msg);

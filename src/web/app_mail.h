@@ -17,14 +17,22 @@
 int app_mail_jobs_register(struct jobs_registry *reg, struct app *a,
 			   struct err *e);
 
+/* What app_mail_send_all did: the outcomes of the messages it tried,
+ * summed over its batches (set to 0 first, counted also on an error). */
+struct app_mail_totals {
+	int sent;                /* delivered                              */
+	int retried;             /* failed for now, queued again           */
+	int failed;              /* failed for good                        */
+};
 /* app_mail_send_all -- what the job does, also used by `madoguchi mail
  * send-pending`: send batches while messages are due (at most
- * APP_MAIL_ROUNDS batches), logging each outcome (ids and codes only), and
- * schedule the next attempt.  sent, retried and failed count the outcomes. */
+ * APP_MAIL_ROUNDS batches; stopping(arg), when not NULL, ends it after a
+ * batch), logging each outcome (ids and codes only), and schedule the
+ * next attempt.  *out counts the outcomes. */
 #define APP_MAIL_ROUNDS 20
-int app_mail_send_all(struct mail_sender *m, struct store *s,
-		      int (*stopping)(void *arg), void *arg, int *sent,
-		      int *retried, int *failed, struct err *e);
+int app_mail_send_all(struct app_mail_totals *out, struct mail_sender *m,
+		      struct store *s, int (*stopping)(void *arg), void *arg,
+		      struct err *e);
 
 /* resident e-mail (page_resident_email.c) */
 /* app_resident_verify_send -- mail the resident a new confirmation link

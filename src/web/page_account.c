@@ -151,11 +151,18 @@ static void password_work(void *arg, void *pool_ctx)
 	} else {
 		/* a wrong current password counts as a login failure: the call
 		 * commits its own counters, so it runs outside a transaction */
-		j->rc = auth_password_change(t->store, j->auth, &j->ses, j->current,
-					     j->new_password, j->now, &ev, &j->e);
+		j->rc = auth_password_change(t->store, j->auth, &j->ses,
+					     &(struct auth_password_change_in){
+						     .current = j->current,
+						     .new_password = j->new_password },
+					     j->now, &ev, &j->e);
 		if (j->rc == 0)
-			j->rc = app_audit_as(t->store, j->audit, &j->actor, AUDIT_A_PERMISSION,
-					     "password.changed", j->actor.login, AUDIT_R_OK, &j->e);
+			j->rc = app_audit_as(t->store, j->audit, &j->actor,
+					     &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+									.object_type = "password.changed",
+									.object_id = j->actor.login,
+									.result = AUDIT_R_OK },
+					     &j->e);
 	}
 	explicit_bzero(j->current, sizeof j->current);
 	explicit_bzero(j->new_password, sizeof j->new_password);

@@ -105,7 +105,10 @@ static void resident_work(void *arg, void *pool_ctx)
 		if (j->rc)
 			goto out;
 		int64_t id;
-		j->rc = auth_resident_add(&id, t->store, j->auth, j->tenant, j->email, j->password,
+		j->rc = auth_resident_add(&id, t->store, j->auth,
+					  &(struct auth_resident_new){ .tenant = j->tenant,
+								       .email = j->email,
+								       .password = j->password },
 					  j->now, NULL, &j->e);
 		const char *what = "resident.created";
 		if (j->rc == ERR_CONFLICT) {
@@ -127,20 +130,31 @@ static void resident_work(void *arg, void *pool_ctx)
 		snprintf(a.source, sizeof a.source, "%s", j->source);
 		char obj[24];
 		snprintf(obj, sizeof obj, "%lld", (long long)id);
-		j->rc = app_audit_as(t->store, j->audit, &a, AUDIT_A_WRITE, what, obj,
-				     AUDIT_R_OK, &j->e);
+		j->rc = app_audit_as(t->store, j->audit, &a,
+				     &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+								.object_type = what,
+								.object_id = obj,
+								.result = AUDIT_R_OK },
+				     &j->e);
 		/* no login: a session only for new addresses would tell them apart */
 		goto out;
 	}
-	j->rc = auth_resident_login(&j->out, t->store, j->auth, j->tenant, j->email, j->password,
-				    j->source, j->now, &j->e);
+	j->rc = auth_resident_login(&j->out, t->store, j->auth,
+				    &(struct auth_resident_login_in){ .tenant = j->tenant,
+								      .email = j->email,
+								      .password = j->password,
+								      .source = j->source },
+				    j->now, &j->e);
 	{
 		struct app_actor a = { .id = j->out.account_id };
 		snprintf(a.tenant, sizeof a.tenant, "%s", j->tenant);
 		snprintf(a.source, sizeof a.source, "%s", j->source);
 		int arc = app_audit_as(t->store, j->audit, &a,
-				       j->rc == 0 ? AUDIT_A_LOGIN : AUDIT_A_LOGIN_FAILED,
-				       "resident", NULL, j->rc == 0 ? AUDIT_R_OK : AUDIT_R_FAILED, &j->e);
+				       &(struct app_audit_entry){
+					       .action = j->rc == 0 ? AUDIT_A_LOGIN : AUDIT_A_LOGIN_FAILED,
+					       .object_type = "resident", .object_id = NULL,
+					       .result = j->rc == 0 ? AUDIT_R_OK : AUDIT_R_FAILED },
+				       &j->e);
 		if (arc && j->rc == 0) {
 			/* a login that cannot be audited does not happen */
 			struct err e2;

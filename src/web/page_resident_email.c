@@ -183,8 +183,11 @@ int page_resident_verify_form(struct http_req *r)
 	const char *token = http_param(r, "token");
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_VERIFY,
-					token, 0, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = token },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -205,8 +208,12 @@ int page_resident_verify(struct http_req *r)
 	struct app_req *q = app_req(r);
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_VERIFY,
-					http_param(r, "token"), 1, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = http_param(r, "token"),
+								       .use = 1 },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -313,8 +320,11 @@ int page_resident_reset_confirm_form(struct http_req *r)
 	const char *token = http_param(r, "token");
 	int64_t id;
 	struct err e;
-	int rc = auth_email_token_check(&id, app_store(r), q->tenant.code, AUTH_EMAIL_RESET,
-					token, 0, app_now(), &e);
+	int rc = auth_email_token_check(&id, app_store(r),
+					&(struct auth_email_token_in){ .tenant = q->tenant.code,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = token },
+					app_now(), &e);
 	if (rc == ERR_NOTFOUND)
 		return bad_link(r);
 	if (rc)
@@ -345,7 +355,10 @@ static void reset_work(void *arg, void *pool_ctx)
 		goto out;
 	}
 	/* the policy first: a refused password leaves the link usable */
-	j->rc = auth_email_token_check(&j->id, t->store, j->tenant, AUTH_EMAIL_RESET, j->token, 0,
+	j->rc = auth_email_token_check(&j->id, t->store,
+				       &(struct auth_email_token_in){ .tenant = j->tenant,
+								      .purpose = AUTH_EMAIL_RESET,
+								      .token = j->token },
 				       j->now, &j->e);
 	if (j->rc == 0)
 		j->rc = auth_resident_get(email, &active, t->store, j->tenant, j->id, &j->e);
@@ -356,7 +369,10 @@ static void reset_work(void *arg, void *pool_ctx)
 	if (j->rc)
 		goto out;
 	int64_t used = 0;
-	j->rc = auth_email_token_check(&used, t->store, j->tenant, AUTH_EMAIL_RESET, j->token, 1,
+	j->rc = auth_email_token_check(&used, t->store,
+				       &(struct auth_email_token_in){ .tenant = j->tenant,
+								      .purpose = AUTH_EMAIL_RESET,
+								      .token = j->token, .use = 1 },
 				       j->now, &j->e);
 	if (j->rc == 0 && used != j->id)
 		j->rc = err_set(&j->e, ERR_INTERNAL, "token changed hands");
@@ -369,8 +385,12 @@ static void reset_work(void *arg, void *pool_ctx)
 	char obj[24];
 	snprintf(obj, sizeof obj, "%lld", (long long)j->id);
 	struct err ae;
-	app_audit_as(t->store, j->audit, &a, AUDIT_A_WRITE, "resident.password_reset", obj,
-		     j->rc == 0 ? AUDIT_R_OK : AUDIT_R_ERROR, &ae);
+	app_audit_as(t->store, j->audit, &a,
+		     &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+						.object_type = "resident.password_reset",
+						.object_id = obj,
+						.result = j->rc == 0 ? AUDIT_R_OK : AUDIT_R_ERROR },
+		     &ae);
 out:
 	explicit_bzero(email, sizeof email);
 	explicit_bzero(j->password, sizeof j->password);

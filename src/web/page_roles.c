@@ -163,8 +163,11 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 	for (int i = 0; rc == 0 && i < ev.n; i++) {
 		char obj[AUTH_EVENT_OBJECT_MAX];
 		auth_event_object(obj, sizeof obj, &ev.ev[i]);
-		rc = app_audit_as(s, &app_of(r)->audit, &a, AUDIT_A_PERMISSION,
-				  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &e);
+		rc = app_audit_as(s, &app_of(r)->audit, &a,
+				  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+							     .object_type = auth_event_name(ev.ev[i].kind),
+							     .object_id = obj,
+							     .result = AUDIT_R_OK }, &e);
 	}
 	if (rc == 0)
 		rc = store_commit(s, &e);
@@ -175,8 +178,11 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 		char obj[AUTH_EVENT_OBJECT_MAX];
 		snprintf(obj, sizeof obj, "%lld:%s", (long long)staff_id, role ? role : "");
 		struct err ae;
-		if (app_audit_as(s, &app_of(r)->audit, &a, "auth.grant_denied", "role", obj,
-				 AUDIT_R_DENIED, &ae))
+		if (app_audit_as(s, &app_of(r)->audit, &a,
+				 &(struct app_audit_entry){ .action = "auth.grant_denied",
+							    .object_type = "role", .object_id = obj,
+							    .result = AUDIT_R_DENIED },
+				 &ae))
 			return http_send_error(r, ae.code, NULL, NULL, ae.detail);
 		return app_send_error(r, ERR_DENIED, "roles.error.not_grantable", e.detail);
 	}

@@ -167,8 +167,12 @@ static void login_work(void *arg, void *pool_ctx)
 {
 	struct login_job *j = arg;
 	struct app_thread *t = pool_ctx;
-	j->rc = t ? auth_staff_login(&j->out, t->store, j->cfg, j->tenant, j->login,
-				     j->password, j->source, j->now, &j->e)
+	j->rc = t ? auth_staff_login(&j->out, t->store, j->cfg,
+				     &(struct auth_staff_login_in){ .tenant = j->tenant,
+								    .login = j->login,
+								    .password = j->password,
+								    .source = j->source },
+				     j->now, &j->e)
 		  : err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
 	explicit_bzero(j->password, sizeof j->password);
 }
@@ -261,7 +265,9 @@ int page_totp_post(struct http_req *r)
 	struct auth_login lg;
 	struct err e;
 	int rc = auth_staff_login_code(&lg, app_store(r), &app_of(r)->auth, &q->ses,
-				       code ? code : "", r->remote_addr, app_now(), &e);
+				       &(struct auth_login_code_in){ .code = code ? code : "",
+								     .source = r->remote_addr },
+				       app_now(), &e);
 	if (rc == ERR_AUTH) {
 		audit_login(r, &lg, q->staff.login, 1);
 		if (lg.outcome == AUTH_OUT_LOCKED || lg.locked_now) {
@@ -407,28 +413,45 @@ static void replace_work(void *arg, void *pool_ctx)
 		j->rc = rc;
 		goto out;
 	}
-	rc = auth_totp_replace_confirm(&j->out, &j->codes, s, j->auth, &j->ses,
-				       &(struct auth_totp_replace_in){ .password = j->password,
+	struct auth_totp_confirmed done;
+	rc = auth_totp_replace_confirm(&done, s, j->auth,
+				       &(struct auth_totp_replace_in){ .ses = &j->ses,
+								       .password = j->password,
 								       .current_code = j->current,
 								       .new_code = j->code },
 				       j->now, &ev, &j->e);
+	j->out = done.login;
+	j->codes = done.codes;
+	explicit_bzero(&done, sizeof done);
 	if (rc == 0) {
-		rc = app_audit_as(s, j->audit, &j->actor, "auth.totp_replaced",
-				  j->out.used_recovery_code ? "reauth.recovery_code" : "reauth.totp",
-				  id, AUDIT_R_OK, &j->e);
+		rc = app_audit_as(s, j->audit, &j->actor,
+				  &(struct app_audit_entry){
+					  .action = "auth.totp_replaced",
+					  .object_type = j->out.used_recovery_code
+						  ? "reauth.recovery_code" : "reauth.totp",
+					  .object_id = id, .result = AUDIT_R_OK },
+				  &j->e);
 		for (int i = 0; rc == 0 && i < ev.n; i++) {
 			if (ev.ev[i].kind == AUTH_EV_TOTP_REPLACED)
 				continue;
 			char obj[AUTH_EVENT_OBJECT_MAX];
 			auth_event_object(obj, sizeof obj, &ev.ev[i]);
-			rc = app_audit_as(s, j->audit, &j->actor, AUDIT_A_PERMISSION,
-					  auth_event_name(ev.ev[i].kind), obj, AUDIT_R_OK, &j->e);
+			rc = app_audit_as(s, j->audit, &j->actor,
+					  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+								     .object_type = auth_event_name(ev.ev[i].kind),
+								     .object_id = obj,
+								     .result = AUDIT_R_OK },
+					  &j->e);
 		}
 	} else if (rc == ERR_AUTH) {
 		/* the failure counter stays counted, with its record */
 		struct err ae;
-		if (app_audit_as(s, j->audit, &j->actor, "auth.totp_replace_failed",
-				 outcome_name(j->out.outcome), id, AUDIT_R_FAILED, &ae) == 0) {
+		if (app_audit_as(s, j->audit, &j->actor,
+				 &(struct app_audit_entry){ .action = "auth.totp_replace_failed",
+							    .object_type = outcome_name(j->out.outcome),
+							    .object_id = id,
+							    .result = AUDIT_R_FAILED },
+				 &ae) == 0) {
 			j->rc = store_commit(s, &ae) ? ae.code : ERR_AUTH;
 			goto out;
 		}
@@ -486,13 +509,14 @@ int page_enrol_post(struct http_req *r)
 		explicit_bzero(&j, sizeof j);
 		return rc;
 	}
-	struct auth_login lg;
-	struct auth_recovery_codes codes;
+	struct auth_totp_confirmed done;
 	struct auth_events ev = { 0 };
 	struct err e;
 	struct store *s = app_store(r);
-	int rc = auth_totp_enrol_confirm(&lg, &codes, s, &app_of(r)->auth, &q->ses,
-					 code ? code : "", app_now(), &ev, &e);
+	int rc = auth_totp_enrol_confirm(&done, s, &app_of(r)->auth,
+					 &(struct auth_totp_enrol_in){ .ses = &q->ses,
+								       .code = code ? code : "" },
+					 app_now(), &ev, &e);
 	if (rc == ERR_AUTH)
 		return render_enrol(r, 401, html_t(l, "totp.failed"));
 	if (rc)
@@ -500,9 +524,9 @@ int page_enrol_post(struct http_req *r)
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
 	app_audit(r, AUDIT_A_PERMISSION, "staff.totp", id, AUDIT_R_OK);
-	set_session_cookie(r, lg.token);
-	rc = render_recovery_codes(r, &codes, NULL);
-	explicit_bzero(&codes, sizeof codes);
+	set_session_cookie(r, done.login.token);
+	rc = render_recovery_codes(r, &done.codes, NULL);
+	explicit_bzero(&done, sizeof done);
 	return rc;
 }
 
@@ -711,8 +735,12 @@ static int audit_events(struct store *s, const struct audit_config *c,
 	for (int i = 0; i < ev->n; i++) {
 		char obj[AUTH_EVENT_OBJECT_MAX];
 		auth_event_object(obj, sizeof obj, &ev->ev[i]);
-		int rc = app_audit_as(s, c, a, AUDIT_A_PERMISSION,
-				      auth_event_name(ev->ev[i].kind), obj, AUDIT_R_OK, e);
+		int rc = app_audit_as(s, c, a,
+				      &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+								 .object_type = auth_event_name(ev->ev[i].kind),
+								 .object_id = obj,
+								 .result = AUDIT_R_OK },
+				      e);
 		if (rc)
 			return rc;
 	}
@@ -754,11 +782,13 @@ static void user_add_work(void *arg, void *pool_ctx)
 	else
 		goto out;
 	if (rc == 0)
-		rc = auth_staff_add_by(&id, s, j->auth, &j->ses,
-				       &(struct auth_staff_new){ .login = j->login,
-								 .display_name = j->display_name,
-								 .password = j->password,
-								 .roles = &role, .nroles = 1 },
+		rc = auth_staff_add_by(&id, s, j->auth,
+				       &(struct auth_staff_add_by_in){
+					       .by = &j->ses,
+					       .account = { .login = j->login,
+							    .display_name = j->display_name,
+							    .password = j->password,
+							    .roles = &role, .nroles = 1 } },
 				       j->now, &ev, &j->e);
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
@@ -769,8 +799,12 @@ static void user_add_work(void *arg, void *pool_ctx)
 	if (rc == ERR_DENIED) {
 		/* the refusal is on the record too */
 		struct err ae;
-		if (app_audit_as(s, j->audit, &j->actor, "auth.grant_denied", "role", j->role,
-				 AUDIT_R_DENIED, &ae))
+		if (app_audit_as(s, j->audit, &j->actor,
+				 &(struct app_audit_entry){ .action = "auth.grant_denied",
+							    .object_type = "role",
+							    .object_id = j->role,
+							    .result = AUDIT_R_DENIED },
+				 &ae))
 			rc = err_set(&j->e, ae.code, "audit of a refused grant: %s", ae.detail);
 	}
 out:

@@ -77,7 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *p, size_t n)
 	}
 	struct sign_result r;
 	struct err e;
-	int rc = sign_verify(&r, trust, DATA, sizeof DATA - 1, p + 1, n - 1,
+	int rc = sign_verify(&r, trust,
+			     &(struct sign_verify_in){ .data = DATA, .n = sizeof DATA - 1,
+						       .cms = p + 1, .cms_len = n - 1 },
 			     1893456000, &e);
 	assert((rc == 0) == (r.reason == SIGN_OK));
 	assert(rc == 0 || rc == ERR_AUTH);

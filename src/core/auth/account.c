@@ -253,10 +253,11 @@ int auth_staff_unlock(struct store *s, const char *tenant, int64_t staff_id,
 }
 
 int auth_staff_set_password(struct store *s, const struct auth_config *c,
-			    const char *tenant, int64_t staff_id,
-			    const char *password, int64_t now,
+			    const struct auth_staff_password_in *in, int64_t now,
 			    struct auth_events *ev, struct err *e)
 {
+	const char *tenant = in->tenant, *password = in->password;
+	int64_t staff_id = in->staff_id;
 	struct auth_staff st;
 	int rc = auth_staff_get(&st, s, tenant, staff_id, e);
 	if (rc)
@@ -289,10 +290,11 @@ int auth_staff_set_password(struct store *s, const struct auth_config *c,
 }
 
 int auth_resident_add(int64_t *id_out, struct store *s,
-		      const struct auth_config *c, const char *tenant,
-		      const char *email, const char *password, int64_t now,
+		      const struct auth_config *c,
+		      const struct auth_resident_new *in, int64_t now,
 		      struct auth_events *ev, struct err *e)
 {
+	const char *tenant = in->tenant, *email = in->email, *password = in->password;
 	char norm[AUTH_EMAIL_MAX + 1];
 	int rc;
 	*id_out = 0;

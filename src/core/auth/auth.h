@@ -232,7 +232,7 @@ struct auth_staff {
 	char roles[AUTH_ROLES_TEXT_MAX];   /* "admin,staff" (sorted)          */
 };
 
-/* A staff account to create (auth_staff_add, auth_staff_add_by).  The
+/* A staff account to create (auth_staff_add, auth_staff_add_by_in).  The
  * strings and the roles array are the caller's, read during the call
  * only: nothing keeps a pointer, and the password is stored only as its
  * hash (the caller wipes its own copy). */
@@ -276,18 +276,42 @@ int auth_staff_set_active(struct store *s, const char *tenant,
 /* auth_staff_unlock -- clear the failure counter and lockout. */
 int auth_staff_unlock(struct store *s, const char *tenant, int64_t staff_id,
 		      struct auth_events *ev, struct err *e);
-/* auth_staff_set_password -- administrative reset: policy, new hash, all
- * sessions of the account killed. */
+/* An administrative password reset (auth_staff_set_password): whose
+ * password, and the new one.  The password is the caller's, read during
+ * the call only and stored only as its hash (the caller wipes its copy). */
+struct auth_staff_password_in {
+	const char *tenant;                /* 6 digits                       */
+	int64_t staff_id;                  /* a staff account of tenant
+					      (ERR_NOTFOUND if not)          */
+	const char *password;              /* the policy: auth_password_check
+					      with the account's login as
+					      ident                          */
+};
+/* auth_staff_set_password -- administrative reset: policy, new hash,
+ * failed logins and lockout cleared, all sessions of the account killed. */
 int auth_staff_set_password(struct store *s, const struct auth_config *c,
-			    const char *tenant, int64_t staff_id,
-			    const char *password, int64_t now,
+			    const struct auth_staff_password_in *in, int64_t now,
 			    struct auth_events *ev, struct err *e);
 
+/* A resident account to create (auth_resident_add).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is stored only as its hash (the caller wipes its own copy). */
+struct auth_resident_new {
+	const char *tenant;                /* 6 digits, a known tenant       */
+	const char *email;                 /* local@domain, 3..AUTH_EMAIL_MAX
+					      bytes of UTF-8, one @, a dot in
+					      the domain, no space, control or
+					      <>",;\ (ERR_INVALID); stored
+					      case-folded                    */
+	const char *password;              /* the policy: auth_password_check
+					      with the folded e-mail as ident */
+};
 /* auth_resident_add -- a resident account keyed by e-mail (case-folded;
- * unique within the tenant). */
+ * unique within the tenant: ERR_CONFLICT if taken).  *id_out gets the new
+ * id. */
 int auth_resident_add(int64_t *id_out, struct store *s,
-		      const struct auth_config *c, const char *tenant,
-		      const char *email, const char *password, int64_t now,
+		      const struct auth_config *c,
+		      const struct auth_resident_new *in, int64_t now,
 		      struct auth_events *ev, struct err *e);
 /* auth_resident_get -- a resident's e-mail address (into email, at least
  * AUTH_EMAIL_MAX + 1 bytes) and whether the account is active. */
@@ -408,24 +432,46 @@ struct auth_login {
 	int recovery_codes_left;
 };
 
+/* A staff login attempt (auth_staff_login).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is never stored (the caller wipes its own copy). */
+struct auth_staff_login_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	const char *login;                 /* as typed: upper case folded; one
+					      that is not a valid login is an
+					      unknown account                 */
+	const char *password;              /* as typed                        */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
 /* auth_staff_login -- step 1.  0 with outcome OK / TOTP_NEEDED /
  * ENROL_NEEDED and a new session token; ERR_AUTH with a failure outcome;
- * other ERR_* for real errors.  source is the client address (hashed
- * before storage). */
+ * other ERR_* for real errors. */
 int auth_staff_login(struct auth_login *out, struct store *s,
-		     const struct auth_config *c, const char *tenant,
-		     const char *login, const char *password,
-		     const char *source, int64_t now, struct err *e);
+		     const struct auth_config *c,
+		     const struct auth_staff_login_in *in, int64_t now,
+		     struct err *e);
+/* The second step of a staff login (auth_staff_login_code): what was
+ * typed and where from, the caller's strings, read during the call only. */
+struct auth_login_code_in {
+	const char *code;                  /* a 6-digit TOTP code (spaces
+					      between digit groups allowed) or
+					      a recovery code, 32 bytes at
+					      most; NULL counts as wrong      */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
 /* auth_staff_login_code -- step 2, on a session in AUTH_STAGE_TOTP: a
- * 6-digit TOTP code or a recovery code (out->used_recovery_code says
- * which).  On success the pending session is replaced by a new full one
- * with mfa_ok (new token in out->token), and only then is the account's
- * failure counter cleared: a right password alone does not clear it, so
- * "password, wrong codes, password again" still locks the account. */
+ * 6-digit TOTP code or a recovery code in in->code
+ * (out->used_recovery_code says which).  On success the pending session
+ * is replaced by a new full one with mfa_ok (new token in out->token), and
+ * only then is the account's failure counter cleared: a right password
+ * alone does not clear it, so "password, wrong codes, password again"
+ * still locks the account. */
 int auth_staff_login_code(struct auth_login *out, struct store *s,
 			  const struct auth_config *c,
 			  const struct auth_session *pending,
-			  const char *code, const char *source, int64_t now,
+			  const struct auth_login_code_in *in, int64_t now,
 			  struct err *e);
 /* auth_register_attempt -- count one resident registration from source
  * (hashed, with a key other than the login failures', in the same table:
@@ -436,17 +482,39 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 int auth_register_attempt(struct store *s, const struct auth_config *c,
 			  const char *tenant, const char *source, int64_t now,
 			  struct err *e);
-/* auth_resident_login -- e-mail and password; a full session. */
+/* A resident login attempt (auth_resident_login).  The strings are the
+ * caller's, read during the call only: nothing keeps a pointer, and the
+ * password is never stored (the caller wipes its own copy). */
+struct auth_resident_login_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	const char *email;                 /* as typed: case-folded; one that
+					      is not a valid address is an
+					      unknown account                 */
+	const char *password;              /* as typed                        */
+	const char *source;                /* the client address (hashed
+					      before storage; throttling)     */
+};
+/* auth_resident_login -- e-mail and password.  0 with outcome OK and a
+ * new full session's token; ERR_AUTH with a failure outcome; other ERR_*
+ * for real errors. */
 int auth_resident_login(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			const char *email, const char *password,
-			const char *source, int64_t now, struct err *e);
-/* auth_password_change -- the session's own account: the current password
- * is verified (a wrong one counts as a login failure), the new one checked
- * against the policy; every other session of the account is killed. */
+			const struct auth_config *c,
+			const struct auth_resident_login_in *in, int64_t now,
+			struct err *e);
+/* A password change by the account's holder (auth_password_change): two
+ * strings as typed, the caller's, read during the call only (wipe them
+ * after); only the new one's hash is stored. */
+struct auth_password_change_in {
+	const char *current;               /* the password now               */
+	const char *new_password;          /* checked against the policy     */
+};
+/* auth_password_change -- the session's own account: in->current is
+ * verified (a wrong one counts as a login failure), in->new_password
+ * checked against the policy; every other session of the account is
+ * killed. */
 int auth_password_change(struct store *s, const struct auth_config *c,
-			 const struct auth_session *ses, const char *current,
-			 const char *new_password, int64_t now,
+			 const struct auth_session *ses,
+			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e);
 
 /* ------------------------------------------------------------------ */
@@ -472,32 +540,56 @@ struct auth_recovery_codes {
 	char code[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CODE_LEN + 1];
 };
 
+/* What confirming a second factor gives (auth_totp_enrol_confirm,
+ * auth_totp_replace_confirm): both parts are secrets (set the cookie, show
+ * the codes once, then wipe the struct).  Everything is zeroed at the
+ * start of the call; the token and the codes are set only on success. */
+struct auth_totp_confirmed {
+	struct auth_login login;           /* the outcome; on success the new
+					      full session (login.token)     */
+	struct auth_recovery_codes codes;  /* on success the 10 new recovery
+					      codes, which replace any old   */
+};
+
+/* A first enrolment's confirmation (auth_totp_enrol_confirm). */
+struct auth_totp_enrol_in {
+	const struct auth_session *ses;    /* the staff session that began the
+					      enrolment (auth_totp_enrol_begin):
+					      its account gets the factor, and
+					      it is replaced by a new one    */
+	const char *code;                  /* a 6-digit code of the pending
+					      secret, the caller's string,
+					      read during the call only      */
+};
 /* auth_totp_enrol_confirm -- first enrolment only (ERR_DENIED when the
  * account already has a second factor: see auth_totp_replace_confirm):
- * the first valid code of the pending secret makes it the account's secret; 10 new recovery codes (show once) replace
- * any old ones; the session is replaced by a full one with mfa_ok (new
- * token in out->token).  ERR_AUTH (outcome BAD_CODE) for a wrong code. */
-int auth_totp_enrol_confirm(struct auth_login *out,
-			    struct auth_recovery_codes *codes,
+ * the first valid code of the pending secret makes it the account's
+ * secret; 10 new recovery codes (show once) replace any old ones in
+ * out->codes; the session in->ses is replaced by a full one with mfa_ok
+ * (new token in out->login.token).  ERR_AUTH (out->login.outcome
+ * BAD_CODE) for a wrong code. */
+int auth_totp_enrol_confirm(struct auth_totp_confirmed *out,
 			    struct store *s, const struct auth_config *c,
-			    const struct auth_session *ses, const char *code,
-			    int64_t now, struct auth_events *ev,
-			    struct err *e);
+			    const struct auth_totp_enrol_in *in, int64_t now,
+			    struct auth_events *ev, struct err *e);
 /* auth_totp_replace_confirm -- replace the second factor of an account
  * that has one (auth_totp_enrol_confirm refuses those with ERR_DENIED):
  * the pending secret (auth_totp_enrol_begin) becomes the account's once
  * in->new_code is valid for it AND the user re-authenticates with
  * in->password and in->current_code, a code of the current factor (a
  * TOTP code, its step spent, or a recovery code, spent).  ERR_AUTH with
- * out->outcome BAD_CODE (new code wrong: not counted), BAD_CREDENTIALS
- * (password or current code wrong: counted towards the lockout,
- * out->locked_now) or LOCKED.  On success: 10 new recovery codes,
- * totp_changed_at = now, failures cleared, every other session of the
- * account ended, this session replaced (new token in out->token); events
- * totp.replaced (value 1 when a recovery code was used),
- * recovery.regenerated, sessions.killed.
+ * out->login.outcome BAD_CODE (new code wrong: not counted),
+ * BAD_CREDENTIALS (password or current code wrong: counted towards the
+ * lockout, out->login.locked_now) or LOCKED.  On success: 10 new recovery
+ * codes in out->codes, totp_changed_at = now, failures cleared, every
+ * other session of the account ended, the session in->ses replaced (new
+ * token in out->login.token); events totp.replaced (value 1 when a
+ * recovery code was used), recovery.regenerated, sessions.killed.
  * Argon2id runs here: call it off the event loop. */
 struct auth_totp_replace_in {
+	const struct auth_session *ses;    /* the staff session that began the
+					      replacement (auth_totp_enrol_begin)
+					      and is replaced by a new one   */
 	/* what the user typed, the caller's strings, read during the call
 	 * only (wipe them after); NULL counts as "" (wrong) */
 	const char *password;              /* the account's password         */
@@ -508,10 +600,8 @@ struct auth_totp_replace_in {
 	const char *new_code;              /* a 6-digit code of the pending
 					      secret                         */
 };
-int auth_totp_replace_confirm(struct auth_login *out,
-			      struct auth_recovery_codes *codes,
+int auth_totp_replace_confirm(struct auth_totp_confirmed *out,
 			      struct store *s, const struct auth_config *c,
-			      const struct auth_session *ses,
 			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e);
 /* auth_recovery_codes_regenerate -- new codes for a FULL mfa_ok session. */
@@ -632,13 +722,21 @@ int auth_staff_role_revoke(struct store *s, const char *tenant,
  * ERR_NOTFOUND for an unknown role, < 0 on error (callers fail closed). */
 int auth_role_grantable(struct store *s, const struct auth_session *by,
 			const char *role, struct err *e);
+/* A member of staff creating an account (auth_staff_add_by): who, and
+ * the account.  Read during the call only, as struct auth_staff_new. */
+struct auth_staff_add_by_in {
+	const struct auth_session *by;     /* the caller's session: the account
+					      is made in by->tenant, and only
+					      with roles by may give; NULL:
+					      ERR_DENIED                     */
+	struct auth_staff_new account;     /* account.tenant is not read     */
+};
 /* auth_staff_add_by -- auth_staff_add for a caller, in the caller's own
- * tenant (by->tenant; in->tenant is not read): ERR_DENIED (nothing
- * created) when `by` may not give one of the roles. */
+ * tenant (in->by->tenant; in->account.tenant is not read): ERR_DENIED
+ * (nothing created) when in->by may not give one of the roles. */
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by,
-		      const struct auth_staff_new *in, int64_t now,
+		      const struct auth_staff_add_by_in *in, int64_t now,
 		      struct auth_events *ev, struct err *e);
 /* auth_staff_role_grant_by -- auth_staff_role_grant in the caller's own
  * tenant: ERR_NOTFOUND for a staff id not in that tenant, ERR_DENIED
@@ -703,13 +801,25 @@ extern const struct store_module_schema auth_email_schema;
 int auth_email_token_new(char token[AUTH_EMAIL_TOKEN_HEX + 1], struct store *s,
 			 const char *tenant, int64_t resident_id,
 			 enum auth_email_purpose p, int64_t now, struct err *e);
+/* A token to look up (auth_email_token_check): which, and whether to
+ * spend it.  The token is the caller's string, read during the call only
+ * (only its hash is looked up). */
+struct auth_email_token_in {
+	const char *tenant;                /* 6 digits (ERR_INVALID if not)   */
+	enum auth_email_purpose purpose;   /* what the token must be for     */
+	const char *token;                 /* as in the link: 64 lower-case
+					      hex digits (else ERR_NOTFOUND) */
+	int use;                           /* 1: mark it used (single use; a
+					      reset token also retires the
+					      resident's other reset tokens);
+					      0: only look                   */
+};
 /* auth_email_token_check -- the resident a valid (unused, unexpired)
- * token of purpose p belongs to; use != 0 marks it used (single use).
- * ERR_NOTFOUND for anything else (unknown, used, expired, other tenant,
- * malformed). */
+ * token of purpose in->purpose belongs to, into *resident_id;
+ * in->use != 0 marks it used.  ERR_NOTFOUND for anything else
+ * (unknown, used, expired, other tenant, other purpose, malformed). */
 int auth_email_token_check(int64_t *resident_id, struct store *s,
-			   const char *tenant, enum auth_email_purpose p,
-			   const char *token, int use, int64_t now,
+			   const struct auth_email_token_in *in, int64_t now,
 			   struct err *e);
 /* auth_resident_find -- the id of the active resident with this address
  * (case-folded) in tenant; ERR_NOTFOUND. */

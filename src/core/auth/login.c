@@ -207,14 +207,26 @@ static int fail(struct auth_login *out, enum auth_outcome o, struct err *e,
 		       (long long)out->account_id);
 }
 
+/* A password attempt, staff or resident: ident is the normalised login
+ * or e-mail address, NULL when what was typed is not one (an unknown
+ * account). */
+struct pw_attempt {
+	enum auth_kind kind;
+	const char *tenant;
+	const char *ident;
+	const char *password;
+	const char *source;
+};
+
 /* The password step shared by staff and residents.  0: password right,
  * *a filled; ERR_AUTH with out->outcome set; other errors. */
 static int password_step(struct acct *a, struct auth_login *out,
 			 struct store *s, const struct auth_config *c,
-			 enum auth_kind kind, const char *tenant,
-			 const char *ident, const char *password,
-			 const char *source, int64_t now, struct err *e)
+			 const struct pw_attempt *in, int64_t now, struct err *e)
 {
+	enum auth_kind kind = in->kind;
+	const char *tenant = in->tenant, *ident = in->ident;
+	const char *password = in->password, *source = in->source;
 	int rc = auth_source_throttled(s, c, source, now, e);
 	if (rc < 0)
 		return rc;
@@ -275,20 +287,25 @@ static int password_step(struct acct *a, struct auth_login *out,
 }
 
 int auth_staff_login(struct auth_login *out, struct store *s,
-		     const struct auth_config *c, const char *tenant,
-		     const char *login, const char *password,
-		     const char *source, int64_t now, struct err *e)
+		     const struct auth_config *c,
+		     const struct auth_staff_login_in *in, int64_t now,
+		     struct err *e)
 {
+	const char *tenant = in->tenant;
 	memset(out, 0, sizeof *out);
 	out->kind = AUTH_KIND_STAFF;
 	int rc = auth_valid_tenant(tenant, e);
 	if (rc)
 		return rc;
 	char norm[AUTH_LOGIN_MAX + 1];
-	int ok = auth_norm_login(norm, login, NULL) == 0;
+	int ok = auth_norm_login(norm, in->login, NULL) == 0;
 	struct acct a;
-	rc = password_step(&a, out, s, c, AUTH_KIND_STAFF, tenant,
-			   ok ? norm : NULL, password, source, now, e);
+	rc = password_step(&a, out, s, c,
+			   &(struct pw_attempt){ .kind = AUTH_KIND_STAFF, .tenant = tenant,
+						 .ident = ok ? norm : NULL,
+						 .password = in->password,
+						 .source = in->source },
+			   now, e);
 	sodium_memzero(a.hash, sizeof a.hash);
 	if (rc)
 		return rc;
@@ -323,20 +340,25 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 }
 
 int auth_resident_login(struct auth_login *out, struct store *s,
-			const struct auth_config *c, const char *tenant,
-			const char *email, const char *password,
-			const char *source, int64_t now, struct err *e)
+			const struct auth_config *c,
+			const struct auth_resident_login_in *in, int64_t now,
+			struct err *e)
 {
+	const char *tenant = in->tenant;
 	memset(out, 0, sizeof *out);
 	out->kind = AUTH_KIND_RESIDENT;
 	int rc = auth_valid_tenant(tenant, e);
 	if (rc)
 		return rc;
 	char norm[AUTH_EMAIL_MAX + 1];
-	int ok = auth_norm_email(norm, email, NULL) == 0;
+	int ok = auth_norm_email(norm, in->email, NULL) == 0;
 	struct acct a;
-	rc = password_step(&a, out, s, c, AUTH_KIND_RESIDENT, tenant,
-			   ok ? norm : NULL, password, source, now, e);
+	rc = password_step(&a, out, s, c,
+			   &(struct pw_attempt){ .kind = AUTH_KIND_RESIDENT, .tenant = tenant,
+						 .ident = ok ? norm : NULL,
+						 .password = in->password,
+						 .source = in->source },
+			   now, e);
 	sodium_memzero(a.hash, sizeof a.hash);
 	sodium_memzero(norm, sizeof norm);
 	if (rc)
@@ -415,12 +437,15 @@ int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
 	return ok;
 }
 
-/* Replace the session `old_id` by a new FULL one with mfa_ok. */
+/* Replace the session `old` (a staff member's pending one) by a new FULL
+ * one of the same tenant and account with mfa_ok. */
 static int upgrade_session(struct auth_login *out, struct store *s,
-			   const struct auth_config *c, const char *tenant,
-			   int64_t staff_id, int64_t old_id, int64_t now,
+			   const struct auth_config *c,
+			   const struct auth_session *old, int64_t now,
 			   struct err *e)
 {
+	const char *tenant = old->tenant;
+	int64_t staff_id = old->account_id, old_id = old->id;
 	int own, rc = auth_tx_begin(&own, s, e);
 	if (rc)
 		return rc;
@@ -444,9 +469,10 @@ static int upgrade_session(struct auth_login *out, struct store *s,
 int auth_staff_login_code(struct auth_login *out, struct store *s,
 			  const struct auth_config *c,
 			  const struct auth_session *pending,
-			  const char *code, const char *source, int64_t now,
+			  const struct auth_login_code_in *in, int64_t now,
 			  struct err *e)
 {
+	const char *code = in->code, *source = in->source;
 	memset(out, 0, sizeof *out);
 	out->kind = AUTH_KIND_STAFF;
 	if (pending->kind != AUTH_KIND_STAFF || pending->stage != AUTH_STAGE_TOTP)
@@ -523,8 +549,7 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 		return fail(out, bad, e, bad == AUTH_OUT_CODE_REUSED
 				 ? "TOTP step already used" : "wrong code");
 	}
-	rc = upgrade_session(out, s, c, tenant, pending->account_id, pending->id,
-			     now, e);
+	rc = upgrade_session(out, s, c, pending, now, e);
 	if (rc) {
 		out->outcome = AUTH_OUT_NONE;
 		return rc;
@@ -534,10 +559,11 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 }
 
 int auth_password_change(struct store *s, const struct auth_config *c,
-			 const struct auth_session *ses, const char *current,
-			 const char *new_password, int64_t now,
+			 const struct auth_session *ses,
+			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e)
 {
+	const char *current = in->current, *new_password = in->new_password;
 	if (ses->stage != AUTH_STAGE_FULL)
 		return err_set(e, ERR_DENIED, "session %lld not fully logged in",
 			       (long long)ses->id);

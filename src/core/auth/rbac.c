@@ -83,13 +83,22 @@ static int role_find(int64_t *id, int *needs_mfa, int *builtin, struct store *s,
 	return 0;
 }
 
+/* A row of roles to insert: builtin 1 for the roles auth_tenant_seed
+ * makes, 0 for those made with auth_role_create. */
+struct role_row {
+	const char *name;
+	const char *description;           /* NULL: ""                       */
+	int needs_mfa;
+	int builtin;
+};
+
 static int role_insert(int64_t *id, struct store *s, const char *tenant,
-		       const char *name, const char *description, int needs_mfa,
-		       int builtin, struct err *e)
+		       const struct role_row *r, struct err *e)
 {
+	const char *name = r->name;
 	struct store_val v[] = { sv_text(tenant), sv_text(name),
-				 sv_text(description ? description : ""),
-				 sv_int(needs_mfa ? 1 : 0), sv_int(builtin) };
+				 sv_text(r->description ? r->description : ""),
+				 sv_int(r->needs_mfa ? 1 : 0), sv_int(r->builtin) };
 	int rc = store_query_int(id, s,
 		"INSERT INTO roles (tenant, name, description, needs_mfa, builtin)"
 		" VALUES ($1, $2, $3, $4, $5) RETURNING id", v, 5, e);
@@ -127,8 +136,11 @@ int auth_tenant_seed(struct store *s, const char *tenant,
 				     " WHERE tenant = $1 AND name = $2", v, 2, e);
 		if (rc || have)
 			continue;
-		rc = role_insert(&id, s, tenant, b->name, b->description,
-				 b->needs_mfa, 1, e);
+		rc = role_insert(&id, s, tenant,
+				 &(struct role_row){ .name = b->name,
+						     .description = b->description,
+						     .needs_mfa = b->needs_mfa, .builtin = 1 },
+				 e);
 		if (rc)
 			break;
 		auth_ev_add(ev, AUTH_EV_ROLE_CREATED, tenant, 0, b->name, NULL,
@@ -161,7 +173,10 @@ int auth_role_create(struct store *s, const char *tenant, const char *name,
 			       "role description: over %d bytes or not UTF-8 text",
 			       AUTH_ROLE_DESC_MAX);
 	int64_t id;
-	rc = role_insert(&id, s, tenant, name, description, needs_mfa, 0, e);
+	rc = role_insert(&id, s, tenant,
+			 &(struct role_row){ .name = name, .description = description,
+					     .needs_mfa = needs_mfa },
+			 e);
 	if (rc)
 		return rc;
 	auth_ev_add(ev, AUTH_EV_ROLE_CREATED, tenant, 0, name, NULL,
@@ -553,19 +568,19 @@ static int check_grantable(struct store *s, const struct auth_session *by,
 
 int auth_staff_add_by(int64_t *id_out, struct store *s,
 		      const struct auth_config *c,
-		      const struct auth_session *by,
-		      const struct auth_staff_new *in, int64_t now,
+		      const struct auth_staff_add_by_in *in, int64_t now,
 		      struct auth_events *ev, struct err *e)
 {
+	const struct auth_session *by = in->by;
 	*id_out = 0;
 	if (!by)
 		return err_set(e, ERR_DENIED, "no caller session");
-	if (in->nroles < 0 || in->nroles > AUTH_ROLES_PER_STAFF)
+	if (in->account.nroles < 0 || in->account.nroles > AUTH_ROLES_PER_STAFF)
 		return err_set(e, ERR_LIMIT, "at most %d roles", AUTH_ROLES_PER_STAFF);
-	int rc = check_grantable(s, by, in->roles, in->nroles, e);
+	int rc = check_grantable(s, by, in->account.roles, in->account.nroles, e);
 	if (rc)
 		return rc;
-	struct auth_staff_new own = *in;
+	struct auth_staff_new own = in->account;
 	own.tenant = by->tenant;      /* the caller's tenant, whatever in says */
 	return auth_staff_add(id_out, s, c, &own, now, ev, e);
 }

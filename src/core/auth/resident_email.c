@@ -118,10 +118,12 @@ static int token_shape(const char *t)
 }
 
 int auth_email_token_check(int64_t *resident_id, struct store *s,
-			   const char *tenant, enum auth_email_purpose p,
-			   const char *token, int use, int64_t now,
+			   const struct auth_email_token_in *in, int64_t now,
 			   struct err *e)
 {
+	const char *tenant = in->tenant, *token = in->token;
+	enum auth_email_purpose p = in->purpose;
+	int use = in->use;
 	*resident_id = 0;
 	int rc = auth_valid_tenant(tenant, e);
 	if (rc)

@@ -331,13 +331,15 @@ static void install_failed(struct auth_login *out, struct auth_recovery_codes *c
 	out->outcome = AUTH_OUT_NONE;
 }
 
-int auth_totp_enrol_confirm(struct auth_login *out,
-			    struct auth_recovery_codes *codes,
+int auth_totp_enrol_confirm(struct auth_totp_confirmed *done,
 			    struct store *s, const struct auth_config *c,
-			    const struct auth_session *ses, const char *code,
-			    int64_t now, struct auth_events *ev,
-			    struct err *e)
+			    const struct auth_totp_enrol_in *in, int64_t now,
+			    struct auth_events *ev, struct err *e)
 {
+	struct auth_login *out = &done->login;
+	struct auth_recovery_codes *codes = &done->codes;
+	const struct auth_session *ses = in->ses;
+	const char *code = in->code;
 	memset(out, 0, sizeof *out);
 	memset(codes, 0, sizeof *codes);
 	out->kind = AUTH_KIND_STAFF;
@@ -425,13 +427,14 @@ int auth_totp_enrol_confirm(struct auth_login *out,
 	return 0;
 }
 
-int auth_totp_replace_confirm(struct auth_login *out,
-			      struct auth_recovery_codes *codes,
+int auth_totp_replace_confirm(struct auth_totp_confirmed *done,
 			      struct store *s, const struct auth_config *c,
-			      const struct auth_session *ses,
 			      const struct auth_totp_replace_in *in, int64_t now,
 			      struct auth_events *ev, struct err *e)
 {
+	struct auth_login *out = &done->login;
+	struct auth_recovery_codes *codes = &done->codes;
+	const struct auth_session *ses = in->ses;
 	const char *password = in->password;
 	memset(out, 0, sizeof *out);
 	memset(codes, 0, sizeof *codes);

@@ -492,12 +492,21 @@ int forms_list(struct store *s, const char *tenant,
 	       void (*fn)(const struct forms_published *p, void *arg),
 	       void *arg, struct err *e);
 
-/* forms_load_version -- the definition of (tenant, id, version); version
- * 0 = the latest.  *version_out (if not NULL) gets its number.
- * ERR_NOTFOUND when absent. */
+/* A published definition to load (forms_load_version): the procedure's
+ * id within the tenant, and which version.  The strings are read during
+ * the call only. */
+struct forms_ref {
+	const char *tenant;            /* tenant code                     */
+	const char *id;                /* procedure id (FORMS_ID_MAX)     */
+	int version;                   /* 1, 2, ...; 0: the latest        */
+};
+/* forms_load_version -- the definition of (ref->tenant, ref->id,
+ * ref->version), parsed into a's memory.  *version_out (if not NULL) gets
+ * its number (the latest's when ref->version is 0).  ERR_NOTFOUND when
+ * absent. */
 int forms_load_version(struct forms_def **out, int *version_out,
-		       struct arena *a, struct store *s, const char *tenant,
-		       const char *id, int version, struct err *e);
+		       struct arena *a, struct store *s,
+		       const struct forms_ref *ref, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* --- prefill (prefill.c): once only ---                              */

@@ -148,9 +148,11 @@ int forms_list(struct store *s, const char *tenant,
 }
 
 int forms_load_version(struct forms_def **out, int *version_out,
-		       struct arena *a, struct store *s, const char *tenant,
-		       const char *id, int version, struct err *e)
+		       struct arena *a, struct store *s,
+		       const struct forms_ref *ref, struct err *e)
 {
+	const char *tenant = ref->tenant, *id = ref->id;
+	int version = ref->version;
 	*out = NULL;
 	struct store_rows *r;
 	struct store_val v[] = { sv_text(tenant), sv_text(id), sv_int(version) };

@@ -136,9 +136,20 @@ int mail_subject_encode(char **out, const char *subject, struct err *e);
 int mail_enqueue(struct store *s, const char *tenant, const char *to,
 		 const char *subject, const char *body, int64_t now,
 		 struct err *e);
-/* mail_enqueue_id -- the same, with the new message's id in *id. */
-int mail_enqueue_id(int64_t *id, struct store *s, const char *tenant,
-		    const char *to, const char *subject, const char *body,
+/* A message to queue (mail_enqueue_id).  The strings are the caller's,
+ * read during the call only (the outbox keeps copies). */
+struct mail_new {
+	const char *tenant;      /* tenant code, or NULL: deployment level */
+	const char *to;          /* an address by the grammar above        */
+	const char *subject;     /* UTF-8 without control characters, not
+				    empty, at most MAIL_SUBJECT_MAX bytes  */
+	const char *body;        /* UTF-8 text, at most MAIL_BODY_MAX bytes
+				    (controls: tab, LF, CR of CRLF only)   */
+};
+/* mail_enqueue_id -- mail_enqueue for the message m, with the new
+ * message's id in *id (0 on an error).  The same checks, errors and
+ * transaction rules. */
+int mail_enqueue_id(int64_t *id, struct store *s, const struct mail_new *m,
 		    int64_t now, struct err *e);
 
 struct mail_info {

@@ -128,10 +128,11 @@ int mail_schedule_pending(struct store *s, struct err *e)
 
 /* ---- enqueue ------------------------------------------------------------- */
 
-int mail_enqueue_id(int64_t *id, struct store *s, const char *tenant,
-		    const char *to, const char *subject, const char *body,
+int mail_enqueue_id(int64_t *id, struct store *s, const struct mail_new *m,
 		    int64_t now, struct err *e)
 {
+	const char *tenant = m->tenant, *to = m->to;
+	const char *subject = m->subject, *body = m->body;
 	*id = 0;
 	if (!mail_addr_valid(to))
 		return err_set(e, to && strlen(to) > MAIL_ADDR_MAX ? ERR_LIMIT : ERR_INVALID,
@@ -169,7 +170,10 @@ int mail_enqueue(struct store *s, const char *tenant, const char *to,
 		 struct err *e)
 {
 	int64_t id;
-	return mail_enqueue_id(&id, s, tenant, to, subject, body, now, e);
+	return mail_enqueue_id(&id, s,
+			       &(struct mail_new){ .tenant = tenant, .to = to,
+						   .subject = subject, .body = body },
+			       now, e);
 }
 
 /* ---- list ------------------------------------------------------------------ */

@@ -22,10 +22,11 @@ static int no_password(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-int sign_create(struct buf *out, const char *key_path, const char *cert_path,
-		const char *chain_path, const void *data, size_t n, int pem,
-		struct err *e)
+int sign_create(struct buf *out, const struct sign_signer *by,
+		const void *data, size_t n, int pem, struct err *e)
 {
+	const char *key_path = by->key_path, *cert_path = by->cert_path;
+	const char *chain_path = by->chain_path;
 	int rc = 0;
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;

@@ -94,10 +94,21 @@ struct sign_result {
 	int64_t not_before, not_after;   /* Unix seconds                         */
 };
 
+/* What sign_verify checks: the signed bytes and the detached signature
+ * over them, both the caller's, read during the call only. */
+struct sign_verify_in {
+	const void *data;            /* what was signed (the canonical form)   */
+	size_t n;                    /* its length, at most SIGN_DATA_MAX      */
+	const void *cms;             /* the signature: DER, PEM "CMS"/"PKCS7"
+					or the DER in bare base64; NULL or
+					empty: SIGN_BAD_FORMAT                 */
+	size_t cms_len;              /* its length, at most SIGN_CMS_MAX       */
+};
+
 /*
- * sign_verify -- verify the detached CMS signature cms[0..cms_len) (DER,
- * PEM "CMS"/"PKCS7", or the DER in bare base64 as signing apps and text
- * fields carry it) over data[0..n) at time now, against t:
+ * sign_verify -- verify the detached CMS signature in->cms[0..cms_len)
+ * (DER, PEM "CMS"/"PKCS7", or the DER in bare base64 as signing apps and
+ * text fields carry it) over in->data[0..n) at time now, against t:
  *   1. parse: SignedData, detached, exactly one SignerInfo, the signer's
  *      certificate included (SIGN_BAD_FORMAT);
  *   2. the signature (and the messageDigest attribute when signed
@@ -121,8 +132,7 @@ struct sign_result {
  * the check.
  */
 int sign_verify(struct sign_result *out, const struct sign_trust *t,
-		const void *data, size_t n, const void *cms, size_t cms_len,
-		int64_t now, struct err *e);
+		const struct sign_verify_in *in, int64_t now, struct err *e);
 
 /*
  * sign_cms_der -- the signature in DER, whatever form it came in (DER,
@@ -141,17 +151,24 @@ const char *sign_reason_message(enum sign_reason r, const char *lang);
  * "not_configured", "error" (stable: JSON API, CLI output, audit). */
 const char *sign_reason_name(enum sign_reason r);
 
+/* Who signs (sign_create): three PEM files, read during the call. */
+struct sign_signer {
+	const char *key_path;        /* the private key, not encrypted         */
+	const char *cert_path;       /* its certificate                        */
+	const char *chain_path;      /* certificates to include, or NULL       */
+};
+
 /*
  * sign_create -- the resident's side: a detached CMS SignedData over
- * data[0..n) with the private key and certificate in PEM files (key not
- * encrypted), the chain file's certificates (PEM, may be NULL) included,
- * SHA-256, signed attributes (contentType, messageDigest, signingTime).
- * Appends DER (pem 0) or PEM "CMS" (pem 1) to out.  What
- * `openssl cms -sign -binary -md sha256 -outform DER` makes.  ERR_IO,
- * ERR_INVALID (unreadable key or certificate, key does not match).
+ * data[0..n) (at most SIGN_DATA_MAX: ERR_LIMIT) with the signer's private
+ * key and certificate (key not encrypted), the chain file's certificates
+ * (if any) included, SHA-256, signed attributes (contentType,
+ * messageDigest, signingTime).  Appends DER (pem 0) or PEM "CMS" (pem 1)
+ * to out.  What `openssl cms -sign -binary -md sha256 -outform DER`
+ * makes.  ERR_IO, ERR_INVALID (unreadable key or certificate, key does
+ * not match).
  */
-int sign_create(struct buf *out, const char *key_path, const char *cert_path,
-		const char *chain_path, const void *data, size_t n, int pem,
-		struct err *e);
+int sign_create(struct buf *out, const struct sign_signer *by,
+		const void *data, size_t n, int pem, struct err *e);
 
 #endif

@@ -197,9 +197,10 @@ static CMS_ContentInfo *parse(const unsigned char *p, size_t n)
 }
 
 int sign_verify(struct sign_result *out, const struct sign_trust *t,
-		const void *data, size_t n, const void *cms, size_t cms_len,
-		int64_t now, struct err *e)
+		const struct sign_verify_in *in, int64_t now, struct err *e)
 {
+	const void *data = in->data, *cms = in->cms;
+	size_t n = in->n, cms_len = in->cms_len;
 	memset(out, 0, sizeof *out);
 	out->reason = SIGN_ERROR;
 	if (e)

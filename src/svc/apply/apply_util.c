@@ -234,7 +234,9 @@ int apply_load_def(const struct forms_def **d, int *version,
 	struct forms_def *def = NULL;
 	if (!keep)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
-	if ((rc = forms_load_version(&def, NULL, keep, s, tenant, procedure, ver, e))) {
+	if ((rc = forms_load_version(&def, NULL, keep, s,
+				     &(struct forms_ref){ .tenant = tenant, .id = procedure,
+							  .version = ver }, e))) {
 		arena_free(keep);
 		return rc;
 	}
@@ -259,7 +261,9 @@ int apply_load_def(const struct forms_def **d, int *version,
 	}
 	if (!stored) {                /* cache full: parse for this caller only */
 		arena_free(keep);
-		if ((rc = forms_load_version(&def, NULL, a, s, tenant, procedure, ver, e)))
+		if ((rc = forms_load_version(&def, NULL, a, s,
+					     &(struct forms_ref){ .tenant = tenant, .id = procedure,
+								  .version = ver }, e)))
 			return rc;
 	}
 	*d = def;

@@ -176,7 +176,9 @@ static int do_submit(int argc, char **argv)
 			       "no resident account with that e-mail address");
 	struct apply_actor who = { .kind = APPLY_RESIDENT, .id = rid, .tenant = tenant };
 	struct forms_def *d = NULL;
-	if (rc == CLI_OK && forms_load_version(&d, NULL, a, s, tenant, proc, 0, &e))
+	if (rc == CLI_OK && forms_load_version(&d, NULL, a, s,
+					       &(struct forms_ref){ .tenant = tenant, .id = proc,
+								    .version = 0 }, &e))
 		rc = cli_error(&e, "手続が公開されていません", "the procedure is not published");
 	for (int i = 1; rc == CLI_OK && i < npos; i++) {
 		const char *eq = strchr(pos[i], '=');

@@ -2447,9 +2447,15 @@ static void test_registry_once_only(void)
 	static struct auth_config cfg;
 	T_REQUIRE(auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) == 0);
 	int64_t taro = 0, nobody = 0;
-	T_REQUIRE(auth_resident_add(&taro, S, &cfg, T1, "once-taro@example.jp", "Kinmokusei-2026-x", NOW,
-				    NULL, &e) == 0);
-	T_REQUIRE(auth_resident_add(&nobody, S, &cfg, T1, "once-nobody@example.jp", "Kinmokusei-2026-y",
+	T_REQUIRE(auth_resident_add(&taro, S, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "once-taro@example.jp",
+								 .password = "Kinmokusei-2026-x" },
+				    NOW, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&nobody, S, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "once-nobody@example.jp",
+								 .password = "Kinmokusei-2026-y" },
 				    NOW, NULL, &e) == 0);
 	T_REQUIRE(registry_link(S, T1, taro, "P0001", NOW, &e) == 0);
 	json_t *juki = NULL;

@@ -240,7 +240,12 @@ static void test_login_success_and_stages(void)
 	T_REQUIRE(viewer > 0 && clerk > 0);
 	/* login is case-insensitive, stored folded */
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "VIEWER.one", pw, "192.0.2.1", T0, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1,
+								 .login = "VIEWER.one",
+								 .password = pw,
+								 .source = "192.0.2.1" },
+				  T0, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
 	T_EQ_INT(lg.stage, AUTH_STAGE_FULL);
 	T_EQ_INT(lg.account_id, viewer);
@@ -260,7 +265,11 @@ static void test_login_success_and_stages(void)
 				 " WHERE token_hash = $1", tv, 1, &e), 0);
 	T_EQ_INT(n, 0);
 	/* 2FA role, not enrolled: a session for enrolment only */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "clerk", pw, "192.0.2.1", T0, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "clerk",
+								 .password = pw,
+								 .source = "192.0.2.1" },
+				  T0, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_ENROL_NEEDED);
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg.token, T0, &e), 0);
 	T_EQ_INT(ses.stage, AUTH_STAGE_ENROL);
@@ -269,10 +278,17 @@ static void test_login_success_and_stages(void)
 	/* the same login in another tenant is another account */
 	int64_t other = add_staff(s, T2, "clerk", "another passphrase 9", "viewer");
 	T_CHECK(other > 0 && other != clerk);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T2, "clerk", pw, "192.0.2.1", T0, &e),
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T2, .login = "clerk",
+								 .password = pw,
+								 .source = "192.0.2.1" },
+				  T0, &e),
 		 ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T2, "clerk", "another passphrase 9",
-				  "192.0.2.1", T0, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T2, .login = "clerk",
+								 .password = "another passphrase 9",
+								 .source = "192.0.2.1" },
+				  T0, &e), 0);
 	/* duplicate login in the tenant */
 	int64_t dup = 0;
 	struct auth_staff_new someone = { .tenant = T1, .login = "CLERK", .display_name = "別人",
@@ -304,7 +320,11 @@ static void test_wrong_password_and_lockout(void)
 	struct auth_login lg;
 	const char *wrong = "umi-no-hoshi 1235";
 	for (int i = 1; i <= 5; i++) {
-		T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "locky", wrong, "203.0.113.5",
+		T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+					  &(struct auth_staff_login_in){ .tenant = T1,
+									 .login = "locky",
+									 .password = wrong,
+									 .source = "203.0.113.5" },
 					  T0 + i, &e), ERR_AUTH);
 		T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 		T_EQ_INT(lg.locked_now, i == 5);
@@ -313,12 +333,18 @@ static void test_wrong_password_and_lockout(void)
 		T_NO_SECRET(e, "locky");
 	}
 	/* locked: the right password gets the same ERR_AUTH, no session */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "locky", pw, "203.0.113.6",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								 .password = pw,
+								 .source = "203.0.113.6" },
 				  T0 + 60, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
 	T_EQ_STR(lg.token, "");
 	T_NO_SECRET(e, pw);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "locky", wrong, "203.0.113.6",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								 .password = wrong,
+								 .source = "203.0.113.6" },
 				  T0 + 61, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
 	struct auth_staff st;
@@ -327,33 +353,50 @@ static void test_wrong_password_and_lockout(void)
 	/* a second "server" (connection) sees the lockout too */
 	struct store *s2;
 	T_REQUIRE(store_open(&s2, url, &e) == 0);
-	T_EQ_INT(auth_staff_login(&lg, s2, &cfg, T1, "locky", pw, "203.0.113.6",
+	T_EQ_INT(auth_staff_login(&lg, s2, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								 .password = pw,
+								 .source = "203.0.113.6" },
 				  T0 + 100, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
 	store_close(s2);
 	/* after the period the right password works and resets the count */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "locky", pw, "203.0.113.6",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								 .password = pw,
+								 .source = "203.0.113.6" },
 				  T0 + 5 + 900, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 0);
 	T_EQ_INT(st.locked_until, 0);
 	/* unknown login: same error, account 0, no secret in detail */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "nobody", pw, "203.0.113.7", T0, &e),
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "nobody",
+								 .password = pw,
+								 .source = "203.0.113.7" },
+				  T0, &e),
 		 ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 	T_EQ_INT(lg.account_id, 0);
 	T_NO_SECRET(e, "nobody");
 	/* an administrator unlocks */
 	for (int i = 0; i < 5; i++)
-		auth_staff_login(&lg, s, &cfg, T1, "locky", wrong, "203.0.113.8", T0 + 2000, &e);
+		auth_staff_login(&lg, s, &cfg,
+				 &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								.password = wrong,
+								.source = "203.0.113.8" },
+				 T0 + 2000, &e);
 	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 	T_EQ_INT(lg.locked_now, 1);
 	struct auth_events ev = { 0 };
 	T_EQ_INT(auth_staff_unlock(s, T1, id, &ev, &e), 0);
 	T_EQ_INT(ev.n, 1);
 	T_EQ_STR(auth_event_name(ev.ev[0].kind), "account.unlocked");
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "locky", pw, "203.0.113.8",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "locky",
+								 .password = pw,
+								 .source = "203.0.113.8" },
 				  T0 + 2001, &e), 0);
 	store_close(s);
 }
@@ -370,18 +413,31 @@ static void test_source_throttling(void)
 	for (int i = 0; i < 20; i++) {
 		char login[32];
 		snprintf(login, sizeof login, "guess%d", i);
-		T_EQ_INT(auth_staff_login(&lg, s, &cfg, i % 2 ? T1 : T2, login, "whatever pw 123",
-					  "198.51.100.7", T0 + i, &e), ERR_AUTH);
+		T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+					  &(struct auth_staff_login_in){ .tenant = i % 2 ? T1 : T2,
+									 .login = login,
+									 .password = "whatever pw 123",
+									 .source = "198.51.100.7" },
+					  T0 + i, &e), ERR_AUTH);
 		T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
 	}
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "victim", pw, "198.51.100.7",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "victim",
+								 .password = pw,
+								 .source = "198.51.100.7" },
 				  T0 + 30, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_THROTTLED);
 	/* another address is not throttled, and the account not locked */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "victim", pw, "198.51.100.8",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "victim",
+								 .password = pw,
+								 .source = "198.51.100.8" },
 				  T0 + 30, &e), 0);
 	/* after the window the address may try again */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "victim", pw, "198.51.100.7",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "victim",
+								 .password = pw,
+								 .source = "198.51.100.7" },
 				  T0 + 19 + 600, &e), 0);
 	/* the address is not stored in the clear */
 	int64_t n = -1;
@@ -401,7 +457,11 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 {
 	struct err e;
 	struct auth_login lg;
-	if (auth_staff_login(&lg, s, &cfg, T1, login, pw, "192.0.2.50", t, &e) ||
+	if (auth_staff_login(&lg, s, &cfg,
+			     &(struct auth_staff_login_in){ .tenant = T1, .login = login,
+							    .password = pw,
+							    .source = "192.0.2.50" },
+			     t, &e) ||
 	    lg.outcome != AUTH_OUT_ENROL_NEEDED)
 		return -1;
 	struct auth_session ses;
@@ -423,13 +483,18 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 	char code[7];
 	totp_at(code, secret, t);
 	struct auth_events ev = { 0 };
-	if (auth_totp_enrol_confirm(&lg, codes, s, &cfg, &ses, code, t, &ev, &e)) {
+	struct auth_totp_confirmed done;
+	int rc = auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 t, &ev, &e);
+	*codes = done.codes;
+	if (rc) {
 		printf("# enrol_confirm: %s\n", e.detail);
 		return -5;
 	}
 	if (ev.n != 2 || ev.ev[0].kind != AUTH_EV_TOTP_ENROLLED)
 		return -6;
-	memcpy(token, lg.token, AUTH_TOKEN_LEN + 1);
+	memcpy(token, done.login.token, AUTH_TOKEN_LEN + 1);
 	return 0;
 }
 
@@ -442,7 +507,11 @@ static void test_totp_enrolment(void)
 	int64_t id = add_staff(s, T1, "admin1", pw, "admin");
 	T_REQUIRE(id > 0);
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "admin1", pw, "192.0.2.9", T0, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "admin1",
+								 .password = pw,
+								 .source = "192.0.2.9" },
+				  T0, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_ENROL_NEEDED);
 	struct auth_session ses;
 	T_REQUIRE(auth_session_check(&ses, s, &cfg, lg.token, T0, &e) == 0);
@@ -478,33 +547,37 @@ static void test_totp_enrolment(void)
 	char code[7], wrong[7];
 	totp_at(code, secret, T0);
 	snprintf(wrong, sizeof wrong, "%06u", (unsigned)(atoi(code) + 1) % 1000000u);
-	struct auth_recovery_codes codes;
-	T_EQ_INT(auth_totp_enrol_confirm(&lg, &codes, s, &cfg, &ses, wrong, T0, NULL, &e),
-		 ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
+	struct auth_totp_confirmed bad;
+	T_EQ_INT(auth_totp_enrol_confirm(&bad, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = wrong },
+					 T0, NULL, &e), ERR_AUTH);
+	T_EQ_INT(bad.login.outcome, AUTH_OUT_BAD_CODE);
 	T_NO_SECRET(e, wrong);
 	T_NO_SECRET(e, en.secret_b32);
 	/* the right code confirms and replaces the session */
 	char old_token[AUTH_TOKEN_LEN + 1];
-	memcpy(old_token, lg.token, sizeof old_token);
-	struct auth_login lg2;
-	T_EQ_INT(auth_totp_enrol_confirm(&lg2, &codes, s, &cfg, &ses, code, T0 + 5, NULL,
-					 &e), 0);
-	T_EQ_INT(lg2.outcome, AUTH_OUT_OK);
-	T_CHECK(strcmp(lg2.token, old_token) != 0);
+	memcpy(old_token, bad.login.token, sizeof old_token);
+	struct auth_totp_confirmed done;
+	T_EQ_INT(auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 T0 + 5, NULL, &e), 0);
+	struct auth_login *lg2 = &done.login;
+	struct auth_recovery_codes *codes = &done.codes;
+	T_EQ_INT(lg2->outcome, AUTH_OUT_OK);
+	T_CHECK(strcmp(lg2->token, old_token) != 0);
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, old_token, T0 + 6, &e), ERR_AUTH);
-	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg2.token, T0 + 6, &e), 0);
+	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg2->token, T0 + 6, &e), 0);
 	T_EQ_INT(ses.stage, AUTH_STAGE_FULL);
 	T_EQ_INT(ses.mfa_ok, 1);
 	T_EQ_INT(auth_has_permission(s, &ses, AUTH_PERM_STAFF_MANAGE, &e), 1);
 	for (int i = 0; i < AUTH_RECOVERY_CODES; i++) {
-		T_EQ_INT(strlen(codes.code[i]), AUTH_RECOVERY_CODE_LEN);
+		T_EQ_INT(strlen(codes->code[i]), AUTH_RECOVERY_CODE_LEN);
 		for (int k = 0; k < i; k++)
-			T_CHECK(strcmp(codes.code[i], codes.code[k]) != 0);
+			T_CHECK(strcmp(codes->code[i], codes->code[k]) != 0);
 	}
 	/* not stored in the clear */
 	int64_t n = -1;
-	struct store_val cv[] = { sv_text(codes.code[0]) };
+	struct store_val cv[] = { sv_text(codes->code[0]) };
 	T_EQ_INT(store_query_int(&n, s, "SELECT count(*) FROM recovery_codes"
 				 " WHERE code_hash = $1", cv, 1, &e), 0);
 	T_EQ_INT(n, 0);
@@ -533,7 +606,11 @@ static void test_totp_login_and_step_reuse(void)
 	T_EQ_INT(ses.reason, AUTH_SES_UNKNOWN);
 	/* password → pending session; it has no permissions */
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "kanri", pw, "192.0.2.10", T0 + 2, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "kanri",
+								 .password = pw,
+								 .source = "192.0.2.10" },
+				  T0 + 2, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_TOTP_NEEDED);
 	struct auth_session pend;
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, T0 + 2, &e) == 0);
@@ -543,22 +620,29 @@ static void test_totp_login_and_step_reuse(void)
 	char code[7];
 	totp_at(code, secret, T0 + 2);
 	struct auth_login lc;
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.10", T0 + 2, &e),
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.10" },
+				       T0 + 2, &e),
 		 ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_CODE_REUSED);
 	T_NO_SECRET(e, code);
 	/* a wrong code */
 	char wrong[7];
 	snprintf(wrong, sizeof wrong, "%06u", (unsigned)(atoi(code) + 500000) % 1000000u);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, wrong, "192.0.2.10", T0 + 40,
-				       &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.10" },
+				       T0 + 40, &e), ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_BAD_CODE);
 	T_NO_SECRET(e, wrong);
 	/* the next step's code works (with spaces, as some apps show it) */
 	totp_at(code, secret, T0 + 40);
 	char spaced[8] = { code[0], code[1], code[2], ' ', code[3], code[4], code[5], 0 };
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, spaced, "192.0.2.10", T0 + 40,
-				       &e), 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = spaced,
+								     .source = "192.0.2.10" },
+				       T0 + 40, &e), 0);
 	T_EQ_INT(lc.outcome, AUTH_OUT_OK);
 	T_CHECK(strcmp(lc.token, lg.token) != 0);
 	T_EQ_INT(auth_session_check(&pend, s, &cfg, lg.token, T0 + 41, &e), ERR_AUTH);
@@ -567,19 +651,31 @@ static void test_totp_login_and_step_reuse(void)
 	T_EQ_INT(ses.stage, AUTH_STAGE_FULL);
 	T_EQ_INT(auth_has_permission(s, &ses, AUTH_PERM_ROLES_MANAGE, &e), 1);
 	/* the same code again, within its window, on another login: rejected */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "kanri", pw, "192.0.2.10", T0 + 50, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "kanri",
+								 .password = pw,
+								 .source = "192.0.2.10" },
+				  T0 + 50, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, T0 + 50, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.10", T0 + 50, &e),
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.10" },
+				       T0 + 50, &e),
 		 ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_CODE_REUSED);
 	/* an older step inside the window: rejected as well */
 	char older[7];
 	totp_at(older, secret, T0 + 10);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, older, "192.0.2.10", T0 + 50, &e),
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = older,
+								     .source = "192.0.2.10" },
+				       T0 + 50, &e),
 		 ERR_AUTH);
 	/* failures since the last success: reused, older; three more lock */
 	for (int i = 0; i < 3; i++) {
-		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, wrong, "192.0.2.10",
+		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+					       &(struct auth_login_code_in){ .code = wrong,
+									     .source = "192.0.2.10" },
 					       T0 + 51 + i, &e), ERR_AUTH);
 		T_EQ_INT(lc.locked_now, i == 2);
 	}
@@ -588,7 +684,11 @@ static void test_totp_login_and_step_reuse(void)
 	T_EQ_INT(auth_session_check(&pend, s, &cfg, lg.token, T0 + 52, &e), ERR_AUTH);
 	/* the pending session expires after 5 minutes */
 	T_EQ_INT(auth_staff_unlock(s, T1, id, NULL, &e), 0);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "kanri", pw, "192.0.2.10", T0 + 100, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "kanri",
+								 .password = pw,
+								 .source = "192.0.2.10" },
+				  T0 + 100, &e), 0);
 	T_EQ_INT(auth_session_check(&pend, s, &cfg, lg.token, T0 + 100 + 300, &e), ERR_AUTH);
 	T_EQ_INT(pend.reason, AUTH_SES_ABSOLUTE);
 	store_close(s);
@@ -608,9 +708,15 @@ static void test_recovery_codes(void)
 	T_REQUIRE(enrol(s, "rc-user", pw, T0, secret, &codes, token) == 0);
 	struct auth_login lg, lc;
 	struct auth_session pend, ses;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "rc-user", pw, "192.0.2.20", T0 + 100, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "rc-user",
+								 .password = pw,
+								 .source = "192.0.2.20" },
+				  T0 + 100, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, T0 + 100, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, codes.code[0], "192.0.2.20",
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = codes.code[0],
+								     .source = "192.0.2.20" },
 				       T0 + 100, &e), 0);
 	T_EQ_INT(lc.used_recovery_code, 1);
 	T_EQ_INT(lc.recovery_codes_left, 9);
@@ -618,9 +724,15 @@ static void test_recovery_codes(void)
 	T_EQ_INT(ses.mfa_ok, 1);
 	T_EQ_INT(auth_has_permission(s, &ses, AUTH_PERM_AUDIT_READ, &e), 1);
 	/* single use */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "rc-user", pw, "192.0.2.20", T0 + 200, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "rc-user",
+								 .password = pw,
+								 .source = "192.0.2.20" },
+				  T0 + 200, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, T0 + 200, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, codes.code[0], "192.0.2.20",
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = codes.code[0],
+								     .source = "192.0.2.20" },
 				       T0 + 200, &e), ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_BAD_CODE);
 	T_NO_SECRET(e, codes.code[0]);
@@ -631,7 +743,9 @@ static void test_recovery_codes(void)
 		if (*p != '-')
 			typed[k++] = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
 	typed[k] = '\0';
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, typed, "192.0.2.20",
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = typed,
+								     .source = "192.0.2.20" },
 				       T0 + 200, &e), 0);
 	T_EQ_INT(lc.recovery_codes_left, 8);
 	/* regenerate from a full 2FA session: old codes die */
@@ -640,17 +754,29 @@ static void test_recovery_codes(void)
 	struct auth_events ev = { 0 };
 	T_EQ_INT(auth_recovery_codes_regenerate(&fresh, s, &ses, &ev, &e), 0);
 	T_EQ_INT(ev.n, 1);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "rc-user", pw, "192.0.2.20", T0 + 300, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "rc-user",
+								 .password = pw,
+								 .source = "192.0.2.20" },
+				  T0 + 300, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, T0 + 300, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, codes.code[2], "192.0.2.20",
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = codes.code[2],
+								     .source = "192.0.2.20" },
 				       T0 + 300, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, fresh.code[9], "192.0.2.20",
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = fresh.code[9],
+								     .source = "192.0.2.20" },
 				       T0 + 300, &e), 0);
 	/* an administrator resets 2FA: sessions die, next login must enrol */
 	ev.n = 0;
 	T_EQ_INT(auth_totp_reset(s, T1, id, &ev, &e), 0);
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, lc.token, T0 + 301, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "rc-user", pw, "192.0.2.20", T0 + 400, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "rc-user",
+								 .password = pw,
+								 .source = "192.0.2.20" },
+				  T0 + 400, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_ENROL_NEEDED);
 	store_close(s);
 }
@@ -663,7 +789,11 @@ static void test_session_expiry(void)
 	const char *pw = "sora-no-iro 86420";
 	T_REQUIRE(add_staff(s, T1, "idle", pw, "viewer") > 0);
 	struct auth_login lg;
-	T_REQUIRE(auth_staff_login(&lg, s, &cfg, T1, "idle", pw, "192.0.2.30", T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&lg, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "idle",
+								  .password = pw,
+								  .source = "192.0.2.30" },
+				   T0, &e) == 0);
 	struct auth_session ses;
 	/* within 30 s: no write, idle_left counts from the stored last_seen */
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg.token, T0 + 10, &e), 0);
@@ -690,7 +820,11 @@ static void test_session_expiry(void)
 		 ERR_AUTH);
 	T_EQ_INT(ses.reason, AUTH_SES_UNKNOWN);
 	/* absolute expiry after 12 h even when active */
-	T_REQUIRE(auth_staff_login(&lg, s, &cfg, T1, "idle", pw, "192.0.2.30", T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&lg, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "idle",
+								  .password = pw,
+								  .source = "192.0.2.30" },
+				   T0, &e) == 0);
 	int64_t t = T0;
 	int ok = 1;
 	while (t + 600 < T0 + 43200) {
@@ -720,8 +854,16 @@ static void test_csrf(void)
 	const char *pw = "kumo-no-ue 13579";
 	T_REQUIRE(add_staff(s, T1, "csrf", pw, "viewer") > 0);
 	struct auth_login la, lb;
-	T_REQUIRE(auth_staff_login(&la, s, &cfg, T1, "csrf", pw, "192.0.2.40", T0, &e) == 0);
-	T_REQUIRE(auth_staff_login(&lb, s, &cfg, T1, "csrf", pw, "192.0.2.40", T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&la, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "csrf",
+								  .password = pw,
+								  .source = "192.0.2.40" },
+				   T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&lb, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "csrf",
+								  .password = pw,
+								  .source = "192.0.2.40" },
+				   T0, &e) == 0);
 	struct auth_session a, b;
 	T_REQUIRE(auth_session_check(&a, s, &cfg, la.token, T0, &e) == 0);
 	T_REQUIRE(auth_session_check(&b, s, &cfg, lb.token, T0, &e) == 0);
@@ -812,7 +954,11 @@ static void test_roles_and_permissions(void)
 	T_EQ_INT(auth_staff_has_permission(s, T1, id, AUTH_PERM_PERSONAL_WRITE, 1, &e), 0);
 	/* the login now needs enrolment (a role needs 2FA) */
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "multi", pw, "192.0.2.60", T0, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "multi",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  T0, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_ENROL_NEEDED);
 	/* revoke; delete */
 	ev.n = 0;
@@ -862,10 +1008,26 @@ static void test_sessions_list_kill_disable(void)
 	int64_t id2 = add_staff(s, T1, "else", pw, "viewer");
 	T_REQUIRE(id > 0 && id2 > 0);
 	struct auth_login l1, l2, l3, lo;
-	T_REQUIRE(auth_staff_login(&l1, s, &cfg, T1, "many", pw, "192.0.2.70", T0, &e) == 0);
-	T_REQUIRE(auth_staff_login(&l2, s, &cfg, T1, "many", pw, "192.0.2.71", T0 + 1, &e) == 0);
-	T_REQUIRE(auth_staff_login(&l3, s, &cfg, T1, "many", pw, "192.0.2.72", T0 + 2, &e) == 0);
-	T_REQUIRE(auth_staff_login(&lo, s, &cfg, T1, "else", pw, "192.0.2.73", T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&l1, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								  .password = pw,
+								  .source = "192.0.2.70" },
+				   T0, &e) == 0);
+	T_REQUIRE(auth_staff_login(&l2, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								  .password = pw,
+								  .source = "192.0.2.71" },
+				   T0 + 1, &e) == 0);
+	T_REQUIRE(auth_staff_login(&l3, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								  .password = pw,
+								  .source = "192.0.2.72" },
+				   T0 + 2, &e) == 0);
+	T_REQUIRE(auth_staff_login(&lo, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "else",
+								  .password = pw,
+								  .source = "192.0.2.73" },
+				   T0, &e) == 0);
 	struct auth_session s1, so;
 	T_REQUIRE(auth_session_check(&s1, s, &cfg, l1.token, T0 + 3, &e) == 0);
 	T_REQUIRE(auth_session_check(&so, s, &cfg, lo.token, T0 + 3, &e) == 0);
@@ -879,22 +1041,36 @@ static void test_sessions_list_kill_disable(void)
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l2.token, T0 + 4, &e), ERR_AUTH);
 	/* password change keeps this session, kills the others */
 	struct auth_events ev = { 0 };
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, "wrong current pw", "a new passphrase 77",
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = "wrong current pw",
+									 .new_password = "a new passphrase 77" },
 				      T0 + 5, &ev, &e), ERR_AUTH);
 	T_NO_SECRET(e, "wrong current pw");
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, pw, "short", T0 + 5, &ev, &e), ERR_INVALID);
-	T_EQ_INT(auth_password_change(s, &cfg, &s1, pw, "a new passphrase 77", T0 + 5, &ev,
-				      &e), 0);
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "short" },
+				      T0 + 5, &ev, &e), ERR_INVALID);
+	T_EQ_INT(auth_password_change(s, &cfg, &s1,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "a new passphrase 77" },
+				      T0 + 5, &ev, &e), 0);
 	T_NO_SECRET(e, "a new passphrase");
 	T_EQ_INT(ev.n, 2);
 	T_EQ_STR(auth_event_name(ev.ev[0].kind), "password.changed");
 	T_EQ_INT(ev.ev[1].value, 1);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l3.token, T0 + 6, &e), ERR_AUTH);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l1.token, T0 + 6, &e), 0);
-	T_EQ_INT(auth_staff_login(&l2, s, &cfg, T1, "many", pw, "192.0.2.70", T0 + 7, &e),
+	T_EQ_INT(auth_staff_login(&l2, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								 .password = pw,
+								 .source = "192.0.2.70" },
+				  T0 + 7, &e),
 		 ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&l2, s, &cfg, T1, "many", "a new passphrase 77",
-				  "192.0.2.70", T0 + 7, &e), 0);
+	T_EQ_INT(auth_staff_login(&l2, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								 .password = "a new passphrase 77",
+								 .source = "192.0.2.70" },
+				  T0 + 7, &e), 0);
 	/* disabling kills every session */
 	ev.n = 0;
 	T_EQ_INT(auth_staff_set_active(s, T1, id, 0, T0 + 8, &ev, &e), 0);
@@ -904,15 +1080,24 @@ static void test_sessions_list_kill_disable(void)
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l1.token, T0 + 9, &e), ERR_AUTH);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l2.token, T0 + 9, &e), ERR_AUTH);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, lo.token, T0 + 9, &e), 0);
-	T_EQ_INT(auth_staff_login(&l2, s, &cfg, T1, "many", "a new passphrase 77",
-				  "192.0.2.70", T0 + 10, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login(&l2, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								 .password = "a new passphrase 77",
+								 .source = "192.0.2.70" },
+				  T0 + 10, &e), ERR_AUTH);
 	T_EQ_INT(l2.outcome, AUTH_OUT_DISABLED);
 	T_EQ_INT(auth_staff_set_active(s, T1, id, 1, T0 + 11, NULL, &e), 0);
-	T_EQ_INT(auth_staff_login(&l2, s, &cfg, T1, "many", "a new passphrase 77",
-				  "192.0.2.70", T0 + 12, &e), 0);
+	T_EQ_INT(auth_staff_login(&l2, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "many",
+								 .password = "a new passphrase 77",
+								 .source = "192.0.2.70" },
+				  T0 + 12, &e), 0);
 	/* administrative reset kills all */
-	T_EQ_INT(auth_staff_set_password(s, &cfg, T1, id, "reset by admin 42", T0 + 13,
-					 NULL, &e), 0);
+	T_EQ_INT(auth_staff_set_password(s, &cfg,
+					 &(struct auth_staff_password_in){ .tenant = T1,
+									   .staff_id = id,
+									   .password = "reset by admin 42" },
+					 T0 + 13, NULL, &e), 0);
 	T_EQ_INT(auth_session_check(&x, s, &cfg, l2.token, T0 + 14, &e), ERR_AUTH);
 	/* logout */
 	T_EQ_INT(auth_session_logout(s, lo.token, &e), 0);
@@ -929,7 +1114,10 @@ static void test_residents(void)
 	const char *email = "Hanako.Kumin@Example.JP";
 	const char *pw = "ame-nochi-hare 31";
 	int64_t id = 0, dup = 0;
-	T_EQ_INT(auth_resident_add(&id, s, &cfg, T1, email, pw, T0, NULL, &e), 0);
+	T_EQ_INT(auth_resident_add(&id, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1, .email = email,
+								.password = pw },
+				   T0, NULL, &e), 0);
 	T_CHECK(id > 0);
 	char stored[AUTH_EMAIL_MAX + 1];
 	int active = -1;
@@ -937,20 +1125,38 @@ static void test_residents(void)
 	T_EQ_STR(stored, "hanako.kumin@example.jp");   /* kept case-folded */
 	T_EQ_INT(active, 1);
 	T_EQ_INT(auth_resident_get(stored, &active, s, T2, id, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "hanako.kumin@example.jp", pw, T0,
-				   NULL, &e), ERR_CONFLICT);
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "hanako.kumin@example.jp",
+								.password = pw },
+				   T0, NULL, &e), ERR_CONFLICT);
 	T_NO_SECRET(e, "hanako");
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "not-an-address", pw, T0, NULL, &e),
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "not-an-address",
+								.password = pw },
+				   T0, NULL, &e),
 		 ERR_INVALID);
 	T_NO_SECRET(e, "not-an-address");
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "x@example.jp", "short", T0, NULL, &e),
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "x@example.jp",
+								.password = "short" },
+				   T0, NULL, &e),
 		 ERR_INVALID);
 	/* the e-mail's local part may not be in the password */
-	T_EQ_INT(auth_resident_add(&dup, s, &cfg, T1, "sakuragi@example.jp",
-				   "sakuragi-no-ie 1", T0, NULL, &e), ERR_INVALID);
+	T_EQ_INT(auth_resident_add(&dup, s, &cfg,
+				   &(struct auth_resident_new){ .tenant = T1,
+								.email = "sakuragi@example.jp",
+								.password = "sakuragi-no-ie 1" },
+				   T0, NULL, &e), ERR_INVALID);
 	struct auth_login lg;
-	T_EQ_INT(auth_resident_login(&lg, s, &cfg, T1, "hanako.kumin@example.jp", pw,
-				     "192.0.2.80", T0, &e), 0);
+	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T1,
+								       .email = "hanako.kumin@example.jp",
+								       .password = pw,
+								       .source = "192.0.2.80" },
+				     T0, &e), 0);
 	T_EQ_INT(lg.kind, AUTH_KIND_RESIDENT);
 	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
 	struct auth_session ses;
@@ -959,18 +1165,30 @@ static void test_residents(void)
 	T_EQ_INT(ses.idle_timeout, 1800);
 	T_EQ_INT(auth_has_permission(s, &ses, AUTH_PERM_JOBS_READ, &e), 0);
 	/* a resident id is not a staff id */
-	T_EQ_INT(auth_resident_login(&lg, s, &cfg, T1, email, "incorrect-pw-xyz 1",
-				     "192.0.2.80", T0, &e), ERR_AUTH);
+	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T1, .email = email,
+								       .password = "incorrect-pw-xyz 1",
+								       .source = "192.0.2.80" },
+				     T0, &e), ERR_AUTH);
 	T_NO_SECRET(e, "hanako");
 	T_NO_SECRET(e, "Hanako");
 	T_NO_SECRET(e, "incorrect-pw");
-	T_EQ_INT(auth_resident_login(&lg, s, &cfg, T2, email, pw, "192.0.2.80", T0, &e),
+	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T2, .email = email,
+								       .password = pw,
+								       .source = "192.0.2.80" },
+				     T0, &e),
 		 ERR_AUTH);
 	/* password change for residents */
-	T_EQ_INT(auth_password_change(s, &cfg, &ses, pw, "kaze-ga-fuku hi 9", T0 + 2, NULL,
-				      &e), 0);
-	T_EQ_INT(auth_resident_login(&lg, s, &cfg, T1, email, "kaze-ga-fuku hi 9",
-				     "192.0.2.80", T0 + 3, &e), 0);
+	T_EQ_INT(auth_password_change(s, &cfg, &ses,
+				      &(struct auth_password_change_in){ .current = pw,
+									 .new_password = "kaze-ga-fuku hi 9" },
+				      T0 + 2, NULL, &e), 0);
+	T_EQ_INT(auth_resident_login(&lg, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T1, .email = email,
+								       .password = "kaze-ga-fuku hi 9",
+								       .source = "192.0.2.80" },
+				     T0 + 3, &e), 0);
 	/* disabling a resident kills the sessions */
 	T_EQ_INT(auth_resident_set_active(s, T1, id, 0, NULL, &e), 0);
 	T_EQ_INT(auth_session_check(&ses, s, &cfg, lg.token, T0 + 4, &e), ERR_AUTH);
@@ -993,23 +1211,51 @@ static void test_two_servers_single_use(void)
 	T_REQUIRE(enrol(s, "twin", pw, T0, secret, &codes, token) == 0);
 	struct auth_login a, b, ca, cb;
 	struct auth_session pa, pb;
-	T_REQUIRE(auth_staff_login(&a, s, &cfg, T1, "twin", pw, "192.0.2.91", T0 + 60, &e) == 0);
-	T_REQUIRE(auth_staff_login(&b, s2, &cfg, T1, "twin", pw, "192.0.2.92", T0 + 60, &e) == 0);
+	T_REQUIRE(auth_staff_login(&a, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "twin",
+								  .password = pw,
+								  .source = "192.0.2.91" },
+				   T0 + 60, &e) == 0);
+	T_REQUIRE(auth_staff_login(&b, s2, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "twin",
+								  .password = pw,
+								  .source = "192.0.2.92" },
+				   T0 + 60, &e) == 0);
 	T_REQUIRE(auth_session_check(&pa, s2, &cfg, a.token, T0 + 60, &e) == 0);
 	T_REQUIRE(auth_session_check(&pb, s, &cfg, b.token, T0 + 60, &e) == 0);
 	char code[7];
 	totp_at(code, secret, T0 + 60);
-	int ra = auth_staff_login_code(&ca, s, &cfg, &pa, code, "192.0.2.91", T0 + 60, &e);
-	int rb = auth_staff_login_code(&cb, s2, &cfg, &pb, code, "192.0.2.92", T0 + 60, &e);
+	int ra = auth_staff_login_code(&ca, s, &cfg, &pa,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.91" },
+				       T0 + 60, &e);
+	int rb = auth_staff_login_code(&cb, s2, &cfg, &pb,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.92" },
+				       T0 + 60, &e);
 	T_CHECK((ra == 0) != (rb == 0));
 	T_EQ_INT(ra == 0 ? cb.outcome : ca.outcome, AUTH_OUT_CODE_REUSED);
 	/* the same recovery code on two pending sessions */
-	T_REQUIRE(auth_staff_login(&a, s, &cfg, T1, "twin", pw, "192.0.2.91", T0 + 70, &e) == 0);
-	T_REQUIRE(auth_staff_login(&b, s2, &cfg, T1, "twin", pw, "192.0.2.92", T0 + 70, &e) == 0);
+	T_REQUIRE(auth_staff_login(&a, s, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "twin",
+								  .password = pw,
+								  .source = "192.0.2.91" },
+				   T0 + 70, &e) == 0);
+	T_REQUIRE(auth_staff_login(&b, s2, &cfg,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "twin",
+								  .password = pw,
+								  .source = "192.0.2.92" },
+				   T0 + 70, &e) == 0);
 	T_REQUIRE(auth_session_check(&pa, s, &cfg, a.token, T0 + 70, &e) == 0);
 	T_REQUIRE(auth_session_check(&pb, s2, &cfg, b.token, T0 + 70, &e) == 0);
-	ra = auth_staff_login_code(&ca, s, &cfg, &pa, codes.code[3], "192.0.2.91", T0 + 70, &e);
-	rb = auth_staff_login_code(&cb, s2, &cfg, &pb, codes.code[3], "192.0.2.92", T0 + 70, &e);
+	ra = auth_staff_login_code(&ca, s, &cfg, &pa,
+				   &(struct auth_login_code_in){ .code = codes.code[3],
+								 .source = "192.0.2.91" },
+				   T0 + 70, &e);
+	rb = auth_staff_login_code(&cb, s2, &cfg, &pb,
+				   &(struct auth_login_code_in){ .code = codes.code[3],
+								 .source = "192.0.2.92" },
+				   T0 + 70, &e);
 	T_CHECK((ra == 0) != (rb == 0));
 	store_close(s2);
 	store_close(s);
@@ -1084,12 +1330,19 @@ static void test_config_and_keys(void)
 	char token[AUTH_TOKEN_LEN + 1];
 	T_REQUIRE(enrol(s, "keyed", pw, T0, secret, &codes, token) == 0);
 	struct auth_login lg, lc;
-	T_REQUIRE(auth_staff_login(&lg, s, &c2, T1, "keyed", pw, "192.0.2.90", T0 + 60, &e) == 0);
+	T_REQUIRE(auth_staff_login(&lg, s, &c2,
+				   &(struct auth_staff_login_in){ .tenant = T1, .login = "keyed",
+								  .password = pw,
+								  .source = "192.0.2.90" },
+				   T0 + 60, &e) == 0);
 	struct auth_session pend;
 	T_REQUIRE(auth_session_check(&pend, s, &c2, lg.token, T0 + 60, &e) == 0);
 	char code[7];
 	totp_at(code, secret, T0 + 60);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &c2, &pend, code, "192.0.2.90", T0 + 60, &e),
+	T_EQ_INT(auth_staff_login_code(&lc, s, &c2, &pend,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.90" },
+				       T0 + 60, &e),
 		 ERR_INTERNAL);
 	T_NO_SECRET(e, code);
 	/* the common list loads and limits bad input */

@@ -115,17 +115,26 @@ static int enrol(struct store *s, const char *login, const char *pw, int64_t t,
 	struct err e;
 	struct auth_login lg;
 	struct auth_session ses;
-	if (auth_staff_login(&lg, s, &cfg, T1, login, pw, "192.0.2.50", t, &e) ||
+	if (auth_staff_login(&lg, s, &cfg,
+			     &(struct auth_staff_login_in){ .tenant = T1, .login = login,
+							    .password = pw,
+							    .source = "192.0.2.50" },
+			     t, &e) ||
 	    lg.outcome != AUTH_OUT_ENROL_NEEDED ||
 	    auth_session_check(&ses, s, &cfg, lg.token, t, &e) || begin(secret, s, &ses, t))
 		return -1;
 	char code[7];
 	totp_at(code, secret, t);
-	if (auth_totp_enrol_confirm(&lg, codes, s, &cfg, &ses, code, t, NULL, &e)) {
+	struct auth_totp_confirmed done;
+	int rc = auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &ses, .code = code },
+					 t, NULL, &e);
+	*codes = done.codes;
+	if (rc) {
 		printf("# enrol_confirm: %s\n", e.detail);
 		return -2;
 	}
-	memcpy(token, lg.token, AUTH_TOKEN_LEN + 1);
+	memcpy(token, done.login.token, AUTH_TOKEN_LEN + 1);
 	return 0;
 }
 
@@ -138,9 +147,16 @@ static int full_login(struct auth_session *out, struct store *s, const char *log
 	struct auth_session pend;
 	char code[7];
 	totp_at(code, secret, t);
-	if (auth_staff_login(&lg, s, &cfg, T1, login, pw, "192.0.2.51", t, &e) ||
+	if (auth_staff_login(&lg, s, &cfg,
+			     &(struct auth_staff_login_in){ .tenant = T1, .login = login,
+							    .password = pw,
+							    .source = "192.0.2.51" },
+			     t, &e) ||
 	    auth_session_check(&pend, s, &cfg, lg.token, t, &e) ||
-	    auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.51", t, &e) ||
+	    auth_staff_login_code(&lc, s, &cfg, &pend,
+				  &(struct auth_login_code_in){ .code = code,
+								.source = "192.0.2.51" },
+				  t, &e) ||
 	    auth_session_check(out, s, &cfg, lc.token, t, &e))
 		return -1;
 	return 0;
@@ -203,18 +219,24 @@ static void test_who_may_give_a_role(void)
 	struct auth_events ev = { 0 };
 	struct auth_staff_new minted = { .login = "minted", .display_name = "作成 不可",
 					 .password = pw, .roles = admin_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &minted, T0, &ev, &e), ERR_DENIED);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &hr, .account = minted },
+				   T0, &ev, &e), ERR_DENIED);
 	T_EQ_INT(ev.n, 0);
 	T_EQ_INT(id, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get_by_login(&st, s, T1, "minted", &e), ERR_NOTFOUND);
 	struct auth_staff_new new_viewer = { .login = "new-viewer", .display_name = "閲覧 新",
 					     .password = pw, .roles = viewer_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &hr, &new_viewer, T0, &ev, &e), 0);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &hr, .account = new_viewer },
+				   T0, &ev, &e), 0);
 	T_CHECK(id > 0);
 	struct auth_staff_new new_admin = { .login = "new-admin", .display_name = "管理 新",
 					    .password = pw, .roles = admin_role, .nroles = 1 };
-	T_EQ_INT(auth_staff_add_by(&id, s, &cfg, &ad, &new_admin, T0, &ev, &e), 0);
+	T_EQ_INT(auth_staff_add_by(&id, s, &cfg,
+				   &(struct auth_staff_add_by_in){ .by = &ad, .account = new_admin },
+				   T0, &ev, &e), 0);
 	/* granting: the same rule */
 	ev.n = 0;
 	T_EQ_INT(auth_staff_role_grant_by(s, &hr, target, "admin", &ev, &e), ERR_DENIED);
@@ -287,58 +309,107 @@ static void test_code_failures_count_across_passwords(void)
 	struct auth_session p1, p2, p3, pend;
 	int64_t t = T0 + 100;
 	/* round 1: right password, three wrong codes */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t, &e), 0);
 	T_EQ_INT(lg.outcome, AUTH_OUT_TOTP_NEEDED);
 	T_REQUIRE(auth_session_check(&p1, s, &cfg, lg.token, t, &e) == 0);
 	totp_at(code, secret, t);
 	wrong_of(wrong, code);
 	for (int i = 0; i < 3; i++) {
-		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p1, wrong, "192.0.2.60", t, &e), ERR_AUTH);
+		T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p1,
+					       &(struct auth_login_code_in){ .code = wrong,
+									     .source = "192.0.2.60" },
+					       t, &e), ERR_AUTH);
 		T_EQ_INT(lc.locked_now, 0);
 	}
 	/* round 2: the right password again does not clear them; one more wrong */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 1, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t + 1, &e), 0);
 	T_REQUIRE(auth_session_check(&p2, s, &cfg, lg.token, t + 1, &e) == 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 1, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.60" },
+				       t + 1, &e), ERR_AUTH);
 	T_EQ_INT(lc.locked_now, 0);
 	/* round 3: a third pending session; the fifth wrong code locks */
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.60", t + 2, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.60" },
+				  t + 2, &e), 0);
 	T_REQUIRE(auth_session_check(&p3, s, &cfg, lg.token, t + 2, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2, wrong, "192.0.2.60", t + 2, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p2,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.60" },
+				       t + 2, &e), ERR_AUTH);
 	T_EQ_INT(lc.locked_now, 1);
 	/* locked: the right code on the other pending session, and the right
 	 * password, get nowhere until the lockout ends */
 	totp_at(code, secret, t + 40);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p3, code, "192.0.2.60", t + 40, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &p3,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.60" },
+				       t + 40, &e), ERR_AUTH);
 	T_EQ_INT(lc.outcome, AUTH_OUT_LOCKED);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.61", t + 41, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.61" },
+				  t + 41, &e), ERR_AUTH);
 	T_EQ_INT(lg.outcome, AUTH_OUT_LOCKED);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_CHECK(st.locked_until > t + 41);
 	/* after the lockout: a right password alone leaves the count, a full
 	 * login (password and code) clears it */
 	int64_t after = st.locked_until + 1;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.62", after, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.62" },
+				  after, &e), 0);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, after, &e) == 0);
 	totp_at(code, secret, after);
 	wrong_of(wrong, code);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, wrong, "192.0.2.62", after, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "madoka", pw, "192.0.2.62", after + 1, &e), 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = wrong,
+								     .source = "192.0.2.62" },
+				       after, &e), ERR_AUTH);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "madoka",
+								 .password = pw,
+								 .source = "192.0.2.62" },
+				  after + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 1);
 	T_REQUIRE(auth_session_check(&pend, s, &cfg, lg.token, after + 1, &e) == 0);
-	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend, code, "192.0.2.62", after + 1, &e), 0);
+	T_EQ_INT(auth_staff_login_code(&lc, s, &cfg, &pend,
+				       &(struct auth_login_code_in){ .code = code,
+								     .source = "192.0.2.62" },
+				       after + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 0);
 	/* an account without a second factor: the password is the full login */
 	int64_t v = add_staff(s, T1, "etsuran", pw, "viewer");
 	T_REQUIRE(v > 0);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", "not the password", "192.0.2.63",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = "not the password",
+								 .source = "192.0.2.63" },
 				  T0, &e), ERR_AUTH);
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", pw, "192.0.2.63", T0 + 1, &e), 0);
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = pw,
+								 .source = "192.0.2.63" },
+				  T0 + 1, &e), 0);
 	T_EQ_INT(auth_staff_get(&st, s, T1, v, &e), 0);
 	T_EQ_INT(st.failed_count, 0);
 	store_close(s);
@@ -353,7 +424,7 @@ static void test_replace_second_factor(void)
 	int64_t id = add_staff(s, T1, "kirikae", pw, "staff");
 	T_REQUIRE(id > 0);
 	unsigned char secret[20], fresh[20];
-	struct auth_recovery_codes codes, newcodes;
+	struct auth_recovery_codes codes;
 	char token[AUTH_TOKEN_LEN + 1];
 	T_REQUIRE(enrol(s, "kirikae", pw, T0, secret, &codes, token) == 0);
 	struct auth_session a, b;
@@ -365,43 +436,46 @@ static void test_replace_second_factor(void)
 	totp_at(newcode, fresh, t);
 	totp_at(cur, secret, t);
 	wrong_of(wrong, cur);
-	struct auth_login lg;
+	struct auth_totp_confirmed done, again;
+	struct auth_login *lg = &done.login;
+	struct auth_recovery_codes *newcodes = &done.codes;
 	struct auth_events ev = { 0 };
 	/* the session alone is not enough any more */
-	T_EQ_INT(auth_totp_enrol_confirm(&lg, &newcodes, s, &cfg, &a, newcode, t, &ev, &e),
-		 ERR_DENIED);
-	struct auth_totp_replace_in rin = { .password = "", .current_code = "",
+	T_EQ_INT(auth_totp_enrol_confirm(&done, s, &cfg,
+					 &(struct auth_totp_enrol_in){ .ses = &a, .code = newcode },
+					 t, &ev, &e), ERR_DENIED);
+	struct auth_totp_replace_in rin = { .ses = &a, .password = "", .current_code = "",
 					    .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CREDENTIALS);
 	/* a wrong password with the right current code; the right password
 	 * with a wrong code: refused, counted, the current code not spent */
-	rin = (struct auth_totp_replace_in){ .password = "sora-no-iro 0000", .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = "sora-no-iro 0000",
+					     .current_code = cur, .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CREDENTIALS);
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = wrong,
 					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CREDENTIALS);
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = wrong,
-					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
 	T_EQ_INT(ev.n, 0);
 	struct auth_staff st;
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_EQ_INT(st.totp_changed_at, 0);
 	/* a wrong new code: not counted */
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = cur,
 					     .new_code = wrong };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), ERR_AUTH);
-	T_EQ_INT(lg.outcome, AUTH_OUT_BAD_CODE);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), ERR_AUTH);
+	T_EQ_INT(lg->outcome, AUTH_OUT_BAD_CODE);
 	T_EQ_INT(auth_staff_get(&st, s, T1, id, &e), 0);
 	T_EQ_INT(st.failed_count, 3);
 	T_CHECK(strstr(e.detail, pw) == NULL && strstr(e.detail, cur) == NULL);
 	/* password and the current TOTP code: replaced */
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = cur,
+	rin = (struct auth_totp_replace_in){ .ses = &a, .password = pw, .current_code = cur,
 					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &newcodes, s, &cfg, &a, &rin, t, &ev, &e), 0);
-	T_EQ_INT(lg.outcome, AUTH_OUT_OK);
-	T_EQ_INT(lg.used_recovery_code, 0);
+	T_EQ_INT(auth_totp_replace_confirm(&done, s, &cfg, &rin, t, &ev, &e), 0);
+	T_EQ_INT(lg->outcome, AUTH_OUT_OK);
+	T_EQ_INT(lg->used_recovery_code, 0);
 	T_EQ_INT(ev.n, 3);
 	T_EQ_STR(auth_event_name(ev.ev[0].kind), "totp.replaced");
 	T_EQ_STR(auth_event_name(ev.ev[1].kind), "recovery.regenerated");
@@ -415,7 +489,7 @@ static void test_replace_second_factor(void)
 	T_EQ_INT(auth_session_check(&x, s, &cfg, token, t + 1, &e), ERR_AUTH);
 	T_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE id = $1", b.id), 0);
 	T_EQ_INT(count(s, "SELECT count(*) FROM sessions WHERE id = $1", a.id), 0);
-	T_EQ_INT(auth_session_check(&x, s, &cfg, lg.token, t + 1, &e), 0);
+	T_EQ_INT(auth_session_check(&x, s, &cfg, lg->token, t + 1, &e), 0);
 	T_EQ_INT(x.mfa_ok, 1);
 	/* old secret and old recovery codes no longer log in; the new ones do */
 	T_EQ_INT(full_login(&x, s, "kirikae", pw, secret, t + 30), -1);
@@ -426,10 +500,10 @@ static void test_replace_second_factor(void)
 	T_REQUIRE(begin(third, s, &x, t) == 0);
 	totp_at(newcode, third, t);
 	ev.n = 0;
-	rin = (struct auth_totp_replace_in){ .password = pw, .current_code = newcodes.code[4],
-					     .new_code = newcode };
-	T_EQ_INT(auth_totp_replace_confirm(&lg, &codes, s, &cfg, &x, &rin, t, &ev, &e), 0);
-	T_EQ_INT(lg.used_recovery_code, 1);
+	rin = (struct auth_totp_replace_in){ .ses = &x, .password = pw,
+					     .current_code = newcodes->code[4], .new_code = newcode };
+	T_EQ_INT(auth_totp_replace_confirm(&again, s, &cfg, &rin, t, &ev, &e), 0);
+	T_EQ_INT(again.login.used_recovery_code, 1);
 	T_EQ_INT(ev.ev[0].value, 1);
 	T_EQ_INT(count(s, "SELECT count(*) FROM recovery_codes WHERE staff_id = $1 AND used_at = 0",
 		       id), AUTH_RECOVERY_CODES);
@@ -454,7 +528,10 @@ static void test_register_throttle(void)
 	int keep = cfg.source_max_failures;
 	cfg.source_max_failures = 5;
 	struct auth_login lg;
-	T_EQ_INT(auth_staff_login(&lg, s, &cfg, T1, "etsuran", "tsuki-no-ura 2468", "198.51.100.7",
+	T_EQ_INT(auth_staff_login(&lg, s, &cfg,
+				  &(struct auth_staff_login_in){ .tenant = T1, .login = "etsuran",
+								 .password = "tsuki-no-ura 2468",
+								 .source = "198.51.100.7" },
 				  T0 + 23, &e), 0);
 	cfg.source_max_failures = keep;
 	T_EQ_INT(auth_register_attempt(s, &cfg, T1, "198.51.100.7",

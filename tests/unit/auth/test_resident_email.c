@@ -56,9 +56,21 @@ static void test_tokens(void)
 	T_REQUIRE(s != NULL);
 	struct err e;
 	int64_t now = 1795000000, r1 = 0, r2 = 0, other = 0, id;
-	T_REQUIRE(auth_resident_add(&r1, s, &cfg, T1, "Taro@Example.jp", "Hoshizora-Kouen-88", now, NULL, &e) == 0);
-	T_REQUIRE(auth_resident_add(&r2, s, &cfg, T1, "hanako@example.jp", "Hoshizora-Kouen-99", now, NULL, &e) == 0);
-	T_REQUIRE(auth_resident_add(&other, s, &cfg, T2, "taro@example.jp", "Hoshizora-Kouen-77", now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r1, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "Taro@Example.jp",
+								 .password = "Hoshizora-Kouen-88" },
+				    now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r2, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "hanako@example.jp",
+								 .password = "Hoshizora-Kouen-99" },
+				    now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&other, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T2,
+								 .email = "taro@example.jp",
+								 .password = "Hoshizora-Kouen-77" },
+				    now, NULL, &e) == 0);
 
 	/* find: case-folded, per tenant, active only */
 	T_EQ_INT(auth_resident_find(&id, s, T1, "TARO@example.JP", &e), 0);
@@ -80,18 +92,50 @@ static void test_tokens(void)
 	T_EQ_INT(auth_resident_email_verified(&verified, s, T1, r1, &e), 0);
 	T_EQ_INT(verified, 0);
 	/* peeking does not use it; wrong purpose, tenant, shape, time: not found */
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, tok, 0, now + 10, &e), 0);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok },
+					now + 10, &e), 0);
 	T_EQ_INT(id, r1);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_RESET, tok, 1, now + 10, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_email_token_check(&id, s, T2, AUTH_EMAIL_VERIFY, tok, 1, now + 10, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, "abc", 1, now + 10, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, tok, 1, now + AUTH_VERIFY_TTL, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = tok, .use = 1 },
+					now + 10, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T2,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok, .use = 1 },
+					now + 10, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = "abc", .use = 1 },
+					now + 10, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok, .use = 1 },
+					now + AUTH_VERIFY_TTL, &e), ERR_NOTFOUND);
 	T_CHECK(strstr(e.detail, tok) == NULL);
 	/* used once */
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, tok, 1, now + 20, &e), 0);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok, .use = 1 },
+					now + 20, &e), 0);
 	T_EQ_INT(id, r1);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, tok, 1, now + 21, &e), ERR_NOTFOUND);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_VERIFY, tok, 0, now + 21, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok, .use = 1 },
+					now + 21, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok },
+					now + 21, &e), ERR_NOTFOUND);
 	T_EQ_INT(auth_resident_email_verified(&verified, s, T1, r1, &e), 0);
 	T_EQ_INT(verified, 1);
 	T_EQ_INT(auth_resident_email_verified(&verified, s, T1, r2, &e), 0);
@@ -107,18 +151,38 @@ static void test_tokens(void)
 	T_EQ_INT(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_RESET, now + AUTH_RESET_INTERVAL - 1, &e), ERR_LIMIT);
 	T_REQUIRE(auth_email_token_new(tok2, s, T1, r2, AUTH_EMAIL_RESET, now + AUTH_RESET_INTERVAL + 1, &e) == 0);
 	T_CHECK(strcmp(tok, tok2) != 0);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_RESET, tok2, 1, now + AUTH_RESET_INTERVAL + 2, &e), 0);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = tok2, .use = 1 },
+					now + AUTH_RESET_INTERVAL + 2, &e), 0);
 	T_EQ_INT(id, r2);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_RESET, tok, 1, now + AUTH_RESET_INTERVAL + 3, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = tok, .use = 1 },
+					now + AUTH_RESET_INTERVAL + 3, &e), ERR_NOTFOUND);
 	/* a reset link lives an hour */
 	T_REQUIRE(auth_email_token_new(tok, s, T1, r1, AUTH_EMAIL_RESET, now, &e) == 0);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_RESET, tok, 0, now + AUTH_RESET_TTL - 1, &e), 0);
-	T_EQ_INT(auth_email_token_check(&id, s, T1, AUTH_EMAIL_RESET, tok, 1, now + AUTH_RESET_TTL, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = tok },
+					now + AUTH_RESET_TTL - 1, &e), 0);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T1,
+								       .purpose = AUTH_EMAIL_RESET,
+								       .token = tok, .use = 1 },
+					now + AUTH_RESET_TTL, &e), ERR_NOTFOUND);
 	/* in the caller's transaction: gone on rollback */
 	T_REQUIRE(store_begin(s, &e) == 0);
 	T_REQUIRE(auth_email_token_new(tok, s, T2, other, AUTH_EMAIL_VERIFY, now, &e) == 0);
 	store_rollback(s);
-	T_EQ_INT(auth_email_token_check(&id, s, T2, AUTH_EMAIL_VERIFY, tok, 0, now, &e), ERR_NOTFOUND);
+	T_EQ_INT(auth_email_token_check(&id, s,
+					&(struct auth_email_token_in){ .tenant = T2,
+								       .purpose = AUTH_EMAIL_VERIFY,
+								       .token = tok },
+					now, &e), ERR_NOTFOUND);
 	/* a resident of another tenant cannot get a token here */
 	T_EQ_INT(auth_email_token_new(tok, s, T2, r1, AUTH_EMAIL_VERIFY, now, &e), ERR_NOTFOUND);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM auth_email_tokens t JOIN residents r ON r.id = t.resident_id"
@@ -132,10 +196,24 @@ static void test_set_password(void)
 	T_REQUIRE(s != NULL);
 	struct err e;
 	int64_t now = 1795000000, r1 = 0;
-	T_REQUIRE(auth_resident_add(&r1, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", now, NULL, &e) == 0);
+	T_REQUIRE(auth_resident_add(&r1, s, &cfg,
+				    &(struct auth_resident_new){ .tenant = T1,
+								 .email = "taro@example.jp",
+								 .password = "Hoshizora-Kouen-88" },
+				    now, NULL, &e) == 0);
 	struct auth_login a, b;
-	T_REQUIRE(auth_resident_login(&a, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now, &e) == 0);
-	T_REQUIRE(auth_resident_login(&b, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now, &e) == 0);
+	T_REQUIRE(auth_resident_login(&a, s, &cfg,
+				      &(struct auth_resident_login_in){ .tenant = T1,
+									.email = "taro@example.jp",
+									.password = "Hoshizora-Kouen-88",
+									.source = "127.0.0.1" },
+				      now, &e) == 0);
+	T_REQUIRE(auth_resident_login(&b, s, &cfg,
+				      &(struct auth_resident_login_in){ .tenant = T1,
+									.email = "taro@example.jp",
+									.password = "Hoshizora-Kouen-88",
+									.source = "127.0.0.1" },
+				      now, &e) == 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM sessions"), 2);
 	/* the policy applies: nothing changes */
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "password", now, &e), ERR_INVALID);
@@ -143,8 +221,18 @@ static void test_set_password(void)
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "Atarashii-Kagi-2027", now + 5, &e), 0);
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM sessions"), 0);
 	struct auth_login c;
-	T_CHECK(auth_resident_login(&c, s, &cfg, T1, "taro@example.jp", "Hoshizora-Kouen-88", "127.0.0.1", now + 6, &e) != 0);
-	T_EQ_INT(auth_resident_login(&c, s, &cfg, T1, "taro@example.jp", "Atarashii-Kagi-2027", "127.0.0.1", now + 7, &e), 0);
+	T_CHECK(auth_resident_login(&c, s, &cfg,
+				    &(struct auth_resident_login_in){ .tenant = T1,
+								      .email = "taro@example.jp",
+								      .password = "Hoshizora-Kouen-88",
+								      .source = "127.0.0.1" },
+				    now + 6, &e) != 0);
+	T_EQ_INT(auth_resident_login(&c, s, &cfg,
+				     &(struct auth_resident_login_in){ .tenant = T1,
+								       .email = "taro@example.jp",
+								       .password = "Atarashii-Kagi-2027",
+								       .source = "127.0.0.1" },
+				     now + 7, &e), 0);
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T2, r1, "Atarashii-Kagi-2028", now, &e), ERR_NOTFOUND);
 	T_REQUIRE(auth_resident_set_active(s, T1, r1, 0, NULL, &e) == 0);
 	T_EQ_INT(auth_resident_set_password(s, &cfg, T1, r1, "Atarashii-Kagi-2029", now, &e), ERR_DENIED);

@@ -139,17 +139,27 @@ static void test_versions(void)
 	/* every version loads as it was published */
 	struct forms_def *d;
 	int got = 0;
-	T_EQ_INT(forms_load_version(&d, &got, a, s, T1, "inu-touroku", 1, &e), 0);
+	T_EQ_INT(forms_load_version(&d, &got, a, s,
+				    &(struct forms_ref){ .tenant = T1, .id = "inu-touroku",
+							 .version = 1 }, &e), 0);
 	T_EQ_INT(got, 1);
 	T_EQ_STR(d->title.ja, "犬の登録");
 	T_EQ_INT(d->pages[0].nfields, 1);
-	T_EQ_INT(forms_load_version(&d, &got, a, s, T1, "inu-touroku", 2, &e), 0);
+	T_EQ_INT(forms_load_version(&d, &got, a, s,
+				    &(struct forms_ref){ .tenant = T1, .id = "inu-touroku",
+							 .version = 2 }, &e), 0);
 	T_EQ_STR(d->title.ja, "犬の登録申請");
 	T_EQ_INT(d->pages[0].nfields, 2);
-	T_EQ_INT(forms_load_version(&d, &got, a, s, T1, "inu-touroku", 0, &e), 0);
+	T_EQ_INT(forms_load_version(&d, &got, a, s,
+				    &(struct forms_ref){ .tenant = T1, .id = "inu-touroku",
+							 .version = 0 }, &e), 0);
 	T_EQ_INT(got, 3);
-	T_EQ_INT(forms_load_version(&d, &got, a, s, T1, "inu-touroku", 9, &e), ERR_NOTFOUND);
-	T_EQ_INT(forms_load_version(&d, &got, a, s, T2, "inu-touroku", 0, &e), ERR_NOTFOUND);
+	T_EQ_INT(forms_load_version(&d, &got, a, s,
+				    &(struct forms_ref){ .tenant = T1, .id = "inu-touroku",
+							 .version = 9 }, &e), ERR_NOTFOUND);
+	T_EQ_INT(forms_load_version(&d, &got, a, s,
+				    &(struct forms_ref){ .tenant = T2, .id = "inu-touroku",
+							 .version = 0 }, &e), ERR_NOTFOUND);
 	/* the stored text is the canonical form, and its hash is recorded */
 	struct store_rows *r;
 	T_REQUIRE(store_query(&r, s, "SELECT definition, sha256 FROM procedure_versions"

@@ -454,7 +454,10 @@ static void test_enqueue_tx(void)
 	/* in the caller's transaction, rolled back: no message, no job */
 	T_REQUIRE(store_begin(s, &e) == 0);
 	int64_t id = 0;
-	T_EQ_INT(mail_enqueue_id(&id, s, "139998", "taro@example.jp", "受付", "本文", now, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&id, s,
+				 &(struct mail_new){ .tenant = "139998", .to = "taro@example.jp",
+						     .subject = "受付", .body = "本文" },
+				 now, &e), 0);
 	T_CHECK(id > 0);
 	T_CHECK(store_in_tx(s));          /* the caller's transaction is still open */
 	store_rollback(s);
@@ -469,8 +472,14 @@ static void test_enqueue_tx(void)
 	T_EQ_INT(count(s, QUEUED_JOBS), 1);
 	/* on its own, twice more: still one wake-up job */
 	int64_t id2 = 0, id3 = 0;
-	T_EQ_INT(mail_enqueue_id(&id2, s, NULL, "hanako@example.jp", "s2", "b2", now, &e), 0);
-	T_EQ_INT(mail_enqueue_id(&id3, s, "139998", "jiro@example.jp", "s3", "", now, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&id2, s,
+				 &(struct mail_new){ .tenant = NULL, .to = "hanako@example.jp",
+						     .subject = "s2", .body = "b2" },
+				 now, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&id3, s,
+				 &(struct mail_new){ .tenant = "139998", .to = "jiro@example.jp",
+						     .subject = "s3", .body = "" },
+				 now, &e), 0);
 	T_CHECK(id3 > id2 && id2 > 0);
 	T_CHECK(!store_in_tx(s));
 	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox"), 3);

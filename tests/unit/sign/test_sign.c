@@ -57,7 +57,10 @@ static int make_sig(struct buf *out, const char *name, const char *chain,
 		snprintf(ch, sizeof ch, "%s/%s", pki, chain);
 	buf_init(out, SIGN_CMS_MAX * 2);
 	struct err e;
-	int rc = sign_create(out, k, c, chain ? ch : NULL, data, n, pem, &e);
+	int rc = sign_create(out,
+			     &(struct sign_signer){ .key_path = k, .cert_path = c,
+						    .chain_path = chain ? ch : NULL },
+			     data, n, pem, &e);
 	if (rc)
 		printf("# sign_create %s: %s\n", name, e.detail);
 	return rc;
@@ -69,7 +72,9 @@ static enum sign_reason check(struct sign_result *r, const struct sign_trust *t,
 			      size_t len, int64_t now)
 {
 	struct err e;
-	int rc = sign_verify(r, t, data, n, sig, len, now, &e);
+	int rc = sign_verify(r, t,
+			     &(struct sign_verify_in){ .data = data, .n = n, .cms = sig,
+						       .cms_len = len }, now, &e);
 	if (r->reason == SIGN_OK)
 		T_EQ_INT(rc, 0);
 	else if (r->reason == SIGN_NOT_CONFIGURED)
@@ -560,7 +565,10 @@ static void *verify_many(void *arg)
 	int *bad = arg;
 	for (int i = 0; i < 20; i++) {
 		struct sign_result r;
-		if (sign_verify(&r, trust, DATA, strlen(DATA), shared_sig.data, shared_sig.len,
+		if (sign_verify(&r, trust,
+				&(struct sign_verify_in){ .data = DATA, .n = strlen(DATA),
+							  .cms = shared_sig.data,
+							  .cms_len = shared_sig.len },
 				NOW, NULL) != 0)
 			(*bad)++;
 	}

@@ -294,8 +294,11 @@ int api_procedures_list(struct http_req *r)
 	for (int i = 0; i < l.n; i++) {
 		struct forms_def *d;
 		int v;
-		if ((rc = forms_load_version(&d, &v, r->arena, app_store(r), q->tenant.code,
-					     l.rows[i].id, l.rows[i].version, &e))) {
+		if ((rc = forms_load_version(&d, &v, r->arena, app_store(r),
+					     &(struct forms_ref){ .tenant = q->tenant.code,
+								  .id = l.rows[i].id,
+								  .version = l.rows[i].version },
+					     &e))) {
 			json_decref(items);
 			return fail(r, rc, &e);
 		}
@@ -315,8 +318,9 @@ int api_procedure_get(struct http_req *r)
 	struct forms_def *d;
 	int v;
 	struct err e;
-	int rc = forms_load_version(&d, &v, r->arena, app_store(r), q->tenant.code, code,
-				    version, &e);
+	int rc = forms_load_version(&d, &v, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = version }, &e);
 	if (rc)
 		return fail(r, rc, &e);
 	return send_json(r, 200, json_pack("{s:s,s:i,s:O}", "code", d->id, "version", v,
@@ -340,8 +344,10 @@ static int audit_in_tx(struct http_req *r, const char *action, const char *type,
 {
 	struct app_actor a;
 	app_actor_of(&a, r);
-	return app_audit_as(app_store(r), &app_of(r)->audit, &a, action, type, id,
-			    AUDIT_R_OK, e);
+	return app_audit_as(app_store(r), &app_of(r)->audit, &a,
+			    &(struct app_audit_entry){ .action = action, .object_type = type,
+						       .object_id = id, .result = AUDIT_R_OK },
+			    e);
 }
 
 static int tx_begin(struct http_req *r, struct err *e)
@@ -804,7 +810,10 @@ static void sig_work(void *arg, void *pool_ctx)
 	struct err e;
 	err_clear(&e);
 	const unsigned char *data = j->bytes, *cms = j->bytes + j->n;
-	j->rc = sign_verify(&j->res, j->trust, data, j->n, cms, j->cms_len, j->now, &e);
+	j->rc = sign_verify(&j->res, j->trust,
+			    &(struct sign_verify_in){ .data = data, .n = j->n, .cms = cms,
+						      .cms_len = j->cms_len },
+			    j->now, &e);
 	snprintf(j->detail, sizeof j->detail, "%s", e.detail);
 	if (j->rc == 0) {
 		struct buf b;

@@ -172,8 +172,11 @@ int app_submit_audit(struct store *s, const struct apply_submission *sub, void *
 		     struct err *e)
 {
 	const struct app_submit_audit *a = arg;
-	return app_audit_as(s, a->c, &a->actor, a->action, a->object_type, sub->receipt,
-			    AUDIT_R_OK, e);
+	return app_audit_as(s, a->c, &a->actor,
+			    &(struct app_audit_entry){ .action = a->action,
+						       .object_type = a->object_type,
+						       .object_id = sub->receipt,
+						       .result = AUDIT_R_OK }, e);
 }
 
 int app_file_unreadable(struct http_req *r, const struct err *e)

@@ -112,7 +112,8 @@ static int load_def(struct forms_def **d, int *version, struct http_req *r,
 		    const char *proc, int v, struct err *e)
 {
 	return forms_load_version(d, version, r->arena, app_store(r),
-				  app_req(r)->tenant.code, proc, v, e);
+				  &(struct forms_ref){ .tenant = app_req(r)->tenant.code,
+						       .id = proc, .version = v }, e);
 }
 
 static void link_css(struct buf *b)
@@ -912,7 +913,9 @@ static int page_apply_verify(struct apply_signature *sig, struct sign_result *re
 	if (rc)
 		return rc;
 	forms_sha256_hex(signed_sha, text, len);
-	rc = sign_verify(res, RESIDENT_TRUST(r), text, len, cms, n, now, e);
+	rc = sign_verify(res, RESIDENT_TRUST(r),
+			 &(struct sign_verify_in){ .data = text, .n = len, .cms = cms,
+						   .cms_len = n }, now, e);
 	if (rc)
 		return rc;
 	sig->serial = arena_strdup(r->arena, res->serial);
@@ -1168,8 +1171,12 @@ int page_submission_withdraw(struct http_req *r)
 	if (rc == 0) {
 		rc = apply_withdraw(st, &c.who, c.sub.id, app_now(), &e);
 		if (rc == 0)
-			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.withdrawn",
-					  c.sub.receipt, AUDIT_R_OK, &e);
+			rc = app_audit_as(st, &app_of(r)->audit, &aa,
+					  &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+								     .object_type = "apply.withdrawn",
+								     .object_id = c.sub.receipt,
+								     .result = AUDIT_R_OK },
+					  &e);
 		if (rc == 0)
 			rc = store_commit(st, &e);
 		else

@@ -445,8 +445,10 @@ static void dept_options(struct buf *b, struct http_req *r, const struct apply_a
 	for (int i = 0; i < pl->n; i++) {
 		struct forms_def *d;
 		struct err e;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), app_req(r)->tenant.code,
-				       pl->v[i].id, 0, &e))
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = app_req(r)->tenant.code,
+							    .id = pl->v[i].id, .version = 0 },
+				       &e))
 			continue;
 		int dup = 0;
 		for (int k = 0; k < nseen && !dup; k++)
@@ -864,7 +866,9 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct forms_def *d = NULL;
-	rc = forms_load_version(&d, NULL, r->arena, s, q->tenant.code, sb.procedure, sb.version, &e);
+	rc = forms_load_version(&d, NULL, r->arena, s,
+				&(struct forms_ref){ .tenant = q->tenant.code, .id = sb.procedure,
+						     .version = sb.version }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	/* masking and auditing: src/svc/apply decides (apply_view), as for the
@@ -1207,8 +1211,11 @@ static int act(struct http_req *r, enum act_kind k)
 					      now, &e);
 			obj = arena_printf(r->arena, "%s/%s/%s", sb.receipt, ev.from, ev.to);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.transition",
-						  "submission", obj, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.transition",
+							  .object_type = "submission", .object_id = obj,
+							  .result = AUDIT_R_OK }, &e);
 			if (rc == 0)
 				rc = notify_resident(r, s, &ev, note, &e);
 			break;
@@ -1216,14 +1223,21 @@ static int act(struct http_req *r, enum act_kind k)
 			rc = apply_assign(s, &who, id, assignee, now, &e);
 			obj = arena_printf(r->arena, "%s/%ld", sb.receipt, (long)assignee);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.assign",
-						  "submission", obj, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.assign",
+							  .object_type = "submission", .object_id = obj,
+							  .result = AUDIT_R_OK }, &e);
 			break;
 		case ACT_COMMENT:
 			rc = apply_comment(s, &who, id, text, now, &e);
 			if (rc == 0)
-				rc = app_audit_as(s, &app_of(r)->audit, &aa, "application.comment",
-						  "submission", sb.receipt, AUDIT_R_OK, &e);
+				rc = app_audit_as(s, &app_of(r)->audit, &aa,
+						  &(struct app_audit_entry){
+							  .action = "application.comment",
+							  .object_type = "submission",
+							  .object_id = sb.receipt, .result = AUDIT_R_OK },
+						  &e);
 			break;
 		}
 	}
@@ -1448,7 +1462,9 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 	struct err *e = &j->e;
 	struct forms_def *d;
 	int version = 0;
-	j->rc = forms_load_version(&d, &version, a, s, j->tenant, j->proc, j->version, e);
+	j->rc = forms_load_version(&d, &version, a, s,
+				   &(struct forms_ref){ .tenant = j->tenant, .id = j->proc,
+							.version = j->version }, e);
 	/* a procedure of a department the caller does not see is as absent
 	 * as one that does not exist */
 	if (j->rc == 0 && !actor_sees_dept(&who, d->department))
@@ -1541,8 +1557,12 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 		buf_done(&b);
 	}
 	if (rc == 0)
-		rc = app_audit_as(s, j->audit, &j->aa, AUDIT_A_EXPORT, "submissions.csv",
-				  arena_printf(a, "%s/%d/%ld", j->proc, version, j->rows), AUDIT_R_OK, e);
+		rc = app_audit_as(s, j->audit, &j->aa,
+				  &(struct app_audit_entry){
+					  .action = AUDIT_A_EXPORT, .object_type = "submissions.csv",
+					  .object_id = arena_printf(a, "%s/%d/%ld", j->proc, version,
+								    j->rows),
+					  .result = AUDIT_R_OK }, e);
 	if (rc) {
 		free(j->body);
 		j->body = NULL;

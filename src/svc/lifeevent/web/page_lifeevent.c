@@ -304,8 +304,9 @@ static const struct forms_def *published(struct http_req *r, const char *code)
 {
 	struct forms_def *d = NULL;
 	struct err e;
-	if (forms_load_version(&d, NULL, r->arena, app_store(r), app_req(r)->tenant.code,
-			       code, 0, &e) != 0)
+	if (forms_load_version(&d, NULL, r->arena, app_store(r),
+			       &(struct forms_ref){ .tenant = app_req(r)->tenant.code, .id = code,
+						    .version = 0 }, &e) != 0)
 		return NULL;
 	return d;
 }
@@ -666,8 +667,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			continue;
 		open++;
 		struct forms_def *d = NULL;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant, dr->procedure,
-				       dr->version, &e) != 0)
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = who.tenant,
+							    .id = dr->procedure,
+							    .version = dr->version },
+				       &e) != 0)
 			continue;
 		struct forms_result vr;
 		int ok = forms_validate(&vr, r->arena, d, dr->answers, today, &e) == 0 &&
@@ -689,8 +693,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			continue;
 		struct forms_def *d = NULL;
 		const char *title = subs[i].procedure;
-		if (forms_load_version(&d, NULL, r->arena, app_store(r), who.tenant,
-				       subs[i].procedure, subs[i].version, &e) == 0)
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = who.tenant,
+							    .id = subs[i].procedure,
+							    .version = subs[i].version },
+				       &e) == 0)
 			title = forms_text_get(&d->title, lang);
 		html_printf(&b, "<tr><th scope=\"row\">%s</th><td>%s %s</td>"
 			    "<td><a href=\"/submissions/%s\">%s</a></td></tr>", title,
@@ -785,7 +792,9 @@ static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_pag
 	forms_sha256_hex(msha, m, mlen);
 	struct sign_result sres;
 	memset(&sres, 0, sizeof sres);
-	rc = sign_verify(&sres, app_trust(r), m, mlen, sp->data, sp->len, now, &e);
+	rc = sign_verify(&sres, app_trust(r),
+			 &(struct sign_verify_in){ .data = m, .n = mlen, .cms = sp->data,
+						   .cms_len = sp->len }, now, &e);
 	struct buf der;
 	buf_init(&der, SIGN_CMS_MAX);
 	if (rc == 0 && (rc = sign_cms_der(&der, sp->data, sp->len, &e)) == 0) {
@@ -875,8 +884,12 @@ int page_bundle_submit(struct http_req *r)
 		stale = br.stale;
 		res = br.check;
 		for (int i = 0; rc == 0 && i < n; i++)
-			rc = app_audit_as(st, &app_of(r)->audit, &aa, AUDIT_A_WRITE, "apply.submitted",
-					  subs[i].receipt, AUDIT_R_OK, &e);
+			rc = app_audit_as(st, &app_of(r)->audit, &aa,
+					  &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+								     .object_type = "apply.submitted",
+								     .object_id = subs[i].receipt,
+								     .result = AUDIT_R_OK },
+					  &e);
 		if (rc == 0)
 			rc = store_commit(st, &e);
 		else

@@ -448,8 +448,11 @@ static int save(struct http_req *r, int64_t id)
 	if (rc == 0) {
 		struct app_actor a;
 		app_actor_of(&a, r);
-		rc = app_audit_as(s, &app_of(r)->audit, &a, id ? "news.update" : "news.create", "news",
-				  ids, AUDIT_R_OK, &e);
+		rc = app_audit_as(s, &app_of(r)->audit, &a,
+				  &(struct app_audit_entry){ .action = id ? "news.update" : "news.create",
+							     .object_type = "news",
+							     .object_id = ids,
+							     .result = AUDIT_R_OK }, &e);
 	}
 	if (rc) {
 		store_rollback(s);
@@ -489,8 +492,11 @@ int page_staff_news_withdraw(struct http_req *r)
 		snprintf(ids, sizeof ids, "%lld", (long long)id);
 		struct app_actor a;
 		app_actor_of(&a, r);
-		rc = app_audit_as(s, &app_of(r)->audit, &a, "news.withdraw", "news", ids,
-				  AUDIT_R_OK, &e);
+		rc = app_audit_as(s, &app_of(r)->audit, &a,
+				  &(struct app_audit_entry){ .action = "news.withdraw",
+							     .object_type = "news",
+							     .object_id = ids,
+							     .result = AUDIT_R_OK }, &e);
 	}
 	if (rc) {
 		store_rollback(s);

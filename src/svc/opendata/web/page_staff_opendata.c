@@ -539,8 +539,12 @@ int page_staff_opendata_save(struct http_req *r)
 		if (rc == 0)
 			rc = opendata_search_put(app_search(r), s, q->tenant.code, id, &e);
 		if (rc == 0)
-			rc = app_audit_as(s, &app_of(r)->audit, &a, created ? "opendata.dataset_created" : "opendata.dataset_updated",
-					  "dataset", v.name, AUDIT_R_OK, &e);
+			rc = app_audit_as(s, &app_of(r)->audit, &a,
+					  &(struct app_audit_entry){
+						  .action = created ? "opendata.dataset_created"
+								    : "opendata.dataset_updated",
+						  .object_type = "dataset", .object_id = v.name,
+						  .result = AUDIT_R_OK }, &e);
 		if (rc == 0)
 			rc = store_commit(s, &e);
 		else
@@ -647,8 +651,12 @@ static void upload_work(void *arg, void *pool_ctx)
 			rc = opendata_search_put(t->search, s, j->tenant, dsid, &e);
 		if (rc == 0)
 			rc = app_audit_as(s, &t->app->audit, &j->actor,
-					  j->refused ? "opendata.upload_refused" : "opendata.resource_uploaded", "dataset",
-					  j->name, j->refused ? AUDIT_R_FAILED : AUDIT_R_OK, &e);
+					  &(struct app_audit_entry){
+						  .action = j->refused ? "opendata.upload_refused"
+								       : "opendata.resource_uploaded",
+						  .object_type = "dataset", .object_id = j->name,
+						  .result = j->refused ? AUDIT_R_FAILED : AUDIT_R_OK },
+					  &e);
 		if (rc == 0)
 			rc = store_commit(s, &e);
 		else

@@ -464,7 +464,9 @@ int page_staff_procedure_edit(struct http_req *r)
 	const char *code = http_param(r, "code");
 	struct forms_def *d = NULL;
 	struct err e;
-	int rc = forms_load_version(&d, NULL, r->arena, app_store(r), q->tenant.code, code, 0, &e);
+	int rc = forms_load_version(&d, NULL, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = 0 }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char *text = pretty(d->json);
@@ -510,8 +512,11 @@ static int publish_hook(struct store *s, const char *tenant, const char *id,
 	struct publish_hook_arg *h = arg;
 	char obj[FORMS_ID_MAX + 16];
 	snprintf(obj, sizeof obj, "%s:v%d", id, version);
-	return app_audit_as(s, h->audit, &h->actor, "procedure.publish", "procedure_version",
-			    obj, AUDIT_R_OK, e);
+	return app_audit_as(s, h->audit, &h->actor,
+			    &(struct app_audit_entry){ .action = "procedure.publish",
+						       .object_type = "procedure_version",
+						       .object_id = obj, .result = AUDIT_R_OK },
+			    e);
 }
 
 int page_staff_procedure_publish(struct http_req *r)
@@ -568,8 +573,9 @@ int page_staff_procedure_version(struct http_req *r)
 	struct forms_def *d = NULL;
 	struct err e;
 	int got = 0;
-	int rc = forms_load_version(&d, &got, r->arena, app_store(r), q->tenant.code, code,
-				    (int)n, &e);
+	int rc = forms_load_version(&d, &got, r->arena, app_store(r),
+				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+							 .version = (int)n }, &e);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char *text = pretty(d->json);
