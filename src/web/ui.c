@@ -361,3 +361,48 @@ void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
 	}
 	buf_puts(b, "</ul></nav>");
 }
+
+/* ---- ui_fieldset (Issue 13, item 4; contract in ui.h) ---- */
+
+void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	html_printf(b, "<div class=\"field%S%s%S\" id=\"%s-field\"><fieldset class=\"fieldset\"",
+		    x->field_class ? " " : "", x->field_class ? x->field_class : "",
+		    f->error ? " field-error" : "", id);
+	struct ui_field g = *f;
+	g.hint = has_hint_x(f, x) ? "" : NULL;
+	g.required = 0;
+	g.maxlength = 0;
+	g.autocomplete = NULL;
+	control_attrs(b, &g, id);
+	html_printf(b, "><legend class=\"legend\">%s", f->label);
+	required_mark_x(b, f, x);
+	buf_puts(b, "</legend>");
+	hint_x(b, f, id, x);
+	error_x(b, f, id, x);
+}
+
+void ui_fieldset_close(struct buf *b)
+{
+	buf_puts(b, "</fieldset></div>");
+}
+
+void ui_options(struct buf *b, const char *type, const char *id, const char *name,
+		const struct ui_choice *c, int n, int inline_)
+{
+	html_printf(b, "<div class=\"options%S\">", inline_ ? " options-inline" : "");
+	for (int i = 0; i < n; i++) {
+		char oid[256];          /* the form's ids are at most 168 bytes */
+		if (i == 0)
+			snprintf(oid, sizeof oid, "%s", id);
+		else
+			snprintf(oid, sizeof oid, "%s--o%d", id, i);
+		html_printf(b, "<div class=\"option\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%S>"
+			    "<label for=\"%s\">%s</label></div>",
+			    type, oid, name, c[i].value, c[i].checked ? " checked" : "", oid, c[i].label);
+	}
+	buf_puts(b, "</div>");
+}

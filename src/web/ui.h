@@ -115,4 +115,24 @@ struct ui_pager_after {
 void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
 		    const struct ui_pager_after *p);
 
+/* ---- ui_fieldset (Issue 13, item 4): a field of several controls (a
+ * choice, a name in parts), as the procedure form writes it:
+ *   <div class="field[ more][ field-error]" id="ID-field">
+ *   <fieldset class="fieldset" aria-describedby=.. aria-invalid=..>
+ *   <legend class="legend">LABEL[ mark]</legend>[hint][error]
+ * then the caller's controls, then ui_fieldset_close.  A fieldset takes
+ * no aria-required: the mark says it. ---- */
+void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
+void ui_fieldset_close(struct buf *b);
+/* ui_options -- radio buttons or checkboxes (type) named name, in
+ * <div class="options[ options-inline]">, each <div class="option">
+ * with its label; the first one's id is id (a link to the field lands on
+ * it), the others' id--o1, id--o2, ... */
+struct ui_choice {
+	const char *value, *label;
+	int checked;
+};
+void ui_options(struct buf *b, const char *type, const char *id, const char *name,
+		const struct ui_choice *c, int n, int inline_);
+
 #endif

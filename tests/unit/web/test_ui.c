@@ -124,6 +124,7 @@ static void test_pager(void)
 
 static void test_extra_fields(void);   /* the ui_extra section, at the end */
 static void test_pager_after(void);
+static void test_fieldset(void);
 
 int main(void)
 {
@@ -133,6 +134,7 @@ int main(void)
 	T_RUN(test_pager);
 	T_RUN(test_extra_fields);
 	T_RUN(test_pager_after);
+	T_RUN(test_fieldset);
 	return t_done();
 }
 
@@ -237,4 +239,33 @@ static void test_pager_after(void)
 	T_CHECK(strstr(buf_cstr(&b), "rel=\"next\"") == NULL);
 	buf_done(&b);
 	arena_free(a);
+}
+
+/* ---- ui_fieldset (Issue 13, item 4): the legend, hint and error of a
+ * group of controls are wired to the fieldset; the options' ids and
+ * labels pair up ---- */
+
+static void test_fieldset(void)
+{
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	struct ui_field f = { .name = "f.pet", .id = "f-pet", .label = "ペット", .hint = "1つ",
+			      .error = "選んでください", .required = 1, .lang = HTML_JA };
+	ui_fieldset_open(&b, &f, &(struct ui_extra){ .error_prefix = "エラー" });
+	const struct ui_choice c[] = { { "dog", "犬", 0 }, { "c&t", "猫", 1 } };
+	ui_options(&b, "radio", "f-pet", "f.pet", c, 2, 0);
+	ui_fieldset_close(&b);
+	const char *s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field field-error\" id=\"f-pet-field\"><fieldset class=\"fieldset\" "
+			  "aria-describedby=\"f-pet-hint f-pet-error\" aria-invalid=\"true\"><legend class=\"legend\">"
+			  "ペット <span class=\"required\">必須</span></legend>") != NULL);
+	T_CHECK(strstr(s, "aria-required") == NULL);     /* not on a fieldset */
+	T_CHECK(strstr(s, "<div class=\"options\"><div class=\"option\"><input type=\"radio\" id=\"f-pet\" "
+			  "name=\"f.pet\" value=\"dog\"><label for=\"f-pet\">犬</label></div>") != NULL);
+	T_CHECK(strstr(s, "<input type=\"radio\" id=\"f-pet--o1\" name=\"f.pet\" value=\"c&amp;t\" checked>"
+			  "<label for=\"f-pet--o1\">猫</label></div></div></fieldset></div>") != NULL);
+	buf_reset(&b);
+	ui_options(&b, "checkbox", "x", "x", c, 1, 1);
+	T_CHECK(strstr(buf_cstr(&b), "<div class=\"options options-inline\">") != NULL);
+	buf_done(&b);
 }
