@@ -642,71 +642,39 @@ static void render_simple(struct rctx *x, const struct forms_field *f,
 	ui_input_x(x->b, &u.f, &u.x);
 }
 
-static void legend_open(struct rctx *x, const struct forms_field *f, const char *id,
-			int required, const struct forms_error *er, int hint_src_editable,
-			const char *src)
-{
-	html_printf(x->b, "<div class=\"field%S\" id=\"%s-field\"><fieldset class=\"fieldset\"",
-		    er ? " field-error" : "", id);
-	int has_hint = has_text(&f->hint) || (src && hint_src_editable);
-	attr_describedby(x, id, has_hint, er != NULL);
-	buf_puts(x->b, "><legend class=\"legend\">");
-	label_text(x, f, required);
-	buf_puts(x->b, "</legend>");
-	if (has_hint) {
-		html_printf(x->b, "<div id=\"%s-hint\" class=\"hint\">", id);
-		if (has_text(&f->hint))
-			html_printf(x->b, "<p>%s</p>", T(x, &f->hint));
-		if (src && hint_src_editable)
-			html_printf(x->b, "<p class=\"source\">%s</p>", form_source_label(src, x->v->lang));
-		buf_puts(x->b, "</div>");
-	}
-	error_line(x, id, er);
-}
-
 static void choices(struct rctx *x, const struct forms_field *f, const char *path,
 		    const json_t *val, int required, const char *src, int ed)
 {
-	char id[FORM_ID_MAX], oid[FORM_ID_MAX + 16];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	legend_open(x, f, id, required, er, ed, src);
-	int checkbox = f->type == FORMS_T_CHECKBOXES;
+	struct ui_of u;
+	def_field_of(&u, x, f, path, NULL, required, src, ed);
+	ui_fieldset_open(x->b, &u.f, &u.x);
+	struct ui_choice c[FORMS_MAX_OPTIONS];
+	int n = 0;
 	if (f->type == FORMS_T_YES_NO) {
 		int yes = json_is_true(val) || (json_is_string(val) && strcmp(json_string_value(val), "yes") == 0);
 		int no = json_is_false(val) || (json_is_string(val) && strcmp(json_string_value(val), "no") == 0);
-		html_printf(x->b, "<div class=\"options options-inline\">"
-			    "<div class=\"option\"><input type=\"radio\" id=\"%s\" name=\"f.%s\" value=\"yes\"%S>"
-			    "<label for=\"%s\">%s</label></div>"
-			    "<div class=\"option\"><input type=\"radio\" id=\"%s--o1\" name=\"f.%s\" value=\"no\"%S>"
-			    "<label for=\"%s--o1\">%s</label></div></div>",
-			    id, path, yes ? " checked" : "", id, html_t(x->l, "yes"),
-			    id, path, no ? " checked" : "", id, html_t(x->l, "no"));
-	} else {
-		buf_puts(x->b, "<div class=\"options\">");
-		for (int i = 0; i < f->noptions; i++) {
-			const char *ov = f->options[i].value;
-			int on = 0;
-			if (checkbox && json_is_array(val)) {
-				size_t k;
-				const json_t *it;
-				json_array_foreach(val, k, it)
-					on |= json_is_string(it) && strcmp(json_string_value(it), ov) == 0;
-			} else if (json_is_string(val)) {
-				on = strcmp(json_string_value(val), ov) == 0;
-			}
-			if (i == 0)
-				pathf(oid, sizeof oid, "%s", id);
-			else
-				pathf(oid, sizeof oid, "%s--o%d", id, i);
-			html_printf(x->b, "<div class=\"option\"><input type=\"%S\" id=\"%s\" name=\"f.%s\" value=\"%s\"%S>"
-				    "<label for=\"%s\">%s</label></div>",
-				    checkbox ? "checkbox" : "radio", oid, path, ov, on ? " checked" : "",
-				    oid, forms_text_get(&f->options[i].label, x->v->lang));
-		}
-		buf_puts(x->b, "</div>");
+		c[n++] = (struct ui_choice){ "yes", html_t(x->l, "yes"), yes };
+		c[n++] = (struct ui_choice){ "no", html_t(x->l, "no"), no };
+		ui_options(x->b, "radio", u.id, u.name, c, n, 1);
+		ui_fieldset_close(x->b);
+		return;
 	}
-	buf_puts(x->b, "</fieldset></div>");
+	int checkbox = f->type == FORMS_T_CHECKBOXES;
+	for (int i = 0; i < f->noptions && n < FORMS_MAX_OPTIONS; i++) {
+		const char *ov = f->options[i].value;
+		int on = 0;
+		if (checkbox && json_is_array(val)) {
+			size_t k;
+			const json_t *it;
+			json_array_foreach(val, k, it)
+				on |= json_is_string(it) && strcmp(json_string_value(it), ov) == 0;
+		} else if (json_is_string(val)) {
+			on = strcmp(json_string_value(val), ov) == 0;
+		}
+		c[n++] = (struct ui_choice){ ov, forms_text_get(&f->options[i].label, x->v->lang), on };
+	}
+	ui_options(x->b, checkbox ? "checkbox" : "radio", u.id, u.name, c, n, 0);
+	ui_fieldset_close(x->b);
 }
 
 static void select_el(struct rctx *x, const struct forms_field *f, const char *path,
@@ -767,10 +735,9 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 	};
 	const struct part_def *parts = f->type == FORMS_T_NAME_JP ? name_parts
 		: f->type == FORMS_T_ADDRESS_JP ? addr_parts : bank_parts;
-	char id[FORM_ID_MAX];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	legend_open(x, f, id, required, er, ed, src);
+	struct ui_of whole;
+	def_field_of(&whole, x, f, path, NULL, required, src, ed);
+	ui_fieldset_open(x->b, &whole.f, &whole.x);
 	int personal = applicant(f);
 	static const char *const kinds[3][2] = {
 		{ "ordinary", "form.bank_ordinary" },
@@ -799,7 +766,7 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 		u.f.maxlength = p->maxlength;
 		ui_input_x(x->b, &u.f, &u.x);
 	}
-	buf_puts(x->b, "</fieldset></div>");
+	ui_fieldset_close(x->b);
 }
 
 static void file_el(struct rctx *x, const struct forms_field *f, const char *path,
