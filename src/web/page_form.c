@@ -14,7 +14,9 @@
 
 #include "html/html.h"
 #include "jp/wareki.h"
+#include "web/ui.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -491,22 +493,27 @@ static void label_text(struct rctx *x, const struct forms_field *f, int required
 		html_printf(x->b, " <span class=\"required\">%s</span>", html_t(x->l, "form.required"));
 }
 
-/* the hint of f plus the type's own help (date format, kana, digits) */
+/* the type's own help under the hint (date format, kana, digits), or NULL */
+static const char *type_hint(struct rctx *x, const struct forms_field *f)
+{
+	switch (f->type) {
+	case FORMS_T_DATE:
+		return html_t(x->l, f->date_wareki ? "form.date_hint_wareki" : "form.date_hint_seireki");
+	case FORMS_T_KANA: return html_t(x->l, "form.kana_hint");
+	case FORMS_T_MY_NUMBER: return html_t(x->l, "form.my_number_hint");
+	case FORMS_T_PHONE: return html_t(x->l, "form.phone_hint");
+	case FORMS_T_POSTAL_CODE: return html_t(x->l, "form.postal_hint");
+	case FORMS_T_FILE: return html_t(x->l, "form.file_hint");
+	default: return NULL;
+	}
+}
+
+/* the hint of f plus the type's own help (a file field's; the other
+ * fields' are written by the ui components, see field_of) */
 static int hint_block(struct rctx *x, const struct forms_field *f, const char *id,
 		      const char *src, int editable_src)
 {
-	const char *extra = NULL;
-	switch (f->type) {
-	case FORMS_T_DATE:
-		extra = html_t(x->l, f->date_wareki ? "form.date_hint_wareki" : "form.date_hint_seireki");
-		break;
-	case FORMS_T_KANA: extra = html_t(x->l, "form.kana_hint"); break;
-	case FORMS_T_MY_NUMBER: extra = html_t(x->l, "form.my_number_hint"); break;
-	case FORMS_T_PHONE: extra = html_t(x->l, "form.phone_hint"); break;
-	case FORMS_T_POSTAL_CODE: extra = html_t(x->l, "form.postal_hint"); break;
-	case FORMS_T_FILE: extra = html_t(x->l, "form.file_hint"); break;
-	default: break;
-	}
+	const char *extra = type_hint(x, f);
 	int has = has_text(&f->hint) || extra || (src && editable_src);
 	if (!has)
 		return 0;
@@ -524,33 +531,45 @@ static int hint_block(struct rctx *x, const struct forms_field *f, const char *i
 	return 1;
 }
 
-struct input_opts {
-	const char *type;        /* "text", "email", "tel"            */
-	const char *inputmode;   /* NULL: none                        */
-	const char *autocomplete;
-	int maxlength;           /* 0: none                           */
-	const char *cls;         /* width class                       */
+/* A field for the ui components (web/ui.h): the input for path P is
+ * named "f.P" and has the id of dom_id_raw; the required mark and the
+ * error's hidden prefix are the form's messages.  id and name are the
+ * caller's buffers. */
+struct ui_of {
+	char id[FORM_ID_MAX + 24], name[FORMS_PATH_MAX + 24];
+	struct ui_field f;
+	struct ui_extra x;
 };
 
-static void input_el(struct rctx *x, const char *id, const char *path,
-		     const char *value, const struct input_opts *o, int hint,
-		     int err, int required)
+static void field_of(struct ui_of *u, struct rctx *x, const char *path, const char *label,
+		     const char *value, int required)
 {
-	html_printf(x->b, "<input class=\"input%S%S\" type=\"%S\" id=\"%s\" name=\"f.%s\" value=\"%s\"",
-		    o->cls ? " " : "", o->cls ? o->cls : "", o->type ? o->type : "text",
-		    id, path, value ? value : "");
-	if (o->inputmode)
-		html_printf(x->b, " inputmode=\"%S\"", o->inputmode);
-	if (o->autocomplete)
-		html_printf(x->b, " autocomplete=\"%S\"", o->autocomplete);
-	if (o->maxlength > 0)
-		buf_printf(x->b, " maxlength=\"%d\"", o->maxlength);
-	if (required)
-		buf_puts(x->b, " aria-required=\"true\"");
-	if (o->inputmode && strcmp(o->inputmode, "numeric") == 0)
-		buf_puts(x->b, " spellcheck=\"false\"");
-	attr_describedby(x, id, hint, err);
-	buf_puts(x->b, ">");
+	memset(u, 0, sizeof *u);
+	dom_id_raw(u->id, sizeof u->id, path);
+	pathf(u->name, sizeof u->name, "f.%s", path);
+	const struct forms_error *er = error_at(x, path);
+	u->f = (struct ui_field){ .name = u->name, .id = u->id, .label = label, .value = value,
+				  .required = required, .error = er ? err_msg(x, er) : NULL,
+				  .lang = x->l };
+	u->x.required_text = html_t(x->l, "form.required");
+	u->x.error_prefix = html_t(x->l, "form.error");
+}
+
+/* field_of for a field of the definition: its label, its hint, the
+ * type's help and the source of an editable prefilled answer */
+static void def_field_of(struct ui_of *u, struct rctx *x, const struct forms_field *f,
+			 const char *path, const char *value, int required, const char *src,
+			 int editable_src)
+{
+	field_of(u, x, path, has_text(&f->label) ? T(x, &f->label) : "", value, required);
+	u->f.hint = has_text(&f->hint) ? T(x, &f->hint) : NULL;
+	u->x.hints[0] = type_hint(x, f);
+	u->x.source = src && editable_src ? form_source_label(src, x->v->lang) : NULL;
+}
+
+static int max_len(int64_t n)
+{
+	return n <= 0 ? 0 : n > INT_MAX ? INT_MAX : (int)n;
 }
 
 static int applicant(const struct forms_field *f)
@@ -566,167 +585,109 @@ static void render_simple(struct rctx *x, const struct forms_field *f,
 			  const char *path, const json_t *val, int required,
 			  const char *src, int editable_src)
 {
-	char id[FORM_ID_MAX], tmp[32];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	const char *value = str_of(val, tmp, sizeof tmp);
-	html_printf(x->b, "<div class=\"field%S\"><label for=\"%s\">",
-		    er ? " field-error" : "", id);
-	label_text(x, f, required);
-	buf_puts(x->b, "</label>");
-	int hint = hint_block(x, f, id, src, editable_src);
-	error_line(x, id, er);
-	struct input_opts o = { .type = "text" };
+	char tmp[32];
+	struct ui_of u;
+	def_field_of(&u, x, f, path, str_of(val, tmp, sizeof tmp), required, src, editable_src);
 	switch (f->type) {
 	case FORMS_T_TEXTAREA:
-		html_printf(x->b, "<textarea class=\"textarea\" id=\"%s\" name=\"f.%s\" rows=\"5\"", id, path);
-		if (f->max_length > 0)
-			buf_printf(x->b, " maxlength=\"%lld\"", (long long)f->max_length);
-		if (required)
-			buf_puts(x->b, " aria-required=\"true\"");
-		attr_describedby(x, id, hint, er != NULL);
-		html_printf(x->b, ">%s</textarea></div>", value);
+		u.f.maxlength = max_len(f->max_length);
+		ui_textarea_x(x->b, &u.f, 5, &u.x);
 		return;
 	case FORMS_T_TEXT:
 	case FORMS_T_KANA:
-		o.maxlength = f->max_length > 0 ? (int)f->max_length : 0;
+		u.f.maxlength = max_len(f->max_length);
 		break;
 	case FORMS_T_DATE:
-		o.cls = "input-date";
-		o.maxlength = 40;
+		u.x.control_class = "input-date";
+		u.f.maxlength = 40;
 		if (applicant(f) && strstr(f->id, "birth"))
-			o.autocomplete = f->date_wareki ? NULL : "bday";
+			u.f.autocomplete = f->date_wareki ? NULL : "bday";
 		break;
 	case FORMS_T_POSTAL_CODE:
-		o.inputmode = "numeric";
-		o.autocomplete = "postal-code";
-		o.maxlength = 10;
-		o.cls = "input-short";
+		u.x.inputmode = "numeric";
+		u.f.autocomplete = "postal-code";
+		u.f.maxlength = 10;
+		u.x.control_class = "input-short";
 		break;
 	case FORMS_T_PHONE:
-		o.type = "tel";
-		o.autocomplete = applicant(f) || strstr(f->id, "phone") ? "tel" : NULL;
-		o.maxlength = 30;
+		u.f.type = "tel";
+		u.f.autocomplete = applicant(f) || strstr(f->id, "phone") ? "tel" : NULL;
+		u.f.maxlength = 30;
 		break;
 	case FORMS_T_EMAIL:
-		o.type = "email";
-		o.autocomplete = "email";
-		o.maxlength = 254;
+		u.f.type = "email";
+		u.f.autocomplete = "email";
+		u.f.maxlength = 254;
 		break;
 	case FORMS_T_MY_NUMBER:
-		o.inputmode = "numeric";
-		o.autocomplete = "off";
-		o.maxlength = 20;
-		o.cls = "input-medium";
+		u.x.inputmode = "numeric";
+		u.f.autocomplete = "off";
+		u.f.maxlength = 20;
+		u.x.control_class = "input-medium";
 		break;
 	case FORMS_T_INTEGER:
-		o.inputmode = "numeric";
-		o.maxlength = 24;
-		o.cls = "input-short";
+		u.x.inputmode = "numeric";
+		u.f.maxlength = 24;
+		u.x.control_class = "input-short";
 		break;
 	case FORMS_T_YEN:
-		o.inputmode = "numeric";
-		o.maxlength = 24;
-		o.cls = "input-short";
+		u.x.inputmode = "numeric";
+		u.f.maxlength = 24;
+		u.x.control_class = "input-short";
+		u.x.unit = html_t(x->l, "form.yen");
 		break;
 	default:
 		break;
 	}
-	input_el(x, id, path, value, &o, hint, er != NULL, required);
-	if (f->type == FORMS_T_YEN)
-		html_printf(x->b, " <span class=\"unit\">%s</span>", html_t(x->l, "form.yen"));
-	buf_puts(x->b, "</div>");
-}
-
-static void legend_open(struct rctx *x, const struct forms_field *f, const char *id,
-			int required, const struct forms_error *er, int hint_src_editable,
-			const char *src)
-{
-	html_printf(x->b, "<div class=\"field%S\" id=\"%s-field\"><fieldset class=\"fieldset\"",
-		    er ? " field-error" : "", id);
-	int has_hint = has_text(&f->hint) || (src && hint_src_editable);
-	attr_describedby(x, id, has_hint, er != NULL);
-	buf_puts(x->b, "><legend class=\"legend\">");
-	label_text(x, f, required);
-	buf_puts(x->b, "</legend>");
-	if (has_hint) {
-		html_printf(x->b, "<div id=\"%s-hint\" class=\"hint\">", id);
-		if (has_text(&f->hint))
-			html_printf(x->b, "<p>%s</p>", T(x, &f->hint));
-		if (src && hint_src_editable)
-			html_printf(x->b, "<p class=\"source\">%s</p>", form_source_label(src, x->v->lang));
-		buf_puts(x->b, "</div>");
-	}
-	error_line(x, id, er);
+	ui_input_x(x->b, &u.f, &u.x);
 }
 
 static void choices(struct rctx *x, const struct forms_field *f, const char *path,
 		    const json_t *val, int required, const char *src, int ed)
 {
-	char id[FORM_ID_MAX], oid[FORM_ID_MAX + 16];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	legend_open(x, f, id, required, er, ed, src);
-	int checkbox = f->type == FORMS_T_CHECKBOXES;
+	struct ui_of u;
+	def_field_of(&u, x, f, path, NULL, required, src, ed);
+	ui_fieldset_open(x->b, &u.f, &u.x);
+	struct ui_choice c[FORMS_MAX_OPTIONS];
+	int n = 0;
 	if (f->type == FORMS_T_YES_NO) {
 		int yes = json_is_true(val) || (json_is_string(val) && strcmp(json_string_value(val), "yes") == 0);
 		int no = json_is_false(val) || (json_is_string(val) && strcmp(json_string_value(val), "no") == 0);
-		html_printf(x->b, "<div class=\"options options-inline\">"
-			    "<div class=\"option\"><input type=\"radio\" id=\"%s\" name=\"f.%s\" value=\"yes\"%S>"
-			    "<label for=\"%s\">%s</label></div>"
-			    "<div class=\"option\"><input type=\"radio\" id=\"%s--o1\" name=\"f.%s\" value=\"no\"%S>"
-			    "<label for=\"%s--o1\">%s</label></div></div>",
-			    id, path, yes ? " checked" : "", id, html_t(x->l, "yes"),
-			    id, path, no ? " checked" : "", id, html_t(x->l, "no"));
-	} else {
-		buf_puts(x->b, "<div class=\"options\">");
-		for (int i = 0; i < f->noptions; i++) {
-			const char *ov = f->options[i].value;
-			int on = 0;
-			if (checkbox && json_is_array(val)) {
-				size_t k;
-				const json_t *it;
-				json_array_foreach(val, k, it)
-					on |= json_is_string(it) && strcmp(json_string_value(it), ov) == 0;
-			} else if (json_is_string(val)) {
-				on = strcmp(json_string_value(val), ov) == 0;
-			}
-			if (i == 0)
-				pathf(oid, sizeof oid, "%s", id);
-			else
-				pathf(oid, sizeof oid, "%s--o%d", id, i);
-			html_printf(x->b, "<div class=\"option\"><input type=\"%S\" id=\"%s\" name=\"f.%s\" value=\"%s\"%S>"
-				    "<label for=\"%s\">%s</label></div>",
-				    checkbox ? "checkbox" : "radio", oid, path, ov, on ? " checked" : "",
-				    oid, forms_text_get(&f->options[i].label, x->v->lang));
-		}
-		buf_puts(x->b, "</div>");
+		c[n++] = (struct ui_choice){ "yes", html_t(x->l, "yes"), yes };
+		c[n++] = (struct ui_choice){ "no", html_t(x->l, "no"), no };
+		ui_options(x->b, "radio", u.id, u.name, c, n, 1);
+		ui_fieldset_close(x->b);
+		return;
 	}
-	buf_puts(x->b, "</fieldset></div>");
+	int checkbox = f->type == FORMS_T_CHECKBOXES;
+	for (int i = 0; i < f->noptions && n < FORMS_MAX_OPTIONS; i++) {
+		const char *ov = f->options[i].value;
+		int on = 0;
+		if (checkbox && json_is_array(val)) {
+			size_t k;
+			const json_t *it;
+			json_array_foreach(val, k, it)
+				on |= json_is_string(it) && strcmp(json_string_value(it), ov) == 0;
+		} else if (json_is_string(val)) {
+			on = strcmp(json_string_value(val), ov) == 0;
+		}
+		c[n++] = (struct ui_choice){ ov, forms_text_get(&f->options[i].label, x->v->lang), on };
+	}
+	ui_options(x->b, checkbox ? "checkbox" : "radio", u.id, u.name, c, n, 0);
+	ui_fieldset_close(x->b);
 }
 
 static void select_el(struct rctx *x, const struct forms_field *f, const char *path,
 		      const json_t *val, int required, const char *src, int ed)
 {
-	char id[FORM_ID_MAX];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	html_printf(x->b, "<div class=\"field%S\"><label for=\"%s\">", er ? " field-error" : "", id);
-	label_text(x, f, required);
-	buf_puts(x->b, "</label>");
-	int hint = hint_block(x, f, id, src, ed);
-	error_line(x, id, er);
-	html_printf(x->b, "<select class=\"select\" id=\"%s\" name=\"f.%s\"", id, path);
-	if (required)
-		buf_puts(x->b, " aria-required=\"true\"");
-	attr_describedby(x, id, hint, er != NULL);
-	html_printf(x->b, "><option value=\"\">%s</option>", html_t(x->l, "form.choose"));
-	const char *cur = json_string_value(val);
-	for (int i = 0; i < f->noptions; i++)
-		html_printf(x->b, "<option value=\"%s\"%S>%s</option>", f->options[i].value,
-			    cur && strcmp(cur, f->options[i].value) == 0 ? " selected" : "",
-			    forms_text_get(&f->options[i].label, x->v->lang));
-	buf_puts(x->b, "</select></div>");
+	struct ui_of u;
+	def_field_of(&u, x, f, path, json_string_value(val), required, src, ed);
+	struct ui_option opts[FORMS_MAX_OPTIONS];
+	int n = 0;
+	for (int i = 0; i < f->noptions && n < FORMS_MAX_OPTIONS; i++)
+		opts[n++] = (struct ui_option){ f->options[i].value,
+						forms_text_get(&f->options[i].label, x->v->lang) };
+	ui_select_x(x->b, &u.f, opts, n, html_t(x->l, "form.choose"), &u.x);
 }
 
 static const char *const prefectures[47] = {
@@ -774,54 +735,38 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 	};
 	const struct part_def *parts = f->type == FORMS_T_NAME_JP ? name_parts
 		: f->type == FORMS_T_ADDRESS_JP ? addr_parts : bank_parts;
-	char id[FORM_ID_MAX];
-	dom_id_raw(id, sizeof id, path);
-	const struct forms_error *er = error_at(x, path);
-	legend_open(x, f, id, required, er, ed, src);
+	struct ui_of whole;
+	def_field_of(&whole, x, f, path, NULL, required, src, ed);
+	ui_fieldset_open(x->b, &whole.f, &whole.x);
 	int personal = applicant(f);
+	static const char *const kinds[3][2] = {
+		{ "ordinary", "form.bank_ordinary" },
+		{ "current", "form.bank_current" },
+		{ "savings", "form.bank_savings" },
+	};
+	struct ui_option opts[47];
 	for (const struct part_def *p = parts; p->key; p++) {
-		char pp[FORMS_PATH_MAX + 24], pid[FORM_ID_MAX + 24], tmp[32];
+		char pp[FORMS_PATH_MAX + 24], tmp[32];
 		pathf(pp, sizeof pp, "%s.%s", path, p->key);
-		dom_id_raw(pid, sizeof pid, pp);
-		const struct forms_error *pe = error_at(x, pp);
 		const json_t *pv = json_is_object(val) ? json_object_get(val, p->key) : NULL;
-		const char *value = str_of(pv, tmp, sizeof tmp);
-		html_printf(x->b, "<div class=\"field part%S\"><label for=\"%s\">%s</label>",
-			    pe ? " field-error" : "", pid, html_t(x->l, p->label));
-		error_line(x, pid, pe);
+		struct ui_of u;
+		field_of(&u, x, pp, html_t(x->l, p->label), str_of(pv, tmp, sizeof tmp), 0);
+		u.x.field_class = "part";
+		u.f.autocomplete = personal ? p->autocomplete : NULL;
 		if (p->kind == 1 || p->kind == 2) {
-			html_printf(x->b, "<select class=\"select\" id=\"%s\" name=\"f.%s\"", pid, pp);
-			if (personal && p->autocomplete)
-				html_printf(x->b, " autocomplete=\"%S\"", p->autocomplete);
-			if (pe)
-				html_printf(x->b, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", pid);
-			html_printf(x->b, "><option value=\"\">%s</option>", html_t(x->l, "form.choose"));
-			if (p->kind == 1) {
-				for (int i = 0; i < 47; i++)
-					html_printf(x->b, "<option%S>%s</option>",
-						    strcmp(value, prefectures[i]) == 0 ? " selected" : "",
-						    prefectures[i]);
-			} else {
-				static const char *const kinds[3][2] = {
-					{ "ordinary", "form.bank_ordinary" },
-					{ "current", "form.bank_current" },
-					{ "savings", "form.bank_savings" },
-				};
-				for (int i = 0; i < 3; i++)
-					html_printf(x->b, "<option value=\"%S\"%S>%s</option>", kinds[i][0],
-						    strcmp(value, kinds[i][0]) == 0 ? " selected" : "",
-						    html_t(x->l, kinds[i][1]));
-			}
-			buf_puts(x->b, "</select></div>");
+			int n = p->kind == 1 ? 47 : 3;
+			for (int i = 0; i < n; i++)
+				opts[i] = p->kind == 1 ? (struct ui_option){ prefectures[i], prefectures[i] }
+					: (struct ui_option){ kinds[i][0], html_t(x->l, kinds[i][1]) };
+			ui_select_x(x->b, &u.f, opts, n, html_t(x->l, "form.choose"), &u.x);
 			continue;
 		}
-		struct input_opts o = { .type = "text", .inputmode = p->inputmode,
-					.autocomplete = personal ? p->autocomplete : NULL,
-					.maxlength = p->maxlength, .cls = p->cls };
-		input_el(x, pid, pp, value, &o, 0, pe != NULL, 0);
-		buf_puts(x->b, "</div>");
+		u.x.inputmode = p->inputmode;
+		u.x.control_class = p->cls;
+		u.f.maxlength = p->maxlength;
+		ui_input_x(x->b, &u.f, &u.x);
 	}
-	buf_puts(x->b, "</fieldset></div>");
+	ui_fieldset_close(x->b);
 }
 
 static void file_el(struct rctx *x, const struct forms_field *f, const char *path,

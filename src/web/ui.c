@@ -204,3 +204,237 @@ void ui_pager(struct buf *b, struct arena *a, enum html_lang l, const struct ui_
 			    p->next ? p->next : html_t(l, "ui.next"));
 	buf_puts(b, "</ul></nav>");
 }
+
+/* ---- ui_extra (Issue 13, item 4; contract in ui.h) ---- */
+
+/* what a NULL x stands for: every internal function below has an x */
+static const struct ui_extra no_extra;
+
+static void required_mark_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+{
+	if (f->required)
+		html_printf(b, " <span class=\"required\">%s</span>",
+			    x->required_text ? x->required_text : html_t(f->lang, "ui.required"));
+}
+
+static int has_hint_x(const struct ui_field *f, const struct ui_extra *x)
+{
+	return f->hint || x->hints[0] || x->hints[1] || x->hints[2] || x->source;
+}
+
+/* the hint block (f->hint, x's hints, x's source); 1 when written */
+static int hint_x(struct buf *b, const struct ui_field *f, const char *id, const struct ui_extra *x)
+{
+	if (!has_hint_x(f, x))
+		return 0;
+	html_printf(b, "<div id=\"%s-hint\" class=\"hint\">", id);
+	if (f->hint)
+		html_printf(b, "<p>%s</p>", f->hint);
+	for (int i = 0; i < 3; i++)
+		if (x->hints[i])
+			html_printf(b, "<p>%s</p>", x->hints[i]);
+	if (x->source)
+		html_printf(b, "<p class=\"source\">%s</p>", x->source);
+	buf_puts(b, "</div>");
+	return 1;
+}
+
+static void error_x(struct buf *b, const struct ui_field *f, const char *id, const struct ui_extra *x)
+{
+	if (!f->error)
+		return;
+	html_printf(b, "<p id=\"%s-error\" class=\"error-message\">", id);
+	if (x->error_prefix)
+		html_printf(b, "<span class=\"visually-hidden\">%s: </span>", x->error_prefix);
+	html_printf(b, "%s</p>", f->error);
+}
+
+/* <div class="field[ more][ field-error]"><label>..</label>[hint][error];
+ * 1 when a hint was written */
+static int field_open_x(struct buf *b, const struct ui_field *f, const char *id,
+			const struct ui_extra *x)
+{
+	html_printf(b, "<div class=\"field%S%s%S\"><label for=\"%s\">%s", x->field_class ? " " : "",
+		    x->field_class ? x->field_class : "", f->error ? " field-error" : "", id,
+		    f->label);
+	required_mark_x(b, f, x);
+	buf_puts(b, "</label>");
+	int hinted = hint_x(b, f, id, x);
+	error_x(b, f, id, x);
+	return hinted;
+}
+
+/* x's attributes, then control_attrs' (described by the hint written) */
+static void control_attrs_x(struct buf *b, const struct ui_field *f, const char *id,
+			    const struct ui_extra *x, int hinted)
+{
+	if (x->inputmode)
+		html_printf(b, " inputmode=\"%s\"%S", x->inputmode,
+			    strcmp(x->inputmode, "numeric") == 0 ? " spellcheck=\"false\"" : "");
+	if (x->accept)
+		html_printf(b, " accept=\"%s\"", x->accept);
+	if (x->native_required && f->required)
+		buf_puts(b, " required");
+	struct ui_field g = *f;
+	g.hint = hinted ? "" : NULL;
+	control_attrs(b, &g, id);
+}
+
+static void control_class(struct buf *b, const char *base, const struct ui_extra *x)
+{
+	html_printf(b, " class=\"%s%S%s\"", base, x->control_class ? " " : "",
+		    x->control_class ? x->control_class : "");
+}
+
+void ui_input_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	int hinted = field_open_x(b, f, id, x);
+	buf_puts(b, "<input");
+	control_class(b, "input", x);
+	html_printf(b, " type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", f->type ? f->type : "text",
+		    id, f->name, f->value ? f->value : "");
+	control_attrs_x(b, f, id, x, hinted);
+	buf_puts(b, ">");
+	if (x->unit)
+		html_printf(b, " <span class=\"unit\">%s</span>", x->unit);
+	buf_puts(b, "</div>");
+}
+
+void ui_textarea_x(struct buf *b, const struct ui_field *f, int rows, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	int hinted = field_open_x(b, f, id, x);
+	buf_puts(b, "<textarea");
+	control_class(b, "textarea", x);
+	html_printf(b, " id=\"%s\" name=\"%s\" rows=\"%d\"", id, f->name, rows > 0 ? rows : 5);
+	control_attrs_x(b, f, id, x, hinted);
+	html_printf(b, ">%s</textarea></div>", f->value ? f->value : "");
+}
+
+void ui_select_x(struct buf *b, const struct ui_field *f, const struct ui_option *opts, int n,
+		 const char *first, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	int hinted = field_open_x(b, f, id, x);
+	buf_puts(b, "<select");
+	control_class(b, "select", x);
+	html_printf(b, " id=\"%s\" name=\"%s\"", id, f->name);
+	control_attrs_x(b, f, id, x, hinted);
+	buf_puts(b, ">");
+	if (first)
+		html_printf(b, "<option value=\"\">%s</option>", first);
+	for (int i = 0; i < n; i++)
+		html_printf(b, "<option value=\"%s\"%S>%s</option>", opts[i].value,
+			    f->value && strcmp(f->value, opts[i].value) == 0 ? " selected" : "",
+			    opts[i].label);
+	buf_puts(b, "</select></div>");
+}
+
+void ui_file(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	int hinted = field_open_x(b, f, id, x);
+	buf_puts(b, "<input");
+	control_class(b, "file-upload", x);
+	html_printf(b, " type=\"file\" id=\"%s\" name=\"%s\"", id, f->name);
+	control_attrs_x(b, f, id, x, hinted);
+	buf_puts(b, "></div>");
+}
+
+void ui_checkbox_x(struct buf *b, const struct ui_field *f, int checked, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	html_printf(b, "<div class=\"field%S%s%S\">", x->field_class ? " " : "",
+		    x->field_class ? x->field_class : "", f->error ? " field-error" : "");
+	error_x(b, f, id, x);
+	html_printf(b, "<input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"%S", id, f->name,
+		    f->value ? f->value : "1", checked ? " checked" : "");
+	control_attrs_x(b, f, id, x, has_hint_x(f, x));
+	html_printf(b, "> <label for=\"%s\" class=\"inline\">%s", id, f->label);
+	required_mark_x(b, f, x);
+	buf_puts(b, "</label>");
+	hint_x(b, f, id, x);
+	buf_puts(b, "</div>");
+}
+
+void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
+		    const struct ui_pager_after *p)
+{
+	if (!p->not_first && !p->next_key)
+		return;
+	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\"><ul>", html_t(l, "ui.pages"));
+	const char *u;
+	if (p->not_first && (u = ui_url(a, p->path, p->pairs)))
+		html_printf(b, "<li><a href=\"%s\">%s</a></li>", u, p->first);
+	if (p->next_key) {
+		const char *all[2 * UI_PAIRS_MAX + 3];
+		int n = 0;
+		for (int i = 0; p->pairs && p->pairs[i] && n < 2 * UI_PAIRS_MAX; i += 2) {
+			all[n++] = p->pairs[i];
+			all[n++] = p->pairs[i + 1];
+		}
+		all[n++] = "after";
+		all[n++] = p->next_key;
+		all[n] = NULL;
+		if ((u = ui_url(a, p->path, all)))
+			html_printf(b, "<li><a href=\"%s\" rel=\"next\">%s</a></li>", u,
+				    p->next ? p->next : html_t(l, "ui.next"));
+	}
+	buf_puts(b, "</ul></nav>");
+}
+
+/* ---- ui_fieldset (Issue 13, item 4; contract in ui.h) ---- */
+
+void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+{
+	x = x ? x : &no_extra;
+	char idb[UI_ID_MAX];
+	const char *id = id_of(idb, f);
+	html_printf(b, "<div class=\"field%S%s%S\" id=\"%s-field\"><fieldset class=\"fieldset\"",
+		    x->field_class ? " " : "", x->field_class ? x->field_class : "",
+		    f->error ? " field-error" : "", id);
+	struct ui_field g = *f;
+	g.hint = has_hint_x(f, x) ? "" : NULL;
+	g.required = 0;
+	g.maxlength = 0;
+	g.autocomplete = NULL;
+	control_attrs(b, &g, id);
+	html_printf(b, "><legend class=\"legend\">%s", f->label);
+	required_mark_x(b, f, x);
+	buf_puts(b, "</legend>");
+	hint_x(b, f, id, x);
+	error_x(b, f, id, x);
+}
+
+void ui_fieldset_close(struct buf *b)
+{
+	buf_puts(b, "</fieldset></div>");
+}
+
+void ui_options(struct buf *b, const char *type, const char *id, const char *name,
+		const struct ui_choice *c, int n, int inline_)
+{
+	html_printf(b, "<div class=\"options%S\">", inline_ ? " options-inline" : "");
+	for (int i = 0; i < n; i++) {
+		char oid[256];          /* the form's ids are at most 168 bytes */
+		if (i == 0)
+			snprintf(oid, sizeof oid, "%s", id);
+		else
+			snprintf(oid, sizeof oid, "%s--o%d", id, i);
+		html_printf(b, "<div class=\"option\"><input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"%S>"
+			    "<label for=\"%s\">%s</label></div>",
+			    type, oid, name, c[i].value, c[i].checked ? " checked" : "", oid, c[i].label);
+	}
+	buf_puts(b, "</div>");
+}

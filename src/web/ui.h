@@ -101,4 +101,68 @@ struct ui_pager {
 };
 void ui_pager(struct buf *b, struct arena *a, enum html_lang l, const struct ui_pager *p);
 
+/* ---- ui_extra (Issue 13, item 4: the procedure form, the inbox, the
+ * signature step): what the fields of src/web/page_form.c and of the
+ * application pages need beyond struct ui_field.  The *_x components
+ * write the markup above with these extras; x may be NULL.  With an
+ * error, the field's <div> also gets class "field-error" (apply.css marks
+ * it).  Every text is escaped, as above. ---- */
+struct ui_extra {
+	const char *field_class;    /* more classes of the field's <div> ("part") */
+	const char *control_class;  /* more classes of the control ("input-short") */
+	const char *inputmode;      /* "numeric" also turns spellcheck off       */
+	const char *accept;         /* ui_file: the accept list, or NULL         */
+	const char *hints[3];       /* more hint paragraphs after f->hint (NULL: none) */
+	const char *source;         /* a last hint paragraph of class "source"   */
+	const char *error_prefix;   /* visually hidden before the error ("エラー") */
+	const char *required_text;  /* the required mark's text (NULL: ui.required) */
+	const char *unit;           /* text after an input ("円")                 */
+	int native_required;        /* also the required attribute (the browser
+				       checks the field before sending)          */
+};
+void ui_input_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
+void ui_textarea_x(struct buf *b, const struct ui_field *f, int rows, const struct ui_extra *x);
+void ui_select_x(struct buf *b, const struct ui_field *f, const struct ui_option *opts, int n,
+		 const char *first, const struct ui_extra *x);
+/* ui_file -- a file input (class "file-upload"); f->value is not used */
+void ui_file(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
+/* ui_checkbox_x -- as ui_checkbox, with the value f->value (NULL: "1")
+ * submitted when checked */
+void ui_checkbox_x(struct buf *b, const struct ui_field *f, int checked, const struct ui_extra *x);
+
+/* ui_pager_after -- the links of a list paged by key (each page starts
+ * after the last row of the one before: pairs and after=KEY) rather than
+ * by number: "first" (to path with the pairs) when this page is not the
+ * first, "next" (rel=next, after=next_key) when next_key is not NULL;
+ * nothing when neither.  Labels: text; next NULL: the catalog's ui.next. */
+struct ui_pager_after {
+	const char *path;
+	const char *const *pairs;   /* as ui_url, without "after", or NULL      */
+	int not_first;              /* this page started after a key           */
+	const char *next_key;       /* the last row's key, NULL: no more rows  */
+	const char *first, *next;   /* first: required                        */
+};
+void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
+		    const struct ui_pager_after *p);
+
+/* ---- ui_fieldset (Issue 13, item 4): a field of several controls (a
+ * choice, a name in parts), as the procedure form writes it:
+ *   <div class="field[ more][ field-error]" id="ID-field">
+ *   <fieldset class="fieldset" aria-describedby=.. aria-invalid=..>
+ *   <legend class="legend">LABEL[ mark]</legend>[hint][error]
+ * then the caller's controls, then ui_fieldset_close.  A fieldset takes
+ * no aria-required: the mark says it. ---- */
+void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
+void ui_fieldset_close(struct buf *b);
+/* ui_options -- radio buttons or checkboxes (type) named name, in
+ * <div class="options[ options-inline]">, each <div class="option">
+ * with its label; the first one's id is id (a link to the field lands on
+ * it), the others' id--o1, id--o2, ... */
+struct ui_choice {
+	const char *value, *label;
+	int checked;
+};
+void ui_options(struct buf *b, const char *type, const char *id, const char *name,
+		const struct ui_choice *c, int n, int inline_);
+
 #endif

@@ -205,6 +205,10 @@ static void test_pager(void)
 	arena_free(a);
 }
 
+static void test_extra_fields(void);   /* the ui_extra section, at the end */
+static void test_pager_after(void);
+static void test_fieldset(void);
+
 int main(void)
 {
 	T_RUN(test_input_wiring);
@@ -212,5 +216,140 @@ int main(void)
 	T_RUN(test_textarea_select_checkbox);
 	T_RUN(test_url);
 	T_RUN(test_pager);
+	T_RUN(test_extra_fields);
+	T_RUN(test_pager_after);
+	T_RUN(test_fieldset);
 	return t_done();
+}
+
+/* ---- ui_extra (Issue 13, item 4): the *_x components wire the extra
+ * hints, the class of an error, the required attribute and the unit as
+ * ui_input does its own; ui_pager_after pages by key ---- */
+
+static void test_extra_fields(void)
+{
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	struct ui_field f = { .name = "f.amount", .id = "f-amount", .label = "金額", .value = "1<2",
+			      .hint = "半角数字", .error = "数字で", .required = 1, .lang = HTML_EN };
+	struct ui_extra x = { .field_class = "part", .control_class = "input-short",
+			      .inputmode = "numeric", .hints = { NULL, "<最大>" }, .source = "前回",
+			      .error_prefix = "エラー", .required_text = "required", .unit = "円" };
+	ui_input_x(&b, &f, &x);
+	const char *s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field part field-error\"><label for=\"f-amount\">金額 "
+			  "<span class=\"required\">required</span></label>") != NULL);
+	T_CHECK(strstr(s, "<div id=\"f-amount-hint\" class=\"hint\"><p>半角数字</p><p>&lt;最大&gt;</p>"
+			  "<p class=\"source\">前回</p></div>") != NULL);
+	T_CHECK(strstr(s, "<p id=\"f-amount-error\" class=\"error-message\"><span class=\"visually-hidden\">"
+			  "エラー: </span>数字で</p>") != NULL);
+	T_CHECK(strstr(s, "<input class=\"input input-short\" type=\"text\" id=\"f-amount\" name=\"f.amount\" "
+			  "value=\"1&lt;2\" inputmode=\"numeric\" spellcheck=\"false\"") != NULL);
+	T_CHECK(strstr(s, "aria-describedby=\"f-amount-hint f-amount-error\" aria-required=\"true\" "
+			  "aria-invalid=\"true\"> <span class=\"unit\">円</span></div>") != NULL);
+	T_CHECK(strstr(s, "\" required") == NULL);      /* no required attribute */
+
+	/* only the extra hints: still described by them */
+	buf_reset(&b);
+	f.hint = NULL;
+	f.error = NULL;
+	struct ui_extra y = { .hints = { "和暦で" }, .native_required = 1 };
+	ui_textarea_x(&b, &f, 3, &y);
+	s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field\">") != NULL);
+	T_CHECK(strstr(s, "<div id=\"f-amount-hint\" class=\"hint\"><p>和暦で</p></div>") != NULL);
+	T_CHECK(strstr(s, "rows=\"3\" required aria-describedby=\"f-amount-hint\" aria-required=\"true\">") != NULL);
+
+	/* NULL extras: the markup of the plain component, plus nothing */
+	buf_reset(&b);
+	struct ui_field g = { .name = "pick", .label = "選択", .value = "b", .lang = HTML_JA };
+	const struct ui_option opts[] = { { "a", "エー" }, { "b", "ビー" } };
+	ui_select_x(&b, &g, opts, 2, NULL, NULL);
+	struct buf c;
+	buf_init(&c, 1u << 16);
+	ui_select(&c, &g, opts, 2, NULL);
+	T_EQ_STR(buf_cstr(&b), buf_cstr(&c));
+	buf_reset(&b);
+	buf_reset(&c);
+	g.hint = "ヒント";
+	g.required = 1;
+	ui_input_x(&b, &g, NULL);
+	ui_input(&c, &g);
+	T_EQ_STR(buf_cstr(&b), buf_cstr(&c));
+	buf_done(&c);
+
+	/* a file input */
+	buf_reset(&b);
+	struct ui_field s2 = { .name = "signature", .id = "signature", .label = "署名", .error = "必要です",
+			       .lang = HTML_JA };
+	ui_file(&b, &s2, &(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature" });
+	T_CHECK(strstr(buf_cstr(&b), "<input class=\"file-upload\" type=\"file\" id=\"signature\" name=\"signature\" "
+				     "accept=\".p7s,application/pkcs7-signature\" aria-describedby=\"signature-error\" "
+				     "aria-invalid=\"true\"></div>") != NULL);
+
+	/* a checkbox with its own value and a hint */
+	buf_reset(&b);
+	struct ui_field k = { .name = "procedure", .id = "proc-a&b", .label = "転入届", .value = "a&b",
+			      .hint = "おすすめ", .lang = HTML_JA };
+	ui_checkbox_x(&b, &k, 1, NULL);
+	s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<input type=\"checkbox\" id=\"proc-a&amp;b\" name=\"procedure\" value=\"a&amp;b\" checked "
+			  "aria-describedby=\"proc-a&amp;b-hint\">") != NULL);
+	T_CHECK(strstr(s, "<label for=\"proc-a&amp;b\" class=\"inline\">転入届</label>"
+			  "<div id=\"proc-a&amp;b-hint\" class=\"hint\"><p>おすすめ</p></div>") != NULL);
+	buf_done(&b);
+}
+
+static void test_pager_after(void)
+{
+	struct arena *a = arena_new(1u << 16);
+	T_REQUIRE(a);
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	const char *pairs[] = { "procedure", "a b&c", "status", NULL, NULL };
+	struct ui_pager_after p = { .path = "/staff/inbox", .pairs = pairs, .first = "最初" };
+	ui_pager_after(&b, a, HTML_JA, &p);
+	T_EQ_STR(buf_cstr(&b), "");                     /* one page only */
+	p.next_key = "42";
+	ui_pager_after(&b, a, HTML_JA, &p);
+	T_CHECK(strstr(buf_cstr(&b), "<a href=\"/staff/inbox?procedure=a%20b%26c&amp;after=42\" "
+				     "rel=\"next\">次のページ</a>") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "最初") == NULL);
+	buf_reset(&b);
+	p.next_key = NULL;
+	p.not_first = 1;
+	ui_pager_after(&b, a, HTML_EN, &p);
+	T_CHECK(strstr(buf_cstr(&b), "<li><a href=\"/staff/inbox?procedure=a%20b%26c\">最初</a></li>") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "rel=\"next\"") == NULL);
+	buf_done(&b);
+	arena_free(a);
+}
+
+/* ---- ui_fieldset (Issue 13, item 4): the legend, hint and error of a
+ * group of controls are wired to the fieldset; the options' ids and
+ * labels pair up ---- */
+
+static void test_fieldset(void)
+{
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	struct ui_field f = { .name = "f.pet", .id = "f-pet", .label = "ペット", .hint = "1つ",
+			      .error = "選んでください", .required = 1, .lang = HTML_JA };
+	ui_fieldset_open(&b, &f, &(struct ui_extra){ .error_prefix = "エラー" });
+	const struct ui_choice c[] = { { "dog", "犬", 0 }, { "c&t", "猫", 1 } };
+	ui_options(&b, "radio", "f-pet", "f.pet", c, 2, 0);
+	ui_fieldset_close(&b);
+	const char *s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field field-error\" id=\"f-pet-field\"><fieldset class=\"fieldset\" "
+			  "aria-describedby=\"f-pet-hint f-pet-error\" aria-invalid=\"true\"><legend class=\"legend\">"
+			  "ペット <span class=\"required\">必須</span></legend>") != NULL);
+	T_CHECK(strstr(s, "aria-required") == NULL);     /* not on a fieldset */
+	T_CHECK(strstr(s, "<div class=\"options\"><div class=\"option\"><input type=\"radio\" id=\"f-pet\" "
+			  "name=\"f.pet\" value=\"dog\"><label for=\"f-pet\">犬</label></div>") != NULL);
+	T_CHECK(strstr(s, "<input type=\"radio\" id=\"f-pet--o1\" name=\"f.pet\" value=\"c&amp;t\" checked>"
+			  "<label for=\"f-pet--o1\">猫</label></div></div></fieldset></div>") != NULL);
+	buf_reset(&b);
+	ui_options(&b, "checkbox", "x", "x", c, 1, 1);
+	T_CHECK(strstr(buf_cstr(&b), "<div class=\"options options-inline\">") != NULL);
+	buf_done(&b);
 }

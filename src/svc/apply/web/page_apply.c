@@ -27,6 +27,7 @@
 #include "jp/date.h"
 #include "svc/apply/web/app_apply.h"
 #include "web/page_form.h"
+#include "web/ui.h"
 #include "core/search/search.h"
 #include "svc/apply/apply.h"
 #include "base/log.h"
@@ -285,11 +286,11 @@ int page_procedures(struct http_req *r)
 	struct html_page p;
 	struct buf b;
 	page_begin(&b, &p, r, html_t(l, "apply.procedures"));
-	html_printf(&b, "<form method=\"get\" action=\"/procedures\" class=\"search\" role=\"search\">"
-		    "<div class=\"field\"><label for=\"q\">%s</label>"
-		    "<input class=\"input\" type=\"search\" id=\"q\" name=\"q\" value=\"%s\" maxlength=\"200\">"
-		    "</div><button type=\"submit\" class=\"button\">%s</button></form>",
-		    html_t(l, "apply.search"), q ? q : "", html_t(l, "apply.search_submit"));
+	buf_puts(&b, "<form method=\"get\" action=\"/procedures\" class=\"search\" role=\"search\">");
+	ui_input(&b, &(struct ui_field){ .name = "q", .id = "q", .label = html_t(l, "apply.search"),
+					 .value = q, .type = "search", .maxlength = 200, .lang = l });
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>",
+		    html_t(l, "apply.search_submit"));
 	int shown = 0;
 	/* words: the Japanese full-text search (titles, description, field
 	 * labels; ranked, with the matched words marked); without an index,
@@ -823,18 +824,16 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 	if (want_sig) {
 		html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><ol>"
 			    "<li><a href=\"/drafts/%ld/canonical\" download>%s</a></li>"
-			    "<li>%s</li><li>%s</li></ol>"
-			    "<div class=\"field%S\"><label for=\"signature\">%s%S</label>",
+			    "<li>%s</li><li>%s</li></ol>",
 			    html_t(l, "apply.sig_title"), (long)c->dr.id, html_t(l, "apply.sig_download"),
-			    html_t(l, "apply.sig_sign"), html_t(l, "apply.sig_upload"),
-			    error ? " field-error" : "", html_t(l, "apply.sig_file"),
-			    strcmp(sig, "required") == 0 ? arena_printf(r->arena, " <span class=\"required\">%s</span>",
-									html_t(l, "form.required")) : "");
-		if (error)
-			html_printf(&b, "<p id=\"signature-error\" class=\"error-message\">%s</p>", error);
-		html_printf(&b, "<input class=\"file-upload\" type=\"file\" id=\"signature\" name=\"signature\" "
-			    "accept=\".p7s,application/pkcs7-signature\"%S></div></section>",
-			    error ? " aria-describedby=\"signature-error\" aria-invalid=\"true\"" : "");
+			    html_t(l, "apply.sig_sign"), html_t(l, "apply.sig_upload"));
+		ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
+						.label = html_t(l, "apply.sig_file"),
+						.required = strcmp(sig, "required") == 0, .error = error,
+						.lang = l },
+			&(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature",
+					    .required_text = html_t(l, "form.required") });
+		buf_puts(&b, "</section>");
 	}
 	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div></form>",
 		    html_t(l, "apply.submit"));

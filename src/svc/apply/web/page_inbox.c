@@ -40,6 +40,7 @@
  * and comment APPLY_COMMENT_MAX bytes (route parameters).
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "svc/apply/web/app_apply.h"
 #include "base/csv.h"
 #include "svc/apply/apply.h"
@@ -375,24 +376,34 @@ static const char *const filter_names[] = {
 };
 #define NFILTERS ((int)(sizeof filter_names / sizeof filter_names[0]))
 
-/* the current filters as a query string, with `name` set to `value`
- * (NULL: dropped); values are validated identifiers, dates or digits,
- * which need no percent-encoding */
-static const char *qs_with(struct http_req *r, const char *name, const char *value)
+/* the URL path with the current filters, `name` set to `value` (NULL:
+ * dropped), then the pair more_name=more_value (NULL: none): every value
+ * percent-encoded (ui_url), whatever the request held */
+static const char *const *filter_pairs(struct http_req *r, const char *name, const char *value,
+				       const char *more_name, const char *more_value)
 {
-	struct buf b;
-	buf_init(&b, 4096);
+	const char **p = arena_alloc(r->arena, (2 * NFILTERS + 3) * sizeof *p);
+	if (!p)
+		return NULL;
+	int n = 0;
 	for (int i = 0; i < NFILTERS; i++) {
-		const char *v = strcmp(filter_names[i], name) == 0 ? value
-								   : http_param(r, filter_names[i]);
-		if (v && *v)
-			buf_printf(&b, "%s%s=%s", b.len ? "&" : "?", filter_names[i], v);
+		p[n++] = filter_names[i];
+		p[n++] = name && strcmp(filter_names[i], name) == 0 ? value
+								    : http_param(r, filter_names[i]);
 	}
-	if (strcmp(name, "after") == 0 && value)
-		buf_printf(&b, "%safter=%s", b.len ? "&" : "?", value);
-	const char *s = arena_strdup(r->arena, buf_cstr(&b));
-	buf_done(&b);
-	return s ? s : "";
+	if (more_name) {
+		p[n++] = more_name;
+		p[n++] = more_value;
+	}
+	p[n] = NULL;
+	return p;
+}
+
+static const char *filter_url(struct http_req *r, const char *path, const char *name,
+			      const char *value, const char *more_name, const char *more_value)
+{
+	const char *u = ui_url(r->arena, path, filter_pairs(r, name, value, more_name, more_value));
+	return u ? u : path;
 }
 
 static void filter_from(struct apply_filter *f, struct http_req *r, int64_t now)
@@ -423,21 +434,35 @@ static void filter_from(struct apply_filter *f, struct http_req *r, int64_t now)
 		parse_i64(&f->after_id, http_param(r, "after"), 1, INT64_MAX);
 }
 
-static void option(struct buf *b, const char *value, const char *label, const char *cur)
+/* the options of a filter's select, from the arena */
+struct opts {
+	struct ui_option *v;
+	int n, cap;
+};
+
+static void opt_add(struct opts *o, struct arena *a, const char *value, const char *label)
 {
-	html_printf(b, "<option value=\"%s\"%S>%s</option>", value,
-		    cur && strcmp(cur, value) == 0 ? " selected" : "", label);
+	if (o->n == o->cap) {
+		int nc = o->cap ? o->cap * 2 : 32;
+		struct ui_option *nv = arena_alloc(a, (size_t)nc * sizeof *nv);
+		if (!nv)
+			return;
+		if (o->n)
+			memcpy(nv, o->v, (size_t)o->n * sizeof *nv);
+		o->v = nv;
+		o->cap = nc;
+	}
+	o->v[o->n++] = (struct ui_option){ value, label };
 }
 
 /* the departments for the filter: the actor's, or with dept.all those
  * of the published procedures */
-static void dept_options(struct buf *b, struct http_req *r, const struct apply_actor *a,
+static void dept_options(struct opts *o, struct http_req *r, const struct apply_actor *a,
 			 const struct proc_list *pl)
 {
-	const char *cur = http_param(r, "department");
 	if (a->ndepts >= 0) {
 		for (int i = 0; i < a->ndepts; i++)
-			option(b, a->depts[i], a->depts[i], cur);
+			opt_add(o, r->arena, a->depts[i], a->depts[i]);
 		return;
 	}
 	const char *seen[512];
@@ -455,9 +480,19 @@ static void dept_options(struct buf *b, struct http_req *r, const struct apply_a
 			dup = strcmp(seen[k], d->department) == 0;
 		if (!dup && nseen < 512) {
 			seen[nseen++] = d->department;
-			option(b, d->department, d->department, cur);
+			opt_add(o, r->arena, d->department, d->department);
 		}
 	}
+}
+
+/* a filter's select: id "f-<name>", "any" first */
+static void filter_select(struct buf *b, struct http_req *r, const char *name, const char *label_id,
+			  const struct opts *o)
+{
+	enum html_lang l = app_req(r)->lang;
+	ui_select(b, &(struct ui_field){ .name = name, .label = html_t(l, label_id),
+					 .value = http_param(r, name), .lang = l },
+		  o->v, o->n, html_t(l, "inbox.any"));
 }
 
 int page_inbox(struct http_req *r)
@@ -506,12 +541,15 @@ int page_inbox(struct http_req *r)
 
 	/* views */
 	html_printf(&b, "<nav aria-label=\"%s\" class=\"inbox-views\"><ul class=\"plain\">", html_t(l, "inbox.views"));
-	html_printf(&b, "<li><a href=\"/staff/inbox%s\"%S>%s</a></li>", qs_with(r, "view", NULL),
+	html_printf(&b, "<li><a href=\"%s\"%S>%s</a></li>",
+		    filter_url(r, "/staff/inbox", "view", NULL, NULL, NULL),
 		    !view ? " aria-current=\"page\"" : "", html_t(l, "inbox.view_all"));
-	html_printf(&b, "<li><a href=\"/staff/inbox%s\"%S>%s</a></li>", qs_with(r, "view", "overdue"),
+	html_printf(&b, "<li><a href=\"%s\"%S>%s</a></li>",
+		    filter_url(r, "/staff/inbox", "view", "overdue", NULL, NULL),
 		    view && strcmp(view, "overdue") == 0 ? " aria-current=\"page\"" : "",
 		    html_t(l, "inbox.view_overdue"));
-	html_printf(&b, "<li><a href=\"/staff/inbox%s\"%S>%s</a></li>", qs_with(r, "view", "duplicates"),
+	html_printf(&b, "<li><a href=\"%s\"%S>%s</a></li>",
+		    filter_url(r, "/staff/inbox", "view", "duplicates", NULL, NULL),
 		    view && strcmp(view, "duplicates") == 0 ? " aria-current=\"page\"" : "",
 		    html_t(l, "inbox.view_duplicates"));
 	buf_puts(&b, "</ul></nav>\n");
@@ -521,39 +559,28 @@ int page_inbox(struct http_req *r)
 		    "<fieldset><legend>%s</legend>", html_t(l, "inbox.filters"));
 	if (view)
 		html_printf(&b, "<input type=\"hidden\" name=\"view\" value=\"%s\">", view);
-	html_printf(&b, "<div class=\"field\"><label for=\"f-department\">%s</label>"
-		    "<select id=\"f-department\" name=\"department\"><option value=\"\">%s</option>",
-		    html_t(l, "inbox.department"), html_t(l, "inbox.any"));
-	dept_options(&b, r, &act, pl);
-	html_printf(&b, "</select></div><div class=\"field\"><label for=\"f-procedure\">%s</label>"
-		    "<select id=\"f-procedure\" name=\"procedure\"><option value=\"\">%s</option>",
-		    html_t(l, "inbox.procedure"), html_t(l, "inbox.any"));
+	struct opts o = { 0 };
+	dept_options(&o, r, &act, pl);
+	filter_select(&b, r, "department", "inbox.department", &o);
+	o.n = 0;
 	for (int i = 0; i < pl->n; i++)
-		option(&b, pl->v[i].id, l == HTML_EN ? pl->v[i].title_en : pl->v[i].title_ja,
-		       http_param(r, "procedure"));
-	html_printf(&b, "</select></div><div class=\"field\"><label for=\"f-status\">%s</label>"
-		    "<select id=\"f-status\" name=\"status\"><option value=\"\">%s</option>",
-		    html_t(l, "inbox.status"), html_t(l, "inbox.any"));
+		opt_add(&o, r->arena, pl->v[i].id, l == HTML_EN ? pl->v[i].title_en : pl->v[i].title_ja);
+	filter_select(&b, r, "procedure", "inbox.procedure", &o);
+	o.n = 0;
 	for (int i = 0; i < apply_nstates; i++)
-		option(&b, apply_states[i].id, state_label(l, apply_states[i].id), http_param(r, "status"));
-	html_printf(&b, "</select></div><div class=\"field\"><label for=\"f-from\">%s</label>"
-		    "<input id=\"f-from\" name=\"from\" type=\"date\" value=\"%s\"></div>"
-		    "<div class=\"field\"><label for=\"f-to\">%s</label>"
-		    "<input id=\"f-to\" name=\"to\" type=\"date\" value=\"%s\"></div>",
-		    html_t(l, "inbox.from"), http_param(r, "from") ? http_param(r, "from") : "",
-		    html_t(l, "inbox.to"), http_param(r, "to") ? http_param(r, "to") : "");
-	const char *as = http_param(r, "assignee");
-	html_printf(&b, "<div class=\"field\"><label for=\"f-assignee\">%s</label>"
-		    "<select id=\"f-assignee\" name=\"assignee\"><option value=\"\">%s</option>",
-		    html_t(l, "inbox.assignee"), html_t(l, "inbox.any"));
-	option(&b, "mine", html_t(l, "inbox.mine"), as);
-	option(&b, "unassigned", html_t(l, "inbox.unassigned"), as);
-	for (int i = 0; i < sl.n; i++) {
-		char id[24];
-		snprintf(id, sizeof id, "%ld", (long)sl.v[i].id);
-		option(&b, id, sl.v[i].name, as);
-	}
-	html_printf(&b, "</select></div></fieldset><button type=\"submit\" class=\"button\">%s</button> "
+		opt_add(&o, r->arena, apply_states[i].id, state_label(l, apply_states[i].id));
+	filter_select(&b, r, "status", "inbox.status", &o);
+	ui_input(&b, &(struct ui_field){ .name = "from", .label = html_t(l, "inbox.from"), .type = "date",
+					 .value = http_param(r, "from"), .lang = l });
+	ui_input(&b, &(struct ui_field){ .name = "to", .label = html_t(l, "inbox.to"), .type = "date",
+					 .value = http_param(r, "to"), .lang = l });
+	o.n = 0;
+	opt_add(&o, r->arena, "mine", html_t(l, "inbox.mine"));
+	opt_add(&o, r->arena, "unassigned", html_t(l, "inbox.unassigned"));
+	for (int i = 0; i < sl.n; i++)
+		opt_add(&o, r->arena, arena_printf(r->arena, "%ld", (long)sl.v[i].id), sl.v[i].name);
+	filter_select(&b, r, "assignee", "inbox.assignee", &o);
+	html_printf(&b, "</fieldset><button type=\"submit\" class=\"button\">%s</button> "
 		    "<a href=\"/staff/inbox\">%s</a></form>\n",
 		    html_t(l, "inbox.apply_filters"), html_t(l, "inbox.clear"));
 
@@ -563,12 +590,14 @@ int page_inbox(struct http_req *r)
 		total += counts[i].n;
 	const char *cur = http_param(r, "status");
 	html_printf(&b, "<nav aria-label=\"%s\" class=\"inbox-tabs\"><ul class=\"plain\">", html_t(l, "inbox.by_status"));
-	html_printf(&b, "<li><a href=\"/staff/inbox%s\"%S>%s <span class=\"count\">(%ld)</span></a></li>",
-		    qs_with(r, "status", NULL), !cur ? " aria-current=\"page\"" : "",
+	html_printf(&b, "<li><a href=\"%s\"%S>%s <span class=\"count\">(%ld)</span></a></li>",
+		    filter_url(r, "/staff/inbox", "status", NULL, NULL, NULL),
+		    !cur ? " aria-current=\"page\"" : "",
 		    html_t(l, "inbox.all_states"), (long)total);
 	for (int i = 0; i < ncounts; i++)
-		html_printf(&b, "<li><a href=\"/staff/inbox%s\" data-status=\"%s\"%S>%s <span class=\"count\">(%ld)</span></a></li>",
-			    qs_with(r, "status", counts[i].status), counts[i].status,
+		html_printf(&b, "<li><a href=\"%s\" data-status=\"%s\"%S>%s <span class=\"count\">(%ld)</span></a></li>",
+			    filter_url(r, "/staff/inbox", "status", counts[i].status, NULL, NULL),
+			    counts[i].status,
 			    cur && strcmp(cur, counts[i].status) == 0 ? " aria-current=\"page\"" : "",
 			    state_label(l, counts[i].status), (long)counts[i].n);
 	buf_puts(&b, "</ul></nav>\n");
@@ -606,21 +635,22 @@ int page_inbox(struct http_req *r)
 	if (n == 0)
 		html_printf(&b, "<tr><td colspan=\"7\">%s</td></tr>\n", html_t(l, "inbox.none"));
 	buf_puts(&b, "</tbody></table></div>\n");
-	if (n == INBOX_PAGE) {
-		char after[24];
-		snprintf(after, sizeof after, "%ld", (long)rows[n - 1].id);
-		html_printf(&b, "<p><a href=\"/staff/inbox%s\" rel=\"next\">%s</a></p>",
-			    qs_with(r, "after", after), html_t(l, "inbox.next"));
-	}
-	if (f.after_id)
-		html_printf(&b, "<p><a href=\"/staff/inbox%s\">%s</a></p>", qs_with(r, "after", NULL),
-			    html_t(l, "inbox.first"));
+	/* keyset paging: the next page starts after the last row shown */
+	struct ui_pager_after pa = {
+		.path = "/staff/inbox", .pairs = filter_pairs(r, NULL, NULL, NULL, NULL),
+		.not_first = f.after_id != 0,
+		.next_key = n == INBOX_PAGE ? arena_printf(r->arena, "%ld", (long)rows[n - 1].id) : NULL,
+		.first = html_t(l, "inbox.first"), .next = html_t(l, "inbox.next"),
+	};
+	ui_pager_after(&b, r->arena, l, &pa);
 	if (f.procedure) {
 		html_printf(&b, "<h2>%s</h2><ul class=\"plain\">"
-			    "<li><a href=\"/staff/inbox/export.csv%s&amp;encoding=utf8bom\">%s</a></li>"
-			    "<li><a href=\"/staff/inbox/export.csv%s&amp;encoding=cp932\">%s</a></li></ul>\n",
-			    html_t(l, "inbox.export"), qs_with(r, "view", view), html_t(l, "inbox.export_utf8"),
-			    qs_with(r, "view", view), html_t(l, "inbox.export_cp932"));
+			    "<li><a href=\"%s\">%s</a></li><li><a href=\"%s\">%s</a></li></ul>\n",
+			    html_t(l, "inbox.export"),
+			    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "utf8bom"),
+			    html_t(l, "inbox.export_utf8"),
+			    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "cp932"),
+			    html_t(l, "inbox.export_cp932"));
 	}
 	return app_page_send(r, 200, &b, &pg);
 }
@@ -849,6 +879,12 @@ static int send_notfound(struct http_req *r)
 
 /* the submission page; error (with the id of the field it is about) is
  * shown in the error summary */
+/* the error of the page when it is about the field id (NULL: none) */
+static const char *field_error(const char *error_id, const char *id, const char *error)
+{
+	return error_id && error && strcmp(error_id, id) == 0 ? error : NULL;
+}
+
 static int render_submission(struct http_req *r, int status, const char *error_id,
 			     const char *error)
 {
@@ -971,43 +1007,47 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 	if (can_write) {
 		html_printf(&b, "<h2>%s</h2>", html_t(l, "sub.actions"));
 		html_printf(&b, "<form method=\"post\" action=\"/staff/submissions/%ld/assign\" class=\"form\">"
-			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<div class=\"field\"><label for=\"assignee\">%s</label>"
-			    "<select id=\"assignee\" name=\"assignee\"><option value=\"0\">%s</option>",
-			    (long)id, q->csrf, html_t(l, "sub.assign_to"), html_t(l, "inbox.unassigned"));
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)id, q->csrf);
+		struct opts o = { 0 };
+		opt_add(&o, r->arena, "0", html_t(l, "inbox.unassigned"));
 		for (int i = 0; i < sl.n; i++)
-			html_printf(&b, "<option value=\"%ld\"%S>%s (%s)</option>", (long)sl.v[i].id,
-				    sl.v[i].id == sb.assignee ? " selected" : "", sl.v[i].name, sl.v[i].login);
-		html_printf(&b, "</select></div><button type=\"submit\" class=\"button\">%s</button></form>\n",
+			opt_add(&o, r->arena, arena_printf(r->arena, "%ld", (long)sl.v[i].id),
+				arena_printf(r->arena, "%s (%s)", sl.v[i].name, sl.v[i].login));
+		ui_select(&b, &(struct ui_field){
+				  .name = "assignee", .id = "assignee", .label = html_t(l, "sub.assign_to"),
+				  .value = arena_printf(r->arena, "%ld", (long)sb.assignee), .lang = l,
+				  .error = field_error(error_id, "assignee", error) },
+			  o.v, o.n, NULL);
+		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 			    html_t(l, "sub.assign"));
 		html_printf(&b, "<form method=\"post\" action=\"/staff/submissions/%ld/comment\" class=\"form\">"
-			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<div class=\"field\"><label for=\"comment\">%s</label>"
-			    "<p class=\"hint\" id=\"comment-hint\">%s</p>"
-			    "<textarea id=\"comment\" name=\"text\" rows=\"3\" maxlength=\"%d\" required "
-			    "aria-describedby=\"comment-hint\"%S></textarea></div>"
-			    "<button type=\"submit\" class=\"button\">%s</button></form>\n",
-			    (long)id, q->csrf, html_t(l, "sub.comment"), html_t(l, "sub.comment_hint"),
-			    APPLY_COMMENT_MAX, error_id && strcmp(error_id, "comment") == 0 ? " aria-invalid=\"true\"" : "",
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)id, q->csrf);
+		ui_textarea_x(&b, &(struct ui_field){
+				      .name = "text", .id = "comment", .label = html_t(l, "sub.comment"),
+				      .hint = html_t(l, "sub.comment_hint"), .maxlength = APPLY_COMMENT_MAX,
+				      .required = 1, .lang = l,
+				      .error = field_error(error_id, "comment", error) },
+			      3, &(struct ui_extra){ .native_required = 1,
+						     .required_text = html_t(l, "sub.required") });
+		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 			    html_t(l, "sub.comment_add"));
 		const char *next[8];
 		int nn = next_states(next, 8, sb.status, d);
 		for (int i = 0; i < nn; i++) {
 			int need_note = strcmp(next[i], "returned") == 0 || strcmp(next[i], "rejected") == 0;
-			char fid[48];
-			snprintf(fid, sizeof fid, "note-%s", next[i]);
+			const char *fid = arena_printf(r->arena, "note-%s", next[i]);
 			html_printf(&b, "<form method=\"post\" action=\"/staff/submissions/%ld/transition\" class=\"form transition\">"
 				    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 				    "<input type=\"hidden\" name=\"to\" value=\"%s\">"
-				    "<input type=\"hidden\" name=\"expect_from\" value=\"%s\">"
-				    "<div class=\"field\"><label for=\"%s\">%s%S</label>"
-				    "<textarea id=\"%s\" name=\"note\" rows=\"2\" maxlength=\"%d\"%S%S></textarea></div>"
-				    "<button type=\"submit\" class=\"button%S\">%s</button></form>\n",
-				    (long)id, q->csrf, next[i], sb.status, fid,
-				    html_t(l, "sub.note"),
-				    need_note ? arena_printf(r->arena, "（%s）", html_t(l, "sub.required")) : "",
-				    fid, APPLY_COMMENT_MAX, need_note ? " required" : "",
-				    error_id && strcmp(error_id, fid) == 0 ? " aria-invalid=\"true\"" : "",
+				    "<input type=\"hidden\" name=\"expect_from\" value=\"%s\">",
+				    (long)id, q->csrf, next[i], sb.status);
+			ui_textarea_x(&b, &(struct ui_field){
+					      .name = "note", .id = fid, .label = html_t(l, "sub.note"),
+					      .maxlength = APPLY_COMMENT_MAX, .required = need_note, .lang = l,
+					      .error = field_error(error_id, fid, error) },
+				      2, &(struct ui_extra){ .native_required = 1,
+							     .required_text = html_t(l, "sub.required") });
+			html_printf(&b, "<button type=\"submit\" class=\"button%S\">%s</button></form>\n",
 				    need_note ? "-secondary" : "",
 				    arena_printf(r->arena, "%s: %s", html_t(l, "sub.move_to"), state_label(l, next[i])));
 		}

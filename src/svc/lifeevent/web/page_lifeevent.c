@@ -37,6 +37,7 @@
 #include "web/app.h"
 #include "svc/lifeevent/web/lifeevent_web.h"
 #include "web/page_form.h"
+#include "web/ui.h"
 #include "svc/apply/apply.h"
 #include "core/audit/audit.h"
 #include "base/log.h"
@@ -208,13 +209,14 @@ static int events_list(struct http_req *r, int staff)
 	for (int i = 0; i < st->n; i++) {
 		const struct lifeevent *le = st->events[i];
 		if (staff) {
-			html_printf(&b, "<li><h2>%s</h2><form method=\"get\" action=\"/staff/counter/%s\">"
-				    "<label for=\"person-%s\">%s</label>"
-				    "<input id=\"person-%s\" name=\"person\" autocomplete=\"off\" maxlength=\"%d\">"
-				    "<button type=\"submit\" class=\"button\">%s</button></form></li>",
-				    forms_text_get(&le->title, lang), le->id, le->id,
-				    html_t(l, "lifeevent.counter.person"), le->id,
-				    PERSON_CODE_MAX, html_t(l, "lifeevent.counter.start"));
+			html_printf(&b, "<li><h2>%s</h2><form method=\"get\" action=\"/staff/counter/%s\">",
+				    forms_text_get(&le->title, lang), le->id);
+			ui_input(&b, &(struct ui_field){
+					 .name = "person", .id = arena_printf(r->arena, "person-%s", le->id),
+					 .label = html_t(l, "lifeevent.counter.person"), .autocomplete = "off",
+					 .maxlength = PERSON_CODE_MAX, .lang = l });
+			html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form></li>",
+				    html_t(l, "lifeevent.counter.start"));
 		} else {
 			html_printf(&b, "<li><h2><a href=\"/life-events/%s\">%s</a></h2>",
 				    le->id, forms_text_get(&le->title, lang));
@@ -341,13 +343,16 @@ static int render_result(struct http_req *r, const struct interview *iv,
 		if (!d)
 			continue;                  /* not offered by this ward */
 		shown++;
-		html_printf(&b, "<li><input type=\"checkbox\" id=\"proc-%s\" name=\"procedure\""
-			    " value=\"%s\"%S aria-describedby=\"why-%s\"> <label for=\"proc-%s\">%s</label>"
-			    "<p id=\"why-%s\" class=\"hint\">%s%s</p></li>",
-			    lp->code, lp->code, c[i].applies ? " checked" : "", lp->code, lp->code,
-			    forms_text_get(&d->title, lang), lp->code,
-			    c[i].applies ? "" : html_t(l, "lifeevent.result.not_suggested"),
-			    forms_text_get(&lp->why, lang));
+		/* the hint: why it might apply, after "not suggested" when the
+		 * answers did not tick it */
+		buf_puts(&b, "<li>");
+		ui_checkbox_x(&b, &(struct ui_field){
+				      .name = "procedure", .id = arena_printf(r->arena, "proc-%s", lp->code),
+				      .value = lp->code, .label = forms_text_get(&d->title, lang),
+				      .hint = c[i].applies ? NULL : html_t(l, "lifeevent.result.not_suggested"),
+				      .lang = l },
+			      c[i].applies, &(struct ui_extra){ .hints = { forms_text_get(&lp->why, lang) } });
+		buf_puts(&b, "</li>");
 	}
 	buf_puts(&b, "</ul></fieldset>");
 	if (shown == 0)
@@ -360,9 +365,11 @@ static int render_result(struct http_req *r, const struct interview *iv,
 			    html_t(l, "lifeevent.result.start"));
 	buf_puts(&b, "</form>");
 	if (!iv->staff && !can_start && shown)
-		html_printf(&b, "<p>%s <a href=\"/resident/login?next=/life-events/%s\">%s</a></p>",
-			    html_t(l, "lifeevent.result.login_needed"),
-			    le->id, html_t(l, "lifeevent.result.login"));
+		html_printf(&b, "<p>%s <a href=\"%s\">%s</a></p>", html_t(l, "lifeevent.result.login_needed"),
+			    ui_url(r->arena, "/resident/login",
+				   (const char *const[]){ "next", arena_printf(r->arena, "/life-events/%s", le->id),
+							  NULL }),
+			    html_t(l, "lifeevent.result.login"));
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -714,22 +721,17 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			 * every application's own canonical form) */
 			html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><p>%s</p><ol>"
 				    "<li><a href=\"/bundles/%ld/canonical\" download>%s</a></li>"
-				    "<li>%s</li><li>%s</li></ol>"
-				    "<div class=\"field%S\"><label for=\"signature\">%s%S</label>",
+				    "<li>%s</li><li>%s</li></ol>",
 				    html_t(l, "apply.sig_title"),
 				    html_t(l, "lifeevent.bundle.one_signature"),
 				    (long)bid, html_t(l, "apply.sig_download"), html_t(l, "apply.sig_sign"),
-				    html_t(l, "apply.sig_upload"), sig_error ? " field-error" : "",
-				    html_t(l, "apply.sig_file"),
-				    need_sig ? arena_printf(r->arena, " <span class=\"required\">%s</span>",
-							    html_t(l, "form.required")) : "");
-			if (sig_error)
-				html_printf(&b, "<p id=\"signature-error\" class=\"error-message\">%s</p>",
-					    sig_error);
-			html_printf(&b, "<input class=\"file-upload\" type=\"file\" id=\"signature\" "
-				    "name=\"signature\" accept=\".p7s,application/pkcs7-signature\"%S>"
-				    "</div></section>",
-				    sig_error ? " aria-describedby=\"signature-error\" aria-invalid=\"true\"" : "");
+				    html_t(l, "apply.sig_upload"));
+			ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
+							.label = html_t(l, "apply.sig_file"),
+							.required = need_sig, .error = sig_error, .lang = l },
+				&(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature",
+						    .required_text = html_t(l, "form.required") });
+			buf_puts(&b, "</section>");
 		}
 		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
 			    ready == open ? html_t(l, "lifeevent.bundle.all_ready")
