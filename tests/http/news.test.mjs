@@ -537,3 +537,16 @@ test('CLI: list --all shows the states; bad input is refused in both languages',
   assert.equal(run(['frobnicate', '--db', srv.db, '--tenant', DEMO]).status, 2);
   assert.equal(newsList(true).length, n, 'nothing was added');
 });
+
+test('CLI: list prints every notice, past the 100 of one page, each once', () => {
+  const before = newsList(true);
+  const need = Math.max(0, 130 - before.length);
+  for (let i = 0; i < need; i++) {
+    addNotice(srv.db, ['--title-ja', `下書き ${i}`, '--body-ja', '本文', '--draft']);
+  }
+  const all = newsList(true);
+  assert.ok(all.length >= 130, `${all.length} notices`);
+  assert.equal(all.length, before.length + need);
+  assert.equal(new Set(all.map((x) => x.id)).size, all.length, 'no notice listed twice');
+  for (const id of cliAdded) assert.ok(all.some((x) => x.id === id), `notice ${id} is listed`);
+});

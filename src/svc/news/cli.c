@@ -150,12 +150,21 @@ int cli_news(int argc, char **argv)
 				 "no municipality has that code");
 	}
 	if (rc == 0 && strcmp(cmd, "list") == 0) {
-		rc = news_list(st, tenant,
-			       &(struct news_query){ .filter = opts_get(o, n, "all") ? NEWS_ALL
-								: NEWS_PUBLIC,
-						     .limit = NEWS_PAGE_MAX },
-			       app_now(), print_item, NULL, &e);
-		rc = rc < 0 ? rc : 0;
+		/* every notice, a page at a time, in one transaction (one
+		 * snapshot: a notice saved meanwhile neither shifts nor
+		 * repeats the pages) */
+		struct news_query nq = { .filter = opts_get(o, n, "all") ? NEWS_ALL : NEWS_PUBLIC,
+					 .limit = NEWS_PAGE_MAX };
+		int64_t now = app_now();
+		rc = store_begin(st, &e);
+		int total = 0;
+		while (rc == 0 && (total = news_list(st, tenant, &nq, now, print_item, NULL, &e)) >= 0 &&
+		       nq.offset + NEWS_PAGE_MAX < total)
+			nq.offset += NEWS_PAGE_MAX;
+		if (rc == 0) {
+			rc = total < 0 ? total : 0;
+			store_rollback(st);
+		}
 	} else if (rc == 0) {
 		rc = store_begin(st, &e);
 		if (rc == 0 && strcmp(cmd, "add") == 0)
