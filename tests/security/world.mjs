@@ -29,7 +29,9 @@ export function sendRaw(base, { method, path, headers = {}, body }) {
     const chunks = [];
     s.on('data', (d) => chunks.push(d));
     s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    s.on('error', (e) => resolve(`(${e.code})`));
+    // a reset after the answer arrived (the server closed with our
+    // request still unread) keeps what was read
+    s.on('error', (e) => resolve(chunks.length ? Buffer.concat(chunks).toString('latin1') : `(${e.code})`));
     s.setTimeout(5000, () => s.destroy());
   });
 }
@@ -48,7 +50,10 @@ export async function send(base, req) {
   // answer over a socket that does not stop reading when writing fails
   const size = req.path.length + (req.body ? Buffer.byteLength(req.body) : 0);
   if (res.error && /ECONNRESET|EPIPE/.test(res.error) && size > 65536) {
-    const raw = await sendRaw(base, req);
+    // the reset may still overtake the answer in the kernel (a reset
+    // drops what was not yet read): up to three tries
+    let raw = '';
+    for (let i = 0; i < 3 && !/^HTTP\/1\.\d \d{3}/.test(raw); i++) raw = await sendRaw(base, req);
     const head = raw.indexOf('\r\n\r\n');
     const status = Number((raw.match(/^HTTP\/1\.\d (\d{3})/) || [])[1]) || 0;
     if (status && head > 0) {
