@@ -533,12 +533,12 @@ static int hint_block(struct rctx *x, const struct forms_field *f, const char *i
 
 /* A field for the ui components (web/ui.h): the input for path P is
  * named "f.P" and has the id of dom_id_raw; the required mark and the
- * error's hidden prefix are the form's messages.  id and name are the
- * caller's buffers. */
+ * error's hidden prefix are the form's messages, and an error marks the
+ * field (error_class).  A number's input (inputmode "numeric") is also
+ * verbatim: no spelling check.  id and name are the caller's buffers. */
 struct ui_of {
 	char id[FORM_ID_MAX + 24], name[FORMS_PATH_MAX + 24];
 	struct ui_field f;
-	struct ui_extra x;
 };
 
 static void field_of(struct ui_of *u, struct rctx *x, const char *path, const char *label,
@@ -550,9 +550,9 @@ static void field_of(struct ui_of *u, struct rctx *x, const char *path, const ch
 	const struct forms_error *er = error_at(x, path);
 	u->f = (struct ui_field){ .name = u->name, .id = u->id, .label = label, .value = value,
 				  .required = required, .error = er ? err_msg(x, er) : NULL,
-				  .lang = x->l };
-	u->x.required_text = html_t(x->l, "form.required");
-	u->x.error_prefix = html_t(x->l, "form.error");
+				  .lang = x->l, .error_class = 1,
+				  .required_text = html_t(x->l, "form.required"),
+				  .error_prefix = html_t(x->l, "form.error") };
 }
 
 /* field_of for a field of the definition: its label, its hint, the
@@ -563,8 +563,8 @@ static void def_field_of(struct ui_of *u, struct rctx *x, const struct forms_fie
 {
 	field_of(u, x, path, has_text(&f->label) ? T(x, &f->label) : "", value, required);
 	u->f.hint = has_text(&f->hint) ? T(x, &f->hint) : NULL;
-	u->x.hints[0] = type_hint(x, f);
-	u->x.source = src && editable_src ? form_source_label(src, x->v->lang) : NULL;
+	u->f.more_hints[0] = type_hint(x, f);
+	u->f.source = src && editable_src ? form_source_label(src, x->v->lang) : NULL;
 }
 
 static int max_len(int64_t n)
@@ -591,23 +591,24 @@ static void render_simple(struct rctx *x, const struct forms_field *f,
 	switch (f->type) {
 	case FORMS_T_TEXTAREA:
 		u.f.maxlength = max_len(f->max_length);
-		ui_textarea_x(x->b, &u.f, 5, &u.x);
+		ui_textarea(x->b, &u.f, 5);
 		return;
 	case FORMS_T_TEXT:
 	case FORMS_T_KANA:
 		u.f.maxlength = max_len(f->max_length);
 		break;
 	case FORMS_T_DATE:
-		u.x.control_class = "input-date";
+		u.f.control_class = "input-date";
 		u.f.maxlength = 40;
 		if (applicant(f) && strstr(f->id, "birth"))
 			u.f.autocomplete = f->date_wareki ? NULL : "bday";
 		break;
 	case FORMS_T_POSTAL_CODE:
-		u.x.inputmode = "numeric";
+		u.f.inputmode = "numeric";
+		u.f.verbatim = 1;
 		u.f.autocomplete = "postal-code";
 		u.f.maxlength = 10;
-		u.x.control_class = "input-short";
+		u.f.control_class = "input-short";
 		break;
 	case FORMS_T_PHONE:
 		u.f.type = "tel";
@@ -620,26 +621,29 @@ static void render_simple(struct rctx *x, const struct forms_field *f,
 		u.f.maxlength = 254;
 		break;
 	case FORMS_T_MY_NUMBER:
-		u.x.inputmode = "numeric";
+		u.f.inputmode = "numeric";
+		u.f.verbatim = 1;
 		u.f.autocomplete = "off";
 		u.f.maxlength = 20;
-		u.x.control_class = "input-medium";
+		u.f.control_class = "input-medium";
 		break;
 	case FORMS_T_INTEGER:
-		u.x.inputmode = "numeric";
+		u.f.inputmode = "numeric";
+		u.f.verbatim = 1;
 		u.f.maxlength = 24;
-		u.x.control_class = "input-short";
+		u.f.control_class = "input-short";
 		break;
 	case FORMS_T_YEN:
-		u.x.inputmode = "numeric";
+		u.f.inputmode = "numeric";
+		u.f.verbatim = 1;
 		u.f.maxlength = 24;
-		u.x.control_class = "input-short";
-		u.x.unit = html_t(x->l, "form.yen");
+		u.f.control_class = "input-short";
+		u.f.unit = html_t(x->l, "form.yen");
 		break;
 	default:
 		break;
 	}
-	ui_input_x(x->b, &u.f, &u.x);
+	ui_input(x->b, &u.f);
 }
 
 static void choices(struct rctx *x, const struct forms_field *f, const char *path,
@@ -647,7 +651,7 @@ static void choices(struct rctx *x, const struct forms_field *f, const char *pat
 {
 	struct ui_of u;
 	def_field_of(&u, x, f, path, NULL, required, src, ed);
-	ui_fieldset_open(x->b, &u.f, &u.x);
+	ui_fieldset_open(x->b, &u.f);
 	struct ui_choice c[FORMS_MAX_OPTIONS];
 	int n = 0;
 	if (f->type == FORMS_T_YES_NO) {
@@ -687,7 +691,7 @@ static void select_el(struct rctx *x, const struct forms_field *f, const char *p
 	for (int i = 0; i < f->noptions && n < FORMS_MAX_OPTIONS; i++)
 		opts[n++] = (struct ui_option){ f->options[i].value,
 						forms_text_get(&f->options[i].label, x->v->lang) };
-	ui_select_x(x->b, &u.f, opts, n, html_t(x->l, "form.choose"), &u.x);
+	ui_select(x->b, &u.f, opts, n, html_t(x->l, "form.choose"));
 }
 
 static const char *const prefectures[47] = {
@@ -737,7 +741,7 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 		: f->type == FORMS_T_ADDRESS_JP ? addr_parts : bank_parts;
 	struct ui_of whole;
 	def_field_of(&whole, x, f, path, NULL, required, src, ed);
-	ui_fieldset_open(x->b, &whole.f, &whole.x);
+	ui_fieldset_open(x->b, &whole.f);
 	int personal = applicant(f);
 	static const char *const kinds[3][2] = {
 		{ "ordinary", "form.bank_ordinary" },
@@ -751,20 +755,21 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 		const json_t *pv = json_is_object(val) ? json_object_get(val, p->key) : NULL;
 		struct ui_of u;
 		field_of(&u, x, pp, html_t(x->l, p->label), str_of(pv, tmp, sizeof tmp), 0);
-		u.x.field_class = "part";
+		u.f.field_class = "part";
 		u.f.autocomplete = personal ? p->autocomplete : NULL;
 		if (p->kind == 1 || p->kind == 2) {
 			int n = p->kind == 1 ? 47 : 3;
 			for (int i = 0; i < n; i++)
 				opts[i] = p->kind == 1 ? (struct ui_option){ prefectures[i], prefectures[i] }
 					: (struct ui_option){ kinds[i][0], html_t(x->l, kinds[i][1]) };
-			ui_select_x(x->b, &u.f, opts, n, html_t(x->l, "form.choose"), &u.x);
+			ui_select(x->b, &u.f, opts, n, html_t(x->l, "form.choose"));
 			continue;
 		}
-		u.x.inputmode = p->inputmode;
-		u.x.control_class = p->cls;
+		u.f.inputmode = p->inputmode;
+		u.f.verbatim = p->inputmode && strcmp(p->inputmode, "numeric") == 0;
+		u.f.control_class = p->cls;
 		u.f.maxlength = p->maxlength;
-		ui_input_x(x->b, &u.f, &u.x);
+		ui_input(x->b, &u.f);
 	}
 	ui_fieldset_close(x->b);
 }

@@ -22,24 +22,93 @@ static int has_error(const struct ui_field *f)
 	return f->error || f->error_html;
 }
 
-/* <div class="field"><label ...>LABEL[ mark]</label>[hint][error] */
-static void field_open(struct buf *b, const struct ui_field *f, const char *id)
+/* the hint block has something to say */
+static int has_hint(const struct ui_field *f)
 {
-	html_printf(b, "<div class=\"field\"><label for=\"%s\">%s", id, f->label);
-	if (f->required)
-		html_printf(b, " <span class=\"required\">%s</span>", html_t(f->lang, "ui.required"));
-	buf_puts(b, "</label>");
-	if (f->hint)
-		html_printf(b, "<div id=\"%s-hint\" class=\"hint\"><p>%s</p></div>", id, f->hint);
-	if (f->error_html)
-		html_printf(b, "<p id=\"%s-error\" class=\"error-message\">%S</p>", id, f->error_html);
-	else if (f->error)
-		html_printf(b, "<p id=\"%s-error\" class=\"error-message\">%s</p>", id, f->error);
+	return f->hint || f->more_hints[0] || f->more_hints[1] || f->more_hints[2] || f->source;
 }
 
-/* the attributes every control shares: its limits and the less common
- * ones (ui.h), then described by other elements, its hint and its error,
- * required, invalid (last) */
+/* <div class="field[ more][ field-error]" (the tag left open) */
+static void field_div(struct buf *b, const struct ui_field *f)
+{
+	html_printf(b, "<div class=\"field%S%s%S\"", f->field_class ? " " : "",
+		    f->field_class ? f->field_class : "",
+		    f->error_class && has_error(f) ? " field-error" : "");
+}
+
+static void required_mark(struct buf *b, const struct ui_field *f)
+{
+	if (f->required)
+		html_printf(b, " <span class=\"required\">%s</span>",
+			    f->required_text ? f->required_text : html_t(f->lang, "ui.required"));
+}
+
+/* the hint block: hint, more_hints, source */
+static void hint_block(struct buf *b, const struct ui_field *f, const char *id)
+{
+	if (!has_hint(f))
+		return;
+	html_printf(b, "<div id=\"%s-hint\" class=\"hint\">", id);
+	if (f->hint)
+		html_printf(b, "<p>%s</p>", f->hint);
+	for (int i = 0; i < 3; i++)
+		if (f->more_hints[i])
+			html_printf(b, "<p>%s</p>", f->more_hints[i]);
+	if (f->source)
+		html_printf(b, "<p class=\"source\">%s</p>", f->source);
+	buf_puts(b, "</div>");
+}
+
+static void error_block(struct buf *b, const struct ui_field *f, const char *id)
+{
+	if (!has_error(f))
+		return;
+	html_printf(b, "<p id=\"%s-error\" class=\"error-message\">", id);
+	if (f->error_prefix)
+		html_printf(b, "<span class=\"visually-hidden\">%s: </span>", f->error_prefix);
+	if (f->error_html)
+		html_printf(b, "%S</p>", f->error_html);
+	else
+		html_printf(b, "%s</p>", f->error);
+}
+
+/* <div class="field.."><label ...>LABEL[ mark]</label>[hint][error] */
+static void field_open(struct buf *b, const struct ui_field *f, const char *id)
+{
+	field_div(b, f);
+	html_printf(b, "><label for=\"%s\">%s", id, f->label);
+	required_mark(b, f);
+	buf_puts(b, "</label>");
+	hint_block(b, f, id);
+	error_block(b, f, id);
+}
+
+/* aria-describedby (other elements, the hint block, the error),
+ * aria-required (when the control takes it) and aria-invalid */
+static void aria_attrs(struct buf *b, const struct ui_field *f, const char *id, int aria_required)
+{
+	if (f->describedby || has_hint(f) || has_error(f)) {
+		const char *sep = "";
+		buf_puts(b, " aria-describedby=\"");
+		if (f->describedby) {
+			html_printf(b, "%s", f->describedby);
+			sep = " ";
+		}
+		if (has_hint(f)) {
+			html_printf(b, "%S%s-hint", sep, id);
+			sep = " ";
+		}
+		if (has_error(f))
+			html_printf(b, "%S%s-error", sep, id);
+		buf_putc(b, '"');
+	}
+	if (aria_required && f->required)
+		buf_puts(b, " aria-required=\"true\"");
+	if (has_error(f) || f->invalid)
+		buf_puts(b, " aria-invalid=\"true\"");
+}
+
+/* the attributes every control shares, in ui.h's order */
 static void control_attrs(struct buf *b, const struct ui_field *f, const char *id)
 {
 	if (f->maxlength > 0)
@@ -54,42 +123,53 @@ static void control_attrs(struct buf *b, const struct ui_field *f, const char *i
 		html_printf(b, " pattern=\"%s\"", f->pattern);
 	if (f->accept)
 		html_printf(b, " accept=\"%s\"", f->accept);
-	if (f->verbatim)
-		buf_puts(b, " autocapitalize=\"none\" spellcheck=\"false\"");
+	if (f->verbatim) {
+		/* digits have no capitals to add */
+		if (!f->inputmode || strcmp(f->inputmode, "numeric") != 0)
+			buf_puts(b, " autocapitalize=\"none\"");
+		buf_puts(b, " spellcheck=\"false\"");
+	}
 	if (f->html_required)
 		buf_puts(b, " required");
-	if (f->describedby || f->hint || has_error(f)) {
-		const char *sep = "";
-		buf_puts(b, " aria-describedby=\"");
-		if (f->describedby) {
-			html_printf(b, "%s", f->describedby);
-			sep = " ";
-		}
-		if (f->hint) {
-			html_printf(b, "%S%s-hint", sep, id);
-			sep = " ";
-		}
-		if (has_error(f))
-			html_printf(b, "%S%s-error", sep, id);
-		buf_putc(b, '"');
-	}
-	if (f->required)
-		buf_puts(b, " aria-required=\"true\"");
-	if (has_error(f) || f->invalid)
-		buf_puts(b, " aria-invalid=\"true\"");
+	aria_attrs(b, f, id, 1);
 }
 
-void ui_input(struct buf *b, const struct ui_field *f)
+/* class="BASE[ control_class]" */
+static void control_class(struct buf *b, const char *base, const struct ui_field *f)
+{
+	html_printf(b, " class=\"%s%S%s\"", base, f->control_class ? " " : "",
+		    f->control_class ? f->control_class : "");
+}
+
+/* ui_input and ui_file: the control's base class is cls */
+static void input_el(struct buf *b, const struct ui_field *f, const char *cls)
 {
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
 	field_open(b, f, id);
 	const char *type = f->type ? f->type : "text";
-	html_printf(b, "<input class=\"input\" type=\"%s\" id=\"%s\" name=\"%s\"", type, id, f->name);
+	buf_puts(b, "<input");
+	control_class(b, cls, f);
+	html_printf(b, " type=\"%s\" id=\"%s\" name=\"%s\"", type, id, f->name);
 	if (strcmp(type, "file") != 0)   /* a file input's value is the browser's */
 		html_printf(b, " value=\"%s\"", f->value ? f->value : "");
 	control_attrs(b, f, id);
-	buf_puts(b, "></div>");
+	buf_puts(b, ">");
+	if (f->unit)
+		html_printf(b, " <span class=\"unit\">%s</span>", f->unit);
+	buf_puts(b, "</div>");
+}
+
+void ui_input(struct buf *b, const struct ui_field *f)
+{
+	input_el(b, f, "input");
+}
+
+void ui_file(struct buf *b, const struct ui_field *f)
+{
+	struct ui_field g = *f;
+	g.type = "file";
+	input_el(b, &g, "file-upload");
 }
 
 void ui_textarea(struct buf *b, const struct ui_field *f, int rows)
@@ -97,8 +177,9 @@ void ui_textarea(struct buf *b, const struct ui_field *f, int rows)
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
 	field_open(b, f, id);
-	html_printf(b, "<textarea class=\"textarea\" id=\"%s\" name=\"%s\" rows=\"%d\"", id, f->name,
-		    rows > 0 ? rows : 5);
+	buf_puts(b, "<textarea");
+	control_class(b, "textarea", f);
+	html_printf(b, " id=\"%s\" name=\"%s\" rows=\"%d\"", id, f->name, rows > 0 ? rows : 5);
 	control_attrs(b, f, id);
 	html_printf(b, ">%s</textarea></div>", f->value ? f->value : "");
 }
@@ -107,13 +188,16 @@ void ui_checkbox(struct buf *b, const struct ui_field *f, int checked)
 {
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
-	html_printf(b, "<div class=\"field\"><input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"%S",
-		    id, f->name, f->value ? f->value : "1", checked ? " checked" : "");
-	if (f->hint)
-		html_printf(b, " aria-describedby=\"%s-hint\"", id);
-	html_printf(b, "> <label for=\"%s\" class=\"inline\">%s</label>", id, f->label);
-	if (f->hint)
-		html_printf(b, "<div id=\"%s-hint\" class=\"hint\"><p>%s</p></div>", id, f->hint);
+	field_div(b, f);
+	buf_puts(b, ">");
+	error_block(b, f, id);
+	html_printf(b, "<input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"%S", id, f->name,
+		    f->value ? f->value : "1", checked ? " checked" : "");
+	control_attrs(b, f, id);
+	html_printf(b, "> <label for=\"%s\" class=\"inline\">%s", id, f->label);
+	required_mark(b, f);
+	buf_puts(b, "</label>");
+	hint_block(b, f, id);
 	buf_puts(b, "</div>");
 }
 
@@ -123,7 +207,9 @@ void ui_select(struct buf *b, const struct ui_field *f, const struct ui_option *
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
 	field_open(b, f, id);
-	html_printf(b, "<select class=\"select\" id=\"%s\" name=\"%s\"", id, f->name);
+	buf_puts(b, "<select");
+	control_class(b, "select", f);
+	html_printf(b, " id=\"%s\" name=\"%s\"", id, f->name);
 	control_attrs(b, f, id);
 	buf_puts(b, ">");
 	if (first)
@@ -205,169 +291,6 @@ void ui_pager(struct buf *b, struct arena *a, enum html_lang l, const struct ui_
 	buf_puts(b, "</ul></nav>");
 }
 
-/* ---- ui_extra (Issue 13, item 4; contract in ui.h) ---- */
-
-/* what a NULL x stands for: every internal function below has an x */
-static const struct ui_extra no_extra;
-
-static void required_mark_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
-{
-	if (f->required)
-		html_printf(b, " <span class=\"required\">%s</span>",
-			    x->required_text ? x->required_text : html_t(f->lang, "ui.required"));
-}
-
-static int has_hint_x(const struct ui_field *f, const struct ui_extra *x)
-{
-	return f->hint || x->hints[0] || x->hints[1] || x->hints[2] || x->source;
-}
-
-/* the hint block (f->hint, x's hints, x's source); 1 when written */
-static int hint_x(struct buf *b, const struct ui_field *f, const char *id, const struct ui_extra *x)
-{
-	if (!has_hint_x(f, x))
-		return 0;
-	html_printf(b, "<div id=\"%s-hint\" class=\"hint\">", id);
-	if (f->hint)
-		html_printf(b, "<p>%s</p>", f->hint);
-	for (int i = 0; i < 3; i++)
-		if (x->hints[i])
-			html_printf(b, "<p>%s</p>", x->hints[i]);
-	if (x->source)
-		html_printf(b, "<p class=\"source\">%s</p>", x->source);
-	buf_puts(b, "</div>");
-	return 1;
-}
-
-static void error_x(struct buf *b, const struct ui_field *f, const char *id, const struct ui_extra *x)
-{
-	if (!f->error)
-		return;
-	html_printf(b, "<p id=\"%s-error\" class=\"error-message\">", id);
-	if (x->error_prefix)
-		html_printf(b, "<span class=\"visually-hidden\">%s: </span>", x->error_prefix);
-	html_printf(b, "%s</p>", f->error);
-}
-
-/* <div class="field[ more][ field-error]"><label>..</label>[hint][error];
- * 1 when a hint was written */
-static int field_open_x(struct buf *b, const struct ui_field *f, const char *id,
-			const struct ui_extra *x)
-{
-	html_printf(b, "<div class=\"field%S%s%S\"><label for=\"%s\">%s", x->field_class ? " " : "",
-		    x->field_class ? x->field_class : "", f->error ? " field-error" : "", id,
-		    f->label);
-	required_mark_x(b, f, x);
-	buf_puts(b, "</label>");
-	int hinted = hint_x(b, f, id, x);
-	error_x(b, f, id, x);
-	return hinted;
-}
-
-/* x's attributes, then control_attrs' (described by the hint written) */
-static void control_attrs_x(struct buf *b, const struct ui_field *f, const char *id,
-			    const struct ui_extra *x, int hinted)
-{
-	if (x->inputmode)
-		html_printf(b, " inputmode=\"%s\"%S", x->inputmode,
-			    strcmp(x->inputmode, "numeric") == 0 ? " spellcheck=\"false\"" : "");
-	if (x->accept)
-		html_printf(b, " accept=\"%s\"", x->accept);
-	if (x->native_required && f->required)
-		buf_puts(b, " required");
-	struct ui_field g = *f;
-	g.hint = hinted ? "" : NULL;
-	control_attrs(b, &g, id);
-}
-
-static void control_class(struct buf *b, const char *base, const struct ui_extra *x)
-{
-	html_printf(b, " class=\"%s%S%s\"", base, x->control_class ? " " : "",
-		    x->control_class ? x->control_class : "");
-}
-
-void ui_input_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
-{
-	x = x ? x : &no_extra;
-	char idb[UI_ID_MAX];
-	const char *id = id_of(idb, f);
-	int hinted = field_open_x(b, f, id, x);
-	buf_puts(b, "<input");
-	control_class(b, "input", x);
-	html_printf(b, " type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", f->type ? f->type : "text",
-		    id, f->name, f->value ? f->value : "");
-	control_attrs_x(b, f, id, x, hinted);
-	buf_puts(b, ">");
-	if (x->unit)
-		html_printf(b, " <span class=\"unit\">%s</span>", x->unit);
-	buf_puts(b, "</div>");
-}
-
-void ui_textarea_x(struct buf *b, const struct ui_field *f, int rows, const struct ui_extra *x)
-{
-	x = x ? x : &no_extra;
-	char idb[UI_ID_MAX];
-	const char *id = id_of(idb, f);
-	int hinted = field_open_x(b, f, id, x);
-	buf_puts(b, "<textarea");
-	control_class(b, "textarea", x);
-	html_printf(b, " id=\"%s\" name=\"%s\" rows=\"%d\"", id, f->name, rows > 0 ? rows : 5);
-	control_attrs_x(b, f, id, x, hinted);
-	html_printf(b, ">%s</textarea></div>", f->value ? f->value : "");
-}
-
-void ui_select_x(struct buf *b, const struct ui_field *f, const struct ui_option *opts, int n,
-		 const char *first, const struct ui_extra *x)
-{
-	x = x ? x : &no_extra;
-	char idb[UI_ID_MAX];
-	const char *id = id_of(idb, f);
-	int hinted = field_open_x(b, f, id, x);
-	buf_puts(b, "<select");
-	control_class(b, "select", x);
-	html_printf(b, " id=\"%s\" name=\"%s\"", id, f->name);
-	control_attrs_x(b, f, id, x, hinted);
-	buf_puts(b, ">");
-	if (first)
-		html_printf(b, "<option value=\"\">%s</option>", first);
-	for (int i = 0; i < n; i++)
-		html_printf(b, "<option value=\"%s\"%S>%s</option>", opts[i].value,
-			    f->value && strcmp(f->value, opts[i].value) == 0 ? " selected" : "",
-			    opts[i].label);
-	buf_puts(b, "</select></div>");
-}
-
-void ui_file(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
-{
-	x = x ? x : &no_extra;
-	char idb[UI_ID_MAX];
-	const char *id = id_of(idb, f);
-	int hinted = field_open_x(b, f, id, x);
-	buf_puts(b, "<input");
-	control_class(b, "file-upload", x);
-	html_printf(b, " type=\"file\" id=\"%s\" name=\"%s\"", id, f->name);
-	control_attrs_x(b, f, id, x, hinted);
-	buf_puts(b, "></div>");
-}
-
-void ui_checkbox_x(struct buf *b, const struct ui_field *f, int checked, const struct ui_extra *x)
-{
-	x = x ? x : &no_extra;
-	char idb[UI_ID_MAX];
-	const char *id = id_of(idb, f);
-	html_printf(b, "<div class=\"field%S%s%S\">", x->field_class ? " " : "",
-		    x->field_class ? x->field_class : "", f->error ? " field-error" : "");
-	error_x(b, f, id, x);
-	html_printf(b, "<input type=\"checkbox\" id=\"%s\" name=\"%s\" value=\"%s\"%S", id, f->name,
-		    f->value ? f->value : "1", checked ? " checked" : "");
-	control_attrs_x(b, f, id, x, has_hint_x(f, x));
-	html_printf(b, "> <label for=\"%s\" class=\"inline\">%s", id, f->label);
-	required_mark_x(b, f, x);
-	buf_puts(b, "</label>");
-	hint_x(b, f, id, x);
-	buf_puts(b, "</div>");
-}
-
 void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
 		    const struct ui_pager_after *p)
 {
@@ -396,25 +319,18 @@ void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
 
 /* ---- ui_fieldset (Issue 13, item 4; contract in ui.h) ---- */
 
-void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x)
+void ui_fieldset_open(struct buf *b, const struct ui_field *f)
 {
-	x = x ? x : &no_extra;
 	char idb[UI_ID_MAX];
 	const char *id = id_of(idb, f);
-	html_printf(b, "<div class=\"field%S%s%S\" id=\"%s-field\"><fieldset class=\"fieldset\"",
-		    x->field_class ? " " : "", x->field_class ? x->field_class : "",
-		    f->error ? " field-error" : "", id);
-	struct ui_field g = *f;
-	g.hint = has_hint_x(f, x) ? "" : NULL;
-	g.required = 0;
-	g.maxlength = 0;
-	g.autocomplete = NULL;
-	control_attrs(b, &g, id);
+	field_div(b, f);
+	html_printf(b, " id=\"%s-field\"><fieldset class=\"fieldset\"", id);
+	aria_attrs(b, f, id, 0);
 	html_printf(b, "><legend class=\"legend\">%s", f->label);
-	required_mark_x(b, f, x);
+	required_mark(b, f);
 	buf_puts(b, "</legend>");
-	hint_x(b, f, id, x);
-	error_x(b, f, id, x);
+	hint_block(b, f, id);
+	error_block(b, f, id);
 }
 
 void ui_fieldset_close(struct buf *b)

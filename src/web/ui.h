@@ -1,30 +1,57 @@
 /*
  * ui.h -- the shared page components: form fields with their label,
- * hint, required mark and error wired for assistive technology, a pager,
- * and a URL builder that percent-encodes what it is given.  Pages of the
- * shell and of every service use these instead of writing the markup and
- * the aria-* attributes by hand.
+ * hint, required mark and error wired for assistive technology, a group
+ * of controls in a fieldset, a pager, and a URL builder that
+ * percent-encodes what it is given.  Pages of the shell and of every
+ * service use these instead of writing the markup and the aria-*
+ * attributes by hand.
+ *
+ * One design (Issue 13, item 4): a field is one struct ui_field, and
+ * each component takes it alone.  Its members come in three groups:
+ * the field (name, label, hint, value, required, error), the less common
+ * attributes of the control, and the field's surroundings (more classes,
+ * more hint paragraphs, a source line, an error prefix, the required
+ * mark's text, a unit).  Every member left 0 / NULL writes nothing, so a
+ * page names only what it uses.
  *
  * Markup (the design system's classes, as madoguchi.css styles them):
- *   <div class="field"> <label for=ID>LABEL[ <span class="required">必須</span>]</label>
- *     [<div id="ID-hint" class="hint"><p>HINT</p></div>]
- *     [<p id="ID-error" class="error-message">ERROR</p>]
- *     <input id=ID name=NAME ... aria-describedby="ID-hint ID-error"
- *            aria-required="true" aria-invalid="true">
+ *   <div class="field[ FIELD_CLASS][ field-error]">
+ *     <label for=ID>LABEL[ <span class="required">必須</span>]</label>
+ *     [<div id="ID-hint" class="hint"><p>HINT</p>[<p>MORE</p>...]
+ *        [<p class="source">SOURCE</p>]</div>]
+ *     [<p id="ID-error" class="error-message">
+ *        [<span class="visually-hidden">PREFIX: </span>]ERROR</p>]
+ *     <input class="input[ CONTROL_CLASS]" type=.. id=ID name=NAME value=..
+ *            ... aria-describedby="ID-hint ID-error"
+ *            aria-required="true" aria-invalid="true">[ <span class="unit">UNIT</span>]
  *   </div>
- * An id is "f-" followed by the name unless one is given; the error
- * summary of app_page_open links to it.  Every text is escaped; nothing
- * here allocates except ui_url (from the arena) and nothing logs.
+ * (a <textarea class="textarea"> or <select class="select"> in place of
+ * the <input>).  "field-error" is written only for an error with
+ * error_class set (apply.css draws a bar beside such a field).  The
+ * required mark's text is required_text, else the catalog's ui.required
+ * in lang.  An id is "f-" followed by the name unless one is given; the
+ * error summary of app_page_open links to it.  Every text is escaped;
+ * nothing here allocates except ui_url (from the arena) and nothing logs.
  *
- * The less common attributes (the second group of struct ui_field) are
- * written only when set, after autocomplete and before aria-describedby:
- *   minlength="N" inputmode="M" pattern="P" accept="A"
- *   autocapitalize="none" spellcheck="false"   (verbatim)
+ * The control's attributes, each written only when set, in this order:
+ *   maxlength="N" autocomplete="A" minlength="N" inputmode="M"
+ *   pattern="P" accept="A"
+ *   autocapitalize="none" spellcheck="false"   (verbatim; a numeric
+ *                                   inputmode has no capitals: spellcheck
+ *                                   only)
  *   required                                   (html_required)
- * aria-describedby lists describedby's ids, then the hint's, then the
- * error's; aria-invalid is written for an error (error or error_html) or
- * for invalid.  A file input has no value attribute.  ui_checkbox writes
- * only its name, id, label, hint and value (none of these attributes).
+ *   aria-describedby="DESCRIBEDBY ID-hint ID-error" aria-required="true"
+ *   aria-invalid="true"
+ * aria-describedby lists describedby's ids, then the hint block's (any
+ * of hint, more_hints, source), then the error's; aria-required is
+ * written for required (the mark); aria-invalid for an error (error or
+ * error_html) or for invalid.  A file input (type "file"; ui_file) has no
+ * value attribute.
+ *
+ * A checkbox (ui_checkbox) puts its control first and its label after:
+ *   <div class="field[ ..]">[error]<input type="checkbox" id=ID name=NAME
+ *     value=VALUE[ checked] ...attributes> <label for=ID class="inline">LABEL[ mark]</label>[hint]</div>
+ * A fieldset (ui_fieldset_open) is described under its declaration.
  */
 #ifndef MADOGUCHI_WEB_UI_H
 #define MADOGUCHI_WEB_UI_H
@@ -46,7 +73,8 @@ struct ui_field {
 	const char *error;         /* the field's error message, or NULL      */
 	enum html_lang lang;       /* of the required mark                    */
 
-	/* less common: each left out when 0 / NULL (markup above) */
+	/* the control's less common attributes: each left out when 0 / NULL
+	   (markup above) */
 	int html_required;         /* the required attribute: the browser does
 				      not send the form empty (a login); with
 				      or without required's mark            */
@@ -54,8 +82,8 @@ struct ui_field {
 	const char *inputmode;     /* e.g. "numeric"                          */
 	const char *pattern;       /* the browser's check of the value        */
 	const char *accept;        /* type "file": the types offered          */
-	int verbatim;              /* a code or name, not words: no spelling
-				      check, no capitals added               */
+	int verbatim;              /* a code, number or name, not words: no
+				      spelling check, no capitals added       */
 	int invalid;               /* aria-invalid with no message here: the
 				      error summary says what is wrong        */
 	const char *describedby;   /* ids (space-separated) of other elements
@@ -64,14 +92,31 @@ struct ui_field {
 	const char *error_html;    /* the error as HTML the page wrote (every
 				      part escaped: html_printf), instead of
 				      error: a message with code in it       */
+
+	/* the field's surroundings: each left out when 0 / NULL (markup above) */
+	const char *field_class;   /* more classes of the field's <div> ("part") */
+	int error_class;           /* with an error, the <div> also gets class
+				      "field-error" (the application pages) */
+	const char *control_class; /* more classes of the control ("input-short") */
+	const char *more_hints[3]; /* more hint paragraphs after hint (a NULL
+				      one is skipped)                        */
+	const char *source;        /* a last hint paragraph of class "source":
+				      where a prefilled answer came from     */
+	const char *error_prefix;  /* visually hidden before the error ("エラー") */
+	const char *required_text; /* the required mark's text (NULL: ui.required) */
+	const char *unit;          /* text after an input ("円")                */
 };
 
-/* ui_input -- an <input> field */
+/* ui_input -- an <input> field (type "file": no value attribute) */
 void ui_input(struct buf *b, const struct ui_field *f);
+/* ui_file -- ui_input with type "file" and the control's class
+ * "file-upload" (the design system's file control) in place of "input";
+ * f->type and f->value are not used */
+void ui_file(struct buf *b, const struct ui_field *f);
 /* ui_textarea -- a <textarea> of rows lines */
 void ui_textarea(struct buf *b, const struct ui_field *f, int rows);
 /* ui_checkbox -- one checkbox with value f->value (NULL: "1"), its label
- * after it */
+ * after it (markup above) */
 void ui_checkbox(struct buf *b, const struct ui_field *f, int checked);
 
 struct ui_option {
@@ -101,35 +146,6 @@ struct ui_pager {
 };
 void ui_pager(struct buf *b, struct arena *a, enum html_lang l, const struct ui_pager *p);
 
-/* ---- ui_extra (Issue 13, item 4: the procedure form, the inbox, the
- * signature step): what the fields of src/web/page_form.c and of the
- * application pages need beyond struct ui_field.  The *_x components
- * write the markup above with these extras; x may be NULL.  With an
- * error, the field's <div> also gets class "field-error" (apply.css marks
- * it).  Every text is escaped, as above. ---- */
-struct ui_extra {
-	const char *field_class;    /* more classes of the field's <div> ("part") */
-	const char *control_class;  /* more classes of the control ("input-short") */
-	const char *inputmode;      /* "numeric" also turns spellcheck off       */
-	const char *accept;         /* ui_file: the accept list, or NULL         */
-	const char *hints[3];       /* more hint paragraphs after f->hint (NULL: none) */
-	const char *source;         /* a last hint paragraph of class "source"   */
-	const char *error_prefix;   /* visually hidden before the error ("エラー") */
-	const char *required_text;  /* the required mark's text (NULL: ui.required) */
-	const char *unit;           /* text after an input ("円")                 */
-	int native_required;        /* also the required attribute (the browser
-				       checks the field before sending)          */
-};
-void ui_input_x(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
-void ui_textarea_x(struct buf *b, const struct ui_field *f, int rows, const struct ui_extra *x);
-void ui_select_x(struct buf *b, const struct ui_field *f, const struct ui_option *opts, int n,
-		 const char *first, const struct ui_extra *x);
-/* ui_file -- a file input (class "file-upload"); f->value is not used */
-void ui_file(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
-/* ui_checkbox_x -- as ui_checkbox, with the value f->value (NULL: "1")
- * submitted when checked */
-void ui_checkbox_x(struct buf *b, const struct ui_field *f, int checked, const struct ui_extra *x);
-
 /* ui_pager_after -- the links of a list paged by key (each page starts
  * after the last row of the one before: pairs and after=KEY) rather than
  * by number: "first" (to path with the pairs) when this page is not the
@@ -147,12 +163,14 @@ void ui_pager_after(struct buf *b, struct arena *a, enum html_lang l,
 
 /* ---- ui_fieldset (Issue 13, item 4): a field of several controls (a
  * choice, a name in parts), as the procedure form writes it:
- *   <div class="field[ more][ field-error]" id="ID-field">
+ *   <div class="field[ FIELD_CLASS][ field-error]" id="ID-field">
  *   <fieldset class="fieldset" aria-describedby=.. aria-invalid=..>
  *   <legend class="legend">LABEL[ mark]</legend>[hint][error]
- * then the caller's controls, then ui_fieldset_close.  A fieldset takes
- * no aria-required: the mark says it. ---- */
-void ui_fieldset_open(struct buf *b, const struct ui_field *f, const struct ui_extra *x);
+ * then the caller's controls, then ui_fieldset_close.  Of f's members
+ * it uses the field's and its surroundings' (not control_class, unit) and
+ * of the control's only describedby, invalid and error_html.  A fieldset
+ * takes no aria-required: the mark says it. ---- */
+void ui_fieldset_open(struct buf *b, const struct ui_field *f);
 void ui_fieldset_close(struct buf *b);
 /* ui_options -- radio buttons or checkboxes (type) named name, in
  * <div class="options[ options-inline]">, each <div class="option">

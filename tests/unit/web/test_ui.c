@@ -205,7 +205,7 @@ static void test_pager(void)
 	arena_free(a);
 }
 
-static void test_extra_fields(void);   /* the ui_extra section, at the end */
+static void test_surroundings(void);   /* the surroundings section, at the end */
 static void test_pager_after(void);
 static void test_fieldset(void);
 
@@ -216,26 +216,28 @@ int main(void)
 	T_RUN(test_textarea_select_checkbox);
 	T_RUN(test_url);
 	T_RUN(test_pager);
-	T_RUN(test_extra_fields);
+	T_RUN(test_surroundings);
 	T_RUN(test_pager_after);
 	T_RUN(test_fieldset);
 	return t_done();
 }
 
-/* ---- ui_extra (Issue 13, item 4): the *_x components wire the extra
- * hints, the class of an error, the required attribute and the unit as
- * ui_input does its own; ui_pager_after pages by key ---- */
+/* ---- the field's surroundings (Issue 13, item 4): more classes, more
+ * hints, a source line, the error's prefix and class, the required mark's
+ * text and a unit are wired as a field's own hint and error are; a file
+ * and a checkbox take them too; ui_pager_after pages by key ---- */
 
-static void test_extra_fields(void)
+static void test_surroundings(void)
 {
 	struct buf b;
 	buf_init(&b, 1u << 16);
 	struct ui_field f = { .name = "f.amount", .id = "f-amount", .label = "金額", .value = "1<2",
-			      .hint = "半角数字", .error = "数字で", .required = 1, .lang = HTML_EN };
-	struct ui_extra x = { .field_class = "part", .control_class = "input-short",
-			      .inputmode = "numeric", .hints = { NULL, "<最大>" }, .source = "前回",
+			      .hint = "半角数字", .error = "数字で", .required = 1, .lang = HTML_EN,
+			      .inputmode = "numeric", .verbatim = 1,
+			      .field_class = "part", .error_class = 1, .control_class = "input-short",
+			      .more_hints = { NULL, "<最大>" }, .source = "前回",
 			      .error_prefix = "エラー", .required_text = "required", .unit = "円" };
-	ui_input_x(&b, &f, &x);
+	ui_input(&b, &f);
 	const char *s = buf_cstr(&b);
 	T_CHECK(strstr(s, "<div class=\"field part field-error\"><label for=\"f-amount\">金額 "
 			  "<span class=\"required\">required</span></label>") != NULL);
@@ -243,60 +245,77 @@ static void test_extra_fields(void)
 			  "<p class=\"source\">前回</p></div>") != NULL);
 	T_CHECK(strstr(s, "<p id=\"f-amount-error\" class=\"error-message\"><span class=\"visually-hidden\">"
 			  "エラー: </span>数字で</p>") != NULL);
+	/* a number is verbatim: no spelling check, and no capitals to turn off */
 	T_CHECK(strstr(s, "<input class=\"input input-short\" type=\"text\" id=\"f-amount\" name=\"f.amount\" "
 			  "value=\"1&lt;2\" inputmode=\"numeric\" spellcheck=\"false\"") != NULL);
+	T_CHECK(strstr(s, "autocapitalize") == NULL);
 	T_CHECK(strstr(s, "aria-describedby=\"f-amount-hint f-amount-error\" aria-required=\"true\" "
 			  "aria-invalid=\"true\"> <span class=\"unit\">円</span></div>") != NULL);
 	T_CHECK(strstr(s, "\" required") == NULL);      /* no required attribute */
 
-	/* only the extra hints: still described by them */
+	/* an error without error_class: the <div> is not marked (the shell's pages) */
 	buf_reset(&b);
-	f.hint = NULL;
-	f.error = NULL;
-	struct ui_extra y = { .hints = { "和暦で" }, .native_required = 1 };
-	ui_textarea_x(&b, &f, 3, &y);
+	f.error_class = 0;
+	ui_input(&b, &f);
+	T_CHECK(strstr(buf_cstr(&b), "<div class=\"field part\"><label") != NULL);
+	T_CHECK(strstr(buf_cstr(&b), "field-error") == NULL);
+
+	/* only the more hints: still described by them; the attribute as well
+	 * as the mark */
+	buf_reset(&b);
+	f = (struct ui_field){ .name = "f.amount", .id = "f-amount", .label = "金額", .required = 1,
+			       .html_required = 1, .more_hints = { "和暦で" }, .lang = HTML_EN };
+	ui_textarea(&b, &f, 3);
 	s = buf_cstr(&b);
 	T_CHECK(strstr(s, "<div class=\"field\">") != NULL);
 	T_CHECK(strstr(s, "<div id=\"f-amount-hint\" class=\"hint\"><p>和暦で</p></div>") != NULL);
 	T_CHECK(strstr(s, "rows=\"3\" required aria-describedby=\"f-amount-hint\" aria-required=\"true\">") != NULL);
 
-	/* NULL extras: the markup of the plain component, plus nothing */
+	/* a select takes the surroundings too */
 	buf_reset(&b);
-	struct ui_field g = { .name = "pick", .label = "選択", .value = "b", .lang = HTML_JA };
+	struct ui_field g = { .name = "pick", .label = "選択", .value = "b", .field_class = "part",
+			      .control_class = "wide", .source = "住基", .lang = HTML_JA };
 	const struct ui_option opts[] = { { "a", "エー" }, { "b", "ビー" } };
-	ui_select_x(&b, &g, opts, 2, NULL, NULL);
-	struct buf c;
-	buf_init(&c, 1u << 16);
-	ui_select(&c, &g, opts, 2, NULL);
-	T_EQ_STR(buf_cstr(&b), buf_cstr(&c));
-	buf_reset(&b);
-	buf_reset(&c);
-	g.hint = "ヒント";
-	g.required = 1;
-	ui_input_x(&b, &g, NULL);
-	ui_input(&c, &g);
-	T_EQ_STR(buf_cstr(&b), buf_cstr(&c));
-	buf_done(&c);
+	ui_select(&b, &g, opts, 2, NULL);
+	s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field part\"><label for=\"f-pick\">選択</label>"
+			  "<div id=\"f-pick-hint\" class=\"hint\"><p class=\"source\">住基</p></div>"
+			  "<select class=\"select wide\" id=\"f-pick\" name=\"pick\" "
+			  "aria-describedby=\"f-pick-hint\">") != NULL);
 
-	/* a file input */
+	/* a file input: ui_input's, with the class of the file control and no value */
 	buf_reset(&b);
 	struct ui_field s2 = { .name = "signature", .id = "signature", .label = "署名", .error = "必要です",
+			       .value = "x", .accept = ".p7s,application/pkcs7-signature", .error_class = 1,
 			       .lang = HTML_JA };
-	ui_file(&b, &s2, &(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature" });
-	T_CHECK(strstr(buf_cstr(&b), "<input class=\"file-upload\" type=\"file\" id=\"signature\" name=\"signature\" "
-				     "accept=\".p7s,application/pkcs7-signature\" aria-describedby=\"signature-error\" "
-				     "aria-invalid=\"true\"></div>") != NULL);
+	ui_file(&b, &s2);
+	s = buf_cstr(&b);
+	T_CHECK(strstr(s, "<div class=\"field field-error\"><label for=\"signature\">署名</label>") != NULL);
+	T_CHECK(strstr(s, "<input class=\"file-upload\" type=\"file\" id=\"signature\" name=\"signature\" "
+			  "accept=\".p7s,application/pkcs7-signature\" aria-describedby=\"signature-error\" "
+			  "aria-invalid=\"true\"></div>") != NULL);
+	T_CHECK(strstr(s, "value=") == NULL);
 
-	/* a checkbox with its own value and a hint */
+	/* a checkbox with its own value, a hint and more hints */
 	buf_reset(&b);
 	struct ui_field k = { .name = "procedure", .id = "proc-a&b", .label = "転入届", .value = "a&b",
-			      .hint = "おすすめ", .lang = HTML_JA };
-	ui_checkbox_x(&b, &k, 1, NULL);
+			      .hint = "おすすめ", .more_hints = { "転入したとき" }, .lang = HTML_JA };
+	ui_checkbox(&b, &k, 1);
 	s = buf_cstr(&b);
 	T_CHECK(strstr(s, "<input type=\"checkbox\" id=\"proc-a&amp;b\" name=\"procedure\" value=\"a&amp;b\" checked "
 			  "aria-describedby=\"proc-a&amp;b-hint\">") != NULL);
 	T_CHECK(strstr(s, "<label for=\"proc-a&amp;b\" class=\"inline\">転入届</label>"
-			  "<div id=\"proc-a&amp;b-hint\" class=\"hint\"><p>おすすめ</p></div>") != NULL);
+			  "<div id=\"proc-a&amp;b-hint\" class=\"hint\"><p>おすすめ</p><p>転入したとき</p></div>") != NULL);
+	/* ... and with an error and the mark: the error first, the mark in the label */
+	buf_reset(&b);
+	k = (struct ui_field){ .name = "agree", .id = "agree", .label = "同意", .required = 1,
+			       .error = "同意してください", .error_class = 1, .lang = HTML_JA };
+	ui_checkbox(&b, &k, 0);
+	T_CHECK(strstr(buf_cstr(&b), "<div class=\"field field-error\"><p id=\"agree-error\" class=\"error-message\">"
+				     "同意してください</p><input type=\"checkbox\" id=\"agree\" name=\"agree\" value=\"1\" "
+				     "aria-describedby=\"agree-error\" aria-required=\"true\" aria-invalid=\"true\"> "
+				     "<label for=\"agree\" class=\"inline\">同意 <span class=\"required\">必須</span>"
+				     "</label></div>") != NULL);
 	buf_done(&b);
 }
 
@@ -335,7 +354,9 @@ static void test_fieldset(void)
 	buf_init(&b, 1u << 16);
 	struct ui_field f = { .name = "f.pet", .id = "f-pet", .label = "ペット", .hint = "1つ",
 			      .error = "選んでください", .required = 1, .lang = HTML_JA };
-	ui_fieldset_open(&b, &f, &(struct ui_extra){ .error_prefix = "エラー" });
+	f.error_prefix = "エラー";
+	f.error_class = 1;
+	ui_fieldset_open(&b, &f);
 	const struct ui_choice c[] = { { "dog", "犬", 0 }, { "c&t", "猫", 1 } };
 	ui_options(&b, "radio", "f-pet", "f.pet", c, 2, 0);
 	ui_fieldset_close(&b);
@@ -344,6 +365,9 @@ static void test_fieldset(void)
 			  "aria-describedby=\"f-pet-hint f-pet-error\" aria-invalid=\"true\"><legend class=\"legend\">"
 			  "ペット <span class=\"required\">必須</span></legend>") != NULL);
 	T_CHECK(strstr(s, "aria-required") == NULL);     /* not on a fieldset */
+	T_CHECK(strstr(s, "</legend><div id=\"f-pet-hint\" class=\"hint\"><p>1つ</p></div>"
+			  "<p id=\"f-pet-error\" class=\"error-message\"><span class=\"visually-hidden\">"
+			  "エラー: </span>選んでください</p><div class=\"options\">") != NULL);
 	T_CHECK(strstr(s, "<div class=\"options\"><div class=\"option\"><input type=\"radio\" id=\"f-pet\" "
 			  "name=\"f.pet\" value=\"dog\"><label for=\"f-pet\">犬</label></div>") != NULL);
 	T_CHECK(strstr(s, "<input type=\"radio\" id=\"f-pet--o1\" name=\"f.pet\" value=\"c&amp;t\" checked>"

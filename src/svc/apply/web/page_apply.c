@@ -830,9 +830,9 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 		ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
 						.label = html_t(l, "apply.sig_file"),
 						.required = strcmp(sig, "required") == 0, .error = error,
-						.lang = l },
-			&(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature",
-					    .required_text = html_t(l, "form.required") });
+						.lang = l, .accept = ".p7s,application/pkcs7-signature",
+						.required_text = html_t(l, "form.required"),
+						.error_class = 1 });
 		buf_puts(&b, "</section>");
 	}
 	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div></form>",

@@ -1022,13 +1022,13 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 			    html_t(l, "sub.assign"));
 		html_printf(&b, "<form method=\"post\" action=\"/staff/submissions/%ld/comment\" class=\"form\">"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)id, q->csrf);
-		ui_textarea_x(&b, &(struct ui_field){
-				      .name = "text", .id = "comment", .label = html_t(l, "sub.comment"),
-				      .hint = html_t(l, "sub.comment_hint"), .maxlength = APPLY_COMMENT_MAX,
-				      .required = 1, .lang = l,
-				      .error = field_error(error_id, "comment", error) },
-			      3, &(struct ui_extra){ .native_required = 1,
-						     .required_text = html_t(l, "sub.required") });
+		ui_textarea(&b, &(struct ui_field){
+				    .name = "text", .id = "comment", .label = html_t(l, "sub.comment"),
+				    .hint = html_t(l, "sub.comment_hint"), .maxlength = APPLY_COMMENT_MAX,
+				    .required = 1, .html_required = 1, .lang = l,
+				    .error = field_error(error_id, "comment", error),
+				    .required_text = html_t(l, "sub.required"), .error_class = 1 },
+			    3);
 		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 			    html_t(l, "sub.comment_add"));
 		const char *next[8];
@@ -1041,12 +1041,13 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 				    "<input type=\"hidden\" name=\"to\" value=\"%s\">"
 				    "<input type=\"hidden\" name=\"expect_from\" value=\"%s\">",
 				    (long)id, q->csrf, next[i], sb.status);
-			ui_textarea_x(&b, &(struct ui_field){
-					      .name = "note", .id = fid, .label = html_t(l, "sub.note"),
-					      .maxlength = APPLY_COMMENT_MAX, .required = need_note, .lang = l,
-					      .error = field_error(error_id, fid, error) },
-				      2, &(struct ui_extra){ .native_required = 1,
-							     .required_text = html_t(l, "sub.required") });
+			ui_textarea(&b, &(struct ui_field){
+					    .name = "note", .id = fid, .label = html_t(l, "sub.note"),
+					    .maxlength = APPLY_COMMENT_MAX, .required = need_note,
+					    .html_required = need_note, .lang = l,
+					    .error = field_error(error_id, fid, error),
+					    .required_text = html_t(l, "sub.required"), .error_class = 1 },
+				    2);
 			html_printf(&b, "<button type=\"submit\" class=\"button%S\">%s</button></form>\n",
 				    need_note ? "-secondary" : "",
 				    arena_printf(r->arena, "%s: %s", html_t(l, "sub.move_to"), state_label(l, next[i])));

@@ -346,12 +346,12 @@ static int render_result(struct http_req *r, const struct interview *iv,
 		/* the hint: why it might apply, after "not suggested" when the
 		 * answers did not tick it */
 		buf_puts(&b, "<li>");
-		ui_checkbox_x(&b, &(struct ui_field){
-				      .name = "procedure", .id = arena_printf(r->arena, "proc-%s", lp->code),
-				      .value = lp->code, .label = forms_text_get(&d->title, lang),
-				      .hint = c[i].applies ? NULL : html_t(l, "lifeevent.result.not_suggested"),
-				      .lang = l },
-			      c[i].applies, &(struct ui_extra){ .hints = { forms_text_get(&lp->why, lang) } });
+		ui_checkbox(&b, &(struct ui_field){
+				    .name = "procedure", .id = arena_printf(r->arena, "proc-%s", lp->code),
+				    .value = lp->code, .label = forms_text_get(&d->title, lang),
+				    .hint = c[i].applies ? NULL : html_t(l, "lifeevent.result.not_suggested"),
+				    .more_hints = { forms_text_get(&lp->why, lang) }, .lang = l },
+			    c[i].applies);
 		buf_puts(&b, "</li>");
 	}
 	buf_puts(&b, "</ul></fieldset>");
@@ -728,9 +728,10 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 				    html_t(l, "apply.sig_upload"));
 			ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
 							.label = html_t(l, "apply.sig_file"),
-							.required = need_sig, .error = sig_error, .lang = l },
-				&(struct ui_extra){ .accept = ".p7s,application/pkcs7-signature",
-						    .required_text = html_t(l, "form.required") });
+							.required = need_sig, .error = sig_error, .lang = l,
+							.accept = ".p7s,application/pkcs7-signature",
+							.required_text = html_t(l, "form.required"),
+							.error_class = 1 });
 			buf_puts(&b, "</section>");
 		}
 		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
