@@ -369,6 +369,12 @@ test('public pages: search with facets, dataset page with preview, JSON-LD and d
   const page = await d.text();
   assert.match(page, /<table class="preview">/);
   assert.match(page, /<th scope="col">名称<\/th>/);
+  // its times: the API's UTC, shown in Japan time (nine hours later)
+  const meta = okEnvelope(await api('package_show', { id: 'demo-aed' }), 'package_show');
+  const jst = (iso) => new Date(Date.parse(`${iso}Z`) + 9 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+  for (const k of ['metadata_created', 'metadata_modified']) {
+    assert.ok(page.includes(`<dd>${jst(meta[k])}（日本時間）</dd>`), `${k} ${meta[k]} as ${jst(meta[k])} JST`);
+  }
   assert.match(page, /デモ区役所 本庁舎/);
   // the location preview: a hidden Leaflet container naming the GeoJSON,
   // external scripts only, a table of the 8 points and a link to the GeoJSON

@@ -73,6 +73,11 @@ test('create and edit a dataset: metadata, licence, groups; the public search fi
   const list = await c.get('/staff/opendata');
   assert.equal(list.status, 200);
   assert.match(list.text_, /<a href="\/staff\/opendata\/dataset\?name=demo-aed">デモ区 AED設置箇所一覧<\/a>/);
+  // its last update in Japan time (the API gives UTC)
+  const aed = await apiShow('demo-aed');
+  const jst = new Date(Date.parse(`${aed.metadata_modified}Z`) + 9 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
+  assert.match(list.text_, new RegExp(`name=demo-aed">[^\\n]*<td>${jst}</td>`));
+  assert.match(list.text_, /最終更新（日本時間）/);
   const form = await c.get('/staff/opendata/dataset');
   assert.equal(form.status, 200);
   assert.match(form.text_, /<option value="jp-pdl-1.0">公共データ利用規約（第1.0版）/);

@@ -113,7 +113,7 @@ static const struct html_msg msgs[] = {
 	  "Datasets (newest first)", NULL },
 	{ "opendata.staff.list.title", "タイトル", "Title", NULL },
 	{ "opendata.staff.list.publisher", "担当", "Publisher", NULL },
-	{ "opendata.staff.list.modified", "最終更新", "Last updated", NULL },
+	{ "opendata.staff.list.modified", "最終更新（日本時間）", "Last updated (Japan time)", NULL },
 	{ "opendata.staff.list.files", "ファイル数", "Files", NULL },
 	{ "opendata.staff.form.new", "データセットの作成", "New dataset", NULL },
 	{ "opendata.staff.form.edit", "データセットの編集", "Edit dataset", NULL },
@@ -229,6 +229,8 @@ static const struct html_msg msgs[] = {
 	{ "opendata.atom.new", "新規公開", "new", "あたらしく こうかい" },
 	{ "opendata.atom.deleted", "削除", "deleted", "けしました" },
 	{ "opendata.atom.updated", "更新", "updated", "かわりました" },
+	/* a time on the dataset page: Japan time (%s is "YYYY-MM-DD HH:MM") */
+	{ "opendata.time_jst", "%s（日本時間）", "%s (Japan time)", "%s（にほんの じかん）" },
 };
 
 static const struct svc_cli cli[] = {

@@ -14,6 +14,7 @@
  * harvester never takes a short page for the whole.
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "base/util.h"
 #include "svc/opendata/opendata.h"
 #include "svc/opendata/web/opendata_web.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SEARCH_PAGE_ROWS 20
 #define PREVIEW_ROWS 20
@@ -745,6 +747,20 @@ static void render_map(struct http_req *r, struct buf *b, json_t *pkg)
 		    "<script src=\"/assets/opendata-map.js\" defer></script></section>\n");
 	buf_done(&t);
 }
+/* a CKAN time (UTC, "YYYY-MM-DDTHH:MM:SS[.ffffff]", as the API gives it)
+ * as residents read it: Japan time, "YYYY-MM-DD HH:MM (日本時間)"; the
+ * text as it is when it is not such a time */
+static const char *shown_time(struct http_req *r, enum html_lang l, const char *iso)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || (*end && *end != '.' && *end != 'Z'))
+		return iso;
+	char buf[JP_JST_FORMAT_SIZE];
+	jp_jst_format(buf, sizeof buf, (int64_t)timegm(&tm));
+	return arena_printf(r->arena, html_t(l, "opendata.time_jst"), buf);
+}
+
 
 static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ctx *c, json_t *pkg)
 {
@@ -783,7 +799,10 @@ static void render_dataset(struct http_req *r, struct buf *b, struct opendata_ct
 	};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (*js_s(pkg, f[i].k))
-			html_printf(b, "<dt>%s</dt><dd>%s</dd>", html_t(l, f[i].id), js_s(pkg, f[i].k));
+			html_printf(b, "<dt>%s</dt><dd>%s</dd>", html_t(l, f[i].id),
+				    strncmp(f[i].k, "metadata_", 9) == 0
+					    ? shown_time(r, l, js_s(pkg, f[i].k))
+					    : js_s(pkg, f[i].k));
 	if (*js_s(pkg, "url"))
 		html_printf(b, "<dt>%s</dt><dd><a href=\"%s\">%s</a></dd>", html_t(l, "opendata.dataset.source"), js_s(pkg, "url"),
 			    js_s(pkg, "url"));

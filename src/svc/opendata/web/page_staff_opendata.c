@@ -22,6 +22,7 @@
  * STAFF_OD_LIST newest datasets.
  */
 #include "web/app.h"
+#include "jp/date.h"
 #include "web/ui.h"
 #include "base/util.h"
 #include "svc/opendata/opendata.h"
@@ -127,8 +128,9 @@ int page_staff_opendata(struct http_req *r)
 		    html_t(l, "opendata.staff.list.modified"),
 		    html_t(l, "opendata.staff.list.files"));
 	for (int i = 0; i < nds; i++) {
-		char when[24];
-		opendata_iso_time(when, ds[i].modified);
+		/* Japan time: the list was UTC without saying so */
+		char when[JP_JST_FORMAT_SIZE];
+		jp_jst_format(when, sizeof when, ds[i].modified);
 		html_printf(&b, "<tr><td><a href=\"%s\">%s</a><br><small><code>%s</code></small></td>"
 			       "<td>%s</td><td>%s</td><td>%lld</td></tr>\n",
 			    dataset_url(r, ds[i].name, NULL, NULL), ds[i].title, ds[i].name, ds[i].org_title, when, (long long)ds[i].nresources);
