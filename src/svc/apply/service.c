@@ -229,6 +229,47 @@ static const struct html_msg msgs[] = {
 	  "The version number is not valid.",
 	  "はんの ばんごうが ただしく ありません。" },
 #include "svc/apply/web/catalog.inc"
+	/* mail to the resident (page_apply.c: receipt_mail; page_inbox.c: a
+	 * status change): the Japanese part (やさしい日本語 when the resident
+	 * used it, for the receipt), then the English; the body's %s are, in
+	 * order, the municipality, the receipt number, the procedure / new
+	 * state (and for a status, the staff note line, where to look), the link */
+	{ "apply.mail.receipt.subject", "申請を受け付けました", "Application received",
+	  "もうしこみを うけつけました" },
+	{ "apply.mail.receipt.body", "%s への申請を受け付けました。\n\n受付番号: %s\n手続: %s\n\n"
+	  "申請の状況は次のページで確認できます（ログインが必要です）。\n%s",
+	  "Your application to %s has been received.\n\nReceipt number: %s\nProcedure: %s\n\n"
+	  "Check its status here (log in first):\n%s",
+	  "%s への もうしこみを うけつけました。\n\nうけつけ ばんごう: %s\nてつづき: %s\n\n"
+	  "もうしこみの ようすは つぎの ページで みられます（ログインが いります）。\n%s" },
+	{ "apply.mail.status.subject", "申請の状態が変わりました", "Your application status has changed",
+	  "もうしこみの ようすが かわりました" },
+	{ "apply.mail.status.body", "%sの電子申請窓口からのお知らせです。\n\n受付番号: %s\n新しい状態: %s\n"
+	  "%s詳しくは%sでご確認ください（ログインが必要です）。\n%s",
+	  "This is a notice from the online services of %s.\n\nReceipt number: %s\nNew status: %s\n"
+	  "%sPlease see the details %s (log-in required).\n%s",
+	  "%sの インターネットの まどぐちからの おしらせです。\n\nうけつけ ばんごう: %s\nいまの ようす: %s\n"
+	  "%sくわしくは %sで みて ください（ログインが いります）。\n%s" },
+	{ "apply.mail.status.note", "担当者からのお知らせがあります。\n",
+	  "There is a message from the staff for you.\n",
+	  "たんとうの ひとからの おしらせが あります。\n" },
+	{ "apply.mail.status.where_link", "次のページ", "on this page", "つぎの ページ" },
+	{ "apply.mail.status.where_mypage", "区のサイトのマイページ", "on My page of the ward's site",
+	  "区の サイトの マイページ" },
+	{ "apply.mail.noreply", "このメールは送信専用です。",
+	  "This message was sent automatically; please do not reply.",
+	  "この メールに へんじは できません。" },
+	{ "apply.error.file_type", "この種類のファイルは受け付けられません。",
+	  "This type of file is not accepted.", "この しゅるいの ファイルは うけつけられません。" },
+	/* staff pages of a submission */
+	{ "sub.conflict", "この申請は、あなたが画面を開いた後にほかの職員が更新したため、操作を行いませんでした。"
+	  "最新の内容を確認してから、もう一度操作してください。",
+	  "Nothing was changed: another member of staff updated this application after you opened it. "
+	  "Check the latest state, then try again.", NULL },
+	{ "sub.assign_cannot_see", "この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
+	  "担当にできません。",
+	  "That member of staff cannot see this department's applications "
+	  "(applications.read and this department are needed), so it cannot be assigned to them.", NULL },
 };
 
 static const struct svc_cli cli[] = {

@@ -696,8 +696,10 @@ int page_draft_page_post(struct http_req *r)
 		return 0;
 	if (pr.upload_rc)
 		add_error(&res, r->arena, pr.upload_path, pr.upload_rc == ERR_LIMIT ? "file_size" : "file_type",
-			  pr.upload_rc == ERR_LIMIT ? "ファイルが大きすぎます。" : "この種類のファイルは受け付けられません。",
-			  pr.upload_rc == ERR_LIMIT ? "The file is too large." : "This type of file is not accepted.");
+			  html_t(HTML_JA, pr.upload_rc == ERR_LIMIT ? "apply.error.file_too_large"
+								     : "apply.error.file_type"),
+			  html_t(HTML_EN, pr.upload_rc == ERR_LIMIT ? "apply.error.file_too_large"
+								     : "apply.error.file_type"));
 	if (form_page_unseen(c.d, page, res.answers, pr.names, pr.values, pr.n, c.today)) {
 		/* an answer brought up a question on this page: ask it first */
 		form_errors_drop_unseen(&res, c.d, pr.names, pr.values, pr.n);
@@ -937,15 +939,20 @@ static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 	if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
 		return;
 	const char *scheme = r->tls ? "https" : "http";
-	const char *subject = arena_printf(r->arena, "【%s】申請を受け付けました／Application received (%s)",
-					   q->tenant.name_ja, sub->receipt);
-	const char *body = arena_printf(r->arena,
-		"%s への申請を受け付けました。\n\n受付番号: %s\n手続: %s\n\n"
-		"申請の状況は次のページで確認できます（ログインが必要です）。\n%s://%s%s/submissions/%s\n\n"
-		"----\nYour application to %s has been received.\n\nReceipt number: %s\nProcedure: %s\n\n"
-		"Check its status here (log in first):\n%s://%s%s/submissions/%s\n",
-		q->tenant.name_ja, sub->receipt, d->title.ja, scheme, r->host, r->base, sub->receipt,
-		q->tenant.name_en, sub->receipt, d->title.en, scheme, r->host, r->base, sub->receipt);
+	/* Japanese (やさしい日本語 when the resident used it), then English */
+	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
+	const char *url = arena_printf(r->arena, "%s://%s%s/submissions/%s", scheme, r->host, r->base,
+				       sub->receipt);
+	const char *subject = arena_printf(r->arena, "【%s】%s／%s (%s)", q->tenant.name_ja,
+					   html_t(jl, "apply.mail.receipt.subject"),
+					   html_t(HTML_EN, "apply.mail.receipt.subject"), sub->receipt);
+	const char *ja = arena_printf(r->arena, html_t(jl, "apply.mail.receipt.body"),
+				      q->tenant.name_ja, sub->receipt, d->title.ja, url);
+	const char *en = arena_printf(r->arena, html_t(HTML_EN, "apply.mail.receipt.body"),
+				      q->tenant.name_en, sub->receipt, d->title.en, url);
+	const char *body = ja && en ? arena_printf(r->arena, "%s\n\n----\n%s\n", ja, en) : NULL;
+	if (!subject || !body)
+		return;
 	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, body, app_now(), &e) != 0)
 		log_error("receipt mail not queued", "receipt", sub->receipt, "detail", e.detail);
 }

@@ -1139,28 +1139,23 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 	if (rc)
 		return rc;
 	const char *link = resident_link(r, ev->receipt);
-	const char *subject = arena_printf(r->arena,
-		"【%s】申請の状態が変わりました / Your application status has changed (%s)",
-		q->tenant.name_ja, ev->receipt);
-	const char *body = arena_printf(r->arena,
-		"%sの電子申請窓口からのお知らせです。\n\n"
-		"受付番号: %s\n"
-		"新しい状態: %s\n"
-		"%s"
-		"詳しくは%sでご確認ください（ログインが必要です）。\n%s\n\n"
-		"----\n\n"
-		"This is a notice from the online services of %s.\n\n"
-		"Receipt number: %s\n"
-		"New status: %s\n"
-		"%s"
-		"Please see the details %s (log-in required).\n%s\n\n"
-		"このメールは送信専用です。/ This message was sent automatically; please do not reply.\n",
-		q->tenant.name_ja, ev->receipt, state_label_in(ev->to, 0),
-		note && *note ? "担当者からのお知らせがあります。\n" : "",
-		link ? "次のページ" : "区のサイトのマイページ", link ? link : "",
-		q->tenant.name_en, ev->receipt, state_label_in(ev->to, 1),
-		note && *note ? "There is a message from the staff for you.\n" : "",
-		link ? "on this page" : "on My page of the ward's site", link ? link : "");
+	/* Japanese then English, from apply's apply.mail.status.* rows */
+	const char *where = link ? "apply.mail.status.where_link" : "apply.mail.status.where_mypage";
+	const char *part[2];
+	for (int en = 0; en < 2; en++) {
+		enum html_lang pl = en ? HTML_EN : HTML_JA;
+		part[en] = arena_printf(r->arena, html_t(pl, "apply.mail.status.body"),
+					en ? q->tenant.name_en : q->tenant.name_ja, ev->receipt,
+					state_label_in(ev->to, en),
+					note && *note ? html_t(pl, "apply.mail.status.note") : "",
+					html_t(pl, where), link ? link : "");
+	}
+	const char *subject = arena_printf(r->arena, "【%s】%s / %s (%s)", q->tenant.name_ja,
+					   html_t(HTML_JA, "apply.mail.status.subject"),
+					   html_t(HTML_EN, "apply.mail.status.subject"), ev->receipt);
+	const char *body = part[0] && part[1] ?
+		arena_printf(r->arena, "%s\n\n----\n\n%s\n\n%s / %s\n", part[0], part[1],
+			     html_t(HTML_JA, "apply.mail.noreply"), html_t(HTML_EN, "apply.mail.noreply")) : NULL;
 	if (!subject || !body)
 		return ERR_NOMEM;
 	rc = mail_enqueue(s, q->tenant.code, email, subject, body, app_now(), e);
@@ -1189,8 +1184,7 @@ static int conflict_page(struct http_req *r, int64_t id, const char *current)
 	struct html_page pg;
 	struct buf b;
 	app_page_open(&b, &pg, r, html_t(l, "sub.conflict_title"), NULL, NULL);
-	const char *ja = "この申請は、あなたが画面を開いた後にほかの職員が更新したため、操作を行いませんでした。最新の内容を確認してから、もう一度操作してください。";
-	const char *en = "Nothing was changed: another member of staff updated this application after you opened it. Check the latest state, then try again.";
+	const char *ja = html_t(HTML_JA, "sub.conflict"), *en = html_t(HTML_EN, "sub.conflict");
 	if (l == HTML_EN)
 		html_printf(&b, "<p>%s</p><p lang=\"ja\">%s</p>", en, ja);
 	else
@@ -1287,11 +1281,7 @@ static int act(struct http_req *r, enum act_kind k)
 	else if (store_in_tx(s))
 		store_rollback(s);
 	if (rc == ERR_DENIED && k == ACT_ASSIGN)   /* apply_assign: not in their inbox */
-		return render_submission(r, 400, "assignee", l == HTML_EN ?
-			"That member of staff cannot see this department's applications "
-			"(applications.read and this department are needed), so it cannot be assigned to them." :
-			"この職員はこの課の申請を閲覧できない（applications.read とこの課の権限が必要）ため、"
-			"担当にできません。");
+		return render_submission(r, 400, "assignee", html_t(l, "sub.assign_cannot_see"));
 	if (rc == ERR_NOTFOUND && k == ACT_ASSIGN && sb.receipt[0] && apply_get(&sb, r->arena, s, &who, id, &e) == 0)
 		return render_submission(r, 400, "assignee", html_t(l, "sub.assign_invalid"));
 	if (rc == ERR_NOTFOUND)

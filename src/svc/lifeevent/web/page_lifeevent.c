@@ -755,15 +755,22 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 	struct err e;
 	if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
 		return;
+	/* the Japanese part (やさしい日本語 when the resident used it), the
+	 * receipt numbers, then the English */
+	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
 	struct buf body;
 	buf_init(&body, 16384);
-	buf_printf(&body, "%s\n\nまとめて申請した %d 件の手続を受け付けました。受付番号:\n", q->tenant.name_ja, n);
+	buf_printf(&body, html_t(jl, "lifeevent.mail.bundle.body"), q->tenant.name_ja, n);
+	buf_puts(&body, "\n");
 	for (int i = 0; i < n; i++)
 		buf_printf(&body, "  %s\n", subs[i].receipt);
-	buf_printf(&body, "\nWe received your %d applications. Receipt numbers are listed above.\n"
-		   "状況はマイページで確認できます。 Check their status on My page.\n", n);
-	if (mail_enqueue(app_store(r), q->tenant.code, email,
-			 "申請を受け付けました / Applications received", buf_cstr(&body),
+	buf_puts(&body, "\n");
+	buf_printf(&body, html_t(HTML_EN, "lifeevent.mail.bundle.body"), q->tenant.name_en, n);
+	buf_puts(&body, "\n");
+	char subject[160];
+	snprintf(subject, sizeof subject, "%s / %s", html_t(jl, "lifeevent.mail.bundle.subject"),
+		 html_t(HTML_EN, "lifeevent.mail.bundle.subject"));
+	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, buf_cstr(&body),
 			 app_now(), &e) != 0)
 		log_error("bundle mail not queued", "detail", e.detail);
 	buf_done(&body);
