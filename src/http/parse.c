@@ -72,11 +72,23 @@ int http_urldecode(char *out, const char *in, size_t len, int plus_space)
 	return (int)n;
 }
 
+/* How a list of name=value pairs is written. */
+struct pair_syntax {
+	char sep;       /* between pairs: '&' in a query, ';' in Cookie     */
+	int trim;       /* 1: spaces and tabs around a pair are dropped     */
+	int decode;     /* 1: both sides are %-decoded, '+' read as a space */
+};
+
+static const struct pair_syntax urlencoded = { .sep = '&', .decode = 1 };
+static const struct pair_syntax cookies = { .sep = ';', .trim = 1 };
+
 /* split s on sep; for each piece split on '=' and decode both sides */
-static int split_pairs(const char *s, size_t len, char sep, int trim, int decode,
+static int split_pairs(const char *s, size_t len, const struct pair_syntax *syn,
 		       struct arena *a, const char **names, const char **values,
 		       int max)
 {
+	char sep = syn->sep;
+	int trim = syn->trim, decode = syn->decode;
 	int n = 0;
 	size_t i = 0;
 	while (i < len) {
@@ -122,13 +134,13 @@ static int split_pairs(const char *s, size_t len, char sep, int trim, int decode
 int http_parse_urlencoded(const char *s, size_t len, struct arena *a,
 			  const char **names, const char **values, int max)
 {
-	return split_pairs(s, len, '&', 0, 1, a, names, values, max);
+	return split_pairs(s, len, &urlencoded, a, names, values, max);
 }
 
 int http_parse_cookies(const char *s, size_t len, struct arena *a,
 		       const char **names, const char **values, int max)
 {
-	return split_pairs(s, len, ';', 1, 0, a, names, values, max);
+	return split_pairs(s, len, &cookies, a, names, values, max);
 }
 
 int http_route_match(const char *pattern, const char *path, struct arena *a,

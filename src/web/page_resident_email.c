@@ -60,11 +60,23 @@ static int link_base(char *out, size_t cap, const struct app *a, const struct te
  * the address) */
 enum link_kind { LINK_VERIFY, LINK_RESET, LINK_TAKEN };
 
+/* A link to mail: to which account and address, what for, and in
+ * which language the page was (its Japanese: やさしい日本語 or not). */
+struct link_mail {
+	int64_t resident_id;
+	const char *email;
+	enum link_kind kind;
+	enum html_lang lang;
+};
+
 /* token and mail in one transaction: both or neither */
 static int send_link(struct store *s, const struct app *a, const struct tenant *t,
-		     int64_t resident_id, const char *email, enum link_kind k,
-		     enum html_lang l, struct err *e)
+		     const struct link_mail *m, struct err *e)
 {
+	int64_t resident_id = m->resident_id;
+	const char *email = m->email;
+	enum link_kind k = m->kind;
+	enum html_lang l = m->lang;
 	if (l != HTML_JA_EASY)
 		l = HTML_JA;
 	enum auth_email_purpose p = k == LINK_VERIFY ? AUTH_EMAIL_VERIFY : AUTH_EMAIL_RESET;
@@ -121,7 +133,10 @@ static int send_to_account(struct http_req *r, int64_t resident_id, enum link_ki
 	if (rc == 0 && only_active && !active)
 		rc = err_set(e, ERR_NOTFOUND, "resident disabled");
 	if (rc == 0)
-		rc = send_link(app_store(r), app_of(r), &q->tenant, resident_id, email, k, q->lang, e);
+		rc = send_link(app_store(r), app_of(r), &q->tenant,
+			       &(struct link_mail){ .resident_id = resident_id, .email = email,
+						    .kind = k, .lang = q->lang },
+			       e);
 	explicit_bzero(email, sizeof email);
 	return rc;
 }

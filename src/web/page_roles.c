@@ -126,14 +126,27 @@ int page_roles(struct http_req *r)
 	return render_roles(r, 200, NULL);
 }
 
-/* run one auth change and its audit records in one transaction; on
- * ERR_INVALID the page is shown again with the message */
 enum role_op { OP_CREATE, OP_PERM_ADD, OP_PERM_REMOVE, OP_GRANT, OP_REVOKE };
 
-static int role_change(struct http_req *r, enum role_op op, const char *role,
-		       const char *perm, int64_t staff_id, int needs_mfa,
-		       const char *description, const char *back)
+/* One change for role_change to make: op, and what it names. */
+struct role_edit {
+	enum role_op op;
+	const char *role;          /* the role's name                        */
+	const char *perm;          /* OP_PERM_ADD, OP_PERM_REMOVE: the permission */
+	int64_t staff_id;          /* OP_GRANT, OP_REVOKE: the staff member  */
+	int needs_mfa;             /* OP_CREATE: its holders need a second factor */
+	const char *description;   /* OP_CREATE                              */
+};
+
+/* run one auth change and its audit records in one transaction, then
+ * redirect to back; on ERR_INVALID the page is shown again with the
+ * message */
+static int role_change(struct http_req *r, const struct role_edit *c, const char *back)
 {
+	enum role_op op = c->op;
+	const char *role = c->role, *perm = c->perm, *description = c->description;
+	int64_t staff_id = c->staff_id;
+	int needs_mfa = c->needs_mfa;
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
 	struct auth_events ev = { 0 };
@@ -201,22 +214,29 @@ static int role_change(struct http_req *r, enum role_op op, const char *role,
 
 int page_roles_create(struct http_req *r)
 {
-	return role_change(r, OP_CREATE, http_param(r, "name"), NULL, 0,
-			   http_param(r, "needs_mfa") != NULL,
-			   http_param(r, "description") ? http_param(r, "description") : "",
+	return role_change(r,
+			   &(struct role_edit){
+				   .op = OP_CREATE, .role = http_param(r, "name"),
+				   .needs_mfa = http_param(r, "needs_mfa") != NULL,
+				   .description = http_param(r, "description")
+							  ? http_param(r, "description") : "" },
 			   "/staff/roles");
 }
 
 int page_roles_perm_add(struct http_req *r)
 {
-	return role_change(r, OP_PERM_ADD, http_param(r, "role"), http_param(r, "permission"),
-			   0, 0, NULL, "/staff/roles");
+	return role_change(r,
+			   &(struct role_edit){ .op = OP_PERM_ADD, .role = http_param(r, "role"),
+						.perm = http_param(r, "permission") },
+			   "/staff/roles");
 }
 
 int page_roles_perm_remove(struct http_req *r)
 {
-	return role_change(r, OP_PERM_REMOVE, http_param(r, "name"), http_param(r, "permission"),
-			   0, 0, NULL, "/staff/roles");
+	return role_change(r,
+			   &(struct role_edit){ .op = OP_PERM_REMOVE, .role = http_param(r, "name"),
+						.perm = http_param(r, "permission") },
+			   "/staff/roles");
 }
 
 static int staff_role_change(struct http_req *r, enum role_op op)
@@ -224,7 +244,10 @@ static int staff_role_change(struct http_req *r, enum role_op op)
 	int64_t id;
 	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
 		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
-	return role_change(r, op, http_param(r, "role"), NULL, id, 0, NULL, "/staff/users");
+	return role_change(r,
+			   &(struct role_edit){ .op = op, .role = http_param(r, "role"),
+						.staff_id = id },
+			   "/staff/users");
 }
 
 int page_users_grant(struct http_req *r)

@@ -242,9 +242,16 @@ static int get_text(struct forms_text *t, struct bld *b, const json_t *o,
 	return 0;
 }
 
+/* The inclusive bounds an integer member must lie within. */
+struct int_range {
+	int64_t min;
+	int64_t max;
+};
+
 static int get_int(int64_t *out, int *present, struct bld *b, const json_t *o,
-		   const char *key, const char *path, int64_t min, int64_t max)
+		   const char *key, const char *path, struct int_range r)
 {
+	int64_t min = r.min, max = r.max;
 	const json_t *v = json_object_get(o, key);
 	if (present)
 		*present = v != NULL;
@@ -492,9 +499,18 @@ static int get_cond(struct forms_cond **out, const char **src, struct bld *b,
 
 /* ---- fields ---- */
 
+/* Where a list of fields sits: the index of its page, the group whose
+ * fields they are (NULL: the page's own fields) and how many groups
+ * deep that is (0 on the page, 1 inside a group, ...). */
+struct field_place {
+	int page;
+	const struct forms_field *group;
+	int depth;
+};
+
 static int parse_fields(struct forms_field **out, int *n, struct bld *b,
-			const json_t *arr, const char *path, int page,
-			const struct forms_field *group, int depth);
+			const json_t *arr, const char *path,
+			const struct field_place *at);
 
 static int parse_options(struct forms_field *f, struct bld *b, const json_t *o,
 			 const char *path)
@@ -729,8 +745,10 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 	case FORMS_T_TEXT:
 	case FORMS_T_TEXTAREA:
 	case FORMS_T_KANA:
-		if ((rc = get_int(&f->min_length, NULL, b, o, "min_length", path, 0, 100000)) ||
-		    (rc = get_int(&f->max_length, NULL, b, o, "max_length", path, 1, 100000)))
+		if ((rc = get_int(&f->min_length, NULL, b, o, "min_length", path,
+				  (struct int_range){ .min = 0, .max = 100000 })) ||
+		    (rc = get_int(&f->max_length, NULL, b, o, "max_length", path,
+				  (struct int_range){ .min = 1, .max = 100000 })))
 			return rc;
 		if (f->max_length >= 0 && f->min_length > f->max_length)
 			return inval(b, path, "\"min_length\" is greater than \"max_length\"");
@@ -766,8 +784,10 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 	case FORMS_T_INTEGER:
 	case FORMS_T_YEN: {
 		int64_t lim = 999999999999LL;
-		if ((rc = get_int(&f->min, &f->has_min, b, o, "min", path, -lim, lim)) ||
-		    (rc = get_int(&f->max, &f->has_max, b, o, "max", path, -lim, lim)))
+		if ((rc = get_int(&f->min, &f->has_min, b, o, "min", path,
+				  (struct int_range){ .min = -lim, .max = lim })) ||
+		    (rc = get_int(&f->max, &f->has_max, b, o, "max", path,
+				  (struct int_range){ .min = -lim, .max = lim })))
 			return rc;
 		if (f->has_min && f->has_max && f->min > f->max)
 			return inval(b, path, "\"min\" is greater than \"max\"");
@@ -783,8 +803,10 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		if ((rc = parse_options(f, b, o, path)))
 			return rc;
 		if (f->type == FORMS_T_CHECKBOXES) {
-			if ((rc = get_int(&f->min_selected, NULL, b, o, "min_selected", path, 0, f->noptions)) ||
-			    (rc = get_int(&f->max_selected, NULL, b, o, "max_selected", path, 1, f->noptions)))
+			if ((rc = get_int(&f->min_selected, NULL, b, o, "min_selected", path,
+					  (struct int_range){ .min = 0, .max = f->noptions })) ||
+			    (rc = get_int(&f->max_selected, NULL, b, o, "max_selected", path,
+					  (struct int_range){ .min = 1, .max = f->noptions })))
 				return rc;
 			if (f->max_selected >= 0 && f->min_selected > f->max_selected)
 				return inval(b, path, "\"min_selected\" is greater than \"max_selected\"");
@@ -809,7 +831,8 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 			f->accept[i] = ms;
 		}
 		f->max_bytes = 10LL << 20;
-		if ((rc = get_int(&f->max_bytes, NULL, b, o, "max_bytes", path, 1, FILE_MAX_BYTES)))
+		if ((rc = get_int(&f->max_bytes, NULL, b, o, "max_bytes", path,
+				  (struct int_range){ .min = 1, .max = FILE_MAX_BYTES })))
 			return rc;
 		break;
 	}
@@ -817,8 +840,10 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 		if (depth >= FORMS_MAX_GROUP_DEPTH)
 			return err_set(b->e, ERR_LIMIT, "%s: groups nested deeper than %d",
 				       path, FORMS_MAX_GROUP_DEPTH);
-		if ((rc = get_int(&f->min_items, NULL, b, o, "min_items", path, 0, FORMS_MAX_GROUP_ITEMS)) ||
-		    (rc = get_int(&f->max_items, NULL, b, o, "max_items", path, 1, FORMS_MAX_GROUP_ITEMS)))
+		if ((rc = get_int(&f->min_items, NULL, b, o, "min_items", path,
+				  (struct int_range){ .min = 0, .max = FORMS_MAX_GROUP_ITEMS })) ||
+		    (rc = get_int(&f->max_items, NULL, b, o, "max_items", path,
+				  (struct int_range){ .min = 1, .max = FORMS_MAX_GROUP_ITEMS })))
 			return rc;
 		if (f->min_items > f->max_items)
 			return inval(b, path, "\"min_items\" is greater than \"max_items\"");
@@ -827,7 +852,9 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 			return inval(b, path, "missing \"fields\" (a group needs fields)");
 		char p[FORMS_PATH_MAX + 16];
 		forms_pathf(p, sizeof p, "%s.fields", path);
-		if ((rc = parse_fields(&f->fields, &f->nfields, b, sub, p, page, f, depth + 1)))
+		if ((rc = parse_fields(&f->fields, &f->nfields, b, sub, p,
+				       &(struct field_place){ .page = page, .group = f,
+							      .depth = depth + 1 })))
 			return rc;
 		if (f->nfields == 0)
 			return inval(b, p, "a group needs at least one field");
@@ -853,9 +880,11 @@ static int parse_field(struct forms_field *f, struct bld *b, const json_t *o,
 }
 
 static int parse_fields(struct forms_field **out, int *n, struct bld *b,
-			const json_t *arr, const char *path, int page,
-			const struct forms_field *group, int depth)
+			const json_t *arr, const char *path,
+			const struct field_place *at)
 {
+	int page = at->page, depth = at->depth;
+	const struct forms_field *group = at->group;
 	if (!json_is_array(arr))
 		return inval(b, path, "must be an array of fields");
 	*n = (int)json_array_size(arr);
@@ -1021,7 +1050,8 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 		if (!json_is_object(fee))
 			return inval(b, "fee", "must be an object {\"amount_yen\", \"timing\"}");
 		if ((rc = check_keys(b, fee, "fee", " amount_yen timing ")) ||
-		    (rc = get_int(&d->fee_yen, NULL, b, fee, "amount_yen", "fee", 0, 10000000)) ||
+		    (rc = get_int(&d->fee_yen, NULL, b, fee, "amount_yen", "fee",
+				  (struct int_range){ .min = 0, .max = 10000000 })) ||
 		    (rc = get_enum(&d->fee_timing, b, fee, "timing", "fee",
 				   " before_submit after_review at_counter ", "after_review")))
 			return rc;
@@ -1078,12 +1108,12 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 	}
 	int present;
 	if ((rc = get_int(&d->retention_years, &present, b, doc, "retention_years",
-			  "definition", 1, 100)))
+			  "definition", (struct int_range){ .min = 1, .max = 100 })))
 		return rc;
 	if (!present)
 		return inval(b, "definition", "missing \"retention_years\"");
 	if ((rc = get_int(&d->target_days, &present, b, doc, "target_days",
-			  "definition", 1, 366)))
+			  "definition", (struct int_range){ .min = 1, .max = 366 })))
 		return rc;
 	if (!present)
 		return inval(b, "definition", "missing \"target_days\"");
@@ -1148,7 +1178,8 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 			return inval(b, p, "missing \"fields\"");
 		char fp[64];
 		forms_pathf(fp, sizeof fp, "%s.fields", p);
-		if ((rc = parse_fields(&pg->fields, &pg->nfields, b, fs, fp, i, NULL, 0)))
+		if ((rc = parse_fields(&pg->fields, &pg->nfields, b, fs, fp,
+				       &(struct field_place){ .page = i })))
 			return rc;
 	}
 	/* routes */

@@ -247,14 +247,23 @@ static int64_t backoff(int base, int attempts)
 	return d < MAIL_RETRY_CAP_SECS ? d : MAIL_RETRY_CAP_SECS;
 }
 
+/* What one attempt at a claimed message came to, as record writes it
+ * back to its row of mail_outbox. */
+struct outcome {
+	enum mail_state state;
+	int attempts;             /* the message's attempts, this one counted */
+	int64_t next;             /* MAIL_QUEUED: when it is due again       */
+	const char *error;        /* last_error; NULL once sent              */
+};
+
 static int record(struct store *s, const struct claimed *c, const char *tok,
-		  enum mail_state st, int attempts, int64_t next, int64_t now,
-		  const char *error, struct err *e)
+		  const struct outcome *o, int64_t now, struct err *e)
 {
+	enum mail_state st = o->state;
 	struct store_val v[] = {
-		sv_text(mail_state_name(st)), sv_int(attempts),
-		st == MAIL_QUEUED ? sv_int(next) : sv_null(),
-		sv_text(error), st == MAIL_SENT ? sv_int(now) : sv_null(),
+		sv_text(mail_state_name(st)), sv_int(o->attempts),
+		st == MAIL_QUEUED ? sv_int(o->next) : sv_null(),
+		sv_text(o->error), st == MAIL_SENT ? sv_int(now) : sv_null(),
 		sv_int(c->id), sv_text(tok),
 	};
 	int rc = store_exec(s,
@@ -377,8 +386,11 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			}
 		}
 		free(text);
-		rc = record(s, c, tok, res.state, attempts, next, now,
-			    error[0] ? error : NULL, e);
+		rc = record(s, c, tok,
+			    &(struct outcome){ .state = res.state, .attempts = attempts,
+					       .next = next,
+					       .error = error[0] ? error : NULL },
+			    now, e);
 		if (rc == 0) {
 			if (res.state == MAIL_SENT)
 				stats->sent++;

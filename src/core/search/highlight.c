@@ -63,11 +63,21 @@ static int cmp_mark(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* The snippet's tokens as match_at looks them up by position. */
+struct hdoc {
+	const struct hlist *toks;  /* document-mode tokens, by position      */
+	const int *first;          /* [pos]: index in toks of its first token */
+	int maxpos;                /* the last position; -1 when no tokens    */
+};
+
 /* does query word q (tokens at consecutive positions) match the document
- * tokens d at position p?  Sets the byte range. */
-static int match_at(const struct hlist *d, const int *first, int maxpos,
-		    const struct hlist *q, int prefix, int p, int *s, int *e)
+ * tokens at position p?  Sets the byte range. */
+static int match_at(const struct hdoc *doc, const struct hlist *q, int prefix,
+		    int p, int *s, int *e)
 {
+	const struct hlist *d = doc->toks;
+	const int *first = doc->first;
+	int maxpos = doc->maxpos;
 	*s = -1;
 	*e = -1;
 	for (int k = 0; k < q->n; k++) {
@@ -158,6 +168,7 @@ int search_marks(struct search_mark *marks, int *nmarks, const char *text,
 			last_cls = lc;
 		free(t.v);
 	}
+	const struct hdoc doc = { .toks = &d, .first = first, .maxpos = maxpos };
 	for (int w = 0; w < nw && nm < (int)(sizeof m / sizeof m[0]); w++) {
 		q.n = 0;
 		q.pos = 0;
@@ -168,7 +179,7 @@ int search_marks(struct search_mark *marks, int *nmarks, const char *text,
 		int prefix = w == last_with_tokens && last_cls;
 		for (int p = 0; p <= maxpos && nm < (int)(sizeof m / sizeof m[0]); p++) {
 			int s, e;
-			if (match_at(&d, first, maxpos, &q, prefix, p, &s, &e))
+			if (match_at(&doc, &q, prefix, p, &s, &e))
 				m[nm++] = (struct search_mark){ (size_t)s, (size_t)(e - s) };
 		}
 	}

@@ -264,10 +264,21 @@ static int build_meta(struct buf *meta, struct buf *fvals, const char *tenant,
 
 /* ---- the index ---- */
 
-static int index_apply(struct search *sr, const char *tenant, const char *coll,
-		       const char *id, int present, const char *title,
-		       const char *body, const char *fields, struct err *e)
+/* A document as index_apply brings the index up to date with: its key,
+ * and whether search_docs still holds it, with what. */
+struct doc_row {
+	const char *tenant, *coll, *id;
+	int present;            /* 0: gone from search_docs (the rest NULL) */
+	const char *title;
+	const char *body;
+	const char *fields;     /* search_docs.fields, as build_meta reads it */
+};
+
+static int index_apply(struct search *sr, const struct doc_row *d, struct err *e)
 {
+	const char *tenant = d->tenant, *coll = d->coll, *id = d->id;
+	const char *title = d->title, *body = d->body, *fields = d->fields;
+	int present = d->present;
 	sqlite3_stmt *q = sr->q_docid;
 	sqlite3_reset(q);
 	sqlite3_bind_text(q, 1, tenant, -1, SQLITE_STATIC);
@@ -603,10 +614,13 @@ static int apply_row(struct search *sr, const struct logrow *l, struct err *e)
 		return rc;
 	rc = store_rows_next(r, e);
 	if (rc >= 0)
-		rc = index_apply(sr, l->tenant, l->coll, l->id, rc == 1,
-				 rc == 1 ? store_col_text(r, 0) : NULL,
-				 rc == 1 ? store_col_text(r, 1) : NULL,
-				 rc == 1 ? store_col_text(r, 2) : NULL, e);
+		rc = index_apply(sr, &(struct doc_row){
+					 .tenant = l->tenant, .coll = l->coll, .id = l->id,
+					 .present = rc == 1,
+					 .title = rc == 1 ? store_col_text(r, 0) : NULL,
+					 .body = rc == 1 ? store_col_text(r, 1) : NULL,
+					 .fields = rc == 1 ? store_col_text(r, 2) : NULL },
+				 e);
 	store_rows_free(r);
 	return rc;
 }
@@ -746,9 +760,14 @@ int search_reindex(struct search *sr, int64_t *ndocs, struct err *e)
 			      " body, fields FROM search_docs", NULL, 0, e)))
 		goto fail;
 	while ((rc = store_rows_next(r, e)) == 1) {
-		rc = index_apply(sr, store_col_text(r, 0), store_col_text(r, 1),
-				 store_col_text(r, 2), 1, store_col_text(r, 3),
-				 store_col_text(r, 4), store_col_text(r, 5), e);
+		rc = index_apply(sr, &(struct doc_row){
+					 .tenant = store_col_text(r, 0),
+					 .coll = store_col_text(r, 1),
+					 .id = store_col_text(r, 2), .present = 1,
+					 .title = store_col_text(r, 3),
+					 .body = store_col_text(r, 4),
+					 .fields = store_col_text(r, 5) },
+				 e);
 		if (rc)
 			break;
 		n++;

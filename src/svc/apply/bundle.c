@@ -147,12 +147,21 @@ out:
 	return rc;
 }
 
+/* A bundle's open drafts, as bundle_drafts finds them. */
+struct open_drafts {
+	int64_t ids[BUNDLE_MAX];     /* in the bundle's procedure order    */
+	int nd;                      /* how many of ids; 0 on an error     */
+	char event[EVENT_MAX + 1];   /* the bundle's life event            */
+};
+
 /* the bundle's open drafts in the bundle's procedure order (drafts of
  * procedures not listed last), and its event */
-static int bundle_drafts(int64_t ids[BUNDLE_MAX], int *nd_out, char event[EVENT_MAX + 1],
-			 struct arena *a, struct store *s, const struct apply_actor *who,
-			 int64_t bundle_id, struct err *e)
+static int bundle_drafts(struct open_drafts *out, struct arena *a, struct store *s,
+			 const struct apply_actor *who, int64_t bundle_id, struct err *e)
 {
+	int64_t *ids = out->ids;
+	int *nd_out = &out->nd;
+	char *event = out->event;
 	*nd_out = 0;
 	int kind;
 	int64_t oid;
@@ -238,11 +247,13 @@ static int bundle_prepare(struct bundle_prep *bp, struct arena *a, struct store 
 	bp->bad_draft = 0;
 	memset(&bp->check, 0, sizeof bp->check);
 	bp->check.exit = -1;
-	int64_t ids[BUNDLE_MAX];
-	int nd = 0;
-	int rc = bundle_drafts(ids, &nd, bp->event, a, s, who, in->bundle_id, e);
+	struct open_drafts od;
+	int rc = bundle_drafts(&od, a, s, who, in->bundle_id, e);
 	if (rc)
 		return rc;
+	const int64_t *ids = od.ids;
+	int nd = od.nd;
+	memcpy(bp->event, od.event, sizeof bp->event);
 	struct apply_prep *preps = arena_alloc(a, sizeof *preps * (size_t)nd);
 	if (!preps)
 		return err_set(e, ERR_NOMEM, "bundle: arena full");

@@ -199,13 +199,26 @@ struct part {
 	int joint;   /* has a tupled family */
 };
 
+/* One part for solve_part or solve_part_stable to solve, and within
+ * what limits. */
+struct part_job {
+	const int *units;            /* the part's units (into s->unit)     */
+	int nu;
+	const struct nursery_alloc_opts *o;
+	double deadline;             /* when to stop (the clock of the time
+					limit, which the parts share)     */
+};
+
 /* build and solve the model of one part; updates assign (warm start in,
  * best found out) and the result's bounds */
-static int solve_part(const struct nsolve *s, const int *units, int nu,
-		      int *assign, const struct nursery_alloc_opts *o,
-		      double deadline, struct nursery_result *res,
-		      long *bc_part, struct err *e)
+static int solve_part(const struct nsolve *s, const struct part_job *job,
+		      int *assign, struct nursery_result *res, long *bc_part,
+		      struct err *e)
 {
+	const int *units = job->units;
+	int nu = job->nu;
+	const struct nursery_alloc_opts *o = job->o;
+	double deadline = job->deadline;
 	const struct nursery_instance *in = s->in;
 	struct xmodel m = { 0 };
 	struct row row = { 0 };
@@ -822,11 +835,14 @@ static void pstate_done(struct pstate *P)
 	free(P->decided);
 }
 
-static int solve_part_stable(const struct nsolve *s, const int *units, int nu,
-			     int *assign, const struct nursery_alloc_opts *o,
-			     double deadline, struct nursery_result *res,
-			     long *reduced, struct err *e)
+static int solve_part_stable(const struct nsolve *s, const struct part_job *job,
+			     int *assign, struct nursery_result *res, long *reduced,
+			     struct err *e)
 {
+	const int *units = job->units;
+	int nu = job->nu;
+	const struct nursery_alloc_opts *o = job->o;
+	double deadline = job->deadline;
 	const struct nursery_instance *in = s->in;
 	struct pstate P = { 0 };
 	struct xmodel m = { 0 };
@@ -1447,15 +1463,15 @@ int nursery_alloc_exact(struct nursery_result *r, struct nsolve *s,
 		while (j < n && part_of_unit[order[j]] == part_of_unit[order[i]])
 			j++;
 		long bc = 0;
+		const struct part_job job = { .units = order + i, .nu = j - i,
+					      .o = o, .deadline = deadline };
 		if (warm.status == NURSERY_STATUS_OK && warm.blocking_left == 0) {
 			long red = 0;
-			rc = solve_part_stable(s, order + i, j - i, assign, o,
-					       deadline, r, &red, e);
+			rc = solve_part_stable(s, &job, assign, r, &red, e);
 			if (red > r->reduced_units)
 				r->reduced_units = red;
 		} else {
-			rc = solve_part(s, order + i, j - i, assign, o, deadline,
-					r, &bc, e);
+			rc = solve_part(s, &job, assign, r, &bc, e);
 			r->components++;
 		}
 		bc_total += bc;

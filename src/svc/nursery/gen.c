@@ -137,12 +137,29 @@ struct grid {
 	int *start, *items;
 };
 
-/* ranked list of up to k facilities for a home; returns the length */
-static int rank_list(struct nrand *r, const struct grid *G,
-		     const struct gfac *F, int nf, double hx, double hy,
-		     double spacing, int k, int *out, struct cand *buf,
-		     int bufmax)
+/* What rank_list ranks a home's facilities with: the facilities, their
+ * grid, and room for the candidates it draws. */
+struct ranker {
+	const struct grid *grid;     /* the facilities by cell              */
+	const struct gfac *fac;
+	int nfac;
+	double spacing;              /* mean facility spacing: the unit of
+					distance in the utility          */
+	struct cand *buf;            /* scratch, bufmax candidates          */
+	int bufmax;
+};
+
+/* ranked list of up to k facilities for a home at (hx, hy); returns the
+ * length */
+static int rank_list(struct nrand *r, const struct ranker *rk, double hx,
+		     double hy, int k, int *out)
 {
+	const struct grid *G = rk->grid;
+	const struct gfac *F = rk->fac;
+	int nf = rk->nfac;
+	double spacing = rk->spacing;
+	struct cand *buf = rk->buf;
+	int bufmax = rk->bufmax;
 	int gx = (int)(hx * G->g), gy = (int)(hy * G->g);
 	int n = 0;
 	for (int rad = 1; rad <= G->g; rad++) {
@@ -380,8 +397,11 @@ int nursery_gen_run(struct nursery_instance **out,
 		while (base_age < NURSERY_AGES - 1 && a >= age_cum[base_age])
 			base_age++;
 		int nl = geom_len(&R, maxp);
-		int hl = rank_list(&R, &G, F, nfac, hx, hy, spacing,
-				   maxp + 1, list, cbuf, 4096);
+		int hl = rank_list(&R,
+				   &(struct ranker){ .grid = &G, .fac = F, .nfac = nfac,
+						     .spacing = spacing, .buf = cbuf,
+						     .bufmax = 4096 },
+				   hx, hy, maxp + 1, list);
 		for (int k = 0; k < kids; k++) {
 			struct nursery_child *ch = &in->child[c];
 			ch->family = f;

@@ -214,10 +214,21 @@ struct vstate {
 	int first_geo, first_json;
 };
 
-static void problem(struct vstate *v, long row, long line, int col,
+/* Where a problem is: the data row (0: the header or the file as a
+ * whole), the line of the file it starts on (0: not known) and the
+ * column, counted from 1 (0: the whole row). */
+struct cell_at {
+	long row;
+	long line;
+	int col;
+};
+
+static void problem(struct vstate *v, const struct cell_at *at,
 		    enum opendata_severity sev, const char *code, const char *column,
 		    const char *ja, const char *en)
 {
+	long row = at->row, line = at->line;
+	int col = at->col;
 	struct opendata_report *r = v->rep;
 	if (sev == OD_ERROR)
 		r->nerrors++;
@@ -310,7 +321,8 @@ static int header(struct vstate *v, long line, int nf, const char *const *f,
 				char ja[256], en[256];
 				snprintf(ja, sizeof ja, "列名「%s」が重複しています（%d列目と%d列目）。", v->head[i], k + 1, i + 1);
 				snprintf(en, sizeof en, "Column name \"%s\" appears twice (columns %d and %d).", v->head[i], k + 1, i + 1);
-				problem(v, 0, line, i + 1, OD_ERROR, "duplicate_column", v->head[i], ja, en);
+				problem(v, &(struct cell_at){ .row = 0, .line = line, .col = i + 1 },
+					OD_ERROR, "duplicate_column", v->head[i], ja, en);
 			}
 	}
 	const struct opendata_format *fmt = NULL;
@@ -342,7 +354,8 @@ static int header(struct vstate *v, long line, int nf, const char *const *f,
 			if (!exact) {
 				snprintf(ja, sizeof ja, "列名「%s」は規定の「%s」と文字が違います（似た文字・全角半角）。", v->head[at], col->name);
 				snprintf(en, sizeof en, "Column \"%s\" differs from the specified \"%s\" (look-alike or full-width characters).", v->head[at], col->name);
-				problem(v, 0, line, at + 1, OD_ERROR, "misnamed_column", col->name, ja, en);
+				problem(v, &(struct cell_at){ .row = 0, .line = line, .col = at + 1 },
+					OD_ERROR, "misnamed_column", col->name, ja, en);
 			}
 			continue;
 		}
@@ -357,7 +370,8 @@ static int header(struct vstate *v, long line, int nf, const char *const *f,
 				v->map[c] = c;
 				snprintf(ja, sizeof ja, "%d列目の列名「%s」は、規定では「%s」です。", c + 1, v->head[c], col->name);
 				snprintf(en, sizeof en, "Column %d is named \"%s\"; the format specifies \"%s\".", c + 1, v->head[c], col->name);
-				problem(v, 0, line, c + 1, OD_ERROR, "misnamed_column", col->name, ja, en);
+				problem(v, &(struct cell_at){ .row = 0, .line = line, .col = c + 1 },
+					OD_ERROR, "misnamed_column", col->name, ja, en);
 				continue;
 			}
 		}
@@ -365,13 +379,15 @@ static int header(struct vstate *v, long line, int nf, const char *const *f,
 			continue;
 		snprintf(ja, sizeof ja, "%s列「%s」がありません。", col->required ? "必須の" : "", col->name);
 		snprintf(en, sizeof en, "The %scolumn \"%s\" is missing.", col->required ? "required " : "", col->name);
-		problem(v, 0, line, 0, col->required ? OD_ERROR : OD_WARNING, "missing_column", col->name, ja, en);
+		problem(v, &(struct cell_at){ .row = 0, .line = line, .col = 0 },
+			col->required ? OD_ERROR : OD_WARNING, "missing_column", col->name, ja, en);
 	}
 	for (int h = 0; h < nf; h++)
 		if (!used[h] && !fmt->partial) {
 			snprintf(ja, sizeof ja, "列「%s」は「%s」の規定にない列です。", v->head[h], fmt->title_ja);
 			snprintf(en, sizeof en, "Column \"%s\" is not part of the format \"%s\".", v->head[h], fmt->title_en);
-			problem(v, 0, line, h + 1, OD_WARNING, "unknown_column", v->head[h], ja, en);
+			problem(v, &(struct cell_at){ .row = 0, .line = line, .col = h + 1 },
+				OD_WARNING, "unknown_column", v->head[h], ja, en);
 		}
 	free(used);
 	return 0;
@@ -421,6 +437,7 @@ static int is_fullwidth_digits(const char *s, size_t n)
 static void check_cell(struct vstate *v, long row, long line, int h,
 		       const struct opendata_column *col, const char *val, size_t n)
 {
+	const struct cell_at at = { .row = row, .line = line, .col = h + 1 };
 	char ja[256], en[256];
 	const char *nm = col->name;
 	if (n == 0) {
@@ -428,7 +445,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (col->required && col->type != OD_T_FLAG1) {
 			snprintf(ja, sizeof ja, "必須項目「%s」が空です。", nm);
 			snprintf(en, sizeof en, "The required value \"%s\" is empty.", nm);
-			problem(v, row, line, h + 1, OD_ERROR, "required", nm, ja, en);
+			problem(v, &at, OD_ERROR, "required", nm, ja, en);
 		}
 		return;
 	}
@@ -437,7 +454,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (is_fullwidth_digits(val, n)) {
 			snprintf(ja, sizeof ja, "「%s」が全角数字です。半角で書いてください。", nm);
 			snprintf(en, sizeof en, "\"%s\" is written in full-width digits; use ASCII digits.", nm);
-			problem(v, row, line, h + 1, OD_ERROR, "fullwidth_digits", nm, ja, en);
+			problem(v, &at, OD_ERROR, "fullwidth_digits", nm, ja, en);
 			return;
 		}
 		if (all_digits(val, n) && n == 5) {
@@ -446,18 +463,18 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 			if (jp_lgcode_validate(six, NULL) == 0) {
 				snprintf(ja, sizeof ja, "「%s」の先頭の0が落ちています（%s → %s）。", nm, val, six);
 				snprintf(en, sizeof en, "\"%s\" lost its leading zero (%s should be %s).", nm, val, six);
-				problem(v, row, line, h + 1, OD_ERROR, "lost_zero", nm, ja, en);
+				problem(v, &at, OD_ERROR, "lost_zero", nm, ja, en);
 				return;
 			}
 		}
 		if (!all_digits(val, n) || n != 6) {
 			snprintf(ja, sizeof ja, "「%s」は6桁の全国地方公共団体コードです（値「%.40s」）。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" must be a 6-digit local government code (value \"%.40s\").", nm, val);
-			problem(v, row, line, h + 1, OD_ERROR, "bad_code", nm, ja, en);
+			problem(v, &at, OD_ERROR, "bad_code", nm, ja, en);
 		} else if (jp_lgcode_validate(val, NULL) != 0) {
 			snprintf(ja, sizeof ja, "「%s」の検査数字が合いません（%s）。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" has a wrong check digit (%s).", nm, val);
-			problem(v, row, line, h + 1, OD_ERROR, "check_digit", nm, ja, en);
+			problem(v, &at, OD_ERROR, "check_digit", nm, ja, en);
 		}
 		return;
 	}
@@ -465,18 +482,18 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (all_digits(val, n) && col->digits && (int)n < col->digits) {
 			snprintf(ja, sizeof ja, "「%s」は%d桁のコードですが%zu桁です（先頭の0が落ちた可能性）。", nm, col->digits, n);
 			snprintf(en, sizeof en, "\"%s\" is a %d-digit code but has %zu digits (leading zeros lost?).", nm, col->digits, n);
-			problem(v, row, line, h + 1, OD_ERROR, "lost_zero", nm, ja, en);
+			problem(v, &at, OD_ERROR, "lost_zero", nm, ja, en);
 		} else if (!all_digits(val, n)) {
 			snprintf(ja, sizeof ja, "「%s」は数字のコードです（値「%.40s」）。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" must be a numeric code (value \"%.40s\").", nm, val);
-			problem(v, row, line, h + 1, OD_WARNING, "bad_code", nm, ja, en);
+			problem(v, &at, OD_WARNING, "bad_code", nm, ja, en);
 		}
 		return;
 	case OD_T_CORPNUM:
 		if (!all_digits(val, n) || n != 13 || jp_corpnum_validate(val, NULL) != 0) {
 			snprintf(ja, sizeof ja, "「%s」は検査数字の合う13桁の法人番号ではありません。", nm);
 			snprintf(en, sizeof en, "\"%s\" is not a 13-digit corporate number with a valid check digit.", nm);
-			problem(v, row, line, h + 1, OD_ERROR, "bad_corpnum", nm, ja, en);
+			problem(v, &at, OD_ERROR, "bad_corpnum", nm, ja, en);
 		}
 		return;
 	case OD_T_INT: {
@@ -484,7 +501,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (!all_digits(s, strlen(s))) {
 			snprintf(ja, sizeof ja, "「%s」は整数です（値「%.40s」）。単位や注記は別の列に。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" must be an integer (value \"%.40s\"); put units and notes in another column.", nm, val);
-			problem(v, row, line, h + 1, is_fullwidth_digits(val, n) ? OD_ERROR : OD_ERROR, "not_integer", nm, ja, en);
+			problem(v, &at, is_fullwidth_digits(val, n) ? OD_ERROR : OD_ERROR, "not_integer", nm, ja, en);
 		}
 		return;
 	}
@@ -495,7 +512,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (parse_num(&d, val)) {
 			snprintf(ja, sizeof ja, "「%s」は数値です（値「%.40s」）。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" must be a number (value \"%.40s\").", nm, val);
-			problem(v, row, line, h + 1, OD_ERROR, "not_number", nm, ja, en);
+			problem(v, &at, OD_ERROR, "not_number", nm, ja, en);
 		}
 		return; /* ranges: per row, both columns together */
 	}
@@ -509,12 +526,12 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		    jp_date_valid((struct jp_date){ y, m, d2 })) {
 			snprintf(ja, sizeof ja, "「%s」の日付は YYYY-MM-DD で書いてください（値「%.40s」）。", nm, val);
 			snprintf(en, sizeof en, "Write the date \"%s\" as YYYY-MM-DD (value \"%.40s\").", nm, val);
-			problem(v, row, line, h + 1, OD_WARNING, "date_format", nm, ja, en);
+			problem(v, &at, OD_WARNING, "date_format", nm, ja, en);
 			return;
 		}
 		snprintf(ja, sizeof ja, "「%s」は日付として読めません（値「%.40s」）。", nm, val);
 		snprintf(en, sizeof en, "\"%s\" is not a valid date (value \"%.40s\").", nm, val);
-		problem(v, row, line, h + 1, OD_ERROR, "bad_date", nm, ja, en);
+		problem(v, &at, OD_ERROR, "bad_date", nm, ja, en);
 		return;
 	}
 	case OD_T_TIME: {
@@ -525,7 +542,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 			return;
 		snprintf(ja, sizeof ja, "「%s」は時刻 hh:mm です（値「%.40s」）。", nm, val);
 		snprintf(en, sizeof en, "\"%s\" must be a time hh:mm (value \"%.40s\").", nm, val);
-		problem(v, row, line, h + 1, OD_WARNING, "bad_time", nm, ja, en);
+		problem(v, &at, OD_WARNING, "bad_time", nm, ja, en);
 		return;
 	}
 	case OD_T_FLAG1:
@@ -534,19 +551,19 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (is_maru(val)) {
 			snprintf(ja, sizeof ja, "「%s」は「1」または空欄と規定されていますが「%s」です。", nm, val);
 			snprintf(en, sizeof en, "\"%s\" must be \"1\" or empty, not \"%s\".", nm, val);
-			problem(v, row, line, h + 1, OD_ERROR, "maru_for_one", nm, ja, en);
+			problem(v, &at, OD_ERROR, "maru_for_one", nm, ja, en);
 			return;
 		}
 		snprintf(ja, sizeof ja, "「%s」は「1」または空欄です（値「%.40s」）。", nm, val);
 		snprintf(en, sizeof en, "\"%s\" must be \"1\" or empty (value \"%.40s\").", nm, val);
-		problem(v, row, line, h + 1, OD_ERROR, "bad_flag", nm, ja, en);
+		problem(v, &at, OD_ERROR, "bad_flag", nm, ja, en);
 		return;
 	case OD_T_UMU:
 		if (strcmp(val, "有") == 0 || strcmp(val, "無") == 0)
 			return;
 		snprintf(ja, sizeof ja, "「%s」は「有」または「無」です（値「%.40s」）。", nm, val);
 		snprintf(en, sizeof en, "\"%s\" must be 有 or 無 (value \"%.40s\").", nm, val);
-		problem(v, row, line, h + 1, OD_WARNING, "bad_choice", nm, ja, en);
+		problem(v, &at, OD_WARNING, "bad_choice", nm, ja, en);
 		return;
 	case OD_T_ENUM: {
 		/* several values separated by ';' are allowed */
@@ -560,7 +577,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 			if (!ok) {
 				snprintf(ja, sizeof ja, "「%s」の値「%.60s」は規定の選択肢にありません。", nm, t);
 				snprintf(en, sizeof en, "\"%s\": \"%.60s\" is not one of the specified values.", nm, t);
-				problem(v, row, line, h + 1, OD_WARNING, "bad_choice", nm, ja, en);
+				problem(v, &at, OD_WARNING, "bad_choice", nm, ja, en);
 				return;
 			}
 		}
@@ -570,7 +587,7 @@ static void check_cell(struct vstate *v, long row, long line, int h,
 		if (strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0) {
 			snprintf(ja, sizeof ja, "「%s」は http:// または https:// で始まる URL です。", nm);
 			snprintf(en, sizeof en, "\"%s\" must be a URL starting with http:// or https://.", nm);
-			problem(v, row, line, h + 1, OD_WARNING, "bad_url", nm, ja, en);
+			problem(v, &at, OD_WARNING, "bad_url", nm, ja, en);
 		}
 		return;
 	case OD_T_TEXT:
@@ -662,7 +679,8 @@ static int on_record(void *arg, long line, int nf, const char *const *f,
 	if (nf != v->nh) {
 		snprintf(ja, sizeof ja, "列の数が見出し（%d列）と違い、%d列あります。", v->nh, nf);
 		snprintf(en, sizeof en, "The row has %d fields; the header has %d.", nf, v->nh);
-		problem(v, row, line, 0, OD_ERROR, "field_count", "", ja, en);
+		problem(v, &(struct cell_at){ .row = row, .line = line, .col = 0 },
+			OD_ERROR, "field_count", "", ja, en);
 	}
 	const struct opendata_format *fmt = r->format;
 	for (int h = 0; fmt && h < nf && h < v->nh; h++)
@@ -679,11 +697,13 @@ static int on_record(void *arg, long line, int nf, const char *const *f,
 		} else if (in_japan_lat(lon) && in_japan_lon(lat)) {
 			snprintf(ja, sizeof ja, "緯度と経度が入れ替わっています（緯度 %s、経度 %s）。", f[r->lat_col], f[r->lon_col]);
 			snprintf(en, sizeof en, "Latitude and longitude are swapped (緯度 %s, 経度 %s).", f[r->lat_col], f[r->lon_col]);
-			problem(v, row, line, r->lat_col + 1, OD_ERROR, "latlon_swapped", "緯度", ja, en);
+			problem(v, &(struct cell_at){ .row = row, .line = line, .col = r->lat_col + 1 },
+				OD_ERROR, "latlon_swapped", "緯度", ja, en);
 		} else {
 			snprintf(ja, sizeof ja, "位置（緯度 %s、経度 %s）が日本の範囲外です。", f[r->lat_col], f[r->lon_col]);
 			snprintf(en, sizeof en, "The point (緯度 %s, 経度 %s) is outside Japan.", f[r->lat_col], f[r->lon_col]);
-			problem(v, row, line, r->lat_col + 1, OD_ERROR, "outside_japan", "緯度", ja, en);
+			problem(v, &(struct cell_at){ .row = row, .line = line, .col = r->lat_col + 1 },
+				OD_ERROR, "outside_japan", "緯度", ja, en);
 		}
 	}
 	if (has_point)
@@ -723,7 +743,8 @@ static int end(struct vstate *v, struct opendata_reader *rd, int rc, struct err 
 	struct opendata_report *r = v->rep;
 	r->encoding = opendata_reader_encoding(rd);
 	if (rc == 0 && !v->head) {
-		problem(v, 0, 1, 0, OD_ERROR, "empty", "", "ファイルが空です。", "The file is empty.");
+		problem(v, &(struct cell_at){ .row = 0, .line = 1, .col = 0 },
+			OD_ERROR, "empty", "", "ファイルが空です。", "The file is empty.");
 		rc = err_set(e, ERR_INVALID, "empty file");
 	}
 	if (rc) {
@@ -733,13 +754,15 @@ static int end(struct vstate *v, struct opendata_reader *rd, int rc, struct err 
 		if (v->stop) {
 			snprintf(ja, sizeof ja, "行数が上限（%ld行）を超えたため、検査を打ち切りました。ファイルを分けてください。", v->max_rows);
 			snprintf(en, sizeof en, "More than %ld rows: validation stopped. Split the file.", v->max_rows);
-			problem(v, v->max_rows + 1, e ? e->line : 0, 0, OD_ERROR, "too_many_rows", "", ja, en);
+			problem(v, &(struct cell_at){ .row = v->max_rows + 1, .line = e ? e->line : 0, .col = 0 },
+				OD_ERROR, "too_many_rows", "", ja, en);
 			rc = err_set(e, ERR_LIMIT, "more than %ld rows", v->max_rows);
 		} else {
 			snprintf(ja, sizeof ja, "%ld行目でファイルを読めませんでした（文字コードまたはCSVの形式の誤り）。", e ? e->line : 0L);
 			snprintf(en, sizeof en, "The file cannot be read at line %ld (character encoding or CSV syntax): %.150s",
 				 e ? e->line : 0L, e ? e->detail : "");
-			problem(v, 0, e ? e->line : 0, 0, OD_ERROR, "unreadable", "", ja, en);
+			problem(v, &(struct cell_at){ .row = 0, .line = e ? e->line : 0, .col = 0 },
+				OD_ERROR, "unreadable", "", ja, en);
 		}
 	}
 	if (r->derived_ok) {

@@ -639,11 +639,23 @@ static int send_submission(struct http_req *r, int status, const struct apply_su
  * answers' errors, a missing signature with the caller's words (a
  * catalog id), any
  * other error) */
-static int submit_answer(struct http_req *r, int rc, const struct forms_result *fr,
-			 const struct err *e, const struct apply_submission *s,
+/* What a submission attempt came to, as submit_answer answers it. */
+struct submit_outcome {
+	int rc;                             /* apply_submit's or
+					       apply_submit_answers'        */
+	const struct forms_result *check;   /* rc ERR_INVALID: the answers' errors */
+	const struct err *e;                /* rc != 0: the error            */
+	const struct apply_submission *sub; /* rc 0: the submission made     */
+};
+
+static int submit_answer(struct http_req *r, const struct submit_outcome *o,
 			 const struct apply_actor *who, const struct forms_def *d, int dv,
 			 const char *sig_id)
 {
+	int rc = o->rc;
+	const struct forms_result *fr = o->check;
+	const struct err *e = o->e;
+	const struct apply_submission *s = o->sub;
 	if (rc == ERR_INVALID && fr->nerrors)
 		return send_result_errors(r, fr);
 	if (rc == ERR_INVALID)
@@ -675,8 +687,9 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	struct forms_result fr = sr.check;
 	if (rc == ERR_CONFLICT && sr.stale)
 		return app_send_error(r, rc, "apply.error.changed_after_signing", e.detail);
-	return submit_answer(r, rc, &fr, &e, &s, who, NULL, 0,
-			     "api.error.signature_required");
+	return submit_answer(r, &(struct submit_outcome){ .rc = rc, .check = &fr, .e = &e,
+							  .sub = &s },
+			     who, NULL, 0, "api.error.signature_required");
 }
 
 /* POST /api/v1/procedures/{code}/submissions -- a whole submission in one
@@ -785,8 +798,9 @@ int api_procedure_submit(struct http_req *r)
 	struct apply_submission sub = sr.sub;
 	struct forms_result fr = sr.check;
 	json_decref(answers);
-	return submit_answer(r, rc, &fr, &e, &sub, &who, def, dver,
-			     "api.error.signature_required_draft");
+	return submit_answer(r, &(struct submit_outcome){ .rc = rc, .check = &fr, .e = &e,
+							  .sub = &sub },
+			     &who, def, dver, "api.error.signature_required_draft");
 }
 
 /* signature verification on the blocking pool (about 1.4 ms of CPU):

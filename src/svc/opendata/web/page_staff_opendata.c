@@ -178,37 +178,56 @@ static void vals_of_pkg(struct http_req *r, struct form_vals *v, json_t *pkg)
 	buf_done(&t);
 }
 
+/* The metadata form's one error, if any: the id of the field it is
+ * about ("od-<name>"; the error summary links there) and its message. */
+struct od_error {
+	const char *field_id;
+	const char *message;
+};
+
+/* One field of the metadata form. */
+struct od_spec {
+	const char *name;        /* the form's name; the id is "od-<name>"  */
+	const char *label_id;    /* the catalog id of its label             */
+	const char *type;        /* od_input's input type; NULL: text       */
+	const char *value;       /* the current value, or NULL              */
+	int maxlen;              /* 0: none                                 */
+	int required;            /* the mark and the browser's check        */
+};
+
 /* one field of the metadata form: id "od-<name>", autocomplete off; a
- * required one has the mark and the browser's check; the error, when it
- * is this field's (err_id), next to it (the error summary links here) */
-static struct ui_field od_field(struct http_req *r, const char *name, const char *label_id,
-				const char *value, int maxlen, int required, const char *err_id,
-				const char *error)
+ * required one has the mark and the browser's check; the error (err may
+ * be NULL), when it is this field's, next to it (the error summary links
+ * here) */
+static struct ui_field od_field(struct http_req *r, const struct od_spec *sp,
+				const struct od_error *err)
 {
 	enum html_lang l = app_req(r)->lang;
+	const char *name = sp->name;
 	const char *id = arena_printf(r->arena, "od-%s", name);
+	const char *err_id = err ? err->field_id : NULL;
 	return (struct ui_field){
-		.name = name, .id = id, .label = html_t(l, label_id), .value = value,
-		.maxlength = maxlen, .required = required, .html_required = required,
-		.autocomplete = "off", .lang = l,
-		.error = err_id && id && strcmp(err_id, id) == 0 ? error : NULL,
+		.name = name, .id = id, .label = html_t(l, sp->label_id), .value = sp->value,
+		.maxlength = sp->maxlen, .required = sp->required,
+		.html_required = sp->required, .autocomplete = "off", .lang = l,
+		.error = err_id && id && strcmp(err_id, id) == 0 ? err->message : NULL,
 	};
 }
 
-/* a text input of the metadata form (type NULL: text) */
-static void od_input(struct buf *b, struct http_req *r, const char *name, const char *label_id,
-		     const char *type, const char *value, int maxlen, int required,
-		     const char *err_id, const char *error)
+/* a text input of the metadata form (sp->type NULL: text) */
+static void od_input(struct buf *b, struct http_req *r, const struct od_spec *sp,
+		     const struct od_error *err)
 {
-	struct ui_field f = od_field(r, name, label_id, value, maxlen, required, err_id, error);
-	f.type = type;
+	struct ui_field f = od_field(r, sp, err);
+	f.type = sp->type;
 	ui_input(b, &f);
 }
 
 /* the list form: organisations, licences and groups of the tenant */
 static int render_form(struct http_req *r, int status, const struct form_vals *v, int is_new,
-		       const char *err_id, const char *error, const char *notice, json_t *pkg)
+		       const struct od_error *err, const char *notice, json_t *pkg)
 {
+	const char *err_id = err ? err->field_id : NULL, *error = err ? err->message : NULL;
 	enum html_lang l = app_req(r)->lang;
 	struct app_req *q = app_req(r);
 	struct opendata_ctx c = { .s = app_store(r), .tenant = q->tenant.code, .base = "" };
@@ -228,27 +247,42 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		    html_t(l, "opendata.staff.form.metadata"), q->csrf);
 	if (is_new) {
 		buf_puts(&b, "<input type=\"hidden\" name=\"new\" value=\"1\">");
-		struct ui_field f = od_field(r, "name", "opendata.staff.field.name", v->name,
-					     OPENDATA_NAME_MAX, 1, err_id, error);
+		struct ui_field f = od_field(r,
+					     &(struct od_spec){ .name = "name",
+								.label_id = "opendata.staff.field.name",
+								.value = v->name,
+								.maxlen = OPENDATA_NAME_MAX,
+								.required = 1 },
+					     err);
 		f.hint = html_t(l, "opendata.staff.field.name_hint");
 		f.pattern = "[a-z0-9_\\-]{2,100}";
 		ui_input(&b, &f);
 	} else {
 		html_printf(&b, "<input type=\"hidden\" name=\"name\" value=\"%s\">", v->name);
 	}
-	od_input(&b, r, "title", "opendata.staff.field.title", NULL, v->title, OPENDATA_TITLE_MAX, 1,
-		 err_id, error);
-	od_input(&b, r, "title_en", "opendata.staff.field.title_en", NULL, v->title_en,
-		 OPENDATA_TITLE_MAX, 0, err_id, error);
-	struct ui_field f = od_field(r, "notes", "opendata.staff.field.notes", v->notes,
-				     OPENDATA_TEXT_MAX, 0, err_id, error);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "title", .label_id = "opendata.staff.field.title",
+				    .value = v->title, .maxlen = OPENDATA_TITLE_MAX, .required = 1 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "title_en", .label_id = "opendata.staff.field.title_en",
+				    .value = v->title_en, .maxlen = OPENDATA_TITLE_MAX },
+		 err);
+	struct ui_field f = od_field(r,
+				     &(struct od_spec){ .name = "notes",
+							.label_id = "opendata.staff.field.notes",
+							.value = v->notes, .maxlen = OPENDATA_TEXT_MAX },
+				     err);
 	f.autocomplete = NULL;
 	ui_textarea(&b, &f, 5);
 	/* organisation: every one, by title */
 	json_t *list = NULL;
 	struct err e;
-	f = od_field(r, "organization", "opendata.staff.field.organization", v->organization, 0, 1,
-		     err_id, error);
+	f = od_field(r,
+		     &(struct od_spec){ .name = "organization",
+					.label_id = "opendata.staff.field.organization",
+					.value = v->organization, .required = 1 },
+		     err);
 	f.autocomplete = NULL;
 	if (opendata_orgs_list(&list, &c, 1,
 			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
@@ -273,11 +307,19 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 	for (int i = 0; lopts && i < nl; i++)
 		lopts[i] = (struct ui_option){ lic[i].id,
 					       q->lang == HTML_EN ? lic[i].title_en : lic[i].title_ja };
-	f = od_field(r, "license_id", "opendata.staff.field.license",
-		     v->license_id && *v->license_id ? v->license_id : "cc-by-4.0", 0, 1, err_id, error);
+	f = od_field(r,
+		     &(struct od_spec){ .name = "license_id",
+					.label_id = "opendata.staff.field.license",
+					.value = v->license_id && *v->license_id ? v->license_id
+										: "cc-by-4.0",
+					.required = 1 },
+		     err);
 	f.autocomplete = NULL;
 	ui_select(&b, &f, lopts, lopts ? nl : 0, NULL);
-	od_input(&b, r, "tags", "opendata.staff.field.tags", NULL, v->tags, 4000, 0, err_id, error);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "tags", .label_id = "opendata.staff.field.tags",
+				    .value = v->tags, .maxlen = 4000 },
+		 err);
 	/* groups: every one, by title (the first OPENDATA_GROUPS_MAX shown) */
 	if (opendata_orgs_list(&list, &c, 0,
 			       &(struct opendata_orgs_query){ .all_fields = 1, .sort = "title",
@@ -305,22 +347,38 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		json_decref(list);
 		buf_puts(&b, "</fieldset>\n");
 	}
-	od_input(&b, r, "frequency", "opendata.staff.field.frequency", NULL, v->frequency, 100, 0,
-		 err_id, error);
-	od_input(&b, r, "spatial", "opendata.staff.field.spatial", NULL, v->spatial, 200, 0, err_id,
-		 error);
-	od_input(&b, r, "temporal_start", "opendata.staff.field.temporal_start", "date",
-		 v->temporal_start, 10, 0, err_id, error);
-	od_input(&b, r, "temporal_end", "opendata.staff.field.temporal_end", "date", v->temporal_end,
-		 10, 0, err_id, error);
-	od_input(&b, r, "contact_name", "opendata.staff.field.contact_name", NULL, v->contact_name,
-		 200, 0, err_id, error);
-	od_input(&b, r, "contact_email", "opendata.staff.field.contact_email", "email",
-		 v->contact_email, 200, 0, err_id, error);
-	od_input(&b, r, "source_url", "opendata.staff.field.source_url", "url", v->source_url, 1000,
-		 0, err_id, error);
-	od_input(&b, r, "attribution", "opendata.staff.field.attribution", NULL, v->attribution, 500,
-		 0, err_id, error);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "frequency", .label_id = "opendata.staff.field.frequency",
+				    .value = v->frequency, .maxlen = 100 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "spatial", .label_id = "opendata.staff.field.spatial",
+				    .value = v->spatial, .maxlen = 200 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "temporal_start", .label_id = "opendata.staff.field.temporal_start",
+				    .type = "date", .value = v->temporal_start, .maxlen = 10 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "temporal_end", .label_id = "opendata.staff.field.temporal_end",
+				    .type = "date", .value = v->temporal_end, .maxlen = 10 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "contact_name", .label_id = "opendata.staff.field.contact_name",
+				    .value = v->contact_name, .maxlen = 200 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "contact_email", .label_id = "opendata.staff.field.contact_email",
+				    .type = "email", .value = v->contact_email, .maxlen = 200 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "source_url", .label_id = "opendata.staff.field.source_url",
+				    .type = "url", .value = v->source_url, .maxlen = 1000 },
+		 err);
+	od_input(&b, r,
+		 &(struct od_spec){ .name = "attribution", .label_id = "opendata.staff.field.attribution",
+				    .value = v->attribution, .maxlen = 500 },
+		 err);
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    is_new ? html_t(l, "opendata.staff.form.create") : html_t(l, "opendata.staff.form.save"));
 
@@ -385,7 +443,7 @@ int page_staff_opendata_edit(struct http_req *r)
 	const char *name = http_param(r, "name");
 	struct form_vals v = { 0 };
 	if (!name)
-		return render_form(r, 200, &v, 1, NULL, NULL, NULL, NULL);
+		return render_form(r, 200, &v, 1, NULL, NULL, NULL);
 	struct opendata_ctx c = { .s = app_store(r), .tenant = app_req(r)->tenant.code, .base = "" };
 	json_t *pkg = NULL;
 	struct err e;
@@ -400,7 +458,7 @@ int page_staff_opendata_edit(struct http_req *r)
 		notice = html_t(l, "opendata.staff.saved");
 	if (up)
 		notice = arena_printf(r->arena, "%s %s", html_t(l, "opendata.staff.published"), up);
-	rc = render_form(r, 200, &v, 0, NULL, NULL, notice, pkg);
+	rc = render_form(r, 200, &v, 0, NULL, notice, pkg);
 	json_decref(pkg);
 	return rc;
 }
@@ -505,7 +563,9 @@ int page_staff_opendata_save(struct http_req *r)
 	if (!err_id && !lic_ok)
 		err_id = "od-license_id", msg = html_t(l, "opendata.staff.error.license");
 	if (err_id)
-		return render_form(r, 400, &v, is_new, err_id, msg, NULL, NULL);
+		return render_form(r, 400, &v, is_new,
+				   &(struct od_error){ .field_id = err_id, .message = msg },
+				   NULL, NULL);
 
 	struct err e;
 	err_clear(&e);
@@ -517,8 +577,10 @@ int page_staff_opendata_save(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	if (is_new && exists) {
 		free(format_id);
-		return render_form(r, 409, &v, 1, "od-name",
-				   html_t(l, "opendata.staff.error.name_taken"), NULL, NULL);
+		return render_form(r, 409, &v, 1,
+				   &(struct od_error){ .field_id = "od-name",
+						       .message = html_t(l, "opendata.staff.error.name_taken") },
+				   NULL, NULL);
 	}
 	if (!is_new && !exists)
 		return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
@@ -554,8 +616,10 @@ int page_staff_opendata_save(struct http_req *r)
 	}
 	free(format_id);
 	if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
-		return render_form(r, 400, &v, is_new, "od-title",
-				   html_t(l, "opendata.staff.error.not_saved"), NULL, NULL);
+		return render_form(r, 400, &v, is_new,
+				   &(struct od_error){ .field_id = "od-title",
+						       .message = html_t(l, "opendata.staff.error.not_saved") },
+				   NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	return http_redirect(r, 303, dataset_url(r, v.name, "saved", "1"));
@@ -756,7 +820,10 @@ int page_staff_opendata_upload(struct http_req *r)
 			return app_send_error(r, ERR_NOTFOUND, "opendata.error.dataset_not_found", NULL);
 		struct form_vals v = { 0 };
 		vals_of_pkg(r, &v, pkg);
-		int rc = render_form(r, 400, &v, 0, "od-csv", html_t(l, "opendata.staff.error.no_file"), NULL, pkg);
+		int rc = render_form(r, 400, &v, 0,
+				     &(struct od_error){ .field_id = "od-csv",
+							 .message = html_t(l, "opendata.staff.error.no_file") },
+				     NULL, pkg);
 		json_decref(pkg);
 		return rc;
 	}
