@@ -1,6 +1,8 @@
 /*
  * cli_serve.c -- `madoguchi serve`: run the server until SIGTERM.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +229,17 @@ int cli_serve(int argc, char **argv)
 	}
 	if ((s = opts_get(o, n, "log")) && log_open(s))
 		return cli_error(NULL, "ログファイルを開けません", "cannot open the log file");
+	/* SIGTERM and SIGINT are blocked before any thread exists (the job
+	 * runner, a library's own), so that every thread inherits the mask
+	 * and only the server's main thread takes them (sigtimedwait in
+	 * http_server_run).  A job thread that had them unblocked received
+	 * a SIGTERM now and then, and the process died of it instead of
+	 * finishing the requests in flight. */
+	sigset_t stop_sigs;
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
 	struct app a;
 	struct err e;
 	err_clear(&e);

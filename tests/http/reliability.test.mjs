@@ -206,3 +206,32 @@ test('connections are spread evenly over the worker threads (least connections f
     await srv.stop();
   }
 });
+
+// SIGTERM must reach the thread that finishes the requests in flight: a
+// process-directed signal goes to any thread that does not block it, and
+// a job-runner thread that left it unblocked died of it now and then
+// ("server did not exit cleanly: SIGTERM").  Every thread of a running
+// server but the main one blocks SIGTERM and SIGINT (the main thread
+// takes them with sigtimedwait), read from /proc; then a SIGTERM ends it
+// cleanly.
+test('every thread of the server blocks SIGTERM and SIGINT; SIGTERM is a clean stop', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const srv = await startServer();
+  try {
+    // the job runner and the mail sender are running by now
+    await new Client(srv.base).get('/');
+    const tasks = readdirSync(`/proc/${srv.proc.pid}/task`);
+    assert.ok(tasks.length >= 4, `${tasks.length} threads`);
+    const TERM = 1n << 14n, INT = 1n << 1n;   // signal n is bit n-1 of SigBlk
+    // the main thread waits in sigtimedwait, which unblocks them while it
+    // waits: it is the one meant to take them; every other thread blocks
+    for (const t of tasks.filter((x) => x !== String(srv.proc.pid))) {
+      const st = readFileSync(`/proc/${srv.proc.pid}/task/${t}/status`, 'utf8');
+      const name = st.match(/^Name:\s*(.*)$/m)[1];
+      const blk = BigInt(`0x${st.match(/^SigBlk:\s*([0-9a-f]+)$/m)[1]}`);
+      assert.ok((blk & TERM) && (blk & INT), `thread ${t} (${name}) does not block SIGTERM and SIGINT: SigBlk ${blk.toString(16)}`);
+    }
+  } finally {
+    await srv.stop();   // throws unless the exit is clean (code 0, no signal)
+  }
+});
