@@ -19,8 +19,7 @@ before(async () => {
 });
 after(async () => {
   if (browser) await browser.close();
-  if (srv) await srv.stop();
-  if (sink) await sink.close();
+  try { if (srv) await srv.stop(); } finally { if (sink) await sink.close(); }
 });
 
 async function axe(page, label) {

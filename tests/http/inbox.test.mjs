@@ -64,7 +64,9 @@ before(async () => {
   s.html = submit(fx.srv, 'test-upload', { memo: 'テスト' }, R2,
     { files: { doc: Buffer.from('<html><script>alert(1)</script></html>') } });
 });
-after(async () => { if (fx) await fx.srv.stop(); if (sink) await sink.close(); });
+after(async () => {
+  try { if (fx) await fx.srv.stop(); } finally { if (sink) await sink.close(); }
+});
 
 test('the CLI records submissions with receipts, due dates and likely duplicates', () => {
   for (const x of [s.a, s.b, s.h, s.old, s.dup]) {
