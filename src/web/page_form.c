@@ -557,14 +557,16 @@ static void field_of(struct ui_of *u, struct rctx *x, const char *path, const ch
 
 /* field_of for a field of the definition: its label, its hint, the
  * type's help and the source of an editable prefilled answer */
+/* a definition's field: its label, hint and type hint; shown_src is the
+ * source of a prefilled answer the resident may still edit (its line is
+ * shown), or NULL */
 static void def_field_of(struct ui_of *u, struct rctx *x, const struct forms_field *f,
-			 const char *path, const char *value, int required, const char *src,
-			 int editable_src)
+			 const char *path, const char *value, int required, const char *shown_src)
 {
 	field_of(u, x, path, has_text(&f->label) ? T(x, &f->label) : "", value, required);
 	u->f.hint = has_text(&f->hint) ? T(x, &f->hint) : NULL;
 	u->f.more_hints[0] = type_hint(x, f);
-	u->f.source = src && editable_src ? form_source_label(src, x->v->lang) : NULL;
+	u->f.source = shown_src ? form_source_label(shown_src, x->v->lang) : NULL;
 }
 
 static int max_len(int64_t n)
@@ -577,9 +579,16 @@ static int applicant(const struct forms_field *f)
 	return strncmp(f->id, "applicant_", 10) == 0;
 }
 
+/* where fields are rendered: at the top of a page or inside a group's item */
+struct field_scope {
+	const char *prefix;         /* the item's path ("kids[0]"), NULL: top  */
+	const json_t *vals;         /* the answers at this level               */
+	const json_t *norm_item;    /* the normalised item, for conditions     */
+	int top;                    /* the page's own fields                   */
+	struct buf *shown;          /* top: the ids shown are listed here      */
+};
 static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
-			  const char *prefix, const json_t *vals,
-			  const json_t *norm_item, int top, struct buf *shown);
+			  const struct field_scope *sc);
 
 static void render_simple(struct rctx *x, const struct forms_field *f,
 			  const char *path, const json_t *val, int required,
@@ -587,7 +596,8 @@ static void render_simple(struct rctx *x, const struct forms_field *f,
 {
 	char tmp[32];
 	struct ui_of u;
-	def_field_of(&u, x, f, path, str_of(val, tmp, sizeof tmp), required, src, editable_src);
+	def_field_of(&u, x, f, path, str_of(val, tmp, sizeof tmp), required,
+		     editable_src ? src : NULL);
 	switch (f->type) {
 	case FORMS_T_TEXTAREA:
 		u.f.maxlength = max_len(f->max_length);
@@ -650,7 +660,7 @@ static void choices(struct rctx *x, const struct forms_field *f, const char *pat
 		    const json_t *val, int required, const char *src, int ed)
 {
 	struct ui_of u;
-	def_field_of(&u, x, f, path, NULL, required, src, ed);
+	def_field_of(&u, x, f, path, NULL, required, ed ? src : NULL);
 	ui_fieldset_open(x->b, &u.f);
 	struct ui_choice c[FORMS_MAX_OPTIONS];
 	int n = 0;
@@ -685,7 +695,7 @@ static void select_el(struct rctx *x, const struct forms_field *f, const char *p
 		      const json_t *val, int required, const char *src, int ed)
 {
 	struct ui_of u;
-	def_field_of(&u, x, f, path, json_string_value(val), required, src, ed);
+	def_field_of(&u, x, f, path, json_string_value(val), required, ed ? src : NULL);
 	struct ui_option opts[FORMS_MAX_OPTIONS];
 	int n = 0;
 	for (int i = 0; i < f->noptions && n < FORMS_MAX_OPTIONS; i++)
@@ -740,7 +750,7 @@ static void compound(struct rctx *x, const struct forms_field *f, const char *pa
 	const struct part_def *parts = f->type == FORMS_T_NAME_JP ? name_parts
 		: f->type == FORMS_T_ADDRESS_JP ? addr_parts : bank_parts;
 	struct ui_of whole;
-	def_field_of(&whole, x, f, path, NULL, required, src, ed);
+	def_field_of(&whole, x, f, path, NULL, required, ed ? src : NULL);
 	ui_fieldset_open(x->b, &whole.f);
 	int personal = applicant(f);
 	static const char *const kinds[3][2] = {
@@ -861,7 +871,9 @@ static void group_el(struct rctx *x, const struct forms_field *f, const char *pa
 		const json_t *nitem = json_is_array(norm_val) ? json_array_get(norm_val, (size_t)i) : item;
 		html_printf(x->b, "<fieldset class=\"fieldset group-item\"><legend class=\"legend\">%s %d</legend>",
 			    has_text(&f->label) ? T(x, &f->label) : "", i + 1);
-		render_fields(x, f->fields, f->nfields, ip, item, nitem ? nitem : item, 0, NULL);
+		render_fields(x, f->fields, f->nfields,
+			      &(struct field_scope){ .prefix = ip, .vals = item,
+						     .norm_item = nitem ? nitem : item });
 		if (!x->v->preview && nitems > f->min_items)
 			html_printf(x->b, "<button type=\"submit\" class=\"button-secondary\" name=\"_action\" "
 				    "value=\"remove:%s\">%s<span class=\"visually-hidden\"> (%s %d)</span></button>",
@@ -892,9 +904,12 @@ static void readonly_el(struct rctx *x, const struct forms_field *f, const char 
 }
 
 static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
-			  const char *prefix, const json_t *vals,
-			  const json_t *norm_item, int top, struct buf *shown)
+			  const struct field_scope *sc)
 {
+	const char *prefix = sc->prefix;
+	const json_t *vals = sc->vals, *norm_item = sc->norm_item;
+	int top = sc->top;
+	struct buf *shown = sc->shown;
 	for (int i = 0; i < n; i++) {
 		const struct forms_field *f = &fs[i];
 		if (!forms_field_shown(f, x->norm, top ? NULL : norm_item, x->v->today))
@@ -964,7 +979,8 @@ int form_render_page(struct buf *b, const struct form_view *v, struct err *e)
 	const struct forms_page *pg = &v->d->pages[v->page];
 	struct buf shown;
 	buf_init(&shown, 1u << 16);
-	render_fields(&x, pg->fields, pg->nfields, NULL, v->answers, NULL, 1, &shown);
+	render_fields(&x, pg->fields, pg->nfields,
+		      &(struct field_scope){ .vals = v->answers, .top = 1, .shown = &shown });
 	html_printf(b, "<input type=\"hidden\" name=\"_shown\" value=\"%s\">", buf_cstr(&shown));
 	buf_done(&shown);
 	if (b->len + 64 >= b->max)

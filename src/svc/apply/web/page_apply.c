@@ -506,11 +506,21 @@ static void progress(struct buf *b, enum html_lang l, const struct forms_def *d,
 	buf_puts(b, "</p>");
 }
 
-/* the page of a draft, with the errors of r on it (NULL: none) */
+/* what a draft's page shows besides its definition */
+struct draft_view {
+	const json_t *answers;           /* as typed                         */
+	const struct forms_result *errs; /* the errors to show, NULL: none   */
+	const json_t *norm;              /* the normalised answers, or NULL  */
+	const char *notice;              /* a status line above, or NULL     */
+};
+
+/* the page of a draft, with v->errs on it */
 static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c, int page,
-			     const json_t *answers, const struct forms_result *errs,
-			     const json_t *norm, const char *notice)
+			     const struct draft_view *dv)
 {
+	const json_t *answers = dv->answers, *norm = dv->norm;
+	const struct forms_result *errs = dv->errs;
+	const char *notice = dv->notice;
 	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_code(r);
 	const struct forms_page *pg = &c->d->pages[page];
@@ -593,7 +603,9 @@ int page_draft_page(struct http_req *r)
 		norm = res.answers;
 		checked = http_param(r, "check") != NULL;   /* sent here to put errors right */
 	}
-	return render_draft_page(r, 200, &c, page, c.dr.answers, checked ? &res : NULL, norm, NULL);
+	return render_draft_page(r, 200, &c, page,
+				 &(struct draft_view){ .answers = c.dr.answers,
+						       .errs = checked ? &res : NULL, .norm = norm });
 }
 
 static int render_exit(struct http_req *r, struct draft_ctx *c, int exit, int from)
@@ -707,7 +719,9 @@ int page_draft_page_post(struct http_req *r)
 		if (rc)
 			return fail(r, rc, &e);
 		return render_draft_page(r, form_page_errors(c.d, &res, page) ? 400 : 200, &c, page,
-					 answers, &res, res.answers, html_t(l, "apply.more_questions"));
+					 &(struct draft_view){ .answers = answers, .errs = &res,
+							       .norm = res.answers,
+							       .notice = html_t(l, "apply.more_questions") });
 	}
 	int errpage = form_error_page(c.d, &res);
 	if (errpage >= 0 && errpage <= page) {
@@ -716,7 +730,9 @@ int page_draft_page_post(struct http_req *r)
 			return fail(r, rc, &e);
 		if (errpage < page)   /* an earlier page needs putting right: go there */
 			return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d?check=1", base, errpage));
-		return render_draft_page(r, 400, &c, errpage, answers, &res, res.answers, NULL);
+		return render_draft_page(r, 400, &c, errpage,
+					 &(struct draft_view){ .answers = answers, .errs = &res,
+							       .norm = res.answers });
 	}
 	int to, exit = -1;
 	rc = forms_next_page(&to, &exit, c.d, page, res.answers, c.today, &e);
@@ -899,13 +915,22 @@ int page_draft_canonical(struct http_req *r)
  * signatures are not configured and sign_verify says so */
 #define RESIDENT_TRUST(r) app_trust(r)
 
-/* verify an uploaded detached signature over the draft's canonical bytes;
- * 0 with *sig filled (arena strings), else ERR_AUTH / ERR_UNAVAILABLE
- * with res->reason saying why */
-static int page_apply_verify(struct apply_signature *sig, struct sign_result *res,
-			     char signed_sha[65], struct http_req *r, struct draft_ctx *c,
+/* where page_apply_verify puts what it found */
+struct sig_found {
+	struct apply_signature *sig;   /* the signer (arena strings)            */
+	struct sign_result *res;       /* the verification, its reason         */
+	char *signed_sha;              /* 65 bytes: the canonical text's SHA-256 */
+};
+
+/* verify an uploaded detached signature (cms, n bytes) over the draft's
+ * canonical bytes; 0 with *out->sig filled, else ERR_AUTH /
+ * ERR_UNAVAILABLE with out->res->reason saying why */
+static int page_apply_verify(const struct sig_found *out, struct http_req *r, struct draft_ctx *c,
 			     const void *cms, size_t n, int64_t now, struct err *e)
 {
+	struct apply_signature *sig = out->sig;
+	struct sign_result *res = out->res;
+	char *signed_sha = out->signed_sha;
 	char *text;
 	size_t len;
 	memset(res, 0, sizeof *res);
@@ -975,7 +1000,8 @@ int page_draft_submit(struct http_req *r)
 	if (pr.sig && pr.sig_len) {
 		const char *why = html_t(l, "apply.sig_unavailable");
 		struct sign_result sres;
-		rc = page_apply_verify(&sig, &sres, signed_sha, r, &c, pr.sig, pr.sig_len, now, &e);
+		rc = page_apply_verify(&(struct sig_found){ &sig, &sres, signed_sha }, r, &c,
+				       pr.sig, pr.sig_len, now, &e);
 		if (rc && sres.reason != SIGN_OK && sres.reason != SIGN_ERROR)
 			why = arena_printf(r->arena, "%s %s", html_t(l, "apply.sig_refused"),
 					   sign_reason_message(sres.reason, lang_code(r)));
@@ -1214,11 +1240,20 @@ int page_submission_correct(struct http_req *r)
 						   first < 0 ? 0 : first));
 }
 
+/* the receipt's lines as they grow (in a) */
+struct receipt_list {
+	struct arena *a;
+	struct apply_receipt_line *v;
+	int n, cap;
+};
+
 /* the lines of the receipt PDF: every answer, My Number masked */
-static void receipt_lines(struct apply_receipt_line **out, int *n, struct arena *a,
-			  const struct forms_field *fs, int nf, const json_t *vals,
-			  int depth, int *cap)
+static void receipt_lines(struct receipt_list *rl, const struct forms_field *fs, int nf,
+			  const json_t *vals, int depth)
 {
+	struct apply_receipt_line **out = &rl->v;
+	int *n = &rl->n, *cap = &rl->cap;
+	struct arena *a = rl->a;
 	for (int i = 0; i < nf; i++) {
 		const struct forms_field *f = &fs[i];
 		if (f->type == FORMS_T_INFO)
@@ -1237,15 +1272,17 @@ static void receipt_lines(struct apply_receipt_line **out, int *n, struct arena 
 			*cap = nc;
 		}
 		struct apply_receipt_line *ln = &(*out)[(*n)++];
-		ln->label = arena_printf(a, "%s / %s", f->label.ja ? f->label.ja : "宣誓",
-					 f->label.en ? f->label.en : "Declaration");
+		/* a field without a label is the declaration */
+		ln->label = arena_printf(a, "%s / %s",
+					 f->label.ja ? f->label.ja : html_t(HTML_JA, "apply.declaration"),
+					 f->label.en ? f->label.en : html_t(HTML_EN, "apply.declaration"));
 		ln->depth = depth;
 		if (f->type == FORMS_T_GROUP) {
 			ln->value = arena_printf(a, "%d", (int)json_array_size(v));
 			size_t k;
 			const json_t *it;
 			json_array_foreach(v, k, it)
-				receipt_lines(out, n, a, f->fields, f->nfields, it, depth + 1, cap);
+				receipt_lines(rl, f->fields, f->nfields, it, depth + 1);
 			continue;
 		}
 		struct buf t;
@@ -1311,11 +1348,11 @@ int page_submission_pdf(struct http_req *r)
 	if (!j.a)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "receipt pdf: out of memory");
 	j.sub.answers = j.sub.sources = NULL;
-	struct apply_receipt_line *lines = NULL;
-	int n = 0, cap = 0;
+	struct receipt_list rl = { .a = j.a };
 	for (int pg = 0; pg < c.d->npages; pg++)
-		receipt_lines(&lines, &n, j.a, c.d->pages[pg].fields, c.d->pages[pg].nfields,
-			      c.sub.answers, 0, &cap);
+		receipt_lines(&rl, c.d->pages[pg].fields, c.d->pages[pg].nfields, c.sub.answers, 0);
+	struct apply_receipt_line *lines = rl.v;
+	int n = rl.n;
 	j.doc = (struct apply_receipt_doc){
 		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
 		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),

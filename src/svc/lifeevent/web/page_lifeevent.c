@@ -258,10 +258,20 @@ static void interview_open(struct interview *iv, struct http_req *r, int staff)
 					  iv->le->id);
 }
 
+/* what a question page shows besides the interview's definition */
+struct question_view {
+	const json_t *answers;           /* as typed                         */
+	const struct forms_result *errs; /* the errors to show, NULL: none   */
+	const json_t *norm;              /* the normalised answers, or NULL  */
+	const char *notice;              /* a status line above, or NULL     */
+};
+
 static int render_question_page(struct http_req *r, int status, const struct interview *iv,
-				int page, const json_t *answers, const struct forms_result *errs,
-				const json_t *norm, const char *notice)
+				int page, const struct question_view *qv)
 {
+	const json_t *answers = qv->answers, *norm = qv->norm;
+	const struct forms_result *errs = qv->errs;
+	const char *notice = qv->notice;
 	enum html_lang l = app_req(r)->lang;
 	const struct forms_def *d = iv->le->interview;
 	const char *lang = lang_of(r);
@@ -386,7 +396,8 @@ static int interview_get(struct http_req *r, int staff)
 	json_t *empty = app_json_own(r, json_object());
 	if (!empty)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-	return render_question_page(r, 200, &iv, first < 0 ? 0 : first, empty, NULL, NULL, NULL);
+	return render_question_page(r, 200, &iv, first < 0 ? 0 : first,
+				&(struct question_view){ .answers = empty });
 }
 
 static int interview_post(struct http_req *r, int staff)
@@ -428,32 +439,42 @@ static int interview_post(struct http_req *r, int staff)
 	if ((rc = forms_validate_upto(&res, r->arena, d, answers, page, today, &e)))
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	if (act.kind == FORM_ACT_ADD || act.kind == FORM_ACT_REMOVE)
-		return render_question_page(r, 200, &iv, page, answers, NULL, res.answers, NULL);
+		return render_question_page(r, 200, &iv, page,
+				&(struct question_view){ .answers = answers, .norm = res.answers });
 	if (act.kind == FORM_ACT_BACK) {
 		/* the page shown before this one on the route so far */
 		int back = 0;
 		for (int i = 0; i < res.npath; i++)
 			if (res.path[i] == page && i > 0)
 				back = res.path[i - 1];
-		return render_question_page(r, 200, &iv, back, answers, NULL, res.answers, NULL);
+		return render_question_page(r, 200, &iv, back,
+				&(struct question_view){ .answers = answers, .norm = res.answers });
 	}
 	/* a question that this page's answers brought up: ask it first,
 	 * without calling it an error */
 	if (form_page_unseen(d, page, res.answers, pr.names, pr.values, pr.n, today))
-		return render_question_page(r, 200, &iv, page, answers, NULL, res.answers,
-					    html_t(l, "lifeevent.interview.more_questions"));
+		return render_question_page(r, 200, &iv, page,
+				&(struct question_view){ .answers = answers,
+							   .norm = res.answers,
+							   .notice = html_t(l, "lifeevent.interview.more_questions") });
 	int ep = form_error_page(d, &res);
 	if (ep >= 0 && ep <= page)
-		return render_question_page(r, 400, &iv, ep, answers, &res, res.answers, NULL);
+		return render_question_page(r, 400, &iv, ep,
+				&(struct question_view){ .answers = answers,
+							   .errs = &res,
+							   .norm = res.answers });
 	if (res.next >= 0)
-		return render_question_page(r, 200, &iv, res.next, answers, NULL, res.answers, NULL);
+		return render_question_page(r, 200, &iv, res.next,
+				&(struct question_view){ .answers = answers, .norm = res.answers });
 	/* the end: the whole interview decides */
 	struct lifeevent_choice *c;
 	rc = lifeevent_decide(&c, &res, r->arena, iv.le, answers, today, &e);
 	if (rc == ERR_INVALID && res.nerrors) {
 		ep = form_error_page(d, &res);
-		return render_question_page(r, 400, &iv, ep >= 0 ? ep : 0, answers, &res, res.answers,
-					    NULL);
+		return render_question_page(r, 400, &iv, ep >= 0 ? ep : 0,
+				&(struct question_view){ .answers = answers,
+							   .errs = &res,
+							   .norm = res.answers });
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
@@ -779,10 +800,19 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 /* the signature file of a bundle checked over its manifest as it is now:
  * 0 with *sig and msha filled; else the page to answer with (its status
  * in *rc_page) */
-static int bundle_verify(struct apply_signature *sig, char msha[65], int *rc_page,
-			 struct http_req *r, const struct apply_actor *who, int64_t bid,
-			 const struct http_part *sp, int64_t now)
+struct bundle_sig_found {
+	struct apply_signature *sig;   /* the signer and the CMS (arena)        */
+	char *msha;                    /* 65 bytes: the manifest's SHA-256     */
+	int *rc_page;                  /* when refused: the answer's result    */
+};
+
+static int bundle_verify(const struct bundle_sig_found *out, struct http_req *r,
+			 const struct apply_actor *who, int64_t bid, const struct http_part *sp,
+			 int64_t now)
 {
+	struct apply_signature *sig = out->sig;
+	char *msha = out->msha;
+	int *rc_page = out->rc_page;
 	enum html_lang l = app_req(r)->lang;
 	struct apply_canonical_result cr;
 	struct err e;
@@ -871,7 +901,8 @@ int page_bundle_submit(struct http_req *r)
 	const struct http_part *sp = http_file(r, "signature");
 	if (sp && sp->len) {
 		int page_rc = 0;
-		if (bundle_verify(&sig, msha, &page_rc, r, &who, bid, sp, now))
+		if (bundle_verify(&(struct bundle_sig_found){ &sig, msha, &page_rc }, r, &who, bid, sp,
+				  now))
 			return page_rc;
 		bs.sig = &sig;
 		bs.manifest_sha256 = msha;
@@ -925,9 +956,19 @@ int page_bundle_submit(struct http_req *r)
 
 /* ---- 書かない窓口: the filled forms as one PDF ---- */
 
-static void answer_lines(struct lifeevent_pdf_line **out, int *n, int *cap, struct arena *a,
-			 const struct forms_field *fs, int nf, const json_t *vals, int depth)
+/* the lines of one form as they grow (in a) */
+struct line_list {
+	struct arena *a;
+	struct lifeevent_pdf_line **v;
+	int *n, cap;
+};
+
+static void answer_lines(struct line_list *ll, const struct forms_field *fs, int nf,
+			 const json_t *vals, int depth)
 {
+	struct lifeevent_pdf_line **out = ll->v;
+	int *n = ll->n, *cap = &ll->cap;
+	struct arena *a = ll->a;
 	for (int i = 0; i < nf; i++) {
 		const struct forms_field *f = &fs[i];
 		if (f->type == FORMS_T_INFO || f->type == FORMS_T_DECLARATION)
@@ -956,7 +997,7 @@ static void answer_lines(struct lifeevent_pdf_line **out, int *n, int *cap, stru
 			size_t k;
 			const json_t *it;
 			json_array_foreach(v, k, it)
-				answer_lines(out, n, cap, a, f->fields, f->nfields, it, depth + 1);
+				answer_lines(ll, f->fields, f->nfields, it, depth + 1);
 			continue;
 		}
 		struct buf t;
@@ -1064,10 +1105,9 @@ int page_counter_pdf(struct http_req *r)
 		pf->title_ja = d->title.ja ? arena_strdup(j.a, d->title.ja) : NULL;
 		pf->title_en = d->title.en ? arena_strdup(j.a, d->title.en) : NULL;
 		pf->department = d->department ? arena_strdup(j.a, d->department) : NULL;
-		int cap = 0;
+		struct line_list ll = { .a = j.a, .v = &pf->lines, .n = &pf->nlines };
 		for (int pg = 0; pg < d->npages; pg++)
-			answer_lines(&pf->lines, &pf->nlines, &cap, j.a, d->pages[pg].fields,
-				     d->pages[pg].nfields, ans, 0);
+			answer_lines(&ll, d->pages[pg].fields, d->pages[pg].nfields, ans, 0);
 	}
 	j.doc = (struct lifeevent_pdf_doc){
 		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
