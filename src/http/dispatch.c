@@ -435,6 +435,7 @@ static int respond_auth_failure(struct http_req *r, const struct http_hooks *hoo
 		if (login)
 			return http_redirect(r, 303, login);
 	}
+	r->error_key = rc == ERR_AUTH ? "http.login" : rc == ERR_DENIED ? "http.denied" : NULL;
 	if (rc == ERR_AUTH)
 		return http_send_error(r, ERR_AUTH, "ログインしてください。",
 				       "Please log in.", NULL);
@@ -527,6 +528,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 	if (framing) {
 		r->path = "/";
 		req->http1_is_persistent = 0;
+		r->error_key = "http.malformed";
 		http_send_error(r, ERR_INVALID, "リクエストの形式が正しくありません。",
 				"The request is malformed.", framing);
 		return;
@@ -536,6 +538,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 	if (!path || http_urldecode(path, req->path.base, plen, 0) < 0 ||
 	    path[0] != '/') {
 		r->path = "/";
+		r->error_key = "http.bad_url";
 		http_send_error(r, ERR_INVALID, "URL が正しくありません。",
 				"The address (URL) is not valid.", "bad path encoding");
 		return;
@@ -546,6 +549,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 		const char *seg = path + 3, *end = strchr(seg, '/');
 		size_t sl = end ? (size_t)(end - seg) : strlen(seg);
 		if (sl == 0 || sl > 63) {
+			r->error_key = "http.not_found";
 			http_send_error(r, ERR_NOTFOUND, "ページが見つかりません。",
 					"The page was not found.", "bad tenant prefix");
 			return;
@@ -571,6 +575,7 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 			http_send(r, 405, "text/plain; charset=utf-8",
 				  "405 この方法は使えません / method not allowed\n", 0);
 		} else {
+			r->error_key = "http.not_found";
 			http_send_error(r, ERR_NOTFOUND, "ページが見つかりません。",
 					"The page was not found.", NULL);
 		}
@@ -611,12 +616,14 @@ static void run_pipeline(struct http_server *srv, struct http_req *r,
 			"A value is missing or not valid: %s.", bad ? bad : "?");
 		const char *ja = arena_printf(r->arena,
 			"入力内容に不足または誤りがあります（%s）。", bad ? bad : "?");
+		r->error_key = "http.invalid";
 		http_send_error(r, rc == ERR_LIMIT ? ERR_LIMIT : ERR_INVALID, ja, en,
 				bad);
 		return;
 	}
 	if (is_state_changing(r->method) && !(r->route->flags & HTTP_ROUTE_NO_CSRF) &&
 	    (!csrf || !hooks->csrf_ok || !hooks->csrf_ok(r, csrf))) {
+		r->error_key = "http.expired";
 		http_send_error(r, ERR_DENIED,
 				"画面の有効期限が切れました。もう一度操作してください。",
 				"This form has expired. Please go back and try again.",

@@ -212,6 +212,13 @@ struct http_req {
 	void *h2o_req;             /* internal                               */
 	void (*error_page)(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out); /* internal */
+	/* the HTTP layer's own message being answered, by a stable name, so
+	 * that the application's error page can show it in another language
+	 * (its catalog has the same names): "http.login", "http.denied",
+	 * "http.malformed", "http.bad_url", "http.not_found", "http.invalid",
+	 * "http.expired", or "http.status.N" for the default text of status
+	 * N; NULL when the application gave its own texts */
+	const char *error_key;
 	int64_t start_us;          /* internal: when the request arrived     */
 	int deferred;              /* internal: waiting for http_defer work  */
 	int handler_rc;            /* internal                               */

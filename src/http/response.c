@@ -428,42 +428,51 @@ int http_status_of(int err_code)
 	}
 }
 
-static void default_message(int status, const char **ja, const char **en)
+static void default_message(int status, const char **ja, const char **en, const char **key)
 {
 	switch (status) {
 	case 400:
+		*key = "http.status.400";
 		*ja = "入力内容に誤りがあります。";
 		*en = "The request is not valid.";
 		break;
 	case 401:
+		*key = "http.status.401";
 		*ja = "ログインしてください。";
 		*en = "Please log in.";
 		break;
 	case 403:
+		*key = "http.status.403";
 		*ja = "この操作を行う権限がありません。";
 		*en = "You do not have permission to do this.";
 		break;
 	case 404:
+		*key = "http.status.404";
 		*ja = "ページが見つかりません。";
 		*en = "The page was not found.";
 		break;
 	case 409:
+		*key = "http.status.409";
 		*ja = "ほかの操作と重なりました。もう一度お試しください。";
 		*en = "This conflicts with another change. Please try again.";
 		break;
 	case 413:
+		*key = "http.status.413";
 		*ja = "送信された内容が大きすぎます。";
 		*en = "What you sent is too large.";
 		break;
 	case 503:
+		*key = "http.status.503";
 		*ja = "ただいま混み合っているか保守中です。しばらくしてからもう一度お試しください。";
 		*en = "The service is busy or under maintenance. Please try again in a few minutes.";
 		break;
 	case 507:
+		*key = "http.status.507";
 		*ja = "保存領域が不足しているため受け付けられませんでした。時間をおいてお試しください。";
 		*en = "Storage is full, so this could not be saved. Please try again later.";
 		break;
 	default:
+		*key = "http.status.500";
 		*ja = "システムで問題が起きました。お問い合わせの際は受付番号をお伝えください。";
 		*en = "Something went wrong on our side. Please quote the reference number if you contact us.";
 	}
@@ -485,7 +494,7 @@ int http_send_error(struct http_req *r, int err_code, const char *ja,
 {
 	int status = http_status_of(err_code);
 	if (!ja || !en)
-		default_message(status, &ja, &en);
+		default_message(status, &ja, &en, &r->error_key);
 	char st[16];
 	snprintf(st, sizeof st, "%d", status);
 	if (status >= 500)

@@ -554,10 +554,17 @@ static void app_error_page(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out)
 {
 	struct html_page p;
-	app_page(r, &p, html_t(r->ctx ? app_req(r)->lang : HTML_JA, "error.title"));
+	/* before a route was found (an unknown path) nothing has read the
+	 * reader's language yet: the cookie or Accept-Language says it */
+	enum html_lang l = r->ctx ? app_req(r)->lang : pick_lang(r);
+	app_page(r, &p, html_t(l, "error.title"));
+	p.lang = l;
 	html_page_begin(out, &p);
 	(void)status;
 	const char *easy = r->ctx ? app_req(r)->error_easy : NULL;
+	/* the HTTP layer's own messages by their names (http.h: error_key) */
+	if (!easy && r->error_key && html_msg_find(r->error_key))
+		easy = html_t(HTML_JA_EASY, r->error_key);
 	if (p.lang == HTML_EN)
 		html_printf(out, "<p>%s</p><p lang=\"ja\">%s</p>", en, ja);
 	else if (p.lang == HTML_JA_EASY && easy)

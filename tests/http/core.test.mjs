@@ -33,6 +33,21 @@ test('only the demo municipality\'s pages say it is fictional', async () => {
   assert.doesNotMatch(footer(missing.text_), /架空|demo-note/);
 });
 
+test('the HTTP layer\'s own refusals speak やさしい日本語 on an easy page', async () => {
+  const c = new Client(srv.base);
+  await c.get('/lang?to=ja-easy&next=/');
+  const main = (html) => html.match(/<main[\s\S]*<\/main>/)[0];
+  const missing = await c.get('/no-such-page');
+  assert.equal(missing.status, 404);
+  assert.match(main(missing.text_), /<p>ページが みつかりません。<\/p><p lang="en">The page was not found.<\/p>/);
+  const bad = await c.get('/news?page=abc');
+  assert.equal(bad.status, 400);
+  assert.match(main(bad.text_), /いれた ないように たりない ところか まちがいが あります。/);
+  // the ordinary Japanese page keeps the layer's own text
+  await c.get('/lang?to=ja&next=/');
+  assert.match(main((await c.get('/no-such-page')).text_), /<p>ページが見つかりません。<\/p>/);
+});
+
 test('health, readiness and metrics answer', async () => {
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
