@@ -97,6 +97,13 @@ test('list, check with the JSON path of the problem, preview', async () => {
         `label of ${f.id} in both languages`);
       assert.ok(ok.text_.includes(`<span class="tag">${f.type}</span> <code>${f.id}</code>`), `type of ${f.id}`);
       if (f.show_if) assert.ok(ok.text_.includes(`<code>${esc(f.show_if)}</code>`), `condition of ${f.id}`);
+      // a prefilled field: its source, and whether the resident may change it
+      // (from the resident register: not, unless the definition says so)
+      if (f.prefill) {
+        const ro = f.prefill.editable === undefined ? ['juki', 'jpki_cert'].includes(f.prefill.source) : !f.prefill.editable;
+        const src = `<code>${f.prefill.source}${f.prefill.path ? `.${f.prefill.path}` : ''}</code>`;
+        assert.ok(ok.text_.includes(`${src}${ro ? ' （変更不可）' : ''}</li>`), `prefill of ${f.id}`);
+      }
     }
   }
   assert.match(ok.text_, /<code>juki\.address<\/code> = applicant_address/, 'the waiver is shown');

@@ -181,10 +181,11 @@ static void preview_fields(struct buf *b, enum html_lang l,
 			html_printf(b, "<li>%s: <code>%s</code></li>", html_t(l, "proc.shown_if"),
 				    f->show_if_src);
 		if (f->prefill_source)
-			html_printf(b, "<li>%s: <code>%s%S%s</code>%S</li>", html_t(l, "proc.prefill"),
+			html_printf(b, "<li>%s: <code>%s%S%s</code>%s%s</li>", html_t(l, "proc.prefill"),
 				    f->prefill_source, f->prefill_path ? "." : "",
 				    f->prefill_path ? f->prefill_path : "",
-				    f->prefill_editable ? "" : " (read-only / 変更不可)");
+				    f->prefill_editable ? "" : " ",
+				    f->prefill_editable ? "" : html_t(l, "proc.prefill_read_only"));
 		if (f->waive_source)
 			html_printf(b, "<li>%s: <code>%s.%s</code>%S%s</li>", html_t(l, "proc.waive"),
 				    f->waive_source, f->waive_path,
