@@ -171,7 +171,10 @@ int http_server_new(struct http_server **out, const struct http_config *cfg,
 /* http_server_run -- serve until SIGTERM/SIGINT or http_server_stop();
  * then stop accepting, let in-flight requests finish (up to the grace
  * period) and return 0.  ready_cb (may be NULL) is called once every
- * listener is open, with the bound address. */
+ * listener is open, with the bound address.  It blocks the two signals
+ * in the threads it makes; a caller that made threads of its own before
+ * (a job runner) must have blocked them first, or a signal may reach
+ * such a thread and end the process (cli_serve.c does). */
 int http_server_run(struct http_server *srv,
 		    void (*ready_cb)(const char *addr, void *arg), void *arg,
 		    struct err *e);
