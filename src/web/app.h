@@ -145,9 +145,11 @@ extern const int app_shell_nroutes;
 
 /* app_send_error -- the error response (http_send_error: the HTML page
  * or the JSON error) with the catalog message id in Japanese and English,
- * and on a やさしい日本語 page its easy text.  With arguments after detail
- * the catalog texts are formats (the same conversions in every language,
- * tests/unit/html/test_catalog.c).  detail goes to the log only. */
+ * and on a やさしい日本語 page its easy text.  The catalog texts are
+ * always read as formats: with arguments after detail they take them (the
+ * same conversions in every language, tests/unit/html/test_catalog.c);
+ * a row sent without arguments must contain no '%' (write "%%").  detail
+ * goes to the log only. */
 int app_send_error(struct http_req *r, int code, const char *id, const char *detail, ...);
 
 /* app_staff_may_open -- 1 when the staff member of r may open the page
