@@ -347,38 +347,27 @@ static int render_form(struct http_req *r, int status, const struct form_vals *v
 		json_decref(list);
 		buf_puts(&b, "</fieldset>\n");
 	}
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "frequency", .label_id = "opendata.staff.field.frequency",
-				    .value = v->frequency, .maxlen = 100 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "spatial", .label_id = "opendata.staff.field.spatial",
-				    .value = v->spatial, .maxlen = 200 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "temporal_start", .label_id = "opendata.staff.field.temporal_start",
-				    .type = "date", .value = v->temporal_start, .maxlen = 10 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "temporal_end", .label_id = "opendata.staff.field.temporal_end",
-				    .type = "date", .value = v->temporal_end, .maxlen = 10 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "contact_name", .label_id = "opendata.staff.field.contact_name",
-				    .value = v->contact_name, .maxlen = 200 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "contact_email", .label_id = "opendata.staff.field.contact_email",
-				    .type = "email", .value = v->contact_email, .maxlen = 200 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "source_url", .label_id = "opendata.staff.field.source_url",
-				    .type = "url", .value = v->source_url, .maxlen = 1000 },
-		 err);
-	od_input(&b, r,
-		 &(struct od_spec){ .name = "attribution", .label_id = "opendata.staff.field.attribution",
-				    .value = v->attribution, .maxlen = 500 },
-		 err);
+	/* the optional metadata, one text field each */
+	const struct od_spec more[] = {
+		{ .name = "frequency", .label_id = "opendata.staff.field.frequency",
+		  .value = v->frequency, .maxlen = 100 },
+		{ .name = "spatial", .label_id = "opendata.staff.field.spatial",
+		  .value = v->spatial, .maxlen = 200 },
+		{ .name = "temporal_start", .label_id = "opendata.staff.field.temporal_start",
+		  .type = "date", .value = v->temporal_start, .maxlen = 10 },
+		{ .name = "temporal_end", .label_id = "opendata.staff.field.temporal_end",
+		  .type = "date", .value = v->temporal_end, .maxlen = 10 },
+		{ .name = "contact_name", .label_id = "opendata.staff.field.contact_name",
+		  .value = v->contact_name, .maxlen = 200 },
+		{ .name = "contact_email", .label_id = "opendata.staff.field.contact_email",
+		  .type = "email", .value = v->contact_email, .maxlen = 200 },
+		{ .name = "source_url", .label_id = "opendata.staff.field.source_url",
+		  .type = "url", .value = v->source_url, .maxlen = 1000 },
+		{ .name = "attribution", .label_id = "opendata.staff.field.attribution",
+		  .value = v->attribution, .maxlen = 500 },
+	};
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+		od_input(&b, r, &more[i], err);
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    is_new ? html_t(l, "opendata.staff.form.create") : html_t(l, "opendata.staff.form.save"));
 
