@@ -667,6 +667,64 @@ int apply_bundle_submit(struct apply_bundle_result *res, struct arena *a, struct
 			const struct apply_actor *who, const struct apply_bundle_submit_in *in,
 			int64_t now, struct err *e);
 
+/* --- signing requests handed to a signing app (signreq.c) --- */
+
+/* The resident's browser asks for a request; its token goes, as a link
+ * and a QR code, to the signing app (docs/signatures.md §5), which reads
+ * the bytes to sign with it and returns the detached CMS.  The browser
+ * then submits with the signature the request holds (verified again). */
+#define APPLY_SIGNREQ_TOKEN_LEN 64      /* hex of 32 random bytes          */
+#define APPLY_SIGNREQ_TTL (15 * 60)     /* seconds a request can be signed */
+#define APPLY_SIGNREQ_MAX_OPEN 10       /* unexpired requests per owner    */
+#define APPLY_SIGNREQ_CMS_MAX (64 * 1024)
+enum apply_signreq_kind { APPLY_SIGNREQ_DRAFT = 1, APPLY_SIGNREQ_BUNDLE = 2 };
+struct apply_signreq_new {
+	enum apply_signreq_kind kind;
+	int64_t target;                  /* the draft or bundle id          */
+	const char *sha256;              /* of the bytes to sign, now       */
+};
+struct apply_signreq {
+	int64_t id;
+	int owner_kind;                  /* 1 resident, 2 counter staff     */
+	int64_t owner_id;
+	enum apply_signreq_kind kind;
+	int64_t target;
+	char sha256[65];
+	int64_t expires_at, signed_at;   /* signed_at 0: not signed yet     */
+	const void *cms;                 /* arena; NULL until signed        */
+	size_t cms_len;
+	const char *subject;             /* the signer (arena); "" unsigned */
+};
+/* what the signing app returned, verified by the caller */
+struct apply_signreq_signature {
+	const void *cms;
+	size_t cms_len;
+	const char *subject;             /* the signer, for the page        */
+};
+/* apply_signreq_create -- a new request of the actor's for one of their
+ * drafts or bundles; token gets its secret (hex, NUL-terminated), which
+ * is stored only hashed.  ERR_LIMIT past APPLY_SIGNREQ_MAX_OPEN. */
+int apply_signreq_create(char token[APPLY_SIGNREQ_TOKEN_LEN + 1], struct store *s,
+			 const struct apply_actor *who, const struct apply_signreq_new *in,
+			 int64_t now, struct err *e);
+/* apply_signreq_by_token -- the unexpired request of this tenant with
+ * this token (ERR_NOTFOUND otherwise: unknown and expired look alike). */
+int apply_signreq_by_token(struct apply_signreq *out, struct arena *a, struct store *s,
+			   const char *tenant, const char *token, int64_t now, struct err *e);
+/* apply_signreq_sign -- record the signature; once per request, before
+ * it expires (ERR_CONFLICT otherwise). */
+int apply_signreq_sign(struct store *s, const char *tenant, const char *token,
+		       const struct apply_signreq_signature *sig, int64_t now, struct err *e);
+/* apply_signreq_latest -- the actor's newest request for this draft or
+ * bundle, signed or not (ERR_NOTFOUND when none). */
+int apply_signreq_latest(struct apply_signreq *out, struct arena *a, struct store *s,
+			 const struct apply_actor *who, enum apply_signreq_kind kind,
+			 int64_t target, struct err *e);
+/* apply_signreq_forget -- drop the actor's requests for a draft or bundle
+ * (after it is submitted, or when the resident starts again). */
+int apply_signreq_forget(struct store *s, const struct apply_actor *who,
+			 enum apply_signreq_kind kind, int64_t target, struct err *e);
+
 /* --- receipt PDF (receipt_pdf.c, resident pages) --- */
 
 /* One line of the answers summary on the receipt, already formatted by

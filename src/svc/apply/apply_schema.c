@@ -121,6 +121,23 @@ static const struct store_migration apply_migrations[] = {
 	  "ALTER TABLE apply_submissions ADD COLUMN sig_data TEXT" },
 	{ 3, "attachment rows by content alone (the file collector asks across tenants)",
 	  "CREATE INDEX apply_files_sha_any ON apply_files (sha256)" },
+	{ 4, "signing requests handed to a signing app (signreq.c)",
+	  "CREATE TABLE apply_sign_requests ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " token_sha256 TEXT NOT NULL UNIQUE,"
+	  " owner_kind INTEGER NOT NULL,"
+	  " owner_id BIGINT NOT NULL,"
+	  " kind INTEGER NOT NULL,"              /* 1 draft, 2 bundle */
+	  " target BIGINT NOT NULL,"
+	  " sha256 TEXT NOT NULL,"               /* of the bytes to sign */
+	  " created_at BIGINT NOT NULL,"
+	  " expires_at BIGINT NOT NULL,"
+	  " signed_at BIGINT NOT NULL DEFAULT 0,"
+	  " subject TEXT,"
+	  " cms {{BLOB}});"
+	  "CREATE INDEX apply_sign_requests_owner ON apply_sign_requests"
+	  " (tenant, owner_kind, owner_id, kind, target)" },
 };
 
 const struct store_module_schema apply_schema = {

@@ -281,6 +281,9 @@ static const struct svc_job jobs[] = {
 };
 
 static const struct svc_option options[] = {
+	{ "demo-signer", "DIR  the demo ward's signer (resident.key, resident.pem of the fictional demo PKI; never in production)",
+	  app_apply_check_demo_signer, "--demo-signer のディレクトリに resident.key（PKCS#8）と resident.pem がありません",
+	  "--demo-signer: DIR must hold resident.key (PKCS#8 PEM) and resident.pem" },
 	{ "upload-quota", "BYTES  attachment bytes kept per account (default 100 MiB; 0: no limit)",
 	  app_apply_check_quota, "--upload-quota は 0〜2^40 バイトです",
 	  "--upload-quota must be 0 to 2^40 bytes" },

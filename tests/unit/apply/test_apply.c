@@ -41,7 +41,8 @@ static int64_t STAFF_ID;
 
 static void cleanup(struct store *s)
 {
-	store_script(s, "DROP TABLE IF EXISTS apply_submission_files;"
+	store_script(s, "DROP TABLE IF EXISTS apply_sign_requests;"
+			"DROP TABLE IF EXISTS apply_submission_files;"
 			"DROP TABLE IF EXISTS apply_events;"
 			"DROP TABLE IF EXISTS apply_submissions;"
 			"DROP TABLE IF EXISTS apply_files;"
@@ -2489,6 +2490,87 @@ static void test_registry_once_only(void)
 	arena_free(a);
 }
 
+/* signing requests (signreq.c): the token is a bearer secret stored
+ * hashed, bound to owner, tenant and target; one signature, only before
+ * the request expires; a cap on open requests per owner */
+static void test_signreq(void)
+{
+	struct apply_actor a1 = resident(97101), a2 = resident(97102);
+	struct err e;
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "nenkin-menjo" }, NOW, &e), 0);
+	struct arena *a = arena_new(0);
+	char sha[65];
+	memset(sha, 'a', 64);
+	sha[64] = 0;
+	char tok[APPLY_SIGNREQ_TOKEN_LEN + 1], tok2[APPLY_SIGNREQ_TOKEN_LEN + 1];
+	T_EQ_INT(apply_signreq_create(tok, S, &a1, &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, did, sha },
+				      NOW, &e), 0);
+	T_EQ_INT((int)strlen(tok), APPLY_SIGNREQ_TOKEN_LEN);
+	/* only the hash is stored */
+	struct store_val tv[] = { sv_text(tok) };
+	int64_t plain = -1;
+	T_EQ_INT(store_query_int(&plain, S, "SELECT count(*) FROM apply_sign_requests WHERE token_sha256 = $1",
+				 tv, 1, &e), 0);
+	T_EQ_INT((int)plain, 0);
+	struct apply_signreq sr;
+	T_EQ_INT(apply_signreq_by_token(&sr, a, S, T1, tok, NOW + 1, &e), 0);
+	T_EQ_INT((int)sr.target, (int)did);
+	T_EQ_INT((int)sr.owner_id, 97101);
+	T_EQ_STR(sr.sha256, sha);
+	T_EQ_INT((int)sr.signed_at, 0);
+	/* another tenant, a wrong token, an expired request: not found */
+	T_EQ_INT(apply_signreq_by_token(&sr, a, S, T2, tok, NOW + 1, &e), ERR_NOTFOUND);
+	char wrong[APPLY_SIGNREQ_TOKEN_LEN + 1];
+	memcpy(wrong, tok, sizeof wrong);
+	wrong[0] = wrong[0] == '0' ? '1' : '0';
+	T_EQ_INT(apply_signreq_by_token(&sr, a, S, T1, wrong, NOW + 1, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_signreq_by_token(&sr, a, S, T1, "short", NOW + 1, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_signreq_by_token(&sr, a, S, T1, tok, NOW + APPLY_SIGNREQ_TTL, &e), ERR_NOTFOUND);
+	/* one signature, before expiry */
+	static const unsigned char cms[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	struct apply_signreq_signature sig = { cms, sizeof cms, "CN=デモ 太郎" };
+	T_EQ_INT(apply_signreq_sign(S, T1, tok, &sig, NOW + APPLY_SIGNREQ_TTL, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_signreq_sign(S, T2, tok, &sig, NOW + 2, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_signreq_sign(S, T1, tok, &sig, NOW + 2, &e), 0);
+	T_EQ_INT(apply_signreq_sign(S, T1, tok, &sig, NOW + 3, &e), ERR_CONFLICT);
+	T_EQ_INT(apply_signreq_sign(S, T1, tok, &(struct apply_signreq_signature){ cms, 0, "x" }, NOW + 3, &e),
+		 ERR_INVALID);
+	/* the owner finds it signed; another resident does not */
+	T_EQ_INT(apply_signreq_latest(&sr, a, S, &a1, APPLY_SIGNREQ_DRAFT, did, &e), 0);
+	T_EQ_INT((int)sr.signed_at, (int)(NOW + 2));
+	T_CHECK(sr.cms_len == sizeof cms && memcmp(sr.cms, cms, sizeof cms) == 0);
+	T_EQ_STR(sr.subject, "CN=デモ 太郎");
+	T_EQ_INT(apply_signreq_latest(&sr, a, S, &a2, APPLY_SIGNREQ_DRAFT, did, &e), ERR_NOTFOUND);
+	T_EQ_INT(apply_signreq_latest(&sr, a, S, &a1, APPLY_SIGNREQ_BUNDLE, did, &e), ERR_NOTFOUND);
+	/* a newer request is the latest, unsigned */
+	T_EQ_INT(apply_signreq_create(tok2, S, &a1, &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, did, sha },
+				      NOW + 4, &e), 0);
+	T_CHECK(strcmp(tok, tok2) != 0);
+	T_EQ_INT(apply_signreq_latest(&sr, a, S, &a1, APPLY_SIGNREQ_DRAFT, did, &e), 0);
+	T_EQ_INT((int)sr.signed_at, 0);
+	/* at most APPLY_SIGNREQ_MAX_OPEN unexpired requests an owner */
+	int made = 2, rc = 0;
+	while (made < APPLY_SIGNREQ_MAX_OPEN + 1 &&
+	       (rc = apply_signreq_create(tok2, S, &a1, &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, did, sha },
+					  NOW + 5, &e)) == 0)
+		made++;
+	T_EQ_INT(rc, ERR_LIMIT);
+	T_EQ_INT(made, APPLY_SIGNREQ_MAX_OPEN);
+	/* once expired they make room again, and are deleted */
+	T_EQ_INT(apply_signreq_create(tok2, S, &a1, &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, did, sha },
+				      NOW + 5 + APPLY_SIGNREQ_TTL, &e), 0);
+	/* bad input */
+	T_EQ_INT(apply_signreq_create(tok2, S, &a1, &(struct apply_signreq_new){ 7, did, sha }, NOW, &e), ERR_INVALID);
+	T_EQ_INT(apply_signreq_create(tok2, S, &a1, &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, did, "ab" },
+				      NOW, &e), ERR_INVALID);
+	/* forgotten after the submission */
+	T_EQ_INT(apply_signreq_forget(S, &a1, APPLY_SIGNREQ_DRAFT, did, &e), 0);
+	T_EQ_INT(apply_signreq_latest(&sr, a, S, &a1, APPLY_SIGNREQ_DRAFT, did, &e), ERR_NOTFOUND);
+	arena_free(a);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -2528,6 +2610,7 @@ int main(void)
 	T_RUN(test_caller_tx);
 	T_RUN(test_signature_required);
 	T_RUN(test_submit_with);
+	T_RUN(test_signreq);
 	/* the SQLite-only tests are not run on PostgreSQL rather than
 	 * reported "ok" there without checking anything */
 	int sqlite = strncmp(url, "sqlite:", 7) == 0;

@@ -68,6 +68,36 @@ int app_apply_check_rate(const char *v)
 	return parse_i64(&x, v, 0, 100000);
 }
 
+/* a file of the demo signer's directory, whole (at most 64 KiB) */
+static char *demo_file(const char *dir, const char *name)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *s = malloc(64 * 1024 + 1);
+	size_t n = s ? fread(s, 1, 64 * 1024, f) : 0;
+	int bad = ferror(f) || !feof(f) || n == 0;
+	fclose(f);
+	if (!s || bad) {
+		free(s);
+		return NULL;
+	}
+	s[n] = 0;
+	return s;
+}
+
+int app_apply_check_demo_signer(const char *v)
+{
+	char *k = demo_file(v, "resident.key"), *c = demo_file(v, "resident.pem");
+	int ok = k && c && strstr(k, "-----BEGIN PRIVATE KEY-----") && strstr(c, "-----BEGIN CERTIFICATE-----");
+	free(k);
+	free(c);
+	return ok ? 0 : -1;
+}
+
 int app_apply_init(void **state, struct app *a, struct err *e)
 {
 	struct app_apply_config *c = calloc(1, sizeof *c);
@@ -81,12 +111,23 @@ int app_apply_init(void **state, struct app *a, struct err *e)
 		c->upload_quota_bytes = v;
 	if ((s = svc_option(a, "upload-rate")) && parse_i64(&v, s, 0, 100000) == 0)
 		c->uploads_per_min = (int)v;
+	if ((s = svc_option(a, "demo-signer"))) {
+		c->demo_key_pem = demo_file(s, "resident.key");
+		c->demo_cert_pem = demo_file(s, "resident.pem");
+		log_warn("the demo signer is on: on a demo ward, anyone with a signing request may"
+			 " sign with the fictional demo resident's key (never in production)");
+	}
 	*state = c;
 	return 0;
 }
 
 void app_apply_done(void *state)
 {
+	struct app_apply_config *c = state;
+	if (c) {
+		free(c->demo_key_pem);
+		free(c->demo_cert_pem);
+	}
 	free(state);
 }
 

@@ -56,6 +56,13 @@ int page_submission_pdf(struct http_req *r);
 int page_apply_file(struct http_req *r);
 int page_my_applications(struct http_req *r);
 
+/* --- signing with a signing app (page_sign.c, docs/signatures.md §5) --- */
+int page_draft_sign_request(struct http_req *r);
+int page_sign_request(struct http_req *r);
+int page_sign_data(struct http_req *r);
+int page_sign_return(struct http_req *r);
+int page_sign_demo_key(struct http_req *r);
+
 /* --- apply (app_apply.c) --- */
 /* app_apply_actor -- who acts on applications, from the request's session
  * (the route must declare a permission, so that the session is loaded):
@@ -159,7 +166,11 @@ extern const struct http_param_spec inbox_p_list[], inbox_p_csv[], inbox_p_submi
 struct app_apply_config {
 	int64_t upload_quota_bytes;  /* attachment bytes kept; <= 0: unlimited */
 	int uploads_per_min;         /* new attachments a minute; <= 0: unlimited */
+	/* the demo signer (page_sign.c; serve --demo-signer DIR): the fictional
+	 * demo resident's key (PKCS#8 PEM) and certificate; NULL: off */
+	char *demo_key_pem, *demo_cert_pem;
 };
+int app_apply_check_demo_signer(const char *v);
 int app_apply_check_quota(const char *v);
 int app_apply_check_rate(const char *v);
 int app_apply_init(void **state, struct app *a, struct err *e);

@@ -798,6 +798,27 @@ static void summary_fields(struct buf *b, const struct forms_field *fs, int n,
 	}
 }
 
+/* the signer of the signature the signing app returned for this draft,
+ * when it is over the answers as they are now; NULL otherwise */
+static const char *app_signed_by(struct http_req *r, int64_t draft_id)
+{
+	struct apply_actor who;
+	who_of(&who, r);
+	struct apply_signreq sr;
+	struct err e;
+	if (apply_signreq_latest(&sr, r->arena, app_store(r), &who, APPLY_SIGNREQ_DRAFT, draft_id, &e) ||
+	    !sr.signed_at || !sr.cms)
+		return NULL;
+	struct apply_canonical_result cr;
+	if (apply_canonical(&cr, r->arena, app_store(r), &who, draft_id, app_now(), &e))
+		return NULL;
+	char sha[65];
+	forms_sha256_hex(sha, cr.text, cr.len);
+	if (strcmp(sha, sr.sha256) != 0)
+		return NULL;
+	return sr.subject && *sr.subject ? sr.subject : "?";
+}
+
 static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 			  const struct forms_result *res, const char *error)
 {
@@ -836,14 +857,31 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 			    html_t(l, "apply.declaration"), forms_text_get(&c->d->declaration, lang));
 	const char *sig = c->d->signature ? c->d->signature : "none";
 	int want_sig = strcmp(sig, "none") != 0;
+	/* a signature the signing app returned (page_sign.c) over the
+	 * answers as they are now */
+	const char *signed_by = want_sig ? app_signed_by(r, c->dr.id) : NULL;
+	if (want_sig) {
+		html_printf(&b, "<section class=\"signature-step\" aria-labelledby=\"sig-h\"><h2 id=\"sig-h\">%s</h2>",
+			    html_t(l, "apply.sig_title"));
+		if (signed_by)
+			html_printf(&b, "<div class=\"notice success\" id=\"signed-by\"><p>%s</p></div>",
+				    arena_printf(r->arena, html_t(l, "apply.sign.signed_by"), signed_by));
+		else
+			html_printf(&b, "<h3>%s</h3><p>%s</p><form method=\"post\" action=\"/drafts/%ld/sign-request\">"
+				    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				    "<button type=\"submit\" class=\"button secondary\">%s</button></form>",
+				    html_t(l, "apply.sign.app_title"), html_t(l, "apply.sign.app_lead"),
+				    (long)c->dr.id, app_req(r)->csrf, html_t(l, "apply.sign.app_button"));
+		buf_puts(&b, "</section>");
+	}
 	html_printf(&b, "<form method=\"post\" action=\"/drafts/%ld/submit\" novalidate%S>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
 		    (long)c->dr.id, want_sig ? " enctype=\"multipart/form-data\"" : "", app_req(r)->csrf);
-	if (want_sig) {
-		html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><ol>"
+	if (want_sig && !signed_by) {
+		html_printf(&b, "<section class=\"signature-step\"><h3>%s</h3><ol>"
 			    "<li><a href=\"/drafts/%ld/canonical\" download>%s</a></li>"
 			    "<li>%s</li><li>%s</li></ol>",
-			    html_t(l, "apply.sig_title"), (long)c->dr.id, html_t(l, "apply.sig_download"),
+			    html_t(l, "apply.sign.or_file"), (long)c->dr.id, html_t(l, "apply.sig_download"),
 			    html_t(l, "apply.sig_sign"), html_t(l, "apply.sig_upload"));
 		ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
 						.label = html_t(l, "apply.sig_file"),
@@ -997,6 +1035,14 @@ int page_draft_submit(struct http_req *r)
 	memset(&sig, 0, sizeof sig);
 	char signed_sha[65] = "";
 	int64_t now = app_now();
+	/* no file: the signature a signing app returned (page_sign.c), if any */
+	struct apply_signreq sreq;
+	if ((!pr.sig || !pr.sig_len) &&
+	    apply_signreq_latest(&sreq, r->arena, app_store(r), &c.who, APPLY_SIGNREQ_DRAFT, c.dr.id, &e) == 0 &&
+	    sreq.signed_at && sreq.cms) {
+		pr.sig = sreq.cms;
+		pr.sig_len = sreq.cms_len;
+	}
 	if (pr.sig && pr.sig_len) {
 		const char *why = html_t(l, "apply.sig_unavailable");
 		struct sign_result sres;
@@ -1049,6 +1095,9 @@ int page_draft_submit(struct http_req *r)
 	}
 	if (rc)
 		return fail(r, rc, &e);
+	if (apply_signreq_forget(app_store(r), &c.who, APPLY_SIGNREQ_DRAFT, c.dr.id, &e))
+		log_error("signing requests not forgotten", "draft",
+			  arena_printf(r->arena, "%lld", (long long)c.dr.id), "detail", e.detail);
 	receipt_mail(r, &sub, c.d);
 	return http_redirect(r, 303, arena_printf(r->arena, "/submissions/%s?new=1", sub.receipt));
 }

@@ -118,6 +118,28 @@ static const struct http_param_spec p_api_file[] = {
 };
 /* --- end api --- */
 
+/* --- signing with a signing app (page_sign.c) --- */
+static int v_sign_token(const char *v, size_t n)
+{
+	if (n != APPLY_SIGNREQ_TOKEN_LEN)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_sign_token[] = {
+	{ "token", HTTP_PATH, APPLY_SIGNREQ_TOKEN_LEN, v_sign_token, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the returned signature: a .p7s (DER, PEM or base64) of at most 64 KiB,
+ * with room for PEM's armour */
+static const struct http_param_spec p_sign_return[] = {
+	{ "token", HTTP_PATH, APPLY_SIGNREQ_TOKEN_LEN, v_sign_token, 1 },
+	{ "signature", HTTP_FILE, 96 * 1024, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route apply_routes[] = {
 	{ "GET", "/staff/inbox", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_list, page_inbox, "staff.inbox" },
 	{ "GET", "/staff/inbox/export.csv", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_csv, page_inbox_csv, "staff.inbox.csv" },
@@ -135,6 +157,13 @@ const struct http_route apply_routes[] = {
 	{ "POST", "/drafts/{id}/delete", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_delete, "apply.draft.delete" },
 	{ "GET", "/drafts/{id}/confirm", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_confirm, "apply.draft.confirm" },
 	{ "GET", "/drafts/{id}/canonical", "resident", HTTP_KIND_TEXT, 0, app_p_id, page_draft_canonical, "apply.draft.canonical" },
+	{ "POST", "/drafts/{id}/sign-request", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_sign_request, "apply.draft.sign_request" },
+	/* the signing app's side: the token is the credential (no session,
+	 * no CSRF token: a phone's app posts here) */
+	{ "GET", "/sign/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_sign_token, page_sign_request, "apply.sign" },
+	{ "GET", "/sign/{token}/data", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_sign_token, page_sign_data, "apply.sign.data" },
+	{ "GET", "/sign/{token}/demo-key", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_sign_token, page_sign_demo_key, "apply.sign.demo_key" },
+	{ "POST", "/sign/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_sign_return, page_sign_return, "apply.sign.return" },
 	{ "POST", "/drafts/{id}/submit", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_submit, "apply.draft.submit" },
 	{ "GET", "/submissions/{receipt}", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission, "apply.submission" },
 	{ "GET", "/submissions/{receipt}/receipt.pdf", "resident", HTTP_KIND_TEXT, 0, p_receipt, page_submission_pdf, "apply.submission.pdf" },
