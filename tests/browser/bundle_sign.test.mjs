@@ -4,7 +4,9 @@
 // it is refused with the error summary pointing at the file input; the
 // manifest downloaded from the page and signed with the test PKI (as the
 // resident's signing app would) is accepted and the receipt listed.
-// axe-core (WCAG 2.0 A and AA) on every page of the way.  新生児訪問 is
+// axe-core (WCAG 2.0 A and AA) on every page of the way.  The same bundle
+// is also signed through the hand-off to a signing app (the demo ward's
+// demo signer, docs/signatures.md §5), the one signature covering it whole.  新生児訪問 is
 // republished for this test with "signature": "required".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +31,7 @@ before(async () => {
       cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']);
       cli(['procedure', 'load', '--db', db, '--tenant', '139998', join(dir, 'procedures')]);
     },
-    extraArgs: ['--trust-dir', join(dir, 'pki', 'trust')],
+    extraArgs: ['--trust-dir', join(dir, 'pki', 'trust'), '--demo-signer', join(dir, 'pki')],
   });
   browser = await launch();
 });
@@ -54,8 +56,8 @@ async function fillName(page, field, family, given, familyKana, givenKana) {
   if (givenKana) await page.fill(`[name="f.${field}.given_kana"]`, givenKana);
 }
 
-async function signedBundle(js, email, password) {
-  const label = js ? 'JS' : 'no JS';
+async function signedBundle(js, email, password, via = 'file') {
+  const label = `${js ? 'JS' : 'no JS'}, ${via}`;
   const ctx = await browser.newContext({ bypassCSP: true, acceptDownloads: true, javaScriptEnabled: js,
     viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
   ctx.setDefaultTimeout(60000);
@@ -111,6 +113,25 @@ async function signedBundle(js, email, password) {
   assert.equal(await page.locator('.error-summary a[href="#signature"]').count(), 1);
   assert.match(await page.locator('#signature-error').innerText(), /電子署名が必要です/);
 
+  if (via === 'demo-signer') {
+    // the hand-off to a signing app: here the demo ward's signer, in the
+    // same browser (docs/signatures.md §5)
+    await page.getByRole('button', { name: '署名アプリで署名する' }).click();
+    await page.waitForURL(/\/sign-request$/);
+    await axe(page, `bundle signing request (${label})`);
+    await page.locator('#sign-link').click();
+    await page.getByRole('button', { name: 'デモ用の証明書で署名する' }).click();
+    await page.getByText('署名を受け取りました').waitFor();
+    await page.getByRole('link', { name: '申請の画面に戻る' }).click();
+    await page.waitForURL(/\/bundles\/\d+$/);
+    assert.match(await page.locator('#signed-by').innerText(), /署名済み.*デモ 太郎/);
+    await axe(page, `bundle signed by the app (${label})`);
+    await page.getByRole('button', { name: 'まとめて申請する' }).click();
+    await page.waitForURL(/\/bundles\/\d+$/);
+    assert.equal(await page.locator('a[href^="/submissions/139998-"]').count(), 1);
+    await ctx.close();
+    return;
+  }
   // the manifest, signed as the resident's app would, then sent
   const dl = page.waitForEvent('download');
   await page.getByRole('link', { name: /ダウンロード/ }).first().click();
@@ -131,4 +152,8 @@ async function signedBundle(js, email, password) {
 test('a bundle that needs a signature is signed once, on a phone, with and without JavaScript', async () => {
   await signedBundle(true, 'demo-sakura@example.jp', 'Minato-Kumin-2026');
   await signedBundle(false, 'demo-taro@example.jp', 'Hinode-Kumin-2026');
+});
+
+test('a bundle signed once through the signing app hand-off (the demo signer), on a phone', async () => {
+  await signedBundle(true, 'demo-sakura@example.jp', 'Minato-Kumin-2026', 'demo-signer');
 });

@@ -720,6 +720,13 @@ int apply_signreq_sign(struct store *s, const char *tenant, const char *token,
 int apply_signreq_latest(struct apply_signreq *out, struct arena *a, struct store *s,
 			 const struct apply_actor *who, enum apply_signreq_kind kind,
 			 int64_t target, struct err *e);
+/* apply_signreq_valid -- the actor's newest request for this draft or
+ * bundle when it is signed and over the bytes as they are now
+ * (apply_canonical / apply_bundle_canonical); ERR_NOTFOUND otherwise
+ * (none, not signed yet, or the answers changed after signing). */
+int apply_signreq_valid(struct apply_signreq *out, struct arena *a, struct store *s,
+			const struct apply_actor *who, enum apply_signreq_kind kind,
+			int64_t target, int64_t now, struct err *e);
 /* apply_signreq_forget -- drop the actor's requests for a draft or bundle
  * (after it is submitted, or when the resident starts again). */
 int apply_signreq_forget(struct store *s, const struct apply_actor *who,

@@ -165,6 +165,27 @@ int apply_signreq_latest(struct apply_signreq *out, struct arena *a, struct stor
 			   " AND target = $5 ORDER BY id DESC LIMIT 1", v, 5, e);
 }
 
+int apply_signreq_valid(struct apply_signreq *out, struct arena *a, struct store *s,
+			const struct apply_actor *who, enum apply_signreq_kind kind,
+			int64_t target, int64_t now, struct err *e)
+{
+	int rc = apply_signreq_latest(out, a, s, who, kind, target, e);
+	if (rc)
+		return rc;
+	if (!out->signed_at || !out->cms)
+		return err_set(e, ERR_NOTFOUND, "signreq %lld: not signed", (long long)out->id);
+	struct apply_canonical_result cr;
+	rc = kind == APPLY_SIGNREQ_BUNDLE ? apply_bundle_canonical(&cr, a, s, who, target, now, e)
+					 : apply_canonical(&cr, a, s, who, target, now, e);
+	if (rc)
+		return rc == ERR_INVALID ? err_set(e, ERR_NOTFOUND, "signreq: answers not valid") : rc;
+	char sha[65];
+	forms_sha256_hex(sha, cr.text, cr.len);
+	if (strcmp(sha, out->sha256) != 0)
+		return err_set(e, ERR_NOTFOUND, "signreq %lld: changed after signing", (long long)out->id);
+	return 0;
+}
+
 int apply_signreq_forget(struct store *s, const struct apply_actor *who,
 			 enum apply_signreq_kind kind, int64_t target, struct err *e)
 {

@@ -58,6 +58,7 @@ int page_my_applications(struct http_req *r);
 
 /* --- signing with a signing app (page_sign.c, docs/signatures.md §5) --- */
 int page_draft_sign_request(struct http_req *r);
+int page_bundle_sign_request(struct http_req *r);
 int page_sign_request(struct http_req *r);
 int page_sign_data(struct http_req *r);
 int page_sign_return(struct http_req *r);

@@ -806,15 +806,8 @@ static const char *app_signed_by(struct http_req *r, int64_t draft_id)
 	who_of(&who, r);
 	struct apply_signreq sr;
 	struct err e;
-	if (apply_signreq_latest(&sr, r->arena, app_store(r), &who, APPLY_SIGNREQ_DRAFT, draft_id, &e) ||
-	    !sr.signed_at || !sr.cms)
-		return NULL;
-	struct apply_canonical_result cr;
-	if (apply_canonical(&cr, r->arena, app_store(r), &who, draft_id, app_now(), &e))
-		return NULL;
-	char sha[65];
-	forms_sha256_hex(sha, cr.text, cr.len);
-	if (strcmp(sha, sr.sha256) != 0)
+	if (apply_signreq_valid(&sr, r->arena, app_store(r), &who, APPLY_SIGNREQ_DRAFT, draft_id,
+				app_now(), &e))
 		return NULL;
 	return sr.subject && *sr.subject ? sr.subject : "?";
 }

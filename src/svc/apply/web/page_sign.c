@@ -129,38 +129,41 @@ static const char *request_url(struct http_req *r, const char *token)
 	return arena_printf(r->arena, "%s://%s%s/sign/%s", scheme_of(r), http_authority(r), r->base, token);
 }
 
-/* POST /drafts/{id}/sign-request: a new request for the resident's
- * draft, handed over on this page by a link and a QR code */
-int page_draft_sign_request(struct http_req *r)
+/* what a new request is for: its kind and target, and where the
+ * resident goes back to when signed */
+struct new_request {
+	enum apply_signreq_kind kind;
+	int64_t target;
+	const char *back;            /* the check page or the bundle page */
+};
+
+/* make the request over the bytes as they are now and show its link, QR
+ * code and check number */
+static int hand_over(struct http_req *r, const struct apply_actor *who, const struct new_request *nr)
 {
-	struct app_req *q = app_req(r);
-	enum html_lang l = q->lang;
-	struct apply_actor who;
+	enum html_lang l = app_req(r)->lang;
 	struct err e;
 	err_clear(&e);
-	int rc = app_apply_actor(&who, r->arena, r);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, "sign-request: no resident");
-	int64_t id = 0;
-	if (parse_i64(&id, http_param(r, "id"), 1, INT64_MAX))
-		return app_send_error(r, ERR_NOTFOUND, "apply.error.not_found", "sign-request: bad id");
 	struct apply_canonical_result cr;
-	rc = apply_canonical(&cr, r->arena, app_store(r), &who, id, app_now(), &e);
-	if (rc == ERR_INVALID)   /* answers to correct first: the check page says which */
-		return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/confirm", (long long)id));
+	int rc = nr->kind == APPLY_SIGNREQ_BUNDLE
+			 ? apply_bundle_canonical(&cr, r->arena, app_store(r), who, nr->target, app_now(), &e)
+			 : apply_canonical(&cr, r->arena, app_store(r), who, nr->target, app_now(), &e);
+	if (rc == ERR_INVALID)   /* answers to correct first: that page says which */
+		return http_redirect(r, 303, nr->back);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char sha[65], token[APPLY_SIGNREQ_TOKEN_LEN + 1];
 	forms_sha256_hex(sha, cr.text, cr.len);
-	rc = apply_signreq_create(token, app_store(r), &who,
-				  &(struct apply_signreq_new){ APPLY_SIGNREQ_DRAFT, id, sha }, app_now(), &e);
+	rc = apply_signreq_create(token, app_store(r), who,
+				  &(struct apply_signreq_new){ nr->kind, nr->target, sha }, app_now(), &e);
 	if (rc == ERR_LIMIT)
 		return app_send_error(r, ERR_LIMIT, "apply.sign.too_many", e.detail);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	char oid[24];
-	snprintf(oid, sizeof oid, "%lld", (long long)id);
-	app_audit(r, "apply.sign.requested", "draft", oid, AUDIT_R_OK);
+	snprintf(oid, sizeof oid, "%lld", (long long)nr->target);
+	app_audit(r, "apply.sign.requested", nr->kind == APPLY_SIGNREQ_BUNDLE ? "bundle" : "draft", oid,
+		  AUDIT_R_OK);
 	const char *url = request_url(r, token);
 	char *svg = NULL;
 	if (auth_qr_svg(&svg, NULL, url, html_t(l, "apply.sign.qr_title"), &e))
@@ -181,9 +184,44 @@ int page_draft_sign_request(struct http_req *r)
 		    "<div><dt>%s</dt><dd>%s</dd></div></dl>",
 		    html_t(l, "apply.sign.hash"), grouped(r, sha), html_t(l, "apply.sign.expires"),
 		    jst_time(r, app_now() + APPLY_SIGNREQ_TTL));
-	html_printf(&b, "<p><a class=\"button secondary\" href=\"/drafts/%lld/confirm\">%s</a></p>",
-		    (long long)id, html_t(l, "apply.sign.done"));
+	html_printf(&b, "<p><a class=\"button secondary\" href=\"%s\">%s</a></p>", nr->back,
+		    html_t(l, "apply.sign.done"));
 	return app_page_send(r, 200, &b, &p);
+}
+
+static int resident_target(struct apply_actor *who, int64_t *id, struct http_req *r)
+{
+	int rc = app_apply_actor(who, r->arena, r);
+	if (rc)
+		return rc;
+	if (parse_i64(id, http_param(r, "id"), 1, INT64_MAX))
+		return ERR_NOTFOUND;
+	return 0;
+}
+
+/* POST /drafts/{id}/sign-request: a request for the resident's draft */
+int page_draft_sign_request(struct http_req *r)
+{
+	struct apply_actor who;
+	int64_t id = 0;
+	int rc = resident_target(&who, &id, r);
+	if (rc)
+		return app_send_error(r, rc, "apply.error.not_found", "sign-request: no draft");
+	return hand_over(r, &who, &(struct new_request){ APPLY_SIGNREQ_DRAFT, id,
+		arena_printf(r->arena, "%s/drafts/%lld/confirm", r->base, (long long)id) });
+}
+
+/* POST /bundles/{id}/sign-request: one request for a life-event bundle
+ * (its manifest: one signature, one PIN entry, for every application) */
+int page_bundle_sign_request(struct http_req *r)
+{
+	struct apply_actor who;
+	int64_t id = 0;
+	int rc = resident_target(&who, &id, r);
+	if (rc)
+		return app_send_error(r, rc, "apply.error.not_found", "sign-request: no bundle");
+	return hand_over(r, &who, &(struct new_request){ APPLY_SIGNREQ_BUNDLE, id,
+		arena_printf(r->arena, "%s/bundles/%lld", r->base, (long long)id) });
 }
 
 /* the demo signer's material when this ward may use it: the demo ward

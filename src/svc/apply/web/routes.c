@@ -158,6 +158,7 @@ const struct http_route apply_routes[] = {
 	{ "GET", "/drafts/{id}/confirm", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_confirm, "apply.draft.confirm" },
 	{ "GET", "/drafts/{id}/canonical", "resident", HTTP_KIND_TEXT, 0, app_p_id, page_draft_canonical, "apply.draft.canonical" },
 	{ "POST", "/drafts/{id}/sign-request", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_sign_request, "apply.draft.sign_request" },
+	{ "POST", "/bundles/{id}/sign-request", "resident", HTTP_KIND_HTML, 0, app_p_id, page_bundle_sign_request, "apply.bundle.sign_request" },
 	/* the signing app's side: the token is the credential (no session,
 	 * no CSRF token: a phone's app posts here) */
 	{ "GET", "/sign/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_sign_token, page_sign_request, "apply.sign" },

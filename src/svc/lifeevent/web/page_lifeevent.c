@@ -733,18 +733,38 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			    subs[i].receipt, html_t(l, "lifeevent.bundle.see_status"));
 	}
 	buf_puts(&b, "</tbody></table>");
+	/* a signature a signing app returned (docs/signatures.md §5) over
+	 * the bundle's manifest as it is now */
+	struct apply_signreq signed_req;
+	int is_signed = open && may_sig &&
+			apply_signreq_valid(&signed_req, r->arena, app_store(r), &who, APPLY_SIGNREQ_BUNDLE,
+					    bid, app_now(), &e) == 0;
+	if (open && may_sig) {
+		html_printf(&b, "<section class=\"signature-step\" aria-labelledby=\"sig-h\"><h2 id=\"sig-h\">%s</h2><p>%s</p>",
+			    html_t(l, "apply.sig_title"), html_t(l, "lifeevent.bundle.one_signature"));
+		if (is_signed)
+			html_printf(&b, "<div class=\"notice success\" id=\"signed-by\"><p>%s</p></div>",
+				    arena_printf(r->arena, html_t(l, "apply.sign.signed_by"),
+						 *signed_req.subject ? signed_req.subject : "?"));
+		else
+			html_printf(&b, "<h3>%s</h3><p>%s</p><form method=\"post\" action=\"/bundles/%ld/sign-request\">"
+				    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				    "<button type=\"submit\" class=\"button secondary\">%s</button></form>",
+				    html_t(l, "apply.sign.app_title"), html_t(l, "apply.sign.app_lead"),
+				    (long)bid, app_req(r)->csrf, html_t(l, "apply.sign.app_button"));
+		buf_puts(&b, "</section>");
+	}
 	if (open) {
 		html_printf(&b, "<form method=\"post\" action=\"/bundles/%ld/submit\" novalidate%S>"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", (long)bid,
 			    may_sig ? " enctype=\"multipart/form-data\"" : "", app_req(r)->csrf);
-		if (may_sig) {
+		if (may_sig && !is_signed) {
 			/* one signature over the whole bundle (its manifest names
 			 * every application's own canonical form) */
-			html_printf(&b, "<section class=\"signature-step\"><h2>%s</h2><p>%s</p><ol>"
+			html_printf(&b, "<section class=\"signature-step\"><h3>%s</h3><ol>"
 				    "<li><a href=\"/bundles/%ld/canonical\" download>%s</a></li>"
 				    "<li>%s</li><li>%s</li></ol>",
-				    html_t(l, "apply.sig_title"),
-				    html_t(l, "lifeevent.bundle.one_signature"),
+				    html_t(l, "apply.sign.or_file"),
 				    (long)bid, html_t(l, "apply.sig_download"), html_t(l, "apply.sig_sign"),
 				    html_t(l, "apply.sig_upload"));
 			ui_file(&b, &(struct ui_field){ .name = "signature", .id = "signature",
@@ -899,6 +919,16 @@ int page_bundle_submit(struct http_req *r)
 	struct apply_bundle_sig bs = { 0 };
 	char msha[65];
 	const struct http_part *sp = http_file(r, "signature");
+	/* no file: the signature a signing app returned (page_sign.c), if any */
+	struct apply_signreq sreq;
+	struct http_part returned;
+	if ((!sp || !sp->len) &&
+	    apply_signreq_latest(&sreq, r->arena, app_store(r), &who, APPLY_SIGNREQ_BUNDLE, bid, &e) == 0 &&
+	    sreq.signed_at && sreq.cms) {
+		returned = (struct http_part){ .name = "signature", .filename = "returned.p7s",
+					       .data = sreq.cms, .len = sreq.cms_len };
+		sp = &returned;
+	}
 	if (sp && sp->len) {
 		int page_rc = 0;
 		if (bundle_verify(&(struct bundle_sig_found){ &sig, msha, &page_rc }, r, &who, bid, sp,
@@ -950,6 +980,9 @@ int page_bundle_submit(struct http_req *r)
 		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (apply_signreq_forget(app_store(r), &who, APPLY_SIGNREQ_BUNDLE, bid, &e))
+		log_error("signing requests not forgotten", "bundle",
+			  arena_printf(r->arena, "%lld", (long long)bid), "detail", e.detail);
 	bundle_mail(r, subs, n);
 	return http_redirect(r, 303, arena_printf(r->arena, "/bundles/%lld", (long long)bid));
 }
