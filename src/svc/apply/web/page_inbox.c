@@ -729,13 +729,20 @@ int page_inbox(struct http_req *r)
 				    "<label for=\"sel-%ld\" class=\"visually-hidden\">%s %s</label></td>",
 				    i, (long)sb->id, (long)sb->id, (long)sb->id,
 				    html_t(l, "inbox.bulk.select_one"), sb->receipt);
+		/* data-label: each cell's column, shown before it when the rows
+		 * become cards on a phone (inbox.css) */
 		html_printf(&b, "<th scope=\"row\"><a href=\"/staff/submissions/%ld\">%s</a></th>"
-			    "<td>%s</td><td data-status=\"%s\">%s</td><td>%s</td><td>%s%S</td><td>%s</td><td>",
-			    (long)sb->id, sb->receipt,
-			    proc_title(pl, sb->procedure, l), sb->status, state_label(l, sb->status),
-			    fmt_jst(r->arena, sb->submitted_at, 1), fmt_jst(r->arena, sb->due_at, 0),
+			    "<td data-label=\"%s\">%s</td><td data-label=\"%s\" data-status=\"%s\">%s</td>",
+			    (long)sb->id, sb->receipt, html_t(l, "inbox.procedure"),
+			    proc_title(pl, sb->procedure, l), html_t(l, "inbox.status"), sb->status,
+			    state_label(l, sb->status));
+		html_printf(&b, "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s%S</td>"
+			    "<td data-label=\"%s\">%s</td><td class=\"notes\">",
+			    html_t(l, "inbox.submitted"), fmt_jst(r->arena, sb->submitted_at, 1),
+			    html_t(l, "inbox.due"), fmt_jst(r->arena, sb->due_at, 0),
 			    overdue ? arena_printf(r->arena, " <strong class=\"overdue\">%s</strong>",
 						   html_t(l, "inbox.overdue")) : "",
+			    html_t(l, "inbox.assignee"),
 			    who ? who->name : sb->assignee ? "#" : html_t(l, "inbox.unassigned"));
 		if (sb->duplicate_of)
 			html_printf(&b, "<span class=\"duplicate\" data-duplicate-of=\"%ld\">%s "
