@@ -136,3 +136,31 @@ test('screenshots of the inbox at 360 and 1280 px (docs/screens)', async () => {
     await page.context().close();
   }
 });
+
+test('departments, a department form, the unrouted view and a refused bulk action: axe clean at 360 px, JS on and off', async () => {
+  for (const js of [true, false]) {
+    const label = js ? 'js' : 'no-js';
+    const page = await staffPage('admin', 360, js);
+    await page.goto(`${fx.srv.base}/staff/departments`);
+    assert.match(await page.locator('tr[data-code="kokuho-nenkin"] th').innerText(), /国保年金課/);
+    await axe(browser, page, `departments ${label} @360`);
+    await page.goto(`${fx.srv.base}/staff/departments/edit?code=seisou`);
+    assert.equal(await page.locator('#f-name_ja').inputValue(), '清掃事務所');
+    assert.equal(await page.locator('input[value="machi"]').isChecked(), true);
+    await axe(browser, page, `department form ${label} @360`);
+    await page.goto(`${fx.srv.base}/staff/inbox/unrouted`);
+    assert.equal(await page.locator('#unrouted-summary').getAttribute('data-count'), '0');
+    await axe(browser, page, `unrouted view ${label} @360`);
+    await page.context().close();
+    // a bulk move not allowed for a row: the refusal page names it
+    const staff = await staffPage('deptA', 360, js);
+    await staff.goto(`${fx.srv.base}/staff/inbox`);
+    await staff.locator(`#sel-${fx.subs.old.id}`).check();
+    await staff.locator('#bulk-to').selectOption('completed');
+    await Promise.all([staff.waitForURL(/\/staff\/inbox\/bulk$/),
+      staff.getByRole('button', { name: '選択した申請の状態を変える' }).click()]);
+    assert.match(await staff.locator('.bulk-refused').innerText(), new RegExp(fx.subs.old.receipt));
+    await axe(browser, staff, `bulk refused ${label} @360`);
+    await staff.context().close();
+  }
+});
