@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/auth/auth.h"
+#include "core/tenant/tenant.h"
 #include "store/store.h"
 
 static const struct store_migration dept_migrations[] = {
@@ -198,7 +199,12 @@ int dept_readers(int64_t *staff, int64_t *roles, struct store *s, const char *te
 int dept_check_routed(struct store *s, const char *tenant, const char *code, struct err *e)
 {
 	int64_t n = 0;
-	int rc = dept_readers(&n, NULL, s, tenant, code, e);
+	int rc = tenant_exists(s, tenant, e);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return err_set(e, ERR_NOTFOUND, "no municipality %.16s", tenant);
+	rc = dept_readers(&n, NULL, s, tenant, code, e);
 	if (rc == ERR_INVALID)
 		return err_set(e, ERR_DENIED, "department %.48s: not a valid code", code ? code : "");
 	if (rc)

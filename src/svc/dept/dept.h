@@ -80,7 +80,8 @@ int dept_list(struct store *s, const char *tenant,
 int dept_readers(int64_t *staff, int64_t *roles, struct store *s, const char *tenant,
 		 const char *code, struct err *e);
 /* dept_check_routed -- 0 when someone can read code's applications;
- * ERR_DENIED (detail names the code) when nobody can */
+ * ERR_DENIED (detail names the code) when nobody can; ERR_NOTFOUND when
+ * tenant is no municipality */
 int dept_check_routed(struct store *s, const char *tenant, const char *code, struct err *e);
 
 /* dept_owner_roles -- the roles of tenant holding dept.<code>, their

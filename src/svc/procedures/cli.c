@@ -234,6 +234,8 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 				" owning its inbox to staff first (madoguchi department)\n",
 				names[i], defs[i]->department, defs[i]->department);
 			rc = CLI_FAILED;
+		} else if (c == ERR_NOTFOUND) {
+			rc = cli_error(&e, "自治体が登録されていません", "no such municipality");
 		} else if (c) {
 			rc = cli_error(&e, "部署を確認できません", "cannot check the department");
 		}

@@ -27,7 +27,8 @@ int procedures_index(struct search *sr, const char *tenant, const struct forms_d
 /* procedures_check_routed -- 0 when at least one active member of staff
  * of tenant can read the applications of d's department (applications.read
  * and dept.<department> or dept.all: src/svc/dept, dept_check_routed);
- * ERR_DENIED (detail names the department) when nobody can. */
+ * ERR_DENIED (detail names the department) when nobody can; ERR_NOTFOUND
+ * when tenant is no municipality. */
 int procedures_check_routed(struct store *s, const char *tenant, const struct forms_def *d,
 			    struct err *e);
 /* procedures_publish -- publish d for tenant: procedures_check_routed,
