@@ -25,6 +25,12 @@ cat <<MSG
     demo-admin   / Hinode-Koban-2026   (管理者 admin: 初回ログイン時に二要素認証を設定 / sets up 2FA at first login)
     demo-staff   / Ajisai-Mado-2026   (職員 staff: 同上 / same)
     demo-viewer  / Momiji-Etsuran-2026  (閲覧 viewer: 個人情報なし / no personal data)
+    部署の職員 / department staff (申請の受付 / the inbox; 2FA at first login):
+    demo-staff   子育て支援課・保育課 / child-rearing support, childcare
+    demo-kumin   / Kusunoki-Kumin-2026    区民課・課税課・広報課・地域活動推進課 / registration, tax, PR, community
+    demo-fukushi / Tsutsuji-Fukushi-2026  国保年金・介護保険・高齢者・健康・予防・母子保健・生活衛生 / health and welfare
+    demo-machi   / Keyaki-Machi-2026      清掃・みどり・土木・防災・学務・児童青少年 / environment, roads, education
+    部署の管理 / departments: http://$LISTEN/staff/departments (demo-admin)
 
   区民 / residents: http://$LISTEN/resident/register (メールアドレスで登録 / register with an e-mail address)
 

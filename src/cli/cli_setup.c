@@ -22,6 +22,10 @@ static const struct { const char *login, *name, *role, *password; } demo_staff[]
 	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026" },
 	{ "demo-staff", "デモ 職員", "staff", "Ajisai-Mado-2026" },
 	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026" },
+	/* --- dept: staff of the other departments (dept_roles below) --- */
+	{ "demo-kumin", "デモ 区民課職員", "staff", "Kusunoki-Kumin-2026" },
+	{ "demo-fukushi", "デモ 福祉職員", "staff", "Tsutsuji-Fukushi-2026" },
+	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026" },
 };
 
 static int open_and_migrate(struct store **s, const char *db, const char *key_dir,
@@ -196,8 +200,12 @@ int cli_demo(int argc, char **argv)
 	 * '-' written '_'); both roles need two-factor login, as every role
 	 * holding applications.* must.  demo-staff works in 子育て支援 */
 	{
+		/* every department a shipped procedure names (data/procedures,
+		 * "department") is read by a role one demo login holds
+		 * (tests/unit/dept/test_demo_routed.c checks it); the departments
+		 * themselves are src/svc/dept's demo rows */
 		static const struct {
-			const char *role, *desc, *perms[5];
+			const char *role, *desc, *perms[10];
 		} dept_roles[] = {
 			{ "kosodate", "子育て支援（児童手当・医療証・保育）/ child and family support",
 			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
@@ -205,6 +213,27 @@ int cli_demo(int argc, char **argv)
 			{ "kuminka", "区民課（証明書・転入転出）/ residents' registration",
 			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
 			    "dept.kuminka", NULL } },
+			{ "kusei", "区政・税務（課税・広報・地域活動）/ tax, public relations, community",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.kazei", "dept.kouhou", "dept.chiiki_katsudou", NULL } },
+			{ "hoken-fukushi", "保健福祉（国保年金・介護・高齢者・健康・予防・母子保健・生活衛生）/ health and welfare",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.kokuho_nenkin", "dept.kaigo_hoken", "dept.koureisha",
+			    "dept.kenko_zukuri", "dept.yobou", "dept.boshi_hoken",
+			    "dept.seikatsu_eisei", NULL } },
+			{ "machi", "環境・まちづくり（清掃・みどり・土木・防災）/ environment, parks, roads, disaster prevention",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.seisou", "dept.midori", "dept.doboku", "dept.bousai", NULL } },
+			{ "kyouiku", "教育（学務・児童青少年）/ education, children and youth",
+			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
+			    "dept.gakumu", "dept.jidou_seishounen", NULL } },
+		};
+		/* who holds which department role (demo-staff stays in 子育て支援) */
+		static const struct { const char *login, *role; } grants[] = {
+			{ "demo-staff", "kosodate" },
+			{ "demo-kumin", "kuminka" }, { "demo-kumin", "kusei" },
+			{ "demo-fukushi", "hoken-fukushi" },
+			{ "demo-machi", "machi" }, { "demo-machi", "kyouiku" },
 		};
 		struct auth_events dev = { 0 };
 		rc = 0;
@@ -220,10 +249,12 @@ int cli_demo(int argc, char **argv)
 							      dept_roles[i].perms[k], &dev, &e);
 			}
 		}
-		struct auth_staff ds;
-		if (rc == 0 && (rc = auth_staff_get_by_login(&ds, s, DEMO_CODE, "demo-staff", &e)) == 0) {
-			dev.n = 0;
-			rc = auth_staff_role_grant(s, DEMO_CODE, ds.id, "kosodate", &dev, &e);
+		for (size_t i = 0; rc == 0 && i < sizeof grants / sizeof grants[0]; i++) {
+			struct auth_staff ds;
+			if ((rc = auth_staff_get_by_login(&ds, s, DEMO_CODE, grants[i].login, &e)) == 0) {
+				dev.n = 0;
+				rc = auth_staff_role_grant(s, DEMO_CODE, ds.id, grants[i].role, &dev, &e);
+			}
 		}
 		if (rc) {
 			auth_config_done(&ac);

@@ -327,5 +327,7 @@ int app_services_jobs_ensure(struct store *s, struct err *e);
 int app_services_jobs_register(struct jobs_registry *reg, struct app *a, struct err *e);
 void app_services_metrics(struct buf *b);
 void app_services_home(struct buf *b, struct http_req *r);
+/* app_services_staff_home -- each service's staff_home warning block */
+void app_services_staff_home(struct buf *b, struct http_req *r);
 
 #endif

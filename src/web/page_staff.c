@@ -574,6 +574,9 @@ int page_staff_home(struct http_req *r)
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
 			    html_t(l, "enrol.title"));
+	/* --- inbox: the services' warnings (applications that reach nobody) --- */
+	app_services_staff_home(&b, r);
+	/* --- end inbox --- */
 	/* the services' work the member may open, each with what it is for
 	 * (svc.h: SVC_NAV_STAFF) */
 	struct staff_tiles t = { r, &b, l, 0 };

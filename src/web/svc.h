@@ -30,6 +30,7 @@
  *   metrics    lines appended to /metrics (Prometheus text format)
  *   backup_blob  bytes `madoguchi backup` must take from outside the
  *              database (attachments kept as files beside SQLite)
+ *   staff_home a warning on the staff home page (before the tiles)
  * Every member but name and summary may be NULL/0.
  */
 #ifndef MADOGUCHI_WEB_SVC_H
@@ -107,6 +108,10 @@ struct svc {
 	 * (table, column) is not the service's */
 	int (*backup_blob)(void *arg, const char *table, struct store_rows *r, int col,
 			   void **p, size_t *n, struct err *e);
+	/* a warning block on the staff home (issue 14: applications that
+	 * reach nobody); writes nothing when there is nothing to say or the
+	 * member may not act on it */
+	void (*staff_home)(struct buf *b, struct http_req *r);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */

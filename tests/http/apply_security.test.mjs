@@ -44,6 +44,7 @@ function requestFor(rt, sub, csrf) {
     'staff.submission.assign': { assignee: '0' },
     'staff.submission.comment': { text: 'matrix check' },
     'staff.submission.transition': { to: 'in_review', expect_from: 'approved', note: '' },
+    'staff.inbox.bulk': { s0: String(sub.id), action: 'assign', assignee: '0' },
   };
   const opts = rt.method === 'GET' ? {} : { form: { ...(csrf ? { csrf } : {}), ...(forms[rt.name] || { x: '1' }) } };
   return [rt.method, path, opts];
@@ -56,7 +57,12 @@ const OWN = {
   'staff.submission.assign': 303, 'staff.submission.comment': 303,
   // reached the workflow: the expected state was wrong, nothing changed
   'staff.submission.transition': 409,
+  // bulk assignment of the one row to nobody: done, back to the inbox
+  'staff.inbox.bulk': 303,
 };
+// what they get for the other department's (else 404): the bulk action
+// refuses the batch naming the row as not found (#id), nothing changed
+const FOREIGN = { 'staff.inbox.bulk': 409 };
 
 function assertNotIn(r, rt, who) {
   if (rt.kind === 'html' && rt.method === 'GET') {
@@ -122,7 +128,8 @@ test('department staff: in for their own department, 404 for the other one', asy
       assert.equal(mine.status, OWN[rt.name], `${who} own ${rt.method} ${rt.pattern}: ${mine.status}`);
       if (rt.name === 'staff.inbox') continue;
       const theirs = await c.req(...requestFor(rt, foreign, csrf));
-      assert.equal(theirs.status, 404, `${who} foreign ${rt.method} ${rt.pattern}: ${theirs.status}`);
+      assert.equal(theirs.status, FOREIGN[rt.name] || 404, `${who} foreign ${rt.method} ${rt.pattern}: ${theirs.status}`);
+      if (FOREIGN[rt.name]) assert.ok(theirs.text_.includes(`#${foreign.id}`) && !theirs.text_.includes(foreign.receipt));
       // the same answer as an id that does not exist
       if (rt.pattern.includes('{id}')) {
         const [m, p, o] = requestFor(rt, { ...foreign, id: 987654321 }, csrf);
@@ -158,7 +165,8 @@ test('another municipality: sessions do not cross, and its staff never see these
   for (const rt of routes.filter((x) => MINE.test(x.name))) {
     for (const sub of [fx.subs.a, fx.subs.b]) {
       const r = await c.req(...requestFor(rt, sub, csrf));
-      assert.equal(r.status, rt.name === 'staff.inbox' ? 200 : 404, `other ${rt.method} ${rt.pattern}: ${r.status}`);
+      assert.equal(r.status, rt.name === 'staff.inbox' ? 200 : FOREIGN[rt.name] || 404, `other ${rt.method} ${rt.pattern}: ${r.status}`);
+      if (FOREIGN[rt.name]) assert.ok(r.text_.includes(`#${sub.id}`) && !r.text_.includes(sub.receipt));
       if (rt.name === 'staff.inbox') {
         assert.ok(!r.text_.includes(fx.subs.a.receipt) && !r.text_.includes(fx.subs.b.receipt));
       }

@@ -269,6 +269,10 @@ export async function world({ extraArgs = [] } = {}) {
       if (name === 'sha256') return { value: sha, visible: seesSubA };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       if (name === 'to' && p === '/lang') return 'en';
+      // the inbox's bulk actions (a state to move to, not a date)
+      if (p === '/staff/inbox/bulk' && name === 'action') return 'assign';
+      if (p === '/staff/inbox/bulk' && name === 'to') return 'in_review';
+      if (p === '/staff/inbox/bulk' && name === 'back') return '/staff/inbox';
       if (name === 'to' && (p.startsWith('/api/') || p.startsWith('/staff/inbox'))) return '2026-12-31';
       if (name === 'view' && p.startsWith('/staff/inbox')) return 'overdue';
       if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';

@@ -771,6 +771,17 @@ int auth_session_permissions(struct store *s, const struct auth_session *ses,
 			     struct err *e);
 /* --- end apply --- */
 
+/* --- dept (src/svc/dept): who can read a department's applications --- */
+/* auth_dept_readers -- *n = the active staff of tenant who hold both
+ * applications.read and dept_perm (a "dept.<code>" permission, '-' written
+ * '_') or dept.all, through any of their roles (needs_mfa roles counted:
+ * they sign in with a second factor); *roles_n (NULL: not asked) = the
+ * roles of tenant holding dept_perm itself.  Limits: dept_perm at most
+ * AUTH_PERM_MAX bytes (else ERR_INVALID). */
+int auth_dept_readers(int64_t *n, int64_t *roles_n, struct store *s, const char *tenant,
+		      const char *dept_perm, struct err *e);
+/* --- end dept --- */
+
 /* ------------------------------------------------------------------ */
 /* Schema                                                             */
 

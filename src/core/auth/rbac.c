@@ -600,3 +600,29 @@ int auth_staff_role_grant_by(struct store *s, const struct auth_session *by,
 		return rc;
 	return auth_staff_role_grant(s, by->tenant, staff_id, role, ev, e);
 }
+
+/* --- dept (src/svc/dept): who can read a department's applications --- */
+int auth_dept_readers(int64_t *n, int64_t *roles_n, struct store *s, const char *tenant,
+		      const char *dept_perm, struct err *e)
+{
+	*n = 0;
+	if (roles_n)
+		*roles_n = 0;
+	if (!dept_perm || strlen(dept_perm) > AUTH_PERM_MAX)
+		return err_set(e, ERR_INVALID, "auth: bad department permission");
+	struct store_val v[] = { sv_text(tenant), sv_text(AUTH_PERM_APPLICATIONS_READ),
+				 sv_text(dept_perm), sv_text(AUTH_PERM_DEPT_ALL) };
+	int rc = store_query_int(n, s,
+		"SELECT count(*) FROM staff st WHERE st.tenant = $1 AND st.status = 'active'"
+		" AND EXISTS (SELECT 1 FROM staff_roles sr JOIN role_permissions rp"
+		"  ON rp.role_id = sr.role_id WHERE sr.staff_id = st.id AND rp.permission = $2)"
+		" AND EXISTS (SELECT 1 FROM staff_roles sr JOIN role_permissions rp"
+		"  ON rp.role_id = sr.role_id WHERE sr.staff_id = st.id"
+		"  AND rp.permission IN ($3, $4))", v, 4, e);
+	if (rc == 0 && roles_n)
+		rc = store_query_int(roles_n, s,
+			"SELECT count(*) FROM role_permissions WHERE tenant = $1 AND permission = $2",
+			(struct store_val[]){ sv_text(tenant), sv_text(dept_perm) }, 2, e);
+	return rc;
+}
+/* --- end dept --- */

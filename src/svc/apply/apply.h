@@ -584,6 +584,19 @@ int apply_list(struct apply_submission **out, int *n, struct arena *a,
 	       struct store *s, const struct apply_actor *who,
 	       const struct apply_filter *f, struct err *e);
 
+/* --- inbox: applications that reach nobody (issue 14) --- */
+/* apply_unrouted -- the departments of tenant whose open submissions (not
+ * rejected, completed or withdrawn) no active member of staff can read
+ * (src/svc/dept: dept_readers == 0), their codes into depts (at most max,
+ * APPLY_DEPT_MAX + 1 bytes each); *open = those submissions' count.
+ * Returns the number of such departments or < 0.  List the submissions
+ * with apply_list and an APPLY_STAFF actor whose depts are these (they
+ * hold no answers).  Limit: the first APPLY_UNROUTED_SCAN departments
+ * with open submissions. */
+#define APPLY_UNROUTED_SCAN 200
+int apply_unrouted(char (*depts)[APPLY_DEPT_MAX + 1], int max, int64_t *open,
+		   struct store *s, const char *tenant, struct err *e);
+
 /* apply_count -- per-state counts for the filter (for inbox tabs). */
 struct apply_count { char status[APPLY_STATE_MAX + 1]; int64_t n; };
 int apply_counts(struct apply_count **out, int *n, struct arena *a,

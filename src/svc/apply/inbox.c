@@ -11,8 +11,10 @@
  * withdrawn); due_at counts business days (apply_due_at).
  */
 #include "svc/apply/apply_int.h"
+#include "svc/dept/dept.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int add(char *sql, size_t cap, const char *s)
@@ -157,4 +159,51 @@ int apply_counts(struct apply_count **out, int *n, struct arena *a,
 	*out = c;
 	*n = k;
 	return 0;
+}
+
+/* --- applications that reach nobody (issue 14) --- */
+int apply_unrouted(char (*depts)[APPLY_DEPT_MAX + 1], int max, int64_t *open,
+		   struct store *s, const char *tenant, struct err *e)
+{
+	*open = 0;
+	struct store_rows *r;
+	struct store_val v[] = { sv_text(tenant) };
+	int rc = store_query(&r, s, "SELECT department, count(*) FROM apply_submissions"
+			     " WHERE tenant = $1 AND status NOT IN ('rejected', 'completed', 'withdrawn')"
+			     " GROUP BY department ORDER BY department LIMIT 200", v, 1, e);
+	if (rc)
+		return rc;
+	char (*all)[APPLY_DEPT_MAX + 1] = calloc(APPLY_UNROUTED_SCAN, sizeof *all);
+	int64_t *cnt = calloc(APPLY_UNROUTED_SCAN, sizeof *cnt);
+	int n = 0;
+	if (!all || !cnt)
+		rc = err_set(e, ERR_NOMEM, "apply: no memory");
+	while (rc == 0 && n < APPLY_UNROUTED_SCAN && (rc = store_rows_next(r, e)) == 1) {
+		snprintf(all[n], sizeof all[n], "%s", store_col_text(r, 0));
+		cnt[n++] = store_col_int(r, 1);
+		rc = 0;
+	}
+	store_rows_free(r);
+	int k = 0;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		int64_t readers = 0;
+		int c = dept_readers(&readers, NULL, s, tenant, all[i], e);
+		if (c == ERR_INVALID)
+			readers = 0;   /* a code no permission can name reaches nobody */
+		else if (c) {
+			rc = c;
+			break;
+		}
+		if (readers == 0) {
+			if (k < max)
+				snprintf(depts[k], sizeof depts[k], "%s", all[i]);
+			k++;
+			*open += cnt[i];
+		}
+	}
+	free(all);
+	free(cnt);
+	if (rc < 0)
+		return rc;
+	return k < max ? k : max;
 }

@@ -305,5 +305,6 @@ const struct svc svc_apply = {
 	.init = app_apply_init,
 	.done = app_apply_done,
 	.metrics = metrics,
+	.staff_home = inbox_staff_home,   /* issue 14: applications that reach nobody */
 	.backup_blob = apply_backup_blob,
 };

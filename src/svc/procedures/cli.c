@@ -12,7 +12,9 @@
  * schema-checks every DIR/NAME.json first and publishes nothing if one is
  * bad (the message names the file and the JSON path); then publishes each
  * in file-name order, a new version only when its canonical form changed,
- * and prints "id vN new|unchanged" per file.  Each new version is
+ * and prints "id vN new|unchanged" per file.  A procedure whose
+ * department no member of staff can read is refused before anything is
+ * published (procedures_publish, publish.c).  Each new version is
  * recorded in the audit trail in the same transaction (actor "(cli)",
  * action procedure.publish, object "id:vN"; checkpoints signed with
  * $MADOGUCHI_AUDIT_KEY when set).  `check` only runs the schema
@@ -220,10 +222,28 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 	struct search *sr = NULL;
 	if (rc == CLI_OK && search_open(&sr, s, ":memory:", NULL, &e) != 0)
 		rc = cli_error(&e, "検索索引を開けません", "cannot open the search index");
+	/* all or nothing: every procedure's department must reach someone
+	 * (procedures_check_routed) before any is published */
+	for (int i = 0; rc == CLI_OK && i < n; i++) {
+		int c = procedures_check_routed(s, tenant, defs[i], &e);
+		if (c == ERR_DENIED) {
+			fprintf(stderr, "madoguchi: %s: 担当課「%s」の申請を読める職員がいないため、"
+				"公開しません（何も公開していません）。先に部署の受付一覧を担当するロールを"
+				"職員に付けてください（madoguchi department）/ not published: no staff can read"
+				" the applications of department \"%s\" (nothing was published); give a role"
+				" owning its inbox to staff first (madoguchi department)\n",
+				names[i], defs[i]->department, defs[i]->department);
+			rc = CLI_FAILED;
+		} else if (c == ERR_NOTFOUND) {
+			rc = cli_error(&e, "自治体が登録されていません", "no such municipality");
+		} else if (c) {
+			rc = cli_error(&e, "部署を確認できません", "cannot check the department");
+		}
+	}
 	int added = 0;
 	for (int i = 0; rc == CLI_OK && i < n; i++) {
 		int v, created;
-		if (forms_publish_with(&v, &created, s, tenant, defs[i], &hook, &e) != 0) {
+		if (procedures_publish(&v, &created, s, tenant, defs[i], &hook, &e) != 0) {
 			rc = cli_error(&e, e.code == ERR_NOTFOUND ? "自治体が登録されていません"
 								  : "手続を公開できません",
 				       e.code == ERR_NOTFOUND ? "no such municipality"

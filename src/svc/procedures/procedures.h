@@ -10,12 +10,34 @@
 #include "base/err.h"
 
 struct search;
+struct store;
 struct forms_def;
+struct forms_publish_hook;
 
 /* procedures_index -- put procedure d of tenant into the full-text search
  * (collection "procedure", id = its code), on sr's store: call it inside
  * the publication's transaction, or after it (idempotent). */
 int procedures_index(struct search *sr, const char *tenant, const struct forms_def *d,
 		     struct err *e);
+
+/* The catalog id of the refusal below (ja, en, やさしい日本語; one %s: the
+ * department's code), for the pages that publish. */
+#define PROCEDURES_MSG_UNROUTED "dept.error.unrouted"
+
+/* procedures_check_routed -- 0 when at least one active member of staff
+ * of tenant can read the applications of d's department (applications.read
+ * and dept.<department> or dept.all: src/svc/dept, dept_check_routed);
+ * ERR_DENIED (detail names the department) when nobody can; ERR_NOTFOUND
+ * when tenant is no municipality. */
+int procedures_check_routed(struct store *s, const char *tenant, const struct forms_def *d,
+			    struct err *e);
+/* procedures_publish -- publish d for tenant: procedures_check_routed,
+ * then forms_publish_with (same arguments and results; hook runs in its
+ * transaction).  ERR_DENIED and nothing written when the department
+ * reaches nobody: answer with PROCEDURES_MSG_UNROUTED (403 or 409 on a
+ * page, the department code as its %s). */
+int procedures_publish(int *version, int *created, struct store *s, const char *tenant,
+		       const struct forms_def *d, const struct forms_publish_hook *hook,
+		       struct err *e);
 
 #endif

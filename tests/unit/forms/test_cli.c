@@ -2,7 +2,9 @@
  * test_cli.c -- `madoguchi procedure` on a fresh SQLite file: load
  * publishes each definition once (again: unchanged), a bad definition
  * stops the load before anything is published, list prints one line per
- * procedure, and the usage errors exit 2.
+ * procedure, and the usage errors exit 2.  Its municipality has one member
+ * of staff reading department "d" (procedures are published only when
+ * their applications reach someone: tests/unit/dept/test_dept.c).
  */
 #include "t.h"
 
@@ -14,6 +16,7 @@
 #include "cli/cli.h"
 #include "core/forms/forms.h"
 #include "core/tenant/tenant.h"
+#include "core/auth/auth.h"
 
 static char dbpath[128], url[160], dir[128], outpath[128];
 
@@ -159,7 +162,34 @@ int main(void)
 	snprintf(t.name_ja, sizeof t.name_ja, "デモ区");
 	snprintf(t.name_en, sizeof t.name_en, "Demo Ward");
 	tenant_add(s, &t, &e);
+	/* a member of staff reading department "d": a procedure is published
+	 * only when its applications reach someone (procedures_publish) */
+	struct auth_events ev = { 0 };
+	struct auth_config ac;
+	int64_t sid = 0;
+	const char *role = "d-role";
+	int rc = auth_tenant_seed(s, "139998", &ev, &e);
+	if (rc == 0)
+		rc = auth_config_init(&ac, AUTH_HASH_INTERACTIVE, &e);
+	if (rc == 0) {
+		rc = auth_role_create(s, "139998", role, "d", 1, &ev, &e);
+		if (rc == 0)
+			rc = auth_role_permission_add(s, "139998", role, AUTH_PERM_APPLICATIONS_READ, &ev, &e);
+		if (rc == 0)
+			rc = auth_role_permission_add(s, "139998", role, "dept.d", &ev, &e);
+		if (rc == 0)
+			rc = auth_staff_add(&sid, s, &ac,
+					    &(struct auth_staff_new){ .tenant = "139998", .login = "d-staff",
+								      .display_name = "d", .password = "Kawasemi-Hashi-2026",
+								      .roles = &role, .nroles = 1 },
+					    app_now(), &ev, &e);
+		auth_config_done(&ac);
+	}
 	store_close(s);
+	if (rc) {
+		printf("# %s\nnot ok 1 - setup staff\n1..1\n", e.detail);
+		return 1;
+	}
 	T_RUN(test_load_and_list);
 	T_RUN(test_bad_definition_publishes_nothing);
 	T_RUN(test_usage);

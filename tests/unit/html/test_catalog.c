@@ -67,6 +67,8 @@ static const char *const STAFF_AREAS[] = {
 	"lifeevent.counter",
 	/* open data publishing (src/svc/opendata/web/page_staff_opendata.c) */
 	"opendata.staff",
+	/* departments (src/svc/dept/web/page_dept.c, /staff/departments) */
+	"dept",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

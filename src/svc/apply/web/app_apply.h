@@ -149,6 +149,9 @@ int app_prefill_check(struct forms_result *r, struct arena *a, struct store *s,
 /* --- inbox (page_inbox.c): the staff back office of online applications --- */
 int page_inbox(struct http_req *r);
 int page_inbox_csv(struct http_req *r);
+int page_inbox_bulk(struct http_req *r);
+int page_inbox_unrouted(struct http_req *r);
+void inbox_staff_home(struct buf *b, struct http_req *r);
 int page_staff_submission(struct http_req *r);
 int page_staff_submission_history(struct http_req *r);
 int page_staff_submission_file(struct http_req *r);
@@ -158,7 +161,7 @@ int page_staff_submission_transition(struct http_req *r);
 /* their declared parameters (defined in page_inbox.c) */
 extern const struct http_param_spec inbox_p_list[], inbox_p_csv[], inbox_p_submission[],
 	inbox_p_history[], inbox_p_file[], inbox_p_assign[], inbox_p_comment[],
-	inbox_p_transition[];
+	inbox_p_transition[], inbox_p_bulk[];
 /* --- end inbox --- */
 
 /* ---- the service (../service.c) ---- */

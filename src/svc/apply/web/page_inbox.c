@@ -148,14 +148,36 @@ static int v_state(const char *v, size_t n)
 	return 0;
 }
 
+/* a filter left at 「指定なし」 arrives empty ("department="): empty is
+ * "any", never an error (filter_param reads it as absent) */
+static int v_ident_any(const char *v, size_t n)
+{
+	return n == 0 ? 0 : v_ident(v, n);
+}
+
+static int v_date_any(const char *v, size_t n)
+{
+	return n == 0 ? 0 : v_date(v, n);
+}
+
+static int v_state_any(const char *v, size_t n)
+{
+	return n == 0 ? 0 : v_state(v, n);
+}
+
+static int v_view_any(const char *v, size_t n)
+{
+	return n == 0 ? 0 : v_view(v, n);
+}
+
 #define INBOX_FILTER_PARAMS \
-	{ "department", HTTP_QUERY, APPLY_DEPT_MAX, v_ident, 0 }, \
-	{ "procedure", HTTP_QUERY, FORMS_ID_MAX, v_ident, 0 }, \
-	{ "status", HTTP_QUERY, APPLY_STATE_MAX, v_state, 0 }, \
-	{ "from", HTTP_QUERY, 10, v_date, 0 }, \
-	{ "to", HTTP_QUERY, 10, v_date, 0 }, \
+	{ "department", HTTP_QUERY, APPLY_DEPT_MAX, v_ident_any, 0 }, \
+	{ "procedure", HTTP_QUERY, FORMS_ID_MAX, v_ident_any, 0 }, \
+	{ "status", HTTP_QUERY, APPLY_STATE_MAX, v_state_any, 0 }, \
+	{ "from", HTTP_QUERY, 10, v_date_any, 0 }, \
+	{ "to", HTTP_QUERY, 10, v_date_any, 0 }, \
 	{ "assignee", HTTP_QUERY, 18, v_assignee, 0 }, \
-	{ "view", HTTP_QUERY, 10, v_view, 0 }
+	{ "view", HTTP_QUERY, 10, v_view_any, 0 }
 
 const struct http_param_spec inbox_p_list[] = {
 	INBOX_FILTER_PARAMS,
@@ -200,6 +222,39 @@ const struct http_param_spec inbox_p_transition[] = {
 	{ "note", HTTP_FORM, APPLY_COMMENT_MAX, NULL, HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
+
+/* bulk actions: the ticked rows of one inbox page arrive as s0..s49
+ * (a name may come once only), each a submission id */
+static int v_action(const char *v, size_t n)
+{
+	return (n == 6 && memcmp(v, "assign", 6) == 0) ||
+	       (n == 10 && memcmp(v, "transition", 10) == 0) ? 0 : ERR_INVALID;
+}
+
+/* where to go back to: the inbox with its filters, nothing else */
+static int v_back(const char *v, size_t n)
+{
+	if (n < 12 || memcmp(v, "/staff/inbox", 12) != 0 || (n > 12 && v[12] != '?'))
+		return ERR_INVALID;
+	return http_local_path_ok(v, n);
+}
+
+#define S(k) { "s" #k, HTTP_FORM, 18, v_num, 0 }
+const struct http_param_spec inbox_p_bulk[] = {
+	S(0), S(1), S(2), S(3), S(4), S(5), S(6), S(7), S(8), S(9),
+	S(10), S(11), S(12), S(13), S(14), S(15), S(16), S(17), S(18), S(19),
+	S(20), S(21), S(22), S(23), S(24), S(25), S(26), S(27), S(28), S(29),
+	S(30), S(31), S(32), S(33), S(34), S(35), S(36), S(37), S(38), S(39),
+	S(40), S(41), S(42), S(43), S(44), S(45), S(46), S(47), S(48), S(49),
+	{ "action", HTTP_FORM, 10, v_action, HTTP_PARAM_REQUIRED },
+	{ "assignee", HTTP_FORM, 18, v_num, 0 },
+	{ "to", HTTP_FORM, APPLY_STATE_MAX, v_state_any, 0 },
+	{ "note", HTTP_FORM, APPLY_COMMENT_MAX, NULL, HTTP_PARAM_MULTILINE },
+	{ "back", HTTP_FORM, 1024, v_back, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+#undef S
+#define INBOX_BULK_MAX 50
 
 /* ---- small helpers ---- */
 
@@ -371,6 +426,13 @@ static int actor_sees_dept(const struct apply_actor *a, const char *dept)
 	return 0;
 }
 
+/* a filter's value, NULL when absent or left empty (「指定なし」) */
+static const char *filter_param(struct http_req *r, const char *name)
+{
+	const char *v = http_param(r, name);
+	return v && *v ? v : NULL;
+}
+
 static const char *const filter_names[] = {
 	"department", "procedure", "status", "from", "to", "assignee", "view",
 };
@@ -389,7 +451,7 @@ static const char *const *filter_pairs(struct http_req *r, const char *name, con
 	for (int i = 0; i < NFILTERS; i++) {
 		p[n++] = filter_names[i];
 		p[n++] = name && strcmp(filter_names[i], name) == 0 ? value
-								    : http_param(r, filter_names[i]);
+								    : filter_param(r, filter_names[i]);
 	}
 	if (more_name) {
 		p[n++] = more_name;
@@ -410,13 +472,13 @@ static void filter_from(struct apply_filter *f, struct http_req *r, int64_t now)
 {
 	struct app_req *q = app_req(r);
 	memset(f, 0, sizeof *f);
-	f->department = http_param(r, "department");
-	f->procedure = http_param(r, "procedure");
-	f->status = http_param(r, "status");
-	if (http_param(r, "from"))
-		f->from = jst_midnight(http_param(r, "from"));
-	if (http_param(r, "to"))
-		f->to = jst_midnight(http_param(r, "to")) + 86400 - 1;
+	f->department = filter_param(r, "department");
+	f->procedure = filter_param(r, "procedure");
+	f->status = filter_param(r, "status");
+	if (filter_param(r, "from"))
+		f->from = jst_midnight(filter_param(r, "from"));
+	if (filter_param(r, "to"))
+		f->to = jst_midnight(filter_param(r, "to")) + 86400 - 1;
 	const char *as = http_param(r, "assignee");
 	f->assignee = -1;
 	if (as && strcmp(as, "mine") == 0)
@@ -425,7 +487,7 @@ static void filter_from(struct apply_filter *f, struct http_req *r, int64_t now)
 		f->assignee = 0;
 	else if (as && *as)
 		parse_i64(&f->assignee, as, 1, INT64_MAX);
-	const char *view = http_param(r, "view");
+	const char *view = filter_param(r, "view");
 	f->overdue = view && strcmp(view, "overdue") == 0;
 	f->duplicates = view && strcmp(view, "duplicates") == 0;
 	f->now = now;
@@ -495,6 +557,46 @@ static void filter_select(struct buf *b, struct http_req *r, const char *name, c
 		  o->v, o->n, html_t(l, "inbox.any"));
 }
 
+/* the bulk actions under the list: the rows' checkboxes belong to this
+ * form (form="inbox-bulk"); assign the ticked rows to someone, or move
+ * them to a state.  Works without JavaScript (two submit buttons). */
+static void bulk_form(struct buf *b, struct http_req *r, const struct staff_list *sl)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	html_printf(b, "<form method=\"post\" action=\"/staff/inbox/bulk\" id=\"inbox-bulk\" class=\"form inbox-bulk\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"back\" value=\"%s\">"
+		    "<fieldset><legend>%s</legend><p class=\"hint\">%s</p>",
+		    q->csrf, filter_url(r, "/staff/inbox", NULL, NULL, NULL, NULL),
+		    html_t(l, "inbox.bulk.title"), html_t(l, "inbox.bulk.hint"));
+	struct opts o = { 0 };
+	opt_add(&o, r->arena, "0", html_t(l, "inbox.unassigned"));
+	for (int i = 0; i < sl->n; i++)
+		opt_add(&o, r->arena, arena_printf(r->arena, "%ld", (long)sl->v[i].id),
+			arena_printf(r->arena, "%s (%s)", sl->v[i].name, sl->v[i].login));
+	buf_puts(b, "<div class=\"bulk-group\">");
+	ui_select(b, &(struct ui_field){ .name = "assignee", .id = "bulk-assignee",
+					 .label = html_t(l, "sub.assign_to"), .lang = l },
+		  o.v, o.n, NULL);
+	html_printf(b, "<button type=\"submit\" class=\"button\" name=\"action\" value=\"assign\">%s</button></div>",
+		    html_t(l, "inbox.bulk.assign"));
+	o.n = 0;
+	for (int i = 0; i < apply_nstates; i++)
+		opt_add(&o, r->arena, apply_states[i].id, state_label(l, apply_states[i].id));
+	buf_puts(b, "<div class=\"bulk-group\">");
+	ui_select(b, &(struct ui_field){ .name = "to", .id = "bulk-to", .label = html_t(l, "inbox.bulk.to"),
+					 .lang = l },
+		  o.v, o.n, NULL);
+	ui_textarea(b, &(struct ui_field){ .name = "note", .id = "bulk-note", .label = html_t(l, "sub.note"),
+					   .hint = html_t(l, "inbox.bulk.note_hint"),
+					   .maxlength = APPLY_COMMENT_MAX, .lang = l },
+		    2);
+	html_printf(b, "<button type=\"submit\" class=\"button\" name=\"action\" value=\"transition\">%s</button></div>",
+		    html_t(l, "inbox.bulk.move"));
+	buf_puts(b, "</fieldset></form>\n");
+}
+
 int page_inbox(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
@@ -531,7 +633,7 @@ int page_inbox(struct http_req *r)
 	pl->n = 0;
 	forms_list(s, q->tenant.code, proc_add, pl, &e);
 
-	const char *view = http_param(r, "view");
+	const char *view = filter_param(r, "view");
 	const char *title = html_t(l, view && strcmp(view, "overdue") == 0 ? "inbox.title_overdue" :
 				      view ? "inbox.title_duplicates" : "inbox.title");
 	struct html_page pg;
@@ -588,7 +690,7 @@ int page_inbox(struct http_req *r)
 	int64_t total = 0;
 	for (int i = 0; i < ncounts; i++)
 		total += counts[i].n;
-	const char *cur = http_param(r, "status");
+	const char *cur = filter_param(r, "status");
 	html_printf(&b, "<nav aria-label=\"%s\" class=\"inbox-tabs\"><ul class=\"plain\">", html_t(l, "inbox.by_status"));
 	html_printf(&b, "<li><a href=\"%s\"%S>%s <span class=\"count\">(%ld)</span></a></li>",
 		    filter_url(r, "/staff/inbox", "status", NULL, NULL, NULL),
@@ -603,25 +705,44 @@ int page_inbox(struct http_req *r)
 	buf_puts(&b, "</ul></nav>\n");
 
 	/* the table */
+	int can_bulk = has_perm(r, AUTH_PERM_APPLICATIONS_WRITE);
 	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"inbox-caption\" tabindex=\"0\">"
-		    "<table class=\"inbox\"><caption id=\"inbox-caption\">%s (%d)</caption><thead><tr>"
+		    "<table class=\"inbox\"><caption id=\"inbox-caption\">%s (%d)</caption><thead><tr>", title, n);
+	if (can_bulk)
+		html_printf(&b, "<th scope=\"col\" class=\"select\"><span class=\"visually-hidden\">%s</span></th>",
+			    html_t(l, "inbox.bulk.select"));
+	html_printf(&b,
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
-		    title, n, html_t(l, "inbox.receipt"), html_t(l, "inbox.procedure"),
+		    html_t(l, "inbox.receipt"), html_t(l, "inbox.procedure"),
 		    html_t(l, "inbox.status"), html_t(l, "inbox.submitted"), html_t(l, "inbox.due"),
 		    html_t(l, "inbox.assignee"), html_t(l, "inbox.notes"));
 	for (int i = 0; i < n; i++) {
 		const struct apply_submission *sb = &rows[i];
 		const struct staff_ent *who = sb->assignee ? staff_find(&sl, sb->assignee) : NULL;
 		int overdue = sb->due_at && sb->due_at < now && !state_final(sb->status);
-		html_printf(&b, "<tr data-receipt=\"%s\"><th scope=\"row\"><a href=\"/staff/submissions/%ld\">%s</a></th>"
-			    "<td>%s</td><td data-status=\"%s\">%s</td><td>%s</td><td>%s%S</td><td>%s</td><td>",
-			    sb->receipt, (long)sb->id, sb->receipt,
-			    proc_title(pl, sb->procedure, l), sb->status, state_label(l, sb->status),
-			    fmt_jst(r->arena, sb->submitted_at, 1), fmt_jst(r->arena, sb->due_at, 0),
+		html_printf(&b, "<tr data-receipt=\"%s\">", sb->receipt);
+		if (can_bulk)
+			html_printf(&b, "<td class=\"select\"><input type=\"checkbox\" form=\"inbox-bulk\" "
+				    "name=\"s%d\" value=\"%ld\" id=\"sel-%ld\">"
+				    "<label for=\"sel-%ld\" class=\"visually-hidden\">%s %s</label></td>",
+				    i, (long)sb->id, (long)sb->id, (long)sb->id,
+				    html_t(l, "inbox.bulk.select_one"), sb->receipt);
+		/* data-label: each cell's column, shown before it when the rows
+		 * become cards on a phone (inbox.css) */
+		html_printf(&b, "<th scope=\"row\"><a href=\"/staff/submissions/%ld\">%s</a></th>"
+			    "<td data-label=\"%s\">%s</td><td data-label=\"%s\" data-status=\"%s\">%s</td>",
+			    (long)sb->id, sb->receipt, html_t(l, "inbox.procedure"),
+			    proc_title(pl, sb->procedure, l), html_t(l, "inbox.status"), sb->status,
+			    state_label(l, sb->status));
+		html_printf(&b, "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s%S</td>"
+			    "<td data-label=\"%s\">%s</td><td class=\"notes\">",
+			    html_t(l, "inbox.submitted"), fmt_jst(r->arena, sb->submitted_at, 1),
+			    html_t(l, "inbox.due"), fmt_jst(r->arena, sb->due_at, 0),
 			    overdue ? arena_printf(r->arena, " <strong class=\"overdue\">%s</strong>",
 						   html_t(l, "inbox.overdue")) : "",
+			    html_t(l, "inbox.assignee"),
 			    who ? who->name : sb->assignee ? "#" : html_t(l, "inbox.unassigned"));
 		if (sb->duplicate_of)
 			html_printf(&b, "<span class=\"duplicate\" data-duplicate-of=\"%ld\">%s "
@@ -633,8 +754,11 @@ int page_inbox(struct http_req *r)
 		buf_puts(&b, "</td></tr>\n");
 	}
 	if (n == 0)
-		html_printf(&b, "<tr><td colspan=\"7\">%s</td></tr>\n", html_t(l, "inbox.none"));
+		html_printf(&b, "<tr><td colspan=\"%d\">%s</td></tr>\n", can_bulk ? 8 : 7,
+			    html_t(l, "inbox.none"));
 	buf_puts(&b, "</tbody></table></div>\n");
+	if (can_bulk && n > 0)
+		bulk_form(&b, r, &sl);
 	/* keyset paging: the next page starts after the last row shown */
 	struct ui_pager_after pa = {
 		.path = "/staff/inbox", .pairs = filter_pairs(r, NULL, NULL, NULL, NULL),
@@ -643,16 +767,120 @@ int page_inbox(struct http_req *r)
 		.first = html_t(l, "inbox.first"), .next = html_t(l, "inbox.next"),
 	};
 	ui_pager_after(&b, r->arena, l, &pa);
-	if (f.procedure) {
-		html_printf(&b, "<h2>%s</h2><ul class=\"plain\">"
-			    "<li><a href=\"%s\">%s</a></li><li><a href=\"%s\">%s</a></li></ul>\n",
-			    html_t(l, "inbox.export"),
-			    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "utf8bom"),
-			    html_t(l, "inbox.export_utf8"),
-			    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "cp932"),
-			    html_t(l, "inbox.export_cp932"));
-	}
+	/* the export, always: what the filters select (with a procedure,
+	 * its answers as columns too) */
+	html_printf(&b, "<h2 id=\"inbox-export\">%s</h2><p class=\"hint\">%s</p><ul class=\"plain inbox-export\">"
+		    "<li><a href=\"%s\" data-export=\"cp932\">%s</a></li>"
+		    "<li><a href=\"%s\" data-export=\"utf8bom\">%s</a></li></ul>\n",
+		    html_t(l, "inbox.export"),
+		    html_t(l, f.procedure ? "inbox.export_hint_procedure" : "inbox.export_hint_any"),
+		    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "cp932"),
+		    html_t(l, "inbox.export_cp932"),
+		    filter_url(r, "/staff/inbox/export.csv", NULL, NULL, "encoding", "utf8bom"),
+		    html_t(l, "inbox.export_utf8"));
 	return app_page_send(r, 200, &b, &pg);
+}
+
+/* ---- applications that reach nobody (issue 14) ---- */
+
+#define UNROUTED_DEPTS 48
+
+/* the unrouted view: for whoever may change roles (roles.manage), the
+ * open submissions of departments no member of staff can read, without
+ * answers (receipt, procedure, department, state, date), each department
+ * linked to its page where the roles owning its inbox are chosen */
+int page_inbox_unrouted(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct store *s = app_store(r);
+	struct err e;
+	err_clear(&e);
+	char (*depts)[APPLY_DEPT_MAX + 1] = arena_alloc(r->arena, UNROUTED_DEPTS * sizeof *depts);
+	if (!depts)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "arena");
+	int64_t open = 0;
+	int nd = apply_unrouted(depts, UNROUTED_DEPTS, &open, s, q->tenant.code, &e);
+	if (nd < 0)
+		return http_send_error(r, nd, NULL, NULL, e.detail);
+	struct apply_submission *rows = NULL;
+	int n = 0;
+	if (nd > 0) {
+		const char *dv[UNROUTED_DEPTS];
+		for (int i = 0; i < nd; i++)
+			dv[i] = depts[i];
+		struct apply_actor who = { .kind = APPLY_STAFF, .id = q->ses.account_id,
+					   .tenant = q->tenant.code, .depts = dv, .ndepts = nd };
+		struct apply_filter f = { .assignee = -1, .limit = APPLY_PAGE_MAX, .now = app_now() };
+		int rc = apply_list(&rows, &n, r->arena, s, &who, &f, &e);
+		if (rc)
+			return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	struct proc_list *pl = arena_alloc(r->arena, sizeof *pl);
+	if (!pl)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "arena");
+	pl->a = r->arena;
+	pl->n = 0;
+	forms_list(s, q->tenant.code, proc_add, pl, &e);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, "inbox.unrouted.title"), NULL, NULL);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/inbox.css\">\n");
+	html_printf(&b, "<p>%s</p>", html_t(l, "inbox.unrouted.lead"));
+	if (nd > 0) {
+		html_printf(&b, "<div class=\"warning\" role=\"status\" id=\"unrouted-summary\" data-count=\"%ld\"><p>%s</p><ul>",
+			    (long)open, arena_printf(r->arena, html_t(l, "inbox.unrouted.count"), (long)open));
+		for (int i = 0; i < nd; i++)
+			html_printf(&b, "<li data-department=\"%s\"><a href=\"%s\">%s</a></li>", depts[i],
+				    ui_url(r->arena, "/staff/departments/edit",
+					   (const char *[]){ "code", depts[i], NULL }),
+				    depts[i]);
+		buf_puts(&b, "</ul></div>");
+	} else {
+		html_printf(&b, "<p class=\"notice\" role=\"status\" id=\"unrouted-summary\" data-count=\"0\">%s</p>",
+			    html_t(l, "inbox.unrouted.none"));
+	}
+	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"unrouted-caption\" tabindex=\"0\">"
+		    "<table class=\"inbox\"><caption id=\"unrouted-caption\">%s (%d)</caption><thead><tr>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>\n",
+		    html_t(l, "inbox.unrouted.title"), n, html_t(l, "inbox.receipt"),
+		    html_t(l, "inbox.procedure"), html_t(l, "inbox.department"),
+		    html_t(l, "inbox.status"), html_t(l, "inbox.submitted"));
+	for (int i = 0; i < n; i++)
+		html_printf(&b, "<tr data-receipt=\"%s\"><th scope=\"row\">%s</th><td>%s</td><td>%s</td>"
+			    "<td data-status=\"%s\">%s</td><td>%s</td></tr>\n",
+			    rows[i].receipt, rows[i].receipt, proc_title(pl, rows[i].procedure, l),
+			    rows[i].department, rows[i].status, state_label(l, rows[i].status),
+			    fmt_jst(r->arena, rows[i].submitted_at, 1));
+	if (n == 0)
+		html_printf(&b, "<tr><td colspan=\"5\">%s</td></tr>\n", html_t(l, "inbox.none"));
+	buf_puts(&b, "</tbody></table></div>\n");
+	html_printf(&b, "<p><a href=\"/staff/departments\">%s</a></p>", html_t(l, "inbox.unrouted.to_departments"));
+	return app_page_send(r, 200, &b, &pg);
+}
+
+/* the staff home's warning (svc.h: staff_home): to whoever may change
+ * roles, when open applications reach nobody */
+void inbox_staff_home(struct buf *b, struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	if (q->ses.kind != AUTH_KIND_STAFF || !has_perm(r, AUTH_PERM_ROLES_MANAGE))
+		return;
+	char depts[UNROUTED_DEPTS][APPLY_DEPT_MAX + 1];
+	int64_t open = 0;
+	struct err e;
+	int nd = apply_unrouted(depts, UNROUTED_DEPTS, &open, app_store(r), q->tenant.code, &e);
+	if (nd < 0) {
+		log_warn("unrouted count failed", "detail", e.detail);
+		return;
+	}
+	if (nd == 0 || open == 0)
+		return;
+	html_printf(b, "<div class=\"warning\" role=\"status\" id=\"unrouted-warning\" data-count=\"%ld\">"
+		    "<p><strong>%s</strong> <a href=\"/staff/inbox/unrouted\">%s</a></p></div>",
+		    (long)open, arena_printf(r->arena, html_t(q->lang, "inbox.unrouted.count"), (long)open),
+		    html_t(q->lang, "inbox.unrouted.open"));
 }
 
 /* ---- one submission ---- */
@@ -1319,6 +1547,158 @@ int page_staff_submission_comment(struct http_req *r)
 	return act(r, ACT_COMMENT);
 }
 
+/* ---- bulk actions on the inbox list ---- */
+
+struct bulk_refusal {
+	const char *receipt;       /* or "#<id>" when not found            */
+	const char *why;
+};
+
+/* the refusal page: which rows, why, and that nothing changed */
+static int bulk_refused(struct http_req *r, int status, const struct bulk_refusal *v, int n,
+			const char *lead_id)
+{
+	enum html_lang l = app_req(r)->lang;
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, "inbox.bulk.refused_title"), NULL, NULL);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/inbox.css\">\n");
+	html_printf(&b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><p id=\"bulk-refused\">%s</p>",
+		    html_t(l, lead_id));
+	if (n > 0) {
+		buf_puts(&b, "<ul class=\"bulk-refused\">");
+		for (int i = 0; i < n; i++)
+			html_printf(&b, "<li data-receipt=\"%s\"><strong>%s</strong>: %s</li>", v[i].receipt,
+				    v[i].receipt, v[i].why);
+		buf_puts(&b, "</ul>");
+	}
+	buf_puts(&b, "</div>");
+	const char *back = http_param(r, "back");
+	html_printf(&b, "<p><a href=\"%s\">%s</a></p>", back ? back : "/staff/inbox",
+		    html_t(l, "inbox.bulk.back"));
+	return app_page_send(r, status, &b, &pg);
+}
+
+int page_inbox_bulk(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct store *s = app_store(r);
+	struct apply_actor who;
+	struct err e;
+	err_clear(&e);
+	int rc = actor_of(&who, r);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, "actor");
+	int64_t ids[INBOX_BULK_MAX];
+	int nids = 0;
+	for (int k = 0; k < INBOX_BULK_MAX; k++) {
+		char name[8];
+		snprintf(name, sizeof name, "s%d", k);
+		int64_t id;
+		const char *v = http_param(r, name);
+		if (!v || parse_i64(&id, v, 1, INT64_MAX))
+			continue;
+		int dup = 0;
+		for (int i = 0; i < nids && !dup; i++)
+			dup = ids[i] == id;
+		if (!dup)
+			ids[nids++] = id;
+	}
+	if (nids == 0)
+		return bulk_refused(r, 400, NULL, 0, "inbox.bulk.none_selected");
+	int assign = strcmp(http_param(r, "action"), "assign") == 0;
+	const char *to = http_param(r, "to"), *note = http_param(r, "note");
+	int64_t assignee = 0;
+	if (assign && (!http_param(r, "assignee") ||
+		       parse_i64(&assignee, http_param(r, "assignee"), 0, INT64_MAX)))
+		return bulk_refused(r, 400, NULL, 0, "inbox.bulk.assignee_required");
+	if (!assign && (!to || !*to))
+		return bulk_refused(r, 400, NULL, 0, "inbox.bulk.to_required");
+	if (!assign && (strcmp(to, "returned") == 0 || strcmp(to, "rejected") == 0) && blank(note))
+		return bulk_refused(r, 400, NULL, 0, "sub.note_required");
+	struct app_actor aa;
+	app_actor_of(&aa, r);
+	struct bulk_refusal *bad = arena_alloc(r->arena, sizeof *bad * INBOX_BULK_MAX);
+	if (!bad)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "bulk");
+	int nbad = 0;
+	int64_t now = app_now();
+	/* all or nothing: every row is tried in one transaction (a refusal is
+	 * the domain's, before any write of that row), then it commits only
+	 * when no row was refused */
+	rc = store_begin(s, &e);
+	for (int i = 0; rc == 0 && i < nids; i++) {
+		struct apply_submission sb;
+		memset(&sb, 0, sizeof sb);
+		int one = apply_get(&sb, r->arena, s, &who, ids[i], &e);
+		if (one == ERR_NOTFOUND) {
+			bad[nbad++] = (struct bulk_refusal){ arena_printf(r->arena, "#%ld", (long)ids[i]),
+							     html_t(l, "inbox.bulk.why_notfound") };
+			continue;
+		}
+		if (one) {
+			rc = one;
+			break;
+		}
+		const char *receipt = arena_strdup(r->arena, sb.receipt);
+		const char *from = arena_strdup(r->arena, sb.status);
+		if (assign) {
+			one = apply_assign(s, &who, ids[i], assignee, now, &e);
+			if (one == ERR_DENIED || one == ERR_NOTFOUND) {
+				bad[nbad++] = (struct bulk_refusal){ receipt,
+					html_t(l, one == ERR_DENIED ? "inbox.bulk.why_cannot_see" : "sub.assign_invalid") };
+				continue;
+			}
+			if (one == 0 && nbad == 0)
+				one = app_audit_as(s, &app_of(r)->audit, &aa,
+						   &(struct app_audit_entry){
+							   .action = "application.assign",
+							   .object_type = "submission",
+							   .object_id = arena_printf(r->arena, "%s/%ld", receipt,
+										     (long)assignee),
+							   .result = AUDIT_R_OK }, &e);
+		} else {
+			struct apply_event ev;
+			one = apply_transition(&ev, s, &who,
+					       &(struct apply_move){ .id = ids[i], .expect_from = from,
+								     .to = to,
+								     .note = blank(note) ? NULL : note },
+					       now, &e);
+			if (one == ERR_CONFLICT || one == ERR_INVALID) {
+				bad[nbad++] = (struct bulk_refusal){ receipt,
+					arena_printf(r->arena, html_t(l, "inbox.bulk.why_transition"),
+						     state_label(l, from), state_label(l, to)) };
+				continue;
+			}
+			if (one == 0 && nbad == 0)
+				one = app_audit_as(s, &app_of(r)->audit, &aa,
+						   &(struct app_audit_entry){
+							   .action = "application.transition",
+							   .object_type = "submission",
+							   .object_id = arena_printf(r->arena, "%s/%s/%s", receipt,
+										     ev.from, ev.to),
+							   .result = AUDIT_R_OK }, &e);
+			if (one == 0 && nbad == 0)
+				one = notify_resident(r, s, &ev, note, &e);
+		}
+		if (one)
+			rc = one;
+	}
+	if (rc == 0 && nbad == 0)
+		rc = store_commit(s, &e);
+	else if (store_in_tx(s))
+		store_rollback(s);
+	if (rc) {
+		log_error("bulk action failed", "detail", e.detail);
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	}
+	if (nbad)
+		return bulk_refused(r, 409, bad, nbad, "inbox.bulk.refused");
+	const char *back = http_param(r, "back");
+	return http_redirect(r, 303, back && *back ? back : "/staff/inbox");
+}
+
 /* ---- attachments ---- */
 
 /* 1 when a file answer with this hash is somewhere in v */
@@ -1483,6 +1863,99 @@ struct csv_job {
 	long rows, replaced;
 };
 
+/* the body in the asked encoding and the export's audit record (object
+ * object_id); b is consumed; j->rc is the result */
+static void csv_finish(struct csv_job *j, struct store *s, int rc, struct buf *b,
+		       const char *object_id)
+{
+	struct err *e = &j->e;
+	if (rc == 0 && b->len >= JP_CP932_MAX - 1)
+		rc = err_set(e, ERR_LIMIT, "csv larger than %u bytes", JP_CP932_MAX);
+	if (rc == 0 && j->cp932) {
+		rc = to_cp932(&j->body, &j->len, &j->replaced, buf_cstr(b), b->len, e);
+		buf_done(b);
+	} else if (rc == 0) {
+		j->len = b->len;
+		j->body = buf_steal(b);
+		if (!j->body)
+			rc = ERR_NOMEM;
+	} else {
+		buf_done(b);
+	}
+	if (rc == 0)
+		rc = app_audit_as(s, j->audit, &j->aa,
+				  &(struct app_audit_entry){
+					  .action = AUDIT_A_EXPORT, .object_type = "submissions.csv",
+					  .object_id = object_id ? object_id : "-",
+					  .result = AUDIT_R_OK }, e);
+	if (rc) {
+		free(j->body);
+		j->body = NULL;
+	}
+	j->rc = rc;
+}
+
+/* the export without a procedure: every submission the filters select,
+ * one row each with what the inbox list shows (no answers, so no
+ * personal data beyond the assignee's login) */
+static void csv_build_any(struct csv_job *j, struct store *s, struct arena *a,
+			  const struct apply_actor *who)
+{
+	struct err *e = &j->e;
+	struct staff_list sl = { .a = a };
+	auth_staff_list(s, j->tenant, staff_add, &sl, NULL);
+	struct buf b;
+	buf_init(&b, JP_CP932_MAX);
+	if (!j->cp932)
+		buf_puts(&b, "\xef\xbb\xbf");
+	static const char *const head_ja[] = { "受付番号", "手続", "版", "担当課", "状態", "申請日時",
+					       "処理期限", "担当者", "重複の疑い" };
+	static const char *const head_key[] = { "receipt", "procedure", "version", "department", "status",
+						"submitted_at", "due_at", "assignee", "duplicate_of" };
+	for (size_t c = 0; c < sizeof head_ja / sizeof head_ja[0]; c++)
+		csv_cell(&b, j->keys ? head_key[c] : head_ja[c], c == 0);
+	buf_puts(&b, "\r\n");
+	struct apply_filter f = {
+		.department = j->department[0] ? j->department : NULL,
+		.status = j->status[0] ? j->status : NULL,
+		.from = j->from, .to = j->to, .assignee = j->assignee,
+		.overdue = j->overdue, .duplicates = j->duplicates, .now = j->now,
+		.limit = APPLY_PAGE_MAX,
+	};
+	int rc = 0;
+	for (;;) {
+		struct apply_submission *rows = NULL;
+		int n = 0;
+		struct arena *pa = arena_new(16u << 20);
+		if (!pa) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		rc = apply_list(&rows, &n, pa, s, who, &f, e);
+		for (int i = 0; rc == 0 && i < n && j->rows < INBOX_CSV_MAX_ROWS; i++) {
+			const struct apply_submission *sb = &rows[i];
+			const struct staff_ent *as = sb->assignee ? staff_find(&sl, sb->assignee) : NULL;
+			csv_cell(&b, sb->receipt, 1);
+			csv_cell(&b, sb->procedure, 0);
+			csv_cell(&b, arena_printf(pa, "%d", sb->version), 0);
+			csv_cell(&b, sb->department, 0);
+			csv_cell(&b, sb->status, 0);
+			csv_cell(&b, fmt_jst(pa, sb->submitted_at, 2), 0);
+			csv_cell(&b, fmt_jst(pa, sb->due_at, 0), 0);
+			csv_cell(&b, as ? as->login : "", 0);
+			csv_cell(&b, sb->duplicate_of ? arena_printf(pa, "%ld", (long)sb->duplicate_of) : "", 0);
+			buf_puts(&b, "\r\n");
+			j->rows++;
+		}
+		int64_t last = n ? rows[n - 1].id : 0;
+		arena_free(pa);
+		if (rc || n < f.limit || j->rows >= INBOX_CSV_MAX_ROWS)
+			break;
+		f.after_id = last;
+	}
+	csv_finish(j, s, rc, &b, arena_printf(a, "*/%ld", j->rows));
+}
+
 static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 {
 	const char *dv[CSV_DEPTS_MAX];
@@ -1491,6 +1964,10 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 	struct apply_actor who = { .kind = APPLY_STAFF, .id = j->aa.id, .tenant = j->tenant,
 				   .depts = j->ndepts >= 0 ? dv : NULL, .ndepts = j->ndepts };
 	struct err *e = &j->e;
+	if (!j->proc[0]) {
+		csv_build_any(j, s, a, &who);
+		return;
+	}
 	struct forms_def *d;
 	int version = 0;
 	j->rc = forms_load_version(&d, &version, a, s,
@@ -1574,31 +2051,7 @@ static void csv_build(struct csv_job *j, struct store *s, struct arena *a)
 			break;
 		f.after_id = last;
 	}
-	if (rc == 0 && b.len >= JP_CP932_MAX - 1)
-		rc = err_set(e, ERR_LIMIT, "csv larger than %u bytes", JP_CP932_MAX);
-	if (rc == 0 && j->cp932) {
-		rc = to_cp932(&j->body, &j->len, &j->replaced, buf_cstr(&b), b.len, e);
-		buf_done(&b);
-	} else if (rc == 0) {
-		j->len = b.len;
-		j->body = buf_steal(&b);
-		if (!j->body)
-			rc = ERR_NOMEM;
-	} else {
-		buf_done(&b);
-	}
-	if (rc == 0)
-		rc = app_audit_as(s, j->audit, &j->aa,
-				  &(struct app_audit_entry){
-					  .action = AUDIT_A_EXPORT, .object_type = "submissions.csv",
-					  .object_id = arena_printf(a, "%s/%d/%ld", j->proc, version,
-								    j->rows),
-					  .result = AUDIT_R_OK }, e);
-	if (rc) {
-		free(j->body);
-		j->body = NULL;
-	}
-	j->rc = rc;
+	csv_finish(j, s, rc, &b, arena_printf(a, "%s/%d/%ld", j->proc, version, j->rows));
 }
 
 static void csv_work(void *arg, void *pool_ctx)
@@ -1629,8 +2082,11 @@ static int csv_done(struct http_req *r, void *arg)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
 	arena_cleanup_add(r->arena, free, j->body);
 	http_set_header(r, "content-disposition",
+			j->proc[0] ?
 			arena_printf(r->arena, "attachment; filename=\"%s-v%d-%s.csv\"", j->proc,
-				     j->version, j->cp932 ? "sjis" : "utf8"));
+				     j->version, j->cp932 ? "sjis" : "utf8") :
+			arena_printf(r->arena, "attachment; filename=\"inbox-%s.csv\"",
+				     j->cp932 ? "sjis" : "utf8"));
 	http_set_header(r, "x-rows", arena_printf(r->arena, "%ld", j->rows));
 	http_set_header(r, "x-replaced-characters", arena_printf(r->arena, "%ld", j->replaced));
 	return http_send(r, 200, j->cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
@@ -1643,9 +2099,7 @@ int page_inbox_csv(struct http_req *r)
 	int rc = actor_of(&who, r);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, "actor");
-	const char *proc = http_param(r, "procedure");
-	if (!proc)
-		return app_send_error(r, ERR_INVALID, "inbox.error.procedure_required", "procedure required");
+	const char *proc = filter_param(r, "procedure");
 	struct csv_job *j = arena_alloc(r->arena, sizeof *j);
 	if (!j)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "csv job");
@@ -1656,7 +2110,7 @@ int page_inbox_csv(struct http_req *r)
 	j->ndepts = who.ndepts < 0 ? -1 : who.ndepts > CSV_DEPTS_MAX ? CSV_DEPTS_MAX : who.ndepts;
 	for (int i = 0; i < j->ndepts; i++)
 		snprintf(j->depts[i], sizeof j->depts[i], "%s", who.depts[i]);
-	snprintf(j->proc, sizeof j->proc, "%s", proc);
+	snprintf(j->proc, sizeof j->proc, "%s", proc ? proc : "");
 	int64_t ver = 0;
 	if (http_param(r, "version"))
 		parse_i64(&ver, http_param(r, "version"), 1, 999999);

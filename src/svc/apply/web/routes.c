@@ -143,6 +143,8 @@ static const struct http_param_spec p_sign_return[] = {
 const struct http_route apply_routes[] = {
 	{ "GET", "/staff/inbox", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_list, page_inbox, "staff.inbox" },
 	{ "GET", "/staff/inbox/export.csv", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_csv, page_inbox_csv, "staff.inbox.csv" },
+	{ "GET", "/staff/inbox/unrouted", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_inbox_unrouted, "staff.unrouted" },
+	{ "POST", "/staff/inbox/bulk", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, inbox_p_bulk, page_inbox_bulk, "staff.inbox.bulk" },
 	{ "GET", "/staff/submissions/{id}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_submission, page_staff_submission, "staff.submission" },
 	{ "GET", "/staff/submissions/{id}/history", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_HTML, 0, inbox_p_history, page_staff_submission_history, "staff.submission.history" },
 	{ "GET", "/staff/submissions/{id}/files/{sha256}", AUTH_PERM_APPLICATIONS_READ, HTTP_KIND_TEXT, 0, inbox_p_file, page_staff_submission_file, "staff.submission.file" },

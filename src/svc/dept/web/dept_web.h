@@ -1,0 +1,17 @@
+/*
+ * dept_web.h -- the departments' staff pages (page_dept.c) and their
+ * route table (routes.c).
+ */
+#ifndef MADOGUCHI_SVC_DEPT_WEB_H
+#define MADOGUCHI_SVC_DEPT_WEB_H
+
+#include "http/http.h"
+
+extern const struct http_route dept_routes[];
+extern const struct http_param_spec dept_p_edit[], dept_p_save[], dept_p_list[];
+
+int page_dept_list(struct http_req *r);
+int page_dept_edit(struct http_req *r);
+int page_dept_save(struct http_req *r);
+
+#endif
