@@ -14,6 +14,7 @@
 #include "web/app.h"
 #include "web/ui.h"
 #include "base/util.h"
+#include "core/forms/forms.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,15 +58,50 @@ static void dept_of_role(const struct auth_role *ro, void *arg)
 			choice_add(c, ro->permissions[i], strlen(ro->permissions[i]));
 }
 
-/* the department permissions offered: dept.all, and every dept.<id> a
- * role of the municipality already holds.  The one place that knows
- * where departments come from: when they are a table of their own, list
- * its ids here. */
+#define DEPT_PROCS_MAX 512          /* procedures read for their department */
+
+struct proc_ids {
+	char (*id)[FORMS_ID_MAX + 1];
+	int n;
+};
+
+static void proc_id(const struct forms_published *p, void *arg)
+{
+	struct proc_ids *ids = arg;
+	if (ids->n < DEPT_PROCS_MAX)
+		snprintf(ids->id[ids->n++], FORMS_ID_MAX + 1, "%s", p->id);
+}
+
+/* the department permissions offered: dept.all, dept.<department> of
+ * every procedure the municipality has ('-' written '_', as the inbox
+ * reads them), and every dept.<id> a role already holds.  The one place
+ * that knows where departments come from: when they are a table of
+ * their own, list its ids here instead of the procedures'. */
 static int dept_permissions(struct http_req *r, struct perm_choices *c)
 {
 	choice_add(c, AUTH_PERM_DEPT_ALL, strlen(AUTH_PERM_DEPT_ALL));
+	const char *tenant = app_req(r)->tenant.code;
 	struct err e;
-	int rc = auth_role_list(app_store(r), app_req(r)->tenant.code, dept_of_role, c, &e);
+	struct proc_ids ids = { arena_alloc(r->arena, DEPT_PROCS_MAX * sizeof *ids.id), 0 };
+	if (ids.id && forms_list(app_store(r), tenant, proc_id, &ids, &e) >= 0) {
+		for (int i = 0; i < ids.n; i++) {
+			struct forms_def *d = NULL;
+			if (forms_load_version(&d, NULL, r->arena, app_store(r),
+					       &(struct forms_ref){ .tenant = tenant, .id = ids.id[i],
+								    .version = 0 }, &e) != 0 ||
+			    !d->department || !d->department[0])
+				continue;
+			char perm[AUTH_PERM_MAX + 1];
+			int n = snprintf(perm, sizeof perm, "%s%s", AUTH_PERM_DEPT_PREFIX, d->department);
+			if (n < 0 || (size_t)n >= sizeof perm)
+				continue;
+			for (char *p = perm; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			choice_add(c, perm, (size_t)n);
+		}
+	}
+	int rc = auth_role_list(app_store(r), tenant, dept_of_role, c, &e);
 	return rc < 0 ? rc : 0;
 }
 
