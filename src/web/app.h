@@ -238,6 +238,7 @@ int page_enrol_restart(struct http_req *r);
 int page_users_reset(struct http_req *r);
 int page_newpw_form(struct http_req *r);
 int page_newpw_post(struct http_req *r);
+int page_account_email(struct http_req *r);
 int page_account(struct http_req *r);
 int page_resident_login_form(struct http_req *r);
 int page_resident_register_form(struct http_req *r);

@@ -258,23 +258,18 @@ static void newpw_work(void *arg, void *pool_ctx)
 	struct auth_events ev = { 0 };
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)j->ses.account_id);
-	int rc = t ? store_begin(t->store, &j->e)
+	/* Argon2id outside any transaction: the change commits on its own
+	 * (as a password change does), then its record */
+	int rc = t ? auth_staff_password_forced(&j->out, t->store, j->auth, &j->ses, j->password,
+						j->now, &ev, &j->e)
 		   : err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
-	if (rc == 0) {
-		rc = auth_staff_password_forced(&j->out, t->store, j->auth, &j->ses, j->password,
-						j->now, &ev, &j->e);
-		if (rc == 0)
-			rc = app_audit_as(t->store, j->audit, &j->actor,
-					  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
-								     .object_type = "password.set_after_reset",
-								     .object_id = id,
-								     .result = AUDIT_R_OK },
-					  &j->e);
-		if (rc == 0)
-			rc = store_commit(t->store, &j->e);
-		else
-			store_rollback(t->store);
-	}
+	if (rc == 0)
+		rc = app_audit_as(t->store, j->audit, &j->actor,
+				  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+							     .object_type = "password.set_after_reset",
+							     .object_id = id,
+							     .result = AUDIT_R_OK },
+				  &j->e);
 	if (rc)
 		explicit_bzero(j->out.token, sizeof j->out.token);
 	j->rc = rc;

@@ -75,6 +75,10 @@ static const struct http_param_spec p_user_add[] = {
 	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email_opt, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_account_email[] = {
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email_opt, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_newpw[] = {
 	{ "new", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -178,6 +182,7 @@ const struct http_route app_shell_routes[] = {
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
 	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, app_p_id, page_account_session_end, "account.session.end" },
 	{ "POST", "/account/password", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_password, page_account_password, "account.password" },
+	{ "POST", "/account/email", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_account_email, page_account_email, "account.email" },
 	{ "GET", "/staff", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_staff_home, "staff" },
 	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
 	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },

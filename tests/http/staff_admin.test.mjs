@@ -213,3 +213,29 @@ test('permissions are chosen from the known list with descriptions', async () =>
   assert.match(row, /<code>news\.publish<\/code>/);
   assert.doesNotMatch(row, /news\.publsh/);
 });
+
+test('a member sets where notices go; a reset is told there', async () => {
+  const v = new Client(srv.base);
+  await passwordLogin(v, ...DEMO_USERS.viewer);
+  const page = await v.get('/account');
+  assert.match(page.text_, /<input[^>]*id="notice-email"[^>]*type="email"|<input[^>]*type="email"[^>]*id="notice-email"/);
+  const csrf = Client.csrf(page.text_);
+  const bad = await v.post('/account/email', { form: { csrf, email: 'no-at-sign' } });
+  assert.equal(bad.status, 400, 'refused by the route');
+  const bad2 = await v.post('/account/email', { form: { csrf, email: 'a@b@c' } });
+  assert.equal(bad2.status, 400);
+  assert.match(bad2.text_, /href="#notice-email"/);
+  const ok = await v.post('/account/email', { form: { csrf, email: 'Etsuran@Demo-ku.example.jp' } });
+  assert.equal(ok.status, 200);
+  assert.match(ok.text_, /お知らせの送り先を保存しました/);
+  assert.match(ok.text_, /value="etsuran@demo-ku\.example\.jp"/);
+  assert.match(cli(['audit', 'query', '--db', srv.db, '--actor', DEMO_USERS.viewer[0]]), /staff\.email_set/);
+
+  const a = await admin();
+  const users = await a.get('/staff/users');
+  const id = users.text_.match(/action="\/staff\/users\/(\d+)\/reset"[^>]*>(?:(?!<\/form>).)*demo-viewer/s)[1];
+  const r = await a.post(`/staff/users/${id}/reset`, { form: { csrf: Client.csrf(users.text_) } });
+  assert.equal(r.status, 200);
+  assert.ok(mails().some((m) => m.to === 'etsuran@demo-ku.example.jp' && /リセット/.test(m.subject)));
+  assert.equal((await v.get('/api/v1/me')).status, 401);
+});
