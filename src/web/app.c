@@ -491,6 +491,8 @@ static int app_authorize(struct http_req *r, const char *perm)
 		return rc;
 	if (strcmp(perm, "pending") == 0)      /* password given, code awaited */
 		return q->ses.stage == AUTH_STAGE_TOTP ? 0 : ERR_AUTH;
+	if (strcmp(perm, "newpassword") == 0)  /* reset by an administrator */
+		return q->ses.stage == AUTH_STAGE_PASSWORD ? 0 : ERR_AUTH;
 	if (strcmp(perm, "enrol") == 0)        /* enrolment, or a full session */
 		return q->ses.stage == AUTH_STAGE_ENROL ||
 		       q->ses.stage == AUTH_STAGE_FULL ? 0 : ERR_AUTH;

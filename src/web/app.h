@@ -232,6 +232,13 @@ int page_staff_home(struct http_req *r);
 int page_users(struct http_req *r);
 int page_users_add(struct http_req *r);
 int page_users_disable(struct http_req *r);
+/* --- admin (issue 14, item 9): enrolment restart, colleague reset, the
+ * new password owed after a reset --- */
+int page_enrol_restart(struct http_req *r);
+int page_users_reset(struct http_req *r);
+int page_newpw_form(struct http_req *r);
+int page_newpw_post(struct http_req *r);
+int page_account_email(struct http_req *r);
 int page_account(struct http_req *r);
 int page_resident_login_form(struct http_req *r);
 int page_resident_register_form(struct http_req *r);

@@ -1,9 +1,10 @@
 /*
  * page_account.c -- a staff member's own account: login and roles,
- * two-factor status (with when it was last replaced: staff have no e-mail
- * to be told by), the sessions logged in now (each can be ended), and
- * the password change (the current password is checked; every other
- * session ends; Argon2id runs on the blocking pool).
+ * two-factor status (with when it was last replaced), the address notices
+ * go to (an administrator's reset is told there; optional, audited when
+ * changed), the sessions logged in now (each can be ended), and the
+ * password change (the current password is checked; every other session
+ * ends; Argon2id runs on the blocking pool).
  */
 #include "web/app.h"
 #include "web/ui.h"
@@ -46,14 +47,17 @@ static void session_row(const struct auth_session *ses, int current, void *arg)
 	buf_puts(p->b, "</td></tr>\n");
 }
 
-static int render_account(struct http_req *r, int status, const char *notice,
-			  const char *error)
+/* the page; error is about the field whose id is at (the error summary
+ * links there) */
+static int render_account_at(struct http_req *r, int status, const char *notice,
+			     const char *error, const char *at)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, html_t(l, "account"), "current-password", error);
+	int email_error = error && strcmp(at, "notice-email") == 0;
+	app_page_open(&b, &p, r, html_t(l, "account"), at, error);
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\">%s</div>", notice);
 	html_printf(&b, "<dl><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
@@ -73,6 +77,20 @@ static int render_account(struct http_req *r, int status, const char *notice,
 			    html_t(l, "enrol.replace_link"));
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p><a href=\"/account/totp\">%s</a></p>", html_t(l, "enrol.title"));
+	/* where a notice such as an administrator's reset goes */
+	char email[AUTH_EMAIL_MAX + 1] = "";
+	struct err ee;
+	auth_staff_email_get(email, app_store(r), q->tenant.code, q->ses.account_id, &ee);
+	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/account/email\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "account.email"), q->csrf);
+	ui_input(&b, &(struct ui_field){
+			 .name = "email", .id = "notice-email", .label = html_t(l, "users.email"),
+			 .hint = html_t(l, "account.email_hint"), .type = "email", .value = email,
+			 .maxlength = AUTH_EMAIL_MAX, .autocomplete = "email", .invalid = email_error,
+			 .lang = l });
+	html_printf(&b, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>\n",
+		    html_t(l, "account.email_save"));
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\"><span class=\"visually-hidden\">%s</span></th>"
 		    "</tr></thead><tbody>\n", html_t(l, "account.sessions"),
@@ -92,7 +110,7 @@ static int render_account(struct http_req *r, int status, const char *notice,
 	struct ui_field f = {
 		.name = "current", .id = "current-password", .label = html_t(l, "account.current_password"),
 		.type = "password", .autocomplete = "current-password", .maxlength = AUTH_PASSWORD_MAX,
-		.html_required = 1, .invalid = error != NULL, .lang = l,
+		.html_required = 1, .invalid = error != NULL && !email_error, .lang = l,
 	};
 	ui_input(&b, &f);
 	f = (struct ui_field){
@@ -105,6 +123,12 @@ static int render_account(struct http_req *r, int status, const char *notice,
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "account.password_change"));
 	return app_page_send(r, status, &b, &p);
+}
+
+static int render_account(struct http_req *r, int status, const char *notice,
+			  const char *error)
+{
+	return render_account_at(r, status, notice, error, "current-password");
 }
 
 int page_account(struct http_req *r)
@@ -192,4 +216,37 @@ int page_account_password(struct http_req *r)
 	int rc = http_defer(r, password_work, password_done, &j, sizeof j);
 	explicit_bzero(&j, sizeof j);
 	return rc;
+}
+
+/* the address notices to the member go to ("" to have none); the change
+ * is audited (the address itself is not: personal data) */
+int page_account_email(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	const char *email = http_param(r, "email");
+	struct store *s = app_store(r);
+	struct err e;
+	int rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = auth_staff_email_set(s, q->tenant.code, q->ses.account_id, email ? email : "", &e);
+	if (rc == 0) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
+		struct app_actor a;
+		app_actor_of(&a, r);
+		rc = app_audit_as(s, &app_of(r)->audit, &a,
+				  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+							     .object_type = "staff.email_set",
+							     .object_id = id, .result = AUDIT_R_OK }, &e);
+	}
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	if (rc == ERR_INVALID)
+		return render_account_at(r, 400, NULL, html_t(q->lang, "account.email_invalid"),
+					 "notice-email");
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return render_account(r, 200, html_t(q->lang, "account.email_saved"), NULL);
 }

@@ -903,6 +903,51 @@ static void readonly_el(struct rctx *x, const struct forms_field *f, const char 
 	buf_done(&t);
 }
 
+/* --- reveal in place (form_view.reveal; issue 14, item 4) --- */
+/* the first choice field g of the page (not f) some of whose values would
+ * show f: *by gets g, vals the values (space-separated); 1 found, 0 not */
+static int reveal_trigger(const struct forms_field **by, struct buf *vals, struct rctx *x,
+			  const struct forms_field *f)
+{
+	const struct forms_page *pg = &x->v->d->pages[x->v->page];
+	json_t *try = json_is_object(x->norm) ? json_copy((json_t *)x->norm) : json_object();
+	if (!try)
+		return 0;
+	int found = 0;
+	for (int i = 0; i < pg->nfields && !found; i++) {
+		const struct forms_field *g = &pg->fields[i];
+		if (g == f || (g->type != FORMS_T_YES_NO && g->type != FORMS_T_RADIO &&
+			       g->type != FORMS_T_SELECT))
+			continue;
+		int nv = g->type == FORMS_T_YES_NO ? 2 : g->noptions;
+		json_t *was = json_object_get(try, g->id);
+		json_incref(was);
+		buf_reset(vals);
+		for (int k = 0; k < nv; k++) {
+			const char *ov = g->type == FORMS_T_YES_NO ? (k == 0 ? "yes" : "no")
+								     : g->options[k].value;
+			json_object_set_new(try, g->id, g->type == FORMS_T_YES_NO ? json_boolean(k == 0)
+										     : json_string(ov));
+			if (forms_field_shown(f, try, NULL, x->v->today)) {
+				if (vals->len)
+					buf_putc(vals, ' ');
+				buf_puts(vals, ov);
+			}
+		}
+		if (was)
+			json_object_set_new(try, g->id, was);
+		else
+			json_object_del(try, g->id);
+		if (vals->len) {
+			*by = g;
+			found = 1;
+		}
+	}
+	json_decref(try);
+	return found;
+}
+/* --- end reveal --- */
+
 static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
 			  const struct field_scope *sc)
 {
@@ -912,8 +957,22 @@ static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
 	struct buf *shown = sc->shown;
 	for (int i = 0; i < n; i++) {
 		const struct forms_field *f = &fs[i];
-		if (!forms_field_shown(f, x->norm, top ? NULL : norm_item, x->v->today))
-			continue;
+		int reveal = 0;
+		if (!forms_field_shown(f, x->norm, top ? NULL : norm_item, x->v->today)) {
+			const struct forms_field *by = NULL;
+			struct buf rv;
+			buf_init(&rv, 4096);
+			if (top && x->v->reveal && f->type != FORMS_T_INFO &&
+			    reveal_trigger(&by, &rv, x, f)) {
+				html_printf(x->b, "<div class=\"reveal\" id=\"reveal-%s\" hidden"
+					    " data-reveal-by=\"f.%s\" data-reveal-values=\"%s\""
+					    " data-reveal-id=\"%s\">", f->id, by->id, buf_cstr(&rv), f->id);
+				reveal = 1;
+			}
+			buf_done(&rv);
+			if (!reveal)
+				continue;
+		}
 		char path[FORMS_PATH_MAX];
 		if (prefix)
 			pathf(path, sizeof path, "%s.%s", prefix, f->id);
@@ -922,13 +981,15 @@ static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
 		const json_t *val = json_is_object(vals) ? json_object_get(vals, f->id) : NULL;
 		int required = forms_field_required(f, x->norm, top ? NULL : norm_item, x->v->today);
 		const char *src = top ? source_of(x->v, f) : NULL;
-		if (top && shown) {
+		if (top && shown && !reveal) {
 			if (shown->len)
 				buf_putc(shown, ' ');
 			buf_puts(shown, f->id);
 		}
 		if (top && read_only(x->v, f, val)) {
 			readonly_el(x, f, path, val, src);
+			if (reveal)
+				buf_puts(x->b, "</div>");
 			continue;
 		}
 		int ed = src != NULL && val != NULL;
@@ -967,6 +1028,8 @@ static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
 		default:
 			render_simple(x, f, path, val, required, src, ed);
 		}
+		if (reveal)
+			buf_puts(x->b, "</div>");
 	}
 }
 

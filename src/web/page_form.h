@@ -57,12 +57,28 @@ struct form_view {
 	const char *lang;                   /* "ja", "en", "ja-easy"        */
 	struct jp_date today;
 	int preview;                        /* 1: no group buttons (editor) */
+	int reveal;                         /* 1: a question this page's own
+					       choice would bring up is written
+					       too, hidden, for madoguchi.js to
+					       reveal in place (form_render_page) */
 };
 
 /* form_render_page -- the fieldsets and inputs of v->page (no <form>
  * element and no page buttons: the caller adds them; a page with a file
  * field needs enctype multipart/form-data, see form_page_has_file).
- * ERR_INVALID for a bad page index, ERR_LIMIT when b is full. */
+ * ERR_INVALID for a bad page index, ERR_LIMIT when b is full.
+ *
+ * With v->reveal, a question hidden now
+ * whose condition one choice field of the page (yes/no, radio, select)
+ * can make true is written as well, inside
+ *   <div class="reveal" id="reveal-ID" hidden data-reveal-by="f.CHOICE"
+ *        data-reveal-values="V1 V2" data-reveal-id="ID">...</div>
+ * and left out of "_shown": without JavaScript it stays hidden and the
+ * server asks it after "next" as before (form_page_unseen); madoguchi.js
+ * shows it when the choice takes one of the values and adds ID to
+ * "_shown".  The server still decides: a revealed question whose
+ * condition is false is dropped like any hidden answer.
+ */
 int form_render_page(struct buf *b, const struct form_view *v, struct err *e);
 
 /* form_render_error_summary -- the error summary for the errors of

@@ -1,8 +1,9 @@
 /*
  * page_roles.c -- roles and permissions administered in the back office
  * (RBAC as data, per municipality): list roles with their permissions,
- * create a role, add or remove a permission, grant or revoke a role to a
- * staff member.  Every change is checked by src/core/auth (a sensitive
+ * create a role, add or remove a permission (chosen from the known
+ * permissions with their descriptions, known_permissions; anything else
+ * is refused), grant or revoke a role to a staff member.  Every change is checked by src/core/auth (a sensitive
  * permission needs a role that requires two-factor login; a grant needs
  * a caller that may give the role, auth_staff_role_grant_by; a staff id
  * of another municipality is not found) and written to the audit trail
@@ -13,9 +14,159 @@
 #include "web/app.h"
 #include "web/ui.h"
 #include "base/util.h"
+#include "core/forms/forms.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* ---- the permissions a role may be given: chosen from a list, never
+ * typed.  The list is the known set: the permissions src/core/auth names
+ * (auth_permissions_builtin), those the routes of the shell and of every
+ * service require, and the department permissions (dept_permissions).
+ * Each is shown with its description from the catalog
+ * ("roles.perm.<name>"; a department's from "roles.perm.dept"). ---- */
+
+#define PERM_CHOICES_MAX 256
+
+struct perm_choices {
+	const char *v[PERM_CHOICES_MAX];
+	int n;
+	struct arena *a;
+};
+
+static void choice_add(struct perm_choices *c, const char *p, size_t len)
+{
+	if (len == 0 || len > AUTH_PERM_MAX || c->n == PERM_CHOICES_MAX)
+		return;
+	for (int i = 0; i < c->n; i++)
+		if (strlen(c->v[i]) == len && memcmp(c->v[i], p, len) == 0)
+			return;
+	char *d = arena_alloc(c->a, len + 1);
+	if (!d)
+		return;
+	memcpy(d, p, len);
+	d[len] = '\0';
+	c->v[c->n++] = d;
+}
+
+static void dept_of_role(const struct auth_role *ro, void *arg)
+{
+	struct perm_choices *c = arg;
+	size_t plen = strlen(AUTH_PERM_DEPT_PREFIX);
+	for (int i = 0; i < ro->npermissions && i < 16; i++)
+		if (strncmp(ro->permissions[i], AUTH_PERM_DEPT_PREFIX, plen) == 0)
+			choice_add(c, ro->permissions[i], strlen(ro->permissions[i]));
+}
+
+#define DEPT_PROCS_MAX 512          /* procedures read for their department */
+
+struct proc_ids {
+	char (*id)[FORMS_ID_MAX + 1];
+	int n;
+};
+
+static void proc_id(const struct forms_published *p, void *arg)
+{
+	struct proc_ids *ids = arg;
+	if (ids->n < DEPT_PROCS_MAX)
+		snprintf(ids->id[ids->n++], FORMS_ID_MAX + 1, "%s", p->id);
+}
+
+/* the department permissions offered: dept.all, dept.<department> of
+ * every procedure the municipality has ('-' written '_', as the inbox
+ * reads them), and every dept.<id> a role already holds.  The one place
+ * that knows where departments come from: when they are a table of
+ * their own, list its ids here instead of the procedures'. */
+static int dept_permissions(struct http_req *r, struct perm_choices *c)
+{
+	choice_add(c, AUTH_PERM_DEPT_ALL, strlen(AUTH_PERM_DEPT_ALL));
+	const char *tenant = app_req(r)->tenant.code;
+	struct err e;
+	struct proc_ids ids = { arena_alloc(r->arena, DEPT_PROCS_MAX * sizeof *ids.id), 0 };
+	if (ids.id && forms_list(app_store(r), tenant, proc_id, &ids, &e) >= 0) {
+		for (int i = 0; i < ids.n; i++) {
+			struct forms_def *d = NULL;
+			if (forms_load_version(&d, NULL, r->arena, app_store(r),
+					       &(struct forms_ref){ .tenant = tenant, .id = ids.id[i],
+								    .version = 0 }, &e) != 0 ||
+			    !d->department || !d->department[0])
+				continue;
+			char perm[AUTH_PERM_MAX + 1];
+			int n = snprintf(perm, sizeof perm, "%s%s", AUTH_PERM_DEPT_PREFIX, d->department);
+			if (n < 0 || (size_t)n >= sizeof perm)
+				continue;
+			for (char *p = perm; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			choice_add(c, perm, (size_t)n);
+		}
+	}
+	int rc = auth_role_list(app_store(r), tenant, dept_of_role, c, &e);
+	return rc < 0 ? rc : 0;
+}
+
+/* a route's permission, when it names one a role can hold ("api:a|b"
+ * names a and b; "resident", "enrol", "pending", "session" are stages,
+ * not permissions) */
+static void route_permissions(struct perm_choices *c, const char *perm)
+{
+	if (!perm)
+		return;
+	if (strncmp(perm, "api:", 4) == 0)
+		perm += 4;
+	while (*perm) {
+		size_t n = strcspn(perm, "|");
+		if (!((n == 8 && memcmp(perm, "resident", 8) == 0) ||
+		      (n == 5 && memcmp(perm, "enrol", 5) == 0) ||
+		      (n == 7 && memcmp(perm, "pending", 7) == 0) ||
+		      (n == strlen(HTTP_PERM_SESSION) && memcmp(perm, HTTP_PERM_SESSION, n) == 0)))
+			choice_add(c, perm, n);
+		perm += n;
+		if (*perm == '|')
+			perm++;
+	}
+}
+
+/* the known permissions, into c (from r's arena) */
+static int known_permissions(struct http_req *r, struct perm_choices *c)
+{
+	c->n = 0;
+	c->a = r->arena;
+	const char *const *core;
+	int n = auth_permissions_builtin(&core);
+	for (int i = 0; i < n; i++)
+		choice_add(c, core[i], strlen(core[i]));
+	const struct http_route *rt;
+	struct err e;
+	n = app_routes(&rt, &e);
+	for (int i = 0; i < n; i++)
+		route_permissions(c, rt[i].permission);
+	return dept_permissions(r, c);
+}
+
+static int permission_known(const struct perm_choices *c, const char *perm)
+{
+	for (int i = 0; perm && i < c->n; i++)
+		if (strcmp(c->v[i], perm) == 0)
+			return 1;
+	return 0;
+}
+
+/* "description (name)" in l */
+static const char *permission_label(struct http_req *r, enum html_lang l, const char *perm)
+{
+	const char *id = arena_printf(r->arena, "roles.perm.%s", perm);
+	size_t plen = strlen(AUTH_PERM_DEPT_PREFIX);
+	const char *desc = NULL;
+	if (id && html_msg_find(id))
+		desc = html_t(l, id);
+	else if (strncmp(perm, AUTH_PERM_DEPT_PREFIX, plen) == 0)
+		desc = arena_printf(r->arena, html_t(l, "roles.perm.dept"), perm + plen);
+	if (!desc)
+		return perm;
+	const char *label = arena_printf(r->arena, "%s (%s)", desc, perm);
+	return label ? label : perm;
+}
 
 struct roles_page {
 	struct buf *b;
@@ -90,13 +241,26 @@ static int render_roles(struct http_req *r, int status, const char *error)
 	struct ui_field f = { .name = "role", .id = "perm-role", .label = html_t(l, "roles.name"),
 			      .lang = l };
 	ui_select(&b, &f, p.opts, p.nopts, NULL);
-	/* the error summary says what is wrong and links here */
+	/* chosen from the known permissions, each with its description; the
+	 * error summary says what is wrong and links here */
+	struct perm_choices *pc = arena_alloc(r->arena, sizeof *pc);
+	if (!pc || known_permissions(r, pc)) {
+		buf_done(&b);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
+	}
+	struct ui_option *popts = arena_alloc(r->arena, sizeof *popts * (size_t)(pc->n ? pc->n : 1));
+	if (!popts) {
+		buf_done(&b);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
+	}
+	for (int i = 0; i < pc->n; i++)
+		popts[i] = (struct ui_option){ pc->v[i], permission_label(r, l, pc->v[i]) };
 	f = (struct ui_field){
-		.name = "permission", .id = "perm-name", .label = html_t(l, "roles.permission"),
-		.maxlength = AUTH_PERM_MAX, .autocomplete = "off", .html_required = 1,
+		.name = "permission", .id = "perm-name", .label = html_t(l, "roles.permission_pick"),
+		.hint = html_t(l, "roles.permission_pick_hint"), .required = 1,
 		.invalid = error != NULL, .lang = l,
 	};
-	ui_input(&b, &f);
+	ui_select(&b, &f, popts, pc->n, html_t(l, "roles.permission_choose"));
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "roles.add_permission"));
 	html_printf(&b, "<h2>%s</h2><form method=\"post\" action=\"/staff/roles\" class=\"form\">"
@@ -225,6 +389,13 @@ int page_roles_create(struct http_req *r)
 
 int page_roles_perm_add(struct http_req *r)
 {
+	/* only a known permission: a typed name (a mistake, or a form made
+	 * elsewhere) is refused with what to do instead */
+	struct perm_choices *pc = arena_alloc(r->arena, sizeof *pc);
+	if (!pc || known_permissions(r, pc))
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
+	if (!permission_known(pc, http_param(r, "permission")))
+		return render_roles(r, 400, html_t(app_req(r)->lang, "roles.perm_unknown"));
 	return role_change(r,
 			   &(struct role_edit){ .op = OP_PERM_ADD, .role = http_param(r, "role"),
 						.perm = http_param(r, "permission") },

@@ -18,6 +18,7 @@
  * audited as auth.totp_replaced.
  */
 #include "web/app.h"
+#include "web/app_mail.h"
 #include "web/ui.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -88,6 +89,7 @@ static const char *outcome_name(enum auth_outcome o)
 	case AUTH_OUT_DISABLED: return "disabled";
 	case AUTH_OUT_BAD_CODE: return "bad_code";
 	case AUTH_OUT_CODE_REUSED: return "code_reused";
+	case AUTH_OUT_PASSWORD_NEEDED: return "password_needed";
 	default: return "none";
 	}
 }
@@ -199,7 +201,109 @@ static int login_done(struct http_req *r, void *arg)
 		return http_redirect(r, 303, "/login/code");
 	if (lg->outcome == AUTH_OUT_ENROL_NEEDED)
 		return http_redirect(r, 303, "/account/totp");
+	if (lg->outcome == AUTH_OUT_PASSWORD_NEEDED)
+		return http_redirect(r, 303, "/login/password");
 	return http_redirect(r, 303, "/staff");
+}
+
+/* ---- the new password owed after an administrator's reset
+ * (AUTH_STAGE_PASSWORD): the temporary password reached this page only;
+ * a new one leads on to enrolment (or the code, or the staff home) ---- */
+
+static int render_newpw(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "login.newpw.title"), "new-password", error);
+	html_printf(&b, "<p id=\"newpw-lead\">%s</p>"
+		    "<form method=\"post\" action=\"/login/password\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "login.newpw.lead"), q->csrf);
+	struct ui_field f = {
+		.name = "new", .id = "new-password", .label = html_t(l, "account.new_password"),
+		.hint = html_t(l, "account.password_hint"), .type = "password",
+		.autocomplete = "new-password", .minlength = AUTH_PASSWORD_MIN,
+		.maxlength = AUTH_PASSWORD_MAX, .html_required = 1, .invalid = error != NULL,
+		.describedby = "newpw-lead", .lang = l,
+	};
+	ui_input(&b, &f);
+	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
+		    html_t(l, "account.password_change"));
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_newpw_form(struct http_req *r)
+{
+	return render_newpw(r, 200, NULL);
+}
+
+struct newpw_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	struct auth_session ses;
+	char password[AUTH_PASSWORD_MAX_BYTES + 1];
+	int64_t now;
+	int rc;
+	struct auth_login out;
+	struct err e;
+};
+
+static void newpw_work(void *arg, void *pool_ctx)
+{
+	struct newpw_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct auth_events ev = { 0 };
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)j->ses.account_id);
+	/* Argon2id outside any transaction: the change commits on its own
+	 * (as a password change does), then its record */
+	int rc = t ? auth_staff_password_forced(&j->out, t->store, j->auth, &j->ses, j->password,
+						j->now, &ev, &j->e)
+		   : err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+	if (rc == 0)
+		rc = app_audit_as(t->store, j->audit, &j->actor,
+				  &(struct app_audit_entry){ .action = AUDIT_A_PERMISSION,
+							     .object_type = "password.set_after_reset",
+							     .object_id = id,
+							     .result = AUDIT_R_OK },
+				  &j->e);
+	if (rc)
+		explicit_bzero(j->out.token, sizeof j->out.token);
+	j->rc = rc;
+	explicit_bzero(j->password, sizeof j->password);
+}
+
+static int newpw_done(struct http_req *r, void *arg)
+{
+	struct newpw_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	if (j->rc == ERR_INVALID)
+		return render_newpw(r, 400, html_t(l, "login.newpw.refused"));
+	if (j->rc)
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	set_session_cookie(r, j->out.token);
+	explicit_bzero(j->out.token, sizeof j->out.token);
+	if (j->out.outcome == AUTH_OUT_ENROL_NEEDED)
+		return http_redirect(r, 303, "/account/totp");
+	if (j->out.outcome == AUTH_OUT_TOTP_NEEDED)
+		return http_redirect(r, 303, "/login/code");
+	return http_redirect(r, 303, "/staff");
+}
+
+int page_newpw_post(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct newpw_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+			       .ses = q->ses, .now = app_now() };
+	app_actor_of(&j.actor, r);
+	const char *pw = http_param(r, "new");
+	snprintf(j.password, sizeof j.password, "%s", pw ? pw : "");
+	int rc = http_defer(r, newpw_work, newpw_done, &j, sizeof j);
+	explicit_bzero(&j, sizeof j);
+	return rc;
 }
 
 int page_login_post(struct http_req *r)
@@ -343,6 +447,13 @@ static int render_enrol(struct http_req *r, int status, const char *error)
 		replace_form(&b, r, error);
 	else
 		code_form(&b, r, "/account/totp", NULL, 6, error);
+	/* the same secret is shown on every load until it is confirmed or
+	 * expires; a new one only when asked for (a lost or mistyped scan) */
+	html_printf(&b, "<form method=\"post\" action=\"/account/totp/restart\" class=\"form\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<p class=\"hint\" id=\"restart-hint\">%s</p>"
+		    "<button type=\"submit\" class=\"button-secondary\" aria-describedby=\"restart-hint\">%s</button>"
+		    "</form>\n", q->csrf, html_t(l, "enrol.restart_hint"), html_t(l, "enrol.restart"));
 	auth_totp_enrolment_done(&en);
 	return app_page_send(r, status, &b, &p);
 }
@@ -350,6 +461,21 @@ static int render_enrol(struct http_req *r, int status, const char *error)
 int page_enrol_form(struct http_req *r)
 {
 	return render_enrol(r, 200, NULL);
+}
+
+/* start the enrolment again: the pending secret is discarded, the next
+ * page shows a new one */
+int page_enrol_restart(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct err e;
+	int rc = auth_totp_enrol_restart(app_store(r), &q->ses, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)q->ses.account_id);
+	app_audit(r, AUDIT_A_PERMISSION, "staff.totp_restart", id, AUDIT_R_OK);
+	return http_redirect(r, 303, "/account/totp");
 }
 
 /* the recovery codes page after an enrolment or a replacement */
@@ -587,6 +713,7 @@ int page_staff_home(struct http_req *r)
 }
 
 #define USERS_ROLES_MAX 64        /* roles offered on the users page */
+#define USERS_LEAST_ROLE "viewer" /* the built-in role of least privilege */
 
 struct users_ctx {
 	struct buf *b;
@@ -639,10 +766,12 @@ static void role_cell(struct users_ctx *c, const struct auth_staff *st)
 			    ro, (long)st->id, c->csrf, ro, st->login, ro, html_t(c->l, "roles.remove"),
 			    html_t(c->l, "roles.remove"));
 	buf_puts(c->b, "</ul>");
+	/* nothing chosen until the administrator chooses (least privilege) */
 	html_printf(c->b, "<form method=\"post\" class=\"inline\" action=\"/staff/users/%ld/roles\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<select name=\"role\" aria-label=\"%s %s\">", (long)st->id, c->csrf,
-		    st->login, html_t(c->l, "roles.grant"));
+		    "<select name=\"role\" class=\"select\" required aria-label=\"%s %s\">"
+		    "<option value=\"\">%s</option>", (long)st->id, c->csrf,
+		    st->login, html_t(c->l, "roles.grant"), html_t(c->l, "users.role_choose"));
 	for (int i = 0; i < c->nroles; i++)
 		html_printf(c->b, "<option value=\"%s\">%s</option>", c->roles[i], c->roles[i]);
 	html_printf(c->b, "</select> <button type=\"submit\" class=\"button-secondary\" aria-label=\"%s %s\">%s</button></form>",
@@ -664,6 +793,14 @@ static void user_row(const struct auth_staff *st, void *arg)
 			    "aria-label=\"%s %s\">%s</button></form>",
 			    (long)st->id, c->csrf, html_t(c->l, "users.disable"),
 			    st->login, html_t(c->l, "users.disable"));
+	/* reset a colleague's password and second factor (never one's own) */
+	if (st->id != c->self)
+		html_printf(c->b, "<form method=\"post\" action=\"/staff/users/%ld/reset\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button-secondary\" "
+			    "aria-label=\"%s %s\">%s</button></form>",
+			    (long)st->id, c->csrf, html_t(c->l, "users.reset"),
+			    st->login, html_t(c->l, "users.reset"));
 	buf_puts(c->b, "</td></tr>\n");
 }
 
@@ -708,13 +845,24 @@ static int render_users(struct http_req *r, int status, const char *notice,
 		.maxlength = AUTH_NAME_MAX_CHARS, .autocomplete = "off", .html_required = 1, .lang = l,
 	};
 	ui_input(&b, &f);
-	/* only the roles this caller may give; "staff" first chosen */
+	f = (struct ui_field){
+		.name = "email", .id = "new-email", .label = html_t(l, "users.email"),
+		.hint = html_t(l, "users.email_hint"), .type = "email",
+		.maxlength = AUTH_EMAIL_MAX, .autocomplete = "off", .lang = l,
+	};
+	ui_input(&b, &f);
+	/* only the roles this caller may give; the least privilege first
+	 * chosen (viewer when it may be given, else nothing: never admin) */
 	struct ui_option opts[USERS_ROLES_MAX];
-	for (int i = 0; i < c.nroles; i++)
+	const char *least = NULL;
+	for (int i = 0; i < c.nroles; i++) {
 		opts[i] = (struct ui_option){ c.roles[i], c.roles[i] };
+		if (strcmp(c.roles[i], USERS_LEAST_ROLE) == 0)
+			least = USERS_LEAST_ROLE;
+	}
 	f = (struct ui_field){ .name = "role", .id = "new-role", .label = html_t(l, "users.role"),
-			       .value = "staff", .lang = l };
-	ui_select(&b, &f, opts, c.nroles, NULL);
+			       .value = least, .html_required = 1, .lang = l };
+	ui_select(&b, &f, opts, c.nroles, least ? NULL : html_t(l, "users.role_choose"));
 	html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form>\n",
 		    html_t(l, "users.add"));
 	html_page_end(&b, &p);
@@ -761,6 +909,7 @@ struct user_add_job {
 	char login[AUTH_LOGIN_MAX + 1];
 	char display_name[AUTH_NAME_MAX + 1];
 	char role[AUTH_ROLE_MAX + 1];
+	char email[AUTH_EMAIL_MAX + 1];
 	int64_t now;
 	int rc;
 	struct err e;
@@ -793,6 +942,8 @@ static void user_add_work(void *arg, void *pool_ctx)
 							    .password = j->password,
 							    .roles = &role, .nroles = 1 } },
 				       j->now, &ev, &j->e);
+	if (rc == 0 && j->email[0])
+		rc = auth_staff_email_set(s, j->ses.tenant, id, j->email, &j->e);
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
 	if (rc == 0)
@@ -847,7 +998,121 @@ int page_users_add(struct http_req *r)
 	snprintf(j.login, sizeof j.login, "%s", http_param(r, "login"));
 	snprintf(j.display_name, sizeof j.display_name, "%s", http_param(r, "display_name"));
 	snprintf(j.role, sizeof j.role, "%s", http_param(r, "role"));
+	const char *email = http_param(r, "email");
+	snprintf(j.email, sizeof j.email, "%s", email ? email : "");
 	return http_defer(r, user_add_work, user_add_done, &j, sizeof j);
+}
+
+/* ---- an administrator resets a colleague's password and second factor
+ * (auth_staff_reset_by: never oneself, never a holder of a role the
+ * administrator could not give).  The reset, its audit records and the
+ * notice to the colleague (the mail outbox, when an address is on
+ * record) commit together; the temporary password is shown once to the
+ * administrator, never mailed.  Argon2id: on the blocking pool. ---- */
+struct user_reset_job {
+	const struct auth_config *auth;
+	const struct audit_config *audit;
+	struct app_actor actor;
+	struct auth_session ses;
+	int64_t staff_id;
+	char tenant_name[401];
+	int64_t now;
+	int rc;
+	int mailed;
+	struct auth_staff_reset out;
+	struct err e;
+};
+
+static void user_reset_work(void *arg, void *pool_ctx)
+{
+	struct user_reset_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct auth_events ev = { 0 };
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)j->staff_id);
+	if (!t) {
+		j->rc = err_set(&j->e, ERR_UNAVAILABLE, "no database connection in the pool");
+		return;
+	}
+	struct store *s = t->store;
+	int rc = store_begin(s, &j->e);
+	if (rc == 0)
+		rc = auth_staff_reset_by(&j->out, s, j->auth, &j->ses, j->staff_id, j->now,
+					 &ev, &j->e);
+	if (rc == 0)
+		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
+	if (rc == 0 && j->out.email[0]) {
+		/* staff mail is in Japanese: the member's language is not known */
+		char subj[600], body[4096];
+		snprintf(subj, sizeof subj, html_t(HTML_JA, "users.reset.mail_subject"),
+			 j->tenant_name);
+		snprintf(body, sizeof body, html_t(HTML_JA, "users.reset.mail_body"),
+			 j->out.display_name, j->tenant_name, j->out.login);
+		rc = mail_enqueue(s, j->ses.tenant, j->out.email, subj, body, j->now, &j->e);
+		if (rc == 0) {
+			j->mailed = 1;
+			rc = app_audit_as(s, j->audit, &j->actor,
+					  &(struct app_audit_entry){ .action = "mail.queued",
+								     .object_type = "staff.reset_notice",
+								     .object_id = id,
+								     .result = AUDIT_R_OK },
+					  &j->e);
+		}
+	}
+	if (rc == 0)
+		rc = store_commit(s, &j->e);
+	else
+		store_rollback(s);
+	if (rc == ERR_DENIED || rc == ERR_INVALID) {
+		/* a refused reset is on the record too */
+		struct err ae;
+		if (app_audit_as(s, j->audit, &j->actor,
+				 &(struct app_audit_entry){ .action = "auth.reset_denied",
+							    .object_type = "staff",
+							    .object_id = id,
+							    .result = AUDIT_R_DENIED },
+				 &ae))
+			rc = err_set(&j->e, ae.code, "audit of a refused reset: %s", ae.detail);
+	}
+	if (rc)
+		explicit_bzero(j->out.password, sizeof j->out.password);
+	j->rc = rc;
+}
+
+static int user_reset_done(struct http_req *r, void *arg)
+{
+	struct user_reset_job *j = arg;
+	enum html_lang l = app_req(r)->lang;
+	int rc = j->rc;
+	if (rc == ERR_INVALID)
+		return render_users(r, 400, NULL, html_t(l, "users.error.self_reset"));
+	if (rc == ERR_DENIED)
+		return render_users(r, 403, NULL, html_t(l, "users.error.reset_denied"));
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, j->e.detail);
+	struct buf n;
+	buf_init(&n, 4096);
+	html_printf(&n, "<p>%s</p><p><code id=\"reset-password\">%s</code></p><p id=\"reset-mail\">%s</p>",
+		    arena_printf(r->arena, html_t(l, "users.reset.done"), j->out.login),
+		    j->out.password,
+		    html_t(l, j->mailed ? "users.reset.mailed" : "users.reset.no_mail"));
+	explicit_bzero(j->out.password, sizeof j->out.password);
+	rc = render_users(r, 200, buf_cstr(&n), NULL);
+	explicit_bzero(n.data, n.len);
+	buf_done(&n);
+	return rc;
+}
+
+int page_users_reset(struct http_req *r)
+{
+	struct app_req *q = app_req(r);
+	struct user_reset_job j = { .auth = &app_of(r)->auth, .audit = &app_of(r)->audit,
+				    .ses = q->ses, .now = app_now() };
+	if (parse_i64(&j.staff_id, http_param(r, "id"), 1, INT64_MAX))
+		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
+	app_actor_of(&j.actor, r);
+	snprintf(j.tenant_name, sizeof j.tenant_name, "%s", q->tenant.name_ja);
+	return http_defer(r, user_reset_work, user_reset_done, &j, sizeof j);
 }
 
 int page_users_disable(struct http_req *r)

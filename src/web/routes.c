@@ -64,10 +64,23 @@ static const struct http_param_spec p_enrol[] = {
 	{ "current", HTTP_FORM, 32, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static int v_email_opt(const char *v, size_t n)
+{
+	return n == 0 ? 0 : app_v_email(v, n);
+}
 static const struct http_param_spec p_user_add[] = {
 	{ "login", HTTP_FORM, AUTH_LOGIN_MAX, v_login, 1 },
 	{ "display_name", HTTP_FORM, AUTH_NAME_MAX, NULL, 1 },
 	{ "role", HTTP_FORM, AUTH_ROLE_MAX, v_role, 1 },
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email_opt, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_account_email[] = {
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, v_email_opt, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_newpw[] = {
+	{ "new", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static int v_perm(const char *v, size_t n)
@@ -156,6 +169,9 @@ const struct http_route app_shell_routes[] = {
 	{ "POST", "/login/code", "pending", HTTP_KIND_HTML, 0, p_code, page_totp_post, "login.code.post" },
 	{ "GET", "/account/totp", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_form, "enrol" },
 	{ "POST", "/account/totp", "enrol", HTTP_KIND_HTML, 0, p_enrol, page_enrol_post, "enrol.post" },
+	{ "POST", "/account/totp/restart", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_restart, "enrol.restart" },
+	{ "GET", "/login/password", "newpassword", HTTP_KIND_HTML, 0, NULL, page_newpw_form, "login.newpw" },
+	{ "POST", "/login/password", "newpassword", HTTP_KIND_HTML, 0, p_newpw, page_newpw_post, "login.newpw.post" },
 	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_login_form, "resident.login" },
 	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_login, "resident.login.post" },
 	{ "GET", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_register_form, "resident.register" },
@@ -166,10 +182,12 @@ const struct http_route app_shell_routes[] = {
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
 	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, app_p_id, page_account_session_end, "account.session.end" },
 	{ "POST", "/account/password", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_password, page_account_password, "account.password" },
+	{ "POST", "/account/email", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, p_account_email, page_account_email, "account.email" },
 	{ "GET", "/staff", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_staff_home, "staff" },
 	{ "GET", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, NULL, page_users, "staff.users" },
 	{ "POST", "/staff/users", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, p_user_add, page_users_add, "staff.users.add" },
 	{ "POST", "/staff/users/{id}/disable", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, app_p_id, page_users_disable, "staff.users.disable" },
+	{ "POST", "/staff/users/{id}/reset", AUTH_PERM_STAFF_MANAGE, HTTP_KIND_HTML, 0, app_p_id, page_users_reset, "staff.users.reset" },
 	{ "GET", "/staff/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_roles, "staff.roles" },
 	{ "POST", "/staff/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_role_create, page_roles_create, "staff.roles.create" },
 	{ "POST", "/staff/roles/permissions", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_perm_add, page_roles_perm_add, "staff.roles.perm.add" },

@@ -1,9 +1,10 @@
 // lifeevent.test.mjs -- connected one-stop in Chromium: on a 360 px phone,
 // with JavaScript on and then off, a resident answers the 転入 (moving in)
-// interview, starts the procedures it chose as one bundle, fills in the
+// interview (a follow-up question revealed in place with JavaScript, after
+// "next" without), starts the procedures it chose as one bundle, fills in the
 // two drafts (the interview's answers already in them) and submits them
-// together; each application lands in its own department (checked in the
-// database).  axe-core (WCAG 2.0 A and AA) on every page of the way.
+// together (「変更」 on a check page comes back to it); each application
+// lands in its own department (checked in the database).  axe-core (WCAG 2.0 A and AA) on every page of the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,10 +50,33 @@ async function moveIn(js, email, password) {
   await next(page);
   await axe(page, `interview errors (${label})`);
   assert.equal(await page.locator('.error-summary a[href="#f-health_insurance"]').count(), 1);
-  await page.check('input[name="f.with_children"][value="no"]');
+  // a follow-up question (保育園, 就学援助 after "with children"): with
+  // JavaScript it is revealed in place; without, it comes after "next"
+  const nursery = page.locator('input[name="f.wants_nursery"][value="yes"]');
+  assert.equal(await nursery.isVisible(), false, 'not asked before the answer');
+  await page.check('input[name="f.with_children"][value="yes"]');
   await page.check('input[name="f.health_insurance"][value="employee"]');
   await page.check('input[name="f.has_dog"][value="no"]');
   await page.check('input[name="f.parks_bicycle"][value="yes"]');
+  if (js) {
+    await nursery.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('input[name="f.with_children"][value="yes"]').getAttribute('aria-controls'),
+      'reveal-wants_nursery reveal-wants_school_aid');
+    assert.match(await page.locator('input[name="_shown"]').inputValue(), /\bwants_nursery\b/);
+    await axe(page, `interview, follow-up revealed (${label})`);
+    // changing the answer hides it again
+    await page.check('input[name="f.with_children"][value="no"]');
+    await nursery.waitFor({ state: 'hidden' });
+    assert.doesNotMatch(await page.locator('input[name="_shown"]').inputValue(), /\bwants_nursery\b/);
+  } else {
+    assert.equal(await nursery.isVisible(), false, 'without JavaScript: still hidden');
+    await next(page);
+    await page.waitForSelector('.notice');
+    assert.match(await page.locator('.notice').innerText(), /質問が追加されました/);
+    assert.equal(await nursery.isVisible(), true, 'after "next": asked');
+    await axe(page, `interview, follow-up after next (${label})`);
+    await page.check('input[name="f.with_children"][value="no"]');
+  }
   await next(page);
   await axe(page, `interview page 2 (${label})`);
   await page.fill('[name="f.applicant_name.family"]', '転居');
@@ -103,6 +127,13 @@ async function moveIn(js, email, password) {
       await page.check('input[name="f.used_card"][value="no"]');
       await page.selectOption('[name="f.visit_slot"]', 'am');
       await page.fill('[name="f.visit_date"]', jstDate(3));
+      await next(page);
+      await page.waitForURL(/\/confirm$/);
+      // 「変更」 of the first page, saved: back to the check page, not on
+      // through the second page again
+      await page.locator('.confirm-head a').first().click();
+      await page.waitForURL(/\/page\/0\?from=check$/);
+      await axe(page, `changing from the check page (${label})`);
       await next(page);
     }
     await page.waitForURL(/\/confirm$/);

@@ -186,7 +186,7 @@ test('multi-page flow: errors, save and resume, submit, receipt, e-mail, PDF, st
     assert.match(confirm.text_, /申請内容の確認/);
     assert.match(confirm.text_, /区民 花子（クミン ハナコ）/, 'kana normalised to katakana');
     assert.match(confirm.text_, /3000/);
-    assert.match(confirm.text_, new RegExp(`href="/drafts/${id}/page/0"`));
+    assert.match(confirm.text_, new RegExp(`href="/drafts/${id}/page/0\\?from=check"`));
     assert.match(confirm.text_, /〒166-8570 東京都 デモ区 1-2-3/);
 
     const sub = await a.post(`/drafts/${id}/submit`, { form: { csrf: Client.csrf(confirm.text_) } });

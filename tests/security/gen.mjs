@@ -7,7 +7,8 @@
 // The rules (derived from src/web/app.c's hooks and src/http/dispatch.c):
 //   - "public": everyone is let in.
 //   - "pending" / "enrol": the two-factor login steps (a session at that
-//     stage; "enrol" also admits a full staff session).
+//     stage; "enrol" also admits a full staff session); "newpassword":
+//     the new password owed after an administrator's reset.
 //   - "resident": a resident's full session of this municipality.
 //   - "session": any full staff session of this municipality.
 //   - anything else is an src/core/auth permission held by the staff member
@@ -86,12 +87,15 @@ export function needsCsrf(rt) {
 
 // ---- callers ----
 // caller: { name, kind: 'anon'|'resident'|'staff', session: bool (a full
-// session valid where its requests go), stage: 'full'|'pending', perms:
+// session valid where its requests go), stage: 'full'|'pending'|'newpassword', perms:
 // Set of effective permissions, home: tenant code, host }
 
 function one(perm, c) {
   if (!c.session) return 'auth';
   if (perm === 'pending') return c.stage === 'pending' ? 'ok' : 'auth';
+  // the new password owed after an administrator's reset: a session at
+  // that stage only
+  if (perm === 'newpassword') return c.stage === 'newpassword' ? 'ok' : 'auth';
   if (c.stage !== 'full') return 'auth';
   // two-factor enrolment: staff (a resident's full session passes the
   // stage check of app.c and is refused by the page: 403)

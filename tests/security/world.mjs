@@ -183,6 +183,17 @@ export async function world({ extraArgs = [] } = {}) {
   const pendingClient = new Client(base);
   const pr = await passwordLogin(pendingClient, 'pending-1', fx.pw);
   if (pr.headers.get('location') !== '/login/code') throw new Error(`pending-1: ${pr.status} ${pr.headers.get('location')}`);
+  // a member of staff reset by the administrator (issue 14, item 9): the
+  // temporary password reached the new-password page only
+  addStaff(srv, DEMO, 'reset-1', 'viewer', fx.pw);
+  const resetId = staffId(srv.db, DEMO, 'reset-1');
+  const usersPage = await fx.clients.admin.get('/staff/users');
+  const rr = await fx.clients.admin.post(`/staff/users/${resetId}/reset`, { form: { csrf: Client.csrf(usersPage.text_) } });
+  const temp = (rr.text_.match(/id="reset-password">([^<]+)</) || [])[1];
+  if (!temp) throw new Error(`reset-1: ${rr.status}`);
+  const newpwClient = new Client(base);
+  const nr = await passwordLogin(newpwClient, 'reset-1', temp);
+  if (nr.headers.get('location') !== '/login/password') throw new Error(`reset-1: ${nr.status} ${nr.headers.get('location')}`);
   // a throwaway member of staff, the target of user-management routes
   addStaff(srv, DEMO, 'scratch-1', 'viewer', fx.pw);
   const scratchId = staffId(srv.db, DEMO, 'scratch-1');
@@ -214,6 +225,7 @@ export async function world({ extraArgs = [] } = {}) {
     staff('dept A staff (kosodate-2)', C.deptA2, 'kosodate-2', DEMO, true),
     staff('dept B staff (kumin-b)', C.deptB, 'kumin-b', DEMO, true),
     { name: 'pending (code step)', kind: 'staff', session: true, stage: 'pending', perms: new Set(), home: DEMO, cookies: cookieOf(pendingClient), client: pendingClient },
+    { name: 'new password owed (reset)', kind: 'staff', session: true, stage: 'newpassword', perms: new Set(), home: DEMO, cookies: cookieOf(newpwClient), client: newpwClient },
     staff('other municipality staff', C.otherAll, 'other-admin', OTHER, true, OTHER_HOST),
     { name: 'other municipality resident', kind: 'resident', session: true, stage: 'full', perms: new Set(), home: OTHER, host: OTHER_HOST, cookies: cookieOf(otherResident), client: otherResident },
     // sessions of the other municipality sent to this one: nobody here
@@ -224,7 +236,8 @@ export async function world({ extraArgs = [] } = {}) {
   // X-CSRF-Token)
   for (const c of callers) {
     if (!c.session || !c.client) continue;
-    const page = c.stage === 'pending' ? '/login/code' : c.kind === 'resident' ? '/mypage' : '/staff';
+    const page = c.stage === 'pending' ? '/login/code' : c.stage === 'newpassword' ? '/login/password'
+      : c.kind === 'resident' ? '/mypage' : '/staff';
     const r = await send(base, asCaller(c, { method: 'GET', path: page }));
     c.csrf = (r.body.match(/name="csrf" value="([^"]+)"/) || [])[1] || null;
     if (!c.csrf) throw new Error(`no CSRF token for ${c.name}: ${r.status}`);

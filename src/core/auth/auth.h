@@ -101,7 +101,7 @@ struct auth_config {
 	int64_t resident_idle_secs;        /* 1800                             */
 	int64_t resident_absolute_secs;    /* 43200                            */
 	int64_t pending_secs;              /* 300: password done, TOTP awaited */
-	int64_t enrol_pending_secs;        /* 600: enrolment begun, unconfirmed */
+	int64_t enrol_pending_secs;        /* 1800: enrolment begun, unconfirmed */
 	int64_t last_seen_write_secs;      /* 30: rate limit of last_seen writes */
 	int totp_window;                   /* 1: accept steps -1, 0, +1        */
 	char **common;                     /* sorted, lower case; NULL = the  */
@@ -182,6 +182,8 @@ enum auth_event_kind {
 	AUTH_EV_ROLE_REVOKED,
 	AUTH_EV_RESIDENT_CREATED,
 	AUTH_EV_TOTP_REPLACED,             /* second factor replaced (re-authenticated) */
+	AUTH_EV_STAFF_RESET,               /* password and second factor reset by
+					      an administrator (auth_staff_reset_by) */
 };
 
 struct auth_event {
@@ -328,6 +330,8 @@ enum auth_stage {
 	AUTH_STAGE_FULL = 1,    /* logged in                                 */
 	AUTH_STAGE_TOTP = 2,    /* password accepted, TOTP code awaited      */
 	AUTH_STAGE_ENROL = 3,   /* 2FA required but not enrolled: enrolment only */
+	AUTH_STAGE_PASSWORD = 4, /* after an administrator's reset: the new
+				    password page only (auth_staff_password_forced) */
 };
 
 enum auth_session_reason {
@@ -415,6 +419,8 @@ enum auth_outcome {
 	AUTH_OUT_DISABLED,        /* account disabled                     */
 	AUTH_OUT_BAD_CODE,        /* wrong TOTP / recovery code           */
 	AUTH_OUT_CODE_REUSED,     /* valid TOTP of an already used step   */
+	AUTH_OUT_PASSWORD_NEEDED, /* reset by an administrator: session
+				     limited to setting a new password  */
 };
 
 /* What the user sees must NOT depend on the failure outcome: show one
@@ -527,13 +533,21 @@ struct auth_totp_enrolment {
 };
 
 /* auth_totp_enrol_begin -- for a staff session in AUTH_STAGE_ENROL, or
- * FULL with mfa_ok, or FULL when not enrolled: a new secret (stored
- * encrypted as pending until confirmed), its URI and QR code.  Release
- * with auth_totp_enrolment_done(). */
+ * FULL with mfa_ok, or FULL when not enrolled: the pending secret (stored
+ * encrypted until confirmed), its URI and QR code.  The pending secret is
+ * made at the first call and given again by every later call until it is
+ * confirmed, cfg->enrol_pending_secs pass after it was made, or
+ * auth_totp_enrol_restart discards it.  Release with
+ * auth_totp_enrolment_done(). */
 int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 			  const struct auth_config *c,
 			  const struct auth_session *ses, int64_t now,
 			  struct err *e);
+/* auth_totp_enrol_restart -- discard the session's account's pending
+ * secret (an explicit "start again"): the next auth_totp_enrol_begin
+ * makes a new one.  The enrolled secret, if any, is untouched. */
+int auth_totp_enrol_restart(struct store *s, const struct auth_session *ses,
+			    struct err *e);
 void auth_totp_enrolment_done(struct auth_totp_enrolment *en);
 
 struct auth_recovery_codes {
@@ -614,6 +628,52 @@ int auth_recovery_codes_regenerate(struct auth_recovery_codes *codes,
 int auth_totp_reset(struct store *s, const char *tenant, int64_t staff_id,
 		    struct auth_events *ev, struct err *e);
 
+/* ------------------------------------------------------------------ */
+/* Administrative reset of a colleague (reset.c)                      */
+
+/* What auth_staff_reset_by gives the administrator: the temporary
+ * password (a secret: show once, then wipe), and where to notify. */
+struct auth_staff_reset {
+	char password[AUTH_GEN_PASSWORD_LEN + 1]; /* generated, one use  */
+	char login[AUTH_LOGIN_MAX + 1];
+	char display_name[AUTH_NAME_MAX + 1];
+	char email[AUTH_EMAIL_MAX + 1];    /* "" when none is on record      */
+};
+/* auth_staff_reset_by -- a member of staff (by: a FULL staff session;
+ * the caller checks staff.manage) resets a colleague of the same tenant:
+ * a generated temporary password replaces the password, the second
+ * factor, its pending secret and the recovery codes are removed, failures
+ * and lockout cleared, every session of the colleague ended, and the
+ * account must set a new password (AUTH_STAGE_PASSWORD) and enrol again
+ * (AUTH_STAGE_ENROL) at its next login.  ERR_INVALID for oneself (one's
+ * own password is changed on the account page), ERR_NOTFOUND for a staff
+ * id outside by's tenant, ERR_DENIED when by could not give every role
+ * the colleague holds (auth_role_grantable: resetting an administrator
+ * takes an administrator).  Events staff.reset, sessions.killed.
+ * Argon2id runs here: call it off the event loop. */
+int auth_staff_reset_by(struct auth_staff_reset *out, struct store *s,
+			const struct auth_config *c,
+			const struct auth_session *by, int64_t staff_id,
+			int64_t now, struct auth_events *ev, struct err *e);
+/* auth_staff_password_forced -- on a session in AUTH_STAGE_PASSWORD: the
+ * new password (the policy; not the temporary one) replaces the
+ * temporary one, the flag is cleared, and the session is replaced by
+ * the next stage's (ENROL when the account must enrol or a role needs
+ * 2FA, TOTP when it has a factor, else FULL; out->outcome says which:
+ * ENROL_NEEDED, TOTP_NEEDED, OK; new token in out->token).  ERR_INVALID
+ * for a refused password.  Argon2id: off the event loop. */
+int auth_staff_password_forced(struct auth_login *out, struct store *s,
+			       const struct auth_config *c,
+			       const struct auth_session *ses,
+			       const char *new_password, int64_t now,
+			       struct auth_events *ev, struct err *e);
+/* auth_staff_email_set / _get -- the address notices to the member go
+ * to ("" for none); checked like a resident's (auth_norm_email). */
+int auth_staff_email_set(struct store *s, const char *tenant,
+			 int64_t staff_id, const char *email, struct err *e);
+int auth_staff_email_get(char out[AUTH_EMAIL_MAX + 1], struct store *s,
+			 const char *tenant, int64_t staff_id, struct err *e);
+
 /* auth_totp_uri -- otpauth://totp/<issuer>:<login>?secret=..&issuer=..
  * with issuer "madoguchi (<tenant name>)", percent-encoded; malloc'd. */
 int auth_totp_uri(char **out, const char *secret_b32, const char *tenant_name,
@@ -653,6 +713,10 @@ int auth_totp_check_code(int64_t *step, const unsigned char *secret,
 #define AUTH_PERM_DEPT_ALL "dept.all"
 /* Create, preview, version and publish procedure definitions. */
 #define AUTH_PERM_PROCEDURES_MANAGE "procedures.manage"
+
+/* auth_permissions_builtin -- the permissions above (not "dept.<id>",
+ * whose ids are data): *out gets the array, the count is returned. */
+int auth_permissions_builtin(const char *const **out);
 
 /* auth_permission_sensitive -- 1 for permissions that only roles with
  * needs_mfa may hold: personal.*, applications.*, audit.read,

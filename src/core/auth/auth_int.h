@@ -53,7 +53,8 @@ int auth_unseal(unsigned char secret[AUTH_TOTP_SECRET_LEN],
 
 /* Sessions (session.c). */
 /* A session to create: whose, and how far its login got.  Its timeouts
- * come from the config: pending_secs for AUTH_STAGE_TOTP, else the idle
+ * come from the config: pending_secs for AUTH_STAGE_TOTP and
+ * AUTH_STAGE_PASSWORD, else the idle
  * and absolute timeouts of the kind. */
 struct auth_session_new {
 	const char *tenant;                /* 6 digits (not checked here)    */
@@ -101,6 +102,13 @@ int auth_second_factor_use(enum auth_outcome *bad, struct auth_login *out,
 /* failed_count and locked_until back to 0: only after a full login */
 int auth_reset_failures(struct store *s, enum auth_kind kind, int64_t id,
 			struct err *e);
+
+/* The stage a staff login with the password done goes to (login.c):
+ * TOTP when enrolled, ENROL when must_enrol or a role needs 2FA, else
+ * FULL; *outcome the matching TOTP_NEEDED / ENROL_NEEDED / OK. */
+int auth_staff_next_stage(enum auth_stage *stage, enum auth_outcome *outcome,
+			  struct store *s, const char *tenant, int64_t id,
+			  int enrolled, int must_enrol, struct err *e);
 
 /* Roles (rbac.c): 1 if some role of the staff member needs 2FA. */
 int auth_staff_needs_mfa(struct store *s, const char *tenant,

@@ -94,6 +94,13 @@ static const struct store_migration auth_migrations[] = {
 	  /* shown on the account page: staff have no e-mail address to be
 	   * told by */
 	  "ALTER TABLE staff ADD COLUMN totp_changed_at BIGINT NOT NULL DEFAULT 0;" },
+	{ 3, "administrative reset: forced password change and re-enrolment",
+	  /* email: where a notice to the member goes (optional); the two
+	   * flags are set by an administrator's reset (auth_staff_reset_by)
+	   * and cleared by the member's new password / new second factor */
+	  "ALTER TABLE staff ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE staff ADD COLUMN must_enrol INTEGER NOT NULL DEFAULT 0;" },
 };
 
 const struct store_module_schema auth_schema = {

@@ -231,6 +231,7 @@ const char *auth_event_name(enum auth_event_kind k)
 	case AUTH_EV_ROLE_REVOKED: return "role.revoked";
 	case AUTH_EV_RESIDENT_CREATED: return "resident.created";
 	case AUTH_EV_TOTP_REPLACED: return "totp.replaced";
+	case AUTH_EV_STAFF_RESET: return "staff.reset";
 	}
 	return "unknown";
 }

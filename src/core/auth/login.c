@@ -149,6 +149,8 @@ struct acct {
 	int64_t locked_until;
 	int enrolled;
 	char ident[AUTH_EMAIL_MAX + 1];
+	int must_password;                 /* staff: reset by an administrator */
+	int must_enrol;
 };
 
 /* 1 found, 0 not, < 0 error.  By ident (id == 0) or by id. */
@@ -161,18 +163,18 @@ static int load_acct(struct acct *a, struct store *s, enum auth_kind kind,
 	if (kind == AUTH_KIND_STAFF)
 		sql = id ? "SELECT id, status, password_hash, failed_count,"
 			   " locked_until, CASE WHEN totp_secret IS NULL THEN 0"
-			   " ELSE 1 END, login FROM staff"
+			   " ELSE 1 END, login, must_change_password, must_enrol FROM staff"
 			   " WHERE tenant = $1 AND id = $2"
 			 : "SELECT id, status, password_hash, failed_count,"
 			   " locked_until, CASE WHEN totp_secret IS NULL THEN 0"
-			   " ELSE 1 END, login FROM staff"
+			   " ELSE 1 END, login, must_change_password, must_enrol FROM staff"
 			   " WHERE tenant = $1 AND login = $2";
 	else
 		sql = id ? "SELECT id, status, password_hash, failed_count,"
-			   " locked_until, 0, email FROM residents"
+			   " locked_until, 0, email, 0, 0 FROM residents"
 			   " WHERE tenant = $1 AND id = $2"
 			 : "SELECT id, status, password_hash, failed_count,"
-			   " locked_until, 0, email FROM residents"
+			   " locked_until, 0, email, 0, 0 FROM residents"
 			   " WHERE tenant = $1 AND email = $2";
 	struct store_val v[] = { sv_text(tenant), id ? sv_int(id) : sv_text(ident) };
 	struct store_rows *r;
@@ -188,6 +190,8 @@ static int load_acct(struct acct *a, struct store *s, enum auth_kind kind,
 		a->locked_until = store_col_int(r, 4);
 		a->enrolled = store_col_int(r, 5) != 0;
 		snprintf(a->ident, sizeof a->ident, "%s", store_col_text(r, 6));
+		a->must_password = store_col_int(r, 7) != 0;
+		a->must_enrol = store_col_int(r, 8) != 0;
 	}
 	store_rows_free(r);
 	return rc;
@@ -286,6 +290,27 @@ static int password_step(struct acct *a, struct auth_login *out,
 	return 0;
 }
 
+int auth_staff_next_stage(enum auth_stage *stage, enum auth_outcome *outcome,
+			  struct store *s, const char *tenant, int64_t id,
+			  int enrolled, int must_enrol, struct err *e)
+{
+	*stage = AUTH_STAGE_FULL;
+	*outcome = AUTH_OUT_OK;
+	if (enrolled) {
+		*stage = AUTH_STAGE_TOTP;
+		*outcome = AUTH_OUT_TOTP_NEEDED;
+		return 0;
+	}
+	int rc = must_enrol ? 1 : auth_staff_needs_mfa(s, tenant, id, e);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		*stage = AUTH_STAGE_ENROL;
+		*outcome = AUTH_OUT_ENROL_NEEDED;
+	}
+	return 0;
+}
+
 int auth_staff_login(struct auth_login *out, struct store *s,
 		     const struct auth_config *c,
 		     const struct auth_staff_login_in *in, int64_t now,
@@ -311,17 +336,15 @@ int auth_staff_login(struct auth_login *out, struct store *s,
 		return rc;
 	enum auth_stage stage = AUTH_STAGE_FULL;
 	out->outcome = AUTH_OUT_OK;
-	if (a.enrolled) {
-		stage = AUTH_STAGE_TOTP;
-		out->outcome = AUTH_OUT_TOTP_NEEDED;
+	if (a.must_password) {
+		/* reset by an administrator: a new password first */
+		stage = AUTH_STAGE_PASSWORD;
+		out->outcome = AUTH_OUT_PASSWORD_NEEDED;
 	} else {
-		rc = auth_staff_needs_mfa(s, tenant, a.id, e);
-		if (rc < 0)
+		rc = auth_staff_next_stage(&stage, &out->outcome, s, tenant, a.id,
+					   a.enrolled, a.must_enrol, e);
+		if (rc)
 			return rc;
-		if (rc == 1) {
-			stage = AUTH_STAGE_ENROL;
-			out->outcome = AUTH_OUT_ENROL_NEEDED;
-		}
 	}
 	if (stage == AUTH_STAGE_FULL && a.failed) {
 		/* no second factor: the password was the whole login */

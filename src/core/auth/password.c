@@ -74,7 +74,7 @@ int auth_config_init(struct auth_config *c, enum auth_hash_cost cost,
 	c->resident_idle_secs = 30 * 60;
 	c->resident_absolute_secs = 12 * 3600;
 	c->pending_secs = 5 * 60;
-	c->enrol_pending_secs = 10 * 60;
+	c->enrol_pending_secs = 30 * 60;
 	c->last_seen_write_secs = 30;
 	c->totp_window = 1;
 	unsigned char junk[32];

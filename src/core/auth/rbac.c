@@ -45,6 +45,19 @@ static const struct builtin_role builtins[] = {
 	  { AUTH_PERM_AUDIT_READ } },
 };
 
+static const char *const builtin_perms[] = {
+	AUTH_PERM_STAFF_MANAGE, AUTH_PERM_ROLES_MANAGE, AUTH_PERM_PERSONAL_READ,
+	AUTH_PERM_PERSONAL_WRITE, AUTH_PERM_AUDIT_READ, AUTH_PERM_JOBS_READ,
+	AUTH_PERM_OPENDATA_PUBLISH, AUTH_PERM_APPLICATIONS_READ,
+	AUTH_PERM_APPLICATIONS_WRITE, AUTH_PERM_DEPT_ALL, AUTH_PERM_PROCEDURES_MANAGE,
+};
+
+int auth_permissions_builtin(const char *const **out)
+{
+	*out = builtin_perms;
+	return (int)(sizeof builtin_perms / sizeof builtin_perms[0]);
+}
+
 int auth_permission_sensitive(const char *perm)
 {
 	if (!perm)

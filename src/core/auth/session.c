@@ -51,7 +51,7 @@ int auth_session_create(struct auth_login *out, struct store *s,
 	sodium_memzero(raw, sizeof raw);
 	auth_sha256_hex(hash, out->token, AUTH_TOKEN_LEN);
 	int64_t idle, absolute;
-	if (stage == AUTH_STAGE_TOTP) {
+	if (stage == AUTH_STAGE_TOTP || stage == AUTH_STAGE_PASSWORD) {
 		idle = absolute = c->pending_secs;
 	} else if (kind == AUTH_KIND_RESIDENT) {
 		idle = c->resident_idle_secs;

@@ -9,7 +9,11 @@
  *     (base32, URI and QR code, shown once to the user).
  *   - A secret becomes the account's only after a first valid code
  *     (confirmation); until then it is `totp_pending`, valid for
- *     cfg->enrol_pending_secs.
+ *     cfg->enrol_pending_secs from when it was made; auth_totp_enrol_begin
+ *     shows the same pending secret again while it is valid (a reload of
+ *     the page must not invalidate a QR code already scanned), and only
+ *     auth_totp_enrol_restart (an explicit "start again") or expiry
+ *     replaces it.
  *   - A first enrolment (no second factor yet) needs only the session.
  *     Replacing an existing second factor needs re-authentication: the
  *     password and a code of the current factor (TOTP or a recovery
@@ -232,16 +236,27 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 	struct store_val v[] = { sv_text(ses->tenant), sv_int(ses->account_id) };
 	int rc = store_query(&r, s, "SELECT login,"
 			     " CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END,"
-			     " status FROM staff WHERE tenant = $1 AND id = $2", v, 2, e);
+			     " status, totp_pending, totp_pending_at FROM staff"
+			     " WHERE tenant = $1 AND id = $2", v, 2, e);
 	if (rc)
 		return rc;
 	char login[AUTH_LOGIN_MAX + 1] = "", tname[401] = "";
-	int enrolled = 0, active = 0;
+	int enrolled = 0, active = 0, keep = 0;
+	unsigned char sealed[AUTH_SEALED_LEN];
 	rc = store_rows_next(r, e);
 	if (rc == 1) {
 		snprintf(login, sizeof login, "%s", store_col_text(r, 0));
 		enrolled = store_col_int(r, 1) != 0;
 		active = strcmp(store_col_text(r, 2), "active") == 0;
+		/* a pending secret still valid is shown again: a QR code
+		 * already scanned keeps working when the page is reloaded */
+		size_t n = 0;
+		const unsigned char *b = store_col_blob(r, 3, &n);
+		if (b && n == sizeof sealed &&
+		    store_col_int(r, 4) + c->enrol_pending_secs > now) {
+			memcpy(sealed, b, n);
+			keep = 1;
+		}
 	}
 	store_rows_free(r);
 	if (rc < 0)
@@ -262,9 +277,13 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 			       (long long)ses->account_id);
 	if ((rc = may_enrol(ses, enrolled, e)))
 		return rc;
-	unsigned char secret[AUTH_TOTP_SECRET_LEN], sealed[AUTH_SEALED_LEN];
-	randombytes_buf(secret, sizeof secret);
-	rc = auth_seal(sealed, c, secret, e);
+	unsigned char secret[AUTH_TOTP_SECRET_LEN];
+	if (keep) {
+		rc = auth_unseal(secret, c, sealed, sizeof sealed, e);
+	} else {
+		randombytes_buf(secret, sizeof secret);
+		rc = auth_seal(sealed, c, secret, e);
+	}
 	char *b32 = NULL;
 	size_t b32len = 0;
 	if (rc == 0 && (oath_base32_encode((const char *)secret, sizeof secret,
@@ -280,7 +299,7 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 		sodium_memzero(b32, b32len);
 		free(b32);
 	}
-	if (rc == 0) {
+	if (rc == 0 && !keep) {
 		struct store_val u[] = { sv_blob(sealed, sizeof sealed), sv_int(now),
 					 sv_int(ses->account_id) };
 		rc = store_exec(s, "UPDATE staff SET totp_pending = $1,"
@@ -299,6 +318,19 @@ int auth_totp_enrol_begin(struct auth_totp_enrolment *out, struct store *s,
 	if (rc)
 		auth_totp_enrolment_done(out);
 	return rc;
+}
+
+int auth_totp_enrol_restart(struct store *s, const struct auth_session *ses,
+			    struct err *e)
+{
+	/* what may begin an enrolment may discard its pending secret */
+	int rc = may_enrol(ses, 0, e);
+	if (rc)
+		return rc;
+	struct store_val v[] = { sv_text(ses->tenant), sv_int(ses->account_id) };
+	rc = store_exec(s, "UPDATE staff SET totp_pending = NULL, totp_pending_at = 0"
+			" WHERE tenant = $1 AND id = $2", v, 2, e);
+	return rc < 0 ? rc : 0;
 }
 
 /* the end of installing a second factor, in the caller's transaction:
@@ -402,7 +434,7 @@ int auth_totp_enrol_confirm(struct auth_totp_confirmed *done,
 	struct store_val u[] = { sv_int(step), sv_int(ses->account_id),
 				 sv_blob(sealed, sizeof sealed) };
 	rc = store_exec(s, "UPDATE staff SET totp_secret = totp_pending,"
-			" totp_pending = NULL, totp_pending_at = 0,"
+			" totp_pending = NULL, totp_pending_at = 0, must_enrol = 0,"
 			" totp_last_step = $1 WHERE id = $2 AND totp_pending = $3",
 			u, 3, e);
 	if (rc == 0)
@@ -541,7 +573,7 @@ int auth_totp_replace_confirm(struct auth_totp_confirmed *done,
 	struct store_val u[] = { sv_int(step), sv_int(now), sv_int(ses->account_id),
 				 sv_blob(pending, sizeof pending) };
 	rc = store_exec(s, "UPDATE staff SET totp_secret = totp_pending,"
-			" totp_pending = NULL, totp_pending_at = 0,"
+			" totp_pending = NULL, totp_pending_at = 0, must_enrol = 0,"
 			" totp_last_step = $1, totp_changed_at = $2,"
 			" failed_count = 0, locked_until = 0"
 			" WHERE id = $3 AND totp_pending = $4", u, 4, e);

@@ -515,6 +515,25 @@ struct draft_view {
 };
 
 /* the page of a draft, with v->errs on it */
+/* --- 「変更」 returns to the check page (issue 14, item 4) --- */
+/* 1 when the page was opened by 「変更」 on the check page (?from=check) */
+static int from_check(struct http_req *r)
+{
+	const char *f = http_param(r, "from");
+	return f && strcmp(f, "check") == 0;
+}
+
+/* 1 when answers need nothing more: no error and no exit on the way */
+static int draft_complete(struct http_req *r, const struct forms_def *d, const json_t *answers,
+			  struct jp_date today)
+{
+	struct forms_result all;
+	struct err e;
+	return forms_validate(&all, r->arena, d, answers, today, &e) == 0 &&
+	       all.nerrors == 0 && all.exit < 0;
+}
+/* --- end 「変更」 --- */
+
 static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c, int page,
 			     const struct draft_view *dv)
 {
@@ -549,10 +568,12 @@ static int render_draft_page(struct http_req *r, int status, struct draft_ctx *c
 				    sub.receipt, sub.return_note);
 	}
 	int multipart = form_page_has_file(c->d, page);
-	html_printf(&b, "<form method=\"post\" action=\"/drafts/%ld/page/%d\" novalidate%S>"
+	/* reached by 「変更」 on the check page: the post says so, and goes
+	 * back there once the answers are complete (from_check) */
+	html_printf(&b, "<form method=\"post\" action=\"/drafts/%ld/page/%d%s\" novalidate%S>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
-		    (long)c->dr.id, page, multipart ? " enctype=\"multipart/form-data\"" : "",
-		    app_req(r)->csrf);
+		    (long)c->dr.id, page, from_check(r) ? "?from=check" : "",
+		    multipart ? " enctype=\"multipart/form-data\"" : "", app_req(r)->csrf);
 	/* Enter in a text input submits with the form's first submit button:
 	 * on a page with group add/remove buttons, make that "continue" */
 	for (int i = 0; i < pg->nfields; i++)
@@ -687,7 +708,8 @@ int page_draft_page_post(struct http_req *r)
 				*br = '\0';
 			form_dom_id(id, sizeof id, c.d, act.path);
 		}
-		return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d#%s", base, page, id));
+		return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d%s#%s", base, page,
+							  from_check(r) ? "?from=check" : "", id));
 	}
 	struct forms_result res;
 	rc = forms_validate_upto(&res, r->arena, c.d, answers, page, c.today, &e);
@@ -745,6 +767,14 @@ int page_draft_page_post(struct http_req *r)
 		return render_exit(r, &c, exit, page);
 	if (to == FORMS_GOTO_END)
 		return http_redirect(r, 303, arena_printf(r->arena, "%s/confirm", base));
+	/* a change made from the check page goes back there when nothing
+	 * more is needed; else on to the page that needs it, still on the
+	 * way back to the check page */
+	if (from_check(r)) {
+		if (draft_complete(r, c.d, answers, c.today))
+			return http_redirect(r, 303, arena_printf(r->arena, "%s/confirm", base));
+		return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d?from=check", base, to));
+	}
 	return http_redirect(r, 303, arena_printf(r->arena, "%s/page/%d", base, to));
 }
 
@@ -833,7 +863,7 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 		int pg = res->path[i];
 		const struct forms_page *fp = &c->d->pages[pg];
 		html_printf(&b, "<section class=\"confirm-page\"><div class=\"confirm-head\"><h2>%s</h2>"
-			    "<a href=\"/drafts/%ld/page/%d\">%s<span class=\"visually-hidden\"> (%s)</span></a></div>"
+			    "<a href=\"/drafts/%ld/page/%d?from=check\">%s<span class=\"visually-hidden\"> (%s)</span></a></div>"
 			    "<dl class=\"summary-list\">",
 			    forms_text_get(&fp->title, lang), (long)c->dr.id, pg,
 			    html_t(l, "apply.change"), forms_text_get(&fp->title, lang));

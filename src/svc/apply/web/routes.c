@@ -29,10 +29,16 @@ static const struct http_param_spec p_proc_code[] = {
 };
 /* a draft's page: the answers are the definition's own fields, read by
  * the handler from the body (page_form.h states their limits) */
+/* where a draft page was opened from: only "check" (the check page) */
+static int v_from(const char *v, size_t n)
+{
+	return n == 5 && memcmp(v, "check", 5) == 0 ? 0 : ERR_INVALID;
+}
 static const struct http_param_spec p_draft_page[] = {
 	{ "id", HTTP_PATH, 18, app_v_digits, 1 },
 	{ "n", HTTP_PATH, 3, app_v_digits, 1 },
 	{ "check", HTTP_QUERY, 1, app_v_digits, 0 },   /* show the page's errors */
+	{ "from", HTTP_QUERY, 5, v_from, 0 },          /* "check": 「変更」 on the check page */
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_receipt[] = {

@@ -101,6 +101,13 @@ static const struct life_events *events_of(struct http_req *r)
 
 /* ---- helpers ---- */
 
+/* the procedure forms' stylesheet (fields, option lists, fieldsets, the
+ * button group): the interview and its result are the same kind of page */
+static void link_form_css(struct buf *b)
+{
+	buf_puts(b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n");
+}
+
 static const char *lang_of(struct http_req *r)
 {
 	return html_lang_code(app_req(r)->lang);
@@ -275,8 +282,11 @@ static int render_question_page(struct http_req *r, int status, const struct int
 	enum html_lang l = app_req(r)->lang;
 	const struct forms_def *d = iv->le->interview;
 	const char *lang = lang_of(r);
+	/* a question this page's choice brings up is revealed in place with
+	 * JavaScript (madoguchi.js); without it, it is asked after "next" */
 	struct form_view v = { .d = d, .page = page, .answers = answers, .norm = norm,
-			       .errors = errs, .lang = lang, .today = form_today(app_now()) };
+			       .errors = errs, .lang = lang, .today = form_today(app_now()),
+			       .reveal = 1 };
 	const char *title = arena_printf(r->arena, "%s — %s (%d/%d)",
 					 forms_text_get(&iv->le->title, lang),
 					 forms_text_get(&d->pages[page].title, lang), page + 1, d->npages);
@@ -285,6 +295,7 @@ static int render_question_page(struct http_req *r, int status, const struct int
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, title, NULL, NULL);
+	link_form_css(&b);
 	form_render_error_summary(&b, &v);
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", notice);
@@ -333,6 +344,7 @@ static int render_result(struct http_req *r, const struct interview *iv,
 	struct buf b;
 	app_page_open(&b, &p, r, arena_printf(r->arena, "%s — %s", forms_text_get(&le->title, lang),
 					      html_t(l, "lifeevent.result.title")), NULL, NULL);
+	link_form_css(&b);
 	char csrf[AUTH_CSRF_LEN + 1] = "";
 	int can_start = iv->staff ? 1 : app_resident_csrf(csrf, r);
 	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.result.lead"));
@@ -344,8 +356,10 @@ static int render_result(struct http_req *r, const struct interview *iv,
 	if (iv->person)
 		html_printf(&b, "<input type=\"hidden\" name=\"person\" value=\"%s\">", iv->person);
 	hidden_state(&b, answers);
-	html_printf(&b, "<fieldset><legend>%s</legend><ul class=\"procedure-choices\">",
-		    html_t(l, "lifeevent.result.legend"));
+	ui_fieldset_open(&b, &(struct ui_field){ .name = "procedure", .id = "procedures",
+						 .label = html_t(l, "lifeevent.result.legend"),
+						 .lang = l });
+	buf_puts(&b, "<ul class=\"procedure-choices plain\">");
 	int shown = 0;
 	for (int i = 0; i < le->nprocedures; i++) {
 		const struct lifeevent_procedure *lp = c[i].procedure;
@@ -364,14 +378,15 @@ static int render_result(struct http_req *r, const struct interview *iv,
 			    c[i].applies);
 		buf_puts(&b, "</li>");
 	}
-	buf_puts(&b, "</ul></fieldset>");
+	buf_puts(&b, "</ul>");
+	ui_fieldset_close(&b);
 	if (shown == 0)
 		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.result.none_online"));
 	else if (iv->staff)
-		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
+		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div>",
 			    html_t(l, "lifeevent.counter.print"));
 	else if (can_start)
-		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button>",
+		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div>",
 			    html_t(l, "lifeevent.result.start"));
 	buf_puts(&b, "</form>");
 	if (!iv->staff && !can_start && shown)
