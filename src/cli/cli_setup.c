@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include "web/app.h"
 #include "cli/cli.h"
@@ -114,6 +116,46 @@ int cli_init(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* --- mail / demo: the folders demo writes to, and the logins it made --- */
+/* every parent of path (and path itself unless is_file) made, 0755 (a
+ * key directory's last component is made 0700 by app_keys_create) */
+static int demo_mkdirs(const char *path, int is_file)
+{
+	char p[1024];
+	if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+		return -1;
+	char *end = is_file ? strrchr(p, '/') : p + strlen(p);
+	if (!end)
+		return 0;
+	for (char *c = p + 1; c <= end; c++) {
+		if (*c != '/' && *c != 0)
+			continue;
+		char keep = *c;
+		*c = 0;
+		if (c != end || is_file)
+			if (mkdir(p, 0755) != 0 && errno != EEXIST)
+				return -1;
+		*c = keep;
+		if (!keep)
+			break;
+	}
+	return 0;
+}
+
+static void demo_print_logins(void)
+{
+	printf("\n  職員ログイン / staff login: /login\n");
+	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++)
+		printf("    %-12s / %-20s (%s)\n", demo_staff[i].login, demo_staff[i].password,
+		       demo_staff[i].role);
+	printf("    (admin, staff: 初回ログイン時に二要素認証を設定 / set up 2FA at first login)\n"
+	       "  区民 / residents: /resident/register (メールアドレスで登録 / register with an e-mail address)\n"
+	       "  デモ区民 / demo residents (住民基本台帳と紐付け済み / linked to the resident registry): /resident/login\n"
+	       "    demo-taro@example.jp    / Hinode-Kumin-2026   (日之出 太郎: 3歳未満の子あり / a child under 3)\n"
+	       "    demo-sakura@example.jp  / Minato-Kumin-2026   (港 さくら: ひとり親・乳児 / single parent, a baby)\n"
+	       "  送信メール / outgoing e-mail (開発用メールボックス / development mailbox): /staff/outbox (demo-admin)\n\n");
+}
+
 int cli_demo(int argc, char **argv)
 {
 	struct opt o[] = { { "db", 1, NULL }, { "key-dir", 1, NULL }, { "help", 0, NULL } };
@@ -132,6 +174,10 @@ int cli_demo(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	const char *kd = opts_get(o, n, "key-dir") ? opts_get(o, n, "key-dir") : "var/keys";
+	/* the folders demo writes to: the key directory's parents and the
+	 * SQLite file's (var/ of `make run`) */
+	if (demo_mkdirs(kd, 0) || (strncmp(db, "sqlite:", 7) == 0 && demo_mkdirs(db + 7, 1)))
+		return cli_error(NULL, "ディレクトリを作成できませんでした", "could not create a directory");
 	if (open_and_migrate(&s, db, kd, &e))
 		return cli_error(&e, "データベースを準備できませんでした", "could not prepare the database");
 	struct tenant t = { .code = DEMO_CODE, .name_ja = "デモ区", .name_en = "Demo Ward", .demo = 1 };
@@ -172,23 +218,15 @@ int cli_demo(int argc, char **argv)
 		if (rc == 0)
 			rc = auth_role_permission_add(s, DEMO_CODE, "admin",
 						      AUTH_PERM_PROCEDURES_MANAGE, &ev, &e);
+		if (rc == 0) {   /* --- mail: the outbox (page_outbox.c) --- */
+			ev.n = 0;
+			rc = auth_role_permission_add(s, DEMO_CODE, "admin", AUTH_PERM_MAIL_READ, &ev, &e);
+		}
 		if (rc) {
 			auth_config_done(&ac);
 			store_close(s);
 			return cli_error(&e, "デモ住民を作成できませんでした",
 					 "could not create the demo residents");
-		}
-	}
-	/* what each service adds for the demo ward (svc.h: demo) */
-	for (int i = 0; i < svc_count; i++) {
-		if (!svc_all[i]->demo)
-			continue;
-		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
-			auth_config_done(&ac);
-			store_close(s);
-			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
-			return cli_error(&e, "デモ区のデータを作成できませんでした",
-					 "could not create the demo ward's data");
 		}
 	}
 	/* --- inbox (page_inbox.c): department roles of the demo ward --- */
@@ -233,9 +271,23 @@ int cli_demo(int argc, char **argv)
 		}
 	}
 	/* --- end inbox --- */
+	/* what each service adds for the demo ward (svc.h: demo): after the
+	 * departments and their staff, which publishing a procedure needs */
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->demo)
+			continue;
+		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
+			auth_config_done(&ac);
+			store_close(s);
+			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
+			return cli_error(&e, "デモ区のデータを作成できませんでした",
+					 "could not create the demo ward's data");
+		}
+	}
 	auth_config_done(&ac);
 	store_close(s);
 	printf("madoguchi: デモ区 (" DEMO_CODE ") を用意しました / demo ward ready\n");
+	demo_print_logins();
 	return CLI_OK;
 }
 
