@@ -16,8 +16,9 @@
  *
  * Also here, for every page that mails a link: the base of links
  * (app_mail_link_base: --public-url, else the municipality's host, else
- * the listen address with its port), and the staff home's warning when
- * mail waits or fails (app_mail_staff_warning).
+ * the listen address with its port), the address a resident typed in an
+ * application (app_mail_answer_address), and the staff home's warning
+ * when mail waits or fails (app_mail_staff_warning).
  *
  * Log lines carry the message id, the attempt, the SMTP reply code and the
  * curl code: never an address, a subject or a body.
@@ -25,6 +26,9 @@
 #include "web/app_mail.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "core/forms/forms.h"
+
+#include <jansson.h>
 
 #include <string.h>
 
@@ -183,6 +187,24 @@ int app_mail_link_base(char *out, size_t cap, const struct app *a, const struct 
 			n += snprintf(out + n, cap - (size_t)n, "/t/%s", t->path_prefix);
 	}
 	return n > 0 && (size_t)n < cap ? 0 : ERR_LIMIT;
+}
+
+/* ---- whom mail about an application goes to ------------------------------ */
+
+const char *app_mail_answer_address(const struct forms_def *d, const struct json_t *answers)
+{
+	if (!d || !answers)
+		return NULL;
+	for (int p = 0; p < d->npages; p++)
+		for (int f = 0; f < d->pages[p].nfields; f++) {
+			const struct forms_field *fl = &d->pages[p].fields[f];
+			if (fl->type != FORMS_T_EMAIL)
+				continue;
+			const char *v = json_string_value(json_object_get((json_t *)answers, fl->id));
+			if (v && *v && mail_addr_valid(v))
+				return v;
+		}
+	return NULL;
 }
 
 /* ---- the staff home's warning -------------------------------------------- */

@@ -49,6 +49,14 @@ int app_mail_devbox(const struct app *a);
  * attacker chooses.  ERR_LIMIT when it does not fit in cap. */
 int app_mail_link_base(char *out, size_t cap, const struct app *a, const struct tenant *t);
 
+/* app_mail_answer_address -- whom mail about an application goes to: the
+ * answer of the definition's first e-mail field (type email, a page's
+ * own field: the contact address the resident typed) when it is a valid
+ * address, else NULL (then: the account's address). */
+struct forms_def;
+struct json_t;
+const char *app_mail_answer_address(const struct forms_def *d, const struct json_t *answers);
+
 /* app_mail_staff_warning -- on the staff home: a notice when mail of the
  * municipality waits or fails (a relay that refuses, no relay and
  * --no-dev-mailbox) or when, without a relay, a real municipality's mail
