@@ -174,7 +174,8 @@ test('messages queued while no relay was configured are delivered by a server th
 });
 
 test('send-pending: STARTTLS is required by default, clear text only when allowed', async () => {
-  const a = await startServer();
+  // the server keeps mail queued (no relay, no development mailbox): the CLI sends it
+  const a = await startServer({ extraArgs: ['--no-dev-mailbox'] });
   try {
     const to = 'tls.demo@example.jp';
     const id = queue(to, ['--db', a.db]);
@@ -205,7 +206,7 @@ test('send-pending: STARTTLS is required by default, clear text only when allowe
 test('send-pending: SMTP AUTH with the credentials of the key file; wrong ones defer', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-mail-'));
   const authSink = await startSmtpSink({ auth: { user: 'madoguchi', pass: 'S3cret:with-colon' } });
-  const a = await startServer({ dir });
+  const a = await startServer({ dir, extraArgs: ['--no-dev-mailbox'] });
   try {
     const good = join(dir, 'smtp-good.auth'), bad = join(dir, 'smtp-bad.auth'), open = join(dir, 'smtp-open.auth');
     writeFileSync(good, '# relay account\nmadoguchi:S3cret:with-colon\n', { mode: 0o600 });
