@@ -95,6 +95,7 @@ int page_outbox(struct http_req *r)
 	struct html_page hp;
 	struct buf b;
 	app_page_open(&b, &hp, r, html_t(l, "outbox.title"), NULL, NULL);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/outbox.css\">\n");
 	html_printf(&b, "<p>%s</p>", html_t(l, app_mail_relay(app_of(r)) ? "outbox.lead.relay"
 						 : app_mail_devbox(app_of(r)) ? "outbox.lead.devbox"
 						 : "outbox.lead.queued"));
@@ -112,7 +113,9 @@ int page_outbox(struct http_req *r)
 		  opts, 3, html_t(l, "outbox.state.all"));
 	html_printf(&b, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 		    html_t(l, "outbox.show"));
-	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">ID</th>"
+	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"outbox-caption\""
+		    " tabindex=\"0\"><table class=\"outbox\"><caption id=\"outbox-caption\">%s</caption>"
+		    "<thead><tr><th scope=\"col\">ID</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th></tr></thead><tbody>\n",
@@ -125,7 +128,7 @@ int page_outbox(struct http_req *r)
 		buf_done(&b);
 		return http_send_error(r, n, NULL, NULL, e.detail);
 	}
-	buf_puts(&b, "</tbody></table>\n");
+	buf_puts(&b, "</tbody></table></div>\n");
 	if (n == 0)
 		html_printf(&b, "<p>%s</p>", html_t(l, "outbox.none"));
 	const char *pairs[] = { "state", state ? mail_state_name(state) : NULL, NULL };
@@ -225,6 +228,7 @@ int page_outbox_view(struct http_req *r)
 	struct html_page hp;
 	struct buf b;
 	app_page_open(&b, &hp, r, html_t(l, "outbox.message"), NULL, NULL);
+	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/outbox.css\">\n");
 	html_printf(&b, "<p><a href=\"/staff/outbox\">%s</a></p>", html_t(l, "outbox.back"));
 	struct view_ctx v = { r, &b, 0 };
 	struct err e;
