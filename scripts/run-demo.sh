@@ -4,14 +4,20 @@
 #
 # `madoguchi demo` does the demo's work itself (the folders, keys, the ward
 # and its staff, the services' demo data: data/procedures, the open data of
-# data/opendata/demo and ../shared/data; it prints the logins).  What stays
-# here: the test PKI for signed applications, made with openssl's command
-# line by tests/sign/make-test-pki.sh, and the server's options.
+# data/opendata/demo; it prints the logins).  What stays here: the real
+# sample files of ../shared/data (not shipped; the tests start from `demo`
+# and expect the fictional catalog alone), the test PKI for signed
+# applications (openssl's command line, tests/sign/make-test-pki.sh), and
+# the server's options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${MADOGUCHI_DB:-sqlite:var/demo.db}
 LISTEN=${MADOGUCHI_LISTEN:-127.0.0.1:8080}
 ./build/madoguchi demo --db "$DB" --key-dir var/keys
+if [ -d ../shared/data/opendata ]; then
+  ./build/madoguchi opendata import --db "$DB" --tenant 139998 --manifest data/opendata/shared-data.json \
+    ../shared/data > var/opendata-import.log
+fi
 # --- sign (docs/signatures.md) ---
 # a fictional test PKI for signed applications (made once, when openssl is
 # installed): the server trusts its CA; sign as デモ 太郎 with its keys

@@ -17,7 +17,11 @@
  * (personal data): every page is audited (data.read, the list by
  * municipality, a message by its id), and only the municipality's own
  * messages are shown (deployment-level ones, tenant NULL, never).  Only
- * http and https URLs of a body become links; all text is escaped.
+ * http and https URLs of a body become links; all text is escaped.  On a
+ * server with a relay (the mail reached the resident) a link's token is
+ * hidden: staff reading the outbox must not be able to confirm an
+ * address or reset a password with a resident's link.  Without one (the
+ * development mailbox) the link is the point, and shown whole.
  */
 #include "web/app_mail.h"
 #include "web/ui.h"
@@ -139,8 +143,11 @@ int page_outbox(struct http_req *r)
 	return app_page_send(r, 200, &b, &hp);
 }
 
-/* the body, escaped, its http(s) URLs made links */
-static void body_html(struct buf *b, struct arena *a, const char *t)
+/* the body, escaped, its http(s) URLs made links; mask: a link that
+ * carries a token (address confirmation, password reset) is shown with
+ * the token hidden and not as a link -- the mail reached the resident
+ * over the relay, and staff must not be able to use the resident's link */
+static void body_html(struct buf *b, struct arena *a, const char *t, int mask)
 {
 	while (*t) {
 		const char *h = strstr(t, "http");
@@ -161,7 +168,12 @@ static void body_html(struct buf *b, struct arena *a, const char *t)
 		const char *url = arena_printf(a, "%.*s", (int)n, h);
 		if (!pre || !url)
 			return;
-		html_printf(b, "%s<a href=\"%s\">%s</a>", pre, url, url);
+		const char *tok = strstr(url, "token=");
+		if (mask && tok)
+			html_printf(b, "%s%s%s", pre, arena_printf(a, "%.*s", (int)(tok - url) + 6, url),
+				    "********");
+		else
+			html_printf(b, "%s<a href=\"%s\">%s</a>", pre, url, url);
 		t = h + n;
 	}
 }
@@ -212,7 +224,7 @@ static int view_one(const struct mail_info *m, void *arg)
 		return 1;
 	}
 	buf_puts(b, "<pre class=\"mail-body\" id=\"mail-body\">");
-	body_html(b, r->arena, m->body);
+	body_html(b, r->arena, m->body, app_mail_relay(a));
 	buf_puts(b, "</pre>\n");
 	return 1;
 }

@@ -5,7 +5,8 @@
 // confirms the address; the staff home warns when mail waits unsent (no
 // relay and --no-dev-mailbox) or the relay fails, and not in the demo
 // ward's normal case; mail about an application goes to the address the
-// resident typed in the form (through the SMTP sink); and `madoguchi demo`
+// resident typed in the form (through the SMTP sink); with a relay the
+// outbox hides the tokens of mailed links; and `madoguchi demo`
 // on a fresh database leaves published procedures and datasets and prints
 // the logins.
 import { test, before, after } from 'node:test';
@@ -143,6 +144,14 @@ test('the staff home warns when mail waits unsent: no relay with --no-dev-mailbo
     const home = await c.get('/staff');
     assert.match(home.text_, /id="mail-warning"/);
     assert.match(home.text_, /再送待ち 1 件、失敗 0 件/);
+    // with a relay the mail is meant for the resident alone: the outbox
+    // hides the token of its link (staff cannot use a resident's link)
+    await registerAndLogin(b.base, 'kakusu.hanako@example.jp', 'Kakusu-Mado-2026');
+    const vrow = await outboxRow(c, 'kakusu.hanako@example.jp');
+    const view = await c.get(`/staff/outbox/${vrow.id}`);
+    assert.match(view.text_, /\/resident\/verify\?token=\*{8}/);
+    assert.doesNotMatch(view.text_, /token=[0-9a-f]{64}/);
+    assert.doesNotMatch(view.text_, /<a href="[^"]*token=/);
   } finally {
     await b.stop();
   }

@@ -526,8 +526,9 @@ static int cli_opendata_import(int argc, char **argv)
 }
 
 /* the demo ward's catalog (service.c: demo): the fictional data of
- * data/opendata/demo, and the real sample files of ../shared/data by
- * data/opendata/shared-data.json when that folder exists */
+ * data/opendata/demo.  The real sample files of ../shared/data (not
+ * shipped here) are imported by scripts/run-demo.sh when that folder
+ * exists: the tests start from `demo` and expect the demo catalog alone */
 int opendata_demo_import(struct store *s, const char *tenant, struct err *e)
 {
 	struct stat st;
@@ -539,11 +540,6 @@ int opendata_demo_import(struct store *s, const char *tenant, struct err *e)
 	if (import_run(&(struct import_run){ .given = s, .tenant = tenant,
 					     .dir = "data/opendata/demo", .quiet = 1 }) != CLI_OK)
 		return err_set(e, ERR_INVALID, "the demo open data was not imported");
-	if (stat("../shared/data/opendata", &st) == 0 && S_ISDIR(st.st_mode) &&
-	    import_run(&(struct import_run){ .given = s, .tenant = tenant, .dir = "../shared/data",
-					     .manifest = "data/opendata/shared-data.json",
-					     .quiet = 1 }) != CLI_OK)
-		return err_set(e, ERR_INVALID, "the shared sample data was not imported");
 	return 0;
 }
 
