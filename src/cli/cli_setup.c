@@ -3,6 +3,12 @@
  * migrate`: create keys, bring a database's schema up to date, add a
  * municipality, or create the fictional demo ward デモ区 with demo staff.
  *
+ * `demo` does everything the demo needs: the folders it writes to, the
+ * keys, the ward, its staff and residents, its department roles, then
+ * every service's demo hook (svc.h: procedures publishes data/procedures,
+ * opendata imports data/opendata/demo) after the departments exist, and
+ * it prints the logins.  Running it again changes nothing.
+ *
  * The demo ward's code 139998 has a valid check digit (13 Tokyo, 999 is
  * assigned to no municipality).  Its staff are fictional; their passwords
  * are printed and documented because the demo is for trying things out,
