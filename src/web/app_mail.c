@@ -217,7 +217,8 @@ void app_mail_staff_warning(struct buf *b, struct http_req *r)
 	struct mail_summary sum;
 	struct err e;
 	int64_t now = app_now();
-	/* queued longer than this with no attempt: nothing is sending it */
+	/* queued longer than 10 minutes, or after a failed attempt: the
+	 * relay is not taking it (mail_summary's retrying) */
 	if (mail_summary(&sum, app_store(r), q->tenant.code, now - 7 * 86400, now - 600, &e)) {
 		log_warn("mail summary not read", "detail", e.detail);
 		return;
@@ -234,9 +235,6 @@ void app_mail_staff_warning(struct buf *b, struct http_req *r)
 		n1 = sum.queued;
 	} else if (app_mail_devbox(a) && !q->tenant.demo) {
 		id = "outbox.warn.devbox";
-	} else if (app_mail_relay(a) && sum.queued && sum.oldest_queued < now - 600) {
-		id = "outbox.warn.failing";
-		n1 = sum.queued;
 	}
 	if (!id)
 		return;
