@@ -56,9 +56,12 @@ static void usage(FILE *f)
 		"  --smtp-timeout SECS   one SMTP transaction (default 30)\n"
 		"  --mail-retry-base SECS  first retry delay, doubled each time (default 60)\n"
 		"  --mail-max-attempts N attempts before a message fails (default 8)\n"
-		"  --public-url URL      base of links in e-mail (default https://<municipality host>);\n"
-		"                        when https, requests for its host count as HTTPS (cookies\n"
-		"                        Secure and __Host-, HSTS): for a TLS-terminating proxy\n");
+		"  --public-url URL      base of links in e-mail (default https://<municipality host>,\n"
+		"                        else http://<listen address:port>); when https, requests for\n"
+		"                        its host count as HTTPS (cookies Secure and __Host-, HSTS):\n"
+		"                        for a TLS-terminating proxy\n"
+		"  --no-dev-mailbox      without --smtp-url, keep e-mail queued for a later relay\n"
+		"                        (default: deliver it to the development mailbox, /staff/outbox)\n");
 	/* --- deployment behind a proxy, metrics --- */
 	fprintf(f,
 		"  --trusted-proxy ADDRS comma-separated addresses of reverse proxies whose\n"
@@ -97,6 +100,7 @@ int cli_serve(int argc, char **argv)
 		{ "smtp-starttls", 1, NULL }, { "smtp-auth-file", 1, NULL }, { "smtp-ca-file", 1, NULL },
 		{ "smtp-timeout", 1, NULL }, { "mail-retry-base", 1, NULL },
 		{ "mail-max-attempts", 1, NULL }, { "public-url", 1, NULL },
+		{ "no-dev-mailbox", 0, NULL },
 		{ "trusted-proxy", 1, NULL }, { "metrics-token-file", 1, NULL },
 	};
 	int n = 0;
@@ -197,8 +201,8 @@ int cli_serve(int argc, char **argv)
 	int mrc = cli_mail_options(&mail, o, n);
 	if (mrc)
 		return mrc;
-	if (mail.smtp_url)
-		cfg.mail = &mail;
+	mail.keep_queued = opts_get(o, n, "no-dev-mailbox") != NULL;
+	cfg.mail = &mail;
 	if ((cfg.public_url = opts_get(o, n, "public-url")) &&
 	    strncmp(cfg.public_url, "https://", 8) != 0 && strncmp(cfg.public_url, "http://", 7) != 0)
 		return cli_error(NULL, "--public-url は https:// で始まる URL です",

@@ -3,6 +3,12 @@
  * migrate`: create keys, bring a database's schema up to date, add a
  * municipality, or create the fictional demo ward デモ区 with demo staff.
  *
+ * `demo` does everything the demo needs: the folders it writes to, the
+ * keys, the ward, its staff and residents, its department roles, then
+ * every service's demo hook (svc.h: procedures publishes data/procedures,
+ * opendata imports data/opendata/demo) after the departments exist, and
+ * it prints the logins.  Running it again changes nothing.
+ *
  * The demo ward's code 139998 has a valid check digit (13 Tokyo, 999 is
  * assigned to no municipality).  Its staff are fictional; their passwords
  * are printed and documented because the demo is for trying things out,
@@ -11,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include "web/app.h"
 #include "cli/cli.h"
@@ -18,14 +26,18 @@
 
 #define DEMO_CODE "139998"
 
-static const struct { const char *login, *name, *role, *password; } demo_staff[] = {
-	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026" },
-	{ "demo-staff", "デモ 職員", "staff", "Ajisai-Mado-2026" },
-	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026" },
+static const struct { const char *login, *name, *role, *password, *works; } demo_staff[] = {
+	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026", "管理者 / administrator" },
+	{ "demo-staff", "デモ 職員", "staff", "Ajisai-Mado-2026",
+	  "子育て支援課・保育課 / child-rearing support, childcare" },
+	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026", "閲覧のみ・個人情報なし / read only, no personal data" },
 	/* --- dept: staff of the other departments (dept_roles below) --- */
-	{ "demo-kumin", "デモ 区民課職員", "staff", "Kusunoki-Kumin-2026" },
-	{ "demo-fukushi", "デモ 福祉職員", "staff", "Tsutsuji-Fukushi-2026" },
-	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026" },
+	{ "demo-kumin", "デモ 区民課職員", "staff", "Kusunoki-Kumin-2026",
+	  "区民課・課税課・広報課・地域活動推進課 / registration, tax, PR, community" },
+	{ "demo-fukushi", "デモ 福祉職員", "staff", "Tsutsuji-Fukushi-2026",
+	  "国保年金・介護保険・高齢者・健康・予防・母子保健・生活衛生 / health and welfare" },
+	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026",
+	  "清掃・みどり・土木・防災・学務・児童青少年 / environment, roads, education" },
 };
 
 static int open_and_migrate(struct store **s, const char *db, const char *key_dir,
@@ -118,6 +130,47 @@ int cli_init(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* --- mail / demo: the folders demo writes to, and the logins it made --- */
+/* every parent of path (and path itself unless is_file) made, 0755 (a
+ * key directory's last component is made 0700 by app_keys_create) */
+static int demo_mkdirs(const char *path, int is_file)
+{
+	char p[1024];
+	if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+		return -1;
+	char *end = is_file ? strrchr(p, '/') : p + strlen(p);
+	if (!end)
+		return 0;
+	for (char *c = p + 1; c <= end; c++) {
+		if (*c != '/' && *c != 0)
+			continue;
+		char keep = *c;
+		*c = 0;
+		if (c != end || is_file)
+			if (mkdir(p, 0755) != 0 && errno != EEXIST)
+				return -1;
+		*c = keep;
+		if (!keep)
+			break;
+	}
+	return 0;
+}
+
+static void demo_print_logins(void)
+{
+	printf("\n  職員ログイン / staff login: /login\n");
+	for (size_t i = 0; i < sizeof demo_staff / sizeof demo_staff[0]; i++)
+		printf("    %-12s / %-22s %s\n", demo_staff[i].login, demo_staff[i].password,
+		       demo_staff[i].works);
+	printf("    (閲覧以外は初回ログイン時に二要素認証を設定 / all but the viewer set up 2FA at first login)\n"
+	       "  部署の管理 / departments: /staff/departments (demo-admin)\n"
+	       "  区民 / residents: /resident/register (メールアドレスで登録 / register with an e-mail address)\n"
+	       "  デモ区民 / demo residents (住民基本台帳と紐付け済み / linked to the resident registry): /resident/login\n"
+	       "    demo-taro@example.jp    / Hinode-Kumin-2026   (日之出 太郎: 3歳未満の子あり / a child under 3)\n"
+	       "    demo-sakura@example.jp  / Minato-Kumin-2026   (港 さくら: ひとり親・乳児 / single parent, a baby)\n"
+	       "  送信メール / outgoing e-mail (開発用メールボックス / development mailbox): /staff/outbox (demo-admin)\n\n");
+}
+
 int cli_demo(int argc, char **argv)
 {
 	struct opt o[] = { { "db", 1, NULL }, { "key-dir", 1, NULL }, { "help", 0, NULL } };
@@ -136,6 +189,10 @@ int cli_demo(int argc, char **argv)
 	struct err e;
 	err_clear(&e);
 	const char *kd = opts_get(o, n, "key-dir") ? opts_get(o, n, "key-dir") : "var/keys";
+	/* the folders demo writes to: the key directory's parents and the
+	 * SQLite file's (var/ of `make run`) */
+	if (demo_mkdirs(kd, 0) || (strncmp(db, "sqlite:", 7) == 0 && demo_mkdirs(db + 7, 1)))
+		return cli_error(NULL, "ディレクトリを作成できませんでした", "could not create a directory");
 	if (open_and_migrate(&s, db, kd, &e))
 		return cli_error(&e, "データベースを準備できませんでした", "could not prepare the database");
 	struct tenant t = { .code = DEMO_CODE, .name_ja = "デモ区", .name_en = "Demo Ward", .demo = 1 };
@@ -176,23 +233,15 @@ int cli_demo(int argc, char **argv)
 		if (rc == 0)
 			rc = auth_role_permission_add(s, DEMO_CODE, "admin",
 						      AUTH_PERM_PROCEDURES_MANAGE, &ev, &e);
+		if (rc == 0) {   /* --- mail: the outbox (page_outbox.c) --- */
+			ev.n = 0;
+			rc = auth_role_permission_add(s, DEMO_CODE, "admin", AUTH_PERM_MAIL_READ, &ev, &e);
+		}
 		if (rc) {
 			auth_config_done(&ac);
 			store_close(s);
 			return cli_error(&e, "デモ住民を作成できませんでした",
 					 "could not create the demo residents");
-		}
-	}
-	/* what each service adds for the demo ward (svc.h: demo) */
-	for (int i = 0; i < svc_count; i++) {
-		if (!svc_all[i]->demo)
-			continue;
-		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
-			auth_config_done(&ac);
-			store_close(s);
-			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
-			return cli_error(&e, "デモ区のデータを作成できませんでした",
-					 "could not create the demo ward's data");
 		}
 	}
 	/* --- inbox (page_inbox.c): department roles of the demo ward --- */
@@ -264,9 +313,23 @@ int cli_demo(int argc, char **argv)
 		}
 	}
 	/* --- end inbox --- */
+	/* what each service adds for the demo ward (svc.h: demo): after the
+	 * departments and their staff, which publishing a procedure needs */
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->demo)
+			continue;
+		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
+			auth_config_done(&ac);
+			store_close(s);
+			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
+			return cli_error(&e, "デモ区のデータを作成できませんでした",
+					 "could not create the demo ward's data");
+		}
+	}
 	auth_config_done(&ac);
 	store_close(s);
 	printf("madoguchi: デモ区 (" DEMO_CODE ") を用意しました / demo ward ready\n");
+	demo_print_logins();
 	return CLI_OK;
 }
 

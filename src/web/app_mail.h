@@ -13,7 +13,9 @@
  * configuration (mail_sender_new: a bad URL, address or auth file stops
  * the server from starting), register the `mail.send` handler in reg and
  * make sure a job is due for messages queued while no server sent them.
- * Without an SMTP URL nothing is registered: messages stay queued. */
+ * Without an SMTP URL the handler delivers to the development mailbox
+ * (mail_devbox_deliver), or, with keep_queued (`serve
+ * --no-dev-mailbox`), nothing is registered: messages stay queued. */
 int app_mail_jobs_register(struct jobs_registry *reg, struct app *a,
 			   struct err *e);
 
@@ -33,6 +35,37 @@ struct app_mail_totals {
 int app_mail_send_all(struct app_mail_totals *out, struct mail_sender *m,
 		      struct store *s, int (*stopping)(void *arg), void *arg,
 		      struct err *e);
+
+/* app_mail_relay -- 1 when the server has an SMTP relay.
+ * app_mail_devbox -- 1 when it has none and delivers to the development
+ * mailbox instead (not `serve --no-dev-mailbox`). */
+int app_mail_relay(const struct app *a);
+int app_mail_devbox(const struct app *a);
+
+/* app_mail_link_base -- the base of links mailed for municipality t,
+ * without a final '/': serve --public-url, else https://<t's host>[/t/<prefix>],
+ * else the listen address with its port (http, or https with --tls-cert;
+ * 0.0.0.0 written 127.0.0.1).  Never the request's Host header, which an
+ * attacker chooses.  ERR_LIMIT when it does not fit in cap. */
+int app_mail_link_base(char *out, size_t cap, const struct app *a, const struct tenant *t);
+
+/* app_mail_answer_address -- whom mail about an application goes to: the
+ * answer of the definition's first e-mail field (type email, a page's
+ * own field: the contact address the resident typed) when it is a valid
+ * address, else NULL (then: the account's address). */
+struct forms_def;
+struct json_t;
+const char *app_mail_answer_address(const struct forms_def *d, const struct json_t *answers);
+
+/* app_mail_staff_warning -- on the staff home: a notice when mail of the
+ * municipality waits or fails (a relay that refuses, no relay and
+ * --no-dev-mailbox) or when, without a relay, a real municipality's mail
+ * goes only to the development mailbox; nothing otherwise. */
+void app_mail_staff_warning(struct buf *b, struct http_req *r);
+
+/* the development mailbox and outbox pages (page_outbox.c) */
+int page_outbox(struct http_req *r);
+int page_outbox_view(struct http_req *r);
 
 /* resident e-mail (page_resident_email.c) */
 /* app_resident_verify_send -- mail the resident a new confirmation link

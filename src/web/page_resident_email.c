@@ -22,7 +22,8 @@
  * request answers the same whether or not the address has an account
  * (no account enumeration), and at most one reset mail per account per
  * AUTH_RESET_INTERVAL.  Links are built from --public-url (or the
- * municipality's configured host), never from the request's Host header
+ * municipality's configured host, or the listen address with its port:
+ * app_mail_link_base), never from the request's Host header
  * (which an attacker chooses: "reset poisoning").  Mail goes through the
  * outbox (src/core/mail) in the same transaction as its token.  The log and the
  * audit trail get resident ids, never addresses or tokens.
@@ -36,22 +37,6 @@
 #include <string.h>
 
 /* ---- mail ------------------------------------------------------------ */
-
-/* the base of links in mail: --public-url, or https://<tenant host>[/t/<prefix>] */
-static int link_base(char *out, size_t cap, const struct app *a, const struct tenant *t)
-{
-	if (a->cfg.public_url && *a->cfg.public_url) {
-		size_t n = strlen(a->cfg.public_url);
-		while (n > 0 && a->cfg.public_url[n - 1] == '/')
-			n--;
-		return (size_t)snprintf(out, cap, "%.*s", (int)n, a->cfg.public_url) < cap ? 0 : ERR_LIMIT;
-	}
-	if (!t->host[0])
-		return ERR_NOTFOUND;
-	int n = t->path_prefix[0] ? snprintf(out, cap, "https://%s/t/%s", t->host, t->path_prefix)
-				  : snprintf(out, cap, "https://%s", t->host);
-	return n > 0 && (size_t)n < cap ? 0 : ERR_LIMIT;
-}
 
 /* what a mailed link is for: the address's confirmation, a password
  * reset asked for, or a registration of an address that has an account
@@ -81,9 +66,7 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 		l = HTML_JA;
 	enum auth_email_purpose p = k == LINK_VERIFY ? AUTH_EMAIL_VERIFY : AUTH_EMAIL_RESET;
 	char base[600];
-	int rc = link_base(base, sizeof base, a, t);
-	if (rc == ERR_NOTFOUND)
-		return err_set(e, ERR_UNAVAILABLE, "no --public-url and no host for tenant %s: no link to mail", t->code);
+	int rc = app_mail_link_base(base, sizeof base, a, t);
 	if (rc)
 		return err_set(e, rc, "public URL too long");
 	int64_t now = app_now();

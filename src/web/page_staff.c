@@ -20,6 +20,7 @@
 #include "web/app.h"
 #include "web/app_mail.h"
 #include "web/ui.h"
+#include "web/app_mail.h" /* --- mail: the staff home warning --- */
 #include "base/log.h"
 #include "base/util.h"
 
@@ -697,6 +698,7 @@ int page_staff_home(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &p, r, html_t(l, "staff.home"), NULL, NULL);
 	html_printf(&b, "<p>%s</p>", html_t(l, "staff.home.lead"));
+	app_mail_staff_warning(&b, r);   /* --- mail: queued and not sent --- */
 	if (!q->staff.totp_enrolled)
 		html_printf(&b, "<p class=\"notice\"><a href=\"/account/totp\">%s</a></p>",
 			    html_t(l, "enrol.title"));

@@ -37,6 +37,17 @@ static int v_role(const char *v, size_t n)
 	return 0;
 }
 
+/* --- mail: the outbox (page_outbox.c) --- */
+static int v_mail_state(const char *v, size_t n)
+{
+	return n == 0 || (n <= 6 && mail_state_parse(v)) ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_outbox[] = {
+	{ "state", HTTP_QUERY, 6, v_mail_state, 0 },
+	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 static const struct http_param_spec p_lang[] = {
 	{ "to", HTTP_QUERY, 16, app_v_lang, 1 },
 	{ "next", HTTP_QUERY, 512, app_v_local_path, 0 },
@@ -195,6 +206,8 @@ const struct http_route app_shell_routes[] = {
 	{ "POST", "/staff/users/{id}/roles", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_grant, page_users_grant, "staff.users.grant" },
 	{ "POST", "/staff/users/{id}/roles/revoke", AUTH_PERM_ROLES_MANAGE, HTTP_KIND_HTML, 0, p_grant, page_users_revoke, "staff.users.revoke" },
 	{ "GET", "/staff/jobs", AUTH_PERM_JOBS_READ, HTTP_KIND_HTML, 0, NULL, page_jobs, "staff.jobs" },
+	{ "GET", "/staff/outbox", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, p_outbox, page_outbox, "staff.outbox" },
+	{ "GET", "/staff/outbox/{id}", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, app_p_id, page_outbox_view, "staff.outbox.view" },
 	{ "GET", "/api/v1/me", HTTP_PERM_SESSION, HTTP_KIND_JSON, 0, NULL, api_me, "api.me" },
 	{ "GET", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_token_q, page_resident_verify_form, "resident.verify" },
 	{ "POST", "/resident/verify", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_token_f, page_resident_verify, "resident.verify.post" },

@@ -4,10 +4,15 @@
 // button), the confirmation page reached from the mailed link, the reset
 // request and its answer, the new-password form with its error summary,
 // and the final pages.  Mail goes through the local SMTP sink.
+//
+// Without a relay (the demo, a developer's machine): at 360 px, with
+// JavaScript on and off, a resident registers, the administrator reads
+// the confirmation mail in the development mailbox (/staff/outbox), and
+// the link it holds, opened by the resident, confirms the address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, axeViolations } from './lib.mjs';
-import { startServer, startSmtpSink } from '../http/lib.mjs';
+import { launch, axeViolations, axe as axeAt } from './lib.mjs';
+import { startServer, startSmtpSink, DEMO_USERS, totp } from '../http/lib.mjs';
 
 let srv, browser, sink;
 
@@ -86,3 +91,88 @@ for (const width of [1280, 360]) {
     await ctx.close();
   });
 }
+
+// ---- the development mailbox (no relay) ----
+
+let dev;                 // a server without a relay
+const admin2fa = {};     // the administrator's TOTP secret, enrolled once
+
+async function staffLogin(page) {
+  await page.goto(`${dev.base}/login`);
+  await page.getByLabel('ユーザー名').fill(DEMO_USERS.admin[0]);
+  await page.getByLabel('パスワード').fill(DEMO_USERS.admin[1]);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await page.waitForURL(/\/account\/totp$|\/login\/code$/);
+  if (/\/account\/totp$/.test(page.url())) {
+    admin2fa.secret = (await page.locator('#totp-secret').innerText()).trim();
+    await page.getByLabel('確認コード（6桁）').fill(totp(admin2fa.secret));
+    await page.getByRole('button', { name: '確認' }).click();
+    await page.locator('.recovery-codes').waitFor();
+  } else {
+    // a code of the next step: the enrolment's may have used this one
+    await page.getByLabel('確認コード（6桁）').fill(totp(admin2fa.secret, Date.now() / 1000 + 30));
+    await page.getByRole('button', { name: '確認' }).click();
+    await page.waitForURL(/\/staff$/);
+  }
+}
+
+for (const js of [true, false]) {
+  const tag = js ? 'JavaScript on' : 'JavaScript off';
+  test(`development mailbox @360, ${tag}: register, staff read the mail, its link confirms the address; no axe violations`, async () => {
+    if (!dev) dev = await startServer();
+    const opts = { bypassCSP: true, javaScriptEnabled: js, viewport: { width: 360, height: 800 }, locale: 'ja-JP' };
+    const rctx = await browser.newContext(opts);
+    const sctx = await browser.newContext(opts);
+    try {
+      const resident = await rctx.newPage();
+      resident.__nojs = !js;
+      const email = `kaihatsu.${js ? 'js' : 'nojs'}@example.jp`;
+      await resident.goto(`${dev.base}/resident/register`);
+      await resident.getByLabel('メールアドレス').fill(email);
+      await resident.getByLabel('パスワード').fill('Kaihatsu-Mado-2026');
+      await resident.getByRole('button', { name: '登録する' }).click();
+      await resident.locator('#register-sent').waitFor();
+      await resident.goto(`${dev.base}/resident/login`);
+      await resident.getByLabel('メールアドレス').fill(email);
+      await resident.getByLabel('パスワード').fill('Kaihatsu-Mado-2026');
+      await resident.getByRole('button', { name: 'ログイン', exact: true }).click();
+      await resident.waitForURL(/\/mypage$/);
+      assert.match(await resident.locator('#email-status').innerText(), /未確認/);
+
+      // staff open the development mailbox from the staff menu
+      const staff = await sctx.newPage();
+      staff.__nojs = !js;
+      await staffLogin(staff);
+      await staff.goto(`${dev.base}/staff`);
+      await staff.getByRole('navigation', { name: '職員メニュー' }).getByRole('link', { name: '送信メール', exact: true }).click();
+      await staff.waitForURL(/\/staff\/outbox$/);
+      // delivered by the job runner within its poll interval: reload until the row is there
+      const row = staff.locator('main table tbody tr', { hasText: email });
+      for (let i = 0; i < 100 && !(await row.count()); i++) {
+        await staff.waitForTimeout(100);
+        await staff.reload();
+      }
+      assert.match(await row.innerText(), /開発用メールボックスに配達済み/);
+      await axeAt(browser, staff, `outbox list (${tag})`);
+      await row.getByRole('link').click();
+      await staff.waitForURL(/\/staff\/outbox\/\d+$/);
+      await axeAt(browser, staff, `outbox message (${tag})`);
+      const link = staff.locator('#mail-body a', { hasText: '/resident/verify?token=' });
+      const href = await link.getAttribute('href');
+      assert.ok(href.startsWith(`${dev.base}/resident/verify?token=`), `the link uses the listen address and port: ${href}`);
+
+      // the resident opens the link and confirms
+      await resident.goto(href);
+      await axeAt(browser, resident, `confirm page (${tag})`);
+      await resident.getByRole('button', { name: '確認する' }).click();
+      await resident.locator('main', { hasText: 'メールアドレスを確認しました' }).waitFor();
+      await resident.goto(`${dev.base}/mypage`);
+      assert.match(await resident.locator('#email-status').innerText(), /確認済み/);
+    } finally {
+      await rctx.close();
+      await sctx.close();
+    }
+  });
+}
+
+after(async () => { if (dev) await dev.stop(); });

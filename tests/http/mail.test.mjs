@@ -3,8 +3,9 @@
 // delivers what `madoguchi mail test` queues in the same database; the
 // message's headers and its Japanese subject and body are decoded here,
 // independently of the C code; a 451 is retried and then delivered, a 550
-// fails for good; messages queued while no relay was configured are
-// delivered once a server with one starts; clear text is refused unless
+// fails for good; messages queued while no relay was configured (and
+// --no-dev-mailbox kept them queued) are delivered once a server with
+// one starts; clear text is refused unless
 // allowed; and the server's log never holds an address or a subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,7 +143,9 @@ test('550 from the relay: failed at once, not retried', async () => {
 
 test('messages queued while no relay was configured are delivered by a server that has one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-mail-'));
-  const a = await startServer({ dir });    // no --smtp-url
+  // no --smtp-url, and mail kept queued (without --no-dev-mailbox it
+  // would go to the development mailbox: outbox.test.mjs)
+  const a = await startServer({ dir, extraArgs: ['--no-dev-mailbox'] });
   try {
     assert.match(a.log(), /no SMTP relay configured/);
     const to = 'later.demo@example.jp';
@@ -171,7 +174,8 @@ test('messages queued while no relay was configured are delivered by a server th
 });
 
 test('send-pending: STARTTLS is required by default, clear text only when allowed', async () => {
-  const a = await startServer();
+  // the server keeps mail queued (no relay, no development mailbox): the CLI sends it
+  const a = await startServer({ extraArgs: ['--no-dev-mailbox'] });
   try {
     const to = 'tls.demo@example.jp';
     const id = queue(to, ['--db', a.db]);
@@ -202,7 +206,7 @@ test('send-pending: STARTTLS is required by default, clear text only when allowe
 test('send-pending: SMTP AUTH with the credentials of the key file; wrong ones defer', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-mail-'));
   const authSink = await startSmtpSink({ auth: { user: 'madoguchi', pass: 'S3cret:with-colon' } });
-  const a = await startServer({ dir });
+  const a = await startServer({ dir, extraArgs: ['--no-dev-mailbox'] });
   try {
     const good = join(dir, 'smtp-good.auth'), bad = join(dir, 'smtp-bad.auth'), open = join(dir, 'smtp-open.auth');
     writeFileSync(good, '# relay account\nmadoguchi:S3cret:with-colon\n', { mode: 0o600 });

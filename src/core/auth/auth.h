@@ -713,6 +713,9 @@ int auth_totp_check_code(int64_t *step, const unsigned char *secret,
 #define AUTH_PERM_DEPT_ALL "dept.all"
 /* Create, preview, version and publish procedure definitions. */
 #define AUTH_PERM_PROCEDURES_MANAGE "procedures.manage"
+/* Read the outbox and the development mailbox (/staff/outbox): the
+ * addresses and texts of the mail sent to residents (personal data). */
+#define AUTH_PERM_MAIL_READ "mail.read"
 
 /* auth_permissions_builtin -- the permissions above (not "dept.<id>",
  * whose ids are data): *out gets the array, the count is returned. */
@@ -720,7 +723,7 @@ int auth_permissions_builtin(const char *const **out);
 
 /* auth_permission_sensitive -- 1 for permissions that only roles with
  * needs_mfa may hold: personal.*, applications.*, audit.read,
- * staff.manage, roles.manage. */
+ * staff.manage, roles.manage, mail.read. */
 int auth_permission_sensitive(const char *perm);
 
 /* auth_tenant_seed -- create the built-in roles admin, staff, viewer,

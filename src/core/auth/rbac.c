@@ -35,7 +35,8 @@ struct builtin_role {
 
 static const struct builtin_role builtins[] = {
 	{ "admin", "職員とロールの管理 / manage staff and roles", 1,
-	  { AUTH_PERM_STAFF_MANAGE, AUTH_PERM_ROLES_MANAGE, AUTH_PERM_JOBS_READ } },
+	  { AUTH_PERM_STAFF_MANAGE, AUTH_PERM_ROLES_MANAGE, AUTH_PERM_JOBS_READ,
+	    AUTH_PERM_MAIL_READ } },
 	{ "staff", "個人情報を扱う業務 / back-office work with personal data", 1,
 	  { AUTH_PERM_PERSONAL_READ, AUTH_PERM_PERSONAL_WRITE, AUTH_PERM_JOBS_READ,
 	    AUTH_PERM_OPENDATA_PUBLISH } },
@@ -66,7 +67,8 @@ int auth_permission_sensitive(const char *perm)
 	       strncmp(perm, "applications.", 13) == 0 ||
 	       strcmp(perm, AUTH_PERM_AUDIT_READ) == 0 ||
 	       strcmp(perm, AUTH_PERM_STAFF_MANAGE) == 0 ||
-	       strcmp(perm, AUTH_PERM_ROLES_MANAGE) == 0;
+	       strcmp(perm, AUTH_PERM_ROLES_MANAGE) == 0 ||
+	       strcmp(perm, AUTH_PERM_MAIL_READ) == 0;
 }
 
 /* the role's id and needs_mfa, or ERR_NOTFOUND */

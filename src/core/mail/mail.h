@@ -23,8 +23,11 @@
  * failed once max_attempts are used.  A connection-level error ends the
  * batch (the rest would fail the same way; they are not charged an
  * attempt).  Afterwards mail_schedule_pending() makes sure a job is due at
- * the earliest next attempt.  With no SMTP URL nothing is sent: the
- * messages stay queued (`madoguchi mail list` shows them).
+ * the earliest next attempt.  With no SMTP URL nothing is sent over the
+ * network: the server either delivers the messages to the development
+ * mailbox (mail_devbox_deliver: state sent, via "devbox", readable by
+ * staff at /staff/outbox) or, with `serve --no-dev-mailbox`, leaves them
+ * queued (`madoguchi mail list` shows them) for a server with a relay.
  *
  * Composition (mail_compose): CRLF lines; headers Date (the message's
  * creation, +0900), From, To, Subject, Message-ID, MIME-Version,
@@ -162,6 +165,10 @@ struct mail_info {
 	int64_t next_attempt_at; /* seconds; 0 when sent or failed */
 	const char *last_error;  /* NULL or "smtp 451" ... */
 	int64_t created_at, sent_at;
+	int devbox;              /* sent: delivered to the development mailbox */
+	/* filled only when the filter asked for with_body, else NULL: */
+	const char *body;        /* the text ('' once pruned)               */
+	const char *msg_token;   /* makes the Message-ID                    */
 };
 
 struct mail_filter {
@@ -169,6 +176,8 @@ struct mail_filter {
 	const char *tenant;      /* NULL: any */
 	enum mail_state state;   /* 0: any   */
 	int limit;               /* 0 or > MAIL_LIST_MAX: MAIL_LIST_MAX */
+	int offset;              /* rows to skip (paging), >= 0          */
+	int with_body;           /* 1: fill body and msg_token           */
 };
 
 /* mail_list -- newest first; fn returns non-zero to stop and must not use
@@ -177,6 +186,39 @@ struct mail_filter {
 int mail_list(struct store *s, const struct mail_filter *f,
 	      int (*fn)(const struct mail_info *m, void *arg), void *arg,
 	      struct err *e);
+
+/* mail_count -- the number of messages mail_list would pass for f
+ * (ignoring its limit and offset), or a negative ERR_*. */
+int mail_count(struct store *s, const struct mail_filter *f, struct err *e);
+
+/* mail_message_id -- the Message-ID of message (id, msg_token) sent
+ * from the address from: "<token.id@from-domain>", the same on every
+ * attempt (mail_send_due writes it so). */
+void mail_message_id(char *out, size_t cap, const char *msg_token, int64_t id,
+		     const char *from);
+
+/* ---- the development mailbox ------------------------------------------ */
+
+/* mail_devbox_deliver -- a server without an SMTP relay: mark every
+ * queued message as delivered to the development mailbox (state sent,
+ * via "devbox", one attempt counted, sent_at now, no error).  Nothing
+ * leaves the machine; staff with mail.read read them at /staff/outbox.
+ * Own transaction unless one is open.  Returns the number delivered or a
+ * negative ERR_*. */
+int mail_devbox_deliver(struct store *s, int64_t now, struct err *e);
+
+/* What waits in a municipality's outbox (mail_summary), for the warning
+ * on the staff home. */
+struct mail_summary {
+	int queued;              /* state queued                            */
+	int retrying;            /* queued after at least one failed attempt,
+				    or created before stale_before          */
+	int failed;              /* failed, created at or after since       */
+	int64_t oldest_queued;   /* created_at of the oldest queued, or 0   */
+};
+/* mail_summary -- the counts above for tenant (not NULL). */
+int mail_summary(struct mail_summary *out, struct store *s, const char *tenant,
+		 int64_t since, int64_t stale_before, struct err *e);
 
 /* mail_schedule_pending -- make sure a `mail.send` job is queued to run no
  * later than the earliest next attempt of a queued message (nothing when
@@ -211,6 +253,9 @@ struct mail_config {
 	int retry_base_secs;     /* 0: MAIL_RETRY_BASE_DEFAULT             */
 	int max_attempts;        /* 0: MAIL_ATTEMPTS_DEFAULT               */
 	int batch;               /* 0: MAIL_BATCH_DEFAULT                  */
+	/* the server without smtp_url: 0 delivers to the development mailbox
+	 * (mail_devbox_deliver), 1 keeps messages queued for a later relay */
+	int keep_queued;
 };
 
 struct mail_sender;

@@ -9,7 +9,8 @@
  * attempts counts delivery attempts; last_error holds only "smtp NNN" or
  * "curl N (curl's text)", never an address or a body.  msg_token makes the
  * Message-ID, the same on every attempt.  tenant is NULL for
- * deployment-level messages.  Depends on "core" (tenants) and "jobs".
+ * deployment-level messages.  via is 'devbox' for a message a server
+ * without a relay delivered to the development mailbox, else NULL.  Depends on "core" (tenants) and "jobs".
  */
 #include "core/mail/mail.h"
 #include "core/mail/mail_int.h"
@@ -38,6 +39,10 @@ static const struct store_migration mail_migrations[] = {
 	  " sent_at BIGINT);"
 	  "CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);"
 	  "CREATE INDEX mail_outbox_tenant ON mail_outbox (tenant, id)" },
+	/* how a sent message went: NULL over SMTP, 'devbox' to the
+	 * development mailbox of a server without a relay */
+	{ 2, "mail delivery route",
+	  "ALTER TABLE mail_outbox ADD COLUMN via TEXT" },
 };
 
 const struct store_module_schema mail_schema = {
@@ -178,6 +183,42 @@ int mail_enqueue(struct store *s, const char *tenant, const char *to,
 
 /* ---- list ------------------------------------------------------------------ */
 
+/* the WHERE clause of f into sql (after "... WHERE 1 = 1"), its values in v */
+static int filter_sql(char *sql, size_t cap, struct store_val *v, const struct mail_filter *f,
+		      struct err *e)
+{
+	if (f->state && !mail_state_parse(mail_state_name(f->state)))
+		return err_set(e, ERR_INVALID, "unknown mail state");
+	int np = 0;
+	size_t n0 = strlen(sql);
+	if (f->id) {
+		v[np++] = sv_int(f->id);
+		n0 += (size_t)snprintf(sql + n0, cap - n0, " AND id = $%d", np);
+	}
+	if (f->tenant) {
+		v[np++] = sv_text(f->tenant);
+		n0 += (size_t)snprintf(sql + n0, cap - n0, " AND tenant = $%d", np);
+	}
+	if (f->state) {
+		v[np++] = sv_text(mail_state_name(f->state));
+		snprintf(sql + n0, cap - n0, " AND state = $%d", np);
+	}
+	return np;
+}
+
+int mail_count(struct store *s, const struct mail_filter *f, struct err *e)
+{
+	struct mail_filter none = { 0 };
+	struct store_val v[3];
+	char sql[256] = "SELECT COUNT(*) FROM mail_outbox WHERE 1 = 1";
+	int np = filter_sql(sql, sizeof sql, v, f ? f : &none, e);
+	if (np < 0)
+		return np;
+	int64_t n = 0;
+	int rc = store_query_int(&n, s, sql, v, np, e);
+	return rc ? rc : (int)n;
+}
+
 int mail_list(struct store *s, const struct mail_filter *f,
 	      int (*fn)(const struct mail_info *m, void *arg), void *arg,
 	      struct err *e)
@@ -186,27 +227,17 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	if (!f)
 		f = &none;
 	int limit = f->limit <= 0 || f->limit > MAIL_LIST_MAX ? MAIL_LIST_MAX : f->limit;
-	if (f->state && !mail_state_parse(mail_state_name(f->state)))
-		return err_set(e, ERR_INVALID, "unknown mail state");
+	int offset = f->offset > 0 ? f->offset : 0;
 	struct store_val v[3];
-	int np = 0;
-	char sql[512] = "SELECT id, tenant, recipient, subject, state, attempts,"
-			" next_attempt_at, last_error, created_at, sent_at"
-			" FROM mail_outbox WHERE 1 = 1";
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT id, tenant, recipient, subject, state, attempts,"
+		 " next_attempt_at, last_error, created_at, sent_at, via%s"
+		 " FROM mail_outbox WHERE 1 = 1", f->with_body ? ", body, msg_token" : "");
+	int np = filter_sql(sql, sizeof sql, v, f, e);
+	if (np < 0)
+		return np;
 	size_t n0 = strlen(sql);
-	if (f->id) {
-		v[np++] = sv_int(f->id);
-		n0 += (size_t)snprintf(sql + n0, sizeof sql - n0, " AND id = $%d", np);
-	}
-	if (f->tenant) {
-		v[np++] = sv_text(f->tenant);
-		n0 += (size_t)snprintf(sql + n0, sizeof sql - n0, " AND tenant = $%d", np);
-	}
-	if (f->state) {
-		v[np++] = sv_text(mail_state_name(f->state));
-		n0 += (size_t)snprintf(sql + n0, sizeof sql - n0, " AND state = $%d", np);
-	}
-	snprintf(sql + n0, sizeof sql - n0, " ORDER BY id DESC LIMIT %d", limit);
+	snprintf(sql + n0, sizeof sql - n0, " ORDER BY id DESC LIMIT %d OFFSET %d", limit, offset);
 	struct store_rows *r;
 	int rc = store_query(&r, s, sql, v, np, e);
 	if (rc)
@@ -224,6 +255,9 @@ int mail_list(struct store *s, const struct mail_filter *f,
 			.last_error = store_col_isnull(r, 7) ? NULL : store_col_text(r, 7),
 			.created_at = store_col_int(r, 8),
 			.sent_at = store_col_isnull(r, 9) ? 0 : store_col_int(r, 9),
+			.devbox = !store_col_isnull(r, 10) && strcmp(store_col_text(r, 10), "devbox") == 0,
+			.body = f->with_body ? store_col_text(r, 11) : NULL,
+			.msg_token = f->with_body ? store_col_text(r, 12) : NULL,
 		};
 		n++;
 		if (fn(&m, arg))
@@ -231,6 +265,47 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	}
 	store_rows_free(r);
 	return rc < 0 ? rc : n;
+}
+
+void mail_message_id(char *out, size_t cap, const char *msg_token, int64_t id,
+		     const char *from)
+{
+	snprintf(out, cap, "<%s.%lld@%s>", msg_token, (long long)id, mail_domain_of(from));
+}
+
+/* ---- the development mailbox ------------------------------------------- */
+
+int mail_devbox_deliver(struct store *s, int64_t now, struct err *e)
+{
+	struct store_val v[] = { sv_int(now) };
+	return store_exec(s, "UPDATE mail_outbox SET state = 'sent', via = 'devbox',"
+			  " attempts = attempts + 1, next_attempt_at = NULL, claimed_by = NULL,"
+			  " last_error = NULL, sent_at = $1 WHERE state = 'queued'", v, SV_N(v), e);
+}
+
+int mail_summary(struct mail_summary *out, struct store *s, const char *tenant,
+		 int64_t since, int64_t stale_before, struct err *e)
+{
+	*out = (struct mail_summary){ 0 };
+	struct store_val v[] = { sv_text(tenant), sv_int(stale_before), sv_int(since) };
+	struct store_rows *r;
+	int rc = store_query(&r, s,
+			     "SELECT COALESCE(SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END), 0),"
+			     " COALESCE(SUM(CASE WHEN state = 'queued' AND (attempts > 0 OR created_at < $2)"
+			     "  THEN 1 ELSE 0 END), 0),"
+			     " COALESCE(SUM(CASE WHEN state = 'failed' AND created_at >= $3 THEN 1 ELSE 0 END), 0),"
+			     " COALESCE(MIN(CASE WHEN state = 'queued' THEN created_at END), 0)"
+			     " FROM mail_outbox WHERE tenant = $1", v, SV_N(v), e);
+	if (rc)
+		return rc;
+	if ((rc = store_rows_next(r, e)) == 1) {
+		out->queued = (int)store_col_int(r, 0);
+		out->retrying = (int)store_col_int(r, 1);
+		out->failed = (int)store_col_int(r, 2);
+		out->oldest_queued = store_col_int(r, 3);
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
 }
 
 int mail_prune(struct store *s, int64_t now, struct err *e)

@@ -327,8 +327,7 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 	for (int i = 0; i < n && rc == 0; i++) {
 		struct claimed *c = &batch[i];
 		char mid[MAIL_ADDR_MAX + 80];
-		snprintf(mid, sizeof mid, "<%s.%lld@%s>", c->token, (long long)c->id,
-			 mail_domain_of(m->from));
+		mail_message_id(mid, sizeof mid, c->token, c->id, m->from);
 		struct mail_msg msg = { .from = m->from, .from_name = m->from_name,
 					.to = c->to, .subject = c->subject, .body = c->body,
 					.date = c->created_at, .message_id = mid };

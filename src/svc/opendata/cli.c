@@ -187,6 +187,7 @@ struct imp {
 	const char *dir;
 	struct opendata_formats fs;
 	int strict;
+	int quiet;             /* no report per file (the demo's import) */
 	int64_t now;
 	long datasets, created, resources, versions, failed, problems;
 };
@@ -247,7 +248,8 @@ static int import_file(struct imp *im, const char *dsid, const char *file,
 		int rc = opendata_validate_fd(&rep, &im->fs, fd, &vo, e);
 		close(fd);
 		have_rep = 1;
-		print_report(stdout, file, &rep);
+		if (!im->quiet)
+			print_report(stdout, file, &rep);
 		im->problems += rep.nerrors + rep.nwarnings;
 		if (rc || (im->strict && rep.nerrors)) {
 			fprintf(stderr, "madoguchi: %s: 公開しませんでした（上の行を直して再度取り込んでください）/ not published: fix the lines above and import again\n", file);
@@ -413,31 +415,28 @@ static json_t *default_manifest(const char *dir, struct err *e)
 			 "オープンデータ", "title_en", "Open data", "datasets", ds);
 }
 
-static int cli_opendata_import(int argc, char **argv)
+/* What one import reads: into the store given (the demo's) or db opened
+ * here, for tenant, the files of dir by the manifest (NULL: dir's
+ * catalog.json, else every file), against the formats of formats (NULL:
+ * the default); quiet: no report per file, only the closing summary. */
+struct import_run {
+	struct store *given;
+	const char *db, *tenant, *dir, *manifest, *formats;
+	int strict, quiet;
+};
+
+static int import_run(const struct import_run *in)
 {
-	struct opt o[] = { { "db", 1, NULL }, { "tenant", 1, NULL }, { "manifest", 1, NULL },
-			   { "formats", 1, NULL }, { "strict", 0, NULL }, { "help", 0, NULL } };
-	int n = (int)(sizeof o / sizeof o[0]);
-	const char *pos[2];
-	int np = opts_parse(o, n, argc, argv, pos, 2);
-	if (opts_get(o, n, "help")) {
-		usage(stdout);
-		return CLI_OK;
-	}
-	const char *db = opts_db(o, n), *tenant = opts_get(o, n, "tenant");
-	if (np != 1 || !db || !tenant) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	struct imp im = { .tenant = tenant, .dir = pos[0], .strict = opts_get(o, n, "strict") != NULL,
-			  .now = (int64_t)time(NULL) };
+	const char *tenant = in->tenant;
+	struct imp im = { .tenant = tenant, .dir = in->dir, .strict = in->strict,
+			  .quiet = in->quiet, .now = (int64_t)time(NULL) };
 	struct err e;
 	err_clear(&e);
-	if (load_formats(&im.fs, opts_get(o, n, "formats"), &e))
+	if (load_formats(&im.fs, in->formats, &e))
 		return cli_error(&e, "標準形式の定義を読めませんでした", "could not read the format definitions");
 	json_t *man = NULL;
 	char mpath[4096];
-	const char *mp = opts_get(o, n, "manifest");
+	const char *mp = in->manifest;
 	if (!mp) {
 		snprintf(mpath, sizeof mpath, "%s/catalog.json", im.dir);
 		if (access(mpath, R_OK) == 0)
@@ -456,15 +455,18 @@ static int cli_opendata_import(int argc, char **argv)
 		opendata_formats_done(&im.fs);
 		return cli_error(&e, "ディレクトリを読めませんでした", "could not read the directory");
 	}
-	int rc = store_open(&im.s, db, &e);
-	if (rc) {
+	int rc = 0;
+	if (in->given)
+		im.s = in->given;
+	else if ((rc = store_open(&im.s, in->db, &e))) {
 		json_decref(man);
 		opendata_formats_done(&im.fs);
 		return cli_error(&e, "データベースに接続できませんでした", "could not open the database");
 	}
 	int applied = 0;
 	struct tenant t;
-	if ((rc = app_migrate(im.s, &applied, &e)) == 0 && (rc = tenant_get(&t, im.s, tenant, &e)) == 0 &&
+	if ((in->given || (rc = app_migrate(im.s, &applied, &e)) == 0) &&
+	    (rc = tenant_get(&t, im.s, tenant, &e)) == 0 &&
 	    (rc = store_begin(im.s, &e)) == 0) {
 		rc = opendata_licenses_seed(im.s, tenant, &e);
 		if (rc == 0)
@@ -486,7 +488,8 @@ static int cli_opendata_import(int argc, char **argv)
 	for (size_t i = 0; rc == 0 && i < json_array_size(dsa); i++)
 		rc = import_dataset(&im, json_array_get(dsa, i), &e);
 	search_close(im.sr);
-	store_close(im.s);
+	if (!in->given)
+		store_close(im.s);
 	json_decref(man);
 	opendata_formats_done(&im.fs);
 	if (rc == ERR_NOTFOUND)
@@ -498,6 +501,46 @@ static int cli_opendata_import(int argc, char **argv)
 	       im.datasets, im.created, im.resources, im.versions, im.problems, im.failed,
 	       im.datasets, im.created, im.resources, im.versions, im.problems, im.failed);
 	return im.failed ? CLI_FAILED : CLI_OK;
+}
+
+static int cli_opendata_import(int argc, char **argv)
+{
+	struct opt o[] = { { "db", 1, NULL }, { "tenant", 1, NULL }, { "manifest", 1, NULL },
+			   { "formats", 1, NULL }, { "strict", 0, NULL }, { "help", 0, NULL } };
+	int n = (int)(sizeof o / sizeof o[0]);
+	const char *pos[2];
+	int np = opts_parse(o, n, argc, argv, pos, 2);
+	if (opts_get(o, n, "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	const char *db = opts_db(o, n), *tenant = opts_get(o, n, "tenant");
+	if (np != 1 || !db || !tenant) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	return import_run(&(struct import_run){ .db = db, .tenant = tenant, .dir = pos[0],
+						.manifest = opts_get(o, n, "manifest"),
+						.formats = opts_get(o, n, "formats"),
+						.strict = opts_get(o, n, "strict") != NULL });
+}
+
+/* the demo ward's catalog (service.c: demo): the fictional data of
+ * data/opendata/demo.  The real sample files of ../shared/data (not
+ * shipped here) are imported by scripts/run-demo.sh when that folder
+ * exists: the tests start from `demo` and expect the demo catalog alone */
+int opendata_demo_import(struct store *s, const char *tenant, struct err *e)
+{
+	struct stat st;
+	if (stat("data/opendata/demo", &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "madoguchi: data/opendata/demo がないため、デモ区のオープンデータは作りません /"
+			" no data/opendata/demo here: the demo ward gets no open data\n");
+		return 0;
+	}
+	if (import_run(&(struct import_run){ .given = s, .tenant = tenant,
+					     .dir = "data/opendata/demo", .quiet = 1 }) != CLI_OK)
+		return err_set(e, ERR_INVALID, "the demo open data was not imported");
+	return 0;
 }
 
 int cli_opendata(int argc, char **argv)

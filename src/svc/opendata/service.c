@@ -2,7 +2,8 @@
  * service.c -- the descriptor of the open data catalog (src/web/svc.h):
  * its tables, routes (pages, CKAN API, DCAT, staff publishing), the home
  * page tile and staff menu entry, the `opendata` command, the map
- * options of `serve`, and the pages' messages: Japanese, English and
+ * options of `serve`, what `madoguchi demo` adds (the demo ward's catalog:
+ * cli.c opendata_demo_import), and the pages' messages: Japanese, English and
  * やさしい日本語 for the public catalog pages; staff publishing's
  * (opendata.staff.*) in Japanese and English.
  */
@@ -12,6 +13,8 @@
 #include "svc/opendata/web/opendata_web.h"
 
 int cli_opendata(int argc, char **argv);   /* cli.c */
+/* cli.c: what `madoguchi demo` adds, the demo ward's catalog */
+int opendata_demo_import(struct store *s, const char *tenant, struct err *e);
 
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_HOME, "/opendata", "opendata.nav", "opendata.nav.summary" },
@@ -258,4 +261,5 @@ const struct svc svc_opendata = {
 	.options = options, .noptions = SVC_COUNT(options),
 	.init = opendata_web_init,
 	.done = opendata_web_done,
+	.demo = opendata_demo_import,
 };

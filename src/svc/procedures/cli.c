@@ -157,7 +157,10 @@ static int cmd_check(int argc, char **argv)
 	return bad ? CLI_FAILED : CLI_OK;
 }
 
-static int cmd_load(const char *db, const char *tenant, const char *dir)
+/* load: publish dir's definitions on the store given (the demo's), or on
+ * db opened here; quiet: no line per procedure */
+static int cmd_load(struct store *given, const char *db, const char *tenant, const char *dir,
+		    int quiet)
 {
 	struct err e;
 	DIR *dh = opendir(dir);
@@ -200,12 +203,12 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 				rc = CLI_FAILED;
 			}
 	}
-	struct store *s = NULL;
+	struct store *s = given;
 	if (rc == CLI_OK && n == 0)
 		rc = cli_error(NULL, "手続定義がありません", "no *.json definitions in the directory");
-	if (rc == CLI_OK && store_open(&s, db, &e) != 0)
+	if (rc == CLI_OK && !given && store_open(&s, db, &e) != 0)
 		rc = cli_error(&e, "データベースに接続できません", "cannot open the database");
-	if (rc == CLI_OK && app_migrate(s, NULL, &e) != 0)
+	if (rc == CLI_OK && !given && app_migrate(s, NULL, &e) != 0)
 		rc = cli_error(&e, "スキーマを更新できません", "cannot migrate the schema");
 	struct audit_key key;
 	struct audit_config ac = { 0 };
@@ -255,7 +258,8 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 				       "cannot put the procedure into the search index");
 			break;
 		}
-		printf("%s\tv%d\t%s\n", defs[i]->id, v, created ? "new" : "unchanged");
+		if (!quiet)
+			printf("%s\tv%d\t%s\n", defs[i]->id, v, created ? "new" : "unchanged");
 		added += created;
 	}
 	search_close(sr);
@@ -264,13 +268,21 @@ static int cmd_load(const char *db, const char *tenant, const char *dir)
 	if (rc == CLI_OK)
 		fprintf(stderr, "madoguchi: %d件中%d件を新しい版として公開しました /"
 			" %d of %d published as new versions\n", n, added, added, n);
-	store_close(s);
+	if (!given)
+		store_close(s);
 	arena_free(a);
 	free(defs);
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	return rc;
+}
+
+int procedures_demo_load(struct store *s, const char *tenant, const char *dir, struct err *e)
+{
+	if (cmd_load(s, NULL, tenant, dir, 1) != CLI_OK)
+		return err_set(e, ERR_INVALID, "the procedures of %s were not published", dir);
+	return 0;
 }
 
 int cli_procedure(int argc, char **argv)
@@ -305,7 +317,7 @@ int cli_procedure(int argc, char **argv)
 			usage(stderr);
 			return CLI_USAGE;
 		}
-		return cmd_load(db, tenant, pos[0]);
+		return cmd_load(NULL, db, tenant, pos[0], 0);
 	}
 	if (npos != 0) {
 		usage(stderr);

@@ -1,14 +1,37 @@
 /*
  * service.c -- the descriptor of procedures (src/web/svc.h): the staff
  * editor of procedure definitions (tables and domain code are core/forms,
- * shared with apply), its routes and menu entry, and the `procedure`
- * command.
+ * shared with apply), its routes and menu entry, the `procedure`
+ * command, and what `madoguchi demo` adds: the demo ward's procedures of
+ * data/procedures (relative to the working directory, the repository's
+ * root; skipped with a note when it is not there).
  */
 #include "web/app.h"
 #include "web/svc.h"
 #include "svc/procedures/web/procedures_web.h"
 
+#include <stdio.h>
+#include <sys/stat.h>
+
 int cli_procedure(int argc, char **argv);   /* cli.c */
+int procedures_demo_load(struct store *s, const char *tenant, const char *dir,
+			 struct err *e);   /* cli.c: `procedure load` on an open store */
+
+#define DEMO_PROCEDURES "data/procedures"
+
+/* the demo ward's procedures: published as `procedure load` does (a new
+ * version only when a definition changed, so running demo again changes
+ * nothing) */
+static int demo(struct store *s, const char *tenant, struct err *e)
+{
+	struct stat st;
+	if (stat(DEMO_PROCEDURES, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "madoguchi: %s がないため、デモ区の手続は作りません /"
+			" no %s here: the demo ward gets no procedures\n", DEMO_PROCEDURES, DEMO_PROCEDURES);
+		return 0;
+	}
+	return procedures_demo_load(s, tenant, DEMO_PROCEDURES, e);
+}
 
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/procedures", "staff.nav.procedures", "procedures.nav.summary" },
@@ -31,4 +54,5 @@ const struct svc svc_procedures = {
 	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
+	.demo = demo,
 };

@@ -539,6 +539,85 @@ static void test_list(void)
 	store_close(s);
 }
 
+struct body_of {
+	int n, devbox;
+	char body[64], token[40];
+};
+
+static int body_cb(const struct mail_info *m, void *arg)
+{
+	struct body_of *b = arg;
+	b->n++;
+	b->devbox = m->devbox;
+	snprintf(b->body, sizeof b->body, "%s", m->body ? m->body : "(null)");
+	snprintf(b->token, sizeof b->token, "%s", m->msg_token ? m->msg_token : "(null)");
+	return 1;
+}
+
+/* the development mailbox: every queued message delivered (sent, via
+ * devbox, one attempt), sent and failed ones untouched; the summary of
+ * the staff home's warning; paging and counting; one message with its body */
+static void test_devbox_summary(void)
+{
+	struct store *s = open_clean();
+	T_REQUIRE(s != NULL);
+	struct err e;
+	int64_t a = 0, b = 0, c = 0;
+	T_EQ_INT(mail_enqueue_id(&a, s, &(struct mail_new){ .tenant = "139998", .to = "a@example.jp",
+							  .subject = "s", .body = "本文 https://x.example.jp/v?t=1" },
+				 1000, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&b, s, &(struct mail_new){ .tenant = "139998", .to = "b@example.jp",
+							  .subject = "s", .body = "b" }, 1001, &e), 0);
+	T_EQ_INT(mail_enqueue_id(&c, s, &(struct mail_new){ .tenant = NULL, .to = "c@example.jp",
+							  .subject = "s", .body = "c" }, 1002, &e), 0);
+	/* b failed once already: the warning counts it as retrying */
+	struct store_val v[] = { sv_int(b) };
+	T_EQ_INT(store_exec(s, "UPDATE mail_outbox SET attempts = 1, last_error = 'curl 7' WHERE id = $1",
+			    v, 1, &e), 1);
+	struct mail_summary sum;
+	T_EQ_INT(mail_summary(&sum, s, "139998", 0, 1000, &e), 0);
+	T_EQ_INT(sum.queued, 2);
+	T_EQ_INT(sum.retrying, 1);            /* b; a is not older than stale_before */
+	T_EQ_INT(sum.failed, 0);
+	T_EQ_INT(sum.oldest_queued, 1000);
+	T_EQ_INT(mail_summary(&sum, s, "139998", 0, 2000, &e), 0);
+	T_EQ_INT(sum.retrying, 2);            /* both waited past stale_before */
+	struct mail_filter f = { .tenant = "139998" };
+	T_EQ_INT(mail_count(s, &f, &e), 2);
+	T_EQ_INT(mail_count(s, NULL, &e), 3);
+	f = (struct mail_filter){ .limit = 1, .offset = 2 };
+	struct lst l = { 0 };
+	T_EQ_INT(mail_list(s, &f, lst_cb, &l, &e), 1);
+	T_EQ_STR(l.to[0], "a@example.jp");   /* the oldest, third newest */
+	/* delivered to the development mailbox */
+	T_EQ_INT(mail_devbox_deliver(s, 3000, &e), 3);
+	T_EQ_INT(count(s, "SELECT COUNT(*) FROM mail_outbox WHERE state = 'sent' AND via = 'devbox'"
+		       " AND sent_at = 3000 AND next_attempt_at IS NULL AND last_error IS NULL"), 3);
+	T_EQ_INT(count(s, "SELECT attempts FROM mail_outbox WHERE id = (SELECT MIN(id) FROM mail_outbox)"), 1);
+	T_EQ_INT(mail_devbox_deliver(s, 3001, &e), 0);   /* nothing queued: nothing changes */
+	T_EQ_INT(mail_summary(&sum, s, "139998", 0, 5000, &e), 0);
+	T_EQ_INT(sum.queued, 0);
+	T_EQ_INT(sum.retrying, 0);
+	/* one message with its body; the list alone carries none */
+	struct body_of bo = { 0 };
+	f = (struct mail_filter){ .id = a, .tenant = "139998", .with_body = 1 };
+	T_EQ_INT(mail_list(s, &f, body_cb, &bo, &e), 1);
+	T_EQ_INT(bo.devbox, 1);
+	T_EQ_STR(bo.body, "本文 https://x.example.jp/v?t=1");
+	T_EQ_INT((int)strlen(bo.token), 32);
+	char mid[200];
+	mail_message_id(mid, sizeof mid, bo.token, a, "noreply@demo-ku.example.jp");
+	T_CHECK(strncmp(mid, "<", 1) == 0 && strstr(mid, "@demo-ku.example.jp>") != NULL);
+	memset(&bo, 0, sizeof bo);
+	f = (struct mail_filter){ .id = a };
+	T_EQ_INT(mail_list(s, &f, body_cb, &bo, &e), 1);
+	T_EQ_STR(bo.body, "(null)");
+	/* another municipality's filter does not find it */
+	f = (struct mail_filter){ .id = c, .tenant = "139998", .with_body = 1 };
+	T_EQ_INT(mail_list(s, &f, body_cb, &bo, &e), 0);
+	store_close(s);
+}
+
 static void test_send_unreachable(void)
 {
 	struct store *s = open_clean();
@@ -626,6 +705,7 @@ int main(void)
 	T_RUN(test_limits);
 	T_RUN(test_enqueue_tx);
 	T_RUN(test_list);
+	T_RUN(test_devbox_summary);
 	T_RUN(test_sender_config);
 	T_RUN(test_send_unreachable);
 	tdb_end(&db);

@@ -35,6 +35,7 @@
 #include "jp/wareki.h"
 
 #include "core/mail/mail.h"
+#include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 #include "core/sign/sign.h"
 #include "core/registry/registry.h"
 
@@ -1014,7 +1015,9 @@ static int page_apply_verify(const struct sig_found *out, struct http_req *r, st
 	return 0;
 }
 
-/* the receipt e-mail: receipt number, title and link only */
+/* the receipt e-mail: receipt number, title and link only; to the
+ * address typed in the form when the procedure asks for one, else the
+ * account's; the link from the configured public URL (app_mail_link_base) */
 static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 			 const struct forms_def *d)
 {
@@ -1022,13 +1025,17 @@ static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 	char email[AUTH_EMAIL_MAX + 1];
 	int active = 0;
 	struct err e;
-	if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
+	const char *typed = app_mail_answer_address(d, sub->answers);
+	if (typed)
+		snprintf(email, sizeof email, "%s", typed);
+	else if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
 		return;
-	const char *scheme = r->tls ? "https" : "http";
+	char base[600];
+	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant) != 0)
+		return;
 	/* Japanese (やさしい日本語 when the resident used it), then English */
 	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
-	const char *url = arena_printf(r->arena, "%s://%s%s/submissions/%s", scheme, r->host, r->base,
-				       sub->receipt);
+	const char *url = arena_printf(r->arena, "%s/submissions/%s", base, sub->receipt);
 	const char *subject = arena_printf(r->arena, "【%s】%s／%s (%s)", q->tenant.name_ja,
 					   html_t(jl, "apply.mail.receipt.subject"),
 					   html_t(HTML_EN, "apply.mail.receipt.subject"), sub->receipt);

@@ -50,6 +50,7 @@
 #include "jp/cp932.h"
 #include "jp/date.h"
 #include "core/mail/mail.h"
+#include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 
 #include <jansson.h>
 #include <stdio.h>
@@ -1329,32 +1330,22 @@ int page_staff_submission_history(struct http_req *r)
 /* ---- acting on a submission ---- */
 
 /* the link a resident follows from the notification, built as the
- * resident e-mail pages build theirs: serve --public-url, else
- * https://<the tenant's host>[/t/<prefix>]; never from the request's Host
- * header.  NULL when neither is configured (the mail then has no link). */
+ * resident e-mail pages build theirs (app_mail_link_base: serve
+ * --public-url, else https://<the tenant's host>[/t/<prefix>], else the
+ * listen address); never from the request's Host header. */
 static const char *resident_link(struct http_req *r, const char *receipt)
 {
-	struct app_req *q = app_req(r);
-	const char *pub = app_of(r)->cfg.public_url;
-	if (pub && *pub) {
-		size_t n = strlen(pub);
-		while (n > 0 && pub[n - 1] == '/')
-			n--;
-		return arena_printf(r->arena, "%.*s/submissions/%s", (int)n, pub, receipt);
-	}
-	if (!q->tenant.host[0])
+	char base[600];
+	if (app_mail_link_base(base, sizeof base, app_of(r), &app_req(r)->tenant) != 0)
 		return NULL;
-	if (q->tenant.path_prefix[0])
-		return arena_printf(r->arena, "https://%s/t/%s/submissions/%s", q->tenant.host,
-				    q->tenant.path_prefix, receipt);
-	return arena_printf(r->arena, "https://%s/submissions/%s", q->tenant.host, receipt);
+	return arena_printf(r->arena, "%s/submissions/%s", base, receipt);
 }
 
 /* queue the resident's notice of a transition (in the caller's
  * transaction): receipt, procedure, new state and a link; never the
  * answers or the note's text */
 static int notify_resident(struct http_req *r, struct store *s, const struct apply_event *ev,
-			   const char *note, struct err *e)
+			   const struct apply_submission *sb, const char *note, struct err *e)
 {
 	struct app_req *q = app_req(r);
 	if (!ev->resident_id)
@@ -1366,6 +1357,16 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 		return 0;
 	if (rc)
 		return rc;
+	/* the address typed in the form, when the procedure asks for one */
+	struct forms_def *d = NULL;
+	struct err de;
+	if (forms_load_version(&d, NULL, r->arena, s,
+			       &(struct forms_ref){ .tenant = q->tenant.code, .id = sb->procedure,
+						    .version = sb->version }, &de) == 0) {
+		const char *typed = app_mail_answer_address(d, sb->answers);
+		if (typed)
+			snprintf(email, sizeof email, "%s", typed);
+	}
 	const char *link = resident_link(r, ev->receipt);
 	/* Japanese then English, from apply's apply.mail.status.* rows */
 	const char *where = link ? "apply.mail.status.where_link" : "apply.mail.status.where_mypage";
@@ -1480,7 +1481,7 @@ static int act(struct http_req *r, enum act_kind k)
 							  .object_type = "submission", .object_id = obj,
 							  .result = AUDIT_R_OK }, &e);
 			if (rc == 0)
-				rc = notify_resident(r, s, &ev, note, &e);
+				rc = notify_resident(r, s, &ev, &sb, note, &e);
 			break;
 		case ACT_ASSIGN:
 			rc = apply_assign(s, &who, id, assignee, now, &e);
