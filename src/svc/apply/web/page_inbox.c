@@ -1681,7 +1681,7 @@ int page_inbox_bulk(struct http_req *r)
 										     ev.from, ev.to),
 							   .result = AUDIT_R_OK }, &e);
 			if (one == 0 && nbad == 0)
-				one = notify_resident(r, s, &ev, note, &e);
+				one = notify_resident(r, s, &ev, &sb, note, &e);
 		}
 		if (one)
 			rc = one;
