@@ -803,7 +803,7 @@ int page_staff_builder_post(struct http_req *r)
 		return app_send_error(r, rc, NULL, e.detail);
 	if (!json_object_get(out, "id") || strcmp(json_string_value(json_object_get(out, "id")), code)) {
 		json_decref(out);
-		return app_send_error(r, ERR_INTERNAL, NULL, "builder: id changed");
+		return app_send_error(r, ERR_INTERNAL, "proc.e.schema", "builder: id changed");
 	}
 	struct forms_def *nd = NULL;
 	rc = forms_def_from_json(&nd, r->arena, out, &e);
