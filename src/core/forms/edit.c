@@ -62,6 +62,29 @@ static json_t *text_obj(const struct forms_text *t)
 	return o;
 }
 
+/* set key of o to the text t, keeping the やさしい日本語 text the object
+ * had when t brings none (the builder edits Japanese and English) */
+static void set_text(json_t *o, const char *key, json_t *t)
+{
+	const json_t *old = json_object_get(o, key);
+	const json_t *easy = json_object_get(old, "ja-easy");
+	if (easy && !json_object_get(t, "ja-easy"))
+		json_object_set(t, "ja-easy", (json_t *)easy);
+	json_object_set_new(o, key, t);
+}
+
+static int dept_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > FORMS_ID_MAX || !(s[0] >= 'a' && s[0] <= 'z'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static int text_long(const struct forms_text *t)
 {
 	return (t->ja && strlen(t->ja) > FORMS_TEXT_MAX) || (t->en && strlen(t->en) > FORMS_TEXT_MAX) ||
@@ -371,7 +394,7 @@ static int op_page_title(json_t *doc, struct forms_edit *ed, struct err *e)
 	json_t *title = text_obj(&ed->label);
 	if (!title)
 		return refuse(ed, "label_missing", e, "page title missing");
-	json_object_set_new(p, "title", title);
+	set_text(p, "title", title);
 	return 0;
 }
 
@@ -443,12 +466,12 @@ static int op_field(json_t *doc, struct forms_edit *ed, struct err *e)
 	json_t *lab = text_obj(&ed->label);
 	if (!lab)
 		return refuse(ed, "label_missing", e, "label missing");
-	json_object_set_new(f, is_text && strcmp(type, "declaration") ? "text" : "label", lab);
+	set_text(f, is_text && strcmp(type, "declaration") ? "text" : "label", lab);
 	if (!empty(ed->hint.ja) || !empty(ed->hint.en)) {
 		json_t *h = text_obj(&ed->hint);
 		if (!h)
 			return refuse(ed, "hint_half", e, "hint needs both languages");
-		json_object_set_new(f, "hint", h);
+		set_text(f, "hint", h);
 	} else {
 		json_object_del(f, "hint");
 	}
@@ -539,10 +562,10 @@ static int op_meta(json_t *doc, struct forms_edit *ed, struct err *e)
 	json_t *title = text_obj(&ed->label);
 	if (!title)
 		return refuse(ed, "label_missing", e, "title missing");
-	json_object_set_new(doc, "title", title);
+	set_text(doc, "title", title);
 	if (!empty(ed->department)) {
-		if (!forms_edit_id_ok(ed->department) && !strchr(ed->department, '-'))
-			return refuse(ed, "id_bad", e, "bad department");
+		if (!dept_ok(ed->department))
+			return refuse(ed, "dept_bad", e, "bad department");
 		json_object_set_new(doc, "department", json_string(ed->department));
 	}
 	return 0;

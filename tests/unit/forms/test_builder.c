@@ -95,7 +95,32 @@ static void test_refusals(void)
 	struct forms_edit last = { .op = FORMS_EDIT_DELETE, .page = "p1" };
 	T_EQ_INT(forms_edit(&out, a, doc, &last, &e), ERR_INVALID);
 	T_EQ_STR(last.why, "last_page");
+	struct forms_edit dept = { .op = FORMS_EDIT_META, .label = { "試験", "Test", NULL },
+				   .department = "Shimin Ka" };
+	T_EQ_INT(forms_edit(&out, a, doc, &dept, &e), ERR_INVALID);
+	T_EQ_STR(dept.why, "dept_bad");
 	T_CHECK(out == NULL);
+	json_decref(doc);
+	arena_free(a);
+}
+
+/* the やさしい日本語 text a label had stays when the builder edits ja/en */
+static void test_keeps_easy(void)
+{
+	struct arena *a = arena_new(0);
+	struct err e;
+	json_t *doc = load(BASE), *out = NULL;
+	json_t *lab = json_object_get(json_array_get(json_object_get(json_array_get(
+		json_object_get(doc, "pages"), 0), "fields"), 0), "label");
+	json_object_set_new(lab, "ja-easy", json_string("えー"));
+	struct forms_edit ed = { .op = FORMS_EDIT_FIELD, .field = "a", .label = { "エー２", "A2", NULL } };
+	T_EQ_INT(forms_edit(&out, a, doc, &ed, &e), 0);
+	T_REQUIRE(out);
+	const json_t *nl = json_object_get(json_array_get(json_object_get(json_array_get(
+		json_object_get(out, "pages"), 0), "fields"), 0), "label");
+	T_EQ_STR(json_string_value(json_object_get(nl, "ja")), "エー２");
+	T_EQ_STR(json_string_value(json_object_get(nl, "ja-easy")), "えー");
+	json_decref(out);
 	json_decref(doc);
 	arena_free(a);
 }
@@ -235,6 +260,7 @@ int main(void)
 {
 	T_RUN(test_add_and_move);
 	T_RUN(test_refusals);
+	T_RUN(test_keeps_easy);
 	T_RUN(test_condition);
 	T_RUN(test_diff);
 	return t_done();

@@ -687,6 +687,8 @@ static const char *control_of(const char *op, const char *why)
 		return "options";
 	if (!strcmp(why, "id_bad") || !strcmp(why, "id_taken"))
 		return !strcmp(op, "meta") ? "department" : "id";
+	if (!strcmp(why, "dept_bad"))
+		return "department";
 	if (!strcmp(why, "hint_half"))
 		return "hint_ja";
 	if (!strcmp(why, "type_unknown"))

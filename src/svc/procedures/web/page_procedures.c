@@ -676,8 +676,9 @@ int page_staff_procedure_version(struct http_req *r)
 		    "aria-labelledby=\"json-title\"><code>%s</code></pre>\n",
 		    html_t(l, "proc.definition"), text);
 	free(text);
-	html_printf(&b, "<p><a href=\"/staff/procedures/%s/edit\">%s</a> · "
-		    "<a href=\"/staff/procedures\">%s</a></p>", code, html_t(l, "proc.edit"),
-		    html_t(l, "proc.back"));
+	html_printf(&b, "<p><a href=\"/staff/procedures/%s/builder\">%s</a> · "
+		    "<a href=\"/staff/procedures/%s/diff\">%s</a> · "
+		    "<a href=\"/staff/procedures\">%s</a></p>", code, html_t(l, "proc.b.open"), code,
+		    html_t(l, "proc.b.history"), html_t(l, "proc.back"));
 	return app_page_send(r, 200, &b, &pg);
 }
