@@ -2,9 +2,9 @@
  * draft.c -- the working copy of a procedure (one per procedure) and its
  * review states, and a procedure's withdrawal from residents (unpublish).
  *
- *   draft --submit--> review --approve--> (published: the draft is gone)
- *     ^                  |
- *     +-----return-------+   (with the reviewer's comment)
+ *   draft --submit--> review --approve--> approved --publish--> (gone)
+ *     ^                  |                    |
+ *     +-----return-------+--------------------+  (with a comment)
  *
  * Invariants: a draft holds a definition that passed the schema check
  * (callers parse before forms_draft_put); a draft in review is not edited
@@ -127,7 +127,9 @@ int forms_draft_move(struct store *s, const struct forms_draft_step *m, struct e
 				" comment = $3, updated_at = $4 WHERE tenant = $5 AND code = $6"
 				" AND state = $7", v, 7, e);
 	} else if (strcmp(want, "draft") == 0) {
-		if (strcmp(cur.state, "review") != 0) {
+		/* sent back from review, or from an approval whose publication
+		 * was refused */
+		if (strcmp(cur.state, "review") != 0 && strcmp(cur.state, "approved") != 0) {
 			rc = err_set(e, ERR_CONFLICT, "draft: not in review");
 			goto out;
 		}

@@ -691,7 +691,8 @@ int forms_draft_put(struct store *s, const char *tenant, const struct forms_def 
 		    int base_version, int64_t staff, struct err *e);
 /* A review step: to "review" (submit), "draft" (send back, with
  * comment) or "approved" (by a member of staff other than the one who
- * submitted: else ERR_DENIED).  ERR_CONFLICT from a wrong state. */
+ * submitted: else ERR_DENIED).  ERR_CONFLICT from a wrong state.  A draft
+ * approved whose publication was refused may be sent back too. */
 struct forms_draft_step {
 	const char *tenant, *code, *to, *comment;
 	int64_t staff;

@@ -190,6 +190,7 @@ struct berr {
 	const char *form;              /* the form's id ("fm-field-a")          */
 	const char *control;           /* the control's name                    */
 	const char *msg;               /* the message, in the page's language   */
+	const char *link;              /* the summary's link when not the control */
 };
 
 struct bpage {
@@ -500,6 +501,19 @@ void procedures_diff_list(struct buf *b, struct http_req *r, const json_t *from,
 		html_printf(b, "<p>%s</p>", html_t(l, "proc.d.truncated"));
 }
 
+static void return_form(struct bpage *p, const char *action)
+{
+	struct app_req *q = app_req(p->r);
+	html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		    "<input type=\"hidden\" name=\"step\" value=\"return\">", action, q->csrf);
+	struct ui_field c = { .name = "comment", .id = "review-comment", .label = html_t(p->l, "proc.b.comment"),
+			      .hint = html_t(p->l, "proc.b.comment_hint"), .lang = p->l,
+			      .error = p->err.form && !strcmp(p->err.form, "review") ? p->err.msg : NULL };
+	ui_textarea(p->b, &c, 3);
+	html_printf(p->b, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
+		    html_t(p->l, "proc.b.return"));
+}
+
 static void review_panel(struct bpage *p)
 {
 	struct app_req *q = app_req(p->r);
@@ -538,19 +552,13 @@ static void review_panel(struct bpage *p)
 				    "<button type=\"submit\" class=\"button\">%s</button></form>",
 				    action, q->csrf, html_t(p->l, "proc.b.approve_hint"), html_t(p->l, "proc.b.approve"));
 		}
-		html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<input type=\"hidden\" name=\"step\" value=\"return\">", action, q->csrf);
-		struct ui_field c = { .name = "comment", .id = "review-comment", .label = html_t(p->l, "proc.b.comment"),
-				      .hint = html_t(p->l, "proc.b.comment_hint"), .lang = p->l,
-				      .error = p->err.form && !strcmp(p->err.form, "review") ? p->err.msg : NULL };
-		ui_textarea(p->b, &c, 3);
-		html_printf(p->b, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
-			    html_t(p->l, "proc.b.return"));
+		return_form(p, action);
 	} else if (w->has_draft && !strcmp(w->dr.state, "approved")) {
 		html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"step\" value=\"publish\">"
 			    "<button type=\"submit\" class=\"button\">%s</button></form>",
 			    action, q->csrf, html_t(p->l, "proc.publish"));
+		return_form(p, action);
 	}
 	if (w->latest && !w->unpublished)
 		html_printf(p->b, "<form method=\"post\" action=\"/staff/procedures/%s/unpublish\" class=\"builder-unpublish\">"
@@ -571,8 +579,9 @@ static int render(struct bpage *p, int status)
 	p->b = &b;
 	char title[300];
 	snprintf(title, sizeof title, "%s: %s", html_t(p->l, "proc.b.title"), forms_text_get(&d->title, lc));
-	const char *err_id = p->err.form ? (strcmp(p->err.form, "review") == 0 ? "review-comment"
-					    : cid(p, p->err.form, p->err.control)) : NULL;
+	const char *err_id = p->err.link ? p->err.link
+			     : p->err.form ? (strcmp(p->err.form, "review") == 0 ? "review-comment"
+					      : cid(p, p->err.form, p->err.control)) : NULL;
 	app_page_open(&b, &pg, r, title, err_id, p->err.msg);
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n"
 		 "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
@@ -798,6 +807,7 @@ int page_staff_builder_post(struct http_req *r)
 			/* no form of its own to hold the message: the page's summary */
 			p.err.form = fid_of(&p, op, target);
 			p.err.control = "x";
+			p.err.link = target ? arena_printf(r->arena, "%s-%s", field ? "bf" : "bp", target) : NULL;
 		}
 		return render(&p, 422);
 	}
@@ -905,7 +915,7 @@ int page_staff_builder_review(struct http_req *r)
 		const char *comment = http_param(r, "comment");
 		if (!strcmp(step, "return") && (!comment || !*comment)) {
 			struct bpage p = { .r = r, .l = l, .code = code, .w = &w };
-			p.err = (struct berr){ "review", "comment", html_t(l, "proc.e.comment_missing") };
+			p.err = (struct berr){ "review", "comment", html_t(l, "proc.e.comment_missing"), NULL };
 			return render(&p, 422);
 		}
 		struct forms_draft_step st = { .tenant = q->tenant.code, .code = code,
