@@ -258,7 +258,7 @@ export async function world({ extraArgs = [] } = {}) {
       expired: '1', next: '/', limit: '10', cursor: '1', status: 'submitted', department: 'kuminka',
       procedure: 'kodomo-iryosho', from: '2026-01-01', person: 'p1', id: '999999999',
       definition: '{}', title: 'probe', target: 'probe', encoding: 'utf8bom', header: 'labels',
-      op: 'meta', step: 'return',
+      op: 'meta', step: 'return', cond_op: 'filled',
     },
     byRoute(rt, name) {
       const p = rt.pattern;
