@@ -67,3 +67,53 @@
     timer = setTimeout(check, 700);
   });
 })();
+
+// The builder (page_builder.c): its forms are submitted without a reload.
+// Every form still works without this file (a POST, then the page again);
+// here the same POST goes by fetch, the answer's <main> (the builder after
+// the redirect, or the page with the refusal next to its control) replaces
+// this one, so the phone preview shows the change at once, and focus goes
+// back to where it was (or to the error summary).  A delete asks first in
+// a dialog instead of the confirmation page.
+(function () {
+  'use strict';
+  if (!document.getElementById('builder') || !window.fetch || !window.DOMParser) return;
+  var ja = document.documentElement.lang !== 'en';
+
+  function keepOpen(main, formId) {
+    var f = formId && main.querySelector('#' + CSS.escape(formId));
+    for (var d = f; d; d = d.parentElement) if (d.tagName === 'DETAILS') d.open = true;
+    return f;
+  }
+
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!form.classList || !form.classList.contains('builder-op')) return;
+    ev.preventDefault();
+    var body = new URLSearchParams(new FormData(form));
+    if (body.get('op') === 'delete') {
+      if (!window.confirm(ja ? '削除します。よろしいですか。' : 'Delete it?')) return;
+      body.set('confirm', '1');
+    }
+    var formId = form.id, focusId = document.activeElement && document.activeElement.id;
+    var live = document.getElementById('builder-live');
+    if (live) live.textContent = ja ? '保存しています…' : 'Saving…';
+    fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (r) { return r.text().then(function (t) { return { status: r.status, text: t, url: r.url }; }); })
+      .then(function (res) {
+        var doc = new DOMParser().parseFromString(res.text, 'text/html');
+        var fresh = doc.querySelector('main'), main = document.querySelector('main');
+        if (!fresh || !main) { form.submit(); return; }
+        main.innerHTML = fresh.innerHTML;
+        document.title = doc.title;
+        if (res.status < 400 && res.url) history.replaceState(null, '', res.url);
+        var summary = main.querySelector('.error-summary');
+        var f = keepOpen(main, formId);
+        if (summary) { summary.focus(); return; }
+        var el = (focusId && document.getElementById(focusId)) || (f && f.querySelector('button')) ||
+                 document.getElementById('builder-live');
+        if (el) el.focus();
+      })
+      .catch(function () { form.submit(); });
+  });
+})();

@@ -2,7 +2,7 @@
 // (Chromium via playwright-core): the list, the editor, a check with an
 // error (error summary linking to the textarea, the JSON path shown), the
 // preview of a valid definition, the live check and preview of
-// procedures.js, publishing and the read-only version view; axe-core
+// procedures.js, saving as a draft and the read-only version view; axe-core
 // (WCAG 2.0 A and AA) on every page, on a 360 px phone viewport, without
 // horizontal scrolling.
 import { test, before, after } from 'node:test';
@@ -81,15 +81,17 @@ test('procedure editor: list, check, preview, publish, version; no axe violation
   assert.match(await page.locator('section.preview').innerText(), /本人確認書類の写し/);
   await axe(page, 'editor with the preview');
 
-  // publish a change: a new version, then its read-only view
+  // save a change: it becomes the draft (publishing needs a second
+  // member's approval, tests/browser/procedures_builder.test.mjs), shown
+  // in the builder; then the read-only view of a published version
   const changed = JSON.parse(original);
   changed.target_days += 1;
   await page.getByLabel('手続定義（JSON）').fill(JSON.stringify(changed, null, 2));
-  await page.getByRole('button', { name: '公開する' }).click();
-  await page.getByText('新しい版を公開しました').first().waitFor();
-  await axe(page, 'published');
-  await page.getByRole('link', { name: '公開した版を見る' }).click();
-  await page.waitForURL(/\/versions\/2$/);
+  await page.getByRole('button', { name: '下書きとして保存' }).click();
+  await page.waitForURL(/\/kazei-shomei-yuso\/builder\?saved=1$/);
+  await page.getByText('変更を下書きに保存しました。').waitFor();
+  await axe(page, 'builder after saving');
+  await page.goto(`${srv.base}/staff/procedures/kazei-shomei-yuso/versions/1`);
   await axe(page, 'version view');
   assert.match(await page.locator('pre.definition').innerText(), /"target_days"/);
   await ctx.close();

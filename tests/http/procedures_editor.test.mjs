@@ -2,14 +2,16 @@
 // real HTTP: refused without procedures.manage (the demo viewer), refused
 // when not logged in; the schema check shows the problem's JSON path next
 // to the textarea; a valid definition gets a preview of its pages;
-// publishing makes version N+1 only when the definition changed (an
-// unchanged one makes none), the version is readable, and each new version
-// has its audit record.
+// saving makes a draft, and approval by a second member of staff makes
+// version N+1 only when the definition changed (an unchanged one makes
+// none), the version is readable, and each new version has its audit
+// record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, cli } from './lib.mjs';
 
-let srv, admin;
+let srv, admin, second;
+const PW2 = 'Sazanka-Niwa-2026';
 
 before(async () => {
   srv = await startServer();
@@ -18,6 +20,11 @@ before(async () => {
   assert.ok(r.status < 400, `admin login: ${r.status}`);
   // the demo ward's procedures, as scripts/run-demo.sh loads them
   cli(['procedure', 'load', '--db', srv.db, '--tenant', '139998', 'data/procedures']);
+  // a second member of staff with procedures.manage, who approves
+  cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', 'editor-2', '--name', 'テスト 承認者',
+    '--role', 'admin', '--password-stdin'], { input: `${PW2}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  second = new Client(srv.base);
+  assert.ok((await loginWithTotp(second, 'editor-2', PW2)).status < 400);
 });
 
 after(async () => { await srv.stop(); });
@@ -38,7 +45,7 @@ test('refused without procedures.manage, and when not logged in', async () => {
   }
   const home = await viewer.get('/account');
   const csrf = Client.csrf(home.text_);
-  const r = await viewer.post('/staff/procedures/publish', { form: { csrf, definition: '{}' } });
+  const r = await viewer.post('/staff/procedures/draft', { form: { csrf, definition: '{}' } });
   assert.equal(r.status, 403);
   const anon = new Client(srv.base);
   const a = await anon.get('/staff/procedures');
@@ -110,30 +117,48 @@ test('list, check with the JSON path of the problem, preview', async () => {
   assert.match(ok.text_, /<code>agent<\/code>/, 'options are listed');
 });
 
-test('publish: a new version only when changed, readable, audited', async () => {
+// the JSON editor saves a draft; a second member of staff approves it in
+// the builder, which publishes
+async function approveDraft(code) {
+  const submit = await admin.get(`/staff/procedures/${code}/builder`);
+  let r = await admin.post(`/staff/procedures/${code}/review`, { form: { csrf: Client.csrf(submit.text_), step: 'submit' } });
+  assert.equal(r.status, 303);
+  const page = await second.get(`/staff/procedures/${code}/builder`);
+  r = await second.post(`/staff/procedures/${code}/review`, { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  assert.equal(r.status, 200);
+  return r;
+}
+
+test('publish: saved as a draft, approved by another; a new version only when changed, readable, audited', async () => {
   const edit = await admin.get('/staff/procedures/inu-touroku/edit');
   const csrf = Client.csrf(edit.text_);
   const text = textarea(edit.text_);
   const v0 = Number(edit.text_.match(/versions\/(\d+)">v\d+<\/a>/)[1]);
 
-  // unchanged (even re-spaced): no new version
-  const same = await admin.post('/staff/procedures/publish', { form: { csrf, definition: JSON.stringify(JSON.parse(text)) } });
-  assert.equal(same.status, 200);
-  assert.match(same.text_, /新しい版は作成していません/);
-  assert.match(same.text_, new RegExp(`<strong>${v0}</strong>`));
+  // unchanged (even re-spaced): approved, but no new version
+  const same = await admin.post('/staff/procedures/draft', { form: { csrf, definition: JSON.stringify(JSON.parse(text)) } });
+  assert.equal(same.status, 303);
+  assert.equal(same.headers.get('location'), '/staff/procedures/inu-touroku/builder?saved=1');
+  const sameOk = await approveDraft('inu-touroku');
+  assert.match(sameOk.text_, /新しい版は作成していません/);
+  assert.match(sameOk.text_, new RegExp(`<strong>${v0}</strong>`));
 
-  // changed: version N+1
+  // changed: saving publishes nothing by itself; approval makes version N+1
   const def = JSON.parse(text);
   def.title.ja = `${def.title.ja}（改訂）`;
-  const pub = await admin.post('/staff/procedures/publish', { form: { csrf, definition: JSON.stringify(def) } });
-  assert.equal(pub.status, 200);
+  const saved = await admin.post('/staff/procedures/draft', { form: { csrf, definition: JSON.stringify(def) } });
+  assert.equal(saved.status, 303);
+  assert.equal((await admin.get(`/staff/procedures/inu-touroku/versions/${v0 + 1}`)).status, 404, 'not published yet');
+  // the JSON editor shows the draft
+  assert.match(textarea((await admin.get('/staff/procedures/inu-touroku/edit')).text_), /（改訂）/);
+  const pub = await approveDraft('inu-touroku');
   assert.match(pub.text_, /新しい版を公開しました/);
   assert.match(pub.text_, new RegExp(`<strong>${v0 + 1}</strong>`));
 
-  // a bad definition is not published
+  // a bad definition is not saved
   const bad = structuredClone(def);
   delete bad.retention_years;
-  const br = await admin.post('/staff/procedures/publish', { form: { csrf, definition: JSON.stringify(bad) } });
+  const br = await admin.post('/staff/procedures/draft', { form: { csrf, definition: JSON.stringify(bad) } });
   assert.equal(br.status, 422);
   assert.match(br.text_, /missing &quot;retention_years&quot;/);
 
@@ -153,19 +178,20 @@ test('publish: a new version only when changed, readable, audited', async () => 
     'every version is listed, newest first');
   assert.match(cli(['procedure', 'list', '--db', srv.db, '--tenant', '139998']), new RegExp(`inu-touroku\\tv${v0 + 1}\\t`));
 
-  // exactly one audit record for the new version, by the admin
-  const q = cli(['audit', 'query', '--db', srv.db, '--actor', 'demo-admin', '--action', 'procedure.publish', '--json']);
+  // exactly one audit record for the new version, by the approver
+  const q = cli(['audit', 'query', '--db', srv.db, '--actor', 'editor-2', '--action', 'procedure.publish', '--json']);
   const recs = q.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).flat();
   const mine = recs.filter((x) => JSON.stringify(x).includes(`inu-touroku:v${v0 + 1}`));
   assert.equal(mine.length, 1, q);
   assert.doesNotMatch(q, new RegExp(`inu-touroku:v${v0 + 2}`));
 
-  // a new procedure from the template
-  const nw = await admin.get('/staff/procedures/new');
+  // a new procedure from the JSON template
+  const nw = await admin.get('/staff/procedures/new/json');
   assert.equal(nw.status, 200);
   const tdef = JSON.parse(textarea(nw.text_));
   tdef.id = 'test-shinki';
-  const created = await admin.post('/staff/procedures/publish', { form: { csrf, definition: JSON.stringify(tdef) } });
-  assert.equal(created.status, 200);
-  assert.match(created.text_, /<strong>1<\/strong>/);
+  const created = await admin.post('/staff/procedures/draft', { form: { csrf, definition: JSON.stringify(tdef) } });
+  assert.equal(created.status, 303);
+  const first = await approveDraft('test-shinki');
+  assert.match(first.text_, /<strong>1<\/strong>/);
 });

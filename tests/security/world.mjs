@@ -272,6 +272,7 @@ export async function world({ extraArgs = [] } = {}) {
       procedure: 'kodomo-iryosho', from: '2026-01-01', person: 'p1', id: '999999999',
       definition: '{}', title: 'probe', target: 'probe', encoding: 'utf8bom', header: 'labels',
       state: 'queued',   /* --- mail: /staff/outbox --- */
+      op: 'meta', step: 'return', cond_op: 'filled',
     },
     byRoute(rt, name) {
       const p = rt.pattern;
@@ -289,6 +290,7 @@ export async function world({ extraArgs = [] } = {}) {
       if (p === '/staff/inbox/bulk' && name === 'back') return '/staff/inbox';
       if (name === 'to' && (p.startsWith('/api/') || p.startsWith('/staff/inbox'))) return '2026-12-31';
       if (name === 'view' && p.startsWith('/staff/inbox')) return 'overdue';
+      if ((name === 'from' || name === 'to') && p.endsWith('/diff')) return '1';
       if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
       if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
       if (name !== 'id') return undefined;

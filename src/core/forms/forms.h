@@ -484,6 +484,7 @@ struct forms_published {
 	int64_t published_at;          /* Unix seconds                    */
 	char sha256[65];               /* of the canonical definition     */
 	const char *title_ja, *title_en;  /* valid during the callback    */
+	int unpublished;               /* withdrawn (forms_list_staff only) */
 };
 
 /* forms_list -- the latest version of each procedure, by tenant then id;
@@ -588,4 +589,131 @@ const json_t *forms_json_path(const json_t *v, const char *path);
  * skip it). */
 int forms_answer_waived(const json_t *answer);
 
+
+/* ------------------------------------------------------------------ */
+/* The builder (edit.c, diff.c, draft.c): edit operations on a draft's  */
+/* definition, the difference between two versions in words, drafts and */
+/* their review states, withdrawal from residents.                      */
+
+#define FORMS_COMMENT_MAX 2000
+#define FORMS_DIFF_MAX 500
+
+enum forms_edit_op {
+	FORMS_EDIT_ADD_PAGE = 1, FORMS_EDIT_PAGE_TITLE, FORMS_EDIT_ADD_FIELD, FORMS_EDIT_FIELD,
+	FORMS_EDIT_CONDITION, FORMS_EDIT_MOVE, FORMS_EDIT_DELETE, FORMS_EDIT_META,
+};
+
+/* One edit.  Which members an operation reads:
+ *   ADD_PAGE    id (empty: page_N), label = the page title
+ *   PAGE_TITLE  page, label
+ *   ADD_FIELD   page, type (of forms_palette), id (empty: field_N), label,
+ *               required, options (choices; empty: two placeholders)
+ *   FIELD       field, label, hint (both languages or neither), required,
+ *               options (a choice field: lines "value: 日本語 / English")
+ *   CONDITION   field, cond_field (empty: always shown), cond_op
+ *               ("filled", "empty", "eq", "ne"), cond_value (eq / ne)
+ *   MOVE        field, or page when field is empty; delta -1 up, +1 down
+ *   DELETE      field, or page when field is empty (the last page stays)
+ *   META        label = the procedure's title, department
+ * Out: why (a refusal's reason, the suffix of catalog id "proc.e.<why>"),
+ * done_id (the id an ADD_* gave). */
+struct forms_edit {
+	enum forms_edit_op op;
+	const char *page, *field, *id, *type;
+	struct forms_text label, hint;
+	int required;
+	const char *options;
+	const char *cond_field, *cond_op, *cond_value;
+	const char *department;
+	int delta;
+	const char *why;
+	char done_id[FORMS_ID_MAX + 1];
+};
+
+/* forms_edit -- apply ed to a copy of doc; the copy is re-checked
+ * (forms_def_from_json) and given in *out (a new reference) only when it
+ * passes.  ERR_INVALID with ed->why and a detail otherwise. */
+int forms_edit(json_t **out, struct arena *a, const json_t *doc, struct forms_edit *ed,
+	       struct err *e);
+/* forms_palette -- the field types the builder offers; returns the count. */
+int forms_palette(const char *const **types);
+/* forms_edit_id_ok -- [a-z][a-z0-9_]*, at most FORMS_ID_MAX bytes. */
+int forms_edit_id_ok(const char *id);
+/* forms_def_error_why -- the builder's reason for a schema check detail
+ * ("cond_later", "id_taken", ...; "schema" when none fits). */
+const char *forms_def_error_why(const char *detail);
+/* forms_options_text -- a field's options as the builder's lines. */
+int forms_options_text(struct buf *b, const json_t *field);
+/* forms_cond_build -- the condition text of the pickers (field op value)
+ * for doc; -1 when they do not make one. */
+int forms_cond_build(struct buf *b, const json_t *doc, const char *field, const char *op,
+		     const char *value);
+/* forms_cond_pickers -- the pickers back from a condition the builder
+ * wrote; -1 for any other condition (written by hand in JSON). */
+struct forms_cond_pick {
+	char field[FORMS_ID_MAX + 1];
+	const char *op;
+	char value[256];
+};
+int forms_cond_pickers(struct forms_cond_pick *out, const char *src);
+
+enum forms_change_kind { FORMS_CH_ADDED = 1, FORMS_CH_REMOVED, FORMS_CH_CHANGED, FORMS_CH_MOVED };
+/* One difference: what ("procedure", "page", "field") with id, the page
+ * a field is on (in `to`, or `from` when removed), prop the key that
+ * changed ("label", "options", "show_if", ...; NULL for added / removed /
+ * moved).  Strings point into the documents. */
+struct forms_change {
+	enum forms_change_kind kind;
+	const char *what, *id, *page, *prop;
+};
+/* forms_diff -- the changes from `from` to `to` (definition documents),
+ * procedure first, then pages, then fields; returns the count (*out in
+ * a), at most FORMS_DIFF_MAX (*truncated set beyond). */
+int forms_diff(struct forms_change **out, int *truncated, struct arena *a, const json_t *from,
+	       const json_t *to, struct err *e);
+
+/* A procedure's working copy: state "draft", "review" or "approved". */
+struct forms_draft {
+	char code[FORMS_ID_MAX + 1];
+	char state[16];
+	struct forms_def *def;             /* in the caller's arena          */
+	int64_t submitted_by;              /* staff id; 0 when never         */
+	int64_t updated_by, updated_at;
+	char comment[FORMS_COMMENT_MAX + 1];  /* a reviewer's, when sent back */
+	int base_version;                  /* the version it started from (0: new) */
+};
+/* forms_draft_get -- ERR_NOTFOUND when the procedure has no draft. */
+int forms_draft_get(struct forms_draft *out, struct arena *a, struct store *s,
+		    const char *tenant, const char *code, struct err *e);
+/* forms_draft_put -- save d (checked) as the draft of d->id, creating it
+ * in state "draft"; ERR_CONFLICT when it is in review or approved. */
+int forms_draft_put(struct store *s, const char *tenant, const struct forms_def *d,
+		    int base_version, int64_t staff, struct err *e);
+/* A review step: to "review" (submit), "draft" (send back, with
+ * comment) or "approved" (by a member of staff other than the one who
+ * submitted: else ERR_DENIED).  ERR_CONFLICT from a wrong state.  A draft
+ * approved whose publication was refused may be sent back too. */
+struct forms_draft_step {
+	const char *tenant, *code, *to, *comment;
+	int64_t staff;
+};
+int forms_draft_move(struct store *s, const struct forms_draft_step *m, struct err *e);
+/* forms_draft_drop -- delete the draft (after its publication). */
+int forms_draft_drop(struct store *s, const char *tenant, const char *code, struct err *e);
+/* forms_drafts_list -- every draft of tenant: code and state; the count. */
+int forms_drafts_list(struct store *s, const char *tenant,
+		      void (*fn)(const char *code, const char *state, void *arg), void *arg,
+		      struct err *e);
+/* forms_unpublish -- withdraw a procedure from residents (withdrawn 1:
+ * forms_list leaves it out and forms_load_version refuses its "latest"
+ * with ERR_NOTFOUND; its versions stay readable by number) or bring it
+ * back (0).  forms_is_unpublished: 1, 0 or an ERR_*. */
+int forms_unpublish(struct store *s, const char *tenant, const char *code, int withdrawn,
+		    struct err *e);
+int forms_is_unpublished(struct store *s, const char *tenant, const char *code, struct err *e);
+/* forms_list_staff -- forms_list with withdrawn procedures too (unpublished
+ * set in each row). */
+int forms_list_staff(struct store *s, const char *tenant,
+		     void (*fn)(const struct forms_published *p, void *arg),
+		     void *arg, struct err *e);
 #endif

@@ -29,6 +29,22 @@ static const struct store_migration forms_migrations[] = {
 	  " title_en TEXT NOT NULL,"
 	  " published_at BIGINT NOT NULL,"
 	  " UNIQUE (procedure_id, version))" },
+	/* the builder: one working copy per procedure, its review state;
+	 * a procedure withdrawn from residents */
+	{ 2, "procedure drafts and withdrawal",
+	  "CREATE TABLE procedure_drafts ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " code TEXT NOT NULL,"
+	  " definition TEXT NOT NULL,"          /* canonical JSON (JCS) */
+	  " state TEXT NOT NULL,"               /* draft, review, approved */
+	  " submitted_by BIGINT,"
+	  " comment TEXT,"
+	  " updated_by BIGINT NOT NULL,"
+	  " updated_at BIGINT NOT NULL,"
+	  " base_version INTEGER NOT NULL,"
+	  " UNIQUE (tenant, code));"
+	  "ALTER TABLE procedures ADD COLUMN unpublished_at BIGINT" },
 };
 
 const struct store_module_schema forms_schema = {

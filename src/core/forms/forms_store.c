@@ -112,20 +112,21 @@ out:
 	return rc;
 }
 
-int forms_list(struct store *s, const char *tenant,
-	       void (*fn)(const struct forms_published *p, void *arg),
-	       void *arg, struct err *e)
+static int list_impl(struct store *s, const char *tenant, int all,
+		     void (*fn)(const struct forms_published *p, void *arg),
+		     void *arg, struct err *e)
 {
 	struct store_rows *r;
 	struct store_val v[] = { sv_text(tenant) };
 	char sql[512];
 	snprintf(sql, sizeof sql,
 		 "SELECT p.tenant, p.code, v.version, v.published_at, v.sha256,"
-		 " v.title_ja, v.title_en FROM procedures p"
+		 " v.title_ja, v.title_en, p.unpublished_at FROM procedures p"
 		 " JOIN procedure_versions v ON v.procedure_id = p.id"
 		 " WHERE v.version = (SELECT max(version) FROM procedure_versions"
-		 "  WHERE procedure_id = p.id)%s"
-		 " ORDER BY p.tenant, p.code", tenant ? " AND p.tenant = $1" : "");
+		 "  WHERE procedure_id = p.id)%s%s"
+		 " ORDER BY p.tenant, p.code", tenant ? " AND p.tenant = $1" : "",
+		 all ? "" : " AND p.unpublished_at IS NULL");
 	int rc = store_query(&r, s, sql, v, tenant ? 1 : 0, e);
 	if (rc)
 		return rc;
@@ -140,11 +141,26 @@ int forms_list(struct store *s, const char *tenant,
 		snprintf(p.sha256, sizeof p.sha256, "%s", store_col_text(r, 4));
 		p.title_ja = store_col_text(r, 5);
 		p.title_en = store_col_text(r, 6);
+		p.unpublished = !store_col_isnull(r, 7);
 		fn(&p, arg);
 		n++;
 	}
 	store_rows_free(r);
 	return rc < 0 ? rc : n;
+}
+
+int forms_list(struct store *s, const char *tenant,
+	       void (*fn)(const struct forms_published *p, void *arg),
+	       void *arg, struct err *e)
+{
+	return list_impl(s, tenant, 0, fn, arg, e);
+}
+
+int forms_list_staff(struct store *s, const char *tenant,
+		     void (*fn)(const struct forms_published *p, void *arg),
+		     void *arg, struct err *e)
+{
+	return list_impl(s, tenant, 1, fn, arg, e);
 }
 
 int forms_load_version(struct forms_def **out, int *version_out,
@@ -160,6 +176,7 @@ int forms_load_version(struct forms_def **out, int *version_out,
 		"SELECT v.definition, v.version FROM procedure_versions v"
 		" JOIN procedures p ON p.id = v.procedure_id"
 		" WHERE p.tenant = $1 AND p.code = $2 AND ($3 = 0 OR v.version = $3)"
+		" AND ($3 <> 0 OR p.unpublished_at IS NULL)"
 		" ORDER BY v.version DESC LIMIT 1", v, 3, e);
 	if (rc)
 		return rc;

@@ -246,7 +246,8 @@ static int cmd_load(struct store *given, const char *db, const char *tenant, con
 	int added = 0;
 	for (int i = 0; rc == CLI_OK && i < n; i++) {
 		int v, created;
-		if (procedures_publish(&v, &created, s, tenant, defs[i], &hook, &e) != 0) {
+		struct procedures_publish_req pr = { .tenant = tenant, .d = defs[i], .hook = &hook };
+		if (procedures_publish(&v, &created, s, &pr, &e) != 0) {
 			rc = cli_error(&e, e.code == ERR_NOTFOUND ? "自治体が登録されていません"
 								  : "手続を公開できません",
 				       e.code == ERR_NOTFOUND ? "no such municipality"

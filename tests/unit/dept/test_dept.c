@@ -211,7 +211,7 @@ static void test_publish_refused_until_routed(void)
 	forms_list(s, T, count_cb, &before, &e);
 	int v = 0, created = 0;
 	T_EQ_INT(procedures_check_routed(s, T, d, &e), ERR_DENIED);
-	T_EQ_INT(procedures_publish(&v, &created, s, T, d, NULL, &e), ERR_DENIED);
+	T_EQ_INT(procedures_publish(&v, &created, s, &(struct procedures_publish_req){ .tenant = T, .d = d }, &e), ERR_DENIED);
 	T_CHECK(strstr(e.detail, "test-ka") != NULL);
 	forms_list(s, T, count_cb, &after, &e);
 	T_EQ_INT(after, before);
@@ -226,13 +226,13 @@ static void test_publish_refused_until_routed(void)
 	char roles[4][DEPT_ROLE_NAME];
 	T_EQ_INT(dept_owner_roles(roles, 4, s, T, "test-ka", &e), 1);
 	T_EQ_STR(roles[0], "test-owner");
-	T_EQ_INT(procedures_publish(&v, &created, s, T, d, NULL, &e), ERR_DENIED);
+	T_EQ_INT(procedures_publish(&v, &created, s, &(struct procedures_publish_req){ .tenant = T, .d = d }, &e), ERR_DENIED);
 	/* held by a member of staff: published */
 	struct auth_staff st;
 	T_REQUIRE(auth_staff_get_by_login(&st, s, T, "demo-viewer", &e) == 0);
 	ev.n = 0;
 	T_EQ_INT(auth_staff_role_grant(s, T, st.id, "test-owner", &ev, &e), 0);
-	T_EQ_INT(procedures_publish(&v, &created, s, T, d, NULL, &e), 0);
+	T_EQ_INT(procedures_publish(&v, &created, s, &(struct procedures_publish_req){ .tenant = T, .d = d }, &e), 0);
 	T_EQ_INT(created, 1);
 	T_EQ_INT(v, 1);
 	/* taking the role's ownership away makes it unrouted again */

@@ -42,7 +42,8 @@ static const char *V2 =
 
 static void cleanup(struct store *s)
 {
-	store_script(s, "DROP TABLE IF EXISTS procedure_versions; DROP TABLE IF EXISTS procedures", NULL);
+	store_script(s, "DROP TABLE IF EXISTS procedure_drafts; DROP TABLE IF EXISTS procedure_versions;"
+		     " DROP TABLE IF EXISTS procedures", NULL);
 	store_exec(s, "DELETE FROM schema_migrations WHERE module = 'forms'", NULL, 0, NULL);
 	struct store_val v[] = { sv_text(T1), sv_text(T2) };
 	store_exec(s, "DELETE FROM tenants WHERE code IN ($1, $2)", v, 2, NULL);
@@ -250,6 +251,67 @@ static void test_hook(void)
 	store_close(s);
 }
 
+/* drafts and their review: edits refused in review, the submitter cannot
+ * approve, a second member can; sent back with a comment; withdrawal
+ * hides the latest version from forms_list and version 0 */
+static void test_drafts(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct arena *a = arena_new(0);
+	struct err e;
+	struct forms_draft dr;
+	T_EQ_INT(forms_draft_get(&dr, a, s, T1, "inu-touroku", &e), ERR_NOTFOUND);
+	T_EQ_INT(forms_draft_put(s, T1, def(a, V1), 0, 11, &e), 0);
+	T_EQ_INT(forms_draft_get(&dr, a, s, T1, "inu-touroku", &e), 0);
+	T_EQ_STR(dr.state, "draft");
+	T_EQ_INT(dr.updated_by, 11);
+	T_EQ_STR(dr.def->title.ja, "犬の登録");
+	T_EQ_INT(forms_draft_put(s, T1, def(a, V2), 0, 11, &e), 0);
+	struct forms_draft_step st = { .tenant = T1, .code = "inu-touroku", .to = "review", .staff = 11 };
+	T_EQ_INT(forms_draft_move(s, &st, &e), 0);
+	T_EQ_INT(forms_draft_put(s, T1, def(a, V1), 0, 11, &e), ERR_CONFLICT);
+	st.to = "approved";
+	T_EQ_INT(forms_draft_move(s, &st, &e), ERR_DENIED);
+	st.to = "draft";
+	st.staff = 12;
+	st.comment = "題名を直してください";
+	T_EQ_INT(forms_draft_move(s, &st, &e), 0);
+	T_EQ_INT(forms_draft_get(&dr, a, s, T1, "inu-touroku", &e), 0);
+	T_EQ_STR(dr.state, "draft");
+	T_EQ_STR(dr.comment, "題名を直してください");
+	T_EQ_STR(dr.def->title.ja, "犬の登録申請");
+	st.to = "review";
+	st.staff = 11;
+	st.comment = NULL;
+	T_EQ_INT(forms_draft_move(s, &st, &e), 0);
+	st.to = "approved";
+	st.staff = 12;
+	T_EQ_INT(forms_draft_move(s, &st, &e), 0);
+	T_EQ_INT(forms_draft_move(s, &st, &e), ERR_CONFLICT);
+	int v = 0;
+	T_EQ_INT(forms_publish(&v, NULL, s, T1, dr.def, &e), 0);
+	T_EQ_INT(forms_draft_drop(s, T1, "inu-touroku", &e), 0);
+	T_EQ_INT(forms_draft_get(&dr, a, s, T1, "inu-touroku", &e), ERR_NOTFOUND);
+	/* withdrawal */
+	struct listed l = { 0 };
+	T_EQ_INT(forms_unpublish(s, T1, "inu-touroku", 1, &e), 0);
+	T_EQ_INT(forms_is_unpublished(s, T1, "inu-touroku", &e), 1);
+	T_EQ_INT(forms_list(s, T1, on_row, &l, &e), 0);
+	T_EQ_INT(forms_list_staff(s, T1, on_row, &l, &e), 1);
+	struct forms_def *d = NULL;
+	T_EQ_INT(forms_load_version(&d, NULL, a, s, &(struct forms_ref){ .tenant = T1,
+		.id = "inu-touroku", .version = 0 }, &e), ERR_NOTFOUND);
+	T_EQ_INT(forms_load_version(&d, NULL, a, s, &(struct forms_ref){ .tenant = T1,
+		.id = "inu-touroku", .version = v }, &e), 0);
+	T_EQ_INT(forms_unpublish(s, T1, "inu-touroku", 0, &e), 0);
+	T_EQ_INT(forms_list(s, T1, on_row, &l, &e), 1);
+	T_EQ_INT(forms_unpublish(s, T1, "no-such", 1, &e), ERR_NOTFOUND);
+	arena_free(a);
+	cleanup(s);
+	store_close(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -262,6 +324,7 @@ int main(void)
 	T_RUN(test_versions);
 	T_RUN(test_tenants_and_list);
 	T_RUN(test_hook);
+	T_RUN(test_drafts);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];

@@ -309,6 +309,8 @@ struct list_row {
 	const char *title_ja, *title_en;
 	int version;
 	int64_t published_at;
+	int unpublished;
+	const char *draft_state;       /* NULL: no draft */
 };
 
 struct list_ctx {
@@ -316,6 +318,26 @@ struct list_ctx {
 	struct list_row *rows;
 	int n;
 };
+
+/* a draft: marks its published row, or is a row of its own (new) */
+static void draft_row(const char *code, const char *state, void *arg)
+{
+	struct list_ctx *c = arg;
+	for (int i = 0; i < c->n; i++)
+		if (strcmp(c->rows[i].id, code) == 0) {
+			c->rows[i].draft_state = arena_strdup(c->a, state);
+			return;
+		}
+	if (c->n >= PROC_MAX_LISTED)
+		return;
+	struct list_row *w = &c->rows[c->n];
+	memset(w, 0, sizeof *w);
+	snprintf(w->id, sizeof w->id, "%s", code);
+	w->title_ja = w->title_en = "";
+	w->draft_state = arena_strdup(c->a, state);
+	if (w->draft_state)
+		c->n++;
+}
 
 /* copy the rows out: versions are read after the listing's result set
  * is closed (one result set per connection at a time) */
@@ -330,6 +352,8 @@ static void list_row(const struct forms_published *p, void *arg)
 	w->title_en = arena_strdup(c->a, p->title_en);
 	w->version = p->version;
 	w->published_at = p->published_at;
+	w->unpublished = p->unpublished;
+	w->draft_state = NULL;
 	if (w->title_ja && w->title_en)
 		c->n++;
 }
@@ -342,7 +366,9 @@ int page_staff_procedures(struct http_req *r)
 	if (!c.rows)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "arena full");
 	struct err e;
-	int rc = forms_list(app_store(r), q->tenant.code, list_row, &c, &e);
+	int rc = forms_list_staff(app_store(r), q->tenant.code, list_row, &c, &e);
+	if (rc >= 0)
+		rc = forms_drafts_list(app_store(r), q->tenant.code, draft_row, &c, &e);
 	if (rc < 0)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct html_page pg;
@@ -361,11 +387,20 @@ int page_staff_procedures(struct http_req *r)
 		    html_t(l, "proc.versions"), html_t(l, "proc.published"), html_t(l, "proc.actions"));
 	for (int i = 0; i < c.n; i++) {
 		const struct list_row *w = &c.rows[i];
-		char when[32];
-		when_jst(when, sizeof when, w->published_at);
+		char when[32] = "";
+		if (w->published_at)
+			when_jst(when, sizeof when, w->published_at);
 		html_printf(&b, "<tr><th scope=\"row\"><code>%s</code></th><td>"
-			    "<span lang=\"ja\">%s</span><br><span lang=\"en\">%s</span></td><td>",
+			    "<span lang=\"ja\">%s</span><br><span lang=\"en\">%s</span>",
 			    w->id, w->title_ja, w->title_en);
+		if (w->draft_state) {
+			char sid[32];
+			snprintf(sid, sizeof sid, "proc.s.%s", w->draft_state);
+			html_printf(&b, " <span class=\"tag\">%s</span>", html_t(l, sid));
+		}
+		if (w->unpublished)
+			html_printf(&b, " <span class=\"tag\">%s</span>", html_t(l, "proc.s.unpublished"));
+		buf_puts(&b, "</td><td>");
 		struct forms_version_info v[PROC_VERSIONS_LISTED];
 		int nv = forms_versions(v, PROC_VERSIONS_LISTED, app_store(r), q->tenant.code, w->id, &e);
 		for (int k = 0; k < nv; k++)
@@ -373,9 +408,11 @@ int page_staff_procedures(struct http_req *r)
 				    k ? ", " : "", w->id, v[k].version, v[k].version);
 		if (nv == PROC_VERSIONS_LISTED)
 			buf_puts(&b, ", …");
-		html_printf(&b, "</td><td>%s</td><td><a href=\"/staff/procedures/%s/edit\">%s"
+		html_printf(&b, "</td><td>%s</td><td><a href=\"/staff/procedures/%s/builder\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></a><br>"
+			    "<a href=\"/staff/procedures/%s/edit\">%s"
 			    "<span class=\"visually-hidden\"> %s</span></a></td></tr>\n",
-			    when, w->id, html_t(l, "proc.edit"), w->id);
+			    when, w->id, html_t(l, "proc.b.open"), w->id, w->id, html_t(l, "proc.b.json"), w->id);
 	}
 	buf_puts(&b, "</tbody></table></div>\n");
 	if (c.n == 0)
@@ -437,16 +474,69 @@ static int render_editor(struct http_req *r, int status, const char *title,
 	buf_done(&eb);
 	html_printf(&b, "<div class=\"editor-buttons\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button> "
-		    "<button type=\"submit\" class=\"button\" formaction=\"/staff/procedures/publish\">%s</button>"
+		    "<button type=\"submit\" class=\"button\" formaction=\"/staff/procedures/draft\">%s</button>"
 		    "</div></form>\n",
-		    html_t(l, "proc.check"), html_t(l, "proc.publish"));
+		    html_t(l, "proc.check"), html_t(l, "proc.save_draft"));
 	if (valid)
 		preview(&b, l, valid);
 	html_printf(&b, "<p><a href=\"/staff/procedures\">%s</a></p>", html_t(l, "proc.back"));
 	return app_page_send(r, status, &b, &pg);
 }
 
+/* the builder's form for a new procedure (code, titles, department) */
+static void create_form(struct buf *b, struct http_req *r, const char *err, const char *err_id)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	html_printf(b, "<section aria-labelledby=\"create-title\"><h2 id=\"create-title\">%s</h2><p>%s</p>"
+		    "<form method=\"post\" action=\"/staff/procedures/create\" id=\"create\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    html_t(l, "proc.b.create"), html_t(l, "proc.b.create_lead"), q->csrf);
+	const char *code = http_param(r, "code");
+	struct ui_field c = { .name = "code", .id = "new-code", .label = html_t(l, "proc.code"),
+			      .hint = html_t(l, "proc.b.code_hint"), .value = err ? code : NULL,
+			      .verbatim = 1, .maxlength = FORMS_ID_MAX, .required = 1, .lang = l,
+			      .error = err_id && !strcmp(err_id, "new-code") ? err : NULL };
+	ui_input(b, &c);
+	struct ui_field ja = { .name = "label_ja", .id = "new-label_ja",
+			       .label = arena_printf(r->arena, "%s（%s）", html_t(l, "proc.name"), html_t(l, "proc.b.in_ja")),
+			       .value = err ? http_param(r, "label_ja") : NULL, .required = 1, .lang = l,
+			       .maxlength = FORMS_TEXT_MAX,
+			       .error = err_id && !strcmp(err_id, "new-label_ja") ? err : NULL };
+	ui_input(b, &ja);
+	struct ui_field en = { .name = "label_en", .id = "new-label_en",
+			       .label = arena_printf(r->arena, "%s（%s）", html_t(l, "proc.name"), html_t(l, "proc.b.in_en")),
+			       .value = err ? http_param(r, "label_en") : NULL, .required = 1, .lang = l,
+			       .maxlength = FORMS_TEXT_MAX };
+	ui_input(b, &en);
+	struct ui_field dp = { .name = "department", .id = "new-department", .label = html_t(l, "proc.department"),
+			       .hint = html_t(l, "proc.b.department_hint"), .value = err ? http_param(r, "department") : "shimin",
+			       .verbatim = 1, .maxlength = FORMS_ID_MAX, .lang = l };
+	ui_input(b, &dp);
+	html_printf(b, "<button type=\"submit\" class=\"button\">%s</button></form></section>\n",
+		    html_t(l, "proc.b.create_button"));
+}
+
+int page_staff_procedure_new_with(struct http_req *r, int status, const char *err, const char *err_id)
+{
+	struct app_req *q = app_req(r);
+	enum html_lang l = q->lang;
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, html_t(l, "proc.new"), err_id, err);
+	assets(&b);
+	create_form(&b, r, err, err_id);
+	html_printf(&b, "<p><a href=\"/staff/procedures/new/json\">%s</a></p>", html_t(l, "proc.b.json_new"));
+	html_printf(&b, "<p><a href=\"/staff/procedures\">%s</a></p>", html_t(l, "proc.back"));
+	return app_page_send(r, status, &b, &pg);
+}
+
 int page_staff_procedure_new(struct http_req *r)
+{
+	return page_staff_procedure_new_with(r, 200, NULL, NULL);
+}
+
+int page_staff_procedure_new_json(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	json_t *doc = json_loads(TEMPLATE, 0, NULL);
@@ -465,11 +555,21 @@ int page_staff_procedure_edit(struct http_req *r)
 	const char *code = http_param(r, "code");
 	struct forms_def *d = NULL;
 	struct err e;
-	int rc = forms_load_version(&d, NULL, r->arena, app_store(r),
-				    &(struct forms_ref){ .tenant = q->tenant.code, .id = code,
-							 .version = 0 }, &e);
+	/* the draft when there is one, else the latest version (withdrawn too) */
+	struct forms_draft dr;
+	int rc = forms_draft_get(&dr, r->arena, app_store(r), q->tenant.code, code, &e);
+	if (rc == 0) {
+		d = dr.def;
+	} else if (rc == ERR_NOTFOUND) {
+		struct forms_version_info vi;
+		rc = forms_version_find(&vi, app_store(r), q->tenant.code, code, 0, &e);
+		if (rc == 0)
+			rc = forms_load_version(&d, NULL, r->arena, app_store(r),
+						&(struct forms_ref){ .tenant = q->tenant.code, .id = code,
+								     .version = vi.version }, &e);
+	}
 	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+		return app_send_error(r, rc, rc == ERR_NOTFOUND ? "proc.e.not_found" : NULL, e.detail);
 	char *text = pretty(d->json);
 	if (!text)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "pretty");
@@ -500,27 +600,10 @@ int page_staff_procedure_check(struct http_req *r)
 	return render_editor(r, 200, title, http_param(r, "definition"), NULL, d, d->id);
 }
 
-struct publish_hook_arg {
-	struct app_actor actor;
-	const struct audit_config *audit;
-};
-
-/* the audit record, in forms_publish's transaction */
-static int publish_hook(struct store *s, const char *tenant, const char *id,
-			int version, void *arg, struct err *e)
-{
-	(void)tenant;
-	struct publish_hook_arg *h = arg;
-	char obj[FORMS_ID_MAX + 16];
-	snprintf(obj, sizeof obj, "%s:v%d", id, version);
-	return app_audit_as(s, h->audit, &h->actor,
-			    &(struct app_audit_entry){ .action = "procedure.publish",
-						       .object_type = "procedure_version",
-						       .object_id = obj, .result = AUDIT_R_OK },
-			    e);
-}
-
-int page_staff_procedure_publish(struct http_req *r)
+/* the JSON editor's "save as draft": the definition becomes the draft of
+ * its procedure (the builder's working copy), which is published only
+ * after a second member of staff approves it (page_builder.c) */
+int page_staff_procedure_save_draft(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
@@ -533,34 +616,16 @@ int page_staff_procedure_publish(struct http_req *r)
 				     e.detail, NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	struct publish_hook_arg h = { .audit = &app_of(r)->audit };
-	app_actor_of(&h.actor, r);
-	struct forms_publish_hook hook = { publish_hook, &h };
-	int version = 0, created = 0;
-	rc = forms_publish_with(&version, &created, app_store(r), q->tenant.code, d, &hook, &e);
+	struct forms_version_info vi;
+	int base = forms_version_find(&vi, app_store(r), q->tenant.code, d->id, 0, &e) == 0 ? vi.version : 0;
+	rc = forms_draft_put(app_store(r), q->tenant.code, d, base, q->staff.id, &e);
 	if (rc == ERR_CONFLICT)
 		return render_editor(r, 409, html_t(l, "proc.edit"), http_param(r, "definition"),
-				     "publish: another version was published at the same time; check again", NULL, NULL);
+				     html_t(l, "proc.e.in_review"), NULL, NULL);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	/* the procedure search finds the new version's texts */
-	if (app_search(r) && procedures_index(app_search(r), q->tenant.code, d, &e) != 0)
-		log_error("procedure not put into the search index", "procedure", d->id,
-			  "detail", e.detail);
-	struct html_page pg;
-	struct buf b;
-	app_page_open(&b, &pg, r, html_t(l, created ? "proc.published_new" : "proc.unchanged_title"),
-		      NULL, NULL);
-	html_printf(&b, "<p class=\"notice\" role=\"status\">%s <span class=\"published-version\">"
-		    "%s: <strong>%d</strong></span></p>\n",
-		    html_t(l, created ? "proc.published_lead" : "proc.unchanged"),
-		    html_t(l, "proc.version"), version);
-	html_printf(&b, "<ul><li><a href=\"/staff/procedures/%s/versions/%d\">%s</a></li>"
-		    "<li><a href=\"/staff/procedures/%s/edit\">%s</a></li>"
-		    "<li><a href=\"/staff/procedures\">%s</a></li></ul>\n",
-		    d->id, version, html_t(l, "proc.view_version"), d->id, html_t(l, "proc.edit"),
-		    html_t(l, "proc.back"));
-	return app_page_send(r, 200, &b, &pg);
+	app_audit(r, "procedure.draft.edit", "procedure", d->id, AUDIT_R_OK);
+	return http_redirect(r, 303, arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1", d->id));
 }
 
 int page_staff_procedure_version(struct http_req *r)
@@ -611,8 +676,9 @@ int page_staff_procedure_version(struct http_req *r)
 		    "aria-labelledby=\"json-title\"><code>%s</code></pre>\n",
 		    html_t(l, "proc.definition"), text);
 	free(text);
-	html_printf(&b, "<p><a href=\"/staff/procedures/%s/edit\">%s</a> · "
-		    "<a href=\"/staff/procedures\">%s</a></p>", code, html_t(l, "proc.edit"),
-		    html_t(l, "proc.back"));
+	html_printf(&b, "<p><a href=\"/staff/procedures/%s/builder\">%s</a> · "
+		    "<a href=\"/staff/procedures/%s/diff\">%s</a> · "
+		    "<a href=\"/staff/procedures\">%s</a></p>", code, html_t(l, "proc.b.open"), code,
+		    html_t(l, "proc.b.history"), html_t(l, "proc.back"));
 	return app_page_send(r, 200, &b, &pg);
 }

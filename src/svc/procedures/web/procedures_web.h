@@ -15,7 +15,31 @@ int page_staff_procedures(struct http_req *r);
 int page_staff_procedure_new(struct http_req *r);
 int page_staff_procedure_edit(struct http_req *r);
 int page_staff_procedure_check(struct http_req *r);
-int page_staff_procedure_publish(struct http_req *r);
+int page_staff_procedure_save_draft(struct http_req *r);
+int page_staff_procedure_new_json(struct http_req *r);
+/* the new-procedure page with an error (err, in the page's language) at
+ * the control err_id */
+int page_staff_procedure_new_with(struct http_req *r, int status, const char *err,
+				  const char *err_id);
+
+/* --- the builder (page_builder.c) --- */
+extern const struct http_param_spec app_p_builder[];
+extern const struct http_param_spec app_p_builder_get[];
+extern const struct http_param_spec app_p_builder_create[];
+extern const struct http_param_spec app_p_builder_review[];
+extern const struct http_param_spec app_p_builder_diff[];
+extern const struct http_param_spec app_p_builder_code[];
+int page_staff_builder(struct http_req *r);
+int page_staff_builder_post(struct http_req *r);
+int page_staff_builder_create(struct http_req *r);
+int page_staff_builder_review(struct http_req *r);
+int page_staff_procedure_unpublish(struct http_req *r);
+int page_staff_procedure_diff(struct http_req *r);
+/* procedures_diff_list -- the changes from one definition document to
+ * another as a list of sentences */
+struct json_t;
+void procedures_diff_list(struct buf *b, struct http_req *r, const struct json_t *from,
+			  const struct json_t *to);
 int page_staff_procedure_version(struct http_req *r);
 
 /* the routes (routes.c), for the descriptor (../service.c) */

@@ -16,7 +16,15 @@ const struct http_route procedures_routes[] = {
 	{ "GET", "/staff/procedures/new", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_staff_procedure_new, "staff.procedures.new" },
 	{ "GET", "/staff/procedures/{code}/edit", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_code, page_staff_procedure_edit, "staff.procedures.edit" },
 	{ "POST", "/staff/procedures/check", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_staff_procedure_check, "staff.procedures.check" },
-	{ "POST", "/staff/procedures/publish", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_staff_procedure_publish, "staff.procedures.publish" },
+	{ "POST", "/staff/procedures/draft", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_def, page_staff_procedure_save_draft, "staff.procedures.draft" },
 	{ "GET", "/staff/procedures/{code}/versions/{n}", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_proc_version, page_staff_procedure_version, "staff.procedures.version" },
+	/* the builder (page_builder.c) */
+	{ "GET", "/staff/procedures/new/json", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, NULL, page_staff_procedure_new_json, "staff.procedures.new_json" },
+	{ "POST", "/staff/procedures/create", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_create, page_staff_builder_create, "staff.procedures.create" },
+	{ "GET", "/staff/procedures/{code}/builder", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_get, page_staff_builder, "staff.procedures.builder" },
+	{ "POST", "/staff/procedures/{code}/builder", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder, page_staff_builder_post, "staff.procedures.builder.edit" },
+	{ "POST", "/staff/procedures/{code}/review", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_review, page_staff_builder_review, "staff.procedures.review" },
+	{ "POST", "/staff/procedures/{code}/unpublish", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_code, page_staff_procedure_unpublish, "staff.procedures.unpublish" },
+	{ "GET", "/staff/procedures/{code}/diff", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_diff, page_staff_procedure_diff, "staff.procedures.diff" },
 	SVC_ROUTES_END,
 };

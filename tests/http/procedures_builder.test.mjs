@@ -1,0 +1,196 @@
+// procedures_builder.test.mjs -- the procedure builder over real HTTP
+// (page_builder.c): a new procedure made from forms (no JSON), pages and
+// fields added, edited, moved and deleted (after a confirmation), a
+// condition from the pickers, refusals shown next to their control in
+// Japanese and in English, the review: the submitter cannot approve
+// (refused and audited), a member without procedures.manage cannot reach
+// it, a second member approves and that publishes version 1; the diff in
+// words; unpublish hides the procedure from residents' list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, cli } from './lib.mjs';
+
+const PW = 'Kuchinashi-Hana-2026';
+const LANG_COOKIE = 'mg_lang';   // APP_LANG_COOKIE (src/web/app.h)
+let srv, admin, second;
+
+before(async () => {
+  srv = await startServer();
+  admin = new Client(srv.base);
+  assert.ok((await loginWithTotp(admin, ...DEMO_USERS.admin)).status < 400);
+  cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', 'builder-2', '--name', 'テスト 承認者',
+    '--role', 'admin', '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  second = new Client(srv.base);
+  assert.ok((await loginWithTotp(second, 'builder-2', PW)).status < 400);
+});
+
+after(async () => { await srv.stop(); });
+
+const B = '/staff/procedures/kyoka-test/builder';
+
+async function edit(c, form) {
+  const page = await c.get(B);
+  assert.equal(page.status, 200);
+  return c.post(B, { form: { csrf: Client.csrf(page.text_), ...form } });
+}
+
+function audit() {
+  return cli(['audit', 'query', '--db', srv.db, '--json']).trim().split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+test('build a procedure from forms: pages, fields, condition, move, delete', async () => {
+  const np = await admin.get('/staff/procedures/new');
+  assert.equal(np.status, 200);
+  // refused: a bad code, with the message next to the control
+  let r = await admin.post('/staff/procedures/create', { form: { csrf: Client.csrf(np.text_), code: 'Bad Code',
+    label_ja: '試験', label_en: 'Test', department: 'shimin' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /手続コードは英小文字で始め/);
+  assert.match(r.text_, /href="#new-code"/);
+  r = await admin.post('/staff/procedures/create', { form: { csrf: Client.csrf(np.text_), code: 'kyoka-test',
+    label_ja: '許可の試験', label_en: 'Permit test', department: 'shimin' } });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), B);
+
+  // field A (text) and field B (text) on the first page
+  r = await edit(admin, { op: 'add_field', page: 'page_1', type: 'text', id: 'pet_name', label_ja: 'ペットの名前', label_en: 'Pet name', required: '1' });
+  assert.equal(r.status, 303);
+  r = await edit(admin, { op: 'add_field', page: 'page_1', type: 'text', id: 'pet_breed', label_ja: '品種', label_en: 'Breed' });
+  assert.equal(r.status, 303);
+  // the id is taken: refused, in Japanese, at the id control
+  r = await edit(admin, { op: 'add_field', page: 'page_1', type: 'text', id: 'pet_name', label_ja: 'x', label_en: 'x' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /その記号はこの手続ですでに使われています/);
+  assert.match(r.text_, /id="fm-add_field-page_1-id"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="fm-add_field-page_1-id"/);
+  // the same refusal in English
+  const en = new Client(srv.base);
+  en.jar = new Map(admin.jar);
+  en.jar.set(LANG_COOKIE, 'en');
+  const enPage = await en.get(B);
+  assert.match(enPage.text_, /<html lang="en"/);
+  r = await en.post(B, { form: { csrf: Client.csrf(enPage.text_), op: 'add_field', page: 'page_1', type: 'text',
+    id: 'pet_name', label_ja: 'x', label_en: 'x' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /That code is already used in this procedure/);
+  assert.doesNotMatch(r.text_, /その記号はこの手続ですでに使われています/);
+
+  // the condition: pet_breed only when pet_name has a value; a later field is refused
+  r = await edit(admin, { op: 'condition', field: 'pet_name', cond_field: 'pet_breed', cond_op: 'filled' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /この項目より前に回答する項目だけ/);
+  r = await edit(admin, { op: 'condition', field: 'pet_breed', cond_field: 'pet_name', cond_op: 'filled' });
+  assert.equal(r.status, 303);
+  let page = await admin.get(B);
+  assert.match(page.text_, /表示の条件: 「ペットの名前」 が入力されている/);
+  // the preview renders the draft with the resident's renderer
+  assert.match(page.text_, /class="phone-frame"[\s\S]*ペットの名前/);
+
+  // edit a label and a hint; half a hint is refused
+  r = await edit(admin, { op: 'field', field: 'pet_breed', label_ja: '犬種', label_en: 'Breed', hint_ja: '説明' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /説明は日本語と英語の両方/);
+  r = await edit(admin, { op: 'field', field: 'pet_breed', label_ja: '犬種', label_en: 'Breed', hint_ja: '例: 柴', hint_en: 'e.g. Shiba' });
+  assert.equal(r.status, 303);
+
+  // a choice field with options; then move it up and delete it after a confirmation
+  r = await edit(admin, { op: 'add_field', page: 'page_1', type: 'radio', id: 'kind', label_ja: '種類', label_en: 'Kind',
+    options: 'dog: 犬 / Dog\ncat: 猫 / Cat' });
+  assert.equal(r.status, 303);
+  r = await edit(admin, { op: 'move_up', field: 'kind' });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  const order = [...page.text_.matchAll(/<li class="builder-field" id="bf-([a-z_]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(order, ['pet_name', 'kind', 'pet_breed']);
+  r = await edit(admin, { op: 'delete', field: 'kind' });
+  assert.equal(r.status, 200, 'a confirmation first');
+  assert.match(r.text_, /削除します。よろしいですか/);
+  page = await admin.get(B);
+  assert.match(page.text_, /id="bf-kind"/, 'not deleted before the confirmation');
+  r = await edit(admin, { op: 'delete', field: 'kind', confirm: '1' });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  assert.doesNotMatch(page.text_, /id="bf-kind"/);
+
+  // a second page
+  r = await edit(admin, { op: 'add_page', label_ja: '確認', label_en: 'Confirmation' });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  assert.match(page.text_, /ページ 2: 確認/);
+
+  // every change audited
+  const edits = audit().filter((a) => a.action === 'procedure.draft.edit' && a.object_id === 'kyoka-test');
+  assert.ok(edits.filter((a) => a.result === 'ok').length >= 7, 'successful edits audited');
+  assert.ok(edits.some((a) => a.result === 'failed'), 'refused edits audited');
+});
+
+test('review: self-approval refused, permission needed, a second member approves; diff; unpublish', async () => {
+  let page = await admin.get(B);
+  let r = await admin.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
+  assert.equal(r.status, 303);
+  // locked while in review
+  page = await admin.get(B);
+  assert.match(page.text_, /確認中の下書きは編集できません/);
+  assert.match(page.text_, /確認を依頼した本人は承認できません/);
+  r = await admin.post(B, { form: { csrf: Client.csrf(page.text_), op: 'add_page', label_ja: 'x', label_en: 'x' } });
+  assert.equal(r.status, 409);
+  // the submitter cannot approve, even by posting the step
+  r = await admin.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  assert.equal(r.status, 403);
+  assert.match(r.text_, /確認を依頼した本人は承認できません/);
+  assert.ok(audit().some((a) => a.action === 'procedure.review.approve' && a.result === 'denied'));
+  // without procedures.manage: refused by the route
+  const viewer = new Client(srv.base);
+  assert.equal((await passwordLogin(viewer, ...DEMO_USERS.viewer)).status, 303);
+  const vcsrf = Client.csrf((await viewer.get('/account')).text_);
+  r = await viewer.post('/staff/procedures/kyoka-test/review', { form: { csrf: vcsrf, step: 'approve' } });
+  assert.equal(r.status, 403);
+  assert.equal((await viewer.get(B)).status, 403);
+  // sent back with a comment (a comment is needed)
+  page = await second.get(B);
+  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /差し戻しの理由を入力してください/);
+  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '英語の題名を見直してください' } });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  assert.match(page.text_, /英語の題名を見直してください/);
+  r = await admin.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
+  assert.equal(r.status, 303);
+  // the second member approves: version 1 is published
+  page = await second.get(B);
+  assert.match(page.text_, /承認して公開する/);
+  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  assert.equal(r.status, 200);
+  assert.match(r.text_, /新しい版を公開しました/);
+  assert.match(r.text_, /href="\/staff\/procedures\/kyoka-test\/versions\/1"/);
+  const actions = audit().map((a) => a.action);
+  for (const a of ['procedure.review.submit', 'procedure.review.return', 'procedure.review.approve', 'procedure.publish'])
+    assert.ok(actions.includes(a), a);
+  // residents see it
+  const list = await new Client(srv.base).get('/procedures/kyoka-test');
+  assert.equal(list.status, 200);
+  assert.match(list.text_, /許可の試験/);
+
+  // a change: a new draft, its diff against v1 in words
+  r = await edit(admin, { op: 'field', field: 'pet_breed', label_ja: '犬の種類', label_en: 'Breed', hint_ja: '例: 柴', hint_en: 'e.g. Shiba' });
+  assert.equal(r.status, 303);
+  r = await edit(admin, { op: 'add_field', page: 'page_1', type: 'date', id: 'got_on', label_ja: '飼い始めた日', label_en: 'Since' });
+  assert.equal(r.status, 303);
+  const diff = await admin.get('/staff/procedures/kyoka-test/diff');
+  assert.equal(diff.status, 200);
+  assert.match(diff.text_, /追加<\/strong>: 項目 <code>got_on<\/code>/);
+  assert.match(diff.text_, /変更<\/strong>: 項目 <code>pet_breed<\/code> \(ページ <code>page_1<\/code>\) — 項目名/);
+  assert.doesNotMatch(diff.text_, /<code>pet_name<\/code>/, 'unchanged fields are not listed');
+
+  // unpublish: gone from the residents' list, audited
+  page = await admin.get(B);
+  r = await admin.post('/staff/procedures/kyoka-test/unpublish', { form: { csrf: Client.csrf(page.text_) } });
+  assert.equal(r.status, 200);
+  assert.match(r.text_, /公開を停止しました/);
+  assert.equal((await new Client(srv.base).get('/procedures/kyoka-test')).status, 404);
+  assert.doesNotMatch((await new Client(srv.base).get('/procedures')).text_, /kyoka-test/);
+  assert.ok(audit().some((a) => a.action === 'procedure.unpublish' && a.object_id === 'kyoka-test'));
+  const staffList = await admin.get('/staff/procedures');
+  assert.match(staffList.text_, /kyoka-test[\s\S]*公開停止中/);
+});
