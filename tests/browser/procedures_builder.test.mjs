@@ -80,6 +80,8 @@ async function flow(js) {
   await page.getByLabel('手続コード').fill(code);
   await page.getByLabel('手続名（日本語）').fill('ペット飼育の届出');
   await page.getByLabel('手続名（英語）').fill('Pet notification');
+  // the department from the ward's departments (the demo's 生活衛生課 reads pets)
+  await page.locator('#new-department').selectOption('seikatsu-eisei');
   await page.getByRole('button', { name: '作成する' }).click();
   await page.waitForURL(new RegExp(`/staff/procedures/${code}/builder$`));
   await axe(page, `empty builder (${tag})`);

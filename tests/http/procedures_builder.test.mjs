@@ -44,12 +44,12 @@ test('build a procedure from forms: pages, fields, condition, move, delete', asy
   assert.equal(np.status, 200);
   // refused: a bad code, with the message next to the control
   let r = await admin.post('/staff/procedures/create', { form: { csrf: Client.csrf(np.text_), code: 'Bad Code',
-    label_ja: '試験', label_en: 'Test', department: 'shimin' } });
+    label_ja: '試験', label_en: 'Test', department: 'kuminka' } });
   assert.equal(r.status, 422);
   assert.match(r.text_, /手続コードは英小文字で始め/);
   assert.match(r.text_, /href="#new-code"/);
   r = await admin.post('/staff/procedures/create', { form: { csrf: Client.csrf(np.text_), code: 'kyoka-test',
-    label_ja: '許可の試験', label_en: 'Permit test', department: 'shimin' } });
+    label_ja: '許可の試験', label_en: 'Permit test', department: 'kuminka' } });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), B);
 
@@ -193,4 +193,30 @@ test('review: self-approval refused, permission needed, a second member approves
   assert.ok(audit().some((a) => a.action === 'procedure.unpublish' && a.object_id === 'kyoka-test'));
   const staffList = await admin.get('/staff/procedures');
   assert.match(staffList.text_, /kyoka-test[\s\S]*公開停止中/);
+});
+
+test('the department is picked from the ward\'s list; approving a procedure whose department nobody reads is refused, saying why', async () => {
+  const np = await admin.get('/staff/procedures/new');
+  assert.match(np.text_, /<select[^>]*id="new-department"/);
+  assert.match(np.text_, /<option value="kokuho-nenkin">[^<]*国保/);
+  // a department kept in the list, but no role owns its inbox
+  cli(['department', 'add', '--db', srv.db, '--tenant', '139998', '--code', 'mitei-ka', '--name-ja', '未定課']);
+  const np2 = await admin.get('/staff/procedures/new');
+  assert.match(np2.text_, /<option value="mitei-ka">/);
+  let r = await admin.post('/staff/procedures/create', { form: { csrf: Client.csrf(np2.text_), code: 'nobody-test',
+    label_ja: '誰にも届かない試験', label_en: 'Reaches nobody', department: 'mitei-ka' } });
+  assert.equal(r.status, 303);
+  const NB = '/staff/procedures/nobody-test/builder';
+  let page = await admin.get(NB);
+  r = await admin.post(NB, { form: { csrf: Client.csrf(page.text_), op: 'add_field', page: 'page_1', type: 'text', id: 'x',
+    label_ja: '内容', label_en: 'What' } });
+  assert.equal(r.status, 303);
+  r = await admin.post('/staff/procedures/nobody-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
+  assert.equal(r.status, 303);
+  page = await second.get(NB);
+  r = await second.post('/staff/procedures/nobody-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  assert.equal(r.status, 409);
+  assert.match(r.text_, /担当課「mitei-ka」の申請を読める職員がいない/);
+  assert.equal((await new Client(srv.base).get('/procedures/nobody-test')).status, 404, 'nothing published');
+  assert.ok(audit().some((a) => a.action === 'procedure.review.approve' && a.object_id === 'nobody-test' && a.result === 'denied'));
 });

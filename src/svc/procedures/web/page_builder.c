@@ -854,7 +854,7 @@ int page_staff_builder_create(struct http_req *r)
 	if (!why) {
 		json_t *doc = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:i, s:i, s:[{s:s, s:{s:s, s:s}, s:[]}]}",
 					"format", FORMS_FORMAT, "id", code, "title", "ja", ja, "en", en,
-					"department", dept && *dept ? dept : "shimin",
+					"department", dept && *dept ? dept : "",
 					"retention_years", 5, "target_days", 14, "pages", "id", "page_1",
 					"title", "ja", "申請の内容", "en", "Application", "fields");
 		struct forms_def *d = NULL;

@@ -26,6 +26,7 @@
 #include "base/util.h"
 #include "core/forms/forms.h"
 #include "svc/procedures/procedures.h"
+#include "svc/dept/dept.h"
 #include "svc/procedures/web/procedures_web.h"
 
 #include <stdio.h>
@@ -484,6 +485,27 @@ static int render_editor(struct http_req *r, int status, const char *title,
 }
 
 /* the builder's form for a new procedure (code, titles, department) */
+
+/* the ward's departments as the options of a select ("code: name") */
+struct dept_opts {
+	struct http_req *r;
+	enum html_lang l;
+	struct ui_option *opts;
+	int n;
+};
+
+static void dept_opt(const struct dept *d, void *arg)
+{
+	struct dept_opts *o = arg;
+	if (o->n >= DEPT_LIST_MAX)
+		return;
+	const char *name = o->l == HTML_EN && d->name_en[0] ? d->name_en : d->name_ja;
+	o->opts[o->n].value = arena_strdup(o->r->arena, d->code);
+	o->opts[o->n].label = arena_printf(o->r->arena, "%s（%s）", name, d->code);
+	if (o->opts[o->n].value && o->opts[o->n].label)
+		o->n++;
+}
+
 static void create_form(struct buf *b, struct http_req *r, const char *err, const char *err_id)
 {
 	struct app_req *q = app_req(r);
@@ -509,10 +531,22 @@ static void create_form(struct buf *b, struct http_req *r, const char *err, cons
 			       .value = err ? http_param(r, "label_en") : NULL, .required = 1, .lang = l,
 			       .maxlength = FORMS_TEXT_MAX };
 	ui_input(b, &en);
+	/* the department from the ward's departments (src/svc/dept), so that
+	 * a procedure names one that exists; typed only where none are kept */
+	struct dept_opts dop = { r, l, NULL, 0 };
+	struct err de;
+	dop.opts = arena_alloc(r->arena, sizeof *dop.opts * DEPT_LIST_MAX);
+	if (dop.opts)
+		dept_list(app_store(r), app_req(r)->tenant.code, dept_opt, &dop, &de);
 	struct ui_field dp = { .name = "department", .id = "new-department", .label = html_t(l, "proc.department"),
-			       .hint = html_t(l, "proc.b.department_hint"), .value = err ? http_param(r, "department") : "shimin",
-			       .verbatim = 1, .maxlength = FORMS_ID_MAX, .lang = l };
-	ui_input(b, &dp);
+			       .hint = html_t(l, dop.n ? "proc.b.department_pick" : "proc.b.department_hint"),
+			       .value = err ? http_param(r, "department") : NULL, .required = 1,
+			       .verbatim = 1, .maxlength = FORMS_ID_MAX, .lang = l,
+			       .required_text = html_t(l, "form.required") };
+	if (dop.n)
+		ui_select(b, &dp, dop.opts, dop.n, html_t(l, "form.choose"));
+	else
+		ui_input(b, &dp);
 	html_printf(b, "<button type=\"submit\" class=\"button\">%s</button></form></section>\n",
 		    html_t(l, "proc.b.create_button"));
 }
