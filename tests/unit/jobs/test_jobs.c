@@ -69,6 +69,20 @@ static int64_t wait_for(struct store *s, const char *q, int64_t want, int ms)
 	}
 }
 
+/* the runner's counters once `want` jobs have finished by its count: a
+ * job's row is updated before the runner counts it, so a test that saw
+ * the rows waits for the counters too (at most ms) */
+static void stats_when(struct jobs_runner_stats *st, struct jobs_runner *r, int64_t want, int ms)
+{
+	int64_t deadline = mono_ms() + ms;
+	for (;;) {
+		jobs_runner_stats(st, r);
+		if (st->done + st->failed >= want || mono_ms() >= deadline)
+			return;
+		usleep(10000);
+	}
+}
+
 static char *text_of(struct store *s, const char *q)
 {
 	char *t = NULL;
@@ -259,7 +273,7 @@ static void test_retry_and_fail(void)
 	T_EQ_INT(wait_for(s, "SELECT count(*) FROM jobs WHERE status IN"
 			     " ('done', 'failed')", 3, 10000), 3);
 	struct jobs_runner_stats st;
-	jobs_runner_stats(&st, r);
+	stats_when(&st, r, 3, 10000);
 	jobs_runner_stop(r);
 	T_EQ_INT(count(s, "SELECT attempts FROM jobs WHERE kind = 'flaky'"
 			  " AND status = 'done' AND error IS NULL"), 3);
@@ -513,9 +527,14 @@ static void test_cancel_and_list(void)
 	for (int i = 0; i < 500 && !atomic_load(&finished); i++)
 		usleep(10000);
 	T_EQ_INT(atomic_load(&finished), 1);
-	usleep(100000);
+	/* the handler's end is counted after it returns: wait for the count */
 	struct jobs_runner_stats st;
-	jobs_runner_stats(&st, r);
+	for (int i = 0; i < 500; i++) {
+		jobs_runner_stats(&st, r);
+		if (st.lost >= 1)
+			break;
+		usleep(10000);
+	}
 	jobs_runner_stop(r);
 	T_EQ_INT(st.lost, 1);
 	T_EQ_INT(count(s, "SELECT count(*) FROM jobs WHERE status = 'cancelled'"), 2);
