@@ -217,6 +217,8 @@ void app_page_cache_free(struct app_page_cache *c);
 /* handlers (page_*.c) */
 int page_home(struct http_req *r);
 int page_lang(struct http_req *r);
+int page_search(struct http_req *r);   /* page_search.c */
+int page_help(struct http_req *r);
 int page_healthz(struct http_req *r);
 int page_readyz(struct http_req *r);
 int page_metrics(struct http_req *r);
@@ -327,5 +329,7 @@ int app_services_jobs_ensure(struct store *s, struct err *e);
 int app_services_jobs_register(struct jobs_registry *reg, struct app *a, struct err *e);
 void app_services_metrics(struct buf *b);
 void app_services_home(struct buf *b, struct http_req *r);
+/* app_services_banner -- every service's banner (svc.h), for the home page */
+void app_services_banner(struct buf *b, struct http_req *r);
 
 #endif

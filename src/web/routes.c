@@ -37,6 +37,17 @@ static int v_role(const char *v, size_t n)
 	return 0;
 }
 
+static int v_search_type(const char *v, size_t n)
+{
+	return (n == 9 && memcmp(v, "procedure", 9) == 0) || (n == 7 && memcmp(v, "dataset", 7) == 0) ||
+	       (n == 4 && memcmp(v, "news", 4) == 0) ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_search[] = {
+	{ "q", HTTP_QUERY, 200, NULL, 0 },
+	{ "type", HTTP_QUERY, 16, v_search_type, 0 },
+	{ "page", HTTP_QUERY, 4, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_lang[] = {
 	{ "to", HTTP_QUERY, 16, app_v_lang, 1 },
 	{ "next", HTTP_QUERY, 512, app_v_local_path, 0 },
@@ -146,6 +157,8 @@ static const struct http_param_spec p_reset_confirm[] = {
 const struct http_route app_shell_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
 	{ "GET", "/lang", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_lang, page_lang, "lang" },
+	{ "GET", "/search", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_search, page_search, "search" },
+	{ "GET", "/help", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_help, "help" },
 	{ "GET", "/healthz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_healthz, "healthz" },
 	{ "GET", "/readyz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_readyz, "readyz" },
 	{ "GET", "/metrics", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_metrics, "metrics" },

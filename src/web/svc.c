@@ -329,3 +329,10 @@ void app_services_home(struct buf *b, struct http_req *r)
 		if (svc_all[i]->home)
 			svc_all[i]->home(b, r);
 }
+
+void app_services_banner(struct buf *b, struct http_req *r)
+{
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->banner)
+			svc_all[i]->banner(b, r);
+}

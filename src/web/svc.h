@@ -107,6 +107,10 @@ struct svc {
 	 * (table, column) is not the service's */
 	int (*backup_blob)(void *arg, const char *table, struct store_rows *r, int col,
 			   void **p, size_t *n, struct err *e);
+	/* the home page's banner slot (a disaster service's warning): written
+	 * at every request at the top of the page, never cached; write
+	 * nothing when there is nothing to say (the page then shows nothing) */
+	void (*banner)(struct buf *b, struct http_req *r);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */
