@@ -219,6 +219,11 @@ int page_home(struct http_req *r);
 int page_lang(struct http_req *r);
 int page_search(struct http_req *r);   /* page_search.c */
 int page_help(struct http_req *r);
+/* page_registry.c: linking an account to the registry by a one-time code */
+int page_staff_registry(struct http_req *r);
+int page_staff_registry_code(struct http_req *r);
+int page_mypage_registry(struct http_req *r);
+int page_mypage_registry_post(struct http_req *r);
 int page_healthz(struct http_req *r);
 int page_readyz(struct http_req *r);
 int page_metrics(struct http_req *r);

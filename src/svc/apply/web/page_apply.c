@@ -506,14 +506,25 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
 			previous = full.answers;
 	}
-	json_t *juki = NULL;
-	if (registry_person_json(&juki, app_store(r), who->tenant, who->id, &e) != 0)
-		juki = NULL;       /* no linked record: nothing from the register */
-	if (forms_prefill(answers, sources, r->arena, d, juki, previous, &e) != 0) {
+	/* the latest application of any procedure: phone and e-mail */
+	json_t *previous_any = NULL;
+	struct apply_filter fa = { .assignee = -1, .now = app_now(), .limit = 1 };
+	subs = NULL;
+	n = 0;
+	if (apply_list(&subs, &n, r->arena, app_store(r), who, &fa, &e) == 0 && n > 0) {
+		struct apply_submission full;
+		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
+			previous_any = full.answers;
+	}
+	/* the register (and the household's children), then the rest
+	 * (app_prefill.c); no linked record: nothing from the register */
+	if (app_prefill_start(answers, sources, r->arena, app_store(r),
+			      &(struct app_prefill_in){ .tenant = who->tenant, .resident_id = who->id,
+							.def = d, .previous = previous,
+							.previous_any = previous_any }, &e) != 0) {
 		*answers = NULL;
 		*sources = NULL;
 	}
-	json_decref(juki);
 }
 
 int page_apply_start(struct http_req *r)
