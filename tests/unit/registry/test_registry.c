@@ -27,6 +27,9 @@ static const char *T1 = "139718", *T2 = "139726";
 
 static void cleanup(struct store *s)
 {
+	store_script(s, "DROP TABLE IF EXISTS registry_link_letters", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_codes", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_attempts", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_links", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_my_numbers", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_persons", NULL);
@@ -68,6 +71,9 @@ static struct store *open_fresh(void)
 		return NULL;
 	}
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, registry_schema };
+	store_script(s, "DROP TABLE IF EXISTS registry_link_letters", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_codes", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_attempts", NULL);
 	store_script(s, store_kind(s) == STORE_PG ? "DROP TABLE IF EXISTS registry_links CASCADE"
 		     : "DROP TABLE IF EXISTS registry_links", NULL);
 	reset_unrecorded(s);
@@ -303,6 +309,71 @@ static void test_app_prefill(void)
 	store_close(s);
 }
 
+/* linkcode.c: a code links once, expires, is withdrawn by a newer one,
+ * and refused tries are throttled; the record lists the children */
+static void test_link_codes(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	T_EQ_INT(registry_demo_seed(NULL, s, T1, &e), 0);
+	int64_t a = add_resident(s, T1, "a@example.jp"), b = add_resident(s, T1, "b@example.jp");
+	int64_t c = add_resident(s, T1, "c@example.jp");
+	T_REQUIRE(a > 0 && b > 0 && c > 0);
+	int64_t now = 1800000000;
+	char code[REGISTRY_CODE_LEN + 1], old[REGISTRY_CODE_LEN + 1], person[REGISTRY_CODE_MAX + 1];
+	T_EQ_INT(registry_code_issue(code, s, T1, "NOPE", REGISTRY_AT_COUNTER, 1, now, &e), ERR_NOTFOUND);
+	/* only the hash is stored */
+	T_EQ_INT(registry_code_issue(old, s, T1, "P0010", REGISTRY_AT_COUNTER, 1, now, &e), 0);
+	T_EQ_INT((int)strlen(old), REGISTRY_CODE_LEN);
+	char *stored = NULL;
+	T_EQ_INT(store_query_text(&stored, s, "SELECT code_hash FROM registry_link_codes", NULL, 0, &e), 0);
+	T_CHECK(stored && strlen(stored) == 64 && !strstr(stored, old));
+	free(stored);
+	/* a newer code for the person withdraws the older one */
+	T_EQ_INT(registry_code_issue(code, s, T1, "P0010", REGISTRY_AT_COUNTER, 1, now + 1, &e), 0);
+	T_CHECK(strcmp(code, old) != 0);
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, a, old, now + 2, &e), ERR_DENIED);
+	/* expired */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, a, code, now + 1 + REGISTRY_CODE_TTL, &e), ERR_DENIED);
+	/* within its time: links; typed in lower case without hyphens */
+	char typed[16];
+	int k = 0;
+	for (const char *p = code; *p; p++)
+		if (*p != '-')
+			typed[k++] = (char)(*p - 'A' + 'a' >= 'a' && *p >= 'A' ? *p - 'A' + 'a' : *p);
+	typed[k] = 0;
+	T_EQ_INT(registry_code_redeem(person, s, T1, a, typed, now + 100, &e), 0);
+	T_EQ_STR(person, "P0010");
+	json_t *j = NULL;
+	T_EQ_INT(registry_person_json(&j, s, T1, a, &e), 0);
+	T_EQ_INT((int)json_array_size(json_object_get(j, "children")), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(j, "children"), 0),
+								    "name"), "given")), "大翔");
+	json_decref(j);
+	/* used: not again, not by another account */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, b, code, now + 200, &e), ERR_DENIED);
+	/* another tenant does not know the code */
+	T_EQ_INT(registry_code_issue(code, s, T1, "P0015", REGISTRY_BY_LETTER, 1, now, &e), 0);
+	int64_t letters = 0;
+	T_EQ_INT(store_query_int(&letters, s, "SELECT count(*) FROM registry_link_letters", NULL, 0, &e), 0);
+	T_EQ_INT(letters, 1);
+	/* throttle: c's refused tries */
+	for (int i = 0; i < REGISTRY_CODE_TRIES; i++)
+		T_EQ_INT(registry_code_redeem(NULL, s, T1, c, i % 2 ? "AAAA-BBBB-CCCC" : "not a code", now, &e),
+			 ERR_NOTFOUND);
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, c, code, now + 10, &e), ERR_LIMIT);
+	/* after the window, the good code works */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, c, code, now + REGISTRY_CODE_WINDOW + 10, &e), 0);
+	/* the staff's search: folded kana, names with or without the space */
+	int n = registry_find(s, T1, "わかば", 30, list_fn, &(struct listing){ 0 }, &e);
+	T_EQ_INT(n, 5);
+	T_EQ_INT(registry_find(s, T1, "若葉 健", 30, list_fn, &(struct listing){ 0 }, &e), 1);
+	T_EQ_INT(registry_find(s, T1, "", 30, list_fn, &(struct listing){ 0 }, &e), ERR_INVALID);
+	cleanup(s);
+	store_close(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -315,6 +386,7 @@ int main(void)
 	T_RUN(test_checks);
 	T_RUN(test_demo_and_links);
 	T_RUN(test_app_prefill);
+	T_RUN(test_link_codes);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];
