@@ -33,7 +33,7 @@ static const char *const groups[][SEARCH_MAX_SYNONYMS + 1] = {
 	{ "介護", "要介護", "介護保険", NULL },
 	{ "国保", "国民健康保険", NULL },
 	{ "原付", "原動機付自転車", "バイク", NULL },
-	{ "ペット", "犬", "飼い犬", NULL },
+	{ "ペット", "飼い犬", "愛犬", NULL },   /* not 犬 alone: one character is exact */
 	{ "避難", "防災", "災害", NULL },
 	{ "がん検診", "癌検診", NULL },
 };
