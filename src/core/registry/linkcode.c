@@ -148,7 +148,7 @@ int registry_code_redeem(char *person_code, struct store *s, const char *tenant,
 		return rc;
 	struct store_rows *r;
 	struct store_val hv[] = { sv_text(tenant), sv_text(hx) };
-	if ((rc = store_query(&r, s, "SELECT c.id, c.expires_at, c.used_at IS NOT NULL, p.code"
+	if ((rc = store_query(&r, s, "SELECT c.id, c.expires_at, CASE WHEN c.used_at IS NULL THEN 0 ELSE 1 END, p.code"
 			      " FROM registry_link_codes c JOIN registry_persons p ON p.id = c.person_id"
 			      " WHERE c.tenant = $1 AND c.code_hash = $2", hv, 2, e)))
 		goto fail;
