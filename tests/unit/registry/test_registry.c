@@ -309,6 +309,80 @@ static void test_app_prefill(void)
 	store_close(s);
 }
 
+/* a shipped definition (the tests run from the repository or build/) */
+static struct forms_def *shipped(struct arena *a, const char *id)
+{
+	const char *dirs[] = { "data/procedures", "../data/procedures", "../../data/procedures",
+			       "../../../data/procedures", "../../../../data/procedures" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s.json", dirs[i], id);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		static char text[1 << 18];
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		text[n] = 0;
+		struct forms_def *d = NULL;
+		struct err e;
+		if (forms_def_parse(&d, a, text, n, &e))
+			printf("# %s: %s\n", id, e.detail);
+		return d;
+	}
+	return NULL;
+}
+
+/* app_prefill.c: the household's children (the youngest for a nursery, all
+ * in order of birth for the child allowance), phone from the latest
+ * application of another procedure, e-mail from the account; each with
+ * its source */
+static void test_app_prefill_household(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	T_EQ_INT(registry_demo_seed(NULL, s, T1, &e), 0);
+	int64_t taro = add_resident(s, T1, "taro@example.jp");
+	int64_t nobody = add_resident(s, T1, "nobody@example.jp");
+	T_EQ_INT(registry_link(s, T1, taro, "P0001", 1, &e), 0);
+	struct arena *a = arena_new(0);
+	struct forms_def *hoiku = shipped(a, "hoikusho-riyou"), *teate = shipped(a, "jidou-teate-nintei");
+	T_REQUIRE(hoiku && teate);
+	json_t *prev = json_pack("{s:s}", "applicant_phone", "03-1234-5678");
+	json_t *ans, *src;
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = hoiku, .previous_any = prev }, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(ans, "child_name"), "given")), "陽葵");
+	T_EQ_STR(json_string_value(json_object_get(ans, "child_birth")), "2024-06-20");
+	T_EQ_STR(json_string_value(json_object_get(src, "child_name")), "juki_household");
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_phone")), "03-1234-5678");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_phone")), "previous_submission");
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_email")), "taro@example.jp");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_email")), "account");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_name")), "juki");
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = teate }, &e), 0);
+	json_t *kids = json_object_get(ans, "children");
+	T_EQ_INT((int)json_array_size(kids), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(json_array_get(kids, 0), "child_name"), "given")), "蒼");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(kids, 1), "child_birth")), "2024-06-20");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(kids, 1), "child_relation")), "child");
+	T_EQ_STR(json_string_value(json_object_get(src, "children")), "juki_household");
+	/* no link: no children, but the account's e-mail still */
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = nobody,
+							     .def = hoiku }, &e), 0);
+	T_CHECK(json_object_get(ans, "child_name") == NULL);
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_email")), "nobody@example.jp");
+	json_decref(prev);
+	arena_free(a);
+	cleanup(s);
+	store_close(s);
+}
+
 /* linkcode.c: a code links once, expires, is withdrawn by a newer one,
  * and refused tries are throttled; the record lists the children */
 static void test_link_codes(void)
@@ -387,6 +461,7 @@ int main(void)
 	T_RUN(test_demo_and_links);
 	T_RUN(test_app_prefill);
 	T_RUN(test_link_codes);
+	T_RUN(test_app_prefill_household);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];
