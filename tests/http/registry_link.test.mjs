@@ -128,3 +128,17 @@ test('wrong codes are throttled', async () => {
   assert.match(main(r.text_), /入力の回数が多すぎます/);
   assert.match(main((await c.get('/mypage/registry')).text_), /まだ住民情報と連携していません/);
 });
+
+test('madoguchi registry code: the operator issues a code, audited, that links once', async () => {
+  const out = cli(['registry', 'code', '--db', srv.db, '--tenant', DEMO, '--person', 'P0005']);
+  const [person, code] = out.trim().split('\t');
+  assert.equal(person, 'P0005');
+  assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  assert.match(audit(), /registry\.code\.issue/);
+  assert.ok(!audit().includes(code));
+  const c = await registerAndLogin(srv.base, 'momiji-ichiro@example.jp', 'Kawasemi-Ike-2026-p');
+  assert.equal((await redeem(c, code)).status, 303);
+  assert.match(main((await c.get('/mypage/registry')).text_), /紅葉 一郎/);
+  // an unknown person: refused, exit 1
+  assert.throws(() => cli(['registry', 'code', '--db', srv.db, '--tenant', DEMO, '--person', 'P9999']));
+});
