@@ -38,14 +38,9 @@ static int v_role(const char *v, size_t n)
 	return 0;
 }
 
-static int v_search_type(const char *v, size_t n)
-{
-	return (n == 9 && memcmp(v, "procedure", 9) == 0) || (n == 7 && memcmp(v, "dataset", 7) == 0) ||
-	       (n == 4 && memcmp(v, "news", 4) == 0) ? 0 : ERR_INVALID;
-}
 static const struct http_param_spec p_search[] = {
 	{ "q", HTTP_QUERY, 200, NULL, 0 },
-	{ "type", HTTP_QUERY, 16, v_search_type, 0 },
+	{ "type", HTTP_QUERY, 16, app_v_code, 0 },   /* a group; another: every group */
 	{ "page", HTTP_QUERY, 4, app_v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };

@@ -114,8 +114,10 @@ test('/search: paging of one group; no results help; declared parameters', async
   assert.match(none, /id="no-results"/);
   assert.match(none, /見つかりませんでした/);
   assert.match(none, /href="\/procedures"/);
-  // an unknown group is refused by the route's declaration
-  assert.equal((await c.get('/search?q=a&type=secret')).status, 400);
+  // an unknown group is every group; a malformed one is refused by the declaration
+  const unknown = main((await c.get('/search?q=' + encodeURIComponent('保育園') + '&type=secret')).text_);
+  assert.match(unknown, /id="g-procedure"/);
+  assert.equal((await c.get('/search?q=a&type=' + encodeURIComponent('<x>'))).status, 400);
   // a query without words: the form and a way to browse
   const empty = main((await c.get('/search?q=')).text_);
   assert.match(empty, /探したい言葉を入れてください/);
