@@ -417,6 +417,7 @@ static const struct html_msg catalog[] = {
 	{ "proc.cat.okuyami", "おくやみ", "After a death", "なくなった とき" },
 	{ "proc.cat.kurashi", "住まい・暮らし", "Housing and daily life", "くらし" },
 	{ "proc.cat.other", "その他", "Other", "その ほか" },
+	{ "staff.nav.registry", "住民情報の連携コード", "Registry link codes", NULL },
 	{ "rlink.title", "住民情報と連携", "Link to your resident record", "じゅうみん の じょうほう と つなぐ" },
 	/* ---- issue 14: linking an account to the registry (page_registry.c) ---- */
 	{ "reg.title", "住民情報との連携コードの発行", "Issue a registry link code", "じゅうみん じょうほう と つなぐ コード" },

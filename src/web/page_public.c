@@ -82,7 +82,7 @@ static void topic_links(struct buf *b, enum html_lang l, const char *param,
 static void slot_header_anon(struct buf *b, enum html_lang l)
 {
 	html_printf(b, "<div class=\"account\"><a href=\"/resident/login\">%s</a></div>\n",
-		    html_t(l, "resident.login"));
+		    html_t(l, "home.account"));
 }
 
 static void slot_account_anon(struct buf *b, enum html_lang l)
