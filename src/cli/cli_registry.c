@@ -6,6 +6,7 @@
  *   madoguchi registry show --db URL --tenant CODE --person CODE
  *   madoguchi registry link --db URL --tenant CODE --email ADDR --person CODE
  *   madoguchi registry unlink --db URL --tenant CODE --email ADDR
+ *   madoguchi registry code --db URL --tenant CODE --person CODE [--letter]
  *
  * --db falls back to $MADOGUCHI_DB.  `list` prints one person a line,
  * tab-separated: household, seq, person code, relationship, name, フリガナ,
@@ -37,11 +38,14 @@ static void usage(FILE *f)
 	      "       madoguchi registry show --db URL --tenant CODE --person CODE\n"
 	      "       madoguchi registry link --db URL --tenant CODE --email ADDR --person CODE\n"
 	      "       madoguchi registry unlink --db URL --tenant CODE --email ADDR\n"
+	      "       madoguchi registry code --db URL --tenant CODE --person CODE [--letter]\n"
 	      "\n"
 	      "list    persons of the resident registry (no My Number).  住民の一覧。\n"
 	      "show    one person's record as the forms prefill reads it (My Number masked).\n"
 	      "link    link a resident account to a person.  区民アカウントと住民を紐付けます。\n"
 	      "unlink  remove an account's link.  紐付けを解除します。\n"
+	      "code    issue a one-time link code for a person (printed once; --letter: a\n"
+	      "        letter is queued).  住民情報との連携コードを発行します。\n"
 	      "--db defaults to $MADOGUCHI_DB.\n", f);
 }
 
@@ -81,8 +85,19 @@ static int resident_by_email(int64_t *id, struct store *s, const char *tenant,
 	return auth_resident_find(id, s, tenant, email, e);
 }
 
+static int audit_append_cli(struct store *s, const char *tenant, const char *action,
+			    const char *type, const char *obj, struct err *e);
+
 static int audit_link(struct store *s, const char *tenant, const char *action,
 		      int64_t resident_id, struct err *e)
+{
+	char obj[32];
+	snprintf(obj, sizeof obj, "%lld", (long long)resident_id);
+	return audit_append_cli(s, tenant, action, "resident", obj, e);
+}
+
+static int audit_append_cli(struct store *s, const char *tenant, const char *action,
+			    const char *type, const char *obj, struct err *e)
 {
 	/* checkpoints signed with $MADOGUCHI_AUDIT_KEY when set, as
 	 * `madoguchi procedure load` does */
@@ -95,12 +110,10 @@ static int audit_link(struct store *s, const char *tenant, const char *action,
 			return rc;
 		ac.key = &key;
 	}
-	char obj[32];
-	snprintf(obj, sizeof obj, "%lld", (long long)resident_id);
 	struct audit_record r = {
 		.actor_login = "(cli)",
 		.action = action,
-		.object_type = "resident",
+		.object_type = type,
 		.object_id = obj,
 		.tenant = tenant,
 		.result = AUDIT_R_OK,
@@ -158,6 +171,31 @@ static int cmd_show(struct store *s, const char *tenant, const char *person)
 	return CLI_OK;
 }
 
+/* a one-time link code (src/core/registry/linkcode.c), issued by the
+ * operator (issued_by 0) and audited in the same transaction */
+static int cmd_code(struct store *s, const char *tenant, const char *person, int letter)
+{
+	struct err e;
+	char code[REGISTRY_CODE_LEN + 1];
+	int rc = store_begin(s, &e);
+	if (rc == 0)
+		rc = registry_code_issue(code, s, tenant, person,
+					 letter ? REGISTRY_BY_LETTER : REGISTRY_AT_COUNTER, 0, app_now(), &e);
+	if (rc == 0)
+		rc = audit_append_cli(s, tenant, letter ? "registry.code.letter" : "registry.code.issue",
+				      "registry.person", person, &e);
+	if (rc == 0)
+		rc = store_commit(s, &e);
+	else
+		store_rollback(s);
+	if (rc == ERR_NOTFOUND)
+		return cli_error(&e, "該当する住民がいません", "no such person");
+	if (rc)
+		return cli_error(&e, "連携コードを発行できませんでした", "could not issue a link code");
+	printf("%s\t%s\n", person, code);
+	return CLI_OK;
+}
+
 int cli_registry(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -166,7 +204,7 @@ int cli_registry(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	struct opt o[] = { { "db", 1, NULL }, { "tenant", 1, NULL }, { "person", 1, NULL },
-			   { "email", 1, NULL } };
+			   { "email", 1, NULL }, { "letter", 0, NULL } };
 	int n = (int)(sizeof o / sizeof o[0]);
 	if (opts_parse(o, n, argc - 1, argv + 1, NULL, 0) < 0) {
 		usage(stderr);
@@ -176,8 +214,9 @@ int cli_registry(int argc, char **argv)
 	const char *person = opts_get(o, n, "person"), *email = opts_get(o, n, "email");
 	int is_list = strcmp(cmd, "list") == 0, is_show = strcmp(cmd, "show") == 0;
 	int is_link = strcmp(cmd, "link") == 0, is_unlink = strcmp(cmd, "unlink") == 0;
-	if (!(is_list || is_show || is_link || is_unlink) || !db || !tenant ||
-	    ((is_show || is_link) && !person) || ((is_link || is_unlink) && !email)) {
+	int is_code = strcmp(cmd, "code") == 0;
+	if (!(is_list || is_show || is_link || is_unlink || is_code) || !db || !tenant ||
+	    ((is_show || is_link || is_code) && !person) || ((is_link || is_unlink) && !email)) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
@@ -197,6 +236,8 @@ int cli_registry(int argc, char **argv)
 			rc = cli_error(&e, "一覧を取得できませんでした", "could not list the registry");
 	} else if (is_show) {
 		rc = cmd_show(s, tenant, person);
+	} else if (is_code) {
+		rc = cmd_code(s, tenant, person, opts_get(o, n, "letter") != NULL);
 	} else {
 		rc = cmd_link(s, tenant, email, person, is_unlink);
 	}

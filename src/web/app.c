@@ -192,6 +192,7 @@ static const struct svc_nav shell_staff_nav[] = {
 	{ SVC_NAV_STAFF, "/staff/roles", "staff.roles", NULL },
 	{ SVC_NAV_STAFF, "/staff/jobs", "staff.jobs", NULL },
 	{ SVC_NAV_STAFF, "/staff/outbox", "outbox.title", NULL },   /* --- mail (page_outbox.c) --- */
+	{ SVC_NAV_STAFF, "/staff/registry", "staff.nav.registry", NULL },   /* page_registry.c */
 };
 
 #define APP_STAFF_LINKS_MAX 64

@@ -217,6 +217,13 @@ void app_page_cache_free(struct app_page_cache *c);
 /* handlers (page_*.c) */
 int page_home(struct http_req *r);
 int page_lang(struct http_req *r);
+int page_search(struct http_req *r);   /* page_search.c */
+int page_help(struct http_req *r);
+/* page_registry.c: linking an account to the registry by a one-time code */
+int page_staff_registry(struct http_req *r);
+int page_staff_registry_code(struct http_req *r);
+int page_mypage_registry(struct http_req *r);
+int page_mypage_registry_post(struct http_req *r);
 int page_healthz(struct http_req *r);
 int page_readyz(struct http_req *r);
 int page_metrics(struct http_req *r);
@@ -336,5 +343,7 @@ void app_services_metrics(struct buf *b);
 void app_services_home(struct buf *b, struct http_req *r);
 /* app_services_staff_home -- each service's staff_home warning block */
 void app_services_staff_home(struct buf *b, struct http_req *r);
+/* app_services_banner -- every service's banner (svc.h), for the home page */
+void app_services_banner(struct buf *b, struct http_req *r);
 
 #endif

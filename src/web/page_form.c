@@ -287,6 +287,11 @@ const char *form_source_label(const char *source, const char *lang)
 		return html_t(l, "form.src_previous");
 	if (strcmp(source, "staff") == 0)
 		return html_t(l, "form.src_staff");
+	/* app_prefill.c: the household's children, the account's e-mail */
+	if (strcmp(source, "juki_household") == 0)
+		return html_t(l, "form.src_household");
+	if (strcmp(source, "account") == 0)
+		return html_t(l, "form.src_account");
 	return source;
 }
 
@@ -1022,6 +1027,11 @@ static void render_fields(struct rctx *x, const struct forms_field *fs, int n,
 		case FORMS_T_GROUP: {
 			const json_t *nv = top ? json_object_get(x->norm, f->id)
 					       : (json_is_object(norm_item) ? json_object_get(norm_item, f->id) : NULL);
+			/* a group prefilled as a whole (the household's children,
+			 * app_prefill.c): where its items came from, above them */
+			if (src && val)
+				html_printf(x->b, "<p class=\"source\" id=\"%s-source\">%s</p>", f->id,
+					    form_source_label(src, x->v->lang));
 			group_el(x, f, path, val, nv, required);
 			break;
 		}

@@ -280,6 +280,8 @@ int page_mypage(struct http_req *r)
 				    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 				    q->csrf, html_t(l, "mailv.resend"));
 	}
+	/* the link to the resident registry (page_registry.c) */
+	html_printf(&b, "<p><a href=\"/mypage/registry\">%s</a></p>", html_t(l, "rlink.title"));
 	/* the services' entries of My page (svc.h: SVC_NAV_RESIDENT) */
 	struct mypage_ctx mc = { &b, l, 0 };
 	app_nav_each(SVC_NAV_RESIDENT, mypage_link, &mc);

@@ -10,6 +10,7 @@
 #include "web/app.h"
 #include "web/app_mail.h"
 #include "web/params.h"
+#include "core/registry/registry.h"
 
 #include <string.h>
 
@@ -48,6 +49,44 @@ static const struct http_param_spec p_outbox[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static const struct http_param_spec p_search[] = {
+	{ "q", HTTP_QUERY, 200, NULL, 0 },
+	{ "type", HTTP_QUERY, 16, app_v_code, 0 },   /* a group; another: every group */
+	{ "page", HTTP_QUERY, 4, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static int v_person(const char *v, size_t n)
+{
+	if (n == 0 || n > REGISTRY_CODE_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= '0' && v[i] <= '9') || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+static int v_delivery(const char *v, size_t n)
+{
+	return (n == 7 && memcmp(v, "counter", 7) == 0) || (n == 6 && memcmp(v, "letter", 6) == 0) ?
+	       0 : ERR_INVALID;
+}
+static const struct http_param_spec p_reg_find[] = {
+	{ "q", HTTP_QUERY, 100, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_reg_code[] = {
+	{ "person", HTTP_FORM, REGISTRY_CODE_MAX, v_person, 1 },
+	{ "delivery", HTTP_FORM, 8, v_delivery, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_reg_link_q[] = {
+	{ "linked", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_reg_link[] = {
+	{ "code", HTTP_FORM, 32, NULL, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_lang[] = {
 	{ "to", HTTP_QUERY, 16, app_v_lang, 1 },
 	{ "next", HTTP_QUERY, 512, app_v_local_path, 0 },
@@ -170,6 +209,12 @@ static const struct http_param_spec p_reset_confirm[] = {
 const struct http_route app_shell_routes[] = {
 	{ "GET", "/", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_CACHEABLE, NULL, page_home, "home" },
 	{ "GET", "/lang", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_lang, page_lang, "lang" },
+	{ "GET", "/search", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_search, page_search, "search" },
+	{ "GET", "/help", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_help, "help" },
+	{ "GET", "/staff/registry", AUTH_PERM_PERSONAL_READ, HTTP_KIND_HTML, 0, p_reg_find, page_staff_registry, "staff.registry" },
+	{ "POST", "/staff/registry/code", AUTH_PERM_PERSONAL_WRITE, HTTP_KIND_HTML, 0, p_reg_code, page_staff_registry_code, "staff.registry.code" },
+	{ "GET", "/mypage/registry", "resident", HTTP_KIND_HTML, 0, p_reg_link_q, page_mypage_registry, "mypage.registry" },
+	{ "POST", "/mypage/registry", "resident", HTTP_KIND_HTML, 0, p_reg_link, page_mypage_registry_post, "mypage.registry.post" },
 	{ "GET", "/healthz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_healthz, "healthz" },
 	{ "GET", "/readyz", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_readyz, "readyz" },
 	{ "GET", "/metrics", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_NO_TENANT, NULL, page_metrics, "metrics" },

@@ -336,3 +336,10 @@ void app_services_staff_home(struct buf *b, struct http_req *r)
 		if (svc_all[i]->staff_home)
 			svc_all[i]->staff_home(b, r);
 }
+
+void app_services_banner(struct buf *b, struct http_req *r)
+{
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->banner)
+			svc_all[i]->banner(b, r);
+}

@@ -112,6 +112,10 @@ struct svc {
 	 * reach nobody); writes nothing when there is nothing to say or the
 	 * member may not act on it */
 	void (*staff_home)(struct buf *b, struct http_req *r);
+	/* the home page's banner slot (a disaster service's warning): written
+	 * at every request at the top of the page, never cached; write
+	 * nothing when there is nothing to say (the page then shows nothing) */
+	void (*banner)(struct buf *b, struct http_req *r);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */

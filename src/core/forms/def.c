@@ -1007,9 +1007,23 @@ static void decref_cb(void *p)
 	json_decref(p);
 }
 
+const char *const forms_categories[] = {
+	"ninshin_shussan", "kosodate", "hikkoshi", "zei", "kenko_fukushi", "gomi",
+	"pet", "shomei", "bousai", "kyouiku", "koureisha_kaigo", "hoken_nenkin",
+	"okuyami", "kurashi", NULL,
+};
+
+int forms_category_known(const char *id)
+{
+	for (int i = 0; id && forms_categories[i]; i++)
+		if (strcmp(forms_categories[i], id) == 0)
+			return 1;
+	return 0;
+}
+
 #define TOP_KEYS " format id title description department fee signature " \
 		 "staff_states retention_years target_days pages routes exits " \
-		 "checks declaration life_events "
+		 "checks declaration life_events category life_stage "
 
 int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 			struct err *e)
@@ -1104,6 +1118,28 @@ int forms_def_from_json(struct forms_def **out, struct arena *a, json_t *doc,
 				if (strcmp(d->life_events[j], d->life_events[i]) == 0)
 					return inval(b, "life_events", "duplicate event \"%s\"",
 						     cut(d->life_events[i]));
+		}
+	}
+	const json_t *cat = json_object_get(doc, "category");
+	if (cat) {
+		if (!json_is_string(cat) || !forms_category_known(json_string_value(cat)))
+			return inval(b, "category", "must be one of the categories (forms.h)");
+		d->category = json_string_value(cat);
+	}
+	const json_t *ls = json_object_get(doc, "life_stage");
+	if (ls) {
+		if (!json_is_array(ls) || json_array_size(ls) > FORMS_MAX_STAGES)
+			return inval(b, "life_stage", "must be an array of at most %d categories",
+				     FORMS_MAX_STAGES);
+		d->nlife_stages = (int)json_array_size(ls);
+		d->life_stages = arena_alloc(a, sizeof *d->life_stages * (size_t)(d->nlife_stages + 1));
+		if (!d->life_stages)
+			return err_set(e, ERR_NOMEM, "arena full");
+		for (int i = 0; i < d->nlife_stages; i++) {
+			const json_t *x = json_array_get(ls, (size_t)i);
+			if (!json_is_string(x) || !forms_category_known(json_string_value(x)))
+				return inval(b, "life_stage", "[%d] must be one of the categories", i);
+			d->life_stages[i] = json_string_value(x);
 		}
 	}
 	int present;

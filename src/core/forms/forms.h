@@ -262,6 +262,9 @@ struct forms_def {
 	struct forms_text declaration;
 	const char **life_events;            /* "move_in", "birth", ...      */
 	int nlife_events;
+	const char *category;                /* one of forms_categories, or NULL */
+	const char **life_stages;            /* "life_stage": ids of forms_categories */
+	int nlife_stages;
 	const json_t *json;                  /* the source document          */
 };
 
@@ -477,7 +480,20 @@ int forms_publish_with(int *version, int *created, struct store *s,
 		       const char *tenant, const struct forms_def *d,
 		       const struct forms_publish_hook *hook, struct err *e);
 
+/* The topics a resident looks for procedures by (a definition's optional
+ * "category", one id, and "life_stage", up to FORMS_MAX_STAGES ids, both
+ * of this list, in the order a listing shows them); their labels are the
+ * catalog rows "proc.cat.<id>" of the shell. */
+#define FORMS_MAX_STAGES 8
+#define FORMS_CATEGORY_MAX 24
+extern const char *const forms_categories[];   /* NULL-terminated */
+/* forms_category_known -- 1 when id is in forms_categories */
+int forms_category_known(const char *id);
+
 struct forms_published {
+	char category[FORMS_CATEGORY_MAX + 1];     /* "" when none        */
+	char life_stages[FORMS_MAX_STAGES][FORMS_CATEGORY_MAX + 1];
+	int nlife_stages;
 	char tenant[8];
 	char id[FORMS_ID_MAX + 1];
 	int version;

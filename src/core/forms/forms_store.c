@@ -112,6 +112,23 @@ out:
 	return rc;
 }
 
+/* the definition's category and life stages (a version published
+ * before they existed has none: "" and 0) */
+static void topics(struct forms_published *p, const char *def)
+{
+	json_t *doc = def ? json_loads(def, 0, NULL) : NULL;
+	const char *c = json_string_value(json_object_get(doc, "category"));
+	if (c && forms_category_known(c))
+		snprintf(p->category, sizeof p->category, "%s", c);
+	const json_t *ls = json_object_get(doc, "life_stage");
+	for (size_t i = 0; i < json_array_size(ls) && p->nlife_stages < FORMS_MAX_STAGES; i++) {
+		const char *x = json_string_value(json_array_get(ls, i));
+		if (x && forms_category_known(x))
+			snprintf(p->life_stages[p->nlife_stages++], sizeof p->life_stages[0], "%s", x);
+	}
+	json_decref(doc);
+}
+
 static int list_impl(struct store *s, const char *tenant, int all,
 		     void (*fn)(const struct forms_published *p, void *arg),
 		     void *arg, struct err *e)
@@ -121,7 +138,7 @@ static int list_impl(struct store *s, const char *tenant, int all,
 	char sql[512];
 	snprintf(sql, sizeof sql,
 		 "SELECT p.tenant, p.code, v.version, v.published_at, v.sha256,"
-		 " v.title_ja, v.title_en, p.unpublished_at FROM procedures p"
+		 " v.title_ja, v.title_en, p.unpublished_at, v.definition FROM procedures p"
 		 " JOIN procedure_versions v ON v.procedure_id = p.id"
 		 " WHERE v.version = (SELECT max(version) FROM procedure_versions"
 		 "  WHERE procedure_id = p.id)%s%s"
@@ -142,6 +159,7 @@ static int list_impl(struct store *s, const char *tenant, int all,
 		p.title_ja = store_col_text(r, 5);
 		p.title_en = store_col_text(r, 6);
 		p.unpublished = !store_col_isnull(r, 7);
+		topics(&p, store_col_text(r, 8));
 		fn(&p, arg);
 		n++;
 	}

@@ -56,6 +56,32 @@ static const struct store_migration registry_migrations[] = {
 	  " linked_at BIGINT NOT NULL,"
 	  " UNIQUE (resident_id),"
 	  " UNIQUE (person_id))" },
+	{ 2, "one-time codes that link an account to a person (linkcode.c)",
+	  "CREATE TABLE registry_link_codes ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " person_id BIGINT NOT NULL REFERENCES registry_persons(id),"
+	  " code_hash TEXT NOT NULL UNIQUE,"      /* SHA-256 of the code, hex */
+	  " delivery TEXT NOT NULL CHECK (delivery IN ('counter', 'letter')),"
+	  " issued_by BIGINT NOT NULL,"           /* the staff account        */
+	  " created_at BIGINT NOT NULL,"
+	  " expires_at BIGINT NOT NULL,"
+	  " used_at BIGINT,"
+	  " used_by BIGINT);"
+	  "CREATE INDEX registry_link_codes_person ON registry_link_codes (tenant, person_id);"
+	  "CREATE TABLE registry_link_attempts ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL,"
+	  " resident_id BIGINT NOT NULL,"
+	  " at BIGINT NOT NULL);"
+	  "CREATE INDEX registry_link_attempts_who ON registry_link_attempts (tenant, resident_id, at);"
+	  "CREATE TABLE registry_link_letters ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " code_id BIGINT NOT NULL REFERENCES registry_link_codes(id),"
+	  " person_id BIGINT NOT NULL REFERENCES registry_persons(id),"
+	  " state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'printed')),"
+	  " created_at BIGINT NOT NULL)" },
 };
 
 const struct store_module_schema registry_schema = {
@@ -426,6 +452,17 @@ static int record_of(json_t **out, struct store *s, const char *tenant,
 	store_rows_free(r);
 	if (rc < 0)
 		goto fail;
+	/* the children of the household (relationship 子, not the person):
+	 * what the child-rearing procedures prefill */
+	json_t *ch = json_array();
+	size_t i;
+	json_t *mo;
+	json_array_foreach(hh, i, mo) {
+		const char *rel = json_string_value(json_object_get(mo, "relationship"));
+		if (rel && strcmp(rel, "子") == 0 && !json_is_true(json_object_get(mo, "self")))
+			json_array_append(ch, mo);
+	}
+	json_object_set_new(o, "children", ch);
 	free(household);
 	*out = o;
 	return 0;

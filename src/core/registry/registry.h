@@ -108,6 +108,41 @@ int registry_person_json_by_code(json_t **out, struct store *s,
 				 const char *tenant, const char *code,
 				 struct err *e);
 
+/* ---- linking by a one-time code (linkcode.c) ----
+ *
+ * Staff issue a code for a person (handed over at the counter, shown
+ * once, or sent by letter to the registered address: a letter record is
+ * queued); the resident types it on their My page and their account is
+ * linked to that person.  Only the code's SHA-256 is stored; a code
+ * expires (REGISTRY_CODE_TTL), is used once, and issuing a new one for a
+ * person withdraws the person's unused ones.  A resident has at most
+ * REGISTRY_CODE_TRIES wrong or refused tries per REGISTRY_CODE_WINDOW
+ * seconds (ERR_LIMIT after, without looking at the code).
+ */
+#define REGISTRY_CODE_LEN 14            /* "ABCD-EFGH-JKLM": 12 of 32 symbols */
+#define REGISTRY_CODE_TTL (14 * 86400)   /* seconds                        */
+#define REGISTRY_CODE_TRIES 5
+#define REGISTRY_CODE_WINDOW 3600
+enum registry_delivery { REGISTRY_AT_COUNTER = 0, REGISTRY_BY_LETTER = 1 };
+/* registry_code_issue -- a new code for the person with person_code,
+ * written to code (REGISTRY_CODE_LEN + 1 bytes); issued_by is the staff
+ * account.  By letter, a letter record is queued (registry_letter_*).
+ * ERR_NOTFOUND for an unknown person. */
+int registry_code_issue(char code[REGISTRY_CODE_LEN + 1], struct store *s, const char *tenant,
+			const char *person_code, enum registry_delivery how,
+			int64_t issued_by, int64_t now, struct err *e);
+/* registry_code_redeem -- link resident_id to the person of code.
+ * ERR_LIMIT: too many tries now; ERR_NOTFOUND: no such code (a try);
+ * ERR_DENIED: expired or used (a try); ERR_CONFLICT: the person is linked
+ * to another account.  *person_code (REGISTRY_CODE_MAX + 1, may be NULL)
+ * gets the linked person's code, for the audit record. */
+int registry_code_redeem(char *person_code, struct store *s, const char *tenant,
+			 int64_t resident_id, const char *code, int64_t now, struct err *e);
+/* registry_find -- persons whose name or フリガナ contains text (kana
+ * folded), at most max, without their 個人番号; returns the count. */
+int registry_find(struct store *s, const char *tenant, const char *text, int max,
+		  void (*fn)(const struct registry_person *p, void *arg), void *arg,
+		  struct err *e);
 /*
  * registry_demo_seed -- the fictional households of デモ区 (see
  * src/core/registry/README.md): adds the persons that are missing, so running

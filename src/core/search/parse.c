@@ -8,7 +8,8 @@
  * spaces before anything else, so user text never reaches the tokenizer's
  * meta mode (only filters do, through the 0x1f prefix added here); a word
  * that gives no token (only punctuation) is left out, so no phrase is ever
- * empty.  Words are joined with AND.
+ * empty.  Words are joined with AND; a word of the synonym table
+ * (synonyms.c) is an OR of its group's words, each quoted the same way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -156,7 +157,7 @@ int search_parse_n(char **out, int *ntext, const struct search_query *q,
 
 	struct buf b;
 	buf_init(&b, 64u << 10);
-	int nterms = 0, nwords = 0, werr = 0;
+	int nterms = 0, nwords = 0, werr = 0, nphrases = 0;
 	/* the words, and which of them is the last with tokens */
 	const char *w[SEARCH_MAX_TERMS + 1];
 	size_t wl[SEARCH_MAX_TERMS + 1];
@@ -185,15 +186,32 @@ int search_parse_n(char **out, int *ntext, const struct search_query *q,
 	for (int i = 0; i < nwords && !rc; i++) {
 		if (nterms)
 			rc = buf_puts(&b, " AND ");
+		/* a word of the synonym table: any word of its group */
+		const char *syn[SEARCH_MAX_SYNONYMS];
+		int nsyn = search_synonyms(syn, SEARCH_MAX_SYNONYMS, w[i], wl[i]);
+		if (!rc && nsyn)
+			rc = buf_puts(&b, "(");
 		if (!rc)
 			rc = put_string(&b, NULL, w[i], wl[i]);
+		nphrases += 1 + nsyn;
+		for (int k = 0; k < nsyn && !rc; k++) {
+			char *fs = NULL;
+			if ((rc = jp_text_fold(&fs, syn[k], strlen(syn[k]), e)))
+				break;
+			rc = buf_puts(&b, " OR ");
+			if (!rc)
+				rc = put_string(&b, NULL, fs, strlen(fs));
+			free(fs);
+		}
+		if (!rc && nsyn)
+			rc = buf_puts(&b, ")");
 		/* the last word, if it ends in a Latin/digit word: a prefix */
-		if (!rc && i == nwords - 1 && wcls[i] == SEARCH_TC_WORD)
+		if (!rc && !nsyn && i == nwords - 1 && wcls[i] == SEARCH_TC_WORD)
 			rc = buf_puts(&b, " *");
 		nterms++;
 	}
 	free(folded);
-	*ntext = nwords;
+	*ntext = nphrases;   /* the phrases before the filters (rank.c) */
 	if (!rc && nwords == 0 && (has_text || !nfilter_terms)) {
 		/* text with nothing searchable (only punctuation such as "%" or
 		 * "_"): no match, also with filters -- the text is a condition,

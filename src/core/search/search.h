@@ -242,6 +242,14 @@ int search_snippet_html(struct buf *b, const struct search_hit *h);
 /* search_title_html -- the same for the hit's title (title_marks). */
 int search_title_html(struct buf *b, const struct search_hit *h);
 
+/* search_synonyms -- the words of the synonym table (synonyms.c) that
+ * mean the same as word[0..n) (compared folded: ほいくえん = 保育園),
+ * word itself left out: at most max pointers to static strings in out;
+ * returns how many (0: no group).  The query compiler ORs them with the
+ * word, so 「保育園」 finds 保育所. */
+#define SEARCH_MAX_SYNONYMS 8
+int search_synonyms(const char **out, int max, const char *word, size_t n);
+
 /* search_parse -- the query compiler, exposed for tests and the fuzzer:
  * the FTS5 MATCH expression for q (malloc'd in *out, "" when q has no
  * text or filter terms).  Never produces an expression that FTS5 rejects. */

@@ -65,6 +65,10 @@ static const char *procedures_dir(void)
 
 static void cleanup(struct store *s)
 {
+	/* the registry's link code tables (linkcode.c) reference persons */
+	store_script(s, "DROP TABLE IF EXISTS registry_link_letters", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_codes", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_attempts", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_links", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_my_numbers", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_persons", NULL);

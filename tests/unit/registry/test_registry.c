@@ -27,6 +27,9 @@ static const char *T1 = "139718", *T2 = "139726";
 
 static void cleanup(struct store *s)
 {
+	store_script(s, "DROP TABLE IF EXISTS registry_link_letters", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_codes", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_attempts", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_links", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_my_numbers", NULL);
 	store_script(s, "DROP TABLE IF EXISTS registry_persons", NULL);
@@ -68,6 +71,9 @@ static struct store *open_fresh(void)
 		return NULL;
 	}
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, registry_schema };
+	store_script(s, "DROP TABLE IF EXISTS registry_link_letters", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_codes", NULL);
+	store_script(s, "DROP TABLE IF EXISTS registry_link_attempts", NULL);
 	store_script(s, store_kind(s) == STORE_PG ? "DROP TABLE IF EXISTS registry_links CASCADE"
 		     : "DROP TABLE IF EXISTS registry_links", NULL);
 	reset_unrecorded(s);
@@ -303,6 +309,145 @@ static void test_app_prefill(void)
 	store_close(s);
 }
 
+/* a shipped definition (the tests run from the repository or build/) */
+static struct forms_def *shipped(struct arena *a, const char *id)
+{
+	const char *dirs[] = { "data/procedures", "../data/procedures", "../../data/procedures",
+			       "../../../data/procedures", "../../../../data/procedures" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s.json", dirs[i], id);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		static char text[1 << 18];
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		text[n] = 0;
+		struct forms_def *d = NULL;
+		struct err e;
+		if (forms_def_parse(&d, a, text, n, &e))
+			printf("# %s: %s\n", id, e.detail);
+		return d;
+	}
+	return NULL;
+}
+
+/* app_prefill.c: the household's children (the youngest for a nursery, all
+ * in order of birth for the child allowance), phone from the latest
+ * application of another procedure, e-mail from the account; each with
+ * its source */
+static void test_app_prefill_household(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	T_EQ_INT(registry_demo_seed(NULL, s, T1, &e), 0);
+	int64_t taro = add_resident(s, T1, "taro@example.jp");
+	int64_t nobody = add_resident(s, T1, "nobody@example.jp");
+	T_EQ_INT(registry_link(s, T1, taro, "P0001", 1, &e), 0);
+	struct arena *a = arena_new(0);
+	struct forms_def *hoiku = shipped(a, "hoikusho-riyou"), *teate = shipped(a, "jidou-teate-nintei");
+	T_REQUIRE(hoiku && teate);
+	json_t *prev = json_pack("{s:s}", "applicant_phone", "03-1234-5678");
+	json_t *ans, *src;
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = hoiku, .previous_any = prev }, &e), 0);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(ans, "child_name"), "given")), "陽葵");
+	T_EQ_STR(json_string_value(json_object_get(ans, "child_birth")), "2024-06-20");
+	T_EQ_STR(json_string_value(json_object_get(src, "child_name")), "juki_household");
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_phone")), "03-1234-5678");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_phone")), "previous_submission");
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_email")), "taro@example.jp");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_email")), "account");
+	T_EQ_STR(json_string_value(json_object_get(src, "applicant_name")), "juki");
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = taro,
+							     .def = teate }, &e), 0);
+	json_t *kids = json_object_get(ans, "children");
+	T_EQ_INT((int)json_array_size(kids), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(json_array_get(kids, 0), "child_name"), "given")), "蒼");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(kids, 1), "child_birth")), "2024-06-20");
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(kids, 1), "child_relation")), "child");
+	T_EQ_STR(json_string_value(json_object_get(src, "children")), "juki_household");
+	/* no link: no children, but the account's e-mail still */
+	T_EQ_INT(app_prefill_start(&ans, &src, a, s,
+				   &(struct app_prefill_in){ .tenant = T1, .resident_id = nobody,
+							     .def = hoiku }, &e), 0);
+	T_CHECK(json_object_get(ans, "child_name") == NULL);
+	T_EQ_STR(json_string_value(json_object_get(ans, "applicant_email")), "nobody@example.jp");
+	json_decref(prev);
+	arena_free(a);
+	cleanup(s);
+	store_close(s);
+}
+
+/* linkcode.c: a code links once, expires, is withdrawn by a newer one,
+ * and refused tries are throttled; the record lists the children */
+static void test_link_codes(void)
+{
+	struct store *s = open_fresh();
+	T_REQUIRE(s);
+	struct err e;
+	T_EQ_INT(registry_demo_seed(NULL, s, T1, &e), 0);
+	int64_t a = add_resident(s, T1, "a@example.jp"), b = add_resident(s, T1, "b@example.jp");
+	int64_t c = add_resident(s, T1, "c@example.jp");
+	T_REQUIRE(a > 0 && b > 0 && c > 0);
+	int64_t now = 1800000000;
+	char code[REGISTRY_CODE_LEN + 1], old[REGISTRY_CODE_LEN + 1], person[REGISTRY_CODE_MAX + 1];
+	T_EQ_INT(registry_code_issue(code, s, T1, "NOPE", REGISTRY_AT_COUNTER, 1, now, &e), ERR_NOTFOUND);
+	/* only the hash is stored */
+	T_EQ_INT(registry_code_issue(old, s, T1, "P0010", REGISTRY_AT_COUNTER, 1, now, &e), 0);
+	T_EQ_INT((int)strlen(old), REGISTRY_CODE_LEN);
+	char *stored = NULL;
+	T_EQ_INT(store_query_text(&stored, s, "SELECT code_hash FROM registry_link_codes", NULL, 0, &e), 0);
+	T_CHECK(stored && strlen(stored) == 64 && !strstr(stored, old));
+	free(stored);
+	/* a newer code for the person withdraws the older one */
+	T_EQ_INT(registry_code_issue(code, s, T1, "P0010", REGISTRY_AT_COUNTER, 1, now + 1, &e), 0);
+	T_CHECK(strcmp(code, old) != 0);
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, a, old, now + 2, &e), ERR_DENIED);
+	/* expired */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, a, code, now + 1 + REGISTRY_CODE_TTL, &e), ERR_DENIED);
+	/* within its time: links; typed in lower case without hyphens */
+	char typed[16];
+	int k = 0;
+	for (const char *p = code; *p; p++)
+		if (*p != '-')
+			typed[k++] = (char)(*p - 'A' + 'a' >= 'a' && *p >= 'A' ? *p - 'A' + 'a' : *p);
+	typed[k] = 0;
+	T_EQ_INT(registry_code_redeem(person, s, T1, a, typed, now + 100, &e), 0);
+	T_EQ_STR(person, "P0010");
+	json_t *j = NULL;
+	T_EQ_INT(registry_person_json(&j, s, T1, a, &e), 0);
+	T_EQ_INT((int)json_array_size(json_object_get(j, "children")), 2);
+	T_EQ_STR(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(j, "children"), 0),
+								    "name"), "given")), "大翔");
+	json_decref(j);
+	/* used: not again, not by another account */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, b, code, now + 200, &e), ERR_DENIED);
+	/* another tenant does not know the code */
+	T_EQ_INT(registry_code_issue(code, s, T1, "P0015", REGISTRY_BY_LETTER, 1, now, &e), 0);
+	int64_t letters = 0;
+	T_EQ_INT(store_query_int(&letters, s, "SELECT count(*) FROM registry_link_letters", NULL, 0, &e), 0);
+	T_EQ_INT(letters, 1);
+	/* throttle: c's refused tries */
+	for (int i = 0; i < REGISTRY_CODE_TRIES; i++)
+		T_EQ_INT(registry_code_redeem(NULL, s, T1, c, i % 2 ? "AAAA-BBBB-CCCC" : "not a code", now, &e),
+			 ERR_NOTFOUND);
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, c, code, now + 10, &e), ERR_LIMIT);
+	/* after the window, the good code works */
+	T_EQ_INT(registry_code_redeem(NULL, s, T1, c, code, now + REGISTRY_CODE_WINDOW + 10, &e), 0);
+	/* the staff's search: folded kana, names with or without the space */
+	int n = registry_find(s, T1, "わかば", 30, list_fn, &(struct listing){ 0 }, &e);
+	T_EQ_INT(n, 5);
+	T_EQ_INT(registry_find(s, T1, "若葉 健", 30, list_fn, &(struct listing){ 0 }, &e), 1);
+	T_EQ_INT(registry_find(s, T1, "", 30, list_fn, &(struct listing){ 0 }, &e), ERR_INVALID);
+	cleanup(s);
+	store_close(s);
+}
+
 int main(void)
 {
 	url = getenv("MADOGUCHI_TEST_DB");
@@ -315,6 +460,8 @@ int main(void)
 	T_RUN(test_checks);
 	T_RUN(test_demo_and_links);
 	T_RUN(test_app_prefill);
+	T_RUN(test_link_codes);
+	T_RUN(test_app_prefill_household);
 	if (url == sqlite_path) {
 		unlink(sqlite_path + 7);
 		char w[160];

@@ -135,6 +135,10 @@ struct app_prefill_in {
 	const struct json_t *previous;       /* app_prefill_start: the last
 						answers of the resident, keyed
 						by field id, or NULL          */
+	const struct json_t *previous_any;   /* app_prefill_start: the answers
+						of the resident's latest
+						application of any procedure
+						(phone, e-mail), or NULL      */
 	const struct json_t *norm;           /* app_prefill_check: the
 						normalised answers            */
 	const struct json_t *sources;        /* app_prefill_check: the draft's

@@ -240,6 +240,9 @@ static int read_pairs(struct pairs *p, struct http_req *r, const struct forms_de
 struct proc_row {
 	char id[FORMS_ID_MAX + 1];
 	char *title_ja, *title_en;
+	char category[FORMS_CATEGORY_MAX + 1];
+	char stages[FORMS_MAX_STAGES][FORMS_CATEGORY_MAX + 1];
+	int nstages;
 };
 struct proc_list {
 	struct arena *a;
@@ -256,6 +259,9 @@ static void proc_cb(const struct forms_published *p, void *arg)
 	snprintf(row->id, sizeof row->id, "%s", p->id);
 	row->title_ja = arena_strdup(l->a, p->title_ja ? p->title_ja : "");
 	row->title_en = arena_strdup(l->a, p->title_en ? p->title_en : "");
+	memcpy(row->category, p->category, sizeof row->category);
+	memcpy(row->stages, p->life_stages, sizeof row->stages);
+	row->nstages = p->nlife_stages;
 	if (row->title_ja && row->title_en)
 		l->n++;
 }
@@ -270,6 +276,61 @@ static int matches(const char *hay, const char *needle)
 		if (strncasecmp(h, needle, n) == 0)
 			return 1;
 	return 0;
+}
+
+static int has_stage(const struct proc_row *row, const char *stage)
+{
+	for (int i = 0; i < row->nstages; i++)
+		if (strcmp(row->stages[i], stage) == 0)
+			return 1;
+	return 0;
+}
+
+/* the procedures under a heading per category (forms_categories' order,
+ * then those without one), each by its title in the page's language;
+ * cat: only that category; stage: only procedures of that life stage */
+static int proc_by_category(struct buf *b, enum html_lang l, const struct proc_list *pl,
+			    const char *cat, const char *stage)
+{
+	int shown = 0;
+	if (cat && !forms_category_known(cat))
+		cat = NULL;
+	if (stage && !forms_category_known(stage))
+		stage = NULL;
+	if (cat || stage) {
+		char key[64];
+		snprintf(key, sizeof key, "proc.cat.%s", cat ? cat : stage);
+		html_printf(b, "<p class=\"lead\" id=\"proc-filter\">%s</p>", html_t(l, key));
+	}
+	for (int c = 0; ; c++) {
+		const char *id = forms_categories[c] ? forms_categories[c] : "";
+		if (cat && strcmp(cat, id) != 0) {
+			if (!forms_categories[c])
+				break;
+			continue;
+		}
+		int n = 0;
+		for (int i = 0; i < pl->n; i++) {
+			const struct proc_row *row = &pl->rows[i];
+			if (strcmp(row->category, id) != 0 || (stage && !has_stage(row, stage)))
+				continue;
+			if (n++ == 0) {
+				char key[64];
+				snprintf(key, sizeof key, "proc.cat.%s", id[0] ? id : "other");
+				html_printf(b, "<section class=\"proc-category\" aria-labelledby=\"cat-%s\">"
+					    "<h2 id=\"cat-%s\">%s</h2><ul class=\"procedure-list\">",
+					    id[0] ? id : "other", id[0] ? id : "other", html_t(l, key));
+			}
+			html_printf(b, "<li><a href=\"/procedures/%s\">%s</a></li>", row->id,
+				    l == HTML_EN ? row->title_en : row->title_ja);
+			shown++;
+		}
+		if (n)
+			buf_puts(b, "</ul></section>");
+		if (!forms_categories[c])
+			break;
+	}
+	return shown;
 }
 
 int page_procedures(struct http_req *r)
@@ -323,6 +384,10 @@ int page_procedures(struct http_req *r)
 		}
 		buf_puts(&b, "</ul>");
 		search_result_done(&res);
+	} else if (!(q && q[0])) {
+		/* no words: by category (or one category, or one life stage) */
+		search_result_done(&res);
+		shown = proc_by_category(&b, l, &pl, http_param(r, "cat"), http_param(r, "stage"));
 	} else {
 		search_result_done(&res);
 		buf_puts(&b, "<ul class=\"procedure-list\">");
@@ -442,14 +507,25 @@ static void prefill(json_t **answers, json_t **sources, struct http_req *r,
 		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
 			previous = full.answers;
 	}
-	json_t *juki = NULL;
-	if (registry_person_json(&juki, app_store(r), who->tenant, who->id, &e) != 0)
-		juki = NULL;       /* no linked record: nothing from the register */
-	if (forms_prefill(answers, sources, r->arena, d, juki, previous, &e) != 0) {
+	/* the latest application of any procedure: phone and e-mail */
+	json_t *previous_any = NULL;
+	struct apply_filter fa = { .assignee = -1, .now = app_now(), .limit = 1 };
+	subs = NULL;
+	n = 0;
+	if (apply_list(&subs, &n, r->arena, app_store(r), who, &fa, &e) == 0 && n > 0) {
+		struct apply_submission full;
+		if (apply_get(&full, r->arena, app_store(r), who, subs[0].id, &e) == 0)
+			previous_any = full.answers;
+	}
+	/* the register (and the household's children), then the rest
+	 * (app_prefill.c); no linked record: nothing from the register */
+	if (app_prefill_start(answers, sources, r->arena, app_store(r),
+			      &(struct app_prefill_in){ .tenant = who->tenant, .resident_id = who->id,
+							.def = d, .previous = previous,
+							.previous_any = previous_any }, &e) != 0) {
 		*answers = NULL;
 		*sources = NULL;
 	}
-	json_decref(juki);
 }
 
 int page_apply_start(struct http_req *r)

@@ -21,6 +21,8 @@ static int v_receipt(const char *v, size_t n)
 }
 static const struct http_param_spec p_procedures[] = {
 	{ "q", HTTP_QUERY, 200, NULL, 0 },
+	{ "cat", HTTP_QUERY, 24, app_v_code, 0 },     /* a category (forms_categories) */
+	{ "stage", HTTP_QUERY, 24, app_v_code, 0 },   /* a life stage, same list    */
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_proc_code[] = {
