@@ -107,7 +107,7 @@ test('a full disk: 507 with a clear message, database intact, service back', asy
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-full-'));
   const mnt = join(dir, 'disk');
   mkdirSync(mnt);
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mnt]);
   let srv;
   try {
     const db = `sqlite:${join(mnt, 'db.sqlite')}`;

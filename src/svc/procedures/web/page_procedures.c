@@ -127,7 +127,7 @@ static char *pretty(const json_t *doc)
 static const char TEMPLATE[] =
 	"{\"format\":\"madoguchi-procedure/1\",\"id\":\"new-procedure\","
 	"\"title\":{\"ja\":\"新しい手続\",\"en\":\"New procedure\"},"
-	"\"department\":\"shimin\",\"retention_years\":5,\"target_days\":14,"
+	"\"department\":\"kuminka\",\"retention_years\":5,\"target_days\":14,"
 	"\"pages\":[{\"id\":\"applicant\",\"title\":{\"ja\":\"申請者\",\"en\":\"Applicant\"},"
 	"\"fields\":["
 	"{\"id\":\"applicant_name\",\"type\":\"name_jp\",\"label\":{\"ja\":\"氏名\",\"en\":\"Name\"},"
