@@ -96,6 +96,11 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     assert.equal(receipts.length, 1);
     assert.match(ok.text_, /kosodate-teate/);
     const r = receipts[0];
+    // its link opens the staff view of the submission
+    const link = ok.text_.match(/href="(\/staff\/submissions\/\d+)"/)[1];
+    const view = await s.get(link);
+    assert.equal(view.status, 200);
+    assert.ok(view.text_.includes(r));
     // in 子育て支援's inbox, not in 保健福祉's
     assert.ok(receiptsIn((await s.get('/staff/inbox')).text_).includes(r), 'in the department\'s inbox');
     const f = new Client(srv.base);
