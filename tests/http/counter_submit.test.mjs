@@ -94,7 +94,7 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     assert.match(ok.text_, /窓口で受け付けました/);
     const receipts = [...ok.text_.matchAll(/class="receipt-number">(139998-\d{4}-\d{8})</g)].map((m) => m[1]);
     assert.equal(receipts.length, 1);
-    assert.match(ok.text_, /kosodate-teate/);
+    assert.match(ok.text_, /子育て支援課<br>本庁舎4階 20番窓口/, "the department by name, and where its counter is");
     const r = receipts[0];
     // its link opens the staff view of the submission
     const link = ok.text_.match(/href="(\/staff\/submissions\/\d+)"/)[1];

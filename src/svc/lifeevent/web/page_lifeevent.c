@@ -49,6 +49,7 @@
 #include "core/mail/mail.h"
 #include "core/registry/registry.h"
 #include "core/sign/sign.h"
+#include "svc/dept/dept.h"
 
 #define STATE_MAX (64u << 10)     /* the hidden interview answers        */
 #define PERSON_CODE_MAX REGISTRY_CODE_MAX
@@ -1272,10 +1273,24 @@ static int render_received(struct http_req *r, const struct chosen *ch,
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 		    html_t(l, "lifeevent.counter.done.caption"), html_t(l, "lifeevent.counter.done.procedure"),
 		    html_t(l, "lifeevent.counter.done.receipt"), html_t(l, "lifeevent.counter.done.department"));
-	for (int i = 0; i < ch->n; i++)
-		html_printf(&b, "<tr><th scope=\"row\">%s</th><td class=\"receipt-number\">%s</td><td>%s</td></tr>",
+	for (int i = 0; i < ch->n; i++) {
+		/* the department by its name, and where its counter is, when
+		 * the ward has described it (src/svc/dept); else its code */
+		struct dept dp;
+		struct err de;
+		const char *name = subs[i].department, *place = "";
+		if (dept_get(&dp, app_store(r), app_req(r)->tenant.code, subs[i].department, &de) == 0) {
+			name = l == HTML_EN && dp.name_en[0] ? arena_strdup(r->arena, dp.name_en)
+							     : arena_strdup(r->arena, dp.name_ja);
+			place = arena_strdup(r->arena, dp.place);
+		}
+		html_printf(&b, "<tr><th scope=\"row\">%s</th><td class=\"receipt-number\">%s</td><td>%s",
 			    forms_text_get(&ch->defs[i]->title, lang), subs[i].receipt,
-			    subs[i].department);
+			    name ? name : subs[i].department);
+		if (place && place[0])
+			html_printf(&b, "<br>%s", place);
+		buf_puts(&b, "</td></tr>");
+	}
 	buf_puts(&b, "</tbody></table>");
 	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.done.keep"));
 	buf_puts(&b, "<ul class=\"plain\">");
