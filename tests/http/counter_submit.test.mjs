@@ -88,6 +88,9 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     assert.doesNotMatch(refused.text_, /<h2>[^<]*医療証/, 'the complete procedure is not listed as missing');
     assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'all or none');
 
+    assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .some((l) => l.includes('lifeevent.counter.register') && l.includes(`birth:${code}`)),
+      'the register read of a refused submission is audited too');
     // without it: accepted, one receipt, shown to the resident
     const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
     assert.equal(ok.status, 200, ok.text_.slice(0, 600));

@@ -1326,6 +1326,10 @@ int page_counter_submit(struct http_req *r)
 					      "register code not found");
 		if (!app_json_own(r, juki))
 			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+		/* whose register record was read, by its code, whether or not
+		 * anything is submitted (as for the printed forms) */
+		app_audit(r, AUDIT_A_READ, "lifeevent.counter.register",
+			  arena_printf(r->arena, "%s:%s", le->id, person), AUDIT_R_OK);
 	}
 	json_t *all = NULL, *from = NULL;
 	if ((rc = merge_prefill(&all, &from, r, &ch, juki, &e)))
