@@ -307,6 +307,13 @@ struct apply_submit_opts {
 	 * answers and waivers are checked all the same.  Never set from a
 	 * request. */
 	int operator_sources;
+	/* staff entering an application at the counter (書かない窓口) for a
+	 * resident they looked up in the register by its code: that
+	 * person's record (registry_person_json_by_code), against which the
+	 * answers and waivers claimed from the register are checked as they
+	 * would be for the resident (a staff actor proves nothing without
+	 * it).  Only with a STAFF actor; NULL otherwise. */
+	const json_t *registry;
 };
 /* What a submission gives back (apply_submit, apply_submit_answers). */
 struct apply_submit_result {
@@ -373,6 +380,10 @@ struct apply_answers_in {
 					latest published version is used   */
 	json_t *answers;             /* an object (ERR_INVALID otherwise), at
 					most APPLY_ANSWERS_MAX bytes as JSON */
+	const json_t *sources;       /* field id -> "juki" / "staff" / ...:
+					an object recorded with the
+					submission (claims of "juki"
+					checked), or NULL                   */
 	const struct apply_upload *uploads; /* NULL when nuploads is 0     */
 	int nuploads;                /* 0..APPLY_MAX_FILES (ERR_LIMIT)     */
 	struct apply_submit_opts opts; /* zero: unsigned, no options       */

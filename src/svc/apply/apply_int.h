@@ -151,6 +151,7 @@ struct apply_prep {
 	const struct apply_pending_file *pending;
 	int npending;
 	int operator_sources;        /* apply_submit_opts.operator_sources  */
+	const json_t *registry;      /* apply_submit_opts.registry (staff)  */
 	struct forms_result check;   /* the answers' validation (answers is
 					check.answers); with ERR_INVALID,
 					the errors                          */

@@ -344,8 +344,12 @@ static int registry_check(struct apply_prep *p, struct arena *a, struct store *s
 		if (rc)
 			return rc;
 	}
+	/* staff at the counter: the record of the person they looked up */
+	const json_t *rec = juki;
+	if (who->kind == APPLY_STAFF && p->registry)
+		rec = p->registry;
 	rc = forms_prefill_check(r, a, d, r->answers, json_is_object(sources) ? sources : NULL,
-				 juki, e);
+				 rec, e);
 	json_decref(juki);
 	if (rc)
 		return rc;
@@ -793,8 +797,12 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 	snprintf(d->procedure, sizeof d->procedure, "%s", p.def->id);
 	d->version = ver;
 	d->answers = answers;
+	if (in->sources && !json_is_object(in->sources))
+		return err_set(e, ERR_INVALID, "apply: sources must be an object");
+	d->sources = (json_t *)in->sources;
 	d->created_at = d->updated_at = now;
 	apply_owner(&p.draft.owner_kind, &p.draft.owner_id, who, NULL);
+	p.registry = who->kind == APPLY_STAFF ? o->registry : NULL;
 	p.check.exit = -1;
 	rc = prepare_answers(&p, a, s, who, o->sig, now, e);
 	*r = p.check;

@@ -2484,6 +2484,27 @@ static void test_registry_once_only(void)
 	struct apply_actor st = staff_of(NULL, -1);
 	T_EQ_INT(once_submit(1, &st, ans, &r, a, &e), ERR_INVALID);
 	T_CHECK(apply_registry_problem(&r) != NULL);
+	/* ...unless they pass the record of the person they looked up in the
+	 * register (書かない窓口): then it proves the same as for the resident */
+	struct apply_submit_result cr;
+	json_t *c = json_deep_copy(moved);
+	T_EQ_INT(apply_submit_answers(&cr, a, S, &st,
+				      &(struct apply_answers_in){ .procedure = "once-only", .answers = c,
+								  .opts.registry = juki },
+				      NOW, &e), ERR_INVALID);
+	T_CHECK(apply_registry_problem(&cr.check) &&
+		strcmp(apply_registry_problem(&cr.check)->code, "prefill_readonly") == 0);
+	json_decref(c);
+	c = json_deep_copy(ans);
+	json_t *src = json_pack("{s:s}", "applicant_address", "juki");
+	T_EQ_INT(apply_submit_answers(&cr, a, S, &st,
+				      &(struct apply_answers_in){ .procedure = "once-only", .answers = c,
+								  .sources = src, .opts.registry = juki },
+				      NOW, &e), 0);
+	T_EQ_INT(cr.sub.resident_id, 0);   /* entered at the counter */
+	T_CHECK(cr.sub.sources && json_is_object(cr.sub.sources));
+	json_decref(src);
+	json_decref(c);
 	json_decref(moved);
 	json_decref(ans);
 	json_decref(juki);

@@ -19,6 +19,10 @@
  *                                     from the register and the interview,
  *                                     as one PDF for the resident to check
  *                                     and sign
+ *   POST /staff/counter/{event}/submit the same procedures submitted on the
+ *                                     resident's behalf, entered by staff
+ *                                     (apply_submit_answers), all or none,
+ *                                     each audited; else what is missing
  *
  * Invariants: the server decides everything (lifeevent_decide validates
  * the whole interview again on every POST: "_state" is only a carrier and
@@ -45,6 +49,7 @@
 #include "core/mail/mail.h"
 #include "core/registry/registry.h"
 #include "core/sign/sign.h"
+#include "svc/dept/dept.h"
 
 #define STATE_MAX (64u << 10)     /* the hidden interview answers        */
 #define PERSON_CODE_MAX REGISTRY_CODE_MAX
@@ -383,8 +388,11 @@ static int render_result(struct http_req *r, const struct interview *iv,
 	if (shown == 0)
 		html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.result.none_online"));
 	else if (iv->staff)
-		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div>",
-			    html_t(l, "lifeevent.counter.print"));
+		/* the same answers either way: printed, or submitted at once
+		 * on the resident's behalf (page_counter_submit) */
+		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button>"
+			    "<button type=\"submit\" class=\"button\" formaction=\"/staff/counter/%s/submit\">%s</button></div>",
+			    html_t(l, "lifeevent.counter.print"), le->id, html_t(l, "lifeevent.counter.submit"));
 	else if (can_start)
 		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div>",
 			    html_t(l, "lifeevent.result.start"));
@@ -1174,4 +1182,227 @@ int page_counter_pdf(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, "counter pdf: cannot defer");
 	}
 	return 0;
+}
+
+/* ---- 書かない窓口: the applications submitted at the counter ---- */
+
+/* one chosen procedure's answers at the counter: the merged register and
+ * interview answers (merge_prefill) narrowed to the procedure's own
+ * top-level fields; every answer not taken from the register is marked
+ * as stated to staff ("staff") */
+static int counter_answers(json_t **answers, json_t **sources, struct http_req *r,
+			   const struct forms_def *d, const json_t *all, const json_t *from)
+{
+	json_t *ans = app_json_own(r, json_object()), *src = app_json_own(r, json_object());
+	if (!ans || !src)
+		return ERR_NOMEM;
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)all, k, v) {
+		if (!forms_def_field(d, k))
+			continue;
+		json_object_set(ans, k, v);
+		json_t *s = json_object_get(from, k);
+		json_object_set_new(src, k, s ? json_incref(s) : json_string("staff"));
+	}
+	*answers = ans;
+	*sources = src;
+	return 0;
+}
+
+/* what one procedure still needs: a list of its fields' labels and the
+ * reasons, in the page's language (Japanese for やさしい日本語) */
+static void missing_list(struct buf *b, struct http_req *r, const struct forms_def *d,
+			 const struct forms_result *res)
+{
+	enum html_lang l = app_req(r)->lang;
+	buf_puts(b, "<ul class=\"counter-missing\">");
+	for (int i = 0; i < res->nerrors; i++) {
+		const struct forms_error *fe = &res->errors[i];
+		char top[FORMS_PATH_MAX];
+		snprintf(top, sizeof top, "%s", fe->path);
+		top[strcspn(top, "[.")] = '\0';
+		const struct forms_field *f = top[0] ? forms_def_field(d, top) : NULL;
+		const char *label = f ? (l == HTML_EN && f->label.en ? f->label.en : f->label.ja)
+				      : html_t(l, "lifeevent.counter.missing.whole");
+		html_printf(b, "<li><strong>%s</strong>: %s</li>", label ? label : top,
+			    l == HTML_EN ? fe->en : fe->ja);
+	}
+	if (res->nerrors == 0)
+		html_printf(b, "<li>%s</li>", html_t(l, "lifeevent.counter.missing.exit"));
+	buf_puts(b, "</ul>");
+}
+
+/* the refusal: nothing was submitted, and per procedure what is missing */
+static int render_missing(struct http_req *r, const struct lifeevent *le, const struct chosen *ch,
+			  const struct forms_result *checks, const int *bad)
+{
+	enum html_lang l = app_req(r)->lang;
+	const char *lang = lang_of(r);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "lifeevent.counter.missing.title"), NULL, NULL);
+	link_form_css(&b);
+	html_printf(&b, "<div class=\"notice notice-error\" role=\"alert\"><p>%s</p></div>",
+		    html_t(l, "lifeevent.counter.missing.lead"));
+	for (int i = 0; i < ch->n; i++) {
+		if (!bad[i])
+			continue;
+		html_printf(&b, "<h2>%s</h2>", forms_text_get(&ch->defs[i]->title, lang));
+		missing_list(&b, r, ch->defs[i], &checks[i]);
+	}
+	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.missing.next"));
+	html_printf(&b, "<p><a href=\"/staff/counter/%s\">%s</a></p>", le->id,
+		    html_t(l, "lifeevent.counter.missing.again"));
+	return app_page_send(r, 422, &b, &p);
+}
+
+/* the confirmation the resident reads on the screen */
+static int render_received(struct http_req *r, const struct chosen *ch,
+			   const struct apply_submission *subs)
+{
+	enum html_lang l = app_req(r)->lang;
+	const char *lang = lang_of(r);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, html_t(l, "lifeevent.counter.done.title"), NULL, NULL);
+	link_form_css(&b);
+	html_printf(&b, "<div class=\"counter-received\"><p class=\"lead\">%s</p>",
+		    html_t(l, "lifeevent.counter.done.lead"));
+	html_printf(&b, "<table class=\"table\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		    html_t(l, "lifeevent.counter.done.caption"), html_t(l, "lifeevent.counter.done.procedure"),
+		    html_t(l, "lifeevent.counter.done.receipt"), html_t(l, "lifeevent.counter.done.department"));
+	for (int i = 0; i < ch->n; i++) {
+		/* the department by its name, and where its counter is, when
+		 * the ward has described it (src/svc/dept); else its code */
+		struct dept dp;
+		struct err de;
+		const char *name = subs[i].department, *place = "";
+		if (dept_get(&dp, app_store(r), app_req(r)->tenant.code, subs[i].department, &de) == 0) {
+			name = l == HTML_EN && dp.name_en[0] ? arena_strdup(r->arena, dp.name_en)
+							     : arena_strdup(r->arena, dp.name_ja);
+			place = arena_strdup(r->arena, dp.place);
+		}
+		html_printf(&b, "<tr><th scope=\"row\">%s</th><td class=\"receipt-number\">%s</td><td>%s",
+			    forms_text_get(&ch->defs[i]->title, lang), subs[i].receipt,
+			    name ? name : subs[i].department);
+		if (place && place[0])
+			html_printf(&b, "<br>%s", place);
+		buf_puts(&b, "</td></tr>");
+	}
+	buf_puts(&b, "</tbody></table>");
+	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.done.keep"));
+	buf_puts(&b, "<ul class=\"plain\">");
+	for (int i = 0; i < ch->n; i++)
+		html_printf(&b, "<li><a href=\"/staff/submissions/%lld\">%s %s</a></li>",
+			    (long long)subs[i].id, html_t(l, "lifeevent.counter.done.print"),
+			    subs[i].receipt);
+	buf_puts(&b, "</ul></div>");
+	return app_page_send(r, 200, &b, &p);
+}
+
+int page_counter_submit(struct http_req *r)
+{
+	const struct lifeevent *le = event_of(r);
+	if (!le)
+		return not_found(r);
+	struct pairs pr;
+	struct err e;
+	int rc = read_pairs(&pr, r, &e);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	struct chosen ch;
+	struct forms_result res;
+	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
+		return app_send_error(r, rc, "lifeevent.counter.error.choose_procedures", e.detail);
+	const char *person = pair(&pr, "person");
+	json_t *juki = NULL;
+	if (person && person[0]) {
+		if (v_person(person, strlen(person)) ||
+		    registry_person_json_by_code(&juki, app_store(r), app_req(r)->tenant.code,
+						 person, &e) != 0)
+			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_register_code",
+					      "register code not found");
+		if (!app_json_own(r, juki))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+		/* whose register record was read, by its code, whether or not
+		 * anything is submitted (as for the printed forms) */
+		app_audit(r, AUDIT_A_READ, "lifeevent.counter.register",
+			  arena_printf(r->arena, "%s:%s", le->id, person), AUDIT_R_OK);
+	}
+	json_t *all = NULL, *from = NULL;
+	if ((rc = merge_prefill(&all, &from, r, &ch, juki, &e)))
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	json_t **answers = arena_alloc(r->arena, (size_t)ch.n * sizeof *answers);
+	json_t **sources = arena_alloc(r->arena, (size_t)ch.n * sizeof *sources);
+	struct forms_result *checks = arena_alloc(r->arena, (size_t)ch.n * sizeof *checks);
+	int *bad = arena_alloc(r->arena, (size_t)ch.n * sizeof *bad);
+	struct apply_submission *subs = arena_alloc(r->arena, (size_t)ch.n * sizeof *subs);
+	if (!answers || !sources || !checks || !bad || !subs)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	/* every procedure is checked first: one that is not complete stops
+	 * them all, and staff see everything that is missing at once */
+	int nbad = 0;
+	struct jp_date today = form_today(app_now());
+	for (int i = 0; i < ch.n; i++) {
+		bad[i] = 0;
+		if (counter_answers(&answers[i], &sources[i], r, ch.defs[i], all, from))
+			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+		if ((rc = forms_validate(&checks[i], r->arena, ch.defs[i], answers[i], today, &e)))
+			return http_send_error(r, rc, NULL, NULL, e.detail);
+		if (checks[i].nerrors > 0 || checks[i].exit >= 0) {
+			bad[i] = 1;
+			nbad++;
+		}
+	}
+	if (nbad)
+		return render_missing(r, le, &ch, checks, bad);
+	/* staff enter them, for the person looked up in the register; the
+	 * submissions and their audit records commit together or not at all */
+	struct app_actor aa;
+	app_actor_of(&aa, r);
+	struct apply_actor who = { .kind = APPLY_STAFF, .id = aa.id,
+				   .tenant = app_req(r)->tenant.code, .ndepts = 0 };
+	struct store *st = app_store(r);
+	int64_t now = app_now();
+	int failed = -1;
+	struct apply_submit_result sr;
+	memset(&sr, 0, sizeof sr);
+	rc = store_begin(st, &e);
+	for (int i = 0; rc == 0 && i < ch.n; i++) {
+		rc = apply_submit_answers(&sr, r->arena, st, &who,
+					  &(struct apply_answers_in){ .procedure = ch.codes[i],
+								      .answers = answers[i],
+								      .sources = sources[i],
+								      .opts.registry = juki },
+					  now, &e);
+		if (rc) {
+			failed = i;
+			break;
+		}
+		subs[i] = sr.sub;
+		rc = app_audit_as(st, &app_of(r)->audit, &aa,
+				  &(struct app_audit_entry){ .action = AUDIT_A_WRITE,
+							     .object_type = "apply.counter.submitted",
+							     .object_id = subs[i].receipt,
+							     .result = AUDIT_R_OK },
+				  &e);
+	}
+	if (store_in_tx(st)) {
+		if (rc == 0)
+			rc = store_commit(st, &e);
+		else
+			store_rollback(st);
+	}
+	if (rc == ERR_INVALID && failed >= 0 && (sr.check.nerrors > 0 || sr.check.exit >= 0)) {
+		/* the register no longer says what was copied, or a waiver it
+		 * does not prove: the same list, for that procedure */
+		checks[failed] = sr.check;
+		bad[failed] = 1;
+		return render_missing(r, le, &ch, checks, bad);
+	}
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, e.detail);
+	return render_received(r, &ch, subs);
 }

@@ -64,5 +64,6 @@ const struct http_route lifeevent_routes[] = {
 	{ "GET", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_counter_event, page_counter_event, "counter.interview" },
 	{ "POST", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_event_post, "counter.interview.post" },
 	{ "POST", "/staff/counter/{event}/pdf", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_TEXT, 0, p_event, page_counter_pdf, "counter.pdf" },
+	{ "POST", "/staff/counter/{event}/submit", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_submit, "counter.submit" },
 	SVC_ROUTES_END,
 };

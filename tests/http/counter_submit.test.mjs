@@ -1,0 +1,141 @@
+// counter_submit.test.mjs -- 書かない窓口 records what it does: staff run
+// the birth interview at the counter for a person of the demo register and
+// submit the chosen procedures on the resident's behalf.  The submissions
+// are entered by staff (no resident account), land in their own
+// department's inbox only, are audited one record each; a procedure the
+// register and the interview do not complete refuses the whole submission
+// and the page names its missing fields; a resident cannot post there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, cli, loginWithTotp, DEMO_USERS, ROOT } from './lib.mjs';
+
+const SAKURA = ['demo-sakura@example.jp', 'Minato-Kumin-2026'];
+
+function jstDate(n = 0) {
+  return new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+}
+const state = (html) => {
+  const m = html.match(/name="_state" value="([^"]*)"/);
+  return m ? m[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'") : null;
+};
+const receiptsIn = (html) => [...html.matchAll(/<tr data-receipt="([^"]+)"/g)].map((m) => m[1]);
+
+async function residentLogin(c, email, password) {
+  const form = await c.get('/resident/login');
+  const pre = form.text_.match(/name="pre" value="([^"]+)"/)[1];
+  const r = await c.post('/resident/login', { form: { pre, email, password } });
+  assert.equal(r.status, 303, 'resident login');
+}
+
+// the birth interview at the counter, to its result page
+async function counterBirth(s, code) {
+  const p0 = await s.get(`/staff/counter/birth?person=${code}`);
+  assert.equal(p0.status, 200);
+  const csrf = Client.csrf(p0.text_);
+  const p1 = await s.post('/staff/counter/birth', { form: { csrf, person: code, _page: '0', _state: '{}',
+    _shown: 'child_name child_birth wants_nursery',
+    'f.child_name.family': '港', 'f.child_name.given': 'みらい', 'f.child_name.family_kana': 'ミナト',
+    'f.child_name.given_kana': 'ミライ', 'f.child_birth': jstDate(-5), 'f.wants_nursery': 'no' } });
+  assert.equal(p1.status, 200, p1.text_.slice(0, 400));
+  const result = await s.post('/staff/counter/birth', { form: { csrf, person: code, _page: '1', _state: state(p1.text_),
+    _shown: 'applicant_phone applicant_email', 'f.applicant_phone': '03-5555-0101' } });
+  assert.equal(result.status, 200);
+  return { csrf, result };
+}
+
+function submitBody(csrf, code, result, procedures) {
+  return new URLSearchParams([['csrf', csrf], ['person', code], ['_state', state(result.text_)],
+    ...procedures.map((p) => ['procedure', p])]).toString();
+}
+
+test('the counter submits on the resident\'s behalf: all or none, in the department\'s inbox, audited', async () => {
+  // a ward whose 子ども医療証 asks nothing the register and the interview
+  // do not know (no insurance question, no card to attach)
+  const srv = await startServer({
+    setup: ({ db, dir }) => {
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']);
+      const easy = join(dir, 'procedures');
+      mkdirSync(easy);
+      const def = JSON.parse(readFileSync(join(ROOT, 'data/procedures/kodomo-iryosho.json'), 'utf8'));
+      for (const pg of def.pages) for (const f of pg.fields) if (['insurance', 'insurance_card'].includes(f.id)) f.required = false;
+      writeFileSync(join(easy, 'kodomo-iryosho.json'), JSON.stringify(def));
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', easy]);
+    },
+  });
+  try {
+    const list = cli(['registry', 'list', '--db', srv.db, '--tenant', '139998']);
+    const code = list.split('\n').find((l) => /\t港 /.test(l))?.split('\t')[2];
+    assert.ok(code, 'a register person of the demo ward');
+    // demo-staff: 子育て支援 (kosodate-teate, hoiku), applications.write
+    const s = new Client(srv.base);
+    await loginWithTotp(s, ...DEMO_USERS.staff);
+    const { csrf, result } = await counterBirth(s, code);
+    assert.match(result.text_, /formaction="\/staff\/counter\/birth\/submit"/);
+    assert.match(result.text_, /この内容で申請を受け付ける/);
+    const before = receiptsIn((await s.get('/staff/inbox')).text_);
+
+    // 児童手当 needs answers the counter did not ask: nothing is submitted
+    const post = (body) => s.req('POST', '/staff/counter/birth/submit', { body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const refused = await post(submitBody(csrf, code, result, ['kodomo-iryosho', 'jidou-teate-nintei']));
+    assert.equal(refused.status, 422, refused.text_.slice(0, 400));
+    assert.match(refused.text_, /どの手続も申請していません/);
+    assert.match(refused.text_, /児童手当/);
+    assert.match(refused.text_, /<strong>[^<]*公務員[^<]*<\/strong>/, 'a missing field named by its label');
+    assert.doesNotMatch(refused.text_, /<h2>[^<]*医療証/, 'the complete procedure is not listed as missing');
+    assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'all or none');
+
+    assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .some((l) => l.includes('lifeevent.counter.register') && l.includes(`birth:${code}`)),
+      'the register read of a refused submission is audited too');
+    // without it: accepted, one receipt, shown to the resident
+    const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
+    assert.equal(ok.status, 200, ok.text_.slice(0, 600));
+    assert.match(ok.text_, /窓口で受け付けました/);
+    const receipts = [...ok.text_.matchAll(/class="receipt-number">(139998-\d{4}-\d{8})</g)].map((m) => m[1]);
+    assert.equal(receipts.length, 1);
+    assert.match(ok.text_, /子育て支援課<br>本庁舎4階 20番窓口/, "the department by name, and where its counter is");
+    const r = receipts[0];
+    // its link opens the staff view of the submission
+    const link = ok.text_.match(/href="(\/staff\/submissions\/\d+)"/)[1];
+    const view = await s.get(link);
+    assert.equal(view.status, 200);
+    assert.ok(view.text_.includes(r));
+    // in 子育て支援's inbox, not in 保健福祉's
+    assert.ok(receiptsIn((await s.get('/staff/inbox')).text_).includes(r), 'in the department\'s inbox');
+    const f = new Client(srv.base);
+    await loginWithTotp(f, 'demo-fukushi', 'Tsutsuji-Fukushi-2026');
+    assert.ok(!receiptsIn((await f.get('/staff/inbox')).text_).includes(r), 'not in another department\'s');
+    // audited, one record naming the receipt
+    const audit = cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .filter((l) => l.includes('apply.counter.submitted'));
+    assert.equal(audit.length, 1);
+    assert.ok(audit[0].includes(r) && audit[0].includes('demo-staff'));
+    // entered at the counter: by staff, no resident account; the register's
+    // answers and those stated to staff are told apart
+    if (srv.db.startsWith('sqlite:')) {
+      const row = execFileSync('sqlite3', [srv.db.slice(7),
+        `SELECT resident_id, entered_by, sources FROM apply_submissions WHERE receipt = '${r}'`], { encoding: 'utf8' }).trim().split('|');
+      assert.equal(row[0], '0');
+      assert.ok(Number(row[1]) > 0, 'entered_by is the member of staff');
+      const src = JSON.parse(row.slice(2).join('|'));
+      assert.equal(src.applicant_name, 'juki');
+      assert.equal(src.applicant_phone, 'staff');
+    }
+    // a resident cannot post to the counter
+    const a = new Client(srv.base);
+    await residentLogin(a, ...SAKURA);
+    const home = await a.get('/');
+    const rr = await a.req('POST', '/staff/counter/birth/submit', {
+      body: submitBody(Client.csrf(home.text_) || 'x', code, result, ['kodomo-iryosho']),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.ok([403, 303].includes(rr.status), `resident got ${rr.status}`);
+    assert.equal(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .filter((l) => l.includes('apply.counter.submitted')).length, 1);
+  } finally {
+    await srv.stop();
+  }
+});
