@@ -41,6 +41,7 @@
 #include "web/app.h"
 #include "svc/lifeevent/web/lifeevent_web.h"
 #include "web/page_form.h"
+#include "web/app_mail.h"
 #include "web/ui.h"
 #include "svc/apply/apply.h"
 #include "core/audit/audit.h"
@@ -819,6 +820,20 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 	struct err e;
 	if (auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, &e) != 0)
 		return;
+	/* the address the resident typed in the bundle's forms, when one asks
+	 * for it (the first that does), as for a single application's mail */
+	for (int i = 0; i < n; i++) {
+		struct forms_def *d = NULL;
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = q->tenant.code, .id = subs[i].procedure,
+							    .version = subs[i].version }, &e) != 0)
+			continue;
+		const char *typed = app_mail_answer_address(d, subs[i].answers);
+		if (typed) {
+			snprintf(email, sizeof email, "%s", typed);
+			break;
+		}
+	}
 	/* the Japanese part (やさしい日本語 when the resident used it), the
 	 * receipt numbers, then the English */
 	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
