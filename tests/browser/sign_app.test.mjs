@@ -61,7 +61,8 @@ async function fillJidouTeate(page, tag) {
   await page.locator('input[name="f.has_spouse"][value="no"]').check();
   await next(page);
   await page.waitForURL(/\/page\/3$/);
-  // the children: the first item (empty unless the registry filled it)
+  // the children: the registry fills them in for a linked resident; the
+  // first item is typed only when it did not
   const c0 = (f) => page.locator(`#f-children-0-${f}`);
   if (!(await c0('child_name-family').inputValue())) {
     await c0('child_name-family').fill('日之出');
@@ -71,7 +72,8 @@ async function fillJidouTeate(page, tag) {
     await c0('child_birth').fill(jstDate(-400));
     await c0('child_relation').selectOption('child');
   }
-  await c0('lives_apart--o1').check();
+  // every child listed (the registry lists the household's children): lives with the applicant
+  for (const no of await page.locator('input[id^="f-children-"][id$="-lives_apart--o1"]').all()) await no.check();
   await next(page);
   await page.waitForURL(/\/page\/4$/);
   await page.locator('input[name="f.use_koukin"][value="yes"]').check();

@@ -188,7 +188,12 @@ static json_t *parse_options(const char *text, struct forms_edit *ed)
 				ed->why = "option_value_bad";
 				goto bad;
 			}
-			snprintf(value, sizeof value, "%s", v);
+			size_t vl = strlen(v);
+			if (vl >= sizeof value) {
+				ed->why = "option_value_bad";
+				goto bad;
+			}
+			memcpy(value, v, vl + 1);
 			t = colon + 1;
 			while (*t == ' ')
 				t++;

@@ -1594,7 +1594,7 @@ int page_inbox_bulk(struct http_req *r)
 	int64_t ids[INBOX_BULK_MAX];
 	int nids = 0;
 	for (int k = 0; k < INBOX_BULK_MAX; k++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, "s%d", k);
 		int64_t id;
 		const char *v = http_param(r, name);

@@ -315,7 +315,7 @@ int page_dept_save(struct http_req *r)
 	const char *want[DEPT_FORM_ROLES];
 	int nwant = 0;
 	for (int k = 0; k < DEPT_FORM_ROLES; k++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof name, "r%d", k);
 		const char *v = http_param(r, name);
 		if (v)
