@@ -19,7 +19,8 @@ import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, totp, cli } from './lib.mjs';
 
 let srv;
-before(async () => { srv = await startServer(); });
+// mail stays queued (no development mailbox): the notice is read from the outbox as queued
+before(async () => { srv = await startServer({ extraArgs: ['--no-dev-mailbox'] }); });
 after(async () => { await srv.stop(); });
 
 const secretOf = (html) => html.match(/id="totp-secret">([A-Z2-7]+)</)[1];
