@@ -4,10 +4,11 @@
  * municipality, or create the fictional demo ward デモ区 with demo staff.
  *
  * `demo` does everything the demo needs: the folders it writes to, the
- * keys, the ward, its staff and residents, its department roles, then
- * every service's demo hook (svc.h: procedures publishes data/procedures,
- * opendata imports data/opendata/demo) after the departments exist, and
- * it prints the logins.  Running it again changes nothing.
+ * keys, the ward, its staff and residents, then every service's demo hook
+ * in the order svc_demo_order gives (svc.h: dept makes the departments and
+ * the roles owning their inboxes, procedures publishes data/procedures
+ * after them, opendata imports data/opendata/demo), and it prints the
+ * logins.  Running it again changes nothing.
  *
  * The demo ward's code 139998 has a valid check digit (13 Tokyo, 999 is
  * assigned to no municipality).  Its staff are fictional; their passwords
@@ -244,84 +245,21 @@ int cli_demo(int argc, char **argv)
 					 "could not create the demo residents");
 		}
 	}
-	/* --- inbox (page_inbox.c): department roles of the demo ward --- */
-	/* applications are read per department (permission dept.<department>,
-	 * '-' written '_'); both roles need two-factor login, as every role
-	 * holding applications.* must.  demo-staff works in 子育て支援 */
-	{
-		/* every department a shipped procedure names (data/procedures,
-		 * "department") is read by a role one demo login holds
-		 * (tests/unit/dept/test_demo_routed.c checks it); the departments
-		 * themselves are src/svc/dept's demo rows */
-		static const struct {
-			const char *role, *desc, *perms[10];
-		} dept_roles[] = {
-			{ "kosodate", "子育て支援（児童手当・医療証・保育）/ child and family support",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.kosodate_teate", "dept.hoiku", NULL } },
-			{ "kuminka", "区民課（証明書・転入転出）/ residents' registration",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.kuminka", NULL } },
-			{ "kusei", "区政・税務（課税・広報・地域活動）/ tax, public relations, community",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.kazei", "dept.kouhou", "dept.chiiki_katsudou", NULL } },
-			{ "hoken-fukushi", "保健福祉（国保年金・介護・高齢者・健康・予防・母子保健・生活衛生）/ health and welfare",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.kokuho_nenkin", "dept.kaigo_hoken", "dept.koureisha",
-			    "dept.kenko_zukuri", "dept.yobou", "dept.boshi_hoken",
-			    "dept.seikatsu_eisei", NULL } },
-			{ "machi", "環境・まちづくり（清掃・みどり・土木・防災）/ environment, parks, roads, disaster prevention",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.seisou", "dept.midori", "dept.doboku", "dept.bousai", NULL } },
-			{ "kyouiku", "教育（学務・児童青少年）/ education, children and youth",
-			  { AUTH_PERM_APPLICATIONS_READ, AUTH_PERM_APPLICATIONS_WRITE,
-			    "dept.gakumu", "dept.jidou_seishounen", NULL } },
-		};
-		/* who holds which department role (demo-staff stays in 子育て支援) */
-		static const struct { const char *login, *role; } grants[] = {
-			{ "demo-staff", "kosodate" },
-			{ "demo-kumin", "kuminka" }, { "demo-kumin", "kusei" },
-			{ "demo-fukushi", "hoken-fukushi" },
-			{ "demo-machi", "machi" }, { "demo-machi", "kyouiku" },
-		};
-		struct auth_events dev = { 0 };
-		rc = 0;
-		for (size_t i = 0; rc == 0 && i < sizeof dept_roles / sizeof dept_roles[0]; i++) {
-			dev.n = 0;
-			rc = auth_role_create(s, DEMO_CODE, dept_roles[i].role, dept_roles[i].desc, 1,
-					      &dev, &e);
-			if (rc == ERR_CONFLICT)
-				rc = 0;
-			for (int k = 0; rc == 0 && dept_roles[i].perms[k]; k++) {
-				dev.n = 0;
-				rc = auth_role_permission_add(s, DEMO_CODE, dept_roles[i].role,
-							      dept_roles[i].perms[k], &dev, &e);
-			}
-		}
-		for (size_t i = 0; rc == 0 && i < sizeof grants / sizeof grants[0]; i++) {
-			struct auth_staff ds;
-			if ((rc = auth_staff_get_by_login(&ds, s, DEMO_CODE, grants[i].login, &e)) == 0) {
-				dev.n = 0;
-				rc = auth_staff_role_grant(s, DEMO_CODE, ds.id, grants[i].role, &dev, &e);
-			}
-		}
-		if (rc) {
-			auth_config_done(&ac);
-			store_close(s);
-			return cli_error(&e, "デモ区の部署ロールを作成できませんでした",
-					 "could not create the demo ward's department roles");
-		}
+	/* what each service adds for the demo ward (svc.h: demo), after the
+	 * demo staff and in the order the services' demo_after asks (the
+	 * departments and their roles before the procedures that name them) */
+	const struct svc *order[APP_SVC_MAX];
+	int norder = svc_demo_order(order, &e);
+	if (norder < 0) {
+		auth_config_done(&ac);
+		store_close(s);
+		return cli_error(&e, "サービスのデモの順序が決められません", "the services' demo order is broken");
 	}
-	/* --- end inbox --- */
-	/* what each service adds for the demo ward (svc.h: demo): after the
-	 * departments and their staff, which publishing a procedure needs */
-	for (int i = 0; i < svc_count; i++) {
-		if (!svc_all[i]->demo)
-			continue;
-		if ((rc = svc_all[i]->demo(s, DEMO_CODE, &e))) {
+	for (int i = 0; i < norder; i++) {
+		if ((rc = order[i]->demo(s, DEMO_CODE, &e))) {
 			auth_config_done(&ac);
 			store_close(s);
-			fprintf(stderr, "madoguchi: service %s\n", svc_all[i]->name);
+			fprintf(stderr, "madoguchi: service %s\n", order[i]->name);
 			return cli_error(&e, "デモ区のデータを作成できませんでした",
 					 "could not create the demo ward's data");
 		}

@@ -14,7 +14,6 @@
 #include "web/app.h"
 #include "web/ui.h"
 #include "base/util.h"
-#include "core/forms/forms.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,31 +21,50 @@
 /* ---- the permissions a role may be given: chosen from a list, never
  * typed.  The list is the known set: the permissions src/core/auth names
  * (auth_permissions_builtin), those the routes of the shell and of every
- * service require, and the department permissions (dept_permissions).
- * Each is shown with its description from the catalog
- * ("roles.perm.<name>"; a department's from "roles.perm.dept"). ---- */
+ * service require, those the services name beyond their routes (svc.h:
+ * permissions, e.g. one per department, with a description), and every
+ * department permission a role already holds.  Each is shown with its
+ * description: the service's, else the catalog row "roles.perm.<name>"
+ * (a department's from "roles.perm.dept"). ---- */
 
 #define PERM_CHOICES_MAX 256
 
 struct perm_choices {
 	const char *v[PERM_CHOICES_MAX];
+	const char *desc[PERM_CHOICES_MAX];   /* NULL: from the catalog  */
 	int n;
 	struct arena *a;
 };
 
-static void choice_add(struct perm_choices *c, const char *p, size_t len)
+static void choice_add_desc(struct perm_choices *c, const char *p, size_t len, const char *desc)
 {
 	if (len == 0 || len > AUTH_PERM_MAX || c->n == PERM_CHOICES_MAX)
 		return;
 	for (int i = 0; i < c->n; i++)
-		if (strlen(c->v[i]) == len && memcmp(c->v[i], p, len) == 0)
+		if (strlen(c->v[i]) == len && memcmp(c->v[i], p, len) == 0) {
+			if (!c->desc[i] && desc)
+				c->desc[i] = arena_strdup(c->a, desc);
 			return;
+		}
 	char *d = arena_alloc(c->a, len + 1);
 	if (!d)
 		return;
 	memcpy(d, p, len);
 	d[len] = '\0';
+	c->desc[c->n] = desc ? arena_strdup(c->a, desc) : NULL;
 	c->v[c->n++] = d;
+}
+
+static void choice_add(struct perm_choices *c, const char *p, size_t len)
+{
+	choice_add_desc(c, p, len, NULL);
+}
+
+/* the svc.h permissions hook's add() */
+static void service_permission(void *arg, const char *name, const char *desc)
+{
+	if (name)
+		choice_add_desc(arg, name, strlen(name), desc);
 }
 
 static void dept_of_role(const struct auth_role *ro, void *arg)
@@ -56,53 +74,6 @@ static void dept_of_role(const struct auth_role *ro, void *arg)
 	for (int i = 0; i < ro->npermissions && i < 16; i++)
 		if (strncmp(ro->permissions[i], AUTH_PERM_DEPT_PREFIX, plen) == 0)
 			choice_add(c, ro->permissions[i], strlen(ro->permissions[i]));
-}
-
-#define DEPT_PROCS_MAX 512          /* procedures read for their department */
-
-struct proc_ids {
-	char (*id)[FORMS_ID_MAX + 1];
-	int n;
-};
-
-static void proc_id(const struct forms_published *p, void *arg)
-{
-	struct proc_ids *ids = arg;
-	if (ids->n < DEPT_PROCS_MAX)
-		snprintf(ids->id[ids->n++], FORMS_ID_MAX + 1, "%s", p->id);
-}
-
-/* the department permissions offered: dept.all, dept.<department> of
- * every procedure the municipality has ('-' written '_', as the inbox
- * reads them), and every dept.<id> a role already holds.  The one place
- * that knows where departments come from: when they are a table of
- * their own, list its ids here instead of the procedures'. */
-static int dept_permissions(struct http_req *r, struct perm_choices *c)
-{
-	choice_add(c, AUTH_PERM_DEPT_ALL, strlen(AUTH_PERM_DEPT_ALL));
-	const char *tenant = app_req(r)->tenant.code;
-	struct err e;
-	struct proc_ids ids = { arena_alloc(r->arena, DEPT_PROCS_MAX * sizeof *ids.id), 0 };
-	if (ids.id && forms_list(app_store(r), tenant, proc_id, &ids, &e) >= 0) {
-		for (int i = 0; i < ids.n; i++) {
-			struct forms_def *d = NULL;
-			if (forms_load_version(&d, NULL, r->arena, app_store(r),
-					       &(struct forms_ref){ .tenant = tenant, .id = ids.id[i],
-								    .version = 0 }, &e) != 0 ||
-			    !d->department || !d->department[0])
-				continue;
-			char perm[AUTH_PERM_MAX + 1];
-			int n = snprintf(perm, sizeof perm, "%s%s", AUTH_PERM_DEPT_PREFIX, d->department);
-			if (n < 0 || (size_t)n >= sizeof perm)
-				continue;
-			for (char *p = perm; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			choice_add(c, perm, (size_t)n);
-		}
-	}
-	int rc = auth_role_list(app_store(r), tenant, dept_of_role, c, &e);
-	return rc < 0 ? rc : 0;
 }
 
 /* a route's permission, when it names one a role can hold ("api:a|b"
@@ -127,8 +98,8 @@ static void route_permissions(struct perm_choices *c, const char *perm)
 	}
 }
 
-/* the known permissions, into c (from r's arena) */
-static int known_permissions(struct http_req *r, struct perm_choices *c)
+/* the known permissions, into c (from r's arena), described in l */
+static int known_permissions(struct http_req *r, enum html_lang l, struct perm_choices *c)
 {
 	c->n = 0;
 	c->a = r->arena;
@@ -141,7 +112,12 @@ static int known_permissions(struct http_req *r, struct perm_choices *c)
 	n = app_routes(&rt, &e);
 	for (int i = 0; i < n; i++)
 		route_permissions(c, rt[i].permission);
-	return dept_permissions(r, c);
+	choice_add(c, AUTH_PERM_DEPT_ALL, strlen(AUTH_PERM_DEPT_ALL));
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->permissions)
+			svc_all[i]->permissions(r, l, service_permission, c);
+	int rc = auth_role_list(app_store(r), app_req(r)->tenant.code, dept_of_role, c, &e);
+	return rc < 0 ? rc : 0;
 }
 
 static int permission_known(const struct perm_choices *c, const char *perm)
@@ -152,16 +128,18 @@ static int permission_known(const struct perm_choices *c, const char *perm)
 	return 0;
 }
 
-/* "description (name)" in l */
-static const char *permission_label(struct http_req *r, enum html_lang l, const char *perm)
+/* "description (name)" in l; desc: the service's description or NULL */
+static const char *permission_label(struct http_req *r, enum html_lang l, const char *perm,
+				    const char *desc)
 {
-	const char *id = arena_printf(r->arena, "roles.perm.%s", perm);
 	size_t plen = strlen(AUTH_PERM_DEPT_PREFIX);
-	const char *desc = NULL;
-	if (id && html_msg_find(id))
-		desc = html_t(l, id);
-	else if (strncmp(perm, AUTH_PERM_DEPT_PREFIX, plen) == 0)
-		desc = arena_printf(r->arena, html_t(l, "roles.perm.dept"), perm + plen);
+	if (!desc) {
+		const char *id = arena_printf(r->arena, "roles.perm.%s", perm);
+		if (id && html_msg_find(id))
+			desc = html_t(l, id);
+		else if (strncmp(perm, AUTH_PERM_DEPT_PREFIX, plen) == 0)
+			desc = arena_printf(r->arena, html_t(l, "roles.perm.dept"), perm + plen);
+	}
 	if (!desc)
 		return perm;
 	const char *label = arena_printf(r->arena, "%s (%s)", desc, perm);
@@ -244,7 +222,7 @@ static int render_roles(struct http_req *r, int status, const char *error)
 	/* chosen from the known permissions, each with its description; the
 	 * error summary says what is wrong and links here */
 	struct perm_choices *pc = arena_alloc(r->arena, sizeof *pc);
-	if (!pc || known_permissions(r, pc)) {
+	if (!pc || known_permissions(r, l, pc)) {
 		buf_done(&b);
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
 	}
@@ -254,7 +232,7 @@ static int render_roles(struct http_req *r, int status, const char *error)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
 	}
 	for (int i = 0; i < pc->n; i++)
-		popts[i] = (struct ui_option){ pc->v[i], permission_label(r, l, pc->v[i]) };
+		popts[i] = (struct ui_option){ pc->v[i], permission_label(r, l, pc->v[i], pc->desc[i]) };
 	f = (struct ui_field){
 		.name = "permission", .id = "perm-name", .label = html_t(l, "roles.permission_pick"),
 		.hint = html_t(l, "roles.permission_pick_hint"), .required = 1,
@@ -392,7 +370,7 @@ int page_roles_perm_add(struct http_req *r)
 	/* only a known permission: a typed name (a mistake, or a form made
 	 * elsewhere) is refused with what to do instead */
 	struct perm_choices *pc = arena_alloc(r->arena, sizeof *pc);
-	if (!pc || known_permissions(r, pc))
+	if (!pc || known_permissions(r, app_req(r)->lang, pc))
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "permission list");
 	if (!permission_known(pc, http_param(r, "permission")))
 		return render_roles(r, 400, html_t(app_req(r)->lang, "roles.perm_unknown"));

@@ -343,3 +343,57 @@ void app_services_banner(struct buf *b, struct http_req *r)
 		if (svc_all[i]->banner)
 			svc_all[i]->banner(b, r);
 }
+
+/* ---- the order of the demo hooks: a depth-first topological sort over
+ * demo_after, in name order where nothing decides ---- */
+
+static int list_index(const struct svc *const *list, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(list[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* mark: 0 not seen, 1 on the current path, 2 placed */
+static int demo_visit(int i, const struct svc **out, int *nout, char *mark,
+		      const struct svc *const *list, int n, struct err *e)
+{
+	if (mark[i] == 2)
+		return 0;
+	if (mark[i] == 1)
+		return err_set(e, ERR_INVALID, "service %s: its demo_after forms a cycle", list[i]->name);
+	mark[i] = 1;
+	for (const char *const *a = list[i]->demo_after; a && *a; a++) {
+		int j = list_index(list, n, *a);
+		if (j < 0)
+			return err_set(e, ERR_INVALID, "service %s: demo_after names no service %s",
+				       list[i]->name, *a);
+		int rc = demo_visit(j, out, nout, mark, list, n, e);
+		if (rc)
+			return rc;
+	}
+	mark[i] = 2;
+	if (list[i]->demo)
+		out[(*nout)++] = list[i];
+	return 0;
+}
+
+int svc_demo_order_of(const struct svc **out, const struct svc *const *list, int n, struct err *e)
+{
+	if (n < 0 || n > APP_SVC_MAX)
+		return err_set(e, ERR_INVALID, "too many services (%d)", n);
+	char mark[APP_SVC_MAX] = { 0 };
+	int nout = 0;
+	for (int i = 0; i < n; i++) {
+		int rc = demo_visit(i, out, &nout, mark, list, n, e);
+		if (rc)
+			return rc;
+	}
+	return nout;
+}
+
+int svc_demo_order(const struct svc **out, struct err *e)
+{
+	return svc_demo_order_of(out, svc_all, svc_count, e);
+}

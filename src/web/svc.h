@@ -25,12 +25,17 @@
  *              svc_option() in its init
  *   init/done  start and stop; *state is the service's own slot, read by
  *              its handlers with svc_state(r, &svc_<name>)
- *   demo       what `madoguchi demo` adds for the fictional ward
+ *   demo       what `madoguchi demo` adds for the fictional ward; run
+ *              after the demo staff exist and after the demo of every
+ *              service named in demo_after (svc_demo_order)
  *   home       a section of the (cached) home page
  *   metrics    lines appended to /metrics (Prometheus text format)
  *   backup_blob  bytes `madoguchi backup` must take from outside the
  *              database (attachments kept as files beside SQLite)
  *   staff_home a warning on the staff home page (before the tiles)
+ *   permissions  permissions a role may be given beyond those its routes
+ *              require (one per department, say), with their descriptions,
+ *              for the role picker (src/web/page_roles.c)
  * Every member but name and summary may be NULL/0.
  */
 #ifndef MADOGUCHI_WEB_SVC_H
@@ -101,6 +106,9 @@ struct svc {
 	int (*init)(void **state, struct app *a, struct err *e);
 	void (*done)(void *state);
 	int (*demo)(struct store *s, const char *tenant, struct err *e);
+	/* the services whose demo must have run before this one's (their
+	 * names, NULL-terminated; NULL: none) */
+	const char *const *demo_after;
 	void (*home)(struct buf *b, struct http_req *r);
 	void (*metrics)(struct buf *b);
 	/* backup of a row's column the database does not hold itself (a
@@ -116,6 +124,13 @@ struct svc {
 	 * at every request at the top of the page, never cached; write
 	 * nothing when there is nothing to say (the page then shows nothing) */
 	void (*banner)(struct buf *b, struct http_req *r);
+	/* the permissions the service names beyond its routes' (the role
+	 * picker offers them): add(arg, name, description in l) for each;
+	 * name at most AUTH_PERM_MAX bytes.  A route's permission needs no
+	 * entry here: the picker reads the route table, with the catalog row
+	 * "roles.perm.<name>" as its description. */
+	void (*permissions)(struct http_req *r, enum html_lang l,
+			    void (*add)(void *arg, const char *name, const char *desc), void *arg);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */
@@ -133,6 +148,14 @@ const struct svc_cli *svc_cli_find(const char *name);
 int svc_nroutes(const struct svc *s);
 /* svc_find -- the service called name, or NULL. */
 const struct svc *svc_find(const char *name);
+
+/* svc_demo_order -- the services that have a demo hook, in an order
+ * where each comes after those its demo_after names (otherwise name
+ * order), into out (svc_count entries); returns their count, or
+ * ERR_INVALID (e names it) when demo_after names an unknown service or
+ * the names form a cycle.  svc_demo_order_of does it for any list. */
+int svc_demo_order(const struct svc **out, struct err *e);
+int svc_demo_order_of(const struct svc **out, const struct svc *const *list, int n, struct err *e);
 
 /* svc_state -- the slot the service's init filled (NULL before init or
  * without one).  Read-only after start: any locking is the service's. */

@@ -192,11 +192,14 @@ test('permissions are chosen from the known list with descriptions', async () =>
     assert.ok(values.includes(p), `offers ${p}`);
   assert.equal(new Set(values).size, values.length, 'each once');
   assert.equal(opts.find((o) => o[0] === 'applications.read')[1], '申請の閲覧（個人情報を含む） (applications.read)');
-  assert.match(opts.find((o) => o[0] === 'dept.hoiku')[1], /部署「hoiku」の申請/);
+  // a department is described by its name in the departments service's
+  // table (the demo's 保育課), not by its code
+  assert.equal(opts.find((o) => o[0] === 'dept.hoiku')[1], '保育課の申請（受付一覧） (dept.hoiku)');
   const en = await a.get('/lang?to=en&next=/staff/roles');
   assert.equal(en.status, 303);
   const enPage = (await a.get('/staff/roles')).text_;
   assert.match(enPage, />Read applications \(personal data\) \(applications\.read\)</);
+  assert.match(enPage, />Applications of Childcare Division \(its inbox\) \(dept\.hoiku\)</);
   await a.get('/lang?to=ja&next=/staff/roles');
 
   const csrf = Client.csrf(page);

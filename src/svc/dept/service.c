@@ -37,6 +37,7 @@ static const struct html_msg msgs[] = {
 	{ "dept.unrouted", "誰も読めません", "nobody can read it", NULL },
 	{ "dept.unrouted_count", "%d 部署の申請は、どの職員にも届きません。受付一覧を担当するロールを決めてください。",
 	  "%d departments' applications reach no member of staff: choose the roles owning their inbox.", NULL },
+	{ "dept.perm", "%sの申請（受付一覧）", "Applications of %s (its inbox)", "%sの もうしこみ" },
 	{ "dept.none", "部署がまだありません。", "No departments yet.", NULL },
 	{ "dept.saved", "保存しました", "Saved", NULL },
 	{ "dept.new_title", "部署の追加", "Add a department", NULL },
@@ -92,4 +93,5 @@ const struct svc svc_dept = {
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
 	.demo = demo,
+	.permissions = dept_permissions,
 };

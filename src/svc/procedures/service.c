@@ -47,6 +47,10 @@ static const struct svc_cli cli[] = {
 	{ "procedure", cli_procedure, "online application procedures: list, load, check" },
 };
 
+/* publishing a procedure needs its department and a reader for it
+ * (procedures_publish): the departments' demo first */
+static const char *const demo_after[] = { "dept", NULL };
+
 const struct svc svc_procedures = {
 	.name = "procedures",
 	.summary = "procedures as data: the staff editor, versions, publication",
@@ -55,4 +59,6 @@ const struct svc svc_procedures = {
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
 	.demo = demo,
+	.demo_after = demo_after,
+	.permissions = procedures_dept_permissions,
 };

@@ -17,6 +17,7 @@
 #include "web/svc.h"
 #include "svc/dept/dept.h"
 #include "svc/dept/web/dept_web.h"
+#include "base/log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -381,4 +382,33 @@ int page_dept_save(struct http_req *r)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
 	return http_redirect(r, 303, ui_url(r->arena, "/staff/departments",
 					    (const char *[]){ "saved", d.code, NULL }));
+}
+
+/* ---- the role picker's department permissions (svc.h: permissions):
+ * dept.<code> of every department, described by its name ---- */
+
+struct perm_offer {
+	struct http_req *r;
+	enum html_lang l;
+	void (*add)(void *arg, const char *name, const char *desc);
+	void *arg;
+};
+
+static void offer_dept(const struct dept *d, void *arg)
+{
+	struct perm_offer *o = arg;
+	char perm[AUTH_PERM_MAX + 1];
+	if (dept_perm(perm, sizeof perm, d->code) != 0)
+		return;
+	const char *name = o->l == HTML_EN && d->name_en[0] ? d->name_en : d->name_ja;
+	o->add(o->arg, perm, arena_printf(o->r->arena, html_t(o->l, "dept.perm"), name));
+}
+
+void dept_permissions(struct http_req *r, enum html_lang l,
+		      void (*add)(void *arg, const char *name, const char *desc), void *arg)
+{
+	struct perm_offer o = { r, l, add, arg };
+	struct err e;
+	if (dept_list(app_store(r), app_req(r)->tenant.code, offer_dept, &o, &e) < 0)
+		log_warn("dept: permissions for the role picker failed", "detail", e.detail);
 }

@@ -716,3 +716,44 @@ int page_staff_procedure_version(struct http_req *r)
 		    html_t(l, "proc.b.history"), html_t(l, "proc.back"));
 	return app_page_send(r, 200, &b, &pg);
 }
+
+/* ---- the role picker's department permissions (svc.h: permissions):
+ * dept.<department> of every procedure of the municipality, so that a
+ * department a procedure names is offered even before it has a row of
+ * its own in the departments service ---- */
+
+#define PERM_PROCS_MAX 512          /* procedures read for their department */
+
+struct perm_procs {
+	char (*id)[FORMS_ID_MAX + 1];
+	int n;
+};
+
+static void perm_proc_id(const struct forms_published *p, void *arg)
+{
+	struct perm_procs *ids = arg;
+	if (ids->n < PERM_PROCS_MAX)
+		snprintf(ids->id[ids->n++], FORMS_ID_MAX + 1, "%s", p->id);
+}
+
+void procedures_dept_permissions(struct http_req *r, enum html_lang l,
+				 void (*add)(void *arg, const char *name, const char *desc), void *arg)
+{
+	(void)l;   /* described by the picker's generic row (roles.perm.dept) */
+	const char *tenant = app_req(r)->tenant.code;
+	struct err e;
+	struct perm_procs ids = { arena_alloc(r->arena, PERM_PROCS_MAX * sizeof *ids.id), 0 };
+	if (!ids.id || forms_list(app_store(r), tenant, perm_proc_id, &ids, &e) < 0)
+		return;
+	for (int i = 0; i < ids.n; i++) {
+		struct forms_def *d = NULL;
+		char perm[AUTH_PERM_MAX + 1];
+		if (forms_load_version(&d, NULL, r->arena, app_store(r),
+				       &(struct forms_ref){ .tenant = tenant, .id = ids.id[i], .version = 0 },
+				       &e) != 0 ||
+		    !d->department || !d->department[0] ||
+		    dept_perm(perm, sizeof perm, d->department) != 0)
+			continue;
+		add(arg, perm, NULL);
+	}
+}

@@ -42,6 +42,11 @@ void procedures_diff_list(struct buf *b, struct http_req *r, const struct json_t
 			  const struct json_t *to);
 int page_staff_procedure_version(struct http_req *r);
 
+/* procedures_dept_permissions -- the descriptor's permissions hook:
+ * dept.<department> of every procedure (page_procedures.c) */
+void procedures_dept_permissions(struct http_req *r, enum html_lang l,
+				 void (*add)(void *arg, const char *name, const char *desc), void *arg);
+
 /* the routes (routes.c), for the descriptor (../service.c) */
 extern const struct http_route procedures_routes[];
 
