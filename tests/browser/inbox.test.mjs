@@ -6,22 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axeViolations, overflowPx } from './lib.mjs';
-import { inboxFixture, submit, inkanAnswers } from '../http/inbox_fixture.mjs';
+import { inboxFixture, submit, inkanAnswers, hoikuAnswers } from '../http/inbox_fixture.mjs';
 
 let fx, browser;
 
 before(async () => {
   fx = await inboxFixture();
   // one more for department A's second tab and a returned one to look at
-  fx.subs.h = submit(fx.srv, 'hoikusho-riyou', {
-    applicant_name: { family: '区民', given: '次郎', family_kana: 'クミン', given_kana: 'ジロウ' },
-    applicant_birth: '1980-02-02',
-    applicant_address: { postal_code: '100-0001', pref: '東京都', city: 'デモ区', street: '2丁目3-4', building: '' },
-    applicant_phone: '03-2345-6789',
-    child_name: { family: '区民', given: '三郎', family_kana: 'クミン', given_kana: 'サブロウ' },
-    child_birth: '2024-06-01', allergy: false, reason: 'pregnancy',
-    wishes: [{ facility: 'デモ保育園' }], start_date: '2027-04-01', sibling_enrolled: false, declaration: true,
-  }, 'kumin.jiro@example.jp');
+  fx.subs.h = submit(fx.srv, 'hoikusho-riyou', hoikuAnswers(), 'kumin.jiro@example.jp');
   submit(fx.srv, 'inkan-shomei', inkanAnswers(), 'kumin.jiro@example.jp');
   browser = await launch();
 });

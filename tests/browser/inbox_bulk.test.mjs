@@ -11,22 +11,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { launch, axe, settle } from './lib.mjs';
 import { ROOT } from '../http/lib.mjs';
-import { inboxFixture, submit, iryoshoAnswers, PNG } from '../http/inbox_fixture.mjs';
+import { inboxFixture, submit, iryoshoAnswers, hoikuAnswers, R2, PNG } from '../http/inbox_fixture.mjs';
 
 let fx, browser;
-const R2 = 'kumin.jiro@example.jp';
 
 before(async () => {
   fx = await inboxFixture();
-  fx.subs.h = submit(fx.srv, 'hoikusho-riyou', {
-    applicant_name: { family: '区民', given: '次郎', family_kana: 'クミン', given_kana: 'ジロウ' },
-    applicant_birth: '1980-02-02',
-    applicant_address: { postal_code: '100-0001', pref: '東京都', city: 'デモ区', street: '2丁目3-4', building: '' },
-    applicant_phone: '03-2345-6789',
-    child_name: { family: '区民', given: '三郎', family_kana: 'クミン', given_kana: 'サブロウ' },
-    child_birth: '2024-06-01', allergy: false, reason: 'pregnancy',
-    wishes: [{ facility: 'デモ保育園' }], start_date: '2027-04-01', sibling_enrolled: false, declaration: true,
-  }, R2);
+  fx.subs.h = submit(fx.srv, 'hoikusho-riyou', hoikuAnswers(), R2);
   fx.subs.old = submit(fx.srv, 'kodomo-iryosho', iryoshoAnswers({
     applicant_name: { family: '窓口', given: '太郎', family_kana: 'マドグチ', given_kana: 'タロウ' }, applicant_birth: '1970-07-07' }),
   R2, { files: { insurance_card: PNG }, receivedOn: '2026-10-01' });

@@ -9,37 +9,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import http from 'node:http';
 import { Client, cli, DEMO, ROOT } from './lib.mjs';
-import { inboxFixture, submit, iryoshoAnswers, inkanAnswers, PNG } from './inbox_fixture.mjs';
+import { inboxFixture, submit, iryoshoAnswers, inkanAnswers, hoikuAnswers, getRaw, R2, PNG } from './inbox_fixture.mjs';
 import { startSmtpSink } from '../smtp_sink.mjs';
 
 let fx, sink, s;
-const R2 = 'kumin.jiro@example.jp';
 
-function hoikuAnswers() {
-  return {
-    applicant_name: { family: '区民', given: '次郎', family_kana: 'クミン', given_kana: 'ジロウ' },
-    applicant_birth: '1980-02-02',
-    applicant_address: { postal_code: '100-0001', pref: '東京都', city: 'デモ区', street: '2丁目3-4', building: '' },
-    applicant_phone: '03-2345-6789',
-    child_name: { family: '区民', given: '三郎', family_kana: 'クミン', given_kana: 'サブロウ' },
-    child_birth: '2024-06-01', allergy: false, reason: 'pregnancy',
-    wishes: [{ facility: 'デモ保育園' }], start_date: '2027-04-01', sibling_enrolled: false, declaration: true,
-  };
-}
 
-// raw bytes of a GET (the CP932 body must not go through a string)
-function getRaw(c, path) {
-  const u = new URL(c.base + path);
-  return new Promise((resolve, reject) => {
-    http.get({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { cookie: c.cookieHeader() } }, (res) => {
-      const chunks = [];
-      res.on('data', (d) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
-  });
-}
 
 const csrfOf = async (c, id) => Client.csrf((await c.get(`/staff/submissions/${id}`)).text_);
 const page = async (c, id) => (await c.get(`/staff/submissions/${id}`)).text_;

@@ -1,13 +1,14 @@
 // inbox_fixture.mjs -- a demo ward with published procedures, staff of two
 // departments, a staff member without applications.*, the admin, residents
 // with submissions in both departments, and a second municipality; shared
-// by apply_security.test.mjs, inbox.test.mjs and the browser test.
+// by apply_security.test.mjs, inbox*.test.mjs and the browser inbox tests.
 //
 // Departments (madoguchi demo): role kosodate = dept.kosodate_teate +
 // dept.hoiku (demo-staff), role kuminka = dept.kuminka.  Submissions are
 // entered with `madoguchi submission submit` (the CLI calls src/svc/apply as
 // the resident pages do).
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, Client, DEMO, DEMO_USERS, cli, loginWithTotp, passwordLogin, registerAndLogin } from './lib.mjs';
@@ -25,6 +26,33 @@ const person = {
   applicant_address: { postal_code: '100-0001', pref: '東京都', city: 'デモ区', street: '1丁目2-3', building: '' },
   applicant_phone: '03-1234-5678',
 };
+
+// a second resident, and their 保育所 application (department hoiku)
+export const R2 = 'kumin.jiro@example.jp';
+
+export function hoikuAnswers() {
+  return {
+    applicant_name: { family: '区民', given: '次郎', family_kana: 'クミン', given_kana: 'ジロウ' },
+    applicant_birth: '1980-02-02',
+    applicant_address: { postal_code: '100-0001', pref: '東京都', city: 'デモ区', street: '2丁目3-4', building: '' },
+    applicant_phone: '03-2345-6789',
+    child_name: { family: '区民', given: '三郎', family_kana: 'クミン', given_kana: 'サブロウ' },
+    child_birth: '2024-06-01', allergy: false, reason: 'pregnancy',
+    wishes: [{ facility: 'デモ保育園' }], start_date: '2027-04-01', sibling_enrolled: false, declaration: true,
+  };
+}
+
+// raw bytes of a GET as the client c (a CP932 body must not go through a string)
+export function getRaw(c, path) {
+  const u = new URL(c.base + path);
+  return new Promise((resolve, reject) => {
+    http.get({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: { cookie: c.cookieHeader() } }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 
 export function inkanAnswers(extra = {}) {
   return { ...person, card_number: '1234567', copies: 1, pickup_place: 'main', pickup_date: '2026-12-01', ...extra };

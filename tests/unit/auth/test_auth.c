@@ -8,22 +8,13 @@
  * RFC 6238 SHA-1 test vectors.  The demo tenant is 139904 (prefecture 13,
  * unassigned city code 990, check digit 4); a second tenant 139912.
  */
-#include "t.h"
+#include "auth_fixture.h"
 
-#include <liboath/oath.h>
 #include <qrencode.h>
 #include <unistd.h>
 
-#include "core/auth/auth.h"
-#include "core/tenant/tenant.h"
-
-#define T1 "139904"
-#define T2 "139912"
-#define T0 1700000010LL   /* a fixed "now": step 56666667 starts here */
-
 static const char *url;
 static char sqlite_path[128];
-static struct auth_config cfg;
 
 static const char *const drop_sql[] = {
 	"DROP TABLE IF EXISTS sessions", "DROP TABLE IF EXISTS login_failures",
@@ -84,28 +75,6 @@ static struct store *open_fresh(void)
 			T_FAIL_("detail \"%s\" contains a secret", (e).detail); \
 	} while (0)
 
-static int64_t add_staff(struct store *s, const char *tenant, const char *login,
-			 const char *pw, const char *role)
-{
-	struct err e;
-	int64_t id = 0;
-	const char *roles[1] = { role };
-	struct auth_staff_new st = { .tenant = tenant, .login = login, .display_name = "試験 太郎",
-				     .password = pw, .roles = roles, .nroles = role ? 1 : 0 };
-	if (auth_staff_add(&id, s, &cfg, &st, T0, NULL, &e)) {
-		printf("# add_staff: %s\n", e.detail);
-		return 0;
-	}
-	return id;
-}
-
-static void totp_at(char out[7], const unsigned char *secret, int64_t t)
-{
-	char buf[16];
-	oath_totp_generate((const char *)secret, AUTH_TOTP_SECRET_LEN, (time_t)t,
-			   30, 0, 6, buf);
-	memcpy(out, buf, 7);
-}
 
 /* ------------------------------------------------------------------ */
 
@@ -1375,12 +1344,8 @@ int main(void)
 	}
 	printf("# database: %s\n", strncmp(url, "sqlite:", 7) == 0 ? "sqlite" : "postgresql");
 	struct err e;
-	char key[AUTH_KEY_HEX_LEN + 1];
-	if (auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) || auth_key_generate(key, &e) ||
-	    auth_config_set_key(&cfg, key, &e)) {
-		printf("# config: %s\n", e.detail);
+	if (config_begin())
 		return 1;
-	}
 	const char *df = data_file();
 	if (!df || auth_config_load_common_passwords(&cfg, df, &e)) {
 		printf("# common-password list not loaded (%s)\n", df ? e.detail : "not found");

@@ -13,70 +13,9 @@
  *   - the known permissions (auth_permissions_builtin).
  * Time is injected; TOTP codes come from liboath's oath_totp_generate.
  */
-#include "t.h"
-#include "tdb.h"
+#include "auth_fixture.h"
 
-#include <liboath/oath.h>
 #include <unistd.h>
-
-#include "core/auth/auth.h"
-#include "core/tenant/tenant.h"
-
-#define T1 "139904"
-#define T2 "139912"
-#define T0 1700000010LL
-
-static struct tdb db;   /* SQLite, or a schema of MADOGUCHI_TEST_DB */
-static struct auth_config cfg;
-
-static struct store *open_clean(void)
-{
-	struct store *s;
-	struct err e;
-	tdb_reset(&db);
-	if (store_open(&s, db.url, &e)) {
-		printf("# open: %s\n", e.detail);
-		return NULL;
-	}
-	const struct store_module_schema mods[] = { tenant_schema, auth_schema };
-	if (store_migrate(s, mods, 2, NULL, &e)) {
-		printf("# migrate: %s\n", e.detail);
-		store_close(s);
-		return NULL;
-	}
-	store_script(s, "INSERT INTO tenants (code, name_ja, name_en, created_at) VALUES"
-		     " ('139904', 'デモ区', 'Demo Ward', 0), ('139912', 'デモ市', 'Demo City', 0)",
-		     NULL);
-	if (auth_tenant_seed(s, T1, NULL, &e) || auth_tenant_seed(s, T2, NULL, &e)) {
-		printf("# seed: %s\n", e.detail);
-		store_close(s);
-		return NULL;
-	}
-	return s;
-}
-
-static int64_t add_staff(struct store *s, const char *tenant, const char *login,
-			 const char *pw, const char *role)
-{
-	struct err e;
-	int64_t id = 0;
-	const char *roles[1] = { role };
-	struct auth_staff_new st = { .tenant = tenant, .login = login, .display_name = "試験 花子",
-				     .password = pw, .roles = roles, .nroles = role ? 1 : 0 };
-	if (auth_staff_add(&id, s, &cfg, &st, T0, NULL, &e)) {
-		printf("# add_staff: %s\n", e.detail);
-		return 0;
-	}
-	return id;
-}
-
-static void totp_at(char out[7], const unsigned char *secret, int64_t t)
-{
-	char buf[16];
-	oath_totp_generate((const char *)secret, AUTH_TOTP_SECRET_LEN, (time_t)t,
-			   30, 0, 6, buf);
-	memcpy(out, buf, 7);
-}
 
 /* begin an enrolment on ses: the pending secret's bytes */
 static int begin(unsigned char secret[AUTH_TOTP_SECRET_LEN], struct store *s,
@@ -320,13 +259,8 @@ static void test_known_permissions(void)
 int main(void)
 {
 	tdb_begin(&db, "authreset");
-	struct err e;
-	char key[AUTH_KEY_HEX_LEN + 1];
-	if (auth_config_init(&cfg, AUTH_HASH_TEST_ONLY, &e) || auth_key_generate(key, &e) ||
-	    auth_config_set_key(&cfg, key, &e)) {
-		printf("# config: %s\n", e.detail);
+	if (config_begin())
 		return 1;
-	}
 	T_RUN(test_pending_secret_stable);
 	T_RUN(test_admin_reset);
 	T_RUN(test_known_permissions);
