@@ -3,8 +3,8 @@
  * decoding layer (encoding detection, CP932 conversion, UTF-8 checks).
  * The first byte picks the chunk size, so record boundaries, quotes, CRLF
  * and multi-byte characters fall across chunks.  Invariants: every record
- * has 1..OPENDATA_CSV_FIELDS_MAX fields, each NUL-terminated at its length
- * and at most OPENDATA_CSV_FIELD_MAX bytes; line numbers never decrease;
+ * has 1..JP_CSV_FIELDS_MAX fields, each NUL-terminated at its length
+ * and at most JP_CSV_FIELD_MAX bytes; line numbers never decrease;
  * the same input gives the same records whatever the chunking; the
  * validator never crashes on it.
  */
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "jp/csv.h"
 #include "svc/opendata/opendata.h"
 
 struct st {
@@ -23,11 +24,11 @@ struct st {
 static int on_rec(void *arg, long line, int nf, const char *const *f, const size_t *len)
 {
 	struct st *s = arg;
-	assert(nf >= 1 && nf <= OPENDATA_CSV_FIELDS_MAX);
+	assert(nf >= 1 && nf <= JP_CSV_FIELDS_MAX);
 	assert(line >= s->last_line);
 	s->last_line = line;
 	for (int i = 0; i < nf; i++) {
-		assert(len[i] <= OPENDATA_CSV_FIELD_MAX);
+		assert(len[i] <= JP_CSV_FIELD_MAX);
 		assert(f[i][len[i]] == '\0');
 		for (size_t k = 0; k < len[i]; k++)
 			s->hash = s->hash * 1099511628211ull ^ (unsigned char)f[i][k];
@@ -40,15 +41,15 @@ static int on_rec(void *arg, long line, int nf, const char *const *f, const size
 static int run(const uint8_t *p, size_t n, size_t chunk, struct st *s)
 {
 	memset(s, 0, sizeof *s);
-	struct opendata_reader rd;
-	opendata_reader_init(&rd, on_rec, s);
+	struct jp_csv_reader rd;
+	jp_csv_reader_init(&rd, on_rec, s);
 	struct err e;
 	int rc = 0;
 	for (size_t off = 0; rc == 0 && off < n; off += chunk)
-		rc = opendata_reader_feed(&rd, (const char *)p + off, n - off < chunk ? n - off : chunk, &e);
+		rc = jp_csv_reader_feed(&rd, (const char *)p + off, n - off < chunk ? n - off : chunk, &e);
 	if (rc == 0)
-		rc = opendata_reader_finish(&rd, &e);
-	opendata_reader_done(&rd);
+		rc = jp_csv_reader_finish(&rd, &e);
+	jp_csv_reader_done(&rd);
 	return rc;
 }
 

@@ -16,9 +16,9 @@
  * change (SHA-256); the "latest" URL of a resource always serves its
  * newest version, and every version keeps its own URL.
  *
- * Limits (every input has one): CSV field OPENDATA_CSV_FIELD_MAX bytes,
- * OPENDATA_CSV_FIELDS_MAX fields per record, physical line
- * OPENDATA_LINE_MAX bytes, OPENDATA_ROWS_MAX data rows per validated file,
+ * Limits (every input has one): CSV field JP_CSV_FIELD_MAX bytes,
+ * JP_CSV_FIELDS_MAX fields per record, physical line
+ * JP_CSV_LINE_MAX bytes, OPENDATA_ROWS_MAX data rows per validated file,
  * OPENDATA_PROBLEMS_KEPT problems kept per report (all are counted),
  * derived JSON/GeoJSON at most OPENDATA_BLOB_MAX bytes each.
  *
@@ -34,12 +34,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "store/store.h"
+#include "jp/csv.h"
 
 #define OPENDATA_BLOB_MAX (16u << 20)      /* bytes stored per version   */
-#define OPENDATA_CSV_FIELD_MAX (64u << 10)
-#define OPENDATA_CSV_FIELDS_MAX 512
-#define OPENDATA_CSV_RECORD_MAX (4u << 20)  /* bytes of one record */
-#define OPENDATA_LINE_MAX (1u << 20)
 #define OPENDATA_ROWS_MAX 500000L
 #define OPENDATA_PROBLEMS_KEPT 500
 #define OPENDATA_ID_LEN 36                 /* UUID text                  */
@@ -51,64 +48,6 @@
 #define OPENDATA_ROWS_API_MAX 1000         /* package_search rows cap    */
 
 extern const struct store_module_schema opendata_schema;
-
-/* ------------------------------------------------------------------ */
-/* CSV reader (csv.c): RFC 4180 with CRLF or LF, pushed in chunks.     */
-
-/* on_record -- one record: nf fields (NUL-terminated, with lengths);
- * line is the physical line where the record starts (1-based).  A
- * non-zero return stops the reader and is returned by feed/finish. */
-typedef int (*opendata_csv_fn)(void *arg, long line, int nf,
-			       const char *const *f, const size_t *len);
-
-struct opendata_csv {
-	opendata_csv_fn fn;
-	void *arg;
-	struct buf rec;        /* field bytes, each NUL-terminated        */
-	size_t start[OPENDATA_CSV_FIELDS_MAX + 1]; /* field i is start[i]..start[i+1] */
-	int nf;
-	int state;             /* internal                                */
-	long line;             /* current physical line                   */
-	long rec_line;         /* line where the current record began     */
-	long col;              /* byte column in the current line         */
-	size_t field_len;
-	long records;
-};
-
-void opendata_csv_init(struct opendata_csv *c, opendata_csv_fn fn, void *arg);
-/* feed -- ERR_INVALID for malformed CSV (a quote inside an unquoted field,
- * text after a closing quote), ERR_LIMIT past a limit; e->line is the
- * physical line, the detail names the column. */
-int opendata_csv_feed(struct opendata_csv *c, const char *p, size_t n,
-		      struct err *e);
-/* finish -- end of input: the last record (without a final newline) is
- * delivered; ERR_INVALID for a quoted field left open. */
-int opendata_csv_finish(struct opendata_csv *c, struct err *e);
-void opendata_csv_done(struct opendata_csv *c);
-
-/* ------------------------------------------------------------------ */
-/* Text decoding (csv.c): raw bytes of a file -> UTF-8 -> CSV reader.
- * The encoding is detected (UTF-8, UTF-8 with BOM, CP932) and CP932 is
- * converted line by line, so memory stays bounded by OPENDATA_LINE_MAX
- * whatever the file's size.  Errors carry the physical line. */
-
-struct opendata_reader {
-	struct opendata_csv csv;
-	int enc;               /* enum jp_encoding, 0 until known          */
-	struct buf pend;       /* bytes of an unfinished line              */
-	long line_base;        /* physical lines already passed to csv     */
-	int64_t bytes;
-	int started;
-};
-
-void opendata_reader_init(struct opendata_reader *r, opendata_csv_fn fn,
-			  void *arg);
-int opendata_reader_feed(struct opendata_reader *r, const char *p, size_t n,
-			 struct err *e);
-int opendata_reader_finish(struct opendata_reader *r, struct err *e);
-void opendata_reader_done(struct opendata_reader *r);
-/* "UTF-8", "UTF-8 (BOM)", "CP932 (Shift_JIS)", "ASCII", "unknown" */
-const char *opendata_reader_encoding(const struct opendata_reader *r);
 
 /* ------------------------------------------------------------------ */
 /* Standard formats (validate.c) */

@@ -88,7 +88,7 @@ static int format_load(struct opendata_format *f, const char *path, struct err *
 	f->source = dupj(j, "source");
 	f->partial = json_is_true(json_object_get(j, "partial"));
 	size_t n = json_array_size(cols);
-	if (!f->id || !f->title_ja || !f->title_en || n == 0 || n > OPENDATA_CSV_FIELDS_MAX) {
+	if (!f->id || !f->title_ja || !f->title_en || n == 0 || n > JP_CSV_FIELDS_MAX) {
 		rc = err_set(e, ERR_INVALID, "%s: id, title_ja, title_en and columns are required", path);
 		goto out;
 	}
@@ -738,10 +738,10 @@ static int begin(struct vstate *v, struct opendata_report *out,
 	return 0;
 }
 
-static int end(struct vstate *v, struct opendata_reader *rd, int rc, struct err *e)
+static int end(struct vstate *v, struct jp_csv_reader *rd, int rc, struct err *e)
 {
 	struct opendata_report *r = v->rep;
-	r->encoding = opendata_reader_encoding(rd);
+	r->encoding = jp_csv_reader_encoding(rd);
 	if (rc == 0 && !v->head) {
 		problem(v, &(struct cell_at){ .row = 0, .line = 1, .col = 0 },
 			OD_ERROR, "empty", "", "ファイルが空です。", "The file is empty.");
@@ -776,7 +776,7 @@ static int end(struct vstate *v, struct opendata_reader *rd, int rc, struct err 
 	free(v->head);
 	free(v->hkey);
 	free(v->map);
-	opendata_reader_done(rd);
+	jp_csv_reader_done(rd);
 	return rc;
 }
 
@@ -788,8 +788,8 @@ int opendata_validate_fd(struct opendata_report *out,
 	int rc = begin(&v, out, fs, o);
 	if (rc)
 		return rc;
-	struct opendata_reader rd;
-	opendata_reader_init(&rd, on_record, &v);
+	struct jp_csv_reader rd;
+	jp_csv_reader_init(&rd, on_record, &v);
 	enum { CHUNK = 1 << 16 };
 	char *chunk = malloc(CHUNK);
 	if (!chunk)
@@ -803,10 +803,10 @@ int opendata_validate_fd(struct opendata_report *out,
 			break;
 		}
 		if (k == 0) {
-			rc = opendata_reader_finish(&rd, e);
+			rc = jp_csv_reader_finish(&rd, e);
 			break;
 		}
-		rc = opendata_reader_feed(&rd, chunk, (size_t)k, e);
+		rc = jp_csv_reader_feed(&rd, chunk, (size_t)k, e);
 	}
 	free(chunk);
 	return end(&v, &rd, rc, e);
@@ -821,15 +821,15 @@ int opendata_validate_buf(struct opendata_report *out,
 	int rc = begin(&v, out, fs, o);
 	if (rc)
 		return rc;
-	struct opendata_reader rd;
-	opendata_reader_init(&rd, on_record, &v);
+	struct jp_csv_reader rd;
+	jp_csv_reader_init(&rd, on_record, &v);
 	/* in slices, as a file would come */
 	for (size_t off = 0; rc == 0 && off < n; off += 1u << 16) {
 		size_t k = n - off < (1u << 16) ? n - off : (1u << 16);
-		rc = opendata_reader_feed(&rd, p + off, k, e);
+		rc = jp_csv_reader_feed(&rd, p + off, k, e);
 	}
 	if (rc == 0)
-		rc = opendata_reader_finish(&rd, e);
+		rc = jp_csv_reader_finish(&rd, e);
 	return end(&v, &rd, rc, e);
 }
 

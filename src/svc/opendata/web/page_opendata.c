@@ -608,12 +608,12 @@ static void render_preview(struct http_req *r, struct buf *b, json_t *pkg, json_
 	struct buf t;
 	buf_init(&t, 8u << 20);
 	struct preview pv = { .b = &t, .from = (page - 1) * PREVIEW_ROWS };
-	struct opendata_reader rd;
-	opendata_reader_init(&rd, preview_row, &pv);
-	int rc = opendata_reader_feed(&rd, data, len, &e);
+	struct jp_csv_reader rd;
+	jp_csv_reader_init(&rd, preview_row, &pv);
+	int rc = jp_csv_reader_feed(&rd, data, len, &e);
 	if (rc == 0)
-		rc = opendata_reader_finish(&rd, &e);
-	opendata_reader_done(&rd);
+		rc = jp_csv_reader_finish(&rd, &e);
+	jp_csv_reader_done(&rd);
 	free(data);
 	html_printf(b, "<section aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">%s</h2>\n",
 		    html_t(l, "opendata.preview.title"));

@@ -8,7 +8,7 @@
 #include "t.h"
 
 #include "jp/cp932.h"
-#include "svc/opendata/opendata.h"
+#include "jp/csv.h"
 
 struct rec {
 	int n;
@@ -32,15 +32,15 @@ static int collect(void *arg, long line, int nf, const char *const *f, const siz
 static int parse(struct rec *r, const char *s, size_t chunk, struct err *e)
 {
 	memset(r, 0, sizeof *r);
-	struct opendata_csv c;
-	opendata_csv_init(&c, collect, r);
+	struct jp_csv c;
+	jp_csv_init(&c, collect, r);
 	size_t n = strlen(s);
 	int rc = 0;
 	for (size_t off = 0; rc == 0 && off < n; off += chunk)
-		rc = opendata_csv_feed(&c, s + off, n - off < chunk ? n - off : chunk, e);
+		rc = jp_csv_feed(&c, s + off, n - off < chunk ? n - off : chunk, e);
 	if (rc == 0)
-		rc = opendata_csv_finish(&c, e);
-	opendata_csv_done(&c);
+		rc = jp_csv_finish(&c, e);
+	jp_csv_done(&c);
 	return rc;
 }
 
@@ -85,13 +85,13 @@ static void test_limits(void)
 {
 	struct rec r;
 	struct err e;
-	size_t n = OPENDATA_CSV_FIELD_MAX + 10;
+	size_t n = JP_CSV_FIELD_MAX + 10;
 	char *big = malloc(n + 1);
 	memset(big, 'x', n);
 	big[n] = '\0';
 	T_EQ_INT(parse(&r, big, 4096, &e), ERR_LIMIT);
 	free(big);
-	size_t m = (OPENDATA_CSV_FIELDS_MAX + 5) * 2;
+	size_t m = (JP_CSV_FIELDS_MAX + 5) * 2;
 	char *many = malloc(m + 2);
 	for (size_t i = 0; i < m; i += 2) {
 		many[i] = '1';
@@ -106,15 +106,15 @@ static void test_limits(void)
 static int read_all(struct rec *r, const char *p, size_t n, size_t chunk, const char **enc, struct err *e)
 {
 	memset(r, 0, sizeof *r);
-	struct opendata_reader rd;
-	opendata_reader_init(&rd, collect, r);
+	struct jp_csv_reader rd;
+	jp_csv_reader_init(&rd, collect, r);
 	int rc = 0;
 	for (size_t off = 0; rc == 0 && off < n; off += chunk)
-		rc = opendata_reader_feed(&rd, p + off, n - off < chunk ? n - off : chunk, e);
+		rc = jp_csv_reader_feed(&rd, p + off, n - off < chunk ? n - off : chunk, e);
 	if (rc == 0)
-		rc = opendata_reader_finish(&rd, e);
-	*enc = opendata_reader_encoding(&rd);
-	opendata_reader_done(&rd);
+		rc = jp_csv_reader_finish(&rd, e);
+	*enc = jp_csv_reader_encoding(&rd);
+	jp_csv_reader_done(&rd);
 	return rc;
 }
 
@@ -151,7 +151,7 @@ static void test_encodings(void)
 	T_EQ_INT(read_all(&r2, bad, strlen(bad), 64, &enc, &e), ERR_INVALID);
 	T_EQ_INT(e.line, 2);
 	/* a line longer than the limit */
-	size_t n = OPENDATA_LINE_MAX + 100;
+	size_t n = JP_CSV_LINE_MAX + 100;
 	char *lng = malloc(n);
 	memset(lng, 'y', n);
 	T_EQ_INT(read_all(&r2, lng, n, 65536, &enc, &e), ERR_LIMIT);

@@ -5,13 +5,13 @@
  * validated), so a file of any size is read in bounded memory.
  *
  * Invariants: a record is delivered once, complete, with every field
- * NUL-terminated; rec holds at most one record (OPENDATA_CSV_FIELD_MAX per
- * field, OPENDATA_CSV_FIELDS_MAX fields); the decoder holds at most one
- * physical line (OPENDATA_LINE_MAX).  A CR outside quotes is dropped (so
+ * NUL-terminated; rec holds at most one record (JP_CSV_FIELD_MAX per
+ * field, JP_CSV_FIELDS_MAX fields); the decoder holds at most one
+ * physical line (JP_CSV_LINE_MAX).  A CR outside quotes is dropped (so
  * CRLF and LF read alike).  Line feeds never occur inside a CP932 or UTF-8
  * multi-byte character, so splitting at LF never cuts a character.
  */
-#include "svc/opendata/opendata.h"
+#include "jp/csv.h"
 #include "jp/cp932.h"
 #include "jp/text.h"
 
@@ -20,27 +20,27 @@
 
 enum { S_START = 0, S_UNQ, S_QUO, S_QUO_QUOTE };
 
-void opendata_csv_init(struct opendata_csv *c, opendata_csv_fn fn, void *arg)
+void jp_csv_init(struct jp_csv *c, jp_csv_fn fn, void *arg)
 {
 	memset(c, 0, sizeof *c);
 	c->fn = fn;
 	c->arg = arg;
-	buf_init(&c->rec, OPENDATA_CSV_RECORD_MAX);
+	buf_init(&c->rec, JP_CSV_RECORD_MAX);
 	c->line = 1;
 	c->rec_line = 1;
 	c->col = 0;
 }
 
-void opendata_csv_done(struct opendata_csv *c)
+void jp_csv_done(struct jp_csv *c)
 {
 	buf_done(&c->rec);
 }
 
-static int end_field(struct opendata_csv *c, struct err *e)
+static int end_field(struct jp_csv *c, struct err *e)
 {
-	if (c->nf >= OPENDATA_CSV_FIELDS_MAX)
+	if (c->nf >= JP_CSV_FIELDS_MAX)
 		return err_set_line(e, ERR_LIMIT, c->rec_line,
-				    "more than %d fields in a record", OPENDATA_CSV_FIELDS_MAX);
+				    "more than %d fields in a record", JP_CSV_FIELDS_MAX);
 	if (buf_putc(&c->rec, '\0'))
 		return err_set_line(e, ERR_LIMIT, c->rec_line, "record too long");
 	c->nf++;
@@ -49,13 +49,13 @@ static int end_field(struct opendata_csv *c, struct err *e)
 	return 0;
 }
 
-static int end_record(struct opendata_csv *c, struct err *e)
+static int end_record(struct jp_csv *c, struct err *e)
 {
 	int rc = end_field(c, e);
 	if (rc)
 		return rc;
-	const char *f[OPENDATA_CSV_FIELDS_MAX];
-	size_t len[OPENDATA_CSV_FIELDS_MAX];
+	const char *f[JP_CSV_FIELDS_MAX];
+	size_t len[JP_CSV_FIELDS_MAX];
 	const char *base = c->rec.data ? c->rec.data : "";
 	for (int i = 0; i < c->nf; i++) {
 		f[i] = base + c->start[i];
@@ -70,18 +70,18 @@ static int end_record(struct opendata_csv *c, struct err *e)
 	return rc;
 }
 
-static int put(struct opendata_csv *c, char ch, struct err *e)
+static int put(struct jp_csv *c, char ch, struct err *e)
 {
-	if (++c->field_len > OPENDATA_CSV_FIELD_MAX)
+	if (++c->field_len > JP_CSV_FIELD_MAX)
 		return err_set_line(e, ERR_LIMIT, c->line,
 				    "field %d longer than %u bytes", c->nf + 1,
-				    OPENDATA_CSV_FIELD_MAX);
+				    JP_CSV_FIELD_MAX);
 	if (buf_putc(&c->rec, ch))
 		return err_set_line(e, ERR_LIMIT, c->line, "record too long");
 	return 0;
 }
 
-int opendata_csv_feed(struct opendata_csv *c, const char *p, size_t n,
+int jp_csv_feed(struct jp_csv *c, const char *p, size_t n,
 		      struct err *e)
 {
 	int rc;
@@ -157,7 +157,7 @@ int opendata_csv_feed(struct opendata_csv *c, const char *p, size_t n,
 	return 0;
 }
 
-int opendata_csv_finish(struct opendata_csv *c, struct err *e)
+int jp_csv_finish(struct jp_csv *c, struct err *e)
 {
 	if (c->state == S_QUO)
 		return err_set_line(e, ERR_INVALID, c->rec_line,
@@ -169,21 +169,21 @@ int opendata_csv_finish(struct opendata_csv *c, struct err *e)
 
 /* ---- decoding ---- */
 
-void opendata_reader_init(struct opendata_reader *r, opendata_csv_fn fn,
+void jp_csv_reader_init(struct jp_csv_reader *r, jp_csv_fn fn,
 			  void *arg)
 {
 	memset(r, 0, sizeof *r);
-	opendata_csv_init(&r->csv, fn, arg);
-	buf_init(&r->pend, OPENDATA_LINE_MAX + 65536);
+	jp_csv_init(&r->csv, fn, arg);
+	buf_init(&r->pend, JP_CSV_LINE_MAX + 65536);
 }
 
-void opendata_reader_done(struct opendata_reader *r)
+void jp_csv_reader_done(struct jp_csv_reader *r)
 {
-	opendata_csv_done(&r->csv);
+	jp_csv_done(&r->csv);
 	buf_done(&r->pend);
 }
 
-const char *opendata_reader_encoding(const struct opendata_reader *r)
+const char *jp_csv_reader_encoding(const struct jp_csv_reader *r)
 {
 	switch (r->enc) {
 	case JP_ENC_ASCII: return "ASCII";
@@ -203,7 +203,7 @@ static long count_lf(const char *p, size_t n)
 }
 
 /* decode complete lines p[0..n) and pass them on */
-static int pass_lines(struct opendata_reader *r, const char *p, size_t n,
+static int pass_lines(struct jp_csv_reader *r, const char *p, size_t n,
 		      int prefix, struct err *e)
 {
 	if (n == 0)
@@ -243,7 +243,7 @@ static int pass_lines(struct opendata_reader *r, const char *p, size_t n,
 					    "not valid CP932 at line %ld, byte %ld", line,
 					    bad.column);
 		}
-		rc = opendata_csv_feed(&r->csv, u, ul, e);
+		rc = jp_csv_feed(&r->csv, u, ul, e);
 		free(u);
 	} else {
 		size_t off = 0;
@@ -256,13 +256,13 @@ static int pass_lines(struct opendata_reader *r, const char *p, size_t n,
 					    "not valid UTF-8 at line %ld, byte %ld", line,
 					    (long)(p + off - ls) + 1);
 		}
-		rc = opendata_csv_feed(&r->csv, p, n, e);
+		rc = jp_csv_feed(&r->csv, p, n, e);
 	}
 	r->line_base += count_lf(p, n);
 	return rc;
 }
 
-int opendata_reader_feed(struct opendata_reader *r, const char *p, size_t n,
+int jp_csv_reader_feed(struct jp_csv_reader *r, const char *p, size_t n,
 			 struct err *e)
 {
 	r->bytes += (int64_t)n;
@@ -274,21 +274,21 @@ int opendata_reader_feed(struct opendata_reader *r, const char *p, size_t n,
 			break;
 		}
 	if (!last) {
-		if (r->pend.len + n > OPENDATA_LINE_MAX)
+		if (r->pend.len + n > JP_CSV_LINE_MAX)
 			return err_set_line(e, ERR_LIMIT, r->line_base + 1,
 					    "line %ld is longer than %u bytes", r->line_base + 1,
-					    OPENDATA_LINE_MAX);
+					    JP_CSV_LINE_MAX);
 		return buf_append(&r->pend, p, n) ? ERR_NOMEM : 0;
 	}
 	size_t head = (size_t)(last - p);
 	int rc;
 	if (r->pend.len) {
-		if (r->pend.len + head > OPENDATA_LINE_MAX + 65536u) {
+		if (r->pend.len + head > JP_CSV_LINE_MAX + 65536u) {
 			/* flush the pending part first: it ends at no LF, so
 			 * only if it alone is a too-long line */
 			return err_set_line(e, ERR_LIMIT, r->line_base + 1,
 					    "line %ld is longer than %u bytes", r->line_base + 1,
-					    OPENDATA_LINE_MAX);
+					    JP_CSV_LINE_MAX);
 		}
 		/* pending bytes + the first line of p, then the rest */
 		const char *nl = memchr(p, '\n', head);
@@ -306,14 +306,14 @@ int opendata_reader_feed(struct opendata_reader *r, const char *p, size_t n,
 	rc = pass_lines(r, p, head, 1, e);
 	if (rc)
 		return rc;
-	if (n - head > OPENDATA_LINE_MAX)
+	if (n - head > JP_CSV_LINE_MAX)
 		return err_set_line(e, ERR_LIMIT, r->line_base + 1,
 				    "line %ld is longer than %u bytes", r->line_base + 1,
-				    OPENDATA_LINE_MAX);
+				    JP_CSV_LINE_MAX);
 	return n > head && buf_append(&r->pend, p + head, n - head) ? ERR_NOMEM : 0;
 }
 
-int opendata_reader_finish(struct opendata_reader *r, struct err *e)
+int jp_csv_reader_finish(struct jp_csv_reader *r, struct err *e)
 {
 	int rc = 0;
 	if (r->pend.len) {
@@ -322,5 +322,5 @@ int opendata_reader_finish(struct opendata_reader *r, struct err *e)
 	}
 	if (rc == 0 && r->enc == 0)
 		r->enc = JP_ENC_ASCII;
-	return rc ? rc : opendata_csv_finish(&r->csv, e);
+	return rc ? rc : jp_csv_finish(&r->csv, e);
 }
