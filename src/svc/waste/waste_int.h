@@ -1,0 +1,20 @@
+/*
+ * waste_int.h -- private to src/svc/waste: the size rules (items.c) and
+ * the matcher's prepared keys (match.c).
+ */
+#ifndef MADOGUCHI_SVC_WASTE_INT_H
+#define MADOGUCHI_SVC_WASTE_INT_H
+
+#include "svc/waste/waste.h"
+
+/* waste_rule_parse -- s ("width_cm<=100", "60<width_cm<=100", "seats==1",
+ * "" for none) into r; 0 or -1 when it does not parse */
+int waste_rule_parse(struct waste_rule *r, const char *s);
+/* waste_rule_holds -- 1 when v satisfies r (always for no rule) */
+int waste_rule_holds(const struct waste_rule *r, double v);
+
+/* waste_keys_build -- every name of every item (base name, kana,
+ * aliases) as the matcher's loose key (match.c) */
+int waste_keys_build(struct waste_items *w, struct err *e);
+
+#endif
