@@ -95,6 +95,16 @@ int news_is_public(const struct news_item *it, int64_t now)
 #define PUBLIC_WHERE " state = 'published' AND publish_at <= $2" \
 		     " AND (until_at IS NULL OR until_at > $2)"
 
+/* an indexed notice that changed: its text in the search is old (index.c) */
+#define STALE "CASE WHEN indexed = 0 THEN 0 ELSE 2 END"
+
+/* after a write: the site search follows (news_index_sync) */
+static int synced(struct store *s, const char *tenant, int64_t now, struct err *e)
+{
+	int rc = news_index_sync(NULL, s, tenant, now, e);
+	return rc < 0 ? rc : 0;
+}
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
@@ -121,18 +131,19 @@ int news_save(int64_t *id, struct store *s, const char *tenant,
 			v, 10, e);
 		if (rc == 0 && id)
 			*id = nid;
-		return rc;
+		return rc ? rc : synced(s, tenant, now, e);
 	}
 	int n = store_exec(s, "UPDATE news_items SET title_ja = $2, title_en = $3, body_ja = $4,"
 			   " body_en = $5, important = $6, publish_at = $7, until_at = $8, state = $9,"
-			   " updated_at = $10 WHERE tenant = $1 AND id = $11", v, SV_N(v), e);
+			   " updated_at = $10, indexed = " STALE " WHERE tenant = $1 AND id = $11",
+			   v, SV_N(v), e);
 	if (n < 0)
 		return n;
 	if (n == 0)
 		return err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)it->id);
 	if (id)
 		*id = it->id;
-	return 0;
+	return synced(s, tenant, now, e);
 }
 
 #define COLS "id, title_ja, title_en, body_ja, body_en, important, publish_at," \
@@ -192,11 +203,12 @@ int news_set_state(struct store *s, const char *tenant, int64_t id,
 {
 	struct store_val v[] = { sv_text(tenant), sv_int(id), sv_text(news_state_name(state)),
 				 sv_int(now) };
-	int n = store_exec(s, "UPDATE news_items SET state = $3, updated_at = $4"
+	int n = store_exec(s, "UPDATE news_items SET state = $3, updated_at = $4, indexed = " STALE
 			   " WHERE tenant = $1 AND id = $2", v, SV_N(v), e);
 	if (n < 0)
 		return n;
-	return n ? 0 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
+	return n ? synced(s, tenant, now, e)
+		 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
 }
 
 int news_list(struct store *s, const char *tenant, const struct news_query *q,
