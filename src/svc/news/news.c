@@ -2,7 +2,9 @@
  * news.c -- notices (contract in news.h): checking, storing, listing, and
  * the daily archiving of notices past their end.  The public rule lives
  * here twice on purpose, once in C (news_is_public) and once in SQL
- * (PUBLIC_WHERE), and test_news checks that the two agree.
+ * (PUBLIC_WHERE), and test_news checks that the two agree.  A write
+ * (news_save, news_set_state) and the site search's sync (index.c) commit
+ * together.
  */
 #include "svc/news/news.h"
 #include "store/store.h"
@@ -110,8 +112,8 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
-int news_save(int64_t *id, struct store *s, const char *tenant,
-	      const struct news_item *it, int64_t now, struct err *e)
+static int save(int64_t *id, struct store *s, const char *tenant,
+		const struct news_item *it, int64_t now, struct err *e)
 {
 	struct news_problem p;
 	if (news_check(it, &p))
@@ -198,8 +200,8 @@ int news_get(struct news_item *out, struct arena *a, struct store *s,
 	return rc;
 }
 
-int news_set_state(struct store *s, const char *tenant, int64_t id,
-		   enum news_state state, int64_t now, struct err *e)
+static int set_state(struct store *s, const char *tenant, int64_t id,
+		     enum news_state state, int64_t now, struct err *e)
 {
 	struct store_val v[] = { sv_text(tenant), sv_int(id), sv_text(news_state_name(state)),
 				 sv_int(now) };
@@ -209,6 +211,42 @@ int news_set_state(struct store *s, const char *tenant, int64_t id,
 		return n;
 	return n ? synced(s, tenant, now, e)
 		 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
+}
+
+/* the write and the search's sync commit together: in the caller's
+ * transaction, else in one of their own */
+static int own_end(struct store *s, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int news_save(int64_t *id, struct store *s, const char *tenant,
+	      const struct news_item *it, int64_t now, struct err *e)
+{
+	struct news_problem p;
+	if (news_check(it, &p))
+		return err_set(e, ERR_INVALID, "news: %s", p.field);
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0;
+	if (rc)
+		return rc;
+	return own_end(s, own, save(id, s, tenant, it, now, e), e);
+}
+
+int news_set_state(struct store *s, const char *tenant, int64_t id,
+		   enum news_state state, int64_t now, struct err *e)
+{
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0;
+	if (rc)
+		return rc;
+	return own_end(s, own, set_state(s, tenant, id, state, now, e), e);
 }
 
 int news_list(struct store *s, const char *tenant, const struct news_query *q,
