@@ -24,6 +24,8 @@
 #include "web/ui.h"
 #include "core/forms/forms.h"
 #include "core/search/search.h"
+#include "jp/date.h"
+#include "jp/wareki.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,8 +184,14 @@ static int write_hits(struct buf *b, struct arena *a, enum html_lang l, const st
 			cat = pt->cat[k][0] ? pt->cat[k] : NULL;
 		}
 		html_printf(b, "<li><a href=\"%s%s\">%s</a>", g->href, h->id, title);
-		if (day && *day)
-			html_printf(b, " <time datetime=\"%s\">%s</time>", day, day);
+		struct jp_date d;
+		if (day && *day && jp_date_parse_iso(&d, day, NULL) == 0) {
+			/* as /news shows it: 令和8年12月6日 in Japanese, ISO in English */
+			char dtext[64];
+			if (l == HTML_EN || jp_wareki_format(dtext, sizeof dtext, d, JP_WAREKI_KANJI, 0, NULL))
+				snprintf(dtext, sizeof dtext, "%s", day);
+			html_printf(b, " <time datetime=\"%s\">%s</time>", day, dtext);
+		}
 		if (cat) {
 			char key[64];
 			snprintf(key, sizeof key, "proc.cat.%s", cat);

@@ -3,7 +3,7 @@
 // the site's own pages (collection "page", app_pages_index at start), on
 // the real server with the demo ward:
 //   - the demo's notices are findable after `madoguchi demo` (the server's
-//     setup), linked to /news/{id} with their start day;
+//     setup), linked to /news/{id} with their start day (令和 in Japanese);
 //   - the admin publishes a notice through /staff/news: a word of its body
 //     lists it in the news group (「お知らせ」) with a link to /news/{id},
 //     its title and the day; an edit of the title: the new word finds it,
@@ -71,6 +71,10 @@ test('the demo notices are in the search after madoguchi demo', async () => {
   assert.ok(hit, 'the demo notice is listed');
   assert.match(hit.href, /^\/news\/\d+$/);
   assert.equal(hit.day, jstDay(0));
+  // the day shown as /news shows it: in the Japanese era in Japanese, ISO in English
+  const [y, mo, d] = jstDay(0).split('-').map(Number);
+  assert.match(await search('年末年始'), new RegExp(`<time datetime="${hit.day}">令和${y - 2018}年${mo}月${d}日</time>`));
+  assert.match(await search('年末年始', { 'accept-language': 'en' }), new RegExp(`<time datetime="${hit.day}">${hit.day}</time>`));
   assert.equal((await new Client(srv.base).get(hit.href)).status, 200, 'its link opens it');
   // in English its English title
   const en = group(await search('年末年始', { 'accept-language': 'en' }), 'news');
