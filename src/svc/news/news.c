@@ -8,6 +8,7 @@
  */
 #include "svc/news/news.h"
 #include "store/store.h"
+#include "jp/date.h"
 #include "jp/text.h"
 
 #include <stdio.h>
@@ -289,4 +290,9 @@ int news_archive_due(struct store *s, int64_t now, struct err *e)
 	return store_exec(s, "UPDATE news_items SET state = 'archived', updated_at = $1"
 			  " WHERE state = 'published' AND until_at IS NOT NULL AND until_at <= $1",
 			  v, 1, e);
+}
+
+int64_t news_next_day(int64_t now)
+{
+	return jp_jst_midnight(jp_date_add_days(jp_jst_date(now), 1));
 }

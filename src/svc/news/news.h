@@ -114,6 +114,10 @@ int news_archive_due(struct store *s, int64_t now, struct err *e);
  * their now); the news.archive job calls it for every tenant at each
  * 00:00 JST, so a notice appears on its start day and goes on its end
  * day. */
+/* news_next_day -- the next 00:00 in Japan after now (strictly later):
+ * when the set of public notices next changes without a write */
+int64_t news_next_day(int64_t now);
+
 struct search;
 int news_index_sync(struct search *sr, struct store *s, const char *tenant, int64_t now,
 		    struct err *e);

@@ -33,8 +33,7 @@ int cli_news(int argc, char **argv);   /* cli.c */
  * notices start and end (a day's start is 00:00 JST) */
 static int64_t news_next_run_ms(int64_t now)
 {
-	int64_t next = jp_jst_midnight(jp_date_add_days(jp_jst_date(now), 1)) + 1;
-	return (next - now) * 1000;
+	return (news_next_day(now) + 1 - now) * 1000;
 }
 
 /* archives the notices past their end and brings the site search in line
@@ -161,6 +160,8 @@ static const struct svc_cli cli[] = {
 	{ "news", cli_news, "notices on the home page: list, add, withdraw" },
 };
 
+/* every_ms > 0 keeps one queued; each run picks its own next time (the
+ * next 00:00 JST, news_next_run_ms), never more than a day away */
 static const struct svc_job jobs[] = {
 	{ "news.archive", archive_job, NEWS_ARCHIVE_EVERY_MS },
 };

@@ -11,7 +11,7 @@
  *   - withdrawn, put back to draft, archived, or past its end: gone;
  *   - a start day in the future: not found before it, found by the sync
  *     at its start (news_index_sync's now), and a second sync changes
- *     nothing;
+ *     nothing; news_next_day (the job's next run) is that start;
  *   - another municipality's notice is not in this one's results.
  */
 #include "t.h"
@@ -159,6 +159,13 @@ static void test_future_start(void)
 	T_EQ_INT(news_index_sync(NULL, s, NULL, NOW + day, &e), 0);
 	T_EQ_INT(news_index_sync(sr, s, T1, NOW + day + 5, &e), 0);
 	T_EQ_INT(found("一斉"), 1);
+	/* the job runs next at the next 00:00 JST, when such a notice starts */
+	T_EQ_INT(news_next_day(NOW - 1), NOW);
+	T_EQ_INT(news_next_day(NOW), NOW + day);
+	T_EQ_INT(news_next_day(NOW + 3600), NOW + day);
+	T_EQ_INT(news_next_day(NOW + day - 1), NOW + day);
+	T_CHECK(news_next_day(NOW + 12345) > NOW + 12345);
+	T_CHECK(news_next_day(NOW + 12345) - (NOW + 12345) <= day);
 }
 
 static void test_end_and_archive(void)
