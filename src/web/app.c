@@ -648,8 +648,11 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 			log_error("search: indexing the site's pages failed", "detail", e->detail);
 		search_close(sr);
 		store_close(s);
+		err_clear(e);   /* the server starts anyway; the next start tries again */
+	} else if (rc == 0) {
+		log_error("search: indexing the site's pages failed", "detail", e->detail);
+		err_clear(e);
 	}
-	err_clear(e);
 	return rc;
 }
 

@@ -529,8 +529,10 @@ int news_web_init(void **state, struct app *a, struct err *e)
 		if (news_index_sync(NULL, st, NULL, app_now(), e) < 0)
 			log_error("news: search sync at start failed", "detail", e->detail);
 		store_close(st);
+	} else if (a->cfg.db_url) {
+		log_error("news: search sync at start failed", "detail", e->detail);
 	}
-	err_clear(e);
+	err_clear(e);   /* the server starts anyway: the job syncs at 00:00 JST */
 	int64_t n;
 	const char *s = svc_option(a, "news-home-count");
 	if (s && parse_i64(&n, s, 0, 20) == 0)
