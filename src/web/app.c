@@ -641,6 +641,18 @@ int app_init(struct app *a, const struct app_config *cfg, struct err *e)
 	/* the services: their messages, then each one's init (svc.h) */
 	if (rc == 0)
 		rc = app_services_init(a, e);
+	/* --- search: the site's pages, from the catalog (page_search.c) --- */
+	if (rc == 0 && store_open(&s, cfg->db_url, e) == 0) {
+		struct search *sr = NULL;
+		if (search_open(&sr, s, ":memory:", NULL, e) != 0 || app_pages_index(sr, e) != 0)
+			log_error("search: indexing the site's pages failed", "detail", e->detail);
+		search_close(sr);
+		store_close(s);
+		err_clear(e);   /* the server starts anyway; the next start tries again */
+	} else if (rc == 0) {
+		log_error("search: indexing the site's pages failed", "detail", e->detail);
+		err_clear(e);
+	}
 	return rc;
 }
 

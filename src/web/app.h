@@ -218,6 +218,12 @@ void app_page_cache_free(struct app_page_cache *c);
 int page_home(struct http_req *r);
 int page_lang(struct http_req *r);
 int page_search(struct http_req *r);   /* page_search.c */
+/* app_pages_index -- the site's public pages (help, logins, lists) into the
+ * search collection "page" (tenant ""), from the catalog in ja, en and
+ * やさしい日本語; idempotent; app_init runs it once the services' catalog
+ * rows are in (page_search.c) */
+struct search;
+int app_pages_index(struct search *sr, struct err *e);
 int page_help(struct http_req *r);
 /* page_registry.c: linking an account to the registry by a one-time code */
 int page_staff_registry(struct http_req *r);

@@ -4,7 +4,9 @@
  * /search?q=WORDS: the Japanese full-text search of src/core/search over
  * what a resident may look for, grouped: procedures (collection
  * "procedure", titles from the published definitions), datasets
- * ("opendata") and news and pages ("news", "page").  Without type=, each
+ * ("opendata"), news ("news": the public notices, kept by src/svc/news)
+ * and the site's own pages ("page", tenant "": app_pages_index, at server
+ * start, from the catalog).  Without type=, each
  * group shows its best SEARCH_GROUP_TOP hits and its count, with a link to
  * all of them; with type=GROUP, that group alone, SEARCH_PER_PAGE a page
  * (page=N).  A word of the synonym table also finds its synonyms
@@ -14,12 +16,16 @@
  * Invariants: only public documents are in these collections (the
  * owners index published text only); nothing is read about the visitor;
  * a query the search refuses (too long, too many words) is answered as
- * no results, never as an error page.
+ * no results, never as an error page.  A "news" or "page" hit's title is
+ * "ja TAB en TAB やさしい日本語 TAB day" (the owners write it so): the hit
+ * shows the part of the visitor's language (ja when empty) and the day.
  */
 #include "web/app.h"
 #include "web/ui.h"
 #include "core/forms/forms.h"
 #include "core/search/search.h"
+#include "jp/date.h"
+#include "jp/wareki.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +46,92 @@ static const struct group groups[] = {
 	{ "procedure", "procedure", "search.g.procedures", "/procedures/" },
 	{ "dataset", "opendata", "search.g.datasets", "/dataset/" },
 	{ "news", "news", "search.g.news", "/news/" },
+	{ "page", "page", "search.g.pages", "/" },
 };
+
+/* The site's own public pages in the search (collection "page", tenant ""
+ * for every municipality): id = the path without its "/", texts from the
+ * catalog in ja, en and やさしい日本語.  A row whose title is not in the
+ * catalog (a service not built in) is left out. */
+struct site_page {
+	const char *id;
+	const char *title;          /* catalog id                            */
+	const char *body[8];        /* catalog ids, NULL-terminated          */
+};
+
+static const struct site_page site_pages[] = {
+	{ "help", "help.title", { "help.use", "help.use.search", "help.use.category",
+				  "help.use.login", "help.contact", "help.office",
+				  "help.contact.text", NULL } },
+	{ "resident/login", "resident.login", { "help.use.login", NULL } },
+	{ "resident/register", "resident.register", { "help.use.login", NULL } },
+	{ "procedures", "home.all_procedures", { "help.use.category", NULL } },
+	{ "life-events", "home.lifeevents", { NULL } },
+	{ "news", "news.title", { "news.nav.summary", NULL } },
+	{ "opendata", "opendata.nav", { "opendata.nav.summary", NULL } },
+};
+
+/* a display title part: the catalog text with tabs and breaks as spaces */
+static void title_part(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		buf_putc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+int app_pages_index(struct search *sr, struct err *e)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof site_pages / sizeof site_pages[0]; i++) {
+		const struct site_page *pg = &site_pages[i];
+		if (html_t(HTML_JA, pg->title) == pg->title)
+			continue;
+		struct buf title, body;
+		buf_init(&title, SEARCH_MAX_TITLE);
+		buf_init(&body, 64u << 10);
+		for (int l = HTML_JA; l <= HTML_JA_EASY; l++) {
+			if (l > HTML_JA)
+				buf_putc(&title, '\t');
+			title_part(&title, html_t((enum html_lang)l, pg->title));
+		}
+		for (int l = HTML_JA; l <= HTML_JA_EASY; l++)
+			for (int k = 0; pg->body[k]; k++) {
+				const char *t = html_t((enum html_lang)l, pg->body[k]);
+				if (l == HTML_JA_EASY && t == html_t(HTML_JA, pg->body[k]))
+					continue;   /* no やさしい日本語 row: ja is there */
+				buf_puts(&body, t);
+				buf_puts(&body, "\n");
+			}
+		struct search_doc doc = { .tenant = "", .collection = "page", .id = pg->id,
+					  .title = buf_cstr(&title), .body = buf_cstr(&body) };
+		rc = search_put(sr, &doc, e);
+		buf_done(&title);
+		buf_done(&body);
+	}
+	return rc;
+}
+
+/* part k (0 ja, 1 en, 2 やさしい日本語, 3 the day) of a tab-separated title
+ * of the collections "news" and "page", in the arena; "" when absent */
+static const char *title_field(struct arena *a, const char *t, int k)
+{
+	for (; k > 0 && t; k--) {
+		t = strchr(t, '\t');
+		if (t)
+			t++;
+	}
+	if (!t)
+		return "";
+	size_t n = strcspn(t, "\t");
+	const char *s = arena_strndup(a, t, n);
+	return s ? s : "";
+}
+
+/* the title of a news or page hit in language l (ja when it has none) */
+static const char *hit_title(struct arena *a, enum html_lang l, const char *t)
+{
+	const char *s = title_field(a, t, l == HTML_EN ? 1 : l == HTML_JA_EASY ? 2 : 0);
+	return *s ? s : title_field(a, t, 0);
+}
 
 /* the published procedures' titles, by code (hits carry all three
  * languages in their indexed title) */
@@ -72,7 +163,7 @@ static int proc_find(const struct proc_titles *t, const char *id)
 }
 
 /* one group's hits as a list; returns how many were written */
-static int write_hits(struct buf *b, enum html_lang l, const struct group *g,
+static int write_hits(struct buf *b, struct arena *a, enum html_lang l, const struct group *g,
 		      const struct search_result *res, const struct proc_titles *pt)
 {
 	int shown = 0;
@@ -80,7 +171,11 @@ static int write_hits(struct buf *b, enum html_lang l, const struct group *g,
 	for (int i = 0; i < res->nhits; i++) {
 		const struct search_hit *h = &res->hits[i];
 		const char *title = h->title;
-		const char *cat = NULL;
+		const char *cat = NULL, *day = NULL;
+		if (strcmp(g->collection, "news") == 0 || strcmp(g->collection, "page") == 0) {
+			title = hit_title(a, l, h->title);
+			day = title_field(a, h->title, 3);
+		}
 		if (strcmp(g->collection, "procedure") == 0) {
 			int k = proc_find(pt, h->id);
 			if (k < 0)
@@ -89,6 +184,14 @@ static int write_hits(struct buf *b, enum html_lang l, const struct group *g,
 			cat = pt->cat[k][0] ? pt->cat[k] : NULL;
 		}
 		html_printf(b, "<li><a href=\"%s%s\">%s</a>", g->href, h->id, title);
+		struct jp_date d;
+		if (day && *day && jp_date_parse_iso(&d, day, NULL) == 0) {
+			/* as /news shows it: 令和8年12月6日 in Japanese, ISO in English */
+			char dtext[64];
+			if (l == HTML_EN || jp_wareki_format(dtext, sizeof dtext, d, JP_WAREKI_KANJI, 0, NULL))
+				snprintf(dtext, sizeof dtext, "%s", day);
+			html_printf(b, " <time datetime=\"%s\">%s</time>", day, dtext);
+		}
 		if (cat) {
 			char key[64];
 			snprintf(key, sizeof key, "proc.cat.%s", cat);
@@ -169,7 +272,8 @@ int page_search(struct http_req *r)
 			continue;
 		struct search_result res = { 0 };
 		int limit = only ? SEARCH_PER_PAGE : SEARCH_GROUP_TOP;
-		struct search_query sq = { .text = text, .tenant = q->tenant.code,
+		struct search_query sq = { .text = text,
+					   .tenant = strcmp(g->collection, "page") == 0 ? "" : q->tenant.code,
 					   .collection = g->collection, .limit = limit,
 					   .offset = only ? (int)((page - 1) * SEARCH_PER_PAGE) : 0,
 					   .with_snippets = 1 };
@@ -182,7 +286,7 @@ int page_search(struct http_req *r)
 			    "<h2 id=\"g-%s\">%s <span class=\"count\">(%s %lld)</span></h2>",
 			    g->type, g->type, html_t(l, g->label), html_t(l, "search.count"),
 			    (long long)res.total);
-		write_hits(&b, l, g, &res, &pt);
+		write_hits(&b, r->arena, l, g, &res, &pt);
 		if (!only && res.total > res.nhits) {
 			const char *pairs[] = { "q", text, "type", g->type, NULL };
 			html_printf(&b, "<p><a href=\"%s\">%s</a></p>",

@@ -2,10 +2,13 @@
  * news.c -- notices (contract in news.h): checking, storing, listing, and
  * the daily archiving of notices past their end.  The public rule lives
  * here twice on purpose, once in C (news_is_public) and once in SQL
- * (PUBLIC_WHERE), and test_news checks that the two agree.
+ * (PUBLIC_WHERE), and test_news checks that the two agree.  A write
+ * (news_save, news_set_state) and the site search's sync (index.c) commit
+ * together.
  */
 #include "svc/news/news.h"
 #include "store/store.h"
+#include "jp/date.h"
 #include "jp/text.h"
 
 #include <stdio.h>
@@ -95,13 +98,23 @@ int news_is_public(const struct news_item *it, int64_t now)
 #define PUBLIC_WHERE " state = 'published' AND publish_at <= $2" \
 		     " AND (until_at IS NULL OR until_at > $2)"
 
+/* an indexed notice that changed: its text in the search is old (index.c) */
+#define STALE "CASE WHEN indexed = 0 THEN 0 ELSE 2 END"
+
+/* after a write: the site search follows (news_index_sync) */
+static int synced(struct store *s, const char *tenant, int64_t now, struct err *e)
+{
+	int rc = news_index_sync(NULL, s, tenant, now, e);
+	return rc < 0 ? rc : 0;
+}
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
 }
 
-int news_save(int64_t *id, struct store *s, const char *tenant,
-	      const struct news_item *it, int64_t now, struct err *e)
+static int save(int64_t *id, struct store *s, const char *tenant,
+		const struct news_item *it, int64_t now, struct err *e)
 {
 	struct news_problem p;
 	if (news_check(it, &p))
@@ -121,18 +134,19 @@ int news_save(int64_t *id, struct store *s, const char *tenant,
 			v, 10, e);
 		if (rc == 0 && id)
 			*id = nid;
-		return rc;
+		return rc ? rc : synced(s, tenant, now, e);
 	}
 	int n = store_exec(s, "UPDATE news_items SET title_ja = $2, title_en = $3, body_ja = $4,"
 			   " body_en = $5, important = $6, publish_at = $7, until_at = $8, state = $9,"
-			   " updated_at = $10 WHERE tenant = $1 AND id = $11", v, SV_N(v), e);
+			   " updated_at = $10, indexed = " STALE " WHERE tenant = $1 AND id = $11",
+			   v, SV_N(v), e);
 	if (n < 0)
 		return n;
 	if (n == 0)
 		return err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)it->id);
 	if (id)
 		*id = it->id;
-	return 0;
+	return synced(s, tenant, now, e);
 }
 
 #define COLS "id, title_ja, title_en, body_ja, body_en, important, publish_at," \
@@ -187,16 +201,53 @@ int news_get(struct news_item *out, struct arena *a, struct store *s,
 	return rc;
 }
 
-int news_set_state(struct store *s, const char *tenant, int64_t id,
-		   enum news_state state, int64_t now, struct err *e)
+static int set_state(struct store *s, const char *tenant, int64_t id,
+		     enum news_state state, int64_t now, struct err *e)
 {
 	struct store_val v[] = { sv_text(tenant), sv_int(id), sv_text(news_state_name(state)),
 				 sv_int(now) };
-	int n = store_exec(s, "UPDATE news_items SET state = $3, updated_at = $4"
+	int n = store_exec(s, "UPDATE news_items SET state = $3, updated_at = $4, indexed = " STALE
 			   " WHERE tenant = $1 AND id = $2", v, SV_N(v), e);
 	if (n < 0)
 		return n;
-	return n ? 0 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
+	return n ? synced(s, tenant, now, e)
+		 : err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
+}
+
+/* the write and the search's sync commit together: in the caller's
+ * transaction, else in one of their own */
+static int own_end(struct store *s, int own, int rc, struct err *e)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
+}
+
+int news_save(int64_t *id, struct store *s, const char *tenant,
+	      const struct news_item *it, int64_t now, struct err *e)
+{
+	struct news_problem p;
+	if (news_check(it, &p))
+		return err_set(e, ERR_INVALID, "news: %s", p.field);
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0;
+	if (rc)
+		return rc;
+	return own_end(s, own, save(id, s, tenant, it, now, e), e);
+}
+
+int news_set_state(struct store *s, const char *tenant, int64_t id,
+		   enum news_state state, int64_t now, struct err *e)
+{
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0;
+	if (rc)
+		return rc;
+	return own_end(s, own, set_state(s, tenant, id, state, now, e), e);
 }
 
 int news_list(struct store *s, const char *tenant, const struct news_query *q,
@@ -239,4 +290,9 @@ int news_archive_due(struct store *s, int64_t now, struct err *e)
 	return store_exec(s, "UPDATE news_items SET state = 'archived', updated_at = $1"
 			  " WHERE state = 'published' AND until_at IS NOT NULL AND until_at <= $1",
 			  v, 1, e);
+}
+
+int64_t news_next_day(int64_t now)
+{
+	return jp_jst_midnight(jp_date_add_days(jp_jst_date(now), 1));
 }

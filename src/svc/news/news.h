@@ -70,7 +70,8 @@ int news_is_public(const struct news_item *it, int64_t now);
 
 /* news_save -- store it (news_check first; ERR_INVALID when it fails):
  * a new notice when it->id is 0 (*id gets its id), else replaces notice
- * it->id of tenant (ERR_NOTFOUND when tenant has none such). */
+ * it->id of tenant (ERR_NOTFOUND when tenant has none such); then the
+ * site search is brought in line (news_index_sync for tenant at now). */
 int news_save(int64_t *id, struct store *s, const char *tenant,
 	      const struct news_item *it, int64_t now, struct err *e);
 
@@ -78,7 +79,8 @@ int news_save(int64_t *id, struct store *s, const char *tenant,
 int news_get(struct news_item *out, struct arena *a, struct store *s,
 	     const char *tenant, int64_t id, struct err *e);
 
-/* news_set_state -- move notice id to state (ERR_NOTFOUND) */
+/* news_set_state -- move notice id to state (ERR_NOTFOUND), then
+ * news_index_sync for tenant at now */
 int news_set_state(struct store *s, const char *tenant, int64_t id,
 		   enum news_state state, int64_t now, struct err *e);
 
@@ -97,8 +99,28 @@ int news_list(struct store *s, const char *tenant, const struct news_query *q,
 	      struct err *e);
 
 /* news_archive_due -- published notices whose until_at has passed become
- * archived (every tenant); returns how many, or a negative ERR_* */
+ * archived (every tenant); returns how many, or a negative ERR_*.  It does
+ * not touch the search: news_index_sync(NULL tenant) does (the job). */
 int news_archive_due(struct store *s, int64_t now, struct err *e);
+
+/* news_index_sync -- make the site search's collection "news" hold exactly
+ * the notices public at now (of tenant, or of every tenant when tenant is
+ * NULL), with their current texts (index.c): puts what became public or
+ * was edited, deletes what is no longer public.  Idempotent: a second run
+ * at the same now changes nothing.  Joins the caller's transaction, else
+ * runs in its own.  sr NULL: a write-only handle is opened on s for the
+ * run.  Returns how many documents it put or deleted, or a negative ERR_*.
+ * news_save and news_set_state call it themselves (for their tenant, at
+ * their now); the news.archive job calls it for every tenant at each
+ * 00:00 JST, so a notice appears on its start day and goes on its end
+ * day. */
+/* news_next_day -- the next 00:00 in Japan after now (strictly later):
+ * when the set of public notices next changes without a write */
+int64_t news_next_day(int64_t now);
+
+struct search;
+int news_index_sync(struct search *sr, struct store *s, const char *tenant, int64_t now,
+		    struct err *e);
 
 extern const struct store_module_schema news_schema;
 

@@ -3,7 +3,8 @@
  *
  * Invariants: state is one of draft, published, withdrawn, archived;
  * title_ja and body_ja are never empty (news_check); until_at, when set,
- * is after publish_at.  Depends on the core schema (tenants).
+ * is after publish_at; indexed says what the site search holds of the
+ * notice (news_index_sync, index.c).  Depends on the core schema (tenants).
  */
 #include "store/store.h"
 #include "svc/news/news.h"
@@ -25,6 +26,11 @@ static const struct store_migration news_migrations[] = {
 	  " updated_at BIGINT NOT NULL,"
 	  " CHECK (until_at IS NULL OR until_at > publish_at));"
 	  "CREATE INDEX news_items_public ON news_items (tenant, state, publish_at)" },
+	/* whether the site search holds the notice (index.c): 0 not, 1 yes
+	 * with its current text, 2 yes but edited since */
+	{ 2, "news items in the site search",
+	  "ALTER TABLE news_items ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0"
+	  " CHECK (indexed IN (0, 1, 2))" },
 };
 
 const struct store_module_schema news_schema = {

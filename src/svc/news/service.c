@@ -8,7 +8,8 @@
  *   msgs     the pages' texts in Japanese, English and やさしい日本語
  *   nav      a home page tile and the staff menu entry
  *   cli      `madoguchi news list|add|withdraw` (cli.c)
- *   jobs     news.archive, daily: notices past their end day archived
+ *   jobs     news.archive, at each 00:00 JST: notices past their end day
+ *            archived, the site search's "news" collection synced
  *   options  `serve --news-home-count N` (0 to 20; default 3)
  *   init     reads the option into the service's slot
  *   demo     the permission for the demo ward's admin, two notices
@@ -28,6 +29,16 @@ int cli_news(int argc, char **argv);   /* cli.c */
 
 #define NEWS_ARCHIVE_EVERY_MS (24LL * 60 * 60 * 1000)
 
+/* milliseconds from now to one second past the next 00:00 in Japan, when
+ * notices start and end (a day's start is 00:00 JST) */
+static int64_t news_next_run_ms(int64_t now)
+{
+	return (news_next_day(now) + 1 - now) * 1000;
+}
+
+/* archives the notices past their end and brings the site search in line
+ * (news_index_sync, every tenant), then runs again just after the next
+ * 00:00 JST: a notice whose start day comes is findable from that day */
 static int archive_job(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	(void)app;
@@ -36,16 +47,18 @@ static int archive_job(struct jobs_ctx *ctx, void *app, struct err *e)
 	int rc = store_begin(ctx->store, e);
 	if (rc)
 		return rc;
-	int n = news_archive_due(ctx->store, app_now(), e);
-	rc = n < 0 ? n : app_job_again(ctx, "news.archive", NEWS_ARCHIVE_EVERY_MS, e);
+	int64_t now = app_now();
+	int n = news_archive_due(ctx->store, now, e);
+	int ni = n < 0 ? n : news_index_sync(NULL, ctx->store, NULL, now, e);
+	rc = ni < 0 ? ni : app_job_again(ctx, "news.archive", news_next_run_ms(now), e);
 	if (rc) {
 		store_rollback(ctx->store);
 		return rc;
 	}
 	if ((rc = store_commit(ctx->store, e)))
 		return rc;
-	char msg[48];
-	snprintf(msg, sizeof msg, "archived %d notices", n);
+	char msg[80];
+	snprintf(msg, sizeof msg, "archived %d notices, %d search changes", n, ni);
 	jobs_progress(ctx, 100, msg);
 	jobs_set_result(ctx, msg);
 	return 0;
@@ -62,8 +75,10 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 	struct store_val v[] = { sv_text(tenant) };
 	if ((rc = store_query_int(&n, s, "SELECT count(*) FROM news_items WHERE tenant = $1", v, 1, e)))
 		return rc;
-	if (n > 0)
-		return 0;   /* ran before: nothing changes */
+	if (n > 0) {   /* ran before: nothing changes but the search catching up */
+		rc = news_index_sync(NULL, s, tenant, app_now(), e);
+		return rc < 0 ? rc : 0;
+	}
 	int64_t today = jp_jst_midnight(jp_jst_date(app_now()));
 	const struct news_item items[] = {
 		{ .title_ja = "年末年始の窓口業務について（デモ）",
@@ -145,6 +160,8 @@ static const struct svc_cli cli[] = {
 	{ "news", cli_news, "notices on the home page: list, add, withdraw" },
 };
 
+/* every_ms > 0 keeps one queued; each run picks its own next time (the
+ * next 00:00 JST, news_next_run_ms), never more than a day away */
 static const struct svc_job jobs[] = {
 	{ "news.archive", archive_job, NEWS_ARCHIVE_EVERY_MS },
 };

@@ -28,6 +28,7 @@
 #include "svc/news/web/news_web.h"
 #include "jp/date.h"
 #include "jp/wareki.h"
+#include "base/log.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -521,6 +522,17 @@ int news_web_init(void **state, struct app *a, struct err *e)
 	if (!c)
 		return err_set(e, ERR_NOMEM, "news: no memory");
 	c->home_count = NEWS_HOME_COUNT_DEFAULT;
+	/* the site search in line with the notices at start (a database from
+	 * before the index, or a start day passed while the server was down) */
+	struct store *st;
+	if (a->cfg.db_url && store_open(&st, a->cfg.db_url, e) == 0) {
+		if (news_index_sync(NULL, st, NULL, app_now(), e) < 0)
+			log_error("news: search sync at start failed", "detail", e->detail);
+		store_close(st);
+	} else if (a->cfg.db_url) {
+		log_error("news: search sync at start failed", "detail", e->detail);
+	}
+	err_clear(e);   /* the server starts anyway: the job syncs at 00:00 JST */
 	int64_t n;
 	const char *s = svc_option(a, "news-home-count");
 	if (s && parse_i64(&n, s, 0, 20) == 0)
