@@ -68,7 +68,8 @@
   });
 })();
 
-// The builder (page_builder.c): its forms are submitted without a reload.
+// The builder (page_builder.c): its forms are submitted without a reload,
+// and the phone preview follows what is typed before it is saved.
 // Every form still works without this file (a POST, then the page again);
 // here the same POST goes by fetch, the answer's <main> (the builder after
 // the redirect, or the page with the refusal next to its control) replaces
@@ -86,10 +87,64 @@
     return f;
   }
 
+  // Live preview: while staff type in (or change a picker of) an edit
+  // form, the unsaved form goes to .../builder/preview after a pause; the
+  // server applies it to a copy of the draft (forms_edit, nothing saved)
+  // and answers the page, whose phone frame replaces this one.  A change
+  // forms_edit refuses is said in the status line; the preview stays.
+  var timer = null, seq = 0;
+  function previewUrl(form) {
+    var b = form.querySelector('.builder-preview-button');
+    return b ? b.getAttribute('formaction') : null;
+  }
+  function preview(form) {
+    var url = previewUrl(form);
+    if (!url) return;
+    var mine = ++seq;
+    var body = new URLSearchParams(new FormData(form));
+    var pl = document.getElementById('builder-plang-select');
+    if (pl) body.set('plang', pl.value);
+    var live = document.getElementById('builder-live');
+    fetch(url, { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (r) { return r.text().then(function (t) { return { status: r.status, text: t }; }); })
+      .then(function (res) {
+        if (mine !== seq) return;          // a newer preview is on its way
+        var doc = new DOMParser().parseFromString(res.text, 'text/html');
+        var frame = document.getElementById('phone-frame');
+        var fresh = doc.getElementById('phone-frame');
+        var b = document.getElementById('builder');
+        if (res.status === 200 && fresh && frame) {
+          frame.parentNode.replaceChild(document.importNode(fresh, true), frame);
+          var st = doc.getElementById('builder-live');
+          if (live && st) live.textContent = st.textContent;
+        } else if (live) {
+          var s = doc.querySelector('.error-summary li') || doc.querySelector('.error-summary');
+          live.textContent = ((b && b.getAttribute('data-refused')) || '') +
+            (s ? s.textContent.replace(/\s+/g, ' ').trim() : String(res.status));
+        }
+      })
+      .catch(function () { /* offline: the buttons still work */ });
+  }
+  function edited(ev) {
+    var form = ev.target && ev.target.form;
+    if (!form || !form.classList.contains('builder-op') || !previewUrl(form)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () { preview(form); }, 300);
+  }
+  document.addEventListener('input', edited);
+  document.addEventListener('change', edited);
+
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
     if (!form.classList || !form.classList.contains('builder-op')) return;
     ev.preventDefault();
+    if (ev.submitter && ev.submitter.classList.contains('builder-preview-button')) {
+      if (timer) clearTimeout(timer);
+      preview(form);
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    seq++;                                 // a save supersedes any preview
     var body = new URLSearchParams(new FormData(form));
     if (body.get('op') === 'delete') {
       if (!window.confirm(ja ? '削除します。よろしいですか。' : 'Delete it?')) return;
