@@ -200,6 +200,40 @@ test('English and やさしい日本語 texts edited in the builder; the preview
   assert.doesNotMatch(page.text_, /Pet called/);
 });
 
+test('page routes from pickers: added, refused with the reason at its control, deleted', async () => {
+  let page = await admin.get(B);
+  assert.match(page.text_, /順路はありません。ページは順番に進みます。/);
+  assert.match(page.text_, /<select[^>]*name="go"[\s\S]*?<option value="end">最後（申請内容の確認）へ/);
+  // a field on the second page, to be read too late
+  let r = await edit(admin, { op: 'add_field', page: 'page_2', type: 'text', id: 'memo', label_ja: '備考', label_en: 'Notes' });
+  assert.equal(r.status, 303);
+  // to its own page: a loop
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'page_1' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /ページの分岐が循環します/);
+  assert.match(r.text_, /id="fm-add_route-x-go"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="fm-add_route-x-go"/);
+  // a condition on an answer given after the page: refused by the schema check
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'end', cond_field: 'memo', cond_op: 'filled' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /この項目より前に回答する項目だけ/);
+  // after page 1, when the breed is 柴, straight to the end
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'end', cond_field: 'pet_breed', cond_op: 'eq', cond_value: '柴' });
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /#b-routes$/);
+  page = await admin.get(B);
+  assert.match(page.text_, /ページ 1: 申請の内容 → 最後（申請内容の確認）へ <span class="builder-route-when">\(条件: 「犬種」 が次と等しい 「柴」\)/);
+  const json = await admin.get('/staff/procedures/kyoka-test/edit');
+  assert.match(json.text_, /&quot;routes&quot;|"routes"/);
+  // and deleted again
+  r = await edit(admin, { op: 'delete_route', route: '0' });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  assert.match(page.text_, /順路はありません/);
+  r = await edit(admin, { op: 'delete_route', route: '5' });
+  assert.equal(r.status, 422);
+  assert.equal((await edit(admin, { op: 'add_route', page: 'page_1', go: 'Bad Id' })).status, 400);
+});
+
 test('review: self-approval refused, approval is its own permission, a second member approves; diff; unpublish', async () => {
   // the approver submits this time: the four-eyes rule (core/forms) refuses them
   let page = await second.get(B);

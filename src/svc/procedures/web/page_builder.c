@@ -49,7 +49,7 @@ static int v_id(const char *v, size_t n)
 
 static const char *const OPS[] = {
 	"meta", "add_page", "page_title", "add_field", "field", "condition", "move_up",
-	"move_down", "delete",
+	"move_down", "delete", "add_route", "delete_route",
 };
 
 static int v_op(const char *v, size_t n)
@@ -85,6 +85,22 @@ static int v_cond_op(const char *v, size_t n)
 		if (strlen(ops[i]) == n && memcmp(ops[i], v, n) == 0)
 			return 0;
 	return ERR_INVALID;
+}
+
+/* a route's destination: a page id or "end" */
+static int v_go(const char *v, size_t n)
+{
+	return n == 0 || (n == 3 && !memcmp(v, "end", 3)) ? 0 : v_id(v, n);
+}
+
+static int v_index(const char *v, size_t n)
+{
+	if (n > 3)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return ERR_INVALID;
+	return 0;
 }
 
 /* the preview's language */
@@ -131,6 +147,8 @@ const struct http_param_spec app_p_builder[] = {
 	{ "department", HTTP_FORM, 80, NULL, 0 },
 	{ "confirm", HTTP_FORM, 1, app_v_01, 0 },
 	{ "plang", HTTP_FORM, 8, v_plang, 0 },
+	{ "go", HTTP_FORM, FORMS_ID_MAX, v_go, 0 },
+	{ "route", HTTP_FORM, 3, v_index, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 const struct http_param_spec app_p_builder_get[] = {
@@ -512,6 +530,105 @@ static void add_field_form(struct bpage *p, const struct forms_page *pg)
 	buf_puts(p->b, "</details>\n");
 }
 
+/* "ページ 2: 題名" of page index i, or the end */
+static const char *page_words(struct bpage *p, int i)
+{
+	const struct forms_def *d = p->w->d;
+	if (i < 0 || i >= d->npages)
+		return html_t(p->l, "proc.b.route_end");
+	return arena_printf(p->r->arena, "%s %d: %s", html_t(p->l, "proc.page"), i + 1,
+			    forms_text_get(&d->pages[i].title, html_lang_code(p->l)));
+}
+
+/* the page routes in words, each with its delete button; a new one from
+ * pickers (after which page, the condition's three pickers, where to) */
+static void routes_section(struct bpage *p)
+{
+	const struct forms_def *d = p->w->d;
+	const char *lc = html_lang_code(p->l);
+	html_printf(p->b, "<section class=\"builder-routes\" id=\"b-routes\" aria-labelledby=\"b-routes-h\">"
+		    "<h2 id=\"b-routes-h\">%s</h2><p>%s</p>", html_t(p->l, "proc.b.routes"),
+		    html_t(p->l, "proc.b.routes_hint"));
+	if (d->nroutes == 0)
+		html_printf(p->b, "<p class=\"builder-no-routes\">%s</p>", html_t(p->l, "proc.b.no_routes"));
+	else
+		buf_puts(p->b, "<ol class=\"builder-route-list\">");
+	for (int i = 0; i < d->nroutes; i++) {
+		const struct forms_route *rt = &d->routes[i];
+		const char *when = html_t(p->l, "proc.b.route_always");
+		if (rt->cond_src) {
+			struct forms_cond_pick pk;
+			if (forms_cond_pickers(&pk, rt->cond_src) == 0) {
+				const struct forms_field *t = any_field(d, pk.field);
+				when = arena_printf(p->r->arena, "「%s」 %s%s%s%s",
+						    t ? forms_text_get(&t->label, lc) : pk.field, op_label(p->l, pk.op),
+						    pk.value[0] ? " 「" : "", pk.value, pk.value[0] ? "」" : "");
+			} else {
+				when = rt->cond_src;
+			}
+		}
+		const char *words = arena_printf(p->r->arena, "%s → %s", page_words(p, rt->from),
+						 rt->to == FORMS_GOTO_EXIT ? d->exits[rt->exit].id
+									   : page_words(p, rt->to));
+		html_printf(p->b, "<li class=\"builder-route\"><p>%s <span class=\"builder-route-when\">(%s: %s)</span></p>",
+			    words, html_t(p->l, "proc.b.route_when"), when);
+		const char *form = arena_printf(p->r->arena, "fm-delete_route-%d", i);
+		form_open(p, form, "delete_route", NULL, NULL);
+		html_printf(p->b, "<input type=\"hidden\" name=\"route\" value=\"%d\">"
+			    "<button type=\"submit\" class=\"button-secondary button-small\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></button></form></li>",
+			    i, html_t(p->l, "proc.b.delete_route"), words);
+	}
+	if (d->nroutes)
+		buf_puts(p->b, "</ol>");
+	/* a new route */
+	const char *form = fid_of(p, "add_route", NULL);
+	html_printf(p->b, "<details class=\"builder-add\"%S><summary>%s</summary>",
+		    posted_form(p, form) ? " open" : "", html_t(p->l, "proc.b.add_route"));
+	form_open(p, form, "add_route", NULL, NULL);
+	struct ui_option pages[FORMS_MAX_PAGES + 1];
+	int np = 0;
+	for (int i = 0; i < d->npages && np < FORMS_MAX_PAGES; i++)
+		pages[np++] = (struct ui_option){ d->pages[i].id, page_words(p, i) };
+	struct ui_field sf = { .name = "page", .id = cid(p, form, "page"), .label = html_t(p->l, "proc.b.route_from"),
+			       .value = val(p, form, "page", d->npages ? d->pages[0].id : NULL), .lang = p->l,
+			       .error = err_for(p, form, "page") };
+	ui_select(p->b, &sf, pages, np, NULL);
+	html_printf(p->b, "<fieldset class=\"builder-cond-pick\"><legend>%s</legend>", html_t(p->l, "proc.b.route_cond"));
+	struct ui_option opts[FORMS_MAX_FIELDS];
+	int n = 0;
+	for (int pi = 0; pi < d->npages; pi++)
+		for (int k = 0; k < d->pages[pi].nfields && n < FORMS_MAX_FIELDS; k++) {
+			const struct forms_field *g = &d->pages[pi].fields[k];
+			if (readable(g))
+				opts[n++] = (struct ui_option){ g->id, forms_text_get(&g->label, lc) };
+		}
+	struct ui_field s1 = { .name = "cond_field", .id = cid(p, form, "cond_field"),
+			       .label = html_t(p->l, "proc.b.cond_field"), .lang = p->l,
+			       .value = val(p, form, "cond_field", NULL), .error = err_for(p, form, "cond_field") };
+	ui_select(p->b, &s1, opts, n, html_t(p->l, "proc.b.route_always"));
+	const struct ui_option ops[] = {
+		{ "filled", html_t(p->l, "proc.op.filled") }, { "empty", html_t(p->l, "proc.op.empty") },
+		{ "eq", html_t(p->l, "proc.op.eq") }, { "ne", html_t(p->l, "proc.op.ne") },
+	};
+	struct ui_field s2 = { .name = "cond_op", .id = cid(p, form, "cond_op"),
+			       .label = html_t(p->l, "proc.b.cond_op"), .lang = p->l,
+			       .value = val(p, form, "cond_op", "eq"), .error = err_for(p, form, "cond_op") };
+	ui_select(p->b, &s2, ops, 4, NULL);
+	struct ui_field s3 = { .name = "cond_value", .id = cid(p, form, "cond_value"),
+			       .label = html_t(p->l, "proc.b.cond_value"), .hint = html_t(p->l, "proc.b.cond_value_hint"),
+			       .value = val(p, form, "cond_value", NULL), .lang = p->l, .maxlength = 200,
+			       .error = err_for(p, form, "cond_value") };
+	ui_input(p->b, &s3);
+	buf_puts(p->b, "</fieldset>");
+	pages[np++] = (struct ui_option){ "end", html_t(p->l, "proc.b.route_end") };
+	struct ui_field sg = { .name = "go", .id = cid(p, form, "go"), .label = html_t(p->l, "proc.b.route_go"),
+			       .value = val(p, form, "go", NULL), .lang = p->l, .error = err_for(p, form, "go") };
+	ui_select(p->b, &sg, pages, np, NULL);
+	html_printf(p->b, "<button type=\"submit\" class=\"button\">%s</button></form></details></section>\n",
+		    html_t(p->l, "proc.b.add_route"));
+}
+
 static const char *state_text(enum html_lang l, const struct work *w)
 {
 	if (!w->has_draft)
@@ -708,6 +825,7 @@ static int render(struct bpage *p, int status)
 			add_field_form(p, pp);
 			buf_puts(&b, "</section>\n");
 		}
+		routes_section(p);
 		const char *af = fid_of(p, "add_page", "x");
 		html_printf(&b, "<section aria-labelledby=\"add-page-title\"><h2 id=\"add-page-title\">%s</h2>",
 			    html_t(p->l, "proc.b.add_page"));
@@ -771,7 +889,9 @@ int page_staff_builder(struct http_req *r)
 /* the control a refusal is shown next to */
 static const char *control_of(const char *op, const char *why)
 {
-	if (!strcmp(op, "condition"))
+	if (!strcmp(op, "add_route") && strncmp(why, "cond", 4) != 0)
+		return !strcmp(why, "route_from") ? "page" : "go";
+	if (!strcmp(op, "condition") || !strcmp(op, "add_route"))
 		return !strcmp(why, "cond_value") || !strcmp(why, "cond_literal") ? "cond_value"
 		       : !strcmp(why, "cond_op") ? "cond_op" : "cond_field";
 	if (!strncmp(why, "option", 6) || (!strcmp(why, "too_many") && !strcmp(op, "field")))
@@ -854,6 +974,7 @@ static int builder_edit(struct http_req *r, int preview)
 		{ "field", FORMS_EDIT_FIELD, 0 }, { "condition", FORMS_EDIT_CONDITION, 0 },
 		{ "move_up", FORMS_EDIT_MOVE, -1 }, { "move_down", FORMS_EDIT_MOVE, 1 },
 		{ "delete", FORMS_EDIT_DELETE, 0 },
+		{ "add_route", FORMS_EDIT_ADD_ROUTE, 0 }, { "delete_route", FORMS_EDIT_DELETE_ROUTE, 0 },
 	};
 	struct forms_edit ed = { 0 };
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -876,6 +997,10 @@ static int builder_edit(struct http_req *r, int preview)
 	ed.cond_op = http_param(r, "cond_op");
 	ed.cond_value = http_param(r, "cond_value");
 	ed.department = http_param(r, "department");
+	ed.go = http_param(r, "go");
+	const char *rix = http_param(r, "route");
+	ed.route = rix && *rix ? atoi(rix) : -1;
+	int routing = !strcmp(op, "add_route") || !strcmp(op, "delete_route");
 	/* a ja-easy text left empty keeps the one the definition has */
 	json_t *out = NULL;
 	rc = forms_edit(&out, r->arena, w.d->json, &ed, &e);
@@ -886,7 +1011,7 @@ static int builder_edit(struct http_req *r, int preview)
 		snprintf(id, sizeof id, "proc.e.%s", ed.why ? ed.why : "schema");
 		struct bpage p = { .r = r, .l = l, .code = code, .w = &w, .plang = plang };
 		const char *target = field ? field : page;
-		if (!strcmp(op, "meta") || !strcmp(op, "add_page"))
+		if (!strcmp(op, "meta") || !strcmp(op, "add_page") || routing)
 			target = NULL;
 		p.err.form = fid_of(&p, op, target);
 		p.err.control = control_of(op, ed.why ? ed.why : "schema");
@@ -894,6 +1019,10 @@ static int builder_edit(struct http_req *r, int preview)
 		if (!strcmp(p.err.msg, id) || !ed.why)   /* no row: the general one */
 			p.err.msg = html_t(l, "proc.e.schema");
 		log_info("procedure builder edit refused", "procedure", code, "detail", e.detail);
+		if (!strcmp(op, "delete_route")) {
+			p.err.control = "x";
+			p.err.link = "b-routes";
+		}
 		if (!strcmp(op, "move_up") || !strcmp(op, "move_down") || !strcmp(op, "delete")) {
 			/* no form of its own to hold the message: the page's summary */
 			p.err.form = fid_of(&p, op, target);
@@ -919,7 +1048,7 @@ static int builder_edit(struct http_req *r, int preview)
 		 * (no personal data is read) */
 		struct bpage p = { .r = r, .l = l, .code = code, .w = &w, .plang = plang, .shown = nd };
 		const char *target = field ? field : page;
-		if (!strcmp(op, "meta") || !strcmp(op, "add_page"))
+		if (!strcmp(op, "meta") || !strcmp(op, "add_page") || routing)
 			target = NULL;
 		p.keep = fid_of(&p, op, target);
 		return render(&p, 200);
@@ -932,6 +1061,9 @@ static int builder_edit(struct http_req *r, int preview)
 	if (rc)
 		return app_send_error(r, rc, NULL, e.detail);
 	audit_edit(r, "procedure.draft.edit", code, AUDIT_R_OK);
+	if (routing)
+		return http_redirect(r, 303, arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1%s%s#b-routes",
+							  code, plang ? "&plang=" : "", plang ? plang : ""));
 	const char *anchor = ed.done_id[0] ? ed.done_id : field ? field : page;
 	const char *to = arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1%s%s%s%s", code,
 				      plang ? "&plang=" : "", plang ? plang : "",
