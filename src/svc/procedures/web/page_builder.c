@@ -6,10 +6,13 @@
  * field, which operator, which value); add a page, add a field from the
  * palette, move up / down, delete (after a confirmation page); the draft
  * shown as the resident will see it (src/web/page_form.c) in a phone-width
- * frame; the review: submit, send back with a comment, approve (a second
- * member of staff: core/forms refuses the one who submitted) which
- * publishes through procedures_publish; unpublish; the difference between
- * versions in words (diff.c).
+ * frame, in ja / en / ja-easy (texts of all three edited here); the live
+ * preview (POST .../builder/preview: an edit applied to a copy, shown,
+ * never saved); page routes from pickers; the review: submit
+ * (procedures.manage), send back with a comment, approve (procedures.approve,
+ * on /approve; a second member of staff: core/forms refuses the one who
+ * submitted) which publishes through procedures_publish; unpublish; the
+ * difference between versions in words (diff.c).
  *
  * Invariants: every change is a POST with CSRF that core/forms applies to
  * a copy of the draft and re-checks (forms_edit) before it is saved; a
