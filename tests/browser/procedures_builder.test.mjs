@@ -6,7 +6,7 @@
 // unsaved label in the preview before saving it (live with JavaScript,
 // the 「プレビュー」 button without; the draft unchanged), gives A English
 // and やさしい日本語 labels and sees them in the preview switched to that
-// language, submits it for review; the submitter (procedures.manage, not
+// language, adds a page route from the pickers, submits it for review; the submitter (procedures.manage, not
 // procedures.approve) gets no approve button; a second member of staff
 // with procedures.approve approves it, which publishes it; a
 // resident applies and the condition works (B appears only after A is
@@ -182,6 +182,17 @@ async function flow(js) {
   await page.locator('#phone-frame[data-plang="ja-easy"]').waitFor();
   assert.match(await page.locator('#phone-frame').innerText(), /ペットの なまえ/);
   await axe(page, `builder, preview in やさしい日本語 (${tag})`);
+  // a page route from the pickers: after page 1, when the name is filled in, to the end
+  await page.locator('#b-routes .builder-add > summary').click();
+  const rf = page.locator('#fm-add_route-x');
+  await rf.getByLabel('どのページの後か').selectOption('page_1');
+  await rf.getByLabel('どの項目の回答で決めるか').selectOption('pet_name');
+  await rf.getByLabel('条件', { exact: true }).selectOption('filled');
+  await rf.getByLabel('進む先').selectOption('end');
+  await rf.getByRole('button', { name: '順路を追加' }).click();
+  await page.locator('#b-routes .builder-route').waitFor();
+  assert.match(await page.locator('#b-routes .builder-route').innerText(), /ページ 1: .* → 最後（申請内容の確認）へ \(条件: 「ペットの名前」 が入力されている\)/);
+  await axe(page, `builder with a page route (${tag})`);
 
   await page.getByRole('button', { name: '確認を依頼する' }).click();
   await page.locator('.builder-state').filter({ hasText: '確認待ち' }).waitFor();
