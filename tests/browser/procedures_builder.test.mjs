@@ -6,7 +6,8 @@
 // unsaved label in the preview before saving it (live with JavaScript,
 // the 「プレビュー」 button without; the draft unchanged), gives A English
 // and やさしい日本語 labels and sees them in the preview switched to that
-// language, adds a page route from the pickers, submits it for review; the submitter (procedures.manage, not
+// language, adds a page route from the pickers, (with JavaScript) reorders
+// fields by drag and drop and with the arrow keys, submits it for review; the submitter (procedures.manage, not
 // procedures.approve) gets no approve button; a second member of staff
 // with procedures.approve approves it, which publishes it; a
 // resident applies and the condition works (B appears only after A is
@@ -193,6 +194,25 @@ async function flow(js) {
   await page.locator('#b-routes .builder-route').waitFor();
   assert.match(await page.locator('#b-routes .builder-route').innerText(), /ページ 1: .* → 最後（申請内容の確認）へ \(条件: 「ペットの名前」 が入力されている\)/);
   await axe(page, `builder with a page route (${tag})`);
+  if (js) {
+    // reordering by drag and drop, and from the keyboard (the same move POSTs)
+    await addField(page, 'pet_age', '年齢', 'Age');
+    const order = () => page.locator('li.builder-field').evaluateAll((ls) => ls.map((l) => l.id).join());
+    assert.equal(await order(), 'bf-pet_name,bf-pet_breed,bf-pet_age');
+    await page.locator('#bf-pet_age .builder-drag').dragTo(page.locator('#bf-pet_breed h4'));
+    await page.waitForFunction(() => [...document.querySelectorAll('li.builder-field')].map((l) => l.id).join() ===
+      'bf-pet_name,bf-pet_age,bf-pet_breed');
+    assert.match(await savedPage(), /id="bf-pet_age"[\s\S]*id="bf-pet_breed"/, 'the move is saved');
+    await page.locator('#bf-pet_age .builder-drag').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => [...document.querySelectorAll('li.builder-field')].map((l) => l.id).join() ===
+      'bf-pet_name,bf-pet_breed,bf-pet_age');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('li').id), 'bf-pet_age', 'focus stays on the handle');
+    assert.match(await savedPage(), /id="bf-pet_breed"[\s\S]*id="bf-pet_age"/);
+    // the buttons stay
+    assert.equal(await page.locator('#bf-pet_age').getByRole('button', { name: /^上へ/ }).count(), 1);
+    await axe(page, 'builder with reorder handles (js)');
+  }
 
   await page.getByRole('button', { name: '確認を依頼する' }).click();
   await page.locator('.builder-state').filter({ hasText: '確認待ち' }).waitFor();

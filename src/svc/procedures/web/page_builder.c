@@ -769,8 +769,9 @@ static int render(struct bpage *p, int status)
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n"
 		 "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
 		 "<script src=\"/assets/procedures.js\" defer></script>\n");
-	html_printf(&b, "<div id=\"builder\" data-code=\"%s\" data-refused=\"%s\">", p->code,
-		    html_t(p->l, "proc.b.live_refused"));
+	html_printf(&b, "<div id=\"builder\" data-code=\"%s\" data-refused=\"%s\" data-drag=\"%s\" "
+		    "data-drag-help=\"%s\">", p->code, html_t(p->l, "proc.b.live_refused"),
+		    html_t(p->l, "proc.b.drag"), html_t(p->l, "proc.b.drag_help"));
 	html_printf(&b, "<p class=\"builder-live\" id=\"builder-live\" role=\"status\">%S</p>",
 		    p->shown ? html_t(p->l, "proc.b.previewing") : p->saved ? html_t(p->l, "proc.b.saved") : "");
 	html_printf(&b, "<p class=\"builder-nav\"><a href=\"/staff/procedures/%s/edit\">%s</a> · "
