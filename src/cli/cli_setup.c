@@ -28,13 +28,13 @@
 #define DEMO_CODE "139998"
 
 static const struct { const char *login, *name, *role, *password, *works; } demo_staff[] = {
-	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026", "管理者 / administrator" },
+	{ "demo-admin", "デモ 管理者", "admin", "Hinode-Koban-2026", "管理者・手続の作成 / administrator, builds procedures" },
 	{ "demo-staff", "デモ 職員", "staff", "Ajisai-Mado-2026",
 	  "子育て支援課・保育課 / child-rearing support, childcare" },
 	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026", "閲覧のみ・個人情報なし / read only, no personal data" },
 	/* --- dept: staff of the other departments (dept_roles below) --- */
 	{ "demo-kumin", "デモ 区民課職員", "staff", "Kusunoki-Kumin-2026",
-	  "区民課・課税課・広報課・地域活動推進課 / registration, tax, PR, community" },
+	  "区民課・課税課・広報課・地域活動推進課・手続の承認 / registration, tax, PR, community; approves procedures" },
 	{ "demo-fukushi", "デモ 福祉職員", "staff", "Tsutsuji-Fukushi-2026",
 	  "国保年金・介護保険・高齢者・健康・予防・母子保健・生活衛生 / health and welfare" },
 	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026",

@@ -151,6 +151,19 @@ static int staff_perms(struct http_req *r)
 	return c.n;
 }
 
+int app_staff_holds(struct http_req *r, const char *perm)
+{
+	struct app_req *q = app_req(r);
+	if (!q || !q->has_session || q->ses.kind != AUTH_KIND_STAFF ||
+	    q->ses.stage != AUTH_STAGE_FULL || !perm)
+		return 0;
+	int n = staff_perms(r);
+	for (int i = 0; i < n; i++)
+		if (strcmp(q->perms[i], perm) == 0)
+			return 1;
+	return 0;
+}
+
 int app_staff_may_open(struct http_req *r, const char *href)
 {
 	struct app_req *q = app_req(r);

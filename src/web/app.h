@@ -159,6 +159,10 @@ int app_send_error(struct http_req *r, int code, const char *id, const char *det
  * permissions cannot be read (a menu fails closed; the page itself still
  * decides).  The staff menu and the staff home show only these. */
 int app_staff_may_open(struct http_req *r, const char *href);
+/* app_staff_holds -- 1 when the staff member of r holds perm (the same
+ * reading as app_staff_may_open: once per request, fails closed); for a
+ * page that shows a button only to those whose POST would be allowed. */
+int app_staff_holds(struct http_req *r, const char *perm);
 
 /* app_resident_csrf -- on a public page, the CSRF token of the request's
  * resident session (for a button that starts something); 0 when the

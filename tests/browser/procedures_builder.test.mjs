@@ -2,8 +2,14 @@
 // (Chromium via playwright-core) on a 360 px phone, with JavaScript and
 // without: a member of staff makes a new procedure from forms (no JSON),
 // adds field A and field B, and gives B a condition from the pickers
-// (shown only when A has an answer), checks the phone preview, submits it
-// for review; a second member of staff approves it, which publishes it; a
+// (shown only when A has an answer), checks the phone preview, sees an
+// unsaved label in the preview before saving it (live with JavaScript,
+// the 「プレビュー」 button without; the draft unchanged), gives A English
+// and やさしい日本語 labels and sees them in the preview switched to that
+// language, adds a page route from the pickers, (with JavaScript) reorders
+// fields by drag and drop and with the arrow keys, submits it for review; the submitter (procedures.manage, not
+// procedures.approve) gets no approve button; a second member of staff
+// with procedures.approve approves it, which publishes it; a
 // resident applies and the condition works (B appears only after A is
 // answered).  axe-core (WCAG 2.0 A and AA) on every builder page and no
 // horizontal scrolling.  Writes docs/screens/builder-360.png and
@@ -20,8 +26,10 @@ let srv, browser;
 before(async () => {
   srv = await startServer();
   for (const login of ['maker-js', 'checker-js', 'maker-no-js', 'checker-no-js']) {
+    // checkers also hold the demo's 手続の承認 role (procedures.approve)
+    const roles = login.startsWith('checker') ? ['--role', 'admin', '--role', 'tetsuzuki-shounin'] : ['--role', 'admin'];
     cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', login, '--name', `テスト ${login}`,
-      '--role', 'admin', '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+      ...roles, '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   }
   browser = await launch();
 });
@@ -125,6 +133,87 @@ async function flow(js) {
     await wide.page.screenshot({ path: `${ROOT}/docs/screens/builder-1280.png`, fullPage: false });
     await wide.ctx.close();
   }
+  // the preview of an unsaved label: the draft stays as it is
+  const builderUrl = `${srv.base}/staff/procedures/${code}/builder`;
+  const savedPage = async () => (await ctx.request.get(builderUrl)).text();
+  await page.locator('#bf-pet_name details.builder-details > summary').click();
+  const fa = page.locator('#fm-field-pet_name');
+  await fa.getByLabel('項目名（日本語）').fill('飼っている動物の名前');
+  if (js) {
+    // typed, not saved: the phone frame follows after a pause
+    await page.locator('#phone-frame').filter({ hasText: '飼っている動物の名前' }).waitFor();
+    assert.match(await page.locator('#builder-live').innerText(), /まだ保存していません/);
+  } else {
+    await fa.getByRole('button', { name: 'プレビュー' }).click();
+    await page.waitForURL(/\/builder\/preview$/);
+    assert.match(await page.locator('#phone-frame').innerText(), /飼っている動物の名前/);
+    assert.equal(await page.locator('#fm-field-pet_name').getByLabel('項目名（日本語）').inputValue(), '飼っている動物の名前');
+  }
+  assert.match(await page.locator('#bf-pet_name h4').innerText(), /ペットの名前/, 'the editor says what is saved');
+  let saved = await savedPage();
+  assert.doesNotMatch(saved, /飼っている動物の名前/, 'nothing saved by the preview');
+  assert.match(saved, /<h4>ペットの名前 /);
+  await axe(page, `builder with an unsaved preview (${tag})`);
+  // a refused change: said, and the preview stays
+  if (js) {
+    await fa.getByLabel('説明（日本語）').fill('日本語だけ');
+    await page.locator('#builder-live').filter({ hasText: /説明は日本語と英語の両方/ }).waitFor();
+    assert.match(await page.locator('#phone-frame').innerText(), /飼っている動物の名前/);
+    await fa.getByLabel('説明（日本語）').fill('');
+  }
+  // English and やさしい日本語 labels, saved; the preview in each language
+  if (!js) await page.goto(builderUrl);
+  if (!(await page.locator('#fm-field-pet_name').getByLabel('項目名（英語）').isVisible()))
+    await page.locator('#bf-pet_name details.builder-details > summary').click();
+  const fl = page.locator('#fm-field-pet_name');
+  await fl.getByLabel('項目名（日本語）').fill('ペットの名前');
+  await fl.getByLabel('項目名（英語）').fill('Name of your pet');
+  await fl.getByLabel('項目名（やさしい日本語）').fill('ペットの なまえ');
+  await fl.getByRole('button', { name: '項目を保存' }).click();
+  await page.locator('#builder-live').filter({ hasText: '保存しました' }).waitFor();
+  saved = await savedPage();
+  assert.match(saved, /ペットの なまえ/);
+  await page.getByLabel('プレビューの言語').selectOption('en');
+  await page.getByRole('button', { name: 'この言語で表示' }).click();
+  await page.locator('#phone-frame[lang="en"]').waitFor();
+  assert.match(await page.locator('#phone-frame').innerText(), /Name of your pet/);
+  await axe(page, `builder, preview in English (${tag})`);
+  await page.getByLabel('プレビューの言語').selectOption('ja-easy');
+  await page.getByRole('button', { name: 'この言語で表示' }).click();
+  await page.locator('#phone-frame[data-plang="ja-easy"]').waitFor();
+  assert.match(await page.locator('#phone-frame').innerText(), /ペットの なまえ/);
+  await axe(page, `builder, preview in やさしい日本語 (${tag})`);
+  // a page route from the pickers: after page 1, when the name is filled in, to the end
+  await page.locator('#b-routes .builder-add > summary').click();
+  const rf = page.locator('#fm-add_route-x');
+  await rf.getByLabel('どのページの後か').selectOption('page_1');
+  await rf.getByLabel('どの項目の回答で決めるか').selectOption('pet_name');
+  await rf.getByLabel('条件', { exact: true }).selectOption('filled');
+  await rf.getByLabel('進む先').selectOption('end');
+  await rf.getByRole('button', { name: '順路を追加' }).click();
+  await page.locator('#b-routes .builder-route').waitFor();
+  assert.match(await page.locator('#b-routes .builder-route').innerText(), /ページ 1: .* → 最後（申請内容の確認）へ \(条件: 「ペットの名前」 が入力されている\)/);
+  await axe(page, `builder with a page route (${tag})`);
+  if (js) {
+    // reordering by drag and drop, and from the keyboard (the same move POSTs)
+    await addField(page, 'pet_age', '年齢', 'Age');
+    const order = () => page.locator('li.builder-field').evaluateAll((ls) => ls.map((l) => l.id).join());
+    assert.equal(await order(), 'bf-pet_name,bf-pet_breed,bf-pet_age');
+    await page.locator('#bf-pet_age .builder-drag').dragTo(page.locator('#bf-pet_breed h4'));
+    await page.waitForFunction(() => [...document.querySelectorAll('li.builder-field')].map((l) => l.id).join() ===
+      'bf-pet_name,bf-pet_age,bf-pet_breed');
+    assert.match(await savedPage(), /id="bf-pet_age"[\s\S]*id="bf-pet_breed"/, 'the move is saved');
+    await page.locator('#bf-pet_age .builder-drag').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => [...document.querySelectorAll('li.builder-field')].map((l) => l.id).join() ===
+      'bf-pet_name,bf-pet_breed,bf-pet_age');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('li').id), 'bf-pet_age', 'focus stays on the handle');
+    assert.match(await savedPage(), /id="bf-pet_breed"[\s\S]*id="bf-pet_age"/);
+    // the buttons stay
+    assert.equal(await page.locator('#bf-pet_age').getByRole('button', { name: /^上へ/ }).count(), 1);
+    await axe(page, 'builder with reorder handles (js)');
+  }
+
   await page.getByRole('button', { name: '確認を依頼する' }).click();
   await page.locator('.builder-state').filter({ hasText: '確認待ち' }).waitFor();
   assert.equal(await page.getByRole('button', { name: '承認して公開する' }).count(), 0, 'no approval by the submitter');

@@ -4,24 +4,35 @@
 // condition from the pickers, refusals shown next to their control in
 // Japanese and in English, the review: the submitter cannot approve
 // (refused and audited), a member without procedures.manage cannot reach
-// it, a second member approves and that publishes version 1; the diff in
-// words; unpublish hides the procedure from residents' list.
+// it, a member with procedures.manage but not procedures.approve cannot
+// approve or send back (403, no button), a second member with
+// procedures.approve approves and that publishes version 1; the diff in
+// words; unpublish hides the procedure from residents' list.  The preview
+// (POST .../builder/preview): the unsaved change shown, nothing saved, a
+// refusal shown instead of a preview; English and やさしい日本語 texts
+// edited in the builder and the preview in that language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, cli } from './lib.mjs';
 
 const PW = 'Kuchinashi-Hana-2026';
 const LANG_COOKIE = 'mg_lang';   // APP_LANG_COOKIE (src/web/app.h)
-let srv, admin, second;
+let srv, admin, second, third;
 
 before(async () => {
   srv = await startServer();
   admin = new Client(srv.base);
   assert.ok((await loginWithTotp(admin, ...DEMO_USERS.admin)).status < 400);
+  // the approver: the demo ward's role with procedures.approve (cli_setup.c)
   cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', 'builder-2', '--name', 'テスト 承認者',
-    '--role', 'admin', '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+    '--role', 'admin', '--role', 'tetsuzuki-shounin', '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   second = new Client(srv.base);
   assert.ok((await loginWithTotp(second, 'builder-2', PW)).status < 400);
+  // procedures.manage (admin in the demo) but not procedures.approve
+  cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', 'builder-3', '--name', 'テスト 作成者',
+    '--role', 'admin', '--password-stdin'], { input: `${PW}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  third = new Client(srv.base);
+  assert.ok((await loginWithTotp(third, 'builder-3', PW)).status < 400);
 });
 
 after(async () => { await srv.stop(); });
@@ -124,34 +135,157 @@ test('build a procedure from forms: pages, fields, condition, move, delete', asy
   assert.ok(edits.some((a) => a.result === 'failed'), 'refused edits audited');
 });
 
-test('review: self-approval refused, permission needed, a second member approves; diff; unpublish', async () => {
+test('preview: the unsaved change is shown and nothing is saved; a refusal is shown, not a preview', async () => {
+  const edits = () => audit().filter((a) => a.action === 'procedure.draft.edit' && a.object_id === 'kyoka-test').length;
+  const before = edits();
   let page = await admin.get(B);
-  let r = await admin.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
+  const frame = (t) => (t.match(/<div class="phone-frame"[\s\S]*?<p class="phone-note">/) || [''])[0];
+  assert.match(frame(page.text_), /ペットの名前/);
+  // the 「プレビュー」 button posts the same form to .../builder/preview
+  assert.match(page.text_, /formaction="\/staff\/procedures\/kyoka-test\/builder\/preview"/);
+  let r = await admin.post(`${B}/preview`, { form: { csrf: Client.csrf(page.text_), op: 'field', field: 'pet_name',
+    label_ja: '飼っている動物の名前', label_en: 'Pet name', required: '1' } });
+  assert.equal(r.status, 200);
+  assert.match(frame(r.text_), /飼っている動物の名前/);
+  assert.doesNotMatch(frame(r.text_), /ペットの名前/);
+  assert.match(r.text_, /この変更はまだ保存していません/);
+  assert.match(r.text_, /<h4>ペットの名前 /, 'the editor still says what is saved');
+  assert.match(r.text_, /value="飼っている動物の名前"/, 'the form keeps what was typed, to be saved');
+  // nothing saved, nothing audited
+  page = await admin.get(B);
+  assert.doesNotMatch(page.text_, /飼っている動物の名前/);
+  assert.equal(edits(), before);
+  // a change forms_edit refuses: the refusal at its control; the preview is the saved draft
+  r = await admin.post(`${B}/preview`, { form: { csrf: Client.csrf(page.text_), op: 'field', field: 'pet_name',
+    label_ja: '名前', label_en: 'Name', hint_ja: '日本語だけ' } });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /説明は日本語と英語の両方/);
+  assert.match(frame(r.text_), /ペットの名前/);
+  assert.equal(edits(), before);
+  // a preview needs the token like any POST
+  r = await admin.post(`${B}/preview`, { form: { op: 'field', field: 'pet_name', label_ja: 'x', label_en: 'x' } });
+  assert.ok(r.status === 403 || r.status === 400, String(r.status));
+});
+
+test('English and やさしい日本語 texts edited in the builder; the preview in each language', async () => {
+  let page = await admin.get(B);
+  assert.match(page.text_, /name="label_easy"/);
+  assert.match(page.text_, /name="hint_easy"/);
+  let r = await edit(admin, { op: 'field', field: 'pet_name', label_ja: 'ペットの名前', label_en: 'Name of the pet',
+    label_easy: 'ペットの なまえ', hint_ja: '呼び名', hint_en: 'What you call it', hint_easy: 'よんでいる なまえ', required: '1' });
+  assert.equal(r.status, 303);
+  r = await edit(admin, { op: 'page_title', page: 'page_1', label_ja: '申請の内容', label_en: 'About the pet', label_easy: 'もうしこみ の ないよう' });
+  assert.equal(r.status, 303);
+  const frame = (t) => (t.match(/<div class="phone-frame"[\s\S]*?<p class="phone-note">/) || [''])[0];
+  page = await admin.get(`${B}?plang=ja-easy`);
+  assert.equal(page.status, 200);
+  assert.match(frame(page.text_), /ペットの なまえ/);
+  assert.match(frame(page.text_), /よんでいる なまえ/);
+  assert.match(frame(page.text_), /もうしこみ の ないよう/);
+  page = await admin.get(`${B}?plang=en`);
+  assert.match(frame(page.text_), /^<div class="phone-frame" id="phone-frame" lang="en"/);
+  assert.match(frame(page.text_), /Name of the pet/);
+  assert.match(frame(page.text_), /About the pet/);
+  assert.doesNotMatch(frame(page.text_), /ペットの名前/);
+  assert.equal((await admin.get(`${B}?plang=fr`)).status, 400);
+  // an unsaved English label, previewed in English
+  r = await admin.post(`${B}/preview`, { form: { csrf: Client.csrf(page.text_), op: 'field', field: 'pet_name', plang: 'en',
+    label_ja: 'ペットの名前', label_en: 'Pet called', label_easy: 'ペットの なまえ', required: '1' } });
+  assert.equal(r.status, 200);
+  assert.match(frame(r.text_), /Pet called/);
+  // saved: in the draft's JSON, the ja-easy texts
+  const json = await admin.get('/staff/procedures/kyoka-test/edit');
+  assert.match(json.text_, /ペットの なまえ/);
+  page = await admin.get(B);
+  assert.doesNotMatch(page.text_, /Pet called/);
+});
+
+test('page routes from pickers: added, refused with the reason at its control, deleted', async () => {
+  let page = await admin.get(B);
+  assert.match(page.text_, /順路はありません。ページは順番に進みます。/);
+  assert.match(page.text_, /<select[^>]*name="go"[\s\S]*?<option value="end">最後（申請内容の確認）へ/);
+  // a field on the second page, to be read too late
+  let r = await edit(admin, { op: 'add_field', page: 'page_2', type: 'text', id: 'memo', label_ja: '備考', label_en: 'Notes' });
+  assert.equal(r.status, 303);
+  // to its own page: a loop
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'page_1' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /ページの分岐が循環します/);
+  assert.match(r.text_, /id="fm-add_route-x-go"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="fm-add_route-x-go"/);
+  // a condition on an answer given after the page: refused by the schema check
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'end', cond_field: 'memo', cond_op: 'filled' });
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /この項目より前に回答する項目だけ/);
+  // after page 1, when the breed is 柴, straight to the end
+  r = await edit(admin, { op: 'add_route', page: 'page_1', go: 'end', cond_field: 'pet_breed', cond_op: 'eq', cond_value: '柴' });
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /#b-routes$/);
+  page = await admin.get(B);
+  assert.match(page.text_, /ページ 1: 申請の内容 → 最後（申請内容の確認）へ <span class="builder-route-when">\(条件: 「犬種」 が次と等しい 「柴」\)/);
+  const json = await admin.get('/staff/procedures/kyoka-test/edit');
+  assert.match(json.text_, /&quot;routes&quot;|"routes"/);
+  // and deleted again
+  r = await edit(admin, { op: 'delete_route', route: '0' });
+  assert.equal(r.status, 303);
+  page = await admin.get(B);
+  assert.match(page.text_, /順路はありません/);
+  r = await edit(admin, { op: 'delete_route', route: '5' });
+  assert.equal(r.status, 422);
+  assert.equal((await edit(admin, { op: 'add_route', page: 'page_1', go: 'Bad Id' })).status, 400);
+});
+
+test('review: self-approval refused, approval is its own permission, a second member approves; diff; unpublish', async () => {
+  // the approver submits this time: the four-eyes rule (core/forms) refuses them
+  let page = await second.get(B);
+  let r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
   assert.equal(r.status, 303);
   // locked while in review
-  page = await admin.get(B);
+  page = await second.get(B);
   assert.match(page.text_, /確認中の下書きは編集できません/);
   assert.match(page.text_, /確認を依頼した本人は承認できません/);
-  r = await admin.post(B, { form: { csrf: Client.csrf(page.text_), op: 'add_page', label_ja: 'x', label_en: 'x' } });
+  r = await second.post(B, { form: { csrf: Client.csrf(page.text_), op: 'add_page', label_ja: 'x', label_en: 'x' } });
   assert.equal(r.status, 409);
   // the submitter cannot approve, even by posting the step
-  r = await admin.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  r = await second.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
   assert.equal(r.status, 403);
   assert.match(r.text_, /確認を依頼した本人は承認できません/);
   assert.ok(audit().some((a) => a.action === 'procedure.review.approve' && a.result === 'denied'));
+  // procedures.manage without procedures.approve: no button, and the route refuses
+  for (const c of [admin, third]) {
+    page = await c.get(B);
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.text_, /承認して公開する/);
+    assert.doesNotMatch(page.text_, /action="\/staff\/procedures\/kyoka-test\/approve"/);
+    assert.match(page.text_, /「手続の承認」の権限（procedures\.approve）が必要です/);
+    r = await c.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+    assert.equal(r.status, 403);
+    assert.doesNotMatch(r.text_, /新しい版を公開しました/);
+    r = await c.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '戻します' } });
+    assert.equal(r.status, 403);
+    // the old way round is closed too: /review only submits
+    r = await c.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+    assert.equal(r.status, 400);
+  }
+  assert.equal((await new Client(srv.base).get('/procedures/kyoka-test')).status, 404, 'nothing published');
+  page = await second.get(B);
+  assert.match(page.text_, /確認待ち/, 'still in review');
   // without procedures.manage: refused by the route
   const viewer = new Client(srv.base);
   assert.equal((await passwordLogin(viewer, ...DEMO_USERS.viewer)).status, 303);
   const vcsrf = Client.csrf((await viewer.get('/account')).text_);
-  r = await viewer.post('/staff/procedures/kyoka-test/review', { form: { csrf: vcsrf, step: 'approve' } });
+  r = await viewer.post('/staff/procedures/kyoka-test/approve', { form: { csrf: vcsrf, step: 'approve' } });
   assert.equal(r.status, 403);
   assert.equal((await viewer.get(B)).status, 403);
+  // the role picker knows the new permission, with its description
+  const roles = await admin.get('/staff/roles');
+  assert.equal(roles.status, 200);
+  assert.match(roles.text_, /<option value="procedures\.approve">[^<]*手続の承認（確認を依頼された下書き/);
   // sent back with a comment (a comment is needed)
   page = await second.get(B);
-  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '' } });
+  r = await second.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '' } });
   assert.equal(r.status, 422);
   assert.match(r.text_, /差し戻しの理由を入力してください/);
-  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '英語の題名を見直してください' } });
+  r = await second.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'return', comment: '英語の題名を見直してください' } });
   assert.equal(r.status, 303);
   page = await admin.get(B);
   assert.match(page.text_, /英語の題名を見直してください/);
@@ -160,7 +294,7 @@ test('review: self-approval refused, permission needed, a second member approves
   // the second member approves: version 1 is published
   page = await second.get(B);
   assert.match(page.text_, /承認して公開する/);
-  r = await second.post('/staff/procedures/kyoka-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  r = await second.post('/staff/procedures/kyoka-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
   assert.equal(r.status, 200);
   assert.match(r.text_, /新しい版を公開しました/);
   assert.match(r.text_, /href="\/staff\/procedures\/kyoka-test\/versions\/1"/);
@@ -214,7 +348,7 @@ test('the department is picked from the ward\'s list; approving a procedure whos
   r = await admin.post('/staff/procedures/nobody-test/review', { form: { csrf: Client.csrf(page.text_), step: 'submit' } });
   assert.equal(r.status, 303);
   page = await second.get(NB);
-  r = await second.post('/staff/procedures/nobody-test/review', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  r = await second.post('/staff/procedures/nobody-test/approve', { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
   assert.equal(r.status, 409);
   assert.match(r.text_, /担当課「mitei-ka」の申請を読める職員がいない/);
   assert.equal((await new Client(srv.base).get('/procedures/nobody-test')).status, 404, 'nothing published');

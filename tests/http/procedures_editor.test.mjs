@@ -20,9 +20,10 @@ before(async () => {
   assert.ok(r.status < 400, `admin login: ${r.status}`);
   // the demo ward's procedures, as scripts/run-demo.sh loads them
   cli(['procedure', 'load', '--db', srv.db, '--tenant', '139998', 'data/procedures']);
-  // a second member of staff with procedures.manage, who approves
+  // a second member of staff with procedures.manage and procedures.approve
+  // (the demo's 手続の承認 role), who approves
   cli(['user', 'add', '--db', srv.db, '--tenant', '139998', '--login', 'editor-2', '--name', 'テスト 承認者',
-    '--role', 'admin', '--password-stdin'], { input: `${PW2}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+    '--role', 'admin', '--role', 'tetsuzuki-shounin', '--password-stdin'], { input: `${PW2}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   second = new Client(srv.base);
   assert.ok((await loginWithTotp(second, 'editor-2', PW2)).status < 400);
 });
@@ -124,7 +125,7 @@ async function approveDraft(code) {
   let r = await admin.post(`/staff/procedures/${code}/review`, { form: { csrf: Client.csrf(submit.text_), step: 'submit' } });
   assert.equal(r.status, 303);
   const page = await second.get(`/staff/procedures/${code}/builder`);
-  r = await second.post(`/staff/procedures/${code}/review`, { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
+  r = await second.post(`/staff/procedures/${code}/approve`, { form: { csrf: Client.csrf(page.text_), step: 'approve' } });
   assert.equal(r.status, 200);
   return r;
 }

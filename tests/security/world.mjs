@@ -197,6 +197,15 @@ export async function world({ extraArgs = [] } = {}) {
   // a throwaway member of staff, the target of user-management routes
   addStaff(srv, DEMO, 'scratch-1', 'viewer', fx.pw);
   const scratchId = staffId(srv.db, DEMO, 'scratch-1');
+  // a member of staff who may approve procedures (procedures.approve, the
+  // demo's 手続の承認 role): kumin-b, so the builder's /approve has a caller
+  {
+    const kb = staffId(srv.db, DEMO, 'kumin-b');
+    const up = await fx.clients.admin.get('/staff/users');
+    const g = await fx.clients.admin.post(`/staff/users/${kb}/roles`,
+      { form: { csrf: Client.csrf(up.text_), role: 'tetsuzuki-shounin' } });
+    if (g.status >= 400) throw new Error(`kumin-b: approver role not granted: ${g.status}`);
+  }
   // a resident of the other municipality
   const otherResident = await register(base, OTHER_HOST, 'tanin@example.jp');
 
@@ -273,6 +282,7 @@ export async function world({ extraArgs = [] } = {}) {
       definition: '{}', title: 'probe', target: 'probe', encoding: 'utf8bom', header: 'labels',
       state: 'queued',   /* --- mail: /staff/outbox --- */
       op: 'meta', step: 'return', cond_op: 'filled',
+      plang: 'ja', go: 'end', route: '0',   /* --- the procedure builder --- */
     },
     byRoute(rt, name) {
       const p = rt.pattern;
@@ -284,6 +294,8 @@ export async function world({ extraArgs = [] } = {}) {
       if (name === 'sha256') return { value: sha, visible: seesSubA };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       if (name === 'to' && p === '/lang') return 'en';
+      // the builder: /review only submits; approving is /approve's
+      if (name === 'step' && p.endsWith('/review')) return 'submit';
       // the inbox's bulk actions (a state to move to, not a date)
       if (p === '/staff/inbox/bulk' && name === 'action') return 'assign';
       if (p === '/staff/inbox/bulk' && name === 'to') return 'in_review';

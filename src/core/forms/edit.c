@@ -2,7 +2,9 @@
  * edit.c -- the procedure builder's edit operations on a definition
  * document (a draft's JSON): add, change, move and delete pages and
  * fields, set a field's condition from three pickers (field, operator,
- * value), change the procedure's titles and department.
+ * value), change the procedure's titles and department, add a page route
+ * (after page X, when a condition from the same pickers holds, go to page
+ * Y or to the end) and delete one.
  *
  * Invariants: an operation works on a copy and returns it only when the
  * copy passes the schema check (forms_def_from_json): a draft never holds
@@ -576,6 +578,57 @@ static int op_meta(json_t *doc, struct forms_edit *ed, struct err *e)
 	return 0;
 }
 
+static int op_add_route(json_t *doc, struct forms_edit *ed, struct err *e)
+{
+	if (empty(ed->page) || !find_page(doc, ed->page, NULL))
+		return refuse(ed, "route_from", e, "no such page to route from");
+	if (empty(ed->go) || (strcmp(ed->go, "end") != 0 && !find_page(doc, ed->go, NULL)))
+		return refuse(ed, "route_goto", e, "no such page to go to");
+	if (!strcmp(ed->go, ed->page))
+		return refuse(ed, "cycle", e, "a route to its own page");
+	json_t *routes = json_object_get(doc, "routes");
+	if (routes && json_array_size(routes) >= FORMS_MAX_ROUTES)
+		return refuse(ed, "too_many", e, "too many routes");
+	json_t *r = json_pack("{s:s, s:s}", "from", ed->page, "goto", ed->go);
+	if (!r)
+		return err_set(e, ERR_NOMEM, "edit: route");
+	if (!empty(ed->cond_field)) {
+		struct buf b;
+		buf_init(&b, FORMS_COND_MAX_LEN);
+		int rc = forms_cond_build(&b, doc, ed->cond_field, ed->cond_op ? ed->cond_op : "",
+					  ed->cond_value);
+		if (rc == 0 && buf_cstr(&b)[0])
+			json_object_set_new(r, "if", json_string(buf_cstr(&b)));
+		buf_done(&b);
+		if (rc) {
+			json_decref(r);
+			if (!find_field(doc, ed->cond_field, NULL, NULL))
+				return refuse(ed, "cond_unknown", e, "condition reads no field");
+			if (!ed->cond_op || (strcmp(ed->cond_op, "filled") && strcmp(ed->cond_op, "empty") &&
+					     strcmp(ed->cond_op, "eq") && strcmp(ed->cond_op, "ne")))
+				return refuse(ed, "cond_op", e, "unknown operator");
+			return refuse(ed, "cond_value", e, "value does not fit the field");
+		}
+	}
+	if (!routes) {
+		routes = json_array();
+		json_object_set_new(doc, "routes", routes);
+	}
+	json_array_append_new(routes, r);
+	return 0;
+}
+
+static int op_delete_route(json_t *doc, struct forms_edit *ed, struct err *e)
+{
+	json_t *routes = json_object_get(doc, "routes");
+	if (!routes || ed->route < 0 || (size_t)ed->route >= json_array_size(routes))
+		return refuse(ed, "not_found", e, "no such route");
+	json_array_remove(routes, (size_t)ed->route);
+	if (json_array_size(routes) == 0)
+		json_object_del(doc, "routes");
+	return 0;
+}
+
 const char *forms_def_error_why(const char *detail)
 {
 	static const struct { const char *has, *why; } map[] = {
@@ -615,6 +668,8 @@ int forms_edit(json_t **out, struct arena *a, const json_t *doc, struct forms_ed
 	case FORMS_EDIT_MOVE: rc = op_move(copy, ed, e); break;
 	case FORMS_EDIT_DELETE: rc = op_delete(copy, ed, e); break;
 	case FORMS_EDIT_META: rc = op_meta(copy, ed, e); break;
+	case FORMS_EDIT_ADD_ROUTE: rc = op_add_route(copy, ed, e); break;
+	case FORMS_EDIT_DELETE_ROUTE: rc = op_delete_route(copy, ed, e); break;
 	default: rc = refuse(ed, "schema", e, "unknown operation");
 	}
 	if (rc == 0) {

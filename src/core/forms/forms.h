@@ -617,6 +617,7 @@ int forms_answer_waived(const json_t *answer);
 enum forms_edit_op {
 	FORMS_EDIT_ADD_PAGE = 1, FORMS_EDIT_PAGE_TITLE, FORMS_EDIT_ADD_FIELD, FORMS_EDIT_FIELD,
 	FORMS_EDIT_CONDITION, FORMS_EDIT_MOVE, FORMS_EDIT_DELETE, FORMS_EDIT_META,
+	FORMS_EDIT_ADD_ROUTE, FORMS_EDIT_DELETE_ROUTE,
 };
 
 /* One edit.  Which members an operation reads:
@@ -631,6 +632,11 @@ enum forms_edit_op {
  *   MOVE        field, or page when field is empty; delta -1 up, +1 down
  *   DELETE      field, or page when field is empty (the last page stays)
  *   META        label = the procedure's title, department
+ *   ADD_ROUTE   page (after which page), go (a later or earlier page id,
+ *               or "end"), cond_field / cond_op / cond_value as CONDITION
+ *               (empty cond_field: always); appended to "routes", the
+ *               first route whose condition holds is taken
+ *   DELETE_ROUTE route (index into "routes")
  * Out: why (a refusal's reason, the suffix of catalog id "proc.e.<why>"),
  * done_id (the id an ADD_* gave). */
 struct forms_edit {
@@ -642,6 +648,8 @@ struct forms_edit {
 	const char *cond_field, *cond_op, *cond_value;
 	const char *department;
 	int delta;
+	const char *go;
+	int route;
 	const char *why;
 	char done_id[FORMS_ID_MAX + 1];
 };

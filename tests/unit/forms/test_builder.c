@@ -4,7 +4,9 @@
  * operation changes what it says and nothing else, refusals name their
  * reason and leave the document as it was, a condition built from pickers
  * parses back into the same pickers and is checked like any other (a
- * later field is refused), and the diff names added / removed / moved /
+ * later field is refused), a page route from pickers is added (its
+ * condition checked like a field's: an answer of a later page refused, a
+ * loop refused) and deleted, and the diff names added / removed / moved /
  * changed pages and fields in words.
  */
 #include "t.h"
@@ -256,12 +258,77 @@ static void test_diff(void)
 	arena_free(a);
 }
 
+static void test_routes(void)
+{
+	struct arena *a = arena_new(0);
+	struct err e;
+	json_t *doc = load(BASE), *two = NULL, *three = NULL, *out = NULL, *none = NULL;
+	/* pages p2 (field c) and p3 */
+	struct forms_edit ap = { .op = FORMS_EDIT_ADD_PAGE, .id = "p2", .label = { "二", "Two", NULL } };
+	T_EQ_INT(forms_edit(&two, a, doc, &ap, &e), 0);
+	T_REQUIRE(two);
+	struct forms_edit af = { .op = FORMS_EDIT_ADD_FIELD, .page = "p2", .type = "text", .id = "c",
+				 .label = { "シー", "C", NULL } };
+	T_EQ_INT(forms_edit(&three, a, two, &af, &e), 0);
+	T_REQUIRE(three);
+	/* after p1, when a == 'x', to the end */
+	struct forms_edit r1 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p1", .go = "end", .cond_field = "a",
+				 .cond_op = "eq", .cond_value = "x" };
+	T_EQ_INT(forms_edit(&out, a, three, &r1, &e), 0);
+	T_REQUIRE(out);
+	struct forms_def *d = NULL;
+	T_EQ_INT(forms_def_from_json(&d, a, out, &e), 0);
+	T_REQUIRE(d);
+	T_EQ_INT(d->nroutes, 1);
+	T_EQ_INT(d->routes[0].from, 0);
+	T_EQ_INT(d->routes[0].to, FORMS_GOTO_END);
+	T_EQ_STR(d->routes[0].cond_src, "a == 'x'");
+	/* a condition on c (answered on p2) for a route after p1: refused */
+	struct forms_edit r2 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p1", .go = "end", .cond_field = "c",
+				 .cond_op = "filled" };
+	T_EQ_INT(forms_edit(&none, a, three, &r2, &e), ERR_INVALID);
+	T_EQ_STR(r2.why, "cond_later");
+	T_CHECK(none == NULL);
+	/* to its own page, to no page */
+	struct forms_edit r3 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p2", .go = "p2" };
+	T_EQ_INT(forms_edit(&none, a, three, &r3, &e), ERR_INVALID);
+	T_EQ_STR(r3.why, "cycle");
+	struct forms_edit r4 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p1", .go = "p9" };
+	T_EQ_INT(forms_edit(&none, a, three, &r4, &e), ERR_INVALID);
+	T_EQ_STR(r4.why, "route_goto");
+	/* p2 back to p1 while p1 always goes to p2: a loop, caught by the schema check */
+	json_t *back = NULL;
+	struct forms_edit r5 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p1", .go = "p2" };
+	T_EQ_INT(forms_edit(&back, a, out, &r5, &e), 0);
+	struct forms_edit r6 = { .op = FORMS_EDIT_ADD_ROUTE, .page = "p2", .go = "p1" };
+	T_EQ_INT(forms_edit(&none, a, back, &r6, &e), ERR_INVALID);
+	T_EQ_STR(r6.why, "cycle");
+	/* deleted: the first route goes, the second stays */
+	json_t *del = NULL;
+	struct forms_edit rd = { .op = FORMS_EDIT_DELETE_ROUTE, .route = 0 };
+	T_EQ_INT(forms_edit(&del, a, back, &rd, &e), 0);
+	T_REQUIRE(del);
+	T_EQ_INT(json_array_size(json_object_get(del, "routes")), 1);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(del, "routes"), 0), "goto")), "p2");
+	struct forms_edit rx = { .op = FORMS_EDIT_DELETE_ROUTE, .route = 3 };
+	T_EQ_INT(forms_edit(&none, a, back, &rx, &e), ERR_INVALID);
+	T_EQ_STR(rx.why, "not_found");
+	json_decref(del);
+	json_decref(back);
+	json_decref(out);
+	json_decref(three);
+	json_decref(two);
+	json_decref(doc);
+	arena_free(a);
+}
+
 int main(void)
 {
 	T_RUN(test_add_and_move);
 	T_RUN(test_refusals);
 	T_RUN(test_keeps_easy);
 	T_RUN(test_condition);
+	T_RUN(test_routes);
 	T_RUN(test_diff);
 	return t_done();
 }

@@ -6,10 +6,13 @@
  * field, which operator, which value); add a page, add a field from the
  * palette, move up / down, delete (after a confirmation page); the draft
  * shown as the resident will see it (src/web/page_form.c) in a phone-width
- * frame; the review: submit, send back with a comment, approve (a second
- * member of staff: core/forms refuses the one who submitted) which
- * publishes through procedures_publish; unpublish; the difference between
- * versions in words (diff.c).
+ * frame, in ja / en / ja-easy (texts of all three edited here); the live
+ * preview (POST .../builder/preview: an edit applied to a copy, shown,
+ * never saved); page routes from pickers; the review: submit
+ * (procedures.manage), send back with a comment, approve (procedures.approve,
+ * on /approve; a second member of staff: core/forms refuses the one who
+ * submitted) which publishes through procedures_publish; unpublish; the
+ * difference between versions in words (diff.c).
  *
  * Invariants: every change is a POST with CSRF that core/forms applies to
  * a copy of the draft and re-checks (forms_edit) before it is saved; a
@@ -49,7 +52,7 @@ static int v_id(const char *v, size_t n)
 
 static const char *const OPS[] = {
 	"meta", "add_page", "page_title", "add_field", "field", "condition", "move_up",
-	"move_down", "delete",
+	"move_down", "delete", "add_route", "delete_route",
 };
 
 static int v_op(const char *v, size_t n)
@@ -60,9 +63,16 @@ static int v_op(const char *v, size_t n)
 	return ERR_INVALID;
 }
 
+/* the review's steps: submitting needs procedures.manage (/review), the
+ * others procedures.approve (/approve) */
 static int v_step(const char *v, size_t n)
 {
-	static const char *const steps[] = { "submit", "return", "approve", "publish" };
+	return n == 6 && memcmp(v, "submit", 6) == 0 ? 0 : ERR_INVALID;
+}
+
+static int v_step_approve(const char *v, size_t n)
+{
+	static const char *const steps[] = { "return", "approve", "publish" };
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (strlen(steps[i]) == n && memcmp(steps[i], v, n) == 0)
 			return 0;
@@ -77,6 +87,31 @@ static int v_cond_op(const char *v, size_t n)
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
 		if (strlen(ops[i]) == n && memcmp(ops[i], v, n) == 0)
 			return 0;
+	return ERR_INVALID;
+}
+
+/* a route's destination: a page id or "end" */
+static int v_go(const char *v, size_t n)
+{
+	return n == 0 || (n == 3 && !memcmp(v, "end", 3)) ? 0 : v_id(v, n);
+}
+
+static int v_index(const char *v, size_t n)
+{
+	if (n > 3)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return ERR_INVALID;
+	return 0;
+}
+
+/* the preview's language */
+static int v_plang(const char *v, size_t n)
+{
+	if (n == 0 || (n == 2 && (!memcmp(v, "ja", 2) || !memcmp(v, "en", 2))) ||
+	    (n == 7 && !memcmp(v, "ja-easy", 7)))
+		return 0;
 	return ERR_INVALID;
 }
 
@@ -106,6 +141,7 @@ const struct http_param_spec app_p_builder[] = {
 	{ "type", HTTP_FORM, 16, v_id, 0 },
 	{ "id", HTTP_FORM, 80, NULL, 0 },
 	P_TEXT("label_ja"), P_TEXT("label_en"), P_TEXT("hint_ja"), P_TEXT("hint_en"),
+	P_TEXT("label_easy"), P_TEXT("hint_easy"),
 	{ "required", HTTP_FORM, 1, app_v_01, 0 },
 	{ "options", HTTP_FORM, 16384, NULL, HTTP_PARAM_MULTILINE },
 	{ "cond_field", HTTP_FORM, FORMS_ID_MAX, v_id, 0 },
@@ -113,11 +149,15 @@ const struct http_param_spec app_p_builder[] = {
 	{ "cond_value", HTTP_FORM, 200, NULL, 0 },
 	{ "department", HTTP_FORM, 80, NULL, 0 },
 	{ "confirm", HTTP_FORM, 1, app_v_01, 0 },
+	{ "plang", HTTP_FORM, 8, v_plang, 0 },
+	{ "go", HTTP_FORM, FORMS_ID_MAX, v_go, 0 },
+	{ "route", HTTP_FORM, 3, v_index, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 const struct http_param_spec app_p_builder_get[] = {
 	{ "code", HTTP_PATH, FORMS_ID_MAX, v_code, HTTP_PARAM_REQUIRED },
 	{ "saved", HTTP_QUERY, 1, app_v_01, 0 },
+	{ "plang", HTTP_QUERY, 8, v_plang, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 const struct http_param_spec app_p_builder_create[] = {
@@ -129,6 +169,12 @@ const struct http_param_spec app_p_builder_create[] = {
 const struct http_param_spec app_p_builder_review[] = {
 	{ "code", HTTP_PATH, FORMS_ID_MAX, v_code, HTTP_PARAM_REQUIRED },
 	{ "step", HTTP_FORM, 8, v_step, HTTP_PARAM_REQUIRED },
+	{ "comment", HTTP_FORM, FORMS_COMMENT_MAX, NULL, HTTP_PARAM_MULTILINE },
+	{ NULL, 0, 0, NULL, 0 },
+};
+const struct http_param_spec app_p_builder_approve[] = {
+	{ "code", HTTP_PATH, FORMS_ID_MAX, v_code, HTTP_PARAM_REQUIRED },
+	{ "step", HTTP_FORM, 8, v_step_approve, HTTP_PARAM_REQUIRED },
 	{ "comment", HTTP_FORM, FORMS_COMMENT_MAX, NULL, HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
@@ -201,7 +247,19 @@ struct bpage {
 	struct berr err;
 	int saved;
 	struct buf *b;
+	/* a preview (POST .../builder/preview): the form whose posted values
+	 * are shown, and the draft with its change applied (never saved) */
+	const char *keep;
+	const struct forms_def *shown;
+	const char *plang;             /* the preview's language: "ja", "en", "ja-easy" */
 };
+
+/* the form whose posted values are shown: refused, or previewed */
+static int posted_form(struct bpage *p, const char *form)
+{
+	return (p->err.form && strcmp(p->err.form, form) == 0) ||
+	       (p->keep && strcmp(p->keep, form) == 0);
+}
 
 static const char *fid_of(struct bpage *p, const char *op, const char *target)
 {
@@ -217,7 +275,7 @@ static const char *cid(struct bpage *p, const char *form, const char *name)
 /* the value to show: what was posted when this form was refused */
 static const char *val(struct bpage *p, const char *form, const char *name, const char *dflt)
 {
-	if (p->err.form && strcmp(p->err.form, form) == 0) {
+	if (posted_form(p, form)) {
 		const char *v = http_param(p->r, name);
 		return v ? v : "";
 	}
@@ -243,6 +301,18 @@ static void form_open(struct bpage *p, const char *form, const char *op, const c
 		html_printf(p->b, "<input type=\"hidden\" name=\"page\" value=\"%s\">", page);
 	if (field)
 		html_printf(p->b, "<input type=\"hidden\" name=\"field\" value=\"%s\">", field);
+	if (p->plang && strcmp(p->plang, "ja") != 0)
+		html_printf(p->b, "<input type=\"hidden\" name=\"plang\" value=\"%s\">", p->plang);
+}
+
+/* 「保存」 and, for an edit a preview can show, 「プレビュー」: the same
+ * form posted to .../builder/preview, nothing saved */
+static void save_buttons(struct bpage *p, const char *save_id)
+{
+	html_printf(p->b, "<div class=\"builder-save\"><button type=\"submit\" class=\"button\">%s</button> "
+		    "<button type=\"submit\" class=\"button-secondary builder-preview-button\" "
+		    "formaction=\"/staff/procedures/%s/builder/preview\">%s</button></div></form>",
+		    html_t(p->l, save_id), p->code, html_t(p->l, "proc.b.preview_button"));
 }
 
 static void input(struct bpage *p, const char *form, const char *name, const char *label,
@@ -267,6 +337,11 @@ static void text2(struct bpage *p, const char *form, const char *stem, const cha
 	input(p, form, arena_strdup(p->r->arena, en),
 	      arena_printf(p->r->arena, "%s（%s）", html_t(p->l, label_id), html_t(p->l, "proc.b.in_en")),
 	      NULL, t ? t->en : NULL, 0);
+	char easy[32];
+	snprintf(easy, sizeof easy, "%s_easy", stem);
+	input(p, form, arena_strdup(p->r->arena, easy),
+	      arena_printf(p->r->arena, "%s（%s）", html_t(p->l, label_id), html_t(p->l, "proc.b.in_easy")),
+	      NULL, t ? t->ja_easy : NULL, 0);
 }
 
 static void small_button(struct bpage *p, const char *op, const char *page, const char *field,
@@ -354,18 +429,17 @@ static void field_block(struct bpage *p, const struct forms_page *pg, int fi, in
 	condition_words(p, f);
 	/* the field's edit form */
 	const char *form = fid_of(p, "field", f->id);
-	int open = p->err.form && (strcmp(p->err.form, form) == 0 ||
-				   strcmp(p->err.form, fid_of(p, "condition", f->id)) == 0);
+	int open = posted_form(p, form) || posted_form(p, fid_of(p, "condition", f->id));
 	html_printf(p->b, "<details class=\"builder-details\"%S><summary>%s<span class=\"visually-hidden\"> %s</span></summary>",
 		    open ? " open" : "", html_t(p->l, "proc.b.edit_field"), name);
 	form_open(p, form, "field", NULL, f->id);
 	text2(p, form, "label", f->type == FORMS_T_INFO ? "proc.b.text" : "proc.b.label", lab);
 	text2(p, form, "hint", "proc.hint", f->hint.ja ? &f->hint : NULL);
 	if (f->type != FORMS_T_INFO && f->type != FORMS_T_DECLARATION) {
-		const char *posted = p->err.form && !strcmp(p->err.form, form) ? http_param(p->r, "required") : NULL;
+		const char *posted = http_param(p->r, "required");
 		struct ui_field c = { .name = "required", .id = cid(p, form, "required"),
 				      .label = html_t(p->l, "proc.required"), .value = "1", .lang = p->l };
-		ui_checkbox(p->b, &c, posted ? posted[0] == '1' : f->required);
+		ui_checkbox(p->b, &c, posted_form(p, form) ? posted && posted[0] == '1' : f->required);
 	}
 	if (f->noptions > 0) {
 		struct buf ob;
@@ -385,8 +459,7 @@ static void field_block(struct bpage *p, const struct forms_page *pg, int fi, in
 		ui_textarea(p->b, &t, f->noptions + 2);
 		buf_done(&ob);
 	}
-	html_printf(p->b, "<button type=\"submit\" class=\"button\">%s</button></form>",
-		    html_t(p->l, "proc.b.save_field"));
+	save_buttons(p, "proc.b.save_field");
 	/* the condition pickers: fields answered before this one */
 	const char *cf = fid_of(p, "condition", f->id);
 	form_open(p, cf, "condition", NULL, f->id);
@@ -422,8 +495,9 @@ static void field_block(struct bpage *p, const struct forms_page *pg, int fi, in
 			       .value = val(p, cf, "cond_value", pk.value), .lang = p->l, .maxlength = 200,
 			       .error = err_for(p, cf, "cond_value") };
 	ui_input(p->b, &s3);
-	html_printf(p->b, "</fieldset><button type=\"submit\" class=\"button\">%s</button></form></details>",
-		    html_t(p->l, "proc.b.save_condition"));
+	buf_puts(p->b, "</fieldset>");
+	save_buttons(p, "proc.b.save_condition");
+	buf_puts(p->b, "</details>");
 	buf_puts(p->b, "<div class=\"builder-buttons\">");
 	if (fi > 0)
 		small_button(p, "move_up", NULL, f->id, html_t(p->l, "proc.b.up"), name);
@@ -437,7 +511,7 @@ static void add_field_form(struct bpage *p, const struct forms_page *pg)
 {
 	const char *form = fid_of(p, "add_field", pg->id);
 	html_printf(p->b, "<details class=\"builder-add\"%S><summary>%s<span class=\"visually-hidden\"> (%s)</span></summary>",
-		    p->err.form && !strcmp(p->err.form, form) ? " open" : "",
+		    posted_form(p, form) ? " open" : "",
 		    html_t(p->l, "proc.b.add_field"), forms_text_get(&pg->title, html_lang_code(p->l)));
 	form_open(p, form, "add_field", pg->id, NULL);
 	const char *const *types;
@@ -453,9 +527,109 @@ static void add_field_form(struct bpage *p, const struct forms_page *pg)
 	input(p, form, "id", html_t(p->l, "proc.b.id"), html_t(p->l, "proc.b.id_hint"), NULL, 1);
 	struct ui_field c = { .name = "required", .id = cid(p, form, "required"),
 			      .label = html_t(p->l, "proc.required"), .value = "1", .lang = p->l };
-	ui_checkbox(p->b, &c, 0);
-	html_printf(p->b, "<button type=\"submit\" class=\"button\">%s</button></form></details>\n",
-		    html_t(p->l, "proc.b.add_field"));
+	const char *posted = http_param(p->r, "required");
+	ui_checkbox(p->b, &c, posted_form(p, form) && posted && posted[0] == '1');
+	save_buttons(p, "proc.b.add_field");
+	buf_puts(p->b, "</details>\n");
+}
+
+/* "ページ 2: 題名" of page index i, or the end */
+static const char *page_words(struct bpage *p, int i)
+{
+	const struct forms_def *d = p->w->d;
+	if (i < 0 || i >= d->npages)
+		return html_t(p->l, "proc.b.route_end");
+	return arena_printf(p->r->arena, "%s %d: %s", html_t(p->l, "proc.page"), i + 1,
+			    forms_text_get(&d->pages[i].title, html_lang_code(p->l)));
+}
+
+/* the page routes in words, each with its delete button; a new one from
+ * pickers (after which page, the condition's three pickers, where to) */
+static void routes_section(struct bpage *p)
+{
+	const struct forms_def *d = p->w->d;
+	const char *lc = html_lang_code(p->l);
+	html_printf(p->b, "<section class=\"builder-routes\" id=\"b-routes\" aria-labelledby=\"b-routes-h\">"
+		    "<h2 id=\"b-routes-h\">%s</h2><p>%s</p>", html_t(p->l, "proc.b.routes"),
+		    html_t(p->l, "proc.b.routes_hint"));
+	if (d->nroutes == 0)
+		html_printf(p->b, "<p class=\"builder-no-routes\">%s</p>", html_t(p->l, "proc.b.no_routes"));
+	else
+		buf_puts(p->b, "<ol class=\"builder-route-list\">");
+	for (int i = 0; i < d->nroutes; i++) {
+		const struct forms_route *rt = &d->routes[i];
+		const char *when = html_t(p->l, "proc.b.route_always");
+		if (rt->cond_src) {
+			struct forms_cond_pick pk;
+			if (forms_cond_pickers(&pk, rt->cond_src) == 0) {
+				const struct forms_field *t = any_field(d, pk.field);
+				when = arena_printf(p->r->arena, "「%s」 %s%s%s%s",
+						    t ? forms_text_get(&t->label, lc) : pk.field, op_label(p->l, pk.op),
+						    pk.value[0] ? " 「" : "", pk.value, pk.value[0] ? "」" : "");
+			} else {
+				when = rt->cond_src;
+			}
+		}
+		const char *words = arena_printf(p->r->arena, "%s → %s", page_words(p, rt->from),
+						 rt->to == FORMS_GOTO_EXIT ? d->exits[rt->exit].id
+									   : page_words(p, rt->to));
+		html_printf(p->b, "<li class=\"builder-route\"><p>%s <span class=\"builder-route-when\">(%s: %s)</span></p>",
+			    words, html_t(p->l, "proc.b.route_when"), when);
+		const char *form = arena_printf(p->r->arena, "fm-delete_route-%d", i);
+		form_open(p, form, "delete_route", NULL, NULL);
+		html_printf(p->b, "<input type=\"hidden\" name=\"route\" value=\"%d\">"
+			    "<button type=\"submit\" class=\"button-secondary button-small\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></button></form></li>",
+			    i, html_t(p->l, "proc.b.delete_route"), words);
+	}
+	if (d->nroutes)
+		buf_puts(p->b, "</ol>");
+	/* a new route */
+	const char *form = fid_of(p, "add_route", NULL);
+	html_printf(p->b, "<details class=\"builder-add\"%S><summary>%s</summary>",
+		    posted_form(p, form) ? " open" : "", html_t(p->l, "proc.b.add_route"));
+	form_open(p, form, "add_route", NULL, NULL);
+	struct ui_option pages[FORMS_MAX_PAGES + 1];
+	int np = 0;
+	for (int i = 0; i < d->npages && np < FORMS_MAX_PAGES; i++)
+		pages[np++] = (struct ui_option){ d->pages[i].id, page_words(p, i) };
+	struct ui_field sf = { .name = "page", .id = cid(p, form, "page"), .label = html_t(p->l, "proc.b.route_from"),
+			       .value = val(p, form, "page", d->npages ? d->pages[0].id : NULL), .lang = p->l,
+			       .error = err_for(p, form, "page") };
+	ui_select(p->b, &sf, pages, np, NULL);
+	html_printf(p->b, "<fieldset class=\"builder-cond-pick\"><legend>%s</legend>", html_t(p->l, "proc.b.route_cond"));
+	struct ui_option opts[FORMS_MAX_FIELDS];
+	int n = 0;
+	for (int pi = 0; pi < d->npages; pi++)
+		for (int k = 0; k < d->pages[pi].nfields && n < FORMS_MAX_FIELDS; k++) {
+			const struct forms_field *g = &d->pages[pi].fields[k];
+			if (readable(g))
+				opts[n++] = (struct ui_option){ g->id, forms_text_get(&g->label, lc) };
+		}
+	struct ui_field s1 = { .name = "cond_field", .id = cid(p, form, "cond_field"),
+			       .label = html_t(p->l, "proc.b.cond_field"), .lang = p->l,
+			       .value = val(p, form, "cond_field", NULL), .error = err_for(p, form, "cond_field") };
+	ui_select(p->b, &s1, opts, n, html_t(p->l, "proc.b.route_always"));
+	const struct ui_option ops[] = {
+		{ "filled", html_t(p->l, "proc.op.filled") }, { "empty", html_t(p->l, "proc.op.empty") },
+		{ "eq", html_t(p->l, "proc.op.eq") }, { "ne", html_t(p->l, "proc.op.ne") },
+	};
+	struct ui_field s2 = { .name = "cond_op", .id = cid(p, form, "cond_op"),
+			       .label = html_t(p->l, "proc.b.cond_op"), .lang = p->l,
+			       .value = val(p, form, "cond_op", "eq"), .error = err_for(p, form, "cond_op") };
+	ui_select(p->b, &s2, ops, 4, NULL);
+	struct ui_field s3 = { .name = "cond_value", .id = cid(p, form, "cond_value"),
+			       .label = html_t(p->l, "proc.b.cond_value"), .hint = html_t(p->l, "proc.b.cond_value_hint"),
+			       .value = val(p, form, "cond_value", NULL), .lang = p->l, .maxlength = 200,
+			       .error = err_for(p, form, "cond_value") };
+	ui_input(p->b, &s3);
+	buf_puts(p->b, "</fieldset>");
+	pages[np++] = (struct ui_option){ "end", html_t(p->l, "proc.b.route_end") };
+	struct ui_field sg = { .name = "go", .id = cid(p, form, "go"), .label = html_t(p->l, "proc.b.route_go"),
+			       .value = val(p, form, "go", NULL), .lang = p->l, .error = err_for(p, form, "go") };
+	ui_select(p->b, &sg, pages, np, NULL);
+	html_printf(p->b, "<button type=\"submit\" class=\"button\">%s</button></form></details></section>\n",
+		    html_t(p->l, "proc.b.add_route"));
 }
 
 static const char *state_text(enum html_lang l, const struct work *w)
@@ -527,6 +701,8 @@ static void review_panel(struct bpage *p)
 		html_printf(p->b, "<div class=\"notice builder-comment\"><p>%s</p><p>%s</p></div>",
 			    html_t(p->l, "proc.b.comment_from_review"), w->dr.comment);
 	const char *action = arena_printf(p->r->arena, "/staff/procedures/%s/review", p->code);
+	const char *approve = arena_printf(p->r->arena, "/staff/procedures/%s/approve", p->code);
+	int may_approve = app_staff_holds(p->r, PROCEDURES_PERM_APPROVE);
 	if (w->has_draft && !strcmp(w->dr.state, "draft")) {
 		html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"step\" value=\"submit\"><p>%s</p>"
@@ -546,19 +722,26 @@ static void review_panel(struct bpage *p)
 		}
 		if (w->dr.submitted_by == q->staff.id) {
 			html_printf(p->b, "<p class=\"notice\">%s</p>", html_t(p->l, "proc.b.not_self"));
+		} else if (!may_approve) {
+			html_printf(p->b, "<p class=\"notice builder-no-approve\">%s</p>", html_t(p->l, "proc.b.no_approve"));
 		} else {
 			html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 				    "<input type=\"hidden\" name=\"step\" value=\"approve\"><p>%s</p>"
 				    "<button type=\"submit\" class=\"button\">%s</button></form>",
-				    action, q->csrf, html_t(p->l, "proc.b.approve_hint"), html_t(p->l, "proc.b.approve"));
+				    approve, q->csrf, html_t(p->l, "proc.b.approve_hint"), html_t(p->l, "proc.b.approve"));
 		}
-		return_form(p, action);
+		if (may_approve)
+			return_form(p, approve);
 	} else if (w->has_draft && !strcmp(w->dr.state, "approved")) {
-		html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<input type=\"hidden\" name=\"step\" value=\"publish\">"
-			    "<button type=\"submit\" class=\"button\">%s</button></form>",
-			    action, q->csrf, html_t(p->l, "proc.publish"));
-		return_form(p, action);
+		if (may_approve) {
+			html_printf(p->b, "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				    "<input type=\"hidden\" name=\"step\" value=\"publish\">"
+				    "<button type=\"submit\" class=\"button\">%s</button></form>",
+				    approve, q->csrf, html_t(p->l, "proc.publish"));
+			return_form(p, approve);
+		} else {
+			html_printf(p->b, "<p class=\"notice builder-no-approve\">%s</p>", html_t(p->l, "proc.b.no_approve"));
+		}
 	}
 	if (w->latest && !w->unpublished)
 		html_printf(p->b, "<form method=\"post\" action=\"/staff/procedures/%s/unpublish\" class=\"builder-unpublish\">"
@@ -586,9 +769,11 @@ static int render(struct bpage *p, int status)
 	buf_puts(&b, "<link rel=\"stylesheet\" href=\"/assets/apply.css\">\n"
 		 "<link rel=\"stylesheet\" href=\"/assets/procedures.css\">\n"
 		 "<script src=\"/assets/procedures.js\" defer></script>\n");
-	html_printf(&b, "<div id=\"builder\" data-code=\"%s\">", p->code);
+	html_printf(&b, "<div id=\"builder\" data-code=\"%s\" data-refused=\"%s\" data-drag=\"%s\" "
+		    "data-drag-help=\"%s\">", p->code, html_t(p->l, "proc.b.live_refused"),
+		    html_t(p->l, "proc.b.drag"), html_t(p->l, "proc.b.drag_help"));
 	html_printf(&b, "<p class=\"builder-live\" id=\"builder-live\" role=\"status\">%S</p>",
-		    p->saved ? html_t(p->l, "proc.b.saved") : "");
+		    p->shown ? html_t(p->l, "proc.b.previewing") : p->saved ? html_t(p->l, "proc.b.saved") : "");
 	html_printf(&b, "<p class=\"builder-nav\"><a href=\"/staff/procedures/%s/edit\">%s</a> · "
 		    "<a href=\"/staff/procedures/%s/diff\">%s</a> · <a href=\"/staff/procedures\">%s</a></p>\n",
 		    p->code, html_t(p->l, "proc.b.json"), p->code, html_t(p->l, "proc.b.history"),
@@ -607,8 +792,8 @@ static int render(struct bpage *p, int status)
 		text2(p, form, "label", "proc.name", &d->title);
 		input(p, form, "department", html_t(p->l, "proc.department"), html_t(p->l, "proc.b.department_hint"),
 		      d->department, 1);
-		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form></section>\n",
-			    html_t(p->l, "proc.b.save"));
+		save_buttons(p, "proc.b.save");
+		buf_puts(&b, "</section>\n");
 		int order = 0;
 		for (int i = 0; i < d->npages; i++) {
 			const struct forms_page *pp = &d->pages[i];
@@ -618,12 +803,12 @@ static int render(struct bpage *p, int status)
 				    html_t(p->l, "proc.page"), i + 1, pt);
 			const char *tf = fid_of(p, "page_title", pp->id);
 			html_printf(&b, "<details class=\"builder-details\"%S><summary>%s<span class=\"visually-hidden\"> %s</span></summary>",
-				    p->err.form && !strcmp(p->err.form, tf) ? " open" : "",
+				    posted_form(p, tf) ? " open" : "",
 				    html_t(p->l, "proc.b.edit_page"), pt);
 			form_open(p, tf, "page_title", pp->id, NULL);
 			text2(p, tf, "label", "proc.b.page_title", &pp->title);
-			html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form></details>",
-				    html_t(p->l, "proc.b.save"));
+			save_buttons(p, "proc.b.save");
+			buf_puts(&b, "</details>");
 			buf_puts(&b, "<div class=\"builder-buttons\">");
 			if (i > 0)
 				small_button(p, "move_up", pp->id, NULL, html_t(p->l, "proc.b.up"), pt);
@@ -644,24 +829,40 @@ static int render(struct bpage *p, int status)
 			add_field_form(p, pp);
 			buf_puts(&b, "</section>\n");
 		}
+		routes_section(p);
 		const char *af = fid_of(p, "add_page", "x");
 		html_printf(&b, "<section aria-labelledby=\"add-page-title\"><h2 id=\"add-page-title\">%s</h2>",
 			    html_t(p->l, "proc.b.add_page"));
 		form_open(p, af, "add_page", NULL, NULL);
 		text2(p, af, "label", "proc.b.page_title", NULL);
-		html_printf(&b, "<button type=\"submit\" class=\"button\">%s</button></form></section>\n",
-			    html_t(p->l, "proc.b.add_page"));
+		save_buttons(p, "proc.b.add_page");
+		buf_puts(&b, "</section>\n");
 	}
 	buf_puts(&b, "</div>\n");
-	/* the preview: the resident's renderer in a phone-width frame */
+	/* the preview: the resident's renderer in a phone-width frame, in the
+	 * language chosen for it; a previewed change applied (p->shown) */
+	const struct forms_def *pd = p->shown ? p->shown : d;
+	const char *pl = p->plang ? p->plang : "ja";
 	html_printf(&b, "<aside class=\"builder-preview\" aria-labelledby=\"phone-title\">"
-		    "<h2 id=\"phone-title\">%s</h2><div class=\"phone-frame\" id=\"phone-frame\">",
-		    html_t(p->l, "proc.b.preview"));
-	for (int i = 0; i < d->npages; i++) {
-		struct form_view v = { .d = d, .page = i, .lang = lc, .today = form_today(app_now()),
+		    "<h2 id=\"phone-title\">%s</h2>", html_t(p->l, "proc.b.preview"));
+	html_printf(&b, "<form method=\"get\" action=\"/staff/procedures/%s/builder\" class=\"builder-plang\" "
+		    "id=\"builder-plang\">", p->code);
+	const struct ui_option langs[] = {
+		{ "ja", html_t(p->l, "proc.b.lang_ja") }, { "en", html_t(p->l, "proc.b.lang_en") },
+		{ "ja-easy", html_t(p->l, "proc.b.lang_easy") },
+	};
+	struct ui_field ls = { .name = "plang", .id = "builder-plang-select",
+			       .label = html_t(p->l, "proc.b.preview_lang"), .value = pl, .lang = p->l };
+	ui_select(&b, &ls, langs, 3, NULL);
+	html_printf(&b, "<button type=\"submit\" class=\"button-secondary button-small\">%s</button></form>",
+		    html_t(p->l, "proc.b.preview_lang_show"));
+	html_printf(&b, "<div class=\"phone-frame\" id=\"phone-frame\" lang=\"%s\" data-plang=\"%s\">",
+		    strcmp(pl, "en") == 0 ? "en" : "ja", pl);
+	for (int i = 0; i < pd->npages; i++) {
+		struct form_view v = { .d = pd, .page = i, .lang = pl, .today = form_today(app_now()),
 				       .preview = 1 };
 		html_printf(&b, "<section class=\"phone-page\" aria-label=\"%s %d\"><h3>%s</h3>",
-			    html_t(p->l, "proc.page"), i + 1, forms_text_get(&d->pages[i].title, lc));
+			    html_t(p->l, "proc.page"), i + 1, forms_text_get(&pd->pages[i].title, pl));
 		struct err e;
 		if (form_render_page(&b, &v, &e) != 0)
 			html_printf(&b, "<p>%s</p>", html_t(p->l, "proc.no_render"));
@@ -682,14 +883,19 @@ int page_staff_builder(struct http_req *r)
 	if (rc)
 		return app_send_error(r, rc, rc == ERR_NOTFOUND ? "proc.e.not_found" : NULL, e.detail);
 	const char *s = http_param(r, "saved");
-	struct bpage p = { .r = r, .l = q->lang, .code = code, .w = &w, .saved = s && s[0] == '1' };
+	struct bpage p = { .r = r, .l = q->lang, .code = code, .w = &w, .saved = s && s[0] == '1',
+			   .plang = http_param(r, "plang") };
+	if (p.plang && !*p.plang)
+		p.plang = NULL;
 	return render(&p, 200);
 }
 
 /* the control a refusal is shown next to */
 static const char *control_of(const char *op, const char *why)
 {
-	if (!strcmp(op, "condition"))
+	if (!strcmp(op, "add_route") && strncmp(why, "cond", 4) != 0)
+		return !strcmp(why, "route_from") ? "page" : "go";
+	if (!strcmp(op, "condition") || !strcmp(op, "add_route"))
 		return !strcmp(why, "cond_value") || !strcmp(why, "cond_literal") ? "cond_value"
 		       : !strcmp(why, "cond_op") ? "cond_op" : "cond_field";
 	if (!strncmp(why, "option", 6) || (!strcmp(why, "too_many") && !strcmp(op, "field")))
@@ -728,7 +934,9 @@ static void confirm_page(struct http_req *r, struct buf *b, const char *code, co
 		    html_t(l, "proc.b.delete"), code, html_t(l, "proc.b.cancel"));
 }
 
-int page_staff_builder_post(struct http_req *r)
+/* an edit of the builder: saved in the draft, or (preview) applied to a
+ * copy and shown, nothing saved */
+static int builder_edit(struct http_req *r, int preview)
 {
 	struct app_req *q = app_req(r);
 	enum html_lang l = q->lang;
@@ -747,7 +955,11 @@ int page_staff_builder_post(struct http_req *r)
 		field = NULL;
 	if (page && !*page)
 		page = NULL;
-	if (!strcmp(op, "delete") && !(http_param(r, "confirm") && http_param(r, "confirm")[0] == '1')) {
+	const char *plang = http_param(r, "plang");
+	if (plang && !*plang)
+		plang = NULL;
+	if (!preview && !strcmp(op, "delete") &&
+	    !(http_param(r, "confirm") && http_param(r, "confirm")[0] == '1')) {
 		const struct forms_field *f = field ? forms_def_field(w.d, field) : NULL;
 		int pi = page ? forms_def_page_index(w.d, page) : -1;
 		if (!f && pi < 0)
@@ -766,6 +978,7 @@ int page_staff_builder_post(struct http_req *r)
 		{ "field", FORMS_EDIT_FIELD, 0 }, { "condition", FORMS_EDIT_CONDITION, 0 },
 		{ "move_up", FORMS_EDIT_MOVE, -1 }, { "move_down", FORMS_EDIT_MOVE, 1 },
 		{ "delete", FORMS_EDIT_DELETE, 0 },
+		{ "add_route", FORMS_EDIT_ADD_ROUTE, 0 }, { "delete_route", FORMS_EDIT_DELETE_ROUTE, 0 },
 	};
 	struct forms_edit ed = { 0 };
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -777,8 +990,10 @@ int page_staff_builder_post(struct http_req *r)
 	ed.field = field;
 	ed.id = http_param(r, "id");
 	ed.type = http_param(r, "type");
-	ed.label = (struct forms_text){ http_param(r, "label_ja"), http_param(r, "label_en"), NULL };
-	ed.hint = (struct forms_text){ http_param(r, "hint_ja"), http_param(r, "hint_en"), NULL };
+	ed.label = (struct forms_text){ http_param(r, "label_ja"), http_param(r, "label_en"),
+					http_param(r, "label_easy") };
+	ed.hint = (struct forms_text){ http_param(r, "hint_ja"), http_param(r, "hint_en"),
+				       http_param(r, "hint_easy") };
 	const char *req = http_param(r, "required");
 	ed.required = req && req[0] == '1';
 	ed.options = http_param(r, "options");
@@ -786,16 +1001,21 @@ int page_staff_builder_post(struct http_req *r)
 	ed.cond_op = http_param(r, "cond_op");
 	ed.cond_value = http_param(r, "cond_value");
 	ed.department = http_param(r, "department");
-	/* the ja-easy texts the definition has stay: the builder edits ja/en */
+	ed.go = http_param(r, "go");
+	const char *rix = http_param(r, "route");
+	ed.route = rix && *rix ? atoi(rix) : -1;
+	int routing = !strcmp(op, "add_route") || !strcmp(op, "delete_route");
+	/* a ja-easy text left empty keeps the one the definition has */
 	json_t *out = NULL;
 	rc = forms_edit(&out, r->arena, w.d->json, &ed, &e);
 	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
-		audit_edit(r, "procedure.draft.edit", code, AUDIT_R_FAILED);
+		if (!preview)
+			audit_edit(r, "procedure.draft.edit", code, AUDIT_R_FAILED);
 		char id[48];
 		snprintf(id, sizeof id, "proc.e.%s", ed.why ? ed.why : "schema");
-		struct bpage p = { .r = r, .l = l, .code = code, .w = &w };
+		struct bpage p = { .r = r, .l = l, .code = code, .w = &w, .plang = plang };
 		const char *target = field ? field : page;
-		if (!strcmp(op, "meta") || !strcmp(op, "add_page"))
+		if (!strcmp(op, "meta") || !strcmp(op, "add_page") || routing)
 			target = NULL;
 		p.err.form = fid_of(&p, op, target);
 		p.err.control = control_of(op, ed.why ? ed.why : "schema");
@@ -803,6 +1023,10 @@ int page_staff_builder_post(struct http_req *r)
 		if (!strcmp(p.err.msg, id) || !ed.why)   /* no row: the general one */
 			p.err.msg = html_t(l, "proc.e.schema");
 		log_info("procedure builder edit refused", "procedure", code, "detail", e.detail);
+		if (!strcmp(op, "delete_route")) {
+			p.err.control = "x";
+			p.err.link = "b-routes";
+		}
 		if (!strcmp(op, "move_up") || !strcmp(op, "move_down") || !strcmp(op, "delete")) {
 			/* no form of its own to hold the message: the page's summary */
 			p.err.form = fid_of(&p, op, target);
@@ -820,6 +1044,19 @@ int page_staff_builder_post(struct http_req *r)
 	struct forms_def *nd = NULL;
 	rc = forms_def_from_json(&nd, r->arena, out, &e);
 	json_decref(out);
+	if (preview) {
+		if (rc)
+			return app_send_error(r, rc, NULL, e.detail);
+		/* the page as saved, this form with what was posted, the
+		 * preview with the change: nothing written, nothing audited
+		 * (no personal data is read) */
+		struct bpage p = { .r = r, .l = l, .code = code, .w = &w, .plang = plang, .shown = nd };
+		const char *target = field ? field : page;
+		if (!strcmp(op, "meta") || !strcmp(op, "add_page") || routing)
+			target = NULL;
+		p.keep = fid_of(&p, op, target);
+		return render(&p, 200);
+	}
 	if (rc == 0)
 		rc = forms_draft_put(app_store(r), q->tenant.code, nd, w.has_draft ? w.dr.base_version : w.latest,
 				     q->staff.id, &e);
@@ -828,11 +1065,25 @@ int page_staff_builder_post(struct http_req *r)
 	if (rc)
 		return app_send_error(r, rc, NULL, e.detail);
 	audit_edit(r, "procedure.draft.edit", code, AUDIT_R_OK);
+	if (routing)
+		return http_redirect(r, 303, arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1%s%s#b-routes",
+							  code, plang ? "&plang=" : "", plang ? plang : ""));
 	const char *anchor = ed.done_id[0] ? ed.done_id : field ? field : page;
-	const char *to = arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1%s%s", code,
+	const char *to = arena_printf(r->arena, "/staff/procedures/%s/builder?saved=1%s%s%s%s", code,
+				      plang ? "&plang=" : "", plang ? plang : "",
 				      anchor ? (ed.op == FORMS_EDIT_ADD_PAGE || (!field && page && !ed.done_id[0])
 						? "#bp-" : "#bf-") : "", anchor ? anchor : "");
 	return http_redirect(r, 303, to);
+}
+
+int page_staff_builder_post(struct http_req *r)
+{
+	return builder_edit(r, 0);
+}
+
+int page_staff_builder_preview(struct http_req *r)
+{
+	return builder_edit(r, 1);
 }
 
 int page_staff_builder_create(struct http_req *r)

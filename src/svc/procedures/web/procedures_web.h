@@ -23,6 +23,12 @@ int page_staff_procedure_new_with(struct http_req *r, int status, const char *er
 				  const char *err_id);
 
 /* --- the builder (page_builder.c) --- */
+/* Approve (and publish) a draft submitted for review, or send it back:
+ * a permission of its own, apart from procedures.manage (the role
+ * picker, src/web/page_roles.c, knows it from the route that needs it). */
+#define PROCEDURES_PERM_APPROVE "procedures.approve"
+extern const struct http_param_spec app_p_builder_approve[];
+int page_staff_builder_preview(struct http_req *r);
 extern const struct http_param_spec app_p_builder[];
 extern const struct http_param_spec app_p_builder_get[];
 extern const struct http_param_spec app_p_builder_create[];

@@ -23,7 +23,10 @@ const struct http_route procedures_routes[] = {
 	{ "POST", "/staff/procedures/create", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_create, page_staff_builder_create, "staff.procedures.create" },
 	{ "GET", "/staff/procedures/{code}/builder", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_get, page_staff_builder, "staff.procedures.builder" },
 	{ "POST", "/staff/procedures/{code}/builder", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder, page_staff_builder_post, "staff.procedures.builder.edit" },
+	{ "POST", "/staff/procedures/{code}/builder/preview", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder, page_staff_builder_preview, "staff.procedures.builder.preview" },
 	{ "POST", "/staff/procedures/{code}/review", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_review, page_staff_builder_review, "staff.procedures.review" },
+	/* approve / send back / publish an approved draft: its own permission */
+	{ "POST", "/staff/procedures/{code}/approve", PROCEDURES_PERM_APPROVE, HTTP_KIND_HTML, 0, app_p_builder_approve, page_staff_builder_review, "staff.procedures.approve" },
 	{ "POST", "/staff/procedures/{code}/unpublish", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_code, page_staff_procedure_unpublish, "staff.procedures.unpublish" },
 	{ "GET", "/staff/procedures/{code}/diff", AUTH_PERM_PROCEDURES_MANAGE, HTTP_KIND_HTML, 0, app_p_builder_diff, page_staff_procedure_diff, "staff.procedures.diff" },
 	SVC_ROUTES_END,
