@@ -87,40 +87,6 @@ static void print_answer(const struct waste_answer *a)
 	}
 }
 
-/* 1 when a answers expected */
-static int right(const struct waste_answer *a, const char *expected)
-{
-	if (strncmp(expected, "NOT:", 4) == 0)
-		return a->kind == WASTE_NOT && strcmp(waste_reason_code(a->item->reason), expected + 4) == 0;
-	if (strncmp(expected, "ASK:", 4) == 0) {
-		if (a->kind == WASTE_ITEM || a->kind == WASTE_NOT) {   /* a listed variant is right too */
-			char want[1024];
-			snprintf(want, sizeof want, "|%s|", expected + 4);
-			char id[WASTE_ID_MAX + 3];
-			snprintf(id, sizeof id, "|%s|", a->item->id);
-			return strstr(want, id) != NULL;
-		}
-		if (a->kind != WASTE_ASK)
-			return 0;
-		const char *p = expected + 4;
-		int n = 0;
-		while (*p) {
-			size_t l = strcspn(p, "|");
-			int hit = 0;
-			for (int i = 0; i < a->nask; i++)
-				hit |= strlen(a->ask[i]->id) == l && strncmp(a->ask[i]->id, p, l) == 0;
-			if (!hit)
-				return 0;
-			n++;
-			p += l;
-			if (*p == '|')
-				p++;
-		}
-		return n == a->nask;
-	}
-	return a->kind == WASTE_ITEM && strcmp(a->item->id, expected) == 0;
-}
-
 static int check(struct waste_items *w, const char *path)
 {
 	char *data;
@@ -143,7 +109,7 @@ static int check(struct waste_items *w, const char *path)
 		struct err e;
 		int n = waste_match(a, WASTE_ANSWERS_MAX, w, line, &e);
 		total++;
-		if (n >= 1 && right(&a[0], exp)) {
+		if (n >= 1 && waste_answer_meets(&a[0], exp)) {
 			ok++;
 			continue;
 		}

@@ -799,3 +799,39 @@ int waste_answer_choose(struct waste_answer *a, const char *id)
 		}
 	return ERR_NOTFOUND;
 }
+
+/* id is one of the '|'-separated list */
+static int listed(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; *p;) {
+		size_t l = strcspn(p, "|");
+		if (l == n && strncmp(p, id, n) == 0)
+			return 1;
+		p += l;
+		if (*p == '|')
+			p++;
+	}
+	return 0;
+}
+
+int waste_answer_meets(const struct waste_answer *a, const char *expected)
+{
+	if (strncmp(expected, "NOT:", 4) == 0)
+		return a->kind == WASTE_NOT && strcmp(waste_reason_code(a->item->reason), expected + 4) == 0;
+	if (strncmp(expected, "ASK:", 4) == 0) {
+		const char *list = expected + 4;
+		if (a->kind == WASTE_ITEM || a->kind == WASTE_NOT)
+			return listed(list, a->item->id);
+		if (a->kind != WASTE_ASK)
+			return 0;
+		int n = 1;
+		for (const char *p = list; *p; p++)
+			n += *p == '|';
+		for (int i = 0; i < a->nask; i++)
+			if (!listed(list, a->ask[i]->id))
+				return 0;
+		return a->nask == n;
+	}
+	return a->kind == WASTE_ITEM && strcmp(a->item->id, expected) == 0;
+}

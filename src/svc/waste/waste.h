@@ -137,8 +137,16 @@ struct waste_answer {
 int waste_match(struct waste_answer *ans, int max, const struct waste_items *w,
 		const char *text, struct err *e);
 
-/* waste_answer_for -- the answer once the resident has chosen variant id
- * of an ASK (count kept); 0, or ERR_NOTFOUND when id is not one of ask[] */
+/* waste_answer_choose -- the answer once the resident has chosen variant
+ * id of an ASK (count kept); 0, or ERR_NOTFOUND when id is not one of
+ * ask[] */
 int waste_answer_choose(struct waste_answer *a, const char *id);
+
+/* waste_answer_meets -- 1 when a is what expected says, in the notation of
+ * the query sets (tests/data/waste, bench/data): an item_id (that item,
+ * accepted); "NOT:<reason>" (not accepted for that reason); "ASK:<id>|..."
+ * (a question offering exactly those variants, or one of them answered).
+ * For tests, `madoguchi waste check` and bench/waste.sh alike. */
+int waste_answer_meets(const struct waste_answer *a, const char *expected);
 
 #endif

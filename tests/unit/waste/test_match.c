@@ -129,30 +129,6 @@ static void test_rules(void)
 	T_EQ_INT(waste_rule_parse(&r, "3==width_cm"), -1);
 }
 
-/* 1 when answer a is what expected says (the sample's notation) */
-static int right(const struct waste_answer *a, const char *expected)
-{
-	if (strncmp(expected, "NOT:", 4) == 0)
-		return a->kind == WASTE_NOT && strcmp(waste_reason_code(a->item->reason), expected + 4) == 0;
-	if (strncmp(expected, "ASK:", 4) == 0) {
-		if (a->kind != WASTE_ASK)
-			return 0;
-		char want[512];
-		snprintf(want, sizeof want, "|%s|", expected + 4);
-		int listed = 0;
-		for (const char *p = want; (p = strchr(p + 1, '|')); )
-			listed++;
-		for (int i = 0; i < a->nask; i++) {
-			char id[WASTE_ID_MAX + 3];
-			snprintf(id, sizeof id, "|%s|", a->ask[i]->id);
-			if (!strstr(want, id))
-				return 0;
-		}
-		return a->nask == listed;   /* the bars after the first: one an id */
-	}
-	return a->kind == WASTE_ITEM && strcmp(a->item->id, expected) == 0;
-}
-
 static void test_sample_queries(void)
 {
 	size_t len;
@@ -171,7 +147,9 @@ static void test_sample_queries(void)
 		struct err e;
 		int k = waste_match(a, WASTE_ANSWERS_MAX, w, line, &e);
 		n++;
-		if (k != 1 || !right(&a[0], exp))
+		/* strict: where the sample asks, the matcher must ask */
+		if (k != 1 || !waste_answer_meets(&a[0], exp) ||
+		    (strncmp(exp, "ASK:", 4) == 0) != (a[0].kind == WASTE_ASK))
 			T_FAIL_("\"%s\": expected %s, got %d answers, first kind %d %s", line, exp, k,
 				k > 0 ? (int)a[0].kind : -1,
 				k > 0 && a[0].item ? a[0].item->id : "");
@@ -244,6 +222,23 @@ static void test_typos_and_refusals(void)
 	T_EQ_INT(a[0].kind, WASTE_NONE);
 }
 
+static void test_answer_meets(void)
+{
+	struct waste_answer a[WASTE_ANSWERS_MAX];
+	T_EQ_INT(ask(a, "タンス"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "ASK:tansu_w_le_60|tansu_w_60_100|tansu_w_gt_100"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "ASK:tansu_w_gt_100|tansu_w_le_60|tansu_w_60_100"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "ASK:tansu_w_le_60|tansu_w_60_100"), 0);
+	T_EQ_INT(waste_answer_meets(&a[0], "tansu_w_le_60"), 0);
+	T_EQ_INT(waste_answer_choose(&a[0], "tansu_w_le_60"), 0);
+	T_EQ_INT(waste_answer_meets(&a[0], "ASK:tansu_w_le_60|tansu_w_60_100|tansu_w_gt_100"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "tansu_w_le_60"), 1);
+	T_EQ_INT(ask(a, "テレビ"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "NOT:kaden_recycle"), 1);
+	T_EQ_INT(waste_answer_meets(&a[0], "NOT:pc_recycle"), 0);
+	T_EQ_INT(waste_answer_meets(&a[0], "tv"), 0);
+}
+
 static void test_limits(void)
 {
 	struct waste_answer a[WASTE_ANSWERS_MAX];
@@ -271,6 +266,7 @@ int main(void)
 	T_RUN(test_sample_queries);
 	T_RUN(test_several_items_and_counts);
 	T_RUN(test_typos_and_refusals);
+	T_RUN(test_answer_meets);
 	T_RUN(test_limits);
 	waste_items_free(w);
 	free(master);
