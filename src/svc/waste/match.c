@@ -21,9 +21,13 @@
  *    a mattress).  A short kana key (one or two characters) or a Latin
  *    one must stand on a word boundary (イス in 「いすを」, not inside
  *    「ほしいすてき」).
- * 5. Nothing found exactly: one typo is allowed (an optimal string
- *    alignment distance of 1 for keys of 4 to 7 characters, 2 from 8),
- *    the closest and longest key wins.  A hand-written matcher rather than
+ * 5. One typo is allowed (an optimal string alignment distance of 1 for
+ *    keys of 4 to 7 characters, 2 from 8; a key of 3 only when it is the
+ *    whole text), the closest and longest key wins; where keys were found
+ *    as written, a typo'd one must be longer than those it overlaps (a
+ *    name of 5 or more, outside a sentence's hiragana).  Of two keys
+ *    that match the same characters loosely, the one as written wins
+ *    (ペンキ over 便器's ベンキ).  A hand-written matcher rather than
  *    a library: see README.md.
  * 6. Each remaining candidate is an answer: its size (from the sizes read
  *    in its part of the text) picks a variant of a size group; without
@@ -51,6 +55,7 @@ enum cls { K_OTHER = 0, K_SPACE, K_HIRA, K_KATA, K_KANJI, K_LATIN, K_DIGIT };
 
 struct waste_key {
 	int32_t *cp;          /* the loose key                           */
+	int32_t *strict;      /* the same characters, kana kept as written */
 	int len;
 	int *items;           /* items that have this name               */
 	int nitems, cap;
@@ -65,6 +70,7 @@ struct text {
 	unsigned char used[TEXT_MAX]; /* taken by a size or a count       */
 	int n;
 	int32_t lc[TEXT_MAX];         /* the loose text                   */
+	int32_t sc[TEXT_MAX];         /* the same characters, not loosened */
 	int lpos[TEXT_MAX];           /* loose index -> c index           */
 	int ln;
 };
@@ -167,6 +173,7 @@ static void text_loose(struct text *t)
 		int32_t l = loose(t->c[i]);
 		if (l) {
 			t->lpos[t->ln] = i;
+			t->sc[t->ln] = t->c[i];
 			t->lc[t->ln++] = l;
 		}
 	}
@@ -379,7 +386,7 @@ static int key_add(struct waste_items *w, int *cap, struct text *tp, const char 
 	}
 	for (int k = 0; k < w->nkeys; k++) {
 		struct waste_key *kk = &w->keys[k];
-		if (kk->len == t->ln && memcmp(kk->cp, t->lc, sizeof *t->lc * (size_t)t->ln) == 0) {
+		if (kk->len == t->ln && memcmp(kk->strict, t->sc, sizeof *t->sc * (size_t)t->ln) == 0) {
 			for (int j = 0; j < kk->nitems; j++)
 				if (kk->items[j] == item)
 					return 0;
@@ -408,10 +415,12 @@ static int key_add(struct waste_items *w, int *cap, struct text *tp, const char 
 	}
 	struct waste_key *k = &w->keys[w->nkeys];
 	k->cp = arena_alloc(w->a, sizeof *k->cp * (size_t)t->ln);
+	k->strict = arena_alloc(w->a, sizeof *k->strict * (size_t)t->ln);
 	k->items = arena_alloc(w->a, sizeof *k->items * 4);
-	if (!k->cp || !k->items)
+	if (!k->cp || !k->strict || !k->items)
 		return err_set(e, ERR_NOMEM, "keys");
 	memcpy(k->cp, t->lc, sizeof *t->lc * (size_t)t->ln);
+	memcpy(k->strict, t->sc, sizeof *t->sc * (size_t)t->ln);
 	k->len = t->ln;
 	k->items[0] = item;
 	k->nitems = 1;
@@ -446,6 +455,7 @@ struct span {
 	int s, e;             /* loose [s, e)                            */
 	const struct waste_key *key;
 	int fuzzy;
+	int grade;            /* 2 as written, 1 loosely, 0 with a typo  */
 };
 
 static int particle(int32_t c)
@@ -462,6 +472,8 @@ static int particle(int32_t c)
 /* a short kana or a Latin key at c[a..b] stands on a word boundary */
 static int on_boundary(const struct text *t, int a, int b)
 {
+	while (b + 1 < t->n && (t->c[b + 1] == 0x30FC || t->c[b + 1] == '-'))
+		b++;   /* ー is part of the word it follows */
 	enum cls first = (enum cls)t->cls[a], last = (enum cls)t->cls[b];
 	if (a > 0) {
 		enum cls p = (enum cls)t->cls[a - 1];
@@ -487,8 +499,10 @@ static int exact_spans(struct span *sp, const struct waste_items *w, const struc
 				continue;
 			if (key->boundary && !on_boundary(t, t->lpos[s], t->lpos[s + key->len - 1]))
 				continue;
+			int grade = memcmp(&t->sc[s], key->strict, sizeof *key->strict * (size_t)key->len) == 0
+				    ? 2 : 1;
 			if (n < SPANS_MAX)
-				sp[n++] = (struct span){ s, s + key->len, key, 0 };
+				sp[n++] = (struct span){ s, s + key->len, key, 0, grade };
 		}
 	}
 	return n;
@@ -527,28 +541,42 @@ static int osa(const int32_t *a, int la, const int32_t *b, int lb, int max)
 	return d[la][lb];
 }
 
-static int fuzzy_span(struct span *sp, const struct waste_items *w, const struct text *t)
+/* the closest key within one typo (two from 8 characters) of a part of
+ * the text: keys of 4 or more characters anywhere, of 3 only when they
+ * are the whole text.  mixed: the text has exact candidates too; then
+ * only keys of 5 or more, one typo, in a part without hiragana (a
+ * particle: a sentence, not a word), unless the key is 8 or more long. */
+static int fuzzy_span(struct span *sp, const struct waste_items *w, const struct text *t, int mixed)
 {
 	int best_d = 99, best_len = 0, found = 0;
 	for (int k = 0; k < w->nkeys; k++) {
 		const struct waste_key *key = &w->keys[k];
 		int L = key->len;
-		if (L < 4)
+		if (L < 3 || (L == 3 && (mixed || t->ln < 2 || t->ln > 4)) || (mixed && L < 5))
 			continue;
 		int max = L >= 8 ? 2 : 1;
+		if (mixed && L < 8)
+			max = 1;
 		for (int wl = L - max; wl <= L + max; wl++) {
-			if (wl < 3)
+			if (wl < 2 || (L == 3 && wl != t->ln))
 				continue;
 			for (int s = 0; s + wl <= t->ln; s++) {
 				if (t->lc[s] != key->cp[0] && t->lc[s + wl - 1] != key->cp[L - 1])
 					continue;
+				if (mixed && L < 8) {
+					int hira = 0;
+					for (int i = s; i < s + wl && !hira; i++)
+						hira = t->cls[t->lpos[i]] == K_HIRA;
+					if (hira)
+						continue;
+				}
 				int d = osa(&t->lc[s], wl, key->cp, L, max);
-				if (d > max)
+				if (d > max || d == 0)
 					continue;
 				if (d < best_d || (d == best_d && L > best_len)) {
 					best_d = d;
 					best_len = L;
-					*sp = (struct span){ s, s + wl, key, 1 };
+					*sp = (struct span){ s, s + wl, key, 1, 0 };
 					found = 1;
 				}
 			}
@@ -565,11 +593,12 @@ static int resolve(struct span *sp, int n)
 	int order[SPANS_MAX];
 	for (int i = 0; i < n; i++)
 		order[i] = i;
-	for (int i = 1; i < n; i++)   /* longest first, then later first */
+	for (int i = 1; i < n; i++)   /* longest, as written, later first */
 		for (int j = i; j > 0; j--) {
 			const struct span *x = &sp[order[j]], *y = &sp[order[j - 1]];
 			int lx = x->e - x->s, ly = y->e - y->s;
-			if (!(lx > ly || (lx == ly && x->s > y->s)))
+			if (!(lx > ly || (lx == ly && x->grade > y->grade) ||
+			      (lx == ly && x->grade == y->grade && x->s > y->s)))
 				break;
 			int t = order[j];
 			order[j] = order[j - 1];
@@ -747,8 +776,15 @@ int waste_match(struct waste_answer *ans, int max, const struct waste_items *w,
 	read_measures(ms, t);
 	text_loose(t);
 	int n = exact_spans(sp, w, t);
-	if (n == 0 && fuzzy_span(&sp[0], w, t))
-		n = 1;
+	if (n < SPANS_MAX && fuzzy_span(&sp[n], w, t, n > 0)) {
+		/* with exact candidates, a typo'd one only where it is longer
+		 * than every exact one it overlaps */
+		int keep = 1;
+		for (int i = 0; i < n && keep; i++)
+			if (sp[i].s < sp[n].e && sp[n].s < sp[i].e && sp[i].e - sp[i].s >= sp[n].e - sp[n].s)
+				keep = 0;
+		n += keep;
+	}
 	n = resolve(sp, n);
 	/* a candidate followed by only の (or nothing) modifies the next */
 	int keep[SPANS_MAX], bound[SPANS_MAX];
