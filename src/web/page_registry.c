@@ -127,6 +127,19 @@ static void letter_discard(void *arg)
 	free(j->pdf);
 }
 
+/* the sent letter's bytes, wiped when the request ends (the code is in them) */
+struct sent_pdf {
+	char *p;
+	size_t n;
+};
+
+static void sent_pdf_free(void *arg)
+{
+	struct sent_pdf *s = arg;
+	explicit_bzero(s->p, s->n);
+	free(s->p);
+}
+
 static int letter_done(struct http_req *r, void *arg)
 {
 	struct letter_job *j = arg;
@@ -134,7 +147,13 @@ static int letter_done(struct http_req *r, void *arg)
 		app_audit(r, "registry.letter.pdf", "registry.person", j->person, AUDIT_R_FAILED);
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
 	}
-	arena_cleanup_add(r->arena, free, j->pdf);
+	struct sent_pdf *sp = arena_alloc(r->arena, sizeof *sp);
+	if (sp)
+		*sp = (struct sent_pdf){ j->pdf, j->len };
+	if (!sp || arena_cleanup_add(r->arena, sent_pdf_free, sp)) {
+		letter_discard(j);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "registry letter: out of memory");
+	}
 	struct app_req *q = app_req(r);
 	struct err e;
 	if (registry_letter_printed(app_store(r), q->tenant.code, j->person, &e) < 0)
