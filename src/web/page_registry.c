@@ -6,8 +6,12 @@
  *                                フリガナ or code; every search is audited
  *   POST /staff/registry/code    staff (personal.write) issue a code for a
  *                                person: at the counter (shown once, here)
- *                                or by letter (a letter record queued; the
- *                                page shows the code once to print into it)
+ *                                or by letter: the answer is the letter, a
+ *                                PDF for a window envelope with the code
+ *                                printed in it (registry_letter.c), made
+ *                                in this request, the only one that knows
+ *                                the code; nothing keeps it (no link to
+ *                                fetch it again, no print queue)
  *   GET  /mypage/registry        the resident: linked or not, the code form
  *   POST /mypage/registry        the resident types the code: linked
  *
@@ -19,9 +23,13 @@
  */
 #include "web/app.h"
 #include "web/ui.h"
+#include "web/app_mail.h"
+#include "web/registry_letter.h"
 #include "core/registry/registry.h"
+#include "base/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define REGISTRY_FIND_MAX 30
@@ -82,11 +90,110 @@ int page_staff_registry(struct http_req *r)
 			return http_send_error(r, rc, NULL, NULL, e.detail);
 		}
 		if (c.n)
-			buf_puts(&b, "</tbody></table>");
+			html_printf(&b, "</tbody></table><p class=\"hint\" id=\"reg-letter-hint\">%s</p>",
+				    html_t(l, "reg.letter.hint"));
 		else
 			html_printf(&b, "<p id=\"reg-none\">%s</p>", html_t(l, "reg.none"));
 	}
 	return app_page_send(r, 200, &b, &p);
+}
+
+/* ---- the letter: made in the issuing request, the only one that knows
+ * the code (registry_letter.h) ---- */
+
+struct letter_job {
+	struct registry_letter l;
+	char person[REGISTRY_CODE_MAX + 1];
+	char *pdf;
+	size_t len;
+	int rc;
+	struct err e;
+};
+
+static void letter_work(void *arg, void *pool_ctx)
+{
+	(void)pool_ctx;
+	struct letter_job *j = arg;
+	j->rc = registry_letter_pdf(&j->pdf, &j->len, &j->l, &j->e);
+	explicit_bzero(j->l.code, sizeof j->l.code);
+}
+
+static void letter_discard(void *arg)
+{
+	struct letter_job *j = arg;
+	explicit_bzero(j->l.code, sizeof j->l.code);
+	if (j->pdf)
+		explicit_bzero(j->pdf, j->len);
+	free(j->pdf);
+}
+
+/* the sent letter's bytes, wiped when the request ends (the code is in them) */
+struct sent_pdf {
+	char *p;
+	size_t n;
+};
+
+static void sent_pdf_free(void *arg)
+{
+	struct sent_pdf *s = arg;
+	explicit_bzero(s->p, s->n);
+	free(s->p);
+}
+
+static int letter_done(struct http_req *r, void *arg)
+{
+	struct letter_job *j = arg;
+	if (j->rc) {
+		app_audit(r, "registry.letter.pdf", "registry.person", j->person, AUDIT_R_FAILED);
+		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
+	}
+	struct sent_pdf *sp = arena_alloc(r->arena, sizeof *sp);
+	if (sp)
+		*sp = (struct sent_pdf){ j->pdf, j->len };
+	if (!sp || arena_cleanup_add(r->arena, sent_pdf_free, sp)) {
+		letter_discard(j);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "registry letter: out of memory");
+	}
+	struct app_req *q = app_req(r);
+	struct err e;
+	if (registry_letter_printed(app_store(r), q->tenant.code, j->person, &e) < 0)
+		log_warn("registry letter: state not kept", "detail", e.detail);
+	/* the letter carries a name, an address and the code: audited */
+	app_audit(r, "registry.letter.pdf", "registry.person", j->person, AUDIT_R_OK);
+	http_set_header(r, "cache-control", "no-store");
+	http_set_header(r, "content-disposition",
+			arena_printf(r->arena, "attachment; filename=\"registry-letter-%s.pdf\"", j->person));
+	return http_send(r, 200, "application/pdf", j->pdf, j->len);
+}
+
+#define JS(o, k) (json_string_value(json_object_get((o), (k))) ? json_string_value(json_object_get((o), (k))) : "")
+
+/* the letter's words for the person's record and the new code; 0 or ERR_* */
+static int letter_of(struct letter_job *j, struct http_req *r, const char *person, const char *code)
+{
+	struct app_req *q = app_req(r);
+	json_t *rec = NULL;
+	int rc = registry_person_json_by_code(&rec, app_store(r), q->tenant.code, person, &j->e);
+	app_audit(r, AUDIT_A_READ, "registry.person", person, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
+	if (rc)
+		return rc;
+	const json_t *ad = json_object_get(rec, "address"), *nm = json_object_get(rec, "name");
+	struct registry_letter *l = &j->l;
+	snprintf(j->person, sizeof j->person, "%s", person);
+	snprintf(l->postal, sizeof l->postal, "%s", JS(ad, "postal_code"));
+	snprintf(l->address, sizeof l->address, "%s%s%s", JS(ad, "pref"), JS(ad, "city"), JS(ad, "street"));
+	snprintf(l->building, sizeof l->building, "%s", JS(ad, "building"));
+	snprintf(l->name, sizeof l->name, "%s%s%s", JS(nm, "family"),
+		 json_object_get(nm, "given") ? " " : "", JS(nm, "given"));
+	json_decref(rec);
+	snprintf(l->ward_ja, sizeof l->ward_ja, "%s", q->tenant.name_ja);
+	snprintf(l->ward_en, sizeof l->ward_en, "%s", q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja);
+	if (app_mail_link_base(l->base, sizeof l->base, app_of(r), &q->tenant) != 0)
+		return err_set(&j->e, ERR_LIMIT, "registry letter: link base too long");
+	snprintf(l->code, sizeof l->code, "%s", code);
+	l->issued_at = app_now();
+	l->expires_at = l->issued_at + REGISTRY_CODE_TTL;
+	return 0;
 }
 
 int page_staff_registry_code(struct http_req *r)
@@ -104,9 +211,17 @@ int page_staff_registry_code(struct http_req *r)
 		  rc ? AUDIT_R_FAILED : AUDIT_R_OK);
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	json_t *rec = NULL;
-	if (letter && registry_person_json_by_code(&rec, app_store(r), q->tenant.code, person, &e) == 0)
-		app_audit(r, AUDIT_A_READ, "registry.person", person, AUDIT_R_OK);
+	if (letter) {
+		/* the answer is the letter itself: the code is printed and
+		 * forgotten, never shown on a page nor kept for later */
+		struct letter_job j = { 0 };
+		rc = letter_of(&j, r, person, code);
+		explicit_bzero(code, sizeof code);
+		if (rc == 0 && (rc = http_defer_owned(r, letter_work, letter_done, letter_discard, &j, sizeof j)))
+			err_set(&j.e, rc, "registry letter: cannot defer");
+		explicit_bzero(&j.l.code, sizeof j.l.code);
+		return rc ? http_send_error(r, rc, NULL, NULL, j.e.detail) : 0;
+	}
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, html_t(l, "reg.issued"), NULL, NULL);
@@ -115,24 +230,8 @@ int page_staff_registry_code(struct http_req *r)
 		    "<p class=\"link-code\" id=\"link-code\" aria-label=\"%s\"><code>%s</code></p>"
 		    "<p>%s</p><p class=\"hint\">%s</p>",
 		    html_t(l, "reg.person"), person, html_t(l, "reg.code.label"), code,
-		    html_t(l, letter ? "reg.letter.queued" : "reg.counter.hand"),
-		    html_t(l, "reg.code.once"));
-	if (rec) {
-		const json_t *ad = json_object_get(rec, "address");
-		html_printf(&b, "<section aria-labelledby=\"letter-h\"><h2 id=\"letter-h\">%s</h2><address>〒%s<br>%s%s%s",
-			    html_t(l, "reg.letter.to"),
-			    json_string_value(json_object_get(ad, "postal_code")),
-			    json_string_value(json_object_get(ad, "pref")),
-			    json_string_value(json_object_get(ad, "city")),
-			    json_string_value(json_object_get(ad, "street")));
-		if (json_object_get(ad, "building"))
-			html_printf(&b, " %s", json_string_value(json_object_get(ad, "building")));
-		const json_t *nm = json_object_get(rec, "name");
-		html_printf(&b, "<br>%s %s 様</address></section>",
-			    json_string_value(json_object_get(nm, "family")),
-			    json_object_get(nm, "given") ? json_string_value(json_object_get(nm, "given")) : "");
-		json_decref(rec);
-	}
+		    html_t(l, "reg.counter.hand"), html_t(l, "reg.code.once"));
+	explicit_bzero(code, sizeof code);
 	html_printf(&b, "<p><a href=\"/staff/registry\">%s</a></p>", html_t(l, "reg.back"));
 	return app_page_send(r, 200, &b, &p);
 }

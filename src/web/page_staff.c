@@ -1018,6 +1018,7 @@ struct user_reset_job {
 	struct auth_session ses;
 	int64_t staff_id;
 	char tenant_name[401];
+	char tenant_name_en[401];
 	int64_t now;
 	int rc;
 	int mailed;
@@ -1044,12 +1045,22 @@ static void user_reset_work(void *arg, void *pool_ctx)
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
 	if (rc == 0 && j->out.email[0]) {
-		/* staff mail is in Japanese: the member's language is not known */
-		char subj[600], body[4096];
-		snprintf(subj, sizeof subj, html_t(HTML_JA, "users.reset.mail_subject"),
-			 j->tenant_name);
-		snprintf(body, sizeof body, html_t(HTML_JA, "users.reset.mail_body"),
+		/* the member's language is not known: Japanese, then English,
+		 * in one mail (as the residents' receipts) */
+		char subj[1400], ja[4096], en[4096], body[8200];
+		char sja[700], sen[700];
+		snprintf(sja, sizeof sja, html_t(HTML_JA, "users.reset.mail_subject"), j->tenant_name);
+		snprintf(sen, sizeof sen, html_t(HTML_EN, "users.reset.mail_subject"), j->tenant_name_en);
+		/* a long municipality name: the Japanese subject alone fits */
+		if (strlen(sja) + strlen(sen) + 3 <= MAIL_SUBJECT_MAX)
+			snprintf(subj, sizeof subj, "%s / %s", sja, sen);
+		else
+			snprintf(subj, sizeof subj, "%s", sja);
+		snprintf(ja, sizeof ja, html_t(HTML_JA, "users.reset.mail_body"),
 			 j->out.display_name, j->tenant_name, j->out.login);
+		snprintf(en, sizeof en, html_t(HTML_EN, "users.reset.mail_body"),
+			 j->out.display_name, j->tenant_name_en, j->out.login);
+		snprintf(body, sizeof body, "%s\n----\n%s", ja, en);
 		rc = mail_enqueue(s, j->ses.tenant, j->out.email, subj, body, j->now, &j->e);
 		if (rc == 0) {
 			j->mailed = 1;
@@ -1114,6 +1125,8 @@ int page_users_reset(struct http_req *r)
 		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
 	app_actor_of(&j.actor, r);
 	snprintf(j.tenant_name, sizeof j.tenant_name, "%s", q->tenant.name_ja);
+	snprintf(j.tenant_name_en, sizeof j.tenant_name_en, "%s",
+		 q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja);
 	return http_defer(r, user_reset_work, user_reset_done, &j, sizeof j);
 }
 

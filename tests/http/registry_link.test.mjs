@@ -5,6 +5,9 @@
 // source next to each field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, Client, cli, DEMO, DEMO_USERS, loginWithTotp, registerAndLogin } from './lib.mjs';
 
 let srv, staff;
@@ -52,9 +55,9 @@ test('staff find a person (audited) and issue a code shown once; a viewer may no
   const viewer = new Client(srv.base);
   await loginWithTotp(viewer, ...DEMO_USERS.viewer);
   assert.equal((await viewer.get('/staff/registry?q=x')).status, 403);
-  // a letter: queued, with the registered address
+  // a letter: the answer is the letter itself (a PDF), audited
   const letter = await issue('P0008', 'letter');
-  assert.match(main(letter.text_), /139-998\d/);
+  assert.equal(letter.headers.get('content-type'), 'application/pdf');
   assert.match(audit(), /registry\.code\.letter/);
 });
 
@@ -141,4 +144,78 @@ test('madoguchi registry code: the operator issues a code, audited, that links o
   assert.match(main((await c.get('/mypage/registry')).text_), /紅葉 一郎/);
   // an unknown person: refused, exit 1
   assert.throws(() => cli(['registry', 'code', '--db', srv.db, '--tenant', DEMO, '--person', 'P9999']));
+});
+
+// the letter: POST by letter answers with the PDF (its bytes, not text)
+async function letterPdf(person) {
+  const page = await staff.get('/staff/registry?q=' + encodeURIComponent(person));
+  assert.match(page.text_, /id="reg-letter-hint"/, 'the page says what 郵送する does');
+  const body = new URLSearchParams({ csrf: Client.csrf(page.text_), person, delivery: 'letter' }).toString();
+  const r = await fetch(srv.base + '/staff/registry/code', { method: 'POST', redirect: 'manual',
+    headers: { cookie: staff.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, body });
+  return { r, bytes: Buffer.from(await r.arrayBuffer()) };
+}
+function pdfText(bytes) {
+  const p = join(srv.dir, `letter-${Date.now()}-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(p, bytes);
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', p, '-'], { encoding: 'utf8' });
+}
+const codeIn = (text) => text.match(/\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b/)[1];
+
+test('by letter: a PDF for a window envelope with the code, which links the account once; nothing serves it again', async () => {
+  const rec = JSON.parse(cli(['registry', 'show', '--db', srv.db, '--tenant', DEMO, '--person', 'P0008']));
+  const { r, bytes } = await letterPdf('P0008');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="registry-letter-P0008\.pdf"$/);
+  assert.match(r.headers.get('cache-control'), /no-store/);
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const text = pdfText(bytes);
+  if (process.env.LETTER_OUT) writeFileSync(process.env.LETTER_OUT, bytes);
+  assert.equal(text.split('\f').length - 1, 1, 'one page: ' + text.split('\f')[1]);
+  const flat = text.replace(/\n/g, '');
+  // the window: 〒 and the registered address and name, first on the page
+  const postal = rec.address.postal_code;
+  assert.ok(text.indexOf(`〒${postal}`) >= 0 && text.indexOf(`〒${postal}`) < 20, 'the address block opens the letter');
+  assert.match(text, new RegExp(`${rec.name.family}\\s*${rec.name.given || ''}\\s*様`));
+  assert.match(text, new RegExp(rec.address.street.slice(0, 4)));
+  // the ward, how to use it, the expiry in 和暦 (JST), the phone warning
+  assert.match(flat, /デモ区 区民課/);
+  assert.match(flat, /住民情報と連携/);
+  assert.match(text, /\/mypage\/registry/);
+  assert.match(flat, /有効期限：令和\d+年\d+月\d+日（\d{4}-\d\d-\d\d）\d\d:\d\d まで/);
+  const exp = text.match(/（(\d{4})-(\d\d)-(\d\d)）(\d\d):(\d\d) まで/);
+  const shown = Date.UTC(+exp[1], +exp[2] - 1, +exp[3], +exp[4], +exp[5]) - 9 * 3600e3;
+  assert.ok(Math.abs(shown - (Date.now() + 14 * 86400e3)) < 3 * 60e3, 'expires 14 days from now, in JST');
+  assert.match(flat, /電話・メール・訪問でこのコードをお尋ねすることは決してありません/);
+  assert.match(flat, /never asks for this code by phone/);
+  const code = codeIn(text);
+  // printed and audited, never the code
+  const log = audit();
+  assert.match(log, /registry\.letter\.pdf/);
+  assert.ok(!log.includes(code) && !log.includes(code.replace(/-/g, '')));
+  assert.ok(!srv.log().includes(code), 'not in the log');
+  // the code in the letter links the account at /mypage/registry
+  const res = await registerAndLogin(srv.base, 'letter-reader@example.jp', 'Sazanka-Michi-2026-k');
+  const ok = await redeem(res, code);
+  assert.equal(ok.status, 303);
+  assert.match(main((await res.get('/mypage/registry')).text_), /住民基本台帳と連携しています/);
+  // once: the same code again is refused
+  const other = await registerAndLogin(srv.base, 'letter-other@example.jp', 'Sazanka-Michi-2026-m');
+  assert.match(main((await redeem(other, code)).text_), /すでに使われています/);
+  // nothing keeps the letter: no page or link serves it again (the answer
+  // was the only copy), and a second letter carries a new code
+  const issued = await staff.get('/staff/registry?q=P0008');
+  assert.ok(!issued.text_.includes(code));
+  assert.equal((await staff.get('/staff/registry/code')).status === 200, false);
+  const again = pdfText((await letterPdf('P0008')).bytes);
+  assert.notEqual(codeIn(again), code, 'each letter its own code');
+});
+
+test('a newer letter withdraws the earlier letter\'s code', async () => {
+  const first = codeIn(pdfText((await letterPdf('P0016')).bytes));
+  const second = codeIn(pdfText((await letterPdf('P0016')).bytes));
+  const c = await registerAndLogin(srv.base, 'two-letters@example.jp', 'Kikyou-Hana-2026-r');
+  assert.match(main((await redeem(c, first)).text_), /有効期限が切れているか/);
+  assert.equal((await redeem(c, second)).status, 303);
 });

@@ -159,3 +159,31 @@ test('the demo signer\'s key: on the demo ward with --demo-signer and a live req
     await plain.stop();
   }
 });
+
+// one link policy (app_mail_link_base): the hand-off link is built from the
+// configured public URL, never from the request's Host header, which the
+// caller chooses
+test('the hand-off link uses the public URL even when the request names another host', async () => {
+  const eve = await registerResident(srv.base, 'sign.app.host@example.jp');
+  const id = await draft(eve);
+  eve.c.host = 'attacker.example';
+  const { page } = await request(eve, id);   // asserts the https://madoguchi.example.jp link
+  assert.ok(!page.includes('attacker.example'), 'nothing on the page comes from the Host header');
+});
+
+test('without a public URL the link falls back as mail links do (the listen address), not to the Host header', async () => {
+  const plain = await startServer({ setup: loadProcedures });
+  try {
+    const res = await registerResident(plain.base, 'sign.app.fallback@example.jp');
+    const id = await draft(res);
+    res.c.host = 'attacker.example';
+    const page = await res.c.get(`/drafts/${id}/confirm`);
+    assert.equal(page.status, 200);
+    const r = await res.c.post(`/drafts/${id}/sign-request`, { form: { csrf: Client.csrf(page.text_) } });
+    assert.equal(r.status, 200, r.text_.slice(0, 400));
+    const m = r.text_.match(/id="sign-link" href="([^"]+)"/);
+    assert.ok(m, 'a link');
+    assert.match(m[1], new RegExp(`^${plain.base.replace(/[.]/g, '\\.')}/sign/[0-9a-f]{64}$`));
+    assert.ok(!r.text_.includes('attacker.example'));
+  } finally { await plain.stop(); }
+});

@@ -117,6 +117,15 @@ fail:
 	return rc;
 }
 
+int registry_letter_printed(struct store *s, const char *tenant, const char *person_code,
+			    struct err *e)
+{
+	struct store_val v[] = { sv_text(tenant), sv_text(person_code) };
+	return store_exec(s, "UPDATE registry_link_letters SET state = 'printed' WHERE tenant = $1"
+			  " AND state = 'queued' AND person_id = (SELECT id FROM registry_persons"
+			  " WHERE tenant = $1 AND code = $2)", v, 2, e);
+}
+
 /* a refused try, in its own transaction so that it survives the caller's
  * rollback */
 static void count_try(struct store *s, const char *tenant, int64_t resident_id, int64_t now)

@@ -131,6 +131,11 @@ enum registry_delivery { REGISTRY_AT_COUNTER = 0, REGISTRY_BY_LETTER = 1 };
 int registry_code_issue(char code[REGISTRY_CODE_LEN + 1], struct store *s, const char *tenant,
 			const char *person_code, enum registry_delivery how,
 			int64_t issued_by, int64_t now, struct err *e);
+/* registry_letter_printed -- the person's queued letters are printed:
+ * their notice was made (the PDF answered the issuing request, which
+ * alone knew the code).  Returns how many rows changed. */
+int registry_letter_printed(struct store *s, const char *tenant, const char *person_code,
+			    struct err *e);
 /* registry_code_redeem -- link resident_id to the person of code.
  * ERR_LIMIT: too many tries now; ERR_NOTFOUND: no such code (a try);
  * ERR_DENIED: expired or used (a try); ERR_CONFLICT: the person is linked

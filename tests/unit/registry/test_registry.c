@@ -432,6 +432,14 @@ static void test_link_codes(void)
 	int64_t letters = 0;
 	T_EQ_INT(store_query_int(&letters, s, "SELECT count(*) FROM registry_link_letters", NULL, 0, &e), 0);
 	T_EQ_INT(letters, 1);
+	/* the letter made: queued becomes printed, for that person only, once */
+	T_EQ_INT(registry_letter_printed(s, T1, "P0010", &e), 0);
+	T_EQ_INT(registry_letter_printed(s, T2, "P0015", &e), 0);
+	T_EQ_INT(registry_letter_printed(s, T1, "P0015", &e), 1);
+	T_EQ_INT(registry_letter_printed(s, T1, "P0015", &e), 0);
+	T_EQ_INT(store_query_int(&letters, s, "SELECT count(*) FROM registry_link_letters WHERE state = 'printed'",
+				 NULL, 0, &e), 0);
+	T_EQ_INT(letters, 1);
 	/* throttle: c's refused tries */
 	for (int i = 0; i < REGISTRY_CODE_TRIES; i++)
 		T_EQ_INT(registry_code_redeem(NULL, s, T1, c, i % 2 ? "AAAA-BBBB-CCCC" : "not a code", now, &e),

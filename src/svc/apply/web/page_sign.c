@@ -16,6 +16,7 @@
  */
 #include "web/app.h"
 #include "web/ui.h"
+#include "web/app_mail.h"
 #include "svc/apply/apply.h"
 #include "svc/apply/web/app_apply.h"
 #include "core/auth/auth.h"
@@ -74,12 +75,20 @@ static int request_bytes(struct apply_canonical_result *cr, struct http_req *r,
 	return apply_canonical(cr, r->arena, app_store(r), &who, sr->target, app_now(), e);
 }
 
-/* the request of the path's token; an unknown and an expired one look
- * alike (404 in words) */
-static int load_request(struct apply_signreq *sr, struct http_req *r, struct err *e)
+/* the request of the path's token, or the answer already sent: an
+ * unknown and an expired one look alike (404 in words); *sent is the
+ * handler's return value when the request could not be loaded */
+static int load_request(struct apply_signreq *sr, int *sent, struct http_req *r)
 {
-	return apply_signreq_by_token(sr, r->arena, app_store(r), app_req(r)->tenant.code,
-				      http_param(r, "token"), app_now(), e);
+	struct err e;
+	err_clear(&e);
+	int rc = apply_signreq_by_token(sr, r->arena, app_store(r), app_req(r)->tenant.code,
+					http_param(r, "token"), app_now(), &e);
+	if (rc == ERR_NOTFOUND)
+		*sent = app_send_error(r, ERR_NOTFOUND, "apply.sign.gone", e.detail);
+	else if (rc)
+		*sent = http_send_error(r, rc, NULL, NULL, e.detail);
+	return rc;
 }
 
 static int request_gone(struct http_req *r, const struct err *e)
@@ -111,22 +120,19 @@ static const char *grouped(struct http_req *r, const char *hex)
 	return arena_strdup(r->arena, out);
 }
 
-static const char *scheme_of(struct http_req *r)
-{
-	return r->tls ? "https" : "http";
-}
-
-/* the request's address as the app opens it (the configured public URL
- * when there is one: a phone cannot reach the server's own host name) */
+/* the request's address as the app opens it: the same base as links in
+ * mail (app_mail_link_base: serve --public-url, else the municipality's
+ * host, else the listen address), never the request's Host header, which
+ * the caller chooses; a phone cannot reach the server's own host name
+ * anyway.  Under --tenant-path-prefix the municipality's /t/<prefix>
+ * follows a configured public URL. */
 static const char *request_url(struct http_req *r, const char *token)
 {
+	char base[600];
 	const char *pub = app_of(r)->cfg.public_url;
-	if (pub && *pub) {
-		size_t n = strlen(pub);
-		return arena_printf(r->arena, "%.*s%s/sign/%s", (int)(n && pub[n - 1] == '/' ? n - 1 : n),
-				    pub, r->base, token);
-	}
-	return arena_printf(r->arena, "%s://%s%s/sign/%s", scheme_of(r), http_authority(r), r->base, token);
+	if (app_mail_link_base(base, sizeof base, app_of(r), &app_req(r)->tenant) != 0)
+		return NULL;
+	return arena_printf(r->arena, "%s%s/sign/%s", base, pub && *pub ? r->base : "", token);
 }
 
 /* what a new request is for: its kind and target, and where the
@@ -165,6 +171,8 @@ static int hand_over(struct http_req *r, const struct apply_actor *who, const st
 	app_audit(r, "apply.sign.requested", nr->kind == APPLY_SIGNREQ_BUNDLE ? "bundle" : "draft", oid,
 		  AUDIT_R_OK);
 	const char *url = request_url(r, token);
+	if (!url)
+		return http_send_error(r, ERR_INTERNAL, NULL, NULL, "sign-request: link base too long");
 	char *svg = NULL;
 	if (auth_qr_svg(&svg, NULL, url, html_t(l, "apply.sign.qr_title"), &e))
 		svg = NULL;
@@ -310,13 +318,9 @@ static int render_request(struct http_req *r, int status, const struct apply_sig
 int page_sign_request(struct http_req *r)
 {
 	struct apply_signreq sr;
-	struct err e;
-	err_clear(&e);
-	int rc = load_request(&sr, r, &e);
-	if (rc == ERR_NOTFOUND)
-		return request_gone(r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int sent = 0;
+	if (load_request(&sr, &sent, r))
+		return sent;
 	return render_request(r, 200, &sr, NULL, NULL);
 }
 
@@ -325,15 +329,13 @@ int page_sign_request(struct http_req *r)
 int page_sign_data(struct http_req *r)
 {
 	struct apply_signreq sr;
+	int sent = 0;
+	if (load_request(&sr, &sent, r))
+		return sent;
 	struct err e;
 	err_clear(&e);
-	int rc = load_request(&sr, r, &e);
-	if (rc == ERR_NOTFOUND)
-		return request_gone(r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
 	struct apply_canonical_result cr;
-	rc = request_bytes(&cr, r, &sr, &e);
+	int rc = request_bytes(&cr, r, &sr, &e);
 	if (rc == ERR_NOTFOUND || rc == ERR_INVALID)
 		return request_gone(r, &e);
 	if (rc)
@@ -359,20 +361,18 @@ int page_sign_return(struct http_req *r)
 {
 	enum html_lang l = app_req(r)->lang;
 	struct apply_signreq sr;
-	struct err e;
-	err_clear(&e);
-	int rc = load_request(&sr, r, &e);
-	if (rc == ERR_NOTFOUND)
-		return request_gone(r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int sent = 0;
+	if (load_request(&sr, &sent, r))
+		return sent;
 	if (sr.signed_at)
 		return render_request(r, 409, &sr, html_t(l, "apply.sign.already"), NULL);
 	const struct http_part *sp = http_file(r, "signature");
 	if (!sp || !sp->len)
 		return render_request(r, 400, &sr, html_t(l, "apply.sign.no_file"), NULL);
+	struct err e;
+	err_clear(&e);
 	struct apply_canonical_result cr;
-	rc = request_bytes(&cr, r, &sr, &e);
+	int rc = request_bytes(&cr, r, &sr, &e);
 	if (rc == ERR_NOTFOUND || rc == ERR_INVALID)
 		return request_gone(r, &e);
 	if (rc)
@@ -417,13 +417,9 @@ int page_sign_demo_key(struct http_req *r)
 	if (!c)
 		return app_send_error(r, ERR_NOTFOUND, "apply.error.not_found", "demo signer: not on");
 	struct apply_signreq sr;
-	struct err e;
-	err_clear(&e);
-	int rc = load_request(&sr, r, &e);
-	if (rc == ERR_NOTFOUND)
-		return request_gone(r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
+	int sent = 0;
+	if (load_request(&sr, &sent, r))
+		return sent;
 	json_t *j = app_json_own(r, json_pack("{s:s,s:s,s:s}", "key", c->demo_key_pem, "cert",
 					       c->demo_cert_pem, "note",
 					       "fictional demo PKI (デモ区): never a real person's key"));
