@@ -74,25 +74,33 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     await loginWithTotp(s, ...DEMO_USERS.staff);
     const { csrf, result } = await counterBirth(s, code);
     assert.match(result.text_, /formaction="\/staff\/counter\/birth\/submit"/);
-    assert.match(result.text_, /この内容で申請を受け付ける/);
+    assert.match(result.text_, /申請内容を確認・入力する/);
     const before = receiptsIn((await s.get('/staff/inbox')).text_);
 
     // 児童手当 needs answers the counter did not ask: nothing is submitted
     const post = (body) => s.req('POST', '/staff/counter/birth/submit', { body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const refused = await post(submitBody(csrf, code, result, ['kodomo-iryosho', 'jidou-teate-nintei']));
+    const refused = await post(submitBody(csrf, code, result, ['kodomo-iryosho', 'jidou-teate-nintei']) + '&_step=submit');
     assert.equal(refused.status, 422, refused.text_.slice(0, 400));
     assert.match(refused.text_, /どの手続も申請していません/);
     assert.match(refused.text_, /児童手当/);
-    assert.match(refused.text_, /<strong>[^<]*公務員[^<]*<\/strong>/, 'a missing field named by its label');
-    assert.doesNotMatch(refused.text_, /<h2>[^<]*医療証/, 'the complete procedure is not listed as missing');
+    const summary = refused.text_.match(/<div class="error-summary"[\s\S]*?<\/div>/)[0];
+    assert.match(summary, /<a href="#f-is_public_servant[^"]*">[^<]*公務員[^<]*<\/a>/, 'a missing field named by its label, linked to its input');
+    assert.match(refused.text_, /<strong>[^<]*児童[^<]*<\/strong>/, 'what cannot be typed here (the children) is listed');
+    assert.doesNotMatch(summary, /健康保険/, 'the complete procedure has no error');
     assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'all or none');
 
     assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
       .some((l) => l.includes('lifeevent.counter.register') && l.includes(`birth:${code}`)),
       'the register read of a refused submission is audited too');
     // without it: accepted, one receipt, shown to the resident
-    const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
+    // from the result page: the answers page first, nothing submitted
+    const check = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
+    assert.equal(check.status, 200);
+    assert.match(check.text_, /申請内容の確認と入力/);
+    assert.doesNotMatch(check.text_, /error-summary/);
+    assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'the check submits nothing');
+    const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']) + '&_step=submit');
     assert.equal(ok.status, 200, ok.text_.slice(0, 600));
     assert.match(ok.text_, /窓口で受け付けました/);
     const receipts = [...ok.text_.matchAll(/class="receipt-number">(139998-\d{4}-\d{8})</g)].map((m) => m[1]);
@@ -130,7 +138,7 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     await residentLogin(a, ...SAKURA);
     const home = await a.get('/');
     const rr = await a.req('POST', '/staff/counter/birth/submit', {
-      body: submitBody(Client.csrf(home.text_) || 'x', code, result, ['kodomo-iryosho']),
+      body: submitBody(Client.csrf(home.text_) || 'x', code, result, ['kodomo-iryosho']) + '&_step=submit',
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.ok([403, 303].includes(rr.status), `resident got ${rr.status}`);
     assert.equal(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
