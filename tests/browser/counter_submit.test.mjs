@@ -118,6 +118,11 @@ for (const js of [true, false]) {
     await h1(page, '窓口で受け付けました');
     assert.match(await page.locator('.receipt-number').first().innerText(), /^139998-\d{4}-\d{8}$/);
     await clean(page, `received ${label}`);
+    // the 控え is printed from the received page
+    const receiptLink = page.getByRole('link', { name: /控え/ });
+    const got = await page.request.get(new URL(await receiptLink.getAttribute('href'), srv.base).href);
+    assert.equal(got.status(), 200);
+    assert.equal(got.headers()['content-type'], 'application/pdf');
     await page.context().close();
   });
 }

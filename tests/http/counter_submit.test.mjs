@@ -245,8 +245,28 @@ test('staff type what the register lacks: validated as a resident\'s answers, ke
     assert.match(view.text_, /国民健康保険/);
     assert.match(view.text_, /090-1234-5678/);
     assert.doesNotMatch(view.text_, /03-5555-0101/, 'the corrected phone replaced the interview\'s');
+    // the resident's 控え: the receipt number, the department and its
+    // contact, the date in 和暦, what happens next; audited
+    const receipt = ok.text_.match(/class="receipt-number">([^<]+)</)[1];
+    const href = ok.text_.match(/href="(\/staff\/counter\/birth\/receipt\?receipts=[^"]+)"/)[1].replace(/&amp;/g, '&');
+    const rp = await fetch(srv.base + href, { headers: { cookie: s.cookieHeader() } });
+    assert.equal(rp.status, 200);
+    assert.equal(rp.headers.get('content-type'), 'application/pdf');
+    const rtext = pdfText(srv.dir, Buffer.from(await rp.arrayBuffer()));
+    assert.ok(rtext.includes(receipt), 'the receipt number');
+    assert.match(rtext, /子育て支援課/);
+    assert.match(rtext, /本庁舎4階 20番窓口/, 'where its counter is');
+    assert.match(rtext, /令和\d+年\d+月\d+日/, 'the date in 和暦');
+    assert.match(rtext, /このあと/);
+    assert.doesNotMatch(rtext, /港 さくら/, 'no name on the 控え');
+    assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .some((l) => l.includes('lifeevent.counter.receipt') && l.includes(receipt)), 'the 控え is audited');
+    // not a counter application's receipt: refused
+    const none = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=139998-2026-00000000`,
+      { headers: { cookie: s.cookieHeader() } });
+    assert.equal(none.status, 404);
     if (srv.db.startsWith('sqlite:')) {
-      const r = ok.text_.match(/class="receipt-number">([^<]+)</)[1];
+      const r = receipt;
       const row = execFileSync('sqlite3', [srv.db.slice(7),
         `SELECT sources, canonical FROM apply_submissions WHERE receipt = '${r}'`], { encoding: 'utf8' }).trim();
       assert.match(row, /"insurance":\s*"staff"/);

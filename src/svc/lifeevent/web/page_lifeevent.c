@@ -44,6 +44,7 @@
 #include "web/app_mail.h"
 #include "web/ui.h"
 #include "svc/apply/apply.h"
+#include "svc/apply/web/app_apply.h"
 #include "core/audit/audit.h"
 #include "base/log.h"
 #include "svc/lifeevent/lifeevent.h"
@@ -1465,8 +1466,12 @@ static void answer_lines(struct line_list *ll, const struct forms_field *fs, int
 struct counter_job {
 	struct arena *a;                 /* the document                   */
 	struct lifeevent_pdf_doc doc;
-	char event[64];                  /* for the file name              */
-	char audit_detail[160];          /* the event and the register code */
+	struct lifeevent_receipt_doc receipt; /* with is_receipt: the 控え  */
+	int is_receipt;
+	char file[96];                   /* the file name                  */
+	const char *audit_type;          /* the audit record's object type */
+	char audit_detail[160];          /* the event and the register code,
+					    or the receipts                */
 	char *pdf;
 	size_t len;
 	int rc;
@@ -1477,7 +1482,8 @@ static void counter_work(void *arg, void *pool_ctx)
 {
 	(void)pool_ctx;
 	struct counter_job *j = arg;
-	j->rc = lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
+	j->rc = j->is_receipt ? lifeevent_receipt_pdf(&j->pdf, &j->len, &j->receipt, &j->e)
+			      : lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
 }
 
 static void counter_discard(void *arg)
@@ -1495,10 +1501,11 @@ static int counter_done(struct http_req *r, void *arg)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
 	arena_cleanup_add(r->arena, free, j->pdf);
 	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", j->event));
+			arena_printf(r->arena, "inline; filename=\"%s\"", j->file));
 	int rc = http_send(r, 200, "application/pdf", j->pdf, j->len);
-	/* whose register record was read, by its code (not the person's data) */
-	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf", j->audit_detail, AUDIT_R_OK);
+	/* whose register record (by its code) or which applications (by
+	 * their receipts) were read, not the person's data */
+	app_audit(r, AUDIT_A_READ, j->audit_type, j->audit_detail, AUDIT_R_OK);
 	return rc;
 }
 
@@ -1508,7 +1515,7 @@ int page_counter_pdf(struct http_req *r)
 	if (counter_open(&c, r))
 		return c.ret;
 	const struct lifeevent *le = c.le;
-	struct counter_job j = { .a = arena_new(1u << 16) };
+	struct counter_job j = { .a = arena_new(1u << 16), .audit_type = "lifeevent.counter.pdf" };
 	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)c.ch.n * sizeof *forms) : NULL;
 	if (!forms) {
 		arena_free(j.a);
@@ -1532,7 +1539,7 @@ int page_counter_pdf(struct http_req *r)
 		.event_en = le->title.en ? arena_strdup(j.a, le->title.en) : NULL,
 		.forms = forms, .nforms = c.ch.n,
 	};
-	snprintf(j.event, sizeof j.event, "%s", le->id);
+	snprintf(j.file, sizeof j.file, "%s-forms.pdf", le->id);
 	if (c.person)
 		snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, c.person);
 	else
@@ -1637,7 +1644,7 @@ static int render_answers(struct http_req *r, struct counter *c, int status)
 }
 
 /* the confirmation the resident reads on the screen */
-static int render_received(struct http_req *r, const struct chosen *ch,
+static int render_received(struct http_req *r, const char *event, const struct chosen *ch,
 			   const struct apply_submission *subs)
 {
 	enum html_lang l = app_req(r)->lang;
@@ -1677,7 +1684,20 @@ static int render_received(struct http_req *r, const struct chosen *ch,
 		html_printf(&b, "<li><a href=\"/staff/submissions/%lld\">%s %s</a></li>",
 			    (long long)subs[i].id, html_t(l, "lifeevent.counter.done.print"),
 			    subs[i].receipt);
-	buf_puts(&b, "</ul></div>");
+	buf_puts(&b, "</ul>");
+	/* the resident's 控え: every receipt number, department and contact */
+	struct buf list;
+	buf_init(&list, 4096);
+	for (int i = 0; i < ch->n; i++) {
+		if (i)
+			buf_putc(&list, ',');
+		buf_puts(&list, subs[i].receipt);
+	}
+	html_printf(&b, "<p><a class=\"button\" href=\"%s\">%s</a></p></div>",
+		    ui_url(r->arena, arena_printf(r->arena, "/staff/counter/%s/receipt", event),
+			   (const char *const[]){ "receipts", buf_cstr(&list), NULL }),
+		    html_t(l, "lifeevent.counter.done.receipt_pdf"));
+	buf_done(&list);
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -1745,5 +1765,94 @@ int page_counter_submit(struct http_req *r)
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	return render_received(r, &c.ch, subs);
+	return render_received(r, c.le->id, &c.ch, subs);
+}
+
+/* ---- 書かない窓口: the resident's receipt (控え) ---- */
+
+#define COUNTER_RECEIPTS_MAX 16
+
+/* one application of the 控え: its procedure and department, copied into
+ * the job's arena a */
+static int receipt_item(struct lifeevent_receipt_item *it, struct arena *a, struct http_req *r,
+			const struct apply_submission *sub)
+{
+	const struct forms_def *d = published(r, sub->procedure);
+	struct dept dp;
+	struct err de;
+	int have = dept_get(&dp, app_store(r), app_req(r)->tenant.code, sub->department, &de) == 0;
+	*it = (struct lifeevent_receipt_item){
+		.receipt = arena_strdup(a, sub->receipt),
+		.title_ja = arena_strdup(a, d && d->title.ja ? d->title.ja : sub->procedure),
+		.title_en = d && d->title.en ? arena_strdup(a, d->title.en) : NULL,
+		.dept_ja = arena_strdup(a, have ? dp.name_ja : sub->department),
+		.dept_en = have ? arena_strdup(a, dp.name_en) : NULL,
+		.place = have ? arena_strdup(a, dp.place) : NULL,
+		.phone = have ? arena_strdup(a, dp.phone) : NULL,
+		.email = have ? arena_strdup(a, dp.email) : NULL,
+		.target_days = d ? d->target_days : 0,
+	};
+	return it->receipt && it->title_ja && it->dept_ja ? 0 : ERR_NOMEM;
+}
+
+/* GET /staff/counter/{event}/receipt?receipts=R1,R2,...: the 控え of
+ * applications entered at the counter (no resident account), that this
+ * member of staff may see; no name or answer is printed */
+int page_counter_receipt(struct http_req *r)
+{
+	const struct lifeevent *le = event_of(r);
+	if (!le)
+		return not_found(r);
+	struct apply_actor who;
+	int rc = app_apply_actor(&who, r->arena, r);
+	if (rc)
+		return http_send_error(r, rc, NULL, NULL, "counter receipt: no actor");
+	const char *list = http_param(r, "receipts");
+	char *copy = arena_strdup(r->arena, list ? list : "");
+	struct counter_job j = { .a = arena_new(1u << 16), .is_receipt = 1,
+				 .audit_type = "lifeevent.counter.receipt" };
+	struct lifeevent_receipt_item *items =
+		j.a ? arena_alloc(j.a, COUNTER_RECEIPTS_MAX * sizeof *items) : NULL;
+	if (!copy || !items) {
+		arena_free(j.a);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
+	int n = 0;
+	int64_t at = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct apply_submission sub;
+		struct err e;
+		if (n >= COUNTER_RECEIPTS_MAX ||
+		    apply_get_by_receipt(&sub, r->arena, app_store(r), &who, tok, &e) != 0 ||
+		    sub.resident_id != 0) {
+			arena_free(j.a);
+			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_receipt",
+					      "counter receipt: not a counter application of this staff's");
+		}
+		if ((rc = receipt_item(&items[n], j.a, r, &sub))) {
+			arena_free(j.a);
+			return http_send_error(r, rc, NULL, NULL, "out of memory");
+		}
+		if (n == 0 || sub.submitted_at < at)
+			at = sub.submitted_at;
+		n++;
+	}
+	if (n == 0) {
+		arena_free(j.a);
+		return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_receipt",
+				      "counter receipt: no receipts");
+	}
+	j.receipt = (struct lifeevent_receipt_doc){
+		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
+		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
+		.received_at = at, .items = items, .nitems = n,
+	};
+	snprintf(j.file, sizeof j.file, "%s-counter-receipt.pdf", le->id);
+	snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, list);
+	if ((rc = http_defer_owned(r, counter_work, counter_done, counter_discard, &j, sizeof j))) {
+		arena_free(j.a);
+		return http_send_error(r, rc, NULL, NULL, "counter receipt: cannot defer");
+	}
+	return 0;
 }
