@@ -117,6 +117,11 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     const f = new Client(srv.base);
     await loginWithTotp(f, 'demo-fukushi', 'Tsutsuji-Fukushi-2026');
     assert.ok(!receiptsIn((await f.get('/staff/inbox')).text_).includes(r), 'not in another department\'s');
+    // nor can that department print its 控え (404: not one of theirs)
+    const other = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=${r}`, { headers: { cookie: f.cookieHeader() } });
+    assert.equal(other.status, 404);
+    const mine = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=${r}`, { headers: { cookie: s.cookieHeader() } });
+    assert.equal(mine.status, 200);
     // audited, one record naming the receipt
     const audit = cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
       .filter((l) => l.includes('apply.counter.submitted'));
