@@ -166,10 +166,11 @@ static const char *pair(const struct pairs *p, const char *name)
 	return NULL;
 }
 
-/* the answers carried in "_state" (an object; anything else: none) */
-static json_t *state_of(struct http_req *r, const struct pairs *p)
+/* a JSON object carried in a hidden input (anything else: an empty one;
+ * NULL: out of memory) */
+static json_t *hidden_json(struct http_req *r, const struct pairs *p, const char *name)
 {
-	const char *s = pair(p, "_state");
+	const char *s = pair(p, name);
 	json_t *j = NULL;
 	if (s && strlen(s) <= STATE_MAX)
 		j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
@@ -177,9 +178,13 @@ static json_t *state_of(struct http_req *r, const struct pairs *p)
 		json_decref(j);
 		j = NULL;
 	}
-	if (!j)
-		j = json_object();
-	return app_json_own(r, j); /* NULL: out of memory */
+	return app_json_own(r, j ? j : json_object());
+}
+
+/* the answers carried in "_state" */
+static json_t *state_of(struct http_req *r, const struct pairs *p)
+{
+	return hidden_json(r, p, "_state");
 }
 
 static void hidden_state(struct buf *b, const json_t *answers)
@@ -1082,20 +1087,6 @@ struct counter {
 	int ret;                       /* the response sent when counter_open
 					  fails                              */
 };
-
-/* a JSON object carried in a hidden input (an object; else empty) */
-static json_t *hidden_json(struct http_req *r, const struct pairs *p, const char *name)
-{
-	const char *s = pair(p, name);
-	json_t *j = NULL;
-	if (s && strlen(s) <= STATE_MAX)
-		j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
-	if (j && !json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-	}
-	return app_json_own(r, j ? j : json_object());
-}
 
 static int same(const json_t *a, const json_t *b)
 {
