@@ -19,10 +19,18 @@
  *                                     from the register and the interview,
  *                                     as one PDF for the resident to check
  *                                     and sign
- *   POST /staff/counter/{event}/submit the same procedures submitted on the
- *                                     resident's behalf, entered by staff
+ *   POST /staff/counter/{event}/submit without _step: the answers page
+ *                                     (what the register and the interview
+ *                                     filled, with sources; inputs for what
+ *                                     they did not); with _step=submit the
+ *                                     procedures submitted on the resident's
+ *                                     behalf, entered by staff
  *                                     (apply_submit_answers), all or none,
- *                                     each audited; else what is missing
+ *                                     each audited; else the page again
+ *                                     with the errors (422)
+ *   GET  /staff/counter/{event}/receipt the resident's 控え of a counter
+ *                                     submission (receipt numbers,
+ *                                     departments, contacts) as a PDF
  *
  * Invariants: the server decides everything (lifeevent_decide validates
  * the whole interview again on every POST: "_state" is only a carrier and
