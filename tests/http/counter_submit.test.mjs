@@ -74,25 +74,33 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     await loginWithTotp(s, ...DEMO_USERS.staff);
     const { csrf, result } = await counterBirth(s, code);
     assert.match(result.text_, /formaction="\/staff\/counter\/birth\/submit"/);
-    assert.match(result.text_, /この内容で申請を受け付ける/);
+    assert.match(result.text_, /申請内容を確認・入力する/);
     const before = receiptsIn((await s.get('/staff/inbox')).text_);
 
     // 児童手当 needs answers the counter did not ask: nothing is submitted
     const post = (body) => s.req('POST', '/staff/counter/birth/submit', { body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const refused = await post(submitBody(csrf, code, result, ['kodomo-iryosho', 'jidou-teate-nintei']));
+    const refused = await post(submitBody(csrf, code, result, ['kodomo-iryosho', 'jidou-teate-nintei']) + '&_step=submit');
     assert.equal(refused.status, 422, refused.text_.slice(0, 400));
     assert.match(refused.text_, /どの手続も申請していません/);
     assert.match(refused.text_, /児童手当/);
-    assert.match(refused.text_, /<strong>[^<]*公務員[^<]*<\/strong>/, 'a missing field named by its label');
-    assert.doesNotMatch(refused.text_, /<h2>[^<]*医療証/, 'the complete procedure is not listed as missing');
+    const summary = refused.text_.match(/<div class="error-summary"[\s\S]*?<\/div>/)[0];
+    assert.match(summary, /<a href="#f-is_public_servant[^"]*">[^<]*公務員[^<]*<\/a>/, 'a missing field named by its label, linked to its input');
+    assert.match(refused.text_, /<strong>[^<]*児童[^<]*<\/strong>/, 'what cannot be typed here (the children) is listed');
+    assert.doesNotMatch(summary, /健康保険/, 'the complete procedure has no error');
     assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'all or none');
 
     assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
       .some((l) => l.includes('lifeevent.counter.register') && l.includes(`birth:${code}`)),
       'the register read of a refused submission is audited too');
     // without it: accepted, one receipt, shown to the resident
-    const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
+    // from the result page: the answers page first, nothing submitted
+    const check = await post(submitBody(csrf, code, result, ['kodomo-iryosho']));
+    assert.equal(check.status, 200);
+    assert.match(check.text_, /申請内容の確認と入力/);
+    assert.doesNotMatch(check.text_, /error-summary/);
+    assert.deepEqual(receiptsIn((await s.get('/staff/inbox')).text_).sort(), before.sort(), 'the check submits nothing');
+    const ok = await post(submitBody(csrf, code, result, ['kodomo-iryosho']) + '&_step=submit');
     assert.equal(ok.status, 200, ok.text_.slice(0, 600));
     assert.match(ok.text_, /窓口で受け付けました/);
     const receipts = [...ok.text_.matchAll(/class="receipt-number">(139998-\d{4}-\d{8})</g)].map((m) => m[1]);
@@ -109,6 +117,11 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     const f = new Client(srv.base);
     await loginWithTotp(f, 'demo-fukushi', 'Tsutsuji-Fukushi-2026');
     assert.ok(!receiptsIn((await f.get('/staff/inbox')).text_).includes(r), 'not in another department\'s');
+    // nor can that department print its 控え (404: not one of theirs)
+    const other = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=${r}`, { headers: { cookie: f.cookieHeader() } });
+    assert.equal(other.status, 404);
+    const mine = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=${r}`, { headers: { cookie: s.cookieHeader() } });
+    assert.equal(mine.status, 200);
     // audited, one record naming the receipt
     const audit = cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
       .filter((l) => l.includes('apply.counter.submitted'));
@@ -130,11 +143,141 @@ test('the counter submits on the resident\'s behalf: all or none, in the departm
     await residentLogin(a, ...SAKURA);
     const home = await a.get('/');
     const rr = await a.req('POST', '/staff/counter/birth/submit', {
-      body: submitBody(Client.csrf(home.text_) || 'x', code, result, ['kodomo-iryosho']),
+      body: submitBody(Client.csrf(home.text_) || 'x', code, result, ['kodomo-iryosho']) + '&_step=submit',
       headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.ok([403, 303].includes(rr.status), `resident got ${rr.status}`);
     assert.equal(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
       .filter((l) => l.includes('apply.counter.submitted')).length, 1);
+  } finally {
+    await srv.stop();
+  }
+});
+
+// the answers page's form as the browser would post it: hidden and typed
+// inputs, checked choices, selected options (the _shown of every section)
+function formPairs(html) {
+  const form = html.match(/<form method="post" action="\/staff\/counter\/[^"]+\/submit"[\s\S]*?<\/form>/)[0];
+  const un = (v) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const pairs = [];
+  for (const m of form.matchAll(/<input\b[^>]*>/g)) {
+    const tag = m[0];
+    const name = tag.match(/\bname="([^"]*)"/)?.[1];
+    if (!name) continue;
+    const type = tag.match(/\btype="([^"]*)"/)?.[1] || 'text';
+    if ((type === 'radio' || type === 'checkbox') && !/\bchecked\b/.test(tag)) continue;
+    pairs.push([name, un(tag.match(/\bvalue="([^"]*)"/)?.[1] ?? '')]);
+  }
+  for (const m of form.matchAll(/<select\b[^>]*name="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const sel = m[2].match(/<option value="([^"]*)"[^>]*selected/);
+    pairs.push([m[1], sel ? un(sel[1]) : '']);
+  }
+  return pairs;
+}
+const withValues = (pairs, values) => {
+  const out = pairs.filter(([n]) => !(n in values));
+  for (const [n, v] of Object.entries(values)) out.push([n, v]);
+  return new URLSearchParams(out).toString();
+};
+function pdfText(dir, bytes) {
+  const p = join(dir, `c-${Date.now()}-${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(p, bytes);
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', p, '-'], { encoding: 'utf8' });
+}
+
+test('staff type what the register lacks: validated as a resident\'s answers, kept on error, in the PDF and the application', async () => {
+  // 子ども医療証 whose health insurance (a choice) the register does not
+  // know; the card's copy is brought later
+  const srv = await startServer({
+    setup: ({ db, dir }) => {
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', 'data/procedures']);
+      const own = join(dir, 'procedures');
+      mkdirSync(own);
+      const def = JSON.parse(readFileSync(join(ROOT, 'data/procedures/kodomo-iryosho.json'), 'utf8'));
+      for (const pg of def.pages) for (const f of pg.fields) if (f.id === 'insurance_card') f.required = false;
+      writeFileSync(join(own, 'kodomo-iryosho.json'), JSON.stringify(def));
+      cli(['procedure', 'load', '--db', db, '--tenant', '139998', own]);
+    },
+  });
+  try {
+    const list = cli(['registry', 'list', '--db', srv.db, '--tenant', '139998']);
+    const code = list.split('\n').find((l) => /\t港 /.test(l))?.split('\t')[2];
+    const s = new Client(srv.base);
+    await loginWithTotp(s, ...DEMO_USERS.staff);
+    const { csrf, result } = await counterBirth(s, code);
+    const post = (path, body) => s.req('POST', path, { body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const page = await post('/staff/counter/birth/submit', submitBody(csrf, code, result, ['kodomo-iryosho']));
+    assert.equal(page.status, 200);
+    // the register's answers with their source, read-only; the missing
+    // choice as the resident's own select; the interview's phone editable
+    assert.match(page.text_, /class="field prefilled" id="f-applicant_name[\s\S]*?住民基本台帳より/);
+    assert.match(page.text_, /<select[^>]*name="f.insurance"/);
+    assert.match(page.text_, /<input[^>]*name="f.applicant_phone" value="03-5555-0101"/);
+    assert.match(page.text_, /窓口で職員が入力/, 'the interview answers shown as stated to staff');
+    const pairs = formPairs(page.text_);
+
+    // a bad phone and an impossible 和暦 date: refused, summarised, kept
+    const bad = await post('/staff/counter/birth/submit', withValues(pairs,
+      { 'f.applicant_phone': '03-55x', 'f.child_birth': '令和8年13月40日', 'f.insurance': 'kokuho', _step: 'submit' }));
+    assert.equal(bad.status, 422, bad.text_.slice(0, 300));
+    const summary = bad.text_.match(/<div class="error-summary"[\s\S]*?<\/div>/)[0];
+    assert.match(summary, /href="#f-applicant_phone"/);
+    assert.match(summary, /href="#f-child_birth"/);
+    assert.doesNotMatch(summary, /f-insurance/, 'the valid choice is not an error');
+    assert.match(bad.text_, /name="f.applicant_phone" value="03-55x"/, 'the typed phone is kept');
+    assert.match(bad.text_, /name="f.child_birth" value="令和8年13月40日"/, 'the typed date is kept');
+    assert.match(bad.text_, /<option value="kokuho" selected/, 'the typed choice is kept');
+    assert.equal(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .filter((l) => l.includes('apply.counter.submitted')).length, 0, 'nothing submitted');
+
+    // corrected, with the birth date typed in 和暦
+    const [y, m, d] = jstDate(-5).split('-').map(Number);
+    const fixed = withValues(formPairs(bad.text_), { 'f.applicant_phone': '090-1234-5678',
+      'f.child_birth': `令和${y - 2018}年${m}月${d}日` });
+    // the PDF has every form filled with the typed answers
+    const pdf = await fetch(`${srv.base}/staff/counter/birth/pdf`, { method: 'POST', body: fixed,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: s.cookieHeader() } });
+    assert.equal(pdf.status, 200);
+    const text = pdfText(srv.dir, Buffer.from(await pdf.arrayBuffer()));
+    assert.match(text, /国民健康保険/);
+    assert.match(text, /090-1234-5678/);
+    const ok = await post('/staff/counter/birth/submit', fixed + '&_step=submit');
+    assert.equal(ok.status, 200, ok.text_.slice(0, 600));
+    assert.match(ok.text_, /窓口で受け付けました/);
+    // the application carries them, as stated to staff
+    const view = await s.get(ok.text_.match(/href="(\/staff\/submissions\/\d+)"/)[1]);
+    assert.equal(view.status, 200);
+    assert.match(view.text_, /国民健康保険/);
+    assert.match(view.text_, /090-1234-5678/);
+    assert.doesNotMatch(view.text_, /03-5555-0101/, 'the corrected phone replaced the interview\'s');
+    // the resident's 控え: the receipt number, the department and its
+    // contact, the date in 和暦, what happens next; audited
+    const receipt = ok.text_.match(/class="receipt-number">([^<]+)</)[1];
+    const href = ok.text_.match(/href="(\/staff\/counter\/birth\/receipt\?receipts=[^"]+)"/)[1].replace(/&amp;/g, '&');
+    const rp = await fetch(srv.base + href, { headers: { cookie: s.cookieHeader() } });
+    assert.equal(rp.status, 200);
+    assert.equal(rp.headers.get('content-type'), 'application/pdf');
+    const rtext = pdfText(srv.dir, Buffer.from(await rp.arrayBuffer()));
+    assert.ok(rtext.includes(receipt), 'the receipt number');
+    assert.match(rtext, /子育て支援課/);
+    assert.match(rtext, /本庁舎4階 20番窓口/, 'where its counter is');
+    assert.match(rtext, /令和\d+年\d+月\d+日/, 'the date in 和暦');
+    assert.match(rtext, /このあと/);
+    assert.doesNotMatch(rtext, /港 さくら/, 'no name on the 控え');
+    assert.ok(cli(['audit', 'query', '--db', srv.db, '--json']).split('\n')
+      .some((l) => l.includes('lifeevent.counter.receipt') && l.includes(receipt)), 'the 控え is audited');
+    // not a counter application's receipt: refused
+    const none = await fetch(`${srv.base}/staff/counter/birth/receipt?receipts=139998-2026-00000000`,
+      { headers: { cookie: s.cookieHeader() } });
+    assert.equal(none.status, 404);
+    if (srv.db.startsWith('sqlite:')) {
+      const r = receipt;
+      const row = execFileSync('sqlite3', [srv.db.slice(7),
+        `SELECT sources, canonical FROM apply_submissions WHERE receipt = '${r}'`], { encoding: 'utf8' }).trim();
+      assert.match(row, /"insurance":\s*"staff"/);
+      assert.match(row, /"applicant_name":\s*"juki"/);
+      assert.match(row, new RegExp(`"child_birth":\\s*"${jstDate(-5)}"`), 'the 和暦 date normalised');
+    }
   } finally {
     await srv.stop();
   }

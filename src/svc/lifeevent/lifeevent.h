@@ -135,4 +135,28 @@ struct lifeevent_pdf_doc {
 int lifeevent_forms_pdf(char **pdf, size_t *len, const struct lifeevent_pdf_doc *doc,
 			struct err *e);
 
+/* The resident's receipt (控え) of the applications submitted at the
+ * counter (counter_pdf.c): per application its receipt number, the
+ * department handling it and how to reach it. */
+struct lifeevent_receipt_item {
+	const char *receipt, *title_ja, *title_en;
+	const char *dept_ja, *dept_en;    /* the department's names (or code) */
+	const char *place, *phone, *email; /* "" or NULL: not described      */
+	int64_t target_days;              /* business days, 0: none         */
+};
+struct lifeevent_receipt_doc {
+	const char *municipality_ja, *municipality_en;
+	int64_t received_at;              /* Unix time of the submission    */
+	const struct lifeevent_receipt_item *items;
+	int nitems;
+};
+
+/* lifeevent_receipt_pdf -- the counter receipt (窓口受付控え): the ward,
+ * the date in Japan (和暦 and 西暦), each application with its receipt
+ * number, department and contact, and what happens next.  *pdf is
+ * malloc'd; ERR_INVALID without items; the same input gives the same
+ * bytes. */
+int lifeevent_receipt_pdf(char **pdf, size_t *len, const struct lifeevent_receipt_doc *doc,
+			  struct err *e);
+
 #endif

@@ -26,6 +26,7 @@ int page_counter_event(struct http_req *r);
 int page_counter_event_post(struct http_req *r);
 int page_counter_pdf(struct http_req *r);
 int page_counter_submit(struct http_req *r);
+int page_counter_receipt(struct http_req *r);
 
 /* the routes (routes.c), for the descriptor (../service.c) */
 extern const struct http_route lifeevent_routes[];

@@ -19,10 +19,18 @@
  *                                     from the register and the interview,
  *                                     as one PDF for the resident to check
  *                                     and sign
- *   POST /staff/counter/{event}/submit the same procedures submitted on the
- *                                     resident's behalf, entered by staff
+ *   POST /staff/counter/{event}/submit without _step: the answers page
+ *                                     (what the register and the interview
+ *                                     filled, with sources; inputs for what
+ *                                     they did not); with _step=submit the
+ *                                     procedures submitted on the resident's
+ *                                     behalf, entered by staff
  *                                     (apply_submit_answers), all or none,
- *                                     each audited; else what is missing
+ *                                     each audited; else the page again
+ *                                     with the errors (422)
+ *   GET  /staff/counter/{event}/receipt the resident's 控え of a counter
+ *                                     submission (receipt numbers,
+ *                                     departments, contacts) as a PDF
  *
  * Invariants: the server decides everything (lifeevent_decide validates
  * the whole interview again on every POST: "_state" is only a carrier and
@@ -166,10 +174,11 @@ static const char *pair(const struct pairs *p, const char *name)
 	return NULL;
 }
 
-/* the answers carried in "_state" (an object; anything else: none) */
-static json_t *state_of(struct http_req *r, const struct pairs *p)
+/* a JSON object carried in a hidden input (anything else: an empty one;
+ * NULL: out of memory) */
+static json_t *hidden_json(struct http_req *r, const struct pairs *p, const char *name)
 {
-	const char *s = pair(p, "_state");
+	const char *s = pair(p, name);
 	json_t *j = NULL;
 	if (s && strlen(s) <= STATE_MAX)
 		j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
@@ -177,9 +186,13 @@ static json_t *state_of(struct http_req *r, const struct pairs *p)
 		json_decref(j);
 		j = NULL;
 	}
-	if (!j)
-		j = json_object();
-	return app_json_own(r, j); /* NULL: out of memory */
+	return app_json_own(r, j ? j : json_object());
+}
+
+/* the answers carried in "_state" */
+static json_t *state_of(struct http_req *r, const struct pairs *p)
+{
+	return hidden_json(r, p, "_state");
 }
 
 static void hidden_state(struct buf *b, const json_t *answers)
@@ -393,7 +406,7 @@ static int render_result(struct http_req *r, const struct interview *iv,
 		 * on the resident's behalf (page_counter_submit) */
 		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button>"
 			    "<button type=\"submit\" class=\"button\" formaction=\"/staff/counter/%s/submit\">%s</button></div>",
-			    html_t(l, "lifeevent.counter.print"), le->id, html_t(l, "lifeevent.counter.submit"));
+			    html_t(l, "lifeevent.counter.print"), le->id, html_t(l, "lifeevent.counter.check"));
 	else if (can_start)
 		html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div>",
 			    html_t(l, "lifeevent.result.start"));
@@ -1025,6 +1038,371 @@ int page_bundle_submit(struct http_req *r)
 	return http_redirect(r, 303, arena_printf(r->arena, "/bundles/%lld", (long long)bid));
 }
 
+/* one chosen procedure's answers at the counter: the merged register and
+ * interview answers (merge_prefill) narrowed to the procedure's own
+ * top-level fields; every answer not taken from the register is marked
+ * as stated to staff ("staff") */
+static int counter_answers(json_t **answers, json_t **sources, struct http_req *r,
+			   const struct forms_def *d, const json_t *all, const json_t *from)
+{
+	json_t *ans = app_json_own(r, json_object()), *src = app_json_own(r, json_object());
+	if (!ans || !src)
+		return ERR_NOMEM;
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)all, k, v) {
+		if (!forms_def_field(d, k))
+			continue;
+		json_object_set(ans, k, v);
+		json_t *s = json_object_get(from, k);
+		json_object_set_new(src, k, s ? json_incref(s) : json_string("staff"));
+	}
+	*answers = ans;
+	*sources = src;
+	return 0;
+}
+
+/* ---- 書かない窓口: what the counter knows of the chosen procedures ---- */
+
+/* One counter post (the answers page, the forms PDF, the submission): the
+ * interview, the procedures chosen, the register record looked up by its
+ * code and the answers staff typed on the answers page, merged; per
+ * procedure its answers and their check; the fields the answers page
+ * shows.  counter_open builds it (the prologue every counter post shares). */
+struct counter {
+	const struct lifeevent *le;
+	struct pairs pr;
+	struct chosen ch;
+	const char *person;            /* the register code, or NULL        */
+	json_t *juki;                  /* its record, or NULL               */
+	json_t *base, *base_from;      /* register and interview, merged    */
+	json_t *typed;                 /* staff's changes on the answers page
+					  ("_typed"): id -> value, null when
+					  an answer was cleared             */
+	json_t *all, *from;            /* base with typed applied, and where
+					  each answer came from              */
+	json_t **answers, **sources;   /* per procedure (counter_answers)   */
+	struct forms_result *checks;
+	int nbad;                      /* procedures not complete           */
+	/* the answers page: the fields of every procedure that staff can see
+	 * or fill here, each once (the first procedure asking it has it) */
+	struct forms_def view;         /* page i: procedure i's fields      */
+	struct forms_def edit;         /* one page with all of them: parsing
+					  and the error summary              */
+	struct forms_result errs;      /* the errors of those fields        */
+	struct forms_result *other;    /* per procedure: errors not fixable
+					  here (groups, files, the whole)    */
+	int ret;                       /* the response sent when counter_open
+					  fails                              */
+};
+
+static int same(const json_t *a, const json_t *b)
+{
+	return (!a && !b) || (a && b && json_equal((json_t *)a, (json_t *)b));
+}
+
+/* the top-level field id an error path names ("" for the whole) */
+static void top_of(char *out, size_t n, const char *path)
+{
+	snprintf(out, n, "%s", path);
+	out[strcspn(out, "[.")] = '\0';
+}
+
+/* the fields staff may type on the answers page: not files, groups or
+ * texts (a group's or a file's gap is listed instead) */
+static int typable(const struct forms_field *f)
+{
+	return f && f->type != FORMS_T_FILE && f->type != FORMS_T_GROUP && f->type != FORMS_T_INFO;
+}
+
+/* an answer copied read-only from the register or a certificate: the
+ * register is the truth, staff cannot change it here */
+static int locked(const struct forms_field *f, const json_t *from)
+{
+	const char *s = json_string_value(json_object_get(from, f->id));
+	return s && !f->prefill_editable && (strcmp(s, "juki") == 0 || strcmp(s, "jpki_cert") == 0);
+}
+
+/* the first chosen procedure's top-level field by id, or NULL */
+static const struct forms_field *chosen_field(const struct chosen *ch, const char *id)
+{
+	for (int i = 0; i < ch->n; i++) {
+		const struct forms_field *f = forms_def_field(ch->defs[i], id);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* all and from: the register and interview answers with staff's typed
+ * ones over them (never over a read-only register answer) */
+static int counter_merge(struct counter *c, struct http_req *r)
+{
+	c->all = app_json_own(r, json_deep_copy(c->base));
+	c->from = app_json_own(r, json_deep_copy(c->base_from));
+	if (!c->all || !c->from)
+		return ERR_NOMEM;
+	const char *k;
+	json_t *v;
+	json_object_foreach(c->typed, k, v) {
+		const struct forms_field *f = chosen_field(&c->ch, k);
+		if (!typable(f) || locked(f, c->base_from))
+			continue;
+		if (json_is_null(v))
+			json_object_del(c->all, k);
+		else
+			json_object_set(c->all, k, v);
+		json_object_set_new(c->from, k, json_string("staff"));
+	}
+	return 0;
+}
+
+/* every procedure's answers and check */
+static int counter_validate(struct counter *c, struct http_req *r, struct err *e)
+{
+	int n = c->ch.n;
+	if (!c->answers) {
+		c->answers = arena_alloc(r->arena, (size_t)n * sizeof *c->answers);
+		c->sources = arena_alloc(r->arena, (size_t)n * sizeof *c->sources);
+		c->checks = arena_alloc(r->arena, (size_t)n * sizeof *c->checks);
+		c->other = arena_alloc(r->arena, (size_t)n * sizeof *c->other);
+		if (!c->answers || !c->sources || !c->checks || !c->other)
+			return err_set(e, ERR_NOMEM, "out of memory");
+	}
+	struct jp_date today = form_today(app_now());
+	c->nbad = 0;
+	for (int i = 0; i < n; i++) {
+		if (counter_answers(&c->answers[i], &c->sources[i], r, c->ch.defs[i], c->all, c->from))
+			return err_set(e, ERR_NOMEM, "out of memory");
+		int rc = forms_validate(&c->checks[i], r->arena, c->ch.defs[i], c->answers[i], today, e);
+		if (rc)
+			return rc;
+		if (c->checks[i].nerrors > 0 || c->checks[i].exit >= 0)
+			c->nbad++;
+	}
+	return 0;
+}
+
+static int has_error(const struct forms_result *res, const char *id)
+{
+	char top[FORMS_PATH_MAX];
+	for (int i = 0; i < res->nerrors; i++) {
+		top_of(top, sizeof top, res->errors[i].path);
+		if (strcmp(top, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int in_fields(const struct forms_field *fs, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(fs[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* the answers page's fields, from the checks: per procedure, on the pages
+ * its answers lead through, every shown field that has an answer (shown
+ * with its source, changeable unless read-only from the register) or an
+ * error (to be typed) */
+static int counter_fields(struct counter *c, struct http_req *r, struct err *e)
+{
+	struct arena *a = r->arena;
+	int n = c->ch.n, cap = 0, ncap = 0;
+	for (int i = 0; i < n; i++) {
+		for (int pg = 0; pg < c->ch.defs[i]->npages; pg++)
+			cap += c->ch.defs[i]->pages[pg].nfields;
+		ncap += c->checks[i].nerrors;
+	}
+	struct forms_field *vf = arena_alloc(a, (size_t)(cap + 1) * sizeof *vf);
+	struct forms_field *ef = arena_alloc(a, (size_t)(cap + 1) * sizeof *ef);
+	struct forms_page *vp = arena_alloc(a, (size_t)n * sizeof *vp);
+	struct forms_page *ep = arena_alloc(a, sizeof *ep);
+	struct forms_error *ee = arena_alloc(a, (size_t)(ncap + 1) * sizeof *ee);
+	if (!vf || !ef || !vp || !ep || !ee)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	struct jp_date today = form_today(app_now());
+	int nf = 0;
+	for (int i = 0; i < n; i++) {
+		const struct forms_def *d = c->ch.defs[i];
+		const struct forms_result *ck = &c->checks[i];
+		vp[i] = (struct forms_page){ .id = d->id, .title = d->title, .fields = vf + nf };
+		for (int pi = 0; pi < ck->npath; pi++) {
+			if (ck->path[pi] < 0 || ck->path[pi] >= d->npages)
+				continue;
+			const struct forms_page *pg = &d->pages[ck->path[pi]];
+			for (int k = 0; k < pg->nfields; k++) {
+				const struct forms_field *f = &pg->fields[k];
+				if (!typable(f) || in_fields(vf, nf, f->id) ||
+				    !forms_field_shown(f, ck->answers, NULL, today))
+					continue;
+				if (!has_error(ck, f->id) && !json_object_get(c->answers[i], f->id))
+					continue;
+				vf[nf] = *f;
+				vf[nf].page = i;
+				ef[nf] = *f;
+				ef[nf].page = 0;
+				nf++;
+				vp[i].nfields++;
+			}
+		}
+	}
+	*ep = (struct forms_page){ .id = "counter", .fields = ef, .nfields = nf };
+	c->view = (struct forms_def){ .id = "counter", .pages = vp, .npages = n };
+	c->edit = (struct forms_def){ .id = "counter", .pages = ep, .npages = 1 };
+	/* the errors: of a field on the page (once), or the procedure's own */
+	memset(&c->errs, 0, sizeof c->errs);
+	c->errs.errors = ee;
+	c->errs.exit = -1;
+	char top[FORMS_PATH_MAX];
+	for (int i = 0; i < n; i++) {
+		const struct forms_result *ck = &c->checks[i];
+		struct forms_result *o = &c->other[i];
+		memset(o, 0, sizeof *o);
+		o->exit = ck->exit;
+		if (!(o->errors = arena_alloc(a, (size_t)(ck->nerrors + 1) * sizeof *o->errors)))
+			return err_set(e, ERR_NOMEM, "out of memory");
+		for (int k = 0; k < ck->nerrors; k++) {
+			top_of(top, sizeof top, ck->errors[k].path);
+			if (!top[0] || !in_fields(ef, nf, top)) {
+				o->errors[o->nerrors++] = ck->errors[k];
+				continue;
+			}
+			int dup = 0;
+			for (int m = 0; m < c->errs.nerrors; m++)
+				dup |= strcmp(ee[m].path, ck->errors[k].path) == 0;
+			if (!dup)
+				ee[c->errs.nerrors++] = ck->errors[k];
+		}
+	}
+	return 0;
+}
+
+/* the answers page as posted: its inputs (every procedure's section wrote
+ * its own "_shown"; parsed as one page) over what was known; typed keeps
+ * what differs from the register and the interview */
+static int counter_parse(struct counter *c, struct http_req *r, struct err *e)
+{
+	const struct pairs *p = &c->pr;
+	const char **names = arena_alloc(r->arena, (size_t)(p->n + 1) * sizeof *names);
+	const char **values = arena_alloc(r->arena, (size_t)(p->n + 1) * sizeof *values);
+	struct buf shown;
+	if (!names || !values)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	buf_init(&shown, STATE_MAX);
+	int n = 0;
+	for (int i = 0; i < p->n; i++) {
+		if (strcmp(p->names[i], "_shown") == 0) {
+			if (shown.len)
+				buf_putc(&shown, ' ');
+			buf_puts(&shown, p->values[i]);
+			continue;
+		}
+		names[n] = p->names[i];
+		values[n++] = p->values[i];
+	}
+	names[n] = "_shown";
+	values[n++] = arena_strdup(r->arena, buf_cstr(&shown));
+	buf_done(&shown);
+	json_t *out = NULL;
+	struct form_action act;
+	int rc = form_parse_page(&out, &act, r->arena,
+				 &(struct form_page_in){ .d = &c->edit, .page = 0, .previous = c->all,
+							 .sources = c->from, .names = names,
+							 .values = values, .npairs = n },
+				 e);
+	if (rc)
+		return rc;
+	const struct forms_page *pg = &c->edit.pages[0];
+	for (int i = 0; i < pg->nfields; i++) {
+		const char *id = pg->fields[i].id;
+		json_t *nv = json_object_get(out, id);
+		if (same(nv, json_object_get(c->all, id)))
+			continue;
+		if (same(nv, json_object_get(c->base, id)))
+			json_object_del(c->typed, id);
+		else
+			json_object_set(c->typed, id, nv ? nv : json_null());
+	}
+	return 0;
+}
+
+/* the interview's answers were stated to staff at the counter: so marked,
+ * shown with that source and changeable */
+static int stated_to_staff(const json_t *answers, json_t *sources)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)answers, k, v) {
+		if (!json_object_get(sources, k) &&
+		    json_object_set_new(sources, k, json_string("staff")))
+			return ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* The prologue of every counter post: 0 and c ready, or the error sent
+ * (the handler returns c->ret).  Reading the register record is audited
+ * here, whatever follows: the answers page shows it. */
+static int counter_open(struct counter *c, struct http_req *r)
+{
+	memset(c, 0, sizeof *c);
+	struct err e;
+	int rc;
+	if (!(c->le = event_of(r))) {
+		c->ret = not_found(r);
+		return -1;
+	}
+	if ((rc = read_pairs(&c->pr, r, &e))) {
+		c->ret = http_send_error(r, rc, NULL, NULL, e.detail);
+		return -1;
+	}
+	struct forms_result res;
+	if ((rc = choose(&c->ch, r, c->le, &c->pr, &res, &e))) {
+		c->ret = app_send_error(r, rc, "lifeevent.counter.error.choose_procedures", e.detail);
+		return -1;
+	}
+	const char *person = pair(&c->pr, "person");
+	if (person && person[0]) {
+		if (v_person(person, strlen(person)) ||
+		    registry_person_json_by_code(&c->juki, app_store(r), app_req(r)->tenant.code,
+						 person, &e) != 0) {
+			c->ret = app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_register_code",
+						"register code not found");
+			return -1;
+		}
+		if (!app_json_own(r, c->juki)) {
+			c->ret = http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+			return -1;
+		}
+		c->person = person;
+		/* whose register record was read, by its code */
+		app_audit(r, AUDIT_A_READ, "lifeevent.counter.register",
+			  arena_printf(r->arena, "%s:%s", c->le->id, person), AUDIT_R_OK);
+	}
+	if ((rc = merge_prefill(&c->base, &c->base_from, r, &c->ch, c->juki, &e)) ||
+	    (rc = stated_to_staff(c->base, c->base_from)) ||
+	    (rc = (c->typed = hidden_json(r, &c->pr, "_typed")) ? 0 : ERR_NOMEM) ||
+	    (rc = counter_merge(c, r)) || (rc = counter_validate(c, r, &e)) ||
+	    (rc = counter_fields(c, r, &e))) {
+		c->ret = http_send_error(r, rc, NULL, NULL, rc == ERR_NOMEM ? "out of memory" : e.detail);
+		return -1;
+	}
+	if (!pair(&c->pr, "_shown"))
+		return 0;                  /* from the result page: nothing typed */
+	if ((rc = counter_parse(c, r, &e))) {
+		c->ret = app_send_error(r, rc, "lifeevent.error.answers_unreadable", e.detail);
+		return -1;
+	}
+	if ((rc = counter_merge(c, r)) || (rc = counter_validate(c, r, &e)) ||
+	    (rc = counter_fields(c, r, &e))) {
+		c->ret = http_send_error(r, rc, NULL, NULL, rc == ERR_NOMEM ? "out of memory" : e.detail);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- 書かない窓口: the filled forms as one PDF ---- */
 
 /* the lines of one form as they grow (in a) */
@@ -1086,8 +1464,12 @@ static void answer_lines(struct line_list *ll, const struct forms_field *fs, int
 struct counter_job {
 	struct arena *a;                 /* the document                   */
 	struct lifeevent_pdf_doc doc;
-	char event[64];                  /* for the file name              */
-	char audit_detail[160];          /* the event and the register code */
+	struct lifeevent_receipt_doc receipt; /* with is_receipt: the 控え  */
+	int is_receipt;
+	char file[96];                   /* the file name                  */
+	const char *audit_type;          /* the audit record's object type */
+	char audit_detail[160];          /* the event and the register code,
+					    or the receipts                */
 	char *pdf;
 	size_t len;
 	int rc;
@@ -1098,7 +1480,8 @@ static void counter_work(void *arg, void *pool_ctx)
 {
 	(void)pool_ctx;
 	struct counter_job *j = arg;
-	j->rc = lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
+	j->rc = j->is_receipt ? lifeevent_receipt_pdf(&j->pdf, &j->len, &j->receipt, &j->e)
+			      : lifeevent_forms_pdf(&j->pdf, &j->len, &j->doc, &j->e);
 }
 
 static void counter_discard(void *arg)
@@ -1116,61 +1499,28 @@ static int counter_done(struct http_req *r, void *arg)
 		return http_send_error(r, j->rc, NULL, NULL, j->e.detail);
 	arena_cleanup_add(r->arena, free, j->pdf);
 	http_set_header(r, "content-disposition",
-			arena_printf(r->arena, "inline; filename=\"%s-forms.pdf\"", j->event));
+			arena_printf(r->arena, "inline; filename=\"%s\"", j->file));
 	int rc = http_send(r, 200, "application/pdf", j->pdf, j->len);
-	/* whose register record was read, by its code (not the person's data) */
-	app_audit(r, AUDIT_A_READ, "lifeevent.counter.pdf", j->audit_detail, AUDIT_R_OK);
+	/* whose register record (by its code) or which applications (by
+	 * their receipts) were read, not the person's data */
+	app_audit(r, AUDIT_A_READ, j->audit_type, j->audit_detail, AUDIT_R_OK);
 	return rc;
 }
 
 int page_counter_pdf(struct http_req *r)
 {
-	const struct lifeevent *le = event_of(r);
-	if (!le)
-		return not_found(r);
-	struct pairs pr;
-	struct err e;
-	int rc = read_pairs(&pr, r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	struct chosen ch;
-	struct forms_result res;
-	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
-		return app_send_error(r, rc, "lifeevent.counter.error.choose_procedures", e.detail);
-	const char *person = pair(&pr, "person");
-	json_t *juki = NULL;
-	if (person && person[0]) {
-		if (v_person(person, strlen(person)) ||
-		    registry_person_json_by_code(&juki, app_store(r), app_req(r)->tenant.code,
-						 person, &e) != 0)
-			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_register_code", "register code not found");
-		if (!app_json_own(r, juki))
-			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-	}
-	struct counter_job j = { .a = arena_new(1u << 16) };
-	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)ch.n * sizeof *forms) : NULL;
+	struct counter c;
+	if (counter_open(&c, r))
+		return c.ret;
+	const struct lifeevent *le = c.le;
+	struct counter_job j = { .a = arena_new(1u << 16), .audit_type = "lifeevent.counter.pdf" };
+	struct lifeevent_pdf_form *forms = j.a ? arena_alloc(j.a, (size_t)c.ch.n * sizeof *forms) : NULL;
 	if (!forms) {
 		arena_free(j.a);
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	}
-	for (int i = 0; i < ch.n; i++) {
-		const struct forms_def *d = ch.defs[i];
-		json_t *ans = NULL, *src = NULL;
-		if (juki && (rc = forms_prefill(&ans, &src, r->arena, d, juki, NULL, &e))) {
-			arena_free(j.a);
-			return http_send_error(r, rc, NULL, NULL, e.detail);
-		}
-		if (!ans && !(ans = app_json_own(r, json_object()))) {
-			arena_free(j.a);
-			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-		}
-		json_t *sh = lifeevent_shared(r->arena, le, ch.shared, d);
-		const char *k;
-		json_t *v;
-		json_object_foreach(sh, k, v) {
-			if (!json_object_get(ans, k))
-				json_object_set(ans, k, v);
-		}
+	for (int i = 0; i < c.ch.n; i++) {
+		const struct forms_def *d = c.ch.defs[i];
 		struct lifeevent_pdf_form *pf = &forms[i];
 		memset(pf, 0, sizeof *pf);
 		pf->title_ja = d->title.ja ? arena_strdup(j.a, d->title.ja) : NULL;
@@ -1178,20 +1528,21 @@ int page_counter_pdf(struct http_req *r)
 		pf->department = d->department ? arena_strdup(j.a, d->department) : NULL;
 		struct line_list ll = { .a = j.a, .v = &pf->lines, .n = &pf->nlines };
 		for (int pg = 0; pg < d->npages; pg++)
-			answer_lines(&ll, d->pages[pg].fields, d->pages[pg].nfields, ans, 0);
+			answer_lines(&ll, d->pages[pg].fields, d->pages[pg].nfields, c.answers[i], 0);
 	}
 	j.doc = (struct lifeevent_pdf_doc){
 		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
 		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
 		.event_ja = le->title.ja ? arena_strdup(j.a, le->title.ja) : NULL,
 		.event_en = le->title.en ? arena_strdup(j.a, le->title.en) : NULL,
-		.forms = forms, .nforms = ch.n,
+		.forms = forms, .nforms = c.ch.n,
 	};
-	snprintf(j.event, sizeof j.event, "%s", le->id);
-	if (juki)
-		snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, person);
+	snprintf(j.file, sizeof j.file, "%s-forms.pdf", le->id);
+	if (c.person)
+		snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, c.person);
 	else
 		snprintf(j.audit_detail, sizeof j.audit_detail, "%s", le->id);
+	int rc;
 	if ((rc = http_defer_owned(r, counter_work, counter_done, counter_discard, &j, sizeof j))) {
 		arena_free(j.a);
 		return http_send_error(r, rc, NULL, NULL, "counter pdf: cannot defer");
@@ -1201,31 +1552,8 @@ int page_counter_pdf(struct http_req *r)
 
 /* ---- 書かない窓口: the applications submitted at the counter ---- */
 
-/* one chosen procedure's answers at the counter: the merged register and
- * interview answers (merge_prefill) narrowed to the procedure's own
- * top-level fields; every answer not taken from the register is marked
- * as stated to staff ("staff") */
-static int counter_answers(json_t **answers, json_t **sources, struct http_req *r,
-			   const struct forms_def *d, const json_t *all, const json_t *from)
-{
-	json_t *ans = app_json_own(r, json_object()), *src = app_json_own(r, json_object());
-	if (!ans || !src)
-		return ERR_NOMEM;
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)all, k, v) {
-		if (!forms_def_field(d, k))
-			continue;
-		json_object_set(ans, k, v);
-		json_t *s = json_object_get(from, k);
-		json_object_set_new(src, k, s ? json_incref(s) : json_string("staff"));
-	}
-	*answers = ans;
-	*sources = src;
-	return 0;
-}
-
-/* what one procedure still needs: a list of its fields' labels and the
+/* what one procedure still needs that cannot be typed on the answers page
+ * (a group's items, a document, the whole): its fields' labels and the
  * reasons, in the page's language (Japanese for やさしい日本語) */
 static void missing_list(struct buf *b, struct http_req *r, const struct forms_def *d,
 			 const struct forms_result *res)
@@ -1235,8 +1563,7 @@ static void missing_list(struct buf *b, struct http_req *r, const struct forms_d
 	for (int i = 0; i < res->nerrors; i++) {
 		const struct forms_error *fe = &res->errors[i];
 		char top[FORMS_PATH_MAX];
-		snprintf(top, sizeof top, "%s", fe->path);
-		top[strcspn(top, "[.")] = '\0';
+		top_of(top, sizeof top, fe->path);
 		const struct forms_field *f = top[0] ? forms_def_field(d, top) : NULL;
 		const char *label = f ? (l == HTML_EN && f->label.en ? f->label.en : f->label.ja)
 				      : html_t(l, "lifeevent.counter.missing.whole");
@@ -1248,32 +1575,74 @@ static void missing_list(struct buf *b, struct http_req *r, const struct forms_d
 	buf_puts(b, "</ul>");
 }
 
-/* the refusal: nothing was submitted, and per procedure what is missing */
-static int render_missing(struct http_req *r, const struct lifeevent *le, const struct chosen *ch,
-			  const struct forms_result *checks, const int *bad)
+/* The answers page: per chosen procedure what the register and the
+ * interview filled (each answer with its source; changeable unless
+ * read-only from the register) and the inputs for what they did not, with
+ * the procedure forms' own widgets; staff and the resident check it on
+ * the screen, then accept (or print).  status 422: a submission refused,
+ * the errors summarised and beside their fields, nothing submitted. */
+static int render_answers(struct http_req *r, struct counter *c, int status)
 {
 	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_of(r);
+	const struct lifeevent *le = c->le;
+	const struct forms_result *errs = status >= 400 ? &c->errs : NULL;
+	struct jp_date today = form_today(app_now());
+	const char *title = html_t(l, status >= 400 ? "lifeevent.counter.missing.title"
+						    : "lifeevent.counter.answers.title");
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, html_t(l, "lifeevent.counter.missing.title"), NULL, NULL);
+	app_page_open(&b, &p, r, title, NULL, NULL);
 	link_form_css(&b);
-	html_printf(&b, "<div class=\"notice notice-error\" role=\"alert\"><p>%s</p></div>",
-		    html_t(l, "lifeevent.counter.missing.lead"));
-	for (int i = 0; i < ch->n; i++) {
-		if (!bad[i])
-			continue;
-		html_printf(&b, "<h2>%s</h2>", forms_text_get(&ch->defs[i]->title, lang));
-		missing_list(&b, r, ch->defs[i], &checks[i]);
+	struct form_view sv = { .d = &c->edit, .page = 0, .answers = c->all, .errors = errs,
+				.lang = lang, .today = today };
+	form_render_error_summary(&b, &sv);
+	if (status >= 400)
+		html_printf(&b, "<div class=\"notice notice-error\"><p>%s</p></div>",
+			    html_t(l, "lifeevent.counter.missing.lead"));
+	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.answers.lead"));
+	html_printf(&b, "<form method=\"post\" action=\"/staff/counter/%s/submit\" novalidate>"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", le->id, app_req(r)->csrf);
+	if (c->person)
+		html_printf(&b, "<input type=\"hidden\" name=\"person\" value=\"%s\">", c->person);
+	const char *st = pair(&c->pr, "_state");
+	html_printf(&b, "<input type=\"hidden\" name=\"_state\" value=\"%s\">",
+		    st && strlen(st) <= STATE_MAX ? st : "{}");
+	for (int i = 0; i < c->ch.n; i++)
+		html_printf(&b, "<input type=\"hidden\" name=\"procedure\" value=\"%s\">", c->ch.codes[i]);
+	char *typed = json_dumps(c->typed, JSON_COMPACT);
+	html_printf(&b, "<input type=\"hidden\" name=\"_typed\" value=\"%s\">", typed ? typed : "{}");
+	free(typed);
+	for (int i = 0; i < c->ch.n; i++) {
+		const struct forms_def *d = c->ch.defs[i];
+		html_printf(&b, "<section class=\"counter-procedure\" aria-labelledby=\"proc-h-%d\">"
+			    "<h2 id=\"proc-h-%d\">%s</h2>", i, i, forms_text_get(&d->title, lang));
+		struct err e;
+		if (c->view.pages[i].nfields > 0 &&
+		    form_render_page(&b, &(struct form_view){ .d = &c->view, .page = i,
+							      .answers = c->all,
+							      .norm = c->checks[i].answers,
+							      .sources = c->from, .errors = errs,
+							      .lang = lang, .today = today },
+				     &e) != 0) {
+			buf_done(&b);
+			return http_send_error(r, ERR_INTERNAL, NULL, NULL, e.detail);
+		}
+		if (c->other[i].nerrors > 0 || c->other[i].exit >= 0)
+			missing_list(&b, r, d, &c->other[i]);
+		buf_puts(&b, "</section>");
 	}
-	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.missing.next"));
+	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\" name=\"_step\""
+		    " value=\"submit\">%s</button><button type=\"submit\" class=\"button-secondary\""
+		    " formaction=\"/staff/counter/%s/pdf\">%s</button></div></form>",
+		    html_t(l, "lifeevent.counter.submit"), le->id, html_t(l, "lifeevent.counter.print"));
 	html_printf(&b, "<p><a href=\"/staff/counter/%s\">%s</a></p>", le->id,
 		    html_t(l, "lifeevent.counter.missing.again"));
-	return app_page_send(r, 422, &b, &p);
+	return app_page_send(r, status, &b, &p);
 }
 
 /* the confirmation the resident reads on the screen */
-static int render_received(struct http_req *r, const struct chosen *ch,
+static int render_received(struct http_req *r, const char *event, const struct chosen *ch,
 			   const struct apply_submission *subs)
 {
 	enum html_lang l = app_req(r)->lang;
@@ -1313,66 +1682,40 @@ static int render_received(struct http_req *r, const struct chosen *ch,
 		html_printf(&b, "<li><a href=\"/staff/submissions/%lld\">%s %s</a></li>",
 			    (long long)subs[i].id, html_t(l, "lifeevent.counter.done.print"),
 			    subs[i].receipt);
-	buf_puts(&b, "</ul></div>");
+	buf_puts(&b, "</ul>");
+	/* the resident's 控え: every receipt number, department and contact */
+	struct buf list;
+	buf_init(&list, 4096);
+	for (int i = 0; i < ch->n; i++) {
+		if (i)
+			buf_putc(&list, ',');
+		buf_puts(&list, subs[i].receipt);
+	}
+	html_printf(&b, "<p><a class=\"button\" href=\"%s\">%s</a></p></div>",
+		    ui_url(r->arena, arena_printf(r->arena, "/staff/counter/%s/receipt", event),
+			   (const char *const[]){ "receipts", buf_cstr(&list), NULL }),
+		    html_t(l, "lifeevent.counter.done.receipt_pdf"));
+	buf_done(&list);
 	return app_page_send(r, 200, &b, &p);
 }
 
 int page_counter_submit(struct http_req *r)
 {
-	const struct lifeevent *le = event_of(r);
-	if (!le)
-		return not_found(r);
-	struct pairs pr;
+	struct counter c;
+	if (counter_open(&c, r))
+		return c.ret;
+	/* from the result page, or a change on the answers page: the page
+	 * again; accepted only with its own button, all complete */
+	const char *step = pair(&c.pr, "_step");
+	if (!step || strcmp(step, "submit") != 0)
+		return render_answers(r, &c, 200);
+	if (c.nbad)
+		return render_answers(r, &c, 422);
 	struct err e;
-	int rc = read_pairs(&pr, r, &e);
-	if (rc)
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	struct chosen ch;
-	struct forms_result res;
-	if ((rc = choose(&ch, r, le, &pr, &res, &e)))
-		return app_send_error(r, rc, "lifeevent.counter.error.choose_procedures", e.detail);
-	const char *person = pair(&pr, "person");
-	json_t *juki = NULL;
-	if (person && person[0]) {
-		if (v_person(person, strlen(person)) ||
-		    registry_person_json_by_code(&juki, app_store(r), app_req(r)->tenant.code,
-						 person, &e) != 0)
-			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_register_code",
-					      "register code not found");
-		if (!app_json_own(r, juki))
-			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-		/* whose register record was read, by its code, whether or not
-		 * anything is submitted (as for the printed forms) */
-		app_audit(r, AUDIT_A_READ, "lifeevent.counter.register",
-			  arena_printf(r->arena, "%s:%s", le->id, person), AUDIT_R_OK);
-	}
-	json_t *all = NULL, *from = NULL;
-	if ((rc = merge_prefill(&all, &from, r, &ch, juki, &e)))
-		return http_send_error(r, rc, NULL, NULL, e.detail);
-	json_t **answers = arena_alloc(r->arena, (size_t)ch.n * sizeof *answers);
-	json_t **sources = arena_alloc(r->arena, (size_t)ch.n * sizeof *sources);
-	struct forms_result *checks = arena_alloc(r->arena, (size_t)ch.n * sizeof *checks);
-	int *bad = arena_alloc(r->arena, (size_t)ch.n * sizeof *bad);
-	struct apply_submission *subs = arena_alloc(r->arena, (size_t)ch.n * sizeof *subs);
-	if (!answers || !sources || !checks || !bad || !subs)
+	int rc;
+	struct apply_submission *subs = arena_alloc(r->arena, (size_t)c.ch.n * sizeof *subs);
+	if (!subs)
 		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-	/* every procedure is checked first: one that is not complete stops
-	 * them all, and staff see everything that is missing at once */
-	int nbad = 0;
-	struct jp_date today = form_today(app_now());
-	for (int i = 0; i < ch.n; i++) {
-		bad[i] = 0;
-		if (counter_answers(&answers[i], &sources[i], r, ch.defs[i], all, from))
-			return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
-		if ((rc = forms_validate(&checks[i], r->arena, ch.defs[i], answers[i], today, &e)))
-			return http_send_error(r, rc, NULL, NULL, e.detail);
-		if (checks[i].nerrors > 0 || checks[i].exit >= 0) {
-			bad[i] = 1;
-			nbad++;
-		}
-	}
-	if (nbad)
-		return render_missing(r, le, &ch, checks, bad);
 	/* staff enter them, for the person looked up in the register; the
 	 * submissions and their audit records commit together or not at all */
 	struct app_actor aa;
@@ -1385,12 +1728,12 @@ int page_counter_submit(struct http_req *r)
 	struct apply_submit_result sr;
 	memset(&sr, 0, sizeof sr);
 	rc = store_begin(st, &e);
-	for (int i = 0; rc == 0 && i < ch.n; i++) {
+	for (int i = 0; rc == 0 && i < c.ch.n; i++) {
 		rc = apply_submit_answers(&sr, r->arena, st, &who,
-					  &(struct apply_answers_in){ .procedure = ch.codes[i],
-								      .answers = answers[i],
-								      .sources = sources[i],
-								      .opts.registry = juki },
+					  &(struct apply_answers_in){ .procedure = c.ch.codes[i],
+								      .answers = c.answers[i],
+								      .sources = c.sources[i],
+								      .opts.registry = c.juki },
 					  now, &e);
 		if (rc) {
 			failed = i;
@@ -1412,12 +1755,118 @@ int page_counter_submit(struct http_req *r)
 	}
 	if (rc == ERR_INVALID && failed >= 0 && (sr.check.nerrors > 0 || sr.check.exit >= 0)) {
 		/* the register no longer says what was copied, or a waiver it
-		 * does not prove: the same list, for that procedure */
-		checks[failed] = sr.check;
-		bad[failed] = 1;
-		return render_missing(r, le, &ch, checks, bad);
+		 * does not prove: the same page, with that procedure's errors */
+		c.checks[failed] = sr.check;
+		if ((rc = counter_fields(&c, r, &e)))
+			return http_send_error(r, rc, NULL, NULL, e.detail);
+		return render_answers(r, &c, 422);
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);
-	return render_received(r, &ch, subs);
+	return render_received(r, c.le->id, &c.ch, subs);
+}
+
+/* ---- 書かない窓口: the resident's receipt (控え) ---- */
+
+#define COUNTER_RECEIPTS_MAX 16
+
+/* one application of the 控え: its procedure and department, copied into
+ * the job's arena a */
+static int receipt_item(struct lifeevent_receipt_item *it, struct arena *a, struct http_req *r,
+			const struct apply_submission *sub)
+{
+	const struct forms_def *d = published(r, sub->procedure);
+	struct dept dp;
+	struct err de;
+	int have = dept_get(&dp, app_store(r), app_req(r)->tenant.code, sub->department, &de) == 0;
+	*it = (struct lifeevent_receipt_item){
+		.receipt = arena_strdup(a, sub->receipt),
+		.title_ja = arena_strdup(a, d && d->title.ja ? d->title.ja : sub->procedure),
+		.title_en = d && d->title.en ? arena_strdup(a, d->title.en) : NULL,
+		.dept_ja = arena_strdup(a, have ? dp.name_ja : sub->department),
+		.dept_en = have ? arena_strdup(a, dp.name_en) : NULL,
+		.place = have ? arena_strdup(a, dp.place) : NULL,
+		.phone = have ? arena_strdup(a, dp.phone) : NULL,
+		.email = have ? arena_strdup(a, dp.email) : NULL,
+		.target_days = d ? d->target_days : 0,
+	};
+	return it->receipt && it->title_ja && it->dept_ja ? 0 : ERR_NOMEM;
+}
+
+/* may this member of staff see the department's applications: a
+ * "dept.<code>" permission or "dept.all" among the session's (read once
+ * per request, as for the staff menu: app_staff_may_open) */
+static int may_see_dept(struct http_req *r, const char *code)
+{
+	struct app_req *q = app_req(r);
+	char want[DEPT_CODE_MAX + 8];
+	if (!app_staff_may_open(r, "/staff/counter") || dept_perm(want, sizeof want, code))
+		return 0;
+	for (int i = 0; q->perms_read && i < q->nperms; i++)
+		if (strcmp(q->perms[i], want) == 0 || strcmp(q->perms[i], "dept.all") == 0)
+			return 1;
+	return 0;
+}
+
+/* GET /staff/counter/{event}/receipt?receipts=R1,R2,...: the 控え of
+ * applications entered at the counter (no resident account), that this
+ * member of staff may see; no name or answer is printed */
+int page_counter_receipt(struct http_req *r)
+{
+	const struct lifeevent *le = event_of(r);
+	if (!le)
+		return not_found(r);
+	/* read as staff of every department, then kept to the member's own
+	 * (may_see_dept) and to applications entered at the counter */
+	struct apply_actor who = { .kind = APPLY_STAFF, .id = app_req(r)->ses.account_id,
+				   .tenant = app_req(r)->tenant.code, .ndepts = -1 };
+	int rc;
+	const char *list = http_param(r, "receipts");
+	char *copy = arena_strdup(r->arena, list ? list : "");
+	struct counter_job j = { .a = arena_new(1u << 16), .is_receipt = 1,
+				 .audit_type = "lifeevent.counter.receipt" };
+	struct lifeevent_receipt_item *items =
+		j.a ? arena_alloc(j.a, COUNTER_RECEIPTS_MAX * sizeof *items) : NULL;
+	if (!copy || !items) {
+		arena_free(j.a);
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	}
+	int n = 0;
+	int64_t at = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct apply_submission sub;
+		struct err e;
+		if (n >= COUNTER_RECEIPTS_MAX ||
+		    apply_get_by_receipt(&sub, r->arena, app_store(r), &who, tok, &e) != 0 ||
+		    sub.resident_id != 0 || !may_see_dept(r, sub.department)) {
+			arena_free(j.a);
+			return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_receipt",
+					      "counter receipt: not a counter application of this staff's");
+		}
+		if ((rc = receipt_item(&items[n], j.a, r, &sub))) {
+			arena_free(j.a);
+			return http_send_error(r, rc, NULL, NULL, "out of memory");
+		}
+		if (n == 0 || sub.submitted_at < at)
+			at = sub.submitted_at;
+		n++;
+	}
+	if (n == 0) {
+		arena_free(j.a);
+		return app_send_error(r, ERR_NOTFOUND, "lifeevent.counter.error.no_receipt",
+				      "counter receipt: no receipts");
+	}
+	j.receipt = (struct lifeevent_receipt_doc){
+		.municipality_ja = arena_strdup(j.a, app_req(r)->tenant.name_ja),
+		.municipality_en = arena_strdup(j.a, app_req(r)->tenant.name_en),
+		.received_at = at, .items = items, .nitems = n,
+	};
+	snprintf(j.file, sizeof j.file, "%s-counter-receipt.pdf", le->id);
+	snprintf(j.audit_detail, sizeof j.audit_detail, "%s:%s", le->id, list);
+	if ((rc = http_defer_owned(r, counter_work, counter_done, counter_discard, &j, sizeof j))) {
+		arena_free(j.a);
+		return http_send_error(r, rc, NULL, NULL, "counter receipt: cannot defer");
+	}
+	return 0;
 }

@@ -40,6 +40,22 @@ static const struct http_param_spec p_counter_event[] = {
 	{ "person", HTTP_QUERY, 32, v_person_code, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* the receipts of one counter submission, comma-separated (at most 16
+ * receipt numbers of APPLY_RECEIPT_LEN characters) */
+static int v_receipts(const char *v, size_t n)
+{
+	if (n == 0 || n > 16 * 24)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == ','))
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_counter_receipt[] = {
+	{ "event", HTTP_PATH, 64, v_event, 1 },
+	{ "receipts", HTTP_QUERY, 16 * 24, v_receipts, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_bundle[] = {
 	{ "id", HTTP_PATH, 18, app_v_digits, 1 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -65,5 +81,6 @@ const struct http_route lifeevent_routes[] = {
 	{ "POST", "/staff/counter/{event}", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_event_post, "counter.interview.post" },
 	{ "POST", "/staff/counter/{event}/pdf", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_TEXT, 0, p_event, page_counter_pdf, "counter.pdf" },
 	{ "POST", "/staff/counter/{event}/submit", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_HTML, 0, p_event, page_counter_submit, "counter.submit" },
+	{ "GET", "/staff/counter/{event}/receipt", AUTH_PERM_APPLICATIONS_WRITE, HTTP_KIND_TEXT, 0, p_counter_receipt, page_counter_receipt, "counter.receipt" },
 	SVC_ROUTES_END,
 };
