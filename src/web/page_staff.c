@@ -1047,8 +1047,8 @@ static void user_reset_work(void *arg, void *pool_ctx)
 	if (rc == 0 && j->out.email[0]) {
 		/* the member's language is not known: Japanese, then English,
 		 * in one mail (as the residents' receipts) */
-		char subj[1400], ja[4096], en[4096], body[8200];
 		char sja[700], sen[700];
+		char subj[sizeof sja + sizeof sen + 3], ja[4096], en[4096], body[8200];
 		snprintf(sja, sizeof sja, html_t(HTML_JA, "users.reset.mail_subject"), j->tenant_name);
 		snprintf(sen, sizeof sen, html_t(HTML_EN, "users.reset.mail_subject"), j->tenant_name_en);
 		/* a long municipality name: the Japanese subject alone fits */
