@@ -105,6 +105,7 @@ static const struct html_msg msgs[] = {
 const struct svc svc_waste = {
 	.name = "waste",
 	.summary = "bulky-waste reception: the item master and the chatbot that reads residents' words",
+	.schema = &waste_schema,
 	.routes = waste_routes,
 	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
 	.nav = nav, .nnav = SVC_COUNT(nav),

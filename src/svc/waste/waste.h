@@ -35,6 +35,10 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "jp/date.h"
+
+struct store;
+struct store_module_schema;
 
 #define WASTE_QUERY_MAX 400        /* bytes of one resident's text       */
 #define WASTE_ITEMS_MAX 2000
@@ -148,5 +152,95 @@ int waste_answer_choose(struct waste_answer *a, const char *id);
  * (a question offering exactly those variants, or one of them answered).
  * For tests, `madoguchi waste check` and bench/waste.sh alike. */
 int waste_answer_meets(const struct waste_answer *a, const char *expected);
+
+/* ---- areas, collection days, bookings (booking.c) ----
+ *
+ * A municipality's collection areas each have a calendar of collection
+ * days with a capacity in points (one point an item, or what the ward
+ * decides).  A booking takes points on one day of one area and gets a
+ * number; the day is never overbooked, whatever runs at the same time
+ * (one conditional UPDATE; CHECK booked <= capacity as the last guard).
+ * A full day answers ERR_FULL and waste_earliest offers the next day with
+ * room.  A booking can be cancelled until WASTE_CANCEL_BEFORE seconds
+ * before its day begins (00:00 JST): by default 17:00 JST the day before.
+ */
+
+extern const struct store_module_schema waste_schema;
+
+#define WASTE_AREA_MAX 32           /* bytes of an area code              */
+#define WASTE_NUMBER_LEN 10         /* digits of a booking number         */
+#define WASTE_POINTS_MAX 100        /* points one booking takes           */
+#define WASTE_CAPACITY_MAX 100000   /* points of one day                  */
+#define WASTE_CALENDAR_DAYS_MAX 800 /* days opened by one call            */
+#define WASTE_ITEMS_JSON_MAX 8192   /* bytes of a booking's item list     */
+#define WASTE_CANCEL_BEFORE (7 * 3600)
+
+/* waste_area_put -- add or rename area code (1..WASTE_AREA_MAX of
+ * [a-z0-9-]) of tenant */
+int waste_area_put(struct store *s, const char *tenant, const char *code, const char *name_ja,
+		   struct err *e);
+
+/* which days a calendar opens: from..to (inclusive), on the weekdays of
+ * the mask (bit 0 Sunday .. bit 6 Saturday), never a national holiday or
+ * 12/29-1/3 (jp/holiday.h), each with capacity points */
+struct waste_calendar {
+	const char *area;
+	struct jp_date from, to;
+	unsigned weekdays;
+	int capacity;
+};
+
+/* waste_calendar_open -- the days of c in the area's calendar; a day there
+ * already gets the new capacity, never below what is booked (ERR_CONFLICT
+ * names the day).  *opened: the days written. */
+int waste_calendar_open(int *opened, struct store *s, const char *tenant,
+			const struct waste_calendar *c, struct err *e);
+
+struct waste_booking_req {
+	const char *tenant;
+	const char *area;
+	struct jp_date day;
+	int points;                 /* 1..WASTE_POINTS_MAX                   */
+	int fee_yen;
+	const char *items;          /* the items, JSON, for staff and route lists */
+	int64_t account;            /* the resident's account, 0: none     */
+	int64_t now;
+};
+
+struct waste_booking {
+	int64_t id;
+	char number[WASTE_NUMBER_LEN + 1];
+	char area[WASTE_AREA_MAX + 1];
+	struct jp_date day;
+	int points, fee_yen;
+	int cancelled;
+};
+
+/* waste_book -- book rq; *out the booking with its number.  ERR_FULL: the
+ * day has no room for the points; ERR_NOTFOUND: the area has no such
+ * collection day; ERR_INVALID: a bad request (points, past day); inside
+ * the caller's transaction when one is open, else in its own. */
+int waste_book(struct waste_booking *out, struct store *s, const struct waste_booking_req *rq,
+	       struct err *e);
+
+/* waste_earliest -- the first collection day of area from `from` on with
+ * room for points; ERR_NOTFOUND when none is open */
+int waste_earliest(struct jp_date *out, struct store *s, const char *tenant, const char *area,
+		   struct jp_date from, int points, struct err *e);
+
+/* waste_booking_get -- the booking called number */
+int waste_booking_get(struct waste_booking *out, struct store *s, const char *tenant,
+		      const char *number, struct err *e);
+
+/* waste_cancel -- cancel booking number and give its points back;
+ * ERR_DENIED past the cut-off, ERR_CONFLICT when cancelled already,
+ * ERR_NOTFOUND */
+int waste_cancel(struct store *s, const char *tenant, const char *number, int64_t now,
+		 struct err *e);
+
+/* waste_number_ok -- 1 when s is a booking number: WASTE_NUMBER_LEN
+ * digits whose last is the Luhn check digit of the others (a number read
+ * over the phone with one digit wrong is caught) */
+int waste_number_ok(const char *s);
 
 #endif

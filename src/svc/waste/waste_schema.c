@@ -1,0 +1,52 @@
+/*
+ * waste_schema.c -- the "waste" schema: collection areas, their calendar
+ * of collection days with a capacity, and the bookings.
+ *
+ * Invariants: a day's booked points never exceed its capacity (CHECK; a
+ * booking raises booked with one conditional UPDATE, booking.c, so two
+ * bookings at once cannot both take the last place, on SQLite and on
+ * PostgreSQL alike); a booking's number is unique in its municipality;
+ * state is booked or cancelled, and a cancelled booking's points have been
+ * given back to its day.  Days are day numbers since 1970-01-01 (Japan's
+ * calendar day, jp_date_to_days).  Depends on the core schema (tenants).
+ */
+#include "store/store.h"
+#include "svc/waste/waste.h"
+
+static const struct store_migration waste_migrations[] = {
+	{ 1, "bulky-waste areas, collection days, bookings",
+	  "CREATE TABLE waste_areas ("
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " code TEXT NOT NULL,"
+	  " name_ja TEXT NOT NULL,"
+	  " PRIMARY KEY (tenant, code));"
+	  "CREATE TABLE waste_days ("
+	  " tenant TEXT NOT NULL,"
+	  " area TEXT NOT NULL,"
+	  " day INTEGER NOT NULL,"
+	  " capacity INTEGER NOT NULL CHECK (capacity >= 0),"
+	  " booked INTEGER NOT NULL DEFAULT 0 CHECK (booked >= 0 AND booked <= capacity),"
+	  " PRIMARY KEY (tenant, area, day),"
+	  " FOREIGN KEY (tenant, area) REFERENCES waste_areas(tenant, code));"
+	  "CREATE TABLE waste_bookings ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL,"
+	  " number TEXT NOT NULL,"
+	  " area TEXT NOT NULL,"
+	  " day INTEGER NOT NULL,"
+	  " points INTEGER NOT NULL CHECK (points > 0),"
+	  " fee_yen INTEGER NOT NULL CHECK (fee_yen >= 0),"
+	  " items TEXT NOT NULL,"
+	  " account BIGINT,"
+	  " state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled')),"
+	  " created_at BIGINT NOT NULL,"
+	  " cancelled_at BIGINT,"
+	  " UNIQUE (tenant, number),"
+	  " FOREIGN KEY (tenant, area, day) REFERENCES waste_days(tenant, area, day));"
+	  "CREATE INDEX waste_bookings_day ON waste_bookings (tenant, area, day)" },
+};
+
+const struct store_module_schema waste_schema = {
+	"waste", waste_migrations,
+	(int)(sizeof waste_migrations / sizeof waste_migrations[0])
+};
