@@ -321,13 +321,13 @@ int api_waste_match(struct http_req *r)
 {
 	const struct waste_items *w = master(r);
 	if (!w)
-		return http_send_json(r, 503, "{\"error\": \"unavailable\"}");
+		return unavailable(r);
 	const char *q = http_param(r, "q");
 	struct waste_answer ans[WASTE_ANSWERS_MAX];
 	struct err e;
 	int na = waste_match(ans, WASTE_ANSWERS_MAX, w, q ? q : "", &e);
 	if (na < 0)
-		return http_send_json(r, 400, "{\"error\": \"bad text\"}");
+		return app_send_error(r, na, "waste.error.text", "waste: %s", e.detail);
 	json_t *arr = json_array();
 	long total = 0;
 	for (int i = 0; i < na; i++) {
@@ -356,10 +356,10 @@ int api_waste_match(struct http_req *r)
 	}
 	json_t *root = app_json_own(r, json_pack("{s:o, s:I}", "answers", arr, "total_fee_yen", (json_int_t)total));
 	if (!root)
-		return http_send_json(r, 500, "{\"error\": \"no memory\"}");
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "waste: json");
 	char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (!s)
-		return http_send_json(r, 500, "{\"error\": \"no memory\"}");
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "waste: json");
 	const char *out = arena_strdup(r->arena, s);
 	free(s);
 	return http_send_json(r, 200, out ? out : "{}");
