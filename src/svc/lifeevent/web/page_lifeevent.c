@@ -1134,6 +1134,19 @@ static const struct forms_field *chosen_field(const struct chosen *ch, const cha
 	return NULL;
 }
 
+/* 1 when any chosen procedure with a field called id holds it read-only
+ * from the register (two procedures may share an id, one of them letting
+ * it be edited: the register's value still stands) */
+static int locked_any(const struct chosen *ch, const char *id, const json_t *from)
+{
+	for (int i = 0; i < ch->n; i++) {
+		const struct forms_field *f = forms_def_field(ch->defs[i], id);
+		if (f && locked(f, from))
+			return 1;
+	}
+	return 0;
+}
+
 /* all and from: the register and interview answers with staff's typed
  * ones over them (never over a read-only register answer) */
 static int counter_merge(struct counter *c, struct http_req *r)
@@ -1146,7 +1159,7 @@ static int counter_merge(struct counter *c, struct http_req *r)
 	json_t *v;
 	json_object_foreach(c->typed, k, v) {
 		const struct forms_field *f = chosen_field(&c->ch, k);
-		if (!typable(f) || locked(f, c->base_from))
+		if (!typable(f) || locked_any(&c->ch, k, c->base_from))
 			continue;
 		if (json_is_null(v))
 			json_object_del(c->all, k);
@@ -1468,8 +1481,8 @@ struct counter_job {
 	int is_receipt;
 	char file[96];                   /* the file name                  */
 	const char *audit_type;          /* the audit record's object type */
-	char audit_detail[160];          /* the event and the register code,
-					    or the receipts                */
+	char audit_detail[512];          /* the event and the register code,
+					    or the receipts (16 of 24 bytes) */
 	char *pdf;
 	size_t len;
 	int rc;
