@@ -196,6 +196,25 @@ struct waste_calendar {
 int waste_calendar_open(int *opened, struct store *s, const char *tenant,
 			const struct waste_calendar *c, struct err *e);
 
+/* who books, where the crew collects (personal data: read it through
+ * audited paths only, never log it).  Limits in bytes; phone: 10..13
+ * digits and hyphens (waste_phone_ok); email "" or an address. */
+#define WASTE_CHOME_MAX 100         /* a 町丁目 name: 「日之出町1丁目」    */
+#define WASTE_CONTACT_NAME_MAX 100
+#define WASTE_PHONE_MAX 20
+#define WASTE_EMAIL_MAX 254
+#define WASTE_ADDRESS_MAX 200       /* after the 町丁目: 「2番3号 デモハイツ203」 */
+#define WASTE_PLACE_MAX 200         /* where the items are put out        */
+
+struct waste_contact {
+	const char *name;
+	const char *phone;
+	const char *email;          /* "" or NULL: no reminder by mail       */
+	const char *chome;          /* one of the municipality's 町丁目      */
+	const char *address;
+	const char *place;          /* 「玄関前」, "" allowed               */
+};
+
 struct waste_booking_req {
 	const char *tenant;
 	const char *area;
@@ -205,7 +224,12 @@ struct waste_booking_req {
 	const char *items;          /* the items, JSON, for staff and route lists */
 	int64_t account;            /* the resident's account, 0: none     */
 	int64_t now;
+	const struct waste_contact *contact;   /* NULL: none (tests)        */
 };
+
+/* how a booking's fee is paid: not yet, by 粗大ごみ処理券 (ticket numbers
+ * entered), or online (the payments service) */
+enum waste_pay { WASTE_UNPAID = 0, WASTE_PAID_TICKETS, WASTE_PAID_ONLINE };
 
 struct waste_booking {
 	int64_t id;
@@ -214,6 +238,17 @@ struct waste_booking {
 	struct jp_date day;
 	int points, fee_yen;
 	int cancelled;
+	/* read by waste_booking_get and the lists below */
+	enum waste_pay pay;
+	int64_t account;            /* 0: booked without an account          */
+	int64_t created_at, changed_at, reminded_at;   /* 0: never          */
+	char chome[WASTE_CHOME_MAX + 1];
+	char address[WASTE_ADDRESS_MAX + 1];
+	char place[WASTE_PLACE_MAX + 1];
+	char name[WASTE_CONTACT_NAME_MAX + 1];
+	char phone[WASTE_PHONE_MAX + 1];
+	char email[WASTE_EMAIL_MAX + 1];
+	char items[WASTE_ITEMS_JSON_MAX + 1];
 };
 
 /* waste_book -- book rq; *out the booking with its number.  ERR_FULL: the
@@ -237,6 +272,84 @@ int waste_booking_get(struct waste_booking *out, struct store *s, const char *te
  * ERR_NOTFOUND */
 int waste_cancel(struct store *s, const char *tenant, const char *number, int64_t now,
 		 struct err *e);
+
+/* waste_booking_cutoff -- the last moment a booking of day may be made,
+ * changed or cancelled: 17:00 JST the day before (WASTE_CANCEL_BEFORE) */
+int64_t waste_booking_cutoff(struct jp_date day);
+
+/* waste_move -- move booking number to day (its points leave the old day
+ * and take places on the new one in one transaction).  ERR_DENIED past
+ * the old day's cut-off or when the new day's has passed; ERR_FULL: no
+ * room; ERR_NOTFOUND: no such day or booking; ERR_CONFLICT: cancelled. */
+int waste_move(struct store *s, const char *tenant, const char *number, struct jp_date day,
+	       int64_t now, struct err *e);
+
+/* ---- 町丁目 → collection area ---- */
+
+/* waste_chome_put -- 町丁目 chome (1..WASTE_CHOME_MAX bytes of UTF-8)
+ * is collected in area (which must exist) */
+int waste_chome_put(struct store *s, const char *tenant, const char *chome, const char *area,
+		    struct err *e);
+/* waste_chome_area -- the area of chome; ERR_NOTFOUND when the
+ * municipality has no such 町丁目 */
+int waste_chome_area(char area[WASTE_AREA_MAX + 1], struct store *s, const char *tenant,
+		     const char *chome, struct err *e);
+/* waste_chome_each -- fn for every 町丁目, in the order of their names
+ * (fn returning non-zero stops and is returned) */
+int waste_chome_each(struct store *s, const char *tenant,
+		     int (*fn)(void *arg, const char *chome, const char *area, const char *area_name),
+		     void *arg, struct err *e);
+
+/* ---- days and lists ---- */
+
+struct waste_day_load {
+	const char *area;
+	struct jp_date day;
+	int capacity, booked;
+};
+/* waste_days_each -- the collection days of area (NULL: every area)
+ * from..to inclusive, by day then area */
+int waste_days_each(struct store *s, const char *tenant, const char *area, struct jp_date from,
+		    struct jp_date to, int (*fn)(void *arg, const struct waste_day_load *d), void *arg,
+		    struct err *e);
+
+/* waste_bookings_each -- the bookings of day in area (NULL: every area),
+ * by area then number; cancelled ones too when with_cancelled.  Personal
+ * data: the caller audits the read. */
+int waste_bookings_each(struct store *s, const char *tenant, const char *area, struct jp_date day,
+			int with_cancelled,
+			int (*fn)(void *arg, const struct waste_booking *b), void *arg, struct err *e);
+/* waste_bookings_of_account -- the resident's bookings, newest day first
+ * (at most limit) */
+int waste_bookings_of_account(struct store *s, const char *tenant, int64_t account, int limit,
+			      int (*fn)(void *arg, const struct waste_booking *b), void *arg,
+			      struct err *e);
+
+/* ---- 粗大ごみ処理券 ----
+ * A ticket number is a kind letter and 8 digits: "A" tickets are worth
+ * WASTE_TICKET_A_YEN, "B" tickets WASTE_TICKET_B_YEN (デモ区's own,
+ * fictional, numbering).  A booking is paid by tickets whose values add
+ * up to its fee exactly; a ticket pays one booking only (a cancelled
+ * booking gives its tickets back). */
+#define WASTE_TICKET_LEN 9
+#define WASTE_TICKETS_MAX 40
+#define WASTE_TICKET_A_YEN 300
+#define WASTE_TICKET_B_YEN 400
+
+/* waste_ticket_value -- the yen of ticket t, or 0 when it is not a ticket
+ * number (after NFKC: "Ａ１２３４５６７８" reads as A12345678) */
+int waste_ticket_value(const char *t);
+/* waste_pay_tickets -- pay booking number by tickets t[0..n).
+ * ERR_INVALID: a malformed ticket, a ticket twice, or a sum that is not
+ * the fee (detail says which); ERR_CONFLICT: a ticket already pays
+ * another booking, or the booking is paid or cancelled; ERR_DENIED: past
+ * the cut-off. */
+int waste_pay_tickets(struct store *s, const char *tenant, const char *number,
+		      const char *const *t, int n, int64_t now, struct err *e);
+
+/* waste_phone_ok -- 1 when p is 10..13 characters of digits and hyphens
+ * with 10 or 11 digits (a Japanese telephone number) */
+int waste_phone_ok(const char *p);
 
 /* waste_number_ok -- 1 when s is a booking number: WASTE_NUMBER_LEN
  * digits whose last is the Luhn check digit of the others (a number read

@@ -44,6 +44,30 @@ static const struct store_migration waste_migrations[] = {
 	  " UNIQUE (tenant, number),"
 	  " FOREIGN KEY (tenant, area, day) REFERENCES waste_days(tenant, area, day));"
 	  "CREATE INDEX waste_bookings_day ON waste_bookings (tenant, area, day)" },
+	{ 2, "bulky-waste 町丁目, contacts, changes, 処理券, reminders",
+	  "CREATE TABLE waste_chome ("
+	  " tenant TEXT NOT NULL,"
+	  " name_ja TEXT NOT NULL,"
+	  " area TEXT NOT NULL,"
+	  " PRIMARY KEY (tenant, name_ja),"
+	  " FOREIGN KEY (tenant, area) REFERENCES waste_areas(tenant, code));"
+	  "ALTER TABLE waste_bookings ADD COLUMN chome TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN place TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE waste_bookings ADD COLUMN pay TEXT NOT NULL DEFAULT 'unpaid'"
+	  " CHECK (pay IN ('unpaid', 'tickets', 'online'));"
+	  "ALTER TABLE waste_bookings ADD COLUMN paid_at BIGINT;"
+	  "ALTER TABLE waste_bookings ADD COLUMN changed_at BIGINT;"
+	  "ALTER TABLE waste_bookings ADD COLUMN reminded_at BIGINT;"
+	  "CREATE INDEX waste_bookings_account ON waste_bookings (tenant, account);"
+	  "CREATE TABLE waste_tickets ("
+	  " tenant TEXT NOT NULL,"
+	  " ticket TEXT NOT NULL,"
+	  " booking BIGINT NOT NULL REFERENCES waste_bookings(id),"
+	  " PRIMARY KEY (tenant, ticket))" },
 };
 
 const struct store_module_schema waste_schema = {

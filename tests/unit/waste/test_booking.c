@@ -107,7 +107,7 @@ static void *attempt(void *arg)
 		struct waste_booking b;
 		struct err e;
 		struct waste_booking_req rq = { T1, "kita", D(2026, 12, 18), 1, 400, "[{\"id\":\"chair\",\"count\":1}]",
-						0, NOW };
+						0, NOW, NULL };
 		int rc = waste_book(&b, s, &rq, &e);
 		if (rc == 0) {
 			snprintf(w->numbers[w->ok], sizeof w->numbers[0], "%s", b.number);
@@ -169,7 +169,7 @@ static void test_numbers_and_cancel(void)
 	struct store *s = open_db();
 	struct err e;
 	struct waste_booking b, g;
-	struct waste_booking_req rq = { T1, "kita", D(2026, 12, 22), 3, 1200, "[]", 7, NOW };
+	struct waste_booking_req rq = { T1, "kita", D(2026, 12, 22), 3, 1200, "[]", 7, NOW, NULL };
 	T_EQ_INT(waste_book(&b, s, &rq, &e), 0);
 	T_EQ_INT((int)strlen(b.number), WASTE_NUMBER_LEN);
 	T_CHECK(waste_number_ok(b.number));
@@ -202,13 +202,13 @@ static void test_numbers_and_cancel(void)
 	T_EQ_INT(waste_calendar_open(&n, s, T1, &c, &e), 0);
 	T_EQ_INT(n, 1);
 	/* refusals */
-	struct waste_booking_req no_day = { T1, "kita", D(2026, 12, 23), 1, 0, "[]", 0, NOW };
+	struct waste_booking_req no_day = { T1, "kita", D(2026, 12, 23), 1, 0, "[]", 0, NOW, NULL };
 	T_EQ_INT(waste_book(&b, s, &no_day, &e), ERR_NOTFOUND);
-	struct waste_booking_req past = { T1, "kita", D(2026, 12, 1), 1, 0, "[]", 0, NOW };
+	struct waste_booking_req past = { T1, "kita", D(2026, 12, 1), 1, 0, "[]", 0, NOW, NULL };
 	T_EQ_INT(waste_book(&b, s, &past, &e), ERR_INVALID);
-	struct waste_booking_req many = { T1, "kita", D(2026, 12, 22), WASTE_POINTS_MAX + 1, 0, "[]", 0, NOW };
+	struct waste_booking_req many = { T1, "kita", D(2026, 12, 22), WASTE_POINTS_MAX + 1, 0, "[]", 0, NOW, NULL };
 	T_EQ_INT(waste_book(&b, s, &many, &e), ERR_INVALID);
-	struct waste_booking_req full = { T1, "kita", D(2026, 12, 22), 1, 0, "[]", 0, NOW };
+	struct waste_booking_req full = { T1, "kita", D(2026, 12, 22), 1, 0, "[]", 0, NOW, NULL };
 	T_EQ_INT(waste_book(&b, s, &full, &e), ERR_FULL);
 	store_close(s);
 }
