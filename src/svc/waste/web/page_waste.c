@@ -45,10 +45,22 @@ static const char *T(struct http_req *r, const char *id)
 	return html_t(app_req(r)->lang, id);
 }
 
-static const struct waste_items *master(struct http_req *r)
+const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day)
 {
+	(void)day;
 	const struct waste_web *s = svc_state(r, &svc_waste);
 	return s ? s->items : NULL;
+}
+
+struct jp_date waste_web_today(struct http_req *r)
+{
+	(void)r;
+	return jp_jst_date(app_now());
+}
+
+static const struct waste_items *master(struct http_req *r)
+{
+	return waste_web_items(r, waste_web_today(r));
 }
 
 /* "2,800" */
@@ -369,7 +381,6 @@ int api_waste_match(struct http_req *r)
 
 int waste_web_init(void **state, struct app *a, struct err *e)
 {
-	(void)a;
 	*state = NULL;
 	const char *path = svc_option(a, "waste-items");
 	int given = path != NULL;

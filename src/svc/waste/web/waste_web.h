@@ -22,6 +22,15 @@ struct waste_web {
 extern const struct svc svc_waste;
 extern const struct http_route waste_routes[];
 
+/* waste_web_items -- the item master in force for the request's
+ * municipality on day (the chatbot asks for today, a booking for its
+ * collection day, so a fee change takes effect from its date): the file
+ * read at start until staff edit the master.  NULL when there is none.
+ * Valid until the server stops (versions are never freed while it runs). */
+const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day);
+/* waste_web_today -- today in Japan, for the request */
+struct jp_date waste_web_today(struct http_req *r);
+
 int page_waste(struct http_req *r);
 int api_waste_match(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
