@@ -347,6 +347,22 @@ int waste_ticket_value(const char *t);
 int waste_pay_tickets(struct store *s, const char *tenant, const char *number,
 		      const char *const *t, int n, int64_t now, struct err *e);
 
+/* waste_tickets_of -- fn for each ticket paying booking (its id) */
+int waste_tickets_of(struct store *s, const char *tenant, int64_t booking,
+		     int (*fn)(void *arg, const char *ticket), void *arg, struct err *e);
+
+/* ---- reminders ---- */
+
+/* waste_remind_due -- for the bookings collected on day, in every
+ * municipality, that are booked, have an e-mail address and were not
+ * reminded yet (at most 500 a call): each is marked reminded and given to
+ * fn inside the same transaction (fn enqueues the message there: a
+ * failure of fn rolls the mark back; two runners never remind one booking
+ * twice).  Returns how many fn took, or ERR_*. */
+int waste_remind_due(struct store *s, struct jp_date day, int64_t now,
+		     int (*fn)(void *arg, const char *tenant, const struct waste_booking *b), void *arg,
+		     struct err *e);
+
 /* waste_phone_ok -- 1 when p is 10..13 characters of digits and hyphens
  * with 10 or 11 digits (a Japanese telephone number) */
 int waste_phone_ok(const char *p);
