@@ -207,6 +207,34 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
+static int key_ok(const char *k)
+{
+	size_t n = strlen(k);
+	if (n < 16 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') ||
+		      k[i] == '_' || k[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* 1 and *out when a booking was made with key, 0 when none */
+static int booked_with_key(struct waste_booking *out, struct store *s, const char *tenant, const char *key,
+			   struct err *e)
+{
+	char *number = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_text(key) };
+	int rc = store_query_text(&number, s, "SELECT number FROM waste_bookings WHERE tenant = $1 AND request_key = $2",
+				  p, 2, e);
+	if (rc == 0 && number)
+		rc = waste_booking_get(out, s, tenant, number, e) == 0 ? 1 : 0;
+	else
+		rc = 0;
+	free(number);
+	return rc;
+}
+
 int waste_book(struct waste_booking *out, struct store *s, const struct waste_booking_req *rq,
 	       struct err *e)
 {
@@ -222,6 +250,11 @@ int waste_book(struct waste_booking *out, struct store *s, const struct waste_bo
 	const struct waste_contact *c = rq->contact ? rq->contact : &none;
 	if (rq->contact && contact_ok(c, e))
 		return ERR_INVALID;
+	const char *key = rq->request_key;
+	if (key && !key_ok(key))
+		return err_set(e, ERR_INVALID, "booking: request key");
+	if (key && booked_with_key(out, s, rq->tenant, key, e) == 1)
+		return 1;
 	int own = !store_in_tx(s), rc = own ? store_begin(s, e) : 0;
 	if (rc)
 		return rc;
@@ -244,16 +277,24 @@ int waste_book(struct waste_booking *out, struct store *s, const struct waste_bo
 				sv_text(or_empty(c->chome)), sv_text(or_empty(c->address)),
 				sv_text(or_empty(c->place)), sv_text(or_empty(c->name)),
 				sv_text(or_empty(c->phone)), sv_text(or_empty(c->email)),
+				key ? sv_text(key) : sv_null(),
 			};
 			rc = store_exec(s, "INSERT INTO waste_bookings (tenant, number, area, day, points,"
 					" fee_yen, items, account, state, created_at, chome, address, place,"
-					" name, phone, email)"
+					" name, phone, email, request_key)"
 					" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11, $12,"
-					" $13, $14, $15)", v, 15, e);
+					" $13, $14, $15, $16)", v, 16, e);
 			rc = rc < 0 ? rc : 0;
 		}
 	}
 	rc = tx_end(s, own, rc, e);
+	/* the same key at the same moment on another connection (PostgreSQL):
+	 * the unique index refused this one; answer the other's booking */
+	if (rc < 0 && rc != ERR_FULL && rc != ERR_NOTFOUND && key && !store_in_tx(s)) {
+		struct err e2;
+		if (booked_with_key(out, s, rq->tenant, key, &e2) == 1)
+			return 1;
+	}
 	if (rc == 0) {
 		snprintf(out->area, sizeof out->area, "%s", rq->area);
 		out->day = rq->day;

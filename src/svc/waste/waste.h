@@ -225,6 +225,10 @@ struct waste_booking_req {
 	int64_t account;            /* the resident's account, 0: none     */
 	int64_t now;
 	const struct waste_contact *contact;   /* NULL: none (tests)        */
+	/* the form's one-time key (16..64 of [A-Za-z0-9_-]), NULL: none: the
+	 * same key sent twice (a double click, a reload) books once and
+	 * answers the first booking */
+	const char *request_key;
 };
 
 /* how a booking's fee is paid: not yet, by 粗大ごみ処理券 (ticket numbers
@@ -251,7 +255,8 @@ struct waste_booking {
 	char items[WASTE_ITEMS_JSON_MAX + 1];
 };
 
-/* waste_book -- book rq; *out the booking with its number.  ERR_FULL: the
+/* waste_book -- book rq; *out the booking with its number (the one
+ * booked before with the same request_key, if any: then 1 is returned).  ERR_FULL: the
  * day has no room for the points; ERR_NOTFOUND: the area has no such
  * collection day; ERR_INVALID: a bad request (points, past day); inside
  * the caller's transaction when one is open, else in its own. */
