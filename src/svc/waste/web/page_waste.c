@@ -305,7 +305,9 @@ int page_waste(struct http_req *r)
 		}
 		html_printf(&b, "</tbody></table><p class=\"waste-total\"><strong>");
 		html_printf(&b, T(r, "waste.total"), waste_yen(r, waste_list_total(&l)));   /* checksrc: fmt-ok */
-		html_printf(&b, "</strong></p><p>%s</p>", T(r, "waste.next"));
+		html_printf(&b, "</strong></p><p>%s</p><p><a class=\"button\" id=\"waste-book\" href=\"%s\">%s</a></p>",
+			    T(r, "waste.next"), ui_url(r->arena, "/waste/book", (const char *[]){ "list", ls, NULL }),
+			    T(r, "waste.book.go"));
 	}
 	buf_puts(&b, "</section>");
 	return app_page_send(r, 200, &b, &p);

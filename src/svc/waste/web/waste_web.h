@@ -52,6 +52,15 @@ const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day
 struct jp_date waste_web_today(struct http_req *r);
 
 int page_waste(struct http_req *r);
+/* page_book.c: booking, and the resident's bookings on My page */
+#define WASTE_CHOME_OPTIONS_MAX 2000   /* 町丁目 offered in the form     */
+int page_waste_book(struct http_req *r);
+int page_waste_book_post(struct http_req *r);
+int page_mypage_waste(struct http_req *r);
+int page_mypage_waste_booking(struct http_req *r);
+int page_mypage_waste_pay(struct http_req *r);
+int page_mypage_waste_move(struct http_req *r);
+int page_mypage_waste_cancel(struct http_req *r);
 int api_waste_match(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
