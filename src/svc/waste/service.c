@@ -16,6 +16,10 @@ static const struct svc_cli cli[] = {
 	{ "waste", cli_waste, "bulky waste: the item matcher (ask, check)" },
 };
 
+static const struct svc_job jobs[] = {
+	{ "waste.remind", waste_remind_job, WASTE_REMIND_EVERY_MS },
+};
+
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_HOME, "/waste", "waste.nav", "waste.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/waste", "waste.mine.title", NULL },
@@ -210,6 +214,7 @@ const struct svc svc_waste = {
 	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
+	.jobs = jobs, .njobs = SVC_COUNT(jobs),
 	.options = options, .noptions = SVC_COUNT(options),
 	.init = waste_web_init,
 	.done = waste_web_done,
