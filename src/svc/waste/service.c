@@ -32,6 +32,8 @@ static const struct svc_nav nav[] = {
 
 static const struct svc_option options[] = {
 	{ "waste-items", "FILE  the bulky-waste item master CSV (default data/waste/items.csv)", NULL, NULL, NULL },
+	{ "waste-remind-hour", "H  the hour (JST, 0-23) from which the day-before reminders go out (default 9)",
+	  waste_remind_hour_check, "--waste-remind-hour は 0〜23 です", "--waste-remind-hour must be 0 to 23" },
 };
 
 static const struct html_msg msgs[] = {

@@ -1,7 +1,7 @@
 /*
  * remind.c -- the job that mails residents the day before collection
  * (`waste.remind`, every WASTE_REMIND_EVERY_MS): from WASTE_REMIND_HOUR
- * JST on, each booking of tomorrow with an e-mail address is marked
+ * JST on (`serve --waste-remind-hour H` moves it), each booking of tomorrow with an e-mail address is marked
  * reminded and its message queued in the outbox in one transaction
  * (waste_remind_due), so a crash or a second server never sends two, and
  * a failure leaves it for the next run.  The message says the day, the
@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -59,12 +60,21 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	return rc < 0 ? rc : 0;
 }
 
+int waste_remind_hour_check(const char *v)
+{
+	char *end;
+	long h = v && *v ? strtol(v, &end, 10) : -1;
+	return h >= 0 && h <= 23 && *end == '\0' ? 0 : ERR_INVALID;
+}
+
 int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	int64_t now = app_now();
 	struct tm tm;
 	jp_jst_tm(&tm, now);
-	if (tm.tm_hour >= WASTE_REMIND_HOUR) {
+	const char *opt = svc_option(app, "waste-remind-hour");   /* checked at start */
+	int hour = opt ? atoi(opt) : WASTE_REMIND_HOUR;
+	if (tm.tm_hour >= hour) {
 		struct jp_date tomorrow = jp_date_from_days(jp_date_to_days(jp_jst_date(now)) + 1);
 		struct remind m = { app, ctx->store, now };
 		int n = waste_remind_due(ctx->store, tomorrow, now, remind_one, &m, e);

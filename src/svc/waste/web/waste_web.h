@@ -57,6 +57,8 @@ int page_waste(struct http_req *r);
 #define WASTE_REMIND_EVERY_MS (15LL * 60 * 1000)
 struct jobs_ctx;
 int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e);
+/* 0 when v is an hour 0..23 (`serve --waste-remind-hour`) */
+int waste_remind_hour_check(const char *v);
 
 /* page_book.c: booking, and the resident's bookings on My page */
 #define WASTE_CHOME_OPTIONS_MAX 2000   /* 町丁目 offered in the form     */
