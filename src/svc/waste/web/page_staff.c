@@ -166,16 +166,16 @@ static void calendar_form(struct buf *b, struct http_req *r, const struct waste_
 		opts[i] = (struct ui_option){ rt->areas[i].code, rt->areas[i].name };
 #define ERR_OF(name) (f->field && strcmp(f->field, name) == 0 ? f->error : NULL)
 	ui_select(b, &(struct ui_field){ .name = "area", .id = "cal-area", .label = T(r, "waste.staff.area"),
-					 .value = f->area, .required = 1, .lang = l, .error = ERR_OF("area") },
+					 .value = f->area, .required = 1, .lang = l, .error = ERR_OF("cal-area") },
 		  opts, opts ? rt->nareas : 0, T(r, "waste.staff.choose"));
 	ui_input(b, &(struct ui_field){ .name = "from", .id = "cal-from", .type = "date",
 					.label = T(r, "waste.staff.from"), .value = f->from, .required = 1,
-					.lang = l, .error = ERR_OF("from") });
+					.lang = l, .error = ERR_OF("cal-from") });
 	ui_input(b, &(struct ui_field){ .name = "to", .id = "cal-to", .type = "date",
 					.label = T(r, "waste.staff.to"), .value = f->to, .required = 1,
-					.lang = l, .error = ERR_OF("to") });
+					.lang = l, .error = ERR_OF("cal-to") });
 	ui_fieldset_open(b, &(struct ui_field){ .id = "cal-wd", .label = T(r, "waste.staff.cal.weekdays"),
-						.required = 1, .lang = l, .error = ERR_OF("wd") });
+						.required = 1, .lang = l, .error = ERR_OF("cal-wd") });
 	buf_puts(b, "<div class=\"options options-inline\">");
 	for (int w = 0; w < 7; w++) {
 		const char *name = l == HTML_EN ? jp_weekday_name_en((enum jp_weekday)w) :
@@ -192,7 +192,7 @@ static void calendar_form(struct buf *b, struct http_req *r, const struct waste_
 					.inputmode = "numeric", .verbatim = 1, .maxlength = 6,
 					.label = T(r, "waste.staff.cal.capacity"),
 					.hint = T(r, "waste.staff.cal.capacity.hint"), .value = f->capacity,
-					.required = 1, .lang = l, .error = ERR_OF("capacity"),
+					.required = 1, .lang = l, .error = ERR_OF("cal-capacity"),
 					.control_class = "input-short" });
 #undef ERR_OF
 	html_printf(b, "<button type=\"submit\" class=\"button\">%s</button></form></section>",
@@ -337,7 +337,16 @@ int page_staff_waste_calendar(struct http_req *r)
 	}
 	struct waste_calendar c = { .area = f.area, .weekdays = f.weekdays };
 	int64_t cap = 0;
-	if (!f.area || !*f.area) {
+	/* the areas offered are those of the municipality's 町丁目 */
+	struct waste_route *rt = arena_alloc(r->arena, sizeof *rt);
+	struct err e;
+	if (!rt)
+		return fail(r, ERR_NOMEM, "calendar: no memory");
+	memset(rt, 0, sizeof *rt);
+	int rc = waste_route_areas(rt, app_store(r), q->tenant.code, &e);
+	if (rc)
+		return fail(r, rc, e.detail);
+	if (!f.area || area_index(rt, f.area) < 0) {
 		f.field = "cal-area";
 		f.error = T(r, "waste.staff.cal.error.area");
 	} else if (!f.from || jp_date_parse_iso(&c.from, f.from, NULL)) {
@@ -360,13 +369,12 @@ int page_staff_waste_calendar(struct http_req *r)
 		return render_load(r, 422, &f);
 	c.capacity = (int)cap;
 	int opened = 0;
-	struct err e;
-	int rc = waste_calendar_open(&opened, app_store(r), q->tenant.code, &c, &e);
+	rc = waste_calendar_open(&opened, app_store(r), q->tenant.code, &c, &e);
 	app_audit(r, "waste.calendar.open", "waste.area", f.area, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
-	if (rc == ERR_CONFLICT) {
-		const char *d = day_in(r, e.detail);
+	const char *d = rc == ERR_CONFLICT ? day_in(r, e.detail) : NULL;
+	if (d) {
 		f.field = "cal-capacity";
-		f.error = arena_printf(r->arena, T(r, "waste.staff.cal.error.conflict"), d ? d : "?");
+		f.error = arena_printf(r->arena, T(r, "waste.staff.cal.error.conflict"), d);
 		return render_load(r, 409, &f);
 	}
 	if (rc == ERR_NOTFOUND) {
