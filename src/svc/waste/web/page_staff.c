@@ -651,8 +651,10 @@ static int action_error(struct http_req *r, int rc, const char *number, const ch
 			 rc == ERR_NOTFOUND ? "waste.staff.error.noday" : NULL;
 	if (!id)
 		return fail(r, rc, e->detail);
+	/* past the cut-off or cancelled, the page has no forms: the summary
+	 * then links to the page's main content */
 	return render_booking(r, rc == ERR_FULL || rc == ERR_CONFLICT ? 409 : rc == ERR_DENIED ? 403 : 422,
-			      number, field, T(r, id));
+			      number, rc == ERR_FULL || rc == ERR_NOTFOUND ? field : NULL, T(r, id));
 }
 
 int page_staff_waste_cancel(struct http_req *r)
