@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, loginWithTotp, DEMO_USERS, cli } from './lib.mjs';
+import { startServer, Client, loginWithTotp, registerAndLogin, DEMO_USERS, cli } from './lib.mjs';
 
 let srv, machi, other;
 const MACHI = ['demo-machi', 'Keyaki-Machi-2026'];
@@ -200,4 +200,118 @@ test('booking numbers: a wrong check digit is refused, an unknown one is 404', a
   assert.equal((await machi.get(`/staff/waste/booking/${good}`)).status, 404);
   const rec = audit('data.read').filter((x) => JSON.stringify(x).includes(good));
   assert.equal(rec.length, 1);
+});
+
+// ---- with bookings made by residents (the resident booking pages) ----
+
+const mainOf = (html) => html.match(/<main[\s\S]*<\/main>/)[0];
+const hiddenOf = (html, name) => (html.match(new RegExp(`name="${name}" value="([^"]*)"`)) || [])[1];
+let nres = 0;
+// a resident books list for chome on day (the form's first day when not
+// given) at address; the booking's number
+async function residentBooks(list, chome, address, day, place = '玄関前') {
+  nres++;
+  const c = await registerAndLogin(srv.base, `staff-waste-${nres}-${Date.now()}@example.org`, 'Kumo-Sora-Umi-2026');
+  const f = await c.get('/waste/book?' + new URLSearchParams({ list, chome }));
+  assert.equal(f.status, 200);
+  // a day three days ahead or later: far from its cut-off (17:00 JST the day before)
+  const first = [...mainOf(f.text_).matchAll(/type="radio"[^>]*name="day" value="(\d{4}-\d\d-\d\d)"/g)]
+    .map((m) => m[1]).find((x) => x >= iso(addDays(jstToday(), 3)));
+  const r = await c.post('/waste/book', { form: {
+    csrf: Client.csrf(f.text_), list, chome, key: hiddenOf(f.text_, 'key'), day: day || first,
+    address, place, name: `住民 ${nres}`, phone: '03-0000-1234', email: '' } });
+  assert.equal(r.status, 303, r.text_.slice(0, 400));
+  const number = r.headers.get('location').match(/\/mypage\/waste\/(\d{10})/)[1];
+  return { c, number, day: day || first, loc: r.headers.get('location').replace(/\?.*/, '') };
+}
+
+test('bookings on the day page, CSV and PDF in route order; staff move and cancel them', async () => {
+  // three bookings of one 北地区 day: two in 日之出町1丁目 (10番 and 2番), one in 桜木坂1丁目
+  const a = await residentBooks('chair*2,sofa_1seat*1', '日之出町1丁目', '10番1号');
+  const day = a.day;
+  const b = await residentBooks('chair*1', '日之出町1丁目', '2番3号 デモハイツ203', day, '=集積所');
+  const c = await residentBooks('sofa_1seat*1', '桜木坂1丁目', '1番1号', day);
+  // b pays by 処理券 (400 yen: one B ticket)
+  const bp = await b.c.get(b.loc);
+  const paid = await b.c.post(b.loc + '/pay', { form: { csrf: Client.csrf(bp.text_), tickets: 'B20000001' } });
+  assert.equal(paid.status, 200, mainOf(paid.text_).slice(0, 400));
+
+  // the load shows the points booked on that day (2+1 + 1 + 1)
+  const load = await machi.get(`/staff/waste?from=${day}&to=${day}&area=kita`);
+  assert.match(load.text_, new RegExp(`day=${day}&amp;area=kita"[^>]*>5 / 40<`));
+
+  const d = await machi.get(`/staff/waste/day?day=${day}&area=kita`);
+  assert.equal(d.status, 200);
+  const rows = [...mainOf(d.text_).matchAll(/<tr[^>]*data-number="(\d{10})"/g)].map((m) => m[1]);
+  // 日之出町1丁目 2番 before 10番, then 桜木坂1丁目 (町丁目 by name, as the domain sorts them)
+  const hinode = [b.number, a.number];
+  assert.deepEqual(rows.filter((n) => hinode.includes(n)), hinode);
+  assert.deepEqual(rows.slice().sort(), [a.number, b.number, c.number].sort());
+  const rowA = mainOf(d.text_).match(new RegExp(`data-number="${a.number}"[\\s\\S]*?</tr>`))[0];
+  assert.match(rowA, /椅子×2、ソファ（1人掛け）×1/);
+  assert.match(rowA, /日之出町1丁目 10番1号/);
+  assert.match(rowA, /03-0000-1234/);
+  assert.match(rowA, /1,600/);
+  assert.match(rowA, /未払い/);
+  assert.match(mainOf(d.text_).match(new RegExp(`data-number="${b.number}"[\\s\\S]*?</tr>`))[0], /処理券/);
+
+  // the CSV: a line a booking, the formula guarded, the payment state
+  const csv = (await machi.get(`/staff/waste/route.csv?day=${day}&area=kita&enc=utf8`)).text_.split('\r\n');
+  const lineB = csv.find((l) => l.includes(b.number));
+  assert.ok(lineB.includes(`"'=集積所"`), lineB);
+  assert.ok(lineB.includes(',処理券,'), lineB);
+  assert.equal(csv.filter((l) => /\d{10}/.test(l)).length, 3);
+
+  // the booking's page (audited), then staff move c to another day with room
+  const before = audit('data.read').length;
+  const bc = await machi.get(`/staff/waste/booking/${c.number}`);
+  assert.equal(bc.status, 200);
+  assert.equal(audit('data.read').length, before + 1);
+  const offered = [...mainOf(bc.text_).matchAll(/<option value="(\d{4}-\d\d-\d\d)"/g)].map((m) => m[1]);
+  assert.ok(offered.length > 0 && !offered.includes(day));
+  const mv = await machi.post(`/staff/waste/booking/${c.number}/move`, { form: { csrf: Client.csrf(bc.text_), day: offered[0] } });
+  assert.equal(mv.status, 303);
+  assert.match(mainOf((await machi.get(mv.headers.get('location'))).text_), new RegExp(`day=${offered[0]}`));
+  // a day that is not a collection day of the area
+  const nd = await machi.post(`/staff/waste/booking/${a.number}/move`, { form: { csrf: Client.csrf(bc.text_), day: '2026-01-01' } });
+  assert.ok([403, 422].includes(nd.status), String(nd.status));
+  assert.match(nd.text_, /error-summary/);
+
+  // cancel a on the resident's behalf: the confirmation first
+  const ba = await machi.get(`/staff/waste/booking/${a.number}`);
+  const noConfirm = await machi.post(`/staff/waste/booking/${a.number}/cancel`, { form: { csrf: Client.csrf(ba.text_) } });
+  assert.equal(noConfirm.status, 422);
+  assert.match(noConfirm.text_, /href="#cancel-confirm"/);
+  const noCsrf = await machi.post(`/staff/waste/booking/${a.number}/cancel`, { form: { confirm: '1' } });
+  assert.equal(noCsrf.status, 403);
+  const cn = await machi.post(`/staff/waste/booking/${a.number}/cancel`, { form: { csrf: Client.csrf(ba.text_), confirm: '1' } });
+  assert.equal(cn.status, 303);
+  assert.match(mainOf((await a.c.get(a.loc)).text_), /id="waste-state">取消済み/);   // the resident sees it cancelled
+  const twice = await machi.post(`/staff/waste/booking/${a.number}/cancel`, { form: { csrf: Client.csrf(ba.text_), confirm: '1' } });
+  assert.equal(twice.status, 409);
+  assert.ok(audit('waste.cancel').some((x) => JSON.stringify(x).includes(a.number)));
+  assert.ok(audit('waste.move').some((x) => JSON.stringify(x).includes(c.number)));
+
+  // now: the day lists a as cancelled (hidden on request), c is gone, the PDF has b only
+  const d2 = mainOf((await machi.get(`/staff/waste/day?day=${day}&area=kita`)).text_);
+  assert.match(d2.match(new RegExp(`data-number="${a.number}"[\\s\\S]*?</tr>`))[0], /取消/);
+  assert.ok(!d2.includes(c.number));
+  assert.ok(!mainOf((await machi.get(`/staff/waste/day?day=${day}&area=kita&cancelled=0`)).text_).includes(a.number));
+  const pdf = await new Promise((resolve, reject) => {
+    import('node:http').then(({ default: http }) => {
+      http.get(`${srv.base}/staff/waste/route.pdf?day=${day}&area=all`, { headers: { cookie: machi.cookieHeader() } }, (res) => {
+        const ch = []; res.on('data', (x) => ch.push(x)); res.on('end', () => resolve(Buffer.concat(ch)));
+      }).on('error', reject);
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'waste-pdf-'));
+  try {
+    writeFileSync(join(dir, 'r.pdf'), pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+    assert.ok(text.includes(b.number), 'b on the route list');
+    assert.ok(!text.includes(a.number), 'a cancelled: not on the route list');
+    assert.ok(!text.includes(c.number), 'c moved: not on the route list');
+    assert.match(text, /椅子×1/);
+    assert.match(text, /処理券/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
