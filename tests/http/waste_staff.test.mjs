@@ -315,3 +315,35 @@ test('bookings on the day page, CSV and PDF in route order; staff move and cance
     assert.match(text, /処理券/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a capacity below what a day has booked names the day, in ja, en and やさしい日本語', async () => {
+  const a = await residentBooks('chair*3', '紅葉台1丁目', '7番7号');
+  const page = await machi.get('/staff/waste');
+  const token = Client.csrf(page.text_.slice(page.text_.indexOf('action="/staff/waste/calendar"')));
+  const form = { csrf: token, area: 'higashi', from: a.day, to: a.day, wd0: '1', wd1: '1', wd2: '1', wd3: '1',
+    wd4: '1', wd5: '1', wd6: '1', capacity: '2' };
+  const expect = {
+    ja: `${a.day}はすでに予約されている点数より少なくできません`,
+    en: `On ${a.day} more points are booked already than that capacity`,
+    'ja-easy': `${a.day}は もう それより おおく よやくが あります`,
+  };
+  try {
+    for (const lang of ['ja', 'en', 'ja-easy']) {
+      await machi.get(`/lang?to=${lang}&next=/`);
+      const r = await machi.post('/staff/waste/calendar', { form });
+      assert.equal(r.status, 409, lang);
+      assert.ok(mainOf(r.text_).includes(expect[lang]), `${lang}: ${mainOf(r.text_).slice(0, 600)}`);
+      assert.match(r.text_, /href="#cal-capacity"/);
+    }
+    // the English pages: no Japanese labels left over
+    await machi.get('/lang?to=en&next=/');
+    const en = mainOf((await machi.get(`/staff/waste/day?day=${a.day}&area=higashi`)).text_);
+    assert.match(en, /Booking number/);
+    assert.match(en, /Not paid/);
+  } finally { await machi.get('/lang?to=ja&next=/'); }
+  // capacity 3 is what is booked: allowed
+  assert.equal((await machi.post('/staff/waste/calendar', { form: { ...form, capacity: '3' } })).status, 303);
+  const load = await machi.get(`/staff/waste?from=${a.day}&to=${a.day}&area=higashi`);
+  assert.match(load.text_, /area=higashi"[^>]*>3 \/ 3</);
+  assert.match(load.text_, /class="full"/);
+});
