@@ -12,10 +12,12 @@
 //     changed;
 //   - 処理券: a sum that is not the fee is refused, a ticket already used
 //     by another booking is refused, the right ones pay it;
-//   - change of day, cancel (with confirmation), refusals of bad input.
+//   - change of day, cancel (with confirmation), refusals of bad input;
+//   - once only: a resident linked to the register finds name, 町丁目 and
+//     address filled in (the read audited), and goes straight to the days.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, registerAndLogin } from './lib.mjs';
+import { startServer, Client, cli, registerAndLogin, loginWithTotp, DEMO_USERS } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer({}); });
@@ -27,10 +29,13 @@ const hidden = (html, name) => (html.match(new RegExp(`name="${name}" value="([^
 const daysOffered = (html) => [...main(html).matchAll(/type="radio"[^>]*name="day" value="(\d{4}-\d\d-\d\d)"/g)].map((m) => m[1]);
 const checkedDay = (html) => (main(html).match(/type="radio"[^>]*name="day" value="(\d{4}-\d\d-\d\d)"[^>]*checked/) || [])[1];
 
-let n = 0;
-async function resident() {
-  n++;
-  return registerAndLogin(srv.base, `waste-${n}-${Date.now()}@example.org`, 'Kumo-Sora-Umi-2026');
+// residents, registered once (registration is rate-limited per address):
+// 0 never books, 1 books once, 2 and 3 book in the later tests, 4 is linked
+const pool = [];
+async function resident(i) {
+  while (pool.length <= i)
+    pool.push(await registerAndLogin(srv.base, `waste-${pool.length}@example.org`, 'Kumo-Sora-Umi-2026'));
+  return pool[i];
 }
 
 async function bookForm(c, list, chome) {
@@ -56,7 +61,7 @@ test('the chatbot list leads to booking, which needs a login; the 町丁目 deci
   const r = await anon.get('/waste/book?list=chair*2');
   assert.equal(r.status, 303);
   assert.match(r.headers.get('location'), /login/);
-  const c = await resident();
+  const c = await resident(0);
   const step1 = await bookForm(c, 'chair*2');
   assert.equal(step1.status, 200);
   assert.match(main(step1.text_), /<select[^>]*name="chome"/);
@@ -78,7 +83,7 @@ test('the chatbot list leads to booking, which needs a login; the 町丁目 deci
 });
 
 test('booking: the fee is the master times the counts; My page lists it; sent twice, booked once', async () => {
-  const c = await resident();
+  const c = await resident(1);
   const { form, r } = await book(c, 'chair*2,sofa_1seat*1', '日之出町1丁目');
   assert.equal(r.status, 303, r.text_.slice(0, 500));
   const loc = r.headers.get('location');
@@ -100,7 +105,7 @@ test('booking: the fee is the master times the counts; My page lists it; sent tw
 });
 
 test('a day that filled meanwhile: 409 with the next day with room chosen', async () => {
-  const a = await resident(), b = await resident();
+  const a = await resident(2), b = await resident(3);
   const f = await bookForm(b, 'chair*1', '紅葉台3丁目');   // b looks at the form first
   const first = checkedDay(f.text_);
   // a takes the whole day (40 points)
@@ -117,7 +122,7 @@ test('a day that filled meanwhile: 409 with the next day with room chosen', asyn
 });
 
 test('another resident cannot see or change a booking', async () => {
-  const a = await resident(), b = await resident();
+  const a = await resident(2), b = await resident(3);
   const { r } = await book(a, 'chair*1', '港南1丁目');
   const loc = r.headers.get('location').replace(/\?.*/, '');
   assert.equal((await b.get(loc)).status, 404);
@@ -129,7 +134,7 @@ test('another resident cannot see or change a booking', async () => {
 });
 
 test('処理券: the sum must be the fee; a ticket pays one booking; cancelling frees it', async () => {
-  const a = await resident(), b = await resident();
+  const a = await resident(2), b = await resident(3);
   const ba = await book(a, 'chair*1,sofa_1seat*1', '桜木坂2丁目');   // 1,200 yen
   const la = ba.r.headers.get('location').replace(/\?.*/, '');
   let pa = await a.get(la);
@@ -162,7 +167,7 @@ test('処理券: the sum must be the fee; a ticket pays one booking; cancelling 
 });
 
 test('moving to another day with room; the old day gets its places back', async () => {
-  const a = await resident();
+  const a = await resident(2);
   const { r, page } = await book(a, 'chair*2', '若葉町2丁目');
   const loc = r.headers.get('location').replace(/\?.*/, '');
   const days = daysOffered(page.text_);
@@ -178,7 +183,7 @@ test('moving to another day with room; the old day gets its places back', async 
 });
 
 test('bad input: each field named, nothing booked', async () => {
-  const c = await resident();
+  const c = await resident(0);
   for (const [over, re] of [
     [{ phone: '12345' }, /電話番号を、数字とハイフンで/],
     [{ name: '' }, /お名前を入力してください/],
@@ -192,4 +197,28 @@ test('bad input: each field named, nothing booked', async () => {
   const { r } = await book(c, 'chair*1', '青空通り2丁目', { list: 'chair*1,unknown_item*1' });
   assert.equal(r.status, 400);
   assert.match(main((await c.get('/mypage/waste')).text_), /予約はありません/);
+});
+
+test('once only: a linked resident finds name, 町丁目 and address filled in', async () => {
+  const staff = new Client(srv.base);
+  await loginWithTotp(staff, ...DEMO_USERS.staff);
+  const found = await staff.get('/staff/registry?q=P0008');
+  const issued = await staff.post('/staff/registry/code', { form: { csrf: csrf(found.text_), person: 'P0008', delivery: 'counter' } });
+  const code = issued.text_.match(/<code>([A-Z2-9-]+)<\/code>/)[1];
+  const c = await resident(4);
+  const link = await c.get('/mypage/registry');
+  const linked = await c.post('/mypage/registry', { form: { csrf: csrf(link.text_), code } });
+  assert.equal(linked.status, 303);
+  const f = await bookForm(c, 'chair*1');
+  assert.equal(f.status, 200);
+  const m = main(f.text_);
+  assert.match(m, /<strong lang="ja">青空通り2丁目<\/strong>/);   // the register's 町丁目: straight to the days
+  assert.ok(daysOffered(f.text_).length > 0);
+  assert.match(m, /name="name" value="青空 美咲"/);
+  assert.match(m, /name="address" value="5番8号 デモハイツ203"/);
+  assert.match(m, /name="phone" value=""/);                      // not in the register: asked
+  const reads = cli(['audit', 'query', '--db', srv.db, '--action', 'data.read', '--json']).trim().split('\n')
+    .filter(Boolean).map((l) => JSON.parse(l));
+  assert.ok(reads.some((x) => x.object_type === 'registry.person'), 'the register read is audited');
+  assert.ok(reads.some((x) => x.object_type === 'waste.booking'), 'reads of bookings are audited');
 });

@@ -20,6 +20,11 @@ static const struct svc_job jobs[] = {
 	{ "waste.remind", waste_remind_job, WASTE_REMIND_EVERY_MS },
 };
 
+/* found by the site search (「粗大ごみ」 finds the chatbot) */
+static const struct svc_page pages[] = {
+	{ "waste", "waste.title", { "waste.nav.summary", "waste.lead", "waste.next", NULL } },
+};
+
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_HOME, "/waste", "waste.nav", "waste.nav.summary" },
 	{ SVC_NAV_STAFF, "/staff/waste", "waste.staff.title", "waste.staff.nav.summary" },
@@ -331,6 +336,7 @@ const struct svc svc_waste = {
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
 	.jobs = jobs, .njobs = SVC_COUNT(jobs),
+	.pages = pages, .npages = SVC_COUNT(pages),
 	.options = options, .noptions = SVC_COUNT(options),
 	.init = waste_web_init,
 	.done = waste_web_done,
