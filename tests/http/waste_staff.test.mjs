@@ -191,6 +191,10 @@ test('a day, its CSV and PDF: audited once each, with the day and the area only'
   // a bad day
   assert.equal((await machi.get('/staff/waste/day?day=2026-13-01')).status, 400);
   assert.equal((await machi.get('/staff/waste/route.csv?day=2026-12-01&enc=latin1')).status, 400);
+  // an area the municipality does not have
+  for (const u of ['/staff/waste/day', '/staff/waste/route.csv', '/staff/waste/route.pdf']) {
+    assert.equal((await machi.get(`${u}?day=${day}&area=nowhere`)).status, 404, u);
+  }
 });
 
 test('booking numbers: a wrong check digit is refused, an unknown one is 404', async () => {

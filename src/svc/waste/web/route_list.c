@@ -356,6 +356,11 @@ static int route_of(struct waste_route *rt, struct http_req *r, const char **obj
 		area = NULL;
 	*object = arena_printf(r->arena, "%s/%s", ds, area ? area : "all");
 	int rc = waste_route_areas(rt, app_store(r), q->tenant.code, e);
+	int known = !area;
+	for (int i = 0; i < rt->nareas && !known; i++)
+		known = strcmp(rt->areas[i].code, area) == 0;
+	if (rc == 0 && !known)
+		rc = err_set(e, ERR_NOTFOUND, "waste route: no such area");
 	if (rc == 0)
 		rc = waste_route_build(rt, app_store(r), q->tenant.code, area, day, with_cancelled, e);
 	if (rc)
@@ -429,7 +434,9 @@ int page_staff_waste_route_csv(struct http_req *r)
 	int rc = route_of(&rt, r, &object, 0, &e);
 	if (rc) {
 		app_audit(r, AUDIT_A_EXPORT, "waste.route.csv", object, AUDIT_R_FAILED);
-		return rc == ERR_INVALID ? app_send_error(r, rc, "waste.staff.error.day", e.detail) : http_send_error(r, rc, NULL, NULL, e.detail);
+		return rc == ERR_INVALID ? app_send_error(r, rc, "waste.staff.error.day", e.detail) :
+		       rc == ERR_NOTFOUND ? app_send_error(r, rc, "waste.staff.error.area", e.detail) :
+		       http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	int cp932 = http_param(r, "enc") && strcmp(http_param(r, "enc"), "cp932") == 0;
 	struct buf *b = arena_alloc(r->arena, sizeof *b);
@@ -516,7 +523,9 @@ int page_staff_waste_route_pdf(struct http_req *r)
 	snprintf(j->object, sizeof j->object, "%s", object);
 	if (rc) {
 		app_audit(r, AUDIT_A_EXPORT, "waste.route.pdf", j->object, AUDIT_R_FAILED);
-		return rc == ERR_INVALID ? app_send_error(r, rc, "waste.staff.error.day", j->e.detail) : http_send_error(r, rc, NULL, NULL, j->e.detail);
+		return rc == ERR_INVALID ? app_send_error(r, rc, "waste.staff.error.day", j->e.detail) :
+		       rc == ERR_NOTFOUND ? app_send_error(r, rc, "waste.staff.error.area", j->e.detail) :
+		       http_send_error(r, rc, NULL, NULL, j->e.detail);
 	}
 	snprintf(j->ward, sizeof j->ward, "%s", app_req(r)->tenant.name_ja);
 	snprintf(j->fname, sizeof j->fname, "%s", file_name(r, &j->rt, ".pdf"));
