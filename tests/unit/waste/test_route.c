@@ -221,6 +221,7 @@ static void test_pdf(void)
 		T_CHECK(strstr(text, "令和8年12月22日") != NULL);
 		T_CHECK(strstr(text, "北地区") != NULL && strstr(text, "南地区") != NULL);
 		T_CHECK(strstr(text, "合計：4件") != NULL);
+		T_CHECK(strstr(text, "未払い（手数料 1200円）") != NULL);
 	}
 	free(pdf);
 	waste_route_free(&rt);

@@ -404,7 +404,6 @@ static void route_free(void *rt)
 int page_staff_waste_day(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
-	enum html_lang l = q->lang;
 	const char *ds = http_param(r, "day"), *area = http_param(r, "area");
 	const char *sc = http_param(r, "cancelled");
 	int show_cancelled = !sc || strcmp(sc, "0") != 0;
@@ -497,7 +496,6 @@ int page_staff_waste_day(struct http_req *r)
 			    w->cancelled ? "</strong>" : "");
 	}
 	buf_puts(&b, "</tbody></table></div>");
-	(void)l;
 	return app_page_send(r, 200, &b, &p);
 }
 

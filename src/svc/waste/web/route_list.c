@@ -325,8 +325,12 @@ int waste_route_pdf(char **pdf, size_t *len, const struct waste_route *rt, const
 			pdf_keep(d, 60);
 			snprintf(line, sizeof line, "□　%s　%s %s", w->number, w->chome, w->address);
 			pdf_text(d, line, &row_st);
-			snprintf(line, sizeof line, "出す場所：%s　支払い：%s\n%s", w->place[0] ? w->place : "－",
-				 waste_route_pay_ja(w->pay), w->items);
+			/* unpaid: the fee, so the crew knows what the tickets on the items should add up to */
+			char fee[48] = "";
+			if (w->pay == WASTE_UNPAID)
+				snprintf(fee, sizeof fee, "（手数料 %d円）", w->fee_yen);
+			snprintf(line, sizeof line, "出す場所：%s　支払い：%s%s\n%s", w->place[0] ? w->place : "－",
+				 waste_route_pay_ja(w->pay), fee, w->items);
 			pdf_text(d, line, &sub_st);
 			pdf_rule(d, 0, 0);
 			pdf_space(d, 4);
