@@ -324,6 +324,9 @@ int page_staff_waste(struct http_req *r)
 int page_staff_waste_calendar(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
+	/* the answer is the load page, which waste.staff reads */
+	if (!app_staff_holds(r, WASTE_PERM_STAFF))
+		return http_send_error(r, ERR_DENIED, NULL, NULL, "calendar: waste.staff needed as well");
 	struct cal_form f = {
 		.area = http_param(r, "area"), .from = http_param(r, "from"), .to = http_param(r, "to"),
 		.capacity = http_param(r, "capacity"),
