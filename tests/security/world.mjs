@@ -316,13 +316,10 @@ export async function world({ extraArgs = [] } = {}) {
       if ((name === 'from' || name === 'to') && p.endsWith('/diff')) return '1';
       if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
       if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
-      // the bulky-waste pages, staff and resident: days, an area, a
-      // booking number with its check digit that names no booking (404 to all)
-      if (/^\/(staff\/waste|waste|mypage\/waste)(\/|$)/.test(p)) {
-        if (name === 'number') return { value: '1234567897', visible: () => false };
-        if (name === 'day') return '2026-12-08';
-      }
+      // the bulky-waste staff pages: days, an area, a booking number with
+      // its check digit that names no booking (404 to all)
       if (p.startsWith('/staff/waste')) {
+        if (name === 'number') return { value: '1234567897', visible: () => false };
         const v = { from: '2026-12-01', to: '2026-12-31', area: 'kita', enc: 'utf8',
           capacity: '10', done: 'move', cancelled: '1', opened: '1' }[name];
         if (v) return v;
