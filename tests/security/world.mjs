@@ -206,6 +206,10 @@ export async function world({ extraArgs = [] } = {}) {
       { form: { csrf: Client.csrf(up.text_), role: 'tetsuzuki-shounin' } });
     if (g.status >= 400) throw new Error(`kumin-b: approver role not granted: ${g.status}`);
   }
+  // the 清掃事務所's demo-machi (waste.staff, waste.master): the
+  // bulky-waste staff pages have a caller
+  const machiClient = new Client(base);
+  await loginWithTotp(machiClient, 'demo-machi', 'Keyaki-Machi-2026');
   // a resident of the other municipality
   const otherResident = await register(base, OTHER_HOST, 'tanin@example.jp');
 
@@ -233,6 +237,7 @@ export async function world({ extraArgs = [] } = {}) {
     staff('viewer', C.noapps, 'demo-viewer', DEMO, false),
     staff('dept A staff (kosodate-2)', C.deptA2, 'kosodate-2', DEMO, true),
     staff('dept B staff (kumin-b)', C.deptB, 'kumin-b', DEMO, true),
+    staff('waste staff (demo-machi)', machiClient, 'demo-machi', DEMO, true),
     { name: 'pending (code step)', kind: 'staff', session: true, stage: 'pending', perms: new Set(), home: DEMO, cookies: cookieOf(pendingClient), client: pendingClient },
     { name: 'new password owed (reset)', kind: 'staff', session: true, stage: 'newpassword', perms: new Set(), home: DEMO, cookies: cookieOf(newpwClient), client: newpwClient },
     staff('other municipality staff', C.otherAll, 'other-admin', OTHER, true, OTHER_HOST),
@@ -311,6 +316,14 @@ export async function world({ extraArgs = [] } = {}) {
       if ((name === 'from' || name === 'to') && p.endsWith('/diff')) return '1';
       if (name === 'new' && p === '/account/password') return 'Another-Probe-2026';
       if (name === 'name' && p.startsWith('/dataset/')) return { value: 'no-such-dataset', visible: () => false };
+      // the bulky-waste staff pages: days, an area, a booking number with
+      // its check digit that names no booking (404 to all)
+      if (p.startsWith('/staff/waste')) {
+        if (name === 'number') return { value: '1234567897', visible: () => false };
+        const v = { from: '2026-12-01', to: '2026-12-31', area: 'kita', enc: 'utf8',
+          capacity: '10', done: 'move', cancelled: '1', opened: '1' }[name];
+        if (v) return v;
+      }
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
       if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };

@@ -5,6 +5,7 @@
  */
 #include "web/app.h"
 #include "web/params.h"
+#include "svc/waste/waste_int.h"
 #include "svc/waste/web/waste_web.h"
 
 #include <string.h>
@@ -95,9 +96,90 @@ static const struct http_param_spec p_api[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+/* ---- staff (page_staff.c, route_list.c) ---- */
+
+/* an area code ([a-z0-9-], WASTE_AREA_MAX) or "all" */
+static int v_area(const char *v, size_t n)
+{
+	if (n == 0 || n > WASTE_AREA_MAX)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+
+static int v_enc(const char *v, size_t n)
+{
+	return (n == 4 && memcmp(v, "utf8", 4) == 0) || (n == 5 && memcmp(v, "cp932", 5) == 0) ? 0 : ERR_INVALID;
+}
+
+static int v_done(const char *v, size_t n)
+{
+	return (n == 6 && memcmp(v, "cancel", 6) == 0) || (n == 4 && memcmp(v, "move", 4) == 0) ? 0 : ERR_INVALID;
+}
+
+static const struct http_param_spec p_staff_load[] = {
+	{ "from", HTTP_QUERY, 10, app_v_date, 0 },
+	{ "to", HTTP_QUERY, 10, app_v_date, 0 },
+	{ "area", HTTP_QUERY, WASTE_AREA_MAX, v_area, 0 },
+	{ "opened", HTTP_QUERY, 4, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_day[] = {
+	{ "day", HTTP_QUERY, 10, app_v_date, HTTP_PARAM_REQUIRED },
+	{ "area", HTTP_QUERY, WASTE_AREA_MAX, v_area, 0 },
+	{ "cancelled", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_route[] = {
+	{ "day", HTTP_QUERY, 10, app_v_date, HTTP_PARAM_REQUIRED },
+	{ "area", HTTP_QUERY, WASTE_AREA_MAX, v_area, 0 },
+	{ "enc", HTTP_QUERY, 5, v_enc, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_booking[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "done", HTTP_QUERY, 6, v_done, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_cancel[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "confirm", HTTP_FORM, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_move[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "day", HTTP_FORM, 10, NULL, 0 },   /* checked by the page: an error on the form */
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the form's fields; the page checks them and answers with the form */
+static const struct http_param_spec p_staff_calendar[] = {
+	{ "area", HTTP_FORM, WASTE_AREA_MAX, NULL, 0 },
+	{ "from", HTTP_FORM, 10, NULL, 0 },
+	{ "to", HTTP_FORM, 10, NULL, 0 },
+	{ "capacity", HTTP_FORM, 6, NULL, 0 },
+	{ "wd0", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd1", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd2", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd3", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd4", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd5", HTTP_FORM, 1, app_v_01, 0 },
+	{ "wd6", HTTP_FORM, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route waste_routes[] = {
 	{ "GET", "/waste", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_waste, page_waste, "waste.page" },
 	{ "GET", "/api/v1/waste/match", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api, api_waste_match, "waste.match" },
+	{ "GET", "/staff/waste", WASTE_PERM_STAFF, HTTP_KIND_HTML, 0, p_staff_load, page_staff_waste, "staff.waste" },
+	{ "GET", "/staff/waste/day", WASTE_PERM_STAFF, HTTP_KIND_HTML, 0, p_staff_day, page_staff_waste_day, "staff.waste.day" },
+	{ "GET", "/staff/waste/route.pdf", WASTE_PERM_STAFF, HTTP_KIND_TEXT, 0, p_staff_route, page_staff_waste_route_pdf, "staff.waste.route.pdf" },
+	{ "GET", "/staff/waste/route.csv", WASTE_PERM_STAFF, HTTP_KIND_TEXT, 0, p_staff_route, page_staff_waste_route_csv, "staff.waste.route.csv" },
+	{ "GET", "/staff/waste/booking/{number}", WASTE_PERM_STAFF, HTTP_KIND_HTML, 0, p_staff_booking, page_staff_waste_booking, "staff.waste.booking" },
+	{ "POST", "/staff/waste/booking/{number}/cancel", WASTE_PERM_STAFF, HTTP_KIND_HTML, 0, p_staff_cancel, page_staff_waste_cancel, "staff.waste.cancel" },
+	{ "POST", "/staff/waste/booking/{number}/move", WASTE_PERM_STAFF, HTTP_KIND_HTML, 0, p_staff_move, page_staff_waste_move, "staff.waste.move" },
+	{ "POST", "/staff/waste/calendar", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_staff_calendar, page_staff_waste_calendar, "staff.waste.calendar" },
 	{ "GET", "/waste/book", "resident", HTTP_KIND_HTML, 0, p_book, page_waste_book, "waste.book" },
 	{ "POST", "/waste/book", "resident", HTTP_KIND_HTML, 0, p_book_post, page_waste_book_post, "waste.book.post" },
 	{ "GET", "/mypage/waste", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage_waste, "waste.mine" },

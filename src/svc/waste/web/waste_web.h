@@ -70,6 +70,78 @@ int page_mypage_waste_pay(struct http_req *r);
 int page_mypage_waste_move(struct http_req *r);
 int page_mypage_waste_cancel(struct http_req *r);
 int api_waste_match(struct http_req *r);
+/* ---- staff: the load of collection days, a day's bookings, one
+ * booking, opening calendars (page_staff.c) ---- */
+int page_staff_waste(struct http_req *r);
+int page_staff_waste_day(struct http_req *r);
+int page_staff_waste_booking(struct http_req *r);
+int page_staff_waste_cancel(struct http_req *r);
+int page_staff_waste_move(struct http_req *r);
+int page_staff_waste_calendar(struct http_req *r);
+int page_staff_waste_route_pdf(struct http_req *r);   /* route_list.c */
+int page_staff_waste_route_csv(struct http_req *r);
+
+/* ---- a day's route list (route_list.c): the rows of the day page, the
+ * crew's PDF and the CSV, built once.  Rows are ordered by area, then
+ * 町丁目, then address (numbers in it compared as numbers: 2番 before
+ * 10番), then booking number.  Personal data: the caller audits. ---- */
+#define WASTE_ROUTE_ROWS_MAX 5000   /* bookings of one day listed         */
+#define WASTE_ROUTE_AREAS_MAX 64
+#define WASTE_ROUTE_ITEMS_MAX 1024  /* bytes of a row's items text        */
+
+struct waste_route_row {
+	char number[WASTE_NUMBER_LEN + 1];
+	char area[WASTE_AREA_MAX + 1];
+	char chome[WASTE_CHOME_MAX + 1];
+	char address[WASTE_ADDRESS_MAX + 1];
+	char place[WASTE_PLACE_MAX + 1];
+	char name[WASTE_CONTACT_NAME_MAX + 1];
+	char phone[WASTE_PHONE_MAX + 1];
+	char items[WASTE_ROUTE_ITEMS_MAX];  /* 「ソファ（3人掛け以上）×1、椅子×2」 */
+	int points, fee_yen, cancelled;
+	enum waste_pay pay;
+};
+
+struct waste_route_area {
+	char code[WASTE_AREA_MAX + 1];
+	char name[WASTE_CHOME_MAX + 1];     /* the area's name (its code when unnamed) */
+};
+
+struct waste_route {
+	struct jp_date day;
+	char area[WASTE_AREA_MAX + 1];      /* "": every area                */
+	struct waste_route_area areas[WASTE_ROUTE_AREAS_MAX];
+	int nareas;                         /* the municipality's areas      */
+	struct waste_route_row *rows;       /* malloc'd; waste_route_free    */
+	int n, cap;
+};
+
+/* waste_route_items_text -- a booking's items JSON ([{"name":..,"count":
+ * ..},...]) as 「name×count、...」 in out; 0 or ERR_INVALID (not that
+ * JSON; out gets "?") */
+int waste_route_items_text(char *out, size_t size, const char *json);
+/* waste_route_areas -- the municipality's areas (from its 町丁目) into rt */
+int waste_route_areas(struct waste_route *rt, struct store *s, const char *tenant,
+		      struct err *e);
+/* waste_route_build -- rt (zeroed by the caller, then its areas read or
+ * not) gets the bookings of day in area ("" or NULL: every area),
+ * cancelled ones too when with_cancelled, in route order.  ERR_LIMIT past
+ * WASTE_ROUTE_ROWS_MAX. */
+int waste_route_build(struct waste_route *rt, struct store *s, const char *tenant,
+		      const char *area, struct jp_date day, int with_cancelled, struct err *e);
+void waste_route_free(struct waste_route *rt);
+/* waste_route_area_name -- the name of area code in rt (code itself when unknown) */
+const char *waste_route_area_name(const struct waste_route *rt, const char *code);
+/* waste_route_pay_ja -- 「未払い」「処理券」「オンライン決済」 */
+const char *waste_route_pay_ja(enum waste_pay p);
+/* waste_route_csv -- the rows that are not cancelled as CSV (UTF-8, a
+ * header row in Japanese, no BOM) appended to b */
+int waste_route_csv(struct buf *b, const struct waste_route *rt);
+/* waste_route_pdf -- the crew's A4 list (one section per area, a check
+ * box a row, the day in 和暦 too, totals): *pdf malloc'd */
+int waste_route_pdf(char **pdf, size_t *len, const struct waste_route *rt, const char *ward,
+		    struct err *e);
+
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
 
