@@ -17,4 +17,12 @@ int waste_rule_holds(const struct waste_rule *r, double v);
  * aliases) as the matcher's loose key (match.c) */
 int waste_keys_build(struct waste_items *w, struct err *e);
 
+/* ---- the ordinary collection calendar (collect.c, collect.h) ---- */
+
+struct store;
+#define WASTE_COLLECT_DEMO_DIR "data/waste/collect"   /* relative to the working directory */
+/* waste_collect_demo -- the fictional デモ区's 5374 files of
+ * WASTE_COLLECT_DEMO_DIR imported for tenant (the service's demo) */
+int waste_collect_demo(struct store *s, const char *tenant, struct err *e);
+
 #endif

@@ -33,6 +33,15 @@ struct jp_date waste_web_today(struct http_req *r);
 
 int page_waste(struct http_req *r);
 int api_waste_match(struct http_req *r);
+/* the ordinary collection calendar (page_collect.c) */
+int page_waste_calendar(struct http_req *r);
+int page_waste_calendar_ics(struct http_req *r);
+int page_waste_5374_area_days(struct http_req *r);
+int page_waste_5374_target(struct http_req *r);
+int page_waste_5374_description(struct http_req *r);
+int page_waste_5374_center(struct http_req *r);
+int page_staff_waste_collect(struct http_req *r);
+int page_staff_waste_collect_post(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
 
