@@ -138,8 +138,9 @@ int page_waste_calendar(struct http_req *r)
 				    date_text(r, today), date_text(r, to), T(r, "waste.collect.col.date"),
 				    T(r, "waste.collect.col.what"));
 			for (int i = 0; i < n; i++) {
-				html_printf(&b, "<tr><th scope=\"row\"><time datetime=\"%04d-%02d-%02d\">%s</time></th>"
-					    "<td lang=\"ja\">", days[i].date.y, days[i].date.m, days[i].date.d,
+				html_printf(&b, "<tr><th scope=\"row\"><time datetime=\"%s\">%s</time></th><td lang=\"ja\">",
+					    arena_printf(r->arena, "%04d-%02d-%02d", days[i].date.y, days[i].date.m,
+							 days[i].date.d),
 					    date_text(r, days[i].date));
 				int first = 1;
 				for (int k = 0; k < c->ncats; k++)
@@ -253,7 +254,7 @@ int page_waste_calendar_ics(struct http_req *r)
 	ics_line(&b, "CALSCALE:GREGORIAN");
 	ics_line(&b, "METHOD:PUBLISH");
 	ics_text(&b, r->arena, "X-WR-CALNAME",
-		 arena_printf(r->arena, "%s %s：%s", app_req(r)->tenant.name_ja, "ごみ収集日", a->name));
+		 arena_printf(r->arena, "%s %s：%s", app_req(r)->tenant.name_ja, "ごみ収集日カレンダー", a->name));
 	ics_line(&b, "X-WR-TIMEZONE:Asia/Tokyo");
 	for (int i = 0; i < nd; i++) {
 		struct jp_date x = d[i].date, y = jp_date_add_days(x, 1);
