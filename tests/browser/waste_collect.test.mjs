@@ -5,15 +5,19 @@
 // page links the area's iCalendar feed (which answers text/calendar) and
 // shows its webcal:// address; the open data files are linked.  axe-core
 // (WCAG 2.0 A/AA) on every page; nothing wider than the screen.
+// Staff upload a file with a mistake (its line and column listed, the
+// error summary first), then the right files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe as axeCheck } from './lib.mjs';
-import { startServer } from '../http/lib.mjs';
+import { startServer, Client, loginWithTotp, ROOT } from '../http/lib.mjs';
 
-let srv, browser;
+let srv, browser, staff;
 
 before(async () => {
   srv = await startServer({});
+  staff = new Client(srv.base);
+  await loginWithTotp(staff, 'demo-machi', 'Keyaki-Machi-2026');   // the 清掃事務所 role: waste.staff
   browser = await launch();
 });
 after(async () => {
@@ -78,6 +82,51 @@ for (const js of [true, false]) {
     assert.equal(await page.getByRole('link', { name: 'area_days.csv' }).getAttribute('href'), '/waste/5374/area_days.csv');
     await fits(page);
     await axe(page, `the days of an area (${label})`);
+    await ctx.close();
+  });
+}
+
+// a page with the staff session (a TOTP code is single-use, so the cookie
+// is handed over); "JavaScript off": scripts not run
+async function staffPage(js) {
+  const ctx = await browser.newContext({ bypassCSP: true, javaScriptEnabled: js, viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
+  ctx.setDefaultTimeout(60000);
+  const u = new URL(srv.base);
+  await ctx.addCookies([...staff.jar].map(([name, value]) =>
+    ({ name, value, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Lax' })));
+  const page = await ctx.newPage();
+  page.__nojs = !js;
+  return { ctx, page };
+}
+
+for (const js of [true, false]) {
+  const label = js ? 'JS' : 'no JS';
+
+  test(`staff upload the 5374 files: a mistake listed by line and column, then the right files (${label})`, async () => {
+    const { ctx, page } = await staffPage(js);
+    await page.goto(`${srv.base}/staff/waste/collect`);
+    await page.getByRole('heading', { name: 'ごみ収集日カレンダー（5374形式）', level: 1 }).waitFor();
+    await fits(page);
+    await axe(page, `the staff upload page (${label})`);
+    const dir = `${ROOT}data/waste/collect/`;
+    const bad = { name: 'area_days.csv', mimeType: 'text/csv', buffer: Buffer.from('地名,センター,可燃ごみ\n東町,,月 木\n西町,,毎週月\n') };
+    await page.getByLabel('area_days.csv').setInputFiles(bad);
+    await page.getByLabel('target.csv').setInputFiles(dir + 'target.csv');
+    await page.getByLabel('description.csv').setInputFiles(dir + 'description.csv');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.locator('tr.wc-problem').first().waitFor();
+    const cells = await page.locator('tr.wc-problem td').allInnerTexts();
+    assert.deepEqual(cells.slice(0, 3), ['area_days.csv', '3', '3']);
+    await fits(page);
+    await axe(page, `the problems of an upload (${label})`);
+    await page.getByLabel('area_days.csv').setInputFiles(dir + 'area_days.csv');
+    await page.getByLabel('target.csv').setInputFiles(dir + 'target.csv');
+    await page.getByLabel('description.csv').setInputFiles(dir + 'description.csv');
+    await page.getByLabel('center.csv').setInputFiles(dir + 'center.csv');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.getByText('収集日カレンダーを更新しました。').waitFor();
+    assert.match(await page.locator('main').innerText(), /9地域、3分類、分別一覧61品目/);
+    await axe(page, `the upload done (${label})`);
     await ctx.close();
   });
 }
