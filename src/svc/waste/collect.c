@@ -819,8 +819,14 @@ int waste_collect_load(struct waste_collect **out, struct store *s, const char *
 
 int waste_collect_export(struct buf *b, const struct waste_collect *c, enum waste_collect_file f, struct err *e)
 {
-	if ((unsigned)f >= WASTE_COLLECT_FILES_ || !c->form[f].present)
-		return err_set(e, ERR_NOTFOUND, "collect: no %s", (unsigned)f < WASTE_COLLECT_FILES_ ? file_names[f] : "file");
+	static const char *const empty[WASTE_COLLECT_FILES_] = {
+		"地名,センター（center.csvを使わない場合は空白化）\n", "label,name,notice,furigana\n",
+		"label,sublabel,description,styles,bgcolor\n", "名称,休止開始日,休止終了日\n",
+	};
+	if ((unsigned)f >= WASTE_COLLECT_FILES_)
+		return err_set(e, ERR_INVALID, "collect: no such file");
+	if (!c || !c->form[f].present)   /* nothing published: 5374's header row alone */
+		return buf_puts(b, empty[f]) ? err_set(e, ERR_LIMIT, "collect: export") : 0;
 	const struct waste_collect_form *fm = &c->form[f];
 	const char *eol = fm->crlf ? "\r\n" : "\n";
 	int rc = buf_puts(b, fm->header);

@@ -161,8 +161,9 @@ int waste_collect_import(struct store *s, const char *tenant, const struct waste
  * was imported */
 int waste_collect_load(struct waste_collect **out, struct store *s, const char *tenant,
 		       struct err *e);
-/* waste_collect_export -- file f of c into b, as 5374 reads it
- * (WASTE_COLLECT_CENTER: only when one was imported, else ERR_NOTFOUND) */
+/* waste_collect_export -- file f of c into b, as 5374 reads it; a file
+ * not imported (center.csv is optional) or no calendar (c NULL): the
+ * 5374 header row alone, an empty data set */
 int waste_collect_export(struct buf *b, const struct waste_collect *c, enum waste_collect_file f,
 			 struct err *e);
 

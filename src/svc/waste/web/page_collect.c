@@ -9,7 +9,8 @@
  * GET /waste/calendar/CODE.ics: the next 12 months as all-day events
  * (RFC 5545: CRLF, lines folded at 75 octets, stable UIDs).
  * GET /waste/5374/{area_days,target,description,center}.csv: the 5374
- * files as imported (collect.h: byte for byte for UTF-8 input).
+ * files as imported (collect.h: byte for byte for UTF-8 input); the header
+ * row alone when nothing is published.
  * GET/POST /staff/waste/collect (waste.staff): upload the 5374 files;
  * every problem listed with its file, line and column; nothing changes
  * unless all files are right (one transaction).
@@ -94,12 +95,30 @@ static void open_data_links(struct buf *b, struct http_req *r, const struct wast
 	buf_puts(b, "</ul></section>");
 }
 
+/* the page of a municipality that has published no calendar */
+static int page_none(struct http_req *r)
+{
+	struct html_page p;
+	app_page(r, &p, T(r, "waste.collect.title"));
+	struct buf b;
+	app_page_open(&b, &p, r, T(r, "waste.collect.title"), NULL, NULL);
+	html_printf(&b, "<p class=\"waste-none\">%s</p>", T(r, "waste.collect.error.none"));
+	return app_page_send(r, 200, &b, &p);
+}
+
 int page_waste_calendar(struct http_req *r)
 {
-	int rc;
-	struct waste_collect *c = calendar(r, &rc);
-	if (!c)
-		return rc;
+	struct waste_collect *c = NULL;
+	struct err e;
+	int rc = waste_collect_load(&c, app_store(r), app_req(r)->tenant.code, &e);
+	if (rc == ERR_NOTFOUND)
+		return page_none(r);
+	if (rc)
+		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+	if (arena_cleanup_add(r->arena, release, c)) {
+		waste_collect_free(c);
+		return ERR_NOMEM;
+	}
 	enum html_lang l = app_req(r)->lang;
 	const char *code = http_param(r, "area");
 	const struct waste_collect_area *a = code && *code ? waste_collect_area_find(c, code) : NULL;
@@ -290,18 +309,22 @@ int page_waste_calendar_ics(struct http_req *r)
 
 static int send_file(struct http_req *r, enum waste_collect_file f)
 {
-	int rc;
-	struct waste_collect *c = calendar(r, &rc);
-	if (!c)
-		return rc;
+	/* nothing published: the header row alone (an empty data set) */
+	struct waste_collect *c = NULL;
+	struct err e;
+	int rc = waste_collect_load(&c, app_store(r), app_req(r)->tenant.code, &e);
+	if (rc && rc != ERR_NOTFOUND)
+		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+	if (c && arena_cleanup_add(r->arena, release, c)) {
+		waste_collect_free(c);
+		return ERR_NOMEM;
+	}
 	struct buf b;
 	buf_init(&b, 16u << 20);
-	struct err e;
 	rc = waste_collect_export(&b, c, f, &e);
 	if (rc) {
 		buf_done(&b);
-		return app_send_error(r, rc, rc == ERR_NOTFOUND ? "waste.collect.error.none" : "waste.collect.error.load",
-				      "waste collect: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
 	}
 	size_t len = b.len;
 	char *body = arena_alloc(r->arena, len + 1);
