@@ -206,6 +206,15 @@ export async function world({ extraArgs = [] } = {}) {
       { form: { csrf: Client.csrf(up.text_), role: 'tetsuzuki-shounin' } });
     if (g.status >= 400) throw new Error(`kumin-b: approver role not granted: ${g.status}`);
   }
+  // the demo's 清掃事務所 role (waste.staff, waste.master: src/svc/waste/demo.c)
+  // to the admin, so the bulky-waste staff routes have a caller
+  {
+    const ad = staffId(srv.db, DEMO, 'demo-admin');
+    const up = await fx.clients.admin.get('/staff/users');
+    const g = await fx.clients.admin.post(`/staff/users/${ad}/roles`,
+      { form: { csrf: Client.csrf(up.text_), role: 'seisou-jimusho' } });
+    if (g.status >= 400) throw new Error(`demo-admin: 清掃事務所 role not granted: ${g.status}`);
+  }
   // a resident of the other municipality
   const otherResident = await register(base, OTHER_HOST, 'tanin@example.jp');
 
