@@ -10,8 +10,9 @@
  *   - parsing: every problem with its file, line and column (a bad rule,
  *     a short row, an unclosed quote, a missing file), nothing returned;
  *   - Meguro's real 5374 files: parse -> import -> load -> export gives
- *     the same bytes (LF and CRLF files); a second import replaces the
- *     first; the demo files import with their centre.
+ *     the same bytes (LF and CRLF files); the same file in CP932 reads
+ *     the same and exports as the UTF-8 original; a second import
+ *     replaces the first; the demo files import with their centre.
  */
 #include "t.h"
 #include "tdb.h"
@@ -20,6 +21,7 @@
 #include "core/tenant/tenant.h"
 #include "svc/waste/collect.h"
 #include "svc/waste/waste_int.h"
+#include "jp/cp932.h"
 
 static struct tdb db;
 
@@ -235,6 +237,26 @@ static void test_round_trip(void)
 		T_EQ_INT((int)b.len, (int)len[f]);
 		T_CHECK(b.len == len[f] && memcmp(buf_cstr(&b), data[f], len[f]) == 0);
 		buf_done(&b);
+	}
+	/* the same area_days.csv in CP932 (as Excel saves it): the same calendar */
+	{
+		char *sj = NULL;
+		size_t sjn = 0;
+		struct jp_textpos bad;
+		T_REQUIRE(jp_utf8_to_cp932(&sj, &sjn, &bad, data[0], len[0], &e) == 0);
+		T_CHECK(sjn < len[0]);
+		const char *d2[WASTE_COLLECT_FILES_] = { sj, data[1], data[2], NULL };
+		size_t l2[WASTE_COLLECT_FILES_] = { sjn, len[1], len[2], 0 };
+		struct waste_collect *c2 = NULL;
+		T_EQ_INT(waste_collect_parse(&c2, d2, l2, &pr, &e), 0);
+		T_REQUIRE(c2);
+		struct buf b2;
+		buf_init(&b2, 1u << 20);
+		T_EQ_INT(waste_collect_export(&b2, c2, WASTE_COLLECT_AREA_DAYS, &e), 0);
+		T_CHECK(b2.len == len[0] && memcmp(buf_cstr(&b2), data[0], len[0]) == 0);
+		buf_done(&b2);
+		waste_collect_free(c2);
+		free(sj);
 	}
 	/* 青葉台一丁目から四丁目: 可燃 火 金, 不燃 土1 土3, 資源 木 */
 	const struct waste_collect_area *a = &c->area[0];

@@ -380,6 +380,7 @@ static void upload_form(struct buf *b, struct http_req *r, int invalid)
 		    T(r, "waste.collect.staff.submit"));
 }
 
+/* what is published now, the links to it */
 static void staff_current(struct buf *b, struct http_req *r)
 {
 	struct waste_collect *c = NULL;
@@ -392,8 +393,9 @@ static void staff_current(struct buf *b, struct http_req *r)
 		    T(r, "waste.collect.staff.current"));
 	html_printf(b, T(r, "waste.collect.staff.counts"), c->nareas, c->ncats, c->ntargets);   /* checksrc: fmt-ok */
 	buf_puts(b, "</p>");
-	waste_collect_free(c);
 	html_printf(b, "<p><a href=\"/waste/calendar\">%s</a></p></section>", T(r, "waste.collect.title"));
+	open_data_links(b, r, c);
+	waste_collect_free(c);
 }
 
 int page_staff_waste_collect(struct http_req *r)
@@ -407,12 +409,6 @@ int page_staff_waste_collect(struct http_req *r)
 		html_printf(&b, "<div class=\"notice notice-success\" role=\"status\"><p>%s</p></div>",
 			    T(r, "waste.collect.staff.done"));
 	staff_current(&b, r);
-	struct waste_collect *c = NULL;
-	struct err e;
-	if (waste_collect_load(&c, app_store(r), app_req(r)->tenant.code, &e) == 0) {
-		open_data_links(&b, r, c);
-		waste_collect_free(c);
-	}
 	upload_form(&b, r, 0);
 	return app_page_send(r, 200, &b, &p);
 }
