@@ -104,6 +104,7 @@ test('the .ics parses with ical.js: all-day events on the rule\'s days, CRLF, li
   const cal = new ICAL.Component(ICAL.parse(raw));
   assert.equal(cal.getFirstPropertyValue('version'), '2.0');
   assert.ok(cal.getFirstPropertyValue('prodid'));
+  assert.match(raw, /\r\nREFRESH-INTERVAL;VALUE=DURATION:P1D\r\n/);
   assert.ok(cal.getFirstPropertyValue('x-wr-calname').includes(a.name), 'the folded name unfolds whole');
   const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
   assert.ok(events.length > 150, `a year of events: ${events.length}`);

@@ -275,6 +275,8 @@ int page_waste_calendar_ics(struct http_req *r)
 	ics_text(&b, r->arena, "X-WR-CALNAME",
 		 arena_printf(r->arena, "%s %s：%s", app_req(r)->tenant.name_ja, "ごみ収集日カレンダー", a->name));
 	ics_line(&b, "X-WR-TIMEZONE:Asia/Tokyo");
+	ics_line(&b, "REFRESH-INTERVAL;VALUE=DURATION:P1D");   /* RFC 7986: subscribers look daily */
+	ics_line(&b, "X-PUBLISHED-TTL:P1D");
 	for (int i = 0; i < nd; i++) {
 		struct jp_date x = d[i].date, y = jp_date_add_days(x, 1);
 		for (int k = 0; k < c->ncats; k++) {
