@@ -723,7 +723,7 @@ static int on_center(struct waste_collect *c, struct store_rows *r)
 
 static int on_area(struct waste_collect *c, struct store_rows *r)
 {
-	if (c->nareas == WASTE_COLLECT_AREAS_MAX)
+	if (c->nareas == c->areas_cap)
 		return ERR_LIMIT;
 	struct waste_collect_area *a = &c->area[c->nareas++];
 	memset(a, 0, sizeof *a);
@@ -768,7 +768,7 @@ static int on_category(struct waste_collect *c, struct store_rows *r)
 
 static int on_target(struct waste_collect *c, struct store_rows *r)
 {
-	if (c->ntargets == WASTE_COLLECT_TARGETS_MAX)
+	if (c->ntargets == c->targets_cap)
 		return ERR_LIMIT;
 	c->target[c->ntargets++] = (struct waste_collect_target){
 		col_dup(c, r, 0), col_dup(c, r, 1), col_dup(c, r, 2), col_dup(c, r, 3)
@@ -782,16 +782,27 @@ int waste_collect_load(struct waste_collect **out, struct store *s, const char *
 	struct waste_collect *c;
 	if (collect_new(&c, (size_t)64 << 20))
 		return err_set(e, ERR_NOMEM, "collect: memory");
-	c->center = arena_alloc(c->arena, sizeof *c->center * 1000);
-	c->area = arena_alloc(c->arena, sizeof *c->area * WASTE_COLLECT_AREAS_MAX);
-	c->category = arena_alloc(c->arena, sizeof *c->category * WASTE_COLLECT_CATS_MAX * 4);
-	c->target = arena_alloc(c->arena, sizeof *c->target * WASTE_COLLECT_TARGETS_MAX);
-	int rc = c->center && c->area && c->category && c->target ? 0 : ERR_NOMEM;
-	if (rc == 0)
-		rc = each(s, "SELECT file, header, crlf, final_eol FROM waste_collect_files WHERE tenant = $1",
-			  tenant, e, on_file, c);
+	int rc = each(s, "SELECT file, header, crlf, final_eol FROM waste_collect_files WHERE tenant = $1",
+		      tenant, e, on_file, c);
 	if (rc == 0 && !c->form[WASTE_COLLECT_AREA_DAYS].present)
 		rc = err_set(e, ERR_NOTFOUND, "collect: no calendar");
+	/* room for what is there (an area holds its rules: a few kB each) */
+	int64_t na = 0, nt = 0;
+	struct store_val p[] = { sv_text(tenant) };
+	if (rc == 0)
+		rc = store_query_int(&na, s, "SELECT count(*) FROM waste_collect_areas WHERE tenant = $1", p, 1, e);
+	if (rc == 0)
+		rc = store_query_int(&nt, s, "SELECT count(*) FROM waste_collect_targets WHERE tenant = $1", p, 1, e);
+	if (rc == 0) {
+		c->areas_cap = na < WASTE_COLLECT_AREAS_MAX ? (int)na : WASTE_COLLECT_AREAS_MAX;
+		c->targets_cap = nt < WASTE_COLLECT_TARGETS_MAX ? (int)nt : WASTE_COLLECT_TARGETS_MAX;
+		c->center = arena_alloc(c->arena, sizeof *c->center * 1000);
+		c->area = arena_alloc(c->arena, sizeof *c->area * (size_t)(c->areas_cap + 1));
+		c->category = arena_alloc(c->arena, sizeof *c->category * WASTE_COLLECT_CATS_MAX * 4);
+		c->target = arena_alloc(c->arena, sizeof *c->target * (size_t)(c->targets_cap + 1));
+		if (!c->center || !c->area || !c->category || !c->target)
+			rc = err_set(e, ERR_NOMEM, "collect: memory");
+	}
 	if (rc == 0)
 		rc = each(s, "SELECT name, from_text, to_text, closed_from, closed_to FROM waste_collect_centers"
 			  " WHERE tenant = $1 ORDER BY seq", tenant, e, on_center, c);

@@ -119,6 +119,7 @@ struct waste_collect {
 	struct waste_collect_center *center;
 	int ncenters;
 	struct waste_collect_form form[WASTE_COLLECT_FILES_];
+	int areas_cap, targets_cap;  /* room allocated (internal)          */
 };
 
 struct waste_collect_problem {
