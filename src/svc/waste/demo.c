@@ -75,5 +75,7 @@ int waste_demo(struct store *s, const char *tenant, struct err *e)
 	}
 	if (rc == 0)
 		rc = demo_role(s, tenant, e);
+	if (rc == 0)
+		rc = waste_collect_demo(s, tenant, e);
 	return rc;
 }

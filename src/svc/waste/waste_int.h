@@ -28,4 +28,12 @@ int waste_keys_build(struct waste_items *w, struct err *e);
  * then each part's own demo (demo.c) */
 int waste_demo(struct store *s, const char *tenant, struct err *e);
 
+/* ---- the ordinary collection calendar (collect.c, collect.h) ---- */
+
+struct store;
+#define WASTE_COLLECT_DEMO_DIR "data/waste/collect"   /* relative to the working directory */
+/* waste_collect_demo -- the fictional デモ区's 5374 files of
+ * WASTE_COLLECT_DEMO_DIR imported for tenant (the service's demo) */
+int waste_collect_demo(struct store *s, const char *tenant, struct err *e);
+
 #endif

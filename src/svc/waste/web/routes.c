@@ -7,6 +7,7 @@
 #include "web/params.h"
 #include "svc/waste/waste_int.h"
 #include "svc/waste/web/waste_web.h"
+#include "svc/waste/collect.h"
 
 #include <string.h>
 
@@ -109,6 +110,17 @@ static int v_area(const char *v, size_t n)
 	return 0;
 }
 
+/* an area of the collection calendar: "a" and 8 hex digits (collect.h) */
+static int v_collect_area(const char *v, size_t n)
+{
+	if (n != WASTE_COLLECT_CODE_LEN || v[0] != 'a')
+		return ERR_INVALID;
+	for (size_t i = 1; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'f') || (v[i] >= '0' && v[i] <= '9')))
+			return ERR_INVALID;
+	return 0;
+}
+
 static int v_enc(const char *v, size_t n)
 {
 	return (n == 4 && memcmp(v, "utf8", 4) == 0) || (n == 5 && memcmp(v, "cp932", 5) == 0) ? 0 : ERR_INVALID;
@@ -169,6 +181,39 @@ static const struct http_param_spec p_staff_calendar[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+/* ---- the ordinary collection calendar (page_collect.c) ---- */
+
+/* the feed's file: the area and ".ics" */
+static int v_ics(const char *v, size_t n)
+{
+	if (n != WASTE_COLLECT_CODE_LEN + 4 || memcmp(v + WASTE_COLLECT_CODE_LEN, ".ics", 4) != 0)
+		return ERR_INVALID;
+	return v_collect_area(v, WASTE_COLLECT_CODE_LEN);
+}
+
+static const struct http_param_spec p_calendar[] = {
+	{ "area", HTTP_QUERY, WASTE_COLLECT_CODE_LEN, v_collect_area, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_ics[] = {
+	{ "file", HTTP_PATH, WASTE_COLLECT_CODE_LEN + 4, v_ics, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_none[] = {
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_collect[] = {
+	{ "done", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_staff_collect_post[] = {
+	{ "area_days", HTTP_FILE, WASTE_COLLECT_FILE_MAX, NULL, 0 },
+	{ "target", HTTP_FILE, WASTE_COLLECT_FILE_MAX, NULL, 0 },
+	{ "description", HTTP_FILE, WASTE_COLLECT_FILE_MAX, NULL, 0 },
+	{ "center", HTTP_FILE, WASTE_COLLECT_FILE_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route waste_routes[] = {
 	{ "GET", "/waste", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_waste, page_waste, "waste.page" },
 	{ "GET", "/api/v1/waste/match", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api, api_waste_match, "waste.match" },
@@ -187,5 +232,13 @@ const struct http_route waste_routes[] = {
 	{ "POST", "/mypage/waste/{number}/pay", "resident", HTTP_KIND_HTML, 0, p_pay, page_mypage_waste_pay, "waste.booking.pay" },
 	{ "POST", "/mypage/waste/{number}/move", "resident", HTTP_KIND_HTML, 0, p_move, page_mypage_waste_move, "waste.booking.move" },
 	{ "POST", "/mypage/waste/{number}/cancel", "resident", HTTP_KIND_HTML, 0, p_cancel, page_mypage_waste_cancel, "waste.booking.cancel" },
+	{ "GET", "/waste/calendar", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_calendar, page_waste_calendar, "waste.calendar" },
+	{ "GET", "/waste/calendar/{file}", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_ics, page_waste_calendar_ics, "waste.calendar.ics" },
+	{ "GET", "/waste/5374/area_days.csv", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_none, page_waste_5374_area_days, "waste.5374.area_days" },
+	{ "GET", "/waste/5374/target.csv", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_none, page_waste_5374_target, "waste.5374.target" },
+	{ "GET", "/waste/5374/description.csv", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_none, page_waste_5374_description, "waste.5374.description" },
+	{ "GET", "/waste/5374/center.csv", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_none, page_waste_5374_center, "waste.5374.center" },
+	{ "GET", "/staff/waste/collect", "waste.staff", HTTP_KIND_HTML, 0, p_staff_collect, page_staff_waste_collect, "staff.waste.collect" },
+	{ "POST", "/staff/waste/collect", "waste.staff", HTTP_KIND_HTML, 0, p_staff_collect_post, page_staff_waste_collect_post, "staff.waste.collect.post" },
 	SVC_ROUTES_END,
 };

@@ -142,6 +142,15 @@ int waste_route_csv(struct buf *b, const struct waste_route *rt);
 int waste_route_pdf(char **pdf, size_t *len, const struct waste_route *rt, const char *ward,
 		    struct err *e);
 
+/* the ordinary collection calendar (page_collect.c) */
+int page_waste_calendar(struct http_req *r);
+int page_waste_calendar_ics(struct http_req *r);
+int page_waste_5374_area_days(struct http_req *r);
+int page_waste_5374_target(struct http_req *r);
+int page_waste_5374_description(struct http_req *r);
+int page_waste_5374_center(struct http_req *r);
+int page_staff_waste_collect(struct http_req *r);
+int page_staff_waste_collect_post(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
 
