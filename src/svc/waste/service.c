@@ -8,6 +8,7 @@
 #include "web/app.h"
 #include "web/svc.h"
 #include "svc/waste/web/waste_web.h"
+#include "svc/waste/waste_int.h"
 
 int cli_waste(int argc, char **argv);   /* cli.c */
 
@@ -113,4 +114,5 @@ const struct svc svc_waste = {
 	.options = options, .noptions = SVC_COUNT(options),
 	.init = waste_web_init,
 	.done = waste_web_done,
+	.demo = waste_demo,
 };

@@ -225,6 +225,10 @@ struct waste_booking_req {
 	int64_t account;            /* the resident's account, 0: none     */
 	int64_t now;
 	const struct waste_contact *contact;   /* NULL: none (tests)        */
+	/* the form's one-time key (16..64 of [A-Za-z0-9_-]), NULL: none: the
+	 * same key sent twice (a double click, a reload) books once and
+	 * answers the first booking */
+	const char *request_key;
 };
 
 /* how a booking's fee is paid: not yet, by 粗大ごみ処理券 (ticket numbers
@@ -251,7 +255,8 @@ struct waste_booking {
 	char items[WASTE_ITEMS_JSON_MAX + 1];
 };
 
-/* waste_book -- book rq; *out the booking with its number.  ERR_FULL: the
+/* waste_book -- book rq; *out the booking with its number (the one
+ * booked before with the same request_key, if any: then 1 is returned).  ERR_FULL: the
  * day has no room for the points; ERR_NOTFOUND: the area has no such
  * collection day; ERR_INVALID: a bad request (points, past day); inside
  * the caller's transaction when one is open, else in its own. */
@@ -346,6 +351,22 @@ int waste_ticket_value(const char *t);
  * the cut-off. */
 int waste_pay_tickets(struct store *s, const char *tenant, const char *number,
 		      const char *const *t, int n, int64_t now, struct err *e);
+
+/* waste_tickets_of -- fn for each ticket paying booking (its id) */
+int waste_tickets_of(struct store *s, const char *tenant, int64_t booking,
+		     int (*fn)(void *arg, const char *ticket), void *arg, struct err *e);
+
+/* ---- reminders ---- */
+
+/* waste_remind_due -- for the bookings collected on day, in every
+ * municipality, that are booked, have an e-mail address and were not
+ * reminded yet (at most 500 a call): each is marked reminded and given to
+ * fn inside the same transaction (fn enqueues the message there: a
+ * failure of fn rolls the mark back; two runners never remind one booking
+ * twice).  Returns how many fn took, or ERR_*. */
+int waste_remind_due(struct store *s, struct jp_date day, int64_t now,
+		     int (*fn)(void *arg, const char *tenant, const struct waste_booking *b), void *arg,
+		     struct err *e);
 
 /* waste_phone_ok -- 1 when p is 10..13 characters of digits and hyphens
  * with 10 or 11 digits (a Japanese telephone number) */

@@ -17,4 +17,15 @@ int waste_rule_holds(const struct waste_rule *r, double v);
  * aliases) as the matcher's loose key (match.c) */
 int waste_keys_build(struct waste_items *w, struct err *e);
 
+/* the staff permissions of the service: bookings, calendars and route
+ * lists; the item master */
+#define WASTE_PERM_STAFF "waste.staff"
+#define WASTE_PERM_MASTER "waste.master"
+/* the 清掃事務所's role in the demo ward (demo.c), held by demo-machi */
+#define WASTE_DEMO_ROLE "seisou-jimusho"
+
+/* waste_demo -- the demo ward's areas, 町丁目, calendars and staff role,
+ * then each part's own demo (demo.c) */
+int waste_demo(struct store *s, const char *tenant, struct err *e);
+
 #endif

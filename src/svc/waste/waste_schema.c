@@ -62,6 +62,8 @@ static const struct store_migration waste_migrations[] = {
 	  "ALTER TABLE waste_bookings ADD COLUMN paid_at BIGINT;"
 	  "ALTER TABLE waste_bookings ADD COLUMN changed_at BIGINT;"
 	  "ALTER TABLE waste_bookings ADD COLUMN reminded_at BIGINT;"
+	  "ALTER TABLE waste_bookings ADD COLUMN request_key TEXT;"
+	  "CREATE UNIQUE INDEX waste_bookings_request ON waste_bookings (tenant, request_key);"
 	  "CREATE INDEX waste_bookings_account ON waste_bookings (tenant, account);"
 	  "CREATE TABLE waste_tickets ("
 	  " tenant TEXT NOT NULL,"

@@ -30,16 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct entry {
-	const struct waste_item *it;
-	int count;
-};
-
-struct list {
-	struct entry e[WASTE_LIST_MAX];
-	int n;
-};
-
 static const char *T(struct http_req *r, const char *id)
 {
 	return html_t(app_req(r)->lang, id);
@@ -64,7 +54,7 @@ static const struct waste_items *master(struct http_req *r)
 }
 
 /* "2,800" */
-static const char *yen(struct http_req *r, long v)
+const char *waste_yen(struct http_req *r, long v)
 {
 	char d[32], o[48];
 	snprintf(d, sizeof d, "%ld", v);
@@ -80,7 +70,7 @@ static const char *yen(struct http_req *r, long v)
 
 /* list=ID*N,ID*N: 0, or ERR_INVALID for anything but accepted items of
  * the master with counts in 1..WASTE_COUNT_MAX */
-static int list_parse(struct list *l, const struct waste_items *w, const char *s)
+int waste_list_parse(struct waste_list *l, const struct waste_items *w, const char *s)
 {
 	l->n = 0;
 	if (!s || !*s)
@@ -98,7 +88,7 @@ static int list_parse(struct list *l, const struct waste_items *w, const char *s
 		const struct waste_item *it = waste_item_find(w, id);
 		if (end != s + len || star + 1 == end || n < 1 || n > WASTE_COUNT_MAX || !it || !it->accepted)
 			return ERR_INVALID;
-		l->e[l->n++] = (struct entry){ it, (int)n };
+		l->e[l->n++] = (struct waste_list_entry){ it, (int)n };
 		s += len;
 		if (*s == ',')
 			s++;
@@ -107,7 +97,7 @@ static int list_parse(struct list *l, const struct waste_items *w, const char *s
 }
 
 /* the item joins the list (its count added when it is there already) */
-static int list_add(struct list *l, const struct waste_item *it, int count)
+static int list_add(struct waste_list *l, const struct waste_item *it, int count)
 {
 	for (int i = 0; i < l->n; i++)
 		if (l->e[i].it == it) {
@@ -117,11 +107,11 @@ static int list_add(struct list *l, const struct waste_item *it, int count)
 		}
 	if (l->n == WASTE_LIST_MAX)
 		return ERR_LIMIT;
-	l->e[l->n++] = (struct entry){ it, count };
+	l->e[l->n++] = (struct waste_list_entry){ it, count };
 	return 0;
 }
 
-static const char *list_string(struct http_req *r, const struct list *l, int skip)
+const char *waste_list_string(struct http_req *r, const struct waste_list *l, int skip)
 {
 	struct buf b;
 	buf_init(&b, 4096);
@@ -133,7 +123,7 @@ static const char *list_string(struct http_req *r, const struct list *l, int ski
 	return s;
 }
 
-static long list_total(const struct list *l)
+long waste_list_total(const struct waste_list *l)
 {
 	long t = 0;
 	for (int i = 0; i < l->n; i++)
@@ -178,8 +168,8 @@ static void write_answer(struct buf *b, struct http_req *r, const struct waste_a
 		if (a->fuzzy)
 			html_printf(b, " %s", T(r, "waste.fuzzy"));
 		html_printf(b, "</p><p>");
-		html_printf(b, T(r, "waste.fee"), yen(r, a->item->fee_yen), a->count,
-			    yen(r, (long)a->item->fee_yen * a->count));   /* checksrc: fmt-ok */
+		html_printf(b, T(r, "waste.fee"), waste_yen(r, a->item->fee_yen), a->count,
+			    waste_yen(r, (long)a->item->fee_yen * a->count));   /* checksrc: fmt-ok */
 		html_printf(b, " %s</p></div>", T(r, "waste.added"));
 		break;
 	case WASTE_NOT:
@@ -201,7 +191,7 @@ static void write_answer(struct buf *b, struct http_req *r, const struct waste_a
 			const struct waste_item *v = a->ask[i];
 			c[i] = (struct ui_choice){
 				v->id,
-				v->accepted ? arena_printf(r->arena, T(r, "waste.choice"), v->name, yen(r, v->fee_yen))
+				v->accepted ? arena_printf(r->arena, T(r, "waste.choice"), v->name, waste_yen(r, v->fee_yen))
 					    : arena_printf(r->arena, T(r, "waste.choice_not"), v->name),
 				0 };
 		}
@@ -228,8 +218,8 @@ int page_waste(struct http_req *r)
 	const struct waste_items *w = master(r);
 	if (!w)
 		return unavailable(r);
-	struct list l;
-	if (list_parse(&l, w, http_param(r, "list")))
+	struct waste_list l;
+	if (waste_list_parse(&l, w, http_param(r, "list")))
 		return app_send_error(r, ERR_INVALID, "waste.error.list", "waste: list");
 	const char *ns = http_param(r, "n"), *pick = http_param(r, "pick"), *drop = http_param(r, "drop");
 	int count = ns && *ns ? atoi(ns) : 1;
@@ -269,7 +259,7 @@ int page_waste(struct http_req *r)
 			if (ans[i].kind == WASTE_ITEM && list_add(&l, ans[i].item, ans[i].count))
 				return app_send_error(r, ERR_LIMIT, "waste.error.full", "waste: list full");
 	}
-	const char *ls = list_string(r, &l, -1);
+	const char *ls = waste_list_string(r, &l, -1);
 	struct html_page p;
 	struct buf b;
 	app_page_open(&b, &p, r, T(r, "waste.title"), NULL, NULL);
@@ -306,15 +296,15 @@ int page_waste(struct http_req *r)
 			    T(r, "waste.list"), T(r, "waste.col.item"), T(r, "waste.col.count"),
 			    T(r, "waste.col.fee"), T(r, "waste.drop"));
 		for (int i = 0; i < l.n; i++) {
-			const char *rest = list_string(r, &l, i);
+			const char *rest = waste_list_string(r, &l, i);
 			html_printf(&b, "<tr data-item=\"%s\"><td lang=\"ja\">%s</td><td>%d</td><td>%s円</td>"
 				    "<td><a href=\"/waste?list=%s\">%s<span class=\"visually-hidden\"> %s</span></a></td></tr>",
 				    l.e[i].it->id, l.e[i].it->name, l.e[i].count,
-				    yen(r, (long)l.e[i].it->fee_yen * l.e[i].count), rest, T(r, "waste.drop"),
+				    waste_yen(r, (long)l.e[i].it->fee_yen * l.e[i].count), rest, T(r, "waste.drop"),
 				    l.e[i].it->name);
 		}
 		html_printf(&b, "</tbody></table><p class=\"waste-total\"><strong>");
-		html_printf(&b, T(r, "waste.total"), yen(r, list_total(&l)));   /* checksrc: fmt-ok */
+		html_printf(&b, T(r, "waste.total"), waste_yen(r, waste_list_total(&l)));   /* checksrc: fmt-ok */
 		html_printf(&b, "</strong></p><p>%s</p>", T(r, "waste.next"));
 	}
 	buf_puts(&b, "</section>");

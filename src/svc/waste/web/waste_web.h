@@ -22,6 +22,26 @@ struct waste_web {
 extern const struct svc svc_waste;
 extern const struct http_route waste_routes[];
 
+/* a resident's list of what goes out (the chatbot's list=ID*N,ID*N) */
+struct waste_list_entry {
+	const struct waste_item *it;
+	int count;
+};
+struct waste_list {
+	struct waste_list_entry e[WASTE_LIST_MAX];
+	int n;
+};
+/* waste_list_parse -- list=ID*N,ID*N: 0, or ERR_INVALID for anything but
+ * accepted items of w with counts in 1..WASTE_COUNT_MAX (at most
+ * WASTE_LIST_MAX); waste_list_string writes it back (skip: an entry to
+ * leave out, -1 none); waste_list_total: the fees of w's items times
+ * their counts */
+int waste_list_parse(struct waste_list *l, const struct waste_items *w, const char *s);
+const char *waste_list_string(struct http_req *r, const struct waste_list *l, int skip);
+long waste_list_total(const struct waste_list *l);
+/* waste_yen -- "2,800" */
+const char *waste_yen(struct http_req *r, long v);
+
 /* waste_web_items -- the item master in force for the request's
  * municipality on day (the chatbot asks for today, a booking for its
  * collection day, so a fee change takes effect from its date): the file
