@@ -6,6 +6,8 @@
 //     history shows who changed what (400 → 500) from which day;
 //   - a fee changed from today: the API quotes it at once (this server's
 //     own write is noticed without waiting);
+//   - a second server on the same database notices a change written by the
+//     first within a few seconds (its cache checks the newest version);
 //   - a day in the past is refused (422) and changes nothing;
 //   - export in CP932 (not UTF-8 bytes), imported back: the new version
 //     changes nothing, and the export after it is byte for byte the same;
@@ -16,7 +18,7 @@
 //     those who may open it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, DEMO_USERS, passwordLogin, loginWithTotp, registerAndLogin, multipartBody } from './lib.mjs';
+import { startServer, spawnServe, freePort, Client, DEMO_USERS, loginWithTotp, registerAndLogin, multipartBody } from './lib.mjs';
 
 let srv, m;
 const MACHI = ['demo-machi', 'Keyaki-Machi-2026'];
@@ -32,8 +34,8 @@ after(async () => { if (srv) await srv.stop(); });
 // today in Japan, and n days later, as YYYY-MM-DD
 const jstDay = (n = 0) => new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 const main = (html) => html.match(/<main[\s\S]*<\/main>/)[0];
-const apiFee = async (q) => {
-  const r = await new Client(srv.base).get('/api/v1/waste/match?q=' + encodeURIComponent(q));
+const apiFee = async (q, base = srv.base) => {
+  const r = await new Client(base).get('/api/v1/waste/match?q=' + encodeURIComponent(q));
   assert.equal(r.status, 200);
   const a = JSON.parse(r.text_).answers[0];
   return { id: a.item && a.item.id, fee: a.fee_yen };
@@ -180,4 +182,27 @@ test('only staff with waste.master: a resident and other staff are refused', asy
   assert.doesNotMatch(staffHome.text_, /href="\/staff\/waste\/items"/);
   assert.match((await m.get('/staff')).text_, /href="\/staff\/waste\/items"/);
   assert.deepEqual(await apiFee('椅子'), { id: 'chair', fee: 400 });
+});
+
+test('a second server sharing the database notices the change within seconds', async () => {
+  const port = await freePort();
+  const b = await spawnServe({ db: srv.db, keys: srv.keys, port });
+  try {
+    const before = await apiFee('オットマン', b.base);
+    assert.equal(before.id, 'ottoman');
+    assert.deepEqual(await apiFee('オットマン'), before);
+    const fee = before.fee + 200;
+    const r = await m.post('/staff/waste/items/ottoman', { form: await itemForm('ottoman', { fee_yen: String(fee), from: jstDay(0) }) });
+    assert.equal(r.status, 303);
+    assert.equal((await apiFee('オットマン')).fee, fee, 'the writing server at once');
+    const t0 = Date.now();
+    let seen;
+    while ((seen = (await apiFee('オットマン', b.base)).fee) !== fee && Date.now() - t0 < 8000)
+      await new Promise((res) => setTimeout(res, 100));
+    assert.equal(seen, fee, 'the other server within its check interval');
+  } finally {
+    b.proc.kill('SIGTERM');
+    const x = await b.exited;
+    assert.equal(x.code, 0);
+  }
 });
