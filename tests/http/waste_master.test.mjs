@@ -11,6 +11,7 @@
 //   - a day in the past is refused (422) and changes nothing;
 //   - export in CP932 (not UTF-8 bytes), imported back: the new version
 //     changes nothing, and the export after it is byte for byte the same;
+//     `madoguchi waste master export` prints the same master;
 //   - a CSV with a bad row is refused with its line number, nothing written;
 //   - a POST without the CSRF token is refused;
 //   - permissions: a resident and a member of staff without waste.master
@@ -18,7 +19,7 @@
 //     those who may open it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, spawnServe, freePort, Client, DEMO_USERS, loginWithTotp, registerAndLogin, multipartBody } from './lib.mjs';
+import { startServer, spawnServe, freePort, cli, DEMO, Client, DEMO_USERS, loginWithTotp, registerAndLogin, multipartBody } from './lib.mjs';
 
 let srv, m;
 const MACHI = ['demo-machi', 'Keyaki-Machi-2026'];
@@ -134,6 +135,8 @@ test('export in CP932 and import it back: the same items, the same export', asyn
   const ub = Buffer.from(await u.arrayBuffer());
   assert.deepEqual([...ub.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   assert.equal(ub.subarray(3).toString('utf8'), text);
+  // the CLI reads the same master from the database
+  assert.equal(cli(['waste', 'master', 'export', '--db', srv.db, '--tenant', DEMO]), text);
 });
 
 test('a CSV with a bad row is refused with its line, nothing written', async () => {
