@@ -4,6 +4,8 @@
 //   - a fee changed from a later day: the chatbot's API still quotes the old
 //     fee today, the list shows the scheduled fee beside today's, the
 //     history shows who changed what (400 → 500) from which day;
+//   - a form filled in today and saved for a day after a scheduled fee
+//     change changes only the fields edited (the scheduled fee stays);
 //   - a fee changed from today: the API quotes it at once (this server's
 //     own write is noticed without waiting);
 //   - a second server on the same database notices a change written by the
@@ -86,6 +88,23 @@ test('a fee changed from a later day: today the old fee, the scheduled one shown
   assert.match(v, /椅子 の 手数料：400 → 500/);
   // the edit form shows the fee in force today, not the scheduled one
   assert.equal((await itemForm('chair')).fee_yen, '400');
+});
+
+test('a form filled in today, saved for a day after a scheduled change, keeps that change', async () => {
+  // chair: 500 from +30 (the test above); now a new alias from +40, the
+  // form showing today's fee (400)
+  const form = await itemForm('chair', { from: jstDay(40), note: '別名の追加' });
+  assert.equal(form.fee_yen, '400');
+  form.aliases += '\nいすこ';
+  const r = await m.post('/staff/waste/items/chair', { form });
+  assert.equal(r.status, 303);
+  const row = (await m.get('/staff/waste/items?q=' + encodeURIComponent('椅子'))).text_.match(/<tr data-item="chair">[\s\S]*?<\/tr>/)[0];
+  assert.match(row, new RegExp(`${jstDay(30)} から 500円`));
+  assert.match(row, new RegExp(`${jstDay(40)} から 500円`), 'the fee from +30 is not undone on +40');
+  assert.deepEqual(await apiFee('いすこ'), { id: undefined, fee: undefined }, 'the alias is not in force today');
+  const v = main((await m.get('/staff/waste/items/history')).text_).match(/<section class="wm-version"[\s\S]*?<\/section>/)[0];
+  assert.match(v, /椅子 の 別名（1行に1つ）：[^<]*→[^<]*いすこ/);
+  assert.doesNotMatch(v, /手数料/);
 });
 
 test('a fee changed from today is quoted at once', async () => {

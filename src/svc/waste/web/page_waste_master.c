@@ -669,10 +669,23 @@ static int save_item(struct http_req *r, int is_new)
 		v.error = T(r, "waste.master.error.taken");
 		return render_item(r, 409, &v);
 	}
+	/* the form showed today's values: a field left as it was keeps the
+	 * value in force on the chosen day (a change scheduled for that day
+	 * is not undone by a form filled in today) */
+	const char *f[WASTE_COLS];
+	memcpy(f, v.f, sizeof f);
+	const struct waste_items *now = waste_web_items(r, waste_web_today(r));
+	const struct waste_item *shown = !is_new && now ? waste_item_find(now, v.f[0]) : NULL;
+	const char *fs[WASTE_COLS], *fb[WASTE_COLS];
+	if (shown && waste_item_fields(fs, r->arena, shown) == 0 &&
+	    waste_item_fields(fb, r->arena, waste_item_find(base, v.f[0])) == 0)
+		for (int c = 1; c < WASTE_COLS; c++)
+			if (strcmp(f[c], fs[c]) == 0)
+				f[c] = fb[c];
 	char *csv = NULL;
 	size_t len = 0;
 	struct err e;
-	int rc = waste_items_with(&csv, &len, base, v.f, &e);
+	int rc = waste_items_with(&csv, &len, base, f, &e);
 	struct waste_version out;
 	if (rc == 0)
 		rc = write_version(&out, r, csv, len, day, v.note, is_new ? "waste.master_item_added"
