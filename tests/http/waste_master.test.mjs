@@ -86,8 +86,10 @@ test('a fee changed from a later day: today the old fee, the scheduled one shown
   assert.match(v, new RegExp(later));
   assert.match(v, /手数料改定/);
   assert.match(v, /椅子 の 手数料：400 → 500/);
-  // the edit form shows the fee in force today, not the scheduled one
+  // the edit form shows the fee in force today, and the scheduled change
   assert.equal((await itemForm('chair')).fee_yen, '400');
+  assert.match(main((await m.get('/staff/waste/items/chair')).text_),
+    new RegExp(`<li>${later} から： 椅子 の 手数料：400 → 500</li>`));
 });
 
 test('a form filled in today, saved for a day after a scheduled change, keeps that change', async () => {

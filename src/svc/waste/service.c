@@ -210,6 +210,9 @@ static const struct html_msg msgs[] = {
 	{ "waste.master.ch.added", "追加：%s（%s）", "Added: %s (%s)", "ふえた：%s（%s）" },
 	{ "waste.master.ch.removed", "削除：%s（%s）", "Removed: %s (%s)", "なくなった：%s（%s）" },
 	{ "waste.master.ch.changed", "%s の %s：%s → %s", "%s, %s: %s → %s", "%s の %s：%s → %s" },
+	{ "waste.master.item.scheduled", "先の日付に予定された変更", "Changes scheduled for later days",
+	  "あとの ひに かわる こと" },
+	{ "waste.master.from_day", "%s から：", "From %s:", "%s から：" },
 };
 
 const struct svc svc_waste = {

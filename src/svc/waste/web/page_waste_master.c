@@ -310,7 +310,7 @@ static void import_form(struct http_req *r, struct buf *b, const char *from, con
 {
 	enum html_lang l = app_req(r)->lang;
 	html_printf(b, "<section aria-labelledby=\"wm-import-h\"><h2 id=\"wm-import-h\">%s</h2><p>%s</p>"
-		       "<form method=\"post\" action=\"/staff/waste/items/import\" enctype=\"multipart/form-data\" class=\"form\">"
+		       "<form method=\"post\" action=\"/staff/waste/items/import\" enctype=\"multipart/form-data\" class=\"form wm-form\">"
 		       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
 		    T(r, "waste.master.import"), T(r, "waste.master.import.lead"), app_req(r)->csrf);
 	struct ui_field f = { .name = "csv", .id = "wm-csv", .label = T(r, "waste.master.import.file"),
@@ -358,7 +358,7 @@ int page_waste_master_list(struct http_req *r)
 		       "<a href=\"/staff/waste/items/history\">%s</a></p>\n",
 		    T(r, "waste.master.lead"), T(r, "waste.master.new"), T(r, "waste.master.history"));
 	/* the search */
-	html_printf(&b, "<form method=\"get\" action=\"/staff/waste/items\" class=\"form\" role=\"search\">");
+	html_printf(&b, "<form method=\"get\" action=\"/staff/waste/items\" class=\"form wm-form\" role=\"search\">");
 	struct ui_field f = { .name = "q", .id = "wm-q", .label = T(r, "waste.master.search"),
 			      .value = q, .maxlength = 100, .type = "search", .lang = l };
 	ui_input(&b, &f);
@@ -488,6 +488,44 @@ static const char *one_line(struct http_req *r, const char *s)
 	return o;
 }
 
+/* the changes of item id scheduled for later days, if any */
+static void scheduled_of(struct http_req *r, struct buf *b, const char *id)
+{
+	struct jp_date today = waste_web_today(r);
+	const struct waste_items *now = waste_web_items(r, today);
+	const struct waste_item *it = now ? waste_item_find(now, id) : NULL;
+	struct waste_version *v = NULL;
+	int nv = 0;
+	if (!it || versions(&v, &nv, r))
+		return;
+	long days[8];
+	int nd = future_days(days, 8, v, nv, jp_date_to_days(today));
+	free(v);
+	const char *fn[WASTE_COLS], *fl[WASTE_COLS];
+	int open = 0;
+	if (waste_item_fields(fn, r->arena, it))
+		return;
+	for (int d = 0; d < nd; d++) {
+		const struct waste_items *lw = waste_web_items(r, jp_date_from_days(days[d]));
+		const struct waste_item *lt = lw ? waste_item_find(lw, id) : NULL;
+		if (!lt || waste_item_fields(fl, r->arena, lt))
+			continue;
+		for (int c = 1; c < WASTE_COLS; c++) {
+			if (strcmp(fn[c], fl[c]) == 0)
+				continue;
+			if (!open++)
+				html_printf(b, "<section aria-labelledby=\"wm-sched-h\"><h2 id=\"wm-sched-h\">%s</h2><ul>",
+					    T(r, "waste.master.item.scheduled"));
+			html_printf(b, "<li>%s %s</li>", arena_printf(r->arena, T(r, "waste.master.from_day"),
+								     day_iso(r, days[d])),
+				    arena_printf(r->arena, T(r, "waste.master.ch.changed"), it->name,
+						 col_label(r, c), fn[c], fl[c]));
+		}
+	}
+	if (open)
+		buf_puts(b, "</ul></section>");
+}
+
 static int render_item(struct http_req *r, int status, const struct item_form *v)
 {
 	enum html_lang l = app_req(r)->lang;
@@ -500,10 +538,12 @@ static int render_item(struct http_req *r, int status, const struct item_form *v
 		      v->error);
 	html_printf(&b, "<p class=\"breadcrumb\"><a href=\"/staff/waste/items\">%s</a></p>\n",
 		    T(r, "waste.master.title"));
+	if (!v->is_new)
+		scheduled_of(r, &b, v->f[0]);
 	if (v->is_new)
-		buf_puts(&b, "<form method=\"post\" action=\"/staff/waste/items\" class=\"form\" novalidate>");
+		buf_puts(&b, "<form method=\"post\" action=\"/staff/waste/items\" class=\"form wm-form\" novalidate>");
 	else
-		html_printf(&b, "<form method=\"post\" action=\"%s\" class=\"form\" novalidate>", item_url(r, v->f[0]));
+		html_printf(&b, "<form method=\"post\" action=\"%s\" class=\"form wm-form\" novalidate>", item_url(r, v->f[0]));
 	html_printf(&b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", app_req(r)->csrf);
 	for (int c = 0; c < WASTE_COLS; c++) {
 		if (c == 0 && !v->is_new)
