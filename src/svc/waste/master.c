@@ -513,7 +513,7 @@ int waste_master_add(struct waste_version *out, struct store *s, const char *ten
 		size_t clen = 0;
 		rc = parse_version(&lw, s, tenant, later[i].version, e);
 		if (rc == 0)
-			rc = carry(&cc, &clen, base, w, lw, e);
+			rc = carry(&cc, &clen, base ? base : in->before, w, lw, e);
 		if (rc == 0 && cc) {
 			char day[JP_DATE_ISO_SIZE];
 			jp_date_format_iso(day, sizeof day, jp_date_from_days(later[i].valid_from), NULL);

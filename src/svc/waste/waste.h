@@ -426,6 +426,10 @@ struct waste_master_in {
 	int64_t by;                 /* staff id, 0: the CLI                  */
 	const char *login;
 	int64_t now;
+	/* the master in force on from when the municipality has no version
+	 * in force then (the file master), or NULL: what the changes carried
+	 * into scheduled versions are computed against */
+	const struct waste_items *before;
 };
 
 /* waste_master_add -- a new version of tenant's master from in->from.

@@ -9,7 +9,9 @@
  *     a day is the latest valid_from <= the day; a fee change from a
  *     future day leaves today's fee and applies on and after that day;
  *   - an edit made today after a future change was scheduled reaches the
- *     scheduled version too (carried), and the scheduled fee stays;
+ *     scheduled version too (carried), and the scheduled fee stays; also
+ *     when the first version is the scheduled one (the edit made on the
+ *     file master);
  *   - a day before today, a CSV with a bad row (its line named), a note
  *     too long are refused and write nothing;
  *   - the diff of two versions: added, removed, and changed fields with
@@ -230,6 +232,36 @@ static void test_versions_by_day(void)
 	store_close(s);
 }
 
+/* a municipality whose first version is scheduled: an edit from today,
+ * made on the file master (before), reaches the scheduled version too */
+static void test_carry_from_file(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct waste_items *file = NULL;
+	T_REQUIRE(waste_items_parse(&file, master_csv, master_len, &e) == 0);
+	size_t len;
+	char *csv = with_fee(file, "chair", 500, &len);
+	struct waste_version v;
+	struct waste_master_in in = { .csv = csv, .len = len, .from = D(2027, 4, 1), .now = NOW,
+				      .before = file };
+	T_EQ_INT(waste_master_add(&v, s, T2, &in, &e), 0);
+	free(csv);
+	T_EQ_INT(fee_on(s, T2, D(2026, 12, 1), "chair"), -1);     /* the file's until April */
+	csv = with_fee(file, "stool", 990, &len);
+	in = (struct waste_master_in){ .csv = csv, .len = len, .from = D(2026, 12, 1), .now = NOW,
+				       .before = file };
+	T_EQ_INT(waste_master_add(&v, s, T2, &in, &e), 0);
+	T_EQ_INT(v.carried, 1);
+	free(csv);
+	T_EQ_INT(fee_on(s, T2, D(2026, 12, 1), "stool"), 990);
+	T_EQ_INT(fee_on(s, T2, D(2027, 4, 1), "stool"), 990);
+	T_EQ_INT(fee_on(s, T2, D(2027, 4, 1), "chair"), 500);
+	T_EQ_INT(fee_on(s, T2, D(2026, 12, 1), "chair"), 400);
+	waste_items_free(file);
+	store_close(s);
+}
+
 static void test_refusals(void)
 {
 	struct store *s = open_db();
@@ -302,6 +334,7 @@ int main(void)
 	setup();
 	T_RUN(test_export_round_trip);
 	T_RUN(test_versions_by_day);
+	T_RUN(test_carry_from_file);
 	T_RUN(test_refusals);
 	T_RUN(test_diff);
 	tdb_end(&db);

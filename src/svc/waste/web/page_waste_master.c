@@ -334,8 +334,14 @@ int page_waste_master_list(struct http_req *r)
 	struct jp_date today = waste_web_today(r);
 	long td = jp_date_to_days(today);
 	const struct waste_items *w = waste_web_items(r, today);
-	if (!w)
-		return app_send_error(r, ERR_UNAVAILABLE, "waste.error.unavailable", "no item master");
+	if (!w) {   /* no file master and nothing imported yet: the import form */
+		struct html_page pg0;
+		struct buf b0;
+		app_page_open(&b0, &pg0, r, T(r, "waste.master.title"), NULL, NULL);
+		html_printf(&b0, "<p>%s</p>", T(r, "waste.error.unavailable"));
+		import_form(r, &b0, day_iso(r, td), NULL, NULL);
+		return app_page_send(r, 200, &b0, &pg0);
+	}
 	const char *q = http_param(r, "q"), *cat = http_param(r, "cat");
 	struct waste_version *v = NULL;
 	int nv = 0;
@@ -659,9 +665,10 @@ static int write_version(struct waste_version *out, struct http_req *r, const ch
 	int rc = store_begin(s, e);
 	if (rc)
 		return rc;
+	const struct waste_web *st = svc_state(r, &svc_waste);
 	struct waste_master_in in = { .csv = csv, .len = len, .from = jp_date_from_days(day),
 				      .note = note ? note : "", .by = a.id, .login = a.login,
-				      .now = app_now() };
+				      .now = app_now(), .before = st ? st->items : NULL };
 	rc = waste_master_add(out, s, app_req(r)->tenant.code, &in, e);
 	char ver[24];
 	snprintf(ver, sizeof ver, "%lld", (long long)out->version);
