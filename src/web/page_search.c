@@ -22,6 +22,7 @@
  */
 #include "web/app.h"
 #include "web/ui.h"
+#include "web/svc.h"
 #include "core/forms/forms.h"
 #include "core/search/search.h"
 #include "jp/date.h"
@@ -78,35 +79,45 @@ static void title_part(struct buf *b, const char *s)
 		buf_putc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
+/* one page into the search: its title and body in every language */
+static int page_index(struct search *sr, const char *id, const char *title_id, const char *const *body_ids,
+		      struct err *e)
+{
+	if (html_t(HTML_JA, title_id) == title_id)
+		return 0;
+	struct buf title, body;
+	buf_init(&title, SEARCH_MAX_TITLE);
+	buf_init(&body, 64u << 10);
+	for (int l = HTML_JA; l <= HTML_JA_EASY; l++) {
+		if (l > HTML_JA)
+			buf_putc(&title, '\t');
+		title_part(&title, html_t((enum html_lang)l, title_id));
+	}
+	for (int l = HTML_JA; l <= HTML_JA_EASY; l++)
+		for (int k = 0; k < 8 && body_ids[k]; k++) {
+			const char *t = html_t((enum html_lang)l, body_ids[k]);
+			if (l == HTML_JA_EASY && t == html_t(HTML_JA, body_ids[k]))
+				continue;   /* no やさしい日本語 row: ja is there */
+			buf_puts(&body, t);
+			buf_puts(&body, "\n");
+		}
+	struct search_doc doc = { .tenant = "", .collection = "page", .id = id,
+				  .title = buf_cstr(&title), .body = buf_cstr(&body) };
+	int rc = search_put(sr, &doc, e);
+	buf_done(&title);
+	buf_done(&body);
+	return rc;
+}
+
 int app_pages_index(struct search *sr, struct err *e)
 {
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < sizeof site_pages / sizeof site_pages[0]; i++) {
-		const struct site_page *pg = &site_pages[i];
-		if (html_t(HTML_JA, pg->title) == pg->title)
-			continue;
-		struct buf title, body;
-		buf_init(&title, SEARCH_MAX_TITLE);
-		buf_init(&body, 64u << 10);
-		for (int l = HTML_JA; l <= HTML_JA_EASY; l++) {
-			if (l > HTML_JA)
-				buf_putc(&title, '\t');
-			title_part(&title, html_t((enum html_lang)l, pg->title));
-		}
-		for (int l = HTML_JA; l <= HTML_JA_EASY; l++)
-			for (int k = 0; pg->body[k]; k++) {
-				const char *t = html_t((enum html_lang)l, pg->body[k]);
-				if (l == HTML_JA_EASY && t == html_t(HTML_JA, pg->body[k]))
-					continue;   /* no やさしい日本語 row: ja is there */
-				buf_puts(&body, t);
-				buf_puts(&body, "\n");
-			}
-		struct search_doc doc = { .tenant = "", .collection = "page", .id = pg->id,
-					  .title = buf_cstr(&title), .body = buf_cstr(&body) };
-		rc = search_put(sr, &doc, e);
-		buf_done(&title);
-		buf_done(&body);
-	}
+	for (size_t i = 0; rc == 0 && i < sizeof site_pages / sizeof site_pages[0]; i++)
+		rc = page_index(sr, site_pages[i].id, site_pages[i].title, site_pages[i].body, e);
+	for (int k = 0; rc == 0 && k < svc_count; k++)   /* the services' own (svc.h pages) */
+		for (int i = 0; rc == 0 && i < svc_all[k]->npages; i++)
+			rc = page_index(sr, svc_all[k]->pages[i].path, svc_all[k]->pages[i].title,
+					svc_all[k]->pages[i].body, e);
 	return rc;
 }
 

@@ -28,6 +28,8 @@
  *   demo       what `madoguchi demo` adds for the fictional ward; run
  *              after the demo staff exist and after the demo of every
  *              service named in demo_after (svc_demo_order)
+ *   pages      the service's public pages, found by the site search
+ *              (collection "page", indexed at start from the catalog)
  *   home       a section of the (cached) home page
  *   metrics    lines appended to /metrics (Prometheus text format)
  *   backup_blob  bytes `madoguchi backup` must take from outside the
@@ -79,6 +81,15 @@ struct svc_job {
 	int64_t every_ms;     /* > 0: kept scheduled at this interval      */
 };
 
+/* a public page of the service the site search finds: path without its
+ * leading '/', title and body as catalog ids (ja, en and やさしい日本語
+ * are indexed); a page whose title is not in the catalog is left out */
+struct svc_page {
+	const char *path;
+	const char *title;
+	const char *body[8];  /* NULL-terminated                           */
+};
+
 struct svc_option {
 	const char *name;     /* `serve --<name> VALUE`                    */
 	const char *help;     /* for `serve --help`: "VALUE  what it does"  */
@@ -103,6 +114,8 @@ struct svc {
 	int njobs;
 	const struct svc_option *options;
 	int noptions;
+	const struct svc_page *pages;
+	int npages;
 	int (*init)(void **state, struct app *a, struct err *e);
 	void (*done)(void *state);
 	int (*demo)(struct store *s, const char *tenant, struct err *e);

@@ -130,3 +130,13 @@ test('問い合わせ, 使い方 and ログイン find the help page in 「ペ�
   // the link works
   assert.equal((await new Client(srv.base).get('/help')).status, 200);
 });
+
+test('a service\'s own pages are found: 粗大ごみ and 手数料 find the bulky-waste chatbot', async () => {
+  for (const q of ['粗大ごみ', '粗大ゴミ', '手数料']) {
+    const g = group(await search(q), 'page');
+    assert.ok(g && g.hits.some((h) => h.href === '/waste' && h.title === '粗大ごみ：品目と手数料'), `${q} finds /waste`);
+  }
+  const en = group(await search('bulky waste', { 'accept-language': 'en' }), 'page');
+  assert.ok(en && en.hits.some((h) => h.href === '/waste' && h.title === 'Bulky waste: items and fees'));
+  assert.equal((await new Client(srv.base).get('/waste')).status, 200);
+});

@@ -34,6 +34,27 @@ const total = (html) => {
 };
 const hiddenList = (html) => main(html).match(/<form method="get" action="\/waste" class="form waste-form"><input type="hidden" name="list" value="([^"]*)">/)[1];
 
+test('two size questions in one text: answering one keeps the other open', async () => {
+  const r = await page({ q: '本棚とソファ2つ' });
+  const forms = [...main(r.text_).matchAll(/<form method="get" action="\/waste" class="waste-answer waste-ask">([\s\S]*?)<\/form>/g)].map((m) => m[1]);
+  assert.equal(forms.length, 2);
+  const fields = (f) => Object.fromEntries([...f.matchAll(/<input type="hidden" name="([a-z]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+  const first = fields(forms[0]);
+  assert.equal(first.q, 'ソファ2つ');
+  const after = await page({ ...first, pick: 'bookshelf_h_le_100' });
+  assert.equal(after.status, 200);
+  assert.deepEqual(listOf(after.text_).map((e) => e.id), ['bookshelf_h_le_100']);
+  const still = [...main(after.text_).matchAll(/class="waste-answer waste-ask"/g)];
+  assert.equal(still.length, 1);
+  assert.match(main(after.text_), /「ソファ」は大きさで手数料が変わります/);
+  const second = fields(main(after.text_).match(/class="waste-answer waste-ask">([\s\S]*?)<\/form>/)[1]);
+  assert.equal(second.n, '2');
+  const done = await page({ ...second, pick: 'sofa_3seat_plus' });
+  assert.equal(done.status, 200);
+  assert.deepEqual(listOf(done.text_).map((e) => [e.id, e.count]), [['bookshelf_h_le_100', 1], ['sofa_3seat_plus', 2]]);
+  assert.doesNotMatch(main(done.text_), /waste-ask/);
+});
+
 test('a sentence with several items: each read, the accepted ones listed with fee x count', async () => {
   const r = await page({ q: '3人掛けのソファと椅子2脚、それからテレビ' });
   assert.equal(r.status, 200);

@@ -283,6 +283,8 @@ export async function world({ extraArgs = [] } = {}) {
       state: 'queued',   /* --- mail: /staff/outbox --- */
       op: 'meta', step: 'return', cond_op: 'filled',
       plang: 'ja', go: 'end', route: '0',   /* --- the procedure builder --- */
+      list: 'chair*1', chome: '日之出町1丁目', day: '2026-12-25', key: 'probe-key-0123456789',
+      booked: '1', tickets: 'A00000001', place: 'probe', address: 'probe', phone: '03-0000-0000',   /* --- bulky waste --- */
     },
     byRoute(rt, name) {
       const p = rt.pattern;
@@ -294,6 +296,8 @@ export async function world({ extraArgs = [] } = {}) {
       // the counter's 控え: receipts of no counter application (404 to all)
       if (name === 'receipts') return { value: '1', visible: () => false };
       if (name === 'sha256') return { value: sha, visible: seesSubA };
+      // a bulky-waste booking number (its check digit right) that no one booked
+      if (name === 'number' && p.startsWith('/mypage/waste/')) return { value: '1000000008', visible: () => false };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       if (name === 'to' && p === '/lang') return 'en';
       // the builder: /review only submits; approving is /approve's

@@ -585,6 +585,15 @@ static int fuzzy_span(struct span *sp, const struct waste_items *w, const struct
 	return found;
 }
 
+/* 1 when keys a and b end in the same two characters (the same head
+ * noun, as far as a typo lets us tell: テント and テーブル do not) */
+static int same_ending(const struct waste_key *a, const struct waste_key *b)
+{
+	int n = a->len < b->len ? a->len : b->len;
+	n = n < 2 ? n : 2;
+	return memcmp(a->cp + a->len - n, b->cp + b->len - n, (size_t)n * sizeof *a->cp) == 0;
+}
+
 /* keep the longest candidates that do not overlap (of two as long, the
  * later: in Japanese the head noun comes last), in the order of the
  * text: the kept ones at the front, their count returned */
@@ -778,10 +787,15 @@ int waste_match(struct waste_answer *ans, int max, const struct waste_items *w,
 	int n = exact_spans(sp, w, t);
 	if (n < SPANS_MAX && fuzzy_span(&sp[n], w, t, n > 0)) {
 		/* with exact candidates, a typo'd one only where it is longer
-		 * than every exact one it overlaps */
+		 * than every exact one it overlaps, and never over an exact one
+		 * at its end whose ending its key does not share: the head noun,
+		 * written right, decides (キャンプ用テーブル is a table, not
+		 * キャンプ用テント; デスクトプパソコン stays a computer) */
 		int keep = 1;
 		for (int i = 0; i < n && keep; i++)
-			if (sp[i].s < sp[n].e && sp[n].s < sp[i].e && sp[i].e - sp[i].s >= sp[n].e - sp[n].s)
+			if (sp[i].s < sp[n].e && sp[n].s < sp[i].e &&
+			    (sp[i].e - sp[i].s >= sp[n].e - sp[n].s ||
+			     (sp[i].e >= sp[n].e && sp[i].s > sp[n].s && !same_ending(sp[n].key, sp[i].key))))
 				keep = 0;
 		n += keep;
 	}

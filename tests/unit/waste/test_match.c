@@ -205,6 +205,13 @@ static void test_typos_and_refusals(void)
 	T_EQ_INT(a[0].kind, WASTE_ASK);
 	T_EQ_INT(ask(a, "へッド"), 1);                      /* the dakuten missing */
 	T_CHECK(a[0].kind == WASTE_ASK && strncmp(a[0].ask[0]->id, "bed_frame", 9) == 0);
+	/* a typo'd longer name never wins over the head noun written right */
+	T_EQ_INT(ask(a, "キャンプ用テーブル"), 1);          /* not キャンプ用テント */
+	T_CHECK(a[0].kind == WASTE_ASK && strncmp(a[0].ask[0]->id, "table_w", 7) == 0);
+	T_EQ_INT(ask(a, "デスクトプパソコン"), 1);          /* a typo, the same head noun */
+	T_CHECK(a[0].kind == WASTE_NOT && a[0].item->reason == WASTE_PC_RECYCLE);
+	T_EQ_INT(ask(a, "電動アシスト自転車のバッテリー"), 1);
+	T_CHECK(a[0].kind == WASTE_NOT && strcmp(a[0].item->id, "e_bike_battery") == 0);
 	T_EQ_INT(ask(a, "ＭＩＣＲＯＷＡＶＥ"), 1);          /* full-width capitals */
 	T_EQ_STR(a[0].item->id, "microwave");
 	/* not accepted: never a fee, the reason and where it goes instead */

@@ -157,8 +157,28 @@ static const char *size_msg(enum waste_var v)
 
 /* one answer of the matcher, as a block of the page; ITEM answers have
  * joined the list already */
+/* the other questions of the same text, as words the matcher reads
+ * again (「ソファ2つ、本棚」): answering one question keeps the others */
+static const char *other_questions(struct http_req *r, const struct waste_answer *ans, int na, int skip)
+{
+	struct buf b;
+	buf_init(&b, 512);
+	for (int i = 0; i < na; i++) {
+		if (i == skip || ans[i].kind != WASTE_ASK)
+			continue;
+		if (b.len)
+			buf_puts(&b, "、");
+		buf_puts(&b, ans[i].matched);
+		if (ans[i].count > 1)
+			buf_printf(&b, "%dつ", ans[i].count);
+	}
+	const char *out = b.len && b.len <= WASTE_QUERY_MAX ? arena_strndup(r->arena, b.data, b.len) : "";
+	buf_done(&b);
+	return out;
+}
+
 static void write_answer(struct buf *b, struct http_req *r, const struct waste_answer *a,
-			 const char *list, int qi)
+			 const char *list, int qi, const char *others)
 {
 	switch (a->kind) {
 	case WASTE_ITEM:
@@ -185,6 +205,8 @@ static void write_answer(struct buf *b, struct http_req *r, const struct waste_a
 		html_printf(b, "<form method=\"get\" action=\"/waste\" class=\"waste-answer waste-ask\">"
 			    "<input type=\"hidden\" name=\"list\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"n\" value=\"%d\">", list, a->count);
+		if (others && *others)
+			html_printf(b, "<input type=\"hidden\" name=\"q\" value=\"%s\">", others);
 		struct ui_choice c[WASTE_ASK_MAX];
 		for (int i = 0; i < a->nask; i++) {
 			const struct waste_item *v = a->ask[i];
@@ -267,12 +289,12 @@ int page_waste(struct http_req *r)
 	if (have_pick || na > 0) {
 		html_printf(&b, "<section aria-labelledby=\"waste-answers-h\" class=\"waste-answers\">"
 			    "<h2 id=\"waste-answers-h\">%s</h2>", T(r, "waste.answers"));
-		if (q && *q)
+		if (q && *q && !have_pick)   /* with a pick, q holds the questions still open */
 			html_printf(&b, "<p class=\"waste-said\">%s <q>%s</q></p>", T(r, "waste.you_wrote"), q);
 		if (have_pick)
-			write_answer(&b, r, &picked, ls, 0);
+			write_answer(&b, r, &picked, ls, 0, NULL);
 		for (int i = 0; i < na; i++)
-			write_answer(&b, r, &ans[i], ls, i + 1);
+			write_answer(&b, r, &ans[i], ls, i + 1, other_questions(r, ans, na, i));
 		buf_puts(&b, "</section>");
 	}
 	/* the question box */
@@ -304,7 +326,9 @@ int page_waste(struct http_req *r)
 		}
 		html_printf(&b, "</tbody></table><p class=\"waste-total\"><strong>");
 		html_printf(&b, T(r, "waste.total"), waste_yen(r, waste_list_total(&l)));   /* checksrc: fmt-ok */
-		html_printf(&b, "</strong></p><p>%s</p>", T(r, "waste.next"));
+		html_printf(&b, "</strong></p><p>%s</p><p><a class=\"button\" id=\"waste-book\" href=\"%s\">%s</a></p>",
+			    T(r, "waste.next"), ui_url(r->arena, "/waste/book", (const char *[]){ "list", ls, NULL }),
+			    T(r, "waste.book.go"));
 	}
 	buf_puts(&b, "</section>");
 	return app_page_send(r, 200, &b, &p);

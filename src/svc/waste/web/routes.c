@@ -28,6 +28,61 @@ static int v_id(const char *v, size_t n)
 	return 0;
 }
 
+static int v_number(const char *v, size_t n)
+{
+	return n == WASTE_NUMBER_LEN && waste_number_ok(v) ? 0 : ERR_INVALID;
+}
+
+/* the form's one-time key: 16..64 of [A-Za-z0-9_-] */
+static int v_key(const char *v, size_t n)
+{
+	if (n < 16)
+		return ERR_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
+		      v[i] == '_' || v[i] == '-'))
+			return ERR_INVALID;
+	return 0;
+}
+
+static const struct http_param_spec p_book[] = {
+	{ "list", HTTP_QUERY, WASTE_LIST_PARAM_MAX, v_list, HTTP_PARAM_REQUIRED },
+	{ "chome", HTTP_QUERY, WASTE_CHOME_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_book_post[] = {
+	{ "list", HTTP_FORM, WASTE_LIST_PARAM_MAX, v_list, HTTP_PARAM_REQUIRED },
+	{ "chome", HTTP_FORM, WASTE_CHOME_MAX, NULL, 0 },
+	{ "day", HTTP_FORM, 10, app_v_date, 0 },
+	{ "address", HTTP_FORM, WASTE_ADDRESS_MAX, NULL, 0 },
+	{ "place", HTTP_FORM, WASTE_PLACE_MAX, NULL, 0 },
+	{ "name", HTTP_FORM, WASTE_CONTACT_NAME_MAX, NULL, 0 },
+	{ "phone", HTTP_FORM, WASTE_PHONE_MAX, NULL, 0 },
+	{ "email", HTTP_FORM, WASTE_EMAIL_MAX, NULL, 0 },
+	{ "key", HTTP_FORM, 64, v_key, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_number[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "booked", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_pay[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "tickets", HTTP_FORM, WASTE_TICKETS_MAX * 12, NULL, HTTP_PARAM_MULTILINE },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_move[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "day", HTTP_FORM, 10, app_v_date, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_cancel[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ "confirm", HTTP_FORM, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 static const struct http_param_spec p_waste[] = {
 	{ "q", HTTP_QUERY, WASTE_QUERY_MAX, NULL, 0 },
 	{ "list", HTTP_QUERY, WASTE_LIST_PARAM_MAX, v_list, 0 },
@@ -100,6 +155,13 @@ static const struct http_param_spec p_master_history[] = {
 const struct http_route waste_routes[] = {
 	{ "GET", "/waste", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_waste, page_waste, "waste.page" },
 	{ "GET", "/api/v1/waste/match", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api, api_waste_match, "waste.match" },
+	{ "GET", "/waste/book", "resident", HTTP_KIND_HTML, 0, p_book, page_waste_book, "waste.book" },
+	{ "POST", "/waste/book", "resident", HTTP_KIND_HTML, 0, p_book_post, page_waste_book_post, "waste.book.post" },
+	{ "GET", "/mypage/waste", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage_waste, "waste.mine" },
+	{ "GET", "/mypage/waste/{number}", "resident", HTTP_KIND_HTML, 0, p_number, page_mypage_waste_booking, "waste.booking" },
+	{ "POST", "/mypage/waste/{number}/pay", "resident", HTTP_KIND_HTML, 0, p_pay, page_mypage_waste_pay, "waste.booking.pay" },
+	{ "POST", "/mypage/waste/{number}/move", "resident", HTTP_KIND_HTML, 0, p_move, page_mypage_waste_move, "waste.booking.move" },
+	{ "POST", "/mypage/waste/{number}/cancel", "resident", HTTP_KIND_HTML, 0, p_cancel, page_mypage_waste_cancel, "waste.booking.cancel" },
 	/* the item master (page_waste_master.c): literal paths before {id};
 	 * "new", "import" and "history" are therefore no item's id */
 	{ "GET", "/staff/waste/items", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_list, page_waste_master_list, "waste.master.list" },

@@ -55,6 +55,21 @@ const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day
 struct jp_date waste_web_today(struct http_req *r);
 
 int page_waste(struct http_req *r);
+/* remind.c: the job mailing the day before (from 09:00 JST, every 15 min) */
+#define WASTE_REMIND_HOUR 9
+#define WASTE_REMIND_EVERY_MS (15LL * 60 * 1000)
+struct jobs_ctx;
+int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e);
+
+/* page_book.c: booking, and the resident's bookings on My page */
+#define WASTE_CHOME_OPTIONS_MAX 2000   /* 町丁目 offered in the form     */
+int page_waste_book(struct http_req *r);
+int page_waste_book_post(struct http_req *r);
+int page_mypage_waste(struct http_req *r);
+int page_mypage_waste_booking(struct http_req *r);
+int page_mypage_waste_pay(struct http_req *r);
+int page_mypage_waste_move(struct http_req *r);
+int page_mypage_waste_cancel(struct http_req *r);
 int api_waste_match(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
