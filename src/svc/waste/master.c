@@ -12,7 +12,8 @@
  * never in force before today when written; versions already scheduled
  * after the new one's day get its changes too (waste.h says how), in the
  * same transaction, so the master in force on any day is always one
- * complete, checked CSV.
+ * complete, checked CSV.  Two writers at once: the second's version
+ * number is taken (primary key), it gets ERR_CONFLICT and writes nothing.
  */
 #include "svc/waste/waste.h"
 #include "svc/waste/waste_int.h"
@@ -385,6 +386,10 @@ static int insert_version(struct store *s, const char *tenant, int64_t version, 
 	int rc = store_exec(s, "INSERT INTO waste_master_versions (tenant, version, valid_from, csv,"
 			    " note, created_by, created_login, created_at, carried_from)"
 			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", p, SV_N(p), e);
+	if (rc == ERR_CONFLICT)   /* two writers took the same number (PostgreSQL) */
+		return err_set(e, ERR_CONFLICT, "version %lld of the item master was not written"
+			       " (another written at the same time, or no such municipality)",
+			       (long long)version);
 	return rc < 0 ? rc : 0;
 }
 
@@ -521,7 +526,7 @@ int waste_master_add(struct waste_version *out, struct store *s, const char *ten
 			if (rc) {
 				char why[sizeof e->detail];
 				snprintf(why, sizeof why, "%s", e->detail);
-				rc = err_set(e, ERR_CONFLICT, "the change cannot be carried into the version"
+				rc = err_set(e, ERR_INVALID, "the change cannot be carried into the version"
 					     " from %s: %s", day, why);
 			}
 			if (rc == 0)

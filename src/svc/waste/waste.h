@@ -434,8 +434,10 @@ struct waste_master_in {
 
 /* waste_master_add -- a new version of tenant's master from in->from.
  * ERR_INVALID: the CSV does not parse (the detail names its line), a
- * day before today, a note too long; inside the caller's transaction
- * when one is open.  *out: the version written (its number; carried:
+ * day before today, a note too long, a change that cannot be carried
+ * into a scheduled version (the detail names its day); ERR_CONFLICT:
+ * another version was written at the same moment (try again); inside
+ * the caller's transaction when one is open.  *out: the version written (its number; carried:
  * how many scheduled versions were written again). */
 int waste_master_add(struct waste_version *out, struct store *s, const char *tenant,
 		     const struct waste_master_in *in, struct err *e);

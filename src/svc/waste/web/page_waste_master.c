@@ -738,12 +738,18 @@ static int save_item(struct http_req *r, int is_new)
 		rc = write_version(&out, r, csv, len, day, v.note, is_new ? "waste.master_item_added"
 									  : "waste.master_item_changed", &e);
 	free(csv);
-	if (rc == ERR_INVALID || rc == ERR_LIMIT || rc == ERR_CONFLICT) {
-		v.bad_col = col_of_detail(e.detail);
+	if (rc == ERR_CONFLICT) {
+		v.bad_col = WASTE_COLS;
+		v.error = T(r, "waste.master.error.busy");
+		return render_item(r, 409, &v);
+	}
+	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
+		int carried = strstr(e.detail, "carried") != NULL;
+		v.bad_col = carried ? WASTE_COLS : col_of_detail(e.detail);
 		if (v.bad_col < 0 || (v.bad_col == 0 && !is_new))
 			v.bad_col = 1;
-		v.error = arena_printf(r->arena, T(r, rc == ERR_CONFLICT ? "waste.master.error.carry"
-									  : "waste.master.error.item"), e.detail);
+		v.error = arena_printf(r->arena, T(r, carried ? "waste.master.error.carry"
+							      : "waste.master.error.item"), e.detail);
 		return render_item(r, 422, &v);
 	}
 	if (rc)
@@ -780,7 +786,9 @@ int page_waste_master_import(struct http_req *r)
 	if (!err) {
 		struct waste_version out;
 		rc = write_version(&out, r, f->data, f->len, day, note, "waste.master_imported", &e);
-		if (rc == ERR_INVALID || rc == ERR_LIMIT || rc == ERR_CONFLICT)
+		if (rc == ERR_CONFLICT)
+			err = T(r, "waste.master.error.busy");
+		else if (rc == ERR_INVALID || rc == ERR_LIMIT)
 			err = e.line ? arena_printf(r->arena, T(r, "waste.master.error.line"), e.line, e.detail)
 				     : arena_printf(r->arena, T(r, "waste.master.error.file"), e.detail);
 		else if (rc)
