@@ -15,10 +15,13 @@
 #include "cli/opts.h"
 #include "svc/waste/waste.h"
 
+int cli_waste_master(int argc, char **argv);   /* cli_master.c */
+
 static void usage(FILE *f)
 {
 	fputs("usage: madoguchi waste ask --items FILE TEXT...\n"
 	      "       madoguchi waste check --items FILE --queries FILE.tsv\n"
+	      "       madoguchi waste master import|export ...  (madoguchi waste master --help)\n"
 	      "\n"
 	      "ask    what the matcher answers for TEXT.  入力文への回答を表示します。\n"
 	      "check  every query of the file against its expected answer.\n"
@@ -130,6 +133,8 @@ int cli_waste(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
+	if (strcmp(argv[1], "master") == 0)   /* the master in the database: cli_master.c */
+		return cli_waste_master(argc - 1, argv + 1);
 	struct opt o[] = { { "items", 1, NULL }, { "queries", 1, NULL } };
 	const char *pos[16];
 	int np = opts_parse(o, 2, argc - 1, argv + 1, pos, 16);

@@ -377,4 +377,113 @@ int waste_phone_ok(const char *p);
  * over the phone with one digit wrong is caught) */
 int waste_number_ok(const char *s);
 
+/* ---- the item master as data (master.c) ----
+ *
+ * A municipality's master is kept whole, version by version, each the
+ * canonical UTF-8 CSV of waste_items_csv (the columns of items.csv in
+ * their order), with the first day it is in force (valid_from, Japan's
+ * calendar day), who wrote it, when and why.  The master in force on day
+ * D is the version with the latest valid_from <= D, of several on one
+ * day the highest version.  A version is never changed or deleted.
+ *
+ * A version written from day F while versions are already scheduled
+ * after F (a fee change from April, say) is carried into them: each such
+ * version is written again (same valid_from, a new number) with the new
+ * version's changes applied field by field, except where the scheduled
+ * version had changed that field itself -- so an edit made today is not
+ * undone when April's fees arrive, and April's fees still arrive.
+ * A municipality without versions uses the file master (the web layer).
+ */
+
+#define WASTE_COLS 10               /* item_id .. guidance_ja           */
+#define WASTE_NOTE_MAX 500          /* bytes of a version's note         */
+#define WASTE_LOGIN_MAX 64
+#define WASTE_VERSIONS_MAX 5000     /* versions listed for a municipality */
+
+/* the column names, in the canonical order (items.csv's) */
+extern const char *const waste_cols[WASTE_COLS];
+
+enum waste_enc { WASTE_ENC_UTF8 = 0, WASTE_ENC_UTF8_BOM, WASTE_ENC_CP932 };
+
+struct waste_version {
+	int64_t version;
+	long valid_from;            /* day number (jp_date_to_days)          */
+	int64_t created_by;         /* staff id, 0: the CLI                  */
+	char created_login[WASTE_LOGIN_MAX + 1];
+	int64_t created_at;
+	char note[WASTE_NOTE_MAX + 1];
+	int64_t carried_from;       /* 0, or the version whose changes this
+				       scheduled version was written again with */
+	int carried;                /* waste_master_add: scheduled versions carried */
+};
+
+/* what waste_master_add writes */
+struct waste_master_in {
+	const char *csv;            /* UTF-8 or CP932, as waste_items_parse   */
+	size_t len;
+	struct jp_date from;        /* never before today (now's JST day)    */
+	const char *note;           /* "" allowed, at most WASTE_NOTE_MAX     */
+	int64_t by;                 /* staff id, 0: the CLI                  */
+	const char *login;
+	int64_t now;
+	/* the master in force on from when the municipality has no version
+	 * in force then (the file master), or NULL: what the changes carried
+	 * into scheduled versions are computed against */
+	const struct waste_items *before;
+};
+
+/* waste_master_add -- a new version of tenant's master from in->from.
+ * ERR_INVALID: the CSV does not parse (the detail names its line), a
+ * day before today, a note too long, a change that cannot be carried
+ * into a scheduled version (the detail names its day); ERR_CONFLICT:
+ * another version was written at the same moment (try again); inside
+ * the caller's transaction when one is open.  *out: the version written (its number; carried:
+ * how many scheduled versions were written again). */
+int waste_master_add(struct waste_version *out, struct store *s, const char *tenant,
+		     const struct waste_master_in *in, struct err *e);
+/* waste_master_newest -- the highest version number, 0 when none */
+int waste_master_newest(int64_t *version, struct store *s, const char *tenant, struct err *e);
+/* waste_master_list -- every version, newest number first (*out
+ * malloc'd, free() it; at most WASTE_VERSIONS_MAX) */
+int waste_master_list(struct waste_version **out, int *n, struct store *s, const char *tenant,
+		      struct err *e);
+/* waste_master_pick -- the index in v[0..n) (any order) of the version in
+ * force on day, -1 when none */
+int waste_master_pick(const struct waste_version *v, int n, long day);
+/* waste_master_csv_get -- the CSV of version (malloc'd); ERR_NOTFOUND */
+int waste_master_csv_get(char **csv, struct store *s, const char *tenant, int64_t version,
+			 struct err *e);
+/* waste_master_in_force -- the version in force on day and its parsed
+ * master (*w: waste_items_free it); ERR_NOTFOUND when there is none */
+int waste_master_in_force(struct waste_version *out, struct waste_items **w, struct store *s,
+			  const char *tenant, struct jp_date day, struct err *e);
+
+/* waste_item_fields -- the item's columns as canonical text (aliases
+ * joined by ';', the rule written back, "1"/"0"), from arena a */
+int waste_item_fields(const char *f[WASTE_COLS], struct arena *a, const struct waste_item *it);
+/* waste_items_csv -- w as CSV in the canonical column order (CRLF, fields
+ * quoted when they need it) in enc (*out malloc'd).  ERR_INVALID: a
+ * character CP932 lacks (the detail names it). */
+int waste_items_csv(char **out, size_t *len, const struct waste_items *w, enum waste_enc enc,
+		    struct err *e);
+/* waste_items_with -- the CSV of base with the item f[0] replaced by f
+ * (appended when base has no such id; base NULL: f alone), unchecked:
+ * waste_items_parse or waste_master_add checks it */
+int waste_items_with(char **out, size_t *len, const struct waste_items *base,
+		     const char *const f[WASTE_COLS], struct err *e);
+
+enum waste_change_kind { WASTE_CH_ADDED = 1, WASTE_CH_REMOVED, WASTE_CH_CHANGED };
+/* one difference: an item added or removed (col -1), or one field of an
+ * item changed (col, old -> new) */
+struct waste_change {
+	enum waste_change_kind kind;
+	const char *id, *name;
+	int col;
+	const char *old, *new_;
+};
+/* waste_master_diff -- what changed from old (NULL: nothing) to new_,
+ * items in new_'s order then the removed ones; *out from arena a */
+int waste_master_diff(struct waste_change **out, int *n, struct arena *a,
+		      const struct waste_items *old, const struct waste_items *new_, struct err *e);
+
 #endif

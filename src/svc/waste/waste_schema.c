@@ -120,6 +120,23 @@ static const struct store_migration waste_migrations[] = {
 	  " notice TEXT NOT NULL,"
 	  " furigana TEXT NOT NULL,"
 	  " PRIMARY KEY (tenant, seq))" },
+	/* the item master as data, per municipality: every version whole
+	 * (its canonical UTF-8 CSV), in force from valid_from (a day
+	 * number, Japan's calendar day) until a version with a later
+	 * valid_from; who wrote it and why */
+	{ 4, "bulky-waste item master versions",
+	  "CREATE TABLE waste_master_versions ("
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " version INTEGER NOT NULL CHECK (version > 0),"
+	  " valid_from INTEGER NOT NULL,"
+	  " csv TEXT NOT NULL,"
+	  " note TEXT NOT NULL DEFAULT '',"
+	  " created_by BIGINT NOT NULL DEFAULT 0,"
+	  " created_login TEXT NOT NULL DEFAULT '',"
+	  " created_at BIGINT NOT NULL,"
+	  " carried_from INTEGER NOT NULL DEFAULT 0,"
+	  " PRIMARY KEY (tenant, version));"
+	  "CREATE INDEX waste_master_versions_from ON waste_master_versions (tenant, valid_from, version)" },
 };
 
 const struct store_module_schema waste_schema = {

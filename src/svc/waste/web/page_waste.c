@@ -37,9 +37,8 @@ static const char *T(struct http_req *r, const char *id)
 
 const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day)
 {
-	(void)day;
 	const struct waste_web *s = svc_state(r, &svc_waste);
-	return s ? s->items : NULL;
+	return s ? waste_master_cached(r, day, s->items) : NULL;
 }
 
 struct jp_date waste_web_today(struct http_req *r)
@@ -404,7 +403,14 @@ int waste_web_init(void **state, struct app *a, struct err *e)
 	if (!f) {
 		if (given)
 			return err_set(e, ERR_IO, "waste: cannot open the item master %s", path);
-		log_warn("waste: no item master: the bulky-waste pages answer 503", "path", path);
+		log_warn("waste: no item master file: the bulky-waste pages answer 503 until staff"
+			 " import one", "path", path);
+		struct waste_web *s0 = calloc(1, sizeof *s0);
+		if (!s0 || !(s0->cache = waste_master_cache_new())) {
+			free(s0);
+			return err_set(e, ERR_NOMEM, "waste");
+		}
+		*state = s0;
 		return 0;
 	}
 	char *data = malloc(WASTE_MASTER_MAX + 1);
@@ -423,6 +429,11 @@ int waste_web_init(void **state, struct app *a, struct err *e)
 		return rc;
 	}
 	s->items = w;
+	if (!(s->cache = waste_master_cache_new())) {
+		waste_items_free(w);
+		free(s);
+		return err_set(e, ERR_NOMEM, "waste");
+	}
 	*state = s;
 	return 0;
 }
@@ -432,6 +443,7 @@ void waste_web_done(void *state)
 	struct waste_web *s = state;
 	if (!s)
 		return;
+	waste_master_cache_free(s->cache);
 	waste_items_free(s->items);
 	free(s);
 }

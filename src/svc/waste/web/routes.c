@@ -8,6 +8,7 @@
 #include "svc/waste/waste_int.h"
 #include "svc/waste/web/waste_web.h"
 #include "svc/waste/collect.h"
+#include "svc/waste/waste_int.h"
 
 #include <string.h>
 
@@ -214,6 +215,56 @@ static const struct http_param_spec p_staff_collect_post[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+/* ---- the item master in the back office (page_waste_master.c; v_enc above) ---- */
+
+static const struct http_param_spec p_master_list[] = {
+	{ "q", HTTP_QUERY, 100, NULL, 0 },
+	{ "cat", HTTP_QUERY, WASTE_NAME_MAX, NULL, 0 },
+	{ "saved", HTTP_QUERY, 1, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_master_id[] = {
+	{ "id", HTTP_PATH, WASTE_ID_MAX, v_id, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* one item's columns (master.c's waste_cols), the day and the note */
+#define WASTE_MASTER_FIELDS                                                                 \
+	{ "name", HTTP_FORM, WASTE_NAME_MAX, NULL, 0 },                                     \
+	{ "kana", HTTP_FORM, WASTE_NAME_MAX, NULL, 0 },                                     \
+	{ "aliases", HTTP_FORM, WASTE_ALIASES_MAX * (WASTE_NAME_MAX + 2), NULL, HTTP_PARAM_MULTILINE }, \
+	{ "category", HTTP_FORM, WASTE_NAME_MAX, NULL, 0 },                                 \
+	{ "size_rule", HTTP_FORM, 64, NULL, 0 },                                            \
+	{ "fee_yen", HTTP_FORM, 6, app_v_digits, 0 },                                       \
+	{ "accepted", HTTP_FORM, 1, app_v_01, 0 },                                          \
+	{ "not_accepted_reason", HTTP_FORM, 64, v_id, 0 },                                  \
+	{ "guidance_ja", HTTP_FORM, 2000, NULL, HTTP_PARAM_MULTILINE },                     \
+	{ "from", HTTP_FORM, 10, app_v_date, 0 },                                           \
+	{ "note", HTTP_FORM, WASTE_NOTE_MAX, NULL, 0 }
+static const struct http_param_spec p_master_save[] = {
+	{ "id", HTTP_PATH, WASTE_ID_MAX, v_id, HTTP_PARAM_REQUIRED },
+	WASTE_MASTER_FIELDS,
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_master_create[] = {
+	{ "item_id", HTTP_FORM, WASTE_ID_MAX, NULL, 0 },
+	WASTE_MASTER_FIELDS,
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_master_import[] = {
+	{ "csv", HTTP_FILE, WASTE_MASTER_MAX, NULL, 0 },
+	{ "from", HTTP_FORM, 10, app_v_date, 0 },
+	{ "note", HTTP_FORM, WASTE_NOTE_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_master_export[] = {
+	{ "enc", HTTP_QUERY, 5, v_enc, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_master_history[] = {
+	{ "saved", HTTP_QUERY, 1, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route waste_routes[] = {
 	{ "GET", "/waste", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_waste, page_waste, "waste.page" },
 	{ "GET", "/api/v1/waste/match", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_api, api_waste_match, "waste.match" },
@@ -240,5 +291,15 @@ const struct http_route waste_routes[] = {
 	{ "GET", "/waste/5374/center.csv", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, 0, p_none, page_waste_5374_center, "waste.5374.center" },
 	{ "GET", "/staff/waste/collect", "waste.staff", HTTP_KIND_HTML, 0, p_staff_collect, page_staff_waste_collect, "staff.waste.collect" },
 	{ "POST", "/staff/waste/collect", "waste.staff", HTTP_KIND_HTML, 0, p_staff_collect_post, page_staff_waste_collect_post, "staff.waste.collect.post" },
+	/* the item master (page_waste_master.c): literal paths before {id};
+	 * "new", "import" and "history" are therefore no item's id */
+	{ "GET", "/staff/waste/items", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_list, page_waste_master_list, "waste.master.list" },
+	{ "GET", "/staff/waste/items.csv", WASTE_PERM_MASTER, HTTP_KIND_TEXT, 0, p_master_export, page_waste_master_export, "waste.master.export" },
+	{ "POST", "/staff/waste/items", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_create, page_waste_master_create, "waste.master.create" },
+	{ "GET", "/staff/waste/items/new", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, NULL, page_waste_master_new, "waste.master.new" },
+	{ "GET", "/staff/waste/items/history", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_history, page_waste_master_history, "waste.master.history" },
+	{ "POST", "/staff/waste/items/import", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_import, page_waste_master_import, "waste.master.import" },
+	{ "GET", "/staff/waste/items/{id}", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_id, page_waste_master_item, "waste.master.item" },
+	{ "POST", "/staff/waste/items/{id}", WASTE_PERM_MASTER, HTTP_KIND_HTML, 0, p_master_save, page_waste_master_save, "waste.master.save" },
 	SVC_ROUTES_END,
 };

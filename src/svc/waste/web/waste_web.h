@@ -15,8 +15,11 @@
 #define WASTE_COUNT_MAX 99         /* of one item                          */
 #define WASTE_LIST_PARAM_MAX (WASTE_LIST_MAX * (WASTE_ID_MAX + 4))
 
+struct waste_master_cache;         /* page_waste_master.c             */
+
 struct waste_web {
 	struct waste_items *items;   /* read at start, read-only after  */
+	struct waste_master_cache *cache;   /* the versions in the database */
 };
 
 extern const struct svc svc_waste;
@@ -153,5 +156,23 @@ int page_staff_waste_collect(struct http_req *r);
 int page_staff_waste_collect_post(struct http_req *r);
 int waste_web_init(void **state, struct app *a, struct err *e);
 void waste_web_done(void *state);
+
+/* ---- the item master in the back office (page_waste_master.c) ---- */
+
+/* waste_master_cached -- the parsed version in force for the request's
+ * municipality on day, or file when it has none (waste_web_items) */
+const struct waste_items *waste_master_cached(struct http_req *r, struct jp_date day,
+					      const struct waste_items *file);
+struct waste_master_cache *waste_master_cache_new(void);
+void waste_master_cache_free(struct waste_master_cache *c);
+
+int page_waste_master_list(struct http_req *r);
+int page_waste_master_new(struct http_req *r);
+int page_waste_master_create(struct http_req *r);
+int page_waste_master_import(struct http_req *r);
+int page_waste_master_export(struct http_req *r);
+int page_waste_master_history(struct http_req *r);
+int page_waste_master_item(struct http_req *r);
+int page_waste_master_save(struct http_req *r);
 
 #endif
