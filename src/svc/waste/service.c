@@ -1,9 +1,10 @@
 /*
  * service.c -- the descriptor of the bulky-waste service (src/web/svc.h):
- * the chatbot page /waste and its JSON (the item master read at start,
- * `serve --waste-items FILE`, default data/waste/items.csv), the home
- * tile, `madoguchi waste`.  Calendars, bookings and staff pages come next
- * (README.md, issue 15).
+ * its routes (the chatbot and its JSON, booking and My page, the staff
+ * pages, the item master, the ordinary collection calendar), the catalog
+ * rows, the home, My page and staff entries, the pages the site search
+ * finds, the reminder job, `serve --waste-items FILE` and
+ * `--waste-remind-hour H`, `madoguchi waste`, the demo (README.md).
  */
 #include "web/app.h"
 #include "web/svc.h"
