@@ -332,7 +332,7 @@ int page_staff_waste_calendar(struct http_req *r)
 		.capacity = http_param(r, "capacity"),
 	};
 	for (int w = 0; w < 7; w++) {
-		char n[4];
+		char n[16];
 		snprintf(n, sizeof n, "wd%d", w);
 		const char *v = http_param(r, n);
 		if (v && strcmp(v, "1") == 0)
