@@ -141,7 +141,13 @@ test('処理券: the sum must be the fee; a ticket pays one booking; cancelling 
   const wrong = await a.post(la + '/pay', { form: { csrf: csrf(pa.text_), tickets: 'A00000001\nA00000002' } });
   assert.equal(wrong.status, 400);
   assert.match(main(wrong.text_), /合計が手数料と合いません/);
-  const ok = await a.post(la + '/pay', { form: { csrf: csrf(pa.text_), tickets: 'B10000001\nB10000002\nＢ１００００００３' } });
+  const malformed = await a.post(la + '/pay', { form: { csrf: csrf(pa.text_), tickets: 'B10000001 C10000002 B10000003' } });
+  assert.equal(malformed.status, 400);
+  assert.match(main(malformed.text_), /AまたはBと8桁の数字/);
+  const twiceGiven = await a.post(la + '/pay', { form: { csrf: csrf(pa.text_), tickets: 'B10000001 B10000001 B10000003' } });
+  assert.match(main(twiceGiven.text_), /同じ番号は1回だけ/);
+  // 全角, separated by a 全角 comma and 、
+  const ok = await a.post(la + '/pay', { form: { csrf: csrf(pa.text_), tickets: 'Ｂ１００００００１，B10000002、Ｂ１００００００３' } });
   assert.equal(ok.status, 200);
   assert.match(main(ok.text_), /処理券で納付済み/);
   assert.match(main(ok.text_), /B10000001, B10000002, B10000003/);
@@ -189,6 +195,7 @@ test('bad input: each field named, nothing booked', async () => {
     [{ name: '' }, /お名前を入力してください/],
     [{ address: '' }, /番地・建物名を入力してください/],
     [{ email: 'not an address' }, /メールアドレスの形が正しくありません/],
+    [{ email: 'taro.@example.jp' }, /メールアドレスの形が正しくありません/],   // the outbox would refuse it
   ]) {
     const { r } = await book(c, 'chair*1', '青空通り2丁目', over);
     assert.equal(r.status, 400, JSON.stringify(over));

@@ -8,7 +8,8 @@
 //     address, naming the day, the number, the items and the unpaid fee,
 //     with the link to My page;
 //   - a cancelled booking, one without an address and one for the day
-//     after tomorrow get none;
+//     after tomorrow get none; an address the outbox refuses gets none
+//     and stops nobody else's;
 //   - the job run again (after a restart, its next run made due) sends
 //     nothing more.
 import { test, before, after } from 'node:test';
@@ -27,6 +28,9 @@ function sql(db, q) {
 function seed({ db }) {
   const items = JSON.stringify([{ id: 'chair', name: '椅子', count: 2, fee_yen: 400 }]).replace(/'/g, "''");
   const rows = [
+    // first by id: an address the outbox refuses (stored before the
+    // booking checked it) must not stop the others
+    ['5000000009', dayNo(1), 'booked', 'taro.@example.jp'],
     ['1000000008', dayNo(1), 'booked', 'remind-me@example.org'],
     ['2000000006', dayNo(1), 'cancelled', 'cancelled@example.org'],
     ['3000000004', dayNo(1), 'booked', ''],
@@ -74,7 +78,9 @@ test('tomorrow\'s booking with an address is reminded once; the others are not',
   assert.match(body, new RegExp(`${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`));
   assert.doesNotMatch(body, /デモ 花子|03-0000-1234/);   // the message names no one
   assert.notEqual(sql(srv.db, "SELECT reminded_at FROM waste_bookings WHERE number = '1000000008'"), '');
-  assert.equal(sql(srv.db, "SELECT count(*) FROM waste_bookings WHERE reminded_at IS NOT NULL"), '1');
+  // the refused address: marked, nothing sent
+  assert.equal(sql(srv.db, "SELECT count(*) FROM waste_bookings WHERE reminded_at IS NOT NULL"), '2');
+  assert.equal(sql(srv.db, "SELECT count(*) FROM mail_outbox WHERE recipient = 'taro.@example.jp'"), '0');
 });
 
 test('run again, the job sends nothing more', async () => {

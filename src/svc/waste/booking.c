@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "jp/holiday.h"
 #include "jp/text.h"
+#include "core/mail/mail.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -171,18 +172,11 @@ static int field_ok(const char *v, size_t max, int required)
 	return n == 0 || utf8_ok(v, n);
 }
 
+/* "" or an address the outbox will take (mail_addr_valid): an address it
+ * would refuse must not reach the reminders */
 static int email_ok(const char *v)
 {
-	size_t n = v ? strlen(v) : 0;
-	if (n == 0)
-		return 1;
-	const char *at = strchr(v, '@');
-	if (n > WASTE_EMAIL_MAX || !at || at == v || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.'))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] <= 0x20 || (unsigned char)v[i] >= 0x7f)
-			return 0;
-	return 1;
+	return !v || !*v || (strlen(v) <= WASTE_EMAIL_MAX && mail_addr_valid(v));
 }
 
 static int contact_ok(const struct waste_contact *c, struct err *e)
@@ -492,10 +486,11 @@ static int tx_end(struct store *s, int own, int rc, struct err *e)
 }
 
 int waste_move(struct store *s, const char *tenant, const char *number, struct jp_date day,
-	       int64_t now, struct err *e)
+	       const struct waste_price *price, int64_t now, struct err *e)
 {
-	if (!jp_date_valid(day))
-		return err_set(e, ERR_INVALID, "move: day");
+	if (!jp_date_valid(day) ||
+	    (price && (price->fee_yen < 0 || !price->items || strlen(price->items) > WASTE_ITEMS_JSON_MAX)))
+		return err_set(e, ERR_INVALID, "move: day or price");
 	int own = !store_in_tx(s), rc = own ? store_begin(s, e) : 0;
 	if (rc)
 		return rc;
@@ -507,15 +502,19 @@ int waste_move(struct store *s, const char *tenant, const char *number, struct j
 		rc = err_set(e, ERR_DENIED, "move: past the booked day's cut-off");
 	if (rc == 0 && now > waste_booking_cutoff(day))
 		rc = err_set(e, ERR_DENIED, "move: the new day's bookings have closed");
+	if (rc == 0 && price && b->pay != WASTE_UNPAID && price->fee_yen != b->fee_yen)
+		rc = err_set(e, ERR_CONFLICT, "move: paid, and the new day's fee is another");
 	long from = b && rc == 0 ? jp_date_to_days(b->day) : 0, to = jp_date_to_days(day);
 	if (rc == 0 && from != to) {
 		rc = take_places(s, tenant, b->area, to, b->points, e);
 		if (rc == 0)
 			rc = give_places(s, tenant, b->area, from, b->points, e);
 		if (rc == 0) {
-			struct store_val p[] = { sv_int(b->id), sv_int(to), sv_int(now) };
-			rc = store_exec(s, "UPDATE waste_bookings SET day = $2, changed_at = $3, reminded_at = NULL"
-					" WHERE id = $1 AND state = 'booked'", p, 3, e);
+			struct store_val p[] = { sv_int(b->id), sv_int(to), sv_int(now),
+						 sv_text(price ? price->items : b->items),
+						 sv_int(price ? price->fee_yen : b->fee_yen) };
+			rc = store_exec(s, "UPDATE waste_bookings SET day = $2, changed_at = $3, reminded_at = NULL,"
+					" items = $4, fee_yen = $5 WHERE id = $1 AND state = 'booked'", p, 5, e);
 			rc = rc == 1 ? 0 : rc < 0 ? rc : err_set(e, ERR_CONFLICT, "move: the booking changed");
 		}
 	}
@@ -741,10 +740,14 @@ int waste_remind_due(struct store *s, struct jp_date day, int64_t now,
 				store_rows_free(one);
 			}
 		}
-		if (rc < 0)
+		if (rc < 0 && rc != ERR_IO) {   /* fn refused this one: left for the next run */
 			store_rollback(s);
-		else if ((rc = store_commit(s, e)) == 0)
+			rc = 0;
+		} else if (rc < 0) {
+			store_rollback(s);
+		} else if ((rc = store_commit(s, e)) == 0) {
 			continue;
+		}
 	}
 	free(b);
 	free(tenants);

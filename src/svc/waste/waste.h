@@ -282,12 +282,21 @@ int waste_cancel(struct store *s, const char *tenant, const char *number, int64_
  * changed or cancelled: 17:00 JST the day before (WASTE_CANCEL_BEFORE) */
 int64_t waste_booking_cutoff(struct jp_date day);
 
+/* the items and fee of a booking priced by the master in force on a day */
+struct waste_price {
+	const char *items;          /* JSON, as waste_booking_req.items       */
+	int fee_yen;
+};
+
 /* waste_move -- move booking number to day (its points leave the old day
- * and take places on the new one in one transaction).  ERR_DENIED past
- * the old day's cut-off or when the new day's has passed; ERR_FULL: no
- * room; ERR_NOTFOUND: no such day or booking; ERR_CONFLICT: cancelled. */
+ * and take places on the new one in one transaction); price, when not
+ * NULL, is its items and fee by the master of the new day, stored with
+ * it.  ERR_DENIED past the old day's cut-off or when the new day's has
+ * passed; ERR_FULL: no room; ERR_NOTFOUND: no such day or booking;
+ * ERR_CONFLICT: cancelled, or paid and the new day's fee is another (a
+ * paid booking never changes its fee). */
 int waste_move(struct store *s, const char *tenant, const char *number, struct jp_date day,
-	       int64_t now, struct err *e);
+	       const struct waste_price *price, int64_t now, struct err *e);
 
 /* ---- 町丁目 → collection area ---- */
 
@@ -361,9 +370,10 @@ int waste_tickets_of(struct store *s, const char *tenant, int64_t booking,
 /* waste_remind_due -- for the bookings collected on day, in every
  * municipality, that are booked, have an e-mail address and were not
  * reminded yet (at most 500 a call): each is marked reminded and given to
- * fn inside the same transaction (fn enqueues the message there: a
- * failure of fn rolls the mark back; two runners never remind one booking
- * twice).  Returns how many fn took, or ERR_*. */
+ * fn inside the same transaction (fn enqueues the message there; two
+ * runners never remind one booking twice).  fn failing rolls that
+ * booking's mark back and the others go on; ERR_IO from fn (the database
+ * gone) stops the call.  Returns how many fn took, or ERR_*. */
 int waste_remind_due(struct store *s, struct jp_date day, int64_t now,
 		     int (*fn)(void *arg, const char *tenant, const struct waste_booking *b), void *arg,
 		     struct err *e);

@@ -313,18 +313,39 @@ static void test_contact_move_tickets(void)
 	struct waste_booking_req other = { T1, "kita", D(2027, 1, 15), 2, 600, "[]", 0, NOW, NULL, NULL };
 	struct waste_booking o;
 	T_EQ_INT(waste_book(&o, s, &other, &e), 0);
-	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), NOW, &e), ERR_FULL);
+	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), NULL, NOW, &e), ERR_FULL);
 	T_EQ_INT(waste_cancel(s, T1, o.number, NOW, &e), 0);
-	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 14), NOW, &e), ERR_NOTFOUND);  /* a Thursday */
-	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), jp_jst_midnight(D(2027, 1, 15)) - WASTE_CANCEL_BEFORE + 1, &e),
+	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 14), NULL, NOW, &e), ERR_NOTFOUND);  /* a Thursday */
+	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), NULL, jp_jst_midnight(D(2027, 1, 15)) - WASTE_CANCEL_BEFORE + 1, &e),
 		 ERR_DENIED);
-	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), NOW, &e), 0);
+	/* priced by the new day's master: the fee and items are stored with it */
+	struct waste_price price = { "[{\"id\":\"sofa_3seat_plus\",\"count\":1,\"fee_yen\":3200}]", 3200 };
+	T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), &price, NOW, &e), 0);
 	T_EQ_INT((int)booked_of(s, "kita", D(2027, 1, 8)), 0);
 	T_EQ_INT((int)booked_of(s, "kita", D(2027, 1, 15)), 4);
 	T_EQ_INT(waste_booking_get(g, s, T1, b.number, &e), 0);
 	T_EQ_INT(jp_date_to_days(g->day), jp_date_to_days(D(2027, 1, 15)));
 	T_CHECK(g->changed_at == NOW);
-	/* 処理券: 2800 = 4 × 400 + 4 × 300 */
+	T_EQ_INT(g->fee_yen, 3200);
+	T_CHECK(strstr(g->items, "3200") != NULL);
+	/* a paid booking never changes its fee by moving */
+	{
+		struct waste_booking_req pr = { T1, "kita", D(2027, 1, 8), 1, 300, "[]", 0, NOW, NULL, NULL };
+		struct waste_booking pb;
+		T_EQ_INT(waste_book(&pb, s, &pr, &e), 0);
+		const char *one[] = { "A77777777" };
+		T_EQ_INT(waste_pay_tickets(s, T1, pb.number, one, 1, NOW, &e), 0);
+		struct waste_price dearer = { "[]", 400 }, same = { "[]", 300 };
+		T_EQ_INT(waste_move(s, T1, pb.number, D(2027, 1, 15), &dearer, NOW, &e), ERR_CONFLICT);
+		T_EQ_INT(waste_move(s, T1, pb.number, D(2027, 1, 15), &same, NOW, &e), 0);
+		T_EQ_INT(waste_cancel(s, T1, pb.number, NOW, &e), 0);
+	}
+	/* 処理券: 2800 = 4 × 400 + 4 × 300 (its fee set back for the tickets below) */
+	{
+		struct waste_price back = { "[]", 2800 };
+		T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 8), &back, NOW, &e), 0);
+		T_EQ_INT(waste_move(s, T1, g->number, D(2027, 1, 15), &back, NOW, &e), 0);
+	}
 	T_EQ_INT(waste_ticket_value("A12345678"), WASTE_TICKET_A_YEN);
 	T_EQ_INT(waste_ticket_value("ｂ１２３４５６７８"), WASTE_TICKET_B_YEN);
 	T_EQ_INT(waste_ticket_value("C12345678"), 0);

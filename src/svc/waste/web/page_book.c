@@ -27,7 +27,9 @@
 #include "web/params.h"
 #include "base/log.h"
 #include "core/audit/audit.h"
+#include "core/mail/mail.h"
 #include "core/registry/registry.h"
+#include "jp/text.h"
 #include "svc/waste/waste.h"
 #include "svc/waste/web/waste_web.h"
 
@@ -36,7 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+/* an item of the booking is not accepted on the new day (page only) */
+#define ERR_GONE_ITEM (-1000)
 #define BOOK_WEEKS 8           /* days offered: from tomorrow for 8 weeks */
 #define BOOK_DAYS_SHOWN 24     /* at most this many days in the form      */
 
@@ -199,7 +204,7 @@ static int book_form_page(struct http_req *r, int status, struct book_form *f, c
 	struct chome_opts co = { .r = r };
 	int rc = waste_chome_each(app_store(r), q->tenant.code, chome_cb, &co, &e);
 	if (rc)
-		return app_send_error(r, rc, "waste.error.unavailable", "waste book: chome: %s", e.detail);
+		return app_send_error(r, rc, "waste.error.unavailable", arena_printf(r->arena, "waste book: chome: %s", e.detail));
 	if (status == 200 && !f->name && !f->address)
 		prefill(r, f, &co);
 	char area[WASTE_AREA_MAX + 1] = "";
@@ -230,7 +235,7 @@ static int book_form_page(struct http_req *r, int status, struct book_form *f, c
 	struct day_opts d;
 	if ((rc = days_with_room(&d, r, area, points_of(l), f->day, &e)) != 0) {
 		buf_done(&b);
-		return app_send_error(r, rc, "waste.error.unavailable", "waste book: days: %s", e.detail);
+		return app_send_error(r, rc, "waste.error.unavailable", arena_printf(r->arena, "waste book: days: %s", e.detail));
 	}
 	html_printf(&b, "<p>%s <strong lang=\"ja\">%s</strong> <a href=\"%s\">%s</a></p>", T(r, "waste.book.chome"),
 		    f->chome, ui_url(r->arena, "/waste/book", (const char *[]){ "list", f->list, NULL }),
@@ -261,7 +266,9 @@ static int book_form_page(struct http_req *r, int status, struct book_form *f, c
 		const char *id = arena_printf(r->arena, "f-%s", fs[i].name);
 		struct ui_field fi = { .name = fs[i].name, .id = id, .label = T(r, fs[i].label),
 				       .hint = fs[i].hint ? T(r, fs[i].hint) : NULL, .value = fs[i].value,
-				       .type = fs[i].type, .autocomplete = fs[i].ac, .maxlength = fs[i].max,
+				       .type = fs[i].type, .autocomplete = fs[i].ac,
+				       /* characters: Japanese text is 3 bytes a character */
+				       .maxlength = fs[i].type ? fs[i].max : fs[i].max / 3,
 				       .required = fs[i].req, .lang = lang,
 				       .error = f->error_id && id && strcmp(f->error_id, id) == 0 ? f->error : NULL };
 		ui_input(&b, &fi);
@@ -359,8 +366,9 @@ int page_waste_book_post(struct http_req *r)
 	};
 	const char *vals[] = { f.address, f.name, f.phone, f.email };
 	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
-		int bad = i == 2 ? !waste_phone_ok(vals[i]) : i == 3 ? (vals[i] && *vals[i] && app_v_email(vals[i], strlen(vals[i])))
-								     : !vals[i] || !*vals[i];
+		int bad = i == 2 ? !waste_phone_ok(vals[i])
+			: i == 3 ? vals[i] && *vals[i] && (strlen(vals[i]) > WASTE_EMAIL_MAX || !mail_addr_valid(vals[i]))
+				 : !vals[i] || !*vals[i];
 		if (bad) {
 			f.error_id = checks[i].id;
 			f.error = T(r, checks[i].msg);
@@ -378,23 +386,65 @@ int page_waste_book_post(struct http_req *r)
 	struct waste_booking *bk = arena_alloc(r->arena, sizeof *bk);
 	if (!bk)
 		return app_send_error(r, ERR_NOMEM, "waste.error.unavailable", "waste book: memory");
+	if (waste_booking_cutoff(day) < rq.now) {   /* the form sat open past 17:00 the day before */
+		f.error_id = "f-day";
+		f.error = T(r, "waste.book.error.closed");
+		f.day = NULL;
+		return book_form_page(r, 400, &f, &l);
+	}
 	rc = waste_book(bk, app_store(r), &rq, &e);
-	if (rc == ERR_FULL || rc == ERR_NOTFOUND || rc == ERR_INVALID) {
-		/* the day filled up meanwhile (or was never offered): the next
-		 * day with room is chosen in the form, which says so */
-		struct jp_date next;
-		f.day = waste_earliest(&next, app_store(r), q->tenant.code, area, day, rq.points, &e) == 0
-			? iso(r, next) : NULL;
-		f.notice = f.day ? arena_printf(r->arena, T(r, "waste.book.full"), day_text(r, day), day_text(r, next))   /* checksrc: fmt-ok */
-				 : T(r, "waste.book.no_day");
+	if (rc == ERR_FULL || rc == ERR_NOTFOUND) {
+		/* the day filled up meanwhile (or was never offered): the form
+		 * again, the earliest day with room chosen, and a notice */
+		f.notice = arena_printf(r->arena, T(r, "waste.book.full"), day_text(r, day));   /* checksrc: fmt-ok */
+		f.day = NULL;
 		f.key = new_key(r);
 		app_audit(r, AUDIT_A_WRITE, "waste.booking", NULL, AUDIT_R_DENIED);
 		return book_form_page(r, 409, &f, &l);
 	}
 	if (rc < 0)
-		return app_send_error(r, rc, "waste.error.unavailable", "waste book: %s", e.detail);
+		return app_send_error(r, rc, rc == ERR_INVALID ? "waste.error.list" : "waste.error.unavailable",
+				      arena_printf(r->arena, "waste book: %s", e.detail));
 	app_audit(r, AUDIT_A_WRITE, "waste.booking", bk->number, AUDIT_R_OK);
 	return http_redirect(r, 303, arena_printf(r->arena, "/mypage/waste/%s?booked=1", bk->number));
+}
+
+int waste_web_price(struct waste_price *out, struct http_req *r, const char *items_json, struct jp_date day)
+{
+	const struct waste_items *w = waste_web_items(r, day);
+	if (!w)
+		return ERR_UNAVAILABLE;
+	json_t *in = json_loads(items_json ? items_json : "", 0, NULL), *a = json_array();
+	int rc = json_is_array(in) && a ? 0 : ERR_INVALID;
+	long fee = 0;
+	size_t i;
+	json_t *x;
+	if (rc == 0)
+		json_array_foreach(in, i, x) {
+			const struct waste_item *it = waste_item_find(w, json_string_value(json_object_get(x, "id")) ?: "");
+			json_int_t n = json_integer_value(json_object_get(x, "count"));
+			if (!it || !it->accepted || n < 1 || n > WASTE_COUNT_MAX) {
+				rc = it ? ERR_INVALID : ERR_NOTFOUND;
+				if (it && !it->accepted)
+					rc = ERR_NOTFOUND;
+				break;
+			}
+			fee += (long)it->fee_yen * (long)n;
+			json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:i}", "id", it->id, "name", it->name,
+							   "count", n, "fee_yen", it->fee_yen));
+		}
+	char *dump = rc == 0 ? json_dumps(a, JSON_COMPACT) : NULL;
+	json_decref(in);
+	json_decref(a);
+	if (rc == 0 && !dump)
+		rc = ERR_NOMEM;
+	if (rc == 0) {
+		out->items = arena_strdup(r->arena, dump);
+		out->fee_yen = (int)fee;
+		rc = out->items ? 0 : ERR_NOMEM;
+	}
+	free(dump);
+	return rc;
 }
 
 /* ---- My page ---- */
@@ -438,7 +488,7 @@ int page_mypage_waste(struct http_req *r)
 	int rc = waste_bookings_of_account(app_store(r), q->tenant.code, q->ses.account_id, 100, mine_cb, &m, &e);
 	if (rc) {
 		buf_done(&b);
-		return app_send_error(r, rc, "waste.error.unavailable", "waste mine: %s", e.detail);
+		return app_send_error(r, rc, "waste.error.unavailable", arena_printf(r->arena, "waste mine: %s", e.detail));
 	}
 	app_audit(r, AUDIT_A_READ, "waste.booking", "self", AUDIT_R_OK);
 	if (m.n)
@@ -600,25 +650,37 @@ int page_mypage_waste_pay(struct http_req *r)
 		return rc;
 	const char *text = http_param(r, "tickets");
 	const char *t[WASTE_TICKETS_MAX];
-	int n = 0;
-	char *copy = arena_strdup(r->arena, text ? text : "");
-	for (char *save = NULL, *tok = copy ? strtok_r(copy, " ,、\r\n\t", &save) : NULL; tok;
-	     tok = strtok_r(NULL, " ,、\r\n\t", &save)) {
-		if (n == WASTE_TICKETS_MAX) {
-			n = -1;
-			break;
-		}
-		t[n++] = tok;
-	}
+	int n = 0, bad = 0;
+	/* NFKC first (全角 letters, digits and ，), 、 as a space; then split on ASCII */
+	char *norm = NULL;
 	struct err e;
-	rc = n > 0 ? waste_pay_tickets(app_store(r), app_req(r)->tenant.code, bk->number, t, n, app_now(), &e)
-		   : ERR_INVALID;
-	if (rc)
-		log_info("waste: tickets refused", "booking", bk->number, "why", n > 0 ? e.detail : "count");
+	if (text && jp_text_nfkc(&norm, text, strlen(text), &e) == 0 && norm) {
+		char *copy = arena_strdup(r->arena, norm);
+		free(norm);
+		for (char *p = copy; p && (p = strstr(p, "、")) != NULL;)
+			memset(p, ' ', 3);
+		for (char *save = NULL, *tok = copy ? strtok_r(copy, " ,\r\n\t", &save) : NULL; tok;
+		     tok = strtok_r(NULL, " ,\r\n\t", &save)) {
+			if (n == WASTE_TICKETS_MAX) {
+				bad = 1;
+				break;
+			}
+			t[n++] = tok;
+		}
+	}
+	/* each number a ticket number, none twice: said as such, not as a wrong sum */
+	for (int i = 0; i < n && !bad; i++) {
+		bad = !waste_ticket_value(t[i]);
+		for (int k = 0; k < i && !bad; k++)
+			bad = strcasecmp(t[i], t[k]) == 0;
+	}
+	rc = n == 0 || bad ? ERR_INVALID
+			   : waste_pay_tickets(app_store(r), app_req(r)->tenant.code, bk->number, t, n, app_now(), &e);
 	app_audit(r, AUDIT_A_WRITE, "waste.booking", bk->number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	return after(r, bk, rc, "waste.pay.done", "f-tickets",
-		     rc == ERR_CONFLICT ? "waste.pay.error.used" : rc == ERR_DENIED ? "waste.booking.closed"
-											: "waste.pay.error.sum");
+		     n == 0 || bad ? "waste.pay.error.number"
+		     : rc == ERR_CONFLICT ? "waste.pay.error.used" : rc == ERR_DENIED ? "waste.booking.closed"
+		     : "waste.pay.error.sum");
 }
 
 int page_mypage_waste_move(struct http_req *r)
@@ -630,12 +692,21 @@ int page_mypage_waste_move(struct http_req *r)
 	struct jp_date day;
 	struct err e;
 	const char *d = http_param(r, "day");
-	rc = d && jp_date_parse_iso(&day, d, &e) == 0
-		? waste_move(app_store(r), app_req(r)->tenant.code, bk->number, day, app_now(), &e) : ERR_INVALID;
+	struct waste_price price;
+	rc = d && jp_date_parse_iso(&day, d, &e) == 0 ? 0 : ERR_INVALID;
+	/* the new day's master prices the items: a paid booking keeps its fee */
+	int prc = rc == 0 ? waste_web_price(&price, r, bk->items, day) : 0;
+	if (rc == 0 && prc)
+		rc = ERR_GONE_ITEM;
+	else if (rc == 0 && bk->pay != WASTE_UNPAID && price.fee_yen != bk->fee_yen)
+		rc = ERR_CONFLICT;
+	if (rc == 0)
+		rc = waste_move(app_store(r), app_req(r)->tenant.code, bk->number, day, &price, app_now(), &e);
 	app_audit(r, AUDIT_A_WRITE, "waste.booking", bk->number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
-	return after(r, bk, rc, "waste.move.done", "f-move-day",
+	return after(r, bk, rc == ERR_GONE_ITEM ? ERR_INVALID : rc, "waste.move.done", "f-move-day",
 		     rc == ERR_FULL ? "waste.move.error.full" : rc == ERR_DENIED ? "waste.booking.closed"
-										  : "waste.book.error.day");
+		     : rc == ERR_CONFLICT ? "waste.move.error.fee" : rc == ERR_GONE_ITEM ? "waste.move.error.item"
+		     : "waste.book.error.day");
 }
 
 int page_mypage_waste_cancel(struct http_req *r)

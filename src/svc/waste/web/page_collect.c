@@ -43,7 +43,7 @@ static int load(struct waste_collect **c, struct http_req *r)
 	if (rc == ERR_NOTFOUND)
 		return app_send_error(r, ERR_NOTFOUND, "waste.collect.error.none", "waste collect: no calendar");
 	if (rc)
-		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect: %s", e.detail));
 	return 0;
 }
 
@@ -114,7 +114,7 @@ int page_waste_calendar(struct http_req *r)
 	if (rc == ERR_NOTFOUND)
 		return page_none(r);
 	if (rc)
-		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect: %s", e.detail));
 	if (arena_cleanup_add(r->arena, release, c)) {
 		waste_collect_free(c);
 		return ERR_NOMEM;
@@ -123,7 +123,7 @@ int page_waste_calendar(struct http_req *r)
 	const char *code = http_param(r, "area");
 	const struct waste_collect_area *a = code && *code ? waste_collect_area_find(c, code) : NULL;
 	if (code && *code && !a)
-		return app_send_error(r, ERR_NOTFOUND, "waste.collect.error.area", "waste collect: no area %s", code);
+		return app_send_error(r, ERR_NOTFOUND, "waste.collect.error.area", arena_printf(r->arena, "waste collect: no area %s", code));
 	struct html_page p;
 	app_page(r, &p, T(r, "waste.collect.title"));
 	struct buf b;
@@ -316,7 +316,7 @@ static int send_file(struct http_req *r, enum waste_collect_file f)
 	struct err e;
 	int rc = waste_collect_load(&c, app_store(r), app_req(r)->tenant.code, &e);
 	if (rc && rc != ERR_NOTFOUND)
-		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect: %s", e.detail));
 	if (c && arena_cleanup_add(r->arena, release, c)) {
 		waste_collect_free(c);
 		return ERR_NOMEM;
@@ -326,7 +326,7 @@ static int send_file(struct http_req *r, enum waste_collect_file f)
 	rc = waste_collect_export(&b, c, f, &e);
 	if (rc) {
 		buf_done(&b);
-		return app_send_error(r, rc, "waste.collect.error.load", "waste collect: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect: %s", e.detail));
 	}
 	size_t len = b.len;
 	char *body = arena_alloc(r->arena, len + 1);
@@ -438,11 +438,11 @@ int page_staff_waste_collect_post(struct http_req *r)
 		waste_collect_free(c);
 		app_audit(r, "waste.collect.import", "waste_collect", app_req(r)->tenant.code, rc ? "error" : "ok");
 		if (rc)
-			return app_send_error(r, rc, "waste.collect.error.load", "waste collect import: %s", e.detail);
+			return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect import: %s", e.detail));
 		return http_redirect(r, 303, "/staff/waste/collect?done=1");
 	}
 	if (rc != ERR_INVALID)
-		return app_send_error(r, rc, "waste.collect.error.load", "waste collect parse: %s", e.detail);
+		return app_send_error(r, rc, "waste.collect.error.load", arena_printf(r->arena, "waste collect parse: %s", e.detail));
 	enum html_lang l = app_req(r)->lang;
 	struct html_page p;
 	app_page(r, &p, T(r, "waste.collect.staff.title"));

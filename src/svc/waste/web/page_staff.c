@@ -553,6 +553,18 @@ static void items_table(struct buf *b, struct http_req *r, const char *json)
 }
 
 /* the booking page; status, and an error of one of its forms (field id) */
+struct tickets_text {
+	struct buf *b;
+	int n;
+};
+
+static int ticket_cb(void *arg, const char *t)
+{
+	struct tickets_text *tt = arg;
+	html_printf(tt->b, "%s%s", tt->n++ ? ", " : "", t);
+	return 0;
+}
+
 static int render_booking(struct http_req *r, int status, const char *number, const char *field,
 			  const char *error)
 {
@@ -603,6 +615,12 @@ static int render_booking(struct http_req *r, int status, const char *number, co
 		    T(r, "waste.staff.col.name"), bk->name, T(r, "waste.staff.col.phone"), bk->phone,
 		    T(r, "waste.staff.col.email"), bk->email[0] ? bk->email : "—");
 	items_table(&b, r, bk->items);
+	if (bk->pay == WASTE_PAID_TICKETS) {   /* to compare with the stickers on the items */
+		struct tickets_text tt = { &b, 0 };
+		html_printf(&b, "<p>%s <span id=\"staff-tickets\">", T(r, "waste.pay.tickets_used"));
+		waste_tickets_of(app_store(r), q->tenant.code, bk->id, ticket_cb, &tt, &e);
+		buf_puts(&b, "</span></p>");
+	}
 	if (bk->cancelled) {
 		/* nothing more to do */
 	} else if (waste_booking_cutoff(bk->day) <= now) {
@@ -682,7 +700,21 @@ int page_staff_waste_move(struct http_req *r)
 	if (!ds || jp_date_parse_iso(&day, ds, NULL))
 		return render_booking(r, 422, number, "move-day", T(r, "waste.staff.move.error.day"));
 	struct err e;
-	int rc = waste_move(app_store(r), q->tenant.code, number, day, app_now(), &e);
+	/* the new day's master prices the items; a paid booking keeps its fee */
+	struct waste_booking *bk = arena_alloc(r->arena, sizeof *bk);
+	if (!bk)
+		return fail(r, ERR_NOMEM, "move: memory");
+	int rc = waste_booking_get(bk, app_store(r), q->tenant.code, number, &e);
+	if (rc == ERR_NOTFOUND)
+		return app_send_error(r, rc, "waste.staff.error.booking", "move: not found");
+	if (rc)
+		return fail(r, rc, e.detail);
+	struct waste_price price;
+	if (waste_web_price(&price, r, bk->items, day) != 0)
+		return render_booking(r, 409, number, "move-day", T(r, "waste.move.error.item"));
+	if (bk->pay != WASTE_UNPAID && !bk->cancelled && price.fee_yen != bk->fee_yen)
+		return render_booking(r, 409, number, "move-day", T(r, "waste.move.error.fee"));
+	rc = waste_move(app_store(r), q->tenant.code, number, day, &price, app_now(), &e);
 	app_audit(r, "waste.move", "waste.booking", number, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
 	if (rc)
 		return action_error(r, rc, number, "move-day", &e);

@@ -275,7 +275,7 @@ int page_waste(struct http_req *r)
 		struct err e;
 		na = waste_match(ans, WASTE_ANSWERS_MAX, w, q, &e);
 		if (na < 0)
-			return app_send_error(r, na, "waste.error.text", "waste: %s", e.detail);
+			return app_send_error(r, na, "waste.error.text", arena_printf(r->arena, "waste: %s", e.detail));
 		for (int i = 0; i < na; i++)
 			if (ans[i].kind == WASTE_ITEM && list_add(&l, ans[i].item, ans[i].count))
 				return app_send_error(r, ERR_LIMIT, "waste.error.full", "waste: list full");
@@ -352,7 +352,7 @@ int api_waste_match(struct http_req *r)
 	struct err e;
 	int na = waste_match(ans, WASTE_ANSWERS_MAX, w, q ? q : "", &e);
 	if (na < 0)
-		return app_send_error(r, na, "waste.error.text", "waste: %s", e.detail);
+		return app_send_error(r, na, "waste.error.text", arena_printf(r->arena, "waste: %s", e.detail));
 	json_t *arr = json_array();
 	long total = 0;
 	for (int i = 0; i < na; i++) {

@@ -10,6 +10,7 @@
  */
 #include "web/app.h"
 #include "web/app_mail.h"
+#include "base/log.h"
 #include "core/jobs/jobs.h"
 #include "core/mail/mail.h"
 #include "core/tenant/tenant.h"
@@ -31,6 +32,8 @@ struct remind {
 static int remind_one(void *arg, const char *tenant, const struct waste_booking *b)
 {
 	struct remind *m = arg;
+	if (!mail_addr_valid(b->email))   /* the outbox would refuse it: marked, nothing sent */
+		return 0;
 	struct err e;
 	struct tenant t;
 	char base[512] = "";
@@ -48,8 +51,10 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 		buf_printf(&body, "  %s × %d\n", json_string_value(json_object_get(it, "name")) ?: "",
 			   (int)json_integer_value(json_object_get(it, "count")));
 	json_decref(items);
-	if (b->pay == WASTE_UNPAID)
+	if (b->pay == WASTE_UNPAID && m->now <= waste_booking_cutoff(b->day))
 		buf_printf(&body, "\n手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。\n", b->fee_yen);
+	else if (b->pay == WASTE_UNPAID)
+		buf_printf(&body, "\n手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。\n", b->fee_yen);
 	buf_printf(&body, "\n予約の確認: %s/mypage/waste/%s\n\n"
 		   "Your bulky waste is collected tomorrow (%04d-%02d-%02d). Please put it out by 8:00. Booking %s.\n",
 		   base, b->number, b->day.y, b->day.m, b->day.d, b->number);
@@ -78,8 +83,8 @@ int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e)
 		struct jp_date tomorrow = jp_date_from_days(jp_date_to_days(jp_jst_date(now)) + 1);
 		struct remind m = { app, ctx->store, now };
 		int n = waste_remind_due(ctx->store, tomorrow, now, remind_one, &m, e);
-		if (n < 0)
-			return n;
+		if (n < 0)   /* the next run tries again: the chain must not end here */
+			log_warn("waste.remind: reminders not sent", "error", e->detail);
 	}
 	return app_job_again(ctx, "waste.remind", WASTE_REMIND_EVERY_MS, e);
 }

@@ -51,6 +51,13 @@ const char *waste_yen(struct http_req *r, long v);
  * read at start until staff edit the master.  NULL when there is none.
  * Valid until the server stops (versions are never freed while it runs). */
 const struct waste_items *waste_web_items(struct http_req *r, struct jp_date day);
+/* waste_web_price -- a booking's items (its JSON) priced by the master in
+ * force on day, into *out (strings in the request's arena): 0,
+ * ERR_NOTFOUND when an item is not accepted on that day, ERR_UNAVAILABLE
+ * without a master, ERR_INVALID for items that are not that JSON */
+struct waste_price;
+int waste_web_price(struct waste_price *out, struct http_req *r, const char *items_json, struct jp_date day);
+
 /* waste_web_today -- today in Japan, for the request */
 struct jp_date waste_web_today(struct http_req *r);
 
