@@ -76,6 +76,9 @@ async function interview(page) {
   await page.fill('[name="f.applicant_phone"]', '03-5555-0101');
   await next(page);
   await page.waitForSelector('input[name="procedure"]');
+  // the whole list before the caller reads it: a box parsed after a
+  // snapshot of the list stayed ticked (a flake seen in CI)
+  await page.waitForLoadState('load');
 }
 
 const h1 = (page, text) => page.locator('h1', { hasText: text }).waitFor();
