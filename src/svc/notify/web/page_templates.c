@@ -112,7 +112,8 @@ int page_notify_templates(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &p, r, T(r, "notify.staff.title"), NULL, NULL);
 	html_printf(&b, "<p>%s</p>", T(r, "notify.staff.lead"));
-	html_printf(&b, "<div class=\"table-scroll\"><table><caption>%s</caption><thead><tr>"
+	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"notify-caption\" tabindex=\"0\">"
+		    "<table><caption id=\"notify-caption\">%s</caption><thead><tr>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 		    T(r, "notify.staff.title"), T(r, "notify.staff.col.template"),
