@@ -128,18 +128,24 @@ const struct notify_default notify_defaults[] = {
 	      "password and set up two-factor authentication again.\n\n"
 	      "If you did not expect this, contact your IT staff at once.\n" },
 	    { "", "" } } },
-	{ "waste.reminder", NOTIFY_EMAIL, "date place number items fee url",
+	/* the resident's language is not known at booking: the Japanese text
+	 * (the one src/svc/waste/web/remind.c sends) ends with a short English
+	 * paragraph, as the reminder did before it had a template */
+	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url",
 	  "粗大ごみの収集日の前日のお知らせ", "Bulky waste: the day before collection",
-	  "date=2026年12月8日（火）\nplace=ご自宅の前\nnumber=W-2026-000321\nitems=  いす × 1\nfee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
-	  "url=https://demo.example.jp/mypage/waste/W-2026-000321\n",
-	  { { "【粗大ごみ】明日は収集日です",
-	      "粗大ごみの収集日は明日 ((date)) です。\n朝8時までに((place))へお出しください。\n\n"
-	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n" },
+	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
+	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
+	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
+	  { { "【粗大ごみ】明日は収集日です / Collection tomorrow",
+	      "粗大ごみの収集日は明日 ((date))です。\n朝8時までに((place))へお出しください。\n\n"
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n"
+	      "Your bulky waste is collected tomorrow (((date_iso))). Please put it out by 8:00. "
+	      "Booking ((number)).\n" },
 	    { "[Bulky waste] Collection tomorrow",
-	      "Your bulky waste is collected tomorrow, ((date)). Please put it out by 8:00 at: ((place))\n\n"
+	      "Your bulky waste is collected tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
 	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n" },
 	    { "【そだいごみ】あしたは あつめる ひです",
-	      "そだいごみを あつめる ひは あした ((date)) です。\nあさ 8じまでに ((place))に だして ください。\n\n"
+	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
 	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
 };
 const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);

@@ -47,7 +47,7 @@ struct store;
 #define NOTIFY_NAME_MAX 32        /* bytes of a placeholder's name         */
 #define NOTIFY_FIELDS_MAX 16      /* distinct names a template may use     */
 #define NOTIFY_USES_MAX 64        /* placeholders in one text              */
-#define NOTIFY_VALUE_MAX 2000     /* bytes of one value                    */
+#define NOTIFY_VALUE_MAX 8000     /* bytes of one value (a list of lines)   */
 #define NOTIFY_VALUES_MAX 32      /* pairs one render takes                */
 #define NOTIFY_LIST_MAX 200       /* templates or versions one list gives  */
 
@@ -122,7 +122,8 @@ int notify_check(const struct notify_template *t, struct notify_problem *p);
 struct notify_message {
 	const char *subject, *body;
 	enum notify_lang lang;      /* the language the text was in (after fallback) */
-	int version;
+	int version;                /* 0: the shipped default (none stored)   */
+	enum notify_channel channel;
 };
 
 /* notify_render_text -- t's text in l (falling back to ja when l's body
@@ -176,13 +177,17 @@ int notify_history(struct store *s, const char *tenant, const char *slug,
 		   struct err *e);
 
 /* notify_render -- notify_get (in force) then notify_render_text into
- * out (texts in a).  ERR_NOTFOUND; ERR_INVALID with the problem's English
+ * out (texts in a).  A municipality with no stored template of a shipped
+ * id (notify_defaults) gets the shipped text (out->version 0), so that a
+ * sender works before anyone installed or edited it.  ERR_NOTFOUND (an id
+ * neither stored nor shipped); ERR_INVALID with the problem's English
  * text in e's detail (a placeholder's name, never a value). */
 int notify_render(struct notify_message *out, struct arena *a, struct store *s,
 		  const char *tenant, const char *slug, const char *lang,
 		  const struct notify_value *vals, int n, struct err *e);
 
-/* notify_email -- render template_id (an e-mail template) of tenant in
+/* notify_email -- render template_id (an e-mail template) of tenant (as
+ * notify_render: the shipped text when none is stored) in
  * lang ("ja", "en", "ja-easy"; NULL: ja) with the values and queue it for
  * `to` in the outbox (src/core/mail, mail_enqueue_id), in the caller's
  * open transaction (else its own); *mail_id gets the outbox id whose state

@@ -386,14 +386,15 @@ int notify_render_text(struct notify_message *out, struct arena *a,
 				return problem(p, "values", "((%s)) の値が2回あります。",
 					       "The value of ((%s)) is given twice.", name);
 		if (v && (strlen(v) > NOTIFY_VALUE_MAX || !utf8_ok(v) || has_control(v, "\t\n")))
-			return problem(p, "values", "((%s)) の値が長すぎるか、使えない文字があります（2000バイトまで）。",
-				       "The value of ((%s)) is too long or holds characters that cannot be used (at most 2000 bytes).",
+			return problem(p, "values", "((%s)) の値が長すぎるか、使えない文字があります（8000バイトまで）。",
+				       "The value of ((%s)) is too long or holds characters that cannot be used (at most 8000 bytes).",
 				       name);
 	}
 	if (blank(t->text[l].body))
 		l = NOTIFY_JA;
 	out->lang = l;
 	out->version = t->version;
+	out->channel = t->channel;
 	int rc = fill(&out->subject, a, t->text[l].subject, 1, vals, n, p);
 	return rc ? rc : fill(&out->body, a, t->text[l].body, 0, vals, n, p);
 }
@@ -627,6 +628,14 @@ int notify_render(struct notify_message *out, struct arena *a, struct store *s,
 		return err_set(e, ERR_INVALID, "notify: unknown language");
 	struct notify_template t;
 	int rc = notify_get(&t, a, s, tenant, slug, 0, e);
+	const struct notify_default *d = rc == ERR_NOTFOUND ? notify_default_find(slug) : NULL;
+	if (d) {   /* none stored for the municipality: the shipped text, version 0 */
+		t = (struct notify_template){ .slug = d->slug, .channel = d->channel, .fields = d->fields,
+					      .author = "(default)", .note = "" };
+		memcpy(t.text, d->text, sizeof t.text);
+		err_clear(e);
+		rc = 0;
+	}
 	if (rc)
 		return rc;
 	struct notify_problem p;
@@ -646,12 +655,9 @@ int notify_email(struct store *s, const char *tenant, const char *template_id,
 	if (!a)
 		return err_set(e, ERR_NOMEM, "notify: no memory");
 	struct notify_message m;
-	struct notify_template t;
-	int rc = notify_get(&t, a, s, tenant, template_id, 0, e);
-	if (rc == 0 && t.channel != NOTIFY_EMAIL)
+	int rc = notify_render(&m, a, s, tenant, template_id, lang, vals, n, e);
+	if (rc == 0 && m.channel != NOTIFY_EMAIL)
 		rc = err_set(e, ERR_INVALID, "notify: %s is not an e-mail template", template_id);
-	if (rc == 0)
-		rc = notify_render(&m, a, s, tenant, template_id, lang, vals, n, e);
 	int64_t id = 0;
 	if (rc == 0)
 		rc = mail_enqueue_id(&id, s, &(struct mail_new){ .tenant = tenant, .to = to,

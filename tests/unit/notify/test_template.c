@@ -17,7 +17,8 @@
  *   - versions: create, save (version + 1, in force, history newest
  *     first with the old text kept), a save edited from an old version
  *     refused and storing nothing, another municipality's template not
- *     found, the defaults installed once and each passing notify_check;
+ *     found, the defaults installed once and each passing notify_check,
+ *     a municipality without a stored template rendering the shipped one;
  *   - notify_email: a rendered message in the outbox with the id it
  *     returned, its subject and body as rendered; refused values queue
  *     nothing.
@@ -335,6 +336,14 @@ static void test_versions(void)
 	T_EQ_INT(notify_render(&m, A, s, T1, "test.hello", "ja", v, 1, &e), 0);
 	T_EQ_STR(m.body, "花子様 新しい本文");
 	T_EQ_INT(notify_render(&m, A, s, T1, "test.hello", "fr", v, 1, &e), ERR_INVALID);
+	/* T1 has no shipped template stored: the shipped text, version 0;
+	 * an id neither stored nor shipped is not found */
+	struct notify_value w[] = { { "ward", "デモ区" }, { "url", "https://x/r" } };
+	T_EQ_INT(notify_render(&m, A, s, T1, "auth.password_reset", "ja-easy", w, 2, &e), 0);
+	T_EQ_INT(m.version, 0);
+	T_EQ_INT(m.lang, NOTIFY_JA_EASY);
+	T_EQ_STR(m.subject, "【デモ区】パスワードを あたらしく する");
+	T_EQ_INT(notify_render(&m, A, s, T1, "no.such", "ja", w, 2, &e), ERR_NOTFOUND);
 }
 
 static void test_defaults(void)
