@@ -63,12 +63,12 @@ static const struct html_msg msgs[] = {
 	{ "notify.staff.current", "使われている版: %d（%s、%s）", "Version in use: %d (%s, %s)",
 	  "いま つかって いる はん: %d（%s、%s）" },
 	{ "notify.staff.fields", "使える差し込み項目", "Placeholders you can use", "つかえる さしこみ こうもく" },
-	{ "notify.staff.fields.hint", "文面に ((名前)) と書くと、送るときにその値が入ります。右は、プレビューで使う例です。"
+	{ "notify.staff.fields.hint", "文面に ((名前)) と書くと、送るときにその値が入ります。項目ごとの例は、プレビューで使う値です。"
 	  "ここにない項目は、送るプログラムが渡さないため使えません。",
-	  "Write ((name)) in a text and its value goes there when the message is sent. Next to each is "
+	  "Write ((name)) in a text and its value goes there when the message is sent. Under each is "
 	  "the example the preview uses. Other names cannot be used: the sending code does not give them.",
-	  "ぶんめんに ((なまえ)) と かくと、おくる ときに その あたいが はいります。となりは、"
-	  "プレビューで つかう れいです。ここに ない ものは つかえません。" },
+	  "ぶんめんに ((なまえ)) と かくと、おくる ときに その あたいが はいります。それぞれの れいは、"
+	  "プレビューで つかう あたいです。ここに ない ものは つかえません。" },
 	{ "notify.staff.lang.ja", "日本語", "Japanese", "にほんご" },
 	{ "notify.staff.lang.en", "英語", "English", "えいご" },
 	{ "notify.staff.lang.easy", "やさしい日本語", "Easy Japanese", "やさしい にほんご" },

@@ -338,8 +338,11 @@ static int render_editor(struct http_req *r, int status, const struct editor *ed
 				 when(r, ed->cur.created_at), ed->cur.author));
 	struct notify_value v[NOTIFY_FIELDS_MAX];
 	int n = samples(r, &ed->cur, v);
+	/* the preview first: after the button the page opens at its top */
+	if (ed->preview && !ed->prob)
+		preview_html(&b, r, ed, v, n);
 	fields_html(&b, r, v, n);
-	html_printf(&b, "<form method=\"post\" action=\"/staff/notify/templates/%s\" class=\"form\" novalidate>"
+	html_printf(&b, "<form method=\"post\" action=\"/staff/notify/templates/%s\" class=\"form notify-form\" novalidate>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<input type=\"hidden\" name=\"base\" value=\"%d\">", ed->cur.slug, q->csrf, ed->base);
 	for (int l = 0; l < NOTIFY_NLANG; l++)
@@ -353,8 +356,6 @@ static int render_editor(struct http_req *r, int status, const struct editor *ed
 		    "value=\"save\">%s</button><button type=\"submit\" class=\"button-secondary\" "
 		    "name=\"action\" value=\"preview\">%s</button></div></form>",
 		    T(r, "notify.staff.save"), T(r, "notify.staff.preview"));
-	if (ed->preview && !ed->prob)
-		preview_html(&b, r, ed, v, n);
 	history_html(&b, r, ed->cur.slug);
 	html_printf(&b, "<p><a href=\"/staff/notify/templates\">%s</a></p>", T(r, "notify.staff.back"));
 	return app_page_send(r, status, &b, &p);
