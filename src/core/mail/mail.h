@@ -114,6 +114,9 @@ struct mail_msg {
 	const char *body;
 	int64_t date;            /* seconds since the epoch                */
 	const char *message_id;  /* "<...@...>" or NULL: made from from's domain */
+	const char *unsubscribe; /* NULL, or a link (mail_link_valid): the
+				    headers List-Unsubscribe: <link> and
+				    List-Unsubscribe-Post: List-Unsubscribe=One-Click */
 };
 
 /* mail_compose -- the message as it goes on the wire (CRLF lines, no
@@ -148,7 +151,51 @@ struct mail_new {
 				    empty, at most MAIL_SUBJECT_MAX bytes  */
 	const char *body;        /* UTF-8 text, at most MAIL_BODY_MAX bytes
 				    (controls: tab, LF, CR of CRLF only)   */
+	int priority;            /* 0 normal, 1 (MAIL_PRIORITY_EMERGENCY)
+				    sent before every message of 0          */
+	int64_t not_before;      /* seconds: held until then (quiet hours);
+				    0 or past: due at once                  */
+	const char *unsubscribe_url; /* NULL, or an http(s) link (mail_link_valid)
+				    put in List-Unsubscribe with One-Click
+				    (RFC 8058)                              */
 };
+
+/* the emergency lane: mail_send_due claims by priority (highest first),
+ * then by when a message is due, then by id */
+#define MAIL_PRIORITY_NORMAL 0
+#define MAIL_PRIORITY_EMERGENCY 1
+#define MAIL_PRIORITY_MAX 1
+/* an unsubscribe link: http(s), printable ASCII without space, <, >, ",
+ * comma or backslash, at most this many bytes */
+#define MAIL_LINK_MAX 500
+int mail_link_valid(const char *url);
+
+/* One message to many (mail_enqueue_bulk): the recipients are the rows
+ * of the caller's SELECT (select_sql with params $1..$nparams), which
+ * must give two text columns, `recipient` (an address the caller checked
+ * with mail_addr_valid; composition refuses any other at delivery) and
+ * `token` (at most MAIL_BULK_TOKEN_MAX URL-safe bytes).  Each message's
+ * body is body_head + link_base + token + body_tail, its unsubscribe link
+ * link_base + token.  One INSERT ... SELECT: 100,000 rows in one
+ * statement. */
+#define MAIL_BULK_PARAMS_MAX 8
+#define MAIL_BULK_TOKEN_MAX 64
+struct mail_bulk {
+	const char *tenant;
+	const char *subject;
+	const char *body_head, *body_tail;
+	const char *link_base;
+	int priority;
+	int64_t not_before;
+	const char *select_sql;
+	const struct store_val *params;
+	int nparams;
+};
+/* mail_enqueue_bulk -- queue one message per row of b's SELECT, with one
+ * wake-up job; the caller's transaction or its own.  *count gets how many.
+ * ERR_INVALID (subject, texts, link base, priority), ERR_LIMIT, ERR_DB. */
+int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b,
+		      int64_t now, struct err *e);
 /* mail_enqueue_id -- mail_enqueue for the message m, with the new
  * message's id in *id (0 on an error).  The same checks, errors and
  * transaction rules. */
@@ -166,6 +213,9 @@ struct mail_info {
 	const char *last_error;  /* NULL or "smtp 451" ... */
 	int64_t created_at, sent_at;
 	int devbox;              /* sent: delivered to the development mailbox */
+	int priority;            /* MAIL_PRIORITY_*                          */
+	int64_t not_before;      /* held until (quiet hours), 0: not held    */
+	int claimed;             /* queued and claimed by a runner: sending  */
 	/* filled only when the filter asked for with_body, else NULL: */
 	const char *body;        /* the text ('' once pruned)               */
 	const char *msg_token;   /* makes the Message-ID                    */
@@ -186,6 +236,11 @@ struct mail_filter {
 int mail_list(struct store *s, const struct mail_filter *f,
 	      int (*fn)(const struct mail_info *m, void *arg), void *arg,
 	      struct err *e);
+
+/* mail_status -- what a caller shows: "queued", "held" (waiting for
+ * not_before, never tried), "sending" (claimed by a runner), "sent",
+ * "failed". */
+const char *mail_status(const struct mail_info *m, int64_t now);
 
 /* mail_count -- the number of messages mail_list would pass for f
  * (ignoring its limit and offset), or a negative ERR_*. */

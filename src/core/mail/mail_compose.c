@@ -260,6 +260,8 @@ int mail_compose(char **out, size_t *len, const struct mail_msg *m,
 			if (m->message_id[i] <= 0x20 || m->message_id[i] > 0x7e)
 				return err_set(e, ERR_INVALID, "message id invalid");
 	}
+	if (m->unsubscribe && !mail_link_valid(m->unsubscribe))
+		return err_set(e, ERR_INVALID, "unsubscribe link invalid");
 	char *subject = NULL;
 	if ((rc = mail_subject_encode(&subject, m->subject, e)))
 		return rc;
@@ -296,6 +298,9 @@ int mail_compose(char **out, size_t *len, const struct mail_msg *m,
 			rc = buf_printf(&b, "Message-ID: <%s@%s>\r\n", tok,
 					mail_domain_of(m->from));
 	}
+	if (!rc && m->unsubscribe)   /* RFC 8058: one POST to the link unsubscribes */
+		rc = buf_printf(&b, "List-Unsubscribe: <%s>\r\n"
+				"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", m->unsubscribe);
 	if (!rc)
 		rc = buf_puts(&b, "MIME-Version: 1.0\r\n"
 			      "Content-Type: text/plain; charset=UTF-8\r\n"

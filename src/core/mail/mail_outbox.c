@@ -43,6 +43,15 @@ static const struct store_migration mail_migrations[] = {
 	 * development mailbox of a server without a relay */
 	{ 2, "mail delivery route",
 	  "ALTER TABLE mail_outbox ADD COLUMN via TEXT" },
+	/* the emergency lane and quiet hours (issue 20): priority 1 is sent
+	 * before everything of priority 0; not_before holds a message back
+	 * (next_attempt_at starts there); unsubscribe_url makes the
+	 * List-Unsubscribe header of a subscription's message */
+	{ 3, "mail priority, hold and unsubscribe link",
+	  "ALTER TABLE mail_outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE mail_outbox ADD COLUMN not_before BIGINT;"
+	  "ALTER TABLE mail_outbox ADD COLUMN unsubscribe_url TEXT;"
+	  "CREATE INDEX mail_outbox_lane ON mail_outbox (state, priority, next_attempt_at)" },
 };
 
 const struct store_module_schema mail_schema = {
@@ -149,21 +158,30 @@ int mail_enqueue_id(int64_t *id, struct store *s, const struct mail_new *m,
 		return err_set(e, ERR_INVALID, "subject empty");
 	if ((rc = mail_text_check(body, MAIL_BODY_MAX, 1, "body", e)))
 		return rc;
+	if (m->priority < 0 || m->priority > MAIL_PRIORITY_MAX)
+		return err_set(e, ERR_INVALID, "priority out of range");
+	if (m->unsubscribe_url && !mail_link_valid(m->unsubscribe_url))
+		return err_set(e, ERR_INVALID, "unsubscribe link invalid");
 	char token[33];
 	if (random_token(token, 16))
 		return err_set(e, ERR_IO, "no random bytes");
 	int own;
 	if ((rc = in_own_tx(s, &own, e)))
 		return rc;
+	int64_t due = m->not_before > now ? m->not_before : now;
 	struct store_val v[] = { sv_text(tenant), sv_text(to), sv_text(subject),
-				 sv_text(body), sv_text(token), sv_int(now) };
+				 sv_text(body), sv_text(token), sv_int(now), sv_int(due),
+				 sv_int(m->priority),
+				 m->not_before > now ? sv_int(m->not_before) : sv_null(),
+				 sv_text(m->unsubscribe_url) };
 	rc = store_query_int(id, s,
 			     "INSERT INTO mail_outbox (tenant, recipient, subject, body,"
-			     " msg_token, state, attempts, next_attempt_at, created_at)"
-			     " VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) RETURNING id",
+			     " msg_token, state, attempts, next_attempt_at, created_at,"
+			     " priority, not_before, unsubscribe_url)"
+			     " VALUES ($1, $2, $3, $4, $5, 'queued', 0, $7, $6, $8, $9, $10) RETURNING id",
 			     v, SV_N(v), e);
 	if (rc == 0)
-		rc = wake_at(s, now_ms(), e);
+		rc = wake_at(s, due * 1000 > now_ms() ? due * 1000 : now_ms(), e);
 	rc = end_own_tx(s, own, rc, e);
 	if (rc)
 		*id = 0;
@@ -231,7 +249,8 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	struct store_val v[3];
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT id, tenant, recipient, subject, state, attempts,"
-		 " next_attempt_at, last_error, created_at, sent_at, via%s"
+		 " next_attempt_at, last_error, created_at, sent_at, via,"
+		 " priority, not_before, claimed_by%s"
 		 " FROM mail_outbox WHERE 1 = 1", f->with_body ? ", body, msg_token" : "");
 	int np = filter_sql(sql, sizeof sql, v, f, e);
 	if (np < 0)
@@ -256,8 +275,11 @@ int mail_list(struct store *s, const struct mail_filter *f,
 			.created_at = store_col_int(r, 8),
 			.sent_at = store_col_isnull(r, 9) ? 0 : store_col_int(r, 9),
 			.devbox = !store_col_isnull(r, 10) && strcmp(store_col_text(r, 10), "devbox") == 0,
-			.body = f->with_body ? store_col_text(r, 11) : NULL,
-			.msg_token = f->with_body ? store_col_text(r, 12) : NULL,
+			.priority = (int)store_col_int(r, 11),
+			.not_before = store_col_isnull(r, 12) ? 0 : store_col_int(r, 12),
+			.claimed = !store_col_isnull(r, 13),
+			.body = f->with_body ? store_col_text(r, 14) : NULL,
+			.msg_token = f->with_body ? store_col_text(r, 15) : NULL,
 		};
 		n++;
 		if (fn(&m, arg))
@@ -280,7 +302,8 @@ int mail_devbox_deliver(struct store *s, int64_t now, struct err *e)
 	struct store_val v[] = { sv_int(now) };
 	return store_exec(s, "UPDATE mail_outbox SET state = 'sent', via = 'devbox',"
 			  " attempts = attempts + 1, next_attempt_at = NULL, claimed_by = NULL,"
-			  " last_error = NULL, sent_at = $1 WHERE state = 'queued'", v, SV_N(v), e);
+			  " last_error = NULL, sent_at = $1 WHERE state = 'queued'"
+			  " AND (not_before IS NULL OR not_before <= $1)", v, SV_N(v), e);
 }
 
 int mail_summary(struct mail_summary *out, struct store *s, const char *tenant,
@@ -291,7 +314,8 @@ int mail_summary(struct mail_summary *out, struct store *s, const char *tenant,
 	struct store_rows *r;
 	int rc = store_query(&r, s,
 			     "SELECT COALESCE(SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END), 0),"
-			     " COALESCE(SUM(CASE WHEN state = 'queued' AND (attempts > 0 OR created_at < $2)"
+			     " COALESCE(SUM(CASE WHEN state = 'queued' AND (attempts > 0 OR (created_at < $2"
+			     "  AND COALESCE(not_before, 0) < $2))"
 			     "  THEN 1 ELSE 0 END), 0),"
 			     " COALESCE(SUM(CASE WHEN state = 'failed' AND created_at >= $3 THEN 1 ELSE 0 END), 0),"
 			     " COALESCE(MIN(CASE WHEN state = 'queued' THEN created_at END), 0)"
@@ -313,4 +337,113 @@ int mail_prune(struct store *s, int64_t now, struct err *e)
 	struct store_val v[] = { sv_int(now - MAIL_BODY_KEEP_SECS) };
 	return store_exec(s, "UPDATE mail_outbox SET body = '' WHERE state IN ('sent', 'failed')"
 			  " AND body <> '' AND COALESCE(sent_at, created_at) < $1", v, SV_N(v), e);
+}
+
+/* ---- status, links, bulk enqueue ------------------------------------------ */
+
+const char *mail_status(const struct mail_info *m, int64_t now)
+{
+	if (m->state == MAIL_SENT)
+		return "sent";
+	if (m->state == MAIL_FAILED)
+		return "failed";
+	if (m->claimed)
+		return "sending";
+	if (m->not_before > now && m->attempts == 0)
+		return "held";
+	return "queued";
+}
+
+int mail_link_valid(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t n = strlen(url);
+	if (n > MAIL_LINK_MAX || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+		/* printable ASCII without space, angle brackets, quote or comma:
+		 * the header value is "<url>" */
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"' || c == ',' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b,
+		      int64_t now, struct err *e)
+{
+	*count = 0;
+	if (b->nparams < 0 || b->nparams > MAIL_BULK_PARAMS_MAX || !b->select_sql)
+		return err_set(e, ERR_INVALID, "bulk: select or parameters");
+	int rc = mail_text_check(b->subject, MAIL_SUBJECT_MAX, 0, "subject", e);
+	if (rc)
+		return rc;
+	if (!*b->subject)
+		return err_set(e, ERR_INVALID, "subject empty");
+	/* the body is head + link + tail, the link link_base + a token of at
+	 * most MAIL_BULK_TOKEN_MAX bytes */
+	if ((rc = mail_text_check(b->body_head, MAIL_BODY_MAX, 1, "body", e)) ||
+	    (rc = mail_text_check(b->body_tail, MAIL_BODY_MAX, 1, "body", e)))
+		return rc;
+	char probe[MAIL_LINK_MAX + 2];
+	snprintf(probe, sizeof probe, "%s%s", b->link_base ? b->link_base : "", "x");
+	if (!b->link_base || strlen(b->link_base) + MAIL_BULK_TOKEN_MAX > MAIL_LINK_MAX ||
+	    !mail_link_valid(probe))
+		return err_set(e, ERR_INVALID, "bulk: link base invalid");
+	if (strlen(b->body_head) + strlen(b->body_tail) + strlen(b->link_base) + MAIL_BULK_TOKEN_MAX >
+	    MAIL_BODY_MAX)
+		return err_set(e, ERR_LIMIT, "body too long");
+	if (b->priority < 0 || b->priority > MAIL_PRIORITY_MAX)
+		return err_set(e, ERR_INVALID, "priority out of range");
+	char token[33];
+	if (random_token(token, 16))
+		return err_set(e, ERR_IO, "no random bytes");
+	int64_t due = b->not_before > now ? b->not_before : now;
+	struct store_val v[MAIL_BULK_PARAMS_MAX + 10];
+	for (int i = 0; i < b->nparams; i++)
+		v[i] = b->params[i];
+	int k = b->nparams;
+	v[k + 0] = sv_text(b->tenant);
+	v[k + 1] = sv_text(b->subject);
+	v[k + 2] = sv_text(b->body_head);
+	v[k + 3] = sv_text(b->body_tail);
+	v[k + 4] = sv_text(b->link_base);
+	v[k + 5] = sv_text(token);
+	v[k + 6] = sv_int(due);
+	v[k + 7] = sv_int(now);
+	v[k + 8] = sv_int(b->priority);
+	v[k + 9] = b->not_before > now ? sv_int(b->not_before) : sv_null();
+	size_t cap = strlen(b->select_sql) + 1024;
+	char *sql = malloc(cap);
+	if (!sql)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	/* every message of the batch shares msg_token: the Message-ID adds the
+	 * row's id, so each is still unique */
+	snprintf(sql, cap,
+		 "INSERT INTO mail_outbox (tenant, recipient, subject, body, msg_token, state,"
+		 " attempts, next_attempt_at, created_at, priority, not_before, unsubscribe_url)"
+		 " SELECT CAST($%d AS TEXT), x.recipient, CAST($%d AS TEXT),"
+		 " CAST($%d AS TEXT) || CAST($%d AS TEXT) || x.token || CAST($%d AS TEXT),"
+		 " CAST($%d AS TEXT), 'queued', 0, CAST($%d AS BIGINT), CAST($%d AS BIGINT),"
+		 " CAST($%d AS INTEGER), CAST($%d AS BIGINT), CAST($%d AS TEXT) || x.token"
+		 " FROM (%s) x",
+		 k + 1, k + 2, k + 3, k + 5, k + 4, k + 6, k + 7, k + 8, k + 9, k + 10, k + 5,
+		 b->select_sql);
+	int own;
+	if ((rc = in_own_tx(s, &own, e))) {
+		free(sql);
+		return rc;
+	}
+	rc = store_exec(s, sql, v, k + 10, e);
+	free(sql);
+	if (rc >= 0) {
+		*count = rc;
+		rc = rc > 0 ? wake_at(s, due * 1000 > now_ms() ? due * 1000 : now_ms(), e) : 0;
+	}
+	rc = end_own_tx(s, own, rc, e);
+	if (rc)
+		*count = 0;
+	return rc;
 }

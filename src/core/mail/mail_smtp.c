@@ -144,7 +144,7 @@ void mail_sender_free(struct mail_sender *m)
 struct claimed {
 	int64_t id, created_at;
 	int attempts;
-	char *to, *subject, *body, *token;
+	char *to, *subject, *body, *token, *unsubscribe;
 };
 
 static void claimed_free(struct claimed *c, int n)
@@ -154,6 +154,7 @@ static void claimed_free(struct claimed *c, int n)
 		free(c[i].subject);
 		free(c[i].body);
 		free(c[i].token);
+		free(c[i].unsubscribe);
 	}
 }
 
@@ -165,10 +166,11 @@ static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
 	if (rc)
 		return rc;
 	char sql[512];
+	/* the emergency lane first, then by when each became due */
 	snprintf(sql, sizeof sql,
 		 "UPDATE mail_outbox SET next_attempt_at = $1, claimed_by = $2"
 		 " WHERE id IN (SELECT id FROM mail_outbox WHERE state = 'queued'"
-		 " AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT %d%s)"
+		 " AND next_attempt_at <= $3 ORDER BY priority DESC, next_attempt_at, id LIMIT %d%s)"
 		 " AND state = 'queued' AND next_attempt_at <= $3",
 		 batch, store_kind(s) == STORE_PG ? " FOR UPDATE SKIP LOCKED" : "");
 	struct store_val v[] = { sv_int(now + MAIL_CLAIM_SECS), sv_text(tok), sv_int(now) };
@@ -186,8 +188,9 @@ static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
 	struct store_rows *r;
 	struct store_val q[] = { sv_text(tok) };
 	rc = store_query(&r, s,
-			 "SELECT id, recipient, subject, body, msg_token, created_at, attempts"
-			 " FROM mail_outbox WHERE claimed_by = $1 ORDER BY next_attempt_at, id",
+			 "SELECT id, recipient, subject, body, msg_token, created_at, attempts,"
+			 " unsubscribe_url FROM mail_outbox WHERE claimed_by = $1"
+			 " ORDER BY priority DESC, created_at, id",
 			 q, SV_N(q), e);
 	if (rc)
 		return rc;
@@ -200,6 +203,7 @@ static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
 		c->token = strdup(store_col_text(r, 4));
 		c->created_at = store_col_int(r, 5);
 		c->attempts = (int)store_col_int(r, 6);
+		c->unsubscribe = store_col_isnull(r, 7) ? NULL : strdup(store_col_text(r, 7));
 		(*n)++;
 		if (!c->to || !c->subject || !c->body || !c->token) {
 			rc = err_set(e, ERR_NOMEM, "out of memory");
@@ -330,7 +334,8 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 		mail_message_id(mid, sizeof mid, c->token, c->id, m->from);
 		struct mail_msg msg = { .from = m->from, .from_name = m->from_name,
 					.to = c->to, .subject = c->subject, .body = c->body,
-					.date = c->created_at, .message_id = mid };
+					.date = c->created_at, .message_id = mid,
+					.unsubscribe = c->unsubscribe };
 		char *text = NULL;
 		size_t len = 0;
 		struct err ce;
