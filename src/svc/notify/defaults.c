@@ -131,6 +131,29 @@ const struct notify_default notify_defaults[] = {
 	/* the resident's language is not known at booking: the Japanese text
 	 * (the one src/svc/waste/web/remind.c sends) ends with a short English
 	 * paragraph, as the reminder did before it had a template */
+	{ "news.notice", NOTIFY_EMAIL, "ward title text unsubscribe_url",
+	  "お知らせの配信（登録した住民へ）", "News to subscribed residents",
+	  "ward=デモ区\ntitle=年末年始の窓口のご案内\ntext=12月29日から1月3日まで、窓口はお休みです。\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "【((ward))】((title))",
+	      "((text))\n\n――\nこのメールは、お知らせの配信を登録した方にお送りしています。\n"
+	      "配信の停止: ((unsubscribe_url))\n" },
+	    { "[((ward))] ((title))",
+	      "((text))\n\n--\nYou receive this because you subscribed to news from ((ward)).\n"
+	      "Unsubscribe: ((unsubscribe_url))\n" },
+	    { "【((ward))】((title))",
+	      "((text))\n\n――\nおしらせを うけとる ように とうろく した ひとに おくって います。\n"
+	      "とめる: ((unsubscribe_url))\n" } } },
+	{ "disaster.alert", NOTIFY_EMAIL, "ward area title text unsubscribe_url",
+	  "災害の緊急のお知らせ（地区ごと）", "Disaster alert for an area",
+	  "ward=デモ区\narea=chuo\ntitle=避難指示\ntext=川の水位が上がっています。すぐに避難してください。\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "【緊急・((ward))】((title))",
+	      "((text))\n\n地区: ((area))\n\n――\n配信の停止: ((unsubscribe_url))\n" },
+	    { "[Emergency, ((ward))] ((title))",
+	      "((text))\n\nArea: ((area))\n\n--\nUnsubscribe: ((unsubscribe_url))\n" },
+	    { "【きんきゅう・((ward))】((title))",
+	      "((text))\n\nちく: ((area))\n\n――\nとめる: ((unsubscribe_url))\n" } } },
 	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url",
 	  "粗大ごみの収集日の前日のお知らせ", "Bulky waste: the day before collection",
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"

@@ -199,6 +199,88 @@ int notify_email(struct store *s, const char *tenant, const char *template_id,
 		 const char *lang, const char *to, const struct notify_value *vals, int n,
 		 int64_t *mail_id, struct err *e);
 
+/* ---- subscriptions (subscribe.c) ----
+ *
+ * A resident (account) subscribes to topics, each with a channel (e-mail
+ * now; the address is the account's verified one, copied in):
+ *   news, news.<category>   news (all, or of one category)
+ *   waste.reminder          their bulky-waste collection-day reminders
+ *   disaster.<area>         disaster alerts for an area (a free code)
+ *   apply.state             the state of their applications
+ * Each subscription has a token (NOTIFY_TOKEN_HEX random hex digits): the
+ * one-click unsubscribe link /unsubscribe/{token} of every message sent
+ * for it works from the link alone. */
+#define NOTIFY_TOPIC_MAX 64
+#define NOTIFY_TOKEN_HEX 64
+/* quiet hours, JST: nothing but emergencies is sent from 21:00 to 08:00 */
+#define NOTIFY_QUIET_FROM 21
+#define NOTIFY_QUIET_TO 8
+
+int notify_topic_valid(const char *topic);
+/* 1 for 64 lower-case hex digits */
+int notify_token_valid(const char *token);
+/* notify_quiet_until -- 0 when now (seconds) is outside quiet hours, else
+ * the end of them (the next 08:00 JST) */
+int64_t notify_quiet_until(int64_t now);
+
+struct notify_sub_in {
+	const char *tenant;
+	int64_t account;
+	const char *topic;
+	const char *address;       /* the account's verified e-mail */
+	const char *lang;          /* "ja", "en", "ja-easy"; NULL: ja */
+};
+struct notify_sub {
+	int64_t id;
+	const char *tenant;
+	int64_t account;
+	const char *topic, *channel, *address, *lang;
+	int64_t created_at;
+};
+/* notify_subscribe -- subscribe (1: new) or refresh address and language
+ * of an existing subscription (0).  ERR_INVALID. Caller's transaction or
+ * its own. */
+int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t now, struct err *e);
+/* notify_unsubscribe -- remove account's subscription to topic; returns
+ * how many rows went (0 or 1). */
+int notify_unsubscribe(struct store *s, const char *tenant, int64_t account, const char *topic,
+		       struct err *e);
+/* notify_subscriptions -- account's subscriptions by topic (at most 100);
+ * returns how many or a negative ERR_*. */
+int notify_subscriptions(struct store *s, const char *tenant, int64_t account,
+			 int (*fn)(const struct notify_sub *sub, void *arg), void *arg, struct err *e);
+/* notify_token_find -- the subscription of an unsubscribe token (topic
+ * copied into topic); ERR_NOTFOUND for a malformed or unknown token or
+ * another municipality's. */
+int notify_token_find(struct notify_sub *out, char topic[NOTIFY_TOPIC_MAX + 1], struct store *s,
+		      const char *tenant, const char *token, struct err *e);
+/* notify_unsubscribe_token -- end the subscription of token; ERR_NOTFOUND */
+int notify_unsubscribe_token(struct store *s, const char *tenant, const char *token, struct err *e);
+/* notify_topic_count -- how many subscribe to topic */
+int notify_topic_count(struct store *s, const char *tenant, const char *topic, struct err *e);
+
+/* One message to every subscriber of a topic (notify_fanout). */
+struct notify_fanout {
+	const char *topic;
+	const char *template_id;   /* an e-mail template with the field
+				      unsubscribe_url, used once in its body */
+	const struct notify_value *vals;   /* the other values */
+	int n;
+	int priority;              /* MAIL_PRIORITY_NORMAL: held in quiet
+				      hours; MAIL_PRIORITY_EMERGENCY: sent at
+				      once, before everything else queued */
+	const char *link_base;     /* https://host: links are
+				      link_base/unsubscribe/{token} */
+};
+/* notify_fanout -- queue one message per subscriber of f->topic, each in
+ * the subscriber's language with their unsubscribe link in the body and
+ * in List-Unsubscribe: one INSERT ... SELECT per language into the outbox,
+ * all in one transaction (the caller's or its own).  *queued gets how
+ * many.  ERR_INVALID (topic, template without ((unsubscribe_url)) once in
+ * the body, values), ERR_NOTFOUND (template), ERR_DB. */
+int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const struct notify_fanout *f,
+		  int64_t now, struct err *e);
+
 /* ---- the defaults (defaults.c) ---- */
 
 /* a template the platform ships: its texts for a new municipality, what

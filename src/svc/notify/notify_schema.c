@@ -37,6 +37,23 @@ static const struct store_migration notify_migrations[] = {
 	  " note TEXT NOT NULL DEFAULT '',"
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (template_id, version))" },
+	/* residents' subscriptions (subscribe.c): one row per account, topic
+	 * and channel; address is the account's verified e-mail when it
+	 * subscribed (kept fresh by the next save on My page); token (64 hex
+	 * digits, random) is the one-click unsubscribe link's */
+	{ 2, "subscriptions",
+	  "CREATE TABLE notify_subscriptions ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " account BIGINT NOT NULL,"
+	  " topic TEXT NOT NULL,"
+	  " channel TEXT NOT NULL CHECK (channel IN ('email')),"
+	  " address TEXT NOT NULL,"
+	  " lang TEXT NOT NULL CHECK (lang IN ('ja', 'en', 'ja-easy')),"
+	  " token TEXT NOT NULL UNIQUE,"
+	  " created_at BIGINT NOT NULL,"
+	  " UNIQUE (tenant, account, topic, channel));"
+	  "CREATE INDEX notify_subscriptions_topic ON notify_subscriptions (tenant, topic, lang)" },
 };
 
 const struct store_module_schema notify_schema = {
