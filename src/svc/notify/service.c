@@ -33,6 +33,7 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
+	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
 };
 
 static const struct html_msg msgs[] = {
@@ -114,6 +115,56 @@ static const struct html_msg msgs[] = {
 	  "もう いちど ほぞん すると、あなたの ぶんめんが つぎの はんに なります。" },
 	{ "notify.error.not_found", "このテンプレートはありません。", "There is no such template.",
 	  "この テンプレートは ありません。" },
+	/* My page: notifications (web/page_subs.c) */
+	{ "notify.subs.title", "お知らせの受け取り", "Notifications", "おしらせの うけとり" },
+	{ "notify.subs.lead", "受け取りたいお知らせを選んでください。お知らせのメールには、配信を止めるリンクが付いています。"
+	  "緊急でないお知らせは、夜（21時から朝8時まで）には送らず、朝に送ります。",
+	  "Choose the notifications you want. Every message has a link to stop them. "
+	  "Messages that are not emergencies are not sent at night (21:00 to 08:00); they come in the morning.",
+	  "うけとりたい おしらせを えらんで ください。メールには、とめる ための リンクが あります。"
+	  "きんきゅうで ない おしらせは、よる（21じ から あさ 8じ まで）は おくらず、あさに おくります。" },
+	{ "notify.subs.topics", "受け取るお知らせ", "Notifications to receive", "うけとる おしらせ" },
+	{ "notify.subs.topics.hint", "当てはまるものをすべて選んでください。", "Choose all that apply.",
+	  "あてはまる ものを ぜんぶ えらんで ください。" },
+	{ "notify.subs.topic.news", "区からのお知らせ", "News from the ward", "区からの おしらせ" },
+	{ "notify.subs.topic.waste", "粗大ごみの収集日のお知らせ（予約したとき）",
+	  "Bulky waste: reminder of your collection day", "そだいごみを あつめる ひの おしらせ（よやく した とき）" },
+	{ "notify.subs.topic.apply", "申請の状況が変わったとき", "When the status of your application changes",
+	  "もうしこみの ようすが かわった とき" },
+	{ "notify.subs.topic.disaster", "災害の緊急のお知らせ", "Disaster alerts", "さいがいの きんきゅうの おしらせ" },
+	{ "notify.subs.area", "災害のお知らせを受け取る地区のコード", "Area code for disaster alerts",
+	  "さいがいの おしらせを うけとる ちくの コード" },
+	{ "notify.subs.area.hint", "半角の英小文字・数字・_ で32文字まで（例: chuo）。",
+	  "Lower-case letters, digits and _, up to 32 (for example chuo).",
+	  "はんかくの えいご（こもじ）・すうじ・_ で 32もじ まで（れい: chuo）。" },
+	{ "notify.subs.channel", "受け取り方", "How to receive them", "うけとりかた" },
+	{ "notify.subs.channel.email", "メール（%s）", "E-mail (%s)", "メール（%s）" },
+	{ "notify.subs.save", "保存する", "Save", "ほぞん する" },
+	{ "notify.subs.saved", "お知らせの受け取りを保存しました。", "Your choice was saved.",
+	  "おしらせの うけとりを ほぞん しました。" },
+	{ "notify.subs.unverified", "お知らせはメールで送ります。先にメールアドレスの確認を済ませてください。",
+	  "Notifications are sent by e-mail: confirm your e-mail address first.",
+	  "おしらせは メールで おくります。さきに メールアドレスの かくにんを して ください。" },
+	{ "notify.subs.back", "マイページへ戻る", "Back to My page", "マイページへ もどる" },
+	{ "notify.subs.error.area", "地区のコードを、半角の英小文字・数字・_ で入力してください。",
+	  "Enter the area code in lower-case letters, digits and _.",
+	  "ちくの コードを、はんかくの えいご（こもじ）・すうじ・_ で いれて ください。" },
+	{ "notify.subs.error.unavailable", "お知らせの設定を読み込めませんでした。時間をおいてもう一度お試しください。",
+	  "Your notification settings could not be read. Please try again later.",
+	  "おしらせの せっていを よめませんでした。あとで もう いちど して ください。" },
+	{ "notify.unsub.title", "お知らせの配信の停止", "Stop these messages", "おしらせを とめる" },
+	{ "notify.unsub.confirm", "次のお知らせのメールを止めます。よろしければ、ボタンを押してください。",
+	  "These messages will stop. Press the button to confirm.",
+	  "つぎの おしらせの メールを とめます。よければ、ボタンを おして ください。" },
+	{ "notify.unsub.button", "配信を停止する", "Stop these messages", "とめる" },
+	{ "notify.unsub.done.title", "配信を停止しました", "Messages stopped", "とめました" },
+	{ "notify.unsub.done", "次のお知らせのメールは、もう送られません。", "You will no longer receive these messages.",
+	  "つぎの おしらせの メールは もう おくりません。" },
+	{ "notify.unsub.manage", "お知らせの受け取りを設定する（ログインが必要です）",
+	  "Choose your notifications (log in first)", "おしらせの うけとりを きめる（ログインが いります）" },
+	{ "notify.unsub.error.not_found", "このリンクは使えません。すでに配信を停止しているか、リンクが正しくありません。",
+	  "This link cannot be used: the messages were stopped already, or the link is not right.",
+	  "この リンクは つかえません。もう とめて いるか、リンクが ただしく ありません。" },
 };
 
 static const struct svc_cli cli[] = {

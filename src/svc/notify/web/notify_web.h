@@ -13,6 +13,11 @@
 int page_notify_templates(struct http_req *r);
 int page_notify_template(struct http_req *r);
 int page_notify_template_post(struct http_req *r);
+/* page_subs.c: My page's notifications, the one-click unsubscribe */
+int page_mypage_notifications(struct http_req *r);
+int page_mypage_notifications_post(struct http_req *r);
+int page_unsubscribe(struct http_req *r);
+int page_unsubscribe_post(struct http_req *r);
 
 /* the router's validator of a template id in the path (a slug: nobody
  * else's shape, notify_slug_valid) */

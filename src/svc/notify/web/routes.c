@@ -38,7 +38,41 @@ static const struct http_param_spec p_post[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static int v_token(const char *v, size_t n)
+{
+	(void)n;
+	return notify_token_valid(v) ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_subs_view[] = {
+	{ "saved", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_subs_post[] = {
+	{ "news", HTTP_FORM, 1, app_v_01, 0 },
+	{ "waste", HTTP_FORM, 1, app_v_01, 0 },
+	{ "apply", HTTP_FORM, 1, app_v_01, 0 },
+	{ "disaster", HTTP_FORM, 1, app_v_01, 0 },
+	{ "area", HTTP_FORM, 4 * 32, NULL, 0 },
+	{ "channel", HTTP_FORM, 8, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* RFC 8058's POST carries List-Unsubscribe=One-Click: read, not needed */
+static const struct http_param_spec p_unsub[] = {
+	{ "token", HTTP_PATH, NOTIFY_TOKEN_HEX, v_token, HTTP_PARAM_REQUIRED },
+	{ "List-Unsubscribe", HTTP_FORM, 16, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route notify_routes[] = {
+	{ "GET", "/mypage/notifications", "resident", HTTP_KIND_HTML, 0, p_subs_view,
+	  page_mypage_notifications, "notify.subs" },
+	{ "POST", "/mypage/notifications", "resident", HTTP_KIND_HTML, 0, p_subs_post,
+	  page_mypage_notifications_post, "notify.subs.save" },
+	/* the token is the proof: no login, no CSRF token (mail clients post it) */
+	{ "GET", "/unsubscribe/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_unsub,
+	  page_unsubscribe, "notify.unsubscribe" },
+	{ "POST", "/unsubscribe/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_unsub,
+	  page_unsubscribe_post, "notify.unsubscribe.post" },
 	{ "GET", "/staff/notify/templates", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, NULL,
 	  page_notify_templates, "staff.notify.templates" },
 	{ "GET", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_view,
