@@ -7,6 +7,12 @@
  * (refusing a missing or unknown value as sending would); defaults
  * installs the shipped templates the municipality lacks (audited, actor
  * "(cli)").  Reading changes nothing.
+ *
+ * `madoguchi notify send --topic T --id TEMPLATE --link-base URL
+ * [--emergency] name=value ...` queues the template to every subscriber
+ * of topic T (notify_fanout: held in quiet hours unless --emergency) and
+ * prints how many and the seconds it took; `notify status --mail ID`
+ * prints a message's status (queued, held, sending, sent, failed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +23,10 @@
 #include "cli/opts.h"
 #include "core/audit/audit.h"
 #include "base/util.h"
+#include "core/mail/mail.h"
 #include "svc/notify/notify.h"
+
+#include <stdint.h>
 
 #define MAXPOS (2 + NOTIFY_VALUES_MAX + 1)
 
@@ -28,6 +37,9 @@ static void usage(FILE *f)
 	      "       madoguchi notify template render --db URL --tenant CODE --id ID\n"
 	      "              [--lang ja|en|ja-easy] [name=value ...]\n"
 	      "       madoguchi notify template defaults --db URL --tenant CODE\n"
+	      "       madoguchi notify send --db URL --tenant CODE --topic TOPIC --id ID\n"
+	      "              --link-base URL [--emergency] [--now SECONDS] [name=value ...]\n"
+	      "       madoguchi notify status --db URL --tenant CODE --mail ID\n"
 	      "\n"
 	      "list      the templates and the version in force.  テンプレートの一覧。\n"
 	      "show      a version's texts (default: the one in force).  文面を表示します。\n"
@@ -35,6 +47,12 @@ static void usage(FILE *f)
 	      "          値を差し込んだメッセージを表示します。\n"
 	      "defaults  add the shipped templates the municipality lacks.\n"
 	      "          標準のテンプレートのうち、ないものを追加します。\n"
+	      "send      queue the template to every subscriber of the topic (held\n"
+	      "          21:00-08:00 JST unless --emergency, which goes first).\n"
+	      "          トピックの登録者全員にお知らせを送ります。\n"
+	      "          --now: the time the quiet hours are judged at (tests, bench).\n"
+	      "status    a message's status: queued, held, sending, sent, failed.\n"
+	      "          メッセージの状態を表示します。\n"
 	      "--db defaults to $MADOGUCHI_DB.\n", f);
 }
 
@@ -151,11 +169,78 @@ static int cmd_template(struct store *st, struct opt *o, int n, const char **pos
 	return CLI_OK;
 }
 
+static int status_cb(const struct mail_info *m, void *arg)
+{
+	*(int *)arg = 1;
+	printf("%lld\t%s\t%s\t%d\n", (long long)m->id, mail_status(m, app_now()),
+	       m->priority ? "emergency" : "normal", m->attempts);
+	return 1;
+}
+
+static int cmd_send(struct store *st, struct opt *o, int n, const char **pos, int np)
+{
+	const char *tenant = opts_get(o, n, "tenant");
+	struct err e;
+	err_clear(&e);
+	int rc;
+	if (strcmp(pos[0], "status") == 0) {
+		int64_t id = 0;
+		const char *v = opts_get(o, n, "mail");
+		if (!v || parse_i64(&id, v, 1, INT64_MAX)) {
+			fprintf(stderr, "madoguchi: --mail にメッセージ番号を指定してください / --mail must be a message id\n");
+			return CLI_USAGE;
+		}
+		int found = 0;
+		rc = mail_list(st, &(struct mail_filter){ .id = id, .tenant = tenant }, status_cb, &found, &e);
+		if (rc >= 0 && !found)
+			return cli_error(NULL, "そのメッセージはありません", "no such message");
+		return rc < 0 ? cli_error(&e, "読み込めませんでした", "cannot read the outbox") : CLI_OK;
+	}
+	struct notify_value vals[NOTIFY_VALUES_MAX];
+	int nv = 0;
+	struct arena *a = arena_new(1u << 20);
+	if (!a)
+		return cli_error(NULL, "メモリが足りません", "out of memory");
+	for (int i = 1; i < np && nv < NOTIFY_VALUES_MAX - 1; i++) {
+		const char *eq = strchr(pos[i], '=');
+		if (!eq) {
+			arena_free(a);
+			fprintf(stderr, "madoguchi: 値は name=value の形で指定してください / values are name=value\n");
+			return CLI_USAGE;
+		}
+		vals[nv++] = (struct notify_value){ arena_strndup(a, pos[i], (size_t)(eq - pos[i])), eq + 1 };
+	}
+	int64_t queued = 0, t0 = now_ms(), at = app_now();
+	const char *nowopt = opts_get(o, n, "now");
+	if (nowopt && parse_i64(&at, nowopt, 1, INT64_MAX / 1000)) {
+		arena_free(a);
+		fprintf(stderr, "madoguchi: --now は秒で指定してください / --now is seconds since the epoch\n");
+		return CLI_USAGE;
+	}
+	rc = notify_fanout(&queued, st, tenant,
+			   &(struct notify_fanout){ .topic = opts_get(o, n, "topic"), .template_id = opts_get(o, n, "id"),
+						    .vals = vals, .n = nv,
+						    .priority = opts_get(o, n, "emergency") ? MAIL_PRIORITY_EMERGENCY
+											    : MAIL_PRIORITY_NORMAL,
+						    .link_base = opts_get(o, n, "link-base") },
+			   at, &e);
+	arena_free(a);
+	if (rc == ERR_NOTFOUND)
+		return cli_error(&e, "そのテンプレートはありません", "no such template");
+	if (rc == ERR_INVALID)
+		return cli_error(&e, "トピック・テンプレート・値が正しくありません", "topic, template or values refused");
+	if (rc)
+		return cli_error(&e, "送信の準備ができませんでした", "could not queue the messages");
+	printf("%lld\t%.3f\n", (long long)queued, (double)(now_ms() - t0) / 1000.0);
+	return CLI_OK;
+}
+
 int cli_notify(int argc, char **argv)
 {
 	struct opt o[] = {
 		{ "db", 1, NULL }, { "tenant", 1, NULL }, { "id", 1, NULL }, { "version", 1, NULL },
-		{ "lang", 1, NULL }, { "help", 0, NULL },
+		{ "lang", 1, NULL }, { "help", 0, NULL }, { "topic", 1, NULL }, { "link-base", 1, NULL },
+		{ "emergency", 0, NULL }, { "mail", 1, NULL }, { "now", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	const char *pos[MAXPOS];
@@ -164,10 +249,16 @@ int cli_notify(int argc, char **argv)
 		usage(stdout);
 		return CLI_OK;
 	}
-	if (np < 2 || np >= MAXPOS || strcmp(pos[0], "template") != 0 ||
+	int sending = np >= 1 && (strcmp(pos[0], "send") == 0 || strcmp(pos[0], "status") == 0);
+	if (sending && strcmp(pos[0], "send") == 0 &&
+	    (!opts_get(o, n, "topic") || !opts_get(o, n, "id") || !opts_get(o, n, "link-base"))) {
+		fprintf(stderr, "madoguchi: --topic, --id と --link-base が必要です / --topic, --id and --link-base are required\n");
+		return CLI_USAGE;
+	}
+	if (!sending && (np < 2 || np >= MAXPOS || strcmp(pos[0], "template") != 0 ||
 	    (strcmp(pos[1], "list") && strcmp(pos[1], "show") && strcmp(pos[1], "render") &&
 	     strcmp(pos[1], "defaults")) ||
-	    (np > 2 && strcmp(pos[1], "render") != 0)) {
+	    (np > 2 && strcmp(pos[1], "render") != 0))) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
@@ -176,7 +267,7 @@ int cli_notify(int argc, char **argv)
 		fprintf(stderr, "madoguchi: --db と --tenant が必要です / --db and --tenant are required\n");
 		return CLI_USAGE;
 	}
-	if ((strcmp(pos[1], "show") == 0 || strcmp(pos[1], "render") == 0) && !opts_get(o, n, "id")) {
+	if (!sending && (strcmp(pos[1], "show") == 0 || strcmp(pos[1], "render") == 0) && !opts_get(o, n, "id")) {
 		fprintf(stderr, "madoguchi: --id にテンプレートIDを指定してください / --id must name a template\n");
 		return CLI_USAGE;
 	}
@@ -200,7 +291,7 @@ int cli_notify(int argc, char **argv)
 		store_close(st);
 		return cli_error(&e, "データベースを準備できません", "cannot prepare the database");
 	}
-	rc = cmd_template(st, o, n, pos, np);
+	rc = sending ? cmd_send(st, o, n, pos, np) : cmd_template(st, o, n, pos, np);
 	store_close(st);
 	return rc;
 }

@@ -168,7 +168,7 @@ static const struct html_msg msgs[] = {
 };
 
 static const struct svc_cli cli[] = {
-	{ "notify", cli_notify, "message templates: list, show, render, defaults" },
+	{ "notify", cli_notify, "message templates (list, show, render, defaults); send to a topic; a message's status" },
 };
 
 const struct svc svc_notify = {
