@@ -50,7 +50,12 @@ static const char *state_label(const struct mail_info *m)
 {
 	if (m->state == MAIL_SENT)
 		return m->devbox ? "outbox.state.devbox" : "outbox.state.sent";
-	return m->state == MAIL_FAILED ? "outbox.state.failed" : "outbox.state.queued";
+	if (m->state == MAIL_FAILED)
+		return "outbox.state.failed";
+	/* queued: claimed by a runner, or held for quiet hours (mail_status) */
+	const char *st = mail_status(m, app_now());
+	return strcmp(st, "sending") == 0 ? "outbox.state.sending"
+	       : strcmp(st, "held") == 0 ? "outbox.state.held" : "outbox.state.queued";
 }
 
 struct outbox_page {
@@ -213,6 +218,8 @@ static int view_one(const struct mail_info *m, void *arg)
 	header_row(b, "Subject", m->subject);
 	header_row(b, "Message-ID", mid);
 	header_row(b, html_t(l, "outbox.state"), html_t(l, state_label(m)));
+	header_row(b, html_t(l, "outbox.priority"),
+		   html_t(l, m->priority ? "outbox.priority.emergency" : "outbox.priority.normal"));
 	header_row(b, html_t(l, "outbox.sent_at"), sent);
 	header_row(b, html_t(l, "outbox.attempts"), att);
 	header_row(b, html_t(l, "outbox.next"), next);

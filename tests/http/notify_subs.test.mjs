@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startServer, cli, DEMO, startSmtpSink, BIN, ROOT, Client } from './lib.mjs';
+import { startServer, cli, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, BIN, ROOT, Client } from './lib.mjs';
 
 const cliAsync = async (args) => (await promisify(execFile)(BIN, args, { cwd: ROOT, encoding: 'utf8' })).stdout;
 
@@ -139,6 +139,14 @@ test('an emergency alert queued after a newsletter of N messages is delivered fi
   assert.equal(got[0].subject, '【緊急・デモ区】避難指示', 'the emergency went first');
   assert.match(cli(['notify', 'status', '--db', srv.db, '--tenant', DEMO, '--mail', String(alertId)]),
     new RegExp(`^${alertId}\\tsent\\temergency\\t1\\n$`));
+  // staff see the message's id, status and lane on the outbox page
+  const admin = new Client(srv.base);
+  await loginWithTotp(admin, ...DEMO_USERS.admin, {});
+  const view = await admin.get(`/staff/outbox/${alertId}`);
+  assert.equal(view.status, 200);
+  assert.match(view.text_, /緊急（先に送信）/);
+  assert.match(view.text_, /送信済み/);
+  assert.match((await admin.get(`/staff/outbox/${alertId - 1}`)).text_, /<td>通常<\/td>/);
   // RFC 8058: a mail client's one-click POST, no cookie, no CSRF token
   const link = got[0].headers['list-unsubscribe'][0].match(/^<https:\/\/demo-ku\.example\.jp(\/unsubscribe\/[0-9a-f]{64})>$/);
   assert.ok(link);
