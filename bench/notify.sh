@@ -73,11 +73,15 @@ sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-# our delivery: send-pending for $secs seconds, then count what was sent
+# our delivery: send-pending (20 batches a call) again and again for
+# $secs seconds, then count what was sent
 sent_before=0
 t0=$(date +%s.%N)
-timeout -s TERM "$secs" "$bin" mail send-pending --db "$db" --smtp-url "smtp://127.0.0.1:$port" \
-  --smtp-starttls none --mail-from noreply@demo-ku.example.jp >/dev/null 2>&1 || true
+end=$(( $(date +%s) + secs ))
+while [ "$(date +%s)" -lt "$end" ]; do
+  "$bin" mail send-pending --db "$db" --smtp-url "smtp://127.0.0.1:$port" \
+    --smtp-starttls none --mail-from noreply@demo-ku.example.jp >/dev/null 2>&1
+done
 t1=$(date +%s.%N)
 case "$db" in
 sqlite:*) sent=$(sqlite3 "${db#sqlite:}" "SELECT COUNT(*) FROM mail_outbox WHERE state = 'sent'") ;;

@@ -51,7 +51,9 @@ static const struct store_migration mail_migrations[] = {
 	  "ALTER TABLE mail_outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"
 	  "ALTER TABLE mail_outbox ADD COLUMN not_before BIGINT;"
 	  "ALTER TABLE mail_outbox ADD COLUMN unsubscribe_url TEXT;"
-	  "CREATE INDEX mail_outbox_lane ON mail_outbox (state, priority, next_attempt_at)" },
+	  "CREATE INDEX mail_outbox_lane ON mail_outbox (state, priority DESC, next_attempt_at, id);"
+	  /* a batch finds its claimed rows without reading the table */
+	  "CREATE INDEX mail_outbox_claim ON mail_outbox (claimed_by) WHERE claimed_by IS NOT NULL" },
 };
 
 const struct store_module_schema mail_schema = {

@@ -4,7 +4,8 @@
  * reused across the batch), and the record of each outcome.  See mail.h
  * for the policy (what is permanent, what is retried, backoff).
  *
- * Invariants: a message is written back only while this batch's claim
+ * Invariants: a batch's outcomes are written together, in one
+ * transaction after its sends; a message is written back only while this batch's claim
  * (claimed_by = the batch's random token) is still on it, so a batch that
  * overran its claim never overwrites another's outcome; libcurl's error
  * buffer is never used (a server's reply text may quote an address): the
@@ -323,6 +324,12 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 		claimed_free(batch, n);
 		return rc;
 	}
+	struct {
+		struct mail_result res;
+		int64_t next;
+		char error[MAIL_ERROR_MAX];
+	} done[MAIL_BATCH_MAX];
+	int ndone = 0;
 	CURL *h = easy_new(m);
 	if (!h) {
 		rc = err_set(e, ERR_NOMEM, "curl_easy_init failed");
@@ -390,27 +397,43 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			}
 		}
 		free(text);
-		rc = record(s, c, tok,
-			    &(struct outcome){ .state = res.state, .attempts = attempts,
-					       .next = next,
-					       .error = error[0] ? error : NULL },
-			    now, e);
-		if (rc == 0) {
-			if (res.state == MAIL_SENT)
-				stats->sent++;
-			else if (res.state == MAIL_FAILED)
-				stats->failed++;
-			else
-				stats->retried++;
-			if (fn)
-				fn(&res, arg);
-		}
+		/* written with the batch's other outcomes below */
+		done[ndone].res = res;
+		done[ndone].next = next;
+		snprintf(done[ndone].error, sizeof done[ndone].error, "%s", error);
+		ndone++;
 		if (stop) {
 			stats->stopped_early = 1;
 			break;
 		}
 	}
 	curl_easy_cleanup(h);
+	/* the outcomes in one transaction: one commit (one fsync) a batch
+	 * rather than one a message; a crash before it re-sends the batch,
+	 * with the same Message-IDs (delivery is at least once) */
+	if (ndone > 0 && (rc = store_begin(s, e)) == 0) {
+		for (int i = 0; i < ndone && rc == 0; i++)
+			rc = record(s, &batch[i], tok,
+				    &(struct outcome){ .state = done[i].res.state,
+						       .attempts = done[i].res.attempts,
+						       .next = done[i].next,
+						       .error = done[i].error[0] ? done[i].error : NULL },
+				    now, e);
+		if (rc == 0)
+			rc = store_commit(s, e);
+		else
+			store_rollback(s);
+	}
+	for (int i = 0; rc == 0 && i < ndone; i++) {
+		if (done[i].res.state == MAIL_SENT)
+			stats->sent++;
+		else if (done[i].res.state == MAIL_FAILED)
+			stats->failed++;
+		else
+			stats->retried++;
+		if (fn)
+			fn(&done[i].res, arg);
+	}
 release:
 	{
 		/* what this batch did not try: due again after retry_base when
