@@ -582,21 +582,20 @@ static int attempt_get(struct attempt *a, struct store *s, const char *tenant, c
 	return rc;
 }
 
-int card_start(char *next_url, struct payment *p, struct store *s, const struct card_config *c,
-	       const struct card_start *st, const struct pay_actor *who, struct err *e)
+int card_start(char *next_url, struct store *s, const struct card_config *c,
+	       const struct card_start *st, const struct payment *p, const struct pay_actor *who,
+	       struct err *e)
 {
 	next_url[0] = 0;
-	struct pay_rails none = { { 0 }, { 0 }, { 0 } };
-	int rc = payments_choose(p, s, st->tenant, st->number, PAY_M_CARD, &none, st->now, who, e);
-	if (rc)
-		return rc;
+	if (p->state != PAY_PENDING || p->method != PAY_M_CARD)
+		return err_set(e, ERR_CONFLICT, "card: the payment is not a pending card payment");
 	/* the provider is called outside any transaction: it may take
 	 * seconds.  The payment stays pending (card) if it fails: the payer
 	 * may try again or choose another method. */
 	char id[CARD_ID_MAX + 1];
 	const char *description = p->description[0] ? p->description : p->reference;
-	rc = card_api_create(id, next_url, c, p->amount_yen, p->number, description,
-			     st->return_url, e);
+	int rc = card_api_create(id, next_url, c, p->amount_yen, p->number, description,
+				 st->return_url, e);
 	if (rc)
 		return rc;
 	int own;
@@ -615,8 +614,6 @@ int card_start(char *next_url, struct payment *p, struct store *s, const struct 
 	rc = own_end(s, own, rc, e);
 	if (rc)
 		next_url[0] = 0;
-	else
-		snprintf(p->provider_ref, sizeof p->provider_ref, "%s", id);
 	return rc;
 }
 

@@ -57,7 +57,6 @@
 #define CARD_TIMEOUT_S 10           /* one call to the provider          */
 #define CARD_STALE_S 900            /* the job asks about attempts open 15 min */
 #define CARD_STALE_BATCH 100        /* attempts the job asks about a run */
-#define CARD_SETTLE_EVERY_MS (5 * 60 * 1000)
 
 /* the serve options, read once at start */
 struct card_config {
@@ -150,19 +149,19 @@ enum card_settled {
 };
 const char *card_settled_name(enum card_settled s);
 
-/* card_start -- the payer chooses card for the payment numbered number:
- * payments_choose(PAY_M_CARD), a payment at the provider, its attempt
+/* card_start -- p has just become a pending card payment (the payer
+ * chose card: payments_choose): a payment at the provider, its attempt
  * recorded and payments_set_provider_ref; next_url (CARD_NEXT_URL_MAX +
- * 1) is where to send the payer.  return_url is the absolute URL of
- * /pay/{number}/return.  The payment p is read again and returned. */
+ * 1) is where to send the payer.  st->return_url is the absolute URL of
+ * /pay/{number}/return.  ERR_CONFLICT when p is not pending card. */
 struct card_start {
 	const char *tenant;
-	const char *number;
 	const char *return_url;
 	int64_t now;
 };
-int card_start(char *next_url, struct payment *p, struct store *s, const struct card_config *c,
-	       const struct card_start *st, const struct pay_actor *who, struct err *e);
+int card_start(char *next_url, struct store *s, const struct card_config *c,
+	       const struct card_start *st, const struct payment *p, const struct pay_actor *who,
+	       struct err *e);
 
 /* card_settle -- the provider says provider_id ended in st (success,
  * failed, cancelled or error; anything else: CARD_SETTLED_OPEN): settle

@@ -10,7 +10,7 @@
  *              init/done:  payments_card_init(a, e) / payments_card_done()
  *   routes.c   the table:  PAYMENTS_CARD_ROUTES,
  *
- * Without the three options the card method is off: payments_card_enabled
+ * Without the three options the card method is off: page_pay_card_enabled
  * is 0, the webhook answers 404 and the payment page offers no card.
  */
 #ifndef MADOGUCHI_SVC_PAYMENTS_WEB_CARD_WEB_H
@@ -28,7 +28,7 @@ struct jobs_ctx;
 int payments_card_init(struct app *a, struct err *e);
 void payments_card_done(void);
 /* 1 when the card method is configured */
-int payments_card_enabled(struct http_req *r);
+int page_pay_card_enabled(struct http_req *r);
 
 /* page_pay_card_start -- the payer chose card on /pay/{number} (a POST
  * with its CSRF token checked): the payment is set to card (pending), a
@@ -53,7 +53,7 @@ int payments_card_check_url(const char *v);
 extern const struct http_param_spec payments_card_p_number[];
 
 #define PAYMENTS_CARD_ROUTES \
-	{ "GET", "/pay/{number}/return", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, \
+	{ "GET", "/pay/{number}/return", "resident", HTTP_KIND_HTML, 0, \
 	  payments_card_p_number, page_pay_card_return, "payments.card.return" }, \
 	{ "POST", "/api/v1/payments/card/webhook", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, \
 	  HTTP_ROUTE_NO_CSRF, NULL, api_pay_card_webhook, "payments.card.webhook" }

@@ -6,7 +6,9 @@
  * only binds them to HTTP.
  *
  *   page_pay_card_start            (from POST /pay/{number}, card chosen)
- *   GET  /pay/{number}/return      the payer is back: ask the provider once
+ *   GET  /pay/{number}/return      (resident, as /pay/{number}; the
+ *                                  payment must be the resident's)
+ *                                  the payer is back: ask the provider once
  *                                  when nothing settled it yet, then 303 to
  *                                  /pay/{number}, which shows the state
  *   POST /api/v1/payments/card/webhook
@@ -57,7 +59,7 @@ void payments_card_done(void)
 	card_on = 0;
 }
 
-int payments_card_enabled(struct http_req *r)
+int page_pay_card_enabled(struct http_req *r)
 {
 	(void)r;
 	return card_on;
@@ -125,9 +127,8 @@ static void start_work(void *arg, void *pool_ctx)
 	struct app_thread *t = pool_ctx;
 	struct pay_actor who;
 	actor_of(&who, t, j, NULL);
-	struct card_start st = { .tenant = j->tenant, .number = j->number,
-				 .return_url = j->return_url, .now = j->now };
-	j->rc = card_start(j->next_url, &j->p, t->store, &card_cfg, &st, &who, &j->e);
+	struct card_start st = { .tenant = j->tenant, .return_url = j->return_url, .now = j->now };
+	j->rc = card_start(j->next_url, t->store, &card_cfg, &st, &j->p, &who, &j->e);
 }
 
 static int start_done(struct http_req *r, void *arg)
@@ -179,6 +180,7 @@ int page_pay_card_start(struct http_req *r, const struct payment *p)
 		return ERR_NOMEM;
 	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
 	snprintf(j->number, sizeof j->number, "%s", p->number);
+	j->p = *p;
 	app_actor_of(&j->actor, r);
 	j->now = app_now();
 	int rc = return_url_of(j->return_url, sizeof j->return_url, r, p->number);
@@ -223,7 +225,11 @@ int page_pay_card_return(struct http_req *r)
 		return http_redirect(r, 303, to);
 	struct payment p;
 	struct err e = { 0 };
-	int rc = payments_get(&p, app_store(r), app_req(r)->tenant.code, number, &e);
+	struct app_req *q = app_req(r);
+	int rc = payments_get(&p, app_store(r), q->tenant.code, number, &e);
+	/* another resident's payment is answered as none (as /pay/{number}) */
+	if (rc == 0 && p.account != 0 && p.account != q->ses.account_id)
+		rc = ERR_NOTFOUND;
 	if (rc == ERR_NOTFOUND)
 		return app_send_error(r, ERR_NOTFOUND, "payments.card.error.not_found",
 				      "card return: no such payment");
@@ -237,7 +243,7 @@ int page_pay_card_return(struct http_req *r)
 	struct card_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return ERR_NOMEM;
-	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
+	snprintf(j->tenant, sizeof j->tenant, "%s", q->tenant.code);
 	snprintf(j->number, sizeof j->number, "%s", number);
 	app_actor_of(&j->actor, r);
 	j->now = app_now();
