@@ -26,8 +26,9 @@
 //   after   the redirect first, the webhook delay_ms later (default 300)
 //   twice   before the redirect, and the same event again after it
 //   none    no webhook at all (the return's status query must settle it)
-// GET /_control/log lists every webhook delivery (with madoguchi's status)
-// and every refund asked for; POST /_control/payments/{id}/resend sends
+// GET /_control/log lists every payment created, status query, webhook
+// delivery (with madoguchi's answer) and refund asked for; POST
+// /_control/notify {url} sets where webhooks go; POST /_control/payments/{id}/resend sends
 // the payment's last event again, same event id (a replay).
 //
 // Usage: node tests/doubles/card_psp.mjs --port 0 --secret-file F --key-file F
@@ -56,7 +57,7 @@ if (!secret || !key) {
 }
 
 const payments = new Map();   // id -> payment
-const log = { webhooks: [], refunds: [], created: [] };
+const log = { webhooks: [], refunds: [], created: [], queries: [] };
 let defaults = { webhook: 'before', delay_ms: 300 };
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -175,7 +176,10 @@ const server = http.createServer(async (req, res) => {
       }
       const p = payments.get(parts[2]);
       if (!p) return send(res, 404, { code: 'P0200', description: 'not found' });
-      if (req.method === 'GET' && parts.length === 3) return send(res, 200, view(p));
+      if (req.method === 'GET' && parts.length === 3) {
+        log.queries.push({ payment_id: p.id, status: p.status });
+        return send(res, 200, view(p));
+      }
       if (req.method === 'POST' && parts.length === 4 && parts[3] === 'refunds') {
         let b;
         try { b = JSON.parse(await readBody(req)); } catch { return send(res, 400, { code: 'P0102' }); }
@@ -244,4 +248,6 @@ server.listen(port, host, () => {
   boundPort = server.address().port;
   process.stdout.write(`${boundPort}\n`);
 });
-for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => { server.close(() => process.exit(0)); server.closeAllConnections(); });
+}
