@@ -11,6 +11,7 @@
 //   - a declined card leaves the payment failed, and the resident can
 //     choose card again and pay;
 //   - without the serve options, card is not offered and the webhook is 404.
+// MADOGUCHI_HTTP_DB (a fresh PostgreSQL database URL) runs it on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -51,6 +52,7 @@ before(async () => {
   writeFileSync(join(dir, 'secret'), `${SECRET}\n`, { mode: 0o600 });
   psp = await startPsp();
   srv = await startServer({
+    db: process.env.MADOGUCHI_HTTP_DB || undefined,
     extraArgs: ['--pay-card-url', psp.base, '--pay-card-key-file', join(dir, 'key'),
       '--pay-card-webhook-secret-file', join(dir, 'secret')],
   });

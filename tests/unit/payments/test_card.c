@@ -17,7 +17,10 @@
 #include "t.h"
 #include "tdb.h"
 #include "base/util.h"
+#include "core/tenant/tenant.h"
+#include "store/store.h"
 #include "svc/payments/card.h"
+#include "web/app.h"
 
 static const char SECRET[] = "whsec_test_0123456789abcdef";
 #define NOW ((int64_t)1796000000)
@@ -202,6 +205,204 @@ static void test_url_and_status(void)
 	T_CHECK(!card_status_final(CARD_S_SUBMITTED));
 }
 
+
+/* ---- settling on a real database ---- */
+
+#define TENANT "139998"
+static struct tdb db;
+static struct store *s;
+static const struct pay_actor sys = { .audit = NULL, .source = "test" };
+static int key_seq;
+
+static void db_setup(void)
+{
+	struct err e;
+	tdb_begin(&db, "card");
+	if (store_open(&s, db.url, &e) != 0) {
+		printf("# cannot open the database: %s\n", e.detail);
+		exit(1);
+	}
+	int applied = 0;
+	struct tenant t = { .code = TENANT, .name_ja = "デモ区", .name_en = "Demo Ward" };
+	if (app_migrate(s, &applied, &e) != 0 || tenant_add(s, &t, &e) != 0) {
+		printf("# setup: %s\n", e.detail);
+		exit(1);
+	}
+}
+
+/* a payment chosen for card with an attempt at the provider called id
+ * (what card_start does once the provider answered) */
+static void card_payment(struct payment *p, const char *id, int64_t amount)
+{
+	struct err e = { 0 };
+	char key[32];
+	snprintf(key, sizeof key, "card-%d", ++key_seq);
+	struct pay_new n = { .service = "test", .key = key, .reference = "REF-1",
+			     .description = "犬の登録手数料", .amount_yen = amount,
+			     .return_url = "/done" };
+	int created;
+	T_EQ_INT(payments_create(p, &created, s, TENANT, &n, NOW, &sys, &e), 0);
+	struct pay_rails rails = { "99998", "999980", "00001" };
+	char number[PAY_NUMBER_LEN + 1];
+	snprintf(number, sizeof number, "%s", p->number);
+	T_EQ_INT(payments_choose(p, s, TENANT, number, PAY_M_CARD, &rails, NOW, &sys, &e), 0);
+	struct store_val v[] = { sv_text(TENANT), sv_text(id), sv_text(number), sv_int(amount),
+				 sv_int(NOW) };
+	T_EQ_INT(store_exec(s, "INSERT INTO payment_card_attempts (tenant, provider_id, number,"
+			       " amount_yen, created_at) VALUES ($1, $2, $3, $4, $5)", v, 5, &e), 1);
+	T_EQ_INT(payments_set_provider_ref(s, TENANT, number, id, &sys, &e), 0);
+	T_EQ_INT(payments_get(p, s, TENANT, number, &e), 0);
+}
+
+static struct card_event event(const char *eid, enum card_event_type type, const char *pid,
+			       int64_t amount)
+{
+	struct card_event ev = { .type = type, .amount_yen = amount, .created = NOW };
+	snprintf(ev.event_id, sizeof ev.event_id, "%s", eid);
+	snprintf(ev.payment_id, sizeof ev.payment_id, "%s", pid);
+	return ev;
+}
+
+static int count_cb(void *arg, const struct pay_receipt_row *rr)
+{
+	(void)rr;
+	++*(int *)arg;
+	return 0;
+}
+
+/* the card receipts recorded on NOW's day */
+static int card_receipts(void)
+{
+	int n = 0;
+	struct err e;
+	long day = (long)((NOW + 9 * 3600) / 86400);
+	payments_receipts(s, TENANT, PAY_M_CARD, day, 0, count_cb, &n, &e);
+	return n;
+}
+
+static enum pay_state state_of(const char *number)
+{
+	struct payment p;
+	struct err e;
+	return payments_get(&p, s, TENANT, number, &e) == 0 ? p.state : PAY_STATE_COUNT_;
+}
+
+static void test_webhook_first_then_return(void)
+{
+	struct payment p;
+	struct err e = { 0 };
+	card_payment(&p, "pay_first", 3000);
+	T_REQUIRE(p.state == PAY_PENDING);
+	int before = card_receipts();
+	enum card_settled out;
+	struct card_event ev = event("evt_a1", CARD_EV_SUCCEEDED, "pay_first", 3000);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_NOW);
+	T_EQ_INT(state_of(p.number), PAY_PAID);
+	/* the same event again */
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW + 5, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_SEEN);
+	/* the return's status query says success too */
+	T_EQ_INT(card_settle(&out, s, TENANT, "pay_first", CARD_S_SUCCESS, 3000, "return", NOW + 9,
+			     &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_BEFORE);
+	/* another event about the same payment (a provider resending with a
+	 * new id) */
+	struct card_event ev2 = event("evt_a2", CARD_EV_SUCCEEDED, "pay_first", 3000);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev2, NOW + 20, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_BEFORE);
+	T_EQ_INT(state_of(p.number), PAY_PAID);
+	T_EQ_INT(card_receipts() - before, 1);
+}
+
+static void test_return_first_then_webhook(void)
+{
+	struct payment p;
+	struct err e = { 0 };
+	card_payment(&p, "pay_second", 1200);
+	int before = card_receipts();
+	enum card_settled out;
+	/* a status that is not final settles nothing */
+	T_EQ_INT(card_settle(&out, s, TENANT, "pay_second", CARD_S_SUBMITTED, 0, "return", NOW,
+			     &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_OPEN);
+	T_EQ_INT(state_of(p.number), PAY_PENDING);
+	T_EQ_INT(card_settle(&out, s, TENANT, "pay_second", CARD_S_SUCCESS, 1200, "return", NOW,
+			     &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_NOW);
+	struct card_event ev = event("evt_b1", CARD_EV_SUCCEEDED, "pay_second", 1200);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW + 30, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_BEFORE);
+	T_EQ_INT(state_of(p.number), PAY_PAID);
+	T_EQ_INT(card_receipts() - before, 1);
+}
+
+static void test_declined_then_paid(void)
+{
+	struct payment p;
+	struct err e = { 0 };
+	card_payment(&p, "pay_declined", 500);
+	enum card_settled out;
+	struct card_event ev = event("evt_c1", CARD_EV_FAILED, "pay_declined", 500);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_NOW);
+	T_EQ_INT(state_of(p.number), PAY_FAILED);
+	/* the payer chooses card again: a second attempt, still open, and a
+	 * third that becomes the current one */
+	struct pay_rails rails = { "99998", "999980", "00001" };
+	char number[PAY_NUMBER_LEN + 1];
+	snprintf(number, sizeof number, "%s", p.number);
+	T_EQ_INT(payments_choose(&p, s, TENANT, number, PAY_M_CARD, &rails, NOW + 60, &sys, &e), 0);
+	const char *ids[] = { "pay_again_1", "pay_again_2" };
+	for (int i = 0; i < 2; i++) {
+		struct store_val v[] = { sv_text(TENANT), sv_text(ids[i]), sv_text(number), sv_int(500),
+					 sv_int(NOW + 60) };
+		T_EQ_INT(store_exec(s, "INSERT INTO payment_card_attempts (tenant, provider_id, number,"
+				       " amount_yen, created_at) VALUES ($1, $2, $3, $4, $5)", v, 5, &e), 1);
+		T_EQ_INT(payments_set_provider_ref(s, TENANT, number, ids[i], &sys, &e), 0);
+	}
+	/* the abandoned second attempt fails: the payment, whose current
+	 * attempt is the third, stays pending */
+	struct card_event ev2 = event("evt_c2", CARD_EV_FAILED, "pay_again_1", 500);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev2, NOW + 70, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_NOW);
+	T_EQ_INT(state_of(number), PAY_PENDING);
+	/* the first failure again, with a new event id: settled before */
+	struct card_event ev3 = event("evt_c3", CARD_EV_FAILED, "pay_declined", 500);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev3, NOW + 80, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_BEFORE);
+	T_EQ_INT(state_of(number), PAY_PENDING);
+	struct card_event ev4 = event("evt_c4", CARD_EV_SUCCEEDED, "pay_again_2", 500);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev4, NOW + 90, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_NOW);
+	T_EQ_INT(state_of(number), PAY_PAID);
+	/* a failure of the paid attempt cannot set it back */
+	T_EQ_INT(card_settle(&out, s, TENANT, "pay_again_2", CARD_S_FAILED, 0, "job", NOW + 99, &sys,
+			     &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_BEFORE);
+	T_EQ_INT(state_of(number), PAY_PAID);
+}
+
+static void test_unknown_and_tenants(void)
+{
+	struct err e = { 0 };
+	enum card_settled out;
+	struct card_event ev = event("evt_d1", CARD_EV_SUCCEEDED, "pay_nobody", 100);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_UNKNOWN);
+	T_EQ_INT(card_webhook_apply(&out, s, TENANT, &ev, NOW, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_SEEN);
+	/* another municipality does not see this one's attempts */
+	struct payment p;
+	card_payment(&p, "pay_tenant", 100);
+	struct tenant t2 = { .code = "131059", .name_ja = "文京区", .name_en = "Bunkyo" };
+	T_EQ_INT(tenant_add(s, &t2, &e), 0);
+	struct card_event ev2 = event("evt_d2", CARD_EV_SUCCEEDED, "pay_tenant", 100);
+	T_EQ_INT(card_webhook_apply(&out, s, "131059", &ev2, NOW, &sys, &e), 0);
+	T_EQ_INT(out, CARD_SETTLED_UNKNOWN);
+	T_EQ_INT(state_of(p.number), PAY_PENDING);
+}
+
 int main(void)
 {
 	T_RUN(test_signature_good);
@@ -210,5 +411,12 @@ int main(void)
 	T_RUN(test_signature_malformed);
 	T_RUN(test_event_parse);
 	T_RUN(test_url_and_status);
+	db_setup();
+	T_RUN(test_webhook_first_then_return);
+	T_RUN(test_return_first_then_webhook);
+	T_RUN(test_declined_then_paid);
+	T_RUN(test_unknown_and_tenants);
+	store_close(s);
+	tdb_end(&db);
 	return t_done();
 }
