@@ -10,6 +10,8 @@
 //     and change nothing;
 //   - a declined card leaves the payment failed, and the resident can
 //     choose card again and pay;
+//   - a refund asked for by one member of staff and approved by another
+//     calls the provider's refund API; the one who asked cannot approve;
 //   - without the serve options, card is not offered and the webhook is 404.
 // MADOGUCHI_HTTP_DB (a fresh PostgreSQL database URL) runs it on PostgreSQL.
 import { test, before, after } from 'node:test';
@@ -19,7 +21,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
-import { startServer, Client, cli, registerAndLogin, ROOT, DEMO } from './lib.mjs';
+import { startServer, Client, cli, registerAndLogin, loginWithTotp, ROOT, DEMO, DEMO_USERS } from './lib.mjs';
 
 const KEY = 'sk_test_madoguchi_card_0001';
 const SECRET = 'whsec_madoguchi_test_secret_0001';
@@ -287,6 +289,41 @@ test('the return needs the resident\'s login; an unknown number is not found', a
   assert.match(r.headers.get('location'), /login/);
   const bad = await resident.get('/pay/12345678901234/return');
   assert.ok(bad.status === 404 || bad.status === 400, String(bad.status));
+});
+
+test('a refund approved by a second member of staff is made at the provider; the one who asked cannot approve it', async () => {
+  const number = createPayment(3000);
+  const { href, id } = await chooseCard(number);
+  await comeBack(await payAtProvider(href, { webhook: 'before' }), number);
+  assert.equal(show(number).state, 'paid');
+  const kaikei = new Client(srv.base);
+  const r1 = await loginWithTotp(kaikei, 'demo-kaikei', 'Sazanka-Kaikei-2026');
+  assert.ok(r1.status === 303 || r1.status === 200, String(r1.status));
+  let page = await kaikei.get(`/staff/payments/${number}`);
+  assert.equal(page.status, 200, page.text_.slice(0, 300));
+  const asked = await kaikei.post(`/staff/payments/${number}/refund`, { form: { csrf: Client.csrf(page.text_), reason: '二重に申請されたため' } });
+  assert.equal(asked.status, 303, asked.text_.slice(0, 500));
+  // the one who asked cannot approve: refused, and the provider is not called
+  page = await kaikei.get(`/staff/payments/${number}`);
+  const own = await kaikei.post(`/staff/payments/${number}/refund/approve`, { form: { csrf: Client.csrf(page.text_) } });
+  assert.equal(own.status, 409, own.text_.slice(0, 300));
+  assert.equal((await pspGet('/_control/log')).refunds.filter((x) => x.payment_id === id).length, 0);
+  assert.equal(show(number).state, 'paid');
+  // another member approves: the provider refunds the amount paid
+  const admin = new Client(srv.base);
+  await loginWithTotp(admin, ...DEMO_USERS.admin);
+  page = await admin.get(`/staff/payments/${number}`);
+  assert.equal(page.status, 200);
+  const ok = await admin.post(`/staff/payments/${number}/refund/approve`, { form: { csrf: Client.csrf(page.text_) } });
+  assert.equal(ok.status, 303, ok.text_.slice(0, 500));
+  const refunds = (await pspGet('/_control/log')).refunds.filter((x) => x.payment_id === id);
+  assert.deepEqual(refunds, [{ payment_id: id, amount: 3000 }]);
+  assert.equal((await pspGet(`/_control/log`)).created.find((c) => c.payment_id === id).amount, 3000);
+  assert.equal(show(number).state, 'refunded');
+  // the provider's refund_succeeded notice is acknowledged and changes nothing
+  const w = await waitFor(async () => (await webhooksOf(id)).find((x) => x.type === 'refund_succeeded' && x.status !== null), 'the refund notice');
+  assert.equal(w.status, 200, JSON.stringify(w));
+  assert.equal(show(number).state, 'refunded');
 });
 
 test('without the card options, card is not offered and the webhook answers 404', async () => {

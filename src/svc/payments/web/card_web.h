@@ -9,6 +9,7 @@
  *              msgs[]:     #include "svc/payments/web/card_catalog.inc"
  *              init/done:  payments_card_init(a, e) / payments_card_done()
  *   routes.c   the table:  PAYMENTS_CARD_ROUTES,
+ *   page_staff.c the refund approval: page_pay_card_refund_wanted (below)
  *
  * Without the three options the card method is off: page_pay_card_enabled
  * is 0, the webhook answers 404 and the payment page offers no card.
@@ -38,6 +39,20 @@ int page_pay_card_enabled(struct http_req *r);
  * origin).  Errors: the error page (503 provider unreachable, 409 the
  * payment cannot be paid now, 404 card not configured). */
 int page_pay_card_start(struct http_req *r, const struct payment *p);
+
+/* page_pay_card_refund_wanted -- 1 when the refund approval of p (the
+ * second member of staff, POST /staff/payments/{number}/refund/approve)
+ * is a card refund to make at the provider: card configured, p a paid
+ * card payment with a provider id, a refund asked for by someone else.
+ * Then page_pay_card_refund_approve answers the request: on the blocking
+ * pool the provider's refund (card_refund), then payments_refund_approve;
+ * 303 to /staff/payments/{number}, or the error page (409/503 the
+ * provider refused or is down: nothing is recorded, the request stays
+ * open).  In the approval handler:
+ *     if (load(&p, r, &e) == 0 && page_pay_card_refund_wanted(r, &p))
+ *             return page_pay_card_refund_approve(r, &p); */
+int page_pay_card_refund_wanted(struct http_req *r, const struct payment *p);
+int page_pay_card_refund_approve(struct http_req *r, const struct payment *p);
 
 /* GET /pay/{number}/return: the payer came back from the provider */
 int page_pay_card_return(struct http_req *r);

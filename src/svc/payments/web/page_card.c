@@ -6,6 +6,9 @@
  * only binds them to HTTP.
  *
  *   page_pay_card_start            (from POST /pay/{number}, card chosen)
+ *   page_pay_card_refund_approve   (from POST /staff/payments/{number}/refund/
+ *                                  approve, a card payment: the provider's
+ *                                  refund first, then payments_refund_approve)
  *   GET  /pay/{number}/return      (resident, as /pay/{number}; the
  *                                  payment must be the resident's)
  *                                  the payer is back: ask the provider once
@@ -298,6 +301,63 @@ int api_pay_card_webhook(struct http_req *r)
 	return http_send_json(r, 200,
 			      arena_printf(r->arena, "{\"received\":true,\"outcome\":\"%s\"}",
 					   card_settled_name(out)));
+}
+
+/* ---- refund ---- */
+
+int page_pay_card_refund_wanted(struct http_req *r, const struct payment *p)
+{
+	struct app_req *q = app_req(r);
+	return card_on && p->method == PAY_M_CARD && p->provider_ref[0] && p->state == PAY_PAID &&
+	       p->refund_by != 0 && q->has_session && p->refund_by != q->ses.account_id;
+}
+
+static void refund_work(void *arg, void *pool_ctx)
+{
+	struct card_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	struct pay_actor who;
+	actor_of(&who, t, j, NULL);
+	/* the provider first: a refund it refuses is not recorded as done */
+	j->rc = card_refund(&card_cfg, &j->p, &j->e);
+	if (j->rc) {
+		j->settled = CARD_SETTLED_OPEN;      /* the provider refused or is down */
+		return;
+	}
+	j->settled = CARD_SETTLED_NOW;
+	j->rc = payments_refund_approve(t->store, j->tenant, j->number, j->now, &who, &j->e);
+}
+
+static int refund_done(struct http_req *r, void *arg)
+{
+	struct card_job *j = arg;
+	if (j->rc == 0)
+		return http_redirect(r, 303, arena_printf(r->arena, "/staff/payments/%s", j->number));
+	if (j->settled == CARD_SETTLED_OPEN)
+		return app_send_error(r, j->rc == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_CONFLICT,
+				      "payments.card.staff.refund_refused",
+				      arena_printf(r->arena, "card refund: %s", j->e.detail));
+	/* refunded at the provider, not recorded here: someone changed the
+	 * payment meanwhile.  Staff must see it. */
+	log_error("card refund: refunded at the provider but not recorded", "number", j->number,
+		  "detail", j->e.detail);
+	return app_send_error(r, ERR_CONFLICT, "payments.card.staff.refund_unrecorded",
+			      arena_printf(r->arena, "card refund: %s", j->e.detail));
+}
+
+int page_pay_card_refund_approve(struct http_req *r, const struct payment *p)
+{
+	struct card_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return ERR_NOMEM;
+	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
+	snprintf(j->number, sizeof j->number, "%s", p->number);
+	j->p = *p;
+	app_actor_of(&j->actor, r);
+	j->now = app_now();
+	int rc = http_defer(r, refund_work, refund_done, j, sizeof *j);
+	free(j);
+	return rc;
 }
 
 /* ---- the job ---- */
