@@ -33,7 +33,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += -std=gnu17 $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla \
            -Wformat=2 -Wno-format-nonliteral -D_GNU_SOURCE \
            -DH2O_USE_LIBUV=0 -Isrc $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
-LDLIBS  += $(PKG_LIBS) -lglpk -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lglpk -lzint -lpthread -lm
 LDFLAGS += $(SANFLAGS)
 
 # foundations and the shell (src/<m>/), shared domain modules
@@ -117,7 +117,7 @@ build-fuzz/obj/gen/services.o: build-fuzz/gen/services.c
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lglpk -lpthread -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lglpk -lzint -lpthread -lm
 
 check-src:
 	@scripts/checksrc.sh

@@ -17,9 +17,9 @@ cd "$(dirname "$0")/.."
 RUN_PKGS=(build-essential pkg-config make
   libh2o-evloop-dev libssl-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libutf8proc-dev
-  libglpk-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
+  libglpk-dev libzint-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   nodejs npm)
-TEST_PKGS=(postgresql raptor2-utils poppler-utils openssl chromium clang libclang-rt-14-dev wrk oathtool curl
+TEST_PKGS=(postgresql raptor2-utils poppler-utils zbar-tools openssl chromium clang libclang-rt-14-dev wrk oathtool curl
   procps psmisc)
 
 want=("${RUN_PKGS[@]}")
@@ -49,7 +49,7 @@ fi
 # so say it here first
 if [ "${1:-}" = "--test" ]; then
   gone=()
-  for c in pdftotext pdfinfo rapper psql openssl oathtool sqlite3 iconv clang chromium curl; do
+  for c in pdftotext pdfinfo pdftoppm zbarimg rapper psql openssl oathtool sqlite3 iconv clang chromium curl; do
     command -v "$c" >/dev/null || gone+=("$c")
   done
   ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || gone+=(initdb)

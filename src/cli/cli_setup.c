@@ -39,6 +39,8 @@ static const struct { const char *login, *name, *role, *password, *works; } demo
 	  "国保年金・介護保険・高齢者・健康・予防・母子保健・生活衛生 / health and welfare" },
 	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026",
 	  "清掃・みどり・土木・防災・学務・児童青少年 / environment, roads, education" },
+	{ "demo-kaikei", "デモ 会計課職員", "staff", "Sazanka-Kaikei-2026",
+	  "会計課：収納・消込・返金（返金の承認は demo-admin）/ accounts: payments, reconciliation, refunds" },
 };
 
 static int open_and_migrate(struct store **s, const char *db, const char *key_dir,

@@ -1,5 +1,5 @@
 /*
- * checkdigit.c -- check digits of 団体コード, 個人番号 and 法人番号; see
+ * checkdigit.c -- check digits of 団体コード, 個人番号, 法人番号 and GS1; see
  * checkdigit.h.  Error details name the kind of identifier, never its
  * digits.
  */
@@ -139,5 +139,20 @@ int jp_corpnum_validate(const char *s, struct err *e)
 	if (corp_check(s + 1) != s[0] - '0')
 		return err_set(e, ERR_INVALID,
 			       "corporate number: wrong check digit");
+	return 0;
+}
+
+int jp_gs1_check_digit(int *out, const char *digits, size_t n, struct err *e)
+{
+	if (!digits || n == 0 || n >= JP_CHECKDIGIT_INPUT_MAX)
+		return err_set(e, ERR_LIMIT, "gs1: 1..%d digits", JP_CHECKDIGIT_INPUT_MAX - 1);
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = digits[n - 1 - i] - '0';
+		if (d < 0 || d > 9)
+			return err_set(e, ERR_INVALID, "gs1: not ASCII digits");
+		sum += d * (i % 2 == 0 ? 3 : 1);
+	}
+	*out = (10 - sum % 10) % 10;
 	return 0;
 }

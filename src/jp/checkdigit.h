@@ -2,7 +2,8 @@
  * checkdigit.h -- check digits of Japanese public identifiers:
  *   全国地方公共団体コード (local government code, 5 digits + check),
  *   個人番号 (My Number, 11 digits + check),
- *   法人番号 (corporate number, check + 12 digits).
+ *   法人番号 (corporate number, check + 12 digits),
+ *   GS1 modulus 10 (JAN codes, the コンビニ payment-slip barcode).
  *
  * Inputs are exactly the ASCII digits, no spaces or hyphens (normalise
  * first with jp_text_zen_to_han_ascii and strip separators); at most
@@ -67,5 +68,13 @@ int jp_corpnum_check_digit(int *out, const char *base12, struct err *e);
 /* jp_corpnum_validate -- 0 if s is 13 digits whose FIRST digit is the
  * right check digit of the other twelve. */
 int jp_corpnum_validate(const char *s, struct err *e);
+
+/*
+ * jp_gs1_check_digit -- the GS1 modulus-10 check digit of n digits (1 ..
+ * JP_CHECKDIGIT_INPUT_MAX - 1): weights 3, 1, 3, 1, ... from the rightmost
+ * digit; check = (10 - sum mod 10) mod 10.  JAN/GTIN codes and the 44
+ * digits of the コンビニ payment-slip barcode (GS1-128, AI 91) end with it.
+ */
+int jp_gs1_check_digit(int *out, const char *digits, size_t n, struct err *e);
 
 #endif

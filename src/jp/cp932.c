@@ -4,6 +4,7 @@
  * closed per call: no global state, safe from any thread.
  */
 #include "jp/cp932.h"
+#include "base/buf.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -252,4 +253,53 @@ const char *jp_encoding_name(enum jp_encoding enc)
 	case JP_ENC_UNKNOWN: break;
 	}
 	return "unknown";
+}
+
+int jp_utf8_to_cp932_geta(char **out, size_t *out_len, long *replaced, const char *in, size_t len,
+			  struct err *e)
+{
+	struct buf b;
+	buf_init(&b, JP_CP932_MAX);
+	*replaced = 0;
+	*out = NULL;
+	*out_len = 0;
+	size_t off = 0;
+	int full = 0;
+	while (off < len && !full) {
+		char *seg = NULL;
+		size_t seg_len = 0;
+		struct jp_textpos bad = { 0 };
+		int rc = jp_utf8_to_cp932(&seg, &seg_len, &bad, in + off, len - off, e);
+		if (rc == 0) {
+			full |= buf_append(&b, seg, seg_len) != 0;
+			free(seg);
+			break;
+		}
+		if (rc != ERR_INVALID || bad.cp == 0) {
+			buf_done(&b);
+			return rc;
+		}
+		/* the part before the character, then the replacement */
+		if (bad.offset > 0) {
+			rc = jp_utf8_to_cp932(&seg, &seg_len, NULL, in + off, bad.offset, e);
+			if (rc) {
+				buf_done(&b);
+				return rc;
+			}
+			full |= buf_append(&b, seg, seg_len) != 0;
+			free(seg);
+		}
+		full |= buf_append(&b, "\x81\xac", 2) != 0;
+		(*replaced)++;
+		unsigned char c = (unsigned char)in[off + bad.offset];
+		size_t w = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		off += bad.offset + w;
+	}
+	if (full) {
+		buf_done(&b);
+		return err_set(e, ERR_LIMIT, "cp932: output over %u bytes", JP_CP932_MAX);
+	}
+	*out_len = b.len;
+	*out = buf_steal(&b);
+	return *out ? 0 : err_set(e, ERR_NOMEM, "cp932");
 }

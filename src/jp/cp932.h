@@ -61,6 +61,17 @@ int jp_cp932_to_utf8(char **out, size_t *out_len, struct jp_textpos *bad,
 int jp_utf8_to_cp932(char **out, size_t *out_len, struct jp_textpos *bad,
 		     const char *in, size_t len, struct err *e);
 
+/*
+ * jp_utf8_to_cp932_geta -- jp_utf8_to_cp932 for an export a person reads
+ * (CSV for Excel): each character CP932 lacks (𠮷, 髙 of IBM extensions
+ * are in CP932; emoji and most JIS X 0213 additions are not) is replaced
+ * by the geta mark 〓 (0x81AC), the convention of Japanese systems, and
+ * counted in *replaced.  Invalid UTF-8 is still ERR_INVALID.  *out is
+ * malloc'd.
+ */
+int jp_utf8_to_cp932_geta(char **out, size_t *out_len, long *replaced, const char *in, size_t len,
+			  struct err *e);
+
 enum jp_encoding {
 	JP_ENC_UNKNOWN = 0,       /* neither valid UTF-8 nor valid CP932 */
 	JP_ENC_ASCII,             /* only bytes < 0x80: read as either    */

@@ -386,6 +386,38 @@ int pdf_rule(struct pdf *d, double indent, double width)
 	return check_cairo(d);
 }
 
+int pdf_bars(struct pdf *d, double indent, const struct pdf_bar *bars, int n, double module_mm,
+	     double height_mm)
+{
+	if (d->rc)
+		return d->rc;
+	if (!bars || n < 1 || n > PDF_BARS_MAX)
+		return fail(d, ERR_LIMIT, "PDF barcode of %d bars (1 to %d)", n, PDF_BARS_MAX);
+	if (!(module_mm >= 0.1 && module_mm <= 1.0) || !(height_mm >= 5 && height_mm <= 50) ||
+	    !(indent >= 0 && indent <= PDF_MAX_INDENT))
+		return fail(d, ERR_INVALID, "PDF barcode module %g mm, height %g mm", module_mm, height_mm);
+	const double pt_mm = 72.0 / 25.4, m = module_mm * pt_mm, h = height_mm * pt_mm;
+	double right = 0;
+	for (int i = 0; i < n; i++) {
+		if (!(bars[i].x >= 0 && bars[i].w > 0 && bars[i].x + bars[i].w <= 2000))
+			return fail(d, ERR_INVALID, "PDF barcode bar %d out of range", i);
+		if (bars[i].x + bars[i].w > right)
+			right = bars[i].x + bars[i].w;
+	}
+	if (right * m > PDF_TEXT_W - indent)
+		return fail(d, ERR_LIMIT, "PDF barcode wider than the page");
+	if (pdf_keep(d, h))
+		return d->rc;
+	double x0 = PDF_MARGIN + indent;
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	for (int i = 0; i < n; i++)
+		cairo_rectangle(d->cr, x0 + bars[i].x * m, d->y, bars[i].w * m, h);
+	cairo_fill(d->cr);
+	d->y += h;
+	d->drawn = 1;
+	return check_cairo(d);
+}
+
 int pdf_row(struct pdf *d, int depth, const char *label, const char *value)
 {
 	if (d->rc)

@@ -114,6 +114,21 @@ int pdf_row(struct pdf *d, int depth, const char *label, const char *value);
  * for width points (0: to the right margin); the position does not move. */
 int pdf_rule(struct pdf *d, double indent, double width);
 
+/* One dark bar of a linear barcode: from x, w wide, in modules (the
+ * barcode's narrowest bar is 1). */
+struct pdf_bar {
+	double x, w;
+};
+#define PDF_BARS_MAX 400
+
+/* pdf_bars -- a linear barcode drawn as n (1 .. PDF_BARS_MAX) black bars
+ * at the current position, indent points from the left margin: each module
+ * module_mm wide (0.1 .. 1 mm), the bars height_mm high (5 .. 50 mm); the
+ * caller encodes the symbol (pdf knows no symbology) and keeps its quiet
+ * zones clear.  The bars stay on one page. */
+int pdf_bars(struct pdf *d, double indent, const struct pdf_bar *bars, int n, double module_mm,
+	     double height_mm);
+
 /* pdf_space -- move down by pt points (0 to PDF_PAGE_H); past the bottom
  * margin the next block starts the next page. */
 int pdf_space(struct pdf *d, double pt);

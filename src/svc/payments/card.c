@@ -661,6 +661,7 @@ int card_settle(enum card_settled *out, struct store *s, const char *tenant,
 			.paid_day = jst_day(now),
 			.via = "card",
 			.source = src,
+			.final = 1,     /* the provider's confirmed success settles it */
 		};
 		enum pay_outcome o;
 		rc = payments_receive(&o, s, tenant, &r, now, who, e);

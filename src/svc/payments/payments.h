@@ -34,9 +34,13 @@
  * receipt either applies to its payment (which becomes paid) or is a
  * difference: duplicate (its payment was paid already), unknown (no
  * payment has that number or barcode), amount (the amount differs).
+ * Result files come twice, as in Japanese practice: the notice (速報)
+ * marks payments paid at once, the settlement (確報, final) confirms
+ * them; the daily statement lists what the ward recorded paid that no
+ * settlement confirms (missing) beside the differences.
  *
  * Limits: PAY_*_MAX below; every text is checked before it is stored.
- * Errors: ERR_INVALID (a bad field, with its name), ERR_NOT_FOUND,
+ * Errors: ERR_INVALID (a bad field, with its name), ERR_NOTFOUND,
  * ERR_CONFLICT (a key reused with other values; a change the state does
  * not allow), ERR_LIMIT, ERR_DB.
  */
@@ -158,7 +162,7 @@ int payments_create(struct payment *out, int *created, struct store *s, const ch
 		    const struct pay_new *n, int64_t now, const struct pay_actor *who,
 		    struct err *e);
 
-/* payments_get -- the payment with this number; ERR_NOT_FOUND */
+/* payments_get -- the payment with this number; ERR_NOTFOUND */
 int payments_get(struct payment *out, struct store *s, const char *tenant, const char *number,
 		 struct err *e);
 /* payments_by_key -- the payment a service created with key */
@@ -189,10 +193,13 @@ struct pay_receipt {
 	int64_t amount_yen;
 	long paid_day;             /* day number the payer paid              */
 	const char *via;           /* store, bank, staff login, provider      */
-	const char *source;        /* "file:<import id>:<line>", "webhook:<event>", "counter" */
+	const char *source;        /* "file:<import id>:<line>", "webhook:<event>", "counter:<n>" */
+	int final;                 /* 1: a settlement line (確報), 0: a notice (速報) */
 };
 
-enum pay_outcome { PAY_O_APPLIED = 0, PAY_O_DUPLICATE, PAY_O_UNKNOWN, PAY_O_AMOUNT };
+/* applied: its payment became paid; settled: a final (確報) line that
+ * confirms a payment already paid; the rest are differences */
+enum pay_outcome { PAY_O_APPLIED = 0, PAY_O_DUPLICATE, PAY_O_UNKNOWN, PAY_O_AMOUNT, PAY_O_SETTLED };
 const char *payments_outcome_name(enum pay_outcome o);
 
 /* payments_receive -- record a receipt and apply it: its payment becomes
@@ -263,10 +270,16 @@ struct pay_import_result {
  * and record a receipt per line.  All or nothing: a malformed line
  * refuses the whole file (ERR_INVALID, out->bad_line), and so does a file
  * imported before (ERR_CONFLICT, same SHA-256). */
+struct pay_file {
+	enum pay_file_kind kind;
+	int final;                 /* 1: settlement (確報), 0: notice (速報)    */
+	const char *name;          /* the file's name, for the list          */
+	const void *data;
+	size_t len;
+};
 int payments_import(struct pay_import_result *out, struct store *s, const char *tenant,
-		    enum pay_file_kind kind, const struct pay_rails *rails, const char *name,
-		    const void *data, size_t len, int64_t now, const struct pay_actor *who,
-		    struct err *e);
+		    const struct pay_file *f, const struct pay_rails *rails, int64_t now,
+		    const struct pay_actor *who, struct err *e);
 
 /* ---- lists, statement ---- */
 
@@ -304,16 +317,24 @@ struct pay_receipt_row {
 	const char *source;
 	enum pay_outcome outcome;
 	int64_t expected_yen;      /* the payment's amount (0 when unknown)  */
+	int final;
 };
+/* payments_missing -- the payments paid that day by the method that no
+ * settlement line confirms */
+int payments_missing(struct store *s, const char *tenant, enum pay_method m, long day,
+		     int (*each)(void *arg, const struct payment *p), void *arg, struct err *e);
 
-/* the daily statement of one method: what the ward expected (payments
- * that became paid that day) against what arrived (receipts of that
- * day), and every difference */
+/* the daily statement of one method: what the ward recorded paid that
+ * day (expected) against the settlement (確報) lines of that day
+ * (settled), and every difference */
 struct pay_statement {
 	long day;
 	enum pay_method method;
-	int64_t expected_n, expected_yen;   /* receipts applied              */
-	int64_t received_n, received_yen;   /* every receipt                 */
+	int64_t expected_n, expected_yen;   /* payments paid that day by the method */
+	int64_t notice_n, notice_yen;       /* notice receipts of the day    */
+	int64_t final_n, final_yen;         /* settlement lines of the day   */
+	int64_t settled_n, settled_yen;     /* expected payments a settlement line confirms */
+	int64_t missing_n, missing_yen;     /* expected, in no settlement line */
 	int64_t duplicate_n, duplicate_yen;
 	int64_t unknown_n, unknown_yen;
 	int64_t amount_n, amount_yen;       /* received where the amount differs */

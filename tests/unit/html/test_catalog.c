@@ -69,6 +69,11 @@ static const char *const STAFF_AREAS[] = {
 	"opendata.staff",
 	/* departments (src/svc/dept/web/page_dept.c, /staff/departments) */
 	"dept",
+	/* payments' staff pages (src/svc/payments/web/page_staff.c, /staff/payments) */
+	"pay.staff", "pay.ev", "pay.counter", "pay.refund", "pay.import", "pay.statement", "pay.outcome",
+	"pay.service", "pay.reference", "pay.created", "pay.account", "pay.provider_ref", "pay.paid_at",
+	"pay.history", "pay.when", "pay.what", "pay.who", "pay.detail", "pay.payeasy.numbers",
+	"pay.error.reason", "pay.error.refund_other",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

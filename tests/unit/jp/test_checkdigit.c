@@ -169,8 +169,31 @@ static void test_corpnum(void)
 	T_EQ_INT(d, 1);
 }
 
+/* GS1 modulus 10: the worked examples of a collection agent's public
+ * specification of the コンビニ barcode (research/payments.md §1) and the
+ * EAN-13 example of the GS1 General Specifications */
+static void test_gs1(void)
+{
+	struct err e;
+	int d = -1;
+	const char *a = "9191234501234567890123456789010103310123000";
+	T_EQ_INT(jp_gs1_check_digit(&d, a, 43, &e), 0);
+	T_EQ_INT(d, 3);
+	const char *b = "9194238617895391785393569273010307311031290";
+	T_EQ_INT(jp_gs1_check_digit(&d, b, 43, &e), 0);
+	T_EQ_INT(d, 3);
+	T_EQ_INT(jp_gs1_check_digit(&d, "400638133393", 12, &e), 0);
+	T_EQ_INT(d, 1);
+	/* one digit changed changes the check digit */
+	T_EQ_INT(jp_gs1_check_digit(&d, "400638133392", 12, &e), 0);
+	T_EQ_INT(d, 4);
+	T_EQ_INT(jp_gs1_check_digit(&d, "40063813339x", 12, &e), ERR_INVALID);
+	T_EQ_INT(jp_gs1_check_digit(&d, "4", 0, &e), ERR_LIMIT);
+}
+
 int main(void)
 {
+	T_RUN(test_gs1);
 	T_RUN(test_lgcode_real);
 	T_RUN(test_lgcode_bad);
 	T_RUN(test_mynumber);

@@ -1795,50 +1795,6 @@ int page_staff_submission_file(struct http_req *r)
 /* cells: csv_cell (src/base/csv.h), the one CSV writer, with the
  * spreadsheet formula guard */
 
-/* UTF-8 to CP932, each character CP932 lacks replaced by 〓 (0x81AC);
- * *replaced counts them.  *out is malloc'd. */
-static int to_cp932(char **out, size_t *out_len, long *replaced, const char *in, size_t len,
-		    struct err *e)
-{
-	struct buf b;
-	buf_init(&b, JP_CP932_MAX);
-	*replaced = 0;
-	size_t off = 0;
-	while (off < len) {
-		char *seg = NULL;
-		size_t seg_len = 0;
-		struct jp_textpos bad = { 0 };
-		int rc = jp_utf8_to_cp932(&seg, &seg_len, &bad, in + off, len - off, e);
-		if (rc == 0) {
-			buf_append(&b, seg, seg_len);
-			free(seg);
-			break;
-		}
-		if (rc != ERR_INVALID || bad.cp == 0) {
-			buf_done(&b);
-			return rc;
-		}
-		/* the part before the character, then the replacement */
-		if (bad.offset > 0) {
-			rc = jp_utf8_to_cp932(&seg, &seg_len, NULL, in + off, bad.offset, e);
-			if (rc) {
-				buf_done(&b);
-				return rc;
-			}
-			buf_append(&b, seg, seg_len);
-			free(seg);
-		}
-		buf_append(&b, "\x81\xac", 2);
-		(*replaced)++;
-		unsigned char c = (unsigned char)in[off + bad.offset];
-		size_t w = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-		off += bad.offset + w;
-	}
-	*out_len = b.len;
-	*out = buf_steal(&b);
-	return *out ? 0 : ERR_NOMEM;
-}
-
 /* The export runs on the blocking pool (http_defer): it reads every row
  * of a procedure version.  Everything it needs is copied into the job;
  * the body it builds is malloc'd and handed to csv_done, which sends and
@@ -1873,7 +1829,7 @@ static void csv_finish(struct csv_job *j, struct store *s, int rc, struct buf *b
 	if (rc == 0 && b->len >= JP_CP932_MAX - 1)
 		rc = err_set(e, ERR_LIMIT, "csv larger than %u bytes", JP_CP932_MAX);
 	if (rc == 0 && j->cp932) {
-		rc = to_cp932(&j->body, &j->len, &j->replaced, buf_cstr(b), b->len, e);
+		rc = jp_utf8_to_cp932_geta(&j->body, &j->len, &j->replaced, buf_cstr(b), b->len, e);
 		buf_done(b);
 	} else if (rc == 0) {
 		j->len = b->len;

@@ -35,6 +35,7 @@
 #include "svc/payments/card.h"
 #include "svc/payments/payments.h"
 #include "svc/payments/web/card_web.h"
+#include "svc/payments/web/payments_web.h"
 #include "web/app.h"
 #include "web/params.h"
 #include "web/svc.h"
@@ -108,20 +109,6 @@ static void actor_of(struct pay_actor *who, struct app_thread *t, const struct c
 	who->source = source ? source : j->actor.source;
 }
 
-/* "3,000" */
-static const char *yen(struct http_req *r, int64_t v)
-{
-	char d[32], o[48];
-	int n = snprintf(d, sizeof d, "%lld", (long long)v), k = 0;
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && d[i - 1] != '-' && (n - i) % 3 == 0)
-			o[k++] = ',';
-		o[k++] = d[i];
-	}
-	o[k] = 0;
-	return arena_strdup(r->arena, o);
-}
-
 /* ---- start ---- */
 
 static void start_work(void *arg, void *pool_ctx)
@@ -151,10 +138,10 @@ static int start_done(struct http_req *r, void *arg)
 	html_printf(&b, "<h1>%s</h1>", T(r, "payments.card.go.title"));
 	html_printf(&b, "<p>%s</p>", T(r, "payments.card.go.lead"));
 	html_printf(&b,
-		    "<dl class=\"summary-list\"><dt>%s</dt><dd id=\"card-amount\">%s %s</dd>"
-		    "<dt>%s</dt><dd id=\"card-number\">%s</dd></dl>",
-		    T(r, "payments.card.go.amount"), yen(r, j->p.amount_yen),
-		    T(r, "payments.card.go.yen"), T(r, "payments.card.go.number"), j->p.number);
+		    "<dl class=\"summary-list\"><div><dt>%s</dt><dd id=\"card-amount\">%s</dd></div>"
+		    "<div><dt>%s</dt><dd id=\"card-number\">%s</dd></div></dl>",
+		    T(r, "payments.card.go.amount"), pay_web_yen(r, j->p.amount_yen),
+		    T(r, "payments.card.go.number"), j->p.number);
 	html_printf(&b,
 		    "<p><a class=\"button button-start\" id=\"card-go\" href=\"%s\" rel=\"noreferrer\">%s</a></p>",
 		    j->next_url, T(r, "payments.card.go.button"));

@@ -380,48 +380,6 @@ static const char *file_name(struct http_req *r, const struct waste_route *rt, c
 			    rt->area[0] ? rt->area : "all", tail);
 }
 
-/* UTF-8 to CP932, each character CP932 lacks replaced by 〓 (0x81AC) */
-static int to_cp932(char **out, size_t *out_len, long *replaced, const char *in, size_t len,
-		    struct err *e)
-{
-	struct buf b;
-	buf_init(&b, JP_CP932_MAX);
-	*replaced = 0;
-	size_t off = 0;
-	while (off < len) {
-		char *seg = NULL;
-		size_t seg_len = 0;
-		struct jp_textpos bad = { 0 };
-		int rc = jp_utf8_to_cp932(&seg, &seg_len, &bad, in + off, len - off, e);
-		if (rc == 0) {
-			buf_append(&b, seg, seg_len);
-			free(seg);
-			break;
-		}
-		if (rc != ERR_INVALID || bad.cp == 0) {
-			buf_done(&b);
-			return rc;
-		}
-		if (bad.offset > 0) {
-			rc = jp_utf8_to_cp932(&seg, &seg_len, NULL, in + off, bad.offset, e);
-			if (rc) {
-				buf_done(&b);
-				return rc;
-			}
-			buf_append(&b, seg, seg_len);
-			free(seg);
-		}
-		buf_append(&b, "\x81\xac", 2);
-		(*replaced)++;
-		unsigned char c = (unsigned char)in[off + bad.offset];
-		size_t w = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-		off += bad.offset + w;
-	}
-	*out_len = b.len;
-	*out = buf_steal(&b);
-	return *out ? 0 : ERR_NOMEM;
-}
-
 static void free_wiped(void *arg)
 {
 	struct buf *b = arg;
@@ -456,7 +414,7 @@ int page_staff_waste_route_csv(struct http_req *r)
 	char *body = NULL;
 	size_t len = 0;
 	if (rc == 0 && cp932) {
-		rc = to_cp932(&body, &len, &replaced, buf_cstr(b), b->len, &e);
+		rc = jp_utf8_to_cp932_geta(&body, &len, &replaced, buf_cstr(b), b->len, &e);
 		if (rc == 0 && arena_cleanup_add(r->arena, free, body)) {
 			free(body);
 			rc = ERR_NOMEM;
