@@ -135,7 +135,6 @@ static int start_done(struct http_req *r, void *arg)
 	struct buf b;
 	struct html_page pg;
 	app_page_open(&b, &pg, r, T(r, "payments.card.go.title"), NULL, NULL);
-	html_printf(&b, "<h1>%s</h1>", T(r, "payments.card.go.title"));
 	html_printf(&b, "<p>%s</p>", T(r, "payments.card.go.lead"));
 	html_printf(&b,
 		    "<dl class=\"summary-list\"><div><dt>%s</dt><dd id=\"card-amount\">%s</dd></div>"
