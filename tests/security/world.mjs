@@ -304,6 +304,8 @@ export async function world({ extraArgs = [] } = {}) {
       // a bulky-waste booking number (its check digit right) that no one booked
       if (name === 'number' && p.startsWith('/mypage/waste/')) return { value: '1000000008', visible: () => false };
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
+      // the card return: a payment number (its Luhn digit right) that names no payment
+      if (name === 'number' && p === '/pay/{number}/return') return { value: '10000000000008', visible: () => false };
       if (name === 'to' && p === '/lang') return 'en';
       // the builder: /review only submits; approving is /approve's
       if (name === 'step' && p.endsWith('/review')) return 'submit';
