@@ -6,10 +6,17 @@
  * PostgreSQL with MADOGUCHI_TEST_DB), that a card payment is settled
  * once whichever of the webhook, the return or the job comes first, that
  * a replayed event changes nothing and that a declined card lets the
- * payer choose again.
+ * payer choose again.  The provider's side of the API calls (answers,
+ * errors, the job's status queries) is a canned HTTP responder in this
+ * file, on loopback: no network, no Node.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -403,6 +410,204 @@ static void test_unknown_and_tenants(void)
 	T_EQ_INT(state_of(p.number), PAY_PENDING);
 }
 
+/* ---- a canned provider on loopback, for the API calls ---- */
+
+struct canned {
+	const char *method, *path;   /* path: exact, or a prefix ending in '*' */
+	int status;
+	const char *body;
+};
+static struct canned canned[8];
+static int ncanned;
+static char last_req[4096];      /* the last request, head and body */
+static int requests;
+static int provider_fd;
+static struct card_config provider_cfg;
+
+static void *provider_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c = accept(provider_fd, NULL, NULL);
+		if (c < 0)
+			return NULL;
+		char req[4096];
+		size_t n = 0;
+		ssize_t k;
+		/* the head, then as much body as Content-Length says */
+		while (n < sizeof req - 1 && (k = read(c, req + n, sizeof req - 1 - n)) > 0) {
+			n += (size_t)k;
+			req[n] = 0;
+			char *end = strstr(req, "\r\n\r\n");
+			if (!end)
+				continue;
+			const char *cl = strcasestr(req, "content-length:");
+			size_t want = cl ? (size_t)atol(cl + 15) : 0;
+			if (n >= (size_t)(end + 4 - req) + want)
+				break;
+		}
+		req[n] = 0;
+		snprintf(last_req, sizeof last_req, "%s", req);
+		requests++;
+		char method[8] = "", path[200] = "";
+		sscanf(req, "%7s %199s", method, path);
+		int status = 404;
+		const char *body = "{\"code\":\"P0200\"}";
+		for (int i = 0; i < ncanned; i++) {
+			size_t pl = strlen(canned[i].path);
+			int prefix = pl && canned[i].path[pl - 1] == '*';
+			if (strcmp(method, canned[i].method) == 0 &&
+			    (prefix ? strncmp(path, canned[i].path, pl - 1) == 0
+				    : strcmp(path, canned[i].path) == 0)) {
+				status = canned[i].status;
+				body = canned[i].body;
+				break;
+			}
+		}
+		char head[200];
+		int hn = snprintf(head, sizeof head,
+				  "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+				  "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+				  status, strlen(body));
+		if (write(c, head, (size_t)hn) < 0 || write(c, body, strlen(body)) < 0)
+			T_FAIL_("provider: write failed");
+		close(c);
+	}
+}
+
+static void provider_start(void)
+{
+	provider_fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof a;
+	if (bind(provider_fd, (struct sockaddr *)&a, sizeof a) || listen(provider_fd, 8) ||
+	    getsockname(provider_fd, (struct sockaddr *)&a, &al)) {
+		printf("# provider: cannot listen\n");
+		exit(1);
+	}
+	pthread_t th;
+	pthread_create(&th, NULL, provider_loop, NULL);
+	pthread_detach(th);
+	snprintf(provider_cfg.base_url, sizeof provider_cfg.base_url, "http://127.0.0.1:%d",
+		 ntohs(a.sin_port));
+	snprintf(provider_cfg.api_key, sizeof provider_cfg.api_key, "sk_test_unit");
+	snprintf(provider_cfg.secret, sizeof provider_cfg.secret, "%s", SECRET);
+	provider_cfg.secret_len = strlen(SECRET);
+}
+
+static void answer(int i, const char *method, const char *path, int status, const char *body)
+{
+	canned[i] = (struct canned){ method, path, status, body };
+	if (i >= ncanned)
+		ncanned = i + 1;
+}
+
+static void test_api_calls(void)
+{
+	char id[CARD_ID_MAX + 1], next[CARD_NEXT_URL_MAX + 1];
+	struct err e = { 0 };
+	ncanned = 0;
+	answer(0, "POST", "/v1/payments", 201,
+	       "{\"payment_id\":\"pay_x1\",\"state\":{\"status\":\"created\"},"
+	       "\"_links\":{\"next_url\":{\"href\":\"https://psp.example/pay/pay_x1\"}}}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "12345678901234", "犬の登録",
+				 "http://127.0.0.1/pay/12345678901234/return", &e), 0);
+	T_EQ_STR(id, "pay_x1");
+	T_EQ_STR(next, "https://psp.example/pay/pay_x1");
+	/* what the provider received: the key as a Bearer token, the JSON */
+	T_CHECK(strstr(last_req, "POST /v1/payments HTTP/1.1\r\n") == last_req);
+	T_CHECK(strcasestr(last_req, "\r\nAuthorization: Bearer sk_test_unit\r\n") != NULL);
+	T_CHECK(strstr(last_req, "\"amount\":3000") != NULL);
+	T_CHECK(strstr(last_req, "\"return_url\":\"http://127.0.0.1/pay/12345678901234/return\"") != NULL);
+	/* answers that are not the documented shape */
+	answer(0, "POST", "/v1/payments", 201,
+	       "{\"payment_id\":\"pay_x1\",\"_links\":{\"next_url\":{\"href\":\"javascript:alert(1)\"}}}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e), ERR_INVALID);
+	T_EQ_STR(next, "");
+	answer(0, "POST", "/v1/payments", 201,
+	       "{\"payment_id\":\"../etc\",\"_links\":{\"next_url\":{\"href\":\"https://psp/x\"}}}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e), ERR_INVALID);
+	answer(0, "POST", "/v1/payments", 201, "not json");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e), ERR_INVALID);
+	/* the provider's errors */
+	answer(0, "POST", "/v1/payments", 401, "{}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e), ERR_DENIED);
+	answer(0, "POST", "/v1/payments", 503, "{}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e),
+		 ERR_UNAVAILABLE);
+	answer(0, "POST", "/v1/payments", 422, "{}");
+	T_EQ_INT(card_api_create(id, next, &provider_cfg, 3000, "r", "d", "http://x/", &e), ERR_INVALID);
+	/* status */
+	enum card_status st;
+	int64_t amount;
+	answer(0, "GET", "/v1/payments/pay_x1", 200,
+	       "{\"payment_id\":\"pay_x1\",\"amount\":3000,\"state\":{\"status\":\"success\"}}");
+	T_EQ_INT(card_api_status(&st, &amount, &provider_cfg, "pay_x1", &e), 0);
+	T_EQ_INT(st, CARD_S_SUCCESS);
+	T_EQ_INT(amount, 3000);
+	answer(0, "GET", "/v1/payments/pay_x1", 200, "{\"state\":{\"status\":\"paid-ish\"}}");
+	T_EQ_INT(card_api_status(&st, &amount, &provider_cfg, "pay_x1", &e), ERR_INVALID);
+	T_EQ_INT(card_api_status(&st, &amount, &provider_cfg, "pay_nowhere", &e), ERR_NOTFOUND);
+	int before = requests;
+	T_EQ_INT(card_api_status(&st, &amount, &provider_cfg, "a/../b", &e), ERR_INVALID);
+	T_EQ_INT(requests, before);      /* a bad id never reaches the provider */
+	/* refund */
+	answer(0, "POST", "/v1/payments/pay_x1/refunds", 202,
+	       "{\"refund_id\":\"rfd_1\",\"amount\":3000,\"status\":\"success\"}");
+	T_EQ_INT(card_api_refund(&provider_cfg, "pay_x1", 3000, &e), 0);
+	T_CHECK(strstr(last_req, "{\"amount\":3000}") != NULL);
+	answer(0, "POST", "/v1/payments/pay_x1/refunds", 412, "{}");
+	T_EQ_INT(card_api_refund(&provider_cfg, "pay_x1", 3000, &e), ERR_INVALID);
+	/* nobody listening */
+	struct card_config down = provider_cfg;
+	snprintf(down.base_url, sizeof down.base_url, "http://127.0.0.1:1");
+	T_EQ_INT(card_api_status(&st, &amount, &down, "pay_x1", &e), ERR_UNAVAILABLE);
+}
+
+/* the job: attempts open longer than older_s are asked about; success
+ * settles them paid, a provider that forgot one or a payer who left it a
+ * day settles it failed; young ones are not asked about */
+static void test_settle_stale(void)
+{
+	struct err e = { 0 };
+	struct payment ok, gone, left, young, still;
+	card_payment(&ok, "pay_stale_ok", 900);
+	card_payment(&gone, "pay_stale_gone", 900);
+	card_payment(&left, "pay_stale_left", 900);
+	card_payment(&still, "pay_stale_still", 900);
+	/* created 2 hours before, except "left" (2 days) */
+	store_exec(s, "UPDATE payment_card_attempts SET created_at = created_at - 7200"
+		      " WHERE provider_id IN ('pay_stale_ok', 'pay_stale_gone', 'pay_stale_still')",
+		   NULL, 0, &e);
+	store_exec(s, "UPDATE payment_card_attempts SET created_at = created_at - 172800"
+		      " WHERE provider_id = 'pay_stale_left'", NULL, 0, &e);
+	card_payment(&young, "pay_stale_young", 900);
+	ncanned = 0;
+	answer(0, "GET", "/v1/payments/pay_stale_ok", 200,
+	       "{\"amount\":900,\"state\":{\"status\":\"success\"}}");
+	answer(1, "GET", "/v1/payments/pay_stale_left", 200, "{\"state\":{\"status\":\"started\"}}");
+	answer(2, "GET", "/v1/payments/pay_stale_still", 200, "{\"state\":{\"status\":\"submitted\"}}");
+	answer(3, "GET", "/v1/payments/pay_stale_young", 200,
+	       "{\"amount\":900,\"state\":{\"status\":\"success\"}}");
+	/* pay_stale_gone: 404, the provider does not know it */
+	int n = card_settle_stale(s, &provider_cfg, 900, NOW, &sys, &e);
+	T_EQ_INT(n, 3);
+	T_EQ_INT(state_of(ok.number), PAY_PAID);
+	T_EQ_INT(state_of(gone.number), PAY_FAILED);
+	T_EQ_INT(state_of(left.number), PAY_FAILED);
+	T_EQ_INT(state_of(still.number), PAY_PENDING);   /* two hours: may still come */
+	T_EQ_INT(state_of(young.number), PAY_PENDING);   /* not asked about */
+	/* again: only the one still open is asked about, nothing settles */
+	int before = requests;
+	T_EQ_INT(card_settle_stale(s, &provider_cfg, 900, NOW, &sys, &e), 0);
+	T_EQ_INT(requests - before, 1);
+	/* the provider down: an error, nothing settled */
+	struct card_config down = provider_cfg;
+	snprintf(down.base_url, sizeof down.base_url, "http://127.0.0.1:1");
+	T_EQ_INT(card_settle_stale(s, &down, 900, NOW, &sys, &e), ERR_UNAVAILABLE);
+	T_EQ_INT(state_of(still.number), PAY_PENDING);
+}
+
 int main(void)
 {
 	T_RUN(test_signature_good);
@@ -416,6 +621,9 @@ int main(void)
 	T_RUN(test_return_first_then_webhook);
 	T_RUN(test_declined_then_paid);
 	T_RUN(test_unknown_and_tenants);
+	provider_start();
+	T_RUN(test_api_calls);
+	T_RUN(test_settle_stale);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();
