@@ -290,6 +290,7 @@ export async function world({ extraArgs = [] } = {}) {
       plang: 'ja', go: 'end', route: '0',   /* --- the procedure builder --- */
       list: 'chair*1', chome: '日之出町1丁目', day: '2026-12-25', key: 'probe-key-0123456789',
       booked: '1', tickets: 'A00000001', place: 'probe', address: 'probe', phone: '03-0000-0000',   /* --- bulky waste --- */
+      method: 'konbini', via: 'cash', kind: 'konbini', final: '1', reason: 'probe',   /* --- payments --- */
     },
     byRoute(rt, name) {
       const p = rt.pattern;
@@ -303,6 +304,10 @@ export async function world({ extraArgs = [] } = {}) {
       if (name === 'sha256') return { value: sha, visible: seesSubA };
       // a bulky-waste booking number (its check digit right) that no one booked
       if (name === 'number' && p.startsWith('/mypage/waste/')) return { value: '1000000008', visible: () => false };
+      // a payment number (its Luhn digit right) that names no payment
+      if (name === 'number' && (p.startsWith('/pay/') || p.startsWith('/staff/payments/')))
+        return { value: '12345678901237', visible: () => false };
+      if (p.startsWith('/staff/payments') && name === 'enc') return 'utf8';
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
       // the card return: a payment number (its Luhn digit right) that names no payment
       if (name === 'number' && p === '/pay/{number}/return') return { value: '10000000000008', visible: () => false };

@@ -316,7 +316,7 @@ int waste_earliest(struct jp_date *out, struct store *s, const char *tenant, con
 }
 
 #define BOOKING_COLS "id, number, area, day, points, fee_yen, state, pay, account, created_at," \
-	" changed_at, reminded_at, chome, address, place, name, phone, email, items"
+	" changed_at, reminded_at, chome, address, place, name, phone, email, items, payment"
 
 static enum waste_pay pay_parse(const char *p)
 {
@@ -346,6 +346,7 @@ static void booking_read(struct waste_booking *b, struct store_rows *r)
 	snprintf(b->phone, sizeof b->phone, "%s", store_col_text(r, 16));
 	snprintf(b->email, sizeof b->email, "%s", store_col_text(r, 17));
 	snprintf(b->items, sizeof b->items, "%s", store_col_text(r, 18));
+	snprintf(b->payment, sizeof b->payment, "%s", store_col_text(r, 19));
 }
 
 /* fn for each row of a query on BOOKING_COLS (one booking in memory at a

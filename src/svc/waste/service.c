@@ -19,6 +19,7 @@ static const struct svc_cli cli[] = {
 
 static const struct svc_job jobs[] = {
 	{ "waste.remind", waste_remind_job, WASTE_REMIND_EVERY_MS },
+	{ "waste.paid", waste_paid_job, WASTE_PAID_EVERY_MS },
 };
 
 /* found by the site search (「粗大ごみ」 finds the chatbot) */
@@ -182,6 +183,15 @@ static const struct html_msg msgs[] = {
 	{ "waste.booking.closed", "締め切り（収集日の前日17時）を過ぎたため、変更・取消はできません。清掃事務所にお電話ください。",
 	  "The cut-off (17:00 the day before) has passed: changes and cancellations are no longer possible online. Please call the Sanitation Office.",
 	  "しめきりを すぎました。せいそう じむしょに でんわ して ください。" },
+	{ "waste.online.title", "手数料をオンラインで支払う", "Pay the fee online", "おかねを ネットで はらう" },
+	{ "waste.online.lead", "クレジットカード、ペイジー、コンビニ払いから選べます。収集日の前日までにお支払いください。",
+	  "Pay by card, Pay-easy or at a convenience store, by the day before collection.",
+	  "カード、ペイジー、コンビニで はらえます。あつめる ひの まえの ひまでに はらって ください。" },
+	{ "waste.online.submit", "オンラインで支払う", "Pay online", "ネットで はらう" },
+	{ "waste.online.status", "お支払いの状況を見る", "See the payment", "はらった かを みる" },
+	{ "waste.online.error", "この予約は、いまはオンラインで支払えません（支払済みまたは取消済み）。",
+	  "This booking cannot be paid online now (paid or cancelled).",
+	  "この よやくは いま ネットで はらえません。" },
 	{ "waste.pay.title", "手数料を処理券で納める", "Pay with bulky-waste tickets", "けんで はらう" },
 	{ "waste.pay.lead",
 	  "粗大ごみ処理券（A券300円・B券400円）を手数料の額だけ買い、券の番号を入力してください。券は品物に貼って出してください。",

@@ -234,6 +234,7 @@ struct waste_booking_req {
 /* how a booking's fee is paid: not yet, by 粗大ごみ処理券 (ticket numbers
  * entered), or online (the payments service) */
 enum waste_pay { WASTE_UNPAID = 0, WASTE_PAID_TICKETS, WASTE_PAID_ONLINE };
+#define WASTE_PAYMENT_LEN 14       /* a payment's number (svc/payments)    */
 
 struct waste_booking {
 	int64_t id;
@@ -253,6 +254,7 @@ struct waste_booking {
 	char phone[WASTE_PHONE_MAX + 1];
 	char email[WASTE_EMAIL_MAX + 1];
 	char items[WASTE_ITEMS_JSON_MAX + 1];
+	char payment[WASTE_PAYMENT_LEN + 1]; /* the online payment's number, or "" */
 };
 
 /* waste_book -- book rq; *out the booking with its number (the one
@@ -360,6 +362,27 @@ int waste_ticket_value(const char *t);
  * the cut-off. */
 int waste_pay_tickets(struct store *s, const char *tenant, const char *number,
 		      const char *const *t, int n, int64_t now, struct err *e);
+
+/* ---- paid online (pay_online.c, through svc/payments) ---- */
+
+struct payment;
+struct pay_actor;
+/* waste_pay_online_start -- the payment of booking number's fee (service
+ * "waste", key "<number>:<fee>": asking again gives the same payment;
+ * a moved booking with another fee gets a new one), due the day before
+ * collection, for the resident account; its number is kept with the
+ * booking.  ERR_CONFLICT: cancelled or paid; ERR_DENIED: past the
+ * cut-off. */
+int waste_pay_online_start(struct payment *out, struct store *s, const char *tenant, const char *number,
+			   int64_t account, int64_t now, const struct pay_actor *who, struct err *e);
+/* waste_pay_online_sync -- booking number becomes paid online when its
+ * payment is paid with the booking's fee; *changed 1 when it did */
+int waste_pay_online_sync(int *changed, struct store *s, const char *tenant, const char *number,
+			  int64_t now, struct err *e);
+/* waste_pay_online_sync_due -- waste_pay_online_sync for every unpaid
+ * booking waiting for a payment (at most 500 a call); returns how many
+ * became paid */
+int waste_pay_online_sync_due(struct store *s, int64_t now, struct err *e);
 
 /* waste_tickets_of -- fn for each ticket paying booking (its id) */
 int waste_tickets_of(struct store *s, const char *tenant, int64_t booking,

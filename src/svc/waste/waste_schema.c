@@ -137,6 +137,11 @@ static const struct store_migration waste_migrations[] = {
 	  " carried_from INTEGER NOT NULL DEFAULT 0,"
 	  " PRIMARY KEY (tenant, version));"
 	  "CREATE INDEX waste_master_versions_from ON waste_master_versions (tenant, valid_from, version)" },
+	/* a booking paid online: the number of its payment (svc/payments),
+	 * read until the payment is paid (pay_online.c) */
+	{ 5, "bulky-waste bookings paid online",
+	  "ALTER TABLE waste_bookings ADD COLUMN payment TEXT NOT NULL DEFAULT '';"
+	  "CREATE INDEX waste_bookings_payment ON waste_bookings (tenant, pay, payment)" },
 };
 
 const struct store_module_schema waste_schema = {

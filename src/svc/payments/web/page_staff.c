@@ -24,6 +24,7 @@
 #include "web/ui.h"
 #include "base/csv.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "core/audit/audit.h"
 #include "jp/cp932.h"
 #include "jp/date.h"
@@ -302,8 +303,14 @@ int page_staff_payment_counter(struct http_req *r)
 	struct app_req *q = app_req(r);
 	struct pay_actor who;
 	payments_web_actor(&who, r);
-	char source[80];
-	snprintf(source, sizeof source, "counter:%s:%lld", p.number, (long long)app_now());
+	if (p.state == PAY_PAID || p.state == PAY_REFUNDED)
+		return after(r, ERR_CONFLICT, &(struct err){ .detail = "counter: paid already" }, "pay.error.state", NULL);
+	/* one receipt per taking: a token of its own (a double click is the
+	 * conditional UPDATE's to refuse: the second finds it paid) */
+	char tok[33], source[80];
+	if (random_token(tok, 16))
+		return fail(r, ERR_INTERNAL, "counter: no random");
+	snprintf(source, sizeof source, "counter:%s", tok);
 	struct pay_receipt rr = {
 		.method = PAY_M_COUNTER, .number = p.number, .amount_yen = p.amount_yen,
 		.via = arena_printf(r->arena, "%s %s", via && strcmp(via, "terminal") == 0 ? "terminal" : "cash",

@@ -31,6 +31,7 @@
 #include "core/registry/registry.h"
 #include "jp/text.h"
 #include "svc/waste/waste.h"
+#include "svc/payments/payments.h"
 #include "svc/waste/web/waste_web.h"
 
 #include <jansson.h>
@@ -579,6 +580,18 @@ static int booking_page(struct http_req *r, int status, const struct waste_booki
 	}
 	html_printf(&b, "<p>%s</p>", arena_printf(r->arena, T(r, "waste.booking.cutoff"),   /* checksrc: fmt-ok */
 						  day_text(r, jp_date_from_days(jp_date_to_days(bk->day) - 1))));
+	if (bk->pay == WASTE_UNPAID && bk->fee_yen > 0) {   /* online, through the payments service */
+		html_printf(&b, "<section aria-labelledby=\"online-h\"><h2 id=\"online-h\">%s</h2><p>%s</p>"
+			    "<form method=\"post\" action=\"/mypage/waste/%s/pay/online\" class=\"form\">",
+			    T(r, "waste.online.title"), T(r, "waste.online.lead"), bk->number);
+		hidden(&b, "csrf", q->csrf);
+		html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"waste-pay-online\">%s</button></form>",
+			    T(r, "waste.online.submit"));
+		if (bk->payment[0])
+			html_printf(&b, "<p><a href=\"/pay/%s\" id=\"waste-payment\">%s</a></p>", bk->payment,
+				    T(r, "waste.online.status"));
+		buf_puts(&b, "</section>");
+	}
 	if (bk->pay == WASTE_UNPAID) {   /* 処理券 */
 		html_printf(&b, "<section aria-labelledby=\"pay-h\"><h2 id=\"pay-h\">%s</h2><p>%s</p>"
 			    "<form method=\"post\" action=\"/mypage/waste/%s/pay\" class=\"form\">",
@@ -617,12 +630,31 @@ static int booking_page(struct http_req *r, int status, const struct waste_booki
 	return app_page_send(r, status, &b, &p);
 }
 
+/* a booking waiting for its online payment: paid now if the payment is */
+static void sync_online(struct http_req *r, struct waste_booking *bk)
+{
+	if (bk->pay != WASTE_UNPAID || !bk->payment[0] || bk->cancelled)
+		return;
+	struct err e;
+	int changed = 0;
+	const char *tenant = app_req(r)->tenant.code;
+	if (waste_pay_online_sync(&changed, app_store(r), tenant, bk->number, app_now(), &e)) {
+		log_warn("waste: the online payment not read", "error", e.detail);
+		return;
+	}
+	char number[WASTE_NUMBER_LEN + 1];   /* bk is the output of the read */
+	snprintf(number, sizeof number, "%s", bk->number);
+	if (changed && waste_booking_get(bk, app_store(r), tenant, number, &e))
+		log_warn("waste: the booking not read again", "error", e.detail);
+}
+
 int page_mypage_waste_booking(struct http_req *r)
 {
 	int rc;
 	struct waste_booking *bk = own_booking(r, &rc);
 	if (!bk)
 		return rc;
+	sync_online(r, bk);
 	return booking_page(r, 200, bk, http_param(r, "booked") ? T(r, "waste.booking.done") : NULL, NULL, NULL);
 }
 
@@ -723,4 +755,29 @@ int page_mypage_waste_cancel(struct http_req *r)
 	return after(r, bk, rc, "waste.cancel.done", "f-confirm",
 		     rc == ERR_DENIED ? "waste.booking.closed" : rc == ERR_CONFLICT ? "waste.cancel.error.done"
 										    : "waste.cancel.error.confirm");
+}
+
+/* POST /mypage/waste/{number}/pay/online: on to the payments service's
+ * fee step (/pay/{payment}), which returns here */
+int page_mypage_waste_pay_online(struct http_req *r)
+{
+	int rc;
+	struct waste_booking *bk = own_booking(r, &rc);
+	if (!bk)
+		return rc;
+	struct app_actor a;
+	app_actor_of(&a, r);
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+				 .source = a.source };
+	struct payment p;
+	struct err e;
+	rc = waste_pay_online_start(&p, app_store(r), app_req(r)->tenant.code, bk->number, app_req(r)->ses.account_id,
+				    app_now(), &who, &e);
+	if (rc == ERR_CONFLICT || rc == ERR_DENIED) {
+		log_info("waste: online payment refused", "detail", e.detail);
+		return after(r, bk, rc, NULL, NULL, rc == ERR_DENIED ? "waste.booking.closed" : "waste.online.error");
+	}
+	if (rc)
+		return app_send_error(r, rc, "waste.error.unavailable", e.detail);
+	return http_redirect(r, 303, arena_printf(r->arena, "/pay/%s", p.number));
 }

@@ -7,6 +7,9 @@
  * a failure leaves it for the next run.  The message says the day, the
  * number, the items and where to put them out, with the link to the
  * booking on My page; it names no one.
+ *
+ * Also the job `waste.paid` (every minute): bookings whose online payment
+ * (svc/payments) is paid become paid.
  */
 #include "web/app.h"
 #include "web/app_mail.h"
@@ -87,4 +90,19 @@ int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e)
 			log_warn("waste.remind: reminders not sent", "error", e->detail);
 	}
 	return app_job_again(ctx, "waste.remind", WASTE_REMIND_EVERY_MS, e);
+}
+
+/* bookings whose online payment is paid become paid (pay_online.c): the
+ * resident may never come back to the booking's page, and the day's list
+ * must show it paid */
+int waste_paid_job(struct jobs_ctx *ctx, void *app, struct err *e)
+{
+	(void)app;
+	int n = waste_pay_online_sync_due(ctx->store, app_now(), e);
+	if (n < 0)   /* the next run tries again: the chain must not end here */
+		log_warn("waste.paid: not run", "error", e->detail);
+	char msg[48];
+	snprintf(msg, sizeof msg, "%d bookings paid online", n < 0 ? 0 : n);
+	jobs_set_result(ctx, msg);
+	return app_job_again(ctx, "waste.paid", WASTE_PAID_EVERY_MS, e);
 }

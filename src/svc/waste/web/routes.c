@@ -69,6 +69,10 @@ static const struct http_param_spec p_number[] = {
 	{ "booked", HTTP_QUERY, 1, app_v_01, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_number_only[] = {
+	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_pay[] = {
 	{ "number", HTTP_PATH, WASTE_NUMBER_LEN, v_number, HTTP_PARAM_REQUIRED },
 	{ "tickets", HTTP_FORM, WASTE_TICKETS_MAX * 12, NULL, HTTP_PARAM_MULTILINE },
@@ -281,6 +285,7 @@ const struct http_route waste_routes[] = {
 	{ "GET", "/mypage/waste", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage_waste, "waste.mine" },
 	{ "GET", "/mypage/waste/{number}", "resident", HTTP_KIND_HTML, 0, p_number, page_mypage_waste_booking, "waste.booking" },
 	{ "POST", "/mypage/waste/{number}/pay", "resident", HTTP_KIND_HTML, 0, p_pay, page_mypage_waste_pay, "waste.booking.pay" },
+	{ "POST", "/mypage/waste/{number}/pay/online", "resident", HTTP_KIND_HTML, 0, p_number_only, page_mypage_waste_pay_online, "waste.booking.pay.online" },
 	{ "POST", "/mypage/waste/{number}/move", "resident", HTTP_KIND_HTML, 0, p_move, page_mypage_waste_move, "waste.booking.move" },
 	{ "POST", "/mypage/waste/{number}/cancel", "resident", HTTP_KIND_HTML, 0, p_cancel, page_mypage_waste_cancel, "waste.booking.cancel" },
 	{ "GET", "/waste/calendar", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_calendar, page_waste_calendar, "waste.calendar" },

@@ -67,6 +67,10 @@ int page_waste(struct http_req *r);
 #define WASTE_REMIND_EVERY_MS (15LL * 60 * 1000)
 struct jobs_ctx;
 int waste_remind_job(struct jobs_ctx *ctx, void *app, struct err *e);
+/* waste.paid: bookings whose online payment is paid become paid (page_book.c) */
+#define WASTE_PAID_EVERY_MS (60LL * 1000)
+int waste_paid_job(struct jobs_ctx *ctx, void *app, struct err *e);
+int page_mypage_waste_pay_online(struct http_req *r);
 /* 0 when v is an hour 0..23 (`serve --waste-remind-hour`) */
 int waste_remind_hour_check(const char *v);
 
