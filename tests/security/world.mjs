@@ -309,8 +309,6 @@ export async function world({ extraArgs = [] } = {}) {
         return { value: '12345678901237', visible: () => false };
       if (p.startsWith('/staff/payments') && name === 'enc') return 'utf8';
       if (name === 'name' && p.startsWith('/staff/roles/')) return 'viewer';
-      // the card return: a payment number (its Luhn digit right) that names no payment
-      if (name === 'number' && p === '/pay/{number}/return') return { value: '10000000000008', visible: () => false };
       if (name === 'to' && p === '/lang') return 'en';
       // the builder: /review only submits; approving is /approve's
       if (name === 'step' && p.endsWith('/review')) return 'submit';
