@@ -210,8 +210,6 @@ int page_pay_card_return(struct http_req *r)
 		return app_send_error(r, ERR_NOTFOUND, "payments.card.error.not_found",
 				      "card return: bad number");
 	const char *to = arena_printf(r->arena, "/pay/%s", number);
-	if (!card_on)
-		return http_redirect(r, 303, to);
 	struct payment p;
 	struct err e = { 0 };
 	struct app_req *q = app_req(r);
@@ -225,9 +223,9 @@ int page_pay_card_return(struct http_req *r)
 	if (rc)
 		return app_send_error(r, rc, "payments.card.error.unavailable",
 				      arena_printf(r->arena, "card return: %s", e.detail));
-	/* settled already (the webhook came first), or not a card payment:
-	 * nothing to ask */
-	if (p.state != PAY_PENDING || p.method != PAY_M_CARD || !p.provider_ref[0])
+	/* settled already (the webhook came first), not a card payment, or
+	 * card not configured: nothing to ask */
+	if (!card_on || p.state != PAY_PENDING || p.method != PAY_M_CARD || !p.provider_ref[0])
 		return http_redirect(r, 303, to);
 	struct card_job *j = calloc(1, sizeof *j);
 	if (!j)
@@ -355,6 +353,14 @@ int payments_card_settle_job(struct jobs_ctx *ctx, void *app, struct err *e)
 		struct pay_actor who = { .audit = &a->audit, .id = 0, .login = NULL, .role = NULL,
 					 .source = "job" };
 		int n = card_settle_stale(ctx->store, &card_cfg, CARD_STALE_S, app_now(), &who, e);
+		/* the provider down or refusing the key: said, and asked again at
+		 * the next run (failing the job would end the schedule after its
+		 * attempts); a database error is retried by the runner */
+		if (n == ERR_UNAVAILABLE || n == ERR_DENIED || n == ERR_LIMIT || n == ERR_INVALID) {
+			log_warn("payments.card_settle: the provider did not answer", "detail", e->detail);
+			err_clear(e);
+			n = 0;
+		}
 		if (n < 0)
 			return n;
 		char msg[64];
