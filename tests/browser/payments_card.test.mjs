@@ -53,8 +53,8 @@ after(async () => {
 
 const axe = (page, label) => axeCheck(browser, page, label);
 
-async function context(js) {
-  const ctx = await browser.newContext({ bypassCSP: true, javaScriptEnabled: js, viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
+async function context(js, { csp = false } = {}) {
+  const ctx = await browser.newContext({ bypassCSP: !csp, javaScriptEnabled: js, viewport: { width: 360, height: 800 }, locale: 'ja-JP' });
   const u = new URL(srv.base);
   await ctx.addCookies([...resident.jar].map(([name, value]) =>
     ({ name, value, domain: u.hostname, path: '/', httpOnly: true, sameSite: 'Lax' })));
@@ -117,3 +117,23 @@ for (const js of [true, false]) {
     await ctx.close();
   });
 }
+
+// the pages' own CSP (form-action 'self') in force, as in a resident's
+// browser: the choice is a form posted to madoguchi, the way to the
+// provider a link (a form's redirect to another origin would be blocked)
+test('with the site\'s CSP in force, the way to the provider and back works', async () => {
+  const number = createPayment(3000);
+  const { ctx, page } = await context(true, { csp: true });
+  const blocked = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+  await page.goto(`${srv.base}/pay/${number}`);
+  await page.locator('input[name="method"][value="card"]').check();
+  await page.locator('#pay-go').click();
+  await page.locator('#card-go').click();
+  await page.waitForURL((u) => u.href.startsWith(`${psp.base}/pay/`));
+  await page.locator('#pay').click();
+  await page.waitForURL(`${srv.base}/pay/${number}`);
+  assert.equal((await page.locator('#pay-state').innerText()).trim(), '支払済み');
+  assert.deepEqual(blocked, []);
+  await ctx.close();
+});
