@@ -266,3 +266,51 @@ test('the counter, and a refund that needs two people', async () => {
   // the resident sees it refunded
   assert.match(main((await c.get(`/pay/${x.number}`)).text_), /id="pay-refunded"/);
 });
+
+test('a fee paid after review: approving asks the applicant for it; the inbox shows its state', async () => {
+  const { Api } = await import('./apply_lib.mjs');
+  const c = await resident(5);
+  const api = new Api(srv.base, { client: c });
+  await api.get('/api/v1/my/submissions');
+  const d = await api.post('/api/v1/drafts', { json: { procedure: 'shisetsu-yoyaku' } });
+  assert.equal(d.status, 201, d.text_);
+  const day = new Date(Date.now() + 40 * 86400e3).toISOString().slice(0, 10);
+  const answers = { facility: 'center_room', use_date: day, slot: 'morning', people: 10, purpose: '地域の打合せ',
+    charges_fee: false, group_name: 'デモ町会', rep_name: { family: '区民', given: '花子', family_kana: 'くみん', given_kana: 'はなこ' },
+    rep_phone: '03-0000-1111', rep_email: 'hanako@example.org' };
+  const s = await api.put(`/api/v1/drafts/${d.json.id}`, { json: { answers, page: 0 } });
+  assert.equal(s.status, 200, s.text_);
+  const sub = await api.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
+  assert.equal(sub.status, 201, sub.text_);
+  const receipt = sub.json.receipt;
+  // before review: no payment asked for
+  assert.doesNotMatch(main((await c.get(`/submissions/${receipt}`)).text_), /id="sub-pay"/);
+  // 区民課 staff (the department's) approve it
+  const kumin = new Client(srv.base);
+  await loginWithTotp(kumin, 'demo-kumin', 'Kusunoki-Kumin-2026');
+  const sapi = new Api(srv.base, { client: kumin });
+  await sapi.get('/api/v1/submissions?limit=1');   /* an API read gives the session's CSRF token */
+  const t = await sapi.post(`/api/v1/submissions/${receipt}/transitions`, { json: { to: 'approved' } });
+  assert.equal(t.status, 200, t.text_);
+  // the applicant is asked for the fee, once
+  const page = main((await c.get(`/submissions/${receipt}`)).text_);
+  assert.match(page, /id="sub-fee"/);
+  assert.match(page, /1500円/);
+  const number = page.match(/id="sub-pay" href="\/pay\/(\d{14})"/)[1];
+  const p = await c.get(`/pay/${number}`);
+  assert.equal(p.status, 200);
+  assert.match(main(p.text_), /区民センター|施設/);
+  assert.match(main(p.text_), new RegExp(`href="/submissions/${receipt}"`));   // back to the application
+  // the staff's submission page shows the payment's state, linked
+  const id = (await sapi.get(`/api/v1/submissions/${receipt}`)).json.id;
+  const staffPage = main((await kumin.get(`/staff/submissions/${id}`)).text_);
+  assert.match(staffPage, new RegExp(`<a href="/staff/payments/${number}" id="sub-payment" data-state="created">`));
+  // paid at the counter by 会計課: the applicant sees it paid, no pay button
+  const pp = await kaikei.get(`/staff/payments/${number}`);
+  assert.equal((await kaikei.post(`/staff/payments/${number}/counter`, { form: { csrf: csrf(pp.text_), via: 'terminal' } })).status, 303);
+  const after = main((await c.get(`/submissions/${receipt}`)).text_);
+  assert.match(after, /支払済み/);
+  assert.doesNotMatch(after, /id="sub-pay"/);
+  assert.match(main((await kumin.get(`/staff/submissions/${id}`)).text_), /data-state="paid"/);
+  assert.equal(audit('payments.created').filter((x) => x.object_id === number).length, 1);
+});

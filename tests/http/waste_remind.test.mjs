@@ -6,7 +6,9 @@
 // 17:00 JST, and tomorrow need not be a collection day of the demo):
 //   - the booking with an e-mail address gets one message, to that
 //     address, naming the day, the number, the items and the unpaid fee,
-//     with the link to My page;
+//     with the link to My page, in the words of the ward's message
+//     template "waste.reminder" in force (a version 2 written before the
+//     server starts);
 //   - a cancelled booking, one without an address and one for the day
 //     after tomorrow get none; an address the outbox refuses gets none
 //     and stops nobody else's;
@@ -44,6 +46,18 @@ function seed({ db }) {
       + ' chome, address, place, name, phone, email)'
       + ` VALUES ('${DEMO}', '${number}', 'kita', ${day}, 2, 800, '${items}', '${state}', 0,`
       + ` '日之出町1丁目', '2番3号', '玄関前', 'デモ 花子', '03-0000-1234', '${email}');`;
+  // the reminder's text is the ward's template in force (src/svc/notify):
+  // a version 2, as staff would save it at /staff/notify/templates
+  q += 'INSERT INTO notify_template_versions (template_id, version, subject_ja, body_ja, author, note, created_at)'
+    + " SELECT id, 2, '【粗大ごみ】明日は収集日です（第2版）',"
+    + ` '((date))に収集します。((place))へ出してください。
+受付番号: ((number))
+((items))
+((fee))
+予約: ((url))
+版2の文面です。', 'test', 'test', 0`
+    + ` FROM notify_templates WHERE tenant = '${DEMO}' AND slug = 'waste.reminder';`
+    + `UPDATE notify_templates SET version = 2 WHERE tenant = '${DEMO}' AND slug = 'waste.reminder';`;
   sql(db, q);
 }
 
@@ -69,6 +83,10 @@ test('tomorrow\'s booking with an address is reminded once; the others are not',
   const [to, subject, body] = rows[0];
   assert.equal(to, 'remind-me@example.org');
   assert.match(subject, /明日は収集日/);
+  // the template's version 2, not the shipped text
+  assert.match(subject, /（第2版）/);
+  assert.match(body, /版2の文面です。/);
+  assert.doesNotMatch(body, /\(\([a-z_]+\)\)/, 'every placeholder filled');
   assert.match(body, /受付番号: 1000000008/);
   assert.match(body, /椅子 × 2/);
   assert.match(body, /玄関前/);

@@ -335,6 +335,8 @@ export async function world({ extraArgs = [] } = {}) {
       if (p.startsWith('/staff/users/')) return { value: scratchId, visible: null };
       if (p.startsWith('/bundles/')) return { value: '999999999', visible: () => false };
       if (p.startsWith('/account/sessions/')) return { value: '999999999', visible: () => false };
+      // a message template: a well-formed id (a slug) that names none
+      if (p.startsWith('/staff/notify/templates/')) return { value: 'no.such_template', visible: () => false };
       // any other record id (a service added later): one that names no
       // record, so an admitted caller gets 404 and a refused one its
       // refusal -- the route is covered the day it is added

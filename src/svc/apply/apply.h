@@ -566,6 +566,20 @@ struct apply_history_item {
 	char *text;                  /* comment or note (arena), may be NULL */
 	int internal;                /* 1: staff only                      */
 };
+/* ---- fees (fee.c, through svc/payments) ---- */
+
+struct payment;
+/* apply_fee_create -- the payment of sub's fee (a procedure whose fee is
+ * paid after review; approving asks for it): the same one again for the
+ * same receipt and fee.  out may be NULL. */
+int apply_fee_create(struct payment *out, struct store *s, const struct apply_actor *who,
+		     const struct apply_submission *sub, const struct forms_def *d, int64_t now,
+		     struct err *e);
+/* apply_fee_payment -- that payment, when it has been asked for;
+ * ERR_NOTFOUND when the procedure's fee is not paid this way or not yet */
+int apply_fee_payment(struct payment *out, struct store *s, const char *tenant,
+		      const struct apply_submission *sub, const struct forms_def *d, struct err *e);
+
 /* apply_history -- oldest first; a resident sees only the non-internal
  * items of their own submission. */
 int apply_history(struct apply_history_item **out, int *n, struct arena *a,

@@ -162,6 +162,12 @@ int apply_transition(struct apply_event *ev, struct store *s,
 							     .text = note },
 				  now, e)))
 		goto fail;
+	/* a fee paid after review: approving asks the resident for it, in
+	 * the same transaction (svc/payments; the key makes it once) */
+	if (strcmp(to, "approved") == 0 && d->fee_yen > 0 && d->fee_timing &&
+	    strcmp(d->fee_timing, "after_review") == 0 && cur.resident_id > 0 &&
+	    (rc = apply_fee_create(NULL, s, who, &cur, d, now, e)))
+		goto fail;
 	if ((rc = apply_tx_end(own, 0, s, e)))
 		goto out;
 	ev->submission_id = id;

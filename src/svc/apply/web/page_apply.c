@@ -38,6 +38,7 @@
 #include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 #include "core/sign/sign.h"
 #include "core/registry/registry.h"
+#include "svc/payments/payments.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1266,6 +1267,17 @@ int page_submission(struct http_req *r)
 		html_printf(&b, "<div><dt>%s</dt><dd>%s</dd></div>", html_t(l, "apply.due"),
 			    when_str(r, c.sub.due_at));
 	buf_puts(&b, "</dl>");
+	struct payment pay;   /* a fee paid after review: asked for on approval */
+	if (apply_fee_payment(&pay, app_store(r), app_req(r)->tenant.code, &c.sub, c.d, &e) == 0) {
+		html_printf(&b, "<section class=\"notice\" id=\"sub-fee\" aria-labelledby=\"sub-fee-h\"><h2 id=\"sub-fee-h\">%s</h2><p>",
+			    html_t(l, "apply.fee"));
+		buf_printf(&b, "%lld%s", (long long)pay.amount_yen, html_t(l, "form.yen"));
+		html_printf(&b, "（%s）</p>", html_t(l, arena_printf(r->arena, "pay.state.%s", payments_state_name(pay.state))));
+		if (pay.state == PAY_CREATED || pay.state == PAY_PENDING || pay.state == PAY_FAILED)
+			html_printf(&b, "<p><a class=\"button\" id=\"sub-pay\" href=\"/pay/%s\">%s</a></p>", pay.number,
+				    html_t(l, "apply.fee_pay"));
+		buf_puts(&b, "</section>");
+	}
 	if (strcmp(c.sub.status, "returned") == 0) {
 		html_printf(&b, "<div class=\"notice notice-warning\"><h2>%s</h2><p class=\"staff-note\">%s</p>"
 			    "<form method=\"post\" action=\"/submissions/%s/correct\">"

@@ -48,6 +48,7 @@
 #include "base/util.h"
 #include "core/forms/forms.h"
 #include "jp/cp932.h"
+#include "svc/payments/payments.h"
 #include "jp/date.h"
 #include "core/mail/mail.h"
 #include "web/app_mail.h" /* --- mail: link base, the typed address --- */
@@ -1176,6 +1177,17 @@ static int render_submission(struct http_req *r, int status, const char *error_i
 			    html_t(l, "inbox.duplicate"), (long)sb.duplicate_of, html_t(l, "inbox.duplicate_open"));
 	if (sb.return_note[0])
 		html_printf(&b, "<dt>%s</dt><dd class=\"text\">%s</dd>", html_t(l, "sub.last_note"), sb.return_note);
+	if (d->fee_yen > 0) {   /* the fee, and its payment once asked for (svc/payments) */
+		struct payment pay;
+		struct err pe;
+		html_printf(&b, "<dt>%s</dt><dd id=\"sub-fee\">", html_t(l, "sub.fee"));
+		buf_printf(&b, "%lld%s", (long long)d->fee_yen, html_t(l, "form.yen"));
+		if (apply_fee_payment(&pay, s, q->tenant.code, &sb, d, &pe) == 0)
+			html_printf(&b, " <a href=\"/staff/payments/%s\" id=\"sub-payment\" data-state=\"%s\">%s</a>",
+				    pay.number, payments_state_name(pay.state),
+				    html_t(l, arena_printf(r->arena, "pay.state.%s", payments_state_name(pay.state))));
+		buf_puts(&b, "</dd>");
+	}
 	buf_puts(&b, "</dl>\n");
 
 	/* signature */

@@ -365,8 +365,12 @@ static int render_import(struct http_req *r, int status, const char *error, cons
 		html_printf(&b, "<div class=\"notice success\" id=\"import-done\" role=\"status\"><p>%s</p></div>",
 			    arena_printf(r->arena, T(r, "pay.import.done"), res->lines, res->applied, res->duplicate,
 					 res->unknown, res->amount));
-	html_printf(&b, "<p>%s</p><form method=\"post\" action=\"/staff/payments/import\" enctype=\"multipart/form-data\" novalidate>"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", T(r, "pay.import.lead"), q->csrf);
+	html_printf(&b, "<p>%s</p><dl class=\"pay-columns\"><dt>%s %s</dt><dd><code>barcode,amount_yen,paid_on,store</code></dd>"
+		    "<dt>%s %s</dt><dd><code>biller,customer,confirm,amount_yen,paid_on,bank</code></dd></dl>"
+		    "<form method=\"post\" action=\"/staff/payments/import\" enctype=\"multipart/form-data\" novalidate>"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", T(r, "pay.import.lead"),
+		    T(r, "pay.import.konbini"), T(r, "pay.import.columns"), T(r, "pay.import.payeasy"),
+		    T(r, "pay.import.columns"), q->csrf);
 	const char *kind = http_param(r, "kind");
 	struct ui_choice kc[] = {
 		{ "konbini", T(r, "pay.import.konbini"), !kind || strcmp(kind, "payeasy") != 0 },

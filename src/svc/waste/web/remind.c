@@ -6,7 +6,11 @@
  * (waste_remind_due), so a crash or a second server never sends two, and
  * a failure leaves it for the next run.  The message says the day, the
  * number, the items and where to put them out, with the link to the
- * booking on My page; it names no one.
+ * booking on My page; it names no one.  Its text is the municipality's
+ * message template "waste.reminder" in force (src/svc/notify: staff edit
+ * it at /staff/notify/templates; the shipped text when none is stored):
+ * this file gives the values (date, date_iso, place, number, items, fee,
+ * url), never the wording around them.
  *
  * Also the job `waste.paid` (every minute): bookings whose online payment
  * (svc/payments) is paid become paid.
@@ -17,6 +21,7 @@
 #include "core/jobs/jobs.h"
 #include "core/mail/mail.h"
 #include "core/tenant/tenant.h"
+#include "svc/notify/notify.h"
 #include "svc/waste/waste.h"
 #include "svc/waste/web/waste_web.h"
 
@@ -42,29 +47,52 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	char base[512] = "";
 	if (tenant_get(&t, m->s, tenant, &e) == 0)
 		app_mail_link_base(base, sizeof base, m->app, &t);
-	struct buf body;
-	buf_init(&body, 2048);
-	buf_printf(&body, "粗大ごみの収集日は明日 %d年%d月%d日（%s）です。\n朝8時までに%sへお出しください。\n\n"
-		   "受付番号: %s\n", b->day.y, b->day.m, b->day.d, jp_weekday_name_ja(jp_date_weekday(b->day)),
-		   b->place[0] ? b->place : "ご自宅の前", b->number);
-	json_t *items = json_loads(b->items, 0, NULL);
+	char date[64], date_iso[16], number[sizeof b->number + 1];
+	snprintf(date, sizeof date, "%d年%d月%d日（%s）", b->day.y, b->day.m, b->day.d,
+		 jp_weekday_name_ja(jp_date_weekday(b->day)));
+	snprintf(date_iso, sizeof date_iso, "%04d-%02d-%02d", b->day.y, b->day.m, b->day.d);
+	snprintf(number, sizeof number, "%s", b->number);
+	struct buf items, fee, url;
+	buf_init(&items, NOTIFY_VALUE_MAX - 8);   /* room for the "…" line */
+	buf_init(&fee, NOTIFY_VALUE_MAX);
+	buf_init(&url, NOTIFY_VALUE_MAX);
+	json_t *list = json_loads(b->items, 0, NULL);
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-		buf_printf(&body, "  %s × %d\n", json_string_value(json_object_get(it, "name")) ?: "",
-			   (int)json_integer_value(json_object_get(it, "count")));
-	json_decref(items);
+	json_array_foreach(list, i, it) {   /* a line that no longer fits: "…" ends the list */
+		size_t had = items.len;
+		if (buf_printf(&items, "%s  %s × %d", i ? "\n" : "",
+			       json_string_value(json_object_get(it, "name")) ?: "",
+			       (int)json_integer_value(json_object_get(it, "count")))) {
+			items.len = had;
+			if (items.data)
+				items.data[had] = '\0';
+			buf_puts(&items, "\n  …");
+			break;
+		}
+	}
+	json_decref(list);
 	if (b->pay == WASTE_UNPAID && m->now <= waste_booking_cutoff(b->day))
-		buf_printf(&body, "\n手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。\n", b->fee_yen);
+		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。", b->fee_yen);
 	else if (b->pay == WASTE_UNPAID)
-		buf_printf(&body, "\n手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。\n", b->fee_yen);
-	buf_printf(&body, "\n予約の確認: %s/mypage/waste/%s\n\n"
-		   "Your bulky waste is collected tomorrow (%04d-%02d-%02d). Please put it out by 8:00. Booking %s.\n",
-		   base, b->number, b->day.y, b->day.m, b->day.d, b->number);
-	int rc = body.data ? mail_enqueue(m->s, tenant, b->email, "【粗大ごみ】明日は収集日です / Collection tomorrow",
-					  body.data, m->now, &e)
-			   : ERR_NOMEM;
-	buf_done(&body);
+		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。", b->fee_yen);
+	buf_printf(&url, "%s/mypage/waste/%s", base, b->number);
+	const struct notify_value vals[] = {
+		{ "date", date }, { "date_iso", date_iso },
+		{ "place", b->place[0] ? b->place : "ご自宅の前" }, { "number", number },
+		{ "items", items.data ? items.data : "" }, { "fee", fee.data ? fee.data : "" },
+		{ "url", url.data ? url.data : "" },
+	};
+	int64_t mail_id;
+	/* the resident's language is not kept with a booking: Japanese (the
+	 * shipped text carries a short English paragraph) */
+	int rc = notify_email(m->s, tenant, "waste.reminder", "ja", b->email, vals,
+			      (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
+	if (rc < 0)
+		log_warn("waste.remind: reminder not queued", "booking", number, "error", e.detail);
+	buf_done(&items);
+	buf_done(&fee);
+	buf_done(&url);
 	return rc < 0 ? rc : 0;
 }
 

@@ -1,0 +1,184 @@
+/*
+ * defaults.c -- the templates the platform ships: one for each message it
+ * sends today (the receipt and state-change mail of applications, the
+ * residents' address check, password reset and "address taken" mail, the
+ * staff account reset notice, the bulky-waste reminder) and the payment
+ * slip of issue 20, in Japanese, English and やさしい日本語.  A
+ * municipality gets them as version 1 (notify_install_defaults; the demo
+ * ward at `madoguchi demo`) and edits them from there.  Each lists the
+ * fields its sending code gives and sample values for the editor's
+ * preview.  The wording names no municipality: ((ward)) is its name.
+ */
+#include "svc/notify/notify.h"
+#include "store/store.h"
+
+#include <string.h>
+
+const struct notify_default notify_defaults[] = {
+	{ "apply.received", NOTIFY_EMAIL, "ward receipt procedure url",
+	  "申請の受付（受付番号と確認ページ）", "An application received (receipt number and link)",
+	  "ward=デモ区\nreceipt=R-2026-000123\nprocedure=犬の登録\nurl=https://demo.example.jp/submissions/R-2026-000123\n",
+	  { { "【((ward))】申請を受け付けました（((receipt))）",
+	      "((ward)) への申請を受け付けました。\n\n受付番号: ((receipt))\n手続: ((procedure))\n\n"
+	      "申請の状況は次のページで確認できます（ログインが必要です）。\n((url))\n\n"
+	      "このメールは送信専用です。\n" },
+	    { "[((ward))] Application received (((receipt)))",
+	      "Your application to ((ward)) has been received.\n\nReceipt number: ((receipt))\n"
+	      "Procedure: ((procedure))\n\nCheck its status here (log in first):\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】もうしこみを うけつけました（((receipt))）",
+	      "((ward)) への もうしこみを うけつけました。\n\nうけつけ ばんごう: ((receipt))\n"
+	      "てつづき: ((procedure))\n\nもうしこみの ようすは つぎの ページで みられます（ログインが いります）。\n"
+	      "((url))\n\nこの メールに へんじは できません。\n" } } },
+	{ "apply.state_changed", NOTIFY_EMAIL, "ward receipt state url",
+	  "申請の状態の変更（受付番号と新しい状態）", "An application's status changed (receipt number and new status)",
+	  "ward=デモ区\nreceipt=R-2026-000123\nstate=審査中\nurl=https://demo.example.jp/submissions/R-2026-000123\n",
+	  { { "【((ward))】申請の状態が変わりました（((receipt))）",
+	      "((ward))の電子申請窓口からのお知らせです。\n\n受付番号: ((receipt))\n新しい状態: ((state))\n\n"
+	      "詳しくは次のページでご確認ください（ログインが必要です）。\n((url))\n\n"
+	      "このメールは送信専用です。\n" },
+	    { "[((ward))] Your application status has changed (((receipt)))",
+	      "This is a notice from the online services of ((ward)).\n\nReceipt number: ((receipt))\n"
+	      "New status: ((state))\n\nPlease see the details on this page (log-in required):\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】もうしこみの ようすが かわりました（((receipt))）",
+	      "((ward))の インターネットの まどぐちからの おしらせです。\n\nうけつけ ばんごう: ((receipt))\n"
+	      "いまの ようす: ((state))\n\nくわしくは つぎの ページで みて ください（ログインが いります）。\n"
+	      "((url))\n\nこの メールに へんじは できません。\n" } } },
+	{ "auth.email_verify", NOTIFY_EMAIL, "ward url",
+	  "住民アカウント登録時のメールアドレス確認", "Confirming a resident's e-mail address at registration",
+	  "ward=デモ区\nurl=https://demo.example.jp/resident/verify?token=0123abcd\n",
+	  { { "【((ward))】メールアドレスの確認",
+	      "((ward)) の電子申請サービスにご登録いただき、ありがとうございます。\n"
+	      "次のリンクを開いて、メールアドレスの確認を完了してください（48時間有効）。\n\n((url))\n\n"
+	      "このメールに心当たりがない場合は、何もしないでください。\n" },
+	    { "[((ward))] Confirm your e-mail address",
+	      "Thank you for registering with the online services of ((ward)).\n"
+	      "Open this link to confirm your e-mail address (valid for 48 hours):\n\n((url))\n\n"
+	      "If you did not register, please ignore this message.\n" },
+	    { "【((ward))】メールアドレスの かくにん",
+	      "((ward)) の インターネットの てつづきに とうろく して くれて、ありがとう ございます。\n"
+	      "つぎの リンクを ひらいて、メールアドレスの かくにんを おわらせて ください（48じかん つかえます）。\n\n"
+	      "((url))\n\nこころあたりが ない ときは、なにも しないで ください。\n" } } },
+	{ "auth.email_taken", NOTIFY_EMAIL, "ward url",
+	  "登録済みのアドレスで再び登録されたときのお知らせ", "A registration with an address that has an account",
+	  "ward=デモ区\nurl=https://demo.example.jp/resident/reset/confirm?token=0123abcd\n",
+	  { { "【((ward))】アカウント登録のお申し込みについて",
+	      "((ward)) の電子申請サービスで、このメールアドレスによる新規登録のお申し込みがありましたが、"
+	      "このアドレスのアカウントはすでにあります。新しいアカウントは作っていません。\n\n"
+	      "ご本人のお申し込みでしたら、いまのアカウントでログインしてください。"
+	      "パスワードを忘れた場合は、次のリンクから再設定できます（1時間有効）。\n\n((url))\n\n"
+	      "お心当たりがない場合は、このメールを無視してください。アカウントは変わりません。\n" },
+	    { "[((ward))] About a registration with your address",
+	      "Someone asked to register with this e-mail address for the online services of ((ward)),\n"
+	      "but an account with this address exists already: no new account was made.\n"
+	      "If it was you, log in with your account; if you forgot your password, this link\n"
+	      "lets you choose a new one (valid for 1 hour):\n\n((url))\n\n"
+	      "If it was not you, ignore this message: your account stays as it is.\n" },
+	    { "【((ward))】アカウントの とうろくの もうしこみに ついて",
+	      "((ward)) の インターネットの てつづきで、この メールアドレスで あたらしく とうろくする "
+	      "もうしこみが ありました。でも、この アドレスの アカウントは もう あります。\n\n"
+	      "パスワードを わすれた ときは、つぎの リンクから あたらしく できます（1じかん つかえます）。\n\n"
+	      "((url))\n\nこころあたりが ない ときは、この メールを そのままに して ください。\n" } } },
+	{ "auth.password_reset", NOTIFY_EMAIL, "ward url",
+	  "住民のパスワード再設定", "A resident's password reset",
+	  "ward=デモ区\nurl=https://demo.example.jp/resident/reset/confirm?token=0123abcd\n",
+	  { { "【((ward))】パスワードの再設定",
+	      "((ward)) のアカウントのパスワードの再設定を受け付けました。\n"
+	      "次のリンクを開いて、新しいパスワードを設定してください（1時間有効）。\n\n((url))\n\n"
+	      "お心当たりがない場合は、このメールを無視してください。パスワードは変わりません。\n" },
+	    { "[((ward))] Reset your password",
+	      "We received a request to reset the password of your account with ((ward)).\n"
+	      "Open this link to choose a new password (valid for 1 hour):\n\n((url))\n\n"
+	      "If you did not ask for this, ignore this message: your password stays as it is.\n" },
+	    { "【((ward))】パスワードを あたらしく する",
+	      "((ward)) の アカウントの パスワードを あたらしく する もうしこみを うけつけました。\n"
+	      "つぎの リンクを ひらいて、あたらしい パスワードを きめて ください（1じかん つかえます）。\n\n"
+	      "((url))\n\nこころあたりが ない ときは、この メールを そのままに して ください。\n" } } },
+	{ "payments.slip_issued", NOTIFY_EMAIL, "ward amount due number url",
+	  "コンビニ納付書の発行", "A convenience-store payment slip issued",
+	  "ward=デモ区\namount=3,000\ndue=2026年12月31日\nnumber=P-2026-000045\nurl=https://demo.example.jp/payments/P-2026-000045/slip\n",
+	  { { "【((ward))】納付書を発行しました（((number))）",
+	      "((ward)) の手数料 ((amount))円 の納付書を発行しました。\n\n納付番号: ((number))\n納付期限: ((due))\n\n"
+	      "次のページから納付書（PDF）を印刷し、コンビニエンスストアでお支払いください。\n((url))\n\n"
+	      "このメールは送信専用です。\n" },
+	    { "[((ward))] Your payment slip (((number)))",
+	      "A payment slip for the fee of ((amount)) yen to ((ward)) has been issued.\n\n"
+	      "Payment number: ((number))\nPay by: ((due))\n\n"
+	      "Print the slip (PDF) from this page and pay at a convenience store:\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】のうふしょを つくりました（((number))）",
+	      "((ward)) に はらう おかね ((amount))えん の のうふしょを つくりました。\n\n"
+	      "ばんごう: ((number))\nはらう ひの しめきり: ((due))\n\n"
+	      "つぎの ページから のうふしょ（PDF）を いんさつして、コンビニで はらって ください。\n((url))\n\n"
+	      "この メールに へんじは できません。\n" } } },
+	{ "staff.account_reset", NOTIFY_EMAIL, "name ward login",
+	  "職員アカウントのリセットのお知らせ（本人へ）", "A staff account reset (to the member)",
+	  "name=窓口 花子\nward=デモ区\nlogin=hanako\n",
+	  { { "【((ward))】職員アカウントがリセットされました",
+	      "((name)) 様\n\n((ward)) の madoguchi 職員アカウント（ユーザー名: ((login))）のパスワードと"
+	      "二要素認証が、管理者によってリセットされました。ログイン中のセッションはすべて終了しています。\n\n"
+	      "管理者から仮パスワードを受け取り、次回ログイン時に新しいパスワードを設定し、"
+	      "二要素認証を設定し直してください。\n\n"
+	      "心当たりがない場合は、すぐに情報システム担当へ連絡してください。\n" },
+	    { "[((ward))] Your staff account was reset",
+	      "Dear ((name)),\n\nThe password and two-factor authentication of your madoguchi staff account "
+	      "at ((ward)) (user name: ((login))) were reset by an administrator, and every session of it "
+	      "was ended.\n\nGet the temporary password from the administrator; at your next login set a new "
+	      "password and set up two-factor authentication again.\n\n"
+	      "If you did not expect this, contact your IT staff at once.\n" },
+	    { "", "" } } },
+	/* the resident's language is not known at booking: the Japanese text
+	 * (the one src/svc/waste/web/remind.c sends) ends with a short English
+	 * paragraph, as the reminder did before it had a template */
+	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url",
+	  "粗大ごみの収集日の前日のお知らせ", "Bulky waste: the day before collection",
+	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
+	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
+	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
+	  { { "【粗大ごみ】明日は収集日です / Collection tomorrow",
+	      "粗大ごみの収集日は明日 ((date))です。\n朝8時までに((place))へお出しください。\n\n"
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n"
+	      "Your bulky waste is collected tomorrow (((date_iso))). Please put it out by 8:00. "
+	      "Booking ((number)).\n" },
+	    { "[Bulky waste] Collection tomorrow",
+	      "Your bulky waste is collected tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
+	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n" },
+	    { "【そだいごみ】あしたは あつめる ひです",
+	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
+	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
+};
+const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);
+
+const struct notify_default *notify_default_find(const char *slug)
+{
+	for (int i = 0; slug && i < notify_ndefaults; i++)
+		if (strcmp(notify_defaults[i].slug, slug) == 0)
+			return &notify_defaults[i];
+	return NULL;
+}
+
+int notify_install_defaults(struct store *s, const char *tenant, int64_t now, struct err *e)
+{
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0, made = 0;
+	for (int i = 0; rc == 0 && i < notify_ndefaults; i++) {
+		const struct notify_default *d = &notify_defaults[i];
+		struct notify_template t = {
+			.slug = d->slug, .channel = d->channel, .fields = d->fields,
+			.author = "(default)", .note = "初期値 / default",
+		};
+		memcpy(t.text, d->text, sizeof t.text);
+		struct arena *a = arena_new(1u << 16);
+		struct notify_template have;
+		rc = a ? notify_get(&have, a, s, tenant, d->slug, 0, e) : ERR_NOMEM;
+		arena_free(a);
+		if (rc == ERR_NOTFOUND) {
+			rc = notify_create(s, tenant, &t, now, e);
+			made += rc == 0;
+		}
+	}
+	if (own)
+		rc = rc ? (store_rollback(s), rc) : store_commit(s, e);
+	return rc ? rc : made;
+}

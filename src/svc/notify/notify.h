@@ -1,0 +1,228 @@
+/*
+ * notify.h -- the notification service's message templates (issue 20,
+ * "Notifications" item 5).  Domain code only: no HTTP.
+ *
+ * A template belongs to one municipality (tenant) and has a stable id, a
+ * slug such as "apply.state_changed" or "waste.reminder", a channel
+ * (e-mail now; sms and line keep their place), the names of the values
+ * the sending code gives (its fields, fixed by the code, not by staff),
+ * and per language -- ja, en, ja-easy (やさしい日本語) -- a subject and a
+ * body.  Code that sends names a template and gives values; it never
+ * writes the text itself.
+ *
+ * Versions.  Saving a template's texts adds a version (author, time,
+ * note); the newest version is in force; every older one is kept.  A save
+ * names the version it was edited from, and is refused (ERR_CONFLICT)
+ * when another was saved meanwhile.
+ *
+ * Placeholders are written ((name)) (GOV.UK Notify style), name being
+ * [a-z][a-z0-9_]* of at most NOTIFY_NAME_MAX bytes.  Every "((" in a text
+ * must open one; a template's texts may only use its fields
+ * (notify_check).  Rendering takes name/value pairs and refuses a value
+ * missing for a placeholder of the text and a name the template has no
+ * field for.  Values go in as plain text (bodies are text/plain); one
+ * that lands in a subject must hold no control character at all (CR and
+ * LF would start a header: refused, never stripped), one in a body none
+ * but tab and LF.
+ *
+ * Languages.  ja is required (subject and body); en and ja-easy are
+ * written whole (subject and body) or left empty, and an empty one falls
+ * back to ja (ja-easy -> ja, en -> ja) when rendering.
+ */
+#ifndef MADOGUCHI_SVC_NOTIFY_H
+#define MADOGUCHI_SVC_NOTIFY_H
+
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+struct store;
+
+#define NOTIFY_SLUG_MAX 64        /* bytes: [a-z0-9_] words joined by '.'  */
+#define NOTIFY_SUBJECT_MAX 200    /* bytes of a subject as written (UTF-8) */
+#define NOTIFY_BODY_MAX 8000      /* bytes of a body as written            */
+#define NOTIFY_NOTE_MAX 200       /* bytes of a version's note             */
+#define NOTIFY_AUTHOR_MAX 100     /* bytes of a version's author           */
+#define NOTIFY_NAME_MAX 32        /* bytes of a placeholder's name         */
+#define NOTIFY_FIELDS_MAX 16      /* distinct names a template may use     */
+#define NOTIFY_USES_MAX 64        /* placeholders in one text              */
+#define NOTIFY_VALUE_MAX 8000     /* bytes of one value (a list of lines)   */
+#define NOTIFY_VALUES_MAX 32      /* pairs one render takes                */
+#define NOTIFY_LIST_MAX 200       /* templates or versions one list gives  */
+
+enum notify_channel { NOTIFY_EMAIL = 0, NOTIFY_SMS, NOTIFY_LINE };
+/* the order of enum html_lang: a page passes its language through */
+enum notify_lang { NOTIFY_JA = 0, NOTIFY_EN = 1, NOTIFY_JA_EASY = 2 };
+#define NOTIFY_NLANG 3
+
+/* "email", "sms", "line" / parse: -1 for anything else */
+const char *notify_channel_name(enum notify_channel c);
+int notify_channel_parse(const char *s);
+/* "ja", "en", "ja-easy" / parse: -1 for anything else */
+const char *notify_lang_code(enum notify_lang l);
+int notify_lang_parse(const char *s);
+
+struct notify_text {
+	const char *subject;        /* one line; "" or NULL: none          */
+	const char *body;
+};
+
+/* one version of a template (notify_get: the one in force) */
+struct notify_template {
+	const char *slug;
+	enum notify_channel channel;
+	const char *fields;         /* the names the code gives, space separated */
+	struct notify_text text[NOTIFY_NLANG];   /* by enum notify_lang    */
+	int version;                /* 1, 2, ...; 0: none stored yet        */
+	const char *author;         /* who saved it ("(default)", a login)  */
+	const char *note;           /* why ("" allowed)                     */
+	int64_t created_at;         /* seconds since the epoch              */
+};
+
+struct notify_value {
+	const char *name, *value;
+};
+
+/* what notify_check / notify_render_text found wrong: the field (for a
+ * page: "subject_ja", "body_en", "note", "values", ...) and the message
+ * in Japanese and English, naming the placeholder when there is one */
+struct notify_problem {
+	char field[24];
+	char ja[700], en[700];
+};
+
+/* notify_slug_valid -- 1 for words of [a-z0-9_] joined by single dots,
+ * starting with a letter, at most NOTIFY_SLUG_MAX bytes */
+int notify_slug_valid(const char *s);
+/* notify_name_valid -- 1 for a placeholder name ([a-z][a-z0-9_]*, at most
+ * NOTIFY_NAME_MAX bytes) */
+int notify_name_valid(const char *s);
+
+/* notify_placeholders -- the distinct names of the ((name)) placeholders
+ * of text, in order of first use, written to names (each at most
+ * NOTIFY_NAME_MAX + 1 bytes); returns how many (0..max), or ERR_INVALID
+ * with *p set ("((" opening no valid placeholder, or more than max names
+ * or NOTIFY_USES_MAX uses).  p->field is left as it was: the caller names
+ * the text. */
+int notify_placeholders(char names[][NOTIFY_NAME_MAX + 1], int max, const char *text,
+			struct notify_problem *p);
+
+/* notify_check -- 0, or ERR_INVALID with *p naming the first problem:
+ * the slug, channel and fields well-formed (each field a valid name, at
+ * most NOTIFY_FIELDS_MAX); the Japanese subject and body required (spaces
+ * alone are not a text); en and ja-easy whole or empty; every text
+ * well-formed UTF-8 within its limit, subjects without control
+ * characters, bodies without any but tab, CR and LF; every placeholder
+ * well-formed and one of the fields; author and note within their
+ * limits. */
+int notify_check(const struct notify_template *t, struct notify_problem *p);
+
+/* a rendered message, its texts in the arena */
+struct notify_message {
+	const char *subject, *body;
+	enum notify_lang lang;      /* the language the text was in (after fallback) */
+	int version;                /* 0: the shipped default (none stored)   */
+	enum notify_channel channel;
+};
+
+/* notify_render_text -- t's text in l (falling back to ja when l's body
+ * is empty) with each ((name)) replaced by its value.  ERR_INVALID with
+ * *p: a value missing for a placeholder of that text, a value's name not
+ * among t's fields (or given twice), more than NOTIFY_VALUES_MAX values, a
+ * value over NOTIFY_VALUE_MAX bytes or not UTF-8, a control character in
+ * a value that lands in the subject (any) or the body (any but tab, LF);
+ * ERR_NOMEM. */
+int notify_render_text(struct notify_message *out, struct arena *a,
+		       const struct notify_template *t, enum notify_lang l,
+		       const struct notify_value *vals, int n, struct notify_problem *p);
+
+/* ---- stored templates ---- */
+
+/* notify_get -- the version in force of template slug of tenant (version
+ * 0: the newest), or that version; its texts in a.  ERR_NOTFOUND. */
+int notify_get(struct notify_template *out, struct arena *a, struct store *s,
+	       const char *tenant, const char *slug, int version, struct err *e);
+
+/* notify_create -- a new template of tenant with version 1 of its texts
+ * (t->slug, channel, fields, text, author, note); notify_check first
+ * (ERR_INVALID, the field in e's detail); ERR_CONFLICT when the tenant has
+ * that slug already.  Joins the caller's transaction, else its own. */
+int notify_create(struct store *s, const char *tenant, const struct notify_template *t,
+		  int64_t now, struct err *e);
+
+/* notify_save -- a new version of template t->slug of tenant with t's
+ * texts, author and note (channel and fields stay the stored ones: the
+ * code decides them); base is the version the texts were edited from:
+ * ERR_CONFLICT when the version in force is another one by then.  The
+ * check is notify_check's with the stored fields: ERR_INVALID with *p (p
+ * may be NULL).  *version gets the new version's number.  ERR_NOTFOUND.
+ * Joins the caller's transaction, else its own. */
+int notify_save(int *version, struct store *s, const char *tenant,
+		const struct notify_template *t, int base, int64_t now,
+		struct notify_problem *p, struct err *e);
+
+/* notify_list -- tenant's templates by slug, each in force (texts
+ * included); fn sees each (strings valid during the call).  Returns how
+ * many (at most NOTIFY_LIST_MAX) or a negative ERR_*. */
+int notify_list(struct store *s, const char *tenant,
+		void (*fn)(const struct notify_template *t, void *arg), void *arg,
+		struct err *e);
+
+/* notify_history -- the versions of template slug of tenant, newest
+ * first (at most NOTIFY_LIST_MAX), texts included.  Returns how many or a
+ * negative ERR_* (ERR_NOTFOUND: no such template). */
+int notify_history(struct store *s, const char *tenant, const char *slug,
+		   void (*fn)(const struct notify_template *t, void *arg), void *arg,
+		   struct err *e);
+
+/* notify_render -- notify_get (in force) then notify_render_text into
+ * out (texts in a).  A municipality with no stored template of a shipped
+ * id (notify_defaults) gets the shipped text (out->version 0), so that a
+ * sender works before anyone installed or edited it.  ERR_NOTFOUND (an id
+ * neither stored nor shipped); ERR_INVALID with the problem's English
+ * text in e's detail (a placeholder's name, never a value). */
+int notify_render(struct notify_message *out, struct arena *a, struct store *s,
+		  const char *tenant, const char *slug, const char *lang,
+		  const struct notify_value *vals, int n, struct err *e);
+
+/* notify_email -- render template_id (an e-mail template) of tenant (as
+ * notify_render: the shipped text when none is stored) in
+ * lang ("ja", "en", "ja-easy"; NULL: ja) with the values and queue it for
+ * `to` in the outbox (src/core/mail, mail_enqueue_id), in the caller's
+ * open transaction (else its own); *mail_id gets the outbox id whose state
+ * (queued, sent, failed) the caller can ask the outbox for.  ERR_NOTFOUND
+ * (no such template), ERR_INVALID (a channel other than e-mail, a value
+ * refused as in notify_render_text, an address or message the outbox
+ * refuses), ERR_LIMIT, ERR_DB. */
+int notify_email(struct store *s, const char *tenant, const char *template_id,
+		 const char *lang, const char *to, const struct notify_value *vals, int n,
+		 int64_t *mail_id, struct err *e);
+
+/* ---- the defaults (defaults.c) ---- */
+
+/* a template the platform ships: its texts for a new municipality, what
+ * it is for (staff read it in the list), and sample values for the
+ * editor's preview ("name=value" lines) */
+struct notify_default {
+	const char *slug;
+	enum notify_channel channel;
+	const char *fields;
+	const char *about_ja, *about_en;
+	const char *samples;
+	struct notify_text text[NOTIFY_NLANG];
+};
+extern const struct notify_default notify_defaults[];
+extern const int notify_ndefaults;
+/* notify_default_find -- the default of slug, or NULL */
+const struct notify_default *notify_default_find(const char *slug);
+
+/* notify_install_defaults -- create each default template tenant lacks
+ * (version 1, author "(default)"); templates it has stay as they are.
+ * Returns how many were created or a negative ERR_*.  Joins the caller's
+ * transaction, else its own. */
+int notify_install_defaults(struct store *s, const char *tenant, int64_t now, struct err *e);
+
+extern const struct store_module_schema notify_schema;
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * service.c -- the descriptor of the notification service: message
+ * templates per municipality (notify.h), edited by staff.
+ *
+ *   schema   notify_templates, notify_template_versions (notify_schema.c)
+ *   routes   /staff/notify/templates, /staff/notify/templates/{id}
+ *            (web/routes.c)
+ *   msgs     the editor's texts in Japanese, English and やさしい日本語
+ *   nav      the staff menu entry
+ *   cli      `madoguchi notify template list|show|render|defaults` (cli.c)
+ *   demo     the permission notify.templates for the demo ward's admin,
+ *            and the shipped templates (defaults.c) as version 1
+ */
+#include "web/app.h"
+#include "web/svc.h"
+#include "core/auth/auth.h"
+#include "svc/notify/notify.h"
+#include "svc/notify/web/notify_web.h"
+
+int cli_notify(int argc, char **argv);   /* cli.c */
+
+/* the demo ward: its admin may edit templates; the shipped ones (run
+ * again: the ward keeps what it has, nothing changes) */
+static int demo(struct store *s, const char *tenant, struct err *e)
+{
+	struct auth_events ev = { 0 };
+	int rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_TEMPLATES, &ev, e);
+	if (rc && rc != ERR_CONFLICT)
+		return rc;
+	rc = notify_install_defaults(s, tenant, app_now(), e);
+	return rc < 0 ? rc : 0;
+}
+
+static const struct svc_nav nav[] = {
+	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
+};
+
+static const struct html_msg msgs[] = {
+	{ "roles.perm.notify.templates", "お知らせメールの文面（テンプレート）の編集",
+	  "Edit the templates of messages to residents", NULL },
+	{ "notify.staff.title", "メールの文面（テンプレート）", "Message templates",
+	  "メールの ぶんめん（テンプレート）" },
+	{ "notify.staff.nav.summary", "住民に送るメールの文面を、日本語・英語・やさしい日本語で編集します。",
+	  "Edit the messages sent to residents, in Japanese, English and Easy Japanese.",
+	  "じゅうみんに おくる メールの ぶんめんを、にほんご・えいご・やさしい にほんごで なおします。" },
+	{ "notify.staff.lead", "区が送るメールは、ここにある文面から作られます。保存するたびに新しい版になり、"
+	  "いちばん新しい版が使われます。前の版は履歴に残ります。",
+	  "The messages the ward sends are made from these texts. Each save makes a new version; "
+	  "the newest is used, and older ones stay in the history.",
+	  "区が おくる メールは、ここの ぶんめんから つくります。ほぞんする たびに あたらしい はんに なり、"
+	  "いちばん あたらしい はんを つかいます。まえの はんは りれきに のこります。" },
+	{ "notify.staff.col.template", "テンプレート", "Template", "テンプレート" },
+	{ "notify.staff.col.channel", "送信方法", "Channel", "おくりかた" },
+	{ "notify.staff.col.version", "版", "Version", "はん" },
+	{ "notify.staff.col.updated", "更新日時", "Updated", "なおした じかん" },
+	{ "notify.staff.col.author", "更新者", "By", "なおした ひと" },
+	{ "notify.staff.channel.email", "メール", "E-mail", "メール" },
+	{ "notify.staff.channel.sms", "SMS", "SMS", "SMS" },
+	{ "notify.staff.channel.line", "LINE", "LINE", "LINE" },
+	{ "notify.staff.none", "テンプレートはまだありません。", "There are no templates yet.",
+	  "テンプレートは まだ ありません。" },
+	{ "notify.staff.edit", "メールの文面の編集", "Edit a message template", "メールの ぶんめんを なおす" },
+	{ "notify.staff.current", "使われている版: %d（%s、%s）", "Version in use: %d (%s, %s)",
+	  "いま つかって いる はん: %d（%s、%s）" },
+	{ "notify.staff.fields", "使える差し込み項目", "Placeholders you can use", "つかえる さしこみ こうもく" },
+	{ "notify.staff.fields.hint", "文面に ((名前)) と書くと、送るときにその値が入ります。項目ごとの例は、プレビューで使う値です。"
+	  "ここにない項目は、送るプログラムが渡さないため使えません。",
+	  "Write ((name)) in a text and its value goes there when the message is sent. Under each is "
+	  "the example the preview uses. Other names cannot be used: the sending code does not give them.",
+	  "ぶんめんに ((なまえ)) と かくと、おくる ときに その あたいが はいります。それぞれの れいは、"
+	  "プレビューで つかう あたいです。ここに ない ものは つかえません。" },
+	{ "notify.staff.lang.ja", "日本語", "Japanese", "にほんご" },
+	{ "notify.staff.lang.en", "英語", "English", "えいご" },
+	{ "notify.staff.lang.easy", "やさしい日本語", "Easy Japanese", "やさしい にほんご" },
+	{ "notify.staff.lang.hint", "件名と本文の両方を書くか、両方を空にしてください。空のときは日本語の文面を送ります。",
+	  "Write both the subject and the text, or leave both empty: the Japanese text is sent then.",
+	  "けんめいと ほんぶんの りょうほうを かくか、りょうほうを からに して ください。"
+	  "からの ときは にほんごの ぶんめんを おくります。" },
+	{ "notify.staff.field.subject", "件名", "Subject", "けんめい" },
+	{ "notify.staff.field.body", "本文", "Text", "ほんぶん" },
+	{ "notify.staff.field.note", "変更メモ", "Note on the change", "なおした ことの メモ" },
+	{ "notify.staff.field.note.hint", "何を、なぜ変えたかを短く書いてください。履歴に残ります。",
+	  "Say briefly what you changed and why; it stays in the history.",
+	  "なにを、なぜ なおしたかを みじかく かいて ください。りれきに のこります。" },
+	{ "notify.staff.save", "新しい版として保存", "Save as a new version", "あたらしい はんとして ほぞん" },
+	{ "notify.staff.preview", "プレビュー", "Preview", "プレビュー" },
+	{ "notify.staff.preview.title", "プレビュー（例の値で表示しています。まだ保存していません）",
+	  "Preview (with the example values; not saved yet)",
+	  "プレビュー（れいの あたいで みせて います。まだ ほぞん して いません）" },
+	{ "notify.staff.preview.fallback", "この言語の文面は空のため、日本語の文面を送ります。",
+	  "This language is empty: the Japanese text is sent.",
+	  "この ことばの ぶんめんは からなので、にほんごの ぶんめんを おくります。" },
+	{ "notify.staff.saved", "版 %d を保存しました。これから送るメールにはこの版が使われます。",
+	  "Version %d was saved and is used from now on.",
+	  "はん %d を ほぞん しました。これから おくる メールは この はんを つかいます。" },
+	{ "notify.staff.history", "変更履歴", "History", "なおした りれき" },
+	{ "notify.staff.history.failed", "履歴を読み込めませんでした。", "The history could not be read.",
+	  "りれきを よめませんでした。" },
+	{ "notify.staff.version", "版 %d", "Version %d", "はん %d" },
+	{ "notify.staff.meta", "%s・%s", "%s, by %s", "%s・%s" },
+	{ "notify.staff.first", "最初の版です。", "The first version.", "さいしょの はんです。" },
+	{ "notify.staff.nochange", "文面の変更はありません。", "The texts did not change.",
+	  "ぶんめんは かわって いません。" },
+	{ "notify.staff.text_label", "%s（%s）", "%s (%s)", "%s（%s）" },
+	{ "notify.staff.before", "変更前", "Before", "まえ" },
+	{ "notify.staff.after", "変更後", "After", "あと" },
+	{ "notify.staff.empty", "（空）", "(empty)", "（から）" },
+	{ "notify.staff.back", "テンプレートの一覧へ戻る", "Back to the templates", "テンプレートの いちらんへ もどる" },
+	{ "notify.staff.error.conflict", "ほかの職員が先に新しい版を保存しました。下の変更履歴を確かめてから、"
+	  "もう一度保存すると、入力した文面が次の版になります。",
+	  "Someone saved a newer version meanwhile. Check the history below; saving again makes your "
+	  "texts the next version.",
+	  "ほかの ひとが さきに あたらしい はんを ほぞん しました。したの りれきを みてから、"
+	  "もう いちど ほぞん すると、あなたの ぶんめんが つぎの はんに なります。" },
+	{ "notify.error.not_found", "このテンプレートはありません。", "There is no such template.",
+	  "この テンプレートは ありません。" },
+};
+
+static const struct svc_cli cli[] = {
+	{ "notify", cli_notify, "message templates: list, show, render, defaults" },
+};
+
+const struct svc svc_notify = {
+	.name = "notify",
+	.summary = "notifications: message templates in three languages, versioned, edited by staff",
+	.schema = &notify_schema,
+	.routes = notify_routes,
+	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
+	.nav = nav, .nnav = SVC_COUNT(nav),
+	.cli = cli, .ncli = SVC_COUNT(cli),
+	.demo = demo,
+};

@@ -1,0 +1,49 @@
+/*
+ * routes.c -- the URLs of the notification service, next to the handlers
+ * (page_templates.c): method, pattern, permission, kind and declared
+ * parameters; the HTTP layer enforces all of it before a handler runs.
+ */
+#include "web/app.h"
+#include "web/params.h"
+#include "svc/notify/notify.h"
+#include "svc/notify/web/notify_web.h"
+
+int notify_v_slug(const char *v, size_t n)
+{
+	(void)n;
+	return notify_slug_valid(v) ? 0 : ERR_INVALID;
+}
+
+/* the editor's fields: read up to 4 times the domain's byte limits (a
+ * browser's maxlength counts characters, and a line break is sent as
+ * CRLF), so that notify_check answers with the editor and what was typed,
+ * not the router with a bare 400 */
+#define READ_MAX(limit) (4 * (limit))
+static const struct http_param_spec p_view[] = {
+	{ "id", HTTP_PATH, NOTIFY_SLUG_MAX, notify_v_slug, HTTP_PARAM_REQUIRED },
+	{ "saved", HTTP_QUERY, 9, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_post[] = {
+	{ "id", HTTP_PATH, NOTIFY_SLUG_MAX, notify_v_slug, HTTP_PARAM_REQUIRED },
+	{ "subject_ja", HTTP_FORM, READ_MAX(NOTIFY_SUBJECT_MAX), NULL, 0 },
+	{ "body_ja", HTTP_FORM, READ_MAX(NOTIFY_BODY_MAX), NULL, HTTP_PARAM_MULTILINE },
+	{ "subject_en", HTTP_FORM, READ_MAX(NOTIFY_SUBJECT_MAX), NULL, 0 },
+	{ "body_en", HTTP_FORM, READ_MAX(NOTIFY_BODY_MAX), NULL, HTTP_PARAM_MULTILINE },
+	{ "subject_easy", HTTP_FORM, READ_MAX(NOTIFY_SUBJECT_MAX), NULL, 0 },
+	{ "body_easy", HTTP_FORM, READ_MAX(NOTIFY_BODY_MAX), NULL, HTTP_PARAM_MULTILINE },
+	{ "note", HTTP_FORM, READ_MAX(NOTIFY_NOTE_MAX), NULL, 0 },
+	{ "base", HTTP_FORM, 9, app_v_digits, HTTP_PARAM_REQUIRED },
+	{ "action", HTTP_FORM, 10, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+const struct http_route notify_routes[] = {
+	{ "GET", "/staff/notify/templates", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, NULL,
+	  page_notify_templates, "staff.notify.templates" },
+	{ "GET", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_view,
+	  page_notify_template, "staff.notify.template" },
+	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
+	  page_notify_template_post, "staff.notify.template.save" },
+	SVC_ROUTES_END,
+};
