@@ -541,8 +541,16 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 		rc = store_exec(s, "UPDATE payments SET state = 'paid', method = $2, paid_at = $3, paid_day = $4,"
 				" paid_yen = $5, paid_via = $6, updated_at = $3"
 				" WHERE id = $1 AND state IN ('created', 'pending', 'failed', 'expired')", v, 6, e);
-		if (rc == 0)
-			rc = err_set(e, ERR_CONFLICT, "payment: changed meanwhile");
+		if (rc == 0) {
+			/* paid meanwhile by another way in (a webhook and an import at
+			 * once, PostgreSQL): this money is then a second payment */
+			struct payment now_p;
+			rc = payments_get(&now_p, s, tenant, p.number, e);
+			if (rc == 0 && (now_p.state == PAY_PAID || now_p.state == PAY_REFUNDED))
+				o = PAY_O_DUPLICATE;
+			else if (rc == 0)
+				rc = err_set(e, ERR_CONFLICT, "payment: changed meanwhile");
+		}
 		rc = rc > 0 ? 0 : rc;
 	}
 	if (rc == 0) {

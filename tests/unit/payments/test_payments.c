@@ -135,6 +135,22 @@ static void test_create_idempotent(void)
 	n.description = "改行\nあり";
 	T_EQ_INT(payments_create(&q, &created, s, T1, &n, NOW, &sys, &e), ERR_INVALID);
 	T_EQ_INT(audited(s, "payments.created", p.number), 1);
+	/* the list: by number, by the start of the reference, by state */
+	struct pay_filter f = { .tenant = T1, .state = -1, .method = -1, .q = p.number };
+	int64_t cnt = 0;
+	T_EQ_INT(payments_count(&cnt, s, &f, &e), 0);
+	T_EQ_INT(cnt, 1);
+	f.q = "REF-";
+	T_EQ_INT(payments_count(&cnt, s, &f, &e), 0);
+	T_CHECK(cnt >= 1);
+	f.q = "NOPE";
+	T_EQ_INT(payments_count(&cnt, s, &f, &e), 0);
+	T_EQ_INT(cnt, 0);
+	f.q = NULL;
+	f.state = PAY_CREATED;
+	f.service = "test";
+	T_EQ_INT(payments_count(&cnt, s, &f, &e), 0);
+	T_CHECK(cnt >= 1);
 	store_close(s);
 }
 
