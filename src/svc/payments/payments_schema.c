@@ -12,6 +12,7 @@
  */
 #include "store/store.h"
 #include "svc/payments/payments.h"
+#include "svc/payments/card.h"
 
 static const struct store_migration payments_migrations[] = {
 	{ 1, "payments, their history, receipts, imported result files",
@@ -86,6 +87,8 @@ static const struct store_migration payments_migrations[] = {
 	  " UNIQUE (tenant, source));"
 	  "CREATE INDEX payment_receipts_day ON payment_receipts (tenant, method, paid_day);"
 	  "CREATE INDEX payment_receipts_of ON payment_receipts (payment_id)" },
+	/* card: the attempts at the provider and the webhook events seen (card.c) */
+	{ 2, "card attempts and webhook events", card_schema_sql },
 };
 
 const struct store_module_schema payments_schema = {

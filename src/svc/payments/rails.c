@@ -55,7 +55,9 @@ int payments_barcode(char *out, const struct pay_rails *rails, const char *numbe
 	int rc = jp_gs1_check_digit(&cd, b, PAY_BARCODE_LEN - 1, e);
 	if (rc)
 		return rc;
-	snprintf(out, PAY_BARCODE_LEN + 1, "%s%d", b, cd);
+	memcpy(out, b, PAY_BARCODE_LEN - 1);
+	out[PAY_BARCODE_LEN - 1] = (char)('0' + cd);
+	out[PAY_BARCODE_LEN] = 0;
 	return 0;
 }
 

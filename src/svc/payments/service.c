@@ -62,6 +62,10 @@ static int check_konbini_agent(const char *v)
 
 int payments_web_init(void **state, struct app *a, struct err *e)
 {
+	/* card: the provider's URL, key and secret (all or none) */
+	int rc = payments_card_init(a, e);
+	if (rc)
+		return rc;
 	struct pay_web *w = calloc(1, sizeof *w);
 	if (!w)
 		return err_set(e, ERR_NOMEM, "payments");
@@ -76,6 +80,7 @@ int payments_web_init(void **state, struct app *a, struct err *e)
 
 void payments_web_done(void *state)
 {
+	payments_card_done();   /* card */
 	free(state);
 }
 
@@ -144,6 +149,8 @@ static const struct svc_cli cli[] = {
 
 static const struct svc_job jobs[] = {
 	{ "payments.expire", payments_expire_job, PAY_EXPIRE_EVERY_MS },
+	/* card */
+	PAYMENTS_CARD_JOBS,
 };
 
 static const struct svc_nav nav[] = {
@@ -159,10 +166,13 @@ static const struct svc_option options[] = {
 	{ "pay-konbini-agent", "NNNNN  the collection agent's code in the barcode's free field (5 digits)",
 	  check_konbini_agent, "--pay-konbini-agent は 5 桁の数字です", "--pay-konbini-agent is 5 digits" },
 	/* card */
+	PAYMENTS_CARD_OPTIONS,
 };
 
 static const struct html_msg msgs[] = {
 #include "svc/payments/web/catalog.inc"
+/* card */
+#include "svc/payments/web/card_catalog.inc"
 };
 
 const struct svc svc_payments = {

@@ -338,6 +338,11 @@ int page_staff_payment_refund(struct http_req *r)
 
 int page_staff_payment_refund_approve(struct http_req *r)
 {
+	/* card: the provider refunds first (page_card.c) */
+	struct payment cp;
+	struct err ce;
+	if (load(&cp, r, &ce) == 0 && page_pay_card_refund_wanted(r, &cp))
+		return page_pay_card_refund_approve(r, &cp);
 	struct pay_actor who;
 	payments_web_actor(&who, r);
 	struct err e;

@@ -62,7 +62,11 @@ int payments_expire_job(struct jobs_ctx *ctx, void *app, struct err *e);
 /* page_pay_card_enabled -- 1 when a card provider is configured */
 int page_pay_card_enabled(struct http_req *r);
 /* page_pay_card_start -- p has just become a pending card payment: make
- * it at the provider and send the payer there (303), or answer an error */
+ * it at the provider and send the payer there (a page with the link, not
+ * a 303: form-action 'self' blocks a form's redirect to another origin),
+ * or answer an error */
 int page_pay_card_start(struct http_req *r, const struct payment *p);
+/* the rest of the card side: routes, options, job, refunds (card_web.h) */
+#include "svc/payments/web/card_web.h"
 
 #endif

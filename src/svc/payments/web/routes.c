@@ -101,5 +101,6 @@ const struct http_route payments_routes[] = {
 	{ "POST", "/staff/payments/{number}/refund", PAY_PERM_REFUND, HTTP_KIND_HTML, 0, p_refund, page_staff_payment_refund, "staff.payment.refund" },
 	{ "POST", "/staff/payments/{number}/refund/approve", PAY_PERM_REFUND, HTTP_KIND_HTML, 0, p_number, page_staff_payment_refund_approve, "staff.payment.refund.approve" },
 	/* card (card.c, page_card.c) */
+	PAYMENTS_CARD_ROUTES,
 	SVC_ROUTES_END,
 };
