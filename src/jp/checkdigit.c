@@ -1,5 +1,5 @@
 /*
- * checkdigit.c -- check digits of 団体コード, 個人番号, 法人番号 and GS1; see
+ * checkdigit.c -- check digits of 団体コード, 個人番号, 法人番号, GS1 and Luhn; see
  * checkdigit.h.  Error details name the kind of identifier, never its
  * digits.
  */
@@ -155,4 +155,19 @@ int jp_gs1_check_digit(int *out, const char *digits, size_t n, struct err *e)
 	}
 	*out = (10 - sum % 10) % 10;
 	return 0;
+}
+
+int jp_luhn_digit(const char *d, size_t n)
+{
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = d[n - 1 - i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return (10 - sum % 10) % 10;
 }

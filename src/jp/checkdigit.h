@@ -3,7 +3,8 @@
  *   全国地方公共団体コード (local government code, 5 digits + check),
  *   個人番号 (My Number, 11 digits + check),
  *   法人番号 (corporate number, check + 12 digits),
- *   GS1 modulus 10 (JAN codes, the コンビニ payment-slip barcode).
+ *   GS1 modulus 10 (JAN codes, the コンビニ payment-slip barcode),
+ *   Luhn (the numbers madoguchi gives).
  *
  * Inputs are exactly the ASCII digits, no spaces or hyphens (normalise
  * first with jp_text_zen_to_han_ascii and strip separators); at most
@@ -76,5 +77,15 @@ int jp_corpnum_validate(const char *s, struct err *e);
  * digits of the コンビニ payment-slip barcode (GS1-128, AI 91) end with it.
  */
 int jp_gs1_check_digit(int *out, const char *digits, size_t n, struct err *e);
+
+/*
+ * jp_luhn_digit -- the Luhn (ISO/IEC 7812-1 Annex B) check digit of the
+ * n ASCII digits at d (the caller has checked they are digits): every
+ * second digit from the rightmost doubled, 9 taken from a product over
+ * 9; check = (10 - sum mod 10) mod 10.  The numbers madoguchi gives
+ * (bulky-waste bookings, payments) end with it, so a mistyped digit is
+ * caught.
+ */
+int jp_luhn_digit(const char *d, size_t n);
 
 #endif

@@ -213,7 +213,14 @@ test('a Pay-easy notice with another biller is refused with its line; the staff 
   const r = await importFile(kaikei, `biller,customer,confirm,amount_yen,paid_on,bank\n12345,${x.number},0000,1200,${day},デモ銀行\n`, { kind: 'payeasy' });
   assert.equal(r.status, 422);
   assert.match(main(r.text_), /2 行目に誤り/);
-  const ok = await importFile(kaikei, `biller,customer,confirm,amount_yen,paid_on,bank\n99998,${x.number},0000,1200,${day},デモ銀行\n`, { kind: 'payeasy' });
+  const confirm = show(x.number).payeasy.split(' ')[2];
+  // a wrong 確認番号 names no payment: a difference, not paid
+  const wrong = String((Number(confirm) + 1) % 10000).padStart(4, '0');
+  const w = await importFile(kaikei, `biller,customer,confirm,amount_yen,paid_on,bank\n99998,${x.number},${wrong},1200,${day},デモ銀行\n`, { kind: 'payeasy' });
+  assert.equal(w.status, 200, main(w.text_));
+  assert.match(main(w.text_), /該当なし 1/);
+  assert.equal(show(x.number).state, 'pending');
+  const ok = await importFile(kaikei, `biller,customer,confirm,amount_yen,paid_on,bank\n99998,${x.number},${confirm},1200,${day},デモ銀行\n`, { kind: 'payeasy' });
   assert.equal(ok.status, 200, main(ok.text_));
   assert.equal(show(x.number).state, 'paid');
   const list = main((await kaikei.get('/staff/payments?method=payeasy&state=paid')).text_);

@@ -34,6 +34,7 @@ struct line {
 	long at;                              /* the file's line        */
 	char barcode[PAY_BARCODE_LEN + 1];
 	char number[PAY_NUMBER_LEN + 1];
+	char confirm[PAY_PAYEASY_CONFIRM_LEN + 1];
 	int64_t amount;
 	long day;
 	char via[PAY_VIA_MAX * 4 + 1];
@@ -165,6 +166,7 @@ static int on_record(void *arg, long line, int nf, const char *const *f, const s
 		if (!pay_digits_ok(f[2], PAY_PAYEASY_CONFIRM_LEN))
 			return bad(rd, line, "confirm: 4 digits");
 		snprintf(l->number, sizeof l->number, "%s", c);
+		snprintf(l->confirm, sizeof l->confirm, "%s", f[2]);
 		amount = f[3], day = f[4], via = f[5];
 	}
 	if (parse_amount(&l->amount, amount))
@@ -257,6 +259,7 @@ int payments_import(struct pay_import_result *out, struct store *s, const char *
 			.via = l->via,
 			.source = source,
 			.final = f->final,
+			.confirm = l->confirm[0] ? l->confirm : NULL,
 		};
 		enum pay_outcome o;
 		rc = payments_receive(&o, s, tenant, &r, now, who, e);

@@ -17,6 +17,7 @@
 #include "core/audit/audit.h"
 #include "jp/date.h"
 #include "jp/text.h"
+#include "jp/checkdigit.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -117,25 +118,10 @@ int pay_digits_ok(const char *s, size_t n)
 	return 1;
 }
 
-static int luhn_digit(const char *d, size_t n)
-{
-	int sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		int v = d[n - 1 - i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return (10 - sum % 10) % 10;
-}
-
 int payments_number_ok(const char *s)
 {
 	return pay_digits_ok(s, PAY_NUMBER_LEN) &&
-	       luhn_digit(s, PAY_NUMBER_LEN - 1) == s[PAY_NUMBER_LEN - 1] - '0';
+	       jp_luhn_digit(s, PAY_NUMBER_LEN - 1) == s[PAY_NUMBER_LEN - 1] - '0';
 }
 
 static void number_draw(char out[PAY_NUMBER_LEN + 1])
@@ -144,7 +130,7 @@ static void number_draw(char out[PAY_NUMBER_LEN + 1])
 		out[i] = (char)('0' + randombytes_uniform(10));
 	if (out[0] == '0')   /* printed numbers never start with 0 */
 		out[0] = (char)('1' + randombytes_uniform(9));
-	out[PAY_NUMBER_LEN - 1] = (char)('0' + luhn_digit(out, PAY_NUMBER_LEN - 1));
+	out[PAY_NUMBER_LEN - 1] = (char)('0' + jp_luhn_digit(out, PAY_NUMBER_LEN - 1));
 	out[PAY_NUMBER_LEN] = 0;
 }
 
@@ -343,6 +329,18 @@ int payments_create(struct payment *out, int *created, struct store *s, const ch
 		rc = store_exec(s, "INSERT INTO payments (tenant, number, service, pkey, reference, description,"
 				" return_url, amount_yen, account, state, due_day, created_at, updated_at)"
 				" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'created', $10, $11, $11)", v, 11, e);
+		if (rc == ERR_CONFLICT && own) {
+			/* the same key made at the same moment by another request
+			 * (PostgreSQL: both found none): that one is the payment */
+			store_rollback(s);
+			if ((rc = store_begin(s, e)))
+				return rc;
+			rc = payments_by_key(out, s, tenant, n->service, n->key, e);
+			if (rc == 0 && (out->amount_yen != n->amount_yen || strcmp(out->reference, n->reference) != 0 ||
+					out->account != n->account))
+				rc = err_set(e, ERR_CONFLICT, "payment: key used for another amount or reference");
+			return pay_tx_end(s, own, rc, e);
+		}
 	}
 	if (rc >= 0)
 		rc = payments_get(out, s, tenant, number, e);
@@ -373,6 +371,8 @@ int payments_choose(struct payment *p, struct store *s, const char *tenant, cons
 		rc = payments_get(p, s, tenant, number, e);
 	if (rc == 0 && p->state != PAY_CREATED && p->state != PAY_PENDING && p->state != PAY_FAILED)
 		rc = err_set(e, ERR_CONFLICT, "payment: %s, no method can be chosen", payments_state_name(p->state));
+	if (rc == 0 && jp_date_to_days(jp_jst_date(now)) > p->due_day)
+		rc = err_set(e, ERR_CONFLICT, "payment: past its due day");
 	if (rc == 0 && m == PAY_M_KONBINI && p->amount_yen > PAY_KONBINI_MAX)
 		rc = err_set(e, ERR_INVALID, "konbini: at most %d yen a slip", PAY_KONBINI_MAX);
 	char barcode[PAY_BARCODE_LEN + 1], confirm[PAY_PAYEASY_CONFIRM_LEN + 1];
@@ -477,6 +477,10 @@ static int receipt_find(struct payment *p, int *found, struct store *s, const ch
 		else if (rc != ERR_NOTFOUND)
 			return rc;
 	}
+	/* Pay-easy: the three numbers name the payment together; a wrong
+	 * 確認番号 names none */
+	if (*found && rc_in->confirm && p->payeasy_confirm[0] && strcmp(rc_in->confirm, p->payeasy_confirm) != 0)
+		*found = 0;
 	return 0;
 }
 
@@ -512,6 +516,8 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 	if (rc != ERR_NOTFOUND)
 		return pay_tx_end(s, own, rc, e);
 	rc = 0;
+	/* money taken at the counter is its own settlement: no file follows */
+	int final = in->final || in->method == PAY_M_COUNTER;
 	struct payment p;
 	int found = 0;
 	rc = receipt_find(&p, &found, s, tenant, in, e);
@@ -520,16 +526,24 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 		if (in->amount_yen != p.amount_yen) {
 			o = PAY_O_AMOUNT;
 		} else if (p.state == PAY_PAID || p.state == PAY_REFUNDED) {
+			/* paid already: a second payment, unless this line is the
+			 * other half of the one that paid it (a settlement line
+			 * after its notice, or a notice after the settlement that
+			 * came first) */
 			o = PAY_O_DUPLICATE;
-			if (in->final) {   /* a settlement line confirms it, once */
-				int64_t finals = 0;
-				struct store_val v[] = { sv_text(tenant), sv_int(p.id) };
-				rc = store_query_int(&finals, s, "SELECT count(*) FROM payment_receipts"
-						     " WHERE tenant = $1 AND payment_id = $2 AND final = 1"
-						     " AND outcome IN ('applied', 'settled')", v, 2, e);
-				if (rc == 0 && finals == 0)
-					o = PAY_O_SETTLED;
-			}
+			int64_t same = 0, other = 0;
+			const char *m = payments_method_name(in->method);
+			struct store_val v[] = { sv_text(tenant), sv_int(p.id), sv_int(final), sv_text(m) };
+			rc = store_query_int(&same, s, "SELECT count(*) FROM payment_receipts"
+					     " WHERE tenant = $1 AND payment_id = $2 AND final = $3 AND method = $4"
+					     " AND outcome IN ('applied', 'settled')", v, 4, e);
+			struct store_val w[] = { sv_text(tenant), sv_int(p.id), sv_int(!final), sv_text(m) };
+			if (rc == 0 && same == 0)
+				rc = store_query_int(&other, s, "SELECT count(*) FROM payment_receipts"
+						     " WHERE tenant = $1 AND payment_id = $2 AND final = $3 AND method = $4"
+						     " AND outcome IN ('applied', 'settled')", w, 4, e);
+			if (rc == 0 && same == 0 && other > 0)
+				o = PAY_O_SETTLED;
 		} else {
 			o = PAY_O_APPLIED;
 		}
@@ -553,9 +567,11 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 		}
 		rc = rc > 0 ? 0 : rc;
 	}
+	if (rc == 0 && in->must_apply && o != PAY_O_APPLIED)
+		rc = err_set(e, ERR_CONFLICT, "receipt: %s, not recorded", payments_outcome_name(o));
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(tenant), found ? sv_int(p.id) : sv_null(),
-					 sv_text(payments_method_name(in->method)), sv_int(in->final ? 1 : 0),
+					 sv_text(payments_method_name(in->method)), sv_int(final),
 					 sv_text(found ? p.number : (in->number ? in->number : "")),
 					 sv_text(in->barcode ? in->barcode : ""), sv_int(in->amount_yen),
 					 sv_int(paid_day), sv_text(in->via ? in->via : ""), sv_text(in->source),
@@ -596,7 +612,7 @@ int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *wh
 		calloc(MAX_BATCH, sizeof *list);
 	if (!list)
 		return pay_tx_end(s, own, err_set(e, ERR_NOMEM, "expire"), e);
-	rc = store_query(&r, s, "SELECT id, tenant, number FROM payments WHERE state IN ('created', 'pending')"
+	rc = store_query(&r, s, "SELECT id, tenant, number FROM payments WHERE state IN ('created', 'pending', 'failed')"
 			 " AND due_day < $1 ORDER BY id LIMIT 1000", v, 1, e);
 	if (rc == 0) {
 		while (n < MAX_BATCH && (rc = store_rows_next(r, e)) > 0) {
@@ -611,7 +627,7 @@ int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *wh
 	for (int i = 0; rc >= 0 && i < n; i++) {
 		struct store_val u[] = { sv_int(list[i].id), sv_int(now) };
 		rc = store_exec(s, "UPDATE payments SET state = 'expired', updated_at = $2"
-				" WHERE id = $1 AND state IN ('created', 'pending')", u, 2, e);
+				" WHERE id = $1 AND state IN ('created', 'pending', 'failed')", u, 2, e);
 		if (rc > 0) {
 			rc = pay_record(s, list[i].tenant, list[i].id, list[i].number, "expired", "", now, who, e);
 			done++;

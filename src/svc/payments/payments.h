@@ -195,6 +195,10 @@ struct pay_receipt {
 	const char *via;           /* store, bank, staff login, provider      */
 	const char *source;        /* "file:<import id>:<line>", "webhook:<event>", "counter:<n>" */
 	int final;                 /* 1: a settlement line (確報), 0: a notice (速報) */
+	const char *confirm;       /* Pay-easy: the 確認番号 given, or NULL   */
+	int must_apply;            /* 1: anything but applied is ERR_CONFLICT and
+				      nothing is recorded (a taking at the counter:
+				      staff are told, no difference is made)  */
 };
 
 /* applied: its payment became paid; settled: a final (確報) line that

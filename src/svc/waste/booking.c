@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "jp/holiday.h"
 #include "jp/text.h"
+#include "jp/checkdigit.h"
 #include "core/mail/mail.h"
 
 #include <sodium.h>
@@ -96,21 +97,6 @@ int waste_calendar_open(int *opened, struct store *s, const char *tenant,
 
 /* ---- numbers ---- */
 
-static int luhn_digit(const char *d, size_t n)
-{
-	int sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		int v = d[n - 1 - i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	return (10 - sum % 10) % 10;
-}
-
 int waste_number_ok(const char *s)
 {
 	if (!s || strlen(s) != WASTE_NUMBER_LEN)
@@ -118,7 +104,7 @@ int waste_number_ok(const char *s)
 	for (int i = 0; i < WASTE_NUMBER_LEN; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-	return luhn_digit(s, WASTE_NUMBER_LEN - 1) == s[WASTE_NUMBER_LEN - 1] - '0';
+	return jp_luhn_digit(s, WASTE_NUMBER_LEN - 1) == s[WASTE_NUMBER_LEN - 1] - '0';
 }
 
 static void number_new(char out[WASTE_NUMBER_LEN + 1])
@@ -126,7 +112,7 @@ static void number_new(char out[WASTE_NUMBER_LEN + 1])
 	out[0] = (char)('1' + randombytes_uniform(9));   /* no leading 0 */
 	for (int i = 1; i < WASTE_NUMBER_LEN - 1; i++)
 		out[i] = (char)('0' + randombytes_uniform(10));
-	out[WASTE_NUMBER_LEN - 1] = (char)('0' + luhn_digit(out, WASTE_NUMBER_LEN - 1));
+	out[WASTE_NUMBER_LEN - 1] = (char)('0' + jp_luhn_digit(out, WASTE_NUMBER_LEN - 1));
 	out[WASTE_NUMBER_LEN] = '\0';
 }
 

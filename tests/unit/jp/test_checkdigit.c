@@ -191,9 +191,19 @@ static void test_gs1(void)
 	T_EQ_INT(jp_gs1_check_digit(&d, "4", 0, &e), ERR_LIMIT);
 }
 
+/* Luhn: the ISO/IEC 7812 example 7992739871 -> 3, and one digit changed */
+static void test_luhn(void)
+{
+	T_EQ_INT(jp_luhn_digit("7992739871", 10), 3);
+	T_EQ_INT(jp_luhn_digit("7992739872", 10), 1);
+	T_EQ_INT(jp_luhn_digit("1234567890123", 13), 7);
+	T_EQ_INT(jp_luhn_digit("0", 1), 0);
+}
+
 int main(void)
 {
 	T_RUN(test_gs1);
+	T_RUN(test_luhn);
 	T_RUN(test_lgcode_real);
 	T_RUN(test_lgcode_bad);
 	T_RUN(test_mynumber);

@@ -435,6 +435,68 @@ static void test_card_states(void)
 	store_close(s);
 }
 
+/* from review: a second taking at the counter is refused without a
+ * receipt; a settlement that comes before its notice; a method is not
+ * chosen past the due day; a failed payment expires */
+static void test_review_cases(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct payment p = make(s, "rv-1", 700);
+	struct pay_receipt cr = { .method = PAY_M_COUNTER, .number = p.number, .amount_yen = 700,
+				  .source = "counter:rv1", .final = 1, .must_apply = 1 };
+	enum pay_outcome o;
+	T_EQ_INT(payments_receive(&o, s, T1, &cr, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_APPLIED);
+	cr.source = "counter:rv2";
+	T_EQ_INT(payments_receive(&o, s, T1, &cr, NOW, &staff_a, &e), ERR_CONFLICT);
+	struct pay_statement st;
+	T_EQ_INT(payments_statement(&st, s, T1, PAY_M_COUNTER, today(), &e), 0);
+	T_EQ_INT(st.duplicate_n, 0);   /* nothing recorded for the refused one */
+	T_EQ_INT(st.missing_n, 0);     /* the counter's taking is its own settlement */
+
+	/* the settlement first, then its notice: confirmed, not paid twice */
+	struct payment k = make(s, "rv-2", 900);
+	T_EQ_INT(payments_choose(&k, s, T1, k.number, PAY_M_KONBINI, &rails, NOW, &sys, &e), 0);
+	struct pay_receipt fin = { .method = PAY_M_KONBINI, .barcode = k.barcode, .amount_yen = 900,
+				   .source = "file:rv:1", .final = 1 };
+	T_EQ_INT(payments_receive(&o, s, T1, &fin, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_APPLIED);
+	struct pay_receipt note = fin;
+	note.final = 0;
+	note.source = "file:rv:2";
+	T_EQ_INT(payments_receive(&o, s, T1, &note, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_SETTLED);
+	note.source = "file:rv:3";   /* the same slip paid again */
+	T_EQ_INT(payments_receive(&o, s, T1, &note, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_DUPLICATE);
+
+	/* past its due day no method is chosen; a failed card payment expires */
+	struct payment c = make(s, "rv-3", 300);
+	T_EQ_INT(payments_choose(&c, s, T1, c.number, PAY_M_CARD, &rails, NOW, &sys, &e), 0);
+	T_EQ_INT(payments_fail(s, T1, c.number, "declined", NOW, &sys, &e), 0);
+	T_EQ_INT(payments_choose(&c, s, T1, c.number, PAY_M_KONBINI, &rails,
+				 NOW + (PAY_DUE_DAYS_DEFAULT + 1) * DAY, &sys, &e), ERR_CONFLICT);
+	T_CHECK(payments_expire_due(s, NOW + (PAY_DUE_DAYS_DEFAULT + 1) * DAY, &sys, &e) >= 1);
+	T_EQ_INT(payments_get(&c, s, T1, c.number, &e), 0);
+	T_EQ_INT(c.state, PAY_EXPIRED);
+
+	/* Pay-easy: a wrong 確認番号 names no payment */
+	struct payment y = make(s, "rv-4", 450);
+	T_EQ_INT(payments_choose(&y, s, T1, y.number, PAY_M_PAYEASY, &rails, NOW, &sys, &e), 0);
+	char wrong[16];
+	snprintf(wrong, sizeof wrong, "%04d", (atoi(y.payeasy_confirm) + 1) % 10000);
+	struct pay_receipt pe = { .method = PAY_M_PAYEASY, .number = y.number, .confirm = wrong, .amount_yen = 450,
+				  .source = "file:rv:4" };
+	T_EQ_INT(payments_receive(&o, s, T1, &pe, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_UNKNOWN);
+	pe.confirm = y.payeasy_confirm;
+	pe.source = "file:rv:5";
+	T_EQ_INT(payments_receive(&o, s, T1, &pe, NOW, &staff_a, &e), 0);
+	T_EQ_INT(o, PAY_O_APPLIED);
+	store_close(s);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "payments");
@@ -447,6 +509,7 @@ int main(void)
 	T_RUN(test_refund_two_people);
 	T_RUN(test_expire_and_late_money);
 	T_RUN(test_card_states);
+	T_RUN(test_review_cases);
 	tdb_end(&db);
 	return t_done();
 }

@@ -305,8 +305,8 @@ int page_staff_payment_counter(struct http_req *r)
 	payments_web_actor(&who, r);
 	if (p.state == PAY_PAID || p.state == PAY_REFUNDED)
 		return after(r, ERR_CONFLICT, &(struct err){ .detail = "counter: paid already" }, "pay.error.state", NULL);
-	/* one receipt per taking: a token of its own (a double click is the
-	 * conditional UPDATE's to refuse: the second finds it paid) */
+	/* one receipt per taking: a token of its own; a double click finds
+	 * it paid and is refused without a receipt (must_apply) */
 	char tok[33], source[80];
 	if (random_token(tok, 16))
 		return fail(r, ERR_INTERNAL, "counter: no random");
@@ -316,6 +316,8 @@ int page_staff_payment_counter(struct http_req *r)
 		.via = arena_printf(r->arena, "%s %s", via && strcmp(via, "terminal") == 0 ? "terminal" : "cash",
 				    q->staff.login),
 		.source = source,
+		.final = 1,        /* the counter's taking is its own settlement */
+		.must_apply = 1,   /* a second click, or paid meanwhile: refused, nothing recorded */
 	};
 	enum pay_outcome o = PAY_O_UNKNOWN;
 	rc = payments_receive(&o, app_store(r), q->tenant.code, &rr, app_now(), &who, &e);
@@ -617,8 +619,11 @@ int page_staff_payments_statement_csv(struct http_req *r)
 	buf_puts(b, "\r\n");
 	struct err e;
 	struct rcpt_ctx c = { r, b, 1, 0 };
-	int rc = payments_receipts(app_store(r), q->tenant.code, a.method, a.day, 0, rcpt_row, &c, &e);
+	struct pay_statement st;
+	int rc = payments_statement(&st, app_store(r), q->tenant.code, a.method, a.day, &e);
 	if (rc == 0)
+		rc = payments_receipts(app_store(r), q->tenant.code, a.method, a.day, 0, rcpt_row, &c, &e);
+	if (rc == 0 && st.final_n > 0)   /* as on the page: missing once a settlement is in */
 		rc = payments_missing(app_store(r), q->tenant.code, a.method, a.day, missing_row, &c, &e);
 	app_audit(r, AUDIT_A_EXPORT, "payment_statement", arena_printf(r->arena, "%s/%s", a.day_s, a.method_s),
 		  rc ? AUDIT_R_FAILED : AUDIT_R_OK);
