@@ -321,3 +321,46 @@ test('a fee paid after review: approving asks the applicant for it; the inbox sh
   assert.match(main((await kumin.get(`/staff/submissions/${id}`)).text_), /data-state="paid"/);
   assert.equal(audit('payments.created').filter((x) => x.object_id === number).length, 1);
 });
+
+test('a booking\'s online payment follows the booking: 処理券 withdraw it, a move asks anew, paid online is cancelled only after a refund is asked', async () => {
+  const c = await resident(6);
+  // a slip asked for, then paid by 処理券: the slip is no longer payable
+  const a = await bookAndPay(c, 'chair*1');
+  let p = await c.get(`/pay/${a.number}`);
+  await c.post(`/pay/${a.number}`, { form: { csrf: csrf(p.text_), method: 'konbini' } });
+  const bk = await c.get(`/mypage/waste/${a.booking}`);
+  const t = await c.post(`/mypage/waste/${a.booking}/pay`, { form: { csrf: csrf(bk.text_), tickets: 'B55500001' } });
+  assert.equal(t.status, 200, main(t.text_));
+  assert.equal(show(a.number).state, 'expired');
+  assert.equal((await c.get(`/pay/${a.number}/slip.pdf`)).status, 404);
+  // a move withdraws the unpaid payment; asking again gives a new one due before the new day
+  const b = await bookAndPay(c, 'chair*1');
+  const page = await c.get(`/mypage/waste/${b.booking}`);
+  const target = [...main(page.text_).matchAll(/name="day" value="(\d{4}-\d\d-\d\d)"/g)].map((m) => m[1]).pop();
+  assert.ok(target, 'a day to move to');
+  const mv = await c.post(`/mypage/waste/${b.booking}/move`, { form: { csrf: csrf(page.text_), day: target } });
+  assert.equal(mv.status, 200, main(mv.text_));
+  assert.equal(show(b.number).state, 'expired');
+  const again = await c.post(`/mypage/waste/${b.booking}/pay/online`, { form: { csrf: csrf(page.text_) } });
+  const b2 = again.headers.get('location').match(/^\/pay\/(\d{14})$/)[1];
+  assert.notEqual(b2, b.number);
+  // paid online (at the counter here), then the resident cannot cancel online
+  p = await kaikei.get(`/staff/payments/${b2}`);
+  assert.equal((await kaikei.post(`/staff/payments/${b2}/counter`, { form: { csrf: csrf(p.text_), via: 'cash' } })).status, 303);
+  const paidPage = await c.get(`/mypage/waste/${b.booking}`);
+  assert.match(main(paidPage.text_), /オンラインで納付済み/);
+  const cancel = await c.post(`/mypage/waste/${b.booking}/cancel`, { form: { csrf: csrf(paidPage.text_), confirm: '1' } });
+  assert.equal(cancel.status, 409);
+  assert.match(main(cancel.text_), /オンラインで支払った予約は、ここでは取り消せません/);
+  // 会計課 ask for the refund; then the Sanitation Office cancels the booking
+  const machi = new Client(srv.base);
+  await loginWithTotp(machi, 'demo-machi', 'Keyaki-Machi-2026');
+  const sp = await machi.get(`/staff/waste/booking/${b.booking}`);
+  const refused = await machi.post(`/staff/waste/booking/${b.booking}/cancel`, { form: { csrf: csrf(sp.text_), confirm: '1' } });
+  assert.equal(refused.status, 409);
+  assert.match(main(refused.text_), /会計課で返金を申請してから/);
+  p = await kaikei.get(`/staff/payments/${b2}`);
+  assert.equal((await kaikei.post(`/staff/payments/${b2}/refund`, { form: { csrf: csrf(p.text_), reason: '収集の取消' } })).status, 303);
+  const ok = await machi.post(`/staff/waste/booking/${b.booking}/cancel`, { form: { csrf: csrf(sp.text_), confirm: '1' } });
+  assert.equal(ok.status, 303);
+});

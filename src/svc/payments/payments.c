@@ -598,6 +598,29 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 
 /* ---- expire ---- */
 
+int payments_withdraw(struct store *s, const char *tenant, const char *number, const char *why,
+		      int64_t now, const struct pay_actor *who, struct err *e)
+{
+	int own = !store_in_tx(s), rc = own ? store_begin(s, e) : 0;
+	struct payment p;
+	if (rc == 0)
+		rc = payments_get(&p, s, tenant, number, e);
+	if (rc == 0 && p.state == PAY_EXPIRED)
+		return pay_tx_end(s, own, 0, e);   /* withdrawn or expired before */
+	if (rc == 0) {
+		struct store_val v[] = { sv_int(p.id), sv_int(now) };
+		rc = store_exec(s, "UPDATE payments SET state = 'expired', updated_at = $2"
+				" WHERE id = $1 AND state IN ('created', 'pending', 'failed')", v, 2, e);
+		if (rc == 0)
+			rc = err_set(e, ERR_CONFLICT, "payment: %s, not withdrawn", payments_state_name(p.state));
+	}
+	char detail[120];
+	snprintf(detail, sizeof detail, "%.100s", why && pay_text_ok(why, 100, 0) ? why : "");
+	if (rc > 0)
+		rc = pay_record(s, tenant, p.id, p.number, "withdrawn", detail, now, who, e);
+	return pay_tx_end(s, own, rc, e);
+}
+
 int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *who, struct err *e)
 {
 	long today = jp_date_to_days(jp_jst_date(now));

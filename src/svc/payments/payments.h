@@ -219,6 +219,13 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 int payments_fail(struct store *s, const char *tenant, const char *number, const char *why,
 		  int64_t now, const struct pay_actor *who, struct err *e);
 
+/* payments_withdraw -- the service that asked for a payment no longer
+ * wants it (its booking was cancelled, moved or paid another way): a
+ * created, pending or failed payment expires now.  ERR_CONFLICT when it
+ * is paid (the caller then treats it as paid). */
+int payments_withdraw(struct store *s, const char *tenant, const char *number, const char *why,
+		      int64_t now, const struct pay_actor *who, struct err *e);
+
 /* payments_expire_due -- created and pending payments whose due day has
  * passed (today > due_day) become expired; returns how many (>= 0) */
 int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *who,

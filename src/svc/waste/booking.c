@@ -489,7 +489,10 @@ int waste_move(struct store *s, const char *tenant, const char *number, struct j
 		rc = err_set(e, ERR_DENIED, "move: past the booked day's cut-off");
 	if (rc == 0 && now > waste_booking_cutoff(day))
 		rc = err_set(e, ERR_DENIED, "move: the new day's bookings have closed");
-	if (rc == 0 && price && b->pay != WASTE_UNPAID && price->fee_yen != b->fee_yen)
+	int paid_online = 0;
+	if (rc == 0)   /* its unpaid payment is for the old day: withdrawn, a new one is asked for */
+		rc = waste_pay_online_release(&paid_online, s, tenant, b, "booking moved", now, e);
+	if (rc == 0 && price && (b->pay != WASTE_UNPAID || paid_online) && price->fee_yen != b->fee_yen)
 		rc = err_set(e, ERR_CONFLICT, "move: paid, and the new day's fee is another");
 	long from = b && rc == 0 ? jp_date_to_days(b->day) : 0, to = jp_date_to_days(day);
 	if (rc == 0 && from != to) {
@@ -634,6 +637,11 @@ int waste_pay_tickets(struct store *s, const char *tenant, const char *number,
 		rc = err_set(e, ERR_CONFLICT, "tickets: the booking is cancelled");
 	if (rc == 0 && b->pay != WASTE_UNPAID)
 		rc = err_set(e, ERR_CONFLICT, "tickets: the booking is paid");
+	int paid_online = 0;
+	if (rc == 0)   /* a slip or Pay-easy numbers asked for: no longer payable */
+		rc = waste_pay_online_release(&paid_online, s, tenant, b, "paid by tickets", now, e);
+	if (rc == 0 && paid_online)
+		rc = err_set(e, ERR_CONFLICT, "tickets: the booking is paid online");
 	if (rc == 0 && now > waste_booking_cutoff(b->day))
 		rc = err_set(e, ERR_DENIED, "tickets: past the cut-off");
 	if (rc == 0 && sum != b->fee_yen)
@@ -753,6 +761,11 @@ int waste_cancel(struct store *s, const char *tenant, const char *number, int64_
 		rc = err_set(e, ERR_CONFLICT, "booking: cancelled already");
 	if (rc == 0 && now > waste_booking_cutoff(b->day))
 		rc = err_set(e, ERR_DENIED, "booking: past the cut-off");
+	int paid_online = 0;
+	if (rc == 0)
+		rc = waste_pay_online_release(&paid_online, s, tenant, b, "booking cancelled", now, e);
+	if (rc == 0 && paid_online && !waste_pay_online_refunded(s, tenant, b, e))
+		rc = err_set(e, ERR_CONFLICT, "paid online: ask 会計課 for the refund first");
 	if (rc == 0) {
 		struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now) };
 		rc = store_exec(s, "UPDATE waste_bookings SET state = 'cancelled', cancelled_at = $3"

@@ -274,8 +274,10 @@ int waste_earliest(struct jp_date *out, struct store *s, const char *tenant, con
 int waste_booking_get(struct waste_booking *out, struct store *s, const char *tenant,
 		      const char *number, struct err *e);
 
-/* waste_cancel -- cancel booking number and give its points back;
- * ERR_DENIED past the cut-off, ERR_CONFLICT when cancelled already,
+/* waste_cancel -- cancel booking number and give its points back (its
+ * unpaid online payment withdrawn); ERR_DENIED past the cut-off,
+ * ERR_CONFLICT when cancelled already, or when paid online and no
+ * refund has been asked for (the detail starts "paid online"),
  * ERR_NOTFOUND */
 int waste_cancel(struct store *s, const char *tenant, const char *number, int64_t now,
 		 struct err *e);
@@ -379,6 +381,15 @@ int waste_pay_online_start(struct payment *out, struct store *s, const char *ten
  * payment is paid with the booking's fee; *changed 1 when it did */
 int waste_pay_online_sync(int *changed, struct store *s, const char *tenant, const char *number,
 			  int64_t now, struct err *e);
+/* waste_pay_online_release -- in the caller's transaction, before b is
+ * moved, cancelled or paid by 処理券: its unpaid online payment is
+ * withdrawn (no slip stays payable) and forgotten; *paid is 1 when b is
+ * paid online, or its payment is paid and not yet marked on it */
+int waste_pay_online_release(int *paid, struct store *s, const char *tenant, const struct waste_booking *b,
+			     const char *why, int64_t now, struct err *e);
+/* waste_pay_online_refunded -- 1 when b's online payment is refunded or
+ * its refund asked for (会計課): then b may be cancelled */
+int waste_pay_online_refunded(struct store *s, const char *tenant, const struct waste_booking *b, struct err *e);
 /* waste_pay_online_sync_due -- waste_pay_online_sync for every unpaid
  * booking waiting for a payment (at most 500 a call); returns how many
  * became paid */

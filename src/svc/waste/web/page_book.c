@@ -752,9 +752,10 @@ int page_mypage_waste_cancel(struct http_req *r)
 	rc = c && strcmp(c, "1") == 0 ? waste_cancel(app_store(r), app_req(r)->tenant.code, bk->number, app_now(), &e)
 				      : ERR_INVALID;
 	app_audit(r, AUDIT_A_WRITE, "waste.booking", bk->number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
+	int paid_online = rc == ERR_CONFLICT && strncmp(e.detail, "paid online", 11) == 0;
 	return after(r, bk, rc, "waste.cancel.done", "f-confirm",
-		     rc == ERR_DENIED ? "waste.booking.closed" : rc == ERR_CONFLICT ? "waste.cancel.error.done"
-										    : "waste.cancel.error.confirm");
+		     rc == ERR_DENIED ? "waste.booking.closed" : paid_online ? "waste.cancel.error.paid_online"
+		     : rc == ERR_CONFLICT ? "waste.cancel.error.done" : "waste.cancel.error.confirm");
 }
 
 /* POST /mypage/waste/{number}/pay/online: on to the payments service's

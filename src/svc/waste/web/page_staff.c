@@ -687,6 +687,8 @@ int page_staff_waste_cancel(struct http_req *r)
 	app_audit(r, "waste.cancel", "waste.booking", number, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
 	if (rc == ERR_NOTFOUND)
 		return app_send_error(r, rc, "waste.staff.error.booking", "cancel: not found");
+	if (rc == ERR_CONFLICT && strncmp(e.detail, "paid online", 11) == 0)
+		return render_booking(r, 409, number, "cancel-confirm", T(r, "waste.staff.cancel.error.paid_online"));
 	if (rc)
 		return action_error(r, rc, number, "cancel-confirm", &e);
 	return http_redirect(r, 303, arena_printf(r->arena, "/staff/waste/booking/%s?done=cancel", number));

@@ -72,7 +72,10 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 		}
 	}
 	json_decref(list);
-	if (b->pay == WASTE_UNPAID && m->now <= waste_booking_cutoff(b->day))
+	if (b->pay == WASTE_UNPAID && b->payment[0])   /* online payment chosen: no 処理券 to buy */
+		buf_printf(&fee, "手数料 %d円 のオンラインでのお支払いが確認できていません。予約のページでお支払いの状況をご確認ください。",
+			   b->fee_yen);
+	else if (b->pay == WASTE_UNPAID && m->now <= waste_booking_cutoff(b->day))
 		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。", b->fee_yen);
 	else if (b->pay == WASTE_UNPAID)
 		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。", b->fee_yen);
