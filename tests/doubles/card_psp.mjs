@@ -184,10 +184,14 @@ const server = http.createServer(async (req, res) => {
         let b;
         try { b = JSON.parse(await readBody(req)); } catch { return send(res, 400, { code: 'P0102' }); }
         const refunded = p.refunds.reduce((s, r) => s + r.amount, 0);
-        log.refunds.push({ payment_id: p.id, amount: b.amount });
+        const key = req.headers['idempotency-key'];
+        log.refunds.push({ payment_id: p.id, amount: b.amount, key: key || null });
+        // the same Idempotency-Key again: the refund made for it, not a second one
+        const seen = key && p.refunds.find((r) => r.key === key);
+        if (seen) return send(res, 202, { refund_id: seen.refund_id, amount: seen.amount, status: seen.status });
         if (p.status !== 'success') return send(res, 412, { code: 'P0603', description: 'not refundable' });
         if (!Number.isInteger(b.amount) || b.amount < 1 || b.amount + refunded > p.amount) return send(res, 400, { code: 'P0604', description: 'amount' });
-        const r = { refund_id: newId('rfd_'), amount: b.amount, status: 'success' };
+        const r = { refund_id: newId('rfd_'), amount: b.amount, status: 'success', key: key || null };
         p.refunds.push(r);
         const ev = eventOf(p, 'refund_succeeded', b.amount);
         setTimeout(() => { deliver(p, ev); }, 10);

@@ -317,7 +317,12 @@ test('a refund approved by a second member of staff is made at the provider; the
   const ok = await admin.post(`/staff/payments/${number}/refund/approve`, { form: { csrf: Client.csrf(page.text_) } });
   assert.equal(ok.status, 303, ok.text_.slice(0, 500));
   const refunds = (await pspGet('/_control/log')).refunds.filter((x) => x.payment_id === id);
-  assert.deepEqual(refunds, [{ payment_id: id, amount: 3000 }]);
+  // one refund, asked with the payment's idempotency key
+  assert.deepEqual(refunds, [{ payment_id: id, amount: 3000, key: `refund:${id}` }]);
+  // approving again (a second click): refused, and the provider is not asked again
+  const twice = await admin.post(`/staff/payments/${number}/refund/approve`, { form: { csrf: Client.csrf(page.text_) } });
+  assert.equal(twice.status, 409);
+  assert.equal((await pspGet('/_control/log')).refunds.filter((x) => x.payment_id === id).length, 1);
   assert.equal((await pspGet(`/_control/log`)).created.find((c) => c.payment_id === id).amount, 3000);
   assert.equal(show(number).state, 'refunded');
   // the provider's refund_succeeded notice is acknowledged and changes nothing

@@ -214,7 +214,7 @@ static size_t write_cb(char *p, size_t size, size_t n, void *arg)
 /* one call: method, path under the base URL, a JSON body or NULL; the
  * answer's JSON object in *out (caller json_decref's) */
 static int api_call(json_t **out, const struct card_config *c, const char *method,
-		    const char *path, const char *body, struct err *e)
+		    const char *path, const char *body, const char *idem, struct err *e)
 {
 	*out = NULL;
 	pthread_once(&curl_once, curl_init_once);
@@ -241,6 +241,14 @@ static int api_call(json_t **out, const struct card_config *c, const char *metho
 		hd = t;
 	else if (body)
 		ok = 0;
+	char ik[120];
+	if (idem) {   /* the provider does it once for a key (a retried refund) */
+		snprintf(ik, sizeof ik, "Idempotency-Key: %.90s", idem);
+		if (ok && (t = curl_slist_append(hd, ik)))
+			hd = t;
+		else
+			ok = 0;
+	}
 	sodium_memzero(auth, sizeof auth);
 	if (!ok) {
 		curl_slist_free_all(hd);
@@ -319,7 +327,7 @@ int card_api_create(char *id, char *next_url, const struct card_config *c, int64
 	if (!body)
 		return err_set(e, ERR_NOMEM, "card: no memory for the request");
 	json_t *j;
-	int rc = api_call(&j, c, "POST", "/v1/payments", body, e);
+	int rc = api_call(&j, c, "POST", "/v1/payments", body, NULL, e);
 	free(body);
 	if (rc)
 		return rc;
@@ -347,7 +355,7 @@ int card_api_status(enum card_status *st, int64_t *amount_yen, const struct card
 	char path[CARD_ID_MAX + 32];
 	snprintf(path, sizeof path, "/v1/payments/%s", id);
 	json_t *j;
-	int rc = api_call(&j, c, "GET", path, NULL, e);
+	int rc = api_call(&j, c, "GET", path, NULL, NULL, e);
 	if (rc)
 		return rc;
 	const char *s = jstr(json_object_get(j, "state"), "status");
@@ -371,8 +379,10 @@ int card_api_refund(const struct card_config *c, const char *id, int64_t amount_
 	char path[CARD_ID_MAX + 40], body[64];
 	snprintf(path, sizeof path, "/v1/payments/%s/refunds", id);
 	snprintf(body, sizeof body, "{\"amount\":%lld}", (long long)amount_yen);
+	char idem[CARD_ID_MAX + 16];
+	snprintf(idem, sizeof idem, "refund:%s", id);
 	json_t *j;
-	int rc = api_call(&j, c, "POST", path, body, e);
+	int rc = api_call(&j, c, "POST", path, body, idem, e);
 	if (rc)
 		return rc;
 	const char *s = jstr(j, "status");
@@ -640,9 +650,13 @@ int card_settle(enum card_settled *out, struct store *s, const char *tenant,
 				 sv_int(now), sv_text(source) };
 	/* the conditional UPDATE is the once: a second caller, even one
 	 * waiting on this row's lock, finds it settled and changes nothing */
+	/* a success after the attempt was given up as failed (the job found
+	 * it abandoned, the provider answered late) still settles it: money
+	 * taken is never dropped */
 	rc = store_exec(s,
 			"UPDATE payment_card_attempts SET outcome = $3, settled_at = $4, settled_by = $5"
-			" WHERE tenant = $1 AND provider_id = $2 AND outcome = 'open'",
+			" WHERE tenant = $1 AND provider_id = $2"
+			" AND (outcome = 'open' OR (outcome = 'failed' AND $3 = 'success'))",
 			v, SV_N(v), e);
 	if (rc < 0)
 		return own_end(s, own, rc, e);

@@ -706,7 +706,8 @@ int payments_refund_approve(struct store *s, const char *tenant, const char *num
 					 sv_int(p.refund_by) };
 		rc = store_exec(s, "UPDATE payments SET state = 'refunded', refund_approved_by = $2,"
 				" refunded_at = $3, refunded_day = $4, updated_at = $3"
-				" WHERE id = $1 AND state = 'paid' AND refund_by = $5", v, 5, e);
+				" WHERE id = $1 AND state = 'paid' AND refund_by = $5"
+				" AND (refund_approved_by = 0 OR refund_approved_by = $2)", v, 5, e);
 		if (rc == 0)
 			rc = err_set(e, ERR_CONFLICT, "payment: changed meanwhile");
 	}
@@ -716,6 +717,41 @@ int payments_refund_approve(struct store *s, const char *tenant, const char *num
 		rc = pay_record(s, tenant, p.id, p.number, "refunded", detail, now, who, e);
 	}
 	return pay_tx_end(s, own, rc, e);
+}
+
+int payments_refund_claim(struct store *s, const char *tenant, const char *number, int64_t now,
+			  const struct pay_actor *who, struct err *e)
+{
+	if (!who || who->id <= 0)
+		return err_set(e, ERR_DENIED, "refund: a member of staff approves");
+	int own = !store_in_tx(s), rc = own ? store_begin(s, e) : 0;
+	struct payment p;
+	if (rc == 0)
+		rc = payments_get(&p, s, tenant, number, e);
+	if (rc == 0 && p.refund_by == who->id)
+		rc = err_set(e, ERR_CONFLICT, "refund: approved by another member of staff than the one who asked");
+	if (rc == 0) {
+		struct store_val v[] = { sv_int(p.id), sv_int(who->id), sv_int(now) };
+		rc = store_exec(s, "UPDATE payments SET refund_approved_by = $2, updated_at = $3"
+				" WHERE id = $1 AND state = 'paid' AND refund_by <> 0 AND refund_by <> $2"
+				" AND (refund_approved_by = 0 OR refund_approved_by = $2)", v, 3, e);
+		if (rc == 0)
+			rc = err_set(e, ERR_CONFLICT, "refund: being approved by someone else, or nothing asked for");
+	}
+	if (rc > 0)
+		rc = pay_record(s, tenant, p.id, p.number, "refund_approving", "", now, who, e);
+	return pay_tx_end(s, own, rc, e);
+}
+
+int payments_refund_unclaim(struct store *s, const char *tenant, const char *number,
+			    const struct pay_actor *who, struct err *e)
+{
+	if (!who || who->id <= 0)
+		return err_set(e, ERR_DENIED, "refund: a member of staff");
+	struct store_val v[] = { sv_text(tenant), sv_text(number), sv_int(who->id) };
+	int rc = store_exec(s, "UPDATE payments SET refund_approved_by = 0 WHERE tenant = $1 AND number = $2"
+			    " AND state = 'paid' AND refund_approved_by = $3", v, 3, e);
+	return rc < 0 ? rc : 0;
 }
 
 /* ---- lists ---- */

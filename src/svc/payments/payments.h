@@ -239,6 +239,16 @@ int payments_refund_request(struct store *s, const char *tenant, const char *num
 			    struct err *e);
 int payments_refund_approve(struct store *s, const char *tenant, const char *number,
 			    int64_t now, const struct pay_actor *who, struct err *e);
+/* payments_refund_claim -- before money goes back through a provider:
+ * who (not the one who asked) takes the approval, committed, so that a
+ * second approver at the same moment is refused (ERR_CONFLICT) before
+ * the provider is asked twice; the same approver may try again (the
+ * provider's refund is idempotent by the payment's number).
+ * payments_refund_unclaim gives it back when the provider refused. */
+int payments_refund_claim(struct store *s, const char *tenant, const char *number, int64_t now,
+			  const struct pay_actor *who, struct err *e);
+int payments_refund_unclaim(struct store *s, const char *tenant, const char *number,
+			    const struct pay_actor *who, struct err *e);
 
 /* ---- the rails ---- */
 

@@ -378,6 +378,26 @@ static void test_refund_two_people(void)
 	T_EQ_INT(st.refunded_yen, 800);
 	T_EQ_INT(audited(s, "payments.refund_requested", p.number), 1);
 	T_EQ_INT(audited(s, "payments.refunded", p.number), 1);
+
+	/* through a provider: the approval is claimed first; a second approver
+	 * at the same moment is refused before the provider is asked */
+	static const struct pay_actor staff_c = { .id = 103, .login = "staff-c", .source = "127.0.0.1" };
+	struct payment q = make(s, "ref-2", 900);
+	struct pay_receipt qr = { .method = PAY_M_COUNTER, .number = q.number, .amount_yen = 900, .source = "counter:r2" };
+	T_EQ_INT(payments_receive(&o, s, T1, &qr, NOW, &staff_a, &e), 0);
+	T_EQ_INT(payments_refund_request(s, T1, q.number, "誤って納付", NOW, &staff_a, &e), 0);
+	T_EQ_INT(payments_refund_claim(s, T1, q.number, NOW, &staff_a, &e), ERR_CONFLICT);   /* who asked */
+	T_EQ_INT(payments_refund_claim(s, T1, q.number, NOW, &staff_b, &e), 0);
+	T_EQ_INT(payments_refund_claim(s, T1, q.number, NOW, &staff_c, &e), ERR_CONFLICT);   /* taken */
+	T_EQ_INT(payments_refund_claim(s, T1, q.number, NOW, &staff_b, &e), 0);              /* a retry */
+	T_EQ_INT(payments_refund_approve(s, T1, q.number, NOW, &staff_c, &e), ERR_CONFLICT);
+	/* the provider refused: given back, another may approve */
+	T_EQ_INT(payments_refund_unclaim(s, T1, q.number, &staff_b, &e), 0);
+	T_EQ_INT(payments_refund_claim(s, T1, q.number, NOW, &staff_c, &e), 0);
+	T_EQ_INT(payments_refund_approve(s, T1, q.number, NOW, &staff_c, &e), 0);
+	T_EQ_INT(payments_get(&chk, s, T1, q.number, &e), 0);
+	T_EQ_INT(chk.state, PAY_REFUNDED);
+	T_EQ_INT(chk.refund_approved_by, 103);
 	store_close(s);
 }
 

@@ -302,9 +302,20 @@ static void refund_work(void *arg, void *pool_ctx)
 	struct app_thread *t = pool_ctx;
 	struct pay_actor who;
 	actor_of(&who, t, j, NULL);
-	/* the provider first: a refund it refuses is not recorded as done */
+	/* the approval taken first (committed): a second approver at the
+	 * same moment is refused here, before the provider is asked; then
+	 * the provider (idempotent by the payment's number, so a retry by
+	 * this approver refunds once); a refund it refuses is not recorded */
+	j->rc = payments_refund_claim(t->store, j->tenant, j->number, j->now, &who, &j->e);
+	if (j->rc) {
+		j->settled = CARD_SETTLED_OPEN;
+		return;
+	}
 	j->rc = card_refund(&card_cfg, &j->p, &j->e);
 	if (j->rc) {
+		struct err ue;
+		if (payments_refund_unclaim(t->store, j->tenant, j->number, &who, &ue))
+			log_error("card refund: the approval not given back", "number", j->number, "detail", ue.detail);
 		j->settled = CARD_SETTLED_OPEN;      /* the provider refused or is down */
 		return;
 	}
