@@ -151,7 +151,7 @@ test('result files: a malformed line refuses the whole file; a notice pays; the 
   const bad = cb.slice(0, 43) + String((Number(cb[43]) + 1) % 10);
   const r1 = await importFile(kaikei, `barcode,amount_yen,paid_on,store\n${ca},400,${day},デモマート\n${bad},800,${day},デモマート\n`);
   assert.equal(r1.status, 422);
-  assert.match(main(r1.text_), /3 行目に誤りがあるため取り込みませんでした/);
+  assert.match(main(r1.text_), /3 行目に誤りがあるため取り込みませんでした（バーコードの番号が正しくありません/);
   assert.equal(show(a.number).state, 'pending');
   // the notice: a paid once, a again (a duplicate), b paid
   const notice = `barcode,amount_yen,paid_on,store\n${ca},400,${day},デモマート港町店\n${ca},400,${day},デモマート港町店\n${cb},800,${day},デモマート\n`;
@@ -212,7 +212,7 @@ test('a Pay-easy notice with another biller is refused with its line; the staff 
   const day = jstToday();
   const r = await importFile(kaikei, `biller,customer,confirm,amount_yen,paid_on,bank\n12345,${x.number},0000,1200,${day},デモ銀行\n`, { kind: 'payeasy' });
   assert.equal(r.status, 422);
-  assert.match(main(r.text_), /2 行目に誤り/);
+  assert.match(main(r.text_), /2 行目に誤りがあるため取り込みませんでした（この区の収納機関番号/);
   const confirm = show(x.number).payeasy.split(' ')[2];
   // a wrong 確認番号 names no payment: a difference, not paid
   const wrong = String((Number(confirm) + 1) % 10000).padStart(4, '0');

@@ -47,6 +47,7 @@ struct reader {
 	int n, cap;
 	int header_seen;
 	int bad_line;
+	const char *bad_code;
 	char bad_what[200];
 };
 
@@ -59,9 +60,10 @@ static const char *const h_payeasy[2][6] = {
 	{ "収納機関番号", "お客様番号", "確認番号", "金額", "収納日", "金融機関" },
 };
 
-static int bad(struct reader *rd, long line, const char *what)
+static int bad(struct reader *rd, long line, const char *code, const char *what)
 {
 	rd->bad_line = (int)line;
+	rd->bad_code = code;
 	snprintf(rd->bad_what, sizeof rd->bad_what, "%.199s", what);
 	return ERR_INVALID;
 }
@@ -118,14 +120,14 @@ static int on_record(void *arg, long line, int nf, const char *const *f, const s
 			 ? header_is(nf, f, h_konbini[0], 4) || header_is(nf, f, h_konbini[1], 4)
 			 : header_is(nf, f, h_payeasy[0], 6) || header_is(nf, f, h_payeasy[1], 6);
 		if (!ok)
-			return bad(rd, line, rd->kind == PAY_FILE_KONBINI
+			return bad(rd, line, "header", rd->kind == PAY_FILE_KONBINI
 				   ? "the header is not barcode,amount_yen,paid_on,store"
 				   : "the header is not biller,customer,confirm,amount_yen,paid_on,bank");
 		rd->header_seen = 1;
 		return 0;
 	}
 	if (rd->n >= PAY_FILE_LINES_MAX)
-		return bad(rd, line, "too many lines");
+		return bad(rd, line, "lines", "too many lines");
 	if (rd->n == rd->cap) {
 		int cap = rd->cap ? rd->cap * 2 : 64;
 		struct line *p = realloc(rd->lines, (size_t)cap * sizeof *p);
@@ -140,41 +142,41 @@ static int on_record(void *arg, long line, int nf, const char *const *f, const s
 	const char *amount, *day, *via;
 	if (rd->kind == PAY_FILE_KONBINI) {
 		if (nf != 4)
-			return bad(rd, line, "not 4 fields");
+			return bad(rd, line, "fields", "not 4 fields");
 		struct err e;
 		if (payments_barcode_check(f[0], NULL, NULL, &e))
-			return bad(rd, line, e.detail);
+			return bad(rd, line, "barcode", e.detail);
 		if (memcmp(f[0] + 2, rd->rails->konbini_biller, PAY_KONBINI_BILLER_LEN) != 0)
-			return bad(rd, line, "barcode: another biller's code");
+			return bad(rd, line, "biller", "barcode: another biller's code");
 		snprintf(l->barcode, sizeof l->barcode, "%s", f[0]);
 		amount = f[1], day = f[2], via = f[3];
 	} else {
 		if (nf != 6)
-			return bad(rd, line, "not 6 fields");
+			return bad(rd, line, "fields", "not 6 fields");
 		if (strcmp(f[0], rd->rails->payeasy_biller) != 0)
-			return bad(rd, line, "biller: not this municipality's 収納機関番号");
+			return bad(rd, line, "biller", "biller: not this municipality's 収納機関番号");
 		const char *c = f[1];
 		size_t cn = strlen(c);
 		if (cn < PAY_NUMBER_LEN || cn > 20 || !pay_digits_ok(c, cn))
-			return bad(rd, line, "customer: 14 to 20 digits");
+			return bad(rd, line, "customer", "customer: 14 to 20 digits");
 		for (size_t i = 0; i + PAY_NUMBER_LEN < cn; i++)
 			if (c[i] != '0')
-				return bad(rd, line, "customer: not a payment number");
+				return bad(rd, line, "customer", "customer: not a payment number");
 		c += cn - PAY_NUMBER_LEN;
 		if (!payments_number_ok(c))
-			return bad(rd, line, "customer: wrong check digit");
+			return bad(rd, line, "customer", "customer: wrong check digit");
 		if (!pay_digits_ok(f[2], PAY_PAYEASY_CONFIRM_LEN))
-			return bad(rd, line, "confirm: 4 digits");
+			return bad(rd, line, "confirm", "confirm: 4 digits");
 		snprintf(l->number, sizeof l->number, "%s", c);
 		snprintf(l->confirm, sizeof l->confirm, "%s", f[2]);
 		amount = f[3], day = f[4], via = f[5];
 	}
 	if (parse_amount(&l->amount, amount))
-		return bad(rd, line, "amount_yen: whole yen, 1 to 8 digits");
+		return bad(rd, line, "amount", "amount_yen: whole yen, 1 to 8 digits");
 	if (parse_day(&l->day, day))
-		return bad(rd, line, "paid_on: YYYY-MM-DD or YYYYMMDD");
+		return bad(rd, line, "day", "paid_on: YYYY-MM-DD or YYYYMMDD");
 	if (!pay_text_ok(via, PAY_VIA_MAX, 0))
-		return bad(rd, line, "store or bank: at most 100 characters");
+		return bad(rd, line, "via", "store or bank: at most 100 characters");
 	snprintf(l->via, sizeof l->via, "%s", via);
 	rd->n++;
 	return 0;
@@ -208,13 +210,15 @@ int payments_import(struct pay_import_result *out, struct store *s, const char *
 		rc = jp_csv_reader_finish(&cr, e);
 	jp_csv_reader_done(&cr);
 	if (rc == 0 && !rd.header_seen)
-		rc = bad(&rd, 1, "no header line");
+		rc = bad(&rd, 1, "header", "no header line");
 	if (rc == ERR_INVALID && rd.bad_line) {
 		out->bad_line = rd.bad_line;
+		out->bad_code = rd.bad_code;
 		snprintf(out->bad_what, sizeof out->bad_what, "%s", rd.bad_what);
 		rc = err_set(e, ERR_INVALID, "line %d: %s", rd.bad_line, rd.bad_what);
 	} else if (rc == ERR_INVALID || rc == ERR_LIMIT) {
 		out->bad_line = (int)e->line;
+		out->bad_code = "csv";
 		snprintf(out->bad_what, sizeof out->bad_what, "%.199s", e->detail);
 	}
 	if (rc) {

@@ -283,7 +283,10 @@ struct pay_import_result {
 	int lines;                 /* data lines read                        */
 	int applied, duplicate, unknown, amount;
 	int bad_line;              /* ERR_INVALID: the file's line (1-based)  */
-	char bad_what[200];        /* English, what is wrong with it          */
+	const char *bad_code;      /* what is wrong, a word: header, fields, barcode,
+				      biller, customer, confirm, amount, day, via,
+				      lines, csv (the page's message "pay.import.bad.<code>") */
+	char bad_what[200];        /* English, for the log                    */
 };
 
 /* payments_import -- read a collection agent's or a bank's result file

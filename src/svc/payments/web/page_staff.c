@@ -398,34 +398,82 @@ int page_staff_payments_import(struct http_req *r)
 	return render_import(r, 200, NULL, NULL);
 }
 
+/* the import runs on the blocking pool: a file of up to 8 MiB is read
+ * and applied in one transaction (http_defer_owned: the copy of its
+ * bytes is freed whichever way it ends) */
+struct import_job {
+	char tenant[TENANT_CODE_LEN + 1];
+	struct pay_rails rails;
+	struct pay_actor who;
+	struct pay_file f;
+	char name[256];
+	char *data;
+	int64_t now;
+	struct pay_import_result res;
+	int rc;
+	struct err e;
+};
+
+static void import_work(void *arg, void *pool_ctx)
+{
+	struct import_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	j->f.data = j->data;
+	j->f.name = j->name;
+	j->rc = payments_import(&j->res, t->store, j->tenant, &j->f, &j->rails, j->now, &j->who, &j->e);
+}
+
+static void import_discard(void *arg)
+{
+	free(((struct import_job *)arg)->data);
+}
+
+static int import_done(struct http_req *r, void *arg)
+{
+	struct import_job *j = arg;
+	free(j->data);
+	j->data = NULL;
+	if (j->rc == ERR_INVALID || j->rc == ERR_LIMIT) {
+		log_info("payments: import refused", "detail", j->e.detail);
+		const char *what = T(r, arena_printf(r->arena, "pay.import.bad.%s", j->res.bad_code ? j->res.bad_code : "csv"));
+		return render_import(r, 422, j->res.bad_line
+				     ? arena_printf(r->arena, T(r, "pay.import.error.line"), j->res.bad_line, what)
+				     : arena_printf(r->arena, T(r, "pay.import.error.file"), what), NULL);
+	}
+	if (j->rc == ERR_CONFLICT)
+		return render_import(r, 409, T(r, "pay.import.error.again"), NULL);
+	if (j->rc)
+		return fail(r, j->rc, j->e.detail);
+	return render_import(r, 200, NULL, &j->res);
+}
+
 int page_staff_payments_import_post(struct http_req *r)
 {
 	const struct http_part *file = http_file(r, "file");
 	if (!file || !file->len)
 		return render_import(r, 422, T(r, "pay.import.error.no_file"), NULL);
 	const char *kind = http_param(r, "kind"), *fin = http_param(r, "final");
-	struct pay_file f = {
-		.kind = kind && strcmp(kind, "payeasy") == 0 ? PAY_FILE_PAYEASY : PAY_FILE_KONBINI,
-		.final = fin && strcmp(fin, "1") == 0,
-		.name = file->filename, .data = file->data, .len = file->len,
-	};
-	struct pay_actor who;
-	payments_web_actor(&who, r);
-	struct pay_import_result res;
-	struct err e;
-	int rc = payments_import(&res, app_store(r), app_req(r)->tenant.code, &f, payments_web_rails(r), app_now(),
-				 &who, &e);
-	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
-		log_info("payments: import refused", "detail", e.detail);
-		return render_import(r, 422, res.bad_line
-				     ? arena_printf(r->arena, T(r, "pay.import.error.line"), res.bad_line, res.bad_what)
-				     : arena_printf(r->arena, T(r, "pay.import.error.file"), e.detail), NULL);
+	struct import_job *j = arena_alloc(r->arena, sizeof *j);
+	if (!j)
+		return fail(r, ERR_NOMEM, "import: no memory");
+	memset(j, 0, sizeof *j);
+	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
+	j->rails = *payments_web_rails(r);
+	payments_web_actor(&j->who, r);   /* its strings live in the request's arena */
+	j->f.kind = kind && strcmp(kind, "payeasy") == 0 ? PAY_FILE_PAYEASY : PAY_FILE_KONBINI;
+	j->f.final = fin && strcmp(fin, "1") == 0;
+	j->f.len = file->len;
+	snprintf(j->name, sizeof j->name, "%s", file->filename ? file->filename : "");
+	j->now = app_now();
+	if (!(j->data = malloc(file->len)))
+		return fail(r, ERR_NOMEM, "import: no memory");
+	memcpy(j->data, file->data, file->len);
+	int rc = http_defer_owned(r, import_work, import_done, import_discard, j, sizeof *j);
+	if (rc) {
+		free(j->data);
+		return fail(r, rc, "import: cannot defer");
 	}
-	if (rc == ERR_CONFLICT)
-		return render_import(r, 409, T(r, "pay.import.error.again"), NULL);
-	if (rc)
-		return fail(r, rc, e.detail);
-	return render_import(r, 200, NULL, &res);
+	return 0;
 }
 
 /* ---- the statement ---- */
