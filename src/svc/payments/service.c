@@ -74,8 +74,9 @@ int payments_web_init(void **state, struct app *a, struct err *e)
 	snprintf(w->rails.payeasy_biller, sizeof w->rails.payeasy_biller, "%s", pb ? pb : PAY_DEMO_PAYEASY_BILLER);
 	snprintf(w->rails.konbini_biller, sizeof w->rails.konbini_biller, "%s", kb ? kb : PAY_DEMO_KONBINI_BILLER);
 	snprintf(w->rails.konbini_agent, sizeof w->rails.konbini_agent, "%s", ka ? ka : PAY_DEMO_KONBINI_AGENT);
-	if (!pb || !kb || !ka)   /* no bank or store takes these: fine for the demo, not for a ward */
-		log_warn("payments: the demo's fictional Pay-easy and コンビニ codes are in use: give a ward's own with"
+	if (!pb || !kb || !ka)   /* no bank or store takes these: fine for the demo, not for a ward
+				    (said as the outbox says it has no relay: at start, not a warning) */
+		log_info("payments: the demo's fictional Pay-easy and コンビニ codes are in use: give a ward's own with"
 			 " --pay-payeasy-biller, --pay-konbini-biller and --pay-konbini-agent", "payeasy_biller",
 			 w->rails.payeasy_biller, "konbini_biller", w->rails.konbini_biller);
 	*state = w;
