@@ -307,4 +307,6 @@ int notify_install_defaults(struct store *s, const char *tenant, int64_t now, st
 
 extern const struct store_module_schema notify_schema;
 
+#include "svc/notify/notify_hooks.h"   /* webhooks to staff systems */
+
 #endif

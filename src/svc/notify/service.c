@@ -16,6 +16,7 @@
 #include "core/auth/auth.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
+#include "svc/notify/web/hooks_web.h"
 
 int cli_notify(int argc, char **argv);   /* cli.c */
 
@@ -27,6 +28,8 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 	int rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_TEMPLATES, &ev, e);
 	if (rc && rc != ERR_CONFLICT)
 		return rc;
+	if ((rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_HOOKS, &ev, e)) && rc != ERR_CONFLICT)
+		return rc;
 	rc = notify_install_defaults(s, tenant, app_now(), e);
 	return rc < 0 ? rc : 0;
 }
@@ -34,9 +37,11 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
+	{ SVC_NAV_STAFF, "/staff/notify/hooks", "notify.hooks.title", "notify.hooks.nav.summary" },
 };
 
 static const struct html_msg msgs[] = {
+#include "svc/notify/web/hooks_catalog.inc"
 	{ "roles.perm.notify.templates", "お知らせメールの文面（テンプレート）の編集",
 	  "Edit the templates of messages to residents", NULL },
 	{ "notify.staff.title", "メールの文面（テンプレート）", "Message templates",
@@ -167,6 +172,9 @@ static const struct html_msg msgs[] = {
 	  "この リンクは つかえません。もう とめて いるか、リンクが ただしく ありません。" },
 };
 
+static const struct svc_job jobs[] = { NOTIFY_HOOKS_JOBS };
+static const struct svc_option options[] = { NOTIFY_HOOKS_OPTIONS };
+
 static const struct svc_cli cli[] = {
 	{ "notify", cli_notify, "message templates (list, show, render, defaults); send to a topic; a message's status" },
 };
@@ -179,5 +187,7 @@ const struct svc svc_notify = {
 	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
+	.jobs = jobs, .njobs = SVC_COUNT(jobs),
+	.options = options, .noptions = SVC_COUNT(options),
 	.demo = demo,
 };

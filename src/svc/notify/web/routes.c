@@ -7,6 +7,7 @@
 #include "web/params.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
+#include "svc/notify/web/hooks_web.h"
 
 int notify_v_slug(const char *v, size_t n)
 {
@@ -79,5 +80,6 @@ const struct http_route notify_routes[] = {
 	  page_notify_template, "staff.notify.template" },
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
+	NOTIFY_HOOKS_ROUTES,
 	SVC_ROUTES_END,
 };
