@@ -629,15 +629,6 @@ static void msg_id_new(char out[NOTIFY_HOOK_MSGID_LEN + 1])
 	sodium_bin2hex(out + 4, 33, raw, sizeof raw);
 }
 
-/* does this database have the hooks' tables (the notify schema at 4)? */
-static int has_hooks(struct store *s, struct err *e)
-{
-	int64_t n = 0;
-	int rc = store_query_int(&n, s, "SELECT count(*) FROM schema_migrations WHERE module = 'notify'"
-				 " AND version = 4", NULL, 0, e);
-	return rc ? rc : n > 0;
-}
-
 /* queue body for the endpoints `where` selects ($1 tenant, $6 type or id) */
 static int queue(struct store *s, const char *tenant, const char *type, const char *body,
 		 const char *where, struct store_val sel, int64_t now, struct err *e)
@@ -670,8 +661,6 @@ int notify_event(struct store *s, const char *tenant, const char *type,
 		return e ? e->code : ERR_NOMEM;
 	int own, rc = own_begin(s, &own, e);
 	if (rc == 0)
-		rc = has_hooks(s, e);
-	if (rc == 1)
 		rc = queue(s, tenant, type, body,
 			   "h.enabled = 1 AND EXISTS (SELECT 1 FROM notify_hook_events x"
 			   " WHERE x.endpoint_id = h.id AND x.type = CAST($6 AS TEXT))", sv_text(type), now, e);

@@ -158,9 +158,8 @@ struct notify_field {
  * payment numbers, states, amounts; never a name or an address) for each
  * enabled endpoint of tenant subscribed to type, in the caller's
  * transaction (else its own), and wake the delivery job.  Returns how
- * many deliveries were queued (0: nobody subscribes; also 0 on a database
- * whose notify schema predates the hooks, as a tool that migrated some
- * modules only has) or a negative ERR_* (ERR_INVALID: unknown type, a
+ * many deliveries were queued (0: nobody subscribes) or a negative
+ * ERR_* (ERR_INVALID: unknown type, a
  * field's name not [a-z_]+, a text not UTF-8 or over
  * NOTIFY_HOOK_VALUE_MAX, more than NOTIFY_HOOK_FIELDS_MAX). */
 int notify_event(struct store *s, const char *tenant, const char *type,

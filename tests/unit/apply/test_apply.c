@@ -26,6 +26,7 @@
 #include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
 #include "svc/apply/apply_int.h"
+#include "svc/notify/notify.h"
 #include "core/auth/auth.h"
 #include "core/registry/registry.h"
 #include "core/tenant/tenant.h"
@@ -126,9 +127,9 @@ static int setup(void)
 	}
 	/* the tables of the modules apply needs, then a clean apply */
 	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema };
+						    registry_schema, notify_schema };
 	struct err e;
-	if (store_migrate(S, base, 4, NULL, &e)) {
+	if (store_migrate(S, base, 5, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
@@ -1579,8 +1580,8 @@ static void test_backup_roundtrip(void)
 	struct store *r;
 	T_REQUIRE(store_open(&r, path, &e) == 0);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema, apply_schema };
-	T_EQ_INT(store_migrate(r, mods, 5, NULL, &e), 0);
+						    registry_schema, notify_schema, apply_schema };
+	T_EQ_INT(store_migrate(r, mods, 6, NULL, &e), 0);
 	FILE *in = fmemopen(dump, len, "r");
 	T_REQUIRE(in);
 	if (store_restore(r, in, NULL, NULL, &rows, &e))
