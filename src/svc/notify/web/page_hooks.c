@@ -397,7 +397,7 @@ static int render_hook(struct http_req *r, int status, const struct notify_hook 
 	app_page_open(&b, &p, r, T(r, "notify.hooks.endpoint"), error ? "f-events" : NULL, error);
 	if (notice_id)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", T(r, notice_id));
-	html_printf(&b, "<dl class=\"summary-list\"><dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>%s</dd>"
+	html_printf(&b, "<dl class=\"summary-list hook-summary\"><dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>%s</dd>"
 		    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
 		    T(r, "notify.hooks.col.url"), h->url, T(r, "notify.hooks.field.note"), h->note[0] ? h->note : "—",
 		    T(r, "notify.hooks.col.enabled"), T(r, h->enabled ? "notify.hooks.enabled" : "notify.hooks.disabled"),
@@ -551,7 +551,7 @@ int page_notify_delivery(struct http_req *r)
 		buf_done(&b);
 		return rc == ERR_NOTFOUND ? not_found(r) : http_send_error(r, rc, NULL, NULL, e.detail);
 	}
-	html_printf(&b, "<dl class=\"summary-list\"><dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>"
+	html_printf(&b, "<dl class=\"summary-list hook-summary\"><dt>%s</dt><dd><code>%s</code></dd><dt>%s</dt><dd>"
 		    "<a href=\"/staff/notify/hooks/%lld\"><code>%s</code></a></dd><dt>%s</dt><dd><code>%s</code> %s</dd>"
 		    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd></dl>",
 		    T(r, "notify.hooks.msg_id"), d.msg_id, T(r, "notify.hooks.col.url"), (long long)d.endpoint_id,
