@@ -54,8 +54,10 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	char lang[8] = "ja";
 	if (b->account) {
 		int sub = notify_subscription_lang(lang, m->s, tenant, b->account, "waste.reminder", &e);
-		if (sub < 0)
-			return sub;   /* rolled back: the next run tries again */
+		if (sub < 0) {   /* rolled back: the next run tries again */
+			log_warn("waste.remind: subscription not read", "booking", b->number, "error", e.detail);
+			return sub;
+		}
 		if (sub == 0)
 			return 0;
 	}
