@@ -82,8 +82,13 @@
  * 64-character encoded-word). */
 #define MAIL_EW_BYTES 39
 /* Messages claimed per mail_send_due batch (1..MAIL_BATCH_MAX). */
-#define MAIL_BATCH_MAX 50
-#define MAIL_BATCH_DEFAULT 20
+#define MAIL_BATCH_MAX 200
+#define MAIL_BATCH_DEFAULT 100
+/* SMTP sessions a batch is sent over at once (1..MAIL_CONNS_MAX); kept
+ * open from one batch to the next while idle at most MAIL_POOL_IDLE_SECS */
+#define MAIL_CONNS_MAX 16
+#define MAIL_CONNS_DEFAULT 4
+#define MAIL_POOL_IDLE_SECS 30
 #define MAIL_ATTEMPTS_MAX 30
 #define MAIL_ATTEMPTS_DEFAULT 8
 #define MAIL_RETRY_BASE_DEFAULT 60
@@ -308,6 +313,7 @@ struct mail_config {
 	int retry_base_secs;     /* 0: MAIL_RETRY_BASE_DEFAULT             */
 	int max_attempts;        /* 0: MAIL_ATTEMPTS_DEFAULT               */
 	int batch;               /* 0: MAIL_BATCH_DEFAULT                  */
+	int connections;         /* 0: MAIL_CONNS_DEFAULT                  */
 	/* the server without smtp_url: 0 delivers to the development mailbox
 	 * (mail_devbox_deliver), 1 keeps messages queued for a later relay */
 	int keep_queued;
