@@ -14,6 +14,7 @@
 #include "base/util.h"
 #include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
+#include "svc/payments/payments.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -187,6 +188,7 @@ int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r
 	if (d.nomem)
 		return ERR_NOMEM;
 	out->kind = APPLY_STAFF;
+	out->login = arena_strdup(a, q->staff.login);
 	out->personal_read = d.personal;
 	if (d.all) {
 		out->depts = NULL;
@@ -287,4 +289,16 @@ int app_upload_refused(struct http_req *r, const struct err *e)
 	default:
 		return 0;
 	}
+}
+
+const struct pay_actor *app_apply_counter_fee(struct http_req *r)
+{
+	struct app_actor *a = arena_alloc(r->arena, sizeof *a);
+	struct pay_actor *p = arena_alloc(r->arena, sizeof *p);
+	if (!a || !p)
+		return NULL;
+	app_actor_of(a, r);
+	*p = (struct pay_actor){ .audit = &app_of(r)->audit, .id = a->id, .login = a->login,
+				 .role = a->roles, .source = a->source };
+	return p;
 }

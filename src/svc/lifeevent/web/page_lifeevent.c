@@ -52,6 +52,7 @@
 #include "web/app_mail.h"
 #include "web/ui.h"
 #include "svc/apply/apply.h"
+#include "svc/apply/web/app_apply.h"
 #include "core/audit/audit.h"
 #include "base/log.h"
 #include "svc/lifeevent/lifeevent.h"
@@ -719,6 +720,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"alert\"><p>%s</p></div>", notice);
 	int open = 0, ready = 0, need_sig = 0, may_sig = 0;
+	int64_t first_draft = 0;   /* the bundle's fee is paid through any of its drafts */
 	struct jp_date today = form_today(app_now());
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -731,6 +733,8 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		if (dr->bundle_id != bid)
 			continue;
 		open++;
+		if (!first_draft)
+			first_draft = dr->id;
 		struct forms_def *d = NULL;
 		if (forms_load_version(&d, NULL, r->arena, app_store(r),
 				       &(struct forms_ref){ .tenant = who.tenant,
@@ -770,6 +774,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			    subs[i].receipt, html_t(l, "lifeevent.bundle.see_status"));
 	}
 	buf_puts(&b, "</tbody></table>");
+	/* the fees paid before submission: one payment for their sum
+	 * (src/svc/apply), submitting waits until it is paid */
+	int unpaid = 0;
+	if (first_draft)
+		app_apply_fee_step(&b, r, &who, first_draft, &unpaid);
 	/* a signature a signing app returned (docs/signatures.md §5) over
 	 * the bundle's manifest as it is now */
 	struct apply_signreq signed_req;
@@ -812,9 +821,10 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 							.error_class = 1 });
 			buf_puts(&b, "</section>");
 		}
-		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
+		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\"%S>%s</button></form>",
 			    ready == open ? html_t(l, "lifeevent.bundle.all_ready")
 					  : html_t(l, "lifeevent.bundle.fill_first"),
+			    unpaid ? " disabled aria-describedby=\"fee-lead\"" : "",
 			    html_t(l, "lifeevent.bundle.submit"));
 	}
 	return app_page_send(r, status, &b, &p);
@@ -962,7 +972,7 @@ int page_bundle_submit(struct http_req *r)
 	struct apply_actor who;
 	resident_of(&who, r);
 	struct apply_submission *subs = NULL;
-	int n = 0, stale = 0;
+	int n = 0, stale = 0, fee_unpaid = 0;
 	int64_t bad = 0, now = app_now();
 	struct forms_result res;
 	struct err e;
@@ -1004,6 +1014,7 @@ int page_bundle_submit(struct http_req *r)
 		n = br.n;
 		bad = br.bad_draft;
 		stale = br.stale;
+		fee_unpaid = br.fee_unpaid;
 		res = br.check;
 		for (int i = 0; rc == 0 && i < n; i++)
 			rc = app_audit_as(st, &app_of(r)->audit, &aa,
@@ -1027,6 +1038,8 @@ int page_bundle_submit(struct http_req *r)
 				     bad, NULL);
 	if (rc == ERR_CONFLICT && stale)
 		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));
+	if (rc == ERR_CONFLICT && fee_unpaid)   /* the bundle's fees are paid first */
+		return render_bundle(r, 409, bid, html_t(l, "apply.error.fee_unpaid"), 0, NULL);
 	if (rc == ERR_AUTH && bad)
 		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
 	if (rc)
@@ -1740,13 +1753,20 @@ int page_counter_submit(struct http_req *r)
 	int failed = -1;
 	struct apply_submit_result sr;
 	memset(&sr, 0, sizeof sr);
+	/* a fee paid before submission is taken here, at the counter, by
+	 * this member of staff (src/svc/apply: a payment marked paid by a
+	 * counter receipt, audited, in this transaction) */
+	const struct pay_actor *fee_taker = app_apply_counter_fee(r);
+	if (!fee_taker)
+		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
 	rc = store_begin(st, &e);
 	for (int i = 0; rc == 0 && i < c.ch.n; i++) {
 		rc = apply_submit_answers(&sr, r->arena, st, &who,
 					  &(struct apply_answers_in){ .procedure = c.ch.codes[i],
 								      .answers = c.answers[i],
 								      .sources = c.sources[i],
-								      .opts.registry = c.juki },
+								      .opts.registry = c.juki,
+								      .opts.counter_fee = fee_taker },
 					  now, &e);
 		if (rc) {
 			failed = i;
