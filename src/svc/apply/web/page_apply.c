@@ -1000,7 +1000,9 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 	/* a fee paid before submission: the pay step, its state, and the
 	 * submit button enabled only once paid (apply_submit refuses
 	 * otherwise, whatever the page shows) */
-	int unpaid = 0, has_step = app_apply_fee_step(&b, r, &c->who, c->dr.id, &unpaid);
+	int before = c->d->fee_yen > 0 && c->d->fee_timing &&
+		     strcmp(c->d->fee_timing, "before_submit") == 0;
+	int unpaid = 0, has_step = before && app_apply_fee_step(&b, r, &c->who, c->dr.id, &unpaid);
 	if (!has_step && c->d->fee_yen > 0) {
 		html_printf(&b, "<p class=\"fee\">%s: ", html_t(l, "apply.fee"));
 		buf_printf(&b, "%lld%s", (long long)c->d->fee_yen, html_t(l, "form.yen"));
