@@ -28,6 +28,11 @@
  *     ERR_NOTFOUND outside them.
  *   - Personal data (answers, names, file names) never appear in err
  *     details: they name ids, receipt numbers and rules.
+ *   - A procedure whose fee is paid before submission is submitted only
+ *     when a paid payment (src/svc/payments) covers its fee -- the
+ *     draft's, its bundle's, or one staff take at the counter in the
+ *     submission's transaction -- and the submission records its number
+ *     (fee.c; every submit path checks it).
  *   - Time is a parameter `now` (Unix seconds, UTC); nothing reads the
  *     clock.  No HTTP, no logging, no exit.
  *
@@ -84,7 +89,15 @@
 extern const struct store_module_schema apply_schema;
 
 struct payment;
-struct pay_actor;
+struct audit_config;
+
+/* A member of staff taking a fee at the counter (apply_submit_opts.
+ * counter_fee): the actor of the payment's audit records. */
+struct apply_cashier {
+	const struct audit_config *audit;  /* the server's; NULL: defaults  */
+	int64_t id;                  /* staff account id                   */
+	const char *login, *role, *source;
+};
 
 /* ------------------------------------------------------------------ */
 /* Receipt numbers (receipt.c).                                        */
@@ -328,7 +341,7 @@ struct apply_submit_opts {
 	 * audited by svc/payments as this actor) in the submission's
 	 * transaction.  Only with a STAFF actor (ERR_INVALID otherwise);
 	 * NULL: the fee must have been paid (apply_fee_draft). */
-	const struct pay_actor *counter_fee;
+	const struct apply_cashier *counter_fee;
 };
 /* What a submission gives back (apply_submit, apply_submit_answers). */
 struct apply_submit_result {
@@ -609,10 +622,14 @@ struct apply_fee_due {
 					draft's own                          */
 	int have;                    /* a payment has been asked for (*pay) */
 	int paid;                    /* ... and it is paid: submit may go on */
+	char number[APPLY_PAYMENT_LEN + 1]; /* when have: its number          */
+	char state[16];              /* when have: its state ("created",
+					"pending", "paid", ...: svc/payments'
+					payments_state_name)                */
 };
 /* apply_fee_draft -- the fee the actor's draft needs paid before it is
- * submitted, and its payment (svc/payments) in *pay when one was asked
- * for; with create, asked for now if not yet (idempotent: key
+ * submitted, and its payment (svc/payments) in *pay (may be NULL) when
+ * one was asked for; with create, asked for now if not yet (idempotent: key
  * "draft:<draft id>:<fee>", or for a bundle "bundle:<bundle id>:<sum>",
  * the bundle's payment recorded on the bundle; reference "draft-<id>" /
  * "bundle-<id>", no personal data; return URL the draft's confirmation

@@ -176,7 +176,7 @@ struct apply_pending_file {
  * (resubmission) was paid with the submission it corrects.  Refused:
  * ERR_CONFLICT with *unpaid = 1. */
 int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
-		    const struct apply_actor *who, const struct pay_actor *counter,
+		    const struct apply_actor *who, const struct apply_cashier *counter,
 		    int64_t bundle_sum, struct err *e);
 /* apply_fee_take -- in the submission's transaction, the fee sub needs
  * (p->fee_yen) taken at the counter by staff: a payment created for it
@@ -184,7 +184,7 @@ int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
  * (audited by svc/payments), its number recorded with the submission
  * (sub->payment). */
 int apply_fee_take(struct apply_submission *sub, struct store *s, const struct apply_actor *who,
-		   const struct apply_prep *p, const struct pay_actor *counter, int64_t now,
+		   const struct apply_prep *p, const struct apply_cashier *counter, int64_t now,
 		   struct err *e);
 /* apply_fee_before -- the fee def makes due before submission (0: none) */
 int64_t apply_fee_before(const struct forms_def *d);

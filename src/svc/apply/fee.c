@@ -269,6 +269,9 @@ int apply_fee_draft(struct apply_fee_due *out, struct payment *pay, struct store
 		    struct err *e)
 {
 	memset(out, 0, sizeof *out);
+	struct payment tmp;
+	if (!pay)
+		pay = &tmp;
 	struct arena *a = arena_new(0);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "apply: no memory");
@@ -283,12 +286,16 @@ int apply_fee_draft(struct apply_fee_due *out, struct payment *pay, struct store
 				    e);
 	if (rc == 0)
 		rc = draft_payment(out, pay, a, s, who, &dr.d, d, create, now, e);
+	if (rc == 0 && out->have) {
+		snprintf(out->number, sizeof out->number, "%s", pay->number);
+		snprintf(out->state, sizeof out->state, "%s", payments_state_name(pay->state));
+	}
 	arena_free(a);
 	return rc;
 }
 
 int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
-		    const struct apply_actor *who, const struct pay_actor *counter,
+		    const struct apply_actor *who, const struct apply_cashier *counter,
 		    int64_t bundle_sum, struct err *e)
 {
 	*unpaid = 0;
@@ -329,11 +336,14 @@ int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
 }
 
 int apply_fee_take(struct apply_submission *sub, struct store *s, const struct apply_actor *who,
-		   const struct apply_prep *p, const struct pay_actor *counter, int64_t now,
+		   const struct apply_prep *p, const struct apply_cashier *cashier, int64_t now,
 		   struct err *e)
 {
-	if (!counter || p->fee_yen <= 0)
+	if (!cashier || p->fee_yen <= 0)
 		return 0;
+	struct pay_actor pa = { .audit = cashier->audit, .id = cashier->id, .login = cashier->login,
+				.role = cashier->role, .source = cashier->source };
+	const struct pay_actor *counter = &pa;
 	char key[80], desc[PAY_DESCRIPTION_MAX * 4 + 1], via[PAY_VIA_MAX + 1], src[80];
 	snprintf(key, sizeof key, "counter:%s:%lld", sub->receipt, (long long)p->fee_yen);
 	describe(desc, sizeof desc, p->def);

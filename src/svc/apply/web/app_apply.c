@@ -14,7 +14,6 @@
 #include "base/util.h"
 #include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
-#include "svc/payments/payments.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -289,16 +288,4 @@ int app_upload_refused(struct http_req *r, const struct err *e)
 	default:
 		return 0;
 	}
-}
-
-const struct pay_actor *app_apply_counter_fee(struct http_req *r)
-{
-	struct app_actor *a = arena_alloc(r->arena, sizeof *a);
-	struct pay_actor *p = arena_alloc(r->arena, sizeof *p);
-	if (!a || !p)
-		return NULL;
-	app_actor_of(a, r);
-	*p = (struct pay_actor){ .audit = &app_of(r)->audit, .id = a->id, .login = a->login,
-				 .role = a->roles, .source = a->source };
-	return p;
 }

@@ -76,20 +76,6 @@ int page_sign_demo_key(struct http_req *r);
  * live in a. */
 struct apply_actor;
 int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r);
-/* app_apply_counter_fee -- the member of staff of the request as the
- * payer's side of a fee taken at the counter (apply_submit_opts.
- * counter_fee): their id, login, roles and address, and the server's
- * audit configuration; in the request's arena, NULL without memory. */
-struct pay_actor;
-const struct pay_actor *app_apply_counter_fee(struct http_req *r);
-/* app_apply_fee_step -- the pay step of the actor's draft (or of its
- * bundle) whose procedure's fee is paid before submission, into b: the
- * amount, the payment's state and number, the button to pay
- * (POST /drafts/{id}/pay).  Returns 1 when there is such a fee (*unpaid
- * then says whether the submit button must wait), 0 otherwise. */
-struct buf;
-int app_apply_fee_step(struct buf *b, struct http_req *r, const struct apply_actor *who,
-		       int64_t draft_id, int *unpaid);
 /* app_submit_audit -- an apply_submit_opts.in_tx hook (arg: struct
  * app_submit_audit): the submission's audit record (action,
  * object_type, object_id its receipt), written in the submission's own

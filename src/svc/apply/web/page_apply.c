@@ -924,8 +924,8 @@ static const char *app_signed_by(struct http_req *r, int64_t draft_id)
  * submission: amount, the payment's state and number, the button that
  * asks for it (POST /drafts/{id}/pay); 1 when there is such a fee (then
  * *unpaid says whether submitting must wait) */
-int app_apply_fee_step(struct buf *bp, struct http_req *r, const struct apply_actor *who,
-		       int64_t draft_id, int *unpaid)
+static int app_apply_fee_step(struct buf *bp, struct http_req *r, const struct apply_actor *who,
+			      int64_t draft_id, int *unpaid)
 {
 	struct buf *b = bp;
 	enum html_lang l = app_req(r)->lang;

@@ -52,7 +52,6 @@
 #include "web/app_mail.h"
 #include "web/ui.h"
 #include "svc/apply/apply.h"
-#include "svc/apply/web/app_apply.h"
 #include "core/audit/audit.h"
 #include "base/log.h"
 #include "svc/lifeevent/lifeevent.h"
@@ -678,6 +677,48 @@ static int64_t id_param(struct http_req *r)
 }
 
 /* the bundle page; sig_error: why the signature was not accepted */
+/* the bundle's pay step: one payment for the fees its procedures take
+ * before submission (src/svc/apply: apply_fee_draft through any of its
+ * drafts), its state and number, the button that asks for it
+ * (POST /drafts/{id}/pay, then the payments service's page, which returns
+ * here); *unpaid when the submit button must wait */
+static void fee_step(struct buf *b, struct http_req *r, const struct apply_actor *who,
+		     int64_t draft_id, int *unpaid)
+{
+	enum html_lang l = app_req(r)->lang;
+	struct apply_fee_due due;
+	struct err e;
+	*unpaid = 0;
+	if (apply_fee_draft(&due, NULL, app_store(r), who, draft_id, 0, app_now(), &e)) {
+		log_error("bundle fee not read", "detail", e.detail);
+		return;
+	}
+	if (due.amount_yen <= 0)
+		return;
+	*unpaid = !due.paid;
+	const char *st = due.have ? due.state : "created";
+	html_printf(b, "<section class=\"fee-step\" id=\"fee-step\" aria-labelledby=\"fee-h\">"
+		    "<h2 id=\"fee-h\">%s</h2><dl class=\"summary-list\"><div><dt>%s</dt><dd class=\"fee\">",
+		    html_t(l, "apply.fee_step"), html_t(l, "apply.fee"));
+	buf_printf(b, "%lld%s", (long long)due.amount_yen, html_t(l, "form.yen"));
+	html_printf(b, "<br>%s</dd></div><div><dt>%s</dt><dd id=\"fee-state\" data-state=\"%s\">%s</dd></div>",
+		    html_t(l, "apply.fee_bundle"), html_t(l, "apply.fee_state"), due.have ? st : "unpaid",
+		    html_t(l, arena_printf(r->arena, "pay.state.%s", st)));
+	if (due.have)
+		html_printf(b, "<div><dt>%s</dt><dd id=\"fee-number\">%s</dd></div>",
+			    html_t(l, "apply.fee_number"), due.number);
+	buf_puts(b, "</dl>");
+	if (*unpaid)
+		html_printf(b, "<p id=\"fee-lead\">%s</p><form method=\"post\" action=\"/drafts/%ld/pay\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button\" id=\"fee-pay\">%s</button></form>",
+			    html_t(l, "apply.fee_step_lead"), (long)draft_id, app_req(r)->csrf,
+			    html_t(l, strcmp(st, "pending") == 0 ? "apply.fee_continue" : "apply.fee_pay"));
+	else
+		html_printf(b, "<div class=\"notice success\"><p>%s</p></div>", html_t(l, "apply.fee_paid_lead"));
+	buf_puts(b, "</section>");
+}
+
 static int render_bundle(struct http_req *r, int status, int64_t bid, const char *notice,
 			 int64_t bad_draft, const char *sig_error)
 {
@@ -778,7 +819,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 	 * (src/svc/apply), submitting waits until it is paid */
 	int unpaid = 0;
 	if (first_draft)
-		app_apply_fee_step(&b, r, &who, first_draft, &unpaid);
+		fee_step(&b, r, &who, first_draft, &unpaid);
 	/* a signature a signing app returned (docs/signatures.md §5) over
 	 * the bundle's manifest as it is now */
 	struct apply_signreq signed_req;
@@ -1756,9 +1797,9 @@ int page_counter_submit(struct http_req *r)
 	/* a fee paid before submission is taken here, at the counter, by
 	 * this member of staff (src/svc/apply: a payment marked paid by a
 	 * counter receipt, audited, in this transaction) */
-	const struct pay_actor *fee_taker = app_apply_counter_fee(r);
-	if (!fee_taker)
-		return http_send_error(r, ERR_NOMEM, NULL, NULL, "out of memory");
+	const struct apply_cashier fee_taker = { .audit = &app_of(r)->audit, .id = aa.id,
+						 .login = aa.login, .role = aa.roles,
+						 .source = aa.source };
 	rc = store_begin(st, &e);
 	for (int i = 0; rc == 0 && i < c.ch.n; i++) {
 		rc = apply_submit_answers(&sr, r->arena, st, &who,
@@ -1766,7 +1807,7 @@ int page_counter_submit(struct http_req *r)
 								      .answers = c.answers[i],
 								      .sources = c.sources[i],
 								      .opts.registry = c.juki,
-								      .opts.counter_fee = fee_taker },
+								      .opts.counter_fee = &fee_taker },
 					  now, &e);
 		if (rc) {
 			failed = i;
