@@ -1,8 +1,9 @@
 /*
  * defaults.c -- the templates the platform ships: one for each message it
- * sends today (the receipt and state-change mail of applications, the
- * residents' address check, password reset and "address taken" mail, the
- * staff account reset notice, the bulky-waste reminder) and the payment
+ * sends today (the receipt and state-change mail of applications, a life
+ * event's bundle received, the residents' address check, password reset
+ * and "address taken" mail, the staff account reset notice, the
+ * bulky-waste reminder) and the payment
  * slip of issue 20, in Japanese, English and やさしい日本語.  A
  * municipality gets them as version 1 (notify_install_defaults; the demo
  * ward at `madoguchi demo`) and edits them from there.  Each lists the
@@ -170,6 +171,25 @@ const struct notify_default notify_defaults[] = {
 	    { "【そだいごみ】あしたは あつめる ひです",
 	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
 	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
+	/* the mail of a life event's bundle submitted whole
+	 * (src/svc/lifeevent/web/page_lifeevent.c): receipts is one line per
+	 * receipt number, url the resident's My page */
+	{ "lifeevent.bundle_received", NOTIFY_EMAIL, "ward count receipts url",
+	  "ライフイベントのまとめての申請の受付", "A life event's applications received together",
+	  "ward=デモ区\ncount=3\nreceipts=  R-2026-000123\nurl=https://demo.example.jp/mypage\n",
+	  { { "【((ward))】申請を受け付けました（((count))件）",
+	      "((ward)) への申請を受け付けました。\n\nまとめて申請した ((count)) 件の手続の受付番号:\n((receipts))\n\n"
+	      "申請の状況はマイページで確認できます（ログインが必要です）。\n((url))\n\n"
+	      "このメールは送信専用です。\n" },
+	    { "[((ward))] Applications received (((count)))",
+	      "Your applications to ((ward)) have been received.\n\n"
+	      "The receipt numbers of the ((count)) procedures you applied for together:\n((receipts))\n\n"
+	      "Check their status on My page (log in first):\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】もうしこみを うけつけました（((count))こ）",
+	      "((ward)) への もうしこみを うけつけました。\n\nまとめて もうしこんだ ((count))この てつづきの "
+	      "うけつけ ばんごう:\n((receipts))\n\nもうしこみの ようすは マイページで みられます（ログインが いります）。\n"
+	      "((url))\n\nこの メールに へんじは できません。\n" } } },
 };
 const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);
 

@@ -34,11 +34,11 @@
 #include "core/forms/forms.h"
 #include "jp/wareki.h"
 
-#include "core/mail/mail.h"
 #include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 #include "core/sign/sign.h"
 #include "core/registry/registry.h"
 #include "svc/payments/payments.h"
+#include "svc/notify/notify.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1169,7 +1169,9 @@ static int page_apply_verify(const struct sig_found *out, struct http_req *r, st
 
 /* the receipt e-mail: receipt number, title and link only; to the
  * address typed in the form when the procedure asks for one, else the
- * account's; the link from the configured public URL (app_mail_link_base) */
+ * account's; the link from the configured public URL (app_mail_link_base).
+ * Its text is the municipality's template apply.received (svc/notify;
+ * staff edit it) in the page's language: this gives the values only. */
 static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 			 const struct forms_def *d)
 {
@@ -1185,20 +1187,20 @@ static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 	char base[600];
 	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant) != 0)
 		return;
-	/* Japanese (やさしい日本語 when the resident used it), then English */
-	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
+	enum html_lang l = q->lang;
 	const char *url = arena_printf(r->arena, "%s/submissions/%s", base, sub->receipt);
-	const char *subject = arena_printf(r->arena, "【%s】%s／%s (%s)", q->tenant.name_ja,
-					   html_t(jl, "apply.mail.receipt.subject"),
-					   html_t(HTML_EN, "apply.mail.receipt.subject"), sub->receipt);
-	const char *ja = arena_printf(r->arena, html_t(jl, "apply.mail.receipt.body"),
-				      q->tenant.name_ja, sub->receipt, d->title.ja, url);
-	const char *en = arena_printf(r->arena, html_t(HTML_EN, "apply.mail.receipt.body"),
-				      q->tenant.name_en, sub->receipt, d->title.en, url);
-	const char *body = ja && en ? arena_printf(r->arena, "%s\n\n----\n%s\n", ja, en) : NULL;
-	if (!subject || !body)
+	const char *title = l == HTML_EN && d->title.en && *d->title.en ? d->title.en
+		: l == HTML_JA_EASY && d->title.ja_easy && *d->title.ja_easy ? d->title.ja_easy
+		: d->title.ja ? d->title.ja : "";
+	if (!url)
 		return;
-	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, body, app_now(), &e) != 0)
+	const struct notify_value vals[] = {
+		{ "ward", l == HTML_EN && q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja },
+		{ "receipt", sub->receipt }, { "procedure", title }, { "url", url },
+	};
+	int64_t mail_id;
+	if (notify_email(app_store(r), q->tenant.code, "apply.received", notify_lang_code((enum notify_lang)l),
+			 email, vals, 4, &mail_id, &e) != 0)
 		log_error("receipt mail not queued", "receipt", sub->receipt, "detail", e.detail);
 }
 

@@ -55,7 +55,7 @@
 #include "core/audit/audit.h"
 #include "base/log.h"
 #include "svc/lifeevent/lifeevent.h"
-#include "core/mail/mail.h"
+#include "svc/notify/notify.h"
 #include "core/registry/registry.h"
 #include "core/sign/sign.h"
 #include "svc/dept/dept.h"
@@ -898,25 +898,28 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 			break;
 		}
 	}
-	/* the Japanese part (やさしい日本語 when the resident used it), the
-	 * receipt numbers, then the English */
-	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
-	struct buf body;
-	buf_init(&body, 16384);
-	buf_printf(&body, html_t(jl, "lifeevent.mail.bundle.body"), q->tenant.name_ja, n);
-	buf_puts(&body, "\n");
+	/* the municipality's template lifeevent.bundle_received (svc/notify;
+	 * staff edit it) in the page's language: the values only */
+	enum html_lang l = q->lang;
+	char base[600];
+	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant) != 0)
+		base[0] = '\0';   /* no public URL that fits: the path alone */
+	struct buf list;
+	buf_init(&list, NOTIFY_VALUE_MAX);
 	for (int i = 0; i < n; i++)
-		buf_printf(&body, "  %s\n", subs[i].receipt);
-	buf_puts(&body, "\n");
-	buf_printf(&body, html_t(HTML_EN, "lifeevent.mail.bundle.body"), q->tenant.name_en, n);
-	buf_puts(&body, "\n");
-	char subject[160];
-	snprintf(subject, sizeof subject, "%s / %s", html_t(jl, "lifeevent.mail.bundle.subject"),
-		 html_t(HTML_EN, "lifeevent.mail.bundle.subject"));
-	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, buf_cstr(&body),
-			 app_now(), &e) != 0)
+		buf_printf(&list, "%s  %s", i ? "\n" : "", subs[i].receipt);
+	char count[16], url[sizeof base + 16];
+	snprintf(count, sizeof count, "%d", n);
+	snprintf(url, sizeof url, "%s/mypage", base);
+	const struct notify_value vals[] = {
+		{ "ward", l == HTML_EN && q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja },
+		{ "count", count }, { "receipts", buf_cstr(&list) }, { "url", url },
+	};
+	int64_t mail_id;
+	if (notify_email(app_store(r), q->tenant.code, "lifeevent.bundle_received",
+			 notify_lang_code((enum notify_lang)l), email, vals, 4, &mail_id, &e) != 0)
 		log_error("bundle mail not queued", "detail", e.detail);
-	buf_done(&body);
+	buf_done(&list);
 }
 
 /* the signature file of a bundle checked over its manifest as it is now:
