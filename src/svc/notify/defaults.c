@@ -160,11 +160,9 @@ const struct notify_default notify_defaults[] = {
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
 	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
 	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
-	  { { "【粗大ごみ】明日は収集日です / Collection tomorrow",
+	  { { "【粗大ごみ】明日は収集日です",
 	      "粗大ごみの収集日は明日 ((date))です。\n朝8時までに((place))へお出しください。\n\n"
-	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n"
-	      "Your bulky waste is collected tomorrow (((date_iso))). Please put it out by 8:00. "
-	      "Booking ((number)).\n" },
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n" },
 	    { "[Bulky waste] Collection tomorrow",
 	      "Your bulky waste is collected tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
 	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n" },
