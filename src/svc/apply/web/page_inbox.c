@@ -753,6 +753,14 @@ int page_inbox(struct http_req *r)
 				    (long)sb->duplicate_of, html_t(l, "inbox.duplicate_open"));
 		if (sb->revision > 1)
 			html_printf(&b, " <span class=\"revision\">%s %d</span>", html_t(l, "inbox.revision"), sb->revision);
+		/* a fee paid before submission: its payment's state now (a
+		 * refund shows here) */
+		struct payment pay;
+		struct err pe;
+		if (sb->payment[0] && payments_get(&pay, app_store(r), app_req(r)->tenant.code, sb->payment, &pe) == 0)
+			html_printf(&b, " <span class=\"fee-badge\" data-payment=\"%s\">%s: %s</span>",
+				    payments_state_name(pay.state), html_t(l, "inbox.col_payment"),
+				    html_t(l, arena_printf(r->arena, "pay.state.%s", payments_state_name(pay.state))));
 		buf_puts(&b, "</td></tr>\n");
 	}
 	if (n == 0)
