@@ -170,6 +170,21 @@ const struct notify_default notify_defaults[] = {
 	    { "【そだいごみ】あしたは あつめる ひです",
 	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
 	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
+	/* the SMS channel (page_channels.c): plain text, the subject unused
+	 * (notify_check wants one: it names the message in the list); within
+	 * one UCS-2 segment (70 characters) with the samples */
+	{ "sms.notice", NOTIFY_SMS, "ward title",
+	  "SMS: a notice from the ward", "SMS: a notice from the ward",
+	  "ward=デモ区\ntitle=区報12月号を発行しました\n",
+	  { { "SMS のお知らせ", "【((ward))】((title))" },
+	    { "SMS notice", "[((ward))] ((title))" },
+	    { "SMS の おしらせ", "【((ward))】((title))" } } },
+	{ "sms.alert", NOTIFY_SMS, "ward area title",
+	  "SMS: a disaster alert (emergency lane)", "SMS: a disaster alert (emergency lane)",
+	  "ward=デモ区\narea=chuo\ntitle=避難指示\n",
+	  { { "SMS の緊急のお知らせ", "【緊急・((ward))】((area)): ((title))" },
+	    { "SMS emergency", "[Emergency, ((ward))] ((area)): ((title))" },
+	    { "SMS の きんきゅうの おしらせ", "【きんきゅう・((ward))】((area)): ((title))" } } },
 };
 const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);
 

@@ -54,6 +54,34 @@ static const struct store_migration notify_migrations[] = {
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (tenant, account, topic, channel));"
 	  "CREATE INDEX notify_subscriptions_topic ON notify_subscriptions (tenant, topic, lang)" },
+	/* messages of the SMS and LINE channels (message.c): one row each;
+	 * state queued -> sending -> delivered | failed | bounced (final);
+	 * next_attempt_at NULL once the provider has it or it is final;
+	 * last_error a code, never personal data */
+	{ 3, "SMS and LINE messages",
+	  "CREATE TABLE notify_messages ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " channel TEXT NOT NULL CHECK (channel IN ('sms', 'line')),"
+	  " recipient TEXT NOT NULL,"
+	  " template TEXT NOT NULL,"
+	  " lang TEXT NOT NULL CHECK (lang IN ('ja', 'en', 'ja-easy')),"
+	  " body TEXT NOT NULL,"
+	  " segments INTEGER NOT NULL DEFAULT 1,"
+	  " priority INTEGER NOT NULL DEFAULT 0,"
+	  " state TEXT NOT NULL DEFAULT 'queued'"
+	  "  CHECK (state IN ('queued', 'sending', 'delivered', 'failed', 'bounced')),"
+	  " provider_id TEXT,"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " next_attempt_at BIGINT,"
+	  " claimed_by TEXT,"
+	  " last_error TEXT,"
+	  " created_at BIGINT NOT NULL,"
+	  " sent_at BIGINT,"
+	  " done_at BIGINT);"
+	  "CREATE INDEX notify_messages_due ON notify_messages (channel, state, priority, next_attempt_at);"
+	  "CREATE INDEX notify_messages_provider ON notify_messages (channel, provider_id);"
+	  "CREATE INDEX notify_messages_tenant ON notify_messages (tenant, id)" },
 };
 
 const struct store_module_schema notify_schema = {

@@ -34,6 +34,7 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
+	{ SVC_NAV_STAFF, "/staff/notify/messages", "notify.msg.title", "notify.msg.nav.summary" },
 };
 
 static const struct html_msg msgs[] = {
@@ -165,11 +166,86 @@ static const struct html_msg msgs[] = {
 	{ "notify.unsub.error.not_found", "このリンクは使えません。すでに配信を停止しているか、リンクが正しくありません。",
 	  "This link cannot be used: the messages were stopped already, or the link is not right.",
 	  "この リンクは つかえません。もう とめて いるか、リンクが ただしく ありません。" },
+	/* SMS and LINE messages (web/page_channels.c) */
+	{ "notify.msg.title", "SMS・LINE の送信状況", "SMS and LINE messages", "SMS・LINE を おくった ようす" },
+	{ "notify.msg.nav.summary", "SMS と LINE で送ったお知らせの状態（届いた・失敗・届かない）と理由を見ます。",
+	  "The state of messages sent by SMS and LINE (delivered, failed, undeliverable) and why.",
+	  "SMS と LINE で おくった おしらせが とどいたか、とどかなかったかと、その りゆうを みます。" },
+	{ "notify.msg.lead", "SMS と LINE で送ったお知らせです。失敗や届かなかったものは、理由のコードを表示します。",
+	  "Messages sent by SMS and LINE. Failed and undeliverable ones show the reason code.",
+	  "SMS と LINE で おくった おしらせです。とどかなかった ものは りゆうの コードを だします。" },
+	{ "notify.msg.lead.off", "SMS の送信先（事業者）が設定されていないため、SMS は送られません。待っているお知らせは、設定されるまで送信待ちのままです。",
+	  "No SMS provider is configured: nothing is sent by SMS, and queued messages wait until one is.",
+	  "SMS の じぎょうしゃが せっていされて いないので、SMS は おくりません。" },
+	{ "notify.msg.filter", "状態", "State", "じょうたい" },
+	{ "notify.msg.show", "表示", "Show", "みる" },
+	{ "notify.msg.none", "該当するお知らせはありません。", "No messages.", "ありません。" },
+	{ "notify.msg.one", "SMS・LINE のお知らせ", "An SMS or LINE message", "SMS・LINE の おしらせ" },
+	{ "notify.msg.back", "一覧へ戻る", "Back to the list", "いちらんへ もどる" },
+	{ "notify.msg.text", "本文", "Text", "ほんぶん" },
+	{ "notify.msg.state.all", "すべて", "All", "ぜんぶ" },
+	{ "notify.msg.state.queued", "送信待ち", "Queued", "まって いる" },
+	{ "notify.msg.state.sending", "送信中", "Sending", "おくって いる" },
+	{ "notify.msg.state.delivered", "配信済み", "Delivered", "とどいた" },
+	{ "notify.msg.state.failed", "失敗", "Failed", "しっぱい" },
+	{ "notify.msg.state.bounced", "届かなかった", "Undeliverable", "とどかなかった" },
+	{ "notify.msg.lane.emergency", "緊急（先に送信）", "Emergency (sent first)", "きんきゅう（さきに おくる）" },
+	{ "notify.msg.lane.normal", "通常", "Normal", "ふつう" },
+	{ "notify.msg.col.created", "作成日時", "Created", "つくった じかん" },
+	{ "notify.msg.col.state", "状態", "State", "じょうたい" },
+	{ "notify.msg.col.lane", "優先", "Lane", "じゅんばん" },
+	{ "notify.msg.col.attempts", "試行回数", "Attempts", "ためした かいすう" },
+	{ "notify.msg.col.error", "理由のコード", "Reason code", "りゆうの コード" },
+	{ "notify.msg.col.to", "宛先", "To", "あてさき" },
+	{ "notify.msg.col.sent", "事業者が受け付けた日時", "Accepted by the provider", "うけつけた じかん" },
+	{ "notify.msg.col.done", "結果の日時", "Outcome at", "けっかの じかん" },
+	{ "notify.msg.col.next", "次の試行", "Next attempt", "つぎに ためす じかん" },
+	{ "notify.msg.col.segments", "SMS の通数（分割）", "SMS segments", "SMS の かず" },
+	{ "notify.msg.error.state", "状態の指定が正しくありません。", "The state filter is not valid.",
+	  "じょうたいの えらびかたが ちがいます。" },
+	{ "notify.message.not_found", "このお知らせはありません。", "There is no such message.",
+	  "この おしらせは ありません。" },
+	{ "notify.channel.error.disabled", "この送信方法は使えません。", "This channel is not available.",
+	  "この おくりかたは つかえません。" },
+	{ "notify.channel.error.too_large", "通知が大きすぎます（%d バイトまで）。", "The notice is too large (at most %d bytes).",
+	  "つうちが おおきすぎます（%d バイト まで）。" },
+	{ "notify.channel.error.callback", "通知の形式が正しくありません。", "The notice is not well-formed.",
+	  "つうちの かたちが ちがいます。" },
+	{ "notify.channel.error.signature", "通知の署名を確認できません。", "The notice's signature could not be verified.",
+	  "つうちの しょめいを たしかめられません。" },
+	{ "notify.channel.error.not_found", "この通知に当たるお知らせはありません。", "No message matches this notice.",
+	  "この つうちに あう おしらせは ありません。" },
+	{ "notify.channel.error.unavailable", "いまは処理できません。時間をおいてもう一度お試しください。",
+	  "This cannot be done now. Please try again later.", "いまは できません。あとで もう いちど して ください。" },
 };
 
 static const struct svc_cli cli[] = {
 	{ "notify", cli_notify, "message templates (list, show, render, defaults); send to a topic; a message's status" },
 };
+
+static const struct svc_option options[] = {
+	{ "sms-url", "URL  the SMS provider's API base (Twilio's Messages API shape; with the two below)",
+	  notify_channels_check_url, "--sms-url は http(s):// の URL です", "--sms-url must be an http(s):// URL" },
+	{ "sms-key-file", "FILE  the SMS provider's AccountSid:AuthToken (mode 600)", NULL, NULL, NULL },
+	{ "sms-from", "NUMBER  the sender's number for SMS (E.164, +81...)", notify_channels_check_phone,
+	  "--sms-from は +81 で始まる E.164 形式の番号です", "--sms-from must be an E.164 number (+81...)" },
+};
+
+static const struct svc_job jobs[] = {
+	{ NOTIFY_DELIVER_JOB, notify_deliver_job, 0 },
+};
+
+static int init(void **state, struct app *a, struct err *e)
+{
+	*state = NULL;
+	return notify_channels_init(a, e);
+}
+
+static void done(void *state)
+{
+	(void)state;
+	notify_channels_done();
+}
 
 const struct svc svc_notify = {
 	.name = "notify",
@@ -180,4 +256,7 @@ const struct svc svc_notify = {
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
 	.demo = demo,
+	.options = options, .noptions = SVC_COUNT(options),
+	.jobs = jobs, .njobs = SVC_COUNT(jobs),
+	.init = init, .done = done,
 };

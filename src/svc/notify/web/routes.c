@@ -5,6 +5,7 @@
  */
 #include "web/app.h"
 #include "web/params.h"
+#include "core/auth/auth.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
 
@@ -63,6 +64,16 @@ static const struct http_param_spec p_unsub[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static const struct http_param_spec p_msg_id[] = {
+	{ "id", HTTP_PATH, 19, app_v_digits, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_msg_list[] = {
+	{ "state", HTTP_QUERY, 12, NULL, 0 },
+	{ "page", HTTP_QUERY, 6, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route notify_routes[] = {
 	{ "GET", "/mypage/notifications", "resident", HTTP_KIND_HTML, 0, p_subs_view,
 	  page_mypage_notifications, "notify.subs" },
@@ -79,5 +90,15 @@ const struct http_route notify_routes[] = {
 	  page_notify_template, "staff.notify.template" },
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
+	/* the SMS provider's status callback: its signature is the proof;
+	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
+	{ "POST", NOTIFY_SMS_STATUS_PATH, HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, NULL,
+	  api_notify_sms_status, "notify.sms.status" },
+	{ "GET", "/api/v1/notify/messages/{id}", AUTH_PERM_MAIL_READ, HTTP_KIND_JSON, 0, p_msg_id,
+	  api_notify_message, "notify.message.api" },
+	{ "GET", "/staff/notify/messages", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, p_msg_list,
+	  page_notify_messages, "staff.notify.messages" },
+	{ "GET", "/staff/notify/messages/{id}", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, p_msg_id,
+	  page_notify_message, "staff.notify.message" },
 	SVC_ROUTES_END,
 };
