@@ -106,7 +106,7 @@ test('the demo ward lists the shipped templates, each at version 1', async () =>
     assert.ok(listed.includes(s), `${s} is shipped`);
   assert.ok(rows.every((x) => x.version === 1));
   // the SMS channel's templates are SMS, the others e-mail
-  assert.ok(rows.every((x) => x.channel === (x.slug.startsWith('sms.') ? 'SMS' : 'メール')));
+  assert.ok(rows.every((x) => x.channel === (x.slug.startsWith('sms.') ? 'SMS' : x.slug.startsWith('line.') ? 'LINE' : 'メール')));
   assert.ok(rows.some((x) => x.slug === 'sms.alert'));
 });
 

@@ -69,4 +69,45 @@ int notify_sms_verify(const char *token, size_t token_len, const char *url, cons
  * -1 unknown */
 int notify_sms_status_of(const char *s);
 
+/* ---- LINE (line.c) ---- */
+struct notify_line_config {
+	char base_url[NOTIFY_URL_MAX + 1];   /* https://api.line.me         */
+	char token[512];                     /* the channel access token    */
+	char secret[128];                    /* the channel secret (webhook) */
+	size_t secret_len;
+};
+/* --line-url, --line-token-file, --line-secret-file: all or none */
+int notify_line_config_load(struct notify_line_config *c, int *enabled, const char *url,
+			    const char *token_file, const char *secret_file, struct err *e);
+void notify_line_config_wipe(struct notify_line_config *c);
+/* notify_line_retry_key -- the X-Line-Retry-Key of a message: a UUID
+ * derived from its tenant, id and creation time, the same on every attempt */
+void notify_line_retry_key(char out[37], const char *tenant, int64_t id, int64_t created_at);
+/* notify_line_push -- one text message to a user (blocking): ACCEPTED
+ * (provider_id: the platform's message id, or the retry key after a 409),
+ * or the outcome with a code ("line 400", "line 429", "line curl 7") */
+enum notify_outcome notify_line_push(char provider_id[NOTIFY_PROVIDER_ID_MAX + 1],
+				     char code[NOTIFY_CODE_MAX + 1],
+				     const struct notify_line_config *c, const char *to,
+				     const char *text, const char *retry_key);
+/* X-Line-Signature: base64(HMAC-SHA256(secret, body)); verify compares in
+ * constant time (enum notify_sig) */
+int notify_line_signature(char *out, size_t cap, const char *secret, size_t secret_len,
+			  const char *body, size_t len);
+int notify_line_verify(const char *secret, size_t secret_len, const char *header, const char *body,
+		       size_t len);
+/* one webhook event, as far as this service reads it */
+struct notify_line_event {
+	char event_id[64];          /* webhookEventId ([A-Za-z0-9])          */
+	char type[16];              /* message, follow, unfollow, ...        */
+	char user_id[NOTIFY_LINE_ID_LEN + 1];   /* "" unless a user's         */
+	char text[64];              /* a text message's text ("" otherwise, or longer) */
+	int64_t timestamp_ms;
+	int redelivery;
+};
+/* notify_line_events_parse -- up to max events of a webhook body (events
+ * without an id are skipped); returns how many or ERR_INVALID/ERR_LIMIT */
+int notify_line_events_parse(struct notify_line_event *ev, int max, const char *body, size_t len,
+			     struct err *e);
+
 #endif

@@ -16,7 +16,8 @@
  *
  * `madoguchi notify sms --to NUMBER --id TEMPLATE [--lang L] [--emergency]
  * [--now S] name=value ...` renders an SMS template and queues it
- * (notify_send) and prints the message id; `notify status --msg ID` prints
+ * (notify_send) and prints the message id (`notify line --to U...` a LINE
+ * template to a LINE user id); `notify status --msg ID` prints
  * an SMS/LINE message's id, state, lane, attempts and last error code
  * (never the number or the text).
  */
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 	      "       madoguchi notify status --db URL --tenant CODE --mail ID\n"
 	      "       madoguchi notify sms --db URL --tenant CODE --to +81... --id ID\n"
 	      "              [--lang L] [--emergency] [--now SECONDS] [name=value ...]\n"
+	      "       madoguchi notify line --db URL --tenant CODE --to U... --id ID [...]\n"
 	      "       madoguchi notify status --db URL --tenant CODE --msg ID\n"
 	      "\n"
 	      "list      the templates and the version in force.  テンプレートの一覧。\n"
@@ -251,10 +253,10 @@ static int cmd_send(struct store *st, struct opt *o, int n, const char **pos, in
 		fprintf(stderr, "madoguchi: --now は秒で指定してください / --now is seconds since the epoch\n");
 		return CLI_USAGE;
 	}
-	if (strcmp(pos[0], "sms") == 0) {
+	if (strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0) {
 		int64_t id = 0;
 		rc = notify_send(&id, st, tenant, &(struct notify_send){
-			.channel = NOTIFY_SMS, .recipient = opts_get(o, n, "to"),
+			.channel = strcmp(pos[0], "line") == 0 ? NOTIFY_LINE : NOTIFY_SMS, .recipient = opts_get(o, n, "to"),
 			.template_id = opts_get(o, n, "id"), .lang = opts_get(o, n, "lang"),
 			.vals = vals, .n = nv, .priority = opts_get(o, n, "emergency") ? 1 : 0 }, at, &e);
 		arena_free(a);
@@ -302,8 +304,8 @@ int cli_notify(int argc, char **argv)
 		return CLI_OK;
 	}
 	int sending = np >= 1 && (strcmp(pos[0], "send") == 0 || strcmp(pos[0], "status") == 0 ||
-				  strcmp(pos[0], "sms") == 0);
-	if (sending && strcmp(pos[0], "sms") == 0 && (!opts_get(o, n, "to") || !opts_get(o, n, "id"))) {
+				  strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0);
+	if (sending && (strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0) && (!opts_get(o, n, "to") || !opts_get(o, n, "id"))) {
 		fprintf(stderr, "madoguchi: --to と --id が必要です / --to and --id are required\n");
 		return CLI_USAGE;
 	}

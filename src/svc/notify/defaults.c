@@ -185,6 +185,28 @@ const struct notify_default notify_defaults[] = {
 	  { { "SMS の緊急のお知らせ", "【緊急・((ward))】((area)): ((title))" },
 	    { "SMS emergency", "[Emergency, ((ward))] ((area)): ((title))" },
 	    { "SMS の きんきゅうの おしらせ", "【きんきゅう・((ward))】((area)): ((title))" } } },
+	{ "sms.verify", NOTIFY_SMS, "ward code",
+	  "SMS: the code that verifies a resident's number", "SMS: the code that verifies a resident's number",
+	  "ward=デモ区\ncode=123456\n",
+	  { { "SMS の確認コード", "【((ward))】確認コード ((code))（15分間有効）。お知らせのSMSの登録に使います。" },
+	    { "SMS code", "[((ward))] Your code: ((code)) (valid 15 minutes) to receive notices by SMS." },
+	    { "SMS の かくにん コード", "【((ward))】かくにん コード ((code))（15ふん つかえます）" } } },
+	/* the LINE channel: plain text (the subject names it in the list) */
+	{ "line.linked", NOTIFY_LINE, "ward",
+	  "LINE: the account is linked", "LINE: the account is linked",
+	  "ward=デモ区\n",
+	  { { "LINE の連携", "((ward))のお知らせを LINE で受け取れるようになりました。"
+	      "受け取るお知らせは、マイページの「お知らせの受け取り」で選べます。" },
+	    { "LINE linked", "You can now receive notices from ((ward)) on LINE. "
+	      "Choose them on My page, Notifications." },
+	    { "LINE の れんけい", "((ward))の おしらせを LINE で うけとれます。"
+	      "マイページの「おしらせの うけとり」で えらんで ください。" } } },
+	{ "line.notice", NOTIFY_LINE, "ward title",
+	  "LINE: a notice from the ward", "LINE: a notice from the ward",
+	  "ward=デモ区\ntitle=区報12月号を発行しました\n",
+	  { { "LINE のお知らせ", "【((ward))】((title))" },
+	    { "LINE notice", "[((ward))] ((title))" },
+	    { "LINE の おしらせ", "【((ward))】((title))" } } },
 };
 const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);
 

@@ -32,6 +32,7 @@
 #ifndef MADOGUCHI_SVC_NOTIFY_H
 #define MADOGUCHI_SVC_NOTIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -447,6 +448,44 @@ int notify_msg_next_due(int64_t *at, struct store *s, enum notify_channel ch, st
 /* notify_wake -- a queued delivery job due by at (seconds), submitted
  * when there is none; in the caller's transaction */
 int notify_wake(struct store *s, int64_t at, struct err *e);
+
+/* ---- a resident's SMS number and LINE id, verified (link.c) ----
+ * SMS: the resident types a number on My page; a code (6 digits) is sent
+ * to it by SMS and typed back (notify_sms_verify_code).  LINE: My page
+ * shows a code (8 characters of A-Z and 2-9 without look-alikes); the
+ * resident sends it to the ward's official account, and the signed
+ * webhook's message event carries the user id and the code
+ * (notify_line_link).  Codes: kept as a hash, single use, expiring after
+ * NOTIFY_LINK_TTL, a new one ends the older; an SMS code allows
+ * NOTIFY_LINK_TRIES wrong guesses. */
+#define NOTIFY_SMS_CODE_LEN 6
+#define NOTIFY_LINE_CODE_LEN 8
+#define NOTIFY_LINK_TTL 900
+#define NOTIFY_LINK_TRIES 5
+int notify_link_code_valid(enum notify_channel ch, const char *code);
+/* notify_link_code_new -- a new code for account and channel (SMS: target
+ * is the number to verify) into code (NOTIFY_LINE_CODE_LEN + 1 bytes) */
+int notify_link_code_new(char *code, struct store *s, const char *tenant, int64_t account,
+			 enum notify_channel ch, const char *target, int64_t now, struct err *e);
+/* notify_line_link -- the code sent from user_id: its account gets that
+ * LINE id (*account).  ERR_NOTFOUND: no such code (used, expired, never
+ * made, malformed) */
+int notify_line_link(int64_t *account, struct store *s, const char *tenant, const char *code,
+		     const char *user_id, int64_t now, struct err *e);
+/* notify_sms_verify_code -- the code typed back: the number is verified.
+ * ERR_NOTFOUND (no code waits), ERR_DENIED (wrong; counted) */
+int notify_sms_verify_code(struct store *s, const char *tenant, int64_t account, const char *code,
+			   int64_t now, struct err *e);
+/* the verified number / LINE id of an account ("" none) */
+int notify_contact_get(char *address, size_t cap, struct store *s, const char *tenant,
+		       int64_t account, enum notify_channel ch, struct err *e);
+int notify_contact_remove(struct store *s, const char *tenant, int64_t account,
+			  enum notify_channel ch, struct err *e);
+/* a user who blocked the official account: their LINE id is unlinked */
+int notify_line_unfollow(struct store *s, const char *tenant, const char *user_id, struct err *e);
+/* notify_line_event_seen -- record a webhook event id: 0 new, 1 seen before */
+int notify_line_event_seen(struct store *s, const char *tenant, const char *event_id, int64_t now,
+			   struct err *e);
 
 extern const struct store_module_schema notify_schema;
 

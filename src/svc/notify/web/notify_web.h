@@ -27,6 +27,12 @@ struct jobs_ctx;
 int notify_channels_init(struct app *a, struct err *e);
 void notify_channels_done(void);
 int notify_sms_enabled(void);
+int notify_line_enabled(void);
+#define NOTIFY_LINE_WEBHOOK_PATH "/api/v1/notify/line/webhook"
+int api_notify_line_webhook(struct http_req *r);
+/* page_line.c: My page's LINE link */
+int page_mypage_line(struct http_req *r);
+int page_mypage_line_post(struct http_req *r);
 int notify_channels_check_url(const char *v);
 int notify_channels_check_phone(const char *v);
 int notify_deliver_job(struct jobs_ctx *ctx, void *app, struct err *e);

@@ -43,6 +43,8 @@
 /* read once at start, before the workers; read-only after */
 static struct notify_sms_config sms_cfg;
 static int sms_on;
+static struct notify_line_config line_cfg;
+static int line_on;
 
 int notify_channels_check_url(const char *v)
 {
@@ -60,8 +62,17 @@ int notify_channels_init(struct app *a, struct err *e)
 					svc_option(a, "sms-key-file"), svc_option(a, "sms-from"), e);
 	if (rc)
 		return rc;
+	rc = notify_line_config_load(&line_cfg, &line_on, svc_option(a, "line-url"),
+				     svc_option(a, "line-token-file"), svc_option(a, "line-secret-file"), e);
+	if (rc) {
+		notify_sms_config_wipe(&sms_cfg);
+		sms_on = 0;
+		return rc;
+	}
 	if (sms_on)
 		log_info("notify: the SMS channel is on", "provider", "twilio-shape");
+	if (line_on)
+		log_info("notify: the LINE channel is on", "provider", "line-messaging-api");
 	return 0;
 }
 
@@ -69,11 +80,18 @@ void notify_channels_done(void)
 {
 	notify_sms_config_wipe(&sms_cfg);
 	sms_on = 0;
+	notify_line_config_wipe(&line_cfg);
+	line_on = 0;
 }
 
 int notify_sms_enabled(void)
 {
 	return sms_on;
+}
+
+int notify_line_enabled(void)
+{
+	return line_on;
 }
 
 /* ---- the delivery job ---- */
@@ -88,7 +106,8 @@ static void callback_url(char *out, size_t cap, struct app *a, struct store *s, 
 		snprintf(out, cap, "%s%s", base, NOTIFY_SMS_STATUS_PATH);
 }
 
-static int deliver_sms(struct jobs_ctx *ctx, struct app *a, int *sent, struct err *e)
+static int deliver(struct jobs_ctx *ctx, struct app *a, enum notify_channel ch, int *sent,
+		   struct err *e)
 {
 	struct store *s = ctx->store;
 	char tok[33];
@@ -97,7 +116,7 @@ static int deliver_sms(struct jobs_ctx *ctx, struct app *a, int *sent, struct er
 	struct notify_claimed c[NOTIFY_MSG_BATCH];
 	int n = 0;
 	int64_t now = app_now();
-	int rc = notify_msg_claim(c, &n, NOTIFY_MSG_BATCH, s, NOTIFY_SMS, tok, now, e);
+	int rc = notify_msg_claim(c, &n, NOTIFY_MSG_BATCH, s, ch, tok, now, e);
 	if (rc) {
 		notify_claimed_free(c, n);
 		return rc;
@@ -108,7 +127,20 @@ static int deliver_sms(struct jobs_ctx *ctx, struct app *a, int *sent, struct er
 		enum notify_outcome o;
 		if (down) {   /* the provider unreachable: the rest wait, uncharged */
 			o = NOTIFY_OUT_DEFER;
-			snprintf(code, sizeof code, "%s", "sms unreachable");
+			snprintf(code, sizeof code, "%s", ch == NOTIFY_SMS ? "sms unreachable" : "line unreachable");
+		} else if (ch == NOTIFY_LINE) {
+			struct notify_msg m;
+			char rk[37];
+			struct arena *ma = arena_new(16 * 1024);
+			/* the retry key: the same on every attempt of this message */
+			if (ma && notify_msg_get(&m, ma, s, c[i].tenant, c[i].id, e) == 0)
+				notify_line_retry_key(rk, c[i].tenant, c[i].id, m.created_at);
+			else
+				notify_line_retry_key(rk, c[i].tenant, c[i].id, 0);
+			arena_free(ma);
+			o = notify_line_push(pid, code, &line_cfg, c[i].recipient, c[i].body, rk);
+			if (o == NOTIFY_OUT_DEFER)
+				down = 1;
 		} else {
 			char cb[700];
 			callback_url(cb, sizeof cb, a, s, c[i].tenant);
@@ -120,12 +152,21 @@ static int deliver_sms(struct jobs_ctx *ctx, struct app *a, int *sent, struct er
 		if (rc < 0)
 			break;
 		rc = 0;
+		/* LINE reports nothing later: accepted by the platform is delivered */
+		if (o == NOTIFY_OUT_ACCEPTED && ch == NOTIFY_LINE) {
+			int changed;
+			rc = notify_msg_receipt(&changed, s, c[i].tenant, NOTIFY_LINE, pid, NOTIFY_DELIVERED,
+						NULL, app_now(), e);
+			if (rc < 0)
+				break;
+			rc = 0;
+		}
 		if (o == NOTIFY_OUT_ACCEPTED)
 			(*sent)++;
 		else {
 			char id[24];
 			snprintf(id, sizeof id, "%lld", (long long)c[i].id);
-			log_info("notify: an SMS was not accepted", "message", id, "code", code);
+			log_info("notify: a message was not accepted", "message", id, "code", code);
 		}
 	}
 	notify_claimed_free(c, n);
@@ -138,15 +179,18 @@ int notify_deliver_job(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	struct app *a = app;
 	int sent = 0;
-	if (sms_on) {
+	for (int k = 0; k < 2; k++) {
+		enum notify_channel ch = k == 0 ? NOTIFY_SMS : NOTIFY_LINE;
+		if (!(ch == NOTIFY_SMS ? sms_on : line_on))
+			continue;   /* off: its messages stay queued, nothing pretends */
 		int n;
 		/* batch after batch while there are due messages */
-		while ((n = deliver_sms(ctx, a, &sent, e)) > 0 && !jobs_stopping(ctx))
+		while ((n = deliver(ctx, a, ch, &sent, e)) > 0 && !jobs_stopping(ctx))
 			;
 		if (n < 0)
 			return n;
 		int64_t at = 0;
-		int rc = notify_msg_next_due(&at, ctx->store, NOTIFY_SMS, e);
+		int rc = notify_msg_next_due(&at, ctx->store, ch, e);
 		if (rc == 0 && at > 0)
 			rc = notify_wake(ctx->store, at > app_now() ? at : app_now() + 1, e);
 		if (rc)
@@ -226,6 +270,90 @@ int api_notify_sms_status(struct http_req *r)
 				      arena_printf(r->arena, "sms status: %s", e.detail));
 	return http_send_json(r, 200, changed ? "{\"received\":true,\"changed\":true}"
 					      : "{\"received\":true,\"changed\":false}");
+}
+
+/* ---- the LINE webhook ---- */
+
+int api_notify_line_webhook(struct http_req *r)
+{
+	if (!line_on)
+		return app_send_error(r, ERR_NOTFOUND, "notify.channel.error.disabled",
+				      "line webhook: not configured");
+	size_t len = 0;
+	const char *body = http_body(r, &len);
+	if (len > NOTIFY_CALLBACK_BODY_MAX)
+		return app_send_error(r, ERR_LIMIT, "notify.channel.error.too_large",
+				      "line webhook: body too large", NOTIFY_CALLBACK_BODY_MAX);
+	int sig = notify_line_verify(line_cfg.secret, line_cfg.secret_len,
+				     http_header(r, "x-line-signature"), body ? body : "", body ? len : 0);
+	if (sig != NOTIFY_SIG_OK) {
+		log_warn("notify: a LINE webhook refused", "signature",
+			 sig == NOTIFY_SIG_ABSENT ? "absent" : sig == NOTIFY_SIG_MALFORMED ? "malformed"
+											: "forged");
+		return app_send_error(r, ERR_DENIED, "notify.channel.error.signature",
+				      "line webhook: signature refused");
+	}
+	struct notify_line_event ev[16];
+	struct err e = { 0 };
+	int n = notify_line_events_parse(ev, 16, body, len, &e);
+	if (n < 0)
+		return app_send_error(r, ERR_INVALID, "notify.channel.error.callback",
+				      arena_printf(r->arena, "line webhook: %s", e.detail));
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	int64_t now = app_now();
+	int linked = 0, seen = 0, refused = 0;
+	for (int i = 0; i < n; i++) {
+		int rc = store_begin(s, &e);
+		if (rc)
+			return app_send_error(r, ERR_UNAVAILABLE, "notify.channel.error.unavailable",
+					      "line webhook: begin");
+		rc = notify_line_event_seen(s, q->tenant.code, ev[i].event_id, now, &e);
+		if (rc == 1) {           /* a replay or a redelivery: done before */
+			store_rollback(s);
+			seen++;
+			continue;
+		}
+		if (rc == 0 && ev[i].user_id[0] && strcmp(ev[i].type, "unfollow") == 0) {
+			rc = notify_line_unfollow(s, q->tenant.code, ev[i].user_id, &e);
+			rc = rc < 0 ? rc : 0;
+		} else if (rc == 0 && ev[i].user_id[0] && strcmp(ev[i].type, "message") == 0 &&
+			   notify_link_code_valid(NOTIFY_LINE, ev[i].text)) {
+			int64_t account = 0;
+			rc = notify_line_link(&account, s, q->tenant.code, ev[i].text, ev[i].user_id, now, &e);
+			char obj[24];
+			snprintf(obj, sizeof obj, "%lld", (long long)account);
+			if (rc == 0) {
+				/* confirmed to the resident on LINE, in the same transaction: a
+				 * reply they wait for, never held by quiet hours */
+				struct notify_value v[] = { { "ward", q->tenant.name_ja } };
+				int64_t mid;
+				rc = notify_send(&mid, s, q->tenant.code, &(struct notify_send){
+					.channel = NOTIFY_LINE, .recipient = ev[i].user_id,
+					.template_id = "line.linked", .vals = v, .n = 1, .priority = 1 },
+					now, &e);
+				if (rc == 0) {
+					linked++;
+					app_audit(r, "notify.line.link", "account", obj, AUDIT_R_OK);
+				}
+			} else if (rc == ERR_NOTFOUND) {
+				refused++;
+				app_audit(r, "notify.line.link", "account", "0", AUDIT_R_DENIED);
+				rc = 0;
+			}
+		}
+		if (rc) {
+			store_rollback(s);
+			return app_send_error(r, ERR_UNAVAILABLE, "notify.channel.error.unavailable",
+					      arena_printf(r->arena, "line webhook: %s", e.detail));
+		}
+		if ((rc = store_commit(s, &e)))
+			return app_send_error(r, ERR_UNAVAILABLE, "notify.channel.error.unavailable",
+					      "line webhook: commit");
+	}
+	return http_send_json(r, 200, arena_printf(r->arena,
+		"{\"received\":%d,\"linked\":%d,\"seen_before\":%d,\"unknown_code\":%d}",
+		n, linked, seen, refused));
 }
 
 /* ---- a message's state by id ---- */
@@ -331,6 +459,8 @@ int page_notify_messages(struct http_req *r)
 	app_page_open(&b, &hp, r, html_t(l, "notify.msg.title"), NULL, NULL);
 	html_printf(&b, "<p id=\"channels-lead\">%s</p>",
 		    html_t(l, sms_on ? "notify.msg.lead" : "notify.msg.lead.off"));
+	if (!line_on)
+		html_printf(&b, "<p id=\"channels-line-off\">%s</p>", html_t(l, "notify.msg.lead.line_off"));
 	static const char *const states[] = { "queued", "sending", "delivered", "failed", "bounced" };
 	struct ui_option opts[5];
 	for (int i = 0; i < 5; i++)
