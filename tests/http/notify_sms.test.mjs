@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, loginWithTotp, ROOT, DEMO, DEMO_USERS } from './lib.mjs';
+import { startServer, Client, cli, registerAndLogin, loginWithTotp, ROOT, DEMO, DEMO_USERS } from './lib.mjs';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'madoguchi_sms_test_token_0001';
@@ -202,6 +202,16 @@ test('without the SMS options the callback is 404 and the staff page says SMS is
     const page = await c.get('/staff/notify/messages');
     assert.equal(page.status, 200);
     assert.match(page.text_, /SMS の送信先（事業者）が設定されていない/);
+    assert.match(page.text_, /id="channels-line-off"/);
+    // LINE off too: its webhook is 404, My page says LINE is not offered and makes no code
+    const lr = await fetch(off.base + '/api/v1/notify/line/webhook', { method: 'POST', body: '{}',
+      headers: { 'content-type': 'application/json', 'x-line-signature': 'A'.repeat(43) + '=' } });
+    assert.equal(lr.status, 404);
+    const res = await registerAndLogin(off.base, 'sms-off@example.org', 'Sms-Off-Resident-2026');
+    const lp = await res.get('/mypage/notifications/line');
+    assert.equal(lp.status, 200);
+    assert.match(lp.text_, /id="line-off"/);
+    assert.doesNotMatch((await res.get('/mypage/notifications')).text_, /notifications\/line/);
   } finally {
     await off.stop();
   }

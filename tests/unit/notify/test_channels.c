@@ -4,7 +4,9 @@
  * recipients, back-off, the state machine, the X-Twilio-Signature (the
  * example of Twilio's webhook-security documentation) and, on the test
  * database (both engines), queueing, the claim with the emergency lane
- * first, outcomes under the claim, receipts that are idempotent.
+ * first, outcomes under the claim, receipts that are idempotent; the
+ * LINE signature, retry key and events; link codes (single use, expiry,
+ * a new one ends the older, wrong SMS guesses counted) and replays.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +204,90 @@ static void test_queue_claim(void)
 	arena_free(a);
 }
 
+static void test_line(void)
+{
+	const char *body = "{\"destination\":\"x\",\"events\":[]}";
+	const char *sec = "line_secret_0123456789";
+	char sig[64];
+	T_EQ_INT(notify_line_signature(sig, sizeof sig, sec, strlen(sec), body, strlen(body)), 0);
+	T_EQ_STR(sig, "L/kgsQ2CmSSPRFFkzfBgXN8wlIQvDtMDkkYPNWwnDrM=");   /* Node's crypto, independently */
+	T_EQ_INT(notify_line_verify(sec, strlen(sec), sig, body, strlen(body)), NOTIFY_SIG_OK);
+	T_EQ_INT(notify_line_verify(sec, strlen(sec), sig, body, strlen(body) - 1), NOTIFY_SIG_FORGED);
+	T_EQ_INT(notify_line_verify("line_secret_0123456788", 22, sig, body, strlen(body)), NOTIFY_SIG_FORGED);
+	T_EQ_INT(notify_line_verify(sec, strlen(sec), NULL, body, strlen(body)), NOTIFY_SIG_ABSENT);
+	T_EQ_INT(notify_line_verify(sec, strlen(sec), "abc", body, strlen(body)), NOTIFY_SIG_MALFORMED);
+	/* the retry key: a UUID, the same for the same message, another for another */
+	char k1[37], k2[37], k3[37];
+	notify_line_retry_key(k1, T1, 5, 100);
+	notify_line_retry_key(k2, T1, 5, 100);
+	notify_line_retry_key(k3, T1, 6, 100);
+	T_EQ_STR(k1, k2);
+	T_CHECK(strcmp(k1, k3) != 0);
+	T_EQ_INT((int)strlen(k1), 36);
+	T_CHECK(k1[8] == '-' && k1[14] == '4');
+	/* events: ids kept, a user's text read */
+	const char *wh = "{\"events\":[{\"type\":\"message\",\"webhookEventId\":\"01ABC\",\"timestamp\":5,"
+			 "\"source\":{\"type\":\"user\",\"userId\":\"U4af4980629b1f1b7e5b0f6b3e1b2c3d4\"},"
+			 "\"message\":{\"type\":\"text\",\"text\":\"ABCD2345\"},\"deliveryContext\":{\"isRedelivery\":true}},"
+			 "{\"type\":\"follow\"}]}";
+	struct notify_line_event ev[4];
+	struct err e = { 0 };
+	T_EQ_INT(notify_line_events_parse(ev, 4, wh, strlen(wh), &e), 1);
+	T_EQ_STR(ev[0].event_id, "01ABC");
+	T_EQ_STR(ev[0].text, "ABCD2345");
+	T_EQ_STR(ev[0].user_id, "U4af4980629b1f1b7e5b0f6b3e1b2c3d4");
+	T_EQ_INT(ev[0].redelivery, 1);
+	T_EQ_INT(notify_line_events_parse(ev, 4, "[]", 2, &e), ERR_INVALID);
+}
+
+static void test_link_codes(void)
+{
+	struct err e = { 0 };
+	const char *u1 = "U4af4980629b1f1b7e5b0f6b3e1b2c3d4", *u2 = "Ubbbb980629b1f1b7e5b0f6b3e1b2c3d4";
+	char code[16], old[16], addr[64];
+	int64_t acct = 0;
+	T_EQ_INT(notify_link_code_new(old, s, T1, 41, NOTIFY_LINE, NULL, NOON, &e), 0);
+	T_CHECK(notify_link_code_valid(NOTIFY_LINE, old));
+	T_EQ_INT(notify_link_code_new(code, s, T1, 41, NOTIFY_LINE, NULL, NOON, &e), 0);
+	/* a new code ends the older one */
+	T_EQ_INT(notify_line_link(&acct, s, T1, old, u1, NOON + 1, &e), ERR_NOTFOUND);
+	/* another municipality's webhook does not know it */
+	T_EQ_INT(notify_line_link(&acct, s, T2, code, u1, NOON + 1, &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_line_link(&acct, s, T1, code, u1, NOON + 2, &e), 0);
+	T_EQ_INT(acct, 41);
+	T_EQ_INT(notify_contact_get(addr, sizeof addr, s, T1, 41, NOTIFY_LINE, &e), 0);
+	T_EQ_STR(addr, u1);
+	/* single use */
+	T_EQ_INT(notify_line_link(&acct, s, T1, code, u2, NOON + 3, &e), ERR_NOTFOUND);
+	/* expired */
+	T_EQ_INT(notify_link_code_new(code, s, T1, 42, NOTIFY_LINE, NULL, NOON, &e), 0);
+	T_EQ_INT(notify_line_link(&acct, s, T1, code, u2, NOON + NOTIFY_LINK_TTL, &e), ERR_NOTFOUND);
+	/* the same LINE id linked by another account moves there */
+	T_EQ_INT(notify_link_code_new(code, s, T1, 42, NOTIFY_LINE, NULL, NOON, &e), 0);
+	T_EQ_INT(notify_line_link(&acct, s, T1, code, u1, NOON + 5, &e), 0);
+	T_EQ_INT(notify_contact_get(addr, sizeof addr, s, T1, 41, NOTIFY_LINE, &e), 0);
+	T_EQ_STR(addr, "");
+	T_EQ_INT(notify_line_unfollow(s, T1, u1, &e), 1);
+	T_EQ_INT(notify_contact_get(addr, sizeof addr, s, T1, 42, NOTIFY_LINE, &e), 0);
+	T_EQ_STR(addr, "");
+	/* SMS: the code typed back; wrong guesses counted, the fifth spends it */
+	T_EQ_INT(notify_link_code_new(code, s, T1, 43, NOTIFY_SMS, "+819012340000", NOON, &e), 0);
+	T_CHECK(notify_link_code_valid(NOTIFY_SMS, code));
+	char wrong[8];
+	snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
+	for (int i = 0; i < NOTIFY_LINK_TRIES; i++)
+		T_EQ_INT(notify_sms_verify_code(s, T1, 43, wrong, NOON + 1, &e), ERR_DENIED);
+	T_EQ_INT(notify_sms_verify_code(s, T1, 43, code, NOON + 1, &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_link_code_new(code, s, T1, 43, NOTIFY_SMS, "+819012340000", NOON, &e), 0);
+	T_EQ_INT(notify_sms_verify_code(s, T1, 43, code, NOON + 2, &e), 0);
+	T_EQ_INT(notify_contact_get(addr, sizeof addr, s, T1, 43, NOTIFY_SMS, &e), 0);
+	T_EQ_STR(addr, "+819012340000");
+	/* events: a replay is seen */
+	T_EQ_INT(notify_line_event_seen(s, T1, "01XYZ", NOON, &e), 0);
+	T_EQ_INT(notify_line_event_seen(s, T1, "01XYZ", NOON, &e), 1);
+	T_EQ_INT(notify_line_event_seen(s, T2, "01XYZ", NOON, &e), 0);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "notify_channels");
@@ -221,6 +307,8 @@ int main(void)
 	T_RUN(test_backoff_states);
 	T_RUN(test_signature);
 	T_RUN(test_queue_claim);
+	T_RUN(test_line);
+	T_RUN(test_link_codes);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();
