@@ -207,7 +207,7 @@ test('without the SMS options the callback is 404 and the staff page says SMS is
     const lr = await fetch(off.base + '/api/v1/notify/line/webhook', { method: 'POST', body: '{}',
       headers: { 'content-type': 'application/json', 'x-line-signature': 'A'.repeat(43) + '=' } });
     assert.equal(lr.status, 404);
-    const res = await registerAndLogin(off.base, 'sms-off@example.org', 'Sms-Off-Resident-2026');
+    const res = await registerAndLogin(off.base, 'sms-off@example.org', 'Teishi-Kakunin-2026');
     const lp = await res.get('/mypage/notifications/line');
     assert.equal(lp.status, 200);
     assert.match(lp.text_, /id="line-off"/);
