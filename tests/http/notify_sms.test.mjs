@@ -183,12 +183,50 @@ test('an emergency SMS queued after a newsletter goes to the provider first', as
   assert.equal(status(alert).state, 'queued');
   assert.equal(status(alert).lane, 'emergency');
   await srv.restart();
+  // this test's messages only (an earlier test's retry may come due meanwhile)
+  const mine = async () => (await gwMessages()).slice(before).filter((m) => /^\+81901000|^\+819099990000$/.test(m.to));
   const deadline = Date.now() + 30000;
-  while ((await gwMessages()).length < before + N + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const got = (await gwMessages()).slice(before);
+  while ((await mine()).length < N + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const got = await mine();
   assert.equal(got.length, N + 1);
   assert.equal(got[0].body, '【緊急・デモ区】chuo: 避難指示', 'the emergency went first');
   await until(alert, (x) => x.state === 'delivered');
+});
+
+test('My page: a mobile number typed as 090-… gets a code by SMS (the emergency lane) and is verified by it; a wrong code is refused', async () => {
+  await gwMode({ send: 'ok', receipt: 'delivered', delay_ms: 0 });
+  const res = await registerAndLogin(srv.base, 'sms-number@example.org', 'Bangou-Kakunin-2026');
+  assert.match((await res.get('/mypage/notifications')).text_, /href="\/mypage\/notifications\/sms"/);
+  const page = await res.get('/mypage/notifications/sms');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /id="sms-none"/);
+  const csrf = Client.csrf(page.text_);
+  const bad = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'send', phone: '12345' } });
+  assert.equal(bad.status, 422);
+  const before = (await gwMessages()).length;
+  const sent = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'send', phone: '０９０-８７６５-４３２１' } });
+  assert.equal(sent.status, 200);
+  assert.match(sent.text_, /id="f-code"/);
+  const m = await (async () => {
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      const got = (await gwMessages()).slice(before).find((x) => x.to === '+819087654321');
+      if (got) return got;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return null;
+  })();
+  assert.ok(m, 'the code went by SMS');
+  const code = m.body.match(/(\d{6})/)[1];
+  const wrong = String((Number(code) + 1) % 1000000).padStart(6, '0');
+  const w = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'verify', code: wrong } });
+  assert.equal(w.status, 422);
+  const ok = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'verify', code } });
+  assert.equal(ok.status, 200);
+  assert.match(ok.text_, /id="sms-verified"[^<]*<span lang="en">\+819087654321</);
+  const rm = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'remove' } });
+  assert.match(rm.text_, /id="sms-none"/);
+  assert.equal((await res.post('/mypage/notifications/sms', { form: { action: 'remove' } })).status, 403);
 });
 
 test('without the SMS options the callback is 404 and the staff page says SMS is off', async () => {
@@ -211,7 +249,8 @@ test('without the SMS options the callback is 404 and the staff page says SMS is
     const lp = await res.get('/mypage/notifications/line');
     assert.equal(lp.status, 200);
     assert.match(lp.text_, /id="line-off"/);
-    assert.doesNotMatch((await res.get('/mypage/notifications')).text_, /notifications\/line/);
+    assert.doesNotMatch((await res.get('/mypage/notifications')).text_, /notifications\/(line|sms)/);
+    assert.match((await res.get('/mypage/notifications/sms')).text_, /id="sms-off"/);
   } finally {
     await off.stop();
   }

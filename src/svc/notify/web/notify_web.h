@@ -33,6 +33,11 @@ int api_notify_line_webhook(struct http_req *r);
 /* page_line.c: My page's LINE link */
 int page_mypage_line(struct http_req *r);
 int page_mypage_line_post(struct http_req *r);
+/* page_sms.c: My page's SMS number, verified by a code */
+int page_mypage_sms(struct http_req *r);
+int page_mypage_sms_post(struct http_req *r);
+/* a typed number (090-1234-5678, +81 90 ..., full-width digits) in E.164 */
+int notify_phone_normalise(char *out, size_t cap, const char *in);
 int notify_channels_check_url(const char *v);
 int notify_channels_check_phone(const char *v);
 int notify_deliver_job(struct jobs_ctx *ctx, void *app, struct err *e);

@@ -86,7 +86,24 @@ static const struct http_param_spec p_line_post[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static int v_sms_action(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "send") == 0 || strcmp(v, "verify") == 0 || strcmp(v, "remove") == 0
+		       ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_sms_post[] = {
+	{ "action", HTTP_FORM, 8, v_sms_action, HTTP_PARAM_REQUIRED },
+	{ "phone", HTTP_FORM, 4 * 20, NULL, 0 },
+	{ "code", HTTP_FORM, 4 * 6, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route notify_routes[] = {
+	{ "GET", "/mypage/notifications/sms", "resident", HTTP_KIND_HTML, 0, NULL,
+	  page_mypage_sms, "notify.sms" },
+	{ "POST", "/mypage/notifications/sms", "resident", HTTP_KIND_HTML, 0, p_sms_post,
+	  page_mypage_sms_post, "notify.sms.save" },
 	{ "GET", "/mypage/notifications/line", "resident", HTTP_KIND_HTML, 0, NULL,
 	  page_mypage_line, "notify.line" },
 	{ "POST", "/mypage/notifications/line", "resident", HTTP_KIND_HTML, 0, p_line_post,
