@@ -1,9 +1,11 @@
 // notify_line.test.mjs -- My page's LINE link (/mypage/notifications/line)
-// in a real browser (Debian's Chromium via playwright-core) at 360 px wide,
+// and SMS number (/mypage/notifications/sms) in a real browser (Debian's Chromium via playwright-core) at 360 px wide,
 // JavaScript on and off: the resident opens it from the notifications page,
 // asks for a code, "sends" it to the official account (the LINE platform's
 // test double, tests/doubles/line_api.mjs, posts the signed webhook), checks
-// the link and sees it linked, then unlinks.  axe-core (WCAG 2.0 A and AA)
+// the link and sees it linked, then unlinks; types a mobile number, gets the
+// code through the SMS provider's test double (tests/doubles/sms_gateway.mjs)
+// and confirms the number.  axe-core (WCAG 2.0 A and AA)
 // finds nothing on each state of the page.  Every wait is for a state (a
 // URL, an element), never a time.
 import { test, before, after } from 'node:test';
@@ -15,19 +17,19 @@ import { join } from 'node:path';
 import { launch, axe as axeCheck } from './lib.mjs';
 import { startServer, registerAndLogin, ROOT } from '../http/lib.mjs';
 
-let srv, browser, api, dir;
+let srv, browser, api, gw, dir;
 
-function startApi() {
+function startDouble(file, args) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'tests/doubles/line_api.mjs'), '--port', '0',
-      '--token-file', join(dir, 'token'), '--secret-file', join(dir, 'secret')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(ROOT, 'tests/doubles', file), '--port', '0', ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/^(\d+)\n/);
       if (m) resolve({ proc: p, base: `http://127.0.0.1:${m[1]}` });
     });
-    p.on('exit', (code) => reject(new Error(`line_api exited ${code}: ${out}`)));
+    p.on('exit', (code) => reject(new Error(`${file} exited ${code}: ${out}`)));
   });
 }
 const ctl = async (path, body = {}) => (await fetch(api.base + path, { method: 'POST', body: JSON.stringify(body) })).json();
@@ -37,9 +39,12 @@ before(async () => {
   mkdirSync(join(dir, 'srv'));
   writeFileSync(join(dir, 'token'), 'line_channel_access_token_browser_01\n', { mode: 0o600 });
   writeFileSync(join(dir, 'secret'), 'line_channel_secret_browser_01\n', { mode: 0o600 });
-  api = await startApi();
+  writeFileSync(join(dir, 'sms.key'), 'AC0123456789abcdef0123456789abcdef:sms_browser_token_000001\n', { mode: 0o600 });
+  api = await startDouble('line_api.mjs', ['--token-file', join(dir, 'token'), '--secret-file', join(dir, 'secret')]);
+  gw = await startDouble('sms_gateway.mjs', ['--key-file', join(dir, 'sms.key')]);
   srv = await startServer({ dir: join(dir, 'srv'),
-    extraArgs: ['--line-url', api.base, '--line-token-file', join(dir, 'token'), '--line-secret-file', join(dir, 'secret')] });
+    extraArgs: ['--line-url', api.base, '--line-token-file', join(dir, 'token'), '--line-secret-file', join(dir, 'secret'),
+      '--sms-url', gw.base, '--sms-key-file', join(dir, 'sms.key'), '--sms-from', '+815012340000'] });
   await ctl('/_control/notify', { url: srv.base + '/api/v1/notify/line/webhook' });
   browser = await launch();
 });
@@ -47,6 +52,7 @@ after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
   if (api) api.proc.kill('SIGTERM');
+  if (gw) gw.proc.kill('SIGTERM');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -65,7 +71,7 @@ async function context(js, client) {
 
 for (const js of [true, false]) {
   const label = js ? 'JS' : 'no JS';
-  test(`a resident links LINE with a code from My page, then unlinks (${label})`, async () => {
+  test(`a resident links LINE with a code from My page, unlinks, and confirms a mobile number by SMS (${label})`, async () => {
     const client = await registerAndLogin(srv.base, `line-browser-${js ? 'js' : 'nojs'}@example.org`, 'Hoshi-Tsuki-Kawa-2026');
     const user = 'U' + (js ? 'a' : 'b').repeat(32);
     const { ctx, page } = await context(js, client);
@@ -90,6 +96,27 @@ for (const js of [true, false]) {
       await page.locator('#line-unlinked').waitFor();
       const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       assert.equal(wide, false, 'nothing scrolls sideways at 360 px');
+      // the SMS number
+      const phone = js ? '090-1111-2222' : '080-3333-4444';
+      const e164 = '+81' + phone.replace(/-/g, '').slice(1);
+      await page.goto(`${srv.base}/mypage/notifications`);
+      await page.getByRole('link', { name: 'SMS でお知らせを受け取る（携帯電話番号の確認）' }).click();
+      await page.waitForURL(/\/mypage\/notifications\/sms$/);
+      await page.locator('#sms-none').waitFor();
+      await axe(page, `SMS page, no number (${label})`);
+      await page.getByLabel('携帯電話の番号').fill(phone);
+      await page.getByRole('button', { name: '確認のコードを送る' }).click();
+      await page.locator('#f-code').waitFor();
+      await axe(page, `SMS page, the code (${label})`);
+      let sms;
+      while (!sms) {   /* waits for the double to have it (a state, bounded by the test's timeout) */
+        sms = (await (await fetch(gw.base + '/_control/messages')).json()).messages.find((x) => x.to === e164);
+        if (!sms) await new Promise((r) => setTimeout(r, 50));
+      }
+      await page.getByLabel('確認のコード（6けたの数字）').fill(sms.body.match(/(\d{6})/)[1]);
+      await page.getByRole('button', { name: '確認する' }).click();
+      await page.locator('#sms-verified').waitFor();
+      await axe(page, `SMS page, confirmed (${label})`);
     } finally {
       await ctx.close();
     }
