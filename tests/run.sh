@@ -5,8 +5,9 @@
 #      checker's tests (tests/checksrc/)
 #   1. build (normal) and the unit tests, on SQLite
 #   2. a private PostgreSQL: the storage-backed unit tests again on it
-#   3. HTTP tests against the real server on loopback (Node's test runner);
-#      the ones that take a database run on that PostgreSQL as well
+#   3. HTTP tests against the real server on loopback (Node's test runner,
+#      two files at a time: MADOGUCHI_TEST_CONCURRENCY); the ones that take
+#      a database run on that PostgreSQL as well
 #   4. HTTP tests on PostgreSQL: the open data tests (MADOGUCHI_HTTP_DB, a
 #      fresh database each) and the inbox ones (MADOGUCHI_INBOX_PG=1)
 #   5. security tests (tests/security/*.test.mjs, when there are any),
@@ -109,15 +110,21 @@ run_units() { # build-dir label db-url
   done
 }
 
-NODE_TEST=(node --test --test-reporter=tap --test-concurrency=1)
+# test files run one at a time (the browser tests: Chromium takes a core,
+# and the sanitizer build compiles beside them) or two at a time (the HTTP
+# and security tests: each file starts its own server on its own port with
+# its own database or schema, so files are independent; two cores)
+NODE_TEST=(node --test --test-reporter=tap)
+NODE_PAR=${MADOGUCHI_TEST_CONCURRENCY:-2}
 
 # one node --test run, counted as one suite; a run that hangs (a test
 # file whose process never exits: an open port, a leaked timer) is ended
 # after MADOGUCHI_NODE_RUN_TIMEOUT seconds (default 1800) and counts as
 # failed, instead of holding CI until its own limit
-run_node() { # label tap-file files...
+run_node() { # label tap-file files...  (NODE_CONC: files at a time, default 1)
   local label=$1 tap=$2 rc; shift 2
-  timeout --kill-after=30 "${MADOGUCHI_NODE_RUN_TIMEOUT:-1800}" "${NODE_TEST[@]}" "$@" > "$tap" 2>&1
+  timeout --kill-after=30 "${MADOGUCHI_NODE_RUN_TIMEOUT:-1800}" "${NODE_TEST[@]}" \
+    --test-concurrency="${NODE_CONC:-1}" "$@" > "$tap" 2>&1
   rc=$?
   [ "$rc" -eq 124 ] && echo "  $label: no end after ${MADOGUCHI_NODE_RUN_TIMEOUT:-1800} s: stopped (a hang)"
   count_node "$tap" "$label" "$rc"
@@ -157,7 +164,7 @@ run_units build unit-pg "$PGURL"
 
 if ls tests/http/*.test.mjs >/dev/null 2>&1; then
   stage "HTTP tests"
-  MADOGUCHI_BIN=$ROOT/build/madoguchi run_node http "$OUT/http.tap" tests/http/*.test.mjs
+  NODE_CONC=$NODE_PAR MADOGUCHI_BIN=$ROOT/build/madoguchi run_node http "$OUT/http.tap" tests/http/*.test.mjs
 
   # the HTTP tests written to run on PostgreSQL too, there: the ones whose
   # server takes its database from MADOGUCHI_HTTP_DB (a fresh database for
@@ -183,7 +190,7 @@ fi
 
 if ls tests/security/*.test.mjs >/dev/null 2>&1; then
   stage "security tests"
-  MADOGUCHI_BIN=$ROOT/build/madoguchi run_node security "$OUT/security.tap" tests/security/*.test.mjs
+  NODE_CONC=$NODE_PAR MADOGUCHI_BIN=$ROOT/build/madoguchi run_node security "$OUT/security.tap" tests/security/*.test.mjs
 fi
 
 # the sanitizer and fuzzing builds compile in the background (a lower
@@ -225,7 +232,7 @@ if [ $WANT_SAN = 1 ]; then
     run_units build-san san ""
     run_units build-san san-pg "$PGURL"
     if ls tests/http/*.test.mjs >/dev/null 2>&1; then
-      MADOGUCHI_BIN=$ROOT/build-san/madoguchi MADOGUCHI_SAN=1 run_node "san http" "$OUT/http-san.tap" tests/http/*.test.mjs
+      NODE_CONC=$NODE_PAR MADOGUCHI_BIN=$ROOT/build-san/madoguchi MADOGUCHI_SAN=1 run_node "san http" "$OUT/http-san.tap" tests/http/*.test.mjs
     fi
   else
     tail -30 "$OUT/build-san.log"; FAILED=$((FAILED + 1)); fail_suite "san build"
