@@ -125,6 +125,17 @@ static int contact_set(struct store *s, const char *tenant, int64_t account, enu
 	return rc < 0 ? rc : 0;
 }
 
+int notify_link_codes_recent(struct store *s, const char *tenant, int64_t account,
+			     enum notify_channel ch, int64_t since, struct err *e)
+{
+	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(notify_channel_name(ch)),
+				 sv_int(since) };
+	int64_t n = 0;
+	int rc = store_query_int(&n, s, "SELECT COUNT(*) FROM notify_link_codes WHERE tenant = $1"
+				 " AND account = $2 AND channel = $3 AND created_at >= $4", v, SV_N(v), e);
+	return rc ? rc : (int)n;
+}
+
 int notify_line_link(int64_t *account, struct store *s, const char *tenant, const char *code,
 		     const char *user_id, int64_t now, struct err *e)
 {

@@ -467,6 +467,11 @@ int notify_link_code_valid(enum notify_channel ch, const char *code);
  * is the number to verify) into code (NOTIFY_LINE_CODE_LEN + 1 bytes) */
 int notify_link_code_new(char *code, struct store *s, const char *tenant, int64_t account,
 			 enum notify_channel ch, const char *target, int64_t now, struct err *e);
+/* notify_link_codes_recent -- how many codes account had made for ch
+ * since then (a limit on SMS codes sent: each costs and reaches a phone) */
+#define NOTIFY_SMS_CODES_PER_HOUR 5
+int notify_link_codes_recent(struct store *s, const char *tenant, int64_t account,
+			     enum notify_channel ch, int64_t since, struct err *e);
 /* notify_line_link -- the code sent from user_id: its account gets that
  * LINE id (*account).  ERR_NOTFOUND: no such code (used, expired, never
  * made, malformed) */

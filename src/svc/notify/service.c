@@ -192,6 +192,9 @@ static const struct html_msg msgs[] = {
 	  "Enter a mobile number such as 090-1234-5678.", "けいたいの ばんごうを 090-1234-5678 の ように いれて ください。" },
 	{ "notify.smsno.error.code", "コードが違います。SMS の6けたの数字を入力してください。",
 	  "The code is not right. Enter the 6 digits from the SMS.", "コードが ちがいます。SMS の 6けたの すうじを いれて ください。" },
+	{ "notify.smsno.error.too_many", "コードを送った回数が多すぎます。1時間ほどたってから、もう一度お試しください。",
+	  "Too many codes were sent. Please try again in an hour.",
+	  "コードを おくった かいすうが おおすぎます。1じかん ほど まって から して ください。" },
 	{ "notify.smsno.error.expired", "コードの期限が切れたか、使えなくなりました。もう一度コードを送ってください。",
 	  "The code expired or can no longer be used. Send a new code.", "コードが つかえなく なりました。もう いちど コードを おくって ください。" },
 	/* My page: LINE (web/page_line.c) */

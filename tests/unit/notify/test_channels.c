@@ -282,6 +282,9 @@ static void test_link_codes(void)
 	T_EQ_INT(notify_sms_verify_code(s, T1, 43, code, NOON + 2, &e), 0);
 	T_EQ_INT(notify_contact_get(addr, sizeof addr, s, T1, 43, NOTIFY_SMS, &e), 0);
 	T_EQ_STR(addr, "+819012340000");
+	/* how many codes an account had sent lately (the page's limit) */
+	T_EQ_INT(notify_link_codes_recent(s, T1, 43, NOTIFY_SMS, NOON - 3600, &e), 2);
+	T_EQ_INT(notify_link_codes_recent(s, T1, 43, NOTIFY_SMS, NOON + 1, &e), 0);
 	/* events: a replay is seen */
 	T_EQ_INT(notify_line_event_seen(s, T1, "01XYZ", NOON, &e), 0);
 	T_EQ_INT(notify_line_event_seen(s, T1, "01XYZ", NOON, &e), 1);

@@ -7,7 +7,8 @@
  *   GET  /mypage/notifications/sms   the verified number, or the form
  *   POST /mypage/notifications/sms   action=send (phone): a code is made
  *        and sent; action=verify (code): checked (5 wrong guesses spend
- *        it); action=remove: the number is removed.  CSRF; audited
+ *        it); action=remove: the number is removed.  At most
+ *        NOTIFY_SMS_CODES_PER_HOUR codes an hour per account (429).  CSRF; audited
  *        (notify.sms, self).  SMS off: the page says so, nothing is sent.
  *
  * A Japanese mobile number may be typed as 090-1234-5678 (hyphens,
@@ -173,6 +174,12 @@ int page_mypage_sms_post(struct http_req *r)
 		return sms_page(r, 422, 0, NULL, "f-phone", T(r, "notify.smsno.error.phone"));
 	char code[NOTIFY_LINE_CODE_LEN + 1];
 	int64_t now = app_now(), mid = 0;
+	/* each code is an SMS sent: a few an hour */
+	rc = notify_link_codes_recent(s, q->tenant.code, q->ses.account_id, NOTIFY_SMS, now - 3600, &e);
+	if (rc < 0)
+		return app_send_error(r, rc, "notify.subs.error.unavailable", e.detail);
+	if (rc >= NOTIFY_SMS_CODES_PER_HOUR)
+		return sms_page(r, 429, 0, NULL, "f-phone", T(r, "notify.smsno.error.too_many"));
 	rc = store_begin(s, &e);
 	if (rc == 0)
 		rc = notify_link_code_new(code, s, q->tenant.code, q->ses.account_id, NOTIFY_SMS, number, now, &e);
