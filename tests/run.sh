@@ -12,7 +12,8 @@
 #      fresh database each) and the inbox ones (MADOGUCHI_INBOX_PG=1)
 #   5. security tests (tests/security/*.test.mjs, when there are any),
 #      like the HTTP tests, on the normal build
-#   6. browser tests in Debian's Chromium (playwright-core + axe-core);
+#   6. browser tests in Debian's Chromium (playwright-core + axe-core), two
+#      files at a time;
 #      meanwhile, in the background and at a lower priority, the
 #      sanitizer and fuzzing builds compile (nothing else runs then)
 #   7. the sanitizer build (ASan+UBSan): unit tests and HTTP tests again;
@@ -110,10 +111,11 @@ run_units() { # build-dir label db-url
   done
 }
 
-# test files run one at a time (the browser tests: Chromium takes a core,
-# and the sanitizer build compiles beside them) or two at a time (the HTTP
-# and security tests: each file starts its own server on its own port with
-# its own database or schema, so files are independent; two cores)
+# the HTTP, security and browser test files run two at a time (each file
+# starts its own server on its own port with its own database or schema,
+# and its own Chromium, so files are independent; two cores); the browser
+# tests wait for states, not times, so the sanitizer build compiling
+# beside them (niced) only slows them
 NODE_TEST=(node --test --test-reporter=tap)
 NODE_PAR=${MADOGUCHI_TEST_CONCURRENCY:-2}
 
@@ -215,7 +217,7 @@ fi
 
 if [ "${MADOGUCHI_SKIP_BROWSER:-0}" != 1 ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   stage "browser tests (Chromium, axe-core)"
-  MADOGUCHI_BIN=$ROOT/build/madoguchi run_node browser "$OUT/browser.tap" tests/browser/*.test.mjs
+  NODE_CONC=$NODE_PAR MADOGUCHI_BIN=$ROOT/build/madoguchi run_node browser "$OUT/browser.tap" tests/browser/*.test.mjs
 fi
 
 if [ -n "$BG_PID" ]; then

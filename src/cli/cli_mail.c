@@ -4,14 +4,22 @@
  *   madoguchi mail list --db URL [--state S] [--tenant CODE] [--limit N] [--json]
  *   madoguchi mail send-pending --db URL --smtp-url URL --mail-from ADDR [smtp options]
  *   madoguchi mail test --db URL --to ADDR [--tenant CODE] [--subject S] [--body TEXT]
+ *   madoguchi mail bounce --db URL < dsn.eml
  *
  * `list` shows the newest messages first with the recipient masked
  * (t***@example.jp; --show-recipient for the whole address) and never the
  * body.  `send-pending` delivers what is due now, as the server's
  * `mail.send` job would (for a deployment whose servers have no relay, or
  * from cron).  `test` queues a Japanese test message; a server with a
- * relay delivers it within moments.  Text read back from the database is
- * printed escaped.  Exit status: 0 done, 1 failed, 2 usage.
+ * relay delivers it within moments.  `bounce` reads a delivery status
+ * notification (RFC 3464, at most MAIL_DSN_MAX bytes) on standard input,
+ * as Postfix's pipe transport hands it over, and marks the message it
+ * reports on bounced (mail_bounce); it prints "bounced ID STATUS" (or
+ * "ignored ID ACTION" for a delay or success report), never an address.
+ * Text read back from the database is printed escaped.  Exit status: 0
+ * done, 1 failed (a malformed DSN, no such message: the MTA returns it to
+ * the postmaster), 2 usage, 75 (EX_TEMPFAIL) when the database cannot be
+ * reached, so that the MTA tries again later.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -38,12 +46,15 @@ static void usage(FILE *f)
 	      "                           [--mail-max-attempts N]\n"
 	      "       madoguchi mail test --db URL --to ADDR [--tenant CODE] [--subject S]\n"
 	      "                           [--body TEXT]\n"
+	      "       madoguchi mail bounce --db URL < dsn.eml\n"
 	      "\n"
 	      "list          the newest messages first (default 100), one a line;\n"
 	      "              recipients masked unless --show-recipient; never the body\n"
 	      "send-pending  deliver the messages due now, as the server's mail.send job\n"
 	      "test          queue a test message in Japanese (the server delivers it)\n"
-	      "S: queued sent failed.  --db defaults to $MADOGUCHI_DB.  Times are\n"
+	      "bounce        read a delivery status notification (RFC 3464) on standard\n"
+	      "              input (an MTA's pipe) and mark its message bounced\n"
+	      "S: queued sent failed bounced.  --db defaults to $MADOGUCHI_DB.  Times are\n"
 	      "Japan time (+09:00).\n", f);
 }
 
@@ -209,8 +220,8 @@ static int cmd_list(int argc, char **argv)
 	struct mail_filter f = { .tenant = opts_get(op, n, "tenant"), .limit = 100 };
 	const char *v;
 	if ((v = opts_get(op, n, "state")) && !(f.state = mail_state_parse(v))) {
-		fputs("madoguchi: --state は queued sent failed のいずれかです /"
-		      " --state must be queued, sent or failed\n", stderr);
+		fputs("madoguchi: --state は queued sent failed bounced のいずれかです /"
+		      " --state must be queued, sent, failed or bounced\n", stderr);
 		return CLI_USAGE;
 	}
 	int64_t lim;
@@ -324,6 +335,61 @@ static int cmd_test(int argc, char **argv)
 	return CLI_OK;
 }
 
+/* EX_TEMPFAIL (sysexits.h): the MTA keeps the DSN and tries again */
+#define CLI_TEMPFAIL 75
+
+static int cmd_bounce(int argc, char **argv)
+{
+	struct opt op[] = { { "db", 1, NULL } };
+	int n = (int)(sizeof op / sizeof op[0]);
+	if (opts_parse(op, n, argc, argv, NULL, 0) < 0)
+		return CLI_USAGE;
+	size_t cap = MAIL_DSN_MAX + 1, len = 0;
+	char *text = malloc(cap);
+	if (!text)
+		return cli_error(NULL, "メモリが足りません", "out of memory");
+	size_t got;
+	while (len < cap && (got = fread(text + len, 1, cap - len, stdin)) > 0)
+		len += got;
+	if (ferror(stdin)) {
+		free(text);
+		return cli_error(NULL, "標準入力を読めません", "cannot read standard input");
+	}
+	struct err e = { 0 };
+	struct mail_dsn d;
+	int rc = mail_dsn_parse(&d, text, len, &e);
+	free(text);
+	if (rc == ERR_LIMIT)
+		return cli_error(&e, "配信状態通知が大きすぎます",
+				 "the delivery status notification is too large");
+	if (rc)
+		return cli_error(&e, "配信状態通知 (RFC 3464) として読めません",
+				 "not a delivery status notification (RFC 3464)");
+	if (strcmp(d.action, "failed") != 0) {
+		printf("ignored %" PRId64 " %s\n", d.id, d.action);
+		return CLI_OK;
+	}
+	struct store *s;
+	const char *db = opts_db(op, n);
+	if (!db)
+		return open_db(&s, db);
+	if (store_open(&s, db, &e)) {
+		cli_error(&e, "データベースに接続できません", "cannot open the database");
+		return CLI_TEMPFAIL;
+	}
+	rc = mail_bounce(s, &d, (int64_t)time(NULL), &e);
+	store_close(s);
+	if (rc == ERR_NOTFOUND)
+		return cli_error(&e, "この通知に当たる送信済みメールがありません",
+				 "no sent message matches this notification");
+	if (rc) {
+		cli_error(&e, "不達を記録できませんでした", "could not record the bounce");
+		return CLI_TEMPFAIL;
+	}
+	printf("bounced %" PRId64 " %s%s\n", d.id, d.status, mail_dsn_hard(&d) ? " hard" : "");
+	return CLI_OK;
+}
+
 int cli_mail(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -341,6 +407,8 @@ int cli_mail(int argc, char **argv)
 		return cmd_send(argc - 1, argv + 1);
 	if (strcmp(argv[1], "test") == 0)
 		return cmd_test(argc - 1, argv + 1);
+	if (strcmp(argv[1], "bounce") == 0)
+		return cmd_bounce(argc - 1, argv + 1);
 	fprintf(stderr, "madoguchi: 不明なサブコマンドです / unknown subcommand: mail %s\n", argv[1]);
 	usage(stderr);
 	return CLI_USAGE;

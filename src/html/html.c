@@ -149,8 +149,12 @@ void html_page_begin(struct buf *b, const struct html_page *p)
 		    "<title>%s | %s</title>\n"
 		    "<link rel=\"stylesheet\" href=\"/assets/tokens.css\">\n"
 		    "<link rel=\"stylesheet\" href=\"/assets/madoguchi.css\">\n"
-		    "<script src=\"/assets/madoguchi.js\" defer></script>\n</head>\n",
+		    "<script src=\"/assets/madoguchi.js\" defer></script>\n",
 		    html_lang_attr(l), p->title, p->site_name);
+	if (p->feed_href)
+		html_printf(b, "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"%s\" title=\"%s\">\n",
+			    p->feed_href, p->feed_title ? p->feed_title : "");
+	buf_puts(b, "</head>\n");
 	if (p->idle_seconds > 0)
 		html_printf(b, "<body data-idle-seconds=\"%d\" data-idle-warning=\"%s\" "
 			    "data-login-href=\"/login?expired=1\">\n",

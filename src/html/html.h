@@ -76,6 +76,9 @@ struct html_page {
 						caller leaves out those the
 						member may not open)          */
 	int nstaff_links;
+	/* an Atom feed of the page (<link rel="alternate"> in the head, for
+	   feed readers): its local path and title, NULL: none */
+	const char *feed_href, *feed_title;
 };
 
 void html_page_begin(struct buf *b, const struct html_page *p);

@@ -178,6 +178,13 @@ static const struct html_msg catalog[] = {
 	{ "outbox.state.devbox", "開発用メールボックスに配達済み", "Delivered to the development mailbox", "かいはつようの メールボックスに とどけた" },
 	{ "outbox.state.failed", "送信失敗", "Failed", "おくれなかった" },
 	{ "outbox.state.sending", "送信中", "Sending", "おくって いる ところ" },
+	{ "outbox.state.bounced", "不達（後から戻ってきたメール）", "Bounced (returned after it was sent)", "とどかなかった（あとから もどって きた）" },
+	{ "outbox.bounce", "不達の通知", "Bounce report", "とどかなかった しらせ" },
+	{ "outbox.bounced.title", "不達になったメールアドレス", "Addresses that bounced", "とどかなかった メールアドレス" },
+	{ "outbox.bounced.lead", "次のアドレスへのメールは恒久的なエラー（5.x.x）で戻ってきました。区民に連絡先の確認を依頼してください。", "Mail to these addresses came back with a permanent error (5.x.x). Ask the residents to check their contact address.", "つぎの アドレスへの メールは もどって きました。くみんに れんらくさきを たしかめて もらって ください。" },
+	{ "outbox.bounced.address", "メールアドレス", "Address", "メールアドレス" },
+	{ "outbox.bounced.count", "不達の件数", "Bounced messages", "とどかなかった かず" },
+	{ "outbox.bounced.last", "最後の不達", "Last bounce", "さいごに とどかなかった じかん" },
 	{ "outbox.state.held", "保留中（夜間のため朝に送信）", "Held (night: sent in the morning)",
 	  "まって いる（よるなので あさに おくる）" },
 	{ "outbox.priority", "優先度", "Priority", "いそぎ かどうか" },
@@ -297,48 +304,6 @@ static const struct html_msg catalog[] = {
 	{ "users.error.self_disable", "自分のアカウントは無効にできません。",
 	  "You cannot disable your own account.",
 	  NULL },
-	/* the residents' account mail (page_resident_email.c): the Japanese
-	 * (or やさしい日本語) part, then the English; intro's %s is the
-	 * municipality's name; the link goes between intro and outro */
-	{ "mail.reset.intro", "%s のアカウントのパスワードの再設定を受け付けました。\n"
-	  "次のリンクを開いて、新しいパスワードを設定してください（1時間有効）。",
-	  "We received a request to reset the password of your account with %s.\n"
-	  "Open the link above to choose a new password (valid for 1 hour).",
-	  "%s の アカウントの パスワードを あたらしく する もうしこみを うけつけました。\n"
-	  "つぎの リンクを ひらいて、あたらしい パスワードを きめて ください（1じかん つかえます）。" },
-	{ "mail.reset.outro", "お心当たりがない場合は、このメールを無視してください。パスワードは変わりません。",
-	  "If you did not ask for this, ignore this message: your password stays as it is.",
-	  "こころあたりが ない ときは、この メールを そのままに して ください。パスワードは かわりません。" },
-	{ "mail.reset.subject", "パスワードの再設定", "Reset your password",
-	  "パスワードを あたらしく する" },
-	{ "mail.taken.intro", "%s の電子申請サービスで、このメールアドレスによる新規登録のお申し込みがありましたが、"
-	  "このアドレスのアカウントはすでにあります。新しいアカウントは作っていません。\n\n"
-	  "ご本人のお申し込みでしたら、いまのアカウントでログインしてください。"
-	  "パスワードを忘れた場合は、次のリンクから再設定できます（1時間有効）。",
-	  "Someone asked to register with this e-mail address for the online services of %s,\n"
-	  "but an account with this address exists already: no new account was made.\n"
-	  "If it was you, log in with your account; if you forgot your password, the link above\n"
-	  "lets you choose a new one (valid for 1 hour).",
-	  "%s の インターネットの てつづきで、この メールアドレスで あたらしく とうろくする もうしこみが "
-	  "ありました。でも、この アドレスの アカウントは もう あります。あたらしい アカウントは つくって いません。\n\n"
-	  "あなたが もうしこんだ ときは、いまの アカウントで ログインして ください。"
-	  "パスワードを わすれた ときは、つぎの リンクから あたらしく できます（1じかん つかえます）。" },
-	{ "mail.taken.outro", "お心当たりがない場合は、このメールを無視してください。アカウントは変わりません。",
-	  "If it was not you, ignore this message: your account stays as it is.",
-	  "こころあたりが ない ときは、この メールを そのままに して ください。アカウントは かわりません。" },
-	{ "mail.taken.subject", "アカウント登録のお申し込みについて", "About a registration with your address",
-	  "アカウントの とうろくの もうしこみに ついて" },
-	{ "mail.verify.intro", "%s の電子申請サービスにご登録いただき、ありがとうございます。\n"
-	  "次のリンクを開いて、メールアドレスの確認を完了してください（48時間有効）。",
-	  "Thank you for registering with the online services of %s.\n"
-	  "Open the link above to confirm your e-mail address (valid for 48 hours).",
-	  "%s の インターネットの てつづきに とうろく して くれて、ありがとう ございます。\n"
-	  "つぎの リンクを ひらいて、メールアドレスの かくにんを おわらせて ください（48じかん つかえます）。" },
-	{ "mail.verify.outro", "このメールに心当たりがない場合は、何もしないでください。",
-	  "If you did not register, please ignore this message.",
-	  "こころあたりが ない ときは、なにも しないで ください。" },
-	{ "mail.verify.subject", "メールアドレスの確認", "Confirm your e-mail address",
-	  "メールアドレスの かくにん" },
 	/* the shell's pages (src/web/page_staff.c, page_account.c, page_resident.c) */
 	{ "login.expired_idle", "一定時間操作がなかったため、ログアウトしました。",
 	  "You were logged out after a period of inactivity.", NULL },
@@ -428,10 +393,6 @@ static const struct html_msg catalog[] = {
 	  "A notice was sent to their registered e-mail address (without the temporary password).", NULL },
 	{ "users.reset.no_mail", "メールアドレスが登録されていないため、お知らせは送っていません。本人に直接伝えてください。",
 	  "No e-mail address is registered, so no notice was sent: tell them yourself.", NULL },
-	{ "users.reset.mail_subject", "【%s】職員アカウントがリセットされました",
-	  "[%s] Your staff account was reset", NULL },
-	{ "users.reset.mail_body", "%s 様\n\n%s の madoguchi 職員アカウント（ユーザー名: %s）のパスワードと二要素認証が、管理者によってリセットされました。ログイン中のセッションはすべて終了しています。\n\n管理者から仮パスワードを受け取り、次回ログイン時に新しいパスワードを設定し、二要素認証を設定し直してください。\n\n心当たりがない場合は、すぐに情報システム担当へ連絡してください。\n",
-	  "Dear %s,\n\nThe password and two-factor authentication of your madoguchi staff account at %s (user name: %s) were reset by an administrator, and every session of it was ended.\n\nGet the temporary password from the administrator; at your next login set a new password and set up two-factor authentication again.\n\nIf you did not expect this, contact your IT staff at once.\n", NULL },
 	{ "users.error.self_reset", "自分のアカウントはここではリセットできません。アカウントのページでパスワードを変更してください。",
 	  "You cannot reset your own account here: change your password on the account page.", NULL },
 	{ "users.error.reset_denied", "この職員はリセットできません。ご自身が付与できない役割を持っています。",

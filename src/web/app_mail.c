@@ -24,6 +24,7 @@
  * curl code: never an address, a subject or a body.
  */
 #include "web/app_mail.h"
+#include "web/svc.h"
 #include "base/log.h"
 #include "base/util.h"
 #include "core/forms/forms.h"
@@ -244,4 +245,15 @@ void app_mail_staff_warning(struct buf *b, struct http_req *r)
 	if (app_staff_may_open(r, "/staff/outbox"))
 		html_printf(b, "<p><a href=\"/staff/outbox\">%s</a></p>", html_t(l, "outbox.title"));
 	buf_puts(b, "</div>\n");
+}
+
+int app_mail_template(struct store *s, const char *tenant, const char *template_id, enum html_lang l,
+		      const char *to, const struct svc_mail_value *vals, int n, struct err *e)
+{
+	static const char *const code[] = { "ja", "en", "ja-easy" };   /* enum html_lang's order */
+	const char *lang = (int)l >= 0 && (int)l < 3 ? code[l] : "ja";
+	for (int i = 0; i < svc_count; i++)
+		if (svc_all[i]->mail)
+			return svc_all[i]->mail(s, tenant, template_id, lang, to, vals, n, e);
+	return err_set(e, ERR_UNAVAILABLE, "no service renders message templates");
 }

@@ -49,6 +49,17 @@ int app_mail_devbox(const struct app *a);
  * attacker chooses.  ERR_LIMIT when it does not fit in cap. */
 int app_mail_link_base(char *out, size_t cap, const struct app *a, const struct tenant *t);
 
+/* app_mail_template -- the shell's mail (registration, password reset, a
+ * staff account's reset) as every service's: the message template
+ * template_id of municipality tenant, rendered in l with the values, queued
+ * for `to` in the outbox in the caller's open transaction (else its own),
+ * through the service that offers the svc.h mail hook (svc/notify).  The
+ * shell never writes the text.  ERR_UNAVAILABLE when no service offers
+ * it; else the hook's result (ERR_NOTFOUND, ERR_INVALID, ERR_DB). */
+struct svc_mail_value;
+int app_mail_template(struct store *s, const char *tenant, const char *template_id, enum html_lang l,
+		      const char *to, const struct svc_mail_value *vals, int n, struct err *e);
+
 /* app_mail_answer_address -- whom mail about an application goes to: the
  * answer of the definition's first e-mail field (type email, a page's
  * own field: the contact address the resident typed) when it is a valid

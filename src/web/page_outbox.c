@@ -4,8 +4,11 @@
  *
  *   GET /staff/outbox?state=S&page=N   the newest messages first: state
  *                                      (queued, sent, delivered to the
- *                                      development mailbox, failed),
- *                                      attempts, next attempt, last error
+ *                                      development mailbox, failed,
+ *                                      bounced), attempts, next attempt,
+ *                                      last error (a bounce's status code);
+ *                                      above them the addresses whose mail
+ *                                      hard-bounced (mail_bounced_addresses)
  *   GET /staff/outbox/{id}             one message: its headers and its
  *                                      decoded text, links clickable
  *
@@ -48,6 +51,8 @@ static void when(char *out, size_t cap, int64_t secs)
 /* the catalog id of a message's state as staff read it */
 static const char *state_label(const struct mail_info *m)
 {
+	if (m->state == MAIL_BOUNCED)
+		return "outbox.state.bounced";
 	if (m->state == MAIL_SENT)
 		return m->devbox ? "outbox.state.devbox" : "outbox.state.sent";
 	if (m->state == MAIL_FAILED)
@@ -73,8 +78,48 @@ static int row(const struct mail_info *m, void *arg)
 		    "<td><a href=\"/staff/outbox/%ld\">%s</a></td>"
 		    "<td class=\"mail-state mail-state-%s\">%s</td><td>%d</td><td>%s</td><td>%s</td></tr>\n",
 		    (long)m->id, created, m->to, (long)m->id, m->subject,
-		    m->devbox ? "devbox" : mail_state_name(m->state), html_t(p->l, state_label(m)),
+		    m->devbox && m->state == MAIL_SENT ? "devbox" : mail_state_name(m->state),
+		    html_t(p->l, state_label(m)),
 		    m->attempts, next, m->last_error ? m->last_error : "");
+	return 0;
+}
+
+struct bounced_ctx {
+	struct buf *b;
+	enum html_lang l;
+	int n;
+};
+
+static int bounced_row(const struct mail_bounced *m, void *arg)
+{
+	struct bounced_ctx *c = arg;
+	char last[32];
+	when(last, sizeof last, m->last_bounced_at);
+	if (c->n++ == 0)
+		html_printf(c->b, "<section aria-labelledby=\"bounced-title\" id=\"bounced\">"
+			    "<h2 id=\"bounced-title\">%s</h2><p>%s</p>"
+			    "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"bounced-title\""
+			    " tabindex=\"0\"><table class=\"outbox\"><thead><tr>"
+			    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			    "</tr></thead><tbody>\n",
+			    html_t(c->l, "outbox.bounced.title"), html_t(c->l, "outbox.bounced.lead"),
+			    html_t(c->l, "outbox.bounced.address"), html_t(c->l, "outbox.bounced.count"),
+			    html_t(c->l, "outbox.bounced.last"));
+	html_printf(c->b, "<tr class=\"bounced-address\"><td>%s</td><td>%d</td>"
+		    "<td><a href=\"/staff/outbox/%ld\">%s</a></td></tr>\n",
+		    m->address, m->count, (long)m->last_id, last);
+	return 0;
+}
+
+/* the section of addresses whose mail hard-bounced (none: nothing) */
+static int bounced_section(struct buf *b, struct http_req *r, enum html_lang l, struct err *e)
+{
+	struct bounced_ctx c = { b, l, 0 };
+	int n = mail_bounced_addresses(app_store(r), app_req(r)->tenant.code, 50, bounced_row, &c, e);
+	if (n < 0)
+		return n;
+	if (c.n)
+		buf_puts(b, "</tbody></table></div></section>\n");
 	return 0;
 }
 
@@ -108,18 +153,23 @@ int page_outbox(struct http_req *r)
 	html_printf(&b, "<p>%s</p>", html_t(l, app_mail_relay(app_of(r)) ? "outbox.lead.relay"
 						 : app_mail_devbox(app_of(r)) ? "outbox.lead.devbox"
 						 : "outbox.lead.queued"));
+	/* the addresses that hard-bounced: staff ask the resident for another */
+	if (page == 1 && bounced_section(&b, r, l, &e) < 0) {
+		buf_done(&b);
+		return http_send_error(r, ERR_DB, NULL, NULL, e.detail);
+	}
 	/* the filter: a GET form that works without JavaScript */
-	static const char *const states[] = { "queued", "sent", "failed" };
+	static const char *const states[] = { "queued", "sent", "failed", "bounced" };
 	static const char *const labels[] = { "outbox.state.queued", "outbox.state.sent_any",
-					      "outbox.state.failed" };
-	struct ui_option opts[3];
-	for (int i = 0; i < 3; i++)
+					      "outbox.state.failed", "outbox.state.bounced" };
+	struct ui_option opts[4];
+	for (int i = 0; i < 4; i++)
 		opts[i] = (struct ui_option){ .value = states[i], .label = html_t(l, labels[i]) };
 	buf_puts(&b, "<form method=\"get\" action=\"/staff/outbox\" class=\"form\">");
 	ui_select(&b, &(struct ui_field){ .name = "state", .id = "state",
 					  .label = html_t(l, "outbox.filter"),
 					  .value = state ? mail_state_name(state) : "", .lang = l },
-		  opts, 3, html_t(l, "outbox.state.all"));
+		  opts, 4, html_t(l, "outbox.state.all"));
 	html_printf(&b, "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",
 		    html_t(l, "outbox.show"));
 	html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"outbox-caption\""
@@ -224,6 +274,14 @@ static int view_one(const struct mail_info *m, void *arg)
 	header_row(b, html_t(l, "outbox.attempts"), att);
 	header_row(b, html_t(l, "outbox.next"), next);
 	header_row(b, html_t(l, "outbox.error"), m->last_error ? m->last_error : "-");
+	if (m->bounced_at) {
+		char bounced[64];
+		when(bounced, sizeof bounced - 16, m->bounced_at);
+		size_t bl = strlen(bounced);
+		snprintf(bounced + bl, sizeof bounced - bl, " %s",
+			 m->bounce_status ? m->bounce_status : "");
+		header_row(b, html_t(l, "outbox.bounce"), bounced);
+	}
 	buf_puts(b, "</tbody></table>\n");
 	html_printf(b, "<h2>%s</h2>", html_t(l, "outbox.body"));
 	if (!m->body || !*m->body) {

@@ -24,11 +24,15 @@
  * AUTH_RESET_INTERVAL.  Links are built from --public-url (or the
  * municipality's configured host, or the listen address with its port:
  * app_mail_link_base), never from the request's Host header
- * (which an attacker chooses: "reset poisoning").  Mail goes through the
- * outbox (src/core/mail) in the same transaction as its token.  The log and the
+ * (which an attacker chooses: "reset poisoning").  Mail is the
+ * municipality's message template (auth.email_verify, auth.password_reset,
+ * auth.email_taken of svc/notify, through app_mail_template) in the
+ * page's language, queued in the outbox (src/core/mail) in the same
+ * transaction as its token.  The log and the
  * audit trail get resident ids, never addresses or tokens.
  */
 #include "web/app_mail.h"
+#include "web/svc.h"
 #include "web/ui.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -46,7 +50,7 @@
 enum link_kind { LINK_VERIFY, LINK_RESET, LINK_TAKEN };
 
 /* A link to mail: to which account and address, what for, and in
- * which language the page was (its Japanese: やさしい日本語 or not). */
+ * which language the page was (ja, en or やさしい日本語: the mail is). */
 struct link_mail {
 	int64_t resident_id;
 	const char *email;
@@ -54,16 +58,19 @@ struct link_mail {
 	enum html_lang lang;
 };
 
-/* token and mail in one transaction: both or neither */
+/* token and mail in one transaction: both or neither.  The text is the
+ * municipality's message template (svc/notify through app_mail_template:
+ * auth.email_verify, auth.password_reset, auth.email_taken; staff edit it
+ * at /staff/notify/templates) in the page's language; this file gives
+ * the values (the municipality's name, the link), never the wording.
+ * These are sent whatever the resident's subscriptions: they are the
+ * account's own business, not a notice. */
 static int send_link(struct store *s, const struct app *a, const struct tenant *t,
 		     const struct link_mail *m, struct err *e)
 {
-	int64_t resident_id = m->resident_id;
-	const char *email = m->email;
+	static const char *const template_ids[] = { "auth.email_verify", "auth.password_reset",
+						    "auth.email_taken" };
 	enum link_kind k = m->kind;
-	enum html_lang l = m->lang;
-	if (l != HTML_JA_EASY)
-		l = HTML_JA;
 	enum auth_email_purpose p = k == LINK_VERIFY ? AUTH_EMAIL_VERIFY : AUTH_EMAIL_RESET;
 	char base[600];
 	int rc = app_mail_link_base(base, sizeof base, a, t);
@@ -72,31 +79,19 @@ static int send_link(struct store *s, const struct app *a, const struct tenant *
 	int64_t now = app_now();
 	if ((rc = store_begin(s, e)))
 		return rc;
-	char token[AUTH_EMAIL_TOKEN_HEX + 1];
-	rc = auth_email_token_new(token, s, t->code, resident_id, p, now, e);
+	char token[AUTH_EMAIL_TOKEN_HEX + 1], url[sizeof base + 64 + sizeof token];
+	rc = auth_email_token_new(token, s, t->code, m->resident_id, p, now, e);
 	if (rc == 0) {
-		/* Japanese (やさしい日本語 when the page was) then English,
-		 * from the catalog's mail.<kind>.* rows */
-		static const char *const kinds[] = { "verify", "reset", "taken" };
-		const char *kind = kinds[k];
-		char id[40], subject[MAIL_SUBJECT_MAX + 1], body[4096];
-		const char *txt[2][3];          /* [ja|en][subject, intro, outro] */
-		static const char *const parts[] = { "subject", "intro", "outro" };
-		for (int i = 0; i < 3; i++) {
-			snprintf(id, sizeof id, "mail.%s.%s", kind, parts[i]);
-			txt[0][i] = html_t(l, id);
-			txt[1][i] = html_t(HTML_EN, id);
-		}
-		char intro_ja[1024], intro_en[1024];
-		snprintf(intro_ja, sizeof intro_ja, txt[0][1], t->name_ja);
-		snprintf(intro_en, sizeof intro_en, txt[1][1], t->name_en);
-		snprintf(subject, sizeof subject, "【%s】%s / %s", t->name_ja, txt[0][0], txt[1][0]);
-		snprintf(body, sizeof body, "%s\n\n%s/resident/%s?token=%s\n\n%s\n\n%s\n%s\n",
-			 intro_ja, base, k == LINK_VERIFY ? "verify" : "reset/confirm", token,
-			 txt[0][2], intro_en, txt[1][2]);
-		rc = mail_enqueue(s, t->code, email, subject, body, now, e);
+		snprintf(url, sizeof url, "%s/resident/%s?token=%s", base,
+			 k == LINK_VERIFY ? "verify" : "reset/confirm", token);
+		const struct svc_mail_value vals[] = {
+			{ "ward", m->lang == HTML_EN && t->name_en[0] ? t->name_en : t->name_ja },
+			{ "url", url },
+		};
+		rc = app_mail_template(s, t->code, template_ids[k], m->lang, m->email, vals, 2, e);
 	}
 	explicit_bzero(token, sizeof token);
+	explicit_bzero(url, sizeof url);
 	if (rc) {
 		store_rollback(s);
 		return rc;

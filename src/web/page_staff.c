@@ -1018,7 +1018,6 @@ struct user_reset_job {
 	struct auth_session ses;
 	int64_t staff_id;
 	char tenant_name[401];
-	char tenant_name_en[401];
 	int64_t now;
 	int rc;
 	int mailed;
@@ -1045,23 +1044,15 @@ static void user_reset_work(void *arg, void *pool_ctx)
 	if (rc == 0)
 		rc = audit_events(s, j->audit, &j->actor, &ev, &j->e);
 	if (rc == 0 && j->out.email[0]) {
-		/* the member's language is not known: Japanese, then English,
-		 * in one mail (as the residents' receipts) */
-		char sja[700], sen[700];
-		char subj[sizeof sja + sizeof sen + 3], ja[4096], en[4096], body[8200];
-		snprintf(sja, sizeof sja, html_t(HTML_JA, "users.reset.mail_subject"), j->tenant_name);
-		snprintf(sen, sizeof sen, html_t(HTML_EN, "users.reset.mail_subject"), j->tenant_name_en);
-		/* a long municipality name: the Japanese subject alone fits */
-		if (strlen(sja) + strlen(sen) + 3 <= MAIL_SUBJECT_MAX)
-			snprintf(subj, sizeof subj, "%s / %s", sja, sen);
-		else
-			snprintf(subj, sizeof subj, "%s", sja);
-		snprintf(ja, sizeof ja, html_t(HTML_JA, "users.reset.mail_body"),
-			 j->out.display_name, j->tenant_name, j->out.login);
-		snprintf(en, sizeof en, html_t(HTML_EN, "users.reset.mail_body"),
-			 j->out.display_name, j->tenant_name_en, j->out.login);
-		snprintf(body, sizeof body, "%s\n----\n%s", ja, en);
-		rc = mail_enqueue(s, j->ses.tenant, j->out.email, subj, body, j->now, &j->e);
+		/* the municipality's template staff.account_reset (svc/notify,
+		 * through app_mail_template): the member's language is not
+		 * known, so Japanese; the values only, never the wording */
+		const struct svc_mail_value vals[] = {
+			{ "name", j->out.display_name }, { "ward", j->tenant_name },
+			{ "login", j->out.login },
+		};
+		rc = app_mail_template(s, j->ses.tenant, "staff.account_reset", HTML_JA, j->out.email,
+				       vals, 3, &j->e);
 		if (rc == 0) {
 			j->mailed = 1;
 			rc = app_audit_as(s, j->audit, &j->actor,
@@ -1125,8 +1116,6 @@ int page_users_reset(struct http_req *r)
 		return http_send_error(r, ERR_INVALID, NULL, NULL, "bad id");
 	app_actor_of(&j.actor, r);
 	snprintf(j.tenant_name, sizeof j.tenant_name, "%s", q->tenant.name_ja);
-	snprintf(j.tenant_name_en, sizeof j.tenant_name_en, "%s",
-		 q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja);
 	return http_defer(r, user_reset_work, user_reset_done, &j, sizeof j);
 }
 

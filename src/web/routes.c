@@ -41,10 +41,10 @@ static int v_role(const char *v, size_t n)
 /* --- mail: the outbox (page_outbox.c) --- */
 static int v_mail_state(const char *v, size_t n)
 {
-	return n == 0 || (n <= 6 && mail_state_parse(v)) ? 0 : ERR_INVALID;
+	return n == 0 || (n <= 7 && mail_state_parse(v)) ? 0 : ERR_INVALID;   /* "bounced" */
 }
 static const struct http_param_spec p_outbox[] = {
-	{ "state", HTTP_QUERY, 6, v_mail_state, 0 },
+	{ "state", HTTP_QUERY, 7, v_mail_state, 0 },
 	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };

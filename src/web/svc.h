@@ -38,6 +38,10 @@
  *   permissions  permissions a role may be given beyond those its routes
  *              require (one per department, say), with their descriptions,
  *              for the role picker (src/web/page_roles.c)
+ *   mail       the service that renders messages from templates
+ *              (svc/notify): the shell's own mail (registration, password
+ *              reset, a staff account's reset) goes through it
+ *              (app_mail_template in app_mail.h), a template id and values
  * Every member but name and summary may be NULL/0.
  */
 #ifndef MADOGUCHI_WEB_SVC_H
@@ -99,6 +103,11 @@ struct svc_option {
 	const char *bad_ja, *bad_en;
 };
 
+/* a value given to a message template (the mail hook): ((name)) */
+struct svc_mail_value {
+	const char *name, *value;
+};
+
 struct svc {
 	const char *name;     /* the folder's name                         */
 	const char *summary;  /* one line: what the service does           */
@@ -144,6 +153,13 @@ struct svc {
 	 * "roles.perm.<name>" as its description. */
 	void (*permissions)(struct http_req *r, enum html_lang l,
 			    void (*add)(void *arg, const char *name, const char *desc), void *arg);
+	/* render the message template template_id of tenant in lang ("ja",
+	 * "en", "ja-easy") with the values and queue it for `to` in the
+	 * outbox, in the caller's open transaction (else its own): 0 or an
+	 * ERR_* (ERR_NOTFOUND: no such template; ERR_INVALID: a value or
+	 * address refused).  One service offers it (svc/notify). */
+	int (*mail)(struct store *s, const char *tenant, const char *template_id, const char *lang,
+		    const char *to, const struct svc_mail_value *vals, int n, struct err *e);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */

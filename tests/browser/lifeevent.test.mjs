@@ -3,13 +3,15 @@
 // interview (a follow-up question revealed in place with JavaScript, after
 // "next" without), starts the procedures it chose as one bundle, fills in the
 // two drafts (the interview's answers already in them) and submits them
-// together (「変更」 on a check page comes back to it); each application
+// together (「変更」 on a check page comes back to it), once the bundle's
+// one payment of its fees is paid (at the counter); each application
 // lands in its own department (checked in the database).  axe-core (WCAG 2.0 A and AA) on every page of the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch, axe as axeCheck } from './lib.mjs';
 import { startServer, cli } from '../http/lib.mjs';
+import { payAtCounter } from '../http/apply_lib.mjs';
 
 let srv, browser;
 
@@ -141,6 +143,21 @@ async function moveIn(js, email, password) {
   }
   await page.goto(bundle);
   assert.match(await page.locator('main').innerText(), /すべての手続の入力が済みました/);
+  // 自転車駐車場's fee (1,800円) is paid before submission: one payment
+  // for the bundle's fees, and the button waits for it
+  assert.equal(await page.locator('#fee-state').getAttribute('data-state'), 'unpaid');
+  assert.match(await page.locator('#fee-step .fee').innerText(), /1800円/);
+  assert.ok(await page.getByRole('button', { name: 'まとめて申請する' }).isDisabled());
+  await axe(page, `the bundle's pay step (${label})`);
+  await page.getByRole('button', { name: '手数料を支払う' }).click();
+  await page.waitForURL(/\/pay\/\d{14}$/);
+  const number = page.url().match(/\/pay\/(\d{14})$/)[1];
+  // paid in cash at the ward's counter (会計課), then back to the bundle
+  await payAtCounter(srv.base, number);
+  await page.locator('#pay-back').click();
+  await page.waitForURL(/\/bundles\/\d+$/);
+  assert.equal(await page.locator('#fee-state').getAttribute('data-state'), 'paid');
+  await axe(page, `the bundle's fee paid (${label})`);
   await page.getByRole('button', { name: 'まとめて申請する' }).click();
   await page.waitForURL(/\/bundles\/\d+$/);
   await axe(page, `bundle submitted (${label})`);

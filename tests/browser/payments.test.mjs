@@ -163,3 +163,29 @@ for (const js of [true, false]) {
     }
   });
 }
+
+test('会計課 set the municipality\'s codes for the rails: the form, its error, saved (360 px, axe)', async () => {
+  const page = await pageAs(kaikei, false);
+  try {
+    await page.goto(`${srv.base}/staff/payments`);
+    await page.locator('#pay-rails-link').click();
+    await page.locator('#rails-source').waitFor();
+    assert.equal(await page.locator('#rails-source').getAttribute('data-own'), '0');
+    await axe(browser, page, 'the codes for the rails');
+    await page.locator('#f-payeasy_biller').fill('1234');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.equal(await page.locator('.error-summary a').getAttribute('href'), '#f-payeasy_biller');
+    assert.match(await page.locator('.error-summary').innerText(), /ペイジー収納機関番号は数字5桁です/);
+    assert.equal(await page.locator('#f-payeasy_biller').getAttribute('aria-invalid'), 'true');
+    await axe(browser, page, 'the codes refused');
+    await page.locator('#f-payeasy_biller').fill('12345');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.locator('#rails-saved').waitFor();
+    assert.equal(await page.locator('#rails-source').getAttribute('data-own'), '1');
+    assert.equal(await page.locator('#f-payeasy_biller').inputValue(), '12345');
+    await axe(browser, page, 'the codes saved');
+  } finally {
+    await page.context().close();
+  }
+});

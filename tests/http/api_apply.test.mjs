@@ -15,7 +15,7 @@ import net from 'node:net';
 import { existsSync, unlinkSync } from 'node:fs';
 import { startServer, Client, DEMO_USERS, passwordLogin, cli } from './lib.mjs';
 import { testPki, signBytes } from '../sign/pki.mjs';
-import { Api, loadProcedures, registerResident, adminClient, makeRole, makeStaff, png, sha256, submitKazei } from './apply_lib.mjs';
+import { Api, loadProcedures, registerResident, adminClient, makeRole, makeStaff, png, sha256, submitKazei, payDraft } from './apply_lib.mjs';
 
 let srv, pki, alice, bob, kazei, kuminka;
 
@@ -102,8 +102,17 @@ test('resident: draft, upload, answers, canonical bytes, submit, own list', asyn
   assert.equal(cj.tenant, '139998');
   assert.equal(cj.answers.copies, 2, 'normalised (全角 digits)');
   assert.equal(can.text_, jcs(cj), 'RFC 8785 form (keys sorted, no white space)');
+  // its fee (300円) is paid before submission: refused until paid
+  const unpaid = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
+  isError(unpaid, 409, 'conflict');
+  assert.match(unpaid.json.error.message.ja, /確認画面から手数料を支払ってください/);
+  assert.match(unpaid.json.error.message.en, /must be paid before you submit/);
+  assert.equal((await alice.get(`/api/v1/drafts/${d.json.id}`)).status, 200, 'the draft is kept');
+  const number = await payDraft(alice, d.json.id);
+  assert.match(number, /^\d{14}$/);
   const sub = await alice.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
   assert.equal(sub.status, 201, sub.text_);
+  assert.equal(sub.json.payment, number, 'the submission names the payment that paid its fee');
   assert.match(sub.json.receipt, /^139998-\d{4}-\d{8}$/);
   assert.equal(sub.headers.get('location'), `/api/v1/submissions/${sub.json.receipt}`);
   assert.equal(sub.json.status, 'received');
@@ -340,7 +349,7 @@ test('Bearer tokens work without CSRF; a bad token is 401; a cookie write needs 
   assert.equal(l.headers.get('x-csrf-token'), null, 'no CSRF token for Bearer clients');
   const d = await b.post('/api/v1/drafts', { json: { procedure: 'api-kuminka' } });
   assert.equal(d.status, 201, d.text_);
-  const { receipt } = await submitKazei(b);
+  const { receipt } = await submitKazei(b, undefined, undefined, alice);
   assert.match(receipt, /^139998-/);
   const staffTok = new Api(srv.base, { bearer: kazei.token() });
   assert.equal((await staffTok.get(`/api/v1/submissions/${receipt}`)).status, 200);
@@ -376,9 +385,21 @@ test('a whole submission in one request: answers and attachments in one multipar
   const form = new FormData();
   form.append('answers', JSON.stringify({ purpose: '一度に申請', copies: 1 }));
   form.append('id_document', new Blob([file], { type: 'image/png' }), 'menkyo.png');
-  const post = (body, headers = {}) => fetch(`${srv.base}/api/v1/procedures/api-kazei/submissions`,
+  const postTo = (code, body, headers = {}) => fetch(`${srv.base}/api/v1/procedures/${code}/submissions`,
     { method: 'POST', body, headers: { authorization: `Bearer ${alice.token()}`, ...headers } })
     .then(async (r) => { const text = await r.text(); let json; try { json = JSON.parse(text); } catch { /* not JSON */ } return { status: r.status, json, text }; });
+  // api-kazei's fee is paid before submission: one request has no draft
+  // to pay it for, so it is refused (409, in Japanese and English), and
+  // nothing is stored
+  const before = (await alice.get('/api/v1/my/submissions')).json.submissions.length;
+  const fee = await postTo('api-kazei', form);
+  assert.equal(fee.status, 409, fee.text);
+  assert.equal(fee.json.error.code, 'conflict');
+  assert.match(fee.json.error.message.ja, /手数料を支払ってから申請します/);
+  assert.match(fee.json.error.message.en, /fee for this procedure is paid before submission/);
+  assert.equal((await alice.get('/api/v1/my/submissions')).json.submissions.length, before);
+  // the same shape of procedure without a fee (api-shomei)
+  const post = (body, headers) => postTo('api-shomei', body, headers);
   const r = await post(form);
   assert.equal(r.status, 201, r.text);
   assert.match(r.json.receipt, /^139998-\d{4}-\d{8}$/);

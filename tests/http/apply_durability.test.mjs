@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, cli } from './lib.mjs';
-import { Api, loadProcedures, registerResident, png, sha256 } from './apply_lib.mjs';
+import { Api, loadProcedures, registerResident, png, sha256, payDraft } from './apply_lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,6 +46,8 @@ async function killRounds(t, db) {
             const s = await api.put(`/api/v1/drafts/${d.json.id}`,
               { json: { answers: { purpose, copies: 1 + (i % 5), id_document: up.json.file } } });
             if (s.status !== 200) { assert.equal(s.status, 503, s.text_); continue; }
+            // its fee is paid before submission: at the counter (apply_lib)
+            await payDraft(residents[w].cookie, d.json.id);
             const sub = await api.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
             if (sub.status === 201) acked.push({ w, receipt: sub.json.receipt, purpose, copies: 1 + (i % 5), sha: sha256(file) });
             else assert.equal(sub.status, 503, sub.text_);

@@ -98,8 +98,62 @@ export async function makeStaff(srv, login, role) {
   return api;
 }
 
-// create, upload, answer, submit one api-kazei application; the receipt
-export async function submitKazei(api, file = png(4096), purpose = '児童手当の申請に使用') {
+// ---- fees paid before submission (fee.timing before_submit) ----
+//
+// A procedure such as api-kazei (300円) or 犬の登録 is refused at
+// submission until its fee is paid.  Tests pay the honest way: the
+// resident's pay step asks for the payment (POST /drafts/{id}/pay, the
+// confirmation page's button), then the ward's cashier (demo-kaikei,
+// payments.staff) marks it paid at the counter
+// (POST /staff/payments/{number}/counter, audited), as a resident who pays
+// in cash at the ward office would.
+
+export const CASHIER = ['demo-kaikei', 'Sazanka-Kaikei-2026'];
+const cashiers = new Map();
+
+// the demo cashier, logged in once per server
+export async function cashierClient(base) {
+  if (!cashiers.has(base)) {
+    const c = new Client(base);
+    const r = await loginWithTotp(c, ...CASHIER, {});
+    if (r.status !== 200 && r.status !== 303) throw new Error(`cashier login ${r.status}`);
+    cashiers.set(base, c);
+  }
+  return cashiers.get(base);
+}
+
+// the pay step of a draft (resident: an Api with a cookie session, or a
+// Client); the payment's number, or null when there is nothing to pay
+export async function askPayment(resident, draftId) {
+  const c = resident.c || resident;
+  const page = await c.get(`/drafts/${draftId}/confirm`);
+  if (page.status !== 200) throw new Error(`confirm ${draftId}: ${page.status}`);
+  const r = await c.post(`/drafts/${draftId}/pay`, { form: { csrf: Client.csrf(page.text_) } });
+  if (r.status !== 303) throw new Error(`pay ${draftId}: ${r.status} ${r.text_}`);
+  const m = /\/pay\/(\d{14})$/.exec(r.headers.get('location') || '');
+  return m ? m[1] : null;
+}
+
+// staff take a payment at the counter
+export async function payAtCounter(base, number) {
+  const k = await cashierClient(base);
+  const page = await k.get(`/staff/payments/${number}`);
+  if (page.status !== 200) throw new Error(`payment ${number}: ${page.status}`);
+  const r = await k.post(`/staff/payments/${number}/counter`, { form: { csrf: Client.csrf(page.text_), via: 'cash' } });
+  if (r.status !== 303) throw new Error(`counter ${number}: ${r.status}`);
+}
+
+// both: the draft's fee paid; its payment's number (null: nothing due)
+export async function payDraft(resident, draftId) {
+  const number = await askPayment(resident, draftId);
+  if (number) await payAtCounter((resident.c || resident).base, number);
+  return number;
+}
+
+// create, upload, answer, pay, submit one api-kazei application; the
+// receipt.  payer: the resident's cookie session when api holds a
+// bearer token only
+export async function submitKazei(api, file = png(4096), purpose = '児童手当の申請に使用', payer = api) {
   const d = await api.post('/api/v1/drafts', { json: { procedure: 'api-kazei' } });
   if (d.status !== 201) throw new Error(`draft ${d.status} ${d.text_}`);
   const up = await api.put(`/api/v1/drafts/${d.json.id}/files/id_document?name=menkyo.png`,
@@ -107,6 +161,7 @@ export async function submitKazei(api, file = png(4096), purpose = '児童手当
   if (up.status !== 201) throw new Error(`upload ${up.status} ${up.text_}`);
   const s = await api.put(`/api/v1/drafts/${d.json.id}`, { json: { answers: { purpose, copies: 2, id_document: up.json.file }, page: 0 } });
   if (s.status !== 200) throw new Error(`save ${s.status} ${s.text_}`);
+  await payDraft(payer, d.json.id);
   const sub = await api.post(`/api/v1/drafts/${d.json.id}/submit`, { json: {} });
   if (sub.status !== 201) throw new Error(`submit ${sub.status} ${sub.text_}`);
   return { receipt: sub.json.receipt, file, meta: up.json.file, draft: d.json.id, submission: sub.json };

@@ -204,9 +204,10 @@ test('the resident is told of each transition by e-mail: receipt, state, link, n
     const m = await sink.waitFor((x) => x.subject.includes(sub.receipt) && x.text.includes(`新しい状態: ${ja}`));
     assert.ok(m, `mail for ${sub.receipt} ${ja}`);
     assert.deepEqual(m.to, [to]);
+    // the template apply.state_changed in Japanese (the resident chose no
+    // language for apply.state on My page), no English part
     assert.match(m.subject, /申請の状態が変わりました/);
-    assert.match(m.subject, /Your application status has changed/);
-    assert.ok(m.text.includes(`New status: ${en}`));
+    assert.ok(!m.text.includes(`New status: ${en}`));
     assert.match(m.text, new RegExp(`\nhttps://demo\\.example\\.jp/submissions/${sub.receipt}\r?\n`), 'link to the resident page');
     mails.push(m);
   }
@@ -219,6 +220,44 @@ test('the resident is told of each transition by e-mail: receipt, state, link, n
   // assignment and comments send nothing
   assert.equal(sink.messages().filter((m) => /申請の状態が変わりました/.test(m.subject)).length, 5,
     'one mail per transition');
+});
+
+test('the state change follows the resident\'s apply.state subscription: in English when they chose it; a staff edit of the template changes the next', async () => {
+  // the resident confirms the address from its mail and, on the English
+  // My page, chooses to hear of their applications
+  const vm = await sink.waitFor((x) => x.to.includes(fx.residentEmail) && /\/resident\/verify\?token=/.test(x.text));
+  const token = vm.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
+  assert.equal((await new Client(fx.srv.base).post('/resident/verify', { form: { token } })).status, 200);
+  const res = fx.clients.resident;
+  await res.get('/lang?to=en&next=/');
+  const subs = await res.get('/mypage/notifications');
+  assert.equal((await res.post('/mypage/notifications', { form: { csrf: Client.csrf(subs.text_), apply: '1' } })).status, 303);
+  const c = fx.clients.deptB;   /* 区民課: the 印鑑証明 of s.b */
+  const move = async (to, from) => c.post(`/staff/submissions/${s.b.id}/transition`,
+    { form: { csrf: await csrfOf(c, s.b.id), to, expect_from: from } });
+  assert.equal((await move('in_review', 'received')).status, 303);
+  const m = await sink.waitFor((x) => x.subject.includes(s.b.receipt));
+  assert.deepEqual(m.to, [fx.residentEmail]);
+  assert.equal(m.subject, `[Demo Ward] Your application status has changed (${s.b.receipt})`);
+  assert.match(m.text, /New status: In review/);
+  assert.match(m.text, new RegExp(`\nhttps://demo\\.example\\.jp/submissions/${s.b.receipt}\r?\n`));
+  assert.doesNotMatch(m.text, /新しい状態/);
+
+  // staff change the English text of apply.state_changed: the next mail is the new version
+  const admin = fx.clients.admin;
+  const PATH = '/staff/notify/templates/apply.state_changed';
+  const ed = await admin.get(PATH);
+  assert.equal(ed.status, 200);
+  const saved = await admin.post(PATH, { form: {
+    csrf: Client.csrf(ed.text_), base: ed.text_.match(/name="base" value="(\d+)"/)[1], action: 'save', note: 'test',
+    subject_ja: '【((ward))】状態のお知らせ（((receipt))）', body_ja: '((receipt)) は ((state)) です。\n((url))',
+    subject_en: '[((ward))] ((receipt)) is now ((state))', body_en: 'Edited by staff.\nApplication ((receipt)): ((state)).\n((url))',
+    subject_easy: '', body_easy: '' } });
+  assert.equal(saved.status, 303, saved.text_);
+  assert.equal((await move('approved', 'in_review')).status, 303);
+  const m2 = await sink.waitFor((x) => x.subject === `[Demo Ward] ${s.b.receipt} is now Approved`);
+  assert.match(m2.text, /^Edited by staff\.\r?\nApplication /);
+  assert.match(m2.text, new RegExp(`/submissions/${s.b.receipt}`));
 });
 
 test('submission page: labels in page order, sources, My Number masked unless personal.read asks', async () => {

@@ -203,8 +203,12 @@ test('a birth bundle: shared answers, all or none, one receipt per procedure', a
     assert.equal(r.status, 303, r.text_.slice(0, 300));
     const b2 = await a.get(`/bundles/${bid}`);
     assert.match(b2.text_, /すべての手続の入力が済みました/);
+    // submitted from the English page: the mail is the template
+    // lifeevent.bundle_received (svc/notify) in English
+    await a.get('/lang?to=en&next=/');
     const ok = await a.post(`/bundles/${bid}/submit`, { form: { csrf: Client.csrf(b2.text_) } });
     assert.equal(ok.status, 303);
+    await a.get('/lang?to=ja&next=/');
     const done = await a.get(`/bundles/${bid}`);
     const receipts = [...done.text_.matchAll(/href="\/submissions\/(139998-\d{4}-\d{8})"/g)].map((m) => m[1]);
     assert.equal(receipts.length, 1);
@@ -212,6 +216,15 @@ test('a birth bundle: shared answers, all or none, one receipt per procedure', a
     const st = await a.get(`/submissions/${receipts[0]}`);
     assert.equal(st.status, 200);
     assert.match(st.text_, /新生児訪問/);
+    const mail = execFileSync('sqlite3', ['-separator', '\t', srv.db.slice(7),
+      "SELECT recipient, subject, replace(body, char(10), ' ') FROM mail_outbox WHERE subject LIKE '%Applications received%'"])
+      .toString().trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(mail.length, 1, JSON.stringify(mail));
+    assert.equal(mail[0][0], SAKURA[0]);
+    assert.equal(mail[0][1], '[Demo Ward] Applications received (1)');
+    assert.match(mail[0][2], new RegExp(`The receipt numbers of the 1 procedures you applied for together:   ${receipts[0]} `));
+    assert.match(mail[0][2], /\/mypage /);
+    assert.doesNotMatch(mail[0][2], /受付番号|港|ミナト/);
   } finally {
     await srv.stop();
   }

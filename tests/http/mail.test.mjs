@@ -260,7 +260,7 @@ async function registerAndLogIn(c, email, password) {
   return c.post('/resident/login', { form: { pre: await preOf(c, '/resident/login'), email, password } });
 }
 
-test('registering on a やさしい日本語 page: the mail speaks it too, then English, with the same link', async () => {
+test('registering on a やさしい日本語 page: the mail speaks it (the template auth.email_verify), with the link', async () => {
   const email = 'yasashii.hanako@example.jp';
   const c = new Client(srv.base);
   await c.get('/lang?to=ja-easy&next=/');
@@ -268,14 +268,11 @@ test('registering on a やさしい日本語 page: the mail speaks it too, then 
     { form: { pre: await preOf(c, '/resident/register'), email, password: 'Yasashii-Mado-2026' } });
   assert.equal(r.status, 200);
   const m = await sink.waitFor((x) => x.to.includes(email));
-  assert.equal(m.subject, '【デモ区】メールアドレスの かくにん / Confirm your e-mail address');
+  assert.equal(m.subject, '【デモ区】メールアドレスの かくにん');
   assert.match(m.text, /デモ区 の インターネットの てつづきに とうろく して くれて/);
   assert.match(m.text, /48じかん つかえます/);
-  assert.doesNotMatch(m.text, /48時間有効/);
-  assert.match(m.text, /Thank you for registering with the online services of Demo Ward\./);
+  assert.doesNotMatch(m.text, /48時間有効|Thank you/);
   linkIn(m, '/resident/verify');
-  // the English part comes after the link
-  assert.ok(m.text.indexOf('/resident/verify?token=') < m.text.indexOf('Thank you'));
 });
 
 test('registration mails a confirmation link; following it only shows a form, the button confirms once', async () => {
@@ -286,7 +283,7 @@ test('registration mails a confirmation link; following it only shows a form, th
   let my = await c.get('/mypage');
   assert.match(my.text_, /id="email-status">未確認/);
   const m = await sink.waitFor((x) => x.to.includes(email));
-  assert.equal(m.subject, '【デモ区】メールアドレスの確認 / Confirm your e-mail address');
+  assert.equal(m.subject, '【デモ区】メールアドレスの確認');
   assert.match(m.text, /48時間有効/);
   const link = linkIn(m, '/resident/verify');
   // a link scanner's GET changes nothing

@@ -364,3 +364,74 @@ test('a booking\'s online payment follows the booking: 処理券 withdraw it, a 
   const ok = await machi.post(`/staff/waste/booking/${b.booking}/cancel`, { form: { csrf: csrf(sp.text_), confirm: '1' } });
   assert.equal(ok.status, 303);
 });
+
+test('each municipality sets its own codes for the rails: checked, audited, used for the next method chosen and for imports; slips issued keep theirs', async () => {
+  // only 会計課 (payments.rails) see the page
+  assert.equal((await plain.get('/staff/payments/rails')).status, 403);
+  const page = await kaikei.get('/staff/payments/rails');
+  assert.equal(page.status, 200);
+  assert.match(main(page.text_), /id="rails-source" data-own="0"/);
+  assert.match(main(page.text_), /name="payeasy_biller"[^>]*value="99998"/);
+  // a slip issued before the change
+  const c = await resident(7);
+  const old = await bookAndPay(c, 'chair*1');
+  let p = await c.get(`/pay/${old.number}`);
+  assert.equal((await c.post(`/pay/${old.number}`, { form: { csrf: csrf(p.text_), method: 'konbini' } })).status, 303);
+  const oldCode = show(old.number).barcode;
+  assert.equal(oldCode.slice(0, 8), '91999980');
+  // malformed: refused with the field's message, in Japanese and English, nothing stored
+  const form = { csrf: csrf(page.text_), payeasy_biller: '12345', konbini_biller: '812345', konbini_agent: '00002' };
+  const bad = await kaikei.post('/staff/payments/rails', { form });
+  assert.equal(bad.status, 422);
+  assert.match(main(bad.text_), /委託者コードは 9 か 5 で始まる数字6桁です/);
+  assert.match(main(bad.text_), /id="f-konbini_biller"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="f-konbini_biller"/);
+  const badEn = await kaikei.post('/staff/payments/rails', { form: { ...form, konbini_biller: '912345', konbini_agent: '2' },
+    headers: { 'accept-language': 'en' } });
+  assert.equal(badEn.status, 422);
+  assert.match(main(badEn.text_), /The collection agent(&#39;|')s code is 5 digits/);
+  // a digit too many: refused, never cut to a code that passes (page and CLI)
+  const long = await kaikei.post('/staff/payments/rails', { form: { ...form, konbini_biller: '9123456' } });
+  assert.equal(long.status, 422);
+  assert.match(main(long.text_), /委託者コードは 9 か 5 で始まる数字6桁です/);
+  assert.throws(() => cli(['payments', 'rails', '--db', srv.db, '--tenant', '139998', '--payeasy-biller', '123456',
+    '--konbini-biller', '912345', '--konbini-agent', '00002']), /not set/);
+  assert.match(cli(['payments', 'rails', '--db', srv.db, '--tenant', '139998']), /source\tserver/);
+  // set: the page says they are the municipality's; audited
+  const ok = await kaikei.post('/staff/payments/rails', { form: { ...form, konbini_biller: '912345' } });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), '/staff/payments/rails?saved=1');
+  const saved = main((await kaikei.get('/staff/payments/rails?saved=1')).text_);
+  assert.match(saved, /id="rails-saved"/);
+  assert.match(saved, /data-own="1"/);
+  assert.match(saved, /name="konbini_biller"[^>]*value="912345"/);
+  const out = cli(['payments', 'rails', '--db', srv.db, '--tenant', '139998']);
+  assert.match(out, /payeasy_biller\t12345/);
+  assert.match(out, /konbini_agent\t00002/);
+  assert.match(out, /source\tmunicipality/);
+  const rec = audit('payments.rails');
+  assert.equal(rec.length, 1);
+  assert.equal(rec[0].actor_login, 'demo-kaikei');
+  // the next method chosen carries the new codes
+  const fresh = await bookAndPay(c, 'sofa_1seat*1');
+  p = await c.get(`/pay/${fresh.number}`);
+  await c.post(`/pay/${fresh.number}`, { form: { csrf: csrf(p.text_), method: 'payeasy' } });
+  assert.match(main((await c.get(`/pay/${fresh.number}`)).text_), /id="payeasy-biller">12345</);
+  await c.post(`/pay/${fresh.number}`, { form: { csrf: csrf(p.text_), method: 'konbini' } });
+  const newCode = show(fresh.number).barcode;
+  assert.equal(newCode.slice(0, 15), '91912345' + '00002' + '00');
+  // the slip issued before keeps its barcode
+  assert.equal(show(old.number).barcode, oldCode);
+  // a result file is checked against the municipality's codes: the new one pays
+  const day = jstToday();
+  const imp = await importFile(kaikei, `barcode,amount_yen,paid_on,store\n${newCode},${newCode.slice(37, 43) * 1},${day},デモマート\n`, { name: 'rails-new.csv' });
+  assert.equal(imp.status, 200, main(imp.text_));
+  assert.equal(show(fresh.number).state, 'paid');
+  // the CLI's import uses them too: a line with the old biller's code is refused
+  const dir = mkdtempSync(join(tmpdir(), 'mg-rails-'));
+  try {
+    writeFileSync(join(dir, 'old.csv'), `barcode,amount_yen,paid_on,store\n${oldCode},${oldCode.slice(37, 43) * 1},${day},デモマート\n`);
+    assert.throws(() => cli(['payments', 'import', '--db', srv.db, '--tenant', '139998', '--kind', 'konbini', join(dir, 'old.csv')]),
+      /another biller|取り込みませんでした/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+  assert.equal(show(old.number).state, 'pending');
+});

@@ -82,8 +82,13 @@
  * 64-character encoded-word). */
 #define MAIL_EW_BYTES 39
 /* Messages claimed per mail_send_due batch (1..MAIL_BATCH_MAX). */
-#define MAIL_BATCH_MAX 50
-#define MAIL_BATCH_DEFAULT 20
+#define MAIL_BATCH_MAX 200
+#define MAIL_BATCH_DEFAULT 100
+/* SMTP sessions a batch is sent over at once (1..MAIL_CONNS_MAX); kept
+ * open from one batch to the next while idle at most MAIL_POOL_IDLE_SECS */
+#define MAIL_CONNS_MAX 16
+#define MAIL_CONNS_DEFAULT 4
+#define MAIL_POOL_IDLE_SECS 30
 #define MAIL_ATTEMPTS_MAX 30
 #define MAIL_ATTEMPTS_DEFAULT 8
 #define MAIL_RETRY_BASE_DEFAULT 60
@@ -97,7 +102,11 @@
 
 extern const struct store_module_schema mail_schema;
 
-enum mail_state { MAIL_QUEUED = 1, MAIL_SENT, MAIL_FAILED };
+/* MAIL_BOUNCED is never a stored state: a sent message that a DSN later
+ * reported as failed (mail_bounce: bounced_at set); mail_list reports
+ * such a message as MAIL_BOUNCED and filters by it, and its filters
+ * MAIL_SENT and MAIL_FAILED leave bounced messages out. */
+enum mail_state { MAIL_QUEUED = 1, MAIL_SENT, MAIL_FAILED, MAIL_BOUNCED };
 const char *mail_state_name(enum mail_state s);    /* "queued" ... */
 enum mail_state mail_state_parse(const char *name);  /* 0: unknown   */
 
@@ -219,6 +228,8 @@ struct mail_info {
 	/* filled only when the filter asked for with_body, else NULL: */
 	const char *body;        /* the text ('' once pruned)               */
 	const char *msg_token;   /* makes the Message-ID                    */
+	int64_t bounced_at;      /* a DSN reported it failed (0: none)       */
+	const char *bounce_status; /* then its status "5.1.1", else NULL     */
 };
 
 struct mail_filter {
@@ -239,7 +250,7 @@ int mail_list(struct store *s, const struct mail_filter *f,
 
 /* mail_status -- what a caller shows: "queued", "held" (waiting for
  * not_before, never tried), "sending" (claimed by a runner), "sent",
- * "failed". */
+ * "failed", "bounced" (sent, then a DSN reported it failed). */
 const char *mail_status(const struct mail_info *m, int64_t now);
 
 /* mail_count -- the number of messages mail_list would pass for f
@@ -308,6 +319,7 @@ struct mail_config {
 	int retry_base_secs;     /* 0: MAIL_RETRY_BASE_DEFAULT             */
 	int max_attempts;        /* 0: MAIL_ATTEMPTS_DEFAULT               */
 	int batch;               /* 0: MAIL_BATCH_DEFAULT                  */
+	int connections;         /* 0: MAIL_CONNS_DEFAULT                  */
 	/* the server without smtp_url: 0 delivers to the development mailbox
 	 * (mail_devbox_deliver), 1 keeps messages queued for a later relay */
 	int keep_queued;
@@ -345,5 +357,60 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 		  struct store *s, int64_t now,
 		  void (*fn)(const struct mail_result *r, void *arg), void *arg,
 		  struct err *e);
+
+/* ---- bounces (RFC 3464 delivery status notifications) --------------------- */
+
+/* A DSN is read whole, at most this many bytes (Postfix returns the
+ * headers or the whole message, at most MAIL_MESSAGE_MAX). */
+#define MAIL_DSN_MAX (MAIL_MESSAGE_MAX + 64 * 1024)
+
+/* What mail_dsn_parse found: the message (our Message-ID in the returned
+ * headers) and its first failed recipient (else the first reported). */
+struct mail_dsn {
+	int64_t id;
+	char token[33];
+	char recipient[MAIL_ADDR_MAX + 1];        /* Original-Recipient, else Final- */
+	char final_recipient[MAIL_ADDR_MAX + 1];
+	char action[16];          /* failed, delayed, delivered, relayed, expanded */
+	char status[16];          /* "5.1.1": class 2, 4 or 5                       */
+	int smtp_code;            /* from "Diagnostic-Code: smtp; 550 ...", or 0    */
+};
+
+/* mail_dsn_parse -- read a DSN as an MTA delivers it (Postfix's pipe
+ * transport: the message on standard input): the top-level Content-Type
+ * multipart/report; report-type=delivery-status with its boundary, a
+ * message/delivery-status part (per-message fields, then a group per
+ * recipient: Final-Recipient: rfc822; ADDR, Action, Status,
+ * Diagnostic-Code) and a text/rfc822-headers or message/rfc822 part whose
+ * Message-ID is ours ("<32 hex digits.id@domain>").  ERR_LIMIT (larger
+ * than MAIL_DSN_MAX), ERR_INVALID with a detail naming what is missing or
+ * malformed (never an address). */
+int mail_dsn_parse(struct mail_dsn *d, const char *text, size_t len, struct err *e);
+
+/* mail_dsn_hard -- 1 for a permanent failure (Action failed, Status 5.x.x):
+ * the address is flagged (mail_bounced_addresses). */
+int mail_dsn_hard(const struct mail_dsn *d);
+
+/* mail_bounce -- mark the message d reports on as bounced: the row with
+ * d->id, d->token, state sent and d's recipient (either recipient field,
+ * case-insensitive) gets bounced_at = now, bounce_status and last_error
+ * "bounce 5.1.1 (smtp 550)".  ERR_INVALID (Action is not failed: a delay
+ * or a success report changes nothing), ERR_NOTFOUND (no such sent
+ * message), ERR_DB.  A second DSN for the same message writes again. */
+int mail_bounce(struct store *s, const struct mail_dsn *d, int64_t now, struct err *e);
+
+/* An address whose mail hard-bounced (mail_bounced_addresses). */
+struct mail_bounced {
+	const char *address;
+	int64_t last_bounced_at;
+	int count;                /* its messages that hard-bounced            */
+	int64_t last_id;          /* the newest of them                        */
+};
+/* mail_bounced_addresses -- tenant's addresses with a hard bounce, the
+ * most recent first, at most limit (<= MAIL_LIST_MAX).  Returns the number
+ * passed to fn (which returns non-zero to stop) or a negative ERR_*. */
+int mail_bounced_addresses(struct store *s, const char *tenant, int limit,
+			   int (*fn)(const struct mail_bounced *b, void *arg), void *arg,
+			   struct err *e);
 
 #endif

@@ -54,6 +54,15 @@ static const struct store_migration mail_migrations[] = {
 	  "CREATE INDEX mail_outbox_lane ON mail_outbox (state, priority DESC, next_attempt_at, id);"
 	  /* a batch finds its claimed rows without reading the table */
 	  "CREATE INDEX mail_outbox_claim ON mail_outbox (claimed_by) WHERE claimed_by IS NOT NULL" },
+	/* bounces (issue 20): a DSN that reports a sent message failed sets
+	 * bounced_at and bounce_status ("5.1.1"); state stays 'sent' (SQLite
+	 * cannot change the CHECK), mail_list reports it bounced.  The
+	 * index serves the staff's list of addresses that hard-bounced */
+	{ 4, "mail bounces",
+	  "ALTER TABLE mail_outbox ADD COLUMN bounced_at BIGINT;"
+	  "ALTER TABLE mail_outbox ADD COLUMN bounce_status TEXT;"
+	  "CREATE INDEX mail_outbox_bounced ON mail_outbox (tenant, recipient)"
+	  " WHERE bounced_at IS NOT NULL" },
 };
 
 const struct store_module_schema mail_schema = {
@@ -61,16 +70,16 @@ const struct store_module_schema mail_schema = {
 	(int)(sizeof mail_migrations / sizeof mail_migrations[0])
 };
 
-static const char *const state_names[] = { NULL, "queued", "sent", "failed" };
+static const char *const state_names[] = { NULL, "queued", "sent", "failed", "bounced" };
 
 const char *mail_state_name(enum mail_state s)
 {
-	return s >= MAIL_QUEUED && s <= MAIL_FAILED ? state_names[s] : "unknown";
+	return s >= MAIL_QUEUED && s <= MAIL_BOUNCED ? state_names[s] : "unknown";
 }
 
 enum mail_state mail_state_parse(const char *name)
 {
-	for (int i = MAIL_QUEUED; name && i <= MAIL_FAILED; i++)
+	for (int i = MAIL_QUEUED; name && i <= MAIL_BOUNCED; i++)
 		if (strcmp(name, state_names[i]) == 0)
 			return (enum mail_state)i;
 	return 0;
@@ -219,9 +228,12 @@ static int filter_sql(char *sql, size_t cap, struct store_val *v, const struct m
 		v[np++] = sv_text(f->tenant);
 		n0 += (size_t)snprintf(sql + n0, cap - n0, " AND tenant = $%d", np);
 	}
-	if (f->state) {
+	if (f->state == MAIL_BOUNCED) {
+		snprintf(sql + n0, cap - n0, " AND bounced_at IS NOT NULL");
+	} else if (f->state) {
 		v[np++] = sv_text(mail_state_name(f->state));
-		snprintf(sql + n0, cap - n0, " AND state = $%d", np);
+		snprintf(sql + n0, cap - n0, " AND state = $%d%s", np,
+			 f->state == MAIL_QUEUED ? "" : " AND bounced_at IS NULL");
 	}
 	return np;
 }
@@ -252,7 +264,7 @@ int mail_list(struct store *s, const struct mail_filter *f,
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT id, tenant, recipient, subject, state, attempts,"
 		 " next_attempt_at, last_error, created_at, sent_at, via,"
-		 " priority, not_before, claimed_by%s"
+		 " priority, not_before, claimed_by, bounced_at, bounce_status%s"
 		 " FROM mail_outbox WHERE 1 = 1", f->with_body ? ", body, msg_token" : "");
 	int np = filter_sql(sql, sizeof sql, v, f, e);
 	if (np < 0)
@@ -270,7 +282,8 @@ int mail_list(struct store *s, const struct mail_filter *f,
 			.tenant = store_col_isnull(r, 1) ? NULL : store_col_text(r, 1),
 			.to = store_col_text(r, 2),
 			.subject = store_col_text(r, 3),
-			.state = mail_state_parse(store_col_text(r, 4)),
+			.state = !store_col_isnull(r, 14) ? MAIL_BOUNCED
+				 : mail_state_parse(store_col_text(r, 4)),
 			.attempts = (int)store_col_int(r, 5),
 			.next_attempt_at = store_col_isnull(r, 6) ? 0 : store_col_int(r, 6),
 			.last_error = store_col_isnull(r, 7) ? NULL : store_col_text(r, 7),
@@ -280,8 +293,10 @@ int mail_list(struct store *s, const struct mail_filter *f,
 			.priority = (int)store_col_int(r, 11),
 			.not_before = store_col_isnull(r, 12) ? 0 : store_col_int(r, 12),
 			.claimed = !store_col_isnull(r, 13),
-			.body = f->with_body ? store_col_text(r, 14) : NULL,
-			.msg_token = f->with_body ? store_col_text(r, 15) : NULL,
+			.bounced_at = store_col_isnull(r, 14) ? 0 : store_col_int(r, 14),
+			.bounce_status = store_col_isnull(r, 15) ? NULL : store_col_text(r, 15),
+			.body = f->with_body ? store_col_text(r, 16) : NULL,
+			.msg_token = f->with_body ? store_col_text(r, 17) : NULL,
 		};
 		n++;
 		if (fn(&m, arg))
@@ -345,6 +360,8 @@ int mail_prune(struct store *s, int64_t now, struct err *e)
 
 const char *mail_status(const struct mail_info *m, int64_t now)
 {
+	if (m->state == MAIL_BOUNCED)
+		return "bounced";
 	if (m->state == MAIL_SENT)
 		return "sent";
 	if (m->state == MAIL_FAILED)

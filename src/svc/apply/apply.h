@@ -28,6 +28,11 @@
  *     ERR_NOTFOUND outside them.
  *   - Personal data (answers, names, file names) never appear in err
  *     details: they name ids, receipt numbers and rules.
+ *   - A procedure whose fee is paid before submission is submitted only
+ *     when a paid payment (src/svc/payments) covers its fee -- the
+ *     draft's, its bundle's, or one staff take at the counter in the
+ *     submission's transaction -- and the submission records its number
+ *     (fee.c; every submit path checks it).
  *   - Time is a parameter `now` (Unix seconds, UTC); nothing reads the
  *     clock.  No HTTP, no logging, no exit.
  *
@@ -75,12 +80,24 @@
 #define APPLY_STATE_MAX 32
 #define APPLY_DEPT_MAX 64
 #define APPLY_DRAFT_DAYS 90           /* an untouched draft expires      */
+#define APPLY_PAYMENT_LEN 14          /* a payment's number (PAY_NUMBER_LEN) */
 /* the server's defaults for struct apply_limits (serve --upload-quota,
  * --upload-rate; README.md) */
 #define APPLY_UPLOAD_QUOTA_DEFAULT (100LL << 20)
 #define APPLY_UPLOAD_RATE_DEFAULT 60
 
 extern const struct store_module_schema apply_schema;
+
+struct payment;
+struct audit_config;
+
+/* A member of staff taking a fee at the counter (apply_submit_opts.
+ * counter_fee): the actor of the payment's audit records. */
+struct apply_cashier {
+	const struct audit_config *audit;  /* the server's; NULL: defaults  */
+	int64_t id;                  /* staff account id                   */
+	const char *login, *role, *source;
+};
 
 /* ------------------------------------------------------------------ */
 /* Receipt numbers (receipt.c).                                        */
@@ -106,6 +123,8 @@ struct apply_actor {
 	int personal_read;           /* staff holding personal.read: may see a
 					個人番号 in clear (apply_view)         */
 	const struct apply_limits *limits; /* uploads (files.c); NULL: none */
+	const char *login;           /* staff: the login (audit records of the
+					payments asked for); NULL otherwise */
 };
 
 /* Limits on what an actor stores (app_apply_actor sets the server's
@@ -266,6 +285,8 @@ struct apply_submission {
 						business day after submission, 0: none */
 	int64_t duplicate_of;        /* likely duplicate of, 0: none        */
 	char return_note[APPLY_COMMENT_MAX + 1]; /* last message to the resident */
+	char payment[APPLY_PAYMENT_LEN + 1]; /* the payment of a fee paid before
+						submission (svc/payments), "" */
 };
 
 /* apply_registry_problem -- the first problem of a refused submission
@@ -314,6 +335,13 @@ struct apply_submit_opts {
 	 * would be for the resident (a staff actor proves nothing without
 	 * it).  Only with a STAFF actor; NULL otherwise. */
 	const json_t *registry;
+	/* staff entering an application at the counter take a fee paid
+	 * before submission there and then (cash or the ward's terminal):
+	 * the payment is created and marked paid by them (a counter receipt,
+	 * audited by svc/payments as this actor) in the submission's
+	 * transaction.  Only with a STAFF actor (ERR_INVALID otherwise);
+	 * NULL: the fee must have been paid (apply_fee_draft). */
+	const struct apply_cashier *counter_fee;
 };
 /* What a submission gives back (apply_submit, apply_submit_answers). */
 struct apply_submit_result {
@@ -324,6 +352,9 @@ struct apply_submit_result {
 					apply_registry_problem)             */
 	int stale;                   /* 1 with ERR_CONFLICT: the canonical
 					form is not opts.expect_sha256      */
+	int fee_unpaid;              /* 1 with ERR_CONFLICT: the procedure's
+					fee is paid before submission and
+					no paid payment covers it           */
 };
 /* A draft to submit (apply_submit). */
 struct apply_draft_submit {
@@ -575,10 +606,40 @@ struct payment;
 int apply_fee_create(struct payment *out, struct store *s, const struct apply_actor *who,
 		     const struct apply_submission *sub, const struct forms_def *d, int64_t now,
 		     struct err *e);
-/* apply_fee_payment -- that payment, when it has been asked for;
+/* apply_fee_payment -- that payment, when it has been asked for, or the
+ * payment a fee paid before submission was paid by (sub->payment);
  * ERR_NOTFOUND when the procedure's fee is not paid this way or not yet */
 int apply_fee_payment(struct payment *out, struct store *s, const char *tenant,
 		      const struct apply_submission *sub, const struct forms_def *d, struct err *e);
+
+/* A fee paid before submission (fee.timing "before_submit"): what a
+ * draft needs paid before apply_submit accepts it (apply_fee_draft). */
+struct apply_fee_due {
+	int64_t amount_yen;          /* to pay: the procedure's fee, or for a
+					draft of a bundle the sum of the
+					bundle's open drafts' fees; 0: none */
+	int64_t bundle_id;           /* the payment is the bundle's, 0: the
+					draft's own                          */
+	int have;                    /* a payment has been asked for (*pay) */
+	int paid;                    /* ... and it is paid: submit may go on */
+	char number[APPLY_PAYMENT_LEN + 1]; /* when have: its number          */
+	char state[16];              /* when have: its state ("created",
+					"pending", "paid", ...: svc/payments'
+					payments_state_name)                */
+};
+/* apply_fee_draft -- the fee the actor's draft needs paid before it is
+ * submitted, and its payment (svc/payments) in *pay (may be NULL) when
+ * one was asked for; with create, asked for now if not yet (idempotent: key
+ * "draft:<draft id>:<fee>", or for a bundle "bundle:<bundle id>:<sum>",
+ * the bundle's payment recorded on the bundle; reference "draft-<id>" /
+ * "bundle-<id>", no personal data; return URL the draft's confirmation
+ * page).  A bundle's payment is one for the sum of its drafts' fees; a
+ * bundle that shrank after it was paid stays paid (nothing is paid
+ * twice); an unpaid payment of another sum is withdrawn and a new one
+ * asked for.  ERR_NOTFOUND for a draft that is not the actor's. */
+int apply_fee_draft(struct apply_fee_due *out, struct payment *pay, struct store *s,
+		    const struct apply_actor *who, int64_t draft_id, int create, int64_t now,
+		    struct err *e);
 
 /* apply_history -- oldest first; a resident sees only the non-internal
  * items of their own submission. */
@@ -690,6 +751,9 @@ struct apply_bundle_result {
 					needs a signature), else 0          */
 	int stale;                   /* 1 with ERR_CONFLICT: the drafts
 					changed after signing               */
+	int fee_unpaid;              /* 1 with ERR_CONFLICT: the bundle's
+					fees (before submission) are not
+					paid (apply_fee_draft)              */
 	struct forms_result check;   /* bad_draft's errors                 */
 };
 /* apply_bundle_submit -- submit every draft of the bundle in one
@@ -785,6 +849,8 @@ struct apply_receipt_doc {
 	const struct apply_submission *sub;     /* receipt, dates, revision */
 	const struct apply_receipt_line *lines;
 	int nlines;
+	int64_t fee_yen;                        /* the fee paid before submission
+						   (sub->payment set), yen   */
 };
 /* apply_receipt_pdf -- the resident's receipt (受付票) as an A4 PDF:
  * municipality, receipt number, procedure title, submission date in 和暦

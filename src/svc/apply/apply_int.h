@@ -111,8 +111,8 @@ int apply_draft_insert(int64_t *id, struct store *s,
 #define APPLY_SUB_COLS \
 	"id, receipt, procedure, version, department, status, revision," \
 	" resident_id, assignee, bundle_id, sha256, sig_serial, sig_subject," \
-	" submitted_at, updated_at, due_at, duplicate_of, return_note, sources"
-#define APPLY_SUB_NCOLS 19
+	" submitted_at, updated_at, due_at, duplicate_of, return_note, sources, payment"
+#define APPLY_SUB_NCOLS 20
 /* apply_sub_row -- fill out from a row of APPLY_SUB_COLS (then, when
  * with_canonical, the canonical text at column APPLY_SUB_NCOLS). */
 int apply_sub_row(struct apply_submission *out, struct arena *a,
@@ -152,6 +152,10 @@ struct apply_prep {
 	int npending;
 	int operator_sources;        /* apply_submit_opts.operator_sources  */
 	const json_t *registry;      /* apply_submit_opts.registry (staff)  */
+	/* the fee paid before submission (fee.c): the paid payment's number
+	 * recorded with the submission, or "" (no such fee, a correction) */
+	char payment[APPLY_PAYMENT_LEN + 1];
+	int64_t fee_yen;             /* that fee, when it is due (counter)  */
 	struct forms_result check;   /* the answers' validation (answers is
 					check.answers); with ERR_INVALID,
 					the errors                          */
@@ -161,6 +165,30 @@ struct apply_pending_file {
 	const void *data;
 	size_t n;
 };
+/* apply_fee_check -- before the transaction of a submission prepared in
+ * p (apply_prepare): a procedure whose fee is paid before submission
+ * needs a paid payment: the draft's own (key "draft:<id>:<fee>") or its
+ * bundle's (apply_bundles.payment, covering at least bundle_sum yen; 0:
+ * any amount, one draft of it submitted alone).  Its number goes to
+ * p->payment.  With counter (staff at the counter taking the fee,
+ * apply_submit_opts.counter_fee) nothing needs to be paid yet: p->fee_yen
+ * is set and apply_fee_take takes it in the transaction.  A correction
+ * (resubmission) was paid with the submission it corrects.  Refused:
+ * ERR_CONFLICT with *unpaid = 1. */
+int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
+		    const struct apply_actor *who, const struct apply_cashier *counter,
+		    int64_t bundle_sum, struct err *e);
+/* apply_fee_take -- in the submission's transaction, the fee sub needs
+ * (p->fee_yen) taken at the counter by staff: a payment created for it
+ * (key "counter:<receipt>:<fee>") and a counter receipt applied to it
+ * (audited by svc/payments), its number recorded with the submission
+ * (sub->payment). */
+int apply_fee_take(struct apply_submission *sub, struct store *s, const struct apply_actor *who,
+		   const struct apply_prep *p, const struct apply_cashier *counter, int64_t now,
+		   struct err *e);
+/* apply_fee_before -- the fee def makes due before submission (0: none) */
+int64_t apply_fee_before(const struct forms_def *d);
+
 /* apply_limits_check -- would storing the n files f (sha256, n used)
  * keep who within who->limits (struct apply_limits)?  Files the owner
  * holds already cost nothing.  ERR_LIMIT with APPLY_RATE_DETAIL or

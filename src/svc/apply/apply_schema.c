@@ -138,6 +138,9 @@ static const struct store_migration apply_migrations[] = {
 	  " cms {{BLOB}});"
 	  "CREATE INDEX apply_sign_requests_owner ON apply_sign_requests"
 	  " (tenant, owner_kind, owner_id, kind, target)" },
+	{ 5, "a fee paid before submission: the payment a submission was paid by, a bundle's payment",
+	  "ALTER TABLE apply_submissions ADD COLUMN payment TEXT NOT NULL DEFAULT '';"
+	  "ALTER TABLE apply_bundles ADD COLUMN payment TEXT NOT NULL DEFAULT ''" },
 };
 
 const struct store_module_schema apply_schema = {

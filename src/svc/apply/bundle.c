@@ -371,6 +371,15 @@ int apply_bundle_submit(struct apply_bundle_result *res, struct arena *a, struct
 		sig->signed_data = m;
 		sig->signed_len = mlen;
 	}
+	/* the fees paid before submission: one payment of the bundle for
+	 * their sum (fee.c) */
+	int64_t sum = 0;
+	for (int i = 0; i < nd; i++)
+		if (preps[i].draft.d.submission_id == 0)
+			sum += apply_fee_before(preps[i].def);
+	for (int i = 0; i < nd; i++)
+		if ((rc = apply_fee_check(&preps[i], &res->fee_unpaid, s, who, NULL, sum, e)))
+			return rc;
 	/* PostgreSQL: numbers first, each in its own statement (receipt.c) */
 	for (int i = 0; i < nd && store_kind(s) == STORE_PG && !store_in_tx(s); i++)
 		if (preps[i].draft.d.submission_id == 0 &&

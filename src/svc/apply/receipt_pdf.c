@@ -83,6 +83,12 @@ int apply_receipt_pdf(char **pdf, size_t *len, const struct apply_receipt_doc *d
 			 s->sig_serial, s->sig_serial);
 		pdf_text(d, tmp, &SIGNED);
 	}
+	if (s->payment[0]) {   /* a fee paid before submission */
+		pdf_text(d, "手数料 / Fee", &LABEL);
+		snprintf(tmp, sizeof tmp, "%lld円 支払済み（支払番号 %s） / %lld yen paid (payment %s)",
+			 (long long)doc->fee_yen, s->payment, (long long)doc->fee_yen, s->payment);
+		pdf_text(d, tmp, &DATE);
+	}
 	snprintf(tmp, sizeof tmp, "内容の要約（SHA-256 %.16s…） / Summary of the answers", s->sha256);
 	pdf_text(d, tmp, &SUMMARY);
 	for (int i = 0; i < doc->nlines; i++) {

@@ -229,36 +229,12 @@ static const struct html_msg msgs[] = {
 	  "The version number is not valid.",
 	  "はんの ばんごうが ただしく ありません。" },
 #include "svc/apply/web/catalog.inc"
-	/* mail to the resident (page_apply.c: receipt_mail; page_inbox.c: a
-	 * status change): the Japanese part (やさしい日本語 when the resident
-	 * used it, for the receipt), then the English; the body's %s are, in
-	 * order, the municipality, the receipt number, the procedure / new
-	 * state (and for a status, the staff note line, where to look), the link */
-	{ "apply.mail.receipt.subject", "申請を受け付けました", "Application received",
-	  "もうしこみを うけつけました" },
-	{ "apply.mail.receipt.body", "%s への申請を受け付けました。\n\n受付番号: %s\n手続: %s\n\n"
-	  "申請の状況は次のページで確認できます（ログインが必要です）。\n%s",
-	  "Your application to %s has been received.\n\nReceipt number: %s\nProcedure: %s\n\n"
-	  "Check its status here (log in first):\n%s",
-	  "%s への もうしこみを うけつけました。\n\nうけつけ ばんごう: %s\nてつづき: %s\n\n"
-	  "もうしこみの ようすは つぎの ページで みられます（ログインが いります）。\n%s" },
-	{ "apply.mail.status.subject", "申請の状態が変わりました", "Your application status has changed",
-	  "もうしこみの ようすが かわりました" },
-	{ "apply.mail.status.body", "%sの電子申請窓口からのお知らせです。\n\n受付番号: %s\n新しい状態: %s\n"
-	  "%s詳しくは%sでご確認ください（ログインが必要です）。\n%s",
-	  "This is a notice from the online services of %s.\n\nReceipt number: %s\nNew status: %s\n"
-	  "%sPlease see the details %s (log-in required).\n%s",
-	  "%sの インターネットの まどぐちからの おしらせです。\n\nうけつけ ばんごう: %s\nいまの ようす: %s\n"
-	  "%sくわしくは %sで みて ください（ログインが いります）。\n%s" },
-	{ "apply.mail.status.note", "担当者からのお知らせがあります。\n",
-	  "There is a message from the staff for you.\n",
-	  "たんとうの ひとからの おしらせが あります。\n" },
-	{ "apply.mail.status.where_link", "次のページ", "on this page", "つぎの ページ" },
-	{ "apply.mail.status.where_mypage", "区のサイトのマイページ", "on My page of the ward's site",
-	  "区の サイトの マイページ" },
-	{ "apply.mail.noreply", "このメールは送信専用です。",
-	  "This message was sent automatically; please do not reply.",
-	  "この メールに へんじは できません。" },
+	/* the new state in the state-change mail (template apply.state_changed
+	 * of svc/notify, page_inbox.c) when staff left the resident a note:
+	 * %s the state's name; the note's text is never mailed */
+	{ "apply.mail.status.with_note", "%s（担当者からのお知らせがあります）",
+	  "%s (there is a message from the staff for you)",
+	  "%s（たんとうの ひとからの おしらせが あります）" },
 	{ "apply.error.file_type", "この種類のファイルは受け付けられません。",
 	  "This type of file is not accepted.", "この しゅるいの ファイルは うけつけられません。" },
 	/* staff pages of a submission */

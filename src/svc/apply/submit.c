@@ -59,6 +59,7 @@ int apply_sub_row(struct apply_submission *out, struct arena *a,
 	out->due_at = store_col_int(r, 15);
 	out->duplicate_of = store_col_int(r, 16);
 	snprintf(out->return_note, sizeof out->return_note, "%s", store_col_text(r, 17));
+	snprintf(out->payment, sizeof out->payment, "%s", store_col_text(r, 19));
 	int rc;
 	size_t n;
 	if (!store_col_isnull(r, 18)) {
@@ -515,14 +516,16 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			sig && sig->cms ? sv_blob(sig->cms, sig->cms_len) : sv_null(),
 			sv_int(now), sv_int(due), sv_int(dup),
 			sig && sig->signed_data ? sv_text(sig->signed_data) : sv_null(),
+			sv_text(p->payment),
 		};
 		if ((rc = store_query_int(&id, s, "INSERT INTO apply_submissions (tenant, receipt,"
 					  " procedure, version, department, status, revision, resident_id,"
 					  " entered_by, bundle_id, canonical, sha256, identity, sources,"
 					  " sig_serial, sig_subject, sig_issuer, sig_not_after, sig_cms,"
-					  " submitted_at, updated_at, due_at, duplicate_of, sig_data) VALUES"
-					  " ($1, $2, $3, $4, $5, 'received', 1, $6, $7, $8, $9, $10, $11, $12,"
-					  " $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id",
+					  " submitted_at, updated_at, due_at, duplicate_of, sig_data, payment)"
+					  " VALUES ($1, $2, $3, $4, $5, 'received', 1, $6, $7, $8, $9, $10, $11,"
+					  " $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22)"
+					  " RETURNING id",
 					  v, SV_N(v), e)))
 			goto out;
 		if ((rc = apply_event_add(s, who,
@@ -533,6 +536,7 @@ int apply_write(struct apply_submission *out, struct arena *a,
 			goto out;
 		out->revision = 1;
 		out->submitted_at = now;
+		snprintf(out->payment, sizeof out->payment, "%s", p->payment);
 	} else {
 		/* a correction: the returned submission is resubmitted */
 		struct apply_submission cur;
@@ -577,6 +581,7 @@ int apply_write(struct apply_submission *out, struct arena *a,
 		out->submitted_at = cur.submitted_at;
 		out->assignee = cur.assignee;
 		snprintf(out->return_note, sizeof out->return_note, "%s", cur.return_note);
+		snprintf(out->payment, sizeof out->payment, "%s", cur.payment);
 	}
 	if ((rc = link_files(s, id, p, e)))
 		goto out;
@@ -672,6 +677,9 @@ static int submit_fn(struct store *s, void *arg, struct err *e)
 	if (rc)
 		return rc;
 	rc = apply_write(j->out, j->a, s, j->who, j->p, j->now, e);
+	/* a fee taken at the counter: paid with the submission, or neither */
+	if (rc == 0 && j->o && j->o->counter_fee)
+		rc = apply_fee_take(j->out, s, j->who, j->p, j->o->counter_fee, j->now, e);
 	if (rc == 0 && j->o && j->o->in_tx)
 		rc = j->o->in_tx(s, j->out, j->o->in_tx_arg, e);
 	return rc;
@@ -685,6 +693,7 @@ int apply_submit(struct apply_submit_result *res, struct arena *a, struct store 
 	int64_t draft_id = in->draft_id;
 	memset(&res->sub, 0, sizeof res->sub);
 	res->stale = 0;
+	res->fee_unpaid = 0;
 	struct apply_prep p;
 	int rc = apply_prepare(&p, a, s, who,
 			       &(struct apply_prep_in){ .draft_id = draft_id, .sig = o->sig,
@@ -700,6 +709,9 @@ int apply_submit(struct apply_submit_result *res, struct arena *a, struct store 
 		return err_set(e, ERR_CONFLICT, "apply: draft %lld changed after it was signed",
 			       (long long)draft_id);
 	}
+	/* a fee paid before submission: paid, or taken at the counter now */
+	if ((rc = apply_fee_check(&p, &res->fee_unpaid, s, who, o->counter_fee, 0, e)))
+		return rc;
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
@@ -715,6 +727,7 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 	struct forms_result *r = &res->check;
 	const struct apply_submit_opts *o = &in->opts;
 	res->stale = 0;
+	res->fee_unpaid = 0;
 	const char *procedure = in->procedure;
 	json_t *answers = in->answers;
 	const struct apply_upload *ups = in->uploads;
@@ -820,6 +833,10 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 	}
 	/* the account's quota and upload rate, before any byte is written */
 	if ((rc = apply_limits_check(s, who, pend, nups, now, e)))
+		return rc;
+	/* a fee paid before submission: without a draft there is nothing it
+	 * could have been paid for, so only staff taking it at the counter */
+	if ((rc = apply_fee_check(&p, &res->fee_unpaid, s, who, o->counter_fee, 0, e)))
 		return rc;
 	/* only answers that will be written cost a durable file: the bytes
 	 * go to disk once the submission is known to be valid */

@@ -162,16 +162,6 @@ static const struct html_msg msgs[] = {
 	{ "lifeevent.error.unknown", "このライフイベントはありません。",
 	  "There is no such life event.",
 	  "この ライフイベントは ありません。" },
-	/* the mail of a bundle submitted whole (page_lifeevent.c: bundle_mail);
-	 * %s the municipality, %d how many; the receipt numbers follow */
-	{ "lifeevent.mail.bundle.subject", "申請を受け付けました", "Applications received",
-	  "もうしこみを うけつけました" },
-	{ "lifeevent.mail.bundle.body", "%s\n\nまとめて申請した %d 件の手続を受け付けました。"
-	  "状況はマイページで確認できます。受付番号:",
-	  "%s\n\nWe received your %d applications; check their status on My page. Receipt numbers "
-	  "are listed above.",
-	  "%s\n\nまとめて もうしこんだ %d この てつづきを うけつけました。"
-	  "ようすは マイページで みられます。うけつけ ばんごう:" },
 };
 
 static const struct svc_option options[] = {

@@ -270,8 +270,8 @@ int news_list(struct store *s, const char *tenant, const struct news_query *q,
 	if (rc)
 		return rc;
 	snprintf(sql, sizeof sql, "SELECT " COLS " FROM news_items%s"
-		 " ORDER BY important DESC, publish_at DESC, id DESC LIMIT %s", where,
-		 pub ? "$3 OFFSET $4" : "$2 OFFSET $3");
+		 " ORDER BY %s publish_at DESC, id DESC LIMIT %s", where,
+		 q->newest ? "" : "important DESC,", pub ? "$3 OFFSET $4" : "$2 OFFSET $3");
 	struct store_rows *r;
 	if ((rc = store_query(&r, s, sql, pub ? vp : va, pub ? 4 : 3, e)))
 		return rc;

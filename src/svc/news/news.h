@@ -89,9 +89,11 @@ struct news_query {
 	enum news_filter filter;    /* NEWS_PUBLIC (at now) or NEWS_ALL    */
 	int limit;                  /* 0..NEWS_PAGE_MAX (ERR_INVALID)      */
 	int offset;                 /* notices skipped, >= 0 (ERR_INVALID) */
+	int newest;                 /* 1: by publish_at only, the important
+				       ones not first (the Atom feed)      */
 };
 /* news_list -- the notices of tenant that q->filter selects, important
- * ones first then the newest publish_at, skipping q->offset and at most
+ * ones first (unless q->newest) then the newest publish_at, skipping q->offset and at most
  * q->limit; fn sees each (its texts live until fn returns).  Returns how
  * many there are in all (for paging), or a negative ERR_*. */
 int news_list(struct store *s, const char *tenant, const struct news_query *q,

@@ -113,6 +113,7 @@ static const struct html_msg msgs[] = {
 	{ "news.nav.staff.summary", "お知らせの作成、公開、取り下げ。",
 	  "Write, publish and withdraw notices.", NULL },
 	{ "news.important", "重要", "Important", "だいじ" },
+	{ "news.feed", "お知らせのフィード（Atom）", "News feed (Atom)", "おしらせの フィード（Atom）" },
 	{ "news.none", "現在お知らせはありません。", "There are no notices now.",
 	  "いまは おしらせは ありません。" },
 	{ "news.all", "お知らせの一覧", "All notices", "おしらせの いちらん" },

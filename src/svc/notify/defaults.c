@@ -1,8 +1,9 @@
 /*
  * defaults.c -- the templates the platform ships: one for each message it
- * sends today (the receipt and state-change mail of applications, the
- * residents' address check, password reset and "address taken" mail, the
- * staff account reset notice, the bulky-waste reminder) and the payment
+ * sends today (the receipt and state-change mail of applications, a life
+ * event's bundle received, the residents' address check, password reset
+ * and "address taken" mail, the staff account reset notice, the
+ * bulky-waste reminder) and the payment
  * slip of issue 20, in Japanese, English and やさしい日本語.  A
  * municipality gets them as version 1 (notify_install_defaults; the demo
  * ward at `madoguchi demo`) and edits them from there.  Each lists the
@@ -159,11 +160,9 @@ const struct notify_default notify_defaults[] = {
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
 	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
 	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
-	  { { "【粗大ごみ】明日は収集日です / Collection tomorrow",
+	  { { "【粗大ごみ】明日は収集日です",
 	      "粗大ごみの収集日は明日 ((date))です。\n朝8時までに((place))へお出しください。\n\n"
-	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n"
-	      "Your bulky waste is collected tomorrow (((date_iso))). Please put it out by 8:00. "
-	      "Booking ((number)).\n" },
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n" },
 	    { "[Bulky waste] Collection tomorrow",
 	      "Your bulky waste is collected tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
 	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n" },
@@ -207,6 +206,25 @@ const struct notify_default notify_defaults[] = {
 	  { { "LINE のお知らせ", "【((ward))】((title))" },
 	    { "LINE notice", "[((ward))] ((title))" },
 	    { "LINE の おしらせ", "【((ward))】((title))" } } },
+	/* the mail of a life event's bundle submitted whole
+	 * (src/svc/lifeevent/web/page_lifeevent.c): receipts is one line per
+	 * receipt number, url the resident's My page */
+	{ "lifeevent.bundle_received", NOTIFY_EMAIL, "ward count receipts url",
+	  "ライフイベントのまとめての申請の受付", "A life event's applications received together",
+	  "ward=デモ区\ncount=3\nreceipts=  R-2026-000123\nurl=https://demo.example.jp/mypage\n",
+	  { { "【((ward))】申請を受け付けました（((count))件）",
+	      "((ward)) への申請を受け付けました。\n\nまとめて申請した ((count)) 件の手続の受付番号:\n((receipts))\n\n"
+	      "申請の状況はマイページで確認できます（ログインが必要です）。\n((url))\n\n"
+	      "このメールは送信専用です。\n" },
+	    { "[((ward))] Applications received (((count)))",
+	      "Your applications to ((ward)) have been received.\n\n"
+	      "The receipt numbers of the ((count)) procedures you applied for together:\n((receipts))\n\n"
+	      "Check their status on My page (log in first):\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】もうしこみを うけつけました（((count))こ）",
+	      "((ward)) への もうしこみを うけつけました。\n\nまとめて もうしこんだ ((count))この てつづきの "
+	      "うけつけ ばんごう:\n((receipts))\n\nもうしこみの ようすは マイページで みられます（ログインが いります）。\n"
+	      "((url))\n\nこの メールに へんじは できません。\n" } } },
 };
 const int notify_ndefaults = (int)(sizeof notify_defaults / sizeof notify_defaults[0]);
 

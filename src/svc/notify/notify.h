@@ -282,6 +282,14 @@ struct notify_fanout {
 int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const struct notify_fanout *f,
 		  int64_t now, struct err *e);
 
+/* notify_subscription_lang -- whether account subscribes to topic by
+ * e-mail: 1 with the subscription's language in lang ("ja", "en",
+ * "ja-easy"), 0 (lang "ja") when not; a negative ERR_*.  For the senders
+ * of a resident's own messages (an application's state, their bulky-waste
+ * reminder), which follow the choice made on My page. */
+int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, int64_t account,
+			     const char *topic, struct err *e);
+
 /* ---- the defaults (defaults.c) ---- */
 
 /* a template the platform ships: its texts for a new municipality, what

@@ -10,6 +10,8 @@
  *   cli      `madoguchi notify template list|show|render|defaults` (cli.c)
  *   demo     the permission notify.templates for the demo ward's admin,
  *            and the shipped templates (defaults.c) as version 1
+ *   mail     the shell's mail (registration, password reset, a staff
+ *            account's reset) rendered from its templates (notify_email)
  */
 #include "web/app.h"
 #include "web/svc.h"
@@ -28,6 +30,22 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 	if (rc && rc != ERR_CONFLICT)
 		return rc;
 	rc = notify_install_defaults(s, tenant, app_now(), e);
+	return rc < 0 ? rc : 0;
+}
+
+/* the svc.h mail hook: the shell sends its own mail through notify_email
+ * (it may not include this header); the values' layout is the same, they
+ * are copied so that the two structs stay free to differ */
+static int mail_hook(struct store *s, const char *tenant, const char *template_id, const char *lang,
+		     const char *to, const struct svc_mail_value *vals, int n, struct err *e)
+{
+	if (n < 0 || n > NOTIFY_VALUES_MAX)
+		return err_set(e, ERR_LIMIT, "too many values");
+	struct notify_value v[NOTIFY_VALUES_MAX];
+	for (int i = 0; i < n; i++)
+		v[i] = (struct notify_value){ vals[i].name, vals[i].value };
+	int64_t id;
+	int rc = notify_email(s, tenant, template_id, lang, to, v, n, &id, e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -321,4 +339,5 @@ const struct svc svc_notify = {
 	.options = options, .noptions = SVC_COUNT(options),
 	.jobs = jobs, .njobs = SVC_COUNT(jobs),
 	.init = init, .done = done,
+	.mail = mail_hook,
 };

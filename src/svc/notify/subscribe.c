@@ -247,3 +247,23 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 		*queued = 0;
 	return rc;
 }
+
+/* ---- one resident's choice, for senders of their own messages ---- */
+
+int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, int64_t account,
+			     const char *topic, struct err *e)
+{
+	snprintf(lang, 8, "ja");
+	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
+	struct store_rows *r;
+	int rc = store_query(&r, s, "SELECT lang FROM notify_subscriptions"
+			     " WHERE tenant = $1 AND account = $2 AND topic = $3 AND channel = 'email'",
+			     v, SV_N(v), e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 1 && notify_lang_parse(store_col_text(r, 0)) >= 0)
+		snprintf(lang, 8, "%s", store_col_text(r, 0));
+	store_rows_free(r);
+	return rc;
+}

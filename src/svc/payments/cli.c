@@ -8,6 +8,8 @@
  *   import    --kind konbini|payeasy [--final] FILE: a result file
  *   statement --method M [--day YYYY-MM-DD]: the daily statement
  *   expire    payments past their due day expire
+ *   rails     the municipality's codes; with --payeasy-biller,
+ *             --konbini-biller and --konbini-agent, sets them
  *
  * Every command takes --db URL (or MADOGUCHI_DB) and --tenant CODE.
  * Changes are audited with the actor "(cli)", like every other way in.
@@ -36,14 +38,18 @@ static void usage(FILE *f)
 	      "       madoguchi payments import --db URL --tenant CODE --kind konbini|payeasy [--final] FILE\n"
 	      "       madoguchi payments statement --db URL --tenant CODE --method M [--day YYYY-MM-DD]\n"
 	      "       madoguchi payments expire --db URL\n"
+	      "       madoguchi payments rails --db URL --tenant CODE [--payeasy-biller N --konbini-biller N\n"
+	      "                                --konbini-agent N]\n"
 	      "\n"
 	      "create     支払いを作ります（同じ service と key なら同じ支払い）/ a payment (idempotent)\n"
 	      "show       支払いの状態と履歴 / a payment's state and history\n"
 	      "import     コンビニ・ペイジーの結果ファイルを取り込みます / import a result file\n"
 	      "statement  日計表 / the daily statement of a method\n"
 	      "expire     支払期限を過ぎた支払いを期限切れにします / expire payments past their due day\n"
+	      "rails      団体の収納機関番号などを表示・設定します / show or set the municipality's codes\n"
 	      "\n"
-	      "--payeasy-biller, --konbini-biller, --konbini-agent: the rails' codes (default: the demo's)\n", f);
+	      "--payeasy-biller, --konbini-biller, --konbini-agent: with rails, the codes to set (all three);\n"
+	      "with import, the codes of a municipality that has not set its own (default: the demo's)\n", f);
 }
 
 static const struct pay_actor cli_actor = { .login = "(cli)", .source = "cli" };
@@ -133,6 +139,29 @@ static int cmd_import(struct store *s, const char *tenant, const struct pay_rail
 	return CLI_OK;
 }
 
+/* the municipality's codes: shown, or set when all three are given */
+static int cmd_rails(struct store *s, const char *tenant, const struct pay_rails *fallback,
+		     const struct pay_rails *want, int given)
+{
+	struct err e;
+	err_clear(&e);
+	if (given == 3) {
+		if (payments_rails_set(s, tenant, want, app_now(), &cli_actor, &e))
+			return cli_error(&e, "設定できません", "not set");
+	} else if (given) {
+		fprintf(stderr, "madoguchi: 3 つとも指定してください / give all three: --payeasy-biller,"
+			" --konbini-biller, --konbini-agent\n");
+		return CLI_USAGE;
+	}
+	struct pay_rails r;
+	int own;
+	if (payments_rails_get(&r, &own, s, tenant, fallback, &e))
+		return cli_error(&e, "読めません", "cannot read the codes");
+	printf("payeasy_biller\t%s\nkonbini_biller\t%s\nkonbini_agent\t%s\nsource\t%s\n", r.payeasy_biller,
+	       r.konbini_biller, r.konbini_agent, own ? "municipality" : "server");
+	return CLI_OK;
+}
+
 static int cmd_statement(struct store *s, const char *tenant, const char *method, const char *day)
 {
 	enum pay_method m = payments_method_of(method);
@@ -193,6 +222,7 @@ int cli_payments(int argc, char **argv)
 		snprintf(rails.konbini_biller, sizeof rails.konbini_biller, "%s", kb);
 	if (ka)
 		snprintf(rails.konbini_agent, sizeof rails.konbini_agent, "%s", ka);
+	int given = !!pb + !!kb + !!ka;
 	struct store *s;
 	struct err e;
 	err_clear(&e);
@@ -208,7 +238,17 @@ int cli_payments(int argc, char **argv)
 	} else if (strcmp(cmd, "show") == 0 && np == 1) {
 		rc = cmd_show(s, tenant, pos[0]);
 	} else if (strcmp(cmd, "import") == 0 && np == 1) {
-		rc = cmd_import(s, tenant, &rails, opts_get(o, no, "kind"), opts_get(o, no, "final") != NULL, pos[0]);
+		/* the municipality's own codes, else those given (or the demo's) */
+		struct pay_rails mine;
+		rc = payments_rails_get(&mine, NULL, s, tenant, &rails, &e)
+			? cli_error(&e, "読めません", "cannot read the codes")
+			: cmd_import(s, tenant, &mine, opts_get(o, no, "kind"), opts_get(o, no, "final") != NULL, pos[0]);
+	} else if (strcmp(cmd, "rails") == 0 && np == 0) {
+		/* the codes to set, whole (one too long is refused, not cut) */
+		struct pay_rails want = { 0 };
+		rc = given == 3 && payments_rails_from(&want, pb, kb, ka, &e)
+			? cli_error(&e, "設定できません", "not set")
+			: cmd_rails(s, tenant, &rails, &want, given);
 	} else if (strcmp(cmd, "statement") == 0 && np == 0) {
 		rc = cmd_statement(s, tenant, opts_get(o, no, "method"), opts_get(o, no, "day"));
 	} else if (expire && np == 0) {

@@ -93,7 +93,8 @@ const char *payments_method_name(enum pay_method m);
 /* the method called name; PAY_M_NONE for anything else */
 enum pay_method payments_method_of(const char *name);
 
-/* the ward's codes for the rails (serve options; the demo's are fictional) */
+/* a municipality's codes for the rails (payments_rails_get: its own, set
+ * by staff, or the server's --pay-* options; the demo's are fictional) */
 struct pay_rails {
 	char payeasy_biller[PAY_PAYEASY_BILLER_LEN + 1];   /* 5 digits       */
 	char konbini_biller[PAY_KONBINI_BILLER_LEN + 1];   /* 6, from 9 or 5 */
@@ -251,6 +252,31 @@ int payments_refund_unclaim(struct store *s, const char *tenant, const char *num
 			    const struct pay_actor *who, struct err *e);
 
 /* ---- the rails ---- */
+
+/* Each municipality has its own Pay-easy 収納機関番号, コンビニ biller code
+ * and collection agent's code: a group of municipalities on one database
+ * has as many sets (table payment_rails, one row a municipality).  One
+ * without a row uses the server's (the --pay-* options, or the demo's).
+ * The codes are read when a method is chosen (the numbers go on the
+ * payment then: a slip issued keeps its barcode) and when a result file
+ * is imported (its biller codes must be the municipality's). */
+
+/* payments_rails_ok -- the three codes well formed: 5 digits, 6 digits
+ * from 9 or 5, 5 digits (ERR_INVALID naming the first that is not) */
+int payments_rails_ok(const struct pay_rails *r, struct err *e);
+/* payments_rails_from -- the three codes from text (NULL: empty) into
+ * out, checked by payments_rails_ok: one too long is refused (naming it),
+ * never cut to fit */
+int payments_rails_from(struct pay_rails *out, const char *payeasy_biller, const char *konbini_biller,
+			const char *konbini_agent, struct err *e);
+/* payments_rails_get -- tenant's codes into out; *own (when not NULL) 1
+ * when they are its own, 0 when fallback's were copied */
+int payments_rails_get(struct pay_rails *out, int *own, struct store *s, const char *tenant,
+		       const struct pay_rails *fallback, struct err *e);
+/* payments_rails_set -- tenant's own codes (checked; the row names who
+ * set them and when; audited "payments.rails") */
+int payments_rails_set(struct store *s, const char *tenant, const struct pay_rails *r, int64_t now,
+		       const struct pay_actor *who, struct err *e);
 
 /* payments_barcode -- the 44 digits of the コンビニ barcode: "91", the
  * biller code, the free field (agent code, "00", number), 再発行区分 0,

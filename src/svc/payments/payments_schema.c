@@ -89,6 +89,15 @@ static const struct store_migration payments_migrations[] = {
 	  "CREATE INDEX payment_receipts_of ON payment_receipts (payment_id)" },
 	/* card: the attempts at the provider and the webhook events seen (card.c) */
 	{ 2, "card attempts and webhook events", card_schema_sql },
+	/* each municipality's own codes for the rails (rails.c) */
+	{ 3, "the rails' codes of each municipality",
+	  "CREATE TABLE payment_rails ("
+	  " tenant TEXT PRIMARY KEY REFERENCES tenants(code),"
+	  " payeasy_biller TEXT NOT NULL,"
+	  " konbini_biller TEXT NOT NULL,"
+	  " konbini_agent TEXT NOT NULL,"
+	  " updated_by TEXT NOT NULL,"
+	  " updated_at BIGINT NOT NULL)" },
 };
 
 const struct store_module_schema payments_schema = {

@@ -13,6 +13,9 @@
  * bars are drawn by pdf_bars at 0.19 mm a module, 12 mm high, with the
  * 2.54 mm quiet zones of the guideline on both sides: 288 modules, 54.7 mm
  * of bars, within the guideline's 60 mm.
+ *
+ * The codes in it are the municipality's (payment_rails, payments.h "the
+ * rails"): read and set here.
  */
 #include "svc/payments/payments.h"
 #include "svc/payments/payments_int.h"
@@ -20,6 +23,8 @@
 #include "jp/date.h"
 #include "jp/wareki.h"
 #include "pdf/pdf.h"
+#include "store/store.h"
+#include "core/audit/audit.h"
 
 #include <zint.h>
 #include <stdio.h>
@@ -29,6 +34,107 @@
 #define SLIP_MODULE_MM 0.19
 #define SLIP_HEIGHT_MM 12.0
 #define SLIP_QUIET_MM 2.54
+
+/* ---- a municipality's codes ---- */
+
+int payments_rails_ok(const struct pay_rails *r, struct err *e)
+{
+	if (!r || !pay_digits_ok(r->payeasy_biller, PAY_PAYEASY_BILLER_LEN))
+		return err_set(e, ERR_INVALID, "payeasy_biller: the 収納機関番号 is 5 digits");
+	if (!pay_digits_ok(r->konbini_biller, PAY_KONBINI_BILLER_LEN) ||
+	    (r->konbini_biller[0] != '9' && r->konbini_biller[0] != '5'))
+		return err_set(e, ERR_INVALID, "konbini_biller: 6 digits from 9 or 5");
+	if (!pay_digits_ok(r->konbini_agent, PAY_KONBINI_AGENT_LEN))
+		return err_set(e, ERR_INVALID, "konbini_agent: 5 digits");
+	return 0;
+}
+
+static void put(char *dst, size_t cap, const char *v)
+{
+	snprintf(dst, cap, "%s", v ? v : "");
+}
+
+int payments_rails_from(struct pay_rails *out, const char *payeasy_biller, const char *konbini_biller,
+			const char *konbini_agent, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (payeasy_biller && strlen(payeasy_biller) > PAY_PAYEASY_BILLER_LEN)
+		return err_set(e, ERR_INVALID, "payeasy_biller: the 収納機関番号 is 5 digits");
+	if (konbini_biller && strlen(konbini_biller) > PAY_KONBINI_BILLER_LEN)
+		return err_set(e, ERR_INVALID, "konbini_biller: 6 digits from 9 or 5");
+	if (konbini_agent && strlen(konbini_agent) > PAY_KONBINI_AGENT_LEN)
+		return err_set(e, ERR_INVALID, "konbini_agent: 5 digits");
+	put(out->payeasy_biller, sizeof out->payeasy_biller, payeasy_biller);
+	put(out->konbini_biller, sizeof out->konbini_biller, konbini_biller);
+	put(out->konbini_agent, sizeof out->konbini_agent, konbini_agent);
+	return payments_rails_ok(out, e);
+}
+
+int payments_rails_get(struct pay_rails *out, int *own, struct store *s, const char *tenant,
+		       const struct pay_rails *fallback, struct err *e)
+{
+	struct pay_rails r = { "", "", "" };   /* fallback may be out */
+	if (fallback)
+		r = *fallback;
+	if (own)
+		*own = 0;
+	struct store_val v[] = { sv_text(tenant) };
+	struct store_rows *rows;
+	int rc = store_query(&rows, s, "SELECT payeasy_biller, konbini_biller, konbini_agent FROM payment_rails"
+			     " WHERE tenant = $1", v, 1, e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(rows, e);
+	if (rc == 1) {
+		put(r.payeasy_biller, sizeof r.payeasy_biller, store_col_text(rows, 0));
+		put(r.konbini_biller, sizeof r.konbini_biller, store_col_text(rows, 1));
+		put(r.konbini_agent, sizeof r.konbini_agent, store_col_text(rows, 2));
+		if (own)
+			*own = 1;
+	}
+	store_rows_free(rows);
+	if (rc < 0)
+		return rc;
+	*out = r;
+	return 0;
+}
+
+int payments_rails_set(struct store *s, const char *tenant, const struct pay_rails *r, int64_t now,
+		       const struct pay_actor *who, struct err *e)
+{
+	int rc = payments_rails_ok(r, e);
+	if (rc)
+		return rc;
+	if (!who || (who->id <= 0 && !(who->login && *who->login)))
+		return err_set(e, ERR_DENIED, "rails: a member of staff or the operator sets them");
+	const char *actor = who->login && *who->login ? who->login : "staff";
+	int own = !store_in_tx(s);
+	if (own && (rc = store_begin(s, e)))
+		return rc;
+	struct store_val v[] = { sv_text(tenant), sv_text(r->payeasy_biller), sv_text(r->konbini_biller),
+				 sv_text(r->konbini_agent), sv_text(actor), sv_int(now) };
+	rc = store_exec(s, "INSERT INTO payment_rails (tenant, payeasy_biller, konbini_biller, konbini_agent,"
+			" updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)"
+			" ON CONFLICT (tenant) DO UPDATE SET payeasy_biller = $2, konbini_biller = $3,"
+			" konbini_agent = $4, updated_by = $5, updated_at = $6", v, 6, e);
+	if (rc >= 0) {
+		struct audit_record a = {
+			.actor_id = who->id,
+			.actor_login = who->login && *who->login ? who->login : NULL,
+			.role = who->role && *who->role ? who->role : NULL,
+			.action = "payments.rails",
+			.object_type = "payment_rails",
+			.object_id = tenant,   /* whose; the codes are in the row */
+			.tenant = tenant,
+			.source = who->source && *who->source ? who->source : NULL,
+			.result = AUDIT_R_OK,
+		};
+		rc = audit_append(NULL, s, who->audit, &a, e);
+	}
+	return pay_tx_end(s, own, rc < 0 ? rc : 0, e);
+}
+
+/* ---- the barcode ---- */
 
 int payments_barcode(char *out, const struct pay_rails *rails, const char *number,
 		     long due_day, int64_t amount_yen, struct err *e)

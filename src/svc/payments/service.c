@@ -1,7 +1,8 @@
 /*
  * service.c -- the descriptor of the payments service (手数料の支払い).
  *
- *   schema   payments, payment_events, payment_receipts, payment_imports
+ *   schema   payments, payment_events, payment_receipts, payment_imports,
+ *            payment_rails
  *   routes   /pay/{number}..., /staff/payments... (web/routes.c)
  *   msgs     the pages' texts in Japanese, English and やさしい日本語
  *            (web/catalog.inc)
@@ -9,10 +10,12 @@
  *   cli      `madoguchi payments create|show|list|import|statement|expire`
  *   jobs     payments.expire, hourly: payments past their due day expire
  *   options  the rails' codes: --pay-payeasy-biller, --pay-konbini-biller,
- *            --pay-konbini-agent (the demo's are fictional)
+ *            --pay-konbini-agent (the demo's are fictional): the codes of
+ *            a municipality that has not set its own
+ *            (/staff/payments/rails, `madoguchi payments rails`)
  *   init     reads the options into the service's slot
- *   demo     the role 会計課 (kaikei) with both permissions, held by
- *            demo-kaikei and demo-admin (a refund needs two people)
+ *   demo     the role 会計課 (kaikei) with the three permissions, held
+ *            by demo-kaikei and demo-admin (a refund needs two people)
  */
 #include "web/app.h"
 #include "web/svc.h"
@@ -98,6 +101,11 @@ const struct pay_rails *payments_web_rails(struct http_req *r)
 	return w ? &w->rails : &none;
 }
 
+int payments_web_rails_of(struct pay_rails *out, int *own, struct http_req *r, struct err *e)
+{
+	return payments_rails_get(out, own, app_store(r), app_req(r)->tenant.code, payments_web_rails(r), e);
+}
+
 void payments_web_actor(struct pay_actor *out, struct http_req *r)
 {
 	struct app_actor *a = arena_alloc(r->arena, sizeof *a);
@@ -132,8 +140,8 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 				  "会計課（収納・消込・返金）/ Accounts (payments, reconciliation, refunds)", 1, &ev, e);
 	if (rc == ERR_CONFLICT)   /* the demo run again */
 		return 0;
-	static const char *const perms[] = { PAY_PERM_STAFF, PAY_PERM_REFUND };
-	for (size_t i = 0; rc == 0 && i < 2; i++) {
+	static const char *const perms[] = { PAY_PERM_STAFF, PAY_PERM_REFUND, PAY_PERM_RAILS };
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
 		ev.n = 0;
 		rc = auth_role_permission_add(s, tenant, PAY_DEMO_ROLE, perms[i], &ev, e);
 	}

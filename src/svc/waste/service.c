@@ -139,8 +139,28 @@ static const struct html_msg msgs[] = {
 	{ "waste.book.phone.hint", "当日連絡がとれる番号（例：03-0000-1234）", "A number we can reach on the day (e.g. 03-0000-1234)",
 	  "その ひに つながる ばんごう" },
 	{ "waste.book.email", "メールアドレス（任意）", "E-mail (optional)", "メール（なくても よい）" },
-	{ "waste.book.email.hint", "収集日の前日にお知らせを送ります。", "We send a reminder the day before.",
-	  "まえの ひに おしらせを おくります。" },
+	{ "waste.book.email.hint", "マイページの「お知らせの受け取り」で「粗大ごみの収集日のお知らせ」を選んでいると、"
+	  "収集日の前日にこのアドレスへお知らせを送ります。",
+	  "If you chose \"Bulky waste: reminder of your collection day\" in your notifications on My page, "
+	  "we send a reminder to this address the day before.",
+	  "マイページの「おしらせの うけとり」で「そだいごみを あつめる ひの おしらせ」を えらんで いると、"
+	  "まえの ひに この アドレスへ おしらせを おくります。" },
+	/* the values of the reminder (web/remind.c; template waste.reminder
+	 * of svc/notify) in the resident's language: where, when nothing was
+	 * typed, and what is owed; %d the fee in yen */
+	{ "waste.remind.place", "ご自宅の前", "in front of your home", "いえの まえ" },
+	{ "waste.remind.fee.online", "手数料 %d円 のオンラインでのお支払いが確認できていません。"
+	  "予約のページでお支払いの状況をご確認ください。",
+	  "Your online payment of the fee (%d yen) has not been confirmed. Check it on your booking's page.",
+	  "てすうりょう %dえん を インターネットで はらった ことが まだ わかりません。"
+	  "よやくの ページで たしかめて ください。" },
+	{ "waste.remind.fee.register", "手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。",
+	  "The fee (%d yen) is not paid. Put bulky-waste tickets on the items and enter their numbers by 17:00 today.",
+	  "てすうりょう %dえん を まだ はらって いません。そだいごみ しょりけんを はって、"
+	  "きょうの 17じ までに ばんごうを いれて ください。" },
+	{ "waste.remind.fee.unpaid", "手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。",
+	  "The fee (%d yen) is not paid. Put bulky-waste tickets on the items before you put them out.",
+	  "てすうりょう %dえん を まだ はらって いません。そだいごみ しょりけんを はって だして ください。" },
 	{ "waste.book.pay_later", "手数料は予約のあと、粗大ごみ処理券の番号を入力して納めます。",
 	  "After booking, pay the fee by entering the numbers of your bulky-waste tickets.",
 	  "よやくの あと、けんの ばんごうを いれて はらいます。" },

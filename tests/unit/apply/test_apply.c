@@ -29,6 +29,8 @@
 #include "core/auth/auth.h"
 #include "core/registry/registry.h"
 #include "core/tenant/tenant.h"
+#include "core/audit/audit.h"
+#include "svc/payments/payments.h"
 
 static const char *url;
 static char sqlite_path[128];
@@ -51,6 +53,13 @@ static void cleanup(struct store *s)
 			"DROP TABLE IF EXISTS apply_receipt_seq", NULL);
 	store_exec(s, "DELETE FROM schema_migrations WHERE module = 'apply'", NULL, 0, NULL);
 	struct store_val v[] = { sv_text(T1), sv_text(T2) };
+	store_exec(s, "DELETE FROM payment_card_events WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM payment_card_attempts WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM payment_receipts WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM payment_imports WHERE tenant IN ($1, $2)", v, 2, NULL);
+	store_exec(s, "DELETE FROM payment_events WHERE payment_id IN"
+		      " (SELECT id FROM payments WHERE tenant IN ($1, $2))", v, 2, NULL);
+	store_exec(s, "DELETE FROM payments WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM procedure_versions WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM procedures WHERE tenant IN ($1, $2)", v, 2, NULL);
 	store_exec(s, "DELETE FROM registry_links WHERE tenant IN ($1, $2)", v, 2, NULL);
@@ -126,16 +135,17 @@ static int setup(void)
 	}
 	/* the tables of the modules apply needs, then a clean apply */
 	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema };
+						    registry_schema, audit_schema, payments_schema };
 	struct err e;
-	if (store_migrate(S, base, 4, NULL, &e)) {
+	if (store_migrate(S, base, 6, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
 	cleanup(S);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema, apply_schema };
-	if (store_migrate(S, mods, 5, NULL, &e)) {
+						    registry_schema, audit_schema, payments_schema,
+						    apply_schema };
+	if (store_migrate(S, mods, 7, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
@@ -185,6 +195,44 @@ static struct apply_actor staff_of(const char *const *depts, int n)
 {
 	return (struct apply_actor){ .kind = APPLY_STAFF, .id = STAFF_ID, .tenant = T1,
 				     .depts = depts, .ndepts = n };
+}
+
+/* ---- fees paid before submission --------------------------------------- */
+
+/* the member of staff at the counter, as svc/payments records them */
+static const struct pay_actor COUNTER_STAFF = { .login = "apply-tester", .source = "test" };
+/* the same member of staff taking a fee with a submission at the counter */
+static const struct apply_cashier CASHIER = { .login = "apply-tester", .source = "test" };
+
+/* pay the fee of who's draft the honest way: the payment the draft's
+ * pay step asks for (apply_fee_draft), marked paid by staff at the
+ * counter (a counter receipt, as /staff/payments/{number}/counter does);
+ * 0 when paid or nothing was due */
+static int pay_draft(const struct apply_actor *who, int64_t draft_id, int64_t now)
+{
+	struct apply_fee_due due;
+	struct payment pay;
+	struct err e;
+	int rc = apply_fee_draft(&due, &pay, S, who, draft_id, 1, now, &e);
+	if (rc == ERR_NOTFOUND)   /* no such draft (submitted already): nothing to pay */
+		return 0;
+	if (rc) {
+		printf("# fee: %s\n", e.detail);
+		return -1;
+	}
+	if (due.amount_yen == 0 || due.paid)
+		return 0;
+	char src[64];
+	snprintf(src, sizeof src, "counter:test-%s", pay.number);
+	enum pay_outcome o;
+	struct pay_receipt rr = { .method = PAY_M_COUNTER, .number = pay.number,
+				  .amount_yen = pay.amount_yen, .via = "cash apply-tester",
+				  .source = src, .final = 1, .must_apply = 1 };
+	if (payments_receive(&o, S, who->tenant, &rr, now, &COUNTER_STAFF, &e) || o != PAY_O_APPLIED) {
+		printf("# counter: %s\n", e.detail);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- answers --------------------------------------------------------- */
@@ -253,6 +301,7 @@ static int64_t submit_inu(const struct apply_actor *who, const char *kana, const
 	}
 	struct arena *a = arena_new(0);
 	struct apply_submit_result res;
+	T_EQ_INT(pay_draft(who, did, now), 0);
 	rc = apply_submit(&res, a, S, who, &(struct apply_draft_submit){ .draft_id = did }, now,
 			  &e);
 	if (rc) {
@@ -403,6 +452,7 @@ static void test_submit_invalid(void)
 	struct arena *a = arena_new(0);
 	struct apply_submit_result res;
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), ERR_INVALID);
 	T_CHECK(res.check.nerrors > 0);
@@ -418,6 +468,7 @@ static void test_submit_invalid(void)
 	ans = inu_answers("クミン", "1985-04-01", "タロ", fake);
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
 	json_decref(ans);
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), ERR_INVALID);
 	T_EQ_INT(res.check.nerrors, 1);
@@ -432,6 +483,7 @@ static void test_submit_invalid(void)
 	ans = inu_answers("クミン", "1985-04-01", "タロ", bcert);
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW, &e), 0);
 	json_decref(ans);
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), ERR_INVALID);
 	T_EQ_INT(res.check.nerrors, 1);
@@ -473,6 +525,7 @@ static void test_submit_ok(void)
 	if (text)
 		forms_sha256_hex(csha, text, len);
 	struct apply_submit_result res;
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), 0);
 	T_EQ_INT(res.check.nerrors, 0);
@@ -519,6 +572,7 @@ static void test_submit_ok(void)
 			lv, 1, NULL);
 	T_EQ_INT(links, 1);
 	/* the draft cannot be submitted twice */
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), ERR_NOTFOUND);
 	/* consecutive receipts */
@@ -775,6 +829,7 @@ static void test_staff_states(void)
 	json_decref(ans);
 	struct arena *a = arena_new(0);
 	struct apply_submit_result res;
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), 0);
 	T_EQ_STR(res.sub.department, "doboku");
@@ -826,9 +881,16 @@ static void test_resubmit(void)
 	T_EQ_INT(apply_draft_save(S, &a1, did, ans, 1, NOW + 30, &e), 0);
 	json_decref(ans);
 	struct apply_submit_result res;
+	/* the fee was paid with the submission it corrects: nothing more */
+	struct apply_fee_due due;
+	struct payment none;
+	T_EQ_INT(apply_fee_draft(&due, &none, S, &a1, did, 1, NOW + 35, &e), 0);
+	T_EQ_INT(due.amount_yen, 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did },
 			      NOW + 40, &e), 0);
 	T_EQ_INT(res.sub.id, id);
+	T_CHECK(sub.payment[0] != 0);
+	T_EQ_STR(res.sub.payment, sub.payment);
 	T_EQ_STR(res.sub.receipt, sub.receipt);
 	T_EQ_INT(res.sub.revision, 2);
 	T_EQ_STR(res.sub.status, "received");
@@ -1073,6 +1135,177 @@ static void test_paging_counts(void)
 }
 
 /* the answers a 転入 interview shares with the bundle's drafts */
+static json_t *bundle_shared(void);
+static void jitensha_complete(struct arena *a, const struct apply_actor *who, int64_t jit,
+			      const char *registration_no);
+
+/* a fee paid before submission (fee.c): refused until paid, the
+ * payment asked for once per draft, recorded with the submission */
+static void test_fee_before(void)
+{
+	struct apply_actor a1 = resident(41001), b1 = resident(41002);
+	struct err e;
+	struct arena *a = arena_new(0);
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "fee");
+	json_t *ans = inu_answers("フジ", "1980-02-02", "ハチ", cert);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
+	json_decref(ans);
+	int64_t subs0 = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
+	int64_t pays0 = count("SELECT count(*) FROM payments WHERE tenant = $1");
+	/* not paid: refused, nothing written, the draft kept */
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_CONFLICT);
+	T_EQ_INT(res.fee_unpaid, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs0);
+	struct apply_draft d;
+	T_EQ_INT(apply_draft_get(&d, a, S, &a1, did, &e), 0);
+	/* the state alone asks for nothing */
+	struct apply_fee_due due;
+	struct payment p1, p2;
+	T_EQ_INT(apply_fee_draft(&due, &p1, S, &a1, did, 0, NOW, &e), 0);
+	T_EQ_INT(due.amount_yen, 3000);
+	T_EQ_INT(due.have, 0);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays0);
+	/* asked for: once, by the draft's key; no personal data in it */
+	T_EQ_INT(apply_fee_draft(&due, &p1, S, &a1, did, 1, NOW, &e), 0);
+	T_EQ_INT(due.have, 1);
+	T_EQ_INT(due.paid, 0);
+	T_EQ_INT(due.bundle_id, 0);
+	T_EQ_STR(p1.key, arena_printf(a, "draft:%lld:3000", (long long)did));
+	T_EQ_STR(p1.reference, arena_printf(a, "draft-%lld", (long long)did));
+	T_EQ_STR(p1.return_url, arena_printf(a, "/drafts/%lld/confirm", (long long)did));
+	T_EQ_STR(p1.service, "apply");
+	T_EQ_INT(p1.amount_yen, 3000);
+	T_EQ_INT(p1.account, 41001);
+	T_CHECK(strstr(p1.description, "フジ") == NULL && strstr(p1.description, "ハチ") == NULL);
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &a1, did, 1, NOW + 5, &e), 0);
+	T_EQ_STR(p2.number, p1.number);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays0 + 1);
+	/* somebody else's draft: not found, nothing asked for */
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &b1, did, 1, NOW, &e), ERR_NOTFOUND);
+	/* chosen (pending) is not paid */
+	static const struct pay_rails rails = { "99998", "999980", "00001" };
+	T_EQ_INT(payments_choose(&p2, S, T1, p1.number, PAY_M_KONBINI, &rails, NOW + 10,
+				 &COUNTER_STAFF, &e), 0);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
+			      &e), ERR_CONFLICT);
+	T_EQ_INT(res.fee_unpaid, 1);
+	/* a resident cannot say they paid at the counter */
+	T_EQ_INT(apply_submit(&res, a, S, &a1,
+			      &(struct apply_draft_submit){ .draft_id = did,
+							    .opts.counter_fee = &CASHIER },
+			      NOW, &e), ERR_INVALID);
+	/* paid (staff at the counter): submitted, naming the payment */
+	T_EQ_INT(pay_draft(&a1, did, NOW + 20), 0);
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &a1, did, 0, NOW + 21, &e), 0);
+	T_EQ_INT(due.paid, 1);
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did },
+			      NOW + 30, &e), 0);
+	T_EQ_STR(res.sub.payment, p1.number);
+	struct apply_submission got;
+	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
+	T_EQ_STR(got.payment, p1.number);
+	struct payment fp;
+	const struct forms_def *def = NULL;
+	T_EQ_INT(apply_load_def(&def, NULL, a, S,
+				&(struct apply_def_ref){ .tenant = T1, .procedure = "inu-touroku" }, &e), 0);
+	T_EQ_INT(apply_fee_payment(&fp, S, T1, &got, def, &e), 0);
+	T_EQ_STR(fp.number, p1.number);
+	T_EQ_INT(fp.state, PAY_PAID);
+	/* the inbox list carries it too */
+	struct apply_actor x = staff_of(SEIKATSU, 1);
+	struct apply_submission *list;
+	int n = 0;
+	T_EQ_INT(apply_list(&list, &n, a, S, &x,
+			    &(struct apply_filter){ .assignee = -1, .limit = 5, .now = NOW + 40 }, &e), 0);
+	T_CHECK(n > 0 && strcmp(list[0].payment, p1.number) == 0);
+	/* a free procedure's submission names no payment */
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"
+		       " AND procedure = 'gairotou-koshou' AND payment <> ''"), 0);
+	arena_free(a);
+}
+
+/* a bundle whose drafts change after its payment is asked for: nothing
+ * is paid twice */
+static void test_fee_bundle_changes(void)
+{
+	struct apply_actor a1 = resident(42001), a2 = resident(42002);
+	struct err e;
+	struct arena *a = arena_new(0);
+	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
+	for (int who = 0; who < 2; who++) {
+		struct apply_actor *me = who ? &a2 : &a1;
+		json_t *shared = bundle_shared();
+		int64_t bid = 0;
+		struct apply_bundle_new bn = { .event = "move_in", .procedures = procs, .nprocedures = 2,
+					       .shared = shared };
+		T_EQ_INT(apply_bundle_create(&bid, S, me, &bn, NOW, &e), 0);
+		json_decref(shared);
+		struct apply_draft *drafts;
+		int n = 0;
+		T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, me, &e), 0);
+		int64_t inu = 0, jit = 0;
+		for (int i = 0; i < n; i++)
+			if (strcmp(drafts[i].procedure, "inu-touroku") == 0)
+				inu = drafts[i].id;
+			else
+				jit = drafts[i].id;
+		T_REQUIRE(inu && jit);
+		jitensha_complete(a, me, jit, who ? "東京A901" : "東京A900");
+		struct apply_fee_due due;
+		struct payment p1, p2;
+		T_EQ_INT(apply_fee_draft(&due, &p1, S, me, jit, 1, NOW, &e), 0);
+		T_EQ_INT(p1.amount_yen, 4800);
+		if (who == 0) {
+			/* unpaid, then the dog's draft is dropped: that payment is
+			 * withdrawn and one for the new sum asked for */
+			T_EQ_INT(apply_draft_delete(S, me, inu, &e), 0);
+			T_EQ_INT(apply_fee_draft(&due, &p2, S, me, jit, 0, NOW + 1, &e), 0);
+			T_EQ_INT(due.amount_yen, 1800);
+			T_EQ_INT(due.paid, 0);
+			T_EQ_INT(apply_fee_draft(&due, &p2, S, me, jit, 1, NOW + 1, &e), 0);
+			T_EQ_INT(p2.amount_yen, 1800);
+			T_CHECK(strcmp(p2.number, p1.number) != 0);
+			struct payment old;
+			T_EQ_INT(payments_get(&old, S, T1, p1.number, &e), 0);
+			T_EQ_INT(old.state, PAY_EXPIRED);
+			T_EQ_INT(pay_draft(me, jit, NOW + 2), 0);
+			struct apply_bundle_result br;
+			T_EQ_INT(apply_bundle_submit(&br, a, S, me,
+						     &(struct apply_bundle_submit_in){ .bundle_id = bid },
+						     NOW + 3, &e), 0);
+			T_EQ_INT(br.n, 1);
+			if (br.n == 1)
+				T_EQ_STR(br.subs[0].payment, p2.number);
+		} else {
+			/* paid for both, then the dog's draft is dropped: still
+			 * paid, no second payment (the difference is refunded by
+			 * staff through the payments service) */
+			T_EQ_INT(pay_draft(me, jit, NOW + 1), 0);
+			int64_t pays = count("SELECT count(*) FROM payments WHERE tenant = $1");
+			T_EQ_INT(apply_draft_delete(S, me, inu, &e), 0);
+			T_EQ_INT(apply_fee_draft(&due, &p2, S, me, jit, 1, NOW + 2, &e), 0);
+			T_EQ_INT(due.amount_yen, 1800);
+			T_EQ_INT(due.paid, 1);
+			T_EQ_STR(p2.number, p1.number);
+			T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays);
+			struct apply_bundle_result br;
+			T_EQ_INT(apply_bundle_submit(&br, a, S, me,
+						     &(struct apply_bundle_submit_in){ .bundle_id = bid },
+						     NOW + 3, &e), 0);
+			T_EQ_INT(br.n, 1);
+			if (br.n == 1)
+				T_EQ_STR(br.subs[0].payment, p1.number);
+		}
+	}
+	arena_free(a);
+}
+
 static json_t *bundle_shared(void)
 {
 	return json_pack("{s:{s:s,s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s},s:s}",
@@ -1103,7 +1336,7 @@ static void jitensha_complete(struct arena *a, const struct apply_actor *who, in
 
 static void test_bundle(void)
 {
-	struct apply_actor a1 = resident(90001);
+	struct apply_actor a1 = resident(90001), b0 = resident(90009);
 	struct err e;
 	json_t *shared = bundle_shared();
 	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
@@ -1183,11 +1416,43 @@ static void test_bundle(void)
 		 seq_before);
 	struct apply_draft d;
 	T_EQ_INT(apply_draft_get(&d, a, S, &a1, inu, &e), 0);
-	/* complete the other one: both submitted, in the bundle's order */
+	/* complete the other one */
 	jitensha_complete(a, &a1, jit, "東京A123");
+	/* both fees are paid before submission: refused, nothing written,
+	 * until one payment of the bundle for their sum is paid */
+	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
+				     &(struct apply_bundle_submit_in){ .bundle_id = bid }, NOW, &e),
+		 ERR_CONFLICT);
+	T_EQ_INT(br.fee_unpaid, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), before);
+	struct apply_fee_due due, due2;
+	struct payment bpay, bpay2;
+	T_EQ_INT(apply_fee_draft(&due, &bpay, S, &a1, inu, 0, NOW, &e), 0);
+	T_EQ_INT(due.amount_yen, 3000 + 1800);
+	T_EQ_INT(due.have, 0);
+	T_EQ_INT(apply_fee_draft(&due, &bpay, S, &a1, inu, 1, NOW, &e), 0);
+	T_EQ_INT(due.bundle_id, bid);
+	T_EQ_INT(due.have, 1);
+	T_EQ_INT(due.paid, 0);
+	T_EQ_INT(bpay.amount_yen, 4800);
+	T_EQ_STR(bpay.reference, arena_printf(a, "bundle-%lld", (long long)bid));
+	T_EQ_STR(bpay.return_url, arena_printf(a, "/bundles/%lld", (long long)bid));
+	/* asked for through the other draft: the same payment, not a second */
+	T_EQ_INT(apply_fee_draft(&due2, &bpay2, S, &a1, jit, 1, NOW, &e), 0);
+	T_EQ_STR(bpay2.number, bpay.number);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1 AND service = 'apply'"
+		       " AND reference LIKE 'bundle-%'"), 1);
+	/* one resident's bundle is nobody else's to pay */
+	T_EQ_INT(apply_fee_draft(&due2, &bpay2, S, &b0, inu, 1, NOW, &e), ERR_NOTFOUND);
+	T_EQ_INT(pay_draft(&a1, jit, NOW), 0);
+	T_EQ_INT(apply_fee_draft(&due, &bpay2, S, &a1, inu, 0, NOW, &e), 0);
+	T_EQ_INT(due.paid, 1);
+	/* paid: both submitted, in the bundle's order, naming the payment */
 	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
 				     &(struct apply_bundle_submit_in){ .bundle_id = bid }, NOW, &e), 0);
 	T_EQ_INT(br.n, 2);
+	for (int i = 0; i < br.n; i++)
+		T_EQ_STR(br.subs[i].payment, bpay.number);
 	if (br.n == 2) {
 		T_EQ_STR(br.subs[0].procedure, "jitensha-chushajo");
 		T_EQ_STR(br.subs[1].procedure, "inu-touroku");
@@ -1293,6 +1558,7 @@ static void test_bundle_signed(void)
 	char msha[65];
 	forms_sha256_hex(msha, text, len);
 	bs.manifest_sha256 = msha;
+	T_EQ_INT(pay_draft(&a1, inu, NOW), 0);   /* the bundle's fees, paid first */
 	T_EQ_INT(apply_bundle_submit(&br, a, S, &a1,
 				     &(struct apply_bundle_submit_in){ .bundle_id = bid,
 								       .signature = bs },
@@ -1579,11 +1845,15 @@ static void test_backup_roundtrip(void)
 	struct store *r;
 	T_REQUIRE(store_open(&r, path, &e) == 0);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema, apply_schema };
-	T_EQ_INT(store_migrate(r, mods, 5, NULL, &e), 0);
+						    registry_schema, audit_schema, payments_schema,
+						    apply_schema };
+	T_EQ_INT(store_migrate(r, mods, 7, NULL, &e), 0);
 	FILE *in = fmemopen(dump, len, "r");
 	T_REQUIRE(in);
-	if (store_restore(r, in, NULL, NULL, &rows, &e))
+	/* the audit migration seeds its head row (as `madoguchi restore`
+	 * tells store_restore) */
+	static const char *const seeded[] = { "audit_head", NULL };
+	if (store_restore(r, in, seeded, NULL, &rows, &e))
 		T_FAIL_("restore: %s", e.detail);
 	fclose(in);
 	free(dump);
@@ -1653,10 +1923,48 @@ static void test_submit_answers(void)
 	json_incref(cert);
 	json_t *ans = inu_answers("クミン", "1985-04-01", "モモ", cert);
 	struct apply_submit_result res;
+	/* 犬の登録's fee is paid before submission: a resident's submission
+	 * without a draft has nothing it could have been paid for */
+	int64_t subs_before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans },
+				      NOW, &e), ERR_CONFLICT);
+	T_EQ_INT(res.fee_unpaid, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs_before);
+	/* nor can a resident say they took it at the counter */
+	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = ans,
+								  .opts.counter_fee = &CASHIER },
+				      NOW, &e), ERR_INVALID);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs_before);
+	/* staff entering it at the counter take the fee there and then */
+	struct apply_actor st = staff_of(SEIKATSU, 1);
+	json_t *scert = upload(&st, "inu-touroku", "rabies_cert", "direct");
+	T_REQUIRE(scert);
+	json_t *sans = inu_answers("クミン", "1985-04-01", "モモ", scert);
+	T_EQ_INT(apply_submit_answers(&res, a, S, &st,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = sans,
+								  .opts.counter_fee = &CASHIER },
 				      NOW, &e), 0);
+	json_decref(sans);
+	T_EQ_INT((int)strlen(res.sub.payment), PAY_NUMBER_LEN);
+	struct payment cp;
+	T_EQ_INT(payments_get(&cp, S, T1, res.sub.payment, &e), 0);
+	T_EQ_INT(cp.state, PAY_PAID);
+	T_EQ_INT(cp.method, PAY_M_COUNTER);
+	T_EQ_INT(cp.amount_yen, 3000);
+	T_EQ_STR(cp.reference, res.sub.receipt);
+	T_CHECK(strstr(cp.paid_via, "apply-tester") != NULL);
+	{   /* the counter's taking is audited, naming who took it */
+		struct store_val av[] = { sv_text(cp.number) };
+		int64_t na = -1;
+		store_query_int(&na, S, "SELECT count(*) FROM audit_records WHERE object_id = $1"
+				" AND action = 'payments.paid' AND actor_login = 'apply-tester'", av, 1, NULL);
+		T_EQ_INT(na, 1);
+	}
 	T_EQ_INT(apply_receipt_check(res.sub.receipt), 0);
 	T_EQ_STR(res.sub.status, "received");
 	T_EQ_STR(res.sub.department, "seikatsu-eisei");
@@ -1668,8 +1976,9 @@ static void test_submit_answers(void)
 			lv, 1, NULL);
 	T_EQ_INT(links, 1);
 	struct apply_submission got;
-	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &st, res.sub.id, &e), 0);
 	T_EQ_STR(json_string_value(json_object_get(got.answers, "dog_name")), "モモ");
+	T_EQ_STR(got.payment, cp.number);
 	/* the same validation as a draft's: a bad answer is a field error */
 	json_t *bad = inu_answers("kumin", "1985-04-01", "モモ", cert);
 	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
@@ -1707,10 +2016,11 @@ static void test_submit_answers(void)
 	struct apply_upload up = { "rabies_cert", "証明書.pdf", pdf, (size_t)pn };
 	json_t *ans2 = inu_answers("クミン", "1985-04-01", "ソラ", NULL);
 	int64_t files0 = count("SELECT count(*) FROM apply_files WHERE tenant = $1");
-	T_EQ_INT(apply_submit_answers(&res, a, S, &a1,
+	T_EQ_INT(apply_submit_answers(&res, a, S, &st,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = ans2, .uploads = &up,
-								  .nuploads = 1 },
+								  .nuploads = 1,
+								  .opts.counter_fee = &CASHIER },
 				      NOW, &e), 0);
 	T_EQ_INT(count("SELECT count(*) FROM apply_files WHERE tenant = $1"), files0 + 1);
 	struct store_val lv2[] = { sv_int(res.sub.id) };
@@ -1718,12 +2028,12 @@ static void test_submit_answers(void)
 	store_query_int(&links, S, "SELECT count(*) FROM apply_submission_files l JOIN apply_files f"
 			" ON f.id = l.file_id WHERE l.submission_id = $1", lv2, 1, NULL);
 	T_EQ_INT(links, 1);
-	T_EQ_INT(apply_get(&got, a, S, &a1, res.sub.id, &e), 0);
+	T_EQ_INT(apply_get(&got, a, S, &st, res.sub.id, &e), 0);
 	const char *sha = json_string_value(json_object_get(json_object_get(got.answers, "rabies_cert"),
 							     "sha256"));
 	T_REQUIRE(sha);
 	struct apply_file f;
-	T_EQ_INT(apply_file_get(&f, a, S, &a1, sha, &e), 0);
+	T_EQ_INT(apply_file_get(&f, a, S, &st, sha, &e), 0);
 	T_CHECK(f.size == pn && memcmp(f.data, pdf, (size_t)pn) == 0);
 	/* a refused type and a field that takes no file: errors, nothing written */
 	int64_t subs0 = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
@@ -1984,6 +2294,7 @@ static void test_caller_tx(void)
 	int64_t before = count("SELECT count(*) FROM apply_submissions WHERE tenant = $1");
 	struct apply_submit_result res;
 	T_EQ_INT(store_begin(S, &e), 0);
+	T_EQ_INT(pay_draft(&a1, d2, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = d2 }, NOW,
 			      &e), 0);
 	store_rollback(S);
@@ -2020,6 +2331,7 @@ static void test_signature_required(void)
 	size_t len = cr.len;
 	T_CHECK(text && len > 0);
 	struct apply_submit_result res;
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW,
 			      &e), ERR_AUTH);
 	T_CHECK(strstr(e.detail, "signature required") != NULL);
@@ -2028,6 +2340,7 @@ static void test_signature_required(void)
 	struct apply_signature sig = { .serial = "0a1b", .subject = "CN=Kumin Hanako",
 				       .issuer = "CN=Test CA", .not_after = NOW + 86400,
 				       .cms = cms, .cms_len = sizeof cms };
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1,
 			      &(struct apply_draft_submit){ .draft_id = did, .opts.sig = &sig },
 			      NOW, &e), 0);
@@ -2097,6 +2410,7 @@ static void test_submit_with(void)
 	struct hook_arg h = { .fail = 1 };
 	struct apply_submit_opts o = { .in_tx = hook_write, .in_tx_arg = &h };
 	struct apply_submit_result res;
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1,
 			      &(struct apply_draft_submit){ .draft_id = did, .opts = o }, NOW,
 			      &e), ERR_DB);
@@ -2112,6 +2426,7 @@ static void test_submit_with(void)
 	struct apply_submit_opts o2 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
 					.in_tx_arg = &h };
 	h = (struct hook_arg){ 0 };
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1,
 			      &(struct apply_draft_submit){ .draft_id = did, .opts = o2 }, NOW,
 			      &e), ERR_CONFLICT);
@@ -2126,6 +2441,7 @@ static void test_submit_with(void)
 	forms_sha256_hex(signed_sha, text, len);
 	struct apply_submit_opts o3 = { .expect_sha256 = signed_sha, .in_tx = hook_write,
 					.in_tx_arg = &h };
+	T_EQ_INT(pay_draft(&a1, did, NOW), 0);
 	T_EQ_INT(apply_submit(&res, a, S, &a1,
 			      &(struct apply_draft_submit){ .draft_id = did, .opts = o3 }, NOW,
 			      &e), 0);
@@ -2622,6 +2938,8 @@ int main(void)
 	T_RUN(test_assign_comment_history);
 	T_RUN(test_paging_counts);
 	T_RUN(test_bundle);
+	T_RUN(test_fee_before);
+	T_RUN(test_fee_bundle_changes);
 	T_RUN(test_bundle_signed);
 	T_RUN(test_purge);
 	T_RUN(test_session_depts);

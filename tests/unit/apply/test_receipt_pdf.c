@@ -56,7 +56,9 @@ static void test_receipt(void)
 		{ "個人番号 / My Number", "********9018", 0 },
 	};
 	struct apply_receipt_doc doc = { "デモ区", "Demo Ward", "子ども医療証の交付申請",
-					 "Child medical card", &sub, lines, 2 };
+					 "Child medical card", &sub, lines, 2, 3000 };
+	/* a fee paid before submission: its payment's number on the receipt */
+	snprintf(sub.payment, sizeof sub.payment, "40000000000012");
 	char *pdf, *pdf2;
 	size_t len, len2;
 	struct err e;
@@ -77,6 +79,7 @@ static void test_receipt(void)
 	T_CHECK(strstr(t, "2026-11-23") != NULL);
 	T_CHECK(strstr(t, "********9018") != NULL);
 	T_CHECK(strstr(t, "Revision 2") != NULL);
+	T_CHECK(strstr(t, "3000円 支払済み（支払番号 40000000000012）") != NULL);
 }
 
 static void test_many_pages(void)
@@ -85,7 +88,7 @@ static void test_many_pages(void)
 	static struct apply_receipt_line lines[300];
 	for (int i = 0; i < 300; i++)
 		lines[i] = (struct apply_receipt_line){ "項目 / Item", "値 / value", i % 2 };
-	struct apply_receipt_doc doc = { "デモ区", "Demo Ward", "長い申請", "Long", &sub, lines, 300 };
+	struct apply_receipt_doc doc = { "デモ区", "Demo Ward", "長い申請", "Long", &sub, lines, 300, 0 };
 	char *pdf;
 	size_t len;
 	struct err e;

@@ -73,7 +73,7 @@ static const char *const STAFF_AREAS[] = {
 	"pay.staff", "pay.ev", "pay.counter", "pay.refund", "pay.import", "pay.statement", "pay.outcome",
 	"pay.service", "pay.reference", "pay.created", "pay.account", "pay.provider_ref", "pay.paid_at",
 	"pay.history", "pay.when", "pay.what", "pay.who", "pay.detail", "pay.payeasy.numbers",
-	"pay.error.reason", "pay.error.refund_other",
+	"pay.error.reason", "pay.error.refund_other", "pay.rails",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

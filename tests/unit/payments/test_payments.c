@@ -4,8 +4,8 @@
  * idempotent creation, the states, the barcode and its check digit, the
  * slip read back by zbarimg, result files (all or nothing, line numbers,
  * no second import), the statement with a missing and a duplicate
- * payment, refunds by two people, expiry, and an audit record for every
- * change of state.
+ * payment, refunds by two people, expiry, an audit record for every
+ * change of state, and each municipality's own codes for the rails.
  */
 #include "t.h"
 #include "tdb.h"
@@ -517,6 +517,84 @@ static void test_review_cases(void)
 	store_close(s);
 }
 
+/* each municipality's own codes: set, read, refused when malformed,
+ * audited; another municipality keeps the server's; a payment chosen
+ * after the change carries the new codes, one chosen before keeps its */
+static void test_rails_per_municipality(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct tenant t2 = { .code = "139980", .name_ja = "デモ市", .name_en = "Demo City" };
+	T_EQ_INT(tenant_add(s, &t2, &e), 0);
+	struct pay_rails got;
+	int own = -1;
+	T_EQ_INT(payments_rails_get(&got, &own, s, T1, &rails, &e), 0);
+	T_EQ_INT(own, 0);
+	T_EQ_STR(got.payeasy_biller, "99998");
+	struct payment before = make(s, "rails-1", 800);
+	T_EQ_INT(payments_choose(&before, s, T1, before.number, PAY_M_KONBINI, &got, NOW, &sys, &e), 0);
+
+	/* malformed: each refused, naming its field; nothing stored */
+	const struct { struct pay_rails r; const char *field; } bad[] = {
+		{ { "1234", "912345", "00002" }, "payeasy_biller" },
+		{ { "12345", "812345", "00002" }, "konbini_biller" },
+		{ { "12345", "91234", "00002" }, "konbini_biller" },
+		{ { "12345", "912345", "0000a" }, "konbini_agent" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		T_EQ_INT(payments_rails_set(s, T1, &bad[i].r, NOW, &staff_a, &e), ERR_INVALID);
+		T_CHECK(strncmp(e.detail, bad[i].field, strlen(bad[i].field)) == 0);
+	}
+	/* from text: a digit too many is refused, never cut to fit */
+	struct pay_rails fromtext;
+	T_EQ_INT(payments_rails_from(&fromtext, "123456", "912345", "00002", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "payeasy_biller", 14) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "9123456", "00002", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "konbini_biller", 14) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", "000021", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "konbini_agent", 13) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", NULL, &e), ERR_INVALID);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", "00002", &e), 0);
+	T_EQ_STR(fromtext.konbini_biller, "912345");
+	const struct pay_rails mine = { "12345", "912345", "00002" };
+	T_EQ_INT(payments_rails_set(s, T1, &mine, NOW, NULL, &e), ERR_DENIED);
+	T_EQ_INT(payments_rails_get(&got, &own, s, T1, &rails, &e), 0);
+	T_EQ_INT(own, 0);
+
+	T_EQ_INT(audited(s, "payments.rails", T1), 0);
+	T_EQ_INT(payments_rails_set(s, T1, &mine, NOW, &staff_a, &e), 0);
+	T_EQ_INT(audited(s, "payments.rails", T1), 1);
+	T_EQ_INT(payments_rails_get(&got, &own, s, T1, &rails, &e), 0);
+	T_EQ_INT(own, 1);
+	T_EQ_STR(got.payeasy_biller, "12345");
+	T_EQ_STR(got.konbini_biller, "912345");
+	T_EQ_STR(got.konbini_agent, "00002");
+	/* set again: replaced, not a second row */
+	const struct pay_rails again = { "54321", "512345", "00003" };
+	T_EQ_INT(payments_rails_set(s, T1, &again, NOW + 1, &staff_b, &e), 0);
+	T_EQ_INT(payments_rails_get(&got, &own, s, T1, &rails, &e), 0);
+	T_EQ_STR(got.payeasy_biller, "54321");
+	T_EQ_STR(got.konbini_agent, "00003");
+	/* the other municipality: still the server's */
+	T_EQ_INT(payments_rails_get(&got, &own, s, "139980", &rails, &e), 0);
+	T_EQ_INT(own, 0);
+	T_EQ_STR(got.konbini_biller, "999980");
+
+	/* the slip issued before keeps its codes; one chosen now has the new */
+	struct payment chk;
+	T_EQ_INT(payments_get(&chk, s, T1, before.number, &e), 0);
+	T_CHECK(strncmp(chk.barcode, "91999980", 8) == 0);
+	T_EQ_INT(payments_rails_get(&got, NULL, s, T1, &rails, &e), 0);
+	struct payment after = make(s, "rails-2", 900);
+	T_EQ_INT(payments_choose(&after, s, T1, after.number, PAY_M_KONBINI, &got, NOW, &sys, &e), 0);
+	T_CHECK(strncmp(after.barcode, "9151234500003", 13) == 0);
+	T_EQ_INT(payments_barcode_check(after.barcode, NULL, NULL, &e), 0);
+	struct payment pe = make(s, "rails-3", 1000);
+	T_EQ_INT(payments_choose(&pe, s, T1, pe.number, PAY_M_PAYEASY, &got, NOW, &sys, &e), 0);
+	T_EQ_STR(pe.payeasy_biller, "54321");
+	store_close(s);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "payments");
@@ -530,6 +608,7 @@ int main(void)
 	T_RUN(test_expire_and_late_money);
 	T_RUN(test_card_states);
 	T_RUN(test_review_cases);
+	T_RUN(test_rails_per_municipality);
 	tdb_end(&db);
 	return t_done();
 }

@@ -542,6 +542,8 @@ static json_t *submission_json(struct http_req *r, const struct apply_submission
 			      "updated_at", jtime(r, s->updated_at),
 			      "due_at", jtime(r, s->due_at),
 			      "signed", s->sig_serial[0] != 0);
+	if (j && s->payment[0])   /* the fee paid before submission: its payment's number */
+		json_object_set_new(j, "payment", json_string(s->payment));
 	if (staff) {
 		json_object_set_new(j, "id", json_integer(s->id));
 		json_object_set_new(j, "assignee", s->assignee ? json_integer(s->assignee) : json_null());
@@ -687,6 +689,8 @@ static int submit_now(struct http_req *r, const struct apply_actor *who, int64_t
 	struct forms_result fr = sr.check;
 	if (rc == ERR_CONFLICT && sr.stale)
 		return app_send_error(r, rc, "apply.error.changed_after_signing", e.detail);
+	if (rc == ERR_CONFLICT && sr.fee_unpaid)   /* the fee is paid before submission */
+		return app_send_error(r, rc, "apply.error.fee_unpaid", e.detail);
 	return submit_answer(r, &(struct submit_outcome){ .rc = rc, .check = &fr, .e = &e,
 							  .sub = &s },
 			     who, NULL, 0, "api.error.signature_required");
@@ -798,6 +802,8 @@ int api_procedure_submit(struct http_req *r)
 	struct apply_submission sub = sr.sub;
 	struct forms_result fr = sr.check;
 	json_decref(answers);
+	if (rc == ERR_CONFLICT && sr.fee_unpaid)   /* no draft: nothing it could be paid for */
+		return app_send_error(r, rc, "apply.error.fee_counter", e.detail);
 	return submit_answer(r, &(struct submit_outcome){ .rc = rc, .check = &fr, .e = &e,
 							  .sub = &sub },
 			     &who, def, dver, "api.error.signature_required_draft");

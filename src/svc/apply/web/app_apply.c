@@ -187,6 +187,7 @@ int app_apply_actor(struct apply_actor *out, struct arena *a, struct http_req *r
 	if (d.nomem)
 		return ERR_NOMEM;
 	out->kind = APPLY_STAFF;
+	out->login = arena_strdup(a, q->staff.login);
 	out->personal_read = d.personal;
 	if (d.all) {
 		out->depts = NULL;

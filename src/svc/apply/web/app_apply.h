@@ -48,6 +48,7 @@ int page_draft_delete(struct http_req *r);
 int page_draft_confirm(struct http_req *r);
 int page_draft_canonical(struct http_req *r);
 int page_draft_submit(struct http_req *r);
+int page_draft_pay(struct http_req *r);
 int page_submission(struct http_req *r);
 int page_submission_withdraw_form(struct http_req *r);
 int page_submission_withdraw(struct http_req *r);

@@ -34,11 +34,11 @@
 #include "core/forms/forms.h"
 #include "jp/wareki.h"
 
-#include "core/mail/mail.h"
 #include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 #include "core/sign/sign.h"
 #include "core/registry/registry.h"
 #include "svc/payments/payments.h"
+#include "svc/notify/notify.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -920,6 +920,54 @@ static const char *app_signed_by(struct http_req *r, int64_t draft_id)
 	return sr.subject && *sr.subject ? sr.subject : "?";
 }
 
+/* the pay step of a draft (or of its bundle) whose fee is paid before
+ * submission: amount, the payment's state and number, the button that
+ * asks for it (POST /drafts/{id}/pay); 1 when there is such a fee (then
+ * *unpaid says whether submitting must wait) */
+static int app_apply_fee_step(struct buf *bp, struct http_req *r, const struct apply_actor *who,
+			      int64_t draft_id, int *unpaid)
+{
+	struct buf *b = bp;
+	enum html_lang l = app_req(r)->lang;
+	struct apply_fee_due due;
+	struct payment pay;
+	struct err fe;
+	*unpaid = 0;
+	memset(&due, 0, sizeof due);
+	if (apply_fee_draft(&due, &pay, app_store(r), who, draft_id, 0, app_now(), &fe)) {
+		log_error("fee state not read", "draft", arena_printf(r->arena, "%lld", (long long)draft_id),
+			  "detail", fe.detail);
+		return 0;
+	}
+	if (due.amount_yen <= 0)
+		return 0;
+	*unpaid = !due.paid;
+	html_printf(b, "<section class=\"fee-step\" id=\"fee-step\" aria-labelledby=\"fee-h\">"
+		    "<h2 id=\"fee-h\">%s</h2><dl class=\"summary-list\"><div><dt>%s</dt><dd class=\"fee\">",
+		    html_t(l, "apply.fee_step"), html_t(l, "apply.fee"));
+	buf_printf(b, "%lld%s", (long long)due.amount_yen, html_t(l, "form.yen"));
+	if (due.bundle_id)
+		html_printf(b, "<br>%s", html_t(l, "apply.fee_bundle"));
+	const char *st = due.have ? payments_state_name(pay.state) : "created";
+	html_printf(b, "</dd></div><div><dt>%s</dt><dd id=\"fee-state\" data-state=\"%s\">%s</dd></div>",
+		    html_t(l, "apply.fee_state"), due.have ? st : "unpaid",
+		    html_t(l, arena_printf(r->arena, "pay.state.%s", st)));
+	if (due.have)
+		html_printf(b, "<div><dt>%s</dt><dd id=\"fee-number\">%s</dd></div>", html_t(l, "apply.fee_number"),
+			    pay.number);
+	buf_puts(b, "</dl>");
+	if (*unpaid)
+		html_printf(b, "<p id=\"fee-lead\">%s</p><form method=\"post\" action=\"/drafts/%ld/pay\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button\" id=\"fee-pay\">%s</button></form>",
+			    html_t(l, "apply.fee_step_lead"), (long)draft_id, app_req(r)->csrf,
+			    html_t(l, due.have && pay.state == PAY_PENDING ? "apply.fee_continue" : "apply.fee_pay"));
+	else
+		html_printf(b, "<div class=\"notice success\"><p>%s</p></div>", html_t(l, "apply.fee_paid_lead"));
+	buf_puts(b, "</section>");
+	return 1;
+}
+
 static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 			  const struct forms_result *res, const char *error)
 {
@@ -932,7 +980,8 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 		title = arena_printf(r->arena, "%s: %s", html_t(l, "form.error"), title);
 	page_begin(&b, &p, r, title);
 	if (error) {
-		const char *ids[] = { "signature" }, *msgs[] = { error };
+		const char *ids[] = { error == html_t(l, "apply.error.fee_unpaid") ? "fee-step" : "signature" },
+			   *msgs[] = { error };
 		html_error_summary(&b, l, ids, msgs, 1);
 	}
 	html_printf(&b, "<p class=\"caption\">%s</p><p>%s</p>", forms_text_get(&c->d->title, lang),
@@ -948,7 +997,13 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 		summary_fields(&b, fp->fields, fp->nfields, res->answers, lang, l);
 		buf_puts(&b, "</dl></section>");
 	}
-	if (c->d->fee_yen > 0) {
+	/* a fee paid before submission: the pay step, its state, and the
+	 * submit button enabled only once paid (apply_submit refuses
+	 * otherwise, whatever the page shows) */
+	int before = c->d->fee_yen > 0 && c->d->fee_timing &&
+		     strcmp(c->d->fee_timing, "before_submit") == 0;
+	int unpaid = 0, has_step = before && app_apply_fee_step(&b, r, &c->who, c->dr.id, &unpaid);
+	if (!has_step && c->d->fee_yen > 0) {
 		html_printf(&b, "<p class=\"fee\">%s: ", html_t(l, "apply.fee"));
 		buf_printf(&b, "%lld%s", (long long)c->d->fee_yen, html_t(l, "form.yen"));
 		buf_puts(&b, "</p>");
@@ -992,8 +1047,8 @@ static int render_confirm(struct http_req *r, int status, struct draft_ctx *c,
 						.error_class = 1 });
 		buf_puts(&b, "</section>");
 	}
-	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\">%s</button></div></form>",
-		    html_t(l, "apply.submit"));
+	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\" id=\"submit\"%S>%s</button></div></form>",
+		    unpaid ? " disabled aria-describedby=\"fee-lead\"" : "", html_t(l, "apply.submit"));
 	html_printf(&b, "<p><a href=\"/mypage/applications\">%s</a></p>", html_t(l, "apply.save_later_link"));
 	return app_page_send(r, status, &b, &p);
 }
@@ -1017,6 +1072,26 @@ int page_draft_confirm(struct http_req *r)
 		return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/page/%d?check=1",
 							   (long long)c.dr.id, errpage));
 	return render_confirm(r, 200, &c, &res, NULL);
+}
+
+/* the pay step: the draft's payment asked for (once: its key is the
+ * draft's, or its bundle's) and the resident sent to the payments
+ * service's own page, which returns them to the confirmation page */
+int page_draft_pay(struct http_req *r)
+{
+	struct draft_ctx c;
+	struct err e;
+	int rc = draft_load(&c, r, &e);
+	if (rc)
+		return fail(r, rc, &e);
+	struct apply_fee_due due;
+	struct payment pay;
+	if ((rc = apply_fee_draft(&due, &pay, app_store(r), &c.who, c.dr.id, 1, app_now(), &e)))
+		return fail(r, rc, &e);
+	if (due.amount_yen <= 0 || !due.have || due.paid)
+		return http_redirect(r, 303, arena_printf(r->arena, "/drafts/%lld/confirm",
+							   (long long)c.dr.id));
+	return http_redirect(r, 303, arena_printf(r->arena, "/pay/%s", pay.number));
 }
 
 /* the bytes the resident signs (apply_canonical: RFC 8785 form of the
@@ -1094,7 +1169,9 @@ static int page_apply_verify(const struct sig_found *out, struct http_req *r, st
 
 /* the receipt e-mail: receipt number, title and link only; to the
  * address typed in the form when the procedure asks for one, else the
- * account's; the link from the configured public URL (app_mail_link_base) */
+ * account's; the link from the configured public URL (app_mail_link_base).
+ * Its text is the municipality's template apply.received (svc/notify;
+ * staff edit it) in the page's language: this gives the values only. */
 static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 			 const struct forms_def *d)
 {
@@ -1110,20 +1187,20 @@ static void receipt_mail(struct http_req *r, const struct apply_submission *sub,
 	char base[600];
 	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant) != 0)
 		return;
-	/* Japanese (やさしい日本語 when the resident used it), then English */
-	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
+	enum html_lang l = q->lang;
 	const char *url = arena_printf(r->arena, "%s/submissions/%s", base, sub->receipt);
-	const char *subject = arena_printf(r->arena, "【%s】%s／%s (%s)", q->tenant.name_ja,
-					   html_t(jl, "apply.mail.receipt.subject"),
-					   html_t(HTML_EN, "apply.mail.receipt.subject"), sub->receipt);
-	const char *ja = arena_printf(r->arena, html_t(jl, "apply.mail.receipt.body"),
-				      q->tenant.name_ja, sub->receipt, d->title.ja, url);
-	const char *en = arena_printf(r->arena, html_t(HTML_EN, "apply.mail.receipt.body"),
-				      q->tenant.name_en, sub->receipt, d->title.en, url);
-	const char *body = ja && en ? arena_printf(r->arena, "%s\n\n----\n%s\n", ja, en) : NULL;
-	if (!subject || !body)
+	const char *title = l == HTML_EN && d->title.en && *d->title.en ? d->title.en
+		: l == HTML_JA_EASY && d->title.ja_easy && *d->title.ja_easy ? d->title.ja_easy
+		: d->title.ja ? d->title.ja : "";
+	if (!url)
 		return;
-	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, body, app_now(), &e) != 0)
+	const struct notify_value vals[] = {
+		{ "ward", l == HTML_EN && q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja },
+		{ "receipt", sub->receipt }, { "procedure", title }, { "url", url },
+	};
+	int64_t mail_id;
+	if (notify_email(app_store(r), q->tenant.code, "apply.received", notify_lang_code((enum notify_lang)l),
+			 email, vals, 4, &mail_id, &e) != 0)
 		log_error("receipt mail not queued", "receipt", sub->receipt, "detail", e.detail);
 }
 
@@ -1200,6 +1277,12 @@ int page_draft_submit(struct http_req *r)
 		forms_validate(&r2, r->arena, c.d, c.dr.answers, c.today, &e);
 		return render_confirm(r, 400, &c, &r2, html_t(l, "apply.sig_missing"));
 	}
+	if (rc == ERR_CONFLICT && sr.fee_unpaid) {
+		log_info("submission refused: fee not paid", "detail", e.detail);
+		struct forms_result r2;
+		forms_validate(&r2, r->arena, c.d, c.dr.answers, c.today, &e);
+		return render_confirm(r, 409, &c, &r2, html_t(l, "apply.error.fee_unpaid"));
+	}
 	if (rc)
 		return fail(r, rc, &e);
 	if (apply_signreq_forget(app_store(r), &c.who, APPLY_SIGNREQ_DRAFT, c.dr.id, &e))
@@ -1273,6 +1356,9 @@ int page_submission(struct http_req *r)
 			    html_t(l, "apply.fee"));
 		buf_printf(&b, "%lld%s", (long long)pay.amount_yen, html_t(l, "form.yen"));
 		html_printf(&b, "（%s）</p>", html_t(l, arena_printf(r->arena, "pay.state.%s", payments_state_name(pay.state))));
+		if (c.sub.payment[0])   /* paid before submission */
+			html_printf(&b, "<p>%s: <span id=\"sub-payment\">%s</span></p>", html_t(l, "apply.fee_number"),
+				    pay.number);
 		if (pay.state == PAY_CREATED || pay.state == PAY_PENDING || pay.state == PAY_FAILED)
 			html_printf(&b, "<p><a class=\"button\" id=\"sub-pay\" href=\"/pay/%s\">%s</a></p>", pay.number,
 				    html_t(l, "apply.fee_pay"));
@@ -1526,6 +1612,7 @@ int page_submission_pdf(struct http_req *r)
 		.title_ja = c.d->title.ja ? arena_strdup(j.a, c.d->title.ja) : NULL,
 		.title_en = c.d->title.en ? arena_strdup(j.a, c.d->title.en) : NULL,
 		.lines = lines, .nlines = n,
+		.fee_yen = c.d->fee_yen,
 	};
 	if ((rc = http_defer_owned(r, receipt_work, receipt_done, receipt_discard, &j, sizeof j))) {
 		arena_free(j.a);

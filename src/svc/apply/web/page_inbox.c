@@ -17,7 +17,7 @@
  *     act (routes.c); the HTTP layer checks them before these handlers.
  *   - Every transition, assignment and comment appends its audit record in
  *     the same transaction as the change; a transition also queues the
- *     resident's notification (mail_enqueue) there, so that either all
+ *     resident's notification (notify_email) there, so that either all
  *     three commit or none does.  Reading a submission, revealing a My
  *     Number, opening a file and exporting CSV append data.read /
  *     data.export records.
@@ -49,8 +49,8 @@
 #include "core/forms/forms.h"
 #include "jp/cp932.h"
 #include "svc/payments/payments.h"
+#include "svc/notify/notify.h"
 #include "jp/date.h"
-#include "core/mail/mail.h"
 #include "web/app_mail.h" /* --- mail: link base, the typed address --- */
 
 #include <jansson.h>
@@ -753,6 +753,14 @@ int page_inbox(struct http_req *r)
 				    (long)sb->duplicate_of, html_t(l, "inbox.duplicate_open"));
 		if (sb->revision > 1)
 			html_printf(&b, " <span class=\"revision\">%s %d</span>", html_t(l, "inbox.revision"), sb->revision);
+		/* a fee paid before submission: its payment's state now (a
+		 * refund shows here) */
+		struct payment pay;
+		struct err pe;
+		if (sb->payment[0] && payments_get(&pay, app_store(r), app_req(r)->tenant.code, sb->payment, &pe) == 0)
+			html_printf(&b, " <span class=\"fee-badge\" data-payment=\"%s\">%s: %s</span>",
+				    payments_state_name(pay.state), html_t(l, "inbox.col_payment"),
+				    html_t(l, arena_printf(r->arena, "pay.state.%s", payments_state_name(pay.state))));
 		buf_puts(&b, "</td></tr>\n");
 	}
 	if (n == 0)
@@ -1354,8 +1362,12 @@ static const char *resident_link(struct http_req *r, const char *receipt)
 }
 
 /* queue the resident's notice of a transition (in the caller's
- * transaction): receipt, procedure, new state and a link; never the
- * answers or the note's text */
+ * transaction): receipt, new state and a link; never the answers or the
+ * note's text (only that there is one).  The text is the municipality's
+ * template apply.state_changed (svc/notify; staff edit it): this gives the
+ * values.  The language is the resident's subscription to apply.state
+ * when they have one (My page), else Japanese; the notice goes whether
+ * or not they subscribe (it is about their own application). */
 static int notify_resident(struct http_req *r, struct store *s, const struct apply_event *ev,
 			   const struct apply_submission *sb, const char *note, struct err *e)
 {
@@ -1379,27 +1391,26 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 		if (typed)
 			snprintf(email, sizeof email, "%s", typed);
 	}
+	char lang[8];
+	if (notify_subscription_lang(lang, s, q->tenant.code, ev->resident_id, "apply.state", &de) < 0)
+		snprintf(lang, sizeof lang, "ja");   /* unreadable: as without one */
+	enum html_lang l = (enum html_lang)notify_lang_parse(lang);
 	const char *link = resident_link(r, ev->receipt);
-	/* Japanese then English, from apply's apply.mail.status.* rows */
-	const char *where = link ? "apply.mail.status.where_link" : "apply.mail.status.where_mypage";
-	const char *part[2];
-	for (int en = 0; en < 2; en++) {
-		enum html_lang pl = en ? HTML_EN : HTML_JA;
-		part[en] = arena_printf(r->arena, html_t(pl, "apply.mail.status.body"),
-					en ? q->tenant.name_en : q->tenant.name_ja, ev->receipt,
-					state_label_in(ev->to, en),
-					note && *note ? html_t(pl, "apply.mail.status.note") : "",
-					html_t(pl, where), link ? link : "");
-	}
-	const char *subject = arena_printf(r->arena, "【%s】%s / %s (%s)", q->tenant.name_ja,
-					   html_t(HTML_JA, "apply.mail.status.subject"),
-					   html_t(HTML_EN, "apply.mail.status.subject"), ev->receipt);
-	const char *body = part[0] && part[1] ?
-		arena_printf(r->arena, "%s\n\n----\n\n%s\n\n%s / %s\n", part[0], part[1],
-			     html_t(HTML_JA, "apply.mail.noreply"), html_t(HTML_EN, "apply.mail.noreply")) : NULL;
-	if (!subject || !body)
+	const char *state = state_label_in(ev->to, l == HTML_EN);
+	if (note && *note)   /* "差し戻し（担当者からのお知らせがあります）" */
+		state = arena_printf(r->arena, html_t(l, "apply.mail.status.with_note"), state);
+	if (!state)
 		return ERR_NOMEM;
-	rc = mail_enqueue(s, q->tenant.code, email, subject, body, app_now(), e);
+	const struct notify_value vals[] = {
+		{ "ward", l == HTML_EN && q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja },
+		{ "receipt", ev->receipt }, { "state", state },
+		/* no public URL that fits: the path, on the ward's site */
+		{ "url", link ? link : arena_printf(r->arena, "/submissions/%s", ev->receipt) },
+	};
+	if (!vals[3].value)
+		return ERR_NOMEM;
+	int64_t mail_id;
+	rc = notify_email(s, q->tenant.code, "apply.state_changed", lang, email, vals, 4, &mail_id, e);
 	return rc < 0 ? rc : 0;
 }
 

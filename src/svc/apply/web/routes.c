@@ -176,6 +176,7 @@ const struct http_route apply_routes[] = {
 	{ "GET", "/sign/{token}/demo-key", HTTP_PERM_PUBLIC, HTTP_KIND_JSON, 0, p_sign_token, page_sign_demo_key, "apply.sign.demo_key" },
 	{ "POST", "/sign/{token}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_sign_return, page_sign_return, "apply.sign.return" },
 	{ "POST", "/drafts/{id}/submit", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_submit, "apply.draft.submit" },
+	{ "POST", "/drafts/{id}/pay", "resident", HTTP_KIND_HTML, 0, app_p_id, page_draft_pay, "apply.draft.pay" },
 	{ "GET", "/submissions/{receipt}", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission, "apply.submission" },
 	{ "GET", "/submissions/{receipt}/receipt.pdf", "resident", HTTP_KIND_TEXT, 0, p_receipt, page_submission_pdf, "apply.submission.pdf" },
 	{ "GET", "/submissions/{receipt}/withdraw", "resident", HTTP_KIND_HTML, 0, p_receipt, page_submission_withdraw_form, "apply.submission.withdraw.form" },

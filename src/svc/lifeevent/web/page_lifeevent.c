@@ -55,7 +55,7 @@
 #include "core/audit/audit.h"
 #include "base/log.h"
 #include "svc/lifeevent/lifeevent.h"
-#include "core/mail/mail.h"
+#include "svc/notify/notify.h"
 #include "core/registry/registry.h"
 #include "core/sign/sign.h"
 #include "svc/dept/dept.h"
@@ -677,6 +677,48 @@ static int64_t id_param(struct http_req *r)
 }
 
 /* the bundle page; sig_error: why the signature was not accepted */
+/* the bundle's pay step: one payment for the fees its procedures take
+ * before submission (src/svc/apply: apply_fee_draft through any of its
+ * drafts), its state and number, the button that asks for it
+ * (POST /drafts/{id}/pay, then the payments service's page, which returns
+ * here); *unpaid when the submit button must wait */
+static void fee_step(struct buf *b, struct http_req *r, const struct apply_actor *who,
+		     int64_t draft_id, int *unpaid)
+{
+	enum html_lang l = app_req(r)->lang;
+	struct apply_fee_due due;
+	struct err e;
+	*unpaid = 0;
+	if (apply_fee_draft(&due, NULL, app_store(r), who, draft_id, 0, app_now(), &e)) {
+		log_error("bundle fee not read", "detail", e.detail);
+		return;
+	}
+	if (due.amount_yen <= 0)
+		return;
+	*unpaid = !due.paid;
+	const char *st = due.have ? due.state : "created";
+	html_printf(b, "<section class=\"fee-step\" id=\"fee-step\" aria-labelledby=\"fee-h\">"
+		    "<h2 id=\"fee-h\">%s</h2><dl class=\"summary-list\"><div><dt>%s</dt><dd class=\"fee\">",
+		    html_t(l, "apply.fee_step"), html_t(l, "apply.fee"));
+	buf_printf(b, "%lld%s", (long long)due.amount_yen, html_t(l, "form.yen"));
+	html_printf(b, "<br>%s</dd></div><div><dt>%s</dt><dd id=\"fee-state\" data-state=\"%s\">%s</dd></div>",
+		    html_t(l, "apply.fee_bundle"), html_t(l, "apply.fee_state"), due.have ? st : "unpaid",
+		    html_t(l, arena_printf(r->arena, "pay.state.%s", st)));
+	if (due.have)
+		html_printf(b, "<div><dt>%s</dt><dd id=\"fee-number\">%s</dd></div>",
+			    html_t(l, "apply.fee_number"), due.number);
+	buf_puts(b, "</dl>");
+	if (*unpaid)
+		html_printf(b, "<p id=\"fee-lead\">%s</p><form method=\"post\" action=\"/drafts/%ld/pay\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\" class=\"button\" id=\"fee-pay\">%s</button></form>",
+			    html_t(l, "apply.fee_step_lead"), (long)draft_id, app_req(r)->csrf,
+			    html_t(l, strcmp(st, "pending") == 0 ? "apply.fee_continue" : "apply.fee_pay"));
+	else
+		html_printf(b, "<div class=\"notice success\"><p>%s</p></div>", html_t(l, "apply.fee_paid_lead"));
+	buf_puts(b, "</section>");
+}
+
 static int render_bundle(struct http_req *r, int status, int64_t bid, const char *notice,
 			 int64_t bad_draft, const char *sig_error)
 {
@@ -719,6 +761,7 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 	if (notice)
 		html_printf(&b, "<div class=\"notice\" role=\"alert\"><p>%s</p></div>", notice);
 	int open = 0, ready = 0, need_sig = 0, may_sig = 0;
+	int64_t first_draft = 0;   /* the bundle's fee is paid through any of its drafts */
 	struct jp_date today = form_today(app_now());
 	html_printf(&b, "<table><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
@@ -731,6 +774,8 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		if (dr->bundle_id != bid)
 			continue;
 		open++;
+		if (!first_draft)
+			first_draft = dr->id;
 		struct forms_def *d = NULL;
 		if (forms_load_version(&d, NULL, r->arena, app_store(r),
 				       &(struct forms_ref){ .tenant = who.tenant,
@@ -770,6 +815,11 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 			    subs[i].receipt, html_t(l, "lifeevent.bundle.see_status"));
 	}
 	buf_puts(&b, "</tbody></table>");
+	/* the fees paid before submission: one payment for their sum
+	 * (src/svc/apply), submitting waits until it is paid */
+	int unpaid = 0;
+	if (first_draft)
+		fee_step(&b, r, &who, first_draft, &unpaid);
 	/* a signature a signing app returned (docs/signatures.md §5) over
 	 * the bundle's manifest as it is now */
 	struct apply_signreq signed_req;
@@ -812,9 +862,10 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 							.error_class = 1 });
 			buf_puts(&b, "</section>");
 		}
-		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\">%s</button></form>",
+		html_printf(&b, "<p>%s</p><button type=\"submit\" class=\"button\"%S>%s</button></form>",
 			    ready == open ? html_t(l, "lifeevent.bundle.all_ready")
 					  : html_t(l, "lifeevent.bundle.fill_first"),
+			    unpaid ? " disabled aria-describedby=\"fee-lead\"" : "",
 			    html_t(l, "lifeevent.bundle.submit"));
 	}
 	return app_page_send(r, status, &b, &p);
@@ -847,25 +898,28 @@ static void bundle_mail(struct http_req *r, const struct apply_submission *subs,
 			break;
 		}
 	}
-	/* the Japanese part (やさしい日本語 when the resident used it), the
-	 * receipt numbers, then the English */
-	enum html_lang jl = q->lang == HTML_JA_EASY ? HTML_JA_EASY : HTML_JA;
-	struct buf body;
-	buf_init(&body, 16384);
-	buf_printf(&body, html_t(jl, "lifeevent.mail.bundle.body"), q->tenant.name_ja, n);
-	buf_puts(&body, "\n");
+	/* the municipality's template lifeevent.bundle_received (svc/notify;
+	 * staff edit it) in the page's language: the values only */
+	enum html_lang l = q->lang;
+	char base[600];
+	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant) != 0)
+		base[0] = '\0';   /* no public URL that fits: the path alone */
+	struct buf list;
+	buf_init(&list, NOTIFY_VALUE_MAX);
 	for (int i = 0; i < n; i++)
-		buf_printf(&body, "  %s\n", subs[i].receipt);
-	buf_puts(&body, "\n");
-	buf_printf(&body, html_t(HTML_EN, "lifeevent.mail.bundle.body"), q->tenant.name_en, n);
-	buf_puts(&body, "\n");
-	char subject[160];
-	snprintf(subject, sizeof subject, "%s / %s", html_t(jl, "lifeevent.mail.bundle.subject"),
-		 html_t(HTML_EN, "lifeevent.mail.bundle.subject"));
-	if (mail_enqueue(app_store(r), q->tenant.code, email, subject, buf_cstr(&body),
-			 app_now(), &e) != 0)
+		buf_printf(&list, "%s  %s", i ? "\n" : "", subs[i].receipt);
+	char count[16], url[sizeof base + 16];
+	snprintf(count, sizeof count, "%d", n);
+	snprintf(url, sizeof url, "%s/mypage", base);
+	const struct notify_value vals[] = {
+		{ "ward", l == HTML_EN && q->tenant.name_en[0] ? q->tenant.name_en : q->tenant.name_ja },
+		{ "count", count }, { "receipts", buf_cstr(&list) }, { "url", url },
+	};
+	int64_t mail_id;
+	if (notify_email(app_store(r), q->tenant.code, "lifeevent.bundle_received",
+			 notify_lang_code((enum notify_lang)l), email, vals, 4, &mail_id, &e) != 0)
 		log_error("bundle mail not queued", "detail", e.detail);
-	buf_done(&body);
+	buf_done(&list);
 }
 
 /* the signature file of a bundle checked over its manifest as it is now:
@@ -962,7 +1016,7 @@ int page_bundle_submit(struct http_req *r)
 	struct apply_actor who;
 	resident_of(&who, r);
 	struct apply_submission *subs = NULL;
-	int n = 0, stale = 0;
+	int n = 0, stale = 0, fee_unpaid = 0;
 	int64_t bad = 0, now = app_now();
 	struct forms_result res;
 	struct err e;
@@ -1004,6 +1058,7 @@ int page_bundle_submit(struct http_req *r)
 		n = br.n;
 		bad = br.bad_draft;
 		stale = br.stale;
+		fee_unpaid = br.fee_unpaid;
 		res = br.check;
 		for (int i = 0; rc == 0 && i < n; i++)
 			rc = app_audit_as(st, &app_of(r)->audit, &aa,
@@ -1027,6 +1082,8 @@ int page_bundle_submit(struct http_req *r)
 				     bad, NULL);
 	if (rc == ERR_CONFLICT && stale)
 		return render_bundle(r, 409, bid, NULL, 0, html_t(l, "apply.sig_stale"));
+	if (rc == ERR_CONFLICT && fee_unpaid)   /* the bundle's fees are paid first */
+		return render_bundle(r, 409, bid, html_t(l, "apply.error.fee_unpaid"), 0, NULL);
 	if (rc == ERR_AUTH && bad)
 		return render_bundle(r, 400, bid, NULL, bad, html_t(l, "apply.sig_missing"));
 	if (rc)
@@ -1740,13 +1797,20 @@ int page_counter_submit(struct http_req *r)
 	int failed = -1;
 	struct apply_submit_result sr;
 	memset(&sr, 0, sizeof sr);
+	/* a fee paid before submission is taken here, at the counter, by
+	 * this member of staff (src/svc/apply: a payment marked paid by a
+	 * counter receipt, audited, in this transaction) */
+	const struct apply_cashier fee_taker = { .audit = &app_of(r)->audit, .id = aa.id,
+						 .login = aa.login, .role = aa.roles,
+						 .source = aa.source };
 	rc = store_begin(st, &e);
 	for (int i = 0; rc == 0 && i < c.ch.n; i++) {
 		rc = apply_submit_answers(&sr, r->arena, st, &who,
 					  &(struct apply_answers_in){ .procedure = c.ch.codes[i],
 								      .answers = c.answers[i],
 								      .sources = c.sources[i],
-								      .opts.registry = c.juki },
+								      .opts.registry = c.juki,
+								      .opts.counter_fee = &fee_taker },
 					  now, &e);
 		if (rc) {
 			failed = i;

@@ -19,6 +19,15 @@ int news_web_init(void **state, struct app *a, struct err *e);
 void news_web_done(void *state);
 const struct news_web_config *news_web_config(struct http_req *r);
 
+/* the Atom feeds (feed_atom.c): the newest public notices, at most this
+ * many, in at most this many bytes */
+#define NEWS_FEED_ENTRIES 20
+#define NEWS_FEED_BYTES (2u << 20)
+int page_news_feed(struct http_req *r);
+int page_news_feed_en(struct http_req *r);
+/* the feed's path for a page in l (the English one on English pages) */
+const char *news_feed_href(enum html_lang l);
+
 int page_news_list(struct http_req *r);
 int page_news_item(struct http_req *r);
 void news_home(struct buf *b, struct http_req *r);

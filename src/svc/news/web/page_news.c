@@ -124,7 +124,11 @@ int page_news_list(struct http_req *r)
 		return app_send_error(r, ERR_INVALID, "news.error.page", "news: page");
 	struct html_page p;
 	struct buf b;
-	app_page_open(&b, &p, r, T(r, "news.title"), NULL, NULL);
+	app_page(r, &p, T(r, "news.title"));
+	p.feed_href = news_feed_href(q->lang);
+	p.feed_title = T(r, "news.feed");
+	buf_init(&b, 4u << 20);
+	html_page_begin(&b, &p);
 	buf_puts(&b, "<ul class=\"news-list\">");
 	struct list_ctx c = { r, &b, 0 };
 	struct err e;
@@ -143,6 +147,8 @@ int page_news_list(struct http_req *r)
 			       .per_page = NEWS_PER_PAGE, .prev = T(r, "news.newer"),
 			       .next = T(r, "news.older") };
 	ui_pager(&b, r->arena, q->lang, &pg);
+	html_printf(&b, "<p><a href=\"%s\" type=\"application/atom+xml\">%s</a></p>", news_feed_href(q->lang),
+		    T(r, "news.feed"));
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -175,6 +181,8 @@ int page_news_item(struct http_req *r)
 	/* a Japanese-only title on an English page says so (lang="ja") */
 	app_page(r, &p, title_of(r, &it));
 	p.title_lang = shown_in_japanese(r, &it) ? "ja" : NULL;
+	p.feed_href = news_feed_href(q->lang);
+	p.feed_title = T(r, "news.feed");
 	buf_init(&b, 4u << 20);
 	html_page_begin(&b, &p);
 	html_printf(&b, "<p><time datetime=\"%s\">%s</time>", day_iso(r, it.publish_at),

@@ -49,6 +49,8 @@ static const struct http_param_spec p_save[] = {
 
 const struct http_route news_routes[] = {
 	{ "GET", "/news", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_page, page_news_list, "news.list" },
+	{ "GET", "/news/feed.atom", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_news_feed, "news.feed" },
+	{ "GET", "/news/feed.en.atom", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, NULL, page_news_feed_en, "news.feed.en" },
 	{ "GET", "/news/{id}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, app_p_id, page_news_item, "news.item" },
 	{ "GET", "/staff/news", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, p_staff_list, page_staff_news, "staff.news" },
 	{ "GET", "/staff/news/new", NEWS_PERM_PUBLISH, HTTP_KIND_HTML, 0, NULL, page_staff_news_new, "staff.news.new" },

@@ -206,7 +206,10 @@ int page_pay_post(struct http_req *r)
 		return render(r, 409, &p, T(r, "pay.error.state"));
 	struct pay_actor who;
 	payments_web_actor(&who, r);
-	rc = payments_choose(&p, app_store(r), app_req(r)->tenant.code, p.number, m, payments_web_rails(r),
+	struct pay_rails rails;
+	if ((rc = payments_web_rails_of(&rails, NULL, r, &e)))
+		return fail(r, rc, e.detail);
+	rc = payments_choose(&p, app_store(r), app_req(r)->tenant.code, p.number, m, &rails,
 			     app_now(), &who, &e);
 	if (rc == ERR_CONFLICT) {
 		struct err e2;

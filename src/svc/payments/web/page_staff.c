@@ -13,6 +13,8 @@
  * GET  /staff/payments/statement             the daily statement of a method
  * GET  /staff/payments/statement.csv         the same for the finance system
  *                                            (UTF-8 with BOM, or CP932)
+ * GET  /staff/payments/rails                 the municipality's codes for the
+ * POST /staff/payments/rails                 rails (収納機関番号 ...): shown, set
  *
  * Invariants: every change goes through the domain, which writes the
  * history line and the audit record in its transaction; a page that shows
@@ -60,8 +62,10 @@ static void actions(struct buf *b, struct http_req *r)
 {
 	html_printf(b, "<ul class=\"actions\"><li><a href=\"/staff/payments\">%s</a></li>"
 		    "<li><a href=\"/staff/payments/import\" id=\"pay-import-link\">%s</a></li>"
-		    "<li><a href=\"/staff/payments/statement\" id=\"pay-statement-link\">%s</a></li></ul>",
-		    T(r, "pay.staff.list"), T(r, "pay.staff.import"), T(r, "pay.staff.statement"));
+		    "<li><a href=\"/staff/payments/statement\" id=\"pay-statement-link\">%s</a></li>"
+		    "<li><a href=\"/staff/payments/rails\" id=\"pay-rails-link\">%s</a></li></ul>",
+		    T(r, "pay.staff.list"), T(r, "pay.staff.import"), T(r, "pay.staff.statement"),
+		    T(r, "pay.rails.title"));
 }
 
 /* ---- the list ---- */
@@ -458,7 +462,10 @@ int page_staff_payments_import_post(struct http_req *r)
 		return fail(r, ERR_NOMEM, "import: no memory");
 	memset(j, 0, sizeof *j);
 	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
-	j->rails = *payments_web_rails(r);
+	struct err re;
+	int rrc = payments_web_rails_of(&j->rails, NULL, r, &re);
+	if (rrc)
+		return fail(r, rrc, re.detail);
 	payments_web_actor(&j->who, r);   /* its strings live in the request's arena */
 	j->f.kind = kind && strcmp(kind, "payeasy") == 0 ? PAY_FILE_PAYEASY : PAY_FILE_KONBINI;
 	j->f.final = fin && strcmp(fin, "1") == 0;
@@ -695,4 +702,80 @@ int page_staff_payments_statement_csv(struct http_req *r)
 	http_set_header(r, "content-disposition", arena_printf(r->arena, "attachment; filename=\"statement-%s-%s%s.csv\"",
 							       a.method_s, a.day_s, cp932 ? "-sjis" : ""));
 	return http_send(r, 200, cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8", body, len);
+}
+
+/* ---- the municipality's codes ---- */
+
+static int render_rails(struct http_req *r, int status, const struct pay_rails *v, int own,
+			const char *error, const char *error_id, int saved)
+{
+	struct app_req *q = app_req(r);
+	struct html_page pg;
+	struct buf b;
+	app_page_open(&b, &pg, r, T(r, "pay.rails.title"), error_id, error);
+	http_set_header(r, "cache-control", "no-store");
+	actions(&b, r);
+	if (saved)
+		html_printf(&b, "<div class=\"notice success\" id=\"rails-saved\" role=\"status\"><p>%s</p></div>",
+			    T(r, "pay.rails.saved"));
+	html_printf(&b, "<p id=\"rails-source\" data-own=\"%d\">%s</p><p>%s</p>", own,
+		    T(r, own ? "pay.rails.own" : "pay.rails.server"), T(r, "pay.rails.lead"));
+	html_printf(&b, "<form method=\"post\" action=\"/staff/payments/rails\" novalidate>"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
+	struct { const char *name, *label, *hint, *value; int len; } f[] = {
+		{ "payeasy_biller", "pay.rails.payeasy_biller", "pay.rails.payeasy_biller.hint", v->payeasy_biller,
+		  PAY_PAYEASY_BILLER_LEN },
+		{ "konbini_biller", "pay.rails.konbini_biller", "pay.rails.konbini_biller.hint", v->konbini_biller,
+		  PAY_KONBINI_BILLER_LEN },
+		{ "konbini_agent", "pay.rails.konbini_agent", "pay.rails.konbini_agent.hint", v->konbini_agent,
+		  PAY_KONBINI_AGENT_LEN },
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		const char *id = arena_printf(r->arena, "f-%s", f[i].name);
+		ui_input(&b, &(struct ui_field){ .name = f[i].name, .id = id, .label = T(r, f[i].label),
+						 .hint = T(r, f[i].hint), .value = f[i].value, .required = 1,
+						 .maxlength = f[i].len, .inputmode = "numeric", .verbatim = 1,
+						 .lang = q->lang,
+						 .error = error_id && strcmp(error_id, id) == 0 ? error : NULL });
+	}
+	html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"rails-save\">%s</button></form>",
+		    T(r, "pay.rails.save"));
+	return app_page_send(r, status, &b, &pg);
+}
+
+int page_staff_payments_rails(struct http_req *r)
+{
+	struct pay_rails v;
+	int own;
+	struct err e;
+	int rc = payments_web_rails_of(&v, &own, r, &e);
+	if (rc)
+		return fail(r, rc, e.detail);
+	const char *saved = http_param(r, "saved");
+	return render_rails(r, 200, &v, own, NULL, NULL, saved && strcmp(saved, "1") == 0);
+}
+
+int page_staff_payments_rails_post(struct http_req *r)
+{
+	struct pay_rails v;
+	const char *pb = http_param(r, "payeasy_biller"), *kb = http_param(r, "konbini_biller");
+	const char *ka = http_param(r, "konbini_agent");
+	struct err e;
+	int rc = payments_rails_from(&v, pb, kb, ka, &e);   /* a digit too many is refused, not cut */
+	struct pay_actor who;
+	payments_web_actor(&who, r);
+	if (rc == 0)
+		rc = payments_rails_set(app_store(r), app_req(r)->tenant.code, &v, app_now(), &who, &e);
+	if (rc == 0)
+		return http_redirect(r, 303, "/staff/payments/rails?saved=1");
+	if (rc != ERR_INVALID)
+		return fail(r, rc, e.detail);
+	/* which field: the domain names it first in its detail */
+	const char *id = strncmp(e.detail, "konbini_biller", 14) == 0 ? "f-konbini_biller"
+		       : strncmp(e.detail, "konbini_agent", 13) == 0 ? "f-konbini_agent" : "f-payeasy_biller";
+	const char *msg = strcmp(id, "f-konbini_biller") == 0 ? "pay.rails.error.konbini_biller"
+			: strcmp(id, "f-konbini_agent") == 0 ? "pay.rails.error.konbini_agent"
+			: "pay.rails.error.payeasy_biller";
+	log_info("payments: codes refused", "detail", e.detail);
+	return render_rails(r, 422, &v, 0, T(r, msg), id, 0);
 }

@@ -16,6 +16,7 @@ struct jobs_ctx;
 
 #define PAY_PERM_STAFF "payments.staff"     /* list, counter, import, statement */
 #define PAY_PERM_REFUND "payments.refund"   /* ask for and approve refunds      */
+#define PAY_PERM_RAILS "payments.rails"     /* set the municipality's codes      */
 #define PAY_DEMO_ROLE "kaikei"
 
 /* the service's slot (svc_state): the rails' codes */
@@ -25,8 +26,10 @@ struct pay_web {
 
 int payments_web_init(void **state, struct app *a, struct err *e);
 void payments_web_done(void *state);
-/* the rails of the request's server */
+/* the rails of the request's server (the --pay-* options) */
 const struct pay_rails *payments_web_rails(struct http_req *r);
+/* the rails of the request's municipality: its own, else the server's */
+int payments_web_rails_of(struct pay_rails *out, int *own, struct http_req *r, struct err *e);
 /* the actor of the request, for the domain's audit records */
 void payments_web_actor(struct pay_actor *out, struct http_req *r);
 
@@ -54,6 +57,8 @@ int page_staff_payments_import(struct http_req *r);
 int page_staff_payments_import_post(struct http_req *r);
 int page_staff_payments_statement(struct http_req *r);
 int page_staff_payments_statement_csv(struct http_req *r);
+int page_staff_payments_rails(struct http_req *r);
+int page_staff_payments_rails_post(struct http_req *r);
 
 /* the job that expires payments past their due day */
 int payments_expire_job(struct jobs_ctx *ctx, void *app, struct err *e);

@@ -66,6 +66,24 @@ static const struct http_param_spec p_refund[] = {
 	{ "reason", HTTP_FORM, PAY_REASON_MAX * 4, NULL, HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* digits only; the domain checks how many */
+static int v_digits(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return ERR_INVALID;
+	return 0;
+}
+static const struct http_param_spec p_rails_get[] = {
+	{ "saved", HTTP_QUERY, 1, app_v_01, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_rails[] = {
+	{ "payeasy_biller", HTTP_FORM, 16, v_digits, 0 },
+	{ "konbini_biller", HTTP_FORM, 16, v_digits, 0 },
+	{ "konbini_agent", HTTP_FORM, 16, v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_import[] = {
 	{ "kind", HTTP_FORM, 10, v_word, 0 },
 	{ "final", HTTP_FORM, 1, app_v_01, 0 },
@@ -96,6 +114,8 @@ const struct http_route payments_routes[] = {
 	{ "POST", "/staff/payments/import", PAY_PERM_STAFF, HTTP_KIND_HTML, 0, p_import, page_staff_payments_import_post, "staff.payments.import.post" },
 	{ "GET", "/staff/payments/statement", PAY_PERM_STAFF, HTTP_KIND_HTML, 0, p_statement, page_staff_payments_statement, "staff.payments.statement" },
 	{ "GET", "/staff/payments/statement.csv", PAY_PERM_STAFF, HTTP_KIND_TEXT, 0, p_statement_csv, page_staff_payments_statement_csv, "staff.payments.statement.csv" },
+	{ "GET", "/staff/payments/rails", PAY_PERM_RAILS, HTTP_KIND_HTML, 0, p_rails_get, page_staff_payments_rails, "staff.payments.rails" },
+	{ "POST", "/staff/payments/rails", PAY_PERM_RAILS, HTTP_KIND_HTML, 0, p_rails, page_staff_payments_rails_post, "staff.payments.rails.post" },
 	{ "GET", "/staff/payments/{number}", PAY_PERM_STAFF, HTTP_KIND_HTML, 0, p_number, page_staff_payment, "staff.payment" },
 	{ "POST", "/staff/payments/{number}/counter", PAY_PERM_STAFF, HTTP_KIND_HTML, 0, p_counter, page_staff_payment_counter, "staff.payment.counter" },
 	{ "POST", "/staff/payments/{number}/refund", PAY_PERM_REFUND, HTTP_KIND_HTML, 0, p_refund, page_staff_payment_refund, "staff.payment.refund" },

@@ -10,7 +10,10 @@
  * message template "waste.reminder" in force (src/svc/notify: staff edit
  * it at /staff/notify/templates; the shipped text when none is stored):
  * this file gives the values (date, date_iso, place, number, items, fee,
- * url), never the wording around them.
+ * url), never the wording around them.  Who gets one is the resident's
+ * choice: a booking's account with a subscription to waste.reminder
+ * (svc/notify, My page) is reminded in the subscription's language, one
+ * without is not (unsubscribing stops the reminders).
  *
  * Also the job `waste.paid` (every minute): bookings whose online payment
  * (svc/payments) is paid become paid.
@@ -43,6 +46,21 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	if (!mail_addr_valid(b->email))   /* the outbox would refuse it: marked, nothing sent */
 		return 0;
 	struct err e;
+	/* the resident's choice on My page (svc/notify's subscription to
+	 * waste.reminder) decides: none, no reminder (the booking is marked
+	 * reminded all the same); else in the subscription's language.  A
+	 * booking without an account (none is made so today) is reminded in
+	 * Japanese, as before. */
+	char lang[8] = "ja";
+	if (b->account) {
+		int sub = notify_subscription_lang(lang, m->s, tenant, b->account, "waste.reminder", &e);
+		if (sub < 0) {   /* rolled back: the next run tries again */
+			log_warn("waste.remind: subscription not read", "booking", b->number, "error", e.detail);
+			return sub;
+		}
+		if (sub == 0)
+			return 0;
+	}
 	struct tenant t;
 	char base[512] = "";
 	if (tenant_get(&t, m->s, tenant, &e) == 0)
@@ -72,24 +90,22 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 		}
 	}
 	json_decref(list);
+	enum html_lang l = (enum html_lang)notify_lang_parse(lang);
 	if (b->pay == WASTE_UNPAID && b->payment[0])   /* online payment chosen: no 処理券 to buy */
-		buf_printf(&fee, "手数料 %d円 のオンラインでのお支払いが確認できていません。予約のページでお支払いの状況をご確認ください。",
-			   b->fee_yen);
+		buf_printf(&fee, html_t(l, "waste.remind.fee.online"), b->fee_yen);
 	else if (b->pay == WASTE_UNPAID && m->now <= waste_booking_cutoff(b->day))
-		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼り、番号を本日17時までにご登録ください。", b->fee_yen);
+		buf_printf(&fee, html_t(l, "waste.remind.fee.register"), b->fee_yen);
 	else if (b->pay == WASTE_UNPAID)
-		buf_printf(&fee, "手数料 %d円 が未納です。粗大ごみ処理券を貼ってお出しください。", b->fee_yen);
+		buf_printf(&fee, html_t(l, "waste.remind.fee.unpaid"), b->fee_yen);
 	buf_printf(&url, "%s/mypage/waste/%s", base, b->number);
 	const struct notify_value vals[] = {
 		{ "date", date }, { "date_iso", date_iso },
-		{ "place", b->place[0] ? b->place : "ご自宅の前" }, { "number", number },
+		{ "place", b->place[0] ? b->place : html_t(l, "waste.remind.place") }, { "number", number },
 		{ "items", items.data ? items.data : "" }, { "fee", fee.data ? fee.data : "" },
 		{ "url", url.data ? url.data : "" },
 	};
 	int64_t mail_id;
-	/* the resident's language is not kept with a booking: Japanese (the
-	 * shipped text carries a short English paragraph) */
-	int rc = notify_email(m->s, tenant, "waste.reminder", "ja", b->email, vals,
+	int rc = notify_email(m->s, tenant, "waste.reminder", lang, b->email, vals,
 			      (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
 	if (rc < 0)
 		log_warn("waste.remind: reminder not queued", "booking", number, "error", e.detail);
