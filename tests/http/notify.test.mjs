@@ -104,7 +104,10 @@ test('the demo ward lists the shipped templates, each at version 1', async () =>
   assert.deepEqual(rows.map((x) => x.slug), listed, 'the page lists what the CLI lists');
   for (const s of ['apply.received', 'apply.state_changed', 'auth.password_reset', 'auth.email_verify', 'waste.reminder'])
     assert.ok(listed.includes(s), `${s} is shipped`);
-  assert.ok(rows.every((x) => x.version === 1 && x.channel === 'メール'));
+  assert.ok(rows.every((x) => x.version === 1));
+  // the SMS channel's templates are SMS, the others e-mail
+  assert.ok(rows.every((x) => x.channel === (x.slug.startsWith('sms.') ? 'SMS' : x.slug.startsWith('line.') ? 'LINE' : 'メール')));
+  assert.ok(rows.some((x) => x.slug === 'sms.alert'));
 });
 
 test('edit in three languages: a new version in force, history old → new; CSRF, unknown placeholder and stale saves refused', async () => {

@@ -389,6 +389,12 @@ test('each municipality sets its own codes for the rails: checked, audited, used
     headers: { 'accept-language': 'en' } });
   assert.equal(badEn.status, 422);
   assert.match(main(badEn.text_), /The collection agent(&#39;|')s code is 5 digits/);
+  // a digit too many: refused, never cut to a code that passes (page and CLI)
+  const long = await kaikei.post('/staff/payments/rails', { form: { ...form, konbini_biller: '9123456' } });
+  assert.equal(long.status, 422);
+  assert.match(main(long.text_), /委託者コードは 9 か 5 で始まる数字6桁です/);
+  assert.throws(() => cli(['payments', 'rails', '--db', srv.db, '--tenant', '139998', '--payeasy-biller', '123456',
+    '--konbini-biller', '912345', '--konbini-agent', '00002']), /not set/);
   assert.match(cli(['payments', 'rails', '--db', srv.db, '--tenant', '139998']), /source\tserver/);
   // set: the page says they are the municipality's; audited
   const ok = await kaikei.post('/staff/payments/rails', { form: { ...form, konbini_biller: '912345' } });

@@ -335,6 +335,12 @@ export async function world({ extraArgs = [] } = {}) {
           ev_apply_submitted: '1', ev_apply_state_changed: '1', ev_payments_paid: '1' }[name];
         if (v) return v;
       }
+      // My page's SMS number and LINE link (svc/notify): a valid action
+      if (p === '/mypage/notifications/sms') {
+        const v = { action: 'verify', phone: '090-1234-5678', code: '123456' }[name];
+        if (v) return v;
+      }
+      if (p === '/mypage/notifications/line' && name === 'action') return 'code';
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
       if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };

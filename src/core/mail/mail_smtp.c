@@ -537,25 +537,28 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 	 * in the claim's order (the emergency lane first). */
 	int next = 0, active = 0, stop = 0, opened = 0;
 	int width = 1;
-	while (rc == 0) {
-		for (int k = 0; k < width && !stop && rc == 0; k++) {
+	/* an error of the sending loop: the outcomes already in are still
+	 * recorded below (a message the relay took is not sent again) */
+	int loop_rc = 0;
+	while (loop_rc == 0) {
+		for (int k = 0; k < width && !stop && loop_rc == 0; k++) {
 			struct lane *l = &p->lane[k];
-			while (l->idx < 0 && next < n && rc == 0) {
+			while (l->idx < 0 && next < n && loop_rc == 0) {
 				int i = next++;
 				int st = lane_start(p, l, m, &batch[i], i, &done[i]);
 				if (st < 0)
-					rc = err_set(e, ERR_NOMEM, "out of memory");
+					loop_rc = err_set(e, ERR_NOMEM, "out of memory");
 				else if (st == 1)
 					finished[nfin++] = i;
 				else
 					active++;
 			}
 		}
-		if (active == 0 || rc)
+		if (active == 0 || loop_rc)
 			break;
 		int running = 0;
 		if (curl_multi_perform(p->multi, &running) != CURLM_OK) {
-			rc = err_set(e, ERR_INTERNAL, "curl multi failed");
+			loop_rc = err_set(e, ERR_INTERNAL, "curl multi failed");
 			break;
 		}
 		CURLMsg *msg;
@@ -581,7 +584,7 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			}
 		}
 		if (active > 0 && curl_multi_poll(p->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
-			rc = err_set(e, ERR_INTERNAL, "curl multi poll failed");
+			loop_rc = err_set(e, ERR_INTERNAL, "curl multi poll failed");
 			break;
 		}
 	}
@@ -594,7 +597,8 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 	/* the outcomes in one transaction: one commit (one fsync) a batch
 	 * rather than one a message; a crash before it re-sends the batch,
 	 * with the same Message-IDs (delivery is at least once) */
-	if (rc == 0 && nfin > 0 && (rc = store_begin(s, e)) == 0) {
+	int recorded = 0;
+	if (nfin > 0 && (rc = store_begin(s, e)) == 0) {
 		for (int j = 0; j < nfin && rc == 0; j++) {
 			const struct done *d = &done[finished[j]];
 			rc = record(s, &batch[finished[j]], tok,
@@ -608,8 +612,9 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			rc = store_commit(s, e);
 		else
 			store_rollback(s);
+		recorded = rc == 0;
 	}
-	for (int j = 0; rc == 0 && j < nfin; j++) {
+	for (int j = 0; recorded && j < nfin; j++) {
 		const struct done *d = &done[finished[j]];
 		if (d->res.state == MAIL_SENT)
 			stats->sent++;
@@ -620,6 +625,8 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 		if (fn)
 			fn(&d->res, arg);
 	}
+	if (rc == 0)
+		rc = loop_rc;
 release:
 	if (p) {
 		/* a relay that failed mid-batch: its connections are not kept */

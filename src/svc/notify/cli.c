@@ -13,6 +13,13 @@
  * of topic T (notify_fanout: held in quiet hours unless --emergency) and
  * prints how many and the seconds it took; `notify status --mail ID`
  * prints a message's status (queued, held, sending, sent, failed).
+ *
+ * `madoguchi notify sms --to NUMBER --id TEMPLATE [--lang L] [--emergency]
+ * [--now S] name=value ...` renders an SMS template and queues it
+ * (notify_send) and prints the message id (`notify line --to U...` a LINE
+ * template to a LINE user id); `notify status --msg ID` prints
+ * an SMS/LINE message's id, state, lane, attempts and last error code
+ * (never the number or the text).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +47,10 @@ static void usage(FILE *f)
 	      "       madoguchi notify send --db URL --tenant CODE --topic TOPIC --id ID\n"
 	      "              --link-base URL [--emergency] [--now SECONDS] [name=value ...]\n"
 	      "       madoguchi notify status --db URL --tenant CODE --mail ID\n"
+	      "       madoguchi notify sms --db URL --tenant CODE --to +81... --id ID\n"
+	      "              [--lang L] [--emergency] [--now SECONDS] [name=value ...]\n"
+	      "       madoguchi notify line --db URL --tenant CODE --to U... --id ID [...]\n"
+	      "       madoguchi notify status --db URL --tenant CODE --msg ID\n"
 	      "\n"
 	      "list      the templates and the version in force.  テンプレートの一覧。\n"
 	      "show      a version's texts (default: the one in force).  文面を表示します。\n"
@@ -53,6 +64,10 @@ static void usage(FILE *f)
 	      "          --now: the time the quiet hours are judged at (tests, bench).\n"
 	      "status    a message's status: queued, held, sending, sent, failed.\n"
 	      "          メッセージの状態を表示します。\n"
+	      "sms       queue an SMS from an SMS template; prints the message id.\n"
+	      "          SMS のテンプレートからメッセージを送信待ちにします。\n"
+	      "status --msg  an SMS/LINE message: id, state (queued, sending, delivered,\n"
+	      "          failed, bounced), lane, attempts, last error code.\n"
 	      "--db defaults to $MADOGUCHI_DB.\n", f);
 }
 
@@ -183,6 +198,27 @@ static int cmd_send(struct store *st, struct opt *o, int n, const char **pos, in
 	struct err e;
 	err_clear(&e);
 	int rc;
+	if (strcmp(pos[0], "status") == 0 && opts_get(o, n, "msg")) {
+		int64_t id = 0;
+		if (parse_i64(&id, opts_get(o, n, "msg"), 1, INT64_MAX)) {
+			fprintf(stderr, "madoguchi: --msg にメッセージ番号を指定してください / --msg must be a message id\n");
+			return CLI_USAGE;
+		}
+		struct notify_msg m;
+		struct arena *ma = arena_new(1u << 16);
+		if (!ma)
+			return cli_error(NULL, "メモリが足りません", "out of memory");
+		rc = notify_msg_get(&m, ma, st, tenant, id, &e);
+		if (rc) {
+			arena_free(ma);
+			return rc == ERR_NOTFOUND ? cli_error(NULL, "そのメッセージはありません", "no such message")
+						  : cli_error(&e, "読み込めませんでした", "cannot read the message");
+		}
+		printf("%lld\t%s\t%s\t%s\t%d\t%s\n", (long long)m.id, m.channel, notify_state_name(m.state),
+		       m.priority ? "emergency" : "normal", m.attempts, m.last_error[0] ? m.last_error : "-");
+		arena_free(ma);
+		return CLI_OK;
+	}
 	if (strcmp(pos[0], "status") == 0) {
 		int64_t id = 0;
 		const char *v = opts_get(o, n, "mail");
@@ -217,6 +253,23 @@ static int cmd_send(struct store *st, struct opt *o, int n, const char **pos, in
 		fprintf(stderr, "madoguchi: --now は秒で指定してください / --now is seconds since the epoch\n");
 		return CLI_USAGE;
 	}
+	if (strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0) {
+		int64_t id = 0;
+		rc = notify_send(&id, st, tenant, &(struct notify_send){
+			.channel = strcmp(pos[0], "line") == 0 ? NOTIFY_LINE : NOTIFY_SMS, .recipient = opts_get(o, n, "to"),
+			.template_id = opts_get(o, n, "id"), .lang = opts_get(o, n, "lang"),
+			.vals = vals, .n = nv, .priority = opts_get(o, n, "emergency") ? 1 : 0 }, at, &e);
+		arena_free(a);
+		if (rc == ERR_NOTFOUND)
+			return cli_error(&e, "そのテンプレートはありません", "no such template");
+		if (rc == ERR_INVALID || rc == ERR_LIMIT)
+			return cli_error(&e, "宛先・テンプレート・値が正しくないか、長すぎます",
+					 "recipient, template or values refused, or too long");
+		if (rc)
+			return cli_error(&e, "送信の準備ができませんでした", "could not queue the message");
+		printf("%lld\n", (long long)id);
+		return CLI_OK;
+	}
 	rc = notify_fanout(&queued, st, tenant,
 			   &(struct notify_fanout){ .topic = opts_get(o, n, "topic"), .template_id = opts_get(o, n, "id"),
 						    .vals = vals, .n = nv,
@@ -241,6 +294,7 @@ int cli_notify(int argc, char **argv)
 		{ "db", 1, NULL }, { "tenant", 1, NULL }, { "id", 1, NULL }, { "version", 1, NULL },
 		{ "lang", 1, NULL }, { "help", 0, NULL }, { "topic", 1, NULL }, { "link-base", 1, NULL },
 		{ "emergency", 0, NULL }, { "mail", 1, NULL }, { "now", 1, NULL },
+		{ "to", 1, NULL }, { "msg", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	const char *pos[MAXPOS];
@@ -249,7 +303,12 @@ int cli_notify(int argc, char **argv)
 		usage(stdout);
 		return CLI_OK;
 	}
-	int sending = np >= 1 && (strcmp(pos[0], "send") == 0 || strcmp(pos[0], "status") == 0);
+	int sending = np >= 1 && (strcmp(pos[0], "send") == 0 || strcmp(pos[0], "status") == 0 ||
+				  strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0);
+	if (sending && (strcmp(pos[0], "sms") == 0 || strcmp(pos[0], "line") == 0) && (!opts_get(o, n, "to") || !opts_get(o, n, "id"))) {
+		fprintf(stderr, "madoguchi: --to と --id が必要です / --to and --id are required\n");
+		return CLI_USAGE;
+	}
 	if (sending && strcmp(pos[0], "send") == 0 &&
 	    (!opts_get(o, n, "topic") || !opts_get(o, n, "id") || !opts_get(o, n, "link-base"))) {
 		fprintf(stderr, "madoguchi: --topic, --id と --link-base が必要です / --topic, --id and --link-base are required\n");

@@ -169,6 +169,43 @@ const struct notify_default notify_defaults[] = {
 	    { "【そだいごみ】あしたは あつめる ひです",
 	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
 	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
+	/* the SMS channel (page_channels.c): plain text, the subject unused
+	 * (notify_check wants one: it names the message in the list); within
+	 * one UCS-2 segment (70 characters) with the samples */
+	{ "sms.notice", NOTIFY_SMS, "ward title",
+	  "SMS: a notice from the ward", "SMS: a notice from the ward",
+	  "ward=デモ区\ntitle=区報12月号を発行しました\n",
+	  { { "SMS のお知らせ", "【((ward))】((title))" },
+	    { "SMS notice", "[((ward))] ((title))" },
+	    { "SMS の おしらせ", "【((ward))】((title))" } } },
+	{ "sms.alert", NOTIFY_SMS, "ward area title",
+	  "SMS: a disaster alert (emergency lane)", "SMS: a disaster alert (emergency lane)",
+	  "ward=デモ区\narea=chuo\ntitle=避難指示\n",
+	  { { "SMS の緊急のお知らせ", "【緊急・((ward))】((area)): ((title))" },
+	    { "SMS emergency", "[Emergency, ((ward))] ((area)): ((title))" },
+	    { "SMS の きんきゅうの おしらせ", "【きんきゅう・((ward))】((area)): ((title))" } } },
+	{ "sms.verify", NOTIFY_SMS, "ward code",
+	  "SMS: the code that verifies a resident's number", "SMS: the code that verifies a resident's number",
+	  "ward=デモ区\ncode=123456\n",
+	  { { "SMS の確認コード", "【((ward))】確認コード ((code))（15分間有効）。お知らせのSMSの登録に使います。" },
+	    { "SMS code", "[((ward))] Your code: ((code)) (valid 15 minutes) to receive notices by SMS." },
+	    { "SMS の かくにん コード", "【((ward))】かくにん コード ((code))（15ふん つかえます）" } } },
+	/* the LINE channel: plain text (the subject names it in the list) */
+	{ "line.linked", NOTIFY_LINE, "ward",
+	  "LINE: the account is linked", "LINE: the account is linked",
+	  "ward=デモ区\n",
+	  { { "LINE の連携", "((ward))のお知らせを LINE で受け取れるようになりました。"
+	      "受け取るお知らせは、マイページの「お知らせの受け取り」で選べます。" },
+	    { "LINE linked", "You can now receive notices from ((ward)) on LINE. "
+	      "Choose them on My page, Notifications." },
+	    { "LINE の れんけい", "((ward))の おしらせを LINE で うけとれます。"
+	      "マイページの「おしらせの うけとり」で えらんで ください。" } } },
+	{ "line.notice", NOTIFY_LINE, "ward title",
+	  "LINE: a notice from the ward", "LINE: a notice from the ward",
+	  "ward=デモ区\ntitle=区報12月号を発行しました\n",
+	  { { "LINE のお知らせ", "【((ward))】((title))" },
+	    { "LINE notice", "[((ward))] ((title))" },
+	    { "LINE の おしらせ", "【((ward))】((title))" } } },
 	/* the mail of a life event's bundle submitted whole
 	 * (src/svc/lifeevent/web/page_lifeevent.c): receipts is one line per
 	 * receipt number, url the resident's My page */

@@ -32,6 +32,7 @@
 #ifndef MADOGUCHI_SVC_NOTIFY_H
 #define MADOGUCHI_SVC_NOTIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -312,6 +313,192 @@ const struct notify_default *notify_default_find(const char *slug);
  * Returns how many were created or a negative ERR_*.  Joins the caller's
  * transaction, else its own. */
 int notify_install_defaults(struct store *s, const char *tenant, int64_t now, struct err *e);
+
+/* ---- messages of the SMS and LINE channels (message.c) ----
+ *
+ * One row per message (table notify_messages, migration 3): tenant,
+ * channel (sms, line), recipient (an E.164 phone number or a LINE user
+ * id), the template and language it was rendered from, the rendered text,
+ * the lane (priority), the state, the provider's message id, attempts,
+ * the next attempt, the last error as a code (never a number, an id or a
+ * text), and times.  States:
+ *
+ *   queued --claim--> sending --provider accepted, receipt--> delivered
+ *      ^                 |                               \--> bounced (undeliverable)
+ *      |   transient     |                                \-> failed
+ *      +-----------------+  (back-off, until NOTIFY_MSG_ATTEMPTS_MAX: failed)
+ *                        \--provider refused the message--> failed
+ *
+ * delivered, failed and bounced are final: a later receipt changes
+ * nothing (receipts are idempotent).  A message in `sending` without a
+ * provider id is claimed by a delivery run; with one, the provider has
+ * it and its receipt is awaited.  */
+#define NOTIFY_SMS_UNITS_MAX 670  /* UTF-16 units (UCS-2): 10 segments of 67 */
+#define NOTIFY_SMS_SEGMENT1 70    /* a message of one segment, UCS-2       */
+#define NOTIFY_SMS_SEGMENTN 67    /* each segment of a concatenated one    */
+#define NOTIFY_LINE_TEXT_MAX 5000 /* characters of a LINE text message     */
+#define NOTIFY_PHONE_MAX 16       /* "+" and up to 15 digits (E.164)       */
+#define NOTIFY_LINE_ID_LEN 33     /* "U" and 32 hex digits                 */
+#define NOTIFY_RECIPIENT_MAX 64
+#define NOTIFY_PROVIDER_ID_MAX 64
+#define NOTIFY_CODE_MAX 40        /* a last error code: "sms 400 21211"    */
+#define NOTIFY_MSG_ATTEMPTS_MAX 6
+#define NOTIFY_MSG_RETRY_BASE 30  /* seconds before the 2nd attempt        */
+#define NOTIFY_MSG_RETRY_CAP 3600
+#define NOTIFY_MSG_CLAIM_SECS 300 /* a claimed message is due again after  */
+#define NOTIFY_MSG_BATCH 50
+
+enum notify_state { NOTIFY_QUEUED = 0, NOTIFY_SENDING, NOTIFY_DELIVERED, NOTIFY_FAILED,
+		    NOTIFY_BOUNCED };
+/* "queued", "sending", "delivered", "failed", "bounced" / -1 */
+const char *notify_state_name(enum notify_state s);
+int notify_state_parse(const char *s);
+/* 1 for delivered, failed, bounced */
+int notify_state_final(enum notify_state s);
+/* notify_state_step_ok -- 1 when a message may go from `from` to `to`
+ * (the diagram above) */
+int notify_state_step_ok(enum notify_state from, enum notify_state to);
+
+/* notify_sms_units -- UTF-16 code units of a UTF-8 text (a character
+ * outside the BMP counts 2), -1 for invalid UTF-8; notify_sms_segments --
+ * the segments it is sent in as UCS-2: 1 up to 70 units, else
+ * ceil(units / 67); 0 for the empty text, -1 invalid */
+int notify_sms_units(const char *text);
+int notify_sms_segments(const char *text);
+/* an E.164 number: "+", a first digit 1-9, 8 to 15 digits in all */
+int notify_phone_valid(const char *s);
+/* a LINE user id: "U" and 32 lower-case hex digits */
+int notify_line_id_valid(const char *s);
+/* notify_backoff -- seconds to wait after the attempts-th failed attempt
+ * (1, 2, ...): NOTIFY_MSG_RETRY_BASE * 2^(attempts-1), at most
+ * NOTIFY_MSG_RETRY_CAP */
+int64_t notify_backoff(int attempts);
+
+struct notify_send {
+	enum notify_channel channel;   /* NOTIFY_SMS or NOTIFY_LINE          */
+	const char *recipient;         /* E.164 number / LINE user id        */
+	const char *template_id;       /* a template of that channel         */
+	const char *lang;              /* "ja", "en", "ja-easy"; NULL: ja    */
+	const struct notify_value *vals;
+	int n;
+	int priority;                  /* 0 normal (held in quiet hours), 1 emergency */
+};
+/* notify_send -- render the template's body (its channel must be
+ * s->channel; an SMS within NOTIFY_SMS_UNITS_MAX units, a LINE text within
+ * NOTIFY_LINE_TEXT_MAX characters) and queue it, in the caller's
+ * transaction (else its own), with a delivery job woken for it; a normal
+ * message in quiet hours waits for their end.  *id gets the message id.
+ * ERR_INVALID (recipient, channel, values), ERR_LIMIT (too long),
+ * ERR_NOTFOUND (template), ERR_DB. */
+int notify_send(int64_t *id, struct store *s, const char *tenant, const struct notify_send *m,
+		int64_t now, struct err *e);
+
+struct notify_msg {
+	int64_t id;
+	const char *tenant, *channel, *recipient, *template_id, *lang, *body;
+	int segments, priority;
+	enum notify_state state;
+	const char *provider_id;       /* "" none yet                        */
+	int attempts;
+	int64_t next_attempt_at;       /* 0: none                            */
+	const char *last_error;        /* "" none; a code, never personal    */
+	int64_t created_at, sent_at, done_at;
+};
+/* notify_msg_get -- message id of tenant (strings in a); ERR_NOTFOUND */
+int notify_msg_get(struct notify_msg *out, struct arena *a, struct store *s, const char *tenant,
+		   int64_t id, struct err *e);
+/* notify_msg_list -- tenant's messages newest first, of channel (NULL:
+ * any) and state (NULL: any), at most limit (<= 200) from offset; fn sees
+ * each.  Returns how many or a negative ERR_*. */
+int notify_msg_list(struct store *s, const char *tenant, const char *channel, const char *state,
+		    int limit, int offset, int (*fn)(const struct notify_msg *m, void *arg),
+		    void *arg, struct err *e);
+
+/* delivery (the job): claim a batch, send each outside any transaction,
+ * record each outcome under the claim */
+struct notify_claimed {
+	int64_t id;
+	char tenant[64];
+	char recipient[NOTIFY_RECIPIENT_MAX + 1];
+	char *body;                    /* malloc'd: notify_claimed_free       */
+	int attempts, priority;
+};
+/* notify_msg_claim -- up to max messages of channel due at now, the
+ * emergency lane first, then by when each became due: state sending,
+ * claimed_by tok, due again after NOTIFY_MSG_CLAIM_SECS (a runner that
+ * died leaves them to the next).  Commits the claim.  *n gets how many. */
+int notify_msg_claim(struct notify_claimed *out, int *n, int max, struct store *s,
+		     enum notify_channel ch, const char *tok, int64_t now, struct err *e);
+void notify_claimed_free(struct notify_claimed *c, int n);
+enum notify_outcome {
+	NOTIFY_OUT_ACCEPTED,   /* the provider has it: await the receipt    */
+	NOTIFY_OUT_RETRY,      /* transient: back-off, or failed after the last attempt */
+	NOTIFY_OUT_REFUSED,    /* permanent: failed                         */
+	NOTIFY_OUT_DEFER,      /* the provider unreachable: again after the base, no attempt charged */
+};
+/* notify_msg_outcome -- record one claimed message's outcome (only while
+ * tok still holds it); provider_id for ACCEPTED, code (no personal data)
+ * for the others. */
+int notify_msg_outcome(struct store *s, int64_t id, const char *tok, enum notify_outcome o,
+		       const char *provider_id, const char *code, int64_t now, struct err *e);
+/* notify_msg_receipt -- the provider's receipt for its message
+ * provider_id of channel ch: to is delivered, failed or bounced; only a
+ * message in `sending` moves (a repeated or late receipt changes nothing:
+ * *changed 0).  ERR_NOTFOUND when tenant has no such message. */
+int notify_msg_receipt(int *changed, struct store *s, const char *tenant, enum notify_channel ch,
+		       const char *provider_id, enum notify_state to, const char *code, int64_t now,
+		       struct err *e);
+/* notify_msg_next_due -- the earliest next attempt of a queued message of
+ * channel ch (0: none) */
+int notify_msg_next_due(int64_t *at, struct store *s, enum notify_channel ch, struct err *e);
+/* the delivery job's kind (woken by notify_send) */
+#define NOTIFY_DELIVER_JOB "notify.deliver"
+/* notify_wake -- a queued delivery job due by at (seconds), submitted
+ * when there is none; in the caller's transaction */
+int notify_wake(struct store *s, int64_t at, struct err *e);
+
+/* ---- a resident's SMS number and LINE id, verified (link.c) ----
+ * SMS: the resident types a number on My page; a code (6 digits) is sent
+ * to it by SMS and typed back (notify_sms_verify_code).  LINE: My page
+ * shows a code (8 characters of A-Z and 2-9 without look-alikes); the
+ * resident sends it to the ward's official account, and the signed
+ * webhook's message event carries the user id and the code
+ * (notify_line_link).  Codes: kept as a hash, single use, expiring after
+ * NOTIFY_LINK_TTL, a new one ends the older; an SMS code allows
+ * NOTIFY_LINK_TRIES wrong guesses. */
+#define NOTIFY_SMS_CODE_LEN 6
+#define NOTIFY_LINE_CODE_LEN 8
+#define NOTIFY_LINK_TTL 900
+#define NOTIFY_LINK_TRIES 5
+int notify_link_code_valid(enum notify_channel ch, const char *code);
+/* notify_link_code_new -- a new code for account and channel (SMS: target
+ * is the number to verify) into code (NOTIFY_LINE_CODE_LEN + 1 bytes) */
+int notify_link_code_new(char *code, struct store *s, const char *tenant, int64_t account,
+			 enum notify_channel ch, const char *target, int64_t now, struct err *e);
+/* notify_link_codes_recent -- how many codes account had made for ch
+ * since then (a limit on SMS codes sent: each costs and reaches a phone) */
+#define NOTIFY_SMS_CODES_PER_HOUR 5
+int notify_link_codes_recent(struct store *s, const char *tenant, int64_t account,
+			     enum notify_channel ch, int64_t since, struct err *e);
+/* notify_line_link -- the code sent from user_id: its account gets that
+ * LINE id (*account).  ERR_NOTFOUND: no such code (used, expired, never
+ * made, malformed) */
+int notify_line_link(int64_t *account, struct store *s, const char *tenant, const char *code,
+		     const char *user_id, int64_t now, struct err *e);
+/* notify_sms_verify_code -- the code typed back: the number is verified.
+ * ERR_NOTFOUND (no code waits), ERR_DENIED (wrong; counted) */
+int notify_sms_verify_code(struct store *s, const char *tenant, int64_t account, const char *code,
+			   int64_t now, struct err *e);
+/* the verified number / LINE id of an account ("" none) */
+int notify_contact_get(char *address, size_t cap, struct store *s, const char *tenant,
+		       int64_t account, enum notify_channel ch, struct err *e);
+int notify_contact_remove(struct store *s, const char *tenant, int64_t account,
+			  enum notify_channel ch, struct err *e);
+/* a user who blocked the official account: their LINE id is unlinked */
+int notify_line_unfollow(struct store *s, const char *tenant, const char *user_id, struct err *e);
+/* notify_line_event_seen -- record a webhook event id: 0 new, 1 seen before */
+int notify_line_event_seen(struct store *s, const char *tenant, const char *event_id, int64_t now,
+			   struct err *e);
 
 extern const struct store_module_schema notify_schema;
 

@@ -54,8 +54,64 @@ static const struct store_migration notify_migrations[] = {
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (tenant, account, topic, channel));"
 	  "CREATE INDEX notify_subscriptions_topic ON notify_subscriptions (tenant, topic, lang)" },
-	/* DEV ONLY, not to land: helper chan's migration 3 (notify_messages) holds this place */
-	{ 3, "(reserved)", "SELECT 1" },
+	/* messages of the SMS and LINE channels (message.c): one row each;
+	 * state queued -> sending -> delivered | failed | bounced (final);
+	 * next_attempt_at NULL once the provider has it or it is final;
+	 * last_error a code, never personal data */
+	{ 3, "SMS and LINE messages, verified numbers and LINE ids, link codes, LINE events",
+	  "CREATE TABLE notify_messages ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " channel TEXT NOT NULL CHECK (channel IN ('sms', 'line')),"
+	  " recipient TEXT NOT NULL,"
+	  " template TEXT NOT NULL,"
+	  " lang TEXT NOT NULL CHECK (lang IN ('ja', 'en', 'ja-easy')),"
+	  " body TEXT NOT NULL,"
+	  " segments INTEGER NOT NULL DEFAULT 1,"
+	  " priority INTEGER NOT NULL DEFAULT 0,"
+	  " state TEXT NOT NULL DEFAULT 'queued'"
+	  "  CHECK (state IN ('queued', 'sending', 'delivered', 'failed', 'bounced')),"
+	  " provider_id TEXT,"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " next_attempt_at BIGINT,"
+	  " claimed_by TEXT,"
+	  " last_error TEXT,"
+	  " created_at BIGINT NOT NULL,"
+	  " sent_at BIGINT,"
+	  " done_at BIGINT);"
+	  "CREATE INDEX notify_messages_due ON notify_messages (channel, state, priority, next_attempt_at);"
+	  "CREATE INDEX notify_messages_provider ON notify_messages (channel, provider_id);"
+	  "CREATE INDEX notify_messages_tenant ON notify_messages (tenant, id);"
+	  /* a resident's SMS number or LINE user id, once verified (SMS: a
+	   * code sent to the number typed; LINE: a one-time code the
+	   * resident sends to the ward's official account) */
+	  "CREATE TABLE notify_contacts ("
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " account BIGINT NOT NULL,"
+	  " channel TEXT NOT NULL CHECK (channel IN ('sms', 'line')),"
+	  " address TEXT NOT NULL,"
+	  " verified_at BIGINT NOT NULL,"
+	  " PRIMARY KEY (tenant, account, channel));"
+	  /* one-time codes: only their hash is kept; single use, expiring */
+	  "CREATE TABLE notify_link_codes ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " account BIGINT NOT NULL,"
+	  " channel TEXT NOT NULL CHECK (channel IN ('sms', 'line')),"
+	  " code_hash TEXT NOT NULL,"
+	  " target TEXT,"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " expires_at BIGINT NOT NULL,"
+	  " used_at BIGINT,"
+	  " created_at BIGINT NOT NULL);"
+	  "CREATE INDEX notify_link_codes_hash ON notify_link_codes (tenant, channel, code_hash);"
+	  "CREATE INDEX notify_link_codes_account ON notify_link_codes (tenant, account, channel);"
+	  /* the LINE webhook's events seen (webhookEventId): a replay is refused */
+	  "CREATE TABLE notify_line_events ("
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " event_id TEXT NOT NULL,"
+	  " received_at BIGINT NOT NULL,"
+	  " PRIMARY KEY (tenant, event_id))" },
 	/* webhooks to staff systems (hooks.c, hooks_send.c): endpoints (the
 	 * secret sealed, never deleted: disabled), the events each wants, one
 	 * delivery per event and endpoint (its body as sent, the same on

@@ -1,15 +1,22 @@
 /*
  * service.c -- the descriptor of the notification service: message
- * templates per municipality (notify.h), edited by staff.
+ * templates per municipality (notify.h), edited by staff; residents'
+ * subscriptions; the SMS and LINE channels; webhooks to staff systems.
  *
- *   schema   notify_templates, notify_template_versions (notify_schema.c)
- *   routes   /staff/notify/templates, /staff/notify/templates/{id}
+ *   schema   notify_templates, notify_template_versions, notify_subscriptions,
+ *            the SMS and LINE messages and contacts (3), the webhooks (4)
+ *            (notify_schema.c)
+ *   routes   /staff/notify/templates..., /staff/notify/messages...,
+ *            /staff/notify/hooks..., /mypage/notifications...,
+ *            /unsubscribe/{token}, the SMS callback and LINE webhook
  *            (web/routes.c)
- *   msgs     the editor's texts in Japanese, English and やさしい日本語
- *   nav      the staff menu entry
- *   cli      `madoguchi notify template list|show|render|defaults` (cli.c)
- *   demo     the permission notify.templates for the demo ward's admin,
- *            and the shipped templates (defaults.c) as version 1
+ *   msgs     the pages' texts in Japanese, English and やさしい日本語
+ *   nav      the staff menu entries, My page's
+ *   cli      `madoguchi notify template|send|sms|line|status` (cli.c)
+ *   jobs     notify.deliver (SMS and LINE), notify.hooks (webhooks)
+ *   options  --sms-*, --line-* (the providers), --notify-hooks-loopback
+ *   demo     the permissions notify.templates and notify.hooks for the demo
+ *            ward's admin, and the shipped templates (defaults.c) as version 1
  *   mail     the shell's mail (registration, password reset, a staff
  *            account's reset) rendered from its templates (notify_email)
  */
@@ -56,6 +63,7 @@ static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
 	{ SVC_NAV_STAFF, "/staff/notify/hooks", "notify.hooks.title", "notify.hooks.nav.summary" },
+	{ SVC_NAV_STAFF, "/staff/notify/messages", "notify.msg.title", "notify.msg.nav.summary" },
 };
 
 static const struct html_msg msgs[] = {
@@ -188,14 +196,152 @@ static const struct html_msg msgs[] = {
 	{ "notify.unsub.error.not_found", "このリンクは使えません。すでに配信を停止しているか、リンクが正しくありません。",
 	  "This link cannot be used: the messages were stopped already, or the link is not right.",
 	  "この リンクは つかえません。もう とめて いるか、リンクが ただしく ありません。" },
+	/* My page: the SMS number (web/page_sms.c) */
+	{ "notify.smsno.title", "SMS でお知らせを受け取る", "Receive notices by SMS", "SMS で おしらせを うけとる" },
+	{ "notify.smsno.entry", "SMS でお知らせを受け取る（携帯電話番号の確認）", "Receive notices by SMS (confirm your mobile number)",
+	  "SMS で おしらせを うけとる（けいたいの ばんごうの かくにん）" },
+	{ "notify.smsno.off", "この区では、いまは SMS でお知らせを送っていません。", "This ward does not send notices by SMS at present.",
+	  "この 区は いま SMS で おしらせを おくって いません。" },
+	{ "notify.smsno.lead", "携帯電話の番号を入力してください。確認のためのコードを SMS で送ります。",
+	  "Enter your mobile number. We send a code by SMS to confirm it.",
+	  "けいたい でんわの ばんごうを いれて ください。かくにんの コードを SMS で おくります。" },
+	{ "notify.smsno.phone", "携帯電話の番号", "Mobile number", "けいたい でんわの ばんごう" },
+	{ "notify.smsno.phone.hint", "例: 090-1234-5678（海外の番号は + から）", "For example 090-1234-5678 (from abroad, start with +)",
+	  "れい: 090-1234-5678" },
+	{ "notify.smsno.send", "確認のコードを送る", "Send the code", "コードを おくる" },
+	{ "notify.smsno.sent", "確認のコードを SMS で送りました。15分以内に入力してください。",
+	  "A code was sent by SMS. Enter it within 15 minutes.", "コードを SMS で おくりました。15ふん いないに いれて ください。" },
+	{ "notify.smsno.code", "確認のコード（6けたの数字）", "The code (6 digits)", "かくにんの コード（6けたの すうじ）" },
+	{ "notify.smsno.code.hint", "SMS に書かれた6けたの数字です。", "The 6 digits in the SMS.", "SMS に ある 6けたの すうじです。" },
+	{ "notify.smsno.verify", "確認する", "Confirm", "かくにん する" },
+	{ "notify.smsno.done", "携帯電話の番号を確認しました。", "Your mobile number is confirmed.", "ばんごうを かくにん しました。" },
+	{ "notify.smsno.verified", "確認済みの番号:", "Confirmed number:", "かくにん した ばんごう:" },
+	{ "notify.smsno.remove", "この番号を削除する", "Remove this number", "この ばんごうを けす" },
+	{ "notify.smsno.removed", "番号を削除しました。", "The number was removed.", "ばんごうを けしました。" },
+	{ "notify.smsno.error.phone", "携帯電話の番号を、090-1234-5678 のように入力してください。",
+	  "Enter a mobile number such as 090-1234-5678.", "けいたいの ばんごうを 090-1234-5678 の ように いれて ください。" },
+	{ "notify.smsno.error.code", "コードが違います。SMS の6けたの数字を入力してください。",
+	  "The code is not right. Enter the 6 digits from the SMS.", "コードが ちがいます。SMS の 6けたの すうじを いれて ください。" },
+	{ "notify.smsno.error.too_many", "コードを送った回数が多すぎます。1時間ほどたってから、もう一度お試しください。",
+	  "Too many codes were sent. Please try again in an hour.",
+	  "コードを おくった かいすうが おおすぎます。1じかん ほど まって から して ください。" },
+	{ "notify.smsno.error.expired", "コードの期限が切れたか、使えなくなりました。もう一度コードを送ってください。",
+	  "The code expired or can no longer be used. Send a new code.", "コードが つかえなく なりました。もう いちど コードを おくって ください。" },
+	/* My page: LINE (web/page_line.c) */
+	{ "notify.line.title", "LINE でお知らせを受け取る", "Receive notices on LINE", "LINE で おしらせを うけとる" },
+	{ "notify.line.entry", "LINE でお知らせを受け取る（連携の設定）", "Receive notices on LINE (link your LINE)",
+	  "LINE で おしらせを うけとる（せってい）" },
+	{ "notify.line.off", "この区では、いまは LINE でお知らせを送っていません。", "This ward does not send notices on LINE at present.",
+	  "この 区は いま LINE で おしらせを おくって いません。" },
+	{ "notify.line.lead", "LINE はまだ連携していません。連携のためのコードを表示し、区の LINE 公式アカウントに送ってください。",
+	  "Your LINE is not linked yet. Get a code and send it to the ward's official LINE account.",
+	  "LINE は まだ つないで いません。コードを だして、区の LINE こうしき アカウントに おくって ください。" },
+	{ "notify.line.get_code", "連携のコードを表示する", "Show a link code", "つなぐ ための コードを だす" },
+	{ "notify.line.code.lead", "次のコードを、15分以内に区の LINE 公式アカウントへメッセージで送ってください。コードは一度だけ使えます。",
+	  "Send this code as a message to the ward's official LINE account within 15 minutes. It works once.",
+	  "この コードを 15ふん いないに 区の LINE こうしき アカウントへ おくって ください。1かい だけ つかえます。" },
+	{ "notify.line.code.label", "連携のコード:", "Link code:", "コード:" },
+	{ "notify.line.code.hint", "送ると、LINE に「連携しました」とお知らせが届きます。このコードはほかの人に教えないでください。",
+	  "When you send it, LINE tells you the link is made. Do not share this code.",
+	  "おくると、LINE に「つなぎました」と とどきます。この コードは ほかの ひとに おしえないで ください。" },
+	{ "notify.line.check", "連携できたか確かめる", "Check the link", "つなげたか たしかめる" },
+	{ "notify.line.linked", "LINE と連携しています。お知らせを LINE で受け取れます。", "Your LINE is linked: notices can reach you on LINE.",
+	  "LINE と つないで います。おしらせを LINE で うけとれます。" },
+	{ "notify.line.unlink", "LINE の連携を解除する", "Unlink LINE", "LINE を はずす" },
+	{ "notify.line.unlinked", "LINE の連携を解除しました。", "LINE was unlinked.", "LINE を はずしました。" },
+	{ "notify.line.back", "お知らせの受け取りへ戻る", "Back to Notifications", "おしらせの うけとりへ もどる" },
+	/* SMS and LINE messages (web/page_channels.c) */
+	{ "notify.msg.title", "SMS・LINE の送信状況", "SMS and LINE messages", "SMS・LINE を おくった ようす" },
+	{ "notify.msg.nav.summary", "SMS と LINE で送ったお知らせの状態（届いた・失敗・届かない）と理由を見ます。",
+	  "The state of messages sent by SMS and LINE (delivered, failed, undeliverable) and why.",
+	  "SMS と LINE で おくった おしらせが とどいたか、とどかなかったかと、その りゆうを みます。" },
+	{ "notify.msg.lead", "SMS と LINE で送ったお知らせです。失敗や届かなかったものは、理由のコードを表示します。",
+	  "Messages sent by SMS and LINE. Failed and undeliverable ones show the reason code.",
+	  "SMS と LINE で おくった おしらせです。とどかなかった ものは りゆうの コードを だします。" },
+	{ "notify.msg.lead.off", "SMS の送信先（事業者）が設定されていないため、SMS は送られません。待っているお知らせは、設定されるまで送信待ちのままです。",
+	  "No SMS provider is configured: nothing is sent by SMS, and queued messages wait until one is.",
+	  "SMS の じぎょうしゃが せっていされて いないので、SMS は おくりません。" },
+	{ "notify.msg.lead.line_off", "LINE の設定（チャネルのトークンと秘密鍵）がないため、LINE は送られません。",
+	  "LINE is not configured (channel token and secret): nothing is sent by LINE.",
+	  "LINE の せっていが ないので、LINE は おくりません。" },
+	{ "notify.msg.filter", "状態", "State", "じょうたい" },
+	{ "notify.msg.show", "表示", "Show", "みる" },
+	{ "notify.msg.none", "該当するお知らせはありません。", "No messages.", "ありません。" },
+	{ "notify.msg.one", "SMS・LINE のお知らせ", "An SMS or LINE message", "SMS・LINE の おしらせ" },
+	{ "notify.msg.back", "一覧へ戻る", "Back to the list", "いちらんへ もどる" },
+	{ "notify.msg.text", "本文", "Text", "ほんぶん" },
+	{ "notify.msg.state.all", "すべて", "All", "ぜんぶ" },
+	{ "notify.msg.state.queued", "送信待ち", "Queued", "まって いる" },
+	{ "notify.msg.state.sending", "送信中", "Sending", "おくって いる" },
+	{ "notify.msg.state.delivered", "配信済み", "Delivered", "とどいた" },
+	{ "notify.msg.state.failed", "失敗", "Failed", "しっぱい" },
+	{ "notify.msg.state.bounced", "届かなかった", "Undeliverable", "とどかなかった" },
+	{ "notify.msg.lane.emergency", "緊急（先に送信）", "Emergency (sent first)", "きんきゅう（さきに おくる）" },
+	{ "notify.msg.lane.normal", "通常", "Normal", "ふつう" },
+	{ "notify.msg.col.created", "作成日時", "Created", "つくった じかん" },
+	{ "notify.msg.col.state", "状態", "State", "じょうたい" },
+	{ "notify.msg.col.lane", "優先", "Lane", "じゅんばん" },
+	{ "notify.msg.col.attempts", "試行回数", "Attempts", "ためした かいすう" },
+	{ "notify.msg.col.error", "理由のコード", "Reason code", "りゆうの コード" },
+	{ "notify.msg.col.to", "宛先", "To", "あてさき" },
+	{ "notify.msg.col.sent", "事業者が受け付けた日時", "Accepted by the provider", "うけつけた じかん" },
+	{ "notify.msg.col.done", "結果の日時", "Outcome at", "けっかの じかん" },
+	{ "notify.msg.col.next", "次の試行", "Next attempt", "つぎに ためす じかん" },
+	{ "notify.msg.col.segments", "SMS の通数（分割）", "SMS segments", "SMS の かず" },
+	{ "notify.msg.error.state", "状態の指定が正しくありません。", "The state filter is not valid.",
+	  "じょうたいの えらびかたが ちがいます。" },
+	{ "notify.message.not_found", "このお知らせはありません。", "There is no such message.",
+	  "この おしらせは ありません。" },
+	{ "notify.channel.error.disabled", "この送信方法は使えません。", "This channel is not available.",
+	  "この おくりかたは つかえません。" },
+	{ "notify.channel.error.too_large", "通知が大きすぎます（%d バイトまで）。", "The notice is too large (at most %d bytes).",
+	  "つうちが おおきすぎます（%d バイト まで）。" },
+	{ "notify.channel.error.callback", "通知の形式が正しくありません。", "The notice is not well-formed.",
+	  "つうちの かたちが ちがいます。" },
+	{ "notify.channel.error.signature", "通知の署名を確認できません。", "The notice's signature could not be verified.",
+	  "つうちの しょめいを たしかめられません。" },
+	{ "notify.channel.error.not_found", "この通知に当たるお知らせはありません。", "No message matches this notice.",
+	  "この つうちに あう おしらせは ありません。" },
+	{ "notify.channel.error.unavailable", "いまは処理できません。時間をおいてもう一度お試しください。",
+	  "This cannot be done now. Please try again later.", "いまは できません。あとで もう いちど して ください。" },
 };
-
-static const struct svc_job jobs[] = { NOTIFY_HOOKS_JOBS };
-static const struct svc_option options[] = { NOTIFY_HOOKS_OPTIONS };
 
 static const struct svc_cli cli[] = {
 	{ "notify", cli_notify, "message templates (list, show, render, defaults); send to a topic; a message's status" },
 };
+
+static const struct svc_option options[] = {
+	{ "sms-url", "URL  the SMS provider's API base (Twilio's Messages API shape; with the two below)",
+	  notify_channels_check_url, "--sms-url は http(s):// の URL です", "--sms-url must be an http(s):// URL" },
+	{ "sms-key-file", "FILE  the SMS provider's AccountSid:AuthToken (mode 600)", NULL, NULL, NULL },
+	{ "sms-from", "NUMBER  the sender's number for SMS (E.164, +81...)", notify_channels_check_phone,
+	  "--sms-from は +81 で始まる E.164 形式の番号です", "--sms-from must be an E.164 number (+81...)" },
+	{ "line-url", "URL  the LINE Messaging API base (https://api.line.me; with the two below)",
+	  notify_channels_check_url, "--line-url は http(s):// の URL です", "--line-url must be an http(s):// URL" },
+	{ "line-token-file", "FILE  the LINE channel access token (mode 600)", NULL, NULL, NULL },
+	{ "line-secret-file", "FILE  the LINE channel secret, for the webhook's signature (mode 600)",
+	  NULL, NULL, NULL },
+	/* webhooks to staff systems (hooks_web.h) */
+	NOTIFY_HOOKS_OPTIONS,
+};
+
+static const struct svc_job jobs[] = {
+	{ NOTIFY_DELIVER_JOB, notify_deliver_job, 0 },
+	/* webhooks to staff systems (hooks_web.h) */
+	NOTIFY_HOOKS_JOBS,
+};
+
+static int init(void **state, struct app *a, struct err *e)
+{
+	*state = NULL;
+	return notify_channels_init(a, e);
+}
+
+static void done(void *state)
+{
+	(void)state;
+	notify_channels_done();
+}
 
 const struct svc svc_notify = {
 	.name = "notify",
@@ -208,5 +354,6 @@ const struct svc svc_notify = {
 	.jobs = jobs, .njobs = SVC_COUNT(jobs),
 	.options = options, .noptions = SVC_COUNT(options),
 	.demo = demo,
+	.init = init, .done = done,
 	.mail = mail_hook,
 };

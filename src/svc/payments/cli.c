@@ -140,12 +140,13 @@ static int cmd_import(struct store *s, const char *tenant, const struct pay_rail
 }
 
 /* the municipality's codes: shown, or set when all three are given */
-static int cmd_rails(struct store *s, const char *tenant, const struct pay_rails *fallback, int given)
+static int cmd_rails(struct store *s, const char *tenant, const struct pay_rails *fallback,
+		     const struct pay_rails *want, int given)
 {
 	struct err e;
 	err_clear(&e);
 	if (given == 3) {
-		if (payments_rails_set(s, tenant, fallback, app_now(), &cli_actor, &e))
+		if (payments_rails_set(s, tenant, want, app_now(), &cli_actor, &e))
 			return cli_error(&e, "設定できません", "not set");
 	} else if (given) {
 		fprintf(stderr, "madoguchi: 3 つとも指定してください / give all three: --payeasy-biller,"
@@ -243,7 +244,11 @@ int cli_payments(int argc, char **argv)
 			? cli_error(&e, "読めません", "cannot read the codes")
 			: cmd_import(s, tenant, &mine, opts_get(o, no, "kind"), opts_get(o, no, "final") != NULL, pos[0]);
 	} else if (strcmp(cmd, "rails") == 0 && np == 0) {
-		rc = cmd_rails(s, tenant, &rails, given);
+		/* the codes to set, whole (one too long is refused, not cut) */
+		struct pay_rails want = { 0 };
+		rc = given == 3 && payments_rails_from(&want, pb, kb, ka, &e)
+			? cli_error(&e, "設定できません", "not set")
+			: cmd_rails(s, tenant, &rails, &want, given);
 	} else if (strcmp(cmd, "statement") == 0 && np == 0) {
 		rc = cmd_statement(s, tenant, opts_get(o, no, "method"), opts_get(o, no, "day"));
 	} else if (expire && np == 0) {

@@ -264,6 +264,11 @@ int payments_refund_unclaim(struct store *s, const char *tenant, const char *num
 /* payments_rails_ok -- the three codes well formed: 5 digits, 6 digits
  * from 9 or 5, 5 digits (ERR_INVALID naming the first that is not) */
 int payments_rails_ok(const struct pay_rails *r, struct err *e);
+/* payments_rails_from -- the three codes from text (NULL: empty) into
+ * out, checked by payments_rails_ok: one too long is refused (naming it),
+ * never cut to fit */
+int payments_rails_from(struct pay_rails *out, const char *payeasy_biller, const char *konbini_biller,
+			const char *konbini_agent, struct err *e);
 /* payments_rails_get -- tenant's codes into out; *own (when not NULL) 1
  * when they are its own, 0 when fallback's were copied */
 int payments_rails_get(struct pay_rails *out, int *own, struct store *s, const char *tenant,

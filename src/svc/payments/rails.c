@@ -54,6 +54,22 @@ static void put(char *dst, size_t cap, const char *v)
 	snprintf(dst, cap, "%s", v ? v : "");
 }
 
+int payments_rails_from(struct pay_rails *out, const char *payeasy_biller, const char *konbini_biller,
+			const char *konbini_agent, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (payeasy_biller && strlen(payeasy_biller) > PAY_PAYEASY_BILLER_LEN)
+		return err_set(e, ERR_INVALID, "payeasy_biller: the 収納機関番号 is 5 digits");
+	if (konbini_biller && strlen(konbini_biller) > PAY_KONBINI_BILLER_LEN)
+		return err_set(e, ERR_INVALID, "konbini_biller: 6 digits from 9 or 5");
+	if (konbini_agent && strlen(konbini_agent) > PAY_KONBINI_AGENT_LEN)
+		return err_set(e, ERR_INVALID, "konbini_agent: 5 digits");
+	put(out->payeasy_biller, sizeof out->payeasy_biller, payeasy_biller);
+	put(out->konbini_biller, sizeof out->konbini_biller, konbini_biller);
+	put(out->konbini_agent, sizeof out->konbini_agent, konbini_agent);
+	return payments_rails_ok(out, e);
+}
+
 int payments_rails_get(struct pay_rails *out, int *own, struct store *s, const char *tenant,
 		       const struct pay_rails *fallback, struct err *e)
 {

@@ -545,6 +545,17 @@ static void test_rails_per_municipality(void)
 		T_EQ_INT(payments_rails_set(s, T1, &bad[i].r, NOW, &staff_a, &e), ERR_INVALID);
 		T_CHECK(strncmp(e.detail, bad[i].field, strlen(bad[i].field)) == 0);
 	}
+	/* from text: a digit too many is refused, never cut to fit */
+	struct pay_rails fromtext;
+	T_EQ_INT(payments_rails_from(&fromtext, "123456", "912345", "00002", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "payeasy_biller", 14) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "9123456", "00002", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "konbini_biller", 14) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", "000021", &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "konbini_agent", 13) == 0);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", NULL, &e), ERR_INVALID);
+	T_EQ_INT(payments_rails_from(&fromtext, "12345", "912345", "00002", &e), 0);
+	T_EQ_STR(fromtext.konbini_biller, "912345");
 	const struct pay_rails mine = { "12345", "912345", "00002" };
 	T_EQ_INT(payments_rails_set(s, T1, &mine, NOW, NULL, &e), ERR_DENIED);
 	T_EQ_INT(payments_rails_get(&got, &own, s, T1, &rails, &e), 0);

@@ -19,6 +19,33 @@ int page_mypage_notifications_post(struct http_req *r);
 int page_unsubscribe(struct http_req *r);
 int page_unsubscribe_post(struct http_req *r);
 
+/* page_channels.c: the SMS channel (options, job, status callback), a
+ * message's state by id, the staff list of SMS/LINE messages */
+#define NOTIFY_SMS_STATUS_PATH "/api/v1/notify/sms/status"
+struct app;
+struct jobs_ctx;
+int notify_channels_init(struct app *a, struct err *e);
+void notify_channels_done(void);
+int notify_sms_enabled(void);
+int notify_line_enabled(void);
+#define NOTIFY_LINE_WEBHOOK_PATH "/api/v1/notify/line/webhook"
+int api_notify_line_webhook(struct http_req *r);
+/* page_line.c: My page's LINE link */
+int page_mypage_line(struct http_req *r);
+int page_mypage_line_post(struct http_req *r);
+/* page_sms.c: My page's SMS number, verified by a code */
+int page_mypage_sms(struct http_req *r);
+int page_mypage_sms_post(struct http_req *r);
+/* a typed number (090-1234-5678, +81 90 ..., full-width digits) in E.164 */
+int notify_phone_normalise(char *out, size_t cap, const char *in);
+int notify_channels_check_url(const char *v);
+int notify_channels_check_phone(const char *v);
+int notify_deliver_job(struct jobs_ctx *ctx, void *app, struct err *e);
+int api_notify_sms_status(struct http_req *r);
+int api_notify_message(struct http_req *r);
+int page_notify_messages(struct http_req *r);
+int page_notify_message(struct http_req *r);
+
 /* the router's validator of a template id in the path (a slug: nobody
  * else's shape, notify_slug_valid) */
 int notify_v_slug(const char *v, size_t n);

@@ -83,8 +83,14 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 		html_printf(&b, "<p class=\"notice\" role=\"status\" id=\"subs-notice\">%s</p>", notice);
 	html_printf(&b, "<p>%s</p>", T(r, "notify.subs.lead"));
 	if (!email[0]) {
-		html_printf(&b, "<p id=\"subs-unverified\">%s</p><p><a href=\"/mypage\">%s</a></p>",
-			    T(r, "notify.subs.unverified"), T(r, "notify.subs.back"));
+		html_printf(&b, "<p id=\"subs-unverified\">%s</p>", T(r, "notify.subs.unverified"));
+		if (notify_sms_enabled())    /* SMS and LINE need no e-mail address */
+			html_printf(&b, "<p><a href=\"/mypage/notifications/sms\" id=\"subs-sms\">%s</a></p>",
+				    T(r, "notify.smsno.entry"));
+		if (notify_line_enabled())
+			html_printf(&b, "<p><a href=\"/mypage/notifications/line\" id=\"subs-line\">%s</a></p>",
+				    T(r, "notify.line.entry"));
+		html_printf(&b, "<p><a href=\"/mypage\">%s</a></p>", T(r, "notify.subs.back"));
 		explicit_bzero(email, sizeof email);
 		return app_page_send(r, status, &b, &p);
 	}
@@ -110,6 +116,12 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 	ui_fieldset_close(&b);
 	html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"subs-save\">%s</button></form>",
 		    T(r, "notify.subs.save"));
+	if (notify_sms_enabled())
+		html_printf(&b, "<p><a href=\"/mypage/notifications/sms\" id=\"subs-sms\">%s</a></p>",
+			    T(r, "notify.smsno.entry"));
+	if (notify_line_enabled())
+		html_printf(&b, "<p><a href=\"/mypage/notifications/line\" id=\"subs-line\">%s</a></p>",
+			    T(r, "notify.line.entry"));
 	explicit_bzero(email, sizeof email);
 	return app_page_send(r, status, &b, &p);
 }

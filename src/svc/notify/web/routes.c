@@ -3,8 +3,11 @@
  * (page_templates.c): method, pattern, permission, kind and declared
  * parameters; the HTTP layer enforces all of it before a handler runs.
  */
+#include <string.h>
+
 #include "web/app.h"
 #include "web/params.h"
+#include "core/auth/auth.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
 #include "svc/notify/web/hooks_web.h"
@@ -64,7 +67,48 @@ static const struct http_param_spec p_unsub[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static const struct http_param_spec p_msg_id[] = {
+	{ "id", HTTP_PATH, 19, app_v_digits, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_msg_list[] = {
+	{ "state", HTTP_QUERY, 12, NULL, 0 },
+	{ "page", HTTP_QUERY, 6, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+static int v_line_action(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "code") == 0 || strcmp(v, "unlink") == 0 ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_line_post[] = {
+	{ "action", HTTP_FORM, 8, v_line_action, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+static int v_sms_action(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "send") == 0 || strcmp(v, "verify") == 0 || strcmp(v, "remove") == 0
+		       ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_sms_post[] = {
+	{ "action", HTTP_FORM, 8, v_sms_action, HTTP_PARAM_REQUIRED },
+	{ "phone", HTTP_FORM, 4 * 20, NULL, 0 },
+	{ "code", HTTP_FORM, 4 * 6, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route notify_routes[] = {
+	{ "GET", "/mypage/notifications/sms", "resident", HTTP_KIND_HTML, 0, NULL,
+	  page_mypage_sms, "notify.sms" },
+	{ "POST", "/mypage/notifications/sms", "resident", HTTP_KIND_HTML, 0, p_sms_post,
+	  page_mypage_sms_post, "notify.sms.save" },
+	{ "GET", "/mypage/notifications/line", "resident", HTTP_KIND_HTML, 0, NULL,
+	  page_mypage_line, "notify.line" },
+	{ "POST", "/mypage/notifications/line", "resident", HTTP_KIND_HTML, 0, p_line_post,
+	  page_mypage_line_post, "notify.line.save" },
 	{ "GET", "/mypage/notifications", "resident", HTTP_KIND_HTML, 0, p_subs_view,
 	  page_mypage_notifications, "notify.subs" },
 	{ "POST", "/mypage/notifications", "resident", HTTP_KIND_HTML, 0, p_subs_post,
@@ -81,5 +125,18 @@ const struct http_route notify_routes[] = {
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
 	NOTIFY_HOOKS_ROUTES,
+	/* the SMS provider's status callback: its signature is the proof;
+	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
+	{ "POST", NOTIFY_SMS_STATUS_PATH, HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, NULL,
+	  api_notify_sms_status, "notify.sms.status" },
+	/* the LINE platform's webhook: JSON, its signature is the proof */
+	{ "POST", NOTIFY_LINE_WEBHOOK_PATH, HTTP_PERM_PUBLIC, HTTP_KIND_JSON, HTTP_ROUTE_NO_CSRF, NULL,
+	  api_notify_line_webhook, "notify.line.webhook" },
+	{ "GET", "/api/v1/notify/messages/{id}", AUTH_PERM_MAIL_READ, HTTP_KIND_JSON, 0, p_msg_id,
+	  api_notify_message, "notify.message.api" },
+	{ "GET", "/staff/notify/messages", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, p_msg_list,
+	  page_notify_messages, "staff.notify.messages" },
+	{ "GET", "/staff/notify/messages/{id}", AUTH_PERM_MAIL_READ, HTTP_KIND_HTML, 0, p_msg_id,
+	  page_notify_message, "staff.notify.message" },
 	SVC_ROUTES_END,
 };

@@ -760,13 +760,12 @@ int page_staff_payments_rails_post(struct http_req *r)
 	struct pay_rails v;
 	const char *pb = http_param(r, "payeasy_biller"), *kb = http_param(r, "konbini_biller");
 	const char *ka = http_param(r, "konbini_agent");
-	snprintf(v.payeasy_biller, sizeof v.payeasy_biller, "%s", pb ? pb : "");
-	snprintf(v.konbini_biller, sizeof v.konbini_biller, "%s", kb ? kb : "");
-	snprintf(v.konbini_agent, sizeof v.konbini_agent, "%s", ka ? ka : "");
+	struct err e;
+	int rc = payments_rails_from(&v, pb, kb, ka, &e);   /* a digit too many is refused, not cut */
 	struct pay_actor who;
 	payments_web_actor(&who, r);
-	struct err e;
-	int rc = payments_rails_set(app_store(r), app_req(r)->tenant.code, &v, app_now(), &who, &e);
+	if (rc == 0)
+		rc = payments_rails_set(app_store(r), app_req(r)->tenant.code, &v, app_now(), &who, &e);
 	if (rc == 0)
 		return http_redirect(r, 303, "/staff/payments/rails?saved=1");
 	if (rc != ERR_INVALID)
