@@ -329,6 +329,12 @@ export async function world({ extraArgs = [] } = {}) {
           capacity: '10', done: 'move', cancelled: '1', opened: '1' }[name];
         if (v) return v;
       }
+      // webhooks to staff systems: a public https URL, an event, an action
+      if (p.startsWith('/staff/notify/hooks') || p.startsWith('/staff/notify/deliveries')) {
+        const v = { url: 'https://hooks.example.jp/probe', action: 'save', done: 'saved', enabled: '1',
+          ev_apply_submitted: '1', ev_apply_state_changed: '1', ev_payments_paid: '1' }[name];
+        if (v) return v;
+      }
       // My page's SMS number and LINE link (svc/notify): a valid action
       if (p === '/mypage/notifications/sms') {
         const v = { action: 'verify', phone: '090-1234-5678', code: '123456' }[name];

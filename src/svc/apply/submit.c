@@ -27,6 +27,7 @@
  *     contains "birth").  duplicate_of names the most recent such.
  */
 #include "svc/apply/apply_int.h"
+#include "svc/notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,6 +535,7 @@ int apply_write(struct apply_submission *out, struct arena *a,
 								     .to = "received" },
 					  now, e)))
 			goto out;
+		if ((rc = notify_event(s, who->tenant, "apply.submitted", (struct notify_field[]){ { "receipt", out->receipt, 0 }, { "procedure", p->def->id, 0 } }, 2, now, e)) < 0) goto out;   /* webhooks (svc/notify) */
 		out->revision = 1;
 		out->submitted_at = now;
 		snprintf(out->payment, sizeof out->payment, "%s", p->payment);
@@ -576,6 +578,7 @@ int apply_write(struct apply_submission *out, struct arena *a,
 								     .to = "received" },
 					  now, e)))
 			goto out;
+		if ((rc = notify_event(s, who->tenant, "apply.state_changed", (struct notify_field[]){ { "receipt", cur.receipt, 0 }, { "procedure", cur.procedure, 0 }, { "from", "returned", 0 }, { "to", "received", 0 } }, 4, now, e)) < 0) goto out;   /* webhooks (svc/notify) */
 		snprintf(out->receipt, sizeof out->receipt, "%s", cur.receipt);
 		out->revision = cur.revision + 1;
 		out->submitted_at = cur.submitted_at;
@@ -907,6 +910,7 @@ int apply_withdraw(struct store *s, const struct apply_actor *who,
 							     .from = cur.status, .to = "withdrawn" },
 				  now, e)))
 		goto fail;
+	if ((rc = notify_event(s, who->tenant, "apply.state_changed", (struct notify_field[]){ { "receipt", cur.receipt, 0 }, { "procedure", cur.procedure, 0 }, { "from", cur.status, 0 }, { "to", "withdrawn", 0 } }, 4, now, e)) < 0) goto fail;   /* webhooks (svc/notify) */
 	/* a correction under way is moot now */
 	struct store_val dv[] = { sv_int(id), sv_text(who->tenant) };
 	if ((rc = store_exec(s, "DELETE FROM apply_drafts WHERE submission_id = $1 AND tenant = $2",

@@ -17,6 +17,7 @@
  * bytes of UTF-8 and never enter an err detail.
  */
 #include "svc/apply/apply_int.h"
+#include "svc/notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,7 @@ int apply_transition(struct apply_event *ev, struct store *s,
 	    strcmp(d->fee_timing, "after_review") == 0 && cur.resident_id > 0 &&
 	    (rc = apply_fee_create(NULL, s, who, &cur, d, now, e)))
 		goto fail;
+	if ((rc = notify_event(s, who->tenant, "apply.state_changed", (struct notify_field[]){ { "receipt", cur.receipt, 0 }, { "procedure", cur.procedure, 0 }, { "from", cur.status, 0 }, { "to", to, 0 } }, 4, now, e)) < 0) goto fail;   /* webhooks (svc/notify) */
 	if ((rc = apply_tx_end(own, 0, s, e)))
 		goto out;
 	ev->submission_id = id;

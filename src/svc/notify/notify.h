@@ -502,4 +502,6 @@ int notify_line_event_seen(struct store *s, const char *tenant, const char *even
 
 extern const struct store_module_schema notify_schema;
 
+#include "svc/notify/notify_hooks.h"   /* webhooks to staff systems */
+
 #endif

@@ -112,6 +112,52 @@ static const struct store_migration notify_migrations[] = {
 	  " event_id TEXT NOT NULL,"
 	  " received_at BIGINT NOT NULL,"
 	  " PRIMARY KEY (tenant, event_id))" },
+	/* webhooks to staff systems (hooks.c, hooks_send.c): endpoints (the
+	 * secret sealed, never deleted: disabled), the events each wants, one
+	 * delivery per event and endpoint (its body as sent, the same on
+	 * every attempt), every attempt with its status */
+	{ 4, "webhook endpoints and deliveries",
+	  "CREATE TABLE notify_hook_endpoints ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " url TEXT NOT NULL,"
+	  " note TEXT NOT NULL DEFAULT '',"
+	  " secret_box TEXT NOT NULL,"
+	  " enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),"
+	  " created_at BIGINT NOT NULL,"
+	  " updated_at BIGINT NOT NULL,"
+	  " secret_at BIGINT NOT NULL);"
+	  "CREATE INDEX notify_hook_endpoints_tenant ON notify_hook_endpoints (tenant);"
+	  "CREATE TABLE notify_hook_events ("
+	  " endpoint_id BIGINT NOT NULL REFERENCES notify_hook_endpoints(id),"
+	  " type TEXT NOT NULL,"
+	  " PRIMARY KEY (endpoint_id, type));"
+	  "CREATE TABLE notify_hook_deliveries ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " endpoint_id BIGINT NOT NULL REFERENCES notify_hook_endpoints(id),"
+	  " msg_id TEXT NOT NULL,"
+	  " type TEXT NOT NULL,"
+	  " body TEXT NOT NULL,"
+	  " state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),"
+	  " attempts INTEGER NOT NULL DEFAULT 0,"
+	  " next_attempt_at BIGINT,"
+	  " claimed_by TEXT,"
+	  " last_status INTEGER NOT NULL DEFAULT 0,"
+	  " last_error TEXT NOT NULL DEFAULT '',"
+	  " created_at BIGINT NOT NULL,"
+	  " delivered_at BIGINT,"
+	  " UNIQUE (endpoint_id, msg_id));"
+	  "CREATE INDEX notify_hook_deliveries_due ON notify_hook_deliveries (state, next_attempt_at);"
+	  "CREATE INDEX notify_hook_deliveries_tenant ON notify_hook_deliveries (tenant, endpoint_id);"
+	  "CREATE INDEX notify_hook_deliveries_claim ON notify_hook_deliveries (claimed_by);"
+	  "CREATE TABLE notify_hook_attempts ("
+	  " delivery_id BIGINT NOT NULL REFERENCES notify_hook_deliveries(id),"
+	  " n INTEGER NOT NULL,"
+	  " at BIGINT NOT NULL,"
+	  " status INTEGER NOT NULL,"
+	  " error TEXT NOT NULL DEFAULT '',"
+	  " PRIMARY KEY (delivery_id, n))" },
 };
 
 const struct store_module_schema notify_schema = {

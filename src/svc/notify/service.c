@@ -1,15 +1,22 @@
 /*
  * service.c -- the descriptor of the notification service: message
- * templates per municipality (notify.h), edited by staff.
+ * templates per municipality (notify.h), edited by staff; residents'
+ * subscriptions; the SMS and LINE channels; webhooks to staff systems.
  *
- *   schema   notify_templates, notify_template_versions (notify_schema.c)
- *   routes   /staff/notify/templates, /staff/notify/templates/{id}
+ *   schema   notify_templates, notify_template_versions, notify_subscriptions,
+ *            the SMS and LINE messages and contacts (3), the webhooks (4)
+ *            (notify_schema.c)
+ *   routes   /staff/notify/templates..., /staff/notify/messages...,
+ *            /staff/notify/hooks..., /mypage/notifications...,
+ *            /unsubscribe/{token}, the SMS callback and LINE webhook
  *            (web/routes.c)
- *   msgs     the editor's texts in Japanese, English and やさしい日本語
- *   nav      the staff menu entry
- *   cli      `madoguchi notify template list|show|render|defaults` (cli.c)
- *   demo     the permission notify.templates for the demo ward's admin,
- *            and the shipped templates (defaults.c) as version 1
+ *   msgs     the pages' texts in Japanese, English and やさしい日本語
+ *   nav      the staff menu entries, My page's
+ *   cli      `madoguchi notify template|send|sms|line|status` (cli.c)
+ *   jobs     notify.deliver (SMS and LINE), notify.hooks (webhooks)
+ *   options  --sms-*, --line-* (the providers), --notify-hooks-loopback
+ *   demo     the permissions notify.templates and notify.hooks for the demo
+ *            ward's admin, and the shipped templates (defaults.c) as version 1
  *   mail     the shell's mail (registration, password reset, a staff
  *            account's reset) rendered from its templates (notify_email)
  */
@@ -18,6 +25,7 @@
 #include "core/auth/auth.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
+#include "svc/notify/web/hooks_web.h"
 
 int cli_notify(int argc, char **argv);   /* cli.c */
 
@@ -28,6 +36,8 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 	struct auth_events ev = { 0 };
 	int rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_TEMPLATES, &ev, e);
 	if (rc && rc != ERR_CONFLICT)
+		return rc;
+	if ((rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_HOOKS, &ev, e)) && rc != ERR_CONFLICT)
 		return rc;
 	rc = notify_install_defaults(s, tenant, app_now(), e);
 	return rc < 0 ? rc : 0;
@@ -52,10 +62,12 @@ static int mail_hook(struct store *s, const char *tenant, const char *template_i
 static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
+	{ SVC_NAV_STAFF, "/staff/notify/hooks", "notify.hooks.title", "notify.hooks.nav.summary" },
 	{ SVC_NAV_STAFF, "/staff/notify/messages", "notify.msg.title", "notify.msg.nav.summary" },
 };
 
 static const struct html_msg msgs[] = {
+#include "svc/notify/web/hooks_catalog.inc"
 	{ "roles.perm.notify.templates", "お知らせメールの文面（テンプレート）の編集",
 	  "Edit the templates of messages to residents", NULL },
 	{ "notify.staff.title", "メールの文面（テンプレート）", "Message templates",
@@ -309,10 +321,14 @@ static const struct svc_option options[] = {
 	{ "line-token-file", "FILE  the LINE channel access token (mode 600)", NULL, NULL, NULL },
 	{ "line-secret-file", "FILE  the LINE channel secret, for the webhook's signature (mode 600)",
 	  NULL, NULL, NULL },
+	/* webhooks to staff systems (hooks_web.h) */
+	NOTIFY_HOOKS_OPTIONS,
 };
 
 static const struct svc_job jobs[] = {
 	{ NOTIFY_DELIVER_JOB, notify_deliver_job, 0 },
+	/* webhooks to staff systems (hooks_web.h) */
+	NOTIFY_HOOKS_JOBS,
 };
 
 static int init(void **state, struct app *a, struct err *e)
@@ -335,9 +351,9 @@ const struct svc svc_notify = {
 	.msgs = msgs, .nmsgs = SVC_COUNT(msgs),
 	.nav = nav, .nnav = SVC_COUNT(nav),
 	.cli = cli, .ncli = SVC_COUNT(cli),
-	.demo = demo,
-	.options = options, .noptions = SVC_COUNT(options),
 	.jobs = jobs, .njobs = SVC_COUNT(jobs),
+	.options = options, .noptions = SVC_COUNT(options),
+	.demo = demo,
 	.init = init, .done = done,
 	.mail = mail_hook,
 };

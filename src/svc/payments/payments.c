@@ -13,6 +13,7 @@
  */
 #include "svc/payments/payments.h"
 #include "svc/payments/payments_int.h"
+#include "svc/notify/notify.h"
 #include "store/store.h"
 #include "core/audit/audit.h"
 #include "jp/date.h"
@@ -569,6 +570,7 @@ int payments_receive(enum pay_outcome *outcome, struct store *s, const char *ten
 	}
 	if (rc == 0 && in->must_apply && o != PAY_O_APPLIED)
 		rc = err_set(e, ERR_CONFLICT, "receipt: %s, not recorded", payments_outcome_name(o));
+	if (rc == 0 && o == PAY_O_APPLIED && (rc = notify_event(s, tenant, "payments.paid", (struct notify_field[]){ { "number", p.number, 0 }, { "service", p.service, 0 }, { "reference", p.reference, 0 }, { "amount_yen", NULL, in->amount_yen } }, 4, now, e)) > 0) rc = 0;   /* webhooks (svc/notify) */
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(tenant), found ? sv_int(p.id) : sv_null(),
 					 sv_text(payments_method_name(in->method)), sv_int(final),

@@ -26,6 +26,7 @@
 #include "svc/apply/web/app_apply.h"
 #include "svc/apply/apply.h"
 #include "svc/apply/apply_int.h"
+#include "svc/notify/notify.h"
 #include "core/auth/auth.h"
 #include "core/registry/registry.h"
 #include "core/tenant/tenant.h"
@@ -135,9 +136,9 @@ static int setup(void)
 	}
 	/* the tables of the modules apply needs, then a clean apply */
 	const struct store_module_schema base[] = { tenant_schema, auth_schema, forms_schema,
-						    registry_schema, audit_schema, payments_schema };
+						    registry_schema, audit_schema, payments_schema, notify_schema };
 	struct err e;
-	if (store_migrate(S, base, 6, NULL, &e)) {
+	if (store_migrate(S, base, 7, NULL, &e)) {
 		printf("# migrate: %s\n", e.detail);
 		return -1;
 	}
@@ -1846,8 +1847,8 @@ static void test_backup_roundtrip(void)
 	T_REQUIRE(store_open(&r, path, &e) == 0);
 	const struct store_module_schema mods[] = { tenant_schema, auth_schema, forms_schema,
 						    registry_schema, audit_schema, payments_schema,
-						    apply_schema };
-	T_EQ_INT(store_migrate(r, mods, 7, NULL, &e), 0);
+						    notify_schema, apply_schema };
+	T_EQ_INT(store_migrate(r, mods, 8, NULL, &e), 0);
 	FILE *in = fmemopen(dump, len, "r");
 	T_REQUIRE(in);
 	/* the audit migration seeds its head row (as `madoguchi restore`

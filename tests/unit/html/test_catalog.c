@@ -74,6 +74,8 @@ static const char *const STAFF_AREAS[] = {
 	"pay.service", "pay.reference", "pay.created", "pay.account", "pay.provider_ref", "pay.paid_at",
 	"pay.history", "pay.when", "pay.what", "pay.who", "pay.detail", "pay.payeasy.numbers",
 	"pay.error.reason", "pay.error.refund_other", "pay.rails",
+	/* webhooks to staff systems (src/svc/notify/web/page_hooks.c, /staff/notify/hooks) */
+	"notify.hooks",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

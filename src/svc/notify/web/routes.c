@@ -10,6 +10,7 @@
 #include "core/auth/auth.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/web/notify_web.h"
+#include "svc/notify/web/hooks_web.h"
 
 int notify_v_slug(const char *v, size_t n)
 {
@@ -123,6 +124,7 @@ const struct http_route notify_routes[] = {
 	  page_notify_template, "staff.notify.template" },
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
+	NOTIFY_HOOKS_ROUTES,
 	/* the SMS provider's status callback: its signature is the proof;
 	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
 	{ "POST", NOTIFY_SMS_STATUS_PATH, HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, NULL,
