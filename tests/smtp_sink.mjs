@@ -14,7 +14,9 @@
 // Options: tempFail N answers "451" to the first N recipients (at RCPT, or
 // at the end of DATA with tempFailAt: 'data'); reject(addr) answers "550"
 // to a recipient for good; auth { user, pass } advertises AUTH PLAIN and
-// answers 530 to MAIL until the client authenticated (535 for wrong ones).  Nothing here trusts the client: lines are
+// answers 530 to MAIL until the client authenticated (535 for wrong ones);
+// maxSessions N answers "421" at the greeting to a session beyond N open at
+// once (stats.tooManySessions counts them).  Nothing here trusts the client: lines are
 // limited (1000 bytes, RFC 5321) and a message to 10 MiB.
 //
 // The message is also parsed here, independently of madoguchi's C code:
@@ -87,12 +89,14 @@ export function parseMail(raw) {
   return { headers, headerLines, subject, text, bodyRaw: body };
 }
 
-export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', reject = () => false, auth = null } = {}) {
+export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', reject = () => false, auth = null,
+  maxSessions = 0 } = {}) {
   const own = !dir;
   dir ||= mkdtempSync(join(tmpdir(), 'madoguchi-smtp-'));
   const msgs = [];
   const waiters = [];
-  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [], authOk: 0, authFailed: 0, ehlo: [] };
+  const stats = { connections: 0, tempFailed: 0, rejected: 0, commands: [], authOk: 0, authFailed: 0, ehlo: [],
+    tooManySessions: 0 };
   let tempLeft = tempFail;
   const sockets = new Set();
 
@@ -103,9 +107,17 @@ export async function startSmtpSink({ dir, tempFail = 0, tempFailAt = 'rcpt', re
 
   const server = net.createServer((sock) => {
     stats.connections++;
+    sock.on('error', () => {});
+    // a relay that takes at most maxSessions sessions from a client at
+    // once answers the others 421 at the greeting (Postfix's
+    // smtpd_client_connection_count_limit) and closes
+    if (maxSessions > 0 && sockets.size >= maxSessions) {
+      stats.tooManySessions++;
+      sock.end('421 4.7.0 sink.test Error: too many connections from 127.0.0.1\r\n');
+      return;
+    }
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
-    sock.on('error', () => {});
     let buf = Buffer.alloc(0);
     let st = { from: null, to: [] };
     let inData = false, data = [], dataLen = 0, tooBig = false;

@@ -6,7 +6,8 @@
 // fails for good; messages queued while no relay was configured (and
 // --no-dev-mailbox kept them queued) are delivered once a server with
 // one starts; clear text is refused unless
-// allowed; and the server's log never holds an address or a subject.
+// allowed; a relay that takes one session at a time costs nothing; and the
+// server's log never holds an address or a subject.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -200,6 +201,32 @@ test('send-pending: STARTTLS is required by default, clear text only when allowe
     assert.equal(listed(id, a.db).attempts, 2);
   } finally {
     await a.stop();
+  }
+});
+
+test('a relay that takes one session at a time: the sessions it refuses cost their messages nothing, the batch goes on over the one it took', async () => {
+  // Postfix's smtpd_client_connection_count_limit and many providers'
+  // relays answer 421 to a client's sessions beyond a few
+  const one = await startSmtpSink({ maxSessions: 1 });
+  const a = await startServer({ extraArgs: ['--no-dev-mailbox'] });
+  try {
+    const ids = [];
+    for (let i = 0; i < 12; i++) ids.push(queue(`one-session-${i}@example.jp`, ['--db', a.db]));
+    // a long back-off: a batch ended by the refusals would leave the rest
+    // for a minute, and charge a message an attempt
+    const out = await cliAsync(['mail', 'send-pending', '--db', a.db, '--smtp-url', one.url, '--mail-from', FROM,
+      '--smtp-starttls', 'none', '--mail-retry-base', '60']);
+    assert.match(out, /sent 12, retry later 0, failed 0/);
+    assert.ok(one.stats.tooManySessions > 0, 'the sender did try more sessions');
+    for (const id of ids) {
+      const r = listed(id, a.db);
+      assert.equal(r.state, 'sent');
+      assert.equal(r.attempts, 1, `message ${id}: no attempt charged for a refused session`);
+    }
+    assert.equal(one.messages().length, 12);
+  } finally {
+    await a.stop();
+    await one.close();
   }
 });
 

@@ -330,6 +330,8 @@ static CURL *easy_new(struct mail_sender *m)
 struct lane {
 	CURL *h;
 	int idx;                  /* the batch's message in flight, -1: idle */
+	int refused;              /* the relay refused this session while it
+				     took another: not used again this batch */
 	char *text;               /* its composed text                        */
 	struct curl_slist *rcpt;
 	struct reader rd;
@@ -536,14 +538,16 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 	 * one message an attempt, not one per session.  Messages are started
 	 * in the claim's order (the emergency lane first). */
 	int next = 0, active = 0, stop = 0, opened = 0;
-	int width = 1;
+	int width = 1, refused = 0;
+	for (int k = 0; k < p->n; k++)
+		p->lane[k].refused = 0;
 	/* an error of the sending loop: the outcomes already in are still
 	 * recorded below (a message the relay took is not sent again) */
 	int loop_rc = 0;
 	while (loop_rc == 0) {
 		for (int k = 0; k < width && !stop && loop_rc == 0; k++) {
 			struct lane *l = &p->lane[k];
-			while (l->idx < 0 && next < n && loop_rc == 0) {
+			while (l->idx < 0 && !l->refused && next < n && loop_rc == 0) {
 				int i = next++;
 				int st = lane_start(p, l, m, &batch[i], i, &done[i]);
 				if (st < 0)
@@ -575,6 +579,15 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 			lane_end(p, l);
 			active--;
 			judge(&done[i], m, cc, code, now);
+			if (done[i].stop && opened && width - refused > 1) {
+				/* another session was taken: the relay limits how
+				 * many it takes from us (421 at its greeting).  This
+				 * lane stops for the batch; its message stays claimed
+				 * and is released below, due at once, uncharged */
+				l->refused = 1;
+				refused++;
+				continue;
+			}
 			finished[nfin++] = i;
 			if (done[i].stop)
 				stop = 1;
