@@ -11,7 +11,8 @@
  *
  * Deliver.  The `mail.send` job (wired in src/web/app_jobs.c) calls
  * mail_send_due(): it claims up to a batch of due queued messages (the
- * claim pushes their next_attempt_at MAIL_CLAIM_SECS ahead, so that two
+ * claim pushes their next_attempt_at MAIL_CLAIM_SECS ahead (longer when the
+ * batch over its sessions could take longer: every message to its timeout), so that two
  * runners never send the same message at once and a crashed runner's batch
  * becomes due again: delivery is AT LEAST ONCE, the Message-ID stays the
  * same across attempts so that a duplicate can be recognised), composes

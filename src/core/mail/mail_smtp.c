@@ -171,8 +171,19 @@ static void claimed_free(struct claimed *c, int n)
 	}
 }
 
+/* how long a claim holds its batch: MAIL_CLAIM_SECS, or longer when the
+ * batch could take longer over its sessions (every message to its
+ * timeout, one session after another), so that no other runner takes a
+ * batch still being sent and sends it again */
+static int64_t claim_lease(const struct mail_sender *m)
+{
+	int64_t worst = (int64_t)((m->batch + m->conns - 1) / m->conns) *
+			(m->timeout + m->connect_timeout) + 60;
+	return worst > MAIL_CLAIM_SECS ? worst : MAIL_CLAIM_SECS;
+}
+
 static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
-		 int64_t now, int batch, struct err *e)
+		 int64_t now, int batch, int64_t lease, struct err *e)
 {
 	*n = 0;
 	int rc = store_begin(s, e);
@@ -192,7 +203,7 @@ static int claim(struct claimed *out, int *n, struct store *s, const char *tok,
 		 " AND next_attempt_at <= $3 ORDER BY priority DESC, next_attempt_at, id LIMIT %d%s)"
 		 " AND %sstate = 'queued' AND %snext_attempt_at <= $3",
 		 batch, pg ? " FOR UPDATE SKIP LOCKED" : "", pg ? "" : "+", pg ? "" : "+");
-	struct store_val v[] = { sv_int(now + MAIL_CLAIM_SECS), sv_text(tok), sv_int(now) };
+	struct store_val v[] = { sv_int(now + lease), sv_text(tok), sv_int(now) };
 	rc = store_exec(s, sql, v, SV_N(v), e);
 	if (rc < 0) {
 		store_rollback(s);
@@ -522,7 +533,7 @@ int mail_send_due(struct mail_send_stats *stats, struct mail_sender *m,
 		return err_set(e, ERR_NOMEM, "out of memory");
 	}
 	int n = 0;
-	int rc = claim(batch, &n, s, tok, now, m->batch, e);
+	int rc = claim(batch, &n, s, tok, now, m->batch, claim_lease(m), e);
 	stats->claimed = n;
 	int *finished = NULL;     /* indexes of the batch with an outcome */
 	int nfin = 0;
