@@ -204,6 +204,12 @@ test('My page: a mobile number typed as 090-… gets a code by SMS (the emergenc
   const bad = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'send', phone: '12345' } });
   assert.equal(bad.status, 422);
   const before = (await gwMessages()).length;
+  // a code goes to a Japanese mobile number only: not abroad, not a fixed line
+  for (const phone of ['+12025550123', '+447700900123', '03-1234-5678', '050-1234-5678']) {
+    const r = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'send', phone } });
+    assert.equal(r.status, 422, phone);
+  }
+  assert.equal((await gwMessages()).length, before, 'no SMS sent to them');
   const sent = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'send', phone: '０９０-８７６５-４３２１' } });
   assert.equal(sent.status, 200);
   assert.match(sent.text_, /id="f-code"/);

@@ -166,6 +166,75 @@ static int covers(const struct payment *p, int64_t amount)
 	return p->state == PAY_PAID && p->amount_yen >= amount;
 }
 
+/* a payment that can still be paid: asked for, chosen, or failed at the
+ * card provider (the payer may choose again) */
+static int live(const struct payment *p)
+{
+	return p->state == PAY_CREATED || p->state == PAY_PENDING || p->state == PAY_FAILED;
+}
+
+struct paid_find {
+	const char *ref;
+	int64_t need;
+	struct payment *out;
+	int found;
+};
+
+static int paid_each(void *arg, const struct payment *p)
+{
+	struct paid_find *f = arg;
+	if (!f->found && strcmp(p->reference, f->ref) == 0 && covers(p, f->need)) {
+		*f->out = *p;
+		f->found = 1;
+	}
+	return 0;
+}
+
+/* a paid payment of the service's with reference ref (a draft's or a
+ * bundle's, whichever of its payments: one withdrawn or expired whose
+ * money arrived late counts) covering need yen: *found 1, in *out */
+static int paid_by_reference(struct payment *out, int *found, struct store *s, const char *tenant,
+			     const char *ref, int64_t need, struct err *e)
+{
+	struct paid_find f = { ref, need, out, 0 };
+	struct pay_filter pf = { .tenant = tenant, .state = PAY_PAID, .method = -1, .service = "apply",
+				 .q = ref, .limit = 100 };
+	int rc = payments_list(s, &pf, paid_each, &f, e);
+	*found = f.found;
+	return rc;
+}
+
+/* The payment to pay of key base: the first of base, base:1, base:2 ...
+ * that is still live (one that expired or was refunded is never asked
+ * again: the next key is), asked for now when create and none is.
+ * ERR_NOTFOUND when none and !create. */
+#define FEE_KEY_GENERATIONS 20
+
+static int live_payment(struct payment *pay, struct store *s, const struct apply_actor *who,
+			const char *base, const struct pay_new *n, const struct pay_actor *pa, int create,
+			int64_t now, struct err *e)
+{
+	for (int g = 0; g < FEE_KEY_GENERATIONS; g++) {
+		char key[96];
+		if (g == 0)
+			snprintf(key, sizeof key, "%s", base);
+		else
+			snprintf(key, sizeof key, "%s:%d", base, g);
+		int rc = payments_by_key(pay, s, who->tenant, "apply", key, e);
+		if (rc == 0 && (live(pay) || pay->state == PAY_PAID))
+			return 0;
+		if (rc == 0)
+			continue;   /* expired or refunded: the next key */
+		if (rc != ERR_NOTFOUND || !create)
+			return rc;
+		struct pay_new m = *n;
+		m.key = key;
+		int created;
+		return payments_create(pay, &created, s, who->tenant, &m, now, pa, e);
+	}
+	return err_set(e, ERR_LIMIT, "apply: %d payments of %s have expired", FEE_KEY_GENERATIONS, base);
+}
+
 /* the payment (asked for, or asked for now with create) of a draft of
  * the actor's with fee d, alone or in its bundle */
 static int draft_payment(struct apply_fee_due *out, struct payment *pay, struct arena *a,
@@ -174,29 +243,29 @@ static int draft_payment(struct apply_fee_due *out, struct payment *pay, struct 
 {
 	memset(out, 0, sizeof *out);
 	int64_t fee = apply_fee_before(d);
-	/* a correction was paid with what it corrects; a draft alone with
-	 * no such fee has nothing to pay (a bundle's draft: the bundle's sum) */
-	if (dr->submission_id || (fee == 0 && dr->bundle_id == 0))
+	if (fee == 0 || dr->submission_id)   /* nothing to pay; a correction was paid */
 		return 0;
-	char key[80], ref[40], back[80], desc[PAY_DESCRIPTION_MAX * 4 + 1];
+	char base[80], ref[40], back[80], desc[PAY_DESCRIPTION_MAX * 4 + 1];
 	struct pay_actor pa = { .id = who->kind == APPLY_STAFF ? who->id : 0,
 				.login = who->kind == APPLY_STAFF ? who->login : NULL,
 				.source = "apply" };
-	snprintf(back, sizeof back, "/drafts/%lld/confirm", (long long)dr->id);
-	int rc;
+	int found, rc;
 	if (dr->bundle_id == 0) {
 		out->amount_yen = fee;
-		snprintf(key, sizeof key, "draft:%lld:%lld", (long long)dr->id, (long long)fee);
-		rc = payments_by_key(pay, s, who->tenant, "apply", key, e);
-		if (rc == ERR_NOTFOUND && create) {
-			snprintf(ref, sizeof ref, "draft-%lld", (long long)dr->id);
-			describe(desc, sizeof desc, d);
-			struct pay_new n = { .service = "apply", .key = key, .reference = ref,
-					     .description = desc, .amount_yen = fee, .return_url = back,
-					     .account = who->kind == APPLY_RESIDENT ? who->id : 0 };
-			int created;
-			rc = payments_create(pay, &created, s, who->tenant, &n, now, &pa, e);
+		snprintf(ref, sizeof ref, "draft-%lld", (long long)dr->id);
+		if ((rc = paid_by_reference(pay, &found, s, who->tenant, ref, fee, e)))
+			return rc;
+		if (found) {
+			out->have = out->paid = 1;
+			return 0;
 		}
+		snprintf(base, sizeof base, "draft:%lld:%lld", (long long)dr->id, (long long)fee);
+		snprintf(back, sizeof back, "/drafts/%lld/confirm", (long long)dr->id);
+		describe(desc, sizeof desc, d);
+		struct pay_new n = { .service = "apply", .reference = ref, .description = desc,
+				     .amount_yen = fee, .return_url = back,
+				     .account = who->kind == APPLY_RESIDENT ? who->id : 0 };
+		rc = live_payment(pay, s, who, base, &n, &pa, create, now, e);
 		if (rc == ERR_NOTFOUND)
 			return 0;
 		if (rc)
@@ -213,44 +282,52 @@ static int draft_payment(struct apply_fee_due *out, struct payment *pay, struct 
 	    (rc = bundle_payment(number, s, who, dr->bundle_id, e)))
 		return rc;
 	out->amount_yen = sum;
+	snprintf(ref, sizeof ref, "bundle-%lld", (long long)dr->bundle_id);
+	/* paid, by any of the bundle's payments (a bundle only shrinks: one
+	 * paid for more covers what is left) */
+	if ((rc = paid_by_reference(pay, &found, s, who->tenant, ref, sum, e)))
+		return rc;
+	if (found) {
+		out->have = out->paid = 1;
+		return 0;
+	}
 	if (number[0]) {
 		if ((rc = payments_get(pay, s, who->tenant, number, e)))
 			return rc;
-		out->have = 1;
-		/* paid: it covers what is left (a bundle only shrinks);
-		 * unpaid for this sum: it is the one to pay */
-		if (pay->state == PAY_PAID || pay->amount_yen == sum) {
-			out->paid = covers(pay, sum);
+		if (live(pay) && pay->amount_yen == sum) {   /* the one to pay */
+			out->have = 1;
 			return 0;
 		}
 		if (!create)
 			return 0;
 		/* unpaid for another sum (a draft left the bundle): withdrawn,
-		 * and one for the sum asked for below */
-		rc = payments_withdraw(s, who->tenant, number, "bundle changed", now, &pa, e);
-		if (rc == ERR_CONFLICT) {   /* paid meanwhile */
-			if ((rc = payments_get(pay, s, who->tenant, number, e)))
+		 * and one for the sum asked for below; expired or refunded:
+		 * another asked for below */
+		if (live(pay)) {
+			rc = payments_withdraw(s, who->tenant, number, "bundle changed", now, &pa, e);
+			if (rc == ERR_CONFLICT) {   /* paid meanwhile */
+				if ((rc = payments_get(pay, s, who->tenant, number, e)))
+					return rc;
+				out->have = 1;
+				out->paid = covers(pay, sum);
+				return 0;
+			}
+			if (rc)
 				return rc;
-			out->paid = covers(pay, sum);
-			return 0;
 		}
-		if (rc)
-			return rc;
-		out->have = 0;
 	}
 	if (!create || sum <= 0)
 		return 0;
-	snprintf(key, sizeof key, "bundle:%lld:%lld", (long long)dr->bundle_id, (long long)sum);
-	snprintf(ref, sizeof ref, "bundle-%lld", (long long)dr->bundle_id);
+	snprintf(base, sizeof base, "bundle:%lld:%lld", (long long)dr->bundle_id, (long long)sum);
 	snprintf(back, sizeof back, "/bundles/%lld", (long long)dr->bundle_id);
 	snprintf(desc, sizeof desc, "%s", "手続きの手数料（まとめて）");
-	struct pay_new n = { .service = "apply", .key = key, .reference = ref, .description = desc,
+	struct pay_new n = { .service = "apply", .reference = ref, .description = desc,
 			     .amount_yen = sum, .return_url = back,
 			     .account = who->kind == APPLY_RESIDENT ? who->id : 0 };
-	int created, own;
+	int own;
 	if ((rc = apply_tx_begin(&own, s, e)))
 		return rc;
-	rc = payments_create(pay, &created, s, who->tenant, &n, now, &pa, e);
+	rc = live_payment(pay, s, who, base, &n, &pa, 1, now, e);
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(pay->number), sv_int(dr->bundle_id), sv_text(who->tenant) };
 		rc = store_exec(s, "UPDATE apply_bundles SET payment = $1 WHERE id = $2 AND tenant = $3",
@@ -310,23 +387,21 @@ int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
 		p->fee_yen = fee;
 		return 0;
 	}
+	/* paid: any payment of the draft's, or of its bundle's, paid for
+	 * what is due (a late payment of one withdrawn or expired counts) */
 	struct payment pay;
-	int rc = ERR_NOTFOUND;
+	int rc = 0, found = 0;
 	int64_t need = fee;
+	char ref[40];
 	if (p->draft.d.bundle_id) {
-		char number[APPLY_PAYMENT_LEN + 1];
-		if ((rc = bundle_payment(number, s, who, p->draft.d.bundle_id, e)))
-			return rc;
-		rc = number[0] ? payments_get(&pay, s, who->tenant, number, e) : ERR_NOTFOUND;
+		snprintf(ref, sizeof ref, "bundle-%lld", (long long)p->draft.d.bundle_id);
 		need = bundle_sum;
-	} else if (p->draft.d.id) {
-		char key[80];
-		snprintf(key, sizeof key, "draft:%lld:%lld", (long long)p->draft.d.id, (long long)fee);
-		rc = payments_by_key(&pay, s, who->tenant, "apply", key, e);
+	} else {
+		snprintf(ref, sizeof ref, "draft-%lld", (long long)p->draft.d.id);
 	}
-	if (rc && rc != ERR_NOTFOUND)
+	if (p->draft.d.id && (rc = paid_by_reference(&pay, &found, s, who->tenant, ref, need, e)))
 		return rc;
-	if (rc == ERR_NOTFOUND || !covers(&pay, need)) {
+	if (!found) {
 		*unpaid = 1;
 		return err_set(e, ERR_CONFLICT, "apply: draft %lld: the fee (%s, %lld yen) is not paid",
 			       (long long)p->draft.d.id, p->def->id, (long long)need);

@@ -113,9 +113,11 @@ static int contact_set(struct store *s, const char *tenant, int64_t account, enu
 {
 	struct store_val d[] = { sv_text(tenant), sv_int(account), sv_text(notify_channel_name(ch)),
 				 sv_text(address) };
-	/* this account's old one, and the same LINE id at another account */
+	/* this account's old one, and the same LINE id at another account (a
+	 * LINE user links one account; a phone number may be a family's, so
+	 * verifying it at one account leaves it at another) */
 	int rc = store_exec(s, "DELETE FROM notify_contacts WHERE tenant = $1 AND channel = $3"
-			    " AND (account = $2 OR address = $4)", d, SV_N(d), e);
+			    " AND (account = $2 OR (channel = 'line' AND address = $4))", d, SV_N(d), e);
 	if (rc < 0)
 		return rc;
 	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(notify_channel_name(ch)),

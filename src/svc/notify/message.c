@@ -21,6 +21,10 @@
 #include "core/jobs/jobs.h"
 #include "store/store.h"
 #include "svc/notify/notify.h"
+#include "svc/notify/channels.h"
+
+/* a batch, every message to the provider's whole timeout, fits its claim */
+_Static_assert(NOTIFY_MSG_BATCH * NOTIFY_HTTP_TIMEOUT_S + 60 <= NOTIFY_MSG_CLAIM_SECS, "a batch fits its claim");
 
 static const char *const state_names[] = {
 	[NOTIFY_QUEUED] = "queued", [NOTIFY_SENDING] = "sending", [NOTIFY_DELIVERED] = "delivered",

@@ -345,8 +345,12 @@ int notify_install_defaults(struct store *s, const char *tenant, int64_t now, st
 #define NOTIFY_MSG_ATTEMPTS_MAX 6
 #define NOTIFY_MSG_RETRY_BASE 30  /* seconds before the 2nd attempt        */
 #define NOTIFY_MSG_RETRY_CAP 3600
-#define NOTIFY_MSG_CLAIM_SECS 300 /* a claimed message is due again after  */
-#define NOTIFY_MSG_BATCH 50
+#define NOTIFY_MSG_BATCH 20
+/* a claimed message is due again after this: longer than its batch can
+ * take, every message to the provider's whole timeout (10 s), so that
+ * no other runner takes and sends again a message still being sent (an
+ * SMS has no retry key: it would reach the resident twice) */
+#define NOTIFY_MSG_CLAIM_SECS 300
 
 enum notify_state { NOTIFY_QUEUED = 0, NOTIFY_SENDING, NOTIFY_DELIVERED, NOTIFY_FAILED,
 		    NOTIFY_BOUNCED };

@@ -1231,6 +1231,98 @@ static void test_fee_before(void)
 	arena_free(a);
 }
 
+/* a draft's payment that expired (the resident waited past its due
+ * day) is not the end: the pay step asks for another; money that arrives
+ * late for the expired one still pays the draft, and a bundle's withdrawn
+ * payment paid late pays the bundle (nothing asked twice) */
+static void test_fee_expired_and_late(void)
+{
+	struct apply_actor a1 = resident(43001);
+	struct err e;
+	struct arena *a = arena_new(0);
+	json_t *cert = upload(&a1, "inu-touroku", "rabies_cert", "fee-exp");
+	json_t *ans = inu_answers("モモ", "1981-03-03", "ポチ", cert);
+	int64_t did = 0;
+	T_EQ_INT(apply_draft_create(&did, S, &a1,
+				    &(struct apply_draft_start){ .procedure = "inu-touroku",
+								 .prefill = ans },
+				    NOW, &e), 0);
+	json_decref(ans);
+	struct apply_fee_due due;
+	struct payment p1, p2, p3;
+	T_EQ_INT(apply_fee_draft(&due, &p1, S, &a1, did, 1, NOW, &e), 0);
+	T_EQ_INT(payments_withdraw(S, T1, p1.number, "past its due day", NOW + 1, &COUNTER_STAFF, &e), 0);
+	/* the state: nothing live, nothing paid */
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &a1, did, 0, NOW + 2, &e), 0);
+	T_EQ_INT(due.have, 0);
+	T_EQ_INT(due.paid, 0);
+	/* asked again: a new payment, the next key, payable */
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &a1, did, 1, NOW + 3, &e), 0);
+	T_EQ_INT(due.have, 1);
+	T_CHECK(strcmp(p2.number, p1.number) != 0);
+	T_EQ_STR(p2.key, arena_printf(a, "draft:%lld:3000:1", (long long)did));
+	T_EQ_INT(p2.state, PAY_CREATED);
+	T_EQ_INT(apply_fee_draft(&due, &p3, S, &a1, did, 1, NOW + 4, &e), 0);
+	T_EQ_STR(p3.number, p2.number);   /* and the same one again */
+	/* the expired one's money arrives late: the draft is paid by it */
+	struct pay_receipt cr = { .method = PAY_M_COUNTER, .number = p1.number, .amount_yen = 3000,
+				  .source = "counter:late-43001" };
+	enum pay_outcome o;
+	T_EQ_INT(payments_receive(&o, S, T1, &cr, NOW + 5, &COUNTER_STAFF, &e), 0);
+	T_EQ_INT(o, PAY_O_APPLIED);
+	T_EQ_INT(apply_fee_draft(&due, &p3, S, &a1, did, 1, NOW + 6, &e), 0);
+	T_EQ_INT(due.paid, 1);
+	T_EQ_STR(p3.number, p1.number);
+	struct apply_submit_result res;
+	T_EQ_INT(apply_submit(&res, a, S, &a1, &(struct apply_draft_submit){ .draft_id = did }, NOW + 7,
+			      &e), 0);
+	T_EQ_STR(res.sub.payment, p1.number);
+
+	/* a bundle: its payment withdrawn when a draft left, then paid late
+	 * (a slip already printed): the bundle is paid, nothing more asked */
+	struct apply_actor b1 = resident(43002);
+	const char *procs[] = { "jitensha-chushajo", "inu-touroku" };
+	json_t *shared = bundle_shared();
+	int64_t bid = 0;
+	T_EQ_INT(apply_bundle_create(&bid, S, &b1,
+				     &(struct apply_bundle_new){ .event = "move_in", .procedures = procs,
+								 .nprocedures = 2, .shared = shared },
+				     NOW, &e), 0);
+	json_decref(shared);
+	struct apply_draft *drafts;
+	int n = 0;
+	T_EQ_INT(apply_drafts_list(&drafts, &n, a, S, &b1, &e), 0);
+	int64_t inu = 0, jit = 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(drafts[i].procedure, "inu-touroku") == 0)
+			inu = drafts[i].id;
+		else
+			jit = drafts[i].id;
+	T_REQUIRE(inu && jit);
+	jitensha_complete(a, &b1, jit, "東京A902");
+	T_EQ_INT(apply_fee_draft(&due, &p1, S, &b1, jit, 1, NOW, &e), 0);
+	T_EQ_INT(p1.amount_yen, 4800);
+	T_EQ_INT(apply_draft_delete(S, &b1, inu, &e), 0);
+	T_EQ_INT(apply_fee_draft(&due, &p2, S, &b1, jit, 1, NOW + 1, &e), 0);
+	T_EQ_INT(p2.amount_yen, 1800);
+	struct pay_receipt br = { .method = PAY_M_COUNTER, .number = p1.number, .amount_yen = 4800,
+				  .source = "counter:late-43002" };
+	T_EQ_INT(payments_receive(&o, S, T1, &br, NOW + 2, &COUNTER_STAFF, &e), 0);
+	T_EQ_INT(o, PAY_O_APPLIED);
+	int64_t pays = count("SELECT count(*) FROM payments WHERE tenant = $1");
+	T_EQ_INT(apply_fee_draft(&due, &p3, S, &b1, jit, 1, NOW + 3, &e), 0);
+	T_EQ_INT(due.paid, 1);
+	T_EQ_STR(p3.number, p1.number);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays);
+	struct apply_bundle_result bres;
+	T_EQ_INT(apply_bundle_submit(&bres, a, S, &b1, &(struct apply_bundle_submit_in){ .bundle_id = bid },
+				     NOW + 4, &e), 0);
+	T_EQ_INT(bres.n, 1);
+	if (bres.n == 1)
+		T_EQ_STR(bres.subs[0].payment, p1.number);
+	arena_free(a);
+}
+
 /* a bundle whose drafts change after its payment is asked for: nothing
  * is paid twice */
 static void test_fee_bundle_changes(void)
@@ -2941,6 +3033,7 @@ int main(void)
 	T_RUN(test_bundle);
 	T_RUN(test_fee_before);
 	T_RUN(test_fee_bundle_changes);
+	T_RUN(test_fee_expired_and_late);
 	T_RUN(test_bundle_signed);
 	T_RUN(test_purge);
 	T_RUN(test_session_depts);

@@ -774,7 +774,9 @@ static int render_bundle(struct http_req *r, int status, int64_t bid, const char
 		if (dr->bundle_id != bid)
 			continue;
 		open++;
-		if (!first_draft)
+		/* the fee step asks through a draft that is not a correction
+		 * (a correction was paid with its submission: it has no fee) */
+		if (!first_draft && dr->submission_id == 0)
 			first_draft = dr->id;
 		struct forms_def *d = NULL;
 		if (forms_load_version(&d, NULL, r->arena, app_store(r),

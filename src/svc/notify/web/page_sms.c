@@ -73,6 +73,12 @@ int notify_phone_normalise(char *out, size_t cap, const char *in)
 		snprintf(out, cap, "+81%s", d + 1);
 	else
 		return ERR_INVALID;
+	/* a Japanese mobile number only (070, 080, 090): a code is an SMS
+	 * the ward pays for, and numbers abroad are where SMS-pumping fraud
+	 * sends them */
+	if (strlen(out) != 13 || strncmp(out, "+81", 3) != 0 || (out[3] != '7' && out[3] != '8' && out[3] != '9') ||
+	    out[4] != '0')
+		return ERR_INVALID;
 	return notify_phone_valid(out) ? 0 : ERR_INVALID;
 }
 
