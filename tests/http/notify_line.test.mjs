@@ -166,3 +166,20 @@ test('unlinking on My page, and a user who blocks the account, remove the LINE i
   // CSRF: a post without the token changes nothing
   assert.equal((await resident.post('/mypage/notifications/line', { form: { action: 'code' } })).status, 403);
 });
+
+test('link codes are limited: a few an hour an account, then a clear refusal', async () => {
+  const other = await registerAndLogin(srv.base, 'line-codes@example.org', 'Line-Renkei-2026');
+  const page = await other.get('/mypage/notifications/line');
+  const csrf = Client.csrf(page.text_);
+  const codes = new Set();
+  for (let i = 0; i < 10; i++) {
+    const r = await other.post('/mypage/notifications/line', { form: { csrf, action: 'code' } });
+    assert.equal(r.status, 200, `code ${i + 1}`);
+    codes.add(r.text_.match(/id="line-code" lang="en">([A-Z2-9]{8})</)[1]);
+  }
+  assert.equal(codes.size, 10, 'each a new code');
+  const over = await other.post('/mypage/notifications/line', { form: { csrf, action: 'code' } });
+  assert.equal(over.status, 429);
+  assert.match(over.text_, /リンクのコードを作った回数が多すぎます/);
+  assert.doesNotMatch(over.text_, /id="line-code"/);
+});

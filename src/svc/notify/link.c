@@ -207,15 +207,33 @@ int notify_sms_verify_code(struct store *s, const char *tenant, int64_t account,
 		}
 		store_rows_free(r);
 	}
+	/* the guess counted first, atomically: the row is locked (PostgreSQL)
+	 * or the database written by one at a time (SQLite), so guesses at
+	 * the same moment cannot all read the same count and get past the
+	 * limit; attempts is then this guess's number */
+	if (rc == 0) {
+		struct store_val g[] = { sv_int(id), sv_int(NOTIFY_LINK_TRIES) };
+		rc = store_exec(s, "UPDATE notify_link_codes SET attempts = attempts + 1 WHERE id = $1"
+				" AND used_at IS NULL AND attempts < $2", g, SV_N(g), e);
+		if (rc == 0)
+			rc = err_set(e, ERR_DENIED, "notify: the code is spent");
+		else if (rc > 0) {
+			int64_t n = 0;
+			struct store_val q[] = { sv_int(id) };
+			rc = store_query_int(&n, s, "SELECT attempts FROM notify_link_codes WHERE id = $1", q,
+					     SV_N(q), e);
+			attempts = (int)n - 1;
+		}
+	}
 	if (rc == 0) {
 		char h[65] = "";
 		if (notify_link_code_valid(NOTIFY_SMS, code))
 			code_hash(h, tenant, code);
 		if (!h[0] || sodium_memcmp(h, hash, 64) != 0) {
-			/* a wrong guess: counted; the last one spends the code */
+			/* a wrong guess (counted above); the last one spends the code */
 			struct store_val u[] = { sv_int(attempts + 1 >= NOTIFY_LINK_TRIES ? now : 0), sv_int(id) };
-			rc = store_exec(s, "UPDATE notify_link_codes SET attempts = attempts + 1,"
-					" used_at = CASE WHEN $1 > 0 THEN $1 ELSE NULL END WHERE id = $2",
+			rc = store_exec(s, "UPDATE notify_link_codes"
+					" SET used_at = CASE WHEN $1 > 0 THEN $1 ELSE NULL END WHERE id = $2",
 					u, SV_N(u), e);
 			/* the count must stay even though the answer is "wrong" */
 			if (rc >= 0 && own) {
@@ -225,9 +243,11 @@ int notify_sms_verify_code(struct store *s, const char *tenant, int64_t account,
 			rc = rc < 0 ? rc : err_set(e, ERR_DENIED, "notify: the code is wrong");
 		} else {
 			struct store_val u[] = { sv_int(now), sv_int(id) };
-			rc = store_exec(s, "UPDATE notify_link_codes SET used_at = $1 WHERE id = $2", u,
-					SV_N(u), e);
-			if (rc >= 0)
+			rc = store_exec(s, "UPDATE notify_link_codes SET used_at = $1 WHERE id = $2"
+					" AND used_at IS NULL", u, SV_N(u), e);
+			if (rc == 0)
+				rc = err_set(e, ERR_DENIED, "notify: the code is spent");
+			if (rc > 0)
 				rc = contact_set(s, tenant, account, NOTIFY_SMS, target, now, e);
 		}
 	}

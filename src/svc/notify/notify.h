@@ -482,6 +482,7 @@ int notify_link_code_new(char *code, struct store *s, const char *tenant, int64_
 /* notify_link_codes_recent -- how many codes account had made for ch
  * since then (a limit on SMS codes sent: each costs and reaches a phone) */
 #define NOTIFY_SMS_CODES_PER_HOUR 5
+#define NOTIFY_LINE_CODES_PER_HOUR 10   /* link codes an account makes an hour */
 int notify_link_codes_recent(struct store *s, const char *tenant, int64_t account,
 			     enum notify_channel ch, int64_t since, struct err *e);
 /* notify_line_link -- the code sent from user_id: its account gets that

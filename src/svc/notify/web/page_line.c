@@ -94,6 +94,14 @@ int page_mypage_line_post(struct http_req *r)
 			return app_send_error(r, rc, "notify.subs.error.unavailable", e.detail);
 		return line_page(r, 200, NULL, T(r, "notify.line.unlinked"));
 	}
+	/* a few codes an hour: each is a row, and a code is what a guess at
+	 * the webhook must hit (every input has a limit) */
+	rc = notify_link_codes_recent(app_store(r), q->tenant.code, q->ses.account_id, NOTIFY_LINE,
+				      app_now() - 3600, &e);
+	if (rc < 0)
+		return app_send_error(r, rc, "notify.subs.error.unavailable", e.detail);
+	if (rc >= NOTIFY_LINE_CODES_PER_HOUR)
+		return line_page(r, 429, NULL, T(r, "notify.line.error.too_many"));
 	char code[NOTIFY_LINE_CODE_LEN + 1];
 	rc = notify_link_code_new(code, app_store(r), q->tenant.code, q->ses.account_id, NOTIFY_LINE, NULL,
 				  app_now(), &e);
