@@ -224,6 +224,14 @@ test('My page: a mobile number typed as 090-… gets a code by SMS (the emergenc
   })();
   assert.ok(m, 'the code went by SMS');
   const code = m.body.match(/(\d{6})/)[1];
+  // staff see that a code went, not the code
+  const ids = [...(await admin.get('/staff/notify/messages')).text_.matchAll(/href="\/staff\/notify\/messages\/(\d+)"/g)]
+    .map((x) => Number(x[1]));
+  const shown = await admin.get(`/staff/notify/messages/${Math.max(...ids)}`);
+  assert.equal(shown.status, 200);
+  assert.match(shown.text_, /sms\.verify/);
+  assert.match(shown.text_, /id="message-body-hidden"/);
+  assert.ok(!shown.text_.includes(code), 'the code is not on the staff page');
   const wrong = String((Number(code) + 1) % 1000000).padStart(6, '0');
   const w = await res.post('/mypage/notifications/sms', { form: { csrf, action: 'verify', code: wrong } });
   assert.equal(w.status, 422);

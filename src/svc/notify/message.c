@@ -26,6 +26,11 @@
 /* a batch, every message to the provider's whole timeout, fits its claim */
 _Static_assert(NOTIFY_MSG_BATCH * NOTIFY_HTTP_TIMEOUT_S + 60 <= NOTIFY_MSG_CLAIM_SECS, "a batch fits its claim");
 
+/* a verification code's text is kept only until the provider has it
+ * or it has failed: then it is blanked (the code itself is kept hashed,
+ * link.c; nobody reads it back from the message) */
+#define NOTIFY_BLANK_CODE " body = CASE WHEN template = 'sms.verify' THEN '' ELSE body END,"
+
 static const char *const state_names[] = {
 	[NOTIFY_QUEUED] = "queued", [NOTIFY_SENDING] = "sending", [NOTIFY_DELIVERED] = "delivered",
 	[NOTIFY_FAILED] = "failed", [NOTIFY_BOUNCED] = "bounced",
@@ -424,14 +429,14 @@ int notify_msg_outcome(struct store *s, int64_t id, const char *tok, enum notify
 		if (!provider_id || !*provider_id || strlen(provider_id) > NOTIFY_PROVIDER_ID_MAX)
 			return err_set(e, ERR_INVALID, "notify: provider id");
 		struct store_val v[] = { sv_text(provider_id), sv_int(now), sv_int(id), sv_text(tok) };
-		return store_exec(s, "UPDATE notify_messages SET provider_id = $1, sent_at = $2,"
+		return store_exec(s, "UPDATE notify_messages SET provider_id = $1, sent_at = $2," NOTIFY_BLANK_CODE
 				  " attempts = attempts + 1, next_attempt_at = NULL, claimed_by = NULL,"
 				  " last_error = NULL WHERE id = $3 AND claimed_by = $4 AND state = 'sending'",
 				  v, SV_N(v), e);
 	}
 	case NOTIFY_OUT_REFUSED: {
 		struct store_val v[] = { c ? sv_text(c) : sv_null(), sv_int(now), sv_int(id), sv_text(tok) };
-		return store_exec(s, "UPDATE notify_messages SET state = 'failed', last_error = $1,"
+		return store_exec(s, "UPDATE notify_messages SET state = 'failed', last_error = $1," NOTIFY_BLANK_CODE
 				  " attempts = attempts + 1, done_at = $2, next_attempt_at = NULL,"
 				  " claimed_by = NULL WHERE id = $3 AND claimed_by = $4 AND state = 'sending'",
 				  v, SV_N(v), e);
@@ -448,7 +453,7 @@ int notify_msg_outcome(struct store *s, int64_t id, const char *tok, enum notify
 		/* attempts counts this one: the last allowed fails the message */
 		struct store_val v[] = { c ? sv_text(c) : sv_null(), sv_int(now), sv_int(id), sv_text(tok),
 					 sv_int(NOTIFY_MSG_ATTEMPTS_MAX) };
-		int rc = store_exec(s, "UPDATE notify_messages SET state = 'failed', last_error = $1,"
+		int rc = store_exec(s, "UPDATE notify_messages SET state = 'failed', last_error = $1," NOTIFY_BLANK_CODE
 				    " attempts = attempts + 1, done_at = $2, next_attempt_at = NULL,"
 				    " claimed_by = NULL WHERE id = $3 AND claimed_by = $4"
 				    " AND state = 'sending' AND attempts + 1 >= $5", v, SV_N(v), e);

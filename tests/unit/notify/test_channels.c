@@ -165,6 +165,27 @@ static void test_queue_claim(void)
 	T_EQ_INT(notify_msg_outcome(s, em, "tokA", NOTIFY_OUT_ACCEPTED, "SMx1", NULL, NOON + 12, &e), 1);
 	T_EQ_INT(notify_msg_outcome(s, n1, "tokA", NOTIFY_OUT_RETRY, NULL, "sms 503", NOON + 12, &e), 1);
 	T_EQ_INT(notify_msg_outcome(s, n2, "tokA", NOTIFY_OUT_REFUSED, NULL, "sms 400 21211", NOON + 12, &e), 1);
+	/* an ordinary text is kept once the provider has it */
+	T_EQ_INT(notify_msg_get(&m, a, s, T1, em, &e), 0);
+	T_CHECK(strstr(m.body, "避難指示") != NULL);
+	/* a verification code's text is blanked once the provider has it */
+	{
+		struct notify_value cv[] = { { "ward", "デモ区" }, { "code", "482913" } };
+		int64_t vid = 0;
+		T_EQ_INT(notify_send(&vid, s, T1, &(struct notify_send){ .channel = NOTIFY_SMS,
+					     .recipient = "+819011110007", .template_id = "sms.verify",
+					     .vals = cv, .n = 2, .priority = 1 }, NOON + 12, &e), 0);
+		struct notify_claimed vc[4];
+		int vn = 0;
+		T_EQ_INT(notify_msg_claim(vc, &vn, 4, s, NOTIFY_SMS, "tokV", NOON + 13, &e), 0);
+		T_EQ_INT(vn, 1);
+		notify_claimed_free(vc, vn);
+		T_EQ_INT(notify_msg_get(&m, a, s, T1, vid, &e), 0);
+		T_CHECK(strstr(m.body, "482913") != NULL);   /* kept while it is to be sent */
+		T_EQ_INT(notify_msg_outcome(s, vid, "tokV", NOTIFY_OUT_ACCEPTED, "SMv1", NULL, NOON + 14, &e), 1);
+		T_EQ_INT(notify_msg_get(&m, a, s, T1, vid, &e), 0);
+		T_EQ_STR(m.body, "");
+	}
 	T_EQ_INT(notify_msg_get(&m, a, s, T1, n1, &e), 0);
 	T_EQ_INT(m.state, NOTIFY_QUEUED);
 	T_EQ_INT(m.attempts, 1);
@@ -200,7 +221,7 @@ static void test_queue_claim(void)
 	T_EQ_INT(m.attempts, NOTIFY_MSG_ATTEMPTS_MAX);
 	/* the list with a state filter */
 	T_EQ_INT(notify_msg_list(s, T1, "sms", "failed", 50, 0, NULL, NULL, &e), 2);
-	T_EQ_INT(notify_msg_list(s, T1, NULL, NULL, 50, 0, NULL, NULL, &e), 4);
+	T_EQ_INT(notify_msg_list(s, T1, NULL, NULL, 50, 0, NULL, NULL, &e), 5);   /* and the code's */
 	arena_free(a);
 }
 

@@ -551,8 +551,13 @@ int page_notify_message(struct http_req *r)
 		    html_t(l, "notify.msg.col.done"), done,
 		    html_t(l, "notify.msg.col.next"), next,
 		    html_t(l, "notify.msg.col.segments"), m.segments);
-	html_printf(&b, "<h2>%s</h2><pre class=\"message-body\">%s</pre>", html_t(l, "notify.msg.text"),
-		    m.body);
+	/* a verification code is the resident's, not staff's to read */
+	if (strcmp(m.template_id, "sms.verify") == 0)
+		html_printf(&b, "<h2>%s</h2><p id=\"message-body-hidden\">%s</p>", html_t(l, "notify.msg.text"),
+			    html_t(l, "notify.msg.text.hidden"));
+	else
+		html_printf(&b, "<h2>%s</h2><pre class=\"message-body\">%s</pre>", html_t(l, "notify.msg.text"),
+			    m.body);
 	char obj[24];
 	snprintf(obj, sizeof obj, "%lld", (long long)id);
 	app_audit(r, AUDIT_A_READ, "notify_message", obj, AUDIT_R_OK);
