@@ -43,8 +43,15 @@ async function kazeiDraft(api) {
   return d.json.id;
 }
 
-const payments = () => Number(execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''),
-  "SELECT count(*) FROM payments WHERE service = 'apply'"], { encoding: 'utf8' }).trim());
+// the apply service's payments, on either engine (the server's database
+// is PostgreSQL when MADOGUCHI_HTTP_DB says so)
+const payments = () => {
+  const q = "SELECT count(*) FROM payments WHERE service = 'apply'";
+  const out = srv.db.startsWith('postgresql:')
+    ? execFileSync('psql', [srv.db, '-qAtc', q], { encoding: 'utf8' })
+    : execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''), q], { encoding: 'utf8' });
+  return Number(out.trim());
+};
 
 test('the resident pays on the check page, then submits; unpaid is refused on the page and the API', async () => {
   const id = await kazeiDraft(alice);
