@@ -243,7 +243,9 @@ static int draft_payment(struct apply_fee_due *out, struct payment *pay, struct 
 {
 	memset(out, 0, sizeof *out);
 	int64_t fee = apply_fee_before(d);
-	if (fee == 0 || dr->submission_id)   /* nothing to pay; a correction was paid */
+	/* a correction was paid with what it corrects; a draft alone with
+	 * no such fee has nothing to pay (a bundle's draft: the bundle's sum) */
+	if (dr->submission_id || (fee == 0 && dr->bundle_id == 0))
 		return 0;
 	char base[80], ref[40], back[80], desc[PAY_DESCRIPTION_MAX * 4 + 1];
 	struct pay_actor pa = { .id = who->kind == APPLY_STAFF ? who->id : 0,
