@@ -123,6 +123,21 @@ int jobs_cancel(struct store *s, int64_t id, struct err *e)
 		 : err_set(e, ERR_NOTFOUND, "no job %lld", (long long)id);
 }
 
+int jobs_wake(struct store *s, const char *kind, int64_t at_ms, struct err *e)
+{
+	int64_t n = 0;
+	struct store_val v[] = { sv_text(kind), sv_int(at_ms) };
+	int rc = store_query_int(&n, s, "SELECT count(*) FROM jobs WHERE kind = $1"
+				 " AND status = 'queued' AND run_after <= $2", v, 2, e);
+	if (rc || n > 0)
+		return rc;
+	/* the handlers of such jobs fail only when the database does: retry
+	 * that for long */
+	struct jobs_spec spec = { .kind = kind, .run_after_ms = at_ms, .max_attempts = JOBS_ATTEMPTS_MAX };
+	int64_t id;
+	return jobs_submit(&id, s, &spec, e);
+}
+
 static const char *col_or_null(const struct store_rows *r, int col)
 {
 	return store_col_isnull(r, col) ? NULL : store_col_text(r, col);

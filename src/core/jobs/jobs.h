@@ -104,6 +104,14 @@ int jobs_submit(int64_t *id, struct store *s, const struct jobs_spec *spec,
 int jobs_enqueue(int64_t *id, struct store *s, const char *tenant,
 		 const char *kind, const char *payload, struct err *e);
 
+/* jobs_wake -- make sure a queued job of kind (a deployment job, no
+ * payload) is due by at_ms: submits one when none is, else nothing.  For
+ * queues that wake their worker when work arrives instead of polling (the
+ * outbox's "mail.send", notify's "notify.deliver" and "notify.hooks");
+ * inside the caller's transaction, so the job exists only if the work it
+ * is for commits.  0 or a negative ERR_*. */
+int jobs_wake(struct store *s, const char *kind, int64_t at_ms, struct err *e);
+
 /* jobs_cancel -- cancel a queued or running job (a running handler sees
  * jobs_stopping() and its outcome is dropped).  ERR_NOTFOUND when no such
  * job; ERR_CONFLICT when it has already finished. */

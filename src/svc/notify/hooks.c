@@ -685,30 +685,9 @@ int notify_hook_ping(struct store *s, const char *tenant, int64_t id, int64_t no
 
 /* ---- the wake-up job ---- */
 
-struct wake_ctx {
-	int64_t by_ms;
-	int found;
-};
-
-static int wake_cb(const struct jobs_info *j, void *arg)
-{
-	struct wake_ctx *w = arg;
-	if (j->run_after_ms <= w->by_ms)
-		w->found = 1;
-	return w->found;
-}
-
 int notify_hooks_wake(struct store *s, int64_t at, struct err *e)
 {
-	struct wake_ctx w = { .by_ms = at * 1000 };
-	struct jobs_filter f = { .kind = NOTIFY_HOOKS_JOB, .status = JOBS_QUEUED, .limit = 100 };
-	int rc = jobs_list(s, &f, wake_cb, &w, e);
-	if (rc < 0 || w.found)
-		return rc < 0 ? rc : 0;
-	struct jobs_spec spec = { .kind = NOTIFY_HOOKS_JOB, .run_after_ms = at * 1000,
-				  .max_attempts = JOBS_ATTEMPTS_MAX };
-	int64_t id;
-	return jobs_submit(&id, s, &spec, e);
+	return jobs_wake(s, NOTIFY_HOOKS_JOB, at * 1000, e);
 }
 
 /* ---- deliveries ---- */

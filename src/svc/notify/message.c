@@ -170,30 +170,9 @@ static int own_end(struct store *s, int own, int rc, struct err *e)
 	return c ? c : rc;
 }
 
-struct wake_ctx {
-	int64_t by_ms;
-	int found;
-};
-
-static int wake_cb(const struct jobs_info *j, void *arg)
-{
-	struct wake_ctx *w = arg;
-	if (j->run_after_ms <= w->by_ms)
-		w->found = 1;
-	return w->found;
-}
-
 int notify_wake(struct store *s, int64_t at, struct err *e)
 {
-	struct wake_ctx w = { .by_ms = at * 1000 };
-	struct jobs_filter f = { .kind = NOTIFY_DELIVER_JOB, .status = JOBS_QUEUED, .limit = 100 };
-	int rc = jobs_list(s, &f, wake_cb, &w, e);
-	if (rc < 0 || w.found)
-		return rc < 0 ? rc : 0;
-	struct jobs_spec spec = { .kind = NOTIFY_DELIVER_JOB, .run_after_ms = at * 1000,
-				  .max_attempts = JOBS_ATTEMPTS_MAX };
-	int64_t id;
-	return jobs_submit(&id, s, &spec, e);
+	return jobs_wake(s, NOTIFY_DELIVER_JOB, at * 1000, e);
 }
 
 int notify_send(int64_t *id, struct store *s, const char *tenant, const struct notify_send *m,
