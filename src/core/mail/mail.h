@@ -197,9 +197,12 @@ struct mail_bulk {
 	const char *link_base;
 	int priority;
 	int64_t not_before;
-	const char *select_sql;
+	const char *select_sql;    /* gives recipient, token (and since) */
 	const struct store_val *params;
 	int nparams;
+	int skip_bounced;          /* 1: the select also gives since (seconds),
+				      and a recipient whose mail hard-bounced
+				      (5.x.x) at or after it is not queued */
 };
 /* mail_enqueue_bulk -- queue one message per row of b's SELECT, with one
  * wake-up job; the caller's transaction or its own.  *count gets how many.

@@ -87,34 +87,11 @@ enum mail_state mail_state_parse(const char *name)
 
 /* ---- the wake-up job ----------------------------------------------------- */
 
-struct wake_ctx {
-	int64_t by_ms;
-	int found;
-};
-
-static int wake_cb(const struct jobs_info *j, void *arg)
-{
-	struct wake_ctx *w = arg;
-	if (j->run_after_ms <= w->by_ms)
-		w->found = 1;
-	return w->found;
-}
-
-/* a queued mail.send job due by at_ms, submitting one if there is none;
- * inside the caller's transaction */
+/* a queued mail.send job due by at_ms (jobs_wake), in the caller's
+ * transaction */
 static int wake_at(struct store *s, int64_t at_ms, struct err *e)
 {
-	struct wake_ctx w = { .by_ms = at_ms };
-	struct jobs_filter f = { .kind = "mail.send", .status = JOBS_QUEUED, .limit = 100 };
-	int rc = jobs_list(s, &f, wake_cb, &w, e);
-	if (rc < 0 || w.found)
-		return rc < 0 ? rc : 0;
-	/* the handler returns an error only when the database fails: retry
-	 * that for long */
-	struct jobs_spec spec = { .kind = "mail.send", .run_after_ms = at_ms,
-				  .max_attempts = JOBS_ATTEMPTS_MAX };
-	int64_t id;
-	return jobs_submit(&id, s, &spec, e);
+	return jobs_wake(s, "mail.send", at_ms, e);
 }
 
 static int in_own_tx(struct store *s, int *own, struct err *e)
@@ -434,7 +411,15 @@ int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b
 	v[k + 7] = sv_int(now);
 	v[k + 8] = sv_int(b->priority);
 	v[k + 9] = b->not_before > now ? sv_int(b->not_before) : sv_null();
-	size_t cap = strlen(b->select_sql) + 1024;
+	/* an address that hard-bounced since the subscriber saved it gets no
+	 * more (the partial index mail_outbox_bounced answers it) */
+	char skip[320] = "";
+	if (b->skip_bounced)
+		snprintf(skip, sizeof skip, " WHERE NOT EXISTS (SELECT 1 FROM mail_outbox b"
+			 " WHERE b.tenant = CAST($%d AS TEXT) AND b.recipient = x.recipient"
+			 " AND b.bounced_at IS NOT NULL AND b.bounced_at >= x.since"
+			 " AND b.bounce_status LIKE '5.%%')", k + 1);
+	size_t cap = strlen(b->select_sql) + 1024 + sizeof skip;
 	char *sql = malloc(cap);
 	if (!sql)
 		return err_set(e, ERR_NOMEM, "out of memory");
@@ -447,9 +432,9 @@ int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b
 		 " CAST($%d AS TEXT) || CAST($%d AS TEXT) || x.token || CAST($%d AS TEXT),"
 		 " CAST($%d AS TEXT), 'queued', 0, CAST($%d AS BIGINT), CAST($%d AS BIGINT),"
 		 " CAST($%d AS INTEGER), CAST($%d AS BIGINT), CAST($%d AS TEXT) || x.token"
-		 " FROM (%s) x",
+		 " FROM (%s) x%s",
 		 k + 1, k + 2, k + 3, k + 5, k + 4, k + 6, k + 7, k + 8, k + 9, k + 10, k + 5,
-		 b->select_sql);
+		 b->select_sql, skip);
 	int own;
 	if ((rc = in_own_tx(s, &own, e))) {
 		free(sql);
