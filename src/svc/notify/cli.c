@@ -8,10 +8,12 @@
  * installs the shipped templates the municipality lacks (audited, actor
  * "(cli)").  Reading changes nothing.
  *
- * `madoguchi notify send --topic T --id TEMPLATE --link-base URL
+ * `madoguchi notify send --topic T [--id TEMPLATE] --link-base URL
  * [--emergency] name=value ...` queues the template to every subscriber
- * of topic T (notify_fanout: held in quiet hours unless --emergency) and
- * prints how many and the seconds it took; `notify status --mail ID`
+ * of topic T on each channel they chose (notify_fanout: held in quiet
+ * hours unless --emergency; --id the e-mail template, else the topic's;
+ * SMS and LINE the topic's) and prints how many, the seconds it took and
+ * "email=N sms=N line=N"; `notify status --mail ID`
  * prints a message's status (queued, held, sending, sent, failed).
  *
  * `madoguchi notify sms --to NUMBER --id TEMPLATE [--lang L] [--emergency]
@@ -44,7 +46,7 @@ static void usage(FILE *f)
 	      "       madoguchi notify template render --db URL --tenant CODE --id ID\n"
 	      "              [--lang ja|en|ja-easy] [name=value ...]\n"
 	      "       madoguchi notify template defaults --db URL --tenant CODE\n"
-	      "       madoguchi notify send --db URL --tenant CODE --topic TOPIC --id ID\n"
+	      "       madoguchi notify send --db URL --tenant CODE --topic TOPIC [--id ID]\n"
 	      "              --link-base URL [--emergency] [--now SECONDS] [name=value ...]\n"
 	      "       madoguchi notify status --db URL --tenant CODE --mail ID\n"
 	      "       madoguchi notify sms --db URL --tenant CODE --to +81... --id ID\n"
@@ -270,21 +272,26 @@ static int cmd_send(struct store *st, struct opt *o, int n, const char **pos, in
 		printf("%lld\n", (long long)id);
 		return CLI_OK;
 	}
+	int64_t by[3] = { 0, 0, 0 };
 	rc = notify_fanout(&queued, st, tenant,
 			   &(struct notify_fanout){ .topic = opts_get(o, n, "topic"), .template_id = opts_get(o, n, "id"),
 						    .vals = vals, .n = nv,
 						    .priority = opts_get(o, n, "emergency") ? MAIL_PRIORITY_EMERGENCY
 											    : MAIL_PRIORITY_NORMAL,
-						    .link_base = opts_get(o, n, "link-base") },
+						    .link_base = opts_get(o, n, "link-base"),
+						    .per_channel = by },
 			   at, &e);
 	arena_free(a);
 	if (rc == ERR_NOTFOUND)
 		return cli_error(&e, "そのテンプレートはありません", "no such template");
 	if (rc == ERR_INVALID)
 		return cli_error(&e, "トピック・テンプレート・値が正しくありません", "topic, template or values refused");
+	if (rc == ERR_LIMIT)
+		return cli_error(&e, "SMS または LINE の本文が長すぎます", "the SMS or LINE text is too long");
 	if (rc)
 		return cli_error(&e, "送信の準備ができませんでした", "could not queue the messages");
-	printf("%lld\t%.3f\n", (long long)queued, (double)(now_ms() - t0) / 1000.0);
+	printf("%lld\t%.3f\temail=%lld sms=%lld line=%lld\n", (long long)queued,
+	       (double)(now_ms() - t0) / 1000.0, (long long)by[0], (long long)by[1], (long long)by[2]);
 	return CLI_OK;
 }
 

@@ -184,6 +184,23 @@ const struct notify_default notify_defaults[] = {
 	  { { "SMS の緊急のお知らせ", "【緊急・((ward))】((area)): ((title))" },
 	    { "SMS emergency", "[Emergency, ((ward))] ((area)): ((title))" },
 	    { "SMS の きんきゅうの おしらせ", "【きんきゅう・((ward))】((area)): ((title))" } } },
+	/* a topic's fan-out by SMS (notify_topic_templates): the title and the
+	 * subscription's own unsubscribe link */
+	{ "sms.topic", NOTIFY_SMS, "ward title unsubscribe_url",
+	  "SMS: news to subscribed residents", "SMS: news to subscribed residents",
+	  "ward=デモ区\ntitle=区報12月号を発行しました\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS のお知らせの配信", "【((ward))】((title))\n停止: ((unsubscribe_url))" },
+	    { "SMS news", "[((ward))] ((title))\nStop: ((unsubscribe_url))" },
+	    { "SMS の おしらせ", "【((ward))】((title))\nとめる: ((unsubscribe_url))" } } },
+	{ "sms.topic_alert", NOTIFY_SMS, "ward area title unsubscribe_url",
+	  "SMS: a disaster alert to an area's subscribers", "SMS: a disaster alert to an area's subscribers",
+	  "ward=デモ区\narea=chuo\ntitle=避難指示\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS の災害のお知らせの配信", "【緊急・((ward))】((area)): ((title))\n停止: ((unsubscribe_url))" },
+	    { "SMS disaster alert", "[Emergency, ((ward))] ((area)): ((title))\nStop: ((unsubscribe_url))" },
+	    { "SMS の さいがいの おしらせ",
+	      "【きんきゅう・((ward))】((area)): ((title))\nとめる: ((unsubscribe_url))" } } },
 	{ "sms.verify", NOTIFY_SMS, "ward code",
 	  "SMS: the code that verifies a resident's number", "SMS: the code that verifies a resident's number",
 	  "ward=デモ区\ncode=123456\n",
@@ -206,6 +223,24 @@ const struct notify_default notify_defaults[] = {
 	  { { "LINE のお知らせ", "【((ward))】((title))" },
 	    { "LINE notice", "[((ward))] ((title))" },
 	    { "LINE の おしらせ", "【((ward))】((title))" } } },
+	/* a topic's fan-out by LINE: the whole text fits (5000 characters) */
+	{ "line.topic", NOTIFY_LINE, "ward title text unsubscribe_url",
+	  "LINE: news to subscribed residents", "LINE: news to subscribed residents",
+	  "ward=デモ区\ntitle=年末年始の窓口のご案内\ntext=12月29日から1月3日まで、窓口はお休みです。\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "LINE のお知らせの配信", "【((ward))】((title))\n\n((text))\n\n配信の停止: ((unsubscribe_url))" },
+	    { "LINE news", "[((ward))] ((title))\n\n((text))\n\nUnsubscribe: ((unsubscribe_url))" },
+	    { "LINE の おしらせ", "【((ward))】((title))\n\n((text))\n\nとめる: ((unsubscribe_url))" } } },
+	{ "line.topic_alert", NOTIFY_LINE, "ward area title text unsubscribe_url",
+	  "LINE: a disaster alert to an area's subscribers", "LINE: a disaster alert to an area's subscribers",
+	  "ward=デモ区\narea=chuo\ntitle=避難指示\ntext=川の水位が上がっています。すぐに避難してください。\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "LINE の災害のお知らせの配信",
+	      "【緊急・((ward))】((title))\n\n((text))\n\n地区: ((area))\n\n配信の停止: ((unsubscribe_url))" },
+	    { "LINE disaster alert",
+	      "[Emergency, ((ward))] ((title))\n\n((text))\n\nArea: ((area))\n\nUnsubscribe: ((unsubscribe_url))" },
+	    { "LINE の さいがいの おしらせ",
+	      "【きんきゅう・((ward))】((title))\n\n((text))\n\nちく: ((area))\n\nとめる: ((unsubscribe_url))" } } },
 	/* the mail of a life event's bundle submitted whole
 	 * (src/svc/lifeevent/web/page_lifeevent.c): receipts is one line per
 	 * receipt number, url the resident's My page */

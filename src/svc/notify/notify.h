@@ -228,59 +228,98 @@ struct notify_sub_in {
 	const char *tenant;
 	int64_t account;
 	const char *topic;
-	const char *address;       /* the account's verified e-mail */
+	const char *address;       /* e-mail: the account's verified address;
+				      SMS, LINE: unused (the verified number
+				      or LINE id is read when sending) */
 	const char *lang;          /* "ja", "en", "ja-easy"; NULL: ja */
+	enum notify_channel channel;   /* NOTIFY_EMAIL (0), NOTIFY_SMS, NOTIFY_LINE */
 };
 struct notify_sub {
 	int64_t id;
 	const char *tenant;
 	int64_t account;
-	const char *topic, *channel, *address, *lang;
+	const char *topic, *channel, *address, *lang;   /* address "" for SMS, LINE */
 	int64_t created_at;
 };
 /* notify_subscribe -- subscribe (1: new) or refresh address and language
- * of an existing subscription (0).  ERR_INVALID. Caller's transaction or
- * its own. */
+ * of an existing subscription (0), on in->channel.  By SMS or LINE the
+ * account must have that channel's verified contact (notify_contacts):
+ * ERR_DENIED otherwise.  ERR_INVALID.  Caller's transaction or its own. */
 int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t now, struct err *e);
-/* notify_unsubscribe -- remove account's subscription to topic; returns
- * how many rows went (0 or 1). */
+/* notify_unsubscribe -- remove account's subscriptions to topic on every
+ * channel; returns how many rows went. */
 int notify_unsubscribe(struct store *s, const char *tenant, int64_t account, const char *topic,
 		       struct err *e);
-/* notify_subscriptions -- account's subscriptions by topic (at most 100);
- * returns how many or a negative ERR_*. */
+/* notify_unsubscribe_channel -- remove account's subscription to topic on
+ * one channel; returns how many rows went (0 or 1). */
+int notify_unsubscribe_channel(struct store *s, const char *tenant, int64_t account, const char *topic,
+			       enum notify_channel ch, struct err *e);
+/* notify_subscriptions -- account's subscriptions by topic, then channel
+ * (at most 100 of each kind); returns how many or a negative ERR_*. */
 int notify_subscriptions(struct store *s, const char *tenant, int64_t account,
 			 int (*fn)(const struct notify_sub *sub, void *arg), void *arg, struct err *e);
 /* notify_token_find -- the subscription of an unsubscribe token (topic
- * copied into topic); ERR_NOTFOUND for a malformed or unknown token or
- * another municipality's. */
+ * copied into topic, out->channel a static name); ERR_NOTFOUND for a
+ * malformed or unknown token or another municipality's. */
 int notify_token_find(struct notify_sub *out, char topic[NOTIFY_TOPIC_MAX + 1], struct store *s,
 		      const char *tenant, const char *token, struct err *e);
 /* notify_unsubscribe_token -- end the subscription of token; ERR_NOTFOUND */
 int notify_unsubscribe_token(struct store *s, const char *tenant, const char *token, struct err *e);
-/* notify_topic_count -- how many subscribe to topic */
+/* notify_topic_count -- how many subscribe to topic, every channel */
 int notify_topic_count(struct store *s, const char *tenant, const char *topic, struct err *e);
+/* notify_topic_counts -- how many would receive a fan-out to topic, by
+ * channel (n[NOTIFY_EMAIL], n[NOTIFY_SMS], n[NOTIFY_LINE]): SMS and LINE
+ * subscribers with their contact verified.  0 or a negative ERR_*. */
+int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const char *topic,
+			struct err *e);
+
+/* notify_topic_templates -- the shipped templates a fan-out to topic uses
+ * on each channel: news and news.<category> "news.notice", "sms.topic",
+ * "line.topic"; disaster.<area> "disaster.alert", "sms.topic_alert",
+ * "line.topic_alert".  0, or ERR_INVALID for another topic (a resident's
+ * own messages are not fanned out). */
+int notify_topic_templates(const char *ids[3], const char *topic, struct err *e);
 
 /* One message to every subscriber of a topic (notify_fanout). */
 struct notify_fanout {
 	const char *topic;
 	const char *template_id;   /* an e-mail template with the field
-				      unsubscribe_url, used once in its body */
-	const struct notify_value *vals;   /* the other values */
+				      unsubscribe_url, used once in its body;
+				      NULL: notify_topic_templates' */
+	const struct notify_value *vals;   /* the other values; each channel's
+					      template takes those it has a
+					      field for */
 	int n;
 	int priority;              /* MAIL_PRIORITY_NORMAL: held in quiet
 				      hours; MAIL_PRIORITY_EMERGENCY: sent at
 				      once, before everything else queued */
 	const char *link_base;     /* https://host: links are
 				      link_base/unsubscribe/{token} */
+	const char *sms_id, *line_id;   /* the SMS and LINE templates (with
+				      unsubscribe_url once in the body);
+				      NULL: notify_topic_templates' */
+	int64_t *per_channel;      /* NULL, or 3 counts filled by channel */
 };
 /* notify_fanout -- queue one message per subscriber of f->topic, each in
- * the subscriber's language with their unsubscribe link in the body and
- * in List-Unsubscribe: one INSERT ... SELECT per language into the outbox,
- * all in one transaction (the caller's or its own).  *queued gets how
- * many.  ERR_INVALID (topic, template without ((unsubscribe_url)) once in
- * the body, values), ERR_NOTFOUND (template), ERR_DB. */
+ * the subscriber's language with their unsubscribe link: by e-mail in the
+ * body and in List-Unsubscribe, one INSERT ... SELECT per language into
+ * the outbox (an address that hard-bounced since the resident saved it is
+ * skipped); by SMS and LINE one INSERT ... SELECT per language into
+ * notify_messages, joined with the verified contacts.  All in one
+ * transaction (the caller's or its own).  *queued gets how many.
+ * ERR_INVALID (topic, template without ((unsubscribe_url)) once in the
+ * body, values), ERR_LIMIT (an SMS over 10 segments with its link),
+ * ERR_NOTFOUND (template), ERR_DB. */
 int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const struct notify_fanout *f,
 		  int64_t now, struct err *e);
+
+/* notify_fanout_render -- what notify_fanout would send on each channel
+ * in lang (out[NOTIFY_EMAIL], out[NOTIFY_SMS], out[NOTIFY_LINE]; texts in
+ * a), with a sample unsubscribe link as long as a real one: for staff to
+ * check before sending.  The same errors as notify_fanout (ERR_LIMIT: an
+ * SMS over 10 segments with its link), whoever subscribes. */
+int notify_fanout_render(struct notify_message out[3], struct arena *a, struct store *s, const char *tenant,
+			 const struct notify_fanout *f, const char *lang, struct err *e);
 
 /* notify_subscription_lang -- whether account subscribes to topic by
  * e-mail: 1 with the subscription's language in lang ("ja", "en",

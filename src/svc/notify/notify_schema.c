@@ -158,6 +158,27 @@ static const struct store_migration notify_migrations[] = {
 	  " status INTEGER NOT NULL,"
 	  " error TEXT NOT NULL DEFAULT '',"
 	  " PRIMARY KEY (delivery_id, n))" },
+	/* topics by SMS and LINE (subscribe.c): one row per account, topic
+	 * and channel, its own unsubscribe token; the number or LINE id is
+	 * not copied: the fan-out joins notify_contacts when it queues, so a
+	 * number changed or removed on My page is followed.  A table of its
+	 * own because SQLite cannot widen notify_subscriptions' CHECK without
+	 * rebuilding it (and renumbering its rows on PostgreSQL).
+	 * address_at: when the e-mail address was last saved by the resident;
+	 * the outbox skips an address that hard-bounced after it */
+	{ 5, "subscriptions by SMS and LINE; when an e-mail subscription's address was saved",
+	  "CREATE TABLE notify_channel_subs ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " account BIGINT NOT NULL,"
+	  " topic TEXT NOT NULL,"
+	  " channel TEXT NOT NULL CHECK (channel IN ('sms', 'line')),"
+	  " lang TEXT NOT NULL CHECK (lang IN ('ja', 'en', 'ja-easy')),"
+	  " token TEXT NOT NULL UNIQUE,"
+	  " created_at BIGINT NOT NULL,"
+	  " UNIQUE (tenant, account, topic, channel));"
+	  "CREATE INDEX notify_channel_subs_topic ON notify_channel_subs (tenant, topic, channel, lang);"
+	  "ALTER TABLE notify_subscriptions ADD COLUMN address_at BIGINT NOT NULL DEFAULT 0" },
 };
 
 const struct store_module_schema notify_schema = {

@@ -3,12 +3,15 @@
  * unsubscribe token, quiet hours, and the fan-out of one template to a
  * topic's subscribers (issue 20, "Notifications" item 7).  See notify.h.
  *
- * Invariants: one row per (tenant, account, topic, channel); the token is
+ * Invariants: one row per (tenant, account, topic, channel), e-mail in
+ * notify_subscriptions, SMS and LINE in notify_channel_subs; the token is
  * 32 random bytes as 64 lower-case hex digits, unique, never reused (a new
- * subscription gets a new one); address is a valid address
- * (mail_addr_valid) at the time of subscribing.  The fan-out is one
- * INSERT ... SELECT per language (mail_enqueue_bulk), all in one
- * transaction: every subscriber is queued, or none.
+ * subscription gets a new one); an e-mail address is a valid address
+ * (mail_addr_valid) at the time of subscribing; an SMS or LINE
+ * subscription is made only while the account has that channel's verified
+ * contact, which the fan-out joins when it queues.  The fan-out is one
+ * INSERT ... SELECT per channel and language, all in one transaction:
+ * every subscriber is queued, or none.
  */
 #include "svc/notify/notify.h"
 #include "core/mail/mail.h"
@@ -72,11 +75,43 @@ static int own_end(struct store *s, int own, int rc, struct err *e)
 	return c ? c : rc;
 }
 
+static const char *channel_of(int ch)
+{
+	return notify_channel_name((enum notify_channel)ch);
+}
+
+/* an SMS or LINE subscription (the contact must be verified) */
+static int subscribe_short(struct store *s, const struct notify_sub_in *in, const char *lang,
+			   const char *token, int64_t now, struct err *e)
+{
+	struct store_val c[] = { sv_text(in->tenant), sv_int(in->account), sv_text(channel_of(in->channel)) };
+	int64_t have = 0;
+	int rc = store_query_int(&have, s, "SELECT COUNT(*) FROM notify_contacts WHERE tenant = $1"
+				 " AND account = $2 AND channel = $3", c, SV_N(c), e);
+	if (rc)
+		return rc;
+	if (!have)
+		return err_set(e, ERR_DENIED, "notify: no verified %s contact", channel_of(in->channel));
+	struct store_val u[] = { sv_text(lang), sv_text(in->tenant), sv_int(in->account),
+				 sv_text(in->topic), sv_text(channel_of(in->channel)) };
+	rc = store_exec(s, "UPDATE notify_channel_subs SET lang = $1 WHERE tenant = $2 AND account = $3"
+			" AND topic = $4 AND channel = $5", u, SV_N(u), e);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	struct store_val v[] = { sv_text(in->tenant), sv_int(in->account), sv_text(in->topic),
+				 sv_text(channel_of(in->channel)), sv_text(lang), sv_text(token), sv_int(now) };
+	rc = store_exec(s, "INSERT INTO notify_channel_subs (tenant, account, topic, channel, lang, token,"
+			" created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", v, SV_N(v), e);
+	return rc < 0 ? rc : 1;
+}
+
 int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t now, struct err *e)
 {
 	if (!notify_topic_valid(in->topic))
 		return err_set(e, ERR_INVALID, "notify: topic invalid");
-	if (!mail_addr_valid(in->address))
+	if (in->channel != NOTIFY_EMAIL && in->channel != NOTIFY_SMS && in->channel != NOTIFY_LINE)
+		return err_set(e, ERR_INVALID, "notify: channel invalid");
+	if (in->channel == NOTIFY_EMAIL && !mail_addr_valid(in->address))
 		return err_set(e, ERR_INVALID, "notify: address invalid");
 	const char *lang = in->lang ? in->lang : "ja";
 	if (notify_lang_parse(lang) < 0)
@@ -89,18 +124,21 @@ int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t no
 	int own, rc = own_begin(s, &own, e);
 	if (rc)
 		return rc;
-	/* already subscribed: the address and language follow the account's */
+	if (in->channel != NOTIFY_EMAIL)
+		return own_end(s, own, subscribe_short(s, in, lang, token, now, e), e);
+	/* already subscribed: the address and language follow the account's,
+	 * and a bounce before this save no longer stops the mail */
 	struct store_val u[] = { sv_text(in->address), sv_text(lang), sv_text(in->tenant),
-				 sv_int(in->account), sv_text(in->topic) };
-	rc = store_exec(s, "UPDATE notify_subscriptions SET address = $1, lang = $2"
+				 sv_int(in->account), sv_text(in->topic), sv_int(now) };
+	rc = store_exec(s, "UPDATE notify_subscriptions SET address = $1, lang = $2, address_at = $6"
 			" WHERE tenant = $3 AND account = $4 AND topic = $5 AND channel = 'email'",
 			u, SV_N(u), e);
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(in->tenant), sv_int(in->account), sv_text(in->topic),
 					 sv_text(in->address), sv_text(lang), sv_text(token), sv_int(now) };
 		rc = store_exec(s, "INSERT INTO notify_subscriptions (tenant, account, topic, channel,"
-				" address, lang, token, created_at)"
-				" VALUES ($1, $2, $3, 'email', $4, $5, $6, $7)", v, SV_N(v), e);
+				" address, lang, token, created_at, address_at)"
+				" VALUES ($1, $2, $3, 'email', $4, $5, $6, $7, $7)", v, SV_N(v), e);
 		rc = rc < 0 ? rc : 1;
 	} else if (rc > 0) {
 		rc = 0;
@@ -112,8 +150,25 @@ int notify_unsubscribe(struct store *s, const char *tenant, int64_t account, con
 		       struct err *e)
 {
 	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
-	return store_exec(s, "DELETE FROM notify_subscriptions WHERE tenant = $1 AND account = $2"
-			  " AND topic = $3", v, SV_N(v), e);
+	int own, rc = own_begin(s, &own, e);
+	if (rc)
+		return rc;
+	int a = store_exec(s, "DELETE FROM notify_subscriptions WHERE tenant = $1 AND account = $2"
+			   " AND topic = $3", v, SV_N(v), e);
+	int b = a < 0 ? a : store_exec(s, "DELETE FROM notify_channel_subs WHERE tenant = $1"
+				       " AND account = $2 AND topic = $3", v, SV_N(v), e);
+	return own_end(s, own, a < 0 ? a : b < 0 ? b : a + b, e);
+}
+
+int notify_unsubscribe_channel(struct store *s, const char *tenant, int64_t account, const char *topic,
+			       enum notify_channel ch, struct err *e)
+{
+	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic), sv_text(channel_of(ch)) };
+	return store_exec(s, ch == NOTIFY_EMAIL
+			  ? "DELETE FROM notify_subscriptions WHERE tenant = $1 AND account = $2"
+			    " AND topic = $3 AND channel = $4"
+			  : "DELETE FROM notify_channel_subs WHERE tenant = $1 AND account = $2"
+			    " AND topic = $3 AND channel = $4", v, SV_N(v), e);
 }
 
 int notify_subscriptions(struct store *s, const char *tenant, int64_t account,
@@ -121,9 +176,12 @@ int notify_subscriptions(struct store *s, const char *tenant, int64_t account,
 {
 	struct store_val v[] = { sv_text(tenant), sv_int(account) };
 	struct store_rows *r;
-	int rc = store_query(&r, s, "SELECT id, topic, channel, address, lang, created_at"
-			     " FROM notify_subscriptions WHERE tenant = $1 AND account = $2"
-			     " ORDER BY topic LIMIT 100", v, SV_N(v), e);
+	int rc = store_query(&r, s, "SELECT id, topic, channel, address, lang, created_at FROM"
+			     " (SELECT id, topic, channel, address, lang, created_at FROM notify_subscriptions"
+			     "  WHERE tenant = $1 AND account = $2"
+			     "  UNION ALL SELECT id, topic, channel, '', lang, created_at FROM notify_channel_subs"
+			     "  WHERE tenant = $1 AND account = $2) x"
+			     " ORDER BY topic, channel LIMIT 300", v, SV_N(v), e);
 	if (rc)
 		return rc;
 	int n = 0;
@@ -142,31 +200,48 @@ int notify_subscriptions(struct store *s, const char *tenant, int64_t account,
 	return rc < 0 ? rc : n;
 }
 
+/* the table of a token: 1 e-mail, 2 SMS/LINE, 0 none */
+static int token_table(struct notify_sub *out, char topic[NOTIFY_TOPIC_MAX + 1], struct store *s,
+		       const char *tenant, const char *token, struct err *e)
+{
+	static const char *const q[2] = {
+		"SELECT id, account, topic, channel FROM notify_subscriptions WHERE tenant = $1 AND token = $2",
+		"SELECT id, account, topic, channel FROM notify_channel_subs WHERE tenant = $1 AND token = $2",
+	};
+	struct store_val v[] = { sv_text(tenant), sv_text(token) };
+	for (int t = 0; t < 2; t++) {
+		struct store_rows *r;
+		int rc = store_query(&r, s, q[t], v, SV_N(v), e);
+		if (rc)
+			return rc;
+		rc = store_rows_next(r, e);
+		if (rc == 1) {
+			int ch = notify_channel_parse(store_col_text(r, 3));
+			out->id = store_col_int(r, 0);
+			out->account = store_col_int(r, 1);
+			snprintf(topic, NOTIFY_TOPIC_MAX + 1, "%s", store_col_text(r, 2));
+			out->topic = topic;
+			out->tenant = tenant;
+			out->channel = channel_of(ch < 0 ? NOTIFY_EMAIL : ch);
+			out->address = "";
+		}
+		store_rows_free(r);
+		if (rc != 0)
+			return rc < 0 ? rc : t + 1;
+	}
+	return 0;
+}
+
 int notify_token_find(struct notify_sub *out, char topic[NOTIFY_TOPIC_MAX + 1], struct store *s,
 		      const char *tenant, const char *token, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	if (!notify_token_valid(token))
 		return err_set(e, ERR_NOTFOUND, "notify: no such token");
-	struct store_val v[] = { sv_text(tenant), sv_text(token) };
-	struct store_rows *r;
-	int rc = store_query(&r, s, "SELECT id, account, topic FROM notify_subscriptions"
-			     " WHERE tenant = $1 AND token = $2", v, SV_N(v), e);
-	if (rc)
-		return rc;
-	rc = store_rows_next(r, e);
-	if (rc == 1) {
-		out->id = store_col_int(r, 0);
-		out->account = store_col_int(r, 1);
-		snprintf(topic, NOTIFY_TOPIC_MAX + 1, "%s", store_col_text(r, 2));
-		out->topic = topic;
-		out->tenant = tenant;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = err_set(e, ERR_NOTFOUND, "notify: no such token");
-	}
-	store_rows_free(r);
-	return rc;
+	int rc = token_table(out, topic, s, tenant, token, e);
+	if (rc == 0)
+		return err_set(e, ERR_NOTFOUND, "notify: no such token");
+	return rc < 0 ? rc : 0;
 }
 
 int notify_unsubscribe_token(struct store *s, const char *tenant, const char *token, struct err *e)
@@ -177,6 +252,9 @@ int notify_unsubscribe_token(struct store *s, const char *tenant, const char *to
 	int rc = store_exec(s, "DELETE FROM notify_subscriptions WHERE tenant = $1 AND token = $2",
 			    v, SV_N(v), e);
 	if (rc == 0)
+		rc = store_exec(s, "DELETE FROM notify_channel_subs WHERE tenant = $1 AND token = $2",
+				v, SV_N(v), e);
+	if (rc == 0)
 		return err_set(e, ERR_NOTFOUND, "notify: no such token");
 	return rc < 0 ? rc : 0;
 }
@@ -185,21 +263,171 @@ int notify_topic_count(struct store *s, const char *tenant, const char *topic, s
 {
 	struct store_val v[] = { sv_text(tenant), sv_text(topic) };
 	int64_t n = 0;
-	int rc = store_query_int(&n, s, "SELECT COUNT(*) FROM notify_subscriptions"
-				 " WHERE tenant = $1 AND topic = $2", v, SV_N(v), e);
+	int rc = store_query_int(&n, s, "SELECT (SELECT COUNT(*) FROM notify_subscriptions"
+				 " WHERE tenant = $1 AND topic = $2) + (SELECT COUNT(*) FROM notify_channel_subs"
+				 " WHERE tenant = $1 AND topic = $2)", v, SV_N(v), e);
 	return rc ? rc : (int)n;
 }
 
+int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const char *topic,
+			struct err *e)
+{
+	n[0] = n[1] = n[2] = 0;
+	struct store_val v[] = { sv_text(tenant), sv_text(topic) };
+	int rc = store_query_int(&n[NOTIFY_EMAIL], s, "SELECT COUNT(*) FROM notify_subscriptions"
+				 " WHERE tenant = $1 AND topic = $2", v, SV_N(v), e);
+	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
+		struct store_val w[] = { sv_text(tenant), sv_text(topic), sv_text(channel_of(ch)) };
+		rc = store_query_int(&n[ch], s, "SELECT COUNT(*) FROM notify_channel_subs x"
+				     " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
+				     " AND c.channel = x.channel"
+				     " WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3", w, SV_N(w), e);
+	}
+	return rc;
+}
+
+int notify_topic_templates(const char *ids[3], const char *topic, struct err *e)
+{
+	if (!notify_topic_valid(topic))
+		return err_set(e, ERR_INVALID, "notify: topic invalid");
+	if (strcmp(topic, "news") == 0 || strncmp(topic, "news.", 5) == 0) {
+		ids[NOTIFY_EMAIL] = "news.notice";
+		ids[NOTIFY_SMS] = "sms.topic";
+		ids[NOTIFY_LINE] = "line.topic";
+		return 0;
+	}
+	if (strncmp(topic, "disaster.", 9) == 0) {
+		ids[NOTIFY_EMAIL] = "disaster.alert";
+		ids[NOTIFY_SMS] = "sms.topic_alert";
+		ids[NOTIFY_LINE] = "line.topic_alert";
+		return 0;
+	}
+	return err_set(e, ERR_INVALID, "notify: %s is not fanned out", topic);
+}
+
 /* ---- fan-out ---- */
+
+/* the template's fields (stored, else shipped) into fields; "" when none */
+static int fields_of(char fields[NOTIFY_VALUE_MAX], struct arena *a, struct store *s, const char *tenant,
+		     const char *slug, struct err *e)
+{
+	struct notify_template t;
+	int rc = notify_get(&t, a, s, tenant, slug, 0, e);
+	const struct notify_default *d = rc == ERR_NOTFOUND ? notify_default_find(slug) : NULL;
+	if (d) {
+		err_clear(e);
+		rc = 0;
+	}
+	if (rc == 0)
+		snprintf(fields, NOTIFY_VALUE_MAX, " %s ", d ? d->fields : t.fields);
+	return rc;
+}
+
+/* vals whose name is a field of the template (space-separated, padded) */
+static int values_for(struct notify_value *out, const char *fields, const struct notify_value *vals, int n)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		char probe[NOTIFY_NAME_MAX + 3];
+		if (snprintf(probe, sizeof probe, " %s ", vals[i].name) < (int)sizeof probe &&
+		    strstr(fields, probe))
+			out[k++] = vals[i];
+	}
+	return k;
+}
+
+/* the template rendered in l with the marker in place of the link, cut
+ * there into *head and *tail; ERR_INVALID unless the link is once in the
+ * body (and nowhere in the subject) */
+static int render_cut(struct notify_message *m, const char **tail, struct arena *a, struct store *s,
+		      const char *tenant, const char *slug, enum notify_channel want, int l,
+		      const struct notify_value *vals, int n, const char *marker, struct err *e)
+{
+	char fields[NOTIFY_VALUE_MAX];
+	struct notify_value mine[NOTIFY_VALUES_MAX];
+	int rc = fields_of(fields, a, s, tenant, slug, e);
+	if (rc)
+		return rc;
+	int k = values_for(mine, fields, vals, n);
+	rc = notify_render(m, a, s, tenant, slug, notify_lang_code((enum notify_lang)l), mine, k, e);
+	if (rc == 0 && m->channel != want)
+		return err_set(e, ERR_INVALID, "notify: %s is not a template of the %s channel", slug,
+			       notify_channel_name(want));
+	char *cut = rc == 0 ? strstr(m->body, marker) : NULL;
+	if (rc == 0 && (!cut || strstr(cut + 1, marker) || strstr(m->subject, marker)))
+		rc = err_set(e, ERR_INVALID, "notify: %s must place ((unsubscribe_url)) once, in the body", slug);
+	if (rc)
+		return rc;
+	*cut = '\0';
+	*tail = cut + strlen(marker);
+	return 0;
+}
+
+/* the SMS or LINE messages of one language: head + link + tail to every
+ * subscriber of the channel whose contact is verified */
+static int fanout_short(int64_t *n, struct store *s, const char *tenant, const struct notify_fanout *f,
+			enum notify_channel ch, const char *slug, int l, const char *head, const char *tail,
+			const char *base, int64_t due, int64_t now, struct err *e)
+{
+	/* every link is as long (the token has a fixed length): the units and
+	 * segments of one message are every message's */
+	char probe[MAIL_LINK_MAX + NOTIFY_TOKEN_HEX + 1];
+	snprintf(probe, sizeof probe, "%s%0*d", base, NOTIFY_TOKEN_HEX, 0);
+	size_t len = strlen(head) + strlen(probe) + strlen(tail);
+	char *text = malloc(len + 1);
+	if (!text)
+		return err_set(e, ERR_NOMEM, "notify: no memory");
+	snprintf(text, len + 1, "%s%s%s", head, probe, tail);
+	int units = notify_sms_units(text);
+	int segments = ch == NOTIFY_SMS ? notify_sms_segments(text) : 1;
+	free(text);
+	if (units < 0)
+		return err_set(e, ERR_INVALID, "notify: the text is not UTF-8");
+	if (ch == NOTIFY_SMS && units > NOTIFY_SMS_UNITS_MAX)
+		return err_set(e, ERR_LIMIT, "notify: %s makes an SMS of %d units with its link (at most %d)",
+			       slug, units, NOTIFY_SMS_UNITS_MAX);
+	if (ch == NOTIFY_LINE && units > NOTIFY_LINE_TEXT_MAX)
+		return err_set(e, ERR_LIMIT, "notify: %s makes a LINE text over %d characters", slug,
+			       NOTIFY_LINE_TEXT_MAX);
+	struct store_val v[] = { sv_text(tenant), sv_text(f->topic), sv_text(notify_channel_name(ch)),
+				 sv_text(notify_lang_code((enum notify_lang)l)), sv_text(slug),
+				 sv_text(head), sv_text(base), sv_text(tail), sv_int(segments),
+				 sv_int(f->priority >= MAIL_PRIORITY_EMERGENCY ? 1 : 0), sv_int(due),
+				 sv_int(now) };
+	int rc = store_exec(s, "INSERT INTO notify_messages (tenant, channel, recipient, template, lang,"
+			    " body, segments, priority, state, attempts, next_attempt_at, created_at)"
+			    " SELECT x.tenant, x.channel, c.address, CAST($5 AS TEXT), x.lang,"
+			    " CAST($6 AS TEXT) || CAST($7 AS TEXT) || x.token || CAST($8 AS TEXT),"
+			    " CAST($9 AS INTEGER), CAST($10 AS INTEGER), 'queued', 0, CAST($11 AS BIGINT),"
+			    " CAST($12 AS BIGINT)"
+			    " FROM notify_channel_subs x JOIN notify_contacts c ON c.tenant = x.tenant"
+			    " AND c.account = x.account AND c.channel = x.channel"
+			    " WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3 AND x.lang = $4",
+			    v, SV_N(v), e);
+	if (rc < 0)
+		return rc;
+	*n = rc;
+	return 0;
+}
 
 int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const struct notify_fanout *f,
 		  int64_t now, struct err *e)
 {
 	*queued = 0;
+	if (f->per_channel)
+		f->per_channel[0] = f->per_channel[1] = f->per_channel[2] = 0;
 	if (!notify_topic_valid(f->topic))
 		return err_set(e, ERR_INVALID, "notify: topic invalid");
 	if (f->n < 0 || f->n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
+	const char *ids[3] = { f->template_id, f->sms_id, f->line_id };
+	const char *shipped[3];
+	if (notify_topic_templates(shipped, f->topic, NULL) == 0)
+		for (int c = 0; c < 3; c++)
+			if (!ids[c])
+				ids[c] = shipped[c];
+	if (!ids[NOTIFY_EMAIL])
+		return err_set(e, ERR_INVALID, "notify: no template for %s", f->topic);
 	char base[MAIL_LINK_MAX + 1];
 	if (!f->link_base || snprintf(base, sizeof base, "%s/unsubscribe/", f->link_base) >= (int)sizeof base)
 		return err_set(e, ERR_INVALID, "notify: link base invalid");
@@ -213,38 +441,115 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 		vals[i] = f->vals[i];
 	vals[f->n] = (struct notify_value){ "unsubscribe_url", marker };
 	int64_t not_before = f->priority >= MAIL_PRIORITY_EMERGENCY ? 0 : notify_quiet_until(now);
+	int64_t by[3] = { 0, 0, 0 };
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "notify: no memory");
 	int own, rc = own_begin(s, &own, e);
 	for (int l = 0; rc == 0 && l < NOTIFY_NLANG; l++) {
 		struct notify_message m;
+		const char *tail;
 		const char *code = notify_lang_code((enum notify_lang)l);
-		rc = notify_render(&m, a, s, tenant, f->template_id, code, vals, f->n + 1, e);
-		if (rc == 0 && m.channel != NOTIFY_EMAIL)
-			rc = err_set(e, ERR_INVALID, "notify: %s is not an e-mail template", f->template_id);
-		char *cut = rc == 0 ? strstr(m.body, marker) : NULL;
-		if (rc == 0 && (!cut || strstr(cut + 1, marker) || strstr(m.subject, marker)))
-			rc = err_set(e, ERR_INVALID, "notify: %s must place ((unsubscribe_url)) once, in the body",
-				     f->template_id);
+		rc = render_cut(&m, &tail, a, s, tenant, ids[NOTIFY_EMAIL], NOTIFY_EMAIL, l, vals, f->n + 1,
+				marker, e);
 		if (rc)
 			break;
-		*cut = '\0';
 		struct store_val p[] = { sv_text(tenant), sv_text(f->topic), sv_text(code) };
 		int64_t n = 0;
 		rc = mail_enqueue_bulk(&n, s, &(struct mail_bulk){
 			.tenant = tenant, .subject = m.subject, .body_head = m.body,
-			.body_tail = cut + strlen(marker), .link_base = base,
+			.body_tail = tail, .link_base = base,
 			.priority = f->priority, .not_before = not_before,
-			.select_sql = "SELECT address AS recipient, token FROM notify_subscriptions"
+			.select_sql = "SELECT address AS recipient, token, address_at AS since"
+				      " FROM notify_subscriptions"
 				      " WHERE tenant = $1 AND topic = $2 AND lang = $3 AND channel = 'email'",
-			.params = p, .nparams = SV_N(p) }, now, e);
-		*queued += n;
+			.params = p, .nparams = SV_N(p), .skip_bounced = 1 }, now, e);
+		by[NOTIFY_EMAIL] += n;
 	}
+	/* SMS and LINE: only when someone has the channel (a topic nobody
+	 * takes by SMS needs no SMS template) */
+	int64_t have[3] = { 0, 0, 0 };
+	if (rc == 0)
+		rc = notify_topic_counts(have, s, tenant, f->topic, e);
+	int64_t due = not_before > now ? not_before : now;
+	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
+		if (!have[ch])
+			continue;
+		if (!ids[ch]) {
+			rc = err_set(e, ERR_INVALID, "notify: no %s template for %s", notify_channel_name(ch),
+				     f->topic);
+			break;
+		}
+		for (int l = 0; rc == 0 && l < NOTIFY_NLANG; l++) {
+			struct notify_message m;
+			const char *tail;
+			rc = render_cut(&m, &tail, a, s, tenant, ids[ch], (enum notify_channel)ch, l, vals,
+					f->n + 1, marker, e);
+			int64_t n = 0;
+			if (rc == 0)
+				rc = fanout_short(&n, s, tenant, f, (enum notify_channel)ch, ids[ch], l, m.body,
+						  tail, base, due, now, e);
+			by[ch] += n;
+		}
+	}
+	if (rc == 0 && by[NOTIFY_SMS] + by[NOTIFY_LINE] > 0)
+		rc = notify_wake(s, due, e);
 	arena_free(a);
 	rc = own_end(s, own, rc, e);
+	if (rc == 0) {
+		*queued = by[0] + by[1] + by[2];
+		if (f->per_channel)
+			memcpy(f->per_channel, by, sizeof by);
+	}
+	return rc;
+}
+
+int notify_fanout_render(struct notify_message out[3], struct arena *a, struct store *s, const char *tenant,
+			 const struct notify_fanout *f, const char *lang, struct err *e)
+{
+	int l = notify_lang_parse(lang ? lang : "ja");
+	if (l < 0)
+		return err_set(e, ERR_INVALID, "notify: language invalid");
+	const char *ids[3];
+	int rc = notify_topic_templates(ids, f->topic, e);
 	if (rc)
-		*queued = 0;
+		return rc;
+	if (f->template_id)
+		ids[NOTIFY_EMAIL] = f->template_id;
+	if (f->sms_id)
+		ids[NOTIFY_SMS] = f->sms_id;
+	if (f->line_id)
+		ids[NOTIFY_LINE] = f->line_id;
+	if (f->n < 0 || f->n >= NOTIFY_VALUES_MAX)
+		return err_set(e, ERR_LIMIT, "notify: too many values");
+	const char *link = arena_printf(a, "%s/unsubscribe/%0*d", f->link_base ? f->link_base : "",
+					NOTIFY_TOKEN_HEX, 0);
+	if (!link)
+		return err_set(e, ERR_NOMEM, "notify: no memory");
+	struct notify_value vals[NOTIFY_VALUES_MAX];
+	for (int i = 0; i < f->n; i++)
+		vals[i] = f->vals[i];
+	vals[f->n] = (struct notify_value){ "unsubscribe_url", link };
+	for (int ch = 0; rc == 0 && ch < 3; ch++) {
+		char fields[NOTIFY_VALUE_MAX];
+		struct notify_value mine[NOTIFY_VALUES_MAX];
+		rc = fields_of(fields, a, s, tenant, ids[ch], e);
+		if (rc)
+			break;
+		int k = values_for(mine, fields, vals, f->n + 1);
+		rc = notify_render(&out[ch], a, s, tenant, ids[ch], notify_lang_code((enum notify_lang)l), mine, k, e);
+		int units = rc == 0 ? notify_sms_units(out[ch].body) : 0;
+		if (rc == 0 && ch == NOTIFY_EMAIL && strlen(out[ch].subject) > MAIL_SUBJECT_MAX)
+			rc = err_set(e, ERR_LIMIT, "notify: the subject is over %d bytes", MAIL_SUBJECT_MAX);
+		else if (rc == 0 && out[ch].channel != (enum notify_channel)ch)
+			rc = err_set(e, ERR_INVALID, "notify: %s is not a template of the %s channel", ids[ch],
+				     notify_channel_name((enum notify_channel)ch));
+		else if (rc == 0 && ch == NOTIFY_SMS && (units < 0 || units > NOTIFY_SMS_UNITS_MAX))
+			rc = err_set(e, ERR_LIMIT, "notify: %s makes an SMS of %d units with its link", ids[ch], units);
+		else if (rc == 0 && ch == NOTIFY_LINE && (units < 0 || units > NOTIFY_LINE_TEXT_MAX))
+			rc = err_set(e, ERR_LIMIT, "notify: %s makes a LINE text over %d characters", ids[ch],
+				     NOTIFY_LINE_TEXT_MAX);
+	}
 	return rc;
 }
 

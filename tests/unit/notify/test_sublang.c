@@ -48,12 +48,12 @@ static void test_lang(void)
 	char lang[8];
 	T_EQ_INT(notify_subscription_lang(lang, s, T1, 7, "waste.reminder", &e), 0);
 	T_EQ_STR(lang, "ja");
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 7, "waste.reminder", "a@example.jp", "en" },
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 7, "waste.reminder", "a@example.jp", "en", NOTIFY_EMAIL },
 				  NOON, &e), 1);
 	T_EQ_INT(notify_subscription_lang(lang, s, T1, 7, "waste.reminder", &e), 1);
 	T_EQ_STR(lang, "en");
 	/* saved again in やさしい日本語 */
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 7, "waste.reminder", "a@example.jp", "ja-easy" },
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 7, "waste.reminder", "a@example.jp", "ja-easy", NOTIFY_EMAIL },
 				  NOON, &e), 0);
 	T_EQ_INT(notify_subscription_lang(lang, s, T1, 7, "waste.reminder", &e), 1);
 	T_EQ_STR(lang, "ja-easy");

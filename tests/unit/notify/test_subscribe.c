@@ -15,7 +15,15 @@
  *   - the emergency lane: with a newsletter queued first, the first
  *     message mail_send_due claims is the emergency;
  *   - composition: List-Unsubscribe and List-Unsubscribe-Post headers,
- *     a link with a space or angle bracket refused.
+ *     a link with a space or angle bracket refused;
+ *   - SMS and LINE: a subscription needs the verified contact; the
+ *     fan-out queues one message per channel subscriber, in their
+ *     language, with their own unsubscribe link (which ends that channel
+ *     only), counted per channel, held in quiet hours, the emergency lane;
+ *     a contact removed gets nothing; an SMS too long with its link is
+ *     refused and nothing is queued on any channel;
+ *   - bounces: an address that hard-bounced after the resident saved it
+ *     gets no more mail until they save it again.
  */
 #include "t.h"
 #include "tdb.h"
@@ -106,19 +114,19 @@ static void test_subscribe(void)
 {
 	struct err e;
 	T_EQ_INT(notify_install_defaults(s, T1, NOON, &e) > 0, 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 1, "news", "a@example.jp", "ja" }, NOON, &e), 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 1, "news", "a2@example.jp", "en" }, NOON, &e), 0);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 1, "news", "a@example.jp", "ja", NOTIFY_EMAIL }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 1, "news", "a2@example.jp", "en", NOTIFY_EMAIL }, NOON, &e), 0);
 	T_EQ_INT(notify_topic_count(s, T1, "news", &e), 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 2, "news", "b@example.jp", "ja-easy" }, NOON, &e), 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "waste.reminder", "c@example.jp", NULL }, NOON, &e), 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "bogus", "c@example.jp", NULL }, NOON, &e), ERR_INVALID);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "news", "not an address", NULL }, NOON, &e), ERR_INVALID);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 2, "news", "b@example.jp", "ja-easy", NOTIFY_EMAIL }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "waste.reminder", "c@example.jp", NULL, NOTIFY_EMAIL }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "bogus", "c@example.jp", NULL, NOTIFY_EMAIL }, NOON, &e), ERR_INVALID);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "news", "not an address", NULL, NOTIFY_EMAIL }, NOON, &e), ERR_INVALID);
 	T_EQ_INT(notify_topic_count(s, T1, "news", &e), 2);
 
 	/* fan-out at noon: two messages, due now, each its own link */
 	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文です" } };
 	int64_t q = 0;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE }, NOON, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL }, NOON, &e), 0);
 	T_EQ_INT(q, 2);
 	struct count_ctx c = { .now = NOON };
 	T_EQ_INT(mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e), 2);
@@ -151,13 +159,13 @@ static void test_subscribe(void)
 
 	/* at 22:00 JST: held until 08:00; an emergency is not */
 	int64_t late = NOON + 10 * 3600;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE }, late, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL }, late, &e), 0);
 	T_EQ_INT(q, 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "disaster.chuo", "c@example.jp", NULL }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "disaster.chuo", "c@example.jp", NULL, NOTIFY_EMAIL }, NOON, &e), 1);
 	const struct notify_value d[] = { { "ward", "デモ区" }, { "area", "chuo" }, { "title", "避難指示" },
 					  { "text", "すぐに避難" } };
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "disaster.chuo", "disaster.alert", d, 4,
-								     MAIL_PRIORITY_EMERGENCY, BASE }, late, &e), 0);
+								     MAIL_PRIORITY_EMERGENCY, BASE, NULL, NULL, NULL }, late, &e), 0);
 	T_EQ_INT(q, 1);
 	c = (struct count_ctx){ .now = late };
 	mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e);
@@ -165,7 +173,7 @@ static void test_subscribe(void)
 	T_EQ_INT(c.held, 1);
 	T_EQ_INT(c.emergency, 1);
 	/* a template without ((unsubscribe_url)) cannot be fanned out */
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE }, NOON, &e),
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE, NULL, NULL, NULL }, NOON, &e),
 		 ERR_INVALID);
 	/* unsubscribe by topic */
 	T_EQ_INT(notify_unsubscribe(s, T1, 3, "waste.reminder", &e), 1);
@@ -229,6 +237,178 @@ static void test_headers(void)
 	T_CHECK(mail_link_valid(BASE "/unsubscribe/0a"));
 }
 
+static int64_t q_int(const char *sql)
+{
+	int64_t n = -1;
+	struct err e;
+	if (store_query_int(&n, s, sql, NULL, 0, &e))
+		printf("# %s: %s\n", sql, e.detail);
+	return n;
+}
+
+static char *q_text(const char *sql)
+{
+	char *t = NULL;
+	struct err e;
+	if (store_query_text(&t, s, sql, NULL, 0, &e))
+		printf("# %s: %s\n", sql, e.detail);
+	return t;
+}
+
+static void test_channels(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM mail_outbox", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
+	/* no verified number: refused */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "news",
+							     .lang = "en", .channel = NOTIFY_SMS }, NOON, &e), ERR_DENIED);
+	T_EQ_INT(store_exec(s, "INSERT INTO notify_contacts (tenant, account, channel, address, verified_at) VALUES"
+			    " ('139998', 40, 'sms', '+819012345678', 1), ('139998', 41, 'line', 'U0123456789abcdef0123456789abcdef', 1),"
+			    " ('139998', 42, 'sms', '+819011112222', 1)", NULL, 0, &e), 3);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "news",
+							     .lang = "en", .channel = NOTIFY_SMS }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "news",
+							     .lang = "ja", .channel = NOTIFY_SMS }, NOON, &e), 0);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 41, .topic = "news",
+							     .lang = "ja-easy", .channel = NOTIFY_LINE }, NOON, &e), 1);
+	/* a LINE subscription wants LINE linked, not a number */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "news",
+							     .channel = NOTIFY_LINE }, NOON, &e), ERR_DENIED);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 42, .topic = "disaster.chuo",
+							     .channel = NOTIFY_SMS }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 43, .topic = "news",
+							     .address = "d@example.jp", .channel = NOTIFY_EMAIL }, NOON, &e), 1);
+	/* another municipality's contact does not count */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T2, .account = 40, .topic = "news",
+							     .channel = NOTIFY_SMS }, NOON, &e), ERR_DENIED);
+	int64_t n[3];
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news", &e), 0);
+	T_EQ_INT(n[NOTIFY_EMAIL], 1);
+	T_EQ_INT(n[NOTIFY_SMS], 1);
+	T_EQ_INT(n[NOTIFY_LINE], 1);
+
+	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文です" } };
+	int64_t q = 0, by[3];
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news", .vals = v, .n = 3,
+								     .link_base = BASE, .per_channel = by }, NOON, &e), 0);
+	T_EQ_INT(q, 3);
+	T_EQ_INT(by[NOTIFY_EMAIL], 1);
+	T_EQ_INT(by[NOTIFY_SMS], 1);
+	T_EQ_INT(by[NOTIFY_LINE], 1);
+	/* the SMS: Japanese (the last save's language), the title and its link */
+	char *body = q_text("SELECT body FROM notify_messages WHERE channel = 'sms' AND recipient = '+819012345678'");
+	T_REQUIRE(body);
+	T_CHECK(strncmp(body, "【デモ区】お知らせ\n停止: " BASE "/unsubscribe/", strlen("【デモ区】お知らせ\n停止: " BASE "/unsubscribe/")) == 0);
+	T_CHECK(!strstr(body, "本文です"));   /* the SMS template has no text field */
+	char sms_tok[NOTIFY_TOKEN_HEX + 1];
+	snprintf(sms_tok, sizeof sms_tok, "%s", strstr(body, "/unsubscribe/") + 13);
+	T_CHECK(notify_token_valid(sms_tok));
+	free(body);
+	/* 115 UCS-2 units with the link: two segments of 67 */
+	T_EQ_INT(q_int("SELECT segments FROM notify_messages WHERE channel = 'sms'"), 2);
+	T_EQ_INT(q_int("SELECT next_attempt_at FROM notify_messages WHERE channel = 'sms'"), NOON);
+	T_EQ_INT(q_int("SELECT priority FROM notify_messages WHERE channel = 'sms'"), 0);
+	/* LINE: やさしい日本語 with the whole text */
+	body = q_text("SELECT body FROM notify_messages WHERE channel = 'line'");
+	T_REQUIRE(body);
+	T_CHECK(strstr(body, "本文です") && strstr(body, "とめる: " BASE "/unsubscribe/"));
+	T_EQ_STR(q_text("SELECT recipient FROM notify_messages WHERE channel = 'line'"), "U0123456789abcdef0123456789abcdef");
+	free(body);
+	/* a delivery job is queued for them */
+	T_CHECK(q_int("SELECT COUNT(*) FROM jobs WHERE kind = 'notify.deliver' AND status = 'queued'") >= 1);
+
+	/* the SMS link ends the SMS subscription only */
+	struct notify_sub sub;
+	char topic[NOTIFY_TOPIC_MAX + 1];
+	T_EQ_INT(notify_token_find(&sub, topic, s, T1, sms_tok, &e), 0);
+	T_EQ_STR(sub.channel, "sms");
+	T_EQ_INT(sub.account, 40);
+	T_EQ_INT(notify_token_find(&sub, topic, s, T2, sms_tok, &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_unsubscribe_token(s, T1, sms_tok, &e), 0);
+	T_EQ_INT(notify_unsubscribe_token(s, T1, sms_tok, &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_topic_count(s, T1, "news", &e), 2);
+
+	/* LINE unlinked: nothing queued to it, the subscription waits */
+	T_EQ_INT(notify_contact_remove(s, T1, 41, NOTIFY_LINE, &e), 1);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news", .vals = v, .n = 3,
+								     .link_base = BASE, .per_channel = by }, NOON, &e), 0);
+	T_EQ_INT(by[NOTIFY_LINE], 0);
+	T_EQ_INT(by[NOTIFY_EMAIL], 1);
+
+	/* an alert at 22:00 JST: the emergency lane, not held; a normal one held */
+	int64_t late = NOON + 10 * 3600;
+	const struct notify_value d[] = { { "ward", "デモ区" }, { "area", "chuo" }, { "title", "避難指示" },
+					  { "text", "すぐに避難" } };
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = d, .n = 4,
+								     .priority = MAIL_PRIORITY_EMERGENCY,
+								     .link_base = BASE, .per_channel = by }, late, &e), 0);
+	T_EQ_INT(by[NOTIFY_SMS], 1);
+	T_EQ_INT(q_int("SELECT priority FROM notify_messages WHERE recipient = '+819011112222'"), 1);
+	T_EQ_INT(q_int("SELECT next_attempt_at FROM notify_messages WHERE recipient = '+819011112222'"), late);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = d, .n = 4,
+								     .link_base = BASE, .per_channel = by }, late, &e), 0);
+	T_EQ_INT(q_int("SELECT MAX(next_attempt_at) FROM notify_messages WHERE recipient = '+819011112222'"),
+		 notify_quiet_until(late));
+	/* staff lengthen the SMS text past 10 segments with its link: the
+	 * fan-out is refused, and nothing queued on any channel */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 43, .topic = "disaster.chuo",
+							     .address = "d@example.jp" }, NOON, &e), 1);
+	int64_t before = q_int("SELECT (SELECT COUNT(*) FROM notify_messages) + (SELECT COUNT(*) FROM mail_outbox)");
+	static char longer[NOTIFY_BODY_MAX];
+	snprintf(longer, sizeof longer, "((title))");
+	for (int i = 0; i < 600; i++)
+		strcat(longer, "あ");
+	strcat(longer, "((unsubscribe_url))");
+	struct notify_template t = { .slug = "sms.topic_alert", .channel = NOTIFY_SMS,
+				     .fields = "ward area title unsubscribe_url", .author = "test", .note = "" };
+	t.text[NOTIFY_JA] = (struct notify_text){ "SMS", longer };
+	int ver = 0;
+	struct notify_problem pr;
+	T_EQ_INT(notify_save(&ver, s, T1, &t, 1, NOON, &pr, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = d, .n = 4,
+								     .link_base = BASE }, NOON, &e), ERR_LIMIT);
+	T_EQ_INT(q, 0);
+	T_EQ_INT(q_int("SELECT (SELECT COUNT(*) FROM notify_messages) + (SELECT COUNT(*) FROM mail_outbox)"), before);
+	/* a topic nobody takes by SMS needs no SMS template */
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+								     .link_base = BASE }, NOON, &e), 0);
+	T_EQ_INT(q, 0);
+	const char *ids[3];
+	T_EQ_INT(notify_topic_templates(ids, "apply.state", &e), ERR_INVALID);
+	T_EQ_INT(notify_topic_templates(ids, "news.events", &e), 0);
+	T_EQ_STR(ids[NOTIFY_SMS], "sms.topic");
+}
+
+static void test_bounced(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM mail_outbox", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.events",
+							     .address = "gone@example.jp" }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 51, .topic = "news.events",
+							     .address = "here@example.jp" }, NOON, &e), 1);
+	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文" } };
+	int64_t q = 0;
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+								     .link_base = BASE }, NOON, &e), 0);
+	T_EQ_INT(q, 2);
+	/* the mail to gone@ hard-bounced an hour later (a 4.x.x would not count) */
+	T_EQ_INT(store_exec(s, "UPDATE mail_outbox SET state = 'sent', bounced_at = 1796616000,"
+			    " bounce_status = '5.1.1' WHERE recipient = 'gone@example.jp'", NULL, 0, &e), 1);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+								     .link_base = BASE }, NOON + 7200, &e), 0);
+	T_EQ_INT(q, 1);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'gone@example.jp'"), 1);
+	/* the resident saves the address again on My page: mail resumes */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.events",
+							     .address = "gone@example.jp" }, NOON + 9000, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+								     .link_base = BASE }, NOON + 9600, &e), 0);
+	T_EQ_INT(q, 2);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "notify_sub");
@@ -238,6 +418,8 @@ int main(void)
 	T_RUN(test_subscribe);
 	T_RUN(test_lane);
 	T_RUN(test_headers);
+	T_RUN(test_channels);
+	T_RUN(test_bounced);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();

@@ -19,6 +19,13 @@ int page_mypage_notifications_post(struct http_req *r);
 int page_unsubscribe(struct http_req *r);
 int page_unsubscribe_post(struct http_req *r);
 
+/* page_send.c: staff send news or a disaster alert to its subscribers */
+#define NOTIFY_PERM_SEND "notify.send"
+#define NOTIFY_SEND_TITLE_MAX 240    /* bytes of the title (80 characters) */
+#define NOTIFY_SEND_TEXT_MAX 6000    /* bytes of the text (2000 characters) */
+int page_notify_send(struct http_req *r);
+int page_notify_send_post(struct http_req *r);
+
 /* page_channels.c: the SMS channel (options, job, status callback), a
  * message's state by id, the staff list of SMS/LINE messages */
 #define NOTIFY_SMS_STATUS_PATH "/api/v1/notify/sms/status"

@@ -1,7 +1,8 @@
 /*
  * page_subs.c -- the resident's choice of notifications on My page
- * (/mypage/notifications: topics as checkboxes, the channel, no
- * JavaScript needed) and the one-click unsubscribe page of every
+ * (/mypage/notifications: a fieldset per topic with a checkbox per channel
+ * the account can receive on -- its verified e-mail, SMS number, LINE --
+ * no JavaScript needed) and the one-click unsubscribe page of every
  * subscription message (/unsubscribe/{token}: GET shows a confirm button,
  * POST unsubscribes; no login, no cookie: the token is the proof, and
  * RFC 8058 mail clients POST "List-Unsubscribe=One-Click" to it).
@@ -24,57 +25,116 @@ static const char *T(struct http_req *r, const char *id)
 	return html_t(app_req(r)->lang, id);
 }
 
-/* the fixed topics of the page: the form's name and the topic */
+/* the fixed topics of the page: the form's name and the topic;
+ * disaster (the area's topic) is the last */
 static const struct {
 	const char *name, *topic, *label;
 } topics[] = {
 	{ "news", "news", "notify.subs.topic.news" },
 	{ "waste", "waste.reminder", "notify.subs.topic.waste" },
 	{ "apply", "apply.state", "notify.subs.topic.apply" },
+	{ "disaster", "disaster.", "notify.subs.topic.disaster" },
 };
 #define NTOPICS ((int)(sizeof topics / sizeof topics[0]))
+#define DISASTER (NTOPICS - 1)
+
+/* the channels each topic is sent by: news and disaster alerts are fanned
+ * out on all three; a resident's own messages (their bulky-waste day,
+ * their application) go by e-mail */
+static int topic_has(int t, int ch)
+{
+	return ch == NOTIFY_EMAIL || t == 0 || t == DISASTER;
+}
+
+/* the form's name of topic t on channel ch: "news", "news_sms", "news_line" */
+static const char *field_name(struct http_req *r, int t, int ch)
+{
+	return ch == NOTIFY_EMAIL ? topics[t].name
+	       : arena_printf(r->arena, "%s_%s", topics[t].name, notify_channel_name((enum notify_channel)ch));
+}
 
 struct have {
-	int on[NTOPICS];
+	int on[NTOPICS][3];
 	char area[NOTIFY_TOPIC_MAX + 1];   /* the disaster.<area> subscribed, or "" */
 };
 
 static int have_cb(const struct notify_sub *sub, void *arg)
 {
 	struct have *h = arg;
-	for (int i = 0; i < NTOPICS; i++)
+	int ch = notify_channel_parse(sub->channel);
+	if (ch < 0)
+		return 0;
+	for (int i = 0; i < DISASTER; i++)
 		if (strcmp(sub->topic, topics[i].topic) == 0)
-			h->on[i] = 1;
-	if (strncmp(sub->topic, "disaster.", 9) == 0)
+			h->on[i][ch] = 1;
+	if (strncmp(sub->topic, "disaster.", 9) == 0) {
 		snprintf(h->area, sizeof h->area, "%s", sub->topic + 9);
+		h->on[DISASTER][ch] = 1;
+	}
 	return 0;
 }
 
-/* the account's verified address into email ("" when none is verified) */
-static int verified_email(char email[AUTH_EMAIL_MAX + 1], struct http_req *r, struct err *e)
+/* where the account can receive: its verified e-mail, SMS number, LINE
+ * ("" for a channel it cannot use now) */
+struct reach {
+	char email[AUTH_EMAIL_MAX + 1];
+	char sms[64];
+	char line[64];
+};
+
+static int reach_of(struct reach *w, struct http_req *r, struct err *e)
 {
 	struct app_req *q = app_req(r);
 	int active = 0, verified = 0;
-	email[0] = '\0';
-	int rc = auth_resident_get(email, &active, app_store(r), q->tenant.code, q->ses.account_id, e);
+	memset(w, 0, sizeof *w);
+	int rc = auth_resident_get(w->email, &active, app_store(r), q->tenant.code, q->ses.account_id, e);
 	if (rc == 0)
 		rc = auth_resident_email_verified(&verified, app_store(r), q->tenant.code, q->ses.account_id, e);
-	if (rc == 0 && (!verified || !active || !mail_addr_valid(email)))
-		email[0] = '\0';
+	if (rc == 0 && (!verified || !active || !mail_addr_valid(w->email)))
+		w->email[0] = '\0';
+	if (rc == 0 && notify_sms_enabled())
+		rc = notify_contact_get(w->sms, sizeof w->sms, app_store(r), q->tenant.code, q->ses.account_id,
+					NOTIFY_SMS, e);
+	if (rc == 0 && notify_line_enabled())
+		rc = notify_contact_get(w->line, sizeof w->line, app_store(r), q->tenant.code,
+					q->ses.account_id, NOTIFY_LINE, e);
 	return rc;
+}
+
+static const char *reach_at(const struct reach *w, int ch)
+{
+	return ch == NOTIFY_EMAIL ? w->email : ch == NOTIFY_SMS ? w->sms : w->line;
+}
+
+static void reach_clear(struct reach *w)
+{
+	explicit_bzero(w, sizeof *w);
+}
+
+/* the links to set up SMS and LINE */
+static void channel_links(struct buf *b, struct http_req *r)
+{
+	if (notify_sms_enabled())
+		html_printf(b, "<p><a href=\"/mypage/notifications/sms\" id=\"subs-sms\">%s</a></p>",
+			    T(r, "notify.smsno.entry"));
+	if (notify_line_enabled())
+		html_printf(b, "<p><a href=\"/mypage/notifications/line\" id=\"subs-line\">%s</a></p>",
+			    T(r, "notify.line.entry"));
 }
 
 static int subs_page(struct http_req *r, int status, const char *notice, const char *error)
 {
 	struct app_req *q = app_req(r);
 	struct err e;
-	char email[AUTH_EMAIL_MAX + 1];
+	struct reach w;
 	struct have h = { 0 };
-	int rc = verified_email(email, r, &e);
+	int rc = reach_of(&w, r, &e);
 	if (rc == 0)
 		rc = notify_subscriptions(app_store(r), q->tenant.code, q->ses.account_id, have_cb, &h, &e);
-	if (rc < 0)
+	if (rc < 0) {
+		reach_clear(&w);
 		return app_send_error(r, rc, "notify.subs.error.unavailable", e.detail);
+	}
 	app_audit(r, AUDIT_A_READ, "notify.subscription", "self", AUDIT_R_OK);
 	struct html_page p;
 	struct buf b;
@@ -82,47 +142,40 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 	if (notice)
 		html_printf(&b, "<p class=\"notice\" role=\"status\" id=\"subs-notice\">%s</p>", notice);
 	html_printf(&b, "<p>%s</p>", T(r, "notify.subs.lead"));
-	if (!email[0]) {
+	if (!w.email[0] && !w.sms[0] && !w.line[0]) {
 		html_printf(&b, "<p id=\"subs-unverified\">%s</p>", T(r, "notify.subs.unverified"));
-		if (notify_sms_enabled())    /* SMS and LINE need no e-mail address */
-			html_printf(&b, "<p><a href=\"/mypage/notifications/sms\" id=\"subs-sms\">%s</a></p>",
-				    T(r, "notify.smsno.entry"));
-		if (notify_line_enabled())
-			html_printf(&b, "<p><a href=\"/mypage/notifications/line\" id=\"subs-line\">%s</a></p>",
-				    T(r, "notify.line.entry"));
+		channel_links(&b, r);     /* SMS and LINE need no e-mail address */
 		html_printf(&b, "<p><a href=\"/mypage\">%s</a></p>", T(r, "notify.subs.back"));
-		explicit_bzero(email, sizeof email);
+		reach_clear(&w);
 		return app_page_send(r, status, &b, &p);
 	}
+	const char *label[3] = {
+		w.email[0] ? arena_printf(r->arena, T(r, "notify.subs.channel.email"), w.email) : NULL, /* checksrc: fmt-ok */
+		w.sms[0] ? arena_printf(r->arena, T(r, "notify.subs.channel.sms"), w.sms) : NULL,       /* checksrc: fmt-ok */
+		w.line[0] ? T(r, "notify.subs.channel.line") : NULL,
+	};
 	html_printf(&b, "<form method=\"post\" action=\"/mypage/notifications\" novalidate>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
-	ui_fieldset_open(&b, &(struct ui_field){ .id = "f-topics", .label = T(r, "notify.subs.topics"),
-						 .hint = T(r, "notify.subs.topics.hint"), .lang = q->lang });
-	for (int i = 0; i < NTOPICS; i++)
-		ui_checkbox(&b, &(struct ui_field){ .name = topics[i].name, .label = T(r, topics[i].label),
-						    .lang = q->lang }, h.on[i]);
-	ui_checkbox(&b, &(struct ui_field){ .name = "disaster", .label = T(r, "notify.subs.topic.disaster"),
-					    .lang = q->lang }, h.area[0] != 0);
-	ui_input(&b, &(struct ui_field){ .name = "area", .label = T(r, "notify.subs.area"),
-					 .hint = T(r, "notify.subs.area.hint"), .value = h.area,
-					 .maxlength = 32, .pattern = "[a-z0-9_]{1,32}", .verbatim = 1,
-					 .control_class = "input-short", .error = error, .lang = q->lang });
-	ui_fieldset_close(&b);
-	ui_fieldset_open(&b, &(struct ui_field){ .id = "f-channel", .label = T(r, "notify.subs.channel"),
-						 .lang = q->lang });
-	const char *ch = arena_printf(r->arena, T(r, "notify.subs.channel.email"), email);  /* checksrc: fmt-ok */
-	ui_options(&b, "radio", "f-channel-email", "channel",
-		   (struct ui_choice[]){ { "email", ch ? ch : "", 1 } }, 1, 0);
-	ui_fieldset_close(&b);
+	for (int t = 0; t < NTOPICS; t++) {
+		ui_fieldset_open(&b, &(struct ui_field){ .id = arena_printf(r->arena, "f-topic-%s", topics[t].name),
+							 .label = T(r, topics[t].label),
+							 .hint = t == 0 ? T(r, "notify.subs.channel.hint") : NULL,
+							 .lang = q->lang });
+		if (t == DISASTER)
+			ui_input(&b, &(struct ui_field){ .name = "area", .label = T(r, "notify.subs.area"),
+							 .hint = T(r, "notify.subs.area.hint"), .value = h.area,
+							 .maxlength = 32, .pattern = "[a-z0-9_]{1,32}", .verbatim = 1,
+							 .control_class = "input-short", .error = error, .lang = q->lang });
+		for (int ch = 0; ch < 3; ch++)
+			if (label[ch] && label[ch][0] && topic_has(t, ch))
+				ui_checkbox(&b, &(struct ui_field){ .name = field_name(r, t, ch), .label = label[ch],
+								    .lang = q->lang }, h.on[t][ch]);
+		ui_fieldset_close(&b);
+	}
 	html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"subs-save\">%s</button></form>",
 		    T(r, "notify.subs.save"));
-	if (notify_sms_enabled())
-		html_printf(&b, "<p><a href=\"/mypage/notifications/sms\" id=\"subs-sms\">%s</a></p>",
-			    T(r, "notify.smsno.entry"));
-	if (notify_line_enabled())
-		html_printf(&b, "<p><a href=\"/mypage/notifications/line\" id=\"subs-line\">%s</a></p>",
-			    T(r, "notify.line.entry"));
-	explicit_bzero(email, sizeof email);
+	channel_links(&b, r);
+	reach_clear(&w);
 	return app_page_send(r, status, &b, &p);
 }
 
@@ -146,9 +199,28 @@ struct drop {
 static int disaster_cb(const struct notify_sub *sub, void *arg)
 {
 	struct drop *d = arg;
-	if (strncmp(sub->topic, "disaster.", 9) == 0 && d->n < 8)
+	if (strncmp(sub->topic, "disaster.", 9) != 0)
+		return 0;
+	for (int i = 0; i < d->n; i++)
+		if (strcmp(d->topics[i], sub->topic) == 0)
+			return 0;
+	if (d->n < 8)
 		snprintf(d->topics[d->n++], sizeof d->topics[0], "%s", sub->topic);
 	return 0;
+}
+
+/* one topic on one channel as the form says: subscribed when checked and
+ * the account can receive there, else not */
+static int save_one(struct http_req *r, const struct reach *w, const char *topic, int ch, int want,
+		    const char *lang, struct err *e)
+{
+	struct app_req *q = app_req(r);
+	struct store *s = app_store(r);
+	if (want && reach_at(w, ch)[0])
+		return notify_subscribe(s, &(struct notify_sub_in){
+			.tenant = q->tenant.code, .account = q->ses.account_id, .topic = topic,
+			.address = w->email, .lang = lang, .channel = (enum notify_channel)ch }, app_now(), e);
+	return notify_unsubscribe_channel(s, q->tenant.code, q->ses.account_id, topic, (enum notify_channel)ch, e);
 }
 
 int page_mypage_notifications_post(struct http_req *r)
@@ -157,7 +229,9 @@ int page_mypage_notifications_post(struct http_req *r)
 	struct store *s = app_store(r);
 	struct err e;
 	const char *area = http_param(r, "area");
-	int disaster = checked(r, "disaster");
+	int disaster = 0;
+	for (int ch = 0; ch < 3; ch++)
+		disaster |= topic_has(DISASTER, ch) && checked(r, field_name(r, DISASTER, ch));
 	char dtopic[NOTIFY_TOPIC_MAX + 1] = "";
 	if (disaster) {
 		if (!area || !*area ||
@@ -165,28 +239,27 @@ int page_mypage_notifications_post(struct http_req *r)
 		    !notify_topic_valid(dtopic))
 			return subs_page(r, 400, NULL, T(r, "notify.subs.error.area"));
 	}
-	char email[AUTH_EMAIL_MAX + 1];
-	int rc = verified_email(email, r, &e);
-	if (rc == 0 && !email[0])
-		rc = err_set(&e, ERR_DENIED, "notify: address not verified");
+	struct reach w;
+	int rc = reach_of(&w, r, &e);
+	if (rc == 0 && !w.email[0] && !w.sms[0] && !w.line[0])
+		rc = err_set(&e, ERR_DENIED, "notify: no verified address, number or LINE");
 	const char *lang = notify_lang_code((enum notify_lang)q->lang);
 	struct drop d = { .n = 0 };
 	if (rc == 0)
 		rc = notify_subscriptions(s, q->tenant.code, q->ses.account_id, disaster_cb, &d, &e);
 	if (rc >= 0)
 		rc = store_begin(s, &e);
-	for (int i = 0; rc >= 0 && i < NTOPICS; i++)
-		rc = checked(r, topics[i].name)
-			? notify_subscribe(s, &(struct notify_sub_in){ q->tenant.code, q->ses.account_id,
-								   topics[i].topic, email, lang }, app_now(), &e)
-			: notify_unsubscribe(s, q->tenant.code, q->ses.account_id, topics[i].topic, &e);
+	for (int t = 0; rc >= 0 && t < DISASTER; t++)
+		for (int ch = 0; rc >= 0 && ch < 3; ch++)
+			rc = save_one(r, &w, topics[t].topic, ch, topic_has(t, ch) && checked(r, field_name(r, t, ch)),
+				      lang, &e);
+	/* one area: the others go on every channel */
 	for (int i = 0; rc >= 0 && i < d.n; i++)
 		if (strcmp(d.topics[i], dtopic) != 0)
 			rc = notify_unsubscribe(s, q->tenant.code, q->ses.account_id, d.topics[i], &e);
-	if (rc >= 0 && disaster)
-		rc = notify_subscribe(s, &(struct notify_sub_in){ q->tenant.code, q->ses.account_id, dtopic,
-							  email, lang }, app_now(), &e);
-	explicit_bzero(email, sizeof email);
+	for (int ch = 0; rc >= 0 && disaster && ch < 3; ch++)
+		rc = save_one(r, &w, dtopic, ch, checked(r, field_name(r, DISASTER, ch)), lang, &e);
+	reach_clear(&w);
 	if (rc >= 0)
 		rc = store_commit(s, &e);
 	else if (store_in_tx(s))
@@ -203,9 +276,11 @@ int page_mypage_notifications_post(struct http_req *r)
 
 static const char *topic_label(struct http_req *r, const char *topic)
 {
-	for (int i = 0; i < NTOPICS; i++)
+	for (int i = 0; i < DISASTER; i++)
 		if (strcmp(topic, topics[i].topic) == 0)
 			return T(r, topics[i].label);
+	if (strncmp(topic, "news.", 5) == 0)
+		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.news"), topic + 5);
 	if (strncmp(topic, "disaster.", 9) == 0)
 		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.disaster"), topic + 9);
 	return topic;

@@ -52,18 +52,44 @@ static const struct http_param_spec p_subs_view[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_subs_post[] = {
+	/* a topic by e-mail is its name; by SMS or LINE name_sms, name_line */
 	{ "news", HTTP_FORM, 1, app_v_01, 0 },
+	{ "news_sms", HTTP_FORM, 1, app_v_01, 0 },
+	{ "news_line", HTTP_FORM, 1, app_v_01, 0 },
 	{ "waste", HTTP_FORM, 1, app_v_01, 0 },
 	{ "apply", HTTP_FORM, 1, app_v_01, 0 },
 	{ "disaster", HTTP_FORM, 1, app_v_01, 0 },
+	{ "disaster_sms", HTTP_FORM, 1, app_v_01, 0 },
+	{ "disaster_line", HTTP_FORM, 1, app_v_01, 0 },
 	{ "area", HTTP_FORM, 4 * 32, NULL, 0 },
-	{ "channel", HTTP_FORM, 8, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 /* RFC 8058's POST carries List-Unsubscribe=One-Click: read, not needed */
 static const struct http_param_spec p_unsub[] = {
 	{ "token", HTTP_PATH, NOTIFY_TOKEN_HEX, v_token, HTTP_PARAM_REQUIRED },
 	{ "List-Unsubscribe", HTTP_FORM, 16, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
+static int v_send_kind(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "news") == 0 || strcmp(v, "disaster") == 0 ? 0 : ERR_INVALID;
+}
+static int v_send_action(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "check") == 0 || strcmp(v, "send") == 0 || strcmp(v, "edit") == 0 ? 0 : ERR_INVALID;
+}
+/* read up to 4 times the limits (characters typed vs bytes), so that the
+ * page answers a long title with its own message */
+static const struct http_param_spec p_send[] = {
+	{ "kind", HTTP_FORM, 8, v_send_kind, HTTP_PARAM_REQUIRED },
+	{ "area", HTTP_FORM, 4 * 32, NULL, 0 },
+	{ "title", HTTP_FORM, 4 * NOTIFY_SEND_TITLE_MAX, NULL, 0 },
+	{ "text", HTTP_FORM, 4 * NOTIFY_SEND_TEXT_MAX, NULL, HTTP_PARAM_MULTILINE },
+	{ "emergency", HTTP_FORM, 1, app_v_01, 0 },
+	{ "action", HTTP_FORM, 5, v_send_action, HTTP_PARAM_REQUIRED },
 	{ NULL, 0, 0, NULL, 0 },
 };
 
@@ -124,6 +150,10 @@ const struct http_route notify_routes[] = {
 	  page_notify_template, "staff.notify.template" },
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
+	{ "GET", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, NULL,
+	  page_notify_send, "staff.notify.send" },
+	{ "POST", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_send,
+	  page_notify_send_post, "staff.notify.send.post" },
 	NOTIFY_HOOKS_ROUTES,
 	/* the SMS provider's status callback: its signature is the proof;
 	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
