@@ -76,6 +76,8 @@ static const char *const STAFF_AREAS[] = {
 	"pay.error.reason", "pay.error.refund_other", "pay.rails",
 	/* webhooks to staff systems (src/svc/notify/web/page_hooks.c, /staff/notify/hooks) */
 	"notify.hooks",
+	/* the staff page that sends a notice to subscribers (page_send.c, /staff/notify/send) */
+	"notify.send",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,
