@@ -341,6 +341,12 @@ export async function world({ extraArgs = [] } = {}) {
         if (v) return v;
       }
       if (p === '/mypage/notifications/line' && name === 'action') return 'code';
+      // the staff send page: an area's alert, checked (not sent)
+      if (p === '/staff/notify/send') {
+        const v = { kind: 'disaster', area: 'chuo', title: '避難指示', text: '川の水位が上がっています。',
+          emergency: '1', action: 'check' }[name];
+        if (v) return v;
+      }
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
       if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };
