@@ -84,7 +84,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('My page offers the SMS number for news and disaster alerts, and keeps the choice', async () => {
+test('My page offers the SMS number for every topic, and keeps the choice', async () => {
   let p = await resident.get('/mypage/notifications');
   assert.equal(p.status, 200);
   assert.doesNotMatch(p.text_, /id="subs-unverified"/);
@@ -93,8 +93,11 @@ test('My page offers the SMS number for news and disaster alerts, and keeps the 
   assert.match(p.text_, new RegExp(`SMS（\\${NUMBER}）`));
   // no e-mail checkbox: the address is not confirmed
   assert.doesNotMatch(p.text_, /name="news" value="1"/);
-  // a resident's own messages go by e-mail: no SMS box for them
-  assert.doesNotMatch(p.text_, /name="waste_sms"|name="apply_sms"/);
+  // a resident's own messages (their application, their bulky-waste day) too
+  assert.match(p.text_, /name="waste_sms"/);
+  assert.match(p.text_, /name="apply_sms"/);
+  // no LINE box: LINE is not linked (nor offered by this server)
+  assert.doesNotMatch(p.text_, /name="news_line"/);
   const csrf = Client.csrf(p.text_);
   // an e-mail box posted anyway is not saved (no confirmed address)
   const r = await resident.post('/mypage/notifications',

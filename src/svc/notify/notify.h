@@ -321,13 +321,24 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 int notify_fanout_render(struct notify_message out[3], struct arena *a, struct store *s, const char *tenant,
 			 const struct notify_fanout *f, const char *lang, struct err *e);
 
-/* notify_subscription_lang -- whether account subscribes to topic by
- * e-mail: 1 with the subscription's language in lang ("ja", "en",
- * "ja-easy"), 0 (lang "ja") when not; a negative ERR_*.  For the senders
- * of a resident's own messages (an application's state, their bulky-waste
- * reminder), which follow the choice made on My page. */
+/* notify_subscription_lang -- whether account subscribes to topic: 1 by
+ * e-mail, 2 by SMS or LINE only, with the subscription's language in lang
+ * ("ja", "en", "ja-easy"); 0 (lang "ja") when not; a negative ERR_*.  For
+ * the senders of a resident's own messages (an application's state, their
+ * bulky-waste reminder), which follow the choice made on My page. */
 int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, int64_t account,
 			     const char *topic, struct err *e);
+
+/* notify_account_channels -- a resident's own message on the SMS and
+ * LINE channels they chose for topic: for each of account's subscriptions
+ * to topic by SMS or LINE whose contact is verified, sms_id / line_id
+ * (NULL: that channel not sent) rendered in the subscription's language
+ * with the values it has a field for, queued (notify_send: held in quiet
+ * hours unless priority > 0).  *queued how many (0 to 2).  The caller's
+ * transaction or its own per message.  The errors of notify_send. */
+int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
+			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
+			    int priority, int64_t now, struct err *e);
 
 /* ---- the defaults (defaults.c) ---- */
 

@@ -561,14 +561,74 @@ int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, 
 	snprintf(lang, 8, "ja");
 	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
 	struct store_rows *r;
-	int rc = store_query(&r, s, "SELECT lang FROM notify_subscriptions"
-			     " WHERE tenant = $1 AND account = $2 AND topic = $3 AND channel = 'email'",
+	int rc = store_query(&r, s, "SELECT lang, 1 FROM notify_subscriptions"
+			     " WHERE tenant = $1 AND account = $2 AND topic = $3 AND channel = 'email'"
+			     " UNION ALL SELECT lang, 2 FROM notify_channel_subs"
+			     " WHERE tenant = $1 AND account = $2 AND topic = $3 ORDER BY 2 LIMIT 1",
 			     v, SV_N(v), e);
 	if (rc)
 		return rc;
 	rc = store_rows_next(r, e);
-	if (rc == 1 && notify_lang_parse(store_col_text(r, 0)) >= 0)
-		snprintf(lang, 8, "%s", store_col_text(r, 0));
+	if (rc == 1) {
+		if (notify_lang_parse(store_col_text(r, 0)) >= 0)
+			snprintf(lang, 8, "%s", store_col_text(r, 0));
+		rc = (int)store_col_int(r, 1);
+	}
 	store_rows_free(r);
+	return rc;
+}
+
+int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
+			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
+			    int priority, int64_t now, struct err *e)
+{
+	*queued = 0;
+	if (n < 0 || n > NOTIFY_VALUES_MAX)
+		return err_set(e, ERR_LIMIT, "notify: too many values");
+	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
+	struct store_rows *r;
+	int rc = store_query(&r, s, "SELECT x.channel, x.lang, c.address FROM notify_channel_subs x"
+			     " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
+			     " AND c.channel = x.channel WHERE x.tenant = $1 AND x.account = $2 AND x.topic = $3"
+			     " ORDER BY x.channel", v, SV_N(v), e);
+	if (rc)
+		return rc;
+	struct { int ch; char lang[8]; char to[64]; } to[2];
+	int k = 0;
+	while ((rc = store_rows_next(r, e)) == 1 && k < 2) {
+		int ch = notify_channel_parse(store_col_text(r, 0));
+		if (ch != NOTIFY_SMS && ch != NOTIFY_LINE)
+			continue;
+		to[k].ch = ch;
+		snprintf(to[k].lang, sizeof to[k].lang, "%s", store_col_text(r, 1));
+		snprintf(to[k].to, sizeof to[k].to, "%s", store_col_text(r, 2));
+		k++;
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	struct arena *a = arena_new(64 * 1024);
+	if (!a)
+		return err_set(e, ERR_NOMEM, "notify: no memory");
+	rc = 0;
+	for (int i = 0; rc == 0 && i < k; i++) {
+		const char *slug = to[i].ch == NOTIFY_SMS ? sms_id : line_id;
+		if (!slug)
+			continue;
+		char fields[NOTIFY_VALUE_MAX];
+		struct notify_value mine[NOTIFY_VALUES_MAX];
+		rc = fields_of(fields, a, s, tenant, slug, e);
+		if (rc)
+			break;
+		int m = values_for(mine, fields, vals, n);
+		int64_t id;
+		rc = notify_send(&id, s, tenant, &(struct notify_send){
+			.channel = (enum notify_channel)to[i].ch, .recipient = to[i].to, .template_id = slug,
+			.lang = to[i].lang, .vals = mine, .n = m, .priority = priority }, now, e);
+		if (rc == 0)
+			(*queued)++;
+	}
+	arena_free(a);
+	explicit_bzero(to, sizeof to);
 	return rc;
 }

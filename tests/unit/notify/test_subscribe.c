@@ -380,6 +380,44 @@ static void test_channels(void)
 	T_EQ_STR(ids[NOTIFY_SMS], "sms.topic");
 }
 
+/* a resident's own message by the channels they chose for its topic */
+static void test_own(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM notify_messages", NULL, 0, &e);
+	char lang[8];
+	/* account 40 has a verified number (test_channels); nothing chosen yet */
+	T_EQ_INT(notify_subscription_lang(lang, s, T1, 40, "apply.state", &e), 0);
+	T_EQ_STR(lang, "ja");
+	const struct notify_value v[] = { { "ward", "Demo Ward" }, { "receipt", "R-2026-000777" },
+					  { "state", "Approved" }, { "url", BASE "/submissions/R-2026-000777" } };
+	int sent = -1;
+	T_EQ_INT(notify_account_channels(&sent, s, T1, 40, "apply.state", "sms.apply_state", "line.apply_state",
+					 v, 4, 0, NOON, &e), 0);
+	T_EQ_INT(sent, 0);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "apply.state",
+							     .lang = "en", .channel = NOTIFY_SMS }, NOON, &e), 1);
+	T_EQ_INT(notify_subscription_lang(lang, s, T1, 40, "apply.state", &e), 2);
+	T_EQ_STR(lang, "en");
+	T_EQ_INT(notify_account_channels(&sent, s, T1, 40, "apply.state", "sms.apply_state", "line.apply_state",
+					 v, 4, 0, NOON, &e), 0);
+	T_EQ_INT(sent, 1);
+	/* English, the values the SMS template has (no url field used) */
+	char *body = q_text("SELECT body FROM notify_messages WHERE recipient = '+819012345678'");
+	T_EQ_STR(body, "[Demo Ward] Your application R-2026-000777 is now: Approved");
+	free(body);
+	T_EQ_STR(q_text("SELECT template FROM notify_messages WHERE recipient = '+819012345678'"), "sms.apply_state");
+	/* by e-mail as well: the e-mail's language wins */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "apply.state",
+							     .address = "f@example.jp", .lang = "ja-easy" }, NOON, &e), 1);
+	T_EQ_INT(notify_subscription_lang(lang, s, T1, 40, "apply.state", &e), 1);
+	T_EQ_STR(lang, "ja-easy");
+	/* another account of the same ward gets nothing from it */
+	T_EQ_INT(notify_account_channels(&sent, s, T1, 41, "apply.state", "sms.apply_state", "line.apply_state",
+					 v, 4, 0, NOON, &e), 0);
+	T_EQ_INT(sent, 0);
+}
+
 static void test_bounced(void)
 {
 	struct err e;
@@ -419,6 +457,7 @@ int main(void)
 	T_RUN(test_lane);
 	T_RUN(test_headers);
 	T_RUN(test_channels);
+	T_RUN(test_own);
 	T_RUN(test_bounced);
 	store_close(s);
 	tdb_end(&db);

@@ -1366,8 +1366,9 @@ static const char *resident_link(struct http_req *r, const char *receipt)
  * note's text (only that there is one).  The text is the municipality's
  * template apply.state_changed (svc/notify; staff edit it): this gives the
  * values.  The language is the resident's subscription to apply.state
- * when they have one (My page), else Japanese; the notice goes whether
- * or not they subscribe (it is about their own application). */
+ * when they have one (My page), else Japanese; the e-mail goes whether
+ * or not they subscribe (it is about their own application), an SMS or
+ * LINE message too when they chose those channels for it. */
 static int notify_resident(struct http_req *r, struct store *s, const struct apply_event *ev,
 			   const struct apply_submission *sb, const char *note, struct err *e)
 {
@@ -1411,6 +1412,11 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 		return ERR_NOMEM;
 	int64_t mail_id;
 	rc = notify_email(s, q->tenant.code, "apply.state_changed", lang, email, vals, 4, &mail_id, e);
+	/* and by SMS or LINE when the resident chose it for apply.state */
+	int sent = 0;
+	if (rc >= 0)
+		rc = notify_account_channels(&sent, s, q->tenant.code, ev->resident_id, "apply.state",
+					     "sms.apply_state", "line.apply_state", vals, 4, 0, app_now(), e);
 	return rc < 0 ? rc : 0;
 }
 

@@ -38,12 +38,13 @@ static const struct {
 #define NTOPICS ((int)(sizeof topics / sizeof topics[0]))
 #define DISASTER (NTOPICS - 1)
 
-/* the channels each topic is sent by: news and disaster alerts are fanned
- * out on all three; a resident's own messages (their bulky-waste day,
- * their application) go by e-mail */
+/* every topic goes by every channel: news and disaster alerts are fanned
+ * out, a resident's own messages (their bulky-waste day, their
+ * application) go by e-mail and by SMS or LINE when chosen
+ * (notify_account_channels) */
 static int topic_has(int t, int ch)
 {
-	return ch == NOTIFY_EMAIL || t == 0 || t == DISASTER;
+	return t >= 0 && t < NTOPICS && ch >= 0 && ch < 3;
 }
 
 /* the form's name of topic t on channel ch: "news", "news_sms", "news_line" */

@@ -12,8 +12,10 @@
  * this file gives the values (date, date_iso, place, number, items, fee,
  * url), never the wording around them.  Who gets one is the resident's
  * choice: a booking's account with a subscription to waste.reminder
- * (svc/notify, My page) is reminded in the subscription's language, one
- * without is not (unsubscribing stops the reminders).
+ * (svc/notify, My page) is reminded in the subscription's language on
+ * the channels chosen there (e-mail; SMS and LINE with "sms.waste_reminder"
+ * and "line.waste_reminder", notify_account_channels), one without is not
+ * (unsubscribing stops the reminders).
  *
  * Also the job `waste.paid` (every minute): bookings whose online payment
  * (svc/payments) is paid become paid.
@@ -43,8 +45,6 @@ struct remind {
 static int remind_one(void *arg, const char *tenant, const struct waste_booking *b)
 {
 	struct remind *m = arg;
-	if (!mail_addr_valid(b->email))   /* the outbox would refuse it: marked, nothing sent */
-		return 0;
 	struct err e;
 	/* the resident's choice on My page (svc/notify's subscription to
 	 * waste.reminder) decides: none, no reminder (the booking is marked
@@ -52,8 +52,9 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	 * booking without an account (none is made so today) is reminded in
 	 * Japanese, as before. */
 	char lang[8] = "ja";
+	int sub = 1;   /* 1: by e-mail, 2: by SMS or LINE only */
 	if (b->account) {
-		int sub = notify_subscription_lang(lang, m->s, tenant, b->account, "waste.reminder", &e);
+		sub = notify_subscription_lang(lang, m->s, tenant, b->account, "waste.reminder", &e);
 		if (sub < 0) {   /* rolled back: the next run tries again */
 			log_warn("waste.remind: subscription not read", "booking", b->number, "error", e.detail);
 			return sub;
@@ -105,8 +106,16 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 		{ "url", url.data ? url.data : "" },
 	};
 	int64_t mail_id;
-	int rc = notify_email(m->s, tenant, "waste.reminder", lang, b->email, vals,
-			      (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
+	int rc = 0, sent = 0;
+	/* an address the outbox would refuse: no mail (marked all the same) */
+	if (sub == 1 && mail_addr_valid(b->email))
+		rc = notify_email(m->s, tenant, "waste.reminder", lang, b->email, vals,
+				  (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
+	/* and by SMS or LINE when the resident chose them on My page */
+	if (rc >= 0 && b->account)
+		rc = notify_account_channels(&sent, m->s, tenant, b->account, "waste.reminder",
+					     "sms.waste_reminder", "line.waste_reminder", vals,
+					     (int)(sizeof vals / sizeof vals[0]), 0, m->now, &e);
 	if (rc < 0)
 		log_warn("waste.remind: reminder not queued", "booking", number, "error", e.detail);
 	buf_done(&items);
