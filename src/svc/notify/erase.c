@@ -32,13 +32,17 @@ int notify_account_forget(struct notify_forgotten *out, struct store *s, const c
 		return rc;
 	/* first the messages, while the numbers and ids are still known: one
 	 * to the account's verified number or id, or to a number it asked a
-	 * code for, that nobody else of the municipality has verified */
+	 * code for, that nobody else of the municipality has verified.  Only
+	 * the queued backlog is read (the subquery's channel and state lead
+	 * the index notify_messages_due; SQLite would otherwise walk the
+	 * municipality's whole history by notify_messages_tenant). */
 	struct store_val m[] = { sv_text(tenant), sv_int(account), sv_int(now) };
 	rc = store_exec(s,
 		"UPDATE notify_messages SET state = 'failed', last_error = 'account closed',"
 		" body = CASE WHEN template = 'sms.verify' THEN '' ELSE body END,"
 		" next_attempt_at = NULL, claimed_by = NULL, done_at = $3"
-		" WHERE tenant = $1 AND state = 'queued'"
+		" WHERE id IN (SELECT q.id FROM notify_messages q WHERE q.channel IN ('sms', 'line')"
+		"   AND q.state = 'queued') AND state = 'queued' AND tenant = $1"
 		" AND (EXISTS (SELECT 1 FROM notify_contacts c WHERE c.tenant = $1 AND c.account = $2"
 		"   AND c.channel = notify_messages.channel AND c.address = notify_messages.recipient)"
 		"  OR EXISTS (SELECT 1 FROM notify_link_codes k WHERE k.tenant = $1 AND k.account = $2"
