@@ -92,11 +92,19 @@ struct payment;
 struct audit_config;
 
 /* A member of staff taking a fee at the counter (apply_submit_opts.
- * counter_fee): the actor of the payment's audit records. */
+ * counter_fee): the actor of the payment's audit records.  The member of
+ * staff who submits (the STAFF apply_actor) must hold the payments
+ * service's PAY_PERM_STAFF (payments.staff, the permission that marks a
+ * payment paid at the counter), read live from their roles
+ * (auth_staff_has_permission); without it the submission is refused
+ * (ERR_DENIED, fee_unpaid) and nothing is written or paid. */
 struct apply_cashier {
 	const struct audit_config *audit;  /* the server's; NULL: defaults  */
 	int64_t id;                  /* staff account id                   */
 	const char *login, *role, *source;
+	int mfa_ok;                  /* the session gave a second factor:
+					a role that needs one counts only
+					then (auth_has_permission's rule)   */
 };
 
 /* ------------------------------------------------------------------ */
@@ -339,8 +347,10 @@ struct apply_submit_opts {
 	 * before submission there and then (cash or the ward's terminal):
 	 * the payment is created and marked paid by them (a counter receipt,
 	 * audited by svc/payments as this actor) in the submission's
-	 * transaction.  Only with a STAFF actor (ERR_INVALID otherwise);
-	 * NULL: the fee must have been paid (apply_fee_draft). */
+	 * transaction.  Only with a STAFF actor (ERR_INVALID otherwise)
+	 * who holds PAY_PERM_STAFF (ERR_DENIED with fee_unpaid otherwise,
+	 * whoever calls: page, API or CLI); NULL: the fee must have been
+	 * paid (apply_fee_draft). */
 	const struct apply_cashier *counter_fee;
 };
 /* What a submission gives back (apply_submit, apply_submit_answers). */
@@ -354,7 +364,12 @@ struct apply_submit_result {
 					form is not opts.expect_sha256      */
 	int fee_unpaid;              /* 1 with ERR_CONFLICT: the procedure's
 					fee is paid before submission and
-					no paid payment covers it           */
+					no paid payment covers it; 1 with
+					ERR_DENIED: opts.counter_fee, but
+					the member of staff may not take a
+					fee (no PAY_PERM_STAFF)             */
+	int64_t fee_yen;             /* with fee_unpaid: the fee not paid
+					or not taken (yen)                  */
 };
 /* A draft to submit (apply_submit). */
 struct apply_draft_submit {

@@ -172,10 +172,13 @@ struct apply_pending_file {
  * any amount, one draft of it submitted alone).  Its number goes to
  * p->payment.  With counter (staff at the counter taking the fee,
  * apply_submit_opts.counter_fee) nothing needs to be paid yet: p->fee_yen
- * is set and apply_fee_take takes it in the transaction.  A correction
- * (resubmission) was paid with the submission it corrects.  Refused:
- * ERR_CONFLICT with *unpaid = 1. */
-int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
+ * is set and apply_fee_take takes it in the transaction, when who is
+ * staff holding PAY_PERM_STAFF (svc/payments' permission to mark a
+ * payment paid at the counter, read live; ERR_DENIED with *unpaid = 1
+ * otherwise).  A correction (resubmission) was paid with the submission
+ * it corrects.  Refused: ERR_CONFLICT with *unpaid = 1, *due (NULL: not
+ * asked) the fee not paid. */
+int apply_fee_check(struct apply_prep *p, int *unpaid, int64_t *due, struct store *s,
 		    const struct apply_actor *who, const struct apply_cashier *counter,
 		    int64_t bundle_sum, struct err *e);
 /* apply_fee_take -- in the submission's transaction, the fee sub needs

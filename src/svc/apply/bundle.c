@@ -378,7 +378,7 @@ int apply_bundle_submit(struct apply_bundle_result *res, struct arena *a, struct
 		if (preps[i].draft.d.submission_id == 0)
 			sum += apply_fee_before(preps[i].def);
 	for (int i = 0; i < nd; i++)
-		if ((rc = apply_fee_check(&preps[i], &res->fee_unpaid, s, who, NULL, sum, e)))
+		if ((rc = apply_fee_check(&preps[i], &res->fee_unpaid, NULL, s, who, NULL, sum, e)))
 			return rc;
 	/* PostgreSQL: numbers first, each in its own statement (receipt.c) */
 	for (int i = 0; i < nd && store_kind(s) == STORE_PG && !store_in_tx(s); i++)

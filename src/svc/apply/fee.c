@@ -20,7 +20,10 @@
  * apply_bundle_submit: the invariant is here, not in a handler) and
  * records that payment's number with the submission.  Staff entering an
  * application at the counter may take the fee there (apply_fee_take, in
- * the submission's transaction: a payment and a counter receipt).  A
+ * the submission's transaction: a payment and a counter receipt) when
+ * they hold the permission to mark a payment paid at the counter
+ * (PAY_PERM_STAFF, checked here so that no page, API or CLI path takes
+ * money without it).  A
  * correction was paid with the submission it corrects.  Nothing is paid
  * twice: a bundle that shrank after it was paid stays paid; an unpaid
  * payment of another sum is withdrawn before a new one is asked for.  A
@@ -30,6 +33,7 @@
 #include "svc/apply/apply.h"
 #include "svc/apply/apply_int.h"
 #include "svc/payments/payments.h"
+#include "core/auth/auth.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -373,11 +377,13 @@ int apply_fee_draft(struct apply_fee_due *out, struct payment *pay, struct store
 	return rc;
 }
 
-int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
+int apply_fee_check(struct apply_prep *p, int *unpaid, int64_t *due, struct store *s,
 		    const struct apply_actor *who, const struct apply_cashier *counter,
 		    int64_t bundle_sum, struct err *e)
 {
 	*unpaid = 0;
+	if (due)
+		*due = 0;
 	p->payment[0] = 0;
 	p->fee_yen = 0;
 	int64_t fee = apply_fee_before(p->def);
@@ -386,6 +392,20 @@ int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
 	if (counter) {
 		if (who->kind != APPLY_STAFF)
 			return err_set(e, ERR_INVALID, "apply: only staff take a fee at the counter");
+		/* taking money is the payments service's counter work: its
+		 * permission, from the member's roles now (any error: no) */
+		int ok = auth_staff_has_permission(s, who->tenant, who->id, PAY_PERM_STAFF,
+						   counter->mfa_ok, e);
+		if (ok < 0)
+			return ok;
+		if (ok != 1) {
+			*unpaid = 1;
+			if (due)
+				*due = fee;
+			return err_set(e, ERR_DENIED, "apply: staff %lld may not take the fee of %s"
+				       " at the counter (no %s)", (long long)who->id, p->def->id,
+				       PAY_PERM_STAFF);
+		}
 		p->fee_yen = fee;
 		return 0;
 	}
@@ -405,6 +425,8 @@ int apply_fee_check(struct apply_prep *p, int *unpaid, struct store *s,
 		return rc;
 	if (!found) {
 		*unpaid = 1;
+		if (due)
+			*due = need;
 		return err_set(e, ERR_CONFLICT, "apply: draft %lld: the fee (%s, %lld yen) is not paid",
 			       (long long)p->draft.d.id, p->def->id, (long long)need);
 	}

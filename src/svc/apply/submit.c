@@ -697,6 +697,7 @@ int apply_submit(struct apply_submit_result *res, struct arena *a, struct store 
 	memset(&res->sub, 0, sizeof res->sub);
 	res->stale = 0;
 	res->fee_unpaid = 0;
+	res->fee_yen = 0;
 	struct apply_prep p;
 	int rc = apply_prepare(&p, a, s, who,
 			       &(struct apply_prep_in){ .draft_id = draft_id, .sig = o->sig,
@@ -713,7 +714,7 @@ int apply_submit(struct apply_submit_result *res, struct arena *a, struct store 
 			       (long long)draft_id);
 	}
 	/* a fee paid before submission: paid, or taken at the counter now */
-	if ((rc = apply_fee_check(&p, &res->fee_unpaid, s, who, o->counter_fee, 0, e)))
+	if ((rc = apply_fee_check(&p, &res->fee_unpaid, &res->fee_yen, s, who, o->counter_fee, 0, e)))
 		return rc;
 	if (store_kind(s) == STORE_PG && !store_in_tx(s) && p.draft.d.submission_id == 0 &&
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
@@ -731,6 +732,7 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 	const struct apply_submit_opts *o = &in->opts;
 	res->stale = 0;
 	res->fee_unpaid = 0;
+	res->fee_yen = 0;
 	const char *procedure = in->procedure;
 	json_t *answers = in->answers;
 	const struct apply_upload *ups = in->uploads;
@@ -839,7 +841,7 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 		return rc;
 	/* a fee paid before submission: without a draft there is nothing it
 	 * could have been paid for, so only staff taking it at the counter */
-	if ((rc = apply_fee_check(&p, &res->fee_unpaid, s, who, o->counter_fee, 0, e)))
+	if ((rc = apply_fee_check(&p, &res->fee_unpaid, &res->fee_yen, s, who, o->counter_fee, 0, e)))
 		return rc;
 	/* only answers that will be written cost a durable file: the bytes
 	 * go to disk once the submission is known to be valid */

@@ -119,6 +119,13 @@ static const struct html_msg msgs[] = {
 	{ "lifeevent.counter.missing.next", "記入済みの申請書を印刷して手書きで補うか、その手続のチェックを外してもう一度受け付けてください。",
 	  "Print the filled-in forms and complete them by hand, or untick these procedures and accept the others again.",
 	  "かみに いんさつして かきたすか、その てつづきを はずして もういちど うけつけます。" },
+	/* a fee paid before submission that this member of staff may not
+	 * take at the counter (svc/apply, payments.staff): %s the
+	 * procedure, %s the fee */
+	{ "lifeevent.counter.fee_denied",
+	  "「%s」の手数料%sは、申請の前に納める手数料です。あなたには窓口で手数料を受け取る権限（会計）がないため、どの手続も申請していません。会計課の窓口で手数料を受け取ってから申請してください（手数料を受け取れる職員が受け付けます）。この手続のチェックを外して、ほかの手続だけを受け付けることもできます。",
+	  "The fee for “%s” (%s) is paid before the application. You may not take fees at the counter (a payments permission), so no application has been made. Have the fee taken at the accounts counter (会計課) first, by staff who may take it, then apply; or untick this procedure and accept the others.",
+	  NULL },
 	{ "lifeevent.counter.missing.again", "質問からやり直す", "Start the questions again",
 	  "しつもんから やりなおす" },
 	{ "lifeevent.counter.missing.whole", "申請全体", "The whole application", "しんせい ぜんたい" },

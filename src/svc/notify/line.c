@@ -31,16 +31,10 @@
 #include <sodium.h>
 
 #include "base/buf.h"
+#include "base/url.h"
 #include "base/util.h"
 #include "svc/notify/channels.h"
 #include "svc/notify/notify.h"
-
-static void trim_slash(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == '/')
-		s[--n] = 0;
-}
 
 int notify_line_config_load(struct notify_line_config *c, int *enabled, const char *url,
 			    const char *token_file, const char *secret_file, struct err *e)
@@ -55,7 +49,7 @@ int notify_line_config_load(struct notify_line_config *c, int *enabled, const ch
 	if (notify_url_ok(url))
 		return err_set(e, ERR_INVALID, "line: --line-url is not an http(s) URL");
 	snprintf(c->base_url, sizeof c->base_url, "%s", url);
-	trim_slash(c->base_url);
+	url_trim_slashes(c->base_url);
 	int rc = keyfile_read_line(c->token, sizeof c->token, token_file, e);
 	if (rc == 0)
 		rc = keyfile_read_line(c->secret, sizeof c->secret, secret_file, e);

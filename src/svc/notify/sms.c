@@ -31,34 +31,15 @@
 #include <sodium.h>
 
 #include "base/buf.h"
+#include "base/url.h"
 #include "base/util.h"
 #include "svc/notify/notify.h"
 #include "svc/notify/channels.h"
 
+/* the channels' one URL rule (base/url.h), at the channels' limit */
 int notify_url_ok(const char *v)
 {
-	if (!v)
-		return ERR_INVALID;
-	size_t n = strlen(v);
-	if (n < 8 || n > NOTIFY_URL_MAX)
-		return ERR_INVALID;
-	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return ERR_INVALID;
-	const char *host = v + (v[4] == 's' ? 8 : 7);
-	if (!*host || *host == '/')
-		return ERR_INVALID;
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\'' || *p == '<' || *p == '>' ||
-		    *p == '\\' || *p == '?' || *p == '#')
-			return ERR_INVALID;
-	return 0;
-}
-
-static void trim_slash(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == '/')
-		s[--n] = 0;
+	return url_base_ok(v, NOTIFY_URL_MAX);
 }
 
 int notify_sms_config_load(struct notify_sms_config *c, int *enabled, const char *url,
@@ -75,7 +56,7 @@ int notify_sms_config_load(struct notify_sms_config *c, int *enabled, const char
 	if (!notify_phone_valid(from))
 		return err_set(e, ERR_INVALID, "sms: --sms-from is not an E.164 number");
 	snprintf(c->base_url, sizeof c->base_url, "%s", url);
-	trim_slash(c->base_url);
+	url_trim_slashes(c->base_url);
 	snprintf(c->from, sizeof c->from, "%s", from);
 	char line[256];
 	int rc = keyfile_read_line(line, sizeof line, key_file, e);

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "base/buf.h"
+#include "base/url.h"
 #include "base/util.h"
 #include "store/store.h"
 #include "svc/payments/card.h"
@@ -47,25 +48,6 @@ const char card_schema_sql[] =
 
 /* ---- configuration ---- */
 
-int card_url_ok(const char *v)
-{
-	if (!v)
-		return ERR_INVALID;
-	size_t n = strlen(v);
-	if (n < 8 || n > CARD_URL_MAX)
-		return ERR_INVALID;
-	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-		return ERR_INVALID;
-	const char *host = v + (v[4] == 's' ? 8 : 7);
-	if (!*host || *host == '/')
-		return ERR_INVALID;
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\'' || *p == '<' ||
-		    *p == '>' || *p == '\\' || *p == '?' || *p == '#')
-			return ERR_INVALID;
-	return 0;
-}
-
 int card_config_load(struct card_config *c, int *enabled, const char *url, const char *key_file,
 		     const char *secret_file, struct err *e)
 {
@@ -77,12 +59,10 @@ int card_config_load(struct card_config *c, int *enabled, const char *url, const
 		return err_set(e, ERR_INVALID,
 			       "card: --pay-card-url, --pay-card-key-file and "
 			       "--pay-card-webhook-secret-file go together");
-	if (card_url_ok(url))
+	if (url_base_ok(url, CARD_URL_MAX))
 		return err_set(e, ERR_INVALID, "card: --pay-card-url is not an http(s) URL");
 	snprintf(c->base_url, sizeof c->base_url, "%s", url);
-	size_t n = strlen(c->base_url);
-	while (n > 0 && c->base_url[n - 1] == '/')
-		c->base_url[--n] = 0;
+	url_trim_slashes(c->base_url);
 	int rc = keyfile_read_line(c->api_key, sizeof c->api_key, key_file, e);
 	if (rc == 0)
 		rc = keyfile_read_line(c->secret, sizeof c->secret, secret_file, e);

@@ -66,15 +66,12 @@ struct card_config {
 	size_t secret_len;
 };
 
-/* card_url_ok -- the --pay-card-url check: 0 for an http:// or https://
- * URL of printable ASCII without spaces or quotes, at most CARD_URL_MAX */
-int card_url_ok(const char *v);
-
 /* card_config_load -- the options' values: url, and the files holding
  * the key and the webhook secret (keyfile_read_line: mode 0600, the
  * first line that is not blank or a comment).  All three or none: with
  * url NULL and no files, *enabled is 0 and the card method is not
- * offered; one without the others is ERR_INVALID. */
+ * offered; one without the others is ERR_INVALID, and so is a url that
+ * is not a base URL (url_base_ok, base/url.h, at most CARD_URL_MAX). */
 int card_config_load(struct card_config *c, int *enabled, const char *url, const char *key_file,
 		     const char *secret_file, struct err *e);
 /* card_config_wipe -- zero the key and secret */

@@ -143,6 +143,13 @@ struct payment {
 };
 
 /* who changes a payment: the actor fields of its audit records */
+/* The permission of staff who take money at the counter (a payment
+ * marked paid by a counter receipt, PAY_M_COUNTER), list payments, import
+ * result files and read the statement.  Its routes check it; a service
+ * that takes its own fee at its counter (svc/apply, apply_fee_take) checks
+ * it in its domain before it calls payments_receive. */
+#define PAY_PERM_STAFF "payments.staff"
+
 struct pay_actor {
 	const struct audit_config *audit;
 	int64_t id;                /* account id; 0: the system (job, webhook) */

@@ -15,7 +15,12 @@
  *            (/staff/payments/rails, `madoguchi payments rails`)
  *   init     reads the options into the service's slot
  *   demo     the role 会計課 (kaikei) with the three permissions, held
- *            by demo-kaikei and demo-admin (a refund needs two people)
+ *            by demo-kaikei and demo-admin (a refund needs two people);
+ *            the role 窓口収納 (madoguchi-shuunou) with payments.staff
+ *            alone, held by demo-kumin: 区民課 runs the ward's 書かない窓口
+ *            and takes a procedure's fee there with the application
+ *            (svc/apply, apply_fee_take); demo-staff (子育て支援) does
+ *            not, and the counter tells them where the fee is taken
  */
 #include "web/app.h"
 #include "web/svc.h"
@@ -152,6 +157,25 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 		ev.n = 0;
 		if (rc == 0)
 			rc = auth_staff_role_grant(s, tenant, st.id, PAY_DEMO_ROLE, &ev, e);
+	}
+	/* 区民課's counter takes fees with the applications it enters */
+	if (rc == 0) {
+		ev.n = 0;
+		rc = auth_role_create(s, tenant, PAY_DEMO_COUNTER_ROLE,
+				      "窓口収納（窓口で手数料を受け取る）/ Taking fees at the counter", 1, &ev, e);
+	}
+	if (rc == 0) {
+		ev.n = 0;
+		rc = auth_role_permission_add(s, tenant, PAY_DEMO_COUNTER_ROLE, PAY_PERM_STAFF, &ev, e);
+	}
+	if (rc == 0) {
+		struct auth_staff st;
+		rc = auth_staff_get_by_login(&st, s, tenant, "demo-kumin", e);
+		ev.n = 0;
+		if (rc == 0)
+			rc = auth_staff_role_grant(s, tenant, st.id, PAY_DEMO_COUNTER_ROLE, &ev, e);
+		else if (rc == ERR_NOTFOUND)
+			rc = 0;
 	}
 	return rc;
 }

@@ -202,8 +202,9 @@ static struct apply_actor staff_of(const char *const *depts, int n)
 
 /* the member of staff at the counter, as svc/payments records them */
 static const struct pay_actor COUNTER_STAFF = { .login = "apply-tester", .source = "test" };
-/* the same member of staff taking a fee with a submission at the counter */
-static const struct apply_cashier CASHIER = { .login = "apply-tester", .source = "test" };
+/* the same member of staff taking a fee with a submission at the counter
+ * (signed in with a second factor) */
+static const struct apply_cashier CASHIER = { .login = "apply-tester", .source = "test", .mfa_ok = 1 };
 
 /* pay the fee of who's draft the honest way: the payment the draft's
  * pay step asks for (apply_fee_draft), marked paid by staff at the
@@ -2032,18 +2033,58 @@ static void test_submit_answers(void)
 								  .opts.counter_fee = &CASHIER },
 				      NOW, &e), ERR_INVALID);
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs_before);
-	/* staff entering it at the counter take the fee there and then */
+	/* staff entering it at the counter take the fee there and then, if
+	 * they may mark a payment paid at the counter (payments.staff) */
 	struct apply_actor st = staff_of(SEIKATSU, 1);
 	json_t *scert = upload(&st, "inu-touroku", "rabies_cert", "direct");
 	T_REQUIRE(scert);
 	json_t *sans = inu_answers("クミン", "1985-04-01", "モモ", scert);
+	int64_t pays_before = count("SELECT count(*) FROM payments WHERE tenant = $1");
+	int64_t paid_audits = count("SELECT count(*) FROM audit_records WHERE tenant = $1"
+				    " AND action = 'payments.paid'");
+	/* without it (applications.write alone): refused, nothing submitted,
+	 * nothing asked for or paid, the fee named for the page */
+	T_EQ_INT(auth_role_create(S, T1, "counter-only", "窓口", 1, NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "counter-only", "applications.write", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_grant(S, T1, STAFF_ID, "counter-only", NULL, &e), 0);
+	T_EQ_INT(apply_submit_answers(&res, a, S, &st,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = sans,
+								  .opts.counter_fee = &CASHIER },
+				      NOW, &e), ERR_DENIED);
+	T_EQ_INT(res.fee_unpaid, 1);
+	T_EQ_INT(res.fee_yen, 3000);
+	T_CHECK(strstr(e.detail, "payments.staff") != NULL);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs_before);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays_before);
+	T_EQ_INT(count("SELECT count(*) FROM audit_records WHERE tenant = $1 AND action = 'payments.paid'"),
+		 paid_audits);
+	/* a role that needs a second factor counts only with one */
+	T_EQ_INT(auth_role_create(S, T1, "counter-cash", "窓口収納", 1, NULL, &e), 0);
+	T_EQ_INT(auth_role_permission_add(S, T1, "counter-cash", "payments.staff", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_grant(S, T1, STAFF_ID, "counter-cash", NULL, &e), 0);
+	struct apply_cashier no2fa = CASHIER;
+	no2fa.mfa_ok = 0;
+	T_EQ_INT(apply_submit_answers(&res, a, S, &st,
+				      &(struct apply_answers_in){ .procedure = "inu-touroku",
+								  .answers = sans,
+								  .opts.counter_fee = &no2fa },
+				      NOW, &e), ERR_DENIED);
+	T_EQ_INT(res.fee_unpaid, 1);
+	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs_before);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays_before);
+	/* with it: taken */
 	T_EQ_INT(apply_submit_answers(&res, a, S, &st,
 				      &(struct apply_answers_in){ .procedure = "inu-touroku",
 								  .answers = sans,
 								  .opts.counter_fee = &CASHIER },
 				      NOW, &e), 0);
 	json_decref(sans);
+	T_EQ_INT(res.fee_unpaid, 0);
 	T_EQ_INT((int)strlen(res.sub.payment), PAY_NUMBER_LEN);
+	T_EQ_INT(count("SELECT count(*) FROM payments WHERE tenant = $1"), pays_before + 1);
+	T_EQ_INT(count("SELECT count(*) FROM audit_records WHERE tenant = $1 AND action = 'payments.paid'"),
+		 paid_audits + 1);
 	struct payment cp;
 	T_EQ_INT(payments_get(&cp, S, T1, res.sub.payment, &e), 0);
 	T_EQ_INT(cp.state, PAY_PAID);
@@ -2168,6 +2209,9 @@ static void test_submit_answers(void)
 		T_CHECK(!apply_blob_exists(bdir, osha, (size_t)on));
 	T_EQ_INT(count("SELECT count(*) FROM apply_submissions WHERE tenant = $1"), subs0);
 	json_decref(ans2);
+	/* the tests after this one start from a member of staff without roles */
+	T_EQ_INT(auth_staff_role_revoke(S, T1, STAFF_ID, "counter-only", NULL, &e), 0);
+	T_EQ_INT(auth_staff_role_revoke(S, T1, STAFF_ID, "counter-cash", NULL, &e), 0);
 	arena_free(a);
 }
 

@@ -1652,8 +1652,11 @@ static void missing_list(struct buf *b, struct http_req *r, const struct forms_d
  * read-only from the register) and the inputs for what they did not, with
  * the procedure forms' own widgets; staff and the resident check it on
  * the screen, then accept (or print).  status 422: a submission refused,
- * the errors summarised and beside their fields, nothing submitted. */
-static int render_answers(struct http_req *r, struct counter *c, int status)
+ * the errors summarised and beside their fields, nothing submitted;
+ * refusal (with 403 or 409): a submission refused for another reason
+ * (a fee this member of staff may not take), said instead of the
+ * missing fields' lead. */
+static int render_answers(struct http_req *r, struct counter *c, int status, const char *refusal)
 {
 	enum html_lang l = app_req(r)->lang;
 	const char *lang = lang_of(r);
@@ -1669,7 +1672,10 @@ static int render_answers(struct http_req *r, struct counter *c, int status)
 	struct form_view sv = { .d = &c->edit, .page = 0, .answers = c->all, .errors = errs,
 				.lang = lang, .today = today };
 	form_render_error_summary(&b, &sv);
-	if (status >= 400)
+	if (refusal)
+		html_printf(&b, "<div class=\"notice notice-error\" id=\"counter-refused\" role=\"alert\">"
+			    "<p>%s</p></div>", refusal);
+	else if (status >= 400)
 		html_printf(&b, "<div class=\"notice notice-error\"><p>%s</p></div>",
 			    html_t(l, "lifeevent.counter.missing.lead"));
 	html_printf(&b, "<p>%s</p>", html_t(l, "lifeevent.counter.answers.lead"));
@@ -1780,9 +1786,9 @@ int page_counter_submit(struct http_req *r)
 	 * again; accepted only with its own button, all complete */
 	const char *step = pair(&c.pr, "_step");
 	if (!step || strcmp(step, "submit") != 0)
-		return render_answers(r, &c, 200);
+		return render_answers(r, &c, 200, NULL);
 	if (c.nbad)
-		return render_answers(r, &c, 422);
+		return render_answers(r, &c, 422, NULL);
 	struct err e;
 	int rc;
 	struct apply_submission *subs = arena_alloc(r->arena, (size_t)c.ch.n * sizeof *subs);
@@ -1804,7 +1810,8 @@ int page_counter_submit(struct http_req *r)
 	 * counter receipt, audited, in this transaction) */
 	const struct apply_cashier fee_taker = { .audit = &app_of(r)->audit, .id = aa.id,
 						 .login = aa.login, .role = aa.roles,
-						 .source = aa.source };
+						 .source = aa.source,
+						 .mfa_ok = app_req(r)->ses.mfa_ok };
 	rc = store_begin(st, &e);
 	for (int i = 0; rc == 0 && i < c.ch.n; i++) {
 		rc = apply_submit_answers(&sr, r->arena, st, &who,
@@ -1838,7 +1845,20 @@ int page_counter_submit(struct http_req *r)
 		c.checks[failed] = sr.check;
 		if ((rc = counter_fields(&c, r, &e)))
 			return http_send_error(r, rc, NULL, NULL, e.detail);
-		return render_answers(r, &c, 422);
+		return render_answers(r, &c, 422, NULL);
+	}
+	if ((rc == ERR_DENIED || rc == ERR_CONFLICT) && failed >= 0 && sr.fee_unpaid) {
+		/* a fee paid before submission that this member of staff may
+		 * not take (svc/apply: payments.staff): the same page, naming
+		 * the procedure, its fee and where it is taken; nothing was
+		 * submitted or paid (the transaction was rolled back) */
+		enum html_lang l = app_req(r)->lang;
+		log_info("lifeevent: counter submission refused", "detail", e.detail);
+		const char *yen = arena_printf(r->arena, "%lld%s", (long long)sr.fee_yen,
+					       html_t(l, "form.yen"));
+		const char *msg = arena_printf(r->arena, html_t(l, "lifeevent.counter.fee_denied"),
+					       forms_text_get(&c.ch.defs[failed]->title, lang_of(r)), yen);
+		return render_answers(r, &c, rc == ERR_CONFLICT ? 409 : 403, msg);
 	}
 	if (rc)
 		return http_send_error(r, rc, NULL, NULL, e.detail);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/url.h"
 #include "core/jobs/jobs.h"
 #include "svc/payments/card.h"
 #include "svc/payments/payments.h"
@@ -47,7 +48,7 @@ static int card_on;
 
 int payments_card_check_url(const char *v)
 {
-	return card_url_ok(v);
+	return url_base_ok(v, CARD_URL_MAX);
 }
 
 int payments_card_init(struct app *a, struct err *e)

@@ -14,10 +14,11 @@ struct http_route;
 struct app;
 struct jobs_ctx;
 
-#define PAY_PERM_STAFF "payments.staff"     /* list, counter, import, statement */
+/* PAY_PERM_STAFF (payments.h): list, counter, import, statement */
 #define PAY_PERM_REFUND "payments.refund"   /* ask for and approve refunds      */
 #define PAY_PERM_RAILS "payments.rails"     /* set the municipality's codes      */
 #define PAY_DEMO_ROLE "kaikei"
+#define PAY_DEMO_COUNTER_ROLE "madoguchi-shuunou"   /* payments.staff: demo-kumin */
 
 /* the service's slot (svc_state): the rails' codes */
 struct pay_web {
