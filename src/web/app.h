@@ -263,6 +263,10 @@ int page_resident_login(struct http_req *r);
 int page_resident_register(struct http_req *r);
 int page_resident_logout(struct http_req *r);
 int page_mypage(struct http_req *r);
+/* page_resident_close.c: a resident closes their account (退会) */
+int page_resident_close_form(struct http_req *r);
+int page_resident_close(struct http_req *r);
+int page_resident_closed(struct http_req *r);
 int page_account_session_end(struct http_req *r);
 int page_account_password(struct http_req *r);
 int api_me(struct http_req *r);

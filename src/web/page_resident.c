@@ -1,6 +1,7 @@
 /*
  * page_resident.c -- resident accounts: register with an e-mail address
- * and a password, log in, see "my page", log out.  Stronger proof of
+ * and a password, log in, see "my page" (with its link to closing the
+ * account, page_resident_close.c), log out.  Stronger proof of
  * identity (My Number card signatures) comes with online applications.
  *
  * Password hashing (registration, login) runs on the blocking pool.  A
@@ -287,6 +288,8 @@ int page_mypage(struct http_req *r)
 	app_nav_each(SVC_NAV_RESIDENT, mypage_link, &mc);
 	if (mc.n)
 		buf_puts(&b, "</ul></section>");
+	/* closing the account (page_resident_close.c) */
+	html_printf(&b, "<p><a href=\"/mypage/close\" id=\"close-link\">%s</a></p>", html_t(l, "close.entry"));
 	html_printf(&b, "<form method=\"post\" action=\"/resident/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button type=\"submit\" class=\"button-secondary\">%s</button></form>",

@@ -1,6 +1,6 @@
 /*
  * routes.c -- the shell's own URLs (home, health, login, accounts, staff
- * and roles, resident accounts and their e-mail): method, pattern,
+ * and roles, resident accounts and their e-mail, closing one): method, pattern,
  * permission, kind, declared parameters.  Each service declares its own
  * next to its handlers (src/svc/<name>/web/routes.c) and the server joins
  * them at start (app_routes, svc.c).  The HTTP layer enforces all of it
@@ -176,6 +176,11 @@ static const struct http_param_spec p_resident[] = {
 	{ "pre", HTTP_FORM, 64, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* closing the account: the current password (page_resident_close.c) */
+static const struct http_param_spec p_close[] = {
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 /* --- mail: resident e-mail verification and password reset (page_resident_email.c) --- */
 static int v_email_token(const char *v, size_t n)
 {
@@ -234,6 +239,9 @@ const struct http_route app_shell_routes[] = {
 	{ "POST", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_register, "resident.register.post" },
 	{ "GET", "/mypage", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage, "mypage" },
 	{ "POST", "/resident/logout", "resident", HTTP_KIND_HTML, 0, NULL, page_resident_logout, "resident.logout" },
+	{ "GET", "/mypage/close", "resident", HTTP_KIND_HTML, 0, NULL, page_resident_close_form, "mypage.close" },
+	{ "POST", "/mypage/close", "resident", HTTP_KIND_HTML, 0, p_close, page_resident_close, "mypage.close.post" },
+	{ "GET", "/resident/closed", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_closed, "resident.closed" },
 	{ "POST", "/logout", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_logout, "logout" },
 	{ "GET", "/account", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, NULL, page_account, "account" },
 	{ "POST", "/account/sessions/{id}/end", HTTP_PERM_SESSION, HTTP_KIND_HTML, 0, app_p_id, page_account_session_end, "account.session.end" },

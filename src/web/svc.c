@@ -82,6 +82,22 @@ int svc_backup_blob(void *arg, const char *table, struct store_rows *r, int col,
 	return 0;
 }
 
+int svc_account_closed(struct store *s, const char *tenant, int64_t account, int64_t now,
+		       struct err *e)
+{
+	for (int i = 0; i < svc_count; i++) {
+		if (!svc_all[i]->account_closed)
+			continue;
+		struct err se;
+		err_clear(&se);
+		int rc = svc_all[i]->account_closed(s, tenant, account, now, &se);
+		if (rc)
+			return err_set(e, rc < 0 ? rc : ERR_IO, "service %s, account closed: %s",
+				       svc_all[i]->name, se.detail);
+	}
+	return 0;
+}
+
 int app_job_again(struct jobs_ctx *ctx, const char *kind, int64_t every_ms, struct err *e)
 {
 	struct jobs_spec next = { .kind = kind, .run_after_ms = now_ms() + every_ms };

@@ -42,6 +42,9 @@
  *              (svc/notify): the shell's own mail (registration, password
  *              reset, a staff account's reset) goes through it
  *              (app_mail_template in app_mail.h), a template id and values
+ *   account_closed  a resident closed their account (退会): the service
+ *              forgets what it holds only because of the account, in the
+ *              closing transaction (svc_account_closed)
  * Every member but name and summary may be NULL/0.
  */
 #ifndef MADOGUCHI_WEB_SVC_H
@@ -160,6 +163,15 @@ struct svc {
 	 * address refused).  One service offers it (svc/notify). */
 	int (*mail)(struct store *s, const char *tenant, const char *template_id, const char *lang,
 		    const char *to, const struct svc_mail_value *vals, int n, struct err *e);
+	/* resident account `account` of tenant is being closed (退会): delete
+	 * or end what the service holds only because of the account (a
+	 * subscription, a verified phone number, a link code), in the caller's
+	 * open transaction -- the closing one: an error here undoes the whole
+	 * closure.  What the ward must keep (a submitted application, a
+	 * payment, an audit record) stays.  0 or an ERR_*; the detail names
+	 * no personal data. */
+	int (*account_closed)(struct store *s, const char *tenant, int64_t account, int64_t now,
+			      struct err *e);
 };
 
 /* SVC_COUNT(array) -- the count of a descriptor's counted member */
@@ -193,6 +205,13 @@ void *svc_state_of(struct app *a, const struct svc *s);
 
 /* svc_option -- the value given to `serve --<name>`, or NULL. */
 const char *svc_option(struct app *a, const char *name);
+
+/* svc_account_closed -- every service's account_closed hook, in name
+ * order, in s's open transaction (the caller's: begin it first); the
+ * first error stops and is returned (e names the service), and the
+ * caller rolls back. */
+int svc_account_closed(struct store *s, const char *tenant, int64_t account, int64_t now,
+		       struct err *e);
 
 /* svc_backup_blob -- a store_progress.blob hook asking each service's
  * backup_blob in turn (arg: the store) */

@@ -1,11 +1,14 @@
 /*
  * account.c -- staff and resident accounts: create, read, list, enable /
- * disable, unlock, administrative password reset.
+ * disable, unlock, administrative password reset; a resident closing
+ * their own account (auth_resident_close).
  *
  * Invariants: one staff row per person and tenant (UNIQUE (tenant,
  * login)); logins are stored folded to lower case, e-mail addresses too;
  * disabling an account or resetting its password deletes all of its
- * sessions in the same transaction; every change is reported as an event.
+ * sessions in the same transaction; every change is reported as an event;
+ * a closed resident's row stays (other records name its id) with no
+ * address, no password hash, no session and no e-mail token.
  */
 #include "core/tenant/tenant.h"
 #include "core/auth/auth_int.h"
@@ -373,6 +376,47 @@ int auth_resident_set_active(struct store *s, const char *tenant,
 	rc = auth_tx_end(own, rc < 0 ? rc : 0, s, e);
 	if (rc)
 		return rc;
+	if (killed)
+		auth_ev_add(ev, AUTH_EV_SESSIONS_KILLED, tenant, resident_id, NULL,
+			    NULL, killed);
+	return 0;
+}
+
+int auth_resident_close(struct store *s, const char *tenant, int64_t resident_id,
+			int64_t now, struct auth_events *ev, struct err *e)
+{
+	int rc = auth_valid_tenant(tenant, e);
+	if (rc)
+		return rc;
+	int own;
+	if ((rc = auth_tx_begin(&own, s, e)))
+		return rc;
+	/* "closed:<id>" has no '@': no address typed anywhere folds to it */
+	char closed[32];
+	snprintf(closed, sizeof closed, "closed:%lld", (long long)resident_id);
+	struct store_val v[] = { sv_text(closed), sv_int(now), sv_text(tenant),
+				 sv_int(resident_id) };
+	rc = store_exec(s, "UPDATE residents SET status = 'disabled', email = $1,"
+			" password_hash = '', password_changed_at = $2, failed_count = 0,"
+			" locked_until = 0 WHERE tenant = $3 AND id = $4 AND status = 'active'",
+			v, 4, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_NOTFOUND, "active resident %lld not found",
+			     (long long)resident_id);
+	if (rc > 0) {
+		/* verify and reset links: the address is no longer theirs */
+		struct store_val t[] = { sv_text(tenant), sv_int(resident_id) };
+		rc = store_exec(s, "DELETE FROM auth_email_tokens WHERE tenant = $1"
+				" AND resident_id = $2", t, 2, e);
+	}
+	int killed = 0;
+	if (rc >= 0)
+		rc = killed = auth_sessions_kill_account(s, tenant, AUTH_KIND_RESIDENT,
+							 resident_id, 0, e);
+	rc = auth_tx_end(own, rc < 0 ? rc : 0, s, e);
+	if (rc)
+		return rc;
+	auth_ev_add(ev, AUTH_EV_RESIDENT_CLOSED, tenant, resident_id, NULL, NULL, 0);
 	if (killed)
 		auth_ev_add(ev, AUTH_EV_SESSIONS_KILLED, tenant, resident_id, NULL,
 			    NULL, killed);

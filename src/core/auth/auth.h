@@ -184,6 +184,7 @@ enum auth_event_kind {
 	AUTH_EV_TOTP_REPLACED,             /* second factor replaced (re-authenticated) */
 	AUTH_EV_STAFF_RESET,               /* password and second factor reset by
 					      an administrator (auth_staff_reset_by) */
+	AUTH_EV_RESIDENT_CLOSED,           /* closed by its holder (auth_resident_close) */
 };
 
 struct auth_event {
@@ -322,6 +323,22 @@ int auth_resident_get(char *email, int *active, struct store *s,
 int auth_resident_set_active(struct store *s, const char *tenant,
 			     int64_t resident_id, int active,
 			     struct auth_events *ev, struct err *e);
+/* auth_resident_close -- the resident closes their account (退会), in
+ * the caller's open transaction (else its own), so that what the services
+ * forget (svc.h account_closed) goes with it or not at all.  The row stays
+ * (submitted applications, payments and audit records name its id and
+ * the ward keeps them by law), but what made it a login goes: status
+ * 'disabled', the e-mail address replaced by "closed:<id>" (not an
+ * address: nobody can log in with it, reset it or be told of a
+ * registration through it, and the person may register the address
+ * again), the password hash emptied (verifies nothing), every session
+ * ended, every e-mail token deleted (the address is no longer
+ * "verified"; pending links stop working).  Events RESIDENT_CLOSED and
+ * SESSIONS_KILLED.  ERR_NOTFOUND: no active resident id in tenant
+ * (closed already, disabled, other tenant).  Check the password first
+ * (auth_password_confirm, outside the transaction). */
+int auth_resident_close(struct store *s, const char *tenant, int64_t resident_id,
+			int64_t now, struct auth_events *ev, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* Sessions                                                           */
@@ -522,6 +539,16 @@ int auth_password_change(struct store *s, const struct auth_config *c,
 			 const struct auth_session *ses,
 			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e);
+/* auth_password_confirm -- re-authentication before an act that cannot be
+ * undone (closing the account): password is the session's own account's
+ * (as typed, read during the call only).  0: right.  ERR_AUTH: wrong (counted
+ * as a login failure, as auth_password_change does: the counter is
+ * committed, so call it outside a transaction), or the account is locked,
+ * disabled or gone; ERR_DENIED: ses not fully logged in.  Runs Argon2id:
+ * call it on the blocking pool. */
+int auth_password_confirm(struct store *s, const struct auth_config *c,
+			  const struct auth_session *ses, const char *password,
+			  int64_t now, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* TOTP enrolment and recovery codes                                  */

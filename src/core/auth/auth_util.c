@@ -232,6 +232,7 @@ const char *auth_event_name(enum auth_event_kind k)
 	case AUTH_EV_RESIDENT_CREATED: return "resident.created";
 	case AUTH_EV_TOTP_REPLACED: return "totp.replaced";
 	case AUTH_EV_STAFF_RESET: return "staff.reset";
+	case AUTH_EV_RESIDENT_CLOSED: return "resident.closed";
 	}
 	return "unknown";
 }

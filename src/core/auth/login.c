@@ -581,36 +581,65 @@ int auth_staff_login_code(struct auth_login *out, struct store *s,
 	return 0;
 }
 
+/* The session's own account and its password as typed, for a change or
+ * a confirmation: 0 right (*a filled, its hash wiped); ERR_AUTH wrong
+ * (counted), locked, disabled or gone; ERR_DENIED not fully logged in. */
+static int current_password(struct acct *a, struct store *s, const struct auth_config *c,
+			    const struct auth_session *ses, const char *current, int64_t now,
+			    struct err *e)
+{
+	memset(a, 0, sizeof *a);
+	if (ses->stage != AUTH_STAGE_FULL)
+		return err_set(e, ERR_DENIED, "session %lld not fully logged in",
+			       (long long)ses->id);
+	int rc = load_acct(a, s, ses->kind, ses->tenant, NULL, ses->account_id, e);
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || !a->active) {
+		dummy_verify(c, current);
+		return err_set(e, ERR_AUTH, "account %lld gone or disabled",
+			       (long long)ses->account_id);
+	}
+	if (a->locked_until > now) {
+		sodium_memzero(a->hash, sizeof a->hash);
+		dummy_verify(c, current);
+		return err_set(e, ERR_AUTH, "account %lld locked",
+			       (long long)a->id);
+	}
+	if (auth_password_verify(a->hash, current ? current : "", NULL) != 0) {
+		sodium_memzero(a->hash, sizeof a->hash);
+		rc = auth_fail_account(NULL, s, c, ses->kind, a->id, now, e);
+		if (rc)
+			return rc;
+		return err_set(e, ERR_AUTH, "account %lld: wrong current password",
+			       (long long)a->id);
+	}
+	sodium_memzero(a->hash, sizeof a->hash);
+	return 0;
+}
+
+int auth_password_confirm(struct store *s, const struct auth_config *c,
+			  const struct auth_session *ses, const char *password,
+			  int64_t now, struct err *e)
+{
+	struct acct a;
+	int rc = current_password(&a, s, c, ses, password, now, e);
+	sodium_memzero(&a, sizeof a);
+	return rc;
+}
+
 int auth_password_change(struct store *s, const struct auth_config *c,
 			 const struct auth_session *ses,
 			 const struct auth_password_change_in *in, int64_t now,
 			 struct auth_events *ev, struct err *e)
 {
 	const char *current = in->current, *new_password = in->new_password;
-	if (ses->stage != AUTH_STAGE_FULL)
-		return err_set(e, ERR_DENIED, "session %lld not fully logged in",
-			       (long long)ses->id);
 	struct acct a;
-	int rc = load_acct(&a, s, ses->kind, ses->tenant, NULL, ses->account_id, e);
-	if (rc < 0)
+	int rc = current_password(&a, s, c, ses, current, now, e);
+	if (rc) {
+		sodium_memzero(a.ident, sizeof a.ident);
 		return rc;
-	if (rc == 0 || !a.active)
-		return err_set(e, ERR_AUTH, "account %lld gone or disabled",
-			       (long long)ses->account_id);
-	if (a.locked_until > now) {
-		dummy_verify(c, current);
-		return err_set(e, ERR_AUTH, "account %lld locked",
-			       (long long)a.id);
 	}
-	if (auth_password_verify(a.hash, current, NULL) != 0) {
-		sodium_memzero(a.hash, sizeof a.hash);
-		rc = auth_fail_account(NULL, s, c, ses->kind, a.id, now, e);
-		if (rc)
-			return rc;
-		return err_set(e, ERR_AUTH, "account %lld: wrong current password",
-			       (long long)a.id);
-	}
-	sodium_memzero(a.hash, sizeof a.hash);
 	rc = auth_password_check(NULL, c, new_password, a.ident, e);
 	sodium_memzero(a.ident, sizeof a.ident);
 	if (rc)

@@ -57,8 +57,8 @@ int notify_state_final(enum notify_state s)
 int notify_state_step_ok(enum notify_state from, enum notify_state to)
 {
 	switch (from) {
-	case NOTIFY_QUEUED:
-		return to == NOTIFY_SENDING;
+	case NOTIFY_QUEUED:   /* failed without a claim: the account closed (erase.c) */
+		return to == NOTIFY_SENDING || to == NOTIFY_FAILED;
 	case NOTIFY_SENDING:   /* delivered/bounced by a receipt; queued again
 				  after a transient failure; failed */
 		return to == NOTIFY_QUEUED || to == NOTIFY_DELIVERED || to == NOTIFY_FAILED ||

@@ -555,6 +555,22 @@ int notify_line_unfollow(struct store *s, const char *tenant, const char *user_i
 int notify_line_event_seen(struct store *s, const char *tenant, const char *event_id, int64_t now,
 			   struct err *e);
 
+/* ---- a resident closes their account (erase.c) ----
+ * notify_account_forget -- what the service holds only because of
+ * account goes, in the caller's transaction (else its own): its
+ * subscriptions, its verified SMS number and LINE id, its link codes; a
+ * message to one of its numbers or ids (or a number it asked a code for)
+ * still `queued` becomes `failed` with the code "account closed" (a
+ * verification code's text blanked), unless another account of tenant
+ * has that number or id verified.  Messages `sending` or final stay: the
+ * record of what the ward sent.  out (may be NULL) gets the counts.  The
+ * svc.h account_closed hook of the service (service.c). */
+struct notify_forgotten {
+	int subscriptions, contacts, codes, messages;
+};
+int notify_account_forget(struct notify_forgotten *out, struct store *s, const char *tenant,
+			  int64_t account, int64_t now, struct err *e);
+
 extern const struct store_module_schema notify_schema;
 
 #include "svc/notify/notify_hooks.h"   /* webhooks to staff systems */

@@ -19,6 +19,8 @@
  *            ward's admin, and the shipped templates (defaults.c) as version 1
  *   mail     the shell's mail (registration, password reset, a staff
  *            account's reset) rendered from its templates (notify_email)
+ *   account_closed  a resident's subscriptions, SMS number, LINE id and
+ *            link codes go, queued messages to them fail (erase.c)
  */
 #include "web/app.h"
 #include "web/svc.h"
@@ -59,6 +61,13 @@ static int mail_hook(struct store *s, const char *tenant, const char *template_i
 	int64_t id;
 	int rc = notify_email(s, tenant, template_id, lang, to, v, n, &id, e);
 	return rc < 0 ? rc : 0;
+}
+
+/* the svc.h account_closed hook: in the closing transaction */
+static int account_closed(struct store *s, const char *tenant, int64_t account, int64_t now,
+			  struct err *e)
+{
+	return notify_account_forget(NULL, s, tenant, account, now, e);
 }
 
 static const struct svc_nav nav[] = {
@@ -417,4 +426,5 @@ const struct svc svc_notify = {
 	.demo = demo,
 	.init = init, .done = done,
 	.mail = mail_hook,
+	.account_closed = account_closed,
 };
