@@ -8,6 +8,9 @@
 // resident's own unsubscribe link, which ends that subscription from the
 // link alone.  The form's refusals (an emergency that is not a disaster
 // alert, a bad area, no title, no CSRF token, no permission) change nothing.
+// A notice published from the news editor with "send to subscribers" goes
+// to the subscribers of news in the transaction that publishes it (a
+// draft or a notice starting later is refused), audited with the counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -114,17 +117,29 @@ test('staff check and send a disaster alert; it reaches the SMS subscriber with 
   const form = await admin.get('/staff/notify/send');
   assert.equal(form.status, 200);
   const csrf = Client.csrf(form.text_);
-  const fields = { csrf, kind: 'disaster', area: 'chuo', title: '避難指示', text: '川の水位が上がっています。', emergency: '1' };
+  // a text of two lines, as a browser sends a textarea (CRLF)
+  const fields = { csrf, kind: 'disaster', area: 'chuo', title: '避難指示',
+    text: '川の水位が上がっています。\r\nすぐに避難してください。', emergency: '1' };
   const check = await admin.post('/staff/notify/send', { form: { ...fields, action: 'check' } });
   assert.equal(check.status, 200);
   assert.match(check.text_, /id="send-counts">配信先 disaster\.chuo: メール 0 人、SMS 1 人、LINE 0 人/);
   assert.match(check.text_, /id="send-preview-sms">【緊急・デモ区】chuo: 避難指示\n停止: https:\/\/demo-ku\.example\.jp\/unsubscribe\/0{64}</);
   assert.match(check.text_, /id="send-emergency"/);
+  assert.match(check.text_, /id="send-preview-line">[^<]*川の水位が上がっています。\nすぐに避難してください。/);
+  // 直す: the form again with what was typed
+  const edit = await admin.post('/staff/notify/send', { form: { ...fields, action: 'edit' } });
+  assert.equal(edit.status, 200);
+  assert.match(edit.text_, /id="send-check"/);
+  assert.match(edit.text_, /value="避難指示"/);
+  assert.doesNotMatch(edit.text_, /id="send-go"/);
   // checking sends nothing
   const before = (await gwMessages()).length;
   const sent = await admin.post('/staff/notify/send', { form: { ...fields, action: 'send' } });
-  assert.equal(sent.status, 200);
-  assert.match(sent.text_, /id="send-notice">disaster\.chuo に送信しました（送信待ちに入れました）: メール 0 件、SMS 1 件、LINE 0 件。/);
+  // a redirect: reloading the answer sends nothing again
+  assert.equal(sent.status, 303);
+  const done = await admin.get(sent.headers.get('location'));
+  assert.equal(done.status, 200);
+  assert.match(done.text_, /id="send-notice">disaster\.chuo に送信しました（送信待ちに入れました）: メール 0 件、SMS 1 件、LINE 0 件。/);
   const m = await waitSms((x) => x.to === NUMBER && x.body.startsWith('【緊急・デモ区】'));
   assert.ok(m, 'the alert reached the provider');
   assert.ok((await gwMessages()).length > before);
@@ -134,7 +149,7 @@ test('staff check and send a disaster alert; it reaches the SMS subscriber with 
   const anon = new Client(srv.base);
   const g = await anon.get(`/unsubscribe/${link[2]}`);
   assert.equal(g.status, 200);
-  assert.match(g.text_, /災害の緊急のお知らせ（chuo）/);
+  assert.match(g.text_, /災害の緊急のお知らせ（chuo）（SMS で受け取り）/);
   assert.equal((await anon.post(`/unsubscribe/${link[2]}`, { form: {} })).status, 200);
   assert.equal((await anon.get(`/unsubscribe/${link[2]}`)).status, 404);
   const p = await resident.get('/mypage/notifications');
@@ -152,7 +167,9 @@ test('staff check and send a disaster alert; it reaches the SMS subscriber with 
 test('the send form refuses what it cannot send, and nothing goes', async () => {
   const form = await admin.get('/staff/notify/send');
   const csrf = Client.csrf(form.text_);
-  const before = (await gwMessages()).length;
+  const sends = () => cli(['audit', 'query', '--db', srv.db, '--object', 'notify.send', '--json'])
+    .trim().split('\n').filter(Boolean).length;
+  const before = sends();
   const cases = [
     [{ kind: 'news', title: 'お知らせ', text: '本文', emergency: '1' }, /緊急にできるのは、災害のお知らせだけです/],
     [{ kind: 'disaster', area: 'Chuo Ku', title: '避難指示', text: '本文' }, /地区のコードを/],
@@ -175,6 +192,37 @@ test('the send form refuses what it cannot send, and nothing goes', async () => 
   await loginWithTotp(staff, ...DEMO_USERS.staff, {});
   assert.equal((await staff.get('/staff/notify/send')).status, 403);
   assert.notEqual((await resident.get('/staff/notify/send')).status, 200);
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal((await gwMessages()).length, before, 'nothing was sent');
+  assert.equal(sends(), before, 'nothing was sent');
+});
+
+test('a notice published from the news editor goes to the subscribers of news, in the same transaction; a draft cannot be sent', async () => {
+  const editor = await admin.get('/staff/news/new');
+  assert.equal(editor.status, 200);
+  assert.match(editor.text_, /name="notify"/);
+  const csrf = Client.csrf(editor.text_);
+  const notice = { csrf, title_ja: '区報12月号を発行しました', body_ja: '今月の特集は防災です。' };
+  // a draft, or a notice that starts later: refused with the editor, nothing saved or sent
+  const draft = await admin.post('/staff/news', { form: { ...notice, action: 'draft', notify: '1' } });
+  assert.equal(draft.status, 422);
+  assert.match(draft.text_, /配信できるのは、「公開する」で掲載開始日が今日以前のお知らせだけです/);
+  const later = await admin.post('/staff/news', { form: { ...notice, action: 'publish', notify: '1', publish: '2099-01-01' } });
+  assert.equal(later.status, 422);
+  const before = cli(['audit', 'query', '--db', srv.db, '--object', 'notify.send', '--json'])
+    .trim().split('\n').filter(Boolean).length;
+  const r = await admin.post('/staff/news', { form: { ...notice, action: 'publish', notify: '1' } });
+  assert.equal(r.status, 303);
+  const loc = r.headers.get('location');
+  assert.match(loc, /^\/staff\/news\?saved=\d+&sent=1$/);   // the SMS subscriber of news
+  const list = await admin.get(loc);
+  assert.match(list.text_, /id="news-sent">受け取りを登録した住民への配信を 1 件/);
+  const rows = cli(['audit', 'query', '--db', srv.db, '--object', 'notify.send', '--json']).trim().split('\n').filter(Boolean);
+  assert.equal(rows.length, before + 1);
+  assert.match(rows.at(-1), /news email=0 sms=1 line=0/);
+  assert.doesNotMatch(rows.at(-1), /防災/);
+  // published without the box: nothing more is sent
+  const plain = await admin.post('/staff/news', { form: { ...notice, title_ja: '配信しないお知らせ', action: 'publish' } });
+  assert.equal(plain.status, 303);
+  assert.doesNotMatch(plain.headers.get('location'), /sent=/);
+  assert.equal(cli(['audit', 'query', '--db', srv.db, '--object', 'notify.send', '--json']).trim().split('\n').filter(Boolean).length,
+    before + 1);
 });

@@ -4,8 +4,8 @@
  * in notify.h).
  *
  * Invariants: runs in the caller's transaction (the closing one: all or
- * nothing); afterwards no row of notify_subscriptions, notify_contacts or
- * notify_link_codes names the account, and no message to one of its
+ * nothing); afterwards no row of notify_subscriptions, notify_channel_subs,
+ * notify_contacts or notify_link_codes names the account, and no message to one of its
  * numbers or LINE ids is left `queued` (each is `failed` with the code
  * "account closed", a verification code's text blanked) unless another
  * account of the municipality has the same number or id verified.  A

@@ -299,7 +299,18 @@ struct notify_fanout {
 				      unsubscribe_url once in the body);
 				      NULL: notify_topic_templates' */
 	int64_t *per_channel;      /* NULL, or 3 counts filled by channel */
+	unsigned off;              /* channels not to queue on, as bits
+				      1 << NOTIFY_SMS, 1 << NOTIFY_LINE (a
+				      server without that provider: a message
+				      queued there would go days later when
+				      it is switched on) */
 };
+/* notify_channels_off -- the channels this server does not send on (no
+ * provider configured: `serve` without --sms-* or --line-*), as
+ * notify_fanout's off bits; for the pages that send (web/page_channels.c
+ * knows the options). */
+unsigned notify_channels_off(void);
+
 /* notify_fanout -- queue one message per subscriber of f->topic, each in
  * the subscriber's language with their unsubscribe link: by e-mail in the
  * body and in List-Unsubscribe, one INSERT ... SELECT per language into

@@ -178,7 +178,9 @@ static const struct store_migration notify_migrations[] = {
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (tenant, account, topic, channel));"
 	  "CREATE INDEX notify_channel_subs_topic ON notify_channel_subs (tenant, topic, channel, lang);"
-	  "ALTER TABLE notify_subscriptions ADD COLUMN address_at BIGINT NOT NULL DEFAULT 0" },
+	  "ALTER TABLE notify_subscriptions ADD COLUMN address_at BIGINT NOT NULL DEFAULT 0;"
+	  /* rows made before: their address was saved when they were made */
+	  "UPDATE notify_subscriptions SET address_at = created_at" },
 };
 
 const struct store_module_schema notify_schema = {

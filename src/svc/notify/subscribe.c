@@ -473,7 +473,7 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 		rc = notify_topic_counts(have, s, tenant, f->topic, e);
 	int64_t due = not_before > now ? not_before : now;
 	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
-		if (!have[ch])
+		if (!have[ch] || (f->off & (1u << ch)))
 			continue;
 		if (!ids[ch]) {
 			rc = err_set(e, ERR_INVALID, "notify: no %s template for %s", notify_channel_name(ch),
@@ -538,6 +538,10 @@ int notify_fanout_render(struct notify_message out[3], struct arena *a, struct s
 			break;
 		int k = values_for(mine, fields, vals, f->n + 1);
 		rc = notify_render(&out[ch], a, s, tenant, ids[ch], notify_lang_code((enum notify_lang)l), mine, k, e);
+		const char *at = rc == 0 ? strstr(out[ch].body, link) : NULL;
+		if (rc == 0 && (!at || strstr(at + 1, link) || strstr(out[ch].subject, link)))
+			rc = err_set(e, ERR_INVALID, "notify: %s must place ((unsubscribe_url)) once, in the body",
+				     ids[ch]);
 		int units = rc == 0 ? notify_sms_units(out[ch].body) : 0;
 		if (rc == 0 && ch == NOTIFY_EMAIL && strlen(out[ch].subject) > MAIL_SUBJECT_MAX)
 			rc = err_set(e, ERR_LIMIT, "notify: the subject is over %d bytes", MAIL_SUBJECT_MAX);

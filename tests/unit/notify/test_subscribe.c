@@ -126,7 +126,7 @@ static void test_subscribe(void)
 	/* fan-out at noon: two messages, due now, each its own link */
 	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文です" } };
 	int64_t q = 0;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL }, NOON, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0 }, NOON, &e), 0);
 	T_EQ_INT(q, 2);
 	struct count_ctx c = { .now = NOON };
 	T_EQ_INT(mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e), 2);
@@ -159,13 +159,13 @@ static void test_subscribe(void)
 
 	/* at 22:00 JST: held until 08:00; an emergency is not */
 	int64_t late = NOON + 10 * 3600;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL }, late, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0 }, late, &e), 0);
 	T_EQ_INT(q, 1);
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "disaster.chuo", "c@example.jp", NULL, NOTIFY_EMAIL }, NOON, &e), 1);
 	const struct notify_value d[] = { { "ward", "デモ区" }, { "area", "chuo" }, { "title", "避難指示" },
 					  { "text", "すぐに避難" } };
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "disaster.chuo", "disaster.alert", d, 4,
-								     MAIL_PRIORITY_EMERGENCY, BASE, NULL, NULL, NULL }, late, &e), 0);
+								     MAIL_PRIORITY_EMERGENCY, BASE, NULL, NULL, NULL, 0 }, late, &e), 0);
 	T_EQ_INT(q, 1);
 	c = (struct count_ctx){ .now = late };
 	mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e);
@@ -173,7 +173,7 @@ static void test_subscribe(void)
 	T_EQ_INT(c.held, 1);
 	T_EQ_INT(c.emergency, 1);
 	/* a template without ((unsubscribe_url)) cannot be fanned out */
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE, NULL, NULL, NULL }, NOON, &e),
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE, NULL, NULL, NULL, 0 }, NOON, &e),
 		 ERR_INVALID);
 	/* unsubscribe by topic */
 	T_EQ_INT(notify_unsubscribe(s, T1, 3, "waste.reminder", &e), 1);
@@ -329,6 +329,15 @@ static void test_channels(void)
 	T_EQ_INT(notify_unsubscribe_token(s, T1, sms_tok, &e), ERR_NOTFOUND);
 	T_EQ_INT(notify_topic_count(s, T1, "news", &e), 2);
 
+	/* a server without SMS: nothing queued on it (42 takes chuo's alerts
+	 * by SMS) */
+	const struct notify_value a0[] = { { "ward", "デモ区" }, { "area", "chuo" }, { "title", "訓練" },
+					   { "text", "訓練です" } };
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = a0, .n = 4,
+								     .link_base = BASE, .per_channel = by,
+								     .off = 1u << NOTIFY_SMS }, NOON, &e), 0);
+	T_EQ_INT(by[NOTIFY_SMS], 0);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM notify_messages WHERE recipient = '+819011112222'"), 0);
 	/* LINE unlinked: nothing queued to it, the subscription waits */
 	T_EQ_INT(notify_contact_remove(s, T1, 41, NOTIFY_LINE, &e), 1);
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news", .vals = v, .n = 3,

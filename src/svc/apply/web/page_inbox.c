@@ -1414,9 +1414,19 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 	rc = notify_email(s, q->tenant.code, "apply.state_changed", lang, email, vals, 4, &mail_id, e);
 	/* and by SMS or LINE when the resident chose it for apply.state */
 	int sent = 0;
-	if (rc >= 0)
+	if (rc >= 0) {
+		struct err se;
 		rc = notify_account_channels(&sent, s, q->tenant.code, ev->resident_id, "apply.state",
-					     "sms.apply_state", "line.apply_state", vals, 4, 0, app_now(), e);
+					     "sms.apply_state", "line.apply_state", vals, 4, 0, app_now(), &se);
+		/* a text the SMS or LINE template refuses (a staff edit made it
+		 * too long) does not undo the state change and its e-mail */
+		if (rc == ERR_LIMIT || rc == ERR_INVALID || rc == ERR_NOTFOUND) {
+			log_warn("apply: state notice not sent by SMS/LINE", "receipt", ev->receipt, "error", se.detail);
+			rc = 0;
+		} else if (rc < 0) {
+			err_set(e, rc, "%s", se.detail);
+		}
+	}
 	return rc < 0 ? rc : 0;
 }
 

@@ -38,6 +38,10 @@ int page_staff_news_create(struct http_req *r);
 int page_staff_news_save(struct http_req *r);
 int page_staff_news_withdraw(struct http_req *r);
 
+/* the permission to send a notice to its subscribers when publishing it
+ * (svc/notify's, held by whoever may send notices: notify_web.h) */
+#define NEWS_PERM_NOTIFY "notify.send"
+
 /* the permission of the staff pages */
 #define NEWS_PERM_PUBLISH "news.publish"
 

@@ -24,7 +24,12 @@
  */
 #include "web/app.h"
 #include "web/ui.h"
+#include "web/app_mail.h"
+#include "core/auth/auth.h"
+#include "core/audit/audit.h"
+#include "core/mail/mail.h"
 #include "svc/news/news.h"
+#include "svc/notify/notify.h"
 #include "svc/news/web/news_web.h"
 #include "jp/date.h"
 #include "jp/wareki.h"
@@ -259,7 +264,12 @@ int page_staff_news(struct http_req *r)
 	struct buf b;
 	app_page_open(&b, &p, r, T(r, "news.staff.title"), NULL, NULL);
 	const char *saved = http_param(r, "saved");
-	if (saved)
+	const char *sent = http_param(r, "sent");
+	if (saved && sent)
+		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p><p id=\"news-sent\">%s</p></div>",
+			    T(r, "news.saved"),
+			    arena_printf(r->arena, T(r, "news.staff.sent"), sent));  /* checksrc: fmt-ok */
+	else if (saved)
 		html_printf(&b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>",
 			    T(r, "news.saved"));
 	html_printf(&b, "<p><a class=\"button\" href=\"/staff/news/new\">%s</a></p>", T(r, "news.new"));
@@ -291,8 +301,16 @@ struct form_values {
 	int64_t id;
 	const char *title_ja, *title_en, *body_ja, *body_en, *publish, *until;
 	int important;
+	int notify;     /* send it to the subscribers of "news" when published */
 	enum news_state state;
 };
+
+/* may this member of staff send to subscribers (svc/notify's notify.send) */
+static int may_notify(struct http_req *r)
+{
+	struct err e;
+	return auth_has_permission(app_store(r), &app_req(r)->ses, NEWS_PERM_NOTIFY, &e) == 1;
+}
 
 /* one field of the editor: ids "news-<name>", the problem's message next
  * to the field it names */
@@ -352,6 +370,11 @@ static int render_editor(struct http_req *r, int status, const struct form_value
 	ui_input(&b, &f);
 	f = field(r, "important", "news.field.important", NULL, NULL);
 	ui_checkbox(&b, &f, v->important);
+	if (may_notify(r)) {
+		f = field(r, "notify", "news.field.notify", NULL, prob);
+		f.hint = T(r, "news.hint.notify");
+		ui_checkbox(&b, &f, v->notify);
+	}
 	html_printf(&b, "<div class=\"button-group\"><button type=\"submit\" class=\"button\" "
 		    "name=\"action\" value=\"publish\">%s</button><button type=\"submit\" "
 		    "class=\"button-secondary\" name=\"action\" value=\"draft\">%s</button></div></form>",
@@ -425,8 +448,11 @@ static int save(struct http_req *r, int64_t id)
 		.body_ja = http_param(r, "body_ja"), .body_en = http_param(r, "body_en"),
 		.publish = http_param(r, "publish"), .until = http_param(r, "until"),
 		.important = http_param(r, "important") != NULL,
+		.notify = http_param(r, "notify") != NULL,
 		.state = id ? old.state : NEWS_DRAFT,
 	};
+	if (v.notify && !may_notify(r))
+		return http_send_error(r, ERR_DENIED, NULL, NULL, "news: notify.send not held");
 	struct news_item it = {
 		.id = id, .title_ja = v.title_ja, .title_en = v.title_en, .body_ja = v.body_ja,
 		.body_en = v.body_en, .important = v.important,
@@ -448,7 +474,16 @@ static int save(struct http_req *r, int64_t id)
 	}
 	if (news_check(&it, &prob))
 		return render_editor(r, 422, &v, &prob);
-	int64_t nid = 0;
+	/* sent when residents can read it: published, from today or before */
+	if (v.notify && (it.state != NEWS_PUBLISHED || it.publish_at > app_now())) {
+		prob = (struct news_problem){ "notify", html_t(HTML_JA, "news.staff.error.notify"),
+					      html_t(HTML_EN, "news.staff.error.notify") };
+		return render_editor(r, 422, &v, &prob);
+	}
+	char base[MAIL_LINK_MAX + 1] = "";
+	if (v.notify && app_mail_link_base(base, sizeof base, app_of(r), &q->tenant))
+		return http_send_error(r, ERR_INVALID, NULL, NULL, "news: no public link base to notify");
+	int64_t nid = 0, sent = 0, by[3] = { 0, 0, 0 };
 	int rc = store_begin(s, &e);
 	if (rc == 0)
 		rc = news_save(&nid, s, q->tenant.code, &it, app_now(), &e);
@@ -463,12 +498,40 @@ static int save(struct http_req *r, int64_t id)
 							     .object_id = ids,
 							     .result = AUDIT_R_OK }, &e);
 	}
+	/* the subscribers of "news", in the same transaction: the notice and
+	 * its messages, or neither */
+	if (rc == 0 && v.notify) {
+		const char *text = arena_printf(r->arena, "%s\n\n%s/news/%s", it.body_ja, base, ids);
+		const struct notify_value vals[] = { { "ward", q->tenant.name_ja }, { "title", it.title_ja },
+						     { "text", text ? text : it.body_ja } };
+		rc = notify_fanout(&sent, s, q->tenant.code, &(struct notify_fanout){
+			.topic = "news", .vals = vals, .n = 3, .priority = MAIL_PRIORITY_NORMAL,
+			.link_base = base, .per_channel = by, .off = notify_channels_off() }, app_now(), &e);
+		char what[120];
+		snprintf(what, sizeof what, "news email=%lld sms=%lld line=%lld", (long long)by[0],
+			 (long long)by[1], (long long)by[2]);
+		struct app_actor a;
+		app_actor_of(&a, r);
+		if (rc == 0)
+			rc = app_audit_as(s, &app_of(r)->audit, &a,
+					  &(struct app_audit_entry){ .action = AUDIT_A_WRITE, .object_type = "notify.send",
+								     .object_id = what, .result = AUDIT_R_OK }, &e);
+		if (rc == ERR_LIMIT || rc == ERR_INVALID) {
+			store_rollback(s);
+			prob = (struct news_problem){ "notify", html_t(HTML_JA, "news.staff.error.notify_text"),
+						      html_t(HTML_EN, "news.staff.error.notify_text") };
+			return render_editor(r, 422, &v, &prob);
+		}
+	}
 	if (rc) {
 		store_rollback(s);
 		return rc == ERR_NOTFOUND ? not_found(r) : http_send_error(r, rc, NULL, NULL, e.detail);
 	}
 	if ((rc = store_commit(s, &e)))
 		return http_send_error(r, rc, NULL, NULL, e.detail);
+	if (v.notify)
+		return http_redirect(r, 303, arena_printf(r->arena, "/staff/news?saved=%s&sent=%lld", ids,
+							  (long long)sent));
 	return http_redirect(r, 303, arena_printf(r->arena, "/staff/news?saved=%s", ids));
 }
 

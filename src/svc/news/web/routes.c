@@ -16,6 +16,7 @@ static const struct http_param_spec p_page[] = {
 static const struct http_param_spec p_staff_list[] = {
 	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
 	{ "saved", HTTP_QUERY, 18, app_v_digits, 0 },
+	{ "sent", HTTP_QUERY, 18, app_v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 /* the editor's fields; news_check states the text limits (the domain's
@@ -36,6 +37,7 @@ static const struct http_param_spec p_staff_list[] = {
 	{ "publish", HTTP_FORM, 10, NULL, 0 }, \
 	{ "until", HTTP_FORM, 10, NULL, 0 }, \
 	{ "important", HTTP_FORM, 1, app_v_01, 0 }, \
+	{ "notify", HTTP_FORM, 1, app_v_01, 0 }, \
 	{ "action", HTTP_FORM, 10, NULL, 0 }
 static const struct http_param_spec p_create[] = {
 	NEWS_EDITOR_FIELDS,

@@ -84,6 +84,11 @@ void notify_channels_done(void)
 	line_on = 0;
 }
 
+unsigned notify_channels_off(void)
+{
+	return (notify_sms_enabled() ? 0u : 1u << NOTIFY_SMS) | (notify_line_enabled() ? 0u : 1u << NOTIFY_LINE);
+}
+
 int notify_sms_enabled(void)
 {
 	return sms_on;

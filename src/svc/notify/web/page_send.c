@@ -46,7 +46,19 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 	f->kind = param(r, "kind");
 	f->area = param(r, "area");
 	f->title = param(r, "title");
-	f->text = param(r, "text");
+	/* a textarea's line breaks come as CRLF: one LF each (a value may not
+	 * hold CR) */
+	char *text = arena_strdup(r->arena, param(r, "text"));
+	if (text) {
+		char *o = text;
+		for (const char *c = text; *c; c++)
+			if (*c != '\r')
+				*o++ = *c;
+			else if (c[1] != '\n')
+				*o++ = '\n';
+		*o = '\0';
+	}
+	f->text = text ? text : "";
 	f->emergency = strcmp(param(r, "emergency"), "1") == 0;
 	f->topic[0] = '\0';
 	*field = NULL;
@@ -59,7 +71,7 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 			return "notify.send.error.area";
 		}
 	} else {
-		*field = "f-kind-news";
+		*field = "f-kind";
 		return "notify.send.error.kind";
 	}
 	if (f->emergency && strcmp(f->kind, "disaster") != 0) {
@@ -127,7 +139,12 @@ static int send_page(struct http_req *r, int status, const struct send_form *f, 
 int page_notify_send(struct http_req *r)
 {
 	struct send_form f = { .kind = "news", .area = "", .title = "", .text = "" };
-	return send_page(r, 200, &f, NULL, NULL, NULL);
+	const char *topic = http_param(r, "topic");
+	const char *notice = NULL;
+	if (topic && notify_topic_valid(topic))   /* after a send: what was queued */
+		notice = arena_printf(r->arena, T(r, "notify.send.done"), topic,  /* checksrc: fmt-ok */
+				      param(r, "email"), param(r, "sms"), param(r, "line"));
+	return send_page(r, 200, &f, NULL, NULL, notice);
 }
 
 /* the values of the form for the fan-out (each channel's template takes
@@ -142,15 +159,15 @@ static int form_values(struct notify_value v[4], struct http_req *r, const struc
 }
 
 /* each channel's Japanese text as it goes out (with a sample link) */
-static int preview(struct buf *b, struct http_req *r, const struct send_form *f, const char *base)
+static int preview(struct buf *b, struct http_req *r, const struct send_form *f, const char *base,
+		   struct err *e)
 {
 	struct app_req *q = app_req(r);
 	struct notify_value v[4];
 	int n = form_values(v, r, f);
 	struct notify_message m[3];
-	struct err e;
 	int rc = notify_fanout_render(m, r->arena, app_store(r), q->tenant.code, &(struct notify_fanout){
-		.topic = f->topic, .vals = v, .n = n, .link_base = base }, "ja", &e);
+		.topic = f->topic, .vals = v, .n = n, .link_base = base }, "ja", e);
 	static const char *const label[3] = { "notify.staff.channel.email", "notify.staff.channel.sms",
 					      "notify.staff.channel.line" };
 	for (int ch = 0; rc == 0 && ch < 3; ch++) {
@@ -178,6 +195,8 @@ int page_notify_send_post(struct http_req *r)
 	char base[MAIL_LINK_MAX + 1];
 	if (app_mail_link_base(base, sizeof base, app_of(r), &q->tenant))
 		return app_send_error(r, ERR_INVALID, "notify.send.error.base", "send: no public link base");
+	if (strcmp(param(r, "action"), "edit") == 0)
+		return send_page(r, 200, &f, NULL, NULL, NULL);
 	int sending = strcmp(param(r, "action"), "send") == 0;
 	struct err e;
 	if (!sending) {
@@ -185,6 +204,10 @@ int page_notify_send_post(struct http_req *r)
 		int rc = notify_topic_counts(n, app_store(r), q->tenant.code, f.topic, &e);
 		if (rc)
 			return app_send_error(r, rc, "notify.send.error.failed", e.detail);
+		unsigned off = notify_channels_off();
+		for (int ch = NOTIFY_SMS; ch <= NOTIFY_LINE; ch++)
+			if (off & (1u << ch))
+				n[ch] = 0;   /* not sent by this server */
 		struct html_page p;
 		struct buf b;
 		app_page_open(&b, &p, r, T(r, "notify.send.confirm"), NULL, NULL);
@@ -196,11 +219,14 @@ int page_notify_send_post(struct http_req *r)
 				    T(r, "notify.send.emergency.note"));
 		else if (notify_quiet_until(app_now()))
 			html_printf(&b, "<p class=\"notice\" id=\"send-held\">%s</p>", T(r, "notify.send.held"));
-		rc = preview(&b, r, &f, base);
+		rc = preview(&b, r, &f, base, &e);
+		if (rc == ERR_LIMIT) {
+			buf_done(&b);
+			return send_page(r, 400, &f, "f-title", T(r, "notify.send.error.template"), NULL);
+		}
 		if (rc) {
 			buf_done(&b);
-			return send_page(r, rc == ERR_LIMIT ? 400 : 409, &f, "f-title",
-					 T(r, "notify.send.error.template"), NULL);
+			return app_send_error(r, rc, "notify.send.error.failed", e.detail);
 		}
 		html_printf(&b, "<form method=\"post\" action=\"/staff/notify/send\">"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -216,25 +242,22 @@ int page_notify_send_post(struct http_req *r)
 			    T(r, "notify.send.go"), T(r, "notify.send.edit"));
 		return app_page_send(r, 200, &b, &p);
 	}
-	if (strcmp(param(r, "action"), "edit") == 0)
-		return send_page(r, 200, &f, NULL, NULL, NULL);
 	struct notify_value v[4];
 	int nv = form_values(v, r, &f);
 	int64_t queued = 0, by[3] = { 0, 0, 0 };
 	int rc = notify_fanout(&queued, app_store(r), q->tenant.code, &(struct notify_fanout){
 		.topic = f.topic, .vals = v, .n = nv,
 		.priority = f.emergency ? MAIL_PRIORITY_EMERGENCY : MAIL_PRIORITY_NORMAL,
-		.link_base = base, .per_channel = by }, app_now(), &e);
+		.link_base = base, .per_channel = by, .off = notify_channels_off() }, app_now(), &e);
 	char what[160];
 	snprintf(what, sizeof what, "%s email=%lld sms=%lld line=%lld%s", f.topic, (long long)by[0],
 		 (long long)by[1], (long long)by[2], f.emergency ? " emergency" : "");
 	app_audit(r, AUDIT_A_WRITE, "notify.send", what, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
-	if (rc == ERR_LIMIT || rc == ERR_INVALID)
+	if (rc == ERR_LIMIT)
 		return send_page(r, 400, &f, "f-title", T(r, "notify.send.error.template"), NULL);
 	if (rc)
 		return app_send_error(r, rc, "notify.send.error.failed", e.detail);
-	struct send_form blank = { .kind = "news", .area = "", .title = "", .text = "" };
-	return send_page(r, 200, &blank, NULL, NULL,
-			 arena_printf(r->arena, T(r, "notify.send.done"), f.topic,  /* checksrc: fmt-ok */
-				      (long long)by[0], (long long)by[1], (long long)by[2]));
+	/* a redirect: reloading the answer must not send it all again */
+	return http_redirect(r, 303, arena_printf(r->arena, "/staff/notify/send?topic=%s&email=%lld&sms=%lld&line=%lld",
+						  f.topic, (long long)by[0], (long long)by[1], (long long)by[2]));
 }

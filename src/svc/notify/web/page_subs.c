@@ -210,14 +210,13 @@ static int disaster_cb(const struct notify_sub *sub, void *arg)
 	return 0;
 }
 
-/* one topic on one channel as the form says: subscribed when checked and
- * the account can receive there, else not */
+/* one topic on a channel the form offered, as the form says */
 static int save_one(struct http_req *r, const struct reach *w, const char *topic, int ch, int want,
 		    const char *lang, struct err *e)
 {
 	struct app_req *q = app_req(r);
 	struct store *s = app_store(r);
-	if (want && reach_at(w, ch)[0])
+	if (want)
 		return notify_subscribe(s, &(struct notify_sub_in){
 			.tenant = q->tenant.code, .account = q->ses.account_id, .topic = topic,
 			.address = w->email, .lang = lang, .channel = (enum notify_channel)ch }, app_now(), e);
@@ -250,16 +249,21 @@ int page_mypage_notifications_post(struct http_req *r)
 		rc = notify_subscriptions(s, q->tenant.code, q->ses.account_id, disaster_cb, &d, &e);
 	if (rc >= 0)
 		rc = store_begin(s, &e);
+	/* only the channels the form offered: a subscription on a channel the
+	 * account cannot use now (an address to confirm again, SMS or LINE off
+	 * on this server) is left as it is, not removed by a save */
 	for (int t = 0; rc >= 0 && t < DISASTER; t++)
 		for (int ch = 0; rc >= 0 && ch < 3; ch++)
-			rc = save_one(r, &w, topics[t].topic, ch, topic_has(t, ch) && checked(r, field_name(r, t, ch)),
-				      lang, &e);
+			if (reach_at(&w, ch)[0])
+				rc = save_one(r, &w, topics[t].topic, ch,
+					      topic_has(t, ch) && checked(r, field_name(r, t, ch)), lang, &e);
 	/* one area: the others go on every channel */
 	for (int i = 0; rc >= 0 && i < d.n; i++)
 		if (strcmp(d.topics[i], dtopic) != 0)
 			rc = notify_unsubscribe(s, q->tenant.code, q->ses.account_id, d.topics[i], &e);
 	for (int ch = 0; rc >= 0 && disaster && ch < 3; ch++)
-		rc = save_one(r, &w, dtopic, ch, checked(r, field_name(r, DISASTER, ch)), lang, &e);
+		if (reach_at(&w, ch)[0])
+			rc = save_one(r, &w, dtopic, ch, checked(r, field_name(r, DISASTER, ch)), lang, &e);
 	reach_clear(&w);
 	if (rc >= 0)
 		rc = store_commit(s, &e);
@@ -287,6 +291,26 @@ static const char *topic_label(struct http_req *r, const char *topic)
 	return topic;
 }
 
+/* the topic and, for SMS and LINE, the channel the link ends */
+static const char *sub_label(struct http_req *r, const struct notify_sub *sub, const char *topic)
+{
+	if (!sub->channel || strcmp(sub->channel, "email") == 0)
+		return topic_label(r, topic);
+	return arena_printf(r->arena, T(r, "notify.unsub.channel"), topic_label(r, topic),  /* checksrc: fmt-ok */
+			    T(r, strcmp(sub->channel, "sms") == 0 ? "notify.staff.channel.sms"
+								  : "notify.staff.channel.line"));
+}
+
+/* a subscription's audit id: the e-mail one's number, "sms:N" / "line:N"
+ * (the two tables number apart) */
+static void sub_id(char id[32], const struct notify_sub *sub)
+{
+	if (!sub->channel || strcmp(sub->channel, "email") == 0)
+		snprintf(id, 32, "%lld", (long long)sub->id);
+	else
+		snprintf(id, 32, "%s:%lld", sub->channel, (long long)sub->id);
+}
+
 int page_unsubscribe(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
@@ -300,8 +324,8 @@ int page_unsubscribe(struct http_req *r)
 		return app_send_error(r, rc == ERR_NOTFOUND ? ERR_NOTFOUND : rc, "notify.unsub.error.not_found",
 				      "unsubscribe: no such token");
 	}
-	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)sub.id);
+	char id[32];
+	sub_id(id, &sub);
 	app_audit(r, AUDIT_A_READ, "notify.subscription", id, AUDIT_R_OK);
 	struct html_page p;
 	struct buf b;
@@ -309,7 +333,7 @@ int page_unsubscribe(struct http_req *r)
 	html_printf(&b, "<p>%s</p><p id=\"unsub-topic\"><strong>%s</strong></p>"
 		    "<form method=\"post\" action=\"/unsubscribe/%s\">"
 		    "<button type=\"submit\" class=\"button\" id=\"unsub-confirm\">%s</button></form>",
-		    T(r, "notify.unsub.confirm"), topic_label(r, topic), token, T(r, "notify.unsub.button"));
+		    T(r, "notify.unsub.confirm"), sub_label(r, &sub, topic), token, T(r, "notify.unsub.button"));
 	return app_page_send(r, 200, &b, &p);
 }
 
@@ -323,8 +347,8 @@ int page_unsubscribe_post(struct http_req *r)
 	int rc = notify_token_find(&sub, topic, app_store(r), q->tenant.code, token, &e);
 	if (rc == 0)
 		rc = notify_unsubscribe_token(app_store(r), q->tenant.code, token, &e);
-	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)sub.id);
+	char id[32];
+	sub_id(id, &sub);
 	app_audit(r, AUDIT_A_WRITE, "notify.subscription", rc ? "token" : id, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc)
 		return app_send_error(r, rc == ERR_NOTFOUND ? ERR_NOTFOUND : rc, "notify.unsub.error.not_found",
@@ -334,6 +358,6 @@ int page_unsubscribe_post(struct http_req *r)
 	app_page_open(&b, &p, r, T(r, "notify.unsub.done.title"), NULL, NULL);
 	html_printf(&b, "<p role=\"status\" id=\"unsub-done\">%s</p><p><strong>%s</strong></p>"
 		    "<p><a href=\"/mypage/notifications\">%s</a></p>",
-		    T(r, "notify.unsub.done"), topic_label(r, topic), T(r, "notify.unsub.manage"));
+		    T(r, "notify.unsub.done"), sub_label(r, &sub, topic), T(r, "notify.unsub.manage"));
 	return app_page_send(r, 200, &b, &p);
 }

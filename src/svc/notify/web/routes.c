@@ -97,6 +97,20 @@ static const struct http_param_spec p_send[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static int v_topic(const char *v, size_t n)
+{
+	(void)n;
+	return notify_topic_valid(v) ? 0 : ERR_INVALID;
+}
+/* the page after a send: what was queued */
+static const struct http_param_spec p_send_view[] = {
+	{ "topic", HTTP_QUERY, NOTIFY_TOPIC_MAX, v_topic, 0 },
+	{ "email", HTTP_QUERY, 9, app_v_digits, 0 },
+	{ "sms", HTTP_QUERY, 9, app_v_digits, 0 },
+	{ "line", HTTP_QUERY, 9, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 static const struct http_param_spec p_msg_id[] = {
 	{ "id", HTTP_PATH, 19, app_v_digits, HTTP_PARAM_REQUIRED },
 	{ NULL, 0, 0, NULL, 0 },
@@ -154,7 +168,7 @@ const struct http_route notify_routes[] = {
 	  page_notify_template, "staff.notify.template" },
 	{ "POST", "/staff/notify/templates/{id}", NOTIFY_PERM_TEMPLATES, HTTP_KIND_HTML, 0, p_post,
 	  page_notify_template_post, "staff.notify.template.save" },
-	{ "GET", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, NULL,
+	{ "GET", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_send_view,
 	  page_notify_send, "staff.notify.send" },
 	{ "POST", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_send,
 	  page_notify_send_post, "staff.notify.send.post" },

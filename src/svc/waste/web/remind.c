@@ -112,10 +112,16 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 		rc = notify_email(m->s, tenant, "waste.reminder", lang, b->email, vals,
 				  (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
 	/* and by SMS or LINE when the resident chose them on My page */
-	if (rc >= 0 && b->account)
+	if (rc >= 0 && b->account) {
 		rc = notify_account_channels(&sent, m->s, tenant, b->account, "waste.reminder",
 					     "sms.waste_reminder", "line.waste_reminder", vals,
 					     (int)(sizeof vals / sizeof vals[0]), 0, m->now, &e);
+		/* a text the template refuses does not undo the e-mail */
+		if (rc == ERR_LIMIT || rc == ERR_INVALID || rc == ERR_NOTFOUND) {
+			log_warn("waste.remind: reminder not sent by SMS/LINE", "booking", number, "error", e.detail);
+			rc = 0;
+		}
+	}
 	if (rc < 0)
 		log_warn("waste.remind: reminder not queued", "booking", number, "error", e.detail);
 	buf_done(&items);
