@@ -341,10 +341,11 @@ export async function world({ extraArgs = [] } = {}) {
         if (v) return v;
       }
       if (p === '/mypage/notifications/line' && name === 'action') return 'code';
-      // the staff send page: an area's alert, checked (not sent)
+      // the staff send page: an area's alert, checked (not sent); after a
+      // send, what was queued
       if (p === '/staff/notify/send') {
         const v = { kind: 'disaster', area: 'chuo', title: '避難指示', text: '川の水位が上がっています。',
-          emergency: '1', action: 'check' }[name];
+          emergency: '1', action: 'check', topic: 'news', email: '2', sms: '1', line: '0' }[name];
         if (v) return v;
       }
       if (name !== 'id') return undefined;
