@@ -313,7 +313,9 @@ static void test_channels(void)
 	body = q_text("SELECT body FROM notify_messages WHERE channel = 'line'");
 	T_REQUIRE(body);
 	T_CHECK(strstr(body, "本文です") && strstr(body, "とめる: " BASE "/unsubscribe/"));
-	T_EQ_STR(q_text("SELECT recipient FROM notify_messages WHERE channel = 'line'"), "U0123456789abcdef0123456789abcdef");
+	char *to = q_text("SELECT recipient FROM notify_messages WHERE channel = 'line'");
+	T_EQ_STR(to, "U0123456789abcdef0123456789abcdef");
+	free(to);
 	free(body);
 	/* a delivery job is queued for them */
 	T_CHECK(q_int("SELECT COUNT(*) FROM jobs WHERE kind = 'notify.deliver' AND status = 'queued'") >= 1);
@@ -415,7 +417,9 @@ static void test_own(void)
 	char *body = q_text("SELECT body FROM notify_messages WHERE recipient = '+819012345678'");
 	T_EQ_STR(body, "[Demo Ward] Your application R-2026-000777 is now: Approved");
 	free(body);
-	T_EQ_STR(q_text("SELECT template FROM notify_messages WHERE recipient = '+819012345678'"), "sms.apply_state");
+	char *tpl = q_text("SELECT template FROM notify_messages WHERE recipient = '+819012345678'");
+	T_EQ_STR(tpl, "sms.apply_state");
+	free(tpl);
 	/* by e-mail as well: the e-mail's language wins */
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "apply.state",
 							     .address = "f@example.jp", .lang = "ja-easy" }, NOON, &e), 1);
