@@ -363,6 +363,39 @@ static int render_cut(struct notify_message *m, const char **tail, struct arena 
 	return 0;
 }
 
+/* a text on channel ch within its limit (an SMS 10 segments, a LINE
+ * message 5,000 characters; e-mail's are the outbox's): the fan-out and its
+ * preview judge by this one rule.  *segments (may be NULL) the SMS
+ * segments it costs, else 1. */
+static int text_fits(int *segments, enum notify_channel ch, const char *slug, const char *text, struct err *e)
+{
+	int units = notify_sms_units(text);
+	if (segments)
+		*segments = ch == NOTIFY_SMS && units >= 0 ? notify_sms_segments(text) : 1;
+	if (units < 0)
+		return err_set(e, ERR_INVALID, "notify: the text is not UTF-8");
+	if (ch == NOTIFY_SMS && units > NOTIFY_SMS_UNITS_MAX)
+		return err_set(e, ERR_LIMIT, "notify: %s makes an SMS of %d units with its link (at most %d)",
+			       slug, units, NOTIFY_SMS_UNITS_MAX);
+	if (ch == NOTIFY_LINE && units > NOTIFY_LINE_TEXT_MAX)
+		return err_set(e, ERR_LIMIT, "notify: %s makes a LINE text over %d characters", slug,
+			       NOTIFY_LINE_TEXT_MAX);
+	return 0;
+}
+
+/* the template of each channel: the fan-out's own, else the topic's */
+static void channel_templates(const char *ids[3], const struct notify_fanout *f)
+{
+	ids[NOTIFY_EMAIL] = f->template_id;
+	ids[NOTIFY_SMS] = f->sms_id;
+	ids[NOTIFY_LINE] = f->line_id;
+	const char *shipped[3];
+	if (notify_topic_templates(shipped, f->topic, NULL) == 0)
+		for (int c = 0; c < 3; c++)
+			if (!ids[c])
+				ids[c] = shipped[c];
+}
+
 /* the SMS or LINE messages of one language: head + link + tail to every
  * subscriber of the channel whose contact is verified */
 static int fanout_short(int64_t *n, struct store *s, const char *tenant, const struct notify_fanout *f,
@@ -378,23 +411,17 @@ static int fanout_short(int64_t *n, struct store *s, const char *tenant, const s
 	if (!text)
 		return err_set(e, ERR_NOMEM, "notify: no memory");
 	snprintf(text, len + 1, "%s%s%s", head, probe, tail);
-	int units = notify_sms_units(text);
-	int segments = ch == NOTIFY_SMS ? notify_sms_segments(text) : 1;
+	int segments;
+	int rc = text_fits(&segments, ch, slug, text, e);
 	free(text);
-	if (units < 0)
-		return err_set(e, ERR_INVALID, "notify: the text is not UTF-8");
-	if (ch == NOTIFY_SMS && units > NOTIFY_SMS_UNITS_MAX)
-		return err_set(e, ERR_LIMIT, "notify: %s makes an SMS of %d units with its link (at most %d)",
-			       slug, units, NOTIFY_SMS_UNITS_MAX);
-	if (ch == NOTIFY_LINE && units > NOTIFY_LINE_TEXT_MAX)
-		return err_set(e, ERR_LIMIT, "notify: %s makes a LINE text over %d characters", slug,
-			       NOTIFY_LINE_TEXT_MAX);
+	if (rc)
+		return rc;
 	struct store_val v[] = { sv_text(tenant), sv_text(f->topic), sv_text(notify_channel_name(ch)),
 				 sv_text(notify_lang_code((enum notify_lang)l)), sv_text(slug),
 				 sv_text(head), sv_text(base), sv_text(tail), sv_int(segments),
 				 sv_int(f->priority >= MAIL_PRIORITY_EMERGENCY ? 1 : 0), sv_int(due),
 				 sv_int(now) };
-	int rc = store_exec(s, "INSERT INTO notify_messages (tenant, channel, recipient, template, lang,"
+	rc = store_exec(s, "INSERT INTO notify_messages (tenant, channel, recipient, template, lang,"
 			    " body, segments, priority, state, attempts, next_attempt_at, created_at)"
 			    " SELECT x.tenant, x.channel, c.address, CAST($5 AS TEXT), x.lang,"
 			    " CAST($6 AS TEXT) || CAST($7 AS TEXT) || x.token || CAST($8 AS TEXT),"
@@ -420,12 +447,8 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 		return err_set(e, ERR_INVALID, "notify: topic invalid");
 	if (f->n < 0 || f->n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
-	const char *ids[3] = { f->template_id, f->sms_id, f->line_id };
-	const char *shipped[3];
-	if (notify_topic_templates(shipped, f->topic, NULL) == 0)
-		for (int c = 0; c < 3; c++)
-			if (!ids[c])
-				ids[c] = shipped[c];
+	const char *ids[3];
+	channel_templates(ids, f);
 	if (!ids[NOTIFY_EMAIL])
 		return err_set(e, ERR_INVALID, "notify: no template for %s", f->topic);
 	char base[MAIL_LINK_MAX + 1];
@@ -510,18 +533,13 @@ int notify_fanout_render(struct notify_message out[3], struct arena *a, struct s
 	int l = notify_lang_parse(lang ? lang : "ja");
 	if (l < 0)
 		return err_set(e, ERR_INVALID, "notify: language invalid");
-	const char *ids[3];
-	int rc = notify_topic_templates(ids, f->topic, e);
-	if (rc)
-		return rc;
-	if (f->template_id)
-		ids[NOTIFY_EMAIL] = f->template_id;
-	if (f->sms_id)
-		ids[NOTIFY_SMS] = f->sms_id;
-	if (f->line_id)
-		ids[NOTIFY_LINE] = f->line_id;
+	if (!notify_topic_valid(f->topic))
+		return err_set(e, ERR_INVALID, "notify: topic invalid");
 	if (f->n < 0 || f->n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
+	const char *ids[3];
+	channel_templates(ids, f);
+	/* a sample link as long as a real one, placed as the fan-out places it */
 	const char *link = arena_printf(a, "%s/unsubscribe/%0*d", f->link_base ? f->link_base : "",
 					NOTIFY_TOKEN_HEX, 0);
 	if (!link)
@@ -530,29 +548,25 @@ int notify_fanout_render(struct notify_message out[3], struct arena *a, struct s
 	for (int i = 0; i < f->n; i++)
 		vals[i] = f->vals[i];
 	vals[f->n] = (struct notify_value){ "unsubscribe_url", link };
+	int rc = 0;
 	for (int ch = 0; rc == 0 && ch < 3; ch++) {
-		char fields[NOTIFY_VALUE_MAX];
-		struct notify_value mine[NOTIFY_VALUES_MAX];
-		rc = fields_of(fields, a, s, tenant, ids[ch], e);
+		const char *tail;
+		if (!ids[ch]) {
+			rc = err_set(e, ERR_INVALID, "notify: no %s template for %s",
+				     notify_channel_name((enum notify_channel)ch), f->topic);
+			break;
+		}
+		rc = render_cut(&out[ch], &tail, a, s, tenant, ids[ch], (enum notify_channel)ch, l, vals, f->n + 1,
+				link, e);
 		if (rc)
 			break;
-		int k = values_for(mine, fields, vals, f->n + 1);
-		rc = notify_render(&out[ch], a, s, tenant, ids[ch], notify_lang_code((enum notify_lang)l), mine, k, e);
-		const char *at = rc == 0 ? strstr(out[ch].body, link) : NULL;
-		if (rc == 0 && (!at || strstr(at + 1, link) || strstr(out[ch].subject, link)))
-			rc = err_set(e, ERR_INVALID, "notify: %s must place ((unsubscribe_url)) once, in the body",
-				     ids[ch]);
-		int units = rc == 0 ? notify_sms_units(out[ch].body) : 0;
-		if (rc == 0 && ch == NOTIFY_EMAIL && strlen(out[ch].subject) > MAIL_SUBJECT_MAX)
+		out[ch].body = arena_printf(a, "%s%s%s", out[ch].body, link, tail);
+		if (!out[ch].body)
+			rc = err_set(e, ERR_NOMEM, "notify: no memory");
+		else if (ch == NOTIFY_EMAIL && strlen(out[ch].subject) > MAIL_SUBJECT_MAX)
 			rc = err_set(e, ERR_LIMIT, "notify: the subject is over %d bytes", MAIL_SUBJECT_MAX);
-		else if (rc == 0 && out[ch].channel != (enum notify_channel)ch)
-			rc = err_set(e, ERR_INVALID, "notify: %s is not a template of the %s channel", ids[ch],
-				     notify_channel_name((enum notify_channel)ch));
-		else if (rc == 0 && ch == NOTIFY_SMS && (units < 0 || units > NOTIFY_SMS_UNITS_MAX))
-			rc = err_set(e, ERR_LIMIT, "notify: %s makes an SMS of %d units with its link", ids[ch], units);
-		else if (rc == 0 && ch == NOTIFY_LINE && (units < 0 || units > NOTIFY_LINE_TEXT_MAX))
-			rc = err_set(e, ERR_LIMIT, "notify: %s makes a LINE text over %d characters", ids[ch],
-				     NOTIFY_LINE_TEXT_MAX);
+		else if (ch != NOTIFY_EMAIL)
+			rc = text_fits(NULL, (enum notify_channel)ch, ids[ch], out[ch].body, e);
 	}
 	return rc;
 }

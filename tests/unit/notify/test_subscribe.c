@@ -380,6 +380,20 @@ static void test_channels(void)
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = d, .n = 4,
 								     .link_base = BASE }, NOON, &e), ERR_LIMIT);
 	T_EQ_INT(q, 0);
+	/* the staff's preview judges it by the same rule */
+	struct arena *ar = arena_new(1u << 16);
+	struct notify_message pm[3];
+	T_EQ_INT(notify_fanout_render(pm, ar, s, T1, &(struct notify_fanout){ .topic = "disaster.chuo", .vals = d,
+										 .n = 4, .link_base = BASE }, "ja", &e),
+		 ERR_LIMIT);
+	/* news: each channel's text, the sample link once in each body */
+	T_EQ_INT(notify_fanout_render(pm, ar, s, T1, &(struct notify_fanout){ .topic = "news", .vals = v, .n = 3,
+										 .link_base = BASE }, "en", &e), 0);
+	T_EQ_STR(pm[NOTIFY_SMS].body, "[デモ区] お知らせ\nStop: " BASE "/unsubscribe/"
+		 "0000000000000000000000000000000000000000000000000000000000000000");
+	T_CHECK(strstr(pm[NOTIFY_LINE].body, "本文です") != NULL);
+	T_CHECK(strstr(pm[NOTIFY_EMAIL].body, "Unsubscribe: " BASE "/unsubscribe/0000") != NULL);
+	arena_free(ar);
 	T_EQ_INT(q_int("SELECT (SELECT COUNT(*) FROM notify_messages) + (SELECT COUNT(*) FROM mail_outbox)"), before);
 	/* a topic nobody takes by SMS needs no SMS template */
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,

@@ -105,7 +105,7 @@ static void form_fields(struct buf *b, struct http_req *r, const struct send_for
 					.pattern = "[a-z0-9_]{1,32}", .verbatim = 1, .control_class = "input-short",
 					.error = field && strcmp(field, "f-area") == 0 ? error : NULL, .lang = l });
 	ui_input(b, &(struct ui_field){ .name = "title", .label = T(r, "notify.send.title_field"),
-					.hint = T(r, "notify.send.title.hint"), .value = f->title, .maxlength = 100,
+					.hint = T(r, "notify.send.title.hint"), .value = f->title, .maxlength = 80,
 					.required = 1, .error = field && strcmp(field, "f-title") == 0 ? error : NULL,
 					.lang = l });
 	ui_textarea(b, &(struct ui_field){ .name = "text", .label = T(r, "notify.send.text"),
