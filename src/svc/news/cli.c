@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	      "       madoguchi news add --db URL --tenant CODE --title-ja T --body-ja TEXT\n"
 	      "              [--title-en T] [--body-en TEXT] [--publish YYYY-MM-DD]\n"
 	      "              [--until YYYY-MM-DD] [--important] [--draft]\n"
+	      "              [--category kurashi|kosodate|fukushi|bosai|kankyo|bunka|jigyosha]\n"
 	      "       madoguchi news withdraw --db URL --tenant CODE --id N\n"
 	      "\n"
 	      "list      the notices residents see now (--all: every notice).\n"
@@ -87,7 +88,7 @@ int cli_news(int argc, char **argv)
 		{ "db", 1, NULL }, { "tenant", 1, NULL }, { "all", 0, NULL }, { "title-ja", 1, NULL },
 		{ "title-en", 1, NULL }, { "body-ja", 1, NULL }, { "body-en", 1, NULL },
 		{ "publish", 1, NULL }, { "until", 1, NULL }, { "important", 0, NULL },
-		{ "draft", 0, NULL }, { "id", 1, NULL }, { "help", 0, NULL },
+		{ "draft", 0, NULL }, { "id", 1, NULL }, { "help", 0, NULL }, { "category", 1, NULL },
 	};
 	int n = (int)(sizeof o / sizeof o[0]);
 	const char *pos[2];
@@ -114,6 +115,7 @@ int cli_news(int argc, char **argv)
 		.title_ja = opts_get(o, n, "title-ja"), .title_en = opts_get(o, n, "title-en"),
 		.body_ja = opts_get(o, n, "body-ja"), .body_en = opts_get(o, n, "body-en"),
 		.important = opts_get(o, n, "important") != NULL,
+		.category = opts_get(o, n, "category"),
 		.state = opts_get(o, n, "draft") ? NEWS_DRAFT : NEWS_PUBLISHED,
 		.publish_at = jp_jst_midnight(jp_jst_date(app_now())),
 	};

@@ -7,6 +7,7 @@
  * together.
  */
 #include "svc/news/news.h"
+#include "svc/notify/notify.h"
 #include "store/store.h"
 #include "jp/date.h"
 #include "jp/text.h"
@@ -80,6 +81,9 @@ int news_check(const struct news_item *it, struct news_problem *p)
 	if (it->body_en && !text_ok(it->body_en, NEWS_BODY_MAX))
 		return problem(p, "body_en", "本文（英語）は8000バイトまでです。",
 			       "The English text is at most 8000 bytes.");
+	if (it->category && *it->category && !notify_category_find(it->category))
+		return problem(p, "category", "分野を一覧から選んでください。",
+			       "Choose a category from the list.");
 	if ((unsigned)it->state > NEWS_ARCHIVED)
 		return problem(p, "state", "状態が正しくありません。", "The state is not valid.");
 	if (it->until_at && it->until_at <= it->publish_at)
@@ -123,22 +127,23 @@ static int save(int64_t *id, struct store *s, const char *tenant,
 		sv_text(tenant), sv_text(it->title_ja), sv_text(nonempty(it->title_en)),
 		sv_text(it->body_ja), sv_text(nonempty(it->body_en)), sv_int(it->important ? 1 : 0),
 		sv_int(it->publish_at), it->until_at ? sv_int(it->until_at) : sv_null(),
-		sv_text(news_state_name(it->state)), sv_int(now), sv_int(it->id),
+		sv_text(news_state_name(it->state)), sv_int(now), sv_text(nonempty(it->category)),
+		sv_int(it->id),
 	};
 	if (it->id == 0) {
 		int64_t nid;
 		int rc = store_query_int(&nid, s,
 			"INSERT INTO news_items (tenant, title_ja, title_en, body_ja, body_en,"
-			" important, publish_at, until_at, state, created_at, updated_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-			v, 10, e);
+			" important, publish_at, until_at, state, created_at, updated_at, category)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+			v, 11, e);
 		if (rc == 0 && id)
 			*id = nid;
 		return rc ? rc : synced(s, tenant, now, e);
 	}
 	int n = store_exec(s, "UPDATE news_items SET title_ja = $2, title_en = $3, body_ja = $4,"
 			   " body_en = $5, important = $6, publish_at = $7, until_at = $8, state = $9,"
-			   " updated_at = $10, indexed = " STALE " WHERE tenant = $1 AND id = $11",
+			   " updated_at = $10, category = $11, indexed = " STALE " WHERE tenant = $1 AND id = $12",
 			   v, SV_N(v), e);
 	if (n < 0)
 		return n;
@@ -150,7 +155,7 @@ static int save(int64_t *id, struct store *s, const char *tenant,
 }
 
 #define COLS "id, title_ja, title_en, body_ja, body_en, important, publish_at," \
-	     " until_at, state, updated_at"
+	     " until_at, state, updated_at, category"
 
 /* the current row as an item; texts point into the row */
 static void row_item(struct news_item *it, struct store_rows *r)
@@ -166,6 +171,7 @@ static void row_item(struct news_item *it, struct store_rows *r)
 	int st = news_state_parse(store_col_text(r, 8));
 	it->state = st < 0 ? NEWS_DRAFT : (enum news_state)st;
 	it->updated_at = store_col_int(r, 9);
+	it->category = store_col_isnull(r, 10) ? NULL : store_col_text(r, 10);
 }
 
 static const char *dup(struct arena *a, const char *s)
@@ -191,8 +197,10 @@ int news_get(struct news_item *out, struct arena *a, struct store *s,
 		out->title_en = dup(a, it.title_en);
 		out->body_ja = dup(a, it.body_ja);
 		out->body_en = dup(a, it.body_en);
+		out->category = dup(a, it.category);
 		rc = out->title_ja && out->body_ja &&
-		     (!it.title_en || out->title_en) && (!it.body_en || out->body_en)
+		     (!it.title_en || out->title_en) && (!it.body_en || out->body_en) &&
+		     (!it.category || out->category)
 		     ? 0 : err_set(e, ERR_NOMEM, "news: no memory");
 	} else if (rc == 0) {
 		rc = err_set(e, ERR_NOTFOUND, "news: no item %lld", (long long)id);
@@ -258,22 +266,26 @@ int news_list(struct store *s, const char *tenant, const struct news_query *q,
 	int limit = q->limit, offset = q->offset;
 	if (limit < 0 || limit > NEWS_PAGE_MAX || offset < 0)
 		return err_set(e, ERR_INVALID, "news: limit 0..%d, offset >= 0", NEWS_PAGE_MAX);
-	/* public: $1 tenant, $2 now; all: $1 tenant (then limit, offset) */
+	if (q->category && !notify_category_find(q->category))
+		return err_set(e, ERR_INVALID, "news: no category %s", q->category);
+	/* $1 tenant, $2 now, $3 category (NULL: any), $4 limit, $5 offset */
 	int pub = filter == NEWS_PUBLIC;
-	const char *where = pub ? " WHERE tenant = $1 AND" PUBLIC_WHERE : " WHERE tenant = $1";
-	struct store_val vp[] = { sv_text(tenant), sv_int(now), sv_int(limit), sv_int(offset) };
-	struct store_val va[] = { sv_text(tenant), sv_int(limit), sv_int(offset) };
-	char sql[512];
+	char where[256];
+	snprintf(where, sizeof where, " WHERE tenant = $1%s AND (CAST($3 AS TEXT) IS NULL OR category = $3)",
+		 pub ? " AND" PUBLIC_WHERE : " AND CAST($2 AS BIGINT) IS NOT NULL");
+	struct store_val v[] = { sv_text(tenant), sv_int(now), sv_text(q->category), sv_int(limit),
+				 sv_int(offset) };
+	char sql[640];
 	int64_t total;
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM news_items%s", where);
-	int rc = store_query_int(&total, s, sql, pub ? vp : va, pub ? 2 : 1, e);
+	int rc = store_query_int(&total, s, sql, v, 3, e);
 	if (rc)
 		return rc;
 	snprintf(sql, sizeof sql, "SELECT " COLS " FROM news_items%s"
-		 " ORDER BY %s publish_at DESC, id DESC LIMIT %s", where,
-		 q->newest ? "" : "important DESC,", pub ? "$3 OFFSET $4" : "$2 OFFSET $3");
+		 " ORDER BY %s publish_at DESC, id DESC LIMIT $4 OFFSET $5", where,
+		 q->newest ? "" : "important DESC,");
 	struct store_rows *r;
-	if ((rc = store_query(&r, s, sql, pub ? vp : va, pub ? 4 : 3, e)))
+	if ((rc = store_query(&r, s, sql, v, SV_N(v), e)))
 		return rc;
 	while ((rc = store_rows_next(r, e)) == 1) {
 		struct news_item it;

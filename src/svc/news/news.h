@@ -21,6 +21,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "svc/notify/notify.h"   /* the categories */
 
 struct store;
 
@@ -30,11 +31,18 @@ struct store;
 
 enum news_state { NEWS_DRAFT = 0, NEWS_PUBLISHED, NEWS_WITHDRAWN, NEWS_ARCHIVED };
 
+/* A notice may be filed under one of the categories (分野) of the news
+ * topic: svc/notify's fixed list (notify_categories), since a resident's
+ * subscription to "news.<code>" names one. */
+#define NEWS_CATEGORY_MAX NOTIFY_CATEGORY_MAX
+
 struct news_item {
 	int64_t id;                 /* 0: not stored yet                    */
 	const char *title_ja, *title_en;   /* title_en NULL or "": none       */
 	const char *body_ja, *body_en;
 	int important;              /* shown first, marked 重要              */
+	const char *category;       /* a notify_categories code, or NULL/"":
+				       none                                 */
 	int64_t publish_at;         /* seconds since the epoch              */
 	int64_t until_at;           /* 0: no end                            */
 	enum news_state state;
@@ -62,7 +70,8 @@ struct news_problem {
 /* news_check -- 0, or ERR_INVALID with *p naming the first problem:
  * a Japanese title and body are required (spaces alone, 全角 too, are
  * not a title); every text within its limit
- * and well-formed UTF-8; until_at, when set, after publish_at. */
+ * and well-formed UTF-8; the category, when set, one of notify_categories;
+ * until_at, when set, after publish_at. */
 int news_check(const struct news_item *it, struct news_problem *p);
 
 /* news_is_public -- the invariant above, for one notice at now */
@@ -91,6 +100,8 @@ struct news_query {
 	int offset;                 /* notices skipped, >= 0 (ERR_INVALID) */
 	int newest;                 /* 1: by publish_at only, the important
 				       ones not first (the Atom feed)      */
+	const char *category;       /* NULL: every notice; else only those
+				       of this category                    */
 };
 /* news_list -- the notices of tenant that q->filter selects, important
  * ones first (unless q->newest) then the newest publish_at, skipping q->offset and at most

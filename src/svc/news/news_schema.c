@@ -3,7 +3,8 @@
  *
  * Invariants: state is one of draft, published, withdrawn, archived;
  * title_ja and body_ja are never empty (news_check); until_at, when set,
- * is after publish_at; indexed says what the site search holds of the
+ * is after publish_at; category is NULL or a code of notify_categories
+ * (news_check); indexed says what the site search holds of the
  * notice (news_index_sync, index.c).  Depends on the core schema (tenants).
  */
 #include "store/store.h"
@@ -31,6 +32,10 @@ static const struct store_migration news_migrations[] = {
 	{ 2, "news items in the site search",
 	  "ALTER TABLE news_items ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0"
 	  " CHECK (indexed IN (0, 1, 2))" },
+	/* the category (分野) of the notice, a code of notify_categories (news.h;
+	 * news_check), NULL: none */
+	{ 3, "news categories",
+	  "ALTER TABLE news_items ADD COLUMN category TEXT" },
 };
 
 const struct store_module_schema news_schema = {

@@ -88,11 +88,11 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 		  .body_en = "The counters of the Demo Ward office close from 29 December to "
 			     "3 January. Online applications are open all the time.\n\n"
 			     "This is a notice of the fictional Demo Ward.",
-		  .important = 1, .publish_at = today, .state = NEWS_PUBLISHED },
+		  .important = 1, .category = "kurashi", .publish_at = today, .state = NEWS_PUBLISHED },
 		{ .title_ja = "オンラインで申請できる手続が増えました（デモ）",
 		  .body_ja = "児童手当や各種証明書の申請が、区役所に来なくてもできます。\n\n"
 			     "これは架空のデモ区のお知らせです。",
-		  .publish_at = today - 86400, .state = NEWS_PUBLISHED },
+		  .category = "kurashi", .publish_at = today - 86400, .state = NEWS_PUBLISHED },
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof items / sizeof items[0]; i++) {
 		int64_t id;
@@ -117,6 +117,15 @@ static const struct html_msg msgs[] = {
 	{ "news.none", "現在お知らせはありません。", "There are no notices now.",
 	  "いまは おしらせは ありません。" },
 	{ "news.all", "お知らせの一覧", "All notices", "おしらせの いちらん" },
+	{ "news.categories", "分野で絞り込む", "By category", "ぶんやで えらぶ" },
+	{ "news.category.all", "すべての分野", "All categories", "すべて" },
+	{ "news.error.category", "その分野はありません。分野は一覧から選んでください。",
+	  "There is no such category. Choose one from the list.",
+	  "その ぶんやは ありません。いちらんから えらんで ください。" },
+	{ "news.field.category", "分野", "Category", NULL },
+	{ "news.hint.category", "分野ごとに受け取りを登録した住民にも届きます。",
+	  "Residents who subscribed to the category get it too.", NULL },
+	{ "news.field.category_none", "（分野なし）", "(none)", NULL },
 	{ "news.newer", "新しいお知らせ", "Newer notices", "あたらしい おしらせ" },
 	{ "news.older", "以前のお知らせ", "Older notices", "まえの おしらせ" },
 	{ "news.staff.title", "お知らせの管理", "Manage notices", NULL },
@@ -127,8 +136,8 @@ static const struct html_msg msgs[] = {
 	  "%s messages to the residents who subscribed were queued (at night they go at 08:00).", NULL },
 	{ "news.field.notify", "公開と同時に、お知らせの受け取りを登録した住民に配信する（メール・SMS・LINE）",
 	  "Also send it to the residents who subscribed to news (e-mail, SMS, LINE)", NULL },
-	{ "news.hint.notify", "「公開する」で、掲載開始日が今日以前のときに送ります。件名と日本語の本文、このお知らせへのリンクが届きます。",
-	  "Sent when you publish a notice that starts today or earlier: the title, the Japanese text and a link to it.", NULL },
+	{ "news.hint.notify", "「公開する」で、掲載開始日が今日以前のときに送ります。件名と日本語の本文、このお知らせへのリンクが届きます。分野を選んだときは、その分野を登録した住民にも送ります（両方を登録した人には1通）。",
+	  "Sent when you publish a notice that starts today or earlier: the title, the Japanese text and a link to it. With a category, residents who subscribed to it get it too (one message to those who subscribed to both).", NULL },
 	{ "news.staff.error.notify", "配信できるのは、「公開する」で掲載開始日が今日以前のお知らせだけです。",
 	  "Only a notice being published that starts today or earlier can be sent.", NULL },
 	{ "news.staff.error.notify_text", "このお知らせは長すぎて配信できません（SMS か LINE の上限を超えます）。件名か本文を短くしてください。",

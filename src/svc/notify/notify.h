@@ -267,11 +267,28 @@ int notify_token_find(struct notify_sub *out, char topic[NOTIFY_TOPIC_MAX + 1], 
 int notify_unsubscribe_token(struct store *s, const char *tenant, const char *token, struct err *e);
 /* notify_topic_count -- how many subscribe to topic, every channel */
 int notify_topic_count(struct store *s, const char *tenant, const char *topic, struct err *e);
-/* notify_topic_counts -- how many would receive a fan-out to topic, by
- * channel (n[NOTIFY_EMAIL], n[NOTIFY_SMS], n[NOTIFY_LINE]): SMS and LINE
- * subscribers with their contact verified.  0 or a negative ERR_*. */
+/* The categories (分野) of the news topic: "news.<code>" is the topic of
+ * one, and svc/news files its notices under them.  A fixed list, the
+ * sections a municipality's site usually has; kept here because a
+ * subscription names one.  Labels are message ids ("notify.category.<code>",
+ * in ja, en and やさしい日本語). */
+#define NOTIFY_CATEGORY_MAX 16      /* bytes of a category's code          */
+struct notify_category {
+	const char *code;           /* "kurashi": [a-z]+, the topic's word    */
+	const char *label_id;       /* "notify.category.kurashi"            */
+};
+extern const struct notify_category notify_categories[];
+extern const int notify_ncategories;
+/* notify_category_find -- the category of code, or NULL */
+const struct notify_category *notify_category_find(const char *code);
+
+/* notify_topic_counts -- how many would receive a fan-out to topic (and,
+ * also not NULL, to also as notify_fanout's f->also: each account once per
+ * channel), by channel (n[NOTIFY_EMAIL], n[NOTIFY_SMS], n[NOTIFY_LINE]):
+ * SMS and LINE subscribers with their contact verified.  0 or a negative
+ * ERR_* (ERR_INVALID: also not a topic, or topic itself). */
 int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const char *topic,
-			struct err *e);
+			const char *also, struct err *e);
 
 /* notify_topic_templates -- the shipped templates a fan-out to topic uses
  * on each channel: news and news.<category> "news.notice", "sms.topic",
@@ -304,6 +321,13 @@ struct notify_fanout {
 				      server without that provider: a message
 				      queued there would go days later when
 				      it is switched on) */
+	const char *also;          /* NULL, or a second topic sent with the
+				      same templates (a notice of category
+				      K: "news.K" and also "news"); its
+				      subscribers get the message too, and
+				      one who takes both on a channel gets
+				      it once there, with the first topic's
+				      unsubscribe link */
 };
 /* notify_channels_off -- the channels this server does not send on (no
  * provider configured: `serve` without --sms-* or --line-*), as

@@ -22,6 +22,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct notify_category notify_categories[] = {
+	{ "kurashi", "notify.category.kurashi" },     /* くらし・手続き       */
+	{ "kosodate", "notify.category.kosodate" },   /* 子育て・教育         */
+	{ "fukushi", "notify.category.fukushi" },     /* 健康・福祉           */
+	{ "bosai", "notify.category.bosai" },         /* 防災・安全           */
+	{ "kankyo", "notify.category.kankyo" },       /* 環境・ごみ           */
+	{ "bunka", "notify.category.bunka" },         /* 文化・スポーツ・イベント */
+	{ "jigyosha", "notify.category.jigyosha" },   /* 事業者向け           */
+};
+const int notify_ncategories = (int)(sizeof notify_categories / sizeof notify_categories[0]);
+
+const struct notify_category *notify_category_find(const char *code)
+{
+	for (int i = 0; code && i < notify_ncategories; i++)
+		if (strcmp(code, notify_categories[i].code) == 0)
+			return &notify_categories[i];
+	return NULL;
+}
+
 int notify_topic_valid(const char *t)
 {
 	if (!t || strlen(t) > NOTIFY_TOPIC_MAX || !notify_slug_valid(t))
@@ -269,19 +288,35 @@ int notify_topic_count(struct store *s, const char *tenant, const char *topic, s
 	return rc ? rc : (int)n;
 }
 
+/* the SQL that excludes, from the subscribers of a fan-out's second topic
+ * (f->also), the accounts that take the first on the same channel: they
+ * get it once, by the first */
+#define NOT_FIRST(tbl, first) " AND NOT EXISTS (SELECT 1 FROM " tbl " y WHERE y.tenant = x.tenant" \
+			      " AND y.account = x.account AND y.channel = x.channel AND y.topic = " first ")"
+
 int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const char *topic,
-			struct err *e)
+			const char *also, struct err *e)
 {
 	n[0] = n[1] = n[2] = 0;
-	struct store_val v[] = { sv_text(tenant), sv_text(topic) };
-	int rc = store_query_int(&n[NOTIFY_EMAIL], s, "SELECT COUNT(*) FROM notify_subscriptions"
-				 " WHERE tenant = $1 AND topic = $2", v, SV_N(v), e);
+	if (also && (!notify_topic_valid(also) || strcmp(also, topic) == 0))
+		return err_set(e, ERR_INVALID, "notify: second topic invalid");
+	struct store_val v[] = { sv_text(tenant), sv_text(topic), sv_text(also) };
+	int rc = store_query_int(&n[NOTIFY_EMAIL], s, also
+				 ? "SELECT COUNT(*) FROM notify_subscriptions x WHERE x.tenant = $1"
+				   " AND (x.topic = $2 OR (x.topic = $3" NOT_FIRST("notify_subscriptions", "$2") "))"
+				 : "SELECT COUNT(*) FROM notify_subscriptions WHERE tenant = $1 AND topic = $2",
+				 v, also ? 3 : 2, e);
 	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
-		struct store_val w[] = { sv_text(tenant), sv_text(topic), sv_text(channel_of(ch)) };
-		rc = store_query_int(&n[ch], s, "SELECT COUNT(*) FROM notify_channel_subs x"
-				     " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
-				     " AND c.channel = x.channel"
-				     " WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3", w, SV_N(w), e);
+		struct store_val w[] = { sv_text(tenant), sv_text(topic), sv_text(channel_of(ch)), sv_text(also) };
+		rc = store_query_int(&n[ch], s, also
+				     ? "SELECT COUNT(*) FROM notify_channel_subs x"
+				       " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
+				       " AND c.channel = x.channel WHERE x.tenant = $1 AND x.channel = $3"
+				       " AND (x.topic = $2 OR (x.topic = $4" NOT_FIRST("notify_channel_subs", "$2") "))"
+				     : "SELECT COUNT(*) FROM notify_channel_subs x"
+				       " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
+				       " AND c.channel = x.channel"
+				       " WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3", w, also ? 4 : 3, e);
 	}
 	return rc;
 }
@@ -397,9 +432,21 @@ static void channel_templates(const char *ids[3], const struct notify_fanout *f)
 }
 
 /* the SMS or LINE messages of one language: head + link + tail to every
- * subscriber of the channel whose contact is verified */
+ * subscriber of topic on the channel whose contact is verified (first not
+ * NULL: but those who take first there, who had it by first) */
+#define FANOUT_SHORT_SQL \
+	"INSERT INTO notify_messages (tenant, channel, recipient, template, lang," \
+	" body, segments, priority, state, attempts, next_attempt_at, created_at)" \
+	" SELECT x.tenant, x.channel, c.address, CAST($5 AS TEXT), x.lang," \
+	" CAST($6 AS TEXT) || CAST($7 AS TEXT) || x.token || CAST($8 AS TEXT)," \
+	" CAST($9 AS INTEGER), CAST($10 AS INTEGER), 'queued', 0, CAST($11 AS BIGINT)," \
+	" CAST($12 AS BIGINT)" \
+	" FROM notify_channel_subs x JOIN notify_contacts c ON c.tenant = x.tenant" \
+	" AND c.account = x.account AND c.channel = x.channel" \
+	" WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3 AND x.lang = $4"
+
 static int fanout_short(int64_t *n, struct store *s, const char *tenant, const struct notify_fanout *f,
-			enum notify_channel ch, const char *slug, int l, const char *head, const char *tail,
+			const char *topic, const char *first, enum notify_channel ch, const char *slug, int l, const char *head, const char *tail,
 			const char *base, int64_t due, int64_t now, struct err *e)
 {
 	/* every link is as long (the token has a fixed length): the units and
@@ -416,24 +463,37 @@ static int fanout_short(int64_t *n, struct store *s, const char *tenant, const s
 	free(text);
 	if (rc)
 		return rc;
-	struct store_val v[] = { sv_text(tenant), sv_text(f->topic), sv_text(notify_channel_name(ch)),
+	struct store_val v[] = { sv_text(tenant), sv_text(topic), sv_text(notify_channel_name(ch)),
 				 sv_text(notify_lang_code((enum notify_lang)l)), sv_text(slug),
 				 sv_text(head), sv_text(base), sv_text(tail), sv_int(segments),
 				 sv_int(f->priority >= MAIL_PRIORITY_EMERGENCY ? 1 : 0), sv_int(due),
-				 sv_int(now) };
-	rc = store_exec(s, "INSERT INTO notify_messages (tenant, channel, recipient, template, lang,"
-			    " body, segments, priority, state, attempts, next_attempt_at, created_at)"
-			    " SELECT x.tenant, x.channel, c.address, CAST($5 AS TEXT), x.lang,"
-			    " CAST($6 AS TEXT) || CAST($7 AS TEXT) || x.token || CAST($8 AS TEXT),"
-			    " CAST($9 AS INTEGER), CAST($10 AS INTEGER), 'queued', 0, CAST($11 AS BIGINT),"
-			    " CAST($12 AS BIGINT)"
-			    " FROM notify_channel_subs x JOIN notify_contacts c ON c.tenant = x.tenant"
-			    " AND c.account = x.account AND c.channel = x.channel"
-			    " WHERE x.tenant = $1 AND x.topic = $2 AND x.channel = $3 AND x.lang = $4",
-			    v, SV_N(v), e);
+				 sv_int(now), sv_text(first) };
+	rc = store_exec(s, first ? FANOUT_SHORT_SQL NOT_FIRST("notify_channel_subs", "$13") : FANOUT_SHORT_SQL,
+			v, first ? SV_N(v) : SV_N(v) - 1, e);
 	if (rc < 0)
 		return rc;
 	*n = rc;
+	return 0;
+}
+
+/* an e-mail subscriber of topic $2 in language $3 (x: the subscription) */
+#define EMAIL_SUBS_SQL "SELECT x.address AS recipient, x.token, x.address_at AS since" \
+		       " FROM notify_subscriptions x" \
+		       " WHERE x.tenant = $1 AND x.topic = $2 AND x.lang = $3 AND x.channel = 'email'"
+
+/* f->also, when set, must be another topic sent with the same templates
+ * (news and news.<category>) */
+static int also_invalid(const struct notify_fanout *f)
+{
+	if (!f->also)
+		return 0;
+	const char *a[3], *b[3];
+	if (!notify_topic_valid(f->also) || strcmp(f->also, f->topic) == 0 ||
+	    notify_topic_templates(a, f->topic, NULL) || notify_topic_templates(b, f->also, NULL))
+		return 1;
+	for (int c = 0; c < 3; c++)
+		if (strcmp(a[c], b[c]) != 0)
+			return 1;
 	return 0;
 }
 
@@ -447,6 +507,8 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 		return err_set(e, ERR_INVALID, "notify: topic invalid");
 	if (f->n < 0 || f->n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
+	if (also_invalid(f))
+		return err_set(e, ERR_INVALID, "notify: second topic invalid");
 	const char *ids[3];
 	channel_templates(ids, f);
 	if (!ids[NOTIFY_EMAIL])
@@ -477,23 +539,27 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 				marker, e);
 		if (rc)
 			break;
-		struct store_val p[] = { sv_text(tenant), sv_text(f->topic), sv_text(code) };
-		int64_t n = 0;
-		rc = mail_enqueue_bulk(&n, s, &(struct mail_bulk){
-			.tenant = tenant, .subject = m.subject, .body_head = m.body,
-			.body_tail = tail, .link_base = base,
-			.priority = f->priority, .not_before = not_before,
-			.select_sql = "SELECT address AS recipient, token, address_at AS since"
-				      " FROM notify_subscriptions"
-				      " WHERE tenant = $1 AND topic = $2 AND lang = $3 AND channel = 'email'",
-			.params = p, .nparams = SV_N(p), .skip_bounced = 1 }, now, e);
-		by[NOTIFY_EMAIL] += n;
+		/* the topic's subscribers, then the second topic's who do not
+		 * take the first: each once */
+		for (int second = 0; rc == 0 && second <= (f->also != NULL); second++) {
+			struct store_val p[] = { sv_text(tenant), sv_text(second ? f->also : f->topic), sv_text(code),
+						 sv_text(f->topic) };
+			int64_t n = 0;
+			rc = mail_enqueue_bulk(&n, s, &(struct mail_bulk){
+				.tenant = tenant, .subject = m.subject, .body_head = m.body,
+				.body_tail = tail, .link_base = base,
+				.priority = f->priority, .not_before = not_before,
+				.select_sql = second ? EMAIL_SUBS_SQL NOT_FIRST("notify_subscriptions", "$4")
+						     : EMAIL_SUBS_SQL,
+				.params = p, .nparams = second ? 4 : 3, .skip_bounced = 1 }, now, e);
+			by[NOTIFY_EMAIL] += n;
+		}
 	}
 	/* SMS and LINE: only when someone has the channel (a topic nobody
 	 * takes by SMS needs no SMS template) */
 	int64_t have[3] = { 0, 0, 0 };
 	if (rc == 0)
-		rc = notify_topic_counts(have, s, tenant, f->topic, e);
+		rc = notify_topic_counts(have, s, tenant, f->topic, f->also, e);
 	int64_t due = not_before > now ? not_before : now;
 	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
 		if (!have[ch] || (f->off & (1u << ch)))
@@ -508,11 +574,13 @@ int notify_fanout(int64_t *queued, struct store *s, const char *tenant, const st
 			const char *tail;
 			rc = render_cut(&m, &tail, a, s, tenant, ids[ch], (enum notify_channel)ch, l, vals,
 					f->n + 1, marker, e);
-			int64_t n = 0;
-			if (rc == 0)
-				rc = fanout_short(&n, s, tenant, f, (enum notify_channel)ch, ids[ch], l, m.body,
-						  tail, base, due, now, e);
-			by[ch] += n;
+			for (int second = 0; rc == 0 && second <= (f->also != NULL); second++) {
+				int64_t n = 0;
+				rc = fanout_short(&n, s, tenant, f, second ? f->also : f->topic,
+						  second ? f->topic : NULL, (enum notify_channel)ch, ids[ch], l,
+						  m.body, tail, base, due, now, e);
+				by[ch] += n;
+			}
 		}
 	}
 	if (rc == 0 && by[NOTIFY_SMS] + by[NOTIFY_LINE] > 0)

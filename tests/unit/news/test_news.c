@@ -805,6 +805,91 @@ static void test_archive_due(void)
 	arena_free(a);
 }
 
+/* categories: checked against the fixed list, stored, listed by */
+struct cat_seen {
+	int n, other;
+	const char *want;
+};
+
+static void cat_cb(const struct news_item *it, void *arg)
+{
+	struct cat_seen *c = arg;
+	c->n++;
+	if (c->want && (!it->category || strcmp(it->category, c->want) != 0))
+		c->other++;
+}
+
+static void test_categories(void)
+{
+	wipe();
+	struct err e;
+	struct news_problem p;
+	T_CHECK(notify_ncategories >= 5);
+	for (int i = 0; i < notify_ncategories; i++) {
+		T_CHECK(strlen(notify_categories[i].code) <= NOTIFY_CATEGORY_MAX);
+		T_CHECK(notify_category_find(notify_categories[i].code) == &notify_categories[i]);
+		for (const char *c = notify_categories[i].code; *c; c++)   /* a topic's word */
+			T_CHECK(*c >= 'a' && *c <= 'z');
+	}
+	T_CHECK(notify_category_find("Kurashi") == NULL);
+	T_CHECK(notify_category_find("") == NULL);
+	T_CHECK(notify_category_find(NULL) == NULL);
+	struct news_item it = valid();
+	it.category = "nosuch";
+	T_EQ_INT(news_check(&it, &p), ERR_INVALID);
+	T_EQ_STR(p.field, "category");
+	int64_t id;
+	T_EQ_INT(news_save(&id, s, T1, &it, NOW, &e), ERR_INVALID);
+	it.category = "";
+	T_EQ_INT(news_check(&it, NULL), 0);
+	/* three of kurashi, two of bosai, two with none (NULL and "") */
+	const char *cats[] = { "kurashi", "bosai", NULL, "kurashi", "", "bosai", "kurashi" };
+	int64_t ids[7];
+	for (int i = 0; i < 7; i++) {
+		it = valid();
+		it.category = cats[i];
+		T_EQ_INT(news_save(&ids[i], s, T1, &it, NOW, &e), 0);
+	}
+	struct arena *a = arena_new(1u << 16);
+	struct news_item g;
+	T_EQ_INT(news_get(&g, a, s, T1, ids[0], &e), 0);
+	T_EQ_STR(g.category, "kurashi");
+	T_EQ_INT(news_get(&g, a, s, T1, ids[4], &e), 0);
+	T_CHECK(g.category == NULL);   /* "" is none */
+	/* re-filed: the update replaces the category */
+	it = valid();
+	it.id = ids[0];
+	it.category = "bosai";
+	T_EQ_INT(news_save(NULL, s, T1, &it, NOW, &e), 0);
+	T_EQ_INT(news_get(&g, a, s, T1, ids[0], &e), 0);
+	T_EQ_STR(g.category, "bosai");
+	arena_free(a);
+	for (int f = NEWS_PUBLIC; f <= NEWS_ALL; f++) {
+		struct cat_seen c = { .want = "kurashi" };
+		T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = (enum news_filter)f, .limit = 100,
+								.category = "kurashi" }, NOW, cat_cb, &c, &e), 2);
+		T_EQ_INT(c.n, 2);
+		T_EQ_INT(c.other, 0);
+		c = (struct cat_seen){ .want = "bosai" };
+		T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = (enum news_filter)f, .limit = 1,
+								.category = "bosai" }, NOW, cat_cb, &c, &e), 3);
+		T_EQ_INT(c.n, 1);
+		T_EQ_INT(c.other, 0);
+		c = (struct cat_seen){ 0 };
+		T_EQ_INT(news_list(s, T1, &(struct news_query){ .filter = (enum news_filter)f, .limit = 100 },
+				   NOW, cat_cb, &c, &e), 7);
+	}
+	struct cat_seen c = { 0 };
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .limit = 10, .category = "nosuch" }, NOW, cat_cb, &c, &e),
+		 ERR_INVALID);
+	/* another municipality's notice of the category is not listed */
+	it = valid();
+	it.category = "kurashi";
+	T_EQ_INT(news_save(&id, s, T2, &it, NOW, &e), 0);
+	T_EQ_INT(news_list(s, T1, &(struct news_query){ .limit = 10, .category = "kurashi" }, NOW, cat_cb, &c, &e),
+		 2);
+}
+
 int main(void)
 {
 	NOW = utc(2026, 12, 5, 15, 0, 0);
@@ -818,6 +903,7 @@ int main(void)
 	T_RUN(test_list_order_and_paging);
 	T_RUN(test_public_invariant);
 	T_RUN(test_archive_due);
+	T_RUN(test_categories);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();

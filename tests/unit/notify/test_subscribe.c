@@ -126,7 +126,7 @@ static void test_subscribe(void)
 	/* fan-out at noon: two messages, due now, each its own link */
 	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文です" } };
 	int64_t q = 0;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0 }, NOON, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0, NULL }, NOON, &e), 0);
 	T_EQ_INT(q, 2);
 	struct count_ctx c = { .now = NOON };
 	T_EQ_INT(mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e), 2);
@@ -159,13 +159,13 @@ static void test_subscribe(void)
 
 	/* at 22:00 JST: held until 08:00; an emergency is not */
 	int64_t late = NOON + 10 * 3600;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0 }, late, &e), 0);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "news.notice", v, 3, 0, BASE, NULL, NULL, NULL, 0, NULL }, late, &e), 0);
 	T_EQ_INT(q, 1);
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ T1, 3, "disaster.chuo", "c@example.jp", NULL, NOTIFY_EMAIL }, NOON, &e), 1);
 	const struct notify_value d[] = { { "ward", "デモ区" }, { "area", "chuo" }, { "title", "避難指示" },
 					  { "text", "すぐに避難" } };
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "disaster.chuo", "disaster.alert", d, 4,
-								     MAIL_PRIORITY_EMERGENCY, BASE, NULL, NULL, NULL, 0 }, late, &e), 0);
+								     MAIL_PRIORITY_EMERGENCY, BASE, NULL, NULL, NULL, 0, NULL }, late, &e), 0);
 	T_EQ_INT(q, 1);
 	c = (struct count_ctx){ .now = late };
 	mail_list(s, &(struct mail_filter){ .tenant = T1 }, count_cb, &c, &e);
@@ -173,7 +173,7 @@ static void test_subscribe(void)
 	T_EQ_INT(c.held, 1);
 	T_EQ_INT(c.emergency, 1);
 	/* a template without ((unsubscribe_url)) cannot be fanned out */
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE, NULL, NULL, NULL, 0 }, NOON, &e),
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ "news", "apply.received", NULL, 0, 0, BASE, NULL, NULL, NULL, 0, NULL }, NOON, &e),
 		 ERR_INVALID);
 	/* unsubscribe by topic */
 	T_EQ_INT(notify_unsubscribe(s, T1, 3, "waste.reminder", &e), 1);
@@ -283,7 +283,7 @@ static void test_channels(void)
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T2, .account = 40, .topic = "news",
 							     .channel = NOTIFY_SMS }, NOON, &e), ERR_DENIED);
 	int64_t n[3];
-	T_EQ_INT(notify_topic_counts(n, s, T1, "news", &e), 0);
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news", NULL, &e), 0);
 	T_EQ_INT(n[NOTIFY_EMAIL], 1);
 	T_EQ_INT(n[NOTIFY_SMS], 1);
 	T_EQ_INT(n[NOTIFY_LINE], 1);
@@ -474,6 +474,72 @@ static void test_bounced(void)
 	T_EQ_INT(q, 2);
 }
 
+/* a notice of a category goes to the category's subscribers and to those
+ * of all news, each account once per channel, by the category's link */
+static void test_also(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM mail_outbox", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_messages", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_channel_subs", NULL, 0, &e);
+	/* 60 both by e-mail; 61 the category only; 62 all news only; 63 none;
+	 * 64 all news by e-mail and the category by SMS; 65 both by SMS */
+	const struct { int64_t acc; const char *topic, *addr; enum notify_channel ch; } subs[] = {
+		{ 60, "news", "both@example.jp", NOTIFY_EMAIL }, { 60, "news.kurashi", "both@example.jp", NOTIFY_EMAIL },
+		{ 61, "news.kurashi", "cat@example.jp", NOTIFY_EMAIL }, { 62, "news", "all@example.jp", NOTIFY_EMAIL },
+		{ 63, "news.bunka", "other@example.jp", NOTIFY_EMAIL }, { 64, "news", "mix@example.jp", NOTIFY_EMAIL },
+		{ 64, "news.kurashi", NULL, NOTIFY_SMS }, { 65, "news", NULL, NOTIFY_SMS },
+		{ 65, "news.kurashi", NULL, NOTIFY_SMS },
+	};
+	T_EQ_INT(store_exec(s, "INSERT INTO notify_contacts (tenant, account, channel, address, verified_at) VALUES"
+			    " ('139998', 64, 'sms', '+819033334444', 1), ('139998', 65, 'sms', '+819055556666', 1)",
+			    NULL, 0, &e), 2);
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = subs[i].acc,
+								     .topic = subs[i].topic, .address = subs[i].addr,
+								     .channel = subs[i].ch }, NOON, &e), 1);
+	int64_t n[3];
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.kurashi", "news", &e), 0);
+	T_EQ_INT(n[NOTIFY_EMAIL], 4);   /* 60 once, 61, 62, 64 */
+	T_EQ_INT(n[NOTIFY_SMS], 2);     /* 64, 65 once */
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.kurashi", NULL, &e), 0);
+	T_EQ_INT(n[NOTIFY_EMAIL], 2);
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news", "news", &e), ERR_INVALID);
+	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文" } };
+	int64_t q = 0, by[3];
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.kurashi", .also = "news", .vals = v,
+								     .n = 3, .link_base = BASE, .per_channel = by },
+			       NOON, &e), 0);
+	T_EQ_INT(by[NOTIFY_EMAIL], 4);
+	T_EQ_INT(by[NOTIFY_SMS], 2);
+	T_EQ_INT(q, 6);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'both@example.jp'"), 1);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'other@example.jp'"), 0);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM notify_messages WHERE recipient = '+819055556666'"), 1);
+	/* the one who takes both got the category's link: it ends the
+	 * category, not all news */
+	char *body = q_text("SELECT body FROM mail_outbox WHERE recipient = 'both@example.jp'");
+	T_REQUIRE(body);
+	const char *link = strstr(body, "/unsubscribe/");
+	T_REQUIRE(link);
+	char tok[NOTIFY_TOKEN_HEX + 1];
+	snprintf(tok, sizeof tok, "%.64s", link + 13);
+	free(body);
+	struct notify_sub sub;
+	char topic[NOTIFY_TOPIC_MAX + 1];
+	T_EQ_INT(notify_token_find(&sub, topic, s, T1, tok, &e), 0);
+	T_EQ_STR(topic, "news.kurashi");
+	T_EQ_INT(sub.account, 60);
+	/* the second topic must share the templates and differ */
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.kurashi", .also = "disaster.chuo",
+								     .vals = v, .n = 3, .link_base = BASE }, NOON, &e),
+		 ERR_INVALID);
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news", .also = "news", .vals = v,
+								     .n = 3, .link_base = BASE }, NOON, &e), ERR_INVALID);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox"), 4);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "notify_sub");
@@ -486,6 +552,7 @@ int main(void)
 	T_RUN(test_channels);
 	T_RUN(test_own);
 	T_RUN(test_bounced);
+	T_RUN(test_also);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();

@@ -2,7 +2,8 @@
  * page_news.c -- the pages of the news service (お知らせ).
  *
  * Residents:
- *   GET  /news                    the public notices, newest first (20 a page)
+ *   GET  /news                    the public notices, newest first (20 a page);
+ *                                 ?category=CODE those of one category
  *   GET  /news/{id}               one notice (404 unless it is public now)
  *   the home page's section       the newest few (news_home, svc.h home)
  * Staff (permission news.publish):
@@ -101,6 +102,28 @@ static void body_html(struct buf *b, const char *s)
 
 /* ---- residents ---- */
 
+/* the category's label, linking to its notices ("" when none) */
+static void category_tag(struct buf *b, struct http_req *r, const char *code)
+{
+	const struct notify_category *c = notify_category_find(code);
+	if (c)
+		html_printf(b, " <span class=\"news-cat\"><a class=\"tag\" href=\"/news?category=%s\">%s</a></span>", c->code,
+			    T(r, c->label_id));
+}
+
+/* the links to each category's notices; the one shown marked current */
+static void category_nav(struct buf *b, struct http_req *r, const struct notify_category *shown)
+{
+	html_printf(b, "<nav aria-labelledby=\"news-cat-h\"><h2 id=\"news-cat-h\">%s</h2>"
+		    "<ul class=\"news-categories\"><li><a href=\"/news\"%S>%s</a></li>", T(r, "news.categories"),
+		    shown ? "" : " aria-current=\"page\"", T(r, "news.category.all"));
+	for (int i = 0; i < notify_ncategories; i++)
+		html_printf(b, "<li><a href=\"/news?category=%s\"%S>%s</a></li>", notify_categories[i].code,
+			    shown == &notify_categories[i] ? " aria-current=\"page\"" : "",
+			    T(r, notify_categories[i].label_id));
+	buf_puts(b, "</ul></nav>");
+}
+
 struct list_ctx {
 	struct http_req *r;
 	struct buf *b;
@@ -116,6 +139,7 @@ static void list_item(const struct news_item *it, void *arg)
 		    title_of(r, it), day_iso(r, it->publish_at), day_text(r, it->publish_at));
 	if (it->important)
 		html_printf(c->b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	category_tag(c->b, r, it->category);
 	buf_puts(c->b, "</li>");
 	c->n++;
 }
@@ -127,19 +151,26 @@ int page_news_list(struct http_req *r)
 	const char *ps = http_param(r, "page");
 	if (ps && parse_i64(&page, ps, 1, 10000))
 		return app_send_error(r, ERR_INVALID, "news.error.page", "news: page");
+	const char *cs = http_param(r, "category");
+	const struct notify_category *cat = cs && *cs ? notify_category_find(cs) : NULL;
+	if (cs && *cs && !cat)
+		return app_send_error(r, ERR_NOTFOUND, "news.error.category", "news: no such category");
 	struct html_page p;
 	struct buf b;
-	app_page(r, &p, T(r, "news.title"));
+	app_page(r, &p, cat ? arena_printf(r->arena, "%s：%s", T(r, "news.title"), T(r, cat->label_id))
+			    : T(r, "news.title"));
 	p.feed_href = news_feed_href(q->lang);
 	p.feed_title = T(r, "news.feed");
 	buf_init(&b, 4u << 20);
 	html_page_begin(&b, &p);
-	buf_puts(&b, "<ul class=\"news-list\">");
+	category_nav(&b, r, cat);
+	html_printf(&b, "<h2>%s</h2><ul class=\"news-list\">", T(r, cat ? cat->label_id : "news.category.all"));
 	struct list_ctx c = { r, &b, 0 };
 	struct err e;
 	int total = news_list(app_store(r), q->tenant.code,
 			      &(struct news_query){ .filter = NEWS_PUBLIC, .limit = NEWS_PER_PAGE,
-						    .offset = (int)(page - 1) * NEWS_PER_PAGE },
+						    .offset = (int)(page - 1) * NEWS_PER_PAGE,
+						    .category = cat ? cat->code : NULL },
 			      app_now(), list_item, &c, &e);
 	if (total < 0) {
 		buf_done(&b);
@@ -148,7 +179,8 @@ int page_news_list(struct http_req *r)
 	buf_puts(&b, "</ul>");
 	if (total == 0)
 		html_printf(&b, "<p>%s</p>", T(r, "news.none"));
-	struct ui_pager pg = { .path = "/news", .page = page, .total = total,
+	const char *const pairs[] = { "category", cat ? cat->code : NULL, NULL };
+	struct ui_pager pg = { .path = "/news", .pairs = pairs, .page = page, .total = total,
 			       .per_page = NEWS_PER_PAGE, .prev = T(r, "news.newer"),
 			       .next = T(r, "news.older") };
 	ui_pager(&b, r->arena, q->lang, &pg);
@@ -194,6 +226,7 @@ int page_news_item(struct http_req *r)
 		    day_text(r, it.publish_at));
 	if (it.important)
 		html_printf(&b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	category_tag(&b, r, it.category);
 	buf_puts(&b, "</p>");
 	int en = q->lang == HTML_EN && it.body_en;
 	buf_puts(&b, en || q->lang != HTML_EN ? "<div class=\"news-body\">"
@@ -248,6 +281,9 @@ static void staff_row(const struct news_item *it, void *arg)
 		    it->title_ja);
 	if (it->important)
 		html_printf(c->b, " <strong class=\"tag-important\">%s</strong>", T(r, "news.important"));
+	const struct notify_category *cat = notify_category_find(it->category);
+	if (cat)
+		html_printf(c->b, " <span class=\"tag\">%s</span>", T(r, cat->label_id));
 	html_printf(c->b, "</td><td>%s</td><td><time datetime=\"%s\">%s</time></td><td>%s</td></tr>",
 		    state_text(r, it->state), day_iso(r, it->publish_at), day_text(r, it->publish_at),
 		    it->until_at ? day_text(r, it->until_at) : "—");
@@ -300,8 +336,10 @@ int page_staff_news(struct http_req *r)
 struct form_values {
 	int64_t id;
 	const char *title_ja, *title_en, *body_ja, *body_en, *publish, *until;
+	const char *category;   /* a code of notify_categories, "" or NULL: none */
 	int important;
-	int notify;     /* send it to the subscribers of "news" when published */
+	int notify;     /* send it to the subscribers of "news" (and of
+			   "news.<category>") when published */
 	enum news_state state;
 };
 
@@ -368,6 +406,13 @@ static int render_editor(struct http_req *r, int status, const struct form_value
 	f.type = "date";
 	f.hint = T(r, "news.hint.until");
 	ui_input(&b, &f);
+	struct ui_option cats[16];
+	int ncat = 0;
+	for (int i = 0; i < notify_ncategories && ncat < 16; i++)
+		cats[ncat++] = (struct ui_option){ notify_categories[i].code, T(r, notify_categories[i].label_id) };
+	f = field(r, "category", "news.field.category", v->category ? v->category : "", prob);
+	f.hint = may_notify(r) ? T(r, "news.hint.category") : NULL;
+	ui_select(&b, &f, cats, ncat, T(r, "news.field.category_none"));
 	f = field(r, "important", "news.field.important", NULL, NULL);
 	ui_checkbox(&b, &f, v->important);
 	if (may_notify(r)) {
@@ -411,7 +456,7 @@ int page_staff_news_edit(struct http_req *r)
 		.id = id, .title_ja = it.title_ja, .title_en = it.title_en, .body_ja = it.body_ja,
 		.body_en = it.body_en, .publish = day_iso(r, it.publish_at),
 		.until = it.until_at ? day_iso(r, it.until_at) : NULL,
-		.important = it.important, .state = it.state,
+		.important = it.important, .state = it.state, .category = it.category,
 	};
 	return render_editor(r, 200, &v, NULL);
 }
@@ -448,6 +493,7 @@ static int save(struct http_req *r, int64_t id)
 		.body_ja = http_param(r, "body_ja"), .body_en = http_param(r, "body_en"),
 		.publish = http_param(r, "publish"), .until = http_param(r, "until"),
 		.important = http_param(r, "important") != NULL,
+		.category = http_param(r, "category"),
 		.notify = http_param(r, "notify") != NULL,
 		.state = id ? old.state : NEWS_DRAFT,
 	};
@@ -455,7 +501,7 @@ static int save(struct http_req *r, int64_t id)
 		return http_send_error(r, ERR_DENIED, NULL, NULL, "news: notify.send not held");
 	struct news_item it = {
 		.id = id, .title_ja = v.title_ja, .title_en = v.title_en, .body_ja = v.body_ja,
-		.body_en = v.body_en, .important = v.important,
+		.body_en = v.body_en, .important = v.important, .category = v.category,
 		.state = action && strcmp(action, "publish") == 0 ? NEWS_PUBLISHED : NEWS_DRAFT,
 	};
 	struct news_problem prob;
@@ -498,17 +544,21 @@ static int save(struct http_req *r, int64_t id)
 							     .object_id = ids,
 							     .result = AUDIT_R_OK }, &e);
 	}
-	/* the subscribers of "news", in the same transaction: the notice and
-	 * its messages, or neither */
+	/* the subscribers of "news" and of the notice's category, each once,
+	 * in the same transaction: the notice and its messages, or neither */
+	const struct notify_category *cat = notify_category_find(it.category);
+	const char *topic = cat ? arena_printf(r->arena, "news.%s", cat->code) : "news";
+	if (rc == 0 && v.notify && !topic)
+		rc = err_set(&e, ERR_NOMEM, "news: no memory");
 	if (rc == 0 && v.notify) {
 		const char *text = arena_printf(r->arena, "%s\n\n%s/news/%s", it.body_ja, base, ids);
 		const struct notify_value vals[] = { { "ward", q->tenant.name_ja }, { "title", it.title_ja },
 						     { "text", text ? text : it.body_ja } };
 		rc = notify_fanout(&sent, s, q->tenant.code, &(struct notify_fanout){
-			.topic = "news", .vals = vals, .n = 3, .priority = MAIL_PRIORITY_NORMAL,
+			.topic = topic, .also = cat ? "news" : NULL, .vals = vals, .n = 3, .priority = MAIL_PRIORITY_NORMAL,
 			.link_base = base, .per_channel = by, .off = notify_channels_off() }, app_now(), &e);
 		char what[120];
-		snprintf(what, sizeof what, "news email=%lld sms=%lld line=%lld", (long long)by[0],
+		snprintf(what, sizeof what, "%s email=%lld sms=%lld line=%lld", topic, (long long)by[0],
 			 (long long)by[1], (long long)by[2]);
 		struct app_actor a;
 		app_actor_of(&a, r);

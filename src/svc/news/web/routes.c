@@ -11,6 +11,7 @@
 
 static const struct http_param_spec p_page[] = {
 	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
+	{ "category", HTTP_QUERY, NOTIFY_CATEGORY_MAX, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_staff_list[] = {
@@ -36,6 +37,7 @@ static const struct http_param_spec p_staff_list[] = {
 	{ "body_en", HTTP_FORM, NEWS_READ_MAX(NEWS_BODY_MAX), NULL, HTTP_PARAM_MULTILINE }, \
 	{ "publish", HTTP_FORM, 10, NULL, 0 }, \
 	{ "until", HTTP_FORM, 10, NULL, 0 }, \
+	{ "category", HTTP_FORM, NOTIFY_CATEGORY_MAX, NULL, 0 }, \
 	{ "important", HTTP_FORM, 1, app_v_01, 0 }, \
 	{ "notify", HTTP_FORM, 1, app_v_01, 0 }, \
 	{ "action", HTTP_FORM, 10, NULL, 0 }

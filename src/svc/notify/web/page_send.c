@@ -1,6 +1,7 @@
 /*
  * page_send.c -- staff send a notice to the residents who subscribed
  * (/staff/notify/send, permission notify.send): news to the "news" topic
+ * (with a category: "news.<category>" and "news", each resident once)
  * or a disaster alert to an area's "disaster.<area>", on every channel the
  * residents chose (notify_fanout: e-mail, SMS, LINE with the topic's
  * templates).  Two steps, no JavaScript: "check" shows how many will get
@@ -28,9 +29,11 @@ static const char *T(struct http_req *r, const char *id)
 /* what the form says */
 struct send_form {
 	const char *kind;     /* "news" or "disaster" */
+	const char *category; /* news: a news category's code, or "" */
 	const char *area, *title, *text;
 	int emergency;
 	char topic[NOTIFY_TOPIC_MAX + 1];
+	const char *also;     /* news of a category: "news" as well, else NULL */
 };
 
 static const char *param(struct http_req *r, const char *name)
@@ -45,6 +48,8 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 {
 	f->kind = param(r, "kind");
 	f->area = param(r, "area");
+	f->category = param(r, "category");
+	f->also = NULL;
 	f->title = param(r, "title");
 	/* a textarea's line breaks come as CRLF: one LF each (a value may not
 	 * hold CR) */
@@ -63,7 +68,13 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 	f->topic[0] = '\0';
 	*field = NULL;
 	if (strcmp(f->kind, "news") == 0) {
-		snprintf(f->topic, sizeof f->topic, "news");
+		const struct notify_category *c = *f->category ? notify_category_find(f->category) : NULL;
+		if (*f->category && !c) {
+			*field = "f-category";
+			return "notify.send.error.category";
+		}
+		snprintf(f->topic, sizeof f->topic, c ? "news.%s" : "news", c ? c->code : "");
+		f->also = c ? "news" : NULL;
 	} else if (strcmp(f->kind, "disaster") == 0) {
 		if (!*f->area || snprintf(f->topic, sizeof f->topic, "disaster.%s", f->area) >= (int)sizeof f->topic ||
 		    !notify_topic_valid(f->topic)) {
@@ -100,6 +111,14 @@ static void form_fields(struct buf *b, struct http_req *r, const struct send_for
 		{ "news", T(r, "notify.send.kind.news"), strcmp(f->kind, "disaster") != 0 },
 		{ "disaster", T(r, "notify.send.kind.disaster"), strcmp(f->kind, "disaster") == 0 } }, 2, 0);
 	ui_fieldset_close(b);
+	struct ui_option cats[16];
+	int ncat = 0;
+	for (int i = 0; i < notify_ncategories && ncat < 16; i++)
+		cats[ncat++] = (struct ui_option){ notify_categories[i].code, T(r, notify_categories[i].label_id) };
+	ui_select(b, &(struct ui_field){ .name = "category", .label = T(r, "notify.send.category"),
+					 .hint = T(r, "notify.send.category.hint"), .value = f->category,
+					 .error = field && strcmp(field, "f-category") == 0 ? error : NULL, .lang = l },
+		  cats, ncat, T(r, "notify.send.category.none"));
 	ui_input(b, &(struct ui_field){ .name = "area", .label = T(r, "notify.send.area"),
 					.hint = T(r, "notify.send.area.hint"), .value = f->area, .maxlength = 32,
 					.pattern = "[a-z0-9_]{1,32}", .verbatim = 1, .control_class = "input-short",
@@ -138,7 +157,7 @@ static int send_page(struct http_req *r, int status, const struct send_form *f, 
 
 int page_notify_send(struct http_req *r)
 {
-	struct send_form f = { .kind = "news", .area = "", .title = "", .text = "" };
+	struct send_form f = { .kind = "news", .category = "", .area = "", .title = "", .text = "" };
 	const char *topic = http_param(r, "topic");
 	const char *notice = NULL;
 	if (topic && notify_topic_valid(topic))   /* after a send: what was queued */
@@ -167,7 +186,7 @@ static int preview(struct buf *b, struct http_req *r, const struct send_form *f,
 	int n = form_values(v, r, f);
 	struct notify_message m[3];
 	int rc = notify_fanout_render(m, r->arena, app_store(r), q->tenant.code, &(struct notify_fanout){
-		.topic = f->topic, .vals = v, .n = n, .link_base = base }, "ja", e);
+		.topic = f->topic, .also = f->also, .vals = v, .n = n, .link_base = base }, "ja", e);
 	static const char *const label[3] = { "notify.staff.channel.email", "notify.staff.channel.sms",
 					      "notify.staff.channel.line" };
 	for (int ch = 0; rc == 0 && ch < 3; ch++) {
@@ -201,7 +220,7 @@ int page_notify_send_post(struct http_req *r)
 	struct err e;
 	if (!sending) {
 		int64_t n[3];
-		int rc = notify_topic_counts(n, app_store(r), q->tenant.code, f.topic, &e);
+		int rc = notify_topic_counts(n, app_store(r), q->tenant.code, f.topic, f.also, &e);
 		if (rc)
 			return app_send_error(r, rc, "notify.send.error.failed", e.detail);
 		unsigned off = notify_channels_off();
@@ -231,6 +250,7 @@ int page_notify_send_post(struct http_req *r)
 		html_printf(&b, "<form method=\"post\" action=\"/staff/notify/send\">"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"kind\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"category\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"area\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"title\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"text\" value=\"%s\">"
@@ -238,7 +258,7 @@ int page_notify_send_post(struct http_req *r)
 			    "<button type=\"submit\" class=\"button\" name=\"action\" value=\"send\" id=\"send-go\">%s</button>"
 			    " <button type=\"submit\" class=\"button-secondary\" name=\"action\" value=\"edit\" id=\"send-edit\">"
 			    "%s</button></form>",
-			    q->csrf, f.kind, f.area, f.title, f.text, f.emergency ? "1" : "0",
+			    q->csrf, f.kind, f.category, f.area, f.title, f.text, f.emergency ? "1" : "0",
 			    T(r, "notify.send.go"), T(r, "notify.send.edit"));
 		return app_page_send(r, 200, &b, &p);
 	}
@@ -246,7 +266,7 @@ int page_notify_send_post(struct http_req *r)
 	int nv = form_values(v, r, &f);
 	int64_t queued = 0, by[3] = { 0, 0, 0 };
 	int rc = notify_fanout(&queued, app_store(r), q->tenant.code, &(struct notify_fanout){
-		.topic = f.topic, .vals = v, .n = nv,
+		.topic = f.topic, .also = f.also, .vals = v, .n = nv,
 		.priority = f.emergency ? MAIL_PRIORITY_EMERGENCY : MAIL_PRIORITY_NORMAL,
 		.link_base = base, .per_channel = by, .off = notify_channels_off() }, app_now(), &e);
 	char what[160];

@@ -25,18 +25,50 @@ static const char *T(struct http_req *r, const char *id)
 	return html_t(app_req(r)->lang, id);
 }
 
-/* the fixed topics of the page: the form's name and the topic;
- * disaster (the area's topic) is the last */
-static const struct {
+/* the topics of the page: the form's name, the topic and its label.
+ * First the fixed ones (news, waste, apply), then "news.<code>" for each
+ * news category (notify_categories), then disaster (the area's topic)
+ * last. */
+struct topic_row {
 	const char *name, *topic, *label;
-} topics[] = {
+};
+static const struct topic_row fixed[] = {
 	{ "news", "news", "notify.subs.topic.news" },
 	{ "waste", "waste.reminder", "notify.subs.topic.waste" },
 	{ "apply", "apply.state", "notify.subs.topic.apply" },
-	{ "disaster", "disaster.", "notify.subs.topic.disaster" },
 };
-#define NTOPICS ((int)(sizeof topics / sizeof topics[0]))
-#define DISASTER (NTOPICS - 1)
+#define NFIXED ((int)(sizeof fixed / sizeof fixed[0]))
+/* the rows: fixed, then the categories (at most 16), then disaster */
+#define NCATS (notify_ncategories < 16 ? notify_ncategories : 16)
+#define FIRST_CAT NFIXED
+#define DISASTER (NFIXED + NCATS)
+#define NTOPICS (DISASTER + 1)
+#define NTOPICS_MAX (NFIXED + 16 + 1)
+
+/* row t of the page (t < NTOPICS), its strings in r's arena */
+static struct topic_row topic_row(struct http_req *r, int t)
+{
+	if (t < NFIXED)
+		return fixed[t];
+	if (t == DISASTER)
+		return (struct topic_row){ "disaster", "disaster.", "notify.subs.topic.disaster" };
+	const struct notify_category *c = &notify_categories[t - FIRST_CAT];
+	return (struct topic_row){ arena_printf(r->arena, "news_%s", c->code),
+				   arena_printf(r->arena, "news.%s", c->code), c->label_id };
+}
+
+/* the row of topic (disaster.<area>: DISASTER), or -1 */
+static int topic_index(const char *topic)
+{
+	for (int i = 0; i < NFIXED; i++)
+		if (strcmp(topic, fixed[i].topic) == 0)
+			return i;
+	if (strncmp(topic, "news.", 5) == 0)
+		for (int i = 0; i < NCATS; i++)
+			if (strcmp(topic + 5, notify_categories[i].code) == 0)
+				return FIRST_CAT + i;
+	return strncmp(topic, "disaster.", 9) == 0 ? DISASTER : -1;
+}
 
 /* every topic goes by every channel: news and disaster alerts are fanned
  * out, a resident's own messages (their bulky-waste day, their
@@ -50,12 +82,13 @@ static int topic_has(int t, int ch)
 /* the form's name of topic t on channel ch: "news", "news_sms", "news_line" */
 static const char *field_name(struct http_req *r, int t, int ch)
 {
-	return ch == NOTIFY_EMAIL ? topics[t].name
-	       : arena_printf(r->arena, "%s_%s", topics[t].name, notify_channel_name((enum notify_channel)ch));
+	const char *name = topic_row(r, t).name;
+	return ch == NOTIFY_EMAIL ? name
+	       : arena_printf(r->arena, "%s_%s", name, notify_channel_name((enum notify_channel)ch));
 }
 
 struct have {
-	int on[NTOPICS][3];
+	int on[NTOPICS_MAX][3];
 	char area[NOTIFY_TOPIC_MAX + 1];   /* the disaster.<area> subscribed, or "" */
 };
 
@@ -65,13 +98,11 @@ static int have_cb(const struct notify_sub *sub, void *arg)
 	int ch = notify_channel_parse(sub->channel);
 	if (ch < 0)
 		return 0;
-	for (int i = 0; i < DISASTER; i++)
-		if (strcmp(sub->topic, topics[i].topic) == 0)
-			h->on[i][ch] = 1;
-	if (strncmp(sub->topic, "disaster.", 9) == 0) {
+	int t = topic_index(sub->topic);
+	if (t == DISASTER)
 		snprintf(h->area, sizeof h->area, "%s", sub->topic + 9);
-		h->on[DISASTER][ch] = 1;
-	}
+	if (t >= 0)
+		h->on[t][ch] = 1;
 	return 0;
 }
 
@@ -157,9 +188,20 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 	};
 	html_printf(&b, "<form method=\"post\" action=\"/mypage/notifications\" novalidate>"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", q->csrf);
+	int cats_on = 0;
+	for (int t = FIRST_CAT; t < DISASTER; t++)
+		for (int ch = 0; ch < 3; ch++)
+			cats_on |= h.on[t][ch];
 	for (int t = 0; t < NTOPICS; t++) {
-		ui_fieldset_open(&b, &(struct ui_field){ .id = arena_printf(r->arena, "f-topic-%s", topics[t].name),
-							 .label = T(r, topics[t].label),
+		if (t == FIRST_CAT)
+			html_printf(&b, "<details class=\"subs-categories\" id=\"subs-categories\"%S><summary>%s</summary>"
+				    "<p>%s</p>", cats_on ? " open" : "", T(r, "notify.subs.categories"),
+				    T(r, "notify.subs.categories.hint"));
+		if (t == DISASTER && DISASTER > FIRST_CAT)
+			buf_puts(&b, "</details>");
+		struct topic_row row = topic_row(r, t);
+		ui_fieldset_open(&b, &(struct ui_field){ .id = arena_printf(r->arena, "f-topic-%s", row.name),
+							 .label = T(r, row.label),
 							 .hint = t == 0 ? T(r, "notify.subs.channel.hint") : NULL,
 							 .lang = q->lang });
 		if (t == DISASTER)
@@ -255,7 +297,7 @@ int page_mypage_notifications_post(struct http_req *r)
 	for (int t = 0; rc >= 0 && t < DISASTER; t++)
 		for (int ch = 0; rc >= 0 && ch < 3; ch++)
 			if (reach_at(&w, ch)[0])
-				rc = save_one(r, &w, topics[t].topic, ch,
+				rc = save_one(r, &w, topic_row(r, t).topic, ch,
 					      topic_has(t, ch) && checked(r, field_name(r, t, ch)), lang, &e);
 	/* one area: the others go on every channel */
 	for (int i = 0; rc >= 0 && i < d.n; i++)
@@ -281,11 +323,14 @@ int page_mypage_notifications_post(struct http_req *r)
 
 static const char *topic_label(struct http_req *r, const char *topic)
 {
-	for (int i = 0; i < DISASTER; i++)
-		if (strcmp(topic, topics[i].topic) == 0)
-			return T(r, topics[i].label);
-	if (strncmp(topic, "news.", 5) == 0)
-		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.news"), topic + 5);
+	for (int i = 0; i < NFIXED; i++)
+		if (strcmp(topic, fixed[i].topic) == 0)
+			return T(r, fixed[i].label);
+	if (strncmp(topic, "news.", 5) == 0) {
+		const struct notify_category *c = notify_category_find(topic + 5);
+		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.news"),
+				    c ? T(r, c->label_id) : topic + 5);
+	}
 	if (strncmp(topic, "disaster.", 9) == 0)
 		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.disaster"), topic + 9);
 	return topic;

@@ -51,6 +51,10 @@ static const struct http_param_spec p_subs_view[] = {
 	{ "saved", HTTP_QUERY, 1, app_v_01, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+#define SUB_CATEGORY(code) \
+	{ "news_" code, HTTP_FORM, 1, app_v_01, 0 }, \
+	{ "news_" code "_sms", HTTP_FORM, 1, app_v_01, 0 }, \
+	{ "news_" code "_line", HTTP_FORM, 1, app_v_01, 0 }
 static const struct http_param_spec p_subs_post[] = {
 	/* a topic by e-mail is its name; by SMS or LINE name_sms, name_line */
 	{ "news", HTTP_FORM, 1, app_v_01, 0 },
@@ -66,6 +70,11 @@ static const struct http_param_spec p_subs_post[] = {
 	{ "disaster_sms", HTTP_FORM, 1, app_v_01, 0 },
 	{ "disaster_line", HTTP_FORM, 1, app_v_01, 0 },
 	{ "area", HTTP_FORM, 4 * 32, NULL, 0 },
+	/* news of a category: news_<code> for each of
+	 * notify_categories (tests/http/notify_categories.test.mjs saves each) */
+	SUB_CATEGORY("kurashi"), SUB_CATEGORY("kosodate"), SUB_CATEGORY("fukushi"),
+	SUB_CATEGORY("bosai"), SUB_CATEGORY("kankyo"), SUB_CATEGORY("bunka"),
+	SUB_CATEGORY("jigyosha"),
 	{ NULL, 0, 0, NULL, 0 },
 };
 /* RFC 8058's POST carries List-Unsubscribe=One-Click: read, not needed */
@@ -89,6 +98,7 @@ static int v_send_action(const char *v, size_t n)
  * page answers a long title with its own message */
 static const struct http_param_spec p_send[] = {
 	{ "kind", HTTP_FORM, 8, v_send_kind, HTTP_PARAM_REQUIRED },
+	{ "category", HTTP_FORM, NOTIFY_CATEGORY_MAX, NULL, 0 },
 	{ "area", HTTP_FORM, 4 * 32, NULL, 0 },
 	{ "title", HTTP_FORM, 4 * NOTIFY_SEND_TITLE_MAX, NULL, 0 },
 	{ "text", HTTP_FORM, 4 * NOTIFY_SEND_TEXT_MAX, NULL, HTTP_PARAM_MULTILINE },
