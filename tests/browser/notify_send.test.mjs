@@ -79,7 +79,7 @@ test('staff check and send a disaster alert to its subscribers from the browser'
     await axe(page, 'the form with an error');
 
     await page.getByLabel('災害のお知らせ（地区ごと）').check();
-    await page.getByLabel('地区のコード（災害のお知らせのとき）').fill('chuo');
+    await page.getByLabel('地区（災害のお知らせのとき）').selectOption('chuo');
     await page.getByLabel('件名').fill('避難指示');
     await page.getByLabel('本文').fill('川の水位が上がっています。すぐに避難してください。');
     await page.getByRole('button', { name: '確認する' }).click();

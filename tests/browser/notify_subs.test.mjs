@@ -2,7 +2,8 @@
 // (/mypage/notifications) and the one-click unsubscribe page in a real
 // browser (Debian's Chromium via playwright-core) at 360 px wide, with
 // JavaScript on and off: a resident with a confirmed address opens the
-// page from My page, ticks news and disaster alerts with an area code,
+// page from My page, ticks news and disaster alerts for an area chosen
+// from the ward's list,
 // saves (the notice says so and the boxes stay ticked), gets the message
 // of the topic (through the local SMTP sink) and, in a browser without
 // any cookie, opens its unsubscribe link and presses the button.  axe-core
@@ -64,6 +65,7 @@ for (const js of [true, false]) {
   test(`a resident chooses notifications and unsubscribes from the link (${label})`, async () => {
     const email = `subs-browser-${js ? 'js' : 'nojs'}@example.org`;
     const area = js ? 'chuo' : 'kita';
+    const areaName = js ? '中央地区' : '北地区';
     const { ctx, page } = await context(js, await resident(email));
     // a topic's fieldset, its e-mail checkbox
     const byMail = (topic) => page.getByRole('group', { name: topic }).getByRole('checkbox', { name: /^メール（/ });
@@ -74,7 +76,7 @@ for (const js of [true, false]) {
       await axe(page, `notifications page (${label})`);
       await byMail('区からのお知らせ').check();
       await byMail('災害の緊急のお知らせ').check();
-      await page.getByLabel('災害のお知らせを受け取る地区のコード').fill(area);
+      await page.getByLabel('災害のお知らせを受け取る地区').selectOption(area);
       await page.getByRole('button', { name: '保存する' }).click();
       await page.waitForURL(/\/mypage\/notifications\?saved=1$/);
       await page.locator('#subs-notice').waitFor();
@@ -96,7 +98,7 @@ for (const js of [true, false]) {
       try {
         await other.page.goto(srv.base + path);
         await other.page.locator('#unsub-topic').waitFor();
-        assert.match(await other.page.locator('#unsub-topic').innerText(), new RegExp(`災害の緊急のお知らせ（${area}）`));
+        assert.match(await other.page.locator('#unsub-topic').innerText(), new RegExp(`災害の緊急のお知らせ（${areaName}）`));
         await axe(other.page, `unsubscribe page (${label})`);
         await other.page.getByRole('button', { name: '配信を停止する' }).click();
         await other.page.locator('#unsub-done').waitFor();

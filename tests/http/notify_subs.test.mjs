@@ -73,10 +73,10 @@ test('a resident chooses notifications on My page and gets the message with a on
   const csrf = Client.csrf(p.text_);
   // no CSRF token: refused, nothing saved
   assert.notEqual((await resident.post('/mypage/notifications', { form: { news: '1' } })).status, 303);
-  // a bad area code: the form again with the error
+  // an area the ward does not have: the form again with the error
   const bad = await resident.post('/mypage/notifications', { form: { csrf, disaster: '1', area: 'Chuo Ku' } });
   assert.equal(bad.status, 400);
-  assert.match(bad.text_, /地区のコードを/);
+  assert.match(bad.text_, /災害のお知らせを受け取る地区を、一覧から選んでください/);
   const r = await resident.post('/mypage/notifications', { form: { csrf, news: '1', waste: '1', disaster: '1', area: 'chuo' } });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/mypage/notifications?saved=1');

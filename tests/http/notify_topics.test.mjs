@@ -123,7 +123,7 @@ test('staff check and send a disaster alert; it reaches the SMS subscriber with 
   const check = await admin.post('/staff/notify/send', { form: { ...fields, action: 'check' } });
   assert.equal(check.status, 200);
   assert.match(check.text_, /id="send-counts">配信先 disaster\.chuo: メール 0 人、SMS 1 人、LINE 0 人/);
-  assert.match(check.text_, /id="send-preview-sms">【緊急・デモ区】chuo: 避難指示\n停止: https:\/\/demo-ku\.example\.jp\/unsubscribe\/0{64}</);
+  assert.match(check.text_, /id="send-preview-sms">【緊急・デモ区】中央地区: 避難指示\n停止: https:\/\/demo-ku\.example\.jp\/unsubscribe\/0{64}</);
   assert.match(check.text_, /id="send-emergency"/);
   assert.match(check.text_, /id="send-preview-line">[^<]*川の水位が上がっています。\nすぐに避難してください。/);
   // 直す: the form again with what was typed
@@ -149,7 +149,7 @@ test('staff check and send a disaster alert; it reaches the SMS subscriber with 
   const anon = new Client(srv.base);
   const g = await anon.get(`/unsubscribe/${link[2]}`);
   assert.equal(g.status, 200);
-  assert.match(g.text_, /災害の緊急のお知らせ（chuo）（SMS で受け取り）/);
+  assert.match(g.text_, /災害の緊急のお知らせ（中央地区）（SMS で受け取り）/);
   assert.equal((await anon.post(`/unsubscribe/${link[2]}`, { form: {} })).status, 200);
   assert.equal((await anon.get(`/unsubscribe/${link[2]}`)).status, 404);
   const p = await resident.get('/mypage/notifications');
@@ -172,7 +172,8 @@ test('the send form refuses what it cannot send, and nothing goes', async () => 
   const before = sends();
   const cases = [
     [{ kind: 'news', title: 'お知らせ', text: '本文', emergency: '1' }, /緊急にできるのは、災害のお知らせだけです/],
-    [{ kind: 'disaster', area: 'Chuo Ku', title: '避難指示', text: '本文' }, /地区のコードを/],
+    [{ kind: 'disaster', area: 'Chuo Ku', title: '避難指示', text: '本文' }, /地区を一覧から選んでください/],
+    [{ kind: 'disaster', area: 'nishi', title: '避難指示', text: '本文' }, /地区を一覧から選んでください/],
     [{ kind: 'news', title: '', text: '本文' }, /件名を、改行なしで80文字まで/],
     [{ kind: 'news', title: 'あ'.repeat(81), text: '本文' }, /件名を、改行なしで80文字まで/],
     [{ kind: 'news', title: 'お知らせ', text: '' }, /本文を2000文字まで/],

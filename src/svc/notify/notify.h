@@ -244,7 +244,8 @@ struct notify_sub {
 /* notify_subscribe -- subscribe (1: new) or refresh address and language
  * of an existing subscription (0), on in->channel.  By SMS or LINE the
  * account must have that channel's verified contact (notify_contacts):
- * ERR_DENIED otherwise.  ERR_INVALID.  Caller's transaction or its own. */
+ * ERR_DENIED otherwise.  disaster.<code>: the municipality must have area
+ * code (ERR_NOTFOUND).  ERR_INVALID.  Caller's transaction or its own. */
 int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t now, struct err *e);
 /* notify_unsubscribe -- remove account's subscriptions to topic on every
  * channel; returns how many rows went. */
@@ -281,6 +282,40 @@ extern const struct notify_category notify_categories[];
 extern const int notify_ncategories;
 /* notify_category_find -- the category of code, or NULL */
 const struct notify_category *notify_category_find(const char *code);
+
+/* The areas (地区) of disaster alerts, per municipality: a resident
+ * subscribes to one ("disaster.<code>"), staff send an alert to one.
+ * Invariant: a subscription to disaster.<code> is made only while the
+ * municipality has area code (notify_subscribe), and an area is removed
+ * only while nobody subscribes to it (area.c). */
+#define NOTIFY_AREA_MAX 32          /* bytes of a code: [a-z0-9_]          */
+#define NOTIFY_AREA_NAME_MAX 120    /* bytes of a name (40 characters)     */
+#define NOTIFY_AREAS_MAX 200        /* areas of one municipality           */
+struct notify_area {
+	const char *code;           /* "chuo"                               */
+	const char *name_ja;        /* "中央地区"                            */
+	const char *name_en;        /* "Central"; NULL or "": none          */
+	int64_t subscribers;        /* (notify_areas_each) on every channel */
+};
+/* notify_area_code_valid -- 1 when code is 1..NOTIFY_AREA_MAX of [a-z0-9_] */
+int notify_area_code_valid(const char *code);
+/* notify_area_put -- add area a->code or rename it: 1 added, 0 renamed;
+ * ERR_INVALID (code, a name empty, too long, not UTF-8 or with a control
+ * character), ERR_LIMIT (NOTIFY_AREAS_MAX reached). */
+int notify_area_put(struct store *s, const char *tenant, const struct notify_area *a, struct err *e);
+/* notify_area_remove -- remove it: 0; ERR_NOTFOUND; ERR_CONFLICT while
+ * someone subscribes to its alerts (*subscribers says how many). */
+int notify_area_remove(int64_t *subscribers, struct store *s, const char *tenant, const char *code,
+		       struct err *e);
+/* notify_areas_each -- fn for each area of tenant in the order added
+ * (texts live until fn returns; fn non-zero stops); how many, or ERR_*. */
+int notify_areas_each(struct store *s, const char *tenant, int (*fn)(const struct notify_area *a, void *arg),
+		      void *arg, struct err *e);
+/* notify_area_name -- area code's name in lang ("en": name_en when
+ * written) into out (at least NOTIFY_AREA_NAME_MAX + 1 bytes);
+ * ERR_NOTFOUND. */
+int notify_area_name(char *out, struct store *s, const char *tenant, const char *code, const char *lang,
+		     struct err *e);
 
 /* notify_topic_counts -- how many would receive a fan-out to topic (and,
  * also not NULL, to also as notify_fanout's f->also: each account once per

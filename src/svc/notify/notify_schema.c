@@ -181,6 +181,17 @@ static const struct store_migration notify_migrations[] = {
 	  "ALTER TABLE notify_subscriptions ADD COLUMN address_at BIGINT NOT NULL DEFAULT 0;"
 	  /* rows made before: their address was saved when they were made */
 	  "UPDATE notify_subscriptions SET address_at = created_at" },
+	/* the areas (地区) of a municipality's disaster alerts: a resident
+	 * chooses one on My page ("disaster.<code>"), staff send to one
+	 * (area.c); pos keeps the order staff added them in */
+	{ 6, "areas of disaster alerts",
+	  "CREATE TABLE notify_areas ("
+	  " tenant TEXT NOT NULL REFERENCES tenants(code),"
+	  " code TEXT NOT NULL,"
+	  " name_ja TEXT NOT NULL,"
+	  " name_en TEXT,"
+	  " pos BIGINT NOT NULL,"
+	  " PRIMARY KEY (tenant, code))" },
 };
 
 const struct store_module_schema notify_schema = {

@@ -15,7 +15,8 @@
  *   cli      `madoguchi notify template|send|sms|line|status` (cli.c)
  *   jobs     notify.deliver (SMS and LINE), notify.hooks (webhooks)
  *   options  --sms-*, --line-* (the providers), --notify-hooks-loopback
- *   demo     the permissions notify.templates and notify.hooks for the demo
+ *   demo     デモ区's four areas of disaster alerts; the permissions
+ *            notify.templates and notify.hooks for the demo
  *            ward's admin, and the shipped templates (defaults.c) as version 1
  *   mail     the shell's mail (registration, password reset, a staff
  *            account's reset) rendered from its templates (notify_email)
@@ -44,6 +45,13 @@ static int demo(struct store *s, const char *tenant, struct err *e)
 	if ((rc = auth_role_permission_add(s, tenant, "admin", NOTIFY_PERM_SEND, &ev, e)) && rc != ERR_CONFLICT)
 		return rc;
 	rc = notify_install_defaults(s, tenant, app_now(), e);
+	/* デモ区's areas of disaster alerts (fictional) */
+	static const struct notify_area areas[] = {
+		{ "chuo", "中央地区", "Central", 0 }, { "kita", "北地区", "North", 0 },
+		{ "minami", "南地区", "South", 0 }, { "higashi", "東地区", "East", 0 },
+	};
+	for (size_t i = 0; rc >= 0 && i < sizeof areas / sizeof areas[0]; i++)
+		rc = notify_area_put(s, tenant, &areas[i], e);
 	return rc < 0 ? rc : 0;
 }
 
@@ -74,6 +82,7 @@ static const struct svc_nav nav[] = {
 	{ SVC_NAV_STAFF, "/staff/notify/templates", "notify.staff.title", "notify.staff.nav.summary" },
 	{ SVC_NAV_RESIDENT, "/mypage/notifications", "notify.subs.title", NULL },
 	{ SVC_NAV_STAFF, "/staff/notify/hooks", "notify.hooks.title", "notify.hooks.nav.summary" },
+	{ SVC_NAV_STAFF, "/staff/notify/areas", "notify.areas.title", "notify.areas.nav.summary" },
 	{ SVC_NAV_STAFF, "/staff/notify/messages", "notify.msg.title", "notify.msg.nav.summary" },
 	{ SVC_NAV_STAFF, "/staff/notify/send", "notify.send.page", "notify.send.nav.summary" },
 };
@@ -82,6 +91,40 @@ static const struct html_msg msgs[] = {
 #include "svc/notify/web/hooks_catalog.inc"
 	{ "roles.perm.notify.send", "登録した住民へのお知らせ・災害のお知らせの配信",
 	  "Send news and disaster alerts to the residents who subscribed", NULL },
+	{ "notify.areas.title", "災害のお知らせの地区", "Areas of disaster alerts", NULL },
+	{ "notify.areas.nav.summary", "住民が災害のお知らせを受け取る地区の登録と変更。",
+	  "The areas residents choose for disaster alerts.", NULL },
+	{ "notify.areas.lead", "住民はマイページでこの中から地区を一つ選び、災害のお知らせは地区ごとに送ります。受け取る人がいる地区は削除できません（名前は変えられます）。",
+	  "Residents choose one of these areas on My page; disaster alerts are sent to an area. An area someone subscribes to cannot be removed (it can be renamed).", NULL },
+	{ "notify.areas.code", "地区のコード", "Area code", NULL },
+	{ "notify.areas.code.hint", "半角の英小文字・数字・_ で32文字まで（例: chuo）。登録済みのコードを入れると名前を変えます。",
+	  "Lower-case letters, digits and _, up to 32 (for example chuo). An existing code renames that area.", NULL },
+	{ "notify.areas.name_ja", "地区の名前", "Name", NULL },
+	{ "notify.areas.name_en", "地区の名前（英語）", "Name in English", NULL },
+	{ "notify.areas.subscribers", "受け取る人", "Subscribers", NULL },
+	{ "notify.areas.action", "操作", "Action", NULL },
+	{ "notify.areas.remove", "削除", "Remove", NULL },
+	{ "notify.areas.remove.label", "%sを削除", "Remove %s", NULL },
+	{ "notify.areas.in_use", "受け取る人がいるため削除できません", "In use: cannot be removed", NULL },
+	{ "notify.areas.none", "地区はまだありません。", "There are no areas yet.", NULL },
+	{ "notify.areas.add", "地区の追加・名前の変更", "Add an area or rename one", NULL },
+	{ "notify.areas.add.lead", "新しいコードで追加し、登録済みのコードで名前を変えます。",
+	  "A new code adds an area; an existing code renames it.", NULL },
+	{ "notify.areas.save", "保存する", "Save", NULL },
+	{ "notify.areas.saved", "地区を保存しました。", "The area was saved.", NULL },
+	{ "notify.areas.removed", "地区を削除しました。", "The area was removed.", NULL },
+	{ "notify.areas.error.code", "地区のコードを、半角の英小文字・数字・_ で32文字までで入力してください。",
+	  "Enter the area code: lower-case letters, digits and _, up to 32.", NULL },
+	{ "notify.areas.error.name_ja", "地区の名前を、改行なしで40文字までで入力してください。",
+	  "Enter the area's name, on one line, up to 40 characters.", NULL },
+	{ "notify.areas.error.name_en", "英語の名前は、改行なしで120文字までにしてください。",
+	  "The English name is at most 120 characters, on one line.", NULL },
+	{ "notify.areas.error.limit", "地区は200までです。", "There can be at most 200 areas.", NULL },
+	{ "notify.areas.error.in_use", "この地区は %lld 人が受け取っているため削除できません。",
+	  "%lld residents subscribe to this area: it cannot be removed.", NULL },
+	{ "notify.areas.error.not_found", "その地区はありません。", "There is no such area.", NULL },
+	{ "notify.areas.error.failed", "地区を保存できませんでした。時間をおいてもう一度お試しください。",
+	  "The areas could not be saved. Please try again later.", NULL },
 	{ "notify.send.page", "お知らせの配信", "Send a notice", NULL },
 	{ "notify.send.nav.summary", "区からのお知らせや災害のお知らせを、受け取りを登録した住民に、メール・SMS・LINE で送ります。",
 	  "Send news or a disaster alert to the residents who subscribed, by e-mail, SMS and LINE.", NULL },
@@ -97,9 +140,10 @@ static const struct html_msg msgs[] = {
 	  "With a category, residents who subscribed to all news or to that category get it, once each.", NULL },
 	{ "notify.send.category.none", "（分野なし：「すべて」を登録した住民だけ）", "(none: those who subscribed to all news)", NULL },
 	{ "notify.send.error.category", "分野を一覧から選んでください。", "Choose a category from the list.", NULL },
-	{ "notify.send.area", "地区のコード（災害のお知らせのとき）", "Area code (for a disaster alert)", NULL },
-	{ "notify.send.area.hint", "住民がマイページで登録した地区のコードです。半角の英小文字・数字・_ で32文字まで（例: chuo）。",
-	  "The area code residents chose on My page: lower-case letters, digits and _, up to 32 (for example chuo).", NULL },
+	{ "notify.send.area", "地区（災害のお知らせのとき）", "Area (for a disaster alert)", NULL },
+	{ "notify.send.area.hint", "住民がマイページで選んだ地区です。地区は「災害のお知らせの地区」のページで登録します。",
+	  "The area residents chose on My page. Areas are kept on the page \"Areas of disaster alerts\".", NULL },
+	{ "notify.send.area.choose", "地区を選んでください", "Choose an area", NULL },
 	{ "notify.send.title_field", "件名", "Title", NULL },
 	{ "notify.send.title.hint", "80文字まで。SMS にはこの件名だけが載ります。",
 	  "Up to 80 characters. An SMS carries only the title.", NULL },
@@ -122,8 +166,7 @@ static const struct html_msg msgs[] = {
 	{ "notify.send.done", "%s に送信しました（送信待ちに入れました）: メール %s 件、SMS %s 件、LINE %s 件。",
 	  "Sent to %s (queued): e-mail %s, SMS %s, LINE %s.", NULL },
 	{ "notify.send.error.kind", "配信するお知らせを選んでください。", "Choose what to send.", NULL },
-	{ "notify.send.error.area", "地区のコードを、半角の英小文字・数字・_ で入力してください。",
-	  "Enter the area code in lower-case letters, digits and _.", NULL },
+	{ "notify.send.error.area", "地区を一覧から選んでください。", "Choose an area from the list.", NULL },
 	{ "notify.send.error.emergency", "緊急にできるのは、災害のお知らせだけです。",
 	  "Only a disaster alert can be an emergency.", NULL },
 	{ "notify.send.error.title", "件名を、改行なしで80文字までで入力してください。",
@@ -240,11 +283,15 @@ static const struct html_msg msgs[] = {
 	{ "notify.subs.topic.apply", "申請の状況が変わったとき", "When the status of your application changes",
 	  "もうしこみの ようすが かわった とき" },
 	{ "notify.subs.topic.disaster", "災害の緊急のお知らせ", "Disaster alerts", "さいがいの きんきゅうの おしらせ" },
-	{ "notify.subs.area", "災害のお知らせを受け取る地区のコード", "Area code for disaster alerts",
-	  "さいがいの おしらせを うけとる ちくの コード" },
-	{ "notify.subs.area.hint", "半角の英小文字・数字・_ で32文字まで（例: chuo）。",
-	  "Lower-case letters, digits and _, up to 32 (for example chuo).",
-	  "はんかくの えいご（こもじ）・すうじ・_ で 32もじ まで（れい: chuo）。" },
+	{ "notify.subs.area", "災害のお知らせを受け取る地区", "Area for disaster alerts",
+	  "さいがいの おしらせを うけとる ちく" },
+	{ "notify.subs.area.hint", "お住まいの地区、または家族や職場のある地区を一つ選んでください。",
+	  "Choose one area: where you live, or where your family or work is.",
+	  "すんでいる ちく、または かぞくや しごとばの ある ちくを 1つ えらんで ください。" },
+	{ "notify.subs.area.choose", "地区を選んでください", "Choose an area", "ちくを えらんで ください" },
+	{ "notify.subs.area.none", "この区では、まだ地区ごとの災害のお知らせを受け付けていません。",
+	  "This ward does not offer disaster alerts by area yet.",
+	  "この区では、まだ ちくごとの さいがいの おしらせは ありません。" },
 	{ "notify.subs.channel.hint", "受け取り方を選んでください（いくつでも）。SMS と LINE は、このページの下のリンクから登録すると選べます。",
 	  "Choose how to receive each (any number). SMS and LINE can be chosen once you set them up with the links below.",
 	  "うけとりかたを えらんで ください（いくつでも）。SMS と LINE は、この ページの したの リンクから とうろく すると えらべます。" },
@@ -258,9 +305,9 @@ static const struct html_msg msgs[] = {
 	  "To receive notifications, first confirm your e-mail address, register an SMS number or link LINE.",
 	  "おしらせを うけとるには、さきに メールアドレスの かくにんを するか、SMS の ばんごうを とうろく するか、LINE と れんけい して ください。" },
 	{ "notify.subs.back", "マイページへ戻る", "Back to My page", "マイページへ もどる" },
-	{ "notify.subs.error.area", "地区のコードを、半角の英小文字・数字・_ で入力してください。",
-	  "Enter the area code in lower-case letters, digits and _.",
-	  "ちくの コードを、はんかくの えいご（こもじ）・すうじ・_ で いれて ください。" },
+	{ "notify.subs.error.area", "災害のお知らせを受け取る地区を、一覧から選んでください。",
+	  "Choose the area for disaster alerts from the list.",
+	  "さいがいの おしらせを うけとる ちくを、いちらんから えらんで ください。" },
 	{ "notify.subs.error.unavailable", "お知らせの設定を読み込めませんでした。時間をおいてもう一度お試しください。",
 	  "Your notification settings could not be read. Please try again later.",
 	  "おしらせの せっていを よめませんでした。あとで もう いちど して ください。" },

@@ -78,6 +78,8 @@ static const char *const STAFF_AREAS[] = {
 	"notify.hooks",
 	/* the staff page that sends a notice to subscribers (page_send.c, /staff/notify/send) */
 	"notify.send",
+	/* the areas of disaster alerts (page_areas.c, /staff/notify/areas) */
+	"notify.areas",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

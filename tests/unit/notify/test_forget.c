@@ -59,7 +59,8 @@ static void setup(void)
 {
 	T_REQUIRE(store_script(s,
 		"DELETE FROM notify_subscriptions; DELETE FROM notify_contacts; DELETE FROM notify_channel_subs;"
-		" DELETE FROM notify_link_codes; DELETE FROM notify_messages;"
+		" DELETE FROM notify_link_codes; DELETE FROM notify_messages; DELETE FROM notify_areas;"
+		"INSERT INTO notify_areas (tenant, code, name_ja, pos) VALUES ('139998', 'chuo', '中央地区', 1);"
 		/* 7: SMS and LINE verified, a code pending for a new number;
 		 * 8: another resident; 9: has 7's SMS number verified too */
 		"INSERT INTO notify_contacts (tenant, account, channel, address, verified_at) VALUES"

@@ -55,6 +55,12 @@ static void setup(void)
 		printf("# tenant: %s\n", e.detail);
 		exit(1);
 	}
+	/* T1's area of disaster alerts the tests subscribe to (test_areas
+	 * tests the areas themselves) */
+	if (notify_area_put(s, T1, &(struct notify_area){ .code = "chuo", .name_ja = "中央地区" }, &e) != 1) {
+		printf("# area: %s\n", e.detail);
+		exit(1);
+	}
 }
 
 static void test_topics(void)
@@ -540,6 +546,71 @@ static void test_also(void)
 	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox"), 4);
 }
 
+/* the areas of disaster alerts: put, rename, list, name, remove; a
+ * subscription only to an area the municipality has, and an area with
+ * subscribers is not removed */
+static int area_cb(const struct notify_area *a, void *arg)
+{
+	char *seen = arg;
+	strcat(seen, a->code);
+	strcat(seen, a->name_en ? "+" : "-");
+	char n[24];
+	snprintf(n, sizeof n, "%lld ", (long long)a->subscribers);
+	strcat(seen, n);
+	return 0;
+}
+
+static void test_areas(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_channel_subs", NULL, 0, &e);
+	T_CHECK(notify_area_code_valid("kita_2"));
+	T_CHECK(!notify_area_code_valid("Kita"));
+	T_CHECK(!notify_area_code_valid(""));
+	T_CHECK(!notify_area_code_valid("a.b"));
+	T_CHECK(!notify_area_code_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));   /* 33 */
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "kita", .name_ja = "北地区", .name_en = "North" }, &e), 1);
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "minami", .name_ja = "南地区" }, &e), 1);
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "Minami", .name_ja = "南" }, &e), ERR_INVALID);
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "nishi", .name_ja = "" }, &e), ERR_INVALID);
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "nishi", .name_ja = "西\n地区" }, &e), ERR_INVALID);
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "nishi", .name_ja = "\xff" }, &e), ERR_INVALID);
+	/* renamed: 0, the English name dropped */
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "kita", .name_ja = "北部地区" }, &e), 0);
+	char name[NOTIFY_AREA_NAME_MAX + 1];
+	T_EQ_INT(notify_area_name(name, s, T1, "kita", "en", &e), 0);
+	T_EQ_STR(name, "北部地区");
+	T_EQ_INT(notify_area_put(s, T1, &(struct notify_area){ .code = "kita", .name_ja = "北部地区", .name_en = "North" }, &e), 0);
+	T_EQ_INT(notify_area_name(name, s, T1, "kita", "en", &e), 0);
+	T_EQ_STR(name, "North");
+	T_EQ_INT(notify_area_name(name, s, T1, "kita", "ja-easy", &e), 0);
+	T_EQ_STR(name, "北部地区");
+	T_EQ_INT(notify_area_name(name, s, T2, "kita", "ja", &e), ERR_NOTFOUND);
+	/* a subscription: an area of this municipality only */
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 70, .topic = "disaster.kita",
+							     .address = "k@example.jp" }, NOON, &e), 1);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 70, .topic = "disaster.nishi",
+							     .address = "k@example.jp" }, NOON, &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T2, .account = 70, .topic = "disaster.kita",
+							     .address = "k@example.jp" }, NOON, &e), ERR_NOTFOUND);
+	/* listed in the order added, with subscribers */
+	char seen[256] = "";
+	T_EQ_INT(notify_areas_each(s, T1, area_cb, seen, &e), 3);
+	T_EQ_STR(seen, "chuo-0 kita+1 minami-0 ");
+	T_EQ_INT(notify_areas_each(s, T2, NULL, NULL, &e), 0);
+	/* removed only while nobody subscribes */
+	int64_t n = -1;
+	T_EQ_INT(notify_area_remove(&n, s, T1, "kita", &e), ERR_CONFLICT);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(notify_area_remove(&n, s, T1, "minami", &e), 0);
+	T_EQ_INT(notify_area_remove(&n, s, T1, "minami", &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_area_remove(&n, s, T1, "../x", &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_unsubscribe(s, T1, 70, "disaster.kita", &e), 1);
+	T_EQ_INT(notify_area_remove(&n, s, T1, "kita", &e), 0);
+	T_EQ_INT(notify_areas_each(s, T1, NULL, NULL, &e), 1);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "notify_sub");
@@ -553,6 +624,7 @@ int main(void)
 	T_RUN(test_own);
 	T_RUN(test_bounced);
 	T_RUN(test_also);
+	T_RUN(test_areas);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();

@@ -25,6 +25,10 @@ int page_unsubscribe_post(struct http_req *r);
 #define NOTIFY_SEND_TEXT_MAX 6000    /* bytes of the text (2000 characters) */
 int page_notify_send(struct http_req *r);
 int page_notify_send_post(struct http_req *r);
+/* page_areas.c: the areas of disaster alerts, kept by the same staff */
+int page_notify_areas(struct http_req *r);
+int page_notify_areas_post(struct http_req *r);
+int page_notify_area_remove(struct http_req *r);
 
 /* page_channels.c: the SMS channel (options, job, status callback), a
  * message's state by id, the staff list of SMS/LINE messages */

@@ -34,6 +34,7 @@ struct send_form {
 	int emergency;
 	char topic[NOTIFY_TOPIC_MAX + 1];
 	const char *also;     /* news of a category: "news" as well, else NULL */
+	char area_name[NOTIFY_AREA_NAME_MAX + 1];   /* disaster: the area's name */
 };
 
 static const char *param(struct http_req *r, const char *name)
@@ -66,6 +67,7 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 	f->text = text ? text : "";
 	f->emergency = strcmp(param(r, "emergency"), "1") == 0;
 	f->topic[0] = '\0';
+	f->area_name[0] = '\0';
 	*field = NULL;
 	if (strcmp(f->kind, "news") == 0) {
 		const struct notify_category *c = *f->category ? notify_category_find(f->category) : NULL;
@@ -76,8 +78,11 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 		snprintf(f->topic, sizeof f->topic, c ? "news.%s" : "news", c ? c->code : "");
 		f->also = c ? "news" : NULL;
 	} else if (strcmp(f->kind, "disaster") == 0) {
-		if (!*f->area || snprintf(f->topic, sizeof f->topic, "disaster.%s", f->area) >= (int)sizeof f->topic ||
-		    !notify_topic_valid(f->topic)) {
+		struct err e;
+		if (!notify_area_code_valid(f->area) ||
+		    snprintf(f->topic, sizeof f->topic, "disaster.%s", f->area) >= (int)sizeof f->topic ||
+		    !notify_topic_valid(f->topic) ||
+		    notify_area_name(f->area_name, app_store(r), app_req(r)->tenant.code, f->area, "ja", &e)) {
 			*field = "f-area";
 			return "notify.send.error.area";
 		}
@@ -102,6 +107,22 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 	return NULL;
 }
 
+/* the municipality's areas as the select's options (Japanese names:
+ * staff pages are read in Japanese or English alike, the code tells) */
+struct area_opts {
+	struct http_req *r;
+	struct ui_option *o;
+	int n;
+};
+
+static int area_opt_cb(const struct notify_area *a, void *arg)
+{
+	struct area_opts *c = arg;
+	c->o[c->n++] = (struct ui_option){ arena_strdup(c->r->arena, a->code),
+					   arena_printf(c->r->arena, "%s（%s）", a->name_ja, a->code) };
+	return c->n >= NOTIFY_AREAS_MAX;
+}
+
 static void form_fields(struct buf *b, struct http_req *r, const struct send_form *f, const char *field,
 			const char *error)
 {
@@ -119,10 +140,14 @@ static void form_fields(struct buf *b, struct http_req *r, const struct send_for
 					 .hint = T(r, "notify.send.category.hint"), .value = f->category,
 					 .error = field && strcmp(field, "f-category") == 0 ? error : NULL, .lang = l },
 		  cats, ncat, T(r, "notify.send.category.none"));
-	ui_input(b, &(struct ui_field){ .name = "area", .label = T(r, "notify.send.area"),
-					.hint = T(r, "notify.send.area.hint"), .value = f->area, .maxlength = 32,
-					.pattern = "[a-z0-9_]{1,32}", .verbatim = 1, .control_class = "input-short",
-					.error = field && strcmp(field, "f-area") == 0 ? error : NULL, .lang = l });
+	struct area_opts ao = { r, arena_alloc(r->arena, NOTIFY_AREAS_MAX * sizeof *ao.o), 0 };
+	struct err e;
+	if (ao.o)
+		notify_areas_each(app_store(r), app_req(r)->tenant.code, area_opt_cb, &ao, &e);
+	ui_select(b, &(struct ui_field){ .name = "area", .label = T(r, "notify.send.area"),
+					 .hint = T(r, "notify.send.area.hint"), .value = f->area,
+					 .error = field && strcmp(field, "f-area") == 0 ? error : NULL, .lang = l },
+		  ao.o, ao.n, T(r, "notify.send.area.choose"));
 	ui_input(b, &(struct ui_field){ .name = "title", .label = T(r, "notify.send.title_field"),
 					.hint = T(r, "notify.send.title.hint"), .value = f->title, .maxlength = 80,
 					.required = 1, .error = field && strcmp(field, "f-title") == 0 ? error : NULL,
@@ -173,7 +198,7 @@ static int form_values(struct notify_value v[4], struct http_req *r, const struc
 	v[0] = (struct notify_value){ "ward", app_req(r)->tenant.name_ja };
 	v[1] = (struct notify_value){ "title", f->title };
 	v[2] = (struct notify_value){ "text", f->text };
-	v[3] = (struct notify_value){ "area", f->area };
+	v[3] = (struct notify_value){ "area", f->area_name };
 	return strcmp(f->kind, "disaster") == 0 ? 4 : 3;
 }
 

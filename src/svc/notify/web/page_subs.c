@@ -154,6 +154,32 @@ static void channel_links(struct buf *b, struct http_req *r)
 			    T(r, "notify.line.entry"));
 }
 
+/* the municipality's areas as a select's options, names in the page's
+ * language (English when written) */
+struct area_opts {
+	struct http_req *r;
+	struct ui_option *o;
+	int n;
+};
+
+static int area_opt_cb(const struct notify_area *a, void *arg)
+{
+	struct area_opts *c = arg;
+	const char *name = app_req(c->r)->lang == HTML_EN && a->name_en ? a->name_en : a->name_ja;
+	c->o[c->n++] = (struct ui_option){ arena_strdup(c->r->arena, a->code), arena_strdup(c->r->arena, name) };
+	return c->n >= NOTIFY_AREAS_MAX;
+}
+
+static int area_options(struct ui_option **out, struct http_req *r, struct err *e)
+{
+	struct area_opts c = { r, arena_alloc(r->arena, NOTIFY_AREAS_MAX * sizeof *c.o), 0 };
+	if (!c.o)
+		return err_set(e, ERR_NOMEM, "notify: no memory");
+	int rc = notify_areas_each(app_store(r), app_req(r)->tenant.code, area_opt_cb, &c, e);
+	*out = c.o;
+	return rc < 0 ? rc : c.n;
+}
+
 static int subs_page(struct http_req *r, int status, const char *notice, const char *error)
 {
 	struct app_req *q = app_req(r);
@@ -163,6 +189,10 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 	int rc = reach_of(&w, r, &e);
 	if (rc == 0)
 		rc = notify_subscriptions(app_store(r), q->tenant.code, q->ses.account_id, have_cb, &h, &e);
+	struct ui_option *areas = NULL;
+	int nareas = rc < 0 ? rc : area_options(&areas, r, &e);
+	if (nareas < 0)
+		rc = nareas;
 	if (rc < 0) {
 		reach_clear(&w);
 		return app_send_error(r, rc, "notify.subs.error.unavailable", e.detail);
@@ -204,11 +234,16 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 							 .label = T(r, row.label),
 							 .hint = t == 0 ? T(r, "notify.subs.channel.hint") : NULL,
 							 .lang = q->lang });
+		if (t == DISASTER && nareas == 0) {   /* no areas: nothing to choose */
+			html_printf(&b, "<p id=\"subs-no-areas\">%s</p>", T(r, "notify.subs.area.none"));
+			ui_fieldset_close(&b);
+			continue;
+		}
 		if (t == DISASTER)
-			ui_input(&b, &(struct ui_field){ .name = "area", .label = T(r, "notify.subs.area"),
-							 .hint = T(r, "notify.subs.area.hint"), .value = h.area,
-							 .maxlength = 32, .pattern = "[a-z0-9_]{1,32}", .verbatim = 1,
-							 .control_class = "input-short", .error = error, .lang = q->lang });
+			ui_select(&b, &(struct ui_field){ .name = "area", .label = T(r, "notify.subs.area"),
+							  .hint = T(r, "notify.subs.area.hint"), .value = h.area,
+							  .error = error, .lang = q->lang },
+				  areas, nareas, T(r, "notify.subs.area.choose"));
 		for (int ch = 0; ch < 3; ch++)
 			if (label[ch] && label[ch][0] && topic_has(t, ch))
 				ui_checkbox(&b, &(struct ui_field){ .name = field_name(r, t, ch), .label = label[ch],
@@ -276,9 +311,11 @@ int page_mypage_notifications_post(struct http_req *r)
 		disaster |= topic_has(DISASTER, ch) && checked(r, field_name(r, DISASTER, ch));
 	char dtopic[NOTIFY_TOPIC_MAX + 1] = "";
 	if (disaster) {
-		if (!area || !*area ||
+		char name[NOTIFY_AREA_NAME_MAX + 1];
+		if (!area || !notify_area_code_valid(area) ||
 		    snprintf(dtopic, sizeof dtopic, "disaster.%s", area) >= (int)sizeof dtopic ||
-		    !notify_topic_valid(dtopic))
+		    !notify_topic_valid(dtopic) ||
+		    notify_area_name(name, app_store(r), q->tenant.code, area, "ja", &e))
 			return subs_page(r, 400, NULL, T(r, "notify.subs.error.area"));
 	}
 	struct reach w;
@@ -331,8 +368,14 @@ static const char *topic_label(struct http_req *r, const char *topic)
 		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.news"),
 				    c ? T(r, c->label_id) : topic + 5);
 	}
-	if (strncmp(topic, "disaster.", 9) == 0)
-		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.disaster"), topic + 9);
+	if (strncmp(topic, "disaster.", 9) == 0) {
+		char name[NOTIFY_AREA_NAME_MAX + 1];
+		struct err e;
+		if (notify_area_name(name, app_store(r), app_req(r)->tenant.code, topic + 9,
+				     app_req(r)->lang == HTML_EN ? "en" : "ja", &e))
+			snprintf(name, sizeof name, "%s", topic + 9);   /* not expected: area.c keeps it */
+		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.disaster"), name);
+	}
 	return topic;
 }
 

@@ -154,6 +154,27 @@ static const struct http_param_spec p_sms_post[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 
+static int v_area_done(const char *v, size_t n)
+{
+	(void)n;
+	return strcmp(v, "saved") == 0 || strcmp(v, "removed") == 0 ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec p_areas_view[] = {
+	{ "done", HTTP_QUERY, 8, v_area_done, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* read up to 4 times the limits, so that the page answers a long name */
+static const struct http_param_spec p_areas_post[] = {
+	{ "code", HTTP_FORM, 4 * NOTIFY_AREA_MAX, NULL, 0 },
+	{ "name_ja", HTTP_FORM, 4 * NOTIFY_AREA_NAME_MAX, NULL, 0 },
+	{ "name_en", HTTP_FORM, 4 * NOTIFY_AREA_NAME_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_area_remove[] = {
+	{ "code", HTTP_PATH, NOTIFY_AREA_MAX, NULL, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
+
 const struct http_route notify_routes[] = {
 	{ "GET", "/mypage/notifications/sms", "resident", HTTP_KIND_HTML, 0, NULL,
 	  page_mypage_sms, "notify.sms" },
@@ -182,6 +203,12 @@ const struct http_route notify_routes[] = {
 	  page_notify_send, "staff.notify.send" },
 	{ "POST", "/staff/notify/send", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_send,
 	  page_notify_send_post, "staff.notify.send.post" },
+	{ "GET", "/staff/notify/areas", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_areas_view,
+	  page_notify_areas, "staff.notify.areas" },
+	{ "POST", "/staff/notify/areas", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_areas_post,
+	  page_notify_areas_post, "staff.notify.areas.post" },
+	{ "POST", "/staff/notify/areas/{code}/remove", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_area_remove,
+	  page_notify_area_remove, "staff.notify.area.remove" },
 	NOTIFY_HOOKS_ROUTES,
 	/* the SMS provider's status callback: its signature is the proof;
 	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
