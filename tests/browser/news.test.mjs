@@ -67,6 +67,22 @@ test('resident: home page → お知らせ → a notice; no axe violations', asy
   await axe(page, 'a notice');
   await page.getByRole('link', { name: 'お知らせの一覧' }).click();
   await page.waitForURL(/\/news$/);
+  // the categories (分野): a notice's tag and the list's links lead to one
+  assert.equal(await page.locator('main ul.news-list > li').first().locator('.news-cat').innerText(), 'くらし・手続き');
+  await page.getByRole('navigation', { name: '分野で絞り込む' }).getByRole('link', { name: 'くらし・手続き' }).click();
+  await page.waitForURL(/\/news\?category=kurashi$/);
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'お知らせ：くらし・手続き');
+  assert.deepEqual(await newsTitles(page),
+    ['年末年始の窓口業務について（デモ）', 'オンラインで申請できる手続が増えました（デモ）']);
+  const cats = page.getByRole('navigation', { name: '分野で絞り込む' });
+  assert.equal(await cats.getByRole('link', { name: 'くらし・手続き' }).getAttribute('aria-current'), 'page');
+  await axe(page, '/news of a category');
+  await cats.getByRole('link', { name: '子育て・教育' }).click();
+  await page.waitForURL(/\/news\?category=kosodate$/);
+  assert.deepEqual(await newsTitles(page), []);
+  assert.match(await page.getByRole('main').innerText(), /現在お知らせはありません/);
+  await cats.getByRole('link', { name: 'すべての分野' }).click();
+  await page.waitForURL(/\/news$/);
   await page.context().close();
 });
 

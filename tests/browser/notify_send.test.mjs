@@ -93,6 +93,31 @@ test('staff check and send a disaster alert to its subscribers from the browser'
     await axe(page, 'sent');
     const m = await sink.waitFor((x) => x.to.includes('send-page@example.org') && x.subject === '【緊急・デモ区】避難指示');
     assert.match(m.text, /すぐに避難してください。/);
+    assert.match(m.text, /地区: 中央地区/);   // the area's name, not its code
+
+    // the areas residents choose among: staff add one; a bad code is
+    // refused at its field, what was typed kept
+    await page.getByRole('navigation', { name: '職員メニュー' })
+      .getByRole('link', { name: '災害のお知らせの地区', exact: true }).click();
+    await page.waitForURL(/\/staff\/notify\/areas$/);
+    assert.equal(await page.getByRole('table').getByRole('row').count(), 5);   // a header and 4 areas
+    await axe(page, 'the areas page');
+    await page.getByLabel('地区のコード').fill('Nishi Ku');
+    await page.getByLabel(/^地区の名前(?!（英語）)/).fill('西地区');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.match(await page.locator('.error-summary').innerText(), /地区のコードを、半角の英小文字/);
+    assert.equal(await page.getByLabel(/^地区の名前(?!（英語）)/).inputValue(), '西地区');
+    await axe(page, 'the areas page with an error');
+    await page.getByLabel('地区のコード').fill('nishi');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.locator('#areas-notice').waitFor();
+    assert.match(await page.getByRole('table').innerText(), /nishi\s+西地区/);
+    // 中央地区 has a subscriber: no remove button; 西地区 has one
+    assert.equal(await page.getByRole('button', { name: '中央地区を削除' }).count(), 0);
+    await page.getByRole('button', { name: '西地区を削除' }).click();
+    await page.locator('#areas-notice').waitFor();
+    assert.doesNotMatch(await page.getByRole('table').innerText(), /西地区/);
     assert.match(m.text, /https:\/\/demo-ku\.example\.jp\/unsubscribe\/[0-9a-f]{64}/);
   } finally {
     await ctx.close();

@@ -84,6 +84,16 @@ for (const js of [true, false]) {
       assert.equal(await byMail('災害の緊急のお知らせ').isChecked(), true);
       assert.equal(await byMail('粗大ごみの収集日のお知らせ（予約したとき）').isChecked(), false);
       await axe(page, `notifications saved (${label})`);
+      // news of one category (分野): behind a disclosure, open once chosen
+      await page.getByText('分野を選んでお知らせを受け取る').click();
+      await byMail('くらし・手続き').check();
+      await axe(page, `categories open (${label})`);
+      await page.getByRole('button', { name: '保存する' }).click();
+      await page.waitForURL(/\/mypage\/notifications\?saved=1$/);
+      assert.equal(await page.locator('#subs-categories').getAttribute('open'), '');
+      assert.equal(await byMail('くらし・手続き').isChecked(), true);
+      assert.equal(await byMail('子育て・教育').isChecked(), false);
+      assert.equal(await byMail('災害の緊急のお知らせ').isChecked(), true);
 
       const out = (await promisify(execFile)(BIN, ['notify', 'send', '--db', srv.db, '--tenant', DEMO,
         '--topic', `disaster.${area}`, '--id', 'disaster.alert', '--link-base', PUBLIC, '--now', String(NOON),

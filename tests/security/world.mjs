@@ -341,10 +341,17 @@ export async function world({ extraArgs = [] } = {}) {
         if (v) return v;
       }
       if (p === '/mypage/notifications/line' && name === 'action') return 'code';
+      // the areas of disaster alerts: a well-formed code that names none
+      // (removing it is 404 to all); the add form's names
+      if (p.startsWith('/staff/notify/areas')) {
+        if (name === 'code') return { value: 'probe_area', visible: () => false };
+        const v = { name_ja: '試験地区', name_en: 'Probe', done: 'saved' }[name];
+        if (v) return v;
+      }
       // the staff send page: an area's alert, checked (not sent); after a
       // send, what was queued
       if (p === '/staff/notify/send') {
-        const v = { kind: 'disaster', area: 'chuo', title: '避難指示', text: '川の水位が上がっています。',
+        const v = { kind: 'disaster', area: 'chuo', category: 'kurashi', title: '避難指示', text: '川の水位が上がっています。',
           emergency: '1', action: 'check', topic: 'news', email: '2', sms: '1', line: '0' }[name];
         if (v) return v;
       }
