@@ -155,20 +155,24 @@ const struct notify_default notify_defaults[] = {
 	      "((text))\n\nArea: ((area))\n\n--\nUnsubscribe: ((unsubscribe_url))\n" },
 	    { "【きんきゅう・((ward))】((title))",
 	      "((text))\n\nちく: ((area))\n\n――\nとめる: ((unsubscribe_url))\n" } } },
-	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url",
+	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url unsubscribe_url",
 	  "粗大ごみの収集日の前日のお知らせ", "Bulky waste: the day before collection",
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
 	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
-	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
+	  "url=https://demo.example.jp/mypage/waste/1000000008\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
 	  { { "【粗大ごみ】明日は収集日です",
 	      "粗大ごみの収集日は明日 ((date))です。\n朝8時までに((place))へお出しください。\n\n"
-	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n" },
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n――\n"
+	      "このお知らせの停止: ((unsubscribe_url))\n" },
 	    { "[Bulky waste] Collection tomorrow",
 	      "Your bulky waste is collected tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
-	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n" },
+	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n\n--\n"
+	      "Stop these reminders: ((unsubscribe_url))\n" },
 	    { "【そだいごみ】あしたは あつめる ひです",
 	      "そだいごみを あつめる ひは あした ((date))です。\nあさ 8じまでに ((place))に だして ください。\n\n"
-	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n" } } },
+	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n\n――\n"
+	      "この おしらせを とめる: ((unsubscribe_url))\n" } } },
 	/* the SMS channel (page_channels.c): plain text, the subject unused
 	 * (notify_check wants one: it names the message in the list); within
 	 * one UCS-2 segment (70 characters) with the samples */
@@ -227,38 +231,42 @@ const struct notify_default notify_defaults[] = {
 	 * page (notify_account_channels): the application's state
 	 * (src/svc/apply/web/page_inbox.c) and the bulky-waste day
 	 * (src/svc/waste/web/remind.c), with the values their e-mail has */
-	{ "sms.apply_state", NOTIFY_SMS, "ward receipt state url",
+	{ "sms.apply_state", NOTIFY_SMS, "ward receipt state url unsubscribe_url",
 	  "SMS: the state of a resident's application", "SMS: the state of a resident's application",
-	  "ward=デモ区\nreceipt=R-2026-000123\nstate=審査中\nurl=https://demo.example.jp/submissions/R-2026-000123\n",
-	  { { "SMS の申請の状況", "【((ward))】申請 ((receipt)) の状況が「((state))」になりました。" },
-	    { "SMS application", "[((ward))] Your application ((receipt)) is now: ((state))" },
-	    { "SMS の もうしこみ", "【((ward))】もうしこみ ((receipt)) は「((state))」に なりました。" } } },
-	{ "line.apply_state", NOTIFY_LINE, "ward receipt state url",
+	  "ward=デモ区\nreceipt=R-2026-000123\nstate=審査中\nurl=https://demo.example.jp/submissions/R-2026-000123\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS の申請の状況", "【((ward))】申請 ((receipt)) の状況が「((state))」になりました。\n停止: ((unsubscribe_url))" },
+	    { "SMS application", "[((ward))] Your application ((receipt)) is now: ((state))\nStop: ((unsubscribe_url))" },
+	    { "SMS の もうしこみ", "【((ward))】もうしこみ ((receipt)) は「((state))」に なりました。\nとめる: ((unsubscribe_url))" } } },
+	{ "line.apply_state", NOTIFY_LINE, "ward receipt state url unsubscribe_url",
 	  "LINE: the state of a resident's application", "LINE: the state of a resident's application",
-	  "ward=デモ区\nreceipt=R-2026-000123\nstate=審査中\nurl=https://demo.example.jp/submissions/R-2026-000123\n",
-	  { { "LINE の申請の状況", "【((ward))】申請 ((receipt)) の状況が「((state))」になりました。\n確認: ((url))" },
-	    { "LINE application", "[((ward))] Your application ((receipt)) is now: ((state))\nSee: ((url))" },
-	    { "LINE の もうしこみ", "【((ward))】もうしこみ ((receipt)) は「((state))」に なりました。\nみる: ((url))" } } },
-	{ "sms.waste_reminder", NOTIFY_SMS, "date date_iso place number",
+	  "ward=デモ区\nreceipt=R-2026-000123\nstate=審査中\nurl=https://demo.example.jp/submissions/R-2026-000123\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "LINE の申請の状況", "【((ward))】申請 ((receipt)) の状況が「((state))」になりました。\n確認: ((url))\n\n停止: ((unsubscribe_url))" },
+	    { "LINE application", "[((ward))] Your application ((receipt)) is now: ((state))\nSee: ((url))\n\nStop: ((unsubscribe_url))" },
+	    { "LINE の もうしこみ", "【((ward))】もうしこみ ((receipt)) は「((state))」に なりました。\nみる: ((url))\n\nとめる: ((unsubscribe_url))" } } },
+	{ "sms.waste_reminder", NOTIFY_SMS, "date date_iso place number unsubscribe_url",
 	  "SMS: bulky waste, the day before collection", "SMS: bulky waste, the day before collection",
-	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\n",
-	  { { "SMS の粗大ごみの前日のお知らせ", "【粗大ごみ】明日 ((date)) は収集日です。朝8時までに((place))へ。受付番号 ((number))" },
-	    { "SMS bulky waste", "[Bulky waste] Collection tomorrow, ((date_iso)). Out by 8:00 at: ((place)). No. ((number))" },
-	    { "SMS の そだいごみ", "【そだいごみ】あした ((date)) に あつめます。あさ 8じ までに ((place))へ。ばんごう ((number))" } } },
-	{ "line.waste_reminder", NOTIFY_LINE, "date date_iso place number items fee url",
+	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS の粗大ごみの前日のお知らせ", "【粗大ごみ】明日 ((date)) は収集日です。朝8時までに((place))へ。受付番号 ((number))\n停止: ((unsubscribe_url))" },
+	    { "SMS bulky waste", "[Bulky waste] Collection tomorrow, ((date_iso)). Out by 8:00 at: ((place)). No. ((number))\nStop: ((unsubscribe_url))" },
+	    { "SMS の そだいごみ", "【そだいごみ】あした ((date)) に あつめます。あさ 8じ までに ((place))へ。ばんごう ((number))\nとめる: ((unsubscribe_url))" } } },
+	{ "line.waste_reminder", NOTIFY_LINE, "date date_iso place number items fee url unsubscribe_url",
 	  "LINE: bulky waste, the day before collection", "LINE: bulky waste, the day before collection",
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"
 	  "fee=手数料 400円 が未納です。粗大ごみ処理券を貼ってお出しください。\n"
-	  "url=https://demo.example.jp/mypage/waste/1000000008\n",
+	  "url=https://demo.example.jp/mypage/waste/1000000008\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
 	  { { "LINE の粗大ごみの前日のお知らせ",
 	      "【粗大ごみ】明日 ((date)) は収集日です。朝8時までに((place))へお出しください。\n\n"
-	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))" },
+	      "受付番号: ((number))\n((items))\n\n((fee))\n\n予約の確認: ((url))\n\n停止: ((unsubscribe_url))" },
 	    { "LINE bulky waste",
 	      "[Bulky waste] Collection tomorrow, ((date_iso)). Please put it out by 8:00 at: ((place))\n\n"
-	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))" },
+	      "Booking: ((number))\n((items))\n\n((fee))\n\nYour booking: ((url))\n\nStop: ((unsubscribe_url))" },
 	    { "LINE の そだいごみ",
 	      "【そだいごみ】あした ((date)) に あつめます。あさ 8じ までに ((place))に だして ください。\n\n"
-	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))" } } },
+	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n\nとめる: ((unsubscribe_url))" } } },
 	/* a topic's fan-out by LINE: the whole text fits (5000 characters) */
 	{ "line.topic", NOTIFY_LINE, "ward title text unsubscribe_url",
 	  "LINE: news to subscribed residents", "LINE: news to subscribed residents",

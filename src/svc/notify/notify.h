@@ -187,10 +187,26 @@ int notify_render(struct notify_message *out, struct arena *a, struct store *s,
 		  const char *tenant, const char *slug, const char *lang,
 		  const struct notify_value *vals, int n, struct err *e);
 
+/* the value name of a message's one-click unsubscribe link
+ * (link_base/unsubscribe/{token}): a topic's fan-out sets it itself; a
+ * resident's own message gets it from notify_own_unsubscribe (e-mail) or
+ * notify_account_channels (SMS, LINE) */
+#define NOTIFY_UNSUBSCRIBE_URL "unsubscribe_url"
+
+/* notify_template_fields -- slug's fields (the stored template's, else
+ * the shipped one's) as " a b c " (space-padded, for strstr of " name ")
+ * into fields; ERR_NOTFOUND when there is no such template. */
+int notify_template_fields(char fields[NOTIFY_VALUE_MAX], struct arena *a, struct store *s, const char *tenant,
+			   const char *slug, struct err *e);
+
 /* notify_email -- render template_id (an e-mail template) of tenant (as
  * notify_render: the shipped text when none is stored) in
  * lang ("ja", "en", "ja-easy"; NULL: ja) with the values and queue it for
  * `to` in the outbox (src/core/mail, mail_enqueue_id), in the caller's
+ * open transaction.  A value NOTIFY_UNSUBSCRIBE_URL goes in the text when
+ * the template has that field (a template stored before the field was
+ * shipped renders without it) and, an http(s) link, becomes the message's
+ * List-Unsubscribe (RFC 8058).  Then, in the caller's
  * open transaction (else its own); *mail_id gets the outbox id whose state
  * (queued, sent, failed) the caller can ask the outbox for.  ERR_NOTFOUND
  * (no such template), ERR_INVALID (a channel other than e-mail, a value
@@ -399,16 +415,25 @@ int notify_fanout_render(struct notify_message out[3], struct arena *a, struct s
 int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, int64_t account,
 			     const char *topic, struct err *e);
 
+/* notify_own_unsubscribe -- the one-click link that ends account's
+ * e-mail subscription to topic, link_base + "/unsubscribe/" + its token,
+ * into out (cap bytes, at least MAIL_LINK_MAX + 1); ERR_NOTFOUND when not
+ * subscribed by e-mail, ERR_LIMIT when it does not fit. */
+int notify_own_unsubscribe(char *out, size_t cap, struct store *s, const char *tenant, int64_t account,
+			   const char *topic, const char *link_base, struct err *e);
+
 /* notify_account_channels -- a resident's own message on the SMS and
  * LINE channels they chose for topic: for each of account's subscriptions
  * to topic by SMS or LINE whose contact is verified, sms_id / line_id
  * (NULL: that channel not sent) rendered in the subscription's language
- * with the values it has a field for, queued (notify_send: held in quiet
- * hours unless priority > 0).  *queued how many (0 to 2).  The caller's
- * transaction or its own per message.  The errors of notify_send. */
+ * with the values it has a field for -- and, link_base not NULL, that
+ * subscription's one-click link as NOTIFY_UNSUBSCRIBE_URL -- queued
+ * (notify_send: held in quiet hours unless priority > 0).  *queued how
+ * many (0 to 2).  The caller's transaction or its own per message.  The
+ * errors of notify_send. */
 int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
 			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
-			    int priority, int64_t now, struct err *e);
+			    const char *link_base, int priority, int64_t now, struct err *e);
 
 /* ---- the defaults (defaults.c) ---- */
 

@@ -353,22 +353,6 @@ int notify_topic_templates(const char *ids[3], const char *topic, struct err *e)
 
 /* ---- fan-out ---- */
 
-/* the template's fields (stored, else shipped) into fields; "" when none */
-static int fields_of(char fields[NOTIFY_VALUE_MAX], struct arena *a, struct store *s, const char *tenant,
-		     const char *slug, struct err *e)
-{
-	struct notify_template t;
-	int rc = notify_get(&t, a, s, tenant, slug, 0, e);
-	const struct notify_default *d = rc == ERR_NOTFOUND ? notify_default_find(slug) : NULL;
-	if (d) {
-		err_clear(e);
-		rc = 0;
-	}
-	if (rc == 0)
-		snprintf(fields, NOTIFY_VALUE_MAX, " %s ", d ? d->fields : t.fields);
-	return rc;
-}
-
 /* vals whose name is a field of the template (space-separated, padded) */
 static int values_for(struct notify_value *out, const char *fields, const struct notify_value *vals, int n)
 {
@@ -391,7 +375,7 @@ static int render_cut(struct notify_message *m, const char **tail, struct arena 
 {
 	char fields[NOTIFY_VALUE_MAX];
 	struct notify_value mine[NOTIFY_VALUES_MAX];
-	int rc = fields_of(fields, a, s, tenant, slug, e);
+	int rc = notify_template_fields(fields, a, s, tenant, slug, e);
 	if (rc)
 		return rc;
 	int k = values_for(mine, fields, vals, n);
@@ -675,22 +659,40 @@ int notify_subscription_lang(char lang[8], struct store *s, const char *tenant, 
 	return rc;
 }
 
+int notify_own_unsubscribe(char *out, size_t cap, struct store *s, const char *tenant, int64_t account,
+			   const char *topic, const char *link_base, struct err *e)
+{
+	out[0] = '\0';
+	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
+	char *token = NULL;
+	int rc = store_query_text(&token, s, "SELECT token FROM notify_subscriptions WHERE tenant = $1"
+				  " AND account = $2 AND topic = $3 AND channel = 'email'", v, SV_N(v), e);
+	if (rc == 0 && !token)
+		rc = err_set(e, ERR_NOTFOUND, "notify: not subscribed by e-mail");
+	if (rc == 0 && (!link_base || snprintf(out, cap, "%s/unsubscribe/%s", link_base, token) >= (int)cap)) {
+		out[0] = '\0';
+		rc = err_set(e, ERR_LIMIT, "notify: link base too long");
+	}
+	free(token);
+	return rc;
+}
+
 int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
 			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
-			    int priority, int64_t now, struct err *e)
+			    const char *link_base, int priority, int64_t now, struct err *e)
 {
 	*queued = 0;
-	if (n < 0 || n > NOTIFY_VALUES_MAX)
+	if (n < 0 || n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
 	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
 	struct store_rows *r;
-	int rc = store_query(&r, s, "SELECT x.channel, x.lang, c.address FROM notify_channel_subs x"
+	int rc = store_query(&r, s, "SELECT x.channel, x.lang, c.address, x.token FROM notify_channel_subs x"
 			     " JOIN notify_contacts c ON c.tenant = x.tenant AND c.account = x.account"
 			     " AND c.channel = x.channel WHERE x.tenant = $1 AND x.account = $2 AND x.topic = $3"
 			     " ORDER BY x.channel", v, SV_N(v), e);
 	if (rc)
 		return rc;
-	struct { int ch; char lang[8]; char to[64]; } to[2];
+	struct { int ch; char lang[8]; char to[64]; char token[NOTIFY_TOKEN_HEX + 1]; } to[2];
 	int k = 0;
 	while ((rc = store_rows_next(r, e)) == 1 && k < 2) {
 		int ch = notify_channel_parse(store_col_text(r, 0));
@@ -699,6 +701,7 @@ int notify_account_channels(int *queued, struct store *s, const char *tenant, in
 		to[k].ch = ch;
 		snprintf(to[k].lang, sizeof to[k].lang, "%s", store_col_text(r, 1));
 		snprintf(to[k].to, sizeof to[k].to, "%s", store_col_text(r, 2));
+		snprintf(to[k].token, sizeof to[k].token, "%s", store_col_text(r, 3));
 		k++;
 	}
 	store_rows_free(r);
@@ -714,10 +717,22 @@ int notify_account_channels(int *queued, struct store *s, const char *tenant, in
 			continue;
 		char fields[NOTIFY_VALUE_MAX];
 		struct notify_value mine[NOTIFY_VALUES_MAX];
-		rc = fields_of(fields, a, s, tenant, slug, e);
+		rc = notify_template_fields(fields, a, s, tenant, slug, e);
 		if (rc)
 			break;
-		int m = values_for(mine, fields, vals, n);
+		/* this subscription's own link, when the template has the field */
+		struct notify_value all[NOTIFY_VALUES_MAX];
+		memcpy(all, vals, (size_t)n * sizeof *vals);
+		int na = n;
+		if (link_base) {
+			const char *link = arena_printf(a, "%s/unsubscribe/%s", link_base, to[i].token);
+			if (!link) {
+				rc = err_set(e, ERR_NOMEM, "notify: no memory");
+				break;
+			}
+			all[na++] = (struct notify_value){ NOTIFY_UNSUBSCRIBE_URL, link };
+		}
+		int m = values_for(mine, fields, all, na);
 		int64_t id;
 		rc = notify_send(&id, s, tenant, &(struct notify_send){
 			.channel = (enum notify_channel)to[i].ch, .recipient = to[i].to, .template_id = slug,

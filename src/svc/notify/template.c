@@ -645,6 +645,21 @@ int notify_render(struct notify_message *out, struct arena *a, struct store *s,
 	return rc ? err_set(e, rc, "notify: no memory") : 0;
 }
 
+int notify_template_fields(char fields[NOTIFY_VALUE_MAX], struct arena *a, struct store *s, const char *tenant,
+			   const char *slug, struct err *e)
+{
+	struct notify_template t;
+	int rc = notify_get(&t, a, s, tenant, slug, 0, e);
+	const struct notify_default *d = rc == ERR_NOTFOUND ? notify_default_find(slug) : NULL;
+	if (d) {
+		err_clear(e);
+		rc = 0;
+	}
+	if (rc == 0)
+		snprintf(fields, NOTIFY_VALUE_MAX, " %s ", d ? d->fields : t.fields);
+	return rc;
+}
+
 int notify_email(struct store *s, const char *tenant, const char *template_id,
 		 const char *lang, const char *to, const struct notify_value *vals, int n,
 		 int64_t *mail_id, struct err *e)
@@ -654,14 +669,35 @@ int notify_email(struct store *s, const char *tenant, const char *template_id,
 	struct arena *a = arena_new(1u << 20);
 	if (!a)
 		return err_set(e, ERR_NOMEM, "notify: no memory");
+	/* the one-click unsubscribe link (NOTIFY_UNSUBSCRIBE_URL): in
+	 * List-Unsubscribe when it is an http(s) link, in the text when the
+	 * template has the field (one stored before it was shipped has not) */
+	const char *unsub = NULL;
+	struct notify_value mine[NOTIFY_VALUES_MAX];
+	int k = 0, rc = n < 0 || n > NOTIFY_VALUES_MAX ? err_set(e, ERR_LIMIT, "notify: too many values") : 0;
+	char fields[NOTIFY_VALUE_MAX] = "";
+	for (int i = 0; rc == 0 && i < n; i++)
+		if (strcmp(vals[i].name, NOTIFY_UNSUBSCRIBE_URL) == 0)
+			unsub = vals[i].value;
+	if (rc == 0 && unsub)
+		rc = notify_template_fields(fields, a, s, tenant, template_id, e);
+	for (int i = 0; rc == 0 && i < n; i++)
+		if (strcmp(vals[i].name, NOTIFY_UNSUBSCRIBE_URL) != 0 || strstr(fields, " " NOTIFY_UNSUBSCRIBE_URL " "))
+			mine[k++] = vals[i];
+	/* a path without the public address (a server without --public-url)
+	 * stays in the text; List-Unsubscribe wants an http(s) link */
+	if (unsub && !mail_link_valid(unsub))
+		unsub = NULL;
 	struct notify_message m;
-	int rc = notify_render(&m, a, s, tenant, template_id, lang, vals, n, e);
+	if (rc == 0)
+		rc = notify_render(&m, a, s, tenant, template_id, lang, mine, k, e);
 	if (rc == 0 && m.channel != NOTIFY_EMAIL)
 		rc = err_set(e, ERR_INVALID, "notify: %s is not an e-mail template", template_id);
 	int64_t id = 0;
 	if (rc == 0)
 		rc = mail_enqueue_id(&id, s, &(struct mail_new){ .tenant = tenant, .to = to,
-								  .subject = m.subject, .body = m.body },
+								  .subject = m.subject, .body = m.body,
+								  .unsubscribe_url = unsub },
 				     (int64_t)time(NULL), e);
 	if (rc == 0 && mail_id)
 		*mail_id = id;

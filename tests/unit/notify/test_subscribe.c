@@ -424,19 +424,34 @@ static void test_own(void)
 					  { "state", "Approved" }, { "url", BASE "/submissions/R-2026-000777" } };
 	int sent = -1;
 	T_EQ_INT(notify_account_channels(&sent, s, T1, 40, "apply.state", "sms.apply_state", "line.apply_state",
-					 v, 4, 0, NOON, &e), 0);
+					 v, 4, BASE, 0, NOON, &e), 0);
 	T_EQ_INT(sent, 0);
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 40, .topic = "apply.state",
 							     .lang = "en", .channel = NOTIFY_SMS }, NOON, &e), 1);
 	T_EQ_INT(notify_subscription_lang(lang, s, T1, 40, "apply.state", &e), 2);
 	T_EQ_STR(lang, "en");
 	T_EQ_INT(notify_account_channels(&sent, s, T1, 40, "apply.state", "sms.apply_state", "line.apply_state",
-					 v, 4, 0, NOON, &e), 0);
+					 v, 4, BASE, 0, NOON, &e), 0);
 	T_EQ_INT(sent, 1);
-	/* English, the values the SMS template has (no url field used) */
+	/* English, the values the SMS template has (no url field used), and
+	 * the subscription's own one-click link, which ends it alone */
 	char *body = q_text("SELECT body FROM notify_messages WHERE recipient = '+819012345678'");
-	T_EQ_STR(body, "[Demo Ward] Your application R-2026-000777 is now: Approved");
+	T_REQUIRE(body);
+	const char *want = "[Demo Ward] Your application R-2026-000777 is now: Approved\nStop: " BASE "/unsubscribe/";
+	T_CHECK(strncmp(body, want, strlen(want)) == 0);
+	char tok[NOTIFY_TOKEN_HEX + 1];
+	snprintf(tok, sizeof tok, "%s", body + strlen(want));
 	free(body);
+	T_CHECK(notify_token_valid(tok));
+	struct notify_sub sub;
+	char topic[NOTIFY_TOPIC_MAX + 1];
+	T_EQ_INT(notify_token_find(&sub, topic, s, T1, tok, &e), 0);
+	T_EQ_STR(topic, "apply.state");
+	T_EQ_STR(sub.channel, "sms");
+	T_EQ_INT(sub.account, 40);
+	/* no e-mail subscription: no e-mail link */
+	char link[MAIL_LINK_MAX + 1];
+	T_EQ_INT(notify_own_unsubscribe(link, sizeof link, s, T1, 40, "apply.state", BASE, &e), ERR_NOTFOUND);
 	char *tpl = q_text("SELECT template FROM notify_messages WHERE recipient = '+819012345678'");
 	T_EQ_STR(tpl, "sms.apply_state");
 	free(tpl);
@@ -445,9 +460,36 @@ static void test_own(void)
 							     .address = "f@example.jp", .lang = "ja-easy" }, NOON, &e), 1);
 	T_EQ_INT(notify_subscription_lang(lang, s, T1, 40, "apply.state", &e), 1);
 	T_EQ_STR(lang, "ja-easy");
+	T_EQ_INT(notify_own_unsubscribe(link, sizeof link, s, T1, 40, "apply.state", BASE, &e), 0);
+	T_CHECK(strncmp(link, BASE "/unsubscribe/", strlen(BASE "/unsubscribe/")) == 0);
+	T_EQ_INT(notify_token_find(&sub, topic, s, T1, link + strlen(BASE "/unsubscribe/"), &e), 0);
+	T_EQ_STR(sub.channel, "email");
+	T_EQ_INT(notify_own_unsubscribe(link, 20, s, T1, 40, "apply.state", BASE, &e), ERR_LIMIT);
+	/* an e-mail of a resident's own topic with its link: in the shipped
+	 * text and in List-Unsubscribe; a relative path stays in the text only */
+	T_EQ_INT(notify_own_unsubscribe(link, sizeof link, s, T1, 40, "apply.state", BASE, &e), 0);
+	const struct notify_value w[] = { { "date", "2026年12月8日（火）" }, { "date_iso", "2026-12-08" },
+					  { "place", "玄関前" }, { "number", "1000000008" }, { "items", "椅子 × 1" },
+					  { "fee", "" }, { "url", BASE "/mypage/waste/1000000008" },
+					  { NOTIFY_UNSUBSCRIBE_URL, link } };
+	store_exec(s, "DELETE FROM mail_outbox", NULL, 0, &e);
+	int64_t mid;
+	T_EQ_INT(notify_email(s, T1, "waste.reminder", "ja", "f@example.jp", w, 8, &mid, &e), 0);
+	char *mb = q_text("SELECT body FROM mail_outbox");
+	T_REQUIRE(mb);
+	T_CHECK(strstr(mb, "このお知らせの停止: ") && strstr(mb, link));
+	free(mb);
+	char *lu = q_text("SELECT unsubscribe_url FROM mail_outbox");
+	T_EQ_STR(lu, link);
+	free(lu);
+	struct notify_value rel[8];
+	memcpy(rel, w, sizeof rel);
+	rel[7].value = "/mypage/notifications";
+	T_EQ_INT(notify_email(s, T1, "waste.reminder", "en", "f@example.jp", rel, 8, &mid, &e), 0);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE unsubscribe_url IS NULL AND body LIKE '%Stop these reminders: /mypage/notifications%'"), 1);
 	/* another account of the same ward gets nothing from it */
 	T_EQ_INT(notify_account_channels(&sent, s, T1, 41, "apply.state", "sms.apply_state", "line.apply_state",
-					 v, 4, 0, NOON, &e), 0);
+					 v, 4, BASE, 0, NOON, &e), 0);
 	T_EQ_INT(sent, 0);
 }
 

@@ -1416,8 +1416,12 @@ static int notify_resident(struct http_req *r, struct store *s, const struct app
 	int sent = 0;
 	if (rc >= 0) {
 		struct err se;
+		/* each SMS or LINE subscription's own link ends it (no public
+		 * URL: the path, as the url above) */
+		char base[600] = "";
+		app_mail_link_base(base, sizeof base, app_of(r), &q->tenant);
 		rc = notify_account_channels(&sent, s, q->tenant.code, ev->resident_id, "apply.state",
-					     "sms.apply_state", "line.apply_state", vals, 4, 0, app_now(), &se);
+					     "sms.apply_state", "line.apply_state", vals, 4, base, 0, app_now(), &se);
 		/* a text the SMS or LINE template refuses (a staff edit made it
 		 * too long) does not undo the state change and its e-mail */
 		if (rc == ERR_LIMIT || rc == ERR_INVALID || rc == ERR_NOTFOUND) {

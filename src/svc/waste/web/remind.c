@@ -99,11 +99,17 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	else if (b->pay == WASTE_UNPAID)
 		buf_printf(&fee, html_t(l, "waste.remind.fee.unpaid"), b->fee_yen);
 	buf_printf(&url, "%s/mypage/waste/%s", base, b->number);
+	/* the one-click link that ends the e-mail subscription (a booking
+	 * without an account: My page's choices, where it could subscribe) */
+	char unsub[MAIL_LINK_MAX + 1];
+	if (!b->account || notify_own_unsubscribe(unsub, sizeof unsub, m->s, tenant, b->account,
+						  "waste.reminder", base, &e))
+		snprintf(unsub, sizeof unsub, "%s/mypage/notifications", base);
 	const struct notify_value vals[] = {
 		{ "date", date }, { "date_iso", date_iso },
 		{ "place", b->place[0] ? b->place : html_t(l, "waste.remind.place") }, { "number", number },
 		{ "items", items.data ? items.data : "" }, { "fee", fee.data ? fee.data : "" },
-		{ "url", url.data ? url.data : "" },
+		{ "url", url.data ? url.data : "" }, { NOTIFY_UNSUBSCRIBE_URL, unsub },
 	};
 	int64_t mail_id;
 	int rc = 0, sent = 0;
@@ -111,11 +117,12 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	if (sub == 1 && mail_addr_valid(b->email))
 		rc = notify_email(m->s, tenant, "waste.reminder", lang, b->email, vals,
 				  (int)(sizeof vals / sizeof vals[0]), &mail_id, &e);
-	/* and by SMS or LINE when the resident chose them on My page */
+	/* and by SMS or LINE when the resident chose them on My page, each
+	 * with its own link (the e-mail's is not theirs) */
 	if (rc >= 0 && b->account) {
 		rc = notify_account_channels(&sent, m->s, tenant, b->account, "waste.reminder",
 					     "sms.waste_reminder", "line.waste_reminder", vals,
-					     (int)(sizeof vals / sizeof vals[0]), 0, m->now, &e);
+					     (int)(sizeof vals / sizeof vals[0]) - 1, base, 0, m->now, &e);
 		/* a text the template refuses does not undo the e-mail */
 		if (rc == ERR_LIMIT || rc == ERR_INVALID || rc == ERR_NOTFOUND) {
 			log_warn("waste.remind: reminder not sent by SMS/LINE", "booking", number, "error", e.detail);
