@@ -415,10 +415,8 @@ int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b
 	 * more (the partial index mail_outbox_bounced answers it) */
 	char skip[320] = "";
 	if (b->skip_bounced)
-		snprintf(skip, sizeof skip, " WHERE NOT EXISTS (SELECT 1 FROM mail_outbox b"
-			 " WHERE b.tenant = CAST($%d AS TEXT) AND b.recipient = x.recipient"
-			 " AND b.bounced_at IS NOT NULL AND b.bounced_at >= x.since"
-			 " AND b.bounce_status LIKE '5.%%')", k + 1);
+		snprintf(skip, sizeof skip, " WHERE NOT " MAIL_SQL_BOUNCED("CAST($%d AS TEXT)", "x.recipient", "x.since"),
+			 k + 1);
 	size_t cap = strlen(b->select_sql) + 1024 + sizeof skip;
 	char *sql = malloc(cap);
 	if (!sql)

@@ -336,7 +336,9 @@ int notify_area_name(char *out, struct store *s, const char *tenant, const char 
 /* notify_topic_counts -- how many would receive a fan-out to topic (and,
  * also not NULL, to also as notify_fanout's f->also: each account once per
  * channel), by channel (n[NOTIFY_EMAIL], n[NOTIFY_SMS], n[NOTIFY_LINE]):
- * SMS and LINE subscribers with their contact verified.  0 or a negative
+ * e-mail subscribers but an address that hard-bounced since it was saved
+ * (the fan-out skips it), SMS and LINE subscribers with their contact
+ * verified.  0 or a negative
  * ERR_* (ERR_INVALID: also not a topic, or topic itself). */
 int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const char *topic,
 			const char *also, struct err *e);

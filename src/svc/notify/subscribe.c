@@ -312,10 +312,14 @@ int notify_topic_counts(int64_t n[3], struct store *s, const char *tenant, const
 	if (also && (!notify_topic_valid(also) || strcmp(also, topic) == 0))
 		return err_set(e, ERR_INVALID, "notify: second topic invalid");
 	struct store_val v[] = { sv_text(tenant), sv_text(topic), sv_text(also) };
+	/* by e-mail: not an address that hard-bounced since it was saved,
+	 * which the fan-out skips */
 	int rc = store_query_int(&n[NOTIFY_EMAIL], s, also
 				 ? "SELECT COUNT(*) FROM notify_subscriptions x WHERE x.tenant = $1"
 				   " AND (x.topic = $2 OR (x.topic = $3" NOT_FIRST("notify_subscriptions", "$2") "))"
-				 : "SELECT COUNT(*) FROM notify_subscriptions WHERE tenant = $1 AND topic = $2",
+				   " AND NOT " MAIL_SQL_BOUNCED("x.tenant", "x.address", "x.address_at")
+				 : "SELECT COUNT(*) FROM notify_subscriptions x WHERE x.tenant = $1 AND x.topic = $2"
+				   " AND NOT " MAIL_SQL_BOUNCED("x.tenant", "x.address", "x.address_at"),
 				 v, also ? 3 : 2, e);
 	for (int ch = NOTIFY_SMS; rc == 0 && ch <= NOTIFY_LINE; ch++) {
 		struct store_val w[] = { sv_text(tenant), sv_text(topic), sv_text(channel_of(ch)), sv_text(also) };

@@ -510,6 +510,9 @@ static void test_bounced(void)
 	/* the mail to gone@ hard-bounced an hour later (a 4.x.x would not count) */
 	T_EQ_INT(store_exec(s, "UPDATE mail_outbox SET state = 'sent', bounced_at = 1796616000,"
 			    " bounce_status = '5.1.1' WHERE recipient = 'gone@example.jp'", NULL, 0, &e), 1);
+	int64_t n[3];
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.events", NULL, &e), 0);
+	T_EQ_INT(n[NOTIFY_EMAIL], 1);   /* the check page counts as the fan-out sends */
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON + 7200, &e), 0);
 	T_EQ_INT(q, 1);
@@ -517,6 +520,8 @@ static void test_bounced(void)
 	/* the resident saves the address again on My page: mail resumes */
 	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.events",
 							     .address = "gone@example.jp" }, NOON + 9000, &e), 0);
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.events", NULL, &e), 0);
+	T_EQ_INT(n[NOTIFY_EMAIL], 2);
 	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON + 9600, &e), 0);
 	T_EQ_INT(q, 2);
