@@ -4,7 +4,9 @@
 // (add, rename, remove; every refusal answered on the page with what was
 // typed, nothing stored), a resident chooses one of them on My page (an
 // area the ward does not have is refused), an area someone subscribes to
-// cannot be removed, and the changes are audited.  Residents' addresses
+// cannot be removed, and the changes are audited.  Many areas come from a
+// CSV file (UTF-8 or CP932, all or none, a refusal names its line) and the
+// list goes out as one.  Residents' addresses
 // are confirmed through a real SMTP conversation (tests/smtp_sink.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT, multipartBody } from './lib.mjs';
 
 const cli = (args) => spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8' });
 let sink, srv, dir, admin, resident;
@@ -130,4 +133,58 @@ test('a resident chooses an area from the list; an area with a subscriber is not
   const lines = audit.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(lines.filter((l) => l.object_id === 'nishi' && l.result === 'ok').length >= 3);   // add, rename, remove
   assert.ok(lines.some((l) => l.object_id === 'nishi' && l.result === 'denied'));            // the refused removal
+});
+
+test('many areas from a CSV file (UTF-8 with BOM, CP932), all or none; the list as CSV', async () => {
+  const page = await admin.get('/staff/notify/areas');
+  const csrf = Client.csrf(page.text_);
+  assert.match(page.text_, /enctype="multipart\/form-data"/);
+  const upload = (data, name = 'areas.csv') => admin.req('POST', '/staff/notify/areas/import',
+    multipartBody({ csrf }, { name: 'file', filename: name, type: 'text/csv', data }));
+  // a refusal: its line and why, and nothing of the file saved
+  const before = await rows();
+  let r = await upload(Buffer.from('code,name_ja,name_en\r\nhigashi,東部地区,East\r\nBad Code,西\r\n'));
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /3行目: 地区のコードは、半角の英小文字・数字・_ で32文字までです。 何も登録していません。/);
+  assert.match(r.text_, /href="#f-file"/);
+  assert.deepEqual(await rows(), before);   // 東地区 not renamed
+  r = await upload(Buffer.from('code,name_ja\r\n'));
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /地区が1行もありません/);
+  r = await admin.req('POST', '/staff/notify/areas/import', multipartBody({ csrf }));
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /CSVファイルを選んでください/);
+  // UTF-8 with BOM: one renamed, two added
+  r = await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('code,name_ja,name_en\r\nhigashi,東部地区,East\r\nhinode1,日之出町1丁目,Hinode 1\r\n"hinode2","日之出町2丁目"\r\n')]));
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), '/staff/notify/areas?done=imported&added=2&renamed=1');
+  assert.match((await admin.get(r.headers.get('location'))).text_, /CSVファイルを読み込みました：追加 2、名前の変更 1。/);
+  // CP932 (Excel's CSV), converted by iconv here as a ward's PC would write it
+  const sjis = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'CP932'], { input: 'コード,地区名\r\nsakuragi1,桜木坂1丁目\r\n' });
+  r = await upload(sjis);
+  assert.equal(r.status, 303);
+  const after = await rows();
+  assert.deepEqual(after.slice(-3).map((a) => [a[0], a[1]]),
+    [['hinode1', '日之出町1丁目'], ['hinode2', '日之出町2丁目'], ['sakuragi1', '桜木坂1丁目']]);
+  assert.deepEqual(after.find((a) => a[0] === 'higashi'), ['higashi', '東部地区', 'East', 0]);
+  // residents choose among them at once
+  assert.ok((await myAreas(resident)).some(([code, name]) => code === 'sakuragi1' && name === '桜木坂1丁目'));
+  // the list as CSV: UTF-8 with BOM, the header import reads, every area
+  const csv = await admin.get('/staff/notify/areas.csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /attachment; filename="areas.csv"/);
+  assert.ok(csv.text_.startsWith('\ufeffcode,name_ja,name_en\r\n'));
+  assert.match(csv.text_, /\r\nhinode1,日之出町1丁目,Hinode 1\r\n/);
+  assert.equal(csv.text_.trim().split('\r\n').length, after.length + 1);
+  // and read back unchanged: every line a rename
+  r = await upload(Buffer.from(csv.text_.replace(/^\ufeff/, ''), 'utf8'));
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.get('location'), `/staff/notify/areas?done=imported&added=0&renamed=${after.length}`);
+  assert.deepEqual(await rows(), after);
+  // the viewer may not
+  const viewer = new Client(srv.base);
+  await loginWithTotp(viewer, ...DEMO_USERS.viewer, {});
+  assert.equal((await viewer.get('/staff/notify/areas.csv')).status, 403);
 });

@@ -204,9 +204,6 @@ struct mail_bulk {
 				      and a recipient whose mail hard-bounced
 				      (5.x.x) at or after it is not queued */
 };
-/* mail_enqueue_bulk -- queue one message per row of b's SELECT, with one
- * wake-up job; the caller's transaction or its own.  *count gets how many.
- * ERR_INVALID (subject, texts, link base, priority), ERR_LIMIT, ERR_DB. */
 /* MAIL_SQL_BOUNCED -- SQL that is true when the address `recipient`
  * hard-bounced (a 5.x.x status) in `tenant` at or after `since`: the rule
  * of mail_bulk.skip_bounced, for a page that counts who would get a bulk
@@ -216,6 +213,9 @@ struct mail_bulk {
 	"EXISTS (SELECT 1 FROM mail_outbox b WHERE b.tenant = " tenant " AND b.recipient = " recipient \
 	" AND b.bounced_at IS NOT NULL AND b.bounced_at >= " since " AND substr(b.bounce_status, 1, 2) = '5.')"
 
+/* mail_enqueue_bulk -- queue one message per row of b's SELECT, with one
+ * wake-up job; the caller's transaction or its own.  *count gets how many.
+ * ERR_INVALID (subject, texts, link base, priority), ERR_LIMIT, ERR_DB. */
 int mail_enqueue_bulk(int64_t *count, struct store *s, const struct mail_bulk *b,
 		      int64_t now, struct err *e);
 /* mail_enqueue_id -- mail_enqueue for the message m, with the new

@@ -5,10 +5,12 @@
  * no subscription is left pointing at nothing.
  */
 #include "svc/notify/notify.h"
+#include "jp/csv.h"
 #include "jp/text.h"
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int notify_area_code_valid(const char *code)
@@ -69,9 +71,9 @@ static int subscribers_of(int64_t *n, struct store *s, const char *tenant, const
 	char topic[NOTIFY_TOPIC_MAX + 1];
 	snprintf(topic, sizeof topic, "disaster.%s", code);
 	struct store_val v[] = { sv_text(tenant), sv_text(topic) };
-	return store_query_int(n, s, "SELECT (SELECT COUNT(*) FROM notify_subscriptions WHERE tenant = $1"
-			       " AND topic = $2) + (SELECT COUNT(*) FROM notify_channel_subs WHERE tenant = $1"
-			       " AND topic = $2)", v, SV_N(v), e);
+	return store_query_int(n, s, "SELECT COUNT(*) FROM (SELECT account FROM notify_subscriptions"
+			       " WHERE tenant = $1 AND topic = $2 UNION SELECT account FROM notify_channel_subs"
+			       " WHERE tenant = $1 AND topic = $2) x", v, SV_N(v), e);
 }
 
 int notify_area_remove(int64_t *subscribers, struct store *s, const char *tenant, const char *code,
@@ -82,17 +84,20 @@ int notify_area_remove(int64_t *subscribers, struct store *s, const char *tenant
 		return err_set(e, ERR_NOTFOUND, "notify: no such area");
 	int own = !store_in_tx(s);
 	int rc = own ? store_begin(s, e) : 0;
-	if (rc == 0)
-		rc = subscribers_of(subscribers, s, tenant, code, e);
-	if (rc == 0 && *subscribers > 0)
-		rc = err_set(e, ERR_CONFLICT, "notify: %lld subscribe to the area", (long long)*subscribers);
+	/* the row first, then the count: a subscription being made holds the
+	 * row (notify_subscribe), so this waits for it and then counts it,
+	 * and one made after waits for this and finds no area */
 	if (rc == 0) {
 		struct store_val v[] = { sv_text(tenant), sv_text(code) };
 		int n = store_exec(s, "DELETE FROM notify_areas WHERE tenant = $1 AND code = $2", v, SV_N(v), e);
 		rc = n < 0 ? n : n == 0 ? err_set(e, ERR_NOTFOUND, "notify: no such area") : 0;
 	}
+	if (rc == 0)
+		rc = subscribers_of(subscribers, s, tenant, code, e);
+	if (rc == 0 && *subscribers > 0)
+		rc = err_set(e, ERR_CONFLICT, "notify: %lld subscribe to the area", (long long)*subscribers);
 	if (!own)
-		return rc;
+		return rc;   /* the caller rolls back on an error */
 	if (rc) {
 		store_rollback(s);
 		return rc;
@@ -105,11 +110,12 @@ int notify_areas_each(struct store *s, const char *tenant, int (*fn)(const struc
 {
 	struct store_val v[] = { sv_text(tenant) };
 	struct store_rows *r;
+	/* subscribers: residents (accounts), on whichever channels */
 	int rc = store_query(&r, s, "SELECT a.code, a.name_ja, a.name_en,"
-			     " (SELECT COUNT(*) FROM notify_subscriptions x WHERE x.tenant = a.tenant"
-			     "  AND x.topic = 'disaster.' || a.code)"
-			     " + (SELECT COUNT(*) FROM notify_channel_subs y WHERE y.tenant = a.tenant"
-			     "  AND y.topic = 'disaster.' || a.code)"
+			     " (SELECT COUNT(*) FROM (SELECT x.account FROM notify_subscriptions x"
+			     "  WHERE x.tenant = a.tenant AND x.topic = 'disaster.' || a.code"
+			     "  UNION SELECT y.account FROM notify_channel_subs y"
+			     "  WHERE y.tenant = a.tenant AND y.topic = 'disaster.' || a.code) u)"
 			     " FROM notify_areas a WHERE a.tenant = $1 ORDER BY a.pos, a.code", v, SV_N(v), e);
 	if (rc)
 		return rc;
@@ -147,4 +153,105 @@ int notify_area_name(char *out, struct store *s, const char *tenant, const char 
 	}
 	store_rows_free(r);
 	return rc;
+}
+
+/* ---- CSV import ---- */
+
+struct import_ctx {
+	struct store *s;
+	const char *tenant;
+	struct notify_areas_import *out;
+	struct err *e;
+	int rc;
+	long records;
+	char seen[NOTIFY_AREAS_MAX][NOTIFY_AREA_MAX + 1];
+	int nseen;
+};
+
+static int refuse(struct import_ctx *c, long line, int rc, const char *what)
+{
+	c->out->bad_line = line;
+	c->out->bad = what;
+	c->rc = err_set(c->e, rc, "notify: areas file line %ld: %s", line, what);
+	return c->rc;
+}
+
+static int import_record(void *arg, long line, int nf, const char *const *f, const size_t *len)
+{
+	(void)len;
+	struct import_ctx *c = arg;
+	if (c->records++ == 0)
+		return 0;   /* the header line */
+	if (nf == 1 && !f[0][0])
+		return 0;   /* an empty line */
+	if (nf < 2 || nf > 3)
+		return refuse(c, line, ERR_INVALID, "columns");
+	if (!notify_area_code_valid(f[0]))
+		return refuse(c, line, ERR_INVALID, "code");
+	if (!name_ok(f[1], 1))
+		return refuse(c, line, ERR_INVALID, "name_ja");
+	if (nf == 3 && !name_ok(f[2], 0))
+		return refuse(c, line, ERR_INVALID, "name_en");
+	for (int i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i], f[0]) == 0)
+			return refuse(c, line, ERR_INVALID, "twice");
+	if (c->nseen == NOTIFY_AREAS_MAX)
+		return refuse(c, line, ERR_LIMIT, "limit");
+	snprintf(c->seen[c->nseen++], NOTIFY_AREA_MAX + 1, "%s", f[0]);
+	int rc = notify_area_put(c->s, c->tenant, &(struct notify_area){ .code = f[0], .name_ja = f[1],
+									   .name_en = nf == 3 ? f[2] : NULL }, c->e);
+	if (rc == ERR_LIMIT)
+		return refuse(c, line, ERR_LIMIT, "limit");
+	if (rc < 0) {
+		c->rc = rc;
+		return rc;
+	}
+	if (rc == 1)
+		c->out->added++;
+	else
+		c->out->renamed++;
+	return 0;
+}
+
+int notify_areas_import(struct notify_areas_import *out, struct store *s, const char *tenant, const char *data,
+			size_t len, struct err *e)
+{
+	*out = (struct notify_areas_import){ 0 };
+	if (len > NOTIFY_AREAS_FILE_MAX) {
+		out->bad = "limit";
+		return err_set(e, ERR_LIMIT, "notify: areas file over %u bytes", NOTIFY_AREAS_FILE_MAX);
+	}
+	struct import_ctx *c = calloc(1, sizeof *c);
+	if (!c)
+		return err_set(e, ERR_NOMEM, "notify: no memory");
+	*c = (struct import_ctx){ .s = s, .tenant = tenant, .out = out, .e = e };
+	int own = !store_in_tx(s);
+	int rc = own ? store_begin(s, e) : 0;
+	if (rc == 0) {
+		struct jp_csv_reader r;
+		jp_csv_reader_init(&r, import_record, c);
+		rc = jp_csv_reader_feed(&r, data, len, e);
+		if (rc == 0)
+			rc = jp_csv_reader_finish(&r, e);
+		jp_csv_reader_done(&r);
+		if (c->rc)
+			rc = c->rc;
+		else if (rc) {   /* the reader's own: malformed CSV, a limit */
+			out->bad_line = e->line;
+			out->bad = "csv";
+		} else if (out->added + out->renamed == 0) {
+			out->bad = "empty";
+			rc = err_set(e, ERR_INVALID, "notify: no area in the file");
+		}
+	}
+	free(c);
+	if (rc)   /* all or none */
+		out->added = out->renamed = 0;
+	if (!own)
+		return rc;
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, e);
 }

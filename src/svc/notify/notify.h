@@ -205,8 +205,9 @@ int notify_template_fields(char fields[NOTIFY_VALUE_MAX], struct arena *a, struc
  * `to` in the outbox (src/core/mail, mail_enqueue_id), in the caller's
  * open transaction.  A value NOTIFY_UNSUBSCRIBE_URL goes in the text when
  * the template has that field (a template stored before the field was
- * shipped renders without it) and, an http(s) link, becomes the message's
- * List-Unsubscribe (RFC 8058).  Then, in the caller's
+ * shipped renders without it) and, when it is a subscription's one-click
+ * link (http(s), ending in /unsubscribe/{token}), becomes the message's
+ * List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).  Then, in the caller's
  * open transaction (else its own); *mail_id gets the outbox id whose state
  * (queued, sent, failed) the caller can ask the outbox for.  ERR_NOTFOUND
  * (no such template), ERR_INVALID (a channel other than e-mail, a value
@@ -311,7 +312,8 @@ struct notify_area {
 	const char *code;           /* "chuo"                               */
 	const char *name_ja;        /* "中央地区"                            */
 	const char *name_en;        /* "Central"; NULL or "": none          */
-	int64_t subscribers;        /* (notify_areas_each) on every channel */
+	int64_t subscribers;        /* (notify_areas_each) residents who
+				       take its alerts, on any channel     */
 };
 /* notify_area_code_valid -- 1 when code is 1..NOTIFY_AREA_MAX of [a-z0-9_] */
 int notify_area_code_valid(const char *code);
@@ -320,13 +322,32 @@ int notify_area_code_valid(const char *code);
  * character), ERR_LIMIT (NOTIFY_AREAS_MAX reached). */
 int notify_area_put(struct store *s, const char *tenant, const struct notify_area *a, struct err *e);
 /* notify_area_remove -- remove it: 0; ERR_NOTFOUND; ERR_CONFLICT while
- * someone subscribes to its alerts (*subscribers says how many). */
+ * someone subscribes to its alerts (*subscribers says how many
+ * residents).  In the caller's transaction (which must then roll back on
+ * an error) or its own. */
 int notify_area_remove(int64_t *subscribers, struct store *s, const char *tenant, const char *code,
 		       struct err *e);
 /* notify_areas_each -- fn for each area of tenant in the order added
  * (texts live until fn returns; fn non-zero stops); how many, or ERR_*. */
 int notify_areas_each(struct store *s, const char *tenant, int (*fn)(const struct notify_area *a, void *arg),
 		      void *arg, struct err *e);
+/* notify_areas_import -- the areas of a CSV file (UTF-8 with or without
+ * BOM, or CP932 as Excel writes it; at most NOTIFY_AREAS_FILE_MAX bytes):
+ * a header line, then one area a line -- code, Japanese name and, if
+ * any, English name -- each added or renamed as notify_area_put, all or
+ * none (the caller's transaction or its own).  out->added, out->renamed;
+ * on ERR_INVALID or ERR_LIMIT out->bad_line is the file's line (0: the
+ * file as a whole) and out->bad names what: "csv", "columns", "code",
+ * "name_ja", "name_en", "twice", "limit", "empty". */
+#define NOTIFY_AREAS_FILE_MAX (64u << 10)
+struct notify_areas_import {
+	int added, renamed;
+	long bad_line;
+	const char *bad;
+};
+int notify_areas_import(struct notify_areas_import *out, struct store *s, const char *tenant, const char *data,
+			size_t len, struct err *e);
+
 /* notify_area_name -- area code's name in lang ("en": name_en when
  * written) into out (at least NOTIFY_AREA_NAME_MAX + 1 bytes);
  * ERR_NOTFOUND. */

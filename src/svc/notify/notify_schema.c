@@ -191,7 +191,14 @@ static const struct store_migration notify_migrations[] = {
 	  " name_ja TEXT NOT NULL,"
 	  " name_en TEXT,"
 	  " pos BIGINT NOT NULL,"
-	  " PRIMARY KEY (tenant, code))" },
+	  " PRIMARY KEY (tenant, code));"
+	  /* the codes residents typed before there was a list become areas
+	   * (named by their code; staff rename them): no subscription is left
+	   * naming an area the municipality does not have */
+	  "INSERT INTO notify_areas (tenant, code, name_ja, pos)"
+	  " SELECT DISTINCT tenant, substr(topic, 10), substr(topic, 10), 0 FROM"
+	  " (SELECT tenant, topic FROM notify_subscriptions UNION SELECT tenant, topic FROM notify_channel_subs) t"
+	  " WHERE substr(topic, 1, 9) = 'disaster.' AND length(topic) > 9" },
 };
 
 const struct store_module_schema notify_schema = {

@@ -143,15 +143,15 @@ int notify_subscribe(struct store *s, const struct notify_sub_in *in, int64_t no
 	int own, rc = own_begin(s, &own, e);
 	if (rc)
 		return rc;
-	/* an area's alerts: only an area the municipality has (area.c) */
+	/* an area's alerts: only an area the municipality has (area.c); the
+	 * row is held to the commit, so notify_area_remove cannot take it
+	 * away in between */
 	if (strncmp(in->topic, "disaster.", 9) == 0) {
 		struct store_val a[] = { sv_text(in->tenant), sv_text(in->topic + 9) };
-		int64_t have = 0;
-		rc = store_query_int(&have, s, "SELECT COUNT(*) FROM notify_areas WHERE tenant = $1 AND code = $2",
-				     a, SV_N(a), e);
-		if (rc == 0 && !have)
+		rc = store_exec(s, "UPDATE notify_areas SET pos = pos WHERE tenant = $1 AND code = $2", a, SV_N(a), e);
+		if (rc == 0)
 			rc = err_set(e, ERR_NOTFOUND, "notify: no such area");
-		if (rc)
+		if (rc < 0)
 			return own_end(s, own, rc, e);
 	}
 	if (in->channel != NOTIFY_EMAIL)

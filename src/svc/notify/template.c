@@ -684,9 +684,12 @@ int notify_email(struct store *s, const char *tenant, const char *template_id,
 	for (int i = 0; rc == 0 && i < n; i++)
 		if (strcmp(vals[i].name, NOTIFY_UNSUBSCRIBE_URL) != 0 || strstr(fields, " " NOTIFY_UNSUBSCRIBE_URL " "))
 			mine[k++] = vals[i];
-	/* a path without the public address (a server without --public-url)
-	 * stays in the text; List-Unsubscribe wants an http(s) link */
-	if (unsub && !mail_link_valid(unsub))
+	/* List-Unsubscribe-Post (RFC 8058) promises that a POST to the link
+	 * unsubscribes: only a subscription's own link, http(s) and ending in
+	 * /unsubscribe/{token}, goes there; any other (a page to choose on)
+	 * stays in the text */
+	const char *tail = unsub ? strstr(unsub, "/unsubscribe/") : NULL;
+	if (unsub && (!mail_link_valid(unsub) || !tail || !notify_token_valid(tail + 13)))
 		unsub = NULL;
 	struct notify_message m;
 	if (rc == 0)

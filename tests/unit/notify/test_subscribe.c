@@ -487,6 +487,10 @@ static void test_own(void)
 	rel[7].value = "/mypage/notifications";
 	T_EQ_INT(notify_email(s, T1, "waste.reminder", "en", "f@example.jp", rel, 8, &mid, &e), 0);
 	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE unsubscribe_url IS NULL AND body LIKE '%Stop these reminders: /mypage/notifications%'"), 1);
+	/* a page to choose on is not a one-click link: text only, no header */
+	rel[7].value = BASE "/mypage/notifications";
+	T_EQ_INT(notify_email(s, T1, "waste.reminder", "en", "g@example.jp", rel, 8, &mid, &e), 0);
+	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'g@example.jp' AND unsubscribe_url IS NULL"), 1);
 	/* another account of the same ward gets nothing from it */
 	T_EQ_INT(notify_account_channels(&sent, s, T1, 41, "apply.state", "sms.apply_state", "line.apply_state",
 					 v, 4, BASE, 0, NOON, &e), 0);
@@ -658,6 +662,65 @@ static void test_areas(void)
 	T_EQ_INT(notify_areas_each(s, T1, NULL, NULL, &e), 1);
 }
 
+/* areas from a CSV file: UTF-8 with BOM or CP932, all or none, the line
+ * of a refusal named */
+static void test_areas_import(void)
+{
+	struct err e;
+	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_channel_subs", NULL, 0, &e);
+	store_exec(s, "DELETE FROM notify_areas WHERE code <> 'chuo'", NULL, 0, &e);
+	struct notify_areas_import res;
+	const char *ok = "\xef\xbb\xbf" "code,name_ja,name_en\r\nkita,北地区,North\r\nchuo,中央地区（改）\r\n\r\n"
+			 "\"mina_mi\",\"南地区, 港南\",\r\n";
+	T_EQ_INT(notify_areas_import(&res, s, T1, ok, strlen(ok), &e), 0);
+	T_EQ_INT(res.added, 2);
+	T_EQ_INT(res.renamed, 1);
+	char name[NOTIFY_AREA_NAME_MAX + 1];
+	T_EQ_INT(notify_area_name(name, s, T1, "chuo", "ja", &e), 0);
+	T_EQ_STR(name, "中央地区（改）");
+	T_EQ_INT(notify_area_name(name, s, T1, "mina_mi", "en", &e), 0);
+	T_EQ_STR(name, "南地区, 港南");   /* no English name: the Japanese */
+	/* CP932 (Excel's CSV): 西地区 */
+	const char cp[] = "code,name\r\nnishi,\x90\xbc\x92\x6e\x8b\xe6\r\n";
+	T_EQ_INT(notify_areas_import(&res, s, T1, cp, sizeof cp - 1, &e), 0);
+	T_EQ_INT(res.added, 1);
+	T_EQ_INT(notify_area_name(name, s, T1, "nishi", "ja", &e), 0);
+	T_EQ_STR(name, "西地区");
+	T_EQ_INT(notify_areas_each(s, T1, NULL, NULL, &e), 4);
+	/* refusals: the line and what; nothing of the file saved */
+	static const struct { const char *csv; long line; const char *bad; int rc; } bad[] = {
+		{ "code,name\nhigashi,東地区\nHigashi,東\n", 3, "code", ERR_INVALID },
+		{ "code,name\nhigashi,東地区\nminami2\n", 3, "columns", ERR_INVALID },
+		{ "code,name\nhigashi,東地区\nx,a,b,c\n", 3, "columns", ERR_INVALID },
+		{ "code,name\nhigashi,\n", 2, "name_ja", ERR_INVALID },
+		{ "code,name\nhigashi,東地区\nhigashi,東地区2\n", 3, "twice", ERR_INVALID },
+		{ "code,name\nhigashi,\"東地区\n", 2, "csv", ERR_INVALID },
+		{ "code,name\n", 0, "empty", ERR_INVALID },
+		{ "code,name\nhigashi,東\tあ\n", 2, "name_ja", ERR_INVALID },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		T_EQ_INT(notify_areas_import(&res, s, T1, bad[i].csv, strlen(bad[i].csv), &e), bad[i].rc);
+		T_EQ_INT(res.bad_line, bad[i].line);
+		T_EQ_STR(res.bad ? res.bad : "", bad[i].bad);
+		T_EQ_INT(res.added + res.renamed, 0);
+	}
+	T_EQ_INT(notify_area_name(name, s, T1, "higashi", "ja", &e), ERR_NOTFOUND);
+	T_EQ_INT(notify_areas_each(s, T1, NULL, NULL, &e), 4);
+	/* 200 at most: with 4, the 197th new one of the file is refused
+	 * (its line 198), none saved */
+	static char many[64 * 1024];
+	int n = snprintf(many, sizeof many, "code,name\n");
+	for (int i = 0; i < 197; i++)
+		n += snprintf(many + n, sizeof many - (size_t)n, "a%d,地区%d\n", i, i);
+	T_EQ_INT(notify_areas_import(&res, s, T1, many, (size_t)n, &e), ERR_LIMIT);
+	T_EQ_INT(res.bad_line, 198);
+	T_EQ_STR(res.bad, "limit");
+	T_EQ_INT(notify_areas_each(s, T1, NULL, NULL, &e), 4);
+	T_EQ_INT(notify_areas_import(&res, s, T1, many, NOTIFY_AREAS_FILE_MAX + 1, &e), ERR_LIMIT);
+	store_exec(s, "DELETE FROM notify_areas WHERE code <> 'chuo'", NULL, 0, &e);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "notify_sub");
@@ -672,6 +735,7 @@ int main(void)
 	T_RUN(test_bounced);
 	T_RUN(test_also);
 	T_RUN(test_areas);
+	T_RUN(test_areas_import);
 	store_close(s);
 	tdb_end(&db);
 	return t_done();

@@ -29,6 +29,8 @@ int page_notify_send_post(struct http_req *r);
 int page_notify_areas(struct http_req *r);
 int page_notify_areas_post(struct http_req *r);
 int page_notify_area_remove(struct http_req *r);
+int page_notify_areas_import(struct http_req *r);
+int page_notify_areas_csv(struct http_req *r);
 
 /* page_channels.c: the SMS channel (options, job, status callback), a
  * message's state by id, the staff list of SMS/LINE messages */

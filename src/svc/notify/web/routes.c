@@ -157,10 +157,16 @@ static const struct http_param_spec p_sms_post[] = {
 static int v_area_done(const char *v, size_t n)
 {
 	(void)n;
-	return strcmp(v, "saved") == 0 || strcmp(v, "removed") == 0 ? 0 : ERR_INVALID;
+	return strcmp(v, "saved") == 0 || strcmp(v, "removed") == 0 || strcmp(v, "imported") == 0 ? 0 : ERR_INVALID;
 }
+static const struct http_param_spec p_areas_import[] = {
+	{ "file", HTTP_FILE, NOTIFY_AREAS_FILE_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_areas_view[] = {
 	{ "done", HTTP_QUERY, 8, v_area_done, 0 },
+	{ "added", HTTP_QUERY, 3, app_v_digits, 0 },
+	{ "renamed", HTTP_QUERY, 3, app_v_digits, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 /* read up to 4 times the limits, so that the page answers a long name */
@@ -209,6 +215,10 @@ const struct http_route notify_routes[] = {
 	  page_notify_areas_post, "staff.notify.areas.post" },
 	{ "POST", "/staff/notify/areas/{code}/remove", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_area_remove,
 	  page_notify_area_remove, "staff.notify.area.remove" },
+	{ "POST", "/staff/notify/areas/import", NOTIFY_PERM_SEND, HTTP_KIND_HTML, 0, p_areas_import,
+	  page_notify_areas_import, "staff.notify.areas.import" },
+	{ "GET", "/staff/notify/areas.csv", NOTIFY_PERM_SEND, HTTP_KIND_TEXT, 0, NULL,
+	  page_notify_areas_csv, "staff.notify.areas.csv" },
 	NOTIFY_HOOKS_ROUTES,
 	/* the SMS provider's status callback: its signature is the proof;
 	 * a form body (Twilio's), so not a JSON route (those take JSON only) */
