@@ -219,12 +219,17 @@ int notify_email(struct store *s, const char *tenant, const char *template_id,
 
 /* ---- subscriptions (subscribe.c) ----
  *
- * A resident (account) subscribes to topics, each with a channel (e-mail
- * now; the address is the account's verified one, copied in):
- *   news, news.<category>   news (all, or of one category)
+ * A resident (account) subscribes to topics, each with a channel (e-mail,
+ * the account's verified address copied in; SMS or LINE, the verified
+ * contact joined when sending):
+ *   news, news.<category>   news (all, or of one of notify_categories)
  *   waste.reminder          their bulky-waste collection-day reminders
- *   disaster.<area>         disaster alerts for an area (a free code)
+ *   disaster.<area>         disaster alerts for an area of the
+ *                           municipality's list (notify_areas)
  *   apply.state             the state of their applications
+ * notify_topic_valid -- 1 for one of these forms (a category must be in
+ * notify_categories; an area is any [a-z0-9_] word here, the list is
+ * notify_subscribe's to check).
  * Each subscription has a token (NOTIFY_TOKEN_HEX random hex digits): the
  * one-click unsubscribe link /unsubscribe/{token} of every message sent
  * for it works from the link alone. */

@@ -199,6 +199,15 @@ static const struct store_migration notify_migrations[] = {
 	  " SELECT DISTINCT tenant, substr(topic, 10), substr(topic, 10), 0 FROM"
 	  " (SELECT tenant, topic FROM notify_subscriptions UNION SELECT tenant, topic FROM notify_channel_subs) t"
 	  " WHERE substr(topic, 1, 9) = 'disaster.' AND length(topic) > 9" },
+	/* a resident's own messages of a subscription carry its one-click
+	 * link (NOTIFY_UNSUBSCRIBE_URL): the templates a municipality stored
+	 * before get the field, so that staff can place ((unsubscribe_url))
+	 * in their text (the shipped text has it; a stored one is the
+	 * municipality's words and is not rewritten) */
+	{ 7, "the unsubscribe link's field in the templates of a resident's own messages",
+	  "UPDATE notify_templates SET fields = fields || ' unsubscribe_url'"
+	  " WHERE slug IN ('waste.reminder', 'sms.apply_state', 'line.apply_state', 'sms.waste_reminder',"
+	  " 'line.waste_reminder') AND ' ' || fields || ' ' NOT LIKE '% unsubscribe_url %'" },
 };
 
 const struct store_module_schema notify_schema = {

@@ -47,9 +47,12 @@ int notify_topic_valid(const char *t)
 		return 0;
 	if (strcmp(t, "news") == 0 || strcmp(t, "waste.reminder") == 0 || strcmp(t, "apply.state") == 0)
 		return 1;
-	/* news.<category>, disaster.<area>: one word after the dot */
-	const char *rest = strncmp(t, "news.", 5) == 0 ? t + 5
-			   : strncmp(t, "disaster.", 9) == 0 ? t + 9 : NULL;
+	/* news.<category>: one of notify_categories; disaster.<area>: one
+	 * word after the dot (the municipality's list is notify_subscribe's
+	 * and the pages' to check) */
+	if (strncmp(t, "news.", 5) == 0)
+		return notify_category_find(t + 5) != NULL;
+	const char *rest = strncmp(t, "disaster.", 9) == 0 ? t + 9 : NULL;
 	return rest && *rest && !strchr(rest, '.');
 }
 

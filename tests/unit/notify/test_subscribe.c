@@ -66,7 +66,8 @@ static void setup(void)
 static void test_topics(void)
 {
 	T_CHECK(notify_topic_valid("news"));
-	T_CHECK(notify_topic_valid("news.events"));
+	T_CHECK(notify_topic_valid("news.bunka"));
+	T_CHECK(!notify_topic_valid("news.events"));   /* not one of notify_categories */
 	T_CHECK(notify_topic_valid("waste.reminder"));
 	T_CHECK(notify_topic_valid("apply.state"));
 	T_CHECK(notify_topic_valid("disaster.chuo_1"));
@@ -402,12 +403,12 @@ static void test_channels(void)
 	arena_free(ar);
 	T_EQ_INT(q_int("SELECT (SELECT COUNT(*) FROM notify_messages) + (SELECT COUNT(*) FROM mail_outbox)"), before);
 	/* a topic nobody takes by SMS needs no SMS template */
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.bunka", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON, &e), 0);
 	T_EQ_INT(q, 0);
 	const char *ids[3];
 	T_EQ_INT(notify_topic_templates(ids, "apply.state", &e), ERR_INVALID);
-	T_EQ_INT(notify_topic_templates(ids, "news.events", &e), 0);
+	T_EQ_INT(notify_topic_templates(ids, "news.bunka", &e), 0);
 	T_EQ_STR(ids[NOTIFY_SMS], "sms.topic");
 }
 
@@ -502,31 +503,31 @@ static void test_bounced(void)
 	struct err e;
 	store_exec(s, "DELETE FROM mail_outbox", NULL, 0, &e);
 	store_exec(s, "DELETE FROM notify_subscriptions", NULL, 0, &e);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.events",
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.bunka",
 							     .address = "gone@example.jp" }, NOON, &e), 1);
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 51, .topic = "news.events",
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 51, .topic = "news.bunka",
 							     .address = "here@example.jp" }, NOON, &e), 1);
 	const struct notify_value v[] = { { "ward", "デモ区" }, { "title", "お知らせ" }, { "text", "本文" } };
 	int64_t q = 0;
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.bunka", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON, &e), 0);
 	T_EQ_INT(q, 2);
 	/* the mail to gone@ hard-bounced an hour later (a 4.x.x would not count) */
 	T_EQ_INT(store_exec(s, "UPDATE mail_outbox SET state = 'sent', bounced_at = 1796616000,"
 			    " bounce_status = '5.1.1' WHERE recipient = 'gone@example.jp'", NULL, 0, &e), 1);
 	int64_t n[3];
-	T_EQ_INT(notify_topic_counts(n, s, T1, "news.events", NULL, &e), 0);
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.bunka", NULL, &e), 0);
 	T_EQ_INT(n[NOTIFY_EMAIL], 1);   /* the check page counts as the fan-out sends */
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.bunka", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON + 7200, &e), 0);
 	T_EQ_INT(q, 1);
 	T_EQ_INT(q_int("SELECT COUNT(*) FROM mail_outbox WHERE recipient = 'gone@example.jp'"), 1);
 	/* the resident saves the address again on My page: mail resumes */
-	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.events",
+	T_EQ_INT(notify_subscribe(s, &(struct notify_sub_in){ .tenant = T1, .account = 50, .topic = "news.bunka",
 							     .address = "gone@example.jp" }, NOON + 9000, &e), 0);
-	T_EQ_INT(notify_topic_counts(n, s, T1, "news.events", NULL, &e), 0);
+	T_EQ_INT(notify_topic_counts(n, s, T1, "news.bunka", NULL, &e), 0);
 	T_EQ_INT(n[NOTIFY_EMAIL], 2);
-	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.events", .vals = v, .n = 3,
+	T_EQ_INT(notify_fanout(&q, s, T1, &(struct notify_fanout){ .topic = "news.bunka", .vals = v, .n = 3,
 								     .link_base = BASE }, NOON + 9600, &e), 0);
 	T_EQ_INT(q, 2);
 }
