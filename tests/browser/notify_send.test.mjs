@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe as axeCheck } from './lib.mjs';
-import { startServer, startSmtpSink, Client, DEMO_USERS, totp } from '../http/lib.mjs';
+import { startServer, startSmtpSink, Client, DEMO_USERS, totp, confirmedResident } from '../http/lib.mjs';
 
 const PUBLIC = 'https://demo-ku.example.jp';
 let srv, browser, sink;
@@ -23,16 +23,7 @@ before(async () => {
     '--smtp-starttls', 'none', '--public-url', PUBLIC + '/'] });
   browser = await launch();
   // a resident with a confirmed address subscribes to an area's alerts
-  const email = 'send-page@example.org';
-  const c = new Client(srv.base);
-  const pre = async (p) => (await c.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
-  assert.equal((await c.post('/resident/register',
-    { form: { pre: await pre('/resident/register'), email, password: 'Haishin-Page-2026' } })).status, 200);
-  assert.equal((await c.post('/resident/login',
-    { form: { pre: await pre('/resident/login'), email, password: 'Haishin-Page-2026' } })).status, 303);
-  const m = await sink.waitFor((x) => x.to.includes(email));
-  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
-  assert.equal((await new Client(srv.base).post('/resident/verify', { form: { token } })).status, 200);
+  const c = await confirmedResident(srv.base, sink, 'send-page@example.org', 'Haishin-Page-2026');
   const p = await c.get('/mypage/notifications');
   assert.equal((await c.post('/mypage/notifications', { form: { csrf: Client.csrf(p.text_), disaster: '1', area: 'chuo' } })).status, 303);
 });

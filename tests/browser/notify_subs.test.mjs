@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { launch, axe as axeCheck } from './lib.mjs';
-import { startServer, Client, DEMO, BIN, ROOT, startSmtpSink } from '../http/lib.mjs';
+import { startServer, DEMO, BIN, ROOT, startSmtpSink, confirmedResident } from '../http/lib.mjs';
 
 const PUBLIC = 'https://demo-ku.example.jp';
 const NOON = 1796612400;   // 2026-12-07 12:00 JST: outside quiet hours
@@ -48,17 +48,7 @@ async function context(js, client) {
 }
 
 // a resident account with a confirmed address, logged in (its cookies)
-async function resident(email) {
-  const c = new Client(srv.base);
-  const pre = async (p) => (await c.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const password = 'Hoshi-Tsuki-Kawa-2026';
-  assert.equal((await c.post('/resident/register', { form: { pre: await pre('/resident/register'), email, password } })).status, 200);
-  assert.equal((await c.post('/resident/login', { form: { pre: await pre('/resident/login'), email, password } })).status, 303);
-  const m = await sink.waitFor((x) => x.to.includes(email));
-  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
-  assert.equal((await new Client(srv.base).post('/resident/verify', { form: { token } })).status, 200);
-  return c;
-}
+const resident = (email) => confirmedResident(srv.base, sink, email, 'Hoshi-Tsuki-Kawa-2026');
 
 for (const js of [true, false]) {
   const label = js ? 'JS' : 'no JS';

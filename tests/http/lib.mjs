@@ -224,5 +224,21 @@ export function multipartBody(fields, file) {
   return { body: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+// a resident account whose address is confirmed (the check mail read from
+// the SMTP sink, its link followed), logged in: its Client
+export async function confirmedResident(base, sink, email, password) {
+  const c = new Client(base);
+  const pre = async (p) => (await c.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
+  const reg = await c.post('/resident/register', { form: { pre: await pre('/resident/register'), email, password } });
+  if (reg.status !== 200) throw new Error(`register ${email}: ${reg.status}`);
+  const login = await c.post('/resident/login', { form: { pre: await pre('/resident/login'), email, password } });
+  if (login.status !== 303) throw new Error(`log-in ${email}: ${login.status}`);
+  const m = await sink.waitFor((x) => x.to.includes(email));
+  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
+  const v = await new Client(base).post('/resident/verify', { form: { token } });
+  if (v.status !== 200) throw new Error(`confirm ${email}: ${v.status}`);
+  return c;
+}
+
 // --- mail (tests/smtp_sink.mjs): a local SMTP sink for e-mail tests ---
 export { startSmtpSink, parseMail, decodeWords } from '../smtp_sink.mjs';

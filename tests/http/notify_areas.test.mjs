@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT, multipartBody } from './lib.mjs';
+import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT, multipartBody, confirmedResident } from './lib.mjs';
 
 const cli = (args) => spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8' });
 let sink, srv, dir, admin, resident;
@@ -44,16 +44,7 @@ before(async () => {
   });
   admin = new Client(srv.base);
   await loginWithTotp(admin, ...DEMO_USERS.admin, {});
-  resident = new Client(srv.base);
-  const pre = async (p) => (await resident.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
-  const email = 'chiku.taro@example.jp';
-  assert.equal((await resident.post('/resident/register',
-    { form: { pre: await pre('/resident/register'), email, password: 'Chiku-Bosai-2026' } })).status, 200);
-  assert.equal((await resident.post('/resident/login',
-    { form: { pre: await pre('/resident/login'), email, password: 'Chiku-Bosai-2026' } })).status, 303);
-  const m = await sink.waitFor((x) => x.to.includes(email));
-  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
-  assert.equal((await new Client(srv.base).post('/resident/verify', { form: { token } })).status, 200);
+  resident = await confirmedResident(srv.base, sink, 'chiku.taro@example.jp', 'Chiku-Bosai-2026');
 });
 
 after(async () => {

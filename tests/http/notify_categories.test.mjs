@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT } from './lib.mjs';
+import { startServer, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, Client, BIN, ROOT, confirmedResident } from './lib.mjs';
 
 // the CLI: { status, stdout, stderr }
 const cli = (args) => spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8' });
@@ -33,19 +33,7 @@ let CATEGORIES = [];
 let sink, srv, dir, admin;
 const people = {};
 
-// a resident with a confirmed address, logged in
-async function confirmedResident(email) {
-  const c = new Client(srv.base);
-  const pre = async (p) => (await c.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
-  assert.equal((await c.post('/resident/register',
-    { form: { pre: await pre('/resident/register'), email, password: 'Bunya-Oshirase-2026' } })).status, 200);
-  assert.equal((await c.post('/resident/login',
-    { form: { pre: await pre('/resident/login'), email, password: 'Bunya-Oshirase-2026' } })).status, 303);
-  const m = await sink.waitFor((x) => x.to.includes(email));
-  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
-  assert.equal((await new Client(srv.base).post('/resident/verify', { form: { token } })).status, 200);
-  return c;
-}
+const confirmed = (email) => confirmedResident(srv.base, sink, email, 'Bunya-Oshirase-2026');
 
 async function subscribe(c, fields) {
   const csrf = Client.csrf((await c.get('/mypage/notifications')).text_);
@@ -69,10 +57,10 @@ before(async () => {
   });
   admin = new Client(srv.base);
   await loginWithTotp(admin, ...DEMO_USERS.admin, {});
-  people.both = await confirmedResident('bunya.both@example.jp');
-  people.cat = await confirmedResident('bunya.cat@example.jp');
-  people.all = await confirmedResident('bunya.all@example.jp');
-  people.other = await confirmedResident('bunya.other@example.jp');
+  people.both = await confirmed('bunya.both@example.jp');
+  people.cat = await confirmed('bunya.cat@example.jp');
+  people.all = await confirmed('bunya.all@example.jp');
+  people.other = await confirmed('bunya.other@example.jp');
 });
 
 after(async () => {

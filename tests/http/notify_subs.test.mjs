@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startServer, cli, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, BIN, ROOT, Client } from './lib.mjs';
+import { startServer, cli, DEMO, DEMO_USERS, loginWithTotp, startSmtpSink, BIN, ROOT, Client, confirmedResident } from './lib.mjs';
 
 const cliAsync = async (args) => (await promisify(execFile)(BIN, args, { cwd: ROOT, encoding: 'utf8' })).stdout;
 
@@ -32,15 +32,7 @@ before(async () => {
   srv = await startServer({ dir, extraArgs: ['--smtp-url', sink.url, '--mail-from', FROM, '--smtp-starttls', 'none',
     '--public-url', PUBLIC + '/'] });
   // a resident with a confirmed address
-  resident = new Client(srv.base);
-  const pre = async (p) => (await resident.get(p)).text_.match(/name="pre" value="([^"]+)"/)[1];
-  assert.equal((await resident.post('/resident/register',
-    { form: { pre: await pre('/resident/register'), email: EMAIL, password: 'Oshirase-Mado-2026' } })).status, 200);
-  assert.equal((await resident.post('/resident/login',
-    { form: { pre: await pre('/resident/login'), email: EMAIL, password: 'Oshirase-Mado-2026' } })).status, 303);
-  const m = await sink.waitFor((x) => x.to.includes(EMAIL));
-  const token = m.text.match(/\/resident\/verify\?token=([0-9a-f]{64})/)[1];
-  assert.equal((await new Client(srv.base).post('/resident/verify', { form: { token } })).status, 200);
+  resident = await confirmedResident(srv.base, sink, EMAIL, 'Oshirase-Mado-2026');
 });
 
 after(async () => {

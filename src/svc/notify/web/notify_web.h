@@ -18,6 +18,12 @@ int page_mypage_notifications(struct http_req *r);
 int page_mypage_notifications_post(struct http_req *r);
 int page_unsubscribe(struct http_req *r);
 int page_unsubscribe_post(struct http_req *r);
+/* notify_web_area_options -- the municipality's areas of disaster alerts
+ * as a select's options, in r's arena: each labelled with its name in the
+ * page's language (English when written), with its code too when
+ * with_code (staff pages); how many, or a negative ERR_* */
+struct ui_option;
+int notify_web_area_options(struct ui_option **out, struct http_req *r, int with_code, struct err *e);
 
 /* page_send.c: staff send news or a disaster alert to its subscribers */
 #define NOTIFY_PERM_SEND "notify.send"

@@ -107,22 +107,6 @@ static const char *form_read(struct send_form *f, struct http_req *r, const char
 	return NULL;
 }
 
-/* the municipality's areas as the select's options (Japanese names:
- * staff pages are read in Japanese or English alike, the code tells) */
-struct area_opts {
-	struct http_req *r;
-	struct ui_option *o;
-	int n;
-};
-
-static int area_opt_cb(const struct notify_area *a, void *arg)
-{
-	struct area_opts *c = arg;
-	c->o[c->n++] = (struct ui_option){ arena_strdup(c->r->arena, a->code),
-					   arena_printf(c->r->arena, "%s（%s）", a->name_ja, a->code) };
-	return c->n >= NOTIFY_AREAS_MAX;
-}
-
 static void form_fields(struct buf *b, struct http_req *r, const struct send_form *f, const char *field,
 			const char *error)
 {
@@ -140,14 +124,14 @@ static void form_fields(struct buf *b, struct http_req *r, const struct send_for
 					 .hint = T(r, "notify.send.category.hint"), .value = f->category,
 					 .error = field && strcmp(field, "f-category") == 0 ? error : NULL, .lang = l },
 		  cats, ncat, T(r, "notify.send.category.none"));
-	struct area_opts ao = { r, arena_alloc(r->arena, NOTIFY_AREAS_MAX * sizeof *ao.o), 0 };
+	/* the areas by name and code (staff know both) */
+	struct ui_option *areas;
 	struct err e;
-	if (ao.o)
-		notify_areas_each(app_store(r), app_req(r)->tenant.code, area_opt_cb, &ao, &e);
+	int nareas = notify_web_area_options(&areas, r, 1, &e);
 	ui_select(b, &(struct ui_field){ .name = "area", .label = T(r, "notify.send.area"),
 					 .hint = T(r, "notify.send.area.hint"), .value = f->area,
 					 .error = field && strcmp(field, "f-area") == 0 ? error : NULL, .lang = l },
-		  ao.o, ao.n, T(r, "notify.send.area.choose"));
+		  areas, nareas > 0 ? nareas : 0, T(r, "notify.send.area.choose"));
 	ui_input(b, &(struct ui_field){ .name = "title", .label = T(r, "notify.send.title_field"),
 					.hint = T(r, "notify.send.title.hint"), .value = f->title, .maxlength = 80,
 					.required = 1, .error = field && strcmp(field, "f-title") == 0 ? error : NULL,

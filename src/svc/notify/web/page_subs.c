@@ -154,29 +154,31 @@ static void channel_links(struct buf *b, struct http_req *r)
 			    T(r, "notify.line.entry"));
 }
 
-/* the municipality's areas as a select's options, names in the page's
- * language (English when written) */
+/* the municipality's areas as a select's options (notify_web.h) */
 struct area_opts {
 	struct http_req *r;
 	struct ui_option *o;
-	int n;
+	int n, with_code;
 };
 
 static int area_opt_cb(const struct notify_area *a, void *arg)
 {
 	struct area_opts *c = arg;
+	struct arena *ar = c->r->arena;
 	const char *name = app_req(c->r)->lang == HTML_EN && a->name_en ? a->name_en : a->name_ja;
-	c->o[c->n++] = (struct ui_option){ arena_strdup(c->r->arena, a->code), arena_strdup(c->r->arena, name) };
+	c->o[c->n++] = (struct ui_option){ arena_strdup(ar, a->code),
+					   c->with_code ? arena_printf(ar, "%s（%s）", name, a->code)
+							: arena_strdup(ar, name) };
 	return c->n >= NOTIFY_AREAS_MAX;
 }
 
-static int area_options(struct ui_option **out, struct http_req *r, struct err *e)
+int notify_web_area_options(struct ui_option **out, struct http_req *r, int with_code, struct err *e)
 {
-	struct area_opts c = { r, arena_alloc(r->arena, NOTIFY_AREAS_MAX * sizeof *c.o), 0 };
+	struct area_opts c = { r, arena_alloc(r->arena, NOTIFY_AREAS_MAX * sizeof *c.o), 0, with_code };
+	*out = c.o;
 	if (!c.o)
 		return err_set(e, ERR_NOMEM, "notify: no memory");
 	int rc = notify_areas_each(app_store(r), app_req(r)->tenant.code, area_opt_cb, &c, e);
-	*out = c.o;
 	return rc < 0 ? rc : c.n;
 }
 
@@ -190,7 +192,7 @@ static int subs_page(struct http_req *r, int status, const char *notice, const c
 	if (rc == 0)
 		rc = notify_subscriptions(app_store(r), q->tenant.code, q->ses.account_id, have_cb, &h, &e);
 	struct ui_option *areas = NULL;
-	int nareas = rc < 0 ? rc : area_options(&areas, r, &e);
+	int nareas = rc < 0 ? rc : notify_web_area_options(&areas, r, 0, &e);
 	if (nareas < 0)
 		rc = nareas;
 	if (rc < 0) {
