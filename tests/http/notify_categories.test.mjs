@@ -98,6 +98,8 @@ test('/news by category: the links, the filter, the tag on a notice, 404 for an 
   const bad = await c.get('/news?category=nosuch');
   assert.equal(bad.status, 404);
   assert.match(bad.text_, /その分野はありません/);
+  const en = await c.get('/news?category=kosodate', { headers: { 'accept-language': 'en' } });
+  assert.match(en.text_, /<title>News: Children and education/);
   const badEn = await c.get('/news?category=nosuch', { headers: { 'accept-language': 'en' } });
   assert.equal(badEn.status, 404);
   assert.match(badEn.text_, /There is no such category/);

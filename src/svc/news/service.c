@@ -117,6 +117,7 @@ static const struct html_msg msgs[] = {
 	{ "news.none", "現在お知らせはありません。", "There are no notices now.",
 	  "いまは おしらせは ありません。" },
 	{ "news.all", "お知らせの一覧", "All notices", "おしらせの いちらん" },
+	{ "news.title.of", "お知らせ：%s", "News: %s", "おしらせ：%s" },
 	{ "news.categories", "分野で絞り込む", "By category", "ぶんやで えらぶ" },
 	{ "news.category.all", "すべての分野", "All categories", "すべて" },
 	{ "news.error.category", "その分野はありません。分野は一覧から選んでください。",

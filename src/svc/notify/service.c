@@ -292,6 +292,7 @@ static const struct html_msg msgs[] = {
 	  "ぶんか・スポーツ・イベント" },
 	{ "notify.category.jigyosha", "事業者向け", "For businesses", "かいしゃや おみせの かたへ" },
 	{ "notify.subs.topic.news", "区からのお知らせ（すべて）", "News from the ward (all of it)", "区からの おしらせ（ぜんぶ）" },
+	{ "notify.subs.topic.news_of", "区からのお知らせ（%s）", "News from the ward (%s)", "区からの おしらせ（%s）" },
 	{ "notify.subs.categories", "分野を選んでお知らせを受け取る", "News of chosen categories only",
 	  "ぶんやを えらんで おしらせを うけとる" },
 	{ "notify.subs.categories.hint", "「すべて」を選んでいないとき、ここで選んだ分野のお知らせだけが届きます。両方を選んでも、同じお知らせは1通だけです。",

@@ -157,7 +157,7 @@ int page_news_list(struct http_req *r)
 		return app_send_error(r, ERR_NOTFOUND, "news.error.category", "news: no such category");
 	struct html_page p;
 	struct buf b;
-	app_page(r, &p, cat ? arena_printf(r->arena, "%s：%s", T(r, "news.title"), T(r, cat->label_id))
+	app_page(r, &p, cat ? arena_printf(r->arena, T(r, "news.title.of"), T(r, cat->label_id))  /* checksrc: fmt-ok */
 			    : T(r, "news.title"));
 	p.feed_href = news_feed_href(q->lang);
 	p.feed_title = T(r, "news.feed");

@@ -367,7 +367,7 @@ static const char *topic_label(struct http_req *r, const char *topic)
 			return T(r, fixed[i].label);
 	if (strncmp(topic, "news.", 5) == 0) {
 		const struct notify_category *c = notify_category_find(topic + 5);
-		return arena_printf(r->arena, "%s（%s）", T(r, "notify.subs.topic.news"),
+		return arena_printf(r->arena, T(r, "notify.subs.topic.news_of"),  /* checksrc: fmt-ok */
 				    c ? T(r, c->label_id) : topic + 5);
 	}
 	if (strncmp(topic, "disaster.", 9) == 0) {
