@@ -103,8 +103,10 @@ static int remind_one(void *arg, const char *tenant, const struct waste_booking 
 	 * without an account: My page's choices, where it could subscribe) */
 	char unsub[MAIL_LINK_MAX + 1];
 	if (!b->account || notify_own_unsubscribe(unsub, sizeof unsub, m->s, tenant, b->account,
-						  "waste.reminder", base, &e))
-		snprintf(unsub, sizeof unsub, "%s/mypage/notifications", base);
+						  "waste.reminder", base, &e)) {
+		if (snprintf(unsub, sizeof unsub, "%s/mypage/notifications", base) >= (int)sizeof unsub)
+			unsub[0] = '\0';   /* a base too long for a link: none */
+	}
 	const struct notify_value vals[] = {
 		{ "date", date }, { "date_iso", date_iso },
 		{ "place", b->place[0] ? b->place : html_t(l, "waste.remind.place") }, { "number", number },
