@@ -1,0 +1,548 @@
+/*
+ * booking.h -- the public header of facility reservations (施設予約,
+ * src/svc/booking): facilities and their rooms and courts, the rules of
+ * each kind of facility as data, groups, bookings that never overlap,
+ * and lotteries anyone can re-run.
+ *
+ * The model (README.md has the why):
+ *   facility   a building or ground (集会施設, ホール, 運動場) of a kind
+ *              ("room", "hall", "sports": the kind names its rules)
+ *   unit       a room or court of a facility; a divisible court (全面)
+ *              has parts (半面) whose parent it is.  The atoms are the
+ *              units without parts: a booking of a unit claims its atoms
+ *              (a 全面 both 半面), so 全面 and 半面 never overlap
+ *   band       a time slot of a facility's day (午前, 午後, 夜間, or an
+ *              hour), start and end in minutes from midnight JST
+ *   slot       (unit, day, band); its fee per unit and band: resident or
+ *              not, weekday or holiday (土日祝), plus heating
+ *   closure    a facility, or one unit, closed from one day to another
+ *              (休館日, 保守)
+ *
+ * No overlap: a booking in force (held, won, booked) owns one row per
+ * atom in booking_claims, whose primary key is (tenant, facility, atom,
+ * day, band).  The database refuses the second claim, on SQLite and
+ * PostgreSQL alike, whatever the page did; the booking, its claims and
+ * its once-per-group key (below) are written in one transaction.
+ *
+ * First come: booking_hold makes a 仮予約 that ends at hold_until unless
+ * confirmed (booking_confirm); an expired hold's claims are given up at
+ * the next claim on its slot and by the job.  Every submit carries a
+ * request key (16-64 of [A-Za-z0-9_-]) unique per municipality: the same
+ * key again answers the first booking (a double click, a retry).  Where
+ * the rule says one slot per group (the キャンセル枠), the booking carries
+ * a once key (the window and the group, or the account) under a unique
+ * index over the bookings in force: the database, not the page, refuses
+ * the second.
+ *
+ * Lottery: a round (1次, 2次) of a kind and a month of use takes entries
+ * of ranked choices in its entry window; at its draw time the job draws
+ * it, when staff have entered the public value (公開値: published before
+ * the draw, e.g. a number read out at a public event).  The seed is
+ * SHA-256("madoguchi-booking-lottery\n" public value "\n" round id); a
+ * stream of SHA-256(seed, counter) blocks gives unbiased integers
+ * (rejection sampling); the entries, in id order, are shuffled
+ * (Fisher-Yates) and allocated by the round's rule:
+ *   order     in the drawn order each entry takes its best choice still
+ *             free, while its group has fewer wins than the cap
+ *   per_slot  each slot (in unit, day, band order) is drawn on its own
+ *             among the entries naming it that have not won and whose
+ *             group is under the cap
+ * booking_draw_text writes the inputs and the result as one canonical
+ * text; its SHA-256 is the round's result hash.  booking_redraw and
+ * `madoguchi booking redraw ROUND` draw again from the stored inputs
+ * and compare byte for byte; the inputs alone (the published page's
+ * file) are enough to draw again (booking_draw_inputs_parse).
+ *
+ * Times are Unix seconds; days are day numbers (jp_date_to_days, Japan's
+ * calendar day); a month is yyyymm.  Limits below; every text is UTF-8.
+ * Errors: ERR_INVALID (a value out of range; the detail names the
+ * field), ERR_NOTFOUND, ERR_CONFLICT (the slot is taken; a once key
+ * already used), ERR_LIMIT, ERR_DB, ERR_NOMEM.  Details never carry
+ * personal data.
+ */
+#ifndef MADOGUCHI_SVC_BOOKING_H
+#define MADOGUCHI_SVC_BOOKING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "jp/date.h"
+
+struct store;
+struct store_module_schema;
+
+#define BOOKING_CODE_MAX 32        /* facility, unit, band, kind codes   */
+#define BOOKING_NAME_MAX 200       /* bytes of a name                     */
+#define BOOKING_TEXT_MAX 2000      /* address, access, equipment          */
+#define BOOKING_UNITS_MAX 64       /* units of a facility                 */
+#define BOOKING_BANDS_MAX 24       /* bands of a facility                 */
+#define BOOKING_FACILITIES_MAX 500
+#define BOOKING_CSV_MAX (4u << 20) /* bytes of a facilities CSV           */
+#define BOOKING_RULES_MAX (64u << 10)  /* bytes of a rules text           */
+#define BOOKING_KINDS_MAX 16
+#define BOOKING_ROUNDS_MAX 4       /* rounds of a kind                    */
+#define BOOKING_CHOICES_MAX 8      /* ranked choices of an entry          */
+#define BOOKING_ENTRIES_MAX 100000 /* entries of a round                  */
+#define BOOKING_MEMBERS_MAX 200    /* members of a group                  */
+#define BOOKING_NUMBER_LEN 10      /* booking number: 9 digits + Luhn     */
+#define BOOKING_KEY_MAX 64
+#define BOOKING_PUBLIC_MAX 200     /* bytes of a round's public value     */
+#define BOOKING_SERIES_MAX 120     /* occurrences of a recurring booking  */
+#define BOOKING_SEED_HEX 65
+
+/* ------------------------------------------------------------------ */
+/* Facilities                                                          */
+
+struct booking_band {
+	char code[BOOKING_CODE_MAX + 1];
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	int start_min, end_min;    /* minutes from 00:00 JST, start < end */
+};
+
+/* the fee of a unit in a band, in yen */
+struct booking_fee {
+	char band[BOOKING_CODE_MAX + 1];
+	int resident, resident_holiday, other, other_holiday, heating;
+};
+
+struct booking_unit {
+	char code[BOOKING_CODE_MAX + 1];
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	char parent[BOOKING_CODE_MAX + 1];  /* "" or the whole (全面)      */
+	int capacity;                       /* people                      */
+	char equipment[BOOKING_TEXT_MAX + 1];
+	int nfees;
+	struct booking_fee fees[BOOKING_BANDS_MAX];
+};
+
+struct booking_facility {
+	char code[BOOKING_CODE_MAX + 1];
+	char kind[BOOKING_CODE_MAX + 1];
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	char address[BOOKING_TEXT_MAX + 1];
+	char access[BOOKING_TEXT_MAX + 1];  /* accessibility (段差, 車いす) */
+	char photo[BOOKING_TEXT_MAX + 1];   /* a local path or https URL   */
+	int has_pin;
+	double lat, lon;                    /* the map pin (WGS 84)         */
+	int nbands, nunits;
+	struct booking_band bands[BOOKING_BANDS_MAX];
+	struct booking_unit units[BOOKING_UNITS_MAX];
+};
+
+int booking_code_ok(const char *code);
+
+/* booking_facility_put -- add or replace a facility with its bands,
+ * units and fees (checked: codes, names, bands that do not overlap, a
+ * parent that is a unit of the facility without a parent, a fee for
+ * every unit and band).  A unit or band that bookings in force use
+ * cannot be removed (ERR_CONFLICT). */
+int booking_facility_put(struct store *s, const char *tenant, const struct booking_facility *f,
+			 struct err *e);
+/* booking_facility_get -- ERR_NOTFOUND when none (out is heap: free) */
+int booking_facility_get(struct booking_facility **out, struct store *s, const char *tenant,
+			 const char *code, struct err *e);
+void booking_facility_free(struct booking_facility *f);
+/* booking_facilities_each -- every facility in code order (bands and
+ * units filled); fn's non-zero return stops and is returned */
+int booking_facilities_each(struct store *s, const char *tenant,
+			    int (*fn)(void *arg, const struct booking_facility *f), void *arg,
+			    struct err *e);
+const struct booking_unit *booking_unit_find(const struct booking_facility *f, const char *code);
+const struct booking_band *booking_band_find(const struct booking_facility *f, const char *code);
+/* booking_fee_of -- the fee of unit in band on day for a resident of
+ * the ward (or not), with heating or not: -1 when unit or band unknown */
+int booking_fee_of(const struct booking_facility *f, const char *unit, const char *band,
+		   struct jp_date day, int resident, int heating);
+
+/* The facilities CSV: one row per (facility, unit, band), the facility's
+ * and unit's columns repeated (they must agree), header row first:
+ *   facility,facility_name,facility_name_en,kind,address,lat,lon,access,
+ *   photo,unit,unit_name,unit_name_en,parent,capacity,equipment,band,
+ *   band_name,band_name_en,start,end,fee,fee_holiday,fee_other,
+ *   fee_other_holiday,fee_heating
+ * (start and end HH:MM).  Import: UTF-8, UTF-8 with BOM or CP932; every
+ * row checked before anything is written; *nfac the facilities read.
+ * Errors name the line (e->line).  Export: UTF-8 with BOM, CRLF. */
+int booking_csv_import(struct store *s, const char *tenant, const char *data, size_t n, int *nfac,
+		       struct err *e);
+int booking_csv_export(struct buf *out, struct store *s, const char *tenant, struct err *e);
+
+struct booking_closure {
+	int64_t id;
+	char facility[BOOKING_CODE_MAX + 1];
+	char unit[BOOKING_CODE_MAX + 1];    /* "" the whole facility        */
+	long from_day, to_day;              /* inclusive                    */
+	char reason[BOOKING_NAME_MAX + 1];
+};
+/* booking_closure_add -- refused (ERR_CONFLICT, *nbusy the bookings in
+ * force it meets) unless force; with force the bookings stay and staff
+ * are shown them (booking_slots marks them) */
+int booking_closure_add(int64_t *id, int *nbusy, struct store *s, const char *tenant,
+			const struct booking_closure *c, int force, struct err *e);
+int booking_closure_remove(struct store *s, const char *tenant, int64_t id, struct err *e);
+int booking_closures_each(struct store *s, const char *tenant, const char *facility,
+			  int (*fn)(void *arg, const struct booking_closure *c), void *arg, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Rules as data                                                       */
+
+enum booking_who {                 /* who may enter or book: a bit set  */
+	BOOKING_WHO_SAZANKA = 1,   /* さざんかーど登録団体 (priority)      */
+	BOOKING_WHO_WARD = 2,      /* 区内 groups and residents            */
+	BOOKING_WHO_OUTSIDE = 4,   /* 区外                                 */
+};
+
+enum booking_alloc { BOOKING_ALLOC_ORDER = 1, BOOKING_ALLOC_PER_SLOT = 2 };
+
+struct booking_round_rule {
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	int who;                   /* enum booking_who bits                */
+	int months_before;         /* the entry window's month: use month - N */
+	int entry_from_day, entry_to_day;  /* days of that month, whole days */
+	int draw_day, draw_min;    /* the draw: day of that month, minute   */
+	int entries_cap;           /* entries of one group in the round    */
+	int wins_cap;              /* wins of one group in the round       */
+	int choices_max;           /* ranked choices of one entry          */
+	int confirm_days;          /* winners confirm by the draw day + N, 23:59:59 */
+	enum booking_alloc alloc;
+};
+
+struct booking_rule {
+	char kind[BOOKING_CODE_MAX + 1];
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	int nrounds;
+	struct booking_round_rule rounds[BOOKING_ROUNDS_MAX];
+	/* 空き枠: first come for a month opens on this day of the month
+	 * months_before the month of use, at open_min */
+	int open_months_before, open_day, open_min;
+	int who;                   /* who may book first come              */
+	int hold_minutes;          /* a 仮予約 lasts this long             */
+	int pay_days;              /* pay within N days of confirming ...  */
+	int pay_before_days;       /* ... and N days before the day of use */
+	/* キャンセル枠: released slots of day D open at cancel_min on the day
+	 * cancel_days_before D, one per group when cancel_one_per_group;
+	 * cancel_min < 0: none */
+	int cancel_min, cancel_days_before, cancel_one_per_group;
+	int cancel_free_days;      /* cancel free until N days before use  */
+	int cancel_fee_percent;    /* after that, this share of the fee    */
+	int fair_pool_seconds;     /* requests in the first N s of a window
+				    * are put in a random order (0: none)  */
+	int days_ahead_max;        /* staff and recurring: how far ahead    */
+};
+
+struct booking_rules {
+	int nkinds;
+	struct booking_rule kinds[BOOKING_KINDS_MAX];
+};
+
+/* booking_rules_parse -- the rules text (README.md: sections "[kind]"
+ * and "[kind round N]", lines "key = value", '#' comments); ERR_INVALID
+ * with e->line for an unknown key, a bad value or a missing one */
+int booking_rules_parse(struct booking_rules *out, const char *text, size_t n, struct err *e);
+const struct booking_rule *booking_rule_find(const struct booking_rules *r, const char *kind);
+/* the municipality's rules text as stored (heap), or the shipped default
+ * (data/booking/rules.conf, compiled in) when none is stored */
+int booking_rules_text(char **out, struct store *s, const char *tenant, struct err *e);
+int booking_rules_load(struct booking_rules *out, struct store *s, const char *tenant, struct err *e);
+int booking_rules_save(struct store *s, const char *tenant, const char *text, int64_t staff,
+		       int64_t now, struct err *e);
+extern const char booking_rules_default[];
+
+/* booking_first_come_opens -- when the 空き枠 of day opens (Unix s) */
+int64_t booking_first_come_opens(const struct booking_rule *r, struct jp_date day);
+/* booking_cancel_deadline -- the end of free cancellation of day */
+int64_t booking_cancel_free_until(const struct booking_rule *r, struct jp_date day);
+/* the fee kept when cancelling at now a booking of fee yen on day */
+int booking_cancel_fee(const struct booking_rule *r, struct jp_date day, int fee, int64_t now);
+
+/* ------------------------------------------------------------------ */
+/* Groups (団体登録)                                                   */
+
+enum booking_group_kind { BOOKING_GROUP_SAZANKA = 1, BOOKING_GROUP_WARD, BOOKING_GROUP_OUTSIDE };
+enum booking_group_state { BOOKING_GROUP_PENDING = 1, BOOKING_GROUP_APPROVED, BOOKING_GROUP_REJECTED };
+
+struct booking_member {
+	char name[BOOKING_NAME_MAX + 1];
+	char kana[BOOKING_NAME_MAX + 1];
+	struct jp_date birth;
+};
+
+struct booking_group {
+	int64_t id;
+	char name[BOOKING_NAME_MAX + 1];
+	enum booking_group_kind kind;
+	enum booking_group_state state;
+	int64_t leader;            /* the account that registered it       */
+	int64_t created_at;
+	int nmembers;
+	struct booking_member members[BOOKING_MEMBERS_MAX];
+};
+
+const char *booking_group_kind_code(enum booking_group_kind k);  /* "sazanka", "ward", "outside" */
+int booking_group_kind_parse(const char *s);                      /* 0 when unknown */
+int booking_who_of(enum booking_group_kind k);
+/* booking_group_add -- a group (pending), members checked (name, kana
+ * in katakana, a birth day in the past); *id */
+int booking_group_add(int64_t *id, struct store *s, const char *tenant, const struct booking_group *g,
+		      int64_t now, struct err *e);
+int booking_group_get(struct booking_group *out, struct store *s, const char *tenant, int64_t id,
+		      struct err *e);
+int booking_group_decide(struct store *s, const char *tenant, int64_t id, int approve, int64_t staff,
+			 int64_t now, struct err *e);
+/* the groups an account leads, and all groups (staff; state 0 any) */
+int booking_groups_each(struct store *s, const char *tenant, int64_t leader, int state,
+			int (*fn)(void *arg, const struct booking_group *g), void *arg, struct err *e);
+/* booking_members_shared -- people (same kana and birth day) who are
+ * members of more than one group: fn per (person, group) row */
+int booking_members_shared(struct store *s, const char *tenant,
+			   int (*fn)(void *arg, const char *kana, struct jp_date birth, int64_t group,
+				     const char *group_name),
+			   void *arg, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Bookings                                                            */
+
+enum booking_state {
+	BOOKING_HELD = 1,          /* 仮予約 (first come), until hold_until */
+	BOOKING_WON,               /* lottery win, until confirm_by        */
+	BOOKING_BOOKED,            /* confirmed; paid or until pay_by      */
+	BOOKING_CANCELLED,         /* by the resident or staff             */
+	BOOKING_RELEASED,          /* a hold expired, a win not confirmed, not paid */
+};
+
+enum booking_source {
+	BOOKING_FIRST_COME = 1, BOOKING_LOTTERY, BOOKING_STAFF, BOOKING_RECURRING,
+};
+
+struct booking {
+	int64_t id;
+	char number[BOOKING_NUMBER_LEN + 1];
+	char facility[BOOKING_CODE_MAX + 1];
+	char unit[BOOKING_CODE_MAX + 1];
+	char band[BOOKING_CODE_MAX + 1];
+	struct jp_date day;
+	enum booking_state state;
+	enum booking_source source;
+	int64_t account;           /* 0 for a staff booking without one    */
+	int64_t group;             /* 0 when booked by a person            */
+	int fee;                   /* yen                                  */
+	int resident;              /* the fee of a resident of the ward    */
+	int heating;
+	int people;
+	char purpose[BOOKING_NAME_MAX + 1];
+	char holder[BOOKING_NAME_MAX + 1];  /* staff bookings: for whom    */
+	int64_t hold_until, confirm_by, pay_by;
+	int64_t paid_at, checked_in_at, cancelled_at;
+	int cancel_fee;
+	int64_t round;             /* the lottery round, or 0              */
+	int64_t series;            /* the recurring series, or 0           */
+	int64_t created_at;
+};
+
+const char *booking_state_code(enum booking_state s);
+const char *booking_source_code(enum booking_source s);
+
+struct booking_req {
+	const char *tenant;
+	const char *facility, *unit, *band;
+	struct jp_date day;
+	int64_t account, group;
+	enum booking_source source;   /* FIRST_COME, STAFF or RECURRING    */
+	int resident, heating, people;
+	const char *purpose, *holder;
+	const char *request_key;      /* NULL only for staff and recurring */
+	int64_t now;
+};
+
+/* booking_hold -- a 仮予約 for a resident (first come): checked against
+ * the rules of the facility's kind (the 空き枠 has opened; who may book;
+ * within the キャンセル枠 one per group), the slot is claimed; returns 0,
+ * or 1 when the request key was used before (*out that booking).
+ * ERR_CONFLICT: the slot is taken (e "slot") or the group already has its
+ * one (e "once"); ERR_INVALID: closed, past, not yet open. */
+int booking_hold(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e);
+/* booking_confirm -- a hold (before hold_until) or a win (before
+ * confirm_by) becomes booked; pay_by is set from the rule.  The caller
+ * names the account that owns it (0: staff). */
+int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number,
+		    int64_t account, int64_t now, struct err *e);
+/* booking_staff_book -- a booking by staff, booked at once (no rule of
+ * windows; the slot must be free and open) */
+int booking_staff_book(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e);
+/* booking_cancel -- held, won or booked becomes cancelled, its claims
+ * given up; the fee rule decides *fee_kept (staff: waive) */
+int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
+		   int64_t account, int waive_fee, int64_t now, struct err *e);
+int booking_mark_paid(struct store *s, const char *tenant, const char *number, int64_t now,
+		      struct err *e);
+int booking_check_in(struct store *s, const char *tenant, const char *number, int64_t now,
+		     struct err *e);
+int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number,
+		struct err *e);
+/* bookings of an account (newest first, at most limit) */
+int booking_of_account(struct store *s, const char *tenant, int64_t account, int limit,
+		       int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e);
+/* bookings in force of a facility from day from to day to (inclusive) */
+int booking_of_facility(struct store *s, const char *tenant, const char *facility, long from, long to,
+			int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e);
+/* booking_expire -- holds past hold_until, wins past confirm_by and
+ * bookings past pay_by unpaid become released; *n how many */
+int booking_expire(int *n, struct store *s, int64_t now, struct err *e);
+
+/* the state of a slot for the availability grid */
+enum booking_slot_state {
+	BOOKING_SLOT_FREE = 1, BOOKING_SLOT_TAKEN, BOOKING_SLOT_CLOSED, BOOKING_SLOT_PAST,
+	BOOKING_SLOT_LOTTERY,      /* not yet open first come: lottery     */
+	BOOKING_SLOT_NOT_YET,      /* not yet open at all                  */
+};
+struct booking_slot {
+	const struct booking_unit *unit;
+	const struct booking_band *band;
+	enum booking_slot_state state;
+	int64_t opens_at;          /* FREE later / LOTTERY: first come opens */
+};
+/* booking_slots -- every (unit, band) of f on day, in unit and band
+ * order; out holds f->nunits * f->nbands */
+int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
+		  const struct booking_facility *f, const struct booking_rule *rule, struct jp_date day,
+		  int64_t now, struct err *e);
+
+/* recurring bookings by staff: every week on day's weekday from first to
+ * last (inclusive, at most BOOKING_SERIES_MAX); the occurrences whose
+ * slot is taken or closed are skipped and listed (skipped, at most
+ * BOOKING_SERIES_MAX), *nbooked the others */
+int booking_recurring(int64_t *series, int *nbooked, struct jp_date *skipped, int *nskipped,
+		      struct store *s, const struct booking_req *rq, struct jp_date last,
+		      struct err *e);
+
+/* usage: per unit and band, slots booked out of slots open, from..to */
+struct booking_usage {
+	char unit[BOOKING_CODE_MAX + 1];
+	char band[BOOKING_CODE_MAX + 1];
+	int open, booked;
+};
+int booking_usage(struct booking_usage *out, int *n, struct store *s, const char *tenant,
+		  const struct booking_facility *f, long from, long to, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Lottery                                                             */
+
+struct booking_choice {
+	char facility[BOOKING_CODE_MAX + 1];
+	char unit[BOOKING_CODE_MAX + 1];
+	char band[BOOKING_CODE_MAX + 1];
+	long day;
+};
+
+struct booking_entry {
+	int64_t id;
+	int64_t group;
+	int nchoices;
+	struct booking_choice choices[BOOKING_CHOICES_MAX];
+};
+
+/* the inputs of a draw: what is published before and after it */
+struct booking_draw_in {
+	int64_t round;
+	char public_value[BOOKING_PUBLIC_MAX + 1];
+	enum booking_alloc alloc;
+	int wins_cap;
+	int nentries;
+	struct booking_entry *entries;   /* in id order                  */
+	/* slots not available to the draw (booked before it, closed) */
+	int nblocked;
+	struct booking_choice *blocked;
+};
+
+/* one entry's place in the drawn order and what it won */
+struct booking_draw_row {
+	int64_t entry;
+	int won;                   /* rank won (1-based), 0 none           */
+};
+
+struct booking_draw_out {
+	unsigned char seed[32];
+	int n;
+	struct booking_draw_row *rows;   /* in drawn order (per_slot: wins in slot order, then the rest) */
+};
+
+/* booking_seed -- SHA-256("madoguchi-booking-lottery\n" pv "\n" round) */
+void booking_seed(unsigned char seed[32], const char *public_value, int64_t round);
+/* booking_uniform -- the i-th draw of the stream: an unbiased integer in
+ * [0, n) (n >= 1); *counter advances */
+uint64_t booking_uniform(const unsigned char seed[32], uint64_t *counter, uint64_t n);
+/* booking_draw -- the draw (pure: no clock, no database); out->rows heap */
+int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in, struct err *e);
+void booking_draw_out_free(struct booking_draw_out *o);
+/* booking_draw_inputs_text -- the inputs as text (the published file) */
+int booking_draw_inputs_text(struct buf *b, const struct booking_draw_in *in);
+/* booking_draw_inputs_parse -- read it back (heap inside: ..._in_free) */
+int booking_draw_inputs_parse(struct booking_draw_in *out, const char *text, size_t n, struct err *e);
+void booking_draw_in_free(struct booking_draw_in *in);
+/* booking_draw_text -- inputs and result, canonical; hash_hex its SHA-256 */
+int booking_draw_text(struct buf *b, const struct booking_draw_in *in, const struct booking_draw_out *o,
+		      char hash_hex[BOOKING_SEED_HEX]);
+
+enum booking_round_state { BOOKING_ROUND_OPEN = 1, BOOKING_ROUND_DRAWN };
+
+struct booking_round {
+	int64_t id;
+	char kind[BOOKING_CODE_MAX + 1];
+	int seq;                   /* 1: 1次, 2: 2次                        */
+	int month;                 /* yyyymm of use                        */
+	char name_ja[BOOKING_NAME_MAX + 1], name_en[BOOKING_NAME_MAX + 1];
+	int who, entries_cap, wins_cap, choices_max;
+	enum booking_alloc alloc;
+	int64_t entry_from, entry_to, draw_at, confirm_by;
+	enum booking_round_state state;
+	char public_value[BOOKING_PUBLIC_MAX + 1];  /* "" until entered    */
+	char result_hash[BOOKING_SEED_HEX];         /* "" until drawn      */
+	int64_t drawn_at;
+	int nentries, nwins;
+};
+
+/* booking_round_open -- the rounds of kind for month from the rules
+ * (again: nothing new); *n the rounds there are */
+int booking_rounds_make(int *n, struct store *s, const char *tenant, const struct booking_rule *r,
+			int month, struct err *e);
+int booking_round_get(struct booking_round *out, struct store *s, const char *tenant, int64_t id,
+		      struct err *e);
+int booking_rounds_each(struct store *s, const char *tenant, int (*fn)(void *arg, const struct booking_round *r),
+			void *arg, struct err *e);
+/* the public value: entered once, after the entry window closes and
+ * before the draw (ERR_INVALID otherwise) */
+int booking_round_public(struct store *s, const char *tenant, int64_t id, const char *value, int64_t now,
+			 struct err *e);
+/* booking_enter -- an entry of group in the round (its window open; the
+ * group approved and of a kind the round takes; under the entry cap;
+ * choices distinct, of the round's kind and month); *id */
+int booking_enter(int64_t *id, struct store *s, const char *tenant, int64_t round, int64_t group,
+		  int64_t account, const struct booking_choice *choices, int nchoices, int64_t now,
+		  struct err *e);
+int booking_entry_withdraw(struct store *s, const char *tenant, int64_t entry, int64_t account, int64_t now,
+			   struct err *e);
+/* entries of a round (group 0: all), with their choices */
+int booking_entries_each(struct store *s, const char *tenant, int64_t round, int64_t group,
+			 int (*fn)(void *arg, const struct booking_entry *en, int64_t created_at), void *arg,
+			 struct err *e);
+/* booking_draw_inputs -- a round's inputs from the database (heap) */
+int booking_draw_inputs(struct booking_draw_in *out, struct store *s, const char *tenant, int64_t round,
+			struct err *e);
+/* booking_round_draw -- draw a round whose draw time has come and whose
+ * public value is entered: the wins become bookings (WON, confirm_by),
+ * the result text and hash are stored, all in one transaction */
+int booking_round_draw(struct booking_round *out, struct store *s, const char *tenant, int64_t round,
+		       int64_t now, struct err *e);
+/* booking_redraw -- draw again from the stored inputs: 0 when the text
+ * is byte-identical to the stored one (text in b), ERR_CONFLICT if not */
+int booking_redraw(struct buf *b, struct store *s, const char *tenant, int64_t round, struct err *e);
+/* booking_round_result -- the stored result text (heap) */
+int booking_round_result(char **out, struct store *s, const char *tenant, int64_t round, struct err *e);
+/* the job: draw due rounds of every municipality, expire holds */
+int booking_tick(int *drawn, int *expired, struct store *s, int64_t now, struct err *e);
+
+extern const struct store_module_schema booking_schema;
+
+#endif
