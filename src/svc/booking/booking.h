@@ -221,10 +221,12 @@ struct booking_rule {
 	int hold_minutes;          /* a 仮予約 lasts this long             */
 	int pay_days;              /* pay within N days of confirming ...  */
 	int pay_before_days;       /* ... and N days before the day of use */
-	/* キャンセル枠: released slots of day D open at cancel_min on the day
-	 * cancel_days_before D, one per group when cancel_one_per_group;
-	 * cancel_min < 0: none */
-	int cancel_min, cancel_days_before, cancel_one_per_group;
+	/* キャンセル枠: a slot given up (cancelled, released) after it was
+	 * booked waits for the next opening, every day at cancel_min JST; from
+	 * it, one such slot per group (or person) an opening when
+	 * cancel_one_per_group; cancel_min < 0: none (a slot given up is
+	 * free at once) */
+	int cancel_min, cancel_one_per_group;
 	int cancel_free_days;      /* cancel free until N days before use  */
 	int cancel_fee_percent;    /* after that, this share of the fee    */
 	int fair_pool_seconds;     /* requests in the first N s of a window
@@ -250,6 +252,24 @@ int booking_rules_save(struct store *s, const char *tenant, const char *text, in
 		       int64_t now, struct err *e);
 extern const char booking_rules_default[];
 
+/* booking_round_times -- the instants of a round of rule rr for the
+ * month of use (yyyymm): the entry window [*entry_from, *entry_to)
+ * (00:00:00 JST of entry_from_day to 00:00:00 JST after entry_to_day of
+ * the month months_before the month of use), the draw, and the end of
+ * confirming (00:00:00 JST after the draw day + confirm_days).  A day
+ * past the month's end is its last day.  ERR_INVALID for a bad month. */
+int booking_round_times(const struct booking_round_rule *rr, int month, int64_t *entry_from,
+			int64_t *entry_to, int64_t *draw_at, int64_t *confirm_by, struct err *e);
+/* booking_cancel_opening -- the last キャンセル枠 opening at or before
+ * now (Unix s), 0 when the kind has none */
+int64_t booking_cancel_opening(const struct booking_rule *r, int64_t now);
+/* booking_hold_until -- when a hold made at now ends */
+int64_t booking_hold_until(const struct booking_rule *r, int64_t now);
+/* booking_pay_by -- when a booking of day confirmed at now must be paid:
+ * the earlier of 00:00:00 JST after now's day + pay_days and 00:00:00 JST
+ * of day - pay_before_days (never before now + 1 hour: a booking made
+ * late is given an hour to pay) */
+int64_t booking_pay_by(const struct booking_rule *r, struct jp_date day, int64_t now);
 /* booking_first_come_opens -- when the 空き枠 of day opens (Unix s) */
 int64_t booking_first_come_opens(const struct booking_rule *r, struct jp_date day);
 /* booking_cancel_deadline -- the end of free cancellation of day */
