@@ -34,7 +34,7 @@ static const struct { const char *login, *name, *role, *password, *works; } demo
 	{ "demo-viewer", "デモ 閲覧者", "viewer", "Momiji-Etsuran-2026", "閲覧のみ・個人情報なし / read only, no personal data" },
 	/* --- dept: staff of the other departments (dept_roles below) --- */
 	{ "demo-kumin", "デモ 区民課職員", "staff", "Kusunoki-Kumin-2026",
-	  "区民課・課税課・広報課・地域活動推進課・手続の承認 / registration, tax, PR, community; approves procedures" },
+	  "区民課・課税課・広報課・地域活動推進課（施設予約）・手続の承認 / registration, tax, PR, community (facility booking); approves procedures" },
 	{ "demo-fukushi", "デモ 福祉職員", "staff", "Tsutsuji-Fukushi-2026",
 	  "国保年金・介護保険・高齢者・健康・予防・母子保健・生活衛生 / health and welfare" },
 	{ "demo-machi", "デモ まちづくり職員", "staff", "Keyaki-Machi-2026",

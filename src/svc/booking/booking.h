@@ -535,6 +535,12 @@ int booking_rounds_each(struct store *s, const char *tenant, int (*fn)(void *arg
  * before the draw (ERR_INVALID otherwise) */
 int booking_round_public(struct store *s, const char *tenant, int64_t id, const char *value, int64_t now,
 			 struct err *e);
+/* booking_round_reschedule -- staff move a round's end of entries and
+ * its draw (a storm, a mistaken window): only while it is not drawn, the
+ * public value not entered, entries still open or closing no earlier than
+ * now; entry_from < entry_to <= draw_at < confirm_by kept */
+int booking_round_reschedule(struct store *s, const char *tenant, int64_t id, int64_t entry_to, int64_t draw_at,
+			     int64_t now, struct err *e);
 /* booking_enter -- an entry of group in the round (its window open; the
  * group approved and of a kind the round takes; under the entry cap;
  * choices distinct, of the round's kind and month); *id */

@@ -159,6 +159,27 @@ int booking_round_public(struct store *s, const char *tenant, int64_t id, const 
 	return rc < 0 ? rc : rc == 0 ? err_set(e, ERR_CONFLICT, "public: entered already") : 0;
 }
 
+int booking_round_reschedule(struct store *s, const char *tenant, int64_t id, int64_t entry_to, int64_t draw_at,
+			     int64_t now, struct err *e)
+{
+	struct booking_round r;
+	int rc = booking_round_get(&r, s, tenant, id, e);
+	if (rc)
+		return rc;
+	if (r.state != BOOKING_ROUND_OPEN || r.public_value[0])
+		return err_set(e, ERR_INVALID, "reschedule: drawn, or its public value entered");
+	if (entry_to <= r.entry_from || draw_at < entry_to || draw_at >= r.confirm_by)
+		return err_set(e, ERR_INVALID, "reschedule: entries from < entries to <= draw < confirm by");
+	/* closed entries stay closed as they were; open ones close at the
+	 * earliest now (an entry made cannot be left out afterwards) */
+	if (r.entry_to <= now ? entry_to != r.entry_to : entry_to < now)
+		return err_set(e, ERR_INVALID, "reschedule: the end of entries would be in the past");
+	struct store_val p[] = { sv_text(tenant), sv_int(id), sv_int(entry_to), sv_int(draw_at) };
+	rc = store_exec(s, "UPDATE booking_rounds SET entry_to = $3, draw_at = $4 WHERE tenant = $1 AND id = $2"
+			   " AND state = 'open' AND public_value = ''", p, 4, e);
+	return rc < 0 ? rc : rc == 0 ? err_set(e, ERR_CONFLICT, "reschedule: changed meanwhile") : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* entries                                                             */
 
