@@ -666,7 +666,7 @@ static void test_round(void)
 	T_EQ_INT(booking_round_draw(&r, s, T1, round, JST(2027, 6, 15, 9, 59, 59), &e), ERR_INVALID);
 	/* the job draws it at its time */
 	int drawn = 0, expired = 0;
-	T_EQ_INT(booking_tick(&drawn, &expired, s, JST(2027, 6, 15, 10, 0, 0), &e), 0);
+	T_EQ_INT(booking_tick(&drawn, &expired, s, JST(2027, 6, 15, 10, 0, 0), NULL, NULL, &e), 0);
 	T_EQ_INT(drawn, 1);
 	T_EQ_INT(booking_round_get(&r, s, T1, round, &e), 0);
 	T_EQ_INT(r.state, BOOKING_ROUND_DRAWN);
@@ -674,7 +674,7 @@ static void test_round(void)
 	/* 3 slots named (am d1, am d2, pm d1), wins cap 1 a group: 2 wins */
 	T_EQ_INT(r.nwins, 2);
 	/* again: nothing more */
-	T_EQ_INT(booking_tick(&drawn, &expired, s, JST(2027, 6, 15, 10, 1, 0), &e), 0);
+	T_EQ_INT(booking_tick(&drawn, &expired, s, JST(2027, 6, 15, 10, 1, 0), NULL, NULL, &e), 0);
 	T_EQ_INT(drawn, 0);
 	/* the re-run is byte-identical */
 	struct buf b;
