@@ -1,0 +1,826 @@
+/*
+ * slot.c -- bookings of slots: 仮予約 (holds) and their confirmation,
+ * staff and recurring bookings, cancelling with the fee rule, payment
+ * and check-in marks, expiry, the availability grid and usage
+ * (booking.h "Bookings").
+ *
+ * No overlap: a booking's row, its claims (one per atom of its unit:
+ * booking_claims' primary key) and its once key (booking_once) are
+ * written in one transaction; the database refuses the second claim of
+ * an atom, so two residents, two PCs or a double click never book one
+ * slot twice, on SQLite (BEGIN IMMEDIATE) and PostgreSQL (READ COMMITTED:
+ * the primary key waits for the first transaction and then refuses).  A
+ * claim of a booking that has run out (a hold past hold_until, a win past
+ * confirm_by, unpaid past pay_by) is given up, in the claiming
+ * transaction, before the new claim is written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jp/checkdigit.h"
+#include "store/store.h"
+#include "svc/booking/booking_int.h"
+
+static const char *const state_codes[] = { NULL, "held", "won", "booked", "cancelled", "released" };
+static const char *const source_codes[] = { NULL, "first_come", "lottery", "staff", "recurring" };
+
+const char *booking_state_code(enum booking_state st)
+{
+	return st >= BOOKING_HELD && st <= BOOKING_RELEASED ? state_codes[st] : "";
+}
+
+const char *booking_source_code(enum booking_source so)
+{
+	return so >= BOOKING_FIRST_COME && so <= BOOKING_RECURRING ? source_codes[so] : "";
+}
+
+static int code_index(const char *const *codes, int n, const char *s)
+{
+	for (int i = 1; s && i < n; i++)
+		if (!strcmp(codes[i], s))
+			return i;
+	return 0;
+}
+
+/* the condition of a booking in force that has run out at $N (now) */
+#define RUN_OUT(b, now) \
+	"((" b ".state = 'held' AND " b ".hold_until <= " now ") OR (" b ".state = 'won' AND " b ".confirm_by <= " \
+	now ") OR (" b ".state = 'booked' AND " b ".paid_at IS NULL AND " b ".pay_by IS NOT NULL AND " b \
+	".pay_by <= " now "))"
+
+static void number_new(char out[BOOKING_NUMBER_LEN + 1])
+{
+	out[0] = (char)('1' + randombytes_uniform(9));
+	for (int i = 1; i < BOOKING_NUMBER_LEN - 1; i++)
+		out[i] = (char)('0' + randombytes_uniform(10));
+	out[BOOKING_NUMBER_LEN - 1] = (char)('0' + jp_luhn_digit(out, BOOKING_NUMBER_LEN - 1));
+	out[BOOKING_NUMBER_LEN] = '\0';
+}
+
+static int number_ok(const char *s)
+{
+	if (!s || strlen(s) != BOOKING_NUMBER_LEN)
+		return 0;
+	for (int i = 0; i < BOOKING_NUMBER_LEN; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return jp_luhn_digit(s, BOOKING_NUMBER_LEN - 1) == s[BOOKING_NUMBER_LEN - 1] - '0';
+}
+
+static int key_ok(const char *k)
+{
+	size_t n = strlen(k);
+	if (n < 16 || n > BOOKING_KEY_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') ||
+		      k[i] == '_' || k[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* reading                                                             */
+
+#define BOOKING_COLS \
+	"id, number, facility, unit, band, day, state, source, account, grp, fee, resident, heating, people," \
+	" purpose, holder, hold_until, confirm_by, pay_by, paid_at, checked_in_at, cancelled_at, cancel_fee," \
+	" round, series, created_at"
+
+static int64_t opt_int(struct store_rows *r, int col)
+{
+	return store_col_isnull(r, col) ? 0 : store_col_int(r, col);
+}
+
+static void booking_read(struct booking *b, struct store_rows *r)
+{
+	memset(b, 0, sizeof *b);
+	b->id = store_col_int(r, 0);
+	snprintf(b->number, sizeof b->number, "%s", store_col_text(r, 1) ? store_col_text(r, 1) : "");
+	snprintf(b->facility, sizeof b->facility, "%s", store_col_text(r, 2) ? store_col_text(r, 2) : "");
+	snprintf(b->unit, sizeof b->unit, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "");
+	snprintf(b->band, sizeof b->band, "%s", store_col_text(r, 4) ? store_col_text(r, 4) : "");
+	b->day = jp_date_from_days((long)store_col_int(r, 5));
+	b->state = (enum booking_state)code_index(state_codes, 6, store_col_text(r, 6));
+	b->source = (enum booking_source)code_index(source_codes, 5, store_col_text(r, 7));
+	b->account = store_col_int(r, 8);
+	b->group = store_col_int(r, 9);
+	b->fee = (int)store_col_int(r, 10);
+	b->resident = (int)store_col_int(r, 11);
+	b->heating = (int)store_col_int(r, 12);
+	b->people = (int)store_col_int(r, 13);
+	snprintf(b->purpose, sizeof b->purpose, "%s", store_col_text(r, 14) ? store_col_text(r, 14) : "");
+	snprintf(b->holder, sizeof b->holder, "%s", store_col_text(r, 15) ? store_col_text(r, 15) : "");
+	b->hold_until = opt_int(r, 16);
+	b->confirm_by = opt_int(r, 17);
+	b->pay_by = opt_int(r, 18);
+	b->paid_at = opt_int(r, 19);
+	b->checked_in_at = opt_int(r, 20);
+	b->cancelled_at = opt_int(r, 21);
+	b->cancel_fee = (int)store_col_int(r, 22);
+	b->round = store_col_int(r, 23);
+	b->series = store_col_int(r, 24);
+	b->created_at = store_col_int(r, 25);
+}
+
+static int bookings_query(struct store *s, const char *sql, const struct store_val *p, int np,
+			  int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e)
+{
+	struct store_rows *r = NULL;
+	int rc = store_query(&r, s, sql, p, np, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		struct booking b;
+		booking_read(&b, r);
+		int frc = fn(arg, &b);
+		if (frc) {
+			rc = frc;
+			break;
+		}
+	}
+	store_rows_free(r);
+	return rc == 1 ? 0 : rc;
+}
+
+static int one(void *arg, const struct booking *b)
+{
+	*(struct booking *)arg = *b;
+	return 1;
+}
+
+int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!number_ok(number))
+		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	struct store_val p[] = { sv_text(tenant), sv_text(number) };
+	struct store_rows *r = NULL;
+	int rc = store_query(&r, s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
+			     p, 2, e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 1)
+		booking_read(out, r);
+	store_rows_free(r);
+	return rc == 1 ? 0 : rc < 0 ? rc : err_set(e, ERR_NOTFOUND, "booking: no such number");
+}
+
+int booking_of_account(struct store *s, const char *tenant, int64_t account, int limit,
+		       int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e)
+{
+	if (limit < 1 || limit > 1000)
+		limit = 1000;
+	struct store_val p[] = { sv_text(tenant), sv_int(account), sv_int(limit) };
+	return bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND account = $2"
+				 " ORDER BY day DESC, id DESC LIMIT $3", p, 3, fn, arg, e);
+}
+
+int booking_of_facility(struct store *s, const char *tenant, const char *facility, long from, long to,
+			int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e)
+{
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_int(from), sv_int(to) };
+	return bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND facility = $2"
+				 " AND day BETWEEN $3 AND $4 AND state IN ('held', 'won', 'booked')"
+				 " ORDER BY day, band, unit", p, 4, fn, arg, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* claims                                                              */
+
+/* release the bookings in force that have run out and hold a claim on
+ * one of atoms of f on day in band */
+static int release_run_out(struct store *s, const char *tenant, const char *facility, const char **atoms, int natoms,
+			   long day, const char *band, int64_t now, struct err *e)
+{
+	for (int i = 0; i < natoms; i++) {
+		int64_t id = 0;
+		struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_text(atoms[i]), sv_int(day),
+					 sv_text(band), sv_int(now) };
+		int rc = store_query_int(&id, s, "SELECT b.id FROM booking_claims c JOIN booking_bookings b"
+					       " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2"
+					       " AND c.atom = $3 AND c.day = $4 AND c.band = $5 AND " RUN_OUT("b", "$6"),
+					 p, SV_N(p), e);
+		if (rc)
+			return rc;
+		if (!id)
+			continue;
+		struct store_val q[] = { sv_int(id), sv_int(now) };
+		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
+		if (rc >= 0)
+			rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $2"
+					   " WHERE id = $1", q, 2, e);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int claim(struct store *s, const char *tenant, const struct booking_facility *f, const struct booking_unit *u,
+		 long day, const char *band, int64_t booking, struct err *e)
+{
+	const char *atoms[BOOKING_UNITS_MAX];
+	int n = booking_atoms(atoms, f, u);
+	for (int i = 0; i < n; i++) {
+		struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_text(atoms[i]), sv_int(day),
+					 sv_text(band), sv_int(booking) };
+		int rc = store_exec(s, "INSERT INTO booking_claims (tenant, facility, atom, day, band, booking)"
+				       " VALUES ($1, $2, $3, $4, $5, $6)", p, SV_N(p), e);
+		if (rc < 0)
+			return rc == ERR_CONFLICT ? err_set(e, ERR_CONFLICT, "slot: taken") : rc;
+	}
+	return 0;
+}
+
+/* 1 when a claim in force (not run out) holds one of the atoms */
+static int slot_taken(struct store *s, const char *tenant, const struct booking_facility *f,
+		      const struct booking_unit *u, long day, const char *band, int64_t now, struct err *e)
+{
+	const char *atoms[BOOKING_UNITS_MAX];
+	int n = booking_atoms(atoms, f, u);
+	for (int i = 0; i < n; i++) {
+		int64_t c = 0;
+		struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_text(atoms[i]), sv_int(day),
+					 sv_text(band), sv_int(now) };
+		int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_claims c JOIN booking_bookings b"
+					      " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2"
+					      " AND c.atom = $3 AND c.day = $4 AND c.band = $5 AND NOT " RUN_OUT("b", "$6"),
+					 p, SV_N(p), e);
+		if (rc)
+			return rc;
+		if (c)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when a closure covers unit u (or its whole, or one of its parts) on day */
+static int closed_on(struct store *s, const char *tenant, const struct booking_facility *f,
+		     const struct booking_unit *u, long day, struct err *e)
+{
+	int64_t c = 0;
+	struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_int(day), sv_text(u->code), sv_text(u->parent) };
+	int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_closures WHERE tenant = $1 AND facility = $2"
+				      " AND $3 BETWEEN from_day AND to_day AND (unit = '' OR unit = $4 OR unit = $5"
+				      " OR unit IN (SELECT code FROM booking_units WHERE tenant = $1 AND facility = $2"
+				      " AND parent = $4))", p, SV_N(p), e);
+	return rc ? rc : c ? 1 : 0;
+}
+
+/* the units whose bookings meet u's: u, its whole, its parts */
+static int related(const struct booking_unit *u, const struct booking_unit *v)
+{
+	return !strcmp(u->code, v->code) || !strcmp(u->parent, v->code) || !strcmp(v->parent, u->code);
+}
+
+/* when the slot was last given up (cancelled or released after being in
+ * force), 0 never */
+static int given_up_at(int64_t *at, struct store *s, const char *tenant, const struct booking_facility *f,
+		       const struct booking_unit *u, long day, const char *band, struct err *e)
+{
+	*at = 0;
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_int(day), sv_text(band) };
+	int rc = store_query(&r, s, "SELECT unit, cancelled_at FROM booking_bookings WHERE tenant = $1"
+				    " AND facility = $2 AND day = $3 AND band = $4 AND state IN ('cancelled', 'released')"
+				    " AND cancelled_at IS NOT NULL", p, 4, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		const struct booking_unit *v = booking_unit_find(f, store_col_text(r, 0));
+		int64_t t = store_col_int(r, 1);
+		if (v && related(u, v) && t > *at)
+			*at = t;
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* booking                                                             */
+
+static int slot_start_passed(const struct booking_band *b, struct jp_date day, int64_t now)
+{
+	return jp_jst_midnight(day) + (int64_t)b->start_min * 60 <= now;
+}
+
+static int with_key(struct booking *out, struct store *s, const char *tenant, const char *key, struct err *e)
+{
+	struct store_val p[] = { sv_text(tenant), sv_text(key) };
+	int rc = bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND request_key = $2",
+				p, 2, one, out, e);
+	return rc == 0 && out->id ? 1 : rc < 0 ? rc : 0;
+}
+
+struct made {
+	const struct booking_req *rq;
+	const struct booking_facility *f;
+	const struct booking_unit *u;
+	enum booking_state state;
+	int fee;
+	int64_t hold_until, confirm_by, pay_by, paid_at, round, series;
+	const char *once_key;
+};
+
+/* the booking row and its claims, in the open transaction */
+static int insert_booking(struct booking *out, struct store *s, const struct made *m, struct err *e)
+{
+	const struct booking_req *rq = m->rq;
+	long day = jp_date_to_days(rq->day);
+	const char *atoms[BOOKING_UNITS_MAX];
+	int natoms = booking_atoms(atoms, m->f, m->u);
+	int rc = release_run_out(s, rq->tenant, m->f->code, atoms, natoms, day, rq->band, rq->now, e);
+	if (rc)
+		return rc;
+	char number[BOOKING_NUMBER_LEN + 1];
+	for (int tries = 0; tries < 5; tries++) {
+		number_new(number);
+		int64_t taken = 0;
+		struct store_val q[] = { sv_text(rq->tenant), sv_text(number) };
+		if ((rc = store_query_int(&taken, s, "SELECT count(*) FROM booking_bookings WHERE tenant = $1"
+						     " AND number = $2", q, 2, e)))
+			return rc;
+		if (!taken)
+			break;
+	}
+#define OPT(x) ((x) ? sv_int(x) : sv_null())
+	struct store_val v[] = {
+		sv_text(rq->tenant), sv_text(number), sv_text(m->f->code), sv_text(m->u->code), sv_int(day),
+		sv_text(rq->band), sv_text(booking_state_code(m->state)), sv_text(booking_source_code(rq->source)),
+		sv_int(rq->account), sv_int(rq->group), sv_int(m->fee), sv_int(rq->resident ? 1 : 0),
+		sv_int(rq->heating ? 1 : 0), sv_int(rq->people), sv_text(rq->purpose ? rq->purpose : ""),
+		sv_text(rq->holder ? rq->holder : ""), OPT(m->hold_until), OPT(m->confirm_by), OPT(m->pay_by),
+		OPT(m->paid_at), sv_int(m->round), sv_int(m->series), sv_text(rq->request_key),
+		sv_text(m->once_key), sv_int(rq->now),
+	};
+#undef OPT
+	rc = store_exec(s, "INSERT INTO booking_bookings (tenant, number, facility, unit, day, band, state, source,"
+			   " account, grp, fee, resident, heating, people, purpose, holder, hold_until, confirm_by,"
+			   " pay_by, paid_at, round, series, request_key, once_key, created_at) VALUES ($1, $2, $3, $4,"
+			   " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
+			   " $24, $25)", v, SV_N(v), e);
+	if (rc < 0)
+		return rc == ERR_CONFLICT ? err_set(e, ERR_CONFLICT, "once: the group has its slot of this opening") : rc;
+	int64_t id = 0;
+	struct store_val q[] = { sv_text(rq->tenant), sv_text(number) };
+	if ((rc = store_query_int(&id, s, "SELECT id FROM booking_bookings WHERE tenant = $1 AND number = $2", q, 2, e)))
+		return rc;
+	if ((rc = claim(s, rq->tenant, m->f, m->u, day, rq->band, id, e)))
+		return rc;
+	struct store_val g[] = { sv_text(rq->tenant), sv_text(number) };
+	return bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
+			      g, 2, one, out, e);
+}
+
+/* the checks every booking passes: the slot exists, is open, in time */
+static int slot_check(const struct booking_facility *f, const struct booking_req *rq, const struct booking_unit **u,
+		      struct err *e)
+{
+	*u = booking_unit_find(f, rq->unit);
+	const struct booking_band *b = booking_band_find(f, rq->band);
+	if (!*u || !b)
+		return err_set(e, ERR_NOTFOUND, "booking: no such unit or band");
+	if (!jp_date_valid(rq->day) || jp_date_to_days(rq->day) <= 0)
+		return err_set(e, ERR_INVALID, "booking: day");
+	if (slot_start_passed(b, rq->day, rq->now))
+		return err_set(e, ERR_INVALID, "past: the slot has begun");
+	if (rq->people < 0 || rq->people > 100000 || !booking_text_ok(rq->purpose, 0, BOOKING_NAME_MAX, 0) ||
+	    !booking_text_ok(rq->holder, 0, BOOKING_NAME_MAX, 0))
+		return err_set(e, ERR_INVALID, "booking: people, purpose or holder");
+	if ((*u)->capacity > 0 && rq->people > (*u)->capacity)
+		return err_set(e, ERR_INVALID, "capacity: more people than the room takes");
+	return 0;
+}
+
+static int load(struct booking_facility **f, struct booking_rules *rules, const struct booking_rule **rule,
+		struct store *s, const char *tenant, const char *facility, struct err *e)
+{
+	int rc = booking_facility_get(f, s, tenant, facility, e);
+	if (rc)
+		return rc;
+	if ((rc = booking_rules_load(rules, s, tenant, e)) == 0 && !(*rule = booking_rule_find(rules, (*f)->kind)))
+		rc = err_set(e, ERR_INVALID, "rules: none for kind %s", (*f)->kind);
+	if (rc) {
+		booking_facility_free(*f);
+		*f = NULL;
+	}
+	return rc;
+}
+
+int booking_hold(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!rq->request_key || !key_ok(rq->request_key))
+		return err_set(e, ERR_INVALID, "booking: request key");
+	if (rq->account <= 0 || rq->source != BOOKING_FIRST_COME)
+		return err_set(e, ERR_INVALID, "booking: a hold is a resident's, first come");
+	int rc = with_key(out, s, rq->tenant, rq->request_key, e);
+	if (rc)
+		return rc;
+	struct booking_facility *f = NULL;
+	struct booking_rules *rules = malloc(sizeof *rules);
+	const struct booking_rule *rule = NULL;
+	const struct booking_unit *u = NULL;
+	if (!rules)
+		return err_set(e, ERR_NOMEM, "booking");
+	rc = load(&f, rules, &rule, s, rq->tenant, rq->facility, e);
+	if (rc == 0)
+		rc = slot_check(f, rq, &u, e);
+	/* who may book: the group's kind, or the person */
+	int who = rq->resident ? BOOKING_WHO_WARD : BOOKING_WHO_OUTSIDE;
+	if (rc == 0 && rq->group) {
+		struct booking_group *g = malloc(sizeof *g);
+		rc = g ? booking_group_get(g, s, rq->tenant, rq->group, e) : err_set(e, ERR_NOMEM, "booking");
+		if (rc == 0 && (g->leader != rq->account || g->state != BOOKING_GROUP_APPROVED))
+			rc = err_set(e, ERR_DENIED, "group: not approved, or not the account's");
+		if (rc == 0)
+			who = booking_who_of(g->kind);
+		free(g);
+	}
+	if (rc == 0 && !(who & rule->who))
+		rc = err_set(e, ERR_DENIED, "who: the rule does not let them book");
+	long day = rc == 0 ? jp_date_to_days(rq->day) : 0;
+	if (rc == 0 && day > jp_date_to_days(jp_jst_date(rq->now)) + rule->days_ahead_max)
+		rc = err_set(e, ERR_INVALID, "not_yet: too far ahead");
+	if (rc == 0 && rq->now < booking_first_come_opens(rule, rq->day))
+		rc = err_set(e, ERR_INVALID, "not_yet: first come has not opened");
+	char once[128] = "";
+	int64_t opening = rc == 0 ? booking_cancel_opening(rule, rq->now) : 0;
+	if (rc == 0 && rule->cancel_min >= 0) {
+		int64_t at = 0;
+		rc = given_up_at(&at, s, rq->tenant, f, u, day, rq->band, e);
+		if (rc == 0 && at && at >= opening)
+			rc = err_set(e, ERR_INVALID, "not_yet: given up, it waits for the next opening");
+		if (rc == 0 && at && rule->cancel_one_per_group)
+			snprintf(once, sizeof once, "c:%s:%lld:%c%lld", rule->kind, (long long)opening,
+				 rq->group ? 'g' : 'a', (long long)(rq->group ? rq->group : rq->account));
+	}
+	int own = 0;
+	if (rc == 0 && (rc = closed_on(s, rq->tenant, f, u, day, e)) == 1)
+		rc = err_set(e, ERR_INVALID, "closed: the facility is closed that day");
+	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
+		struct made m = {
+			.rq = rq, .f = f, .u = u, .state = BOOKING_HELD,
+			.fee = booking_fee_of(f, rq->unit, rq->band, rq->day, rq->resident, rq->heating),
+			.hold_until = booking_hold_until(rule, rq->now), .once_key = once[0] ? once : NULL,
+		};
+		rc = m.fee < 0 ? err_set(e, ERR_INTERNAL, "booking: no fee") : insert_booking(out, s, &m, e);
+		rc = booking_tx_end(s, own, rc, e);
+	}
+	/* the same key at the same moment on another connection: the unique
+	 * index refused this one; answer the other's booking */
+	if (rc == ERR_CONFLICT && !store_in_tx(s)) {
+		struct err e2;
+		if (with_key(out, s, rq->tenant, rq->request_key, &e2) == 1)
+			rc = 1;
+	}
+	booking_facility_free(f);
+	free(rules);
+	return rc;
+}
+
+int booking_staff_book(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (rq->source != BOOKING_STAFF && rq->source != BOOKING_RECURRING)
+		return err_set(e, ERR_INVALID, "booking: staff or recurring");
+	if (rq->request_key && !key_ok(rq->request_key))
+		return err_set(e, ERR_INVALID, "booking: request key");
+	int rc = rq->request_key ? with_key(out, s, rq->tenant, rq->request_key, e) : 0;
+	if (rc)
+		return rc;
+	struct booking_facility *f = NULL;
+	const struct booking_unit *u = NULL;
+	rc = booking_facility_get(&f, s, rq->tenant, rq->facility, e);
+	if (rc)
+		return rc;
+	rc = slot_check(f, rq, &u, e);
+	long day = jp_date_to_days(rq->day);
+	if (rc == 0 && (rc = closed_on(s, rq->tenant, f, u, day, e)) == 1)
+		rc = err_set(e, ERR_INVALID, "closed: the facility is closed that day");
+	int own = 0;
+	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
+		struct made m = {
+			.rq = rq, .f = f, .u = u, .state = BOOKING_BOOKED,
+			.fee = booking_fee_of(f, rq->unit, rq->band, rq->day, rq->resident, rq->heating),
+		};
+		rc = m.fee < 0 ? err_set(e, ERR_INTERNAL, "booking: no fee") : insert_booking(out, s, &m, e);
+		rc = booking_tx_end(s, own, rc, e);
+	}
+	booking_facility_free(f);
+	return rc;
+}
+
+/* a lottery win: round.c calls it in the draw's transaction */
+int booking_win(struct booking *out, struct store *s, const struct booking_req *rq, int64_t round, int64_t confirm_by,
+		struct err *e)
+{
+	struct booking_facility *f = NULL;
+	const struct booking_unit *u = NULL;
+	int rc = booking_facility_get(&f, s, rq->tenant, rq->facility, e);
+	if (rc)
+		return rc;
+	rc = slot_check(f, rq, &u, e);
+	if (rc == 0) {
+		struct made m = {
+			.rq = rq, .f = f, .u = u, .state = BOOKING_WON, .round = round, .confirm_by = confirm_by,
+			.fee = booking_fee_of(f, rq->unit, rq->band, rq->day, rq->resident, rq->heating),
+		};
+		rc = m.fee < 0 ? err_set(e, ERR_INTERNAL, "booking: no fee") : insert_booking(out, s, &m, e);
+	}
+	booking_facility_free(f);
+	return rc;
+}
+
+static int rule_of(struct booking_rules *rules, const struct booking_rule **rule, struct store *s, const char *tenant,
+		   const char *facility, struct err *e)
+{
+	struct booking_facility *f = NULL;
+	int rc = load(&f, rules, rule, s, tenant, facility, e);
+	booking_facility_free(f);
+	return rc;
+}
+
+int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number,
+		    int64_t account, int64_t now, struct err *e)
+{
+	int rc = booking_get(out, s, tenant, number, e);
+	if (rc)
+		return rc;
+	if (account && out->account != account)
+		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	if (out->state == BOOKING_BOOKED)
+		return 0;   /* confirmed already: a double click */
+	if (out->state != BOOKING_HELD && out->state != BOOKING_WON)
+		return err_set(e, ERR_INVALID, "state: not a hold or a win");
+	struct booking_rules *rules = malloc(sizeof *rules);
+	const struct booking_rule *rule = NULL;
+	if (!rules)
+		return err_set(e, ERR_NOMEM, "booking");
+	rc = rule_of(rules, &rule, s, tenant, out->facility, e);
+	if (rc == 0) {
+		int64_t pay_by = booking_pay_by(rule, out->day, now);
+		struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now),
+					 out->fee ? sv_int(pay_by) : sv_null(), out->fee ? sv_null() : sv_int(now) };
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'booked', pay_by = $4, paid_at = $5"
+				   " WHERE tenant = $1 AND number = $2 AND ((state = 'held' AND hold_until > $3)"
+				   " OR (state = 'won' AND confirm_by > $3))", p, SV_N(p), e);
+		if (rc == 0)
+			rc = err_set(e, ERR_INVALID, "expired: the hold or the win has run out");
+		rc = rc < 0 ? rc : 0;
+	}
+	free(rules);
+	return rc ? rc : booking_get(out, s, tenant, number, e);
+}
+
+int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
+		   int64_t account, int waive_fee, int64_t now, struct err *e)
+{
+	int rc = booking_get(out, s, tenant, number, e);
+	if (rc)
+		return rc;
+	if (account && out->account != account)
+		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
+		return err_set(e, ERR_INVALID, "state: not in force");
+	int fee = 0;
+	if (out->state == BOOKING_BOOKED && !waive_fee) {
+		struct booking_rules *rules = malloc(sizeof *rules);
+		const struct booking_rule *rule = NULL;
+		if (!rules)
+			return err_set(e, ERR_NOMEM, "booking");
+		rc = rule_of(rules, &rule, s, tenant, out->facility, e);
+		if (rc == 0)
+			fee = booking_cancel_fee(rule, out->day, out->fee, now);
+		free(rules);
+		if (rc)
+			return rc;
+	}
+	int own = 0;
+	if ((rc = booking_tx_begin(s, &own, e)))
+		return rc;
+	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now), sv_int(fee), sv_int(out->id) };
+	rc = store_exec(s, "UPDATE booking_bookings SET state = 'cancelled', cancelled_at = $3, cancel_fee = $4"
+			   " WHERE tenant = $1 AND number = $2 AND state IN ('held', 'won', 'booked')", p, 4, e);
+	if (rc == 0)
+		rc = err_set(e, ERR_INVALID, "state: not in force");
+	if (rc > 0) {
+		struct store_val q[] = { sv_int(out->id) };
+		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
+		rc = rc < 0 ? rc : 0;
+	}
+	rc = booking_tx_end(s, own, rc, e);
+	return rc ? rc : booking_get(out, s, tenant, number, e);
+}
+
+int booking_mark_paid(struct store *s, const char *tenant, const char *number, int64_t now, struct err *e)
+{
+	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now) };
+	int rc = store_exec(s, "UPDATE booking_bookings SET paid_at = $3 WHERE tenant = $1 AND number = $2"
+			       " AND state = 'booked' AND paid_at IS NULL AND (pay_by IS NULL OR pay_by > $3)", p, 3, e);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	struct booking b;
+	if ((rc = booking_get(&b, s, tenant, number, e)))
+		return rc;
+	return b.paid_at ? 0 : err_set(e, ERR_INVALID, "state: not booked, or past the payment deadline");
+}
+
+int booking_check_in(struct store *s, const char *tenant, const char *number, int64_t now, struct err *e)
+{
+	struct booking b;
+	int rc = booking_get(&b, s, tenant, number, e);
+	if (rc)
+		return rc;
+	if (b.state != BOOKING_BOOKED)
+		return err_set(e, ERR_INVALID, "state: not booked");
+	if (jp_date_cmp(b.day, jp_jst_date(now)))
+		return err_set(e, ERR_INVALID, "day: check-in is on the day of use");
+	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now) };
+	rc = store_exec(s, "UPDATE booking_bookings SET checked_in_at = $3 WHERE tenant = $1 AND number = $2"
+			   " AND checked_in_at IS NULL", p, 3, e);
+	return rc < 0 ? rc : 0;
+}
+
+int booking_expire(int *n, struct store *s, int64_t now, struct err *e)
+{
+	*n = 0;
+	int own = 0;
+	int rc = booking_tx_begin(s, &own, e);
+	if (rc)
+		return rc;
+	struct store_val p[] = { sv_int(now) };
+	rc = store_exec(s, "DELETE FROM booking_claims WHERE booking IN (SELECT b.id FROM booking_bookings b"
+			   " WHERE b.state IN ('held', 'won', 'booked') AND " RUN_OUT("b", "$1") ")", p, 1, e);
+	if (rc >= 0)
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $1"
+				   " WHERE state IN ('held', 'won', 'booked') AND " RUN_OUT("booking_bookings", "$1"),
+				p, 1, e);
+	if (rc >= 0) {
+		*n = rc;
+		rc = 0;
+	}
+	return booking_tx_end(s, own, rc, e);
+}
+
+/* ------------------------------------------------------------------ */
+/* the grid                                                            */
+
+int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
+		  const struct booking_facility *f, const struct booking_rule *rule, struct jp_date day,
+		  int64_t now, struct err *e)
+{
+	long d = jp_date_to_days(day);
+	int64_t opens = rule ? booking_first_come_opens(rule, day) : 0;
+	int64_t opening = rule ? booking_cancel_opening(rule, now) : 0;
+	int k = 0;
+	/* is a lottery of this kind and month still to be drawn? */
+	int64_t pending = 0;
+	if (rule && now < opens) {
+		struct store_val p[] = { sv_text(tenant), sv_text(f->kind), sv_int(day.y * 100 + day.m) };
+		int rc = store_query_int(&pending, s, "SELECT count(*) FROM booking_rounds WHERE tenant = $1 AND kind = $2"
+						    " AND month = $3 AND state = 'open'", p, 3, e);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < f->nunits; i++) {
+		const struct booking_unit *u = &f->units[i];
+		int closed = closed_on(s, tenant, f, u, d, e);
+		if (closed < 0)
+			return closed;
+		for (int j = 0; j < f->nbands; j++) {
+			struct booking_slot *sl = &out[k++];
+			sl->unit = u;
+			sl->band = &f->bands[j];
+			sl->opens_at = 0;
+			if (closed) {
+				sl->state = BOOKING_SLOT_CLOSED;
+				continue;
+			}
+			int taken = slot_taken(s, tenant, f, u, d, f->bands[j].code, now, e);
+			if (taken < 0)
+				return taken;
+			if (taken) {
+				sl->state = BOOKING_SLOT_TAKEN;
+				continue;
+			}
+			if (slot_start_passed(&f->bands[j], day, now)) {
+				sl->state = BOOKING_SLOT_PAST;
+				continue;
+			}
+			if (rule && now < opens) {
+				sl->state = pending ? BOOKING_SLOT_LOTTERY : BOOKING_SLOT_NOT_YET;
+				sl->opens_at = opens;
+				continue;
+			}
+			sl->state = BOOKING_SLOT_FREE;
+			if (rule && rule->cancel_min >= 0) {
+				int64_t at = 0;
+				int rc = given_up_at(&at, s, tenant, f, u, d, f->bands[j].code, e);
+				if (rc)
+					return rc;
+				if (at && at >= opening) {
+					sl->state = BOOKING_SLOT_NOT_YET;
+					sl->opens_at = booking_cancel_opening(rule, now + 86400);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* recurring and usage                                                 */
+
+int booking_recurring(int64_t *series, int *nbooked, struct jp_date *skipped, int *nskipped,
+		      struct store *s, const struct booking_req *rq, struct jp_date last, struct err *e)
+{
+	*series = 0;
+	*nbooked = *nskipped = 0;
+	if (rq->source != BOOKING_RECURRING || !jp_date_valid(rq->day) || !jp_date_valid(last) ||
+	    jp_date_cmp(last, rq->day) < 0)
+		return err_set(e, ERR_INVALID, "recurring: first and last day");
+	long first = jp_date_to_days(rq->day), end = jp_date_to_days(last);
+	if ((end - first) / 7 + 1 > BOOKING_SERIES_MAX)
+		return err_set(e, ERR_LIMIT, "recurring: more than %d weeks", BOOKING_SERIES_MAX);
+	struct booking_facility *f = NULL;
+	int rc = booking_facility_get(&f, s, rq->tenant, rq->facility, e);
+	if (rc)
+		return rc;
+	if (!booking_unit_find(f, rq->unit) || !booking_band_find(f, rq->band))
+		rc = err_set(e, ERR_NOTFOUND, "recurring: no such unit or band");
+	booking_facility_free(f);
+	if (rc)
+		return rc;
+	struct store_val v[] = { sv_text(rq->tenant), sv_text(rq->facility), sv_text(rq->unit), sv_text(rq->band),
+				 sv_int(first), sv_int(end), sv_text(rq->holder ? rq->holder : ""),
+				 sv_int(rq->account), sv_int(rq->now) };
+	rc = store_exec(s, "INSERT INTO booking_series (tenant, facility, unit, band, first_day, last_day, holder,"
+			   " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", v, SV_N(v), e);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_query_int(series, s, "SELECT max(id) FROM booking_series WHERE tenant = $1", v, 1, e)))
+		return rc;
+	/* each occurrence in its own transaction: a taken one is skipped */
+	for (long d = first; d <= end; d += 7) {
+		struct booking_req one_rq = *rq;
+		one_rq.day = jp_date_from_days(d);
+		one_rq.request_key = NULL;
+		one_rq.account = 0;
+		struct booking b;
+		struct err e2;
+		rc = booking_staff_book(&b, s, &one_rq, &e2);
+		if (rc == ERR_CONFLICT || rc == ERR_INVALID) {
+			skipped[(*nskipped)++] = one_rq.day;
+			continue;
+		}
+		if (rc) {
+			*e = e2;
+			return rc;
+		}
+		struct store_val q[] = { sv_int(*series), sv_int(b.id) };
+		if ((rc = store_exec(s, "UPDATE booking_bookings SET series = $1 WHERE id = $2", q, 2, e)) < 0)
+			return rc;
+		(*nbooked)++;
+	}
+	return 0;
+}
+
+int booking_usage(struct booking_usage *out, int *n, struct store *s, const char *tenant,
+		  const struct booking_facility *f, long from, long to, struct err *e)
+{
+	*n = 0;
+	if (to < from || to - from > 3660)
+		return err_set(e, ERR_INVALID, "usage: days");
+	for (int i = 0; i < f->nunits; i++) {
+		const struct booking_unit *u = &f->units[i];
+		int closed_days = 0;
+		for (long d = from; d <= to; d++) {
+			int c = closed_on(s, tenant, f, u, d, e);
+			if (c < 0)
+				return c;
+			closed_days += c;
+		}
+		for (int j = 0; j < f->nbands; j++) {
+			struct booking_usage *us = &out[(*n)++];
+			memset(us, 0, sizeof *us);
+			snprintf(us->unit, sizeof us->unit, "%s", u->code);
+			snprintf(us->band, sizeof us->band, "%s", f->bands[j].code);
+			us->open = (int)(to - from + 1) - closed_days;
+			int64_t c = 0;
+			struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_text(u->code), sv_text(f->bands[j].code),
+						 sv_int(from), sv_int(to) };
+			int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_bookings WHERE tenant = $1"
+						      " AND facility = $2 AND unit = $3 AND band = $4 AND day BETWEEN $5 AND $6"
+						      " AND state = 'booked'", p, SV_N(p), e);
+			if (rc)
+				return rc;
+			us->booked = (int)c;
+		}
+	}
+	return 0;
+}
