@@ -543,7 +543,8 @@ int booking_round_reschedule(struct store *s, const char *tenant, int64_t id, in
 			     int64_t now, struct err *e);
 /* booking_enter -- an entry of group in the round (its window open; the
  * group approved and of a kind the round takes; under the entry cap;
- * choices distinct, of the round's kind and month); *id */
+ * choices distinct, of the round's kind and month); *id.  The page then
+ * records the language its result mail goes in (booking_entry_set_lang). */
 int booking_enter(int64_t *id, struct store *s, const char *tenant, int64_t round, int64_t group,
 		  int64_t account, const struct booking_choice *choices, int nchoices, int64_t now,
 		  struct err *e);
@@ -566,8 +567,25 @@ int booking_round_draw(struct booking_round *out, struct store *s, const char *t
 int booking_redraw(struct buf *b, struct store *s, const char *tenant, int64_t round, struct err *e);
 /* booking_round_result -- the stored result text (heap) */
 int booking_round_result(char **out, struct store *s, const char *tenant, int64_t round, struct err *e);
-/* the job: draw due rounds of every municipality, expire holds */
-int booking_tick(int *drawn, int *expired, struct store *s, int64_t now, struct err *e);
+/* booking_entry_set_lang -- the language the entrant's result is sent
+ * in ("ja", "en", "ja-easy"; the page's when they entered) */
+int booking_entry_set_lang(struct store *s, const char *tenant, int64_t entry, const char *lang, struct err *e);
+
+/* what one entry of a drawn round came to */
+struct booking_outcome {
+	int64_t entry, account, group;
+	char lang[8];
+	int won;                   /* the rank won, 0 none                  */
+	struct booking booking;    /* the win, when won                     */
+};
+/* booking_round_outcomes -- every entry of a drawn round, in id order */
+int booking_round_outcomes(struct store *s, const char *tenant, int64_t round,
+			   int (*fn)(void *arg, const struct booking_outcome *o), void *arg, struct err *e);
+
+/* the job: draw due rounds of every municipality (on_drawn after each
+ * draw's commit, may be NULL), release what ran out */
+int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
+		 void (*on_drawn)(void *arg, const char *tenant, int64_t round), void *arg, struct err *e);
 
 extern const struct store_module_schema booking_schema;
 

@@ -140,6 +140,7 @@ static const struct store_migration booking_migrations[] = {
 	  " account BIGINT NOT NULL,"
 	  " state TEXT NOT NULL CHECK (state IN ('entered', 'withdrawn')),"
 	  " created_at BIGINT NOT NULL,"
+	  " lang TEXT NOT NULL DEFAULT 'ja',"
 	  " won_rank INTEGER NOT NULL DEFAULT 0);"
 	  "CREATE INDEX booking_entries_round ON booking_entries (round, grp);"
 	  "CREATE TABLE booking_choices ("

@@ -572,7 +572,69 @@ int booking_redraw(struct buf *b, struct store *s, const char *tenant, int64_t r
 	return rc;
 }
 
-int booking_tick(int *drawn, int *expired, struct store *s, int64_t now, struct err *e)
+int booking_entry_set_lang(struct store *s, const char *tenant, int64_t entry, const char *lang, struct err *e)
+{
+	if (!lang || (strcmp(lang, "ja") && strcmp(lang, "en") && strcmp(lang, "ja-easy")))
+		return err_set(e, ERR_INVALID, "entry: language");
+	struct store_val p[] = { sv_text(tenant), sv_int(entry), sv_text(lang) };
+	int rc = store_exec(s, "UPDATE booking_entries SET lang = $3 WHERE tenant = $1 AND id = $2", p, 3, e);
+	return rc < 0 ? rc : rc == 0 ? err_set(e, ERR_NOTFOUND, "entry: none") : 0;
+}
+
+int booking_round_outcomes(struct store *s, const char *tenant, int64_t round,
+			   int (*fn)(void *arg, const struct booking_outcome *o), void *arg, struct err *e)
+{
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_int(round) };
+	int rc = store_query(&r, s, "SELECT n.id, n.account, n.grp, n.lang, n.won_rank, (SELECT b.number FROM"
+				    " booking_bookings b JOIN booking_choices c ON c.entry = n.id AND c.rank = n.won_rank"
+				    " WHERE b.tenant = n.tenant AND b.round = n.round AND b.grp = n.grp"
+				    " AND b.facility = c.facility AND b.unit = c.unit AND b.day = c.day AND b.band = c.band)"
+				    " FROM booking_entries n WHERE n.tenant = $1 AND n.round = $2 AND n.state = 'entered'"
+				    " ORDER BY n.id", p, 2, e);
+	if (rc)
+		return rc;
+	int cap = 0, n = 0;
+	struct booking_outcome *os = NULL;
+	char (*numbers)[BOOKING_NUMBER_LEN + 1] = NULL;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct booking_outcome *m = realloc(os, (size_t)cap * sizeof *m);
+			char (*mn)[BOOKING_NUMBER_LEN + 1] = realloc(numbers, (size_t)cap * sizeof *mn);
+			if (m)
+				os = m;
+			if (mn)
+				numbers = mn;
+			if (!m || !mn) {
+				rc = err_set(e, ERR_NOMEM, "outcomes");
+				break;
+			}
+		}
+		struct booking_outcome *o = &os[n];
+		memset(o, 0, sizeof *o);
+		o->entry = store_col_int(r, 0);
+		o->account = store_col_int(r, 1);
+		o->group = store_col_int(r, 2);
+		snprintf(o->lang, sizeof o->lang, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "ja");
+		o->won = (int)store_col_int(r, 4);
+		snprintf(numbers[n], sizeof numbers[n], "%s", store_col_text(r, 5) ? store_col_text(r, 5) : "");
+		n++;
+	}
+	store_rows_free(r);
+	rc = rc < 0 ? rc : 0;
+	for (int i = 0; rc == 0 && i < n; i++) {
+		if (os[i].won && numbers[i][0] && (rc = booking_get(&os[i].booking, s, tenant, numbers[i], e)))
+			break;
+		rc = fn(arg, &os[i]);
+	}
+	free(os);
+	free(numbers);
+	return rc;
+}
+
+int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
+		 void (*on_drawn)(void *arg, const char *tenant, int64_t round), void *arg, struct err *e)
 {
 	*drawn = *expired = 0;
 	int rc = booking_expire(expired, s, now, e);
@@ -601,6 +663,8 @@ int booking_tick(int *drawn, int *expired, struct store *s, int64_t now, struct 
 		if ((rc = booking_round_draw(&o, s, due[i].tenant, due[i].id, now, e)))
 			return rc;
 		(*drawn)++;
+		if (on_drawn)
+			on_drawn(arg, due[i].tenant, due[i].id);
 	}
 	return 0;
 }

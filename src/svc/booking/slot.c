@@ -462,6 +462,10 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	int own = 0;
 	if (rc == 0 && (rc = closed_on(s, rq->tenant, f, u, day, e)) == 1)
 		rc = err_set(e, ERR_INVALID, "closed: the facility is closed that day");
+	/* a slot seen taken is refused without the write lock: at a rush most
+	 * attempts meet a taken slot (the claim in the transaction decides) */
+	if (rc == 0 && (rc = slot_taken(s, rq->tenant, f, u, day, rq->band, rq->now, e)) == 1)
+		rc = err_set(e, ERR_CONFLICT, "slot: taken");
 	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
 		struct made m = {
 			.rq = rq, .f = f, .u = u, .state = BOOKING_HELD,

@@ -155,6 +155,36 @@ const struct notify_default notify_defaults[] = {
 	      "((text))\n\nArea: ((area))\n\n--\nUnsubscribe: ((unsubscribe_url))\n" },
 	    { "【きんきゅう・((ward))】((title))",
 	      "((text))\n\nちく: ((area))\n\n――\nとめる: ((unsubscribe_url))\n" } } },
+	{ "booking.won", NOTIFY_EMAIL, "ward round facility unit date date_iso band number confirm_by url",
+	  "施設予約：抽選に当選（確定の期限）", "Facility booking: a lottery won (confirm by)",
+	  "ward=デモ区\nround=2027年8月利用分 1次抽選\nfacility=デモ区立日之出会館\nunit=第1集会室\n"
+	  "date=2027年8月3日（火）\ndate_iso=2027-08-03\nband=午前\nnumber=1000000008\nconfirm_by=2027年6月22日\n"
+	  "url=https://demo.example.jp/mypage/facilities/1000000008\n",
+	  { { "【((ward))】施設予約の抽選に当選しました",
+	      "((round))の抽選に当選しました。\n\n施設: ((facility)) ((unit))\n日時: ((date)) ((band))\n"
+	      "予約番号: ((number))\n\n((confirm_by))までに、次のページで予約を確定してください。"
+	      "確定しないと予約は取り消されます。\n((url))\n\nこのメールは送信専用です。\n" },
+	    { "[((ward))] You won a facility lottery",
+	      "You won the lottery of ((round)).\n\nFacility: ((facility)) ((unit))\nWhen: ((date_iso)) ((band))\n"
+	      "Booking: ((number))\n\nConfirm the booking by ((confirm_by)) on this page, or it is released:\n"
+	      "((url))\n\nThis message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】ちゅうせんに あたりました",
+	      "((round))の ちゅうせんに あたりました。\n\nしせつ: ((facility)) ((unit))\nひにち: ((date)) ((band))\n"
+	      "よやく ばんごう: ((number))\n\n((confirm_by))までに つぎの ページで よやくを かくていして ください。"
+	      "かくていしないと よやくは なくなります。\n((url))\n\nこの メールに へんじは できません。\n" } } },
+	{ "booking.lost", NOTIFY_EMAIL, "ward round url",
+	  "施設予約：抽選の結果（落選）", "Facility booking: a lottery not won",
+	  "ward=デモ区\nround=2027年8月利用分 1次抽選\nurl=https://demo.example.jp/mypage/facilities\n",
+	  { { "【((ward))】施設予約の抽選結果のお知らせ",
+	      "((round))の抽選の結果、今回はご希望の枠に当選しませんでした。\n"
+	      "空いている枠は先着順の受付で予約できます。\n((url))\n\nこのメールは送信専用です。\n" },
+	    { "[((ward))] Facility lottery result",
+	      "In the lottery of ((round)) you did not win the slots you chose this time.\n"
+	      "Slots left free can be booked first come:\n((url))\n\n"
+	      "This message was sent automatically; please do not reply.\n" },
+	    { "【((ward))】ちゅうせんの けっか",
+	      "((round))の ちゅうせんは、こんかいは あたりません でした。\n"
+	      "あいている わくは はやい じゅんに よやく できます。\n((url))\n\nこの メールに へんじは できません。\n" } } },
 	{ "waste.reminder", NOTIFY_EMAIL, "date date_iso place number items fee url unsubscribe_url",
 	  "粗大ごみの収集日の前日のお知らせ", "Bulky waste: the day before collection",
 	  "date=2026年12月8日（火）\ndate_iso=2026-12-08\nplace=ご自宅の前\nnumber=1000000008\nitems=  椅子 × 1\n"

@@ -1,0 +1,325 @@
+/*
+ * booking_bench.c -- the キャンセル枠 opening of facility reservations
+ * (issue 16, bench/booking.sh): 40 slots given up the day before (10
+ * tennis courts x 4 bands of one day) wait for the opening at 08:30:00
+ * JST; CLIENTS clients (default 2,000) arrive at random instants within
+ * the first WINDOW seconds (default 5) in real time, each with its own
+ * account.  A client reads the day's grid (booking_slots), picks a free
+ * slot at random and holds it (booking_hold, its own request key); when
+ * the slot was taken meanwhile it reads the grid again and tries another
+ * (at most 5 tries); when no slot is free it stops.  THREADS workers
+ * (default 4, each with its own database connection, as the server's
+ * workers) serve the clients in arrival order; a client's latency runs
+ * from its arrival to its last answer (waiting for a worker included).
+ *
+ * The domain is called directly: the figures are the engine's (the
+ * database and the rules), not the HTTP layer's.  The clock given to the
+ * domain is the opening plus the client's offset.  The peer, measured in
+ * the same run on the same database: the core's database read (a
+ * municipality's row by its code, tenant_get) done by the same threads
+ * as fast as they can.
+ *
+ * Prints:
+ *   figure booking_rush_p95 N ms
+ *   figure booking_rush_p50 N ms
+ *   figure booking_rush_winners N count     (must equal the slots: 40)
+ *   figure booking_rush_errors N count      (answers other than taken / full: must be 0)
+ *   figure booking_rush_overlaps N count    (bookings in force meeting another: must be 0)
+ *   figure booking_rps N ratio              (clients served per second of the workers' busy
+ *                                            time / core reads per second, same threads)
+ *
+ *   booking_bench DB_URL [CLIENTS] [WINDOW_S] [THREADS]
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "core/tenant/tenant.h"
+#include "store/store.h"
+#include "svc/booking/booking.h"
+
+extern int app_migrate(struct store *, int *, struct err *);
+
+#define T1 "139998"
+#define COURTS 10
+#define SLOTS (COURTS * 4)
+
+static const char rules_text[] =
+	"[sports]\n"
+	"name_ja = 運動場\nname_en = Sports\n"
+	"open_months_before = 6\nopen_day = 1\nopen_time = 09:00\n"
+	"who = sazanka, ward\nhold_minutes = 10\npay_days = 7\npay_before_days = 0\n"
+	"cancel_time = 08:30\ncancel_one_per_group = yes\n"
+	"cancel_free_days = 3\ncancel_fee_percent = 100\nfair_pool_seconds = 0\ndays_ahead_max = 400\n";
+
+static const char *url;
+static int nclients = 2000, threads = 4;
+static double window_s = 5.0;
+static int64_t opening;          /* the opening, Unix s (the domain's clock) */
+static struct jp_date use_day;
+
+struct client {
+	double arrive_ms;            /* offset in the window */
+	double latency_ms;           /* from arrival to the last answer */
+	double service_ms;           /* from a worker taking it to the last answer */
+	int won, error;
+};
+static struct client *clients;
+static int next_client;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static double t0_ms;
+
+static double now_ms_f(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static struct store *open_db(void)
+{
+	struct store *s;
+	struct err e;
+	if (store_open(&s, url, &e)) {
+		fprintf(stderr, "booking_bench: %s\n", e.detail);
+		exit(1);
+	}
+	return s;
+}
+
+static int cmp_arrival(const void *a, const void *b)
+{
+	double x = ((const struct client *)a)->arrive_ms, y = ((const struct client *)b)->arrive_ms;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void *serve(void *arg)
+{
+	(void)arg;
+	struct store *s = open_db();
+	struct booking_facility *f = NULL;
+	struct booking_rules *rules = malloc(sizeof *rules);
+	struct err e;
+	if (!rules || booking_facility_get(&f, s, T1, "courts", &e) || booking_rules_load(rules, s, T1, &e)) {
+		fprintf(stderr, "booking_bench: %s\n", e.detail);
+		exit(1);
+	}
+	const struct booking_rule *rule = booking_rule_find(rules, "sports");
+	struct booking_slot sl[SLOTS];
+	unsigned seed = (unsigned)(uintptr_t)&sl;
+	for (;;) {
+		pthread_mutex_lock(&mu);
+		int i = next_client < nclients ? next_client++ : -1;
+		pthread_mutex_unlock(&mu);
+		if (i < 0)
+			break;
+		struct client *c = &clients[i];
+		double wait = t0_ms + c->arrive_ms - now_ms_f();
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1000));
+		double start = now_ms_f();
+		int64_t now = opening + (int64_t)(c->arrive_ms / 1000);
+		for (int attempt = 0; attempt < 5 && !c->won && !c->error; attempt++) {
+			if (booking_slots(sl, s, T1, f, rule, use_day, now, &e)) {
+				c->error = 1;
+				break;
+			}
+			int free_idx[SLOTS], nfree = 0;
+			for (int k = 0; k < SLOTS; k++)
+				if (sl[k].state == BOOKING_SLOT_FREE)
+					free_idx[nfree++] = k;
+			if (!nfree)
+				break;
+			const struct booking_slot *pick = &sl[free_idx[rand_r(&seed) % (unsigned)nfree]];
+			char key[48];
+			snprintf(key, sizeof key, "rush-client-%05d-try-%d", i, attempt);
+			struct booking_req rq = { .tenant = T1, .facility = "courts", .unit = pick->unit->code,
+						  .band = pick->band->code, .day = use_day, .account = 100000 + i,
+						  .source = BOOKING_FIRST_COME, .resident = 1, .request_key = key,
+						  .now = now };
+			struct booking b;
+			int rc = booking_hold(&b, s, &rq, &e);
+			if (rc == 0)
+				c->won = 1;
+			else if (rc != ERR_CONFLICT) {
+				c->error = 1;
+				fprintf(stderr, "booking_bench: client %d: %d %s\n", i, rc, e.detail);
+			}
+		}
+		double end = now_ms_f();
+		c->latency_ms = end - (t0_ms + c->arrive_ms);
+		c->service_ms = end - start;
+	}
+	booking_facility_free(f);
+	free(rules);
+	store_close(s);
+	return NULL;
+}
+
+static long reads_done;
+static double reads_until;
+static void *read_core(void *arg)
+{
+	(void)arg;
+	struct store *s = open_db();
+	long n = 0;
+	while (now_ms_f() < reads_until) {
+		struct tenant t;
+		struct err e;
+		if (tenant_get(&t, s, T1, &e) == 0)
+			n++;
+	}
+	store_close(s);
+	pthread_mutex_lock(&mu);
+	reads_done += n;
+	pthread_mutex_unlock(&mu);
+	return NULL;
+}
+
+static void setup(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct tenant t = { .code = T1, .name_ja = "デモ区", .name_en = "Demo Ward" };
+	if (app_migrate(s, NULL, &e) || tenant_add(s, &t, &e) || booking_rules_save(s, T1, rules_text, 0, 0, &e)) {
+		fprintf(stderr, "booking_bench: setup: %s\n", e.detail);
+		exit(1);
+	}
+	struct booking_facility *f = calloc(1, sizeof *f);
+	snprintf(f->code, sizeof f->code, "courts");
+	snprintf(f->kind, sizeof f->kind, "sports");
+	snprintf(f->name_ja, sizeof f->name_ja, "ベンチ庭球場");
+	static const char *const bands[4][3] = {
+		{ "h09", "09:00", "11:00" }, { "h11", "11:00", "13:00" }, { "h13", "13:00", "15:00" }, { "h15", "15:00", "17:00" },
+	};
+	f->nbands = 4;
+	for (int j = 0; j < 4; j++) {
+		snprintf(f->bands[j].code, sizeof f->bands[j].code, "%s", bands[j][0]);
+		snprintf(f->bands[j].name_ja, sizeof f->bands[j].name_ja, "%s〜%s", bands[j][1], bands[j][2]);
+		f->bands[j].start_min = (9 + 2 * j) * 60;
+		f->bands[j].end_min = (11 + 2 * j) * 60;
+	}
+	f->nunits = COURTS;
+	for (int i = 0; i < COURTS; i++) {
+		struct booking_unit *u = &f->units[i];
+		snprintf(u->code, sizeof u->code, "court%d", i + 1);
+		snprintf(u->name_ja, sizeof u->name_ja, "庭球場%d", i + 1);
+		u->nfees = 4;
+		for (int j = 0; j < 4; j++) {
+			snprintf(u->fees[j].band, sizeof u->fees[j].band, "%s", bands[j][0]);
+			u->fees[j].resident = u->fees[j].resident_holiday = 800;
+			u->fees[j].other = u->fees[j].other_holiday = 1200;
+		}
+	}
+	if (booking_facility_put(s, T1, f, &e)) {
+		fprintf(stderr, "booking_bench: facility: %s\n", e.detail);
+		exit(1);
+	}
+	/* every slot booked, then given up the day before the opening */
+	int64_t before = opening - 86400;
+	for (int i = 0; i < COURTS; i++)
+		for (int j = 0; j < 4; j++) {
+			char key[48], number[BOOKING_NUMBER_LEN + 1];
+			snprintf(key, sizeof key, "setup-key-%02d-%02d-000", i, j);
+			struct booking_req rq = { .tenant = T1, .facility = "courts", .unit = f->units[i].code,
+						  .band = f->bands[j].code, .day = use_day, .account = 9,
+						  .source = BOOKING_FIRST_COME, .resident = 1, .request_key = key,
+						  .now = before };
+			struct booking b;
+			if (booking_hold(&b, s, &rq, &e) || (snprintf(number, sizeof number, "%s", b.number), 0) ||
+			    booking_cancel(&b, s, T1, number, 9, 1, before + 1, &e)) {
+				fprintf(stderr, "booking_bench: setup booking: %s\n", e.detail);
+				exit(1);
+			}
+		}
+	free(f);
+	store_close(s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: booking_bench DB_URL [CLIENTS] [WINDOW_S] [THREADS]\n");
+		return 2;
+	}
+	url = argv[1];
+	if (argc > 2)
+		nclients = atoi(argv[2]);
+	if (argc > 3)
+		window_s = atof(argv[3]);
+	if (argc > 4)
+		threads = atoi(argv[4]);
+	if (nclients < 1 || nclients > 100000 || window_s <= 0 || threads < 1 || threads > 64)
+		return 2;
+	/* the opening: 08:30:00 JST of 2027-01-14, for courts on the 20th */
+	opening = jp_jst_midnight((struct jp_date){ 2027, 1, 14 }) + 8 * 3600 + 30 * 60;
+	use_day = (struct jp_date){ 2027, 1, 20 };
+	setup();
+
+	clients = calloc((size_t)nclients, sizeof *clients);
+	unsigned seed = 20270114;
+	for (int i = 0; i < nclients; i++)
+		clients[i].arrive_ms = (double)rand_r(&seed) / RAND_MAX * window_s * 1000;
+	qsort(clients, (size_t)nclients, sizeof *clients, cmp_arrival);
+	pthread_t th[64];
+	t0_ms = now_ms_f() + 200;
+	for (int i = 0; i < threads; i++)
+		pthread_create(&th[i], NULL, serve, NULL);
+	for (int i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+	double end_ms = now_ms_f();
+	int winners = 0, errors = 0;
+	double *lat = malloc((size_t)nclients * sizeof *lat);
+	for (int i = 0; i < nclients; i++) {
+		winners += clients[i].won;
+		errors += clients[i].error;
+		lat[i] = clients[i].latency_ms;
+	}
+	qsort(lat, (size_t)nclients, sizeof *lat, cmp_double);
+
+	/* overlaps, by SQL: two bookings in force of one slot */
+	struct store *s = open_db();
+	struct err e;
+	int64_t overlaps = 0;
+	struct store_val p[] = { sv_text(T1) };
+	store_query_int(&overlaps, s, "SELECT count(*) FROM booking_bookings a JOIN booking_bookings b"
+				      " ON a.tenant = b.tenant AND a.facility = b.facility AND a.unit = b.unit"
+				      " AND a.day = b.day AND a.band = b.band AND a.id < b.id WHERE a.tenant = $1"
+				      " AND a.state IN ('held', 'won', 'booked') AND b.state IN ('held', 'won', 'booked')",
+			p, 1, &e);
+	store_close(s);
+
+	/* the rate the workers serve clients at (clients over the workers'
+	 * busy time), against the core's read by as many threads */
+	double run_s = (end_ms - t0_ms) / 1000, busy_s = 0;
+	for (int i = 0; i < nclients; i++)
+		busy_s += clients[i].service_ms / 1000;
+	double served_per_s = busy_s > 0 ? nclients / (busy_s / threads) : 0;
+	reads_until = now_ms_f() + 2000;
+	for (int i = 0; i < threads; i++)
+		pthread_create(&th[i], NULL, read_core, NULL);
+	for (int i = 0; i < threads; i++)
+		pthread_join(th[i], NULL);
+	double reads_per_s = reads_done / 2.0;
+	printf("# %d clients in %.1f s, %d threads, run %.2f s, clients served %.0f/s of busy time, core reads %.0f/s\n",
+	       nclients, window_s, threads, run_s, served_per_s, reads_per_s);
+	printf("figure booking_rush_p50 %.1f ms\n", lat[nclients / 2]);
+	printf("figure booking_rush_p95 %.1f ms\n", lat[(int)(nclients * 0.95)]);
+	printf("figure booking_rush_winners %d count\n", winners);
+	printf("figure booking_rush_errors %d count\n", errors);
+	printf("figure booking_rush_overlaps %lld count\n", (long long)overlaps);
+	printf("figure booking_rps %.4f ratio\n", reads_per_s > 0 ? served_per_s / reads_per_s : 0);
+	free(lat);
+	free(clients);
+	return winners == SLOTS && errors == 0 && overlaps == 0 ? 0 : 1;
+}
