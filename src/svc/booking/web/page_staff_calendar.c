@@ -410,6 +410,7 @@ int page_bstaff_book(struct http_req *r)
 		  rc == 0 || rc == 1 ? AUDIT_R_OK : AUDIT_R_FAILED);
 	if (rc == 0 || rc == 1)
 		return http_redirect(r, 303, arena_printf(r->arena, "/staff/facilities/booking/%s?done=booked", bk.number));
+	log_info("booking: a staff booking refused", "detail", e.detail);
 	const char *id = refusal(rc, &e, "book", r, &v.field);
 	if (!id)
 		return app_send_error(r, rc, "booking.staff.error.failed", e.detail);
@@ -449,6 +450,7 @@ int page_bstaff_recurring(struct http_req *r)
 	snprintf(oid, sizeof oid, "series:%lld", (long long)series);
 	app_audit(r, "booking.recurring", "booking.series", oid, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
 	if (rc) {
+		log_info("booking: a recurring booking refused", "detail", e.detail);
 		const char *id = refusal(rc, &e, "rec", r, &v.field);
 		if (!id)
 			return app_send_error(r, rc, "booking.staff.error.failed", e.detail);

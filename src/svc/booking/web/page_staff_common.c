@@ -66,8 +66,7 @@ int bstaff_facility(struct booking_facility **f, struct http_req *r, int *sent)
 	struct err e;
 	int rc = booking_facility_get(f, app_store(r), app_req(r)->tenant.code, http_param(r, "code"), &e);
 	if (rc == 0 && arena_cleanup_add(r->arena, facility_free, *f)) {
-		booking_facility_free(*f);
-		*f = NULL;
+		*f = NULL;   /* freed by arena_cleanup_add already */
 		rc = ERR_NOMEM;
 	}
 	if (rc == ERR_NOTFOUND) {

@@ -281,13 +281,13 @@ static int round_row(void *arg, const struct booking_round *o)
 	int late = o->state == BOOKING_ROUND_OPEN && c->now >= o->draw_at && !o->public_value[0];
 	c->n++;
 	c->late += late;
-	html_printf(c->b, "<tr id=\"r%lld\" data-round=\"%lld\" data-state=\"%s\"%s><td>%lld</td><td><code>%s</code></td><td>%s</td>"
-		    "<td>%s</td><td>%s – %s</td><td>%s</td><td>%s%s</td><td>%d</td><td>%d</td><td>",
+	html_printf(c->b, "<tr id=\"r%lld\" data-round=\"%lld\" data-state=\"%s\"%S><td>%lld</td><td><code>%s</code></td><td>%s</td>"
+		    "<td>%s</td><td>%s – %s</td><td>%s</td><td>%s%S</td><td>%d</td><td>%d</td><td>",
 		    (long long)o->id, (long long)o->id, o->state == BOOKING_ROUND_DRAWN ? "drawn" : "open", late ? " class=\"warning\"" : "",
 		    (long long)o->id, o->kind, arena_printf(r->arena, "%04d-%02d", o->month / 100, o->month % 100), bstaff_name(r, o->name_ja, o->name_en),
 		    bstaff_when(r, o->entry_from), bstaff_when(r, o->entry_to), bstaff_when(r, o->draw_at),
 		    T(r, o->state == BOOKING_ROUND_DRAWN ? "booking.staff.round.drawn" : "booking.staff.round.open"),
-		    late ? arena_printf(r->arena, "<br><strong class=\"bstaff-late\">%s</strong>", T(r, "booking.staff.round.late"))
+		    late ? arena_printf(r->arena, "<br><strong class=\"bstaff-late\">%s</strong>", T(r, "booking.staff.round.late"))  /* checksrc: fmt-ok */
 			 : "",
 		    o->nentries, o->nwins);
 	if (o->result_hash[0])
