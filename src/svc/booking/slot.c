@@ -205,10 +205,10 @@ static int release_run_out(struct store *s, const char *tenant, const char *faci
 					       " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2"
 					       " AND c.atom = $3 AND c.day = $4 AND c.band = $5 AND " RUN_OUT("b", "$6"),
 					 p, SV_N(p), e);
+		if (rc == ERR_NOTFOUND)
+			continue;   /* no claim that ran out */
 		if (rc)
 			return rc;
-		if (!id)
-			continue;
 		struct store_val q[] = { sv_int(id), sv_int(now) };
 		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
 		if (rc >= 0)
@@ -256,6 +256,23 @@ static int slot_taken(struct store *s, const char *tenant, const struct booking_
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when a claim in force holds the unit or one of its parts: the first
+ * check of a hold, before anything is loaded (at a rush most attempts
+ * meet a taken slot: two statements answer them) */
+static int unit_taken(struct store *s, const char *tenant, const char *facility, const char *unit, long day,
+		      const char *band, int64_t now, struct err *e)
+{
+	int64_t c = 0;
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_text(unit), sv_int(day), sv_text(band),
+				 sv_int(now) };
+	int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_claims c JOIN booking_bookings b"
+				      " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2 AND c.day = $4"
+				      " AND c.band = $5 AND (c.atom = $3 OR c.atom IN (SELECT code FROM booking_units"
+				      " WHERE tenant = $1 AND facility = $2 AND parent = $3)) AND NOT " RUN_OUT("b", "$6"),
+				 p, SV_N(p), e);
+	return rc ? rc : c ? 1 : 0;
 }
 
 /* 1 when a closure covers unit u (or its whole, or one of its parts) on day */
@@ -421,6 +438,11 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	int rc = with_key(out, s, rq->tenant, rq->request_key, e);
 	if (rc)
 		return rc;
+	if (!booking_code_ok(rq->facility) || !booking_code_ok(rq->unit) || !booking_code_ok(rq->band) ||
+	    !jp_date_valid(rq->day))
+		return err_set(e, ERR_NOTFOUND, "booking: no such unit or band");
+	if ((rc = unit_taken(s, rq->tenant, rq->facility, rq->unit, jp_date_to_days(rq->day), rq->band, rq->now, e)))
+		return rc == 1 ? err_set(e, ERR_CONFLICT, "slot: taken") : rc;
 	struct booking_facility *f = NULL;
 	struct booking_rules *rules = malloc(sizeof *rules);
 	const struct booking_rule *rule = NULL;

@@ -48,15 +48,16 @@ static int64_t JST(int y, int mo, int d, int h, int mi, int s)
 	return jp_jst_midnight(D(y, mo, d)) + h * 3600 + mi * 60 + s;
 }
 
-/* 2026-12-01 10:00 JST: first come for 2027 is open by the rules below */
+/* 2026-12-01 10:00 JST: first come is open for rooms in January 2027 (it
+ * opens on the 20th two months before) and for sports until June 2027 */
 #define NOW JST(2026, 12, 1, 10, 0, 0)
 
 static const char rules_text[] =
 	"[room]\n"
 	"name_ja = 集会室\n"
 	"name_en = Rooms\n"
-	"open_months_before = 6\n"
-	"open_day = 1\n"
+	"open_months_before = 2\n"
+	"open_day = 20\n"
 	"open_time = 09:00\n"
 	"who = sazanka, ward, outside\n"
 	"hold_minutes = 15\n"
@@ -470,12 +471,12 @@ static void test_refusals(void)
 	struct store *s = open_db();
 	struct err e;
 	struct booking b;
-	/* first come for 2027-07 opens 2027-01-01 09:00 */
+	/* first come for 2027-07 opens 2027-05-20 09:00 */
 	struct booking_req rq = req("kaikan", "r1", "am", D(2027, 7, 5), 301, "refuse-key-00000001",
-				    JST(2027, 1, 1, 8, 59, 59));
+				    JST(2027, 5, 20, 8, 59, 59));
 	T_EQ_INT(booking_hold(&b, s, &rq, &e), ERR_INVALID);
 	T_CHECK(!strncmp(e.detail, "not_yet", 7));
-	rq.now = JST(2027, 1, 1, 9, 0, 0);
+	rq.now = JST(2027, 5, 20, 9, 0, 0);
 	T_EQ_INT(booking_hold(&b, s, &rq, &e), 0);
 	/* the past: a slot that has begun */
 	struct booking_req past = req("kaikan", "r1", "am", D(2026, 12, 1), 301, "refuse-key-00000002", NOW);
@@ -490,7 +491,7 @@ static void test_refusals(void)
 	T_EQ_INT(busy, 1);
 	T_EQ_INT(booking_closure_add(&id, &busy, s, T1, &cl, 1, &e), 0);
 	struct booking_req closed = req("kaikan", "r1", "pm", D(2027, 7, 6), 302, "refuse-key-00000003",
-					JST(2027, 1, 2, 0, 0, 0));
+					JST(2027, 5, 21, 0, 0, 0));
 	T_EQ_INT(booking_hold(&b, s, &closed, &e), ERR_INVALID);
 	T_CHECK(!strncmp(e.detail, "closed", 6));
 	/* who: sports do not take 区外 people */
@@ -502,9 +503,11 @@ static void test_refusals(void)
 	other.group = group_a;
 	T_EQ_INT(booking_hold(&b, s, &other, &e), ERR_DENIED);
 	/* capacity: 30 people */
-	struct booking_req many = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "refuse-key-00000006", NOW);
+	struct booking_req many = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "refuse-key-00000006",
+				      JST(2027, 1, 1, 0, 0, 0));
 	many.people = 31;
 	T_EQ_INT(booking_hold(&b, s, &many, &e), ERR_INVALID);
+	T_CHECK(!strncmp(e.detail, "capacity", 8));
 	/* a bad request key */
 	struct booking_req badkey = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "short", NOW);
 	T_EQ_INT(booking_hold(&b, s, &badkey, &e), ERR_INVALID);
@@ -599,7 +602,8 @@ static void test_recurring(void)
 	struct err e;
 	struct booking b;
 	/* a Thursday of the series taken first */
-	struct booking_req taken = req("kaikan", "r1", "pm", D(2027, 5, 13), 501, "rec-key-00000000001", NOW);
+	struct booking_req taken = req("kaikan", "r1", "pm", D(2027, 5, 13), 501, "rec-key-00000000001",
+				       JST(2027, 4, 1, 0, 0, 0));
 	T_EQ_INT(booking_hold(&b, s, &taken, &e), 0);
 	struct booking_req rq = { .tenant = T1, .facility = "kaikan", .unit = "r1", .band = "pm",
 				  .day = D(2027, 5, 6), .source = BOOKING_RECURRING, .resident = 1,
