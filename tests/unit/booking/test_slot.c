@@ -18,6 +18,9 @@
  *   - the キャンセル枠: a given-up slot waits for the next 08:30 JST
  *     opening; from it one slot per group, refused by the database;
  *   - closures, the past, first come not yet open, who may book;
+ *   - the grid of a day: a half taken takes the whole, a hold that ran
+ *     out is free, a given-up slot waits for the opening, closures of a
+ *     part close the whole, the past, not yet open;
  *   - groups: members checked, a person in two groups found;
  *   - recurring bookings skip a taken week and list it;
  *   - a lottery round: entries within the window and the cap, the draw
@@ -559,6 +562,73 @@ static void test_cancel_window(void)
 	store_close(s);
 }
 
+/* ---- the grid ---- */
+
+static enum booking_slot_state cell(const struct booking_slot *sl, int n, const char *unit, const char *band)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(sl[i].unit->code, unit) && !strcmp(sl[i].band->code, band))
+			return sl[i].state;
+	return 0;
+}
+
+static void test_grid(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct booking_rules rules;
+	T_EQ_INT(booking_rules_load(&rules, s, T1, &e), 0);
+	struct booking_facility *f = NULL;
+	T_EQ_INT(booking_facility_get(&f, s, T1, "ground", &e), 0);
+	const struct booking_rule *sports = booking_rule_find(&rules, f->kind);
+	T_REQUIRE(sports != NULL);
+	struct booking_slot sl[8];
+	struct booking b, c;
+	struct jp_date day = D(2027, 5, 11);
+	/* half A held: the whole and A taken, B and the court free */
+	struct booking_req rq = req("ground", "field-a", "h09", day, 601, "grid-key-0000000001", NOW);
+	T_EQ_INT(booking_hold(&b, s, &rq, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field", "h09"), BOOKING_SLOT_TAKEN);
+	T_EQ_INT(cell(sl, 8, "field-a", "h09"), BOOKING_SLOT_TAKEN);
+	T_EQ_INT(cell(sl, 8, "field-b", "h09"), BOOKING_SLOT_FREE);
+	T_EQ_INT(cell(sl, 8, "field", "h11"), BOOKING_SLOT_FREE);
+	/* the hold ran out (10 minutes): free again in the grid */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW + 600, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field", "h09"), BOOKING_SLOT_FREE);
+	/* the whole booked and cancelled: both halves wait for the next 08:30 */
+	struct booking_req whole = req("ground", "field", "h11", day, 602, "grid-key-0000000002", NOW);
+	T_EQ_INT(booking_hold(&b, s, &whole, &e), 0);
+	T_EQ_INT(booking_confirm(&c, s, T1, b.number, 602, NOW, &e), 0);
+	T_EQ_INT(booking_cancel(&c, s, T1, b.number, 602, 0, NOW + 5, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW + 10, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_NOT_YET);
+	T_EQ_INT(sl[5].opens_at, JST(2026, 12, 2, 8, 30, 0));   /* field-b h11 is the 6th cell */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2026, 12, 2, 8, 30, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_FREE);
+	/* a closure of half B: B and the whole closed, A open */
+	struct booking_closure cl = { .facility = "ground", .unit = "field-b", .from_day = jp_date_to_days(day),
+				      .to_day = jp_date_to_days(day) };
+	int64_t id = 0;
+	int busy = 0;
+	T_EQ_INT(booking_closure_add(&id, &busy, s, T1, &cl, 0, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2026, 12, 2, 8, 30, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_CLOSED);
+	T_EQ_INT(cell(sl, 8, "field", "h11"), BOOKING_SLOT_CLOSED);
+	T_EQ_INT(cell(sl, 8, "field-a", "h11"), BOOKING_SLOT_FREE);
+	T_EQ_INT(booking_closure_remove(s, T1, id, &e), 0);
+	/* the day itself: a band that has begun is past */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2027, 5, 11, 9, 0, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "court", "h09"), BOOKING_SLOT_PAST);
+	T_EQ_INT(cell(sl, 8, "court", "h11"), BOOKING_SLOT_FREE);
+	/* first come not yet open: 2027-12 opens 2027-06-01 09:00 */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, D(2027, 12, 1), NOW, &e), 0);
+	T_EQ_INT(cell(sl, 8, "court", "h09"), BOOKING_SLOT_NOT_YET);
+	T_EQ_INT(sl[6].opens_at, JST(2027, 6, 1, 9, 0, 0));
+	booking_facility_free(f);
+	store_close(s);
+}
+
 /* ---- groups ---- */
 
 static int shared_n;
@@ -714,6 +784,7 @@ int main(void)
 	T_RUN(test_hold_life);
 	T_RUN(test_refusals);
 	T_RUN(test_cancel_window);
+	T_RUN(test_grid);
 	T_RUN(test_groups);
 	T_RUN(test_recurring);
 	T_RUN(test_round);
