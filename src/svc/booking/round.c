@@ -638,7 +638,10 @@ int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
 		 void (*on_drawn)(void *arg, const char *tenant, int64_t round), void *arg, struct err *e)
 {
 	*drawn = *expired = 0;
-	int rc = booking_expire(expired, s, now, e);
+	int settled = 0;
+	int rc = booking_settle(&settled, s, now, e);
+	if (rc == 0)
+		rc = booking_expire(expired, s, now, e);
 	if (rc)
 		return rc;
 	struct store_rows *r = NULL;
