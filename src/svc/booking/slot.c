@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -24,12 +25,12 @@
 #include "store/store.h"
 #include "svc/booking/booking_int.h"
 
-static const char *const state_codes[] = { NULL, "held", "won", "booked", "cancelled", "released" };
+static const char *const state_codes[] = { NULL, "held", "won", "booked", "cancelled", "released", "queued", "refused" };
 static const char *const source_codes[] = { NULL, "first_come", "lottery", "staff", "recurring" };
 
 const char *booking_state_code(enum booking_state st)
 {
-	return st >= BOOKING_HELD && st <= BOOKING_RELEASED ? state_codes[st] : "";
+	return st >= BOOKING_HELD && st <= BOOKING_REFUSED ? state_codes[st] : "";
 }
 
 const char *booking_source_code(enum booking_source so)
@@ -104,7 +105,7 @@ static void booking_read(struct booking *b, struct store_rows *r)
 	snprintf(b->unit, sizeof b->unit, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "");
 	snprintf(b->band, sizeof b->band, "%s", store_col_text(r, 4) ? store_col_text(r, 4) : "");
 	b->day = jp_date_from_days((long)store_col_int(r, 5));
-	b->state = (enum booking_state)code_index(state_codes, 6, store_col_text(r, 6));
+	b->state = (enum booking_state)code_index(state_codes, 8, store_col_text(r, 6));
 	b->source = (enum booking_source)code_index(source_codes, 5, store_col_text(r, 7));
 	b->account = store_col_int(r, 8);
 	b->group = store_col_int(r, 9);
@@ -152,11 +153,19 @@ static int one(void *arg, const struct booking *b)
 	return 1;
 }
 
-int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number, struct err *e)
+static void settle_due(struct store *s, int64_t now);
+
+int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number_in, struct err *e)
 {
+	/* number may be out->number: copied before out is cleared */
+	char number[BOOKING_NUMBER_LEN + 1];
+	if (!number_in || strlen(number_in) != BOOKING_NUMBER_LEN)
+		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	memcpy(number, number_in, sizeof number);
 	memset(out, 0, sizeof *out);
 	if (!number_ok(number))
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	settle_due(s, 0);
 	struct store_val p[] = { sv_text(tenant), sv_text(number) };
 	struct store_rows *r = NULL;
 	int rc = store_query(&r, s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
@@ -205,10 +214,10 @@ static int release_run_out(struct store *s, const char *tenant, const char *faci
 					       " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2"
 					       " AND c.atom = $3 AND c.day = $4 AND c.band = $5 AND " RUN_OUT("b", "$6"),
 					 p, SV_N(p), e);
+		if (rc == ERR_NOTFOUND)
+			continue;   /* no claim that ran out */
 		if (rc)
 			return rc;
-		if (!id)
-			continue;
 		struct store_val q[] = { sv_int(id), sv_int(now) };
 		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
 		if (rc >= 0)
@@ -256,6 +265,23 @@ static int slot_taken(struct store *s, const char *tenant, const struct booking_
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when a claim in force holds the unit or one of its parts: the first
+ * check of a hold, before anything is loaded (at a rush most attempts
+ * meet a taken slot: two statements answer them) */
+static int unit_taken(struct store *s, const char *tenant, const char *facility, const char *unit, long day,
+		      const char *band, int64_t now, struct err *e)
+{
+	int64_t c = 0;
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_text(unit), sv_int(day), sv_text(band),
+				 sv_int(now) };
+	int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_claims c JOIN booking_bookings b"
+				      " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2 AND c.day = $4"
+				      " AND c.band = $5 AND (c.atom = $3 OR c.atom IN (SELECT code FROM booking_units"
+				      " WHERE tenant = $1 AND facility = $2 AND parent = $3)) AND NOT " RUN_OUT("b", "$6"),
+				 p, SV_N(p), e);
+	return rc ? rc : c ? 1 : 0;
 }
 
 /* 1 when a closure covers unit u (or its whole, or one of its parts) on day */
@@ -324,6 +350,9 @@ struct made {
 	int fee;
 	int64_t hold_until, confirm_by, pay_by, paid_at, round, series;
 	const char *once_key;
+	/* the fair queue: a queued request has no claims */
+	const char *queue_key, *want_once;
+	int64_t queue_order;
 };
 
 /* the booking row and its claims, in the open transaction */
@@ -355,21 +384,23 @@ static int insert_booking(struct booking *out, struct store *s, const struct mad
 		sv_int(rq->heating ? 1 : 0), sv_int(rq->people), sv_text(rq->purpose ? rq->purpose : ""),
 		sv_text(rq->holder ? rq->holder : ""), OPT(m->hold_until), OPT(m->confirm_by), OPT(m->pay_by),
 		OPT(m->paid_at), sv_int(m->round), sv_int(m->series), sv_text(rq->request_key),
-		sv_text(m->once_key), sv_int(rq->now),
+		sv_text(m->once_key), sv_int(rq->now), sv_text(m->queue_key), OPT(m->queue_order), sv_text(m->want_once),
 	};
 #undef OPT
 	rc = store_exec(s, "INSERT INTO booking_bookings (tenant, number, facility, unit, day, band, state, source,"
 			   " account, grp, fee, resident, heating, people, purpose, holder, hold_until, confirm_by,"
-			   " pay_by, paid_at, round, series, request_key, once_key, created_at) VALUES ($1, $2, $3, $4,"
-			   " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
-			   " $24, $25)", v, SV_N(v), e);
+			   " pay_by, paid_at, round, series, request_key, once_key, created_at, queue_key, queue_order,"
+			   " want_once) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+			   " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)", v, SV_N(v), e);
+	if (rc < 0 && rc == ERR_CONFLICT && m->queue_key)
+		return err_set(e, ERR_CONFLICT, "queue: one request a window");
 	if (rc < 0)
 		return rc == ERR_CONFLICT ? err_set(e, ERR_CONFLICT, "once: the group has its slot of this opening") : rc;
 	int64_t id = 0;
 	struct store_val q[] = { sv_text(rq->tenant), sv_text(number) };
 	if ((rc = store_query_int(&id, s, "SELECT id FROM booking_bookings WHERE tenant = $1 AND number = $2", q, 2, e)))
 		return rc;
-	if ((rc = claim(s, rq->tenant, m->f, m->u, day, rq->band, id, e)))
+	if (m->state != BOOKING_QUEUED && (rc = claim(s, rq->tenant, m->f, m->u, day, rq->band, id, e)))
 		return rc;
 	struct store_val g[] = { sv_text(rq->tenant), sv_text(number) };
 	return bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
@@ -421,6 +452,12 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	int rc = with_key(out, s, rq->tenant, rq->request_key, e);
 	if (rc)
 		return rc;
+	settle_due(s, rq->now);
+	if (!booking_code_ok(rq->facility) || !booking_code_ok(rq->unit) || !booking_code_ok(rq->band) ||
+	    !jp_date_valid(rq->day))
+		return err_set(e, ERR_NOTFOUND, "booking: no such unit or band");
+	if ((rc = unit_taken(s, rq->tenant, rq->facility, rq->unit, jp_date_to_days(rq->day), rq->band, rq->now, e)))
+		return rc == 1 ? err_set(e, ERR_CONFLICT, "slot: taken") : rc;
 	struct booking_facility *f = NULL;
 	struct booking_rules *rules = malloc(sizeof *rules);
 	const struct booking_rule *rule = NULL;
@@ -450,9 +487,12 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 		rc = err_set(e, ERR_INVALID, "not_yet: first come has not opened");
 	char once[128] = "";
 	int64_t opening = rc == 0 ? booking_cancel_opening(rule, rq->now) : 0;
+	int64_t window = rc == 0 ? booking_first_come_opens(rule, rq->day) : 0;   /* the slot's window opened */
 	if (rc == 0 && rule->cancel_min >= 0) {
 		int64_t at = 0;
 		rc = given_up_at(&at, s, rq->tenant, f, u, day, rq->band, e);
+		if (rc == 0 && at)
+			window = opening;
 		if (rc == 0 && at && at >= opening)
 			rc = err_set(e, ERR_INVALID, "not_yet: given up, it waits for the next opening");
 		if (rc == 0 && at && rule->cancel_one_per_group)
@@ -466,14 +506,26 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	 * attempts meet a taken slot (the claim in the transaction decides) */
 	if (rc == 0 && (rc = slot_taken(s, rq->tenant, f, u, day, rq->band, rq->now, e)) == 1)
 		rc = err_set(e, ERR_CONFLICT, "slot: taken");
+	/* the fair queue: within the window's first seconds, queued */
+	int queued = rc == 0 && rule->fair_pool_seconds > 0 && rq->now < window + rule->fair_pool_seconds;
+	char qkey[128] = "";
+	if (queued)
+		snprintf(qkey, sizeof qkey, "q:%s:%lld:%lld", rq->facility, (long long)window, (long long)rq->account);
 	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
 		struct made m = {
-			.rq = rq, .f = f, .u = u, .state = BOOKING_HELD,
+			.rq = rq, .f = f, .u = u, .state = queued ? BOOKING_QUEUED : BOOKING_HELD,
 			.fee = booking_fee_of(f, rq->unit, rq->band, rq->day, rq->resident, rq->heating),
-			.hold_until = booking_hold_until(rule, rq->now), .once_key = once[0] ? once : NULL,
+			.hold_until = queued ? window + rule->fair_pool_seconds : booking_hold_until(rule, rq->now),
+			.once_key = !queued && once[0] ? once : NULL,
+			.queue_key = queued ? qkey : NULL, .want_once = queued && once[0] ? once : NULL,
 		};
+		if (queued)
+			randombytes_buf(&m.queue_order, sizeof m.queue_order);
+		m.queue_order &= INT64_MAX;
 		rc = m.fee < 0 ? err_set(e, ERR_INTERNAL, "booking: no fee") : insert_booking(out, s, &m, e);
 		rc = booking_tx_end(s, own, rc, e);
+		if (rc == 0 && queued)
+			rc = 2;
 	}
 	/* the same key at the same moment on another connection: the unique
 	 * index refused this one; answer the other's booking */
@@ -549,9 +601,11 @@ static int rule_of(struct booking_rules *rules, const struct booking_rule **rule
 	return rc;
 }
 
-int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number,
+int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number_in,
 		    int64_t account, int64_t now, struct err *e)
 {
+	char number[BOOKING_NUMBER_LEN + 1];   /* number_in may be out->number */
+	snprintf(number, sizeof number, "%s", number_in ? number_in : "");
 	int rc = booking_get(out, s, tenant, number, e);
 	if (rc)
 		return rc;
@@ -581,14 +635,22 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }
 
-int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
+int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number_in,
 		   int64_t account, int waive_fee, int64_t now, struct err *e)
 {
+	char number[BOOKING_NUMBER_LEN + 1];   /* number_in may be out->number */
+	snprintf(number, sizeof number, "%s", number_in ? number_in : "");
 	int rc = booking_get(out, s, tenant, number, e);
 	if (rc)
 		return rc;
 	if (account && out->account != account)
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	if (out->state == BOOKING_QUEUED) {   /* withdrawn before it was decided: no slot, nothing given up */
+		struct store_val q[] = { sv_text(tenant), sv_text(number) };
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE tenant = $1 AND number = $2"
+				   " AND state = 'queued'", q, 2, e);
+		return rc < 0 ? rc : booking_get(out, s, tenant, number, e);
+	}
 	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
 		return err_set(e, ERR_INVALID, "state: not in force");
 	int fee = 0;
@@ -674,6 +736,93 @@ int booking_expire(int *n, struct store *s, int64_t now, struct err *e)
 /* ------------------------------------------------------------------ */
 /* the grid                                                            */
 
+/* what the grid of one facility's day needs, read in three statements:
+ * the claims in force (atom, band), the closures' units, and when each
+ * (unit, band) was last given up */
+struct day_state {
+	int nclaims, nclosed, ngiven;
+	struct { char atom[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1]; } claims[BOOKING_UNITS_MAX * BOOKING_BANDS_MAX];
+	char closed[BOOKING_UNITS_MAX + 1][BOOKING_CODE_MAX + 1];
+	struct { char unit[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1]; int64_t at; } given[BOOKING_UNITS_MAX * BOOKING_BANDS_MAX];
+};
+
+static int day_state_read(struct day_state *d, struct store *s, const char *tenant, const char *facility, long day,
+			  int64_t now, int with_given, struct err *e)
+{
+	memset(d, 0, sizeof *d);
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_int(day), sv_int(now) };
+	int rc = store_query(&r, s, "SELECT c.atom, c.band FROM booking_claims c JOIN booking_bookings b ON b.id = c.booking"
+				    " WHERE c.tenant = $1 AND c.facility = $2 AND c.day = $3 AND NOT " RUN_OUT("b", "$4"),
+			     p, 4, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->nclaims < (int)(sizeof d->claims / sizeof d->claims[0])) {
+		snprintf(d->claims[d->nclaims].atom, sizeof d->claims[0].atom, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		snprintf(d->claims[d->nclaims].band, sizeof d->claims[0].band, "%s", store_col_text(r, 1) ? store_col_text(r, 1) : "");
+		d->nclaims++;
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	rc = store_query(&r, s, "SELECT unit FROM booking_closures WHERE tenant = $1 AND facility = $2"
+				" AND $3 BETWEEN from_day AND to_day", p, 3, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->nclosed <= BOOKING_UNITS_MAX)
+		snprintf(d->closed[d->nclosed++], sizeof d->closed[0], "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+	store_rows_free(r);
+	if (rc < 0 || !with_given)
+		return rc < 0 ? rc : 0;
+	rc = store_query(&r, s, "SELECT unit, band, max(cancelled_at) FROM booking_bookings WHERE tenant = $1"
+				" AND facility = $2 AND day = $3 AND state IN ('cancelled', 'released')"
+				" AND cancelled_at IS NOT NULL GROUP BY unit, band", p, 3, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->ngiven < (int)(sizeof d->given / sizeof d->given[0])) {
+		snprintf(d->given[d->ngiven].unit, sizeof d->given[0].unit, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		snprintf(d->given[d->ngiven].band, sizeof d->given[0].band, "%s", store_col_text(r, 1) ? store_col_text(r, 1) : "");
+		d->given[d->ngiven].at = store_col_int(r, 2);
+		d->ngiven++;
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int day_taken(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u,
+		     const char *band)
+{
+	const char *atoms[BOOKING_UNITS_MAX];
+	int n = booking_atoms(atoms, f, u);
+	for (int k = 0; k < d->nclaims; k++)
+		for (int i = 0; i < n; i++)
+			if (!strcmp(d->claims[k].atom, atoms[i]) && !strcmp(d->claims[k].band, band))
+				return 1;
+	return 0;
+}
+
+static int day_closed(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u)
+{
+	for (int k = 0; k < d->nclosed; k++) {
+		const struct booking_unit *v = d->closed[k][0] ? booking_unit_find(f, d->closed[k]) : NULL;
+		if (!d->closed[k][0] || (v && related(u, v)))
+			return 1;
+	}
+	return 0;
+}
+
+static int64_t day_given_up(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u,
+			    const char *band)
+{
+	int64_t at = 0;
+	for (int k = 0; k < d->ngiven; k++) {
+		const struct booking_unit *v = booking_unit_find(f, d->given[k].unit);
+		if (v && related(u, v) && !strcmp(d->given[k].band, band) && d->given[k].at > at)
+			at = d->given[k].at;
+	}
+	return at;
+}
+
 int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 		  const struct booking_facility *f, const struct booking_rule *rule, struct jp_date day,
 		  int64_t now, struct err *e)
@@ -691,42 +840,30 @@ int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 		if (rc)
 			return rc;
 	}
-	for (int i = 0; i < f->nunits; i++) {
+	struct day_state *ds = malloc(sizeof *ds);
+	if (!ds)
+		return err_set(e, ERR_NOMEM, "slots");
+	int rc = day_state_read(ds, s, tenant, f->code, d, now, rule && rule->cancel_min >= 0, e);
+	for (int i = 0; rc == 0 && i < f->nunits; i++) {
 		const struct booking_unit *u = &f->units[i];
-		int closed = closed_on(s, tenant, f, u, d, e);
-		if (closed < 0)
-			return closed;
+		int closed = day_closed(ds, f, u);
 		for (int j = 0; j < f->nbands; j++) {
 			struct booking_slot *sl = &out[k++];
 			sl->unit = u;
 			sl->band = &f->bands[j];
 			sl->opens_at = 0;
-			if (closed) {
+			if (closed)
 				sl->state = BOOKING_SLOT_CLOSED;
-				continue;
-			}
-			int taken = slot_taken(s, tenant, f, u, d, f->bands[j].code, now, e);
-			if (taken < 0)
-				return taken;
-			if (taken) {
+			else if (day_taken(ds, f, u, f->bands[j].code))
 				sl->state = BOOKING_SLOT_TAKEN;
-				continue;
-			}
-			if (slot_start_passed(&f->bands[j], day, now)) {
+			else if (slot_start_passed(&f->bands[j], day, now))
 				sl->state = BOOKING_SLOT_PAST;
-				continue;
-			}
-			if (rule && now < opens) {
+			else if (rule && now < opens) {
 				sl->state = pending ? BOOKING_SLOT_LOTTERY : BOOKING_SLOT_NOT_YET;
 				sl->opens_at = opens;
-				continue;
-			}
-			sl->state = BOOKING_SLOT_FREE;
-			if (rule && rule->cancel_min >= 0) {
-				int64_t at = 0;
-				int rc = given_up_at(&at, s, tenant, f, u, d, f->bands[j].code, e);
-				if (rc)
-					return rc;
+			} else {
+				sl->state = BOOKING_SLOT_FREE;
+				int64_t at = rule && rule->cancel_min >= 0 ? day_given_up(ds, f, u, f->bands[j].code) : 0;
 				if (at && at >= opening) {
 					sl->state = BOOKING_SLOT_NOT_YET;
 					sl->opens_at = booking_cancel_opening(rule, now + 86400);
@@ -734,7 +871,8 @@ int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 			}
 		}
 	}
-	return 0;
+	free(ds);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -827,4 +965,108 @@ int booking_usage(struct booking_usage *out, int *n, struct store *s, const char
 		}
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the fair queue                                                      */
+
+/* one queued request decided: a hold, or refused */
+static int settle_one(struct store *s, const char *tenant, int64_t id, int64_t now, struct err *e)
+{
+	struct booking b;
+	struct store_val p[] = { sv_text(tenant), sv_int(id) };
+	int rc = bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND id = $2", p, 2,
+				one, &b, e);
+	if (rc < 0)
+		return rc;
+	struct booking_facility *f = NULL;
+	struct booking_rules *rules = malloc(sizeof *rules);
+	const struct booking_rule *rule = NULL;
+	if (!rules)
+		return err_set(e, ERR_NOMEM, "settle");
+	rc = load(&f, rules, &rule, s, tenant, b.facility, e);
+	const struct booking_unit *u = rc == 0 ? booking_unit_find(f, b.unit) : NULL;
+	if (rc == 0 && !u)
+		rc = err_set(e, ERR_NOTFOUND, "settle: unit gone");
+	long day = jp_date_to_days(b.day);
+	int own = 0;
+	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
+		const char *atoms[BOOKING_UNITS_MAX];
+		int natoms = booking_atoms(atoms, f, u);
+		rc = release_run_out(s, tenant, f->code, atoms, natoms, day, b.band, now, e);
+		struct store_val q[] = { sv_int(id), sv_int(booking_hold_until(rule, now)) };
+		if (rc == 0)
+			rc = store_exec(s, "UPDATE booking_bookings SET state = 'held', hold_until = $2, once_key = want_once"
+					   " WHERE id = $1 AND state = 'queued'", q, 2, e);
+		if (rc == 1)
+			rc = claim(s, tenant, f, u, day, b.band, id, e);
+		else if (rc == 0)
+			rc = 1;   /* decided by another connection meanwhile */
+		rc = booking_tx_end(s, own, rc == 1 ? 0 : rc, e);
+	}
+	if (rc == ERR_CONFLICT) {   /* the slot, or the group's one, went before it */
+		struct store_val q[] = { sv_int(id) };
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE id = $1 AND state = 'queued'", q, 1, e);
+		rc = rc < 0 ? rc : 0;
+	}
+	booking_facility_free(f);
+	free(rules);
+	return rc;
+}
+
+int booking_settle(int *n, struct store *s, int64_t now, struct err *e)
+{
+	*n = 0;
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_int(now) };
+	/* requests decided at one instant are served in their random order */
+	int rc = store_query(&r, s, "SELECT tenant, id FROM booking_bookings WHERE state = 'queued' AND hold_until <= $1"
+				    " ORDER BY hold_until, queue_order, id LIMIT 5000", p, 1, e);
+	if (rc)
+		return rc;
+	struct item {
+		char tenant[32];
+		int64_t id;
+	} *items = NULL;
+	int cap = 0, k = 0;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct item *m = realloc(items, (size_t)cap * sizeof *m);
+			if (!m) {
+				rc = err_set(e, ERR_NOMEM, "settle");
+				break;
+			}
+			items = m;
+		}
+		snprintf(items[k].tenant, sizeof items[k].tenant, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		items[k++].id = store_col_int(r, 1);
+	}
+	store_rows_free(r);
+	rc = rc < 0 ? rc : 0;
+	for (int i = 0; rc == 0 && i < k; i++) {
+		rc = settle_one(s, items[i].tenant, items[i].id, now, e);
+		if (rc == 0)
+			(*n)++;
+	}
+	free(items);
+	return rc;
+}
+
+/* settle what is due before a hold or a read (now 0: the clock's); a
+ * failure is left for the job (the caller's work goes on) */
+static void settle_due(struct store *s, int64_t now)
+{
+	if (store_in_tx(s))
+		return;
+	if (!now)
+		now = (int64_t)time(NULL);
+	int64_t due = 0;
+	struct store_val p[] = { sv_int(now) };
+	struct err e;
+	if (store_query_int(&due, s, "SELECT count(*) FROM booking_bookings WHERE state = 'queued' AND hold_until <= $1",
+			    p, 1, &e) || !due)
+		return;
+	int n = 0;
+	booking_settle(&n, s, now, &e);
 }
