@@ -141,6 +141,8 @@ static const struct html_msg msgs[] = {
 	{ "booking.staff.state.booked", "予約済み", "Booked", NULL },
 	{ "booking.staff.state.cancelled", "取消済み", "Cancelled", NULL },
 	{ "booking.staff.state.released", "失効", "Released", NULL },
+	{ "booking.staff.state.queued", "受付順の抽選待ち", "Queued (the opening's fair queue)", NULL },
+	{ "booking.staff.state.refused", "受付順で取れず", "Refused (the slot went to another)", NULL },
 	{ "booking.staff.source.first_come", "先着（オンライン）", "First come (online)", NULL },
 	{ "booking.staff.source.lottery", "抽選", "Lottery", NULL },
 	{ "booking.staff.source.staff", "窓口", "At the desk", NULL },
