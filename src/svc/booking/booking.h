@@ -479,12 +479,24 @@ struct booking_entry {
 	struct booking_choice choices[BOOKING_CHOICES_MAX];
 };
 
+/* a part of a divisible unit (半面 of a 全面): slots of a unit and of its
+ * part (or whole) on one day and band overlap, so a draw never gives
+ * both */
+struct booking_part {
+	char facility[BOOKING_CODE_MAX + 1];
+	char unit[BOOKING_CODE_MAX + 1];
+	char parent[BOOKING_CODE_MAX + 1];
+};
+#define BOOKING_PARTS_MAX 10000
+
 /* the inputs of a draw: what is published before and after it */
 struct booking_draw_in {
 	int64_t round;
 	char public_value[BOOKING_PUBLIC_MAX + 1];
 	enum booking_alloc alloc;
 	int wins_cap;
+	int nparts;
+	struct booking_part *parts;      /* sorted by facility, unit     */
 	int nentries;
 	struct booking_entry *entries;   /* in id order                  */
 	/* slots not available to the draw (booked before it, closed) */

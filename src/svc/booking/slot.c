@@ -970,48 +970,48 @@ int booking_usage(struct booking_usage *out, int *n, struct store *s, const char
 /* ------------------------------------------------------------------ */
 /* the fair queue                                                      */
 
-/* one queued request decided: a hold, or refused */
-static int settle_one(struct store *s, const char *tenant, int64_t id, int64_t now, struct err *e)
+/* one queued request decided as a hold, in its own transaction: 0,
+ * ERR_CONFLICT (its slot or its group's one went before it), 1 (decided
+ * by another connection meanwhile) */
+static int settle_win(struct store *s, const char *tenant, int64_t id, const struct booking_facility *f,
+		      const struct booking_unit *u, long day, const char *band, const struct booking_rule *rule,
+		      int64_t now, struct err *e)
 {
-	struct booking b;
-	struct store_val p[] = { sv_text(tenant), sv_int(id) };
-	int rc = bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND id = $2", p, 2,
-				one, &b, e);
-	if (rc < 0)
-		return rc;
-	struct booking_facility *f = NULL;
-	struct booking_rules *rules = malloc(sizeof *rules);
-	const struct booking_rule *rule = NULL;
-	if (!rules)
-		return err_set(e, ERR_NOMEM, "settle");
-	rc = load(&f, rules, &rule, s, tenant, b.facility, e);
-	const struct booking_unit *u = rc == 0 ? booking_unit_find(f, b.unit) : NULL;
-	if (rc == 0 && !u)
-		rc = err_set(e, ERR_NOTFOUND, "settle: unit gone");
-	long day = jp_date_to_days(b.day);
 	int own = 0;
-	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
-		const char *atoms[BOOKING_UNITS_MAX];
-		int natoms = booking_atoms(atoms, f, u);
-		rc = release_run_out(s, tenant, f->code, atoms, natoms, day, b.band, now, e);
-		struct store_val q[] = { sv_int(id), sv_int(booking_hold_until(rule, now)) };
-		if (rc == 0)
-			rc = store_exec(s, "UPDATE booking_bookings SET state = 'held', hold_until = $2, once_key = want_once"
-					   " WHERE id = $1 AND state = 'queued'", q, 2, e);
-		if (rc == 1)
-			rc = claim(s, tenant, f, u, day, b.band, id, e);
-		else if (rc == 0)
-			rc = 1;   /* decided by another connection meanwhile */
-		rc = booking_tx_end(s, own, rc == 1 ? 0 : rc, e);
-	}
-	if (rc == ERR_CONFLICT) {   /* the slot, or the group's one, went before it */
-		struct store_val q[] = { sv_int(id) };
-		rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE id = $1 AND state = 'queued'", q, 1, e);
-		rc = rc < 0 ? rc : 0;
-	}
-	booking_facility_free(f);
-	free(rules);
-	return rc;
+	int rc = booking_tx_begin(s, &own, e);
+	if (rc)
+		return rc;
+	const char *atoms[BOOKING_UNITS_MAX];
+	int natoms = booking_atoms(atoms, f, u);
+	rc = release_run_out(s, tenant, f->code, atoms, natoms, day, band, now, e);
+	struct store_val q[] = { sv_int(id), sv_int(booking_hold_until(rule, now)) };
+	if (rc == 0)
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'held', hold_until = $2, once_key = want_once"
+				   " WHERE id = $1 AND state = 'queued'", q, 2, e);
+	int decided = rc == 0;
+	if (rc == 1)
+		rc = claim(s, tenant, f, u, day, band, id, e);
+	rc = booking_tx_end(s, own, decided ? 0 : rc, e);
+	return rc ? rc : decided;
+}
+
+struct queued {
+	char tenant[32];
+	int64_t id;
+	char facility[BOOKING_CODE_MAX + 1], unit[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1];
+	long day;
+	char want_once[128];
+	int lost;
+};
+
+/* 1 when a and b's atoms meet on one day and band (both of facility f) */
+static int meets(const struct booking_facility *f, const struct queued *a, const struct queued *b)
+{
+	if (strcmp(a->tenant, b->tenant) || strcmp(a->facility, b->facility) || a->day != b->day ||
+	    strcmp(a->band, b->band))
+		return 0;
+	const struct booking_unit *x = booking_unit_find(f, a->unit), *y = booking_unit_find(f, b->unit);
+	return x && y && related(x, y);
 }
 
 int booking_settle(int *n, struct store *s, int64_t now, struct err *e)
@@ -1020,36 +1020,95 @@ int booking_settle(int *n, struct store *s, int64_t now, struct err *e)
 	struct store_rows *r = NULL;
 	struct store_val p[] = { sv_int(now) };
 	/* requests decided at one instant are served in their random order */
-	int rc = store_query(&r, s, "SELECT tenant, id FROM booking_bookings WHERE state = 'queued' AND hold_until <= $1"
-				    " ORDER BY hold_until, queue_order, id LIMIT 5000", p, 1, e);
+	int rc = store_query(&r, s, "SELECT tenant, id, facility, unit, band, day, want_once FROM booking_bookings"
+				    " WHERE state = 'queued' AND hold_until <= $1 ORDER BY hold_until, queue_order, id"
+				    " LIMIT 5000", p, 1, e);
 	if (rc)
 		return rc;
-	struct item {
-		char tenant[32];
-		int64_t id;
-	} *items = NULL;
+	struct queued *q = NULL;
 	int cap = 0, k = 0;
 	while ((rc = store_rows_next(r, e)) == 1) {
 		if (k == cap) {
 			cap = cap ? cap * 2 : 64;
-			struct item *m = realloc(items, (size_t)cap * sizeof *m);
+			struct queued *m = realloc(q, (size_t)cap * sizeof *m);
 			if (!m) {
 				rc = err_set(e, ERR_NOMEM, "settle");
 				break;
 			}
-			items = m;
+			q = m;
 		}
-		snprintf(items[k].tenant, sizeof items[k].tenant, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
-		items[k++].id = store_col_int(r, 1);
+		struct queued *x = &q[k++];
+		memset(x, 0, sizeof *x);
+		snprintf(x->tenant, sizeof x->tenant, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		x->id = store_col_int(r, 1);
+		snprintf(x->facility, sizeof x->facility, "%s", store_col_text(r, 2) ? store_col_text(r, 2) : "");
+		snprintf(x->unit, sizeof x->unit, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "");
+		snprintf(x->band, sizeof x->band, "%s", store_col_text(r, 4) ? store_col_text(r, 4) : "");
+		x->day = (long)store_col_int(r, 5);
+		snprintf(x->want_once, sizeof x->want_once, "%s", store_col_text(r, 6) ? store_col_text(r, 6) : "");
 	}
 	store_rows_free(r);
 	rc = rc < 0 ? rc : 0;
+	/* the facility and rules of the last request, kept while they serve */
+	struct booking_facility *f = NULL;
+	struct booking_rules *rules = malloc(sizeof *rules);
+	const struct booking_rule *rule = NULL;
+	char f_tenant[32] = "", f_code[BOOKING_CODE_MAX + 1] = "";
+	if (!rules)
+		rc = err_set(e, ERR_NOMEM, "settle");
+	int nlost = 0;
 	for (int i = 0; rc == 0 && i < k; i++) {
-		rc = settle_one(s, items[i].tenant, items[i].id, now, e);
-		if (rc == 0)
-			(*n)++;
+		struct queued *x = &q[i];
+		if (!f || strcmp(f_tenant, x->tenant) || strcmp(f_code, x->facility)) {
+			booking_facility_free(f);
+			f = NULL;
+			if ((rc = load(&f, rules, &rule, s, x->tenant, x->facility, e)))
+				break;
+			snprintf(f_tenant, sizeof f_tenant, "%s", x->tenant);
+			snprintf(f_code, sizeof f_code, "%s", x->facility);
+		}
+		const struct booking_unit *u = booking_unit_find(f, x->unit);
+		/* lost at once when a request before it won its slot or its
+		 * group's one: no transaction for it */
+		for (int j = 0; j < i && !x->lost && u; j++)
+			if (!q[j].lost && q[j].id && (meets(f, &q[j], x) ||
+						     (x->want_once[0] && !strcmp(q[j].want_once, x->want_once))))
+				x->lost = 1;
+		if (!u)
+			x->lost = 1;
+		if (!x->lost) {
+			int w = settle_win(s, x->tenant, x->id, f, u, x->day, x->band, rule, now, e);
+			if (w == ERR_CONFLICT)
+				x->lost = 1;
+			else if (w < 0)
+				rc = w;
+			else if (w == 1)
+				x->id = 0;   /* not ours: decided elsewhere */
+			else
+				(*n)++;
+		}
+		nlost += x->lost;
 	}
-	free(items);
+	booking_facility_free(f);
+	free(rules);
+	/* the others refused, in one transaction */
+	if (rc == 0 && nlost) {
+		int own = 0;
+		rc = booking_tx_begin(s, &own, e);
+		for (int i = 0; rc == 0 && i < k; i++) {
+			if (!q[i].lost)
+				continue;
+			struct store_val v[] = { sv_int(q[i].id) };
+			rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE id = $1 AND state = 'queued'",
+					v, 1, e);
+			if (rc >= 0) {
+				*n += rc;
+				rc = 0;
+			}
+		}
+		rc = booking_tx_end(s, own, rc, e);
+	}
+	free(q);
 	return rc;
 }
 
