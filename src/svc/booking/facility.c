@@ -620,37 +620,36 @@ static int import_record(void *arg, long line, int nf, const char *const *f, con
 {
 	struct csv_import *c = arg;
 	(void)len;
-	c->e->line = line;
 	if (!c->header) {
 		const char *h0 = f[0];
 		if (!strncmp(h0, "\xef\xbb\xbf", 3))
 			h0 += 3;
 		if (nf != C_NCOLS || strcmp(h0, csv_cols[0]))
-			return err_set(c->e, ERR_INVALID, "facilities CSV: the header must be %s,...,%s (%d columns)",
+			return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: the header must be %s,...,%s (%d columns)",
 				       csv_cols[0], csv_cols[C_NCOLS - 1], C_NCOLS);
 		for (int i = 1; i < nf; i++)
 			if (strcmp(f[i], csv_cols[i]))
-				return err_set(c->e, ERR_INVALID, "facilities CSV: column %d must be %s", i + 1, csv_cols[i]);
+				return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: column %d must be %s", i + 1, csv_cols[i]);
 		c->header = 1;
 		return 0;
 	}
 	if (nf == 1 && !f[0][0])
 		return 0;   /* a blank line */
 	if (nf != C_NCOLS)
-		return err_set(c->e, ERR_INVALID, "facilities CSV: %d columns, not %d", nf, C_NCOLS);
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: %d columns, not %d", nf, C_NCOLS);
 	if (!booking_code_ok(f[C_FAC]) || !booking_code_ok(f[C_UNIT]) || !booking_code_ok(f[C_BAND]))
-		return err_set(c->e, ERR_INVALID, "facilities CSV: facility, unit and band are codes (a-z, 0-9, _ and -)");
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: facility, unit and band are codes (a-z, 0-9, _ and -)");
 	for (int i = 0; i < nf; i++)
 		if (strlen(f[i]) > BOOKING_TEXT_MAX)
-			return err_set(c->e, ERR_LIMIT, "facilities CSV: column %s is too long", csv_cols[i]);
+			return err_set_line(c->e, ERR_LIMIT, line, "facilities CSV: column %s is too long", csv_cols[i]);
 	int fresh;
 	struct booking_facility *fa = import_facility(c, f[C_FAC], &fresh);
 	if (!fa)
-		return err_set(c->e, ERR_LIMIT, "facilities CSV: more than %d facilities", BOOKING_FACILITIES_MAX);
+		return err_set_line(c->e, ERR_LIMIT, line, "facilities CSV: more than %d facilities", BOOKING_FACILITIES_MAX);
 	int has_pin = f[C_LAT][0] || f[C_LON][0];
 	double lat = 0, lon = 0;
 	if (has_pin && (deg_cell(&lat, f[C_LAT], 90) || deg_cell(&lon, f[C_LON], 180)))
-		return err_set(c->e, ERR_INVALID, "facilities CSV: lat and lon are degrees (both or neither)");
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: lat and lon are degrees (both or neither)");
 	if (fresh) {
 		COPY(fa->code, f[C_FAC]);
 		COPY(fa->name_ja, f[C_FNAME]);
@@ -665,17 +664,17 @@ static int import_record(void *arg, long line, int nf, const char *const *f, con
 	} else if (!SAME(fa->name_ja, C_FNAME) || !SAME(fa->name_en, C_FNAME_EN) || !SAME(fa->kind, C_KIND) ||
 		   !SAME(fa->address, C_ADDR) || !SAME(fa->access, C_ACCESS) || !SAME(fa->photo, C_PHOTO) ||
 		   fa->has_pin != has_pin || (has_pin && (fa->lat != lat || fa->lon != lon))) {
-		return err_set(c->e, ERR_INVALID, "facilities CSV: facility %s's columns differ from its first row",
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: facility %s's columns differ from its first row",
 			       fa->code);
 	}
 	/* the band */
 	int start, end;
 	if (booking_hhmm_parse(&start, f[C_START], 0) || booking_hhmm_parse(&end, f[C_END], 1))
-		return err_set(c->e, ERR_INVALID, "facilities CSV: start and end are HH:MM");
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: start and end are HH:MM");
 	struct booking_band *b = (struct booking_band *)booking_band_find(fa, f[C_BAND]);
 	if (!b) {
 		if (fa->nbands >= BOOKING_BANDS_MAX)
-			return err_set(c->e, ERR_LIMIT, "facilities CSV: more than %d bands", BOOKING_BANDS_MAX);
+			return err_set_line(c->e, ERR_LIMIT, line, "facilities CSV: more than %d bands", BOOKING_BANDS_MAX);
 		b = &fa->bands[fa->nbands++];
 		COPY(b->code, f[C_BAND]);
 		COPY(b->name_ja, f[C_BNAME]);
@@ -684,16 +683,16 @@ static int import_record(void *arg, long line, int nf, const char *const *f, con
 		b->end_min = end;
 	} else if (!SAME(b->name_ja, C_BNAME) || !SAME(b->name_en, C_BNAME_EN) || b->start_min != start ||
 		   b->end_min != end) {
-		return err_set(c->e, ERR_INVALID, "facilities CSV: band %s differs from its first row", b->code);
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: band %s differs from its first row", b->code);
 	}
 	/* the unit */
 	int cap;
 	if (int_cell(&cap, f[C_CAP], 100000))
-		return err_set(c->e, ERR_INVALID, "facilities CSV: capacity is a number of people");
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: capacity is a number of people");
 	struct booking_unit *u = (struct booking_unit *)booking_unit_find(fa, f[C_UNIT]);
 	if (!u) {
 		if (fa->nunits >= BOOKING_UNITS_MAX)
-			return err_set(c->e, ERR_LIMIT, "facilities CSV: more than %d units", BOOKING_UNITS_MAX);
+			return err_set_line(c->e, ERR_LIMIT, line, "facilities CSV: more than %d units", BOOKING_UNITS_MAX);
 		u = &fa->units[fa->nunits++];
 		COPY(u->code, f[C_UNIT]);
 		COPY(u->name_ja, f[C_UNAME]);
@@ -703,20 +702,20 @@ static int import_record(void *arg, long line, int nf, const char *const *f, con
 		u->capacity = cap;
 	} else if (!SAME(u->name_ja, C_UNAME) || !SAME(u->name_en, C_UNAME_EN) || !SAME(u->parent, C_PARENT) ||
 		   !SAME(u->equipment, C_EQUIP) || u->capacity != cap) {
-		return err_set(c->e, ERR_INVALID, "facilities CSV: unit %s differs from its first row", u->code);
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: unit %s differs from its first row", u->code);
 	}
 	for (int i = 0; i < u->nfees; i++)
 		if (!strcmp(u->fees[i].band, b->code))
-			return err_set(c->e, ERR_INVALID, "facilities CSV: unit %s band %s twice", u->code, b->code);
+			return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: unit %s band %s twice", u->code, b->code);
 	if (u->nfees >= BOOKING_BANDS_MAX)
-		return err_set(c->e, ERR_LIMIT, "facilities CSV: too many fees");
+		return err_set_line(c->e, ERR_LIMIT, line, "facilities CSV: too many fees");
 	struct booking_fee *fe = &u->fees[u->nfees++];
 	COPY(fe->band, b->code);
 	if (int_cell(&fe->resident, f[C_FEE], 10000000) || int_cell(&fe->resident_holiday, f[C_FEE_HOL], 10000000) ||
 	    int_cell(&fe->other, f[C_FEE_OTHER], 10000000) ||
 	    int_cell(&fe->other_holiday, f[C_FEE_OTHER_HOL], 10000000) ||
 	    (f[C_FEE_HEAT][0] ? int_cell(&fe->heating, f[C_FEE_HEAT], 10000000) : 0))
-		return err_set(c->e, ERR_INVALID, "facilities CSV: fees are yen (0 or more, digits only)");
+		return err_set_line(c->e, ERR_INVALID, line, "facilities CSV: fees are yen (0 or more, digits only)");
 	return 0;
 }
 

@@ -124,9 +124,10 @@ int booking_group_add(int64_t *id, struct store *s, const char *tenant, const st
 					 sv_int(g->leader), sv_int(now) };
 		rc = store_exec(s, "INSERT INTO booking_groups (tenant, name, kind, state, leader, created_at)"
 				   " VALUES ($1, $2, $3, 'pending', $4, $5)", v, SV_N(v), e);
+		struct store_val k[] = { sv_text(tenant), sv_int(g->leader), sv_int(now) };
 		if (rc >= 0)
-			rc = store_query_int(id, s, "SELECT max(id) FROM booking_groups WHERE tenant = $1 AND leader = $4"
-						   " AND created_at = $5", v, SV_N(v), e);
+			rc = store_query_int(id, s, "SELECT max(id) FROM booking_groups WHERE tenant = $1 AND leader = $2"
+						   " AND created_at = $3", k, 3, e);
 		for (int i = 0; rc == 0 && i < g->nmembers; i++) {
 			const struct booking_member *m = &g->members[i];
 			struct store_val w[] = { sv_text(tenant), sv_int(*id), sv_int(i + 1), sv_text(m->name),

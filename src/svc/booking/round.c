@@ -245,9 +245,10 @@ int booking_enter(int64_t *id, struct store *s, const char *tenant, int64_t roun
 		struct store_val v[] = { sv_text(tenant), sv_int(round), sv_int(group), sv_int(account), sv_int(now) };
 		rc = store_exec(s, "INSERT INTO booking_entries (tenant, round, grp, account, state, created_at)"
 				   " VALUES ($1, $2, $3, $4, 'entered', $5)", v, SV_N(v), e);
+		struct store_val k[] = { sv_int(round), sv_int(group) };
 		if (rc >= 0)
-			rc = store_query_int(id, s, "SELECT max(id) FROM booking_entries WHERE round = $2 AND grp = $3",
-					     v, 3, e);
+			rc = store_query_int(id, s, "SELECT max(id) FROM booking_entries WHERE round = $1 AND grp = $2",
+					     k, 2, e);
 	}
 	for (int i = 0; rc == 0 && i < nchoices; i++) {
 		const struct booking_choice *c = &choices[i];

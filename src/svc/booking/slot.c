@@ -205,10 +205,10 @@ static int release_run_out(struct store *s, const char *tenant, const char *faci
 					       " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2"
 					       " AND c.atom = $3 AND c.day = $4 AND c.band = $5 AND " RUN_OUT("b", "$6"),
 					 p, SV_N(p), e);
+		if (rc == ERR_NOTFOUND)
+			continue;   /* no claim that ran out */
 		if (rc)
 			return rc;
-		if (!id)
-			continue;
 		struct store_val q[] = { sv_int(id), sv_int(now) };
 		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
 		if (rc >= 0)
@@ -256,6 +256,23 @@ static int slot_taken(struct store *s, const char *tenant, const struct booking_
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when a claim in force holds the unit or one of its parts: the first
+ * check of a hold, before anything is loaded (at a rush most attempts
+ * meet a taken slot: two statements answer them) */
+static int unit_taken(struct store *s, const char *tenant, const char *facility, const char *unit, long day,
+		      const char *band, int64_t now, struct err *e)
+{
+	int64_t c = 0;
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_text(unit), sv_int(day), sv_text(band),
+				 sv_int(now) };
+	int rc = store_query_int(&c, s, "SELECT count(*) FROM booking_claims c JOIN booking_bookings b"
+				      " ON b.id = c.booking WHERE c.tenant = $1 AND c.facility = $2 AND c.day = $4"
+				      " AND c.band = $5 AND (c.atom = $3 OR c.atom IN (SELECT code FROM booking_units"
+				      " WHERE tenant = $1 AND facility = $2 AND parent = $3)) AND NOT " RUN_OUT("b", "$6"),
+				 p, SV_N(p), e);
+	return rc ? rc : c ? 1 : 0;
 }
 
 /* 1 when a closure covers unit u (or its whole, or one of its parts) on day */
@@ -421,6 +438,11 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	int rc = with_key(out, s, rq->tenant, rq->request_key, e);
 	if (rc)
 		return rc;
+	if (!booking_code_ok(rq->facility) || !booking_code_ok(rq->unit) || !booking_code_ok(rq->band) ||
+	    !jp_date_valid(rq->day))
+		return err_set(e, ERR_NOTFOUND, "booking: no such unit or band");
+	if ((rc = unit_taken(s, rq->tenant, rq->facility, rq->unit, jp_date_to_days(rq->day), rq->band, rq->now, e)))
+		return rc == 1 ? err_set(e, ERR_CONFLICT, "slot: taken") : rc;
 	struct booking_facility *f = NULL;
 	struct booking_rules *rules = malloc(sizeof *rules);
 	const struct booking_rule *rule = NULL;
@@ -674,6 +696,93 @@ int booking_expire(int *n, struct store *s, int64_t now, struct err *e)
 /* ------------------------------------------------------------------ */
 /* the grid                                                            */
 
+/* what the grid of one facility's day needs, read in three statements:
+ * the claims in force (atom, band), the closures' units, and when each
+ * (unit, band) was last given up */
+struct day_state {
+	int nclaims, nclosed, ngiven;
+	struct { char atom[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1]; } claims[BOOKING_UNITS_MAX * BOOKING_BANDS_MAX];
+	char closed[BOOKING_UNITS_MAX + 1][BOOKING_CODE_MAX + 1];
+	struct { char unit[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1]; int64_t at; } given[BOOKING_UNITS_MAX * BOOKING_BANDS_MAX];
+};
+
+static int day_state_read(struct day_state *d, struct store *s, const char *tenant, const char *facility, long day,
+			  int64_t now, int with_given, struct err *e)
+{
+	memset(d, 0, sizeof *d);
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_text(facility), sv_int(day), sv_int(now) };
+	int rc = store_query(&r, s, "SELECT c.atom, c.band FROM booking_claims c JOIN booking_bookings b ON b.id = c.booking"
+				    " WHERE c.tenant = $1 AND c.facility = $2 AND c.day = $3 AND NOT " RUN_OUT("b", "$4"),
+			     p, 4, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->nclaims < (int)(sizeof d->claims / sizeof d->claims[0])) {
+		snprintf(d->claims[d->nclaims].atom, sizeof d->claims[0].atom, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		snprintf(d->claims[d->nclaims].band, sizeof d->claims[0].band, "%s", store_col_text(r, 1) ? store_col_text(r, 1) : "");
+		d->nclaims++;
+	}
+	store_rows_free(r);
+	if (rc < 0)
+		return rc;
+	rc = store_query(&r, s, "SELECT unit FROM booking_closures WHERE tenant = $1 AND facility = $2"
+				" AND $3 BETWEEN from_day AND to_day", p, 3, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->nclosed <= BOOKING_UNITS_MAX)
+		snprintf(d->closed[d->nclosed++], sizeof d->closed[0], "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+	store_rows_free(r);
+	if (rc < 0 || !with_given)
+		return rc < 0 ? rc : 0;
+	rc = store_query(&r, s, "SELECT unit, band, max(cancelled_at) FROM booking_bookings WHERE tenant = $1"
+				" AND facility = $2 AND day = $3 AND state IN ('cancelled', 'released')"
+				" AND cancelled_at IS NOT NULL GROUP BY unit, band", p, 3, e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1 && d->ngiven < (int)(sizeof d->given / sizeof d->given[0])) {
+		snprintf(d->given[d->ngiven].unit, sizeof d->given[0].unit, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		snprintf(d->given[d->ngiven].band, sizeof d->given[0].band, "%s", store_col_text(r, 1) ? store_col_text(r, 1) : "");
+		d->given[d->ngiven].at = store_col_int(r, 2);
+		d->ngiven++;
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int day_taken(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u,
+		     const char *band)
+{
+	const char *atoms[BOOKING_UNITS_MAX];
+	int n = booking_atoms(atoms, f, u);
+	for (int k = 0; k < d->nclaims; k++)
+		for (int i = 0; i < n; i++)
+			if (!strcmp(d->claims[k].atom, atoms[i]) && !strcmp(d->claims[k].band, band))
+				return 1;
+	return 0;
+}
+
+static int day_closed(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u)
+{
+	for (int k = 0; k < d->nclosed; k++) {
+		const struct booking_unit *v = d->closed[k][0] ? booking_unit_find(f, d->closed[k]) : NULL;
+		if (!d->closed[k][0] || (v && related(u, v)))
+			return 1;
+	}
+	return 0;
+}
+
+static int64_t day_given_up(const struct day_state *d, const struct booking_facility *f, const struct booking_unit *u,
+			    const char *band)
+{
+	int64_t at = 0;
+	for (int k = 0; k < d->ngiven; k++) {
+		const struct booking_unit *v = booking_unit_find(f, d->given[k].unit);
+		if (v && related(u, v) && !strcmp(d->given[k].band, band) && d->given[k].at > at)
+			at = d->given[k].at;
+	}
+	return at;
+}
+
 int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 		  const struct booking_facility *f, const struct booking_rule *rule, struct jp_date day,
 		  int64_t now, struct err *e)
@@ -691,42 +800,30 @@ int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 		if (rc)
 			return rc;
 	}
-	for (int i = 0; i < f->nunits; i++) {
+	struct day_state *ds = malloc(sizeof *ds);
+	if (!ds)
+		return err_set(e, ERR_NOMEM, "slots");
+	int rc = day_state_read(ds, s, tenant, f->code, d, now, rule && rule->cancel_min >= 0, e);
+	for (int i = 0; rc == 0 && i < f->nunits; i++) {
 		const struct booking_unit *u = &f->units[i];
-		int closed = closed_on(s, tenant, f, u, d, e);
-		if (closed < 0)
-			return closed;
+		int closed = day_closed(ds, f, u);
 		for (int j = 0; j < f->nbands; j++) {
 			struct booking_slot *sl = &out[k++];
 			sl->unit = u;
 			sl->band = &f->bands[j];
 			sl->opens_at = 0;
-			if (closed) {
+			if (closed)
 				sl->state = BOOKING_SLOT_CLOSED;
-				continue;
-			}
-			int taken = slot_taken(s, tenant, f, u, d, f->bands[j].code, now, e);
-			if (taken < 0)
-				return taken;
-			if (taken) {
+			else if (day_taken(ds, f, u, f->bands[j].code))
 				sl->state = BOOKING_SLOT_TAKEN;
-				continue;
-			}
-			if (slot_start_passed(&f->bands[j], day, now)) {
+			else if (slot_start_passed(&f->bands[j], day, now))
 				sl->state = BOOKING_SLOT_PAST;
-				continue;
-			}
-			if (rule && now < opens) {
+			else if (rule && now < opens) {
 				sl->state = pending ? BOOKING_SLOT_LOTTERY : BOOKING_SLOT_NOT_YET;
 				sl->opens_at = opens;
-				continue;
-			}
-			sl->state = BOOKING_SLOT_FREE;
-			if (rule && rule->cancel_min >= 0) {
-				int64_t at = 0;
-				int rc = given_up_at(&at, s, tenant, f, u, d, f->bands[j].code, e);
-				if (rc)
-					return rc;
+			} else {
+				sl->state = BOOKING_SLOT_FREE;
+				int64_t at = rule && rule->cancel_min >= 0 ? day_given_up(ds, f, u, f->bands[j].code) : 0;
 				if (at && at >= opening) {
 					sl->state = BOOKING_SLOT_NOT_YET;
 					sl->opens_at = booking_cancel_opening(rule, now + 86400);
@@ -734,7 +831,8 @@ int booking_slots(struct booking_slot *out, struct store *s, const char *tenant,
 			}
 		}
 	}
-	return 0;
+	free(ds);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

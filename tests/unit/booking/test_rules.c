@@ -23,23 +23,6 @@
 #include "core/tenant/tenant.h"
 #include "svc/booking/booking.h"
 
-/* booking_code_ok belongs to draw.c (another part of the module); until
- * it is on this branch, a weak stand-in with its rule (a lowercase letter
- * or digit, then those, '_' or '-'; at most BOOKING_CODE_MAX) */
-__attribute__((weak)) int booking_code_ok(const char *code)
-{
-	size_t n = code ? strlen(code) : 0;
-	if (n < 1 || n > BOOKING_CODE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = code[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (!alnum && (i == 0 || (c != '_' && c != '-')))
-			return 0;
-	}
-	return 1;
-}
-
 static struct tdb db;
 
 #define T1 "139998"

@@ -18,6 +18,9 @@
  *   - the キャンセル枠: a given-up slot waits for the next 08:30 JST
  *     opening; from it one slot per group, refused by the database;
  *   - closures, the past, first come not yet open, who may book;
+ *   - the grid of a day: a half taken takes the whole, a hold that ran
+ *     out is free, a given-up slot waits for the opening, closures of a
+ *     part close the whole, the past, not yet open;
  *   - groups: members checked, a person in two groups found;
  *   - recurring bookings skip a taken week and list it;
  *   - a lottery round: entries within the window and the cap, the draw
@@ -48,15 +51,16 @@ static int64_t JST(int y, int mo, int d, int h, int mi, int s)
 	return jp_jst_midnight(D(y, mo, d)) + h * 3600 + mi * 60 + s;
 }
 
-/* 2026-12-01 10:00 JST: first come for 2027 is open by the rules below */
+/* 2026-12-01 10:00 JST: first come is open for rooms in January 2027 (it
+ * opens on the 20th two months before) and for sports until June 2027 */
 #define NOW JST(2026, 12, 1, 10, 0, 0)
 
 static const char rules_text[] =
 	"[room]\n"
 	"name_ja = 集会室\n"
 	"name_en = Rooms\n"
-	"open_months_before = 6\n"
-	"open_day = 1\n"
+	"open_months_before = 2\n"
+	"open_day = 20\n"
 	"open_time = 09:00\n"
 	"who = sazanka, ward, outside\n"
 	"hold_minutes = 15\n"
@@ -470,12 +474,12 @@ static void test_refusals(void)
 	struct store *s = open_db();
 	struct err e;
 	struct booking b;
-	/* first come for 2027-07 opens 2027-01-01 09:00 */
+	/* first come for 2027-07 opens 2027-05-20 09:00 */
 	struct booking_req rq = req("kaikan", "r1", "am", D(2027, 7, 5), 301, "refuse-key-00000001",
-				    JST(2027, 1, 1, 8, 59, 59));
+				    JST(2027, 5, 20, 8, 59, 59));
 	T_EQ_INT(booking_hold(&b, s, &rq, &e), ERR_INVALID);
 	T_CHECK(!strncmp(e.detail, "not_yet", 7));
-	rq.now = JST(2027, 1, 1, 9, 0, 0);
+	rq.now = JST(2027, 5, 20, 9, 0, 0);
 	T_EQ_INT(booking_hold(&b, s, &rq, &e), 0);
 	/* the past: a slot that has begun */
 	struct booking_req past = req("kaikan", "r1", "am", D(2026, 12, 1), 301, "refuse-key-00000002", NOW);
@@ -490,7 +494,7 @@ static void test_refusals(void)
 	T_EQ_INT(busy, 1);
 	T_EQ_INT(booking_closure_add(&id, &busy, s, T1, &cl, 1, &e), 0);
 	struct booking_req closed = req("kaikan", "r1", "pm", D(2027, 7, 6), 302, "refuse-key-00000003",
-					JST(2027, 1, 2, 0, 0, 0));
+					JST(2027, 5, 21, 0, 0, 0));
 	T_EQ_INT(booking_hold(&b, s, &closed, &e), ERR_INVALID);
 	T_CHECK(!strncmp(e.detail, "closed", 6));
 	/* who: sports do not take 区外 people */
@@ -502,9 +506,11 @@ static void test_refusals(void)
 	other.group = group_a;
 	T_EQ_INT(booking_hold(&b, s, &other, &e), ERR_DENIED);
 	/* capacity: 30 people */
-	struct booking_req many = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "refuse-key-00000006", NOW);
+	struct booking_req many = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "refuse-key-00000006",
+				      JST(2027, 1, 1, 0, 0, 0));
 	many.people = 31;
 	T_EQ_INT(booking_hold(&b, s, &many, &e), ERR_INVALID);
+	T_CHECK(!strncmp(e.detail, "capacity", 8));
 	/* a bad request key */
 	struct booking_req badkey = req("kaikan", "r1", "pm", D(2027, 2, 3), 303, "short", NOW);
 	T_EQ_INT(booking_hold(&b, s, &badkey, &e), ERR_INVALID);
@@ -556,6 +562,73 @@ static void test_cancel_window(void)
 	store_close(s);
 }
 
+/* ---- the grid ---- */
+
+static enum booking_slot_state cell(const struct booking_slot *sl, int n, const char *unit, const char *band)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(sl[i].unit->code, unit) && !strcmp(sl[i].band->code, band))
+			return sl[i].state;
+	return 0;
+}
+
+static void test_grid(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct booking_rules rules;
+	T_EQ_INT(booking_rules_load(&rules, s, T1, &e), 0);
+	struct booking_facility *f = NULL;
+	T_EQ_INT(booking_facility_get(&f, s, T1, "ground", &e), 0);
+	const struct booking_rule *sports = booking_rule_find(&rules, f->kind);
+	T_REQUIRE(sports != NULL);
+	struct booking_slot sl[8];
+	struct booking b, c;
+	struct jp_date day = D(2027, 5, 11);
+	/* half A held: the whole and A taken, B and the court free */
+	struct booking_req rq = req("ground", "field-a", "h09", day, 601, "grid-key-0000000001", NOW);
+	T_EQ_INT(booking_hold(&b, s, &rq, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field", "h09"), BOOKING_SLOT_TAKEN);
+	T_EQ_INT(cell(sl, 8, "field-a", "h09"), BOOKING_SLOT_TAKEN);
+	T_EQ_INT(cell(sl, 8, "field-b", "h09"), BOOKING_SLOT_FREE);
+	T_EQ_INT(cell(sl, 8, "field", "h11"), BOOKING_SLOT_FREE);
+	/* the hold ran out (10 minutes): free again in the grid */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW + 600, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field", "h09"), BOOKING_SLOT_FREE);
+	/* the whole booked and cancelled: both halves wait for the next 08:30 */
+	struct booking_req whole = req("ground", "field", "h11", day, 602, "grid-key-0000000002", NOW);
+	T_EQ_INT(booking_hold(&b, s, &whole, &e), 0);
+	T_EQ_INT(booking_confirm(&c, s, T1, b.number, 602, NOW, &e), 0);
+	T_EQ_INT(booking_cancel(&c, s, T1, b.number, 602, 0, NOW + 5, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, NOW + 10, &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_NOT_YET);
+	T_EQ_INT(sl[5].opens_at, JST(2026, 12, 2, 8, 30, 0));   /* field-b h11 is the 6th cell */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2026, 12, 2, 8, 30, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_FREE);
+	/* a closure of half B: B and the whole closed, A open */
+	struct booking_closure cl = { .facility = "ground", .unit = "field-b", .from_day = jp_date_to_days(day),
+				      .to_day = jp_date_to_days(day) };
+	int64_t id = 0;
+	int busy = 0;
+	T_EQ_INT(booking_closure_add(&id, &busy, s, T1, &cl, 0, &e), 0);
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2026, 12, 2, 8, 30, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "field-b", "h11"), BOOKING_SLOT_CLOSED);
+	T_EQ_INT(cell(sl, 8, "field", "h11"), BOOKING_SLOT_CLOSED);
+	T_EQ_INT(cell(sl, 8, "field-a", "h11"), BOOKING_SLOT_FREE);
+	T_EQ_INT(booking_closure_remove(s, T1, id, &e), 0);
+	/* the day itself: a band that has begun is past */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2027, 5, 11, 9, 0, 0), &e), 0);
+	T_EQ_INT(cell(sl, 8, "court", "h09"), BOOKING_SLOT_PAST);
+	T_EQ_INT(cell(sl, 8, "court", "h11"), BOOKING_SLOT_FREE);
+	/* first come not yet open: 2027-12 opens 2027-06-01 09:00 */
+	T_EQ_INT(booking_slots(sl, s, T1, f, sports, D(2027, 12, 1), NOW, &e), 0);
+	T_EQ_INT(cell(sl, 8, "court", "h09"), BOOKING_SLOT_NOT_YET);
+	T_EQ_INT(sl[6].opens_at, JST(2027, 6, 1, 9, 0, 0));
+	booking_facility_free(f);
+	store_close(s);
+}
+
 /* ---- groups ---- */
 
 static int shared_n;
@@ -599,7 +672,8 @@ static void test_recurring(void)
 	struct err e;
 	struct booking b;
 	/* a Thursday of the series taken first */
-	struct booking_req taken = req("kaikan", "r1", "pm", D(2027, 5, 13), 501, "rec-key-00000000001", NOW);
+	struct booking_req taken = req("kaikan", "r1", "pm", D(2027, 5, 13), 501, "rec-key-00000000001",
+				       JST(2027, 4, 1, 0, 0, 0));
 	T_EQ_INT(booking_hold(&b, s, &taken, &e), 0);
 	struct booking_req rq = { .tenant = T1, .facility = "kaikan", .unit = "r1", .band = "pm",
 				  .day = D(2027, 5, 6), .source = BOOKING_RECURRING, .resident = 1,
@@ -710,6 +784,7 @@ int main(void)
 	T_RUN(test_hold_life);
 	T_RUN(test_refusals);
 	T_RUN(test_cancel_window);
+	T_RUN(test_grid);
 	T_RUN(test_groups);
 	T_RUN(test_recurring);
 	T_RUN(test_round);
