@@ -160,7 +160,7 @@ test('confirm, then cancel with the box ticked; another resident sees 404', asyn
   const b = await resident(1);
   const url = `/mypage/facilities/${held.number}`;
   assert.equal((await b.get(url)).status, 404);
-  const other = await b.post(`${url}/cancel`, { form: { csrf: csrf((await b.get('/mypage/facilities')).text_), confirm: '1' } });
+  const other = await b.post(`${url}/cancel`, { form: { csrf: csrf((await b.get('/mypage/facilities/groups')).text_), confirm: '1' } });
   assert.equal(other.status, 404);
   const page = await a.get(url);
   assert.equal(page.status, 200);
@@ -185,15 +185,16 @@ test('confirm, then cancel with the box ticked; another resident sees 404', asyn
   const t = await hold(b, 'room1', 'am', NEXT.day);
   assert.equal(t.r.status, 303);
   // a well-formed number nobody booked
-  assert.equal((await a.get('/mypage/facilities/1000000009')).status, 404);
+  assert.equal((await a.get('/mypage/facilities/1000000008')).status, 404);
+  assert.equal((await a.get('/mypage/facilities/1000000009')).status, 400);   // its check digit wrong
 });
 
-test('a group registered waits for approval; katakana is checked', async () => {
+test('a group registered waits for approval; katakana is checked (hiragana is folded to it)', async () => {
   const a = await resident(0);
   const g = await a.get('/mypage/facilities/groups');
   assert.equal(g.status, 200);
   assert.match(main(g.text_), /id="booking-no-groups"/);
-  const base = { csrf: csrf(g.text_), name: 'デモ将棋クラブ', kind: 'ward', m1_name: '港 一郎', m1_kana: 'みなと いちろう', m1_birth: '1980-05-01' };
+  const base = { csrf: csrf(g.text_), name: 'デモ将棋クラブ', kind: 'ward', m1_name: '港 一郎', m1_kana: 'Minato Ichiro', m1_birth: '1980-05-01' };
   const bad = await a.post('/mypage/facilities/groups', { form: base });
   assert.equal(bad.status, 400);
   assert.match(main(bad.text_), /id="f-m1_kana-error"[\s\S]*全角カタカナ/);
@@ -246,7 +247,7 @@ test('a lottery: enter with ranked choices, withdraw, draw, the published page, 
   const a = await resident(0);
   const af = await a.get(`/facilities/lottery/${round}/enter`);
   assert.match(main(af.text_), /id="booking-no-group"/);
-  const steal = await a.post(`/facilities/lottery/${round}/enter`, { form: { csrf: csrf((await a.get('/mypage/facilities')).text_), group, ...choice } });
+  const steal = await a.post(`/facilities/lottery/${round}/enter`, { form: { csrf: csrf((await a.get('/mypage/facilities/groups')).text_), group, ...choice } });
   assert.equal(steal.status, 403);
   // entries close; the inputs are published (ids only), the public value entered, the draw
   sql(`UPDATE booking_rounds SET entry_to = ${now - 60} WHERE id = ${round}`);
