@@ -199,6 +199,8 @@ int page_booking_mine(struct http_req *r)
 				nent += x.n;
 		}
 	}
+	if (gs.n)
+		app_audit(r, AUDIT_A_READ, "booking.entry", "self", AUDIT_R_OK);
 	if (nent == 0) {
 		html_printf(&b, "<p id=\"booking-no-entries\">%s</p>", T(r, "booking.mine.no_entries"));
 	} else {
