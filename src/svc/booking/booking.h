@@ -330,6 +330,9 @@ enum booking_state {
 	BOOKING_BOOKED,            /* confirmed; paid or until pay_by      */
 	BOOKING_CANCELLED,         /* by the resident or staff             */
 	BOOKING_RELEASED,          /* a hold expired, a win not confirmed, not paid */
+	BOOKING_QUEUED,            /* asked for in a window's first seconds:
+				    * decided at hold_until (the fair queue) */
+	BOOKING_REFUSED,           /* queued, and the slot went to another  */
 };
 
 enum booking_source {
@@ -380,9 +383,22 @@ struct booking_req {
  * the rules of the facility's kind (the 空き枠 has opened; who may book;
  * within the キャンセル枠 one per group), the slot is claimed; returns 0,
  * or 1 when the request key was used before (*out that booking).
+ * The fair queue: asked for within the first fair_pool_seconds of the
+ * slot's window (the 空き枠's opening, or the キャンセル枠's for a slot
+ * given up), the request is queued instead (returns 2, *out QUEUED, its
+ * hold_until the instant it is decided; one queued request an account a
+ * window): at that instant the queued requests are served in a random
+ * order (a key from the system's CSPRNG drawn at queueing), not in the
+ * order they arrived, so the fastest connection gains nothing in the
+ * first seconds (booking_settle; run by holds, by booking_get and by the
+ * job).
  * ERR_CONFLICT: the slot is taken (e "slot") or the group already has its
  * one (e "once"); ERR_INVALID: closed, past, not yet open. */
 int booking_hold(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e);
+/* booking_settle -- serve the queued requests whose instant has come
+ * (every municipality): each becomes a hold, or REFUSED when its slot or
+ * its group's one slot went to a request before it; *n how many */
+int booking_settle(int *n, struct store *s, int64_t now, struct err *e);
 /* booking_confirm -- a hold (before hold_until) or a win (before
  * confirm_by) becomes booked; pay_by is set from the rule.  The caller
  * names the account that owns it (0: staff). */
@@ -463,12 +479,24 @@ struct booking_entry {
 	struct booking_choice choices[BOOKING_CHOICES_MAX];
 };
 
+/* a part of a divisible unit (半面 of a 全面): slots of a unit and of its
+ * part (or whole) on one day and band overlap, so a draw never gives
+ * both */
+struct booking_part {
+	char facility[BOOKING_CODE_MAX + 1];
+	char unit[BOOKING_CODE_MAX + 1];
+	char parent[BOOKING_CODE_MAX + 1];
+};
+#define BOOKING_PARTS_MAX 10000
+
 /* the inputs of a draw: what is published before and after it */
 struct booking_draw_in {
 	int64_t round;
 	char public_value[BOOKING_PUBLIC_MAX + 1];
 	enum booking_alloc alloc;
 	int wins_cap;
+	int nparts;
+	struct booking_part *parts;      /* sorted by facility, unit     */
 	int nentries;
 	struct booking_entry *entries;   /* in id order                  */
 	/* slots not available to the draw (booked before it, closed) */

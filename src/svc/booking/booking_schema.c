@@ -11,6 +11,8 @@
  *   - a once key (one slot per group in a window) is used by at most one
  *     booking in force: the partial unique index booking_once;
  *   - a request key is used once per municipality (booking_request);
+ *   - an account has at most one queued request a window (booking_queue);
+ *     a queued request has no claims;
  *   - a round is drawn once: its result and hash are written with the
  *     wins in one transaction, state 'drawn' after;
  *   - a unit's parent is a unit of the same facility (checked in
@@ -170,7 +172,8 @@ static const struct store_migration booking_migrations[] = {
 	  " unit TEXT NOT NULL,"
 	  " day INTEGER NOT NULL,"
 	  " band TEXT NOT NULL,"
-	  " state TEXT NOT NULL CHECK (state IN ('held', 'won', 'booked', 'cancelled', 'released')),"
+	  " state TEXT NOT NULL CHECK (state IN ('held', 'won', 'booked', 'cancelled', 'released', 'queued',"
+	  " 'refused')),"
 	  " source TEXT NOT NULL CHECK (source IN ('first_come', 'lottery', 'staff', 'recurring')),"
 	  " account BIGINT NOT NULL DEFAULT 0,"
 	  " grp BIGINT NOT NULL DEFAULT 0,"
@@ -191,6 +194,9 @@ static const struct store_migration booking_migrations[] = {
 	  " series BIGINT NOT NULL DEFAULT 0,"
 	  " request_key TEXT,"
 	  " once_key TEXT,"
+	  " queue_key TEXT,"
+	  " queue_order BIGINT,"
+	  " want_once TEXT,"
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (tenant, number),"
 	  " FOREIGN KEY (tenant, facility, unit) REFERENCES booking_units(tenant, facility, code),"
@@ -198,6 +204,7 @@ static const struct store_migration booking_migrations[] = {
 	  "CREATE UNIQUE INDEX booking_request ON booking_bookings (tenant, request_key);"
 	  "CREATE UNIQUE INDEX booking_once ON booking_bookings (tenant, once_key)"
 	  " WHERE state IN ('held', 'won', 'booked');"
+	  "CREATE UNIQUE INDEX booking_queue ON booking_bookings (tenant, queue_key) WHERE state = 'queued';"
 	  "CREATE INDEX booking_bookings_account ON booking_bookings (tenant, account);"
 	  "CREATE INDEX booking_bookings_day ON booking_bookings (tenant, facility, day);"
 	  "CREATE INDEX booking_bookings_due ON booking_bookings (state, hold_until);"

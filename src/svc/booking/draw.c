@@ -147,6 +147,12 @@ static int slot_cmp(const struct booking_choice *a, const struct booking_choice 
 	return strcmp(a->band, b->band);
 }
 
+static int part_cmp(const struct booking_part *a, const struct booking_part *b)
+{
+	int c = strcmp(a->facility, b->facility);
+	return c ? c : strcmp(a->unit, b->unit);
+}
+
 static int public_ok(const char *v, struct err *e, long line)
 {
 	size_t n = strnlen(v, BOOKING_PUBLIC_MAX + 1);
@@ -229,6 +235,16 @@ static int in_check(const struct booking_draw_in *in, struct err *e)
 		return err_set(e, ERR_INVALID, "entries missing");
 	if (in->nentries > BOOKING_ENTRIES_MAX)
 		return err_set(e, ERR_LIMIT, "more than %d entries", BOOKING_ENTRIES_MAX);
+	if (in->nparts < 0 || in->nparts > BOOKING_PARTS_MAX || (in->nparts > 0 && !in->parts))
+		return err_set(e, ERR_INVALID, "parts: 0 to %d", BOOKING_PARTS_MAX);
+	for (int i = 0; i < in->nparts; i++) {
+		const struct booking_part *pt = &in->parts[i];
+		if (!booking_code_ok(pt->facility) || !booking_code_ok(pt->unit) || !booking_code_ok(pt->parent) ||
+		    !strcmp(pt->unit, pt->parent))
+			return err_set(e, ERR_INVALID, "part %d invalid", i + 1);
+		if (i > 0 && part_cmp(&in->parts[i - 1], pt) >= 0)
+			return err_set(e, ERR_INVALID, "parts not in order");
+	}
 	if (in->nblocked < 0 || (in->nblocked > 0 && !in->blocked))
 		return err_set(e, ERR_INVALID, "blocked slots missing");
 	if (in->nblocked > DRAW_BLOCKED_MAX)
@@ -304,7 +320,48 @@ struct ws {
 	int *start;         /* slot number -> first bucket             */
 	struct bucket *bk;  /* per_slot: namers by slot, then position */
 	unsigned char *won, *taken, *blocked;
+	const struct booking_choice **sorted;  /* slot number -> its slot  */
+	int ns;
 };
+
+/* the slot numbered by (facility, unit, day, band), or -1 */
+static int slot_find(const struct ws *w, const char *facility, const char *unit, long day, const char *band)
+{
+	struct booking_choice key;
+	memset(&key, 0, sizeof key);
+	snprintf(key.facility, sizeof key.facility, "%s", facility);
+	snprintf(key.unit, sizeof key.unit, "%s", unit);
+	snprintf(key.band, sizeof key.band, "%s", band);
+	key.day = day;
+	int lo = 0, hi = w->ns;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = slot_cmp(w->sorted[mid], &key);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* slot sl is won: the slots overlapping it (its unit's whole, its parts,
+ * the same day and band) are taken as well */
+static void take_overlapping(struct ws *w, const struct booking_draw_in *in, int sl)
+{
+	const struct booking_choice *c = w->sorted[sl];
+	for (int i = 0; i < in->nparts; i++) {
+		const struct booking_part *pt = &in->parts[i];
+		if (strcmp(pt->facility, c->facility))
+			continue;
+		int k = !strcmp(pt->unit, c->unit) ? slot_find(w, c->facility, pt->parent, c->day, c->band)
+		      : !strcmp(pt->parent, c->unit) ? slot_find(w, c->facility, pt->unit, c->day, c->band) : -1;
+		if (k >= 0)
+			w->taken[k] = 1;
+	}
+}
 
 static void *carve(char **p, size_t n)
 {
@@ -335,7 +392,8 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 	size_t sizes[] = { un * sizeof(int), un * sizeof(int), un * sizeof(int),
 			   un * BOOKING_CHOICES_MAX * sizeof(int), tsize * sizeof(int),
 			   un * sizeof(int64_t), m * sizeof(void *), nb * sizeof(void *),
-			   m * sizeof(int), (m + 1) * sizeof(int), m * sizeof(struct bucket), un, m, m };
+			   m * sizeof(int), (m + 1) * sizeof(int), m * sizeof(struct bucket), un, m, m,
+			   m * sizeof(void *) };
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
 		total += (sizes[k] + 7) & ~(size_t)7;
 	char *base = malloc(total);
@@ -361,6 +419,7 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 	w.won = carve(&p, sizes[11]);
 	w.taken = carve(&p, sizes[12]);
 	w.blocked = carve(&p, sizes[13]);
+	w.sorted = carve(&p, sizes[14]);
 
 	/* groups: each entry's group numbered in first-seen order */
 	int ng = 0;
@@ -435,7 +494,9 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 		}
 		w.blocked[w.order[k]] = lo < nb && slot_cmp(w.blk[lo], ch) == 0;
 		w.taken[k] = 0;
+		w.sorted[w.order[k]] = ch;
 	}
+	w.ns = ns;
 
 	/* the shuffle: Fisher-Yates from the last index down */
 	uint64_t counter = 0;
@@ -459,6 +520,7 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 				if (w.taken[sl] || w.blocked[sl])
 					continue;
 				w.taken[sl] = 1;
+				take_overlapping(&w, in, sl);
 				w.wins[w.gidx[i]]++;
 				rows[q].won = c + 1;
 				break;
@@ -483,7 +545,7 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 		}
 		int nrow = 0;
 		for (int k = 0; k < ns; k++) {
-			if (w.blocked[k])
+			if (w.blocked[k] || w.taken[k])
 				continue;
 			uint64_t cnt = 0;
 			for (int x = w.start[k]; x < w.start[k + 1]; x++) {
@@ -499,6 +561,8 @@ int booking_draw(struct booking_draw_out *out, const struct booking_draw_in *in,
 					continue;
 				w.won[i] = 1;
 				w.wins[w.gidx[i]]++;
+				w.taken[k] = 1;
+				take_overlapping(&w, in, k);
 				rows[nrow++] = (struct booking_draw_row){ in->entries[i].id, w.bk[x].rank };
 				break;
 			}
@@ -549,6 +613,8 @@ int booking_draw_inputs_text(struct buf *b, const struct booking_draw_in *in)
 	rc = buf_printf(b, DRAW_MAGIC " 1\nround %" PRId64 "\npublic %s\nalloc %s\nwins_cap %d\n",
 			in->round, in->public_value,
 			in->alloc == BOOKING_ALLOC_ORDER ? "order" : "per_slot", in->wins_cap);
+	for (int i = 0; i < in->nparts && !rc; i++)
+		rc = buf_printf(b, "part %s %s %s\n", in->parts[i].facility, in->parts[i].unit, in->parts[i].parent);
 	if (rc)
 		return rc;
 	/* blocked: sorted, each once */
@@ -653,6 +719,7 @@ void booking_draw_in_free(struct booking_draw_in *in)
 		return;
 	free(in->entries);
 	free(in->blocked);
+	free(in->parts);
 	memset(in, 0, sizeof *in);
 }
 
@@ -768,7 +835,25 @@ static int parse_line(struct booking_draw_in *out, char *line, long ln, int *sta
 		out->wins_cap = (int)v;
 		break;
 	default:
-		if (strcmp(key, "blocked") == 0) {
+		if (strcmp(key, "part") == 0) {
+			if (out->nentries > 0 || out->nblocked > 0)
+				return err_set_line(e, ERR_INVALID, ln, "part after a blocked slot or an entry");
+			if (out->nparts >= BOOKING_PARTS_MAX)
+				return err_set_line(e, ERR_LIMIT, ln, "more than %d parts", BOOKING_PARTS_MAX);
+			char *t[3];
+			struct booking_part pt;
+			memset(&pt, 0, sizeof pt);
+			if (split(rest, ' ', t, 3) != 3 || code_tok(pt.facility, t[0]) || code_tok(pt.unit, t[1]) ||
+			    code_tok(pt.parent, t[2]) || !strcmp(pt.unit, pt.parent))
+				return err_set_line(e, ERR_INVALID, ln, "part not understood");
+			if (out->nparts > 0 && part_cmp(&out->parts[out->nparts - 1], &pt) >= 0)
+				return err_set_line(e, ERR_INVALID, ln, "parts not in order");
+			void *q = realloc(out->parts, (size_t)(out->nparts + 1) * sizeof *out->parts);
+			if (!q)
+				return err_set_line(e, ERR_NOMEM, ln, "no memory");
+			out->parts = q;
+			out->parts[out->nparts++] = pt;
+		} else if (strcmp(key, "blocked") == 0) {
 			if (out->nentries > 0)
 				return err_set_line(e, ERR_INVALID, ln, "blocked after an entry");
 			if (out->nblocked >= DRAW_BLOCKED_MAX)

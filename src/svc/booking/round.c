@@ -379,6 +379,11 @@ static int choice_blocked(struct store *s, const char *tenant, const struct book
 	return rc ? rc : blocked;
 }
 
+static int code_cmp(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
 static int same_slot(const struct booking_choice *a, const struct booking_choice *b)
 {
 	return a->day == b->day && !strcmp(a->facility, b->facility) && !strcmp(a->unit, b->unit) &&
@@ -397,7 +402,61 @@ int booking_draw_inputs(struct booking_draw_in *out, struct store *s, const char
 	snprintf(out->public_value, sizeof out->public_value, "%s", r.public_value);
 	out->alloc = r.alloc;
 	out->wins_cap = r.wins_cap;
-	return entries_read(&out->entries, NULL, &out->nentries, s, tenant, round, 0, e);
+	rc = entries_read(&out->entries, NULL, &out->nentries, s, tenant, round, 0, e);
+	/* the parts of the facilities named (a 全面 and its 半面 overlap) */
+	char named[64][BOOKING_CODE_MAX + 1];
+	int nnamed = 0;
+	for (int i = 0; rc == 0 && i < out->nentries; i++)
+		for (int k = 0; k < out->entries[i].nchoices; k++) {
+			const char *fc = out->entries[i].choices[k].facility;
+			int seen = 0;
+			for (int j = 0; j < nnamed && !seen; j++)
+				seen = !strcmp(named[j], fc);
+			if (!seen && nnamed < 64)
+				snprintf(named[nnamed++], sizeof named[0], "%s", fc);
+		}
+	/* in code order, so the parts come sorted */
+	qsort(named, (size_t)nnamed, sizeof named[0], code_cmp);
+	for (int j = 0; rc == 0 && j < nnamed; j++) {
+		struct booking_facility *f = NULL;
+		rc = booking_facility_get(&f, s, tenant, named[j], e);
+		if (rc == ERR_NOTFOUND) {   /* gone: its choices are blocked */
+			rc = 0;
+			continue;
+		}
+		/* its units with a parent, by code */
+		char parts[BOOKING_UNITS_MAX][BOOKING_CODE_MAX + 1];
+		const char *parent_of[BOOKING_UNITS_MAX];
+		int n = 0;
+		for (int u = 0; rc == 0 && u < f->nunits; u++)
+			if (f->units[u].parent[0]) {
+				snprintf(parts[n], sizeof parts[n], "%s", f->units[u].code);
+				parent_of[n++] = f->units[u].parent;
+			}
+		for (int a = 1; a < n; a++)   /* a few units: insertion sort, parents kept beside */
+			for (int b = a; b > 0 && strcmp(parts[b - 1], parts[b]) > 0; b--) {
+				char tmp[BOOKING_CODE_MAX + 1];
+				memcpy(tmp, parts[b], sizeof tmp);
+				memcpy(parts[b], parts[b - 1], sizeof tmp);
+				memcpy(parts[b - 1], tmp, sizeof tmp);
+				const char *tp = parent_of[b];
+				parent_of[b] = parent_of[b - 1];
+				parent_of[b - 1] = tp;
+			}
+		struct booking_part *m = n ? realloc(out->parts, (size_t)(out->nparts + n) * sizeof *m) : out->parts;
+		if (n && !m)
+			rc = err_set(e, ERR_NOMEM, "draw");
+		for (int a = 0; rc == 0 && a < n; a++) {
+			out->parts = m;
+			struct booking_part *pt = &out->parts[out->nparts++];
+			memset(pt, 0, sizeof *pt);
+			snprintf(pt->facility, sizeof pt->facility, "%s", f->code);
+			memcpy(pt->unit, parts[a], sizeof pt->unit);
+			snprintf(pt->parent, sizeof pt->parent, "%s", parent_of[a]);
+		}
+		booking_facility_free(f);
+	}
+	return rc;
 }
 
 /* the slots of in's entries not available at now: in->blocked */
@@ -638,7 +697,10 @@ int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
 		 void (*on_drawn)(void *arg, const char *tenant, int64_t round), void *arg, struct err *e)
 {
 	*drawn = *expired = 0;
-	int rc = booking_expire(expired, s, now, e);
+	int settled = 0;
+	int rc = booking_settle(&settled, s, now, e);
+	if (rc == 0)
+		rc = booking_expire(expired, s, now, e);
 	if (rc)
 		return rc;
 	struct store_rows *r = NULL;

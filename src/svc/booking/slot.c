@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -24,12 +25,12 @@
 #include "store/store.h"
 #include "svc/booking/booking_int.h"
 
-static const char *const state_codes[] = { NULL, "held", "won", "booked", "cancelled", "released" };
+static const char *const state_codes[] = { NULL, "held", "won", "booked", "cancelled", "released", "queued", "refused" };
 static const char *const source_codes[] = { NULL, "first_come", "lottery", "staff", "recurring" };
 
 const char *booking_state_code(enum booking_state st)
 {
-	return st >= BOOKING_HELD && st <= BOOKING_RELEASED ? state_codes[st] : "";
+	return st >= BOOKING_HELD && st <= BOOKING_REFUSED ? state_codes[st] : "";
 }
 
 const char *booking_source_code(enum booking_source so)
@@ -104,7 +105,7 @@ static void booking_read(struct booking *b, struct store_rows *r)
 	snprintf(b->unit, sizeof b->unit, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "");
 	snprintf(b->band, sizeof b->band, "%s", store_col_text(r, 4) ? store_col_text(r, 4) : "");
 	b->day = jp_date_from_days((long)store_col_int(r, 5));
-	b->state = (enum booking_state)code_index(state_codes, 6, store_col_text(r, 6));
+	b->state = (enum booking_state)code_index(state_codes, 8, store_col_text(r, 6));
 	b->source = (enum booking_source)code_index(source_codes, 5, store_col_text(r, 7));
 	b->account = store_col_int(r, 8);
 	b->group = store_col_int(r, 9);
@@ -152,11 +153,19 @@ static int one(void *arg, const struct booking *b)
 	return 1;
 }
 
-int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number, struct err *e)
+static void settle_due(struct store *s, int64_t now);
+
+int booking_get(struct booking *out, struct store *s, const char *tenant, const char *number_in, struct err *e)
 {
+	/* number may be out->number: copied before out is cleared */
+	char number[BOOKING_NUMBER_LEN + 1];
+	if (!number_in || strlen(number_in) != BOOKING_NUMBER_LEN)
+		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	memcpy(number, number_in, sizeof number);
 	memset(out, 0, sizeof *out);
 	if (!number_ok(number))
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	settle_due(s, 0);
 	struct store_val p[] = { sv_text(tenant), sv_text(number) };
 	struct store_rows *r = NULL;
 	int rc = store_query(&r, s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
@@ -341,6 +350,9 @@ struct made {
 	int fee;
 	int64_t hold_until, confirm_by, pay_by, paid_at, round, series;
 	const char *once_key;
+	/* the fair queue: a queued request has no claims */
+	const char *queue_key, *want_once;
+	int64_t queue_order;
 };
 
 /* the booking row and its claims, in the open transaction */
@@ -372,21 +384,23 @@ static int insert_booking(struct booking *out, struct store *s, const struct mad
 		sv_int(rq->heating ? 1 : 0), sv_int(rq->people), sv_text(rq->purpose ? rq->purpose : ""),
 		sv_text(rq->holder ? rq->holder : ""), OPT(m->hold_until), OPT(m->confirm_by), OPT(m->pay_by),
 		OPT(m->paid_at), sv_int(m->round), sv_int(m->series), sv_text(rq->request_key),
-		sv_text(m->once_key), sv_int(rq->now),
+		sv_text(m->once_key), sv_int(rq->now), sv_text(m->queue_key), OPT(m->queue_order), sv_text(m->want_once),
 	};
 #undef OPT
 	rc = store_exec(s, "INSERT INTO booking_bookings (tenant, number, facility, unit, day, band, state, source,"
 			   " account, grp, fee, resident, heating, people, purpose, holder, hold_until, confirm_by,"
-			   " pay_by, paid_at, round, series, request_key, once_key, created_at) VALUES ($1, $2, $3, $4,"
-			   " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,"
-			   " $24, $25)", v, SV_N(v), e);
+			   " pay_by, paid_at, round, series, request_key, once_key, created_at, queue_key, queue_order,"
+			   " want_once) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+			   " $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)", v, SV_N(v), e);
+	if (rc < 0 && rc == ERR_CONFLICT && m->queue_key)
+		return err_set(e, ERR_CONFLICT, "queue: one request a window");
 	if (rc < 0)
 		return rc == ERR_CONFLICT ? err_set(e, ERR_CONFLICT, "once: the group has its slot of this opening") : rc;
 	int64_t id = 0;
 	struct store_val q[] = { sv_text(rq->tenant), sv_text(number) };
 	if ((rc = store_query_int(&id, s, "SELECT id FROM booking_bookings WHERE tenant = $1 AND number = $2", q, 2, e)))
 		return rc;
-	if ((rc = claim(s, rq->tenant, m->f, m->u, day, rq->band, id, e)))
+	if (m->state != BOOKING_QUEUED && (rc = claim(s, rq->tenant, m->f, m->u, day, rq->band, id, e)))
 		return rc;
 	struct store_val g[] = { sv_text(rq->tenant), sv_text(number) };
 	return bookings_query(s, "SELECT " BOOKING_COLS " FROM booking_bookings WHERE tenant = $1 AND number = $2",
@@ -438,6 +452,7 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	int rc = with_key(out, s, rq->tenant, rq->request_key, e);
 	if (rc)
 		return rc;
+	settle_due(s, rq->now);
 	if (!booking_code_ok(rq->facility) || !booking_code_ok(rq->unit) || !booking_code_ok(rq->band) ||
 	    !jp_date_valid(rq->day))
 		return err_set(e, ERR_NOTFOUND, "booking: no such unit or band");
@@ -472,9 +487,12 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 		rc = err_set(e, ERR_INVALID, "not_yet: first come has not opened");
 	char once[128] = "";
 	int64_t opening = rc == 0 ? booking_cancel_opening(rule, rq->now) : 0;
+	int64_t window = rc == 0 ? booking_first_come_opens(rule, rq->day) : 0;   /* the slot's window opened */
 	if (rc == 0 && rule->cancel_min >= 0) {
 		int64_t at = 0;
 		rc = given_up_at(&at, s, rq->tenant, f, u, day, rq->band, e);
+		if (rc == 0 && at)
+			window = opening;
 		if (rc == 0 && at && at >= opening)
 			rc = err_set(e, ERR_INVALID, "not_yet: given up, it waits for the next opening");
 		if (rc == 0 && at && rule->cancel_one_per_group)
@@ -488,14 +506,26 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	 * attempts meet a taken slot (the claim in the transaction decides) */
 	if (rc == 0 && (rc = slot_taken(s, rq->tenant, f, u, day, rq->band, rq->now, e)) == 1)
 		rc = err_set(e, ERR_CONFLICT, "slot: taken");
+	/* the fair queue: within the window's first seconds, queued */
+	int queued = rc == 0 && rule->fair_pool_seconds > 0 && rq->now < window + rule->fair_pool_seconds;
+	char qkey[128] = "";
+	if (queued)
+		snprintf(qkey, sizeof qkey, "q:%s:%lld:%lld", rq->facility, (long long)window, (long long)rq->account);
 	if (rc == 0 && (rc = booking_tx_begin(s, &own, e)) == 0) {
 		struct made m = {
-			.rq = rq, .f = f, .u = u, .state = BOOKING_HELD,
+			.rq = rq, .f = f, .u = u, .state = queued ? BOOKING_QUEUED : BOOKING_HELD,
 			.fee = booking_fee_of(f, rq->unit, rq->band, rq->day, rq->resident, rq->heating),
-			.hold_until = booking_hold_until(rule, rq->now), .once_key = once[0] ? once : NULL,
+			.hold_until = queued ? window + rule->fair_pool_seconds : booking_hold_until(rule, rq->now),
+			.once_key = !queued && once[0] ? once : NULL,
+			.queue_key = queued ? qkey : NULL, .want_once = queued && once[0] ? once : NULL,
 		};
+		if (queued)
+			randombytes_buf(&m.queue_order, sizeof m.queue_order);
+		m.queue_order &= INT64_MAX;
 		rc = m.fee < 0 ? err_set(e, ERR_INTERNAL, "booking: no fee") : insert_booking(out, s, &m, e);
 		rc = booking_tx_end(s, own, rc, e);
+		if (rc == 0 && queued)
+			rc = 2;
 	}
 	/* the same key at the same moment on another connection: the unique
 	 * index refused this one; answer the other's booking */
@@ -571,9 +601,11 @@ static int rule_of(struct booking_rules *rules, const struct booking_rule **rule
 	return rc;
 }
 
-int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number,
+int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number_in,
 		    int64_t account, int64_t now, struct err *e)
 {
+	char number[BOOKING_NUMBER_LEN + 1];   /* number_in may be out->number */
+	snprintf(number, sizeof number, "%s", number_in ? number_in : "");
 	int rc = booking_get(out, s, tenant, number, e);
 	if (rc)
 		return rc;
@@ -603,14 +635,22 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }
 
-int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
+int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number_in,
 		   int64_t account, int waive_fee, int64_t now, struct err *e)
 {
+	char number[BOOKING_NUMBER_LEN + 1];   /* number_in may be out->number */
+	snprintf(number, sizeof number, "%s", number_in ? number_in : "");
 	int rc = booking_get(out, s, tenant, number, e);
 	if (rc)
 		return rc;
 	if (account && out->account != account)
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
+	if (out->state == BOOKING_QUEUED) {   /* withdrawn before it was decided: no slot, nothing given up */
+		struct store_val q[] = { sv_text(tenant), sv_text(number) };
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE tenant = $1 AND number = $2"
+				   " AND state = 'queued'", q, 2, e);
+		return rc < 0 ? rc : booking_get(out, s, tenant, number, e);
+	}
 	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
 		return err_set(e, ERR_INVALID, "state: not in force");
 	int fee = 0;
@@ -925,4 +965,167 @@ int booking_usage(struct booking_usage *out, int *n, struct store *s, const char
 		}
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the fair queue                                                      */
+
+/* one queued request decided as a hold, in its own transaction: 0,
+ * ERR_CONFLICT (its slot or its group's one went before it), 1 (decided
+ * by another connection meanwhile) */
+static int settle_win(struct store *s, const char *tenant, int64_t id, const struct booking_facility *f,
+		      const struct booking_unit *u, long day, const char *band, const struct booking_rule *rule,
+		      int64_t now, struct err *e)
+{
+	int own = 0;
+	int rc = booking_tx_begin(s, &own, e);
+	if (rc)
+		return rc;
+	const char *atoms[BOOKING_UNITS_MAX];
+	int natoms = booking_atoms(atoms, f, u);
+	rc = release_run_out(s, tenant, f->code, atoms, natoms, day, band, now, e);
+	struct store_val q[] = { sv_int(id), sv_int(booking_hold_until(rule, now)) };
+	if (rc == 0)
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'held', hold_until = $2, once_key = want_once"
+				   " WHERE id = $1 AND state = 'queued'", q, 2, e);
+	int decided = rc == 0;
+	if (rc == 1)
+		rc = claim(s, tenant, f, u, day, band, id, e);
+	rc = booking_tx_end(s, own, decided ? 0 : rc, e);
+	return rc ? rc : decided;
+}
+
+struct queued {
+	char tenant[32];
+	int64_t id;
+	char facility[BOOKING_CODE_MAX + 1], unit[BOOKING_CODE_MAX + 1], band[BOOKING_CODE_MAX + 1];
+	long day;
+	char want_once[128];
+	int lost;
+};
+
+/* 1 when a and b's atoms meet on one day and band (both of facility f) */
+static int meets(const struct booking_facility *f, const struct queued *a, const struct queued *b)
+{
+	if (strcmp(a->tenant, b->tenant) || strcmp(a->facility, b->facility) || a->day != b->day ||
+	    strcmp(a->band, b->band))
+		return 0;
+	const struct booking_unit *x = booking_unit_find(f, a->unit), *y = booking_unit_find(f, b->unit);
+	return x && y && related(x, y);
+}
+
+int booking_settle(int *n, struct store *s, int64_t now, struct err *e)
+{
+	*n = 0;
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_int(now) };
+	/* requests decided at one instant are served in their random order */
+	int rc = store_query(&r, s, "SELECT tenant, id, facility, unit, band, day, want_once FROM booking_bookings"
+				    " WHERE state = 'queued' AND hold_until <= $1 ORDER BY hold_until, queue_order, id"
+				    " LIMIT 5000", p, 1, e);
+	if (rc)
+		return rc;
+	struct queued *q = NULL;
+	int cap = 0, k = 0;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		if (k == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct queued *m = realloc(q, (size_t)cap * sizeof *m);
+			if (!m) {
+				rc = err_set(e, ERR_NOMEM, "settle");
+				break;
+			}
+			q = m;
+		}
+		struct queued *x = &q[k++];
+		memset(x, 0, sizeof *x);
+		snprintf(x->tenant, sizeof x->tenant, "%s", store_col_text(r, 0) ? store_col_text(r, 0) : "");
+		x->id = store_col_int(r, 1);
+		snprintf(x->facility, sizeof x->facility, "%s", store_col_text(r, 2) ? store_col_text(r, 2) : "");
+		snprintf(x->unit, sizeof x->unit, "%s", store_col_text(r, 3) ? store_col_text(r, 3) : "");
+		snprintf(x->band, sizeof x->band, "%s", store_col_text(r, 4) ? store_col_text(r, 4) : "");
+		x->day = (long)store_col_int(r, 5);
+		snprintf(x->want_once, sizeof x->want_once, "%s", store_col_text(r, 6) ? store_col_text(r, 6) : "");
+	}
+	store_rows_free(r);
+	rc = rc < 0 ? rc : 0;
+	/* the facility and rules of the last request, kept while they serve */
+	struct booking_facility *f = NULL;
+	struct booking_rules *rules = malloc(sizeof *rules);
+	const struct booking_rule *rule = NULL;
+	char f_tenant[32] = "", f_code[BOOKING_CODE_MAX + 1] = "";
+	if (!rules)
+		rc = err_set(e, ERR_NOMEM, "settle");
+	int nlost = 0;
+	for (int i = 0; rc == 0 && i < k; i++) {
+		struct queued *x = &q[i];
+		if (!f || strcmp(f_tenant, x->tenant) || strcmp(f_code, x->facility)) {
+			booking_facility_free(f);
+			f = NULL;
+			if ((rc = load(&f, rules, &rule, s, x->tenant, x->facility, e)))
+				break;
+			snprintf(f_tenant, sizeof f_tenant, "%s", x->tenant);
+			snprintf(f_code, sizeof f_code, "%s", x->facility);
+		}
+		const struct booking_unit *u = booking_unit_find(f, x->unit);
+		/* lost at once when a request before it won its slot or its
+		 * group's one: no transaction for it */
+		for (int j = 0; j < i && !x->lost && u; j++)
+			if (!q[j].lost && q[j].id && (meets(f, &q[j], x) ||
+						     (x->want_once[0] && !strcmp(q[j].want_once, x->want_once))))
+				x->lost = 1;
+		if (!u)
+			x->lost = 1;
+		if (!x->lost) {
+			int w = settle_win(s, x->tenant, x->id, f, u, x->day, x->band, rule, now, e);
+			if (w == ERR_CONFLICT)
+				x->lost = 1;
+			else if (w < 0)
+				rc = w;
+			else if (w == 1)
+				x->id = 0;   /* not ours: decided elsewhere */
+			else
+				(*n)++;
+		}
+		nlost += x->lost;
+	}
+	booking_facility_free(f);
+	free(rules);
+	/* the others refused, in one transaction */
+	if (rc == 0 && nlost) {
+		int own = 0;
+		rc = booking_tx_begin(s, &own, e);
+		for (int i = 0; rc == 0 && i < k; i++) {
+			if (!q[i].lost)
+				continue;
+			struct store_val v[] = { sv_int(q[i].id) };
+			rc = store_exec(s, "UPDATE booking_bookings SET state = 'refused' WHERE id = $1 AND state = 'queued'",
+					v, 1, e);
+			if (rc >= 0) {
+				*n += rc;
+				rc = 0;
+			}
+		}
+		rc = booking_tx_end(s, own, rc, e);
+	}
+	free(q);
+	return rc;
+}
+
+/* settle what is due before a hold or a read (now 0: the clock's); a
+ * failure is left for the job (the caller's work goes on) */
+static void settle_due(struct store *s, int64_t now)
+{
+	if (store_in_tx(s))
+		return;
+	if (!now)
+		now = (int64_t)time(NULL);
+	int64_t due = 0;
+	struct store_val p[] = { sv_int(now) };
+	struct err e;
+	if (store_query_int(&due, s, "SELECT count(*) FROM booking_bookings WHERE state = 'queued' AND hold_until <= $1",
+			    p, 1, &e) || !due)
+		return;
+	int n = 0;
+	booking_settle(&n, s, now, &e);
 }

@@ -944,6 +944,77 @@ static void test_large(void)
 	free(in.entries);
 }
 
+/* a divisible court: its whole and its halves overlap on one day and
+ * band; a draw never gives the whole with a half (either rule), gives
+ * both halves together, and the parts travel in the inputs text */
+static void test_parts(void)
+{
+	long d = day_of(2027, 9, 7);
+	int both_halves = 0, whole_won = 0;
+	for (int a = 0; a < 2; a++)
+		for (int64_t round = 1; round <= 200; round++) {
+			struct booking_draw_in in;
+			in_init(&in, round, "parts", a ? BOOKING_ALLOC_PER_SLOT : BOOKING_ALLOC_ORDER, 1, 3);
+			static const char *const units[] = { "field", "field-a", "field-b" };
+			for (int i = 0; i < 3; i++) {
+				in.entries[i].id = i + 1;
+				in.entries[i].group = i + 1;
+				in.entries[i].nchoices = 1;
+				in.entries[i].choices[0] = slot("ground", units[i], d, "h09");
+			}
+			in.nparts = 2;
+			in.parts = calloc(2, sizeof *in.parts);
+			in.parts[0] = (struct booking_part){ "ground", "field-a", "field" };
+			in.parts[1] = (struct booking_part){ "ground", "field-b", "field" };
+			struct booking_draw_out o;
+			struct err e;
+			T_EQ_INT(booking_draw(&o, &in, &e), 0);
+			int won[4] = { 0 };
+			for (int k = 0; k < o.n; k++)
+				if (o.rows[k].won)
+					won[o.rows[k].entry] = 1;
+			T_CHECK(!(won[1] && (won[2] || won[3])));
+			T_CHECK(won[1] || won[2] || won[3]);
+			both_halves += won[2] && won[3];
+			whole_won += won[1];
+			/* the text carries the parts and parses back to the same draw */
+			struct buf b1, b2;
+			buf_init(&b1, 1u << 20);
+			buf_init(&b2, 1u << 20);
+			char h1[BOOKING_SEED_HEX], h2[BOOKING_SEED_HEX];
+			T_EQ_INT(booking_draw_text(&b1, &in, &o, h1), 0);
+			T_CHECK(strstr(buf_cstr(&b1), "\npart ground field-a field\npart ground field-b field\n") != NULL);
+			struct booking_draw_in back;
+			struct booking_draw_out o2;
+			const char *seed = strstr(buf_cstr(&b1), "\nseed ");
+			T_REQUIRE(seed != NULL);
+			T_EQ_INT(booking_draw_inputs_parse(&back, b1.data, (size_t)(seed - b1.data) + 1, &e), 0);
+			T_EQ_INT(back.nparts, 2);
+			T_EQ_INT(booking_draw(&o2, &back, &e), 0);
+			T_EQ_INT(booking_draw_text(&b2, &back, &o2, h2), 0);
+			T_EQ_STR(h1, h2);
+			booking_draw_out_free(&o2);
+			booking_draw_in_free(&back);
+			buf_done(&b1);
+			buf_done(&b2);
+			booking_draw_out_free(&o);
+			booking_draw_in_free(&in);
+		}
+	/* each shape happens: the whole alone, the two halves together */
+	T_CHECK(both_halves > 0 && whole_won > 0);
+	/* parts out of order, or a part its own whole: refused with the line */
+	static const char bad[] = "madoguchi-booking-lottery 1\nround 1\npublic x\nalloc order\nwins_cap 1\n"
+				  "part ground field-b field\npart ground field-a field\n";
+	struct booking_draw_in in;
+	struct err e;
+	T_EQ_INT(booking_draw_inputs_parse(&in, bad, sizeof bad - 1, &e), ERR_INVALID);
+	T_EQ_INT(e.line, 7);
+	static const char self[] = "madoguchi-booking-lottery 1\nround 1\npublic x\nalloc order\nwins_cap 1\n"
+				   "part ground field field\n";
+	T_EQ_INT(booking_draw_inputs_parse(&in, self, sizeof self - 1, &e), ERR_INVALID);
+	T_EQ_INT(e.line, 6);
+}
+
 int main(void)
 {
 	T_RUN(test_seed_and_stream);
@@ -952,6 +1023,7 @@ int main(void)
 	T_RUN(test_draw_refuses);
 	T_RUN(test_parse);
 	T_RUN(test_texts);
+	T_RUN(test_parts);
 	T_RUN(test_rules);
 	T_RUN(test_large);
 	T_RUN(test_id_order);

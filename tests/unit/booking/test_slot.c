@@ -15,6 +15,9 @@
  *   - a hold ends at hold_until (00:00:00 boundary), is confirmed before
  *     it, not after; confirming twice is harmless; a cancelled booking's
  *     slot is free again; the fee kept by the cancel rule;
+ *   - the fair queue: requests in a window's first seconds are decided
+ *     together in a random order (the first arrival does not win), one
+ *     queued request an account a window, withdrawn before it is decided;
  *   - the キャンセル枠: a given-up slot waits for the next 08:30 JST
  *     opening; from it one slot per group, refused by the database;
  *   - closures, the past, first come not yet open, who may book;
@@ -103,6 +106,37 @@ static const char rules_text[] =
 	"cancel_free_days = 3\n"
 	"cancel_fee_percent = 100\n"
 	"fair_pool_seconds = 0\n"
+	"days_ahead_max = 400\n"
+	"\n"
+	"[sports round 1]\n"
+	"name_ja = 抽選\n"
+	"name_en = Lottery\n"
+	"who = sazanka, ward\n"
+	"months_before = 7\n"
+	"entry_from_day = 1\n"
+	"entry_to_day = 10\n"
+	"draw_day = 15\n"
+	"draw_time = 10:00\n"
+	"entries_cap = 2\n"
+	"wins_cap = 1\n"
+	"choices_max = 2\n"
+	"confirm_days = 7\n"
+	"allocation = per_slot\n"
+	"\n"
+	"[tennis]\n"
+	"name_ja = 庭球場\n"
+	"name_en = Tennis\n"
+	"open_months_before = 1\n"
+	"open_day = 1\n"
+	"open_time = 09:00\n"
+	"who = sazanka, ward, outside\n"
+	"hold_minutes = 10\n"
+	"pay_days = 7\n"
+	"pay_before_days = 0\n"
+	"cancel_time = none\n"
+	"cancel_free_days = 3\n"
+	"cancel_fee_percent = 100\n"
+	"fair_pool_seconds = 5\n"
 	"days_ahead_max = 400\n";
 
 #define HDR "facility,facility_name,facility_name_en,kind,address,lat,lon,access,photo,unit,unit_name,unit_name_en," \
@@ -122,7 +156,9 @@ static const char csv[] =
 	GROUND "field-b,B面,Half B,field,0,,h09,9時〜11時,9-11,09:00,11:00,1200,1500,1800,2200,0\n"
 	GROUND "field-b,B面,Half B,field,0,,h11,11時〜13時,11-13,11:00,13:00,1200,1500,1800,2200,0\n"
 	GROUND "court,庭球場,Court,,0,,h09,9時〜11時,9-11,09:00,11:00,800,1000,1200,1500,0\n"
-	GROUND "court,庭球場,Court,,0,,h11,11時〜13時,11-13,11:00,13:00,800,1000,1200,1500,0\n";
+	GROUND "court,庭球場,Court,,0,,h11,11時〜13時,11-13,11:00,13:00,800,1000,1200,1500,0\n"
+	"tennis,テスト庭球場,Test Tennis,tennis,テスト区3-3,,,,,c1,コート1,Court 1,,0,,h09,9時〜11時,9-11,09:00,11:00,"
+	"800,1000,1200,1500,0\n";
 
 static struct store *open_db(void)
 {
@@ -201,7 +237,7 @@ static void test_facility_csv(void)
 	T_EQ_INT(booking_csv_export(&a, s, T1, &e), 0);
 	T_CHECK(a.len > 3 && !memcmp(a.data, "\xef\xbb\xbf", 3));
 	T_EQ_INT(booking_csv_import(s, T1, a.data, a.len, &n, &e), 0);
-	T_EQ_INT(n, 2);
+	T_EQ_INT(n, 3);
 	T_EQ_INT(booking_csv_export(&b, s, T1, &e), 0);
 	T_CHECK(a.len == b.len && !memcmp(a.data, b.data, a.len));
 	/* refusals name the line; nothing is written */
@@ -562,6 +598,86 @@ static void test_cancel_window(void)
 	store_close(s);
 }
 
+/* ---- the fair queue ---- */
+
+static void test_fair_queue(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct booking b;
+	/* March 2027: the window opens 2027-02-01 09:00:00, decided at 09:00:05 */
+	int64_t open = JST(2027, 2, 1, 9, 0, 0);
+	int first_won = 0, days = 0;
+	for (int m = 3; m <= 4; m++)
+		for (int d = 1; d <= 25; d++, days++) {
+			int64_t w = m == 3 ? open : JST(2027, 3, 1, 9, 0, 0);
+			int held = 0, refused = 0, queued = 0;
+			char first[BOOKING_NUMBER_LEN + 1] = "";
+			for (int i = 0; i < 10; i++) {
+				char key[48];
+				snprintf(key, sizeof key, "fair-%02d-%02d-%02d-abcdefgh", m, d, i);
+				/* arrivals spread over the first 5 seconds, in account order */
+				struct booking_req rq = req("tennis", "c1", "h09", D(2027, m, d), 7000 + days * 10 + i, key,
+							    w + i / 2);
+				int rc = booking_hold(&b, s, &rq, &e);
+				if (rc != 2)
+					printf("# fair: %d %s\n", rc, e.detail);
+				queued += rc == 2 && b.state == BOOKING_QUEUED && b.hold_until == w + 5;
+				if (i == 0)
+					snprintf(first, sizeof first, "%s", b.number);
+			}
+			T_EQ_INT(queued, 10);
+			int n = 0;
+			T_EQ_INT(booking_settle(&n, s, w + 4, &e), 0);
+			T_EQ_INT(n, 0);
+			T_EQ_INT(booking_settle(&n, s, w + 5, &e), 0);
+			T_CHECK(n >= 10);   /* March's windows share one instant: all of them at the first */
+			for (int i = 0; i < 10; i++) {
+				struct store_val p[] = { sv_text(T1), sv_int(7000 + days * 10 + i) };
+				struct booking x = { 0 };
+				char *num = NULL;
+				T_EQ_INT(store_query_text(&num, s, "SELECT number FROM booking_bookings WHERE tenant = $1"
+								  " AND account = $2", p, 2, &e), 0);
+				if (num && booking_get(&x, s, T1, num, &e) == 0) {
+					held += x.state == BOOKING_HELD;
+					refused += x.state == BOOKING_REFUSED;
+					if (x.state == BOOKING_HELD && !strcmp(num, first))
+						first_won++;
+				}
+				free(num);
+			}
+			T_EQ_INT(held, 1);
+			T_EQ_INT(refused, 9);
+		}
+	/* served in a random order: the first arrival wins about one window in
+	 * ten (5 of 50 expected); in arrival order it would win all 50.
+	 * P(>= 20 of 50 | p = 0.1) < 1e-7 */
+	printf("# the first arrival won %d of %d windows\n", first_won, days);
+	T_CHECK(first_won < 20);
+	/* one queued request an account a window */
+	struct booking_req one = req("tennis", "c1", "h09", D(2027, 5, 10), 8001, "fair-once-0000000001",
+				     JST(2027, 4, 1, 9, 0, 1));
+	T_EQ_INT(booking_hold(&b, s, &one, &e), 2);
+	struct booking_req two = req("tennis", "c1", "h09", D(2027, 5, 11), 8001, "fair-once-0000000002",
+				     JST(2027, 4, 1, 9, 0, 2));
+	T_EQ_INT(booking_hold(&b, s, &two, &e), ERR_CONFLICT);
+	T_CHECK(!strncmp(e.detail, "queue", 5));
+	/* withdrawn before it is decided: refused, nothing given up */
+	struct booking_req mine = one;
+	struct booking got;
+	T_EQ_INT(booking_hold(&got, s, &mine, &e), 1);   /* the same key: the queued request */
+	T_EQ_INT(got.state, BOOKING_QUEUED);
+	/* out and its own number given together: the number is read first */
+	T_EQ_INT(booking_cancel(&got, s, T1, got.number, 8001, 0, JST(2027, 4, 1, 9, 0, 3), &e), 0);
+	T_EQ_INT(got.state, BOOKING_REFUSED);
+	/* after the first seconds: plain first come */
+	struct booking_req late = req("tennis", "c1", "h09", D(2027, 5, 10), 8002, "fair-late-0000000001",
+				      JST(2027, 4, 1, 9, 0, 5));
+	T_EQ_INT(booking_hold(&b, s, &late, &e), 0);
+	T_EQ_INT(b.state, BOOKING_HELD);
+	store_close(s);
+}
+
 /* ---- the grid ---- */
 
 static enum booking_slot_state cell(const struct booking_slot *sl, int n, const char *unit, const char *band)
@@ -774,6 +890,44 @@ static void test_round(void)
 	store_close(s);
 }
 
+/* a whole court and its half named in one draw: never both won */
+static void test_round_parts(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct booking_rules rules;
+	T_EQ_INT(booking_rules_load(&rules, s, T1, &e), 0);
+	int n = 0;
+	/* use in 2027-09: entries 2027-02-01..10, the draw 2027-02-15 10:00 */
+	T_EQ_INT(booking_rounds_make(&n, s, T1, booking_rule_find(&rules, "sports"), 202709, &e), 0);
+	int64_t round = 0;
+	struct store_val p[] = { sv_text(T1) };
+	T_EQ_INT(store_query_int(&round, s, "SELECT id FROM booking_rounds WHERE tenant = $1 AND month = 202709"
+					    " AND kind = 'sports'", p, 1, &e), 0);
+	long d = jp_date_to_days(D(2027, 9, 7));
+	struct booking_choice whole[1] = { { "ground", "field", "h09", d } };
+	struct booking_choice half[1] = { { "ground", "field-a", "h09", d } };
+	int64_t en = 0;
+	T_EQ_INT(booking_enter(&en, s, T1, round, group_a, 101, whole, 1, JST(2027, 2, 1, 0, 0, 0), &e), 0);
+	T_EQ_INT(booking_entry_set_lang(s, T1, en, "en", &e), 0);
+	T_EQ_INT(booking_entry_set_lang(s, T1, en, "fr", &e), ERR_INVALID);
+	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 102, half, 1, JST(2027, 2, 1, 0, 0, 1), &e), 0);
+	T_EQ_INT(booking_round_public(s, T1, round, "7 7 7", JST(2027, 2, 11, 0, 0, 0), &e), 0);
+	struct booking_round r;
+	T_EQ_INT(booking_round_draw(&r, s, T1, round, JST(2027, 2, 15, 10, 0, 0), &e), 0);
+	T_EQ_INT(r.state, BOOKING_ROUND_DRAWN);
+	T_EQ_INT(r.nwins, 1);
+	char *text = NULL;
+	T_EQ_INT(booking_round_result(&text, s, T1, round, &e), 0);
+	T_CHECK(text && strstr(text, "\npart ground field-a field\npart ground field-b field\n"));
+	free(text);
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	T_EQ_INT(booking_redraw(&b, s, T1, round, &e), 0);
+	buf_done(&b);
+	store_close(s);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "booking_slot");
@@ -785,9 +939,11 @@ int main(void)
 	T_RUN(test_refusals);
 	T_RUN(test_cancel_window);
 	T_RUN(test_grid);
+	T_RUN(test_fair_queue);
 	T_RUN(test_groups);
 	T_RUN(test_recurring);
 	T_RUN(test_round);
+	T_RUN(test_round_parts);
 	tdb_end(&db);
 	return t_done();
 }
