@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe as axeCheck } from './lib.mjs';
-import { startServer, registerAndLogin } from '../http/lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, registerAndLogin, cli, DEMO } from '../http/lib.mjs';
 
 let srv, browser;
 
@@ -21,6 +22,27 @@ after(async () => {
 });
 
 const axe = (page, label) => axeCheck(browser, page, label);
+
+// a round drawn now: the rooms' 1次 of next month, its entries closed and
+// its draw time moved to now (as a staff reschedule would), its public
+// value entered and drawn by the CLI (or by the server's job, first)
+let drawn;
+function drawRound() {
+  if (drawn) return drawn;
+  const t = new Date(Date.now() + 9 * 3600 * 1000);
+  const next = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 15));
+  const month = String(next.getUTCFullYear() * 100 + next.getUTCMonth() + 1);
+  const line = cli(['booking', 'rounds', '--db', srv.db, '--tenant', DEMO]).split('\n')
+    .find((l) => { const f = l.split('\t'); return f[1] === 'room' && f[2] === month && f[3] === '1'; });
+  const round = line.split('\t')[0];
+  const now = Math.floor(Date.now() / 1000);
+  execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''), `UPDATE booking_rounds SET entry_from = ${now - 7200}, entry_to = ${now - 60}, draw_at = ${now + 3600}, confirm_by = ${now + 5 * 86400} WHERE id = ${round}`]);
+  cli(['booking', 'public', round, 'browser-public-1', '--db', srv.db, '--tenant', DEMO]);
+  execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''), `UPDATE booking_rounds SET draw_at = ${now - 30} WHERE id = ${round}`]);
+  try { cli(['booking', 'draw', round, '--db', srv.db, '--tenant', DEMO]); } catch { /* the job drew it first */ }
+  drawn = round;
+  return round;
+}
 
 // the 15th of next month in Japan: its 空き枠 is open whatever today is
 function nextMonthDay() {
@@ -99,6 +121,11 @@ for (const js of [true, false]) {
     await page.locator('table.booking-rounds a[href^="/facilities/lottery/"]').first().click();
     await page.waitForURL(/\/facilities\/lottery\/\d+$/);
     await axe(page, `a lottery's page (${label})`);
+    // a drawn round's published page: the seed, the hash and the result text fit the screen
+    await page.goto(`${srv.base}/facilities/lottery/${drawRound()}`);
+    await page.locator('#round-result').waitFor();
+    assert.match(await page.locator('#round-seed').innerText(), /^[0-9a-f]{64}$/);
+    await axe(page, `a drawn lottery's page (${label})`);
     await ctx.close();
   });
 }

@@ -19,7 +19,8 @@
 //     its SHA-256, with no names; the download re-runs with
 //     `madoguchi booking redraw` (exit 0); the win is confirmed.
 // Days are picked from today in Japan so that the test holds on any day
-// and at any hour.
+// and at any hour.  MADOGUCHI_HTTP_DB (a fresh PostgreSQL database URL)
+// runs it on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -29,14 +30,16 @@ import { execFileSync } from 'node:child_process';
 import { startServer, Client, cli, registerAndLogin, DEMO } from './lib.mjs';
 
 let srv;
-before(async () => { srv = await startServer({}); });
+before(async () => { srv = await startServer({ db: process.env.MADOGUCHI_HTTP_DB || undefined }); });
 after(async () => { if (srv) await srv.stop(); });
 
 const main = (html) => html.match(/<main[\s\S]*<\/main>/)[0];
 const csrf = (html) => Client.csrf(html);
 const hidden = (html, name) => (html.match(new RegExp(`name="${name}" value="([^"]*)"`)) || [])[1];
 const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const sql = (q) => execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''), q], { encoding: 'utf8' }).trim();
+const sql = (q) => (srv.db.startsWith('postgresql:')
+  ? execFileSync('psql', [srv.db, '-qAtc', q], { encoding: 'utf8' })
+  : execFileSync('sqlite3', [srv.db.replace(/^sqlite:/, ''), q], { encoding: 'utf8' })).trim();
 
 // today in Japan, and the 15th of a month ahead of it
 const jstNow = () => new Date(Date.now() + 9 * 3600 * 1000);
