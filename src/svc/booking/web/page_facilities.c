@@ -14,7 +14,9 @@
  * POST /facilities/{facility}/hold       booking_hold; the form's one-time
  *      key makes a double click or a retry the same hold.  A slot taken
  *      meanwhile answers 409 with the grid and a notice; every refusal
- *      has its own message.  Success: 303 to /mypage/facilities/{number}.
+ *      has its own message.  Success: 303 to /mypage/facilities/{number}
+ *      (?queued=1 when asked in a window's first seconds: the fair queue
+ *      decides it a few seconds later, and the page says when).
  *
  * Invariants: the fee, the state and every window are the domain's
  * (booking_hold checks them whatever the form says); the groups offered
@@ -529,7 +531,8 @@ int page_booking_hold(struct http_req *r)
 	rc = booking_hold(&bk, app_store(r), &rq, &e);
 	if (rc >= 0) {
 		app_audit(r, AUDIT_A_WRITE, "booking.booking", bk.number, AUDIT_R_OK);
-		rc = http_redirect(r, 303, arena_printf(r->arena, "/mypage/facilities/%s?held=1", bk.number));
+		rc = http_redirect(r, 303, arena_printf(r->arena, "/mypage/facilities/%s?%s=1", bk.number,
+							rc == 2 || bk.state == BOOKING_QUEUED ? "queued" : "held"));
 		goto out;
 	}
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", NULL, AUDIT_R_DENIED);
@@ -540,7 +543,10 @@ int page_booking_hold(struct http_req *r)
 	}
 	const char *msg = NULL, *field = NULL;
 	int status = 400;
-	if (rc == ERR_CONFLICT) {
+	if (rc == ERR_CONFLICT && !strncmp(e.detail, "queue", 5)) {
+		msg = "booking.hold.error.queue";
+		status = 409;
+	} else if (rc == ERR_CONFLICT) {
 		msg = "booking.hold.error.once";
 		field = "f-group";
 		status = 409;

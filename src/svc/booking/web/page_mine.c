@@ -13,8 +13,9 @@
  * Invariants: a booking is shown and changed only for the account that
  * made it (another's number answers 404, as an unknown one; the domain
  * checks the account again); every read of a booking is audited.
- * Payment: at the counter (the page says so); online payment through
- * svc/payments is not wired yet.
+ * Payment: online through svc/payments (POST .../pay/online: on to its
+ * fee step /pay/{payment}, which returns here; the booking is marked paid
+ * when read and by the job), or at the facility's counter.
  */
 #include "web/app.h"
 #include "web/ui.h"
@@ -22,6 +23,7 @@
 #include "core/audit/audit.h"
 #include "svc/booking/booking.h"
 #include "svc/booking/web/booking_web.h"
+#include "svc/payments/payments.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,10 +298,21 @@ static int booking_page(struct http_req *r, int status, const struct booking *bk
 		if (bk->paid_at)
 			html_printf(&b, "<p id=\"booking-paid\">%s</p>",
 				    arena_printf(r->arena, T(r, "booking.pay.paid"), bres_when(r, bk->paid_at)));   /* checksrc: fmt-ok */
-		else
-			html_printf(&b, "<p id=\"booking-pay-by\">%s</p><p>%s</p>",
-				    arena_printf(r->arena, T(r, "booking.pay.by"), bres_when(r, bk->pay_by)),   /* checksrc: fmt-ok */
-				    T(r, "booking.pay.counter"));
+		else {
+			html_printf(&b, "<p id=\"booking-pay-by\">%s</p>",
+				    arena_printf(r->arena, T(r, "booking.pay.by"), bres_when(r, bk->pay_by)));   /* checksrc: fmt-ok */
+			if (bk->fee > 0 && (!bk->pay_by || now < bk->pay_by)) {
+				html_printf(&b, "<form method=\"post\" action=\"/mypage/facilities/%s/pay/online\" class=\"form\">",
+					    bk->number);
+				bres_hidden(&b, "csrf", q->csrf);
+				html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"booking-pay-online\">%s</button></form>",
+					    T(r, "booking.pay.online"));
+				if (bk->payment[0])
+					html_printf(&b, "<p><a href=\"/pay/%s\" id=\"booking-payment\">%s</a></p>", bk->payment,
+						    T(r, "booking.pay.status"));
+			}
+			html_printf(&b, "<p>%s</p>", T(r, "booking.pay.counter"));
+		}
 		buf_puts(&b, "</section>");
 	}
 	int in_force = bk->state == BOOKING_HELD || bk->state == BOOKING_WON || bk->state == BOOKING_BOOKED;
@@ -333,7 +346,18 @@ int page_booking_mine_one(struct http_req *r)
 	struct booking *bk = own_booking(r, &rc);
 	if (!bk)
 		return rc;
-	return booking_page(r, 200, bk, http_param(r, "held") ? T(r, "booking.hold.done") : NULL, NULL, NULL);
+	/* paid online since: marked now (the job does it too) */
+	int changed = 0;
+	struct err e;
+	char number[BOOKING_NUMBER_LEN + 1];
+	snprintf(number, sizeof number, "%s", bk->number);
+	if (booking_pay_online_sync(&changed, app_store(r), app_req(r)->tenant.code, number, app_now(), &e) == 0 &&
+	    changed && booking_get(bk, app_store(r), app_req(r)->tenant.code, number, &e))
+		return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking: read again");
+	const char *notice = http_param(r, "held") ? T(r, "booking.hold.done") : NULL;
+	if (bk->state == BOOKING_QUEUED)   /* the fair queue: decided at hold_until */
+		notice = arena_printf(r->arena, T(r, "booking.hold.queued"), bres_when(r, bk->hold_until));   /* checksrc: fmt-ok */
+	return booking_page(r, 200, bk, notice, NULL, NULL);
 }
 
 int page_booking_mine_confirm(struct http_req *r)
@@ -374,9 +398,40 @@ int page_booking_mine_cancel(struct http_req *r)
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc == 0)
 		return booking_page(r, 200, bk, T(r, "booking.cancel.done"), NULL, NULL);
+	if (rc == ERR_DENIED) {   /* paid online: a refund, at the desk */
+		if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
+			return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
+		return booking_page(r, 409, bk, NULL, "booking-state", T(r, "booking.cancel.error.paid_online"));
+	}
 	if (rc != ERR_INVALID)
 		return app_send_error(r, rc, "booking.error.unavailable", "booking cancel: %s", e.detail);
 	if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
 		return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
 	return booking_page(r, 409, bk, NULL, "booking-state", T(r, "booking.cancel.error.done"));
+}
+
+/* POST /mypage/facilities/{number}/pay/online: on to the payments
+ * service's fee step (/pay/{payment}), which returns here */
+int page_booking_mine_pay_online(struct http_req *r)
+{
+	int rc;
+	struct booking *bk = own_booking(r, &rc);
+	if (!bk)
+		return rc;
+	struct app_req *q = app_req(r);
+	struct err e;
+	struct payment p;
+	struct app_actor a;
+	app_actor_of(&a, r);
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+				 .source = a.source };
+	rc = booking_pay_online_start(&p, app_store(r), q->tenant.code, bk->number, q->ses.account_id, app_now(), &who, &e);
+	app_audit(r, AUDIT_A_WRITE, "booking.booking", bk->number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
+	if (rc == ERR_CONFLICT || rc == ERR_DENIED) {
+		log_info("booking: online payment refused", "detail", e.detail);
+		return booking_page(r, 409, bk, NULL, "booking-pay-by", T(r, "booking.pay.error"));
+	}
+	if (rc)
+		return app_send_error(r, rc, "booking.error.unavailable", "booking pay online: %s", e.detail);
+	return http_redirect(r, 303, arena_printf(r->arena, "/pay/%s", p.number));
 }

@@ -29,6 +29,7 @@ int page_booking_mine(struct http_req *r);
 int page_booking_mine_one(struct http_req *r);
 int page_booking_mine_confirm(struct http_req *r);
 int page_booking_mine_cancel(struct http_req *r);
+int page_booking_mine_pay_online(struct http_req *r);
 /* page_groups.c */
 int page_booking_groups(struct http_req *r);
 int page_booking_groups_post(struct http_req *r);

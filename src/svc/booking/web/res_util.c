@@ -81,6 +81,8 @@ const char *bres_state(struct http_req *r, int state)
 	case BOOKING_WON: return bres_t(r, "booking.state.won");
 	case BOOKING_BOOKED: return bres_t(r, "booking.state.booked");
 	case BOOKING_CANCELLED: return bres_t(r, "booking.state.cancelled");
+	case BOOKING_QUEUED: return bres_t(r, "booking.state.queued");
+	case BOOKING_REFUSED: return bres_t(r, "booking.state.refused");
 	default: return bres_t(r, "booking.state.released");
 	}
 }

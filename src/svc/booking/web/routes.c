@@ -109,6 +109,7 @@ static const struct http_param_spec rp_mine[] = {
 static const struct http_param_spec rp_number[] = {
 	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, rv_number, HTTP_PARAM_REQUIRED },
 	{ "held", HTTP_QUERY, 1, app_v_01, 0 },
+	{ "queued", HTTP_QUERY, 1, app_v_01, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec rp_number_only[] = {
@@ -192,6 +193,7 @@ const struct http_route booking_routes[] = {
 	{ "GET", "/mypage/facilities/{number}", "resident", HTTP_KIND_HTML, 0, rp_number, page_booking_mine_one, "booking.booking" },
 	{ "POST", "/mypage/facilities/{number}/confirm", "resident", HTTP_KIND_HTML, 0, rp_number_only, page_booking_mine_confirm, "booking.confirm" },
 	{ "POST", "/mypage/facilities/{number}/cancel", "resident", HTTP_KIND_HTML, 0, rp_cancel, page_booking_mine_cancel, "booking.cancel" },
+	{ "POST", "/mypage/facilities/{number}/pay/online", "resident", HTTP_KIND_HTML, 0, rp_number_only, page_booking_mine_pay_online, "booking.pay.online" },
 
 
 
