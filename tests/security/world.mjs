@@ -370,6 +370,20 @@ export async function world({ extraArgs = [] } = {}) {
           emergency: '1', action: 'check', topic: 'news', email: '2', sms: '1', line: '0' }[name];
         if (v) return v;
       }
+      // facility reservations, the resident's pages (svc/booking): the demo
+      // community hall and a room's slot, a round and an entry that name
+      // none, a booking number (its check digit right) no one booked
+      if (p.startsWith('/facilities') || p.startsWith('/mypage/facilities')) {
+        if (name === 'number') return { value: '1000000008', visible: () => false };
+        if (name === 'round') return { value: '999999999', visible: () => false };
+        // this municipality's facility: not found at another's host
+        if (name === 'facility') return { value: 'hinode-kaikan', visible: (c) => !c.host };
+        // a lottery entry's choices (c1_unit ... c8_band), a group's members (m1_name ... m10_birth)
+        const row = name.match(/^(?:c\d+|m\d+)_(unit|day|band|name|kana|birth)$/);
+        if (row) return { unit: 'hinode-kaikan:room1', day: '2027-01-15', band: 'am', name: 'probe', kana: 'プローブ', birth: '1980-01-01' }[row[1]];
+        const v = { unit: 'room1', band: 'am', resident: '1', people: '5', purpose: 'probe', kind: 'ward', entry: '999999999' }[name];
+        if (v) return v;
+      }
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
       if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };

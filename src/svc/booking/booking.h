@@ -91,6 +91,7 @@ struct store_module_schema;
 #define BOOKING_PUBLIC_MAX 200     /* bytes of a round's public value     */
 #define BOOKING_SERIES_MAX 120     /* occurrences of a recurring booking  */
 #define BOOKING_SEED_HEX 65
+#define BOOKING_PAYMENT_LEN 14     /* a payment's number (svc/payments)   */
 
 /* ------------------------------------------------------------------ */
 /* Facilities                                                          */
@@ -359,6 +360,7 @@ struct booking {
 	int64_t hold_until, confirm_by, pay_by;
 	int64_t paid_at, checked_in_at, cancelled_at;
 	int cancel_fee;
+	char payment[BOOKING_PAYMENT_LEN + 1];  /* an online payment's number, or "" */
 	int64_t round;             /* the lottery round, or 0              */
 	int64_t series;            /* the recurring series, or 0           */
 	int64_t created_at;
@@ -423,6 +425,24 @@ int booking_of_account(struct store *s, const char *tenant, int64_t account, int
 /* bookings in force of a facility from day from to day to (inclusive) */
 int booking_of_facility(struct store *s, const char *tenant, const char *facility, long from, long to,
 			int (*fn)(void *arg, const struct booking *b), void *arg, struct err *e);
+/* Online payment through svc/payments (pay_online.c): a booked, unpaid
+ * booking with a fee asks for a payment of it (the same one when asked
+ * again; a new one when the last was withdrawn), before pay_by; the
+ * booking is paid when its payment is (booking_pay_online_sync: on the
+ * resident's read and by the job, a conditional UPDATE, once whoever
+ * notices first); a payment whose booking ended unpaid (released,
+ * cancelled) is withdrawn by the job.  A booking paid online is
+ * cancelled at the desk (a refund), not by the resident (ERR_DENIED). */
+struct payment;
+struct pay_actor;
+int booking_pay_online_start(struct payment *out, struct store *s, const char *tenant, const char *number,
+			     int64_t account, int64_t now, const struct pay_actor *who, struct err *e);
+int booking_pay_online_sync(int *changed, struct store *s, const char *tenant, const char *number, int64_t now,
+			    struct err *e);
+/* every booking waiting for its payment, and the payments of bookings
+ * that ended unpaid: returns how many changed, or an ERR_* */
+int booking_pay_online_sync_due(struct store *s, int64_t now, struct err *e);
+
 /* booking_expire -- holds past hold_until, wins past confirm_by and
  * bookings past pay_by unpaid become released; *n how many */
 int booking_expire(int *n, struct store *s, int64_t now, struct err *e);

@@ -197,6 +197,7 @@ static const struct store_migration booking_migrations[] = {
 	  " queue_key TEXT,"
 	  " queue_order BIGINT,"
 	  " want_once TEXT,"
+	  " payment TEXT NOT NULL DEFAULT '',"
 	  " created_at BIGINT NOT NULL,"
 	  " UNIQUE (tenant, number),"
 	  " FOREIGN KEY (tenant, facility, unit) REFERENCES booking_units(tenant, facility, code),"

@@ -89,7 +89,7 @@ static int key_ok(const char *k)
 #define BOOKING_COLS \
 	"id, number, facility, unit, band, day, state, source, account, grp, fee, resident, heating, people," \
 	" purpose, holder, hold_until, confirm_by, pay_by, paid_at, checked_in_at, cancelled_at, cancel_fee," \
-	" round, series, created_at"
+	" round, series, created_at, payment"
 
 static int64_t opt_int(struct store_rows *r, int col)
 {
@@ -125,6 +125,7 @@ static void booking_read(struct booking *b, struct store_rows *r)
 	b->round = store_col_int(r, 23);
 	b->series = store_col_int(r, 24);
 	b->created_at = store_col_int(r, 25);
+	snprintf(b->payment, sizeof b->payment, "%s", store_col_text(r, 26) ? store_col_text(r, 26) : "");
 }
 
 static int bookings_query(struct store *s, const char *sql, const struct store_val *p, int np,
@@ -653,6 +654,8 @@ int booking_cancel(struct booking *out, struct store *s, const char *tenant, con
 	}
 	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
 		return err_set(e, ERR_INVALID, "state: not in force");
+	if (account && out->paid_at && out->payment[0])
+		return err_set(e, ERR_DENIED, "paid: a booking paid online is cancelled at the desk (a refund)");
 	int fee = 0;
 	if (out->state == BOOKING_BOOKED && !waive_fee) {
 		struct booking_rules *rules = malloc(sizeof *rules);

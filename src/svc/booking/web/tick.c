@@ -2,7 +2,9 @@
  * tick.c -- the job booking.tick, every minute: lottery rounds whose
  * draw time has come (and whose public value staff have entered) are
  * drawn, and holds, wins and unpaid bookings that ran out are released
- * (booking_tick).  After a round is drawn, every entrant is told the
+ * (booking_tick), after bookings paid online are marked paid and the
+ * payments of bookings that ended unpaid withdrawn
+ * (booking_pay_online_sync_due).  After a round is drawn, every entrant is told the
  * result by e-mail in the language they entered in: the templates
  * booking.won (the slot, the number, the confirm-by day, the link) and
  * booking.lost (svc/notify's shipped texts, edited by staff at
@@ -122,6 +124,9 @@ int booking_web_tick(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	int drawn = 0, expired = 0;
 	struct drawn_ctx c = { app, ctx->store };
+	/* payments made online are marked before unpaid bookings are released */
+	if (booking_pay_online_sync_due(ctx->store, app_now(), e) < 0)
+		log_warn("booking.tick: online payments not synced", "error", e->detail);
 	if (booking_tick(&drawn, &expired, ctx->store, app_now(), on_drawn, &c, e))
 		log_warn("booking.tick: not run", "error", e->detail);
 	char msg[64];
