@@ -33,7 +33,8 @@ after(async () => { if (w) await w.stop(); });
 
 // the caller who reaches the route with records it may see
 const PREFER = ['anonymous', 'resident A', 'staff (dept A, personal.read)', 'admin', 'dept A staff (kosodate-2)',
-  'dept B staff (kumin-b)', 'viewer', 'pending (code step)', 'new password owed (reset)', 'waste staff (demo-machi)'];
+  'dept B staff (kumin-b)', 'viewer', 'pending (code step)', 'new password owed (reset)', 'waste staff (demo-machi)',
+  'facility desk (demo-kumin)'];
 function reacher(rt) {
   // (one who may see the records the request names; when nobody may,
   // because the record does not exist, any caller the route admits: the

@@ -210,6 +210,10 @@ export async function world({ extraArgs = [] } = {}) {
   // bulky-waste staff pages have a caller
   const machiClient = new Client(base);
   await loginWithTotp(machiClient, 'demo-machi', 'Keyaki-Machi-2026');
+  // 地域活動推進課's demo-kumin (booking.staff, booking.master): the
+  // facility reservations' staff pages have a caller
+  const kuminClient = new Client(base);
+  await loginWithTotp(kuminClient, 'demo-kumin', 'Kusunoki-Kumin-2026');
   // a resident of the other municipality
   const otherResident = await register(base, OTHER_HOST, 'tanin@example.jp');
 
@@ -238,6 +242,7 @@ export async function world({ extraArgs = [] } = {}) {
     staff('dept A staff (kosodate-2)', C.deptA2, 'kosodate-2', DEMO, true),
     staff('dept B staff (kumin-b)', C.deptB, 'kumin-b', DEMO, true),
     staff('waste staff (demo-machi)', machiClient, 'demo-machi', DEMO, true),
+    staff('facility desk (demo-kumin)', kuminClient, 'demo-kumin', DEMO, true),
     { name: 'pending (code step)', kind: 'staff', session: true, stage: 'pending', perms: new Set(), home: DEMO, cookies: cookieOf(pendingClient), client: pendingClient },
     { name: 'new password owed (reset)', kind: 'staff', session: true, stage: 'newpassword', perms: new Set(), home: DEMO, cookies: cookieOf(newpwClient), client: newpwClient },
     staff('other municipality staff', C.otherAll, 'other-admin', OTHER, true, OTHER_HOST),
@@ -295,6 +300,16 @@ export async function world({ extraArgs = [] } = {}) {
     byRoute(rt, name) {
       const p = rt.pattern;
       // this municipality's procedures: not found at another's host
+      // facility reservations' staff pages: a well-formed facility code and
+      // booking number that name none (404 to all); a form's values
+      if (p.startsWith('/staff/facilities')) {
+        if (name === 'code') return { value: 'no-such-facility', visible: () => false };
+        if (name === 'number') return { value: '1234567897', visible: () => false };
+        const v = { enc: 'utf8', decision: 'approve', day: '2098-07-01', days: '7', from: '2098-07-01', to: '2098-07-31',
+          last: '2098-07-29', month: '2098-07', entry_to: '2098-04-24T00:00', draw_at: '2098-04-25T10:00', kind: 'room',
+          unit: 'room1', band: 'am', done: 'made', key: 'probe-key-0123456789' }[name];
+        if (v) return v;
+      }
       if (name === 'code') return { value: 'kodomo-iryosho', visible: (c) => !c.host };
       // an e-mail token no one was sent: a record nobody may see
       if (name === 'token') return { value: 'a'.repeat(64), visible: () => false };

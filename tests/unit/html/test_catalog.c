@@ -80,6 +80,8 @@ static const char *const STAFF_AREAS[] = {
 	"notify.send",
 	/* the areas of disaster alerts (page_areas.c, /staff/notify/areas) */
 	"notify.areas",
+	/* facility reservations' staff pages (src/svc/booking/web/page_staff_*.c, /staff/facilities) */
+	"booking.staff",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,

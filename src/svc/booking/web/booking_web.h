@@ -18,7 +18,7 @@
  * rules, the lottery rounds and their public values) */
 #define BOOKING_PERM_STAFF "booking.staff"
 #define BOOKING_PERM_MASTER "booking.master"
-#define BOOKING_DEMO_ROLE "booking-desk"
+#define BOOKING_DEMO_ROLE "shisetsu"   /* short: demo-kumin's roles joined stay within AUDIT_ROLE_MAX (64) */
 
 extern const struct svc svc_booking;
 extern const struct http_route booking_routes[];
