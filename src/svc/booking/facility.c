@@ -133,10 +133,17 @@ static int fee_ok(int v)
 	return v >= 0 && v <= 10000000;
 }
 
+/* codes the pages' paths take for themselves (/facilities/lottery,
+ * /staff/facilities/booking/{number}, /staff/facilities/rules, ...) */
+static const char *const reserved_codes[] = { "lottery", "booking", "rules", "rounds", "groups", "import", NULL };
+
 static int facility_check(const struct booking_facility *f, struct err *e)
 {
 	if (!booking_code_ok(f->code) || !booking_code_ok(f->kind))
 		return err_set(e, ERR_INVALID, "facility: code or kind");
+	for (int i = 0; reserved_codes[i]; i++)
+		if (!strcmp(f->code, reserved_codes[i]))
+			return err_set(e, ERR_INVALID, "facility: the code %s is a page's name", f->code);
 	if (!booking_text_ok(f->name_ja, 1, BOOKING_NAME_MAX, 0) || !booking_text_ok(f->name_en, 0, BOOKING_NAME_MAX, 0))
 		return err_set(e, ERR_INVALID, "facility %s: name", f->code);
 	if (!booking_text_ok(f->address, 0, BOOKING_TEXT_MAX, 0) || !booking_text_ok(f->access, 0, BOOKING_TEXT_MAX, 1))

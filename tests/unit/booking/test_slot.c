@@ -252,6 +252,10 @@ static void test_facility_csv(void)
 	static const char overlap[] = HDR KAIKAN "r1,第1集会室,Room 1,,30,机,am,午前,Morning,09:00,12:00,800,800,1000,1000,200\n"
 				      KAIKAN "r1,第1集会室,Room 1,,30,机,pm,午後,Afternoon,11:00,17:00,1000,1000,1300,1300,200\n";
 	T_EQ_INT(booking_csv_import(s, T1, overlap, sizeof overlap - 1, &n, &e), ERR_INVALID);
+	/* a code a page's path takes for itself */
+	static const char reserved[] = HDR "lottery,抽選会館,Lottery Hall,room,,,,,,r1,第1集会室,Room 1,,30,机,am,午前,Morning,09:00,12:00,"
+				       "800,800,1000,1000,200\n";
+	T_EQ_INT(booking_csv_import(s, T1, reserved, sizeof reserved - 1, &n, &e), ERR_INVALID);
 	static const char header[] = "facility,name\nx,y\n";
 	T_EQ_INT(booking_csv_import(s, T1, header, sizeof header - 1, &n, &e), ERR_INVALID);
 	T_EQ_INT(e.line, 1);

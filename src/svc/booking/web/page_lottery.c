@@ -442,6 +442,9 @@ int page_booking_enter_post(struct http_req *r)
 		return enter_page(r, 400, &rd, &f);
 	int64_t id = 0;
 	int rc = booking_enter(&id, app_store(r), q->tenant.code, rd.id, group, q->ses.account_id, ch, n, app_now(), &e);
+	/* the result is mailed in the language of this page */
+	if (rc == 0 && booking_entry_set_lang(app_store(r), q->tenant.code, id, html_lang_code(q->lang), &e))
+		log_warn("booking: entry language not kept", "error", e.detail);
 	app_audit(r, AUDIT_A_WRITE, "booking.entry", rc == 0 ? arena_printf(r->arena, "%lld", (long long)id) : NULL,
 		  rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc == 0)
