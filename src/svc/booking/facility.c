@@ -261,11 +261,57 @@ static int drop_missing(struct store *s, const char *tenant, const struct bookin
 	return 0;
 }
 
+/* 1 when the atoms of unit code differ between a and b */
+static int atoms_differ(const struct booking_facility *a, const struct booking_facility *b, const char *code)
+{
+	const struct booking_unit *ua = booking_unit_find(a, code), *ub = booking_unit_find(b, code);
+	if (!ua || !ub)
+		return 0;
+	const char *xa[BOOKING_UNITS_MAX], *xb[BOOKING_UNITS_MAX];
+	int na = booking_atoms(xa, a, ua), nb = booking_atoms(xb, b, ub);
+	if (na != nb)
+		return 1;
+	for (int i = 0; i < na; i++) {
+		int found = 0;
+		for (int j = 0; j < nb && !found; j++)
+			found = !strcmp(xa[i], xb[j]);
+		if (!found)
+			return 1;
+	}
+	return 0;
+}
+
+/* a unit whose parts change (split into halves, a half moved) while it
+ * has bookings in force would leave claims on the old atoms that the new
+ * ones do not meet: refused */
+static int parts_kept(struct store *s, const char *tenant, const struct booking_facility *f, struct err *e)
+{
+	struct booking_facility *old = NULL;
+	int rc = booking_facility_get(&old, s, tenant, f->code, e);
+	if (rc == ERR_NOTFOUND)
+		return 0;
+	for (int i = 0; rc == 0 && i < f->nunits; i++) {
+		if (!atoms_differ(old, f, f->units[i].code))
+			continue;
+		int64_t n = 0;
+		struct store_val p[] = { sv_text(tenant), sv_text(f->code), sv_text(f->units[i].code) };
+		rc = store_query_int(&n, s, "SELECT count(*) FROM booking_bookings WHERE tenant = $1 AND facility = $2"
+					 " AND unit = $3 AND state IN ('held', 'won', 'booked')", p, 3, e);
+		if (rc == 0 && n)
+			rc = err_set(e, ERR_CONFLICT, "facility %s: unit %s's parts change while it has bookings",
+				     f->code, f->units[i].code);
+	}
+	booking_facility_free(old);
+	return rc;
+}
+
 int booking_facility_put(struct store *s, const char *tenant, const struct booking_facility *f,
 			 struct err *e)
 {
 	int rc = facility_check(f, e);
 	if (rc)
+		return rc;
+	if ((rc = parts_kept(s, tenant, f, e)))
 		return rc;
 	int own;
 	if ((rc = booking_tx_begin(s, &own, e)))

@@ -404,19 +404,24 @@ int booking_draw_inputs(struct booking_draw_in *out, struct store *s, const char
 	out->wins_cap = r.wins_cap;
 	rc = entries_read(&out->entries, NULL, &out->nentries, s, tenant, round, 0, e);
 	/* the parts of the facilities named (a 全面 and its 半面 overlap) */
-	char named[64][BOOKING_CODE_MAX + 1];
+	char (*named)[BOOKING_CODE_MAX + 1] = rc == 0 ? calloc(BOOKING_FACILITIES_MAX, sizeof *named) : NULL;
 	int nnamed = 0;
+	if (rc == 0 && !named)
+		rc = err_set(e, ERR_NOMEM, "draw");
 	for (int i = 0; rc == 0 && i < out->nentries; i++)
 		for (int k = 0; k < out->entries[i].nchoices; k++) {
 			const char *fc = out->entries[i].choices[k].facility;
 			int seen = 0;
 			for (int j = 0; j < nnamed && !seen; j++)
 				seen = !strcmp(named[j], fc);
-			if (!seen && nnamed < 64)
+			if (!seen && nnamed >= BOOKING_FACILITIES_MAX)
+				rc = err_set(e, ERR_LIMIT, "draw: more than %d facilities named", BOOKING_FACILITIES_MAX);
+			else if (!seen)
 				snprintf(named[nnamed++], sizeof named[0], "%s", fc);
 		}
 	/* in code order, so the parts come sorted */
-	qsort(named, (size_t)nnamed, sizeof named[0], code_cmp);
+	if (nnamed)
+		qsort(named, (size_t)nnamed, sizeof named[0], code_cmp);
 	for (int j = 0; rc == 0 && j < nnamed; j++) {
 		struct booking_facility *f = NULL;
 		rc = booking_facility_get(&f, s, tenant, named[j], e);
@@ -456,6 +461,7 @@ int booking_draw_inputs(struct booking_draw_in *out, struct store *s, const char
 		}
 		booking_facility_free(f);
 	}
+	free(named);
 	return rc;
 }
 
@@ -721,13 +727,25 @@ int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
 	store_rows_free(r);
 	if (rc < 0)
 		return rc;
+	/* a round that cannot be drawn does not hold up the others: the first
+	 * failure is returned after every due round was tried */
+	int first = 0;
+	struct err e1;
 	for (int i = 0; i < n; i++) {
 		struct booking_round o;
-		if ((rc = booking_round_draw(&o, s, due[i].tenant, due[i].id, now, e)))
-			return rc;
+		struct err ei;
+		if ((rc = booking_round_draw(&o, s, due[i].tenant, due[i].id, now, &ei))) {
+			if (!first) {
+				first = rc;
+				e1 = ei;
+			}
+			continue;
+		}
 		(*drawn)++;
 		if (on_drawn)
 			on_drawn(arg, due[i].tenant, due[i].id);
 	}
-	return 0;
+	if (first && e)
+		*e = e1;
+	return first;
 }

@@ -219,11 +219,14 @@ static int release_run_out(struct store *s, const char *tenant, const char *faci
 			continue;   /* no claim that ran out */
 		if (rc)
 			return rc;
+		/* released only while it is still run out (a confirm may have
+		 * committed since it was read): then its claims go */
 		struct store_val q[] = { sv_int(id), sv_int(now) };
-		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
-		if (rc >= 0)
-			rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $2"
-					   " WHERE id = $1", q, 2, e);
+		rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $2"
+				   " WHERE id = $1 AND state IN ('held', 'won', 'booked') AND " RUN_OUT("booking_bookings", "$2"),
+				q, 2, e);
+		if (rc > 0)
+			rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
 		if (rc < 0)
 			return rc;
 	}
@@ -443,8 +446,12 @@ static int load(struct booking_facility **f, struct booking_rules *rules, const 
 	return rc;
 }
 
-int booking_hold(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e)
+int booking_hold(struct booking *out, struct store *s, const struct booking_req *rq_in, struct err *e)
 {
+	/* a group's booking pays its kind's rate (区外 or not), whatever the
+	 * form said; a person's is the rate they declare (checked at the desk) */
+	struct booking_req rq_own = *rq_in;
+	struct booking_req *rq = &rq_own;
 	memset(out, 0, sizeof *out);
 	if (!rq->request_key || !key_ok(rq->request_key))
 		return err_set(e, ERR_INVALID, "booking: request key");
@@ -475,8 +482,10 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 		rc = g ? booking_group_get(g, s, rq->tenant, rq->group, e) : err_set(e, ERR_NOMEM, "booking");
 		if (rc == 0 && (g->leader != rq->account || g->state != BOOKING_GROUP_APPROVED))
 			rc = err_set(e, ERR_DENIED, "group: not approved, or not the account's");
-		if (rc == 0)
+		if (rc == 0) {
 			who = booking_who_of(g->kind);
+			rq->resident = g->kind != BOOKING_GROUP_OUTSIDE;
+		}
 		free(g);
 	}
 	if (rc == 0 && !(who & rule->who))
@@ -722,16 +731,19 @@ int booking_expire(int *n, struct store *s, int64_t now, struct err *e)
 	int rc = booking_tx_begin(s, &own, e);
 	if (rc)
 		return rc;
+	/* the state first: the UPDATE checks each row again as it changes it
+	 * (a confirm that committed meanwhile keeps its booking, on PostgreSQL
+	 * too), then the claims of bookings no longer in force */
 	struct store_val p[] = { sv_int(now) };
-	rc = store_exec(s, "DELETE FROM booking_claims WHERE booking IN (SELECT b.id FROM booking_bookings b"
-			   " WHERE b.state IN ('held', 'won', 'booked') AND " RUN_OUT("b", "$1") ")", p, 1, e);
-	if (rc >= 0)
-		rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $1"
-				   " WHERE state IN ('held', 'won', 'booked') AND " RUN_OUT("booking_bookings", "$1"),
-				p, 1, e);
+	rc = store_exec(s, "UPDATE booking_bookings SET state = 'released', cancelled_at = $1"
+			   " WHERE state IN ('held', 'won', 'booked') AND " RUN_OUT("booking_bookings", "$1"),
+			p, 1, e);
 	if (rc >= 0) {
 		*n = rc;
-		rc = 0;
+		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking IN (SELECT b.id FROM booking_bookings b"
+				   " WHERE b.state NOT IN ('held', 'won', 'booked') AND b.id IN (SELECT booking FROM"
+				   " booking_claims))", NULL, 0, e);
+		rc = rc < 0 ? rc : 0;
 	}
 	return booking_tx_end(s, own, rc, e);
 }
@@ -904,11 +916,18 @@ int booking_recurring(int64_t *series, int *nbooked, struct jp_date *skipped, in
 	struct store_val v[] = { sv_text(rq->tenant), sv_text(rq->facility), sv_text(rq->unit), sv_text(rq->band),
 				 sv_int(first), sv_int(end), sv_text(rq->holder ? rq->holder : ""),
 				 sv_int(rq->account), sv_int(rq->now) };
+	/* the series and its id read in one transaction (two at once on
+	 * PostgreSQL would otherwise read each other's) */
+	int own = 0;
+	if ((rc = booking_tx_begin(s, &own, e)))
+		return rc;
 	rc = store_exec(s, "INSERT INTO booking_series (tenant, facility, unit, band, first_day, last_day, holder,"
 			   " created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", v, SV_N(v), e);
-	if (rc < 0)
-		return rc;
-	if ((rc = store_query_int(series, s, "SELECT max(id) FROM booking_series WHERE tenant = $1", v, 1, e)))
+	if (rc >= 0)
+		rc = store_query_int(series, s, "SELECT max(id) FROM booking_series WHERE tenant = $1 AND facility = $2"
+					       " AND unit = $3 AND band = $4 AND first_day = $5 AND created_at = $9"
+					       " AND last_day = $6 AND holder = $7 AND created_by = $8", v, SV_N(v), e);
+	if ((rc = booking_tx_end(s, own, rc < 0 ? rc : 0, e)))
 		return rc;
 	/* each occurrence in its own transaction: a taken one is skipped */
 	for (long d = first; d <= end; d += 7) {

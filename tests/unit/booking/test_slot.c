@@ -593,7 +593,10 @@ static void test_cancel_window(void)
 	struct booking_req g2 = req("ground", "court", "h11", D(2027, 4, 6), 102, "cw-key-g2-000000001",
 				    JST(2026, 12, 2, 8, 30, 2));
 	g2.group = group_b;
+	g2.resident = 0;   /* the form said 区外: a ward group's rate all the same (Tuesday, 800) */
 	T_EQ_INT(booking_hold(&b, s, &g2, &e), 0);
+	T_EQ_INT(b.fee, 800);
+	T_EQ_INT(b.resident, 1);
 	/* a slot never booked is plain first come: no once key */
 	struct booking_req g1c = req("ground", "court", "h09", D(2027, 4, 7), 101, "cw-key-g1-000000003",
 				     JST(2026, 12, 2, 8, 31, 0));
@@ -737,6 +740,18 @@ static void test_grid(void)
 	T_EQ_INT(cell(sl, 8, "field", "h11"), BOOKING_SLOT_CLOSED);
 	T_EQ_INT(cell(sl, 8, "field-a", "h11"), BOOKING_SLOT_FREE);
 	T_EQ_INT(booking_closure_remove(s, T1, id, &e), 0);
+	/* the court split in halves while it has bookings: refused (the
+	 * claims on the old atoms would not meet the halves') */
+	struct booking_req court = req("ground", "court", "h09", D(2027, 5, 12), 603, "grid-key-0000000003", NOW);
+	T_EQ_INT(booking_hold(&b, s, &court, &e), 0);
+	struct booking_facility *g = NULL;
+	T_EQ_INT(booking_facility_get(&g, s, T1, "ground", &e), 0);
+	struct booking_unit half = g->units[3];
+	snprintf(half.code, sizeof half.code, "court-a");
+	snprintf(half.parent, sizeof half.parent, "court");
+	g->units[g->nunits++] = half;
+	T_EQ_INT(booking_facility_put(s, T1, g, &e), ERR_CONFLICT);
+	booking_facility_free(g);
 	/* the day itself: a band that has begun is past */
 	T_EQ_INT(booking_slots(sl, s, T1, f, sports, day, JST(2027, 5, 11, 9, 0, 0), &e), 0);
 	T_EQ_INT(cell(sl, 8, "court", "h09"), BOOKING_SLOT_PAST);
