@@ -133,6 +133,11 @@ struct booking_facility {
 };
 
 int booking_code_ok(const char *code);
+/* a booking number (BOOKING_NUMBER_LEN digits, the last its Luhn digit)
+ * and a request key (16..BOOKING_KEY_MAX of [A-Za-z0-9_-]), n bytes of s
+ * (s need not end there): 1 when well formed */
+int booking_number_ok(const char *s, size_t n);
+int booking_key_ok(const char *s, size_t n);
 
 /* booking_facility_put -- add or replace a facility with its bands,
  * units and fees (checked: codes, names, bands that do not overlap, a

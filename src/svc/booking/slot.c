@@ -61,20 +61,19 @@ static void number_new(char out[BOOKING_NUMBER_LEN + 1])
 	out[BOOKING_NUMBER_LEN] = '\0';
 }
 
-static int number_ok(const char *s)
+int booking_number_ok(const char *s, size_t n)
 {
-	if (!s || strlen(s) != BOOKING_NUMBER_LEN)
+	if (!s || n != BOOKING_NUMBER_LEN)
 		return 0;
-	for (int i = 0; i < BOOKING_NUMBER_LEN; i++)
+	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return jp_luhn_digit(s, BOOKING_NUMBER_LEN - 1) == s[BOOKING_NUMBER_LEN - 1] - '0';
 }
 
-static int key_ok(const char *k)
+int booking_key_ok(const char *k, size_t n)
 {
-	size_t n = strlen(k);
-	if (n < 16 || n > BOOKING_KEY_MAX)
+	if (!k || n < 16 || n > BOOKING_KEY_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' && k[i] <= '9') ||
@@ -164,7 +163,7 @@ int booking_get(struct booking *out, struct store *s, const char *tenant, const 
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
 	memcpy(number, number_in, sizeof number);
 	memset(out, 0, sizeof *out);
-	if (!number_ok(number))
+	if (!booking_number_ok(number, strlen(number)))
 		return err_set(e, ERR_NOTFOUND, "booking: no such number");
 	settle_due(s, 0);
 	struct store_val p[] = { sv_text(tenant), sv_text(number) };
@@ -453,7 +452,7 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 	struct booking_req rq_own = *rq_in;
 	struct booking_req *rq = &rq_own;
 	memset(out, 0, sizeof *out);
-	if (!rq->request_key || !key_ok(rq->request_key))
+	if (!rq->request_key || !booking_key_ok(rq->request_key, strlen(rq->request_key)))
 		return err_set(e, ERR_INVALID, "booking: request key");
 	if (rq->account <= 0 || rq->source != BOOKING_FIRST_COME)
 		return err_set(e, ERR_INVALID, "booking: a hold is a resident's, first come");
@@ -554,7 +553,7 @@ int booking_staff_book(struct booking *out, struct store *s, const struct bookin
 	memset(out, 0, sizeof *out);
 	if (rq->source != BOOKING_STAFF && rq->source != BOOKING_RECURRING)
 		return err_set(e, ERR_INVALID, "booking: staff or recurring");
-	if (rq->request_key && !key_ok(rq->request_key))
+	if (rq->request_key && !booking_key_ok(rq->request_key, strlen(rq->request_key)))
 		return err_set(e, ERR_INVALID, "booking: request key");
 	int rc = rq->request_key ? with_key(out, s, rq->tenant, rq->request_key, e) : 0;
 	if (rc)

@@ -7,7 +7,6 @@
 #include "web/app.h"
 #include "web/params.h"
 #include "svc/booking/web/booking_web.h"
-#include "jp/checkdigit.h"
 
 #include <string.h>
 
@@ -19,15 +18,15 @@
  * form fields may come empty (a select's first option): the page then
  * names the field, so these accept "". */
 
-/* a booking number: BOOKING_NUMBER_LEN digits, the last its Luhn digit */
+/* a booking number and a form's one-time key: the domain's checks */
 static int rv_number(const char *v, size_t n)
 {
-	if (n != BOOKING_NUMBER_LEN)
-		return ERR_INVALID;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return ERR_INVALID;
-	return jp_luhn_digit(v, n - 1) == v[n - 1] - '0' ? 0 : ERR_INVALID;
+	return booking_number_ok(v, n) ? 0 : ERR_INVALID;
+}
+
+static int rv_key(const char *v, size_t n)
+{
+	return booking_key_ok(v, n) ? 0 : ERR_INVALID;
 }
 
 /* a code ([a-z0-9_-]) or "" */
@@ -58,18 +57,6 @@ static int rv_choice_unit(const char *v, size_t n)
 		return ERR_INVALID;
 	size_t a = (size_t)(c - v);
 	return app_v_code(v, a) || app_v_code(c + 1, n - a - 1) ? ERR_INVALID : 0;
-}
-
-/* the form's one-time key: 16..64 of [A-Za-z0-9_-] */
-static int rv_key(const char *v, size_t n)
-{
-	if (n < 16 || n > BOOKING_KEY_MAX)
-		return ERR_INVALID;
-	for (size_t i = 0; i < n; i++)
-		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
-		      v[i] == '_' || v[i] == '-'))
-			return ERR_INVALID;
-	return 0;
 }
 
 static const struct http_param_spec rp_none[] = {
@@ -174,17 +161,6 @@ static int v_bs_code(const char *v, size_t n)
 	return n >= 1 && n <= BOOKING_CODE_MAX ? app_v_code(v, n) : ERR_INVALID;
 }
 
-/* a booking number: 10 digits (the page's booking_get checks the Luhn digit) */
-static int v_bs_number(const char *v, size_t n)
-{
-	if (n != BOOKING_NUMBER_LEN)
-		return ERR_INVALID;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return ERR_INVALID;
-	return 0;
-}
-
 static int v_bs_enc(const char *v, size_t n)
 {
 	return (n == 4 && !memcmp(v, "utf8", 4)) || (n == 5 && !memcmp(v, "cp932", 5)) ? 0 : ERR_INVALID;
@@ -193,18 +169,6 @@ static int v_bs_enc(const char *v, size_t n)
 static int v_bs_decision(const char *v, size_t n)
 {
 	return (n == 7 && !memcmp(v, "approve", 7)) || (n == 6 && !memcmp(v, "reject", 6)) ? 0 : ERR_INVALID;
-}
-
-/* a form's one-time key: 16..64 of [A-Za-z0-9_-] */
-static int v_bs_key(const char *v, size_t n)
-{
-	if (n < 16 || n > BOOKING_KEY_MAX)
-		return ERR_INVALID;
-	for (size_t i = 0; i < n; i++)
-		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
-		      v[i] == '_' || v[i] == '-'))
-			return ERR_INVALID;
-	return 0;
 }
 
 /* the done= of a page after a change: a word of [a-z] */
@@ -265,7 +229,7 @@ static const struct http_param_spec p_bs_calendar[] = {
 	{ "resident", HTTP_FORM, 1, app_v_01, 0 }
 static const struct http_param_spec p_bs_book[] = {
 	BS_BOOK_FIELDS,
-	{ "key", HTTP_FORM, BOOKING_KEY_MAX, v_bs_key, 0 },
+	{ "key", HTTP_FORM, BOOKING_KEY_MAX, rv_key, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_bs_recurring[] = {
@@ -281,16 +245,16 @@ static const struct http_param_spec p_bs_usage[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_bs_booking[] = {
-	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, v_bs_number, HTTP_PARAM_REQUIRED },
+	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, rv_number, HTTP_PARAM_REQUIRED },
 	{ "done", HTTP_QUERY, 16, v_bs_word, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_bs_number[] = {
-	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, v_bs_number, HTTP_PARAM_REQUIRED },
+	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, rv_number, HTTP_PARAM_REQUIRED },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_bs_cancel[] = {
-	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, v_bs_number, HTTP_PARAM_REQUIRED },
+	{ "number", HTTP_PATH, BOOKING_NUMBER_LEN, rv_number, HTTP_PARAM_REQUIRED },
 	{ "confirm", HTTP_FORM, 1, app_v_01, 0 },
 	{ "waive", HTTP_FORM, 1, app_v_01, 0 },
 	{ NULL, 0, 0, NULL, 0 },
