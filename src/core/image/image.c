@@ -342,7 +342,8 @@ static int png_decode_body(struct work *w, png_structp png, png_infop info, stru
 {
 	png_set_read_fn(png, w, p_read);
 	png_set_chunk_cache_max(png, 128);
-	png_set_chunk_malloc_max(png, IMAGE_PNG_CHUNK_MAX);
+	/* no chunk is larger than the input: a length that lies costs nothing */
+	png_set_chunk_malloc_max(png, w->n < IMAGE_PNG_CHUNK_MAX ? w->n : IMAGE_PNG_CHUNK_MAX);
 	png_read_info(png, info);
 	png_uint_32 width, height;
 	int depth, type, interlace;

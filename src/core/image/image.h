@@ -12,7 +12,8 @@
  *     decompression bomb, a few KB claiming 60,000 x 60,000, is refused
  *     from its header, ERR_LIMIT); a progressive JPEG of more than
  *     IMAGE_JPEG_SCANS_MAX scans is refused while decoding (ERR_LIMIT);
- *     PNG chunks are capped (IMAGE_PNG_CHUNK_MAX bytes, 128 ancillary);
+ *      PNG chunks are capped (the input's size and IMAGE_PNG_CHUNK_MAX bytes,
+ *     128 ancillary);
  *   - a truncated or corrupt image is ERR_INVALID (a JPEG that ends early
  *     is refused, not padded with grey);
  *   - the EXIF orientation (1-8, JPEG APP1 or PNG eXIf) is applied to the
