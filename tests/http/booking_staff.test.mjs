@@ -305,6 +305,16 @@ test('rounds: made, rescheduled, refused early, the public value, drawn with ent
   assert.match(line[0], new RegExp(`^line\\.booking_lost\\|en\\|U${'b'.repeat(32)}\\|.*did not win.*/mypage/facilities .*Stop: \\S+/unsubscribe/${'e'.repeat(64)}$`));
   const wonNo = sql(`SELECT number FROM booking_bookings WHERE tenant = '${DEMO}' AND state = 'won' AND grp = ${grp} ORDER BY id DESC LIMIT 1`);
   assert.match(line[1], new RegExp(`^line\\.booking_won\\|en\\|U${'b'.repeat(32)}\\|.*You won the lottery.*Booking: ${wonNo}.*/mypage/facilities/${wonNo}`));
+  // in the subscription's language, values too (the entry was made in Japanese)
+  for (const l of line) {
+    assert.match(l, /\(use in 2098-07\)/, l);
+    assert.doesNotMatch(l, /利用分|年.*月.*日/, l);
+  }
+  // a second click on 抽選 (or the job at the same minute) tells nobody again
+  const again = await k.post(`/staff/facilities/rounds/${id}/draw`, { form: { csrf } });
+  assert.equal(again.status, 303);
+  assert.equal(Number(sql(`SELECT count(*) FROM mail_outbox WHERE recipient = '${email}'`)), mailsBefore + 2);
+  assert.equal(Number(sql("SELECT count(*) FROM notify_messages WHERE channel = 'line'")), 2);
   // the other round of that month is untouched and still open
   assert.match(page.text_, new RegExp(`<tr id="r${rows[1][1]}" data-round="\\d+" data-state="open"`));
 });

@@ -36,27 +36,75 @@ struct tell {
 	int sent, failed;
 };
 
-/* the result on the SMS and LINE channels the entrant chose for
- * booking.result (none: nothing); a text a template refuses does not
- * undo the e-mail */
-static void tell_channels(struct tell *m, int64_t account, int won, const struct svc_mail_value *mv, int n)
-{
-	struct notify_value vals[12];
-	for (int i = 0; i < n && i < 12; i++)
-		vals[i] = (struct notify_value){ mv[i].name, mv[i].value };
-	int queued = 0;
-	struct err e;
-	int rc = notify_account_channels(&queued, m->s, m->tenant, account, BOOKING_RESULT_TOPIC,
-					 won ? "sms.booking_won" : "sms.booking_lost",
-					 won ? "line.booking_won" : "line.booking_lost", vals, n < 12 ? n : 12,
-					 m->base[0] ? m->base : NULL, 0, m->now, &e);
-	if (rc < 0)
-		log_warn("booking.tick: a lottery result not sent by SMS/LINE", "error", e.detail);
-}
-
 static enum html_lang lang_of(const char *l)
 {
 	return !strcmp(l, "en") ? HTML_EN : !strcmp(l, "ja-easy") ? HTML_JA_EASY : HTML_JA;
+}
+
+/* the values of a result's message in one language (the e-mail's: the
+ * language entered in; an SMS's or LINE's: its subscription's) */
+struct result_values {
+	char round[2 * BOOKING_NAME_MAX + 32];
+	char date[64], iso[JP_DATE_ISO_SIZE], confirm[64];
+	char url[MAIL_LINK_MAX + 64];
+	struct notify_value v[10];
+	int n;
+};
+
+static void result_values(struct result_values *rv, const struct tell *m, const struct booking_outcome *o,
+			  const struct booking_facility *f, enum html_lang l)
+{
+	int en = l == HTML_EN;
+	const char *ward = en && m->t.name_en[0] ? m->t.name_en : m->t.name_ja;
+	snprintf(rv->round, sizeof rv->round, en ? "%s (use in %04d-%02d)" : "%s（%04d年%d月利用分）",
+		 en && m->round.name_en[0] ? m->round.name_en : m->round.name_ja, m->round.month / 100,
+		 m->round.month % 100);
+	rv->n = 0;
+	rv->v[rv->n++] = (struct notify_value){ "ward", ward };
+	rv->v[rv->n++] = (struct notify_value){ "round", rv->round };
+	if (!f) {
+		snprintf(rv->url, sizeof rv->url, "%s/mypage/facilities", m->base);
+		rv->v[rv->n++] = (struct notify_value){ "url", rv->url };
+		return;
+	}
+	const struct booking *b = &o->booking;
+	const struct booking_unit *u = booking_unit_find(f, b->unit);
+	const struct booking_band *bd = booking_band_find(f, b->band);
+	jp_date_format_iso(rv->iso, sizeof rv->iso, b->day, NULL);
+	snprintf(rv->date, sizeof rv->date, "%d年%d月%d日（%s）", b->day.y, b->day.m, b->day.d,
+		 jp_weekday_name_ja(jp_date_weekday(b->day)));
+	/* confirm_by is the midnight that ends the last day to confirm */
+	struct jp_date last = jp_jst_date(b->confirm_by - 1);
+	if (en)
+		snprintf(rv->confirm, sizeof rv->confirm, "%04d-%02d-%02d 23:59 JST", last.y, last.m, last.d);
+	else
+		snprintf(rv->confirm, sizeof rv->confirm, "%d年%d月%d日", last.y, last.m, last.d);
+	snprintf(rv->url, sizeof rv->url, "%s/mypage/facilities/%s", m->base, b->number);
+	rv->v[rv->n++] = (struct notify_value){ "facility", en && f->name_en[0] ? f->name_en : f->name_ja };
+	rv->v[rv->n++] = (struct notify_value){ "unit", u ? (en && u->name_en[0] ? u->name_en : u->name_ja) : b->unit };
+	rv->v[rv->n++] = (struct notify_value){ "date", rv->date };
+	rv->v[rv->n++] = (struct notify_value){ "date_iso", rv->iso };
+	rv->v[rv->n++] = (struct notify_value){ "band", bd ? (en && bd->name_en[0] ? bd->name_en : bd->name_ja) : b->band };
+	rv->v[rv->n++] = (struct notify_value){ "number", b->number };
+	rv->v[rv->n++] = (struct notify_value){ "confirm_by", rv->confirm };
+	rv->v[rv->n++] = (struct notify_value){ "url", rv->url };
+}
+
+/* the values for an SMS or LINE subscription, in its language */
+struct channel_ctx {
+	const struct tell *m;
+	const struct booking_outcome *o;
+	const struct booking_facility *f;
+	struct result_values rv;
+};
+
+static int channel_values(void *arg, const char *lang, const struct notify_value **vals, int *n)
+{
+	struct channel_ctx *c = arg;
+	result_values(&c->rv, c->m, c->o, c->f, lang_of(lang));
+	*vals = c->rv.v;
+	*n = c->rv.n;
+	return 0;
 }
 
 static int tell_one(void *arg, const struct booking_outcome *o)
@@ -67,60 +115,37 @@ static int tell_one(void *arg, const struct booking_outcome *o)
 	struct err e;
 	if (auth_resident_get(email, &active, m->s, m->tenant, o->account, &e) || !active || !email[0])
 		return 0;   /* an account closed since: nobody to tell */
-	enum html_lang l = lang_of(o->lang);
-	int en = l == HTML_EN;
-	const char *ward = en && m->t.name_en[0] ? m->t.name_en : m->t.name_ja;
-	char round[2 * BOOKING_NAME_MAX + 32];
-	snprintf(round, sizeof round, en ? "%s (use in %04d-%02d)" : "%s（%04d年%d月利用分）",
-		 en && m->round.name_en[0] ? m->round.name_en : m->round.name_ja, m->round.month / 100,
-		 m->round.month % 100);
-	char url[MAIL_LINK_MAX + 64];
-	int rc;
-	if (o->won && o->booking.id) {
-		const struct booking *b = &o->booking;
-		struct booking_facility *f = NULL;
-		if (booking_facility_get(&f, m->s, m->tenant, b->facility, &e)) {
-			m->failed++;
-			return 0;
-		}
-		const struct booking_unit *u = booking_unit_find(f, b->unit);
-		const struct booking_band *bd = booking_band_find(f, b->band);
-		char date[64], iso[JP_DATE_ISO_SIZE], confirm[64];
-		jp_date_format_iso(iso, sizeof iso, b->day, NULL);
-		snprintf(date, sizeof date, "%d年%d月%d日（%s）", b->day.y, b->day.m, b->day.d,
-			 jp_weekday_name_ja(jp_date_weekday(b->day)));
-		/* confirm_by is the midnight that ends the last day to confirm */
-		struct jp_date last = jp_jst_date(b->confirm_by - 1);
-		if (en)
-			snprintf(confirm, sizeof confirm, "%04d-%02d-%02d 23:59 JST", last.y, last.m, last.d);
-		else
-			snprintf(confirm, sizeof confirm, "%d年%d月%d日", last.y, last.m, last.d);
-		snprintf(url, sizeof url, "%s/mypage/facilities/%s", m->base, b->number);
-		const struct svc_mail_value vals[] = {
-			{ "ward", ward }, { "round", round },
-			{ "facility", en && f->name_en[0] ? f->name_en : f->name_ja },
-			{ "unit", u ? (en && u->name_en[0] ? u->name_en : u->name_ja) : b->unit },
-			{ "date", date }, { "date_iso", iso },
-			{ "band", bd ? (en && bd->name_en[0] ? bd->name_en : bd->name_ja) : b->band },
-			{ "number", b->number }, { "confirm_by", confirm }, { "url", url },
-		};
-		rc = app_mail_template(m->s, m->tenant, "booking.won", l, email, vals, SVC_COUNT(vals), &e);
-		if (rc == 0)
-			tell_channels(m, o->account, 1, vals, SVC_COUNT(vals));
-		booking_facility_free(f);
-	} else {
-		snprintf(url, sizeof url, "%s/mypage/facilities", m->base);
-		const struct svc_mail_value vals[] = { { "ward", ward }, { "round", round }, { "url", url } };
-		rc = app_mail_template(m->s, m->tenant, "booking.lost", l, email, vals, SVC_COUNT(vals), &e);
-		if (rc == 0)
-			tell_channels(m, o->account, 0, vals, SVC_COUNT(vals));
+	int won = o->won && o->booking.id;
+	struct booking_facility *f = NULL;
+	if (won && booking_facility_get(&f, m->s, m->tenant, o->booking.facility, &e)) {
+		m->failed++;
+		return 0;
 	}
-	if (rc) {
+	struct result_values rv;
+	result_values(&rv, m, o, f, lang_of(o->lang));
+	struct svc_mail_value mv[10];
+	for (int i = 0; i < rv.n; i++)
+		mv[i] = (struct svc_mail_value){ rv.v[i].name, rv.v[i].value };
+	int rc = app_mail_template(m->s, m->tenant, won ? "booking.won" : "booking.lost", lang_of(o->lang), email, mv,
+				   rv.n, &e);
+	if (rc == 0) {
+		/* and by SMS or LINE where the entrant chose that for
+		 * booking.result; a text a template refuses does not undo the
+		 * e-mail */
+		struct channel_ctx c = { .m = m, .o = o, .f = f };
+		int queued = 0;
+		struct err ec;
+		if (notify_account_channels_each(&queued, m->s, m->tenant, o->account, BOOKING_RESULT_TOPIC,
+						 won ? "sms.booking_won" : "sms.booking_lost",
+						 won ? "line.booking_won" : "line.booking_lost", channel_values, &c,
+						 m->base[0] ? m->base : NULL, 0, m->now, &ec) < 0)
+			log_warn("booking.tick: a lottery result not sent by SMS/LINE", "error", ec.detail);
+		m->sent++;
+	} else {
 		m->failed++;
 		log_warn("booking.tick: a lottery result not queued", "error", e.detail);
-	} else {
-		m->sent++;
 	}
+	booking_facility_free(f);
 	return 0;
 }
 
