@@ -867,6 +867,23 @@ static void test_round(void)
 	struct booking_choice twice[2] = { { "kaikan", "r1", "am", d1 }, { "kaikan", "r1", "am", d1 } };
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 102, twice, 2, JST(2027, 6, 4, 0, 0, 0), &e), ERR_INVALID);
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 101, ch, 1, JST(2027, 6, 4, 0, 0, 0), &e), ERR_DENIED);
+	/* the staff's view of a day: the round, the entries naming each slot
+	 * (kaikan has r1 with am, pm), and the round's phase at its edges */
+	struct booking_facility *kf = NULL;
+	T_EQ_INT(booking_facility_get(&kf, s, T1, "kaikan", &e), 0);
+	int counts[2] = { -1, -1 };
+	struct booking_round lr;
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 3), &e), 0);
+	T_EQ_INT(lr.id, round);
+	T_EQ_INT(counts[0], 2);   /* am d1: group_a's first, group_b's */
+	T_EQ_INT(counts[1], 1);   /* pm d1: group_a's second entry */
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 4), &e), 0);
+	T_EQ_INT(counts[0], 1);
+	T_EQ_INT(counts[1], 0);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 5, 31, 23, 59, 59)), BOOKING_PHASE_BEFORE);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 1, 0, 0, 0)), BOOKING_PHASE_ENTRIES);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 10, 23, 59, 59)), BOOKING_PHASE_ENTRIES);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 11, 0, 0, 0)), BOOKING_PHASE_DRAW);
 	/* a reschedule keeps the rules' order: the draw before the month's
 	 * 空き枠 open (06-20 09:00) and before a next round of the month
 	 * takes entries (one made here from 06-18) */
@@ -902,6 +919,12 @@ static void test_round(void)
 	T_EQ_INT(booking_round_get(&r, s, T1, round, &e), 0);
 	T_EQ_INT(r.state, BOOKING_ROUND_DRAWN);
 	T_EQ_INT((int)strlen(r.result_hash), 64);
+	T_EQ_INT(booking_round_phase(&r, JST(2027, 6, 15, 10, 0, 0)), BOOKING_PHASE_DRAWN);
+	/* drawn: no round of that month left to show */
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 3), &e), 0);
+	T_EQ_INT(lr.id, 0);
+	T_EQ_INT(counts[0] + counts[1], 0);
+	booking_facility_free(kf);
 	/* 3 slots named (am d1, am d2, pm d1), wins cap 1 a group: 2 wins */
 	T_EQ_INT(r.nwins, 2);
 	/* again: nothing more */
