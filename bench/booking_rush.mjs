@@ -94,7 +94,7 @@ function makeSessions(n) {
 }
 
 // ---- the HTTP client: one cookie, one keep-alive agent a resident ----
-const stats = { reqs: [], errors: 0, errorWhat: {}, refusedOther: 0, refusedWhat: {} };
+const stats = { reqs: [], kinds: {}, errors: 0, errorWhat: {}, refusedOther: 0, refusedWhat: {} };
 const isErrorPage = (body) => /<p>(受付番号|Reference|うけつけ ばんごう): <code>/.test(body);
 class Resident {
   constructor(token) {
@@ -119,6 +119,8 @@ class Resident {
             ms: performance.now() - t0 };
           if (record) {
             stats.reqs.push(r.ms);
+            const kind = `${method} ${path.split('?')[0].replace(/\d{10}/, 'N')}`;
+            stats.kinds[kind] = (stats.kinds[kind] || 0) + 1;
             if (r.status >= 500 || isErrorPage(r.body)) {
               stats.errors++;
               const k = `${method} ${path.split('?')[0].replace(/\d{10}/, 'N')} ${r.status}`;
@@ -127,17 +129,17 @@ class Resident {
           }
           resolve(r);
         });
-        res.on('error', () => resolve(this.connError(method, path, t0, record)));
+        res.on('error', (err) => resolve(this.connError(method, path, t0, record, err)));
       });
-      q.on('error', () => resolve(this.connError(method, path, t0, record)));
+      q.on('error', (err) => resolve(this.connError(method, path, t0, record, err)));
       if (body !== undefined) q.write(body);
       q.end();
     });
   }
-  connError(method, path, t0, record) {
+  connError(method, path, t0, record, err) {
     if (record) {
       stats.errors++;
-      const k = `${method} ${path.split('?')[0].replace(/\d{10}/, 'N')} connection`;
+      const k = `${method} ${path.split('?')[0].replace(/\d{10}/, 'N')} connection ${err?.code || err?.message || ''} after ${((performance.now() - t0) / 1000).toFixed(1)} s`;
       stats.errorWhat[k] = (stats.errorWhat[k] || 0) + 1;
     }
     return { status: 0, location: '', body: '', ms: performance.now() - t0 };
@@ -296,6 +298,7 @@ const overlaps = Number(sql(`SELECT count(*) FROM booking_bookings a JOIN bookin
 const onceExcess = Number(sql(`SELECT count(*) FROM (SELECT account FROM booking_bookings WHERE tenant = '${TENANT}' AND facility = '${FAC}' AND state IN ${IN_FORCE} GROUP BY account, grp HAVING count(*) > 1) x;`));
 const inForce = sql(`SELECT number || ' ' || state FROM booking_bookings WHERE tenant = '${TENANT}' AND facility = '${FAC}' AND state IN ${IN_FORCE} ORDER BY number;`).split('\n').filter(Boolean).map((l) => l.split(' '));
 const byState = sql(`SELECT state || ' ' || count(*) FROM booking_bookings WHERE tenant = '${TENANT}' AND facility = '${FAC}' AND created_at >= ${OPENING} GROUP BY state ORDER BY state;`).replace(/\n/g, ', ');
+const audited = Number(sql(`SELECT count(*) FROM audit_records WHERE ts >= ${OPENING * 1000} AND ts < ${OPENING * 1000 + Math.round(rushS * 1000)};`));
 const known = new Set(clients.filter((c) => c.won).map((c) => c.number));
 const lost = inForce.filter(([n]) => !known.has(n)).length;
 const unconfirmed = inForce.filter(([, s]) => s !== 'booked').length;
@@ -305,6 +308,10 @@ const mismatches = clients.reduce((s, c) => s + c.mismatch, 0);
 // ---- the peer: the core's read against the rush's commonest request ----
 const losers = clients.filter((c) => !c.won).slice(0, CONC).map((c) => new Resident(tokens[c.i]));
 const read = await closedLoop(losers, BASE_S, async (c) => (await c.req('GET', '/api/v1/municipality', null, false)).status === 200);
+const grids = await closedLoop(losers, BASE_S, async (c) => {
+  const r = await c.req('GET', `/facilities/${FAC}?day=${DAY}`, null, false);
+  return r.status === 200 && /id="booking-grid"/.test(r.body);
+});
 const forms = await Promise.all(losers.map((c) => c.req('GET', `/facilities/${FAC}/hold?day=${DAY}&unit=court1&band=h09`, null, false)));
 const holds = await closedLoop(losers, BASE_S, async (c, k) => {
   const r = await c.req('POST', `/facilities/${FAC}/hold`, form(forms[k].body, 'court1', 'h09', randomBytes(16).toString('hex')), false);
@@ -314,11 +321,13 @@ for (const c of losers) c.close();
 
 const first = sorted(clients.map((c) => c.first)), final = sorted(clients.map((c) => c.final)), reqs = sorted(stats.reqs);
 console.log(`# rush: ${stats.reqs.length} requests in ${rushS.toFixed(1)} s from the opening, ${clients.filter((c) => c.queued).length} clients queued, ${clients.filter((c) => c.i % 10 === 3).length} double submitters; load average ${loadRush.toFixed(1)}; the client's event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
+console.log(`# requests of the rush: ${Object.entries(stats.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(`# audit records written during the rush: ${audited} (${(audited / rushS).toFixed(0)}/s), each in the commit of its request`);
 console.log(`# bookings of the rush by state: ${byState}; in force ${inForce.length}, unconfirmed ${unconfirmed}`);
 if (stats.errors) console.log(`# errors: ${JSON.stringify(stats.errorWhat)}`);
 if (mismatchWhat.length) console.log(`# double submits answered differently: ${mismatchWhat.slice(0, 5).join('; ')}`);
 if (stats.refusedOther) console.log(`# other refusals: ${JSON.stringify(stats.refusedWhat)}`);
-console.log(`# peer: core read ${read.perS.toFixed(0)}/s (${read.bad} not 200), hold on a taken slot ${holds.perS.toFixed(0)}/s (${holds.bad} not the 409 grid), ${CONC} connections, ${BASE_S} s each`);
+console.log(`# peer: core read ${read.perS.toFixed(0)}/s (${read.bad} not 200), the day's grid ${grids.perS.toFixed(0)}/s (${grids.bad} not 200), hold on a taken slot ${holds.perS.toFixed(0)}/s (${holds.bad} not the 409 grid), ${CONC} connections, ${BASE_S} s each`);
 console.log(`figure booking_rush_http_p50 ${pct(first, 0.5).toFixed(1)} ms`);
 console.log(`figure booking_rush_http_p95 ${pct(first, 0.95).toFixed(1)} ms`);
 console.log(`figure booking_rush_http_decided_p95 ${pct(final, 0.95).toFixed(1)} ms`);
@@ -331,4 +340,5 @@ console.log(`figure booking_rush_http_overlaps ${overlaps} count`);
 console.log(`figure booking_rush_http_once_excess ${onceExcess} count`);
 console.log(`figure booking_rush_http_lost ${lost} count`);
 console.log(`figure booking_http_rps ${(read.perS ? holds.perS / read.perS : 0).toFixed(4)} ratio`);
+console.log(`figure booking_http_grid_rps ${(read.perS ? grids.perS / read.perS : 0).toFixed(4)} ratio`);
 process.exit(winners === SLOTS && !stats.errors && !stats.refusedOther && !mismatches && !overlaps && !onceExcess && !lost && !unconfirmed ? 0 : 1);
