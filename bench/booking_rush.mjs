@@ -40,8 +40,10 @@
 // and holds left unconfirmed.  Then the peer, in the same run through the
 // same client: CONC connections each as fast as the server answers, for
 // BASE_SECONDS (default 3) each: the core's database read
-// (GET /api/v1/municipality), then the rush's commonest request, a hold
-// posted on a slot now taken (409 with the grid).
+// (GET /api/v1/municipality), the day's grid (the request every client
+// makes first), and a hold posted on a slot now taken (409 with the
+// grid): booking_http_rps is the hold's rate over the read's,
+// booking_http_grid_rps the grid's.
 //
 // Sessions: a resident account and a session row for each client are
 // inserted directly (the session token's SHA-256 as the server stores
