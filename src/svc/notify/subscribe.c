@@ -45,7 +45,8 @@ int notify_topic_valid(const char *t)
 {
 	if (!t || strlen(t) > NOTIFY_TOPIC_MAX || !notify_slug_valid(t))
 		return 0;
-	if (strcmp(t, "news") == 0 || strcmp(t, "waste.reminder") == 0 || strcmp(t, "apply.state") == 0)
+	if (strcmp(t, "news") == 0 || strcmp(t, "waste.reminder") == 0 || strcmp(t, "apply.state") == 0 ||
+	    strcmp(t, "booking.result") == 0)
 		return 1;
 	/* news.<category>: one of notify_categories; disaster.<area>: one
 	 * word after the dot (the municipality's list is notify_subscribe's

@@ -493,7 +493,10 @@ int page_bstaff_round_draw(struct http_req *r)
 	struct booking_round o;
 	struct err e;
 	err_clear(&e);
-	int rc = booking_round_draw(&o, app_store(r), app_req(r)->tenant.code, strtoll(http_param(r, "id"), NULL, 10),
-				    app_now(), &e);
+	int64_t id = strtoll(http_param(r, "id"), NULL, 10), now = app_now();
+	int rc = booking_round_draw(&o, app_store(r), app_req(r)->tenant.code, id, now, &e);
+	/* drawn and committed: the entrants are told as after the job's draw */
+	if (rc == 0)
+		booking_web_tell_round(app_of(r), app_store(r), app_req(r)->tenant.code, id, now);
 	return round_done(r, "booking.round_drawn", "drawn", rc, &e);
 }

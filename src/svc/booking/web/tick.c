@@ -4,12 +4,16 @@
  * drawn, and holds, wins and unpaid bookings that ran out are released
  * (booking_tick), after bookings paid online are marked paid and the
  * payments of bookings that ended unpaid withdrawn
- * (booking_pay_online_sync_due).  After a round is drawn, every entrant is told the
- * result by e-mail in the language they entered in: the templates
+ * (booking_pay_online_sync_due).  After a round is drawn (by the job, or
+ * by staff at its time: booking_web_tell_round), every entrant is told
+ * the result by e-mail in the language they entered in: the templates
  * booking.won (the slot, the number, the confirm-by day, the link) and
  * booking.lost (svc/notify's shipped texts, edited by staff at
- * /staff/notify/templates).  A failure is logged and the next run tries
- * again: the chain never ends here.
+ * /staff/notify/templates); and by SMS or LINE when they chose it on My
+ * page (topic booking.result: sms.booking_won, line.booking_won,
+ * sms.booking_lost, line.booking_lost, each in that subscription's
+ * language).  A failure is logged and the next run tries again: the chain
+ * never ends here.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 #include "core/mail/mail.h"
 #include "web/app_mail.h"
 #include "svc/booking/web/booking_web.h"
+#include "svc/notify/notify.h"
 
 struct tell {
 	struct app *app;
@@ -27,8 +32,27 @@ struct tell {
 	struct tenant t;
 	struct booking_round round;
 	char base[MAIL_LINK_MAX + 1];
+	int64_t now;
 	int sent, failed;
 };
+
+/* the result on the SMS and LINE channels the entrant chose for
+ * booking.result (none: nothing); a text a template refuses does not
+ * undo the e-mail */
+static void tell_channels(struct tell *m, int64_t account, int won, const struct svc_mail_value *mv, int n)
+{
+	struct notify_value vals[12];
+	for (int i = 0; i < n && i < 12; i++)
+		vals[i] = (struct notify_value){ mv[i].name, mv[i].value };
+	int queued = 0;
+	struct err e;
+	int rc = notify_account_channels(&queued, m->s, m->tenant, account, BOOKING_RESULT_TOPIC,
+					 won ? "sms.booking_won" : "sms.booking_lost",
+					 won ? "line.booking_won" : "line.booking_lost", vals, n < 12 ? n : 12,
+					 m->base[0] ? m->base : NULL, 0, m->now, &e);
+	if (rc < 0)
+		log_warn("booking.tick: a lottery result not sent by SMS/LINE", "error", e.detail);
+}
 
 static enum html_lang lang_of(const char *l)
 {
@@ -81,11 +105,15 @@ static int tell_one(void *arg, const struct booking_outcome *o)
 			{ "number", b->number }, { "confirm_by", confirm }, { "url", url },
 		};
 		rc = app_mail_template(m->s, m->tenant, "booking.won", l, email, vals, SVC_COUNT(vals), &e);
+		if (rc == 0)
+			tell_channels(m, o->account, 1, vals, SVC_COUNT(vals));
 		booking_facility_free(f);
 	} else {
 		snprintf(url, sizeof url, "%s/mypage/facilities", m->base);
 		const struct svc_mail_value vals[] = { { "ward", ward }, { "round", round }, { "url", url } };
 		rc = app_mail_template(m->s, m->tenant, "booking.lost", l, email, vals, SVC_COUNT(vals), &e);
+		if (rc == 0)
+			tell_channels(m, o->account, 0, vals, SVC_COUNT(vals));
 	}
 	if (rc) {
 		m->failed++;
@@ -96,34 +124,40 @@ static int tell_one(void *arg, const struct booking_outcome *o)
 	return 0;
 }
 
-struct drawn_ctx {
-	struct app *app;
-	struct store *s;
-};
-
-/* after a round's draw is committed: tell its entrants */
-static void on_drawn(void *arg, const char *tenant, int64_t round)
+void booking_web_tell_round(struct app *app, struct store *s, const char *tenant, int64_t round, int64_t now)
 {
-	struct drawn_ctx *c = arg;
-	struct tell m = { .app = c->app, .s = c->s, .tenant = tenant };
+	struct tell m = { .app = app, .s = s, .tenant = tenant, .now = now };
 	struct err e;
-	if (tenant_get(&m.t, c->s, tenant, &e) || booking_round_get(&m.round, c->s, tenant, round, &e)) {
+	if (tenant_get(&m.t, s, tenant, &e) || booking_round_get(&m.round, s, tenant, round, &e)) {
 		log_warn("booking.tick: results not sent", "error", e.detail);
 		return;
 	}
-	if (app_mail_link_base(m.base, sizeof m.base, c->app, &m.t))
+	if (app_mail_link_base(m.base, sizeof m.base, app, &m.t))
 		m.base[0] = '\0';
-	if (booking_round_outcomes(c->s, tenant, round, tell_one, &m, &e))
+	if (booking_round_outcomes(s, tenant, round, tell_one, &m, &e))
 		log_warn("booking.tick: results not all sent", "error", e.detail);
 	char n[24];
 	snprintf(n, sizeof n, "%d", m.sent);
 	log_info("booking.tick: lottery results queued", "sent", n);
 }
 
+struct drawn_ctx {
+	struct app *app;
+	struct store *s;
+	int64_t now;
+};
+
+/* after a round's draw is committed: tell its entrants */
+static void on_drawn(void *arg, const char *tenant, int64_t round)
+{
+	struct drawn_ctx *c = arg;
+	booking_web_tell_round(c->app, c->s, tenant, round, c->now);
+}
+
 int booking_web_tick(struct jobs_ctx *ctx, void *app, struct err *e)
 {
 	int drawn = 0, expired = 0;
-	struct drawn_ctx c = { app, ctx->store };
+	struct drawn_ctx c = { app, ctx->store, app_now() };
 	/* payments made online are marked before unpaid bookings are released */
 	if (booking_pay_online_sync_due(ctx->store, app_now(), e) < 0)
 		log_warn("booking.tick: online payments not synced", "error", e->detail);
