@@ -408,10 +408,7 @@ int booking_hold(struct booking *out, struct store *s, const struct booking_req 
 int booking_settle(int *n, struct store *s, int64_t now, struct err *e);
 /* booking_confirm -- a hold (before hold_until) or a win (before
  * confirm_by) becomes booked; pay_by is set from the rule.  The caller
- * names the account that owns it (0: staff).  Confirming a booked one
- * answers 0, also when the other confirm of a double click committed
- * while this one ran (the two requests see the same page).  ERR_INVALID:
- * the hold or the win ran out, or another state. */
+ * names the account that owns it (0: staff). */
 int booking_confirm(struct booking *out, struct store *s, const char *tenant, const char *number,
 		    int64_t account, int64_t now, struct err *e);
 /* booking_staff_book -- a booking by staff, booked at once (no rule of
