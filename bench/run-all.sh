@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failed=()
-for b in http.sh opendata.sh search.sh nursery.sh apply_store.sh submit.sh waste.sh; do
+for b in http.sh opendata.sh search.sh nursery.sh apply_store.sh submit.sh waste.sh booking.sh; do
   echo "# bench/$b"
   if ! "bench/$b"; then
     failed+=("$b")

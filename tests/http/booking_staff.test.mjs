@@ -18,6 +18,10 @@
 //     round's times moved into the past in the database) the late warning,
 //     the public value, the draw with two entries of the demo group: drawn,
 //     its hash and published page's link shown;
+//   - the calendar's lottery states: a month whose round 1 takes entries
+//     later, then now (the entries naming each slot counted), then awaits
+//     its draw; once drawn, the win is a booking and round 2 shows; a month
+//     without rounds is not yet open first come (from when);
 //   - every read of a booking's or group's personal data is audited;
 //   - a member of staff without the permissions gets 403.
 // Days are far enough ahead (100+ days) that neither the hour nor the day
@@ -313,6 +317,56 @@ test('rounds: made, rescheduled, refused early, the public value, drawn with ent
   assert.equal(Number(sql("SELECT count(*) FROM notify_messages WHERE channel = 'line'")), 2);
   // the other round of that month is untouched and still open
   assert.match(page.text_, new RegExp(`<tr id="r${rows[1][1]}" data-round="\\d+" data-state="open"`));
+});
+
+test('the calendar: lottery states (entries before, open, awaiting the draw; the next round once drawn) and first come not yet open', async () => {
+  // rounds for July 2097 (round 1: entries 15-23 April, draw 25 April 10:00;
+  // round 2: entries 1-9 May, draw 12 May; first come from 27 May 09:00)
+  let csrf = await csrfOf('/staff/facilities/rounds');
+  assert.equal((await k.post('/staff/facilities/rounds', { form: { csrf, kind: 'room', month: '2097-07' } })).status, 303);
+  const [r1] = sql(`SELECT id FROM booking_rounds WHERE tenant = '${DEMO}' AND kind = 'room' AND month = 209707 ORDER BY seq`).split('\n');
+  const DAY = '2097-07-15';
+  const grid = async (day = DAY, lang = 'ja') => {
+    const cal = await k.get(`/staff/facilities/${FAC}/calendar?day=${day}&days=1`, { headers: { 'accept-language': lang } });
+    assert.equal(cal.status, 200);
+    return (slot) => cal.text_.match(new RegExp(`<td data-slot="${slot}">([\\s\\S]*?)</td>`))[1];
+  };
+  let g = await grid();
+  assert.match(g('room1/am'), /data-state="lottery" data-phase="before">抽選（申込受付前）<\/span><br><small>申込 0 件 · 抽選 2097-04-25 10:00<\/small>/);
+  assert.match((await k.get(`/staff/facilities/${FAC}/calendar?day=${DAY}`)).text_, /<dl id="cal-legend">/);
+  // round 1's entries open now; two entries name room1's morning, one names it second after room2's
+  const now = Math.floor(Date.now() / 1000);
+  const grp = sql("SELECT id FROM booking_groups WHERE state = 'approved' ORDER BY id LIMIT 1");
+  const acct = sql(`SELECT leader FROM booking_groups WHERE id = ${grp}`);
+  sql(`UPDATE booking_rounds SET entry_from = ${now - 3600} WHERE id = ${r1}`);
+  const enter = (choices) => sql(`INSERT INTO booking_entries (tenant, round, grp, account, state, created_at) VALUES ('${DEMO}', ${r1}, ${grp}, ${acct}, 'entered', ${now});` +
+    choices.map((u, i) => `INSERT INTO booking_choices (entry, rank, facility, unit, day, band) VALUES ((SELECT max(id) FROM booking_entries), ${i + 1}, '${FAC}', '${u}', ${dayNum(DAY)}, 'am');`).join(''));
+  enter(['room1']);
+  enter(['room2', 'room1']);
+  g = await grid();
+  assert.match(g('room1/am'), /data-phase="entries">抽選（申込受付中）<\/span><br><small>申込 2 件 · /);
+  assert.match(g('room2/am'), /data-phase="entries">[^<]+<\/span><br><small>申込 1 件 · /);
+  assert.match(g('room1/pm'), /申込 0 件/);
+  // in English
+  assert.match((await grid(DAY, 'en'))('room1/am'), />Lottery: entries open<\/span><br><small>2 entries · draw 2097-04-25 10:00</);
+  // a withdrawn entry no longer counts
+  sql(`UPDATE booking_entries SET state = 'withdrawn' WHERE id = (SELECT max(id) FROM booking_entries WHERE round = ${r1})`);
+  assert.match((await grid())('room2/am'), /申込 0 件/);
+  // entries closed: awaiting the draw
+  sql(`UPDATE booking_rounds SET entry_to = ${now - 120}, draw_at = ${now - 60} WHERE id = ${r1}`);
+  g = await grid();
+  assert.match(g('room1/am'), /data-phase="draw">抽選（抽選待ち）<\/span><br><small>申込 1 件 · /);
+  // drawn: room1's morning is won (a booking on the grid); the others show round 2, its entries not yet open
+  csrf = await csrfOf('/staff/facilities/rounds');
+  assert.equal((await k.post(`/staff/facilities/rounds/${r1}/public`, { form: { csrf, value: '1729' } })).status, 303);
+  assert.equal((await k.post(`/staff/facilities/rounds/${r1}/draw`, { form: { csrf } })).status, 303);
+  g = await grid();
+  assert.match(g('room1/am'), /class="bstaff-booking"[\s\S]*当選（確定待ち）/);
+  assert.doesNotMatch(g('room1/am'), /data-state="lottery"/);
+  assert.match(g('room2/am'), /data-phase="before">[^<]+<\/span><br><small>申込 0 件 · 抽選 2097-05-12 10:00<\/small>/);
+  // September 2097 has no rounds: first come not yet open, and from when
+  g = await grid('2097-09-15');
+  assert.match(g('room1/am'), /<span class="bstaff-slot-not-yet" data-state="not_yet">先着受付前<\/span><br><small>2097-07-27 09:00 から<\/small>/);
 });
 
 test('a member of staff without the permissions is refused', async () => {

@@ -691,6 +691,19 @@ int booking_round_draw_once(struct booking_round *out, int *drew, struct store *
 /* booking_redraw -- draw again from the stored inputs: 0 when the text
  * is byte-identical to the stored one (text in b), ERR_CONFLICT if not */
 int booking_redraw(struct buf *b, struct store *s, const char *tenant, int64_t round, struct err *e);
+/* where a round stands at now: entries not yet open, open, closed and
+ * waiting for the draw, drawn */
+enum booking_round_phase {
+	BOOKING_PHASE_BEFORE = 1, BOOKING_PHASE_ENTRIES, BOOKING_PHASE_DRAW, BOOKING_PHASE_DRAWN,
+};
+enum booking_round_phase booking_round_phase(const struct booking_round *r, int64_t now);
+/* booking_day_lottery -- the lottery over one day of f, for the staff's
+ * calendar: the first round (lowest seq) of f's kind and the day's month
+ * not yet drawn (*round; its id 0 when none), and per (unit, band) of f,
+ * in unit and band order (entries holds f->nunits * f->nbands), how many
+ * entries in force of that round name the slot among their choices */
+int booking_day_lottery(struct booking_round *round, int *entries, struct store *s, const char *tenant,
+			const struct booking_facility *f, struct jp_date day, struct err *e);
 /* booking_round_result -- the stored result text (heap) */
 int booking_round_result(char **out, struct store *s, const char *tenant, int64_t round, struct err *e);
 /* booking_entry_set_lang -- the language the entrant's result is sent

@@ -379,6 +379,52 @@ int booking_entries_each(struct store *s, const char *tenant, int64_t round, int
 	return rc;
 }
 
+enum booking_round_phase booking_round_phase(const struct booking_round *r, int64_t now)
+{
+	if (r->state == BOOKING_ROUND_DRAWN)
+		return BOOKING_PHASE_DRAWN;
+	if (now < r->entry_from)
+		return BOOKING_PHASE_BEFORE;
+	return now < r->entry_to ? BOOKING_PHASE_ENTRIES : BOOKING_PHASE_DRAW;
+}
+
+int booking_day_lottery(struct booking_round *round, int *entries, struct store *s, const char *tenant,
+			const struct booking_facility *f, struct jp_date day, struct err *e)
+{
+	memset(round, 0, sizeof *round);
+	for (int i = 0; i < f->nunits * f->nbands; i++)
+		entries[i] = 0;
+	struct store_rows *r = NULL;
+	struct store_val p[] = { sv_text(tenant), sv_text(f->kind), sv_int(day.y * 100 + day.m) };
+	int rc = store_query(&r, s, "SELECT " ROUND_COLS " FROM booking_rounds r WHERE r.tenant = $1 AND r.kind = $2"
+				    " AND r.month = $3 AND r.state = 'open' ORDER BY r.seq, r.id LIMIT 1", p, 3, e);
+	if (rc)
+		return rc;
+	rc = store_rows_next(r, e);
+	if (rc == 1)
+		round_read(round, r);
+	store_rows_free(r);
+	if (rc <= 0)
+		return rc;
+	/* an entry naming the slot at two ranks (refused by booking_enter) would count once */
+	struct store_val q[] = { sv_text(tenant), sv_int(round->id), sv_text(f->code), sv_int(jp_date_to_days(day)) };
+	rc = store_query(&r, s, "SELECT c.unit, c.band, count(DISTINCT n.id) FROM booking_entries n"
+				" JOIN booking_choices c ON c.entry = n.id WHERE n.tenant = $1 AND n.round = $2"
+				" AND n.state = 'entered' AND c.facility = $3 AND c.day = $4 GROUP BY c.unit, c.band",
+			 q, SV_N(q), e);
+	if (rc)
+		return rc;
+	while ((rc = store_rows_next(r, e)) == 1) {
+		const char *unit = store_col_text(r, 0), *band = store_col_text(r, 1);
+		for (int i = 0; unit && band && i < f->nunits; i++)
+			for (int j = 0; j < f->nbands; j++)
+				if (!strcmp(f->units[i].code, unit) && !strcmp(f->bands[j].code, band))
+					entries[i * f->nbands + j] = (int)store_col_int(r, 2);
+	}
+	store_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 /* 1 when the choice's slot is not available to a draw now: taken or
  * closed (or its facility, unit or band gone) */
 static int choice_blocked(struct store *s, const char *tenant, const struct booking_choice *c, int64_t now,

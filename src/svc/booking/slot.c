@@ -641,6 +641,13 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 		rc = rc < 0 ? rc : 0;
 	}
 	free(rules);
+	/* no row changed: the hold ran out, or a confirm of the same booking
+	 * (the other request of a double click, on another connection)
+	 * committed between the read above and the update: booked is booked */
+	if (rc == ERR_INVALID && booking_get(out, s, tenant, number, e) == 0 && out->state == BOOKING_BOOKED)
+		return 0;
+	if (rc == ERR_INVALID)
+		err_set(e, ERR_INVALID, "expired: the hold or the win has run out");
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }
 

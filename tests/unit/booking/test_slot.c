@@ -867,6 +867,23 @@ static void test_round(void)
 	struct booking_choice twice[2] = { { "kaikan", "r1", "am", d1 }, { "kaikan", "r1", "am", d1 } };
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 102, twice, 2, JST(2027, 6, 4, 0, 0, 0), &e), ERR_INVALID);
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 101, ch, 1, JST(2027, 6, 4, 0, 0, 0), &e), ERR_DENIED);
+	/* the staff's view of a day: the round, the entries naming each slot
+	 * (kaikan has r1 with am, pm), and the round's phase at its edges */
+	struct booking_facility *kf = NULL;
+	T_EQ_INT(booking_facility_get(&kf, s, T1, "kaikan", &e), 0);
+	int counts[2] = { -1, -1 };
+	struct booking_round lr;
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 3), &e), 0);
+	T_EQ_INT(lr.id, round);
+	T_EQ_INT(counts[0], 2);   /* am d1: group_a's first, group_b's */
+	T_EQ_INT(counts[1], 1);   /* pm d1: group_a's second entry */
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 4), &e), 0);
+	T_EQ_INT(counts[0], 1);
+	T_EQ_INT(counts[1], 0);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 5, 31, 23, 59, 59)), BOOKING_PHASE_BEFORE);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 1, 0, 0, 0)), BOOKING_PHASE_ENTRIES);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 10, 23, 59, 59)), BOOKING_PHASE_ENTRIES);
+	T_EQ_INT(booking_round_phase(&lr, JST(2027, 6, 11, 0, 0, 0)), BOOKING_PHASE_DRAW);
 	/* a reschedule keeps the rules' order: the draw before the month's
 	 * 空き枠 open (06-20 09:00) and before a next round of the month
 	 * takes entries (one made here from 06-18) */
@@ -902,6 +919,12 @@ static void test_round(void)
 	T_EQ_INT(booking_round_get(&r, s, T1, round, &e), 0);
 	T_EQ_INT(r.state, BOOKING_ROUND_DRAWN);
 	T_EQ_INT((int)strlen(r.result_hash), 64);
+	T_EQ_INT(booking_round_phase(&r, JST(2027, 6, 15, 10, 0, 0)), BOOKING_PHASE_DRAWN);
+	/* drawn: no round of that month left to show */
+	T_EQ_INT(booking_day_lottery(&lr, counts, s, T1, kf, D(2027, 8, 3), &e), 0);
+	T_EQ_INT(lr.id, 0);
+	T_EQ_INT(counts[0] + counts[1], 0);
+	booking_facility_free(kf);
 	/* 3 slots named (am d1, am d2, pm d1), wins cap 1 a group: 2 wins */
 	T_EQ_INT(r.nwins, 2);
 	/* again: nothing more */
@@ -969,6 +992,43 @@ static void test_round_parts(void)
 	store_close(s);
 }
 
+/* the two confirms of a double click on two connections: the second
+ * reads the hold, the first commits its confirm, the second's update then
+ * changes no row.  A trigger plays the first (it books the row and skips
+ * the second's update), so the moment is the same on every run: the
+ * second answers booked, not "ran out". */
+static void test_confirm_race(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	struct booking b, c;
+	struct booking_req rq = req("kaikan", "r1", "pm", D(2027, 1, 29), 205, "race-key-0000000001", NOW);
+	T_EQ_INT(booking_hold(&b, s, &rq, &e), 0);
+	int pg = store_kind(s) == STORE_PG;
+	const char *make = pg ? "CREATE FUNCTION t_confirm_race() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+				" UPDATE booking_bookings SET state = 'booked', pay_by = NEW.pay_by WHERE id = OLD.id;"
+				" RETURN NULL; END $$;"
+				"CREATE TRIGGER t_confirm_race BEFORE UPDATE ON booking_bookings FOR EACH ROW"
+				" WHEN (OLD.state = 'held' AND NEW.state = 'booked' AND pg_trigger_depth() = 0)"
+				" EXECUTE FUNCTION t_confirm_race();"
+			      : "CREATE TRIGGER t_confirm_race BEFORE UPDATE OF state ON booking_bookings"
+				" WHEN OLD.state = 'held' AND NEW.state = 'booked' BEGIN"
+				" UPDATE booking_bookings SET state = 'booked', pay_by = NEW.pay_by WHERE id = OLD.id;"
+				" SELECT RAISE(IGNORE); END;";
+	T_EQ_INT(store_script(s, make, &e), 0);
+	T_EQ_INT(booking_confirm(&c, s, T1, b.number, 205, NOW + 60, &e), 0);
+	T_EQ_INT(c.state, BOOKING_BOOKED);
+	T_EQ_STR(c.number, b.number);
+	T_EQ_INT(store_script(s, pg ? "DROP TRIGGER t_confirm_race ON booking_bookings; DROP FUNCTION t_confirm_race();"
+				    : "DROP TRIGGER t_confirm_race;", &e), 0);
+	/* a hold that ran out still answers so */
+	struct booking_req rq2 = req("kaikan", "r1", "am", D(2027, 1, 29), 205, "race-key-0000000002", NOW);
+	T_EQ_INT(booking_hold(&b, s, &rq2, &e), 0);
+	T_EQ_INT(booking_confirm(&c, s, T1, b.number, 205, b.hold_until, &e), ERR_INVALID);
+	T_CHECK(strncmp(e.detail, "expired", 7) == 0);
+	store_close(s);
+}
+
 int main(void)
 {
 	tdb_begin(&db, "booking_slot");
@@ -985,6 +1045,7 @@ int main(void)
 	T_RUN(test_recurring);
 	T_RUN(test_round);
 	T_RUN(test_round_parts);
+	T_RUN(test_confirm_race);
 	tdb_end(&db);
 	return t_done();
 }

@@ -3,8 +3,11 @@
  * booking.staff):
  *   GET  /staff/facilities/{code}/calendar?day=&days=   the days' grid per unit and
  *        band: who booked (holder or group: personal data, the read is
- *        audited), state, paid, checked in, each booking linked; the forms
- *        of a manual booking and of a recurring one
+ *        audited), state, paid, checked in, each booking linked; a slot
+ *        without one: free, closed, past, in a lottery not yet drawn (its
+ *        round's phase: entries not open, open, awaiting the draw; the
+ *        entries naming the slot), or not yet open first come (from when);
+ *        a legend; the forms of a manual booking and of a recurring one
  *   POST /staff/facilities/{code}/book        booking_staff_book (a key per form: a
  *                                             double click answers the same booking)
  *   POST /staff/facilities/{code}/recurring   booking_recurring: every week on the first
@@ -84,6 +87,57 @@ static const char *paid_label(struct http_req *r, const struct booking *b)
 }
 
 /* ---- the calendar ---- */
+
+/* a slot without a booking in force: free, taken by its whole or part,
+ * closed, past, in a lottery not yet drawn (lot: its round, n the entries
+ * naming the slot), or not yet open first come (from opens_at) */
+static void slot_cell(struct http_req *r, struct buf *b, const struct booking_slot *s,
+		      const struct booking_round *lot, int n, int64_t now)
+{
+	switch (s->state) {
+	case BOOKING_SLOT_LOTTERY: {
+		enum booking_round_phase ph = lot && lot->id ? booking_round_phase(lot, now) : BOOKING_PHASE_DRAWN;
+		const char *code = ph == BOOKING_PHASE_BEFORE ? "before" : ph == BOOKING_PHASE_ENTRIES ? "entries"
+				   : ph == BOOKING_PHASE_DRAW ? "draw" : "lottery";
+		html_printf(b, "<span class=\"bstaff-slot-lottery\" data-state=\"lottery\" data-phase=\"%s\">%s</span>",
+			    code, T(r, arena_printf(r->arena, "booking.staff.slot.lottery.%s", code)));
+		if (lot && lot->id)
+			html_printf(b, "<br><small>%s · %s</small>",
+				    arena_printf(r->arena, T(r, "booking.staff.slot.entries"), n),
+				    arena_printf(r->arena, T(r, "booking.staff.slot.draw_at"), bstaff_when(r, lot->draw_at)));
+		return;
+	}
+	case BOOKING_SLOT_NOT_YET:
+		html_printf(b, "<span class=\"bstaff-slot-not-yet\" data-state=\"not_yet\">%s</span>",
+			    T(r, "booking.staff.slot.not_yet"));
+		if (s->opens_at)
+			html_printf(b, "<br><small>%s</small>",
+				    arena_printf(r->arena, T(r, "booking.staff.slot.opens"), bstaff_when(r, s->opens_at)));
+		return;
+	default:
+		break;
+	}
+	const char *code = s->state == BOOKING_SLOT_CLOSED ? "closed" : s->state == BOOKING_SLOT_TAKEN ? "taken"
+			   : s->state == BOOKING_SLOT_PAST ? "past" : "free";
+	html_printf(b, "<span class=\"bstaff-slot-%s\" data-state=\"%s\">%s</span>", code, code,
+		    T(r, s->state == BOOKING_SLOT_CLOSED ? "booking.staff.slot.closed"
+			 : s->state == BOOKING_SLOT_TAKEN ? "booking.staff.slot.taken_other"
+			 : s->state == BOOKING_SLOT_PAST ? "booking.staff.slot.past"
+			 : "booking.staff.slot.free"));
+}
+
+/* what the cells say, above the grid */
+static void legend(struct http_req *r, struct buf *b)
+{
+	static const char *const ids[] = { "free", "lottery", "not_yet", "taken", "closed", "past" };
+	html_printf(b, "<section aria-labelledby=\"legend-h\" class=\"bstaff-legend\"><h2 id=\"legend-h\">%s</h2><dl id=\"cal-legend\">",
+		    T(r, "booking.staff.legend.title"));
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+		html_printf(b, "<dt data-state=\"%s\">%s</dt><dd>%s</dd>", ids[i],
+			    T(r, arena_printf(r->arena, "booking.staff.legend.%s", ids[i])),
+			    T(r, arena_printf(r->arena, "booking.staff.legend.%s.text", ids[i])));
+	buf_puts(b, "</dl></section>");
+}
 
 struct cal_ctx {
 	struct booking *b;
@@ -186,6 +240,18 @@ static int calendar_page(struct http_req *r, int status, const struct booking_fa
 		return ERR_NOMEM;
 	}
 	struct names *nm = arena_alloc(r->arena, sizeof *nm);
+	/* the rule of the facility's kind: when first come opens, the
+	 * lotteries before it (without it the grid shows only free) */
+	const struct booking_rule *rule = NULL;
+	struct booking_rules *rules = arena_alloc(r->arena, sizeof *rules);
+	if (rules && booking_rules_load(rules, app_store(r), q->tenant.code, &e) == 0)
+		rule = booking_rule_find(rules, f->kind);
+	else
+		log_info("booking: the calendar without the rules", "detail", rules ? e.detail : "memory");
+	struct booking_round *lot = arena_alloc(r->arena, sizeof *lot);
+	int *entries = arena_alloc(r->arena, sizeof *entries * (size_t)(f->nunits * f->nbands + 1));
+	if (!entries)
+		lot = NULL;
 	const char *error = v && v->error ? v->error : NULL;
 	struct html_page p;
 	struct buf b;
@@ -204,12 +270,22 @@ static int calendar_page(struct http_req *r, int status, const struct booking_fa
 		    " <a href=\"/staff/facilities/%s/calendar?day=%s&amp;days=%d\" id=\"cal-next\">%s</a></form>",
 		    days, T(r, "booking.staff.cal.show"), f->code, bstaff_iso(r, from - days), days,
 		    T(r, "booking.staff.cal.prev"), f->code, bstaff_iso(r, from + days), days, T(r, "booking.staff.cal.next"));
+	legend(r, &b);
 	int64_t now = app_now();
 	for (int d = 0; d < days; d++) {
 		long day = from + d;
 		struct jp_date jd = jp_date_from_days(day);
 		const char *wd = q->lang == HTML_EN ? jp_weekday_name_en(jp_date_weekday(jd)) : jp_weekday_name_ja(jp_date_weekday(jd));
-		int slots_ok = booking_slots(sl, app_store(r), q->tenant.code, f, NULL, jd, now, &e) == 0;
+		int slots_ok = booking_slots(sl, app_store(r), q->tenant.code, f, rule, jd, now, &e) == 0;
+		/* a lottery over the day: its round and the entries per slot */
+		int lot_ok = 0;
+		for (int k = 0; slots_ok && lot && !lot_ok && k < f->nunits * f->nbands; k++)
+			if (sl[k].state == BOOKING_SLOT_LOTTERY)
+				lot_ok = booking_day_lottery(lot, entries, app_store(r), q->tenant.code, f, jd, &e) == 0 ? 1 : -1;
+		if (lot_ok < 0) {
+			log_info("booking: the calendar without the lottery's entries", "detail", e.detail);
+			lot_ok = 0;
+		}
 		html_printf(&b, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"cal-%s\" tabindex=\"0\">"
 			    "<table class=\"bstaff-cal\" data-day=\"%s\"><caption id=\"cal-%s\">%s (%s)</caption><thead><tr>"
 			    "<th scope=\"col\">%s</th>",
@@ -239,13 +315,7 @@ static int calendar_page(struct http_req *r, int status, const struct booking_fa
 				}
 				const struct booking_slot *s = slots_ok ? &sl[i * f->nbands + j] : NULL;
 				if (!any && s)
-					html_printf(&b, "<span class=\"bstaff-slot-%s\">%s</span>",
-						    s->state == BOOKING_SLOT_CLOSED ? "closed" : s->state == BOOKING_SLOT_TAKEN ? "taken"
-						    : s->state == BOOKING_SLOT_PAST ? "past" : "free",
-						    T(r, s->state == BOOKING_SLOT_CLOSED ? "booking.staff.slot.closed"
-							 : s->state == BOOKING_SLOT_TAKEN ? "booking.staff.slot.taken_other"
-							 : s->state == BOOKING_SLOT_PAST ? "booking.staff.slot.past"
-							 : "booking.staff.slot.free"));
+					slot_cell(r, &b, s, lot_ok ? lot : NULL, lot_ok ? entries[i * f->nbands + j] : 0, now);
 				else if (any && s && s->state == BOOKING_SLOT_CLOSED)
 					html_printf(&b, "<br><strong class=\"bstaff-slot-closed\">%s</strong>",
 						    T(r, "booking.staff.slot.closed_booked"));
