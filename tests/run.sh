@@ -98,16 +98,50 @@ count_node() { # file suite rc
   printf '  %-40s %3d passed, %d failed%s\n' "$2" "$p" "$f" "$extra"
 }
 
+# background jobs of one stage, at most NODE_PAR at a time: par_slot
+# waits for a free place, par_add records a job started with &, par_end
+# waits for them all (only these jobs: not the sanitizer build beside)
+PAR_PIDS=()
+par_slot() {
+  local n p
+  while :; do
+    n=0
+    for p in "${PAR_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+    [ "$n" -lt "$NODE_PAR" ] && return
+    sleep 0.2
+  done
+}
+par_add() { PAR_PIDS+=("$1"); }
+par_end() { [ ${#PAR_PIDS[@]} -gt 0 ] && wait "${PAR_PIDS[@]}" 2>/dev/null; PAR_PIDS=(); }
+
+# the C test binaries of a build, two at a time; on PostgreSQL each binary
+# has a database of its own (some use its public schema), so that two
+# never meet; counted in order once all have ended
 run_units() { # build-dir label db-url
-  local bin name
+  local bin name tap url db names=()
   for bin in "$1"/tests/unit/*/test_*; do
     [ -x "$bin" ] || continue
     name=${bin#"$1"/tests/unit/}
+    tap=$OUT/$2-${name//\//_}.tap
+    url=""
     if [ -n "${3:-}" ]; then
       grep -qE 'MADOGUCHI_TEST_DB|tdb_begin' "tests/unit/$name.c" 2>/dev/null || continue
+      db=mgu_$(printf '%s_%s' "$2" "$name" | tr -c 'a-z0-9' '_')
+      if ! psql "$3" -qAtc "DROP DATABASE IF EXISTS $db" > "$tap" 2>&1 ||
+         ! psql "$3" -qAtc "CREATE DATABASE $db" >> "$tap" 2>&1; then
+        echo 1 > "$tap.rc"; names+=("$name"); continue
+      fi
+      url=${3%/*}/$db
     fi
-    MADOGUCHI_TEST_DB=${3:-} timeout 600 "$bin" > "$OUT/$2-${name//\//_}.tap" 2>&1
-    count_tap "$OUT/$2-${name//\//_}.tap" "$2 $name" $?
+    names+=("$name")
+    par_slot
+    ( MADOGUCHI_TEST_DB=$url timeout 600 "$bin" > "$tap" 2>&1; echo $? > "$tap.rc" ) &
+    par_add $!
+  done
+  par_end
+  for name in "${names[@]}"; do
+    tap=$OUT/$2-${name//\//_}.tap
+    count_tap "$tap" "$2 $name" "$(cat "$tap.rc" 2>/dev/null || echo 1)"
   done
 }
 
@@ -173,21 +207,42 @@ if ls tests/http/*.test.mjs >/dev/null 2>&1; then
   # each file), and the inbox fixture's, MADOGUCHI_INBOX_PG=1 (a fresh
   # schema of the suite's database)
   stage "HTTP tests on PostgreSQL"
+  # two files at a time, each on a fresh database of its own (or, the
+  # inbox fixture's, a fresh schema of the suite's database)
+  pg_runs=()
   for f in $(grep -lE 'process\.env\.MADOGUCHI_HTTP_DB \|\|' tests/http/*.test.mjs); do
     n=$(basename "$f" .test.mjs)
     db=mg_http_${n//[^a-z0-9_]/_}
+    pg_runs+=("$n")
     if psql "$PGURL" -qAtc "CREATE DATABASE $db" > "$OUT/http-pg-$n.tap" 2>&1; then
-      MADOGUCHI_HTTP_DB=${PGURL%/*}/$db MADOGUCHI_BIN=$ROOT/build/madoguchi \
-        run_node "http-pg $n" "$OUT/http-pg-$n.tap" "$f"
+      par_slot
+      ( MADOGUCHI_HTTP_DB=${PGURL%/*}/$db MADOGUCHI_BIN=$ROOT/build/madoguchi \
+          timeout --kill-after=30 "${MADOGUCHI_NODE_RUN_TIMEOUT:-1800}" "${NODE_TEST[@]}" \
+          --test-concurrency=1 "$f" > "$OUT/http-pg-$n.tap" 2>&1; echo $? > "$OUT/http-pg-$n.rc" ) &
+      par_add $!
     else
-      cat "$OUT/http-pg-$n.tap"; FAILED=$((FAILED + 1)); fail_suite "http-pg $n (createdb)"
+      echo createdb > "$OUT/http-pg-$n.rc"
     fi
   done
   inbox=$(grep -l "inboxFixture(" tests/http/*.test.mjs)
   if [ -n "$inbox" ]; then
+    pg_runs+=(inbox)
+    par_slot
     # shellcheck disable=SC2086
-    MADOGUCHI_INBOX_PG=1 MADOGUCHI_BIN=$ROOT/build/madoguchi run_node "http-pg inbox" "$OUT/http-pg-inbox.tap" $inbox
+    ( MADOGUCHI_INBOX_PG=1 MADOGUCHI_BIN=$ROOT/build/madoguchi \
+        timeout --kill-after=30 "${MADOGUCHI_NODE_RUN_TIMEOUT:-1800}" "${NODE_TEST[@]}" \
+        --test-concurrency=1 $inbox > "$OUT/http-pg-inbox.tap" 2>&1; echo $? > "$OUT/http-pg-inbox.rc" ) &
+    par_add $!
   fi
+  par_end
+  for n in "${pg_runs[@]}"; do
+    rc=$(cat "$OUT/http-pg-$n.rc" 2>/dev/null || echo 1)
+    if [ "$rc" = createdb ]; then
+      cat "$OUT/http-pg-$n.tap"; FAILED=$((FAILED + 1)); fail_suite "http-pg $n (createdb)"; continue
+    fi
+    [ "$rc" -eq 124 ] && echo "  http-pg $n: no end after ${MADOGUCHI_NODE_RUN_TIMEOUT:-1800} s: stopped (a hang)"
+    count_node "$OUT/http-pg-$n.tap" "http-pg $n" "$rc"
+  done
 fi
 
 if ls tests/security/*.test.mjs >/dev/null 2>&1; then

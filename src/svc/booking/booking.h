@@ -621,7 +621,9 @@ int booking_round_public(struct store *s, const char *tenant, int64_t id, const 
 /* booking_round_reschedule -- staff move a round's end of entries and
  * its draw (a storm, a mistaken window): only while it is not drawn, the
  * public value not entered, entries still open or closing no earlier than
- * now; entry_from < entry_to <= draw_at < confirm_by kept */
+ * now; entry_from < entry_to <= draw_at < confirm_by kept, and the draw
+ * before the next round of the month opens and before the month's 空き枠
+ * open first come (ERR_INVALID) */
 int booking_round_reschedule(struct store *s, const char *tenant, int64_t id, int64_t entry_to, int64_t draw_at,
 			     int64_t now, struct err *e);
 /* booking_enter -- an entry of group in the round (its window open; the

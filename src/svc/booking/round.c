@@ -174,6 +174,30 @@ int booking_round_reschedule(struct store *s, const char *tenant, int64_t id, in
 	 * earliest now (an entry made cannot be left out afterwards) */
 	if (r.entry_to <= now ? entry_to != r.entry_to : entry_to < now)
 		return err_set(e, ERR_INVALID, "reschedule: the end of entries would be in the past");
+	/* the order the rules keep (rules.c): the draw before the next
+	 * round of the month takes entries (it takes what this one left),
+	 * and before the month's 空き枠 open first come */
+	int64_t next_from;
+	struct store_val q[] = { sv_text(tenant), sv_text(r.kind), sv_int(r.month), sv_int(r.seq) };
+	rc = store_query_int(&next_from, s,
+			     "SELECT COALESCE(MIN(entry_from), -1) FROM booking_rounds"
+			     " WHERE tenant = $1 AND kind = $2 AND month = $3 AND seq > $4", q, 4, e);
+	if (rc)
+		return rc;
+	if (next_from >= 0 && draw_at >= next_from)
+		return err_set(e, ERR_INVALID, "reschedule: the draw would be after the next round opens");
+	struct booking_rules *rules = malloc(sizeof *rules);
+	if (!rules)
+		return err_set(e, ERR_NOMEM, "out of memory");
+	rc = booking_rules_load(rules, s, tenant, e);
+	const struct booking_rule *rule = rc ? NULL : booking_rule_find(rules, r.kind);
+	int64_t first_come = rule ? booking_first_come_opens(rule, (struct jp_date){ r.month / 100, r.month % 100, 1 })
+				  : INT64_MAX;
+	free(rules);
+	if (rc)
+		return rc;
+	if (draw_at >= first_come)
+		return err_set(e, ERR_INVALID, "reschedule: the draw would be after first come opens");
 	struct store_val p[] = { sv_text(tenant), sv_int(id), sv_int(entry_to), sv_int(draw_at) };
 	rc = store_exec(s, "UPDATE booking_rounds SET entry_to = $3, draw_at = $4 WHERE tenant = $1 AND id = $2"
 			   " AND state = 'open' AND public_value = ''", p, 4, e);

@@ -570,6 +570,8 @@ static const struct html_msg msgs[] = {
 	{ "booking.staff.round.error.public_value", "公開値を1行で入力してください（200バイトまで）。", "Enter the public value on one line (up to 200 bytes).", NULL },
 	{ "booking.staff.round.error.past", "申込の終了を過去にはできません（終了済みの回は変えられません）。", "The end of entries cannot move into the past (nor move once passed).", NULL },
 	{ "booking.staff.round.error.order", "日時の順が正しくありません（申込開始 < 申込終了 ≦ 抽選 < 確定期限）。", "The times are out of order (entries open < entries close <= draw < confirm by).", NULL },
+	{ "booking.staff.round.error.next_round", "抽選日時は、同じ月の次の回の申込開始より前にしてください（次の回はこの回の残りを受け付けます）。", "The draw must come before the next round of the month opens for entries (it takes what this round leaves).", NULL },
+	{ "booking.staff.round.error.first_come", "抽選日時は、その月の空き枠の先着受付が始まる前にしてください。", "The draw must come before the month's free slots open first come.", NULL },
 	{ "booking.staff.round.error.state", "この回は抽選済みか公開値の入力後のため変えられません。", "This round is drawn or has its public value: it cannot change.", NULL },
 	{ "booking.staff.error.failed", "処理できませんでした。時間をおいてもう一度お試しください。", "That could not be done. Please try again later.", NULL },
 	{ "booking.staff.error.facility", "その施設はありません。", "There is no such facility.", NULL },

@@ -23,6 +23,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 
 #include <sodium.h>
 
@@ -228,44 +229,84 @@ static double z_two_sided(double alpha)
  *     0.01: two-sided 0.01 / 1274 each, z = 4.47).  How many shares are
  *     beyond 3 sigma is printed, not asserted.
  */
-static void test_chi2(void)
+/* the win counts of one k, counted by a worker thread (the draws of the
+ * 49 values of k are independent; two threads halve the wall time of the
+ * test's ~5 million draws); the checks are made by the main thread */
+struct chi2_k {
+	int k, n, bad;
+	long wins[50];
+};
+
+struct chi2_work {
+	struct chi2_k *ks;
+	int nks, first, step;
+};
+
+static void *chi2_count(void *arg)
 {
-	const int N = san() ? 20000 : 100000;
-	const int KMAX = 50, FAMILY = 49;
-	int nentrants = 0;
-	for (int k = 2; k <= KMAX; k++)
-		nentrants += k;
-	double zf = z_two_sided(0.01 / nentrants);
-	T_CHECK(zf > 4.4 && zf < 4.6);
-	int beyond3 = 0, shares_bad = 0, chi_bad = 0;
-	double min_p = 1;
-	for (int k = 2; k <= KMAX; k++) {
+	struct chi2_work *w = arg;
+	for (int j = w->first; j < w->nks; j += w->step) {
+		struct chi2_k *ck = &w->ks[j];
+		int k = ck->k;
 		struct booking_draw_in in;
 		in_init(&in, 1, "chi2 公開値 2027", k % 2 ? BOOKING_ALLOC_PER_SLOT : BOOKING_ALLOC_ORDER, 1, k);
-		T_REQUIRE(in.entries != NULL);
+		if (!in.entries) {
+			ck->bad = 1;
+			continue;
+		}
 		for (int i = 0; i < k; i++) {
 			in.entries[i].id = 100 + 7 * i;
 			in.entries[i].group = 1 + i;
 			in.entries[i].nchoices = 1;
 			in.entries[i].choices[0] = slot("hall", "main", day_of(2027, 5, 3), "pm");
 		}
-		long wins[50] = { 0 };
-		int bad = 0;
-		for (int r = 1; r <= N && !bad; r++) {
+		for (int r = 1; r <= ck->n && !ck->bad; r++) {
 			in.round = r;
 			struct booking_draw_out o;
 			struct err e;
 			if (booking_draw(&o, &in, &e) != 0 || o.n != k || o.rows[0].won != 1) {
-				bad = 1;
+				ck->bad = 1;
 			} else {
-				wins[(o.rows[0].entry - 100) / 7]++;
+				ck->wins[(o.rows[0].entry - 100) / 7]++;
 				for (int q = 1; q < k; q++)
-					bad |= o.rows[q].won != 0;
+					ck->bad |= o.rows[q].won != 0;
 			}
 			booking_draw_out_free(&o);
 		}
 		free(in.entries);
-		T_CHECK(!bad);
+	}
+	return NULL;
+}
+
+static void test_chi2(void)
+{
+	const int N = san() ? 20000 : 100000;
+	enum { KMAX = 50, FAMILY = 49, THREADS = 2 };
+	int nentrants = 0;
+	for (int k = 2; k <= KMAX; k++)
+		nentrants += k;
+	double zf = z_two_sided(0.01 / nentrants);
+	T_CHECK(zf > 4.4 && zf < 4.6);
+	static struct chi2_k ks[KMAX - 1];
+	memset(ks, 0, sizeof ks);
+	for (int k = 2; k <= KMAX; k++) {
+		ks[k - 2].k = k;
+		ks[k - 2].n = N;
+	}
+	struct chi2_work work[THREADS];
+	pthread_t th[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		work[t] = (struct chi2_work){ .ks = ks, .nks = KMAX - 1, .first = t, .step = THREADS };
+		T_REQUIRE(pthread_create(&th[t], NULL, chi2_count, &work[t]) == 0);
+	}
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(th[t], NULL);
+	int beyond3 = 0, shares_bad = 0, chi_bad = 0;
+	double min_p = 1;
+	for (int k = 2; k <= KMAX; k++) {
+		const struct chi2_k *ck = &ks[k - 2];
+		const long *wins = ck->wins;
+		T_CHECK(!ck->bad);
 		double exp_n = (double)N / k, chi = 0;
 		for (int i = 0; i < k; i++)
 			chi += (wins[i] - exp_n) * (wins[i] - exp_n) / exp_n;

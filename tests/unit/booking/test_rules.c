@@ -735,6 +735,27 @@ static void test_store(void)
 	T_EQ_INT(v, 44);
 	T_EQ_INT(store_query_int(&v, s, "SELECT updated_at FROM booking_rules WHERE tenant = $1", p, 1, &e), 0);
 	T_EQ_INT(v, 1800000200);
+	/* loads follow the stored text (parsed texts are kept in the process:
+	 * a text seen before is not parsed again, a changed one is), also
+	 * when more texts than are kept were seen in turn: BASE with
+	 * choices_max 1..5, the fixture, then 1 and 5 again */
+	static const int seq[] = { 1, 2, 3, 4, 5, 0, 1, 5, 0 };
+	for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+		char line[40];
+		snprintf(line, sizeof line, "26=choices_max = %d", seq[i]);
+		char *t = seq[i] ? strdup(edit((const char *const[]){ line }, 1)) : strdup(mine);
+		T_REQUIRE(t);
+		T_EQ_INT(booking_rules_save(s, T1, t, 45, 1800000300 + (int64_t)i, &e), 0);
+		T_EQ_INT(booking_rules_load(r, s, T1, &e), 0);
+		if (seq[i]) {
+			const struct booking_rule *k = booking_rule_find(r, "k");
+			T_EQ_INT(k ? k->rounds[0].choices_max : -1, seq[i]);
+		} else {
+			T_CHECK(memcmp(r, &other, sizeof other) == 0);
+		}
+		free(t);
+	}
+	T_EQ_INT(booking_rules_save(s, T1, booking_rules_default, 44, 1800000200, &e), 0);
 
 	/* a stored text the parser refuses (written behind its back) is an
 	 * error of load, not silently the default */

@@ -968,6 +968,28 @@ static void test_round(void)
 	struct booking_choice twice[2] = { { "kaikan", "r1", "am", d1 }, { "kaikan", "r1", "am", d1 } };
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 102, twice, 2, JST(2027, 6, 4, 0, 0, 0), &e), ERR_INVALID);
 	T_EQ_INT(booking_enter(&en, s, T1, round, group_b, 101, ch, 1, JST(2027, 6, 4, 0, 0, 0), &e), ERR_DENIED);
+	/* a reschedule keeps the rules' order: the draw before the month's
+	 * 空き枠 open (06-20 09:00) and before a next round of the month
+	 * takes entries (one made here from 06-18) */
+	int64_t at = JST(2027, 6, 5, 0, 0, 0);
+	e = (struct err){ 0 };
+	T_EQ_INT(booking_round_reschedule(s, T1, round, r.entry_to, JST(2027, 6, 20, 9, 0, 0), at, &e), ERR_INVALID);
+	T_CHECK(strstr(e.detail, "first come") != NULL);
+	T_EQ_INT(booking_round_reschedule(s, T1, round, r.entry_to, JST(2027, 6, 20, 8, 59, 59), at, &e), 0);
+	int64_t from2 = JST(2027, 6, 18, 0, 0, 0);
+	struct store_val nx[] = { sv_text(T1), sv_int(from2), sv_int(from2 + 86400), sv_int(from2 + 172800) };
+	T_EQ_INT(store_exec(s, "INSERT INTO booking_rounds (tenant, kind, seq, month, name_ja, who, entries_cap,"
+			       " wins_cap, choices_max, alloc, entry_from, entry_to, draw_at, confirm_by, state)"
+			       " VALUES ($1, 'room', 2, 202708, '2次', 1, 1, 1, 1, 'order', $2, $3, $3, $4, 'open')",
+			    nx, 4, &e), 1);
+	e = (struct err){ 0 };
+	T_EQ_INT(booking_round_reschedule(s, T1, round, r.entry_to, JST(2027, 6, 18, 0, 0, 0), at, &e), ERR_INVALID);
+	T_CHECK(strstr(e.detail, "next round") != NULL);
+	T_EQ_INT(booking_round_reschedule(s, T1, round, r.entry_to, JST(2027, 6, 17, 23, 59, 59), at, &e), 0);
+	T_EQ_INT(store_exec(s, "DELETE FROM booking_rounds WHERE tenant = $1 AND seq = 2", nx, 1, &e), 1);
+	T_EQ_INT(booking_round_reschedule(s, T1, round, r.entry_to, JST(2027, 6, 15, 10, 0, 0), at, &e), 0);
+	T_EQ_INT(booking_round_get(&r, s, T1, round, &e), 0);
+	T_EQ_INT(r.draw_at, JST(2027, 6, 15, 10, 0, 0));
 	/* no draw without the public value, nor before its time */
 	T_EQ_INT(booking_round_draw(&r, s, T1, round, JST(2027, 6, 15, 10, 0, 0), &e), ERR_INVALID);
 	T_EQ_INT(booking_round_public(s, T1, round, "42 17 8", JST(2027, 6, 10, 23, 59, 59), &e), ERR_INVALID);

@@ -455,6 +455,10 @@ static int round_done(struct http_req *r, const char *action, const char *done, 
 				  : !strncmp(d, "public: 1 to", 12) ? "booking.staff.round.error.public_value"
 				  : !strncmp(d, "reschedule: the end", 19) ? "booking.staff.round.error.past"
 				  : !strncmp(d, "reschedule: entries", 19) ? "booking.staff.round.error.order"
+				  : !strncmp(d, "reschedule: the draw would be after the next", 44)
+				      ? "booking.staff.round.error.next_round"
+				  : !strncmp(d, "reschedule: the draw would be after first", 42)
+				      ? "booking.staff.round.error.first_come"
 				  : "booking.staff.round.error.state";
 		return rounds_page(r, 409, id, NULL, T(r, msg), NULL);
 	}
