@@ -190,6 +190,10 @@ PGURL=$(tests/pg.sh start "$PGDIR/data" "$PGPORT") || { echo "could not start Po
 export MADOGUCHI_PG_URL=$PGURL MADOGUCHI_PG_DIR=$PGDIR/data
 cleanup() {
   if [ -n "$BG_PID" ]; then kill -- -"$BG_PID" 2>/dev/null || kill "$BG_PID" 2>/dev/null; fi
+  # the test runs of a stage still going (an interrupted run): each one's
+  # timeout(1), which passes the signal on, then its subshell
+  local p
+  for p in "${PAR_PIDS[@]}"; do pkill -TERM -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
   tests/pg.sh stop "$PGDIR/data"; rm -rf "$PGDIR"
 }
 trap cleanup EXIT

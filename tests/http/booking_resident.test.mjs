@@ -291,6 +291,8 @@ test('a lottery: enter with ranked choices, withdraw, draw, the published page, 
   const e2 = await t.post(`/facilities/lottery/${round}/enter`, { form: { csrf: csrf(f.text_), group, c1_unit: 'hinode-kaikan:room1', c1_day: NEXT.day, c1_band: 'night' } });
   assert.equal(e2.status, 303);
   let mine = main((await t.get('/mypage/facilities?entered=1')).text_);
+  // where the result will come, and where to choose SMS or LINE
+  assert.match(mine, /<p id="booking-result-how">[^<]*メール[^<]*<a href="\/mypage\/notifications">/);
   const ids = [...mine.matchAll(/name="entry" value="(\d+)"/g)].map((x) => x[1]);
   assert.equal(ids.length, 2);
   const w = await t.post(`/facilities/lottery/${round}/withdraw`, { form: { csrf: csrf(mine), entry: ids[1] } });

@@ -267,6 +267,13 @@ test('rounds: made, rescheduled, refused early, the public value, drawn with ent
         `INSERT INTO booking_choices (entry, rank, facility, unit, day, band) VALUES ((SELECT max(id) FROM booking_entries), 1, '${FAC}', 'room1', ${slotDay}, 'am');`);
   }
   sql(`UPDATE booking_rounds SET entry_from = ${now - 7200}, entry_to = ${now - 120}, draw_at = ${now - 60} WHERE id = ${id}`);
+  // the entrant chose LINE, in English, for their lottery results on My
+  // page (a verified LINE id and a subscription to booking.result)
+  sql(`INSERT INTO notify_contacts (tenant, account, channel, address, verified_at) VALUES ('${DEMO}', ${acct}, 'line', 'U${'b'.repeat(32)}', ${now});` +
+      `INSERT INTO notify_channel_subs (tenant, account, topic, channel, lang, token, created_at) VALUES ('${DEMO}', ${acct}, 'booking.result', 'line', 'en', '${'e'.repeat(64)}', ${now});`);
+  const email = sql(`SELECT email FROM residents WHERE id = ${acct}`);
+  assert.match(email, /@/);
+  const mailsBefore = Number(sql(`SELECT count(*) FROM mail_outbox WHERE recipient = '${email}'`));
   page = await k.get('/staff/facilities/rounds');
   assert.match(page.text_, /id="rounds-late"/, 'past its draw time without a public value: a warning');
   assert.match(row(), /class="warning"/);
@@ -283,6 +290,27 @@ test('rounds: made, rescheduled, refused early, the public value, drawn with ent
   assert.match(done, /<td>2<\/td><td>1<\/td>/, 'two entries, one win');
   assert.match(done, /<code class="bstaff-hash">[0-9a-f]{64}<\/code>/);
   assert.match(done, new RegExp(`href="/facilities/lottery/${id}"`));
+  // drawn by staff, the entrant is told as after the job's draw: one
+  // e-mail per entry (won, not won), and by LINE in English
+  const mails = sql(`SELECT subject FROM mail_outbox WHERE recipient = '${email}' ORDER BY id`).split('\n').slice(mailsBefore);
+  assert.equal(mails.length, 2, mails.join('\n'));
+  assert.equal(mails.filter((m) => /抽選に当選しました/.test(m)).length, 1, mails.join('\n'));
+  assert.equal(mails.filter((m) => /抽選結果のお知らせ/.test(m)).length, 1, mails.join('\n'));
+  const line = sql(`SELECT template || '|' || lang || '|' || recipient || '|' || replace(body, char(10), ' ') FROM notify_messages WHERE channel = 'line' ORDER BY template`).split('\n');
+  assert.equal(line.length, 2, line.join('\n'));
+  assert.match(line[0], new RegExp(`^line\\.booking_lost\\|en\\|U${'b'.repeat(32)}\\|.*did not win.*/mypage/facilities .*Stop: \\S+/unsubscribe/${'e'.repeat(64)}$`));
+  const wonNo = sql(`SELECT number FROM booking_bookings WHERE tenant = '${DEMO}' AND state = 'won' AND grp = ${grp} ORDER BY id DESC LIMIT 1`);
+  assert.match(line[1], new RegExp(`^line\\.booking_won\\|en\\|U${'b'.repeat(32)}\\|.*You won the lottery.*Booking: ${wonNo}.*/mypage/facilities/${wonNo}`));
+  // in the subscription's language, values too (the entry was made in Japanese)
+  for (const l of line) {
+    assert.match(l, /\(use in 2098-07\)/, l);
+    assert.doesNotMatch(l, /利用分|年.*月.*日/, l);
+  }
+  // a second click on 抽選 (or the job at the same minute) tells nobody again
+  const again = await k.post(`/staff/facilities/rounds/${id}/draw`, { form: { csrf } });
+  assert.equal(again.status, 303);
+  assert.equal(Number(sql(`SELECT count(*) FROM mail_outbox WHERE recipient = '${email}'`)), mailsBefore + 2);
+  assert.equal(Number(sql("SELECT count(*) FROM notify_messages WHERE channel = 'line'")), 2);
   // the other round of that month is untouched and still open
   assert.match(page.text_, new RegExp(`<tr id="r${rows[1][1]}" data-round="\\d+" data-state="open"`));
 });

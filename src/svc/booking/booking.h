@@ -647,6 +647,11 @@ int booking_draw_inputs(struct booking_draw_in *out, struct store *s, const char
  * the result text and hash are stored, all in one transaction */
 int booking_round_draw(struct booking_round *out, struct store *s, const char *tenant, int64_t round,
 		       int64_t now, struct err *e);
+/* booking_round_draw_once -- the same; *drew 1 when this call drew it, 0
+ * when it was drawn already (a second click, the job at the same minute):
+ * only the one that drew tells the entrants */
+int booking_round_draw_once(struct booking_round *out, int *drew, struct store *s, const char *tenant,
+			    int64_t round, int64_t now, struct err *e);
 /* booking_redraw -- draw again from the stored inputs: 0 when the text
  * is byte-identical to the stored one (text in b), ERR_CONFLICT if not */
 int booking_redraw(struct buf *b, struct store *s, const char *tenant, int64_t round, struct err *e);

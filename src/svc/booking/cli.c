@@ -241,6 +241,10 @@ static int do_draw(struct store *s, const char *tenant, int64_t id)
 	if (rc)
 		return cli_error(&e, "抽選できませんでした", "the round was not drawn");
 	printf("drawn\twins %d\t%s\n", r.nwins, r.result_hash);
+	/* the command has no mail links of the server's; the job and the
+	 * staff page tell the entrants of the rounds they draw */
+	fprintf(stderr, "madoguchi: 抽選結果は申込者に通知されていません（通知するには職員画面か定時のジョブで抽選します）"
+			" / the entrants were not told: a draw by the staff page or the job tells them\n");
 	return CLI_OK;
 }
 

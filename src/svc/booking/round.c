@@ -532,6 +532,14 @@ int booking_round_result(char **out, struct store *s, const char *tenant, int64_
 int booking_round_draw(struct booking_round *out, struct store *s, const char *tenant, int64_t round, int64_t now,
 		       struct err *e)
 {
+	return booking_round_draw_once(out, NULL, s, tenant, round, now, e);
+}
+
+int booking_round_draw_once(struct booking_round *out, int *drew, struct store *s, const char *tenant,
+			    int64_t round, int64_t now, struct err *e)
+{
+	if (drew)
+		*drew = 0;
 	int rc = booking_round_get(out, s, tenant, round, e);
 	if (rc)
 		return rc;
@@ -612,6 +620,8 @@ int booking_round_draw(struct booking_round *out, struct store *s, const char *t
 	buf_done(&text);
 	booking_draw_out_free(&o);
 	booking_draw_in_free(&in);
+	if (rc == 0 && drew)
+		*drew = 1;
 	return rc ? rc : booking_round_get(out, s, tenant, round, e);
 }
 
@@ -758,13 +768,16 @@ int booking_tick(int *drawn, int *expired, struct store *s, int64_t now,
 	for (int i = 0; i < n; i++) {
 		struct booking_round o;
 		struct err ei;
-		if ((rc = booking_round_draw(&o, s, due[i].tenant, due[i].id, now, &ei))) {
+		int drew = 0;
+		if ((rc = booking_round_draw_once(&o, &drew, s, due[i].tenant, due[i].id, now, &ei))) {
 			if (!first) {
 				first = rc;
 				e1 = ei;
 			}
 			continue;
 		}
+		if (!drew)   /* drawn meanwhile by staff, who told its entrants */
+			continue;
 		(*drawn)++;
 		if (on_drawn)
 			on_drawn(arg, due[i].tenant, due[i].id);

@@ -297,6 +297,46 @@ const struct notify_default notify_defaults[] = {
 	    { "LINE の そだいごみ",
 	      "【そだいごみ】あした ((date)) に あつめます。あさ 8じ までに ((place))に だして ください。\n\n"
 	      "うけつけ ばんごう: ((number))\n((items))\n\n((fee))\n\nよやくの かくにん: ((url))\n\nとめる: ((unsubscribe_url))" } } },
+	{ "sms.booking_won", NOTIFY_SMS, "ward facility unit date date_iso band number confirm_by url unsubscribe_url",
+	  "SMS: facility booking, a lottery won", "SMS: facility booking, a lottery won",
+	  "ward=デモ区\nfacility=デモ区立日之出会館\nunit=第1集会室\ndate=2027年8月3日（火）\ndate_iso=2027-08-03\n"
+	  "band=午前\nnumber=1000000008\nconfirm_by=2027年6月22日\nurl=https://demo.example.jp/mypage/facilities/1000000008\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS の施設予約の当選", "【((ward))】抽選に当選: ((facility)) ((date)) ((band))。((confirm_by))までに確定を。((url))\n停止: ((unsubscribe_url))" },
+	    { "SMS lottery won", "[((ward))] You won: ((facility)) ((date_iso)) ((band)). Confirm by ((confirm_by)): ((url))\nStop: ((unsubscribe_url))" },
+	    { "SMS の ちゅうせん あたり", "【((ward))】ちゅうせんに あたりました: ((facility)) ((date)) ((band))。((confirm_by))までに かくてい して ください。((url))\nとめる: ((unsubscribe_url))" } } },
+	{ "line.booking_won", NOTIFY_LINE, "ward round facility unit date date_iso band number confirm_by url unsubscribe_url",
+	  "LINE: facility booking, a lottery won", "LINE: facility booking, a lottery won",
+	  "ward=デモ区\nround=2027年8月利用分 1次抽選\nfacility=デモ区立日之出会館\nunit=第1集会室\n"
+	  "date=2027年8月3日（火）\ndate_iso=2027-08-03\nband=午前\nnumber=1000000008\nconfirm_by=2027年6月22日\n"
+	  "url=https://demo.example.jp/mypage/facilities/1000000008\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "LINE の施設予約の当選",
+	      "【((ward))】((round))の抽選に当選しました。\n\n施設: ((facility)) ((unit))\n日時: ((date)) ((band))\n"
+	      "予約番号: ((number))\n\n((confirm_by))までに予約を確定してください。確定しないと取り消されます。\n((url))\n\n停止: ((unsubscribe_url))" },
+	    { "LINE lottery won",
+	      "[((ward))] You won the lottery of ((round)).\n\nFacility: ((facility)) ((unit))\nWhen: ((date_iso)) ((band))\n"
+	      "Booking: ((number))\n\nConfirm it by ((confirm_by)), or it is released:\n((url))\n\nStop: ((unsubscribe_url))" },
+	    { "LINE の ちゅうせん あたり",
+	      "【((ward))】((round))の ちゅうせんに あたりました。\n\nしせつ: ((facility)) ((unit))\nひにち: ((date)) ((band))\n"
+	      "よやく ばんごう: ((number))\n\n((confirm_by))までに かくてい して ください。しないと よやくは なくなります。\n((url))\n\nとめる: ((unsubscribe_url))" } } },
+	{ "sms.booking_lost", NOTIFY_SMS, "ward round url unsubscribe_url",
+	  "SMS: facility booking, a lottery not won", "SMS: facility booking, a lottery not won",
+	  "ward=デモ区\nround=2027年8月利用分 1次抽選\nurl=https://demo.example.jp/mypage/facilities\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "SMS の施設予約の落選", "【((ward))】((round))の抽選は今回当選しませんでした。空き枠は先着順で予約できます。((url))\n停止: ((unsubscribe_url))" },
+	    { "SMS lottery not won", "[((ward))] You did not win the lottery of ((round)). Free slots can be booked first come: ((url))\nStop: ((unsubscribe_url))" },
+	    { "SMS の ちゅうせん はずれ", "【((ward))】((round))の ちゅうせんは あたりません でした。あいている わくは はやい じゅんに よやく できます。((url))\nとめる: ((unsubscribe_url))" } } },
+	{ "line.booking_lost", NOTIFY_LINE, "ward round url unsubscribe_url",
+	  "LINE: facility booking, a lottery not won", "LINE: facility booking, a lottery not won",
+	  "ward=デモ区\nround=2027年8月利用分 1次抽選\nurl=https://demo.example.jp/mypage/facilities\n"
+	  "unsubscribe_url=https://demo.example.jp/unsubscribe/0123456789abcdef\n",
+	  { { "LINE の施設予約の落選",
+	      "【((ward))】((round))の抽選の結果、今回はご希望の枠に当選しませんでした。\n空いている枠は先着順で予約できます。\n((url))\n\n停止: ((unsubscribe_url))" },
+	    { "LINE lottery not won",
+	      "[((ward))] In the lottery of ((round)) you did not win the slots you chose this time.\nFree slots can be booked first come:\n((url))\n\nStop: ((unsubscribe_url))" },
+	    { "LINE の ちゅうせん はずれ",
+	      "【((ward))】((round))の ちゅうせんは、こんかいは あたりません でした。\nあいている わくは はやい じゅんに よやく できます。\n((url))\n\nとめる: ((unsubscribe_url))" } } },
 	/* a topic's fan-out by LINE: the whole text fits (5000 characters) */
 	{ "line.topic", NOTIFY_LINE, "ward title text unsubscribe_url",
 	  "LINE: news to subscribed residents", "LINE: news to subscribed residents",

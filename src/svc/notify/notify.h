@@ -462,6 +462,16 @@ int notify_own_unsubscribe(char *out, size_t cap, struct store *s, const char *t
 int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
 			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
 			    const char *link_base, int priority, int64_t now, struct err *e);
+/* notify_account_channels_each -- the same, with the values made for each
+ * subscription's language ("ja", "en", "ja-easy") by values(arg, lang,
+ * &vals, &n), so that names and dates read in the language of the
+ * template they fill; valid until the next call.  A non-zero return of
+ * values is returned. */
+typedef int (*notify_values_fn)(void *arg, const char *lang, const struct notify_value **vals, int *n);
+int notify_account_channels_each(int *queued, struct store *s, const char *tenant, int64_t account,
+				 const char *topic, const char *sms_id, const char *line_id,
+				 notify_values_fn values, void *arg, const char *link_base, int priority,
+				 int64_t now, struct err *e);
 
 /* ---- the defaults (defaults.c) ---- */
 

@@ -302,6 +302,8 @@ static const struct html_msg msgs[] = {
 	  "Bulky waste: reminder of your collection day", "そだいごみを あつめる ひの おしらせ（よやく した とき）" },
 	{ "notify.subs.topic.apply", "申請の状況が変わったとき", "When the status of your application changes",
 	  "もうしこみの ようすが かわった とき" },
+	{ "notify.subs.topic.booking", "施設予約の抽選の結果", "Facility booking: your lottery results",
+	  "しせつ よやくの ちゅうせんの けっか" },
 	{ "notify.subs.topic.disaster", "災害の緊急のお知らせ", "Disaster alerts", "さいがいの きんきゅうの おしらせ" },
 	{ "notify.subs.area", "災害のお知らせを受け取る地区", "Area for disaster alerts",
 	  "さいがいの おしらせを うけとる ちく" },

@@ -45,7 +45,8 @@ int notify_topic_valid(const char *t)
 {
 	if (!t || strlen(t) > NOTIFY_TOPIC_MAX || !notify_slug_valid(t))
 		return 0;
-	if (strcmp(t, "news") == 0 || strcmp(t, "waste.reminder") == 0 || strcmp(t, "apply.state") == 0)
+	if (strcmp(t, "news") == 0 || strcmp(t, "waste.reminder") == 0 || strcmp(t, "apply.state") == 0 ||
+	    strcmp(t, "booking.result") == 0)
 		return 1;
 	/* news.<category>: one of notify_categories; disaster.<area>: one
 	 * word after the dot (the municipality's list is notify_subscribe's
@@ -684,6 +685,21 @@ int notify_own_unsubscribe(char *out, size_t cap, struct store *s, const char *t
 	return rc;
 }
 
+/* the same values in every language (notify_account_channels) */
+struct fixed_values {
+	const struct notify_value *vals;
+	int n;
+};
+
+static int fixed_values(void *arg, const char *lang, const struct notify_value **vals, int *n)
+{
+	(void)lang;
+	const struct fixed_values *f = arg;
+	*vals = f->vals;
+	*n = f->n;
+	return 0;
+}
+
 int notify_account_channels(int *queued, struct store *s, const char *tenant, int64_t account, const char *topic,
 			    const char *sms_id, const char *line_id, const struct notify_value *vals, int n,
 			    const char *link_base, int priority, int64_t now, struct err *e)
@@ -691,6 +707,17 @@ int notify_account_channels(int *queued, struct store *s, const char *tenant, in
 	*queued = 0;
 	if (n < 0 || n >= NOTIFY_VALUES_MAX)
 		return err_set(e, ERR_LIMIT, "notify: too many values");
+	struct fixed_values f = { vals, n };
+	return notify_account_channels_each(queued, s, tenant, account, topic, sms_id, line_id, fixed_values, &f,
+					    link_base, priority, now, e);
+}
+
+int notify_account_channels_each(int *queued, struct store *s, const char *tenant, int64_t account,
+				 const char *topic, const char *sms_id, const char *line_id,
+				 notify_values_fn values, void *arg, const char *link_base, int priority,
+				 int64_t now, struct err *e)
+{
+	*queued = 0;
 	struct store_val v[] = { sv_text(tenant), sv_int(account), sv_text(topic) };
 	struct store_rows *r;
 	int rc = store_query(&r, s, "SELECT x.channel, x.lang, c.address, x.token FROM notify_channel_subs x"
@@ -727,7 +754,16 @@ int notify_account_channels(int *queued, struct store *s, const char *tenant, in
 		rc = notify_template_fields(fields, a, s, tenant, slug, e);
 		if (rc)
 			break;
-		/* this subscription's own link, when the template has the field */
+		/* the values in this subscription's language, and its own link
+		 * when the template has the field */
+		const struct notify_value *vals = NULL;
+		int n = 0;
+		if ((rc = values(arg, to[i].lang, &vals, &n)))
+			break;
+		if (n < 0 || n >= NOTIFY_VALUES_MAX) {
+			rc = err_set(e, ERR_LIMIT, "notify: too many values");
+			break;
+		}
 		struct notify_value all[NOTIFY_VALUES_MAX];
 		memcpy(all, vals, (size_t)n * sizeof *vals);
 		int na = n;

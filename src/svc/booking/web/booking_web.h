@@ -33,5 +33,12 @@ extern const struct http_route booking_routes[];
 struct jobs_ctx;
 int booking_web_tick(struct jobs_ctx *ctx, void *app, struct err *e);
 #define BOOKING_TICK_EVERY_MS (60LL * 1000)
+/* booking_web_tell_round -- tell round's entrants its result (after its
+ * draw committed: by the job, or by staff at /staff/facilities/rounds):
+ * e-mail, and SMS or LINE where they subscribed to BOOKING_RESULT_TOPIC */
+struct app;
+struct store;
+void booking_web_tell_round(struct app *app, struct store *s, const char *tenant, int64_t round, int64_t now);
+#define BOOKING_RESULT_TOPIC "booking.result"
 
 #endif

@@ -169,6 +169,9 @@ int page_booking_mine(struct http_req *r)
 	if (http_param(r, "entered") || http_param(r, "withdrawn"))
 		html_printf(&b, "<p class=\"notice\" role=\"status\" id=\"booking-notice\">%s</p>",
 			    T(r, http_param(r, "entered") ? "booking.enter.done" : "booking.entry.withdrawn"));
+	if (http_param(r, "entered"))
+		html_printf(&b, "<p id=\"booking-result-how\">%s <a href=\"/mypage/notifications\">%s</a></p>",
+			    T(r, "booking.enter.result_how"), T(r, "booking.enter.result_channels"));
 	html_printf(&b, "<h2 id=\"mine-h\">%s</h2>", T(r, "booking.mine.bookings"));
 	if (m.n == 0) {
 		html_printf(&b, "<p id=\"booking-none\">%s</p>", T(r, "booking.mine.none"));

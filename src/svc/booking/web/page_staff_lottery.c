@@ -448,18 +448,20 @@ static int round_done(struct http_req *r, const char *action, const char *done, 
 		return app_send_error(r, rc, "booking.staff.error.round", e->detail);
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT) {
 		const char *d = e->detail;
-		const char *msg = !strncmp(d, "draw: not yet", 13) ? "booking.staff.round.error.not_yet"
-				  : !strncmp(d, "draw: no public", 15) ? "booking.staff.round.error.no_public"
-				  : !strncmp(d, "public: entries", 15) ? "booking.staff.round.error.entries_open"
-				  : !strncmp(d, "public: entered", 15) ? "booking.staff.round.error.public_twice"
-				  : !strncmp(d, "public: 1 to", 12) ? "booking.staff.round.error.public_value"
-				  : !strncmp(d, "reschedule: the end", 19) ? "booking.staff.round.error.past"
-				  : !strncmp(d, "reschedule: entries", 19) ? "booking.staff.round.error.order"
-				  : !strncmp(d, "reschedule: the draw would be after the next", 44)
+#define STARTS(lit) (!strncmp(d, lit, sizeof lit - 1))
+		const char *msg = STARTS("draw: not yet") ? "booking.staff.round.error.not_yet"
+				  : STARTS("draw: no public") ? "booking.staff.round.error.no_public"
+				  : STARTS("public: entries") ? "booking.staff.round.error.entries_open"
+				  : STARTS("public: entered") ? "booking.staff.round.error.public_twice"
+				  : STARTS("public: 1 to") ? "booking.staff.round.error.public_value"
+				  : STARTS("reschedule: the end") ? "booking.staff.round.error.past"
+				  : STARTS("reschedule: entries") ? "booking.staff.round.error.order"
+				  : STARTS("reschedule: the draw would be after the next")
 				      ? "booking.staff.round.error.next_round"
-				  : !strncmp(d, "reschedule: the draw would be after first", 42)
+				  : STARTS("reschedule: the draw would be after first")
 				      ? "booking.staff.round.error.first_come"
 				  : "booking.staff.round.error.state";
+#undef STARTS
 		return rounds_page(r, 409, id, NULL, T(r, msg), NULL);
 	}
 	if (rc)
@@ -493,7 +495,12 @@ int page_bstaff_round_draw(struct http_req *r)
 	struct booking_round o;
 	struct err e;
 	err_clear(&e);
-	int rc = booking_round_draw(&o, app_store(r), app_req(r)->tenant.code, strtoll(http_param(r, "id"), NULL, 10),
-				    app_now(), &e);
+	int64_t id = strtoll(http_param(r, "id"), NULL, 10), now = app_now();
+	int drew = 0;
+	int rc = booking_round_draw_once(&o, &drew, app_store(r), app_req(r)->tenant.code, id, now, &e);
+	/* drawn and committed by this request: the entrants are told as after
+	 * the job's draw (not again for a second click) */
+	if (rc == 0 && drew)
+		booking_web_tell_round(app_of(r), app_store(r), app_req(r)->tenant.code, id, now);
 	return round_done(r, "booking.round_drawn", "drawn", rc, &e);
 }

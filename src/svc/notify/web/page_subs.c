@@ -26,7 +26,7 @@ static const char *T(struct http_req *r, const char *id)
 }
 
 /* the topics of the page: the form's name, the topic and its label.
- * First the fixed ones (news, waste, apply), then "news.<code>" for each
+ * First the fixed ones (news, waste, apply, booking), then "news.<code>" for each
  * news category (notify_categories), then disaster (the area's topic)
  * last. */
 struct topic_row {
@@ -36,6 +36,7 @@ static const struct topic_row fixed[] = {
 	{ "news", "news", "notify.subs.topic.news" },
 	{ "waste", "waste.reminder", "notify.subs.topic.waste" },
 	{ "apply", "apply.state", "notify.subs.topic.apply" },
+	{ "booking", "booking.result", "notify.subs.topic.booking" },
 };
 #define NFIXED ((int)(sizeof fixed / sizeof fixed[0]))
 /* the rows: fixed, then the categories (at most 16), then disaster */
