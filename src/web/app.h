@@ -21,6 +21,8 @@
 #define APP_SESSION_COOKIE "mg_session"
 #define APP_LANG_COOKIE "mg_lang"
 #define APP_PRELOGIN_COOKIE "mg_pre"
+/* the longest return path a login takes back (`next`, a local path) */
+#define APP_NEXT_MAX 512
 
 struct app_config {
 	const char *db_url;          /* sqlite:PATH or postgresql://...        */

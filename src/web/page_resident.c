@@ -13,6 +13,11 @@
  * logs nobody in, so neither status, cookie nor page tells the two apart.
  * Registrations are throttled per source address (auth_register_attempt:
  * 429 past the limit), before any password hash.
+ * The login takes a return path, `next` (a local path only, checked by
+ * the route table with http_local_path_ok: never another origin): a page
+ * that sends a resident to log in (a facility's 予約 button) names itself,
+ * the form carries it, and a login that succeeds goes back there instead
+ * of to My page.
  */
 #include "web/app.h"
 #include "web/ui.h"
@@ -37,6 +42,10 @@ static int render_form(struct http_req *r, int status, int reg, const char *erro
 	html_printf(&b, "<form method=\"post\" action=\"%s\" class=\"form\">"
 		    "<input type=\"hidden\" name=\"pre\" value=\"%s\">",
 		    reg ? "/resident/register" : "/resident/login", pre);
+	/* where to go back after logging in (the route table checked it) */
+	const char *next = reg ? NULL : http_param(r, "next");
+	if (next && *next)
+		html_printf(&b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
 	/* the error summary says what is wrong (never which of the two) and
 	 * links to the address */
 	struct ui_field f = {
@@ -83,6 +92,7 @@ struct resident_job {
 	char email[AUTH_EMAIL_MAX + 1];
 	char password[AUTH_PASSWORD_MAX_BYTES + 1];
 	char source[AUTH_SOURCE_MAX + 1];
+	char next[APP_NEXT_MAX + 1];   /* login: the local path to go back to, or "" */
 	int64_t now;
 	int rc;                  /* of the registration (reg) or the login   */
 	int64_t created;         /* reg: the new account, or 0               */
@@ -208,6 +218,10 @@ static int resident_done(struct http_req *r, void *arg)
 	http_set_cookie(r, APP_SESSION_COOKIE, j->out.token, -1);
 	explicit_bzero(j->out.token, sizeof j->out.token);
 	http_set_cookie(r, APP_PRELOGIN_COOKIE, "", 0);
+	/* back to the page that asked for the login (a local path: checked
+	 * again here, whatever the route table did) */
+	if (j->next[0] && http_local_path_ok(j->next, strlen(j->next)) == 0)
+		return http_redirect(r, 303, j->next);
 	return http_redirect(r, 303, "/mypage");
 }
 
@@ -223,6 +237,9 @@ static int resident_post(struct http_req *r, int reg)
 	snprintf(j.email, sizeof j.email, "%s", http_param(r, "email"));
 	snprintf(j.password, sizeof j.password, "%s", http_param(r, "password"));
 	snprintf(j.source, sizeof j.source, "%s", r->remote_addr);
+	const char *next = reg ? NULL : http_param(r, "next");
+	if (next && strlen(next) <= APP_NEXT_MAX)
+		snprintf(j.next, sizeof j.next, "%s", next);
 	int rc = http_defer(r, resident_work, resident_done, &j, sizeof j);
 	explicit_bzero(j.password, sizeof j.password);
 	return rc;

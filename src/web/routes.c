@@ -176,6 +176,18 @@ static const struct http_param_spec p_resident[] = {
 	{ "pre", HTTP_FORM, 64, NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* the login: where to go back after it (a local path only) */
+static const struct http_param_spec p_resident_login[] = {
+	{ "email", HTTP_FORM, AUTH_EMAIL_MAX, app_v_email, 1 },
+	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
+	{ "pre", HTTP_FORM, 64, NULL, 0 },
+	{ "next", HTTP_FORM, APP_NEXT_MAX, app_v_local_path, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_resident_login_form[] = {
+	{ "next", HTTP_QUERY, APP_NEXT_MAX, app_v_local_path, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 /* closing the account: the current password (page_resident_close.c) */
 static const struct http_param_spec p_close[] = {
 	{ "password", HTTP_FORM, AUTH_PASSWORD_MAX_BYTES, NULL, 1 },
@@ -233,8 +245,8 @@ const struct http_route app_shell_routes[] = {
 	{ "POST", "/account/totp/restart", "enrol", HTTP_KIND_HTML, 0, NULL, page_enrol_restart, "enrol.restart" },
 	{ "GET", "/login/password", "newpassword", HTTP_KIND_HTML, 0, NULL, page_newpw_form, "login.newpw" },
 	{ "POST", "/login/password", "newpassword", HTTP_KIND_HTML, 0, p_newpw, page_newpw_post, "login.newpw.post" },
-	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_login_form, "resident.login" },
-	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_login, "resident.login.post" },
+	{ "GET", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, p_resident_login_form, page_resident_login_form, "resident.login" },
+	{ "POST", "/resident/login", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident_login, page_resident_login, "resident.login.post" },
 	{ "GET", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, NULL, page_resident_register_form, "resident.register" },
 	{ "POST", "/resident/register", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, HTTP_ROUTE_NO_CSRF, p_resident, page_resident_register, "resident.register.post" },
 	{ "GET", "/mypage", "resident", HTTP_KIND_HTML, 0, NULL, page_mypage, "mypage" },

@@ -5,7 +5,9 @@
 // months, 日之出 太郎's approved group):
 //   - the facilities by kind with a map link; a facility's day as a table
 //     with headers and each cell's state in words; a free cell leads to
-//     the hold form, which needs a resident's login;
+//     the hold form, which needs a resident's login (for a visitor, to the
+//     login with the slot as its return path: back on the slot after it;
+//     another origin is never a return path);
 //   - holding a free slot of next month (its 空き枠 opened on the 27th two
 //     months before, whatever today is): the same form sent twice holds
 //     once; another resident gets 409 and the grid with a notice; the
@@ -98,16 +100,65 @@ test('the facilities by kind, a day as a table, a free slot leads to the login',
   assert.match(d, /rel="prev"/);
   const free = [...d.matchAll(/data-state="free"[^>]*>[\s\S]*?href="([^"]+)"/g)].map((x) => unescape(x[1]));
   assert.equal(free.length, 9, 'every slot of next month is free');   // 3 rooms x 3 bands
-  assert.ok(free.includes(`/facilities/hinode-kaikan/hold?day=${NEXT.day}&unit=room1&band=am`), free.join());
-  const r = await anon.get(free[0]);
+  // not logged in: the 予約 button goes to the login, which returns to the slot
+  const holdPath = `/facilities/hinode-kaikan/hold?day=${NEXT.day}&unit=room1&band=am`;
+  const toLogin = `/resident/login?next=${encodeURIComponent(holdPath)}`;
+  assert.ok(free.includes(toLogin), free.join());
+  const r = await anon.get(holdPath);   // the hold form itself still needs the login
   assert.equal(r.status, 303);
   assert.match(r.headers.get('location'), /\/resident\/login/);
+  // logged in: the button is the hold form
+  const a = await resident(0);
+  const mine = main((await a.get(`/facilities/hinode-kaikan?day=${NEXT.day}`)).text_);
+  assert.ok([...mine.matchAll(/data-state="free"[^>]*>[\s\S]*?href="([^"]+)"/g)].map((x) => unescape(x[1])).includes(holdPath));
   // a day that is not yet open says when it opens; no link to hold it
   const later = main((await anon.get(`/facilities/hinode-kaikan?day=${LATER.day}`)).text_);
   assert.doesNotMatch(later, /data-state="free"/);
   assert.match(later, /data-state="(not_yet|lottery)"/);
   assert.equal((await anon.get('/facilities/no-such-place')).status, 404);
   assert.equal((await anon.get('/facilities/hinode-kaikan?day=2027-02-30')).status, 400);
+});
+
+test('a visitor who presses 予約 logs in and is back on the slot; the return path is a local path only', async () => {
+  await registerAndLogin(srv.base, 'facility-return@example.org', 'Kumo-Sora-Umi-2026');
+  const anon = new Client(srv.base);
+  const d = main((await anon.get(`/facilities/hinode-kaikan?day=${NEXT.day}`)).text_);
+  const link = [...d.matchAll(/data-state="free"[^>]*>[\s\S]*?href="([^"]+)"/g)].map((x) => unescape(x[1]))
+    .find((h) => h.includes('room2') && h.includes('night'));
+  assert.ok(link && link.startsWith('/resident/login?next='), link);
+  const form = await anon.get(link);
+  assert.equal(form.status, 200);
+  const next = hidden(form.text_, 'next');
+  const holdPath = `/facilities/hinode-kaikan/hold?day=${NEXT.day}&unit=room2&band=night`;
+  assert.equal(unescape(next), holdPath);
+  // a wrong password keeps the return path on the form again
+  const bad = await anon.post('/resident/login', { form: { pre: hidden(form.text_, 'pre'), email: 'facility-return@example.org',
+    password: 'Wrong-Password-00', next: unescape(next) } });
+  assert.equal(bad.status, 401);
+  assert.equal(unescape(hidden(bad.text_, 'next')), holdPath);
+  const ok = await anon.post('/resident/login', { form: { pre: hidden(bad.text_, 'pre'), email: 'facility-return@example.org',
+    password: 'Kumo-Sora-Umi-2026', next: unescape(next) } });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), holdPath);
+  const f = await anon.get(holdPath);
+  assert.equal(f.status, 200);
+  assert.match(main(f.text_), /name="band" value="night"/);
+  // without a return path: My page, as before
+  const plain = new Client(srv.base);
+  const pf = await plain.get('/resident/login');
+  assert.doesNotMatch(pf.text_, /name="next"/);
+  const pl = await plain.post('/resident/login', { form: { pre: hidden(pf.text_, 'pre'), email: 'facility-return@example.org',
+    password: 'Kumo-Sora-Umi-2026' } });
+  assert.equal(pl.headers.get('location'), '/mypage');
+  // another origin is never a return path: refused on the form and on the post
+  const evil = new Client(srv.base);
+  for (const n of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)'])
+    assert.equal((await evil.get(`/resident/login?next=${encodeURIComponent(n)}`)).status, 400, n);
+  const ef = await evil.get('/resident/login');
+  const ep = await evil.post('/resident/login', { form: { pre: hidden(ef.text_, 'pre'), email: 'facility-return@example.org',
+    password: 'Kumo-Sora-Umi-2026', next: '//evil.example/x' } });
+  assert.equal(ep.status, 400);
+  assert.equal(ep.headers.get('location'), null);
 });
 
 let held;   // { number, day }

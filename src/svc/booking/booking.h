@@ -481,9 +481,39 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
  * windows; the slot must be free and open) */
 int booking_staff_book(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e);
 /* booking_cancel -- held, won or booked becomes cancelled, its claims
- * given up; the fee rule decides *fee_kept (staff: waive) */
+ * given up in the same transaction; the fee rule decides the fee kept,
+ * out->cancel_fee (staff: waive).  Cancelling again is refused
+ * (ERR_INVALID) and changes nothing.  booking_cancel_as names who
+ * cancels (booking_cancel: the booking module itself).
+ * Paid online (svc/payments): the resident may cancel it too; in the
+ * same transaction a refund of what was paid less the fee kept is asked
+ * from payments (payments_refund_request_payer: for the resident, any
+ * one member of staff with payments.refund approves it; staff who cancel
+ * ask it as themselves, payments_refund_request_part, and another member
+ * approves).  Nothing is asked when the whole fee is kept, or when staff
+ * asked a refund of that payment before.  A payment paid but not yet
+ * marked on the booking is marked first.  Paid at the counter
+ * (booking_mark_paid, no payment): the same fee rule; what is owed back
+ * is handed at the counter (booking_refund_of says how much). */
+struct pay_actor;
 int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
 		   int64_t account, int waive_fee, int64_t now, struct err *e);
+int booking_cancel_as(struct booking *out, struct store *s, const char *tenant, const char *number,
+		      int64_t account, int waive_fee, int64_t now, const struct pay_actor *who, struct err *e);
+/* what a cancelled booking that was paid gives back */
+enum booking_refund_state {
+	BOOKING_REFUND_NONE = 0,   /* not paid, or the whole fee kept       */
+	BOOKING_REFUND_ASKED,      /* online: asked, staff have not refunded yet */
+	BOOKING_REFUND_DONE,       /* online: refunded (at)                  */
+	BOOKING_REFUND_COUNTER,    /* paid at the counter: handed back there */
+};
+struct booking_refund {
+	enum booking_refund_state state;
+	int64_t yen;               /* paid less the fee kept                 */
+	int64_t at;                /* DONE: when                             */
+};
+int booking_refund_of(struct booking_refund *out, struct store *s, const char *tenant, const struct booking *b,
+		      struct err *e);
 int booking_mark_paid(struct store *s, const char *tenant, const char *number, int64_t now,
 		      struct err *e);
 int booking_check_in(struct store *s, const char *tenant, const char *number, int64_t now,
@@ -503,9 +533,9 @@ int booking_of_facility(struct store *s, const char *tenant, const char *facilit
  * resident's read and by the job, a conditional UPDATE, once whoever
  * notices first); a payment whose booking ended unpaid (released,
  * cancelled) is withdrawn by the job.  A booking paid online is
- * cancelled at the desk (a refund), not by the resident (ERR_DENIED). */
+ * cancelled like any other, and what was paid less the fee kept is
+ * refunded (booking_cancel). */
 struct payment;
-struct pay_actor;
 int booking_pay_online_start(struct payment *out, struct store *s, const char *tenant, const char *number,
 			     int64_t account, int64_t now, const struct pay_actor *who, struct err *e);
 int booking_pay_online_sync(int *changed, struct store *s, const char *tenant, const char *number, int64_t now,

@@ -22,6 +22,13 @@ int booking_tx_begin(struct store *s, int *own, struct err *e);
 /* commit (rc == 0) or roll back our own; returns rc or the commit's */
 int booking_tx_end(struct store *s, int own, int rc, struct err *e);
 
+/* booking_cancel_refund -- in the cancel's transaction: the refund of
+ * b (paid online, payment b->payment) less fee_kept is asked from
+ * svc/payments; for the resident (account != 0) or as staff who
+ * (pay_online.c) */
+int booking_cancel_refund(struct store *s, const char *tenant, const struct booking *b, int fee_kept,
+			  int64_t account, int64_t now, const struct pay_actor *who, struct err *e);
+
 /* "HH:MM" <-> minutes from midnight (0..1440 when end) */
 int booking_hhmm_parse(int *min, const char *s, int allow_24);
 void booking_hhmm(char out[6], int min);

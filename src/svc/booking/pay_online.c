@@ -12,6 +12,10 @@
  * statement).  A booking that ended unpaid (released at its payment
  * deadline, cancelled) has its open payment withdrawn, so nobody pays
  * for a slot that is gone; one paid meanwhile stays for staff to refund.
+ * A paid booking cancelled (by the resident or staff) asks payments, in
+ * the cancel's transaction, to refund what was paid less the fee kept
+ * (booking_cancel_refund); booking_refund_of tells the pages where that
+ * refund is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,4 +152,55 @@ int booking_pay_online_sync_due(struct store *s, int64_t now, struct err *e)
 	}
 	free(list);
 	return rc < 0 ? rc : done;
+}
+
+int booking_cancel_refund(struct store *s, const char *tenant, const struct booking *b, int fee_kept,
+			  int64_t account, int64_t now, const struct pay_actor *who, struct err *e)
+{
+	struct payment p;
+	int rc = payments_get(&p, s, tenant, b->payment, e);
+	if (rc)
+		return rc;
+	/* refunded, or asked for by staff, before the cancel: that stands */
+	if (p.state != PAY_PAID || p.refund_by != 0)
+		return 0;
+	int64_t yen = p.paid_yen - fee_kept;
+	if (yen <= 0)   /* the whole fee kept */
+		return 0;
+	char reason[240];   /* no personal data: the booking's number and the sums */
+	snprintf(reason, sizeof reason, "施設予約 %s の取消し（お支払い %lld円、取消料 %d円、返金 %lld円）", b->number,
+		 (long long)p.paid_yen, fee_kept, (long long)yen);
+	/* staff who cancel ask as themselves (another member approves); the
+	 * resident's cancel, or one without a named member of staff, asks
+	 * for the payer */
+	if (!account && who && who->id > 0)
+		return payments_refund_request_part(s, tenant, p.number, yen, reason, now, who, e);
+	return payments_refund_request_payer(s, tenant, p.number, yen, reason, now,
+					     account && who ? who : &booking_actor, e);
+}
+
+int booking_refund_of(struct booking_refund *out, struct store *s, const char *tenant, const struct booking *b,
+		      struct err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (b->state != BOOKING_CANCELLED || !b->paid_at)
+		return 0;
+	if (!b->payment[0]) {   /* paid at the counter: handed back there */
+		out->yen = b->fee - b->cancel_fee;
+		out->state = out->yen > 0 ? BOOKING_REFUND_COUNTER : BOOKING_REFUND_NONE;
+		return 0;
+	}
+	struct payment p;
+	int rc = payments_get(&p, s, tenant, b->payment, e);
+	if (rc)
+		return rc;
+	if (p.state == PAY_REFUNDED) {
+		out->state = BOOKING_REFUND_DONE;
+		out->yen = p.refund_yen > 0 ? p.refund_yen : p.paid_yen;
+		out->at = p.refunded_at;
+	} else if (p.state == PAY_PAID && p.refund_by != 0) {
+		out->state = BOOKING_REFUND_ASKED;
+		out->yen = p.refund_yen > 0 ? p.refund_yen : p.paid_yen;
+	}
+	return 0;
 }

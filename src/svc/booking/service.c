@@ -206,9 +206,20 @@ static const struct html_msg msgs[] = {
 	  "Please open this page again after that.",
 	  "はじまって すぐの もうしこみは、%sに まとめて じゅんばんを きめます。そのあと この ページを もういちど "
 	  "ひらいて ください。" },
-	{ "booking.cancel.error.paid_online", "オンラインで支払った予約は、ここでは取り消せません。返金がありますので、施設の窓口にお申し出ください。",
-	  "A booking paid online cannot be cancelled here: it needs a refund. Please ask at the facility's counter.",
-	  "インターネットで はらった よやくは ここでは とりけせません。しせつの まどぐちに いって ください。" },
+	{ "booking.refund.title", "返金", "Refund", "おかねを かえす" },
+	{ "booking.refund.asked", "%s円を返金します（キャンセル料を差し引いた額です）。職員が返金の手続きをしますので、しばらくお待ちください。"
+	  "カードでお支払いの場合は、そのカードに返金します。",
+	  "%s yen will be refunded (the cancellation fee is kept). A member of staff makes the refund; please wait. "
+	  "A card payment is refunded to that card.",
+	  "%sえんを かえします（とりけしの おかねを ひいた ぶんです）。しやくしょの ひとが てつづきを します。まって ください。"
+	  "カードで はらった ときは その カードに かえします。" },
+	{ "booking.refund.done", "%s円を返金しました（%s）。", "%s yen was refunded (%s).", "%sえんを かえしました（%s）。" },
+	{ "booking.refund.counter", "%s円は、施設の窓口でお返しします。予約番号をお伝えください。",
+	  "%s yen is paid back at the facility's counter; please give your booking number.",
+	  "%sえんは しせつの まどぐちで かえします。よやく ばんごうを いって ください。" },
+	{ "booking.cancel.refund_now", "お支払いいただいた%s円のうち、いま取り消すと%s円を返金します。",
+	  "Of the %s yen paid, %s yen is refunded if you cancel now.",
+	  "はらった %sえんの うち、いま とりけすと %sえんを かえします。" },
 	{ "booking.hold.error.queue", "受付開始直後の申込みは、ひとつの受付につき1件までです。",
 	  "Only one request per opening can be made in its first seconds.",
 	  "はじまって すぐは、1つだけ もうしこめます。" },

@@ -651,8 +651,14 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }
 
-int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number_in,
+int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
 		   int64_t account, int waive_fee, int64_t now, struct err *e)
+{
+	return booking_cancel_as(out, s, tenant, number, account, waive_fee, now, NULL, e);
+}
+
+int booking_cancel_as(struct booking *out, struct store *s, const char *tenant, const char *number_in,
+		      int64_t account, int waive_fee, int64_t now, const struct pay_actor *who, struct err *e)
 {
 	char number[BOOKING_NUMBER_LEN + 1];   /* number_in may be out->number */
 	snprintf(number, sizeof number, "%s", number_in ? number_in : "");
@@ -669,8 +675,14 @@ int booking_cancel(struct booking *out, struct store *s, const char *tenant, con
 	}
 	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
 		return err_set(e, ERR_INVALID, "state: not in force");
-	if (account && out->paid_at && out->payment[0])
-		return err_set(e, ERR_DENIED, "paid: a booking paid online is cancelled at the desk (a refund)");
+	/* paid online but not yet marked on the booking: marked first, so
+	 * that what was paid is refunded */
+	if (out->state == BOOKING_BOOKED && out->payment[0] && !out->paid_at) {
+		int changed = 0;
+		if ((rc = booking_pay_online_sync(&changed, s, tenant, number, now, e)) ||
+		    (changed && (rc = booking_get(out, s, tenant, number, e))))
+			return rc;
+	}
 	int fee = 0;
 	if (out->state == BOOKING_BOOKED && !waive_fee) {
 		struct booking_rules *rules = malloc(sizeof *rules);
@@ -687,6 +699,8 @@ int booking_cancel(struct booking *out, struct store *s, const char *tenant, con
 	int own = 0;
 	if ((rc = booking_tx_begin(s, &own, e)))
 		return rc;
+	/* the state first (one cancel wins: a second finds it not in force),
+	 * then the claims, then the refund, all in one transaction */
 	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now), sv_int(fee), sv_int(out->id) };
 	rc = store_exec(s, "UPDATE booking_bookings SET state = 'cancelled', cancelled_at = $3, cancel_fee = $4"
 			   " WHERE tenant = $1 AND number = $2 AND state IN ('held', 'won', 'booked')", p, 4, e);
@@ -697,6 +711,8 @@ int booking_cancel(struct booking *out, struct store *s, const char *tenant, con
 		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);
 		rc = rc < 0 ? rc : 0;
 	}
+	if (rc == 0 && out->state == BOOKING_BOOKED && out->paid_at && out->payment[0])
+		rc = booking_cancel_refund(s, tenant, out, fee, account, now, who, e);
 	rc = booking_tx_end(s, own, rc, e);
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }

@@ -816,6 +816,7 @@ int card_refund(const struct card_config *c, const struct payment *p, struct err
 		return err_set(e, ERR_INVALID, "card: not a card payment");
 	if (p->state != PAY_PAID)
 		return err_set(e, ERR_CONFLICT, "card: only a paid payment is refunded");
-	int64_t amount = p->paid_yen > 0 ? p->paid_yen : p->amount_yen;
+	/* what was asked to refund (a part when a fee is kept), else all paid */
+	int64_t amount = p->refund_yen > 0 ? p->refund_yen : p->paid_yen > 0 ? p->paid_yen : p->amount_yen;
 	return card_api_refund(c, p->provider_ref, amount, e);
 }

@@ -193,7 +193,8 @@ int card_settle_stale(struct store *s, const struct card_config *c, int64_t olde
 		      const struct pay_actor *who, struct err *e);
 
 /* card_refund -- ask the provider to refund the card payment p (paid,
- * method card, with a provider_ref): called before
+ * method card, with a provider_ref) of its refund_yen (a part when the
+ * service kept a fee; all that was paid when none is set): called before
  * payments_refund_approve, so that a refund the provider refuses is
  * not recorded as done */
 int card_refund(const struct card_config *c, const struct payment *p, struct err *e);

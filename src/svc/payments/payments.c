@@ -145,7 +145,7 @@ static void copy(char *dst, size_t cap, const char *src)
 #define PAY_COLS "id, number, service, pkey, reference, description, return_url, amount_yen," \
 	" account, state, method, due_day, created_at, updated_at, paid_at, paid_yen, paid_via," \
 	" barcode, payeasy_biller, payeasy_confirm, provider_ref, refund_reason, refund_by," \
-	" refund_approved_by, refunded_at"
+	" refund_approved_by, refunded_at, refund_yen"
 
 static void row_read(struct payment *p, struct store_rows *r)
 {
@@ -175,6 +175,7 @@ static void row_read(struct payment *p, struct store_rows *r)
 	p->refund_by = store_col_int(r, 22);
 	p->refund_approved_by = store_col_int(r, 23);
 	p->refunded_at = store_col_int(r, 24);
+	p->refund_yen = store_col_int(r, 25);
 }
 
 /* one payment by a WHERE on (tenant $1, value $2) */
@@ -665,28 +666,63 @@ int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *wh
 
 /* ---- refunds ---- */
 
-int payments_refund_request(struct store *s, const char *tenant, const char *number,
-			    const char *reason, int64_t now, const struct pay_actor *who,
-			    struct err *e)
+/* one refund asked for: amount_yen 0 is all that was paid; by is who
+ * asked (a member of staff's id, or PAY_REFUND_BY_PAYER) */
+static int refund_ask(struct store *s, const char *tenant, const char *number, int64_t amount_yen,
+		      const char *reason, int64_t by, int64_t now, const struct pay_actor *who, struct err *e)
 {
 	if (!reason || !*reason || !pay_text_ok(reason, PAY_REASON_MAX, 1))
 		return err_set(e, ERR_INVALID, "reason: 1..%d characters", PAY_REASON_MAX);
-	if (!who || who->id <= 0)
-		return err_set(e, ERR_DENIED, "refund: a member of staff asks");
+	if (amount_yen < 0 || amount_yen > PAY_AMOUNT_MAX)
+		return err_set(e, ERR_INVALID, "amount: 1..the paid amount");
 	int own = !store_in_tx(s), rc = own ? store_begin(s, e) : 0;
 	struct payment p;
 	if (rc == 0)
 		rc = payments_get(&p, s, tenant, number, e);
+	if (rc == 0 && by == PAY_REFUND_BY_PAYER && who && who->id > 0 && who->id != p.account)
+		rc = err_set(e, ERR_NOTFOUND, "payment: no such payment");   /* another resident's */
+	int64_t yen = amount_yen ? amount_yen : p.paid_yen;
+	if (rc == 0 && p.state == PAY_PAID && (yen < 1 || yen > p.paid_yen))
+		rc = err_set(e, ERR_INVALID, "amount: 1..the paid amount");
 	if (rc == 0) {
-		struct store_val v[] = { sv_int(p.id), sv_text(reason), sv_int(who->id), sv_int(now) };
-		rc = store_exec(s, "UPDATE payments SET refund_reason = $2, refund_by = $3, updated_at = $4"
-				" WHERE id = $1 AND state = 'paid' AND refund_by = 0", v, 4, e);
+		struct store_val v[] = { sv_int(p.id), sv_text(reason), sv_int(by), sv_int(now), sv_int(yen) };
+		rc = store_exec(s, "UPDATE payments SET refund_reason = $2, refund_by = $3, updated_at = $4,"
+				" refund_yen = $5 WHERE id = $1 AND state = 'paid' AND refund_by = 0", v, 5, e);
 		if (rc == 0)
 			rc = err_set(e, ERR_CONFLICT, "refund: only a paid payment, once");
 	}
-	if (rc > 0)
-		rc = pay_record(s, tenant, p.id, p.number, "refund_requested", "", now, who, e);
+	if (rc > 0) {
+		char detail[80];
+		snprintf(detail, sizeof detail, "%lld yen of %lld%s", (long long)yen, (long long)p.paid_yen,
+			 by == PAY_REFUND_BY_PAYER ? ", for the payer" : "");
+		rc = pay_record(s, tenant, p.id, p.number, "refund_requested", detail, now, who, e);
+	}
 	return pay_tx_end(s, own, rc, e);
+}
+
+int payments_refund_request(struct store *s, const char *tenant, const char *number,
+			    const char *reason, int64_t now, const struct pay_actor *who,
+			    struct err *e)
+{
+	return payments_refund_request_part(s, tenant, number, 0, reason, now, who, e);
+}
+
+int payments_refund_request_part(struct store *s, const char *tenant, const char *number,
+				 int64_t amount_yen, const char *reason, int64_t now,
+				 const struct pay_actor *who, struct err *e)
+{
+	if (!who || who->id <= 0)
+		return err_set(e, ERR_DENIED, "refund: a member of staff asks");
+	return refund_ask(s, tenant, number, amount_yen, reason, who->id, now, who, e);
+}
+
+int payments_refund_request_payer(struct store *s, const char *tenant, const char *number,
+				  int64_t amount_yen, const char *reason, int64_t now,
+				  const struct pay_actor *who, struct err *e)
+{
+	if (amount_yen < 1)
+		return err_set(e, ERR_INVALID, "amount: 1..the paid amount");
+	return refund_ask(s, tenant, number, amount_yen, reason, PAY_REFUND_BY_PAYER, now, who, e);
 }
 
 int payments_refund_approve(struct store *s, const char *tenant, const char *number,
@@ -715,7 +751,7 @@ int payments_refund_approve(struct store *s, const char *tenant, const char *num
 	}
 	if (rc > 0) {
 		char detail[60];
-		snprintf(detail, sizeof detail, "%lld yen", (long long)p.paid_yen);
+		snprintf(detail, sizeof detail, "%lld yen", (long long)(p.refund_yen > 0 ? p.refund_yen : p.paid_yen));
 		rc = pay_record(s, tenant, p.id, p.number, "refunded", detail, now, who, e);
 	}
 	return pay_tx_end(s, own, rc, e);
@@ -776,6 +812,8 @@ static void filter_sql(char *sql, size_t cap, const char *head, const struct pay
 		v[n++] = sv_text(f->service);
 		len += (size_t)snprintf(sql + len, cap - len, " AND service = $%d", n);
 	}
+	if (f->refund_asked)
+		len += (size_t)snprintf(sql + len, cap - len, " AND state = 'paid' AND refund_by <> 0");
 	if (f->q && *f->q) {
 		v[n++] = sv_text(f->q);
 		len += (size_t)snprintf(sql + len, cap - len,
@@ -886,7 +924,7 @@ int payments_statement(struct pay_statement *out, struct store *s, const char *t
 		" AND paid_day = $3 AND outcome = 'unknown'",
 		"SELECT count(*), sum(amount_yen) FROM payment_receipts WHERE tenant = $1 AND method = $2"
 		" AND paid_day = $3 AND outcome = 'amount'",
-		"SELECT count(*), sum(paid_yen) FROM payments WHERE tenant = $1 AND method = $2"
+		"SELECT count(*), sum(refund_yen) FROM payments WHERE tenant = $1 AND method = $2"
 		" AND refunded_day = $3 AND state = 'refunded'",
 	};
 	int64_t *dst[][2] = {
@@ -952,7 +990,7 @@ int payments_missing(struct store *s, const char *tenant, enum pay_method m, lon
 			     " p.return_url, p.amount_yen, p.account, p.state, p.method, p.due_day, p.created_at,"
 			     " p.updated_at, p.paid_at, p.paid_yen, p.paid_via, p.barcode, p.payeasy_biller,"
 			     " p.payeasy_confirm, p.provider_ref, p.refund_reason, p.refund_by,"
-			     " p.refund_approved_by, p.refunded_at" MISSING_WHERE " ORDER BY p.id", v, 3, e);
+			     " p.refund_approved_by, p.refunded_at, p.refund_yen" MISSING_WHERE " ORDER BY p.id", v, 3, e);
 	if (rc)
 		return rc;
 	while ((rc = store_rows_next(r, e)) > 0) {

@@ -136,9 +136,12 @@ struct payment {
 	char payeasy_biller[PAY_PAYEASY_BILLER_LEN + 1];   /* Pay-easy         */
 	char payeasy_confirm[PAY_PAYEASY_CONFIRM_LEN + 1];
 	char provider_ref[PAY_PROVIDER_REF_MAX + 1];       /* card: the PSP's id */
-	/* a refund asked for (by refund_by) and, once approved, done */
+	/* a refund asked for (by refund_by: a member of staff, or
+	 * PAY_REFUND_BY_PAYER) of refund_yen (the paid amount, or a part of
+	 * it) and, once approved, done */
 	char refund_reason[PAY_REASON_MAX * 4 + 1];
 	int64_t refund_by, refund_approved_by;
+	int64_t refund_yen;
 	int64_t refunded_at;
 };
 
@@ -239,12 +242,33 @@ int payments_withdraw(struct store *s, const char *tenant, const char *number, c
 int payments_expire_due(struct store *s, int64_t now, const struct pay_actor *who,
 			struct err *e);
 
-/* payments_refund_request -- staff ask to refund a paid payment, with a
- * reason; payments_refund_approve -- another member of staff approves it
- * (ERR_CONFLICT when who is the one who asked): the payment is refunded. */
+/* payments_refund_request -- staff ask to refund a paid payment (all of
+ * what was paid), with a reason; payments_refund_request_part -- the same
+ * for amount_yen, 1 .. the paid amount (a service that keeps a fee: a
+ * booking cancelled after its free period); payments_refund_approve --
+ * another member of staff approves it (ERR_CONFLICT when who is the one
+ * who asked): the payment is refunded (refund_yen goes back; the rest
+ * stays with the municipality).  One request a payment (ERR_CONFLICT for
+ * a second, or when not paid). */
 int payments_refund_request(struct store *s, const char *tenant, const char *number,
 			    const char *reason, int64_t now, const struct pay_actor *who,
 			    struct err *e);
+int payments_refund_request_part(struct store *s, const char *tenant, const char *number,
+				 int64_t amount_yen, const char *reason, int64_t now,
+				 const struct pay_actor *who, struct err *e);
+/* payments_refund_request_payer -- the payer gave up what they paid for
+ * (a resident cancelled a booking paid online) and the service asks, on
+ * their behalf, to refund amount_yen (1 .. the paid amount).  who is the
+ * payer (the payment's account, or the system: id 0), the actor of the
+ * audit record; refund_by is PAY_REFUND_BY_PAYER, never an account id
+ * (staff and residents are numbered apart).  The two people are the
+ * payer, who asked, and the one member of staff who approves: any member
+ * with payments.refund may (refund_by is never theirs).  ERR_NOTFOUND
+ * when who is another resident than the payer. */
+#define PAY_REFUND_BY_PAYER (-1)
+int payments_refund_request_payer(struct store *s, const char *tenant, const char *number,
+				  int64_t amount_yen, const char *reason, int64_t now,
+				  const struct pay_actor *who, struct err *e);
 int payments_refund_approve(struct store *s, const char *tenant, const char *number,
 			    int64_t now, const struct pay_actor *who, struct err *e);
 /* payments_refund_claim -- before money goes back through a provider:
@@ -346,6 +370,7 @@ struct pay_filter {
 	int method;                /* -1: any                                */
 	const char *service;       /* NULL: any                              */
 	const char *q;             /* a number or a reference prefix         */
+	int refund_asked;          /* 1: paid, a refund asked and not yet approved */
 	int offset, limit;
 };
 int payments_list(struct store *s, const struct pay_filter *f,

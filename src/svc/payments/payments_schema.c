@@ -98,6 +98,13 @@ static const struct store_migration payments_migrations[] = {
 	  " konbini_agent TEXT NOT NULL,"
 	  " updated_by TEXT NOT NULL,"
 	  " updated_at BIGINT NOT NULL)" },
+	/* a refund of a part of what was paid (a booking cancelled online
+	 * keeps its cancellation fee): the amount asked; the refunds asked
+	 * before were of all that was paid */
+	{ 4, "the amount of a refund",
+	  "ALTER TABLE payments ADD COLUMN refund_yen INTEGER NOT NULL DEFAULT 0"
+	  " CHECK (refund_yen >= 0 AND refund_yen <= 999999);"
+	  "UPDATE payments SET refund_yen = paid_yen WHERE refund_by <> 0" },
 };
 
 const struct store_module_schema payments_schema = {

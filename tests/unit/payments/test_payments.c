@@ -401,6 +401,68 @@ static void test_refund_two_people(void)
 	store_close(s);
 }
 
+/* a part refunded, asked for the payer: any member of staff approves;
+ * the amount goes to the statement, the rest stays */
+static void test_refund_part_for_payer(void)
+{
+	struct store *s = open_db();
+	struct err e;
+	static const struct pay_actor payer = { .id = 7, .source = "127.0.0.1" };      /* make()'s account */
+	static const struct pay_actor stranger = { .id = 8, .source = "127.0.0.1" };
+	struct payment p = make(s, "part-1", 1000);
+	/* not paid: nothing to refund */
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 700, "予約の取消し", NOW, &payer, &e), ERR_CONFLICT);
+	struct pay_receipt cr = { .method = PAY_M_COUNTER, .number = p.number, .amount_yen = 1000, .source = "counter:p1" };
+	enum pay_outcome o;
+	T_EQ_INT(payments_receive(&o, s, T1, &cr, NOW, &staff_a, &e), 0);
+	/* amounts out of range, another resident, no reason */
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 0, "予約の取消し", NOW, &payer, &e), ERR_INVALID);
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 1001, "予約の取消し", NOW, &payer, &e), ERR_INVALID);
+	T_EQ_INT(payments_refund_request_part(s, T1, p.number, 1001, "一部返金", NOW, &staff_a, &e), ERR_INVALID);
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 700, "予約の取消し", NOW, &stranger, &e), ERR_NOTFOUND);
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 700, "", NOW, &payer, &e), ERR_INVALID);
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 700, "予約の取消し（取消料 300円）", NOW, &payer, &e), 0);
+	/* once: a second request (the payer's or staff's) changes nothing */
+	T_EQ_INT(payments_refund_request_payer(s, T1, p.number, 500, "予約の取消し", NOW, &payer, &e), ERR_CONFLICT);
+	T_EQ_INT(payments_refund_request(s, T1, p.number, "二重", NOW, &staff_a, &e), ERR_CONFLICT);
+	struct payment chk;
+	T_EQ_INT(payments_get(&chk, s, T1, p.number, &e), 0);
+	T_EQ_INT(chk.refund_by, PAY_REFUND_BY_PAYER);
+	T_EQ_INT(chk.refund_yen, 700);
+	/* listed among the refunds to approve */
+	struct pay_filter f = { .tenant = T1, .state = -1, .method = -1, .refund_asked = 1, .limit = 50 };
+	int64_t n = 0;
+	T_EQ_INT(payments_count(&n, s, &f, &e), 0);
+	T_EQ_INT(n, 1);
+	/* the payer is not staff: a resident's id cannot approve it ... */
+	T_EQ_INT(payments_refund_approve(s, T1, p.number, NOW, &sys, &e), ERR_DENIED);
+	/* ... one member of staff does, any of them */
+	struct pay_statement st0, st;
+	T_EQ_INT(payments_statement(&st0, s, T1, PAY_M_COUNTER, today(), &e), 0);
+	T_EQ_INT(payments_refund_claim(s, T1, p.number, NOW, &staff_a, &e), 0);
+	T_EQ_INT(payments_refund_approve(s, T1, p.number, NOW + 60, &staff_a, &e), 0);
+	T_EQ_INT(payments_get(&chk, s, T1, p.number, &e), 0);
+	T_EQ_INT(chk.state, PAY_REFUNDED);
+	T_EQ_INT(chk.refund_yen, 700);
+	T_EQ_INT(chk.refund_approved_by, 101);
+	T_EQ_INT(payments_count(&n, s, &f, &e), 0);
+	T_EQ_INT(n, 0);
+	T_EQ_INT(payments_statement(&st, s, T1, PAY_M_COUNTER, today(), &e), 0);
+	T_EQ_INT(st.refunded_yen - st0.refunded_yen, 700);   /* the part, not all that was paid */
+	T_EQ_INT(audited(s, "payments.refund_requested", p.number), 1);
+	T_EQ_INT(audited(s, "payments.refunded", p.number), 1);
+	/* staff ask for a part too; the two-person rule holds for them */
+	struct payment q = make(s, "part-2", 600);
+	struct pay_receipt qr = { .method = PAY_M_COUNTER, .number = q.number, .amount_yen = 600, .source = "counter:p2" };
+	T_EQ_INT(payments_receive(&o, s, T1, &qr, NOW, &staff_a, &e), 0);
+	T_EQ_INT(payments_refund_request_part(s, T1, q.number, 200, "一部返金", NOW, &staff_a, &e), 0);
+	T_EQ_INT(payments_refund_approve(s, T1, q.number, NOW, &staff_a, &e), ERR_CONFLICT);
+	T_EQ_INT(payments_refund_approve(s, T1, q.number, NOW, &staff_b, &e), 0);
+	T_EQ_INT(payments_get(&chk, s, T1, q.number, &e), 0);
+	T_EQ_INT(chk.refund_yen, 200);
+	store_close(s);
+}
+
 static void test_expire_and_late_money(void)
 {
 	struct store *s = open_db();
@@ -605,6 +667,7 @@ int main(void)
 	T_RUN(test_import_and_statement);
 	T_RUN(test_payeasy_import);
 	T_RUN(test_refund_two_people);
+	T_RUN(test_refund_part_for_payer);
 	T_RUN(test_expire_and_late_money);
 	T_RUN(test_card_states);
 	T_RUN(test_review_cases);

@@ -8,7 +8,9 @@
  * GET  /facilities/{facility}?day=D      the facility and the grid of day
  *      D (today in Japan by default): a table, a row per unit and a
  *      column per band, each cell's state in words (never colour alone);
- *      a free cell links to the hold form.
+ *      a free cell links to the hold form (for a visitor not logged in,
+ *      to the resident's login with the hold form as its return path,
+ *      `next`: after logging in they are back on the slot).
  * GET  /facilities/{facility}/hold?day&unit&band   the hold form (a
  *      resident's login: the HTTP layer sends others to the login page).
  * POST /facilities/{facility}/hold       booking_hold; the form's one-time
@@ -245,6 +247,10 @@ static void grid(struct buf *b, struct http_req *r, const struct booking_facilit
 		 struct jp_date day)
 {
 	const char *d = bres_iso(r, day);
+	/* a visitor not logged in goes to the login first, which brings them
+	 * back to the slot's hold form (its return path, a local path) */
+	char tok[AUTH_CSRF_LEN + 1];
+	int resident = app_resident_csrf(tok, r);
 	html_printf(b, "<div class=\"table-scroll\"><table class=\"booking-grid\" id=\"booking-grid\">"
 		    "<caption>%s</caption><thead><tr><th scope=\"col\">%s</th>",
 		    arena_printf(r->arena, T(r, "booking.grid.caption"), bres_day(r, day)),   /* checksrc: fmt-ok */
@@ -258,15 +264,18 @@ static void grid(struct buf *b, struct http_req *r, const struct booking_facilit
 		for (int k = 0; k < f->nbands; k++) {
 			const struct booking_slot *s = &sl[i * f->nbands + k];
 			switch (s->state) {
-			case BOOKING_SLOT_FREE:
+			case BOOKING_SLOT_FREE: {
+				const char *hold = ui_url(r->arena, arena_printf(r->arena, "/facilities/%s/hold", f->code),
+							  (const char *[]){ "day", d, "unit", u->code, "band", s->band->code, NULL });
+				if (!resident)
+					hold = ui_url(r->arena, "/resident/login", (const char *[]){ "next", hold, NULL });
 				html_printf(b, "<td class=\"slot slot-free\" data-state=\"free\"><span>%s</span> "
 					    "<a class=\"button button-small\" href=\"%s\">%s<span class=\"visually-hidden\"> %s %s</span></a></td>",
-					    T(r, "booking.slot.free"),
-					    ui_url(r->arena, arena_printf(r->arena, "/facilities/%s/hold", f->code),
-						   (const char *[]){ "day", d, "unit", u->code, "band", s->band->code, NULL }),
+					    T(r, "booking.slot.free"), hold,
 					    T(r, "booking.slot.choose"), bres_name(r, u->name_ja, u->name_en),
 					    bres_name(r, s->band->name_ja, s->band->name_en));
 				break;
+			}
 			case BOOKING_SLOT_TAKEN:
 				html_printf(b, "<td class=\"slot slot-taken\" data-state=\"taken\">%s</td>", T(r, "booking.slot.taken"));
 				break;

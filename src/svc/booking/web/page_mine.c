@@ -8,7 +8,9 @@
  *      the deadlines; confirm (a hold before hold_until, a win before
  *      confirm_by), how to pay, cancel with the fee it would cost now.
  * POST /mypage/facilities/{number}/confirm  booking_confirm.
- * POST /mypage/facilities/{number}/cancel   booking_cancel (a checkbox).
+ * POST /mypage/facilities/{number}/cancel   booking_cancel_as (a checkbox);
+ *      paid, the page then says what is given back (booking_refund_of):
+ *      online, a refund staff make; at the counter, handed back there.
  *
  * Invariants: a booking is shown and changed only for the account that
  * made it (another's number answers 404, as an unknown one; the domain
@@ -282,6 +284,18 @@ static int booking_page(struct http_req *r, int status, const struct booking *bk
 		html_printf(&b, "<dt>%s</dt><dd id=\"booking-cancel-fee\">%s円</dd>", T(r, "booking.cancel.fee_kept"),
 			    bres_yen(r, bk->cancel_fee));
 	buf_puts(&b, "</dl>");
+	/* cancelled after paying: what is given back, and where it is */
+	struct booking_refund rf;
+	if (booking_refund_of(&rf, app_store(r), q->tenant.code, bk, &e) == 0 && rf.state != BOOKING_REFUND_NONE) {
+		const char *yen = bres_yen(r, (long)rf.yen);
+		const char *txt = rf.state == BOOKING_REFUND_DONE
+			? arena_printf(r->arena, T(r, "booking.refund.done"), yen, bres_when(r, rf.at))   /* checksrc: fmt-ok */
+			: arena_printf(r->arena, T(r, rf.state == BOOKING_REFUND_ASKED ? "booking.refund.asked"   /* checksrc: fmt-ok */
+						       : "booking.refund.counter"), yen);
+		html_printf(&b, "<section aria-labelledby=\"refund-h\"><h2 id=\"refund-h\">%s</h2>"
+			    "<p id=\"booking-refund\" data-refund=\"%s\">%s</p></section>", T(r, "booking.refund.title"),
+			    rf.state == BOOKING_REFUND_DONE ? "done" : rf.state == BOOKING_REFUND_ASKED ? "asked" : "counter", txt);
+	}
 	int64_t now = app_now();
 	int may_confirm = (bk->state == BOOKING_HELD && now < bk->hold_until) ||
 			  (bk->state == BOOKING_WON && now < bk->confirm_by);
@@ -324,6 +338,10 @@ static int booking_page(struct http_req *r, int status, const struct booking *bk
 		html_printf(&b, "<section aria-labelledby=\"cancel-h\"><h2 id=\"cancel-h\">%s</h2><p id=\"booking-cancel-now\">%s</p>",
 			    T(r, "booking.cancel.title"),
 			    arena_printf(r->arena, T(r, "booking.cancel.fee_now"), bres_yen(r, fee)));   /* checksrc: fmt-ok */
+		if (bk->paid_at && bk->fee > 0)
+			html_printf(&b, "<p id=\"booking-refund-now\">%s</p>",
+				    arena_printf(r->arena, T(r, "booking.cancel.refund_now"), bres_yen(r, bk->fee),   /* checksrc: fmt-ok */
+						 bres_yen(r, bk->fee - fee)));
 		if (rule && bk->state == BOOKING_BOOKED)
 			html_printf(&b, "<p>%s</p>", arena_printf(r->arena, T(r, "booking.cancel.rule"),   /* checksrc: fmt-ok */
 								  bres_when(r, booking_cancel_free_until(rule, bk->day)),
@@ -397,15 +415,17 @@ int page_booking_mine_cancel(struct http_req *r)
 	const char *c = http_param(r, "confirm");
 	if (!c || strcmp(c, "1") != 0)
 		return booking_page(r, 400, bk, NULL, "f-confirm", T(r, "booking.cancel.error.confirm"));
-	rc = booking_cancel(bk, app_store(r), q->tenant.code, number, q->ses.account_id, 0, app_now(), &e);
+	/* paid online: the refund (paid less the fee kept) is asked for in
+	 * the cancel's transaction, for the resident (payments' audit record
+	 * names them) */
+	struct app_actor a;
+	app_actor_of(&a, r);
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+				 .source = a.source };
+	rc = booking_cancel_as(bk, app_store(r), q->tenant.code, number, q->ses.account_id, 0, app_now(), &who, &e);
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc == 0)
 		return booking_page(r, 200, bk, T(r, "booking.cancel.done"), NULL, NULL);
-	if (rc == ERR_DENIED) {   /* paid online: a refund, at the desk */
-		if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
-			return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
-		return booking_page(r, 409, bk, NULL, "booking-state", T(r, "booking.cancel.error.paid_online"));
-	}
 	if (rc != ERR_INVALID)
 		return app_send_error(r, rc, "booking.error.unavailable", "booking cancel: %s", e.detail);
 	if (booking_get(bk, app_store(r), q->tenant.code, number, &e))

@@ -25,6 +25,7 @@
 #include "base/csv.h"
 #include "base/log.h"
 #include "svc/booking/web/booking_web.h"
+#include "svc/payments/payments.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -665,8 +666,13 @@ int page_bstaff_cancel(struct http_req *r)
 		return booking_page(r, 422, number, "cancel-confirm", T(r, "booking.staff.cancel.error.confirm"));
 	struct booking bk;
 	struct err e;
-	int rc = booking_cancel(&bk, app_store(r), app_req(r)->tenant.code, number, 0, waive && !strcmp(waive, "1"),
-				app_now(), &e);
+	/* paid online: the refund is asked for as this member of staff (another approves it) */
+	struct app_actor a;
+	app_actor_of(&a, r);
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+				 .source = a.source };
+	int rc = booking_cancel_as(&bk, app_store(r), app_req(r)->tenant.code, number, 0, waive && !strcmp(waive, "1"),
+				   app_now(), &who, &e);
 	return action_done(r, waive ? "booking.cancel_waived" : "booking.cancel", "cancelled", rc, &e);
 }
 

@@ -1,7 +1,8 @@
 /*
  * page_staff.c -- the staff pages of the payments service (会計・収納).
  *
- * GET  /staff/payments                       payments, by state, method, number
+ * GET  /staff/payments                       payments, by state, method, number;
+ *                                            ?refund=asked: refunds to approve
  * GET  /staff/payments/{number}              one payment: its numbers, history,
  *                                            and what staff may do with it
  * POST /staff/payments/{number}/counter      paid at the counter (cash or the
@@ -61,10 +62,11 @@ static const char *when(struct http_req *r, int64_t t)
 static void actions(struct buf *b, struct http_req *r)
 {
 	html_printf(b, "<ul class=\"actions\"><li><a href=\"/staff/payments\">%s</a></li>"
+		    "<li><a href=\"/staff/payments?refund=asked\" id=\"pay-refunds-link\">%s</a></li>"
 		    "<li><a href=\"/staff/payments/import\" id=\"pay-import-link\">%s</a></li>"
 		    "<li><a href=\"/staff/payments/statement\" id=\"pay-statement-link\">%s</a></li>"
 		    "<li><a href=\"/staff/payments/rails\" id=\"pay-rails-link\">%s</a></li></ul>",
-		    T(r, "pay.staff.list"), T(r, "pay.staff.import"), T(r, "pay.staff.statement"),
+		    T(r, "pay.staff.list"), T(r, "pay.staff.refunds"), T(r, "pay.staff.import"), T(r, "pay.staff.statement"),
 		    T(r, "pay.rails.title"));
 }
 
@@ -92,11 +94,12 @@ int page_staff_payments(struct http_req *r)
 {
 	struct app_req *q = app_req(r);
 	const char *st = http_param(r, "state"), *me = http_param(r, "method"), *qq = http_param(r, "q");
-	const char *pg = http_param(r, "page");
+	const char *pg = http_param(r, "page"), *rf = http_param(r, "refund");
 	int page = pg ? atoi(pg) : 1;
 	if (page < 1 || page > 10000)
 		page = 1;
 	struct pay_filter f = { .tenant = q->tenant.code, .state = -1, .method = -1, .q = qq,
+				.refund_asked = rf && strcmp(rf, "asked") == 0,
 				.offset = (page - 1) * LIST_PAGE, .limit = LIST_PAGE };
 	for (int i = 0; st && i < PAY_STATE_COUNT_; i++)
 		if (strcmp(st, payments_state_name((enum pay_state)i)) == 0)
@@ -147,7 +150,7 @@ int page_staff_payments(struct http_req *r)
 	}
 	html_printf(&b, "</tbody></table></div>");
 	struct ui_pager pgr = { .path = "/staff/payments", .page = page, .per_page = LIST_PAGE, .total = total,
-				.pairs = (const char *[]){ "state", st, "method", me, "q", qq, NULL } };
+				.pairs = (const char *[]){ "state", st, "method", me, "q", qq, "refund", rf, NULL } };
 	ui_pager(&b, r->arena, q->lang, &pgr);
 	return app_page_send(r, 200, &b, &p);
 }
@@ -234,8 +237,12 @@ static int render_payment(struct http_req *r, int status, const struct payment *
 			html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"refund-ask\">%s</button></form>",
 				    T(r, "pay.refund.ask"));
 		} else {
-			html_printf(&b, "<p id=\"refund-asked\">%s</p><blockquote id=\"refund-reason\">%s</blockquote>",
-				    arena_printf(r->arena, T(r, "pay.refund.asked"), (long long)p->refund_by), p->refund_reason);
+			html_printf(&b, "<p id=\"refund-asked\">%s</p><blockquote id=\"refund-reason\">%s</blockquote>"
+				    "<dl class=\"summary-list\"><div><dt>%s</dt><dd id=\"refund-amount\">%s</dd></div></dl>",
+				    p->refund_by == PAY_REFUND_BY_PAYER ? T(r, "pay.refund.asked_payer")
+				    : arena_printf(r->arena, T(r, "pay.refund.asked"), (long long)p->refund_by),
+				    p->refund_reason, T(r, "pay.refund.amount"),
+				    pay_web_yen(r, p->refund_yen > 0 ? p->refund_yen : p->paid_yen));
 			if (p->refund_by == q->staff.id)
 				html_printf(&b, "<p id=\"refund-other\">%s</p>", T(r, "pay.refund.other"));
 			else
@@ -247,8 +254,10 @@ static int render_payment(struct http_req *r, int status, const struct payment *
 		html_printf(&b, "</section>");
 	}
 	if (p->state == PAY_REFUNDED)
-		html_printf(&b, "<p id=\"refund-done\">%s</p><blockquote>%s</blockquote>",
-			    arena_printf(r->arena, T(r, "pay.refund.done"), when(r, p->refunded_at)), p->refund_reason);
+		html_printf(&b, "<p id=\"refund-done\">%s</p><blockquote>%s</blockquote>"
+			    "<dl class=\"summary-list\"><div><dt>%s</dt><dd id=\"refund-amount\">%s</dd></div></dl>",
+			    arena_printf(r->arena, T(r, "pay.refund.done"), when(r, p->refunded_at)), p->refund_reason,
+			    T(r, "pay.refund.amount"), pay_web_yen(r, p->refund_yen > 0 ? p->refund_yen : p->paid_yen));
 	/* the history */
 	html_printf(&b, "<h2 id=\"hist-h\">%s</h2><div class=\"table-scroll\" role=\"region\" aria-labelledby=\"hist-h\" tabindex=\"0\">"
 		    "<table id=\"pay-history\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"

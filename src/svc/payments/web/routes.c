@@ -54,6 +54,7 @@ static const struct http_param_spec p_list[] = {
 	{ "method", HTTP_QUERY, 10, v_word, 0 },
 	{ "q", HTTP_QUERY, PAY_REFERENCE_MAX, v_q, 0 },
 	{ "page", HTTP_QUERY, 5, app_v_digits, 0 },
+	{ "refund", HTTP_QUERY, 10, v_word, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_counter[] = {
