@@ -307,7 +307,8 @@ export async function world({ extraArgs = [] } = {}) {
         if (name === 'number') return { value: '1234567897', visible: () => false };
         const v = { enc: 'utf8', decision: 'approve', day: '2098-07-01', days: '7', from: '2098-07-01', to: '2098-07-31',
           last: '2098-07-29', month: '2098-07', entry_to: '2098-04-24T00:00', draw_at: '2098-04-25T10:00', kind: 'room',
-          unit: 'room1', band: 'am', done: 'made', key: 'probe-key-0123456789' }[name];
+          unit: 'room1', band: 'am', done: 'made', key: 'probe-key-0123456789',
+          alt_ja: '試験の写真', alt_en: 'A probe photo' }[name];
         if (v) return v;
       }
       if (name === 'code') return { value: 'kodomo-iryosho', visible: (c) => !c.host };
@@ -381,7 +382,9 @@ export async function world({ extraArgs = [] } = {}) {
         // a lottery entry's choices (c1_unit ... c8_band), a group's members (m1_name ... m10_birth)
         const row = name.match(/^(?:c\d+|m\d+)_(unit|day|band|name|kana|birth)$/);
         if (row) return { unit: 'hinode-kaikan:room1', day: '2027-01-15', band: 'am', name: 'probe', kana: 'プローブ', birth: '1980-01-01' }[row[1]];
-        const v = { unit: 'room1', band: 'am', resident: '1', people: '5', purpose: 'probe', kind: 'ward', entry: '999999999' }[name];
+        // a photo's copy: the small one (the id names no photo: 404 to all)
+        const v = { unit: 'room1', band: 'am', resident: '1', people: '5', purpose: 'probe', kind: 'ward', entry: '999999999',
+          size: 's' }[name];
         if (v) return v;
       }
       if (name !== 'id') return undefined;

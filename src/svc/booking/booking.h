@@ -68,6 +68,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "core/image/image.h"
 #include "jp/date.h"
 
 struct store;
@@ -190,6 +191,71 @@ int booking_closure_add(int64_t *id, int *nbusy, struct store *s, const char *te
 int booking_closure_remove(struct store *s, const char *tenant, int64_t id, struct err *e);
 int booking_closures_each(struct store *s, const char *tenant, const char *facility,
 			  int (*fn)(void *arg, const struct booking_closure *c), void *arg, struct err *e);
+
+/* ------------------------------------------------------------------ */
+/* Photos of a facility                                                */
+/*
+ * Staff upload photos of a facility, each with its alternative text in
+ * Japanese and in English (both required: a photo nobody can hear is not
+ * shown); residents see them on the facility's page.  An upload goes
+ * through core/image (image.h): a JPEG or a PNG by its bytes, within its
+ * limits, turned upright, and two copies are kept, encoded anew (so no
+ * EXIF, no GPS, no comment of the upload is stored): the large one (long
+ * edge BOOKING_PHOTO_EDGE) and the small one the page shows first
+ * (BOOKING_PHOTO_EDGE_SMALL).  The copies live in booking_photos (bytes
+ * in the table on both stores: a few a facility, written by staff now
+ * and then, so the single writer of SQLite is no concern, and backups
+ * and several PostgreSQL servers need nothing more).  A photo never
+ * changes: its id names its bytes (a page may cache them for good);
+ * removing it deletes the row.
+ */
+#define BOOKING_PHOTOS_MAX 12              /* photos of a facility        */
+#define BOOKING_PHOTO_BYTES_MAX (15u << 20) /* an upload's bytes           */
+#define BOOKING_PHOTO_EDGE 1600            /* the large copy's long edge  */
+#define BOOKING_PHOTO_EDGE_SMALL 640       /* the small copy's            */
+#define BOOKING_PHOTO_PIXELS_MAX 50000000ull /* an upload's pixels        */
+
+struct booking_photo {
+	int64_t id;
+	char facility[BOOKING_CODE_MAX + 1];
+	char alt_ja[BOOKING_NAME_MAX + 1], alt_en[BOOKING_NAME_MAX + 1];
+	char mime[16];                     /* image/jpeg or image/png      */
+	int width, height;                 /* the large copy, upright      */
+	int small_width, small_height;
+	int64_t created_at;
+};
+
+/* the copies of one upload, made before any database work */
+struct booking_photo_copies {
+	struct image_out large, small;
+};
+
+/* booking_photo_prepare -- check an upload and make its copies (CPU
+ * work, no database: a page runs it off the event loop).  ERR_INVALID
+ * (not a JPEG or PNG, corrupt, truncated), ERR_LIMIT (bytes, edges,
+ * pixels), ERR_NOMEM; on error *out holds nothing.  The upload's EXIF
+ * position is not kept. */
+int booking_photo_prepare(struct booking_photo_copies *out, const void *data, size_t n, struct err *e);
+void booking_photo_copies_done(struct booking_photo_copies *c);
+/* booking_photo_add -- store prepared copies as a photo of a facility
+ * with its two alternative texts (1..BOOKING_NAME_MAX bytes, one line
+ * each): ERR_INVALID (a text; e->detail names alt_ja or alt_en, copies
+ * not made by booking_photo_prepare), ERR_NOTFOUND (no such facility),
+ * ERR_LIMIT (BOOKING_PHOTOS_MAX already) */
+int booking_photo_add(int64_t *id, struct store *s, const char *tenant, const char *facility, const char *alt_ja,
+		      const char *alt_en, const struct booking_photo_copies *c, int64_t by, int64_t now,
+		      struct err *e);
+/* booking_photo_remove -- ERR_NOTFOUND unless the photo is the facility's */
+int booking_photo_remove(struct store *s, const char *tenant, const char *facility, int64_t id, struct err *e);
+/* booking_photos_each -- the photos of a facility (no bytes) in the
+ * order they were added; fn's non-zero return stops and is returned */
+int booking_photos_each(struct store *s, const char *tenant, const char *facility,
+			int (*fn)(void *arg, const struct booking_photo *p), void *arg, struct err *e);
+/* booking_photo_bytes -- the bytes of a photo's large or small copy
+ * (*out malloc: free) and its type; ERR_NOTFOUND unless the photo is the
+ * facility's */
+int booking_photo_bytes(void **out, size_t *len, char mime[16], struct store *s, const char *tenant,
+			const char *facility, int64_t id, int small, struct err *e);
 
 /* ------------------------------------------------------------------ */
 /* Rules as data                                                       */

@@ -16,7 +16,10 @@
  *   - a round is drawn once: its result and hash are written with the
  *     wins in one transaction, state 'drawn' after;
  *   - a unit's parent is a unit of the same facility (checked in
- *     facility.c, which also keeps parts one level deep).
+ *     facility.c, which also keeps parts one level deep);
+ *   - a photo's bytes are copies made by core/image (no metadata of the
+ *     upload), never changed after the insert (photo.c); at most
+ *     BOOKING_PHOTOS_MAX a facility.
  * Days are day numbers since 1970-01-01 (Japan's calendar day); times are
  * Unix seconds.  Depends on the core schema (tenants).
  */
@@ -218,6 +221,24 @@ static const struct store_migration booking_migrations[] = {
 	  " booking BIGINT NOT NULL REFERENCES booking_bookings(id),"
 	  " PRIMARY KEY (tenant, facility, atom, day, band));"
 	  "CREATE INDEX booking_claims_booking ON booking_claims (booking)" },
+	{ 2, "facility photos: two copies made by core/image, alternative texts in ja and en",
+	  "CREATE TABLE booking_photos ("
+	  " id {{ID}},"
+	  " tenant TEXT NOT NULL,"
+	  " facility TEXT NOT NULL,"
+	  " alt_ja TEXT NOT NULL CHECK (alt_ja <> ''),"
+	  " alt_en TEXT NOT NULL CHECK (alt_en <> ''),"
+	  " mime TEXT NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),"
+	  " width INTEGER NOT NULL CHECK (width > 0),"
+	  " height INTEGER NOT NULL CHECK (height > 0),"
+	  " small_width INTEGER NOT NULL CHECK (small_width > 0),"
+	  " small_height INTEGER NOT NULL CHECK (small_height > 0),"
+	  " large {{BLOB}} NOT NULL,"
+	  " small {{BLOB}} NOT NULL,"
+	  " created_by BIGINT NOT NULL DEFAULT 0,"
+	  " created_at BIGINT NOT NULL,"
+	  " FOREIGN KEY (tenant, facility) REFERENCES booking_facilities(tenant, code));"
+	  "CREATE INDEX booking_photos_facility ON booking_photos (tenant, facility, id)" },
 };
 
 const struct store_module_schema booking_schema = {

@@ -340,6 +340,7 @@ static int day_page(struct http_req *r, int status, struct fac_ctx *c, struct jp
 	html_printf(&b, "<button type=\"submit\" class=\"button button-secondary\">%s</button></form>", T(r, "booking.day.show"));
 	grid(&b, r, f, sl, day);
 	html_printf(&b, "<p class=\"hint\">%s</p></section>", T(r, "booking.grid.hint"));
+	bres_photos(&b, r, f);
 	facility_info(&b, r, f);
 	return app_page_send(r, status, &b, &p);
 }

@@ -46,8 +46,9 @@ static int list_row(void *arg, const struct booking_facility *f)
 		    f->code, f->code, bstaff_name(r, f->name_ja, f->name_en), f->code, f->kind, f->nunits, f->nbands,
 		    f->code, T(r, "booking.staff.calendar"), f->code, T(r, "booking.staff.usage"));
 	if (c->master)
-		html_printf(c->b, " · <a href=\"/staff/facilities/%s/closures\">%s</a>", f->code,
-			    T(r, "booking.staff.closures"));
+		html_printf(c->b, " · <a href=\"/staff/facilities/%s/closures\">%s</a>"
+			    " · <a href=\"/staff/facilities/%s/photos\">%s</a>", f->code,
+			    T(r, "booking.staff.closures"), f->code, T(r, "booking.staff.photos"));
 	buf_puts(c->b, "</td></tr>\n");
 	return 0;
 }

@@ -4,6 +4,7 @@
  * (res_util.c).
  *
  *   page_facilities.c  the facilities, a facility's day, holding a slot
+ *   page_photos.c      a facility's photos: its page's section, the bytes
  *   page_mine.c        My page: bookings, one booking, confirm, cancel
  *   page_groups.c      My page: groups (団体登録)
  *   page_lottery.c     the rounds, entering, withdrawing, the published draw
@@ -24,6 +25,10 @@ int page_booking_facilities(struct http_req *r);
 int page_booking_facility(struct http_req *r);
 int page_booking_hold_form(struct http_req *r);
 int page_booking_hold(struct http_req *r);
+/* page_photos.c: a facility's photos (the section of its page, the bytes) */
+struct booking_facility;
+void bres_photos(struct buf *b, struct http_req *r, const struct booking_facility *f);
+int page_booking_photo(struct http_req *r);
 /* page_mine.c */
 int page_booking_mine(struct http_req *r);
 int page_booking_mine_one(struct http_req *r);

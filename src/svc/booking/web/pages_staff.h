@@ -32,6 +32,10 @@ int page_bstaff_import(struct http_req *r);
 int page_bstaff_closures(struct http_req *r);
 int page_bstaff_closure_add(struct http_req *r);
 int page_bstaff_closure_remove(struct http_req *r);
+/* page_staff_photos.c */
+int page_bstaff_photos(struct http_req *r);
+int page_bstaff_photo_add(struct http_req *r);
+int page_bstaff_photo_remove(struct http_req *r);
 
 /* page_staff_calendar.c */
 int page_bstaff_calendar(struct http_req *r);

@@ -67,6 +67,17 @@ static const struct http_param_spec rp_facility[] = {
 	{ "day", HTTP_QUERY, 10, rv_date_opt, 0 },
 	{ NULL, 0, 0, NULL, 0 },
 };
+/* a photo: its number; ?size=s the small copy */
+static int rv_size(const char *v, size_t n)
+{
+	return (n == 1 && (v[0] == 's' || v[0] == 'l')) ? 0 : ERR_INVALID;
+}
+static const struct http_param_spec rp_photo[] = {
+	{ "facility", HTTP_PATH, BOOKING_CODE_MAX, app_v_code, HTTP_PARAM_REQUIRED },
+	{ "id", HTTP_PATH, 18, app_v_digits, HTTP_PARAM_REQUIRED },
+	{ "size", HTTP_QUERY, 1, rv_size, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec rp_hold_form[] = {
 	{ "facility", HTTP_PATH, BOOKING_CODE_MAX, app_v_code, HTTP_PARAM_REQUIRED },
 	{ "day", HTTP_QUERY, 10, app_v_date, HTTP_PARAM_REQUIRED },
@@ -212,6 +223,26 @@ static const struct http_param_spec p_bs_closure_remove[] = {
 	{ "id", HTTP_PATH, 18, app_v_digits, HTTP_PARAM_REQUIRED },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_bs_photos[] = {
+	{ "code", HTTP_PATH, BOOKING_CODE_MAX, v_bs_code, HTTP_PARAM_REQUIRED },
+	{ "done", HTTP_QUERY, 16, v_bs_word, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+/* the file's bound is a backstop (the server's body limit is lower): the
+ * page refuses over BOOKING_PHOTO_BYTES_MAX with the form's own message;
+ * the texts are checked by the page (an error at the field) */
+static const struct http_param_spec p_bs_photo_add[] = {
+	{ "code", HTTP_PATH, BOOKING_CODE_MAX, v_bs_code, HTTP_PARAM_REQUIRED },
+	{ "photo", HTTP_FILE, 2 * BOOKING_PHOTO_BYTES_MAX, NULL, 0 },
+	{ "alt_ja", HTTP_FORM, BOOKING_NAME_MAX, NULL, 0 },
+	{ "alt_en", HTTP_FORM, BOOKING_NAME_MAX, NULL, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
+static const struct http_param_spec p_bs_photo_remove[] = {
+	{ "code", HTTP_PATH, BOOKING_CODE_MAX, v_bs_code, HTTP_PARAM_REQUIRED },
+	{ "id", HTTP_PATH, 18, app_v_digits, HTTP_PARAM_REQUIRED },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_bs_calendar[] = {
 	{ "code", HTTP_PATH, BOOKING_CODE_MAX, v_bs_code, HTTP_PARAM_REQUIRED },
 	{ "day", HTTP_QUERY, 10, app_v_date, 0 },
@@ -320,6 +351,7 @@ const struct http_route booking_routes[] = {
 	{ "POST", "/facilities/lottery/{round}/enter", "resident", HTTP_KIND_HTML, 0, rp_enter, page_booking_enter_post, "booking.enter.post" },
 	{ "POST", "/facilities/lottery/{round}/withdraw", "resident", HTTP_KIND_HTML, 0, rp_withdraw, page_booking_withdraw, "booking.withdraw" },
 	{ "GET", "/facilities/{facility}", HTTP_PERM_PUBLIC, HTTP_KIND_HTML, 0, rp_facility, page_booking_facility, "booking.facility" },
+	{ "GET", "/facilities/{facility}/photos/{id}", HTTP_PERM_PUBLIC, HTTP_KIND_TEXT, HTTP_ROUTE_CACHEABLE, rp_photo, page_booking_photo, "booking.photo" },
 	{ "GET", "/facilities/{facility}/hold", "resident", HTTP_KIND_HTML, 0, rp_hold_form, page_booking_hold_form, "booking.hold.form" },
 	{ "POST", "/facilities/{facility}/hold", "resident", HTTP_KIND_HTML, 0, rp_hold, page_booking_hold, "booking.hold" },
 	{ "GET", "/mypage/facilities", "resident", HTTP_KIND_HTML, 0, rp_mine, page_booking_mine, "booking.mine" },
@@ -363,6 +395,9 @@ const struct http_route booking_routes[] = {
 	{ "GET", "/staff/facilities/{code}/closures", BS_M, HTTP_KIND_HTML, 0, p_bs_closures, page_bstaff_closures, "booking.staff.closures" },
 	{ "POST", "/staff/facilities/{code}/closures", BS_M, HTTP_KIND_HTML, 0, p_bs_closure_add, page_bstaff_closure_add, "booking.staff.closure.add" },
 	{ "POST", "/staff/facilities/{code}/closures/{id}/remove", BS_M, HTTP_KIND_HTML, 0, p_bs_closure_remove, page_bstaff_closure_remove, "booking.staff.closure.remove" },
+	{ "GET", "/staff/facilities/{code}/photos", BS_M, HTTP_KIND_HTML, 0, p_bs_photos, page_bstaff_photos, "booking.staff.photos" },
+	{ "POST", "/staff/facilities/{code}/photos", BS_M, HTTP_KIND_HTML, 0, p_bs_photo_add, page_bstaff_photo_add, "booking.staff.photo.add" },
+	{ "POST", "/staff/facilities/{code}/photos/{id}/remove", BS_M, HTTP_KIND_HTML, 0, p_bs_photo_remove, page_bstaff_photo_remove, "booking.staff.photo.remove" },
 #undef BS_S
 #undef BS_M
 
