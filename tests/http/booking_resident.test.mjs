@@ -228,6 +228,19 @@ test('confirm, then cancel with the box ticked; another resident sees 404', asyn
   // confirming again (a double click) changes nothing
   const c2 = await a.post(`${url}/confirm`, { form: { csrf: csrf(page.text_) } });
   assert.equal(c2.status, 200);
+  // on the day of use the holder cannot cancel (nor get a used slot's fee
+  // back): the page says so and has no form, a post is refused
+  const realDay = sql(`SELECT day FROM booking_bookings WHERE number = '${held.number}'`);
+  const today = Math.floor((Date.now() / 1000 + 9 * 3600) / 86400);
+  sql(`UPDATE booking_bookings SET day = ${today} WHERE number = '${held.number}'`);
+  const onDay = main((await a.get(url)).text_);
+  assert.match(onDay, /id="booking-cancel-closed">利用日の当日以降/);
+  assert.doesNotMatch(onDay, /action="[^"]*\/cancel"/);
+  const late = await a.post(`${url}/cancel`, { form: { csrf: csrf(page.text_), confirm: '1' } });
+  assert.equal(late.status, 409);
+  assert.match(main(late.text_), /利用日の当日以降/);
+  assert.match(main(late.text_), /id="booking-state" data-state="booked"/);
+  sql(`UPDATE booking_bookings SET day = ${realDay} WHERE number = '${held.number}'`);
   const noBox = await a.post(`${url}/cancel`, { form: { csrf: csrf(page.text_) } });
   assert.equal(noBox.status, 400);
   assert.match(main(noBox.text_), /id="booking-state" data-state="booked"/);

@@ -48,6 +48,7 @@ struct work {
 	unsigned char *out;
 	size_t out_len, out_cap;
 	unsigned long jpeg_len;
+	unsigned char *jpeg_buf;   /* libjpeg's while encoding (jpeg_encode) */
 	/* a library's error */
 	int code;
 	char msg[JMSG_LENGTH_MAX];
@@ -165,8 +166,11 @@ static void j_error_exit(j_common_ptr c)
 {
 	struct jerr *je = (struct jerr *)c->err;
 	(*c->err->format_message)(c, je->w->msg);
+	/* past IMAGE_JPEG_MEM_MAX (libjpeg asks for a backing store it does
+	 * not have) or out of memory: too large, not unreadable */
+	int code = c->err->msg_code;
 	if (!je->w->code)
-		je->w->code = ERR_INVALID;
+		je->w->code = code == JERR_NO_BACKING_STORE || code == JERR_OUT_OF_MEMORY ? ERR_LIMIT : ERR_INVALID;
 	longjmp(je->jb, 1);
 }
 
@@ -274,6 +278,11 @@ static int jpeg_decode(struct work *w, struct err *e)
 		return err_set(e, w->code, "image: JPEG: %s", w->msg);
 	}
 	jpeg_create_decompress(&ci);
+	/* libjpeg's own memory capped: a multi-scan (progressive) JPEG keeps
+	 * the whole image's coefficients, about 6 to 8 bytes a pixel whatever
+	 * the decoding scale, so a small upload could claim hundreds of MB;
+	 * past the cap libjpeg stops with an error (no backing store) */
+	ci.mem->max_memory_to_use = IMAGE_JPEG_MEM_MAX;
 	ci.progress = &je.progress;
 	jpeg_mem_src(&ci, w->in, (unsigned long)w->n);
 	int rc = jpeg_decode_body(w, &ci, e);
@@ -294,7 +303,13 @@ static int jpeg_encode(struct work *w, const unsigned char *pix, int width, int 
 		return err_set(e, ERR_INTERNAL, "image: JPEG encoder: %s", w->msg);
 	}
 	jpeg_create_compress(&ci);
-	jpeg_mem_dest(&ci, &w->out, &w->jpeg_len);
+	/* libjpeg keeps the growing buffer to itself until the end (it frees
+	 * and replaces it as it grows): w->out takes it only once finished,
+	 * so an error midway frees nothing stale (at worst the live buffer
+	 * of an out-of-memory error is lost) */
+	w->jpeg_buf = NULL;
+	w->jpeg_len = 0;
+	jpeg_mem_dest(&ci, &w->jpeg_buf, &w->jpeg_len);
 	ci.image_width = (JDIMENSION)width;
 	ci.image_height = (JDIMENSION)height;
 	ci.input_components = 3;
@@ -308,6 +323,8 @@ static int jpeg_encode(struct work *w, const unsigned char *pix, int width, int 
 	}
 	jpeg_finish_compress(&ci);
 	jpeg_destroy_compress(&ci);
+	w->out = w->jpeg_buf;
+	w->jpeg_buf = NULL;
 	w->out_len = w->jpeg_len;
 	return 0;
 }

@@ -51,6 +51,7 @@
 #define IMAGE_PIXELS_MAX 50000000ull      /* input pixels, default       */
 #define IMAGE_EDGE_OUT_MAX 8192           /* the max_edge asked for      */
 #define IMAGE_JPEG_SCANS_MAX 256          /* progressive JPEG scans      */
+#define IMAGE_JPEG_MEM_MAX (256L << 20)   /* libjpeg's memory, bytes     */
 #define IMAGE_PNG_CHUNK_MAX (8u << 20)    /* one PNG chunk's bytes       */
 #define IMAGE_JPEG_QUALITY 85
 

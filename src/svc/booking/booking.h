@@ -480,6 +480,9 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 /* booking_staff_book -- a booking by staff, booked at once (no rule of
  * windows; the slot must be free and open) */
 int booking_staff_book(struct booking *out, struct store *s, const struct booking_req *rq, struct err *e);
+/* booking_cancel_open -- whether its holder may still cancel b: before
+ * 00:00 JST of the day of use, and not checked in */
+int booking_cancel_open(const struct booking *b, int64_t now);
 /* booking_cancel -- held, won or booked becomes cancelled, its claims
  * given up in the same transaction; the fee rule decides the fee kept,
  * out->cancel_fee (staff: waive).  Cancelling again is refused

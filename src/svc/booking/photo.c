@@ -64,10 +64,13 @@ int booking_photo_add(int64_t *id, struct store *s, const char *tenant, const ch
 		return rc;
 	int64_t have = 0;
 	struct store_val k[] = { sv_text(tenant), sv_text(facility) };
-	rc = store_query_int(&have, s, "SELECT count(*) FROM booking_facilities WHERE tenant = $1 AND code = $2", k,
-			     SV_N(k), e);
-	if (!rc && !have)
+	/* the facility's row locked (PostgreSQL: two uploads at once count
+	 * one after the other, so the cap holds), and there is one */
+	rc = store_exec(s, "UPDATE booking_facilities SET name_ja = name_ja WHERE tenant = $1 AND code = $2", k, SV_N(k), e);
+	if (rc == 0)
 		rc = err_set(e, ERR_NOTFOUND, "photo: no such facility");
+	else if (rc > 0)
+		rc = 0;
 	if (!rc)
 		rc = store_query_int(&have, s, "SELECT count(*) FROM booking_photos WHERE tenant = $1 AND facility = $2",
 				     k, SV_N(k), e);

@@ -651,6 +651,11 @@ int booking_confirm(struct booking *out, struct store *s, const char *tenant, co
 	return rc ? rc : booking_get(out, s, tenant, number, e);
 }
 
+int booking_cancel_open(const struct booking *b, int64_t now)
+{
+	return !b->checked_in_at && now < jp_jst_midnight(b->day);
+}
+
 int booking_cancel(struct booking *out, struct store *s, const char *tenant, const char *number,
 		   int64_t account, int waive_fee, int64_t now, struct err *e)
 {
@@ -675,6 +680,11 @@ int booking_cancel_as(struct booking *out, struct store *s, const char *tenant, 
 	}
 	if (out->state != BOOKING_HELD && out->state != BOOKING_WON && out->state != BOOKING_BOOKED)
 		return err_set(e, ERR_INVALID, "state: not in force");
+	/* a resident cancels before the day of use begins, and never once
+	 * checked in: a slot used (or the day come) is not given back, nor
+	 * its fee refunded; staff may still (a slot closed by the ward) */
+	if (account && !booking_cancel_open(out, now))
+		return err_set(e, ERR_INVALID, "cancel: the day of use has begun");
 	/* paid online but not yet marked on the booking: marked first, so
 	 * that what was paid is refunded */
 	if (out->state == BOOKING_BOOKED && out->payment[0] && !out->paid_at) {
@@ -701,9 +711,14 @@ int booking_cancel_as(struct booking *out, struct store *s, const char *tenant, 
 		return rc;
 	/* the state first (one cancel wins: a second finds it not in force),
 	 * then the claims, then the refund, all in one transaction */
-	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now), sv_int(fee), sv_int(out->id) };
+	/* ... as read above: a payment marked meanwhile (a webhook, the job)
+	 * changes no row here, and the cancel is refused rather than
+	 * cancelled without its refund; the resident tries again */
+	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now), sv_int(fee),
+				 sv_int(out->paid_at ? 1 : 0) };
 	rc = store_exec(s, "UPDATE booking_bookings SET state = 'cancelled', cancelled_at = $3, cancel_fee = $4"
-			   " WHERE tenant = $1 AND number = $2 AND state IN ('held', 'won', 'booked')", p, 4, e);
+			   " WHERE tenant = $1 AND number = $2 AND state IN ('held', 'won', 'booked')"
+			   " AND (CASE WHEN paid_at IS NULL THEN 0 ELSE 1 END) = $5", p, 5, e);
 	if (rc == 0)
 		rc = err_set(e, ERR_INVALID, "state: not in force");
 	if (rc > 0) {

@@ -636,6 +636,31 @@ static void test_cancel_paid(void)
 	T_EQ_INT(booking_refund_of(&rf, s, T1, &c, &e), 0);
 	T_EQ_INT(rf.state, BOOKING_REFUND_COUNTER);
 	T_EQ_INT(rf.yen, 400);
+
+	/* from 00:00:00 of the day of use the holder cannot cancel (nor get
+	 * a refund for a slot used); at 23:59:59 before, they can; staff can */
+	struct booking_req rq5 = req("kaikan", "r1", "am", D(2027, 1, 30), 301, "paid-key-0000000005", NOW);
+	T_EQ_INT(booking_hold(&b, s, &rq5, &e), 0);
+	T_EQ_INT(booking_confirm(&c, s, T1, b.number, 301, NOW, &e), 0);
+	pay_online(s, &c, NOW + 60);
+	T_CHECK(booking_cancel_open(&c, JST(2027, 1, 29, 23, 59, 59)));
+	T_CHECK(!booking_cancel_open(&c, JST(2027, 1, 30, 0, 0, 0)));
+	e = (struct err){ 0 };
+	T_EQ_INT(booking_cancel_as(&c, s, T1, b.number, 301, 0, JST(2027, 1, 30, 0, 0, 0), &resident, &e), ERR_INVALID);
+	T_CHECK(!strncmp(e.detail, "cancel: the day", 15));
+	T_EQ_INT(booking_get(&c, s, T1, b.number, &e), 0);
+	T_EQ_INT(c.state, BOOKING_BOOKED);
+	T_EQ_INT(payments_get(&p, s, T1, c.payment, &e), 0);
+	T_EQ_INT(p.refund_by, 0);
+	/* checked in: not open either, whatever the clock */
+	struct booking in = c;
+	in.checked_in_at = JST(2027, 1, 30, 9, 0, 0);
+	T_CHECK(!booking_cancel_open(&in, JST(2027, 1, 20, 0, 0, 0)));
+	/* staff still can (the ward closed the hall that day): as themselves */
+	T_EQ_INT(booking_cancel_as(&c, s, T1, b.number, 0, 1, JST(2027, 1, 30, 8, 0, 0), &staff_a, &e), 0);
+	T_EQ_INT(c.state, BOOKING_CANCELLED);
+	T_EQ_INT(payments_get(&p, s, T1, c.payment, &e), 0);
+	T_EQ_INT(p.refund_by, 11);
 	store_close(s);
 }
 

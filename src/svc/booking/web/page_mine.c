@@ -333,7 +333,11 @@ static int booking_page(struct http_req *r, int status, const struct booking *bk
 		buf_puts(&b, "</section>");
 	}
 	int in_force = bk->state == BOOKING_HELD || bk->state == BOOKING_WON || bk->state == BOOKING_BOOKED;
-	if (in_force) {
+	if (in_force && !booking_cancel_open(bk, now)) {
+		html_printf(&b, "<section aria-labelledby=\"cancel-h\"><h2 id=\"cancel-h\">%s</h2>"
+			    "<p id=\"booking-cancel-closed\">%s</p></section>",
+			    T(r, "booking.cancel.title"), T(r, "booking.cancel.closed"));
+	} else if (in_force) {
 		int fee = bk->state == BOOKING_BOOKED && rule ? booking_cancel_fee(rule, bk->day, bk->fee, now) : 0;
 		html_printf(&b, "<section aria-labelledby=\"cancel-h\"><h2 id=\"cancel-h\">%s</h2><p id=\"booking-cancel-now\">%s</p>",
 			    T(r, "booking.cancel.title"),
@@ -420,7 +424,8 @@ int page_booking_mine_cancel(struct http_req *r)
 	 * names them) */
 	struct app_actor a;
 	app_actor_of(&a, r);
-	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login,
+				 .role = a.roles[0] ? a.roles : "resident",
 				 .source = a.source };
 	rc = booking_cancel_as(bk, app_store(r), q->tenant.code, number, q->ses.account_id, 0, app_now(), &who, &e);
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
@@ -428,9 +433,11 @@ int page_booking_mine_cancel(struct http_req *r)
 		return booking_page(r, 200, bk, T(r, "booking.cancel.done"), NULL, NULL);
 	if (rc != ERR_INVALID)
 		return app_send_error(r, rc, "booking.error.unavailable", "booking cancel: %s", e.detail);
+	int closed = !strncmp(e.detail, "cancel: the day", 15);
 	if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
 		return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
-	return booking_page(r, 409, bk, NULL, "booking-state", T(r, "booking.cancel.error.done"));
+	return booking_page(r, 409, bk, NULL, "booking-state",
+			    T(r, closed ? "booking.cancel.closed" : "booking.cancel.error.done"));
 }
 
 /* POST /mypage/facilities/{number}/pay/online: on to the payments
@@ -446,7 +453,8 @@ int page_booking_mine_pay_online(struct http_req *r)
 	struct payment p;
 	struct app_actor a;
 	app_actor_of(&a, r);
-	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login, .role = a.roles,
+	struct pay_actor who = { .audit = &app_of(r)->audit, .id = a.id, .login = a.login,
+				 .role = a.roles[0] ? a.roles : "resident",
 				 .source = a.source };
 	rc = booking_pay_online_start(&p, app_store(r), q->tenant.code, bk->number, q->ses.account_id, app_now(), &who, &e);
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", bk->number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);

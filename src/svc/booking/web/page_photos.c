@@ -79,7 +79,10 @@ int page_booking_photo(struct http_req *r)
 	}
 	if (arena_cleanup_add(r->arena, free, data))
 		return app_send_error(r, ERR_NOMEM, "booking.error.unavailable", "photo: no memory");
-	http_set_header(r, "cache-control", "public, max-age=31536000, immutable");
+	/* a photo never changes (a new one has a new id), but one removed
+	 * (posted by mistake, a person in it) must leave shared caches soon:
+	 * a day, not a year */
+	http_set_header(r, "cache-control", "public, max-age=86400");
 	http_set_header(r, "content-security-policy", "sandbox");
 	http_set_header(r, "content-disposition", "inline");
 	return http_send(r, 200, type, data, len);
