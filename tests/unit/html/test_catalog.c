@@ -82,6 +82,8 @@ static const char *const STAFF_AREAS[] = {
 	"notify.areas",
 	/* facility reservations' staff pages (src/svc/booking/web/page_staff_*.c, /staff/facilities) */
 	"booking.staff",
+	/* the map's layer editor (src/svc/map/web/page_staff_map.c, /staff/map) */
+	"map.staff", "map.field", "map.hint", "map.source", "map.crs", "map.kind", "map.marker",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,
