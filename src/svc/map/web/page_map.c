@@ -24,6 +24,7 @@
 #include "web/ui.h"
 #include "svc/map/map.h"
 #include "svc/map/web/map_web.h"
+#include "core/auth/auth.h"
 #include "jp/text.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -54,9 +55,24 @@ int map_v_coord(const char *v, size_t n)
 	return i == n && digits > 0 ? 0 : ERR_INVALID;
 }
 
+/* a staff member holding map.admin sees the staff-only layers; this is a
+ * public page, so the session is read here from the cookie (the router
+ * loads none for a public route), as app_resident_csrf does */
 static int may_see_staff_layers(struct http_req *r)
 {
-	return app_req(r)->has_session && app_staff_holds(r, MAP_PERM_ADMIN);
+	struct app_req *q = app_req(r);
+	if (q->has_session)
+		return app_staff_holds(r, MAP_PERM_ADMIN);
+	const char *token = http_cookie(r, APP_SESSION_COOKIE);
+	if (!token)
+		return 0;
+	struct auth_session ses;
+	struct err e;
+	if (auth_session_check(&ses, app_store(r), &app_of(r)->auth, token, app_now(), &e) != 0)
+		return 0;
+	if (ses.kind != AUTH_KIND_STAFF || ses.stage != AUTH_STAGE_FULL || strcmp(ses.tenant, q->tenant.code) != 0)
+		return 0;
+	return auth_has_permission(app_store(r), &ses, MAP_PERM_ADMIN, &e) == 1;
 }
 
 static const char *layer_name(struct http_req *r, const struct map_layer *l)

@@ -36,7 +36,7 @@ static const struct http_param_spec p_staff_list[] = {
 	{ "url", HTTP_FORM, RD(MAP_URL_MAX), NULL, 0 }, \
 	{ "crs", HTTP_FORM, 6, app_v_digits, 0 }, \
 	{ "kind", HTTP_FORM, 12, NULL, 0 }, \
-	{ "color", HTTP_FORM, 16, NULL, 0 }, \
+	{ "color", HTTP_FORM, 64, NULL, 0 }, \
 	{ "marker", HTTP_FORM, 12, NULL, 0 }, \
 	{ "line_width", HTTP_FORM, 4, NULL, 0 }, \
 	{ "fill_opacity", HTTP_FORM, 4, NULL, 0 }, \
