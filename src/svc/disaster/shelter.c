@@ -199,9 +199,10 @@ int disaster_list(struct store *s, const char *tenant, const struct disaster_que
 	if (rc == 0)
 		rc = store_query(&r, s, "SELECT " COLS FROM WHERE " ORDER BY d.key LIMIT $5 OFFSET $6", v, SV_N(v), e);
 #undef WHERE
-	free(like);
-	if (rc)
+	if (rc) {
+		free(like);
 		return rc;
+	}
 	char buf[2 * DISASTER_NOTE_MAX + 8];
 	while ((rc = store_rows_next(r, e)) == 1) {
 		struct disaster_shelter sh;
@@ -209,6 +210,7 @@ int disaster_list(struct store *s, const char *tenant, const struct disaster_que
 		fn(&sh, arg);
 	}
 	store_rows_free(r);
+	free(like);   /* bound to the statement until its rows are read */
 	return rc < 0 ? rc : (int)(total > DISASTER_ROWS_MAX * 4 ? DISASTER_ROWS_MAX * 4 : total);
 }
 

@@ -273,7 +273,7 @@ static void add_centre(const struct disaster_shelter *sh, void *arg)
 
 static const char *distance_text(struct http_req *r, double m)
 {
-	if (m < 1000)
+	if (m < 995)
 		return arena_printf(r->arena, T(r, "disaster.distance.m"),  /* checksrc: fmt-ok */
 				    arena_printf(r->arena, "%.0f", ceil(m / 10) * 10));
 	return arena_printf(r->arena, T(r, "disaster.distance.km"),  /* checksrc: fmt-ok */
