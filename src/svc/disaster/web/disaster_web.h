@@ -28,7 +28,8 @@ int64_t disaster_stale_secs(struct http_req *r);
 
 /* validators of the route table (shapes nobody else has) */
 int disaster_v_key(const char *v, size_t n);     /* a facility key      */
-int disaster_v_deg(const char *v, size_t n);     /* "35.700322", "-1.5" */
+int disaster_v_deg(const char *v, size_t n);     /* "35.700322", "-1.5", "" */
+int disaster_v_opt_code(const char *v, size_t n); /* "" or app_v_code's    */
 
 /* shared by the pages (page_public.c) */
 const char *disaster_state_label(struct http_req *r, int state);

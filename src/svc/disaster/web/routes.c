@@ -16,9 +16,17 @@ int disaster_v_key(const char *v, size_t n)
 	return n <= DISASTER_KEY_MAX && disaster_key_ok(v) ? 0 : ERR_INVALID;
 }
 
+/* a form's select or field may send the empty value: "" is none */
+int disaster_v_opt_code(const char *v, size_t n)
+{
+	return n == 0 ? 0 : app_v_code(v, n);
+}
+
 int disaster_v_deg(const char *v, size_t n)
 {
-	if (n == 0 || n > 14)
+	if (n == 0)
+		return 0;   /* the form's empty field: not given */
+	if (n > 14)
 		return ERR_INVALID;
 	for (size_t i = 0; i < n; i++)
 		if (!((v[i] >= '0' && v[i] <= '9') || v[i] == '.' || (i == 0 && v[i] == '-')))
@@ -27,8 +35,8 @@ int disaster_v_deg(const char *v, size_t n)
 }
 
 #define P_FILTERS \
-	{ "hazard", HTTP_QUERY, 16, app_v_code, 0 }, \
-	{ "state", HTTP_QUERY, 10, app_v_code, 0 }, \
+	{ "hazard", HTTP_QUERY, 16, disaster_v_opt_code, 0 }, \
+	{ "state", HTTP_QUERY, 10, disaster_v_opt_code, 0 }, \
 	{ "q", HTTP_QUERY, DISASTER_NAME_MAX, NULL, 0 }, \
 	{ "page", HTTP_QUERY, 5, app_v_digits, 0 }
 
@@ -50,7 +58,7 @@ static const struct http_param_spec p_staff_key[] = {
 	{ NULL, 0, 0, NULL, 0 },
 };
 static const struct http_param_spec p_nearest[] = {
-	{ "hazard", HTTP_QUERY, 16, app_v_code, 0 },
+	{ "hazard", HTTP_QUERY, 16, disaster_v_opt_code, 0 },
 	{ "q", HTTP_QUERY, DISASTER_NAME_MAX, NULL, 0 },
 	{ "lat", HTTP_QUERY, 14, disaster_v_deg, 0 },
 	{ "lon", HTTP_QUERY, 14, disaster_v_deg, 0 },
