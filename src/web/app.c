@@ -269,17 +269,7 @@ int app_audit_as(struct store *s, const struct audit_config *c,
 		.source = a->source[0] ? a->source : NULL,
 		.result = en->result,
 	};
-	int own = !store_in_tx(s);
-	int rc = own ? store_begin(s, e) : 0;
-	if (rc == 0)
-		rc = audit_append(NULL, s, c, &rec, e);
-	if (own) {
-		if (rc == 0)
-			rc = store_commit(s, e);
-		else
-			store_rollback(s);
-	}
-	return rc;
+	return audit_append_own(NULL, s, c, &rec, e);
 }
 
 void app_page_open(struct buf *b, struct html_page *p, struct http_req *r,
