@@ -212,6 +212,10 @@ struct http_req {
 	 * client's, so a loopback peer says nothing of where the client is */
 	int proxied;
 	int status;                /* set by the response helpers            */
+	/* set by the application when what the answer shows may not go out
+	 * (the audit record of a read could not be written): http_send turns
+	 * a 2xx answer into a 503 error, the body unsent */
+	int withhold;
 	void *h2o_req;             /* internal                               */
 	void (*error_page)(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out); /* internal */
@@ -256,6 +260,10 @@ const char *http_header(const struct http_req *r, const char *name);
 const char *http_cookie(const struct http_req *r, const char *name);
 /* http_body -- the raw body (for JSON routes). */
 const char *http_body(const struct http_req *r, size_t *len);
+/* http_query_string -- the query as received (after '?', still
+ * percent-encoded), a copy in the request's arena; NULL when there is
+ * none (or no memory). */
+const char *http_query_string(const struct http_req *r);
 /* http_accepts_lang -- the best of the given languages from
  * Accept-Language, or the first. */
 const char *http_accept_lang(const struct http_req *r, const char *const *langs,

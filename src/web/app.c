@@ -317,8 +317,14 @@ int app_audit(struct http_req *r, const char *action, const char *object_type,
 							 .object_type = object_type,
 							 .object_id = object_id, .result = result },
 			      &e);
-	if (rc)
+	if (rc) {
 		log_error("audit append failed", "action", action, "detail", e.detail);
+		/* a read or an export whose record is missing is not shown:
+		 * the answer becomes a 503 (http_send), whichever handler
+		 * sends it (a write already done still says so) */
+		if (!strcmp(action, AUDIT_A_READ) || !strcmp(action, AUDIT_A_EXPORT))
+			r->withhold = 1;
+	}
 	return rc;
 }
 
@@ -539,10 +545,19 @@ static const char *app_login_url(struct http_req *r)
 {
 	if (!r->route || !r->route->permission || strcmp(r->route->permission, "resident") != 0)
 		return "/login";
-	if (strcmp(r->method, "GET") != 0 || !r->path || strlen(r->path) > APP_NEXT_MAX ||
-	    http_local_path_ok(r->path, strlen(r->path)) != 0)
+	if ((strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) || !r->path)
 		return "/resident/login";
-	const char *url = ui_url(r->arena, "/resident/login", (const char *const[]){ "next", r->path, NULL });
+	/* the path is decoded: one that needs encoding again (% ? # or a
+	 * byte outside printable ASCII) gets no return path; the query goes
+	 * back as received */
+	for (const unsigned char *c = (const unsigned char *)r->path; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '%' || *c == '?' || *c == '#')
+			return "/resident/login";
+	const char *query = http_query_string(r);
+	const char *next = query && *query ? arena_printf(r->arena, "%s?%s", r->path, query) : r->path;
+	if (!next || strlen(next) > APP_NEXT_MAX || http_local_path_ok(next, strlen(next)) != 0)
+		return "/resident/login";
+	const char *url = ui_url(r->arena, "/resident/login", (const char *const[]){ "next", next, NULL });
 	return url ? url : "/resident/login";
 }
 
