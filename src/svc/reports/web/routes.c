@@ -196,8 +196,9 @@ const struct http_route reports_routes[] = {
 	{ "GET", "/open311/v2/services/{file}", PUB, X, HTTP_ROUTE_CACHEABLE, p_o_file, api_open311_service, "open311.service" },
 	{ "GET", "/open311/v2/requests.json", PUB, J, 0, p_o_requests, api_open311_requests, "open311.requests.json" },
 	{ "GET", "/open311/v2/requests.xml", PUB, X, 0, p_o_requests, api_open311_requests, "open311.requests.xml" },
-	/* an Open311 client has no session: its api_key is its credential */
-	{ "POST", "/open311/v2/requests.json", PUB, J, HTTP_ROUTE_NO_CSRF, p_o_post, api_open311_post, "open311.post.json" },
+	/* an Open311 client has no session: its api_key is its credential; the
+	 * body is form-encoded as the spec says (a JSON route would want JSON) */
+	{ "POST", "/open311/v2/requests.json", PUB, X, HTTP_ROUTE_NO_CSRF, p_o_post, api_open311_post, "open311.post.json" },
 	{ "POST", "/open311/v2/requests.xml", PUB, X, HTTP_ROUTE_NO_CSRF, p_o_post, api_open311_post, "open311.post.xml" },
 	{ "GET", "/open311/v2/requests/{file}", PUB, X, 0, p_o_file, api_open311_request, "open311.request" },
 	SVC_ROUTES_END,
