@@ -11,7 +11,7 @@
 #   figure commit_ceiling N per_s        one-row durable transactions
 #   figure apply_file_put_store N per_s  + apply_file_put_p99 ms
 #   figure apply_submit_store N per_s    + apply_submit_p50 / _p99 ms
-# and how many writes each commit carried (group commit, src/svc/apply/group.c).
+# and how many writes each commit carried (group commit, src/store/group.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${1:-64}"

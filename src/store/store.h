@@ -128,6 +128,29 @@ int store_commit(struct store *s, struct err *e);
 int store_rollback(struct store *s);
 int store_in_tx(const struct store *s);
 
+/* store_group_write -- run fn(s, arg, e) in a write transaction shared
+ * with the other threads of this process writing to the same database
+ * (group commit, group.c) and return fn's result once the commit is
+ * durable, or the commit's error (then nothing of fn's is written).  fn
+ * may run more than once, each time in a transaction that is rolled back
+ * but the last: it must not act outside the database.  With a
+ * transaction already open on s, fn runs in it and nothing is grouped.
+ * On PostgreSQL writes are grouped only with STORE_GROUP_PG (for writes
+ * that serialise on one row until they commit); otherwise each runs in
+ * its own transaction.  counts (may be NULL; the caller's, static): the
+ * commits that carried at least one of the caller's writes, those writes,
+ * and the time the commits' leaders spent writing (microseconds); they
+ * count grouped writes only.  Read them with store_group_counts_read. */
+#define STORE_GROUP_PG 1u
+struct store_group_counts {
+	int64_t commits, writes, busy_us;
+};
+int store_group_write(struct store *s, struct store_group_counts *counts, unsigned flags,
+		      int (*fn)(struct store *s, void *arg, struct err *e),
+		      void *arg, struct err *e);
+void store_group_counts_read(struct store_group_counts *out,
+			     const struct store_group_counts *counts);
+
 /* store_script -- run several statements without parameters (migrations
  * only).  Before running, "{{ID}}" is replaced by the dialect's
  * auto-increment primary key, "{{BLOB}}" by its binary type. */

@@ -8,6 +8,7 @@
  * the caller is logged in.  Failure to check is a refusal (fail closed).
  */
 #include "web/app.h"
+#include "web/ui.h"
 #include "core/jobs/jobs.h"
 #include "core/search/search.h"
 #include "base/log.h"
@@ -269,17 +270,7 @@ int app_audit_as(struct store *s, const struct audit_config *c,
 		.source = a->source[0] ? a->source : NULL,
 		.result = en->result,
 	};
-	int own = !store_in_tx(s);
-	int rc = own ? store_begin(s, e) : 0;
-	if (rc == 0)
-		rc = audit_append(NULL, s, c, &rec, e);
-	if (own) {
-		if (rc == 0)
-			rc = store_commit(s, e);
-		else
-			store_rollback(s);
-	}
-	return rc;
+	return audit_append_own(NULL, s, c, &rec, e);
 }
 
 void app_page_open(struct buf *b, struct html_page *p, struct http_req *r,
@@ -541,10 +532,18 @@ static int app_csrf_ok(struct http_req *r, const char *token)
 	return auth_csrf_check(&q->ses, NULL, token, NULL) == 0;
 }
 
+/* where a visitor not logged in is sent; a resident's page asked for by
+ * GET comes back after the login (its path as "next": a link to the
+ * lottery entry form, say, lands on the form, not on My page) */
 static const char *app_login_url(struct http_req *r)
 {
-	return r->route && r->route->permission &&
-	       strcmp(r->route->permission, "resident") == 0 ? "/resident/login" : "/login";
+	if (!r->route || !r->route->permission || strcmp(r->route->permission, "resident") != 0)
+		return "/login";
+	if (strcmp(r->method, "GET") != 0 || !r->path || strlen(r->path) > APP_NEXT_MAX ||
+	    http_local_path_ok(r->path, strlen(r->path)) != 0)
+		return "/resident/login";
+	const char *url = ui_url(r->arena, "/resident/login", (const char *const[]){ "next", r->path, NULL });
+	return url ? url : "/resident/login";
 }
 
 int app_send_error(struct http_req *r, int code, const char *id, const char *detail, ...)

@@ -213,7 +213,9 @@ struct app_audit_entry {
 	const char *result;        /* required: AUDIT_R_OK, ...           */
 };
 /* app_audit_as -- append one record of what `a` did in s's open
- * transaction, or in one of its own when none is open. */
+ * transaction or, when none is open, in a commit shared with the records
+ * other threads append at the same moment (audit_append_own); returns
+ * once it is durable. */
 int app_audit_as(struct store *s, const struct audit_config *c,
 		 const struct app_actor *a, const struct app_audit_entry *en,
 		 struct err *e);

@@ -306,6 +306,18 @@ int page_metrics(struct http_req *r)
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	http_metrics_write(&b, r);
+	int64_t commits, records, busy_us;
+	audit_own_counts(&commits, &records, &busy_us);
+	buf_printf(&b, "# HELP madoguchi_audit_shared_commits_total Commits that carried audit records of reads (audit_append_own).\n"
+		   "# TYPE madoguchi_audit_shared_commits_total counter\n"
+		   "madoguchi_audit_shared_commits_total %lld\n"
+		   "# HELP madoguchi_audit_shared_records_total Audit records those commits carried.\n"
+		   "# TYPE madoguchi_audit_shared_records_total counter\n"
+		   "madoguchi_audit_shared_records_total %lld\n"
+		   "# HELP madoguchi_audit_shared_busy_seconds_total Time the commits' leaders spent writing them.\n"
+		   "# TYPE madoguchi_audit_shared_busy_seconds_total counter\n"
+		   "madoguchi_audit_shared_busy_seconds_total %.6f\n",
+		   (long long)commits, (long long)records, (double)busy_us / 1e6);
 	app_services_metrics(&b);   /* each service's own lines (svc.h) */
 	http_send(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf_cstr(&b), b.len);
 	buf_done(&b);

@@ -351,7 +351,10 @@ test('every non-public route refuses a request without a session', async () => {
     const c = new Client(srv.base);
     const r = await c.req(rt.method, path, rt.method === 'GET' ? {} : { form: { x: '1' } });
     assert.ok([303, 401, 403].includes(r.status), `${rt.method} ${rt.pattern} gave ${r.status}`);
-    if (r.status === 303) assert.equal(r.headers.get('location'), rt.permission === 'resident' ? '/resident/login' : '/login');
+    // a resident's page asked for by GET comes back after the login
+    const login = rt.permission !== 'resident' ? '/login'
+      : rt.method === 'GET' ? `/resident/login?next=${encodeURIComponent(path)}` : '/resident/login';
+    if (r.status === 303) assert.equal(r.headers.get('location'), login, `${rt.method} ${rt.pattern}`);
   }
 });
 

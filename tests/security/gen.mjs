@@ -127,7 +127,8 @@ export function refusal(rt, verdict) {
   if (verdict === 'denied') return { status: 403, why: 'permission' };
   if (verdict === 'page-denied') return { status: 403, why: 'refused by the page or its CSRF check', anyMessage: true };
   if (rt.kind === 'html')
-    return { status: 303, location: rt.permission === 'resident' ? '/resident/login' : '/login', why: 'login' };
+    return { status: 303, location: rt.permission === 'resident' ? '/resident/login' : '/login', why: 'login',
+      next: rt.permission === 'resident' && rt.method === 'GET' };
   return { status: 401, why: 'login' };
 }
 

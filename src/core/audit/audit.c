@@ -311,6 +311,47 @@ int audit_append(int64_t *seq, struct store *s, const struct audit_config *c,
 	return 0;
 }
 
+/* ---- a record in a commit of its own, shared ---------------------------- */
+
+static struct store_group_counts own_counts;
+
+struct own_append {
+	int64_t seq;
+	const struct audit_config *c;
+	const struct audit_record *r;
+};
+
+static int own_append_fn(struct store *s, void *arg, struct err *e)
+{
+	struct own_append *o = arg;
+	return audit_append(&o->seq, s, o->c, o->r, e);
+}
+
+int audit_append_own(int64_t *seq, struct store *s, const struct audit_config *c,
+		     const struct audit_record *r, struct err *e)
+{
+	if (store_in_tx(s))
+		return audit_append(seq, s, c, r, e);
+	/* a bad record is refused here, not by taking it out of a batch */
+	int rc = validate(r, e);
+	if (rc)
+		return rc;
+	struct own_append o = { .c = c, .r = r };
+	rc = store_group_write(s, &own_counts, STORE_GROUP_PG, own_append_fn, &o, e);
+	if (rc == 0 && seq)
+		*seq = o.seq;
+	return rc;
+}
+
+void audit_own_counts(int64_t *commits, int64_t *records, int64_t *busy_us)
+{
+	struct store_group_counts n;
+	store_group_counts_read(&n, &own_counts);
+	*commits = n.commits;
+	*records = n.writes;
+	*busy_us = n.busy_us;
+}
+
 int audit_checkpoint(int64_t *seq, char *hash_hex, struct store *s,
 		     const struct audit_key *key, struct err *e)
 {

@@ -155,6 +155,19 @@ void audit_key_wipe(struct audit_key *k);
 int audit_append(int64_t *seq, struct store *s, const struct audit_config *c,
 		 const struct audit_record *r, struct err *e);
 
+/* audit_append_own -- append r for an action that has no transaction of
+ * its own (a read of personal data): in a transaction shared with the
+ * records other threads of this process append at the same moment (group
+ * commit, store_group_write; on both engines, since every append holds
+ * the chain's head until its commit), returning once it is durable.  The
+ * caller shows what was read only after 0.  With a transaction open on s
+ * this is audit_append.  Errors as audit_append's; nothing is written
+ * then.  audit_own_counts: the shared commits so far, the records they
+ * carried and the time spent writing them (microseconds), for /metrics. */
+int audit_append_own(int64_t *seq, struct store *s, const struct audit_config *c,
+		     const struct audit_record *r, struct err *e);
+void audit_own_counts(int64_t *commits, int64_t *records, int64_t *busy_us);
+
 /* audit_checkpoint -- append a signed checkpoint now (in the caller's
  * transaction).  *seq / hash_hex (either may be NULL) receive the
  * checkpoint record's seq and hash: an anchor to keep outside. */

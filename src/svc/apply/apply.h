@@ -453,9 +453,11 @@ int apply_load_def(const struct forms_def **d, int *version,
 		   struct arena *a, struct store *s, const struct apply_def_ref *ref,
 		   struct err *e);
 
-/* apply_group_stats -- of the SQLite group commit in this process, so
- * far: commits made, the writes they carried, and the time their leaders
- * spent writing and committing (microseconds).  For /metrics. */
+/* apply_group_stats -- of the group commits (store_group_write, SQLite
+ * only for applications) that carried this process's submissions,
+ * uploads and draft saves, so far: those commits, the writes of
+ * applications they carried, and the time their leaders spent writing and
+ * committing (microseconds).  For /metrics. */
 void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us);
 
 /* apply_files_collect -- on SQLite, remove the attachment files beside

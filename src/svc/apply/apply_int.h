@@ -258,14 +258,6 @@ struct apply_event_new {
 int apply_event_add(struct store *s, const struct apply_actor *who,
 		    const struct apply_event_new *in, int64_t now, struct err *e);
 
-/* apply_group_write -- run fn in a write transaction shared with the
- * other threads of this process writing to the same database (group
- * commit, group.c); returns fn's result once the commit is durable, or
- * the commit's error.  Inside an open transaction fn just runs in it. */
-int apply_group_write(struct store *s,
-		      int (*fn)(struct store *s, void *arg, struct err *e),
-		      void *arg, struct err *e);
-
 /* apply_file_row (files.c) -- insert an upload's row, or touch it when
  * the owner has these bytes already: v = tenant, owner_kind, owner_id,
  * sha256, type, size, name, data (empty when in a file), now. */
@@ -290,5 +282,9 @@ int apply_blob_read(const void **out, struct arena *a, const char *dir, const ch
 
 /* apply_state_final -- rejected, completed, withdrawn. */
 int apply_state_final(const char *st);
+
+/* the group commits (store_group_write) that carried the writes of
+ * online applications: submissions, uploads, draft saves (apply_util.c) */
+extern struct store_group_counts apply_group_counts;
 
 #endif

@@ -128,6 +128,17 @@ int64_t apply_due_at(int64_t now, int64_t target_days)
 	return ((int64_t)jp_date_to_days(due) + 1) * 86400 - APPLY_JST - 1;
 }
 
+struct store_group_counts apply_group_counts;
+
+void apply_group_stats(int64_t *commits, int64_t *writes, int64_t *busy_us)
+{
+	struct store_group_counts c;
+	store_group_counts_read(&c, &apply_group_counts);
+	*commits = c.commits;
+	*writes = c.writes;
+	*busy_us = c.busy_us;
+}
+
 int apply_tx_begin(int *own, struct store *s, struct err *e)
 {
 	*own = !store_in_tx(s);

@@ -181,7 +181,7 @@ int apply_draft_create(int64_t *id, struct store *s,
 					   .answers = prefill, .sources = sources,
 					   .bundle_id = bundle_id },
 				.now = now };
-	return apply_group_write(s, create_fn, &j, e);
+	return store_group_write(s, &apply_group_counts, 0, create_fn, &j, e);
 }
 
 int apply_draft_get(struct apply_draft *out, struct arena *a, struct store *s,
@@ -212,7 +212,7 @@ int apply_draft_save(struct store *s, const struct apply_actor *who,
 		return rc;
 	struct store_val v[] = { sv_text(text), sv_int(page), sv_int(now), sv_int(id),
 				 sv_text(who->tenant), sv_int(kind), sv_int(oid) };
-	rc = apply_group_write(s, save_fn, v, e);
+	rc = store_group_write(s, &apply_group_counts, 0, save_fn, v, e);
 	free(text);
 	return rc;
 }

@@ -180,7 +180,7 @@ int apply_file_put(json_t **meta, struct store *s,
 		j.dir = dir;
 		j.v[7] = sv_blob("", 0);
 	}
-	rc = apply_group_write(s, put_fn, &j, e);
+	rc = store_group_write(s, &apply_group_counts, 0, put_fn, &j, e);
 	if (rc < 0) {
 		json_decref(m);
 		return rc;

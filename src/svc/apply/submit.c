@@ -720,7 +720,7 @@ int apply_submit(struct apply_submit_result *res, struct arena *a, struct store 
 	    (rc = apply_receipt_take(p.receipt, s, who->tenant, now, e)))
 		return rc;
 	struct submit_job j = { .out = &res->sub, .a = a, .who = who, .p = &p, .o = o, .now = now };
-	return apply_group_write(s, submit_fn, &j, e);
+	return store_group_write(s, &apply_group_counts, 0, submit_fn, &j, e);
 }
 
 int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struct store *s,
@@ -853,7 +853,7 @@ int apply_submit_answers(struct apply_submit_result *res, struct arena *a, struc
 		return rc;
 	struct submit_job j = { .out = out, .a = a, .who = who, .p = &p, .o = o,
 				.blob_dir = external ? dir : NULL, .placeholders = orig, .now = now };
-	return apply_group_write(s, submit_fn, &j, e);
+	return store_group_write(s, &apply_group_counts, 0, submit_fn, &j, e);
 }
 
 int apply_canonical(struct apply_canonical_result *res, struct arena *a, struct store *s,

@@ -712,15 +712,24 @@ int booking_cancel_as(struct booking *out, struct store *s, const char *tenant, 
 	/* the state first (one cancel wins: a second finds it not in force),
 	 * then the claims, then the refund, all in one transaction */
 	/* ... as read above: a payment marked meanwhile (a webhook, the job)
-	 * changes no row here, and the cancel is refused rather than
-	 * cancelled without its refund; the resident tries again */
+	 * changes no row here, and the cancel is refused (ERR_CONFLICT)
+	 * rather than cancelled without its refund; the resident tries again */
 	struct store_val p[] = { sv_text(tenant), sv_text(number), sv_int(now), sv_int(fee),
 				 sv_int(out->paid_at ? 1 : 0) };
 	rc = store_exec(s, "UPDATE booking_bookings SET state = 'cancelled', cancelled_at = $3, cancel_fee = $4"
 			   " WHERE tenant = $1 AND number = $2 AND state IN ('held', 'won', 'booked')"
 			   " AND (CASE WHEN paid_at IS NULL THEN 0 ELSE 1 END) = $5", p, 5, e);
-	if (rc == 0)
-		rc = err_set(e, ERR_INVALID, "state: not in force");
+	if (rc == 0) {
+		/* still in force: the payment was marked meanwhile, and
+		 * trying again cancels it with its refund */
+		struct booking now_bk;
+		rc = booking_get(&now_bk, s, tenant, number, e);
+		if (rc == 0)
+			rc = now_bk.state == BOOKING_HELD || now_bk.state == BOOKING_WON ||
+			     now_bk.state == BOOKING_BOOKED ?
+			     err_set(e, ERR_CONFLICT, "cancel: the payment changed meanwhile") :
+			     err_set(e, ERR_INVALID, "state: not in force");
+	}
 	if (rc > 0) {
 		struct store_val q[] = { sv_int(out->id) };
 		rc = store_exec(s, "DELETE FROM booking_claims WHERE booking = $1", q, 1, e);

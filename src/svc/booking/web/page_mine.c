@@ -431,13 +431,14 @@ int page_booking_mine_cancel(struct http_req *r)
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc == 0)
 		return booking_page(r, 200, bk, T(r, "booking.cancel.done"), NULL, NULL);
-	if (rc != ERR_INVALID)
+	if (rc != ERR_INVALID && rc != ERR_CONFLICT)
 		return app_send_error(r, rc, "booking.error.unavailable", "booking cancel: %s", e.detail);
-	int closed = !strncmp(e.detail, "cancel: the day", 15);
+	int closed = !strncmp(e.detail, "cancel: the day", 15), changed = rc == ERR_CONFLICT;
 	if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
 		return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
 	return booking_page(r, 409, bk, NULL, "booking-state",
-			    T(r, closed ? "booking.cancel.closed" : "booking.cancel.error.done"));
+			    T(r, changed ? "booking.cancel.error.changed" :
+				 closed ? "booking.cancel.closed" : "booking.cancel.error.done"));
 }
 
 /* POST /mypage/facilities/{number}/pay/online: on to the payments
