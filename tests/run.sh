@@ -192,6 +192,9 @@ TESTTMP=""
 if [ "${MADOGUCHI_TEST_ON_DISK:-0}" != 1 ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
    [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 4000000 ] 2>/dev/null; then
   TESTTMP=$(mktemp -d /dev/shm/madoguchi-tests.XXXXXX) && chmod 755 "$TESTTMP" && export TMPDIR=$TESTTMP
+  # until the full cleanup below is set: memory is not given back by itself
+  trap '[ -n "$TESTTMP" ] && rm -rf "$TESTTMP"' EXIT
+  trap 'exit 1' INT TERM
 fi
 
 stage "PostgreSQL"

@@ -256,6 +256,10 @@ const char *http_header(const struct http_req *r, const char *name);
 const char *http_cookie(const struct http_req *r, const char *name);
 /* http_body -- the raw body (for JSON routes). */
 const char *http_body(const struct http_req *r, size_t *len);
+/* http_query_string -- the query as received (after '?', still
+ * percent-encoded), a copy in the request's arena; NULL when there is
+ * none (or no memory). */
+const char *http_query_string(const struct http_req *r);
 /* http_accepts_lang -- the best of the given languages from
  * Accept-Language, or the first. */
 const char *http_accept_lang(const struct http_req *r, const char *const *langs,

@@ -96,6 +96,15 @@ const char *http_body(const struct http_req *r, size_t *len)
 	return req->entity.base ? req->entity.base : "";
 }
 
+const char *http_query_string(const struct http_req *r)
+{
+	h2o_req_t *req = H2O(r);
+	if (req->query_at == SIZE_MAX)
+		return NULL;
+	return arena_strndup(r->arena, req->path.base + req->query_at + 1,
+			     req->path.len - req->query_at - 1);
+}
+
 const char *http_accept_lang(const struct http_req *r, const char *const *langs,
 			     int n)
 {

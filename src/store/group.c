@@ -142,18 +142,19 @@ static int alone(struct store *s, int (*fn)(struct store *s, void *arg, struct e
 	return rc;
 }
 
-/* add a batch to its items' counters (under lock): a commit and its time
- * once for each counter among them, a write for each item */
+/* add a batch to its items' counters (under lock): a write for each item
+ * written, and the commit and its time once for each counter among them
+ * (a commit that failed wrote nothing and counts nothing) */
 static void count_batch(struct gitem *const *batch, int n, int64_t took)
 {
 	for (int i = 0; i < n; i++) {
 		struct store_group_counts *c = batch[i]->counts;
-		if (!c)
+		if (!c || batch[i]->rc != 0)
 			continue;
 		c->writes++;
 		int first = 1;
 		for (int k = 0; k < i && first; k++)
-			first = batch[k]->counts != c;
+			first = batch[k]->counts != c || batch[k]->rc != 0;
 		if (first) {
 			c->commits++;
 			c->busy_us += took;
@@ -168,6 +169,9 @@ int store_group_write(struct store *s, struct store_group_counts *counts, unsign
 	if (store_in_tx(s))
 		return fn(s, arg, e);
 	if (store_kind(s) == STORE_PG && !(flags & STORE_GROUP_PG))
+		return alone(s, fn, arg, e);
+	/* two in-memory databases have one URL: never one queue */
+	if (strstr(store_url_redacted(s), ":memory:"))
 		return alone(s, fn, arg, e);
 	struct gitem me = { .fn = fn, .arg = arg, .counts = counts };
 	pthread_mutex_lock(&lock);

@@ -137,10 +137,12 @@ int store_in_tx(const struct store *s);
  * transaction already open on s, fn runs in it and nothing is grouped.
  * On PostgreSQL writes are grouped only with STORE_GROUP_PG (for writes
  * that serialise on one row until they commit); otherwise each runs in
- * its own transaction.  counts (may be NULL; the caller's, static): the
- * commits that carried at least one of the caller's writes, those writes,
- * and the time the commits' leaders spent writing (microseconds); they
- * count grouped writes only.  Read them with store_group_counts_read. */
+ * its own transaction; an in-memory SQLite database is never grouped.
+ * counts (may be NULL; the caller's, static): the commits that wrote at
+ * least one of the caller's writes, those writes, and the time the
+ * commits' leaders spent writing (microseconds; a commit carrying writes
+ * of two callers counts its whole time in both); grouped writes only.
+ * Read them with store_group_counts_read. */
 #define STORE_GROUP_PG 1u
 struct store_group_counts {
 	int64_t commits, writes, busy_us;

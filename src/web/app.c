@@ -539,10 +539,19 @@ static const char *app_login_url(struct http_req *r)
 {
 	if (!r->route || !r->route->permission || strcmp(r->route->permission, "resident") != 0)
 		return "/login";
-	if (strcmp(r->method, "GET") != 0 || !r->path || strlen(r->path) > APP_NEXT_MAX ||
-	    http_local_path_ok(r->path, strlen(r->path)) != 0)
+	if ((strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) || !r->path)
 		return "/resident/login";
-	const char *url = ui_url(r->arena, "/resident/login", (const char *const[]){ "next", r->path, NULL });
+	/* the path is decoded: one that needs encoding again (% ? # or a
+	 * byte outside printable ASCII) gets no return path; the query goes
+	 * back as received */
+	for (const unsigned char *c = (const unsigned char *)r->path; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '%' || *c == '?' || *c == '#')
+			return "/resident/login";
+	const char *query = http_query_string(r);
+	const char *next = query && *query ? arena_printf(r->arena, "%s?%s", r->path, query) : r->path;
+	if (!next || strlen(next) > APP_NEXT_MAX || http_local_path_ok(next, strlen(next)) != 0)
+		return "/resident/login";
+	const char *url = ui_url(r->arena, "/resident/login", (const char *const[]){ "next", next, NULL });
 	return url ? url : "/resident/login";
 }
 

@@ -397,6 +397,14 @@ export async function world({ extraArgs = [] } = {}) {
           api_key: 'probe', done: 'saved', hide: '1', photo: '0', from: 'received', to: 'in_progress' }[name];
         if (v) return v;
       }
+      // shelters (svc/disaster): a demo shelter of this municipality (not
+      // found at another's host), a hazard, a state, a position, a status
+      if (p.startsWith('/disaster') || p.startsWith('/staff/disaster')) {
+        if (name === 'key') return { value: 'E13999000031', visible: (c) => !c.host };
+        const v = { hazard: 'earthquake', state: 'open', lat: '35.70', lon: '139.74', people: '10', version: '0',
+          as: '震災救援所', q: '日の出町' }[name];
+        if (v) return v;
+      }
       if (name !== 'id') return undefined;
       if (p.startsWith('/staff/submissions/')) return { value: String(fx.subs.a.id), visible: seesSubA };
       if (p.startsWith('/drafts/') || p.startsWith('/api/v1/drafts/')) return { value: draftId, visible: ownsDraft };

@@ -159,9 +159,10 @@ int audit_append(int64_t *seq, struct store *s, const struct audit_config *c,
  * its own (a read of personal data): in a transaction shared with the
  * records other threads of this process append at the same moment (group
  * commit, store_group_write; on both engines, since every append holds
- * the chain's head until its commit), returning once it is durable.  The
- * caller shows what was read only after 0.  With a transaction open on s
- * this is audit_append.  Errors as audit_append's; nothing is written
+ * the chain's head until its commit), returning once it is durable.  A
+ * caller that must not show what was read unaudited checks for 0 (a
+ * failed commit fails every record of its batch).  With a transaction
+ * open on s this is audit_append.  Errors as audit_append's; nothing is written
  * then.  audit_own_counts: the shared commits so far, the records they
  * carried and the time spent writing them (microseconds), for /metrics. */
 int audit_append_own(int64_t *seq, struct store *s, const struct audit_config *c,

@@ -7,7 +7,7 @@
  * questions do not change under a resident half-way through.  Answers are
  * stored as given (at most APPLY_ANSWERS_MAX bytes of JSON); validation
  * happens on submit.  Creating and saving share their commit with other
- * threads writing at the same moment (group commit, group.c).  A draft untouched for APPLY_DRAFT_DAYS is deleted by
+ * threads writing at the same moment (group commit, src/store/group.c).  A draft untouched for APPLY_DRAFT_DAYS is deleted by
  * apply_drafts_purge, with the uploads nothing refers to any more.
  */
 #include "svc/apply/apply_int.h"

@@ -49,7 +49,7 @@ static void metrics(struct buf *b)
 {
 	int64_t commits, writes, busy_us;
 	apply_group_stats(&commits, &writes, &busy_us);
-	buf_printf(b, "# HELP madoguchi_apply_group_commits_total Commits of src/svc/apply's group commit (SQLite).\n"
+	buf_printf(b, "# HELP madoguchi_apply_group_commits_total Group commits (src/store/group.c) that wrote online applications (SQLite).\n"
 		   "# TYPE madoguchi_apply_group_commits_total counter\n"
 		   "madoguchi_apply_group_commits_total %lld\n"
 		   "# HELP madoguchi_apply_group_writes_total Writes those commits carried.\n"

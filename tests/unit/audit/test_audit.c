@@ -11,7 +11,7 @@
  * seq; a wrong public key fails; four threads appending at once leave a
  * gap-free valid chain; eight threads appending records of reads through
  * shared commits (audit_append_own) each get their own seq in a valid
- * chain, a bad one is refused alone; queries by actor, time, tenant and object; keys.
+ * chain, a bad one is refused before it joins a batch; queries by actor, time, tenant and object; keys.
  */
 #include "t.h"
 #include "tdb.h"

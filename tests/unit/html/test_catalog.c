@@ -63,6 +63,8 @@ static const char *const STAFF_AREAS[] = {
 	/* the news editor (src/svc/news/web/page_news.c, /staff/news) */
 	"news.staff", "news.new", "news.edit", "news.saved", "news.publish", "news.draft",
 	"news.withdraw", "news.back", "news.required", "news.field", "news.hint", "news.state",
+	/* shelter staff and the shelter master (src/svc/disaster/web/page_staff.c, /staff/disaster) */
+	"disaster.staff",
 	/* the counter, 書かない窓口 (src/svc/lifeevent/web/page_lifeevent.c) */
 	"lifeevent.counter",
 	/* open data publishing (src/svc/opendata/web/page_staff_opendata.c) */

@@ -431,9 +431,10 @@ int page_booking_mine_cancel(struct http_req *r)
 	app_audit(r, AUDIT_A_WRITE, "booking.booking", number, rc ? AUDIT_R_DENIED : AUDIT_R_OK);
 	if (rc == 0)
 		return booking_page(r, 200, bk, T(r, "booking.cancel.done"), NULL, NULL);
-	if (rc != ERR_INVALID && rc != ERR_CONFLICT)
+	int changed = rc == ERR_CONFLICT && strstr(e.detail, "payment changed meanwhile");
+	if (rc != ERR_INVALID && !changed)
 		return app_send_error(r, rc, "booking.error.unavailable", "booking cancel: %s", e.detail);
-	int closed = !strncmp(e.detail, "cancel: the day", 15), changed = rc == ERR_CONFLICT;
+	int closed = !strncmp(e.detail, "cancel: the day", 15);
 	if (booking_get(bk, app_store(r), q->tenant.code, number, &e))
 		return app_send_error(r, ERR_UNAVAILABLE, "booking.error.unavailable", "booking cancel: read again");
 	return booking_page(r, 409, bk, NULL, "booking-state",

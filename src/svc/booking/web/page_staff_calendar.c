@@ -640,7 +640,7 @@ static int action_done(struct http_req *r, const char *action, const char *done,
 				 : "booking.staff.error.state";
 		return booking_page(r, 409, number, NULL, T(r, id));
 	}
-	if (rc == ERR_CONFLICT)   /* a payment marked meanwhile: the page shows it now */
+	if (rc == ERR_CONFLICT && strstr(e->detail, "payment changed meanwhile"))   /* the page shows it now */
 		return booking_page(r, 409, number, NULL, T(r, "booking.staff.error.changed"));
 	if (rc)
 		return app_send_error(r, rc, "booking.staff.error.failed", e->detail);
