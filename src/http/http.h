@@ -212,6 +212,10 @@ struct http_req {
 	 * client's, so a loopback peer says nothing of where the client is */
 	int proxied;
 	int status;                /* set by the response helpers            */
+	/* set by the application when what the answer shows may not go out
+	 * (the audit record of a read could not be written): http_send turns
+	 * a 2xx answer into a 503 error, the body unsent */
+	int withhold;
 	void *h2o_req;             /* internal                               */
 	void (*error_page)(struct http_req *r, int status, const char *ja,
 			   const char *en, struct buf *out); /* internal */

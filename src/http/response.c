@@ -363,6 +363,10 @@ int http_send(struct http_req *r, int status, const char *content_type,
 	h2o_req_t *req = H2O(r);
 	if (r->status)
 		return 0; /* already answered */
+	if (r->withhold && status >= 200 && status < 300) {
+		r->withhold = 0;
+		return http_send_error(r, ERR_UNAVAILABLE, NULL, NULL, "answer withheld: its audit record failed");
+	}
 	if (body && len == 0)
 		len = strlen(body);
 	if (body && r->base && r->base[0] && content_type &&

@@ -317,8 +317,14 @@ int app_audit(struct http_req *r, const char *action, const char *object_type,
 							 .object_type = object_type,
 							 .object_id = object_id, .result = result },
 			      &e);
-	if (rc)
+	if (rc) {
 		log_error("audit append failed", "action", action, "detail", e.detail);
+		/* a read or an export whose record is missing is not shown:
+		 * the answer becomes a 503 (http_send), whichever handler
+		 * sends it (a write already done still says so) */
+		if (!strcmp(action, AUDIT_A_READ) || !strcmp(action, AUDIT_A_EXPORT))
+			r->withhold = 1;
+	}
 	return rc;
 }
 

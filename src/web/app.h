@@ -190,6 +190,13 @@ int app_page_send(struct http_req *r, int status, struct buf *b,
  * already and must not be used (answer ERR_NOMEM). */
 struct json_t;
 struct json_t *app_json_own(struct http_req *r, struct json_t *j);
+/* app_audit -- append a record of what the request's caller did (its
+ * transaction if one is open on app_store(r), else a shared commit:
+ * app_audit_as).  When the record of a read or an export
+ * (AUDIT_A_READ, AUDIT_A_EXPORT) cannot be written, the request's
+ * success answer is withheld (a 503 instead: r->withhold), so no page
+ * shows personal data unaudited, whether or not the handler looks at
+ * the result. */
 int app_audit(struct http_req *r, const char *action, const char *object_type,
 	      const char *object_id, const char *result);
 

@@ -8,6 +8,7 @@
  *                                             the report, rejected rows with
  *                                             their line or feature index
  *   POST /staff/disaster/designate            the ward's list (--as NAME)
+ *                                             (both on the blocking pool)
  *   GET  /staff/disaster/shelters/{key}       the phone page: the status form
  *                                             and every change (history)
  *   POST /staff/disaster/shelters/{key}/status  a change made from a version:
@@ -141,24 +142,39 @@ static const char *file_error(struct http_req *r, int rc, const struct err *e)
 	return T(r, "disaster.staff.error.form");
 }
 
-int page_dstaff_import(struct http_req *r)
-{
-	const struct http_part *f = http_file(r, "file");
-	if (!f || !f->len)
-		return list_page(r, 422, T(r, "disaster.staff.error.nofile"), NULL);
-	struct disaster_import_report *rep = arena_alloc(r->arena, sizeof *rep);
-	if (!rep)
-		return http_send_error(r, ERR_NOMEM, NULL, NULL, "disaster: no memory");
+/* An upload's import runs on the blocking pool (a file of thousands of
+ * shelters is thousands of writes): the job holds a copy of the bytes
+ * (http_defer_owned frees it whichever way the request ends) and the
+ * report comes back in it. */
+struct import_job {
+	char tenant[TENANT_CODE_LEN + 1];
+	char as[4 * DISASTER_DESIGNATION_MAX + 1];   /* designate: its name   */
+	int designate;
+	char *data;
+	size_t len;
+	int64_t now;
+	int rc;
 	struct err e;
-	err_clear(&e);
-	int rc = disaster_import(rep, app_store(r), app_req(r)->tenant.code, f->data, f->len, app_now(), &e);
-	app_audit(r, AUDIT_A_WRITE, "disaster.import", rep->geojson ? "geojson" : "csv", rc ? AUDIT_R_FAILED : AUDIT_R_OK);
-	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
-		log_info("disaster: a shelter file refused", "detail", e.detail);
-		return list_page(r, 422, file_error(r, rc, &e), NULL);
-	}
-	if (rc)
-		return app_send_error(r, rc, "disaster.staff.error.failed", e.detail);
+	struct disaster_import_report rep;
+	struct disaster_designate_report drep;
+};
+
+static void import_work(void *arg, void *pool_ctx)
+{
+	struct import_job *j = arg;
+	struct app_thread *t = pool_ctx;
+	err_clear(&j->e);
+	j->rc = j->designate ? disaster_designate(&j->drep, t->store, j->tenant, j->data, j->len, j->as, j->now, &j->e)
+			     : disaster_import(&j->rep, t->store, j->tenant, j->data, j->len, j->now, &j->e);
+}
+
+static void import_discard(void *arg)
+{
+	free(((struct import_job *)arg)->data);
+}
+
+static int import_report(struct http_req *r, const struct disaster_import_report *rep)
+{
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	html_printf(&b, "<div class=\"notice\" role=\"status\" id=\"import-result\"><p>%s</p><p>%s</p></div>",
@@ -185,27 +201,8 @@ int page_dstaff_import(struct http_req *r)
 	return out;
 }
 
-int page_dstaff_designate(struct http_req *r)
+static int designate_report(struct http_req *r, const struct disaster_designate_report *rep)
 {
-	const struct http_part *f = http_file(r, "file");
-	const char *as = http_param(r, "as");
-	if (!f || !f->len)
-		return list_page(r, 422, T(r, "disaster.staff.error.nofile"), NULL);
-	struct disaster_designate_report *rep = arena_alloc(r->arena, sizeof *rep);
-	if (!rep)
-		return http_send_error(r, ERR_NOMEM, NULL, NULL, "disaster: no memory");
-	struct err e;
-	err_clear(&e);
-	int rc = disaster_designate(rep, app_store(r), app_req(r)->tenant.code, f->data, f->len, as ? as : "",
-				    app_now(), &e);
-	app_audit(r, AUDIT_A_WRITE, "disaster.designate", "csv", rc ? AUDIT_R_FAILED : AUDIT_R_OK);
-	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
-		log_info("disaster: a designation file refused", "detail", e.detail);
-		return list_page(r, 422, !as || !*as || strlen(as) > DISASTER_DESIGNATION_MAX
-				 ? T(r, "disaster.staff.error.as") : file_error(r, rc, &e), NULL);
-	}
-	if (rc)
-		return app_send_error(r, rc, "disaster.staff.error.failed", e.detail);
 	struct buf b;
 	buf_init(&b, 1u << 20);
 	html_printf(&b, "<div class=\"notice\" role=\"status\" id=\"designate-result\"><p>%s</p></div>",
@@ -225,6 +222,60 @@ int page_dstaff_designate(struct http_req *r)
 	int out = list_page(r, 200, NULL, buf_cstr(&b));
 	buf_done(&b);
 	return out;
+}
+
+static int import_done(struct http_req *r, void *arg)
+{
+	struct import_job *j = arg;
+	free(j->data);
+	j->data = NULL;
+	const char *what = j->designate ? "disaster.designate" : "disaster.import";
+	app_audit(r, AUDIT_A_WRITE, what, j->designate ? "csv" : j->rep.geojson ? "geojson" : "csv",
+		  j->rc ? AUDIT_R_FAILED : AUDIT_R_OK);
+	if (j->rc == ERR_INVALID || j->rc == ERR_LIMIT) {
+		log_info("disaster: a shelter file refused", "detail", j->e.detail);
+		int bad_as = j->designate && (!*j->as || strlen(j->as) > DISASTER_DESIGNATION_MAX);
+		return list_page(r, 422, bad_as ? T(r, "disaster.staff.error.as") : file_error(r, j->rc, &j->e), NULL);
+	}
+	if (j->rc)
+		return app_send_error(r, j->rc, "disaster.staff.error.failed", j->e.detail);
+	return j->designate ? designate_report(r, &j->drep) : import_report(r, &j->rep);
+}
+
+static int import_start(struct http_req *r, int designate)
+{
+	const struct http_part *f = http_file(r, "file");
+	if (!f || !f->len)
+		return list_page(r, 422, T(r, "disaster.staff.error.nofile"), NULL);
+	struct import_job *j = arena_alloc(r->arena, sizeof *j);
+	if (!j)
+		return app_send_error(r, ERR_NOMEM, "disaster.staff.error.failed", "disaster: no memory");
+	memset(j, 0, sizeof *j);
+	snprintf(j->tenant, sizeof j->tenant, "%s", app_req(r)->tenant.code);
+	const char *as = http_param(r, "as");
+	snprintf(j->as, sizeof j->as, "%s", as ? as : "");
+	j->designate = designate;
+	j->now = app_now();
+	j->len = f->len;
+	if (!(j->data = malloc(f->len)))
+		return app_send_error(r, ERR_NOMEM, "disaster.staff.error.failed", "disaster: no memory");
+	memcpy(j->data, f->data, f->len);
+	int rc = http_defer_owned(r, import_work, import_done, import_discard, j, sizeof *j);
+	if (rc) {
+		free(j->data);
+		return app_send_error(r, rc, "disaster.staff.error.failed", "disaster: cannot defer the import");
+	}
+	return 0;
+}
+
+int page_dstaff_import(struct http_req *r)
+{
+	return import_start(r, 0);
+}
+
+int page_dstaff_designate(struct http_req *r)
+{
+	return import_start(r, 1);
 }
 
 /* ---- one shelter: the status form and its history ---- */
