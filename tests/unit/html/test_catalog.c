@@ -84,6 +84,8 @@ static const char *const STAFF_AREAS[] = {
 	"notify.areas",
 	/* facility reservations' staff pages (src/svc/booking/web/page_staff_*.c, /staff/facilities) */
 	"booking.staff",
+	/* citizen reports' triage and settings (src/svc/reports/web/page_staff.c, /staff/reports) */
+	"reports.staff",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,
