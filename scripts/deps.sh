@@ -4,7 +4,7 @@
 #   scripts/deps.sh          build and run dependencies (make run)
 #   scripts/deps.sh --test   also what the test suite needs (make test):
 #                            PostgreSQL server, Chromium, clang for fuzzing,
-#                            the tools tests call (pdftotext, rapper, ...:
+#                            the tools tests call (pdftotext, rapper, xmllint, ...:
 #                            checked afterwards, since a test without its
 #                            tool fails), and the npm packages of tests/
 #                            (playwright-core, axe-core, design tokens,
@@ -21,7 +21,7 @@ RUN_PKGS=(build-essential pkg-config make
   libjpeg62-turbo-dev libpng-dev libexif-dev libproj-dev
   nodejs npm)
 TEST_PKGS=(postgresql raptor2-utils poppler-utils zbar-tools openssl chromium clang libclang-rt-14-dev wrk oathtool curl proj-bin
-  procps psmisc)
+  procps psmisc libxml2-utils)
 
 want=("${RUN_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
@@ -50,7 +50,7 @@ fi
 # so say it here first
 if [ "${1:-}" = "--test" ]; then
   gone=()
-  for c in pdftotext pdfinfo pdftoppm zbarimg rapper psql openssl oathtool sqlite3 iconv clang chromium curl; do
+  for c in pdftotext pdfinfo pdftoppm zbarimg rapper psql openssl oathtool sqlite3 iconv clang chromium curl xmllint; do
     command -v "$c" >/dev/null || gone+=("$c")
   done
   ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || gone+=(initdb)

@@ -398,6 +398,16 @@ export async function world({ extraArgs = [] } = {}) {
         const v = { lat: '35.7', lon: '139.73', q: 'AED', page: '1' }[name];
         if (v) return v;
       }
+      // citizen reports' Open311 API (svc/reports): the demo ward's kind
+      // and its first report, public to every caller here (another
+      // municipality has neither); a reporter's form
+      if (p.startsWith('/open311/') && name === 'file')
+        return { value: p.includes('/services/') ? 'road-pothole.json' : '1.json', visible: (c) => !c.host };
+      if (p.startsWith('/open311/') || p.startsWith('/reports') || p.startsWith('/staff/reports')) {
+        const v = { service_code: 'road-pothole', category: 'road-pothole', lat: '35.7', long: '139.64', lon: '139.64',
+          api_key: 'probe', done: 'saved', hide: '1', photo: '0', from: 'received', to: 'in_progress' }[name];
+        if (v) return v;
+      }
       // shelters (svc/disaster): a demo shelter of this municipality (not
       // found at another's host), a hazard, a state, a position, a status
       if (p.startsWith('/disaster') || p.startsWith('/staff/disaster')) {

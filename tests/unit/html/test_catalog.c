@@ -84,6 +84,8 @@ static const char *const STAFF_AREAS[] = {
 	"notify.areas",
 	/* facility reservations' staff pages (src/svc/booking/web/page_staff_*.c, /staff/facilities) */
 	"booking.staff",
+	/* citizen reports' triage and settings (src/svc/reports/web/page_staff.c, /staff/reports) */
+	"reports.staff",
 	/* the map's layer editor (src/svc/map/web/page_staff_map.c, /staff/map) */
 	"map.staff", "map.field", "map.hint", "map.source", "map.crs", "map.kind", "map.marker",
 };
