@@ -26,7 +26,7 @@ OPT     := -O2 -g
 endif
 
 PKGS    := libh2o-evloop openssl jansson sqlite3 libpq libsodium liboath \
-           libqrencode libcurl libutf8proc zlib pangocairo libjpeg libpng libexif
+           libqrencode libcurl libutf8proc zlib pangocairo libjpeg libpng libexif proj
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

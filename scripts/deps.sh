@@ -18,9 +18,9 @@ RUN_PKGS=(build-essential pkg-config make
   libh2o-evloop-dev libssl-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libutf8proc-dev
   libglpk-dev libzint-dev zlib1g-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
-  libjpeg62-turbo-dev libpng-dev libexif-dev
+  libjpeg62-turbo-dev libpng-dev libexif-dev libproj-dev
   nodejs npm)
-TEST_PKGS=(postgresql raptor2-utils poppler-utils zbar-tools openssl chromium clang libclang-rt-14-dev wrk oathtool curl
+TEST_PKGS=(postgresql raptor2-utils poppler-utils zbar-tools openssl chromium clang libclang-rt-14-dev wrk oathtool curl proj-bin
   procps psmisc libxml2-utils)
 
 want=("${RUN_PKGS[@]}")

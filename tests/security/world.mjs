@@ -387,6 +387,17 @@ export async function world({ extraArgs = [] } = {}) {
           size: 's' }[name];
         if (v) return v;
       }
+      // the map's layer editor (svc/map): a well-formed layer; its dataset
+      // names none (the form answers 422), a move's direction
+      if (p.startsWith('/staff/map')) {
+        const v = { dir: 'up', source: 'dataset', dataset: 'no-such-dataset', kind: 'points', crs: '4326',
+          color: '#123456', marker: 'circle', line_width: '2', fill_opacity: '40', name_ja: '試験レイヤー' }[name];
+        if (v) return v;
+      }
+      if (p === '/map') {
+        const v = { lat: '35.7', lon: '139.73', q: 'AED', page: '1' }[name];
+        if (v) return v;
+      }
       // citizen reports' Open311 API (svc/reports): the demo ward's kind
       // and its first report, public to every caller here (another
       // municipality has neither); a reporter's form

@@ -86,6 +86,8 @@ static const char *const STAFF_AREAS[] = {
 	"booking.staff",
 	/* citizen reports' triage and settings (src/svc/reports/web/page_staff.c, /staff/reports) */
 	"reports.staff",
+	/* the map's layer editor (src/svc/map/web/page_staff_map.c, /staff/map) */
+	"map.staff", "map.field", "map.hint", "map.source", "map.crs", "map.kind", "map.marker",
 };
 
 /* ids in a staff area that resident pages use too (src/web/page_resident.c,
