@@ -242,6 +242,31 @@ test('closed reports as open data: CSV with BOM and GeoJSON, no personal data', 
   assert.ok(!JSON.stringify(gj).includes('taro@example.jp'));
 });
 
+test('staff add an area and a route by kind x area: a report there goes where the route says', async () => {
+  let page = await staff.get('/staff/reports/areas');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /<code>toei-kanjo<\/code>/);
+  let r = await staff.post('/staff/reports/areas', { form: { csrf: Client.csrf(page.text_), code: 'probe-park', name_ja: '試験公園',
+    name_en: 'Probe park', min_lat: '35.7100', min_lon: '139.6600', max_lat: '35.7120' } });
+  assert.equal(r.status, 422, 'three corners of a box are not a box');
+  r = await staff.post('/staff/reports/areas', { form: { csrf: Client.csrf(page.text_), code: 'probe-park', name_ja: '試験公園',
+    name_en: 'Probe park', min_lat: '35.7100', min_lon: '139.6600', max_lat: '35.7120', max_lon: '139.6620', sort: '5' } });
+  assert.equal(r.status, 303);
+  page = await staff.get('/staff/reports/routes');
+  r = await staff.post('/staff/reports/routes', { form: { csrf: Client.csrf(page.text_), category: 'other', area: 'probe-park',
+    dept: '', outside: '公園管理者（デモ）', contact: '電話 03-0000-7777' } });
+  assert.equal(r.status, 303);
+  const c = new Client(srv.base);
+  const h = hidden((await step2(c, { category: 'other', lat: '35.711000', lon: '139.661000', address: '' })).text_);
+  const s = await c.req('POST', '/reports', multipart({ ...h, description: 'ベンチが壊れています' }));
+  assert.equal(s.status, 303);
+  const n = s.headers.get('location').match(/\/reports\/(\d+)/)[1];
+  assert.equal(sql(`SELECT area || '|' || outside || '|' || outside_contact FROM reports WHERE id = ${n}`),
+    'probe-park|公園管理者（デモ）|電話 03-0000-7777');
+  const pub = await new Client(srv.base).get(`/reports/${n}`);
+  assert.match(pub.text_, /公園管理者（デモ）/);
+});
+
 test('the rate limit: the 11th report within the hour from one address is 429', async () => {
   const already = Number(sql(`SELECT count(*) FROM reports WHERE source <> '' AND created_at > strftime('%s','now') - 3600 AND source = (SELECT source FROM reports WHERE id = ${id})`));
   const c = new Client(srv.base);

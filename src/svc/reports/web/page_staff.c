@@ -10,6 +10,8 @@
  *   POST /staff/reports/{id}/assign       to a department or an outside body
  *   POST /staff/reports/{id}/hide         hide or show the description or a photo
  *   GET/POST /staff/reports/categories    the categories (reports.admin)
+ *   GET/POST /staff/reports/areas         the areas: a box of lat/lon and/or an
+ *                                         address fragment (reports.admin)
  *   GET/POST /staff/reports/routes        routing by category x area
  *   POST /staff/reports/routes/{id}/delete
  *   GET/POST /staff/reports/keys          Open311 API keys (the key shown once)
@@ -470,6 +472,95 @@ int page_sreports_category_put(struct http_req *r)
 	return http_redirect(r, 303, "/staff/reports/categories?done=saved");
 }
 
+/* ---- areas ---- */
+
+static int area_row(void *arg, const struct reports_area *a)
+{
+	struct rows *x = arg;
+	struct http_req *r = x->r;
+	html_printf(x->b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>", a->code, a->name_ja, a->name_en);
+	if (a->has_box)
+		html_printf(x->b, "%s, %s – %s, %s", rw_deg(r, a->min_lat), rw_deg(r, a->min_lon), rw_deg(r, a->max_lat),
+			    rw_deg(r, a->max_lon));
+	html_printf(x->b, "</td><td>%s</td><td>%d</td></tr>", a->address, a->sort);
+	return 0;
+}
+
+static int areas_page(struct http_req *r, int status, const char *error)
+{
+	struct app_req *q = app_req(r);
+	struct html_page p;
+	struct buf b;
+	app_page_open(&b, &p, r, T(r, "reports.staff.areas"), error ? "f-code" : NULL, error);
+	notice(&b, r);
+	html_printf(&b, "<p><a href=\"/staff/reports/routes\">%s</a></p><p>%s</p><table id=\"areas\"><caption>%s</caption><thead><tr>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>", T(r, "reports.staff.routes"),
+		    T(r, "reports.staff.areas.lead"), T(r, "reports.staff.areas"), T(r, "reports.staff.code"),
+		    T(r, "reports.staff.name_ja"), T(r, "reports.staff.name_en"), T(r, "reports.staff.box"),
+		    T(r, "reports.staff.fragment"), T(r, "reports.staff.sort"));
+	struct rows x = { r, &b, 0 };
+	struct err e;
+	reports_area_each(app_store(r), q->tenant.code, area_row, &x, &e);
+	html_printf(&b, "</tbody></table><h2 id=\"area-h\">%s</h2><form method=\"post\" action=\"/staff/reports/areas\" "
+		    "class=\"form\" aria-labelledby=\"area-h\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    T(r, "reports.staff.area.put"), q->csrf);
+	ui_input(&b, &(struct ui_field){ .name = "code", .id = "f-code", .label = T(r, "reports.staff.code"), .required = 1,
+					 .verbatim = 1, .maxlength = REPORTS_CODE_MAX, .lang = q->lang, .value = param(r, "code"),
+					 .error = error });
+	ui_input(&b, &(struct ui_field){ .name = "name_ja", .id = "f-name-ja", .label = T(r, "reports.staff.name_ja"), .required = 1,
+					 .lang = q->lang, .value = param(r, "name_ja") });
+	ui_input(&b, &(struct ui_field){ .name = "name_en", .id = "f-name-en", .label = T(r, "reports.staff.name_en"), .required = 1,
+					 .lang = q->lang, .value = param(r, "name_en") });
+	static const char *const box[][2] = { { "min_lat", "reports.staff.min_lat" }, { "min_lon", "reports.staff.min_lon" },
+					      { "max_lat", "reports.staff.max_lat" }, { "max_lon", "reports.staff.max_lon" } };
+	for (int i = 0; i < 4; i++)
+		ui_input(&b, &(struct ui_field){ .name = box[i][0], .id = arena_printf(r->arena, "f-%s", box[i][0]),
+						 .label = T(r, box[i][1]), .inputmode = "decimal", .verbatim = 1, .lang = q->lang,
+						 .value = param(r, box[i][0]), .control_class = "input-short" });
+	ui_input(&b, &(struct ui_field){ .name = "address", .id = "f-fragment", .label = T(r, "reports.staff.fragment"),
+					 .hint = T(r, "reports.staff.fragment.hint"), .lang = q->lang, .value = param(r, "address") });
+	ui_input(&b, &(struct ui_field){ .name = "sort", .id = "f-sort", .label = T(r, "reports.staff.sort"), .inputmode = "numeric",
+					 .lang = q->lang, .value = param(r, "sort"), .control_class = "input-short" });
+	html_printf(&b, "<button type=\"submit\" class=\"button\" id=\"area-save\">%s</button></form>", T(r, "reports.staff.save"));
+	return app_page_send(r, status, &b, &p);
+}
+
+int page_sreports_areas(struct http_req *r)
+{
+	return areas_page(r, 200, NULL);
+}
+
+int page_sreports_area_put(struct http_req *r)
+{
+	struct reports_area a;
+	memset(&a, 0, sizeof a);
+	int64_t sort = 0;
+	const char *f[] = { param(r, "code"), param(r, "name_ja"), param(r, "name_en"), param(r, "address") };
+	const char *bx[] = { param(r, "min_lat"), param(r, "min_lon"), param(r, "max_lat"), param(r, "max_lon") };
+	int given = !!*bx[0] + !!*bx[1] + !!*bx[2] + !!*bx[3];
+	if (strlen(f[0]) > REPORTS_CODE_MAX || strlen(f[1]) > REPORTS_NAME_MAX || strlen(f[2]) > REPORTS_NAME_MAX ||
+	    strlen(f[3]) > REPORTS_NAME_MAX || (*param(r, "sort") && parse_i64(&sort, param(r, "sort"), 0, 99999)) ||
+	    (given && given < 4) ||
+	    (given == 4 && (rw_parse_deg(&a.min_lat, bx[0], 1) || rw_parse_deg(&a.min_lon, bx[1], 0) ||
+			    rw_parse_deg(&a.max_lat, bx[2], 1) || rw_parse_deg(&a.max_lon, bx[3], 0))))
+		return areas_page(r, 422, T(r, "reports.staff.error.area"));
+	a.has_box = given == 4;
+	snprintf(a.code, sizeof a.code, "%s", f[0]);
+	snprintf(a.name_ja, sizeof a.name_ja, "%s", f[1]);
+	snprintf(a.name_en, sizeof a.name_en, "%s", f[2]);
+	snprintf(a.address, sizeof a.address, "%s", f[3]);
+	a.sort = (int)sort;
+	struct err e;
+	int rc = reports_area_put(app_store(r), app_req(r)->tenant.code, &a, &e);
+	app_audit(r, AUDIT_A_WRITE, "reports.area", a.code, rc ? AUDIT_R_FAILED : AUDIT_R_OK);
+	if (rc == ERR_INVALID)
+		return areas_page(r, 422, T(r, "reports.staff.error.area"));
+	if (rc)
+		return app_send_error(r, rc, "reports.staff.error.failed", e.detail);
+	return http_redirect(r, 303, "/staff/reports/areas?done=saved");
+}
+
 /* ---- routes ---- */
 
 static int route_row(void *arg, const struct reports_route *rt)
@@ -492,9 +583,10 @@ static int routes_page(struct http_req *r, int status, const char *error)
 	struct buf b;
 	app_page_open(&b, &p, r, T(r, "reports.staff.routes"), error ? "f-outside" : NULL, error);
 	notice(&b, r);
-	html_printf(&b, "<p><a href=\"/staff/reports\">%s</a></p><p>%s</p><table id=\"routes\"><caption>%s</caption><thead><tr>"
+	html_printf(&b, "<p><a href=\"/staff/reports\">%s</a> · <a href=\"/staff/reports/areas\">%s</a></p><p>%s</p><table id=\"routes\"><caption>%s</caption><thead><tr>"
 		    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		    "<th scope=\"col\">%s</th></tr></thead><tbody>", T(r, "reports.staff.back"), T(r, "reports.staff.routes.lead"),
+		    "<th scope=\"col\">%s</th></tr></thead><tbody>", T(r, "reports.staff.back"), T(r, "reports.staff.areas"),
+		    T(r, "reports.staff.routes.lead"),
 		    T(r, "reports.staff.routes"), T(r, "reports.field.category"), T(r, "reports.field.area"),
 		    T(r, "reports.field.routed"), T(r, "reports.field.outside_contact"), T(r, "reports.staff.delete"));
 	struct rows x = { r, &b, 0 };

@@ -31,6 +31,8 @@ int page_sreport_assign(struct http_req *r);
 int page_sreport_hide(struct http_req *r);
 int page_sreports_categories(struct http_req *r);
 int page_sreports_category_put(struct http_req *r);
+int page_sreports_areas(struct http_req *r);
+int page_sreports_area_put(struct http_req *r);
 int page_sreports_routes(struct http_req *r);
 int page_sreports_route_add(struct http_req *r);
 int page_sreports_route_delete(struct http_req *r);

@@ -114,6 +114,18 @@ static const struct http_param_spec p_route[] = {
 	{ "contact", HTTP_FORM, READ(REPORTS_NOTE_MAX), NULL, HTTP_PARAM_MULTILINE },
 	{ NULL, 0, 0, NULL, 0 },
 };
+static const struct http_param_spec p_area[] = {
+	{ "code", HTTP_FORM, REPORTS_CODE_MAX, NULL, 0 },
+	{ "name_ja", HTTP_FORM, READ(REPORTS_NAME_MAX), NULL, 0 },
+	{ "name_en", HTTP_FORM, READ(REPORTS_NAME_MAX), NULL, 0 },
+	{ "min_lat", HTTP_FORM, 16, NULL, 0 },
+	{ "min_lon", HTTP_FORM, 16, NULL, 0 },
+	{ "max_lat", HTTP_FORM, 16, NULL, 0 },
+	{ "max_lon", HTTP_FORM, 16, NULL, 0 },
+	{ "address", HTTP_FORM, READ(REPORTS_NAME_MAX), NULL, 0 },
+	{ "sort", HTTP_FORM, 5, app_v_digits, 0 },
+	{ NULL, 0, 0, NULL, 0 },
+};
 static const struct http_param_spec p_key[] = {
 	{ "name", HTTP_FORM, READ(REPORTS_APIKEY_NAME_MAX), NULL, 0 },
 	{ NULL, 0, 0, NULL, 0 },
@@ -179,6 +191,8 @@ const struct http_route reports_routes[] = {
 	{ "GET", "/staff/reports", TRI, H, 0, p_slist, page_sreports_list, "staff.reports" },
 	{ "GET", "/staff/reports/categories", ADM, H, 0, p_done, page_sreports_categories, "staff.reports.categories" },
 	{ "POST", "/staff/reports/categories", ADM, H, 0, p_category, page_sreports_category_put, "staff.reports.category.put" },
+	{ "GET", "/staff/reports/areas", ADM, H, 0, p_done, page_sreports_areas, "staff.reports.areas" },
+	{ "POST", "/staff/reports/areas", ADM, H, 0, p_area, page_sreports_area_put, "staff.reports.area.put" },
 	{ "GET", "/staff/reports/routes", ADM, H, 0, p_done, page_sreports_routes, "staff.reports.routes" },
 	{ "POST", "/staff/reports/routes", ADM, H, 0, p_route, page_sreports_route_add, "staff.reports.route.add" },
 	{ "POST", "/staff/reports/routes/{id}/delete", ADM, H, 0, app_p_id, page_sreports_route_delete, "staff.reports.route.delete" },
