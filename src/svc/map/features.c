@@ -264,12 +264,8 @@ static int parse_csv(struct map_features *fs, const struct map_layer *l, const c
 		if (rc)
 			return rc;
 	}
-	for (int i = 0; i < fs->n; i++) {
-		json_t *g = json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates", fs->f[i].lon, fs->f[i].lat);
-		if (!g)
-			return err_set(e, ERR_NOMEM, "map: no memory");
-		fs->f[i].geometry = g;
-	}
+	/* a CSV row's geometry is its point: made only when served
+	 * (map_features_geojson), not for the page's list */
 	return 0;
 }
 
@@ -672,8 +668,15 @@ int map_features_geojson(struct buf *out, const struct map_features *fs, struct 
 			json_object_set_new(props, "value", json_real(f->value));
 			json_object_set_new(props, "class", json_integer(f->cls));
 		}
-		json_t *feat = props ? json_pack("{s:s, s:O, s:o}", "type", "Feature", "geometry", f->geometry,
-						 "properties", props) : NULL;
+		json_t *geom = f->geometry ? json_incref(f->geometry)
+					   : json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates", f->lon, f->lat);
+		json_t *feat = NULL;
+		if (props && geom)   /* "o" takes both references, also on failure */
+			feat = json_pack("{s:s, s:o, s:o}", "type", "Feature", "geometry", geom, "properties", props);
+		else {
+			json_decref(props);
+			json_decref(geom);
+		}
 		char *txt = feat ? json_dumps(feat, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
 		json_decref(feat);
 		if (!txt)

@@ -178,7 +178,8 @@ struct map_feature {
 	int has_value;            /* choropleth: a value was found         */
 	double value;
 	int cls;                  /* its class, -1 without a value         */
-	struct json_t *geometry;  /* in WGS84 (owned)                      */
+	struct json_t *geometry;  /* in WGS84 (owned); NULL for a CSV row:
+				     its point is lat/lon                  */
 };
 struct map_features {
 	struct map_feature *f;
