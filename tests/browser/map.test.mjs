@@ -7,12 +7,14 @@
 //     focused checkbox) and the drawn map follows; a place is searched and
 //     the map starts at the result; no CSP refusal, no axe violation;
 //   - JavaScript off: no map, no switcher; the lists of every layer and
-//     the search (a plain GET form) work; no axe violation.
+//     the search (a plain GET form) work; no axe violation;
+//   - a layer whose URL does not answer (added by staff through the form)
+//     is shown as unavailable, the other layers drawn.
 // Waits are for states (a marker, an attribute map.js sets), never times.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, axe } from './lib.mjs';
-import { startServer } from '../http/lib.mjs';
+import { startServer, Client, DEMO_USERS, loginWithTotp } from '../http/lib.mjs';
 
 let srv, browser;
 
@@ -103,5 +105,25 @@ test('without JavaScript: the lists and the search; no violations', async () => 
   await page.waitForURL(/\/map\?lat=/);
   assert.match(await page.locator('#map-centre').innerText(), /緯度 35\.7120\d*、経度 139\.7335\d*/);
   await axe(browser, page, 'map centred, JavaScript off @360');
+  await page.context().close();
+});
+
+test('a layer whose URL does not answer is shown as unavailable', async () => {
+  const c = new Client(srv.base);
+  await loginWithTotp(c, ...DEMO_USERS.admin, {});
+  const form = await c.get('/staff/map/new');
+  const r = await c.post('/staff/map', { form: {
+    csrf: Client.csrf(form.text_), name_ja: 'まだない層', name_en: '', source: 'url', dataset: '', resource: '',
+    url: '/nowhere/layer.geojson', crs: '4326', kind: 'points', color: '#654321', marker: 'circle', line_width: '2',
+    fill_opacity: '50', on_default: '1' } });
+  assert.equal(r.status, 303);
+  const page = await newPage(true);
+  await page.goto(`${srv.base}/map`);
+  const cb = page.locator('#map-switcher').getByLabel('まだない層');
+  await page.locator('input[data-name="まだない層"][data-loaded="failed"]').waitFor({ state: 'attached' });
+  assert.equal(await cb.isChecked(), true);
+  const id = await cb.getAttribute('data-layer');
+  assert.equal(await page.locator(`#map-status-${id}`).innerText(), '（利用できません）');
+  await page.locator('input[data-name="AED"][data-loaded="8"]').waitFor({ state: 'attached' });
   await page.context().close();
 });
