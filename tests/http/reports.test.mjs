@@ -99,12 +99,29 @@ test('step 2 shows the same problem nearby, for the kind only', async () => {
   assert.match(nokind.text_, /f-category-error/);
 });
 
-test('a report with a GPS photo and no pin: the pin from the photo, the photo stored without EXIF, a resend stores once', async () => {
+test('a GPS photo and no pin: its position is no pin unless the reporter chooses it (it is public)', async () => {
+  const c = new Client(srv.base);
+  const page = await step2(c, { category: 'street-light', lat: '', lon: '', address: '桜木坂の下' });
+  assert.match(page.text_, /name="photo_pin"/, 'the choice is offered when no pin was given');
+  const h = hidden(page.text_);
+  const r = await c.req('POST', '/reports', multipart({ ...h, description: '街灯が点滅しています。' },
+    [{ name: 'photo1', filename: 'light.jpg', type: 'image/jpeg', data: JPEG }]));
+  assert.equal(r.status, 303, r.text_.slice(0, 500));
+  const nid = Number(r.headers.get('location').match(/^\/reports\/(\d+)/)[1]);
+  assert.equal(sql(`SELECT CASE WHEN lat IS NULL THEN 'none' ELSE 'pin' END FROM reports WHERE id = ${nid}`), 'none');
+  const pub = await new Client(srv.base).get(`/reports/${nid}`);
+  assert.doesNotMatch(pub.text_, /35\.699/, 'the photo\'s position is nowhere on the public page');
+  // a pin given in step 1: no such choice
+  const pinned = await step2(new Client(srv.base), { category: 'street-light', lat: '35.688660', lon: '139.650750', address: '' });
+  assert.doesNotMatch(pinned.text_, /name="photo_pin"/);
+});
+
+test('a report with a GPS photo and no pin: the pin from the photo when chosen, the photo stored without EXIF, a resend stores once', async () => {
   const c = new Client(srv.base);
   const page = await step2(c, { category: 'street-light', lat: '', lon: '', address: '桜木坂の坂の途中' });
   const h = hidden(page.text_);
   assert.ok(h.rt && h.key && h.key.length >= 16, 'the token and the key');
-  const fields = { ...h, description: '街灯が消えています。<script>x</script>', contact_name: '日之出 太郎',
+  const fields = { ...h, photo_pin: '1', description: '街灯が消えています。<script>x</script>', contact_name: '日之出 太郎',
     contact_email: 'taro@example.jp', contact_phone: '03-0000-1234' };
   const mp = multipart(fields, [{ name: 'photo1', filename: 'light.jpg', type: 'image/jpeg', data: JPEG }]);
   const before0 = Number(sql('SELECT count(*) FROM reports'));

@@ -187,6 +187,10 @@ test('GET requests: the filters, in JSON and XML alike', async () => {
   const pot = await ids('?service_code=road-pothole');
   assert.ok(pot.includes(oid) && pot.length >= 2);
   for (const id of pot) assert.equal(sql(`SELECT category FROM reports WHERE id = ${id}`), 'road-pothole');
+  // a code named again is one list, not one list a time; more than 8 codes are refused
+  assert.deepEqual((await ids(`?service_code=${Array(150).fill('road-pothole').join(',')}`)).sort(), [...pot].sort());
+  const nine = await get(`/open311/v2/requests.json?service_code=${Array.from({ length: 9 }, (_, i) => `code-${i}`).join(',')}`);
+  assert.equal(nine.status, 400);
   assert.deepEqual((await ids(`?service_request_id=${oid},1&status=open`)).sort(), [oid, '1'].sort(),
     'a list of ids, the other filters ignored');
   assert.deepEqual(await ids('?start_date=2000-01-01T00:00:00Z&end_date=2000-01-02T00:00:00Z'), []);

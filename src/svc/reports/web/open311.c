@@ -15,7 +15,8 @@
  *        service_code, lat+long or address_string, description, email,
  *        first_name, last_name, phone; media_url is accepted and not fetched
  *        (the server fetches no URL a client names); idempotency_key (an
- *        extension: the same key answers the same request)
+ *        extension, 11 to 40 characters: the same key from the same api_key
+ *        answers the same request)
  * Errors are the spec's: an array of {code, description} (XML <errors>),
  * code the HTTP status: 400 a missing or bad value, 403 the api_key, 404 no
  * such service, request or jurisdiction, 429 a rate limit.
@@ -40,6 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* service codes one GET /requests may name */
+#define OPEN311_CODES_MAX 8
 
 /* ---- the writer: one shape, two encodings ---- */
 
@@ -375,7 +379,7 @@ static int request_item(void *arg, const struct reports_report *rep)
 	ow_deg(w, "long", rep->lon_e6, rep->has_pin);
 	/* the first photo staff have not hidden */
 	const char *media = NULL;
-	for (int n = 1; n <= rep->nphotos && !media; n++) {
+	for (int n = 1; rep->nphotos_shown > 0 && n <= rep->nphotos && !media; n++) {
 		const void *d;
 		size_t len;
 		const char *mime;
@@ -453,6 +457,10 @@ int api_open311_requests(struct http_req *r)
 	if (!*codes) {
 		rc = reports_list(app_store(r), app_req(r)->tenant.code, &q, r->arena, request_item, &w, &e);
 	} else {
+		/* each code is one list of at most REPORTS_LIST_MAX: a few
+		 * distinct codes, not a request that repeats one 400 times */
+		char seen[OPEN311_CODES_MAX][REPORTS_CODE_MAX + 1];
+		int nseen = 0;
 		for (const char *p = codes; *p && rc >= 0;) {
 			size_t k = strcspn(p, ",");
 			char code[REPORTS_CODE_MAX + 1];
@@ -466,8 +474,18 @@ int api_open311_requests(struct http_req *r)
 				rc = err_set(&e, ERR_INVALID, "service_code");
 				break;
 			}
-			q.category = code;
-			rc = reports_list(app_store(r), app_req(r)->tenant.code, &q, r->arena, request_item, &w, &e);
+			int dup = 0;
+			for (int i = 0; i < nseen && !dup; i++)
+				dup = !strcmp(seen[i], code);
+			if (!dup && nseen == OPEN311_CODES_MAX) {
+				rc = err_set(&e, ERR_INVALID, "service_code: too many");
+				break;
+			}
+			if (!dup) {
+				memcpy(seen[nseen++], code, k + 1);
+				q.category = code;
+				rc = reports_list(app_store(r), app_req(r)->tenant.code, &q, r->arena, request_item, &w, &e);
+			}
 			p += k;
 			if (*p == ',')
 				p++;
@@ -543,10 +561,10 @@ int api_open311_post(struct http_req *r)
 	const char *name = *first && *last ? arena_printf(r->arena, "%s %s", last, first) : *last ? last : first;
 	char key[REPORTS_KEY_MAX + 1];
 	const char *ik = param(r, "idempotency_key");
-	if (*ik && (strlen(ik) < 11 || strlen(ik) > 59))
-		return o_error(r, 400, "idempotency_key must be 11 to 59 of A-Z a-z 0-9 _ -", NULL);
-	if (*ik)
-		snprintf(key, sizeof key, "o311-%s", ik);
+	if (*ik && (strlen(ik) < 11 || strlen(ik) > 40))
+		return o_error(r, 400, "idempotency_key must be 11 to 40 of A-Z a-z 0-9 _ -", NULL);
+	if (*ik)   /* one client's keys never meet another's */
+		snprintf(key, sizeof key, "o%lld-%s", (long long)key_id, ik);
 	else if (random_token(key, 16))
 		return http_send_error(r, ERR_IO, NULL, NULL, "no randomness");
 	struct reports_new n = {
@@ -567,7 +585,7 @@ int api_open311_post(struct http_req *r)
 				   : !strcmp(f, "contact_phone") ? "phone is not valid"
 				   : !strcmp(f, "contact_name") ? "first_name or last_name is too long"
 				   : !strcmp(f, "address") ? "address_string is too long"
-				   : !strcmp(f, "key") ? "idempotency_key must be 11 to 59 of A-Z a-z 0-9 _ -"
+				   : !strcmp(f, "key") ? "idempotency_key must be 11 to 40 of A-Z a-z 0-9 _ -"
 				   : !strcmp(f, "pin") ? "lat/long or address_string is required"
 				   : "the request is not valid";
 		return o_error(r, 400, what, f);

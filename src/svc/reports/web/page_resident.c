@@ -305,6 +305,12 @@ static int step2(struct http_req *r, int status, const struct details *d, const 
 						.label = arena_printf(r->arena, T(r, "reports.field.photo"), i),  /* checksrc: fmt-ok */
 						.accept = "image/jpeg,image/png", .lang = l,
 						.error = i == 1 && field && !strcmp(field, "f-photo1") ? error : NULL });
+	/* a photo's position becomes the public pin only when the reporter
+	 * says so: a photo taken at home would otherwise publish the home */
+	if (!d->lat[0])
+		ui_checkbox(&b, &(struct ui_field){ .name = "photo_pin", .id = "f-photo-pin",
+						    .label = T(r, "reports.field.photo_pin"),
+						    .hint = T(r, "reports.hint.photo_pin"), .lang = l }, 0);
 	buf_puts(&b, "</fieldset>");
 	html_printf(&b, "<fieldset class=\"fieldset\"><legend>%s</legend><p class=\"hint\">%s</p>",
 		    T(r, "reports.field.contact"), T(r, "reports.hint.contact"));
@@ -441,7 +447,8 @@ static int submit_done(struct http_req *r, void *arg)
 		submit_free(j);
 		return refused(r, "f-description", "reports.error.pin");
 	}
-	if (!has_pin && j->gps.present) {   /* the photo's position, when none was given */
+	const char *pp = http_param(r, "photo_pin");
+	if (!has_pin && j->gps.present && pp && !strcmp(pp, "1")) {   /* the photo's position, when none was given and the reporter chose it */
 		has_pin = 1;
 		lat = j->gps.lat_e6;
 		lon = j->gps.lon_e6;

@@ -39,6 +39,7 @@ static const struct http_param_spec p_submit[] = {
 	{ "contact_name", HTTP_FORM, READ(REPORTS_CONTACT_NAME_MAX), NULL, 0 },
 	{ "contact_email", HTTP_FORM, READ(REPORTS_EMAIL_MAX), NULL, 0 },
 	{ "contact_phone", HTTP_FORM, READ(REPORTS_PHONE_MAX), NULL, 0 },
+	{ "photo_pin", HTTP_FORM, 1, app_v_01, 0 },
 	{ "photo1", HTTP_FILE, REPORTS_PHOTO_BYTES_MAX, NULL, 0 },
 	{ "photo2", HTTP_FILE, REPORTS_PHOTO_BYTES_MAX, NULL, 0 },
 	{ "photo3", HTTP_FILE, REPORTS_PHOTO_BYTES_MAX, NULL, 0 },
