@@ -205,3 +205,18 @@ test('GET requests: the filters, in JSON and XML alike', async () => {
   assert.equal(Number(xml(x.text, 'count(/service_requests/request)')), closed.length);
   assert.ok(!x.text.includes('client@example.jp'));
 });
+
+test('an idempotency key is its client\'s own: another api_key with the same key is another request', async () => {
+  // another client's key with the same idempotency_key is another request
+  const kp = await staff.get('/staff/reports/keys');
+  const key2 = (await staff.post('/staff/reports/keys', { form: { csrf: Client.csrf(kp.text_), name: 'Second client' } }))
+    .text_.match(/id="apikey">([^<]+)</)[1];
+  const other = await post('/open311/v2/requests.json', { api_key: key2, service_code: 'road-pothole', lat: '35.695300',
+    long: '139.640000', description: '別の穴', idempotency_key: 'client-0000000001' });
+  assert.equal(other.status, 200, other.text);
+  assert.notEqual(JSON.parse(other.text)[0].service_request_id, oid);
+  // the shortest key the API takes (11) is taken
+  const short = await post('/open311/v2/requests.json', { api_key: key2, service_code: 'road-pothole', lat: '35.695300',
+    long: '139.640000', description: '短い鍵', idempotency_key: 'abcdefghijk' });
+  assert.equal(short.status, 200, short.text);
+});

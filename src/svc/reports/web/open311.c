@@ -564,7 +564,7 @@ int api_open311_post(struct http_req *r)
 	if (*ik && (strlen(ik) < 11 || strlen(ik) > 40))
 		return o_error(r, 400, "idempotency_key must be 11 to 40 of A-Z a-z 0-9 _ -", NULL);
 	if (*ik)   /* one client's keys never meet another's */
-		snprintf(key, sizeof key, "o%lld-%s", (long long)key_id, ik);
+		snprintf(key, sizeof key, "o311-%lld-%s", (long long)key_id, ik);
 	else if (random_token(key, 16))
 		return http_send_error(r, ERR_IO, NULL, NULL, "no randomness");
 	struct reports_new n = {
