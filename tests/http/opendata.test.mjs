@@ -100,7 +100,10 @@ test('package_search: q, fq, rows, start, sort, facet.field', async () => {
   assert.ok(aed.results.some((d) => d.name === 'demo-aed'));
   // a two-character Japanese word inside a title
   const hinan = okEnvelope(await api('package_search', { q: '避難' }), 'package_search');
-  assert.ok(hinan.count >= 1 && hinan.results.every((d) => JSON.stringify(d).includes('避難')));
+  // (or one of its synonyms, src/core/search/synonyms.c: 防災, 災害 -- the
+  // map demo's datasets are 防災課's)
+  assert.ok(hinan.count >= 1 && hinan.results.some((d) => JSON.stringify(d).includes('避難')));
+  assert.ok(hinan.results.every((d) => /避難|防災|災害/.test(JSON.stringify(d))));
   // hiragana finds katakana (folded search key)
   const kana = okEnvelope(await api('package_search', { q: 'いべんと' }), 'package_search');
   assert.ok(kana.results.some((d) => d.name === 'demo-event'), 'いべんと finds イベント');

@@ -10,6 +10,7 @@
  */
 #include "svc/map/map.h"
 #include "svc/opendata/opendata.h"
+#include "core/search/search.h"
 #include "core/auth/auth.h"
 #include "base/util.h"
 
@@ -52,10 +53,26 @@ static int dataset(struct store *s, const char *tenant, const char *name, const 
 		.name = name, .title = title, .title_en = title_en, .notes = notes, .org_name = "bosai",
 		.license_id = "cc-by-4.0", .spatial = "デモ区", .attribution = "出典：デモ区（架空のデータ）",
 	};
-	int rc = opendata_dataset_put(id, &created, s, tenant, &d, now, e);
+	/* the dataset, its file and its place in the catalog's full-text
+	 * projection (what fq and the facets read: organization, res_format)
+	 * in one transaction, as `opendata import` does; the servers' indexes
+	 * catch up from the projection's change log */
+	struct search *sr = NULL;
+	if (search_open(&sr, s, ":memory:", NULL, e) != 0)
+		return ERR_INTERNAL;
+	int rc = store_begin(s, e);
+	if (rc == 0)
+		rc = opendata_dataset_put(id, &created, s, tenant, &d, now, e);
 	if (rc == 0)
 		rc = opendata_resource_put(NULL, s, tenant, id, &(struct opendata_resource_in){
 			.name = file, .format = format, .mimetype = mime, .data = data, .len = strlen(data) }, now, e);
+	if (rc == 0)
+		rc = opendata_search_put(sr, s, tenant, id, e);
+	if (rc == 0)
+		rc = store_commit(s, e);
+	else if (store_in_tx(s))
+		store_rollback(s);
+	search_close(sr);
 	return rc;
 }
 
